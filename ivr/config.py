@@ -1,0 +1,200 @@
+"""Configuration: defaults, then ``ivr.toml``, then ``IVR_*`` environment variables.
+
+Read once at start-up by the CLI and passed down; nothing else reads the
+environment. An invalid value raises ``ConfigError`` with one line naming the key.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import ROOT
+from .errors import ConfigError
+
+ENV_PREFIX = "IVR_"
+CONFIG_ENV = "IVR_CONFIG"
+DEFAULT_CONFIG_FILE = "ivr.toml"
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "asr_engine": ("auto", "vosk", "vietasr"),
+    "tts_engine": ("espeak", "piper"),
+    "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+}
+_PORTS = ("sip_port", "admin_port", "redis_port", "worker_sip_port_base", "rtp_port_low", "rtp_port_high")
+_POSITIVE = ("workers", "worker_max_calls", "tts_rate", "hold_limit_s", "max_upload_bytes")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of one hotline instance. Paths are absolute after ``load``."""
+
+    data_dir: Path = ROOT / "var"
+    database_url: str = ""  # default: SQLite (WAL) at <data_dir>/ivr.sqlite3
+    redis_url: str = ""  # default: the local Redis that `ivr up` starts on redis_port
+    redis_port: int = 6390
+    # SIP front (Kamailio) and IVR workers (pyVoIP)
+    sip_host: str = "0.0.0.0"
+    sip_advertise: str = "127.0.0.1"
+    sip_port: int = 5060
+    workers: int = 2
+    worker_max_calls: int = 30
+    worker_sip_port_base: int = 0  # 0: sip_port + 100
+    rtp_port_low: int = 20000
+    rtp_port_high: int = 29999
+    pbx_host: str = ""  # register workers to an existing PBX instead of Kamailio
+    pbx_port: int = 5060
+    pbx_user: str = ""
+    pbx_password: str = ""
+    # Admin
+    admin_host: str = "127.0.0.1"
+    admin_port: int = 8080
+    secret_key: str = ""  # default: generated once into <data_dir>/secret_key
+    session_minutes: int = 480
+    max_upload_bytes: int = 5_000_000
+    # Call flows and prompts
+    flows_dir: Path = ROOT / "callflows"
+    flow: str = "covid_f0"
+    prompts_catalog: Path = ROOT / "prompts" / "vi.yaml"
+    recordings_dir: Path = ROOT / "prompts" / "recordings"
+    prompt_cache_dir: Path = ROOT / "prompts" / "cache"
+    tts_engine: str = "espeak"
+    tts_voice: str = "vi"
+    tts_rate: int = 130
+    piper_voice: str = ""  # path to a Piper .onnx voice
+    # Speech recognition
+    asr_engine: str = "auto"
+    asr_models_dir: Path = ROOT / "asr_models"
+    vosk_model: str = "vosk-model-small-vn-0.4"  # a name in asr_models/ or a path
+    # Escalation
+    hold_limit_s: int = 90
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str = ""
+    log_level: str = "INFO"
+    source: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'ivr.sqlite3'}"
+
+    @property
+    def redis(self) -> str:
+        return self.redis_url or f"redis://127.0.0.1:{self.redis_port}/0"
+
+    @property
+    def worker_port_base(self) -> int:
+        return self.worker_sip_port_base or self.sip_port + 100
+
+    @property
+    def recordings_path(self) -> Path:
+        """Where callers' audio is recorded, per call."""
+        return self.data_dir / "recordings"
+
+    def replace(self, **changes: Any) -> "Config":
+        return load_mapping({**_as_raw(self), **changes}, source=self.source + ("override",))
+
+
+def _as_raw(cfg: Config) -> dict[str, Any]:
+    return {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.name != "source"}
+
+
+def _coerce(name: str, kind: Any, value: Any) -> Any:
+    default = Config.__dataclass_fields__[name].default
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, str):
+                if value.lower() in ("1", "true", "yes", "on"):
+                    return True
+                if value.lower() in ("0", "false", "no", "off"):
+                    return False
+                raise ValueError
+            return bool(value)
+        if isinstance(default, int):
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            return int(value)
+        if isinstance(default, Path):
+            if not isinstance(value, (str, Path)) or str(value) == "":
+                raise ValueError
+            return Path(value).expanduser()
+        if isinstance(default, tuple):
+            if isinstance(value, str):
+                return tuple(v.strip() for v in value.split(",") if v.strip())
+            if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+                return tuple(value)
+            raise ValueError
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ValueError
+        return str(value)
+    except (TypeError, ValueError):
+        want = {bool: "true or false", int: "an integer", Path: "a path", tuple: "a list of strings"}
+        kind_name = next((w for t, w in want.items() if isinstance(default, t)), "a string")
+        raise ConfigError(f"config: key '{name}': expected {kind_name}, got {value!r}") from None
+
+
+def _validate(cfg: Config) -> None:
+    for name in _PORTS:
+        value = getattr(cfg, name)
+        if name == "worker_sip_port_base" and value == 0:
+            continue
+        if not 1 <= value <= 65535:
+            raise ConfigError(f"config: key '{name}': expected a port from 1 to 65535, got {value}")
+    for name in _POSITIVE:
+        if getattr(cfg, name) < 1:
+            raise ConfigError(f"config: key '{name}': expected a positive integer, got {getattr(cfg, name)}")
+    for name, choices in _CHOICES.items():
+        if getattr(cfg, name) not in choices:
+            raise ConfigError(
+                f"config: key '{name}': expected one of {', '.join(choices)}, got {getattr(cfg, name)!r}"
+            )
+    if cfg.rtp_port_low >= cfg.rtp_port_high:
+        raise ConfigError("config: key 'rtp_port_high': must be above rtp_port_low")
+    for url in cfg.webhook_urls:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"config: key 'webhook_urls': not an http(s) URL: {url!r}")
+
+
+def load_mapping(raw: Mapping[str, Any], *, source: tuple[str, ...] = ()) -> Config:
+    known = {f.name for f in fields(Config)} - {"source"}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"config: key '{key}': unknown setting")
+        values[key] = _coerce(key, None, value)
+    cfg = Config(**values, source=source)
+    _validate(cfg)
+    return cfg
+
+
+def load(path: str | Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+    """Defaults, then the TOML file, then ``IVR_*`` variables, then explicit overrides (CLI flags)."""
+    env = os.environ if env is None else env
+    raw: dict[str, Any] = {}
+    source: list[str] = ["defaults"]
+    explicit = path is not None or CONFIG_ENV in env
+    file = Path(path if path is not None else env.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
+    if file.exists():
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config: file '{file}': {exc}") from None
+        section = data.get("ivr", data)
+        if not isinstance(section, dict):
+            raise ConfigError(f"config: file '{file}': expected a table of settings")
+        raw.update(section)
+        source.append(str(file))
+    elif explicit:
+        raise ConfigError(f"config: file '{file}': not found")
+    known = {f.name for f in fields(Config)} - {"source"}
+    for key, value in env.items():
+        if key.startswith(ENV_PREFIX) and key != CONFIG_ENV:
+            name = key[len(ENV_PREFIX):].lower()
+            if name in known:
+                raw[name] = value
+                source.append(key)
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    cfg = load_mapping(raw, source=tuple(source))
+    return dataclasses.replace(cfg, data_dir=cfg.data_dir.resolve())
