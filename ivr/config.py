@@ -55,6 +55,7 @@ class Config:
     secret_key: str = ""  # default: generated once into <data_dir>/secret_key
     session_minutes: int = 480
     max_upload_bytes: int = 5_000_000
+    admin_secure_cookies: bool = False  # set true behind HTTPS: cookies get the Secure flag
     # Call flows and prompts
     flows_dir: Path = ROOT / "callflows"
     flow: str = "covid_f0"
