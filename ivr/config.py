@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from . import ROOT
 from .errors import ConfigError
@@ -25,7 +26,9 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
 }
 _PORTS = ("sip_port", "admin_port", "redis_port", "worker_sip_port_base", "rtp_port_low", "rtp_port_high")
-_POSITIVE = ("workers", "worker_max_calls", "tts_rate", "hold_limit_s", "max_upload_bytes")
+_POSITIVE = ("workers", "worker_max_calls", "tts_rate", "hold_limit_s", "max_upload_bytes",
+             "priority_gap_s", "tier_emergency_s", "tier_high_s", "tier_medium_s", "tier_low_s",
+             "webhook_timeout_s", "webhook_attempts", "webhook_backoff_s", "sweep_interval_s")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,17 @@ class Config:
     hold_limit_s: int = 90
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
+    webhook_timeout_s: int = 5  # connect and read timeout of one POST
+    webhook_attempts: int = 5  # then the notification is recorded as failed
+    webhook_backoff_s: int = 2  # retry n waits backoff * 2**(n-1) seconds (capped at 5 min)
+    # Priority: each risk level above another is worth this much waiting time (call-centre score)
+    priority_gap_s: int = 900
+    # A case not picked within this long moves up a tier (commune -> district -> province) and is re-notified
+    tier_emergency_s: int = 120
+    tier_high_s: int = 600
+    tier_medium_s: int = 7200
+    tier_low_s: int = 86400
+    sweep_interval_s: int = 2  # how often `ivr worker` runs the escalation sweeper
     log_level: str = "INFO"
     source: tuple[str, ...] = field(default=(), compare=False)
 
@@ -154,7 +168,12 @@ def _validate(cfg: Config) -> None:
     if cfg.rtp_port_low >= cfg.rtp_port_high:
         raise ConfigError("config: key 'rtp_port_high': must be above rtp_port_low")
     for url in cfg.webhook_urls:
-        if not url.startswith(("http://", "https://")):
+        try:
+            parsed = urlsplit(url)
+            ok = parsed.scheme in ("http", "https") and bool(parsed.hostname) and parsed.port != 0
+        except ValueError:
+            ok = False
+        if not ok or any(c.isspace() for c in url):
             raise ConfigError(f"config: key 'webhook_urls': not an http(s) URL: {url!r}")
 
 

@@ -176,6 +176,39 @@ class EscalationEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class NotificationStatus(str, enum.Enum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # a re-notification for a case that was picked before it went out
+
+
+class EscalationNotification(Base):
+    """One notification of one escalation to one target (the admin board or a webhook URL).
+
+    The row is written with the escalation, before any rq job exists; the sweeper
+    re-enqueues pending rows whose job was lost.
+    """
+
+    __tablename__ = "escalation_notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=0)  # 0: new case; 1, 2...: re-notifications
+    kind: Mapped[str] = mapped_column(String(16))  # board | webhook
+    target: Mapped[str] = mapped_column(String(500), default="")
+    idempotency_key: Mapped[str] = mapped_column(String(100), index=True)
+    status: Mapped[NotificationStatus] = mapped_column(_enum(NotificationStatus), default=NotificationStatus.PENDING,
+                                                      index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    job_id: Mapped[str] = mapped_column(String(100), default="")
+    enqueues: Mapped[int] = mapped_column(Integer, default=0)
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("escalation_id", "round", "kind", "target"),)
+
+
 class StaffUser(Base):
     __tablename__ = "staff_users"
     id: Mapped[int] = mapped_column(primary_key=True)
