@@ -50,3 +50,15 @@ class EscalationError(IvrError):
 
 class SipError(IvrError):
     """A SIP or RTP problem in the telephony adapter."""
+
+
+class EscalationNotFound(EscalationError):
+    """No escalation, patient or staff member with that id."""
+
+
+class EscalationConflict(EscalationError):
+    """The escalation is not in a state that allows the move (another doctor picked it first, say)."""
+
+
+class WebhookError(EscalationError):
+    """A webhook URL is malformed or its endpoint did not accept a notification."""
