@@ -6,6 +6,7 @@ environment. An invalid value raises ``ConfigError`` with one line naming the ke
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -28,7 +29,8 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 _PORTS = ("sip_port", "admin_port", "redis_port", "worker_sip_port_base", "rtp_port_low", "rtp_port_high")
 _POSITIVE = ("workers", "worker_max_calls", "tts_rate", "hold_limit_s", "max_upload_bytes",
              "priority_gap_s", "tier_emergency_s", "tier_high_s", "tier_medium_s", "tier_low_s",
-             "webhook_timeout_s", "webhook_attempts", "webhook_backoff_s", "sweep_interval_s")
+             "webhook_timeout_s", "webhook_attempts", "webhook_backoff_s", "sweep_interval_s",
+             "sip_flood_limit", "sip_failover_ms")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Config:
     data_dir: Path = ROOT / "var"
     database_url: str = ""  # default: SQLite (WAL) at <data_dir>/ivr.sqlite3
     redis_url: str = ""  # default: the local Redis that `ivr up` starts on redis_port
-    redis_port: int = 6390
+    redis_port: int = 0  # 0: sip_port + 1330 (6390 with the default SIP port), so instances do not collide
     # SIP front (Kamailio) and IVR workers (pyVoIP)
     sip_host: str = "0.0.0.0"
     sip_advertise: str = "127.0.0.1"
@@ -52,6 +54,9 @@ class Config:
     pbx_port: int = 5060
     pbx_user: str = ""
     pbx_password: str = ""
+    sip_trusted_hosts: tuple[str, ...] = ("127.0.0.1",)  # source IPs exempt from flood limiting (add the trunk/PBX)
+    sip_flood_limit: int = 60  # requests per 2 s from one untrusted source IP before Kamailio drops it
+    sip_failover_ms: int = 3000  # no reply from a worker within this time: the call goes to another worker
     # Admin
     admin_host: str = "127.0.0.1"
     admin_port: int = 8080
@@ -97,7 +102,12 @@ class Config:
 
     @property
     def redis(self) -> str:
-        return self.redis_url or f"redis://127.0.0.1:{self.redis_port}/0"
+        return self.redis_url or f"redis://127.0.0.1:{self.redis_listen_port}/0"
+
+    @property
+    def redis_listen_port(self) -> int:
+        """The port of the local Redis that `ivr up` starts."""
+        return self.redis_port or self.sip_port + 1330
 
     @property
     def worker_port_base(self) -> int:
@@ -153,7 +163,7 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
 def _validate(cfg: Config) -> None:
     for name in _PORTS:
         value = getattr(cfg, name)
-        if name == "worker_sip_port_base" and value == 0:
+        if name in ("worker_sip_port_base", "redis_port") and value == 0:
             continue
         if not 1 <= value <= 65535:
             raise ConfigError(f"config: key '{name}': expected a port from 1 to 65535, got {value}")
@@ -165,6 +175,12 @@ def _validate(cfg: Config) -> None:
             raise ConfigError(
                 f"config: key '{name}': expected one of {', '.join(choices)}, got {getattr(cfg, name)!r}"
             )
+    for name in ("sip_host", "sip_trusted_hosts"):
+        for host in (getattr(cfg, name),) if isinstance(getattr(cfg, name), str) else getattr(cfg, name):
+            try:
+                ipaddress.IPv4Address(host)
+            except ValueError:
+                raise ConfigError(f"config: key '{name}': expected an IPv4 address, got {host!r}") from None
     if cfg.rtp_port_low >= cfg.rtp_port_high:
         raise ConfigError("config: key 'rtp_port_high': must be above rtp_port_low")
     for url in cfg.webhook_urls:
