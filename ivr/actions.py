@@ -25,11 +25,13 @@ class StopPlayback:
 class Listen:
     """Listen for the caller once playback is done.
 
-    ``grammar`` is a closed phrase list for recognizers that support one;
+    ``expect`` names the intents the question expects (the recognizer may turn
+    them into a closed grammar); ``grammar`` adds the flow's own phrases;
     ``dtmf_only`` asks for keys only (a menu under overload, say).
     """
 
     timeout_s: float
+    expect: tuple[str, ...] = ()
     grammar: tuple[str, ...] | None = None
     max_digits: int = 1
     dtmf_only: bool = False

@@ -19,8 +19,10 @@ class FlowError(IvrError):
     ``problems`` holds one line per problem, formatted ``PATH: node 'ID': problem``.
     """
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], lines: list[int | None] | None = None):
         self.problems = list(problems)
+        #: the YAML line of each problem where known (for editors), else None
+        self.lines = list(lines) if lines is not None else [None] * len(self.problems)
         super().__init__("\n".join(self.problems))
 
 
