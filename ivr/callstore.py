@@ -1,0 +1,187 @@
+"""Persisting a call as it happens: the Call row, its CallSteps, the Assessment, the escalation.
+
+Used by the call loop (``ivr.callrunner``) on the worker's call threads; each method is
+one short transaction so that a crash loses at most the step in flight. ``list_calls``
+reads them back for ``ivr calls list``.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import actions as A
+from .models import Assessment, Call, CallStep, Escalation, Patient, utcnow
+from .storage import Database
+
+log = logging.getLogger(__name__)
+
+#: ``escalation.queue.create``-like: persists the escalation, then enqueues it; returns its id.
+CreateEscalation = Callable[..., Any]
+
+OUTCOMES = ("completed", "escalated", "handed_off", "abandoned", "no_input", "failed", "in_progress")
+
+
+class CallStore:
+    def __init__(self, db: Database, *, create_escalation: CreateEscalation | None = None):
+        self.db = db
+        self.create_escalation = create_escalation
+        self._synced: dict[int, int] = {}  # call id -> steps stored
+
+    def start_call(self, *, sip_call_id: str, caller: str, worker: str, flow_name: str) -> int:
+        with self.db.session() as s:
+            patient = s.scalar(select(Patient).where(Patient.phone == caller)) if caller else None
+            call = Call(sip_call_id=sip_call_id[:255], caller=caller[:64], worker=worker[:64],
+                        flow_name=flow_name[:100], patient_id=patient.id if patient else None)
+            s.add(call)
+            s.flush()
+            call_id = int(call.id)
+        self._synced[call_id] = 0
+        return call_id
+
+    def caller_profile(self, caller: str) -> tuple[str, tuple[str, ...]]:
+        """(care status, risk factors) of a known patient; ('unknown', ()) for a stranger."""
+        if not caller:
+            return "unknown", ()
+        with self.db.session() as s:
+            patient = s.scalar(select(Patient).where(Patient.phone == caller))
+            if patient is None:
+                return "unknown", ()
+            return patient.care_status.value, tuple(str(r) for r in patient.risk_factors or ())
+
+    def set_recording(self, call_id: int, path: str) -> None:
+        with self.db.session() as s:
+            call = s.get(Call, call_id)
+            if call is not None:
+                call.recording_path = path[:500]
+
+    def sync_steps(self, call_id: int, steps: Sequence[Any]) -> None:
+        """Store the engine's steps not stored yet (they only ever grow)."""
+        done = self._synced.get(call_id, 0)
+        if len(steps) <= done:
+            return
+        with self.db.session() as s:
+            for seq, step in enumerate(steps[done:], start=done):
+                s.add(CallStep(call_id=call_id, seq=seq, node=str(step.node)[:100],
+                               prompt_id=str(step.prompt_id or "")[:100], transcript=str(step.transcript or ""),
+                               digits=str(step.digits or "")[:64], intent=str(step.intent or "")[:64],
+                               confidence=step.confidence, event=str(step.event or "")[:32]))
+        self._synced[call_id] = len(steps)
+
+    def save_assessment(self, call_id: int, engine: Any) -> int | None:
+        """The engine's current assessment as an Assessment row (None when it has none)."""
+        assessment = getattr(engine, "assessment", None)
+        if assessment is None:
+            return None
+        with self.db.session() as s:
+            call = s.get(Call, call_id)
+            row = Assessment(call_id=call_id, patient_id=call.patient_id if call else None,
+                             symptoms=sorted(getattr(engine, "symptoms", ()) or ()),
+                             vitals=dict(getattr(engine, "vitals", {}) or {}),
+                             risk_factors=sorted(getattr(engine, "risk_factors", ()) or ()),
+                             risk=assessment.risk, reasons=list(assessment.reasons),
+                             rule_pack=assessment.rule_pack)
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def escalate(self, call_id: int, action: A.Escalate, engine: Any, assessment_id: int | None) -> None:
+        with self.db.session() as s:
+            call = s.get(Call, call_id)
+            caller = call.caller if call else ""
+            patient_id = call.patient_id if call else None
+            recording = call.recording_path if call else ""
+        if self.create_escalation is not None:
+            self.create_escalation(call_id=call_id, patient_id=patient_id, assessment_id=assessment_id,
+                                   caller=caller, risk=action.risk, reason=action.reason,
+                                   reasons=tuple(action.reasons), mode=action.mode, recording_path=recording)
+            return
+        # No escalation queue wired in this process: persist the row so that nobody is lost;
+        # the escalation job worker's sweep picks up waiting rows.
+        log.warning("call %s: no escalation queue configured; escalation stored without enqueueing", call_id)
+        with self.db.session() as s:
+            s.add(Escalation(call_id=call_id, patient_id=patient_id, assessment_id=assessment_id, caller=caller,
+                             risk=action.risk, reason=action.reason[:200], reasons=list(action.reasons),
+                             mode=action.mode, recording_path=recording))
+
+    def finish(self, call_id: int, *, outcome: str, slots: dict[str, Any]) -> None:
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown call outcome {outcome!r}")
+        with self.db.session() as s:
+            call = s.get(Call, call_id)
+            if call is not None:
+                call.outcome = outcome
+                call.ended_at = utcnow()
+                call.slots = _jsonable(slots)
+        self._synced.pop(call_id, None)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallSummary:
+    id: int
+    sip_call_id: str
+    caller: str
+    worker: str
+    started_at: datetime
+    duration_s: float | None
+    outcome: str
+    recording_path: str
+    intent: str
+    risk: str
+    digits: str
+    steps: tuple[dict[str, Any], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "sip_call_id": self.sip_call_id, "caller": self.caller, "worker": self.worker,
+                "start": self.started_at.isoformat(timespec="seconds") + "Z",
+                "duration_s": None if self.duration_s is None else round(self.duration_s, 1),
+                "outcome": self.outcome, "intent": self.intent, "risk": self.risk, "digits": self.digits,
+                "recording_path": self.recording_path, "steps": list(self.steps)}
+
+
+def list_calls(db: Database, *, limit: int = 20) -> list[CallSummary]:
+    """The most recent calls, newest first, with their steps and highest assessed risk."""
+    with db.session() as s:
+        calls = s.scalars(select(Call).options(selectinload(Call.steps)).order_by(Call.id.desc()).limit(limit)).all()
+        ids = [c.id for c in calls]
+        risks: dict[int, str] = {}
+        if ids:
+            from .understanding import risk_rank
+
+            for a in s.scalars(select(Assessment).where(Assessment.call_id.in_(ids))):
+                assert a.call_id is not None
+                old = risks.get(a.call_id)
+                if old is None or risk_rank(a.risk) < risk_rank(old):
+                    risks[a.call_id] = a.risk
+            for e in s.scalars(select(Escalation).where(Escalation.call_id.in_(ids))):
+                assert e.call_id is not None
+                old = risks.get(e.call_id)
+                if old is None or risk_rank(e.risk) < risk_rank(old):
+                    risks[e.call_id] = e.risk
+        out = []
+        for c in calls:
+            steps = tuple({"node": st.node, "event": st.event, "prompt_id": st.prompt_id,
+                           "transcript": st.transcript, "digits": st.digits, "intent": st.intent,
+                           "confidence": st.confidence} for st in c.steps)
+            intents = [st.intent for st in c.steps if st.intent]
+            out.append(CallSummary(
+                id=c.id, sip_call_id=c.sip_call_id, caller=c.caller, worker=c.worker, started_at=c.started_at,
+                duration_s=c.duration_s, outcome=c.outcome, recording_path=c.recording_path,
+                intent=intents[0] if intents else "", risk=risks.get(c.id, "none"),
+                digits="".join(st.digits for st in c.steps if st.digits), steps=steps))
+        return out

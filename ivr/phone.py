@@ -1,0 +1,234 @@
+"""The IVR worker's phone: the only module that imports pyVoIP (1.6.8, pinned).
+
+``WorkerPhone`` registers to the SIP front (Kamailio, or a PBX), answers each INVITE
+in pyVoIP's per-call thread and hands the call to ``on_call(line)``, where ``line`` is a
+``PhoneLine`` (the small interface ``ivr.callrunner`` drives). The pyVoIP bugs measured
+on this machine are worked around here with the pure pieces of ``ivr.sipcompat``.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pyVoIP import RTP, SIP
+from pyVoIP.VoIP import VoIP  # first: pyVoIP.SIP and pyVoIP.VoIP import each other
+from pyVoIP.VoIP.status import PhoneStatus
+
+from . import sipcompat
+from .errors import SipError
+
+log = logging.getLogger(__name__)
+
+PHONE_REGISTER_TIMEOUT_S = 5
+
+
+class CompatRTPClient(RTP.RTPClient):
+    """pyVoIP's RTP client with correct PCMA, a bounded jitter buffer, a flushable send queue
+    and DTMF detection that does not depend on the marker bit."""
+
+    def __init__(self, assoc: dict[int, RTP.PayloadType], *args: Any, **kwargs: Any):
+        super().__init__(assoc, *args, **kwargs)
+        names = [str(pt) for pt in assoc.values()]
+        self.codec = sipcompat.pick_pcm(names) or "PCMU"
+        self.preference = RTP.PayloadType.PCMA if self.codec == "PCMA" else RTP.PayloadType.PCMU
+        self.pt_number = next((n for n, pt in assoc.items() if str(pt) == self.codec), int(self.preference))
+        self.pmin = sipcompat.JitterBuffer()  # type: ignore[assignment]
+        self.pmout = sipcompat.OutputQueue()  # type: ignore[assignment]
+        self.dtmf_detector = sipcompat.DtmfDetector()
+
+    def encode_packet(self, payload: bytes) -> bytes:
+        return sipcompat.encode_frame(self.codec, payload)
+
+    def write(self, data: bytes) -> None:
+        self.pmout.put(data)  # type: ignore[attr-defined]
+
+    def parse_packet(self, packet: bytes) -> None:
+        msg = RTP.RTPMessage(packet, self.assoc)
+        name = str(msg.payload_type)
+        if name in sipcompat.AUDIO_CODECS:
+            self.pmin.write(msg.timestamp, sipcompat.decode_frame(name, msg.payload))
+        elif msg.payload_type == RTP.PayloadType.EVENT:
+            digit = self.dtmf_detector.feed(timestamp=msg.timestamp, payload=msg.payload)
+            if digit is not None and self.dtmf is not None:
+                self.dtmf(digit)
+        else:
+            raise RTP.RTPParseError(f"Unsupported codec (parse): {name}")
+
+    def stop(self) -> None:
+        self.NSD = False
+        for sock in (getattr(self, "sin", None), getattr(self, "sout", None)):
+            if sock is not None:
+                sock.close()
+
+
+class CompatCall(VoIP.VoIPCall):
+    def __init__(self, *args: Any, **kwargs: Any):
+        self.cancelled = False
+        super().__init__(*args, **kwargs)
+
+    def create_rtp_clients(self, codecs: dict[int, RTP.PayloadType], ip: str, port: int,
+                           request: SIP.SIPMessage, baseport: int) -> None:
+        # pyVoIP never recorded an answered call's port here, so its port clean-up could
+        # hand an active call's port to a new call; record it.
+        self.assignedPorts[port] = codecs
+        for ii in range(len(request.body["c"])):
+            self.RTPClients.append(CompatRTPClient(
+                codecs, ip, port, request.body["c"][ii]["address"], baseport + ii, self.sendmode,
+                dtmf=self.dtmf_callback))
+
+
+class PhoneLine:
+    """One answered call as ``ivr.callrunner`` sees it: frames in, frames out, keys, hang-up."""
+
+    def __init__(self, call: CompatCall):
+        self._call = call
+        self.sip_call_id: str = call.call_id
+        from_h = call.request.headers.get("From", {})
+        self.caller: str = str(from_h.get("number") or from_h.get("caller") or "")
+        first = call.RTPClients[0] if call.RTPClients else None
+        self.codec = first.codec if isinstance(first, CompatRTPClient) else "PCMU"
+
+    @property
+    def _rtp(self) -> CompatRTPClient:
+        client = self._call.RTPClients[0]
+        assert isinstance(client, CompatRTPClient)
+        return client
+
+    def read_frame(self) -> bytes | None:
+        """The next 20 ms of caller audio (unsigned 8-bit, 8 kHz) or None if none is ready."""
+        return self._rtp.pmin.pop()  # type: ignore[attr-defined, no-any-return]
+
+    def write_frame(self, frame_u8: bytes) -> None:
+        self._call.write_audio(frame_u8)
+
+    def queued_frames(self) -> int:
+        return len(self._rtp.pmout)  # type: ignore[arg-type]
+
+    def clear_output(self) -> None:
+        self._rtp.pmout.clear()  # type: ignore[attr-defined]
+
+    def get_digit(self) -> str:
+        return str(self._call.get_dtmf(1))
+
+    @property
+    def active(self) -> bool:
+        return bool(self._call.state == VoIP.CallState.ANSWERED)
+
+    def hangup(self) -> None:
+        if self._call.state == VoIP.CallState.ANSWERED:
+            try:
+                self._call.hangup()
+            except (VoIP.InvalidStateError, OSError) as exc:
+                log.warning("hang-up of %s failed: %s", self.sip_call_id, exc)
+
+
+class WorkerPhone(VoIP.VoIPPhone):
+    """A registered pyVoIP phone that refuses what it cannot serve instead of answering it wrong.
+
+    * more than ``max_calls`` calls at once: 486 Busy Here (Kamailio then tries another worker);
+    * an offer without PCMU/PCMA (G.729 only, or no SDP): 488 Not Acceptable Here;
+    * CANCEL while ringing: 487 Request Terminated for the INVITE, and the call is never answered.
+    """
+
+    def __init__(self, *, server: str, port: int, username: str, password: str, my_ip: str,
+                 sip_port: int, rtp_low: int, rtp_high: int, max_calls: int,
+                 on_call: Callable[[PhoneLine], None]):
+        super().__init__(server, port, username, password, myIP=my_ip, callCallback=self._run_call,
+                         sipPort=sip_port, rtpPortLow=rtp_low, rtpPortHigh=rtp_high)
+        self.sip.register_timeout = PHONE_REGISTER_TIMEOUT_S
+        self.max_calls = max_calls
+        self.on_call = on_call
+        self.refused: dict[int, int] = {}  # status code -> count, for logs and the load bench
+        self._lock = threading.Lock()
+
+    # --- capacity and offers --------------------------------------------------------------
+    def active_calls(self) -> int:
+        return sum(1 for c in list(self.calls.values()) if c.state != VoIP.CallState.ENDED)
+
+    def _reply(self, request: SIP.SIPMessage, code: int, reason: str) -> None:
+        self.refused[code] = self.refused.get(code, 0) + 1
+        text = sipcompat.response_with_status(self.sip.gen_busy(request), code, reason)
+        self.sip.out.sendto(text.encode("utf8"), (self.server, self.port))
+
+    def _callback_MSG_Invite(self, request: SIP.SIPMessage) -> None:
+        call_id = request.headers["Call-ID"]
+        if call_id in self.calls:
+            return super()._callback_MSG_Invite(request)  # re-INVITE
+        try:
+            media = request.body.get("m", []) if isinstance(request.body, dict) else []
+        except AttributeError:
+            media = []
+        if sipcompat.negotiable_codec(media) is None:
+            log.info("call %s refused 488: no PCMU/PCMA in the offer", call_id)
+            self._reply(request, 488, "Not Acceptable Here")
+            return
+        with self._lock:
+            if self.active_calls() >= self.max_calls:
+                log.info("call %s refused 486: %d calls already", call_id, self.max_calls)
+                self._reply(request, 486, "Busy Here")
+                return
+            super()._callback_MSG_Invite(request)
+
+    def _create_Call(self, request: SIP.SIPMessage, sess_id: int) -> None:
+        call_id = request.headers["Call-ID"]
+        self.calls[call_id] = CompatCall(self, VoIP.CallState.RINGING, request, sess_id, self.myIP,
+                                         sendmode=self.recvmode)
+
+    def callback(self, request: SIP.SIPMessage) -> None:
+        if request.type == SIP.SIPMessageType.MESSAGE and request.method == "CANCEL":
+            self._cancel(request)
+            return
+        super().callback(request)
+
+    def _cancel(self, request: SIP.SIPMessage) -> None:
+        call = self.calls.get(request.headers["Call-ID"])
+        if not isinstance(call, CompatCall) or call.state != VoIP.CallState.RINGING:
+            return
+        call.cancelled = True
+        for thread, call_id in list(self.threadLookup.items()):
+            if call_id == call.call_id:
+                thread.cancel()  # the 1 s ring timer: the callback never runs
+        call.state = VoIP.CallState.ENDED
+        self.calls.pop(call.call_id, None)
+        self.release_ports(call=call)
+        self._reply(call.request, 487, "Request Terminated")
+        log.info("call %s cancelled while ringing: answered 487", call.call_id)
+
+    # --- the call thread ------------------------------------------------------------------
+    def _run_call(self, call: VoIP.VoIPCall) -> None:
+        if not isinstance(call, CompatCall) or call.cancelled or call.state != VoIP.CallState.RINGING:
+            return
+        try:
+            call.answer()
+        except (VoIP.InvalidStateError, OSError) as exc:
+            log.error("call %s could not be answered: %s", call.call_id, exc)
+            return
+        line = PhoneLine(call)
+        try:
+            self.on_call(line)
+        except Exception:
+            log.exception("call %s: the call loop failed", call.call_id)
+        finally:
+            line.hangup()
+            self.calls.pop(call.call_id, None)
+
+    # --- life cycle -----------------------------------------------------------------------
+    def start_registered(self, timeout_s: float = 15.0) -> None:
+        """Start and wait until registered; raise SipError otherwise."""
+        try:
+            self.start()
+        except Exception as exc:  # noqa: BLE001 - pyVoIP raises bare Exceptions of many kinds
+            raise SipError(f"SIP worker could not register to {self.server}:{self.port}: {exc}") from None
+        deadline = time.monotonic() + timeout_s
+        while self.get_status() != PhoneStatus.REGISTERED:
+            if self.get_status() == PhoneStatus.FAILED or time.monotonic() > deadline:
+                self.stop(failed=True)
+                raise SipError(f"SIP worker could not register to {self.server}:{self.port}")
+            time.sleep(0.05)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.get_status() == PhoneStatus.FAILED)
