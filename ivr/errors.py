@@ -64,3 +64,7 @@ class EscalationConflict(EscalationError):
 
 class WebhookError(EscalationError):
     """A webhook URL is malformed or its endpoint did not accept a notification."""
+
+
+class SupervisorError(IvrError):
+    """``ivr up`` cannot start the instance: a port is taken or a program is missing."""
