@@ -1,0 +1,78 @@
+"""Configuration precedence: defaults, then ivr.toml, then IVR_* variables, then flags."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ivr import ROOT
+from ivr import config as config_mod
+from ivr.errors import ConfigError
+
+
+def test_defaults(tmp_path: Path) -> None:
+    cfg = config_mod.load(env={}, path=None) if not Path("ivr.toml").exists() else None
+    if cfg is None:
+        pytest.skip("an ivr.toml in the working directory would change the defaults")
+    assert cfg.sip_port == 5060
+    assert cfg.asr_engine == "auto"
+    assert cfg.flows_dir == ROOT / "callflows"
+    assert cfg.db_url == f"sqlite:///{ROOT / 'var' / 'ivr.sqlite3'}"
+
+
+def test_file_then_env_then_overrides(tmp_path: Path) -> None:
+    toml = tmp_path / "ivr.toml"
+    toml.write_text('[ivr]\nsip_port = 5070\nadmin_port = 9000\nworkers = 3\n', encoding="utf-8")
+    env = {"IVR_CONFIG": str(toml), "IVR_ADMIN_PORT": "9100", "IVR_DATA_DIR": str(tmp_path / "d"),
+           "UNRELATED": "x"}
+    cfg = config_mod.load(env=env)
+    assert (cfg.sip_port, cfg.admin_port, cfg.workers) == (5070, 9100, 3)
+    assert cfg.data_dir == tmp_path / "d"
+    assert cfg.db_url == f"sqlite:///{tmp_path / 'd' / 'ivr.sqlite3'}"
+    cfg = config_mod.load(env=env, admin_port=9200, sip_port=None)
+    assert (cfg.sip_port, cfg.admin_port) == (5070, 9200)
+    assert cfg.source == ("defaults", str(toml), "IVR_ADMIN_PORT", "IVR_DATA_DIR")
+
+
+def test_explicit_path_wins_over_env(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text("sip_port = 5001\n", encoding="utf-8")
+    b.write_text("sip_port = 5002\n", encoding="utf-8")
+    assert config_mod.load(a, env={"IVR_CONFIG": str(b)}).sip_port == 5001
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"IVR_SIP_PORT": "abc"}, "config: key 'sip_port': expected an integer, got 'abc'"),
+    ({"IVR_SIP_PORT": "70000"}, "config: key 'sip_port': expected a port from 1 to 65535, got 70000"),
+    ({"IVR_ASR_ENGINE": "whisper"}, "config: key 'asr_engine': expected one of auto, vosk, vietasr, got 'whisper'"),
+    ({"IVR_WORKERS": "0"}, "config: key 'workers': expected a positive integer, got 0"),
+    ({"IVR_CONFIG": "/nonexistent/ivr.toml"}, "config: file '/nonexistent/ivr.toml': not found"),
+])
+def test_invalid_values_name_the_key(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        config_mod.load(env=env)
+    assert str(info.value) == message
+
+
+def test_unknown_key_in_file(tmp_path: Path) -> None:
+    toml = tmp_path / "ivr.toml"
+    toml.write_text("sip_prot = 5070\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^config: key 'sip_prot': unknown setting$"):
+        config_mod.load(toml, env={})
+
+
+def test_broken_toml(tmp_path: Path) -> None:
+    toml = tmp_path / "ivr.toml"
+    toml.write_text("sip_port = = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^config: file '.*ivr.toml': "):
+        config_mod.load(toml, env={})
+
+
+def test_cli_reports_one_line_and_exit_2(tmp_path: Path) -> None:
+    import subprocess
+
+    res = subprocess.run([str(ROOT / ".venv/bin/ivr"), "flows", "validate", str(ROOT / "callflows/covid_f0.yaml")],
+                         capture_output=True, text=True, env={"IVR_SIP_PORT": "x", "PATH": "/usr/bin:/bin"},
+                         cwd=tmp_path, timeout=60)
+    assert res.returncode == 2
+    assert res.stderr == "ivr: config: key 'sip_port': expected an integer, got 'x'\n"
