@@ -12,10 +12,10 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
 
 from . import ROOT, sipprobe
 from .config import Config
@@ -48,7 +48,7 @@ class KamailioFiles:
     ctl_socket: Path
 
     @classmethod
-    def for_config(cls, cfg: Config) -> "KamailioFiles":
+    def for_config(cls, cfg: Config) -> KamailioFiles:
         folder = cfg.data_dir / "kamailio"
         return cls(folder=folder, config=folder / "kamailio.cfg", ctl_socket=folder / "kamailio.ctl")
 
@@ -127,7 +127,8 @@ def render(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
 
 def check(path: Path) -> None:
     """Run ``kamailio -c`` on a configuration file; raise ``KamailioError`` with its complaint."""
-    proc = subprocess.run([executable(), "-c", "-f", str(path)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([executable(), "-c", "-f", str(path)], check=False, capture_output=True, text=True,
+                          timeout=60)
     if proc.returncode != 0:
         lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if "ERROR" in ln or "CRITICAL" in ln]
         detail = "; ".join(lines[-5:]) or proc.stderr.strip()[-500:]

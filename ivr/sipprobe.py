@@ -79,7 +79,7 @@ def request(host: str, port: int, method: str, uri: str, *, timeout: float = 2.0
             sock.settimeout(left)
             try:
                 data, _ = sock.recvfrom(65535)
-            except (socket.timeout, ConnectionRefusedError):
+            except (TimeoutError, ConnectionRefusedError):
                 return None
             try:
                 reply = parse_reply(data)
