@@ -1,0 +1,180 @@
+"""Notifications of an escalation: rows per round and target, the webhook payload, signing, sending.
+
+A *round* is one announcement of a case (0 when it is created; 1, 2... when it moves up a tier,
+its risk rises, or it still waits at the top tier) to the admin board and to every webhook URL.
+Receivers de-duplicate on the escalation id and the round's idempotency key.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+import requests
+from redis import Redis
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ivr.errors import WebhookError
+from ivr.models import Escalation, EscalationNotification, NotificationStatus, Patient
+
+from . import keys
+from .area import TIER_LABELS
+from .priority import RISK_LABELS, waiting_s
+
+BOARD = "board"
+WEBHOOK = "webhook"
+SIGNATURE_HEADER = "X-IVR-Signature"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+ESCALATION_HEADER = "X-IVR-Escalation-Id"
+#: Vietnam keeps UTC+7 all year; staff read local times.
+LOCAL_TZ = timezone(timedelta(hours=7))
+
+
+def local_hhmm(at: datetime) -> str:
+    """``at`` (naive UTC) as HH:MM in Vietnam."""
+    return at.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime("%H:%M")
+
+
+def check_url(url: str) -> str:
+    """``url`` if it is an absolute http(s) URL with a host, else ``WebhookError``."""
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        ok = False
+    if not ok or any(c.isspace() for c in url):
+        raise WebhookError(f"Địa chỉ webhook không hợp lệ: {url!r} (cần dạng http://máy-chủ/đường-dẫn).")
+    return url
+
+
+def sign(body: bytes, secret: str) -> str:
+    """Header value proving the body came from this hotline: ``sha256=<hex HMAC-SHA256 of the body>``."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def verify(body: bytes, secret: str, signature: str) -> bool:
+    return hmac.compare_digest(sign(body, secret), signature)
+
+
+def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *, now: datetime) -> list[EscalationNotification]:
+    """Pending rows for the next round of ``esc`` (flushed, so they have ids)."""
+    last = s.scalar(select(func.max(EscalationNotification.round))
+                    .where(EscalationNotification.escalation_id == esc.id))
+    round_ = 0 if last is None else last + 1
+    rows = [EscalationNotification(escalation_id=esc.id, round=round_, kind=BOARD, target="",
+                                   idempotency_key=keys.idempotency_key(esc.id, round_), created_at=now)]
+    rows += [EscalationNotification(escalation_id=esc.id, round=round_, kind=WEBHOOK, target=url,
+                                    idempotency_key=keys.idempotency_key(esc.id, round_), created_at=now)
+             for url in dict.fromkeys(webhook_urls)]
+    s.add_all(rows)
+    s.flush()
+    return rows
+
+
+def missing_targets(s: Session, escalation_id: int, round_: int, webhook_urls: Iterable[str],
+                    *, now: datetime) -> list[EscalationNotification]:
+    """Rows for webhook URLs a round does not have yet (the round was created without the configuration)."""
+    have = set(s.scalars(select(EscalationNotification.target).where(
+        EscalationNotification.escalation_id == escalation_id, EscalationNotification.round == round_,
+        EscalationNotification.kind == WEBHOOK)))
+    rows = [EscalationNotification(escalation_id=escalation_id, round=round_, kind=WEBHOOK, target=url,
+                                   idempotency_key=keys.idempotency_key(escalation_id, round_), created_at=now)
+            for url in dict.fromkeys(webhook_urls) if url not in have]
+    s.add_all(rows)
+    s.flush()
+    return rows
+
+
+def payload(esc: Escalation, patient: Patient | None, note: EscalationNotification, *, now: datetime) -> dict[str, Any]:
+    """The JSON body of a webhook (and of a board message)."""
+    risk_label = RISK_LABELS.get(esc.risk, esc.risk)
+    who = patient.name if patient is not None and patient.name else (esc.caller or "không rõ số")
+    area = ", ".join(p for p in (esc.commune, esc.district, esc.province) if p) or "chưa rõ địa bàn"
+    waited = int(waiting_s(esc.created_at, now))
+    event = "escalation.created" if note.round == 0 else "escalation.reminder"
+    headline = "Ca cần bác sĩ mới" if note.round == 0 else "Nhắc lại: ca chưa có bác sĩ nhận"
+    text = (f"{headline} #{esc.id} — {risk_label}: {esc.reason or ', '.join(esc.reasons)}. "
+            f"Người gọi: {who}; địa bàn: {area}; đã chờ {waited // 60} phút {waited % 60} giây.")
+    return {
+        "event": event,
+        "escalation_id": esc.id,
+        "idempotency_key": note.idempotency_key,
+        "round": note.round,
+        "risk": esc.risk,
+        "risk_label": risk_label,
+        "reason": esc.reason,
+        "reasons": list(esc.reasons or []),
+        "status": esc.status.value if hasattr(esc.status, "value") else str(esc.status),
+        "mode": esc.mode,
+        "caller": esc.caller,
+        "patient": None if patient is None else {"id": patient.id, "name": patient.name, "phone": patient.phone},
+        "area": {"province": esc.province, "district": esc.district, "commune": esc.commune},
+        "tier": esc.tier.value if hasattr(esc.tier, "value") else str(esc.tier),
+        "tier_label": TIER_LABELS.get(str(getattr(esc.tier, "value", esc.tier)), ""),
+        "created_at": esc.created_at.replace(tzinfo=timezone.utc).isoformat(),
+        "waiting_s": waited,
+        "text": text,
+    }
+
+
+def encode(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+_SESSION: dict[int, requests.Session] = {}
+
+
+def _http() -> requests.Session:
+    import os
+
+    pid = os.getpid()
+    if pid not in _SESSION:  # one keep-alive pool per process (rq may fork)
+        _SESSION.clear()
+        _SESSION[pid] = requests.Session()
+    return _SESSION[pid]
+
+
+def post(url: str, body: bytes, *, secret: str, idempotency_key: str, escalation_id: int, timeout_s: float) -> int:
+    """POST ``body`` to ``url``; the HTTP status on 2xx, else ``WebhookError`` saying what went wrong."""
+    check_url(url)
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "f0-hotline-escalation/1",
+        SIGNATURE_HEADER: sign(body, secret),
+        IDEMPOTENCY_HEADER: idempotency_key,
+        ESCALATION_HEADER: str(escalation_id),
+    }
+    try:
+        resp = _http().post(url, data=body, headers=headers, timeout=(timeout_s, timeout_s), allow_redirects=False)
+    except requests.Timeout:
+        raise WebhookError(f"Webhook {url} không trả lời trong {timeout_s:g} giây.") from None
+    except requests.RequestException as exc:
+        raise WebhookError(f"Không gửi được tới webhook {url}: {type(exc).__name__}.") from None
+    with resp:
+        if not 200 <= resp.status_code < 300:
+            raise WebhookError(f"Webhook {url} trả về HTTP {resp.status_code}.")
+        return resp.status_code
+
+
+def publish_board(redis: Redis, body: dict[str, Any]) -> int:
+    """Bump the board counter and publish one message; returns the new counter value."""
+    pipe = redis.pipeline()
+    pipe.incr(keys.BOARD_VERSION)
+    pipe.publish(keys.BOARD_CHANNEL, encode(body))
+    version, _ = pipe.execute()
+    return int(version)
+
+
+def board_version(redis: Redis) -> int:
+    """The board counter (0 before the first notification); poll it to know when to refresh."""
+    return int(redis.get(keys.BOARD_VERSION) or 0)
+
+
+def pending(s: Session, escalation_id: int) -> list[EscalationNotification]:
+    return list(s.scalars(select(EscalationNotification).where(
+        EscalationNotification.escalation_id == escalation_id,
+        EscalationNotification.status == NotificationStatus.PENDING)))

@@ -1,0 +1,418 @@
+"""The escalation queue: the database is the source of truth, rq does the work around it.
+
+Every function takes a ``Database`` and commits its own transaction; a case is committed
+before any job is enqueued. Moves are conditional UPDATEs on (status, version), so two
+doctors picking one case at once cannot both win. Times are naive UTC ``datetime``s;
+``now`` is injectable everywhere.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterable, Sequence
+
+from redis import Redis
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ivr.config import Config
+from ivr.errors import EscalationConflict, EscalationError, EscalationNotFound
+from ivr.models import (
+    AreaLevel, AuditLog, Escalation, EscalationEvent, EscalationStatus, Patient, Role, StaffUser, utcnow,
+)
+from ivr.storage import Database
+from ivr.understanding import RISK_LEVELS
+
+from . import area, jobs, notify, priority
+
+S = EscalationStatus
+OPEN: tuple[EscalationStatus, ...] = (S.WAITING, S.OFFERED, S.PICKED, S.IN_CALL, S.CALLBACK_SCHEDULED)
+UNPICKED: tuple[EscalationStatus, ...] = (S.WAITING, S.OFFERED)
+CLOSED: tuple[EscalationStatus, ...] = (S.RESOLVED, S.EXPIRED, S.CANCELLED)
+MODES: tuple[str, ...] = ("live", "callback")
+
+#: Outcomes a doctor records when resolving a case, with what staff read.
+OUTCOMES: dict[str, str] = {
+    "advice_given": "Đã tư vấn",
+    "transferred": "Đã chuyển tuyến",
+    "ambulance_called": "Đã gọi cấp cứu 115",
+    "unreachable": "Không liên lạc được",
+}
+
+STATUS_LABELS: dict[str, str] = {
+    "waiting": "Đang chờ",
+    "offered": "Đang mời bác sĩ",
+    "picked": "Đã có bác sĩ nhận",
+    "in_call": "Đang gọi",
+    "callback_scheduled": "Hẹn gọi lại",
+    "resolved": "Đã xử lý xong",
+    "expired": "Hết hạn",
+    "cancelled": "Đã hủy",
+}
+
+MODE_LABELS: dict[str, str] = {"live": "Giữ máy", "callback": "Gọi lại"}
+
+
+def _now(now: datetime | None) -> datetime:
+    if now is None:
+        return utcnow()
+    return now.astimezone(timezone.utc).replace(tzinfo=None) if now.tzinfo is not None else now
+
+
+def _status(value: EscalationStatus | str) -> str:
+    return value.value if isinstance(value, EscalationStatus) else str(value)
+
+
+def _load(s: Session, escalation_id: int) -> Escalation:
+    esc = s.get(Escalation, escalation_id, populate_existing=True)
+    if esc is None:
+        raise EscalationNotFound(f"Không tìm thấy ca #{escalation_id}.")
+    return esc
+
+
+def _staff(s: Session, staff_id: int) -> StaffUser:
+    staff = s.get(StaffUser, staff_id)
+    if staff is None:
+        raise EscalationNotFound(f"Không tìm thấy nhân viên #{staff_id}.")
+    return staff
+
+
+def staff_name(staff: StaffUser | None) -> str:
+    if staff is None:
+        return "không rõ"
+    return staff.full_name or staff.username
+
+
+def _event(s: Session, esc_id: int, *, frm: str, to: str, actor: str, detail: str, at: datetime) -> None:
+    s.add(EscalationEvent(escalation_id=esc_id, at=at, from_status=frm, to_status=to, actor=actor, detail=detail))
+
+
+def _audit(s: Session, staff: StaffUser | str, action: str, esc_id: int, at: datetime, **detail: Any) -> None:
+    actor = staff if isinstance(staff, str) else staff.username
+    s.add(AuditLog(at=at, actor=actor, action=action, target=f"escalation:{esc_id}", detail=detail))
+
+
+def _conflict(s: Session, esc: Escalation, doing: str) -> EscalationConflict:
+    status = _status(esc.status)
+    if status in ("picked", "in_call", "callback_scheduled") and esc.picked_by_id is not None and doing == "nhận ca":
+        who = staff_name(s.get(StaffUser, esc.picked_by_id))
+        at = notify.local_hhmm(esc.picked_at) if esc.picked_at else "?"
+        return EscalationConflict(f"Ca #{esc.id} đã được bác sĩ {who} nhận lúc {at}.")
+    return EscalationConflict(
+        f"Ca #{esc.id} đang ở trạng thái '{STATUS_LABELS.get(status, status)}', không thể {doing}.")
+
+
+def _move(s: Session, esc_id: int, *, allowed: Iterable[EscalationStatus], to: EscalationStatus | None,
+          doing: str, actor: str, detail: str, now: datetime, **values: Any) -> Escalation:
+    """Atomically move ``esc_id`` from one of ``allowed`` to ``to`` (None: keep the status)."""
+    allowed = tuple(allowed)
+    esc = _load(s, esc_id)
+    if esc.status not in allowed:
+        raise _conflict(s, esc, doing)
+    frm = _status(esc.status)
+    target = to if to is not None else esc.status
+    result = s.execute(
+        update(Escalation)
+        .where(Escalation.id == esc_id, Escalation.version == esc.version, Escalation.status.in_(allowed))
+        .values(status=target, version=Escalation.version + 1, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        s.rollback()
+        raise _conflict(s, _load(s, esc_id), doing)
+    _event(s, esc_id, frm=frm, to=_status(target), actor=actor, detail=detail, at=now)
+    s.flush()
+    return _load(s, esc_id)
+
+
+# -- creating ------------------------------------------------------------------------------------------------
+
+def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (), caller: str = "",
+           patient_id: int | None = None, call_id: int | None = None, assessment_id: int | None = None,
+           mode: str = "callback", recording_path: str = "", redis: Redis | None = None,
+           now: datetime | None = None, cfg: Config | None = None) -> int:
+    """Queue a case for a doctor and return its id.
+
+    The case (and its notification rows) is committed first; then its jobs are enqueued on
+    ``redis``. With Redis down (or ``redis=None``) the case is still saved and the sweeper
+    enqueues later. A patient (or, without a patient, a caller number) with an open case gets
+    that case re-triaged — risk raised, reasons merged — instead of a duplicate. Pass ``cfg``
+    so the configured webhooks are notified without waiting for the worker to expand them.
+    A live case with nobody on duty anywhere in its area becomes a callback at once.
+    """
+    if risk not in RISK_LEVELS:
+        raise EscalationError(f"Mức nguy cơ không hợp lệ: {risk!r} (cần một trong: {', '.join(RISK_LEVELS)}).")
+    if mode not in MODES:
+        raise EscalationError(f"Cách liên hệ không hợp lệ: {mode!r} (cần 'live' hoặc 'callback').")
+    reasons = [str(r) for r in reasons]
+    now = _now(now)
+    webhooks = cfg.webhook_urls if cfg is not None else ()
+    with db.session() as s:
+        patient: Patient | None = None
+        if patient_id is not None:
+            # a write first: takes SQLite's write lock, so the duplicate check below cannot race
+            locked = s.execute(update(Patient).where(Patient.id == patient_id).values(updated_at=now)
+                               .execution_options(synchronize_session=False))
+            if locked.rowcount != 1:  # type: ignore[attr-defined]
+                raise EscalationNotFound(f"Không tìm thấy bệnh nhân #{patient_id}.")
+            patient = s.get(Patient, patient_id)
+            existing = s.scalars(select(Escalation).where(Escalation.patient_id == patient_id,
+                                                          Escalation.status.in_(OPEN))
+                                 .order_by(Escalation.id)).first()
+        elif caller:
+            existing = s.scalars(select(Escalation).where(Escalation.patient_id.is_(None),
+                                                          Escalation.caller == caller, Escalation.status.in_(OPEN))
+                                 .order_by(Escalation.id)).first()
+        else:
+            existing = None
+        if existing is not None:
+            planned = _retriage(s, existing, risk=risk, reason=reason, reasons=reasons, call_id=call_id,
+                                assessment_id=assessment_id, mode=mode, recording_path=recording_path,
+                                webhooks=webhooks, now=now)
+            esc_id = existing.id
+        else:
+            esc = Escalation(patient_id=patient_id, call_id=call_id, assessment_id=assessment_id, caller=caller,
+                             risk=risk, reasons=reasons, reason=reason[:200], status=S.WAITING, mode=mode,
+                             province=patient.province if patient else "", district=patient.district if patient else "",
+                             commune=patient.commune if patient else "", created_at=now, updated_at=now,
+                             tier_changed_at=now, recording_path=recording_path, version=1)
+            start = area.start_tier(esc)
+            esc.tier = area.staffed_tier(s, esc, start)
+            detail = reason
+            if mode == "live" and not area.on_duty(s, esc, AreaLevel.PROVINCE):
+                esc.mode = "callback"
+                detail += " — không có bác sĩ trực: chuyển sang gọi lại"
+            s.add(esc)
+            s.flush()
+            _event(s, esc.id, frm="", to=S.WAITING.value, actor="system", detail=detail, at=now)
+            if esc.tier != start:
+                _event(s, esc.id, frm=S.WAITING.value, to=S.WAITING.value, actor="system", at=now,
+                       detail=f"Chuyển lên tuyến {area.TIER_LABELS[esc.tier.value]}: tuyến dưới không có ai trực")
+            planned = [jobs.plan(r, risk, now=now) for r in notify.add_round(s, esc, webhooks, now=now)]
+            esc_id = esc.id
+    jobs.try_enqueue(redis, planned, cfg)
+    return esc_id
+
+
+def _retriage(s: Session, esc: Escalation, *, risk: str, reason: str, reasons: list[str], call_id: int | None,
+              assessment_id: int | None, mode: str, recording_path: str, webhooks: Sequence[str],
+              now: datetime) -> list[jobs.Planned]:
+    new_risk = priority.more_urgent(esc.risk, risk)
+    raised = new_risk != esc.risk
+    values: dict[str, Any] = {
+        "risk": new_risk,
+        "reasons": priority.merge_reasons(esc.reasons or [], reasons),
+        "reason": (reason if priority.rank(risk) <= priority.rank(esc.risk) and reason else esc.reason)[:200],
+    }
+    if call_id is not None:
+        values["call_id"] = call_id
+    if assessment_id is not None:
+        values["assessment_id"] = assessment_id
+    if recording_path:
+        values["recording_path"] = recording_path
+    if mode == "live" and esc.status in UNPICKED:
+        values["mode"] = "live"  # the caller is on the line again
+    detail = f"Gọi lại, phân loại lại: {priority.RISK_LABELS.get(risk, risk)} — {reason}"
+    if raised:
+        detail += f" (nâng từ {priority.RISK_LABELS.get(esc.risk, esc.risk)})"
+    esc = _move(s, esc.id, allowed=OPEN, to=None, doing="phân loại lại", actor="system", detail=detail, now=now,
+                **values)
+    if raised and esc.status in UNPICKED:
+        return [jobs.plan(r, new_risk, now=now) for r in notify.add_round(s, esc, webhooks, now=now)]
+    return []
+
+
+# -- reading -------------------------------------------------------------------------------------------------
+
+def get(db: Database, escalation_id: int) -> Escalation:
+    with db.session() as s:
+        return _load(s, escalation_id)
+
+
+def list_open(db: Database, *, staff: StaffUser | int | None = None, now: datetime | None = None,
+              cfg: Config | None = None) -> list[Escalation]:
+    """Open cases, unpicked ones first, each group by priority; ``staff``: only cases in their area and tier."""
+    now = _now(now)
+    gap = (cfg or Config()).priority_gap_s
+    with db.session() as s:
+        if isinstance(staff, int):
+            staff = _staff(s, staff)
+        cases = list(s.scalars(select(Escalation).where(Escalation.status.in_(OPEN))))
+    if staff is not None:
+        cases = [c for c in cases if area.covers(staff, c)]
+    unpicked = [c for c in cases if c.status in UNPICKED]
+    picked = [c for c in cases if c.status not in UNPICKED]
+    return priority.order(unpicked, now=now, gap_s=gap) + priority.order(picked, now=now, gap_s=gap)
+
+
+def events(db: Database, escalation_id: int) -> list[EscalationEvent]:
+    with db.session() as s:
+        _load(s, escalation_id)
+        return list(s.scalars(select(EscalationEvent).where(EscalationEvent.escalation_id == escalation_id)
+                              .order_by(EscalationEvent.id)))
+
+
+def on_duty_staff(db: Database, escalation_id: int) -> list[StaffUser]:
+    """Who may pick the case now (its tier and area), e.g. to ring for a live bridge."""
+    with db.session() as s:
+        return area.on_duty(s, _load(s, escalation_id))
+
+
+# -- moving --------------------------------------------------------------------------------------------------
+
+def offer(db: Database, escalation_id: int, *, now: datetime | None = None) -> Escalation:
+    """Doctors are being offered the case (a live call is ringing them). Idempotent."""
+    now = _now(now)
+    with db.session() as s:
+        if _load(s, escalation_id).status == S.OFFERED:
+            return _load(s, escalation_id)
+        return _move(s, escalation_id, allowed=(S.WAITING,), to=S.OFFERED, doing="mời bác sĩ nhận",
+                     actor="system", detail="Đang mời bác sĩ trực nhận ca", now=now)
+
+
+def pick(db: Database, escalation_id: int, *, staff_id: int, mode: str | None = None,
+         now: datetime | None = None) -> Escalation:
+    """``staff_id`` takes the case. Exactly one of several simultaneous picks wins; the others get
+    ``EscalationConflict`` naming the winner. ``mode`` (live or callback) defaults to the case's."""
+    now = _now(now)
+    if mode is not None and mode not in MODES:
+        raise EscalationError(f"Cách liên hệ không hợp lệ: {mode!r} (cần 'live' hoặc 'callback').")
+    with db.session() as s:
+        staff = _staff(s, staff_id)
+        if not staff.active or staff.role not in area.PICKERS:
+            raise EscalationError(f"Tài khoản {staff.username} không có quyền nhận ca.")
+        values: dict[str, Any] = {"picked_by_id": staff.id, "picked_at": now}
+        if mode is not None:
+            values["mode"] = mode
+        esc = _move(s, escalation_id, allowed=UNPICKED, to=S.PICKED, doing="nhận ca", actor=staff.username,
+                    detail=f"Bác sĩ {staff_name(staff)} nhận ca ({MODE_LABELS[mode or _load(s, escalation_id).mode]})",
+                    now=now, **values)
+        _audit(s, staff, "escalation.pick", escalation_id, now, mode=esc.mode)
+        return esc
+
+
+def _staff_move(db: Database, escalation_id: int, staff_id: int | None, *, allowed: tuple[EscalationStatus, ...],
+                to: EscalationStatus, doing: str, action: str, detail: str, now: datetime,
+                **values: Any) -> Escalation:
+    with db.session() as s:
+        staff = _staff(s, staff_id) if staff_id is not None else None
+        actor = staff.username if staff else "system"
+        esc = _move(s, escalation_id, allowed=allowed, to=to, doing=doing, actor=actor, detail=detail, now=now,
+                    **values)
+        if staff is not None:
+            _audit(s, staff, action, escalation_id, now, **{k: v for k, v in values.items() if k in ("outcome",)})
+        return esc
+
+
+def start_call(db: Database, escalation_id: int, *, staff_id: int | None = None,
+               now: datetime | None = None) -> Escalation:
+    """The doctor and the patient are on the phone (a live bridge or a callback)."""
+    return _staff_move(db, escalation_id, staff_id, allowed=(S.PICKED, S.CALLBACK_SCHEDULED), to=S.IN_CALL,
+                       doing="bắt đầu cuộc gọi", action="escalation.start_call", detail="Bắt đầu cuộc gọi",
+                       now=_now(now))
+
+
+def schedule_callback(db: Database, escalation_id: int, *, staff_id: int | None = None,
+                      now: datetime | None = None) -> Escalation:
+    return _staff_move(db, escalation_id, staff_id, allowed=(S.PICKED, S.IN_CALL), to=S.CALLBACK_SCHEDULED,
+                       doing="hẹn gọi lại", action="escalation.schedule_callback", detail="Hẹn gọi lại",
+                       now=_now(now))
+
+
+def resolve(db: Database, escalation_id: int, *, staff_id: int, outcome: str, notes: str = "",
+            now: datetime | None = None) -> Escalation:
+    if outcome not in OUTCOMES:
+        raise EscalationError(f"Kết quả xử lý không hợp lệ: {outcome!r} (cần một trong: {', '.join(OUTCOMES)}).")
+    now = _now(now)
+    with db.session() as s:
+        staff = _staff(s, staff_id)
+        old = _load(s, escalation_id).notes
+        text = f"{old}\n{_note_line(staff, notes, now)}".strip() if notes.strip() else old
+        esc = _move(s, escalation_id, allowed=(S.PICKED, S.IN_CALL, S.CALLBACK_SCHEDULED), to=S.RESOLVED,
+                    doing="kết thúc ca", actor=staff.username, detail=f"Kết quả: {OUTCOMES[outcome]}", now=now,
+                    outcome=outcome, resolved_at=now, notes=text)
+        _audit(s, staff, "escalation.resolve", escalation_id, now, outcome=outcome)
+        return esc
+
+
+def _note_line(staff: StaffUser, text: str, now: datetime) -> str:
+    return f"[{notify.local_hhmm(now)} {staff_name(staff)}] {text.strip()}"
+
+
+def add_note(db: Database, escalation_id: int, *, staff_id: int, text: str,
+             now: datetime | None = None) -> Escalation:
+    if not text.strip():
+        raise EscalationError("Ghi chú không được để trống.")
+    now = _now(now)
+    with db.session() as s:
+        staff = _staff(s, staff_id)
+        old = _load(s, escalation_id).notes
+        esc = _move(s, escalation_id, allowed=tuple(S), to=None, doing="thêm ghi chú", actor=staff.username,
+                    detail=f"Ghi chú: {text.strip()}", now=now,
+                    notes=f"{old}\n{_note_line(staff, text, now)}".strip())
+        _audit(s, staff, "escalation.note", escalation_id, now, text=text.strip())
+        return esc
+
+
+def _close(db: Database, escalation_id: int, to: EscalationStatus, doing: str, *, reason: str, actor: str,
+           now: datetime | None) -> Escalation:
+    now = _now(now)
+    with db.session() as s:
+        esc = _move(s, escalation_id, allowed=OPEN, to=to, doing=doing, actor=actor, detail=reason, now=now,
+                    resolved_at=now)
+        if actor != "system":
+            _audit(s, actor, f"escalation.{to.value}", escalation_id, now, reason=reason)
+        return esc
+
+
+def expire(db: Database, escalation_id: int, *, reason: str, actor: str = "system",
+           now: datetime | None = None) -> Escalation:
+    return _close(db, escalation_id, S.EXPIRED, "đánh dấu hết hạn", reason=reason, actor=actor, now=now)
+
+
+def cancel(db: Database, escalation_id: int, *, reason: str, actor: str = "system",
+           now: datetime | None = None) -> Escalation:
+    return _close(db, escalation_id, S.CANCELLED, "hủy ca", reason=reason, actor=actor, now=now)
+
+
+def hold_expired(db: Database, escalation_id: int, *, now: datetime | None = None) -> Escalation:
+    """Nobody picked a live case within the hold limit: it becomes a callback. A picked or
+    callback case is returned unchanged (check ``.status``/``.mode``)."""
+    now = _now(now)
+    with db.session() as s:
+        esc = _load(s, escalation_id)
+        if esc.mode != "live" or esc.status not in UNPICKED:
+            return esc
+        try:
+            return _move(s, escalation_id, allowed=UNPICKED, to=S.WAITING, doing="chuyển sang gọi lại",
+                         actor="system", detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now, mode="callback")
+        except EscalationConflict:
+            return _load(s, escalation_id)  # picked meanwhile
+
+
+def set_on_duty(db: Database, staff_id: int, on: bool, *, now: datetime | None = None) -> StaffUser:
+    now = _now(now)
+    with db.session() as s:
+        staff = _staff(s, staff_id)
+        staff.on_duty = bool(on)
+        s.add(AuditLog(at=now, actor=staff.username, action="staff.on_duty" if on else "staff.off_duty",
+                       target=f"staff:{staff.id}", detail={"on_duty": bool(on)}))
+        s.flush()
+        return staff
+
+
+def close_for_patient(s: Session, patient_id: int, *, reason: str, actor: str, now: datetime) -> list[int]:
+    """Cancel every open case of a patient (inside the caller's transaction)."""
+    ids = list(s.scalars(select(Escalation.id).where(Escalation.patient_id == patient_id,
+                                                     Escalation.status.in_(OPEN))))
+    for esc_id in ids:
+        _move(s, esc_id, allowed=OPEN, to=S.CANCELLED, doing="hủy ca", actor=actor, detail=reason, now=now,
+              resolved_at=now)
+        _audit(s, actor, "escalation.cancelled", esc_id, now, reason=reason)
+    return ids
+
+
+__all__ = [
+    "OUTCOMES", "STATUS_LABELS", "MODE_LABELS", "OPEN", "UNPICKED", "CLOSED", "create", "get", "list_open", "events",
+    "offer", "pick", "start_call", "schedule_callback", "add_note", "resolve", "expire", "cancel", "hold_expired",
+    "set_on_duty", "on_duty_staff", "Role",
+]

@@ -1,0 +1,220 @@
+"""The sweeper: what must happen even when Redis lost its jobs.
+
+Run every ``cfg.sweep_interval_s`` by ``ivr worker`` (and callable from tests with an injected
+``now``). Reading the database, the source of truth, it
+
+1. moves unpicked cases up a tier (commune -> district -> province) when they waited too long
+   for their risk level, or when nobody is on duty at their tier, and adds a notification round;
+   at the province tier it adds a reminder round every tier period instead;
+2. turns live cases nobody picked well past the hold limit into callbacks (the SIP worker
+   normally does this itself at the hold limit);
+3. gives every notification round a row for each configured webhook;
+4. re-enqueues every pending notification whose rq job is gone (Redis flushed or restarted),
+   failed, stuck behind a dead scheduler, or held by a dead worker (killed mid-job).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq.job import Job, JobStatus
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ivr.config import Config
+from ivr.models import Escalation, EscalationNotification, NotificationStatus
+from ivr.storage import Database
+
+from . import area, jobs, keys, notify, queue
+
+log = logging.getLogger(__name__)
+
+#: A pending row younger than this may still be between its commit and its enqueue.
+GRACE_S = 3.0
+#: The SIP worker turns a live case into a callback at ``hold_limit_s``; the sweeper only if it did not.
+HOLD_GRACE_S = 15.0
+#: A scheduled retry this late means no rq scheduler is running (its lock outlived a killed worker).
+SCHEDULE_LATE_S = 10.0
+
+
+@dataclass
+class SweepReport:
+    moved: list[int] = field(default_factory=list)  # escalation ids moved up a tier
+    reminded: list[int] = field(default_factory=list)  # escalation ids given a reminder round
+    held: list[int] = field(default_factory=list)  # live cases turned into callbacks
+    expanded: int = 0  # webhook rows added to existing rounds
+    enqueued: int = 0  # jobs (re-)enqueued
+    redis_ok: bool = True
+    locked_out: bool = False  # another sweeper is running
+
+
+def sweep(db: Database, cfg: Config, redis: Redis | None = None, *, now: datetime | None = None) -> SweepReport:
+    now = queue._now(now)
+    report = SweepReport(redis_ok=redis is not None)
+    token = uuid.uuid4().hex
+    if redis is not None:
+        try:
+            if not redis.set(keys.SWEEPER_LOCK, token, nx=True, px=max(5000, cfg.sweep_interval_s * 3000)):
+                report.locked_out = True
+                return report
+        except RedisError as exc:
+            log.warning("sweeper: Redis unavailable (%s); database moves only", exc)
+            report.redis_ok = False
+    try:
+        planned = _tiers_and_rounds(db, cfg, now, report)
+        planned += _expand(db, cfg, now, report)
+        if report.redis_ok and redis is not None:
+            try:
+                if planned:
+                    jobs.enqueue(redis, planned, cfg)
+                    report.enqueued += len(planned)
+                report.enqueued += _requeue_lost(db, cfg, redis, now)
+                redis.set(keys.SWEEPER_HEARTBEAT, now.replace(tzinfo=timezone.utc).isoformat())
+            except RedisError as exc:
+                log.warning("sweeper: Redis failed mid-sweep (%s); will retry", exc)
+                report.redis_ok = False
+    finally:
+        if report.redis_ok and redis is not None:
+            try:
+                if redis.get(keys.SWEEPER_LOCK) == token.encode():
+                    redis.delete(keys.SWEEPER_LOCK)
+            except RedisError:
+                pass
+    return report
+
+
+def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepReport) -> list[jobs.Planned]:
+    planned: list[jobs.Planned] = []
+    with db.session() as s:
+        ids = list(s.scalars(select(Escalation.id).where(Escalation.status.in_(queue.UNPICKED))))
+    for esc_id in ids:
+        try:
+            with db.session() as s:
+                esc = s.get(Escalation, esc_id)
+                if esc is None or esc.status not in queue.UNPICKED:
+                    continue
+                if esc.mode == "live" and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
+                    queue._move(s, esc_id, allowed=queue.UNPICKED, to=queue.S.WAITING, doing="chuyển sang gọi lại",
+                                actor="system", detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now,
+                                mode="callback")
+                    report.held.append(esc_id)
+                    esc = queue._load(s, esc_id)
+                limit = area.tier_after_s(cfg, esc.risk)
+                waited_here = (now - esc.tier_changed_at).total_seconds()
+                target = esc.tier
+                why = ""
+                nxt = area.next_tier(esc.tier)
+                if nxt is not None and limit is not None and waited_here >= limit:
+                    target = area.staffed_tier(s, esc, nxt)
+                    why = f"chưa có ai nhận sau {int(waited_here // 60)} phút"
+                elif nxt is not None and not area.on_duty(s, esc):
+                    target = area.staffed_tier(s, esc, nxt)
+                    why = "tuyến hiện tại không có ai trực"
+                if target != esc.tier:
+                    queue._move(s, esc_id, allowed=queue.UNPICKED, to=None, doing="chuyển tuyến", actor="system",
+                                detail=f"Chuyển lên tuyến {area.TIER_LABELS[target.value]}: {why}", now=now,
+                                tier=target, tier_changed_at=now)
+                    esc = queue._load(s, esc_id)
+                    rows = notify.add_round(s, esc, cfg.webhook_urls, now=now)
+                    planned += [jobs.plan(r, esc.risk, now=now) for r in rows]
+                    report.moved.append(esc_id)
+                    continue
+                if nxt is None and limit is not None:
+                    last = s.scalar(select(func.max(EscalationNotification.created_at)).where(
+                        EscalationNotification.escalation_id == esc_id, EscalationNotification.kind == notify.BOARD))
+                    since = (now - (last or esc.created_at)).total_seconds()
+                    if since >= limit and (now - esc.tier_changed_at).total_seconds() >= limit:
+                        rows = notify.add_round(s, esc, cfg.webhook_urls, now=now)
+                        queue._event(s, esc_id, frm=esc.status.value, to=esc.status.value, actor="system", at=now,
+                                     detail=f"Nhắc lại lần {rows[0].round}: chưa có bác sĩ nhận ca")
+                        planned += [jobs.plan(r, esc.risk, now=now) for r in rows]
+                        report.reminded.append(esc_id)
+        except IntegrityError:
+            log.info("sweeper: escalation %d was handled by another sweeper", esc_id)
+        except queue.EscalationConflict:
+            pass  # picked while we looked at it
+    return planned
+
+
+def _expand(db: Database, cfg: Config, now: datetime, report: SweepReport) -> list[jobs.Planned]:
+    if not cfg.webhook_urls:
+        return []
+    planned: list[jobs.Planned] = []
+    with db.session() as s:
+        rounds = s.execute(
+            select(EscalationNotification.escalation_id, EscalationNotification.round, Escalation.risk)
+            .join(Escalation, Escalation.id == EscalationNotification.escalation_id)
+            .where(EscalationNotification.kind == notify.BOARD, Escalation.status.in_(queue.OPEN))
+        ).all()
+        for esc_id, round_, risk in rounds:
+            rows = notify.missing_targets(s, esc_id, round_, cfg.webhook_urls, now=now)
+            report.expanded += len(rows)
+            planned += [jobs.plan(r, risk, now=now) for r in rows]
+    return planned
+
+
+def _worker_dead(redis: Redis, name: str | None) -> bool:
+    if not name:
+        return True
+    host, pid = redis.hmget(f"rq:worker:{name}", "hostname", "pid")
+    if host is None or pid is None:
+        return True  # the worker's key expired or was never written
+    if host.decode() == socket.gethostname():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+    return False
+
+
+def _lost(redis: Redis, job: Job | None, cfg: Config, now: datetime) -> bool:
+    if job is None:
+        return True
+    status = job.get_status(refresh=False)
+    if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED, None):
+        return True  # finished while the row is still pending: the worker died before recording it
+    if status == JobStatus.STARTED:
+        started = job.started_at.replace(tzinfo=None) if job.started_at else None
+        stale = started is not None and (now - started).total_seconds() > jobs.job_timeout_s(cfg) + 10
+        return stale or _worker_dead(redis, job.worker_name)
+    if status == JobStatus.SCHEDULED:
+        for name in keys.QUEUES:
+            score = redis.zscore(f"rq:scheduled:{name}", job.id)
+            if score is not None:
+                due = datetime.fromtimestamp(score, tz=timezone.utc).replace(tzinfo=None)
+                return (now - due).total_seconds() > SCHEDULE_LATE_S
+        return True
+    if status == JobStatus.QUEUED:
+        return not any(redis.lpos(f"rq:queue:{name}", job.id) is not None for name in keys.QUEUES)
+    return False
+
+
+def _requeue_lost(db: Database, cfg: Config, redis: Redis, now: datetime) -> int:
+    cutoff = now - timedelta(seconds=GRACE_S)
+    with db.session() as s:
+        rows = list(s.scalars(select(EscalationNotification).where(
+            EscalationNotification.status == NotificationStatus.PENDING)))
+        rows = [r for r in rows if r.enqueued_at is None or r.enqueued_at <= cutoff]
+        if not rows:
+            return 0
+        found = jobs.fetch_jobs(redis, [r.job_id for r in rows if r.job_id])
+        lost = [r for r in rows if _lost(redis, found.get(r.job_id), cfg, now)]
+        planned = []
+        for r in lost:
+            old = found.get(r.job_id)
+            if old is not None:
+                old.delete(remove_from_queue=True)
+            esc = s.get(Escalation, r.escalation_id)
+            planned.append(jobs.plan(r, esc.risk if esc else "high", now=now))
+        if lost:
+            log.warning("sweeper: re-enqueueing %d notification(s) whose job was lost", len(lost))
+    jobs.enqueue(redis, planned, cfg)
+    return len(planned)

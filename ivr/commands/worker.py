@@ -1,0 +1,81 @@
+"""``ivr worker``: an rq worker on the escalation queues, rq's scheduler, and the sweeper.
+
+The worker survives Redis going away (it reconnects); the sweeper keeps moving cases up
+tiers from the database meanwhile and re-enqueues lost jobs once Redis is back.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, SimpleWorker
+
+from escalation import jobs, keys, sweeper
+
+from ..config import Config
+from ..storage import Database, check_schema
+
+log = logging.getLogger("ivr.worker")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("worker", help="run the escalation worker (rq jobs, retries, sweeper)", parents=[common])
+    p.add_argument("--burst", action="store_true", help="sweep once, run the queued jobs, then exit")
+    p.add_argument("--no-sweeper", action="store_true", help="only run jobs (another worker sweeps)")
+    p.set_defaults(run=run_worker)
+
+
+def _sweep_loop(db: Database, cfg: Config, stop: threading.Event) -> None:
+    redis = jobs.connect(cfg.redis)
+    while not stop.is_set():
+        try:
+            report = sweeper.sweep(db, cfg, redis)
+            if report.moved or report.reminded or report.held or report.enqueued:
+                log.info("sweep: moved %s, reminded %s, held %s, enqueued %d", report.moved, report.reminded,
+                         report.held, report.enqueued)
+        except Exception:  # never let the sweeper thread die
+            log.exception("sweep failed; retrying")
+        stop.wait(cfg.sweep_interval_s)
+
+
+def run_worker(args: argparse.Namespace, cfg: Config) -> int:
+    db = Database(cfg.db_url)
+    check_schema(db.engine)
+    jobs.bind(cfg)
+    # no socket timeout: the worker blocks on BLPOP; connection loss still raises at once
+    redis = Redis.from_url(cfg.redis, socket_connect_timeout=2, health_check_interval=30)
+    stop = threading.Event()
+    if args.burst:
+        if not args.no_sweeper:
+            sweeper.sweep(db, cfg, jobs.connect(cfg.redis))
+    elif not args.no_sweeper:
+        threading.Thread(target=_sweep_loop, args=(db, cfg, stop), name="sweeper", daemon=True).start()
+    name = f"ivr-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    log.info("worker %s on %s, queues %s", name, cfg.redis, ", ".join(keys.QUEUES))
+    try:
+        while True:
+            worker = SimpleWorker([Queue(q, connection=redis) for q in keys.QUEUES], connection=redis,
+                                  name=f"{name}-{int(time.time())}")
+            worker.max_connection_wait_time = 2  # reconnect quickly once Redis is back
+            try:
+                worker.work(burst=args.burst, with_scheduler=True, logging_level=cfg.log_level)
+            except RedisError as exc:
+                log.warning("Redis unavailable (%s); reconnecting in 1 s", exc)
+                time.sleep(1)
+                continue
+            if args.burst or getattr(worker, "_stop_requested", False):
+                return 0
+            log.warning("worker loop ended (Redis timeout?); restarting")
+            time.sleep(1)
+    finally:
+        stop.set()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        db.dispose()
