@@ -68,3 +68,15 @@ class WebhookError(EscalationError):
 
 class SupervisorError(IvrError):
     """``ivr up`` cannot start the instance: a port is taken or a program is missing."""
+
+
+class RulePackError(ConfigError):
+    """A triage rule pack failed to load or validate.
+
+    ``problems`` holds one line per problem, formatted ``PATH: rule 'ID': problem``
+    (or ``PATH: problem`` for the pack itself).
+    """
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))

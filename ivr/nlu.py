@@ -1,0 +1,417 @@
+"""Rule-based understanding of what an F0 caller says (``ivr.understanding.Understander``).
+
+Pure and fast: phrase tables (``ivr.lexicon``) are compiled once into an index
+keyed by the first word without diacritics; an utterance is tokenised
+(``ivr.normalize``), numbers are read (``ivr.numbers``), and phrases are
+matched leftmost-longest. Negation ("không sốt", "hết ho", "không còn khó
+thở", "sốt thì hết rồi") removes a symptom. Vitals are attached to the number
+by its unit ("94 %", "38 độ 5", "20 lần một phút") or by the closest cue word
+before it ("spo2", "nhiệt độ", "nhịp thở", "mạch").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
+
+from . import lexicon as lx
+from .normalize import BREAK, YES_FILLERS, content_tokens, fold, token_matches, tokenize
+from .numbers import NUMBER_WORDS, Number, find_numbers
+from .understanding import INTENTS, SYMPTOMS, VITALS, Understanding
+
+#: Single words matched only with their exact diacritics (their no-diacritic
+#: form is another common word: "tim" heart vs "tím" blue, "hen" appointment).
+_STRICT = frozenset({"tím", "hen", "lú", "ổn", "lịm", "tốt", "ọe", "ụa", "đã", "bị", "khỏi", "oải", "đuối", "cứu",
+                     "hả", "đâu", "chào", "họ", "hồ"})
+
+_EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
+_STRONG_GOODBYE = frozenset({"tạm biệt", "chào nhé", "chào cháu", "chào bác sĩ", "chào em", "chào con", "chào cô",
+                             "cúp máy", "bye", "bai bai", "thôi chào", "tắt máy", "gác máy", "chào"})
+_AGE_WORDS = ("tuổi",)
+_OLD_AGE = ("tuổi cao", "cao tuổi", "lớn tuổi", "người già", "già yếu", "tuổi già", "già rồi", "ông già", "bà già")
+_LONG_FEVER = ("mấy ngày", "nhiều ngày", "cả tuần", "mấy hôm", "một tuần", "tuần nay", "nhiều hôm", "mấy bữa",
+               "mấy ngày nay", "mấy hôm nay", "hơn tuần", "cả tuần nay", "mấy bữa nay", "liên tục mấy ngày")
+_DAYS = ("ngày", "hôm", "bữa")
+_LOW_WORDS = ("thấp", "tụt", "giảm", "xuống", "hạ", "yếu")
+# Phrases that contain a symptom word but do not report it.
+_SYMPTOM_BLOCKERS = ("hạ sốt", "thuốc ho", "siro ho", "thuốc sốt", "thuốc ho", "cắt cơn sốt", "thuốc đau đầu",
+                     "thuốc nhức đầu", "thuốc tiêu chảy", "xịt mũi", "thuốc xịt mũi", "nhỏ mũi", "thuốc nhỏ mũi",
+                     "đo nhiệt", "nhiệt kế", "họ", "hồ", "nhịp tim", "tim mạch", "tim đập", "thở oxy", "máy thở",
+                     "tập thở", "hít thở sâu", "không khó thở", "đo oxy", "sốt ruột", "mệt gì", "nóng ruột",
+                     "bình thường", "thuốc ho", "thở bình thường", "thở đều", "thở tốt", "tím tái gì", "ho gà")
+_QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    label: str
+    phrase: str
+
+
+class _Matcher:
+    """Leftmost-longest phrase matching over tokens (see ``token_matches``)."""
+
+    def __init__(self, table: Mapping[str, Iterable[str]]):
+        self.index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        for label, phrases in table.items():
+            for phrase in phrases:
+                words = tuple(tokenize(phrase))
+                if not words:
+                    continue
+                self.index.setdefault(fold(words[0]), []).append((words, label, phrase))
+        for entries in self.index.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    @staticmethod
+    def _eq(tok: str, word: str, single: bool) -> bool:
+        if single and word in _STRICT:
+            return tok == word
+        return token_matches(tok, word)
+
+    def at(self, toks: Sequence[str], i: int) -> _Match | None:
+        for words, label, phrase in self.index.get(fold(toks[i]), ()):
+            n = len(words)
+            if i + n <= len(toks) and all(self._eq(toks[i + k], words[k], n == 1) for k in range(n)):
+                return _Match(i, i + n, label, phrase)
+        return None
+
+    def find(self, toks: Sequence[str]) -> list[_Match]:
+        out: list[_Match] = []
+        i = 0
+        while i < len(toks):
+            m = self.at(toks, i)
+            if m is None:
+                i += 1
+            else:
+                out.append(m)
+                i = m.end
+        return out
+
+
+def _table(*phrases: str, label: str = "x") -> dict[str, tuple[str, ...]]:
+    return {label: phrases}
+
+
+_BLOCK = "_block"
+_SYMPTOMS = _Matcher({_BLOCK: _SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES})
+_RISKS = _Matcher({**lx.RISK_FACTOR_PHRASES, "age_65_plus": _OLD_AGE})
+_INTENTS = _Matcher(lx.INTENT_PHRASES)
+_CUES = _Matcher({**lx.VITAL_CUES, _BLOCK: ("tim mạch", "bệnh tim", "suy tim", "nhồi máu cơ tim", "huyết áp")})
+_YES = _Matcher({"yes": lx.YES_WORDS})
+_NO = _Matcher({"no": lx.NO_WORDS})
+_PER_MIN = _Matcher(_table(*lx.PER_MINUTE))
+_LONG = _Matcher(_table(*_LONG_FEVER))
+_NEG_AFTER = _Matcher(_table(*lx.NEGATION_AFTER))
+
+
+def _is(tok: str | None, words: Sequence[str]) -> bool:
+    return tok is not None and any(token_matches(tok, w) for w in words)
+
+
+def _negated(toks: Sequence[str], m: _Match, spans: Sequence[tuple[_Match, bool]]) -> bool:
+    """Is the symptom/risk phrase ``m`` negated by the words around it?"""
+    # after: "sốt thì hết rồi"
+    if m.end < len(toks) and _NEG_AFTER.at(toks, m.end) is not None:
+        return True
+    j = m.start - 1
+    steps = 0
+    prev = {s.end: (s, neg) for s, neg in spans}
+    while j >= 0 and steps < 5:
+        tok = toks[j]
+        if j + 1 in prev and prev[j + 1][0].end == j + 1:
+            # another phrase right before: negation continues through a list
+            return prev[j + 1][1] and steps <= 2
+        if tok == BREAK:
+            # "không ho, sốt hay khó thở gì": a list continues across commas
+            if j in prev and prev[j][1]:
+                return steps <= 1
+            return False
+        if _is(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks) and _is(toks[j + 1], ("sức",))):
+            if tok in ("đâu", "dau") and not (j + 1 < len(toks) and _is(toks[j + 1], ("có",))):
+                return False
+            return True
+        if _is(tok, ("còn",)):
+            return j > 0 and _is(toks[j - 1], lx.NEGATORS)
+        if _is(tok, lx.NEGATION_SKIP) or _is(tok, lx.NEGATION_JOIN):
+            j -= 1
+            steps += 1
+            continue
+        return False
+    return False
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    tokens: tuple[str, ...]
+    numbers: tuple[Number, ...]
+    symptoms: tuple[str, ...]
+    negated: tuple[str, ...]
+    vitals: dict[str, float]
+    risk_factors: tuple[str, ...]
+    intents: dict[str, list[_Match]]
+
+
+def _ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int | None]:
+    """Indexes of numbers that are ages, and the largest age."""
+    idx: set[int] = set()
+    age: int | None = None
+    for k, n in enumerate(numbers):
+        after = toks[n.end] if n.end < len(toks) else None
+        before = toks[max(0, n.start - 4):n.start]
+        is_age = _is(after, _AGE_WORDS) or (n.start > 0 and _is(toks[n.start - 1], _AGE_WORDS))
+        if not is_age:
+            for b in range(len(before) - 1):
+                if _is(before[b], ("năm",)) and _is(before[b + 1], ("nay",)):
+                    is_age = True
+        if not is_age and n.start > 0 and _is(toks[n.start - 1], ("ngoài", "hơn", "gần", "thọ")) and 40 <= n.value <= 110:
+            is_age = any(_is(t, ("tôi", "ông", "bà", "mẹ", "bố", "cha", "má", "ba")) for t in before)
+        if is_age and 0 < n.value < 120:
+            idx.add(k)
+            age = max(age or 0, int(n.value))
+    return idx, age
+
+
+def _vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
+            expect_vital: str | None) -> dict[str, float]:
+    cues = [m for m in _CUES.find(toks) if m.label != _BLOCK]
+    out: dict[str, float] = {}
+    for k, n in enumerate(numbers):
+        if k in skip:
+            continue
+        vital = None
+        after = toks[n.end] if n.end < len(toks) else None
+        inside_degree = any(_is(t, ("độ",)) for t in toks[n.start:n.end])
+        if after == "%":
+            vital = "spo2"
+        elif inside_degree or _is(after, ("độ",)):
+            vital = "temperature"
+        per_min = _PER_MIN.at(toks, n.end) if n.end < len(toks) else None
+        if vital is None:
+            prev_end = numbers[k - 1].end if k > 0 else 0
+            best = None
+            for c in cues:
+                if prev_end <= c.start and c.end <= n.start and n.start - c.end <= 6:
+                    best = c
+            if best is None:
+                # "99 % spo2" or "94 là spo2": a cue right after
+                for c in cues:
+                    if c.start >= n.end and c.start - n.end <= 2:
+                        best = c
+                        break
+            if best is not None:
+                vital = best.label
+                if per_min is not None and vital == "temperature":
+                    vital = None
+        if vital is None and per_min is not None:
+            window = toks[max(0, n.start - 6):n.start]
+            if any(_is(t, ("thở",)) for t in window):
+                vital = "breathing_rate"
+            elif any(_is(t, ("tim", "mạch", "nhịp")) for t in window):
+                vital = "pulse"
+        if vital is None and expect_vital is not None:
+            vital = expect_vital
+        if vital is None:
+            continue
+        lo, hi = lx.VITAL_RANGES[vital]
+        if lo <= n.value <= hi and vital not in out:
+            out[vital] = n.value
+    return out
+
+
+def _analyse(text: str, expect_vital: str | None) -> _Analysis:
+    toks = content_tokens(tokenize(text))
+    numbers = tuple(find_numbers(toks))
+    ages, age = _ages(toks, numbers)
+    # symptoms with negation
+    spans: list[tuple[_Match, bool]] = []
+    for m in _SYMPTOMS.find(toks):
+        if m.label == _BLOCK:
+            continue
+        spans.append((m, _negated(toks, m, spans)))
+    pos: list[str] = []
+    neg: list[str] = []
+    for m, is_neg in spans:
+        names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()))
+        for name in names:
+            (neg if is_neg else pos).append(name)
+    # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
+    cue_matches = _CUES.find(toks)
+    for c in cue_matches:
+        if c.label == "spo2":
+            for j in range(c.end, min(c.end + 4, len(toks))):
+                if toks[j] == BREAK or any(n.start <= j < n.end for n in numbers):
+                    break
+                if _is(toks[j], _LOW_WORDS):
+                    pos.append("low_spo2")
+                    break
+    vitals = _vitals(toks, numbers, ages, expect_vital)
+    # fever for three days or more
+    if "fever" in pos:
+        long = bool(_LONG.find(toks))
+        for n in numbers:
+            if n.end < len(toks) and _is(toks[n.end], _DAYS) and n.value >= 3:
+                long = True
+        if any(_is(t, ("tuần",)) for t in toks) and not long:
+            long = any(_is(toks[i], ("tuần",)) and i > 0 and _is(toks[i - 1], ("một", "cả", "hơn", "gần"))
+                       for i in range(len(toks)))
+        if long:
+            pos.append("prolonged_fever")
+    # risk factors
+    rspans: list[tuple[_Match, bool]] = []
+    for m in _RISKS.find(toks):
+        negd = m.label != "unvaccinated" and _negated(toks, m, rspans)
+        rspans.append((m, negd))
+    risks = [m.label for m, negd in rspans if not negd]
+    if age is not None and age >= lx.RISK_AGE:
+        risks.append("age_65_plus")
+    intents: dict[str, list[_Match]] = {}
+    for m in _INTENTS.find(toks):
+        intents.setdefault(m.label, []).append(m)
+    positive = tuple(dict.fromkeys(pos))
+    return _Analysis(
+        tokens=toks, numbers=numbers,
+        symptoms=positive,
+        negated=tuple(s for s in dict.fromkeys(neg) if s not in positive),
+        vitals=vitals,
+        risk_factors=tuple(dict.fromkeys(risks)),
+        intents=intents,
+    )
+
+
+def _lead(matcher: _Matcher, toks: Sequence[str]) -> _Match | None:
+    return matcher.at(toks, 0) if toks else None
+
+
+class Nlu:
+    """Intents, symptoms, vitals and risk factors from one caller utterance."""
+
+    def understand(self, text: str, *, expect: Sequence[str] | None = None) -> Understanding:
+        text = "" if text is None else str(text)
+        expect = tuple(expect or ())
+        expect_vital = next((e for e in expect if e in VITALS), None)
+        a = _analyse(text, expect_vital)
+        intent, conf = self._intent(text, a, expect)
+        if expect and intent in expect and intent != "unknown":
+            conf = min(0.99, conf + 0.05)
+        symptoms = tuple(s for s in a.symptoms if s in SYMPTOMS or s in lx.EXTRA_SIGNS)
+        return Understanding(text=text, intent=intent, confidence=round(conf, 2), symptoms=symptoms,
+                             vitals=dict(a.vitals), risk_factors=a.risk_factors,
+                             numbers=tuple(n.value for n in a.numbers))
+
+    def _intent(self, text: str, a: _Analysis, expect: Sequence[str]) -> tuple[str, float]:
+        toks = [t for t in a.tokens if t != BREAK]
+        if not toks:
+            raw = tokenize(text)
+            if any(t in YES_FILLERS or t in ("vâng", "vang") for t in raw):
+                return "yes", 0.85 if "yes" in expect else 0.6
+            return "unknown", 0.0
+        hits = a.intents
+        pos = set(a.symptoms)
+        yn_expected = "yes" in expect or "no" in expect
+        yes = _lead(_YES, toks)
+        no = _lead(_NO, toks)
+        # "không có" vs "có": the longer lead wins
+        lead = None
+        if yes and (not no or yes.end > no.end):
+            lead = ("yes", yes)
+        elif no:
+            lead = ("no", no)
+        bare = lead is not None and lead[1].end == len(toks)
+        if "emergency" in hits or pos & _EMERGENCY_SIGNS:
+            return "emergency", 0.95
+        content = {k for k in hits if k not in ("goodbye", "repeat", "daily_checkin")}
+        if "repeat" in hits and not content and not pos and not (bare and lead and lead[0] == "yes"):
+            return "repeat", 0.9 if len(toks) <= 6 else 0.75
+        if lead is not None and yn_expected and not content:
+            return lead[0], 0.95 if bare else 0.85
+        if "request_doctor" in hits:
+            return "request_doctor", 0.9
+        asks = [(len(hits[k]), sum(m.end - m.start for m in hits[k]), -i, k)
+                for i, k in enumerate(_QUESTION_INTENTS) if k in hits]
+        if asks:
+            best = max(asks)[3]
+            return best, 0.85 if len(asks) == 1 else 0.7
+        if "report_positive_test" in hits:
+            return "report_positive_test", 0.9
+        if lead is not None and yn_expected:
+            return lead[0], 0.8
+        strong_bye = any(m.phrase in _STRONG_GOODBYE for m in hits.get("goodbye", ()))
+        if pos:
+            if strong_bye and not (pos - {"fatigue"}):
+                return "goodbye", 0.6
+            return "report_symptoms", 0.9 if len(pos) > 0 else 0.7
+        if strong_bye:
+            return "goodbye", 0.9
+        if a.vitals or "daily_checkin" in hits or a.negated:
+            return "daily_checkin", 0.85 if (a.vitals or "daily_checkin" in hits) else 0.7
+        if "goodbye" in hits:
+            return "goodbye", 0.8
+        if bare and lead is not None:
+            return lead[0], 0.6
+        if a.risk_factors:
+            return "report_symptoms", 0.5
+        if a.numbers and any(e in ("number", *VITALS) for e in expect):
+            return "daily_checkin", 0.6
+        if lead is not None:
+            return lead[0], 0.5
+        return "unknown", 0.2
+
+    def number(self, text: str, *, vital: str | None = None) -> float | None:
+        """The value in ``text`` for ``vital`` (range-checked), or the first number."""
+        toks = content_tokens(tokenize("" if text is None else str(text)))
+        numbers = find_numbers(toks)
+        if not numbers:
+            return None
+        if vital is None:
+            return numbers[0].value
+        if vital not in VITALS:
+            raise ValueError(f"unknown vital {vital!r}; expected one of {', '.join(VITALS)}")
+        ages, _ = _ages(toks, numbers)
+        found = _vitals(toks, numbers, ages, vital)
+        if vital in found:
+            return found[vital]
+        lo, hi = lx.VITAL_RANGES[vital]
+        for k, n in enumerate(numbers):
+            if k not in ages and lo <= n.value <= hi:
+                return n.value
+        return None
+
+
+@lru_cache(maxsize=1)
+def default_understander() -> Nlu:
+    """The process-wide shared ``Nlu`` (stateless, safe to share between calls)."""
+    return Nlu()
+
+
+_GRAMMAR: dict[str, tuple[str, ...]] = {
+    "yes": ("có", "vâng", "dạ", "dạ có", "đúng", "đúng rồi", "phải", "rồi", "được", "ừ", "có ạ", "vâng ạ"),
+    "no": ("không", "không có", "chưa", "không phải", "chưa có", "không ạ", "dạ không", "hết rồi"),
+    "repeat": ("nói lại", "nhắc lại", "lặp lại", "không nghe rõ", "gì cơ", "hả"),
+    "goodbye": ("tạm biệt", "cảm ơn", "chào", "thôi", "xong rồi"),
+    "request_doctor": ("gặp bác sĩ", "bác sĩ", "nhân viên", "tư vấn viên"),
+    "emergency": ("cấp cứu", "xe cấp cứu", "cứu với", "không thở được", "khó thở"),
+}
+_NUMBER_EXTRA = ("phần trăm", "độ", "lần", "phút", "một phút", "nhịp", "tuổi")
+
+
+def expected_phrases(intents: Sequence[str]) -> tuple[str, ...]:
+    """Phrases for a closed ASR grammar (Vosk) covering ``intents``.
+
+    ``intents`` may hold intent names (yes, no, repeat, goodbye, request_doctor,
+    emergency), vital names (spo2, temperature, breathing_rate, pulse) or
+    "number"; vitals and "number" add the number words. Repeat and emergency
+    phrases are always included so a caller can still ask for help.
+    """
+    out: list[str] = []
+    wanted = list(intents) + ["repeat", "emergency"]
+    for name in wanted:
+        if name in _GRAMMAR:
+            out.extend(_GRAMMAR[name])
+        elif name == "number" or name in VITALS:
+            out.extend(NUMBER_WORDS)
+            out.extend(_NUMBER_EXTRA)
+        elif name not in INTENTS:
+            raise ValueError(f"unknown intent or vital {name!r}")
+    return tuple(dict.fromkeys(out))
