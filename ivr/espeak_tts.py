@@ -66,6 +66,9 @@ class EspeakSynthesizer(Synthesizer):
             for _ in range(self.attempts):
                 try:
                     pcm, rate = self._request(text)
+                except _Retry as exc:  # the worker is fine, this utterance was not
+                    problems.append(str(exc))
+                    continue
                 except _WorkerFailed as exc:
                     problems.append(str(exc))
                     self._stop_worker()
@@ -126,7 +129,7 @@ class EspeakSynthesizer(Synthesizer):
         header = json.loads(_read_exact(proc, deadline, line=True))
         if not header.get("ok"):
             if header.get("retry"):
-                raise _WorkerFailed(str(header.get("error")))
+                raise _Retry(str(header.get("error")))
             raise _Rejected(str(header.get("error")))
         pcm = _read_exact(proc, deadline, size=int(header["bytes"]))
         return pcm, int(header["rate"])
@@ -134,6 +137,10 @@ class EspeakSynthesizer(Synthesizer):
 
 class _WorkerFailed(Exception):
     """The worker died, hung or produced nothing: retry with a fresh worker."""
+
+
+class _Retry(Exception):
+    """The worker answered but produced no usable audio for this utterance: try again."""
 
 
 class _Rejected(Exception):
@@ -188,20 +195,28 @@ def _wait_for_wav(path: str, timeout_s: float) -> tuple[bytes, int]:
 
 def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     import pyttsx3  # the only import of pyttsx3 in the project
+    from pyttsx3.drivers import _espeak
 
     engine = pyttsx3.init("espeak")
-    finished = threading.Event()
-    outcomes: list[bool] = []
+    outcomes: list[bool] = []  # finished-utterance callbacks of the current run: completed or cancelled
 
     def on_finished(name: Any = None, completed: bool = True, **_: Any) -> None:
         outcomes.append(bool(completed))
-        finished.set()
+
+    def wait_idle() -> None:
+        # In espeak's asynchronous mode, parameter changes and the tail of an utterance count
+        # as "playing"; a run starting then would have its utterance cancelled by runAndWait's
+        # own endLoop (the driver calls Cancel when IsPlaying). Start runs only when idle.
+        idle_by = time.monotonic() + 2.0
+        while _espeak.IsPlaying() and time.monotonic() < idle_by:
+            time.sleep(0.002)
 
     engine.connect("finished-utterance", on_finished)
     workdir = tempfile.mkdtemp(prefix="ivr-espeak-")
     known: set[str] = set()
     for v in engine.getProperty("voices"):
         known |= {v.id.lower(), v.id.lower().rsplit("/", 1)[-1], v.name.lower(), *(lang.lower() for lang in v.languages)}
+    current: tuple[str, int] | None = None
 
     def reply(header: dict[str, Any], body: bytes = b"") -> None:
         replies.write(json.dumps(header).encode("utf-8") + b"\n" + body)
@@ -210,35 +225,52 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     try:
         for n, raw in enumerate(requests):
             req = json.loads(raw)
-            try:
-                if req["voice"].split("+")[0].lower() not in known:
-                    raise ValueError(req["voice"])
-                engine.setProperty("voice", req["voice"])
-            except ValueError:
-                reply({"ok": False, "error": f"unknown espeak-ng voice {req['voice']!r}"})
+            voice, rate = str(req["voice"]), int(req["rate"])
+            if voice.split("+")[0].lower() not in known:
+                reply({"ok": False, "error": f"unknown espeak-ng voice {voice!r}"})
                 continue
-            engine.setProperty("rate", int(req["rate"]))
+            if current != (voice, rate):
+                engine.setProperty("voice", voice)
+                engine.setProperty("rate", rate)
+                current = (voice, rate)
+            wait_idle()
             path = os.path.join(workdir, f"utterance-{n}.wav")
-            finished.clear()
             outcomes.clear()
             engine.save_to_file(req["text"], path)  # one file per run
-            engine.runAndWait()  # may return before espeak has finished
+            engine.runAndWait()  # may return before espeak has finished: wait for the callback
             try:
-                if not finished.wait(TIMEOUT_S) or not outcomes or not outcomes[-1]:
-                    raise TimeoutError("no completed finished-utterance callback")
-                pcm, rate = _wait_for_wav(path, 5.0)
+                _wait_completed(outcomes)
+                pcm, rate_hz = _wait_for_wav(path, 5.0)
             except (TimeoutError, ValueError) as exc:
                 reply({"ok": False, "retry": True, "error": str(exc)})
                 continue
             finally:
+                wait_idle()
                 if os.path.exists(path):
                     os.unlink(path)
-            reply({"ok": True, "rate": rate, "bytes": len(pcm)}, pcm)
+            reply({"ok": True, "rate": rate_hz, "bytes": len(pcm)}, pcm)
     finally:
         try:
             os.rmdir(workdir)
         except OSError:
             pass
+
+
+def _wait_completed(outcomes: list[bool]) -> None:
+    """Until a completed finished-utterance arrives; a cancelled one alone gives up after a grace period."""
+    deadline = time.monotonic() + TIMEOUT_S
+    cancelled_at: float | None = None
+    while True:
+        if True in outcomes:
+            return
+        now = time.monotonic()
+        if False in outcomes and cancelled_at is None:
+            cancelled_at = now
+        if cancelled_at is not None and now - cancelled_at > 0.5:
+            raise TimeoutError("the utterance was cancelled")
+        if now >= deadline:
+            raise TimeoutError("no finished-utterance callback")
+        time.sleep(0.002)
 
 
 def main() -> None:
