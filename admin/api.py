@@ -1,0 +1,57 @@
+"""JSON API for the live board and other tools: session cookie or ``Authorization: Bearer <token>``.
+
+Read-only (GET), so the CSRF token is not involved; actions go through the board's forms.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timezone
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from ivr.models import utcnow
+
+from .board import open_rows, visible_escalation
+from .present import escalation_rows
+from .web import dbs, login_required
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+_VOLATILE = ("waited_s", "waited_text")
+
+
+@bp.route("/escalations")
+@login_required
+def escalations():  # type: ignore[no-untyped-def]
+    """Open escalations the caller may see, most urgent first.
+
+    The ETag covers everything except waiting times (the board counts those itself),
+    so an unchanged queue answers ``304 Not Modified`` to ``If-None-Match``.
+    """
+    rows = open_rows()
+    stable = [{k: v for k, v in r.items() if k not in _VOLATILE} for r in rows]
+    digest = hashlib.sha256(json.dumps([g.user.id, stable], sort_keys=True, default=str).encode()).hexdigest()[:32]
+    if request.if_none_match.contains(digest):
+        resp = Response(status=304)
+        resp.set_etag(digest)
+        return resp
+    resp = jsonify(now=utcnow().replace(tzinfo=timezone.utc).isoformat(), count=len(rows), escalations=rows)
+    resp.set_etag(digest)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.route("/escalations/<int:esc_id>")
+@login_required
+def escalation(esc_id: int):  # type: ignore[no-untyped-def]
+    esc = visible_escalation(esc_id)
+    return jsonify(escalation_rows(dbs(), [esc])[0])
+
+
+@bp.route("/me")
+@login_required
+def me():  # type: ignore[no-untyped-def]
+    u = g.user
+    return jsonify(id=u.id, username=u.username, full_name=u.full_name, role=u.role.value,
+                   area_level=u.area_level.value, province=u.province, district=u.district, commune=u.commune,
+                   on_duty=u.on_duty)

@@ -1,0 +1,42 @@
+"""Audit log screen (admins): every staff action on patient data, newest first."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import func, select
+
+from ivr.models import AuditLog
+
+from .web import admin_only, dbs
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PAGE = 100
+
+ACTION_LABELS = {
+    "login": "Đăng nhập", "login_failed": "Đăng nhập sai", "login_blocked": "Bị chặn đăng nhập", "logout": "Đăng xuất",
+    "escalation_view": "Xem ca chuyển bác sĩ", "escalation.pick": "Nhận ca", "escalation.note": "Ghi chú ca",
+    "escalation.resolve": "Kết thúc ca", "escalation.start_call": "Bắt đầu gọi", "escalation.cancelled": "Huỷ ca",
+    "escalation.expired": "Ca hết hạn", "escalation.schedule_callback": "Hẹn gọi lại",
+    "staff.on_duty": "Bắt đầu trực", "staff.off_duty": "Kết thúc trực", "escalation_pick": "Nhận ca", "escalation_note": "Ghi chú ca",
+    "escalation_resolve": "Kết thúc ca", "recording_listen": "Nghe ghi âm", "duty_on": "Bắt đầu trực",
+    "duty_off": "Kết thúc trực", "call_view": "Xem cuộc gọi", "patient_view": "Xem bệnh nhân",
+    "patient_import": "Nhập danh sách F0", "patient_transfer": "Chuyển tầng", "patient_discharge": "Cho ra viện/khỏi",
+    "patient_search": "Tìm bệnh nhân", "flow_save": "Lưu nháp kịch bản", "flow_publish": "Xuất bản kịch bản",
+    "flow_rollback": "Khôi phục kịch bản", "prompt_edit": "Sửa lời nhắc", "prompt_upload": "Tải ghi âm lời nhắc",
+    "prompt_revert": "Dùng lại giọng tổng hợp", "user_create": "Tạo tài khoản", "user_update": "Sửa tài khoản",
+    "user_password": "Đặt mật khẩu", "user_api_token": "Tạo mã API", "stats_export": "Xuất thống kê CSV",
+}
+
+
+@bp.route("/")
+@admin_only
+def index():  # type: ignore[no-untyped-def]
+    q = request.args.get("q", "").strip()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    stmt = select(AuditLog)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(AuditLog.actor.ilike(like) | AuditLog.action.ilike(like) | AuditLog.target.ilike(like))
+    total = dbs().scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = dbs().scalars(stmt.order_by(AuditLog.id.desc()).offset((page - 1) * PAGE).limit(PAGE)).all()
+    return render_template("audit/index.html", rows=rows, q=q, page=page, total=total, PAGE=PAGE,
+                           ACTION_LABELS=ACTION_LABELS)

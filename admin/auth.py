@@ -1,0 +1,126 @@
+"""Sign in and out; failed sign-ins are rate-limited per client address and user name."""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ivr.models import Role, StaffUser
+
+from .web import audit, dbs
+
+bp = Blueprint("auth", __name__)
+
+#: A hash compared against when the user name is unknown, so timing does not reveal which names exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class LoginLimiter:
+    """At most ``max_failures`` failed sign-ins per (address, user name) within ``window_s`` seconds."""
+
+    def __init__(self) -> None:
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float, window_s: float) -> deque[float]:
+        q = self._failures.setdefault(key, deque())
+        while q and q[0] <= now - window_s:
+            q.popleft()
+        return q
+
+    def blocked_for(self, key: tuple[str, str], *, max_failures: int, window_s: float,
+                    now: float | None = None) -> float:
+        """Seconds until ``key`` may try again (0 when allowed)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            q = self._recent(key, now, window_s)
+            if len(q) < max_failures:
+                return 0.0
+            return q[0] + window_s - now
+
+    def fail(self, key: tuple[str, str], now: float | None = None) -> None:
+        with self._lock:
+            self._failures.setdefault(key, deque()).append(time.monotonic() if now is None else now)
+
+    def clear(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def limiter() -> LoginLimiter:
+    return current_app.extensions.setdefault("ivr_login_limiter", LoginLimiter())  # type: ignore[no-any-return]
+
+
+def _safe_next(target: str | None) -> str:
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("board.index")
+
+
+def home_for(user: StaffUser) -> str:
+    return url_for("board.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    if request.method == "GET" and g.user is not None:
+        return redirect(home_for(g.user))
+    status = 200
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        password = request.form.get("password", "")
+        key = (request.remote_addr or "", username.lower())
+        wait = limiter().blocked_for(key, max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                     window_s=current_app.config["LOGIN_WINDOW_S"])
+        if wait > 0:
+            minutes = max(1, round(wait / 60))
+            flash(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.", "error")
+            audit("login_blocked", username)
+            dbs().commit()
+            return render_template("auth/login.html", username=username), 429
+        user = dbs().scalar(select(StaffUser).where(StaffUser.username == username))
+        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+        if user is not None and ok and user.active:
+            limiter().clear(key)
+            session.clear()
+            session.permanent = True
+            session["uid"] = user.id
+            session["login_at"] = time.time()
+            session["pw"] = user.password_hash[-12:]  # a password change ends other sessions
+            g.user = user
+            audit("login", username)
+            dbs().commit()
+            return redirect(_safe_next(request.args.get("next")))
+        limiter().fail(key)
+        audit("login_failed", username)
+        dbs().commit()
+        flash("Sai tên đăng nhập hoặc mật khẩu.", "error")
+        status = 401
+    return render_template("auth/login.html", username=username), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():  # type: ignore[no-untyped-def]
+    if g.user is not None:
+        audit("logout", g.user.username)
+        dbs().commit()
+    session.clear()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/")
+def root():  # type: ignore[no-untyped-def]
+    return redirect(url_for("board.index") if g.user is not None else url_for("auth.login"))
+
+
+def is_admin() -> bool:
+    return g.user is not None and g.user.role == Role.ADMIN

@@ -1,0 +1,148 @@
+"""Escalation board (doctors' home): the live queue, one case, pick / note / resolve, on-duty toggle."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+
+from escalation import queue
+from ivr.errors import EscalationError
+from ivr.models import Call, CallStep, Escalation, EscalationEvent, Patient, StaffUser
+
+from .present import escalation_rows
+from .scope import can_see
+from .web import OUTCOME_LABELS, audit, can_act, cfg, database, dbs, login_required
+
+bp = Blueprint("board", __name__, url_prefix="/board")
+
+
+def open_rows() -> list[dict]:  # type: ignore[type-arg]
+    escalations = queue.list_open(database(), staff=g.user, cfg=cfg())
+    return escalation_rows(dbs(), escalations)
+
+
+def visible_escalation(esc_id: int) -> Escalation:
+    """The escalation if it exists and ``g.user`` may see it; 404 otherwise (no existence leak)."""
+    esc = dbs().get(Escalation, esc_id)
+    if esc is None or not can_see(g.user, esc):
+        abort(404)
+    return esc
+
+
+@bp.route("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    return render_template("board/index.html", rows=open_rows(), me=g.user)
+
+
+@bp.route("/duty", methods=["POST"])
+@can_act
+def duty():  # type: ignore[no-untyped-def]
+    on = request.form.get("on") == "1"
+    queue.set_on_duty(database(), g.user.id, on)  # audited by the queue
+    flash("Bạn đang trực. Ca mới sẽ được báo cho bạn." if on else "Bạn đã kết thúc ca trực.", "success")
+    return redirect(url_for("board.index"))
+
+
+@bp.route("/<int:esc_id>")
+@login_required
+def case(esc_id: int):  # type: ignore[no-untyped-def]
+    esc = visible_escalation(esc_id)
+    s = dbs()
+    row = escalation_rows(s, [esc])[0]
+    patient = s.get(Patient, esc.patient_id) if esc.patient_id is not None else None
+    call = s.get(Call, esc.call_id) if esc.call_id is not None else None
+    steps = list(s.scalars(select(CallStep).where(CallStep.call_id == call.id).order_by(CallStep.seq))) if call else []
+    events = list(s.scalars(select(EscalationEvent).where(EscalationEvent.escalation_id == esc.id)
+                            .order_by(EscalationEvent.at, EscalationEvent.id)))
+    picker = s.get(StaffUser, esc.picked_by_id) if esc.picked_by_id is not None else None
+    audit("escalation_view", f"escalation:{esc.id}", patient_id=esc.patient_id)
+    s.commit()
+    return render_template("board/case.html", esc=esc, row=row, patient=patient, call=call, steps=steps,
+                           events=events, picker=picker, has_audio=_recording_path(esc) is not None,
+                           outcomes=list(queue.OUTCOMES), OUTCOME_LABELS=OUTCOME_LABELS)
+
+
+def _act(esc_id: int, fn, ok: str):  # type: ignore[no-untyped-def]
+    """Runs one queue move (which writes its own audit row); a conflict is shown, not raised."""
+    visible_escalation(esc_id)
+    dbs().rollback()  # end the read transaction before the queue writes
+    try:
+        fn()
+    except EscalationError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("board.case", esc_id=esc_id))
+    flash(ok, "success")
+    return None
+
+
+@bp.route("/<int:esc_id>/pick", methods=["POST"])
+@can_act
+def pick(esc_id: int):  # type: ignore[no-untyped-def]
+    mode = request.form.get("mode", "callback")
+    if mode not in ("callback", "live"):
+        abort(400)
+    msg = ("Đã nhận ca. Hệ thống đang nối máy với người bệnh." if mode == "live"
+           else "Đã nhận ca. Hãy gọi lại cho người bệnh.")
+    failed = _act(esc_id, lambda: queue.pick(database(), esc_id, staff_id=g.user.id, mode=mode), msg)
+    return failed or redirect(url_for("board.case", esc_id=esc_id))
+
+
+@bp.route("/<int:esc_id>/note", methods=["POST"])
+@can_act
+def note(esc_id: int):  # type: ignore[no-untyped-def]
+    text = request.form.get("text", "").strip()
+    if not text:
+        flash("Ghi chú đang trống.", "error")
+        return redirect(url_for("board.case", esc_id=esc_id))
+    failed = _act(esc_id, lambda: queue.add_note(database(), esc_id, staff_id=g.user.id, text=text), "Đã lưu ghi chú.")
+    return failed or redirect(url_for("board.case", esc_id=esc_id))
+
+
+@bp.route("/<int:esc_id>/resolve", methods=["POST"])
+@can_act
+def resolve(esc_id: int):  # type: ignore[no-untyped-def]
+    outcome = request.form.get("outcome", "")
+    if outcome not in queue.OUTCOMES:
+        flash("Hãy chọn kết quả xử lý trước khi kết thúc ca.", "error")
+        return redirect(url_for("board.case", esc_id=esc_id))
+    notes = request.form.get("notes", "").strip()
+    failed = _act(esc_id, lambda: queue.resolve(database(), esc_id, staff_id=g.user.id, outcome=outcome,
+                                                notes=notes),
+                  f"Đã kết thúc ca: {OUTCOME_LABELS.get(outcome, outcome)}.")
+    return failed or redirect(url_for("board.index"))
+
+
+def _recording_path(esc: Escalation) -> Path | None:
+    """The case's audio (the escalation's own, else its call's), only from inside the data folder."""
+    candidates = [esc.recording_path]
+    if esc.call_id is not None:
+        call = dbs().get(Call, esc.call_id)
+        if call is not None:
+            candidates.append(call.recording_path)
+    return safe_audio_path(*candidates)
+
+
+def safe_audio_path(*candidates: str) -> Path | None:
+    root = Path(cfg().data_dir).resolve()
+    for raw in candidates:
+        if not raw:
+            continue
+        path = Path(raw)
+        path = (path if path.is_absolute() else root / path).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            return path
+    return None
+
+
+@bp.route("/<int:esc_id>/recording")
+@login_required
+def recording(esc_id: int):  # type: ignore[no-untyped-def]
+    esc = visible_escalation(esc_id)
+    path = _recording_path(esc)
+    if path is None:
+        abort(404)
+    audit("recording_listen", f"escalation:{esc.id}", patient_id=esc.patient_id)
+    dbs().commit()
+    return send_file(path, mimetype="audio/wav", conditional=True, max_age=0)

@@ -1,0 +1,177 @@
+"""Importing the F0 list from CSV: every row validated, a per-row error report, all or nothing.
+
+Columns (header row required, UTF-8, comma or semicolon separated):
+``so_dien_thoai, ho_ten, nam_sinh, tinh, huyen, xa, benh_nen`` (Vietnamese) or
+``phone, name, birth_year, province, district, commune, risk_factors`` (English).
+``benh_nen`` lists risk factors separated by ``;`` or ``|``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr.models import Patient, StaffUser
+
+from .scope import can_see
+
+MAX_ROWS = 20_000
+COLUMNS: dict[str, str] = {
+    "so_dien_thoai": "phone", "ho_ten": "name", "nam_sinh": "birth_year", "tinh": "province",
+    "huyen": "district", "xa": "commune", "benh_nen": "risk_factors",
+    "phone": "phone", "name": "name", "birth_year": "birth_year", "province": "province",
+    "district": "district", "commune": "commune", "risk_factors": "risk_factors",
+}
+VI_NAMES = {"phone": "so_dien_thoai", "name": "ho_ten", "province": "tinh", "district": "huyen", "commune": "xa"}
+REQUIRED = ("phone", "name", "province", "district", "commune")
+_PHONE_JUNK = re.compile(r"[\s.\-()]")
+
+
+def normalize_phone(raw: str) -> str | None:
+    """A Vietnamese phone number as E.164 (``+84`` + 9 or 10 digits), or None when it is not one."""
+    digits = _PHONE_JUNK.sub("", raw)
+    if digits.startswith("+84"):
+        rest = digits[3:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        rest = digits[2:]
+    elif digits.startswith("0"):
+        rest = digits[1:]
+    else:
+        return None
+    if not rest.isdigit() or len(rest) not in (9, 10) or rest.startswith("0"):
+        return None
+    return "+84" + rest
+
+
+def _text(value: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(value.split()))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PatientRow:
+    line: int
+    phone: str
+    name: str
+    birth_year: int | None
+    province: str
+    district: str
+    commune: str
+    risk_factors: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    rows: list[PatientRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, Vietnamese message)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_csv(data: bytes) -> ImportReport:
+    """Parses and validates the file; nothing is written."""
+    report = ImportReport()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.errors.append((0, "Tệp không phải văn bản UTF-8. Hãy lưu lại dưới dạng CSV UTF-8."))
+        return report
+    if not text.strip():
+        report.errors.append((0, "Tệp trống."))
+        return report
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader)
+    columns: list[str | None] = []
+    for name in header:
+        key = unicodedata.normalize("NFC", name.strip().lower())
+        columns.append(COLUMNS.get(key))
+        if key and key not in COLUMNS:
+            report.errors.append((1, f"Cột không hợp lệ: '{name.strip()}'."))
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        report.errors.append((1, "Thiếu cột: " + ", ".join(VI_NAMES[c] for c in missing) + "."))
+    if report.errors:
+        return report
+    seen: dict[str, int] = {}
+    this_year = date.today().year
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(report.rows) + len(report.errors) >= MAX_ROWS:
+            report.errors.append((line, f"Tệp có quá {MAX_ROWS} dòng."))
+            break
+        if len(values) != len(columns):
+            report.errors.append((line, f"Có {len(values)} ô, cần đúng {len(columns)} ô như dòng tiêu đề."))
+            continue
+        rec = {col: _text(v) for col, v in zip(columns, values) if col}
+        problems: list[str] = []
+        phone = normalize_phone(rec.get("phone", ""))
+        if phone is None:
+            problems.append(f"số điện thoại '{rec.get('phone', '')}' không hợp lệ")
+        elif phone in seen:
+            problems.append(f"số điện thoại trùng với dòng {seen[phone]}")
+        for col, label in (("name", "họ tên"), ("province", "tỉnh"), ("district", "huyện"), ("commune", "xã")):
+            if not rec.get(col):
+                problems.append(f"thiếu {label}")
+            elif len(rec[col]) > (200 if col == "name" else 100):
+                problems.append(f"{label} quá dài")
+        birth_year = None
+        if rec.get("birth_year"):
+            if rec["birth_year"].isdigit() and 1900 <= int(rec["birth_year"]) <= this_year:
+                birth_year = int(rec["birth_year"])
+            else:
+                problems.append(f"năm sinh '{rec['birth_year']}' không hợp lệ")
+        factors = tuple(f for f in (x.strip() for x in re.split(r"[;|]", rec.get("risk_factors", ""))) if f)
+        if problems:
+            report.errors.append((line, "; ".join(problems).capitalize() + "."))
+            continue
+        assert phone is not None
+        seen[phone] = line
+        report.rows.append(PatientRow(line=line, phone=phone, name=rec["name"], birth_year=birth_year,
+                                      province=rec["province"], district=rec["district"], commune=rec["commune"],
+                                      risk_factors=factors))
+    if not report.rows and not report.errors:
+        report.errors.append((0, "Tệp không có dòng dữ liệu nào."))
+    return report
+
+
+def apply_import(s: Session, report: ImportReport, staff: StaffUser) -> ImportReport:
+    """Checks each row against the importer's area and existing records, then adds/updates them in ``s``.
+
+    Adds nothing when any row has an error (the caller commits only when ``report.ok``).
+    """
+    existing = {p.phone: p for p in s.scalars(select(Patient).where(Patient.phone.in_([r.phone for r in report.rows])))}
+    for r in report.rows:
+        if not can_see(staff, r):
+            report.errors.append((r.line, "Bệnh nhân ở ngoài địa bàn tài khoản của bạn."))
+        old = existing.get(r.phone)
+        if old is not None and not can_see(staff, old):
+            report.errors.append((r.line, "Số điện thoại đã thuộc một bệnh nhân ở địa bàn khác."))
+    if report.errors:
+        report.errors.sort()
+        return report
+    for r in report.rows:
+        p = existing.get(r.phone)
+        if p is None:
+            s.add(Patient(phone=r.phone, name=r.name, birth_year=r.birth_year, province=r.province,
+                          district=r.district, commune=r.commune, risk_factors=list(r.risk_factors)))
+            report.created += 1
+        else:
+            p.name, p.birth_year = r.name, r.birth_year if r.birth_year is not None else p.birth_year
+            p.province, p.district, p.commune = r.province, r.district, r.commune
+            if r.risk_factors:
+                p.risk_factors = list(r.risk_factors)
+            report.updated += 1
+    s.flush()
+    return report

@@ -1,0 +1,112 @@
+"""Patients screen: list and search, CSV import of the F0 list, care status (transfer, discharge), history."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+
+from escalation import patients as care
+from ivr.errors import EscalationError
+from ivr.models import Assessment, Call, CareStatus, Escalation, Patient
+
+from .patient_import import apply_import, parse_csv
+from .scope import can_see, patient_clause
+from .web import audit, can_act, cfg, database, dbs, login_required
+
+bp = Blueprint("patients", __name__, url_prefix="/patients")
+PAGE = 50
+
+
+@bp.route("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    a = request.args
+    q, status = a.get("q", "").strip(), a.get("status", "")
+    page = max(1, a.get("page", 1, type=int) or 1)
+    stmt = select(Patient).where(patient_clause(g.user))
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Patient.name.ilike(like), Patient.phone.ilike(like), Patient.commune.ilike(like),
+                              Patient.district.ilike(like)))
+    if status in {c.value for c in CareStatus}:
+        stmt = stmt.where(Patient.care_status == CareStatus(status))
+    total = dbs().scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    patients = dbs().scalars(stmt.order_by(Patient.name, Patient.id).offset((page - 1) * PAGE).limit(PAGE)).all()
+    if q:
+        audit("patient_search", q)
+        dbs().commit()
+    return render_template("patients/index.html", patients=patients, q=q, status=status, page=page, total=total,
+                           PAGE=PAGE, statuses=list(CareStatus))
+
+
+def visible_patient(patient_id: int) -> Patient:
+    p = dbs().get(Patient, patient_id)
+    if p is None or not can_see(g.user, p):
+        abort(404)
+    return p
+
+
+@bp.route("/<int:patient_id>")
+@login_required
+def detail(patient_id: int):  # type: ignore[no-untyped-def]
+    p = visible_patient(patient_id)
+    s = dbs()
+    calls = s.scalars(select(Call).where(Call.patient_id == p.id).order_by(Call.started_at.desc()).limit(200)).all()
+    assessments = s.scalars(select(Assessment).where(Assessment.patient_id == p.id)
+                            .order_by(Assessment.at.desc()).limit(200)).all()
+    escalations = s.scalars(select(Escalation).where(Escalation.patient_id == p.id)
+                            .order_by(Escalation.created_at.desc()).limit(200)).all()
+    audit("patient_view", f"patient:{p.id}")
+    s.commit()
+    return render_template("patients/detail.html", p=p, calls=calls, assessments=assessments,
+                           escalations=escalations)
+
+
+@bp.route("/<int:patient_id>/care", methods=["POST"])
+@can_act
+def change_care(patient_id: int):  # type: ignore[no-untyped-def]
+    p = visible_patient(patient_id)
+    action = request.form.get("action", "")
+    note = request.form.get("note", "").strip()
+    fns = {"transfer": (care.transfer, "Đã chuyển tầng điều trị."),
+           "discharge": (care.discharge, "Đã ghi nhận bệnh nhân khỏi bệnh/ra viện.")}
+    if action not in fns:
+        abort(400)
+    fn, ok = fns[action]
+    try:
+        fn(database(), p.id, staff_id=g.user.id, note=note)
+    except EscalationError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("patients.detail", patient_id=p.id))
+    audit(f"patient_{action}", f"patient:{p.id}", note=note)
+    dbs().commit()
+    flash(ok, "success")
+    return redirect(url_for("patients.detail", patient_id=p.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@can_act
+def import_csv():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return render_template("patients/import.html", report=None)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Hãy chọn tệp CSV danh sách F0.", "error")
+        return render_template("patients/import.html", report=None), 400
+    if not upload.filename.lower().endswith((".csv", ".txt")):
+        flash("Chỉ nhận tệp .csv.", "error")
+        return render_template("patients/import.html", report=None), 400
+    data = upload.read(cfg().max_upload_bytes + 1)
+    if len(data) > cfg().max_upload_bytes:
+        flash("Tệp quá lớn.", "error")
+        return render_template("patients/import.html", report=None), 413
+    report = parse_csv(data)
+    if report.ok:
+        report = apply_import(dbs(), report, g.user)
+    if not report.ok:
+        dbs().rollback()
+        flash(f"Không nhập dòng nào: {len(report.errors)} lỗi cần sửa trong tệp.", "error")
+        return render_template("patients/import.html", report=report), 400
+    audit("patient_import", upload.filename, created=report.created, updated=report.updated)
+    dbs().commit()
+    flash(f"Đã nhập {report.created} bệnh nhân mới, cập nhật {report.updated} bệnh nhân.", "success")
+    return redirect(url_for("patients.index"))

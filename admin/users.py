@@ -1,0 +1,99 @@
+"""Users screen (admins): create staff accounts, change role/area, deactivate, reset passwords, API tokens."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ivr.models import AreaLevel, Role, StaffUser
+
+from .accounts import AccountError, check_area, create_user, new_api_token, set_password
+from .web import admin_only, audit, dbs
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.route("/")
+@admin_only
+def index():  # type: ignore[no-untyped-def]
+    users = dbs().scalars(select(StaffUser).order_by(StaffUser.username)).all()
+    return render_template("users/index.html", users=users, roles=list(Role), levels=list(AreaLevel))
+
+
+@bp.route("/new", methods=["POST"])
+@admin_only
+def create():  # type: ignore[no-untyped-def]
+    f = request.form
+    try:
+        user = create_user(dbs(), username=f.get("username", ""), password=f.get("password", ""),
+                           role=f.get("role", ""), full_name=f.get("full_name", ""),
+                           area_level=f.get("area_level", ""), province=f.get("province", ""),
+                           district=f.get("district", ""), commune=f.get("commune", ""), phone=f.get("phone", ""))
+    except AccountError as exc:
+        dbs().rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("users.index"))
+    audit("user_create", user.username, role=user.role.value, area_level=user.area_level.value,
+          province=user.province, district=user.district, commune=user.commune)
+    dbs().commit()
+    flash(f"Đã tạo tài khoản {user.username}.", "success")
+    return redirect(url_for("users.index"))
+
+
+def _user(user_id: int) -> StaffUser:
+    user = dbs().get(StaffUser, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def edit(user_id: int):  # type: ignore[no-untyped-def]
+    user = _user(user_id)
+    token = None
+    if request.method == "POST":
+        f = request.form
+        action = f.get("action", "save")
+        try:
+            if action == "save":
+                role, level = Role(f.get("role", "")), AreaLevel(f.get("area_level", ""))
+                province, district = f.get("province", "").strip(), f.get("district", "").strip()
+                commune = f.get("commune", "").strip()
+                check_area(role, level, province, district, commune)
+                if user.id == g.user.id and role != Role.ADMIN:
+                    raise AccountError("Không thể tự bỏ quyền quản trị của chính mình.")
+                user.full_name = f.get("full_name", "").strip()
+                user.role, user.area_level = role, level
+                user.province, user.district, user.commune = province, district, commune
+                user.phone = f.get("phone", "").strip()
+                active = f.get("active") == "on"
+                if user.id == g.user.id and not active:
+                    raise AccountError("Không thể tự khoá tài khoản của chính mình.")
+                user.active = active
+                if not active:
+                    user.on_duty = False
+                audit("user_update", user.username, role=role.value, area_level=level.value, province=province,
+                      district=district, commune=commune, active=active)
+                flash("Đã lưu thay đổi.", "success")
+            elif action == "password":
+                set_password(user, f.get("password", ""))
+                audit("user_password", user.username)
+                flash("Đã đặt mật khẩu mới.", "success")
+            elif action == "token":
+                token = new_api_token(user)
+                audit("user_api_token", user.username)
+                flash("Đã tạo mã API mới. Mã chỉ hiện một lần.", "success")
+            else:
+                abort(400)
+        except ValueError:
+            dbs().rollback()
+            flash("Vai trò hoặc cấp địa bàn không hợp lệ.", "error")
+            return redirect(url_for("users.edit", user_id=user_id))
+        except AccountError as exc:
+            dbs().rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("users.edit", user_id=user_id))
+        dbs().commit()
+        if token is None:
+            return redirect(url_for("users.edit", user_id=user_id))
+    return render_template("users/edit.html", user=user, roles=list(Role), levels=list(AreaLevel), token=token)

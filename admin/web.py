@@ -1,0 +1,203 @@
+"""Shared request plumbing: database session, the signed-in staff user, roles, audit, labels."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable, TypeVar
+from zoneinfo import ZoneInfo
+
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from sqlalchemy.orm import Session
+
+from escalation import priority, queue
+from ivr.config import Config
+from ivr.models import AuditLog, Role, StaffUser, utcnow
+from ivr.storage import Database
+
+F = TypeVar("F", bound=Callable[..., Any])
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+RISK_LABELS = priority.RISK_LABELS
+STATUS_LABELS = queue.STATUS_LABELS
+OUTCOME_LABELS = queue.OUTCOMES
+CALL_OUTCOME_LABELS = {
+    "completed": "Hoàn tất", "escalated": "Chuyển bác sĩ", "handed_off": "Chuyển máy", "abandoned": "Người gọi bỏ máy",
+    "hung_up": "Người gọi bỏ máy", "no_input": "Không nghe thấy", "failed": "Lỗi", "in_progress": "Đang gọi",
+}
+ROLE_LABELS = {"admin": "Quản trị", "doctor": "Bác sĩ", "viewer": "Chỉ xem"}
+AREA_LEVEL_LABELS = {"commune": "Xã/phường", "district": "Quận/huyện", "province": "Tỉnh/thành phố"}
+CARE_LABELS = {"home": "Điều trị tại nhà", "transferred": "Đã chuyển tầng", "discharged": "Đã khỏi/ra viện"}
+MODE_LABELS = queue.MODE_LABELS
+
+
+def cfg() -> Config:
+    return current_app.extensions["ivr_cfg"]  # type: ignore[no-any-return]
+
+
+def database() -> Database:
+    return current_app.extensions["ivr_db"]  # type: ignore[no-any-return]
+
+
+def dbs() -> Session:
+    """The request's database session (closed at teardown; commit explicitly)."""
+    if "dbs" not in g:
+        g.dbs = database().sessions()
+    return g.dbs  # type: ignore[no-any-return]
+
+
+def _close_session(exc: BaseException | None) -> None:
+    s = g.pop("dbs", None)
+    if s is not None:
+        if exc is not None:
+            s.rollback()
+        s.close()
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _load_user() -> None:
+    """Sets ``g.user`` from a bearer token (API) or the session; expires old sessions."""
+    g.user = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and request.blueprint == "api":
+        token = header[len("Bearer "):].strip()
+        user_id, _, _secret = token.partition(".")
+        if user_id.isdigit():
+            user = dbs().get(StaffUser, int(user_id))
+            if (user is not None and user.active and user.api_token_hash
+                    and hmac.compare_digest(user.api_token_hash, token_digest(token))):
+                g.user = user
+                g.via_token = True
+        return
+    user_id = session.get("uid")
+    if user_id is None:
+        return
+    login_at = float(session.get("login_at", 0))
+    if time.time() - login_at > cfg().session_minutes * 60:
+        session.clear()
+        g.session_expired = True
+        return
+    user = dbs().get(StaffUser, int(user_id))
+    if user is None or not user.active or session.get("pw") != user.password_hash[-12:]:
+        session.clear()
+        return
+    g.user = user
+
+
+def login_required(view: F) -> F:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.user is None:
+            if request.blueprint == "api":
+                abort(401)
+            if g.get("session_expired"):
+                flash("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.", "warning")
+            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        return view(*args, **kwargs)
+    return wrapped  # type: ignore[return-value]
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Signed in with one of ``roles``, else 403."""
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if g.user is None:
+                return login_required(view)(*args, **kwargs)
+            if g.user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped  # type: ignore[return-value]
+    return decorator
+
+
+admin_only = roles_required(Role.ADMIN)
+can_act = roles_required(Role.ADMIN, Role.DOCTOR)
+
+
+def actor() -> str:
+    return g.user.username if g.get("user") is not None else "anonymous"
+
+
+def audit(action: str, target: str = "", **detail: Any) -> None:
+    """Adds an audit row to the request session (committed with the change it records)."""
+    dbs().add(AuditLog(at=utcnow(), actor=actor(), action=action, target=target, detail=detail,
+                       ip=request.remote_addr or ""))
+
+
+def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def duration_vi(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = max(0, int(seconds))
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    if h:
+        return f"{h} giờ {m} phút"
+    if m:
+        return f"{m} phút {s} giây"
+    return f"{s} giây"
+
+
+def waited_s(created_at: datetime, now: datetime | None = None) -> float:
+    return ((now or utcnow()) - created_at).total_seconds()
+
+
+def area_text(obj: Any) -> str:
+    parts = [getattr(obj, k, "") for k in ("commune", "district", "province")]
+    return ", ".join(p for p in parts if p) or "Chưa rõ địa bàn"
+
+
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; "
+        "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    )
+    if g.get("user") is not None:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(code: int, title: str, text: str) -> Callable[[Any], Any]:
+    def handler(_exc: Any) -> Any:
+        from flask import jsonify, render_template
+        if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
+            return jsonify(error=text), code
+        return render_template("error.html", code=code, title=title, text=text), code
+    return handler
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_load_user)
+    app.teardown_appcontext(_close_session)
+    app.after_request(_security_headers)
+    app.register_error_handler(403, _error_page(403, "Không có quyền", "Tài khoản của bạn không có quyền làm việc này."))
+    app.register_error_handler(404, _error_page(404, "Không tìm thấy", "Trang hoặc hồ sơ này không tồn tại "
+                                                "hoặc không thuộc địa bàn của bạn."))
+    app.register_error_handler(401, _error_page(401, "Chưa đăng nhập", "Vui lòng đăng nhập."))
+    app.register_error_handler(413, _error_page(413, "Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."))
+    from flask_wtf.csrf import CSRFError
+    app.register_error_handler(CSRFError, _error_page(
+        400, "Phiên biểu mẫu không hợp lệ", "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang rồi thử lại."))
+    app.jinja_env.filters.update(
+        vntime=local_time, duration=duration_vi, area=area_text,
+    )
+    app.jinja_env.globals.update(
+        RISK_LABELS=RISK_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,
+        CALL_OUTCOME_LABELS=CALL_OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS, AREA_LEVEL_LABELS=AREA_LEVEL_LABELS,
+        CARE_LABELS=CARE_LABELS, MODE_LABELS=MODE_LABELS, enum_value=lambda v: getattr(v, "value", v),
+    )

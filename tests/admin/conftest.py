@@ -1,0 +1,113 @@
+"""Admin fixtures in the flaskr-tutorial style: ``app``, ``client``, ``auth``, plus staff users of two communes."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
+
+from admin import create_app
+from ivr import ROOT
+from ivr.config import Config
+from ivr.models import AreaLevel, Patient, Role, StaffUser
+from ivr.storage import Database
+
+PASSWORD = "mat-khau-du-dai-1"
+_HASH = generate_password_hash(PASSWORD)  # computed once: scrypt is slow on purpose
+
+AREA_A = {"province": "Hà Nội", "district": "Cầu Giấy", "commune": "Dịch Vọng"}
+AREA_B = {"province": "Hà Nội", "district": "Cầu Giấy", "commune": "Nghĩa Đô"}
+USERS: dict[str, dict[str, Any]] = {
+    "admin": {"role": Role.ADMIN, "area_level": AreaLevel.PROVINCE, "province": "", "district": "", "commune": ""},
+    "bs_a": {"role": Role.DOCTOR, "area_level": AreaLevel.COMMUNE, **AREA_A, "full_name": "BS Nguyễn Văn An"},
+    "bs_b": {"role": Role.DOCTOR, "area_level": AreaLevel.COMMUNE, **AREA_B, "full_name": "BS Trần Thị Bình"},
+    "xem_a": {"role": Role.VIEWER, "area_level": AreaLevel.COMMUNE, **AREA_A, "full_name": "Cán bộ Lê Chi"},
+}
+_META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+@pytest.fixture
+def admin_cfg(cfg: Config, tmp_path: Path) -> Config:
+    """The test config with private copies of the call flows and an empty recordings folder."""
+    flows = tmp_path / "callflows"
+    shutil.copytree(ROOT / "callflows", flows)
+    return cfg.replace(flows_dir=flows, recordings_dir=tmp_path / "recordings")
+
+
+@pytest.fixture
+def users(db: Database) -> dict[str, int]:
+    ids = {}
+    with db.session() as s:
+        for name, fields in USERS.items():
+            u = StaffUser(username=name, password_hash=_HASH, active=True, **fields)
+            s.add(u)
+            s.flush()
+            ids[name] = u.id
+    return ids
+
+
+@pytest.fixture
+def patients(db: Database) -> dict[str, int]:
+    """One patient in commune A, one in commune B."""
+    with db.session() as s:
+        a = Patient(phone="+84912000001", name="Phạm Văn Hùng", birth_year=1950, risk_factors=["tiểu đường"], **AREA_A)
+        b = Patient(phone="+84912000002", name="Đỗ Thị Lan", birth_year=1985, **AREA_B)
+        s.add_all([a, b])
+        s.flush()
+        return {"a": a.id, "b": b.id}
+
+
+@pytest.fixture
+def app(admin_cfg: Config, db: Database, users: dict[str, int]) -> Iterator[Flask]:
+    application = create_app({"TESTING": True}, cfg=admin_cfg, db=db)
+    yield application
+    renderer = application.extensions.get("ivr_renderer")
+    if renderer is not None:
+        renderer.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_from(html: str) -> str:
+    m = _META_CSRF.search(html)
+    assert m, "page has no CSRF meta tag"
+    return m.group(1)
+
+
+class AuthActions:
+    """Signs in through the real login form (with its CSRF token) and posts forms with the session's token."""
+
+    def __init__(self, client: FlaskClient):
+        self.client = client
+        self.token = ""
+
+    def refresh_token(self, path: str = "/login") -> str:
+        self.token = csrf_from(self.client.get(path).get_data(as_text=True))
+        return self.token
+
+    def login(self, username: str = "admin", password: str = PASSWORD) -> Any:
+        self.refresh_token("/login")
+        resp = self.client.post("/login", data={"username": username, "password": password,
+                                                "csrf_token": self.token})
+        if resp.status_code == 302:
+            self.refresh_token("/board/")
+        return resp
+
+    def logout(self) -> Any:
+        return self.client.post("/logout", data={"csrf_token": self.token})
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+        return self.client.post(path, data={**(data or {}), "csrf_token": self.token}, **kw)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
