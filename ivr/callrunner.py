@@ -271,7 +271,7 @@ class CallRunner:
                     self._gate = self._new_gate()
                 continue
             for ev in self._gate.feed(pcm):
-                if ev.started and self._playing is not None and self._playing.barge_in:
+                if ev.started and self._interruptible():
                     self._barge_in(line, now, "speech")
                 if ev.audio:
                     self._utterance += ev.audio
@@ -309,10 +309,14 @@ class CallRunner:
             if self._recording is not None and digit == "#":
                 self._end_recording(line, now)
                 continue
-            if self._playing is not None and self._playing.barge_in:
+            if self._interruptible():
                 self._barge_in(line, now, "key")
             self._speech_end = now
             self._apply(line, self.engine.handle(E.Dtmf(digit=digit), now))
+
+    def _interruptible(self) -> bool:
+        """A question's prompt with barge-in is playing (statements play on; the engine decides)."""
+        return self._playing is not None and self._playing.barge_in and self.engine.listening is not None
 
     def _barge_in(self, line: Line, now: float, why: str) -> None:
         """Stop the prompt at once; the engine's StopPlayback follows the event we forward."""

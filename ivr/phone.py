@@ -13,8 +13,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pyVoIP import RTP, SIP
 from pyVoIP.VoIP import VoIP  # first: pyVoIP.SIP and pyVoIP.VoIP import each other
+
+# isort: split
+from pyVoIP import RTP, SIP
 from pyVoIP.VoIP.status import PhoneStatus
 
 from . import sipcompat
@@ -194,6 +196,7 @@ class WorkerPhone(VoIP.VoIPPhone):
         call.state = VoIP.CallState.ENDED
         self.calls.pop(call.call_id, None)
         self.release_ports(call=call)
+        call.assignedPorts = {}  # released: pyVoIP's __del__ would release them a second time
         self._reply(call.request, 487, "Request Terminated")
         log.info("call %s cancelled while ringing: answered 487", call.call_id)
 

@@ -83,9 +83,13 @@ class JitterBuffer:
                 self.dropped += 1
                 return
             self._frames[offset] = bytes(data)
-            while len(self._frames) > self.max_frames:
-                self._frames.pop(min(self._frames, key=lambda ts: _ts_delta(ts, self._next or 0)))
-                self.dropped += 1
+            if len(self._frames) > self.max_frames:  # the reader fell behind: keep the newest, skip ahead
+                base = self._next
+                order = sorted(self._frames, key=lambda ts: _ts_delta(ts, base))
+                for ts in order[:len(order) - self.max_frames]:
+                    del self._frames[ts]
+                    self.dropped += 1
+                self._next = order[len(order) - self.max_frames]
 
     def pop(self) -> bytes | None:
         """The next frame in order, silence for a lost one, or None when nothing is ready."""
