@@ -14,7 +14,8 @@ a doctor can read, in Vietnamese, citing the source::
 ``when`` may hold ``intent`` (list), ``symptoms`` (list, or ``any``),
 ``risk_factors`` (list, or ``any``) and ``vital`` ({name, op, value}); every
 key given must hold. The most urgent level among the rules that fire wins;
-the reasons of all fired rules are kept, most urgent first.
+the reasons of the fired rules are kept, most urgent first (low-level
+reasons only when nothing more urgent fired).
 """
 from __future__ import annotations
 
@@ -326,7 +327,10 @@ class RuleTriage:
         if not fired:
             return Assessment(risk="none", reasons=(NONE_REASON,), rule_pack=self.pack.label)
         fired.sort(key=lambda r: risk_rank(r.risk))  # stable: pack order within a level
-        reasons = tuple(dict.fromkeys(r.explain(syms, vals, facts) for r in fired))
+        # keep medium-and-above reasons (a doctor wants "sốt 39°C" next to "SpO2 94%"),
+        # and the low ones only when nothing more urgent fired
+        cut = max(risk_rank(fired[0].risk), risk_rank("medium"))
+        reasons = tuple(dict.fromkeys(r.explain(syms, vals, facts) for r in fired if risk_rank(r.risk) <= cut))
         return Assessment(risk=fired[0].risk, reasons=reasons, rule_pack=self.pack.label)
 
 
