@@ -1,10 +1,11 @@
 """The espeak-ng engine (pyttsx3) with real espeak-ng output, and the engine factory."""
 from __future__ import annotations
 
+import itertools
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytest
@@ -74,7 +75,7 @@ def test_concurrent_callers_are_serialised_through_one_worker(espeak: EspeakSynt
              "Tổng đài đang chuyển máy tới bác sĩ trực. Xin ông bà giữ máy, không cúp máy. Bác sĩ sẽ nghe ngay."]
     expected = {t: _seconds(*espeak.synthesize(t)) for t in texts}
     ordered = sorted(expected.values())
-    assert min(b - a for a, b in zip(ordered, ordered[1:])) > 0.5  # a mix-up would show
+    assert min(b - a for a, b in itertools.pairwise(ordered)) > 0.5  # a mix-up would show
     results: dict[str, float] = {}
     errors: list[BaseException] = []
 
@@ -113,9 +114,8 @@ def test_a_killed_worker_is_replaced(espeak: EspeakSynthesizer) -> None:
 
 
 def test_a_hung_worker_times_out_and_fails_with_a_clear_error() -> None:
-    with EspeakSynthesizer(timeout_s=0.0001, attempts=2) as synth:
-        with pytest.raises(SynthesisError) as err:
-            synth.synthesize("Xin chào")
+    with EspeakSynthesizer(timeout_s=0.0001, attempts=2) as synth, pytest.raises(SynthesisError) as err:
+        synth.synthesize("Xin chào")
     assert str(err.value) == (
         "espeak: no audio for 'Xin chào' after 2 attempts (worker timed out; worker timed out)")
     assert synth._proc is None

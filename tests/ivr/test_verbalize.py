@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from ivr import ROOT
 from ivr.prompts import load_catalog
 from ivr.verbalize import read_decimal, read_digits, read_number, verbalize
-from ivr import ROOT
 
 
 @pytest.mark.parametrize(("text", "spoken"), [
