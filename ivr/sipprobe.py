@@ -55,7 +55,7 @@ def build_request(method: str, uri: str, *, local: tuple[str, int], to_uri: str 
         f"CSeq: {cseq} {method}",
     ]
     if contact:
-        lines.append(f"Contact: <{contact}>")
+        lines.append("Contact: *" if contact == "*" else f"Contact: <{contact}>")
     if expires is not None:
         lines.append(f"Expires: {expires}")
     lines.extend(extra)
