@@ -1,7 +1,9 @@
 """Priority of open escalations: risk level first, then waiting time (a call-centre score).
 
 Each risk level above another is worth ``gap_s`` seconds of waiting: a high-risk case
-that has waited longer than ``gap_s`` more than an emergency overtakes it. Pure functions.
+that has waited ``gap_s`` longer than an emergency overtakes it. Waiting counts up to
+``2 * gap_s`` only, so a case climbs at most one level: a medium case never overtakes an
+emergency however long it waits. Pure functions.
 """
 from __future__ import annotations
 
@@ -44,8 +46,8 @@ def waiting_s(created_at: datetime, now: datetime) -> float:
 
 
 def score(risk: str, waited_s: float, *, gap_s: float) -> float:
-    """Higher is served first: ``(levels below this one) * gap_s + seconds waited``."""
-    return (len(RISK_LEVELS) - 1 - rank(risk)) * gap_s + waited_s
+    """Higher is served first: ``(levels below this one) * gap_s + seconds waited (capped)``."""
+    return (len(RISK_LEVELS) - 1 - rank(risk)) * gap_s + min(waited_s, 2 * gap_s - 1)
 
 
 def order(cases: Iterable[R], *, now: datetime, gap_s: float) -> list[R]:

@@ -192,8 +192,11 @@ def _lost(redis: Redis, job: Job | None, cfg: Config, now: datetime) -> bool:
                 due = datetime.fromtimestamp(score, tz=timezone.utc).replace(tzinfo=None)
                 return (now - due).total_seconds() > SCHEDULE_LATE_S
         return True
-    if status == JobStatus.QUEUED:
-        return not any(redis.lpos(f"rq:queue:{name}", job.id) is not None for name in keys.QUEUES)
+    if status == JobStatus.QUEUED:  # popped by a worker a moment ago, or its queue list was lost
+        if any(redis.lpos(f"rq:queue:{name}", job.id) is not None for name in keys.QUEUES):
+            return False
+        queued = job.enqueued_at.replace(tzinfo=None) if job.enqueued_at else None
+        return queued is None or (now - queued).total_seconds() > SCHEDULE_LATE_S
     return False
 
 
