@@ -1,0 +1,121 @@
+"""Real calls: sipp over loopback -> Kamailio (project template) -> `ivr sip-worker` processes.
+
+Each test checks what the hotline stored (Call, CallStep, Escalation rows, recording)
+and what `ivr calls list --json` shows."""
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from ivr import ROOT, pcap
+from ivr.models import Call, Escalation
+from ivr.storage import Database
+
+from .conftest import IVR, Workers, run_sipp
+
+pytestmark = pytest.mark.slow
+
+FIXTURES = ROOT / "tests" / "data" / "audio"
+
+
+def _wait_calls(db: Database, n: int, timeout_s: float = 20) -> list[Call]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with db.session() as s:
+            calls = list(s.scalars(select(Call).order_by(Call.id)))
+            done = [c for c in calls if c.outcome != "in_progress"]
+            if len(done) >= n or time.monotonic() > deadline:
+                for c in calls:
+                    _ = c.steps
+                return calls
+        time.sleep(0.2)
+
+
+def _calls_list(workers: Workers) -> list[dict]:
+    out = subprocess.run([IVR, "--config", str(workers.config_file), "--data-dir", str(workers.cfg.data_dir),
+                          "calls", "list", "--json"], capture_output=True, text=True, timeout=60, cwd=str(ROOT))
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def _speech_pcap(workers: Workers, codec: str = "PCMU") -> str:
+    """A pcap of a Vietnamese symptom report: the ASR fixtures if present, else synthesized speech."""
+    folder = workers.cfg.data_dir / "pcaps"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"symptoms-{codec}.pcap"
+    candidates = sorted(FIXTURES.glob("*sot*.wav")) + sorted(FIXTURES.glob("*.wav")) if FIXTURES.exists() else []
+    if candidates:
+        pcap.wav_to_pcap(candidates[0], folder / name, codec, lead_silence_ms=200, trail_silence_ms=800)
+    else:
+        from ivr.render import PromptRenderer
+
+        pcm = PromptRenderer(workers.cfg).pcm("test_symptoms", "Tôi bị sốt và ho, hơi khó thở.")
+        (folder / name).write_bytes(pcap.audio_pcap(pcm, codec, lead_silence_ms=200, trail_silence_ms=800))
+    return name
+
+
+def test_emergency_key_ends_in_an_escalation(workers: Workers, db: Database) -> None:
+    workers.start(0)
+    result = run_sipp(workers.cfg, "uac_emergency_key.xml", timeout_s=40)
+    assert result.rc == 0, result.out
+    calls = _wait_calls(db, 1)
+    assert len(calls) == 1
+    call = calls[0]
+    assert call.outcome == "escalated"
+    assert call.caller == "0912345678" and call.worker == "worker0"
+    assert any(st.event == "dtmf" and st.digits == "1" for st in call.steps)
+    with db.session() as s:
+        esc = s.scalars(select(Escalation).where(Escalation.call_id == call.id)).all()
+    # asked for live; with no doctor on duty anywhere, escalation.queue makes it a callback at once
+    assert len(esc) == 1 and esc[0].risk == "emergency" and esc[0].mode == "callback"
+    rec = Path(call.recording_path)
+    assert rec.exists()  # this caller sent keys only (no audio RTP): the speech test checks the content
+    listed = _calls_list(workers)
+    assert listed[0]["id"] == call.id and listed[0]["outcome"] == "escalated" and listed[0]["risk"] == "emergency"
+    assert listed[0]["digits"].startswith("1") and listed[0]["recording_path"] == str(rec)
+
+
+def test_hangup_mid_prompt_is_abandoned(workers: Workers, db: Database) -> None:
+    workers.start(0)
+    result = run_sipp(workers.cfg, "uac_hangup_mid_prompt.xml", timeout_s=30)
+    assert result.rc == 0, result.out
+    calls = _wait_calls(db, 1)
+    assert [c.outcome for c in calls] == ["abandoned"]
+    assert calls[0].ended_at is not None and calls[0].duration_s is not None and calls[0].duration_s < 10
+    assert any(st.event == "hangup" for st in calls[0].steps)
+
+
+def test_spoken_symptom_report_is_transcribed_and_stored(workers: Workers, db: Database) -> None:
+    workers.start(0)
+    speech = _speech_pcap(workers)
+    result = run_sipp(workers.cfg, "uac_speech.xml", timeout_s=60, values={"SPEECH": speech})
+    assert result.rc == 0, result.out
+    calls = _wait_calls(db, 1, timeout_s=30)
+    spoken = [st for st in calls[0].steps if st.event == "speech"]
+    assert spoken, f"no speech step stored: {[(s.node, s.event) for s in calls[0].steps]}"
+    assert spoken[0].transcript.strip() != "" and spoken[0].intent != ""
+    rec = Path(calls[0].recording_path)
+    assert rec.stat().st_size > 44 + 16000 * 1  # the caller's speech was recorded (8 kHz PCM16)
+    listed = _calls_list(workers)
+    assert any(st["event"] == "speech" and st["transcript"] for st in listed[0]["steps"])
+
+
+def test_two_workers_share_calls_and_survive_a_killed_worker(workers: Workers, db: Database) -> None:
+    w0 = workers.start(0)
+    w1 = workers.start(1)
+    result = run_sipp(workers.cfg, "uac_hangup_mid_prompt.xml", calls=4, rate=4, limit=4, timeout_s=40)
+    assert result.rc == 0, result.out
+    calls = _wait_calls(db, 4)
+    assert {c.worker for c in calls} == {"worker0", "worker1"}
+    workers.kill(w1)
+    result = run_sipp(workers.cfg, "uac_hangup_mid_prompt.xml", calls=3, rate=1, limit=3, timeout_s=60)
+    assert result.rc == 0, result.out
+    calls = _wait_calls(db, 7)
+    assert len(calls) == 7 and all(c.outcome == "abandoned" for c in calls)
+    assert {c.worker for c in calls[4:]} == {"worker0"}
+    assert w0.proc.poll() is None
