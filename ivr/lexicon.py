@@ -35,18 +35,22 @@ SYMPTOM_PHRASES: dict[str, tuple[str, ...]] = {
     "shortness_of_breath": (
         "khó thở", "hụt hơi", "thở dốc", "thở gấp", "hơi thở ngắn", "thở ngắn", "thở khó", "thở hụt",
         "tức thở", "thở mệt", "hổn hển", "thở hổn hển", "khò khè", "thở khò khè", "hụt hơi thở", "thở không sâu",
-        "thở nặng nhọc", "nặng nhọc", "thở nhanh", "hơi thở gấp", "thở không đều", "mệt khi thở", "thiếu không khí",
+        "thở nặng nhọc", "nặng nhọc", "thở nhanh", "hơi thở gấp", "thở không đều", "mệt khi thở", "thiếu không khí", "thở hơi khó", "thở hơi mệt", "hơi khó thở",
+        "thở mệt nhọc", "thở không được sâu", "thở nông",
         "khó hít thở", "hít thở khó", "thở không ra hơi", "ngộp",
     ),
     "severe_breathlessness": (
         "không thở được", "thở không được", "thở không nổi", "không thở nổi", "ngạt thở", "ngộp thở",
         "khó thở quá", "khó thở lắm", "khó thở nhiều", "khó thở dữ dội", "khó thở nặng", "thở hắt", "thở rít",
-        "khó thở dữ lắm", "thở không ra hơi", "khó thở kinh khủng", "khó thở ghê", "khó thở dữ", "sắp tắt thở",
+        "khó thở dữ lắm", "thở không ra hơi", "khó thở kinh khủng", "khó thở ghê", "khó thở dữ", "sắp tắt thở", "nói không ra hơi",
+        "không nói được vì khó thở", "thở không ra", "khó thở không nói được", "thở oxy không đủ",
         "không hít thở được", "thở phập phồng", "thở co kéo",
     ),
     "chest_pain": ("đau ngực", "tức ngực", "nặng ngực", "đau tức ngực", "ngực đau", "ngực tức", "thắt ngực",
                    "nhói ngực", "đè ngực", "đau nhói ngực", "ngực nặng", "ngực thắt", "bó ngực", "đau lồng ngực",
-                   "tức lồng ngực", "nặng lồng ngực", "đau vùng ngực", "đau ngực trái", "ép ngực"),
+                   "tức lồng ngực", "nặng lồng ngực", "đau vùng ngực", "đau ngực trái", "ép ngực",
+                   "ngực nặng nặng", "tức tức ngực", "ngực tức tức", "ngực tôi nặng", "ngực tôi đau", "ngực tôi tức",
+                   "nặng nặng ngực", "đau đau ngực", "nhói nhói ngực"),
     "loss_of_taste_smell": (
         "mất vị giác", "mất khứu giác", "mất mùi", "mất vị", "không ngửi được", "không ngửi thấy",
         "không ngửi được gì", "không nếm được", "ăn không thấy mùi vị", "ăn không biết mùi vị", "mất cảm giác vị",
@@ -132,6 +136,23 @@ RISK_FACTOR_PHRASES: dict[str, tuple[str, ...]] = {
                      "không tiêm mũi nào", "không đi tiêm", "chưa đi tiêm", "không tiêm"),
 }
 
+#: Phrases that also imply other names ("ăn gì cũng nôn": vomiting too).
+PHRASE_IMPLIES: dict[str, tuple[str, ...]] = {
+    "ăn gì cũng nôn": ("vomiting",), "uống nước cũng nôn": ("vomiting",),
+}
+#: Complaints outside the taxonomy: the caller is reporting how they feel.
+OTHER_COMPLAINTS: tuple[str, ...] = (
+    "mất ngủ", "lo lắng", "chóng mặt", "hoa mắt", "ớn lạnh", "đau bụng", "ngứa", "phát ban", "nổi mẩn", "run",
+    "tim đập nhanh", "hồi hộp", "khó chịu", "không khỏe", "trong người khó chịu", "mệt trong người", "đau mắt",
+    "đỏ mắt", "chán ăn", "ăn không ngon", "ngủ không được", "đau tai", "ù tai", "tê tay", "sụt cân", "ra mồ hôi",
+)
+#: Generic "what should I do" questions: weaker than a positive-test report.
+WEAK_HOME_CARE: tuple[str, ...] = ("làm sao", "làm thế nào", "nên làm gì", "phải làm gì", "cần làm gì",
+                                   "phải làm sao", "hướng dẫn")
+#: Hedges before a yes/no answer: "chắc là có", "hình như không".
+HEDGES: tuple[str, ...] = ("chắc là", "chắc", "hình như", "có lẽ", "có lẽ là", "tôi nghĩ là", "tôi nghĩ",
+                           "chắc chắn là", "thì", "à", "ờ thì", "tôi", "dạ thưa")
+
 # Intent phrases: (intent, weight, phrases). The strongest match wins, with the
 # precedence of INTENT_ORDER on ties.
 INTENT_PHRASES: dict[str, tuple[str, ...]] = {
@@ -150,18 +171,19 @@ INTENT_PHRASES: dict[str, tuple[str, ...]] = {
         "uống thuốc gì", "thuốc gì", "uống thuốc", "thuốc hạ sốt", "paracetamol", "molnupiravir", "liều", "mấy viên",
         "thuốc kháng virus", "thuốc kháng vi rút", "thuốc kháng sinh", "kháng sinh", "túi thuốc", "gói thuốc",
         "nhận thuốc", "lấy thuốc", "cấp thuốc", "thuốc ho", "thuốc cảm", "thuốc", "dexamethason", "vitamin c",
-        "uống gì", "uống được không", "có được uống", "thuốc nam", "xông lá", "cách uống",
+        "siro", "viên sủi", "thuốc chi", "uống chi",
+        "uống gì", "uống được không", "có được uống", "thuốc nam", "cách uống",
     ),
     "ask_isolation": (
         "cách ly", "bao lâu thì khỏi", "mấy ngày thì hết", "khi nào hết cách ly", "ra ngoài được", "đi làm được",
         "đi chợ được", "test lại", "xét nghiệm lại", "khi nào được ra", "gặp người nhà được", "tiếp xúc",
         "khỏi bệnh chưa", "âm tính", "hết bệnh chưa", "bao nhiêu ngày", "được ra khỏi nhà", "đi ra ngoài",
-        "ở riêng", "người nhà có bị lây", "có lây", "lây cho", "khi nào khỏi", "xuất viện", "dỡ phong tỏa",
+        "ở riêng", "người nhà có bị lây", "có lây", "bị lây", "lây không", "lây sang", "lây cho", "khi nào khỏi", "xuất viện", "dỡ phong tỏa",
     ),
     "ask_home_care": (
         "chăm sóc tại nhà", "chăm sóc", "ăn uống thế nào", "nên ăn gì", "ăn gì", "xông", "súc miệng", "nước muối",
         "tập thở", "nằm sấp", "làm gì để", "mau khỏi", "nhanh khỏi", "theo dõi tại nhà", "tự theo dõi", "đo spo2 thế nào",
-        "cách đo", "máy đo", "kẹp ngón tay", "nên làm gì", "phải làm gì", "làm sao", "làm thế nào", "cần làm gì",
+        "cách đo", "đo thế nào", "kẹp ngón tay", "được tắm", "tắm gội", "gội đầu", "nên làm gì", "phải làm gì", "làm sao", "làm thế nào", "cần làm gì",
         "kiêng", "tắm được không", "uống nước gì", "bồi dưỡng", "nghỉ ngơi", "tập thể dục", "chế độ ăn",
         "hướng dẫn", "cách chăm", "nhiệt kế", "xử lý sao", "xử lý thế nào", "tự chăm sóc",
     ),
@@ -170,10 +192,11 @@ INTENT_PHRASES: dict[str, tuple[str, ...]] = {
         "tư vấn viên", "người thật", "nói với người", "gặp người", "kết nối bác sĩ", "chuyển máy", "nối máy",
         "bác sĩ khám", "bác sĩ tư vấn", "xin bác sĩ", "cần bác sĩ", "muốn gặp bác sĩ", "gọi bác sĩ", "gặp y tá",
         "nói chuyện với người", "cho gặp", "hỏi bác sĩ", "bác sĩ xem", "bác sĩ đến", "gặp ai đó", "trực tiếp",
-        "tổng đài viên", "gặp trạm y tế", "nối với bác sĩ", "bác sĩ nói chuyện",
+        "tổng đài viên", "gặp trạm y tế", "nối với bác sĩ", "bác sĩ nói chuyện", "nói chuyện với",
     ),
     "daily_checkin": (
-        "báo cáo", "khai báo", "báo chỉ số", "cập nhật", "hôm nay tôi đo", "bình thường", "không có triệu chứng",
+        "báo cáo", "khai báo", "báo chỉ số", "cập nhật", "hôm nay tôi đo", "bình thường", "không có triệu chứng", "chẳng có triệu chứng", "chưa có triệu chứng", "không triệu chứng",
+        "hổng có triệu chứng", "không có dấu hiệu",
         "khỏe", "ổn", "đỡ nhiều", "hết triệu chứng", "đo được", "chỉ số hôm nay", "theo dõi hằng ngày",
         "báo tình hình", "báo sức khỏe", "khai báo y tế", "đo lúc sáng", "sáng nay đo", "tối qua đo", "đo rồi",
         "vẫn bình thường", "không sao", "không có gì", "khá hơn", "đỡ hơn", "ổn định", "đỡ rồi", "khỏe rồi",

@@ -32,6 +32,7 @@ _OLD_AGE = ("tuổi cao", "cao tuổi", "lớn tuổi", "người già", "già y
 _LONG_FEVER = ("mấy ngày", "nhiều ngày", "cả tuần", "mấy hôm", "một tuần", "tuần nay", "nhiều hôm", "mấy bữa",
                "mấy ngày nay", "mấy hôm nay", "hơn tuần", "cả tuần nay", "mấy bữa nay", "liên tục mấy ngày")
 _DAYS = ("ngày", "hôm", "bữa")
+_LIST_JOIN = (",", "rồi", "xuống", "còn", "lên", "và", "hoặc", "hay", "tới", "đến", "có", "lúc", "khi", "thì")
 _LOW_WORDS = ("thấp", "tụt", "giảm", "xuống", "hạ", "yếu")
 # Phrases that contain a symptom word but do not report it.
 _SYMPTOM_BLOCKERS = ("hạ sốt", "thuốc ho", "siro ho", "thuốc sốt", "thuốc ho", "cắt cơn sốt", "thuốc đau đầu",
@@ -97,7 +98,11 @@ def _table(*phrases: str, label: str = "x") -> dict[str, tuple[str, ...]]:
 _BLOCK = "_block"
 _SYMPTOMS = _Matcher({_BLOCK: _SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES})
 _RISKS = _Matcher({**lx.RISK_FACTOR_PHRASES, "age_65_plus": _OLD_AGE})
-_INTENTS = _Matcher(lx.INTENT_PHRASES)
+_GREETING = "_greeting"
+_INTENTS = _Matcher({**lx.INTENT_PHRASES, _GREETING: ("xin chào", "alo", "chào buổi sáng", "chào buổi chiều")})
+_OTHER = _Matcher(_table(*lx.OTHER_COMPLAINTS))
+_HEDGES = _Matcher(_table(*lx.HEDGES))
+_VITAL_WORST: dict[str, object] = {"spo2": min, "temperature": max, "breathing_rate": max, "pulse": max}
 _CUES = _Matcher({**lx.VITAL_CUES, _BLOCK: ("tim mạch", "bệnh tim", "suy tim", "nhồi máu cơ tim", "huyết áp")})
 _YES = _Matcher({"yes": lx.YES_WORDS})
 _NO = _Matcher({"no": lx.NO_WORDS})
@@ -130,6 +135,9 @@ def _negated(toks: Sequence[str], m: _Match, spans: Sequence[tuple[_Match, bool]
             return False
         if _is(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks) and _is(toks[j + 1], ("sức",))):
             if tok in ("đâu", "dau") and not (j + 1 < len(toks) and _is(toks[j + 1], ("có",))):
+                return False
+            # "uống gì cho hết ho", "làm sao để khỏi sốt": a purpose, the symptom is there
+            if _is(tok, ("hết", "khỏi", "đỡ")) and j > 0 and _is(toks[j - 1], ("cho", "để", "mau", "nhanh", "sớm")):
                 return False
             return True
         if _is(tok, ("còn",)):
@@ -177,6 +185,7 @@ def _vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             expect_vital: str | None) -> dict[str, float]:
     cues = [m for m in _CUES.find(toks) if m.label != _BLOCK]
     out: dict[str, float] = {}
+    assigned: dict[int, str] = {}
     for k, n in enumerate(numbers):
         if k in skip:
             continue
@@ -204,6 +213,9 @@ def _vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 vital = best.label
                 if per_min is not None and vital == "temperature":
                     vital = None
+        if vital is None and k - 1 in assigned and all(
+                _is(t, _LIST_JOIN) for t in toks[numbers[k - 1].end:n.start]):
+            vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn"
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
             if any(_is(t, ("thở",)) for t in window):
@@ -215,9 +227,19 @@ def _vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         if vital is None:
             continue
         lo, hi = lx.VITAL_RANGES[vital]
-        if lo <= n.value <= hi and vital not in out:
-            out[vital] = n.value
+        if lo <= n.value <= hi:
+            assigned[k] = vital
+            # several values for one vital ("chín lăm rồi chín bốn"): keep the worst
+            out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+def _worst(vital: str, a: float, b: float) -> float:
+    if vital == "spo2":
+        return min(a, b)
+    if vital == "pulse":
+        return max(a, b, key=lambda v: abs(v - 80))
+    return max(a, b)
 
 
 def _analyse(text: str, expect_vital: str | None) -> _Analysis:
@@ -233,7 +255,7 @@ def _analyse(text: str, expect_vital: str | None) -> _Analysis:
     pos: list[str] = []
     neg: list[str] = []
     for m, is_neg in spans:
-        names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()))
+        names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()), *lx.PHRASE_IMPLIES.get(m.phrase, ()))
         for name in names:
             (neg if is_neg else pos).append(name)
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
@@ -267,8 +289,14 @@ def _analyse(text: str, expect_vital: str | None) -> _Analysis:
     if age is not None and age >= lx.RISK_AGE:
         risks.append("age_65_plus")
     intents: dict[str, list[_Match]] = {}
+    covered = {i for m, _ in spans for i in range(m.start, m.end)}
     for m in _INTENTS.find(toks):
+        # "ăn gì cũng nôn" is a symptom, not "ăn gì?" (home care)
+        if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
+            continue
         intents.setdefault(m.label, []).append(m)
+    if not any(k != _GREETING for k in intents) and not positive_any(spans) and _OTHER.find(toks):
+        intents["_complaint"] = []
     positive = tuple(dict.fromkeys(pos))
     return _Analysis(
         tokens=toks, numbers=numbers,
@@ -280,8 +308,21 @@ def _analyse(text: str, expect_vital: str | None) -> _Analysis:
     )
 
 
+def positive_any(spans: Sequence[tuple[_Match, bool]]) -> bool:
+    return any(not neg for _, neg in spans)
+
+
 def _lead(matcher: _Matcher, toks: Sequence[str]) -> _Match | None:
-    return matcher.at(toks, 0) if toks else None
+    i = 0
+    while i < len(toks) - 1:
+        h = _HEDGES.at(toks, i)
+        if h is None or (toks[i] == "chắc" and _is(toks[i + 1], ("chắc",))):
+            break
+        i = h.end
+    m = matcher.at(toks, i) if i < len(toks) else None
+    if m is not None and i:
+        return _Match(0, m.end, m.label, m.phrase)
+    return m
 
 
 class Nlu:
@@ -302,15 +343,17 @@ class Nlu:
 
     def _intent(self, text: str, a: _Analysis, expect: Sequence[str]) -> tuple[str, float]:
         toks = [t for t in a.tokens if t != BREAK]
+        yn_expected = "yes" in expect or "no" in expect
         if not toks:
             raw = tokenize(text)
-            if any(t in YES_FILLERS or t in ("vâng", "vang") for t in raw):
-                return "yes", 0.85 if "yes" in expect else 0.6
+            if yn_expected and any(t in YES_FILLERS or t in ("vâng", "vang", "da") for t in raw):
+                return "yes", 0.8
             return "unknown", 0.0
         hits = a.intents
         pos = set(a.symptoms)
-        yn_expected = "yes" in expect or "no" in expect
         yes = _lead(_YES, toks)
+        if yes is not None and not yn_expected and all(t == "ừ" for t in toks):
+            yes = None  # a bare "ừ"/"ờ" out of context is a hesitation
         no = _lead(_NO, toks)
         # "không có" vs "có": the longer lead wins
         lead = None
@@ -326,13 +369,22 @@ class Nlu:
             return "repeat", 0.9 if len(toks) <= 6 else 0.75
         if lead is not None and yn_expected and not content:
             return lead[0], 0.95 if bare else 0.85
+        if lead is None and yn_expected and not content and not pos:
+            # "tiêm rồi, ba mũi" / "đo rồi" / "uống chưa có"
+            first = toks[:next((i for i, t in enumerate(a.tokens) if t == BREAK), len(toks))][:4]
+            if any(_is(t, ("không", "chưa", "chẳng", "chả")) for t in first):
+                return "no", 0.7
+            if any(_is(t, ("rồi", "có")) for t in first):
+                return "yes", 0.7
         if "request_doctor" in hits:
             return "request_doctor", 0.9
         asks = [(len(hits[k]), sum(m.end - m.start for m in hits[k]), -i, k)
                 for i, k in enumerate(_QUESTION_INTENTS) if k in hits]
         if asks:
             best = max(asks)[3]
-            return best, 0.85 if len(asks) == 1 else 0.7
+            weak = best == "ask_home_care" and all(m.phrase in lx.WEAK_HOME_CARE for m in hits[best])
+            if not (weak and "report_positive_test" in hits):
+                return best, 0.85 if len(asks) == 1 else 0.7
         if "report_positive_test" in hits:
             return "report_positive_test", 0.9
         if lead is not None and yn_expected:
@@ -350,8 +402,8 @@ class Nlu:
             return "goodbye", 0.8
         if bare and lead is not None:
             return lead[0], 0.6
-        if a.risk_factors:
-            return "report_symptoms", 0.5
+        if a.risk_factors or "_complaint" in hits:
+            return "report_symptoms", 0.6
         if a.numbers and any(e in ("number", *VITALS) for e in expect):
             return "daily_checkin", 0.6
         if lead is not None:

@@ -91,7 +91,7 @@ _WORD_REWRITES: dict[str, str] = {
     "tui": "tôi", "tớ": "tôi", "tau": "tôi", "mềnh": "mình",
     # negation (southern/central, texting)
     "hổng": "không", "hông": "không", "hem": "không", "hok": "không", "ko": "không", "k": "không",
-    "khg": "không", "kg": "không", "khum": "không", "khôg": "không", "hong": "không", "nỏ": "không",
+    "khg": "không", "kg": "không", "khum": "không", "khôg": "không", "nỏ": "không",
     "hỏng": "không", "kô": "không", "kh": "không",
     # vomiting
     "ói": "nôn", "mửa": "nôn", "oi": "nôn",

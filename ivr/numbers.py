@@ -106,7 +106,7 @@ class _Parser:
             v = _word(tok, _UNIT_ONLY)
         if v is None or v == 0:
             return None
-        if v == 5 and _is(self.at(i + 1), _YEAR_AFTER[:5]):
+        if v == 5 and fold(tok) == "nam" and _is(self.at(i + 1), _YEAR_AFTER[:5]):
             return None
         return v, i + 1
 
@@ -202,7 +202,7 @@ class _Parser:
                 v = _word(nxt, _DIGITS)
                 if v is None:
                     v = _word(nxt, _UNIT_ONLY)
-                if v is not None and not (v == 5 and _is(self.at(j + 2), _YEAR_AFTER[:5])):
+                if v is not None and not (v == 5 and fold(nxt) == "nam" and _is(self.at(j + 2), _YEAR_AFTER[:5])):
                     return value + v / 10, j + 2
         return value, j
 

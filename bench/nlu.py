@@ -1,0 +1,129 @@
+"""NLU + triage benchmark on the labelled caller utterances (tests/data/utterances.jsonl).
+
+    .venv/bin/python bench/nlu.py [--errors] [--split dev|holdout] [--data PATH]
+
+Prints, per split and overall: intent accuracy, symptom micro-F1, vitals
+exact-match, risk accuracy, escalation recall (every emergency/high label
+predicted emergency or high; must be 100%), false-escalation rate (medium/low/
+none labels predicted emergency or high) and per-utterance latency.
+Targets: intent >= 0.95, symptom F1 >= 0.93, vitals 100%, false escalation <= 5%.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from escalation.triage import default_triage  # noqa: E402
+from ivr.nlu import Nlu  # noqa: E402
+
+ESCALATE = {"emergency", "high"}
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) -> dict[str, float]:
+    tp = fp = fn = 0
+    intent_ok = vitals_ok = risk_ok = 0
+    esc_total = esc_hit = calm_total = calm_escalated = 0
+    times: list[float] = []
+    for r in rows:
+        t0 = time.perf_counter()
+        u = nlu.understand(r["text"], expect=r.get("expect"))
+        a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+        times.append(time.perf_counter() - t0)
+        gold_s, pred_s = set(r["symptoms"]), set(u.symptoms)
+        tp += len(gold_s & pred_s)
+        fp += len(pred_s - gold_s)
+        fn += len(gold_s - pred_s)
+        gold_v = {k: float(v) for k, v in r["vitals"].items()}
+        pred_v = {k: float(v) for k, v in u.vitals.items()}
+        ok_i, ok_v, ok_r = u.intent == r["intent"], gold_v == pred_v, a.risk == r["risk"]
+        intent_ok += ok_i
+        vitals_ok += ok_v
+        risk_ok += ok_r
+        if r["risk"] in ESCALATE:
+            esc_total += 1
+            esc_hit += a.risk in ESCALATE
+        else:
+            calm_total += 1
+            calm_escalated += a.risk in ESCALATE
+        if errors and not (ok_i and ok_v and ok_r and gold_s == pred_s):
+            print(f"  [{r.get('split', '')}] {r['text']!r}")
+            if not ok_i:
+                print(f"      intent {u.intent} ({u.confidence}) != {r['intent']}")
+            if gold_s != pred_s:
+                print(f"      symptoms +{sorted(pred_s - gold_s)} -{sorted(gold_s - pred_s)}")
+            if not ok_v:
+                print(f"      vitals {pred_v} != {gold_v}")
+            if not ok_r:
+                print(f"      risk {a.risk} != {r['risk']}")
+    n = len(rows)
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    times_ms = sorted(t * 1000 for t in times)
+    return {
+        "n": n,
+        "intent_accuracy": intent_ok / n,
+        "symptom_precision": prec, "symptom_recall": rec, "symptom_f1": f1,
+        "vitals_exact": vitals_ok / n,
+        "risk_accuracy": risk_ok / n,
+        "escalation_recall": esc_hit / esc_total if esc_total else 1.0,
+        "escalation_n": esc_total,
+        "false_escalation": calm_escalated / calm_total if calm_total else 0.0,
+        "calm_n": calm_total,
+        "latency_mean_ms": statistics.fmean(times_ms),
+        "latency_p95_ms": times_ms[int(0.95 * (n - 1))],
+        "latency_max_ms": times_ms[-1],
+    }
+
+
+def show(name: str, m: dict[str, float]) -> None:
+    print(f"{name}: n={m['n']}")
+    print(f"  intent accuracy      {m['intent_accuracy']:.3f}   (target >= 0.95)")
+    print(f"  symptom micro-F1     {m['symptom_f1']:.3f}   (P {m['symptom_precision']:.3f}, "
+          f"R {m['symptom_recall']:.3f}; target >= 0.93)")
+    print(f"  vitals exact-match   {m['vitals_exact']:.3f}   (target 1.000)")
+    print(f"  risk accuracy        {m['risk_accuracy']:.3f}")
+    print(f"  escalation recall    {m['escalation_recall']:.3f}   ({m['escalation_n']} emergency/high; must be 1.000)")
+    print(f"  false escalation     {m['false_escalation']:.3f}   ({m['calm_n']} medium/low/none; target <= 0.05)")
+    print(f"  latency per utt.     mean {m['latency_mean_ms']:.3f} ms, p95 {m['latency_p95_ms']:.3f} ms, "
+          f"max {m['latency_max_ms']:.3f} ms")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "utterances.jsonl")
+    ap.add_argument("--split", choices=("dev", "holdout"), default=None)
+    ap.add_argument("--errors", action="store_true", help="print every utterance with a wrong label")
+    args = ap.parse_args()
+    rows = load(args.data)
+    nlu, triage = Nlu(), default_triage()
+    print(f"rule pack {triage.pack.label} ({triage.pack.source})")
+    nlu.understand("khởi động")  # warm caches
+    splits = [args.split] if args.split else sorted({r.get("split", "dev") for r in rows})
+    for split in splits:
+        part = [r for r in rows if r.get("split", "dev") == split]
+        show(split, evaluate(part, nlu, triage, args.errors))
+    if not args.split and len(splits) > 1:
+        show("all", evaluate(rows, nlu, triage, False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
