@@ -1,0 +1,196 @@
+"""The escalation board, one case, pick / note / resolve, on-duty, recordings, and the JSON API."""
+from __future__ import annotations
+
+import wave
+
+import pytest
+from sqlalchemy import select
+
+from escalation import queue
+from ivr.models import AuditLog, Call, CallStep, Escalation, EscalationStatus, StaffUser
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def make_call(db, patient_id, words=("tôi bị khó thở", XSS), recording=""):
+    with db.session() as s:
+        call = Call(caller="+84912000001", patient_id=patient_id, flow_name="covid_f0", outcome="escalated",
+                    recording_path=recording)
+        s.add(call)
+        s.flush()
+        for i, w in enumerate(words):
+            s.add(CallStep(call_id=call.id, seq=i, node=f"hoi_{i}", transcript=w, event="speech"))
+        s.add(CallStep(call_id=call.id, seq=len(words), node="spo2", digits="92", event="dtmf"))
+        return call.id
+
+
+@pytest.fixture
+def case_a(db, patients):
+    call_id = make_call(db, patients["a"])
+    return queue.create(db, risk="high", reason="SpO2 thấp", reasons=["SpO2 92% ≤ 93%", "Khó thở"],
+                        caller="+84912000001", patient_id=patients["a"], call_id=call_id)
+
+
+@pytest.fixture
+def case_b(db, patients):
+    return queue.create(db, risk="emergency", reason="Tím tái", reasons=["Tím môi"], caller="+84912000002",
+                        patient_id=patients["b"])
+
+
+def test_board_lists_only_own_area(client, auth, case_a, case_b):
+    auth.login("bs_a")
+    html = client.get("/board/").get_data(as_text=True)
+    assert "Phạm Văn Hùng" in html and "Đỗ Thị Lan" not in html
+    assert "SpO2 92% ≤ 93%" in html and "Nguy cơ cao" in html
+    data = client.get("/api/escalations").get_json()
+    assert [e["id"] for e in data["escalations"]] == [case_a]
+    auth.logout()
+    auth.login("bs_b")
+    assert [e["id"] for e in client.get("/api/escalations").get_json()["escalations"]] == [case_b]
+    auth.logout()
+    auth.login("admin")
+    ids = [e["id"] for e in client.get("/api/escalations").get_json()["escalations"]]
+    assert ids == [case_b, case_a]  # emergency first
+
+
+def test_api_row_shape_and_etag(client, auth, case_a):
+    auth.login("bs_a")
+    resp = client.get("/api/escalations")
+    row = resp.get_json()["escalations"][0]
+    assert row["risk"] == "high" and row["risk_label"] == "Nguy cơ cao"
+    assert row["patient_name"] == "Phạm Văn Hùng" and row["area"] == "Dịch Vọng, Cầu Giấy, Hà Nội"
+    assert row["said"].startswith("tôi bị khó thở · ") and "[phím 92]" in row["said"]
+    assert XSS in row["said"]  # raw in JSON: the board inserts it as text, never as HTML
+    etag = resp.headers["ETag"]
+    again = client.get("/api/escalations", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    auth.refresh_token("/board/")
+    auth.post(f"/board/{case_a}/pick", {"mode": "callback"})
+    changed = client.get("/api/escalations", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.get_json()["escalations"][0]["status"] == "picked"
+
+
+def test_transcript_is_escaped(client, auth, case_a):
+    auth.login("bs_a")
+    for path in ("/board/", f"/board/{case_a}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert "&lt;script&gt;alert(" in html, path
+
+
+def test_pick_note_resolve(client, auth, db, users, case_a):
+    auth.login("bs_a")
+    resp = auth.post(f"/board/{case_a}/pick", {"mode": "callback"}, follow_redirects=True)
+    assert "Đã nhận ca. Hãy gọi lại cho người bệnh." in resp.get_data(as_text=True)
+    resp = auth.post(f"/board/{case_a}/note", {"text": "Đã gọi, bệnh nhân tỉnh"}, follow_redirects=True)
+    assert "Đã lưu ghi chú." in resp.get_data(as_text=True)
+    resp = auth.post(f"/board/{case_a}/resolve", {"outcome": ""}, follow_redirects=True)
+    assert "Hãy chọn kết quả xử lý trước khi kết thúc ca." in resp.get_data(as_text=True)
+    resp = auth.post(f"/board/{case_a}/resolve", {"outcome": "advice_given", "notes": "Dặn theo dõi SpO2"})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/board/"
+    esc = queue.get(db, case_a)
+    assert esc.status == EscalationStatus.RESOLVED and esc.outcome == "advice_given"
+    assert esc.picked_by_id == users["bs_a"]
+    assert "Đã gọi, bệnh nhân tỉnh" in esc.notes and "Dặn theo dõi SpO2" in esc.notes
+    assert client.get("/api/escalations").get_json()["escalations"] == []
+    with db.session() as s:
+        actions = set(s.scalars(select(AuditLog.action).where(AuditLog.actor == "bs_a")))
+    assert {"escalation.pick", "escalation.note", "escalation.resolve", "escalation_view"} <= actions
+
+
+def test_second_pick_gets_the_winners_name(client, auth, db, users, case_a):
+    queue.pick(db, case_a, staff_id=users["admin"])
+    auth.login("bs_a")
+    resp = auth.post(f"/board/{case_a}/pick", {"mode": "live"}, follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert f"Ca #{case_a} đã được bác sĩ admin nhận lúc" in html
+
+
+def test_viewer_cannot_act(client, auth, db, case_a):
+    auth.login("xem_a")
+    html = client.get("/board/").get_data(as_text=True)
+    assert "Phạm Văn Hùng" in html and "Nhận – gọi lại" not in html and "Bắt đầu trực" not in html
+    assert "Kết thúc ca" not in client.get(f"/board/{case_a}").get_data(as_text=True)
+    for path, data in ((f"/board/{case_a}/pick", {"mode": "callback"}), (f"/board/{case_a}/note", {"text": "x"}),
+                       (f"/board/{case_a}/resolve", {"outcome": "advice_given"}), ("/board/duty", {"on": "1"})):
+        assert auth.post(path, data).status_code == 403, path
+    assert queue.get(db, case_a).status == EscalationStatus.WAITING
+
+
+def test_other_commune_cannot_open_or_act(client, auth, db, case_a):
+    auth.login("bs_b")
+    assert client.get(f"/board/{case_a}").status_code == 404
+    assert client.get(f"/api/escalations/{case_a}").status_code == 404
+    assert auth.post(f"/board/{case_a}/pick", {"mode": "callback"}).status_code == 404
+    assert auth.post(f"/board/{case_a}/resolve", {"outcome": "unreachable"}).status_code == 404
+    assert queue.get(db, case_a).status == EscalationStatus.WAITING
+
+
+def test_on_duty_toggle(client, auth, db, users):
+    auth.login("bs_a")
+    assert "Bạn không trực" in client.get("/board/").get_data(as_text=True)
+    resp = auth.post("/board/duty", {"on": "1"}, follow_redirects=True)
+    assert "Bạn đang trực" in resp.get_data(as_text=True)
+    with db.session() as s:
+        assert s.get(StaffUser, users["bs_a"]).on_duty is True
+    auth.post("/board/duty", {"on": "0"})
+    with db.session() as s:
+        assert s.get(StaffUser, users["bs_a"]).on_duty is False
+
+
+def _wav(path, seconds=0.5):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x10\x00" * int(8000 * seconds))
+
+
+def test_recording_needs_permission(client, auth, db, admin_cfg, patients):
+    rec = admin_cfg.data_dir / "recordings" / "call-1.wav"
+    _wav(rec)
+    call_id = make_call(db, patients["a"], recording=str(rec))
+    esc = queue.create(db, risk="medium", reason="Sốt cao", caller="+84912000001", patient_id=patients["a"],
+                       call_id=call_id)
+    auth.login("bs_a")
+    assert '<audio controls' in client.get(f"/board/{esc}").get_data(as_text=True)
+    resp = client.get(f"/board/{esc}/recording")
+    assert resp.status_code == 200 and resp.mimetype == "audio/wav" and resp.data[:4] == b"RIFF"
+    assert client.get(f"/calls/{call_id}/recording").status_code == 200
+    auth.logout()
+    auth.login("bs_b")
+    assert client.get(f"/board/{esc}/recording").status_code == 404
+    assert client.get(f"/calls/{call_id}/recording").status_code == 404
+
+
+def test_recording_outside_data_dir_is_refused(client, auth, db, patients, tmp_path):
+    outside = tmp_path / "elsewhere.wav"
+    _wav(outside)
+    call_id = make_call(db, patients["a"], recording=str(outside))
+    esc = queue.create(db, risk="low", reason="Ho", caller="+84912000001", patient_id=patients["a"],
+                       call_id=call_id)
+    auth.login("admin")
+    assert client.get(f"/board/{esc}/recording").status_code == 404
+
+
+def test_bearer_token(client, auth, db, users, case_a):
+    from admin.accounts import new_api_token
+
+    with db.session() as s:
+        token = new_api_token(s.get(StaffUser, users["bs_a"]))
+    resp = client.get("/api/escalations", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 200 and [e["id"] for e in resp.get_json()["escalations"]] == [case_a]
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).get_json()["username"] == "bs_a"
+    bad = token[:-2] + ("aa" if not token.endswith("aa") else "bb")
+    assert client.get("/api/escalations", headers={"Authorization": f"Bearer {bad}"}).status_code == 401
+    # a token is for the API only, not for the pages
+    assert client.get("/board/", headers={"Authorization": f"Bearer {token}"}).status_code == 302
+
+
+def test_unknown_caller_case_goes_to_hotline_wide_staff(client, auth, db):
+    esc = queue.create(db, risk="emergency", reason="Xin cấp cứu", caller="+84999999999")
+    auth.login("admin")  # province level, no province: covers every case (escalation.area.covers)
+    assert esc in [e["id"] for e in client.get("/api/escalations").get_json()["escalations"]]
+    html = client.get(f"/board/{esc}").get_data(as_text=True)
+    assert "Chưa rõ tên" in html and "+84999999999" in html
