@@ -203,3 +203,13 @@ def stop(proc: subprocess.Popen[bytes], *, timeout: float = 10.0) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def rpc(files: KamailioFiles, *args: str, timeout: float = 10.0) -> str:
+    """Run one ``kamcmd`` RPC command (e.g. ``ul.lookup location worker0``) against a running instance."""
+    exe = shutil.which("kamcmd") or "/usr/sbin/kamcmd"
+    proc = subprocess.run([exe, "-s", f"unix:{files.ctl_socket}", *args], check=False, capture_output=True,
+                          text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise KamailioError(f"kamcmd {' '.join(args)}: {(proc.stderr or proc.stdout).strip()[:300]}")
+    return proc.stdout

@@ -179,6 +179,12 @@ def test_options_readiness_follows_registration(front: tuple[Config, Peers]) -> 
     assert sipprobe.options(HOST, fcfg.sip_port) == 503
     assert peers.register("worker2", udp_port()) == 200
     assert sipprobe.options(HOST, fcfg.sip_port) == 200
+    # a restarted worker registers again with a new Call-ID (and maybe a new port): accepted, replaces the old
+    new_port = udp_port()
+    assert peers.register("worker2", new_port) == 200
+    contacts = kamailio.rpc(kamailio.KamailioFiles.for_config(fcfg), "ul.lookup", "location", "worker2")
+    assert [ln.strip() for ln in contacts.splitlines() if "Address:" in ln] == [
+        f"Address: sip:worker2@{HOST}:{new_port}"]
     # unregistering the only worker makes the front unready again
     assert sipprobe.register(HOST, fcfg.sip_port, user="worker2", contact="*", expires=0) == 200
     assert sipprobe.options(HOST, fcfg.sip_port) == 503
