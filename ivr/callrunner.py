@@ -348,7 +348,9 @@ class CallRunner:
     def _pump(self, line: Line, now: float) -> None:
         while self._play and line.queued_frames() < LEAD_FRAMES:
             if self._speech_end is not None:
-                self.stats.latencies_ms.append((now - self._speech_end) * 1000.0)
+                latency_ms = (now - self._speech_end) * 1000.0
+                self.stats.latencies_ms.append(latency_ms)
+                log.info("call %s turn_latency_ms=%.0f", self.call_id, latency_ms)
                 self._speech_end = None
             line.write_frame(self._play.popleft())
             if self._plays:

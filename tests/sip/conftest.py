@@ -192,7 +192,7 @@ def run_sipp(cfg: Config, scenario: str, *, calls: int = 1, rate: float = 1, lim
             "-trace_screen", "-timeout", f"{int(timeout_s)}s", "-timeout_error"]
     if inf is not None:
         args += ["-inf", str(inf)]
-    proc = subprocess.run(args, cwd=log_dir, capture_output=True, timeout=timeout_s + 15)
+    proc = subprocess.run(args, check=False, cwd=log_dir, capture_output=True, timeout=timeout_s + 15)
     out = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
     for f in log_dir.glob("*"):
         if f.suffix in (".log", ".txt") or "errors" in f.name or "screen" in f.name:

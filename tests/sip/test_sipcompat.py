@@ -196,8 +196,8 @@ def test_g729_only_offer_gets_488(in_process_phone, kamailio_front: Front) -> No
 
 
 @pytest.mark.slow
-def test_answered_call_keeps_its_rtp_port_booked_and_hears_digits(in_process_phone, kamailio_front: Front) -> None:
-    p, answered = in_process_phone
+def test_answered_call_hears_rfc2833_digits_once(in_process_phone, kamailio_front: Front) -> None:
+    _p, answered = in_process_phone
     result = run_sipp(kamailio_front.cfg, "uac_emergency_key.xml", timeout_s=30)
     assert result.rc == 0, result.out
     assert len(answered.calls) == 1

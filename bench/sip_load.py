@@ -1,0 +1,196 @@
+"""SIP load benchmark on loopback: sipp callers -> Kamailio -> N `ivr sip-worker` processes.
+
+Each call speaks over the greeting (a synthesized Vietnamese symptom report as a PCMU pcap),
+presses 2, speaks again and hangs up, with recognition on. Prints: calls attempted/succeeded,
+outcomes stored, RTP send jitter of the workers (max gap between packets per stream, from a
+tshark capture on lo), p50/p95 turn latency (end of caller speech -> first frame of the reply,
+logged by the workers), CPU and memory per call. Everything runs on 127.0.0.1 and is stopped
+at the end.
+
+    .venv/bin/python bench/sip_load.py [--calls 40] [--workers 2] [--max-calls 30]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ivr import config as config_mod
+from ivr import kamailio, pcap
+from ivr.storage import Database, upgrade
+
+IVR = str(Path(sys.executable).with_name("ivr"))
+SCENARIO = ROOT / "tests" / "sip" / "scenarios" / "uac_load.xml"
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cpu_s(pid: int) -> float:
+    try:
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=int, default=40)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--max-calls", type=int, default=30)
+    ap.add_argument("--rate", type=float, default=10.0, help="new calls per second")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="sip-load-"))
+    base = random.randrange(31000, 39000, 50)
+    cfg = config_mod.load(env={}, data_dir=tmp, sip_host="127.0.0.1", sip_port=base, worker_sip_port_base=base + 2,
+                          workers=args.workers, worker_max_calls=args.max_calls, redis_port=base + 40,
+                          rtp_port_low=40000, rtp_port_high=40000 + 200 * args.workers - 1)
+    upgrade(cfg.db_url)
+    (tmp / "ivr.toml").write_text("[ivr]\n" + "".join(
+        f"{k} = {v!r}\n".replace("'", '"') for k, v in {
+            "sip_host": "127.0.0.1", "sip_port": base, "worker_sip_port_base": base + 2, "workers": args.workers,
+            "worker_max_calls": args.max_calls, "redis_port": base + 40, "rtp_port_low": 40000,
+            "rtp_port_high": 40000 + 200 * args.workers - 1}.items()))
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def spawn(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
+        with log.open("wb") as out:
+            p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=str(ROOT))
+        procs.append(p)
+        return p
+
+    try:
+        redis = spawn(["redis-server", "--port", str(base + 40), "--bind", "127.0.0.1", "--save", "",
+                       "--appendonly", "no"], tmp / "redis.log")
+        files = kamailio.write(cfg)
+        spawn(kamailio.command(cfg, files), tmp / "kamailio.log")
+        time.sleep(1)
+        workers = [spawn([IVR, "--config", str(tmp / "ivr.toml"), "--data-dir", str(tmp), "sip-worker", "--index",
+                          str(i)], tmp / f"worker{i}.log") for i in range(args.workers)]
+        deadline = time.monotonic() + 300
+        for i in range(args.workers):
+            while f"worker{i} ready" not in (tmp / f"worker{i}.log").read_text(errors="replace"):
+                if time.monotonic() > deadline or workers[i].poll() is not None:
+                    print((tmp / f"worker{i}.log").read_text()[-3000:])
+                    return 1
+                time.sleep(0.5)
+        from ivr.render import PromptRenderer
+
+        pcaps = tmp / "pcaps"
+        pcaps.mkdir()
+        speech = PromptRenderer(cfg).pcm("bench_speech", "Tôi bị sốt ba mươi tám độ và ho khan.")
+        (pcaps / "speech.pcap").write_bytes(pcap.audio_pcap(speech, "PCMU", lead_silence_ms=200,
+                                                            trail_silence_ms=600))
+        sf = tmp / "uac_load.xml"
+        sf.write_text(SCENARIO.read_text(encoding="iso-8859-1").replace("@PCAPS@", str(pcaps))
+                      .replace("@SPEECH@", "speech.pcap").replace("@SHARE@", "/usr/share/sip-tester"),
+                      encoding="iso-8859-1")
+        base_rss = {w.pid: rss_kb(w.pid) for w in workers}
+        base_cpu = {w.pid: cpu_s(w.pid) for w in workers}
+        cap = None
+        if shutil.which("tshark"):
+            cap = spawn(["tshark", "-i", "lo", "-q", "-w", str(tmp / "rtp.pcapng"), "-f",
+                         f"udp src portrange 40000-{40000 + 200 * args.workers - 1}"], tmp / "tshark.log")
+            time.sleep(2)
+        peak_rss = dict(base_rss)
+        t0 = time.monotonic()
+        sipp = subprocess.Popen(["sipp", f"127.0.0.1:{base}", "-sf", str(sf), "-m", str(args.calls), "-l",
+                                 str(args.calls), "-r", str(args.rate), "-i", "127.0.0.1", "-p", str(base + 45),
+                                 "-mp", "46000", "-s", "hotline", "-nostdin", "-timeout", "180s", "-timeout_error",
+                                 "-trace_stat", "-fd", "1"], cwd=tmp, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        while sipp.poll() is None:
+            for w in workers:
+                peak_rss[w.pid] = max(peak_rss[w.pid], rss_kb(w.pid))
+            time.sleep(0.5)
+        wall = time.monotonic() - t0
+        cpu_used = sum(cpu_s(w.pid) - base_cpu[w.pid] for w in workers)
+        time.sleep(2)
+        if cap is not None:
+            cap.send_signal(signal.SIGINT)
+            cap.wait(timeout=20)
+        stat = sorted(tmp.glob("uac_load_*_.csv"))
+        ok = failed = -1
+        if stat:
+            rows = [r.split(";") for r in stat[0].read_text().splitlines()]
+            head, last = rows[0], rows[-1]
+            ok = int(last[head.index("SuccessfulCall(C)")])
+            failed = int(last[head.index("FailedCall(C)")])
+        db = Database(cfg.db_url)
+        from sqlalchemy import func, select
+
+        from ivr.models import Call
+
+        with db.session() as s:
+            outcomes = dict(s.execute(select(Call.outcome, func.count()).group_by(Call.outcome)).all())
+        lat = []
+        for i in range(args.workers):
+            lat += [float(m) for m in re.findall(r"turn_latency_ms=(\d+)", (tmp / f"worker{i}.log").read_text())]
+        gaps: dict[str, list[float]] = defaultdict(list)
+        if cap is not None:
+            out = subprocess.run(["tshark", "-r", str(tmp / "rtp.pcapng"), "-d",
+                                  f"udp.port==40000-{40000 + 200 * args.workers - 1},rtp", "-T", "fields", "-e",
+                                  "frame.time_epoch", "-e", "rtp.ssrc"], capture_output=True, text=True,
+                                 check=False, timeout=300).stdout
+            last_t: dict[str, float] = {}
+            for line in out.splitlines():
+                parts = line.split("\t")
+                if len(parts) != 2 or not parts[1]:
+                    continue
+                t, ssrc = float(parts[0]), parts[1]
+                if ssrc in last_t:
+                    gaps[ssrc].append((t - last_t[ssrc]) * 1000)
+                last_t[ssrc] = t
+        all_gaps = [g for v in gaps.values() for g in v]
+        print(f"calls attempted: {args.calls}  succeeded (sipp): {ok}  failed (sipp): {failed}  wall {wall:.1f} s")
+        print(f"stored outcomes: {outcomes}")
+        if all_gaps:
+            mx = [max(v) for v in gaps.values() if v]
+            print(f"RTP streams: {len(gaps)}  mean gap {statistics.mean(all_gaps):.1f} ms  max gap {max(mx):.1f} ms"
+                  f"  p99 gap {sorted(all_gaps)[int(len(all_gaps) * 0.99)]:.1f} ms")
+        if lat:
+            lat.sort()
+            print(f"turn latency: n={len(lat)} p50 {lat[len(lat) // 2]:.0f} ms  p95 "
+                  f"{lat[min(len(lat) - 1, int(len(lat) * 0.95))]:.0f} ms  max {lat[-1]:.0f} ms")
+        conc = min(args.calls, args.max_calls * args.workers)
+        extra_mb = sum(peak_rss[p] - base_rss[p] for p in base_rss) / 1024
+        print(f"worker RSS at rest {sum(base_rss.values()) / 1024:.0f} MB, peak extra {extra_mb:.0f} MB "
+              f"-> {extra_mb / max(1, conc):.1f} MB per concurrent call")
+        print(f"worker CPU {cpu_used:.1f} s over {wall:.1f} s ({100 * cpu_used / wall:.0f}% of one core)"
+              f" -> {100 * cpu_used / wall / max(1, conc):.1f}% of a core per call")
+        _ = redis
+        return 0 if failed == 0 else 1
+    finally:
+        for p in reversed(procs):
+            if p.poll() is None:
+                try:
+                    os.killpg(p.pid, signal.SIGTERM)
+                    p.wait(timeout=15)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    os.killpg(p.pid, signal.SIGKILL)
+        print(f"logs: {tmp}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
