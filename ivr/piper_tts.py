@@ -49,8 +49,20 @@ class PiperSynthesizer(Synthesizer):
             self._voice: Any = PiperVoice.load(self.model, config_path=config)
         except Exception as exc:  # noqa: BLE001 - onnxruntime and JSON errors have no common base
             raise ModelError(f"Piper voice {self.model} could not be loaded: {exc}") from None
+        self.length_scale = self._scale(rate)
+
+    def _scale(self, rate: int) -> float:
         base = self._voice.config.length_scale or 1.0
-        self.length_scale = round(base * min(2.0, max(0.5, NATURAL_WPM / rate)), 3)
+        return float(round(base * min(2.0, max(0.5, NATURAL_WPM / rate)), 3))
+
+    def with_rate(self, rate: int) -> PiperSynthesizer:
+        """The same loaded voice at another speaking rate (no second model load)."""
+        if rate < 1:
+            raise ValueError("rate must be positive")
+        other = object.__new__(PiperSynthesizer)
+        other.__dict__.update(self.__dict__)
+        other.rate, other.length_scale = rate, self._scale(rate)
+        return other
 
     @property
     def voice_id(self) -> str:
