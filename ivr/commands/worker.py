@@ -6,6 +6,7 @@ tiers from the database meanwhile and re-enqueues lost jobs once Redis is back.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
 import os
 import signal
@@ -47,6 +48,7 @@ def _sweep_loop(db: Database, cfg: Config, stop: threading.Event) -> None:
 
 
 def run_worker(args: argparse.Namespace, cfg: Config) -> int:
+    faulthandler.register(signal.SIGUSR2, all_threads=True)  # `kill -USR2 PID` dumps every thread's stack
     db = Database(cfg.db_url)
     check_schema(db.engine)
     jobs.bind(cfg)
@@ -62,13 +64,18 @@ def run_worker(args: argparse.Namespace, cfg: Config) -> int:
     log.info("worker %s on %s, queues %s", name, cfg.redis, ", ".join(keys.QUEUES))
     try:
         while True:
-            worker = SimpleWorker([Queue(q, connection=redis) for q in keys.QUEUES], connection=redis,
-                                  name=f"{name}-{int(time.time())}")
-            worker.max_connection_wait_time = 2  # reconnect quickly once Redis is back
+            worker = None
             try:
+                worker = SimpleWorker([Queue(q, connection=redis) for q in keys.QUEUES], connection=redis,
+                                      name=f"{name}-{int(time.time())}")
+                worker.max_connection_wait_time = 2  # reconnect quickly once Redis is back
                 worker.work(burst=args.burst, with_scheduler=True, logging_level=cfg.log_level)
             except RedisError as exc:
                 log.warning("Redis unavailable (%s); reconnecting in 1 s", exc)
+                time.sleep(1)
+                continue
+            except Exception:  # the worker must outlive anything a job or Redis throws at it
+                log.exception("worker loop failed; restarting in 1 s")
                 time.sleep(1)
                 continue
             if args.burst or getattr(worker, "_stop_requested", False):
