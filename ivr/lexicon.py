@@ -56,7 +56,8 @@ SYMPTOM_PHRASES: dict[str, tuple[str, ...]] = {
         "không ngửi được gì", "không nếm được", "ăn không thấy mùi vị", "ăn không biết mùi vị", "mất cảm giác vị",
         "ăn không có mùi vị", "không còn ngửi", "ngửi không thấy", "ngửi không ra", "mất mùi vị", "ăn không biết ngon",
         "ăn không thấy vị", "mất vị giác và khứu giác", "lưỡi không còn vị", "mũi không ngửi", "ăn nhạt miệng",
-        "nhạt miệng", "mất khướu giác",
+        "nhạt miệng", "mất khướu giác", "không thấy vị", "không thấy mùi", "không cảm nhận được mùi vị",
+        "không biết mùi vị", "không nhận ra mùi", "không thấy mùi vị",
     ),
     "fatigue": ("mệt", "mệt mỏi", "mỏi mệt", "uể oải", "đuối sức", "mệt rã rời", "oải", "rã rời", "bải hoải",
                 "người mệt", "đuối", "người uể oải", "mệt người", "mệt nhiều", "mệt lắm", "thấy mệt", "yếu người",
@@ -81,7 +82,7 @@ SYMPTOM_PHRASES: dict[str, tuple[str, ...]] = {
         "không ăn được", "không uống được", "không ăn uống được", "ăn uống không được", "bỏ ăn", "không ăn uống gì",
         "không nuốt được", "chẳng ăn được", "ăn không được", "uống không được", "không ăn được gì",
         "không uống được nước", "ăn uống không nổi", "không ăn nổi", "không uống nổi", "ăn gì cũng nôn",
-        "uống nước cũng nôn", "bỏ bú", "không chịu ăn", "bỏ ăn bỏ uống", "không ăn không uống", "ăn uống kém",
+        "uống nước cũng nôn", "bỏ bú", "không chịu ăn", "không chịu ăn uống", "không ăn uống", "bỏ ăn bỏ uống", "không ăn không uống", "ăn uống kém",
         "ăn không vô", "uống không vô", "ăn hổng vô",
     ),
     "altered_consciousness": (
@@ -177,7 +178,7 @@ INTENT_PHRASES: dict[str, tuple[str, ...]] = {
     "ask_isolation": (
         "cách ly", "bao lâu thì khỏi", "mấy ngày thì hết", "khi nào hết cách ly", "ra ngoài được", "đi làm được",
         "đi chợ được", "test lại", "xét nghiệm lại", "khi nào được ra", "gặp người nhà được", "tiếp xúc",
-        "khỏi bệnh chưa", "âm tính", "hết bệnh chưa", "bao nhiêu ngày", "được ra khỏi nhà", "đi ra ngoài",
+        "khỏi bệnh chưa", "âm tính", "bao lâu", "đi làm lại", "đi học lại", "hết bệnh chưa", "bao nhiêu ngày", "được ra khỏi nhà", "đi ra ngoài",
         "ở riêng", "người nhà có bị lây", "có lây", "bị lây", "lây không", "lây sang", "lây cho", "khi nào khỏi", "xuất viện", "dỡ phong tỏa",
     ),
     "ask_home_care": (
@@ -192,7 +193,7 @@ INTENT_PHRASES: dict[str, tuple[str, ...]] = {
         "tư vấn viên", "người thật", "nói với người", "gặp người", "kết nối bác sĩ", "chuyển máy", "nối máy",
         "bác sĩ khám", "bác sĩ tư vấn", "xin bác sĩ", "cần bác sĩ", "muốn gặp bác sĩ", "gọi bác sĩ", "gặp y tá",
         "nói chuyện với người", "cho gặp", "hỏi bác sĩ", "bác sĩ xem", "bác sĩ đến", "gặp ai đó", "trực tiếp",
-        "tổng đài viên", "gặp trạm y tế", "nối với bác sĩ", "bác sĩ nói chuyện", "nói chuyện với",
+        "tổng đài viên", "gặp trạm y tế", "nối với bác sĩ", "bác sĩ nói chuyện", "nói chuyện với", "kết nối", "bác sĩ nào", "tư vấn cho tôi",
     ),
     "daily_checkin": (
         "báo cáo", "khai báo", "báo chỉ số", "cập nhật", "hôm nay tôi đo", "bình thường", "không có triệu chứng", "chẳng có triệu chứng", "chưa có triệu chứng", "không triệu chứng",

@@ -54,7 +54,8 @@ class _Match:
 class _Matcher:
     """Leftmost-longest phrase matching over tokens (see ``token_matches``)."""
 
-    def __init__(self, table: Mapping[str, Iterable[str]]):
+    def __init__(self, table: Mapping[str, Iterable[str]], *, gaps: bool = False):
+        self.gaps = gaps
         self.index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         for label, phrases in table.items():
             for phrase in phrases:
@@ -72,10 +73,31 @@ class _Matcher:
         return token_matches(tok, word)
 
     def at(self, toks: Sequence[str], i: int) -> _Match | None:
-        for words, label, phrase in self.index.get(fold(toks[i]), ()):
+        entries = self.index.get(fold(toks[i]), ())
+        for words, label, phrase in entries:
             n = len(words)
             if i + n <= len(toks) and all(self._eq(toks[i + k], words[k], n == 1) for k in range(n)):
                 return _Match(i, i + n, label, phrase)
+        if not self.gaps:
+            return None
+        # one small word inside a phrase: "họng (tôi) rát", "đau (ở) ngực"
+        for words, label, phrase in entries:
+            n = len(words)
+            if n < 2:
+                continue
+            j = i + 1
+            gap_used = False
+            for k in range(1, n):
+                if j < len(toks) and self._eq(toks[j], words[k], False):
+                    j += 1
+                elif (not gap_used and j + 1 < len(toks) and toks[j] in _GAP_WORDS
+                      and self._eq(toks[j + 1], words[k], False)):
+                    gap_used = True
+                    j += 2
+                else:
+                    break
+            else:
+                return _Match(i, j, label, phrase)
         return None
 
     def find(self, toks: Sequence[str]) -> list[_Match]:
@@ -96,10 +118,13 @@ def _table(*phrases: str, label: str = "x") -> dict[str, tuple[str, ...]]:
 
 
 _BLOCK = "_block"
-_SYMPTOMS = _Matcher({_BLOCK: _SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES})
+_GAP_WORDS = frozenset({"tôi", "toi", "của", "cua", "em", "nó", "no", "ở", "o", "cũng", "cung", "thấy", "thay",
+                        "rất", "rat", "hay", "bị", "bi", "mình", "minh", "giúp", "giup", "cho"})
+_SYMPTOMS = _Matcher({_BLOCK: _SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True)
 _RISKS = _Matcher({**lx.RISK_FACTOR_PHRASES, "age_65_plus": _OLD_AGE})
 _GREETING = "_greeting"
-_INTENTS = _Matcher({**lx.INTENT_PHRASES, _GREETING: ("xin chào", "alo", "chào buổi sáng", "chào buổi chiều")})
+_INTENTS = _Matcher({**lx.INTENT_PHRASES, _GREETING: ("xin chào", "alo", "chào buổi sáng", "chào buổi chiều")},
+                    gaps=True)
 _OTHER = _Matcher(_table(*lx.OTHER_COMPLAINTS))
 _HEDGES = _Matcher(_table(*lx.HEDGES))
 _VITAL_WORST: dict[str, object] = {"spo2": min, "temperature": max, "breathing_rate": max, "pulse": max}
@@ -213,9 +238,11 @@ def _vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 vital = best.label
                 if per_min is not None and vital == "temperature":
                     vital = None
-        if vital is None and k - 1 in assigned and all(
-                _is(t, _LIST_JOIN) for t in toks[numbers[k - 1].end:n.start]):
-            vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn"
+        if vital is None and k - 1 in assigned:
+            between = toks[numbers[k - 1].end:n.start]
+            if all(_is(t, _LIST_JOIN) for t in between) or (
+                    len(between) <= 5 and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
+                vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
             if any(_is(t, ("thở",)) for t in window):
@@ -294,6 +321,10 @@ def _analyse(text: str, expect_vital: str | None) -> _Analysis:
         # "ăn gì cũng nôn" is a symptom, not "ăn gì?" (home care)
         if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
             continue
+        # "không uống gì" is "did not drink anything", not "uống gì?" (what to take)
+        if m.label in _QUESTION_INTENTS and any(_is(t, ("gì", "chi")) for t in toks[m.start:m.end]) and any(
+                _is(t, ("không", "chẳng", "chưa", "chả")) for t in toks[max(0, m.start - 3):m.start]):
+            continue
         intents.setdefault(m.label, []).append(m)
     if not any(k != _GREETING for k in intents) and not positive_any(spans) and _OTHER.find(toks):
         intents["_complaint"] = []
@@ -361,6 +392,9 @@ class Nlu:
             lead = ("yes", yes)
         elif no:
             lead = ("no", no)
+        raw = tokenize(text)
+        if lead is None and raw and raw[0] in ("dạ", "vâng", "ừ") and yn_expected:
+            lead = ("yes", _Match(0, 0, "yes", raw[0]))  # "vâng ạ, tôi có sốt" answers yes
         bare = lead is not None and lead[1].end == len(toks)
         if "emergency" in hits or pos & _EMERGENCY_SIGNS:
             return "emergency", 0.95
