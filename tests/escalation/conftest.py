@@ -1,6 +1,7 @@
 """Fixtures of the escalation tests: people, a webhook receiver, `ivr worker` processes, a private Redis."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -144,20 +145,14 @@ def receiver() -> Iterator[Receiver]:
 
 
 def worker_env(cfg: Config) -> dict[str, str]:
+    """The environment that gives an `ivr worker` process exactly ``cfg``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
-    env.update({
-        "IVR_DATA_DIR": str(cfg.data_dir),
-        "IVR_DATABASE_URL": cfg.db_url,
-        "IVR_REDIS_URL": cfg.redis,
-        "IVR_WEBHOOK_URLS": ",".join(cfg.webhook_urls),
-        "IVR_WEBHOOK_SECRET": cfg.webhook_secret,
-        "IVR_WEBHOOK_TIMEOUT_S": str(cfg.webhook_timeout_s),
-        "IVR_WEBHOOK_ATTEMPTS": str(cfg.webhook_attempts),
-        "IVR_WEBHOOK_BACKOFF_S": str(cfg.webhook_backoff_s),
-        "IVR_SWEEP_INTERVAL_S": str(cfg.sweep_interval_s),
-        "IVR_HOLD_LIMIT_S": str(cfg.hold_limit_s),
-        "IVR_LOG_LEVEL": "INFO",
-    })
+    for f in dataclasses.fields(cfg):
+        if f.name == "source":
+            continue
+        value = getattr(cfg, f.name)
+        env[f"IVR_{f.name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+    env["IVR_DATABASE_URL"] = cfg.db_url
     return env
 
 

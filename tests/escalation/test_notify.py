@@ -122,3 +122,22 @@ def test_failing_and_hanging_endpoints_get_bounded_retries_then_are_recorded(db,
     # every attempt carried the same idempotency key
     assert {b["idempotency_key"] for b in receiver.bodies()} == {f"ivr-escalation-{eid}-round-0"}
     assert [c.id for c in queue.list_open(db)] == [eid]  # nothing lost
+
+
+def test_unpicked_case_is_renotified_when_it_moves_up_and_a_picked_one_is_not(db, cfg, people, redis_url, receiver,
+                                                                            workers, conn):
+    cfg = cfg.replace(redis_url=redis_url, webhook_urls=(receiver.url(),), sweep_interval_s=1, tier_emergency_s=1)
+    workers.start(cfg)
+    waiting = queue.create(db, risk="emergency", reason="Lơ mơ", patient_id=people.patients["lan"], redis=conn,
+                           cfg=cfg)
+    picked = queue.create(db, risk="emergency", reason="Tím tái", patient_id=people.patients["hoa"], redis=conn,
+                          cfg=cfg)
+    queue.pick(db, picked, staff_id=people.staff["an"])
+    wait_until(lambda: any(b["event"] == "escalation.reminder" and b["escalation_id"] == waiting
+                           for b in receiver.bodies()), 30, "a reminder for the waiting case")
+    reminder = [b for b in receiver.bodies() if b["event"] == "escalation.reminder"][0]
+    assert reminder["round"] == 1 and reminder["tier"] == "district"
+    assert reminder["idempotency_key"] == f"ivr-escalation-{waiting}-round-1"
+    assert reminder["text"].startswith(f"Nhắc lại: ca chưa có bác sĩ nhận #{waiting}")
+    assert all(b["event"] == "escalation.created" for b in receiver.bodies() if b["escalation_id"] == picked)
+    assert queue.get(db, picked).tier.value == "commune"
