@@ -37,6 +37,8 @@ from ivr.verbalize import read_decimal, read_digits, read_number, verbalize
     ("lúc 8h30", "lúc tám giờ ba mươi"),
     ("TP.HCM", "thành phố Hồ Chí Minh"),
     ("500 mg", "năm trăm mi-li-gam"),
+    ("Báo kết quả test nhanh", "Báo kết quả tét nhanh"),
+    ("uống paracetamol hoặc oresol", "uống pa-ra-xê-ta-mon hoặc ô-rê-dôn"),
     ("Xin chào, đây là tổng đài.", "Xin chào, đây là tổng đài."),
 ])
 def test_verbalize(text: str, spoken: str) -> None:
