@@ -59,6 +59,28 @@ class CompatRTPClient(RTP.RTPClient):
         else:
             raise RTP.RTPParseError(f"Unsupported codec (parse): {name}")
 
+    def start(self) -> None:
+        super().start()
+        # pyVoIP polls a non-blocking socket every 10 ms (100 wake-ups a second per call);
+        # a blocking receive with a short timeout wakes only for packets.
+        self.sin.settimeout(0.2)
+
+    def recv(self) -> None:
+        while self.NSD:
+            try:
+                packet = self.sin.recv(8192)
+            except (TimeoutError, BlockingIOError):
+                continue
+            except OSError:
+                if not self.NSD:
+                    return
+                time.sleep(0.01)
+                continue
+            try:
+                self.parse_packet(packet)
+            except (RTP.RTPParseError, IndexError, ValueError, TypeError, KeyError) as exc:
+                log.debug("RTP packet dropped: %s", exc)
+
     def stop(self) -> None:
         self.NSD = False
         for sock in (getattr(self, "sin", None), getattr(self, "sout", None)):

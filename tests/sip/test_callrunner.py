@@ -1,0 +1,202 @@
+"""The call loop (ivr.callrunner) with the real engine, flow, prompts, recognizer, escalation queue
+and database, driven by a scripted line on a virtual clock (no pyVoIP, no sockets)."""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from escalation.triage import default_triage
+from ivr import audio
+from ivr.callrunner import CallRunner, DecodePool, TurnStats
+from ivr.callstore import CallStore
+from ivr.commands.sipworker import escalation_creator
+from ivr.config import Config
+from ivr.flow import load_flow
+from ivr.models import Call, Escalation
+from ivr.nlu import default_understander
+from ivr.prompts import load_catalog
+from ivr.render import PromptRenderer
+from ivr.session import Session
+from ivr.storage import Database
+
+SILENCE = b"\x80" * 160
+
+
+class Clock:
+    """Virtual time: ``sleep`` advances it. While an utterance is being decoded (real threads,
+    real time) virtual time stands still, so the caller's script does not run ahead of it."""
+
+    def __init__(self, decoder: DecodePool) -> None:
+        self.t = 1000.0
+        self.decoder = decoder
+
+    def __call__(self) -> float:
+        return self.t
+
+    def sleep(self, s: float) -> None:
+        deadline = time.monotonic() + 120
+        while self.decoder.pending and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.t += s
+        time.sleep(0)
+
+
+class ScriptedLine:
+    """A caller: audio (u8 frames) and keys at given virtual times; the line sends 1 frame per 20 ms."""
+
+    sip_call_id = "scripted@test"
+    caller = "0987654321"
+
+    def __init__(self, clock: Clock, *, audio_at: tuple[float, bytes] | None = None,
+                 keys: tuple[tuple[float, str], ...] = (), hangup_at: float | None = None):
+        self.clock = clock
+        self.t0 = clock.t
+        self.audio_at = audio_at
+        self.keys = list(keys)
+        self.hangup_at = hangup_at
+        self.out: list[tuple[float, bytes]] = []  # (virtual time sent, frame)
+        self.queue: list[bytes] = []
+        self._sent_until = clock.t
+        self._heard_until = clock.t
+        self.hung_up_by_hotline = False
+
+    def _drain(self) -> None:
+        while self._sent_until + 0.02 <= self.clock.t:
+            self._sent_until += 0.02
+            if self.queue:
+                self.out.append((self._sent_until - self.t0, self.queue.pop(0)))
+
+    def read_frame(self) -> bytes | None:
+        if self._heard_until + 0.02 > self.clock.t:
+            return None
+        self._heard_until += 0.02
+        rel = self._heard_until - self.t0
+        if self.audio_at is not None:
+            start, u8 = self.audio_at
+            i = int(round((rel - start) / 0.02))
+            if 0 <= i < len(u8) // 160:
+                return u8[i * 160:(i + 1) * 160]
+        return SILENCE
+
+    def write_frame(self, frame_u8: bytes) -> None:
+        self._drain()
+        self.queue.append(frame_u8)
+
+    def queued_frames(self) -> int:
+        self._drain()
+        return len(self.queue)
+
+    def clear_output(self) -> None:
+        self.queue.clear()
+
+    def get_digit(self) -> str:
+        rel = self.clock.t - self.t0
+        if self.keys and self.keys[0][0] <= rel:
+            return self.keys.pop(0)[1]
+        return ""
+
+    @property
+    def active(self) -> bool:
+        if self.hung_up_by_hotline:
+            return False
+        return self.hangup_at is None or self.clock.t - self.t0 < self.hangup_at
+
+    def hangup(self) -> None:
+        self.hung_up_by_hotline = True
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    from ivr import config as config_mod
+    from ivr.recognizer import open_recognizer
+
+    cache = tmp_path_factory.mktemp("runner-prompts")
+    cfg = config_mod.load(env={}, prompt_cache_dir=cache)
+    catalog = load_catalog(cfg.prompts_catalog)
+    decoder = DecodePool(open_recognizer(cfg, cfg.asr_engine).transcriber(), threads=1)
+    yield {"catalog": catalog, "flow": load_flow(cfg.flows_dir / f"{cfg.flow}.yaml", catalog),
+           "prompts": PromptRenderer(cfg, catalog=catalog), "decoder": decoder,
+           "understander": default_understander(), "triage": default_triage()}
+    decoder.shutdown()
+
+
+def _runner(shared: dict, cfg: Config, db: Database, redis_url: str, clock: Clock) -> CallRunner:
+    cfg = cfg.replace(redis_url=redis_url)
+    session = Session(shared["flow"], catalog=shared["catalog"], understander=shared["understander"],
+                      triage=shared["triage"])
+    store = CallStore(db, create_escalation=escalation_creator(cfg, db))
+    return CallRunner(engine=session, prompts=shared["prompts"], decoder=shared["decoder"], store=store,
+                      recordings_dir=cfg.recordings_path, worker="test", flow_name="covid_f0", clock=clock,
+                      sleep=clock.sleep, stats=TurnStats(), max_call_s=600)
+
+
+def _run(runner: CallRunner, line: ScriptedLine) -> str:
+    result: list[str] = []
+    t = threading.Thread(target=lambda: result.append(runner.run(line)))
+    t.start()
+    t.join(timeout=240)
+    assert not t.is_alive(), "the call loop did not end"
+    return result[0]
+
+
+def _speech_u8(shared: dict, text: str) -> bytes:
+    return audio.pcm16_to_u8(shared["prompts"].pcm("test_caller", text))
+
+
+def test_key_barges_in_within_100_ms_and_emergency_is_persisted(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    line = ScriptedLine(clock, keys=((1.0, "1"),), hangup_at=12.0)
+    outcome = _run(_runner(shared, cfg, db, redis_url, clock), line)
+    assert outcome == "escalated"
+    greeting = [t for t, _ in line.out if t <= 1.0]
+    assert greeting, "the greeting never played"
+    # after the key, the next frame on the wire belongs to the emergency prompt: the greeting stopped
+    after = [t for t, _ in line.out if t > 1.0]
+    assert after and after[0] - 1.0 <= 0.1
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        esc = s.scalars(select(Escalation)).one()
+        assert call.outcome == "escalated" and esc.call_id == call.id and esc.risk == "emergency"
+        assert [st.digits for st in call.steps if st.event == "dtmf"] == ["1"]
+        assert Path(call.recording_path).stat().st_size >= 44 + 2 * 8000 * 10  # 10+ s of the caller
+
+
+def test_speech_barges_in_and_is_transcribed(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    speech = _speech_u8(shared, "Tôi bị sốt và ho.")
+    line = ScriptedLine(clock, audio_at=(1.0, speech), hangup_at=30.0)
+    runner = _runner(shared, cfg, db, redis_url, clock)
+    _run(runner, line)
+    played_during_speech = [t for t, _ in line.out if 1.0 + 0.2 < t < 1.0 + len(speech) / 8000]
+    assert not played_during_speech, "the greeting kept playing over the caller"
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        spoken = [st for st in call.steps if st.event == "speech"]
+        assert spoken and spoken[0].transcript and spoken[0].intent
+    assert runner.stats.latencies_ms
+
+
+def test_caller_hangup_mid_prompt_is_abandoned(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    line = ScriptedLine(clock, hangup_at=2.0)
+    assert _run(_runner(shared, cfg, db, redis_url, clock), line) == "abandoned"
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        assert call.outcome == "abandoned" and call.ended_at is not None
+
+
+def test_silence_fires_no_input_timers_and_never_ends_in_silence(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    line = ScriptedLine(clock, hangup_at=400.0)
+    outcome = _run(_runner(shared, cfg, db, redis_url, clock), line)
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        events = [st.event for st in call.steps]
+    assert events.count("no_input") >= 2, events
+    # three failures fall back to a human, never to silence
+    assert outcome in ("handed_off", "escalated") and "handoff" in events
