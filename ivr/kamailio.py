@@ -29,7 +29,7 @@ MODULE_DIRS = (
     Path("/usr/local/lib64/kamailio/modules"),
     Path("/usr/local/lib/kamailio/modules"),
 )
-DOWN_S = 30  # a worker that did not reply at all is skipped this long (or until it registers again)
+DOWN_S = 30  # a worker that did not reply at all is tried last this long (or until it registers again)
 CHILDREN = 4  # UDP receiver processes
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_./+@:,=-]+$")

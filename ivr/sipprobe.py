@@ -42,7 +42,8 @@ def parse_reply(data: bytes) -> Reply:
 
 def build_request(method: str, uri: str, *, local: tuple[str, int], to_uri: str | None = None,
                   from_user: str = "probe", contact: str | None = None, expires: int | None = None,
-                  call_id: str | None = None, cseq: int = 1, extra: tuple[str, ...] = ()) -> str:
+                  call_id: str | None = None, cseq: int = 1, extra: tuple[str, ...] = (),
+                  sdp: bool = False) -> str:
     host, port = local
     to_uri = to_uri or uri
     lines = [
@@ -59,8 +60,13 @@ def build_request(method: str, uri: str, *, local: tuple[str, int], to_uri: str 
     if expires is not None:
         lines.append(f"Expires: {expires}")
     lines.extend(extra)
-    lines.append("Content-Length: 0")
-    return "\r\n".join(lines) + "\r\n\r\n"
+    body = ""
+    if sdp:  # a PCMU offer with a discard port: enough for a proxy to route the INVITE
+        body = "\r\n".join(["v=0", f"o=probe 1 1 IN IP4 {host}", "s=-", f"c=IN IP4 {host}", "t=0 0",
+                             "m=audio 9 RTP/AVP 0", "a=rtpmap:0 PCMU/8000", ""])
+        lines.append("Content-Type: application/sdp")
+    lines.append(f"Content-Length: {len(body.encode('utf-8'))}")
+    return "\r\n".join(lines) + "\r\n\r\n" + body
 
 
 def request(host: str, port: int, method: str, uri: str, *, timeout: float = 2.0, **kw: object) -> Reply | None:

@@ -73,8 +73,9 @@ class Peers:
         self.folder = folder
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def uas(self, scenario: str = "uas_answer.xml", *, calls: int = 1, register_as: str | None = None) -> Uas:
-        port = udp_port()
+    def uas(self, scenario: str = "uas_answer.xml", *, calls: int = 1, register_as: str | None = None,
+            port: int | None = None) -> Uas:
+        port = port or udp_port()
         folder = self.folder / f"uas-{port}"
         folder.mkdir(parents=True)
         proc = subprocess.Popen(
@@ -139,7 +140,7 @@ def test_rendered_config_passes_kamailio_check(cfg: Config) -> None:
     assert 'if (!($si == "127.0.0.1" || $si == "203.0.113.7")) {' in text
     assert 'modparam("pike", "reqs_density_per_unit", 40)' in text
     assert "while ($var(i) < 4) {" in text
-    assert "$var(best) = 30;" in text
+    assert "$var(best) = 2 * 30;" in text
     assert "{{" not in text
     assert files.config.parent == fcfg.data_dir / "kamailio"
 
@@ -217,7 +218,7 @@ def test_failover_past_a_silent_and_a_failing_worker(front: tuple[Config, Peers]
     assert time.monotonic() - started >= fcfg.sip_failover_ms / 1000
     assert failing.wait() == 0 and failing.invites_received() == 1
     assert good.wait() == 0 and good.invites_received() == 1
-    # worker0 is now marked down, worker1 is registered and idle: still ready
+    # worker0 is now suspect (tried last), worker1 is registered and idle: still ready
     assert sipprobe.options(HOST, fcfg.sip_port) == 200
 
 
@@ -232,7 +233,7 @@ def test_all_workers_full_answers_503_and_readiness_follows(front: tuple[Config,
     reply = sipprobe.request(HOST, fcfg.sip_port, "OPTIONS", f"sip:hotline@{HOST}")
     assert reply is not None and (reply.status, reply.reason) == (503, "All Workers Busy")
     invite = sipprobe.request(HOST, fcfg.sip_port, "INVITE", f"sip:hotline@{HOST}:{fcfg.sip_port}",
-                              contact=f"sip:probe@{HOST}:9")
+                              contact=f"sip:probe@{HOST}:9", sdp=True)
     assert invite is not None and (invite.status, invite.reason) == (503, "All Workers Busy")
     assert invite.header("Retry-After") == "10"
     assert held.wait(timeout=30) == 0
@@ -286,3 +287,32 @@ def test_flood_from_one_untrusted_source_is_dropped(cfg: Config, tmp_path: Path)
                     pass
         assert 1 <= answered < 40
         assert sipprobe.options(HOST, fcfg.sip_port) == 503  # loopback health check still answered
+
+
+@pytest.mark.slow
+def test_invites_a_worker_would_drop_are_refused_with_a_reply(front: tuple[Config, Peers]) -> None:
+    """pyVoIP 1.6.8 ignores datagrams over 8 KB and leaves an INVITE without SDP ringing forever."""
+    fcfg, peers = front
+    assert peers.register("worker0", udp_port()) == 200
+    uri = f"sip:hotline@{HOST}:{fcfg.sip_port}"
+    no_sdp = sipprobe.request(HOST, fcfg.sip_port, "INVITE", uri, contact=f"sip:probe@{HOST}:9")
+    assert no_sdp is not None and (no_sdp.status, no_sdp.reason) == (488, "SDP Offer Required")
+    big = sipprobe.request(HOST, fcfg.sip_port, "INVITE", uri, contact=f"sip:probe@{HOST}:9", sdp=True,
+                           extra=("X-Pad: " + "a" * 8100,))
+    assert big is not None and (big.status, big.reason) == (513, "Message Too Large")
+
+
+@pytest.mark.slow
+def test_a_suspect_worker_is_still_used_when_it_is_the_only_one(front: tuple[Config, Peers]) -> None:
+    """A worker that ignored one INVITE is tried last, not dropped: a message it cannot parse must not
+    take the line down."""
+    fcfg, peers = front
+    port = udp_port()
+    assert peers.register("worker0", port) == 200
+    unanswered = sipprobe.request(HOST, fcfg.sip_port, "INVITE", f"sip:hotline@{HOST}:{fcfg.sip_port}",
+                                  contact=f"sip:probe@{HOST}:9", sdp=True, timeout=fcfg.sip_failover_ms / 1000 + 3)
+    assert unanswered is not None and (unanswered.status, unanswered.reason) == (503, "No Worker Answered")
+    assert sipprobe.options(HOST, fcfg.sip_port) == 200  # registered with room: still ready
+    uas = peers.uas(port=port)  # worker0 answers again (no new REGISTER, so it is still suspect)
+    call = peers.uac(hold_ms=100)
+    assert call.returncode == 0 and uas.wait() == 0
