@@ -40,6 +40,7 @@ FRAME_BYTES_U8 = 160
 TICK_S = 0.02
 LEAD_FRAMES = 3  # frames queued ahead on the line: 60 ms
 BEEP_MS = 300
+OVERLOAD_TRANSCRIPT = "[tổng đài quá tải: chưa nhận dạng giọng nói, mời bấm phím]"
 
 
 class Line(Protocol):
@@ -170,6 +171,8 @@ class CallRunner:
         self._record_count = 0
         self._escalated = False
         self._barge_at: float | None = None
+        self._apply_later: list[E.Event] = []
+        self.overloaded = 0  # utterances not decoded because the decode pool was saturated
 
     # ------------------------------------------------------------------ loop
     def run(self, line: Line) -> str:
@@ -287,9 +290,19 @@ class CallRunner:
         if len(pcm) < RATE * 2 * 0.2:  # under 200 ms: a click, not speech
             return
         self._speech_end = now - 0.5 + TICK_S  # the gate waited 500 ms of silence
+        if self.decoder.saturated:
+            # Overload: keys only. The engine hears "not understood" and offers the keys (after
+            # repeated failures it hands the caller to a human) instead of everyone waiting on ASR.
+            log.warning("call %s: decode pool saturated (%d waiting): keys only", self.call_id,
+                        self.decoder.pending)
+            self.overloaded += 1
+            self._apply_later.append(E.Speech(text=OVERLOAD_TRANSCRIPT, confidence=0.0))
+            return
         self._decoding.append(self.decoder.submit(pcm, self.engine.listening))
 
     def _take_transcripts(self, line: Line, now: float) -> None:
+        while self._apply_later:
+            self._apply(line, self.engine.handle(self._apply_later.pop(0), now))
         while self._decoding and self._decoding[0].done():
             fut = self._decoding.pop(0)
             try:

@@ -31,7 +31,7 @@ class Clock:
     """Virtual time: ``sleep`` advances it. While an utterance is being decoded (real threads,
     real time) virtual time stands still, so the caller's script does not run ahead of it."""
 
-    def __init__(self, decoder: DecodePool) -> None:
+    def __init__(self, decoder: DecodePool | None) -> None:
         self.t = 1000.0
         self.decoder = decoder
 
@@ -40,7 +40,7 @@ class Clock:
 
     def sleep(self, s: float) -> None:
         deadline = time.monotonic() + 120
-        while self.decoder.pending and time.monotonic() < deadline:
+        while self.decoder is not None and self.decoder.pending and time.monotonic() < deadline:
             time.sleep(0.01)
         self.t += s
         time.sleep(0)
@@ -78,7 +78,7 @@ class ScriptedLine:
         rel = self._heard_until - self.t0
         if self.audio_at is not None:
             start, u8 = self.audio_at
-            i = int(round((rel - start) / 0.02))
+            i = round((rel - start) / 0.02)
             if 0 <= i < len(u8) // 160:
                 return u8[i * 160:(i + 1) * 160]
         return SILENCE
@@ -125,12 +125,13 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     decoder.shutdown()
 
 
-def _runner(shared: dict, cfg: Config, db: Database, redis_url: str, clock: Clock) -> CallRunner:
+def _runner(shared: dict, cfg: Config, db: Database, redis_url: str, clock: Clock,
+            decoder: DecodePool | None = None) -> CallRunner:
     cfg = cfg.replace(redis_url=redis_url)
     session = Session(shared["flow"], catalog=shared["catalog"], understander=shared["understander"],
                       triage=shared["triage"])
     store = CallStore(db, create_escalation=escalation_creator(cfg, db))
-    return CallRunner(engine=session, prompts=shared["prompts"], decoder=shared["decoder"], store=store,
+    return CallRunner(engine=session, prompts=shared["prompts"], decoder=decoder or shared["decoder"], store=store,
                       recordings_dir=cfg.recordings_path, worker="test", flow_name="covid_f0", clock=clock,
                       sleep=clock.sleep, stats=TurnStats(), max_call_s=600)
 
@@ -200,3 +201,26 @@ def test_silence_fires_no_input_timers_and_never_ends_in_silence(shared, cfg, db
     assert events.count("no_input") >= 2, events
     # three failures fall back to a human, never to silence
     assert outcome in ("handed_off", "escalated") and "handoff" in events
+
+
+def test_saturated_decode_pool_degrades_to_keys_only(shared, cfg, db, redis_url) -> None:
+    from ivr import config as config_mod
+    from ivr.callrunner import OVERLOAD_TRANSCRIPT
+    from ivr.recognizer import open_recognizer
+
+    busy = DecodePool(open_recognizer(config_mod.load(env={})).transcriber(), threads=1, backlog=0)
+    try:
+        long_speech = audio.u8_to_pcm16(_speech_u8(shared, "Tôi bị sốt và ho. " * 6))
+        busy.submit(long_speech, None)  # the only decoder thread is taken
+        clock = Clock(None)
+        line = ScriptedLine(clock, audio_at=(1.0, _speech_u8(shared, "Tôi bị sốt và ho.")), hangup_at=8.0)
+        runner = _runner(shared, cfg, db, redis_url, clock, decoder=busy)
+        _run(runner, line)
+    finally:
+        busy.shutdown()
+    assert runner.overloaded == 1
+    with db.session() as s:
+        steps = s.scalars(select(Call)).one().steps
+        assert [st.transcript for st in steps if st.event == "speech"] == [OVERLOAD_TRANSCRIPT]
+        # the engine answered "not understood" by offering the keys again
+        assert any(st.event == "no_match" for st in steps)
