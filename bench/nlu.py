@@ -21,8 +21,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from escalation.triage import default_triage  # noqa: E402
-from ivr.nlu import Nlu  # noqa: E402
+from escalation.triage import default_triage
+from ivr.nlu import Nlu
 
 ESCALATE = {"emergency", "high"}
 

@@ -20,18 +20,27 @@ reasons only when nothing more urgent fired).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import operator
 import string
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import yaml
 
 from ivr.errors import RulePackError
 from ivr.lexicon import RISK_FACTORS
-from ivr.understanding import INTENTS, RISK_LEVELS, SYMPTOMS, VITALS, Assessment, risk_rank
+from ivr.understanding import (
+    INTENTS,
+    RISK_LEVELS,
+    SYMPTOMS,
+    VITALS,
+    Assessment,
+    risk_rank,
+)
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
@@ -100,9 +109,7 @@ class Rule:
         if self.risk_factors is not None and not (
                 risk_factors & set(self.risk_factors) if self.risk_factors else risk_factors):
             return False
-        if self.vital is not None and not self.vital.holds(vitals):
-            return False
-        return True
+        return self.vital is None or self.vital.holds(vitals)
 
     def explain(self, symptoms: Sequence[str], vitals: Mapping[str, float], risk_factors: Sequence[str]) -> str:
         fields = {
@@ -211,6 +218,7 @@ def _rule(raw: Any, idx: int, where_pack: str, symptom_names: Sequence[str], pro
             problems.append(f"{where}: reason uses {{value}}/{{threshold}} but the rule has no 'vital' condition")
     if len(problems) > before:
         return None
+    assert isinstance(rid, str) and isinstance(risk, str)
     return Rule(id=rid, risk=risk, reason=reason, cite=cite, intents=intents, symptoms=symptoms,
                 risk_factors=factors, vital=vital)
 
@@ -259,6 +267,7 @@ def load_pack_text(text: str, source: str) -> RulePack:
         rules.append(rule)
     if problems:
         raise RulePackError(problems)
+    assert isinstance(eff, dt.date)
     return RulePack(id=str(raw["id"]), version=str(raw["version"]), title=str(raw.get("title", "")),
                     source=str(raw["source"]), cite=str(raw["cite"]), effective_from=eff,
                     signs=dict(signs), rules=tuple(rules), path=source)
@@ -305,8 +314,9 @@ def active_pack(packs: Sequence[RulePack], today: dt.date) -> RulePack:
     valid = [p for p in packs if p.effective_from <= today]
     if not valid:
         first = min(packs, key=lambda p: p.effective_from)
-        raise RulePackError([f"no rule pack in force on {today.isoformat()}; the earliest, {first.id}, "
-                             f"takes effect on {first.effective_from.isoformat()}"])
+        message = (f"no rule pack in force on {today.isoformat()}; the earliest, {first.id}, "
+                   f"takes effect on {first.effective_from.isoformat()}")
+        raise RulePackError([message])
     return max(valid, key=lambda p: p.effective_from)
 
 
@@ -321,7 +331,7 @@ class RuleTriage:
         syms = tuple(dict.fromkeys(s for s in symptoms if isinstance(s, str)))
         facts = tuple(dict.fromkeys(r for r in risk_factors if isinstance(r, str)))
         vals = {k: float(v) for k, v in (vitals or {}).items()
-                if k in VITALS and isinstance(v, (int, float)) and not isinstance(v, bool) and v == v}
+                if k in VITALS and isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isnan(v)}
         sym_set, fact_set = set(syms), set(facts)
         fired = [r for r in self.pack.rules if r.fires(sym_set, vals, fact_set, intent)]
         if not fired:

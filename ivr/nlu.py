@@ -10,9 +10,9 @@ before it ("spo2", "nhiệt độ", "nhịp thở", "mạch").
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
 
 from . import lexicon as lx
 from .normalize import BREAK, YES_FILLERS, content_tokens, fold, token_matches, tokenize
@@ -162,9 +162,8 @@ def _negated(toks: Sequence[str], m: _Match, spans: Sequence[tuple[_Match, bool]
             if tok in ("đâu", "dau") and not (j + 1 < len(toks) and _is(toks[j + 1], ("có",))):
                 return False
             # "uống gì cho hết ho", "làm sao để khỏi sốt": a purpose, the symptom is there
-            if _is(tok, ("hết", "khỏi", "đỡ")) and j > 0 and _is(toks[j - 1], ("cho", "để", "mau", "nhanh", "sớm")):
-                return False
-            return True
+            purpose = _is(tok, ("hết", "khỏi", "đỡ")) and j > 0 and _is(toks[j - 1], ("cho", "để", "mau", "nhanh", "sớm"))
+            return not purpose
         if _is(tok, ("còn",)):
             return j > 0 and _is(toks[j - 1], lx.NEGATORS)
         if _is(tok, lx.NEGATION_SKIP) or _is(tok, lx.NEGATION_JOIN):

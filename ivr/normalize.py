@@ -57,13 +57,13 @@ def _loose(pattern: str) -> str:
 # of the same thing. Applied in order; each pattern accepts no-diacritic text.
 _PHRASE_REWRITES: tuple[tuple[str, str], ...] = (
     (r"s\s*[\.\-]?\s*p\s*[\.\-]?\s*[o0]\s*[\.\-]?\s*2", " spo2 "),
-    (r"sp\s*o\s*hai|ét\s*pê\s*ô\s*hai|ét\s*pi\s*ô\s*(?:hai|tu|tú)|ếch\s*pê\s*ô\s*hai|sờ\s*pờ\s*ô\s*hai"
-     r"|et\s*pe\s*o\s*hai|et\s*pi\s*o\s*(?:hai|tu)|s\s*p\s*o\s*hai", " spo2 "),
+    ((r"sp\s*o\s*hai|ét\s*pê\s*ô\s*hai|ét\s*pi\s*ô\s*(?:hai|tu|tú)|ếch\s*pê\s*ô\s*hai|sờ\s*pờ\s*ô\s*hai"
+     r"|et\s*pe\s*o\s*hai|et\s*pi\s*o\s*(?:hai|tu)|s\s*p\s*o\s*hai"), " spo2 "),
     (r"ô\s*-?\s*x[iy]|o\s*-?\s*x[iy]|ôxy|ô\s*xít|ô\s*xi|o\s*xi", " oxy "),
     (r"cô\s*-?\s*vít|cô\s*-?\s*vi[dt]|co\s*-?\s*vi[dt]|cô\s*-?\s*vy|covi\b|cô\s*vít\s*mười\s*chín", " covid "),
     (r"\bf\s*(?:0|không|khong)\b|\bép\s*(?:không|khong|zê\s*rô|zero)\b|\bep\s*khong\b", " f0 "),
-    (r"pa\s*-?\s*ra\s*-?\s*xê\s*-?\s*ta\s*-?\s*mol|pa\s*ra\s*xe\s*ta\s*mo[nl]|paracetamon|pa\s*ra\s*xê\s*ta\s*môn"
-     r"|para\s*cetamol|panadol|pa\s*na\s*đôn|efferalgan|hapacol|ha\s*pa\s*côn", " paracetamol "),
+    ((r"pa\s*-?\s*ra\s*-?\s*xê\s*-?\s*ta\s*-?\s*mol|pa\s*ra\s*xe\s*ta\s*mo[nl]|paracetamon|pa\s*ra\s*xê\s*ta\s*môn"
+     r"|para\s*cetamol|panadol|pa\s*na\s*đôn|efferalgan|hapacol|ha\s*pa\s*côn"), " paracetamol "),
     (r"mô\s*nu\s*pi\s*ra\s*(?:via|vi|vir)|molnupiravia|mo\s*nu\s*pi\s*ra\s*vi[ar]?|molnupiravir|molnu", " molnupiravir "),
     (r"vắc\s*-?\s*xin|vác\s*-?\s*xin|vaccine|vacxin|vac\s*xin|vắc\s*xinh|vắt\s*xin", " vắcxin "),
     (r"\bmột\s+một\s+năm\b|\bmot\s+mot\s+nam\b|\bmười\s+một\s+năm\b", " 115 "),

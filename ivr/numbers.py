@@ -11,8 +11,8 @@ spans so the NLU can look at the words around each number.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .normalize import BREAK, content_tokens, fold, token_matches, tokenize
 
@@ -167,7 +167,7 @@ class _Parser:
         tok = self.at(i)
         if tok is not None and tok.isdigit():
             return float("0." + tok), i + 1
-        digits = []
+        digits: list[str] = []
         j = i
         while j < self.n and len(digits) < 2:
             v = _word(self.t[j], _DIGITS)

@@ -10,7 +10,8 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import Any, Iterator, TextIO
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from escalation.triage import SYMPTOM_LABELS, RuleTriage, default_triage
 
@@ -55,8 +56,7 @@ def _summary(r: dict[str, Any], out: TextIO) -> None:
     out.write(f"  chỉ số / vitals: {vit}\n")
     out.write(f"  yếu tố nguy cơ / risk factors: {', '.join(r['risk_factors']) or '—'}\n")
     out.write(f"  mức nguy cơ / risk: {_RISK_VI[r['risk']]} ({r['risk']})\n")
-    for reason in r["reasons"]:
-        out.write(f"    - {reason}\n")
+    out.writelines(f"    - {reason}\n" for reason in r["reasons"])
 
 
 def _stdin_lines() -> Iterator[str]:

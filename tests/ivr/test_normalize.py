@@ -5,7 +5,14 @@ import unicodedata
 
 import pytest
 
-from ivr.normalize import BREAK, content_tokens, fold, normalize, token_matches, tokenize
+from ivr.normalize import (
+    BREAK,
+    content_tokens,
+    fold,
+    normalize,
+    token_matches,
+    tokenize,
+)
 
 
 def test_decomposed_and_composed_text_give_the_same_tokens() -> None:
