@@ -55,7 +55,7 @@ def ivr(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  #
 
 
 def test_render_then_cached_then_forced(setup: dict[str, Path], ivr) -> None:  # type: ignore[no-untyped-def]
-    first = console(setup, "prompts", "render")
+    first = ivr(setup, "prompts", "render")
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     assert lines[0].split()[:2] == ["greeting", "synthesized"]
@@ -114,6 +114,7 @@ def test_bad_catalog_and_missing_piper_voice(setup: dict[str, Path], tmp_path: P
     assert err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_default_catalog_renders_every_static_prompt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     toml = tmp_path / "ivr.toml"
     toml.write_text(f"[ivr]\ndata_dir = '{tmp_path}'\nprompt_cache_dir = '{tmp_path / 'cache'}'\n"
