@@ -65,6 +65,34 @@ class CompatRTPClient(RTP.RTPClient):
         # a blocking receive with a short timeout wakes only for packets.
         self.sin.settimeout(0.2)
 
+    def trans(self) -> None:
+        """Send one packet every 20 ms on an absolute schedule.
+
+        pyVoIP sleeps 20 ms minus the time spent on each packet, so every late wake-up
+        (GIL or CPU contention) is lost for good and a loaded worker sends at 2/3 rate.
+        Here a late packet is followed by the missed ones at once (a receiver's jitter
+        buffer absorbs the burst); more than 200 ms behind, the schedule restarts.
+        """
+        period = 0.02
+        next_at = time.monotonic()
+        while self.NSD:
+            now = time.monotonic()
+            if next_at - now > 0:
+                time.sleep(next_at - now)
+            elif now - next_at > 0.2:
+                next_at = now
+            payload = self.encode_packet(self.pmout.read())
+            packet = (b"\x80" + bytes([self.pt_number & 0x7F]) + self.outSequence.to_bytes(2, "big")
+                      + self.outTimestamp.to_bytes(4, "big") + self.outSSRC.to_bytes(4, "big") + payload)
+            try:
+                self.sout.sendto(packet, (self.outIP, self.outPort))
+            except OSError:
+                if not self.NSD:
+                    return
+            self.outSequence = (self.outSequence + 1) & 0xFFFF
+            self.outTimestamp = (self.outTimestamp + len(payload)) & 0xFFFFFFFF
+            next_at += period
+
     def recv(self) -> None:
         while self.NSD:
             try:
