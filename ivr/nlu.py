@@ -210,6 +210,7 @@ def _vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
     cues = [m for m in _CUES.find(toks) if m.label != _BLOCK]
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
+    skip = set(skip)
     for k, n in enumerate(numbers):
         if k in skip:
             continue
@@ -253,6 +254,13 @@ def _vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         if vital is None:
             continue
         lo, hi = lx.VITAL_RANGES[vital]
+        nxt = numbers[k + 1] if k + 1 < len(numbers) else None
+        if (vital == "temperature" and n.value == int(n.value) and lo <= n.value <= hi and nxt is not None
+                and nxt.start == n.end and nxt.end == nxt.start + 1 and nxt.value < 10 and nxt.value == int(nxt.value)
+                and not (nxt.end < len(toks) and _is(toks[nxt.end], (*_DAYS, "tuần", "lần", "tuổi")))):
+            # "ba tám năm" / "38 5": the tenths spoken without "độ" or "phẩy"
+            n = Number(value=n.value + nxt.value / 10, start=n.start, end=nxt.end)
+            skip.add(k + 1)
         if lo <= n.value <= hi:
             assigned[k] = vital
             # several values for one vital ("chín lăm rồi chín bốn"): keep the worst

@@ -232,3 +232,47 @@ def test_labelled_set_is_well_formed() -> None:
         assert set(r["symptoms"]) <= set(SYMPTOMS) | set(EXTRA_SIGNS), r
         assert r["split"] in ("dev", "holdout")
         assert r["risk"] in ("emergency", "high", "medium", "low", "none")
+
+
+@pytest.mark.parametrize("text, value", [("ba tám năm", 38.5), ("38 5", 38.5), ("sốt ba chín hai", 39.2)])
+def test_temperature_tenths_without_a_decimal_word(nlu: Nlu, text: str, value: float) -> None:
+    assert nlu.number(text, vital="temperature") == value
+
+
+def test_a_tenths_digit_before_a_duration_is_not_a_decimal(nlu: Nlu) -> None:
+    assert dict(nlu.understand("sốt 38, 5 ngày rồi").vitals) == {"temperature": 38}
+
+
+# --- through the real engine, flow and prompts (ivr.simulator), with the real rule pack
+@pytest.fixture(scope="module")
+def call() -> object:
+    from escalation.triage import default_triage
+    from ivr.flow import load_flow
+    from ivr.prompts import load_catalog
+    from ivr.simulator import simulate
+
+    catalog = load_catalog(ROOT / "prompts" / "vi.yaml")
+    flow = load_flow(ROOT / "callflows" / "covid_f0.yaml", catalog)
+
+    def run(*said: str) -> object:
+        return simulate(flow, [("say", s) for s in said], catalog=catalog, understander=default_understander(),
+                        triage=default_triage())
+    return run
+
+
+def test_call_spoken_spo2_in_words_escalates(call) -> None:  # type: ignore[no-untyped-def]
+    r = call("hôm nay tôi khai báo", "không có gì", "có", "chín mươi hai", "vâng")
+    assert (r.outcome, r.risk, r.vitals) == ("escalated", "emergency", {"spo2": 92.0})
+    esc = [a for a in r.actions if type(a).__name__ == "Escalate"]
+    assert esc and "SpO2 92% < 94%" in esc[0].reasons[0]
+
+
+def test_call_mild_symptoms_with_fever_in_words(call) -> None:  # type: ignore[no-untyped-def]
+    r = call("dạ tôi bị sốt với ho", "sốt với ho khan ạ", "có", "chín mươi tám", "đúng rồi", "có",
+             "ba mươi tám độ rưỡi", "đúng", "không", "không, cảm ơn")
+    assert (r.risk, r.symptoms, r.vitals) == ("medium", ["cough", "fever"], {"spo2": 98.0, "temperature": 38.5})
+
+
+def test_call_emergency_at_the_greeting(call) -> None:  # type: ignore[no-untyped-def]
+    r = call("cứu với, mẹ tôi không thở được")
+    assert (r.outcome, r.risk) == ("escalated", "emergency")
