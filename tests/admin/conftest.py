@@ -15,10 +15,12 @@ from admin import create_app
 from ivr import ROOT
 from ivr.config import Config
 from ivr.models import AreaLevel, Patient, Role, StaffUser
-from ivr.storage import Database
+from ivr.storage import Database, upgrade
 
 PASSWORD = "mat-khau-du-dai-1"
-_HASH = generate_password_hash(PASSWORD)  # computed once: scrypt is slow on purpose
+# A real werkzeug hash with few iterations: the fixtures sign in dozens of times and scrypt is slow on
+# purpose. Accounts created through the app or the CLI get werkzeug's default (scrypt).
+_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 AREA_A = {"province": "Hà Nội", "district": "Cầu Giấy", "commune": "Dịch Vọng"}
 AREA_B = {"province": "Hà Nội", "district": "Cầu Giấy", "commune": "Nghĩa Đô"}
@@ -29,6 +31,28 @@ USERS: dict[str, dict[str, Any]] = {
     "xem_a": {"role": Role.VIEWER, "area_level": AreaLevel.COMMUNE, **AREA_A, "full_name": "Cán bộ Lê Chi"},
 }
 _META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database migrated by the real Alembic migrations, copied for each test (faster than migrating)."""
+    path = tmp_path_factory.mktemp("db-template") / "ivr.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db(cfg: Config, migrated_template: Path) -> Iterator[Database]:
+    """Overrides the shared ``db``: a fresh copy of the migrated template at ``cfg.db_url``."""
+    target = Path(cfg.db_url[len("sqlite:///"):])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal"):
+        src = migrated_template.with_name(migrated_template.name + suffix)
+        if src.exists():
+            shutil.copyfile(src, target.with_name(target.name + suffix))
+    database = Database(cfg.db_url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

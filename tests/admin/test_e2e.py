@@ -1,0 +1,208 @@
+"""End to end in real headless Chromium (Debian's), driven by Playwright against the app served by waitress.
+
+Screenshots go to test-artifacts/admin/ for a reviewer to look at.
+"""
+from __future__ import annotations
+
+import math
+import struct
+import threading
+import wave
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import waitress
+
+from admin import create_app
+from escalation import queue
+from ivr.models import Call, CallStep, EscalationStatus
+
+from ..conftest import ARTIFACTS, free_port
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.slow
+
+SHOTS = ARTIFACTS / "admin"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
+                 "--no-first-run"]
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def live(admin_cfg, db, users) -> Iterator[str]:
+    """The admin served over real HTTP by waitress in a thread; yields its base URL."""
+    app = create_app(cfg=admin_cfg, db=db)
+    port = free_port()
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, name="admin-e2e", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+    thread.join(timeout=10)
+    renderer = app.extensions.get("ivr_renderer")
+    if renderer is not None:
+        renderer.close()
+
+
+@pytest.fixture
+def page(browser, live) -> Iterator[Any]:
+    context = browser.new_context(base_url=live, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                  viewport={"width": 1366, "height": 900})
+    pg = context.new_page()
+    pg.errors = []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))  # type: ignore[attr-defined]
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+def login(page: Any, username: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/board/")
+
+
+def shot(page: Any, name: str, full_page: bool = True) -> Path:
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def paste(page: Any, selector: str, text: str) -> None:
+    """Replace a textarea's text as a paste does (one input event); typing 8 KB key by key is slow."""
+    page.locator(selector).evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", text)
+
+
+def test_board_live_update_pick_and_resolve(page, db, patients):
+    login(page, "bs_a")
+    page.click("text=Bắt đầu trực")
+    page.wait_for_selector("text=Bạn đang trực")
+    page.evaluate("window.__same_page = true")
+    assert page.locator("#board-rows tr").count() == 0
+    with db.session() as s:
+        call = Call(caller="+84912000001", patient_id=patients["a"], flow_name="covid_f0", outcome="escalated")
+        s.add(call)
+        s.flush()
+        s.add(CallStep(call_id=call.id, seq=0, node="symptoms", transcript="tôi khó thở lắm, môi hơi tím",
+                       event="speech"))
+        s.add(CallStep(call_id=call.id, seq=1, node="spo2", transcript=XSS, event="speech"))
+        call_id = call.id
+    esc = queue.create(db, risk="emergency", reason="Tím tái", reasons=["Tím môi, đầu ngón tay", "SpO2 90% < 94%"],
+                       caller="+84912000001", patient_id=patients["a"], call_id=call_id)
+    row = page.locator(f'#board-rows tr[data-id="{esc}"]')
+    row.wait_for(timeout=10_000)  # appears without a reload
+    assert page.evaluate("window.__same_page") is True
+    assert "Cấp cứu" in row.inner_text() and "Phạm Văn Hùng" in row.inner_text()
+    assert "<img" in row.locator(".said").inner_text()  # the caller's words shown as text
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("[data-count=emergency]").inner_text() == "1"
+    shot(page, "board-new-case")
+
+    row.locator("button", has_text="Nhận – gọi lại").click()
+    page.wait_for_selector("text=Đã nhận ca. Hãy gọi lại cho người bệnh.")
+    assert "tôi khó thở lắm, môi hơi tím" in page.inner_text(".transcript")
+    shot(page, "case-picked")
+    page.fill("textarea[name=text]", "Đã gọi lại, bệnh nhân tỉnh, SpO2 đo lại 91%")
+    page.click("text=Lưu ghi chú")
+    page.wait_for_selector("text=Đã lưu ghi chú.")
+    page.check("input[value=ambulance_called]")
+    page.fill("textarea[name=notes]", "Đã gọi 115, xe đang đến")
+    page.click("button:has-text('Kết thúc ca')")
+    page.wait_for_url("**/board/")
+    page.wait_for_selector("text=Đã kết thúc ca")
+    page.wait_for_selector("#board-empty:not([hidden])")
+    shot(page, "board-after-resolve")
+    resolved = queue.get(db, esc)
+    assert resolved.status == EscalationStatus.RESOLVED and resolved.outcome == "ambulance_called"
+    assert page.errors == []  # no script errors, no CSP violations
+
+
+def test_flow_publish_and_validation(page, admin_cfg):
+    login(page, "admin")
+    page.goto("/flows/covid_f0")
+    text = page.input_value("#yaml")
+    assert "flow: covid_f0" in text
+    broken = text.replace("prompt: greeting", "prompt: loi_nhac_khong_ton_tai", 1)
+    paste(page, "#yaml", broken)
+    page.click("button[value=publish]")
+    page.wait_for_selector("#problems")
+    page.errors.clear()  # the browser logs the 400 answer of a refused save; that is expected here
+    assert "loi_nhac_khong_ton_tai" in page.inner_text("#problems")
+    assert page.locator("#gutter .bad").count() >= 1
+    page.click("#problems [data-line]")
+    shot(page, "flow-validation-error", full_page=False)
+    assert (admin_cfg.flows_dir / "covid_f0.yaml").read_text(encoding="utf-8") == text
+
+    paste(page, "#yaml", text.replace("timeout_s: 7", "timeout_s: 8", 1))
+    page.fill("#sim-inputs", "phím: 2\nnói: tôi bị sốt và ho\n")
+    page.click("button[formaction]")
+    page.wait_for_selector("#sim-result")
+    page.locator("#sim-result").scroll_into_view_if_needed()
+    shot(page, "flow-test-panel", full_page=False)
+    page.click("button[value=publish]")
+    page.wait_for_selector("text=Đã xuất bản phiên bản 2")
+    assert "timeout_s: 8" in (admin_cfg.flows_dir / "covid_f0.yaml").read_text(encoding="utf-8")
+    page.goto("/flows/covid_f0/diff?a=1&b=2")
+    assert "+  timeout_s: 8" in page.inner_text("pre.diff")
+    shot(page, "flow-diff")
+    assert page.errors == []
+
+
+def _voice_like_wav(path: Path, seconds: float = 1.2, rate: int = 22050) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"".join(
+            struct.pack("<h", int(6000 * math.sin(2 * math.pi * 220 * i / rate) * (0.6 + 0.4 * math.sin(i / 900))))
+            for i in range(int(rate * seconds))))
+
+
+def test_prompt_upload_recording(page, admin_cfg, tmp_path):
+    login(page, "admin")
+    page.goto("/prompts/goodbye")
+    assert page.inner_text("#audio-source") == "giọng tổng hợp"
+    synthesized = page.request.get("/prompts/goodbye/audio")
+    assert synthesized.ok and synthesized.body()[:4] == b"RIFF"
+    wav = tmp_path / "tam-biet.wav"
+    _voice_like_wav(wav)
+    page.set_input_files("input[type=file]", str(wav))
+    page.click("button:has-text('Tải lên')")
+    page.wait_for_selector("text=Đã nhận bản ghi âm")
+    assert page.inner_text("#audio-source") == "bản ghi âm giọng người"
+    recorded = page.request.get("/prompts/goodbye/audio")
+    assert recorded.body() == (admin_cfg.recordings_dir / "goodbye.wav").read_bytes()
+    shot(page, "prompt-recording")
+    assert page.errors == []
+
+
+def test_every_screen_renders(page, db, users, patients):
+    queue.create(db, risk="medium", reason="Sốt cao", reasons=["Sốt 39 °C"], patient_id=patients["a"])
+    queue.create(db, risk="low", reason="Ho", patient_id=patients["b"])
+    login(page, "admin")
+    for path, name, expect in (("/board/", "board", "Hàng chờ bác sĩ"), ("/calls/", "calls", "Nhật ký cuộc gọi"),
+                               ("/patients/", "patients", "Bệnh nhân F0"), ("/stats/", "stats", "Thống kê"),
+                               ("/rules/", "rules", "Quy tắc phân loại"), ("/prompts/", "prompts", "Lời nhắc"),
+                               ("/users/", "users", "Tài khoản nhân viên"), ("/audit/", "audit", "Nhật ký thao tác"),
+                               ("/patients/import", "patients-import", "Nhập danh sách F0")):
+        page.goto(path)
+        assert expect in page.inner_text("h1"), path
+        shot(page, name)
+    page.goto("/login")
+    assert page.errors == []
