@@ -178,12 +178,12 @@ INTENT_PHRASES: dict[str, tuple[str, ...]] = {
     "ask_isolation": (
         "cách ly", "bao lâu thì khỏi", "mấy ngày thì hết", "khi nào hết cách ly", "ra ngoài được", "đi làm được",
         "đi chợ được", "test lại", "xét nghiệm lại", "khi nào được ra", "gặp người nhà được", "tiếp xúc",
-        "khỏi bệnh chưa", "âm tính", "bao lâu", "đi làm lại", "đi học lại", "hết bệnh chưa", "bao nhiêu ngày", "được ra khỏi nhà", "đi ra ngoài",
+        "khỏi bệnh chưa", "âm tính", "bao lâu", "ra đường", "được ra", "đi làm lại", "đi học lại", "hết bệnh chưa", "bao nhiêu ngày", "được ra khỏi nhà", "đi ra ngoài",
         "ở riêng", "người nhà có bị lây", "có lây", "bị lây", "lây không", "lây sang", "lây cho", "khi nào khỏi", "xuất viện", "dỡ phong tỏa",
     ),
     "ask_home_care": (
         "chăm sóc tại nhà", "chăm sóc", "ăn uống thế nào", "nên ăn gì", "ăn gì", "xông", "súc miệng", "nước muối",
-        "tập thở", "nằm sấp", "làm gì để", "mau khỏi", "nhanh khỏi", "theo dõi tại nhà", "tự theo dõi", "đo spo2 thế nào",
+        "tập thở", "nằm sấp", "làm gì để", "theo dõi", "nên theo dõi", "mau khỏi", "nhanh khỏi", "theo dõi tại nhà", "tự theo dõi", "đo spo2 thế nào",
         "cách đo", "đo thế nào", "kẹp ngón tay", "được tắm", "tắm gội", "gội đầu", "nên làm gì", "phải làm gì", "làm sao", "làm thế nào", "cần làm gì",
         "kiêng", "tắm được không", "uống nước gì", "bồi dưỡng", "nghỉ ngơi", "tập thể dục", "chế độ ăn",
         "hướng dẫn", "cách chăm", "nhiệt kế", "xử lý sao", "xử lý thế nào", "tự chăm sóc",

@@ -73,13 +73,15 @@ class _Matcher:
         return token_matches(tok, word)
 
     def at(self, toks: Sequence[str], i: int) -> _Match | None:
-        entries = self.index.get(fold(toks[i]), ())
-        for words, label, phrase in entries:
+        """The longest exact phrase starting at token ``i``."""
+        for words, label, phrase in self.index.get(fold(toks[i]), ()):
             n = len(words)
             if i + n <= len(toks) and all(self._eq(toks[i + k], words[k], n == 1) for k in range(n)):
                 return _Match(i, i + n, label, phrase)
-        if not self.gaps:
-            return None
+        return None
+
+    def gapped_at(self, toks: Sequence[str], i: int) -> _Match | None:
+        entries = self.index.get(fold(toks[i]), ())
         # one small word inside a phrase: "họng (tôi) rát", "đau (ở) ngực"
         for words, label, phrase in entries:
             n = len(words)
@@ -101,6 +103,8 @@ class _Matcher:
         return None
 
     def find(self, toks: Sequence[str]) -> list[_Match]:
+        """Exact phrases leftmost-longest; then, if allowed, phrases with one small word inside
+        ("đầu tôi đau") where no exact phrase is ("lúc đầu tôi đau họng" keeps "đau họng")."""
         out: list[_Match] = []
         i = 0
         while i < len(toks):
@@ -110,7 +114,19 @@ class _Matcher:
             else:
                 out.append(m)
                 i = m.end
-        return out
+        if not self.gaps:
+            return out
+        covered = {k for m in out for k in range(m.start, m.end)}
+        extra: list[_Match] = []
+        i = 0
+        while i < len(toks):
+            m = None if i in covered else self.gapped_at(toks, i)
+            if m is None or any(k in covered for k in range(m.start, m.end)):
+                i += 1
+                continue
+            extra.append(m)
+            i = m.end
+        return sorted(out + extra, key=lambda m: m.start) if extra else out
 
 
 def _table(*phrases: str, label: str = "x") -> dict[str, tuple[str, ...]]:
@@ -122,6 +138,17 @@ _GAP_WORDS = frozenset({"tôi", "toi", "của", "cua", "em", "nó", "no", "ở",
                         "rất", "rat", "hay", "bị", "bi", "mình", "minh", "giúp", "giup", "cho"})
 _SYMPTOMS = _Matcher({_BLOCK: _SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True)
 _RISKS = _Matcher({**lx.RISK_FACTOR_PHRASES, "age_65_plus": _OLD_AGE})
+_INTENSE = _Matcher(_table("lắm", "quá", "quá trời", "dữ", "dữ lắm", "ghê", "ghê lắm", "kinh khủng", "nhiều lắm",
+                           "nặng", "dữ dội", "không chịu nổi"))
+_QUESTION = _Matcher(_table("thế nào", "ra sao", "bao lâu", "bao giờ", "làm sao", "được không", "có được", "có nên",
+                            "có cần", "khi nào", "mấy ngày", "bao nhiêu"))
+# (symptom, body-part words, complaint words) found within three words of each other
+_NEAR: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("chest_pain", ("ngực",), ("đau", "tức", "nặng", "nhói", "thắt", "đè", "bó")),
+    ("sore_throat", ("họng",), ("đau", "rát", "ngứa", "khô", "vướng")),
+    ("headache", ("đầu",), ("đau", "nhức", "buốt", "choáng", "váng")),
+    ("shortness_of_breath", ("thở",), ("khó", "mệt", "gấp", "dốc", "hụt", "nặng nhọc")),
+)
 _GREETING = "_greeting"
 _INTENTS = _Matcher({**lx.INTENT_PHRASES, _GREETING: ("xin chào", "alo", "chào buổi sáng", "chào buổi chiều")},
                     gaps=True)
@@ -282,14 +309,32 @@ def _analyse(text: str, expect_vital: str | None) -> _Analysis:
     ages, age = _ages(toks, numbers)
     # symptoms with negation
     spans: list[tuple[_Match, bool]] = []
+    blocked: set[int] = set()
     for m in _SYMPTOMS.find(toks):
         if m.label == _BLOCK:
+            blocked.update(range(m.start, m.end))
             continue
         spans.append((m, _negated(toks, m, spans)))
     pos: list[str] = []
     neg: list[str] = []
+    covered_sym = blocked | {i for m, _ in spans for i in range(m.start, m.end)}
+    # body part and complaint a few words apart: "ngực trái tôi đau tức", "họng tôi hôm nay rát"
+    for label, parts, words in _NEAR:
+        for i, t in enumerate(toks):
+            if i in covered_sym or not _is(t, parts):
+                continue
+            lo, hi = max(0, i - 3), min(len(toks), i + 4)
+            for j in range(lo, hi):
+                if j != i and j not in covered_sym and _is(toks[j], words) and BREAK not in toks[min(i, j):max(i, j)]:
+                    m = _Match(min(i, j), max(i, j) + 1, label, f"{t} {toks[j]}")
+                    inner_neg = any(_is(x, lx.NEGATORS) for x in toks[m.start + 1:m.end - 1])
+                    spans.append((m, inner_neg or _negated(toks, m, spans)))
+                    covered_sym.update(range(m.start, m.end))
+                    break
     for m, is_neg in spans:
         names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()), *lx.PHRASE_IMPLIES.get(m.phrase, ()))
+        if m.label == "shortness_of_breath" and m.end < len(toks) and _INTENSE.at(toks, m.end) is not None:
+            names = (*names, "severe_breathlessness")  # "thở khó lắm", "khó thở quá trời"
         for name in names:
             (neg if is_neg else pos).append(name)
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
@@ -344,6 +389,13 @@ def _analyse(text: str, expect_vital: str | None) -> _Analysis:
         risk_factors=tuple(dict.fromkeys(risks)),
         intents=intents,
     )
+
+
+def _is_question(text: str, toks: Sequence[str]) -> bool:
+    if "?" in text:
+        return True
+    return bool(toks) and (_is(toks[-1], ("không", "chưa", "gì", "sao", "nào", "hả", "chứ", "chi"))
+                           and len(toks) > 2) or _QUESTION.find(toks) != []
 
 
 def positive_any(spans: Sequence[tuple[_Match, bool]]) -> bool:
@@ -408,7 +460,9 @@ class Nlu:
         content = {k for k in hits if k not in ("goodbye", "repeat", "daily_checkin")}
         if "repeat" in hits and not content and not pos and not (bare and lead and lead[0] == "yes"):
             return "repeat", 0.9 if len(toks) <= 6 else 0.75
-        if lead is not None and yn_expected and not content:
+        if lead is not None and yn_expected and (not content or (
+                not content & {"emergency", "request_doctor"} and not _is_question(text, toks))):
+            # "có nhiệt kế" answers the question; "có được uống thuốc không?" asks one
             return lead[0], 0.95 if bare else 0.85
         if lead is None and yn_expected and not content and not pos:
             # "tiêm rồi, ba mũi" / "đo rồi" / "uống chưa có"
