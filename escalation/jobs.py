@@ -1,8 +1,10 @@
 """rq jobs around escalations: module-level functions that take ids, never objects.
 
-The database row is the source of truth; a job only delivers one notification row and
-records the result. The Redis connection is the job's own (``get_current_job().connection``)
-or passed in; the worker process binds its configuration once with ``bind(cfg)``.
+The database rows are the source of truth; one job delivers one *round* of notifications
+of one escalation (the board message and every webhook) and records each target's result.
+A retry (rq ``Retry`` with backoff, run by rq's scheduler) only re-sends the targets still
+pending. The Redis connection is the job's own (``get_current_job().connection``) or passed
+in; the worker process binds its configuration once with ``bind(cfg)``.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Iterable, Sequence
 from redis import Redis
 from rq import Queue, Retry
 from rq.job import Job, get_current_job
+from sqlalchemy import select
 
 from ivr.config import Config
 from ivr.errors import EscalationError, WebhookError
@@ -27,6 +30,7 @@ from .priority import rank
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 300
+P = NotificationStatus.PENDING
 
 
 def connect(url: str, *, timeout_s: float = 2.0) -> Redis:
@@ -38,9 +42,9 @@ def queue_for(risk: str) -> str:
     return keys.QUEUE_URGENT if rank(risk) <= 1 else keys.QUEUE_NOTIFY
 
 
-def job_timeout_s(cfg: Config) -> int:
-    """No delivery may run longer: connect and read timeouts plus the database work."""
-    return 2 * cfg.webhook_timeout_s + 10
+def job_timeout_s(cfg: Config, targets: int = 1) -> int:
+    """No delivery may run longer: connect and read timeouts per target plus the database work."""
+    return 2 * cfg.webhook_timeout_s * max(1, targets) + 10
 
 
 def retry_for(cfg: Config) -> Retry | None:
@@ -52,42 +56,56 @@ def retry_for(cfg: Config) -> Retry | None:
 
 @dataclass(frozen=True)
 class Planned:
-    """A notification row and the rq job id it is (to be) enqueued under."""
+    """A notification round and the rq job id it is (to be) enqueued under."""
 
-    notification_id: int
+    escalation_id: int
+    round: int
     job_id: str
     queue: str
+    targets: int = 1
 
 
-def plan(row: EscalationNotification, risk: str, *, now: datetime) -> Planned:
-    """Give ``row`` its next job id (stored in the same transaction as the caller's change)."""
-    row.enqueues = (row.enqueues or 0) + 1
-    row.job_id = keys.notification_job_id(row.id, row.enqueues)
-    row.enqueued_at = now
-    return Planned(notification_id=row.id, job_id=row.job_id, queue=queue_for(risk))
+def planned(rows: Sequence[EscalationNotification], risk: str) -> list[Planned]:
+    """The jobs of freshly added rounds (rows already carry their first job id)."""
+    by_round: dict[tuple[int, int], list[EscalationNotification]] = {}
+    for r in rows:
+        by_round.setdefault((r.escalation_id, r.round), []).append(r)
+    return [Planned(escalation_id=e, round=n, job_id=rs[0].job_id, queue=queue_for(risk), targets=len(rs))
+            for (e, n), rs in by_round.items()]
 
 
-def enqueue(redis: Redis, planned: Sequence[Planned], cfg: Config | None = None) -> int:
-    """Enqueue ``deliver`` jobs (after the rows were committed). Redis errors propagate."""
+def replan(rows: Sequence[EscalationNotification], risk: str, *, now: datetime) -> Planned:
+    """Name a new job for the pending ``rows`` of one round (stored with the caller's transaction)."""
+    gen = max((r.enqueues or 0) for r in rows) + 1
+    job_id = keys.round_job_id(rows[0].escalation_id, rows[0].round, gen)
+    for r in rows:
+        r.enqueues, r.job_id, r.enqueued_at = gen, job_id, now
+    return Planned(escalation_id=rows[0].escalation_id, round=rows[0].round, job_id=job_id, queue=queue_for(risk),
+                   targets=len(rows))
+
+
+def enqueue(redis: Redis, plans: Sequence[Planned], cfg: Config | None = None) -> int:
+    """Enqueue ``deliver_round`` jobs (after their rows were committed). Redis errors propagate."""
     cfg = cfg or Config()
     queues: dict[str, Queue] = {}
     retry = retry_for(cfg)
-    for p in planned:
+    for p in plans:
         q = queues.setdefault(p.queue, Queue(p.queue, connection=redis))
-        q.enqueue(deliver, p.notification_id, job_id=p.job_id, retry=retry, job_timeout=job_timeout_s(cfg),
-                  result_ttl=3600, failure_ttl=7 * 86400, description=f"deliver notification {p.notification_id}")
-    return len(planned)
+        q.enqueue(deliver_round, p.escalation_id, p.round, job_id=p.job_id, retry=retry,
+                  job_timeout=job_timeout_s(cfg, p.targets + len(cfg.webhook_urls)), result_ttl=600,
+                  failure_ttl=7 * 86400, description=f"notify escalation {p.escalation_id} round {p.round}")
+    return len(plans)
 
 
-def try_enqueue(redis: Redis | None, planned: Sequence[Planned], cfg: Config | None = None) -> bool:
+def try_enqueue(redis: Redis | None, plans: Sequence[Planned], cfg: Config | None = None) -> bool:
     """Like ``enqueue`` but a dead Redis is logged, not raised: the sweeper enqueues later."""
-    if redis is None or not planned:
+    if redis is None or not plans:
         return False
     try:
-        enqueue(redis, planned, cfg)
+        enqueue(redis, plans, cfg)
         return True
     except Exception as exc:  # redis.ConnectionError, TimeoutError, ...: the rows are safe in the DB
-        log.warning("could not enqueue %d notification(s), the sweeper will retry: %s", len(planned), exc)
+        log.warning("could not enqueue %d notification round(s), the sweeper will retry: %s", len(plans), exc)
         return False
 
 
@@ -114,73 +132,92 @@ def _context() -> tuple[Config, Database]:
     return cfg, db
 
 
-def deliver(notification_id: int) -> str:
-    """Send one notification row; returns its final status. Raises ``WebhookError`` to get an rq retry."""
+@dataclass
+class _Try:
+    id: int
+    kind: str
+    target: str
+    key: str
+    attempts: int
+    error: str = ""
+    permanent: bool = False
+
+
+def deliver_round(escalation_id: int, round_: int) -> str:
+    """Send the pending notifications of one round; raises ``WebhookError`` (for an rq retry) while
+    a target failed and has attempts left. Returns a summary such as ``sent=2 failed=0 pending=0``."""
     cfg, db = _context()
     now = utcnow()
-    with db.session() as s:
-        row = s.get(EscalationNotification, notification_id)
-        if row is None:
-            return "missing"
-        if row.status != NotificationStatus.PENDING:
-            return row.status.value  # already delivered by an earlier copy of this job
-        esc = s.get(Escalation, row.escalation_id)
-        assert esc is not None
-        if row.round > 0 and esc.status.value not in ("waiting", "offered"):
-            row.status = NotificationStatus.SKIPPED
-            return row.status.value
-        patient = s.get(Patient, esc.patient_id) if esc.patient_id is not None else None
-        body = notify.payload(esc, patient, row, now=now)
-        row.attempts += 1
-        attempts, kind, target, key, esc_id, round_, risk = (row.attempts, row.kind, row.target, row.idempotency_key,
-                                                              esc.id, row.round, esc.risk)
-        extra: list[Planned] = []
-        if kind == notify.BOARD:  # the round may predate the webhook configuration
-            extra = [plan(r, risk, now=now) for r in notify.missing_targets(s, esc_id, round_, cfg.webhook_urls,
-                                                                            now=now)]
     job = get_current_job()
-    error = ""
-    permanent = False
-    try:
-        if kind == notify.BOARD:
-            if job is None:
-                raise EscalationError("board notifications run as rq jobs")
-            notify.publish_board(job.connection, body)
-            if extra:
-                enqueue(job.connection, extra, cfg)
-        else:
-            try:
-                notify.check_url(target)
-            except WebhookError:
-                permanent = True
-                raise
-            notify.post(target, notify.encode(body), secret=cfg.webhook_secret, idempotency_key=key,
-                        escalation_id=esc_id, timeout_s=cfg.webhook_timeout_s)
-    except WebhookError as exc:
-        error = str(exc)
-    done = utcnow()
     with db.session() as s:
-        row = s.get(EscalationNotification, notification_id)
-        assert row is not None
-        if row.status != NotificationStatus.PENDING:
-            return row.status.value
-        if not error:
-            row.status = NotificationStatus.SENT
-            row.sent_at = done
-            row.last_error = ""
-            esc = s.get(Escalation, esc_id)
-            if esc is not None and kind == notify.WEBHOOK and esc.notified_at is None:
+        esc = s.get(Escalation, escalation_id)
+        if esc is None:
+            return "missing"
+        rows = list(s.scalars(select(EscalationNotification).where(
+            EscalationNotification.escalation_id == escalation_id, EscalationNotification.round == round_)))
+        if not rows:
+            return "missing"
+        if cfg.webhook_urls:  # the round may predate the webhook configuration
+            rows += notify.missing_targets(s, escalation_id, round_, cfg.webhook_urls, now=now,
+                                           job_id=job.id if job is not None else "")
+        pending = [r for r in rows if r.status == P]
+        if round_ > 0 and pending and esc.status.value not in ("waiting", "offered"):
+            for r in pending:  # a reminder for a case somebody picked meanwhile
+                r.status = NotificationStatus.SKIPPED
+            return f"skipped={len(pending)}"
+        if not pending:
+            return "sent=0 failed=0 pending=0"
+        patient = s.get(Patient, esc.patient_id) if esc.patient_id is not None else None
+        body = notify.payload(esc, patient, pending[0], now=now)
+        tries = [_Try(r.id, r.kind, r.target, r.idempotency_key, r.attempts) for r in pending]
+    encoded = notify.encode(body)
+    for t in sorted(tries, key=lambda t: t.kind != notify.WEBHOOK):  # webhooks first: they reach doctors
+        try:
+            if t.kind == notify.BOARD:
+                if job is None:
+                    raise WebhookError("board notifications run as rq jobs")
+                notify.publish_board(job.connection, body)
+            else:
+                try:
+                    notify.check_url(t.target)
+                except WebhookError:
+                    t.permanent = True
+                    raise
+                notify.post(t.target, encoded, secret=cfg.webhook_secret, idempotency_key=t.key,
+                            escalation_id=escalation_id, timeout_s=cfg.webhook_timeout_s)
+        except WebhookError as exc:
+            t.error = str(exc)
+    done = utcnow()
+    counts = {"sent": 0, "failed": 0, "pending": 0}
+    with db.session() as s:
+        for t in tries:
+            row = s.get(EscalationNotification, t.id)
+            if row is None or row.status != P:
+                continue  # recorded by an earlier copy of this job
+            row.attempts = (row.attempts or 0) + 1
+            if not t.error:
+                row.status, row.sent_at, row.last_error = NotificationStatus.SENT, done, ""
+                counts["sent"] += 1
+                continue
+            row.last_error = t.error
+            if t.permanent or row.attempts >= cfg.webhook_attempts:
+                row.status = NotificationStatus.FAILED
+                counts["failed"] += 1
+                log.error("notification %d of escalation %d failed after %d attempt(s): %s", t.id, escalation_id,
+                          row.attempts, t.error)
+            else:
+                counts["pending"] += 1
+        if counts["sent"] and any(t.kind == notify.WEBHOOK and not t.error for t in tries):
+            esc = s.get(Escalation, escalation_id)
+            if esc is not None and esc.notified_at is None:
                 esc.notified_at = done
-            return row.status.value
-        row.last_error = error
-        if permanent or attempts >= cfg.webhook_attempts:
-            row.status = NotificationStatus.FAILED
-            log.error("notification %d of escalation %d failed after %d attempt(s): %s",
-                      notification_id, esc_id, attempts, error)
-            return row.status.value
-    raise WebhookError(error)  # rq retries with backoff
+    summary = " ".join(f"{k}={v}" for k, v in counts.items())
+    if counts["pending"]:
+        raise WebhookError(f"escalation {escalation_id} round {round_}: {summary}; "
+                           + "; ".join(t.error for t in tries if t.error))
+    return summary
 
 
 def fetch_jobs(redis: Redis, job_ids: Iterable[str]) -> dict[str, Job | None]:
-    ids = list(job_ids)
+    ids = list(dict.fromkeys(job_ids))
     return dict(zip(ids, Job.fetch_many(ids, connection=redis))) if ids else {}

@@ -19,9 +19,9 @@ SWEEPER_LOCK = "ivr:lock:sweeper"
 SWEEPER_HEARTBEAT = "ivr:sweeper:heartbeat"
 
 
-def notification_job_id(notification_id: int, generation: int) -> str:
-    """rq job id of the ``generation``-th enqueue of one notification (letters, digits, dashes only)."""
-    return f"ivr-notification-{notification_id}-{generation}"
+def round_job_id(escalation_id: int, round_: int, generation: int) -> str:
+    """rq job id of the ``generation``-th enqueue of one notification round (letters, digits, dashes only)."""
+    return f"ivr-escalation-{escalation_id}-round-{round_}-{generation}"
 
 
 def idempotency_key(escalation_id: int, round_: int) -> str:

@@ -61,28 +61,29 @@ def verify(body: bytes, secret: str, signature: str) -> bool:
 
 
 def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *, now: datetime) -> list[EscalationNotification]:
-    """Pending rows for the next round of ``esc`` (flushed, so they have ids)."""
+    """Pending rows for the next round of ``esc``, already named for their first rq job (flushed)."""
     last = s.scalar(select(func.max(EscalationNotification.round))
                     .where(EscalationNotification.escalation_id == esc.id))
     round_ = 0 if last is None else last + 1
-    rows = [EscalationNotification(escalation_id=esc.id, round=round_, kind=BOARD, target="",
-                                   idempotency_key=keys.idempotency_key(esc.id, round_), created_at=now)]
-    rows += [EscalationNotification(escalation_id=esc.id, round=round_, kind=WEBHOOK, target=url,
-                                    idempotency_key=keys.idempotency_key(esc.id, round_), created_at=now)
-             for url in dict.fromkeys(webhook_urls)]
+    key = keys.idempotency_key(esc.id, round_)
+    job_id = keys.round_job_id(esc.id, round_, 1)
+    rows = [EscalationNotification(escalation_id=esc.id, round=round_, kind=kind, target=target, idempotency_key=key,
+                                   created_at=now, job_id=job_id, enqueues=1, enqueued_at=now)
+            for kind, target in [(BOARD, ""), *((WEBHOOK, url) for url in dict.fromkeys(webhook_urls))]]
     s.add_all(rows)
     s.flush()
     return rows
 
 
 def missing_targets(s: Session, escalation_id: int, round_: int, webhook_urls: Iterable[str],
-                    *, now: datetime) -> list[EscalationNotification]:
+                    *, now: datetime, job_id: str = "") -> list[EscalationNotification]:
     """Rows for webhook URLs a round does not have yet (the round was created without the configuration)."""
     have = set(s.scalars(select(EscalationNotification.target).where(
         EscalationNotification.escalation_id == escalation_id, EscalationNotification.round == round_,
         EscalationNotification.kind == WEBHOOK)))
     rows = [EscalationNotification(escalation_id=escalation_id, round=round_, kind=WEBHOOK, target=url,
-                                   idempotency_key=keys.idempotency_key(escalation_id, round_), created_at=now)
+                                   idempotency_key=keys.idempotency_key(escalation_id, round_), created_at=now,
+                                   job_id=job_id, enqueues=1 if job_id else 0, enqueued_at=now if job_id else None)
             for url in dict.fromkeys(webhook_urls) if url not in have]
     s.add_all(rows)
     s.flush()

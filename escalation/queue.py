@@ -187,7 +187,7 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
             if esc.tier != start:
                 _event(s, esc.id, frm=S.WAITING.value, to=S.WAITING.value, actor="system", at=now,
                        detail=f"Chuyển lên tuyến {area.TIER_LABELS[esc.tier.value]}: tuyến dưới không có ai trực")
-            planned = [jobs.plan(r, risk, now=now) for r in notify.add_round(s, esc, webhooks, now=now)]
+            planned = jobs.planned(notify.add_round(s, esc, webhooks, now=now), risk)
             esc_id = esc.id
     jobs.try_enqueue(redis, planned, cfg)
     return esc_id
@@ -217,7 +217,7 @@ def _retriage(s: Session, esc: Escalation, *, risk: str, reason: str, reasons: l
     esc = _move(s, esc.id, allowed=OPEN, to=None, doing="phân loại lại", actor="system", detail=detail, now=now,
                 **values)
     if raised and esc.status in UNPICKED:
-        return [jobs.plan(r, new_risk, now=now) for r in notify.add_round(s, esc, webhooks, now=now)]
+        return jobs.planned(notify.add_round(s, esc, webhooks, now=now), new_risk)
     return []
 
 

@@ -121,8 +121,7 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
                                 detail=f"Chuyển lên tuyến {area.TIER_LABELS[target.value]}: {why}", now=now,
                                 tier=target, tier_changed_at=now)
                     esc = queue._load(s, esc_id)
-                    rows = notify.add_round(s, esc, cfg.webhook_urls, now=now)
-                    planned += [jobs.plan(r, esc.risk, now=now) for r in rows]
+                    planned += jobs.planned(notify.add_round(s, esc, cfg.webhook_urls, now=now), esc.risk)
                     report.moved.append(esc_id)
                     continue
                 if nxt is None and limit is not None:
@@ -133,7 +132,7 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
                         rows = notify.add_round(s, esc, cfg.webhook_urls, now=now)
                         queue._event(s, esc_id, frm=esc.status.value, to=esc.status.value, actor="system", at=now,
                                      detail=f"Nhắc lại lần {rows[0].round}: chưa có bác sĩ nhận ca")
-                        planned += [jobs.plan(r, esc.risk, now=now) for r in rows]
+                        planned += jobs.planned(rows, esc.risk)
                         report.reminded.append(esc_id)
         except IntegrityError:
             log.info("sweeper: escalation %d was handled by another sweeper", esc_id)
@@ -143,6 +142,7 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
 
 
 def _expand(db: Database, cfg: Config, now: datetime, report: SweepReport) -> list[jobs.Planned]:
+    """Webhook rows for rounds created without the configuration; their round gets a new job."""
     if not cfg.webhook_urls:
         return []
     planned: list[jobs.Planned] = []
@@ -153,9 +153,14 @@ def _expand(db: Database, cfg: Config, now: datetime, report: SweepReport) -> li
             .where(EscalationNotification.kind == notify.BOARD, Escalation.status.in_(queue.OPEN))
         ).all()
         for esc_id, round_, risk in rounds:
-            rows = notify.missing_targets(s, esc_id, round_, cfg.webhook_urls, now=now)
-            report.expanded += len(rows)
-            planned += [jobs.plan(r, risk, now=now) for r in rows]
+            added = notify.missing_targets(s, esc_id, round_, cfg.webhook_urls, now=now)
+            if not added:
+                continue
+            report.expanded += len(added)
+            pending = list(s.scalars(select(EscalationNotification).where(
+                EscalationNotification.escalation_id == esc_id, EscalationNotification.round == round_,
+                EscalationNotification.status == NotificationStatus.PENDING)))
+            planned.append(jobs.replan(pending, risk, now=now))
     return planned
 
 
@@ -205,19 +210,26 @@ def _requeue_lost(db: Database, cfg: Config, redis: Redis, now: datetime) -> int
     with db.session() as s:
         rows = list(s.scalars(select(EscalationNotification).where(
             EscalationNotification.status == NotificationStatus.PENDING)))
-        rows = [r for r in rows if r.enqueued_at is None or r.enqueued_at <= cutoff]
-        if not rows:
+        rounds: dict[tuple[int, int], list[EscalationNotification]] = {}
+        for r in rows:
+            rounds.setdefault((r.escalation_id, r.round), []).append(r)
+        # rounds whose newest job was enqueued long enough ago to be visible in Redis
+        rounds = {k: rs for k, rs in rounds.items()
+                  if all(r.enqueued_at is None or r.enqueued_at <= cutoff for r in rs)}
+        if not rounds:
             return 0
-        found = jobs.fetch_jobs(redis, [r.job_id for r in rows if r.job_id])
-        lost = [r for r in rows if _lost(redis, found.get(r.job_id), cfg, now)]
+        newest = {k: max(rs, key=lambda r: r.enqueues or 0).job_id for k, rs in rounds.items()}
+        found = jobs.fetch_jobs(redis, [j for j in newest.values() if j])
         planned = []
-        for r in lost:
-            old = found.get(r.job_id)
+        for k, rs in rounds.items():
+            old = found.get(newest[k])
+            if not _lost(redis, old, cfg, now):
+                continue
             if old is not None:
                 old.delete(remove_from_queue=True)
-            esc = s.get(Escalation, r.escalation_id)
-            planned.append(jobs.plan(r, esc.risk if esc else "high", now=now))
-        if lost:
-            log.warning("sweeper: re-enqueueing %d notification(s) whose job was lost", len(lost))
+            esc = s.get(Escalation, k[0])
+            planned.append(jobs.replan(rs, esc.risk if esc else "high", now=now))
+        if planned:
+            log.warning("sweeper: re-enqueueing %d notification round(s) whose job was lost", len(planned))
     jobs.enqueue(redis, planned, cfg)
     return len(planned)
