@@ -84,6 +84,10 @@ def _trusted_condition(hosts: tuple[str, ...]) -> str:
 def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -> dict[str, str]:
     """The placeholder values for one instance."""
     files = files or KamailioFiles.for_config(cfg)
+    try:  # workers bind and register from sip_advertise (docs/sip.md)
+        workers = tuple(dict.fromkeys(("127.0.0.1", str(ipaddress.IPv4Address(cfg.sip_advertise)))))
+    except ValueError:
+        raise KamailioError(f"kamailio: sip_advertise must be an IPv4 address, got {cfg.sip_advertise!r}") from None
     if cfg.workers > 30:
         raise KamailioError(f"kamailio: at most 30 workers per machine, got {cfg.workers}")
     return {
@@ -98,7 +102,8 @@ def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
         "FAILOVER_MS": str(int(cfg.sip_failover_ms)),
         "FLOOD_LIMIT": str(int(cfg.sip_flood_limit)),
         "DOWN_S": str(DOWN_S),
-        "TRUSTED_SOURCE": _trusted_condition(cfg.sip_trusted_hosts),
+        "TRUSTED_SOURCE": _trusted_condition(tuple(dict.fromkeys((*cfg.sip_trusted_hosts, *workers)))),
+        "WORKER_SOURCE": _trusted_condition(workers),
     }
 
 

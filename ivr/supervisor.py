@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
+import os
 import shlex
 import shutil
 import socket
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -253,3 +256,55 @@ def check_ports(plan: list[PortUse]) -> None:
                 problems.append(f"port {use.label} for {use.what} {why}: another instance? change {use.option}")
     if problems:
         raise SupervisorError("ivr up: " + "; ".join(problems))
+
+
+# --- instances on this machine ------------------------------------------------------------------------------------
+
+REGISTRY = Path(tempfile.gettempdir()) / "f0-hotline-instances"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def check_other_instances(cfg: Config, *, registry: Path = REGISTRY) -> None:
+    """Refuse to start on a data folder or RTP range that a running instance uses.
+
+    (Fixed ports are checked by binding them; RTP ports are taken per call, so they are
+    compared with what the other running instances recorded.)
+    """
+    problems: list[str] = []
+    for record in sorted(registry.glob("*.json")) if registry.exists() else []:
+        try:
+            other = json.loads(record.read_text(encoding="utf-8"))
+            pid = int(other["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if pid == os.getpid() or not _alive(pid):
+            record.unlink(missing_ok=True)
+            continue
+        if other.get("data_dir") == str(cfg.data_dir):
+            problems.append(f"data folder {cfg.data_dir} is used by the running instance with pid {pid}")
+        low, high = int(other.get("rtp_port_low", 0)), int(other.get("rtp_port_high", -1))
+        if low <= cfg.rtp_port_high and cfg.rtp_port_low <= high:
+            problems.append(f"RTP ports {cfg.rtp_port_low}-{cfg.rtp_port_high} overlap {low}-{high} of the instance "
+                            f"in {other.get('data_dir')} (pid {pid}); set rtp_port_low and rtp_port_high "
+                            "(IVR_RTP_PORT_LOW, IVR_RTP_PORT_HIGH)")
+    if problems:
+        raise SupervisorError("ivr up: " + "; ".join(problems))
+
+
+def record_instance(cfg: Config, *, registry: Path = REGISTRY) -> Path:
+    """Note this instance (this pid stays supervisord's after exec) for check_other_instances."""
+    registry.mkdir(parents=True, exist_ok=True)
+    path = registry / f"{os.getpid()}.json"
+    path.write_text(json.dumps({"pid": os.getpid(), "data_dir": str(cfg.data_dir), "sip_port": cfg.sip_port,
+                                "rtp_port_low": cfg.rtp_port_low, "rtp_port_high": cfg.rtp_port_high}),
+                    encoding="utf-8")
+    return path

@@ -38,6 +38,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     progs, skipped = supervisor.programs(cfg, supervisor.available_commands())
     supervisor.check_ports(supervisor.port_plan(cfg, progs))
+    supervisor.check_other_instances(cfg)
     upgrade(cfg.db_url)
     print(f"ivr up: database at {cfg.db_url} is up to date", file=sys.stderr)
     kfiles = kamailio.write(cfg)
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 0
     sys.stdout.flush()
     sys.stderr.flush()
+    supervisor.record_instance(cfg)
     argv = supervisor.supervisord_argv(files)
     os.execve(argv[0], argv, supervisor.child_environment(cfg, os.environ))
     return 0  # not reached

@@ -193,7 +193,7 @@ def test_options_readiness_follows_registration(front: tuple[Config, Peers]) -> 
 
 @pytest.mark.slow
 def test_each_invite_reaches_exactly_one_worker_by_load(front: tuple[Config, Peers]) -> None:
-    fcfg, peers = front
+    _, peers = front
     a = peers.uas(register_as="worker0")
     b = peers.uas(register_as="worker1")
     # two overlapping calls to two different numbers: one per worker (the less loaded one wins)

@@ -6,7 +6,9 @@ stops everything with SIGTERM, checking that no process and no port is left.
 """
 from __future__ import annotations
 
+import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -54,8 +56,10 @@ def tcp_port() -> int:
         return int(s.getsockname()[1])
 
 
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
+def clean_env(**ivr: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
+    env.update({f"IVR_{k.upper()}": v for k, v in ivr.items()})
+    return env
 
 
 def up_argv(data: Path, sip_port: int, admin_port: int, *extra: str) -> list[str]:
@@ -68,7 +72,7 @@ def up_argv(data: Path, sip_port: int, admin_port: int, *extra: str) -> list[str
 def test_dry_run_writes_configs_and_lists_every_process(tmp_path: Path) -> None:
     sip, admin = free_base(), tcp_port()
     data = tmp_path / "data"
-    out = subprocess.run(up_argv(data, sip, admin, "--workers", "3", "--dry-run"), cwd=tmp_path,
+    out = subprocess.run(up_argv(data, sip, admin, "--workers", "3", "--dry-run"), cwd=tmp_path, check=False,
                          env=clean_env(), capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert f"ivr up: redis: {supervisor.redis_argv(config_mod.load(env={}, sip_port=sip))[0]} --port {sip + 1330} " \
@@ -86,7 +90,7 @@ def test_a_port_in_use_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     sip, admin = free_base(), tcp_port()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
         taken.bind((HOST, sip))
-        out = subprocess.run(up_argv(tmp_path / "data", sip, admin, "--dry-run"), cwd=tmp_path,
+        out = subprocess.run(up_argv(tmp_path / "data", sip, admin, "--dry-run"), cwd=tmp_path, check=False,
                              env=clean_env(), capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
     assert f"ivr: ivr up: port {sip}/udp for SIP (Kamailio) is in use: another instance? change --sip-port" \
@@ -123,6 +127,25 @@ def test_missing_commands_are_skipped_and_reported(cfg: Config) -> None:
     assert skipped == []
 
 
+def test_a_running_instance_s_data_folder_and_rtp_range_are_refused(cfg: Config, tmp_path: Path) -> None:
+    registry = tmp_path / "instances"
+    registry.mkdir()
+    other = {"pid": os.getppid(), "data_dir": str(cfg.data_dir), "rtp_port_low": 20100, "rtp_port_high": 20199}
+    (registry / f"{os.getppid()}.json").write_text(json.dumps(other))
+    (registry / "999999999.json").write_text(json.dumps({**other, "pid": 999999999}))  # dead: ignored, removed
+    with pytest.raises(supervisor.SupervisorError) as err:
+        supervisor.check_other_instances(cfg, registry=registry)
+    assert str(err.value) == (
+        f"ivr up: data folder {cfg.data_dir} is used by the running instance with pid {os.getppid()}; "
+        f"RTP ports 20000-29999 overlap 20100-20199 of the instance in {cfg.data_dir} (pid {os.getppid()}); "
+        "set rtp_port_low and rtp_port_high (IVR_RTP_PORT_LOW, IVR_RTP_PORT_HIGH)")
+    assert not (registry / "999999999.json").exists()
+    elsewhere = cfg.replace(data_dir=tmp_path / "other", rtp_port_low=20200, rtp_port_high=20399)
+    supervisor.check_other_instances(elsewhere, registry=registry)  # no overlap: fine
+    path = supervisor.record_instance(elsewhere, registry=registry)
+    assert json.loads(path.read_text())["rtp_port_low"] == 20200
+
+
 # --- slow: the real instance ------------------------------------------------------------------------------------
 
 @dataclass
@@ -130,6 +153,7 @@ class Instance:
     data: Path
     sip_port: int
     admin_port: int
+    rtp_low: int
     proc: subprocess.Popen[bytes]
 
     @property
@@ -138,7 +162,7 @@ class Instance:
 
     def ctl(self, *args: str) -> str:
         out = subprocess.run([sys.executable, "-m", "supervisor.supervisorctl", "-c", str(self.conf), *args],
-                             capture_output=True, text=True, timeout=30)
+                             check=False, capture_output=True, text=True, timeout=30)
         return out.stdout.strip()
 
     def pid(self, name: str) -> int:
@@ -179,15 +203,19 @@ def wait_for(what: str, check, timeout: float) -> None:  # type: ignore[no-untyp
 def instances(tmp_path: Path) -> Iterator[list[Instance]]:
     started: list[Instance] = []
 
+    rtp = random.randrange(30000, 39000, 400)  # each instance its own RTP range (checked by `ivr up`)
+
     def start(name: str) -> Instance:
         data = tmp_path / name
         data.mkdir()
         sip, admin = free_base(), tcp_port()
+        low = rtp + 200 * len(started)
         log = (tmp_path / f"{name}-up.log").open("wb")
-        proc = subprocess.Popen(up_argv(data, sip, admin, "--workers", "1"), cwd=tmp_path, env=clean_env(),
+        proc = subprocess.Popen(up_argv(data, sip, admin, "--workers", "1"), cwd=tmp_path,
+                                env=clean_env(rtp_port_low=str(low), rtp_port_high=str(low + 199)),
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
-        inst = Instance(data=data, sip_port=sip, admin_port=admin, proc=proc)
+        inst = Instance(data=data, sip_port=sip, admin_port=admin, rtp_low=low, proc=proc)
         started.append(inst)
         return inst
 
@@ -216,6 +244,13 @@ def test_two_instances_come_up_restart_a_killed_worker_and_stop_cleanly(instance
     assert b.ctl("status").count("RUNNING") >= 4
     assert not port_free(a.sip_port + 1330, socket.SOCK_STREAM)  # each has its own Redis
     assert not port_free(b.sip_port + 1330, socket.SOCK_STREAM)
+
+    # a third instance on the same RTP range is refused, naming the fix
+    third = subprocess.run(up_argv(a.data.parent / "c", free_base(), tcp_port(), "--dry-run"), cwd=a.data.parent,
+                           env=clean_env(rtp_port_low=str(a.rtp_low), rtp_port_high=str(a.rtp_low + 199)),
+                           check=False, capture_output=True, text=True, timeout=120)
+    assert third.returncode == 2
+    assert f"overlap {a.rtp_low}-{a.rtp_low + 199} of the instance in {a.data} (pid {a.proc.pid})" in third.stderr
 
     # a crashed worker is restarted and registers again
     old = a.pid("sip-worker-0")
