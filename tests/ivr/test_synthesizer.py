@@ -46,7 +46,7 @@ def test_same_audio_as_the_espeak_ng_command_line(espeak: EspeakSynthesizer, tmp
     subprocess.run(["espeak-ng", "-v", "vi", "-s", "130", "-w", str(wav), "Ông bà hãy đọc nhiệt độ"], check=True)
     cli_pcm, cli_rate = audio.read_wav(wav)
     assert rate == cli_rate
-    assert abs(_seconds(pcm, rate) - _seconds(cli_pcm, cli_rate)) < 0.05
+    assert abs(_seconds(pcm, rate) - _seconds(cli_pcm, cli_rate)) < 0.1
 
 
 def test_slower_rate_gives_longer_audio(espeak: EspeakSynthesizer) -> None:
