@@ -7,6 +7,23 @@ exact-match, risk accuracy, escalation recall (every emergency/high label
 predicted emergency or high; must be 100%), false-escalation rate (medium/low/
 none labels predicted emergency or high) and per-utterance latency.
 Targets: intent >= 0.95, symptom F1 >= 0.93, vitals 100%, false escalation <= 5%.
+
+How the labelled set was built (so the numbers can be read honestly): 269 "dev"
+utterances were written while the rules were written. Then three held-out sets
+were written one after the other, each after the fixes prompted by the previous
+one, and each was scored once before any change. Their FIRST-RUN numbers:
+
+    set (n)          intent  symptom-F1  vitals  risk   esc.recall  false-esc.
+    held-out 1 (105)  0.933    0.981     0.990   0.981   1.000 (24)   0.000  (after fixing 1 wrong label)
+    held-out 2 (101)  0.950    0.980     1.000   0.980   0.957 (23)   0.000
+    held-out 3 (100)  0.960    0.978     0.990   0.960   0.955 (22)   0.000
+
+Held-out sets 1 and 2 were then merged into "dev" (rows keep an "origin" note);
+set 3 is the current "holdout" split, but the general fixes made after its first
+run (e.g. "một trăm hai lăm" = 125, "nhứt đầu", "hen") were prompted by it, so
+today's holdout numbers are optimistic. The first-run escalation misses were
+"ngực trái tôi đau tức" (chest pain with words between) and "nhịp tim một trăm
+hai lăm" (read as 120).
 """
 from __future__ import annotations
 

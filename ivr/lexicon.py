@@ -8,7 +8,8 @@ from __future__ import annotations
 
 #: Signs from the MoH warning list and the hotline's risk levels that the shared
 #: symptom taxonomy has no name for; escalation rule packs declare them too.
-EXTRA_SIGNS: tuple[str, ...] = ("severe_breathlessness", "cannot_eat_drink", "exhaustion", "prolonged_fever")
+EXTRA_SIGNS: tuple[str, ...] = ("severe_breathlessness", "cannot_eat_drink", "exhaustion", "prolonged_fever",
+                                "low_blood_pressure")
 
 RISK_FACTORS: tuple[str, ...] = (
     "age_65_plus", "diabetes", "hypertension", "heart_disease", "lung_disease", "kidney_disease",
@@ -96,6 +97,8 @@ SYMPTOM_PHRASES: dict[str, tuple[str, ...]] = {
     "cyanosis": ("tím tái", "môi tím", "tím môi", "tím đầu ngón tay", "đầu ngón tay tím", "tím đầu ngón", "tái tím",
                  "da tím", "môi thâm tím", "tím ngắt", "môi xanh tím", "tím", "môi xanh", "mặt tím", "móng tay tím",
                  "ngón tay tím", "tái xanh", "tím tái đi", "da tái xanh", "tím tái cả người", "ngón chân tím", "thâm tím"),
+    "low_blood_pressure": ("huyết áp thấp", "tụt huyết áp", "hạ huyết áp", "huyết áp tụt", "huyết áp hạ",
+                           "huyết áp xuống thấp", "huyết áp bị tụt", "bị tụt áp", "tụt áp"),
     "low_spo2": ("tụt oxy", "tụt spo2", "thiếu oxy", "giảm oxy", "oxy thấp", "spo2 thấp", "oxy tụt", "spo2 tụt",
                  "oxy giảm", "spo2 giảm", "oxy xuống", "spo2 xuống", "oxy yếu", "spo2 hạ", "oxy hạ", "oxy trong máu thấp",
                  "bão hòa oxy thấp", "chỉ số oxy thấp", "chỉ số spo2 thấp", "oxy máu thấp", "nồng độ oxy thấp",
@@ -202,6 +205,7 @@ INTENT_PHRASES: dict[str, tuple[str, ...]] = {
         "báo tình hình", "báo sức khỏe", "khai báo y tế", "đo lúc sáng", "sáng nay đo", "tối qua đo", "đo rồi",
         "vẫn bình thường", "không sao", "không có gì", "khá hơn", "đỡ hơn", "ổn định", "đỡ rồi", "khỏe rồi",
         "đo spo2", "đo oxy", "đo nhiệt độ", "đo mạch", "tình hình", "trong ngưỡng", "tốt", "hết rồi",
+        "máy đo", "máy báo", "đo ra", "không bị gì", "không sao cả", "không bị sao",
     ),
     "repeat": (
         "nói lại", "nhắc lại", "lặp lại", "gì cơ", "hả", "không nghe rõ", "nghe không rõ", "chưa nghe rõ",
@@ -212,7 +216,7 @@ INTENT_PHRASES: dict[str, tuple[str, ...]] = {
     "goodbye": (
         "tạm biệt", "chào nhé", "chào cháu", "chào bác sĩ", "chào em", "chào con", "chào cô", "cúp máy", "bye",
         "bai bai", "thôi nhé", "thôi chào", "chào", "cảm ơn", "cám ơn", "xong rồi", "hết rồi cảm ơn", "vậy thôi",
-        "không còn gì", "không hỏi gì nữa", "thế thôi", "tắt máy", "gác máy", "dừng ở đây", "thôi", "chúc",
+        "không còn gì", "không hỏi gì nữa", "thế thôi", "tắt máy", "gác máy", "dừng ở đây", "thôi vậy", "chúc",
     ),
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from functools import lru_cache
 
 from . import lexicon as lx
@@ -39,7 +40,7 @@ _SYMPTOM_BLOCKERS = ("hạ sốt", "thuốc ho", "siro ho", "thuốc sốt", "th
                      "thuốc nhức đầu", "thuốc tiêu chảy", "xịt mũi", "thuốc xịt mũi", "nhỏ mũi", "thuốc nhỏ mũi",
                      "đo nhiệt", "nhiệt kế", "họ", "hồ", "nhịp tim", "tim mạch", "tim đập", "thở oxy", "máy thở",
                      "tập thở", "hít thở sâu", "không khó thở", "đo oxy", "sốt ruột", "mệt gì", "nóng ruột",
-                     "bình thường", "thuốc ho", "thở bình thường", "thở đều", "thở tốt", "tím tái gì", "ho gà")
+                     "bình thường", "thuốc ho", "thở bình thường", "thở đều", "thở tốt", "ho gà")
 _QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
 
 
@@ -137,7 +138,10 @@ _BLOCK = "_block"
 _GAP_WORDS = frozenset({"tôi", "toi", "của", "cua", "em", "nó", "no", "ở", "o", "cũng", "cung", "thấy", "thay",
                         "rất", "rat", "hay", "bị", "bi", "mình", "minh", "giúp", "giup", "cho"})
 _SYMPTOMS = _Matcher({_BLOCK: _SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True)
-_RISKS = _Matcher({**lx.RISK_FACTOR_PHRASES, "age_65_plus": _OLD_AGE})
+_RISKS = _Matcher({**lx.RISK_FACTOR_PHRASES, "age_65_plus": _OLD_AGE,
+                   _BLOCK: ("huyết áp thấp", "bị huyết áp thấp", "tụt huyết áp", "hạ huyết áp", "bị tụt huyết áp",
+                            "huyết áp tụt", "bị huyết áp tụt", "bị hạ huyết áp", "máu thấp")})
+_DURATIONS = ("ngày", "hôm", "bữa", "tuần", "tháng", "tiếng", "giờ", "mũi", "viên", "người", "đêm")
 _INTENSE = _Matcher(_table("lắm", "quá", "quá trời", "dữ", "dữ lắm", "ghê", "ghê lắm", "kinh khủng", "nhiều lắm",
                            "nặng", "dữ dội", "không chịu nổi"))
 _QUESTION = _Matcher(_table("thế nào", "ra sao", "bao lâu", "bao giờ", "làm sao", "được không", "có được", "có nên",
@@ -243,6 +247,8 @@ def _vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             continue
         vital = None
         after = toks[n.end] if n.end < len(toks) else None
+        if _is(after, _DURATIONS) and _PER_MIN.at(toks, n.end) is None:
+            continue  # "sốt ba bốn ngày", "tiêm 2 mũi": a count, not a vital
         inside_degree = any(_is(t, ("độ",)) for t in toks[n.start:n.end])
         if after == "%":
             vital = "spo2"
@@ -293,6 +299,19 @@ def _vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             # several values for one vital ("chín lăm rồi chín bốn"): keep the worst
             out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+def _low_bp(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
+    """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55"."""
+    for i in range(len(toks) - 1):
+        if not (_is(toks[i], ("huyết",)) and _is(toks[i + 1], ("áp",))):
+            continue
+        after = [n for n in numbers if i + 2 <= n.start <= i + 7]
+        for a, b in pairwise(after):
+            between = toks[a.end:b.start]
+            if len(between) == 1 and _is(between[0], ("trên", "/")) and 50 <= a.value <= 260 and 20 <= b.value <= 160:
+                return a.value < 90 or b.value < 60
+    return False
 
 
 def _worst(vital: str, a: float, b: float) -> float:
@@ -348,6 +367,8 @@ def _analyse(text: str, expect_vital: str | None) -> _Analysis:
                     pos.append("low_spo2")
                     break
     vitals = _vitals(toks, numbers, ages, expect_vital)
+    if _low_bp(toks, numbers):
+        pos.append("low_blood_pressure")
     # fever for three days or more
     if "fever" in pos:
         long = bool(_LONG.find(toks))
@@ -364,7 +385,7 @@ def _analyse(text: str, expect_vital: str | None) -> _Analysis:
     for m in _RISKS.find(toks):
         negd = m.label != "unvaccinated" and _negated(toks, m, rspans)
         rspans.append((m, negd))
-    risks = [m.label for m, negd in rspans if not negd]
+    risks = [m.label for m, negd in rspans if not negd and m.label != _BLOCK]
     if age is not None and age >= lx.RISK_AGE:
         risks.append("age_65_plus")
     intents: dict[str, list[_Match]] = {}

@@ -78,6 +78,8 @@ _PHRASE_REWRITES: tuple[tuple[str, str], ...] = (
     (r"\bbuồn\s+lôn\b", " buồn nôn "),
     (r"\btăng\s+xông\b|\btăng\s+sông\b|\btang\s+xong\b", " huyết áp cao "),
     (r"\bbây\s+chừ\b", " bây giờ "),
+    (r"\bnhứt\s+(đầu|mình|người|mỏi|xương|óc)\b", r" nhức \1 "),
+    (r"\bhộng\b", " họng "),
     (r"^\s*a\s*l[ôo]\b|\ba\s+lô\b", " alo "),
     (r"\bphần\s+trăm\b|\bphan\s+tram\b", " % "),
 )
@@ -114,13 +116,13 @@ del _WORD_REWRITES["oi"]
 
 #: Fillers dropped before matching (politeness particles and hesitations).
 FILLERS: frozenset[str] = frozenset({
-    "dạ", "ạ", "ơi", "à", "ừm", "ờm", "ưm", "ơ", "ớ", "nhé", "nha", "nhá", "thưa", "hen", "nghen",
+    "dạ", "ạ", "ơi", "à", "ừm", "ờm", "ưm", "ơ", "ớ", "nhé", "nha", "nhá", "thưa", "nghen",
     "alo", "alô", "á",
 })
 #: Fillers that alone mean "yes" ("dạ", "vâng ạ", "ừ").
 YES_FILLERS: frozenset[str] = frozenset({"dạ", "vâng", "ừ", "ờ", "ừm"})
 
-_TOKEN_RE = re.compile(r"spo2|f0|\d+(?:[.,]\d+)?|%|[^\W\d_]+|[,.;!?…\n]", re.UNICODE)
+_TOKEN_RE = re.compile(r"spo2|f0|\d+(?:[.,]\d+)?|%|/|[^\W\d_]+|[,.;!?…\n]", re.UNICODE)
 _BREAKS = frozenset(",.;!?…\n")
 
 

@@ -123,10 +123,10 @@ class _Parser:
         if _is(self.at(i + 1), _TENS):
             u = self.unit(i + 2)
             return (d * 10 + u[0], u[1]) if u else (d * 10, i + 2)
-        if d >= 1 and not after_hundred:
-            # spoken shorthand: "chín tư" 94, "ba tám" 38, "hai hai" 22
+        if d >= 1:
+            # spoken shorthand: "chín tư" 94, "ba tám" 38, "hai hai" 22, "một trăm hai lăm" 125
             u = self.unit(i + 1)
-            if u and d >= 2 and not _is(self.at(i + 1), _HUNDRED):
+            if u and (d >= 2 or after_hundred) and not _is(self.at(i + 1), _HUNDRED):
                 return d * 10 + u[0], u[1]
         return d, i + 1
 
@@ -155,7 +155,7 @@ class _Parser:
         if rest is None:
             return hundreds, j
         value, k = rest
-        if value < 10 and k == j + 1 and not _is(self.at(k), _TENS):
+        if value < 10 and k == j + 1:
             # "một trăm hai" is 120, "trăm mốt" 110
             return hundreds + value * 10, k
         return hundreds + value, k
@@ -210,6 +210,11 @@ class _Parser:
         tok = self.t[i]
         dv = _digit_token(tok)
         if dv is not None:
+            nxt = self.at(i + 1)
+            if (len(tok) == 1 and nxt is not None and len(nxt) == 1 and nxt.isdigit() and tok != "0"
+                    and not _is(self.at(i + 2), _NOT_DECIMAL_AFTER)):
+                # digits read one by one: "9 4" is 94
+                return self.fraction(float(int(tok) * 10 + int(nxt)), i + 2)
             return self.fraction(dv, i + 1)
         got = self.integer(i)
         if got is None:

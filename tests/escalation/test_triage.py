@@ -78,6 +78,7 @@ def test_reason_cites_the_decision_and_sign(triage: RuleTriage) -> None:
     ({"symptoms": ["low_spo2"], "vitals": {}}, "high"),
     ({"symptoms": ["cannot_eat_drink"], "vitals": {}}, "high"),
     ({"symptoms": ["exhaustion", "fatigue"], "vitals": {}}, "high"),
+    ({"symptoms": ["low_blood_pressure"], "vitals": {}}, "high"),
     ({"symptoms": [], "vitals": {"spo2": 96}}, "high"),
     ({"symptoms": [], "vitals": {"spo2": 94}}, "high"),
     ({"symptoms": [], "vitals": {"breathing_rate": 20}}, "high"),

@@ -100,6 +100,14 @@ def test_cannot_breathe_is_not_a_negation(nlu: Nlu) -> None:
     ("mệt lả, không ăn uống được", {"exhaustion", "fatigue", "cannot_eat_drink"}),
     ("sốt ba ngày rồi", {"fever", "prolonged_fever"}),
     ("họ bảo tôi gọi tổng đài", set()),
+    ("ngực trái tôi đau tức", {"chest_pain"}),
+    ("lúc đầu tôi đau họng", {"sore_throat"}),
+    ("ngực không đau", set()),
+    ("thở khó lắm", {"shortness_of_breath", "severe_breathlessness"}),
+    ("tôi bị huyết áp thấp", {"low_blood_pressure"}),
+    ("huyết áp 85/55", {"low_blood_pressure"}),
+    ("huyết áp 120 trên 80", set()),
+    ("sốt ba bốn ngày nay", {"fever", "prolonged_fever"}),
 ])
 def test_symptoms(nlu: Nlu, text: str, symptoms: set[str]) -> None:
     assert set(nlu.understand(text).symptoms) == symptoms
@@ -118,6 +126,10 @@ def test_symptoms(nlu: Nlu, text: str, symptoms: set[str]) -> None:
     ("nhịp tim tám mươi, spo2 chín chín, nhiệt độ 36,7", {"pulse": 80, "spo2": 99, "temperature": 36.7}),
     ("spo2 tụt dần, chín lăm rồi chín bốn", {"spo2": 94}),
     ("sốt 3 ngày nay", {}),
+    ("sốt ba bốn ngày nay", {}),
+    ("spo2 chỉ có 9 4", {"spo2": 94}),
+    ("nhịp tim một trăm hai lăm", {"pulse": 125}),
+    ("huyết áp 85 trên 50", {}),
     ("tôi 70 tuổi", {}),
     ("năm nay bảy mươi, spo2 chín tám", {"spo2": 98}),
 ])
@@ -151,7 +163,8 @@ def test_number_rejects_an_unknown_vital(nlu: Nlu) -> None:
     ("tôi 70 tuổi", {"age_65_plus"}), ("năm nay bảy mươi lăm", {"age_65_plus"}), ("tôi 45 tuổi", set()),
     ("bị tiểu đường với cao huyết áp", {"diabetes", "hypertension"}),
     ("bệnh tim, suy thận, xơ gan", {"heart_disease", "kidney_disease", "liver_disease"}),
-    ("hen suyễn", {"lung_disease"}), ("ung thư đang xạ trị", {"cancer"}), ("béo phì", {"obesity"}),
+    ("hen suyễn", {"lung_disease"}), ("tôi bị hen phế quản", {"lung_disease"}),
+    ("tôi bị huyết áp thấp", set()), ("ung thư đang xạ trị", {"cancer"}), ("béo phì", {"obesity"}),
     ("suy giảm miễn dịch", {"immunosuppression"}), ("đang mang thai", {"pregnancy"}),
     ("chưa tiêm vắc xin", {"unvaccinated"}), ("không bị tiểu đường", set()), ("đã tiêm ba mũi", set()),
 ])

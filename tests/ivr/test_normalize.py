@@ -55,6 +55,8 @@ def test_fillers_are_dropped(text: str, expected: str) -> None:
     ("ổng bị tăng xông", "ông bị huyết áp cao"),
     ("ko sot", "không sot"),
     ("bịnh nặng", "bệnh nặng"),
+    ("nhứt đầu", "nhức đầu"),
+    ("tốt nhứt", "tốt nhất"),
 ])
 def test_regional_variants_and_texting_spellings_are_standardised(text: str, expected: str) -> None:
     assert normalize(text) == expected

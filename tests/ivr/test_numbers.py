@@ -14,7 +14,8 @@ from ivr.numbers import Number, find_numbers, parse_number
     ("ba mươi tám độ rưỡi", 38.5), ("ba chín độ năm", 39.5), ("ba tám phẩy năm", 38.5),
     ("ba tám độ hai", 38.2), ("ba mươi tám rưỡi", 38.5), ("ba muoi tam do ruoi", 38.5), ("ba bảy độ tám", 37.8),
     ("một trăm hai mươi", 120), ("một trăm linh năm", 105), ("một trăm lẻ hai", 102), ("trăm mốt", 110),
-    ("một trăm hai", 120), ("một trăm rưỡi", 150), ("một trăm ba", 130),
+    ("một trăm hai", 120), ("một trăm rưỡi", 150), ("một trăm ba", 130), ("một trăm hai lăm", 125),
+    ("một trăm hai ba", 123), ("một trăm hai mươi lăm", 125), ("9 4", 94),
     ("94", 94), ("38,5", 38.5), ("38.5", 38.5), ("38 độ 5", 38.5), ("38 phẩy 5", 38.5), ("94%", 94),
     ("năm nay bảy mươi", 70), ("bảy lăm tuổi", 75),
 ])
