@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from functools import lru_cache
+from itertools import pairwise
 
 from . import lexicon as lx
 from .normalize import BREAK, YES_FILLERS, content_tokens, fold, token_matches, tokenize
