@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr import config as config_mod  # noqa: E402
-from ivr import kamailio, sipprobe  # noqa: E402
+from ivr import config as config_mod
+from ivr import kamailio, sipprobe
 
 FRONT = ROOT / "tests" / "sip" / "front"
 HOST = "127.0.0.1"
