@@ -75,9 +75,20 @@ class _Matcher:
 
     def at(self, toks: Sequence[str], i: int) -> _Match | None:
         """The longest exact phrase starting at token ``i``."""
+        size = len(toks)
         for words, label, phrase in self.index.get(fold(toks[i]), ()):
             n = len(words)
-            if i + n <= len(toks) and all(self._eq(toks[i + k], words[k], n == 1) for k in range(n)):
+            if i + n > size:
+                continue
+            if n == 1:
+                if self._eq(toks[i], words[0], True):
+                    return _Match(i, i + 1, label, phrase)
+                continue
+            for k in range(n):
+                t, w = toks[i + k], words[k]
+                if t != w and not (t == fold(t) and t == fold(w)):
+                    break
+            else:
                 return _Match(i, i + n, label, phrase)
         return None
 

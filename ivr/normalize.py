@@ -133,6 +133,7 @@ def _word_rewrite(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=512)
 def tokenize(text: str) -> tuple[str, ...]:
     """Standard tokens of ``text`` (fillers kept; see ``content_tokens``)."""
     if not text:
