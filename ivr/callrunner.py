@@ -24,7 +24,7 @@ import time
 import wave
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -83,11 +83,15 @@ class DecodePool:
     ``backlog``: the call loop then asks the engine for keys-only menus (overload).
     """
 
-    def __init__(self, transcribe: Transcribe, *, threads: int = 2, backlog: int = 2):
+    def __init__(self, transcribe: Transcribe, *, threads: int = 2, backlog: int = 2,
+                 executor: Executor | None = None):
+        """``executor``: where ``transcribe`` runs (default: ``threads`` threads of this process;
+        the worker passes a process pool so that decoding never holds this process's GIL
+        while RTP is being paced)."""
         self.transcribe = transcribe
         self.threads = threads
         self.backlog = backlog
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="decode")
+        self._pool = executor or ThreadPoolExecutor(max_workers=threads, thread_name_prefix="decode")
         self._pending = 0
         self._lock = threading.Lock()
 
@@ -111,7 +115,7 @@ class DecodePool:
         return self._pending > self.threads * self.backlog
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=not isinstance(self._pool, ThreadPoolExecutor), cancel_futures=True)
 
 
 class CallSink(Protocol):

@@ -71,17 +71,21 @@ def write_toml(cfg: Config, path: Path) -> Path:
 
 
 def _kill(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, wait_s: float = 10) -> None:
-    if proc.poll() is not None:
-        return
+    """Stop a process started in its own session, and everything in its process group
+    (a worker's decode processes too), even when the leader has already exited."""
     try:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:
-        return
+        pass
     try:
         proc.wait(timeout=wait_s)
     except subprocess.TimeoutExpired:
+        pass
+    try:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=5)
 
 
 @dataclass
