@@ -198,7 +198,8 @@ WAVE_FORMAT_MULAW = 7
 WAVE_FORMAT_EXTENSIBLE = 0xFFFE
 _FORMAT_NAMES = {WAVE_FORMAT_PCM: "pcm", WAVE_FORMAT_IEEE_FLOAT: "float",
                  WAVE_FORMAT_ALAW: "alaw", WAVE_FORMAT_MULAW: "ulaw"}
-_STREAMING_SIZES = (0, 0xFFFFFFFF)  # data sizes written by streaming recorders: read to end of file
+#: data sizes written by streaming writers (espeak-ng --stdout, sox/ffmpeg to a pipe): read to end of file
+_STREAMING_SIZES = (0, 0x7FFFF000, 0x7FFFFFFF, 0xFFFFFFFF)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -405,6 +406,7 @@ def write_wav(path: str | os.PathLike[str], pcm16: bytes, rate: int, encoding: s
     except OSError as exc:
         raise AudioError(f"{target}: cannot write: {exc.strerror}") from None
     try:
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; a WAV is not a secret
         with os.fdopen(fd, "wb") as f:
             f.write(blob)
             f.flush()
