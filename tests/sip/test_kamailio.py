@@ -316,3 +316,11 @@ def test_a_suspect_worker_is_still_used_when_it_is_the_only_one(front: tuple[Con
     uas = peers.uas(port=port)  # worker0 answers again (no new REGISTER, so it is still suspect)
     call = peers.uac(hold_ms=100)
     assert call.returncode == 0 and uas.wait() == 0
+
+
+def test_workers_may_register_from_loopback_and_sip_advertise_only(cfg: Config) -> None:
+    text = kamailio.render(cfg.replace(sip_advertise="192.0.2.5"))
+    assert '    if (!($si == "127.0.0.1" || $si == "192.0.2.5") || !($tU =~ "^worker[0-9]+$")) {' in text
+    with pytest.raises(kamailio.KamailioError,
+                       match=r"^kamailio: sip_advertise must be an IPv4 address, got 'hotline.example'$"):
+        kamailio.render(cfg.replace(sip_advertise="hotline.example"))
