@@ -23,7 +23,7 @@ _DIGITS: dict[str, int] = {
 # Only after another number word: "hai mốt" 21, "chín tư" 94, "chín lăm" 95.
 _UNIT_ONLY: dict[str, int] = {"mốt": 1, "tư": 4, "lăm": 5, "nhăm": 5}
 _TEN = ("mười",)
-_TENS = ("mươi",)
+_TENS = ("mươi", "chục")
 _HUNDRED = ("trăm",)
 _THOUSAND = ("nghìn", "ngàn")
 _ZERO_TENS = ("linh", "lẻ")
@@ -120,7 +120,8 @@ class _Parser:
         d = self.digit(i, initial=not after_hundred)
         if d is None:
             return None
-        if _is(self.at(i + 1), _TENS):
+        # "chín mười tư": ASR often writes "mười" (ten) for "mươi" (-ty) after a digit
+        if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)):
             u = self.unit(i + 2)
             return (d * 10 + u[0], u[1]) if u else (d * 10, i + 2)
         if d >= 1:

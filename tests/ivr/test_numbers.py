@@ -16,6 +16,7 @@ from ivr.numbers import Number, find_numbers, parse_number
     ("một trăm hai mươi", 120), ("một trăm linh năm", 105), ("một trăm lẻ hai", 102), ("trăm mốt", 110),
     ("một trăm hai", 120), ("một trăm rưỡi", 150), ("một trăm ba", 130), ("một trăm hai lăm", 125),
     ("một trăm hai ba", 123), ("một trăm hai mươi lăm", 125), ("9 4", 94),
+    ("hai chục", 20), ("chín mười tư", 94), ("ba mười tám độ rưỡi", 38.5), ("ba bảy rưỡi", 37.5),
     ("94", 94), ("38,5", 38.5), ("38.5", 38.5), ("38 độ 5", 38.5), ("38 phẩy 5", 38.5), ("94%", 94),
     ("năm nay bảy mươi", 70), ("bảy lăm tuổi", 75),
 ])
