@@ -573,6 +573,9 @@ _GRAMMAR: dict[str, tuple[str, ...]] = {
     "emergency": ("cấp cứu", "xe cấp cứu", "cứu với", "không thở được", "khó thở"),
 }
 _NUMBER_EXTRA = ("phần trăm", "độ", "lần", "phút", "một phút", "nhịp", "tuổi")
+#: Intents a caller says in free words: a closed grammar would lose them.
+OPEN_INTENTS: tuple[str, ...] = ("report_symptoms", "daily_checkin", "report_positive_test", "ask_medication",
+                                 "ask_isolation", "ask_home_care", "unknown")
 
 
 def expected_phrases(intents: Sequence[str]) -> tuple[str, ...]:
@@ -582,6 +585,12 @@ def expected_phrases(intents: Sequence[str]) -> tuple[str, ...]:
     emergency), vital names (spo2, temperature, breathing_rate, pulse) or
     "number"; vitals and "number" add the number words. Repeat and emergency
     phrases are always included so a caller can still ask for help.
+
+    Raises ValueError for a name that is not an intent or a vital, and for the
+    intents callers say in their own words (``OPEN_INTENTS``: symptoms,
+    questions...), which need the open vocabulary: listen without a grammar.
+    A collect node should pass its vital ("spo2"), else no number words are in
+    the grammar.
     """
     out: list[str] = []
     wanted = list(intents) + ["repeat", "emergency"]
@@ -591,6 +600,8 @@ def expected_phrases(intents: Sequence[str]) -> tuple[str, ...]:
         elif name == "number" or name in VITALS:
             out.extend(NUMBER_WORDS)
             out.extend(_NUMBER_EXTRA)
+        elif name in OPEN_INTENTS:
+            raise ValueError(f"intent {name!r} is said in free words: listen with the open vocabulary")
         elif name not in INTENTS:
             raise ValueError(f"unknown intent or vital {name!r}")
     return tuple(dict.fromkeys(out))
