@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from . import lexicon as lx
@@ -169,7 +169,6 @@ _INTENTS = _Matcher({**lx.INTENT_PHRASES, _GREETING: ("xin chào", "alo", "chào
                     gaps=True)
 _OTHER = _Matcher(_table(*lx.OTHER_COMPLAINTS))
 _HEDGES = _Matcher(_table(*lx.HEDGES))
-_VITAL_WORST: dict[str, object] = {"spo2": min, "temperature": max, "breathing_rate": max, "pulse": max}
 _CUES = _Matcher({**lx.VITAL_CUES, _BLOCK: ("tim mạch", "bệnh tim", "suy tim", "nhồi máu cơ tim", "huyết áp")})
 _YES = _Matcher({"yes": lx.YES_WORDS})
 _NO = _Matcher({"no": lx.NO_WORDS})
@@ -178,8 +177,17 @@ _LONG = _Matcher(_table(*_LONG_FEVER))
 _NEG_AFTER = _Matcher(_table(*lx.NEGATION_AFTER))
 
 
+@cache
+def _word_sets(words: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(words), frozenset(fold(w) for w in words)
+
+
 def _is(tok: str | None, words: Sequence[str]) -> bool:
-    return tok is not None and any(token_matches(tok, w) for w in words)
+    """Does ``tok`` match one of ``words`` (``token_matches``)?"""
+    if tok is None:
+        return False
+    exact, folded = _word_sets(tuple(words))
+    return tok in exact or (tok in folded and tok == fold(tok))
 
 
 def _negated(toks: Sequence[str], m: _Match, spans: Sequence[tuple[_Match, bool]]) -> bool:
