@@ -50,6 +50,8 @@ from .errors import AudioError, ModelError
 log = logging.getLogger(__name__)
 
 ENGINES = ("auto", "vosk", "vietasr")
+#: Silence fed after speech cut off by the end of the audio, so the decoder's last chunk completes.
+TAIL_PAD_MS = 300
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,6 +167,7 @@ class RecognizerStream:
         self._last_partial = ""
         self._start_s = 0.0
         self._closed = False
+        self._cut_off = False
         self.decoded_s = 0.0  # seconds of audio actually sent to the decoder (speech only)
 
     def accept(self, pcm16: bytes) -> list[Result]:
@@ -181,6 +184,7 @@ class RecognizerStream:
         if self._closed:
             raise AudioError("recognizer stream is finished")
         results: list[Result] = []
+        self._cut_off = True  # speech may run to the very end: give the decoder some trailing silence
         for ev in self._gate.flush():
             self._handle(ev, results)
         self._closed = True
@@ -211,6 +215,8 @@ class RecognizerStream:
             if self._resampler is not None:
                 self._feed(self._resampler.flush())
                 self._resampler = None
+            if self._cut_off:
+                self._feed(bytes(self.recognizer.engine.sample_rate * 2 * TAIL_PAD_MS // 1000))
             text, confidence = self._decoder.final()
             if text:
                 results.append(Result(text=text, confidence=confidence, final=True,
