@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ivr.models import CallStep, Escalation, Patient, StaffUser, utcnow
 
-from .web import MODE_LABELS, RISK_LABELS, STATUS_LABELS, area_text, duration_vi, local_time
+from .web import MODE_LABELS, RISK_LABELS, STATUS_LABELS, area_text, duration_vi
 
 #: Characters of the caller's words shown on the board row (the case page shows everything).
 SNIPPET = 240
@@ -38,11 +38,15 @@ def caller_words(s: Session, call_ids: Iterable[int]) -> dict[int, str]:
 def escalation_rows(s: Session, escalations: Sequence[Escalation], *, now: datetime | None = None
                     ) -> list[dict[str, Any]]:
     now = now or utcnow()
-    patient_ids = {e.patient_id for e in escalations if e.patient_id is not None}
-    patients = {p.id: p for p in s.scalars(select(Patient).where(Patient.id.in_(patient_ids)))} if patient_ids else {}
+    patient_ids = sorted({e.patient_id for e in escalations if e.patient_id is not None})
+    patients: dict[int, Any] = {}
+    for chunk in range(0, len(patient_ids), 500):  # plain rows, not ORM objects: the board may hold thousands
+        for row in s.execute(select(Patient.id, Patient.name, Patient.phone, Patient.province, Patient.district,
+                                    Patient.commune).where(Patient.id.in_(patient_ids[chunk:chunk + 500]))):
+            patients[row.id] = row
     staff_ids = {e.picked_by_id for e in escalations if e.picked_by_id is not None}
-    staff = ({u.id: u for u in s.scalars(select(StaffUser).where(StaffUser.id.in_(staff_ids)))}
-             if staff_ids else {})
+    staff = ({row.id: row for row in s.execute(select(StaffUser.id, StaffUser.username, StaffUser.full_name)
+                                                 .where(StaffUser.id.in_(staff_ids)))} if staff_ids else {})
     words = caller_words(s, (e.call_id for e in escalations if e.call_id is not None))
     rows = []
     for position, e in enumerate(escalations, start=1):
@@ -64,7 +68,6 @@ def escalation_rows(s: Session, escalations: Sequence[Escalation], *, now: datet
             "mode_label": MODE_LABELS.get(e.mode, e.mode),
             "tier": getattr(e.tier, "value", e.tier),
             "created_at": iso(e.created_at),
-            "created_local": local_time(e.created_at, "%H:%M %d/%m"),
             "waited_s": round(waited, 1),
             "waited_text": duration_vi(waited),
             "caller": e.caller,

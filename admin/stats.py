@@ -120,9 +120,9 @@ def index():  # type: ignore[no-untyped-def]
     per_day = list(st.per_day.items())
     figs = {
         "hour": charts.columns([(f"{h}h", v, "primary") for h, v in enumerate(st.per_hour)],
-                               title="Cuộc gọi theo giờ trong ngày", every=2),
+                               title="Cuộc gọi theo giờ trong ngày", every=3),
         "day": charts.columns([(d, v, "primary") for d, v in per_day], title="Cuộc gọi theo ngày",
-                              every=max(1, len(per_day) // 15)),
+                              every=max(1, len(per_day) // 10)),
         "outcomes": charts.rows([(CALL_OUTCOME_LABELS.get(k, k), v, "bad" if k in ABANDONED else "primary")
                                  for k, v in st.outcomes.most_common()], title="Kết quả cuộc gọi"),
         "risk": charts.rows([(RISK_LABELS.get(r, r), st.by_risk.get(r, 0), r) for r in RISK_LEVELS],

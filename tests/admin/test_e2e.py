@@ -8,6 +8,7 @@ import math
 import struct
 import threading
 import wave
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -16,7 +17,7 @@ import waitress
 
 from admin import create_app
 from escalation import queue
-from ivr.models import Call, CallStep, EscalationStatus
+from ivr.models import Call, CallStep, EscalationStatus, utcnow
 
 from ..conftest import ARTIFACTS, free_port
 from .conftest import PASSWORD
@@ -192,7 +193,24 @@ def test_prompt_upload_recording(page, admin_cfg, tmp_path):
     assert page.errors == []
 
 
+def seed_history(db, users, patients) -> None:
+    """A few days of calls and cases so the statistics have something to draw."""
+    now = utcnow()
+    outcomes = ("completed", "completed", "completed", "escalated", "abandoned", "no_input", "handed_off")
+    with db.session() as s:
+        for i in range(60):
+            s.add(Call(caller=f"+849120{i:05d}", patient_id=patients["a" if i % 3 else "b"],
+                       flow_name="covid_f0", outcome=outcomes[i % len(outcomes)],
+                       started_at=now - timedelta(hours=(i * 7) % 150, minutes=i)))
+    for i, risk in enumerate(("emergency", "high", "high", "medium", "low")):
+        created = now - timedelta(hours=30 + i)
+        esc = queue.create(db, risk=risk, reason="Lý do", caller=f"+8490000000{i}", now=created)
+        queue.pick(db, esc, staff_id=users["admin"], now=created + timedelta(seconds=40 + 70 * i))
+        queue.resolve(db, esc, staff_id=users["admin"], outcome="advice_given", now=created + timedelta(minutes=20))
+
+
 def test_every_screen_renders(page, db, users, patients):
+    seed_history(db, users, patients)
     queue.create(db, risk="medium", reason="Sốt cao", reasons=["Sốt 39 °C"], patient_id=patients["a"])
     queue.create(db, risk="low", reason="Ho", patient_id=patients["b"])
     login(page, "admin")
