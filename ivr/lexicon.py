@@ -258,6 +258,7 @@ PER_MINUTE = ("lần một phút", "lần mỗi phút", "lần trên phút", "l�
 NEGATORS: tuple[str, ...] = ("không", "chẳng", "chả", "chưa", "hết", "khỏi", "đâu", "cắt", "chẳng hề")
 #: Words a negation reaches over: "không (bị / có / thấy / còn) sốt".
 NEGATION_SKIP: tuple[str, ...] = ("bị", "có", "thấy", "hề", "cảm", "tôi", "gì", "ai", "nữa", "bao", "giờ", "hẳn",
+                                  "dấu", "hiệu", "triệu", "chứng", "bệnh",
                                   "được", "ra", "lên", "cái", "nào", "mấy", "hay", "bị")
 #: Words joining a list of negated symptoms: "không ho, sốt hay khó thở gì".
 NEGATION_JOIN: tuple[str, ...] = ("hay", "hoặc", "và", "với", "lẫn", "cũng", "cả", "là", ",", "không", "chẳng")

@@ -197,16 +197,19 @@ def _negated(toks: Sequence[str], m: _Match, spans: Sequence[tuple[_Match, bool]
         return True
     j = m.start - 1
     steps = 0
+    joined = False
     prev = {s.end: (s, neg) for s, neg in spans}
     while j >= 0 and steps < 5:
         tok = toks[j]
         if j + 1 in prev and prev[j + 1][0].end == j + 1:
-            # another phrase right before: negation continues through a list
-            return prev[j + 1][1] and steps <= 2
+            # another phrase right before: negation continues through a list, but only a
+            # list that says so ("không ho hay sốt", "không ho sốt gì"): "không sốt khó thở"
+            # from an ASR without punctuation keeps the breathlessness
+            return prev[j + 1][1] and steps <= 2 and (joined or _list_ends(toks, m.end))
         if tok == BREAK:
             # "không ho, sốt hay khó thở gì": a list continues across commas
             if j in prev and prev[j][1]:
-                return steps <= 1
+                return steps <= 1 and (joined or _list_ends(toks, m.end))
             return False
         if _is(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks) and _is(toks[j + 1], ("sức",))):
             if tok in ("đâu", "dau") and not (j + 1 < len(toks) and _is(toks[j + 1], ("có",))):
@@ -217,10 +220,25 @@ def _negated(toks: Sequence[str], m: _Match, spans: Sequence[tuple[_Match, bool]
         if _is(tok, ("còn",)):
             return j > 0 and _is(toks[j - 1], lx.NEGATORS)
         if _is(tok, lx.NEGATION_SKIP) or _is(tok, lx.NEGATION_JOIN):
+            joined = joined or _is(tok, _LIST_JOINERS)
             j -= 1
             steps += 1
             continue
         return False
+    return False
+
+
+_LIST_JOINERS = ("hay", "hoặc", "lẫn", "và", "với", "cũng", "cả")
+_LIST_END = ("gì", "cả", "hết", "nào", "chi", "đâu")
+
+
+def _list_ends(toks: Sequence[str], i: int) -> bool:
+    """Does a negated list close after token ``i`` ("... khó thở gì cả", "... hay sốt hết")?"""
+    for k in range(i, min(i + 6, len(toks))):
+        if toks[k] == BREAK:
+            return False
+        if _is(toks[k], _LIST_END) or _is(toks[k], _LIST_JOINERS):
+            return True
     return False
 
 
@@ -412,6 +430,10 @@ def _analyse(text: str, expect_vital: str | None) -> _Analysis:
     for m in _INTENTS.find(toks):
         # "ăn gì cũng nôn" is a symptom, not "ăn gì?" (home care)
         if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
+            continue
+        # "tôi không cần cấp cứu", "chưa phải cấp cứu": not a request for help
+        if m.label == "emergency" and m.start >= 2 and _is(toks[m.start - 1], ("cần", "phải", "muốn")) and _is(
+                toks[m.start - 2], ("không", "chưa", "chẳng", "chả")):
             continue
         # "không uống gì" is "did not drink anything", not "uống gì?" (what to take)
         if m.label in _QUESTION_INTENTS and any(_is(t, ("gì", "chi")) for t in toks[m.start:m.end]) and any(

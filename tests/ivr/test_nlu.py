@@ -40,6 +40,8 @@ def test_nlu_implements_the_understander_protocol(nlu: Nlu) -> None:
     ("nói lại giùm tôi", "repeat"),
     ("cảm ơn, tạm biệt", "goodbye"),
     ("con mèo đi đâu mất rồi", "unknown"),
+    ("tôi không cần cấp cứu, chỉ hỏi thuốc ho", "ask_medication"),
+    ("không gọi được cấp cứu", "emergency"),
 ])
 def test_intents(nlu: Nlu, text: str, intent: str) -> None:
     assert nlu.understand(text).intent == intent
@@ -74,6 +76,15 @@ def test_yes_with_a_symptom_keeps_the_symptom(nlu: Nlu) -> None:
 ])
 def test_negated_symptoms_are_not_reported(nlu: Nlu, text: str) -> None:
     assert nlu.understand(text).symptoms == ()
+
+
+def test_serious_symptoms_keep_unless_the_list_says_no(nlu: Nlu) -> None:
+    # ASR text has no commas: "không sốt khó thở" may mean "no fever, breathless"; keep the serious one
+    assert nlu.understand("không sốt khó thở").symptoms == ("shortness_of_breath",)
+    assert nlu.understand("không sốt ho nhiều").symptoms == ("cough",)
+    assert nlu.understand("không ho sốt gì").symptoms == ()
+    assert nlu.understand("không ho hay khó thở gì").symptoms == ()
+    assert nlu.understand("không có dấu hiệu khó thở").symptoms == ()
 
 
 def test_negation_stops_at_but(nlu: Nlu) -> None:
