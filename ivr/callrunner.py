@@ -166,7 +166,9 @@ class CallRunner:
         self._playing: A.Play | None = None
         self._plays: deque[tuple[A.Play, int]] = deque()  # (play, frames) queued, for barge-in
         self._gate = self._new_gate()
-        self._decoding: list[Future[tuple[str, float]]] = []
+        self._decoding: list[tuple[int, Future[tuple[str, float]]]] = []  # (turn submitted in, result)
+        self._turn = 0  # bumped by every event that moves the dialogue on: late transcripts are dropped
+        self.stale = 0
         self._speech_end: float | None = None  # when the last utterance ended (turn latency)
         self._hangup_after_playback = False
         self._record_max_s: float | None = None  # a Record waiting for the beep to finish
@@ -229,6 +231,7 @@ class CallRunner:
                 return self._finish_call(line, self._outcome(caller_hung_up=False))
             deadline = self.engine.deadline
             if deadline is not None and now >= deadline and not self._busy_hearing():
+                self._turn += 1
                 self._apply(line, self.engine.handle(E.TimerFired(), now))
             self.store.sync_steps(self.call_id, self.engine.steps)
             next_tick += TICK_S
@@ -302,13 +305,14 @@ class CallRunner:
             self.overloaded += 1
             self._apply_later.append(E.Speech(text=OVERLOAD_TRANSCRIPT, confidence=0.0))
             return
-        self._decoding.append(self.decoder.submit(pcm, self.engine.listening))
+        self._decoding.append((self._turn, self.decoder.submit(pcm, self.engine.listening)))
 
     def _take_transcripts(self, line: Line, now: float) -> None:
         while self._apply_later:
+            self._turn += 1
             self._apply(line, self.engine.handle(self._apply_later.pop(0), now))
-        while self._decoding and self._decoding[0].done():
-            fut = self._decoding.pop(0)
+        while self._decoding and self._decoding[0][1].done():
+            turn, fut = self._decoding.pop(0)
             try:
                 text, confidence = fut.result()
             except Exception as exc:  # noqa: BLE001 - a decoder failure must not drop the caller: not heard
@@ -316,7 +320,14 @@ class CallRunner:
                 text, confidence = "", 0.0
             if not text.strip():
                 continue
+            if turn != self._turn:
+                # the caller pressed a key (or a timer fired) while this was decoded: the answer
+                # belongs to a question that is no longer asked
+                log.info("call %s: late transcript dropped: %r", self.call_id, text)
+                self.stale += 1
+                continue
             event = E.Speech(text=text.strip(), confidence=max(0.0, min(1.0, confidence)))
+            self._turn += 1
             self._apply(line, self.engine.handle(event, self.clock()))
 
     def _take_digits(self, line: Line, now: float) -> None:
@@ -329,6 +340,7 @@ class CallRunner:
             if self._interruptible():
                 self._barge_in(line, now, "key")
             self._speech_end = now
+            self._turn += 1
             self._apply(line, self.engine.handle(E.Dtmf(digit=digit), now))
 
     def _interruptible(self) -> bool:
