@@ -1,6 +1,6 @@
 """TTS intelligibility: each engine's 8 kHz prompt audio through the Vietnamese recognizer.
 
-    .venv/bin/python bench/tts_wer.py [--engines espeak,piper] [--limit N] [--ids ID ...]
+    .venv/bin/python bench/tts_wer.py [--engines espeak,piper] [--limit N] [--ids ID ...] [--rate WPM]
 
 For every prompt of the default catalog (prompts/vi.yaml; prompts with {slots}
 filled with typical values), each engine renders the verbalized text exactly as
@@ -136,9 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--catalog", type=Path, default=None, help="default: prompts_catalog (prompts/vi.yaml)")
     parser.add_argument("--ids", nargs="*", help="only these prompt ids")
     parser.add_argument("--limit", type=int, help="only the first N prompts (quick runs)")
+    parser.add_argument("--rate", type=int, help="speaking rate in words per minute (default: tts_rate)")
+    parser.add_argument("--voice", help="espeak-ng voice (default: tts_voice), e.g. vi-vn-x-south")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "tts_wer.json")
     args = parser.parse_args(argv)
-    cfg = config_mod.load()
+    cfg = config_mod.load(tts_rate=args.rate, tts_voice=args.voice)
     catalog = load_catalog(args.catalog or cfg.prompts_catalog)
     texts = prompt_texts(catalog, args.ids, args.limit)
     results: list[dict[str, Any]] = []
