@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
 import pytest
 
@@ -15,14 +16,14 @@ from ivr.understanding import Assessment
 
 
 class Done:
-    steps = [Step(node="greeting", event="prompt", prompt_id="greeting"),
+    steps: ClassVar[list[Step]] = [Step(node="greeting", event="prompt", prompt_id="greeting"),
              Step(node="greeting", event="speech", transcript="tôi bị khó thở", intent="report_symptoms",
                   confidence=0.8),
              Step(node="spo2", event="dtmf", digits="92")]
     assessment = Assessment(risk="high", reasons=("SpO2 92%",), rule_pack="moh-2021")
-    symptoms = {"shortness_of_breath"}
-    vitals = {"spo2": 92.0}
-    risk_factors: set[str] = set()
+    symptoms: ClassVar[set[str]] = {"shortness_of_breath"}
+    vitals: ClassVar[dict[str, float]] = {"spo2": 92.0}
+    risk_factors: ClassVar[set[str]] = set()
 
 
 def _store_call(db: Database) -> int:
