@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         cfg = config_mod.load(getattr(args, "config", None), data_dir=getattr(args, "data_dir", None),
+                              read_instance=getattr(args, "read_instance", True),
                               **getattr(args, "config_overrides", lambda a: {})(args))
     except IvrError as exc:
         print(f"ivr: {exc}", file=sys.stderr)

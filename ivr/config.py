@@ -20,6 +20,9 @@ from .errors import ConfigError
 ENV_PREFIX = "IVR_"
 CONFIG_ENV = "IVR_CONFIG"
 DEFAULT_CONFIG_FILE = "ivr.toml"
+# written by `ivr up` into the data folder: the running instance's ports, so that
+# `ivr <command> --data-dir DIR` talks to that instance (see docs/operations.md)
+INSTANCE_FILE = Path("run") / "instance.toml"
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "asr_engine": ("auto", "vosk", "vietasr"),
@@ -205,26 +208,39 @@ def load_mapping(raw: Mapping[str, Any], *, source: tuple[str, ...] = ()) -> Con
     return cfg
 
 
-def load(path: str | Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
-    """Defaults, then the TOML file, then ``IVR_*`` variables, then explicit overrides (CLI flags)."""
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config: file '{file}': {exc}") from None
+    section = data.get("ivr", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"config: file '{file}': expected a table of settings")
+    return section
+
+
+def load(path: str | Path | None = None, env: Mapping[str, str] | None = None, *, read_instance: bool = True,
+         **overrides: Any) -> Config:
+    """Defaults, then the TOML file, then the data folder's ``run/instance.toml`` (written by ``ivr up``;
+    skipped with ``read_instance=False``), then ``IVR_*`` variables, then explicit overrides (CLI flags)."""
     env = os.environ if env is None else env
     raw: dict[str, Any] = {}
     source: list[str] = ["defaults"]
     explicit = path is not None or CONFIG_ENV in env
     file = Path(path if path is not None else env.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
     if file.exists():
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config: file '{file}': {exc}") from None
-        section = data.get("ivr", data)
-        if not isinstance(section, dict):
-            raise ConfigError(f"config: file '{file}': expected a table of settings")
-        raw.update(section)
+        raw.update(_read_toml(file))
         source.append(str(file))
     elif explicit:
         raise ConfigError(f"config: file '{file}': not found")
     known = {f.name for f in fields(Config)} - {"source"}
+    if read_instance:
+        # only for a data folder named explicitly (flag, variable or file), never the default one
+        data_dir = overrides.get("data_dir") or env.get(ENV_PREFIX + "DATA_DIR") or raw.get("data_dir")
+        instance = Path(data_dir).expanduser() / INSTANCE_FILE if data_dir else None
+        if instance is not None and instance.exists():
+            raw.update({k: v for k, v in _read_toml(instance).items() if k != "data_dir"})
+            source.append(str(instance))
     for key, value in env.items():
         if key.startswith(ENV_PREFIX) and key != CONFIG_ENV:
             name = key[len(ENV_PREFIX):].lower()

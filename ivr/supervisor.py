@@ -308,3 +308,21 @@ def record_instance(cfg: Config, *, registry: Path = REGISTRY) -> Path:
                                 "rtp_port_low": cfg.rtp_port_low, "rtp_port_high": cfg.rtp_port_high}),
                     encoding="utf-8")
     return path
+
+
+INSTANCE_KEYS = ("sip_host", "sip_port", "sip_advertise", "workers", "worker_sip_port_base", "rtp_port_low",
+                 "rtp_port_high", "redis_url", "redis_port", "database_url", "admin_host", "admin_port")
+
+
+def write_instance_file(cfg: Config) -> Path:
+    """``<data_dir>/run/instance.toml``: this instance's wiring, read by ``ivr <command> --data-dir DIR``."""
+    from .config import INSTANCE_FILE
+
+    path = cfg.data_dir / INSTANCE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# written by `ivr up`: the ports of the instance using this data folder", "[ivr]"]
+    for key in INSTANCE_KEYS:
+        value = cfg.redis_listen_port if key == "redis_port" else getattr(cfg, key)
+        lines.append(f"{key} = {value}" if isinstance(value, int) else f"{key} = {json.dumps(str(value))}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

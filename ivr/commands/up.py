@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--workers", type=int, metavar="N", help="number of IVR worker processes ($IVR_WORKERS)")
     p.add_argument("--dry-run", action="store_true",
                    help="write the configs, check ports, print the process list and exit")
-    p.set_defaults(run=run, config_overrides=overrides)
+    # `ivr up` takes its settings from flags, IVR_* and ivr.toml, not from a previous run's instance file
+    p.set_defaults(run=run, config_overrides=overrides, read_instance=False)
 
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     supervisor.record_instance(cfg)
+    supervisor.write_instance_file(cfg)
     argv = supervisor.supervisord_argv(files)
     os.execve(argv[0], argv, supervisor.child_environment(cfg, os.environ))
     return 0  # not reached

@@ -117,6 +117,18 @@ def test_children_see_exactly_the_same_configuration(cfg: Config) -> None:
     assert again.redis == tuned.redis == "redis://127.0.0.1:8390/0"
 
 
+def test_other_commands_with_the_same_data_dir_see_the_instance_ports(cfg: Config, tmp_path: Path) -> None:
+    running = cfg.replace(sip_port=7060, admin_port=8181, rtp_port_low=31000, rtp_port_high=31999)
+    path = supervisor.write_instance_file(running)
+    assert path == running.data_dir / "run" / "instance.toml"
+    seen = config_mod.load(env={}, data_dir=running.data_dir)  # e.g. `ivr escalations list --data-dir DIR`
+    assert (seen.sip_port, seen.admin_port, seen.redis, seen.rtp_port_low) == (
+        7060, 8181, "redis://127.0.0.1:8390/0", 31000)
+    assert str(path) in seen.source
+    assert config_mod.load(env={"IVR_ADMIN_PORT": "9000"}, data_dir=running.data_dir).admin_port == 9000
+    assert config_mod.load(env={}, data_dir=running.data_dir, read_instance=False).sip_port == 5060  # `ivr up`
+
+
 def test_missing_commands_are_skipped_and_reported(cfg: Config) -> None:
     progs, skipped = supervisor.programs(cfg, available=set())
     assert [p.name for p in progs] == ["redis", "kamailio"]
