@@ -61,6 +61,7 @@ _PHONE_GROUPED = re.compile(r"(?<![\d,.])(?:0\d{2,4}|1[89]00)(?:[ .]\d{3,4}){1,3
 _PHONE_PLAIN = re.compile(r"(?<![\d,.])(?:0\d{2,}|1[89]00\d{4,6}|\d{8,})(?![\d,.]?\d)")
 _SERVICE = re.compile(r"(?<![\d,.])(\d{3})(?![\d]|[,.]\d)")
 _TIME = re.compile(r"(?<![\w])(\d{1,2})\s?(?:h|giờ)\s?(\d{2})(?![\w])|(?<![\w])(\d{1,2})h(?![\w])")
+_DATE = re.compile(r"(?<![\w/])(?:(ngày)\s+)?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/])", re.IGNORECASE)
 _RANGE = re.compile(r"(?<![\w,.])(\d+(?:,\d+)?)\s?[-–]\s?(\d+(?:,\d+)?)(?![\w])")
 _RATIO = re.compile(r"(?<![\w,.])(\d+)\s?/\s?(\d+)(?![\w,.])")
 _DECIMAL = re.compile(r"(?<![\w,.])(\d+)[,.](\d+)(?![\d])(?![.,]\d)")
@@ -157,6 +158,15 @@ def _time(m: re.Match[str]) -> str:
     return f"{read_number(int(m.group(1)))} giờ" + (f" {read_number(minutes)}" if minutes else "")
 
 
+def _date(m: re.Match[str]) -> str:
+    """'ngày 22/11', '22/11/2026' -> 'ngày hai mươi hai tháng mười một (năm ...)'; else left for ratios."""
+    day, month, year = int(m.group(2)), int(m.group(3)), m.group(4)
+    if not (1 <= day <= 31 and 1 <= month <= 12) or (m.group(1) is None and year is None):
+        return m.group(0)
+    words = f" ngày {read_number(day)} tháng {read_number(month)}"
+    return words + (f" năm {read_number(int(year))} " if year else " ")
+
+
 def verbalize(text: str) -> str:
     """Rewrite ``text`` into words for a Vietnamese voice (numbers, units, abbreviations, symbols)."""
     out = unicodedata.normalize("NFC", text)
@@ -167,6 +177,7 @@ def verbalize(text: str) -> str:
     out = _sub(_PHONE_PLAIN, lambda m: read_digits(m.group(0)), out)
     out = _SERVICE.sub(_service, out)
     out = _sub(_TIME, _time, out)
+    out = _DATE.sub(_date, out)
     out = _sub(_RANGE, lambda m: f"{_num(m.group(1))} đến {_num(m.group(2))}", out)
     out = _sub(_RATIO, lambda m: f"{read_number(int(m.group(1)))} trên {read_number(int(m.group(2)))}", out)
     out = _sub(_DECIMAL, lambda m: read_decimal(m.group(1), m.group(2)), out)

@@ -38,6 +38,8 @@ from ivr.verbalize import read_decimal, read_digits, read_number, verbalize
     ("TP.HCM", "thành phố Hồ Chí Minh"),
     ("500 mg", "năm trăm mi-li-gam"),
     ("Báo kết quả test nhanh", "Báo kết quả tét nhanh"),
+    ("từ ngày 22/11", "từ ngày hai mươi hai tháng mười một"),
+    ("hẹn 1/12/2026", "hẹn ngày một tháng mười hai năm hai nghìn không trăm hai mươi sáu"),
     ("uống paracetamol hoặc oresol", "uống pa-ra-xê-ta-mon hoặc ô-rê-dôn"),
     ("Xin chào, đây là tổng đài.", "Xin chào, đây là tổng đài."),
 ])
