@@ -15,21 +15,24 @@ from typing import Sequence
 from . import config as config_mod
 from .errors import IvrError
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "ivr.commands.db",
-    "ivr.commands.flows",
-    "ivr.commands.simulate",
-    "ivr.commands.prompts",
-    "ivr.commands.models",
-    "ivr.commands.transcribe",
-    "ivr.commands.classify",
-    "ivr.commands.up",
-    "ivr.commands.sipworker",
-    "ivr.commands.calls",
-    "ivr.commands.escalations",
-    "ivr.commands.worker",
-    "ivr.commands.admin",
-)
+#: command name -> the module that registers it. Only the module of the command
+#: being run is imported, so `ivr calls list` does not load speech models or Flask.
+COMMANDS: dict[str, str] = {
+    "db": "ivr.commands.db",
+    "flows": "ivr.commands.flows",
+    "simulate": "ivr.commands.simulate",
+    "prompts": "ivr.commands.prompts",
+    "models": "ivr.commands.models",
+    "transcribe": "ivr.commands.transcribe",
+    "classify": "ivr.commands.classify",
+    "up": "ivr.commands.up",
+    "sip-worker": "ivr.commands.sipworker",
+    "calls": "ivr.commands.calls",
+    "escalations": "ivr.commands.escalations",
+    "worker": "ivr.commands.worker",
+    "admin": "ivr.commands.admin",
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 def common_parser() -> argparse.ArgumentParser:
@@ -41,20 +44,22 @@ def common_parser() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` naming a command, only that command's module is imported."""
     common = common_parser()
     parser = argparse.ArgumentParser(prog="ivr", description="F0 voice hotline", parents=[common])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
+    wanted = next((a for a in argv or () if not a.startswith("-")), None)
+    modules = [COMMANDS[wanted]] if wanted in COMMANDS else list(COMMAND_MODULES)
+    for name in modules:
         importlib.import_module(name).register(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         cfg = config_mod.load(getattr(args, "config", None), data_dir=getattr(args, "data_dir", None),
