@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -72,7 +73,20 @@ def create_app(test_config: Mapping[str, Any] | None = None, cfg: Config | None 
     app.extensions["ivr_db"] = database
     csrf.init_app(app)
 
-    from . import api, audit, auth, board, calls, flows, patients, prompts, rules, stats, users, web
+    from . import (
+        api,
+        audit,
+        auth,
+        board,
+        calls,
+        flows,
+        patients,
+        prompts,
+        rules,
+        stats,
+        users,
+        web,
+    )
 
     web.init_app(app)
     for module in (auth, board, calls, patients, flows, prompts, rules, stats, audit, users, api):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timezone
+from datetime import UTC
 
 from flask import Blueprint, Response, g, jsonify, request
 
@@ -35,7 +35,7 @@ def escalations():  # type: ignore[no-untyped-def]
         resp = Response(status=304)
         resp.set_etag(digest)
         return resp
-    resp = jsonify(now=utcnow().replace(tzinfo=timezone.utc).isoformat(), count=len(rows), escalations=rows)
+    resp = jsonify(now=utcnow().replace(tzinfo=UTC).isoformat(), count=len(rows), escalations=rows)
     resp.set_etag(digest)
     resp.headers["Cache-Control"] = "no-store"
     return resp

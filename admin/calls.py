@@ -1,7 +1,7 @@
 """Calls screen: searchable call log; one call's path through the flow, words, digits, assessment, audio."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, g, render_template, request, send_file
 from sqlalchemy import func, or_, select
@@ -25,7 +25,7 @@ def _day(text: str, *, end: bool = False) -> datetime | None:
         return None
     if end:
         d += timedelta(days=1)
-    return d.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+    return d.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 @bp.route("/")

@@ -1,7 +1,7 @@
 """Small server-rendered SVG charts (no JavaScript, no downloads). Labels are escaped."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
@@ -17,6 +17,11 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if value != int(value) else str(int(value))
 
 
+def _open(width: int, height: int, title: str) -> str:
+    return (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+            f'xmlns="http://www.w3.org/2000/svg">')
+
+
 def columns(bars: Sequence[Bar], *, title: str, width: int = 640, height: int = 260, every: int = 1) -> Markup:
     """Vertical bars (a time series); every ``every``-th label is printed under its bar."""
     top, bottom, left, right = 40, 30, 40, 8
@@ -25,8 +30,7 @@ def columns(bars: Sequence[Bar], *, title: str, width: int = 640, height: int = 
     plot_w, plot_h = width - left - right, height - top - bottom
     slot = plot_w / n
     bw = max(1.0, slot * 0.75)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg">',
+    parts = [_open(width, height, title),
              f'<text class="title" x="{left}" y="18">{escape(title)}</text>',
              f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#999"/>',
              f'<text x="{left - 4}" y="{top + 4}" text-anchor="end">{_fmt(vmax)}</text>',
@@ -53,8 +57,7 @@ def rows(bars: Sequence[Bar], *, title: str, width: int = 640, label_w: int = 26
     height = top + max(1, len(bars)) * (bar_h + gap) + 4
     vmax = max([b[1] for b in bars] + [1])
     plot_w = width - label_w - 50
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg">',
+    parts = [_open(width, height, title),
              f'<text class="title" x="0" y="18">{escape(title)}</text>']
     if not bars:
         parts.append(f'<text x="0" y="{top + 16}">Chưa có dữ liệu</text>')

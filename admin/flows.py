@@ -6,7 +6,16 @@ import difflib
 import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ivr.errors import FlowError, IvrError
 from ivr.flow import PATIENT_STATUSES, Flow, load_flow_text

@@ -1,7 +1,16 @@
 """Patients screen: list and search, CSV import of the F0 list, care status (transfer, discharge), history."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import func, or_, select
 
 from escalation import patients as care

@@ -1,8 +1,9 @@
 """Escalations as plain dicts for the board page and ``GET /api/escalations`` (one shape for both)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ SNIPPET = 240
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.replace(tzinfo=timezone.utc).isoformat() if value is not None else None
+    return value.replace(tzinfo=UTC).isoformat() if value is not None else None
 
 
 def caller_words(s: Session, call_ids: Iterable[int]) -> dict[int, str]:

@@ -5,7 +5,18 @@ import string
 import threading
 import unicodedata
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from ivr.errors import AudioError, IvrError
 from ivr.models import Prompt, utcnow

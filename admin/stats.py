@@ -6,7 +6,7 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, g, render_template, request
@@ -34,7 +34,7 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 def _local(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ)
+    return dt.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
 
 
 @dataclass

@@ -1,7 +1,16 @@
 """Users screen (admins): create staff accounts, change role/area, deactivate, reset passwords, API tokens."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from ivr.models import AreaLevel, Role, StaffUser

@@ -5,11 +5,22 @@ import functools
 import hashlib
 import hmac
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy.orm import Session
 
 from escalation import priority, queue
@@ -66,9 +77,9 @@ def _load_user() -> None:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer ") and request.blueprint == "api":
         token = header[len("Bearer "):].strip()
-        user_id, _, _secret = token.partition(".")
-        if user_id.isdigit():
-            user = dbs().get(StaffUser, int(user_id))
+        token_uid, _, _secret = token.partition(".")
+        if token_uid.isdigit():
+            user = dbs().get(StaffUser, int(token_uid))
             if (user is not None and user.active and user.api_token_hash
                     and hmac.compare_digest(user.api_token_hash, token_digest(token))):
                 g.user = user
@@ -133,7 +144,7 @@ def audit(action: str, target: str = "", **detail: Any) -> None:
 def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     if value is None:
         return ""
-    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime(fmt)
+    return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ).strftime(fmt)
 
 
 def duration_vi(seconds: float | None) -> str:

@@ -22,16 +22,24 @@ from pathlib import Path
 # This file is named like the ``admin`` package: keep bench/ off the import path so ``import admin`` finds it.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import waitress  # noqa: E402
-from werkzeug.security import generate_password_hash  # noqa: E402
+import waitress
+from werkzeug.security import generate_password_hash
 
-from admin import create_app  # noqa: E402
-from escalation import queue  # noqa: E402
-from ivr import config as config_mod  # noqa: E402
-from ivr.models import (  # noqa: E402
-    AreaLevel, Call, CallStep, Escalation, EscalationStatus, Patient, Role, StaffUser, utcnow,
+from admin import create_app
+from escalation import queue
+from ivr import config as config_mod
+from ivr.models import (
+    AreaLevel,
+    Call,
+    CallStep,
+    Escalation,
+    EscalationStatus,
+    Patient,
+    Role,
+    StaffUser,
+    utcnow,
 )
-from ivr.storage import Database, upgrade  # noqa: E402
+from ivr.storage import Database, upgrade
 
 PASSWORD = "mat-khau-bench-1"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
@@ -129,7 +137,7 @@ def bench_board(cfg: config_mod.Config, db: Database, n_open: int, repeat: int) 
     resp = client.post("/login", data={"username": "tong", "password": PASSWORD, "csrf_token": token})
     assert resp.status_code == 302, resp.status_code
     out: dict[str, list[float]] = {"/board/": [], "/api/escalations": []}
-    for path in out:
+    for path, samples in out.items():
         first = client.get(path)
         assert first.status_code == 200
         if path == "/api/escalations":
@@ -137,7 +145,7 @@ def bench_board(cfg: config_mod.Config, db: Database, n_open: int, repeat: int) 
         for _ in range(repeat):
             t = time.perf_counter()
             r = client.get(path)
-            out[path].append(time.perf_counter() - t)
+            samples.append(time.perf_counter() - t)
             assert r.status_code == 200
     return out
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from escalation import queue
-from ivr.models import AuditLog, Call, CallStep, Escalation, EscalationStatus, StaffUser
+from ivr.models import AuditLog, Call, CallStep, EscalationStatus, StaffUser
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

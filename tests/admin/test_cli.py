@@ -21,7 +21,7 @@ IVR = [sys.executable, "-m", "ivr.cli"]
 def run(args, tmp_path, stdin=""):
     env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
     return subprocess.run(IVR + args, input=stdin, capture_output=True, text=True, cwd=tmp_path, env=env,
-                          timeout=60)
+                          timeout=60, check=False)
 
 
 def test_create_user_reads_password_from_stdin(db, cfg, tmp_path):

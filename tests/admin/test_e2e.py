@@ -8,9 +8,10 @@ import math
 import struct
 import threading
 import wave
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import waitress

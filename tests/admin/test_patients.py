@@ -68,7 +68,7 @@ def test_parse_csv_reports_every_bad_row():
 def test_parse_csv_header_and_encoding():
     assert "Thiếu cột: ho_ten" in parse_csv(b"so_dien_thoai,tinh,huyen,xa\n").errors[0][1]
     assert "UTF-8" in parse_csv("tên".encode("utf-16")).errors[0][1]
-    semicolons = parse_csv("phone;name;province;district;commune\n0912345678;A;X;Y;Z\n".encode())
+    semicolons = parse_csv(b"phone;name;province;district;commune\n0912345678;A;X;Y;Z\n")
     assert semicolons.ok and semicolons.rows[0].phone == "+84912345678"
 
 
