@@ -82,6 +82,7 @@ class Config:
     asr_models_dir: Path = ROOT / "asr_models"
     vosk_model: str = "vosk-model-small-vn-0.4"  # a name in asr_models/ or a path
     # Escalation
+    triage_rules_dir: Path = ROOT / "escalation" / "rules"  # versioned rule packs (*.yaml); the one in force by date
     hold_limit_s: int = 90
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""

@@ -67,7 +67,7 @@ def _stdin_lines() -> Iterator[str]:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     nlu = default_understander()
-    triage = default_triage(args.date)
+    triage = default_triage(args.date, directory=cfg.triage_rules_dir)
     if args.jsonl:
         source = list(args.text) if args.text else _stdin_lines()
         for raw in source:

@@ -13,8 +13,8 @@ IVR = ROOT / ".venv" / "bin" / "ivr"
 KEYS = ["text", "intent", "confidence", "symptoms", "vitals", "risk_factors", "risk", "reasons"]
 
 
-def run(args: list[str], stdin: bytes, tmp_path: Path) -> subprocess.CompletedProcess[bytes]:
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(tmp_path)}
+def run(args: list[str], stdin: bytes, tmp_path: Path, **extra_env: str) -> subprocess.CompletedProcess[bytes]:
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(tmp_path), **extra_env}
     return subprocess.run([str(IVR), "--data-dir", str(tmp_path / "data"), "classify", *args], input=stdin,
                           capture_output=True, cwd=tmp_path, env=env, timeout=120, check=False)
 
@@ -91,3 +91,12 @@ def test_rule_pack_by_date_and_expect(tmp_path: Path) -> None:
     assert (old["vitals"], old["risk"]) == ({"spo2": 96}, "none")  # 4038: SpO2 < 96 is the sign
     proc = run(["--jsonl", "--date", "2022-02-01", "--expect", "spo2"], "chín sáu\n".encode(), tmp_path)
     assert json.loads(proc.stdout)["risk"] == "high"  # 261: SpO2 <= 96
+
+
+def test_a_rules_folder_without_packs_is_a_clear_error(tmp_path: Path) -> None:
+    empty = tmp_path / "rules"
+    empty.mkdir()
+    proc = run(["--jsonl"], b"ho\n", tmp_path, IVR_TRIAGE_RULES_DIR=str(empty))
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == f"ivr: {empty}: no rule packs (*.yaml)"
+    assert proc.stdout == b""
