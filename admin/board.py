@@ -99,6 +99,19 @@ def pick(esc_id: int):  # type: ignore[no-untyped-def]
     return failed or redirect(url_for("board.case", esc_id=esc_id))
 
 
+@bp.route("/<int:esc_id>/call", methods=["POST"])
+@can_act
+def call_state(esc_id: int):  # type: ignore[no-untyped-def]
+    """The doctor is now on the phone with the patient (``start``), or will call back later (``later``)."""
+    moves = {"start": (queue.start_call, "Đã ghi nhận: đang nói chuyện với người bệnh."),
+             "later": (queue.schedule_callback, "Đã ghi nhận: hẹn gọi lại sau.")}
+    if request.form.get("action") not in moves:
+        abort(400)
+    fn, ok = moves[request.form["action"]]
+    failed = _act(esc_id, lambda: fn(database(), esc_id, staff_id=g.user.id), ok)
+    return failed or redirect(url_for("board.case", esc_id=esc_id))
+
+
 @bp.route("/<int:esc_id>/note", methods=["POST"])
 @can_act
 def note(esc_id: int):  # type: ignore[no-untyped-def]

@@ -77,7 +77,8 @@ def change_care(patient_id: int):  # type: ignore[no-untyped-def]
     action = request.form.get("action", "")
     note = request.form.get("note", "").strip()
     fns = {"transfer": (care.transfer, "Đã chuyển tầng điều trị."),
-           "discharge": (care.discharge, "Đã ghi nhận bệnh nhân khỏi bệnh/ra viện.")}
+           "discharge": (care.discharge, "Đã ghi nhận bệnh nhân khỏi bệnh/ra viện."),
+           "readmit": (care.readmit, "Bệnh nhân trở lại theo dõi tại nhà.")}
     if action not in fns:
         abort(400)
     fn, ok = fns[action]
@@ -86,9 +87,7 @@ def change_care(patient_id: int):  # type: ignore[no-untyped-def]
     except EscalationError as exc:
         flash(str(exc), "error")
         return redirect(url_for("patients.detail", patient_id=p.id))
-    audit(f"patient_{action}", f"patient:{p.id}", note=note)
-    dbs().commit()
-    flash(ok, "success")
+    flash(ok, "success")  # escalation.patients wrote the audit row
     return redirect(url_for("patients.detail", patient_id=p.id))
 
 

@@ -194,3 +194,16 @@ def test_unknown_caller_case_goes_to_hotline_wide_staff(client, auth, db):
     assert esc in [e["id"] for e in client.get("/api/escalations").get_json()["escalations"]]
     html = client.get(f"/board/{esc}").get_data(as_text=True)
     assert "Chưa rõ tên" in html and "+84999999999" in html
+
+
+def test_call_states(client, auth, db, case_a):
+    auth.login("bs_a")
+    auth.post(f"/board/{case_a}/pick", {"mode": "callback"})
+    resp = auth.post(f"/board/{case_a}/call", {"action": "start"}, follow_redirects=True)
+    assert "đang nói chuyện với người bệnh" in resp.get_data(as_text=True)
+    assert queue.get(db, case_a).status == EscalationStatus.IN_CALL
+    auth.post(f"/board/{case_a}/call", {"action": "later"})
+    assert queue.get(db, case_a).status == EscalationStatus.CALLBACK_SCHEDULED
+    assert auth.post(f"/board/{case_a}/call", {"action": "nope"}).status_code == 400
+    auth.post(f"/board/{case_a}/resolve", {"outcome": "unreachable"})
+    assert queue.get(db, case_a).status == EscalationStatus.RESOLVED

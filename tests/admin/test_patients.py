@@ -119,6 +119,10 @@ def test_transfer_closes_open_cases(client, auth, db, patients):
     assert queue.get(db, esc).status == EscalationStatus.CANCELLED
     resp = auth.post(f"/patients/{patients['a']}/care", {"action": "transfer"}, follow_redirects=True)
     assert "đã ở trạng thái này rồi" in resp.get_data(as_text=True)
+    assert "Theo dõi tại nhà trở lại" in resp.get_data(as_text=True)
+    auth.post(f"/patients/{patients['a']}/care", {"action": "readmit"})
+    with db.session() as s:
+        assert s.get(Patient, patients["a"]).care_status == CareStatus.HOME
 
 
 def test_care_change_needs_role_and_area(client, auth, patients):
