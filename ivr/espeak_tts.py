@@ -63,11 +63,13 @@ class EspeakSynthesizer(Synthesizer):
             raise SynthesisError("espeak: nothing to say (empty text)")
         problems: list[str] = []
         with self._lock:
-            for _ in range(self.attempts):
+            for attempt in range(self.attempts):
                 try:
                     pcm, rate = self._request(text)
-                except _Retry as exc:  # the worker is fine, this utterance was not
+                except _Retry as exc:  # the worker answered; a second failure gets a fresh worker
                     problems.append(str(exc))
+                    if attempt >= 1:
+                        self._stop_worker()
                     continue
                 except _WorkerFailed as exc:
                     problems.append(str(exc))
