@@ -99,12 +99,15 @@ class DecodePool:
         with self._lock:
             self._pending += 1
         fut = self._pool.submit(self.transcribe, pcm16, RATE, listen)
-        fut.add_done_callback(self._done)
+        started = time.monotonic()
+        audio_s = len(pcm16) / (2 * RATE)
+        fut.add_done_callback(lambda f: self._done(f, started, audio_s))
         return fut
 
-    def _done(self, _fut: Future[tuple[str, float]]) -> None:
+    def _done(self, _fut: Future[tuple[str, float]], started: float, audio_s: float) -> None:
         with self._lock:
             self._pending -= 1
+        log.info("decode_ms=%.0f audio_ms=%.0f", (time.monotonic() - started) * 1000, audio_s * 1000)
 
     @property
     def pending(self) -> int:

@@ -121,7 +121,6 @@ _CHILD_TRANSCRIBE: Callable[..., tuple[str, float]] | None = None
 
 def _child_init(cfg: Config) -> None:
     global _CHILD_TRANSCRIBE
-    os.nice(5)  # decoding yields the CPU to the workers' RTP pacing
     _CHILD_TRANSCRIBE = speech_transcriber(cfg)
     _CHILD_TRANSCRIBE(b"\0\0" * 1600, 8000, None)  # warm up before the first caller
 
