@@ -100,9 +100,9 @@ def test_missing_vosk_model_is_one_line_and_non_zero(tmp_path: Path) -> None:
            "HOME": str(tmp_path)}
     proc = subprocess.run([sys.executable, "-m", "ivr.cli", "transcribe", str(DATA / "co.wav"), "--engine", "vosk",
                            "--data-dir", str(tmp_path / "data")],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+                          check=False, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr.splitlines() == [
-        f"ivr: Vosk model not found at {tmp_path / 'none' / 'vosk-model-small-vn-0.4'}: "
-        "run `ivr models fetch vosk-vn` (or set vosk_model to a Vosk model folder)"]
+    expected = (f"ivr: Vosk model not found at {tmp_path / 'none' / 'vosk-model-small-vn-0.4'}: "
+                "run `ivr models fetch vosk-vn` (or set vosk_model to a Vosk model folder)")
+    assert proc.stderr.splitlines() == [expected]
 
