@@ -38,7 +38,7 @@ SYMPTOM_PHRASES: dict[str, tuple[str, ...]] = {
         "tức thở", "thở mệt", "hổn hển", "thở hổn hển", "khò khè", "thở khò khè", "hụt hơi thở", "thở không sâu",
         "thở nặng nhọc", "nặng nhọc", "thở nhanh", "hơi thở gấp", "thở không đều", "mệt khi thở", "thiếu không khí", "thở hơi khó", "thở hơi mệt", "hơi khó thở",
         "thở mệt nhọc", "thở không được sâu", "thở nông",
-        "khó hít thở", "hít thở khó", "thở không ra hơi", "ngộp",
+        "khó hít thở", "hít thở khó", "ngộp",
     ),
     "severe_breathlessness": (
         "không thở được", "thở không được", "thở không nổi", "không thở nổi", "ngạt thở", "ngộp thở",
@@ -181,12 +181,12 @@ INTENT_PHRASES: dict[str, tuple[str, ...]] = {
     "ask_isolation": (
         "cách ly", "bao lâu thì khỏi", "mấy ngày thì hết", "khi nào hết cách ly", "ra ngoài được", "đi làm được",
         "đi chợ được", "test lại", "xét nghiệm lại", "khi nào được ra", "gặp người nhà được", "tiếp xúc",
-        "khỏi bệnh chưa", "âm tính", "bao lâu", "ra đường", "được ra", "đi làm lại", "đi học lại", "hết bệnh chưa", "bao nhiêu ngày", "được ra khỏi nhà", "đi ra ngoài",
+        "khỏi bệnh chưa", "âm tính", "bao lâu", "ra đường", "được ra", "được đi chợ", "được đi làm", "được đi học", "được ra ngoài", "được đi", "đi làm lại", "đi học lại", "hết bệnh chưa", "bao nhiêu ngày", "được ra khỏi nhà", "đi ra ngoài",
         "ở riêng", "người nhà có bị lây", "có lây", "bị lây", "lây không", "lây sang", "lây cho", "khi nào khỏi", "xuất viện", "dỡ phong tỏa",
     ),
     "ask_home_care": (
         "chăm sóc tại nhà", "chăm sóc", "ăn uống thế nào", "nên ăn gì", "ăn gì", "xông", "súc miệng", "nước muối",
-        "tập thở", "nằm sấp", "làm gì để", "theo dõi", "nên theo dõi", "mau khỏi", "nhanh khỏi", "theo dõi tại nhà", "tự theo dõi", "đo spo2 thế nào",
+        "tập thở", "nằm sấp", "làm gì để", "theo dõi", "nên theo dõi", "có nên", "nằm nghỉ", "mau khỏi", "nhanh khỏi", "theo dõi tại nhà", "tự theo dõi", "đo spo2 thế nào",
         "cách đo", "đo thế nào", "kẹp ngón tay", "được tắm", "tắm gội", "gội đầu", "nên làm gì", "phải làm gì", "làm sao", "làm thế nào", "cần làm gì",
         "kiêng", "tắm được không", "uống nước gì", "bồi dưỡng", "nghỉ ngơi", "tập thể dục", "chế độ ăn",
         "hướng dẫn", "cách chăm", "nhiệt kế", "xử lý sao", "xử lý thế nào", "tự chăm sóc",

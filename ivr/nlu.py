@@ -211,6 +211,10 @@ def _negated(toks: Sequence[str], m: _Match, spans: Sequence[tuple[_Match, bool]
             if j in prev and prev[j][1]:
                 return steps <= 1 and (joined or _list_ends(toks, m.end))
             return False
+        if _is(tok, lx.NEGATORS) and _is(toks[m.start], ("không", "chưa", "chẳng", "chả")):
+            return False  # "nôn hết ra, không uống được": the phrase is itself an inability
+        if _is(tok, ("hết",)) and steps and not _is(toks[j + 1], ("bị",)):
+            return False  # "nôn hết ra": "hết" after a verb is "all", not "no more"
         if _is(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks) and _is(toks[j + 1], ("sức",))):
             if tok in ("đâu", "dau") and not (j + 1 < len(toks) and _is(toks[j + 1], ("có",))):
                 return False
@@ -546,6 +550,8 @@ class Nlu:
             return "report_positive_test", 0.9
         if lead is not None and yn_expected:
             return lead[0], 0.8
+        if not pos and _QUESTION.find(toks):
+            return "ask_home_care", 0.6  # "nằm nghỉ thế nào cho tốt?": a care question
         strong_bye = any(m.phrase in _STRONG_GOODBYE for m in hits.get("goodbye", ()))
         if pos:
             if strong_bye and not (pos - {"fatigue"}):
