@@ -119,6 +119,9 @@ def test_cannot_breathe_is_not_a_negation(nlu: Nlu) -> None:
     ("huyết áp 85/55", {"low_blood_pressure"}),
     ("huyết áp 120 trên 80", set()),
     ("sốt ba bốn ngày nay", {"fever", "prolonged_fever"}),
+    ("con tôi nôn hết ra không uống được nước", {"vomiting", "cannot_eat_drink"}),
+    ("chị thở không ra hơi", {"shortness_of_breath", "severe_breathlessness"}),
+    ("hết sức mệt", {"fatigue"}),
 ])
 def test_symptoms(nlu: Nlu, text: str, symptoms: set[str]) -> None:
     assert set(nlu.understand(text).symptoms) == symptoms
