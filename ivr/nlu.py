@@ -482,7 +482,17 @@ def _lead(matcher: _Matcher, toks: Sequence[str]) -> _Match | None:
 
 
 class Nlu:
-    """Intents, symptoms, vitals and risk factors from one caller utterance."""
+    """Intents, symptoms, vitals and risk factors from one caller utterance.
+
+    ``expect`` (the intents the question expects, optionally a vital name or
+    "number"): with yes/no expected, a leading "có"/"không"/"rồi"/"chưa" is the
+    answer (other words in the answer still give symptoms); with a vital expected,
+    a bare number is that vital. Confidence: 0.95 emergency or an expected bare
+    yes/no, about 0.85-0.9 for a phrase match, 0.5-0.7 for a guess (an answer
+    nobody asked for, a care question recognised only by "thế nào"), 0.2 for
+    unknown text and 0.0 for empty text. Symptoms may include the MoH warning
+    signs the shared taxonomy lacks (``ivr.lexicon.EXTRA_SIGNS``).
+    """
 
     def understand(self, text: str, *, expect: Sequence[str] | None = None) -> Understanding:
         text = "" if text is None else str(text)
