@@ -9,11 +9,15 @@ from __future__ import annotations
 import socket
 import struct
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from ivr import ROOT, sipprobe
+from ivr.models import Call
+from ivr.storage import Database
 
 from .conftest import Front, Workers
 
@@ -187,7 +191,7 @@ Content-Length: 0
 # --- the test ---------------------------------------------------------------------------------------------------
 
 def test_torture_messages_broken_datagrams_and_rtp_leave_the_hotline_working(
-        kamailio_front: Front, workers: Workers, tmp_path: Path) -> None:
+        kamailio_front: Front, workers: Workers, db: Database, tmp_path: Path) -> None:
     workers.start(0)
     assert sipprobe.wait_for_status(HOST, kamailio_front.cfg.sip_port, 200, timeout=20) == 200
 
@@ -227,6 +231,15 @@ def test_torture_messages_broken_datagrams_and_rtp_leave_the_hotline_working(
     rtp_call = sipp_call(kamailio_front, tmp_path / "sipp-rtp", scenario)
     assert rtp_call.returncode == 0, rtp_call.stdout[-2000:] + rtp_call.stderr[-2000:]
     assert_alive(kamailio_front, workers)
+    deadline = time.monotonic() + 20  # the worker stored the call and closed it when the caller hung up
+    while True:
+        with db.session() as session:
+            outcomes = [c.outcome for c in session.scalars(select(Call).where(Call.caller.contains("torture")))]
+        if outcomes and "in_progress" not in outcomes or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert len(outcomes) == 1 and outcomes[0] in ("abandoned", "hung_up")  # the caller hung up
+    assert "Traceback" not in workers.started[0].text()  # no thread of the worker died on the bad RTP
 
     # 4. and an ordinary call still succeeds
     normal = sipp_call(kamailio_front, tmp_path / "sipp-normal", FRONT / "uac_call.xml")
