@@ -3,7 +3,9 @@
 Columns (header row required, UTF-8, comma or semicolon separated):
 ``so_dien_thoai, ho_ten, nam_sinh, tinh, huyen, xa, benh_nen`` (Vietnamese) or
 ``phone, name, birth_year, province, district, commune, risk_factors`` (English).
-``benh_nen`` lists risk factors separated by ``;`` or ``|``.
+``benh_nen`` lists risk factors separated by ``;`` or ``|``, each a triage code (``diabetes``) or its
+Vietnamese name (``tiểu đường``, ``đái tháo đường``); they are stored as codes, which the triage reads.
+A birth year 65 or more years ago adds ``age_65_plus``.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from escalation.triage import RISK_FACTOR_LABELS
+from ivr.lexicon import RISK_AGE, RISK_FACTORS
 from ivr.models import Patient, StaffUser
 
 from .scope import can_see
@@ -31,6 +35,30 @@ COLUMNS: dict[str, str] = {
 VI_NAMES = {"phone": "so_dien_thoai", "name": "ho_ten", "province": "tinh", "district": "huyen", "commune": "xa"}
 REQUIRED = ("phone", "name", "province", "district", "commune")
 _PHONE_JUNK = re.compile(r"[\s.\-()]")
+_FACTOR_ALIASES = {
+    "đái tháo đường": "diabetes", "cao huyết áp": "hypertension", "huyết áp cao": "hypertension",
+    "tim mạch": "heart_disease", "bệnh tim mạch": "heart_disease", "hen": "lung_disease",
+    "hen suyễn": "lung_disease", "copd": "lung_disease", "phổi tắc nghẽn mạn tính": "lung_disease",
+    "suy thận": "kidney_disease", "xơ gan": "liver_disease", "có thai": "pregnancy", "chưa tiêm": "unvaccinated",
+    "chưa tiêm vaccine": "unvaccinated", "chưa tiêm vắc-xin": "unvaccinated", "≥ 65 tuổi": "age_65_plus",
+    "trên 65 tuổi": "age_65_plus",
+}
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(text.split())).casefold()
+
+
+FACTOR_NAMES: dict[str, str] = {
+    **{_key(code): code for code in RISK_FACTORS},
+    **{_key(label): code for code, label in RISK_FACTOR_LABELS.items()},
+    **{_key(alias): code for alias, code in _FACTOR_ALIASES.items()},
+}
+
+
+def risk_factor_code(name: str) -> str | None:
+    """The triage code of a risk factor written as a code or in Vietnamese, or None."""
+    return FACTOR_NAMES.get(_key(name))
 
 
 def normalize_phone(raw: str) -> str | None:
@@ -132,7 +160,18 @@ def parse_csv(data: bytes) -> ImportReport:
                 birth_year = int(rec["birth_year"])
             else:
                 problems.append(f"năm sinh '{rec['birth_year']}' không hợp lệ")
-        factors = tuple(f for f in (x.strip() for x in re.split(r"[;|]", rec.get("risk_factors", ""))) if f)
+        factors: list[str] = []
+        for name in (x.strip() for x in re.split(r"[;|]", rec.get("risk_factors", ""))):
+            if not name:
+                continue
+            code = risk_factor_code(name)
+            if code is None:
+                problems.append(f"bệnh nền '{name}' không có trong danh mục "
+                                f"({', '.join(RISK_FACTOR_LABELS.values())})")
+            elif code not in factors:
+                factors.append(code)
+        if birth_year is not None and this_year - birth_year >= RISK_AGE and "age_65_plus" not in factors:
+            factors.append("age_65_plus")
         if problems:
             report.errors.append((line, "; ".join(problems).capitalize() + "."))
             continue
@@ -140,7 +179,7 @@ def parse_csv(data: bytes) -> ImportReport:
         seen[phone] = line
         report.rows.append(PatientRow(line=line, phone=phone, name=rec["name"], birth_year=birth_year,
                                       province=rec["province"], district=rec["district"], commune=rec["commune"],
-                                      risk_factors=factors))
+                                      risk_factors=tuple(factors)))
     if not report.rows and not report.errors:
         report.errors.append((0, "Tệp không có dòng dữ liệu nào."))
     return report

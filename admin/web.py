@@ -23,7 +23,7 @@ from flask import (
 )
 from sqlalchemy.orm import Session
 
-from escalation import priority, queue
+from escalation import priority, queue, triage
 from ivr.config import Config
 from ivr.models import AuditLog, Role, StaffUser, utcnow
 from ivr.storage import Database
@@ -42,6 +42,13 @@ ROLE_LABELS = {"admin": "Quản trị", "doctor": "Bác sĩ", "viewer": "Chỉ x
 AREA_LEVEL_LABELS = {"commune": "Xã/phường", "district": "Quận/huyện", "province": "Tỉnh/thành phố"}
 CARE_LABELS = {"home": "Điều trị tại nhà", "transferred": "Đã chuyển tầng", "discharged": "Đã khỏi/ra viện"}
 MODE_LABELS = queue.MODE_LABELS
+SYMPTOM_LABELS = triage.SYMPTOM_LABELS
+VITAL_LABELS = triage.VITAL_LABELS
+RISK_FACTOR_LABELS = triage.RISK_FACTOR_LABELS
+EVENT_LABELS = {
+    "prompt": "máy nói", "speech": "người gọi nói", "dtmf": "bấm phím", "no_input": "im lặng", "no_match": "không hiểu",
+    "escalate": "chuyển bác sĩ", "handoff": "chuyển máy", "hangup": "gác máy", "record": "ghi âm",
+}
 
 
 def cfg() -> Config:
@@ -206,9 +213,15 @@ def init_app(app: Flask) -> None:
         400, "Phiên biểu mẫu không hợp lệ", "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang rồi thử lại."))
     app.jinja_env.filters.update(
         vntime=local_time, duration=duration_vi, area=area_text,
+        symptoms_vi=lambda xs: ", ".join(SYMPTOM_LABELS.get(x, x) for x in xs or ()),
+        factors_vi=lambda xs: ", ".join(RISK_FACTOR_LABELS.get(x, x) for x in xs or ()),
+        vitals_vi=lambda d: ", ".join(f"{VITAL_LABELS.get(k, k)} {v:g}" if isinstance(v, (int, float)) else
+                                      f"{VITAL_LABELS.get(k, k)} {v}" for k, v in (d or {}).items()),
     )
     app.jinja_env.globals.update(
         RISK_LABELS=RISK_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,
         CALL_OUTCOME_LABELS=CALL_OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS, AREA_LEVEL_LABELS=AREA_LEVEL_LABELS,
         CARE_LABELS=CARE_LABELS, MODE_LABELS=MODE_LABELS, enum_value=lambda v: getattr(v, "value", v),
+        SYMPTOM_LABELS=SYMPTOM_LABELS, VITAL_LABELS=VITAL_LABELS, RISK_FACTOR_LABELS=RISK_FACTOR_LABELS,
+        EVENT_LABELS=EVENT_LABELS,
     )

@@ -40,5 +40,5 @@ def test_call_detail_shows_path(client, auth, db, patients):
     auth.login("bs_a")
     html = client.get(f"/calls/{a}").get_data(as_text=True)
     for text in ("greeting", "ask_spo2", "95", "report_symptoms", "0.82", "Sốt 38,5 °C",
-                 "moh-261-2022@1", "tôi bị sốt &lt;b&gt;cao&lt;/b&gt;", "2 phút 0 giây"):
+                 "moh-261-2022@1", "tôi bị sốt &lt;b&gt;cao&lt;/b&gt;", "2 phút 0 giây", "SpO2 95", "bấm phím"):
         assert text in html, text

@@ -62,7 +62,17 @@ def test_parse_csv_reports_every_bad_row():
     assert "Số điện thoại 'abc' không hợp lệ" in msgs[3]
     assert "trùng với dòng 2" in msgs[4] and "thiếu xã" in msgs[4] and "năm sinh '3000'" in msgs[4]
     assert "Có 2 ô, cần đúng 7 ô" in msgs[5]
-    assert report.rows[0].risk_factors == ("tiểu đường", "tăng huyết áp")
+    assert report.rows[0].risk_factors == ("diabetes", "hypertension", "age_65_plus")
+
+
+def test_risk_factors_become_triage_codes():
+    text = HEADER + ("0912345678,A,1990,X,Y,Z,Đái tháo đường|bệnh tim; obesity\n"
+                     "0912345679,B,1990,X,Y,Z,bị ma nhập\n")
+    report = parse_csv(text.encode())
+    assert report.rows[0].risk_factors == ("diabetes", "heart_disease", "obesity")
+    assert report.errors == [(3, ("Bệnh nền 'bị ma nhập' không có trong danh mục (≥ 65 tuổi, tiểu đường, "
+                                 "tăng huyết áp, bệnh tim, bệnh phổi, bệnh thận, bệnh gan, ung thư, béo phì, "
+                                 "suy giảm miễn dịch, mang thai, chưa tiêm vắc xin)."))]
 
 
 def test_parse_csv_header_and_encoding():
@@ -89,7 +99,7 @@ def test_import_is_all_or_nothing(client, auth, db, patients):
     assert "Đã nhập 1 bệnh nhân mới, cập nhật 1 bệnh nhân." in client.get("/patients/").get_data(as_text=True)
     with db.session() as s:
         hung = s.get(Patient, patients["a"])
-        assert hung.name == "Phạm Văn Hùng (sửa)" and hung.risk_factors == ["bệnh tim"]
+        assert hung.name == "Phạm Văn Hùng (sửa)" and hung.risk_factors == ["heart_disease", "age_65_plus"]
         assert s.scalar(select(Patient).where(Patient.phone == "+84913000001")).commune == "Dịch Vọng"
 
 
