@@ -151,7 +151,8 @@ class Session:
         if confirming:
             return A.Listen(timeout_s=node.timeout_s, expect=("yes", "no", "repeat"), max_digits=1)
         if node.kind == "collect":
-            return A.Listen(timeout_s=node.timeout_s, expect=("repeat",), max_digits=node.max_digits)
+            return A.Listen(timeout_s=node.timeout_s, expect=("repeat", node.vital or "number"),
+                            max_digits=node.max_digits)
         expect = tuple(dict.fromkeys(i for c in node.choices for i in c.intents))
         phrases = tuple(p for c in node.choices for p in c.phrases)
         free = node.capture

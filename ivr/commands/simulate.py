@@ -44,7 +44,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     catalog = load_catalog(cfg.prompts_catalog)
     flow = load_flow(Path(args.flow) if args.flow else cfg.flows_dir / f"{cfg.flow}.yaml", catalog)
     result = simulate(flow, args.inputs, catalog=catalog, understander=default_understander(),
-                      triage=default_triage(), caller=args.caller, patient_status=args.patient_status)
+                      triage=default_triage(directory=cfg.triage_rules_dir), caller=args.caller,
+                      patient_status=args.patient_status)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
         return 0
