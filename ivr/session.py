@@ -392,11 +392,14 @@ class Session:
         self.steps.append(Step(node=node.id if node else "", event="speech", transcript=event.text,
                                intent=u.intent, confidence=round(min(event.confidence, u.confidence), 3)))
         self.intents.append(u.intent)
+        # the value a collect node asks for counts once the caller has confirmed it
+        vitals = {k: float(v) for k, v in u.vitals.items()
+                  if not (node is not None and node.kind == "collect" and k == node.vital)}
         changed = bool(set(u.symptoms) - self.symptoms or set(u.risk_factors) - self.risk_factors
-                       or any(self.vitals.get(k) != v for k, v in u.vitals.items()) or u.intent == "emergency")
+                       or any(self.vitals.get(k) != v for k, v in vitals.items()) or u.intent == "emergency")
         self.symptoms.update(u.symptoms)
         self.risk_factors.update(u.risk_factors)
-        self.vitals.update({k: float(v) for k, v in u.vitals.items()})
+        self.vitals.update(vitals)
         if changed:
             self._reassess()
         return u

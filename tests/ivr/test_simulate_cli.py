@@ -44,6 +44,8 @@ def test_symptom_report_with_low_spo2_reaches_a_doctor() -> None:
     assert data["outcome"] == "escalated"
     assert data["slots"]["spo2"] == 95
     assert data["risk"] == "high"
+    prompts = [s["prompt_id"] for s in data["steps"] if s["prompt_id"]]
+    assert prompts.index("confirm_spo2") < prompts.index("escalated_high")  # read back before acting on it
     assert {"fever", "cough"} <= set(data["symptoms"])
 
 
