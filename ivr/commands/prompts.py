@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     r.add_argument("--engine", choices=ENGINES, help="synthesizer (default: tts_engine from config)")
     r.add_argument("--force", action="store_true", help="synthesize again even when cached")
     r.add_argument("--catalog", type=Path, metavar="PATH", help="prompt catalog (default: prompts_catalog)")
+    r.add_argument("--db", action="store_true", help="with the texts admins edited (prompts table of the database)")
     r.set_defaults(run=run_render)
     ls = psub.add_parser("list", parents=[common], help="list prompts and where their audio comes from")
     ls.add_argument("--catalog", type=Path, metavar="PATH", help="prompt catalog (default: prompts_catalog)")
@@ -28,7 +29,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _catalog(args: argparse.Namespace, cfg: Config) -> PromptCatalog:
-    return load_catalog(args.catalog or cfg.prompts_catalog)
+    catalog = load_catalog(args.catalog or cfg.prompts_catalog)
+    if getattr(args, "db", False):
+        from sqlalchemy import select
+
+        from ..models import Prompt
+        from ..storage import Database, check_schema
+
+        db = Database(cfg.db_url)
+        try:
+            check_schema(db.engine)
+            with db.session() as s:
+                edits = {p.id: p.text for p in s.scalars(select(Prompt)) if p.text.strip() and p.id in catalog}
+        finally:
+            db.dispose()
+        catalog = catalog.with_overrides(edits)
+    return catalog
 
 
 def run_render(args: argparse.Namespace, cfg: Config) -> int:

@@ -124,3 +124,25 @@ def test_default_catalog_renders_every_static_prompt(tmp_path: Path, capsys: pyt
     assert out[-1].startswith("espeak: ") and " 0 from cache" in out[-1]
     durations = [float(line.split()[2]) for line in out[:-1] if line.split()[1] == "synthesized"]
     assert durations and min(durations) > 1.0
+
+
+def test_render_with_the_admins_edited_texts(setup: dict[str, Path], ivr, db) -> None:  # type: ignore[no-untyped-def]
+    from ivr import config as config_mod
+    from ivr.models import Prompt
+    from ivr.render import PromptRenderer
+    from ivr.verbalize import verbalize
+
+    with db.session() as s:
+        s.add(Prompt(id="goodbye", text="Chào ông bà, hẹn gặp lại."))
+    result = ivr(setup, "prompts", "render", "--db", "goodbye")
+    assert result.returncode == 0, result.stderr
+    cfg = config_mod.load(setup["config"], env={})
+    with PromptRenderer(cfg) as renderer:
+        key = renderer.cache_key(verbalize("Chào ông bà, hẹn gặp lại."))
+    assert [p.stem for p in setup["cache"].glob("*.wav")] == [key]
+
+
+def test_render_with_db_needs_a_schema(setup: dict[str, Path], ivr) -> None:  # type: ignore[no-untyped-def]
+    result = ivr(setup, "prompts", "render", "--db")
+    assert result.returncode == 2
+    assert result.stderr.startswith("ivr: database ") and "run 'ivr db upgrade'" in result.stderr
