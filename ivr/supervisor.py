@@ -68,17 +68,29 @@ def ivr_argv(*args: str) -> tuple[str, ...]:
 
 def available_commands() -> set[str]:
     """Which of OPTIONAL_COMMANDS the CLI has right now (other engineers' commands may be missing)."""
-    from .cli import build_parser
+    import importlib
+    import importlib.util
+    import logging
+
+    from .cli import COMMANDS, common_parser
 
     found: set[str] = set()
-    parser = build_parser()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                found.add(name)
-                for inner in sub._actions:
-                    if isinstance(inner, argparse._SubParsersAction):
-                        found.update(f"{name} {child}" for child in inner.choices)
+    for name in ("sip-worker", "worker", "admin"):
+        module = COMMANDS.get(name)
+        if module is None or importlib.util.find_spec(module) is None:
+            continue
+        parser = argparse.ArgumentParser(add_help=False)
+        sub = parser.add_subparsers()
+        try:
+            importlib.import_module(module).register(sub, common_parser())
+        except Exception:  # a broken command must not keep the rest of the instance down
+            logging.getLogger("ivr.up").exception("ivr %s cannot be loaded", name)
+            continue
+        for cmd, cmd_parser in sub.choices.items():
+            found.add(cmd)
+            for action in cmd_parser._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    found.update(f"{cmd} {child}" for child in action.choices)
     return found & set(OPTIONAL_COMMANDS)
 
 

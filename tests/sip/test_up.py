@@ -77,9 +77,9 @@ def test_dry_run_writes_configs_and_lists_every_process(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert f"ivr up: redis: {supervisor.redis_argv(config_mod.load(env={}, sip_port=sip))[0]} --port {sip + 1330} " \
         in out.stderr
-    for name in ("kamailio", "sip-worker-0", "sip-worker-1", "sip-worker-2"):
+    for name in ("kamailio", "sip-worker-0", "sip-worker-1", "sip-worker-2", "job-worker", "admin"):
         assert f"ivr up: {name}: " in out.stderr
-    assert "sip-worker-3" not in out.stderr
+    assert "sip-worker-3" not in out.stderr and "skipped" not in out.stderr
     conf = (data / "run" / "supervisord.conf").read_text()
     assert "[program:kamailio]" in conf and "[program:sip-worker-2]" in conf
     assert f"listen=udp:{HOST}:{sip}\n" in (data / "kamailio" / "kamailio.cfg").read_text()
