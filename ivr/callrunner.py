@@ -24,7 +24,7 @@ import time
 import wave
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,6 +40,7 @@ FRAME_BYTES_U8 = 160
 TICK_S = 0.02
 LEAD_FRAMES = 3  # frames queued ahead on the line: 60 ms
 BEEP_MS = 300
+LAST_WORDS_WAIT_S = 20.0  # how long a hung-up call waits for its last utterance to be decoded
 OVERLOAD_TRANSCRIPT = "[tổng đài quá tải: chưa nhận dạng giọng nói, mời bấm phím]"
 
 
@@ -181,6 +182,7 @@ class CallRunner:
         self._escalated = False
         self._barge_at: float | None = None
         self._apply_later: list[E.Event] = []
+        self._line_gone = False
         self.overloaded = 0  # utterances not decoded because the decode pool was saturated
 
     # ------------------------------------------------------------------ loop
@@ -217,7 +219,8 @@ class CallRunner:
         while True:
             now = self.clock()
             if not line.active:
-                self.engine.handle(E.Hangup(), now)
+                self._hear_last_words(line)
+                self.engine.handle(E.Hangup(), self.clock())
                 return self._outcome(caller_hung_up=True)
             if now - started > self.max_call_s:
                 log.warning("call %s reached the %.0f s limit", self.call_id, self.max_call_s)
@@ -243,6 +246,25 @@ class CallRunner:
                 self.sleep(delay)
             elif delay < -0.2:
                 next_tick = self.clock()  # fell behind (overload): do not spin to catch up
+
+    def _hear_last_words(self, line: Line) -> None:
+        """The caller hung up: what they said last still counts (a caller who says "khó thở" and
+        hangs up must reach a doctor). Close the open utterance, wait for its decoding (bounded)
+        and give the engine the transcripts before the hang-up, so that it can escalate."""
+        self._line_gone = True
+        if self._gate.in_utterance and self._hearing():
+            for ev in self._gate.flush():
+                if ev.audio:
+                    self._utterance += ev.audio
+                if ev.ended:
+                    self._end_utterance(self.clock())
+        deadline = time.monotonic() + LAST_WORDS_WAIT_S
+        while self._decoding and time.monotonic() < deadline:
+            wait([self._decoding[0][1]], timeout=max(0.0, deadline - time.monotonic()))
+            self._take_transcripts(line, self.clock())
+        if self._decoding:
+            log.error("call %s: %d utterances still decoding after the hang-up: not heard",
+                      self.call_id, len(self._decoding))
 
     def _finish_call(self, line: Line, outcome: str) -> str:
         line.hangup()
@@ -417,6 +439,8 @@ class CallRunner:
     def _apply(self, line: Line, actions: list[A.Action]) -> None:
         for action in actions:
             if isinstance(action, A.Play):
+                if self._line_gone:
+                    continue  # nobody to play it to
                 self._queue_pcm(action, self.prompts.pcm(action.prompt_id, action.text))
             elif isinstance(action, A.StopPlayback):
                 self._play.clear()

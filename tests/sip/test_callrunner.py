@@ -24,6 +24,8 @@ from ivr.render import PromptRenderer
 from ivr.session import Session
 from ivr.storage import Database
 
+pytestmark = pytest.mark.slow
+
 SILENCE = b"\x80" * 160
 
 
@@ -224,3 +226,17 @@ def test_saturated_decode_pool_degrades_to_keys_only(shared, cfg, db, redis_url)
         assert [st.transcript for st in steps if st.event == "speech"] == [OVERLOAD_TRANSCRIPT]
         # the engine answered "not understood" by offering the keys again
         assert any(st.event == "no_match" for st in steps)
+
+
+def test_last_words_before_a_hangup_are_still_heard(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    speech = _speech_u8(shared, "Tôi khó thở quá.")
+    # the caller speaks over the greeting and hangs up 100 ms after the last word
+    line = ScriptedLine(clock, audio_at=(1.0, speech), hangup_at=1.0 + len(speech) / 8000 + 0.1)
+    assert _run(_runner(shared, cfg, db, redis_url, clock), line) in ("abandoned", "escalated")
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        events = [(st.event, st.transcript) for st in call.steps]
+    spoken = [t for e, t in events if e == "speech"]
+    assert spoken and spoken[0], events
+    assert events[-1][0] == "hangup"
