@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 RATE = audio.TELEPHONE_RATE
 #: Bumped when the rendering pipeline changes in a way that changes the audio.
 PIPELINE_VERSION = "1"
-_MEMORY_ENTRIES = 256
+#: Bytes of 8 kHz audio ``pcm`` keeps in memory (~17 minutes), least recently used dropped first.
+MEMORY_BYTES = 16_000_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +95,7 @@ class PromptRenderer:
         self._catalog_loaded = catalog is not None
         self._lock = threading.Lock()
         self._memory: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        self._memory_bytes = 0
 
     # -- public API -------------------------------------------------------
 
@@ -114,9 +116,11 @@ class PromptRenderer:
         if rate != RATE:  # a recording placed by hand at another rate
             pcm = audio.resample(pcm, rate, RATE)
         with self._lock:
-            self._memory[key] = pcm
-            while len(self._memory) > _MEMORY_ENTRIES:
-                self._memory.popitem(last=False)
+            if key not in self._memory:
+                self._memory[key] = pcm
+                self._memory_bytes += len(pcm)
+            while self._memory_bytes > MEMORY_BYTES and len(self._memory) > 1:
+                self._memory_bytes -= len(self._memory.popitem(last=False)[1])
         return pcm
 
     def render_info(self, prompt_id: str, text: str, *, force: bool = False) -> Rendered:

@@ -191,3 +191,14 @@ def test_bad_prompt_ids_and_empty_text(renderer: PromptRenderer) -> None:
             renderer.render(bad, "Xin chào")
     with pytest.raises(PromptError, match=r"^prompt 'greeting': empty text$"):
         renderer.render("greeting", "   ")
+
+
+def test_pcm_memory_is_bounded_in_bytes(renderer: PromptRenderer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ivr import render
+
+    monkeypatch.setattr(render, "MEMORY_BYTES", 1)
+    first = renderer.pcm("greeting", "Một")
+    second = renderer.pcm("goodbye", "Hai")
+    assert list(renderer._memory.values()) == [second]  # the older entry was dropped
+    assert renderer._memory_bytes == len(second)
+    assert renderer.pcm("greeting", "Một") == first  # read again from its file
