@@ -33,7 +33,7 @@ _PORTS = ("sip_port", "admin_port", "redis_port", "worker_sip_port_base", "rtp_p
 _POSITIVE = ("workers", "worker_max_calls", "tts_rate", "hold_limit_s", "max_upload_bytes",
              "priority_gap_s", "tier_emergency_s", "tier_high_s", "tier_medium_s", "tier_low_s",
              "webhook_timeout_s", "webhook_attempts", "webhook_backoff_s", "sweep_interval_s",
-             "sip_flood_limit", "sip_failover_ms")
+             "sip_flood_limit", "sip_failover_ms", "escalation_processes")
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Config:
     admin_port: int = 8080
     secret_key: str = ""  # default: generated once into <data_dir>/secret_key
     session_minutes: int = 480
-    max_upload_bytes: int = 5_000_000
+    max_upload_bytes: int = 12_000_000  # a 60 s 44.1 kHz stereo WAV is ~10.6 MB
     admin_secure_cookies: bool = False  # set true behind HTTPS: cookies get the Secure flag
     # Call flows and prompts
     flows_dir: Path = ROOT / "callflows"
@@ -97,6 +97,7 @@ class Config:
     tier_medium_s: int = 7200
     tier_low_s: int = 86400
     sweep_interval_s: int = 2  # how often `ivr worker` runs the escalation sweeper
+    escalation_processes: int = 3  # rq worker processes `ivr worker` runs (jobs mostly wait on I/O)
     log_level: str = "INFO"
     source: tuple[str, ...] = field(default=(), compare=False)
 
