@@ -25,18 +25,19 @@ _VOLATILE = ("waited_s", "waited_text")
 def escalations():  # type: ignore[no-untyped-def]
     """Open escalations the caller may see, most urgent first.
 
-    The ETag covers everything except waiting times (the board counts those itself),
-    so an unchanged queue answers ``304 Not Modified`` to ``If-None-Match``.
+    Waiting times are left out (``created_at`` and the ``X-Server-Now`` header give them), so the body
+    changes only when the queue does: its hash is the ETag, and ``If-None-Match`` gets ``304``.
     """
-    rows = open_rows()
-    stable = [{k: v for k, v in r.items() if k not in _VOLATILE} for r in rows]
-    digest = hashlib.sha256(json.dumps([g.user.id, stable], sort_keys=True, default=str).encode()).hexdigest()[:32]
+    rows = [{k: v for k, v in r.items() if k not in _VOLATILE} for r in open_rows()]
+    body = json.dumps({"count": len(rows), "escalations": rows}, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(f"{g.user.id}:{body}".encode()).hexdigest()[:32]
+    now = utcnow().replace(tzinfo=UTC).isoformat()
     if request.if_none_match.contains(digest):
         resp = Response(status=304)
-        resp.set_etag(digest)
-        return resp
-    resp = jsonify(now=utcnow().replace(tzinfo=UTC).isoformat(), count=len(rows), escalations=rows)
+    else:
+        resp = Response(body, mimetype="application/json")
     resp.set_etag(digest)
+    resp.headers["X-Server-Now"] = now
     resp.headers["Cache-Control"] = "no-store"
     return resp
 

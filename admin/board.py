@@ -1,6 +1,7 @@
 """Escalation board (doctors' home): the live queue, one case, pick / note / resolve, on-duty toggle."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from flask import (
@@ -43,7 +44,8 @@ def visible_escalation(esc_id: int) -> Escalation:
 @bp.route("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    return render_template("board/index.html", rows=open_rows(), me=g.user)
+    rows = open_rows()
+    return render_template("board/index.html", rows=rows, me=g.user, counts=Counter(r["risk"] for r in rows))
 
 
 @bp.route("/duty", methods=["POST"])

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ivr.models import CallStep, Escalation, Patient, StaffUser, utcnow
 
-from .web import MODE_LABELS, RISK_LABELS, STATUS_LABELS, area_text, duration_vi
+from .web import MODE_LABELS, RISK_LABELS, STATUS_LABELS, duration_vi
 
 #: Characters of the caller's words shown on the board row (the case page shows everything).
 SNIPPET = 240
@@ -36,50 +36,62 @@ def caller_words(s: Session, call_ids: Iterable[int]) -> dict[int, str]:
     return {k: " · ".join(v) for k, v in words.items()}
 
 
+def _area(province: str, district: str, commune: str) -> str:
+    return ", ".join(x for x in (commune, district, province) if x)
+
+
 def escalation_rows(s: Session, escalations: Sequence[Escalation], *, now: datetime | None = None
                     ) -> list[dict[str, Any]]:
+    """One dict per case, in the given order. Each ORM attribute is read once: the board may hold thousands."""
     now = now or utcnow()
-    patient_ids = sorted({e.patient_id for e in escalations if e.patient_id is not None})
+    cases = [(e.id, e.patient_id, e.call_id, e.picked_by_id, e.risk, e.status, e.created_at, e.reason, e.reasons,
+              e.mode, e.tier, e.caller, e.province, e.district, e.commune, e.recording_path) for e in escalations]
+    patient_ids = sorted({c[1] for c in cases if c[1] is not None})
     patients: dict[int, Any] = {}
-    for chunk in range(0, len(patient_ids), 500):  # plain rows, not ORM objects: the board may hold thousands
+    for chunk in range(0, len(patient_ids), 500):  # plain rows, not ORM objects
         for row in s.execute(select(Patient.id, Patient.name, Patient.phone, Patient.province, Patient.district,
                                     Patient.commune).where(Patient.id.in_(patient_ids[chunk:chunk + 500]))):
             patients[row.id] = row
-    staff_ids = {e.picked_by_id for e in escalations if e.picked_by_id is not None}
+    staff_ids = {c[3] for c in cases if c[3] is not None}
     staff = ({row.id: row for row in s.execute(select(StaffUser.id, StaffUser.username, StaffUser.full_name)
                                                  .where(StaffUser.id.in_(staff_ids)))} if staff_ids else {})
-    words = caller_words(s, (e.call_id for e in escalations if e.call_id is not None))
+    words = caller_words(s, (c[2] for c in cases if c[2] is not None))
     rows = []
-    for position, e in enumerate(escalations, start=1):
-        p = patients.get(e.patient_id) if e.patient_id is not None else None
-        said = words.get(e.call_id, "") if e.call_id is not None else ""
-        waited = max(0.0, (now - e.created_at).total_seconds())
-        status = getattr(e.status, "value", e.status)
-        picker = staff.get(e.picked_by_id) if e.picked_by_id is not None else None
+    for position, (esc_id, patient_id, call_id, picked_by_id, risk, status, created_at, reason, reasons, mode, tier,
+                   caller, province, district, commune, recording_path) in enumerate(cases, start=1):
+        p = patients.get(patient_id) if patient_id is not None else None
+        said = words.get(call_id, "") if call_id is not None else ""
+        waited = max(0.0, (now - created_at).total_seconds())
+        status = getattr(status, "value", status)
+        picker = staff.get(picked_by_id) if picked_by_id is not None else None
+        if province:
+            area = _area(province, district, commune)
+        else:
+            area = (_area(p.province, p.district, p.commune) if p else "") or "Chưa rõ địa bàn"
         rows.append({
-            "id": e.id,
+            "id": esc_id,
             "position": position,
-            "risk": e.risk,
-            "risk_label": RISK_LABELS.get(e.risk, e.risk),
-            "reason": e.reason,
-            "reasons": [str(r) for r in (e.reasons or [])],
+            "risk": risk,
+            "risk_label": RISK_LABELS.get(risk, risk),
+            "reason": reason,
+            "reasons": [str(r) for r in (reasons or [])],
             "status": status,
             "status_label": STATUS_LABELS.get(status, status),
-            "mode": e.mode,
-            "mode_label": MODE_LABELS.get(e.mode, e.mode),
-            "tier": getattr(e.tier, "value", e.tier),
-            "created_at": iso(e.created_at),
+            "mode": mode,
+            "mode_label": MODE_LABELS.get(mode, mode),
+            "tier": getattr(tier, "value", tier),
+            "created_at": iso(created_at),
             "waited_s": round(waited, 1),
             "waited_text": duration_vi(waited),
-            "caller": e.caller,
-            "patient_id": e.patient_id,
+            "caller": caller,
+            "patient_id": patient_id,
             "patient_name": p.name if p else "",
             "patient_phone": p.phone if p else "",
-            "area": area_text(e) if e.province else (area_text(p) if p else "Chưa rõ địa bàn"),
+            "area": area,
             "said": said[:SNIPPET] + ("…" if len(said) > SNIPPET else ""),
-            "call_id": e.call_id,
-            "has_recording": bool(e.recording_path),
+            "call_id": call_id,
+            "has_recording": bool(recording_path),
             "picked_by": (picker.full_name or picker.username) if picker else "",
-            "picked_by_id": e.picked_by_id,
+            "picked_by_id": picked_by_id,
         })
     return rows

@@ -10,7 +10,6 @@
   var api = table.dataset.api;
   var pollMs = parseInt(table.dataset.pollMs, 10) || 1000;
   var canAct = table.dataset.canAct === "1";
-  var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var caseUrl = table.dataset.caseUrl;
   var pickUrl = table.dataset.pickUrl;
   var etag = null;
@@ -32,15 +31,17 @@
     if (m) { return m + " phút " + sec + " giây"; }
     return sec + " giây";
   }
-  function pickForm(r) {
-    var f = el("form", "inline");
-    f.method = "post";
-    f.action = idUrl(pickUrl, r.id);
-    var t = el("input"); t.type = "hidden"; t.name = "csrf_token"; t.value = csrf; f.appendChild(t);
-    var a = el("button", "btn primary", "Nhận – gọi lại"); a.name = "mode"; a.value = "callback"; a.type = "submit";
-    var b = el("button", "btn", "Nối máy ngay"); b.name = "mode"; b.value = "live"; b.type = "submit";
-    f.appendChild(a); f.appendChild(document.createTextNode(" ")); f.appendChild(b);
-    return f;
+  function pickButtons(r) {
+    // buttons of the one hidden #pick-form (it carries the CSRF token), each posting to its case
+    var frag = document.createDocumentFragment();
+    [["btn primary", "Nhận – gọi lại", "callback"], ["btn", "Nối máy ngay", "live"]].forEach(function (b) {
+      var btn = el("button", b[0], b[1]);
+      btn.setAttribute("form", "pick-form");
+      btn.formAction = idUrl(pickUrl, r.id);
+      btn.name = "mode"; btn.value = b[2]; btn.type = "submit";
+      frag.appendChild(btn); frag.appendChild(document.createTextNode(" "));
+    });
+    return frag;
   }
   function row(r) {
     var tr = el("tr", "risk-row-" + r.risk);
@@ -54,7 +55,8 @@
       td.appendChild(ul);
     }
     tr.appendChild(td);
-    var w = el("td", "wait" + (r.waited_s > 300 ? " long" : ""), r.waited_text);
+    var waited = (Date.now() + skew - Date.parse(r.created_at)) / 1000;
+    var w = el("td", "wait" + (waited > 300 ? " long" : ""), waitedText(waited));
     w.dataset.created = r.created_at;
     tr.appendChild(w);
     td = el("td");
@@ -68,14 +70,13 @@
     if (r.picked_by) { td.appendChild(el("br")); td.appendChild(el("span", "muted", r.picked_by)); }
     tr.appendChild(td);
     td = el("td", "actions");
-    if (canAct && (r.status === "waiting" || r.status === "offered")) { td.appendChild(pickForm(r)); td.appendChild(document.createTextNode(" ")); }
+    if (canAct && (r.status === "waiting" || r.status === "offered")) { td.appendChild(pickButtons(r)); }
     var open = el("a", "btn small", "Mở ca"); open.href = idUrl(caseUrl, r.id);
     td.appendChild(open);
     tr.appendChild(td);
     return tr;
   }
   function render(data) {
-    skew = Date.parse(data.now) - Date.now();
     var frag = document.createDocumentFragment();
     var counts = {emergency: 0, high: 0, medium: 0, low: 0};
     data.escalations.forEach(function (r) {
@@ -108,6 +109,8 @@
     if (etag) { headers["If-None-Match"] = etag; }
     fetch(api, {headers: headers, credentials: "same-origin", cache: "no-store"}).then(function (resp) {
       if (resp.status === 401) { window.location.reload(); return null; }
+      var serverNow = Date.parse(resp.headers.get("X-Server-Now") || "");
+      if (!isNaN(serverNow)) { skew = serverNow - Date.now(); }
       if (resp.status === 304) { lastOk = Date.now(); return null; }
       if (!resp.ok) { throw new Error("HTTP " + resp.status); }
       etag = resp.headers.get("ETag");

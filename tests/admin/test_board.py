@@ -56,7 +56,9 @@ def test_board_lists_only_own_area(client, auth, case_a, case_b):
 def test_api_row_shape_and_etag(client, auth, case_a):
     auth.login("bs_a")
     resp = client.get("/api/escalations")
+    assert resp.headers["X-Server-Now"].endswith("+00:00")
     row = resp.get_json()["escalations"][0]
+    assert "waited_s" not in row and row["created_at"].endswith("+00:00")
     assert row["risk"] == "high" and row["risk_label"] == "Nguy cơ cao"
     assert row["patient_name"] == "Phạm Văn Hùng" and row["area"] == "Dịch Vọng, Cầu Giấy, Hà Nội"
     assert row["said"].startswith("tôi bị khó thở · ") and "[phím 92]" in row["said"]
