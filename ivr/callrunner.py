@@ -40,7 +40,7 @@ FRAME_BYTES_U8 = 160
 TICK_S = 0.02
 LEAD_FRAMES = 3  # frames queued ahead on the line: 60 ms
 BEEP_MS = 300
-LAST_WORDS_WAIT_S = 20.0  # how long a hung-up call waits for its last utterance to be decoded
+LAST_WORDS_WAIT_S = 10.0  # how long a hung-up call waits for its last utterance to be decoded
 OVERLOAD_TRANSCRIPT = "[tổng đài quá tải: chưa nhận dạng giọng nói, mời bấm phím]"
 
 

@@ -109,6 +109,15 @@ class CallStore:
                              risk=action.risk, reason=action.reason[:200], reasons=list(action.reasons),
                              mode=action.mode, recording_path=recording))
 
+    def close_stale(self, *, worker: str) -> int:
+        """Calls this worker left ``in_progress`` when it died: mark them ``failed`` (at start-up)."""
+        with self.db.session() as s:
+            rows = s.scalars(select(Call).where(Call.worker == worker, Call.outcome == "in_progress")).all()
+            for call in rows:
+                call.outcome = "failed"
+                call.ended_at = call.ended_at or utcnow()
+            return len(rows)
+
     def finish(self, call_id: int, *, outcome: str, slots: dict[str, Any]) -> None:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown call outcome {outcome!r}")

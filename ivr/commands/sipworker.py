@@ -178,6 +178,9 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
     name = f"worker{index}"
     low, high = rtp_range(cfg, index)
     runtime = Runtime.build(cfg)
+    stale = runtime.store.close_stale(worker=name)
+    if stale:
+        log.warning("%s: %d calls left in progress by a previous run marked failed", name, stale)
     try:
         runtime.prompts.render_catalog(runtime.catalog)  # synthesize missing prompts before the first call
     except IvrError as exc:
@@ -217,7 +220,7 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
         runtime.close()
 
 
-def _exit_when_threads_linger(code: int, grace_s: float = 3.0) -> None:
+def _exit_when_threads_linger(code: int, grace_s: float = 12.0) -> None:
     """pyVoIP's call and RTP threads are not daemons: do not let one keep a stopped worker alive."""
     deadline = time.monotonic() + grace_s
     while time.monotonic() < deadline:

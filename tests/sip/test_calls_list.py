@@ -62,3 +62,14 @@ def test_unknown_outcome_is_refused(db: Database) -> None:
     cid = store.start_call(sip_call_id="x", caller="", worker="w", flow_name="f")
     with pytest.raises(ValueError, match="unknown call outcome 'weird'"):
         store.finish(cid, outcome="weird", slots={})
+
+
+def test_calls_a_dead_worker_left_in_progress_are_marked_failed(db: Database) -> None:
+    store = CallStore(db)
+    mine = store.start_call(sip_call_id="a", caller="", worker="worker3", flow_name="f")
+    other = store.start_call(sip_call_id="b", caller="", worker="worker4", flow_name="f")
+    assert store.close_stale(worker="worker3") == 1
+    with db.session() as s:
+        from ivr.models import Call
+
+        assert s.get(Call, mine).outcome == "failed" and s.get(Call, other).outcome == "in_progress"
