@@ -97,3 +97,21 @@ def test_parse_inputs():
 
     assert parse_inputs("nói: tôi bị sốt\nphím: 12\nim lặng\n\nsay: có") == [
         ("say", "tôi bị sốt"), ("dtmf", "12"), ("silence", None), ("say", "có")]
+
+
+def test_runtime_read_side(client, auth, db, admin_cfg):
+    """What the call-flow loader reads: the published text, and prompt texts with admin edits applied."""
+    from admin.content import effective_catalog, published, published_flow_text
+
+    with db.session() as s:
+        assert published_flow_text(s, "covid_f0") is None  # never edited here: the file is the truth
+    auth.login("admin")
+    edited = flow_text(admin_cfg).replace("timeout_s: 7", "timeout_s: 6", 1)
+    auth.post("/flows/covid_f0/save", {"yaml": edited, "action": "draft"})
+    with db.session() as s:
+        assert published_flow_text(s, "covid_f0") == flow_text(admin_cfg)  # the seeded file, not the draft
+    auth.post("/flows/covid_f0/publish/2")
+    auth.post("/prompts/goodbye", {"text": "Tạm biệt ông bà."})
+    with db.session() as s:
+        assert published_flow_text(s, "covid_f0") == edited and published(s, "covid_f0").version == 2
+        assert effective_catalog(s, admin_cfg).text("goodbye") == "Tạm biệt ông bà."
