@@ -63,20 +63,22 @@ def covers(staff: StaffUser, esc: Escalation, tier: AreaLevel | str | None = Non
     return level == AreaLevel.DISTRICT or _same(staff.commune, esc.commune)
 
 
+def _on_duty_pickers(s: Session) -> Sequence[StaffUser]:
+    return s.scalars(select(StaffUser).where(StaffUser.on_duty.is_(True), StaffUser.active.is_(True),
+                                             StaffUser.role.in_(PICKERS))).all()
+
+
 def on_duty(s: Session, esc: Escalation, tier: AreaLevel | str | None = None) -> list[StaffUser]:
     """Active, on-duty staff who may pick ``esc`` at ``tier``."""
-    staff: Sequence[StaffUser] = s.scalars(
-        select(StaffUser).where(StaffUser.on_duty.is_(True), StaffUser.active.is_(True),
-                                StaffUser.role.in_(PICKERS))
-    ).all()
-    return [u for u in staff if covers(u, esc, tier)]
+    return [u for u in _on_duty_pickers(s) if covers(u, esc, tier)]
 
 
 def staffed_tier(s: Session, esc: Escalation, tier: AreaLevel) -> AreaLevel:
     """``tier`` or the first tier above it with someone on duty (the province tier if nobody is)."""
+    staff = _on_duty_pickers(s)
     current: AreaLevel | None = tier
     while current is not None:
-        if on_duty(s, esc, current):
+        if any(covers(u, esc, current) for u in staff):
             return current
         current = next_tier(current)
     return AreaLevel.PROVINCE

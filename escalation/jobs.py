@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 from redis import Redis
 from rq import Queue, Retry
 from rq.job import Job, get_current_job
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ivr.config import Config
 from ivr.errors import EscalationError, WebhookError
@@ -157,7 +157,8 @@ def deliver_round(escalation_id: int, round_: int) -> str:
             EscalationNotification.escalation_id == escalation_id, EscalationNotification.round == round_)))
         if not rows:
             return "missing"
-        if cfg.webhook_urls:  # the round may predate the webhook configuration
+        have = {r.target for r in rows if r.kind == notify.WEBHOOK}
+        if any(url not in have for url in cfg.webhook_urls):  # the round predates the webhook configuration
             rows += notify.missing_targets(s, escalation_id, round_, cfg.webhook_urls, now=now,
                                            job_id=job.id if job is not None else "")
         pending = [r for r in rows if r.status == P]
@@ -170,6 +171,7 @@ def deliver_round(escalation_id: int, round_: int) -> str:
         patient = s.get(Patient, esc.patient_id) if esc.patient_id is not None else None
         body = notify.payload(esc, patient, pending[0], now=now)
         tries = [_Try(r.id, r.kind, r.target, r.idempotency_key, r.attempts) for r in pending]
+        first_webhook = esc.notified_at is None
     encoded = notify.encode(body)
     for t in sorted(tries, key=lambda t: t.kind != notify.WEBHOOK):  # webhooks first: they reach doctors
         try:
@@ -189,28 +191,28 @@ def deliver_round(escalation_id: int, round_: int) -> str:
             t.error = str(exc)
     done = utcnow()
     counts = {"sent": 0, "failed": 0, "pending": 0}
-    with db.session() as s:
+    N = EscalationNotification
+    with db.session() as s:  # one short write; rows another copy of this job recorded are left alone
+        sent = [t.id for t in tries if not t.error]
+        if sent:
+            counts["sent"] = s.execute(update(N).where(N.id.in_(sent), N.status == P).values(
+                status=NotificationStatus.SENT, sent_at=done, last_error="", attempts=N.attempts + 1)
+                .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
         for t in tries:
-            row = s.get(EscalationNotification, t.id)
-            if row is None or row.status != P:
-                continue  # recorded by an earlier copy of this job
-            row.attempts = (row.attempts or 0) + 1
             if not t.error:
-                row.status, row.sent_at, row.last_error = NotificationStatus.SENT, done, ""
-                counts["sent"] += 1
                 continue
-            row.last_error = t.error
-            if t.permanent or row.attempts >= cfg.webhook_attempts:
-                row.status = NotificationStatus.FAILED
-                counts["failed"] += 1
-                log.error("notification %d of escalation %d failed after %d attempt(s): %s", t.id, escalation_id,
-                          row.attempts, t.error)
-            else:
-                counts["pending"] += 1
-        if counts["sent"] and any(t.kind == notify.WEBHOOK and not t.error for t in tries):
-            esc = s.get(Escalation, escalation_id)
-            if esc is not None and esc.notified_at is None:
-                esc.notified_at = done
+            final = t.permanent or t.attempts + 1 >= cfg.webhook_attempts
+            done_rows = s.execute(update(N).where(N.id == t.id, N.status == P).values(
+                status=NotificationStatus.FAILED if final else P, last_error=t.error, attempts=N.attempts + 1)
+                .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+            if done_rows:
+                counts["failed" if final else "pending"] += 1
+                if final:
+                    log.error("notification %d of escalation %d failed after %d attempt(s): %s", t.id,
+                              escalation_id, t.attempts + 1, t.error)
+        if first_webhook and any(t.kind == notify.WEBHOOK and not t.error for t in tries):
+            s.execute(update(Escalation).where(Escalation.id == escalation_id, Escalation.notified_at.is_(None))
+                      .values(notified_at=done).execution_options(synchronize_session=False))
     summary = " ".join(f"{k}={v}" for k, v in counts.items())
     if counts["pending"]:
         raise WebhookError(f"escalation {escalation_id} round {round_}: {summary}; "

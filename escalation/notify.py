@@ -60,10 +60,12 @@ def verify(body: bytes, secret: str, signature: str) -> bool:
     return hmac.compare_digest(sign(body, secret), signature)
 
 
-def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *, now: datetime) -> list[EscalationNotification]:
-    """Pending rows for the next round of ``esc``, already named for their first rq job (flushed)."""
-    last = s.scalar(select(func.max(EscalationNotification.round))
-                    .where(EscalationNotification.escalation_id == esc.id))
+def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *, now: datetime,
+              first: bool = False) -> list[EscalationNotification]:
+    """Pending rows for the next round of ``esc`` (``first``: a new case, round 0), already named for
+    their first rq job."""
+    last = None if first else s.scalar(select(func.max(EscalationNotification.round))
+                                       .where(EscalationNotification.escalation_id == esc.id))
     round_ = 0 if last is None else last + 1
     key = keys.idempotency_key(esc.id, round_)
     job_id = keys.round_job_id(esc.id, round_, 1)
@@ -71,7 +73,6 @@ def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *, now: 
                                    created_at=now, job_id=job_id, enqueues=1, enqueued_at=now)
             for kind, target in [(BOARD, ""), *((WEBHOOK, url) for url in dict.fromkeys(webhook_urls))]]
     s.add_all(rows)
-    s.flush()
     return rows
 
 

@@ -147,14 +147,14 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
     now = _now(now)
     webhooks = cfg.webhook_urls if cfg is not None else ()
     with db.session() as s:
-        patient: Patient | None = None
+        area_row: Any = None
         if patient_id is not None:
             # a write first: takes SQLite's write lock, so the duplicate check below cannot race
-            locked = s.execute(update(Patient).where(Patient.id == patient_id).values(updated_at=now)
-                               .execution_options(synchronize_session=False))
-            if locked.rowcount != 1:  # type: ignore[attr-defined]
+            area_row = s.execute(update(Patient).where(Patient.id == patient_id).values(updated_at=now)
+                                 .returning(Patient.province, Patient.district, Patient.commune)
+                                 .execution_options(synchronize_session=False)).first()
+            if area_row is None:
                 raise EscalationNotFound(f"Không tìm thấy bệnh nhân #{patient_id}.")
-            patient = s.get(Patient, patient_id)
             existing = s.scalars(select(Escalation).where(Escalation.patient_id == patient_id,
                                                           Escalation.status.in_(OPEN))
                                  .order_by(Escalation.id)).first()
@@ -172,8 +172,8 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
         else:
             esc = Escalation(patient_id=patient_id, call_id=call_id, assessment_id=assessment_id, caller=caller,
                              risk=risk, reasons=reasons, reason=reason[:200], status=S.WAITING, mode=mode,
-                             province=patient.province if patient else "", district=patient.district if patient else "",
-                             commune=patient.commune if patient else "", created_at=now, updated_at=now,
+                             province=area_row[0] if area_row else "", district=area_row[1] if area_row else "",
+                             commune=area_row[2] if area_row else "", created_at=now, updated_at=now,
                              tier_changed_at=now, recording_path=recording_path, version=1)
             start = area.start_tier(esc)
             esc.tier = area.staffed_tier(s, esc, start)
@@ -187,7 +187,7 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
             if esc.tier != start:
                 _event(s, esc.id, frm=S.WAITING.value, to=S.WAITING.value, actor="system", at=now,
                        detail=f"Chuyển lên tuyến {area.TIER_LABELS[esc.tier.value]}: tuyến dưới không có ai trực")
-            planned = jobs.planned(notify.add_round(s, esc, webhooks, now=now), risk)
+            planned = jobs.planned(notify.add_round(s, esc, webhooks, now=now, first=True), risk)
             esc_id = esc.id
     jobs.try_enqueue(redis, planned, cfg)
     return esc_id

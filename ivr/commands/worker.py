@@ -1,7 +1,10 @@
-"""``ivr worker``: an rq worker on the escalation queues, rq's scheduler, and the sweeper.
+"""``ivr worker``: rq workers on the escalation queues, rq's scheduler, and the sweeper.
 
-The worker survives Redis going away (it reconnects); the sweeper keeps moving cases up
-tiers from the database meanwhile and re-enqueues lost jobs once Redis is back.
+The main process runs the sweeper (a thread) and one rq worker; it starts
+``cfg.escalation_processes - 1`` more worker processes (``ivr worker --no-sweeper
+--processes 1``), restarts any that die, and stops them when it stops. Every worker
+survives Redis going away (it reconnects); the sweeper keeps moving cases up tiers from
+the database meanwhile and re-enqueues lost jobs once Redis is back.
 """
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import logging
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -31,6 +36,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("worker", help="run the escalation worker (rq jobs, retries, sweeper)", parents=[common])
     p.add_argument("--burst", action="store_true", help="sweep once, run the queued jobs, then exit")
     p.add_argument("--no-sweeper", action="store_true", help="only run jobs (another worker sweeps)")
+    p.add_argument("--processes", type=int, metavar="N", default=None,
+                   help="rq worker processes (default: escalation_processes from the configuration)")
     p.set_defaults(run=run_worker)
 
 
@@ -47,6 +54,39 @@ def _sweep_loop(db: Database, cfg: Config, stop: threading.Event) -> None:
         stop.wait(cfg.sweep_interval_s)
 
 
+class _Children:
+    """Extra worker processes, kept running by a supervisor thread."""
+
+    def __init__(self, count: int, argv: list[str]) -> None:
+        self.argv = argv
+        self.procs: list[subprocess.Popen[bytes] | None] = [None] * count
+        self.stop = threading.Event()
+
+    def _spawn(self, i: int) -> None:
+        self.procs[i] = subprocess.Popen(self.argv)  # same process group: killed with this one
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for i, p in enumerate(self.procs):
+                if p is None or p.poll() is not None:
+                    if p is not None:
+                        log.warning("worker process %d exited with %s; restarting", p.pid, p.returncode)
+                    self._spawn(i)
+            self.stop.wait(1)
+
+    def terminate(self) -> None:
+        self.stop.set()
+        for p in self.procs:
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in self.procs:
+            if p is not None:
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
 def run_worker(args: argparse.Namespace, cfg: Config) -> int:
     faulthandler.register(signal.SIGUSR2, all_threads=True)  # `kill -USR2 PID` dumps every thread's stack
     db = Database(cfg.db_url)
@@ -55,6 +95,16 @@ def run_worker(args: argparse.Namespace, cfg: Config) -> int:
     # no socket timeout: the worker blocks on BLPOP; connection loss still raises at once
     redis = Redis.from_url(cfg.redis, socket_connect_timeout=2, health_check_interval=30)
     stop = threading.Event()
+    processes = args.processes if args.processes is not None else cfg.escalation_processes
+    children: _Children | None = None
+    if processes > 1 and not args.burst:
+        argv = [sys.executable, "-m", "ivr.cli", "worker", "--no-sweeper", "--processes", "1"]
+        if getattr(args, "config", None):
+            argv += ["--config", args.config]
+        if getattr(args, "data_dir", None):
+            argv += ["--data-dir", str(args.data_dir)]
+        children = _Children(processes - 1, argv)
+        threading.Thread(target=children.run, name="children", daemon=True).start()
     if args.burst:
         if not args.no_sweeper:
             sweeper.sweep(db, cfg, jobs.connect(cfg.redis))
@@ -84,5 +134,6 @@ def run_worker(args: argparse.Namespace, cfg: Config) -> int:
             time.sleep(1)
     finally:
         stop.set()
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if children is not None:
+            children.terminate()
         db.dispose()

@@ -4,6 +4,8 @@ from __future__ import annotations
 import multiprocessing as mp
 from datetime import datetime
 
+import pytest
+
 from escalation import queue
 from ivr.errors import EscalationConflict
 from ivr.storage import Database
@@ -25,6 +27,7 @@ def _pick(url: str, eid: int, staff_id: int, barrier, out) -> None:  # runs in a
         db.dispose()
 
 
+@pytest.mark.slow
 def test_exactly_one_of_several_simultaneous_picks_wins(db, people):
     doctors = {people.staff[n]: n for n in ("an", "binh", "cuong", "dung")}
     names = {"an": "Nguyễn Văn An", "binh": "Trần Thị Bình", "cuong": "Lê Văn Cường", "dung": "Phạm Thị Dung"}
