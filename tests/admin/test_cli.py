@@ -16,6 +16,7 @@ from ivr.models import Role, StaffUser
 from ..conftest import free_port
 
 IVR = [sys.executable, "-m", "ivr.cli"]
+pytestmark = pytest.mark.slow  # each test starts the real CLI (a few seconds of imports)
 
 
 def run(args, tmp_path, stdin=""):
@@ -46,7 +47,6 @@ def test_create_user_has_no_default_password(db, cfg, tmp_path):
         assert s.scalar(select(StaffUser)) is None
 
 
-@pytest.mark.slow
 def test_serve_answers_with_waitress(db, cfg, tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
