@@ -16,6 +16,7 @@
   var skew = 0;  // server clock minus browser clock, ms
   var lastOk = Date.now();
   var baseTitle = document.title;
+  var known = null;  // ids already shown; rows not in it flash once (a new case)
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -79,8 +80,14 @@
   function render(data) {
     var frag = document.createDocumentFragment();
     var counts = {emergency: 0, high: 0, medium: 0, low: 0};
+    if (known === null) {
+      known = {};
+      tbody.querySelectorAll("tr[data-id]").forEach(function (tr) { known[tr.dataset.id] = true; });
+    }
     data.escalations.forEach(function (r) {
-      frag.appendChild(row(r));
+      var tr = row(r);
+      if (!known[String(r.id)]) { tr.classList.add("new"); known[String(r.id)] = true; }
+      frag.appendChild(tr);
       if (counts[r.risk] !== undefined) { counts[r.risk] += 1; }
     });
     tbody.replaceChildren(frag);

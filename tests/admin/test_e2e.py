@@ -110,6 +110,7 @@ def test_board_live_update_pick_and_resolve(page, db, patients):
     row = page.locator(f'#board-rows tr[data-id="{esc}"]')
     row.wait_for(timeout=10_000)  # appears without a reload
     assert page.evaluate("window.__same_page") is True
+    assert "new" in (row.get_attribute("class") or "")  # a new case flashes
     assert "Cấp cứu" in row.inner_text() and "Phạm Văn Hùng" in row.inner_text()
     assert "<img" in row.locator(".said").inner_text()  # the caller's words shown as text
     assert page.evaluate("window.__xss") is None
