@@ -81,6 +81,8 @@ def token_digest(token: str) -> str:
 def _load_user() -> None:
     """Sets ``g.user`` from a bearer token (API) or the session; expires old sessions."""
     g.user = None
+    if request.endpoint == "static":
+        return
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer ") and request.blueprint == "api":
         token = header[len("Bearer "):].strip()
