@@ -48,7 +48,7 @@ def read_password(stdin: Any = None) -> str:
             raise IvrError("Hai lần nhập mật khẩu không khớp.")
         return first
     line = stdin.readline()
-    return line[:-1] if line.endswith("\n") else line
+    return line.removesuffix("\n")
 
 
 def run_create_user(args: argparse.Namespace, cfg: Config) -> int:
