@@ -82,3 +82,12 @@ def test_bad_recordings_are_refused(client, auth, admin_cfg):
                          content_type="multipart/form-data", follow_redirects=True)
         assert message in resp.get_data(as_text=True), name
     assert not (admin_cfg.recordings_dir / "goodbye.wav").exists()
+
+
+def test_upload_size_limit(client, auth, admin_cfg):
+    auth.login("admin")
+    big = tone_wav(seconds=0.5) + b"\0" * (admin_cfg.max_upload_bytes + 100_000)
+    resp = auth.post("/prompts/goodbye/recording", {"file": (io.BytesIO(big), "lon.wav")},
+                     content_type="multipart/form-data")
+    assert resp.status_code == 413 and "Tệp quá lớn" in resp.get_data(as_text=True)
+    assert not (admin_cfg.recordings_dir / "goodbye.wav").exists()
