@@ -32,13 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import redis as redis_lib  # noqa: E402
+import redis as redis_lib
 
-from escalation import queue  # noqa: E402
-from ivr import config as config_mod  # noqa: E402
-from ivr.models import Patient  # noqa: E402
-from ivr.storage import Database, upgrade  # noqa: E402
-
+from escalation import queue
+from ivr import config as config_mod
+from ivr.models import Patient
+from ivr.storage import Database, upgrade
 
 WARM_UP = 12
 
@@ -62,7 +61,7 @@ def receive(port: int, log_path: str) -> None:
         def handle_error(self, *a: object) -> None:
             pass
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             at = time.monotonic()
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             log.write(f"{json.loads(body)['escalation_id']} {at}\n")
@@ -107,8 +106,8 @@ class Receiver:
         self.proc.join()
 
 
-def produce(db_url: str, redis_url: str, webhook_url: str, jobs: list[tuple[int, str]], start_at,  # noqa: ANN001
-            ready, go, out) -> None:  # noqa: ANN001
+def produce(db_url: str, redis_url: str, webhook_url: str, jobs: list[tuple[int, str]], start_at,
+            ready, go, out) -> None:
     """One producer process: a thread per call, all calling ``queue.create`` at ``start_at``."""
     cfg = config_mod.load(env={}, database_url=db_url, redis_url=redis_url, webhook_urls=webhook_url,
                           webhook_secret="bench")

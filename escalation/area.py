@@ -7,7 +7,7 @@ starts at the lowest tier whose area is known (the province tier if none is).
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

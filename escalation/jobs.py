@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from redis import Redis
 from rq import Queue, Retry
@@ -21,7 +21,13 @@ from sqlalchemy import select, update
 
 from ivr.config import Config
 from ivr.errors import EscalationError, WebhookError
-from ivr.models import Escalation, EscalationNotification, NotificationStatus, Patient, utcnow
+from ivr.models import (
+    Escalation,
+    EscalationNotification,
+    NotificationStatus,
+    Patient,
+    utcnow,
+)
 from ivr.storage import Database
 
 from . import keys, notify

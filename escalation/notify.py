@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -36,7 +37,7 @@ LOCAL_TZ = timezone(timedelta(hours=7))
 
 def local_hhmm(at: datetime) -> str:
     """``at`` (naive UTC) as HH:MM in Vietnam."""
-    return at.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime("%H:%M")
+    return at.replace(tzinfo=UTC).astimezone(LOCAL_TZ).strftime("%H:%M")
 
 
 def check_url(url: str) -> str:
@@ -117,7 +118,7 @@ def payload(esc: Escalation, patient: Patient | None, note: EscalationNotificati
         "area": {"province": esc.province, "district": esc.district, "commune": esc.commune},
         "tier": esc.tier.value if hasattr(esc.tier, "value") else str(esc.tier),
         "tier_label": TIER_LABELS.get(str(getattr(esc.tier, "value", esc.tier)), ""),
-        "created_at": esc.created_at.replace(tzinfo=timezone.utc).isoformat(),
+        "created_at": esc.created_at.replace(tzinfo=UTC).isoformat(),
         "waiting_s": waited,
         "text": text,
     }

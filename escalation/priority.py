@@ -7,8 +7,9 @@ emergency however long it waits. Pure functions.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Protocol, Sequence, TypeVar
+from typing import Protocol, TypeVar
 
 from ivr.understanding import RISK_LEVELS
 

@@ -7,8 +7,10 @@ doctors picking one case at once cannot both win. Times are naive UTC ``datetime
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from redis import Redis
 from sqlalchemy import select, update
@@ -17,7 +19,15 @@ from sqlalchemy.orm import Session
 from ivr.config import Config
 from ivr.errors import EscalationConflict, EscalationError, EscalationNotFound
 from ivr.models import (
-    AreaLevel, AuditLog, Escalation, EscalationEvent, EscalationStatus, Patient, Role, StaffUser, utcnow,
+    AreaLevel,
+    AuditLog,
+    Escalation,
+    EscalationEvent,
+    EscalationStatus,
+    Patient,
+    Role,
+    StaffUser,
+    utcnow,
 )
 from ivr.storage import Database
 from ivr.understanding import RISK_LEVELS
@@ -51,11 +61,15 @@ STATUS_LABELS: dict[str, str] = {
 
 MODE_LABELS: dict[str, str] = {"live": "Giữ máy", "callback": "Gọi lại"}
 
+#: Threads of one process (a SIP worker's calls) take turns writing a new case: waiting here wakes at once,
+#: where SQLite's busy handler would sleep up to 100 ms between retries.
+_WRITERS = threading.Lock()
+
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
         return utcnow()
-    return now.astimezone(timezone.utc).replace(tzinfo=None) if now.tzinfo is not None else now
+    return now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo is not None else now
 
 
 def _status(value: EscalationStatus | str) -> str:
@@ -146,7 +160,7 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
     reasons = [str(r) for r in reasons]
     now = _now(now)
     webhooks = cfg.webhook_urls if cfg is not None else ()
-    with db.session() as s:
+    with _WRITERS, db.session() as s:
         area_row: Any = None
         if patient_id is not None:
             # a write first: takes SQLite's write lock, so the duplicate check below cannot race
@@ -412,7 +426,26 @@ def close_for_patient(s: Session, patient_id: int, *, reason: str, actor: str, n
 
 
 __all__ = [
-    "OUTCOMES", "STATUS_LABELS", "MODE_LABELS", "OPEN", "UNPICKED", "CLOSED", "create", "get", "list_open", "events",
-    "offer", "pick", "start_call", "schedule_callback", "add_note", "resolve", "expire", "cancel", "hold_expired",
-    "set_on_duty", "on_duty_staff", "Role",
+    "CLOSED",
+    "MODE_LABELS",
+    "OPEN",
+    "OUTCOMES",
+    "STATUS_LABELS",
+    "UNPICKED",
+    "Role",
+    "add_note",
+    "cancel",
+    "create",
+    "events",
+    "expire",
+    "get",
+    "hold_expired",
+    "list_open",
+    "offer",
+    "on_duty_staff",
+    "pick",
+    "resolve",
+    "schedule_callback",
+    "set_on_duty",
+    "start_call",
 ]

@@ -19,7 +19,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -75,7 +75,7 @@ def sweep(db: Database, cfg: Config, redis: Redis | None = None, *, now: datetim
                     jobs.enqueue(redis, planned, cfg)
                     report.enqueued += len(planned)
                 report.enqueued += _requeue_lost(db, cfg, redis, now)
-                redis.set(keys.SWEEPER_HEARTBEAT, now.replace(tzinfo=timezone.utc).isoformat())
+                redis.set(keys.SWEEPER_HEARTBEAT, now.replace(tzinfo=UTC).isoformat())
             except RedisError as exc:
                 log.warning("sweeper: Redis failed mid-sweep (%s); will retry", exc)
                 report.redis_ok = False
@@ -170,7 +170,7 @@ def _worker_dead(redis: Redis, name: str | None) -> bool:
     host, pid = redis.hmget(f"rq:worker:{name}", "hostname", "pid")
     if host is None or pid is None:
         return True  # the worker's key expired or was never written
-    if host.decode() == socket.gethostname():
+    if (host.decode() if isinstance(host, bytes) else host) == socket.gethostname():
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
@@ -194,7 +194,7 @@ def _lost(redis: Redis, job: Job | None, cfg: Config, now: datetime) -> bool:
         for name in keys.QUEUES:
             score = redis.zscore(f"rq:scheduled:{name}", job.id)
             if score is not None:
-                due = datetime.fromtimestamp(score, tz=timezone.utc).replace(tzinfo=None)
+                due = datetime.fromtimestamp(score, tz=UTC).replace(tzinfo=None)
                 return (now - due).total_seconds() > SCHEDULE_LATE_S
         return True
     if status == JobStatus.QUEUED:  # popped by a worker a moment ago, or its queue list was lost

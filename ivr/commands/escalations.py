@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import timezone
+from datetime import UTC
+from typing import Any
 
 from escalation import queue
 from escalation.area import TIER_LABELS
@@ -39,7 +40,7 @@ def run_list(args: argparse.Namespace, cfg: Config) -> int:
             patients = {p.id: p for p in s.query(Patient).filter(Patient.id.in_(ids))} if ids else {}
     finally:
         db.dispose()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in cases:
         p = patients.get(c.patient_id) if c.patient_id is not None else None
         rows.append({
@@ -55,7 +56,7 @@ def run_list(args: argparse.Namespace, cfg: Config) -> int:
             "tier": c.tier.value,
             "reason": c.reason,
             "reasons": list(c.reasons or []),
-            "created_at": c.created_at.replace(tzinfo=timezone.utc).isoformat(),
+            "created_at": c.created_at.replace(tzinfo=UTC).isoformat(),
         })
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -64,7 +65,7 @@ def run_list(args: argparse.Namespace, cfg: Config) -> int:
         print("Không có ca nào đang mở.")
         return 0
     header = ("#", "nguy cơ", "trạng thái", "đã chờ", "người gọi", "bệnh nhân", "địa bàn", "tuyến", "lý do")
-    table = [header]
+    table: list[tuple[str, ...]] = [header]
     for r in rows:
         area_text = ", ".join(v for v in (r["area"]["commune"], r["area"]["district"], r["area"]["province"]) if v)
         table.append((str(r["id"]), RISK_LABELS.get(r["risk"], r["risk"]),
