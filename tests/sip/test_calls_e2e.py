@@ -9,10 +9,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
-from ivr import ROOT, pcap
+from ivr import ROOT, audio, pcap
 from ivr.models import Call, Escalation
 from ivr.storage import Database
 
@@ -43,20 +44,29 @@ def _calls_list(workers: Workers) -> list[dict]:
     return json.loads(out.stdout)
 
 
-def _speech_pcap(workers: Workers, codec: str = "PCMU") -> str:
-    """A pcap of a Vietnamese symptom report: the ASR fixtures if present, else synthesized speech."""
+def _speech_pcap(workers: Workers, codec: str = "PCMU") -> tuple[str, bytes]:
+    """A pcap of a Vietnamese symptom report (the ASR fixtures if present, else synthesized
+    speech) and the 8 kHz PCM16 it carries."""
     folder = workers.cfg.data_dir / "pcaps"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"symptoms-{codec}.pcap"
-    candidates = sorted(FIXTURES.glob("*sot*.wav")) + sorted(FIXTURES.glob("*.wav")) if FIXTURES.exists() else []
+    candidates = sorted(FIXTURES.glob("*.wav")) if FIXTURES.exists() else []
     if candidates:
-        pcap.wav_to_pcap(candidates[0], folder / name, codec, lead_silence_ms=200, trail_silence_ms=800)
+        pcm, rate = audio.read_wav(str(candidates[0]))
+        pcm = audio.resample(pcm, rate, 8000) if rate != 8000 else pcm
     else:
         from ivr.render import PromptRenderer
 
         pcm = PromptRenderer(workers.cfg).pcm("test_symptoms", "Tôi bị sốt và ho, hơi khó thở.")
-        (folder / name).write_bytes(pcap.audio_pcap(pcm, codec, lead_silence_ms=200, trail_silence_ms=800))
-    return name
+    (folder / name).write_bytes(pcap.audio_pcap(pcm, codec, lead_silence_ms=200, trail_silence_ms=800))
+    return name, pcm
+
+
+def _correlation(a: bytes, b: bytes) -> float:
+    n = min(len(a), len(b)) // 2
+    x = np.frombuffer(a[:2 * n], dtype="<i2").astype(np.float64)
+    y = np.frombuffer(b[:2 * n], dtype="<i2").astype(np.float64)
+    return float(np.dot(x, y) / (np.linalg.norm(x) * np.linalg.norm(y) + 1e-9))
 
 
 def test_emergency_key_ends_in_an_escalation(workers: Workers, db: Database) -> None:
@@ -90,17 +100,21 @@ def test_hangup_mid_prompt_is_abandoned(workers: Workers, db: Database) -> None:
     assert any(st.event == "hangup" for st in calls[0].steps)
 
 
-def test_spoken_symptom_report_is_transcribed_and_stored(workers: Workers, db: Database) -> None:
+@pytest.mark.parametrize("codec,scenario", [("PCMU", "uac_speech.xml"), ("PCMA", "uac_pcma_speech.xml")])
+def test_spoken_symptom_report_is_transcribed_and_stored(workers: Workers, db: Database, codec: str,
+                                                         scenario: str) -> None:
     workers.start(0)
-    speech = _speech_pcap(workers)
-    result = run_sipp(workers.cfg, "uac_speech.xml", timeout_s=60, values={"SPEECH": speech})
+    speech, pcm = _speech_pcap(workers, codec)
+    result = run_sipp(workers.cfg, scenario, timeout_s=60, values={"SPEECH": speech})
     assert result.rc == 0, result.out
     calls = _wait_calls(db, 1, timeout_s=30)
     spoken = [st for st in calls[0].steps if st.event == "speech"]
     assert spoken, f"no speech step stored: {[(s.node, s.event) for s in calls[0].steps]}"
     assert spoken[0].transcript.strip() != "" and spoken[0].intent != ""
-    rec = Path(calls[0].recording_path)
-    assert rec.stat().st_size > 44 + 16000 * 1  # the caller's speech was recorded (8 kHz PCM16)
+    # the recording is what the caller sent, decoded with the right law: it matches the source
+    recorded, rate = audio.read_wav(calls[0].recording_path)
+    assert rate == 8000
+    assert _correlation(recorded[200 * 16:], pcm) > 0.9
     listed = _calls_list(workers)
     assert any(st["event"] == "speech" and st["transcript"] for st in listed[0]["steps"])
 
@@ -119,3 +133,20 @@ def test_two_workers_share_calls_and_survive_a_killed_worker(workers: Workers, d
     assert len(calls) == 7 and all(c.outcome == "abandoned" for c in calls)
     assert {c.worker for c in calls[4:]} == {"worker0"}
     assert w0.proc.poll() is None
+
+
+def test_hotline_hangs_up_after_goodbye(workers: Workers, db: Database) -> None:
+    """BYE from the worker's side: 5 (questions), 1 (medication advice), 9 (goodbye)."""
+    from ivr.prompts import load_catalog
+    from ivr.render import PromptRenderer
+
+    workers.start(0)
+    catalog = load_catalog(workers.cfg.prompts_catalog)
+    advice = PromptRenderer(workers.cfg).pcm("faq_medication", catalog.text("faq_medication"))
+    wait9 = int(len(advice) / 16 + 1500)  # the advice plays to its end (a statement), then "anything else?"
+    result = run_sipp(workers.cfg, "uac_worker_bye.xml", timeout_s=wait9 / 1000 + 60,
+                      values={"WAIT9": str(wait9)})
+    assert result.rc == 0, result.out
+    calls = _wait_calls(db, 1)
+    assert calls[0].outcome == "completed"
+    assert [st.digits for st in calls[0].steps if st.event == "dtmf"] == ["5", "1", "9"]

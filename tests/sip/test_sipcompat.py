@@ -202,3 +202,21 @@ def test_answered_call_hears_rfc2833_digits_once(in_process_phone, kamailio_fron
     assert result.rc == 0, result.out
     assert len(answered.calls) == 1
     assert answered.digits == "1"
+
+
+@pytest.mark.slow
+def test_a_full_worker_answers_busy(in_process_phone, kamailio_front: Front) -> None:
+    p, answered = in_process_phone  # max_calls=1
+    first: list[object] = []
+    t = threading.Thread(target=lambda: first.append(run_sipp(kamailio_front.cfg, "uac_emergency_key.xml",
+                                                               timeout_s=30)))
+    t.start()
+    deadline = time.monotonic() + 15
+    while not answered.calls and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert answered.calls, "the first call was not answered"
+    busy = run_sipp(kamailio_front.cfg, "uac_expect_busy.xml", timeout_s=20)
+    t.join(timeout=40)
+    assert busy.rc == 0, busy.out
+    assert p.refused.get(486) == 1 and len(answered.calls) == 1
+    assert first and first[0].rc == 0  # type: ignore[attr-defined]
