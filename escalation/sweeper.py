@@ -18,17 +18,18 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from redis import Redis
 from redis.exceptions import RedisError
 from rq.job import Job, JobStatus
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ivr.config import Config
-from ivr.models import Escalation, EscalationNotification, NotificationStatus
+from ivr.models import Escalation, EscalationNotification, NotificationStatus, StaffUser
 from ivr.storage import Database
 
 from . import area, jobs, keys, notify, queue
@@ -92,7 +93,14 @@ def sweep(db: Database, cfg: Config, redis: Redis | None = None, *, now: datetim
 def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepReport) -> list[jobs.Planned]:
     planned: list[jobs.Planned] = []
     with db.session() as s:
-        ids = list(s.scalars(select(Escalation.id).where(Escalation.status.in_(queue.UNPICKED))))
+        cases = list(s.scalars(select(Escalation).where(Escalation.status.in_(queue.UNPICKED))))
+        staff = area._on_duty_pickers(s)
+        last_round = dict(s.execute(
+            select(EscalationNotification.escalation_id, func.max(EscalationNotification.created_at))
+            .where(EscalationNotification.kind == notify.BOARD,
+                   EscalationNotification.escalation_id.in_([c.id for c in cases]))
+            .group_by(EscalationNotification.escalation_id)).all()) if cases else {}
+    ids = [c.id for c in cases if _due(c, cfg, now, staff, last_round.get(c.id))]
     for esc_id in ids:
         try:
             with db.session() as s:
@@ -141,16 +149,32 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
     return planned
 
 
+def _due(esc: Escalation, cfg: Config, now: datetime, staff: Sequence[StaffUser], last: datetime | None) -> bool:
+    """Whether ``esc`` may need a move this sweep (decided again inside its own transaction)."""
+    if esc.mode == "live" and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
+        return True
+    limit = area.tier_after_s(cfg, esc.risk)
+    if area.next_tier(esc.tier) is not None:
+        if limit is not None and (now - esc.tier_changed_at).total_seconds() >= limit:
+            return True
+        return not any(area.covers(u, esc) for u in staff)
+    return limit is not None and (now - (last or esc.created_at)).total_seconds() >= limit
+
+
 def _expand(db: Database, cfg: Config, now: datetime, report: SweepReport) -> list[jobs.Planned]:
     """Webhook rows for rounds created without the configuration; their round gets a new job."""
     if not cfg.webhook_urls:
         return []
     planned: list[jobs.Planned] = []
     with db.session() as s:
-        rounds = s.execute(
-            select(EscalationNotification.escalation_id, EscalationNotification.round, Escalation.risk)
-            .join(Escalation, Escalation.id == EscalationNotification.escalation_id)
-            .where(EscalationNotification.kind == notify.BOARD, Escalation.status.in_(queue.OPEN))
+        N = EscalationNotification
+        hooks = func.sum(case((N.kind == notify.WEBHOOK, 1), else_=0))
+        rounds = s.execute(  # rounds of open cases with fewer webhook rows than configured URLs
+            select(N.escalation_id, N.round, Escalation.risk)
+            .join(Escalation, Escalation.id == N.escalation_id)
+            .where(Escalation.status.in_(queue.OPEN))
+            .group_by(N.escalation_id, N.round, Escalation.risk)
+            .having(hooks < len(set(cfg.webhook_urls)))
         ).all()
         for esc_id, round_, risk in rounds:
             added = notify.missing_targets(s, esc_id, round_, cfg.webhook_urls, now=now)
