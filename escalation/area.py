@@ -75,7 +75,11 @@ def on_duty(s: Session, esc: Escalation, tier: AreaLevel | str | None = None) ->
 
 def staffed_tier(s: Session, esc: Escalation, tier: AreaLevel) -> AreaLevel:
     """``tier`` or the first tier above it with someone on duty (the province tier if nobody is)."""
-    staff = _on_duty_pickers(s)
+    return first_staffed(_on_duty_pickers(s), esc, tier)
+
+
+def first_staffed(staff: Sequence[StaffUser], esc: Escalation, tier: AreaLevel) -> AreaLevel:
+    """Like ``staffed_tier`` for an already loaded list of on-duty staff."""
     current: AreaLevel | None = tier
     while current is not None:
         if any(covers(u, esc, current) for u in staff):

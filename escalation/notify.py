@@ -61,18 +61,22 @@ def verify(body: bytes, secret: str, signature: str) -> bool:
     return hmac.compare_digest(sign(body, secret), signature)
 
 
-def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *, now: datetime,
-              first: bool = False) -> list[EscalationNotification]:
-    """Pending rows for the next round of ``esc`` (``first``: a new case, round 0), already named for
-    their first rq job."""
-    last = None if first else s.scalar(select(func.max(EscalationNotification.round))
-                                       .where(EscalationNotification.escalation_id == esc.id))
-    round_ = 0 if last is None else last + 1
-    key = keys.idempotency_key(esc.id, round_)
-    job_id = keys.round_job_id(esc.id, round_, 1)
-    rows = [EscalationNotification(escalation_id=esc.id, round=round_, kind=kind, target=target, idempotency_key=key,
-                                   created_at=now, job_id=job_id, enqueues=1, enqueued_at=now)
+def round_rows(escalation_id: int, round_: int, webhook_urls: Iterable[str], *, now: datetime) -> list[dict[str, Any]]:
+    """Column values of one round's pending rows (board first), named for their first rq job."""
+    key = keys.idempotency_key(escalation_id, round_)
+    job_id = keys.round_job_id(escalation_id, round_, 1)
+    return [dict(escalation_id=escalation_id, round=round_, kind=kind, target=target, idempotency_key=key,
+                 status=NotificationStatus.PENDING, attempts=0, last_error="", created_at=now, job_id=job_id,
+                 enqueues=1, enqueued_at=now)
             for kind, target in [(BOARD, ""), *((WEBHOOK, url) for url in dict.fromkeys(webhook_urls))]]
+
+
+def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *, now: datetime) -> list[EscalationNotification]:
+    """Pending rows for the next round of ``esc``, already named for their first rq job."""
+    last = s.scalar(select(func.max(EscalationNotification.round))
+                    .where(EscalationNotification.escalation_id == esc.id))
+    round_ = 0 if last is None else last + 1
+    rows = [EscalationNotification(**values) for values in round_rows(esc.id, round_, webhook_urls, now=now)]
     s.add_all(rows)
     return rows
 

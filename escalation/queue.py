@@ -7,13 +7,12 @@ doctors picking one case at once cannot both win. Times are naive UTC ``datetime
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from redis import Redis
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
@@ -23,6 +22,7 @@ from ivr.models import (
     AuditLog,
     Escalation,
     EscalationEvent,
+    EscalationNotification,
     EscalationStatus,
     Patient,
     Role,
@@ -60,10 +60,6 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 MODE_LABELS: dict[str, str] = {"live": "Giữ máy", "callback": "Gọi lại"}
-
-#: Threads of one process (a SIP worker's calls) take turns writing a new case: waiting here wakes at once,
-#: where SQLite's busy handler would sleep up to 100 ms between retries.
-_WRITERS = threading.Lock()
 
 
 def _now(now: datetime | None) -> datetime:
@@ -160,7 +156,9 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
     reasons = [str(r) for r in reasons]
     now = _now(now)
     webhooks = cfg.webhook_urls if cfg is not None else ()
-    with _WRITERS, db.session() as s:
+    with db.session() as s:  # reads outside the write lock: who is on duty now
+        staff = area._on_duty_pickers(s)
+    with jobs.writer(db), db.session() as s:
         area_row: Any = None
         if patient_id is not None:
             # a write first: takes SQLite's write lock, so the duplicate check below cannot race
@@ -169,42 +167,57 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
                                  .execution_options(synchronize_session=False)).first()
             if area_row is None:
                 raise EscalationNotFound(f"Không tìm thấy bệnh nhân #{patient_id}.")
-            existing = s.scalars(select(Escalation).where(Escalation.patient_id == patient_id,
-                                                          Escalation.status.in_(OPEN))
-                                 .order_by(Escalation.id)).first()
+            existing = s.scalar(select(Escalation.id).where(Escalation.patient_id == patient_id,
+                                                            Escalation.status.in_(OPEN))
+                                .order_by(Escalation.id).limit(1))
         elif caller:
-            existing = s.scalars(select(Escalation).where(Escalation.patient_id.is_(None),
-                                                          Escalation.caller == caller, Escalation.status.in_(OPEN))
-                                 .order_by(Escalation.id)).first()
+            existing = s.scalar(select(Escalation.id).where(Escalation.patient_id.is_(None),
+                                                            Escalation.caller == caller, Escalation.status.in_(OPEN))
+                                .order_by(Escalation.id).limit(1))
         else:
             existing = None
         if existing is not None:
-            planned = _retriage(s, existing, risk=risk, reason=reason, reasons=reasons, call_id=call_id,
+            planned = _retriage(s, _load(s, existing), risk=risk, reason=reason, reasons=reasons, call_id=call_id,
                                 assessment_id=assessment_id, mode=mode, recording_path=recording_path,
                                 webhooks=webhooks, now=now)
-            esc_id = existing.id
+            esc_id = existing
         else:
-            esc = Escalation(patient_id=patient_id, call_id=call_id, assessment_id=assessment_id, caller=caller,
-                             risk=risk, reasons=reasons, reason=reason[:200], status=S.WAITING, mode=mode,
-                             province=area_row[0] if area_row else "", district=area_row[1] if area_row else "",
-                             commune=area_row[2] if area_row else "", created_at=now, updated_at=now,
-                             tier_changed_at=now, recording_path=recording_path, version=1)
-            start = area.start_tier(esc)
-            esc.tier = area.staffed_tier(s, esc, start)
-            detail = reason
-            if mode == "live" and not area.on_duty(s, esc, AreaLevel.PROVINCE):
-                esc.mode = "callback"
-                detail += " — không có bác sĩ trực: chuyển sang gọi lại"
-            s.add(esc)
-            s.flush()
-            _event(s, esc.id, frm="", to=S.WAITING.value, actor="system", detail=detail, at=now)
-            if esc.tier != start:
-                _event(s, esc.id, frm=S.WAITING.value, to=S.WAITING.value, actor="system", at=now,
-                       detail=f"Chuyển lên tuyến {area.TIER_LABELS[esc.tier.value]}: tuyến dưới không có ai trực")
-            planned = jobs.planned(notify.add_round(s, esc, webhooks, now=now, first=True), risk)
-            esc_id = esc.id
+            esc_id, planned = _insert(s, staff, patient_id=patient_id, call_id=call_id, assessment_id=assessment_id,
+                                      caller=caller, risk=risk, reasons=reasons, reason=reason, mode=mode,
+                                      area_row=area_row, recording_path=recording_path, webhooks=webhooks, now=now)
     jobs.try_enqueue(redis, planned, cfg)
     return esc_id
+
+
+def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, call_id: int | None,
+            assessment_id: int | None, caller: str, risk: str, reasons: list[str], reason: str, mode: str,
+            area_row: Any, recording_path: str, webhooks: Sequence[str], now: datetime) -> tuple[int, list[jobs.Planned]]:
+    """A new case, its first events and its first notification round: three INSERTs (Core, no unit of work)."""
+    values: dict[str, Any] = dict(
+        patient_id=patient_id, call_id=call_id, assessment_id=assessment_id, caller=caller, risk=risk,
+        reasons=reasons, reason=reason[:200], status=S.WAITING, mode=mode,
+        province=area_row[0] if area_row else "", district=area_row[1] if area_row else "",
+        commune=area_row[2] if area_row else "", created_at=now, updated_at=now, tier_changed_at=now,
+        recording_path=recording_path, version=1, outcome="", notes="", job_id="")
+    probe = Escalation(**values)  # not added: only for the area checks
+    start = area.start_tier(probe)
+    values["tier"] = area.first_staffed(staff, probe, start)
+    detail = reason
+    if mode == "live" and not any(area.covers(u, probe, AreaLevel.PROVINCE) for u in staff):
+        values["mode"] = "callback"
+        detail += " — không có bác sĩ trực: chuyển sang gọi lại"
+    esc_id = s.execute(insert(Escalation).values(**values).returning(Escalation.id)).scalar_one()
+    events = [dict(escalation_id=esc_id, at=now, from_status="", to_status=S.WAITING.value, actor="system",
+                   detail=detail)]
+    if values["tier"] != start:
+        events.append(dict(escalation_id=esc_id, at=now, from_status=S.WAITING.value, to_status=S.WAITING.value,
+                           actor="system", detail=f"Chuyển lên tuyến {area.TIER_LABELS[values['tier'].value]}: "
+                                                  "tuyến dưới không có ai trực"))
+    s.execute(insert(EscalationEvent), events)
+    rows = notify.round_rows(esc_id, 0, webhooks, now=now)
+    s.execute(insert(EscalationNotification), rows)
+    return esc_id, [jobs.Planned(escalation_id=esc_id, round=0, job_id=rows[0]["job_id"], queue=jobs.queue_for(risk),
+                                 targets=len(rows))]
 
 
 def _retriage(s: Session, esc: Escalation, *, risk: str, reason: str, reasons: list[str], call_id: int | None,
