@@ -121,8 +121,22 @@ _CHILD_TRANSCRIBE: Callable[..., tuple[str, float]] | None = None
 
 def _child_init(cfg: Config) -> None:
     global _CHILD_TRANSCRIBE
+    _die_with_parent()
     _CHILD_TRANSCRIBE = speech_transcriber(cfg)
     _CHILD_TRANSCRIBE(b"\0\0" * 1600, 8000, None)  # warm up before the first caller
+
+
+def _die_with_parent() -> None:
+    """A decode process must not outlive its worker (a SIGKILLed worker leaves its pool behind)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _child_transcribe(pcm16: bytes, rate: int, listen: Any) -> tuple[str, float]:

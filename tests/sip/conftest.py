@@ -149,7 +149,17 @@ class Workers:
         return worker
 
     def kill(self, worker: Worker) -> None:
-        _kill(worker.proc, signal.SIGKILL)
+        """SIGKILL the worker process alone, as a crash or a supervisor would."""
+        worker.proc.send_signal(signal.SIGKILL)
+        worker.proc.wait(timeout=10)
+
+    @staticmethod
+    def group_alive(worker: Worker) -> bool:
+        try:
+            os.killpg(worker.proc.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
     def stop_all(self) -> None:
         for w in self.started:

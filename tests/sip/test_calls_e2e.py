@@ -127,6 +127,10 @@ def test_two_workers_share_calls_and_survive_a_killed_worker(workers: Workers, d
     calls = _wait_calls(db, 4)
     assert {c.worker for c in calls} == {"worker0", "worker1"}
     workers.kill(w1)
+    deadline = time.monotonic() + 10
+    while workers.group_alive(w1) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not workers.group_alive(w1), "the killed worker's decode processes outlived it"
     result = run_sipp(workers.cfg, "uac_hangup_mid_prompt.xml", calls=3, rate=1, limit=3, timeout_s=60)
     assert result.rc == 0, result.out
     calls = _wait_calls(db, 7)
