@@ -114,6 +114,8 @@ def wer(rec: Recognizer, data: list[tuple[str, bytes, int, str]], path: str, sho
     for name, pcm, rate, ref in data:
         if path == "fullband stream":
             x, r = audio.resample(pcm, rate, 16000), 16000
+        elif path == "telephone stream, 1 s line noise around":
+            x, r = noise(1.0) + telephone(pcm, rate) + noise(1.0), 8000
         else:
             x, r = telephone(pcm, rate), 8000
         hyp = decode_utterances(rec, x, r) if path == "telephone utterance" else decode(rec, x, r)
@@ -187,7 +189,8 @@ def bench_engine(label: str, make: callable, data, args, vietnamese: bool) -> No
     print(f"  load: {time.perf_counter() - started:.2f} s wall ({rec.engine.describe()}); "
           f"RSS +{rss_mb() - rss0:.0f} MB (process {rss_mb():.0f} MB)")
     if vietnamese:
-        for path in ("telephone utterance", "telephone stream", "fullband stream"):
+        for path in ("telephone utterance", "telephone stream", "telephone stream, 1 s line noise around",
+                     "fullband stream"):
             w, n = wer(rec, data, path, show=args.verbose and path.startswith("telephone"))
             print(f"  WER vieneu samples, {path} path: {w:.1%} ({n} words)")
         ok, rows, wrong = fixtures_accuracy(rec)
