@@ -33,6 +33,7 @@ import threading
 import time
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -181,7 +182,8 @@ def parallel_throughput(rec: Recognizer, clip: bytes, rate: int, threads: int, s
     return sum(done) / (time.monotonic() - started)
 
 
-def bench_engine(label: str, make: callable, data, args, vietnamese: bool) -> None:
+def bench_engine(label: str, make: Callable[[], Recognizer], data: list, args: argparse.Namespace,
+                 vietnamese: bool) -> None:
     print(f"\n== {label}")
     rss0 = rss_mb()
     started = time.perf_counter()
