@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from escalation.triage import RISK_FACTOR_LABELS
+from ivr.phonenumber import normalize_phone
 from ivr.lexicon import RISK_AGE, RISK_FACTORS
 from ivr.models import Patient, StaffUser
 
@@ -34,7 +35,6 @@ COLUMNS: dict[str, str] = {
 }
 VI_NAMES = {"phone": "so_dien_thoai", "name": "ho_ten", "province": "tinh", "district": "huyen", "commune": "xa"}
 REQUIRED = ("phone", "name", "province", "district", "commune")
-_PHONE_JUNK = re.compile(r"[\s.\-()]")
 _FACTOR_ALIASES = {
     "đái tháo đường": "diabetes", "cao huyết áp": "hypertension", "huyết áp cao": "hypertension",
     "tim mạch": "heart_disease", "bệnh tim mạch": "heart_disease", "hen": "lung_disease",
@@ -60,21 +60,6 @@ def risk_factor_code(name: str) -> str | None:
     """The triage code of a risk factor written as a code or in Vietnamese, or None."""
     return FACTOR_NAMES.get(_key(name))
 
-
-def normalize_phone(raw: str) -> str | None:
-    """A Vietnamese phone number as E.164 (``+84`` + 9 or 10 digits), or None when it is not one."""
-    digits = _PHONE_JUNK.sub("", raw)
-    if digits.startswith("+84"):
-        rest = digits[3:]
-    elif digits.startswith("84") and len(digits) in (11, 12):
-        rest = digits[2:]
-    elif digits.startswith("0"):
-        rest = digits[1:]
-    else:
-        return None
-    if not rest.isdigit() or len(rest) not in (9, 10) or rest.startswith("0"):
-        return None
-    return "+84" + rest
 
 
 def _text(value: str) -> str:

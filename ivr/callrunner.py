@@ -125,7 +125,8 @@ class DecodePool:
 class CallSink(Protocol):
     """Where the call is persisted (``ivr.callstore.CallStore``)."""
 
-    def start_call(self, *, sip_call_id: str, caller: str, worker: str, flow_name: str) -> int: ...
+    def start_call(self, *, sip_call_id: str, caller: str, worker: str, flow_name: str,
+                   flow_version_id: int | None = None) -> int: ...
     def caller_profile(self, caller: str) -> tuple[str, tuple[str, ...]]: ...
     def set_recording(self, call_id: int, path: str) -> None: ...
     def sync_steps(self, call_id: int, steps: Sequence[Any]) -> None: ...
@@ -151,7 +152,7 @@ class CallRunner:
     """Runs one call to the end. Construct one per call; ``run`` blocks."""
 
     def __init__(self, *, engine: Engine, prompts: PromptAudio, decoder: DecodePool, store: CallSink,
-                 recordings_dir: Path, worker: str = "", flow_name: str = "",
+                 recordings_dir: Path, worker: str = "", flow_name: str = "", flow_version_id: int | None = None,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
                  stats: TurnStats | None = None, max_call_s: float = 3600.0):
         self.engine = engine
@@ -161,6 +162,7 @@ class CallRunner:
         self.recordings_dir = Path(recordings_dir)
         self.worker = worker
         self.flow_name = flow_name
+        self.flow_version_id = flow_version_id
         self.clock = clock
         self.sleep = sleep
         self.stats = stats if stats is not None else TurnStats()
@@ -190,7 +192,8 @@ class CallRunner:
         """Run the call; returns the stored outcome."""
         self.recordings_dir.mkdir(parents=True, exist_ok=True)
         self.call_id = self.store.start_call(sip_call_id=line.sip_call_id, caller=line.caller,
-                                             worker=self.worker, flow_name=self.flow_name)
+                                             worker=self.worker, flow_name=self.flow_name,
+                                             flow_version_id=self.flow_version_id)
         rec_path = self.recordings_dir / f"{self.call_id}.wav"
         self.store.set_recording(self.call_id, str(rec_path))
         outcome = "failed"

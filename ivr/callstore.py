@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from . import actions as A
+from .phonenumber import lookup_keys
 from .models import Assessment, Call, CallStep, Escalation, Patient, utcnow
 from .storage import Database
 
@@ -33,11 +34,18 @@ class CallStore:
         self.create_escalation = create_escalation
         self._synced: dict[int, int] = {}  # call id -> steps stored
 
-    def start_call(self, *, sip_call_id: str, caller: str, worker: str, flow_name: str) -> int:
+    def _patient(self, s: Any, caller: str) -> Patient | None:
+        """The patient whose phone matches the caller id (stored as +84…, however the trunk sends it)."""
+        keys = lookup_keys(caller) if caller else ()
+        return s.scalars(select(Patient).where(Patient.phone.in_(keys))).first() if keys else None
+
+    def start_call(self, *, sip_call_id: str, caller: str, worker: str, flow_name: str,
+                   flow_version_id: int | None = None) -> int:
         with self.db.session() as s:
-            patient = s.scalar(select(Patient).where(Patient.phone == caller)) if caller else None
+            patient = self._patient(s, caller)
             call = Call(sip_call_id=sip_call_id[:255], caller=caller[:64], worker=worker[:64],
-                        flow_name=flow_name[:100], patient_id=patient.id if patient else None)
+                        flow_name=flow_name[:100], flow_version_id=flow_version_id,
+                        patient_id=patient.id if patient else None)
             s.add(call)
             s.flush()
             call_id = int(call.id)
@@ -49,7 +57,7 @@ class CallStore:
         if not caller:
             return "unknown", ()
         with self.db.session() as s:
-            patient = s.scalar(select(Patient).where(Patient.phone == caller))
+            patient = self._patient(s, caller)
             if patient is None:
                 return "unknown", ()
             return patient.care_status.value, tuple(str(r) for r in patient.risk_factors or ())

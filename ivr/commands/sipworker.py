@@ -48,8 +48,7 @@ class Runtime:
 
     cfg: Config
     db: Any
-    flow: Any
-    catalog: Any
+    flows: Any
     understander: Any
     triage: Any
     prompts: Any
@@ -63,37 +62,38 @@ class Runtime:
 
         from ..callrunner import DecodePool, TurnStats
         from ..callstore import CallStore
-        from ..flow import load_flow
+        from ..flowsource import FlowSource
         from ..nlu import default_understander
-        from ..prompts import load_catalog
         from ..render import PromptRenderer
         from ..storage import Database, check_schema
 
         db = Database(cfg.db_url)
         check_schema(db.engine)
-        catalog = load_catalog(cfg.prompts_catalog)
-        flow = load_flow(cfg.flows_dir / f"{cfg.flow}.yaml", catalog)
-        prompts = PromptRenderer(cfg, catalog=catalog)
+        flows = FlowSource(cfg, db)
+        prompts = PromptRenderer(cfg, catalog=flows.current().catalog)
         if transcribe is not None:
             decoder = DecodePool(transcribe, threads=_decode_threads())
         else:
             decoder = decode_processes(cfg, _decode_threads())
             decoder.submit(b"\0\0" * 1600, None).result(timeout=300)  # children up, model loaded
-        return cls(cfg=cfg, db=db, flow=flow, catalog=catalog, understander=default_understander(),
-                   triage=default_triage(), prompts=prompts, decoder=decoder,
+        return cls(cfg=cfg, db=db, flows=flows, understander=default_understander(),
+                   triage=default_triage(directory=cfg.triage_rules_dir), prompts=prompts, decoder=decoder,
                    store=CallStore(db, create_escalation=escalation_creator(cfg, db)), stats=TurnStats())
 
-    def new_session(self) -> Any:
+    def new_session(self, active: Any = None) -> Any:
+        """A session on the flow published now; the call keeps it to its end."""
         from ..session import Session
 
-        return Session(self.flow, catalog=self.catalog, understander=self.understander, triage=self.triage)
+        active = active or self.flows.current()
+        return Session(active.flow, catalog=active.catalog, understander=self.understander, triage=self.triage)
 
     def run_call(self, line: Any, *, worker: str) -> str:
         from ..callrunner import CallRunner
 
-        runner = CallRunner(engine=self.new_session(), prompts=self.prompts, decoder=self.decoder,
+        active = self.flows.current()
+        runner = CallRunner(engine=self.new_session(active), prompts=self.prompts, decoder=self.decoder,
                             store=self.store, recordings_dir=self.cfg.recordings_path, worker=worker,
-                            flow_name=self.cfg.flow, stats=self.stats)
+                            flow_name=active.flow.name, flow_version_id=active.version_id, stats=self.stats)
         return runner.run(line)
 
     def close(self) -> None:
@@ -196,7 +196,7 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
     if stale:
         log.warning("%s: %d calls left in progress by a previous run marked failed", name, stale)
     try:
-        runtime.prompts.render_catalog(runtime.catalog)  # synthesize missing prompts before the first call
+        runtime.prompts.render_catalog(runtime.flows.current().catalog)  # synthesize missing prompts before the first call
     except IvrError as exc:
         log.warning("prompt pre-rendering failed (%s); prompts will be rendered on first use", exc)
     server, port = (cfg.pbx_host, cfg.pbx_port) if cfg.pbx_host else (cfg.sip_advertise, cfg.sip_port)

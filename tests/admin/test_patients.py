@@ -5,7 +5,8 @@ import io
 
 from sqlalchemy import func, select
 
-from admin.patient_import import normalize_phone, parse_csv
+from admin.patient_import import parse_csv
+from ivr.phonenumber import normalize_phone
 from escalation import queue
 from ivr.models import CareStatus, EscalationStatus, Patient
 
