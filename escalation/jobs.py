@@ -129,7 +129,7 @@ def enqueue(redis: Redis, plans: Sequence[Planned], cfg: Config | None = None) -
     for p in plans:
         q = queues.setdefault(p.queue, Queue(p.queue, connection=redis))
         q.enqueue(deliver_round, p.escalation_id, p.round, job_id=p.job_id, retry=retry,
-                  job_timeout=job_timeout_s(cfg, p.targets + len(cfg.webhook_urls)), result_ttl=600,
+                  job_timeout=job_timeout_s(cfg, p.targets + len(cfg.webhook_urls)), result_ttl=0,
                   failure_ttl=7 * 86400, description=f"notify escalation {p.escalation_id} round {p.round}")
     return len(plans)
 

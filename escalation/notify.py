@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
+import os
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -132,39 +133,67 @@ def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-_SESSION: dict[int, requests.Session] = {}
+_CONNECTIONS: dict[tuple[int, str, str, int], http.client.HTTPConnection] = {}
 
 
-def _http() -> requests.Session:
-    import os
+def _connection(scheme: str, host: str, port: int, timeout_s: float) -> tuple[http.client.HTTPConnection, bool]:
+    """A kept-alive connection per process and endpoint (rq may fork); True if it was reused."""
+    key = (os.getpid(), scheme, host, port)
+    conn = _CONNECTIONS.get(key)
+    if conn is not None:
+        conn.timeout = timeout_s
+        return conn, True
+    cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+    conn = _CONNECTIONS[key] = cls(host, port, timeout=timeout_s)
+    return conn, False
 
-    pid = os.getpid()
-    if pid not in _SESSION:  # one keep-alive pool per process (rq may fork)
-        _SESSION.clear()
-        _SESSION[pid] = requests.Session()
-    return _SESSION[pid]
+
+def _drop(scheme: str, host: str, port: int) -> None:
+    conn = _CONNECTIONS.pop((os.getpid(), scheme, host, port), None)
+    if conn is not None:
+        conn.close()
 
 
 def post(url: str, body: bytes, *, secret: str, idempotency_key: str, escalation_id: int, timeout_s: float) -> int:
-    """POST ``body`` to ``url``; the HTTP status on 2xx, else ``WebhookError`` saying what went wrong."""
+    """POST ``body`` to ``url``; the HTTP status on 2xx, else ``WebhookError`` saying what went wrong.
+
+    ``timeout_s`` bounds the connection and every read, as ``requests``' (connect, read) timeouts do.
+    """
     check_url(url)
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {
+        "Host": parts.netloc.rsplit("@", 1)[-1],
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "f0-hotline-escalation/1",
         SIGNATURE_HEADER: sign(body, secret),
         IDEMPOTENCY_HEADER: idempotency_key,
         ESCALATION_HEADER: str(escalation_id),
     }
-    try:
-        resp = _http().post(url, data=body, headers=headers, timeout=(timeout_s, timeout_s), allow_redirects=False)
-    except requests.Timeout:
-        raise WebhookError(f"Webhook {url} không trả lời trong {timeout_s:g} giây.") from None
-    except requests.RequestException as exc:
-        raise WebhookError(f"Không gửi được tới webhook {url}: {type(exc).__name__}.") from None
-    with resp:
-        if not 200 <= resp.status_code < 300:
-            raise WebhookError(f"Webhook {url} trả về HTTP {resp.status_code}.")
-        return resp.status_code
+    for _ in range(2):  # a kept-alive connection the server closed meanwhile gets one fresh retry
+        conn, reused = _connection(parts.scheme, host, port, timeout_s)
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            resp = conn.getresponse()
+            status = resp.status
+            resp.read()
+            if resp.will_close:
+                _drop(parts.scheme, host, port)
+            break
+        except TimeoutError:
+            _drop(parts.scheme, host, port)
+            raise WebhookError(f"Webhook {url} không trả lời trong {timeout_s:g} giây.") from None
+        except (OSError, http.client.HTTPException) as exc:
+            _drop(parts.scheme, host, port)
+            stale = isinstance(exc, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+            if reused and stale:
+                continue
+            raise WebhookError(f"Không gửi được tới webhook {url}: {type(exc).__name__}.") from None
+    if not 200 <= status < 300:
+        raise WebhookError(f"Webhook {url} trả về HTTP {status}.")
+    return status
 
 
 def publish_board(redis: Redis, body: dict[str, Any]) -> int:
