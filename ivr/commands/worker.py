@@ -128,7 +128,9 @@ def run_worker(args: argparse.Namespace, cfg: Config) -> int:
                 log.exception("worker loop failed; restarting in 1 s")
                 time.sleep(1)
                 continue
-            if args.burst or getattr(worker, "_stop_requested", False):
+            stopped = (getattr(worker, "_shutdown_requested_date", None) is not None
+                       or getattr(worker, "_stop_requested", False))  # SIGTERM/SIGINT: rq's warm shutdown
+            if args.burst or stopped:
                 return 0
             log.warning("worker loop ended (Redis timeout?); restarting")
             time.sleep(1)

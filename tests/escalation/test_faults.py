@@ -5,6 +5,9 @@ sent at least once (receivers de-duplicate on the idempotency key).
 """
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import time
 
 import pytest
@@ -117,3 +120,28 @@ def test_restart_everything_with_cases_waiting(db, cfg, people, private_redis, r
             select(EscalationNotification).where(EscalationNotification.kind == "webhook"))}
     assert keys == rounds  # every round of every case was received (duplicates allowed, de-duplicated by key)
     conn.close()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_worker_and_its_processes(db, cfg, redis_url, workers):
+    cfg = cfg.replace(redis_url=redis_url, escalation_processes=2)
+    conn = redis_lib.Redis.from_url(redis_url)
+    leader = workers.start(cfg)
+    wait_until(lambda: conn.scard("rq:workers") == 2, 60, "two rq workers registered")
+    children = [int(p) for p in subprocess.run(["pgrep", "-P", str(leader.pid)], capture_output=True, text=True,
+                                               check=False).stdout.split()]
+    assert children
+    leader.send_signal(signal.SIGTERM)
+    assert leader.wait(timeout=30) == 0
+    for pid in children:
+        wait_until(lambda pid=pid: not os.path.exists(f"/proc/{pid}") or _zombie(pid), 30, f"child {pid} to exit")
+    wait_until(lambda: conn.scard("rq:workers") == 0, 10, "workers to deregister")
+    conn.close()
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ", 1)[1].startswith("Z")
+    except OSError:
+        return True
