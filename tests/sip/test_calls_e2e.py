@@ -119,6 +119,39 @@ def test_spoken_symptom_report_is_transcribed_and_stored(workers: Workers, db: D
     assert any(st["event"] == "speech" and st["transcript"] for st in listed[0]["steps"])
 
 
+def _fixture_pcap(workers: Workers, name: str) -> str:
+    folder = workers.cfg.data_dir / "pcaps"
+    folder.mkdir(parents=True, exist_ok=True)
+    pcm, rate = audio.read_wav(str(FIXTURES / f"{name}.wav"))
+    pcm = audio.resample(pcm, rate, 8000) if rate != 8000 else pcm
+    (folder / f"{name}.pcap").write_bytes(pcap.audio_pcap(pcm, "PCMU", lead_silence_ms=100, trail_silence_ms=600))
+    return f"{name}.pcap"
+
+
+def test_spoken_answers_are_recognised_understood_and_stored(workers: Workers, db: Database) -> None:
+    """Real recorded Vietnamese speech over a real call: the breathing rate "mười chín" is recognised,
+    read back, confirmed with "có", and stored with the transcripts and intents."""
+    workers.start(0)
+    values = {"NUMBER": _fixture_pcap(workers, "muoi_chin"), "YES": _fixture_pcap(workers, "co"), "WAIT": "6000"}
+    for i, digit in enumerate("32221"):  # the same key twice needs a new RTP timestamp, as phones send it
+        name = f"key{i}-{digit}.pcap"
+        (workers.cfg.data_dir / "pcaps" / name).write_bytes(pcap.dtmf_pcap(digit, ts=16000 * (i + 1)))
+        values[f"KEY{i}"] = name
+    result = run_sipp(workers.cfg, "uac_checkin_speech.xml", timeout_s=90, values=values)
+    assert result.rc == 0, result.out
+    calls = _wait_calls(db, 1, timeout_s=40)
+    call = calls[0]
+    spoken = [(st.node, st.transcript, st.intent) for st in call.steps if st.event == "speech"]
+    assert [st.digits for st in call.steps if st.event == "dtmf"] == ["3", "2", "2", "2", "1"]
+    assert ("breathing_rate", "mười chín") in [(n, t) for n, t, _ in spoken], spoken
+    assert ("breathing_rate", "có", "yes") in spoken, spoken
+    assert call.slots.get("breathing_rate") == 19
+    prompts = [st.prompt_id for st in call.steps if st.event == "prompt"]
+    assert "confirm_breathing_rate" in prompts
+    listed = _calls_list(workers)[0]
+    assert any(st["transcript"] == "mười chín" for st in listed["steps"])
+
+
 def test_two_workers_share_calls_and_survive_a_killed_worker(workers: Workers, db: Database) -> None:
     w0 = workers.start(0)
     w1 = workers.start(1)
