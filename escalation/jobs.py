@@ -172,62 +172,122 @@ def _context() -> tuple[Config, Database]:
 @dataclass
 class _Try:
     id: int
+    escalation_id: int
     kind: str
     target: str
     key: str
     attempts: int
+    body: dict[str, object]
     error: str = ""
     permanent: bool = False
 
 
+#: A job that finds rounds queued behind it delivers up to this many of them too (one rq job's
+#: overhead for several rounds); their own jobs, if a worker already took them, find nothing to do.
+STEAL_MAX = 8
+
+
+def _steal(redis: Redis, db: Database, my_id: str) -> int:
+    """Claim the pending rows of up to ``STEAL_MAX`` rounds waiting at the tail of the queues."""
+    queued: list[tuple[str, str]] = []
+    for name in keys.QUEUES:
+        for raw in redis.lrange(f"rq:queue:{name}", -STEAL_MAX, -1):
+            job_id = raw.decode() if isinstance(raw, bytes) else str(raw)
+            if job_id.startswith("ivr-escalation-") and job_id != my_id:
+                queued.append((name, job_id))
+        if len(queued) >= STEAL_MAX:
+            break
+    queued = queued[-STEAL_MAX:] if len(queued) > STEAL_MAX else queued
+    if not queued:
+        return 0
+    N = EscalationNotification
+    with writer(db), db.session() as s:
+        claimed = s.execute(update(N).where(N.job_id.in_([j for _, j in queued]), N.status == P)
+                            .values(job_id=my_id).execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    pipe = redis.pipeline()
+    for name, job_id in queued:  # a worker that popped one meanwhile finds its rows claimed and skips them
+        pipe.lrem(f"rq:queue:{name}", 0, job_id)
+        pipe.delete(f"rq:job:{job_id}")
+    pipe.execute()
+    return int(claimed or 0)
+
+
+def _load(db: Database, escalation_id: int, round_: int, my_id: str | None, cfg: Config,
+          now: datetime) -> tuple[list[_Try], int]:
+    """The pending rows this job owns, with their payloads; and how many reminders it skipped."""
+    N = EscalationNotification
+    tries: list[_Try] = []
+    skipped = 0
+    with db.session() as s:
+        esc = s.get(Escalation, escalation_id)
+        if esc is not None:
+            rows = list(s.scalars(select(N).where(N.escalation_id == escalation_id, N.round == round_)))
+            have = {r.target for r in rows if r.kind == notify.WEBHOOK}
+            if rows and any(url not in have for url in cfg.webhook_urls):  # the round predates the configuration
+                notify.missing_targets(s, escalation_id, round_, cfg.webhook_urls, now=now, job_id=my_id or "")
+        mine = (N.job_id == my_id) if my_id is not None else ((N.escalation_id == escalation_id) & (N.round == round_))
+        pending = list(s.scalars(select(N).where(mine, N.status == P).order_by(N.escalation_id, N.round, N.id)))
+        cases: dict[int, Escalation | None] = {}
+        patients: dict[int, Patient | None] = {}
+        bodies: dict[tuple[int, int], dict[str, object]] = {}
+        for r in pending:
+            if r.escalation_id not in cases:
+                cases[r.escalation_id] = s.get(Escalation, r.escalation_id)
+            case = cases[r.escalation_id]
+            if case is None:
+                continue
+            if r.round > 0 and case.status.value not in ("waiting", "offered"):
+                r.status = NotificationStatus.SKIPPED  # a reminder for a case somebody picked meanwhile
+                skipped += 1
+                continue
+            if (r.escalation_id, r.round) not in bodies:
+                pid = case.patient_id
+                if pid is not None and pid not in patients:
+                    patients[pid] = s.get(Patient, pid)
+                bodies[(r.escalation_id, r.round)] = notify.payload(
+                    case, patients.get(pid) if pid is not None else None, r, now=now)
+            tries.append(_Try(r.id, r.escalation_id, r.kind, r.target, r.idempotency_key, r.attempts,
+                              bodies[(r.escalation_id, r.round)]))
+    return tries, skipped
+
+
 def deliver_round(escalation_id: int, round_: int) -> str:
-    """Send the pending notifications of one round; raises ``WebhookError`` (for an rq retry) while
-    a target failed and has attempts left. Returns a summary such as ``sent=2 failed=0 pending=0``."""
+    """Send the pending notifications of one round (and of up to ``STEAL_MAX`` rounds queued behind it).
+
+    Raises ``WebhookError`` (for an rq retry with backoff) while a target failed and has attempts
+    left; a retry re-sends only what is still pending. Returns a summary such as
+    ``sent=2 failed=0 pending=0 skipped=0``.
+    """
     cfg, db = _context()
     now = utcnow()
     job = get_current_job()
-    with db.session() as s:
-        esc = s.get(Escalation, escalation_id)
-        if esc is None:
-            return "missing"
-        rows = list(s.scalars(select(EscalationNotification).where(
-            EscalationNotification.escalation_id == escalation_id, EscalationNotification.round == round_)))
-        if not rows:
-            return "missing"
-        have = {r.target for r in rows if r.kind == notify.WEBHOOK}
-        if any(url not in have for url in cfg.webhook_urls):  # the round predates the webhook configuration
-            rows += notify.missing_targets(s, escalation_id, round_, cfg.webhook_urls, now=now,
-                                           job_id=job.id if job is not None else "")
-        pending = [r for r in rows if r.status == P]
-        if round_ > 0 and pending and esc.status.value not in ("waiting", "offered"):
-            for r in pending:  # a reminder for a case somebody picked meanwhile
-                r.status = NotificationStatus.SKIPPED
-            return f"skipped={len(pending)}"
-        if not pending:
-            return "sent=0 failed=0 pending=0"
-        patient = s.get(Patient, esc.patient_id) if esc.patient_id is not None else None
-        body = notify.payload(esc, patient, pending[0], now=now)
-        tries = [_Try(r.id, r.kind, r.target, r.idempotency_key, r.attempts) for r in pending]
-        first_webhook = esc.notified_at is None
-    encoded = notify.encode(body)
+    my_id = job.id if job is not None else None
+    if job is not None:
+        try:
+            _steal(job.connection, db, job.id)
+        except Exception as exc:  # stealing is an optimisation; the round's own delivery must go on
+            log.warning("could not take over queued rounds: %s", exc)
+    tries, skipped = _load(db, escalation_id, round_, my_id, cfg, now)
+    encoded: dict[int, bytes] = {}
     for t in sorted(tries, key=lambda t: t.kind != notify.WEBHOOK):  # webhooks first: they reach doctors
         try:
             if t.kind == notify.BOARD:
                 if job is None:
                     raise WebhookError("board notifications run as rq jobs")
-                notify.publish_board(job.connection, body)
+                notify.publish_board(job.connection, t.body)
             else:
                 try:
                     notify.check_url(t.target)
                 except WebhookError:
                     t.permanent = True
                     raise
-                notify.post(t.target, encoded, secret=cfg.webhook_secret, idempotency_key=t.key,
-                            escalation_id=escalation_id, timeout_s=cfg.webhook_timeout_s)
+                body = encoded.setdefault(id(t.body), notify.encode(t.body))
+                notify.post(t.target, body, secret=cfg.webhook_secret, idempotency_key=t.key,
+                            escalation_id=t.escalation_id, timeout_s=cfg.webhook_timeout_s)
         except WebhookError as exc:
             t.error = str(exc)
     done = utcnow()
-    counts = {"sent": 0, "failed": 0, "pending": 0}
+    counts = {"sent": 0, "failed": 0, "pending": 0, "skipped": skipped}
     N = EscalationNotification
     with writer(db), db.session() as s:  # one short write; rows another copy of this job recorded are left alone
         sent = [t.id for t in tries if not t.error]
@@ -239,16 +299,17 @@ def deliver_round(escalation_id: int, round_: int) -> str:
             if not t.error:
                 continue
             final = t.permanent or t.attempts + 1 >= cfg.webhook_attempts
-            done_rows = s.execute(update(N).where(N.id == t.id, N.status == P).values(
+            changed = s.execute(update(N).where(N.id == t.id, N.status == P).values(
                 status=NotificationStatus.FAILED if final else P, last_error=t.error, attempts=N.attempts + 1)
                 .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
-            if done_rows:
+            if changed:
                 counts["failed" if final else "pending"] += 1
                 if final:
                     log.error("notification %d of escalation %d failed after %d attempt(s): %s", t.id,
-                              escalation_id, t.attempts + 1, t.error)
-        if first_webhook and any(t.kind == notify.WEBHOOK and not t.error for t in tries):
-            s.execute(update(Escalation).where(Escalation.id == escalation_id, Escalation.notified_at.is_(None))
+                              t.escalation_id, t.attempts + 1, t.error)
+        reached = {t.escalation_id for t in tries if t.kind == notify.WEBHOOK and not t.error}
+        if reached:
+            s.execute(update(Escalation).where(Escalation.id.in_(reached), Escalation.notified_at.is_(None))
                       .values(notified_at=done).execution_options(synchronize_session=False))
     summary = " ".join(f"{k}={v}" for k, v in counts.items())
     if counts["pending"]:
