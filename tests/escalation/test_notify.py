@@ -141,3 +141,19 @@ def test_unpicked_case_is_renotified_when_it_moves_up_and_a_picked_one_is_not(db
     assert reminder["text"].startswith(f"Nhắc lại: ca chưa có bác sĩ nhận #{waiting}")
     assert all(b["event"] == "escalation.created" for b in receiver.bodies() if b["escalation_id"] == picked)
     assert queue.get(db, picked).tier.value == "commune"
+
+
+def test_a_job_delivers_the_rounds_queued_behind_it_once(db, cfg, people, redis_url, receiver, workers, conn):
+    cfg = cfg.replace(redis_url=redis_url, webhook_urls=(receiver.url(),), escalation_processes=1)
+    ids = [queue.create(db, risk="high", reason=f"ca {i}", caller=f"+8497000000{i}", redis=conn, cfg=cfg)
+           for i in range(6)]
+    assert conn.llen(f"rq:queue:{keys.QUEUE_URGENT}") == 6
+    proc = workers.start(cfg, "--burst")
+    assert proc.wait(timeout=120) == 0
+    assert sorted(b["escalation_id"] for b in receiver.bodies()) == ids  # each exactly once
+    with db.session() as s:
+        rows = list(s.scalars(select(EscalationNotification)))
+    assert {r.status.value for r in rows} == {"sent"} and len(rows) == 12
+    # the first job took over the others: their rows carry its job id, their queued jobs are gone
+    assert len({r.job_id for r in rows}) < 6
+    assert conn.llen(f"rq:queue:{keys.QUEUE_URGENT}") == 0
