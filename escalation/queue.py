@@ -416,6 +416,20 @@ def hold_expired(db: Database, escalation_id: int, *, now: datetime | None = Non
             return _load(s, escalation_id)  # picked meanwhile
 
 
+def unpick(db: Database, escalation_id: int, *, reason: str, now: datetime | None = None) -> Escalation:
+    """A live bridge to the doctor who picked the case failed (no answer, busy, unreachable): the case
+    goes back to waiting, still live, for other doctors. Stamped and audited like every move."""
+    now = _now(now)
+    with db.session() as s:
+        esc = _load(s, escalation_id)
+        who = staff_name(s.get(StaffUser, esc.picked_by_id)) if esc.picked_by_id is not None else "không rõ"
+        esc = _move(s, escalation_id, allowed=(S.PICKED,), to=S.WAITING, doing="trả ca về hàng chờ",
+                    actor="system", detail=f"Không nối máy được với bác sĩ {who}: {reason}; trả ca về hàng chờ",
+                    now=now, picked_by_id=None, picked_at=None)
+        _audit(s, "system", "escalation.unpick", escalation_id, now, reason=reason)
+        return esc
+
+
 def set_on_duty(db: Database, staff_id: int, on: bool, *, now: datetime | None = None) -> StaffUser:
     now = _now(now)
     with db.session() as s:
@@ -461,4 +475,5 @@ __all__ = [
     "schedule_callback",
     "set_on_duty",
     "start_call",
+    "unpick",
 ]

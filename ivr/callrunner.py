@@ -13,6 +13,18 @@ thread). Every 20 ms tick it:
   ``LEAD_FRAMES * 20 ms`` plus one tick;
 * persists the call as it goes (``CallStore``): steps, assessment, escalation (persist
   first, then enqueue), outcome (a caller hang-up is ``abandoned``).
+
+After a ``Transfer`` (the engine hands the caller to a doctor) the call is *held*, never
+hung up: the runner polls its escalation in the database about once a second, plays a
+reassurance every ``reassure_s`` (with the 115 advice for an emergency; * repeats it), and
+
+* the case is a callback (no doctor on duty), or nobody picks within ``hold_limit_s``:
+  the caller is told a doctor will call back, the case becomes a callback, the hotline hangs up;
+* a doctor picks it for a live call: the caller hears "connecting", the line dials the doctor's
+  phone (``Line.dial``); once answered, audio is bridged both ways in 20 ms frames (the caller
+  is still recorded) and the case is ``in_call``; either side hanging up ends both legs;
+  no answer within ``ring_s``: back to hold and the case goes back to waiting for others;
+* the caller hangs up: the case stays in the queue as a callback.
 """
 from __future__ import annotations
 
@@ -42,6 +54,17 @@ LEAD_FRAMES = 3  # frames queued ahead on the line: 60 ms
 BEEP_MS = 300
 LAST_WORDS_WAIT_S = 10.0  # how long a hung-up call waits for its last utterance to be decoded
 OVERLOAD_TRANSCRIPT = "[tổng đài quá tải: chưa nhận dạng giọng nói, mời bấm phím]"
+
+
+class Leg(Protocol):
+    """An outbound call to a doctor's phone (``ivr.phone.DoctorLeg``)."""
+
+    @property
+    def state(self) -> str: ...  # "ringing" | "answered" | "ended"
+    def read_frame(self) -> bytes | None: ...
+    def write_frame(self, frame_u8: bytes) -> None: ...
+    def queued_frames(self) -> int: ...
+    def hangup(self) -> None: ...  # CANCEL while ringing, BYE once answered
 
 
 class Line(Protocol):
@@ -131,8 +154,31 @@ class CallSink(Protocol):
     def set_recording(self, call_id: int, path: str) -> None: ...
     def sync_steps(self, call_id: int, steps: Sequence[Any]) -> None: ...
     def save_assessment(self, call_id: int, engine: Any) -> int | None: ...
-    def escalate(self, call_id: int, action: A.Escalate, engine: Any, assessment_id: int | None) -> None: ...
+    def escalate(self, call_id: int, action: A.Escalate, engine: Any, assessment_id: int | None) -> int: ...
+    def hold_case(self, escalation_id: int) -> Any: ...
+    def hold_expired(self, escalation_id: int) -> Any: ...
+    def bridge_started(self, escalation_id: int, staff_id: int | None) -> None: ...
+    def bridge_failed(self, escalation_id: int, reason: str) -> None: ...
+    def caller_left(self, escalation_id: int) -> None: ...
     def finish(self, call_id: int, *, outcome: str, slots: dict[str, Any]) -> None: ...
+
+
+#: prompts of the hold and the bridge (prompts/vi.yaml)
+HOLD_PROMPTS = ("hold_reassure", "hold_115", "hold_callback", "bridge_connecting", "bridge_no_answer",
+                "bridge_ended")
+HOLD_POLL_S = 1.0
+CALLBACK_STATUSES = ("callback_scheduled", "resolved", "expired", "cancelled")
+
+
+@dataclass
+class BridgeStats:
+    """One call's bridge, for logs and tests: 20 ms frames moved each way."""
+
+    dialled: str = ""
+    answered: bool = False
+    to_doctor: int = 0
+    to_caller: int = 0
+    ended_by: str = ""  # caller | doctor | limit
 
 
 @dataclass
@@ -154,7 +200,8 @@ class CallRunner:
     def __init__(self, *, engine: Engine, prompts: PromptAudio, decoder: DecodePool, store: CallSink,
                  recordings_dir: Path, worker: str = "", flow_name: str = "", flow_version_id: int | None = None,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 stats: TurnStats | None = None, max_call_s: float = 3600.0):
+                 stats: TurnStats | None = None, max_call_s: float = 3600.0, hold_limit_s: float = 90.0,
+                 reassure_s: float = 20.0, ring_s: float = 30.0):
         self.engine = engine
         self.prompts = prompts
         self.decoder = decoder
@@ -186,6 +233,22 @@ class CallRunner:
         self._apply_later: list[E.Event] = []
         self._line_gone = False
         self.overloaded = 0  # utterances not decoded because the decode pool was saturated
+        # hold and bridge (after a Transfer)
+        self.hold_limit_s = hold_limit_s
+        self.reassure_s = reassure_s
+        self.ring_s = ring_s
+        self.escalation_id: int | None = None
+        self._escalation_risk = ""
+        self._holding = False
+        self._hold_started = 0.0
+        self._hold_phase = ""  # hold | dialling | bridged | closing
+        self._next_poll = 0.0
+        self._next_reassure = 0.0
+        self._leg: Leg | None = None
+        self._leg_started = 0.0
+        self._leg_staff: int | None = None
+        self.bridge = BridgeStats()
+        self.hold_prompts: list[str] = []  # prompt ids played while holding, in order
 
     # ------------------------------------------------------------------ loop
     def run(self, line: Line) -> str:
@@ -224,9 +287,13 @@ class CallRunner:
             if not line.active:
                 self._hear_last_words(line)
                 self.engine.handle(E.Hangup(), self.clock())
+                self._caller_left()
                 return self._outcome(caller_hung_up=True)
             if now - started > self.max_call_s:
                 log.warning("call %s reached the %.0f s limit", self.call_id, self.max_call_s)
+                if self._leg is not None:
+                    self.bridge.ended_by = self.bridge.ended_by or "limit"
+                    self._end_leg()
                 return self._finish_call(line, "escalated" if self._escalated else "failed")
             self._take_audio(line, rec, now)
             self._take_digits(line, now)
@@ -235,7 +302,10 @@ class CallRunner:
             if self._hangup_after_playback and not self._play and line.queued_frames() == 0:
                 self.sleep(2 * TICK_S)  # let the transmitter send the last frames
                 return self._finish_call(line, self._outcome(caller_hung_up=False))
-            if self.engine.done and not self._play and not self._decoding and line.queued_frames() == 0 \
+            if self._holding and not self._hangup_after_playback:
+                if self._hold_tick(line, now) == "ended":
+                    return self._finish_call(line, self._outcome(caller_hung_up=False))
+            elif self.engine.done and not self._play and not self._decoding and line.queued_frames() == 0 \
                     and self._recording is None:
                 return self._finish_call(line, self._outcome(caller_hung_up=False))
             deadline = self.engine.deadline
@@ -301,6 +371,10 @@ class CallRunner:
         while (frame := line.read_frame()) is not None:
             pcm = audio.u8_to_pcm16(frame)
             rec.writeframesraw(pcm)
+            if self._hold_phase == "bridged" and self._leg is not None:
+                self._leg.write_frame(frame)
+                self.bridge.to_doctor += 1
+                continue
             if self._recording is not None:
                 self._recording += pcm
                 continue
@@ -361,6 +435,9 @@ class CallRunner:
     def _take_digits(self, line: Line, now: float) -> None:
         while digit := line.get_digit():
             if digit not in E.DTMF_KEYS:
+                continue
+            if self._holding:
+                self._hold_key(line, digit, now)
                 continue
             if self._recording is not None and digit == "#":
                 self._end_recording(line, now)
@@ -459,10 +536,11 @@ class CallRunner:
             elif isinstance(action, A.Escalate):
                 self._escalate(action)
             elif isinstance(action, A.Transfer):
-                # Live bridging of a doctor's leg comes with issue 5; for now the hand-off is a live
-                # escalation (the duty doctor calls back at once) while the engine plays the hold prompt.
+                # The caller is handed to a doctor: a live escalation (if the flow did not escalate
+                # already), and the call is held until a doctor is bridged or a callback is promised.
                 if not self._escalated:
                     self._escalate(A.Escalate(risk=self._risk(), reason="transfer", mode="live"))
+                self._start_hold()
             elif isinstance(action, A.Hangup):
                 self._hangup_after_playback = True
         self.store.sync_steps(self.call_id, self.engine.steps)
@@ -475,5 +553,183 @@ class CallRunner:
         """Persist first (steps, assessment), then hand to the escalation queue."""
         self.store.sync_steps(self.call_id, self.engine.steps)
         assessment_id = self.store.save_assessment(self.call_id, self.engine)
-        self.store.escalate(self.call_id, action, self.engine, assessment_id)
+        self.escalation_id = self.store.escalate(self.call_id, action, self.engine, assessment_id)
+        self._escalation_risk = action.risk
         self._escalated = True
+
+    # ------------------------------------------------------------------ hold and bridge
+    def _prompt(self, line: Line, prompt_id: str, *, clear: bool = False) -> None:
+        """Play one of the hold prompts (catalog text, admin edits included)."""
+        if self._line_gone:
+            return
+        if clear:
+            self._play.clear()
+            self._plays.clear()
+            self._playing = None
+            line.clear_output()
+        catalog = getattr(self.engine, "catalog", None)
+        text = catalog.text(prompt_id) if catalog is not None else ""
+        self.hold_prompts.append(prompt_id)
+        log.info("call %s: hold prompt %s", self.call_id, prompt_id)
+        self._queue_pcm(A.Play(prompt_id=prompt_id, text=text, barge_in=False), self.prompts.pcm(prompt_id, text))
+
+    def _start_hold(self) -> None:
+        if self._holding:
+            return
+        now = self.clock()
+        self._holding = True
+        self._hold_phase = "hold"
+        self._hold_started = now
+        self._next_poll = now  # at once: a callback case is told so without waiting
+        self._next_reassure = now + self.reassure_s
+        log.info("call %s holding for escalation %s", self.call_id, self.escalation_id)
+
+    def _quiet(self, line: Line) -> bool:
+        return not self._play and line.queued_frames() == 0
+
+    def _reassure(self, line: Line, now: float) -> None:
+        self._prompt(line, "hold_reassure")
+        if self._escalation_risk == "emergency":
+            self._prompt(line, "hold_115")
+        self._next_reassure = now + self.reassure_s
+
+    def _hold_key(self, line: Line, digit: str, now: float) -> None:
+        if digit == "*" and self._hold_phase == "hold":
+            self._prompt(line, "hold_reassure", clear=True)
+            if self._escalation_risk == "emergency":
+                self._prompt(line, "hold_115")
+            self._next_reassure = now + self.reassure_s
+
+    def _callback(self, line: Line, why: str) -> str:
+        """Tell the caller a doctor will call back, make the case a callback, hang up after the prompt."""
+        log.info("call %s: escalation %s becomes a callback (%s)", self.call_id, self.escalation_id, why)
+        if self.escalation_id is not None:
+            self.store.hold_expired(self.escalation_id)
+        self._hold_phase = "closing"
+        self._prompt(line, "hold_callback", clear=True)
+        self._hangup_after_playback = True
+        return "closing"
+
+    def _hold_tick(self, line: Line, now: float) -> str:
+        """One tick of a held call; returns the hold phase, or "ended" when the call is over."""
+        if self._hold_phase == "bridged":
+            return self._bridge_tick(line, now)
+        if self._hold_phase == "dialling":
+            return self._dial_tick(line, now)
+        if self.escalation_id is None:  # cannot happen: a Transfer always escalates first
+            return self._callback(line, "no escalation")
+        if now >= self._next_poll:
+            self._next_poll = now + HOLD_POLL_S
+            try:
+                case = self.store.hold_case(self.escalation_id)
+            except Exception as exc:  # noqa: BLE001 - the database is down: keep holding, retry next second
+                log.error("call %s: escalation %s not readable: %s", self.call_id, self.escalation_id, exc)
+                case = None
+            if case is not None:
+                self._escalation_risk = case.risk or self._escalation_risk
+                if case.mode == "callback" or case.status in CALLBACK_STATUSES:
+                    return self._callback(line, f"case {case.status}/{case.mode}")
+                if case.status == "picked" and case.staff_phone:
+                    return self._dial(line, case, now)
+                if case.status in ("in_call", "picked"):
+                    # picked live without a phone to ring, or in a call elsewhere: the doctor calls back
+                    return self._callback(line, f"case {case.status} without a phone to bridge")
+        if now - self._hold_started >= self.hold_limit_s:
+            return self._callback(line, f"nobody picked within {self.hold_limit_s:.0f} s")
+        if now >= self._next_reassure and self._quiet(line):
+            self._reassure(line, now)
+        return self._hold_phase
+
+    def _dial(self, line: Line, case: Any, now: float) -> str:
+        assert self.escalation_id is not None
+        self._prompt(line, "bridge_connecting", clear=True)
+        self.bridge.dialled = case.staff_phone
+        dial = getattr(line, "dial", None)
+        leg: Leg | None = None
+        if dial is not None:
+            try:
+                leg = dial(case.staff_phone)
+            except Exception as exc:  # noqa: BLE001 - a failed dial must never drop the caller
+                log.error("call %s: dialling %s failed: %s", self.call_id, case.staff_phone, exc)
+        if leg is None:
+            self.store.bridge_failed(self.escalation_id, f"không gọi được số {case.staff_phone}")
+            self._prompt(line, "bridge_no_answer")
+            self._next_reassure = now + self.reassure_s
+            return self._hold_phase
+        log.info("call %s: dialling doctor %s for escalation %s", self.call_id, case.staff_phone,
+                 self.escalation_id)
+        self._leg = leg
+        self._leg_started = now
+        self._leg_staff = case.staff_id
+        self._hold_phase = "dialling"
+        return self._hold_phase
+
+    def _dial_tick(self, line: Line, now: float) -> str:
+        assert self._leg is not None and self.escalation_id is not None
+        state = self._leg.state
+        if state == "answered":
+            log.info("call %s: doctor %s answered: bridging", self.call_id, self.bridge.dialled)
+            self.bridge.answered = True
+            self._hold_phase = "bridged"
+            self._play.clear()
+            self._plays.clear()
+            self._playing = None
+            line.clear_output()
+            try:
+                self.store.bridge_started(self.escalation_id, self._leg_staff)
+            except Exception as exc:  # noqa: BLE001 - the call goes on; the doctor sees the case picked
+                log.error("call %s: escalation %s not marked in_call: %s", self.call_id, self.escalation_id, exc)
+            return self._hold_phase
+        if state == "ended" or now - self._leg_started >= self.ring_s:
+            why = "không nghe máy" if state != "ended" else "máy bận hoặc không liên lạc được"
+            log.info("call %s: doctor %s did not answer (%s): back to hold", self.call_id, self.bridge.dialled,
+                     state)
+            self._end_leg()
+            self.store.bridge_failed(self.escalation_id, why)
+            self._hold_phase = "hold"
+            self._prompt(line, "bridge_no_answer", clear=True)
+            self._next_reassure = now + self.reassure_s
+            self._next_poll = now + HOLD_POLL_S
+        return self._hold_phase
+
+    def _bridge_tick(self, line: Line, now: float) -> str:
+        assert self._leg is not None
+        if self._leg.state != "answered":
+            log.info("call %s: the doctor hung up: ending the call", self.call_id)
+            self.bridge.ended_by = "doctor"
+            self._end_leg()
+            self._hold_phase = "closing"
+            self._prompt(line, "bridge_ended")
+            self._hangup_after_playback = True
+            return self._hold_phase
+        while (frame := self._leg.read_frame()) is not None:
+            if line.queued_frames() < 2 * LEAD_FRAMES:  # never let the doctor's voice lag behind
+                line.write_frame(frame)
+            self.bridge.to_caller += 1
+        return self._hold_phase
+
+    def _end_leg(self) -> None:
+        leg, self._leg = self._leg, None
+        if leg is None:
+            return
+        try:
+            leg.hangup()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("call %s: ending the doctor's leg failed: %s", self.call_id, exc)
+        if self.bridge.answered:
+            log.info("call %s bridge ended by %s: to_doctor_frames=%d to_caller_frames=%d", self.call_id,
+                     self.bridge.ended_by, self.bridge.to_doctor, self.bridge.to_caller)
+
+    def _caller_left(self) -> None:
+        """The caller hung up: end the doctor's leg; an unbridged case stays as a callback."""
+        if not self._holding:
+            return
+        if self._leg is not None:
+            self.bridge.ended_by = "caller"
+            self._end_leg()
+        if self.escalation_id is not None and not self.bridge.answered:
+            try:
+                self.store.caller_left(self.escalation_id)
+            except Exception as exc:  # noqa: BLE001 - the case is persisted and stays open regardless
+                log.error("call %s: escalation %s not moved to callback: %s", self.call_id, self.escalation_id,
+                          exc)

@@ -16,14 +16,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from . import actions as A
+from .models import Assessment, Call, CallStep, Escalation, Patient, StaffUser, utcnow
 from .phonenumber import lookup_keys
-from .models import Assessment, Call, CallStep, Escalation, Patient, utcnow
 from .storage import Database
 
 log = logging.getLogger(__name__)
 
 #: ``escalation.queue.create``-like: persists the escalation, then enqueues it; returns its id.
 CreateEscalation = Callable[..., Any]
+
+@dataclass(frozen=True, kw_only=True)
+class HoldCase:
+    """What a holding call needs to know about its escalation."""
+
+    id: int
+    status: str  # escalation.queue status: waiting, offered, picked, in_call, callback_scheduled, ...
+    mode: str  # live | callback
+    risk: str
+    staff_id: int | None  # the doctor who picked it
+    staff_phone: str  # their SIP extension or number ('' when none)
+
 
 OUTCOMES = ("completed", "escalated", "handed_off", "abandoned", "no_input", "failed", "in_progress")
 
@@ -98,24 +110,80 @@ class CallStore:
             s.flush()
             return int(row.id)
 
-    def escalate(self, call_id: int, action: A.Escalate, engine: Any, assessment_id: int | None) -> None:
+    def escalate(self, call_id: int, action: A.Escalate, engine: Any, assessment_id: int | None) -> int:
+        """Persist the escalation (then enqueue it); returns the case id (an open case of the same
+        patient is re-triaged and its id returned)."""
         with self.db.session() as s:
             call = s.get(Call, call_id)
             caller = call.caller if call else ""
             patient_id = call.patient_id if call else None
             recording = call.recording_path if call else ""
         if self.create_escalation is not None:
-            self.create_escalation(call_id=call_id, patient_id=patient_id, assessment_id=assessment_id,
-                                   caller=caller, risk=action.risk, reason=action.reason,
-                                   reasons=tuple(action.reasons), mode=action.mode, recording_path=recording)
-            return
+            return int(self.create_escalation(call_id=call_id, patient_id=patient_id, assessment_id=assessment_id,
+                                              caller=caller, risk=action.risk, reason=action.reason,
+                                              reasons=tuple(action.reasons), mode=action.mode,
+                                              recording_path=recording))
         # No escalation queue wired in this process: persist the row so that nobody is lost;
         # the escalation job worker's sweep picks up waiting rows.
         log.warning("call %s: no escalation queue configured; escalation stored without enqueueing", call_id)
         with self.db.session() as s:
-            s.add(Escalation(call_id=call_id, patient_id=patient_id, assessment_id=assessment_id, caller=caller,
+            row = Escalation(call_id=call_id, patient_id=patient_id, assessment_id=assessment_id, caller=caller,
                              risk=action.risk, reason=action.reason[:200], reasons=list(action.reasons),
-                             mode=action.mode, recording_path=recording))
+                             mode=action.mode, recording_path=recording)
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    # --- a caller holding for a live doctor (ivr.callrunner's hold and bridge) -----------------
+    def hold_case(self, escalation_id: int) -> HoldCase:
+        """The case as the database says now (the source of truth), with the picking doctor's phone."""
+        from escalation import queue
+
+        esc = queue.get(self.db, escalation_id)
+        phone = ""
+        if esc.picked_by_id is not None:
+            with self.db.session() as s:
+                staff = s.get(StaffUser, esc.picked_by_id)
+                phone = staff.phone if staff is not None else ""
+        status = esc.status.value if hasattr(esc.status, "value") else str(esc.status)
+        return HoldCase(id=int(esc.id), status=status, mode=str(esc.mode), risk=str(esc.risk),
+                        staff_id=esc.picked_by_id, staff_phone=phone or "")
+
+    def hold_expired(self, escalation_id: int) -> HoldCase:
+        """Nobody picked in time (or the caller left): a live case becomes a callback."""
+        from escalation import queue
+
+        queue.hold_expired(self.db, escalation_id)
+        return self.hold_case(escalation_id)
+
+    def bridge_started(self, escalation_id: int, staff_id: int | None) -> None:
+        from escalation import queue
+
+        queue.start_call(self.db, escalation_id, staff_id=staff_id)
+
+    def bridge_failed(self, escalation_id: int, reason: str) -> None:
+        """The picking doctor's phone did not answer: the case goes back to waiting for others."""
+        from escalation import queue
+
+        from .errors import EscalationError
+
+        try:
+            queue.unpick(self.db, escalation_id, reason=reason)
+        except EscalationError as exc:  # moved meanwhile (resolved, cancelled): nothing to give back
+            log.warning("escalation %s: not put back after a failed bridge: %s", escalation_id, exc)
+
+    def caller_left(self, escalation_id: int) -> None:
+        """The caller hung up while holding: the case stays in the queue as a callback."""
+        from escalation import queue
+
+        from .errors import EscalationError
+
+        case = self.hold_expired(escalation_id)
+        if case.status == "picked":
+            try:  # a doctor had picked it for a live call: they call back
+                queue.schedule_callback(self.db, escalation_id, staff_id=None)
+            except EscalationError as exc:
+                log.warning("escalation %s: no callback scheduled: %s", escalation_id, exc)
 
     def close_stale(self, *, worker: str) -> int:
         """Calls this worker left ``in_progress`` when it died: mark them ``failed`` (at start-up)."""

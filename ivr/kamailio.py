@@ -104,6 +104,11 @@ def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
         "DOWN_S": str(DOWN_S),
         "TRUSTED_SOURCE": _trusted_condition(tuple(dict.fromkeys((*cfg.sip_trusted_hosts, *workers)))),
         "WORKER_SOURCE": _trusted_condition(workers),
+        # workers' own SIP ports: only they may call a doctor's phone through the front
+        "WORKER_PORT_LOW": str(int(cfg.worker_port_base)),
+        "WORKER_PORT_HIGH": str(int(cfg.worker_port_base) + int(cfg.workers) - 1),
+        # doctors' phones register from these hosts (no digest authentication yet: docs/sip.md)
+        "STAFF_SOURCE": _trusted_condition(tuple(dict.fromkeys((*cfg.sip_trusted_hosts, *workers)))),
     }
 
 

@@ -8,6 +8,7 @@ on this machine are worked around here with the pure pieces of ``ivr.sipcompat``
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,9 @@ from .errors import SipError
 log = logging.getLogger(__name__)
 
 PHONE_REGISTER_TIMEOUT_S = 5
+#: what may be dialled for a live bridge: a SIP extension or number (it becomes the Request-URI's user)
+DIALLABLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")
+_URI_IN_ANGLES = re.compile(r"<([^>]+)>")
 
 
 class CompatRTPClient(RTP.RTPClient):
@@ -132,11 +136,166 @@ class CompatCall(VoIP.VoIPCall):
                 dtmf=self.dtmf_callback))
 
 
+class DoctorLeg:
+    """An outbound call placed by the worker to a doctor's phone, for a live bridge (``ivr.callrunner.Leg``).
+
+    pyVoIP 1.6.8's ``VoIPPhone.call`` blocks on the SIP socket until a provisional reply (a
+    final error first makes it raise from the receive thread), offers PCMU only, ACKs a 200
+    with a made-up To tag and cannot CANCEL. Here pyVoIP builds the INVITE and the call (its
+    ``gen_invite``, ``VoIPCall`` in the DIALING state, ``answered`` for the RTP clients) and this
+    class sends it without blocking and does the rest of the dialog itself: the ACK to a 2xx
+    (Request-URI: the doctor's Contact) and to an error, CANCEL while ringing, BYE once answered.
+    Everything goes to the SIP front, which relays it in the dialog it record-routed.
+    """
+
+    def __init__(self, phone: WorkerPhone, call: CompatCall, *, invite: str, number: str, branch: str, cseq: int,
+                 tag: str):
+        self._phone = phone
+        self.call = call
+        self.number = number
+        self.call_id = call.call_id
+        self._invite_ruri = f"sip:{number}@{phone.server}"
+        self._invite_via = f"SIP/2.0/UDP {phone.myIP}:{phone.sip.myPort};branch={branch}"
+        self._from = f"<sip:{phone.username}@{phone.myIP}>;tag={tag}"
+        self._to = f"<sip:{number}@{phone.server}>"
+        self._cseq = cseq
+        self._remote_tag = ""
+        self._contact = ""
+        self.final_status = 0  # the INVITE's final reply (200, 486, 487...)
+        self._cancelled = False
+        self._released = False
+        self._lock = threading.Lock()
+        self._invite = invite
+
+    # --- what the call loop sees --------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        s = self.call.state
+        if s == VoIP.CallState.ANSWERED:
+            return "answered"
+        if s == VoIP.CallState.DIALING and not self._cancelled:
+            return "ringing"
+        return "ended"
+
+    @property
+    def _rtp(self) -> CompatRTPClient | None:
+        clients = self.call.RTPClients
+        client = clients[0] if clients else None
+        return client if isinstance(client, CompatRTPClient) else None
+
+    def read_frame(self) -> bytes | None:
+        rtp = self._rtp
+        return rtp.pmin.pop() if rtp is not None and self.state == "answered" else None  # type: ignore[attr-defined]
+
+    def write_frame(self, frame_u8: bytes) -> None:
+        rtp = self._rtp
+        if rtp is not None and self.state == "answered":
+            rtp.write(frame_u8)
+
+    def queued_frames(self) -> int:
+        rtp = self._rtp
+        return len(rtp.pmout) if rtp is not None else 0  # type: ignore[arg-type]
+
+    def hangup(self) -> None:
+        """CANCEL while ringing, BYE once answered; idempotent."""
+        with self._lock:
+            state = self.call.state
+            if state == VoIP.CallState.DIALING and not self._cancelled:
+                self._cancelled = True
+                self._send(self._request("CANCEL", self._invite_ruri, self._invite_via, to=self._to,
+                                         cseq=self._cseq))
+                log.info("doctor leg %s to %s: CANCEL", self.call_id, self.number)
+                return
+            if state == VoIP.CallState.ANSWERED:
+                self._stop_media()
+                self.call.state = VoIP.CallState.ENDED
+                self._send(self._request("BYE", self._contact, self._new_via(), to=self._to_tagged(),
+                                         cseq=self._cseq + 1))
+                log.info("doctor leg %s to %s: BYE", self.call_id, self.number)
+            self._release()
+
+    # --- SIP ----------------------------------------------------------------------------------
+    def _new_via(self) -> str:
+        branch = "z9hG4bK" + self._phone.sip.gen_call_id()[0:25]
+        return f"SIP/2.0/UDP {self._phone.myIP}:{self._phone.sip.myPort};branch={branch}"
+
+    def _to_tagged(self) -> str:
+        return f"{self._to};tag={self._remote_tag}" if self._remote_tag else self._to
+
+    def _request(self, method: str, ruri: str, via: str, *, to: str, cseq: int) -> str:
+        return (f"{method} {ruri} SIP/2.0\r\nVia: {via}\r\nMax-Forwards: 70\r\nFrom: {self._from}\r\n"
+                f"To: {to}\r\nCall-ID: {self.call_id}\r\nCSeq: {cseq} {method}\r\n"
+                f"User-Agent: f0-hotline\r\nContent-Length: 0\r\n\r\n")
+
+    def _send(self, text: str) -> None:
+        try:
+            self._phone.sip.out.sendto(text.encode("utf8"), (self._phone.server, self._phone.port))
+        except OSError as exc:
+            log.warning("doctor leg %s: send failed: %s", self.call_id, exc)
+
+    def on_response(self, message: SIP.SIPMessage) -> None:
+        """A reply in this leg's dialog (called on pyVoIP's SIP receive thread)."""
+        cseq = message.headers.get("CSeq", {})
+        if not isinstance(cseq, dict) or cseq.get("method") != "INVITE":
+            return  # the replies to CANCEL and BYE
+        code = int(message.status.value)
+        if code < 200:
+            return
+        with self._lock:
+            to = message.headers.get("To", {})
+            if isinstance(to, dict) and to.get("tag"):
+                self._remote_tag = str(to["tag"])
+            if code >= 300:
+                # hop-by-hop ACK of the error (same branch as the INVITE)
+                self._send(self._request("ACK", self._invite_ruri, self._invite_via, to=self._to_tagged(),
+                                         cseq=self._cseq))
+                if self.final_status == 0:
+                    self.final_status = code
+                    log.info("doctor leg %s to %s: %d", self.call_id, self.number, code)
+                self.call.state = VoIP.CallState.ENDED
+                self._release()
+                return
+            contact = _URI_IN_ANGLES.search(str(message.headers.get("Contact", "")))
+            if contact:
+                self._contact = contact.group(1)
+            elif not self._contact:
+                self._contact = str(message.headers.get("Contact", "")).strip("<>") or self._invite_ruri
+            if self.final_status == 0:
+                self.final_status = code
+            if self.call.state == VoIP.CallState.DIALING and not self._cancelled:
+                try:
+                    self.call.answered(message)  # pyVoIP: RTP clients for the answer, state ANSWERED
+                except Exception as exc:  # noqa: BLE001 - an answer we cannot use: hang it up
+                    log.error("doctor leg %s: unusable answer: %s", self.call_id, exc)
+                    self._cancelled = True
+                log.info("doctor leg %s to %s: answered", self.call_id, self.number)
+            self._send(self._request("ACK", self._contact, self._new_via(), to=self._to_tagged(), cseq=self._cseq))
+            if self._cancelled and self.call.state != VoIP.CallState.ENDED:
+                # answered after we gave up (CANCEL crossed the 200): end it at once
+                self._stop_media()
+                self.call.state = VoIP.CallState.ENDED
+                self._send(self._request("BYE", self._contact, self._new_via(), to=self._to_tagged(),
+                                         cseq=self._cseq + 1))
+                self._release()
+
+    def _stop_media(self) -> None:
+        for client in self.call.RTPClients:
+            client.stop()
+
+    def _release(self) -> None:
+        """Forget the call and give its RTP port back (once)."""
+        if self._released:
+            return
+        self._released = True
+        self._phone.forget_leg(self)
+
+
 class PhoneLine:
     """One answered call as ``ivr.callrunner`` sees it: frames in, frames out, keys, hang-up."""
 
-    def __init__(self, call: CompatCall):
+    def __init__(self, call: CompatCall, phone: WorkerPhone | None = None):
         self._call = call
+        self._phone = phone
         self.sip_call_id: str = call.call_id
         from_h = call.request.headers.get("From", {})
         self.caller: str = str(from_h.get("number") or from_h.get("caller") or "")
@@ -176,6 +335,12 @@ class PhoneLine:
             except (VoIP.InvalidStateError, OSError) as exc:
                 log.warning("hang-up of %s failed: %s", self.sip_call_id, exc)
 
+    def dial(self, target: str) -> DoctorLeg:
+        """Call ``target`` (a doctor's extension) through the SIP front, for a live bridge."""
+        if self._phone is None:
+            raise SipError("this line cannot place calls")
+        return self._phone.dial(target)
+
 
 class WorkerPhone(VoIP.VoIPPhone):
     """A registered pyVoIP phone that refuses what it cannot serve instead of answering it wrong.
@@ -195,6 +360,53 @@ class WorkerPhone(VoIP.VoIPPhone):
         self.on_call = on_call
         self.refused: dict[int, int] = {}  # status code -> count, for logs and the load bench
         self._lock = threading.Lock()
+        self._legs: dict[str, DoctorLeg] = {}  # outbound calls by Call-ID
+        # pyVoIP's SIP client drops every reply but 200/404/503: the doctor legs see all of theirs
+        self._sip_parse = self.sip.parse_message
+        self.sip.parse_message = self._parse_sip  # type: ignore[method-assign]
+
+    # --- outbound calls (live bridge to a doctor) ---------------------------------------------
+    def _parse_sip(self, message: SIP.SIPMessage) -> None:
+        if message.type != SIP.SIPMessageType.MESSAGE:
+            leg = self._legs.get(str(message.headers.get("Call-ID", "")))
+            if leg is not None:
+                leg.on_response(message)
+                return
+        self._sip_parse(message)
+
+    def dial(self, number: str) -> DoctorLeg:
+        """Place a call to ``number`` (user part of ``sip:number@<SIP front>``) without blocking."""
+        if not DIALLABLE.match(number or ""):
+            raise SipError(f"cannot dial {number!r}: not a SIP extension or number")
+        if self.get_status() != PhoneStatus.REGISTERED:
+            raise SipError(f"cannot dial {number}: the worker is not registered")
+        port = self.request_port(blocking=False)
+        medias = {port: {0: RTP.PayloadType.PCMU, 8: RTP.PayloadType.PCMA, 101: RTP.PayloadType.EVENT}}
+        branch = "z9hG4bK" + self.sip.gen_call_id()[0:25]
+        call_id = self.sip.gen_call_id()
+        sess_id = self.sip.sessID.next()
+        invite = self.sip.gen_invite(number, str(sess_id), medias, RTP.TransmitType.SENDRECV, branch, call_id)
+        request = SIP.SIPMessage(invite.encode("utf8"))
+        call = CompatCall(self, VoIP.CallState.DIALING, request, sess_id, self.myIP, ms=medias,
+                          sendmode=self.sendmode)
+        leg = DoctorLeg(self, call, invite=invite, number=number, branch=branch,
+                        cseq=int(request.headers["CSeq"]["check"]), tag=self.sip.tagLibrary[call_id])
+        with self._lock:
+            self.calls[call_id] = call
+            self._legs[call_id] = leg
+        self.sip.out.sendto(invite.encode("utf8"), (self.server, self.port))
+        log.info("dialling %s (call %s, RTP port %d)", number, call_id, port)
+        return leg
+
+    def forget_leg(self, leg: DoctorLeg) -> None:
+        with self._lock:
+            self._legs.pop(leg.call_id, None)
+            self.calls.pop(leg.call_id, None)
+        try:
+            self.release_ports(call=leg.call)
+        except ValueError:
+            pass
+        leg.call.assignedPorts = {}  # released: pyVoIP's __del__ would release them a second time
 
     # --- capacity and offers --------------------------------------------------------------
     def active_calls(self) -> int:
@@ -259,7 +471,7 @@ class WorkerPhone(VoIP.VoIPPhone):
         except (VoIP.InvalidStateError, OSError) as exc:
             log.error("call %s could not be answered: %s", call.call_id, exc)
             return
-        line = PhoneLine(call)
+        line = PhoneLine(call, self)
         try:
             self.on_call(line)
         except Exception:

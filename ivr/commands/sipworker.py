@@ -93,7 +93,8 @@ class Runtime:
         active = self.flows.current()
         runner = CallRunner(engine=self.new_session(active), prompts=self.prompts, decoder=self.decoder,
                             store=self.store, recordings_dir=self.cfg.recordings_path, worker=worker,
-                            flow_name=active.flow.name, flow_version_id=active.version_id, stats=self.stats)
+                            flow_name=active.flow.name, flow_version_id=active.version_id, stats=self.stats,
+                            hold_limit_s=float(self.cfg.hold_limit_s))
         return runner.run(line)
 
     def close(self) -> None:
@@ -171,8 +172,9 @@ def escalation_creator(cfg: Config, db: Any) -> Callable[..., Any]:
 
     conn = Redis.from_url(cfg.redis, socket_connect_timeout=2, socket_timeout=2)
 
-    def creator(**kwargs: Any) -> Any:
-        return queue.create(db, redis=conn, cfg=cfg, **kwargs)
+    def creator(**kwargs: Any) -> int:
+        """Returns the case id (the holding call polls it)."""
+        return int(queue.create(db, redis=conn, cfg=cfg, **kwargs))
 
     return creator
 

@@ -1,0 +1,359 @@
+"""Issue 5, live path on the phone side: a caller handed to a doctor is held (reassurance, keys),
+bridged to the doctor who picks the case live, or told a doctor will call back; never hung up on
+in silence.
+
+Part 1 drives ``ivr.callrunner`` with the real engine, flow, prompts, database and escalation
+queue on a virtual clock (a scripted caller line and a scripted doctor's phone, no pyVoIP).
+Part 2 runs the real thing: Kamailio, an IVR worker process, sipp as the caller and sipp as
+the doctor's registered SIP phone.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from escalation import queue
+from escalation.triage import default_triage
+from ivr.callrunner import CallRunner, DecodePool, TurnStats
+from ivr.callstore import CallStore
+from ivr.commands.sipworker import escalation_creator
+from ivr.config import Config
+from ivr.flow import load_flow
+from ivr.models import AreaLevel, Call, Escalation, EscalationEvent, Role, StaffUser
+from ivr.nlu import default_understander
+from ivr.prompts import load_catalog
+from ivr.render import PromptRenderer
+from ivr.session import Session
+from ivr.storage import Database
+
+pytestmark = pytest.mark.slow
+
+SILENCE = b"\x80" * 160
+TONE = bytes((0x80 + (40 if (i // 10) % 2 else -40)) for i in range(160))  # a 400 Hz square wave, u8
+
+
+def _doctor(db: Database, *, phone: str = "doctor-an", on_duty: bool = True) -> int:
+    with db.session() as s:
+        staff = StaffUser(username="bs.an", full_name="Nguyễn Văn An", password_hash="x", role=Role.DOCTOR,
+                          area_level=AreaLevel.PROVINCE, phone=phone, on_duty=on_duty)
+        s.add(staff)
+        s.flush()
+        return int(staff.id)
+
+
+def _escalation(db: Database) -> Escalation | None:
+    with db.session() as s:
+        return s.scalars(select(Escalation)).first()
+
+
+def _transitions(db: Database, esc_id: int) -> list[tuple[str, str]]:
+    with db.session() as s:
+        rows = s.scalars(select(EscalationEvent).where(EscalationEvent.escalation_id == esc_id)
+                         .order_by(EscalationEvent.id))
+        return [(e.from_status, e.to_status) for e in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Part 1: the hold and bridge logic of the call loop, on a virtual clock
+# ---------------------------------------------------------------------------------------------
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+    def sleep(self, s: float) -> None:
+        self.t += s
+        time.sleep(0)
+
+
+class DoctorPhone:
+    """The far end of the bridge: answers after ``answer_at`` s (None: never), says a tone
+    (one 20 ms frame per tick), hangs up after ``hangup_after`` s in the call (None: never)."""
+
+    def __init__(self, clock: Clock, *, answer_at: float | None = 2.0, hangup_after: float | None = None):
+        self.clock = clock
+        self.t0 = clock.t
+        self.answer_at = answer_at
+        self.hangup_after = hangup_after
+        self.heard: list[bytes] = []
+        self.ended_by_hotline = False
+        self._said_until = 0.0
+
+    @property
+    def _answered_at(self) -> float | None:
+        return None if self.answer_at is None else self.t0 + self.answer_at
+
+    @property
+    def state(self) -> str:
+        if self.ended_by_hotline:
+            return "ended"
+        at = self._answered_at
+        if at is None or self.clock.t < at:
+            return "ringing"
+        if self.hangup_after is not None and self.clock.t >= at + self.hangup_after:
+            return "ended"
+        return "answered"
+
+    def read_frame(self) -> bytes | None:
+        at = self._answered_at
+        if self.state != "answered" or at is None:
+            return None
+        self._said_until = max(self._said_until, at)
+        if self._said_until + 0.02 > self.clock.t:
+            return None
+        self._said_until += 0.02
+        return TONE
+
+    def write_frame(self, frame_u8: bytes) -> None:
+        self.heard.append(frame_u8)
+
+    def queued_frames(self) -> int:
+        return 0
+
+    def hangup(self) -> None:
+        self.ended_by_hotline = True
+
+
+class Caller:
+    """A caller on a virtual clock: keys at given times, hangs up at ``hangup_at``; ``on_time`` is
+    called with the call's time on every tick (the test acts as the admin from there)."""
+
+    sip_call_id = "bridge@test"
+    caller = "0912345678"
+
+    def __init__(self, clock: Clock, *, keys: tuple[tuple[float, str], ...] = (), hangup_at: float | None = None,
+                 doctor: DoctorPhone | None = None, on_time: Callable[[float], None] | None = None):
+        self.clock = clock
+        self.t0 = clock.t
+        self.keys = list(keys)
+        self.hangup_at = hangup_at
+        self.doctor = doctor
+        self.on_time = on_time
+        self.out: list[tuple[float, bytes]] = []
+        self.queue: list[bytes] = []
+        self._sent_until = clock.t
+        self._heard_until = clock.t
+        self.hung_up_by_hotline_at: float | None = None
+        self.dialled: list[str] = []
+
+    def _drain(self) -> None:
+        while self._sent_until + 0.02 <= self.clock.t:
+            self._sent_until += 0.02
+            if self.queue:
+                self.out.append((self._sent_until - self.t0, self.queue.pop(0)))
+
+    def read_frame(self) -> bytes | None:
+        if self._heard_until + 0.02 > self.clock.t:
+            return None
+        self._heard_until += 0.02
+        if self.on_time is not None:
+            self.on_time(self._heard_until - self.t0)
+        return TONE if self.dialled else SILENCE  # the caller talks once a doctor is being rung
+
+    def write_frame(self, frame_u8: bytes) -> None:
+        self._drain()
+        self.queue.append(frame_u8)
+
+    def queued_frames(self) -> int:
+        self._drain()
+        return len(self.queue)
+
+    def clear_output(self) -> None:
+        self.queue.clear()
+
+    def get_digit(self) -> str:
+        rel = self.clock.t - self.t0
+        if self.keys and self.keys[0][0] <= rel:
+            return self.keys.pop(0)[1]
+        return ""
+
+    @property
+    def active(self) -> bool:
+        if self.hung_up_by_hotline_at is not None:
+            return False
+        return self.hangup_at is None or self.clock.t - self.t0 < self.hangup_at
+
+    def hangup(self) -> None:
+        self.hung_up_by_hotline_at = self.clock.t - self.t0
+
+    def dial(self, target: str) -> DoctorPhone:
+        self.dialled.append(target)
+        if self.doctor is None:
+            raise RuntimeError("no phone at the other end")
+        self.doctor.t0 = self.clock.t
+        return self.doctor
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    from ivr import config as config_mod
+    from ivr.recognizer import open_recognizer
+
+    cache = tmp_path_factory.mktemp("bridge-prompts")
+    cfg = config_mod.load(env={}, prompt_cache_dir=cache)
+    catalog = load_catalog(cfg.prompts_catalog)
+    decoder = DecodePool(open_recognizer(cfg, cfg.asr_engine).transcriber(), threads=1)
+    yield {"catalog": catalog, "flow": load_flow(cfg.flows_dir / f"{cfg.flow}.yaml", catalog),
+           "prompts": PromptRenderer(cfg, catalog=catalog), "decoder": decoder,
+           "understander": default_understander(), "triage": default_triage()}
+    decoder.shutdown()
+
+
+def _runner(shared: dict, cfg: Config, db: Database, redis_url: str, clock: Clock, *, hold_limit_s: float = 90,
+            ring_s: float = 30) -> CallRunner:
+    cfg = cfg.replace(redis_url=redis_url)
+    session = Session(shared["flow"], catalog=shared["catalog"], understander=shared["understander"],
+                      triage=shared["triage"])
+    store = CallStore(db, create_escalation=escalation_creator(cfg, db))
+    return CallRunner(engine=session, prompts=shared["prompts"], decoder=shared["decoder"], store=store,
+                      recordings_dir=cfg.recordings_path, worker="test", flow_name="covid_f0", clock=clock,
+                      sleep=clock.sleep, stats=TurnStats(), max_call_s=900, hold_limit_s=hold_limit_s,
+                      reassure_s=20, ring_s=ring_s)
+
+
+def _run(runner: CallRunner, line: Caller) -> str:
+    result: list[str] = []
+    t = threading.Thread(target=lambda: result.append(runner.run(line)))
+    t.start()
+    t.join(timeout=300)
+    assert not t.is_alive(), "the call loop did not end"
+    return result[0]
+
+
+def _prompt_seconds(shared: dict, *ids: str) -> float:
+    return sum(len(shared["prompts"].pcm(i, shared["catalog"].text(i))) / 16000 for i in ids)
+
+
+def test_no_doctor_on_duty_is_told_callback_at_once_then_hung_up(shared, cfg, db, redis_url) -> None:
+    clock = Clock()
+    line = Caller(clock, keys=((1.0, "1"),), hangup_at=300)
+    runner = _runner(shared, cfg, db, redis_url, clock)
+    assert _run(runner, line) == "escalated"
+    assert runner.hold_prompts == ["hold_callback"]
+    esc = _escalation(db)
+    assert esc is not None and esc.mode == "callback" and esc.status.value == "waiting" and esc.risk == "emergency"
+    assert runner.escalation_id == esc.id
+    # the hotline hung up, right after telling them (prompts: emergency, transfer, callback)
+    spoken = _prompt_seconds(shared, "emergency_115", "transfer_doctor", "hold_callback")
+    assert line.hung_up_by_hotline_at is not None and line.hung_up_by_hotline_at < 1.0 + spoken + 3
+    assert line.out and line.out[-1][0] > 1.0 + spoken - 1  # the callback prompt played to its end
+
+
+def test_hold_reassures_repeats_115_on_star_then_callback_at_the_hold_limit(shared, cfg, db, redis_url) -> None:
+    _doctor(db)
+    clock = Clock()
+    held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
+    line = Caller(clock, keys=((1.0, "1"), (held_at + 5, "*")), hangup_at=600)
+    runner = _runner(shared, cfg, db, redis_url, clock, hold_limit_s=50)
+    assert _run(runner, line) == "escalated"
+    # "*" at +5 s, then every 20 s of quiet, then the callback at +50 s
+    assert runner.hold_prompts[:2] == ["hold_reassure", "hold_115"], runner.hold_prompts
+    assert runner.hold_prompts[-1] == "hold_callback"
+    assert runner.hold_prompts.count("hold_reassure") >= 2
+    assert runner.hold_prompts.count("hold_115") == runner.hold_prompts.count("hold_reassure")
+    esc = _escalation(db)
+    assert esc is not None and esc.mode == "callback" and esc.status.value == "waiting"
+    assert ("waiting", "waiting") in _transitions(db, esc.id)  # hold_expired: live -> callback
+    assert line.hung_up_by_hotline_at is not None
+    assert held_at + 50 <= line.hung_up_by_hotline_at < held_at + 50 + _prompt_seconds(shared, "hold_callback") + 3
+    # quiet between reassurances: no more than the prompts themselves
+    held = [t for t, _ in line.out if t > held_at]
+    spoken = sum(_prompt_seconds(shared, p) for p in runner.hold_prompts)
+    assert len(held) * 0.02 <= spoken + 1
+
+
+def test_caller_hanging_up_on_hold_leaves_a_callback(shared, cfg, db, redis_url) -> None:
+    _doctor(db)
+    clock = Clock()
+    held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
+    line = Caller(clock, keys=((1.0, "1"),), hangup_at=held_at + 8)
+    runner = _runner(shared, cfg, db, redis_url, clock)
+    assert _run(runner, line) == "escalated"
+    assert line.hung_up_by_hotline_at is None
+    esc = _escalation(db)
+    assert esc is not None and esc.mode == "callback" and esc.status.value == "waiting"
+    with db.session() as s:
+        assert s.scalars(select(Call)).one().outcome == "escalated"
+
+
+def test_doctor_picking_live_is_bridged_both_ways_and_in_call(shared, cfg, db, redis_url) -> None:
+    staff_id = _doctor(db)
+    clock = Clock()
+    doctor = DoctorPhone(clock, answer_at=2.0, hangup_after=6.0)
+    picked: list[int] = []
+
+    def admin(rel: float) -> None:  # the doctor picks the case in the admin 3 s after the key
+        if not picked and rel >= 4.0 and (esc := _escalation(db)) is not None:
+            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
+            picked.append(esc.id)
+
+    line = Caller(clock, keys=((1.0, "1"),), hangup_at=600, doctor=doctor, on_time=admin)
+    runner = _runner(shared, cfg, db, redis_url, clock)
+    assert _run(runner, line) == "escalated"
+    assert line.dialled == ["doctor-an"]
+    assert runner.bridge.answered and runner.bridge.ended_by == "doctor"
+    # 6 s of bridge: ~300 frames each way
+    assert 250 <= runner.bridge.to_caller <= 310 and 250 <= runner.bridge.to_doctor <= 310
+    assert doctor.heard and set(doctor.heard) == {TONE}  # the caller's voice reached the doctor
+    assert sum(1 for _, f in line.out if f == TONE) >= 250  # the doctor's voice reached the caller
+    assert runner.hold_prompts == ["bridge_connecting", "bridge_ended"]
+    esc = _escalation(db)
+    assert esc is not None and esc.status.value == "in_call" and esc.picked_by_id == staff_id
+    assert ("picked", "in_call") in _transitions(db, esc.id)
+    assert line.hung_up_by_hotline_at is not None
+
+
+def test_doctor_not_answering_puts_the_case_back_and_the_caller_back_on_hold(shared, cfg, db,
+                                                                              redis_url) -> None:
+    staff_id = _doctor(db)
+    clock = Clock()
+    doctor = DoctorPhone(clock, answer_at=None)
+    picked: list[int] = []
+
+    def admin(rel: float) -> None:
+        if not picked and rel >= 4.0 and (esc := _escalation(db)) is not None:
+            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
+            picked.append(esc.id)
+
+    held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
+    line = Caller(clock, keys=((1.0, "1"),), hangup_at=held_at + 25, doctor=doctor, on_time=admin)
+    runner = _runner(shared, cfg, db, redis_url, clock, ring_s=10)
+    assert _run(runner, line) == "escalated"
+    assert doctor.ended_by_hotline and not runner.bridge.answered
+    assert runner.hold_prompts[:2] == ["bridge_connecting", "bridge_no_answer"]
+    esc = _escalation(db)
+    assert esc is not None and esc.picked_by_id is None
+    # picked -> waiting (put back), then the caller hung up on hold: a callback
+    assert ("picked", "waiting") in _transitions(db, esc.id)
+    assert esc.status.value == "waiting" and esc.mode == "callback"
+
+
+def test_caller_hanging_up_during_the_bridge_ends_the_doctor_leg(shared, cfg, db, redis_url) -> None:
+    staff_id = _doctor(db)
+    clock = Clock()
+    doctor = DoctorPhone(clock, answer_at=1.0)
+    picked: list[int] = []
+
+    def admin(rel: float) -> None:
+        if not picked and rel >= 4.0 and (esc := _escalation(db)) is not None:
+            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
+            picked.append(esc.id)
+
+    held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
+    line = Caller(clock, keys=((1.0, "1"),), doctor=doctor, on_time=admin,
+                  hangup_at=held_at + _prompt_seconds(shared, "bridge_connecting") + 8)
+    runner = _runner(shared, cfg, db, redis_url, clock)
+    assert _run(runner, line) == "escalated"
+    assert runner.bridge.answered and runner.bridge.ended_by == "caller" and doctor.ended_by_hotline
+    esc = _escalation(db)
+    assert esc is not None and esc.status.value == "in_call"
