@@ -162,14 +162,14 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
         area_row: Any = None
         if patient_id is not None:
             # a write first: takes SQLite's write lock, so the duplicate check below cannot race
-            area_row = s.execute(update(Patient).where(Patient.id == patient_id).values(updated_at=now)
-                                 .returning(Patient.province, Patient.district, Patient.commune)
-                                 .execution_options(synchronize_session=False)).first()
+            area_row = s.connection().execute(
+                update(Patient).where(Patient.id == patient_id).values(updated_at=now)
+                .returning(Patient.province, Patient.district, Patient.commune)).first()
             if area_row is None:
                 raise EscalationNotFound(f"Không tìm thấy bệnh nhân #{patient_id}.")
-            existing = s.scalar(select(Escalation.id).where(Escalation.patient_id == patient_id,
-                                                            Escalation.status.in_(OPEN))
-                                .order_by(Escalation.id).limit(1))
+            existing = s.connection().scalar(select(Escalation.id).where(Escalation.patient_id == patient_id,
+                                                                         Escalation.status.in_(OPEN))
+                                             .order_by(Escalation.id).limit(1))
         elif caller:
             existing = s.scalar(select(Escalation.id).where(Escalation.patient_id.is_(None),
                                                             Escalation.caller == caller, Escalation.status.in_(OPEN))
@@ -206,16 +206,17 @@ def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, c
     if mode == "live" and not any(area.covers(u, probe, AreaLevel.PROVINCE) for u in staff):
         values["mode"] = "callback"
         detail += " — không có bác sĩ trực: chuyển sang gọi lại"
-    esc_id = s.execute(insert(Escalation).values(**values).returning(Escalation.id)).scalar_one()
+    c = s.connection()  # Core on the connection: no ORM statement machinery
+    esc_id = c.execute(insert(Escalation).values(**values).returning(Escalation.id)).scalar_one()
     events = [dict(escalation_id=esc_id, at=now, from_status="", to_status=S.WAITING.value, actor="system",
                    detail=detail)]
     if values["tier"] != start:
         events.append(dict(escalation_id=esc_id, at=now, from_status=S.WAITING.value, to_status=S.WAITING.value,
                            actor="system", detail=f"Chuyển lên tuyến {area.TIER_LABELS[values['tier'].value]}: "
                                                   "tuyến dưới không có ai trực"))
-    s.execute(insert(EscalationEvent), events)
+    c.execute(insert(EscalationEvent), events)
     rows = notify.round_rows(esc_id, 0, webhooks, now=now)
-    s.execute(insert(EscalationNotification), rows)
+    c.execute(insert(EscalationNotification), rows)
     return esc_id, [jobs.Planned(escalation_id=esc_id, round=0, job_id=rows[0]["job_id"], queue=jobs.queue_for(risk),
                                  targets=len(rows))]
 
