@@ -160,3 +160,16 @@ def test_transfer_and_discharge_close_open_cases_with_the_reason(db, people):
         patients.discharge(db, 999, staff_id=people.staff["an"])
     with pytest.raises(EscalationError, match=r"đã ở trạng thái này rồi\.$"):
         patients.discharge(db, hoa, staff_id=people.staff["an"])
+
+
+def test_unpick_returns_a_case_whose_live_bridge_failed_to_the_queue(db, people):
+    eid = queue.create(db, risk="emergency", reason="Khó thở", patient_id=people.patients["lan"], mode="live", now=T0)
+    queue.pick(db, eid, staff_id=people.staff["an"], now=T0 + timedelta(seconds=20))
+    esc = queue.unpick(db, eid, reason="bác sĩ không nghe máy", now=T0 + timedelta(seconds=50))
+    assert (esc.status.value, esc.picked_by_id, esc.picked_at, esc.mode) == ("waiting", None, None, "live")
+    assert queue.events(db, eid)[-1].detail == (
+        "Không nối máy được với bác sĩ Nguyễn Văn An: bác sĩ không nghe máy; trả ca về hàng chờ")
+    assert queue.pick(db, eid, staff_id=people.staff["binh"], now=T0 + timedelta(seconds=60)).picked_by_id == \
+        people.staff["binh"]
+    with pytest.raises(EscalationConflict):
+        queue.unpick(db, queue.create(db, risk="high", reason="x", caller="+84123"), reason="x")
