@@ -38,7 +38,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--no-sweeper", action="store_true", help="only run jobs (another worker sweeps)")
     p.add_argument("--processes", type=int, metavar="N", default=None,
                    help="rq worker processes (default: escalation_processes from the configuration)")
+    p.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)  # set for child processes
     p.set_defaults(run=run_worker)
+
+
+def _watch_parent(parent: int) -> None:
+    """A child worker stops (warm shutdown) when the ``ivr worker`` that started it is gone, even by SIGKILL."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    log.warning("parent worker %d is gone; stopping", parent)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _sweep_loop(db: Database, cfg: Config, stop: threading.Event) -> None:
@@ -95,10 +104,13 @@ def run_worker(args: argparse.Namespace, cfg: Config) -> int:
     # no socket timeout: the worker blocks on BLPOP; connection loss still raises at once
     redis = Redis.from_url(cfg.redis, socket_connect_timeout=2, health_check_interval=30)
     stop = threading.Event()
+    if args.parent_pid is not None:
+        threading.Thread(target=_watch_parent, args=(args.parent_pid,), name="parent-watch", daemon=True).start()
     processes = args.processes if args.processes is not None else cfg.escalation_processes
     children: _Children | None = None
     if processes > 1 and not args.burst:
-        argv = [sys.executable, "-m", "ivr.cli", "worker", "--no-sweeper", "--processes", "1"]
+        argv = [sys.executable, "-m", "ivr.cli", "worker", "--no-sweeper", "--processes", "1",
+                "--parent-pid", str(os.getpid())]
         if getattr(args, "config", None):
             argv += ["--config", args.config]
         if getattr(args, "data_dir", None):

@@ -145,3 +145,16 @@ def _zombie(pid: int) -> bool:
             return f.read().split(") ", 1)[1].startswith("Z")
     except OSError:
         return True
+
+
+@pytest.mark.slow
+def test_worker_processes_stop_when_their_parent_is_killed(db, cfg, redis_url, workers):
+    cfg = cfg.replace(redis_url=redis_url, escalation_processes=2)
+    conn = redis_lib.Redis.from_url(redis_url)
+    leader = workers.start(cfg)
+    wait_until(lambda: conn.scard("rq:workers") == 2, 60, "two rq workers registered")
+    child = int(subprocess.run(["pgrep", "-f", "--", f"--parent-pid {leader.pid}"], capture_output=True, text=True,
+                               check=False).stdout.split()[0])
+    workers.kill(leader, group=False)  # SIGKILL the parent only
+    wait_until(lambda: not os.path.exists(f"/proc/{child}") or _zombie(child), 30, "the orphaned worker to stop")
+    conn.close()
