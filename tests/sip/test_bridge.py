@@ -14,7 +14,6 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -357,3 +356,150 @@ def test_caller_hanging_up_during_the_bridge_ends_the_doctor_leg(shared, cfg, db
     assert runner.bridge.answered and runner.bridge.ended_by == "caller" and doctor.ended_by_hotline
     esc = _escalation(db)
     assert esc is not None and esc.status.value == "in_call"
+
+
+# ---------------------------------------------------------------------------------------------
+# Part 2: real calls. sipp (caller) -> Kamailio -> `ivr sip-worker`; the worker dials the doctor's
+# phone (sipp, registered to Kamailio as doctor-an) through Kamailio and bridges the two.
+# ---------------------------------------------------------------------------------------------
+
+from .conftest import SIPP_SHARE, Workers, port_block, render_scenario, run_sipp
+
+BRIDGE_LOG = re.compile(r"bridge ended by (\w+): to_doctor_frames=(\d+) to_caller_frames=(\d+)")
+
+
+def _prompt_ms(workers: Workers, *ids: str) -> int:
+    catalog = load_catalog(workers.cfg.prompts_catalog)
+    renderer = PromptRenderer(workers.cfg, catalog=catalog)
+    return int(sum(len(renderer.pcm(i, catalog.text(i))) / 16 for i in ids))
+
+
+class DoctorSipp:
+    """sipp as the doctor's SIP phone: registered to the SIP front, answering one INVITE."""
+
+    def __init__(self, workers: Workers, *, user: str, talk_ms: int, timeout_s: int = 120):
+        self.port = port_block(2)
+        self.folder = workers.cfg.data_dir / f"doctor-{self.port}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        values = {"SHARE": str(SIPP_SHARE), "USER": user, "CONTACT_PORT": str(self.port), "TALK_MS": str(talk_ms)}
+        sf = render_scenario("uas_doctor.xml", self.folder, values)
+        self.out = (self.folder / "sipp.out").open("wb")
+        self.proc = subprocess.Popen(
+            ["sipp", "-sf", str(sf), "-i", "127.0.0.1", "-p", str(self.port), "-mp", str(port_block(4)), "-m", "1",
+             "-nostdin", "-trace_err", "-trace_screen", "-timeout", f"{timeout_s}s", "-timeout_error"],
+            cwd=self.folder, stdout=self.out, stderr=subprocess.STDOUT)
+        reg = run_sipp(workers.cfg, "uac_register_staff.xml", timeout_s=15,
+                       values={"USER": user, "CONTACT_PORT": str(self.port)})
+        assert reg.rc == 0, reg.out
+
+    def wait(self, timeout_s: float) -> int:
+        try:
+            return self.proc.wait(timeout=timeout_s)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.out.close()
+
+    def text(self) -> str:
+        return "\n".join(f.read_text(errors="replace")[-3000:] for f in sorted(self.folder.glob("*"))
+                         if f.is_file() and f.suffix in (".log", ".out", ".txt"))
+
+
+def _caller(workers: Workers, *, wait_ms: int, bye_timeout_ms: int, result: list) -> threading.Thread:
+    def run() -> None:
+        result.append(run_sipp(workers.cfg, "uac_emergency_hold.xml", timeout_s=(wait_ms + bye_timeout_ms) / 1000 + 30,
+                               values={"WAIT_MS": str(wait_ms), "BYE_TIMEOUT_MS": str(bye_timeout_ms)}))
+
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+def _pick_when_escalated(db: Database, staff_id: int, timeout_s: float = 30) -> int:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        esc = _escalation(db)
+        if esc is not None:
+            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
+            return esc.id
+        time.sleep(0.1)
+    raise AssertionError("no escalation was created")
+
+
+def _wait_call_ended(db: Database, timeout_s: float = 20) -> Call:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with db.session() as s:
+            call = s.scalars(select(Call)).first()
+            if (call is not None and call.outcome != "in_progress") or time.monotonic() > deadline:
+                assert call is not None
+                return call
+        time.sleep(0.2)
+
+
+def test_doctor_picking_live_is_rung_answered_and_bridged(workers: Workers, db: Database) -> None:
+    staff_id = _doctor(db, phone="doctor-an")
+    worker = workers.start(0)
+    doctor = DoctorSipp(workers, user="doctor-an", talk_ms=8000)
+    try:
+        # the caller talks from about when the doctor answers; waits for the hotline's BYE after the bridge
+        held_ms = _prompt_ms(workers, "emergency_115", "transfer_doctor")
+        result: list = []
+        caller = _caller(workers, wait_ms=held_ms, bye_timeout_ms=60000, result=result)
+        esc_id = _pick_when_escalated(db, staff_id)
+        caller.join(timeout=held_ms / 1000 + 120)
+        assert not caller.is_alive()
+        assert result and result[0].rc == 0, result[0].out if result else "caller sipp did not finish"
+        assert doctor.wait(30) == 0, doctor.text()
+    finally:
+        doctor.stop()
+    call = _wait_call_ended(db)
+    assert call.outcome == "escalated"
+    # the doctor's leg was answered, the case went picked -> in_call
+    assert ("waiting", "picked") in _transitions(db, esc_id) and ("picked", "in_call") in _transitions(db, esc_id)
+    assert queue.get(db, esc_id).status.value == "in_call"
+    text = worker.text()
+    assert "doctor-an: answered" in text or "to doctor-an: answered" in text, text[-3000:]
+    bridge = BRIDGE_LOG.search(text)
+    assert bridge, text[-3000:]
+    ended_by, to_doctor, to_caller = bridge.group(1), int(bridge.group(2)), int(bridge.group(3))
+    # the doctor talked 7 s (g711a.pcap) and the caller about as long: audio went both ways
+    assert ended_by == "doctor" and to_caller >= 200 and to_doctor >= 100, bridge.group(0)
+
+
+def test_hold_limit_reached_is_told_callback_and_hung_up_by_the_hotline(workers: Workers, db: Database,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    _doctor(db, phone="doctor-an")  # on duty, but nobody picks
+    monkeypatch.setenv("IVR_HOLD_LIMIT_S", "4")
+    worker = workers.start(0)
+    spoken = _prompt_ms(workers, "emergency_115", "transfer_doctor", "hold_callback")
+    result: list = []
+    started = time.monotonic()
+    caller = _caller(workers, wait_ms=1000, bye_timeout_ms=spoken + 4000 + 15000, result=result)
+    caller.join(timeout=spoken / 1000 + 90)
+    assert not caller.is_alive() and result[0].rc == 0, result[0].out  # the BYE came from the hotline
+    assert time.monotonic() - started >= (spoken + 4000) / 1000 - 1  # after the hold limit and the callback prompt
+    call = _wait_call_ended(db)
+    assert call.outcome == "escalated"
+    esc = _escalation(db)
+    assert esc is not None and esc.mode == "callback" and esc.status.value == "waiting"
+    assert "nobody picked within 4 s" in worker.text()
+    assert "hold prompt hold_callback" in worker.text()
+
+
+def test_no_doctor_on_duty_is_told_callback_at_once(workers: Workers, db: Database) -> None:
+    worker = workers.start(0)
+    spoken = _prompt_ms(workers, "emergency_115", "transfer_doctor", "hold_callback")
+    result: list = []
+    started = time.monotonic()
+    caller = _caller(workers, wait_ms=1000, bye_timeout_ms=spoken + 15000, result=result)
+    caller.join(timeout=spoken / 1000 + 90)
+    assert not caller.is_alive() and result[0].rc == 0, result[0].out
+    assert time.monotonic() - started < (spoken + 15000) / 1000
+    esc = _escalation(db)
+    assert esc is not None and esc.mode == "callback" and esc.risk == "emergency"
+    assert "hold prompt hold_callback" in worker.text() and "hold prompt hold_reassure" not in worker.text()
