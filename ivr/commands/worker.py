@@ -23,6 +23,7 @@ import uuid
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.scheduler import RQScheduler
 
 from escalation import jobs, keys, sweeper
 
@@ -51,16 +52,39 @@ def _watch_parent(parent: int) -> None:
 
 
 def _sweep_loop(db: Database, cfg: Config, stop: threading.Event) -> None:
+    """The sweeper, and rq's scheduler (it moves retries whose backoff is over back onto their queue).
+
+    rq's scheduler runs here, in this thread, rather than as the process rq would fork: a
+    forked scheduler outlives a SIGKILLed worker and keeps its lock.
+    """
     redis = jobs.connect(cfg.redis)
-    while not stop.is_set():
+    scheduler = RQScheduler(list(keys.QUEUES), connection=redis, name=f"ivr-scheduler-{os.getpid()}")
+    last_sweep = 0.0
+    try:
+        while not stop.is_set():
+            try:
+                scheduler.acquire_locks()  # acquire or refresh; another worker's scheduler may hold them
+                if scheduler.acquired_locks:
+                    scheduler.enqueue_scheduled_jobs()
+            except RedisError as exc:
+                log.debug("scheduler: Redis unavailable (%s)", exc)
+            if time.monotonic() - last_sweep < cfg.sweep_interval_s:
+                stop.wait(1)
+                continue
+            last_sweep = time.monotonic()
+            try:
+                report = sweeper.sweep(db, cfg, redis)
+                if report.moved or report.reminded or report.held or report.enqueued:
+                    log.info("sweep: moved %s, reminded %s, held %s, enqueued %d", report.moved, report.reminded,
+                             report.held, report.enqueued)
+            except Exception:  # never let the sweeper thread die
+                log.exception("sweep failed; retrying")
+            stop.wait(1)
+    finally:
         try:
-            report = sweeper.sweep(db, cfg, redis)
-            if report.moved or report.reminded or report.held or report.enqueued:
-                log.info("sweep: moved %s, reminded %s, held %s, enqueued %d", report.moved, report.reminded,
-                         report.held, report.enqueued)
-        except Exception:  # never let the sweeper thread die
-            log.exception("sweep failed; retrying")
-        stop.wait(cfg.sweep_interval_s)
+            scheduler.release_locks()
+        except RedisError:
+            pass
 
 
 class _Children:
@@ -131,7 +155,7 @@ def run_worker(args: argparse.Namespace, cfg: Config) -> int:
                 worker = SimpleWorker([Queue(q, connection=redis) for q in keys.QUEUES], connection=redis,
                                       name=f"{name}-{int(time.time())}")
                 worker.max_connection_wait_time = 2  # reconnect quickly once Redis is back
-                worker.work(burst=args.burst, with_scheduler=True, logging_level=cfg.log_level)
+                worker.work(burst=args.burst, with_scheduler=args.burst, logging_level=cfg.log_level)
             except RedisError as exc:
                 log.warning("Redis unavailable (%s); reconnecting in 1 s", exc)
                 time.sleep(1)
