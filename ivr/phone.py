@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -216,7 +217,7 @@ class DoctorLeg:
 
     # --- SIP ----------------------------------------------------------------------------------
     def _new_via(self) -> str:
-        branch = "z9hG4bK" + self._phone.sip.gen_call_id()[0:25]
+        branch = "z9hG4bK" + uuid.uuid4().hex[:25]
         return f"SIP/2.0/UDP {self._phone.myIP}:{self._phone.sip.myPort};branch={branch}"
 
     def _to_tagged(self) -> str:
@@ -382,8 +383,9 @@ class WorkerPhone(VoIP.VoIPPhone):
             raise SipError(f"cannot dial {number}: the worker is not registered")
         port = self.request_port(blocking=False)
         medias = {port: {0: RTP.PayloadType.PCMU, 8: RTP.PayloadType.PCMA, 101: RTP.PayloadType.EVENT}}
-        branch = "z9hG4bK" + self.sip.gen_call_id()[0:25]
-        call_id = self.sip.gen_call_id()
+        # pyVoIP's Call-IDs and branches count from 1 in every process: a restarted worker would reuse them
+        branch = "z9hG4bK" + uuid.uuid4().hex[:25]
+        call_id = f"{uuid.uuid4().hex}@{self.myIP}"
         sess_id = self.sip.sessID.next()
         invite = self.sip.gen_invite(number, str(sess_id), medias, RTP.TransmitType.SENDRECV, branch, call_id)
         request = SIP.SIPMessage(invite.encode("utf8"))

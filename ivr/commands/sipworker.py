@@ -94,7 +94,7 @@ class Runtime:
         runner = CallRunner(engine=self.new_session(active), prompts=self.prompts, decoder=self.decoder,
                             store=self.store, recordings_dir=self.cfg.recordings_path, worker=worker,
                             flow_name=active.flow.name, flow_version_id=active.version_id, stats=self.stats,
-                            hold_limit_s=float(self.cfg.hold_limit_s))
+                            hold_limit_s=float(self.cfg.hold_limit_s), ring_s=float(self.cfg.bridge_ring_s))
         return runner.run(line)
 
     def close(self) -> None:

@@ -377,12 +377,13 @@ def _prompt_ms(workers: Workers, *ids: str) -> int:
 class DoctorSipp:
     """sipp as the doctor's SIP phone: registered to the SIP front, answering one INVITE."""
 
-    def __init__(self, workers: Workers, *, user: str, talk_ms: int, timeout_s: int = 120):
+    def __init__(self, workers: Workers, *, user: str, talk_ms: int = 60000, timeout_s: int = 120,
+                 scenario: str = "uas_doctor.xml"):
         self.port = port_block(2)
         self.folder = workers.cfg.data_dir / f"doctor-{self.port}"
         self.folder.mkdir(parents=True, exist_ok=True)
         values = {"SHARE": str(SIPP_SHARE), "USER": user, "CONTACT_PORT": str(self.port), "TALK_MS": str(talk_ms)}
-        sf = render_scenario("uas_doctor.xml", self.folder, values)
+        sf = render_scenario(scenario, self.folder, values)
         self.out = (self.folder / "sipp.out").open("wb")
         self.proc = subprocess.Popen(
             ["sipp", "-sf", str(sf), "-i", "127.0.0.1", "-p", str(self.port), "-mp", str(port_block(4)), "-m", "1",
@@ -503,3 +504,54 @@ def test_no_doctor_on_duty_is_told_callback_at_once(workers: Workers, db: Databa
     esc = _escalation(db)
     assert esc is not None and esc.mode == "callback" and esc.risk == "emergency"
     assert "hold prompt hold_callback" in worker.text() and "hold prompt hold_reassure" not in worker.text()
+
+
+def test_caller_hanging_up_during_the_bridge_hangs_up_the_doctor(workers: Workers, db: Database) -> None:
+    staff_id = _doctor(db, phone="doctor-an")
+    worker = workers.start(0)
+    doctor = DoctorSipp(workers, user="doctor-an", talk_ms=60000, scenario="uas_doctor_wait_bye.xml")
+    try:
+        held_ms = _prompt_ms(workers, "emergency_115", "transfer_doctor")
+        result: list = []
+
+        def call() -> None:
+            result.append(run_sipp(workers.cfg, "uac_emergency_bye.xml", timeout_s=held_ms / 1000 + 60,
+                                   values={"WAIT_MS": str(held_ms), "HOLD_MS": "5000"}))
+
+        caller = threading.Thread(target=call)
+        caller.start()
+        esc_id = _pick_when_escalated(db, staff_id)
+        caller.join(timeout=held_ms / 1000 + 90)
+        assert not caller.is_alive() and result[0].rc == 0, result[0].out
+        assert doctor.wait(30) == 0, doctor.text()  # the doctor's phone got the hotline's BYE
+    finally:
+        doctor.stop()
+    assert _wait_call_ended(db).outcome == "escalated"
+    assert queue.get(db, esc_id).status.value == "in_call"
+    bridge = BRIDGE_LOG.search(worker.text())
+    assert bridge and bridge.group(1) == "caller" and int(bridge.group(3)) > 0, worker.text()[-3000:]
+
+
+def test_doctor_not_answering_is_cancelled_and_the_case_goes_back(workers: Workers, db: Database,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    staff_id = _doctor(db, phone="doctor-an")
+    monkeypatch.setenv("IVR_BRIDGE_RING_S", "3")
+    monkeypatch.setenv("IVR_HOLD_LIMIT_S", "10")
+    worker = workers.start(0)
+    doctor = DoctorSipp(workers, user="doctor-an", scenario="uas_doctor_no_answer.xml")
+    try:
+        spoken = _prompt_ms(workers, "emergency_115", "transfer_doctor", "hold_callback")
+        result: list = []
+        caller = _caller(workers, wait_ms=1000, bye_timeout_ms=spoken + 10000 + 15000, result=result)
+        esc_id = _pick_when_escalated(db, staff_id)
+        caller.join(timeout=spoken / 1000 + 90)
+        assert not caller.is_alive() and result[0].rc == 0, result[0].out  # callback prompt, then the BYE
+        assert doctor.wait(30) == 0, doctor.text()  # rung, CANCELled, 487 acknowledged
+    finally:
+        doctor.stop()
+    text = worker.text()
+    assert "did not answer" in text and "hold prompt bridge_no_answer" in text, text[-3000:]
+    # picked -> waiting (given back to other doctors), then a callback at the hold limit
+    assert ("picked", "waiting") in _transitions(db, esc_id)
+    esc = queue.get(db, esc_id)
+    assert esc.status.value == "waiting" and esc.mode == "callback" and esc.picked_by_id is None
