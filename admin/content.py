@@ -5,13 +5,12 @@
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ivr.atomicfile import write_atomic
 from ivr.config import Config
 from ivr.models import FlowVersion, Prompt, utcnow
 from ivr.prompts import PromptCatalog, load_catalog
@@ -87,18 +86,6 @@ def publish(s: Session, cfg: Config, fv: FlowVersion) -> None:
 def write_flow_file(cfg: Config, fv: FlowVersion) -> None:
     """The published YAML goes to ``<flows_dir>/<name>.yaml`` atomically, where new calls load it;
     calls already running keep the flow they loaded at their start."""
-    write_atomic(flow_path(cfg, fv.name), fv.yaml_text)
-
-
-def write_atomic(path: Path, text: str) -> None:
+    path = flow_path(cfg, fv.name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, fv.yaml_text)

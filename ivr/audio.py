@@ -25,7 +25,6 @@ import io
 import math
 import os
 import struct
-import tempfile
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from typing import BinaryIO
 import numpy as np
 import soxr
 
+from .atomicfile import write_atomic
 from .errors import AudioError
 
 SAMPLE_WIDTH = 2  # bytes per canonical sample
@@ -400,20 +400,9 @@ def wav_bytes(pcm16: bytes, rate: int, encoding: str = "pcm") -> bytes:
 def write_wav(path: str | os.PathLike[str], pcm16: bytes, rate: int, encoding: str = "pcm") -> Path:
     """Write a mono WAV atomically (temporary file in the same folder, then rename)."""
     target = Path(path)
-    blob = wav_bytes(pcm16, rate, encoding)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        write_atomic(target, wav_bytes(pcm16, rate, encoding))
     except OSError as exc:
-        raise AudioError(f"{target}: cannot write: {exc.strerror}") from None
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp makes 0600; a WAV is not a secret
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise AudioError(f"{target}: cannot write: {exc.strerror}") from None
     return target
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import audio
+from .atomicfile import write_atomic
 from .config import Config
 from .errors import AudioError, PromptError
 from .prompts import PROMPT_ID
@@ -112,8 +111,8 @@ def import_recording(cfg: Config, prompt_id: str, data: bytes, *, text: str) -> 
     wav = folder / f"{prompt_id}.wav"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _atomic_write(wav, blob)
-        _atomic_write(folder / f"{prompt_id}.json",
+        write_atomic(wav, blob)
+        write_atomic(folder / f"{prompt_id}.json",
                       (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     except OSError as exc:
         raise AudioError(f"Không lưu được bản ghi âm vào thư mục {folder}: {exc.strerror or exc}") from None
@@ -178,16 +177,3 @@ def _file_sha256(path: Path) -> str | None:
     with _hash_lock:
         _hash_cache[str(path)] = (stamp, digest)
     return digest
-
-
-def _atomic_write(path: Path, blob: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
