@@ -9,7 +9,7 @@ case first appears; the receiver records the first webhook per case. All times a
 CLOCK_MONOTONIC, comparable across processes. Prints p50/p95/max; target: webhook p95 <= 1 s
 at N=100.
 
-    .venv/bin/python bench/escalation.py [--n 1,10,100] [--workers 3] [--producers 2] [--repeat 1]
+    .venv/bin/python bench/escalation.py [--n 1,10,100] [--workers 2] [--producers 2] [--repeat 1]
 """
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def pct(values: list[float], p: float) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", default="1,10,100", help="simultaneous escalations per round (comma-separated)")
-    ap.add_argument("--workers", type=int, default=3, help="rq worker processes (`ivr worker --processes`)")
+    ap.add_argument("--workers", type=int, default=2, help="rq worker processes (`ivr worker --processes`)")
     ap.add_argument("--producers", type=int, default=2, help="processes creating escalations")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (worker logs)")
     ap.add_argument("--log-level", default="WARNING", help="the workers' log level")

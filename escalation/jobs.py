@@ -12,6 +12,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -251,6 +252,20 @@ def _load(db: Database, escalation_id: int, round_: int, my_id: str | None, cfg:
     return tries, skipped
 
 
+#: When each webhook URL last failed in this process: healthy endpoints are tried first, so one that
+#: hangs delays only itself.
+_FAILED_AT: dict[str, float] = {}
+_RECENT_S = 300.0
+
+
+def _order(t: _Try) -> tuple[int, int]:
+    """Healthy webhooks first (they reach doctors), then the board, then webhooks that failed lately."""
+    if t.kind == notify.BOARD:
+        return (1, 0)
+    failed = _FAILED_AT.get(t.target)
+    return (2 if failed is not None and time.monotonic() - failed < _RECENT_S else 0, 0)
+
+
 def deliver_round(escalation_id: int, round_: int) -> str:
     """Send the pending notifications of one round (and of up to ``STEAL_MAX`` rounds queued behind it).
 
@@ -269,8 +284,11 @@ def deliver_round(escalation_id: int, round_: int) -> str:
             log.warning("could not take over queued rounds: %s", exc)
     tries, skipped = _load(db, escalation_id, round_, my_id, cfg, now)
     encoded: dict[int, bytes] = {}
-    for t in sorted(tries, key=lambda t: t.kind != notify.WEBHOOK):  # webhooks first: they reach doctors
+    down: dict[str, str] = {}  # endpoints that failed to answer in this job: not tried again until a retry
+    for t in sorted(tries, key=_order):
         try:
+            if t.kind == notify.WEBHOOK and t.target in down:
+                raise WebhookError(down[t.target])
             if t.kind == notify.BOARD:
                 if job is None:
                     raise WebhookError("board notifications run as rq jobs")
@@ -286,6 +304,13 @@ def deliver_round(escalation_id: int, round_: int) -> str:
                             escalation_id=t.escalation_id, timeout_s=cfg.webhook_timeout_s)
         except WebhookError as exc:
             t.error = str(exc)
+            if t.kind == notify.WEBHOOK and not t.permanent:
+                _FAILED_AT[t.target] = time.monotonic()
+                if "không trả lời" in t.error or "Không gửi được" in t.error:
+                    down.setdefault(t.target, t.error)
+        else:
+            if t.kind == notify.WEBHOOK:
+                _FAILED_AT.pop(t.target, None)
     done = utcnow()
     counts = {"sent": 0, "failed": 0, "pending": 0, "skipped": skipped}
     N = EscalationNotification

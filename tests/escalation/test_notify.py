@@ -157,3 +157,21 @@ def test_a_job_delivers_the_rounds_queued_behind_it_once(db, cfg, people, redis_
     # the first job took over the others: their rows carry its job id, their queued jobs are gone
     assert len({r.job_id for r in rows}) < 6
     assert conn.llen(f"rq:queue:{keys.QUEUE_URGENT}") == 0
+
+
+def test_a_hanging_endpoint_costs_one_timeout_per_job_and_goes_last(db, cfg, people, redis_url, receiver, workers,
+                                                                     conn):
+    receiver.behaviour["/hang"] = "hang"
+    urls = (receiver.url("/hang"), receiver.url("/ok"))
+    cfg = cfg.replace(redis_url=redis_url, webhook_urls=urls, escalation_processes=1, webhook_timeout_s=1,
+                      webhook_attempts=1)
+    ids = [queue.create(db, risk="high", reason=f"ca {i}", caller=f"+8496000000{i}", redis=conn, cfg=cfg)
+           for i in range(4)]
+    proc = workers.start(cfg, "--burst")
+    assert proc.wait(timeout=120) == 0
+    assert sorted(receiver.ids("/ok")) == ids
+    assert len(receiver.bodies("/hang")) == 1  # tried once; the other rounds in that job were not sent there
+    with db.session() as s:
+        hung = [r for r in s.scalars(select(EscalationNotification)) if r.target == urls[0]]
+    assert [(r.status.value, r.attempts) for r in hung] == [("failed", 1)] * 4
+    assert {r.last_error for r in hung} == {f"Webhook {urls[0]} không trả lời trong 1 giây."}
