@@ -387,7 +387,8 @@ class WorkerPhone(VoIP.VoIPPhone):
         branch = "z9hG4bK" + uuid.uuid4().hex[:25]
         call_id = f"{uuid.uuid4().hex}@{self.myIP}"
         sess_id = self.sip.sessID.next()
-        invite = self.sip.gen_invite(number, str(sess_id), medias, RTP.TransmitType.SENDRECV, branch, call_id)
+        invite = self.sip.gen_invite(number, str(sess_id), medias,  # type: ignore[arg-type]  # pyVoIP's own call() passes int keys too
+                                     RTP.TransmitType.SENDRECV, branch, call_id)
         request = SIP.SIPMessage(invite.encode("utf8"))
         call = CompatCall(self, VoIP.CallState.DIALING, request, sess_id, self.myIP, ms=medias,
                           sendmode=self.sendmode)
