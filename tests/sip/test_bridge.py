@@ -25,7 +25,15 @@ from ivr.callstore import CallStore
 from ivr.commands.sipworker import escalation_creator
 from ivr.config import Config
 from ivr.flow import load_flow
-from ivr.models import AreaLevel, Call, Escalation, EscalationEvent, Role, StaffUser
+from ivr.models import (
+    AreaLevel,
+    AuditLog,
+    Call,
+    Escalation,
+    EscalationEvent,
+    Role,
+    StaffUser,
+)
 from ivr.nlu import default_understander
 from ivr.prompts import load_catalog
 from ivr.render import PromptRenderer
@@ -335,6 +343,9 @@ def test_doctor_not_answering_puts_the_case_back_and_the_caller_back_on_hold(sha
     # picked -> waiting (put back), then the caller hung up on hold: a callback
     assert ("picked", "waiting") in _transitions(db, esc.id)
     assert esc.status.value == "waiting" and esc.mode == "callback"
+    with db.session() as s:  # the give-back is audited
+        audit = s.scalars(select(AuditLog).where(AuditLog.action == "escalation.unpick")).one()
+        assert audit.target == f"escalation:{esc.id}" and audit.actor == "system"
 
 
 def test_caller_hanging_up_during_the_bridge_ends_the_doctor_leg(shared, cfg, db, redis_url) -> None:
