@@ -95,6 +95,10 @@ def pick(esc_id: int):  # type: ignore[no-untyped-def]
     mode = request.form.get("mode", "callback")
     if mode not in ("callback", "live"):
         abort(400)
+    esc = visible_escalation(esc_id)
+    if mode == "live" and esc.mode != "live" and esc.status.value in ("waiting", "offered"):
+        flash("Người bệnh không còn giữ máy. Hãy chọn «Nhận – gọi lại» và gọi lại cho người bệnh.", "error")
+        return redirect(url_for("board.case", esc_id=esc_id))
     msg = ("Đã nhận ca. Hệ thống đang nối máy với người bệnh." if mode == "live"
            else "Đã nhận ca. Hãy gọi lại cho người bệnh.")
     failed = _act(esc_id, lambda: queue.pick(database(), esc_id, staff_id=g.user.id, mode=mode), msg)

@@ -35,7 +35,10 @@
   function pickButtons(r) {
     // buttons of the one hidden #pick-form (it carries the CSRF token), each posting to its case
     var frag = document.createDocumentFragment();
-    [["btn primary", "Nhận – gọi lại", "callback"], ["btn", "Nối máy ngay", "live"]].forEach(function (b) {
+    // "connect now" only while the caller is holding on the line (a live case)
+    var choices = [["btn primary", "Nhận – gọi lại", "callback"]];
+    if (r.mode === "live") { choices.push(["btn", "Nối máy ngay", "live"]); }
+    choices.forEach(function (b) {
       var btn = el("button", b[0], b[1]);
       btn.setAttribute("form", "pick-form");
       btn.formAction = idUrl(pickUrl, r.id);

@@ -209,3 +209,13 @@ def test_call_states(client, auth, db, case_a):
     assert auth.post(f"/board/{case_a}/call", {"action": "nope"}).status_code == 400
     auth.post(f"/board/{case_a}/resolve", {"outcome": "unreachable"})
     assert queue.get(db, case_a).status == EscalationStatus.RESOLVED
+
+
+def test_live_pick_is_offered_only_while_the_caller_holds(client, auth, db, users, case_a):
+    """A callback case (the caller is no longer on the line) cannot be 'connected now'."""
+    auth.login("bs_a")
+    assert queue.get(db, case_a).mode == "callback"
+    assert "Nối máy ngay" not in client.get(f"/board/{case_a}").get_data(as_text=True)
+    resp = auth.post(f"/board/{case_a}/pick", {"mode": "live"}, follow_redirects=True)
+    assert "Người bệnh không còn giữ máy" in resp.get_data(as_text=True)
+    assert queue.get(db, case_a).status == EscalationStatus.WAITING
