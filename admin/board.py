@@ -22,8 +22,16 @@ from ivr.errors import EscalationError
 from ivr.models import Call, CallStep, Escalation, EscalationEvent, Patient, StaffUser
 
 from .present import escalation_rows
-from .scope import can_see
-from .web import OUTCOME_LABELS, audit, can_act, cfg, database, dbs, login_required
+from .web import (
+    OUTCOME_LABELS,
+    audit,
+    can_act,
+    cfg,
+    database,
+    dbs,
+    login_required,
+    visible,
+)
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
@@ -33,12 +41,8 @@ def open_rows() -> list[dict]:  # type: ignore[type-arg]
     return escalation_rows(dbs(), escalations)
 
 
-def visible_escalation(esc_id: int) -> Escalation:
-    """The escalation if it exists and ``g.user`` may see it; 404 otherwise (no existence leak)."""
-    esc = dbs().get(Escalation, esc_id)
-    if esc is None or not can_see(g.user, esc):
-        abort(404)
-    return esc
+def visible_escalation(obj_id: int) -> Escalation:
+    return visible(Escalation, obj_id)
 
 
 @bp.route("/")

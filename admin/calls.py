@@ -10,8 +10,8 @@ from sqlalchemy.orm import selectinload
 from ivr.models import Assessment, Call, CallStep, Escalation, Patient
 
 from .board import safe_audio_path
-from .scope import call_clause, can_see_call
-from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, dbs, login_required
+from .scope import call_clause
+from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, dbs, login_required, visible
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 PAGE = 50
@@ -55,11 +55,8 @@ def index():  # type: ignore[no-untyped-def]
                            date_to=date_to, page=page, total=total, PAGE=PAGE)
 
 
-def visible_call(call_id: int) -> Call:
-    call = dbs().get(Call, call_id)
-    if call is None or not can_see_call(g.user, call):
-        abort(404)
-    return call
+def visible_call(obj_id: int) -> Call:
+    return visible(Call, obj_id)
 
 
 @bp.route("/<int:call_id>")

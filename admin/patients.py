@@ -18,8 +18,8 @@ from ivr.errors import EscalationError
 from ivr.models import Assessment, Call, CareStatus, Escalation, Patient
 
 from .patient_import import apply_import, parse_csv
-from .scope import can_see, patient_clause
-from .web import audit, can_act, cfg, database, dbs, login_required
+from .scope import patient_clause
+from .web import audit, can_act, cfg, database, dbs, login_required, visible
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
 PAGE = 50
@@ -47,11 +47,8 @@ def index():  # type: ignore[no-untyped-def]
                            PAGE=PAGE, statuses=list(CareStatus))
 
 
-def visible_patient(patient_id: int) -> Patient:
-    p = dbs().get(Patient, patient_id)
-    if p is None or not can_see(g.user, p):
-        abort(404)
-    return p
+def visible_patient(obj_id: int) -> Patient:
+    return visible(Patient, obj_id)
 
 
 @bp.route("/<int:patient_id>")

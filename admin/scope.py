@@ -55,13 +55,11 @@ def can_see(staff: StaffUser, obj: Any) -> bool:
         return True
     if isinstance(obj, Escalation):
         return area.covers(staff, obj)
+    if isinstance(obj, Call):  # a call is seen with its patient; unknown callers by everyone
+        return obj.patient is None or can_see(staff, obj.patient)
     if not getattr(obj, "province", ""):
         return True
     fields = _level_fields(staff)
     if not staff.province.strip():
         return fields == ("province",)
     return all(getattr(obj, f) == getattr(staff, f) for f in fields)
-
-
-def can_see_call(staff: StaffUser, call: Call) -> bool:
-    return call.patient is None or can_see(staff, call.patient)

@@ -59,6 +59,19 @@ def database() -> Database:
     return current_app.extensions["ivr_db"]  # type: ignore[no-any-return]
 
 
+M = TypeVar("M")
+
+
+def visible(model: type[M], obj_id: int) -> M:
+    """Row ``obj_id`` of ``model`` if the signed-in user may see it; 404 otherwise (no existence leak)."""
+    from .scope import can_see
+
+    obj = dbs().get(model, obj_id)
+    if obj is None or not can_see(g.user, obj):
+        abort(404)
+    return obj
+
+
 def dbs() -> Session:
     """The request's database session (closed at teardown; commit explicitly)."""
     if "dbs" not in g:
