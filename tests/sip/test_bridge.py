@@ -40,9 +40,10 @@ from ivr.render import PromptRenderer
 from ivr.session import Session
 from ivr.storage import Database
 
+from .fakes import SILENCE, Clock, VirtualLine
+
 pytestmark = pytest.mark.slow
 
-SILENCE = b"\x80" * 160
 TONE = bytes((0x80 + (40 if (i // 10) % 2 else -40)) for i in range(160))  # a 400 Hz square wave, u8
 
 
@@ -70,18 +71,6 @@ def _transitions(db: Database, esc_id: int) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------
 # Part 1: the hold and bridge logic of the call loop, on a virtual clock
 # ---------------------------------------------------------------------------------------------
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-    def sleep(self, s: float) -> None:
-        self.t += s
-        time.sleep(0)
-
 
 class DoctorPhone:
     """The far end of the bridge: answers after ``answer_at`` s (None: never), says a tone
@@ -131,7 +120,7 @@ class DoctorPhone:
         self.ended_by_hotline = True
 
 
-class Caller:
+class Caller(VirtualLine):
     """A caller on a virtual clock: keys at given times, hangs up at ``hangup_at``; ``on_time`` is
     called with the call's time on every tick (the test acts as the admin from there)."""
 
@@ -140,58 +129,15 @@ class Caller:
 
     def __init__(self, clock: Clock, *, keys: tuple[tuple[float, str], ...] = (), hangup_at: float | None = None,
                  doctor: DoctorPhone | None = None, on_time: Callable[[float], None] | None = None):
-        self.clock = clock
-        self.t0 = clock.t
-        self.keys = list(keys)
-        self.hangup_at = hangup_at
+        super().__init__(clock, keys=keys, hangup_at=hangup_at)
         self.doctor = doctor
         self.on_time = on_time
-        self.out: list[tuple[float, bytes]] = []
-        self.queue: list[bytes] = []
-        self._sent_until = clock.t
-        self._heard_until = clock.t
-        self.hung_up_by_hotline_at: float | None = None
         self.dialled: list[str] = []
 
-    def _drain(self) -> None:
-        while self._sent_until + 0.02 <= self.clock.t:
-            self._sent_until += 0.02
-            if self.queue:
-                self.out.append((self._sent_until - self.t0, self.queue.pop(0)))
-
-    def read_frame(self) -> bytes | None:
-        if self._heard_until + 0.02 > self.clock.t:
-            return None
-        self._heard_until += 0.02
+    def caller_frame(self, rel: float) -> bytes:
         if self.on_time is not None:
-            self.on_time(self._heard_until - self.t0)
+            self.on_time(rel)
         return TONE if self.dialled else SILENCE  # the caller talks once a doctor is being rung
-
-    def write_frame(self, frame_u8: bytes) -> None:
-        self._drain()
-        self.queue.append(frame_u8)
-
-    def queued_frames(self) -> int:
-        self._drain()
-        return len(self.queue)
-
-    def clear_output(self) -> None:
-        self.queue.clear()
-
-    def get_digit(self) -> str:
-        rel = self.clock.t - self.t0
-        if self.keys and self.keys[0][0] <= rel:
-            return self.keys.pop(0)[1]
-        return ""
-
-    @property
-    def active(self) -> bool:
-        if self.hung_up_by_hotline_at is not None:
-            return False
-        return self.hangup_at is None or self.clock.t - self.t0 < self.hangup_at
-
-    def hangup(self) -> None:
-        self.hung_up_by_hotline_at = self.clock.t - self.t0
 
     def dial(self, target: str) -> DoctorPhone:
         self.dialled.append(target)

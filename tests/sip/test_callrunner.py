@@ -3,7 +3,6 @@ and database, driven by a scripted line on a virtual clock (no pyVoIP, no socket
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,92 +23,27 @@ from ivr.render import PromptRenderer
 from ivr.session import Session
 from ivr.storage import Database
 
+from .fakes import SILENCE, Clock, VirtualLine
+
 pytestmark = pytest.mark.slow
 
-SILENCE = b"\x80" * 160
-
-
-class Clock:
-    """Virtual time: ``sleep`` advances it. While an utterance is being decoded (real threads,
-    real time) virtual time stands still, so the caller's script does not run ahead of it."""
-
-    def __init__(self, decoder: DecodePool | None) -> None:
-        self.t = 1000.0
-        self.decoder = decoder
-
-    def __call__(self) -> float:
-        return self.t
-
-    def sleep(self, s: float) -> None:
-        deadline = time.monotonic() + 120
-        while self.decoder is not None and self.decoder.pending and time.monotonic() < deadline:
-            time.sleep(0.01)
-        self.t += s
-        time.sleep(0)
-
-
-class ScriptedLine:
-    """A caller: audio (u8 frames) and keys at given virtual times; the line sends 1 frame per 20 ms."""
+class ScriptedLine(VirtualLine):
+    """A caller saying ``audio_at`` = (start second, u8 audio) and pressing keys at given times."""
 
     sip_call_id = "scripted@test"
-    caller = "0987654321"
 
     def __init__(self, clock: Clock, *, audio_at: tuple[float, bytes] | None = None,
                  keys: tuple[tuple[float, str], ...] = (), hangup_at: float | None = None):
-        self.clock = clock
-        self.t0 = clock.t
+        super().__init__(clock, keys=keys, hangup_at=hangup_at)
         self.audio_at = audio_at
-        self.keys = list(keys)
-        self.hangup_at = hangup_at
-        self.out: list[tuple[float, bytes]] = []  # (virtual time sent, frame)
-        self.queue: list[bytes] = []
-        self._sent_until = clock.t
-        self._heard_until = clock.t
-        self.hung_up_by_hotline = False
 
-    def _drain(self) -> None:
-        while self._sent_until + 0.02 <= self.clock.t:
-            self._sent_until += 0.02
-            if self.queue:
-                self.out.append((self._sent_until - self.t0, self.queue.pop(0)))
-
-    def read_frame(self) -> bytes | None:
-        if self._heard_until + 0.02 > self.clock.t:
-            return None
-        self._heard_until += 0.02
-        rel = self._heard_until - self.t0
+    def caller_frame(self, rel: float) -> bytes:
         if self.audio_at is not None:
             start, u8 = self.audio_at
             i = round((rel - start) / 0.02)
             if 0 <= i < len(u8) // 160:
                 return u8[i * 160:(i + 1) * 160]
         return SILENCE
-
-    def write_frame(self, frame_u8: bytes) -> None:
-        self._drain()
-        self.queue.append(frame_u8)
-
-    def queued_frames(self) -> int:
-        self._drain()
-        return len(self.queue)
-
-    def clear_output(self) -> None:
-        self.queue.clear()
-
-    def get_digit(self) -> str:
-        rel = self.clock.t - self.t0
-        if self.keys and self.keys[0][0] <= rel:
-            return self.keys.pop(0)[1]
-        return ""
-
-    @property
-    def active(self) -> bool:
-        if self.hung_up_by_hotline:
-            return False
-        return self.hangup_at is None or self.clock.t - self.t0 < self.hangup_at
-
-    def hangup(self) -> None:
-        self.hung_up_by_hotline = True
 
 
 @pytest.fixture(scope="module")
