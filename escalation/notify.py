@@ -20,6 +20,7 @@ from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ivr.config import is_http_url
 from ivr.errors import WebhookError
 from ivr.models import Escalation, EscalationNotification, NotificationStatus, Patient
 
@@ -43,12 +44,7 @@ def local_hhmm(at: datetime) -> str:
 
 def check_url(url: str) -> str:
     """``url`` if it is an absolute http(s) URL with a host, else ``WebhookError``."""
-    try:
-        parts = urlsplit(url)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-    except ValueError:
-        ok = False
-    if not ok or any(c.isspace() for c in url):
+    if not is_http_url(url):
         raise WebhookError(f"Địa chỉ webhook không hợp lệ: {url!r} (cần dạng http://máy-chủ/đường-dẫn).")
     return url
 

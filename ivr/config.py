@@ -166,6 +166,16 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
         raise ConfigError(f"config: key '{name}': expected {kind_name}, got {value!r}") from None
 
 
+def is_http_url(url: str) -> bool:
+    """An absolute http(s) URL with a host and no white space (webhook targets)."""
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        return False
+    return ok and not any(c.isspace() for c in url)
+
+
 def _validate(cfg: Config) -> None:
     for name in _PORTS:
         value = getattr(cfg, name)
@@ -190,12 +200,7 @@ def _validate(cfg: Config) -> None:
     if cfg.rtp_port_low >= cfg.rtp_port_high:
         raise ConfigError("config: key 'rtp_port_high': must be above rtp_port_low")
     for url in cfg.webhook_urls:
-        try:
-            parsed = urlsplit(url)
-            ok = parsed.scheme in ("http", "https") and bool(parsed.hostname) and parsed.port != 0
-        except ValueError:
-            ok = False
-        if not ok or any(c.isspace() for c in url):
+        if not is_http_url(url):
             raise ConfigError(f"config: key 'webhook_urls': not an http(s) URL: {url!r}")
 
 
