@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -21,6 +22,7 @@ from escalation import queue
 from ivr.errors import EscalationError
 from ivr.models import Call, CallStep, Escalation, EscalationEvent, Patient, StaffUser
 
+from . import present
 from .present import escalation_rows
 from .web import (
     OUTCOME_LABELS,
@@ -36,9 +38,8 @@ from .web import (
 bp = Blueprint("board", __name__, url_prefix="/board")
 
 
-def open_rows() -> list[dict]:  # type: ignore[type-arg]
-    escalations = queue.list_open(database(), staff=g.user, cfg=cfg())
-    return escalation_rows(dbs(), escalations)
+def open_rows() -> list[dict[str, Any]]:
+    return present.open_rows(dbs(), g.user, gap_s=cfg().priority_gap_s)
 
 
 def visible_escalation(obj_id: int) -> Escalation:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from escalation import queue
 from ivr.models import CallStep, Escalation, Patient, StaffUser, utcnow
 
 from .web import MODE_LABELS, RISK_LABELS, STATUS_LABELS, duration_vi
@@ -40,34 +41,54 @@ def _area(province: str, district: str, commune: str) -> str:
     return ", ".join(x for x in (commune, district, province) if x)
 
 
+#: One row per case with its patient and picker, plain columns (no ORM objects: the board may hold thousands).
+#: The first columns are those ``queue.order_open`` reads, under the same names.
+_CASES = (
+    select(Escalation.id, Escalation.risk, Escalation.created_at, Escalation.status, Escalation.tier,
+           Escalation.province, Escalation.district, Escalation.commune, Escalation.patient_id, Escalation.call_id,
+           Escalation.picked_by_id, Escalation.reason, Escalation.reasons, Escalation.mode, Escalation.caller,
+           Escalation.recording_path, Patient.name, Patient.phone, Patient.province, Patient.district,
+           Patient.commune, StaffUser.full_name, StaffUser.username)
+    .outerjoin(Patient, Patient.id == Escalation.patient_id)
+    .outerjoin(StaffUser, StaffUser.id == Escalation.picked_by_id)
+)
+
+
+def open_cases(s: Session, staff: StaffUser | None, *, gap_s: float, now: datetime) -> list[Any]:
+    """The open cases ``staff`` may see, in ``queue.list_open``'s order, as plain ``_CASES`` rows (one query)."""
+    cases: list[Any] = list(s.execute(_CASES.where(Escalation.status.in_(queue.OPEN))))
+    return queue.order_open(cases, staff=staff, now=now, gap_s=gap_s)
+
+
+def open_rows(s: Session, staff: StaffUser | None, *, gap_s: float, now: datetime | None = None
+              ) -> list[dict[str, Any]]:
+    """``open_cases`` as board rows: two queries however many cases are open."""
+    now = now or utcnow()
+    return case_rows(s, open_cases(s, staff, gap_s=gap_s, now=now), now)
+
+
 def escalation_rows(s: Session, escalations: Sequence[Escalation], *, now: datetime | None = None
                     ) -> list[dict[str, Any]]:
-    """One dict per case, in the given order. Each ORM attribute is read once: the board may hold thousands."""
-    now = now or utcnow()
-    cases = [(e.id, e.patient_id, e.call_id, e.picked_by_id, e.risk, e.status, e.created_at, e.reason, e.reasons,
-              e.mode, e.tier, e.caller, e.province, e.district, e.commune, e.recording_path) for e in escalations]
-    patient_ids = sorted({c[1] for c in cases if c[1] is not None})
-    patients: dict[int, Any] = {}
-    for chunk in range(0, len(patient_ids), 500):  # plain rows, not ORM objects
-        for row in s.execute(select(Patient.id, Patient.name, Patient.phone, Patient.province, Patient.district,
-                                    Patient.commune).where(Patient.id.in_(patient_ids[chunk:chunk + 500]))):
-            patients[row.id] = row
-    staff_ids = {c[3] for c in cases if c[3] is not None}
-    staff = ({row.id: row for row in s.execute(select(StaffUser.id, StaffUser.username, StaffUser.full_name)
-                                                 .where(StaffUser.id.in_(staff_ids)))} if staff_ids else {})
-    words = caller_words(s, (c[2] for c in cases if c[2] is not None))
+    """One dict per case, in the given order."""
+    ids = [e.id for e in escalations]
+    found = {row.id: row for row in s.execute(_CASES.where(Escalation.id.in_(ids)))} if ids else {}
+    return case_rows(s, [found[i] for i in ids if i in found], now or utcnow())
+
+
+def case_rows(s: Session, cases: Sequence[Any], now: datetime) -> list[dict[str, Any]]:
+    """Rows of ``_CASES`` (in their order) as the dicts the board template and the API show."""
+    words = caller_words(s, (c.call_id for c in cases))
     rows = []
-    for position, (esc_id, patient_id, call_id, picked_by_id, risk, status, created_at, reason, reasons, mode, tier,
-                   caller, province, district, commune, recording_path) in enumerate(cases, start=1):
-        p = patients.get(patient_id) if patient_id is not None else None
+    for position, (esc_id, risk, created_at, status, tier, province, district, commune, patient_id, call_id,
+                   picked_by_id, reason, reasons, mode, caller, recording_path, p_name, p_phone, p_province,
+                   p_district, p_commune, picker_full_name, picker_username) in enumerate(cases, start=1):
         said = words.get(call_id, "") if call_id is not None else ""
         waited = max(0.0, (now - created_at).total_seconds())
         status = getattr(status, "value", status)
-        picker = staff.get(picked_by_id) if picked_by_id is not None else None
         if province:
             area = _area(province, district, commune)
         else:
-            area = (_area(p.province, p.district, p.commune) if p else "") or "Chưa rõ địa bàn"
+            area = (_area(p_province, p_district, p_commune) if patient_id is not None else "") or "Chưa rõ địa bàn"
         rows.append({
             "id": esc_id,
             "position": position,
@@ -85,13 +106,13 @@ def escalation_rows(s: Session, escalations: Sequence[Escalation], *, now: datet
             "waited_text": duration_vi(waited),
             "caller": caller,
             "patient_id": patient_id,
-            "patient_name": p.name if p else "",
-            "patient_phone": p.phone if p else "",
+            "patient_name": p_name or "",
+            "patient_phone": p_phone or "",
             "area": area,
             "said": said[:SNIPPET] + ("…" if len(said) > SNIPPET else ""),
             "call_id": call_id,
             "has_recording": bool(recording_path),
-            "picked_by": (picker.full_name or picker.username) if picker else "",
+            "picked_by": (picker_full_name or picker_username or "") if picked_by_id is not None else "",
             "picked_by_id": picked_by_id,
         })
     return rows

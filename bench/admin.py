@@ -137,7 +137,7 @@ def board_phases(app: Flask, repeat: int) -> dict[str, list[float]]:
     from flask import g, render_template
     from sqlalchemy import select
 
-    from admin.present import escalation_rows
+    from admin.present import case_rows, open_cases
     from admin.web import dbs
 
     out: dict[str, list[float]] = {"open cases": [], "rows": [], "template": []}
@@ -145,9 +145,10 @@ def board_phases(app: Flask, repeat: int) -> dict[str, list[float]]:
         g.user = dbs().scalar(select(StaffUser).where(StaffUser.username == "tong"))
         for _ in range(repeat):
             t0 = time.perf_counter()
-            cases = queue.list_open(app.extensions["ivr_db"], staff=g.user, cfg=app.extensions["ivr_cfg"])
+            now = utcnow()
+            cases = open_cases(dbs(), g.user, gap_s=app.extensions["ivr_cfg"].priority_gap_s, now=now)
             t1 = time.perf_counter()
-            rows = escalation_rows(dbs(), cases)
+            rows = case_rows(dbs(), cases, now)
             t2 = time.perf_counter()
             render_template("board/index.html", rows=rows, me=g.user, counts=Counter(r["risk"] for r in rows))
             t3 = time.perf_counter()

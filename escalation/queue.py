@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 from redis import Redis
 from sqlalchemy import insert, select, update
@@ -265,11 +265,29 @@ def list_open(db: Database, *, staff: StaffUser | int | None = None, now: dateti
         if isinstance(staff, int):
             staff = _staff(s, staff)
         cases = list(s.scalars(select(Escalation).where(Escalation.status.in_(OPEN))))
+    return order_open(cases, staff=staff, now=now, gap_s=gap)
+
+
+class OpenCase(priority.Ranked, Protocol):
+    """What scope and order read of a case: an ``Escalation`` or a row of these columns."""
+
+    status: EscalationStatus
+    tier: AreaLevel
+    province: str
+    district: str
+    commune: str
+
+
+C = TypeVar("C", bound=OpenCase)
+
+
+def order_open(cases: Iterable[C], *, staff: StaffUser | None, now: datetime, gap_s: float) -> list[C]:
+    """``list_open``'s scope and order for cases already loaded (the board reads plain column rows)."""
     if staff is not None:
-        cases = [c for c in cases if area.covers(staff, c)]
+        cases = [c for c in cases if area.covers(staff, cast(Escalation, c))]
     unpicked = [c for c in cases if c.status in UNPICKED]
     picked = [c for c in cases if c.status not in UNPICKED]
-    return priority.order(unpicked, now=now, gap_s=gap) + priority.order(picked, now=now, gap_s=gap)
+    return priority.order(unpicked, now=now, gap_s=gap_s) + priority.order(picked, now=now, gap_s=gap_s)
 
 
 def events(db: Database, escalation_id: int) -> list[EscalationEvent]:
@@ -469,6 +487,7 @@ __all__ = [
     "get",
     "hold_expired",
     "list_open",
+    "order_open",
     "offer",
     "on_duty_staff",
     "pick",

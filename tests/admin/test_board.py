@@ -2,13 +2,27 @@
 from __future__ import annotations
 
 import wave
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from escalation import queue
-from ivr.models import AuditLog, Call, CallStep, EscalationStatus, StaffUser
+from ivr.models import (
+    AreaLevel,
+    AuditLog,
+    Call,
+    CallStep,
+    Escalation,
+    EscalationStatus,
+    Patient,
+    StaffUser,
+    utcnow,
+)
 
+from .conftest import AREA_A
+
+RISKS = ("emergency", "high", "medium", "low")
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
@@ -219,3 +233,67 @@ def test_live_pick_is_offered_only_while_the_caller_holds(client, auth, db, user
     resp = auth.post(f"/board/{case_a}/pick", {"mode": "live"}, follow_redirects=True)
     assert "Người bệnh không còn giữ máy" in resp.get_data(as_text=True)
     assert queue.get(db, case_a).status == EscalationStatus.WAITING
+
+
+def _seed_open(db, users, n, first=0):
+    """``n`` open cases in commune A (every third picked by bs_a), each with a patient and a call of two steps."""
+    now = utcnow()
+    with db.session() as s:
+        for i in range(first, first + n):
+            p = Patient(phone=f"+8491{i:08d}", name=f"Bệnh nhân {i}", **AREA_A)
+            s.add(p)
+            s.flush()
+            call = Call(caller=p.phone, patient_id=p.id, flow_name="covid_f0", outcome="escalated")
+            s.add(call)
+            s.flush()
+            s.add(CallStep(call_id=call.id, seq=0, node="n0", transcript=f"lời {i}", event="speech"))
+            s.add(CallStep(call_id=call.id, seq=1, node="n1", digits="93", event="dtmf"))
+            picked = i % 3 == 0
+            s.add(Escalation(patient_id=p.id, call_id=call.id, caller=p.phone, risk=RISKS[i % 4], reasons=["Khó thở"],
+                             reason="Khó thở", status=EscalationStatus.PICKED if picked else EscalationStatus.WAITING,
+                             picked_by_id=users["bs_a"] if picked else None, tier=AreaLevel.COMMUNE,
+                             created_at=now - timedelta(seconds=i * 37), **AREA_A))
+
+
+def _statements(db, fn):
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_board_queries_do_not_grow_with_the_queue(client, auth, db, users, patients):
+    """The board and its API run a fixed number of SQL statements however many cases are open (no N+1)."""
+    auth.login("bs_a")
+    _seed_open(db, users, 2)
+    small = {path: _statements(db, lambda path=path: client.get(path)) for path in ("/board/", "/api/escalations")}
+    _seed_open(db, users, 60, first=2)
+    large = {path: _statements(db, lambda path=path: client.get(path)) for path in ("/board/", "/api/escalations")}
+    assert large == small and max(large.values()) <= 4, (small, large)
+    html = client.get("/board/").get_data(as_text=True)
+    assert html.count("<tr class=\"risk-row-") == 62 and "Bệnh nhân 61" in html and "BS Nguyễn Văn An" in html
+
+
+def test_board_order_and_scope_are_list_opens(client, auth, db, users, patients, case_a, case_b):
+    """The board's own column query shows exactly ``queue.list_open``'s cases, in its order, with patient and picker."""
+    _seed_open(db, users, 30)
+    with db.session() as s:
+        staff = {u.username: u for u in s.scalars(select(StaffUser))}
+    for name in ("bs_a", "bs_b", "admin"):
+        auth.login(name)
+        rows = client.get("/api/escalations").get_json()["escalations"]
+        assert [r["id"] for r in rows] == [c.id for c in queue.list_open(db, staff=staff[name])], name
+        assert [r["position"] for r in rows] == list(range(1, len(rows) + 1))
+        auth.logout()
+    auth.login("bs_a")
+    rows = {r["patient_name"]: r for r in client.get("/api/escalations").get_json()["escalations"]}
+    assert rows["Bệnh nhân 3"]["picked_by"] == "BS Nguyễn Văn An" and rows["Bệnh nhân 3"]["status"] == "picked"
+    assert rows["Bệnh nhân 4"]["said"] == "lời 4 · [phím 93]" and rows["Bệnh nhân 4"]["picked_by"] == ""
+    assert rows["Bệnh nhân 4"]["area"] == "Dịch Vọng, Cầu Giấy, Hà Nội"
