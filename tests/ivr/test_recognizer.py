@@ -151,13 +151,14 @@ def test_closed_grammar_on_a_stream(rec: Recognizer) -> None:
     grammar = grammar_for(Listen(timeout_s=5, expect=("yes", "no")))
     stream = rec.stream(8000, grammar)
     finals = [r for r in stream.accept(pcm("co.wav")) if r.final]
-    assert [(r.text, r.confidence) for r in finals] == [("có", 1.0)]
+    assert [r.text for r in finals] == ["có"]
+    assert finals[0].confidence > 0.9  # exact grammar match x acoustic confidence
 
 
 def test_transcriber_for_the_decode_pool(rec: Recognizer) -> None:
     transcribe = rec.transcriber()
     text, confidence = transcribe(pcm("khong.wav"), 8000, Listen(timeout_s=5, expect=("yes", "no")))
-    assert (text, confidence) == ("không", 1.0)
+    assert text == "không" and confidence > 0.9
     assert transcribe(pcm("silence.wav"), 8000, None) == ("", 0.0)
 
 
