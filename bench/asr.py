@@ -97,7 +97,7 @@ def decode(rec: Recognizer, pcm: bytes, rate: int) -> str:
 
 def decode_utterances(rec: Recognizer, pcm: bytes, rate: int) -> str:
     """The SIP adapter's path: its own voice gate cuts utterances, each decoded whole."""
-    gate = audio.VoiceGate(rate, start_ms=60, end_silence_ms=500, hangover_ms=300, pre_roll_ms=200,
+    gate = audio.VoiceGate(rate, start_ms=60, end_silence_ms=500, hangover_ms=300, pre_roll_ms=300,
                            max_utterance_ms=15000)
     texts, current = [], b""
     for ev in gate.feed(pcm) + gate.flush():

@@ -358,7 +358,7 @@ class CallRunner:
 
     # ------------------------------------------------------------------ input
     def _new_gate(self) -> audio.VoiceGate:
-        return audio.VoiceGate(RATE, start_ms=60, end_silence_ms=500, hangover_ms=300, pre_roll_ms=200,
+        return audio.VoiceGate(RATE, start_ms=60, end_silence_ms=500, hangover_ms=300, pre_roll_ms=300,
                                max_utterance_ms=15000)
 
     def _hearing(self) -> bool:

@@ -157,7 +157,8 @@ class RecognizerStream:
         self.recognizer = recognizer
         self.sample_rate = sample_rate
         self.grammar = list(grammar) if grammar else None
-        self._gate = audio.VoiceGate(sample_rate, end_silence_ms=end_silence_ms,
+        # 300 ms of pre-roll: a soft onset ("ch" of "chúng") starts up to ~300 ms before the gate opens
+        self._gate = audio.VoiceGate(sample_rate, end_silence_ms=end_silence_ms, pre_roll_ms=300,
                                      hangover_ms=min(300, end_silence_ms), max_utterance_ms=max_utterance_ms,
                                      threshold_dbfs=threshold_dbfs)
         self._decoder = recognizer.engine.decoder(self.grammar)
