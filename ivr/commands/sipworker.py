@@ -120,9 +120,15 @@ def speech_transcriber(cfg: Config) -> Callable[..., tuple[str, float]]:
 _CHILD_TRANSCRIBE: Callable[..., tuple[str, float]] | None = None
 
 
+#: Decode processes run this much nicer than their worker, so that on a busy machine the
+#: kernel always lets the worker pace its calls' RTP first and decoding waits instead.
+DECODE_NICENESS = 10
+
+
 def _child_init(cfg: Config) -> None:
     global _CHILD_TRANSCRIBE
     _die_with_parent()
+    os.nice(DECODE_NICENESS)
     _CHILD_TRANSCRIBE = speech_transcriber(cfg)
     _CHILD_TRANSCRIBE(b"\0\0" * 1600, 8000, None)  # warm up before the first caller
 
