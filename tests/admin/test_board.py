@@ -297,3 +297,16 @@ def test_board_order_and_scope_are_list_opens(client, auth, db, users, patients,
     assert rows["Bệnh nhân 3"]["picked_by"] == "BS Nguyễn Văn An" and rows["Bệnh nhân 3"]["status"] == "picked"
     assert rows["Bệnh nhân 4"]["said"] == "lời 4 · [phím 93]" and rows["Bệnh nhân 4"]["picked_by"] == ""
     assert rows["Bệnh nhân 4"]["area"] == "Dịch Vọng, Cầu Giấy, Hà Nội"
+
+
+def test_board_row_reasons_and_long_wait(client, auth, db, case_a):
+    """Reasons as a list (else the one-line reason); a wait over 5 minutes is marked ``long``."""
+    with db.session() as s:
+        s.add(Escalation(caller="+84912000009", risk="medium", reasons=[], reason="Sốt cao", tier=AreaLevel.COMMUNE,
+                         created_at=utcnow() - timedelta(minutes=6), **AREA_A))
+    auth.login("bs_a")
+    html = client.get("/board/").get_data(as_text=True)
+    rows = {tr.split('"', 1)[0]: tr for tr in html.split('data-id="')[1:]}
+    fresh, old = rows[str(case_a)], next(tr for key, tr in rows.items() if key != str(case_a))
+    assert '<li>SpO2 92% ≤ 93%</li><li>Khó thở</li>' in fresh and '<td class="wait" ' in fresh
+    assert '<ul class="reasons"><li>Sốt cao</li></ul>' in old and '<td class="wait long" ' in old
