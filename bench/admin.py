@@ -22,8 +22,10 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-# This file is named like the ``admin`` package: keep bench/ off the import path so ``import admin`` finds it.
+# This file is named like the ``admin`` package: keep bench/ off the import path so ``import admin`` finds it,
+# and put this checkout first (not whichever one the venv has installed).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import waitress
 from flask import Flask
