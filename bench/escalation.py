@@ -141,7 +141,7 @@ def produce(db_url: str, redis_url: str, webhook_url: str, jobs: list[tuple[int,
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, max(0, int(round(p / 100 * len(values) + 0.5)) - 1))]
+    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
 
 
 def main() -> int:

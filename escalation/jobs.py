@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.job import Job, get_current_job
+from rq.queue import EnqueueData
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from ivr.config import Config
 from ivr.errors import EscalationError, WebhookError
@@ -34,7 +37,7 @@ from ivr.models import (
 )
 from ivr.storage import Database
 
-from . import keys, notify
+from . import groupcommit, keys, notify
 from .priority import rank
 
 log = logging.getLogger(__name__)
@@ -123,28 +126,61 @@ def replan(rows: Sequence[EscalationNotification], risk: str, *, now: datetime) 
 
 
 def enqueue(redis: Redis, plans: Sequence[Planned], cfg: Config | None = None) -> int:
-    """Enqueue ``deliver_round`` jobs (after their rows were committed). Redis errors propagate."""
+    """Enqueue ``deliver_round`` jobs (after their rows were committed), all in one Redis round trip.
+
+    Redis errors propagate (nothing of a failed round trip is enqueued: it is one MULTI/EXEC).
+    """
+    if not plans:
+        return 0
     cfg = cfg or Config()
-    queues: dict[str, Queue] = {}
     retry = retry_for(cfg)
+    by_queue: dict[str, list[EnqueueData]] = {}
     for p in plans:
-        q = queues.setdefault(p.queue, Queue(p.queue, connection=redis))
-        q.enqueue(deliver_round, p.escalation_id, p.round, job_id=p.job_id, retry=retry,
-                  job_timeout=job_timeout_s(cfg, p.targets + len(cfg.webhook_urls)), result_ttl=0,
-                  failure_ttl=7 * 86400, description=f"notify escalation {p.escalation_id} round {p.round}")
+        by_queue.setdefault(p.queue, []).append(Queue.prepare_data(
+            deliver_round, (p.escalation_id, p.round), job_id=p.job_id, retry=retry,
+            timeout=job_timeout_s(cfg, p.targets + len(cfg.webhook_urls)), result_ttl=0, failure_ttl=7 * 86400,
+            description=f"notify escalation {p.escalation_id} round {p.round}"))
+    pipe = redis.pipeline()
+    for name, datas in by_queue.items():
+        Queue(name, connection=redis).enqueue_many(datas, pipeline=pipe)
+    pipe.execute()
     return len(plans)
 
 
+@dataclass(eq=False)
+class _Enqueue:
+    redis: Redis
+    plans: Sequence[Planned]
+    cfg: Config | None
+    ok: bool = False
+
+
+def _enqueue_group(group: list[_Enqueue]) -> None:
+    """The plans of threads that enqueue at the same moment, in one round trip per Redis client."""
+    by_client: dict[tuple[int, int], list[_Enqueue]] = {}
+    for e in group:
+        by_client.setdefault((id(e.redis), id(e.cfg)), []).append(e)
+    for same in by_client.values():
+        plans = [p for e in same for p in e.plans]
+        try:
+            enqueue(same[0].redis, plans, same[0].cfg)
+        except Exception as exc:  # noqa: BLE001 - ConnectionError, TimeoutError, ...: the rows are safe in the DB
+            log.warning("could not enqueue %d notification round(s), the sweeper will retry: %s", len(plans), exc)
+        else:
+            for e in same:
+                e.ok = True
+
+
 def try_enqueue(redis: Redis | None, plans: Sequence[Planned], cfg: Config | None = None) -> bool:
-    """Like ``enqueue`` but a dead Redis is logged, not raised: the sweeper enqueues later."""
+    """Like ``enqueue`` but a dead Redis is logged, not raised: the sweeper enqueues later.
+
+    Threads of one process enqueueing at the same moment share one Redis round trip.
+    """
     if redis is None or not plans:
         return False
-    try:
-        enqueue(redis, plans, cfg)
-        return True
-    except Exception as exc:  # redis.ConnectionError, TimeoutError, ...: the rows are safe in the DB
-        log.warning("could not enqueue %d notification round(s), the sweeper will retry: %s", len(plans), exc)
-        return False
+    item = _Enqueue(redis, plans, cfg)
+    groupcommit.combiner(("enqueue",), _enqueue_group).submit(item)
+    return item.ok
 
 
 # -- worker side ---------------------------------------------------------------------------------------------
@@ -179,37 +215,48 @@ class _Try:
     key: str
     attempts: int
     body: dict[str, object]
+    round: int = 0
     error: str = ""
     permanent: bool = False
+    deferred: bool = False  # not tried: the job ran out of time for stolen rounds; given back to the queue
 
 
-#: A job that finds rounds queued behind it delivers up to this many of them too (one rq job's
-#: overhead for several rounds); their own jobs, if a worker already took them, find nothing to do.
-STEAL_MAX = 8
+#: A job that finds rounds queued after it delivers up to this many of them too (one rq job's
+#: overhead for several rounds).
+STEAL_MAX = 32
+#: the share of its time limit a job may spend on stolen rounds before it gives the rest back to the queue
+STOLEN_SHARE = 0.5
 
 
 def _steal(redis: Redis, db: Database, my_id: str) -> int:
-    """Claim the pending rows of up to ``STEAL_MAX`` rounds waiting at the tail of the queues."""
+    """Take over up to ``STEAL_MAX`` rounds waiting at the head of the queues (the oldest, most urgent first).
+
+    A queued job is taken only if this job removed it from its queue (LREM answered 1): a worker that
+    popped it first keeps it, so no round is delivered by two jobs at once. Then its pending rows are
+    claimed (their ``job_id`` becomes this job's) and its rq job is deleted. Killed in between, the
+    taken job is found lost by the sweeper (queued but in no queue, or started by a dead worker).
+    """
     queued: list[tuple[str, str]] = []
     for name in keys.QUEUES:
-        for raw in redis.lrange(f"rq:queue:{name}", -STEAL_MAX, -1):
+        for raw in redis.lrange(f"rq:queue:{name}", 0, STEAL_MAX - 1 - len(queued)):
             job_id = raw.decode() if isinstance(raw, bytes) else str(raw)
             if job_id.startswith("ivr-escalation-") and job_id != my_id:
                 queued.append((name, job_id))
         if len(queued) >= STEAL_MAX:
             break
-    queued = queued[-STEAL_MAX:] if len(queued) > STEAL_MAX else queued
     if not queued:
+        return 0
+    pipe = redis.pipeline()
+    for name, job_id in queued:
+        pipe.lrem(f"rq:queue:{name}", 1, job_id)
+    taken = [job_id for (_, job_id), removed in zip(queued, pipe.execute()) if removed]
+    if not taken:
         return 0
     N = EscalationNotification
     with writer(db), db.session() as s:
-        claimed = s.execute(update(N).where(N.job_id.in_([j for _, j in queued]), N.status == P)
+        claimed = s.execute(update(N).where(N.job_id.in_(taken), N.status == P)
                             .values(job_id=my_id).execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
-    pipe = redis.pipeline()
-    for name, job_id in queued:  # a worker that popped one meanwhile finds its rows claimed and skips them
-        pipe.lrem(f"rq:queue:{name}", 0, job_id)
-        pipe.delete(f"rq:job:{job_id}")
-    pipe.execute()
+    redis.delete(*(f"rq:job:{job_id}" for job_id in taken))
     return int(claimed or 0)
 
 
@@ -228,13 +275,14 @@ def _load(db: Database, escalation_id: int, round_: int, my_id: str | None, cfg:
                 notify.missing_targets(s, escalation_id, round_, cfg.webhook_urls, now=now, job_id=my_id or "")
         mine = (N.job_id == my_id) if my_id is not None else ((N.escalation_id == escalation_id) & (N.round == round_))
         pending = list(s.scalars(select(N).where(mine, N.status == P).order_by(N.escalation_id, N.round, N.id)))
-        cases: dict[int, Escalation | None] = {}
-        patients: dict[int, Patient | None] = {}
+        # the cases and patients of every claimed round in two queries, not two per round
+        ids = {r.escalation_id for r in pending}
+        cases = {e.id: e for e in s.scalars(select(Escalation).where(Escalation.id.in_(ids)))} if ids else {}
+        pids = {c.patient_id for c in cases.values() if c.patient_id is not None}
+        patients = {p.id: p for p in s.scalars(select(Patient).where(Patient.id.in_(pids)))} if pids else {}
         bodies: dict[tuple[int, int], dict[str, object]] = {}
         for r in pending:
-            if r.escalation_id not in cases:
-                cases[r.escalation_id] = s.get(Escalation, r.escalation_id)
-            case = cases[r.escalation_id]
+            case = cases.get(r.escalation_id)
             if case is None:
                 continue
             if r.round > 0 and case.status.value not in ("waiting", "offered"):
@@ -243,12 +291,10 @@ def _load(db: Database, escalation_id: int, round_: int, my_id: str | None, cfg:
                 continue
             if (r.escalation_id, r.round) not in bodies:
                 pid = case.patient_id
-                if pid is not None and pid not in patients:
-                    patients[pid] = s.get(Patient, pid)
                 bodies[(r.escalation_id, r.round)] = notify.payload(
                     case, patients.get(pid) if pid is not None else None, r, now=now)
             tries.append(_Try(r.id, r.escalation_id, r.kind, r.target, r.idempotency_key, r.attempts,
-                              bodies[(r.escalation_id, r.round)]))
+                              bodies[(r.escalation_id, r.round)], round=r.round))
     return tries, skipped
 
 
@@ -266,33 +312,76 @@ def _order(t: _Try) -> tuple[int, int]:
     return (2 if failed is not None and time.monotonic() - failed < _RECENT_S else 0, 0)
 
 
+def _publish(job: Job | None, board: list[_Try]) -> None:
+    """Publish the board messages ``board``; on failure each of them carries the error (and stays pending)."""
+    if not board:
+        return
+    try:
+        if job is None:
+            raise WebhookError("board notifications run as rq jobs")
+        try:
+            notify.publish_board(job.connection, *(t.body for t in board))
+        except RedisError as exc:
+            raise WebhookError(f"Không gửi được lên bảng trực: {type(exc).__name__}.") from None
+    except WebhookError as exc:
+        for t in board:
+            t.error = str(exc)
+
+
+def _give_back(s: Session, row_ids: list[int], my_id: str | None, *, now: datetime) -> list[Planned]:
+    """New jobs (named in this transaction) for stolen rows this job had no time left to try."""
+    if not row_ids:
+        return []
+    N = EscalationNotification
+    rows = list(s.scalars(select(N).where(N.id.in_(row_ids), N.status == P, N.job_id == (my_id or ""))))
+    by_round: dict[tuple[int, int], list[EscalationNotification]] = {}
+    for r in rows:
+        by_round.setdefault((r.escalation_id, r.round), []).append(r)
+    risks = {e: risk for e, risk in s.execute(select(Escalation.id, Escalation.risk).where(
+        Escalation.id.in_({e for e, _ in by_round})))}
+    return [replan(rs, risks.get(e, "high"), now=now) for (e, _), rs in by_round.items()]
+
+
 def deliver_round(escalation_id: int, round_: int) -> str:
-    """Send the pending notifications of one round (and of up to ``STEAL_MAX`` rounds queued behind it).
+    """Send the pending notifications of one round (and of up to ``STEAL_MAX`` rounds waiting in the queues).
 
     Raises ``WebhookError`` (for an rq retry with backoff) while a target failed and has attempts
     left; a retry re-sends only what is still pending. Returns a summary such as
     ``sent=2 failed=0 pending=0 skipped=0``.
     """
     cfg, db = _context()
+    started = time.monotonic()
     now = utcnow()
     job = get_current_job()
     my_id = job.id if job is not None else None
     if job is not None:
         try:
             _steal(job.connection, db, job.id)
-        except Exception as exc:  # stealing is an optimisation; the round's own delivery must go on
+        except Exception as exc:  # noqa: BLE001 - stealing is an optimisation; the round's own delivery must go on
             log.warning("could not take over queued rounds: %s", exc)
     tries, skipped = _load(db, escalation_id, round_, my_id, cfg, now)
     encoded: dict[int, bytes] = {}
     down: dict[str, str] = {}  # endpoints that failed to answer in this job: not tried again until a retry
+    board = [t for t in tries if t.kind == notify.BOARD]
+    # stolen rounds get a share of the time limit (slow endpoints): the rest are given back, not timed out
+    budget_s = (job.timeout or job_timeout_s(cfg)) * STOLEN_SHARE if job is not None else float("inf")
+
+    def out_of_time(t: _Try) -> bool:
+        return (t.escalation_id, t.round) != (escalation_id, round_) and time.monotonic() - started > budget_s
+
     for t in sorted(tries, key=_order):
+        if t.deferred or out_of_time(t):
+            t.deferred = True
+            continue
         try:
             if t.kind == notify.WEBHOOK and t.target in down:
                 raise WebhookError(down[t.target])
             if t.kind == notify.BOARD:
-                if job is None:
-                    raise WebhookError("board notifications run as rq jobs")
-                notify.publish_board(job.connection, t.body)
+                if board:  # every board message of this job in one round trip
+                    for b in board:
+                        b.deferred = out_of_time(b)
+                    _publish(job, [b for b in board if not b.deferred])
+                    board = []
             else:
                 try:
                     notify.check_url(t.target)
@@ -314,8 +403,9 @@ def deliver_round(escalation_id: int, round_: int) -> str:
     done = utcnow()
     counts = {"sent": 0, "failed": 0, "pending": 0, "skipped": skipped}
     N = EscalationNotification
+    later: list[Planned] = []
     with writer(db), db.session() as s:  # one short write; rows another copy of this job recorded are left alone
-        sent = [t.id for t in tries if not t.error]
+        sent = [t.id for t in tries if not t.error and not t.deferred]
         if sent:
             counts["sent"] = s.execute(update(N).where(N.id.in_(sent), N.status == P).values(
                 status=NotificationStatus.SENT, sent_at=done, last_error="", attempts=N.attempts + 1)
@@ -332,10 +422,14 @@ def deliver_round(escalation_id: int, round_: int) -> str:
                 if final:
                     log.error("notification %d of escalation %d failed after %d attempt(s): %s", t.id,
                               t.escalation_id, t.attempts + 1, t.error)
-        reached = {t.escalation_id for t in tries if t.kind == notify.WEBHOOK and not t.error}
+        reached = {t.escalation_id for t in tries if t.kind == notify.WEBHOOK and not t.error and not t.deferred}
         if reached:
             s.execute(update(Escalation).where(Escalation.id.in_(reached), Escalation.notified_at.is_(None))
                       .values(notified_at=done).execution_options(synchronize_session=False))
+        later = _give_back(s, [t.id for t in tries if t.deferred], my_id, now=done)
+    if later and job is not None:
+        counts["later"] = sum(p.targets for p in later)
+        try_enqueue(job.connection, later, cfg)  # after the commit; if Redis fails the sweeper enqueues them
     summary = " ".join(f"{k}={v}" for k, v in counts.items())
     if counts["pending"]:
         raise WebhookError(f"escalation {escalation_id} round {round_}: {summary}; "

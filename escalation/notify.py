@@ -62,9 +62,9 @@ def round_rows(escalation_id: int, round_: int, webhook_urls: Iterable[str], *, 
     """Column values of one round's pending rows (board first), named for their first rq job."""
     key = keys.idempotency_key(escalation_id, round_)
     job_id = keys.round_job_id(escalation_id, round_, 1)
-    return [dict(escalation_id=escalation_id, round=round_, kind=kind, target=target, idempotency_key=key,
-                 status=NotificationStatus.PENDING, attempts=0, last_error="", created_at=now, job_id=job_id,
-                 enqueues=1, enqueued_at=now)
+    return [{"escalation_id": escalation_id, "round": round_, "kind": kind, "target": target, "idempotency_key": key,
+             "status": NotificationStatus.PENDING, "attempts": 0, "last_error": "", "created_at": now,
+             "job_id": job_id, "enqueues": 1, "enqueued_at": now}
             for kind, target in [(BOARD, ""), *((WEBHOOK, url) for url in dict.fromkeys(webhook_urls))]]
 
 
@@ -192,13 +192,14 @@ def post(url: str, body: bytes, *, secret: str, idempotency_key: str, escalation
     return status
 
 
-def publish_board(redis: Redis, body: dict[str, Any]) -> int:
-    """Bump the board counter and publish one message; returns the new counter value."""
+def publish_board(redis: Redis, *bodies: dict[str, Any]) -> int:
+    """Bump the board counter and publish one message per body, in one round trip; returns the new counter."""
     pipe = redis.pipeline()
-    pipe.incr(keys.BOARD_VERSION)
-    pipe.publish(keys.BOARD_CHANNEL, encode(body))
-    version, _ = pipe.execute()
-    return int(version)
+    for body in bodies:
+        pipe.incr(keys.BOARD_VERSION)
+        pipe.publish(keys.BOARD_CHANNEL, encode(body))
+    replies = pipe.execute()
+    return int(replies[-2]) if replies else board_version(redis)
 
 
 def board_version(redis: Redis) -> int:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar, cast
 
 from redis import Redis
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
@@ -32,7 +32,7 @@ from ivr.models import (
 from ivr.storage import Database
 from ivr.understanding import RISK_LEVELS
 
-from . import area, jobs, notify, priority
+from . import area, groupcommit, jobs, notify, priority
 
 S = EscalationStatus
 OPEN: tuple[EscalationStatus, ...] = (S.WAITING, S.OFFERED, S.PICKED, S.IN_CALL, S.CALLBACK_SCHEDULED)
@@ -156,15 +156,15 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
     reasons = [str(r) for r in reasons]
     now = _now(now)
     webhooks = cfg.webhook_urls if cfg is not None else ()
-    with db.session() as s:  # reads outside the write lock: who is on duty now
-        staff = area._on_duty_pickers(s)
-    with jobs.writer(db), db.session() as s:
+
+    def write(s: Session, staff: Sequence[StaffUser]) -> tuple[int, list[jobs.Planned]]:
         area_row: Any = None
         if patient_id is not None:
             # a write first: takes SQLite's write lock, so the duplicate check below cannot race
+            patients = _table(Patient)
             area_row = s.connection().execute(
-                update(Patient).where(Patient.id == patient_id).values(updated_at=now)
-                .returning(Patient.province, Patient.district, Patient.commune)).first()
+                update(patients).where(patients.c.id == patient_id).values(updated_at=now)
+                .returning(patients.c.province, patients.c.district, patients.c.commune)).first()
             if area_row is None:
                 raise EscalationNotFound(f"Không tìm thấy bệnh nhân #{patient_id}.")
             existing = s.connection().scalar(select(Escalation.id).where(Escalation.patient_id == patient_id,
@@ -177,28 +177,36 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
         else:
             existing = None
         if existing is not None:
-            planned = _retriage(s, _load(s, existing), risk=risk, reason=reason, reasons=reasons, call_id=call_id,
-                                assessment_id=assessment_id, mode=mode, recording_path=recording_path,
-                                webhooks=webhooks, now=now)
-            esc_id = existing
-        else:
-            esc_id, planned = _insert(s, staff, patient_id=patient_id, call_id=call_id, assessment_id=assessment_id,
-                                      caller=caller, risk=risk, reasons=reasons, reason=reason, mode=mode,
-                                      area_row=area_row, recording_path=recording_path, webhooks=webhooks, now=now)
+            return existing, _retriage(s, _load(s, existing), risk=risk, reason=reason, reasons=reasons,
+                                       call_id=call_id, assessment_id=assessment_id, mode=mode,
+                                       recording_path=recording_path, webhooks=webhooks, now=now)
+        return _insert(s, staff, patient_id=patient_id, call_id=call_id, assessment_id=assessment_id, caller=caller,
+                       risk=risk, reasons=reasons, reason=reason, mode=mode, area_row=area_row,
+                       recording_path=recording_path, webhooks=webhooks, now=now)
+
+    # committed (with the cases of other calls escalating at the same moment) before anything is enqueued;
+    # who is on duty is read before the write lock is taken
+    esc_id, planned = groupcommit.run(db, write, prepare=area._on_duty_pickers, writer=jobs.writer)
     jobs.try_enqueue(redis, planned, cfg)
     return esc_id
+
+
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, call_id: int | None,
             assessment_id: int | None, caller: str, risk: str, reasons: list[str], reason: str, mode: str,
             area_row: Any, recording_path: str, webhooks: Sequence[str], now: datetime) -> tuple[int, list[jobs.Planned]]:
     """A new case, its first events and its first notification round: three INSERTs (Core, no unit of work)."""
-    values: dict[str, Any] = dict(
-        patient_id=patient_id, call_id=call_id, assessment_id=assessment_id, caller=caller, risk=risk,
-        reasons=reasons, reason=reason[:200], status=S.WAITING, mode=mode,
-        province=area_row[0] if area_row else "", district=area_row[1] if area_row else "",
-        commune=area_row[2] if area_row else "", created_at=now, updated_at=now, tier_changed_at=now,
-        recording_path=recording_path, version=1, outcome="", notes="", job_id="")
+    values: dict[str, Any] = {
+        "patient_id": patient_id, "call_id": call_id, "assessment_id": assessment_id, "caller": caller, "risk": risk,
+        "reasons": reasons, "reason": reason[:200], "status": S.WAITING, "mode": mode,
+        "province": area_row[0] if area_row else "", "district": area_row[1] if area_row else "",
+        "commune": area_row[2] if area_row else "", "created_at": now, "updated_at": now, "tier_changed_at": now,
+        "recording_path": recording_path, "version": 1, "outcome": "", "notes": "", "job_id": ""}
     probe = Escalation(**values)  # not added: only for the area checks
     start = area.start_tier(probe)
     values["tier"] = area.first_staffed(staff, probe, start)
@@ -206,17 +214,19 @@ def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, c
     if mode == "live" and not any(area.covers(u, probe, AreaLevel.PROVINCE) for u in staff):
         values["mode"] = "callback"
         detail += " — không có bác sĩ trực: chuyển sang gọi lại"
-    c = s.connection()  # Core on the connection: no ORM statement machinery
-    esc_id = c.execute(insert(Escalation).values(**values).returning(Escalation.id)).scalar_one()
-    events = [dict(escalation_id=esc_id, at=now, from_status="", to_status=S.WAITING.value, actor="system",
-                   detail=detail)]
+    c = s.connection()  # Core on the tables: no ORM statement machinery
+    table = _table(Escalation)
+    esc_id = c.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+    events = [{"escalation_id": esc_id, "at": now, "from_status": "", "to_status": S.WAITING.value,
+               "actor": "system", "detail": detail}]
     if values["tier"] != start:
-        events.append(dict(escalation_id=esc_id, at=now, from_status=S.WAITING.value, to_status=S.WAITING.value,
-                           actor="system", detail=f"Chuyển lên tuyến {area.TIER_LABELS[values['tier'].value]}: "
-                                                  "tuyến dưới không có ai trực"))
-    c.execute(insert(EscalationEvent), events)
+        events.append({"escalation_id": esc_id, "at": now, "from_status": S.WAITING.value,
+                       "to_status": S.WAITING.value, "actor": "system",
+                       "detail": f"Chuyển lên tuyến {area.TIER_LABELS[values['tier'].value]}: "
+                                 "tuyến dưới không có ai trực"})
+    c.execute(insert(_table(EscalationEvent)), events)
     rows = notify.round_rows(esc_id, 0, webhooks, now=now)
-    c.execute(insert(EscalationNotification), rows)
+    c.execute(insert(_table(EscalationNotification)), rows)
     return esc_id, [jobs.Planned(escalation_id=esc_id, round=0, job_id=rows[0]["job_id"], queue=jobs.queue_for(risk),
                                  targets=len(rows))]
 
@@ -487,9 +497,9 @@ __all__ = [
     "get",
     "hold_expired",
     "list_open",
-    "order_open",
     "offer",
     "on_duty_staff",
+    "order_open",
     "pick",
     "resolve",
     "schedule_callback",

@@ -98,7 +98,7 @@ class Config:
     tier_medium_s: int = 7200
     tier_low_s: int = 86400
     sweep_interval_s: int = 2  # how often `ivr worker` runs the escalation sweeper
-    escalation_processes: int = 2  # rq worker processes `ivr worker` runs (one job also delivers up to 8 queued rounds)
+    escalation_processes: int = 2  # rq worker processes `ivr worker` runs (one job also delivers up to 32 queued rounds)
     log_level: str = "INFO"
     source: tuple[str, ...] = field(default=(), compare=False)
 
