@@ -1,8 +1,10 @@
 """The escalation board, one case, pick / note / resolve, on-duty, recordings, and the JSON API."""
 from __future__ import annotations
 
+import re
 import wave
 from datetime import timedelta
+from urllib.parse import urljoin
 
 import pytest
 from sqlalchemy import event, select
@@ -310,3 +312,15 @@ def test_board_row_reasons_and_long_wait(client, auth, db, case_a):
     fresh, old = rows[str(case_a)], next(tr for key, tr in rows.items() if key != str(case_a))
     assert '<li>SpO2 92% ≤ 93%</li><li>Khó thở</li>' in fresh and '<td class="wait" ' in fresh
     assert '<ul class="reasons"><li>Sốt cao</li></ul>' in old and '<td class="wait long" ' in old
+
+
+def test_board_row_links_resolve_from_the_board_page(client, auth, case_a):
+    """Row links are relative to /board/: the case link opens the case, the pick button picks it."""
+    auth.login("bs_a")
+    html = client.get("/board/").get_data(as_text=True)
+    row = html.split(f'data-id="{case_a}"', 1)[1].split("</tr>", 1)[0]
+    href = re.search(r'<a class="btn small" href="([^"]+)"', row).group(1)
+    action = re.search(r'formaction="([^"]+)" name="mode" value="callback"', row).group(1)
+    assert client.get(urljoin("http://localhost/board/", href)).status_code == 200
+    auth.post(urljoin("http://localhost/board/", action), {"mode": "callback"})
+    assert client.get("/api/escalations").get_json()["escalations"][0]["status"] == "picked"
