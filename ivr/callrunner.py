@@ -53,6 +53,7 @@ TICK_S = 0.02
 LEAD_FRAMES = 3  # frames queued ahead on the line: 60 ms
 BEEP_MS = 300
 LAST_WORDS_WAIT_S = 10.0  # how long a hung-up call waits for its last utterance to be decoded
+DECODE_GIVE_UP_S = 15.0  # a transcript later than this is never coming (decoder hung): not heard
 OVERLOAD_TRANSCRIPT = "[tổng đài quá tải: chưa nhận dạng giọng nói, mời bấm phím]"
 
 
@@ -119,6 +120,10 @@ class DecodePool:
         self._pending = 0
         self._lock = threading.Lock()
 
+    def open(self, listen: A.Listen | None) -> BufferedUtterance:
+        """An utterance fed as it is spoken, decoded whole once finished."""
+        return BufferedUtterance(self, listen)
+
     def submit(self, pcm16: bytes, listen: A.Listen | None) -> Future[tuple[str, float]]:
         with self._lock:
             self._pending += 1
@@ -143,6 +148,46 @@ class DecodePool:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=not isinstance(self._pool, ThreadPoolExecutor), cancel_futures=True)
+
+
+class BufferedUtterance:
+    """``DecodePool``'s utterance: the audio is kept and decoded in one piece at ``finish``."""
+
+    def __init__(self, pool: DecodePool, listen: A.Listen | None):
+        self._pool = pool
+        self._listen = listen
+        self._audio = bytearray()
+
+    def feed(self, pcm16: bytes) -> None:
+        self._audio += pcm16
+
+    def finish(self) -> Future[tuple[str, float]]:
+        return self._pool.submit(bytes(self._audio), self._listen)
+
+    def cancel(self) -> None:
+        self._audio.clear()
+
+
+class Utterance(Protocol):
+    """An utterance on its way to the decoder (``BufferedUtterance``, ``ivr.streampool.Utterance``)."""
+
+    def feed(self, pcm16: bytes) -> None: ...
+    def finish(self) -> Future[tuple[str, float]]: ...
+    def cancel(self) -> None: ...
+
+
+class Decoding(Protocol):
+    """Where utterances are decoded: ``DecodePool`` (threads, whole utterances) or
+    ``ivr.streampool.StreamPool`` (child processes, decoded while spoken)."""
+
+    threads: int
+
+    def open(self, listen: A.Listen | None) -> Utterance: ...
+    @property
+    def saturated(self) -> bool: ...
+    @property
+    def pending(self) -> int: ...
+    def shutdown(self) -> None: ...
 
 
 class CallSink(Protocol):
@@ -197,7 +242,7 @@ def beep_pcm16(ms: int = BEEP_MS, freq: float = 1000.0) -> bytes:
 class CallRunner:
     """Runs one call to the end. Construct one per call; ``run`` blocks."""
 
-    def __init__(self, *, engine: Engine, prompts: PromptAudio, decoder: DecodePool, store: CallSink,
+    def __init__(self, *, engine: Engine, prompts: PromptAudio, decoder: Decoding, store: CallSink,
                  recordings_dir: Path, worker: str = "", flow_name: str = "", flow_version_id: int | None = None,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
                  stats: TurnStats | None = None, max_call_s: float = 3600.0, hold_limit_s: float = 90.0,
@@ -219,7 +264,8 @@ class CallRunner:
         self._playing: A.Play | None = None
         self._plays: deque[tuple[A.Play, int]] = deque()  # (play, frames) queued, for barge-in
         self._gate = self._new_gate()
-        self._decoding: list[tuple[int, Future[tuple[str, float]]]] = []  # (turn submitted in, result)
+        # (turn submitted in, result, when submitted)
+        self._decoding: list[tuple[int, Future[tuple[str, float]], float]] = []
         self._turn = 0  # bumped by every event that moves the dialogue on: late transcripts are dropped
         self.stale = 0
         self._speech_end: float | None = None  # when the last utterance ended (turn latency)
@@ -327,10 +373,8 @@ class CallRunner:
         self._line_gone = True
         if self._gate.in_utterance and self._hearing():
             for ev in self._gate.flush():
-                if ev.audio:
-                    self._utterance += ev.audio
-                if ev.ended:
-                    self._end_utterance(self.clock())
+                self._gate_event(ev, None, self.clock())
+        self._drop_utterance()
         deadline = time.monotonic() + LAST_WORDS_WAIT_S
         while self._decoding and time.monotonic() < deadline:
             wait([self._decoding[0][1]], timeout=max(0.0, deadline - time.monotonic()))
@@ -381,40 +425,61 @@ class CallRunner:
             if not self._hearing():
                 if self._gate.in_utterance:
                     self._gate = self._new_gate()
+                    self._drop_utterance()
                 continue
             for ev in self._gate.feed(pcm):
-                if ev.started and self._interruptible():
-                    self._barge_in(line, now, "speech")
-                if ev.audio:
-                    self._utterance += ev.audio
-                if ev.ended:
-                    self._end_utterance(now)
+                self._gate_event(ev, line, now)
         if self._recording is not None:
             self._check_recording(line, now)
 
-    _utterance = b""
+    _utterance: Utterance | None = None  # being decoded while spoken; None when overloaded
+    _utterance_bytes = 0
+
+    def _gate_event(self, ev: audio.GateEvent, line: Line | None, now: float) -> None:
+        if ev.started:
+            if line is not None and self._interruptible():
+                self._barge_in(line, now, "speech")
+            self._drop_utterance()
+            # Overload: keys only. The engine will hear "not understood" and offer the keys (after
+            # repeated failures it hands the caller to a human) instead of everyone waiting on ASR.
+            self._utterance = None if self.decoder.saturated else self.decoder.open(self.engine.listening)
+            self._utterance_bytes = 0
+        if ev.audio:
+            self._utterance_bytes += len(ev.audio)
+            if self._utterance is not None:
+                self._utterance.feed(ev.audio)
+        if ev.ended:
+            self._end_utterance(now)
+
+    def _drop_utterance(self) -> None:
+        if self._utterance is not None:
+            self._utterance.cancel()
+            self._utterance = None
 
     def _end_utterance(self, now: float) -> None:
-        pcm, self._utterance = self._utterance, b""
-        if len(pcm) < RATE * 2 * 0.2:  # under 200 ms: a click, not speech
+        if self._utterance_bytes < RATE * 2 * 0.2:  # under 200 ms: a click, not speech
+            self._drop_utterance()
             return
         self._speech_end = now - 0.5 + TICK_S  # the gate waited 500 ms of silence
-        if self.decoder.saturated:
-            # Overload: keys only. The engine hears "not understood" and offers the keys (after
-            # repeated failures it hands the caller to a human) instead of everyone waiting on ASR.
-            log.warning("call %s: decode pool saturated (%d waiting): keys only", self.call_id,
+        utterance, self._utterance = self._utterance, None
+        if utterance is None:
+            log.warning("call %s: decoders saturated (%d waiting): keys only", self.call_id,
                         self.decoder.pending)
             self.overloaded += 1
             self._apply_later.append(E.Speech(text=OVERLOAD_TRANSCRIPT, confidence=0.0))
             return
-        self._decoding.append((self._turn, self.decoder.submit(pcm, self.engine.listening)))
+        self._decoding.append((self._turn, utterance.finish(), time.monotonic()))
 
     def _take_transcripts(self, line: Line, now: float) -> None:
         while self._apply_later:
             self._turn += 1
             self._apply(line, self.engine.handle(self._apply_later.pop(0), now))
+        while self._decoding and not self._decoding[0][1].done() \
+                and self._decoding[0][2] + DECODE_GIVE_UP_S < time.monotonic():
+            log.error("call %s: no transcript after %.0f s: not heard", self.call_id, DECODE_GIVE_UP_S)
+            self._decoding.pop(0)[1].cancel()
         while self._decoding and self._decoding[0][1].done():
-            turn, fut = self._decoding.pop(0)
+            turn, fut, _ = self._decoding.pop(0)
             try:
                 text, confidence = fut.result()
             except Exception as exc:  # noqa: BLE001 - a decoder failure must not drop the caller: not heard
@@ -529,7 +594,7 @@ class CallRunner:
                 line.clear_output()
             elif isinstance(action, A.Listen):
                 self._gate = self._new_gate()
-                self._utterance = b""
+                self._drop_utterance()
             elif isinstance(action, A.Record):
                 self._record_max_s = action.max_s
                 self._queue_pcm(A.Play(prompt_id="beep", text="", barge_in=False), beep_pcm16())
