@@ -10,6 +10,7 @@ and 0 on SIGTERM/SIGINT after hanging up its calls.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import signal
@@ -75,10 +76,11 @@ class Runtime:
             decoder = DecodePool(transcribe, threads=_decode_threads())
         else:
             decoder = decode_processes(cfg, _decode_threads())
-            decoder.submit(b"\0\0" * 1600, None).result(timeout=300)  # children up, model loaded
+            decoder.wait_ready(timeout=300)  # children up, model loaded
         return cls(cfg=cfg, db=db, flows=flows, understander=default_understander(),
                    triage=default_triage(directory=cfg.triage_rules_dir), prompts=prompts, decoder=decoder,
-                   store=CallStore(db, create_escalation=escalation_creator(cfg, db)), stats=TurnStats())
+                   store=CallStore(db, create_escalation=escalation_creator(cfg, db),
+                                   outside_numbers=bool(cfg.sip_trunk_uri or cfg.pbx_host)), stats=TurnStats())
 
     def new_session(self, active: Any = None) -> Any:
         """A session on the flow published now; the call keeps it to its end."""
@@ -117,53 +119,13 @@ def speech_transcriber(cfg: Config) -> Callable[..., tuple[str, float]]:
     return open_recognizer(cfg, cfg.asr_engine).transcriber()
 
 
-_CHILD_TRANSCRIBE: Callable[..., tuple[str, float]] | None = None
-
-
-#: Decode processes run this much nicer than their worker, so that on a busy machine the
-#: kernel always lets the worker pace its calls' RTP first and decoding waits instead.
-DECODE_NICENESS = 10
-
-
-def _child_init(cfg: Config) -> None:
-    global _CHILD_TRANSCRIBE
-    _die_with_parent()
-    os.nice(DECODE_NICENESS)
-    _CHILD_TRANSCRIBE = speech_transcriber(cfg)
-    _CHILD_TRANSCRIBE(b"\0\0" * 1600, 8000, None)  # warm up before the first caller
-
-
-def _die_with_parent() -> None:
-    """A decode process must not outlive its worker (a SIGKILLed worker leaves its pool behind)."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _child_transcribe(pcm16: bytes, rate: int, listen: Any) -> tuple[str, float]:
-    assert _CHILD_TRANSCRIBE is not None
-    return _CHILD_TRANSCRIBE(pcm16, rate, listen)
-
-
 def decode_processes(cfg: Config, processes: int) -> Any:
-    """A decode pool of ``processes`` child processes, each with the recognizer loaded once.
+    """``processes`` decode children that decode each utterance while it is spoken
+    (``ivr.streampool``). Decoding in this process held the GIL long enough to stall every
+    call's RTP pacing (300 ms to 1.8 s gaps at 40 calls); in niced children it cannot."""
+    from ..streampool import StreamPool
 
-    Decoding in this process held the GIL long enough to stall every call's RTP pacing
-    (300 ms to 1.8 s gaps at 40 calls); in child processes it cannot."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from ..callrunner import DecodePool
-
-    pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_child_init, initargs=(cfg,))
-    return DecodePool(_child_transcribe, threads=processes, executor=pool)
+    return StreamPool(cfg, processes)
 
 
 def escalation_creator(cfg: Config, db: Any) -> Callable[..., Any]:
@@ -193,6 +155,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
 def _serve(args: argparse.Namespace, cfg: Config) -> int:
     from ..phone import WorkerPhone
+    from ..stall import StallWatch
 
     index = int(args.index)
     if index < 0:
@@ -226,6 +189,10 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
         log.info("%s registered to %s:%d as %s; SIP on %s:%d, RTP %d-%d, up to %d calls", name, server, port,
                  user, cfg.sip_advertise, cfg.worker_port_base + index, low, high, cfg.worker_max_calls)
         print(f"{name} ready", flush=True)
+        # Everything loaded so far lives as long as the worker: keep it out of full garbage
+        # collections (each scanned it all: ~100-130 ms pauses of every call's RTP at 40 calls).
+        gc.freeze()
+        StallWatch().start()
         while not stop.wait(0.5):
             if phone.failed:
                 log.error("%s lost its registration: exiting so that the supervisor restarts it", name)
