@@ -149,9 +149,15 @@ def main() -> int:
             time.sleep(0.5)
         with db.session() as s:
             outcomes = dict(s.execute(select(Call.outcome, func.count()).group_by(Call.outcome)).all())
-        lat = []
+        lat: list[float] = []
+        stalls: list[tuple[float, float]] = []  # (ms late, process CPU ms meanwhile) from ivr.stall
+        keys_only = 0
         for i in range(args.workers):
-            lat += [float(m) for m in re.findall(r"turn_latency_ms=(\d+)", (tmp / f"worker{i}.log").read_text())]
+            log_text = (tmp / f"worker{i}.log").read_text()
+            lat += [float(m) for m in re.findall(r"turn_latency_ms=(\d+)", log_text)]
+            stalls += [(float(a), float(b)) for a, b in
+                       re.findall(r"stall: (\d+) ms late \(process CPU (\d+) ms", log_text)]
+            keys_only += log_text.count("keys only")
         gaps: dict[str, list[float]] = defaultdict(list)
         if cap is not None:
             out = subprocess.run(["tshark", "-r", str(tmp / "rtp.pcapng"), "-d",
@@ -178,6 +184,11 @@ def main() -> int:
             lat.sort()
             print(f"turn latency: n={len(lat)} p50 {lat[len(lat) // 2]:.0f} ms  p95 "
                   f"{lat[min(len(lat) - 1, int(len(lat) * 0.95))]:.0f} ms  max {lat[-1]:.0f} ms")
+        print(f"utterances answered 'press the keys' because the decoders were saturated: {keys_only}")
+        starved = [ms for ms, cpu in stalls if cpu < 0.5 * ms]
+        print(f"worker stalls > 200 ms: {len(stalls)} (max {max((ms for ms, _ in stalls), default=0):.0f} ms); "
+              f"{len(starved)} of them with the worker not scheduled (machine overloaded), "
+              f"{len(stalls) - len(starved)} busy in the worker")
         conc = min(args.calls, args.max_calls * args.workers)
         extra_mb = sum(peak_rss[p] - base_rss[p] for p in base_rss) / 1024
         print(f"worker RSS at rest {sum(base_rss.values()) / 1024:.0f} MB, peak extra {extra_mb:.0f} MB "
