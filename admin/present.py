@@ -42,13 +42,15 @@ def _area(province: str, district: str, commune: str) -> str:
 
 
 #: One row per case with its patient and picker, plain columns (no ORM objects: the board may hold thousands).
-#: The first columns are those ``queue.order_open`` reads, under the same names.
+#: Escalation columns keep their names (``queue.order_open`` reads them); the joined ones are prefixed.
 _CASES = (
     select(Escalation.id, Escalation.risk, Escalation.created_at, Escalation.status, Escalation.tier,
            Escalation.province, Escalation.district, Escalation.commune, Escalation.patient_id, Escalation.call_id,
            Escalation.picked_by_id, Escalation.reason, Escalation.reasons, Escalation.mode, Escalation.caller,
-           Escalation.recording_path, Patient.name, Patient.phone, Patient.province, Patient.district,
-           Patient.commune, StaffUser.full_name, StaffUser.username)
+           Escalation.recording_path, Patient.name.label("patient_name"), Patient.phone.label("patient_phone"),
+           Patient.province.label("patient_province"), Patient.district.label("patient_district"),
+           Patient.commune.label("patient_commune"), StaffUser.full_name.label("picker_full_name"),
+           StaffUser.username.label("picker_username"))
     .outerjoin(Patient, Patient.id == Escalation.patient_id)
     .outerjoin(StaffUser, StaffUser.id == Escalation.picked_by_id)
 )

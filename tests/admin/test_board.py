@@ -22,7 +22,7 @@ from ivr.models import (
     utcnow,
 )
 
-from .conftest import AREA_A
+from .conftest import AREA_A, AREA_B
 
 RISKS = ("emergency", "high", "medium", "low")
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -286,6 +286,12 @@ def test_board_queries_do_not_grow_with_the_queue(client, auth, db, users, patie
 def test_board_order_and_scope_are_list_opens(client, auth, db, users, patients, case_a, case_b):
     """The board's own column query shows exactly ``queue.list_open``'s cases, in its order, with patient and picker."""
     _seed_open(db, users, 30)
+    with db.session() as s:  # a case filed in commune B for a patient registered in commune A: the case's area counts
+        moved = Escalation(patient_id=patients["a"], caller="+84912000001", risk="low", reason="Ho", **AREA_B,
+                           tier=AreaLevel.COMMUNE)
+        s.add(moved)
+        s.flush()
+        moved_id = moved.id
     with db.session() as s:
         staff = {u.username: u for u in s.scalars(select(StaffUser))}
     for name in ("bs_a", "bs_b", "admin"):
@@ -294,8 +300,14 @@ def test_board_order_and_scope_are_list_opens(client, auth, db, users, patients,
         assert [r["id"] for r in rows] == [c.id for c in queue.list_open(db, staff=staff[name])], name
         assert [r["position"] for r in rows] == list(range(1, len(rows) + 1))
         auth.logout()
+    auth.login("bs_b")
+    row = next(r for r in client.get("/api/escalations").get_json()["escalations"] if r["id"] == moved_id)
+    assert row["area"] == "Nghĩa Đô, Cầu Giấy, Hà Nội" and row["patient_name"] == "Phạm Văn Hùng"
+    auth.logout()
     auth.login("bs_a")
-    rows = {r["patient_name"]: r for r in client.get("/api/escalations").get_json()["escalations"]}
+    listed = client.get("/api/escalations").get_json()["escalations"]
+    assert moved_id not in {r["id"] for r in listed}
+    rows = {r["patient_name"]: r for r in listed}
     assert rows["Bệnh nhân 3"]["picked_by"] == "BS Nguyễn Văn An" and rows["Bệnh nhân 3"]["status"] == "picked"
     assert rows["Bệnh nhân 4"]["said"] == "lời 4 · [phím 93]" and rows["Bệnh nhân 4"]["picked_by"] == ""
     assert rows["Bệnh nhân 4"]["area"] == "Dịch Vọng, Cầu Giấy, Hà Nội"
