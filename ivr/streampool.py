@@ -221,35 +221,62 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any)
 
     _die_with_parent()
     os.nice(NICENESS)
-    engine = open_recognizer(cfg, cfg.asr_engine).engine
+    engine: Any = open_recognizer(cfg, cfg.asr_engine).engine
     warm = engine.decoder(None)
     warm.accept(bytes(engine.sample_rate))  # first run allocates: do it before the first caller
     warm.final()
     warm.close()
     results.put(("ready", index))
+    batching = hasattr(engine, "run_ready")  # viet-asr: chunks of all streams in one model run
     streams: dict[int, tuple[Any, audio.Resampler]] = {}
-    while (message := inbox.get()) is not None:
-        kind, uid = message[0], message[1]
-        try:
-            if kind == "open":
-                streams[uid] = (engine.decoder(message[2]), audio.Resampler(RATE, engine.sample_rate))
-            elif kind == "feed":
-                if uid in streams:
-                    decoder, resampler = streams[uid]
-                    decoder.accept(resampler.process(message[2]))
-                decoded.value += len(message[2])
-            elif kind == "finish":
-                decoder, resampler = streams.pop(uid)
-                decoder.accept(resampler.flush())
-                text, confidence = decoder.final()
-                decoder.close()
-                results.put(("result", uid, text, confidence, None))
-            elif kind == "cancel" and uid in streams:
-                streams.pop(uid)[0].close()
-        except Exception as exc:  # one bad utterance must not take the others down
-            log.exception("decode process %d: utterance %d failed", index, uid)
-            streams.pop(uid, None)
-            results.put(("result", uid, "", 0.0, f"decoding failed: {exc}"))
+    while True:
+        messages = [inbox.get()]
+        while len(messages) < 200:  # everything already queued: one batch
+            try:
+                messages.append(inbox.get_nowait())
+            except queue.Empty:
+                break
+        pushed = 0
+        for message in messages:
+            if message is None:
+                return
+            pushed += _handle(message, streams, engine, batching, results, index)
+        if batching and streams:
+            engine.run_ready([decoder for decoder, _ in streams.values()])
+        decoded.value += pushed
+
+
+def _handle(message: tuple[Any, ...], streams: dict[int, tuple[Any, Any]], engine: Any, batching: bool,
+            results: Any, index: int) -> int:
+    """One message from the worker; returns the audio bytes it added."""
+    from . import audio
+
+    kind, uid = message[0], message[1]
+    try:
+        if kind == "open":
+            streams[uid] = (engine.decoder(message[2]), audio.Resampler(RATE, engine.sample_rate))
+        elif kind == "feed":
+            if uid in streams:
+                decoder, resampler = streams[uid]
+                pcm = resampler.process(message[2])
+                if batching:
+                    decoder.push(pcm)
+                else:
+                    decoder.accept(pcm)
+            return len(message[2])
+        elif kind == "finish":
+            decoder, resampler = streams.pop(uid)
+            decoder.accept(resampler.flush())
+            text, confidence = decoder.final()
+            decoder.close()
+            results.put(("result", uid, text, confidence, None))
+        elif kind == "cancel" and uid in streams:
+            streams.pop(uid)[0].close()
+    except Exception as exc:  # one bad utterance must not take the others down
+        log.exception("decode process %d: utterance %d failed", index, uid)
+        streams.pop(uid, None)
+        results.put(("result", uid, "", 0.0, f"decoding failed: {exc}"))
+    return 0
 
 
 def _die_with_parent() -> None:

@@ -124,17 +124,33 @@ class VietAsrDecoder:
         self._frames_seen = 0
 
     def accept(self, pcm16: bytes) -> None:
+        self.push(pcm16)
+        while self.chunk_ready:
+            self._run(self._next_chunk())
+
+    def push(self, pcm16: bytes) -> None:
+        """Add audio without running the model (``VietAsrEngine.run_ready`` batches the chunks)."""
         if not pcm16:
             return
         frames = self._fbank.accept(np.frombuffer(pcm16, "<i2"))
         self._frames_seen += len(frames)
         self._features = np.concatenate([self._features, frames]) if len(self._features) else frames
-        while len(self._features) >= CHUNK_FRAMES:
-            self._run(self._features[:CHUNK_FRAMES])
-            self._features = self._features[STRIDE_FRAMES:]
+
+    @property
+    def chunk_ready(self) -> bool:
+        return len(self._features) >= CHUNK_FRAMES
+
+    def _next_chunk(self) -> np.ndarray:
+        chunk = self._features[:CHUNK_FRAMES]
+        self._features = self._features[STRIDE_FRAMES:]
+        return chunk
 
     def _run(self, chunk: np.ndarray) -> None:
-        logprobs, self._state = self.engine.run(chunk, self._offset, self._state)
+        logprobs, state = self.engine.run(chunk, self._offset, self._state)
+        self._take(logprobs, state)
+
+    def _take(self, logprobs: np.ndarray, state: State) -> None:
+        self._state = state
         self._offset += OUTPUTS_PER_CHUNK
         self._ctc.step(logprobs)
 
@@ -142,6 +158,8 @@ class VietAsrDecoder:
         return normalize_phrase(self.engine.vocabulary.text(self._ctc.ids))
 
     def final(self) -> tuple[str, float]:
+        while self.chunk_ready:  # pushed audio not yet run
+            self._run(self._next_chunk())
         # the frames after the last full chunk (beyond its 3 context frames) still need outputs
         if self._frames_seen and len(self._features) > CHUNK_FRAMES - STRIDE_FRAMES:
             pad = np.zeros((CHUNK_FRAMES - len(self._features), self._fbank.bins), np.float32)
@@ -220,6 +238,28 @@ class VietAsrEngine:
             "cnn_cache": state[1],
         })
         return logprobs[0], (att, cnn)
+
+    def run_ready(self, decoders: Sequence[VietAsrDecoder], max_batch: int = 16) -> int:
+        """Run every full chunk waiting in ``decoders``, one chunk of each per model run, batched.
+
+        Several streams in one run cost much less than one run each (measured per stream on
+        one core: 1 stream 0.107 RTF, batches of 4 about 0.07). Returns the model runs made.
+        """
+        runs = 0
+        while ready := [d for d in decoders if d.chunk_ready]:
+            for start in range(0, len(ready), max_batch):
+                group = ready[start:start + max_batch]
+                chunks = np.stack([d._next_chunk() for d in group])
+                logprobs, att, cnn = self.session.run(None, {
+                    "chunk": chunks.astype(np.float32, copy=False),
+                    "offset": np.array([[d._offset] for d in group], np.int64),
+                    "att_cache": np.concatenate([d._state[0] for d in group]),
+                    "cnn_cache": np.concatenate([d._state[1] for d in group]),
+                })
+                for i, d in enumerate(group):
+                    d._take(logprobs[i], (att[i:i + 1], cnn[i:i + 1]))
+                runs += 1
+        return runs
 
     def decoder(self, grammar: Sequence[str] | None) -> VietAsrDecoder:
         return VietAsrDecoder(self, grammar)

@@ -107,3 +107,21 @@ def test_noise_is_not_confident_speech(engine: VietAsrEngine) -> None:
     text, confidence = decoder.final()
     assert text == "" or confidence < 0.9
     decoder.close()
+
+
+def test_batched_runs_give_the_same_transcripts(engine: VietAsrEngine) -> None:
+    names = {"sentence_ly.wav": "chúng ta có thể áp dụng logic tương tự với người khác",
+             "muoi_chin.wav": "mười chín", "co.wav": "có"}
+    clips = {n: audio.resample(*audio.read_wav(DATA / n), 16000) for n in names}
+    decoders = {n: engine.decoder(None) for n in names}
+    longest = max(len(c) for c in clips.values())
+    runs = 0
+    for i in range(0, longest, 6400):  # 200 ms of every stream, then one batched step
+        for n, d in decoders.items():
+            d.push(clips[n][i:i + 6400])
+        runs += engine.run_ready(list(decoders.values()))
+    chunks = sum(len(c) // 2 // 6400 for c in clips.values())  # 400 ms chunks, roughly
+    assert 0 < runs < chunks  # streams shared model runs
+    for n, d in decoders.items():
+        assert d.final()[0] == names[n]
+        d.close()
