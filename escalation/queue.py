@@ -459,6 +459,21 @@ def unpick(db: Database, escalation_id: int, *, reason: str, now: datetime | Non
         return esc
 
 
+def no_bridge(db: Database, escalation_id: int, *, reason: str, now: datetime | None = None) -> Escalation:
+    """A live case was picked, but the doctor's phone cannot be dialled from here (e.g. a mobile number
+    and no outbound trunk): the doctor who picked it calls back (picked -> callback_scheduled, mode
+    callback). Stamped with the reason, which the case's history shows, and audited."""
+    now = _now(now)
+    with db.session() as s:
+        esc = _load(s, escalation_id)
+        who = staff_name(s.get(StaffUser, esc.picked_by_id)) if esc.picked_by_id is not None else "không rõ"
+        esc = _move(s, escalation_id, allowed=(S.PICKED,), to=S.CALLBACK_SCHEDULED, doing="hẹn gọi lại",
+                    actor="system", detail=f"Không nối máy trực tiếp được với bác sĩ {who}: {reason}; "
+                                           "bác sĩ gọi lại cho người bệnh", now=now, mode="callback")
+        _audit(s, "system", "escalation.no_bridge", escalation_id, now, reason=reason)
+        return esc
+
+
 def set_on_duty(db: Database, staff_id: int, on: bool, *, now: datetime | None = None) -> StaffUser:
     now = _now(now)
     with db.session() as s:
@@ -497,6 +512,7 @@ __all__ = [
     "get",
     "hold_expired",
     "list_open",
+    "no_bridge",
     "offer",
     "on_duty_staff",
     "order_open",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from . import actions as A
 from .models import Assessment, Call, CallStep, Escalation, Patient, StaffUser, utcnow
-from .phonenumber import lookup_keys
+from .phonenumber import lookup_keys, normalize_phone
 from .storage import Database
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,12 @@ OUTCOMES = ("completed", "escalated", "handed_off", "abandoned", "no_input", "fa
 
 
 class CallStore:
-    def __init__(self, db: Database, *, create_escalation: CreateEscalation | None = None):
+    def __init__(self, db: Database, *, create_escalation: CreateEscalation | None = None,
+                 outside_numbers: bool = True):
         self.db = db
         self.create_escalation = create_escalation
+        # whether doctors' phone numbers outside the SIP front can be dialled (a trunk, or a PBX front)
+        self.outside_numbers = outside_numbers
         self._synced: dict[int, int] = {}  # call id -> steps stored
 
     def _patient(self, s: Any, caller: str) -> Patient | None:
@@ -146,6 +149,11 @@ class CallStore:
                 staff = s.get(StaffUser, esc.picked_by_id)
                 phone = staff.phone if staff is not None else ""
         status = esc.status.value if hasattr(esc.status, "value") else str(esc.status)
+        if status == "picked" and esc.mode == "live" and phone and not self.outside_numbers and normalize_phone(phone):
+            # nothing to dial it through: the doctor calls back, and the case's history says why
+            esc = queue.no_bridge(self.db, escalation_id, reason=f"số {phone} nằm ngoài tổng đài và chưa cấu hình "
+                                                                 "đường trunk gọi ra (sip_trunk_uri)")
+            status = esc.status.value if hasattr(esc.status, "value") else str(esc.status)
         return HoldCase(id=int(esc.id), status=status, mode=str(esc.mode), risk=str(esc.risk),
                         staff_id=esc.picked_by_id, staff_phone=phone or "")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -58,6 +59,8 @@ class Config:
     pbx_user: str = ""
     pbx_password: str = ""
     sip_trusted_hosts: tuple[str, ...] = ("127.0.0.1",)  # source IPs exempt from flood limiting (add the trunk/PBX)
+    # outbound trunk (gateway) for doctors' phone numbers outside Kamailio: "sip:HOST[:PORT]"; "" = none
+    sip_trunk_uri: str = ""
     sip_flood_limit: int = 60  # requests per 2 s from one untrusted source IP before Kamailio drops it
     sip_failover_ms: int = 3000  # no reply from a worker within this time: the call goes to another worker
     # Admin
@@ -176,6 +179,36 @@ def is_http_url(url: str) -> bool:
     return ok and not any(c.isspace() for c in url)
 
 
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+
+
+def sip_trunk(uri: str) -> tuple[str, int] | None:
+    """``sip_trunk_uri`` as (host, port): ``sip:HOST[:PORT]``, HOST an IPv4 address or a DNS name; None if empty.
+
+    Raises ``ValueError`` for anything else (users, parameters, IPv6, ``sips:``): the value goes into the
+    Kamailio configuration, so only these characters are let through.
+    """
+    if not uri:
+        return None
+    m = re.fullmatch(r"sip:([^:;@/?\s]+)(?::([0-9]{1,5}))?", uri)
+    host = m.group(1) if m else ""
+    if m is None or not (_is_ipv4(host) or (_HOSTNAME.match(host) and not re.fullmatch(r"[0-9.]+", host))):
+        raise ValueError(f"expected sip:HOST or sip:HOST:PORT (HOST an IPv4 address or a DNS name), got {uri!r}")
+    port = int(m.group(2) or 5060)
+    if not 1 <= port <= 65535:
+        raise ValueError(f"expected a port from 1 to 65535 in {uri!r}")
+    return host, port
+
+
+def _is_ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _validate(cfg: Config) -> None:
     for name in _PORTS:
         value = getattr(cfg, name)
@@ -202,6 +235,10 @@ def _validate(cfg: Config) -> None:
     for url in cfg.webhook_urls:
         if not is_http_url(url):
             raise ConfigError(f"config: key 'webhook_urls': not an http(s) URL: {url!r}")
+    try:
+        sip_trunk(cfg.sip_trunk_uri)
+    except ValueError as exc:
+        raise ConfigError(f"config: key 'sip_trunk_uri': {exc}") from None
 
 
 def load_mapping(raw: Mapping[str, Any], *, source: tuple[str, ...] = ()) -> Config:

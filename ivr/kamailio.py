@@ -1,8 +1,8 @@
 """The Kamailio SIP front: render its configuration from ``Config`` and check it.
 
 The template (``ivr/templates/kamailio.cfg``) holds ``{{NAME}}`` placeholders.
-Only numbers, validated IPv4 addresses and paths checked for safe characters
-are substituted, so no configuration text can inject Kamailio script. The
+Only numbers, validated IPv4 addresses, paths checked for safe characters and
+the trunk's host:port (``ivr.config.sip_trunk``: IPv4 or DNS name) are substituted, so no configuration text can inject Kamailio script. The
 ``kamailio`` binary is always run with an argument list, never a shell string.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import ROOT, sipprobe
-from .config import Config
+from .config import Config, sip_trunk
 from .errors import SipError
 
 TEMPLATE = ROOT / "ivr" / "templates" / "kamailio.cfg"
@@ -90,6 +90,10 @@ def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
         raise KamailioError(f"kamailio: sip_advertise must be an IPv4 address, got {cfg.sip_advertise!r}") from None
     if cfg.workers > 30:
         raise KamailioError(f"kamailio: at most 30 workers per machine, got {cfg.workers}")
+    try:
+        trunk = sip_trunk(cfg.sip_trunk_uri)
+    except ValueError as exc:
+        raise KamailioError(f"kamailio: sip_trunk_uri: {exc}") from None
     return {
         "DEBUG": str(int(debug)),
         "CHILDREN": str(CHILDREN),
@@ -109,6 +113,9 @@ def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
         "WORKER_PORT_HIGH": str(int(cfg.worker_port_base) + int(cfg.workers) - 1),
         # doctors' phones register from these hosts (no digest authentication yet: docs/sip.md)
         "STAFF_SOURCE": _trusted_condition(tuple(dict.fromkeys((*cfg.sip_trusted_hosts, *workers)))),
+        # doctors' numbers outside Kamailio go out through this gateway (host:port checked by config.sip_trunk)
+        "TRUNK_ENABLED": "1" if trunk else "0",
+        "TRUNK_HOSTPORT": f"{trunk[0]}:{trunk[1]}" if trunk else "0.0.0.0:5060",
     }
 
 

@@ -23,6 +23,7 @@ from pyVoIP.VoIP.status import PhoneStatus
 
 from . import sipcompat
 from .errors import SipError
+from .phonenumber import normalize_phone
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,25 @@ PHONE_REGISTER_TIMEOUT_S = 5
 #: what may be dialled for a live bridge: a SIP extension or number (it becomes the Request-URI's user)
 DIALLABLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")
 _URI_IN_ANGLES = re.compile(r"<([^>]+)>")
+
+
+def dial_user(target: str) -> str:
+    """The Request-URI user for a doctor's profile phone: a Vietnamese number (``0912 345 678``,
+    ``+84912345678``...) as E.164, which Kamailio routes to a phone registered under that number or
+    out through the trunk (``sip_trunk_uri``); an extension or ``doctor-<name>`` as it is."""
+    number = normalize_phone(target or "")
+    if number is not None:
+        return number
+    if not DIALLABLE.match(target or ""):
+        raise SipError(f"cannot dial {target!r}: not a SIP extension or phone number")
+    return target
+
+
+#: why the SIP front refused a doctor's leg, for the log (and whoever reads ``DoctorLeg.failure``)
+REFUSALS = {
+    404: "no phone is registered for it at the SIP front",
+    480: "a number outside the SIP front and no outbound trunk (sip_trunk_uri) is configured",
+}
 
 
 class CompatRTPClient(RTP.RTPClient):
@@ -163,6 +183,7 @@ class DoctorLeg:
         self._remote_tag = ""
         self._contact = ""
         self.final_status = 0  # the INVITE's final reply (200, 486, 487...)
+        self.failure = ""  # a refused INVITE's status line and what it means ("480 No Outbound Trunk: ...")
         self._cancelled = False
         self._released = False
         self._lock = threading.Lock()
@@ -252,7 +273,10 @@ class DoctorLeg:
                                          cseq=self._cseq))
                 if self.final_status == 0:
                     self.final_status = code
-                    log.info("doctor leg %s to %s: %d", self.call_id, self.number, code)
+                    heading = getattr(message, "heading", b"")
+                    line = heading.decode("utf8", "replace").partition(" ")[2] if heading else str(code)
+                    self.failure = f"{line}: {REFUSALS[code]}" if code in REFUSALS and not self._cancelled else line
+                    log.info("doctor leg %s to %s: %s", self.call_id, self.number, self.failure)
                 self.call.state = VoIP.CallState.ENDED
                 self._release()
                 return
@@ -375,10 +399,10 @@ class WorkerPhone(VoIP.VoIPPhone):
                 return
         self._sip_parse(message)
 
-    def dial(self, number: str) -> DoctorLeg:
-        """Place a call to ``number`` (user part of ``sip:number@<SIP front>``) without blocking."""
-        if not DIALLABLE.match(number or ""):
-            raise SipError(f"cannot dial {number!r}: not a SIP extension or number")
+    def dial(self, target: str) -> DoctorLeg:
+        """Place a call to ``target`` (an extension, ``doctor-<name>`` or a phone number, see ``dial_user``)
+        through the SIP front without blocking."""
+        number = dial_user(target)
         if self.get_status() != PhoneStatus.REGISTERED:
             raise SipError(f"cannot dial {number}: the worker is not registered")
         port = self.request_port(blocking=False)
