@@ -61,6 +61,9 @@ class Config:
     sip_trusted_hosts: tuple[str, ...] = ("127.0.0.1",)  # source IPs exempt from flood limiting (add the trunk/PBX)
     # outbound trunk (gateway) for doctors' phone numbers outside Kamailio: "sip:HOST[:PORT]"; "" = none
     sip_trunk_uri: str = ""
+    # doctors' SIP phones that register with digest authentication, from any address: "USER:HA1" each,
+    # HA1 = md5("USER:f0-hotline:PASSWORD") (ivr.kamailio.staff_ha1); other phones only from sip_trusted_hosts
+    sip_staff_ha1: tuple[str, ...] = ()
     sip_flood_limit: int = 60  # requests per 2 s from one untrusted source IP before Kamailio drops it
     sip_failover_ms: int = 3000  # no reply from a worker within this time: the call goes to another worker
     # Admin
@@ -179,6 +182,10 @@ def is_http_url(url: str) -> bool:
     return ok and not any(c.isspace() for c in url)
 
 
+#: a staff phone's user (as Kamailio accepts it) and its digest HA1
+STAFF_USER = r"doctor-[a-z0-9_.-]+|[0-9]{2,15}"
+STAFF_HA1 = re.compile(rf"(?:{STAFF_USER}):[0-9a-f]{{32}}")
+
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 
@@ -239,6 +246,11 @@ def _validate(cfg: Config) -> None:
         sip_trunk(cfg.sip_trunk_uri)
     except ValueError as exc:
         raise ConfigError(f"config: key 'sip_trunk_uri': {exc}") from None
+    for entry in cfg.sip_staff_ha1:
+        if not STAFF_HA1.fullmatch(entry):
+            shown = entry.split(":", 1)[0] + ":..." if ":" in entry else entry
+            raise ConfigError("config: key 'sip_staff_ha1': expected USER:HA1 (USER doctor-<name> or 2-15 digits, "
+                              f"HA1 32 lower-case hex digits), got {shown!r}")
 
 
 def load_mapping(raw: Mapping[str, Any], *, source: tuple[str, ...] = ()) -> Config:

@@ -7,6 +7,7 @@ the trunk's host:port (``ivr.config.sip_trunk``: IPv4 or DNS name) are substitut
 """
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 import shutil
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import ROOT, sipprobe
-from .config import Config, sip_trunk
+from .config import STAFF_HA1, Config, sip_trunk
 from .errors import SipError
 
 TEMPLATE = ROOT / "ivr" / "templates" / "kamailio.cfg"
@@ -31,6 +32,7 @@ MODULE_DIRS = (
 )
 DOWN_S = 30  # a worker that did not reply at all is tried last this long (or until it registers again)
 CHILDREN = 4  # UDP receiver processes
+REALM = "f0-hotline"  # digest realm of doctors' phones (part of their HA1)
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_./+@:,=-]+$")
 
@@ -81,6 +83,21 @@ def _trusted_condition(hosts: tuple[str, ...]) -> str:
     return "(" + " || ".join(parts) + ")" if parts else "(0)"
 
 
+def staff_ha1(user: str, password: str) -> str:
+    """The digest HA1 of a doctor's phone for ``sip_staff_ha1`` (``USER:`` + this): md5(user:realm:password)."""
+    return hashlib.md5(f"{user}:{REALM}:{password}".encode()).hexdigest()  # SIP digest is MD5
+
+
+def _staff_ha1_table(entries: tuple[str, ...]) -> str:
+    lines = []
+    for entry in entries:
+        if not STAFF_HA1.fullmatch(entry):
+            raise KamailioError("kamailio: sip_staff_ha1: expected USER:HA1 entries")
+        user, ha1 = entry.split(":")
+        lines.append(f'    $sht(staffha1=>{user}) = "{ha1}";')
+    return "\n".join(lines) or "    $var(none) = 0;"
+
+
 def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -> dict[str, str]:
     """The placeholder values for one instance."""
     files = files or KamailioFiles.for_config(cfg)
@@ -111,9 +128,12 @@ def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
         # workers' own SIP ports: only they may call a doctor's phone through the front
         "WORKER_PORT_LOW": str(int(cfg.worker_port_base)),
         "WORKER_PORT_HIGH": str(int(cfg.worker_port_base) + int(cfg.workers) - 1),
-        # doctors' phones register from these hosts (no digest authentication yet: docs/sip.md)
+        # doctors' phones without a digest secret (sip_staff_ha1) register only from these hosts
         "STAFF_SOURCE": _trusted_condition(tuple(dict.fromkeys((*cfg.sip_trusted_hosts, *workers)))),
         # doctors' numbers outside Kamailio go out through this gateway (host:port checked by config.sip_trunk)
+        # doctors' phones with a digest secret (user and HA1 checked by config.STAFF_HA1)
+        "REALM": REALM,
+        "STAFF_SECRETS": _staff_ha1_table(cfg.sip_staff_ha1),
         "TRUNK_ENABLED": "1" if trunk else "0",
         "TRUNK_HOSTPORT": f"{trunk[0]}:{trunk[1]}" if trunk else "0.0.0.0:5060",
     }
