@@ -248,9 +248,9 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"config: key 'sip_trunk_uri': {exc}") from None
     for entry in cfg.sip_staff_ha1:
         if not STAFF_HA1.fullmatch(entry):
-            shown = entry.split(":", 1)[0] + ":..." if ":" in entry else entry
+            shown = repr(entry.split(":", 1)[0] + ":...") if ":" in entry else "an entry without USER:"
             raise ConfigError("config: key 'sip_staff_ha1': expected USER:HA1 (USER doctor-<name> or 2-15 digits, "
-                              f"HA1 32 lower-case hex digits), got {shown!r}")
+                              f"HA1 32 lower-case hex digits), got {shown}")
 
 
 def load_mapping(raw: Mapping[str, Any], *, source: tuple[str, ...] = ()) -> Config:

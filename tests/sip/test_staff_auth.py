@@ -109,7 +109,7 @@ def test_secrets_are_checked_and_rendered_as_ha1_only(tmp_path) -> None:
     cfg = load(env={"IVR_SIP_STAFF_HA1": f"doctor-an:{ha1},1001:{staff_ha1('1001', 'x')}"}, data_dir=tmp_path)
     table = kamailio.values(cfg, files=kamailio.KamailioFiles.for_config(cfg))["STAFF_SECRETS"]
     assert f'$sht(staffha1=>doctor-an) = "{ha1}";' in table and PASSWORD not in table
-    for bad in ("doctor-an:" + PASSWORD, "admin:" + ha1, 'doctor-an";exit;:' + ha1, ha1):
+    for bad in ("doctor-an:" + PASSWORD, "admin:" + ha1, 'doctor-an";exit;:' + ha1, ha1, PASSWORD):
         with pytest.raises(ConfigError) as err:
             load(env={"IVR_SIP_STAFF_HA1": bad}, data_dir=tmp_path)
         assert str(err.value).startswith("config: key 'sip_staff_ha1': expected USER:HA1"), str(err.value)
