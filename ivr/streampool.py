@@ -229,21 +229,43 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any)
     results.put(("ready", index))
     batching = hasattr(engine, "run_ready")  # viet-asr: chunks of all streams in one model run
     streams: dict[int, tuple[Any, audio.Resampler]] = {}
+    pushed = 0  # bytes of audio received
     while True:
-        messages = [inbox.get()]
-        while len(messages) < 200:  # everything already queued: one batch
-            try:
-                messages.append(inbox.get_nowait())
-            except queue.Empty:
-                break
-        pushed = 0
+        decoders = [decoder for decoder, _ in streams.values()]
+        busy = batching and any(d.chunk_ready for d in decoders)
+        messages = _drain(inbox, block=not busy)
+        finishing: list[int] = []
         for message in messages:
             if message is None:
                 return
-            pushed += _handle(message, streams, engine, batching, results, index)
+            if message[0] == "finish":
+                finishing.append(message[1])  # after this round's audio, before other streams' chunks
+            else:
+                pushed += _handle(message, streams, engine, batching, results, index)
+        if batching and finishing:  # a caller is waiting for these: they go first, batched
+            engine.run_ready([streams[uid][0] for uid in finishing if uid in streams])
+        for uid in finishing:
+            _handle(("finish", uid), streams, engine, batching, results, index)
         if batching and streams:
-            engine.run_ready([decoder for decoder, _ in streams.values()])
-        decoded.value += pushed
+            # a bounded step (one batch), then back to the inbox for end-points
+            engine.run_ready([decoder for decoder, _ in streams.values()], max_batch=8, max_runs=1)
+            pending = sum(decoder.pending_frames for decoder, _ in streams.values()) * RATE * 2 // 100
+            decoded.value = max(0, pushed - pending)
+        else:
+            decoded.value = pushed
+
+
+def _drain(inbox: Any, *, block: bool, limit: int = 5000) -> list[Any]:
+    """What the worker has sent so far (waiting for the first message only when ``block``)."""
+    messages: list[Any] = []
+    if block:
+        messages.append(inbox.get())
+    while len(messages) < limit:
+        try:
+            messages.append(inbox.get_nowait())
+        except queue.Empty:
+            break
+    return messages
 
 
 def _handle(message: tuple[Any, ...], streams: dict[int, tuple[Any, Any]], engine: Any, batching: bool,
