@@ -114,7 +114,7 @@ def grammar_for(listen: Any) -> list[str] | None:
             try:
                 phrases.extend(expected(expect))
             except ValueError as exc:  # an intent the NLU has no phrases for: listen openly
-                log.warning("no closed grammar for %s: %s", expect, exc)
+                log.debug("no closed grammar for %s: %s", expect, exc)
                 return None
     cleaned = list(dict.fromkeys(p for p in (normalize_phrase(x) for x in phrases) if p))
     return cleaned or None
