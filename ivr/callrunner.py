@@ -747,6 +747,9 @@ class CallRunner:
             return self._hold_phase
         if state == "ended" or now - self._leg_started >= self.ring_s:
             why = "không nghe máy" if state != "ended" else "máy bận hoặc không liên lạc được"
+            refused = str(getattr(self._leg, "failure", "") or "").split(":")[0].strip()
+            if refused:  # the SIP answer, for whoever checks the doctor's phone or the trunk
+                why += f" ({refused})"
             log.info("call %s: doctor %s did not answer (%s): back to hold", self.call_id, self.bridge.dialled,
                      state)
             self._end_leg()

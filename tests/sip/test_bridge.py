@@ -294,6 +294,39 @@ def test_doctor_not_answering_puts_the_case_back_and_the_caller_back_on_hold(sha
         assert audit.target == f"escalation:{esc.id}" and audit.actor == "system"
 
 
+class BusyPhone(DoctorPhone):
+    """A doctor's phone (or the trunk) that answers the INVITE with 486 Busy Here."""
+
+    failure = "SIP/2.0 486 Busy Here"
+
+    @property
+    def state(self) -> str:
+        return "ended"
+
+
+def test_a_refused_doctor_leg_puts_the_case_back_with_the_sip_answer(shared, cfg, db, redis_url) -> None:
+    staff_id = _doctor(db)
+    clock = Clock()
+    picked: list[int] = []
+
+    def admin(rel: float) -> None:
+        if not picked and rel >= 4.0 and (esc := _escalation(db)) is not None:
+            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
+            picked.append(esc.id)
+
+    held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
+    line = Caller(clock, keys=((1.0, "1"),), hangup_at=held_at + 12, doctor=BusyPhone(clock), on_time=admin)
+    runner = _runner(shared, cfg, db, redis_url, clock, ring_s=10)
+    assert _run(runner, line) == "escalated"
+    assert runner.hold_prompts[:2] == ["bridge_connecting", "bridge_no_answer"]
+    esc = _escalation(db)
+    assert esc is not None
+    with db.session() as s:
+        details = [e.detail for e in s.scalars(select(EscalationEvent)
+                                               .where(EscalationEvent.escalation_id == esc.id))]
+    assert any("máy bận hoặc không liên lạc được (SIP/2.0 486 Busy Here)" in d for d in details), details
+
+
 def test_caller_hanging_up_during_the_bridge_ends_the_doctor_leg(shared, cfg, db, redis_url) -> None:
     staff_id = _doctor(db)
     clock = Clock()
