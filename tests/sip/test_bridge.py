@@ -61,6 +61,18 @@ def _escalation(db: Database) -> Escalation | None:
         return s.scalars(select(Escalation)).first()
 
 
+def _picks_live_at(db: Database, staff_id: int, at_s: float) -> Callable[[float], None]:
+    """The admin, as a caller's ``on_time``: picks the escalation live once, from ``at_s`` on."""
+    picked: list[int] = []
+
+    def admin(rel: float) -> None:
+        if not picked and rel >= at_s and (esc := _escalation(db)) is not None:
+            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
+            picked.append(esc.id)
+
+    return admin
+
+
 def _transitions(db: Database, esc_id: int) -> list[tuple[str, str]]:
     with db.session() as s:
         rows = s.scalars(select(EscalationEvent).where(EscalationEvent.escalation_id == esc_id)
@@ -243,13 +255,7 @@ def test_doctor_picking_live_is_bridged_both_ways_and_in_call(shared, cfg, db, r
     staff_id = _doctor(db)
     clock = Clock()
     doctor = DoctorPhone(clock, answer_at=2.0, hangup_after=6.0)
-    picked: list[int] = []
-
-    def admin(rel: float) -> None:  # the doctor picks the case in the admin 3 s after the key
-        if not picked and rel >= 4.0 and (esc := _escalation(db)) is not None:
-            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
-            picked.append(esc.id)
-
+    admin = _picks_live_at(db, staff_id, 4.0)  # the doctor picks the case in the admin 3 s after the key
     line = Caller(clock, keys=((1.0, "1"),), hangup_at=600, doctor=doctor, on_time=admin)
     runner = _runner(shared, cfg, db, redis_url, clock)
     assert _run(runner, line) == "escalated"
@@ -271,13 +277,7 @@ def test_doctor_not_answering_puts_the_case_back_and_the_caller_back_on_hold(sha
     staff_id = _doctor(db)
     clock = Clock()
     doctor = DoctorPhone(clock, answer_at=None)
-    picked: list[int] = []
-
-    def admin(rel: float) -> None:
-        if not picked and rel >= 4.0 and (esc := _escalation(db)) is not None:
-            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
-            picked.append(esc.id)
-
+    admin = _picks_live_at(db, staff_id, 4.0)
     held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
     line = Caller(clock, keys=((1.0, "1"),), hangup_at=held_at + 25, doctor=doctor, on_time=admin)
     runner = _runner(shared, cfg, db, redis_url, clock, ring_s=10)
@@ -307,13 +307,7 @@ class BusyPhone(DoctorPhone):
 def test_a_refused_doctor_leg_puts_the_case_back_with_the_sip_answer(shared, cfg, db, redis_url) -> None:
     staff_id = _doctor(db)
     clock = Clock()
-    picked: list[int] = []
-
-    def admin(rel: float) -> None:
-        if not picked and rel >= 4.0 and (esc := _escalation(db)) is not None:
-            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
-            picked.append(esc.id)
-
+    admin = _picks_live_at(db, staff_id, 4.0)
     held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
     line = Caller(clock, keys=((1.0, "1"),), hangup_at=held_at + 12, doctor=BusyPhone(clock), on_time=admin)
     runner = _runner(shared, cfg, db, redis_url, clock, ring_s=10)
@@ -331,13 +325,7 @@ def test_caller_hanging_up_during_the_bridge_ends_the_doctor_leg(shared, cfg, db
     staff_id = _doctor(db)
     clock = Clock()
     doctor = DoctorPhone(clock, answer_at=1.0)
-    picked: list[int] = []
-
-    def admin(rel: float) -> None:
-        if not picked and rel >= 4.0 and (esc := _escalation(db)) is not None:
-            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
-            picked.append(esc.id)
-
+    admin = _picks_live_at(db, staff_id, 4.0)  # the doctor picks the case in the admin 3 s after the key
     held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
     line = Caller(clock, keys=((1.0, "1"),), doctor=doctor, on_time=admin,
                   hangup_at=held_at + _prompt_seconds(shared, "bridge_connecting") + 8)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +26,9 @@ from ivr.storage import Database
 from .conftest import SIPP_SHARE, Front, Workers, port_block, render_scenario, run_sipp
 from .test_bridge import (
     BRIDGE_LOG,
+    _caller,
     _doctor,
-    _escalation,
+    _pick_when_escalated,
     _prompt_ms,
     _transitions,
     _wait_call_ended,
@@ -181,27 +181,6 @@ def test_without_a_trunk_a_number_gets_480_at_once(kamailio_front: Front) -> Non
 
 # -- a live bridge through the IVR worker --------------------------------------------------------------------
 
-def _caller(workers: Workers, *, wait_ms: int, bye_timeout_ms: int, result: list) -> threading.Thread:
-    def run() -> None:
-        result.append(run_sipp(workers.cfg, "uac_emergency_hold.xml", timeout_s=(wait_ms + bye_timeout_ms) / 1000 + 30,
-                               values={"WAIT_MS": str(wait_ms), "BYE_TIMEOUT_MS": str(bye_timeout_ms)}))
-
-    t = threading.Thread(target=run)
-    t.start()
-    return t
-
-
-def _pick(db: Database, staff_id: int, timeout_s: float = 60) -> int:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        esc = _escalation(db)
-        if esc is not None:
-            queue.pick(db, esc.id, staff_id=staff_id, mode="live")
-            return int(esc.id)
-        time.sleep(0.1)
-    raise AssertionError("no escalation was created")
-
-
 @pytest.fixture
 def trunk_workers(workers: Workers, trunk_env: None) -> Iterator[Workers]:
     yield workers
@@ -217,7 +196,7 @@ def test_doctor_mobile_is_dialled_through_the_trunk_and_bridged(trunk_workers: W
         held_ms = _prompt_ms(workers, "emergency_115", "transfer_doctor")
         result: list = []
         caller = _caller(workers, wait_ms=held_ms, bye_timeout_ms=60000, result=result)
-        esc_id = _pick(db, staff_id)
+        esc_id = _pick_when_escalated(db, staff_id, timeout_s=60)
         caller.join(timeout=held_ms / 1000 + 120)
         assert not caller.is_alive()
         assert result and result[0].rc == 0, result[0].out if result else "caller sipp did not finish"
@@ -248,7 +227,7 @@ def test_without_a_trunk_a_mobile_is_not_dialled_and_the_doctor_calls_back(worke
     result: list = []
     started = time.monotonic()
     caller = _caller(workers, wait_ms=1000, bye_timeout_ms=spoken + 20000, result=result)
-    esc_id = _pick(db, staff_id)
+    esc_id = _pick_when_escalated(db, staff_id, timeout_s=60)
     caller.join(timeout=spoken / 1000 + 90)
     assert not caller.is_alive() and result[0].rc == 0, result[0].out  # told, then the hotline's BYE
     assert time.monotonic() - started < (spoken + 20000) / 1000
