@@ -52,6 +52,56 @@ REFUSALS = {
 }
 
 
+class RtpPacer:
+    """One thread per worker sends every call's RTP, one packet per call every 20 ms.
+
+    pyVoIP gives each call its own transmitter thread sleeping 20 ms minus its own work, so
+    every late wake-up is lost for good (a loaded worker sent at 2/3 rate) and 40 calls meant
+    40 more threads contending for the GIL each tick. Here one thread keeps an absolute
+    schedule: a late tick is followed by the missed packets at once (a receiver's jitter buffer
+    absorbs the burst); more than 200 ms behind, the schedule restarts.
+    """
+
+    PERIOD_S = 0.02
+
+    def __init__(self) -> None:
+        self._clients: list[Any] = []
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, client: Any) -> None:
+        with self._lock:
+            self._clients.append(client)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="rtp-pacer", daemon=True)
+                self._thread.start()
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    def _run(self) -> None:
+        next_at = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if next_at - now > 0:
+                time.sleep(next_at - now)
+            elif now - next_at > 0.2:
+                next_at = now
+            with self._lock:
+                clients = list(self._clients)
+            gone = [c for c in clients if not c.send_next()]
+            if gone:
+                with self._lock:
+                    self._clients = [c for c in self._clients if c not in gone]
+                    if not self._clients:
+                        self._thread = None
+                        return
+            next_at += self.PERIOD_S
+
+
+PACER = RtpPacer()
+
+
 class CompatRTPClient(RTP.RTPClient):
     """pyVoIP's RTP client with correct PCMA, a bounded jitter buffer, a flushable send queue
     and DTMF detection that does not depend on the marker bit."""
@@ -91,32 +141,23 @@ class CompatRTPClient(RTP.RTPClient):
         self.sin.settimeout(0.2)
 
     def trans(self) -> None:
-        """Send one packet every 20 ms on an absolute schedule.
+        """pyVoIP's per-call transmitter thread: not used, ``PACER`` sends for every call."""
+        PACER.add(self)
 
-        pyVoIP sleeps 20 ms minus the time spent on each packet, so every late wake-up
-        (GIL or CPU contention) is lost for good and a loaded worker sends at 2/3 rate.
-        Here a late packet is followed by the missed ones at once (a receiver's jitter
-        buffer absorbs the burst); more than 200 ms behind, the schedule restarts.
-        """
-        period = 0.02
-        next_at = time.monotonic()
-        while self.NSD:
-            now = time.monotonic()
-            if next_at - now > 0:
-                time.sleep(next_at - now)
-            elif now - next_at > 0.2:
-                next_at = now
-            payload = self.encode_packet(self.pmout.read())
-            packet = (b"\x80" + bytes([self.pt_number & 0x7F]) + self.outSequence.to_bytes(2, "big")
-                      + self.outTimestamp.to_bytes(4, "big") + self.outSSRC.to_bytes(4, "big") + payload)
-            try:
-                self.sout.sendto(packet, (self.outIP, self.outPort))
-            except OSError:
-                if not self.NSD:
-                    return
-            self.outSequence = (self.outSequence + 1) & 0xFFFF
-            self.outTimestamp = (self.outTimestamp + len(payload)) & 0xFFFFFFFF
-            next_at += period
+    def send_next(self) -> bool:
+        """Send this call's next 20 ms packet; False once the call's RTP has stopped."""
+        if not self.NSD:
+            return False
+        payload = self.encode_packet(self.pmout.read())
+        packet = (b"\x80" + bytes([self.pt_number & 0x7F]) + self.outSequence.to_bytes(2, "big")
+                  + self.outTimestamp.to_bytes(4, "big") + self.outSSRC.to_bytes(4, "big") + payload)
+        try:
+            self.sout.sendto(packet, (self.outIP, self.outPort))
+        except OSError:
+            return bool(self.NSD)
+        self.outSequence = (self.outSequence + 1) & 0xFFFF
+        self.outTimestamp = (self.outTimestamp + len(payload)) & 0xFFFFFFFF
+        return True
 
     def recv(self) -> None:
         while self.NSD:
