@@ -149,6 +149,12 @@ def main() -> int:
             time.sleep(0.5)
         with db.session() as s:
             outcomes = dict(s.execute(select(Call.outcome, func.count()).group_by(Call.outcome)).all())
+            spans = s.execute(select(Call.started_at, Call.ended_at)).all()
+        edges = sorted([(a, 1) for a, b in spans if a] + [(b, -1) for a, b in spans if a and b])
+        concurrent = peak = 0
+        for _, step in edges:
+            concurrent += step
+            peak = max(peak, concurrent)
         lat: list[float] = []
         stalls: list[tuple[float, float]] = []  # (ms late, process CPU ms meanwhile) from ivr.stall
         keys_only = 0
@@ -175,7 +181,7 @@ def main() -> int:
                 last_t[ssrc] = t
         all_gaps = [g for v in gaps.values() for g in v]
         print(f"calls attempted: {args.calls}  succeeded (sipp): {ok}  failed (sipp): {failed}  wall {wall:.1f} s")
-        print(f"stored outcomes: {outcomes}")
+        print(f"stored outcomes: {outcomes}  peak concurrent calls: {peak}")
         if all_gaps:
             mx = [max(v) for v in gaps.values() if v]
             print(f"RTP streams: {len(gaps)}  mean gap {statistics.mean(all_gaps):.1f} ms  max gap {max(mx):.1f} ms"

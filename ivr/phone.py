@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import selectors
 import threading
 import time
 import uuid
@@ -102,6 +103,56 @@ class RtpPacer:
 PACER = RtpPacer()
 
 
+class RtpReceiver:
+    """One thread per worker reads every call's RTP socket (``selectors``), instead of
+    pyVoIP's receiver thread per call: 40 calls meant 40 more threads waking for every packet
+    and contending for the GIL with the pacer."""
+
+    def __init__(self) -> None:
+        self._selector = selectors.DefaultSelector()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, client: Any) -> None:
+        with self._lock:
+            if not client.NSD:
+                return
+            client.sin.setblocking(False)
+            self._selector.register(client.sin, selectors.EVENT_READ, client)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="rtp-receiver", daemon=True)
+                self._thread.start()
+
+    def remove(self, client: Any) -> None:
+        with self._lock:
+            sock = getattr(client, "sin", None)
+            if sock is not None and sock.fileno() >= 0:
+                try:
+                    self._selector.unregister(sock)
+                except (KeyError, ValueError):
+                    pass
+
+    def __len__(self) -> int:
+        return len(self._selector.get_map())
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._selector.get_map():
+                    self._thread = None
+                    return
+            try:
+                ready = self._selector.select(timeout=0.2)
+            except OSError:  # a socket closed under us: the next round has it unregistered
+                time.sleep(0.001)
+                continue
+            for key, _ in ready:
+                key.data.take_packets()
+
+
+RECEIVER = RtpReceiver()
+
+
 class CompatRTPClient(RTP.RTPClient):
     """pyVoIP's RTP client with correct PCMA, a bounded jitter buffer, a flushable send queue
     and DTMF detection that does not depend on the marker bit."""
@@ -135,10 +186,7 @@ class CompatRTPClient(RTP.RTPClient):
             raise RTP.RTPParseError(f"Unsupported codec (parse): {name}")
 
     def start(self) -> None:
-        super().start()
-        # pyVoIP polls a non-blocking socket every 10 ms (100 wake-ups a second per call);
-        # a blocking receive with a short timeout wakes only for packets.
-        self.sin.settimeout(0.2)
+        super().start()  # binds the socket (non-blocking); its recv and trans hand over to RECEIVER / PACER
 
     def trans(self) -> None:
         """pyVoIP's per-call transmitter thread: not used, ``PACER`` sends for every call."""
@@ -160,16 +208,18 @@ class CompatRTPClient(RTP.RTPClient):
         return True
 
     def recv(self) -> None:
+        """pyVoIP's per-call receiver thread: not used, ``RECEIVER`` reads every call's socket."""
+        RECEIVER.add(self)
+
+    def take_packets(self) -> None:
+        """Parse every packet waiting on this call's socket (called by ``RECEIVER``)."""
         while self.NSD:
             try:
                 packet = self.sin.recv(8192)
-            except (TimeoutError, BlockingIOError):
-                continue
+            except (BlockingIOError, InterruptedError):
+                return
             except OSError:
-                if not self.NSD:
-                    return
-                time.sleep(0.01)
-                continue
+                return
             try:
                 self.parse_packet(packet)
             except (RTP.RTPParseError, IndexError, ValueError, TypeError, KeyError) as exc:
@@ -177,6 +227,7 @@ class CompatRTPClient(RTP.RTPClient):
 
     def stop(self) -> None:
         self.NSD = False
+        RECEIVER.remove(self)  # before the socket closes: the selector must not hold a closed fd
         for sock in (getattr(self, "sin", None), getattr(self, "sout", None)):
             if sock is not None:
                 sock.close()
