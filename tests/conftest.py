@@ -15,7 +15,6 @@ from ivr import config as config_mod
 from ivr.config import Config
 from ivr.storage import Database, upgrade
 
-SHARED = ROOT.parent / "shared"
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots and logs a reviewer can open
 
 

@@ -23,7 +23,7 @@ from .conftest import Front, Workers
 
 pytestmark = pytest.mark.slow
 
-TORTURE = ROOT.parent / "shared" / "reference" / "sip-torture"
+TORTURE = ROOT / "tests" / "data" / "sip-torture"  # a copy of ../shared/reference/sip-torture (README inside)
 FRONT = Path(__file__).resolve().parent / "front"
 HOST = "127.0.0.1"
 
@@ -196,7 +196,7 @@ def test_torture_messages_broken_datagrams_and_rtp_leave_the_hotline_working(
     assert sipprobe.wait_for_status(HOST, kamailio_front.cfg.sip_port, 200, timeout=20) == 200
 
     # 1. the 50 RFC 4475 messages, one by one
-    assert TORTURE.is_dir(), f"{TORTURE} is missing: the tests read ../shared/ beside the repository"
+    assert TORTURE.is_dir(), f"{TORTURE} is missing"
     messages = sorted(TORTURE.glob("*.dat"))
     assert len(messages) == 50
     replies = blast(kamailio_front.cfg.sip_port, [m.read_bytes() for m in messages])
