@@ -23,6 +23,7 @@ import time
 from concurrent.futures import Future
 from typing import Any
 
+from . import audio
 from .config import Config
 from .errors import AudioError
 
@@ -216,7 +217,6 @@ class StreamPool:
 
 
 def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any) -> None:
-    from . import audio
     from .recognizer import open_recognizer
 
     _die_with_parent()
@@ -271,8 +271,6 @@ def _drain(inbox: Any, *, block: bool, limit: int = 5000) -> list[Any]:
 def _handle(message: tuple[Any, ...], streams: dict[int, tuple[Any, Any]], engine: Any, batching: bool,
             results: Any, index: int) -> int:
     """One message from the worker; returns the audio bytes it added."""
-    from . import audio
-
     kind, uid = message[0], message[1]
     try:
         if kind == "open":
