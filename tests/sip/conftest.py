@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -212,3 +213,28 @@ def run_sipp(cfg: Config, scenario: str, *, calls: int = 1, rate: float = 1, lim
         if f.suffix in (".log", ".txt") or "errors" in f.name or "screen" in f.name:
             out += f"\n--- {f.name}\n" + f.read_text(errors="replace")[-3000:]
     return SippResult(rc=proc.returncode, out=out, log_dir=log_dir)
+
+
+class SippPeer:
+    """A sipp the test started as the far end (``proc`` writing to ``out``, files in ``folder``)."""
+
+    proc: subprocess.Popen[bytes]
+    out: Any
+    folder: Path
+    tail_chars = 3000  # of each log file, for assertion messages
+
+    def wait(self, timeout_s: float) -> int:
+        try:
+            return self.proc.wait(timeout=timeout_s)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.out.close()
+
+    def text(self) -> str:
+        return "\n".join(f.read_text(errors="replace")[-self.tail_chars:] for f in sorted(self.folder.glob("*"))
+                         if f.is_file() and f.suffix in (".log", ".out", ".txt"))

@@ -341,7 +341,14 @@ def test_caller_hanging_up_during_the_bridge_ends_the_doctor_leg(shared, cfg, db
 # phone (sipp, registered to Kamailio as doctor-an) through Kamailio and bridges the two.
 # ---------------------------------------------------------------------------------------------
 
-from .conftest import SIPP_SHARE, Workers, port_block, render_scenario, run_sipp
+from .conftest import (
+    SIPP_SHARE,
+    SippPeer,
+    Workers,
+    port_block,
+    render_scenario,
+    run_sipp,
+)
 
 BRIDGE_LOG = re.compile(r"bridge ended by (\w+): to_doctor_frames=(\d+) to_caller_frames=(\d+)")
 
@@ -352,7 +359,7 @@ def _prompt_ms(workers: Workers, *ids: str) -> int:
     return int(sum(len(renderer.pcm(i, catalog.text(i))) / 16 for i in ids))
 
 
-class DoctorSipp:
+class DoctorSipp(SippPeer):
     """sipp as the doctor's SIP phone: registered to the SIP front, answering one INVITE."""
 
     def __init__(self, workers: Workers, *, user: str, talk_ms: int = 60000, timeout_s: int = 120,
@@ -370,22 +377,6 @@ class DoctorSipp:
         reg = run_sipp(workers.cfg, "uac_register_staff.xml", timeout_s=15,
                        values={"USER": user, "CONTACT_PORT": str(self.port)})
         assert reg.rc == 0, reg.out
-
-    def wait(self, timeout_s: float) -> int:
-        try:
-            return self.proc.wait(timeout=timeout_s)
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self.out.close()
-
-    def text(self) -> str:
-        return "\n".join(f.read_text(errors="replace")[-3000:] for f in sorted(self.folder.glob("*"))
-                         if f.is_file() and f.suffix in (".log", ".out", ".txt"))
 
 
 def _caller(workers: Workers, *, wait_ms: int, bye_timeout_ms: int, result: list) -> threading.Thread:

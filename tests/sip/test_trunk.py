@@ -23,7 +23,15 @@ from ivr.models import AuditLog, Call, EscalationEvent
 from ivr.phone import dial_user
 from ivr.storage import Database
 
-from .conftest import SIPP_SHARE, Front, Workers, port_block, render_scenario, run_sipp
+from .conftest import (
+    SIPP_SHARE,
+    Front,
+    SippPeer,
+    Workers,
+    port_block,
+    render_scenario,
+    run_sipp,
+)
 from .test_bridge import (
     BRIDGE_LOG,
     _caller,
@@ -57,8 +65,10 @@ def trunk_env(sip_cfg: Config, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IVR_SIP_TRUNK_URI", sip_cfg.sip_trunk_uri)
 
 
-class Trunk:
+class Trunk(SippPeer):
     """sipp as the telco gateway: one call, the Request-URI checked."""
+
+    tail_chars = 4000
 
     def __init__(self, cfg: Config, port: int, scenario: str, *, user: str = E164, talk_ms: int = 8000):
         self.folder = cfg.data_dir / f"trunk-{port}"
@@ -72,22 +82,6 @@ class Trunk:
              "-nostdin", "-trace_err", "-trace_msg", "-timeout", "120s", "-timeout_error"],
             cwd=self.folder, stdout=self.out, stderr=subprocess.STDOUT)
         time.sleep(0.3)  # listening
-
-    def wait(self, timeout_s: float) -> int:
-        try:
-            return self.proc.wait(timeout=timeout_s)
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self.out.close()
-
-    def text(self) -> str:
-        return "\n".join(f.read_text(errors="replace")[-4000:] for f in sorted(self.folder.glob("*"))
-                         if f.is_file() and f.suffix in (".log", ".out", ".txt"))
 
 
 def _invite_as_worker(cfg: Config, user: str, *, timeout: float = 10) -> sipprobe.Reply | None:
