@@ -18,7 +18,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from ivr import config as config_mod
 from ivr.config import Config
-from ivr.storage import Database
+from ivr.store.database import Database
 
 csrf = CSRFProtect()
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from ivr.errors import IvrError
-from ivr.models import AreaLevel, Role, StaffUser
+from ivr.store.models import AreaLevel, Role, StaffUser
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8

@@ -10,7 +10,7 @@ from datetime import UTC
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from ivr.models import utcnow
+from ivr.store.models import utcnow
 
 from .board import open_rows, visible_escalation
 from .present import escalation_rows

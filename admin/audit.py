@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
-from ivr.models import AuditLog
+from ivr.store.models import AuditLog
 
 from .web import admin_only, dbs
 

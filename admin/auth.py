@@ -20,7 +20,7 @@ from flask import (
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ivr.models import Role, StaffUser
+from ivr.store.models import Role, StaffUser
 
 from .web import audit, dbs
 

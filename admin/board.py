@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from escalation import queue
 from ivr.errors import EscalationError
-from ivr.models import Call, CallStep, Escalation, EscalationEvent, Patient, StaffUser
+from ivr.store.models import Call, CallStep, Escalation, EscalationEvent, Patient, StaffUser
 
 from . import present
 from .present import escalation_rows

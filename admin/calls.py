@@ -7,7 +7,7 @@ from flask import Blueprint, abort, g, render_template, request, send_file
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ivr.models import Assessment, Call, CallStep, Escalation, Patient
+from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient
 
 from .board import safe_audio_path
 from .scope import call_clause

@@ -18,9 +18,9 @@ from flask import (
 )
 
 from ivr.errors import FlowError, IvrError
-from ivr.flow import PATIENT_STATUSES, Flow, load_flow_text
-from ivr.models import FlowVersion
-from ivr.simulator import simulate
+from ivr.engine.flow import PATIENT_STATUSES, Flow, load_flow_text
+from ivr.store.models import FlowVersion
+from ivr.engine.simulator import simulate
 
 from . import content
 from .web import admin_only, audit, cfg, dbs
@@ -206,7 +206,7 @@ def parse_inputs(raw: str) -> list[tuple[str, str | None]]:
 def test(name: str):  # type: ignore[no-untyped-def]
     """Run the editor's (unsaved) text through the simulator with the typed answers."""
     from escalation.triage import default_triage
-    from ivr.nlu import default_understander
+    from ivr.nlu.understander import default_understander
 
     name = _name(name)
     text = request.form.get("yaml", "").replace("\r\n", "\n")

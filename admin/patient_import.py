@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from escalation.triage import RISK_FACTOR_LABELS
-from ivr.lexicon import RISK_AGE, RISK_FACTORS
-from ivr.models import Patient, StaffUser
-from ivr.phonenumber import normalize_phone
+from ivr.nlu.lexicon import RISK_AGE, RISK_FACTORS
+from ivr.store.models import Patient, StaffUser
+from ivr.store.phonenumber import normalize_phone
 
 from .scope import can_see
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 
 from escalation import patients as care
 from ivr.errors import EscalationError
-from ivr.models import Assessment, Call, CareStatus, Escalation, Patient
+from ivr.store.models import Assessment, Call, CareStatus, Escalation, Patient
 
 from .patient_import import apply_import, parse_csv
 from .scope import patient_clause

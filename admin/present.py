@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from escalation import queue
-from ivr.models import CallStep, Escalation, Patient, StaffUser, utcnow
+from ivr.store.models import CallStep, Escalation, Patient, StaffUser, utcnow
 
 from .web import MODE_LABELS, RISK_LABELS, STATUS_LABELS, duration_vi
 

@@ -19,10 +19,10 @@ from flask import (
 )
 
 from ivr.errors import AudioError, IvrError
-from ivr.models import Prompt, utcnow
-from ivr.prompts import PROMPT_ID, PromptCatalog
-from ivr.recording import import_recording, recorded_text, revert_recording
-from ivr.render import PromptRenderer
+from ivr.store.models import Prompt, utcnow
+from ivr.engine.prompts import PROMPT_ID, PromptCatalog
+from ivr.tts.recording import import_recording, recorded_text, revert_recording
+from ivr.tts.render import PromptRenderer
 
 from . import content
 from .web import admin_only, audit, cfg, dbs

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Blueprint, abort, render_template
 
 from escalation import triage
-from ivr.models import Role
+from ivr.store.models import Role
 
 from .web import roles_required
 

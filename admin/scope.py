@@ -15,7 +15,7 @@ from sqlalchemy import and_, false, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from escalation import area
-from ivr.models import AreaLevel, Call, Escalation, Patient, Role, StaffUser
+from ivr.store.models import AreaLevel, Call, Escalation, Patient, Role, StaffUser
 
 
 def _level_fields(staff: StaffUser) -> tuple[str, ...]:

@@ -12,8 +12,8 @@ from typing import Any
 from flask import Blueprint, Response, g, render_template, request
 from sqlalchemy import select
 
-from ivr.models import Call, Escalation, Patient, StaffUser, utcnow
-from ivr.understanding import RISK_LEVELS
+from ivr.store.models import Call, Escalation, Patient, StaffUser, utcnow
+from ivr.engine.understanding import RISK_LEVELS
 
 from . import charts
 from .scope import area_clause, call_clause

@@ -13,7 +13,7 @@ from flask import (
 )
 from sqlalchemy import select
 
-from ivr.models import AreaLevel, Role, StaffUser
+from ivr.store.models import AreaLevel, Role, StaffUser
 
 from .accounts import AccountError, check_area, create_user, new_api_token, set_password
 from .web import admin_only, audit, dbs

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from escalation import priority, queue, triage
 from ivr.config import Config
-from ivr.models import AuditLog, Role, StaffUser, utcnow
-from ivr.storage import Database
+from ivr.store.models import AuditLog, Role, StaffUser, utcnow
+from ivr.store.database import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")

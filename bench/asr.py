@@ -42,8 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ivr import audio, config
-from ivr.recognizer import Recognizer, find_vietnamese_vosk_model
-from ivr.verbalize import verbalize
+from ivr.speech.recognizer import Recognizer, find_vietnamese_vosk_model
+from ivr.tts.verbalize import verbalize
 
 FIXTURES = ROOT / "tests" / "data" / "audio"
 
@@ -240,11 +240,11 @@ def main() -> int:
     print(f"vieneu samples: {len(data)} files, {sum(len(p) / 2 / r for _, p, r, _ in data):.1f} s of speech")
     cfg = config.load(env={})
     if args.engine in ("vietasr", "all"):
-        from ivr.vietasr_engine import VietAsrEngine
+        from ivr.speech.vietasr.engine import VietAsrEngine
 
         bench_engine("viet-asr (default engine)", lambda: Recognizer(VietAsrEngine()), data, args, True)
     if args.engine in ("vosk", "all"):
-        from ivr.vosk_engine import VoskEngine
+        from ivr.speech.vosk_engine import VoskEngine
 
         path, why = find_vietnamese_vosk_model(cfg)
         if path is not None:

@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from escalation.triage import default_triage
-from ivr.nlu import Nlu
+from ivr.nlu.understander import Nlu
 
 ESCALATE = {"emergency", "high"}
 

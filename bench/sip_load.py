@@ -29,11 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ivr import config as config_mod
-from ivr import kamailio, pcap
-from ivr.storage import Database, upgrade
+from tests.ivr.telephony import pcap  # test-only helper: RTP pcaps for sipp
+from ivr.ops import kamailio
+from ivr.store.database import Database, upgrade
 
 IVR = str(Path(sys.executable).with_name("ivr"))
-SCENARIO = ROOT / "tests" / "sip" / "scenarios" / "uac_load.xml"
+SCENARIO = ROOT / "tests" / "ivr" / "telephony" / "scenarios" / "uac_load.xml"
 
 
 def rss_kb(pid: int) -> int:
@@ -95,7 +96,7 @@ def main() -> int:
                     print((tmp / f"worker{i}.log").read_text()[-3000:])
                     return 1
                 time.sleep(0.5)
-        from ivr.render import PromptRenderer
+        from ivr.tts.render import PromptRenderer
 
         pcaps = tmp / "pcaps"
         pcaps.mkdir()
@@ -140,7 +141,7 @@ def main() -> int:
         db = Database(cfg.db_url)
         from sqlalchemy import func, select
 
-        from ivr.models import Call
+        from ivr.store.models import Call
 
         for _ in range(60):  # calls still hearing their last words finish within seconds
             with db.session() as s:
@@ -156,7 +157,7 @@ def main() -> int:
             concurrent += step
             peak = max(peak, concurrent)
         lat: list[float] = []
-        stalls: list[tuple[float, float]] = []  # (ms late, process CPU ms meanwhile) from ivr.stall
+        stalls: list[tuple[float, float]] = []  # (ms late, process CPU ms meanwhile) from ivr.telephony.stall
         keys_only = 0
         for i in range(args.workers):
             log_text = (tmp / f"worker{i}.log").read_text()

@@ -32,11 +32,11 @@ from ivr import ROOT, audio
 from ivr import config as config_mod
 from ivr.config import Config
 from ivr.errors import IvrError
-from ivr.prompts import PromptCatalog, load_catalog
-from ivr.recognizer import Recognizer, open_recognizer
-from ivr.render import PromptRenderer
-from ivr.synthesizer import Synthesizer, default_piper_voice, open_synthesizer
-from ivr.verbalize import verbalize
+from ivr.engine.prompts import PromptCatalog, load_catalog
+from ivr.speech.recognizer import Recognizer, open_recognizer
+from ivr.tts.render import PromptRenderer
+from ivr.tts.synthesizer import Synthesizer, default_piper_voice, open_synthesizer
+from ivr.tts.verbalize import verbalize
 
 #: Values for prompts with placeholders, as a caller would give them.
 SAMPLE_VALUES: dict[str, dict[str, object]] = {

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
-from ivr.models import AreaLevel, Escalation, Role, StaffUser
+from ivr.store.models import AreaLevel, Escalation, Role, StaffUser
 
 TIERS: tuple[AreaLevel, ...] = (AreaLevel.COMMUNE, AreaLevel.DISTRICT, AreaLevel.PROVINCE)
 

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from ivr.storage import Database
+from ivr.store.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -28,14 +28,14 @@ from sqlalchemy.orm import Session
 
 from ivr.config import Config
 from ivr.errors import EscalationError, WebhookError
-from ivr.models import (
+from ivr.store.models import (
     Escalation,
     EscalationNotification,
     NotificationStatus,
     Patient,
     utcnow,
 )
-from ivr.storage import Database
+from ivr.store.database import Database
 
 from . import groupcommit, keys, notify
 from .priority import rank

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ivr.config import is_http_url
 from ivr.errors import WebhookError
-from ivr.models import Escalation, EscalationNotification, NotificationStatus, Patient
+from ivr.store.models import Escalation, EscalationNotification, NotificationStatus, Patient
 
 from . import keys
 from .area import TIER_LABELS

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from ivr.errors import EscalationError, EscalationNotFound
-from ivr.models import AuditLog, CareStatus, Patient, StaffUser
-from ivr.storage import Database
+from ivr.store.models import AuditLog, CareStatus, Patient, StaffUser
+from ivr.store.database import Database
 
 from . import queue
 

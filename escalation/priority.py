@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from ivr.understanding import RISK_LEVELS
+from ivr.engine.understanding import RISK_LEVELS
 
 #: What a staff member reads for each risk level.
 RISK_LABELS: dict[str, str] = {

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ivr.config import Config
 from ivr.errors import EscalationConflict, EscalationError, EscalationNotFound
-from ivr.models import (
+from ivr.store.models import (
     AreaLevel,
     AuditLog,
     Escalation,
@@ -29,8 +29,8 @@ from ivr.models import (
     StaffUser,
     utcnow,
 )
-from ivr.storage import Database
-from ivr.understanding import RISK_LEVELS
+from ivr.store.database import Database
+from ivr.engine.understanding import RISK_LEVELS
 
 from . import area, groupcommit, jobs, notify, priority
 

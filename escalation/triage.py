@@ -32,8 +32,8 @@ from typing import Any
 import yaml
 
 from ivr.errors import RulePackError
-from ivr.lexicon import RISK_FACTORS
-from ivr.understanding import (
+from ivr.nlu.lexicon import RISK_FACTORS
+from ivr.engine.understanding import (
     INTENTS,
     RISK_LEVELS,
     SYMPTOMS,
@@ -321,7 +321,7 @@ def active_pack(packs: Sequence[RulePack], today: dt.date) -> RulePack:
 
 
 class RuleTriage:
-    """``ivr.understanding.Triage`` backed by one rule pack."""
+    """``ivr.engine.understanding.Triage`` backed by one rule pack."""
 
     def __init__(self, pack: RulePack):
         self.pack = pack

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from . import ROOT
-from .errors import ConfigError
+from ivr import ROOT
+from ivr.errors import ConfigError
 
 ENV_PREFIX = "IVR_"
 CONFIG_ENV = "IVR_CONFIG"
@@ -62,7 +62,7 @@ class Config:
     # outbound trunk (gateway) for doctors' phone numbers outside Kamailio: "sip:HOST[:PORT]"; "" = none
     sip_trunk_uri: str = ""
     # doctors' SIP phones that register with digest authentication, from any address: "USER:HA1" each,
-    # HA1 = md5("USER:f0-hotline:PASSWORD") (ivr.kamailio.staff_ha1); other phones only from sip_trusted_hosts
+    # HA1 = md5("USER:f0-hotline:PASSWORD") (ivr.ops.kamailio.staff_ha1); other phones only from sip_trusted_hosts
     sip_staff_ha1: tuple[str, ...] = ()
     sip_flood_limit: int = 60  # requests per 2 s from one untrusted source IP before Kamailio drops it
     sip_failover_ms: int = 3000  # no reply from a worker within this time: the call goes to another worker

@@ -13,7 +13,7 @@ import pytest
 from ivr import ROOT
 from ivr import config as config_mod
 from ivr.config import Config
-from ivr.storage import Database, upgrade
+from ivr.store.database import Database, upgrade
 
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots and logs a reviewer can open
 

@@ -15,8 +15,8 @@ from werkzeug.security import generate_password_hash
 from admin import create_app
 from ivr import ROOT
 from ivr.config import Config
-from ivr.models import AreaLevel, Patient, Role, StaffUser
-from ivr.storage import Database, upgrade
+from ivr.store.models import AreaLevel, Patient, Role, StaffUser
+from ivr.store.database import Database, upgrade
 
 PASSWORD = "mat-khau-du-dai-1"
 # A real werkzeug hash with few iterations: the fixtures sign in dozens of times and scrypt is slow on

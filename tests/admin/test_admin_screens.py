@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash
 
 from admin.stats import percentile
 from escalation import queue
-from ivr.models import AuditLog, Call, Role, StaffUser, utcnow
+from ivr.store.models import AuditLog, Call, Role, StaffUser, utcnow
 
 from .conftest import PASSWORD
 

@@ -6,7 +6,7 @@ import time
 from sqlalchemy import select
 
 from admin import create_app, secret_key
-from ivr.models import AuditLog
+from ivr.store.models import AuditLog
 
 from .conftest import PASSWORD
 
@@ -120,7 +120,7 @@ def test_secret_key_generated_once_into_data_dir(admin_cfg):
 
 
 def test_deactivated_user_is_signed_out(client, auth, db, users):
-    from ivr.models import StaffUser
+    from ivr.store.models import StaffUser
 
     auth.login("bs_a")
     with db.session() as s:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select
 
 from escalation import queue
-from ivr.models import (
+from ivr.store.models import (
     AreaLevel,
     AuditLog,
     Call,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ivr.models import Assessment, Call, CallStep
+from ivr.store.models import Assessment, Call, CallStep
 
 
 def add_call(db, patient_id, caller, words, started=None):

@@ -11,7 +11,7 @@ import requests
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from ivr.models import Role, StaffUser
+from ivr.store.models import Role, StaffUser
 
 from ..conftest import free_port
 

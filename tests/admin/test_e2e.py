@@ -18,7 +18,7 @@ import waitress
 
 from admin import create_app
 from escalation import queue
-from ivr.models import Call, CallStep, EscalationStatus, utcnow
+from ivr.store.models import Call, CallStep, EscalationStatus, utcnow
 
 from ..conftest import ARTIFACTS, free_port
 from .conftest import PASSWORD

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ivr.errors import FlowError
-from ivr.flow import load_flow, load_flow_text
-from ivr.models import FlowVersion
-from ivr.prompts import load_catalog
+from ivr.engine.flow import load_flow, load_flow_text
+from ivr.store.models import FlowVersion
+from ivr.engine.prompts import load_catalog
 
 
 def flow_text(admin_cfg):

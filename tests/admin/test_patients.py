@@ -6,9 +6,9 @@ import io
 from sqlalchemy import func, select
 
 from admin.patient_import import parse_csv
-from ivr.phonenumber import normalize_phone
+from ivr.store.phonenumber import normalize_phone
 from escalation import queue
-from ivr.models import CareStatus, EscalationStatus, Patient
+from ivr.store.models import CareStatus, EscalationStatus, Patient
 
 HEADER = "so_dien_thoai,ho_ten,nam_sinh,tinh,huyen,xa,benh_nen\n"
 

@@ -7,7 +7,7 @@ import struct
 import wave
 
 from admin.content import effective_catalog
-from ivr.models import Prompt
+from ivr.store.models import Prompt
 
 
 def tone_wav(seconds=1.0, rate=16000, amplitude=8000):

@@ -7,7 +7,7 @@ import subprocess
 from datetime import timedelta
 
 from escalation import queue
-from ivr.models import utcnow
+from ivr.store.models import utcnow
 
 from .conftest import IVR
 

@@ -8,7 +8,7 @@ import pytest
 
 from escalation import queue
 from ivr.errors import EscalationConflict
-from ivr.storage import Database
+from ivr.store.database import Database
 
 T0 = datetime(2026, 11, 22, 20, 12, 0)  # 03:12 in Vietnam
 

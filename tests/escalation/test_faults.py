@@ -15,7 +15,7 @@ import redis as redis_lib
 from sqlalchemy import func, select
 
 from escalation import queue
-from ivr.models import Escalation, EscalationNotification, NotificationStatus
+from ivr.store.models import Escalation, EscalationNotification, NotificationStatus
 
 from .conftest import add_patient, wait_until
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from escalation import groupcommit, jobs
-from ivr.models import AuditLog
-from ivr.storage import Database
+from ivr.store.models import AuditLog
+from ivr.store.database import Database
 
 
 def _submit_together(db: Database, works, prepare) -> list:

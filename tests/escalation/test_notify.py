@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from escalation import keys, notify, queue
 from ivr.errors import WebhookError
-from ivr.models import EscalationNotification, NotificationStatus
+from ivr.store.models import EscalationNotification, NotificationStatus
 
 from .conftest import IVR, wait_until, worker_env
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from escalation import priority, queue, sweeper
 from escalation.area import tier_after_s
-from ivr.models import AreaLevel
+from ivr.store.models import AreaLevel
 
 from .conftest import add_patient, add_staff
 

@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from escalation import patients, queue
 from ivr.errors import EscalationConflict, EscalationError, EscalationNotFound
-from ivr.models import (
+from ivr.store.models import (
     AuditLog,
     CareStatus,
     EscalationNotification,
     Patient,
 )
-from ivr.storage import Database
+from ivr.store.database import Database
 
 T0 = datetime(2026, 11, 22, 20, 0, 0)  # 03:00 in Vietnam
 

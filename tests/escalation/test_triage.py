@@ -18,8 +18,8 @@ from escalation.triage import (
     load_packs,
 )
 from ivr.errors import ConfigError, RulePackError
-from ivr.lexicon import EXTRA_SIGNS
-from ivr.understanding import Assessment, Triage
+from ivr.nlu.lexicon import EXTRA_SIGNS
+from ivr.engine.understanding import Assessment, Triage
 
 T261 = dt.date(2022, 2, 15)
 T4038 = dt.date(2021, 12, 1)

@@ -1,0 +1,80 @@
+"""The ``ivr`` command line. Each sub-command lives in ``ivr/cli/<noun>.py``.
+
+A command module exposes ``register(subparsers, common)``: it adds its parsers
+with ``parents=[common]`` and ``set_defaults(run=FUNC)``, where
+``FUNC(args, cfg) -> int`` gets the configuration read once here.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Sequence
+
+from ivr import config as config_mod
+from ivr.errors import IvrError
+
+#: command name -> the module that registers it. Only the module of the command
+#: being run is imported, so `ivr calls list` does not load speech models or Flask.
+COMMANDS: dict[str, str] = {
+    "db": "ivr.cli.db",
+    "flows": "ivr.cli.flows",
+    "simulate": "ivr.cli.simulate",
+    "prompts": "ivr.cli.prompts",
+    "models": "ivr.cli.models",
+    "transcribe": "ivr.cli.transcribe",
+    "classify": "ivr.cli.classify",
+    "up": "ivr.cli.up",
+    "sip-worker": "ivr.cli.sipworker",
+    "calls": "ivr.cli.calls",
+    "escalations": "ivr.cli.escalations",
+    "worker": "ivr.cli.worker",
+    "admin": "ivr.cli.admin",
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
+
+
+def common_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="configuration file (default: ./ivr.toml or $IVR_CONFIG)")
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                        help="the instance's data folder (default: var/ or $IVR_DATA_DIR)")
+    return common
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` naming a command, only that command's module is imported."""
+    common = common_parser()
+    parser = argparse.ArgumentParser(prog="ivr", description="F0 voice hotline", parents=[common])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    wanted = next((a for a in argv or () if not a.startswith("-")), None)
+    modules = [COMMANDS[wanted]] if wanted in COMMANDS else list(COMMAND_MODULES)
+    for name in modules:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    try:
+        cfg = config_mod.load(getattr(args, "config", None), data_dir=getattr(args, "data_dir", None),
+                              read_instance=getattr(args, "read_instance", True),
+                              **getattr(args, "config_overrides", lambda a: {})(args))
+    except IvrError as exc:
+        print(f"ivr: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=cfg.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.run(args, cfg) or 0)
+    except IvrError as exc:
+        print(f"ivr: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+

@@ -1,0 +1,226 @@
+"""``ivr sip-worker --index N``: one IVR worker process (pyVoIP phone + call loops).
+
+Worker N binds SIP on ``cfg.sip_advertise:cfg.worker_port_base + N``, takes its share
+of ``rtp_port_low..rtp_port_high``, registers to the SIP front (Kamailio on
+``cfg.sip_port``) as ``workerN`` without a password, or to ``cfg.pbx_host`` with
+``pbx_user``/``pbx_password`` when configured, and serves up to ``worker_max_calls``
+calls at once. It exits non-zero on a fatal error so that the supervisor restarts it,
+and 0 on SIGTERM/SIGINT after hanging up its calls.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ivr.config import Config
+from ivr.errors import ConfigError, IvrError
+
+log = logging.getLogger("ivr.sipworker")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("sip-worker", help="run one IVR worker (answers calls routed by the SIP front)",
+                       parents=[common])
+    p.add_argument("--index", type=int, required=True, metavar="N", help="worker number, 0-based")
+    p.add_argument("--sip-port", type=int, metavar="PORT", help="the SIP front's port (default: config sip_port)")
+    p.set_defaults(run=run, config_overrides=lambda a: {"sip_port": a.sip_port})
+
+
+def rtp_range(cfg: Config, index: int) -> tuple[int, int]:
+    """Worker ``index``'s share of the RTP port range (even split over ``cfg.workers``)."""
+    span = (cfg.rtp_port_high - cfg.rtp_port_low + 1) // max(cfg.workers, index + 1)
+    if span < 2:
+        raise ConfigError(f"config: key 'rtp_port_high': too few RTP ports for {cfg.workers} workers")
+    low = cfg.rtp_port_low + index * span
+    return low, low + span - 1
+
+
+@dataclass
+class Runtime:
+    """Everything a worker's calls share: loaded once per process, read-only per call."""
+
+    cfg: Config
+    db: Any
+    flows: Any
+    understander: Any
+    triage: Any
+    prompts: Any
+    decoder: Any
+    store: Any
+    stats: Any
+
+    @classmethod
+    def build(cls, cfg: Config, *, transcribe: Callable[..., tuple[str, float]] | None = None) -> Runtime:
+        from escalation.triage import default_triage
+
+        from ivr.telephony.callrunner import DecodePool, TurnStats
+        from ivr.telephony.callstore import CallStore
+        from ivr.telephony.flowsource import FlowSource
+        from ivr.nlu.understander import default_understander
+        from ivr.tts.render import PromptRenderer
+        from ivr.store.database import Database, check_schema
+
+        db = Database(cfg.db_url)
+        check_schema(db.engine)
+        flows = FlowSource(cfg, db)
+        prompts = PromptRenderer(cfg, catalog=flows.current().catalog)
+        if transcribe is not None:
+            decoder = DecodePool(transcribe, threads=_decode_threads())
+        else:
+            decoder = decode_processes(cfg, _decode_threads())
+            decoder.wait_ready(timeout=300)  # children up, model loaded
+        return cls(cfg=cfg, db=db, flows=flows, understander=default_understander(),
+                   triage=default_triage(directory=cfg.triage_rules_dir), prompts=prompts, decoder=decoder,
+                   store=CallStore(db, create_escalation=escalation_creator(cfg, db),
+                                   outside_numbers=bool(cfg.sip_trunk_uri or cfg.pbx_host)), stats=TurnStats())
+
+    def new_session(self, active: Any = None) -> Any:
+        """A session on the flow published now; the call keeps it to its end."""
+        from ivr.engine.session import Session
+
+        active = active or self.flows.current()
+        return Session(active.flow, catalog=active.catalog, understander=self.understander, triage=self.triage)
+
+    def run_call(self, line: Any, *, worker: str) -> str:
+        from ivr.telephony.callrunner import CallRunner
+
+        active = self.flows.current()
+        runner = CallRunner(engine=self.new_session(active), prompts=self.prompts, decoder=self.decoder,
+                            store=self.store, recordings_dir=self.cfg.recordings_path, worker=worker,
+                            flow_name=active.flow.name, flow_version_id=active.version_id, stats=self.stats,
+                            hold_limit_s=float(self.cfg.hold_limit_s), ring_s=float(self.cfg.bridge_ring_s))
+        return runner.run(line)
+
+    def close(self) -> None:
+        self.decoder.shutdown()
+        self.db.dispose()
+
+
+def _ignore(_value: object) -> None:
+    return None
+
+
+def _decode_threads() -> int:
+    return max(1, min(4, (os.cpu_count() or 2)))
+
+
+def speech_transcriber(cfg: Config) -> Callable[..., tuple[str, float]]:
+    """Decode one utterance with the configured recognizer (loaded once per process)."""
+    from ivr.speech.recognizer import open_recognizer
+
+    return open_recognizer(cfg, cfg.asr_engine).transcriber()
+
+
+def decode_processes(cfg: Config, processes: int) -> Any:
+    """``processes`` decode children that decode each utterance while it is spoken
+    (``ivr.speech.streampool``). Decoding in this process held the GIL long enough to stall every
+    call's RTP pacing (300 ms to 1.8 s gaps at 40 calls); in niced children it cannot."""
+    from ivr.speech.streampool import StreamPool
+
+    return StreamPool(cfg, processes)
+
+
+def escalation_creator(cfg: Config, db: Any) -> Callable[..., Any]:
+    """``escalation.queue.create`` bound to this instance's database and Redis.
+
+    ``create`` commits the case before enqueueing; with Redis down the case is still saved
+    and the escalation sweeper enqueues it later.
+    """
+    from redis import Redis
+
+    from escalation import queue
+
+    conn = Redis.from_url(cfg.redis, socket_connect_timeout=2, socket_timeout=2)
+
+    def creator(**kwargs: Any) -> int:
+        """Returns the case id (the holding call polls it)."""
+        return int(queue.create(db, redis=conn, cfg=cfg, **kwargs))
+
+    return creator
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    code = _serve(args, cfg)
+    _exit_when_threads_linger(code)
+    return code
+
+
+def _serve(args: argparse.Namespace, cfg: Config) -> int:
+    from ivr.telephony.phone import WorkerPhone
+    from ivr.telephony.stall import StallWatch
+
+    index = int(args.index)
+    if index < 0:
+        raise ConfigError(f"sip-worker: --index must be 0 or more, got {index}")
+    name = f"worker{index}"
+    low, high = rtp_range(cfg, index)
+    runtime = Runtime.build(cfg)
+    stale = runtime.store.close_stale(worker=name)
+    if stale:
+        log.warning("%s: %d calls left in progress by a previous run marked failed", name, stale)
+    try:
+        runtime.prompts.render_catalog(runtime.flows.current().catalog)  # synthesize missing prompts before the first call
+    except IvrError as exc:
+        log.warning("prompt pre-rendering failed (%s); prompts will be rendered on first use", exc)
+    server, port = (cfg.pbx_host, cfg.pbx_port) if cfg.pbx_host else (cfg.sip_advertise, cfg.sip_port)
+    user = cfg.pbx_user or name if cfg.pbx_host else name
+    password = cfg.pbx_password if cfg.pbx_host else ""
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    phone = WorkerPhone(server=server, port=port, username=user, password=password, my_ip=cfg.sip_advertise,
+                        sip_port=cfg.worker_port_base + index, rtp_low=low, rtp_high=high,
+                        max_calls=cfg.worker_max_calls,
+                        on_call=lambda line: _ignore(runtime.run_call(line, worker=name)))
+    try:
+        phone.start_registered()
+        log.info("%s registered to %s:%d as %s; SIP on %s:%d, RTP %d-%d, up to %d calls", name, server, port,
+                 user, cfg.sip_advertise, cfg.worker_port_base + index, low, high, cfg.worker_max_calls)
+        print(f"{name} ready", flush=True)
+        # Everything loaded so far lives as long as the worker: keep it out of full garbage
+        # collections (each scanned it all: ~100-130 ms pauses of every call's RTP at 40 calls).
+        gc.freeze()
+        # Hand the interpreter over every 1 ms (not 5): a call thread busy setting up a call
+        # delays the other calls' RTP senders by at most that much per turn.
+        sys.setswitchinterval(0.001)
+        StallWatch().start()
+        while not stop.wait(0.5):
+            if phone.failed:
+                log.error("%s lost its registration: exiting so that the supervisor restarts it", name)
+                return 1
+        log.info("%s stopping: hanging up %d calls", name, phone.active_calls())
+        phone.stop()
+        time.sleep(0.2)
+        return 0
+    finally:
+        if runtime.stats.latencies_ms:
+            lat = sorted(runtime.stats.latencies_ms)
+            log.info("%s turn latency ms: n=%d p50=%.0f p95=%.0f", name, len(lat), lat[len(lat) // 2],
+                     lat[min(len(lat) - 1, int(len(lat) * 0.95))])
+        runtime.close()
+
+
+def _exit_when_threads_linger(code: int, grace_s: float = 12.0) -> None:
+    """pyVoIP's call and RTP threads are not daemons: do not let one keep a stopped worker alive."""
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline:
+        others = [t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon]
+        if not others:
+            return
+        time.sleep(0.1)
+    log.warning("threads still running after stop (%s): exiting anyway", ", ".join(t.name for t in others[:5]))
+    logging.shutdown()
+    os._exit(code)

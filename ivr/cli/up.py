@@ -1,0 +1,64 @@
+"""``ivr up``: start and supervise everything one hotline instance needs on this machine.
+
+Order: ``ivr db upgrade``; render and check the Kamailio config; check that no
+port is taken; then hand over to supervisord (exec, same pid), which starts
+Redis, Kamailio, the IVR workers, the job worker and the admin, restarts what
+crashes and stops everything on SIGTERM or Ctrl-C.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from ivr.ops import kamailio
+from ivr.ops import supervisor
+from ivr.config import Config
+from ivr.store.database import upgrade
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("up", parents=[common],
+                       help="start and supervise Redis, Kamailio, the IVR workers, the job worker and the admin")
+    p.add_argument("--sip-port", type=int, metavar="N", help="Kamailio's SIP port (UDP; $IVR_SIP_PORT)")
+    p.add_argument("--sip-host", metavar="IP", help="address Kamailio listens on ($IVR_SIP_HOST, default 0.0.0.0)")
+    p.add_argument("--admin-port", type=int, metavar="N", help="the admin web port ($IVR_ADMIN_PORT)")
+    p.add_argument("--workers", type=int, metavar="N", help="number of IVR worker processes ($IVR_WORKERS)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="write the configs, check ports, print the process list and exit")
+    # `ivr up` takes its settings from flags, IVR_* and ivr.toml, not from a previous run's instance file
+    p.set_defaults(run=run, config_overrides=overrides, read_instance=False)
+
+
+def overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {"sip_port": args.sip_port, "sip_host": args.sip_host, "admin_port": args.admin_port,
+            "workers": args.workers}
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    progs, skipped = supervisor.programs(cfg, supervisor.available_commands())
+    supervisor.check_ports(supervisor.port_plan(cfg, progs))
+    supervisor.check_other_instances(cfg)
+    upgrade(cfg.db_url)
+    print(f"ivr up: database at {cfg.db_url} is up to date", file=sys.stderr)
+    kfiles = kamailio.write(cfg)
+    print(f"ivr up: kamailio config {kfiles.config} passes 'kamailio -c'", file=sys.stderr)
+    for name in skipped:
+        print(f"ivr up: 'ivr {name}' is not available in this build: skipped", file=sys.stderr)
+    files = supervisor.write_config(cfg, progs)
+    for p in progs:
+        print(f"ivr up: {p.name}: {' '.join(p.argv)}", file=sys.stderr)
+    print(f"ivr up: SIP on {cfg.sip_host}:{cfg.sip_port}/udp, admin on http://{cfg.admin_host}:{cfg.admin_port}/, "
+          f"logs in {files.log_dir}; status: {' '.join(supervisor.supervisorctl_argv(files, 'status'))}",
+          file=sys.stderr)
+    if args.dry_run:
+        return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    supervisor.record_instance(cfg)
+    supervisor.write_instance_file(cfg)
+    argv = supervisor.supervisord_argv(files)
+    os.execve(argv[0], argv, supervisor.child_environment(cfg, os.environ))
+    return 0  # not reached

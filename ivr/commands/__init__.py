@@ -1,1 +1,0 @@
-"""Sub-commands of the ivr CLI, one module each."""

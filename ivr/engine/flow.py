@@ -1,0 +1,455 @@
+"""Call flows as data: YAML files in ``callflows/`` compiled to a transition table.
+
+``load_flow(path, catalog)`` returns a validated, immutable ``Flow`` or raises
+``FlowError`` whose ``problems`` are lines ``PATH: node 'ID': problem``.
+A flow that fails validation is never returned, so a broken edit can never
+replace the flow that is serving calls.
+
+The node kinds and their fields are documented in ``docs/callflows.md``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from ivr.errors import FlowError
+from ivr.engine.events import DTMF_KEYS
+from ivr.engine.prompts import PromptCatalog
+from ivr.engine.understanding import INTENTS, RISK_LEVELS, VITALS
+
+KINDS = ("say", "ask", "menu", "collect", "branch", "escalate", "record", "handoff", "hangup")
+LISTENING_KINDS = ("ask", "menu", "collect")
+PATIENT_STATUSES = ("home", "transferred", "discharged", "unknown")
+OPS = ("<", "<=", ">", ">=", "==", "!=")
+FILE = "(file)"
+
+_COMMON = {"kind", "prompt", "barge_in", "next", "set", "__line__"}
+_FIELDS: dict[str, set[str]] = {
+    "say": _COMMON,
+    "ask": _COMMON | {"choices", "capture", "fallback", "max_failures", "timeout_s", "no_input_prompt",
+                      "no_match_prompt"},
+    "menu": _COMMON | {"choices", "fallback", "max_failures", "timeout_s", "no_input_prompt", "no_match_prompt"},
+    "collect": _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
+                          "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down"},
+    "branch": {"kind", "cases", "else", "set", "__line__"},
+    "escalate": _COMMON | {"risk", "reason", "mode"},
+    "record": _COMMON | {"max_s"},
+    "handoff": _COMMON | {"target"},
+    "hangup": {"kind", "prompt", "barge_in", "set", "__line__"},
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Choice:
+    next: str
+    dtmf: str | None = None
+    intents: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Condition:
+    next: str
+    intent: tuple[str, ...] = ()
+    risk: tuple[str, ...] = ()
+    patient_status: tuple[str, ...] = ()
+    symptom: tuple[str, ...] = ()
+    slot: str | None = None
+    op: str = "=="
+    value: Any = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Node:
+    id: str
+    kind: str
+    line: int | None = None
+    prompt: str | None = None
+    barge_in: bool = True
+    next: str | None = None
+    set: Mapping[str, Any] = field(default_factory=dict)
+    # listening nodes
+    choices: tuple[Choice, ...] = ()
+    capture: bool = False
+    fallback: str | None = None
+    max_failures: int = 3
+    timeout_s: float = 7.0
+    no_input_prompt: str | None = None
+    no_match_prompt: str | None = None
+    # collect
+    slot: str | None = None
+    vital: str | None = None
+    min: float = 0.0
+    max: float = 1000.0
+    max_digits: int = 3
+    confirm: str | None = None
+    scale_down: bool = False  # DTMF "385" means 38.5 when 385 is out of range
+    # branch
+    cases: tuple[Condition, ...] = ()
+    else_: str | None = None
+    # escalate / handoff / record
+    risk: str | None = None
+    reason: str = ""
+    mode: str = "callback"
+    target: str = "doctor"
+    max_s: float = 60.0
+
+    @property
+    def listens(self) -> bool:
+        return self.kind in LISTENING_KINDS
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flow:
+    name: str
+    start: str
+    nodes: Mapping[str, Node]
+    #: (node id, trigger) -> target node id; triggers: "next", "fallback", "else",
+    #: "dtmf:<key>", "intent:<name>", "phrase:<text>", "global:<intent>", "risk:<level>"
+    table: Mapping[tuple[str, str], str]
+    global_intents: Mapping[str, str] = field(default_factory=dict)
+    on_risk: Mapping[str, str] = field(default_factory=dict)
+    prompts: Mapping[str, str] = field(default_factory=dict)  # role -> prompt id (no_input, no_match, invalid_number)
+    min_confidence: float = 0.45
+    source: str = ""
+    text: str = field(default="", repr=False, compare=False)
+
+    def target(self, node_id: str, trigger: str) -> str | None:
+        return self.table.get((node_id, trigger))
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the line of every mapping as ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Problems:
+    def __init__(self, source: str):
+        self.source = source
+        self.lines: list[str] = []
+        self.line_numbers: list[int | None] = []
+
+    def add(self, node: str, problem: str, line: int | None = None) -> None:
+        self.lines.append(f"{self.source}: node '{node}': {problem}")
+        self.line_numbers.append(line)
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return (value,)
+
+
+def load_flow(path: str | Path, catalog: PromptCatalog) -> Flow:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FlowError([f"{path}: node '{FILE}': file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FlowError([f"{path}: node '{FILE}': cannot read: {exc}"]) from None
+    return load_flow_text(text, str(path), catalog)
+
+
+def load_flow_text(text: str, source: str, catalog: PromptCatalog) -> Flow:
+    """Parse, validate and compile a flow; raise FlowError listing every problem."""
+    problems = _Problems(source)
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        where = f" at line {line}" if line else ""
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.add(FILE, f"invalid YAML{where}: {what}", line)
+        raise FlowError(problems.lines, problems.line_numbers) from None
+    if not isinstance(data, dict):
+        problems.add(FILE, "expected a mapping with 'flow', 'start' and 'nodes'", 1)
+        raise FlowError(problems.lines, problems.line_numbers)
+    flow = _compile(data, source, text, catalog, problems)
+    if problems.lines:
+        raise FlowError(problems.lines, problems.line_numbers)
+    assert flow is not None
+    return flow
+
+
+def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalog,
+             problems: _Problems) -> Flow | None:
+    name = data.get("flow")
+    if not isinstance(name, str) or not name:
+        problems.add(FILE, "missing 'flow' name", 1)
+        name = Path(source).stem
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        problems.add(FILE, "'defaults' must be a mapping", 1)
+        defaults = {}
+    raw_nodes = data.get("nodes")
+    if not isinstance(raw_nodes, dict) or not [k for k in raw_nodes if k != "__line__"]:
+        problems.add(FILE, "missing 'nodes' mapping", data.get("__line__"))
+        return None
+    roles = {k: v for k, v in (data.get("prompts") or {}).items() if k != "__line__"}
+    for role in ("no_input", "no_match", "invalid_number"):
+        if role not in roles:
+            problems.add(FILE, f"prompts.{role} is required (the reprompt callers hear)", data.get("__line__"))
+    for role, pid in roles.items():
+        if pid not in catalog:
+            problems.add(FILE, f"prompts.{role}: unknown prompt id '{pid}'", data.get("__line__"))
+
+    nodes: dict[str, Node] = {}
+    table: dict[tuple[str, str], str] = {}
+    for node_id, raw in raw_nodes.items():
+        if node_id == "__line__":
+            continue
+        if not isinstance(raw, dict):
+            problems.add(str(node_id), "must be a mapping with a 'kind'", raw_nodes.get("__line__"))
+            continue
+        node = _compile_node(str(node_id), raw, defaults, catalog, problems)
+        if node is not None:
+            nodes[node.id] = node
+            _add_transitions(node, table)
+
+    start = data.get("start")
+    if not isinstance(start, str) or start not in raw_nodes:
+        problems.add(FILE, f"start node {start!r} is not defined", data.get("__line__"))
+        start = next(iter(nodes), "")
+
+    global_intents = {k: v for k, v in (data.get("global") or {}).items() if k != "__line__"}
+    for intent, target in global_intents.items():
+        if intent not in INTENTS:
+            problems.add(FILE, f"global: unknown intent '{intent}'", data.get("__line__"))
+        table[("*", f"global:{intent}")] = target
+    on_risk = {k: v for k, v in (data.get("on_risk") or {}).items() if k != "__line__"}
+    for risk, target in on_risk.items():
+        if risk not in RISK_LEVELS:
+            problems.add(FILE, f"on_risk: unknown risk level '{risk}'", data.get("__line__"))
+        table[("*", f"risk:{risk}")] = target
+
+    # dangling transitions
+    for (node_id, trigger), target in table.items():
+        if target not in nodes:
+            line = nodes[node_id].line if node_id in nodes else data.get("__line__")
+            shown = FILE if node_id == "*" else node_id
+            problems.add(shown, f"transition '{trigger}' points to unknown node '{target}'", line)
+
+    # fallbacks must lead to a human, never end the call
+    for node in nodes.values():
+        if node.listens and node.fallback is None:
+            problems.add(node.id, f"missing fallback (a '{node.kind}' node needs 'fallback' or defaults.fallback)",
+                         node.line)
+        if node.fallback in nodes and nodes[node.fallback].kind == "hangup":
+            problems.add(node.id, f"fallback '{node.fallback}' hangs up: a failing caller must reach a human",
+                         node.line)
+
+    # reachability from start and from the global handlers
+    reachable: set[str] = set()
+    todo = [start] + list(global_intents.values()) + list(on_risk.values())
+    while todo:
+        current = todo.pop()
+        if current in reachable or current not in nodes:
+            continue
+        reachable.add(current)
+        todo.extend(t for (n, _), t in table.items() if n == current)
+    for node in nodes.values():
+        if node.id not in reachable:
+            problems.add(node.id, f"unreachable from start node '{start}'", node.line)
+
+    return Flow(
+        name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
+        prompts=roles, min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
+    )
+
+
+def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:
+    if node.next:
+        table[(node.id, "next")] = node.next
+    if node.fallback:
+        table[(node.id, "fallback")] = node.fallback
+    if node.else_:
+        table[(node.id, "else")] = node.else_
+    for choice in node.choices:
+        if choice.dtmf:
+            table[(node.id, f"dtmf:{choice.dtmf}")] = choice.next
+        for intent in choice.intents:
+            table[(node.id, f"intent:{intent}")] = choice.next
+        for phrase in choice.phrases:
+            table[(node.id, f"phrase:{phrase}")] = choice.next
+    for i, case in enumerate(node.cases):
+        table[(node.id, f"case:{i}")] = case.next
+
+
+def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], catalog: PromptCatalog,
+                  problems: _Problems) -> Node | None:
+    line = raw.get("__line__")
+    kind = raw.get("kind")
+
+    def bad(problem: str) -> None:
+        problems.add(node_id, problem, line)
+
+    if kind not in KINDS:
+        bad(f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+        return None
+    for key in sorted(set(raw) - _FIELDS[kind]):
+        bad(f"unknown field '{key}' for kind '{kind}'")
+
+    def prompt_field(key: str, required: bool = False) -> str | None:
+        pid = raw.get(key)
+        if pid is None:
+            if required:
+                bad(f"missing '{key}'")
+            return None
+        if not isinstance(pid, str) or pid not in catalog:
+            bad(f"unknown prompt id '{pid}'")
+            return None
+        return pid
+
+    def number(key: str, default: float, low: float = 0.0) -> float:
+        value = raw.get(key, defaults.get(key, default))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
+            bad(f"'{key}' must be a number ≥ {low:g}, got {value!r}")
+            return default
+        return float(value)
+
+    prompt_required = kind in ("say", "ask", "menu", "collect", "record")
+    fields: dict[str, Any] = dict(
+        id=node_id, kind=kind, line=line,
+        prompt=prompt_field("prompt", prompt_required),
+        barge_in=bool(raw.get("barge_in", defaults.get("barge_in", True))),
+        next=raw.get("next"),
+        set={k: v for k, v in (raw.get("set") or {}).items() if k != "__line__"},
+    )
+    if kind in ("say", "record", "escalate", "collect") and not raw.get("next"):
+        bad("missing 'next'")
+    if kind in ("ask", "menu") and not raw.get("choices") and not raw.get("capture"):
+        bad("needs 'choices' (or 'capture: true' for free speech)")
+    if kind == "ask" and raw.get("capture") and not raw.get("next"):
+        bad("'capture: true' needs 'next'")
+    if kind in LISTENING_KINDS:
+        fields.update(
+            fallback=raw.get("fallback", defaults.get("fallback")),
+            max_failures=int(number("max_failures", 3, 1)),
+            timeout_s=number("timeout_s", 7.0, 1.0),
+            no_input_prompt=prompt_field("no_input_prompt"),
+            no_match_prompt=prompt_field("no_match_prompt"),
+            capture=bool(raw.get("capture", False)),
+            choices=_choices(raw.get("choices") or [], kind, bad),
+        )
+    if kind == "collect":
+        vital = raw.get("vital")
+        if vital is not None and vital not in VITALS:
+            bad(f"unknown vital '{vital}' (expected one of {', '.join(VITALS)})")
+        slot = raw.get("slot") or vital
+        if not slot:
+            bad("missing 'slot' (or 'vital')")
+        low, high = number("min", 0.0, float("-inf")), number("max", 1000.0, float("-inf"))
+        if low >= high:
+            bad(f"'min' {low:g} must be below 'max' {high:g}")
+        fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
+                      confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)))
+    if kind == "branch":
+        if "else" not in raw:
+            bad("missing 'else' (a branch must always lead somewhere)")
+        fields.update(cases=_cases(raw.get("cases") or [], bad), else_=raw.get("else"))
+    if kind == "escalate":
+        risk = raw.get("risk")
+        if risk is not None and risk not in RISK_LEVELS:
+            bad(f"unknown risk level '{risk}'")
+        mode = raw.get("mode", "callback")
+        if mode not in ("live", "callback"):
+            bad(f"mode must be 'live' or 'callback', got {mode!r}")
+        fields.update(risk=risk, reason=str(raw.get("reason", "")), mode=mode)
+    if kind == "record":
+        fields.update(max_s=number("max_s", 60.0, 1.0))
+    if kind == "handoff":
+        fields.update(target=str(raw.get("target", "doctor")))
+    return Node(**fields)
+
+
+def _choices(raw: Any, kind: str, bad: Any) -> tuple[Choice, ...]:
+    if not isinstance(raw, list):
+        bad("'choices' must be a list")
+        return ()
+    out: list[Choice] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not item.get("next"):
+            bad(f"choice {i + 1} needs 'next'")
+            continue
+        dtmf = item.get("dtmf")
+        if dtmf is not None:
+            dtmf = str(dtmf)
+            if len(dtmf) != 1 or dtmf not in DTMF_KEYS or dtmf == "*":
+                bad(f"choice {i + 1}: dtmf must be one key 0-9, # or A-D ('*' means repeat), got {dtmf!r}")
+            elif dtmf in seen:
+                bad(f"choice {i + 1}: key {dtmf} is used twice")
+            seen.add(dtmf)
+        elif kind == "menu":
+            bad(f"choice {i + 1}: a menu choice needs a 'dtmf' key")
+        intents = tuple(str(x) for x in _as_tuple(item.get("intent")))
+        for intent in intents:
+            if intent not in INTENTS:
+                bad(f"choice {i + 1}: unknown intent '{intent}'")
+        phrases = tuple(str(x) for x in _as_tuple(item.get("phrases")))
+        if dtmf is None and not intents and not phrases:
+            bad(f"choice {i + 1} needs 'dtmf', 'intent' or 'phrases'")
+        out.append(Choice(next=str(item["next"]), dtmf=dtmf, intents=intents, phrases=phrases))
+    return tuple(out)
+
+
+def _cases(raw: Any, bad: Any) -> tuple[Condition, ...]:
+    if not isinstance(raw, list):
+        bad("'cases' must be a list")
+        return ()
+    out: list[Condition] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not item.get("next") or not isinstance(item.get("when"), dict):
+            bad(f"case {i + 1} needs 'when' (a mapping) and 'next'")
+            continue
+        when = {k: v for k, v in item["when"].items() if k != "__line__"}
+        unknown = set(when) - {"intent", "risk", "patient_status", "symptom", "slot", "op", "value"}
+        if unknown:
+            bad(f"case {i + 1}: unknown condition {', '.join(sorted(unknown))}")
+        risk = tuple(str(x) for x in _as_tuple(when.get("risk")))
+        for level in risk:
+            if level not in RISK_LEVELS:
+                bad(f"case {i + 1}: unknown risk level '{level}'")
+        status = tuple(str(x) for x in _as_tuple(when.get("patient_status")))
+        for st in status:
+            if st not in PATIENT_STATUSES:
+                bad(f"case {i + 1}: unknown patient status '{st}'")
+        intents = tuple(str(x) for x in _as_tuple(when.get("intent")))
+        for intent in intents:
+            if intent not in INTENTS:
+                bad(f"case {i + 1}: unknown intent '{intent}'")
+        op = str(when.get("op", "==" if "slot" in when else "=="))
+        if op not in OPS:
+            bad(f"case {i + 1}: unknown operator {op!r}")
+        if not when:
+            bad(f"case {i + 1}: empty 'when'")
+        out.append(Condition(next=str(item["next"]), intent=intents, risk=risk, patient_status=status,
+                             symptom=tuple(str(x) for x in _as_tuple(when.get("symptom"))),
+                             slot=when.get("slot"), op=op, value=when.get("value")))
+    return tuple(out)
+
+
+def validate_paths(paths: list[str | Path], catalog: PromptCatalog) -> list[str]:
+    """Every problem in every file, one line each (empty when all are valid)."""
+    lines: list[str] = []
+    for path in paths:
+        try:
+            load_flow(path, catalog)
+        except FlowError as exc:
+            lines.extend(exc.problems)
+    return lines

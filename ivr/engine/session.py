@@ -1,0 +1,506 @@
+"""The sans-I/O call-flow engine: ``Session.handle(event, now) -> list[Action]``.
+
+One ``Session`` per call. It never touches a socket, a clock or a model: the
+adapter feeds it events with the current time and carries out its actions.
+Speech understanding and triage are injected (``Understander``, ``Triage``).
+
+Safety rules built in: repeated no-input or no-match leads to the node's
+fallback (validated never to hang up); a rising risk level jumps to the flow's
+``on_risk`` handler; low-confidence speech is treated as not understood, so
+the caller is asked again with the keys offered.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from ivr.engine import actions as A
+from ivr.engine import events as E
+from ivr.engine.flow import Condition, Flow, Node
+from ivr.engine.prompts import PromptCatalog
+from ivr.engine.understanding import Assessment, Triage, Understander, Understanding, risk_rank
+
+INTER_DIGIT_S = 3.0
+MAX_HOPS = 50  # immediate transitions in a row (branch chains) before giving up to a human
+OUTCOMES = ("completed", "escalated", "handed_off", "hung_up", "no_input")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One thing that happened on the call, in order."""
+
+    node: str
+    event: str  # prompt | speech | dtmf | no_input | no_match | repeat | escalate | handoff | record | hangup
+    prompt_id: str = ""
+    text: str = ""
+    transcript: str = ""
+    digits: str = ""
+    intent: str = ""
+    confidence: float | None = None
+
+    @property
+    def input(self) -> str | None:
+        if self.event == "speech":
+            return self.transcript
+        if self.event == "dtmf":
+            return self.digits
+        if self.event == "no_input":
+            return ""
+        return None
+
+
+def _fold(text: str) -> str:
+    """Lower-case, diacritic-free form for phrase matching."""
+    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Mn").split())
+
+
+class Session:
+    def __init__(self, flow: Flow, *, catalog: PromptCatalog, understander: Understander, triage: Triage):
+        self.flow = flow
+        self.catalog = catalog
+        self.understander = understander
+        self.triage = triage
+        self.node: Node | None = None
+        self.phase = "idle"  # idle | playing | listening | confirming | recording | done
+        self.listening: A.Listen | None = None
+        self.deadline: float | None = None
+        self.done = False
+        self.outcome: str | None = None
+        self.escalated = False
+        self.call_id = ""
+        self.caller = ""
+        self.patient_status = "unknown"
+        self.slots: dict[str, Any] = {}
+        self.symptoms: set[str] = set()
+        self.vitals: dict[str, float] = {}
+        self.risk_factors: set[str] = set()
+        self.intents: list[str] = []
+        self.assessment: Assessment | None = None
+        self.steps: list[Step] = []
+        self._barge_in = True
+        self._failures = 0
+        self._digits = ""
+        self._pending: float | None = None
+        self._risk_fired: set[str] = set()
+        self._after_playback: str = ""  # what PlaybackDone leads to
+
+    # ------------------------------------------------------------------ public
+    def handle(self, event: E.Event, now: float) -> list[A.Action]:
+        if self.done:
+            return []
+        if isinstance(event, E.CallStarted):
+            self.call_id, self.caller = event.call_id, event.caller
+            self.patient_status = event.patient_status
+            self.risk_factors.update(event.risk_factors)
+            return self._enter(self.flow.start, now)
+        if isinstance(event, E.Hangup):
+            self.steps.append(Step(node=self._node_id, event="hangup"))
+            self._finish("escalated" if self.escalated else "hung_up")
+            return []
+        if isinstance(event, E.PlaybackDone):
+            return self._playback_done(now)
+        if isinstance(event, E.RecordingDone):
+            if self.phase != "recording":
+                return []
+            self.slots["recording"] = event.path
+            self.steps.append(Step(node=self._node_id, event="record", transcript=event.path))
+            return self._go(self._next(), now)
+        if isinstance(event, E.TimerFired):
+            if self.deadline is None or now < self.deadline:
+                return []
+            if self.phase == "recording":
+                return self._go(self._next(), now)
+            if self._digits:
+                return self._finish_digits(now)
+            return self._no_input(now)
+        if isinstance(event, E.Silence):
+            if self.phase in ("listening", "confirming"):
+                return self._no_input(now)
+            return []
+        if isinstance(event, (E.Dtmf, E.Speech)):
+            return self._input(event, now)
+        raise TypeError(f"unknown event {event!r}")
+
+    @property
+    def result(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "slots": dict(self.slots), "symptoms": sorted(self.symptoms),
+                "vitals": dict(self.vitals), "risk": self.assessment.risk if self.assessment else "none"}
+
+    # ---------------------------------------------------------------- helpers
+    @property
+    def _node_id(self) -> str:
+        return self.node.id if self.node else ""
+
+    def _next(self) -> str | None:
+        return self.flow.target(self._node_id, "next")
+
+    def _finish(self, outcome: str) -> None:
+        self.done, self.outcome, self.phase = True, outcome, "done"
+        self.deadline, self.listening = None, None
+
+    def _play(self, prompt_id: str, barge_in: bool | None = None) -> A.Play:
+        values = {**self.slots, **({"value": self._pending} if self._pending is not None else {})}
+        text = self.catalog.text(prompt_id, values)
+        self.steps.append(Step(node=self._node_id, event="prompt", prompt_id=prompt_id, text=text))
+        self._barge_in = self.node.barge_in if barge_in is None and self.node else bool(barge_in)
+        return A.Play(prompt_id=prompt_id, text=text, barge_in=self._barge_in)
+
+    def _listen(self, node: Node, *, confirming: bool = False) -> A.Listen:
+        if confirming:
+            return A.Listen(timeout_s=node.timeout_s, expect=("yes", "no", "repeat"), max_digits=1)
+        if node.kind == "collect":
+            return A.Listen(timeout_s=node.timeout_s, expect=("repeat", node.vital or "number"),
+                            max_digits=node.max_digits)
+        expect = tuple(dict.fromkeys(i for c in node.choices for i in c.intents))
+        phrases = tuple(p for c in node.choices for p in c.phrases)
+        free = node.capture
+        return A.Listen(timeout_s=node.timeout_s, expect=expect + ("repeat",) if not free else (),
+                        grammar=None if free or not phrases else phrases, max_digits=1,
+                        dtmf_only=node.kind == "menu")
+
+    def _ask(self, node: Node, *, confirming: bool = False, lead: str | None = None) -> list[A.Action]:
+        """(Re)play the question and listen once it has been played."""
+        out: list[A.Action] = []
+        if lead:
+            out.append(self._play(lead))
+        prompt = node.confirm if confirming else node.prompt
+        assert prompt is not None
+        out.append(self._play(prompt))
+        self.listening = self._listen(node, confirming=confirming)
+        out.append(self.listening)
+        self.phase, self.deadline = "playing", None
+        self._after_playback = "confirming" if confirming else "listening"
+        return out
+
+    # ------------------------------------------------------------ transitions
+    def _go(self, target: str | None, now: float) -> list[A.Action]:
+        if target is None:  # validated flows always have a target; never leave a caller in silence
+            target = self.flow.target(self._node_id, "fallback")
+        if target is None:
+            self._finish("escalated" if self.escalated else "handed_off")
+            return [A.Transfer(target="doctor")]
+        return self._enter(target, now)
+
+    def _enter(self, node_id: str, now: float, hops: int = 0) -> list[A.Action]:
+        node = self.flow.nodes[node_id]
+        self.node = node
+        self._failures, self._digits, self._pending = 0, "", None
+        self.listening, self.deadline = None, None
+        self.slots.update(node.set)
+        if hops > MAX_HOPS:
+            self._finish("escalated" if self.escalated else "handed_off")
+            return [A.Transfer(target="doctor")]
+        kind = node.kind
+        if kind == "branch":
+            target = node.else_
+            for i, case in enumerate(node.cases):
+                if self._matches(case):
+                    target = case.next
+                    break
+            assert target is not None
+            return self._enter(target, now, hops + 1)
+        if kind in ("ask", "menu", "collect"):
+            return self._ask(node)
+        out: list[A.Action] = []
+        if kind == "escalate":
+            out.append(self._escalate(node))
+        if node.prompt:
+            out.append(self._play(node.prompt))
+            self.phase, self._after_playback = "playing", kind
+            return out
+        return out + self._after(kind, now, hops)
+
+    def _after(self, kind: str, now: float, hops: int = 0) -> list[A.Action]:
+        """What a non-listening node does once its prompt (if any) has played."""
+        node = self.node
+        assert node is not None
+        if kind in ("say", "escalate"):
+            target = self._next()
+            assert target is not None
+            return self._enter(target, now, hops + 1)
+        if kind == "record":
+            self.phase, self.deadline = "recording", now + node.max_s + 5.0
+            return [A.Record(max_s=node.max_s)]
+        if kind == "handoff":
+            self.steps.append(Step(node=node.id, event="handoff"))
+            self._finish("escalated" if self.escalated else "handed_off")
+            return [A.Transfer(target=node.target)]
+        if kind == "hangup":
+            self.steps.append(Step(node=node.id, event="hangup"))
+            outcome = "escalated" if self.escalated else "completed"
+            self._finish(outcome)
+            return [A.Hangup(outcome=outcome)]
+        raise AssertionError(kind)
+
+    def _playback_done(self, now: float) -> list[A.Action]:
+        if self.phase != "playing" or self.node is None:
+            return []
+        after = self._after_playback
+        if after in ("listening", "confirming"):
+            self.phase = after
+            self.deadline = now + self.node.timeout_s
+            return []
+        return self._after(after, now)
+
+    def _escalate(self, node: Node) -> A.Escalate:
+        current = self.assessment.risk if self.assessment else "none"
+        risk = node.risk or current
+        if node.risk and risk_rank(current) < risk_rank(node.risk):
+            risk = current  # never lower what triage already found
+        reasons = self.assessment.reasons if self.assessment else ()
+        self.escalated = True
+        self.steps.append(Step(node=node.id, event="escalate", intent=risk))
+        return A.Escalate(risk=risk, reason=node.reason or node.id, reasons=tuple(reasons), mode=node.mode)
+
+    def _matches(self, case: Condition) -> bool:
+        risk = self.assessment.risk if self.assessment else "none"
+        if case.risk and risk not in case.risk:
+            return False
+        if case.intent and not set(case.intent) & set(self.intents):
+            return False
+        if case.patient_status and self.patient_status not in case.patient_status:
+            return False
+        if case.symptom and not set(case.symptom) & self.symptoms:
+            return False
+        if case.slot is not None:
+            if case.slot not in self.slots:
+                return False
+            have = self.slots[case.slot]
+            try:
+                return {
+                    "<": have < case.value, "<=": have <= case.value, ">": have > case.value,
+                    ">=": have >= case.value, "==": have == case.value, "!=": have != case.value,
+                }[case.op]
+            except TypeError:
+                return False
+        return True
+
+    # ------------------------------------------------------------------ input
+    def _input(self, event: E.Dtmf | E.Speech, now: float) -> list[A.Action]:
+        node = self.node
+        if node is None:
+            return []
+        out: list[A.Action] = []
+        if self.phase == "playing":
+            if not self._barge_in:
+                return []  # barge-in not allowed on this prompt: the caller hears it to the end
+            if self._after_playback not in ("listening", "confirming"):
+                # a statement is playing: only an emergency may interrupt it
+                if isinstance(event, E.Speech):
+                    u = self._understand(event)
+                    jump = self._urgent_jump(u, node)
+                    if jump is not None:
+                        return [A.StopPlayback()] + self._enter(jump, now)
+                return []
+            out.append(A.StopPlayback())
+            self.phase = self._after_playback
+        elif self.phase not in ("listening", "confirming"):
+            return []
+        if isinstance(event, E.Dtmf):
+            return out + self._dtmf(event.digit, now)
+        return out + self._speech(event, now)
+
+    def _dtmf(self, digit: str, now: float) -> list[A.Action]:
+        node = self.node
+        assert node is not None
+        if digit == "*" and not self._digits:
+            return self._repeat(digit)
+        if self.phase == "confirming":
+            self.steps.append(Step(node=node.id, event="dtmf", digits=digit,
+                                   intent={"1": "yes", "2": "no"}.get(digit, "")))
+            if digit == "1":
+                return self._confirmed(now)
+            if digit == "2":
+                return self._rejected(now)
+            return self._failure("no_match", now)
+        if node.kind == "collect":
+            if digit == "#":
+                return self._finish_digits(now) if self._digits else self._failure("no_match", now)
+            if digit.isdigit():
+                self._digits += digit
+                if len(self._digits) >= node.max_digits:
+                    return self._finish_digits(now)
+                self.deadline = now + INTER_DIGIT_S
+                return []
+            return self._failure("no_match", now)
+        self.steps.append(Step(node=node.id, event="dtmf", digits=digit))
+        target = self.flow.target(node.id, f"dtmf:{digit}")
+        if target is None:
+            return self._failure("no_match", now)
+        self._note_choice_intent(node, digit)
+        return self._enter(target, now)
+
+    def _note_choice_intent(self, node: Node, digit: str) -> None:
+        for choice in node.choices:
+            if choice.dtmf == digit and choice.intents:
+                self.intents.append(choice.intents[0])
+                if choice.intents[0] == "emergency":
+                    self._reassess()
+
+    def _finish_digits(self, now: float) -> list[A.Action]:
+        node = self.node
+        assert node is not None
+        digits, self._digits = self._digits, ""
+        self.steps.append(Step(node=node.id, event="dtmf", digits=digits))
+        return self._accept_value(float(int(digits)), now, from_keys=True)
+
+    def _accept_value(self, value: float | None, now: float, *, from_keys: bool = False) -> list[A.Action]:
+        node = self.node
+        assert node is not None
+        if value is not None and from_keys and node.scale_down and value > node.max and node.min <= value / 10:
+            value = value / 10
+        if value is None or not node.min <= value <= node.max:
+            return self._failure("invalid_number", now)
+        if node.confirm:
+            self._pending = value
+            return self._ask(node, confirming=True)
+        return self._store_value(value, now)
+
+    def _store_value(self, value: float, now: float) -> list[A.Action]:
+        node = self.node
+        assert node is not None and node.slot is not None
+        value = int(value) if float(value).is_integer() and node.vital != "temperature" else value
+        self.slots[node.slot] = value
+        self._pending = None
+        if node.vital:
+            self.vitals[node.vital] = float(value)
+            self._reassess()
+            jump = self._risk_jump(node)
+            if jump is not None:
+                return self._enter(jump, now)
+        return self._go(self._next(), now)
+
+    def _confirmed(self, now: float) -> list[A.Action]:
+        assert self._pending is not None
+        return self._store_value(self._pending, now)
+
+    def _rejected(self, now: float) -> list[A.Action]:
+        node = self.node
+        assert node is not None
+        self._pending = None
+        self._failures += 1
+        if self._failures >= node.max_failures:
+            return self._enter(self.flow.target(node.id, "fallback") or "", now)
+        return self._ask(node)
+
+    def _understand(self, event: E.Speech) -> Understanding:
+        node = self.node
+        expect = list(self.listening.expect) if self.listening else None
+        u = self.understander.understand(event.text, expect=expect or None)
+        self.steps.append(Step(node=node.id if node else "", event="speech", transcript=event.text,
+                               intent=u.intent, confidence=round(min(event.confidence, u.confidence), 3)))
+        self.intents.append(u.intent)
+        # the value a collect node asks for counts once the caller has confirmed it
+        vitals = {k: float(v) for k, v in u.vitals.items()
+                  if not (node is not None and node.kind == "collect" and k == node.vital)}
+        changed = bool(set(u.symptoms) - self.symptoms or set(u.risk_factors) - self.risk_factors
+                       or any(self.vitals.get(k) != v for k, v in vitals.items()) or u.intent == "emergency")
+        self.symptoms.update(u.symptoms)
+        self.risk_factors.update(u.risk_factors)
+        self.vitals.update(vitals)
+        if changed:
+            self._reassess()
+        return u
+
+    def _reassess(self) -> None:
+        intent = "emergency" if "emergency" in self.intents else (self.intents[-1] if self.intents else None)
+        self.assessment = self.triage.assess(symptoms=sorted(self.symptoms), vitals=dict(self.vitals),
+                                             risk_factors=sorted(self.risk_factors), intent=intent)
+
+    def _risk_jump(self, node: Node) -> str | None:
+        """The on_risk handler to jump to, once per level, unless already escalated."""
+        if self.escalated or self.assessment is None:
+            return None
+        for level, target in sorted(self.flow.on_risk.items(), key=lambda kv: risk_rank(kv[0])):
+            if level in self._risk_fired or target == node.id:
+                continue
+            if risk_rank(self.assessment.risk) <= risk_rank(level):
+                self._risk_fired.add(level)
+                return target
+        return None
+
+    def _urgent_jump(self, u: Understanding, node: Node) -> str | None:
+        jump = self._risk_jump(node)
+        if jump is None and u.intent == "emergency":
+            target = self.flow.global_intents.get("emergency")
+            if target and target != node.id and not self.escalated:
+                jump = target
+        return jump
+
+    def _speech(self, event: E.Speech, now: float) -> list[A.Action]:
+        node = self.node
+        assert node is not None
+        if not event.text.strip():
+            return self._no_input(now)
+        u = self._understand(event)
+        if u.intent == "repeat":
+            return self._repeat(None)
+        jump = self._urgent_jump(u, node)
+        if jump is not None:
+            return self._enter(jump, now)
+        if event.confidence < self.flow.min_confidence:
+            return self._failure("no_match", now)
+        if self.phase == "confirming":
+            if u.intent == "yes":
+                return self._confirmed(now)
+            if u.intent == "no":
+                return self._rejected(now)
+            value = self.understander.number(event.text, vital=node.vital)
+            if value is not None:  # "không, chín mươi lăm": a corrected value
+                return self._accept_value(value, now)
+            return self._failure("no_match", now)
+        if node.kind == "collect":
+            value = self.understander.number(event.text, vital=node.vital)
+            if value is None and node.vital:
+                value = u.vitals.get(node.vital)
+            return self._accept_value(value, now)
+        target = self.flow.target(node.id, f"intent:{u.intent}")
+        if target is None:
+            folded = _fold(event.text)
+            for choice in node.choices:
+                if any(_fold(p) in folded for p in choice.phrases):
+                    target = choice.next
+                    break
+        if target is None and u.intent in self.flow.global_intents:
+            candidate = self.flow.global_intents[u.intent]
+            if candidate != node.id:
+                target = candidate
+        if target is None and node.capture and (u.intent != "unknown" or u.symptoms or u.vitals):
+            target = self._next()
+        if target is None:
+            return self._failure("no_match", now)
+        return self._enter(target, now)
+
+    def _repeat(self, digit: str | None) -> list[A.Action]:
+        node = self.node
+        assert node is not None
+        self.steps.append(Step(node=node.id, event="repeat", digits=digit or "", intent="repeat"))
+        return self._ask(node, confirming=self.phase == "confirming")
+
+    def _no_input(self, now: float) -> list[A.Action]:
+        node = self.node
+        assert node is not None
+        self.steps.append(Step(node=node.id, event="no_input"))
+        return self._failure("no_input", now, record=False)
+
+    def _failure(self, kind: str, now: float, *, record: bool = True) -> list[A.Action]:
+        """A no-input, no-match or invalid value: reprompt, or fall back to a human after max_failures."""
+        node = self.node
+        assert node is not None
+        if record and kind != "no_input":
+            self.steps.append(Step(node=node.id, event="no_match"))
+        self._failures += 1
+        confirming = self.phase == "confirming"
+        if self._failures >= node.max_failures:
+            fallback = self.flow.target(node.id, "fallback")
+            assert fallback is not None
+            return self._enter(fallback, now)
+        if kind == "no_input":
+            lead = node.no_input_prompt or self.flow.prompts["no_input"]
+        elif kind == "invalid_number":
+            lead = self.flow.prompts["invalid_number"]
+        else:
+            lead = node.no_match_prompt or self.flow.prompts["no_match"]
+        return self._ask(node, confirming=confirming, lead=lead)

@@ -1,0 +1,113 @@
+"""Run one call through the real engine without a phone line.
+
+The simulated caller answers each question with the next input in order:
+``("say", text)``, ``("dtmf", digits)`` or ``("silence", None)``. Prompts finish
+playing instantly and the clock jumps to each deadline, so a whole call takes
+milliseconds. When the inputs run out while the flow is still waiting for the
+caller, the result's outcome is ``no_input``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ivr.engine import actions as A
+from ivr.engine import events as E
+from ivr.engine.flow import Flow
+from ivr.engine.prompts import PromptCatalog
+from ivr.engine.session import Session
+from ivr.engine.understanding import Triage, Understander
+
+Input = tuple[str, str | None]
+INPUT_KINDS = ("say", "dtmf", "silence")
+SIM_RECORDING = "simulated-recording.wav"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimulationResult:
+    steps: list[dict[str, Any]]
+    outcome: str
+    slots: dict[str, Any]
+    risk: str = "none"
+    symptoms: list[str] = field(default_factory=list)
+    vitals: dict[str, float] = field(default_factory=dict)
+    actions: list[A.Action] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"steps": self.steps, "outcome": self.outcome, "slots": self.slots, "risk": self.risk,
+                "symptoms": self.symptoms, "vitals": self.vitals,
+                "escalations": [{"risk": a.risk, "reason": a.reason, "reasons": list(a.reasons), "mode": a.mode}
+                                for a in self.actions if isinstance(a, A.Escalate)]}
+
+
+def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, understander: Understander,
+             triage: Triage, caller: str = "0900000000", patient_status: str = "home",
+             risk_factors: Sequence[str] = ()) -> SimulationResult:
+    for kind, _ in inputs:
+        if kind not in INPUT_KINDS:
+            raise ValueError(f"unknown simulated input {kind!r} (expected one of {', '.join(INPUT_KINDS)})")
+    session = Session(flow, catalog=catalog, understander=understander, triage=triage)
+    now = 0.0
+    done_actions: list[A.Action] = []
+    pending = list(inputs)
+
+    def run(event: E.Event) -> None:
+        done_actions.extend(session.handle(event, now))
+
+    run(E.CallStarted(call_id="simulated", caller=caller, patient_status=patient_status,
+                      risk_factors=tuple(risk_factors)))
+    for _ in range(10_000):  # bounded: a flow that loops forever still ends
+        if session.done:
+            break
+        if session.phase == "playing":
+            now += 1.0
+            run(E.PlaybackDone())
+            continue
+        if session.phase == "recording":
+            now += 5.0
+            run(E.RecordingDone(path=SIM_RECORDING, duration_s=5.0))
+            continue
+        if session.phase not in ("listening", "confirming"):
+            break
+        if not pending:
+            break
+        kind, value = pending.pop(0)
+        if kind == "say":
+            run(E.Speech(text=value or "", confidence=1.0))
+        elif kind == "dtmf":
+            for digit in value or "":
+                now += 0.3
+                run(E.Dtmf(digit=digit))
+                if session.done or session.phase not in ("listening", "confirming"):
+                    break
+        if kind == "silence" or (kind == "dtmf" and session.deadline is not None
+                                 and session.phase in ("listening", "confirming")):
+            if session.deadline is not None:
+                now = max(now, session.deadline)
+                run(E.TimerFired())
+        now += 0.5
+    outcome = session.outcome or "no_input"
+    return SimulationResult(
+        steps=_steps(session), outcome=outcome, slots=dict(session.slots),
+        risk=session.assessment.risk if session.assessment else "none",
+        symptoms=sorted(session.symptoms), vitals=dict(session.vitals), actions=done_actions,
+    )
+
+
+def _steps(session: Session) -> list[dict[str, Any]]:
+    """One entry per prompt played, with the caller's answer to it."""
+    out: list[dict[str, Any]] = []
+    for step in session.steps:
+        if step.event == "prompt":
+            out.append({"node": step.node, "prompt_id": step.prompt_id, "text": step.text, "input": None})
+            continue
+        if step.event in ("speech", "dtmf", "no_input"):
+            entry = {"input": step.input, "event": step.event, "intent": step.intent or None}
+            if out and out[-1]["input"] is None and out[-1]["node"] == step.node:
+                out[-1].update(entry)
+            else:
+                out.append({"node": step.node, "prompt_id": None, "text": None, **entry})
+        elif step.event in ("escalate", "handoff", "hangup", "record"):
+            out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": step.event,
+                        **({"risk": step.intent} if step.event == "escalate" else {})})
+    return out

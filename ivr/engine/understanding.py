@@ -1,0 +1,74 @@
+"""What the call-flow engine needs from speech understanding and triage.
+
+The engine depends only on these small interfaces; ``ivr.nlu.understander`` (intents,
+symptoms, vitals, spoken numbers) and ``escalation.triage`` (the rule pack)
+implement them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Protocol, Sequence
+
+#: Risk levels, most urgent first (names from shared/reference/triage.md).
+RISK_LEVELS: tuple[str, ...] = ("emergency", "high", "medium", "low", "none")
+
+INTENTS: tuple[str, ...] = (
+    "report_symptoms", "emergency", "daily_checkin", "report_positive_test",
+    "ask_medication", "ask_isolation", "ask_home_care", "request_doctor",
+    "yes", "no", "repeat", "goodbye", "unknown",
+)
+
+SYMPTOMS: tuple[str, ...] = (
+    "fever", "cough", "sore_throat", "runny_nose", "shortness_of_breath",
+    "chest_pain", "loss_of_taste_smell", "fatigue", "headache", "muscle_ache",
+    "diarrhea", "vomiting", "altered_consciousness", "cyanosis", "low_spo2",
+)
+
+VITALS: tuple[str, ...] = ("spo2", "temperature", "breathing_rate", "pulse")
+
+
+def risk_rank(risk: str) -> int:
+    """0 for emergency ... 4 for none; lower is more urgent."""
+    return RISK_LEVELS.index(risk)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Understanding:
+    """What one caller utterance means."""
+
+    text: str
+    intent: str
+    confidence: float
+    symptoms: tuple[str, ...] = ()
+    vitals: Mapping[str, float] = field(default_factory=dict)
+    risk_factors: tuple[str, ...] = ()
+    numbers: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assessment:
+    """A triage decision with reasons a doctor can read."""
+
+    risk: str
+    reasons: tuple[str, ...] = ()
+    rule_pack: str = ""
+
+
+class Understander(Protocol):
+    def understand(self, text: str, *, expect: Sequence[str] | None = None) -> Understanding:
+        """Classify one utterance; ``expect`` lists the intents the current question expects."""
+
+    def number(self, text: str, *, vital: str | None = None) -> float | None:
+        """The value spoken in ``text`` ("chín mươi tư", "ba mươi tám độ rưỡi"), or None."""
+
+
+class Triage(Protocol):
+    def assess(
+        self,
+        *,
+        symptoms: Sequence[str],
+        vitals: Mapping[str, float],
+        risk_factors: Sequence[str] = (),
+        intent: str | None = None,
+    ) -> Assessment:
+        """Risk level for what is known about the caller so far."""

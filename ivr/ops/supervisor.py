@@ -1,0 +1,340 @@
+"""What ``ivr up`` runs on one machine, and the supervisord configuration that runs it.
+
+``programs(cfg, available)`` is the process list (Redis, Kamailio, N IVR
+workers, the job worker, the admin); ``write_config`` turns it into a
+supervisord configuration under ``<data_dir>/run``. supervisord (from PyPI)
+restarts crashed programs (with a growing delay while one fails to start) and
+stops every process group on SIGTERM/SIGINT; docs/operations.md says why it
+was chosen over honcho.
+
+Every argument list is built here from the configuration; nothing is passed
+through a shell.
+"""
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import shlex
+import shutil
+import socket
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from ivr.ops import kamailio
+from ivr.config import Config
+from ivr.errors import SupervisorError
+
+# command name in the CLI -> how `ivr up` runs it
+OPTIONAL_COMMANDS = ("sip-worker", "worker", "admin serve")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Program:
+    """One supervised process."""
+
+    name: str
+    argv: tuple[str, ...]
+    priority: int  # lower starts first and stops last
+    startsecs: int = 2  # must stay up this long to count as started
+    stopwaitsecs: int = 10  # SIGTERM, then SIGKILL after this long
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunFiles:
+    """Where one instance's supervisor files live."""
+
+    run_dir: Path
+    log_dir: Path
+    config: Path
+    socket: Path
+    pidfile: Path
+
+    @classmethod
+    def for_config(cls, cfg: Config) -> RunFiles:
+        run = cfg.data_dir / "run"
+        return cls(run_dir=run, log_dir=cfg.data_dir / "logs", config=run / "supervisord.conf",
+                   socket=run / "supervisor.sock", pidfile=run / "supervisord.pid")
+
+
+def ivr_argv(*args: str) -> tuple[str, ...]:
+    """Run an ``ivr`` sub-command with this interpreter (works in a venv without PATH set)."""
+    return (sys.executable, "-m", "ivr.cli", *args)
+
+
+def available_commands() -> set[str]:
+    """Which of OPTIONAL_COMMANDS the CLI has right now (other engineers' commands may be missing)."""
+    import importlib
+    import importlib.util
+    import logging
+
+    from ivr.cli import COMMANDS, common_parser
+
+    found: set[str] = set()
+    for name in ("sip-worker", "worker", "admin"):
+        module = COMMANDS.get(name)
+        if module is None or importlib.util.find_spec(module) is None:
+            continue
+        parser = argparse.ArgumentParser(add_help=False)
+        sub = parser.add_subparsers()
+        try:
+            importlib.import_module(module).register(sub, common_parser())
+        except Exception:  # a broken command must not keep the rest of the instance down
+            logging.getLogger("ivr.up").exception("ivr %s cannot be loaded", name)
+            continue
+        for cmd, cmd_parser in sub.choices.items():
+            found.add(cmd)
+            for action in cmd_parser._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    found.update(f"{cmd} {child}" for child in action.choices)
+    return found & set(OPTIONAL_COMMANDS)
+
+
+def redis_argv(cfg: Config) -> tuple[str, ...]:
+    exe = shutil.which("redis-server")
+    if exe is None:
+        raise SupervisorError("redis-server is not installed: apt-get install redis-server")
+    folder = cfg.data_dir / "redis"
+    return (exe, "--port", str(cfg.redis_listen_port), "--bind", "127.0.0.1", "--protected-mode", "yes",
+            "--dir", str(folder), "--appendonly", "yes", "--save", "60", "1", "--daemonize", "no")
+
+
+def programs(cfg: Config, available: Iterable[str]) -> tuple[list[Program], list[str]]:
+    """The process list for ``cfg`` and the names of the programs skipped because their command is missing."""
+    have = set(available)
+    progs: list[Program] = []
+    skipped: list[str] = []
+    if not cfg.redis_url:
+        progs.append(Program(name="redis", argv=redis_argv(cfg), priority=10, startsecs=1))
+    files = kamailio.KamailioFiles.for_config(cfg)
+    progs.append(Program(name="kamailio", argv=tuple(kamailio.command(cfg, files)), priority=20))
+    data = ("--data-dir", str(cfg.data_dir))
+    if "sip-worker" in have:
+        for i in range(cfg.workers):
+            progs.append(Program(name=f"sip-worker-{i}", argv=ivr_argv("sip-worker", "--index", str(i), *data),
+                                 priority=30, startsecs=10))
+    else:
+        skipped.append("sip-worker")
+    if "worker" in have:
+        progs.append(Program(name="job-worker", argv=ivr_argv("worker", *data), priority=30, startsecs=5))
+    else:
+        skipped.append("worker")
+    if "admin serve" in have:
+        progs.append(Program(name="admin", argv=ivr_argv("admin", "serve", *data), priority=40, startsecs=5))
+    else:
+        skipped.append("admin serve")
+    return progs, skipped
+
+
+def child_environment(cfg: Config, base: Mapping[str, str]) -> dict[str, str]:
+    """``base`` plus every setting of ``cfg`` as an IVR_* variable, so children see the same configuration."""
+    env = {k: v for k, v in base.items() if not k.startswith("IVR_")}
+    for f in fields(cfg):
+        if f.name == "source":
+            continue
+        value = getattr(cfg, f.name)
+        if isinstance(value, tuple):
+            text = ",".join(value)
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        else:
+            text = str(value)
+        env["IVR_" + f.name.upper()] = text
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _ini_value(text: str) -> str:
+    if "\n" in text or "\r" in text:
+        raise SupervisorError(f"ivr up: a value contains a line break: {text!r}")
+    return text.replace("%", "%%")
+
+
+def render_config(cfg: Config, progs: list[Program], files: RunFiles) -> str:
+    lines = [
+        "; generated by `ivr up` (ivr/ops/supervisor.py); rewritten at every start",
+        "[supervisord]",
+        "nodaemon=true",
+        f"logfile={_ini_value(str(files.log_dir / 'supervisord.log'))}",
+        "logfile_maxbytes=10MB",
+        "logfile_backups=3",
+        "loglevel=info",
+        f"pidfile={_ini_value(str(files.pidfile))}",
+        f"childlogdir={_ini_value(str(files.log_dir))}",
+        f"directory={_ini_value(str(cfg.data_dir))}",
+        "",
+        "[unix_http_server]",
+        f"file={_ini_value(str(files.socket))}",
+        "chmod=0700",
+        "",
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+        "",
+        "[supervisorctl]",
+        f"serverurl=unix://{_ini_value(str(files.socket))}",
+        "",
+    ]
+    for p in progs:
+        lines += [
+            f"[program:{p.name}]",
+            f"command={_ini_value(' '.join(shlex.quote(a) for a in p.argv))}",
+            f"priority={p.priority}",
+            "autostart=true",
+            "autorestart=true",
+            f"startsecs={p.startsecs}",
+            "startretries=20",
+            "stopsignal=TERM",
+            f"stopwaitsecs={p.stopwaitsecs}",
+            "stopasgroup=true",
+            "killasgroup=true",
+            "redirect_stderr=true",
+            f"stdout_logfile={_ini_value(str(files.log_dir / (p.name + '.log')))}",
+            "stdout_logfile_maxbytes=10MB",
+            "stdout_logfile_backups=3",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def write_config(cfg: Config, progs: list[Program]) -> RunFiles:
+    files = RunFiles.for_config(cfg)
+    for folder in (files.run_dir, files.log_dir, cfg.data_dir / "redis"):
+        folder.mkdir(parents=True, exist_ok=True)
+    files.config.write_text(render_config(cfg, progs, files), encoding="utf-8")
+    return files
+
+
+def supervisord_argv(files: RunFiles) -> list[str]:
+    return [sys.executable, "-m", "supervisor.supervisord", "-n", "-c", str(files.config)]
+
+
+def supervisorctl_argv(files: RunFiles, *args: str) -> list[str]:
+    return [sys.executable, "-m", "supervisor.supervisorctl", "-c", str(files.config), *args]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortUse:
+    port: int
+    kind: int  # socket.SOCK_STREAM or SOCK_DGRAM
+    host: str
+    what: str
+    option: str  # how to change it
+
+    @property
+    def label(self) -> str:
+        return f"{self.port}/{'tcp' if self.kind == socket.SOCK_STREAM else 'udp'}"
+
+
+def port_plan(cfg: Config, progs: list[Program]) -> list[PortUse]:
+    """Every port the instance will listen on."""
+    names = {p.name for p in progs}
+    plan = [PortUse(port=cfg.sip_port, kind=socket.SOCK_DGRAM, host=cfg.sip_host, what="SIP (Kamailio)",
+                    option="--sip-port")]
+    if "redis" in names:
+        plan.append(PortUse(port=cfg.redis_listen_port, kind=socket.SOCK_STREAM, host="127.0.0.1", what="Redis",
+                            option="redis_port (IVR_REDIS_PORT)"))
+    if any(n.startswith("sip-worker-") for n in names):
+        for i in range(cfg.workers):
+            plan.append(PortUse(port=cfg.worker_port_base + i, kind=socket.SOCK_DGRAM, host="127.0.0.1",
+                                what=f"SIP worker {i}", option="worker_sip_port_base (IVR_WORKER_SIP_PORT_BASE)"))
+    if "admin" in names:
+        plan.append(PortUse(port=cfg.admin_port, kind=socket.SOCK_STREAM, host=cfg.admin_host, what="admin",
+                            option="--admin-port"))
+    return plan
+
+
+def check_ports(plan: list[PortUse]) -> None:
+    """Raise SupervisorError naming every port that collides or is already in use."""
+    problems: list[str] = []
+    seen: dict[tuple[int, int], PortUse] = {}
+    for use in plan:
+        key = (use.port, use.kind)
+        if key in seen:
+            problems.append(f"port {use.label} is planned twice: {seen[key].what} and {use.what}")
+            continue
+        seen[key] = use
+        if not 1 <= use.port <= 65535:
+            problems.append(f"port {use.port} for {use.what} is out of range; change {use.option}")
+            continue
+        with socket.socket(socket.AF_INET, use.kind) as s:
+            try:
+                s.bind((use.host, use.port))
+            except OSError as exc:
+                why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
+                problems.append(f"port {use.label} for {use.what} {why}: another instance? change {use.option}")
+    if problems:
+        raise SupervisorError("ivr up: " + "; ".join(problems))
+
+
+# --- instances on this machine ------------------------------------------------------------------------------------
+
+REGISTRY = Path(tempfile.gettempdir()) / "f0-hotline-instances"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def check_other_instances(cfg: Config, *, registry: Path = REGISTRY) -> None:
+    """Refuse to start on a data folder or RTP range that a running instance uses.
+
+    (Fixed ports are checked by binding them; RTP ports are taken per call, so they are
+    compared with what the other running instances recorded.)
+    """
+    problems: list[str] = []
+    for record in sorted(registry.glob("*.json")) if registry.exists() else []:
+        try:
+            other = json.loads(record.read_text(encoding="utf-8"))
+            pid = int(other["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if pid == os.getpid() or not _alive(pid):
+            record.unlink(missing_ok=True)
+            continue
+        if other.get("data_dir") == str(cfg.data_dir):
+            problems.append(f"data folder {cfg.data_dir} is used by the running instance with pid {pid}")
+        low, high = int(other.get("rtp_port_low", 0)), int(other.get("rtp_port_high", -1))
+        if low <= cfg.rtp_port_high and cfg.rtp_port_low <= high:
+            problems.append(f"RTP ports {cfg.rtp_port_low}-{cfg.rtp_port_high} overlap {low}-{high} of the instance "
+                            f"in {other.get('data_dir')} (pid {pid}); set rtp_port_low and rtp_port_high "
+                            "(IVR_RTP_PORT_LOW, IVR_RTP_PORT_HIGH)")
+    if problems:
+        raise SupervisorError("ivr up: " + "; ".join(problems))
+
+
+def record_instance(cfg: Config, *, registry: Path = REGISTRY) -> Path:
+    """Note this instance (this pid stays supervisord's after exec) for check_other_instances."""
+    registry.mkdir(parents=True, exist_ok=True)
+    path = registry / f"{os.getpid()}.json"
+    path.write_text(json.dumps({"pid": os.getpid(), "data_dir": str(cfg.data_dir), "sip_port": cfg.sip_port,
+                                "rtp_port_low": cfg.rtp_port_low, "rtp_port_high": cfg.rtp_port_high}),
+                    encoding="utf-8")
+    return path
+
+
+INSTANCE_KEYS = ("sip_host", "sip_port", "sip_advertise", "workers", "worker_sip_port_base", "rtp_port_low",
+                 "rtp_port_high", "redis_url", "redis_port", "database_url", "admin_host", "admin_port")
+
+
+def write_instance_file(cfg: Config) -> Path:
+    """``<data_dir>/run/instance.toml``: this instance's wiring, read by ``ivr <command> --data-dir DIR``."""
+    from ivr.config import INSTANCE_FILE
+
+    path = cfg.data_dir / INSTANCE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# written by `ivr up`: the ports of the instance using this data folder", "[ivr]"]
+    for key in INSTANCE_KEYS:
+        value = cfg.redis_listen_port if key == "redis_port" else getattr(cfg, key)
+        lines.append(f"{key} = {value}" if isinstance(value, int) else f"{key} = {json.dumps(str(value))}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,332 @@
+"""Streaming speech decoding in child processes, shared by every call of a SIP worker.
+
+A caller's utterance is decoded *while it is spoken*: the call loop opens an utterance
+when its voice gate opens, feeds the audio as it arrives, and at the end-point asks for
+the result, which then costs the decoder one last chunk (~50 ms) instead of the whole
+utterance. Decoding runs in ``processes`` child processes (spawned, niced, each with the
+recognizer loaded once), so it never holds the worker's GIL or CPU while RTP is paced.
+
+Each utterance sticks to one child (the least loaded when it opens). Children report the
+audio they have decoded; a child more than ``max_backlog_s`` of audio behind is
+*saturated*: new utterances then get the overload answer (keys only) instead of waiting.
+A child that dies fails its open utterances (the caller is asked again, never left in
+silence) and is replaced.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from concurrent.futures import Future
+from typing import Any
+
+from ivr import audio
+from ivr.config import Config
+from ivr.errors import AudioError
+
+log = logging.getLogger(__name__)
+
+RATE = 8000
+BYTES_PER_S = RATE * 2
+SEND_EVERY_BYTES = BYTES_PER_S // 5  # audio goes to the child in 200 ms pieces
+#: children run this much nicer than their worker: the kernel lets the worker pace RTP first
+NICENESS = 10
+
+
+class Utterance:
+    """One utterance being decoded: ``feed`` audio (PCM16, 8 kHz), then ``finish`` -> Future."""
+
+    def __init__(self, pool: StreamPool, uid: int, child: _Child):
+        self._pool = pool
+        self.uid = uid
+        self._child = child
+        self._buffer = bytearray()
+        self.future: Future[tuple[str, float]] = Future()
+        self._finished = False
+
+    def feed(self, pcm16: bytes) -> None:
+        if self._finished:
+            raise AudioError("utterance already finished")
+        self._buffer += pcm16
+        if len(self._buffer) >= SEND_EVERY_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            self._child.send(("feed", self.uid, bytes(self._buffer)), len(self._buffer))
+            self._buffer.clear()
+
+    def finish(self) -> Future[tuple[str, float]]:
+        if not self._finished:
+            self._finished = True
+            self._flush()
+            self._child.send(("finish", self.uid), 0)
+        return self.future
+
+    def cancel(self) -> None:
+        """Drop the utterance (the caller pressed a key; the call ended)."""
+        if not self._finished:
+            self._finished = True
+            self._child.send(("cancel", self.uid), 0)
+            self._pool._resolve(self.uid, "", 0.0, None)
+
+
+class _Child:
+    def __init__(self, ctx: Any, cfg: Config, index: int, results: Any):
+        self.index = index
+        self.inbox = ctx.Queue()
+        self.decoded = ctx.RawValue("q", 0)  # bytes of audio the child has decoded
+        self.sent = 0
+        self.open: set[int] = set()
+        self.ready = threading.Event()
+        self._lock = threading.Lock()
+        self.process = ctx.Process(target=_child_main, args=(cfg, index, self.inbox, results, self.decoded),
+                                   name=f"decode-{index}", daemon=True)
+        self.process.start()
+
+    def send(self, message: tuple[Any, ...], audio_bytes: int) -> None:
+        with self._lock:
+            self.sent += audio_bytes
+        self.inbox.put(message)
+
+    @property
+    def backlog_s(self) -> float:
+        return max(0, self.sent - self.decoded.value) / BYTES_PER_S
+
+
+class StreamPool:
+    """``processes`` decode children; thread-safe; ``open`` an utterance per caller turn."""
+
+    def __init__(self, cfg: Config, processes: int, *, max_backlog_s: float = 2.0):
+        self.cfg = cfg
+        self.threads = processes  # the call loop logs it like DecodePool's
+        self.max_backlog_s = max_backlog_s
+        self._ctx = multiprocessing.get_context("spawn")
+        self._results = self._ctx.Queue()
+        self._lock = threading.Lock()
+        self._futures: dict[int, tuple[Future[tuple[str, float]], _Child]] = {}
+        self._next_uid = 0
+        self._closed = False
+        self._children = [_Child(self._ctx, cfg, i, self._results) for i in range(processes)]
+        self._reader = threading.Thread(target=self._read, name="decode-results", daemon=True)
+        self._reader.start()
+
+    # ------------------------------------------------------------------ use
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        for child in self._children:
+            if not child.ready.wait(max(0.0, deadline - time.monotonic())):
+                raise AudioError(f"decode process {child.index} did not load the recognizer within {timeout:.0f} s")
+
+    def open(self, listen: Any) -> Utterance:
+        """An utterance for the current ``Listen`` (its closed grammar, if any)."""
+        from ivr.speech.recognizer import grammar_for
+
+        grammar = grammar_for(listen)
+        with self._lock:
+            child = min(self._children, key=lambda c: (c.backlog_s, len(c.open)))
+            self._next_uid += 1
+            uid = self._next_uid
+            utt = Utterance(self, uid, child)
+            child.open.add(uid)
+            self._futures[uid] = (utt.future, child)
+        child.send(("open", uid, grammar), 0)
+        return utt
+
+    def submit(self, pcm16: bytes, listen: Any) -> Future[tuple[str, float]]:
+        """A whole utterance at once."""
+        utt = self.open(listen)
+        utt.feed(pcm16)
+        return utt.finish()
+
+    @property
+    def saturated(self) -> bool:
+        return all(c.backlog_s > self.max_backlog_s for c in self._children)
+
+    @property
+    def pending(self) -> int:
+        return len(self._futures)
+
+    @property
+    def backlog_s(self) -> float:
+        return min(c.backlog_s for c in self._children)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        for child in self._children:
+            try:
+                child.inbox.put(None)
+            except (OSError, ValueError):
+                pass
+        for child in self._children:
+            child.process.join(timeout=5)
+            if child.process.is_alive():
+                child.process.kill()
+        self._fail_all("decoder shut down")
+
+    # ------------------------------------------------------------------ results
+    def _resolve(self, uid: int, text: str, confidence: float, error: str | None) -> None:
+        with self._lock:
+            entry = self._futures.pop(uid, None)
+            if entry is None:
+                return
+            future, child = entry
+            child.open.discard(uid)
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(AudioError(error))
+        else:
+            future.set_result((text, confidence))
+
+    def _read(self) -> None:
+        while not self._closed:
+            try:
+                message = self._results.get(timeout=1.0)
+            except queue.Empty:
+                self._check_children()
+                continue
+            except (OSError, EOFError, ValueError):
+                return
+            if message[0] == "ready":
+                self._children[message[1]].ready.set()
+            elif message[0] == "result":
+                _, uid, text, confidence, error = message
+                self._resolve(uid, text, confidence, error)
+
+    def _check_children(self) -> None:
+        for i, child in enumerate(self._children):
+            if self._closed or child.process.is_alive():
+                continue
+            log.error("decode process %d died (exit %s): its %d utterances are not heard; starting a new one",
+                      child.index, child.process.exitcode, len(child.open))
+            for uid in list(child.open):
+                self._resolve(uid, "", 0.0, f"decode process {child.index} died")
+            with self._lock:
+                self._children[i] = _Child(self._ctx, self.cfg, child.index, self._results)
+
+    def _fail_all(self, why: str) -> None:
+        for uid in list(self._futures):
+            self._resolve(uid, "", 0.0, why)
+
+
+# ---------------------------------------------------------------------- child side
+
+
+def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any) -> None:
+    from ivr.speech.recognizer import open_recognizer
+
+    _die_with_parent()
+    _lower_priority()
+    engine: Any = open_recognizer(cfg, cfg.asr_engine).engine
+    warm = engine.decoder(None)
+    warm.accept(bytes(engine.sample_rate))  # first run allocates: do it before the first caller
+    warm.final()
+    warm.close()
+    results.put(("ready", index))
+    batching = hasattr(engine, "run_ready")  # viet-asr: chunks of all streams in one model run
+    streams: dict[int, tuple[Any, audio.Resampler]] = {}
+    pushed = 0  # bytes of audio received
+    while True:
+        decoders = [decoder for decoder, _ in streams.values()]
+        busy = batching and any(d.chunk_ready for d in decoders)
+        messages = _drain(inbox, block=not busy)
+        finishing: list[int] = []
+        for message in messages:
+            if message is None:
+                return
+            if message[0] == "finish":
+                finishing.append(message[1])  # after this round's audio, before other streams' chunks
+            else:
+                pushed += _handle(message, streams, engine, batching, results, index)
+        if batching and finishing:  # a caller is waiting for these: they go first, batched
+            engine.run_ready([streams[uid][0] for uid in finishing if uid in streams])
+        for uid in finishing:
+            _handle(("finish", uid), streams, engine, batching, results, index)
+        if batching and streams:
+            # a bounded step (one batch), then back to the inbox for end-points
+            engine.run_ready([decoder for decoder, _ in streams.values()], max_batch=8, max_runs=1)
+            pending = sum(decoder.pending_frames for decoder, _ in streams.values()) * RATE * 2 // 100
+            decoded.value = max(0, pushed - pending)
+        else:
+            decoded.value = pushed
+
+
+def _drain(inbox: Any, *, block: bool, limit: int = 5000) -> list[Any]:
+    """What the worker has sent so far (waiting for the first message only when ``block``)."""
+    messages: list[Any] = []
+    if block:
+        messages.append(inbox.get())
+    while len(messages) < limit:
+        try:
+            messages.append(inbox.get_nowait())
+        except queue.Empty:
+            break
+    return messages
+
+
+def _handle(message: tuple[Any, ...], streams: dict[int, tuple[Any, Any]], engine: Any, batching: bool,
+            results: Any, index: int) -> int:
+    """One message from the worker; returns the audio bytes it added."""
+    kind, uid = message[0], message[1]
+    try:
+        if kind == "open":
+            streams[uid] = (engine.decoder(message[2]), audio.Resampler(RATE, engine.sample_rate))
+        elif kind == "feed":
+            if uid in streams:
+                decoder, resampler = streams[uid]
+                pcm = resampler.process(message[2])
+                if batching:
+                    decoder.push(pcm)
+                else:
+                    decoder.accept(pcm)
+            return len(message[2])
+        elif kind == "finish":
+            decoder, resampler = streams.pop(uid)
+            decoder.accept(resampler.flush())
+            text, confidence = decoder.final()
+            decoder.close()
+            results.put(("result", uid, text, confidence, None))
+        elif kind == "cancel" and uid in streams:
+            streams.pop(uid)[0].close()
+    except Exception as exc:  # one bad utterance must not take the others down
+        log.exception("decode process %d: utterance %d failed", index, uid)
+        streams.pop(uid, None)
+        results.put(("result", uid, "", 0.0, f"decoding failed: {exc}"))
+    return 0
+
+
+def _lower_priority() -> None:
+    """Nice, in a scheduling group of its own.
+
+    With Linux's autogroup (the default on desktop and server kernels) processes are scheduled
+    per session first: a decode child in its worker's session spent the *worker's* share, and the
+    worker then waited behind other sessions (1-3 s stalls of every call's RTP, measured). A
+    session of its own, niced, makes decoding yield to everything else instead.
+    """
+    try:
+        os.setsid()
+    except OSError:
+        pass
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(NICENESS))
+    except OSError:  # no autogroup (e.g. under systemd cgroups): plain niceness still applies
+        pass
+    os.nice(NICENESS)
+
+
+def _die_with_parent() -> None:
+    """A decode process must not outlive its worker (a SIGKILLed worker leaves its children)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

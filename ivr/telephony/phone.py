@@ -1,0 +1,618 @@
+"""The IVR worker's phone: the only module that imports pyVoIP (1.6.8, pinned).
+
+``WorkerPhone`` registers to the SIP front (Kamailio, or a PBX), answers each INVITE
+in pyVoIP's per-call thread and hands the call to ``on_call(line)``, where ``line`` is a
+``PhoneLine`` (the small interface ``ivr.telephony.callrunner`` drives). The pyVoIP bugs measured
+on this machine are worked around here with the pure pieces of ``ivr.telephony.sipcompat``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import selectors
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from pyVoIP.VoIP import VoIP  # first: pyVoIP.SIP and pyVoIP.VoIP import each other
+
+# isort: split
+from pyVoIP import RTP, SIP
+from pyVoIP.VoIP.status import PhoneStatus
+
+from ivr.telephony import sipcompat
+from ivr.errors import SipError
+from ivr.store.phonenumber import normalize_phone
+
+log = logging.getLogger(__name__)
+
+PHONE_REGISTER_TIMEOUT_S = 5
+#: what may be dialled for a live bridge: a SIP extension or number (it becomes the Request-URI's user)
+DIALLABLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")
+_URI_IN_ANGLES = re.compile(r"<([^>]+)>")
+
+
+def dial_user(target: str) -> str:
+    """The Request-URI user for a doctor's profile phone: a Vietnamese number (``0912 345 678``,
+    ``+84912345678``...) as E.164, which Kamailio routes to a phone registered under that number or
+    out through the trunk (``sip_trunk_uri``); an extension or ``doctor-<name>`` as it is."""
+    number = normalize_phone(target or "")
+    if number is not None:
+        return number
+    if not DIALLABLE.match(target or ""):
+        raise SipError(f"cannot dial {target!r}: not a SIP extension or phone number")
+    return target
+
+
+#: why the SIP front refused a doctor's leg, for the log (and whoever reads ``DoctorLeg.failure``)
+REFUSALS = {
+    404: "no phone is registered for it at the SIP front",
+    480: "a number outside the SIP front and no outbound trunk (sip_trunk_uri) is configured",
+}
+
+
+class RtpPacer:
+    """One thread per worker sends every call's RTP, one packet per call every 20 ms.
+
+    pyVoIP gives each call its own transmitter thread sleeping 20 ms minus its own work, so
+    every late wake-up is lost for good (a loaded worker sent at 2/3 rate) and 40 calls meant
+    40 more threads contending for the GIL each tick. Here one thread keeps an absolute
+    schedule: a late tick is followed by the missed packets at once (a receiver's jitter buffer
+    absorbs the burst); more than 200 ms behind, the schedule restarts.
+    """
+
+    PERIOD_S = 0.02
+
+    def __init__(self) -> None:
+        self._clients: list[Any] = []
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, client: Any) -> None:
+        with self._lock:
+            self._clients.append(client)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="rtp-pacer", daemon=True)
+                self._thread.start()
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    def _run(self) -> None:
+        next_at = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if next_at - now > 0:
+                time.sleep(next_at - now)
+            elif now - next_at > 0.2:
+                next_at = now
+            with self._lock:
+                clients = list(self._clients)
+            gone = [c for c in clients if not c.send_next()]
+            if gone:
+                with self._lock:
+                    self._clients = [c for c in self._clients if c not in gone]
+                    if not self._clients:
+                        self._thread = None
+                        return
+            next_at += self.PERIOD_S
+
+
+PACER = RtpPacer()
+
+
+class RtpReceiver:
+    """One thread per worker reads every call's RTP socket (``selectors``), instead of
+    pyVoIP's receiver thread per call: 40 calls meant 40 more threads waking for every packet
+    and contending for the GIL with the pacer."""
+
+    def __init__(self) -> None:
+        self._selector = selectors.DefaultSelector()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, client: Any) -> None:
+        with self._lock:
+            if not client.NSD:
+                return
+            client.sin.setblocking(False)
+            self._selector.register(client.sin, selectors.EVENT_READ, client)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="rtp-receiver", daemon=True)
+                self._thread.start()
+
+    def remove(self, client: Any) -> None:
+        with self._lock:
+            sock = getattr(client, "sin", None)
+            if sock is not None and sock.fileno() >= 0:
+                try:
+                    self._selector.unregister(sock)
+                except (KeyError, ValueError):
+                    pass
+
+    def __len__(self) -> int:
+        return len(self._selector.get_map())
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._selector.get_map():
+                    self._thread = None
+                    return
+            try:
+                ready = self._selector.select(timeout=0.2)
+            except OSError:  # a socket closed under us: the next round has it unregistered
+                time.sleep(0.001)
+                continue
+            for key, _ in ready:
+                key.data.take_packets()
+
+
+RECEIVER = RtpReceiver()
+
+
+class CompatRTPClient(RTP.RTPClient):
+    """pyVoIP's RTP client with correct PCMA, a bounded jitter buffer, a flushable send queue
+    and DTMF detection that does not depend on the marker bit."""
+
+    def __init__(self, assoc: dict[int, RTP.PayloadType], *args: Any, **kwargs: Any):
+        super().__init__(assoc, *args, **kwargs)
+        names = [str(pt) for pt in assoc.values()]
+        self.codec = sipcompat.pick_pcm(names) or "PCMU"
+        self.preference = RTP.PayloadType.PCMA if self.codec == "PCMA" else RTP.PayloadType.PCMU
+        self.pt_number = next((n for n, pt in assoc.items() if str(pt) == self.codec), int(self.preference))
+        self.pmin = sipcompat.JitterBuffer()  # type: ignore[assignment]
+        self.pmout = sipcompat.OutputQueue()  # type: ignore[assignment]
+        self.dtmf_detector = sipcompat.DtmfDetector()
+
+    def encode_packet(self, payload: bytes) -> bytes:
+        return sipcompat.encode_frame(self.codec, payload)
+
+    def write(self, data: bytes) -> None:
+        self.pmout.put(data)  # type: ignore[attr-defined]
+
+    def parse_packet(self, packet: bytes) -> None:
+        msg = RTP.RTPMessage(packet, self.assoc)
+        name = str(msg.payload_type)
+        if name in sipcompat.AUDIO_CODECS:
+            self.pmin.write(msg.timestamp, sipcompat.decode_frame(name, msg.payload))
+        elif msg.payload_type == RTP.PayloadType.EVENT:
+            digit = self.dtmf_detector.feed(timestamp=msg.timestamp, payload=msg.payload)
+            if digit is not None and self.dtmf is not None:
+                self.dtmf(digit)
+        else:
+            raise RTP.RTPParseError(f"Unsupported codec (parse): {name}")
+
+    def start(self) -> None:
+        super().start()  # binds the socket (non-blocking); its recv and trans hand over to RECEIVER / PACER
+
+    def trans(self) -> None:
+        """pyVoIP's per-call transmitter thread: not used, ``PACER`` sends for every call."""
+        PACER.add(self)
+
+    def send_next(self) -> bool:
+        """Send this call's next 20 ms packet; False once the call's RTP has stopped."""
+        if not self.NSD:
+            return False
+        payload = self.encode_packet(self.pmout.read())
+        packet = (b"\x80" + bytes([self.pt_number & 0x7F]) + self.outSequence.to_bytes(2, "big")
+                  + self.outTimestamp.to_bytes(4, "big") + self.outSSRC.to_bytes(4, "big") + payload)
+        try:
+            self.sout.sendto(packet, (self.outIP, self.outPort))
+        except OSError:
+            return bool(self.NSD)
+        self.outSequence = (self.outSequence + 1) & 0xFFFF
+        self.outTimestamp = (self.outTimestamp + len(payload)) & 0xFFFFFFFF
+        return True
+
+    def recv(self) -> None:
+        """pyVoIP's per-call receiver thread: not used, ``RECEIVER`` reads every call's socket."""
+        RECEIVER.add(self)
+
+    def take_packets(self) -> None:
+        """Parse every packet waiting on this call's socket (called by ``RECEIVER``)."""
+        while self.NSD:
+            try:
+                packet = self.sin.recv(8192)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            try:
+                self.parse_packet(packet)
+            except (RTP.RTPParseError, IndexError, ValueError, TypeError, KeyError) as exc:
+                log.debug("RTP packet dropped: %s", exc)
+
+    def stop(self) -> None:
+        self.NSD = False
+        RECEIVER.remove(self)  # before the socket closes: the selector must not hold a closed fd
+        for sock in (getattr(self, "sin", None), getattr(self, "sout", None)):
+            if sock is not None:
+                sock.close()
+
+
+class CompatCall(VoIP.VoIPCall):
+    def __init__(self, *args: Any, **kwargs: Any):
+        self.cancelled = False
+        super().__init__(*args, **kwargs)
+
+    def create_rtp_clients(self, codecs: dict[int, RTP.PayloadType], ip: str, port: int,
+                           request: SIP.SIPMessage, baseport: int) -> None:
+        # pyVoIP never recorded an answered call's port here, so its port clean-up could
+        # hand an active call's port to a new call; record it.
+        self.assignedPorts[port] = codecs
+        for ii in range(len(request.body["c"])):
+            self.RTPClients.append(CompatRTPClient(
+                codecs, ip, port, request.body["c"][ii]["address"], baseport + ii, self.sendmode,
+                dtmf=self.dtmf_callback))
+
+
+class DoctorLeg:
+    """An outbound call placed by the worker to a doctor's phone, for a live bridge (``ivr.telephony.callrunner.Leg``).
+
+    pyVoIP 1.6.8's ``VoIPPhone.call`` blocks on the SIP socket until a provisional reply (a
+    final error first makes it raise from the receive thread), offers PCMU only, ACKs a 200
+    with a made-up To tag and cannot CANCEL. Here pyVoIP builds the INVITE and the call (its
+    ``gen_invite``, ``VoIPCall`` in the DIALING state, ``answered`` for the RTP clients) and this
+    class sends it without blocking and does the rest of the dialog itself: the ACK to a 2xx
+    (Request-URI: the doctor's Contact) and to an error, CANCEL while ringing, BYE once answered.
+    Everything goes to the SIP front, which relays it in the dialog it record-routed.
+    """
+
+    def __init__(self, phone: WorkerPhone, call: CompatCall, *, invite: str, number: str, branch: str, cseq: int,
+                 tag: str):
+        self._phone = phone
+        self.call = call
+        self.number = number
+        self.call_id = call.call_id
+        self._invite_ruri = f"sip:{number}@{phone.server}"
+        self._invite_via = f"SIP/2.0/UDP {phone.myIP}:{phone.sip.myPort};branch={branch}"
+        self._from = f"<sip:{phone.username}@{phone.myIP}>;tag={tag}"
+        self._to = f"<sip:{number}@{phone.server}>"
+        self._cseq = cseq
+        self._remote_tag = ""
+        self._contact = ""
+        self.final_status = 0  # the INVITE's final reply (200, 486, 487...)
+        self.failure = ""  # a refused INVITE's status line and what it means ("480 No Outbound Trunk: ...")
+        self._cancelled = False
+        self._released = False
+        self._lock = threading.Lock()
+        self._invite = invite
+
+    # --- what the call loop sees --------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        s = self.call.state
+        if s == VoIP.CallState.ANSWERED:
+            return "answered"
+        if s == VoIP.CallState.DIALING and not self._cancelled:
+            return "ringing"
+        return "ended"
+
+    @property
+    def _rtp(self) -> CompatRTPClient | None:
+        clients = self.call.RTPClients
+        client = clients[0] if clients else None
+        return client if isinstance(client, CompatRTPClient) else None
+
+    def read_frame(self) -> bytes | None:
+        rtp = self._rtp
+        return rtp.pmin.pop() if rtp is not None and self.state == "answered" else None  # type: ignore[attr-defined]
+
+    def write_frame(self, frame_u8: bytes) -> None:
+        rtp = self._rtp
+        if rtp is not None and self.state == "answered":
+            rtp.write(frame_u8)
+
+    def queued_frames(self) -> int:
+        rtp = self._rtp
+        return len(rtp.pmout) if rtp is not None else 0  # type: ignore[arg-type]
+
+    def hangup(self) -> None:
+        """CANCEL while ringing, BYE once answered; idempotent."""
+        with self._lock:
+            state = self.call.state
+            if state == VoIP.CallState.DIALING and not self._cancelled:
+                self._cancelled = True
+                self._send(self._request("CANCEL", self._invite_ruri, self._invite_via, to=self._to,
+                                         cseq=self._cseq))
+                log.info("doctor leg %s to %s: CANCEL", self.call_id, self.number)
+                return
+            if state == VoIP.CallState.ANSWERED:
+                self._stop_media()
+                self.call.state = VoIP.CallState.ENDED
+                self._send(self._request("BYE", self._contact, self._new_via(), to=self._to_tagged(),
+                                         cseq=self._cseq + 1))
+                log.info("doctor leg %s to %s: BYE", self.call_id, self.number)
+            self._release()
+
+    # --- SIP ----------------------------------------------------------------------------------
+    def _new_via(self) -> str:
+        branch = "z9hG4bK" + uuid.uuid4().hex[:25]
+        return f"SIP/2.0/UDP {self._phone.myIP}:{self._phone.sip.myPort};branch={branch}"
+
+    def _to_tagged(self) -> str:
+        return f"{self._to};tag={self._remote_tag}" if self._remote_tag else self._to
+
+    def _request(self, method: str, ruri: str, via: str, *, to: str, cseq: int) -> str:
+        return (f"{method} {ruri} SIP/2.0\r\nVia: {via}\r\nMax-Forwards: 70\r\nFrom: {self._from}\r\n"
+                f"To: {to}\r\nCall-ID: {self.call_id}\r\nCSeq: {cseq} {method}\r\n"
+                f"User-Agent: f0-hotline\r\nContent-Length: 0\r\n\r\n")
+
+    def _send(self, text: str) -> None:
+        try:
+            self._phone.sip.out.sendto(text.encode("utf8"), (self._phone.server, self._phone.port))
+        except OSError as exc:
+            log.warning("doctor leg %s: send failed: %s", self.call_id, exc)
+
+    def on_response(self, message: SIP.SIPMessage) -> None:
+        """A reply in this leg's dialog (called on pyVoIP's SIP receive thread)."""
+        cseq = message.headers.get("CSeq", {})
+        if not isinstance(cseq, dict) or cseq.get("method") != "INVITE":
+            return  # the replies to CANCEL and BYE
+        code = int(message.status.value)
+        if code < 200:
+            return
+        with self._lock:
+            to = message.headers.get("To", {})
+            if isinstance(to, dict) and to.get("tag"):
+                self._remote_tag = str(to["tag"])
+            if code >= 300:
+                # hop-by-hop ACK of the error (same branch as the INVITE)
+                self._send(self._request("ACK", self._invite_ruri, self._invite_via, to=self._to_tagged(),
+                                         cseq=self._cseq))
+                if self.final_status == 0:
+                    self.final_status = code
+                    heading = getattr(message, "heading", b"")
+                    line = heading.decode("utf8", "replace").partition(" ")[2] if heading else str(code)
+                    self.failure = f"{line}: {REFUSALS[code]}" if code in REFUSALS and not self._cancelled else line
+                    log.info("doctor leg %s to %s: %s", self.call_id, self.number, self.failure)
+                self.call.state = VoIP.CallState.ENDED
+                self._release()
+                return
+            contact = _URI_IN_ANGLES.search(str(message.headers.get("Contact", "")))
+            if contact:
+                self._contact = contact.group(1)
+            elif not self._contact:
+                self._contact = str(message.headers.get("Contact", "")).strip("<>") or self._invite_ruri
+            if self.final_status == 0:
+                self.final_status = code
+            if self.call.state == VoIP.CallState.DIALING and not self._cancelled:
+                try:
+                    self.call.answered(message)  # pyVoIP: RTP clients for the answer, state ANSWERED
+                except Exception as exc:  # noqa: BLE001 - an answer we cannot use: hang it up
+                    log.error("doctor leg %s: unusable answer: %s", self.call_id, exc)
+                    self._cancelled = True
+                log.info("doctor leg %s to %s: answered", self.call_id, self.number)
+            self._send(self._request("ACK", self._contact, self._new_via(), to=self._to_tagged(), cseq=self._cseq))
+            if self._cancelled and self.call.state != VoIP.CallState.ENDED:
+                # answered after we gave up (CANCEL crossed the 200): end it at once
+                self._stop_media()
+                self.call.state = VoIP.CallState.ENDED
+                self._send(self._request("BYE", self._contact, self._new_via(), to=self._to_tagged(),
+                                         cseq=self._cseq + 1))
+                self._release()
+
+    def _stop_media(self) -> None:
+        for client in self.call.RTPClients:
+            client.stop()
+
+    def _release(self) -> None:
+        """Forget the call and give its RTP port back (once)."""
+        if self._released:
+            return
+        self._released = True
+        self._phone.forget_leg(self)
+
+
+class PhoneLine:
+    """One answered call as ``ivr.telephony.callrunner`` sees it: frames in, frames out, keys, hang-up."""
+
+    def __init__(self, call: CompatCall, phone: WorkerPhone | None = None):
+        self._call = call
+        self._phone = phone
+        self.sip_call_id: str = call.call_id
+        from_h = call.request.headers.get("From", {})
+        self.caller: str = str(from_h.get("number") or from_h.get("caller") or "")
+        first = call.RTPClients[0] if call.RTPClients else None
+        self.codec = first.codec if isinstance(first, CompatRTPClient) else "PCMU"
+
+    @property
+    def _rtp(self) -> CompatRTPClient:
+        client = self._call.RTPClients[0]
+        assert isinstance(client, CompatRTPClient)
+        return client
+
+    def read_frame(self) -> bytes | None:
+        """The next 20 ms of caller audio (unsigned 8-bit, 8 kHz) or None if none is ready."""
+        return self._rtp.pmin.pop()  # type: ignore[attr-defined, no-any-return]
+
+    def write_frame(self, frame_u8: bytes) -> None:
+        self._call.write_audio(frame_u8)
+
+    def queued_frames(self) -> int:
+        return len(self._rtp.pmout)  # type: ignore[arg-type]
+
+    def clear_output(self) -> None:
+        self._rtp.pmout.clear()  # type: ignore[attr-defined]
+
+    def get_digit(self) -> str:
+        return str(self._call.get_dtmf(1))
+
+    @property
+    def active(self) -> bool:
+        return bool(self._call.state == VoIP.CallState.ANSWERED)
+
+    def hangup(self) -> None:
+        if self._call.state == VoIP.CallState.ANSWERED:
+            try:
+                self._call.hangup()
+            except (VoIP.InvalidStateError, OSError) as exc:
+                log.warning("hang-up of %s failed: %s", self.sip_call_id, exc)
+
+    def dial(self, target: str) -> DoctorLeg:
+        """Call ``target`` (a doctor's extension) through the SIP front, for a live bridge."""
+        if self._phone is None:
+            raise SipError("this line cannot place calls")
+        return self._phone.dial(target)
+
+
+class WorkerPhone(VoIP.VoIPPhone):
+    """A registered pyVoIP phone that refuses what it cannot serve instead of answering it wrong.
+
+    * more than ``max_calls`` calls at once: 486 Busy Here (Kamailio then tries another worker);
+    * an offer without PCMU/PCMA (G.729 only, or no SDP): 488 Not Acceptable Here;
+    * CANCEL while ringing: 487 Request Terminated for the INVITE, and the call is never answered.
+    """
+
+    def __init__(self, *, server: str, port: int, username: str, password: str, my_ip: str,
+                 sip_port: int, rtp_low: int, rtp_high: int, max_calls: int,
+                 on_call: Callable[[PhoneLine], None]):
+        super().__init__(server, port, username, password, myIP=my_ip, callCallback=self._run_call,
+                         sipPort=sip_port, rtpPortLow=rtp_low, rtpPortHigh=rtp_high)
+        self.sip.register_timeout = PHONE_REGISTER_TIMEOUT_S
+        self.max_calls = max_calls
+        self.on_call = on_call
+        self.refused: dict[int, int] = {}  # status code -> count, for logs and the load bench
+        self._lock = threading.Lock()
+        self._legs: dict[str, DoctorLeg] = {}  # outbound calls by Call-ID
+        # pyVoIP's SIP client drops every reply but 200/404/503: the doctor legs see all of theirs
+        self._sip_parse = self.sip.parse_message
+        self.sip.parse_message = self._parse_sip  # type: ignore[method-assign]
+
+    # --- outbound calls (live bridge to a doctor) ---------------------------------------------
+    def _parse_sip(self, message: SIP.SIPMessage) -> None:
+        if message.type != SIP.SIPMessageType.MESSAGE:
+            leg = self._legs.get(str(message.headers.get("Call-ID", "")))
+            if leg is not None:
+                leg.on_response(message)
+                return
+        self._sip_parse(message)
+
+    def dial(self, target: str) -> DoctorLeg:
+        """Place a call to ``target`` (an extension, ``doctor-<name>`` or a phone number, see ``dial_user``)
+        through the SIP front without blocking."""
+        number = dial_user(target)
+        if self.get_status() != PhoneStatus.REGISTERED:
+            raise SipError(f"cannot dial {number}: the worker is not registered")
+        port = self.request_port(blocking=False)
+        medias = {port: {0: RTP.PayloadType.PCMU, 8: RTP.PayloadType.PCMA, 101: RTP.PayloadType.EVENT}}
+        # pyVoIP's Call-IDs and branches count from 1 in every process: a restarted worker would reuse them
+        branch = "z9hG4bK" + uuid.uuid4().hex[:25]
+        call_id = f"{uuid.uuid4().hex}@{self.myIP}"
+        sess_id = self.sip.sessID.next()
+        invite = self.sip.gen_invite(number, str(sess_id), medias,  # type: ignore[arg-type]  # pyVoIP's own call() passes int keys too
+                                     RTP.TransmitType.SENDRECV, branch, call_id)
+        request = SIP.SIPMessage(invite.encode("utf8"))
+        call = CompatCall(self, VoIP.CallState.DIALING, request, sess_id, self.myIP, ms=medias,
+                          sendmode=self.sendmode)
+        leg = DoctorLeg(self, call, invite=invite, number=number, branch=branch,
+                        cseq=int(request.headers["CSeq"]["check"]), tag=self.sip.tagLibrary[call_id])
+        with self._lock:
+            self.calls[call_id] = call
+            self._legs[call_id] = leg
+        self.sip.out.sendto(invite.encode("utf8"), (self.server, self.port))
+        log.info("dialling %s (call %s, RTP port %d)", number, call_id, port)
+        return leg
+
+    def forget_leg(self, leg: DoctorLeg) -> None:
+        with self._lock:
+            self._legs.pop(leg.call_id, None)
+            self.calls.pop(leg.call_id, None)
+        try:
+            self.release_ports(call=leg.call)
+        except ValueError:
+            pass
+        leg.call.assignedPorts = {}  # released: pyVoIP's __del__ would release them a second time
+
+    # --- capacity and offers --------------------------------------------------------------
+    def active_calls(self) -> int:
+        return sum(1 for c in list(self.calls.values()) if c.state != VoIP.CallState.ENDED)
+
+    def _reply(self, request: SIP.SIPMessage, code: int, reason: str) -> None:
+        self.refused[code] = self.refused.get(code, 0) + 1
+        text = sipcompat.response_with_status(self.sip.gen_busy(request), code, reason)
+        self.sip.out.sendto(text.encode("utf8"), (self.server, self.port))
+
+    def _callback_MSG_Invite(self, request: SIP.SIPMessage) -> None:
+        call_id = request.headers["Call-ID"]
+        if call_id in self.calls:
+            return super()._callback_MSG_Invite(request)  # re-INVITE
+        try:
+            media = request.body.get("m", []) if isinstance(request.body, dict) else []
+        except AttributeError:
+            media = []
+        if sipcompat.negotiable_codec(media) is None:
+            log.info("call %s refused 488: no PCMU/PCMA in the offer", call_id)
+            self._reply(request, 488, "Not Acceptable Here")
+            return
+        with self._lock:
+            if self.active_calls() >= self.max_calls:
+                log.info("call %s refused 486: %d calls already", call_id, self.max_calls)
+                self._reply(request, 486, "Busy Here")
+                return
+            super()._callback_MSG_Invite(request)
+
+    def _create_Call(self, request: SIP.SIPMessage, sess_id: int) -> None:
+        call_id = request.headers["Call-ID"]
+        self.calls[call_id] = CompatCall(self, VoIP.CallState.RINGING, request, sess_id, self.myIP,
+                                         sendmode=self.recvmode)
+
+    def callback(self, request: SIP.SIPMessage) -> None:
+        if request.type == SIP.SIPMessageType.MESSAGE and request.method == "CANCEL":
+            self._cancel(request)
+            return
+        super().callback(request)
+
+    def _cancel(self, request: SIP.SIPMessage) -> None:
+        call = self.calls.get(request.headers["Call-ID"])
+        if not isinstance(call, CompatCall) or call.state != VoIP.CallState.RINGING:
+            return
+        call.cancelled = True
+        for thread, call_id in list(self.threadLookup.items()):
+            if call_id == call.call_id:
+                thread.cancel()  # the 1 s ring timer: the callback never runs
+        call.state = VoIP.CallState.ENDED
+        self.calls.pop(call.call_id, None)
+        self.release_ports(call=call)
+        call.assignedPorts = {}  # released: pyVoIP's __del__ would release them a second time
+        self._reply(call.request, 487, "Request Terminated")
+        log.info("call %s cancelled while ringing: answered 487", call.call_id)
+
+    # --- the call thread ------------------------------------------------------------------
+    def _run_call(self, call: VoIP.VoIPCall) -> None:
+        if not isinstance(call, CompatCall) or call.cancelled or call.state != VoIP.CallState.RINGING:
+            return
+        try:
+            call.answer()
+        except (VoIP.InvalidStateError, OSError) as exc:
+            log.error("call %s could not be answered: %s", call.call_id, exc)
+            return
+        line = PhoneLine(call, self)
+        try:
+            self.on_call(line)
+        except Exception:
+            log.exception("call %s: the call loop failed", call.call_id)
+        finally:
+            line.hangup()
+            self.calls.pop(call.call_id, None)
+
+    # --- life cycle -----------------------------------------------------------------------
+    def start_registered(self, timeout_s: float = 15.0) -> None:
+        """Start and wait until registered; raise SipError otherwise."""
+        try:
+            self.start()
+        except Exception as exc:  # noqa: BLE001 - pyVoIP raises bare Exceptions of many kinds
+            raise SipError(f"SIP worker could not register to {self.server}:{self.port}: {exc}") from None
+        deadline = time.monotonic() + timeout_s
+        while self.get_status() != PhoneStatus.REGISTERED:
+            if self.get_status() == PhoneStatus.FAILED or time.monotonic() > deadline:
+                self.stop(failed=True)
+                raise SipError(f"SIP worker could not register to {self.server}:{self.port}")
+            time.sleep(0.05)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.get_status() == PhoneStatus.FAILED)

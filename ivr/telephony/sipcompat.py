@@ -1,0 +1,221 @@
+"""Work-arounds for measured pyVoIP 1.6.8 bugs, as pure code (no pyVoIP import here).
+
+``ivr.telephony.phone`` (the one module importing pyVoIP) plugs these pieces into its
+subclasses of pyVoIP's classes. Each work-around is named for the bug it fixes and
+has a regression test in ``tests/sip/test_sipcompat.py``:
+
+* ``encode_frame``          - PCMA was sent as µ-law bytes labelled PT 8.
+* ``JitterBuffer``          - a lost RTP packet became 20 ms of 0x00 (a full-scale
+                              click in unsigned 8-bit); the receive buffer also grew
+                              without bound for the whole call.
+* ``OutputQueue``           - the send buffer grew without bound and could not be
+                              flushed, so barge-in had to wait for queued audio.
+* ``response_with_status``  - CANCEL during ringing was answered 200 but the INVITE
+                              was still answered: we answer the INVITE 487 instead.
+* ``negotiable_codec``      - a G.729-only offer (or no SDP) got a 200 with no media
+                              and a dead RTP thread: we answer 488 instead.
+* ``DtmfDetector``          - a telephone-event without the marker bit was ignored.
+"""
+from __future__ import annotations
+
+import audioop
+import threading
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+
+FRAME_BYTES = 160  # 20 ms of 8 kHz 8-bit audio
+SILENCE_U8 = b"\x80" * FRAME_BYTES  # mid-scale: silence in unsigned 8-bit
+AUDIO_CODECS: tuple[str, ...] = ("PCMU", "PCMA")  # what we can encode and decode, in preference order
+DTMF_EVENTS = "0123456789*#ABCD"
+
+
+# --- PCMA sent as µ-law (pyVoIP RTPClient.encode_packet used encode_pcmu for PCMA) ----------------
+def encode_frame(codec: str, frame_u8: bytes) -> bytes:
+    """One frame of unsigned 8-bit audio as the G.711 payload of ``codec`` ('PCMU' or 'PCMA')."""
+    signed = audioop.bias(frame_u8, 1, -128)
+    if codec == "PCMU":
+        return audioop.lin2ulaw(signed, 1)
+    if codec == "PCMA":
+        return audioop.lin2alaw(signed, 1)
+    raise ValueError(f"cannot encode codec {codec!r}: expected PCMU or PCMA")
+
+
+def decode_frame(codec: str, payload: bytes) -> bytes:
+    """A G.711 payload as unsigned 8-bit audio (what pyVoIP hands to ``read_audio``)."""
+    if codec == "PCMU":
+        signed = audioop.ulaw2lin(payload, 1)
+    elif codec == "PCMA":
+        signed = audioop.alaw2lin(payload, 1)
+    else:
+        raise ValueError(f"cannot decode codec {codec!r}: expected PCMU or PCMA")
+    return audioop.bias(signed, 1, 128)
+
+
+# --- A lost packet became 0x00 (pyVoIP RTPPacketManager wrote by timestamp into a BytesIO) -------
+class JitterBuffer:
+    """Received audio ordered by RTP timestamp, bounded, gaps filled with silence (0x80).
+
+    Same ``write(offset, data)`` / ``read(length)`` shape as pyVoIP's RTPPacketManager so
+    that it replaces ``RTPClient.pmin``; ``pop()`` is the non-blocking reader the call loop
+    uses (``None`` when nothing is ready). A gap is filled once a later packet has waited
+    ``depth`` frames; a jump of more than ``resync_bytes`` (a new stream) resynchronises.
+    """
+
+    def __init__(self, *, depth: int = 2, max_frames: int = 100, resync_bytes: int = 8000):
+        self.depth = depth
+        self.max_frames = max_frames
+        self.resync_bytes = resync_bytes
+        self._lock = threading.Lock()
+        self._frames: dict[int, bytes] = {}
+        self._next: int | None = None
+        self._pending = bytearray()  # bytes of a partly read frame
+        self.filled = 0  # frames of silence inserted for lost packets
+        self.dropped = 0  # late, duplicate or overflowing frames
+
+    def write(self, offset: int, data: bytes) -> None:
+        offset &= 0xFFFFFFFF
+        with self._lock:
+            if self._next is None or abs(_ts_delta(offset, self._next)) > self.resync_bytes:
+                if self._next is not None:
+                    self._frames.clear()
+                self._next = offset
+            if _ts_delta(offset, self._next) < 0 or offset in self._frames:
+                self.dropped += 1
+                return
+            self._frames[offset] = bytes(data)
+            if len(self._frames) > self.max_frames:  # the reader fell behind: keep the newest, skip ahead
+                base = self._next
+                order = sorted(self._frames, key=lambda ts: _ts_delta(ts, base))
+                for ts in order[:len(order) - self.max_frames]:
+                    del self._frames[ts]
+                    self.dropped += 1
+                self._next = order[len(order) - self.max_frames]
+
+    def pop(self) -> bytes | None:
+        """The next frame in order, silence for a lost one, or None when nothing is ready."""
+        with self._lock:
+            if self._next is None or not self._frames:
+                return None
+            data = self._frames.pop(self._next, None)
+            if data is not None:
+                self._next = (self._next + len(data)) & 0xFFFFFFFF
+                return data
+            later = sorted(_ts_delta(ts, self._next) for ts in self._frames)
+            if later[-1] < self.depth * FRAME_BYTES and len(self._frames) < self.depth:
+                return None  # maybe only reordered: wait a little
+            gap = min(later[0], FRAME_BYTES)
+            self._next = (self._next + gap) & 0xFFFFFFFF
+            self.filled += 1
+            return b"\x80" * gap
+
+    def read(self, length: int = FRAME_BYTES) -> bytes:
+        """pyVoIP's contract: ``length`` bytes, silence (0x80) where nothing has arrived."""
+        while len(self._pending) < length:
+            frame = self.pop()
+            if frame is None:
+                break
+            self._pending += frame
+        out = bytes(self._pending[:length])
+        del self._pending[:length]
+        return out + b"\x80" * (length - len(out))
+
+
+def _ts_delta(a: int, b: int) -> int:
+    """a - b in RTP timestamp arithmetic (32-bit wrap-around)."""
+    d = (a - b) & 0xFFFFFFFF
+    return d - 0x100000000 if d >= 0x80000000 else d
+
+
+# --- The send buffer grew for the whole call and could not be flushed --------------------------
+class OutputQueue:
+    """Frames waiting for pyVoIP's transmit thread; ``clear()`` drops them (barge-in)."""
+
+    def __init__(self, *, max_frames: int = 500):
+        self._frames: deque[bytes] = deque(maxlen=max_frames)
+        self._lock = threading.Lock()
+        self._partial = bytearray()
+
+    def write(self, offset: int, data: bytes) -> None:  # pyVoIP's RTPPacketManager shape
+        self.put(data)
+
+    def put(self, data: bytes) -> None:
+        with self._lock:
+            self._partial += data
+            while len(self._partial) >= FRAME_BYTES:
+                self._frames.append(bytes(self._partial[:FRAME_BYTES]))
+                del self._partial[:FRAME_BYTES]
+
+    def read(self, length: int = FRAME_BYTES) -> bytes:
+        with self._lock:
+            if self._frames:
+                return self._frames.popleft()
+            return SILENCE_U8[:length]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._frames.clear()
+            self._partial.clear()
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+
+# --- CANCEL while ringing: pyVoIP answered 200 to the CANCEL and then still answered the INVITE ---
+def response_with_status(response: str, code: int, reason: str) -> str:
+    """A SIP response text with its status line replaced (e.g. pyVoIP's 486 made into 487)."""
+    head, sep, rest = response.partition("\r\n")
+    if not head.startswith("SIP/2.0 ") or not sep:
+        raise ValueError(f"not a SIP response: {head[:40]!r}")
+    lines = [ln for ln in rest.split("\r\n") if not ln.startswith("Warning:")]
+    return f"SIP/2.0 {code} {reason}\r\n" + "\r\n".join(lines)
+
+
+# --- G.729-only offer: 200 with no media and a dead RTP thread ---------------------------------
+def negotiable_codec(media: Iterable[Mapping[str, object]]) -> str | None:
+    """The codec we would send for an SDP offer, or None when it has none we support.
+
+    ``media`` is pyVoIP's parsed ``body['m']``: dicts with ``type``, ``methods`` (payload
+    type numbers as strings) and ``attributes`` (``{pt: {'rtpmap': {'name': ...}}}``).
+    """
+    for m in media:
+        if m.get("type") != "audio":
+            continue
+        methods = m.get("methods") or ()
+        attributes = m.get("attributes") or {}
+        if not isinstance(methods, (list, tuple)) or not isinstance(attributes, dict):
+            continue
+        names = [_payload_name(str(pt), attributes) for pt in methods]
+        for name in names:
+            if name in AUDIO_CODECS:
+                return name
+    return None
+
+
+def _payload_name(pt: str, attributes: Mapping[str, object]) -> str:
+    static = {"0": "PCMU", "8": "PCMA", "18": "G729", "3": "GSM", "9": "G722"}
+    attr = attributes.get(pt)
+    if isinstance(attr, dict) and isinstance(attr.get("rtpmap"), dict):
+        return str(attr["rtpmap"].get("name", "")).upper() or static.get(pt, "")
+    return static.get(pt, "")
+
+
+# --- telephone-event without the marker bit was ignored ---------------------------------------
+class DtmfDetector:
+    """RFC 4733 events to digits: one digit per event (new timestamp), marker bit or not."""
+
+    def __init__(self) -> None:
+        self._last: tuple[int, int] | None = None  # (timestamp, event)
+
+    def feed(self, *, timestamp: int, payload: bytes) -> str | None:
+        if len(payload) < 4 or payload[0] >= len(DTMF_EVENTS):
+            return None
+        key = (timestamp, payload[0])
+        if key == self._last:
+            return None  # a continuation or the (repeated) end packet of the same event
+        self._last = key
+        return DTMF_EVENTS[payload[0]]
+
+
+def pick_pcm(payload_names: Sequence[str]) -> str | None:
+    """The first G.711 codec in an answer's payload list."""
+    return next((n for n in payload_names if n in AUDIO_CODECS), None)

@@ -1,0 +1,176 @@
+"""The call loop (ivr.telephony.callrunner) with the real engine, flow, prompts, recognizer, escalation queue
+and database, driven by a scripted line on a virtual clock (no pyVoIP, no sockets)."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from escalation.triage import default_triage
+from ivr import audio
+from ivr.telephony.callrunner import CallRunner, DecodePool, TurnStats
+from ivr.telephony.callstore import CallStore
+from ivr.cli.sipworker import escalation_creator
+from ivr.config import Config
+from ivr.engine.flow import load_flow
+from ivr.store.models import Call, Escalation
+from ivr.nlu.understander import default_understander
+from ivr.engine.prompts import load_catalog
+from ivr.tts.render import PromptRenderer
+from ivr.engine.session import Session
+from ivr.store.database import Database
+
+from .fakes import SILENCE, Clock, VirtualLine
+
+pytestmark = pytest.mark.slow
+
+class ScriptedLine(VirtualLine):
+    """A caller saying ``audio_at`` = (start second, u8 audio) and pressing keys at given times."""
+
+    sip_call_id = "scripted@test"
+
+    def __init__(self, clock: Clock, *, audio_at: tuple[float, bytes] | None = None,
+                 keys: tuple[tuple[float, str], ...] = (), hangup_at: float | None = None):
+        super().__init__(clock, keys=keys, hangup_at=hangup_at)
+        self.audio_at = audio_at
+
+    def caller_frame(self, rel: float) -> bytes:
+        if self.audio_at is not None:
+            start, u8 = self.audio_at
+            i = round((rel - start) / 0.02)
+            if 0 <= i < len(u8) // 160:
+                return u8[i * 160:(i + 1) * 160]
+        return SILENCE
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    from ivr import config as config_mod
+    from ivr.speech.recognizer import open_recognizer
+
+    cache = tmp_path_factory.mktemp("runner-prompts")
+    cfg = config_mod.load(env={}, prompt_cache_dir=cache)
+    catalog = load_catalog(cfg.prompts_catalog)
+    decoder = DecodePool(open_recognizer(cfg, cfg.asr_engine).transcriber(), threads=1)
+    yield {"catalog": catalog, "flow": load_flow(cfg.flows_dir / f"{cfg.flow}.yaml", catalog),
+           "prompts": PromptRenderer(cfg, catalog=catalog), "decoder": decoder,
+           "understander": default_understander(), "triage": default_triage()}
+    decoder.shutdown()
+
+
+def _runner(shared: dict, cfg: Config, db: Database, redis_url: str, clock: Clock,
+            decoder: DecodePool | None = None) -> CallRunner:
+    cfg = cfg.replace(redis_url=redis_url)
+    session = Session(shared["flow"], catalog=shared["catalog"], understander=shared["understander"],
+                      triage=shared["triage"])
+    store = CallStore(db, create_escalation=escalation_creator(cfg, db))
+    return CallRunner(engine=session, prompts=shared["prompts"], decoder=decoder or shared["decoder"], store=store,
+                      recordings_dir=cfg.recordings_path, worker="test", flow_name="covid_f0", clock=clock,
+                      sleep=clock.sleep, stats=TurnStats(), max_call_s=600)
+
+
+def _run(runner: CallRunner, line: ScriptedLine) -> str:
+    result: list[str] = []
+    t = threading.Thread(target=lambda: result.append(runner.run(line)))
+    t.start()
+    t.join(timeout=240)
+    assert not t.is_alive(), "the call loop did not end"
+    return result[0]
+
+
+def _speech_u8(shared: dict, text: str) -> bytes:
+    return audio.pcm16_to_u8(shared["prompts"].pcm("test_caller", text))
+
+
+def test_key_barges_in_within_100_ms_and_emergency_is_persisted(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    line = ScriptedLine(clock, keys=((1.0, "1"),), hangup_at=12.0)
+    outcome = _run(_runner(shared, cfg, db, redis_url, clock), line)
+    assert outcome == "escalated"
+    greeting = [t for t, _ in line.out if t <= 1.0]
+    assert greeting, "the greeting never played"
+    # after the key, the next frame on the wire belongs to the emergency prompt: the greeting stopped
+    after = [t for t, _ in line.out if t > 1.0]
+    assert after and after[0] - 1.0 <= 0.1
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        esc = s.scalars(select(Escalation)).one()
+        assert call.outcome == "escalated" and esc.call_id == call.id and esc.risk == "emergency"
+        assert [st.digits for st in call.steps if st.event == "dtmf"] == ["1"]
+        assert Path(call.recording_path).stat().st_size >= 44 + 2 * 8000 * 10  # 10+ s of the caller
+
+
+def test_speech_barges_in_and_is_transcribed(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    speech = _speech_u8(shared, "Tôi bị sốt và ho.")
+    line = ScriptedLine(clock, audio_at=(1.0, speech), hangup_at=30.0)
+    runner = _runner(shared, cfg, db, redis_url, clock)
+    _run(runner, line)
+    played_during_speech = [t for t, _ in line.out if 1.0 + 0.2 < t < 1.0 + len(speech) / 8000]
+    assert not played_during_speech, "the greeting kept playing over the caller"
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        spoken = [st for st in call.steps if st.event == "speech"]
+        assert spoken and spoken[0].transcript and spoken[0].intent
+    assert runner.stats.latencies_ms
+
+
+def test_caller_hangup_mid_prompt_is_abandoned(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    line = ScriptedLine(clock, hangup_at=2.0)
+    assert _run(_runner(shared, cfg, db, redis_url, clock), line) == "abandoned"
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        assert call.outcome == "abandoned" and call.ended_at is not None
+
+
+def test_silence_fires_no_input_timers_and_never_ends_in_silence(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    line = ScriptedLine(clock, hangup_at=400.0)
+    outcome = _run(_runner(shared, cfg, db, redis_url, clock), line)
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        events = [st.event for st in call.steps]
+    assert events.count("no_input") >= 2, events
+    # three failures fall back to a human, never to silence
+    assert outcome in ("handed_off", "escalated") and "handoff" in events
+
+
+def test_saturated_decode_pool_degrades_to_keys_only(shared, cfg, db, redis_url) -> None:
+    from ivr import config as config_mod
+    from ivr.telephony.callrunner import OVERLOAD_TRANSCRIPT
+    from ivr.speech.recognizer import open_recognizer
+
+    busy = DecodePool(open_recognizer(config_mod.load(env={})).transcriber(), threads=1, backlog=0)
+    try:
+        long_speech = audio.u8_to_pcm16(_speech_u8(shared, "Tôi bị sốt và ho. " * 6))
+        busy.submit(long_speech, None)  # the only decoder thread is taken
+        clock = Clock(None)
+        line = ScriptedLine(clock, audio_at=(1.0, _speech_u8(shared, "Tôi bị sốt và ho.")), hangup_at=8.0)
+        runner = _runner(shared, cfg, db, redis_url, clock, decoder=busy)
+        _run(runner, line)
+    finally:
+        busy.shutdown()
+    assert runner.overloaded == 1
+    with db.session() as s:
+        steps = s.scalars(select(Call)).one().steps
+        assert [st.transcript for st in steps if st.event == "speech"] == [OVERLOAD_TRANSCRIPT]
+        # the engine answered "not understood" by offering the keys again
+        assert any(st.event == "no_match" for st in steps)
+
+
+def test_last_words_before_a_hangup_are_still_heard(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    speech = _speech_u8(shared, "Tôi khó thở quá.")
+    # the caller speaks over the greeting and hangs up 100 ms after the last word
+    line = ScriptedLine(clock, audio_at=(1.0, speech), hangup_at=1.0 + len(speech) / 8000 + 0.1)
+    assert _run(_runner(shared, cfg, db, redis_url, clock), line) in ("abandoned", "escalated")
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        events = [(st.event, st.transcript) for st in call.steps]
+    spoken = [t for e, t in events if e == "speech"]
+    assert spoken and spoken[0], events
+    assert events[-1][0] == "hangup"

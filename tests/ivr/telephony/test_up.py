@@ -1,0 +1,287 @@
+"""``ivr up``: one command starts and supervises an instance; two instances run side by side.
+
+The slow test runs the real thing (supervisord, Redis, Kamailio, ``ivr sip-worker``,
+``ivr worker``) on free loopback ports in tmp data folders, kills a worker, and
+stops everything with SIGTERM, checking that no process and no port is left.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ivr import config as config_mod
+from ivr.ops import sipprobe
+from ivr.ops import supervisor
+from ivr.config import Config
+
+HOST = "127.0.0.1"
+
+
+def free_base() -> int:
+    """A UDP port P with P..P+110 usable for SIP and workers and P+1330 free for Redis."""
+    for _ in range(200):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind((HOST, 0))
+            port = int(s.getsockname()[1])
+        if port + 1330 > 65000:
+            continue
+        if port_free(port, socket.SOCK_DGRAM) and port_free(port + 100, socket.SOCK_DGRAM) and \
+                port_free(port + 1330, socket.SOCK_STREAM):
+            return port
+    raise RuntimeError("no free port block")
+
+
+def port_free(port: int, kind: int) -> bool:
+    with socket.socket(socket.AF_INET, kind) as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def tcp_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def clean_env(**ivr: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
+    env.update({f"IVR_{k.upper()}": v for k, v in ivr.items()})
+    return env
+
+
+def up_argv(data: Path, sip_port: int, admin_port: int, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "ivr.cli", "up", "--data-dir", str(data), "--sip-host", HOST,
+            "--sip-port", str(sip_port), "--admin-port", str(admin_port), *extra]
+
+
+# --- fast: the plan ---------------------------------------------------------------------------------------------
+
+def test_dry_run_writes_configs_and_lists_every_process(tmp_path: Path) -> None:
+    sip, admin = free_base(), tcp_port()
+    data = tmp_path / "data"
+    out = subprocess.run(up_argv(data, sip, admin, "--workers", "3", "--dry-run"), cwd=tmp_path, check=False,
+                         env=clean_env(), capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert f"ivr up: redis: {supervisor.redis_argv(config_mod.load(env={}, sip_port=sip))[0]} --port {sip + 1330} " \
+        in out.stderr
+    for name in ("kamailio", "sip-worker-0", "sip-worker-1", "sip-worker-2", "job-worker", "admin"):
+        assert f"ivr up: {name}: " in out.stderr
+    assert "sip-worker-3" not in out.stderr and "skipped" not in out.stderr
+    conf = (data / "run" / "supervisord.conf").read_text()
+    assert "[program:kamailio]" in conf and "[program:sip-worker-2]" in conf
+    assert f"listen=udp:{HOST}:{sip}\n" in (data / "kamailio" / "kamailio.cfg").read_text()
+    assert (data / "ivr.sqlite3").exists()  # `ivr db upgrade` ran
+
+
+def test_a_port_in_use_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    sip, admin = free_base(), tcp_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
+        taken.bind((HOST, sip))
+        out = subprocess.run(up_argv(tmp_path / "data", sip, admin, "--dry-run"), cwd=tmp_path, check=False,
+                             env=clean_env(), capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert f"ivr: ivr up: port {sip}/udp for SIP (Kamailio) is in use: another instance? change --sip-port" \
+        in out.stderr
+
+
+def test_planned_ports_that_collide_are_refused(cfg: Config) -> None:
+    clash = cfg.replace(sip_host=HOST, sip_port=free_base(), redis_port=0)
+    clash = clash.replace(worker_sip_port_base=clash.sip_port)  # worker 0 on Kamailio's port
+    progs = [supervisor.Program(name="sip-worker-0", argv=("x",), priority=1),
+             supervisor.Program(name="kamailio", argv=("x",), priority=1)]
+    with pytest.raises(supervisor.SupervisorError,
+                       match=rf"^ivr up: port {clash.sip_port}/udp is planned twice: SIP \(Kamailio\) and SIP worker 0"):
+        supervisor.check_ports(supervisor.port_plan(clash, progs))
+
+
+def test_children_see_exactly_the_same_configuration(cfg: Config) -> None:
+    tuned = cfg.replace(sip_port=7060, workers=5, sip_trusted_hosts=("127.0.0.1", "10.1.2.3"),
+                        webhook_urls=("https://example.org/hook",), log_level="DEBUG")
+    env = supervisor.child_environment(tuned, {"PATH": "/bin", "IVR_STALE": "x"})
+    assert "IVR_STALE" not in env and env["PATH"] == "/bin"
+    again = config_mod.load(env=env)
+    assert again == tuned
+    assert again.redis == tuned.redis == "redis://127.0.0.1:8390/0"
+
+
+def test_other_commands_with_the_same_data_dir_see_the_instance_ports(cfg: Config, tmp_path: Path) -> None:
+    running = cfg.replace(sip_port=7060, admin_port=8181, rtp_port_low=31000, rtp_port_high=31999)
+    path = supervisor.write_instance_file(running)
+    assert path == running.data_dir / "run" / "instance.toml"
+    seen = config_mod.load(env={}, data_dir=running.data_dir)  # e.g. `ivr escalations list --data-dir DIR`
+    assert (seen.sip_port, seen.admin_port, seen.redis, seen.rtp_port_low) == (
+        7060, 8181, "redis://127.0.0.1:8390/0", 31000)
+    assert str(path) in seen.source
+    assert config_mod.load(env={"IVR_ADMIN_PORT": "9000"}, data_dir=running.data_dir).admin_port == 9000
+    assert config_mod.load(env={}, data_dir=running.data_dir, read_instance=False).sip_port == 5060  # `ivr up`
+
+
+def test_missing_commands_are_skipped_and_reported(cfg: Config) -> None:
+    progs, skipped = supervisor.programs(cfg, available=set())
+    assert [p.name for p in progs] == ["redis", "kamailio"]
+    assert skipped == ["sip-worker", "worker", "admin serve"]
+    progs, skipped = supervisor.programs(cfg.replace(redis_url="redis://10.0.0.9:6379/0"),
+                                         available={"sip-worker", "worker", "admin serve"})
+    assert [p.name for p in progs] == ["kamailio", "sip-worker-0", "sip-worker-1", "job-worker", "admin"]
+    assert skipped == []
+
+
+def test_a_running_instance_s_data_folder_and_rtp_range_are_refused(cfg: Config, tmp_path: Path) -> None:
+    registry = tmp_path / "instances"
+    registry.mkdir()
+    other = {"pid": os.getppid(), "data_dir": str(cfg.data_dir), "rtp_port_low": 20100, "rtp_port_high": 20199}
+    (registry / f"{os.getppid()}.json").write_text(json.dumps(other))
+    (registry / "999999999.json").write_text(json.dumps({**other, "pid": 999999999}))  # dead: ignored, removed
+    with pytest.raises(supervisor.SupervisorError) as err:
+        supervisor.check_other_instances(cfg, registry=registry)
+    assert str(err.value) == (
+        f"ivr up: data folder {cfg.data_dir} is used by the running instance with pid {os.getppid()}; "
+        f"RTP ports 20000-29999 overlap 20100-20199 of the instance in {cfg.data_dir} (pid {os.getppid()}); "
+        "set rtp_port_low and rtp_port_high (IVR_RTP_PORT_LOW, IVR_RTP_PORT_HIGH)")
+    assert not (registry / "999999999.json").exists()
+    elsewhere = cfg.replace(data_dir=tmp_path / "other", rtp_port_low=20200, rtp_port_high=20399)
+    supervisor.check_other_instances(elsewhere, registry=registry)  # no overlap: fine
+    path = supervisor.record_instance(elsewhere, registry=registry)
+    assert json.loads(path.read_text())["rtp_port_low"] == 20200
+
+
+# --- slow: the real instance ------------------------------------------------------------------------------------
+
+@dataclass
+class Instance:
+    data: Path
+    sip_port: int
+    admin_port: int
+    rtp_low: int
+    proc: subprocess.Popen[bytes]
+
+    @property
+    def conf(self) -> Path:
+        return self.data / "run" / "supervisord.conf"
+
+    def ctl(self, *args: str) -> str:
+        out = subprocess.run([sys.executable, "-m", "supervisor.supervisorctl", "-c", str(self.conf), *args],
+                             check=False, capture_output=True, text=True, timeout=30)
+        return out.stdout.strip()
+
+    def pid(self, name: str) -> int:
+        text = self.ctl("pid", name)
+        return int(text) if text.isdigit() else 0
+
+    def log(self, name: str) -> str:
+        path = self.data / "logs" / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def output(self) -> str:
+        return self.log("supervisord")
+
+
+def processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for(what: str, check, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.3)
+
+
+@pytest.fixture
+def instances(tmp_path: Path) -> Iterator[list[Instance]]:
+    started: list[Instance] = []
+
+    rtp = random.randrange(30000, 39000, 400)  # each instance its own RTP range (checked by `ivr up`)
+
+    def start(name: str) -> Instance:
+        data = tmp_path / name
+        data.mkdir()
+        sip, admin = free_base(), tcp_port()
+        low = rtp + 200 * len(started)
+        log = (tmp_path / f"{name}-up.log").open("wb")
+        proc = subprocess.Popen(up_argv(data, sip, admin, "--workers", "1"), cwd=tmp_path,
+                                env=clean_env(rtp_port_low=str(low), rtp_port_high=str(low + 199)),
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        inst = Instance(data=data, sip_port=sip, admin_port=admin, rtp_low=low, proc=proc)
+        started.append(inst)
+        return inst
+
+    yield [start("a"), start("b")]
+    for inst in started:  # whatever the test did, leave nothing behind
+        if inst.proc.poll() is None:
+            os.killpg(inst.proc.pid, signal.SIGTERM)
+            try:
+                inst.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(inst.proc.pid, signal.SIGKILL)
+                inst.proc.wait(timeout=10)
+        for pid in processes_mentioning(str(inst.data)):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_two_instances_come_up_restart_a_killed_worker_and_stop_cleanly(instances: list[Instance]) -> None:
+    a, b = instances
+    for inst in (a, b):
+        wait_for(f"OPTIONS 200 from the instance on port {inst.sip_port}",
+                 lambda inst=inst: inst.proc.poll() is None and sipprobe.options(HOST, inst.sip_port,
+                                                                                timeout=0.5) == 200,
+                 timeout=120)
+    assert a.ctl("status").count("RUNNING") >= 4  # redis, kamailio, sip-worker-0, job-worker
+    assert b.ctl("status").count("RUNNING") >= 4
+    assert not port_free(a.sip_port + 1330, socket.SOCK_STREAM)  # each has its own Redis
+    assert not port_free(b.sip_port + 1330, socket.SOCK_STREAM)
+
+    # a third instance on the same RTP range is refused, naming the fix
+    third = subprocess.run(up_argv(a.data.parent / "c", free_base(), tcp_port(), "--dry-run"), cwd=a.data.parent,
+                           env=clean_env(rtp_port_low=str(a.rtp_low), rtp_port_high=str(a.rtp_low + 199)),
+                           check=False, capture_output=True, text=True, timeout=120)
+    assert third.returncode == 2
+    assert f"overlap {a.rtp_low}-{a.rtp_low + 199} of the instance in {a.data} (pid {a.proc.pid})" in third.stderr
+
+    # a crashed worker is restarted and registers again
+    old = a.pid("sip-worker-0")
+    assert old > 0
+    os.kill(old, signal.SIGKILL)
+    wait_for("a new sip-worker-0", lambda: a.pid("sip-worker-0") not in (0, old), timeout=30)
+    wait_for("the restarted worker to be ready", lambda: a.log("sip-worker-0").count("worker0 ready") >= 2,
+             timeout=90)
+    assert sipprobe.options(HOST, a.sip_port) == 200
+    assert "exited: sip-worker-0 (terminated by SIGKILL; not expected)" in a.output()
+    assert b.pid("sip-worker-0") > 0  # the other instance was not touched
+
+    # SIGTERM stops everything: no process left, every port free
+    for inst in (a, b):
+        inst.proc.send_signal(signal.SIGTERM)
+    for inst in (a, b):
+        assert inst.proc.wait(timeout=40) == 0
+        assert processes_mentioning(str(inst.data)) == []
+        assert port_free(inst.sip_port, socket.SOCK_DGRAM)
+        assert port_free(inst.sip_port + 100, socket.SOCK_DGRAM)
+        assert port_free(inst.sip_port + 1330, socket.SOCK_STREAM)
