@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from ivr.errors import RulePackError
+from ivr.engine.labels import RISK_FACTOR_LABELS, SYMPTOM_LABELS, VITAL_LABELS
 from ivr.nlu.lexicon import RISK_FACTORS
 from ivr.engine.understanding import (
     INTENTS,
@@ -52,23 +53,6 @@ _RULE_KEYS = {"id", "risk", "when", "reason", "cite"}
 _WHEN_KEYS = {"intent", "symptoms", "risk_factors", "vital"}
 _FIELDS = {"value", "threshold", "symptoms", "risk_factors", "vital"}
 
-#: Vietnamese names for reasons ("Có triệu chứng (sốt, ho) ...").
-SYMPTOM_LABELS: dict[str, str] = {
-    "fever": "sốt", "cough": "ho", "sore_throat": "đau họng", "runny_nose": "sổ mũi",
-    "shortness_of_breath": "khó thở", "chest_pain": "đau tức ngực", "loss_of_taste_smell": "mất vị giác/khứu giác",
-    "fatigue": "mệt mỏi", "headache": "đau đầu", "muscle_ache": "đau nhức cơ", "diarrhea": "tiêu chảy",
-    "vomiting": "nôn", "altered_consciousness": "rối loạn ý thức", "cyanosis": "tím tái", "low_spo2": "SpO2 thấp",
-    "severe_breathlessness": "khó thở nặng", "cannot_eat_drink": "không ăn uống được", "exhaustion": "kiệt sức",
-    "prolonged_fever": "sốt kéo dài", "low_blood_pressure": "huyết áp thấp",
-}
-RISK_FACTOR_LABELS: dict[str, str] = {
-    "age_65_plus": "≥ 65 tuổi", "diabetes": "tiểu đường", "hypertension": "tăng huyết áp",
-    "heart_disease": "bệnh tim", "lung_disease": "bệnh phổi", "kidney_disease": "bệnh thận",
-    "liver_disease": "bệnh gan", "cancer": "ung thư", "obesity": "béo phì",
-    "immunosuppression": "suy giảm miễn dịch", "pregnancy": "mang thai", "unvaccinated": "chưa tiêm vắc xin",
-}
-VITAL_LABELS: dict[str, str] = {"spo2": "SpO2", "temperature": "nhiệt độ", "breathing_rate": "nhịp thở",
-                                "pulse": "mạch"}
 NONE_REASON = "Không ghi nhận triệu chứng hay chỉ số bất thường"
 
 
