@@ -7,7 +7,7 @@ reads them back for ``ivr calls list``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,37 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ivr.engine import actions as A
-from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient, StaffUser, utcnow
-from ivr.store.phonenumber import lookup_keys, normalize_phone
+from ivr.errors import StorageError
+from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient, utcnow
+from ivr.store.phonenumber import lookup_keys
 from ivr.store.database import Database
+from ivr.telephony.desk import EscalationDesk, HoldCase
 
 log = logging.getLogger(__name__)
-
-#: ``escalation.queue.create``-like: persists the escalation, then enqueues it; returns its id.
-CreateEscalation = Callable[..., Any]
-
-@dataclass(frozen=True, kw_only=True)
-class HoldCase:
-    """What a holding call needs to know about its escalation."""
-
-    id: int
-    status: str  # escalation.queue status: waiting, offered, picked, in_call, callback_scheduled, ...
-    mode: str  # live | callback
-    risk: str
-    staff_id: int | None  # the doctor who picked it
-    staff_phone: str  # their SIP extension or number ('' when none)
-
 
 OUTCOMES = ("completed", "escalated", "handed_off", "abandoned", "no_input", "failed", "in_progress")
 
 
 class CallStore:
-    def __init__(self, db: Database, *, create_escalation: CreateEscalation | None = None,
-                 outside_numbers: bool = True):
+    def __init__(self, db: Database, *, desk: EscalationDesk | None = None):
         self.db = db
-        self.create_escalation = create_escalation
-        # whether doctors' phone numbers outside the SIP front can be dialled (a trunk, or a PBX front)
-        self.outside_numbers = outside_numbers
+        self.desk = desk  # the escalation queue (None: cases are stored for the sweeper to enqueue)
         self._synced: dict[int, int] = {}  # call id -> steps stored
 
     def _patient(self, s: Any, caller: str) -> Patient | None:
@@ -121,8 +105,8 @@ class CallStore:
             caller = call.caller if call else ""
             patient_id = call.patient_id if call else None
             recording = call.recording_path if call else ""
-        if self.create_escalation is not None:
-            return int(self.create_escalation(call_id=call_id, patient_id=patient_id, assessment_id=assessment_id,
+        if self.desk is not None:
+            return int(self.desk.create(call_id=call_id, patient_id=patient_id, assessment_id=assessment_id,
                                               caller=caller, risk=action.risk, reason=action.reason,
                                               reasons=tuple(action.reasons), mode=action.mode,
                                               recording_path=recording))
@@ -138,60 +122,29 @@ class CallStore:
             return int(row.id)
 
     # --- a caller holding for a live doctor (ivr.telephony.callrunner's hold and bridge) -----------------
+    def _desk(self) -> EscalationDesk:
+        if self.desk is None:
+            raise StorageError("no escalation desk configured: a caller cannot hold for a doctor")
+        return self.desk
+
     def hold_case(self, escalation_id: int) -> HoldCase:
         """The case as the database says now (the source of truth), with the picking doctor's phone."""
-        from escalation import queue
-
-        esc = queue.get(self.db, escalation_id)
-        phone = ""
-        if esc.picked_by_id is not None:
-            with self.db.session() as s:
-                staff = s.get(StaffUser, esc.picked_by_id)
-                phone = staff.phone if staff is not None else ""
-        status = esc.status.value if hasattr(esc.status, "value") else str(esc.status)
-        if status == "picked" and esc.mode == "live" and phone and not self.outside_numbers and normalize_phone(phone):
-            # nothing to dial it through: the doctor calls back, and the case's history says why
-            esc = queue.no_bridge(self.db, escalation_id, reason=f"số {phone} nằm ngoài tổng đài và chưa cấu hình "
-                                                                 "đường trunk gọi ra (sip_trunk_uri)")
-            status = esc.status.value if hasattr(esc.status, "value") else str(esc.status)
-        return HoldCase(id=int(esc.id), status=status, mode=str(esc.mode), risk=str(esc.risk),
-                        staff_id=esc.picked_by_id, staff_phone=phone or "")
+        return self._desk().hold_case(escalation_id)
 
     def hold_expired(self, escalation_id: int) -> HoldCase:
         """Nobody picked in time (or the caller left): a live case becomes a callback."""
-        from escalation import queue
-
-        queue.hold_expired(self.db, escalation_id)
-        return self.hold_case(escalation_id)
+        return self._desk().hold_expired(escalation_id)
 
     def bridge_started(self, escalation_id: int, staff_id: int | None) -> None:
-        from escalation import queue
-
-        queue.start_call(self.db, escalation_id, staff_id=staff_id)
+        self._desk().bridge_started(escalation_id, staff_id)
 
     def bridge_failed(self, escalation_id: int, reason: str) -> None:
         """The picking doctor's phone did not answer: the case goes back to waiting for others."""
-        from escalation import queue
-
-        from ivr.errors import EscalationError
-
-        try:
-            queue.unpick(self.db, escalation_id, reason=reason)
-        except EscalationError as exc:  # moved meanwhile (resolved, cancelled): nothing to give back
-            log.warning("escalation %s: not put back after a failed bridge: %s", escalation_id, exc)
+        self._desk().bridge_failed(escalation_id, reason)
 
     def caller_left(self, escalation_id: int) -> None:
         """The caller hung up while holding: the case stays in the queue as a callback."""
-        from escalation import queue
-
-        from ivr.errors import EscalationError
-
-        case = self.hold_expired(escalation_id)
-        if case.status == "picked":
-            try:  # a doctor had picked it for a live call: they call back
-                queue.schedule_callback(self.db, escalation_id, staff_id=None)
-            except EscalationError as exc:
-                log.warning("escalation %s: no callback scheduled: %s", escalation_id, exc)
+        self._desk().caller_left(escalation_id)
 
     def close_stale(self, *, worker: str) -> int:
         """Calls this worker left ``in_progress`` when it died: mark them ``failed`` (at start-up)."""

@@ -13,7 +13,7 @@ from escalation.triage import default_triage
 from ivr import audio
 from ivr.telephony.callrunner import CallRunner, DecodePool, TurnStats
 from ivr.telephony.callstore import CallStore
-from ivr.cli.sipworker import escalation_creator
+from escalation.desk import QueueDesk
 from ivr.config import Config
 from ivr.engine.flow import load_flow
 from ivr.store.models import Call, Escalation
@@ -66,7 +66,7 @@ def _runner(shared: dict, cfg: Config, db: Database, redis_url: str, clock: Cloc
     cfg = cfg.replace(redis_url=redis_url)
     session = Session(shared["flow"], catalog=shared["catalog"], understander=shared["understander"],
                       triage=shared["triage"])
-    store = CallStore(db, create_escalation=escalation_creator(cfg, db))
+    store = CallStore(db, desk=QueueDesk(db, cfg, outside_numbers=True))
     return CallRunner(engine=session, prompts=shared["prompts"], decoder=decoder or shared["decoder"], store=store,
                       recordings_dir=cfg.recordings_path, worker="test", flow_name="covid_f0", clock=clock,
                       sleep=clock.sleep, stats=TurnStats(), max_call_s=600)
