@@ -1,4 +1,6 @@
-"""The ``ivr`` command line. Each sub-command lives in ``ivr/cli/<noun>.py``.
+"""The ``ivr`` command line. Each of the hotline's sub-commands lives in ``ivr/cli/<noun>.py``;
+the escalation queue's (``escalation/cli.py``, ``escalation/worker.py``) and the admin's
+(``admin/cli.py``) plug in through entry points.
 
 A command module exposes ``register(subparsers, common)``: it adds its parsers
 with ``parents=[common]`` and ``set_defaults(run=FUNC)``, where
@@ -13,11 +15,14 @@ import sys
 from typing import Sequence
 
 from ivr import config as config_mod
+from ivr.cli import plugins
 from ivr.errors import IvrError
 
-#: command name -> the module that registers it. Only the module of the command
-#: being run is imported, so `ivr calls list` does not load speech models or Flask.
-COMMANDS: dict[str, str] = {
+#: command name -> the module that registers it: the hotline's own commands. The escalation
+#: queue's and the admin's commands plug in through the ``ivr.commands`` entry points
+#: (``ivr.cli.plugins``). Only the module of the command being run is imported, so
+#: `ivr calls list` does not load speech models or Flask.
+OWN_COMMANDS: dict[str, str] = {
     "db": "ivr.cli.db",
     "flows": "ivr.cli.flows",
     "simulate": "ivr.cli.simulate",
@@ -28,10 +33,8 @@ COMMANDS: dict[str, str] = {
     "up": "ivr.cli.up",
     "sip-worker": "ivr.cli.sipworker",
     "calls": "ivr.cli.calls",
-    "escalations": "ivr.cli.escalations",
-    "worker": "ivr.cli.worker",
-    "admin": "ivr.cli.admin",
 }
+COMMANDS: dict[str, str] = {**OWN_COMMANDS, **{k: v for k, v in plugins.commands().items() if k not in OWN_COMMANDS}}
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
 
 

@@ -13,11 +13,12 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from escalation.triage import SYMPTOM_LABELS, RuleTriage, default_triage
 
+from ivr.cli import plugins
 from ivr.config import Config
 from ivr.nlu.understander import Nlu, default_understander
-from ivr.engine.understanding import VITALS
+from ivr.engine.labels import SYMPTOM_LABELS
+from ivr.engine.understanding import VITALS, Triage
 
 _RISK_VI = {"emergency": "CẤP CỨU", "high": "CAO", "medium": "TRUNG BÌNH", "low": "THẤP", "none": "KHÔNG"}
 
@@ -35,7 +36,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(run=run)
 
 
-def classify(text: str, nlu: Nlu, triage: RuleTriage, expect: list[str] | None = None) -> dict[str, Any]:
+def classify(text: str, nlu: Nlu, triage: Triage, expect: list[str] | None = None) -> dict[str, Any]:
     u = nlu.understand(text, expect=expect)
     a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
     vitals = {k: _num(u.vitals[k]) for k in VITALS if k in u.vitals}
@@ -67,7 +68,7 @@ def _stdin_lines() -> Iterator[str]:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     nlu = default_understander()
-    triage = default_triage(args.date, directory=cfg.triage_rules_dir)
+    triage = plugins.triage(cfg.triage_rules_dir, args.date)
     if args.jsonl:
         source = list(args.text) if args.text else _stdin_lines()
         for raw in source:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ivr.cli import plugins
 from ivr.config import Config
 from ivr.engine.flow import load_flow
 from ivr.engine.prompts import load_catalog
@@ -38,13 +39,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from escalation.triage import default_triage
     from ivr.nlu.understander import default_understander
 
     catalog = load_catalog(cfg.prompts_catalog)
     flow = load_flow(Path(args.flow) if args.flow else cfg.flows_dir / f"{cfg.flow}.yaml", catalog)
     result = simulate(flow, args.inputs, catalog=catalog, understander=default_understander(),
-                      triage=default_triage(directory=cfg.triage_rules_dir), caller=args.caller,
+                      triage=plugins.triage(cfg.triage_rules_dir), caller=args.caller,
                       patient_status=args.patient_status)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ivr.cli import plugins
 from ivr.config import Config
 from ivr.errors import ConfigError, IvrError
 
@@ -60,8 +61,6 @@ class Runtime:
 
     @classmethod
     def build(cls, cfg: Config, *, transcribe: Callable[..., tuple[str, float]] | None = None) -> Runtime:
-        from escalation.triage import default_triage
-
         from ivr.telephony.callrunner import DecodePool, TurnStats
         from ivr.telephony.callstore import CallStore
         from ivr.telephony.flowsource import FlowSource
@@ -79,9 +78,8 @@ class Runtime:
             decoder = decode_processes(cfg, _decode_threads())
             decoder.wait_ready(timeout=300)  # children up, model loaded
         return cls(cfg=cfg, db=db, flows=flows, understander=default_understander(),
-                   triage=default_triage(directory=cfg.triage_rules_dir), prompts=prompts, decoder=decoder,
-                   store=CallStore(db, create_escalation=escalation_creator(cfg, db),
-                                   outside_numbers=bool(cfg.sip_trunk_uri or cfg.pbx_host)), stats=TurnStats())
+                   triage=plugins.triage(cfg.triage_rules_dir), prompts=prompts, decoder=decoder,
+                   store=CallStore(db, desk=plugins.escalation_desk(db, cfg)), stats=TurnStats())
 
     def new_session(self, active: Any = None) -> Any:
         """A session on the flow published now; the call keeps it to its end."""
@@ -127,25 +125,6 @@ def decode_processes(cfg: Config, processes: int) -> Any:
     from ivr.speech.streampool import StreamPool
 
     return StreamPool(cfg, processes)
-
-
-def escalation_creator(cfg: Config, db: Any) -> Callable[..., Any]:
-    """``escalation.queue.create`` bound to this instance's database and Redis.
-
-    ``create`` commits the case before enqueueing; with Redis down the case is still saved
-    and the escalation sweeper enqueues it later.
-    """
-    from redis import Redis
-
-    from escalation import queue
-
-    conn = Redis.from_url(cfg.redis, socket_connect_timeout=2, socket_timeout=2)
-
-    def creator(**kwargs: Any) -> int:
-        """Returns the case id (the holding call polls it)."""
-        return int(queue.create(db, redis=conn, cfg=cfg, **kwargs))
-
-    return creator
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:

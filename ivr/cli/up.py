@@ -38,7 +38,7 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
-    progs, skipped = supervisor.programs(cfg, supervisor.available_commands())
+    progs, skipped = supervisor.programs(cfg, available_commands())
     supervisor.check_ports(supervisor.port_plan(cfg, progs))
     supervisor.check_other_instances(cfg)
     upgrade(cfg.db_url)
@@ -62,3 +62,31 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     argv = supervisor.supervisord_argv(files)
     os.execve(argv[0], argv, supervisor.child_environment(cfg, os.environ))
     return 0  # not reached
+
+
+def available_commands() -> set[str]:
+    """Which of ``supervisor.OPTIONAL_COMMANDS`` the CLI has right now (other engineers' commands may be missing)."""
+    import importlib
+    import importlib.util
+    import logging
+
+    from ivr.cli import COMMANDS, common_parser
+
+    found: set[str] = set()
+    for name in ("sip-worker", "worker", "admin"):
+        module = COMMANDS.get(name)
+        if module is None or importlib.util.find_spec(module) is None:
+            continue
+        parser = argparse.ArgumentParser(add_help=False)
+        sub = parser.add_subparsers()
+        try:
+            importlib.import_module(module).register(sub, common_parser())
+        except Exception:  # a broken command must not keep the rest of the instance down
+            logging.getLogger("ivr.up").exception("ivr %s cannot be loaded", name)
+            continue
+        for cmd, cmd_parser in sub.choices.items():
+            found.add(cmd)
+            for action in cmd_parser._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    found.update(f"{cmd} {child}" for child in action.choices)
+    return found & set(supervisor.OPTIONAL_COMMANDS)

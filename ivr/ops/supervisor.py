@@ -12,7 +12,6 @@ through a shell.
 """
 from __future__ import annotations
 
-import argparse
 import errno
 import json
 import os
@@ -64,34 +63,6 @@ class RunFiles:
 def ivr_argv(*args: str) -> tuple[str, ...]:
     """Run an ``ivr`` sub-command with this interpreter (works in a venv without PATH set)."""
     return (sys.executable, "-m", "ivr.cli", *args)
-
-
-def available_commands() -> set[str]:
-    """Which of OPTIONAL_COMMANDS the CLI has right now (other engineers' commands may be missing)."""
-    import importlib
-    import importlib.util
-    import logging
-
-    from ivr.cli import COMMANDS, common_parser
-
-    found: set[str] = set()
-    for name in ("sip-worker", "worker", "admin"):
-        module = COMMANDS.get(name)
-        if module is None or importlib.util.find_spec(module) is None:
-            continue
-        parser = argparse.ArgumentParser(add_help=False)
-        sub = parser.add_subparsers()
-        try:
-            importlib.import_module(module).register(sub, common_parser())
-        except Exception:  # a broken command must not keep the rest of the instance down
-            logging.getLogger("ivr.up").exception("ivr %s cannot be loaded", name)
-            continue
-        for cmd, cmd_parser in sub.choices.items():
-            found.add(cmd)
-            for action in cmd_parser._actions:
-                if isinstance(action, argparse._SubParsersAction):
-                    found.update(f"{cmd} {child}" for child in action.choices)
-    return found & set(OPTIONAL_COMMANDS)
 
 
 def redis_argv(cfg: Config) -> tuple[str, ...]:
