@@ -349,6 +349,8 @@ class StreamWorker:
 
 # ------------------------------------------------------------------ engine choice
 
+# one loaded recognizer per (engine, model) per process, shared read-only by every thread;
+# the lock only guards loading
 _CACHE: dict[tuple[str, str], Recognizer] = {}
 _CACHE_LOCK = threading.Lock()
 

@@ -81,8 +81,8 @@ class _Child:
         self.decoded = ctx.RawValue("q", 0)  # bytes of audio the child has decoded
         self.sent = 0
         self.open: set[int] = set()
-        self.ready = threading.Event()
-        self._lock = threading.Lock()
+        self.ready = threading.Event()  # set by the pool's result reader when the child has loaded its model
+        self._lock = threading.Lock()  # call threads send to one child's inbox under it (the pipe is not thread-safe)
         self.process = ctx.Process(target=_child_main, args=(cfg, index, self.inbox, results, self.decoded),
                                    name=f"decode-{index}", daemon=True)
         self.process.start()
@@ -105,8 +105,8 @@ class StreamPool:
         self.threads = processes  # the call loop logs it like DecodePool's
         self.max_backlog_s = max_backlog_s
         self._ctx = multiprocessing.get_context("spawn")
-        self._results = self._ctx.Queue()
-        self._lock = threading.Lock()
+        self._results = self._ctx.Queue()  # every child -> the "decode-results" reader thread
+        self._lock = threading.Lock()  # guards _futures and _next_uid: call threads add, the reader resolves
         self._futures: dict[int, tuple[Future[tuple[str, float]], _Child]] = {}
         self._next_uid = 0
         self._closed = False

@@ -51,6 +51,7 @@ class EspeakSynthesizer(Synthesizer):
         self.rate = rate
         self.attempts = attempts
         self.timeout_s = timeout_s
+        # call threads share one espeak child process; the lock serialises requests to it
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
 

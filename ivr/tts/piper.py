@@ -41,6 +41,7 @@ class PiperSynthesizer(Synthesizer):
         if rate < 1:
             raise ValueError("rate must be positive")
         self.rate = rate
+        # the voice model is shared by every call thread; the lock serialises synthesis
         self._lock = threading.Lock()
         self._digest = _digest(self.model)
         try:

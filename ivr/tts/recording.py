@@ -136,6 +136,7 @@ def revert_recording(cfg: Config, prompt_id: str) -> bool:
     return existed
 
 
+# process-wide digest cache (path -> ((size, mtime), digest)), read and filled by any thread under the lock
 _hash_cache: dict[str, tuple[tuple[int, int], str]] = {}
 _hash_lock = threading.Lock()
 

@@ -93,6 +93,7 @@ class PromptRenderer:
         self._owns_synth = synthesizer is None
         self._catalog = catalog
         self._catalog_loaded = catalog is not None
+        # call threads and the admin share the renderer; the lock guards the in-memory cache
         self._lock = threading.Lock()
         self._memory: OrderedDict[tuple[str, int], bytes] = OrderedDict()
         self._memory_bytes = 0
