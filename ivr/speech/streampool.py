@@ -82,7 +82,7 @@ class _Child:
         self.sent = 0
         self.open: set[int] = set()
         self.ready = threading.Event()  # set by the pool's result reader when the child has loaded its model
-        self._lock = threading.Lock()  # call threads send to one child's inbox under it (the pipe is not thread-safe)
+        self._lock = threading.Lock()  # guards `sent`, which every call thread adds to (the inbox queue is thread-safe)
         self.process = ctx.Process(target=_child_main, args=(cfg, index, self.inbox, results, self.decoded),
                                    name=f"decode-{index}", daemon=True)
         self.process.start()
@@ -106,7 +106,7 @@ class StreamPool:
         self.max_backlog_s = max_backlog_s
         self._ctx = multiprocessing.get_context("spawn")
         self._results = self._ctx.Queue()  # every child -> the "decode-results" reader thread
-        self._lock = threading.Lock()  # guards _futures and _next_uid: call threads add, the reader resolves
+        self._lock = threading.Lock()  # guards _children, _futures, _next_uid and each child.open: call threads add, the reader resolves
         self._futures: dict[int, tuple[Future[tuple[str, float]], _Child]] = {}
         self._next_uid = 0
         self._closed = False
