@@ -73,10 +73,6 @@ class VoiceGate:
     def time_s(self) -> float:
         return self._frames * self.frame_ms / 1000.0
 
-    @property
-    def noise_dbfs(self) -> float:
-        return self._noise
-
     def is_speech(self, level: float) -> bool:
         return level > self.threshold_dbfs and level > self._noise + self.margin_db
 

@@ -3,7 +3,9 @@
 Order: ``ivr db upgrade``; render and check the Kamailio config; check that no
 port is taken; then hand over to supervisord (exec, same pid), which starts
 Redis, Kamailio, the IVR workers, the job worker and the admin, restarts what
-crashes and stops everything on SIGTERM or Ctrl-C.
+crashes and stops everything on SIGTERM or Ctrl-C. supervisord also runs
+``ivr up --wait-ready`` once: it prints one line to stdout, the SIP URI to call
+and the admin URL, when Kamailio, every worker (registered) and the admin answer.
 """
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--workers", type=int, metavar="N", help="number of IVR worker processes ($IVR_WORKERS)")
     p.add_argument("--dry-run", action="store_true",
                    help="write the configs, check ports, print the process list and exit")
+    # run by supervisord inside the instance: wait until it takes calls, print the ready line, exit
+    p.add_argument("--wait-ready", action="store_true", help=argparse.SUPPRESS)
     # `ivr up` takes its settings from flags, IVR_* and ivr.toml, not from a previous run's instance file
     p.set_defaults(run=run, config_overrides=overrides, read_instance=False)
 
@@ -37,6 +41,10 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    if args.wait_ready:
+        progs, _ = supervisor.programs(cfg, available_commands())
+        supervisor.wait_ready(cfg, [p.name for p in progs])
+        return 0
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     progs, skipped = supervisor.programs(cfg, available_commands())
     supervisor.check_ports(supervisor.port_plan(cfg, progs))
@@ -47,6 +55,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     print(f"ivr up: kamailio config {kfiles.config} passes 'kamailio -c'", file=sys.stderr)
     for name in skipped:
         print(f"ivr up: 'ivr {name}' is not available in this build: skipped", file=sys.stderr)
+    progs.append(supervisor.ready_program(cfg))
     files = supervisor.write_config(cfg, progs)
     for p in progs:
         print(f"ivr up: {p.name}: {' '.join(p.argv)}", file=sys.stderr)

@@ -18,13 +18,17 @@ import os
 import shlex
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from ivr.ops import kamailio
+from ivr.ops import kamailio, sipprobe
 from ivr.config import Config
 from ivr.errors import SupervisorError
 
@@ -41,6 +45,7 @@ class Program:
     priority: int  # lower starts first and stops last
     startsecs: int = 2  # must stay up this long to count as started
     stopwaitsecs: int = 10  # SIGTERM, then SIGKILL after this long
+    oneshot: bool = False  # runs once (not restarted); its stdout/stderr go to supervisord's, i.e. `ivr up`'s
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +106,12 @@ def programs(cfg: Config, available: Iterable[str]) -> tuple[list[Program], list
     return progs, skipped
 
 
+def ready_program(cfg: Config) -> Program:
+    """The one-shot program that prints ``ready_line`` once the instance takes calls (``ivr up --wait-ready``)."""
+    return Program(name="ready", argv=ivr_argv("up", "--wait-ready", "--data-dir", str(cfg.data_dir)),
+                   priority=50, startsecs=0, stopwaitsecs=2, oneshot=True)
+
+
 def child_environment(cfg: Config, base: Mapping[str, str]) -> dict[str, str]:
     """``base`` plus every setting of ``cfg`` as an IVR_* variable, so children see the same configuration."""
     env = {k: v for k, v in base.items() if not k.startswith("IVR_")}
@@ -155,19 +166,25 @@ def render_config(cfg: Config, progs: list[Program], files: RunFiles) -> str:
             f"command={_ini_value(' '.join(shlex.quote(a) for a in p.argv))}",
             f"priority={p.priority}",
             "autostart=true",
-            "autorestart=true",
+            f"autorestart={'false' if p.oneshot else 'true'}",
             f"startsecs={p.startsecs}",
-            "startretries=20",
+            f"startretries={0 if p.oneshot else 20}",
             "stopsignal=TERM",
             f"stopwaitsecs={p.stopwaitsecs}",
             "stopasgroup=true",
             "killasgroup=true",
-            "redirect_stderr=true",
-            f"stdout_logfile={_ini_value(str(files.log_dir / (p.name + '.log')))}",
-            "stdout_logfile_maxbytes=10MB",
-            "stdout_logfile_backups=3",
-            "",
         ]
+        if p.oneshot:  # supervisord's own stdout/stderr (reopened: unrotatable, so maxbytes=0)
+            lines += ["redirect_stderr=false", "stdout_logfile=/dev/stdout", "stdout_logfile_maxbytes=0",
+                      "stderr_logfile=/dev/stderr", "stderr_logfile_maxbytes=0", ""]
+        else:
+            lines += [
+                "redirect_stderr=true",
+                f"stdout_logfile={_ini_value(str(files.log_dir / (p.name + '.log')))}",
+                "stdout_logfile_maxbytes=10MB",
+                "stdout_logfile_backups=3",
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -309,3 +326,86 @@ def write_instance_file(cfg: Config) -> Path:
         lines.append(f"{key} = {value}" if isinstance(value, int) else f"{key} = {json.dumps(str(value))}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# --- readiness ---------------------------------------------------------------------------------------------------
+
+def _local(host: str) -> str:
+    return "127.0.0.1" if host == "0.0.0.0" else host
+
+
+def sip_uri(cfg: Config) -> str:
+    """What to dial: any user at Kamailio (every initial INVITE goes to a worker), or at the PBX."""
+    if cfg.pbx_host:
+        return f"sip:{cfg.pbx_user or 'hotline'}@{cfg.pbx_host}:{cfg.pbx_port}"
+    return f"sip:hotline@{cfg.sip_advertise if cfg.sip_host == '0.0.0.0' else cfg.sip_host}:{cfg.sip_port}"
+
+
+def admin_url(cfg: Config) -> str:
+    return f"http://{_local(cfg.admin_host)}:{cfg.admin_port}/"
+
+
+def ready_line(cfg: Config) -> str:
+    """The one line ``ivr up`` prints to stdout when the instance takes calls."""
+    return f"ivr: ready — call {sip_uri(cfg)} (admin: {admin_url(cfg)})"
+
+
+def _admin_answers(cfg: Config) -> bool:
+    try:
+        with urllib.request.urlopen(admin_url(cfg) + "login", timeout=2) as resp:
+            return 200 <= resp.status < 500
+    except urllib.error.HTTPError as exc:  # an HTTP answer all the same
+        return exc.code < 500
+    except (OSError, ValueError):
+        return False
+
+
+def _registered(files: kamailio.KamailioFiles, user: str) -> bool:
+    try:
+        kamailio.rpc(files, "ul.lookup", "location", user, timeout=5)
+    except (kamailio.KamailioError, OSError, subprocess.SubprocessError):
+        return False
+    return True
+
+
+def not_ready(cfg: Config, names: Iterable[str]) -> list[str]:
+    """What the instance still waits for, given its program names (empty: it takes calls).
+
+    Kamailio must answer OPTIONS with 200 (a registered worker has room), every worker must be
+    registered in Kamailio's location table, and the admin must answer HTTP.
+    """
+    names = set(names)
+    waiting: list[str] = []
+    status = sipprobe.options(_local(cfg.sip_host), cfg.sip_port, timeout=1.0)
+    if cfg.pbx_host:  # workers register at the PBX, which this instance cannot ask; Kamailio must still answer
+        if status is None:
+            waiting.append(f"Kamailio to answer on {cfg.sip_host}:{cfg.sip_port}")
+    else:
+        if status != 200:
+            waiting.append(f"Kamailio to answer OPTIONS with 200 (now {status or 'no answer'})")
+        files = kamailio.KamailioFiles.for_config(cfg)
+        workers = sorted(int(n.rsplit("-", 1)[1]) for n in names if n.startswith("sip-worker-"))
+        waiting += [f"worker{i} to register" for i in workers if not _registered(files, f"worker{i}")]
+    if "admin" in names and not _admin_answers(cfg):
+        waiting.append(f"the admin to answer on {admin_url(cfg)}")
+    return waiting
+
+
+def wait_ready(cfg: Config, names: Iterable[str], *, hint_after_s: float = 120.0, poll_s: float = 0.5,
+               out: Callable[[str], None] = lambda line: print(line, flush=True),
+               err: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)) -> None:
+    """Poll ``not_ready`` until it is empty, then write ``ready_line`` once to ``out``.
+
+    Waits as long as it takes (workers load speech models; a busy machine is slow); after
+    ``hint_after_s`` it says once on ``err`` what it is still waiting for.
+    """
+    names = list(names)
+    start = time.monotonic()
+    hinted = False
+    while waiting := not_ready(cfg, names):
+        if not hinted and time.monotonic() - start > hint_after_s:
+            err(f"ivr: not ready after {hint_after_s:.0f} s, still waiting for: {'; '.join(waiting)} "
+                f"(logs in {RunFiles.for_config(cfg).log_dir})")
+            hinted = True
+        time.sleep(poll_s)
+    out(ready_line(cfg))

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from ivr import config as config_mod
 from ivr.ops import sipprobe
 from ivr.ops import supervisor
 from ivr.config import Config
+
+from .conftest import run_sipp
 
 HOST = "127.0.0.1"
 
@@ -80,9 +83,14 @@ def test_dry_run_writes_configs_and_lists_every_process(tmp_path: Path) -> None:
         in out.stderr
     for name in ("kamailio", "sip-worker-0", "sip-worker-1", "sip-worker-2", "job-worker", "admin"):
         assert f"ivr up: {name}: " in out.stderr
+    assert f"ivr up: ready: {sys.executable} -m ivr.cli up --wait-ready --data-dir {data}\n" in out.stderr
+    assert out.stdout == ""  # stdout is for the ready line alone
     assert "sip-worker-3" not in out.stderr and "skipped" not in out.stderr
     conf = (data / "run" / "supervisord.conf").read_text()
     assert "[program:kamailio]" in conf and "[program:sip-worker-2]" in conf
+    ready = conf.split("[program:ready]\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert {"autorestart=false", "startretries=0", "stdout_logfile=/dev/stdout", "stderr_logfile=/dev/stderr"} \
+        <= set(ready)
     assert f"listen=udp:{HOST}:{sip}\n" in (data / "kamailio" / "kamailio.cfg").read_text()
     assert (data / "ivr.sqlite3").exists()  # `ivr db upgrade` ran
 
@@ -130,6 +138,24 @@ def test_other_commands_with_the_same_data_dir_see_the_instance_ports(cfg: Confi
     assert config_mod.load(env={}, data_dir=running.data_dir, read_instance=False).sip_port == 5060  # `ivr up`
 
 
+def test_the_ready_line_names_the_sip_uri_and_the_admin_url(cfg: Config) -> None:
+    local = cfg.replace(sip_host="127.0.0.1", sip_port=5070, admin_port=8181)
+    assert supervisor.ready_line(local) == \
+        "ivr: ready — call sip:hotline@127.0.0.1:5070 (admin: http://127.0.0.1:8181/)"
+    anywhere = cfg.replace(sip_host="0.0.0.0", sip_advertise="10.0.0.5", admin_host="0.0.0.0")
+    assert supervisor.ready_line(anywhere) == \
+        "ivr: ready — call sip:hotline@10.0.0.5:5060 (admin: http://127.0.0.1:8080/)"
+    pbx = cfg.replace(pbx_host="10.0.0.9", pbx_port=5080, pbx_user="f0")
+    assert supervisor.sip_uri(pbx) == "sip:f0@10.0.0.9:5080"
+
+
+def test_nothing_answering_is_not_ready(cfg: Config) -> None:
+    quiet = cfg.replace(sip_host=HOST, sip_port=free_base(), admin_port=tcp_port())
+    waiting = supervisor.not_ready(quiet, ["kamailio", "sip-worker-0", "admin"])
+    assert waiting == ["Kamailio to answer OPTIONS with 200 (now no answer)", "worker0 to register",
+                       f"the admin to answer on http://{HOST}:{quiet.admin_port}/"]
+
+
 def test_missing_commands_are_skipped_and_reported(cfg: Config) -> None:
     progs, skipped = supervisor.programs(cfg, available=set())
     assert [p.name for p in progs] == ["redis", "kamailio"]
@@ -168,6 +194,10 @@ class Instance:
     admin_port: int
     rtp_low: int
     proc: subprocess.Popen[bytes]
+    stdout_file: Path
+
+    def stdout(self) -> str:
+        return self.stdout_file.read_text(errors="replace")
 
     @property
     def conf(self) -> Path:
@@ -204,6 +234,10 @@ def processes_mentioning(text: str) -> list[int]:
     return found
 
 
+def ready_lines(inst: Instance) -> list[str]:
+    return [line for line in inst.stdout().splitlines() if line.startswith("ivr: ready")]
+
+
 def wait_for(what: str, check, timeout: float) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not check():
@@ -223,12 +257,16 @@ def instances(tmp_path: Path) -> Iterator[list[Instance]]:
         data.mkdir()
         sip, admin = free_base(), tcp_port()
         low = rtp + 200 * len(started)
-        log = (tmp_path / f"{name}-up.log").open("wb")
+        # append mode: supervisord reopens /dev/stdout for the ready line, and both must write at the end
+        out = (tmp_path / f"{name}-up.out").open("ab")
+        log = (tmp_path / f"{name}-up.log").open("ab")
         proc = subprocess.Popen(up_argv(data, sip, admin, "--workers", "1"), cwd=tmp_path,
                                 env=clean_env(rtp_port_low=str(low), rtp_port_high=str(low + 199)),
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                stdout=out, stderr=log, start_new_session=True)
+        out.close()
         log.close()
-        inst = Instance(data=data, sip_port=sip, admin_port=admin, rtp_low=low, proc=proc)
+        inst = Instance(data=data, sip_port=sip, admin_port=admin, rtp_low=low, proc=proc,
+                        stdout_file=tmp_path / f"{name}-up.out")
         started.append(inst)
         return inst
 
@@ -249,6 +287,16 @@ def instances(tmp_path: Path) -> Iterator[list[Instance]]:
 def test_two_instances_come_up_restart_a_killed_worker_and_stop_cleanly(instances: list[Instance]) -> None:
     a, b = instances
     for inst in (a, b):
+        # one line on stdout says the instance is ready; a call placed at that moment is answered
+        wait_for(f"the ready line of the instance on port {inst.sip_port}",
+                 lambda inst=inst: inst.proc.poll() is None and "ivr: ready" in inst.stdout(), timeout=180)
+        call = run_sipp(config_mod.load(env={}, data_dir=inst.data), "uac_hangup_mid_prompt.xml",
+                        port=inst.sip_port, timeout_s=30)
+        assert call.rc == 0, call.out
+        with urllib.request.urlopen(f"http://{HOST}:{inst.admin_port}/login", timeout=5) as resp:
+            assert resp.status == 200
+        assert ready_lines(inst) == [
+            f"ivr: ready — call sip:hotline@{HOST}:{inst.sip_port} (admin: http://{HOST}:{inst.admin_port}/)"]
         wait_for(f"OPTIONS 200 from the instance on port {inst.sip_port}",
                  lambda inst=inst: inst.proc.poll() is None and sipprobe.options(HOST, inst.sip_port,
                                                                                 timeout=0.5) == 200,
@@ -281,6 +329,7 @@ def test_two_instances_come_up_restart_a_killed_worker_and_stop_cleanly(instance
         inst.proc.send_signal(signal.SIGTERM)
     for inst in (a, b):
         assert inst.proc.wait(timeout=40) == 0
+        assert len(ready_lines(inst)) == 1  # once: not again when a worker came back
         assert processes_mentioning(str(inst.data)) == []
         assert port_free(inst.sip_port, socket.SOCK_DGRAM)
         assert port_free(inst.sip_port + 100, socket.SOCK_DGRAM)
