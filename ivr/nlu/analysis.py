@@ -9,38 +9,17 @@ from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.negation import negated
 from ivr.nlu.normalize import BREAK, content_tokens, tokenize
 from ivr.nlu.numbers import Number, find_numbers
-from ivr.nlu.vitals import CUES, DAYS, ages, find_vitals, low_blood_pressure
+from ivr.nlu.vitals import CUES, ages, find_vitals, low_blood_pressure
 
-_OLD_AGE = ("tuổi cao", "cao tuổi", "lớn tuổi", "người già", "già yếu", "tuổi già", "già rồi", "ông già", "bà già")
-_LONG_FEVER = ("mấy ngày", "nhiều ngày", "cả tuần", "mấy hôm", "một tuần", "tuần nay", "nhiều hôm", "mấy bữa",
-               "mấy ngày nay", "mấy hôm nay", "hơn tuần", "cả tuần nay", "mấy bữa nay", "liên tục mấy ngày")
-_LOW_WORDS = ("thấp", "tụt", "giảm", "xuống", "hạ", "yếu")
-# Phrases that contain a symptom word but do not report it.
-_SYMPTOM_BLOCKERS = ("hạ sốt", "thuốc ho", "siro ho", "thuốc sốt", "thuốc ho", "cắt cơn sốt", "thuốc đau đầu",
-                     "thuốc nhức đầu", "thuốc tiêu chảy", "xịt mũi", "thuốc xịt mũi", "nhỏ mũi", "thuốc nhỏ mũi",
-                     "đo nhiệt", "nhiệt kế", "họ", "hồ", "nhịp tim", "tim mạch", "tim đập", "thở oxy", "máy thở",
-                     "tập thở", "hít thở sâu", "không khó thở", "đo oxy", "sốt ruột", "mệt gì", "nóng ruột",
-                     "bình thường", "thuốc ho", "thở bình thường", "thở đều", "thở tốt", "ho gà")
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
-
-_SYMPTOMS = Matcher({BLOCK: _SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True)
-_RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, "age_65_plus": _OLD_AGE,
-                   BLOCK: ("huyết áp thấp", "bị huyết áp thấp", "tụt huyết áp", "hạ huyết áp", "bị tụt huyết áp",
-                            "huyết áp tụt", "bị huyết áp tụt", "bị hạ huyết áp", "máu thấp")})
-_INTENSE = Matcher(table("lắm", "quá", "quá trời", "dữ", "dữ lắm", "ghê", "ghê lắm", "kinh khủng", "nhiều lắm",
-                           "nặng", "dữ dội", "không chịu nổi"))
-# (symptom, body-part words, complaint words) found within three words of each other
-_NEAR: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("chest_pain", ("ngực",), ("đau", "tức", "nặng", "nhói", "thắt", "đè", "bó")),
-    ("sore_throat", ("họng",), ("đau", "rát", "ngứa", "khô", "vướng")),
-    ("headache", ("đầu",), ("đau", "nhức", "buốt", "choáng", "váng")),
-    ("shortness_of_breath", ("thở",), ("khó", "mệt", "gấp", "dốc", "hụt", "nặng nhọc")),
-)
 GREETING = "_greeting"
-_INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: ("xin chào", "alo", "chào buổi sáng", "chào buổi chiều")},
-                    gaps=True)
+
+_SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True)
+_RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
+_INTENSE = Matcher(table(*lx.INTENSIFIERS))
+_INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
 _OTHER = Matcher(table(*lx.OTHER_COMPLAINTS))
-_LONG = Matcher(table(*_LONG_FEVER))
+_LONG = Matcher(table(*lx.LONG_FEVER))
 
 
 @dataclass(frozen=True)
@@ -71,7 +50,7 @@ def analyse(text: str, expect_vital: str | None) -> Analysis:
     neg: list[str] = []
     covered_sym = blocked | {i for m, _ in spans for i in range(m.start, m.end)}
     # body part and complaint a few words apart: "ngực trái tôi đau tức", "họng tôi hôm nay rát"
-    for label, parts, words in _NEAR:
+    for label, parts, words in lx.NEAR:
         for i, t in enumerate(toks):
             if i in covered_sym or not word_in(t, parts):
                 continue
@@ -96,7 +75,7 @@ def analyse(text: str, expect_vital: str | None) -> Analysis:
             for j in range(c.end, min(c.end + 4, len(toks))):
                 if toks[j] == BREAK or any(n.start <= j < n.end for n in numbers):
                     break
-                if word_in(toks[j], _LOW_WORDS):
+                if word_in(toks[j], lx.LOW_WORDS):
                     pos.append("low_spo2")
                     break
     vitals = find_vitals(toks, numbers, age_idx, expect_vital)
@@ -106,10 +85,10 @@ def analyse(text: str, expect_vital: str | None) -> Analysis:
     if "fever" in pos:
         long = bool(_LONG.find(toks))
         for n in numbers:
-            if n.end < len(toks) and word_in(toks[n.end], DAYS) and n.value >= 3:
+            if n.end < len(toks) and word_in(toks[n.end], lx.DAY_WORDS) and n.value >= 3:
                 long = True
         if any(word_in(t, ("tuần",)) for t in toks) and not long:
-            long = any(word_in(toks[i], ("tuần",)) and i > 0 and word_in(toks[i - 1], ("một", "cả", "hơn", "gần"))
+            long = any(word_in(toks[i], ("tuần",)) and i > 0 and word_in(toks[i - 1], lx.WEEK_QUANTIFIERS)
                        for i in range(len(toks)))
         if long:
             pos.append("prolonged_fever")
@@ -128,12 +107,12 @@ def analyse(text: str, expect_vital: str | None) -> Analysis:
         if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
             continue
         # "tôi không cần cấp cứu", "chưa phải cấp cứu": not a request for help
-        if m.label == "emergency" and m.start >= 2 and word_in(toks[m.start - 1], ("cần", "phải", "muốn")) and word_in(
-                toks[m.start - 2], ("không", "chưa", "chẳng", "chả")):
+        if m.label == "emergency" and m.start >= 2 and word_in(toks[m.start - 1], lx.HELP_VERBS) and word_in(
+                toks[m.start - 2], lx.PLAIN_NEGATORS):
             continue
         # "không uống gì" is "did not drink anything", not "uống gì?" (what to take)
-        if m.label in QUESTION_INTENTS and any(word_in(t, ("gì", "chi")) for t in toks[m.start:m.end]) and any(
-                word_in(t, ("không", "chẳng", "chưa", "chả")) for t in toks[max(0, m.start - 3):m.start]):
+        if m.label in QUESTION_INTENTS and any(word_in(t, lx.WHAT_WORDS) for t in toks[m.start:m.end]) and any(
+                word_in(t, lx.PLAIN_NEGATORS) for t in toks[max(0, m.start - 3):m.start]):
             continue
         intents.setdefault(m.label, []).append(m)
     if not any(k != GREETING for k in intents) and not positive_any(spans) and _OTHER.find(toks):

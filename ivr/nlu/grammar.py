@@ -4,20 +4,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ivr.engine.understanding import INTENTS, VITALS
+from ivr.nlu import lexicon as lx
 from ivr.nlu.numbers import NUMBER_WORDS
 
-_GRAMMAR: dict[str, tuple[str, ...]] = {
-    "yes": ("có", "vâng", "dạ", "dạ có", "đúng", "đúng rồi", "phải", "rồi", "được", "ừ", "có ạ", "vâng ạ"),
-    "no": ("không", "không có", "chưa", "không phải", "chưa có", "không ạ", "dạ không", "hết rồi"),
-    "repeat": ("nói lại", "nhắc lại", "lặp lại", "không nghe rõ", "gì cơ", "hả"),
-    "goodbye": ("tạm biệt", "cảm ơn", "chào", "thôi", "xong rồi"),
-    "request_doctor": ("gặp bác sĩ", "bác sĩ", "nhân viên", "tư vấn viên"),
-    "emergency": ("cấp cứu", "xe cấp cứu", "cứu với", "không thở được", "khó thở"),
-}
-_NUMBER_EXTRA = ("phần trăm", "độ", "lần", "phút", "một phút", "nhịp", "tuổi")
+_GRAMMAR = lx.CLOSED_GRAMMARS
+_NUMBER_EXTRA = lx.NUMBER_EXTRA
 #: Intents a caller says in free words: a closed grammar would lose them.
-OPEN_INTENTS: tuple[str, ...] = ("report_symptoms", "daily_checkin", "report_positive_test", "ask_medication",
-                                 "ask_isolation", "ask_home_care", "unknown")
+OPEN_INTENTS: tuple[str, ...] = lx.OPEN_INTENTS
 
 
 def expected_phrases(intents: Sequence[str]) -> tuple[str, ...]:

@@ -10,10 +10,8 @@ from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
 
 _EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
-_STRONG_GOODBYE = frozenset({"tạm biệt", "chào nhé", "chào cháu", "chào bác sĩ", "chào em", "chào con", "chào cô",
-                             "cúp máy", "bye", "bai bai", "thôi chào", "tắt máy", "gác máy", "chào"})
-_QUESTION = Matcher(table("thế nào", "ra sao", "bao lâu", "bao giờ", "làm sao", "được không", "có được", "có nên",
-                            "có cần", "khi nào", "mấy ngày", "bao nhiêu"))
+_STRONG_GOODBYE = lx.STRONG_GOODBYE
+_QUESTION = Matcher(table(*lx.QUESTION_WORDS))
 _HEDGES = Matcher(table(*lx.HEDGES))
 _YES = Matcher({"yes": lx.YES_WORDS})
 _NO = Matcher({"no": lx.NO_WORDS})
@@ -22,7 +20,7 @@ _NO = Matcher({"no": lx.NO_WORDS})
 def _is_question(text: str, toks: Sequence[str]) -> bool:
     if "?" in text:
         return True
-    return bool(toks) and (word_in(toks[-1], ("không", "chưa", "gì", "sao", "nào", "hả", "chứ", "chi"))
+    return bool(toks) and (word_in(toks[-1], lx.QUESTION_ENDINGS)
                            and len(toks) > 2) or _QUESTION.find(toks) != []
 
 
@@ -44,7 +42,7 @@ def decide_intent(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, f
     yn_expected = "yes" in expect or "no" in expect
     if not toks:
         raw = tokenize(text)
-        if yn_expected and any(t in YES_FILLERS or t in ("vâng", "vang", "da") for t in raw):
+        if yn_expected and any(t in YES_FILLERS or t in lx.YES_ALONE for t in raw):
             return "yes", 0.8
         return "unknown", 0.0
     hits = a.intents
@@ -60,7 +58,7 @@ def decide_intent(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, f
     elif no:
         lead = ("no", no)
     raw = tokenize(text)
-    if lead is None and raw and raw[0] in ("dạ", "vâng", "ừ") and yn_expected:
+    if lead is None and raw and raw[0] in lx.YES_OPENERS and yn_expected:
         lead = ("yes", Match(0, 0, "yes", raw[0]))  # "vâng ạ, tôi có sốt" answers yes
     bare = lead is not None and lead[1].end == len(toks)
     if "emergency" in hits or pos & _EMERGENCY_SIGNS:
@@ -75,9 +73,9 @@ def decide_intent(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, f
     if lead is None and yn_expected and not content and not pos:
         # "tiêm rồi, ba mũi" / "đo rồi" / "uống chưa có"
         first = toks[:next((i for i, t in enumerate(a.tokens) if t == BREAK), len(toks))][:4]
-        if any(word_in(t, ("không", "chưa", "chẳng", "chả")) for t in first):
+        if any(word_in(t, lx.PLAIN_NEGATORS) for t in first):
             return "no", 0.7
-        if any(word_in(t, ("rồi", "có")) for t in first):
+        if any(word_in(t, lx.CLAUSE_YES) for t in first):
             return "yes", 0.7
     if "request_doctor" in hits:
         return "request_doctor", 0.9

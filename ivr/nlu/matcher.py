@@ -5,16 +5,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from ivr.nlu import lexicon as lx
 from ivr.nlu.normalize import fold, token_matches, tokenize
 
-#: Single words matched only with their exact diacritics (their no-diacritic
-#: form is another common word: "tim" heart vs "tím" blue, "hen" appointment).
-_STRICT = frozenset({"tím", "hen", "lú", "ổn", "lịm", "tốt", "ọe", "ụa", "đã", "bị", "khỏi", "oải", "đuối", "cứu",
-                     "hả", "đâu", "chào", "họ", "hồ"})
-
+#: Single words matched only with their exact diacritics (matching.yaml ``strict_words``).
+_STRICT = lx.STRICT_WORDS
+#: Small words allowed inside a phrase of a ``gaps`` matcher (matching.yaml ``gap_words``).
+_GAP_WORDS = lx.GAP_WORDS
+#: The label of phrases that look like a match but are not one ("thuốc ho" is no cough).
 BLOCK = "_block"
-_GAP_WORDS = frozenset({"tôi", "toi", "của", "cua", "em", "nó", "no", "ở", "o", "cũng", "cung", "thấy", "thay",
-                        "rất", "rat", "hay", "bị", "bi", "mình", "minh", "giúp", "giup", "cho"})
 
 
 @dataclass(frozen=True)

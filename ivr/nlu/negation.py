@@ -31,7 +31,7 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             if j in prev and prev[j][1]:
                 return steps <= 1 and (joined or _list_ends(toks, m.end))
             return False
-        if word_in(tok, lx.NEGATORS) and word_in(toks[m.start], ("không", "chưa", "chẳng", "chả")):
+        if word_in(tok, lx.NEGATORS) and word_in(toks[m.start], lx.PLAIN_NEGATORS):
             return False  # "nôn hết ra, không uống được": the phrase is itself an inability
         if word_in(tok, ("hết",)) and steps and not word_in(toks[j + 1], ("bị",)):
             return False  # "nôn hết ra": "hết" after a verb is "all", not "no more"
@@ -39,12 +39,12 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             if tok in ("đâu", "dau") and not (j + 1 < len(toks) and word_in(toks[j + 1], ("có",))):
                 return False
             # "uống gì cho hết ho", "làm sao để khỏi sốt": a purpose, the symptom is there
-            purpose = word_in(tok, ("hết", "khỏi", "đỡ")) and j > 0 and word_in(toks[j - 1], ("cho", "để", "mau", "nhanh", "sớm"))
+            purpose = word_in(tok, lx.PURPOSE_NEGATORS) and j > 0 and word_in(toks[j - 1], lx.PURPOSE_WORDS)
             return not purpose
         if word_in(tok, ("còn",)):
             return j > 0 and word_in(toks[j - 1], lx.NEGATORS)
         if word_in(tok, lx.NEGATION_SKIP) or word_in(tok, lx.NEGATION_JOIN):
-            joined = joined or word_in(tok, _LIST_JOINERS)
+            joined = joined or word_in(tok, lx.LIST_JOINERS)
             j -= 1
             steps += 1
             continue
@@ -52,15 +52,11 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
     return False
 
 
-_LIST_JOINERS = ("hay", "hoặc", "lẫn", "và", "với", "cũng", "cả")
-_LIST_END = ("gì", "cả", "hết", "nào", "chi", "đâu")
-
-
 def _list_ends(toks: Sequence[str], i: int) -> bool:
     """Does a negated list close after token ``i`` ("... khó thở gì cả", "... hay sốt hết")?"""
     for k in range(i, min(i + 6, len(toks))):
         if toks[k] == BREAK:
             return False
-        if word_in(toks[k], _LIST_END) or word_in(toks[k], _LIST_JOINERS):
+        if word_in(toks[k], lx.LIST_ENDS) or word_in(toks[k], lx.LIST_JOINERS):
             return True
     return False

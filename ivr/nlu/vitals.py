@@ -8,11 +8,7 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Matcher, table, word_in
 from ivr.nlu.numbers import Number
 
-_AGE_WORDS = ("tuổi",)
-DAYS = ("ngày", "hôm", "bữa")
-_LIST_JOIN = (",", "rồi", "xuống", "còn", "lên", "và", "hoặc", "hay", "tới", "đến", "có", "lúc", "khi", "thì")
-_DURATIONS = ("ngày", "hôm", "bữa", "tuần", "tháng", "tiếng", "giờ", "mũi", "viên", "người", "đêm")
-CUES = Matcher({**lx.VITAL_CUES, BLOCK: ("tim mạch", "bệnh tim", "suy tim", "nhồi máu cơ tim", "huyết áp")})
+CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
 
 
@@ -23,13 +19,13 @@ def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int 
     for k, n in enumerate(numbers):
         after = toks[n.end] if n.end < len(toks) else None
         before = toks[max(0, n.start - 4):n.start]
-        is_age = word_in(after, _AGE_WORDS) or (n.start > 0 and word_in(toks[n.start - 1], _AGE_WORDS))
+        is_age = word_in(after, lx.AGE_WORDS) or (n.start > 0 and word_in(toks[n.start - 1], lx.AGE_WORDS))
         if not is_age:
             for b in range(len(before) - 1):
                 if word_in(before[b], ("năm",)) and word_in(before[b + 1], ("nay",)):
                     is_age = True
-        if not is_age and n.start > 0 and word_in(toks[n.start - 1], ("ngoài", "hơn", "gần", "thọ")) and 40 <= n.value <= 110:
-            is_age = any(word_in(t, ("tôi", "ông", "bà", "mẹ", "bố", "cha", "má", "ba")) for t in before)
+        if not is_age and n.start > 0 and word_in(toks[n.start - 1], lx.AGE_APPROX) and 40 <= n.value <= 110:
+            is_age = any(word_in(t, lx.AGE_PERSONS) for t in before)
         if is_age and 0 < n.value < 120:
             idx.add(k)
             age = max(age or 0, int(n.value))
@@ -47,7 +43,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             continue
         vital = None
         after = toks[n.end] if n.end < len(toks) else None
-        if word_in(after, _DURATIONS) and _PER_MIN.at(toks, n.end) is None:
+        if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None:
             continue  # "sốt ba bốn ngày", "tiêm 2 mũi": a count, not a vital
         inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
         if after == "%":
@@ -73,14 +69,14 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                     vital = None
         if vital is None and k - 1 in assigned:
             between = toks[numbers[k - 1].end:n.start]
-            if all(word_in(t, _LIST_JOIN) for t in between) or (
+            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or (
                     len(between) <= 5 and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
                 vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
-            if any(word_in(t, ("thở",)) for t in window):
+            if any(word_in(t, lx.BREATHING_WORDS) for t in window):
                 vital = "breathing_rate"
-            elif any(word_in(t, ("tim", "mạch", "nhịp")) for t in window):
+            elif any(word_in(t, lx.PULSE_WORDS) for t in window):
                 vital = "pulse"
         if vital is None and expect_vital is not None:
             vital = expect_vital
@@ -90,7 +86,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         nxt = numbers[k + 1] if k + 1 < len(numbers) else None
         if (vital == "temperature" and n.value == int(n.value) and lo <= n.value <= hi and nxt is not None
                 and nxt.start == n.end and nxt.end == nxt.start + 1 and nxt.value < 10 and nxt.value == int(nxt.value)
-                and not (nxt.end < len(toks) and word_in(toks[nxt.end], (*DAYS, "tuần", "lần", "tuổi")))):
+                and not (nxt.end < len(toks) and word_in(toks[nxt.end], lx.NOT_TENTHS_BEFORE))):
             # "ba tám năm" / "38 5": the tenths spoken without "độ" or "phẩy"
             n = Number(value=n.value + nxt.value / 10, start=n.start, end=nxt.end)
             skip.add(k + 1)
@@ -109,7 +105,7 @@ def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
         after = [n for n in numbers if i + 2 <= n.start <= i + 7]
         for a, b in pairwise(after):
             between = toks[a.end:b.start]
-            if len(between) == 1 and word_in(between[0], ("trên", "/")) and 50 <= a.value <= 260 and 20 <= b.value <= 160:
+            if len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS) and 50 <= a.value <= 260 and 20 <= b.value <= 160:
                 return a.value < 90 or b.value < 60
     return False
 
