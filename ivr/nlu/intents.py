@@ -1,20 +1,82 @@
-"""The intent of one analysed utterance, and how sure the NLU is of it."""
+"""The intent of one analysed utterance, and how sure the NLU is of it.
+
+Every rule of the decision lives in ``INTENT_RULES``: an ordered table of
+``when -> intent, confidence`` where ``when`` is a conjunction of named facts
+about the utterance (``_Facts``; "not x" negates one). The first rule whose facts
+all hold decides; the last rule has no condition, so one always does. The intent
+``LEAD`` stands for the yes/no the reply opens with, ``QUESTION`` for the
+question intent with the most phrase matches.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
-from ivr.engine.understanding import VITALS
+from ivr.engine.understanding import INTENTS, VITALS
 from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import QUESTION_INTENTS, Analysis
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
 
-_EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
-_STRONG_GOODBYE = lx.STRONG_GOODBYE
+#: Signs that make any utterance an emergency, whatever else it says.
+EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
+#: Intent phrases that are not a request of their own (they do not hide a yes/no answer).
+_NOT_CONTENT = ("goodbye", "repeat", "daily_checkin")
+#: Requests that a yes/no answer does not override.
+_HELP = frozenset({"emergency", "request_doctor"})
+
+LEAD = "<lead>"
+QUESTION = "<question>"
+
 _QUESTION = Matcher(table(*lx.QUESTION_WORDS))
 _HEDGES = Matcher(table(*lx.HEDGES))
 _YES = Matcher({"yes": lx.YES_WORDS})
 _NO = Matcher({"no": lx.NO_WORDS})
+
+
+@dataclass(frozen=True)
+class Rule:
+    when: tuple[str, ...]
+    intent: str
+    confidence: float
+
+
+def _rule(when: str, intent: str, confidence: float) -> Rule:
+    return Rule(tuple(c.strip() for c in when.split(",") if c.strip()), intent, confidence)
+
+
+INTENT_RULES: tuple[Rule, ...] = (
+    _rule("empty, yes_no_expected, yes_filler", "yes", 0.8),
+    _rule("empty", "unknown", 0.0),
+    _rule("emergency", "emergency", 0.95),
+    _rule("repeat_asked, not content, not symptoms, not bare_yes, short", "repeat", 0.9),
+    _rule("repeat_asked, not content, not symptoms, not bare_yes", "repeat", 0.75),
+    # "có nhiệt kế" answers the question; "có được uống thuốc không?" asks one
+    _rule("lead, yes_no_expected, lead_answers, bare", LEAD, 0.95),
+    _rule("lead, yes_no_expected, lead_answers", LEAD, 0.85),
+    # "tiêm rồi, ba mũi" / "đo rồi" / "uống chưa có"
+    _rule("not lead, yes_no_expected, not content, not symptoms, first_clause_no", "no", 0.7),
+    _rule("not lead, yes_no_expected, not content, not symptoms, first_clause_yes", "yes", 0.7),
+    _rule("doctor_asked", "request_doctor", 0.9),
+    _rule("question, one_question", QUESTION, 0.85),
+    _rule("question", QUESTION, 0.7),
+    _rule("positive_test", "report_positive_test", 0.9),
+    _rule("lead, yes_no_expected", LEAD, 0.8),
+    # "nằm nghỉ thế nào cho tốt?": a care question
+    _rule("not symptoms, question_words", "ask_home_care", 0.6),
+    _rule("symptoms, strong_goodbye, only_fatigue", "goodbye", 0.6),
+    _rule("symptoms", "report_symptoms", 0.9),
+    _rule("strong_goodbye", "goodbye", 0.9),
+    _rule("vitals_or_checkin", "daily_checkin", 0.85),
+    _rule("negated_symptoms", "daily_checkin", 0.7),
+    _rule("goodbye", "goodbye", 0.8),
+    _rule("bare", LEAD, 0.6),
+    _rule("risk_or_complaint", "report_symptoms", 0.6),
+    _rule("number_given", "daily_checkin", 0.6),
+    _rule("lead", LEAD, 0.5),
+    _rule("", "unknown", 0.2),
+)
 
 
 def _is_question(text: str, toks: Sequence[str]) -> bool:
@@ -37,78 +99,206 @@ def _lead(matcher: Matcher, toks: Sequence[str]) -> Match | None:
     return m
 
 
+class _Facts:
+    """Named facts about one utterance, each computed when a rule first asks for it."""
+
+    def __init__(self, text: str, a: Analysis, expect: Sequence[str]):
+        self.text, self.a, self.expect = text, a, expect
+        self.toks = [t for t in a.tokens if t != BREAK]
+        self.hits = a.intents
+        self.pos = set(a.symptoms)
+
+    @cached_property
+    def empty(self) -> bool:
+        return not self.toks
+
+    @cached_property
+    def yes_no_expected(self) -> bool:
+        return "yes" in self.expect or "no" in self.expect
+
+    @cached_property
+    def yes_filler(self) -> bool:
+        return any(t in YES_FILLERS or t in lx.YES_ALONE for t in tokenize(self.text))
+
+    @cached_property
+    def lead_match(self) -> tuple[str, Match] | None:
+        """The yes/no the reply opens with ("không có" vs "có": the longer opening wins)."""
+        toks = self.toks
+        yes = _lead(_YES, toks)
+        if yes is not None and not self.yes_no_expected and all(t == "ừ" for t in toks):
+            yes = None  # a bare "ừ"/"ờ" out of context is a hesitation
+        no = _lead(_NO, toks)
+        if yes and (not no or yes.end > no.end):
+            return ("yes", yes)
+        if no:
+            return ("no", no)
+        raw = tokenize(self.text)
+        if raw and raw[0] in lx.YES_OPENERS and self.yes_no_expected:
+            return ("yes", Match(0, 0, "yes", raw[0]))  # "vâng ạ, tôi có sốt" answers yes
+        return None
+
+    @cached_property
+    def lead(self) -> bool:
+        return self.lead_match is not None
+
+    @cached_property
+    def bare(self) -> bool:
+        """The reply is only a yes/no (with hedges)."""
+        return self.lead_match is not None and self.lead_match[1].end == len(self.toks)
+
+    @cached_property
+    def bare_yes(self) -> bool:
+        return self.bare and self.lead_match is not None and self.lead_match[0] == "yes"
+
+    @cached_property
+    def emergency(self) -> bool:
+        return "emergency" in self.hits or bool(self.pos & EMERGENCY_SIGNS)
+
+    @cached_property
+    def content_intents(self) -> set[str]:
+        return {k for k in self.hits if k not in _NOT_CONTENT}
+
+    @cached_property
+    def content(self) -> bool:
+        return bool(self.content_intents)
+
+    @cached_property
+    def symptoms(self) -> bool:
+        return bool(self.pos)
+
+    @cached_property
+    def repeat_asked(self) -> bool:
+        return "repeat" in self.hits
+
+    @cached_property
+    def short(self) -> bool:
+        return len(self.toks) <= 6
+
+    @cached_property
+    def lead_answers(self) -> bool:
+        """The yes/no is the answer: nothing else asked, or no help asked and no question."""
+        return not self.content_intents or (not self.content_intents & _HELP
+                                            and not _is_question(self.text, self.toks))
+
+    @cached_property
+    def first_clause(self) -> list[str]:
+        a = self.a
+        return self.toks[:next((i for i, t in enumerate(a.tokens) if t == BREAK), len(self.toks))][:4]
+
+    @cached_property
+    def first_clause_no(self) -> bool:
+        return any(word_in(t, lx.PLAIN_NEGATORS) for t in self.first_clause)
+
+    @cached_property
+    def first_clause_yes(self) -> bool:
+        return any(word_in(t, lx.CLAUSE_YES) for t in self.first_clause)
+
+    @cached_property
+    def doctor_asked(self) -> bool:
+        return "request_doctor" in self.hits
+
+    @cached_property
+    def asks(self) -> list[tuple[int, int, int, str]]:
+        """Question intents ranked: most matches, then most words, then QUESTION_INTENTS order."""
+        hits = self.hits
+        return [(len(hits[k]), sum(m.end - m.start for m in hits[k]), -i, k)
+                for i, k in enumerate(QUESTION_INTENTS) if k in hits]
+
+    @cached_property
+    def best_question(self) -> str:
+        return max(self.asks)[3]
+
+    @cached_property
+    def question(self) -> bool:
+        """A question intent, unless only generic "what do I do" phrases beside a positive test."""
+        if not self.asks:
+            return False
+        best = self.best_question
+        weak = best == "ask_home_care" and all(m.phrase in lx.WEAK_HOME_CARE for m in self.hits[best])
+        return not (weak and self.positive_test)
+
+    @cached_property
+    def one_question(self) -> bool:
+        return len(self.asks) == 1
+
+    @cached_property
+    def positive_test(self) -> bool:
+        return "report_positive_test" in self.hits
+
+    @cached_property
+    def question_words(self) -> bool:
+        return bool(_QUESTION.find(self.toks))
+
+    @cached_property
+    def strong_goodbye(self) -> bool:
+        return any(m.phrase in lx.STRONG_GOODBYE for m in self.hits.get("goodbye", ()))
+
+    @cached_property
+    def only_fatigue(self) -> bool:
+        return not (self.pos - {"fatigue"})
+
+    @cached_property
+    def vitals_or_checkin(self) -> bool:
+        return bool(self.a.vitals) or "daily_checkin" in self.hits
+
+    @cached_property
+    def negated_symptoms(self) -> bool:
+        return bool(self.a.negated)
+
+    @cached_property
+    def goodbye(self) -> bool:
+        return "goodbye" in self.hits
+
+    @cached_property
+    def risk_or_complaint(self) -> bool:
+        return bool(self.a.risk_factors) or "_complaint" in self.hits
+
+    @cached_property
+    def number_given(self) -> bool:
+        """A number said where a number or a vital is expected."""
+        return bool(self.a.numbers) and any(e in ("number", *VITALS) for e in self.expect)
+
+    def holds(self, condition: str) -> bool:
+        if condition.startswith("not "):
+            return not getattr(self, condition[4:])
+        return bool(getattr(self, condition))
+
+    def intent(self, rule: Rule) -> str:
+        if rule.intent == LEAD:
+            assert self.lead_match is not None
+            return self.lead_match[0]
+        if rule.intent == QUESTION:
+            return self.best_question
+        return rule.intent
+
+
+#: The facts a rule may name: the yes/no properties of ``_Facts``.
+FACTS: frozenset[str] = frozenset(n for n, v in vars(_Facts).items()
+                                  if isinstance(v, cached_property) and v.func.__annotations__.get("return") == "bool")
+
+
+def _check_rules(rules: Sequence[Rule]) -> None:
+    """Every rule names known facts and intents; the last one always applies."""
+    for i, rule in enumerate(rules):
+        for cond in rule.when:
+            name = cond.removeprefix("not ")
+            if name not in FACTS:
+                raise ValueError(f"intent rule {i + 1}: unknown fact {name!r}")
+        if rule.intent not in (*INTENTS, LEAD, QUESTION):
+            raise ValueError(f"intent rule {i + 1}: unknown intent {rule.intent!r}")
+        if not 0.0 <= rule.confidence <= 1.0:
+            raise ValueError(f"intent rule {i + 1}: confidence {rule.confidence} is not within 0..1")
+    if not rules or rules[-1].when:
+        raise ValueError("the last intent rule must have no condition")
+
+
+_check_rules(INTENT_RULES)
+
+
 def decide_intent(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, float]:
-    toks = [t for t in a.tokens if t != BREAK]
-    yn_expected = "yes" in expect or "no" in expect
-    if not toks:
-        raw = tokenize(text)
-        if yn_expected and any(t in YES_FILLERS or t in lx.YES_ALONE for t in raw):
-            return "yes", 0.8
-        return "unknown", 0.0
-    hits = a.intents
-    pos = set(a.symptoms)
-    yes = _lead(_YES, toks)
-    if yes is not None and not yn_expected and all(t == "ừ" for t in toks):
-        yes = None  # a bare "ừ"/"ờ" out of context is a hesitation
-    no = _lead(_NO, toks)
-    # "không có" vs "có": the longer lead wins
-    lead = None
-    if yes and (not no or yes.end > no.end):
-        lead = ("yes", yes)
-    elif no:
-        lead = ("no", no)
-    raw = tokenize(text)
-    if lead is None and raw and raw[0] in lx.YES_OPENERS and yn_expected:
-        lead = ("yes", Match(0, 0, "yes", raw[0]))  # "vâng ạ, tôi có sốt" answers yes
-    bare = lead is not None and lead[1].end == len(toks)
-    if "emergency" in hits or pos & _EMERGENCY_SIGNS:
-        return "emergency", 0.95
-    content = {k for k in hits if k not in ("goodbye", "repeat", "daily_checkin")}
-    if "repeat" in hits and not content and not pos and not (bare and lead and lead[0] == "yes"):
-        return "repeat", 0.9 if len(toks) <= 6 else 0.75
-    if lead is not None and yn_expected and (not content or (
-            not content & {"emergency", "request_doctor"} and not _is_question(text, toks))):
-        # "có nhiệt kế" answers the question; "có được uống thuốc không?" asks one
-        return lead[0], 0.95 if bare else 0.85
-    if lead is None and yn_expected and not content and not pos:
-        # "tiêm rồi, ba mũi" / "đo rồi" / "uống chưa có"
-        first = toks[:next((i for i, t in enumerate(a.tokens) if t == BREAK), len(toks))][:4]
-        if any(word_in(t, lx.PLAIN_NEGATORS) for t in first):
-            return "no", 0.7
-        if any(word_in(t, lx.CLAUSE_YES) for t in first):
-            return "yes", 0.7
-    if "request_doctor" in hits:
-        return "request_doctor", 0.9
-    asks = [(len(hits[k]), sum(m.end - m.start for m in hits[k]), -i, k)
-            for i, k in enumerate(QUESTION_INTENTS) if k in hits]
-    if asks:
-        best = max(asks)[3]
-        weak = best == "ask_home_care" and all(m.phrase in lx.WEAK_HOME_CARE for m in hits[best])
-        if not (weak and "report_positive_test" in hits):
-            return best, 0.85 if len(asks) == 1 else 0.7
-    if "report_positive_test" in hits:
-        return "report_positive_test", 0.9
-    if lead is not None and yn_expected:
-        return lead[0], 0.8
-    if not pos and _QUESTION.find(toks):
-        return "ask_home_care", 0.6  # "nằm nghỉ thế nào cho tốt?": a care question
-    strong_bye = any(m.phrase in _STRONG_GOODBYE for m in hits.get("goodbye", ()))
-    if pos:
-        if strong_bye and not (pos - {"fatigue"}):
-            return "goodbye", 0.6
-        return "report_symptoms", 0.9 if len(pos) > 0 else 0.7
-    if strong_bye:
-        return "goodbye", 0.9
-    if a.vitals or "daily_checkin" in hits or a.negated:
-        return "daily_checkin", 0.85 if (a.vitals or "daily_checkin" in hits) else 0.7
-    if "goodbye" in hits:
-        return "goodbye", 0.8
-    if bare and lead is not None:
-        return lead[0], 0.6
-    if a.risk_factors or "_complaint" in hits:
-        return "report_symptoms", 0.6
-    if a.numbers and any(e in ("number", *VITALS) for e in expect):
-        return "daily_checkin", 0.6
-    if lead is not None:
-        return lead[0], 0.5
-    return "unknown", 0.2
+    """The intent and confidence of the first rule of ``INTENT_RULES`` whose facts all hold."""
+    facts = _Facts(text, a, expect)
+    for rule in INTENT_RULES:
+        if all(facts.holds(c) for c in rule.when):
+            return facts.intent(rule), rule.confidence
+    raise AssertionError("unreachable: the last intent rule has no condition")
