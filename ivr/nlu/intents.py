@@ -295,10 +295,20 @@ def _check_rules(rules: Sequence[Rule]) -> None:
 _check_rules(INTENT_RULES)
 
 
+def _first(facts: _Facts) -> Rule:
+    for rule in INTENT_RULES:
+        if all(facts.holds(c) for c in rule.when):
+            return rule
+    raise AssertionError("unreachable: the last intent rule has no condition")
+
+
+def first_rule(text: str, a: Analysis, expect: Sequence[str]) -> Rule:
+    """The rule of ``INTENT_RULES`` that decides the intent of ``text`` (for tests and debugging)."""
+    return _first(_Facts(text, a, expect))
+
+
 def decide_intent(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, float]:
     """The intent and confidence of the first rule of ``INTENT_RULES`` whose facts all hold."""
     facts = _Facts(text, a, expect)
-    for rule in INTENT_RULES:
-        if all(facts.holds(c) for c in rule.when):
-            return facts.intent(rule), rule.confidence
-    raise AssertionError("unreachable: the last intent rule has no condition")
+    rule = _first(facts)
+    return facts.intent(rule), rule.confidence

@@ -334,7 +334,8 @@ def load_lexicon(directory: str | Path = DATA_DIR) -> Lexicon:
         checker = _File(path, problems)
         for key in raw:
             if key not in keys:
-                problems.append(f"{path}: unknown key {key!r}" if not isinstance(key, str) else
+                hint = " (YAML reads yes/no/on/off as true/false: quote the key)" if isinstance(key, bool) else ""
+                problems.append(f"{path}: unknown key {key!r}{hint}" if not isinstance(key, str) else
                                 f"{path}: unknown key '{key}'")
         entries: dict[str, Any] = {}
         for key, kind in keys.items():
