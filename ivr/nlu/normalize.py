@@ -46,15 +46,6 @@ def token_matches(token: str, word: str) -> bool:
     return token == word or (token == fold(token) and token == fold(word))
 
 
-def _loose(pattern: str) -> str:
-    """A regex that accepts ``pattern`` with or without its diacritics."""
-    out = []
-    for ch in pattern:
-        f = fold(ch)
-        out.append(f"[{ch}{f}]" if f != ch else re.escape(ch) if ch not in " " else r"\s+")
-    return "".join(out)
-
-
 # Multi-word rewrites (ASR confusions, spellings of the same thing) and one-word regional
 # variants: ivr/nlu/data/normalize.yaml.
 _PHRASE_RE = tuple((re.compile(p), r) for p, r in lx.PHRASE_REWRITES)

@@ -1,12 +1,15 @@
 """Rule-based understanding of what an F0 caller says (``ivr.engine.understanding.Understander``).
 
-Pure and fast: phrase tables (``ivr.nlu.lexicon``) are compiled once into an index
-keyed by the first word without diacritics; an utterance is tokenised
+Pure and fast. The vocabulary is data (``ivr/nlu/data/*.yaml``, loaded once by
+``ivr.nlu.lexicon``); phrase tables are compiled once into an index keyed by the
+first word without diacritics (``ivr.nlu.matcher``); an utterance is tokenised
 (``ivr.nlu.normalize``), numbers are read (``ivr.nlu.numbers``), and phrases are
-matched leftmost-longest. Negation ("không sốt", "hết ho", "không còn khó
-thở", "sốt thì hết rồi") removes a symptom. Vitals are attached to the number
-by its unit ("94 %", "38 độ 5", "20 lần một phút") or by the closest cue word
-before it ("spo2", "nhiệt độ", "nhịp thở", "mạch").
+matched leftmost-longest (``ivr.nlu.analysis``). Negation ("không sốt", "hết ho",
+"không còn khó thở", "sốt thì hết rồi", ``ivr.nlu.negation``) removes a symptom.
+Vitals are attached to the number by its unit ("94 %", "38 độ 5", "20 lần một
+phút") or by the closest cue word before it ("spo2", "nhiệt độ", "nhịp thở",
+"mạch"; ``ivr.nlu.vitals``). The intent is decided by the rule table
+``ivr.nlu.intents.INTENT_RULES``; closed ASR grammars come from ``ivr.nlu.grammar``.
 """
 from __future__ import annotations
 
