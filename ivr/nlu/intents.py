@@ -9,9 +9,9 @@ question intent with the most phrase matches.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from ivr.engine.understanding import INTENTS, VITALS
 from ivr.nlu import lexicon as lx
@@ -40,6 +40,11 @@ class Rule:
     when: tuple[str, ...]
     intent: str
     confidence: float
+
+    @property
+    def checks(self) -> tuple[tuple[str, bool], ...]:
+        """``when`` as (fact, wanted value) pairs: "not lead" is ("lead", False)."""
+        return tuple((c[4:], False) if c.startswith("not ") else (c, True) for c in self.when)
 
 
 def _rule(when: str, intent: str, confidence: float) -> Rule:
@@ -99,6 +104,26 @@ def _lead(matcher: Matcher, toks: Sequence[str]) -> Match | None:
     return m
 
 
+_T = TypeVar("_T")
+
+
+class _fact(Generic[_T]):
+    """A property computed on first use and then stored on the instance.
+
+    Like ``functools.cached_property`` without its per-access lock (Python 3.11),
+    which costs more than most facts: ``_Facts`` lives inside one call.
+    """
+
+    def __init__(self, func: Callable[[Any], _T]):
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> _T:
+        value = self.func(obj)
+        obj.__dict__[self.name] = value
+        return value
+
+
 class _Facts:
     """Named facts about one utterance, each computed when a rule first asks for it."""
 
@@ -108,19 +133,19 @@ class _Facts:
         self.hits = a.intents
         self.pos = set(a.symptoms)
 
-    @cached_property
+    @_fact
     def empty(self) -> bool:
         return not self.toks
 
-    @cached_property
+    @_fact
     def yes_no_expected(self) -> bool:
         return "yes" in self.expect or "no" in self.expect
 
-    @cached_property
+    @_fact
     def yes_filler(self) -> bool:
         return any(t in YES_FILLERS or t in lx.YES_ALONE for t in tokenize(self.text))
 
-    @cached_property
+    @_fact
     def lead_match(self) -> tuple[str, Match] | None:
         """The yes/no the reply opens with ("không có" vs "có": the longer opening wins)."""
         toks = self.toks
@@ -137,78 +162,78 @@ class _Facts:
             return ("yes", Match(0, 0, "yes", raw[0]))  # "vâng ạ, tôi có sốt" answers yes
         return None
 
-    @cached_property
+    @_fact
     def lead(self) -> bool:
         return self.lead_match is not None
 
-    @cached_property
+    @_fact
     def bare(self) -> bool:
         """The reply is only a yes/no (with hedges)."""
         return self.lead_match is not None and self.lead_match[1].end == len(self.toks)
 
-    @cached_property
+    @_fact
     def bare_yes(self) -> bool:
         return self.bare and self.lead_match is not None and self.lead_match[0] == "yes"
 
-    @cached_property
+    @_fact
     def emergency(self) -> bool:
         return "emergency" in self.hits or bool(self.pos & EMERGENCY_SIGNS)
 
-    @cached_property
+    @_fact
     def content_intents(self) -> set[str]:
         return {k for k in self.hits if k not in _NOT_CONTENT}
 
-    @cached_property
+    @_fact
     def content(self) -> bool:
         return bool(self.content_intents)
 
-    @cached_property
+    @_fact
     def symptoms(self) -> bool:
         return bool(self.pos)
 
-    @cached_property
+    @_fact
     def repeat_asked(self) -> bool:
         return "repeat" in self.hits
 
-    @cached_property
+    @_fact
     def short(self) -> bool:
         return len(self.toks) <= 6
 
-    @cached_property
+    @_fact
     def lead_answers(self) -> bool:
         """The yes/no is the answer: nothing else asked, or no help asked and no question."""
         return not self.content_intents or (not self.content_intents & _HELP
                                             and not _is_question(self.text, self.toks))
 
-    @cached_property
+    @_fact
     def first_clause(self) -> list[str]:
         a = self.a
         return self.toks[:next((i for i, t in enumerate(a.tokens) if t == BREAK), len(self.toks))][:4]
 
-    @cached_property
+    @_fact
     def first_clause_no(self) -> bool:
         return any(word_in(t, lx.PLAIN_NEGATORS) for t in self.first_clause)
 
-    @cached_property
+    @_fact
     def first_clause_yes(self) -> bool:
         return any(word_in(t, lx.CLAUSE_YES) for t in self.first_clause)
 
-    @cached_property
+    @_fact
     def doctor_asked(self) -> bool:
         return "request_doctor" in self.hits
 
-    @cached_property
+    @_fact
     def asks(self) -> list[tuple[int, int, int, str]]:
         """Question intents ranked: most matches, then most words, then QUESTION_INTENTS order."""
         hits = self.hits
         return [(len(hits[k]), sum(m.end - m.start for m in hits[k]), -i, k)
                 for i, k in enumerate(QUESTION_INTENTS) if k in hits]
 
-    @cached_property
+    @_fact
     def best_question(self) -> str:
         return max(self.asks)[3]
 
-    @cached_property
+    @_fact
     def question(self) -> bool:
         """A question intent, unless only generic "what do I do" phrases beside a positive test."""
         if not self.asks:
@@ -217,51 +242,46 @@ class _Facts:
         weak = best == "ask_home_care" and all(m.phrase in lx.WEAK_HOME_CARE for m in self.hits[best])
         return not (weak and self.positive_test)
 
-    @cached_property
+    @_fact
     def one_question(self) -> bool:
         return len(self.asks) == 1
 
-    @cached_property
+    @_fact
     def positive_test(self) -> bool:
         return "report_positive_test" in self.hits
 
-    @cached_property
+    @_fact
     def question_words(self) -> bool:
         return bool(_QUESTION.find(self.toks))
 
-    @cached_property
+    @_fact
     def strong_goodbye(self) -> bool:
         return any(m.phrase in lx.STRONG_GOODBYE for m in self.hits.get("goodbye", ()))
 
-    @cached_property
+    @_fact
     def only_fatigue(self) -> bool:
         return not (self.pos - {"fatigue"})
 
-    @cached_property
+    @_fact
     def vitals_or_checkin(self) -> bool:
         return bool(self.a.vitals) or "daily_checkin" in self.hits
 
-    @cached_property
+    @_fact
     def negated_symptoms(self) -> bool:
         return bool(self.a.negated)
 
-    @cached_property
+    @_fact
     def goodbye(self) -> bool:
         return "goodbye" in self.hits
 
-    @cached_property
+    @_fact
     def risk_or_complaint(self) -> bool:
         return bool(self.a.risk_factors) or "_complaint" in self.hits
 
-    @cached_property
+    @_fact
     def number_given(self) -> bool:
         """A number said where a number or a vital is expected."""
         return bool(self.a.numbers) and any(e in ("number", *VITALS) for e in self.expect)
-
-    def holds(self, condition: str) -> bool:
-        if condition.startswith("not "):
-            return not getattr(self, condition[4:])
-        return bool(getattr(self, condition))
 
     def intent(self, rule: Rule) -> str:
         if rule.intent == LEAD:
@@ -274,14 +294,13 @@ class _Facts:
 
 #: The facts a rule may name: the yes/no properties of ``_Facts``.
 FACTS: frozenset[str] = frozenset(n for n, v in vars(_Facts).items()
-                                  if isinstance(v, cached_property) and v.func.__annotations__.get("return") == "bool")
+                                  if isinstance(v, _fact) and v.func.__annotations__.get("return") == "bool")
 
 
 def _check_rules(rules: Sequence[Rule]) -> None:
     """Every rule names known facts and intents; the last one always applies."""
     for i, rule in enumerate(rules):
-        for cond in rule.when:
-            name = cond.removeprefix("not ")
+        for name, _ in rule.checks:
             if name not in FACTS:
                 raise ValueError(f"intent rule {i + 1}: unknown fact {name!r}")
         if rule.intent not in (*INTENTS, LEAD, QUESTION):
@@ -295,9 +314,16 @@ def _check_rules(rules: Sequence[Rule]) -> None:
 _check_rules(INTENT_RULES)
 
 
+#: INTENT_RULES with their checks unpacked once (the table is read on every utterance).
+_TABLE = tuple((rule, rule.checks) for rule in INTENT_RULES)
+
+
 def _first(facts: _Facts) -> Rule:
-    for rule in INTENT_RULES:
-        if all(facts.holds(c) for c in rule.when):
+    for rule, checks in _TABLE:
+        for name, wanted in checks:
+            if getattr(facts, name) is not wanted:
+                break
+        else:
             return rule
     raise AssertionError("unreachable: the last intent rule has no condition")
 
