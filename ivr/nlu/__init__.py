@@ -1,1 +1,1 @@
-"""nlu"""
+"""Understanding caller utterances: vocabulary as data (``data/*.yaml``), rules in code; see ``understander``."""

@@ -11,30 +11,30 @@ spans so the NLU can look at the words around each number.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ivr.nlu import lexicon as lx
 from ivr.nlu.normalize import BREAK, content_tokens, fold, token_matches, tokenize
 
-_DIGITS: dict[str, int] = {
-    "không": 0, "một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
-    "tám": 8, "chín": 9,
-}
+# The words: ivr/nlu/data/numbers.yaml.
+_DIGITS = lx.DIGITS
 # Only after another number word: "hai mốt" 21, "chín tư" 94, "chín lăm" 95.
-_UNIT_ONLY: dict[str, int] = {"mốt": 1, "tư": 4, "lăm": 5, "nhăm": 5}
-_TEN = ("mười",)
-_TENS = ("mươi", "chục")
-_HUNDRED = ("trăm",)
-_THOUSAND = ("nghìn", "ngàn")
-_ZERO_TENS = ("linh", "lẻ")
-_HALF = ("rưỡi",)
-_POINT = ("phẩy", "chấm")
-_DEGREE = ("độ",)
+_UNIT_ONLY = lx.UNIT_ONLY
+_TEN = lx.TEN
+_TENS = lx.TENS
+_HUNDRED = lx.HUNDRED
+_THOUSAND = lx.THOUSAND
+_ZERO_TENS = lx.ZERO_TENS
+_HALF = lx.HALF
+_POINT = lx.POINT
+_DEGREE = lx.DEGREE
 # After "độ N": these words mean N counts something else ("39 độ 3 ngày").
-_NOT_DECIMAL_AFTER = ("ngày", "hôm", "lần", "tuổi", "tiếng", "giờ", "buổi", "tuần", "tháng", "năm", "phút", "viên")
+_NOT_DECIMAL_AFTER = lx.NOT_DECIMAL_AFTER
 # "năm" is the year in "năm nay", "năm ngoái"...
-_YEAR_AFTER = ("nay", "ngoái", "trước", "sau", "rồi", "kia", "ấy", "đó", "tuổi")
-_YEAR_BEFORE = ("mấy", "nhiều", "các", "hằng", "mỗi", "cả", "những", "hai", "ba", "vài")
+_YEAR_AFTER = lx.YEAR_AFTER
+_YEAR_OR_AGE_AFTER = lx.YEAR_OR_AGE_AFTER
+_YEAR_BEFORE = lx.YEAR_BEFORE
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Number:
     end: int
 
 
-def _word(tok: str, table: dict[str, int]) -> int | None:
+def _word(tok: str, table: Mapping[str, int]) -> int | None:
     if tok in table:
         return table[tok]
     if tok == fold(tok):
@@ -93,7 +93,7 @@ class _Parser:
         return v
 
     def is_year(self, i: int) -> bool:
-        return _is(self.at(i + 1), _YEAR_AFTER) or (
+        return _is(self.at(i + 1), _YEAR_OR_AGE_AFTER) or (
             _is(self.at(i - 1), _YEAR_BEFORE) and not _is(self.at(i - 1), ("hai", "ba")))
 
     def unit(self, i: int) -> tuple[int, int] | None:
@@ -106,7 +106,7 @@ class _Parser:
             v = _word(tok, _UNIT_ONLY)
         if v is None or v == 0:
             return None
-        if v == 5 and fold(tok) == "nam" and _is(self.at(i + 1), _YEAR_AFTER[:5]):
+        if v == 5 and fold(tok) == "nam" and _is(self.at(i + 1), _YEAR_AFTER):
             return None
         return v, i + 1
 
@@ -203,7 +203,7 @@ class _Parser:
                 v = _word(nxt, _DIGITS)
                 if v is None:
                     v = _word(nxt, _UNIT_ONLY)
-                if v is not None and not (v == 5 and fold(nxt) == "nam" and _is(self.at(j + 2), _YEAR_AFTER[:5])):
+                if v is not None and not (v == 5 and fold(nxt) == "nam" and _is(self.at(j + 2), _YEAR_AFTER)):
                     return value + v / 10, j + 2
         return value, j
 

@@ -8,9 +8,9 @@ import time
 import pytest
 
 from ivr import ROOT
+from ivr.engine.understanding import INTENTS, SYMPTOMS, Understander, Understanding
 from ivr.nlu.lexicon import EXTRA_SIGNS, RISK_FACTORS
 from ivr.nlu.understander import Nlu, default_understander, expected_phrases
-from ivr.engine.understanding import INTENTS, SYMPTOMS, Understander, Understanding
 
 DATA = ROOT / "tests" / "data" / "utterances.jsonl"
 

@@ -1,0 +1,132 @@
+"""One utterance analysed: tokens, numbers, symptoms (with negation), vitals, risk factors and intent phrases."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ivr.nlu import lexicon as lx
+from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
+from ivr.nlu.negation import negated
+from ivr.nlu.normalize import BREAK, content_tokens, tokenize
+from ivr.nlu.numbers import Number, find_numbers
+from ivr.nlu.vitals import CUES, ages, find_vitals, low_blood_pressure
+
+QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
+GREETING = "_greeting"
+
+_SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True)
+_RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
+_INTENSE = Matcher(table(*lx.INTENSIFIERS))
+_INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
+_OTHER = Matcher(table(*lx.OTHER_COMPLAINTS))
+_LONG = Matcher(table(*lx.LONG_FEVER))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    tokens: tuple[str, ...]
+    numbers: tuple[Number, ...]
+    symptoms: tuple[str, ...]
+    negated: tuple[str, ...]
+    vitals: dict[str, float]
+    risk_factors: tuple[str, ...]
+    intents: dict[str, list[Match]]
+
+
+
+def analyse(text: str, expect_vital: str | None) -> Analysis:
+    toks = content_tokens(tokenize(text))
+    numbers = tuple(find_numbers(toks))
+    age_idx, age = ages(toks, numbers)
+    # symptoms with negation
+    spans: list[tuple[Match, bool]] = []
+    blocked: set[int] = set()
+    for m in _SYMPTOMS.find(toks):
+        if m.label == BLOCK:
+            blocked.update(range(m.start, m.end))
+            continue
+        spans.append((m, negated(toks, m, spans)))
+    pos: list[str] = []
+    neg: list[str] = []
+    covered_sym = blocked | {i for m, _ in spans for i in range(m.start, m.end)}
+    # body part and complaint a few words apart: "ngực trái tôi đau tức", "họng tôi hôm nay rát"
+    for label, parts, words in lx.NEAR:
+        for i, t in enumerate(toks):
+            if i in covered_sym or not word_in(t, parts):
+                continue
+            lo, hi = max(0, i - 3), min(len(toks), i + 4)
+            for j in range(lo, hi):
+                if j != i and j not in covered_sym and word_in(toks[j], words) and BREAK not in toks[min(i, j):max(i, j)]:
+                    m = Match(min(i, j), max(i, j) + 1, label, f"{t} {toks[j]}")
+                    inner_neg = any(word_in(x, lx.NEGATORS) for x in toks[m.start + 1:m.end - 1])
+                    spans.append((m, inner_neg or negated(toks, m, spans)))
+                    covered_sym.update(range(m.start, m.end))
+                    break
+    for m, is_neg in spans:
+        names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()), *lx.PHRASE_IMPLIES.get(m.phrase, ()))
+        if m.label == "shortness_of_breath" and m.end < len(toks) and _INTENSE.at(toks, m.end) is not None:
+            names = (*names, "severe_breathlessness")  # "thở khó lắm", "khó thở quá trời"
+        for name in names:
+            (neg if is_neg else pos).append(name)
+    # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
+    cue_matches = CUES.find(toks)
+    for c in cue_matches:
+        if c.label == "spo2":
+            for j in range(c.end, min(c.end + 4, len(toks))):
+                if toks[j] == BREAK or any(n.start <= j < n.end for n in numbers):
+                    break
+                if word_in(toks[j], lx.LOW_WORDS):
+                    pos.append("low_spo2")
+                    break
+    vitals = find_vitals(toks, numbers, age_idx, expect_vital)
+    if low_blood_pressure(toks, numbers):
+        pos.append("low_blood_pressure")
+    # fever for three days or more
+    if "fever" in pos:
+        long = bool(_LONG.find(toks))
+        for n in numbers:
+            if n.end < len(toks) and word_in(toks[n.end], lx.DAY_WORDS) and n.value >= 3:
+                long = True
+        if any(word_in(t, ("tuần",)) for t in toks) and not long:
+            long = any(word_in(toks[i], ("tuần",)) and i > 0 and word_in(toks[i - 1], lx.WEEK_QUANTIFIERS)
+                       for i in range(len(toks)))
+        if long:
+            pos.append("prolonged_fever")
+    # risk factors
+    rspans: list[tuple[Match, bool]] = []
+    for m in _RISKS.find(toks):
+        negd = m.label != "unvaccinated" and negated(toks, m, rspans)
+        rspans.append((m, negd))
+    risks = [m.label for m, negd in rspans if not negd and m.label != BLOCK]
+    if age is not None and age >= lx.RISK_AGE:
+        risks.append("age_65_plus")
+    intents: dict[str, list[Match]] = {}
+    covered = {i for m, _ in spans for i in range(m.start, m.end)}
+    for m in _INTENTS.find(toks):
+        # "ăn gì cũng nôn" is a symptom, not "ăn gì?" (home care)
+        if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
+            continue
+        # "tôi không cần cấp cứu", "chưa phải cấp cứu": not a request for help
+        if m.label == "emergency" and m.start >= 2 and word_in(toks[m.start - 1], lx.HELP_VERBS) and word_in(
+                toks[m.start - 2], lx.PLAIN_NEGATORS):
+            continue
+        # "không uống gì" is "did not drink anything", not "uống gì?" (what to take)
+        if m.label in QUESTION_INTENTS and any(word_in(t, lx.WHAT_WORDS) for t in toks[m.start:m.end]) and any(
+                word_in(t, lx.PLAIN_NEGATORS) for t in toks[max(0, m.start - 3):m.start]):
+            continue
+        intents.setdefault(m.label, []).append(m)
+    if not any(k != GREETING for k in intents) and not positive_any(spans) and _OTHER.find(toks):
+        intents["_complaint"] = []
+    positive = tuple(dict.fromkeys(pos))
+    return Analysis(
+        tokens=toks, numbers=numbers,
+        symptoms=positive,
+        negated=tuple(s for s in dict.fromkeys(neg) if s not in positive),
+        vitals=vitals,
+        risk_factors=tuple(dict.fromkeys(risks)),
+        intents=intents,
+    )
+
+
+def positive_any(spans: Sequence[tuple[Match, bool]]) -> bool:
+    return any(not neg for _, neg in spans)

@@ -1,0 +1,340 @@
+"""The intent of one analysed utterance, and how sure the NLU is of it.
+
+Every rule of the decision lives in ``INTENT_RULES``: an ordered table of
+``when -> intent, confidence`` where ``when`` is a conjunction of named facts
+about the utterance (``_Facts``; "not x" negates one). The first rule whose facts
+all hold decides; the last rule has no condition, so one always does. The intent
+``LEAD`` stands for the yes/no the reply opens with, ``QUESTION`` for the
+question intent with the most phrase matches.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from ivr.engine.understanding import INTENTS, VITALS
+from ivr.nlu import lexicon as lx
+from ivr.nlu.analysis import QUESTION_INTENTS, Analysis
+from ivr.nlu.matcher import Match, Matcher, table, word_in
+from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
+
+#: Signs that make any utterance an emergency, whatever else it says.
+EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
+#: Intent phrases that are not a request of their own (they do not hide a yes/no answer).
+_NOT_CONTENT = ("goodbye", "repeat", "daily_checkin")
+#: Requests that a yes/no answer does not override.
+_HELP = frozenset({"emergency", "request_doctor"})
+
+LEAD = "<lead>"
+QUESTION = "<question>"
+
+_QUESTION = Matcher(table(*lx.QUESTION_WORDS))
+_HEDGES = Matcher(table(*lx.HEDGES))
+_YES = Matcher({"yes": lx.YES_WORDS})
+_NO = Matcher({"no": lx.NO_WORDS})
+
+
+@dataclass(frozen=True)
+class Rule:
+    when: tuple[str, ...]
+    intent: str
+    confidence: float
+
+    @property
+    def checks(self) -> tuple[tuple[str, bool], ...]:
+        """``when`` as (fact, wanted value) pairs: "not lead" is ("lead", False)."""
+        return tuple((c[4:], False) if c.startswith("not ") else (c, True) for c in self.when)
+
+
+def _rule(when: str, intent: str, confidence: float) -> Rule:
+    return Rule(tuple(c.strip() for c in when.split(",") if c.strip()), intent, confidence)
+
+
+INTENT_RULES: tuple[Rule, ...] = (
+    _rule("empty, yes_no_expected, yes_filler", "yes", 0.8),
+    _rule("empty", "unknown", 0.0),
+    _rule("emergency", "emergency", 0.95),
+    _rule("repeat_asked, not content, not symptoms, not bare_yes, short", "repeat", 0.9),
+    _rule("repeat_asked, not content, not symptoms, not bare_yes", "repeat", 0.75),
+    # "có nhiệt kế" answers the question; "có được uống thuốc không?" asks one
+    _rule("lead, yes_no_expected, lead_answers, bare", LEAD, 0.95),
+    _rule("lead, yes_no_expected, lead_answers", LEAD, 0.85),
+    # "tiêm rồi, ba mũi" / "đo rồi" / "uống chưa có"
+    _rule("not lead, yes_no_expected, not content, not symptoms, first_clause_no", "no", 0.7),
+    _rule("not lead, yes_no_expected, not content, not symptoms, first_clause_yes", "yes", 0.7),
+    _rule("doctor_asked", "request_doctor", 0.9),
+    _rule("question, one_question", QUESTION, 0.85),
+    _rule("question", QUESTION, 0.7),
+    _rule("positive_test", "report_positive_test", 0.9),
+    _rule("lead, yes_no_expected", LEAD, 0.8),
+    # "nằm nghỉ thế nào cho tốt?": a care question
+    _rule("not symptoms, question_words", "ask_home_care", 0.6),
+    _rule("symptoms, strong_goodbye, only_fatigue", "goodbye", 0.6),
+    _rule("symptoms", "report_symptoms", 0.9),
+    _rule("strong_goodbye", "goodbye", 0.9),
+    _rule("vitals_or_checkin", "daily_checkin", 0.85),
+    _rule("negated_symptoms", "daily_checkin", 0.7),
+    _rule("goodbye", "goodbye", 0.8),
+    _rule("bare", LEAD, 0.6),
+    _rule("risk_or_complaint", "report_symptoms", 0.6),
+    _rule("number_given", "daily_checkin", 0.6),
+    _rule("lead", LEAD, 0.5),
+    _rule("", "unknown", 0.2),
+)
+
+
+def _is_question(text: str, toks: Sequence[str]) -> bool:
+    if "?" in text:
+        return True
+    return bool(toks) and (word_in(toks[-1], lx.QUESTION_ENDINGS)
+                           and len(toks) > 2) or _QUESTION.find(toks) != []
+
+
+def _lead(matcher: Matcher, toks: Sequence[str]) -> Match | None:
+    i = 0
+    while i < len(toks) - 1:
+        h = _HEDGES.at(toks, i)
+        if h is None or (toks[i] == "chắc" and word_in(toks[i + 1], ("chắc",))):
+            break
+        i = h.end
+    m = matcher.at(toks, i) if i < len(toks) else None
+    if m is not None and i:
+        return Match(0, m.end, m.label, m.phrase)
+    return m
+
+
+_T = TypeVar("_T")
+
+
+class _fact(Generic[_T]):
+    """A property computed on first use and then stored on the instance.
+
+    Like ``functools.cached_property`` without its per-access lock (Python 3.11),
+    which costs more than most facts: ``_Facts`` lives inside one call.
+    """
+
+    def __init__(self, func: Callable[[Any], _T]):
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> _T:
+        value = self.func(obj)
+        obj.__dict__[self.name] = value
+        return value
+
+
+class _Facts:
+    """Named facts about one utterance, each computed when a rule first asks for it."""
+
+    def __init__(self, text: str, a: Analysis, expect: Sequence[str]):
+        self.text, self.a, self.expect = text, a, expect
+        self.toks = [t for t in a.tokens if t != BREAK]
+        self.hits = a.intents
+        self.pos = set(a.symptoms)
+
+    @_fact
+    def empty(self) -> bool:
+        return not self.toks
+
+    @_fact
+    def yes_no_expected(self) -> bool:
+        return "yes" in self.expect or "no" in self.expect
+
+    @_fact
+    def yes_filler(self) -> bool:
+        return any(t in YES_FILLERS or t in lx.YES_ALONE for t in tokenize(self.text))
+
+    @_fact
+    def lead_match(self) -> tuple[str, Match] | None:
+        """The yes/no the reply opens with ("không có" vs "có": the longer opening wins)."""
+        toks = self.toks
+        yes = _lead(_YES, toks)
+        if yes is not None and not self.yes_no_expected and all(t == "ừ" for t in toks):
+            yes = None  # a bare "ừ"/"ờ" out of context is a hesitation
+        no = _lead(_NO, toks)
+        if yes and (not no or yes.end > no.end):
+            return ("yes", yes)
+        if no:
+            return ("no", no)
+        raw = tokenize(self.text)
+        if raw and raw[0] in lx.YES_OPENERS and self.yes_no_expected:
+            return ("yes", Match(0, 0, "yes", raw[0]))  # "vâng ạ, tôi có sốt" answers yes
+        return None
+
+    @_fact
+    def lead(self) -> bool:
+        return self.lead_match is not None
+
+    @_fact
+    def bare(self) -> bool:
+        """The reply is only a yes/no (with hedges)."""
+        return self.lead_match is not None and self.lead_match[1].end == len(self.toks)
+
+    @_fact
+    def bare_yes(self) -> bool:
+        return self.bare and self.lead_match is not None and self.lead_match[0] == "yes"
+
+    @_fact
+    def emergency(self) -> bool:
+        return "emergency" in self.hits or bool(self.pos & EMERGENCY_SIGNS)
+
+    @_fact
+    def content_intents(self) -> set[str]:
+        return {k for k in self.hits if k not in _NOT_CONTENT}
+
+    @_fact
+    def content(self) -> bool:
+        return bool(self.content_intents)
+
+    @_fact
+    def symptoms(self) -> bool:
+        return bool(self.pos)
+
+    @_fact
+    def repeat_asked(self) -> bool:
+        return "repeat" in self.hits
+
+    @_fact
+    def short(self) -> bool:
+        return len(self.toks) <= 6
+
+    @_fact
+    def lead_answers(self) -> bool:
+        """The yes/no is the answer: nothing else asked, or no help asked and no question."""
+        return not self.content_intents or (not self.content_intents & _HELP
+                                            and not _is_question(self.text, self.toks))
+
+    @_fact
+    def first_clause(self) -> list[str]:
+        a = self.a
+        return self.toks[:next((i for i, t in enumerate(a.tokens) if t == BREAK), len(self.toks))][:4]
+
+    @_fact
+    def first_clause_no(self) -> bool:
+        return any(word_in(t, lx.PLAIN_NEGATORS) for t in self.first_clause)
+
+    @_fact
+    def first_clause_yes(self) -> bool:
+        return any(word_in(t, lx.CLAUSE_YES) for t in self.first_clause)
+
+    @_fact
+    def doctor_asked(self) -> bool:
+        return "request_doctor" in self.hits
+
+    @_fact
+    def asks(self) -> list[tuple[int, int, int, str]]:
+        """Question intents ranked: most matches, then most words, then QUESTION_INTENTS order."""
+        hits = self.hits
+        return [(len(hits[k]), sum(m.end - m.start for m in hits[k]), -i, k)
+                for i, k in enumerate(QUESTION_INTENTS) if k in hits]
+
+    @_fact
+    def best_question(self) -> str:
+        return max(self.asks)[3]
+
+    @_fact
+    def question(self) -> bool:
+        """A question intent, unless only generic "what do I do" phrases beside a positive test."""
+        if not self.asks:
+            return False
+        best = self.best_question
+        weak = best == "ask_home_care" and all(m.phrase in lx.WEAK_HOME_CARE for m in self.hits[best])
+        return not (weak and self.positive_test)
+
+    @_fact
+    def one_question(self) -> bool:
+        return len(self.asks) == 1
+
+    @_fact
+    def positive_test(self) -> bool:
+        return "report_positive_test" in self.hits
+
+    @_fact
+    def question_words(self) -> bool:
+        return bool(_QUESTION.find(self.toks))
+
+    @_fact
+    def strong_goodbye(self) -> bool:
+        return any(m.phrase in lx.STRONG_GOODBYE for m in self.hits.get("goodbye", ()))
+
+    @_fact
+    def only_fatigue(self) -> bool:
+        return not (self.pos - {"fatigue"})
+
+    @_fact
+    def vitals_or_checkin(self) -> bool:
+        return bool(self.a.vitals) or "daily_checkin" in self.hits
+
+    @_fact
+    def negated_symptoms(self) -> bool:
+        return bool(self.a.negated)
+
+    @_fact
+    def goodbye(self) -> bool:
+        return "goodbye" in self.hits
+
+    @_fact
+    def risk_or_complaint(self) -> bool:
+        return bool(self.a.risk_factors) or "_complaint" in self.hits
+
+    @_fact
+    def number_given(self) -> bool:
+        """A number said where a number or a vital is expected."""
+        return bool(self.a.numbers) and any(e in ("number", *VITALS) for e in self.expect)
+
+    def intent(self, rule: Rule) -> str:
+        if rule.intent == LEAD:
+            assert self.lead_match is not None
+            return self.lead_match[0]
+        if rule.intent == QUESTION:
+            return self.best_question
+        return rule.intent
+
+
+#: The facts a rule may name: the yes/no properties of ``_Facts``.
+FACTS: frozenset[str] = frozenset(n for n, v in vars(_Facts).items()
+                                  if isinstance(v, _fact) and v.func.__annotations__.get("return") == "bool")
+
+
+def _check_rules(rules: Sequence[Rule]) -> None:
+    """Every rule names known facts and intents; the last one always applies."""
+    for i, rule in enumerate(rules):
+        for name, _ in rule.checks:
+            if name not in FACTS:
+                raise ValueError(f"intent rule {i + 1}: unknown fact {name!r}")
+        if rule.intent not in (*INTENTS, LEAD, QUESTION):
+            raise ValueError(f"intent rule {i + 1}: unknown intent {rule.intent!r}")
+        if not 0.0 <= rule.confidence <= 1.0:
+            raise ValueError(f"intent rule {i + 1}: confidence {rule.confidence} is not within 0..1")
+    if not rules or rules[-1].when:
+        raise ValueError("the last intent rule must have no condition")
+
+
+_check_rules(INTENT_RULES)
+
+
+#: INTENT_RULES with their checks unpacked once (the table is read on every utterance).
+_TABLE = tuple((rule, rule.checks) for rule in INTENT_RULES)
+
+
+def _first(facts: _Facts) -> Rule:
+    for rule, checks in _TABLE:
+        for name, wanted in checks:
+            if getattr(facts, name) is not wanted:
+                break
+        else:
+            return rule
+    raise AssertionError("unreachable: the last intent rule has no condition")
+
+
+def first_rule(text: str, a: Analysis, expect: Sequence[str]) -> Rule:
+    """The rule of ``INTENT_RULES`` that decides the intent of ``text`` (for tests and debugging)."""
+    return _first(_Facts(text, a, expect))
+
+
+def decide_intent(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, float]:
+    """The intent and confidence of the first rule of ``INTENT_RULES`` whose facts all hold."""
+    facts = _Facts(text, a, expect)
+    rule = _first(facts)
+    return facts.intent(rule), rule.confidence

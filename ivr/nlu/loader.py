@@ -1,0 +1,350 @@
+"""Load and validate the NLU's vocabulary data files (``ivr/nlu/data/*.yaml``).
+
+Every file and key the NLU reads is declared in ``SCHEMA`` with its kind; a file
+with bad YAML, a missing or unknown key, an empty list, a repeated entry, a phrase
+under two names or a name the rest of the hotline does not know is refused with a
+``LexiconError`` whose lines read ``PATH: entry 'KEY': problem`` (``PATH: problem``
+for the file itself). Phrases are NFC-normalised. The loaded values are tuples and
+read-only mappings: ``ivr.nlu.lexicon`` loads them once and shares them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from ivr.engine.understanding import INTENTS, SYMPTOMS, VITALS
+from ivr.errors import IvrError
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Kinds of entry
+WORDS = "words"          # non-empty list of distinct phrases
+NAMES = "names"          # non-empty list of distinct lower_snake_case names
+TABLE = "table"          # name -> phrases; no phrase under two names
+LINKS = "links"          # name or phrase -> names it implies
+NEAR = "near"            # name -> {parts: phrases, complaints: phrases}
+RANGES = "ranges"        # name -> [low, high]
+NUMBER = "number"        # a whole number
+VALUES = "values"        # word -> digit 0-9
+REWRITES = "rewrites"    # word -> replacement text
+PATTERNS = "patterns"    # list of [regular expression, replacement]
+
+SCHEMA: dict[str, dict[str, str]] = {
+    "answers": {"yes_words": WORDS, "no_words": WORDS, "hedges": WORDS, "yes_openers": WORDS, "yes_alone": WORDS,
+                "clause_yes": WORDS},
+    "grammar": {"closed": TABLE, "number_extra": WORDS, "open_intents": NAMES},
+    "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,
+                "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS},
+    "matching": {"strict_words": WORDS, "gap_words": WORDS},
+    "negation": {"negators": WORDS, "plain_negators": WORDS, "skip": WORDS, "join": WORDS, "after": WORDS,
+                 "list_joiners": WORDS, "list_ends": WORDS, "purpose_negators": WORDS, "purpose_words": WORDS},
+    "normalize": {"phrase_rewrites": PATTERNS, "word_rewrites": REWRITES, "fillers": WORDS, "yes_fillers": WORDS,
+                  "folded_fillers": WORDS},
+    "numbers": {"digits": VALUES, "unit_only": VALUES, "ten": WORDS, "tens": WORDS, "hundred": WORDS,
+                "thousand": WORDS, "zero_tens": WORDS, "half": WORDS, "point": WORDS, "degree": WORDS,
+                "not_decimal_after": WORDS, "year_after": WORDS, "year_after_also": WORDS, "year_before": WORDS},
+    "risk_factors": {"names": NAMES, "risk_age": NUMBER, "phrases": TABLE, "blockers": WORDS, "age_words": WORDS,
+                     "age_approx": WORDS, "age_persons": WORDS},
+    "symptoms": {"extra_signs": NAMES, "phrases": TABLE, "implies": LINKS, "phrase_implies": LINKS,
+                 "blockers": WORDS, "intensifiers": WORDS, "near": NEAR, "other_complaints": WORDS,
+                 "long_fever": WORDS, "week_quantifiers": WORDS},
+    "vitals": {"cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
+               "day_words": WORDS, "not_tenths_before": WORDS, "value_joiners": WORDS, "low_words": WORDS,
+               "breathing_words": WORDS, "pulse_words": WORDS, "blood_pressure_separators": WORDS},
+}
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class LexiconError(IvrError):
+    """A vocabulary data file failed to load or validate.
+
+    ``problems`` holds one line per problem, formatted ``PATH: entry 'KEY': problem``
+    (or ``PATH: problem`` for the file itself).
+    """
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
+
+
+def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return dict(loader.construct_pairs(node))
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The validated data files: ``entries[file][key]`` (tuples and read-only mappings)."""
+
+    directory: Path
+    entries: Mapping[str, Mapping[str, Any]]
+
+    def _get(self, file: str, key: str, *kinds: str) -> Any:
+        if SCHEMA[file][key] not in kinds:
+            raise TypeError(f"{file}.yaml '{key}' is a {SCHEMA[file][key]} entry, not {' or '.join(kinds)}")
+        return self.entries[file][key]
+
+    def words(self, file: str, key: str) -> tuple[str, ...]:
+        value: tuple[str, ...] = self._get(file, key, WORDS, NAMES)
+        return value
+
+    def table(self, file: str, key: str) -> Mapping[str, tuple[str, ...]]:
+        value: Mapping[str, tuple[str, ...]] = self._get(file, key, TABLE, LINKS)
+        return value
+
+    def near(self, file: str, key: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+        value: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = self._get(file, key, NEAR)
+        return value
+
+    def ranges(self, file: str, key: str) -> Mapping[str, tuple[float, float]]:
+        value: Mapping[str, tuple[float, float]] = self._get(file, key, RANGES)
+        return value
+
+    def number(self, file: str, key: str) -> int:
+        value: int = self._get(file, key, NUMBER)
+        return value
+
+    def values(self, file: str, key: str) -> Mapping[str, int]:
+        value: Mapping[str, int] = self._get(file, key, VALUES)
+        return value
+
+    def rewrites(self, file: str, key: str) -> Mapping[str, str]:
+        value: Mapping[str, str] = self._get(file, key, REWRITES)
+        return value
+
+    def patterns(self, file: str, key: str) -> tuple[tuple[str, str], ...]:
+        value: tuple[tuple[str, str], ...] = self._get(file, key, PATTERNS)
+        return value
+
+
+class _File:
+    """Validation of one data file; problems are collected, not raised one by one."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+
+    def problem(self, key: str, text: str) -> None:
+        self.problems.append(f"{self.path}: entry '{key}': {text}")
+
+    def text(self, key: str, value: Any, what: str = "phrase") -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.problem(key, f"{what} must be non-empty text, not {value!r}")
+            return None
+        if value != value.strip() and what == "phrase":
+            self.problem(key, f"{what} {value!r} has spaces at an end")
+            return None
+        return unicodedata.normalize("NFC", value)
+
+    def words(self, key: str, value: Any, *, names: bool = False) -> tuple[str, ...] | None:
+        if not isinstance(value, list) or not value:
+            self.problem(key, f"must be a non-empty list of {'names' if names else 'phrases'}")
+            return None
+        out: list[str] = []
+        for item in value:
+            word = self.text(key, item, "name" if names else "phrase")
+            if word is None:
+                continue
+            if names and not _NAME.match(word):
+                self.problem(key, f"name {word!r} must be lower_snake_case")
+            elif word in out:
+                self.problem(key, f"duplicate {'name' if names else 'phrase'} {word!r}")
+            else:
+                out.append(word)
+        return tuple(out)
+
+    def mapping(self, key: str, value: Any, what: str) -> dict[Any, Any] | None:
+        if not isinstance(value, dict) or not value:
+            self.problem(key, f"must be a non-empty mapping of {what}")
+            return None
+        return value
+
+    def entry(self, key: str, kind: str, value: Any) -> Any:
+        if kind in (WORDS, NAMES):
+            return self.words(key, value, names=kind == NAMES)
+        if kind == NUMBER:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.problem(key, f"must be a whole number, not {value!r}")
+                return None
+            return value
+        if kind == PATTERNS:
+            return self.patterns(key, value)
+        what = {TABLE: "names to phrases", LINKS: "entries to the names they imply", NEAR: "names to parts and complaints",
+                RANGES: "names to [low, high]", VALUES: "words to digits", REWRITES: "words to their standard form"}[kind]
+        raw = self.mapping(key, value, what)
+        if raw is None:
+            return None
+        out: dict[str, Any] = {}
+        owner: dict[str, str] = {}
+        for name, item in raw.items():
+            label = self.text(key, name, "name" if kind in (TABLE, NEAR, RANGES) else "phrase")
+            if label is None:
+                continue
+            sub = f"{key}.{label}"
+            if kind in (TABLE, NEAR, RANGES) and not _NAME.match(label):
+                self.problem(key, f"name {label!r} must be lower_snake_case")
+                continue
+            if kind == TABLE:
+                phrases = self.words(sub, item)
+                for p in phrases or ():
+                    if p in owner:
+                        self.problem(sub, f"phrase {p!r} is already under '{owner[p]}'")
+                    owner.setdefault(p, label)
+                out[label] = phrases
+            elif kind == LINKS:
+                out[label] = self.words(sub, item, names=True)
+            elif kind == NEAR:
+                if not isinstance(item, dict) or set(item) != {"parts", "complaints"}:
+                    self.problem(sub, "must map 'parts' and 'complaints' to phrases")
+                    continue
+                parts, complaints = self.words(f"{sub}.parts", item["parts"]), self.words(f"{sub}.complaints",
+                                                                                        item["complaints"])
+                out[label] = (label, parts, complaints)
+            elif kind == RANGES:
+                if (not isinstance(item, list) or len(item) != 2
+                        or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in item)
+                        or item[0] >= item[1]):
+                    self.problem(sub, f"must be [low, high] with low < high, not {item!r}")
+                    continue
+                out[label] = (item[0], item[1])
+            elif kind == VALUES:
+                if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= 9:
+                    self.problem(sub, f"must be a digit 0-9, not {item!r}")
+                    continue
+                out[label] = item
+            elif kind == REWRITES:
+                rep = self.text(sub, item, "replacement")
+                if rep is not None:
+                    out[label] = rep
+        if kind == NEAR:
+            return tuple(out.values())
+        return MappingProxyType(out)
+
+    def patterns(self, key: str, value: Any) -> tuple[tuple[str, str], ...] | None:
+        if not isinstance(value, list) or not value:
+            self.problem(key, "must be a non-empty list of [regular expression, replacement]")
+            return None
+        out: list[tuple[str, str]] = []
+        for i, item in enumerate(value, 1):
+            if (not isinstance(item, list) or len(item) != 2 or not all(isinstance(x, str) for x in item)
+                    or not item[0]):
+                self.problem(key, f"item {i} must be [regular expression, replacement], not {item!r}")
+                continue
+            try:
+                re.compile(item[0])
+            except re.error as exc:
+                self.problem(key, f"item {i}: bad regular expression: {exc}")
+                continue
+            pair = (unicodedata.normalize("NFC", item[0]), unicodedata.normalize("NFC", item[1]))
+            if pair in out:
+                self.problem(key, f"item {i} repeats an earlier rewrite")
+                continue
+            out.append(pair)
+        return tuple(out)
+
+
+def _read(path: Path, problems: list[str]) -> dict[Any, Any] | None:
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except FileNotFoundError:
+        problems.append(f"{path}: lexicon file not found")
+        return None
+    except OSError as exc:
+        problems.append(f"{path}: cannot read lexicon file: {exc.strerror or exc}")
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        what = getattr(exc, "problem", None)
+        problems.append(f"{path}: not valid YAML{where}" + (f": {what}" if what else ""))
+        return None
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: a lexicon file must be a mapping of entries")
+        return None
+    return raw
+
+
+def _check_names(lex: dict[str, dict[str, Any]], directory: Path, problems: list[str]) -> None:
+    """Names that must be known to the rest of the hotline, and subsets of other entries."""
+
+    def check(file: str, key: str, names: Any, known: tuple[str, ...] | frozenset[str], what: str) -> None:
+        for name in names or ():
+            if name not in known:
+                problems.append(f"{directory / (file + '.yaml')}: entry '{key}': unknown {what} {name!r}")
+
+    sym, risk, intent = lex.get("symptoms", {}), lex.get("risk_factors", {}), lex.get("intents", {})
+    signs = (*SYMPTOMS, *(sym.get("extra_signs") or ()))
+    check("symptoms", "phrases", sym.get("phrases"), signs, "symptom or sign")
+    for key in ("implies", "near"):
+        check("symptoms", key, [n[0] if key == "near" else n for n in sym.get(key) or ()], signs, "symptom or sign")
+    for name, implied in (sym.get("implies") or {}).items():
+        check("symptoms", f"implies.{name}", implied, signs, "symptom or sign")
+    symptom_phrases = frozenset(p for ps in (sym.get("phrases") or {}).values() for p in ps or ())
+    check("symptoms", "phrase_implies", sym.get("phrase_implies"), symptom_phrases, "symptom phrase")
+    for phrase, implied in (sym.get("phrase_implies") or {}).items():
+        check("symptoms", f"phrase_implies.{phrase}", implied, signs, "symptom or sign")
+    check("risk_factors", "phrases", risk.get("phrases"), tuple(risk.get("names") or ()), "risk factor")
+    check("intents", "phrases", intent.get("phrases"), INTENTS, "intent")
+    phrases = intent.get("phrases") or {}
+    check("intents", "strong_goodbye", intent.get("strong_goodbye"), tuple(phrases.get("goodbye") or ()),
+          "goodbye phrase")
+    check("intents", "weak_home_care", intent.get("weak_home_care"), tuple(phrases.get("ask_home_care") or ()),
+          "ask_home_care phrase")
+    vitals = lex.get("vitals", {})
+    for key in ("cues", "ranges"):
+        check("vitals", key, vitals.get(key), VITALS, "vital")
+        missing = [v for v in VITALS if vitals.get(key) is not None and v not in vitals[key]]
+        if missing:
+            problems.append(f"{directory / 'vitals.yaml'}: entry '{key}': missing {', '.join(missing)}")
+    grammar = lex.get("grammar", {})
+    check("grammar", "closed", grammar.get("closed"), INTENTS, "intent")
+    check("grammar", "open_intents", grammar.get("open_intents"), INTENTS, "intent")
+
+
+def load_lexicon(directory: str | Path = DATA_DIR) -> Lexicon:
+    """Every data file of ``SCHEMA`` in ``directory``, validated; raises LexiconError listing every problem."""
+    d = Path(directory)
+    problems: list[str] = []
+    lex: dict[str, dict[str, Any]] = {}
+    for file, keys in SCHEMA.items():
+        path = d / f"{file}.yaml"
+        raw = _read(path, problems)
+        if raw is None:
+            continue
+        checker = _File(path, problems)
+        for key in raw:
+            if key not in keys:
+                hint = " (YAML reads yes/no/on/off as true/false: quote the key)" if isinstance(key, bool) else ""
+                problems.append(f"{path}: unknown key {key!r}{hint}" if not isinstance(key, str) else
+                                f"{path}: unknown key '{key}'")
+        entries: dict[str, Any] = {}
+        for key, kind in keys.items():
+            if key not in raw:
+                problems.append(f"{path}: missing '{key}'")
+                continue
+            entries[key] = checker.entry(key, kind, raw[key])
+        lex[file] = entries
+    _check_names(lex, d, problems)
+    if problems:
+        raise LexiconError(problems)
+    return Lexicon(directory=d, entries=MappingProxyType({f: MappingProxyType(e) for f, e in lex.items()}))

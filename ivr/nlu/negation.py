@@ -1,0 +1,62 @@
+"""Is a symptom or risk phrase negated by the words around it ("không sốt", "sốt thì hết rồi")?"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ivr.nlu import lexicon as lx
+from ivr.nlu.matcher import Match, Matcher, table, word_in
+from ivr.nlu.normalize import BREAK
+
+_NEG_AFTER = Matcher(table(*lx.NEGATION_AFTER))
+
+
+def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) -> bool:
+    """Is the symptom/risk phrase ``m`` negated by the words around it?"""
+    # after: "sốt thì hết rồi"
+    if m.end < len(toks) and _NEG_AFTER.at(toks, m.end) is not None:
+        return True
+    j = m.start - 1
+    steps = 0
+    joined = False
+    prev = {s.end: (s, neg) for s, neg in spans}
+    while j >= 0 and steps < 5:
+        tok = toks[j]
+        if j + 1 in prev and prev[j + 1][0].end == j + 1:
+            # another phrase right before: negation continues through a list, but only a
+            # list that says so ("không ho hay sốt", "không ho sốt gì"): "không sốt khó thở"
+            # from an ASR without punctuation keeps the breathlessness
+            return prev[j + 1][1] and steps <= 2 and (joined or _list_ends(toks, m.end))
+        if tok == BREAK:
+            # "không ho, sốt hay khó thở gì": a list continues across commas
+            if j in prev and prev[j][1]:
+                return steps <= 1 and (joined or _list_ends(toks, m.end))
+            return False
+        if word_in(tok, lx.NEGATORS) and word_in(toks[m.start], lx.PLAIN_NEGATORS):
+            return False  # "nôn hết ra, không uống được": the phrase is itself an inability
+        if word_in(tok, ("hết",)) and steps and not word_in(toks[j + 1], ("bị",)):
+            return False  # "nôn hết ra": "hết" after a verb is "all", not "no more"
+        if word_in(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks) and word_in(toks[j + 1], ("sức",))):
+            if tok in ("đâu", "dau") and not (j + 1 < len(toks) and word_in(toks[j + 1], ("có",))):
+                return False
+            # "uống gì cho hết ho", "làm sao để khỏi sốt": a purpose, the symptom is there
+            purpose = word_in(tok, lx.PURPOSE_NEGATORS) and j > 0 and word_in(toks[j - 1], lx.PURPOSE_WORDS)
+            return not purpose
+        if word_in(tok, ("còn",)):
+            return j > 0 and word_in(toks[j - 1], lx.NEGATORS)
+        if word_in(tok, lx.NEGATION_SKIP) or word_in(tok, lx.NEGATION_JOIN):
+            joined = joined or word_in(tok, lx.LIST_JOINERS)
+            j -= 1
+            steps += 1
+            continue
+        return False
+    return False
+
+
+def _list_ends(toks: Sequence[str], i: int) -> bool:
+    """Does a negated list close after token ``i`` ("... khó thở gì cả", "... hay sốt hết")?"""
+    for k in range(i, min(i + 6, len(toks))):
+        if toks[k] == BREAK:
+            return False
+        if word_in(toks[k], lx.LIST_ENDS) or word_in(toks[k], lx.LIST_JOINERS):
+            return True
+    return False

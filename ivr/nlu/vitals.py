@@ -1,0 +1,118 @@
+"""Numbers as vital signs (by unit or by the closest cue word), ages, and low blood pressure."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from ivr.nlu import lexicon as lx
+from ivr.nlu.matcher import BLOCK, Matcher, table, word_in
+from ivr.nlu.numbers import Number
+
+CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
+_PER_MIN = Matcher(table(*lx.PER_MINUTE))
+
+
+def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int | None]:
+    """Indexes of numbers that are ages, and the largest age."""
+    idx: set[int] = set()
+    age: int | None = None
+    for k, n in enumerate(numbers):
+        after = toks[n.end] if n.end < len(toks) else None
+        before = toks[max(0, n.start - 4):n.start]
+        is_age = word_in(after, lx.AGE_WORDS) or (n.start > 0 and word_in(toks[n.start - 1], lx.AGE_WORDS))
+        if not is_age:
+            for b in range(len(before) - 1):
+                if word_in(before[b], ("năm",)) and word_in(before[b + 1], ("nay",)):
+                    is_age = True
+        if not is_age and n.start > 0 and word_in(toks[n.start - 1], lx.AGE_APPROX) and 40 <= n.value <= 110:
+            is_age = any(word_in(t, lx.AGE_PERSONS) for t in before)
+        if is_age and 0 < n.value < 120:
+            idx.add(k)
+            age = max(age or 0, int(n.value))
+    return idx, age
+
+
+def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
+            expect_vital: str | None) -> dict[str, float]:
+    cues = [m for m in CUES.find(toks) if m.label != BLOCK]
+    out: dict[str, float] = {}
+    assigned: dict[int, str] = {}
+    skip = set(skip)
+    for k, n in enumerate(numbers):
+        if k in skip:
+            continue
+        vital = None
+        after = toks[n.end] if n.end < len(toks) else None
+        if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None:
+            continue  # "sốt ba bốn ngày", "tiêm 2 mũi": a count, not a vital
+        inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
+        if after == "%":
+            vital = "spo2"
+        elif inside_degree or word_in(after, ("độ",)):
+            vital = "temperature"
+        per_min = _PER_MIN.at(toks, n.end) if n.end < len(toks) else None
+        if vital is None:
+            prev_end = numbers[k - 1].end if k > 0 else 0
+            best = None
+            for c in cues:
+                if prev_end <= c.start and c.end <= n.start and n.start - c.end <= 6:
+                    best = c
+            if best is None:
+                # "99 % spo2" or "94 là spo2": a cue right after
+                for c in cues:
+                    if c.start >= n.end and c.start - n.end <= 2:
+                        best = c
+                        break
+            if best is not None:
+                vital = best.label
+                if per_min is not None and vital == "temperature":
+                    vital = None
+        if vital is None and k - 1 in assigned:
+            between = toks[numbers[k - 1].end:n.start]
+            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or (
+                    len(between) <= 5 and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
+                vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
+        if vital is None and per_min is not None:
+            window = toks[max(0, n.start - 6):n.start]
+            if any(word_in(t, lx.BREATHING_WORDS) for t in window):
+                vital = "breathing_rate"
+            elif any(word_in(t, lx.PULSE_WORDS) for t in window):
+                vital = "pulse"
+        if vital is None and expect_vital is not None:
+            vital = expect_vital
+        if vital is None:
+            continue
+        lo, hi = lx.VITAL_RANGES[vital]
+        nxt = numbers[k + 1] if k + 1 < len(numbers) else None
+        if (vital == "temperature" and n.value == int(n.value) and lo <= n.value <= hi and nxt is not None
+                and nxt.start == n.end and nxt.end == nxt.start + 1 and nxt.value < 10 and nxt.value == int(nxt.value)
+                and not (nxt.end < len(toks) and word_in(toks[nxt.end], lx.NOT_TENTHS_BEFORE))):
+            # "ba tám năm" / "38 5": the tenths spoken without "độ" or "phẩy"
+            n = Number(value=n.value + nxt.value / 10, start=n.start, end=nxt.end)
+            skip.add(k + 1)
+        if lo <= n.value <= hi:
+            assigned[k] = vital
+            # several values for one vital ("chín lăm rồi chín bốn"): keep the worst
+            out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
+    return out
+
+
+def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
+    """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55"."""
+    for i in range(len(toks) - 1):
+        if not (word_in(toks[i], ("huyết",)) and word_in(toks[i + 1], ("áp",))):
+            continue
+        after = [n for n in numbers if i + 2 <= n.start <= i + 7]
+        for a, b in pairwise(after):
+            between = toks[a.end:b.start]
+            if len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS) and 50 <= a.value <= 260 and 20 <= b.value <= 160:
+                return a.value < 90 or b.value < 60
+    return False
+
+
+def _worst(vital: str, a: float, b: float) -> float:
+    if vital == "spo2":
+        return min(a, b)
+    if vital == "pulse":
+        return max(a, b, key=lambda v: abs(v - 80))
+    return max(a, b)

@@ -1,0 +1,71 @@
+"""The intent rule table (ivr/nlu/intents.py): one example per rule, and the table's own checks."""
+from __future__ import annotations
+
+import pytest
+
+from ivr.nlu.analysis import analyse
+from ivr.nlu.intents import FACTS, INTENT_RULES, Rule, _check_rules, first_rule
+from ivr.nlu.understander import Nlu
+
+YN = ("yes", "no")
+
+# (rule number, utterance, expect, intent and confidence as Nlu.understand reports them:
+# +0.05, at most 0.99, when the intent is one the question expects)
+EXAMPLES = [
+    (1, "dạ", YN, "yes", 0.85),
+    (2, "", (), "unknown", 0.0),
+    (3, "cứu với", (), "emergency", 0.95),
+    (4, "nói lại giùm tôi", (), "repeat", 0.9),
+    (5, "cô nói gì tôi nghe không rõ lắm ạ", (), "repeat", 0.75),
+    (6, "có", YN, "yes", 0.99),
+    (7, "có, tôi có bị ho", YN, "yes", 0.9),
+    (8, "uống chưa có", YN, "no", 0.75),
+    (9, "tiêm rồi, ba mũi", YN, "yes", 0.75),
+    (10, "cho tôi gặp bác sĩ", (), "request_doctor", 0.9),
+    (11, "uống thuốc gì", (), "ask_medication", 0.85),
+    (12, "cách ly bao lâu, uống thuốc gì", (), "ask_isolation", 0.7),
+    (13, "tôi mới test nhanh hai vạch", (), "report_positive_test", 0.9),
+    (14, "chưa bao giờ ngứa họng", YN, "no", 0.85),
+    (15, "như thế nào", (), "ask_home_care", 0.6),
+    (16, "mệt, tôi gác máy nhé", (), "goodbye", 0.6),
+    (17, "tôi bị ho", (), "report_symptoms", 0.9),
+    (18, "tạm biệt", (), "goodbye", 0.9),
+    (19, "spo2 98", (), "daily_checkin", 0.85),
+    (20, "không sốt", (), "daily_checkin", 0.7),
+    (21, "cảm ơn", (), "goodbye", 0.8),
+    (22, "không", (), "no", 0.6),
+    (23, "tôi bị tiểu đường", (), "report_symptoms", 0.6),
+    (24, "ba", ("spo2",), "daily_checkin", 0.6),
+    (25, "có, hôm qua", (), "yes", 0.5),
+    (26, "con mèo đi đâu mất rồi", (), "unknown", 0.2),
+]
+
+
+def test_every_rule_has_an_example() -> None:
+    assert [n for n, *_ in EXAMPLES] == list(range(1, len(INTENT_RULES) + 1))
+
+
+@pytest.mark.parametrize("number, text, expect, intent, confidence", EXAMPLES)
+def test_the_rule_that_decides(number: int, text: str, expect: tuple[str, ...], intent: str,
+                               confidence: float) -> None:
+    vital = "spo2" if "spo2" in expect else None
+    assert first_rule(text, analyse(text, vital), expect) is INTENT_RULES[number - 1]
+    u = Nlu().understand(text, expect=expect)
+    assert (u.intent, u.confidence) == (intent, confidence)
+
+
+@pytest.mark.parametrize("rules, message", [
+    ((Rule(("lound",), "yes", 0.9), Rule((), "unknown", 0.2)), "intent rule 1: unknown fact 'lound'"),
+    ((Rule(("not lead",), "maybe", 0.9), Rule((), "unknown", 0.2)), "intent rule 1: unknown intent 'maybe'"),
+    ((Rule((), "unknown", 1.2),), "intent rule 1: confidence 1.2 is not within 0..1"),
+    ((Rule(("lead",), "<lead>", 0.5),), "the last intent rule must have no condition"),
+])
+def test_a_wrong_rule_table_is_refused(rules: tuple[Rule, ...], message: str) -> None:
+    with pytest.raises(ValueError) as err:
+        _check_rules(rules)
+    assert str(err.value) == message
+
+
+def test_facts_are_the_yes_no_properties() -> None:
+    assert {"lead", "bare", "symptoms", "emergency", "question"} <= FACTS
+    assert "lead_match" not in FACTS and "asks" not in FACTS
