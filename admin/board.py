@@ -19,7 +19,7 @@ from flask import (
 from sqlalchemy import select
 
 from escalation import queue
-from ivr.errors import EscalationError
+from escalation.errors import EscalationError
 from ivr.store.models import Call, CallStep, Escalation, EscalationEvent, Patient, StaffUser
 
 from . import present

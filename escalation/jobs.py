@@ -27,7 +27,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
-from ivr.errors import EscalationError, WebhookError
 from ivr.store.models import (
     Escalation,
     EscalationNotification,
@@ -38,6 +37,7 @@ from ivr.store.models import (
 from ivr.store.database import Database
 
 from . import groupcommit, keys, notify
+from .errors import EscalationError, WebhookError
 from .priority import rank
 
 log = logging.getLogger(__name__)

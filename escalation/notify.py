@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ivr.config import is_http_url
-from ivr.errors import WebhookError
 from ivr.store.models import Escalation, EscalationNotification, NotificationStatus, Patient
 
 from . import keys
 from .area import TIER_LABELS
+from .errors import WebhookError
 from .priority import RISK_LABELS, waiting_s
 
 BOARD = "board"

@@ -16,7 +16,6 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
-from ivr.errors import EscalationConflict, EscalationError, EscalationNotFound
 from ivr.store.models import (
     AreaLevel,
     AuditLog,
@@ -33,6 +32,7 @@ from ivr.store.database import Database
 from ivr.engine.understanding import RISK_LEVELS
 
 from . import area, groupcommit, jobs, notify, priority
+from .errors import EscalationConflict, EscalationError, EscalationNotFound
 
 S = EscalationStatus
 OPEN: tuple[EscalationStatus, ...] = (S.WAITING, S.OFFERED, S.PICKED, S.IN_CALL, S.CALLBACK_SCHEDULED)

@@ -31,7 +31,6 @@ from typing import Any
 
 import yaml
 
-from ivr.errors import RulePackError
 from ivr.engine.labels import RISK_FACTOR_LABELS, SYMPTOM_LABELS, VITAL_LABELS
 from ivr.nlu.lexicon import RISK_FACTORS
 from ivr.engine.understanding import (
@@ -42,6 +41,8 @@ from ivr.engine.understanding import (
     Assessment,
     risk_rank,
 )
+
+from .errors import RulePackError
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
