@@ -35,6 +35,7 @@ from ivr.store.models import (
     utcnow,
 )
 from ivr.store.database import Database
+from ivr.vocabulary import RiskLevel
 
 from . import groupcommit, keys, notify
 from .errors import EscalationError, WebhookError
@@ -339,7 +340,7 @@ def _give_back(s: Session, row_ids: list[int], my_id: str | None, *, now: dateti
         by_round.setdefault((r.escalation_id, r.round), []).append(r)
     risks = {e: risk for e, risk in s.execute(select(Escalation.id, Escalation.risk).where(
         Escalation.id.in_({e for e, _ in by_round})))}
-    return [replan(rs, risks.get(e, "high"), now=now) for (e, _), rs in by_round.items()]
+    return [replan(rs, risks.get(e, RiskLevel.HIGH), now=now) for (e, _), rs in by_round.items()]
 
 
 def deliver_round(escalation_id: int, round_: int) -> str:

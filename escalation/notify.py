@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session
 
 from ivr.config import is_http_url
 from ivr.store.models import Escalation, EscalationNotification, NotificationStatus, Patient
+from ivr.vocabulary import RISK_LABELS
 
 from . import keys
 from .area import TIER_LABELS
 from .errors import WebhookError
-from .priority import RISK_LABELS, waiting_s
+from .priority import waiting_s
 
 BOARD = "board"
 WEBHOOK = "webhook"

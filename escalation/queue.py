@@ -29,7 +29,7 @@ from ivr.store.models import (
     utcnow,
 )
 from ivr.store.database import Database
-from ivr.engine.understanding import RISK_LEVELS
+from ivr.vocabulary import MODE_LABELS, RISK_LABELS, RISK_LEVELS, EscalationMode
 
 from . import area, groupcommit, jobs, notify, priority
 from .errors import EscalationConflict, EscalationError, EscalationNotFound
@@ -38,7 +38,7 @@ S = EscalationStatus
 OPEN: tuple[EscalationStatus, ...] = (S.WAITING, S.OFFERED, S.PICKED, S.IN_CALL, S.CALLBACK_SCHEDULED)
 UNPICKED: tuple[EscalationStatus, ...] = (S.WAITING, S.OFFERED)
 CLOSED: tuple[EscalationStatus, ...] = (S.RESOLVED, S.EXPIRED, S.CANCELLED)
-MODES: tuple[str, ...] = ("live", "callback")
+MODES: tuple[EscalationMode, ...] = tuple(EscalationMode)
 
 #: Outcomes a doctor records when resolving a case, with what staff read.
 OUTCOMES: dict[str, str] = {
@@ -59,8 +59,6 @@ STATUS_LABELS: dict[str, str] = {
     "cancelled": "Đã hủy",
 }
 
-MODE_LABELS: dict[str, str] = {"live": "Giữ máy", "callback": "Gọi lại"}
-
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
@@ -70,6 +68,11 @@ def _now(now: datetime | None) -> datetime:
 
 def _status(value: EscalationStatus | str) -> str:
     return value.value if isinstance(value, EscalationStatus) else str(value)
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise EscalationError(f"Cách liên hệ không hợp lệ: {mode!r} (cần 'live' hoặc 'callback').")
 
 
 def _load(s: Session, escalation_id: int) -> Escalation:
@@ -138,7 +141,7 @@ def _move(s: Session, esc_id: int, *, allowed: Iterable[EscalationStatus], to: E
 
 def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (), caller: str = "",
            patient_id: int | None = None, call_id: int | None = None, assessment_id: int | None = None,
-           mode: str = "callback", recording_path: str = "", redis: Redis | None = None,
+           mode: str = EscalationMode.CALLBACK, recording_path: str = "", redis: Redis | None = None,
            now: datetime | None = None, cfg: Config | None = None) -> int:
     """Queue a case for a doctor and return its id.
 
@@ -151,8 +154,7 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
     """
     if risk not in RISK_LEVELS:
         raise EscalationError(f"Mức nguy cơ không hợp lệ: {risk!r} (cần một trong: {', '.join(RISK_LEVELS)}).")
-    if mode not in MODES:
-        raise EscalationError(f"Cách liên hệ không hợp lệ: {mode!r} (cần 'live' hoặc 'callback').")
+    _check_mode(mode)
     reasons = [str(r) for r in reasons]
     now = _now(now)
     webhooks = cfg.webhook_urls if cfg is not None else ()
@@ -219,8 +221,8 @@ def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, c
     start = area.start_tier(probe)
     values["tier"] = area.first_staffed(staff, probe, start)
     detail = reason
-    if mode == "live" and not any(area.covers(u, probe, AreaLevel.PROVINCE) for u in staff):
-        values["mode"] = "callback"
+    if mode == EscalationMode.LIVE and not any(area.covers(u, probe, AreaLevel.PROVINCE) for u in staff):
+        values["mode"] = EscalationMode.CALLBACK
         detail += " — không có bác sĩ trực: chuyển sang gọi lại"
     c = s.connection()  # Core on the tables: no ORM statement machinery
     esc_id = c.execute(_INSERT_ESCALATION, values).scalar_one()
@@ -254,11 +256,11 @@ def _retriage(s: Session, esc: Escalation, *, risk: str, reason: str, reasons: l
         values["assessment_id"] = assessment_id
     if recording_path:
         values["recording_path"] = recording_path
-    if mode == "live" and esc.status in UNPICKED:
-        values["mode"] = "live"  # the caller is on the line again
-    detail = f"Gọi lại, phân loại lại: {priority.RISK_LABELS.get(risk, risk)} — {reason}"
+    if mode == EscalationMode.LIVE and esc.status in UNPICKED:
+        values["mode"] = EscalationMode.LIVE  # the caller is on the line again
+    detail = f"Gọi lại, phân loại lại: {RISK_LABELS.get(risk, risk)} — {reason}"
     if raised:
-        detail += f" (nâng từ {priority.RISK_LABELS.get(esc.risk, esc.risk)})"
+        detail += f" (nâng từ {RISK_LABELS.get(esc.risk, esc.risk)})"
     esc = _move(s, esc.id, allowed=OPEN, to=None, doing="phân loại lại", actor="system", detail=detail, now=now,
                 **values)
     if raised and esc.status in UNPICKED:
@@ -337,8 +339,8 @@ def pick(db: Database, escalation_id: int, *, staff_id: int, mode: str | None = 
     """``staff_id`` takes the case. Exactly one of several simultaneous picks wins; the others get
     ``EscalationConflict`` naming the winner. ``mode`` (live or callback) defaults to the case's."""
     now = _now(now)
-    if mode is not None and mode not in MODES:
-        raise EscalationError(f"Cách liên hệ không hợp lệ: {mode!r} (cần 'live' hoặc 'callback').")
+    if mode is not None:
+        _check_mode(mode)
     with db.session() as s:
         staff = _staff(s, staff_id)
         if not staff.active or staff.role not in area.PICKERS:
@@ -443,11 +445,11 @@ def hold_expired(db: Database, escalation_id: int, *, now: datetime | None = Non
     now = _now(now)
     with db.session() as s:
         esc = _load(s, escalation_id)
-        if esc.mode != "live" or esc.status not in UNPICKED:
+        if esc.mode != EscalationMode.LIVE or esc.status not in UNPICKED:
             return esc
         try:
             return _move(s, escalation_id, allowed=UNPICKED, to=S.WAITING, doing="chuyển sang gọi lại",
-                         actor="system", detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now, mode="callback")
+                         actor="system", detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now, mode=EscalationMode.CALLBACK)
         except EscalationConflict:
             return _load(s, escalation_id)  # picked meanwhile
 
@@ -476,7 +478,7 @@ def no_bridge(db: Database, escalation_id: int, *, reason: str, now: datetime | 
         who = staff_name(s.get(StaffUser, esc.picked_by_id)) if esc.picked_by_id is not None else "không rõ"
         esc = _move(s, escalation_id, allowed=(S.PICKED,), to=S.CALLBACK_SCHEDULED, doing="hẹn gọi lại",
                     actor="system", detail=f"Không nối máy trực tiếp được với bác sĩ {who}: {reason}; "
-                                           "bác sĩ gọi lại cho người bệnh", now=now, mode="callback")
+                                           "bác sĩ gọi lại cho người bệnh", now=now, mode=EscalationMode.CALLBACK)
         _audit(s, "system", "escalation.no_bridge", escalation_id, now, reason=reason)
         return esc
 

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from ivr.config import Config
 from ivr.store.models import Escalation, EscalationNotification, NotificationStatus, StaffUser
 from ivr.store.database import Database
+from ivr.vocabulary import EscalationMode, RiskLevel
 
 from . import area, jobs, keys, notify, queue
 
@@ -107,10 +108,10 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
                 esc = s.get(Escalation, esc_id)
                 if esc is None or esc.status not in queue.UNPICKED:
                     continue
-                if esc.mode == "live" and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
+                if esc.mode == EscalationMode.LIVE and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
                     queue._move(s, esc_id, allowed=queue.UNPICKED, to=queue.S.WAITING, doing="chuyển sang gọi lại",
                                 actor="system", detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now,
-                                mode="callback")
+                                mode=EscalationMode.CALLBACK)
                     report.held.append(esc_id)
                     esc = queue._load(s, esc_id)
                 limit = area.tier_after_s(cfg, esc.risk)
@@ -151,7 +152,7 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
 
 def _due(esc: Escalation, cfg: Config, now: datetime, staff: Sequence[StaffUser], last: datetime | None) -> bool:
     """Whether ``esc`` may need a move this sweep (decided again inside its own transaction)."""
-    if esc.mode == "live" and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
+    if esc.mode == EscalationMode.LIVE and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
         return True
     limit = area.tier_after_s(cfg, esc.risk)
     if area.next_tier(esc.tier) is not None:
@@ -252,7 +253,7 @@ def _requeue_lost(db: Database, cfg: Config, redis: Redis, now: datetime) -> int
             if old is not None:
                 old.delete(remove_from_queue=True)
             esc = s.get(Escalation, k[0])
-            planned.append(jobs.replan(rs, esc.risk if esc else "high", now=now))
+            planned.append(jobs.replan(rs, esc.risk if esc else RiskLevel.HIGH, now=now))
         if planned:
             log.warning("sweeper: re-enqueueing %d notification round(s) whose job was lost", len(planned))
     jobs.enqueue(redis, planned, cfg)
