@@ -140,11 +140,6 @@ class Session:
             return self._input(event, now)
         raise TypeError(f"unknown event {event!r}")
 
-    @property
-    def result(self) -> dict[str, Any]:
-        return {"outcome": self.outcome, "slots": dict(self.slots), "symptoms": sorted(self.symptoms),
-                "vitals": dict(self.vitals), "risk": self.assessment.risk if self.assessment else "none"}
-
     # ---------------------------------------------------------------- helpers
     @property
     def _node_id(self) -> str:
