@@ -40,6 +40,7 @@ from ivr.vocabulary import RiskLevel
 from . import groupcommit, keys, notify
 from .errors import EscalationError, WebhookError
 from .priority import rank
+from .transitions import UNPICKED
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +287,7 @@ def _load(db: Database, escalation_id: int, round_: int, my_id: str | None, cfg:
             case = cases.get(r.escalation_id)
             if case is None:
                 continue
-            if r.round > 0 and case.status.value not in ("waiting", "offered"):
+            if r.round > 0 and case.status not in UNPICKED:
                 r.status = NotificationStatus.SKIPPED  # a reminder for a case somebody picked meanwhile
                 skipped += 1
                 continue

@@ -34,6 +34,7 @@ from ivr.store.database import Database
 from ivr.vocabulary import EscalationMode, RiskLevel
 
 from . import area, jobs, keys, notify, queue
+from .transitions import Action
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +109,10 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
                 esc = s.get(Escalation, esc_id)
                 if esc is None or esc.status not in queue.UNPICKED:
                     continue
-                if esc.mode == EscalationMode.LIVE and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
-                    queue._move(s, esc_id, allowed=queue.UNPICKED, to=queue.S.WAITING, doing="chuyển sang gọi lại",
-                                actor="system", detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now,
+                if esc.mode == EscalationMode.LIVE and \
+                        (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
+                    queue._move(s, esc_id, Action.HOLD_EXPIRED, actor="system",
+                                detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now,
                                 mode=EscalationMode.CALLBACK)
                     report.held.append(esc_id)
                     esc = queue._load(s, esc_id)
@@ -126,7 +128,7 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
                     target = area.staffed_tier(s, esc, nxt)
                     why = "tuyến hiện tại không có ai trực"
                 if target != esc.tier:
-                    queue._move(s, esc_id, allowed=queue.UNPICKED, to=None, doing="chuyển tuyến", actor="system",
+                    queue._move(s, esc_id, Action.MOVE_TIER, actor="system",
                                 detail=f"Chuyển lên tuyến {area.TIER_LABELS[target.value]}: {why}", now=now,
                                 tier=target, tier_changed_at=now)
                     esc = queue._load(s, esc_id)
