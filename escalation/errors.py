@@ -33,3 +33,11 @@ class RulePackError(ConfigError):
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+
+class InvalidWebhookUrl(WebhookError):
+    """The webhook URL is malformed: no retry can help, the notification fails at once."""
+
+
+class WebhookUnreachable(WebhookError):
+    """The endpoint did not answer (timed out, refused, reset): a job does not try it again until a retry."""

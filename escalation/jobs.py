@@ -38,7 +38,7 @@ from ivr.store.database import Database
 from ivr.vocabulary import RiskLevel
 
 from . import groupcommit, keys, notify
-from .errors import EscalationError, WebhookError
+from .errors import EscalationError, InvalidWebhookUrl, WebhookError, WebhookUnreachable
 from .priority import rank
 from .transitions import UNPICKED
 
@@ -363,7 +363,7 @@ def deliver_round(escalation_id: int, round_: int) -> str:
             log.warning("could not take over queued rounds: %s", exc)
     tries, skipped = _load(db, escalation_id, round_, my_id, cfg, now)
     encoded: dict[int, bytes] = {}
-    down: dict[str, str] = {}  # endpoints that failed to answer in this job: not tried again until a retry
+    down: dict[str, str] = {}  # endpoints that did not answer in this job (their error): not tried again until a retry
     board = [t for t in tries if t.kind == notify.BOARD]
     # stolen rounds get a share of the time limit (slow endpoints): the rest are given back, not timed out
     budget_s = (job.timeout or job_timeout_s(cfg)) * STOLEN_SHARE if job is not None else float("inf")
@@ -377,7 +377,7 @@ def deliver_round(escalation_id: int, round_: int) -> str:
             continue
         try:
             if t.kind == notify.WEBHOOK and t.target in down:
-                raise WebhookError(down[t.target])
+                raise WebhookUnreachable(down[t.target])
             if t.kind == notify.BOARD:
                 if board:  # every board message of this job in one round trip
                     for b in board:
@@ -385,19 +385,16 @@ def deliver_round(escalation_id: int, round_: int) -> str:
                     _publish(job, [b for b in board if not b.deferred])
                     board = []
             else:
-                try:
-                    notify.check_url(t.target)
-                except WebhookError:
-                    t.permanent = True
-                    raise
+                notify.check_url(t.target)
                 body = encoded.setdefault(id(t.body), notify.encode(t.body))
                 notify.post(t.target, body, secret=cfg.webhook_secret, idempotency_key=t.key,
                             escalation_id=t.escalation_id, timeout_s=cfg.webhook_timeout_s)
         except WebhookError as exc:
             t.error = str(exc)
+            t.permanent = isinstance(exc, InvalidWebhookUrl)  # no retry can fix the URL
             if t.kind == notify.WEBHOOK and not t.permanent:
                 _FAILED_AT[t.target] = time.monotonic()
-                if "không trả lời" in t.error or "Không gửi được" in t.error:
+                if isinstance(exc, WebhookUnreachable):
                     down.setdefault(t.target, t.error)
         else:
             if t.kind == notify.WEBHOOK:
