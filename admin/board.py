@@ -19,8 +19,9 @@ from flask import (
 from sqlalchemy import select
 
 from escalation import queue
-from ivr.errors import EscalationError
+from escalation.errors import EscalationError
 from ivr.store.models import Call, CallStep, Escalation, EscalationEvent, Patient, StaffUser
+from ivr.vocabulary import EscalationMode
 
 from . import present
 from .present import escalation_rows
@@ -97,14 +98,14 @@ def _act(esc_id: int, fn, ok: str):  # type: ignore[no-untyped-def]
 @bp.route("/<int:esc_id>/pick", methods=["POST"])
 @can_act
 def pick(esc_id: int):  # type: ignore[no-untyped-def]
-    mode = request.form.get("mode", "callback")
-    if mode not in ("callback", "live"):
+    mode = request.form.get("mode", EscalationMode.CALLBACK)
+    if mode not in queue.MODES:
         abort(400)
     esc = visible_escalation(esc_id)
-    if mode == "live" and esc.mode != "live" and esc.status.value in ("waiting", "offered"):
+    if mode == EscalationMode.LIVE and esc.mode != EscalationMode.LIVE and esc.status in queue.UNPICKED:
         flash("Người bệnh không còn giữ máy. Hãy chọn «Nhận – gọi lại» và gọi lại cho người bệnh.", "error")
         return redirect(url_for("board.case", esc_id=esc_id))
-    msg = ("Đã nhận ca. Hệ thống đang nối máy với người bệnh." if mode == "live"
+    msg = ("Đã nhận ca. Hệ thống đang nối máy với người bệnh." if mode == EscalationMode.LIVE
            else "Đã nhận ca. Hãy gọi lại cho người bệnh.")
     failed = _act(esc_id, lambda: queue.pick(database(), esc_id, staff_id=g.user.id, mode=mode), msg)
     return failed or redirect(url_for("board.case", esc_id=esc_id))

@@ -14,7 +14,7 @@ from flask import (
 from sqlalchemy import func, or_, select
 
 from escalation import patients as care
-from ivr.errors import EscalationError
+from escalation.errors import EscalationError
 from ivr.store.models import Assessment, Call, CareStatus, Escalation, Patient
 
 from .patient_import import apply_import, parse_csv

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, g, render_template, request
 from sqlalchemy import select
 
 from ivr.store.models import Call, Escalation, Patient, StaffUser, utcnow
-from ivr.engine.understanding import RISK_LEVELS
+from ivr.vocabulary import CALLER_HUNG_UP, RISK_LEVELS, CallOutcome
 
 from . import charts
 from .scope import area_clause, call_clause
@@ -21,7 +21,7 @@ from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, RISK_LABELS, audit, dbs, login_r
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 PERIODS = (1, 7, 30, 90)
-ABANDONED = ("abandoned", "hung_up")
+ABANDONED = CALLER_HUNG_UP
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -80,7 +80,7 @@ def compute(staff: StaffUser, days: int, now: datetime | None = None) -> Stats:
         if day is not None:
             day["calls"] += 1
             day["abandoned"] += outcome in ABANDONED
-            day["escalated"] += outcome == "escalated"
+            day["escalated"] += outcome == CallOutcome.ESCALATED
         if outcome in ABANDONED:
             st.abandoned += 1
     esc_rows = s.execute(

@@ -23,25 +23,20 @@ from flask import (
 )
 from sqlalchemy.orm import Session
 
-from escalation import priority, queue, triage
+from escalation import queue, triage
 from ivr.config import Config
 from ivr.store.models import AuditLog, Role, StaffUser, utcnow
 from ivr.store.database import Database
+from ivr.vocabulary import CALL_OUTCOME_LABELS, MODE_LABELS, RISK_LABELS
 
 F = TypeVar("F", bound=Callable[..., Any])
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-RISK_LABELS = priority.RISK_LABELS
 STATUS_LABELS = queue.STATUS_LABELS
 OUTCOME_LABELS = queue.OUTCOMES
-CALL_OUTCOME_LABELS = {
-    "completed": "Hoàn tất", "escalated": "Chuyển bác sĩ", "handed_off": "Chuyển máy", "abandoned": "Người gọi bỏ máy",
-    "hung_up": "Người gọi bỏ máy", "no_input": "Không nghe thấy", "failed": "Lỗi", "in_progress": "Đang gọi",
-}
 ROLE_LABELS = {"admin": "Quản trị", "doctor": "Bác sĩ", "viewer": "Chỉ xem"}
 AREA_LEVEL_LABELS = {"commune": "Xã/phường", "district": "Quận/huyện", "province": "Tỉnh/thành phố"}
 CARE_LABELS = {"home": "Điều trị tại nhà", "transferred": "Đã chuyển tầng", "discharged": "Đã khỏi/ra viện"}
-MODE_LABELS = queue.MODE_LABELS
 SYMPTOM_LABELS = triage.SYMPTOM_LABELS
 VITAL_LABELS = triage.VITAL_LABELS
 RISK_FACTOR_LABELS = triage.RISK_FACTOR_LABELS

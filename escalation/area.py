@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ivr.config import Config
 from ivr.store.models import AreaLevel, Escalation, Role, StaffUser
+from ivr.vocabulary import RiskLevel
 
 TIERS: tuple[AreaLevel, ...] = (AreaLevel.COMMUNE, AreaLevel.DISTRICT, AreaLevel.PROVINCE)
 
@@ -34,8 +35,9 @@ def next_tier(tier: AreaLevel | str) -> AreaLevel | None:
 
 def tier_after_s(cfg: Config, risk: str) -> int | None:
     """How long a case of ``risk`` may wait unpicked at one tier; None: it never moves up."""
-    return {"emergency": cfg.tier_emergency_s, "high": cfg.tier_high_s, "medium": cfg.tier_medium_s,
-            "low": cfg.tier_low_s}.get(risk)
+    limits: dict[str, int] = {RiskLevel.EMERGENCY: cfg.tier_emergency_s, RiskLevel.HIGH: cfg.tier_high_s,
+                              RiskLevel.MEDIUM: cfg.tier_medium_s, RiskLevel.LOW: cfg.tier_low_s}
+    return limits.get(risk)
 
 
 def _same(a: str, b: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from redis import Redis
 
 from escalation import queue
-from ivr.errors import EscalationError
+from escalation.errors import EscalationError
 from ivr.config import Config
 from ivr.store.database import Database
 from ivr.store.models import StaffUser

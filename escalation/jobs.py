@@ -27,7 +27,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
-from ivr.errors import EscalationError, WebhookError
 from ivr.store.models import (
     Escalation,
     EscalationNotification,
@@ -36,9 +35,12 @@ from ivr.store.models import (
     utcnow,
 )
 from ivr.store.database import Database
+from ivr.vocabulary import RiskLevel
 
 from . import groupcommit, keys, notify
+from .errors import EscalationError, InvalidWebhookUrl, WebhookError, WebhookUnreachable
 from .priority import rank
+from .transitions import UNPICKED
 
 log = logging.getLogger(__name__)
 
@@ -285,7 +287,7 @@ def _load(db: Database, escalation_id: int, round_: int, my_id: str | None, cfg:
             case = cases.get(r.escalation_id)
             if case is None:
                 continue
-            if r.round > 0 and case.status.value not in ("waiting", "offered"):
+            if r.round > 0 and case.status not in UNPICKED:
                 r.status = NotificationStatus.SKIPPED  # a reminder for a case somebody picked meanwhile
                 skipped += 1
                 continue
@@ -339,7 +341,7 @@ def _give_back(s: Session, row_ids: list[int], my_id: str | None, *, now: dateti
         by_round.setdefault((r.escalation_id, r.round), []).append(r)
     risks = {e: risk for e, risk in s.execute(select(Escalation.id, Escalation.risk).where(
         Escalation.id.in_({e for e, _ in by_round})))}
-    return [replan(rs, risks.get(e, "high"), now=now) for (e, _), rs in by_round.items()]
+    return [replan(rs, risks.get(e, RiskLevel.HIGH), now=now) for (e, _), rs in by_round.items()]
 
 
 def deliver_round(escalation_id: int, round_: int) -> str:
@@ -361,7 +363,7 @@ def deliver_round(escalation_id: int, round_: int) -> str:
             log.warning("could not take over queued rounds: %s", exc)
     tries, skipped = _load(db, escalation_id, round_, my_id, cfg, now)
     encoded: dict[int, bytes] = {}
-    down: dict[str, str] = {}  # endpoints that failed to answer in this job: not tried again until a retry
+    down: dict[str, str] = {}  # endpoints that did not answer in this job (their error): not tried again until a retry
     board = [t for t in tries if t.kind == notify.BOARD]
     # stolen rounds get a share of the time limit (slow endpoints): the rest are given back, not timed out
     budget_s = (job.timeout or job_timeout_s(cfg)) * STOLEN_SHARE if job is not None else float("inf")
@@ -375,7 +377,7 @@ def deliver_round(escalation_id: int, round_: int) -> str:
             continue
         try:
             if t.kind == notify.WEBHOOK and t.target in down:
-                raise WebhookError(down[t.target])
+                raise WebhookUnreachable(down[t.target])
             if t.kind == notify.BOARD:
                 if board:  # every board message of this job in one round trip
                     for b in board:
@@ -383,19 +385,16 @@ def deliver_round(escalation_id: int, round_: int) -> str:
                     _publish(job, [b for b in board if not b.deferred])
                     board = []
             else:
-                try:
-                    notify.check_url(t.target)
-                except WebhookError:
-                    t.permanent = True
-                    raise
+                notify.check_url(t.target)
                 body = encoded.setdefault(id(t.body), notify.encode(t.body))
                 notify.post(t.target, body, secret=cfg.webhook_secret, idempotency_key=t.key,
                             escalation_id=t.escalation_id, timeout_s=cfg.webhook_timeout_s)
         except WebhookError as exc:
             t.error = str(exc)
+            t.permanent = isinstance(exc, InvalidWebhookUrl)  # no retry can fix the URL
             if t.kind == notify.WEBHOOK and not t.permanent:
                 _FAILED_AT[t.target] = time.monotonic()
-                if "không trả lời" in t.error or "Không gửi được" in t.error:
+                if isinstance(exc, WebhookUnreachable):
                     down.setdefault(t.target, t.error)
         else:
             if t.kind == notify.WEBHOOK:

@@ -21,12 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ivr.config import is_http_url
-from ivr.errors import WebhookError
 from ivr.store.models import Escalation, EscalationNotification, NotificationStatus, Patient
+from ivr.vocabulary import RISK_LABELS
 
 from . import keys
 from .area import TIER_LABELS
-from .priority import RISK_LABELS, waiting_s
+from .errors import InvalidWebhookUrl, WebhookError, WebhookUnreachable
+from .priority import waiting_s
 
 BOARD = "board"
 WEBHOOK = "webhook"
@@ -43,9 +44,9 @@ def local_hhmm(at: datetime) -> str:
 
 
 def check_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL with a host, else ``WebhookError``."""
+    """``url`` if it is an absolute http(s) URL with a host, else ``InvalidWebhookUrl``."""
     if not is_http_url(url):
-        raise WebhookError(f"Địa chỉ webhook không hợp lệ: {url!r} (cần dạng http://máy-chủ/đường-dẫn).")
+        raise InvalidWebhookUrl(f"Địa chỉ webhook không hợp lệ: {url!r} (cần dạng http://máy-chủ/đường-dẫn).")
     return url
 
 
@@ -151,7 +152,8 @@ def _drop(scheme: str, host: str, port: int) -> None:
 
 
 def post(url: str, body: bytes, *, secret: str, idempotency_key: str, escalation_id: int, timeout_s: float) -> int:
-    """POST ``body`` to ``url``; the HTTP status on 2xx, else ``WebhookError`` saying what went wrong.
+    """POST ``body`` to ``url``; the HTTP status on 2xx, else ``WebhookError`` saying what went wrong
+    (``WebhookUnreachable`` when the endpoint did not answer, ``InvalidWebhookUrl`` for a bad URL).
 
     ``timeout_s`` bounds the connection and every read, as ``requests``' (connect, read) timeouts do.
     """
@@ -180,13 +182,13 @@ def post(url: str, body: bytes, *, secret: str, idempotency_key: str, escalation
             break
         except TimeoutError:
             _drop(parts.scheme, host, port)
-            raise WebhookError(f"Webhook {url} không trả lời trong {timeout_s:g} giây.") from None
+            raise WebhookUnreachable(f"Webhook {url} không trả lời trong {timeout_s:g} giây.") from None
         except (OSError, http.client.HTTPException) as exc:
             _drop(parts.scheme, host, port)
             stale = isinstance(exc, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
             if reused and stale:
                 continue
-            raise WebhookError(f"Không gửi được tới webhook {url}: {type(exc).__name__}.") from None
+            raise WebhookUnreachable(f"Không gửi được tới webhook {url}: {type(exc).__name__}.") from None
     if not 200 <= status < 300:
         raise WebhookError(f"Webhook {url} trả về HTTP {status}.")
     return status

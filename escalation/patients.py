@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ivr.errors import EscalationError, EscalationNotFound
 from ivr.store.models import AuditLog, CareStatus, Patient, StaffUser
 from ivr.store.database import Database
 
 from . import queue
+from .errors import EscalationError, EscalationNotFound
 
 REASONS: dict[CareStatus, str] = {
     CareStatus.TRANSFERRED: "Bệnh nhân đã được chuyển tầng điều trị",

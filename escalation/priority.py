@@ -11,16 +11,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from ivr.engine.understanding import RISK_LEVELS
+from ivr.vocabulary import RISK_LABELS, RISK_LEVELS
 
-#: What a staff member reads for each risk level.
-RISK_LABELS: dict[str, str] = {
-    "emergency": "Cấp cứu",
-    "high": "Nguy cơ cao",
-    "medium": "Nguy cơ trung bình",
-    "low": "Nguy cơ thấp",
-    "none": "Không có nguy cơ",
-}
+__all__ = ["RISK_LABELS", "Ranked", "merge_reasons", "more_urgent", "order", "rank", "score", "waiting_s"]
 
 
 class Ranked(Protocol):

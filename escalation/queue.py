@@ -16,7 +16,6 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
-from ivr.errors import EscalationConflict, EscalationError, EscalationNotFound
 from ivr.store.models import (
     AreaLevel,
     AuditLog,
@@ -30,15 +29,14 @@ from ivr.store.models import (
     utcnow,
 )
 from ivr.store.database import Database
-from ivr.engine.understanding import RISK_LEVELS
+from ivr.vocabulary import MODE_LABELS, RISK_LABELS, RISK_LEVELS, EscalationMode
 
 from . import area, groupcommit, jobs, notify, priority
+from .errors import EscalationConflict, EscalationError, EscalationNotFound
+from .transitions import CLOSED, OPEN, TRANSITIONS, UNPICKED, Action
 
 S = EscalationStatus
-OPEN: tuple[EscalationStatus, ...] = (S.WAITING, S.OFFERED, S.PICKED, S.IN_CALL, S.CALLBACK_SCHEDULED)
-UNPICKED: tuple[EscalationStatus, ...] = (S.WAITING, S.OFFERED)
-CLOSED: tuple[EscalationStatus, ...] = (S.RESOLVED, S.EXPIRED, S.CANCELLED)
-MODES: tuple[str, ...] = ("live", "callback")
+MODES: tuple[EscalationMode, ...] = tuple(EscalationMode)
 
 #: Outcomes a doctor records when resolving a case, with what staff read.
 OUTCOMES: dict[str, str] = {
@@ -59,8 +57,6 @@ STATUS_LABELS: dict[str, str] = {
     "cancelled": "Đã hủy",
 }
 
-MODE_LABELS: dict[str, str] = {"live": "Giữ máy", "callback": "Gọi lại"}
-
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
@@ -70,6 +66,11 @@ def _now(now: datetime | None) -> datetime:
 
 def _status(value: EscalationStatus | str) -> str:
     return value.value if isinstance(value, EscalationStatus) else str(value)
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise EscalationError(f"Cách liên hệ không hợp lệ: {mode!r} (cần 'live' hoặc 'callback').")
 
 
 def _load(s: Session, escalation_id: int) -> Escalation:
@@ -101,23 +102,25 @@ def _audit(s: Session, staff: StaffUser | str, action: str, esc_id: int, at: dat
     s.add(AuditLog(at=at, actor=actor, action=action, target=f"escalation:{esc_id}", detail=detail))
 
 
-def _conflict(s: Session, esc: Escalation, doing: str) -> EscalationConflict:
+def _conflict(s: Session, esc: Escalation, action: Action) -> EscalationConflict:
     status = _status(esc.status)
-    if status in ("picked", "in_call", "callback_scheduled") and esc.picked_by_id is not None and doing == "nhận ca":
+    if action is Action.PICK and esc.status in (S.PICKED, S.IN_CALL, S.CALLBACK_SCHEDULED) \
+            and esc.picked_by_id is not None:
         who = staff_name(s.get(StaffUser, esc.picked_by_id))
         at = notify.local_hhmm(esc.picked_at) if esc.picked_at else "?"
         return EscalationConflict(f"Ca #{esc.id} đã được bác sĩ {who} nhận lúc {at}.")
+    doing = TRANSITIONS[action].doing
     return EscalationConflict(
         f"Ca #{esc.id} đang ở trạng thái '{STATUS_LABELS.get(status, status)}', không thể {doing}.")
 
 
-def _move(s: Session, esc_id: int, *, allowed: Iterable[EscalationStatus], to: EscalationStatus | None,
-          doing: str, actor: str, detail: str, now: datetime, **values: Any) -> Escalation:
-    """Atomically move ``esc_id`` from one of ``allowed`` to ``to`` (None: keep the status)."""
-    allowed = tuple(allowed)
+def _move(s: Session, esc_id: int, action: Action, *, actor: str, detail: str, now: datetime,
+          **values: Any) -> Escalation:
+    """Atomically make ``action`` on ``esc_id`` as ``TRANSITIONS`` says (``EscalationConflict`` if it may not)."""
+    allowed, to, _ = TRANSITIONS[action]
     esc = _load(s, esc_id)
     if esc.status not in allowed:
-        raise _conflict(s, esc, doing)
+        raise _conflict(s, esc, action)
     frm = _status(esc.status)
     target = to if to is not None else esc.status
     result = s.execute(
@@ -128,7 +131,7 @@ def _move(s: Session, esc_id: int, *, allowed: Iterable[EscalationStatus], to: E
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         s.rollback()
-        raise _conflict(s, _load(s, esc_id), doing)
+        raise _conflict(s, _load(s, esc_id), action)
     _event(s, esc_id, frm=frm, to=_status(target), actor=actor, detail=detail, at=now)
     s.flush()
     return _load(s, esc_id)
@@ -138,7 +141,7 @@ def _move(s: Session, esc_id: int, *, allowed: Iterable[EscalationStatus], to: E
 
 def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (), caller: str = "",
            patient_id: int | None = None, call_id: int | None = None, assessment_id: int | None = None,
-           mode: str = "callback", recording_path: str = "", redis: Redis | None = None,
+           mode: str = EscalationMode.CALLBACK, recording_path: str = "", redis: Redis | None = None,
            now: datetime | None = None, cfg: Config | None = None) -> int:
     """Queue a case for a doctor and return its id.
 
@@ -151,8 +154,7 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
     """
     if risk not in RISK_LEVELS:
         raise EscalationError(f"Mức nguy cơ không hợp lệ: {risk!r} (cần một trong: {', '.join(RISK_LEVELS)}).")
-    if mode not in MODES:
-        raise EscalationError(f"Cách liên hệ không hợp lệ: {mode!r} (cần 'live' hoặc 'callback').")
+    _check_mode(mode)
     reasons = [str(r) for r in reasons]
     now = _now(now)
     webhooks = cfg.webhook_urls if cfg is not None else ()
@@ -219,8 +221,8 @@ def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, c
     start = area.start_tier(probe)
     values["tier"] = area.first_staffed(staff, probe, start)
     detail = reason
-    if mode == "live" and not any(area.covers(u, probe, AreaLevel.PROVINCE) for u in staff):
-        values["mode"] = "callback"
+    if mode == EscalationMode.LIVE and not any(area.covers(u, probe, AreaLevel.PROVINCE) for u in staff):
+        values["mode"] = EscalationMode.CALLBACK
         detail += " — không có bác sĩ trực: chuyển sang gọi lại"
     c = s.connection()  # Core on the tables: no ORM statement machinery
     esc_id = c.execute(_INSERT_ESCALATION, values).scalar_one()
@@ -254,13 +256,12 @@ def _retriage(s: Session, esc: Escalation, *, risk: str, reason: str, reasons: l
         values["assessment_id"] = assessment_id
     if recording_path:
         values["recording_path"] = recording_path
-    if mode == "live" and esc.status in UNPICKED:
-        values["mode"] = "live"  # the caller is on the line again
-    detail = f"Gọi lại, phân loại lại: {priority.RISK_LABELS.get(risk, risk)} — {reason}"
+    if mode == EscalationMode.LIVE and esc.status in UNPICKED:
+        values["mode"] = EscalationMode.LIVE  # the caller is on the line again
+    detail = f"Gọi lại, phân loại lại: {RISK_LABELS.get(risk, risk)} — {reason}"
     if raised:
-        detail += f" (nâng từ {priority.RISK_LABELS.get(esc.risk, esc.risk)})"
-    esc = _move(s, esc.id, allowed=OPEN, to=None, doing="phân loại lại", actor="system", detail=detail, now=now,
-                **values)
+        detail += f" (nâng từ {RISK_LABELS.get(esc.risk, esc.risk)})"
+    esc = _move(s, esc.id, Action.RETRIAGE, actor="system", detail=detail, now=now, **values)
     if raised and esc.status in UNPICKED:
         return jobs.planned(notify.add_round(s, esc, webhooks, now=now), new_risk)
     return []
@@ -328,8 +329,7 @@ def offer(db: Database, escalation_id: int, *, now: datetime | None = None) -> E
     with db.session() as s:
         if _load(s, escalation_id).status == S.OFFERED:
             return _load(s, escalation_id)
-        return _move(s, escalation_id, allowed=(S.WAITING,), to=S.OFFERED, doing="mời bác sĩ nhận",
-                     actor="system", detail="Đang mời bác sĩ trực nhận ca", now=now)
+        return _move(s, escalation_id, Action.OFFER, actor="system", detail="Đang mời bác sĩ trực nhận ca", now=now)
 
 
 def pick(db: Database, escalation_id: int, *, staff_id: int, mode: str | None = None,
@@ -337,8 +337,8 @@ def pick(db: Database, escalation_id: int, *, staff_id: int, mode: str | None = 
     """``staff_id`` takes the case. Exactly one of several simultaneous picks wins; the others get
     ``EscalationConflict`` naming the winner. ``mode`` (live or callback) defaults to the case's."""
     now = _now(now)
-    if mode is not None and mode not in MODES:
-        raise EscalationError(f"Cách liên hệ không hợp lệ: {mode!r} (cần 'live' hoặc 'callback').")
+    if mode is not None:
+        _check_mode(mode)
     with db.session() as s:
         staff = _staff(s, staff_id)
         if not staff.active or staff.role not in area.PICKERS:
@@ -346,39 +346,34 @@ def pick(db: Database, escalation_id: int, *, staff_id: int, mode: str | None = 
         values: dict[str, Any] = {"picked_by_id": staff.id, "picked_at": now}
         if mode is not None:
             values["mode"] = mode
-        esc = _move(s, escalation_id, allowed=UNPICKED, to=S.PICKED, doing="nhận ca", actor=staff.username,
+        esc = _move(s, escalation_id, Action.PICK, actor=staff.username,
                     detail=f"Bác sĩ {staff_name(staff)} nhận ca ({MODE_LABELS[mode or _load(s, escalation_id).mode]})",
                     now=now, **values)
         _audit(s, staff, "escalation.pick", escalation_id, now, mode=esc.mode)
         return esc
 
 
-def _staff_move(db: Database, escalation_id: int, staff_id: int | None, *, allowed: tuple[EscalationStatus, ...],
-                to: EscalationStatus, doing: str, action: str, detail: str, now: datetime,
-                **values: Any) -> Escalation:
+def _staff_move(db: Database, escalation_id: int, staff_id: int | None, action: Action, *, detail: str,
+                now: datetime, **values: Any) -> Escalation:
     with db.session() as s:
         staff = _staff(s, staff_id) if staff_id is not None else None
         actor = staff.username if staff else "system"
-        esc = _move(s, escalation_id, allowed=allowed, to=to, doing=doing, actor=actor, detail=detail, now=now,
-                    **values)
+        esc = _move(s, escalation_id, action, actor=actor, detail=detail, now=now, **values)
         if staff is not None:
-            _audit(s, staff, action, escalation_id, now, **{k: v for k, v in values.items() if k in ("outcome",)})
+            _audit(s, staff, f"escalation.{action.value}", escalation_id, now,
+                   **{k: v for k, v in values.items() if k in ("outcome",)})
         return esc
 
 
 def start_call(db: Database, escalation_id: int, *, staff_id: int | None = None,
                now: datetime | None = None) -> Escalation:
     """The doctor and the patient are on the phone (a live bridge or a callback)."""
-    return _staff_move(db, escalation_id, staff_id, allowed=(S.PICKED, S.CALLBACK_SCHEDULED), to=S.IN_CALL,
-                       doing="bắt đầu cuộc gọi", action="escalation.start_call", detail="Bắt đầu cuộc gọi",
-                       now=_now(now))
+    return _staff_move(db, escalation_id, staff_id, Action.START_CALL, detail="Bắt đầu cuộc gọi", now=_now(now))
 
 
 def schedule_callback(db: Database, escalation_id: int, *, staff_id: int | None = None,
                       now: datetime | None = None) -> Escalation:
-    return _staff_move(db, escalation_id, staff_id, allowed=(S.PICKED, S.IN_CALL), to=S.CALLBACK_SCHEDULED,
-                       doing="hẹn gọi lại", action="escalation.schedule_callback", detail="Hẹn gọi lại",
-                       now=_now(now))
+    return _staff_move(db, escalation_id, staff_id, Action.SCHEDULE_CALLBACK, detail="Hẹn gọi lại", now=_now(now))
 
 
 def resolve(db: Database, escalation_id: int, *, staff_id: int, outcome: str, notes: str = "",
@@ -390,9 +385,8 @@ def resolve(db: Database, escalation_id: int, *, staff_id: int, outcome: str, no
         staff = _staff(s, staff_id)
         old = _load(s, escalation_id).notes
         text = f"{old}\n{_note_line(staff, notes, now)}".strip() if notes.strip() else old
-        esc = _move(s, escalation_id, allowed=(S.PICKED, S.IN_CALL, S.CALLBACK_SCHEDULED), to=S.RESOLVED,
-                    doing="kết thúc ca", actor=staff.username, detail=f"Kết quả: {OUTCOMES[outcome]}", now=now,
-                    outcome=outcome, resolved_at=now, notes=text)
+        esc = _move(s, escalation_id, Action.RESOLVE, actor=staff.username, detail=f"Kết quả: {OUTCOMES[outcome]}",
+                    now=now, outcome=outcome, resolved_at=now, notes=text)
         _audit(s, staff, "escalation.resolve", escalation_id, now, outcome=outcome)
         return esc
 
@@ -409,32 +403,30 @@ def add_note(db: Database, escalation_id: int, *, staff_id: int, text: str,
     with db.session() as s:
         staff = _staff(s, staff_id)
         old = _load(s, escalation_id).notes
-        esc = _move(s, escalation_id, allowed=tuple(S), to=None, doing="thêm ghi chú", actor=staff.username,
-                    detail=f"Ghi chú: {text.strip()}", now=now,
+        esc = _move(s, escalation_id, Action.NOTE, actor=staff.username, detail=f"Ghi chú: {text.strip()}", now=now,
                     notes=f"{old}\n{_note_line(staff, text, now)}".strip())
         _audit(s, staff, "escalation.note", escalation_id, now, text=text.strip())
         return esc
 
 
-def _close(db: Database, escalation_id: int, to: EscalationStatus, doing: str, *, reason: str, actor: str,
+def _close(db: Database, escalation_id: int, action: Action, *, reason: str, actor: str,
            now: datetime | None) -> Escalation:
     now = _now(now)
     with db.session() as s:
-        esc = _move(s, escalation_id, allowed=OPEN, to=to, doing=doing, actor=actor, detail=reason, now=now,
-                    resolved_at=now)
+        esc = _move(s, escalation_id, action, actor=actor, detail=reason, now=now, resolved_at=now)
         if actor != "system":
-            _audit(s, actor, f"escalation.{to.value}", escalation_id, now, reason=reason)
+            _audit(s, actor, f"escalation.{_status(esc.status)}", escalation_id, now, reason=reason)
         return esc
 
 
 def expire(db: Database, escalation_id: int, *, reason: str, actor: str = "system",
            now: datetime | None = None) -> Escalation:
-    return _close(db, escalation_id, S.EXPIRED, "đánh dấu hết hạn", reason=reason, actor=actor, now=now)
+    return _close(db, escalation_id, Action.EXPIRE, reason=reason, actor=actor, now=now)
 
 
 def cancel(db: Database, escalation_id: int, *, reason: str, actor: str = "system",
            now: datetime | None = None) -> Escalation:
-    return _close(db, escalation_id, S.CANCELLED, "hủy ca", reason=reason, actor=actor, now=now)
+    return _close(db, escalation_id, Action.CANCEL, reason=reason, actor=actor, now=now)
 
 
 def hold_expired(db: Database, escalation_id: int, *, now: datetime | None = None) -> Escalation:
@@ -443,11 +435,11 @@ def hold_expired(db: Database, escalation_id: int, *, now: datetime | None = Non
     now = _now(now)
     with db.session() as s:
         esc = _load(s, escalation_id)
-        if esc.mode != "live" or esc.status not in UNPICKED:
+        if esc.mode != EscalationMode.LIVE or esc.status not in UNPICKED:
             return esc
         try:
-            return _move(s, escalation_id, allowed=UNPICKED, to=S.WAITING, doing="chuyển sang gọi lại",
-                         actor="system", detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now, mode="callback")
+            return _move(s, escalation_id, Action.HOLD_EXPIRED, actor="system",
+                         detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now, mode=EscalationMode.CALLBACK)
         except EscalationConflict:
             return _load(s, escalation_id)  # picked meanwhile
 
@@ -459,8 +451,8 @@ def unpick(db: Database, escalation_id: int, *, reason: str, now: datetime | Non
     with db.session() as s:
         esc = _load(s, escalation_id)
         who = staff_name(s.get(StaffUser, esc.picked_by_id)) if esc.picked_by_id is not None else "không rõ"
-        esc = _move(s, escalation_id, allowed=(S.PICKED,), to=S.WAITING, doing="trả ca về hàng chờ",
-                    actor="system", detail=f"Không nối máy được với bác sĩ {who}: {reason}; trả ca về hàng chờ",
+        esc = _move(s, escalation_id, Action.UNPICK, actor="system",
+                    detail=f"Không nối máy được với bác sĩ {who}: {reason}; trả ca về hàng chờ",
                     now=now, picked_by_id=None, picked_at=None)
         _audit(s, "system", "escalation.unpick", escalation_id, now, reason=reason)
         return esc
@@ -474,9 +466,9 @@ def no_bridge(db: Database, escalation_id: int, *, reason: str, now: datetime | 
     with db.session() as s:
         esc = _load(s, escalation_id)
         who = staff_name(s.get(StaffUser, esc.picked_by_id)) if esc.picked_by_id is not None else "không rõ"
-        esc = _move(s, escalation_id, allowed=(S.PICKED,), to=S.CALLBACK_SCHEDULED, doing="hẹn gọi lại",
-                    actor="system", detail=f"Không nối máy trực tiếp được với bác sĩ {who}: {reason}; "
-                                           "bác sĩ gọi lại cho người bệnh", now=now, mode="callback")
+        esc = _move(s, escalation_id, Action.NO_BRIDGE, actor="system",
+                    detail=f"Không nối máy trực tiếp được với bác sĩ {who}: {reason}; bác sĩ gọi lại cho người bệnh",
+                    now=now, mode=EscalationMode.CALLBACK)
         _audit(s, "system", "escalation.no_bridge", escalation_id, now, reason=reason)
         return esc
 
@@ -497,8 +489,7 @@ def close_for_patient(s: Session, patient_id: int, *, reason: str, actor: str, n
     ids = list(s.scalars(select(Escalation.id).where(Escalation.patient_id == patient_id,
                                                      Escalation.status.in_(OPEN))))
     for esc_id in ids:
-        _move(s, esc_id, allowed=OPEN, to=S.CANCELLED, doing="hủy ca", actor=actor, detail=reason, now=now,
-              resolved_at=now)
+        _move(s, esc_id, Action.CANCEL, actor=actor, detail=reason, now=now, resolved_at=now)
         _audit(s, actor, "escalation.cancelled", esc_id, now, reason=reason)
     return ids
 

@@ -31,8 +31,10 @@ from sqlalchemy.exc import IntegrityError
 from ivr.config import Config
 from ivr.store.models import Escalation, EscalationNotification, NotificationStatus, StaffUser
 from ivr.store.database import Database
+from ivr.vocabulary import EscalationMode, RiskLevel
 
 from . import area, jobs, keys, notify, queue
+from .transitions import Action
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +109,11 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
                 esc = s.get(Escalation, esc_id)
                 if esc is None or esc.status not in queue.UNPICKED:
                     continue
-                if esc.mode == "live" and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
-                    queue._move(s, esc_id, allowed=queue.UNPICKED, to=queue.S.WAITING, doing="chuyển sang gọi lại",
-                                actor="system", detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now,
-                                mode="callback")
+                if esc.mode == EscalationMode.LIVE and \
+                        (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
+                    queue._move(s, esc_id, Action.HOLD_EXPIRED, actor="system",
+                                detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now,
+                                mode=EscalationMode.CALLBACK)
                     report.held.append(esc_id)
                     esc = queue._load(s, esc_id)
                 limit = area.tier_after_s(cfg, esc.risk)
@@ -125,7 +128,7 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
                     target = area.staffed_tier(s, esc, nxt)
                     why = "tuyến hiện tại không có ai trực"
                 if target != esc.tier:
-                    queue._move(s, esc_id, allowed=queue.UNPICKED, to=None, doing="chuyển tuyến", actor="system",
+                    queue._move(s, esc_id, Action.MOVE_TIER, actor="system",
                                 detail=f"Chuyển lên tuyến {area.TIER_LABELS[target.value]}: {why}", now=now,
                                 tier=target, tier_changed_at=now)
                     esc = queue._load(s, esc_id)
@@ -151,7 +154,7 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
 
 def _due(esc: Escalation, cfg: Config, now: datetime, staff: Sequence[StaffUser], last: datetime | None) -> bool:
     """Whether ``esc`` may need a move this sweep (decided again inside its own transaction)."""
-    if esc.mode == "live" and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
+    if esc.mode == EscalationMode.LIVE and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
         return True
     limit = area.tier_after_s(cfg, esc.risk)
     if area.next_tier(esc.tier) is not None:
@@ -252,7 +255,7 @@ def _requeue_lost(db: Database, cfg: Config, redis: Redis, now: datetime) -> int
             if old is not None:
                 old.delete(remove_from_queue=True)
             esc = s.get(Escalation, k[0])
-            planned.append(jobs.replan(rs, esc.risk if esc else "high", now=now))
+            planned.append(jobs.replan(rs, esc.risk if esc else RiskLevel.HIGH, now=now))
         if planned:
             log.warning("sweeper: re-enqueueing %d notification round(s) whose job was lost", len(planned))
     jobs.enqueue(redis, planned, cfg)

@@ -31,17 +31,12 @@ from typing import Any
 
 import yaml
 
-from ivr.errors import RulePackError
 from ivr.engine.labels import RISK_FACTOR_LABELS, SYMPTOM_LABELS, VITAL_LABELS
 from ivr.nlu.lexicon import RISK_FACTORS
-from ivr.engine.understanding import (
-    INTENTS,
-    RISK_LEVELS,
-    SYMPTOMS,
-    VITALS,
-    Assessment,
-    risk_rank,
-)
+from ivr.engine.understanding import INTENTS, SYMPTOMS, VITALS, Assessment
+from ivr.vocabulary import RISK_LEVELS, RiskLevel, risk_rank
+
+from .errors import RulePackError
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
@@ -153,7 +148,7 @@ def _rule(raw: Any, idx: int, where_pack: str, symptom_names: Sequence[str], pro
     for key in sorted(set(raw) - _RULE_KEYS):
         problems.append(f"{where}: unknown key '{key}'")
     risk = raw.get("risk")
-    if risk not in RISK_LEVELS or risk == "none":
+    if risk not in RISK_LEVELS or risk == RiskLevel.NONE:
         problems.append(f"{where}: 'risk' must be one of {', '.join(RISK_LEVELS[:-1])}, not {risk!r}")
     reason = raw.get("reason")
     if not isinstance(reason, str) or not reason.strip():
@@ -319,11 +314,11 @@ class RuleTriage:
         sym_set, fact_set = set(syms), set(facts)
         fired = [r for r in self.pack.rules if r.fires(sym_set, vals, fact_set, intent)]
         if not fired:
-            return Assessment(risk="none", reasons=(NONE_REASON,), rule_pack=self.pack.label)
+            return Assessment(risk=RiskLevel.NONE, reasons=(NONE_REASON,), rule_pack=self.pack.label)
         fired.sort(key=lambda r: risk_rank(r.risk))  # stable: pack order within a level
         # keep medium-and-above reasons (a doctor wants "sốt 39°C" next to "SpO2 94%"),
         # and the low ones only when nothing more urgent fired
-        cut = max(risk_rank(fired[0].risk), risk_rank("medium"))
+        cut = max(risk_rank(fired[0].risk), risk_rank(RiskLevel.MEDIUM))
         reasons = tuple(dict.fromkeys(r.explain(syms, vals, facts) for r in fired if risk_rank(r.risk) <= cut))
         return Assessment(risk=fired[0].risk, reasons=reasons, rule_pack=self.pack.label)
 

@@ -46,37 +46,9 @@ class StorageError(IvrError):
     """The database is unreachable or its schema is out of date."""
 
 
-class EscalationError(IvrError):
-    """An escalation could not be created or moved to the requested state."""
-
-
 class SipError(IvrError):
     """A SIP or RTP problem in the telephony adapter."""
 
 
-class EscalationNotFound(EscalationError):
-    """No escalation, patient or staff member with that id."""
-
-
-class EscalationConflict(EscalationError):
-    """The escalation is not in a state that allows the move (another doctor picked it first, say)."""
-
-
-class WebhookError(EscalationError):
-    """A webhook URL is malformed or its endpoint did not accept a notification."""
-
-
 class SupervisorError(IvrError):
     """``ivr up`` cannot start the instance: a port is taken or a program is missing."""
-
-
-class RulePackError(ConfigError):
-    """A triage rule pack failed to load or validate.
-
-    ``problems`` holds one line per problem, formatted ``PATH: rule 'ID': problem``
-    (or ``PATH: problem`` for the pack itself).
-    """
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ivr.vocabulary import CallOutcome, EscalationMode
+
 
 @dataclass(frozen=True, kw_only=True)
 class Play:
@@ -51,11 +53,14 @@ class Escalate:
     risk: str
     reason: str
     reasons: tuple[str, ...] = ()
-    mode: str = "callback"  # live: hold the caller for a doctor; callback: a doctor calls back
+    #: an ``EscalationMode`` once constructed (a plain "live" or "callback" is accepted):
+    #: live: hold the caller for a doctor; callback: a doctor calls back
+    mode: str = EscalationMode.CALLBACK
 
     def __post_init__(self) -> None:
-        if self.mode not in ("live", "callback"):
+        if self.mode not in tuple(EscalationMode):
             raise ValueError(f"Escalate mode must be 'live' or 'callback', got {self.mode!r}")
+        object.__setattr__(self, "mode", EscalationMode(self.mode))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,7 +72,7 @@ class Transfer:
 
 @dataclass(frozen=True, kw_only=True)
 class Hangup:
-    outcome: str
+    outcome: CallOutcome
 
 
 Action = Play | StopPlayback | Listen | Record | Escalate | Transfer | Hangup

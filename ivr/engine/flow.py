@@ -10,6 +10,7 @@ The node kinds and their fields are documented in ``docs/callflows.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -19,26 +20,44 @@ from ivr.errors import FlowError
 from ivr.engine.events import DTMF_KEYS
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import INTENTS, RISK_LEVELS, VITALS
+from ivr.vocabulary import EscalationMode
 
-KINDS = ("say", "ask", "menu", "collect", "branch", "escalate", "record", "handoff", "hangup")
-LISTENING_KINDS = ("ask", "menu", "collect")
+
+class NodeKind(StrEnum):
+    """What a node does (``docs/callflows.md`` documents each kind and its fields)."""
+
+    SAY = "say"
+    ASK = "ask"
+    MENU = "menu"
+    COLLECT = "collect"
+    BRANCH = "branch"
+    ESCALATE = "escalate"
+    RECORD = "record"
+    HANDOFF = "handoff"
+    HANGUP = "hangup"
+
+
+K = NodeKind
+KINDS: tuple[NodeKind, ...] = tuple(NodeKind)
+#: The kinds that ask the caller something and listen for the answer.
+LISTENING_KINDS: tuple[NodeKind, ...] = (K.ASK, K.MENU, K.COLLECT)
 PATIENT_STATUSES = ("home", "transferred", "discharged", "unknown")
 OPS = ("<", "<=", ">", ">=", "==", "!=")
 FILE = "(file)"
 
 _COMMON = {"kind", "prompt", "barge_in", "next", "set", "__line__"}
-_FIELDS: dict[str, set[str]] = {
-    "say": _COMMON,
-    "ask": _COMMON | {"choices", "capture", "fallback", "max_failures", "timeout_s", "no_input_prompt",
+_FIELDS: dict[NodeKind, set[str]] = {
+    K.SAY: _COMMON,
+    K.ASK: _COMMON | {"choices", "capture", "fallback", "max_failures", "timeout_s", "no_input_prompt",
                       "no_match_prompt"},
-    "menu": _COMMON | {"choices", "fallback", "max_failures", "timeout_s", "no_input_prompt", "no_match_prompt"},
-    "collect": _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
+    K.MENU: _COMMON | {"choices", "fallback", "max_failures", "timeout_s", "no_input_prompt", "no_match_prompt"},
+    K.COLLECT: _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
                           "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down"},
-    "branch": {"kind", "cases", "else", "set", "__line__"},
-    "escalate": _COMMON | {"risk", "reason", "mode"},
-    "record": _COMMON | {"max_s"},
-    "handoff": _COMMON | {"target"},
-    "hangup": {"kind", "prompt", "barge_in", "set", "__line__"},
+    K.BRANCH: {"kind", "cases", "else", "set", "__line__"},
+    K.ESCALATE: _COMMON | {"risk", "reason", "mode"},
+    K.RECORD: _COMMON | {"max_s"},
+    K.HANDOFF: _COMMON | {"target"},
+    K.HANGUP: {"kind", "prompt", "barge_in", "set", "__line__"},
 }
 
 
@@ -65,7 +84,7 @@ class Condition:
 @dataclass(frozen=True, kw_only=True)
 class Node:
     id: str
-    kind: str
+    kind: NodeKind
     line: int | None = None
     prompt: str | None = None
     barge_in: bool = True
@@ -93,9 +112,13 @@ class Node:
     # escalate / handoff / record
     risk: str | None = None
     reason: str = ""
-    mode: str = "callback"
+    mode: EscalationMode = EscalationMode.CALLBACK
     target: str = "doctor"
     max_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", NodeKind(self.kind))
+        object.__setattr__(self, "mode", EscalationMode(self.mode))
 
     @property
     def listens(self) -> bool:
@@ -249,7 +272,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         if node.listens and node.fallback is None:
             problems.add(node.id, f"missing fallback (a '{node.kind}' node needs 'fallback' or defaults.fallback)",
                          node.line)
-        if node.fallback in nodes and nodes[node.fallback].kind == "hangup":
+        if node.fallback in nodes and nodes[node.fallback].kind is K.HANGUP:
             problems.add(node.id, f"fallback '{node.fallback}' hangs up: a failing caller must reach a human",
                          node.line)
 
@@ -293,14 +316,15 @@ def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:
 def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], catalog: PromptCatalog,
                   problems: _Problems) -> Node | None:
     line = raw.get("__line__")
-    kind = raw.get("kind")
+    raw_kind = raw.get("kind")
 
     def bad(problem: str) -> None:
         problems.add(node_id, problem, line)
 
-    if kind not in KINDS:
-        bad(f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+    if raw_kind not in KINDS:
+        bad(f"unknown kind {raw_kind!r} (expected one of {', '.join(KINDS)})")
         return None
+    kind = NodeKind(raw_kind)
     for key in sorted(set(raw) - _FIELDS[kind]):
         bad(f"unknown field '{key}' for kind '{kind}'")
 
@@ -322,7 +346,7 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             return default
         return float(value)
 
-    prompt_required = kind in ("say", "ask", "menu", "collect", "record")
+    prompt_required = kind in (K.SAY, K.ASK, K.MENU, K.COLLECT, K.RECORD)
     fields: dict[str, Any] = dict(
         id=node_id, kind=kind, line=line,
         prompt=prompt_field("prompt", prompt_required),
@@ -330,11 +354,11 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         next=raw.get("next"),
         set={k: v for k, v in (raw.get("set") or {}).items() if k != "__line__"},
     )
-    if kind in ("say", "record", "escalate", "collect") and not raw.get("next"):
+    if kind in (K.SAY, K.RECORD, K.ESCALATE, K.COLLECT) and not raw.get("next"):
         bad("missing 'next'")
-    if kind in ("ask", "menu") and not raw.get("choices") and not raw.get("capture"):
+    if kind in (K.ASK, K.MENU) and not raw.get("choices") and not raw.get("capture"):
         bad("needs 'choices' (or 'capture: true' for free speech)")
-    if kind == "ask" and raw.get("capture") and not raw.get("next"):
+    if kind is K.ASK and raw.get("capture") and not raw.get("next"):
         bad("'capture: true' needs 'next'")
     if kind in LISTENING_KINDS:
         fields.update(
@@ -346,7 +370,7 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             capture=bool(raw.get("capture", False)),
             choices=_choices(raw.get("choices") or [], kind, bad),
         )
-    if kind == "collect":
+    if kind is K.COLLECT:
         vital = raw.get("vital")
         if vital is not None and vital not in VITALS:
             bad(f"unknown vital '{vital}' (expected one of {', '.join(VITALS)})")
@@ -358,26 +382,28 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             bad(f"'min' {low:g} must be below 'max' {high:g}")
         fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
                       confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)))
-    if kind == "branch":
+    if kind is K.BRANCH:
         if "else" not in raw:
             bad("missing 'else' (a branch must always lead somewhere)")
         fields.update(cases=_cases(raw.get("cases") or [], bad), else_=raw.get("else"))
-    if kind == "escalate":
+    if kind is K.ESCALATE:
         risk = raw.get("risk")
         if risk is not None and risk not in RISK_LEVELS:
             bad(f"unknown risk level '{risk}'")
-        mode = raw.get("mode", "callback")
-        if mode not in ("live", "callback"):
+        mode = raw.get("mode", EscalationMode.CALLBACK.value)
+        if mode in tuple(EscalationMode):
+            fields.update(mode=EscalationMode(mode))
+        else:
             bad(f"mode must be 'live' or 'callback', got {mode!r}")
-        fields.update(risk=risk, reason=str(raw.get("reason", "")), mode=mode)
-    if kind == "record":
+        fields.update(risk=risk, reason=str(raw.get("reason", "")))
+    if kind is K.RECORD:
         fields.update(max_s=number("max_s", 60.0, 1.0))
-    if kind == "handoff":
+    if kind is K.HANDOFF:
         fields.update(target=str(raw.get("target", "doctor")))
     return Node(**fields)
 
 
-def _choices(raw: Any, kind: str, bad: Any) -> tuple[Choice, ...]:
+def _choices(raw: Any, kind: NodeKind, bad: Any) -> tuple[Choice, ...]:
     if not isinstance(raw, list):
         bad("'choices' must be a list")
         return ()
@@ -395,7 +421,7 @@ def _choices(raw: Any, kind: str, bad: Any) -> tuple[Choice, ...]:
             elif dtmf in seen:
                 bad(f"choice {i + 1}: key {dtmf} is used twice")
             seen.add(dtmf)
-        elif kind == "menu":
+        elif kind is K.MENU:
             bad(f"choice {i + 1}: a menu choice needs a 'dtmf' key")
         intents = tuple(str(x) for x in _as_tuple(item.get("intent")))
         for intent in intents:

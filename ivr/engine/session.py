@@ -13,17 +13,33 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from ivr.engine import actions as A
 from ivr.engine import events as E
-from ivr.engine.flow import Condition, Flow, Node
+from ivr.engine.flow import Condition, Flow, Node, NodeKind
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import Assessment, Triage, Understander, Understanding, risk_rank
+from ivr.vocabulary import CallOutcome, RiskLevel
 
 INTER_DIGIT_S = 3.0
 MAX_HOPS = 50  # immediate transitions in a row (branch chains) before giving up to a human
-OUTCOMES = ("completed", "escalated", "handed_off", "hung_up", "no_input")
+
+
+class Phase(StrEnum):
+    """What a session is doing; each event is read in the light of it."""
+
+    IDLE = "idle"  # before CallStarted
+    PLAYING = "playing"  # a prompt plays; what PlaybackDone leads to is ``Session._after_playback``
+    LISTENING = "listening"  # waiting for the caller's answer
+    CONFIRMING = "confirming"  # waiting for yes/no to a value read back
+    RECORDING = "recording"  # recording a voice message
+    DONE = "done"  # the call is over for the engine (``Session.outcome`` is set)
+
+
+#: The phases in which the caller's speech or keys answer a question.
+LISTENING_PHASES: tuple[Phase, ...] = (Phase.LISTENING, Phase.CONFIRMING)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,11 +79,11 @@ class Session:
         self.understander = understander
         self.triage = triage
         self.node: Node | None = None
-        self.phase = "idle"  # idle | playing | listening | confirming | recording | done
+        self.phase = Phase.IDLE
         self.listening: A.Listen | None = None
         self.deadline: float | None = None
         self.done = False
-        self.outcome: str | None = None
+        self.outcome: CallOutcome | None = None
         self.escalated = False
         self.call_id = ""
         self.caller = ""
@@ -84,7 +100,8 @@ class Session:
         self._digits = ""
         self._pending: float | None = None
         self._risk_fired: set[str] = set()
-        self._after_playback: str = ""  # what PlaybackDone leads to
+        # what PlaybackDone leads to: listening (a phase) or the rest of a node (its kind)
+        self._after_playback: Phase | NodeKind | None = None
 
     # ------------------------------------------------------------------ public
     def handle(self, event: E.Event, now: float) -> list[A.Action]:
@@ -97,12 +114,12 @@ class Session:
             return self._enter(self.flow.start, now)
         if isinstance(event, E.Hangup):
             self.steps.append(Step(node=self._node_id, event="hangup"))
-            self._finish("escalated" if self.escalated else "hung_up")
+            self._finish(CallOutcome.ESCALATED if self.escalated else CallOutcome.HUNG_UP)
             return []
         if isinstance(event, E.PlaybackDone):
             return self._playback_done(now)
         if isinstance(event, E.RecordingDone):
-            if self.phase != "recording":
+            if self.phase is not Phase.RECORDING:
                 return []
             self.slots["recording"] = event.path
             self.steps.append(Step(node=self._node_id, event="record", transcript=event.path))
@@ -110,23 +127,18 @@ class Session:
         if isinstance(event, E.TimerFired):
             if self.deadline is None or now < self.deadline:
                 return []
-            if self.phase == "recording":
+            if self.phase is Phase.RECORDING:
                 return self._go(self._next(), now)
             if self._digits:
                 return self._finish_digits(now)
             return self._no_input(now)
         if isinstance(event, E.Silence):
-            if self.phase in ("listening", "confirming"):
+            if self.phase in LISTENING_PHASES:
                 return self._no_input(now)
             return []
         if isinstance(event, (E.Dtmf, E.Speech)):
             return self._input(event, now)
         raise TypeError(f"unknown event {event!r}")
-
-    @property
-    def result(self) -> dict[str, Any]:
-        return {"outcome": self.outcome, "slots": dict(self.slots), "symptoms": sorted(self.symptoms),
-                "vitals": dict(self.vitals), "risk": self.assessment.risk if self.assessment else "none"}
 
     # ---------------------------------------------------------------- helpers
     @property
@@ -136,8 +148,8 @@ class Session:
     def _next(self) -> str | None:
         return self.flow.target(self._node_id, "next")
 
-    def _finish(self, outcome: str) -> None:
-        self.done, self.outcome, self.phase = True, outcome, "done"
+    def _finish(self, outcome: CallOutcome) -> None:
+        self.done, self.outcome, self.phase = True, outcome, Phase.DONE
         self.deadline, self.listening = None, None
 
     def _play(self, prompt_id: str, barge_in: bool | None = None) -> A.Play:
@@ -150,7 +162,7 @@ class Session:
     def _listen(self, node: Node, *, confirming: bool = False) -> A.Listen:
         if confirming:
             return A.Listen(timeout_s=node.timeout_s, expect=("yes", "no", "repeat"), max_digits=1)
-        if node.kind == "collect":
+        if node.kind is NodeKind.COLLECT:
             return A.Listen(timeout_s=node.timeout_s, expect=("repeat", node.vital or "number"),
                             max_digits=node.max_digits)
         expect = tuple(dict.fromkeys(i for c in node.choices for i in c.intents))
@@ -158,7 +170,7 @@ class Session:
         free = node.capture
         return A.Listen(timeout_s=node.timeout_s, expect=expect + ("repeat",) if not free else (),
                         grammar=None if free or not phrases else phrases, max_digits=1,
-                        dtmf_only=node.kind == "menu")
+                        dtmf_only=node.kind is NodeKind.MENU)
 
     def _ask(self, node: Node, *, confirming: bool = False, lead: str | None = None) -> list[A.Action]:
         """(Re)play the question and listen once it has been played."""
@@ -170,8 +182,8 @@ class Session:
         out.append(self._play(prompt))
         self.listening = self._listen(node, confirming=confirming)
         out.append(self.listening)
-        self.phase, self.deadline = "playing", None
-        self._after_playback = "confirming" if confirming else "listening"
+        self.phase, self.deadline = Phase.PLAYING, None
+        self._after_playback = Phase.CONFIRMING if confirming else Phase.LISTENING
         return out
 
     # ------------------------------------------------------------ transitions
@@ -179,7 +191,7 @@ class Session:
         if target is None:  # validated flows always have a target; never leave a caller in silence
             target = self.flow.target(self._node_id, "fallback")
         if target is None:
-            self._finish("escalated" if self.escalated else "handed_off")
+            self._finish(CallOutcome.ESCALATED if self.escalated else CallOutcome.HANDED_OFF)
             return [A.Transfer(target="doctor")]
         return self._enter(target, now)
 
@@ -190,10 +202,10 @@ class Session:
         self.listening, self.deadline = None, None
         self.slots.update(node.set)
         if hops > MAX_HOPS:
-            self._finish("escalated" if self.escalated else "handed_off")
+            self._finish(CallOutcome.ESCALATED if self.escalated else CallOutcome.HANDED_OFF)
             return [A.Transfer(target="doctor")]
         kind = node.kind
-        if kind == "branch":
+        if kind is NodeKind.BRANCH:
             target = node.else_
             for i, case in enumerate(node.cases):
                 if self._matches(case):
@@ -201,51 +213,52 @@ class Session:
                     break
             assert target is not None
             return self._enter(target, now, hops + 1)
-        if kind in ("ask", "menu", "collect"):
+        if node.listens:
             return self._ask(node)
         out: list[A.Action] = []
-        if kind == "escalate":
+        if kind is NodeKind.ESCALATE:
             out.append(self._escalate(node))
         if node.prompt:
             out.append(self._play(node.prompt))
-            self.phase, self._after_playback = "playing", kind
+            self.phase, self._after_playback = Phase.PLAYING, kind
             return out
         return out + self._after(kind, now, hops)
 
-    def _after(self, kind: str, now: float, hops: int = 0) -> list[A.Action]:
+    def _after(self, kind: NodeKind, now: float, hops: int = 0) -> list[A.Action]:
         """What a non-listening node does once its prompt (if any) has played."""
         node = self.node
         assert node is not None
-        if kind in ("say", "escalate"):
+        if kind in (NodeKind.SAY, NodeKind.ESCALATE):
             target = self._next()
             assert target is not None
             return self._enter(target, now, hops + 1)
-        if kind == "record":
-            self.phase, self.deadline = "recording", now + node.max_s + 5.0
+        if kind is NodeKind.RECORD:
+            self.phase, self.deadline = Phase.RECORDING, now + node.max_s + 5.0
             return [A.Record(max_s=node.max_s)]
-        if kind == "handoff":
+        if kind is NodeKind.HANDOFF:
             self.steps.append(Step(node=node.id, event="handoff"))
-            self._finish("escalated" if self.escalated else "handed_off")
+            self._finish(CallOutcome.ESCALATED if self.escalated else CallOutcome.HANDED_OFF)
             return [A.Transfer(target=node.target)]
-        if kind == "hangup":
+        if kind is NodeKind.HANGUP:
             self.steps.append(Step(node=node.id, event="hangup"))
-            outcome = "escalated" if self.escalated else "completed"
+            outcome = CallOutcome.ESCALATED if self.escalated else CallOutcome.COMPLETED
             self._finish(outcome)
             return [A.Hangup(outcome=outcome)]
         raise AssertionError(kind)
 
     def _playback_done(self, now: float) -> list[A.Action]:
-        if self.phase != "playing" or self.node is None:
+        if self.phase is not Phase.PLAYING or self.node is None:
             return []
         after = self._after_playback
-        if after in ("listening", "confirming"):
+        if isinstance(after, Phase):  # the question has been played: listen
             self.phase = after
             self.deadline = now + self.node.timeout_s
             return []
+        assert after is not None
         return self._after(after, now)
 
     def _escalate(self, node: Node) -> A.Escalate:
-        current = self.assessment.risk if self.assessment else "none"
+        current = self.assessment.risk if self.assessment else RiskLevel.NONE
         risk = node.risk or current
         if node.risk and risk_rank(current) < risk_rank(node.risk):
             risk = current  # never lower what triage already found
@@ -255,7 +268,7 @@ class Session:
         return A.Escalate(risk=risk, reason=node.reason or node.id, reasons=tuple(reasons), mode=node.mode)
 
     def _matches(self, case: Condition) -> bool:
-        risk = self.assessment.risk if self.assessment else "none"
+        risk = self.assessment.risk if self.assessment else RiskLevel.NONE
         if case.risk and risk not in case.risk:
             return False
         if case.intent and not set(case.intent) & set(self.intents):
@@ -283,10 +296,10 @@ class Session:
         if node is None:
             return []
         out: list[A.Action] = []
-        if self.phase == "playing":
+        if self.phase is Phase.PLAYING:
             if not self._barge_in:
                 return []  # barge-in not allowed on this prompt: the caller hears it to the end
-            if self._after_playback not in ("listening", "confirming"):
+            if not isinstance(self._after_playback, Phase):
                 # a statement is playing: only an emergency may interrupt it
                 if isinstance(event, E.Speech):
                     u = self._understand(event)
@@ -296,7 +309,7 @@ class Session:
                 return []
             out.append(A.StopPlayback())
             self.phase = self._after_playback
-        elif self.phase not in ("listening", "confirming"):
+        elif self.phase not in LISTENING_PHASES:
             return []
         if isinstance(event, E.Dtmf):
             return out + self._dtmf(event.digit, now)
@@ -307,7 +320,7 @@ class Session:
         assert node is not None
         if digit == "*" and not self._digits:
             return self._repeat(digit)
-        if self.phase == "confirming":
+        if self.phase is Phase.CONFIRMING:
             self.steps.append(Step(node=node.id, event="dtmf", digits=digit,
                                    intent={"1": "yes", "2": "no"}.get(digit, "")))
             if digit == "1":
@@ -315,7 +328,7 @@ class Session:
             if digit == "2":
                 return self._rejected(now)
             return self._failure("no_match", now)
-        if node.kind == "collect":
+        if node.kind is NodeKind.COLLECT:
             if digit == "#":
                 return self._finish_digits(now) if self._digits else self._failure("no_match", now)
             if digit.isdigit():
@@ -394,7 +407,7 @@ class Session:
         self.intents.append(u.intent)
         # the value a collect node asks for counts once the caller has confirmed it
         vitals = {k: float(v) for k, v in u.vitals.items()
-                  if not (node is not None and node.kind == "collect" and k == node.vital)}
+                  if not (node is not None and node.kind is NodeKind.COLLECT and k == node.vital)}
         changed = bool(set(u.symptoms) - self.symptoms or set(u.risk_factors) - self.risk_factors
                        or any(self.vitals.get(k) != v for k, v in vitals.items()) or u.intent == "emergency")
         self.symptoms.update(u.symptoms)
@@ -442,7 +455,7 @@ class Session:
             return self._enter(jump, now)
         if event.confidence < self.flow.min_confidence:
             return self._failure("no_match", now)
-        if self.phase == "confirming":
+        if self.phase is Phase.CONFIRMING:
             if u.intent == "yes":
                 return self._confirmed(now)
             if u.intent == "no":
@@ -451,7 +464,7 @@ class Session:
             if value is not None:  # "không, chín mươi lăm": a corrected value
                 return self._accept_value(value, now)
             return self._failure("no_match", now)
-        if node.kind == "collect":
+        if node.kind is NodeKind.COLLECT:
             value = self.understander.number(event.text, vital=node.vital)
             if value is None and node.vital:
                 value = u.vitals.get(node.vital)
@@ -477,7 +490,7 @@ class Session:
         node = self.node
         assert node is not None
         self.steps.append(Step(node=node.id, event="repeat", digits=digit or "", intent="repeat"))
-        return self._ask(node, confirming=self.phase == "confirming")
+        return self._ask(node, confirming=self.phase is Phase.CONFIRMING)
 
     def _no_input(self, now: float) -> list[A.Action]:
         node = self.node
@@ -492,7 +505,7 @@ class Session:
         if record and kind != "no_input":
             self.steps.append(Step(node=node.id, event="no_match"))
         self._failures += 1
-        confirming = self.phase == "confirming"
+        confirming = self.phase is Phase.CONFIRMING
         if self._failures >= node.max_failures:
             fallback = self.flow.target(node.id, "fallback")
             assert fallback is not None

@@ -15,8 +15,9 @@ from ivr.engine import actions as A
 from ivr.engine import events as E
 from ivr.engine.flow import Flow
 from ivr.engine.prompts import PromptCatalog
-from ivr.engine.session import Session
+from ivr.engine.session import LISTENING_PHASES, Phase, Session
 from ivr.engine.understanding import Triage, Understander
+from ivr.vocabulary import CallOutcome, RiskLevel
 
 Input = tuple[str, str | None]
 INPUT_KINDS = ("say", "dtmf", "silence")
@@ -26,9 +27,9 @@ SIM_RECORDING = "simulated-recording.wav"
 @dataclass(frozen=True, kw_only=True)
 class SimulationResult:
     steps: list[dict[str, Any]]
-    outcome: str
+    outcome: CallOutcome
     slots: dict[str, Any]
-    risk: str = "none"
+    risk: str = RiskLevel.NONE
     symptoms: list[str] = field(default_factory=list)
     vitals: dict[str, float] = field(default_factory=dict)
     actions: list[A.Action] = field(default_factory=list)
@@ -59,15 +60,15 @@ def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, und
     for _ in range(10_000):  # bounded: a flow that loops forever still ends
         if session.done:
             break
-        if session.phase == "playing":
+        if session.phase is Phase.PLAYING:
             now += 1.0
             run(E.PlaybackDone())
             continue
-        if session.phase == "recording":
+        if session.phase is Phase.RECORDING:
             now += 5.0
             run(E.RecordingDone(path=SIM_RECORDING, duration_s=5.0))
             continue
-        if session.phase not in ("listening", "confirming"):
+        if session.phase not in LISTENING_PHASES:
             break
         if not pending:
             break
@@ -78,18 +79,18 @@ def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, und
             for digit in value or "":
                 now += 0.3
                 run(E.Dtmf(digit=digit))
-                if session.done or session.phase not in ("listening", "confirming"):
+                if session.done or session.phase not in LISTENING_PHASES:
                     break
         if kind == "silence" or (kind == "dtmf" and session.deadline is not None
-                                 and session.phase in ("listening", "confirming")):
+                                 and session.phase in LISTENING_PHASES):
             if session.deadline is not None:
                 now = max(now, session.deadline)
                 run(E.TimerFired())
         now += 0.5
-    outcome = session.outcome or "no_input"
+    outcome = session.outcome or CallOutcome.NO_INPUT
     return SimulationResult(
         steps=_steps(session), outcome=outcome, slots=dict(session.slots),
-        risk=session.assessment.risk if session.assessment else "none",
+        risk=session.assessment.risk if session.assessment else RiskLevel.NONE,
         symptoms=sorted(session.symptoms), vitals=dict(session.vitals), actions=done_actions,
     )
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence
 
-#: Risk levels, most urgent first (names from shared/reference/triage.md).
-RISK_LEVELS: tuple[str, ...] = ("emergency", "high", "medium", "low", "none")
+from ivr.vocabulary import RISK_LEVELS, risk_rank
+
+__all__ = ["INTENTS", "RISK_LEVELS", "SYMPTOMS", "VITALS", "Assessment", "Triage", "Understander", "Understanding",
+           "risk_rank"]
 
 INTENTS: tuple[str, ...] = (
     "report_symptoms", "emergency", "daily_checkin", "report_positive_test",
@@ -25,11 +27,6 @@ SYMPTOMS: tuple[str, ...] = (
 )
 
 VITALS: tuple[str, ...] = ("spo2", "temperature", "breathing_rate", "pulse")
-
-
-def risk_rank(risk: str) -> int:
-    """0 for emergency ... 4 for none; lower is more urgent."""
-    return RISK_LEVELS.index(risk)
 
 
 @dataclass(frozen=True, kw_only=True)

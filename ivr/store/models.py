@@ -13,6 +13,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ivr.vocabulary import CallOutcome, EscalationMode, RiskLevel
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
@@ -85,8 +87,7 @@ class Call(Base):
     worker: Mapped[str] = mapped_column(String(64), default="")
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # completed | escalated | handed_off | abandoned | no_input | failed | in_progress
-    outcome: Mapped[str] = mapped_column(String(32), default="in_progress", index=True)
+    outcome: Mapped[str] = mapped_column(String(32), default=CallOutcome.IN_PROGRESS, index=True)  # a CallOutcome
     recording_path: Mapped[str] = mapped_column(String(500), default="")
     slots: Mapped[dict[str, Any]] = mapped_column(default=dict)
     patient: Mapped[Patient | None] = relationship(back_populates="calls")
@@ -125,7 +126,7 @@ class Assessment(Base):
     symptoms: Mapped[list[Any]] = mapped_column(default=list)
     vitals: Mapped[dict[str, Any]] = mapped_column(default=dict)
     risk_factors: Mapped[list[Any]] = mapped_column(default=list)
-    risk: Mapped[str] = mapped_column(String(16), default="none", index=True)
+    risk: Mapped[str] = mapped_column(String(16), default=RiskLevel.NONE, index=True)  # a RiskLevel
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     rule_pack: Mapped[str] = mapped_column(String(100), default="")
     patient: Mapped[Patient | None] = relationship(back_populates="assessments")
@@ -138,12 +139,12 @@ class Escalation(Base):
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
     caller: Mapped[str] = mapped_column(String(64), default="")
-    risk: Mapped[str] = mapped_column(String(16), index=True)
+    risk: Mapped[str] = mapped_column(String(16), index=True)  # a RiskLevel
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     reason: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[EscalationStatus] = mapped_column(_enum(EscalationStatus), default=EscalationStatus.WAITING,
                                                      index=True)
-    mode: Mapped[str] = mapped_column(String(16), default="callback")  # live | callback
+    mode: Mapped[str] = mapped_column(String(16), default=EscalationMode.CALLBACK)  # an EscalationMode
     tier: Mapped[AreaLevel] = mapped_column(_enum(AreaLevel), default=AreaLevel.COMMUNE)
     province: Mapped[str] = mapped_column(String(100), default="")
     district: Mapped[str] = mapped_column(String(100), default="")

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from escalation import queue
-from ivr.errors import EscalationConflict
+from escalation.errors import EscalationConflict
 from ivr.store.database import Database
 
 T0 = datetime(2026, 11, 22, 20, 12, 0)  # 03:12 in Vietnam

@@ -12,7 +12,7 @@ import redis as redis_lib
 from sqlalchemy import select
 
 from escalation import keys, notify, queue
-from ivr.errors import WebhookError
+from escalation.errors import WebhookError
 from ivr.store.models import EscalationNotification, NotificationStatus
 
 from .conftest import IVR, wait_until, worker_env

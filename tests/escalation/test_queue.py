@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from escalation import patients, queue
-from ivr.errors import EscalationConflict, EscalationError, EscalationNotFound
+from escalation.errors import EscalationConflict, EscalationError, EscalationNotFound
 from ivr.store.models import (
     AuditLog,
     CareStatus,

@@ -17,7 +17,8 @@ from escalation.triage import (
     load_pack_text,
     load_packs,
 )
-from ivr.errors import ConfigError, RulePackError
+from escalation.errors import RulePackError
+from ivr.errors import ConfigError
 from ivr.nlu.lexicon import EXTRA_SIGNS
 from ivr.engine.understanding import Assessment, Triage
 
