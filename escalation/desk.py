@@ -15,9 +15,10 @@ from escalation import queue
 from escalation.errors import EscalationError
 from ivr.config import Config
 from ivr.store.database import Database
-from ivr.store.models import StaffUser
+from ivr.store.models import EscalationStatus, StaffUser
 from ivr.store.phonenumber import normalize_phone
 from ivr.telephony.desk import HoldCase
+from ivr.vocabulary import EscalationMode
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +47,13 @@ class QueueDesk:
             with self.db.session() as s:
                 staff = s.get(StaffUser, esc.picked_by_id)
                 phone = staff.phone if staff is not None else ""
-        status = esc.status.value if hasattr(esc.status, "value") else str(esc.status)
-        if status == "picked" and esc.mode == "live" and phone and not self.outside_numbers and normalize_phone(phone):
+        status = EscalationStatus(esc.status)
+        if status is EscalationStatus.PICKED and esc.mode == EscalationMode.LIVE and phone and not self.outside_numbers and normalize_phone(phone):
             # nothing to dial it through: the doctor calls back, and the case's history says why
             esc = queue.no_bridge(self.db, escalation_id, reason=f"số {phone} nằm ngoài tổng đài và chưa cấu hình "
                                                                  "đường trunk gọi ra (sip_trunk_uri)")
-            status = esc.status.value if hasattr(esc.status, "value") else str(esc.status)
-        return HoldCase(id=int(esc.id), status=status, mode=str(esc.mode), risk=str(esc.risk),
+            status = EscalationStatus(esc.status)
+        return HoldCase(id=int(esc.id), status=status.value, mode=str(esc.mode), risk=str(esc.risk),
                         staff_id=esc.picked_by_id, staff_phone=phone or "")
 
     def hold_expired(self, escalation_id: int) -> HoldCase:
@@ -70,7 +71,7 @@ class QueueDesk:
 
     def caller_left(self, escalation_id: int) -> None:
         case = self.hold_expired(escalation_id)
-        if case.status == "picked":
+        if case.status == EscalationStatus.PICKED:
             try:  # a doctor had picked it for a live call: they call back
                 queue.schedule_callback(self.db, escalation_id, staff_id=None)
             except EscalationError as exc:
