@@ -23,6 +23,7 @@ from pyVoIP import RTP, SIP
 from pyVoIP.VoIP.status import PhoneStatus
 
 from ivr.telephony import sipcompat
+from ivr.telephony.rtp import RtpHeader, parse_packet
 from ivr.errors import SipError
 from ivr.store.phonenumber import normalize_phone
 
@@ -174,12 +175,16 @@ class CompatRTPClient(RTP.RTPClient):
         self.pmout.put(data)  # type: ignore[attr-defined]
 
     def parse_packet(self, packet: bytes) -> None:
-        msg = RTP.RTPMessage(packet, self.assoc)
-        name = str(msg.payload_type)
+        header, payload = parse_packet(packet)
+        if header.payload_type in self.assoc:
+            payload_type = self.assoc[header.payload_type]
+        else:  # a static payload type the SDP did not list (ValueError: an unknown one, dropped)
+            payload_type = RTP.PayloadType(header.payload_type)
+        name = str(payload_type)
         if name in sipcompat.AUDIO_CODECS:
-            self.pmin.write(msg.timestamp, sipcompat.decode_frame(name, msg.payload))
-        elif msg.payload_type == RTP.PayloadType.EVENT:
-            digit = self.dtmf_detector.feed(timestamp=msg.timestamp, payload=msg.payload)
+            self.pmin.write(header.timestamp, sipcompat.decode_frame(name, payload))
+        elif payload_type == RTP.PayloadType.EVENT:
+            digit = self.dtmf_detector.feed(timestamp=header.timestamp, payload=payload)
             if digit is not None and self.dtmf is not None:
                 self.dtmf(digit)
         else:
@@ -197,8 +202,9 @@ class CompatRTPClient(RTP.RTPClient):
         if not self.NSD:
             return False
         payload = self.encode_packet(self.pmout.read())
-        packet = (b"\x80" + bytes([self.pt_number & 0x7F]) + self.outSequence.to_bytes(2, "big")
-                  + self.outTimestamp.to_bytes(4, "big") + self.outSSRC.to_bytes(4, "big") + payload)
+        header = RtpHeader(payload_type=self.pt_number & 0x7F, sequence_number=self.outSequence,
+                           timestamp=self.outTimestamp, ssrc=self.outSSRC)
+        packet = bytes(header) + payload
         try:
             self.sout.sendto(packet, (self.outIP, self.outPort))
         except OSError:
