@@ -4,6 +4,10 @@
 in pyVoIP's per-call thread and hands the call to ``on_call(line)``, where ``line`` is a
 ``PhoneLine`` (the small interface ``ivr.telephony.callrunner`` drives). The pyVoIP bugs measured
 on this machine are worked around here with the pure pieces of ``ivr.telephony.sipcompat``.
+
+Audio: pyVoIP's buffers hold unsigned 8-bit samples; they never leave this module. ``PhoneLine``
+and ``DoctorLeg`` hand the call loop 20 ms frames of 8 kHz PCM16 and take the same
+(``ivr.audio.g711.u8_to_pcm16`` / ``pcm16_to_u8``, called only here).
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from pyVoIP.VoIP import VoIP  # first: pyVoIP.SIP and pyVoIP.VoIP import each ot
 from pyVoIP import RTP, SIP
 from pyVoIP.VoIP.status import PhoneStatus
 
+from ivr.audio.g711 import pcm16_to_u8, u8_to_pcm16
 from ivr.telephony import sipcompat
 from ivr.telephony.rtp import RtpHeader, parse_packet
 from ivr.errors import SipError
@@ -304,13 +309,16 @@ class DoctorLeg:
         return client if isinstance(client, CompatRTPClient) else None
 
     def read_frame(self) -> bytes | None:
+        """The doctor's next 20 ms (PCM16, 8 kHz) or None."""
         rtp = self._rtp
-        return rtp.pmin.pop() if rtp is not None and self.state == "answered" else None  # type: ignore[attr-defined]
+        frame = rtp.pmin.pop() if rtp is not None and self.state == "answered" else None  # type: ignore[attr-defined]
+        return None if frame is None else u8_to_pcm16(frame)
 
-    def write_frame(self, frame_u8: bytes) -> None:
+    def write_frame(self, frame: bytes) -> None:
+        """20 ms of PCM16 to the doctor."""
         rtp = self._rtp
         if rtp is not None and self.state == "answered":
-            rtp.write(frame_u8)
+            rtp.write(pcm16_to_u8(frame))
 
     def queued_frames(self) -> int:
         rtp = self._rtp
@@ -432,11 +440,13 @@ class PhoneLine:
         return client
 
     def read_frame(self) -> bytes | None:
-        """The next 20 ms of caller audio (unsigned 8-bit, 8 kHz) or None if none is ready."""
-        return self._rtp.pmin.pop()  # type: ignore[attr-defined, no-any-return]
+        """The next 20 ms of caller audio (PCM16, 8 kHz) or None if none is ready."""
+        frame = self._rtp.pmin.pop()  # type: ignore[attr-defined]
+        return None if frame is None else u8_to_pcm16(frame)
 
-    def write_frame(self, frame_u8: bytes) -> None:
-        self._call.write_audio(frame_u8)
+    def write_frame(self, frame: bytes) -> None:
+        """20 ms of PCM16 (8 kHz) to the caller."""
+        self._call.write_audio(pcm16_to_u8(frame))
 
     def queued_frames(self) -> int:
         return len(self._rtp.pmout)  # type: ignore[arg-type]

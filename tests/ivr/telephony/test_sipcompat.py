@@ -172,7 +172,7 @@ class Answered:
                 pass
             self.digits += line.get_digit()
             while line.queued_frames() < 3:
-                line.write_frame(sipcompat.SILENCE_U8)
+                line.write_frame(b"\0" * 320)  # 20 ms of PCM16 silence
             time.sleep(0.02)
 
 
