@@ -42,7 +42,7 @@ class DecodePool:
         self.backlog = backlog
         self._pool = executor or ThreadPoolExecutor(max_workers=threads, thread_name_prefix="decode")
         self._pending = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _pending: call threads add, pool threads' done-callbacks subtract
 
     def open(self, listen: A.Listen | None) -> BufferedUtterance:
         """An utterance fed as it is spoken, decoded whole once finished."""

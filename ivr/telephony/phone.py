@@ -72,9 +72,9 @@ class RtpPacer:
     PERIOD_S = 0.02
 
     def __init__(self) -> None:
-        self._clients: list[Any] = []
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._clients: list[Any] = []  # added by call threads, read and pruned by the pacer thread
+        self._lock = threading.Lock()  # guards _clients and _thread (call threads vs. the pacer thread)
+        self._thread: threading.Thread | None = None  # the "rtp-pacer" thread: the only one that sends RTP
 
     def add(self, client: Any) -> None:
         with self._lock:
@@ -106,6 +106,8 @@ class RtpPacer:
             next_at += self.PERIOD_S
 
 
+#: Process-wide (one per worker). Owned by its "rtp-pacer" thread, which calls every client's ``send_next``;
+#: call threads only ``add`` clients; frames cross through each client's ``OutputQueue`` (locked).
 PACER = RtpPacer()
 
 
@@ -115,9 +117,9 @@ class RtpReceiver:
     and contending for the GIL with the pacer."""
 
     def __init__(self) -> None:
-        self._selector = selectors.DefaultSelector()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._selector = selectors.DefaultSelector()  # sockets registered by call threads, polled by the receiver
+        self._lock = threading.Lock()  # guards the selector's registrations and _thread
+        self._thread: threading.Thread | None = None  # the "rtp-receiver" thread: the only one that reads RTP
 
     def add(self, client: Any) -> None:
         with self._lock:
@@ -156,6 +158,8 @@ class RtpReceiver:
                 key.data.take_packets()
 
 
+#: Process-wide (one per worker). Owned by its "rtp-receiver" thread, which parses every packet into the
+#: call's ``JitterBuffer`` (locked) and DTMF callback; call threads only ``add``/``remove`` their sockets.
 RECEIVER = RtpReceiver()
 
 
@@ -289,7 +293,7 @@ class DoctorLeg:
         self.failure = ""  # a refused INVITE's status line and what it means ("480 No Outbound Trunk: ...")
         self._cancelled = False
         self._released = False
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the call thread (hangup) vs. pyVoIP's SIP thread (on_response)
         self._invite = invite
 
     # --- what the call loop sees --------------------------------------------------------------
@@ -492,7 +496,7 @@ class WorkerPhone(VoIP.VoIPPhone):
         self.max_calls = max_calls
         self.on_call = on_call
         self.refused: dict[int, int] = {}  # status code -> count, for logs and the load bench
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards calls/_legs: pyVoIP's SIP thread vs. call threads dialling
         self._legs: dict[str, DoctorLeg] = {}  # outbound calls by Call-ID
         # pyVoIP's SIP client drops every reply but 200/404/503: the doctor legs see all of theirs
         self._sip_parse = self.sip.parse_message

@@ -64,7 +64,7 @@ class JitterBuffer:
         self.depth = depth
         self.max_frames = max_frames
         self.resync_bytes = resync_bytes
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the receiver thread writes, the call thread pops
         self._frames: dict[int, bytes] = {}
         self._next: int | None = None
         self._pending = bytearray()  # bytes of a partly read frame
@@ -131,7 +131,7 @@ class OutputQueue:
 
     def __init__(self, *, max_frames: int = 500):
         self._frames: deque[bytes] = deque(maxlen=max_frames)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the call thread puts and clears, the pacer thread reads
         self._partial = bytearray()
 
     def write(self, offset: int, data: bytes) -> None:  # pyVoIP's RTPPacketManager shape
