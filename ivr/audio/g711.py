@@ -4,6 +4,10 @@
   bit-exact with the ITU-T G.711 reference implementation (ITU-T G.191 STL ``g711.c``).
 - ``u8_to_pcm16``, ``pcm16_to_u8``: pyVoIP 1.6.8 hands the application 8 kHz unsigned
   8-bit samples, 160 bytes per 20 ms; only the pyVoIP adapter converts them.
+- ``u8_to_ulaw``, ``ulaw_to_u8``, ``u8_to_alaw``, ``alaw_to_u8``: the same codec on pyVoIP's
+  unsigned 8-bit samples, for the adapter's per-packet path: 256-entry tables derived from the
+  tables above (``pcm16_to_ulaw(u8_to_pcm16(x))`` and ``pcm16_to_u8(ulaw_to_pcm16(x))``),
+  applied with ``bytes.translate`` (about 0.1 µs per 20 ms frame, numpy calls cost 20 µs).
 """
 from __future__ import annotations
 
@@ -96,7 +100,6 @@ def pcm16_to_alaw(pcm16: bytes) -> bytes:
 
 
 
-
 def u8_to_pcm16(data: bytes) -> bytes:
     """pyVoIP's unsigned 8-bit linear samples (128 = zero) -> pcm16."""
     u8 = np.frombuffer(data, dtype=np.uint8).astype(np.int16)
@@ -107,3 +110,34 @@ def pcm16_to_u8(pcm16: bytes) -> bytes:
     """pcm16 -> pyVoIP's unsigned 8-bit linear samples (rounded, clipped)."""
     s = _samples(pcm16).astype(np.int32)
     return (np.clip((s + 128) >> 8, -128, 127) + 128).astype(np.uint8).tobytes()
+
+
+def _u8_tables(encode: np.ndarray, decode: np.ndarray) -> tuple[bytes, bytes]:
+    every_u8 = bytes(range(256))
+    to_law = encode[np.frombuffer(u8_to_pcm16(every_u8), dtype="<i2").view(np.uint16)].tobytes()
+    from_law = pcm16_to_u8(decode[np.arange(256)].tobytes())
+    return to_law, from_law
+
+
+_U8_TO_ULAW, _ULAW_TO_U8 = _u8_tables(_ULAW_ENCODE, _ULAW_DECODE)
+_U8_TO_ALAW, _ALAW_TO_U8 = _u8_tables(_ALAW_ENCODE, _ALAW_DECODE)
+
+
+def u8_to_ulaw(data: bytes) -> bytes:
+    """pyVoIP's unsigned 8-bit samples -> G.711 µ-law bytes (same codes as ``pcm16_to_ulaw``)."""
+    return data.translate(_U8_TO_ULAW)
+
+
+def ulaw_to_u8(data: bytes) -> bytes:
+    """G.711 µ-law bytes -> pyVoIP's unsigned 8-bit samples (``ulaw_to_pcm16``, rounded)."""
+    return data.translate(_ULAW_TO_U8)
+
+
+def u8_to_alaw(data: bytes) -> bytes:
+    """pyVoIP's unsigned 8-bit samples -> G.711 A-law bytes (same codes as ``pcm16_to_alaw``)."""
+    return data.translate(_U8_TO_ALAW)
+
+
+def alaw_to_u8(data: bytes) -> bytes:
+    """G.711 A-law bytes -> pyVoIP's unsigned 8-bit samples (``alaw_to_pcm16``, rounded)."""
+    return data.translate(_ALAW_TO_U8)

@@ -22,9 +22,8 @@ Decoding off the I/O thread (for the SIP adapter):
   ``f(pcm16, rate, listen) -> (text, confidence)`` for ``ivr.telephony.callrunner.DecodePool``;
   it is thread-safe, each call decodes on a fresh engine decoder, so a pool of N
   threads decodes N utterances at once (engines release the GIL while decoding).
-- streaming: ``StreamWorker(stream)`` owns one thread per call fed by a bounded
-  queue; ``feed(pcm16)`` never blocks the caller, ``poll()`` returns the results
-  so far, ``close()`` finishes the stream and joins the thread.
+- streaming: ``ivr.speech.streampool.StreamPool`` decodes while the caller speaks,
+  in child processes beside each SIP worker.
 
 Engines implement the ``Engine`` protocol (``ivr.speech.vosk_engine``, ``ivr.speech.vietasr.engine``);
 they are the only modules importing their libraries.
@@ -33,7 +32,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import queue
 import threading
 import time
 import unicodedata
@@ -266,85 +264,6 @@ class Recognizer:
             return result.text, result.confidence
 
         return transcribe
-
-
-# ---------------------------------------------------------------- off the I/O thread
-
-
-class StreamWorker:
-    """Decode one stream on its own thread. ``feed`` never blocks; ``poll`` collects results.
-
-    The queue holds at most ``max_backlog_s`` of audio; beyond that ``feed`` drops the
-    chunk, counts it in ``dropped_s`` and returns False (the caller should fall back
-    to keys, never wait).
-    """
-
-    def __init__(self, stream: RecognizerStream, *, max_backlog_s: float = 30.0,
-                 on_result: Callable[[Result], None] | None = None):
-        self.stream = stream
-        self.dropped_s = 0.0
-        self.error: BaseException | None = None
-        self._on_result = on_result
-        self._max_bytes = int(max_backlog_s * stream.sample_rate * 2)
-        self._queued = 0
-        self._lock = threading.Lock()
-        self._inbox: queue.Queue[bytes | None] = queue.Queue()
-        self._outbox: queue.Queue[Result] = queue.Queue()
-        self._final: Result | None = None
-        self._thread = threading.Thread(target=self._run, name="asr-stream", daemon=True)
-        self._thread.start()
-
-    def feed(self, pcm16: bytes) -> bool:
-        with self._lock:
-            if self._queued + len(pcm16) > self._max_bytes:
-                self.dropped_s += len(pcm16) / (2 * self.stream.sample_rate)
-                return False
-            self._queued += len(pcm16)
-        self._inbox.put(bytes(pcm16))
-        return True
-
-    @property
-    def backlog_s(self) -> float:
-        return self._queued / (2 * self.stream.sample_rate)
-
-    def poll(self) -> list[Result]:
-        out: list[Result] = []
-        while True:
-            try:
-                out.append(self._outbox.get_nowait())
-            except queue.Empty:
-                return out
-
-    def close(self, timeout: float | None = 30.0) -> Result:
-        """Finish the stream after the queued audio; the last final result."""
-        self._inbox.put(None)
-        self._thread.join(timeout)
-        if self._thread.is_alive():
-            raise AudioError(f"recognizer stream did not finish within {timeout} s")
-        if self.error is not None:
-            raise self.error
-        assert self._final is not None
-        return self._final
-
-    def _emit(self, result: Result) -> None:
-        self._outbox.put(result)
-        if self._on_result is not None:
-            self._on_result(result)
-
-    def _run(self) -> None:
-        try:
-            while (chunk := self._inbox.get()) is not None:
-                with self._lock:
-                    self._queued -= len(chunk)
-                for result in self.stream.accept(chunk):
-                    self._emit(result)
-            self._final = self.stream.finish()
-            if self._final.text:
-                self._emit(self._final)
-        except BaseException as exc:  # noqa: BLE001 - handed to close()
-            log.error("recognizer stream failed: %s", exc)
-            self.error = exc
-            self._final = Result(text="", confidence=0.0, final=True)
 
 
 # ------------------------------------------------------------------ engine choice

@@ -35,7 +35,7 @@ class FlowSource:
     def __init__(self, cfg: Config, db: Database | None = None):
         self.cfg = cfg
         self.db = db
-        self._lock = Lock()
+        self._lock = Lock()  # one per worker, shared by its call threads: each new call may reload the flow
         self._stamp: tuple[object, ...] | None = None
         self._active: ActiveFlow | None = None
 

@@ -4,6 +4,10 @@
 in pyVoIP's per-call thread and hands the call to ``on_call(line)``, where ``line`` is a
 ``PhoneLine`` (the small interface ``ivr.telephony.callrunner`` drives). The pyVoIP bugs measured
 on this machine are worked around here with the pure pieces of ``ivr.telephony.sipcompat``.
+
+Audio: pyVoIP's buffers hold unsigned 8-bit samples; they never leave this module. ``PhoneLine``
+and ``DoctorLeg`` hand the call loop 20 ms frames of 8 kHz PCM16 and take the same
+(``ivr.audio.g711.u8_to_pcm16`` / ``pcm16_to_u8``, called only here).
 """
 from __future__ import annotations
 
@@ -22,7 +26,9 @@ from pyVoIP.VoIP import VoIP  # first: pyVoIP.SIP and pyVoIP.VoIP import each ot
 from pyVoIP import RTP, SIP
 from pyVoIP.VoIP.status import PhoneStatus
 
+from ivr.audio.g711 import pcm16_to_u8, u8_to_pcm16
 from ivr.telephony import sipcompat
+from ivr.telephony.rtp import RtpHeader, parse_packet
 from ivr.errors import SipError
 from ivr.store.phonenumber import normalize_phone
 
@@ -66,9 +72,9 @@ class RtpPacer:
     PERIOD_S = 0.02
 
     def __init__(self) -> None:
-        self._clients: list[Any] = []
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._clients: list[Any] = []  # added by call threads, read and pruned by the pacer thread
+        self._lock = threading.Lock()  # guards _clients and _thread (call threads vs. the pacer thread)
+        self._thread: threading.Thread | None = None  # the "rtp-pacer" thread: the only one that sends RTP
 
     def add(self, client: Any) -> None:
         with self._lock:
@@ -100,6 +106,8 @@ class RtpPacer:
             next_at += self.PERIOD_S
 
 
+#: Process-wide (one per worker). Owned by its "rtp-pacer" thread, which calls every client's ``send_next``;
+#: call threads only ``add`` clients; frames cross through each client's ``OutputQueue`` (locked).
 PACER = RtpPacer()
 
 
@@ -109,9 +117,9 @@ class RtpReceiver:
     and contending for the GIL with the pacer."""
 
     def __init__(self) -> None:
-        self._selector = selectors.DefaultSelector()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._selector = selectors.DefaultSelector()  # sockets registered by call threads, polled by the receiver
+        self._lock = threading.Lock()  # guards the selector's registrations and _thread
+        self._thread: threading.Thread | None = None  # the "rtp-receiver" thread: the only one that reads RTP
 
     def add(self, client: Any) -> None:
         with self._lock:
@@ -150,6 +158,8 @@ class RtpReceiver:
                 key.data.take_packets()
 
 
+#: Process-wide (one per worker). Owned by its "rtp-receiver" thread, which parses every packet into the
+#: call's ``JitterBuffer`` (locked) and DTMF callback; call threads only ``add``/``remove`` their sockets.
 RECEIVER = RtpReceiver()
 
 
@@ -174,12 +184,16 @@ class CompatRTPClient(RTP.RTPClient):
         self.pmout.put(data)  # type: ignore[attr-defined]
 
     def parse_packet(self, packet: bytes) -> None:
-        msg = RTP.RTPMessage(packet, self.assoc)
-        name = str(msg.payload_type)
+        header, payload = parse_packet(packet)
+        if header.payload_type in self.assoc:
+            payload_type = self.assoc[header.payload_type]
+        else:  # a static payload type the SDP did not list (ValueError: an unknown one, dropped)
+            payload_type = RTP.PayloadType(header.payload_type)
+        name = str(payload_type)
         if name in sipcompat.AUDIO_CODECS:
-            self.pmin.write(msg.timestamp, sipcompat.decode_frame(name, msg.payload))
-        elif msg.payload_type == RTP.PayloadType.EVENT:
-            digit = self.dtmf_detector.feed(timestamp=msg.timestamp, payload=msg.payload)
+            self.pmin.write(header.timestamp, sipcompat.decode_frame(name, payload))
+        elif payload_type == RTP.PayloadType.EVENT:
+            digit = self.dtmf_detector.feed(timestamp=header.timestamp, payload=payload)
             if digit is not None and self.dtmf is not None:
                 self.dtmf(digit)
         else:
@@ -197,8 +211,9 @@ class CompatRTPClient(RTP.RTPClient):
         if not self.NSD:
             return False
         payload = self.encode_packet(self.pmout.read())
-        packet = (b"\x80" + bytes([self.pt_number & 0x7F]) + self.outSequence.to_bytes(2, "big")
-                  + self.outTimestamp.to_bytes(4, "big") + self.outSSRC.to_bytes(4, "big") + payload)
+        header = RtpHeader(payload_type=self.pt_number & 0x7F, sequence_number=self.outSequence,
+                           timestamp=self.outTimestamp, ssrc=self.outSSRC)
+        packet = bytes(header) + payload
         try:
             self.sout.sendto(packet, (self.outIP, self.outPort))
         except OSError:
@@ -278,7 +293,7 @@ class DoctorLeg:
         self.failure = ""  # a refused INVITE's status line and what it means ("480 No Outbound Trunk: ...")
         self._cancelled = False
         self._released = False
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the call thread (hangup) vs. pyVoIP's SIP thread (on_response)
         self._invite = invite
 
     # --- what the call loop sees --------------------------------------------------------------
@@ -298,13 +313,16 @@ class DoctorLeg:
         return client if isinstance(client, CompatRTPClient) else None
 
     def read_frame(self) -> bytes | None:
+        """The doctor's next 20 ms (PCM16, 8 kHz) or None."""
         rtp = self._rtp
-        return rtp.pmin.pop() if rtp is not None and self.state == "answered" else None  # type: ignore[attr-defined]
+        frame = rtp.pmin.pop() if rtp is not None and self.state == "answered" else None  # type: ignore[attr-defined]
+        return None if frame is None else u8_to_pcm16(frame)
 
-    def write_frame(self, frame_u8: bytes) -> None:
+    def write_frame(self, frame: bytes) -> None:
+        """20 ms of PCM16 to the doctor."""
         rtp = self._rtp
         if rtp is not None and self.state == "answered":
-            rtp.write(frame_u8)
+            rtp.write(pcm16_to_u8(frame))
 
     def queued_frames(self) -> int:
         rtp = self._rtp
@@ -426,11 +444,13 @@ class PhoneLine:
         return client
 
     def read_frame(self) -> bytes | None:
-        """The next 20 ms of caller audio (unsigned 8-bit, 8 kHz) or None if none is ready."""
-        return self._rtp.pmin.pop()  # type: ignore[attr-defined, no-any-return]
+        """The next 20 ms of caller audio (PCM16, 8 kHz) or None if none is ready."""
+        frame = self._rtp.pmin.pop()  # type: ignore[attr-defined]
+        return None if frame is None else u8_to_pcm16(frame)
 
-    def write_frame(self, frame_u8: bytes) -> None:
-        self._call.write_audio(frame_u8)
+    def write_frame(self, frame: bytes) -> None:
+        """20 ms of PCM16 (8 kHz) to the caller."""
+        self._call.write_audio(pcm16_to_u8(frame))
 
     def queued_frames(self) -> int:
         return len(self._rtp.pmout)  # type: ignore[arg-type]
@@ -476,7 +496,7 @@ class WorkerPhone(VoIP.VoIPPhone):
         self.max_calls = max_calls
         self.on_call = on_call
         self.refused: dict[int, int] = {}  # status code -> count, for logs and the load bench
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards calls/_legs: pyVoIP's SIP thread vs. call threads dialling
         self._legs: dict[str, DoctorLeg] = {}  # outbound calls by Call-ID
         # pyVoIP's SIP client drops every reply but 200/404/503: the doctor legs see all of theirs
         self._sip_parse = self.sip.parse_message

@@ -2,9 +2,10 @@
 
 ``ivr.telephony.phone`` (the one module importing pyVoIP) plugs these pieces into its
 subclasses of pyVoIP's classes. Each work-around is named for the bug it fixes and
-has a regression test in ``tests/sip/test_sipcompat.py``:
+has a regression test in ``tests/ivr/telephony/test_sipcompat.py``:
 
-* ``encode_frame``          - PCMA was sent as µ-law bytes labelled PT 8.
+* ``encode_frame``          - PCMA was sent as µ-law bytes labelled PT 8 (the codec is
+                              ``ivr.audio.g711``, the project's one G.711 implementation).
 * ``JitterBuffer``          - a lost RTP packet became 20 ms of 0x00 (a full-scale
                               click in unsigned 8-bit); the receive buffer also grew
                               without bound for the whole call.
@@ -18,10 +19,11 @@ has a regression test in ``tests/sip/test_sipcompat.py``:
 """
 from __future__ import annotations
 
-import audioop
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+
+from ivr.audio import g711
 
 FRAME_BYTES = 160  # 20 ms of 8 kHz 8-bit audio
 SILENCE_U8 = b"\x80" * FRAME_BYTES  # mid-scale: silence in unsigned 8-bit
@@ -32,23 +34,20 @@ DTMF_EVENTS = "0123456789*#ABCD"
 # --- PCMA sent as µ-law (pyVoIP RTPClient.encode_packet used encode_pcmu for PCMA) ----------------
 def encode_frame(codec: str, frame_u8: bytes) -> bytes:
     """One frame of unsigned 8-bit audio as the G.711 payload of ``codec`` ('PCMU' or 'PCMA')."""
-    signed = audioop.bias(frame_u8, 1, -128)
     if codec == "PCMU":
-        return audioop.lin2ulaw(signed, 1)
+        return g711.u8_to_ulaw(frame_u8)
     if codec == "PCMA":
-        return audioop.lin2alaw(signed, 1)
+        return g711.u8_to_alaw(frame_u8)
     raise ValueError(f"cannot encode codec {codec!r}: expected PCMU or PCMA")
 
 
 def decode_frame(codec: str, payload: bytes) -> bytes:
     """A G.711 payload as unsigned 8-bit audio (what pyVoIP hands to ``read_audio``)."""
     if codec == "PCMU":
-        signed = audioop.ulaw2lin(payload, 1)
-    elif codec == "PCMA":
-        signed = audioop.alaw2lin(payload, 1)
-    else:
-        raise ValueError(f"cannot decode codec {codec!r}: expected PCMU or PCMA")
-    return audioop.bias(signed, 1, 128)
+        return g711.ulaw_to_u8(payload)
+    if codec == "PCMA":
+        return g711.alaw_to_u8(payload)
+    raise ValueError(f"cannot decode codec {codec!r}: expected PCMU or PCMA")
 
 
 # --- A lost packet became 0x00 (pyVoIP RTPPacketManager wrote by timestamp into a BytesIO) -------
@@ -65,7 +64,7 @@ class JitterBuffer:
         self.depth = depth
         self.max_frames = max_frames
         self.resync_bytes = resync_bytes
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the receiver thread writes, the call thread pops
         self._frames: dict[int, bytes] = {}
         self._next: int | None = None
         self._pending = bytearray()  # bytes of a partly read frame
@@ -132,7 +131,7 @@ class OutputQueue:
 
     def __init__(self, *, max_frames: int = 500):
         self._frames: deque[bytes] = deque(maxlen=max_frames)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the call thread puts and clears, the pacer thread reads
         self._partial = bytearray()
 
     def write(self, offset: int, data: bytes) -> None:  # pyVoIP's RTPPacketManager shape

@@ -28,8 +28,8 @@ class StallWatch:
         self.clock = clock
         self.cpu = cpu
         self.stalls: list[tuple[float, float]] = []  # (stall seconds, process CPU seconds meanwhile)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()  # set by the main thread, waited on by the watch thread
+        self._thread: threading.Thread | None = None  # "stall-watch": owns stalls (read after stop, for the log)
 
     def check(self, last: float, last_cpu: float) -> tuple[float, float]:
         """One wake-up: records and logs a stall since ``last``; returns the new (time, cpu)."""

@@ -15,7 +15,6 @@ from ivr.config import Config
 from ivr.errors import ModelError
 from ivr.speech.recognizer import (
     Recognizer,
-    StreamWorker,
     grammar_for,
     normalize_phrase,
     open_recognizer,
@@ -177,24 +176,3 @@ def test_streams_share_one_model_across_threads(rec: Recognizer) -> None:
     for t in threads:
         t.join(60)
     assert got == names
-
-
-def test_stream_worker_decodes_off_the_feeding_thread(rec: Recognizer) -> None:
-    seen = []
-    worker = StreamWorker(rec.stream(8000), on_result=seen.append)
-    for frame in audio.iter_frames(pcm("co.wav"), 8000, 20):
-        assert worker.feed(frame) is True
-    last = worker.close()
-    finals = [r for r in seen if r.final]
-    assert [r.text for r in finals] == ["có"]
-    assert last.text == "" or last.text == "có"
-    assert [r.text for r in worker.poll() if r.final] == ["có"]
-
-
-def test_stream_worker_drops_rather_than_blocks_when_the_backlog_is_full(rec: Recognizer) -> None:
-    worker = StreamWorker(rec.stream(8000), max_backlog_s=0.5)
-    speech = pcm("sentence_doan.wav")
-    accepted = [worker.feed(chunk) for chunk in audio.iter_frames(speech, 8000, 20)]
-    worker.close()
-    assert not all(accepted)
-    assert worker.dropped_s > 0

@@ -1,29 +1,48 @@
-"""A caller's phone line on a virtual clock, for driving ivr.telephony.callrunner without pyVoIP or sockets."""
+"""A caller's phone line on a virtual clock, for driving ivr.telephony.callrunner without pyVoIP or sockets.
+
+Nothing here waits in real time: ``Clock.sleep`` only moves virtual time, and ``InlineExecutor``
+decodes an utterance as it is submitted (on the call's thread), so virtual time stands still while
+it is decoded and a caller's script cannot run ahead of the recognizer.
+"""
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from typing import Any
 
-SILENCE = b"\x80" * 160  # 20 ms of u8 silence
+SILENCE = b"\0" * 320  # 20 ms of PCM16 silence at 8 kHz
 
 
 class Clock:
-    """Virtual time: ``sleep`` advances it. With a decode pool, virtual time stands still while an
-    utterance is being decoded (real threads, real time), so a caller's script cannot run ahead of it."""
+    """Virtual time: ``sleep`` advances it, nothing else does."""
 
-    def __init__(self, decoder: Any = None) -> None:
+    def __init__(self) -> None:
         self.t = 1000.0
-        self.decoder = decoder
 
     def __call__(self) -> float:
         return self.t
 
     def sleep(self, s: float) -> None:
-        deadline = time.monotonic() + 120
-        while self.decoder is not None and self.decoder.pending and time.monotonic() < deadline:
-            time.sleep(0.01)
         self.t += s
-        time.sleep(0)
+
+
+class InlineExecutor(Executor):
+    """A ``DecodePool`` executor that decodes at once, on the submitting thread."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the future, like a pool thread would
+            fut.set_exception(exc)
+        return fut
+
+
+class StuckExecutor(Executor):
+    """A ``DecodePool`` executor whose decoders never finish (a saturated pool)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return Future()
 
 
 class VirtualLine:
@@ -38,7 +57,7 @@ class VirtualLine:
         self.t0 = clock.t
         self.keys = list(keys)
         self.hangup_at = hangup_at
-        self.out: list[tuple[float, bytes]] = []  # (seconds into the call, frame sent to the caller)
+        self.out: list[tuple[float, bytes]] = []  # (seconds into the call, PCM16 frame sent to the caller)
         self.queue: list[bytes] = []
         self._sent_until = clock.t
         self._heard_until = clock.t
@@ -59,9 +78,9 @@ class VirtualLine:
         self._heard_until += 0.02
         return self.caller_frame(self._heard_until - self.t0)
 
-    def write_frame(self, frame_u8: bytes) -> None:
+    def write_frame(self, frame: bytes) -> None:
         self._drain()
-        self.queue.append(frame_u8)
+        self.queue.append(frame)
 
     def queued_frames(self) -> int:
         self._drain()
@@ -88,3 +107,6 @@ class VirtualLine:
 
     def hangup(self) -> None:
         self.hung_up_by_hotline_at = self.clock.t - self.t0
+
+    def dial(self, target: str) -> Any:
+        raise RuntimeError("this line cannot place calls")

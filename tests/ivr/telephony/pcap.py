@@ -11,6 +11,7 @@ import struct
 from pathlib import Path
 
 from ivr import audio
+from ivr.telephony.rtp import RtpHeader
 
 PCAP_MAGIC = 0xA1B2C3D4
 LINKTYPE_ETHERNET = 1
@@ -54,7 +55,9 @@ def _pcap(packets: list[tuple[float, bytes]]) -> bytes:
 
 
 def rtp_header(*, pt: int, seq: int, ts: int, ssrc: int, marker: bool = False) -> bytes:
-    return struct.pack("!BBHII", 0x80, (0x80 if marker else 0) | pt, seq & 0xFFFF, ts & 0xFFFFFFFF, ssrc)
+    """The packet's RTP header (``ivr.telephony.rtp.RtpHeader``, the project's one header type)."""
+    return bytes(RtpHeader(payload_type=pt, sequence_number=seq & 0xFFFF, timestamp=ts & 0xFFFFFFFF, ssrc=ssrc,
+                           marker=marker))
 
 
 def audio_pcap(pcm16_8k: bytes, codec: str = "PCMU", *, ssrc: int = 0x1234ABCD, lead_silence_ms: int = 0,

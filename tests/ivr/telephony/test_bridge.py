@@ -10,6 +10,7 @@ the doctor's registered SIP phone.
 from __future__ import annotations
 
 import re
+import struct
 import subprocess
 import threading
 import time
@@ -40,11 +41,11 @@ from ivr.tts.render import PromptRenderer
 from ivr.engine.session import Session
 from ivr.store.database import Database
 
-from .fakes import SILENCE, Clock, VirtualLine
+from .fakes import SILENCE, Clock, InlineExecutor, VirtualLine
 
 pytestmark = pytest.mark.slow
 
-TONE = bytes((0x80 + (40 if (i // 10) % 2 else -40)) for i in range(160))  # a 400 Hz square wave, u8
+TONE = struct.pack("<160h", *((40 << 8) if (i // 10) % 2 else -(40 << 8) for i in range(160)))  # 400 Hz square, PCM16
 
 
 def _doctor(db: Database, *, phone: str = "doctor-an", on_duty: bool = True) -> int:
@@ -88,6 +89,8 @@ class DoctorPhone:
     """The far end of the bridge: answers after ``answer_at`` s (None: never), says a tone
     (one 20 ms frame per tick), hangs up after ``hangup_after`` s in the call (None: never)."""
 
+    failure = ""  # a refused leg's SIP answer (``BusyPhone``)
+
     def __init__(self, clock: Clock, *, answer_at: float | None = 2.0, hangup_after: float | None = None):
         self.clock = clock
         self.t0 = clock.t
@@ -122,8 +125,8 @@ class DoctorPhone:
         self._said_until += 0.02
         return TONE
 
-    def write_frame(self, frame_u8: bytes) -> None:
-        self.heard.append(frame_u8)
+    def write_frame(self, frame: bytes) -> None:
+        self.heard.append(frame)
 
     def queued_frames(self) -> int:
         return 0
@@ -167,7 +170,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     cache = tmp_path_factory.mktemp("bridge-prompts")
     cfg = config_mod.load(env={}, prompt_cache_dir=cache)
     catalog = load_catalog(cfg.prompts_catalog)
-    decoder = DecodePool(open_recognizer(cfg, cfg.asr_engine).transcriber(), threads=1)
+    decoder = DecodePool(open_recognizer(cfg, cfg.asr_engine).transcriber(), threads=1, executor=InlineExecutor())
     yield {"catalog": catalog, "flow": load_flow(cfg.flows_dir / f"{cfg.flow}.yaml", catalog),
            "prompts": PromptRenderer(cfg, catalog=catalog), "decoder": decoder,
            "understander": default_understander(), "triage": default_triage()}

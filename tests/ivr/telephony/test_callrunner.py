@@ -1,5 +1,6 @@
 """The call loop (ivr.telephony.callrunner) with the real engine, flow, prompts, recognizer, escalation queue
-and database, driven by a scripted line on a virtual clock (no pyVoIP, no sockets)."""
+and database, driven by a scripted line on a virtual clock (no pyVoIP, no sockets, no real-time waits:
+utterances are decoded inline on the call's thread)."""
 from __future__ import annotations
 
 import threading
@@ -23,12 +24,13 @@ from ivr.tts.render import PromptRenderer
 from ivr.engine.session import Session
 from ivr.store.database import Database
 
-from .fakes import SILENCE, Clock, VirtualLine
+from .fakes import SILENCE, Clock, InlineExecutor, StuckExecutor, VirtualLine
 
 pytestmark = pytest.mark.slow
 
 class ScriptedLine(VirtualLine):
-    """A caller saying ``audio_at`` = (start second, u8 audio) and pressing keys at given times."""
+    """A caller saying ``audio_at`` = (start second, audio as the phone's 8-bit samples) and pressing keys at
+    given times."""
 
     sip_call_id = "scripted@test"
 
@@ -42,7 +44,7 @@ class ScriptedLine(VirtualLine):
             start, u8 = self.audio_at
             i = round((rel - start) / 0.02)
             if 0 <= i < len(u8) // 160:
-                return u8[i * 160:(i + 1) * 160]
+                return audio.u8_to_pcm16(u8[i * 160:(i + 1) * 160])
         return SILENCE
 
 
@@ -54,7 +56,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     cache = tmp_path_factory.mktemp("runner-prompts")
     cfg = config_mod.load(env={}, prompt_cache_dir=cache)
     catalog = load_catalog(cfg.prompts_catalog)
-    decoder = DecodePool(open_recognizer(cfg, cfg.asr_engine).transcriber(), threads=1)
+    decoder = DecodePool(open_recognizer(cfg, cfg.asr_engine).transcriber(), threads=1, executor=InlineExecutor())
     yield {"catalog": catalog, "flow": load_flow(cfg.flows_dir / f"{cfg.flow}.yaml", catalog),
            "prompts": PromptRenderer(cfg, catalog=catalog), "decoder": decoder,
            "understander": default_understander(), "triage": default_triage()}
@@ -86,7 +88,7 @@ def _speech_u8(shared: dict, text: str) -> bytes:
 
 
 def test_key_barges_in_within_100_ms_and_emergency_is_persisted(shared, cfg, db, redis_url) -> None:
-    clock = Clock(shared["decoder"])
+    clock = Clock()
     line = ScriptedLine(clock, keys=((1.0, "1"),), hangup_at=12.0)
     outcome = _run(_runner(shared, cfg, db, redis_url, clock), line)
     assert outcome == "escalated"
@@ -104,7 +106,7 @@ def test_key_barges_in_within_100_ms_and_emergency_is_persisted(shared, cfg, db,
 
 
 def test_speech_barges_in_and_is_transcribed(shared, cfg, db, redis_url) -> None:
-    clock = Clock(shared["decoder"])
+    clock = Clock()
     speech = _speech_u8(shared, "Tôi bị sốt và ho.")
     line = ScriptedLine(clock, audio_at=(1.0, speech), hangup_at=30.0)
     runner = _runner(shared, cfg, db, redis_url, clock)
@@ -119,7 +121,7 @@ def test_speech_barges_in_and_is_transcribed(shared, cfg, db, redis_url) -> None
 
 
 def test_caller_hangup_mid_prompt_is_abandoned(shared, cfg, db, redis_url) -> None:
-    clock = Clock(shared["decoder"])
+    clock = Clock()
     line = ScriptedLine(clock, hangup_at=2.0)
     assert _run(_runner(shared, cfg, db, redis_url, clock), line) == "abandoned"
     with db.session() as s:
@@ -128,7 +130,7 @@ def test_caller_hangup_mid_prompt_is_abandoned(shared, cfg, db, redis_url) -> No
 
 
 def test_silence_fires_no_input_timers_and_never_ends_in_silence(shared, cfg, db, redis_url) -> None:
-    clock = Clock(shared["decoder"])
+    clock = Clock()
     line = ScriptedLine(clock, hangup_at=400.0)
     outcome = _run(_runner(shared, cfg, db, redis_url, clock), line)
     with db.session() as s:
@@ -144,11 +146,12 @@ def test_saturated_decode_pool_degrades_to_keys_only(shared, cfg, db, redis_url)
     from ivr.telephony.callrunner import OVERLOAD_TRANSCRIPT
     from ivr.speech.recognizer import open_recognizer
 
-    busy = DecodePool(open_recognizer(config_mod.load(env={})).transcriber(), threads=1, backlog=0)
+    busy = DecodePool(open_recognizer(config_mod.load(env={})).transcriber(), threads=1, backlog=0,
+                      executor=StuckExecutor())
     try:
         long_speech = audio.u8_to_pcm16(_speech_u8(shared, "Tôi bị sốt và ho. " * 6))
         busy.submit(long_speech, None)  # the only decoder thread is taken
-        clock = Clock(None)
+        clock = Clock()
         line = ScriptedLine(clock, audio_at=(1.0, _speech_u8(shared, "Tôi bị sốt và ho.")), hangup_at=8.0)
         runner = _runner(shared, cfg, db, redis_url, clock, decoder=busy)
         _run(runner, line)
@@ -163,7 +166,7 @@ def test_saturated_decode_pool_degrades_to_keys_only(shared, cfg, db, redis_url)
 
 
 def test_last_words_before_a_hangup_are_still_heard(shared, cfg, db, redis_url) -> None:
-    clock = Clock(shared["decoder"])
+    clock = Clock()
     speech = _speech_u8(shared, "Tôi khó thở quá.")
     # the caller speaks over the greeting and hangs up 100 ms after the last word
     line = ScriptedLine(clock, audio_at=(1.0, speech), hangup_at=1.0 + len(speech) / 8000 + 0.1)

@@ -69,6 +69,16 @@ def test_pcma_is_sent_as_a_law() -> None:
     assert sent and all(p[1] & 0x7F == 8 and p[12:] == sipcompat.encode_frame("PCMU", frame) for p in sent)
 
 
+def test_packet_codec_is_ivr_audio_g711_on_every_8_bit_sample() -> None:
+    every = bytes(range(256))
+    assert sipcompat.encode_frame("PCMU", every) == audio.pcm16_to_ulaw(audio.u8_to_pcm16(every))
+    assert sipcompat.encode_frame("PCMA", every) == audio.pcm16_to_alaw(audio.u8_to_pcm16(every))
+    assert sipcompat.decode_frame("PCMU", every) == audio.pcm16_to_u8(audio.ulaw_to_pcm16(every))
+    assert sipcompat.decode_frame("PCMA", every) == audio.pcm16_to_u8(audio.alaw_to_pcm16(every))
+    with pytest.raises(ValueError, match="cannot encode codec 'G729': expected PCMU or PCMA"):
+        sipcompat.encode_frame("G729", every)
+
+
 def _send_rtp(port: int, packets: list[bytes]) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         for p in packets:
@@ -162,7 +172,7 @@ class Answered:
                 pass
             self.digits += line.get_digit()
             while line.queued_frames() < 3:
-                line.write_frame(sipcompat.SILENCE_U8)
+                line.write_frame(b"\0" * 320)  # 20 ms of PCM16 silence
             time.sleep(0.02)
 
 
