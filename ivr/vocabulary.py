@@ -13,7 +13,7 @@ the sans-I/O engine may use it.
 """
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 
 class CallOutcome(StrEnum):
@@ -85,3 +85,20 @@ RISK_LABELS: dict[str, str] = {
 def risk_rank(risk: str) -> int:
     """0 for emergency ... 4 for none; lower is more urgent. ``ValueError`` for an unknown level."""
     return RISK_LEVELS.index(risk)
+
+
+class EscalationStatus(str, Enum):
+    """Where an escalation case stands (``escalations.status``); its moves: ``escalation.transitions``.
+
+    A plain ``(str, Enum)`` as it always was (``str()`` gives ``EscalationStatus.WAITING``); the
+    holding call's policy (``ivr.engine.hold``) reads it too, so it lives here, not in the store.
+    """
+
+    WAITING = "waiting"
+    OFFERED = "offered"
+    PICKED = "picked"
+    IN_CALL = "in_call"
+    CALLBACK_SCHEDULED = "callback_scheduled"
+    RESOLVED = "resolved"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ivr.errors import IvrError
+from ivr.vocabulary import EscalationMode, RiskLevel
+from ivr.vocabulary import EscalationStatus as ES
 
 
 class HoldState(str, Enum):
@@ -77,7 +79,7 @@ TRANSITIONS: dict[HoldState, dict[HoldMove, HoldState]] = {
 }
 
 #: a case in one of these statuses is not waiting for a live doctor any more: a callback
-CALLBACK_STATUSES = ("callback_scheduled", "resolved", "expired", "cancelled")
+CALLBACK_STATUSES = (ES.CALLBACK_SCHEDULED, ES.RESOLVED, ES.EXPIRED, ES.CANCELLED)
 
 
 class HoldError(IvrError):
@@ -313,16 +315,16 @@ class Hold:
 
     def _case(self, case: CaseSeen, now: float) -> list[HoldAction]:
         self.risk = case.risk or self.risk
-        if case.mode == "callback" or case.status in CALLBACK_STATUSES:
+        if case.mode == EscalationMode.CALLBACK or case.status in CALLBACK_STATUSES:
             return self._callback(M.CALLBACK, f"case {case.status}/{case.mode}")
-        if case.status == "picked" and case.staff_phone:
+        if case.status == ES.PICKED and case.staff_phone:
             self._move(M.PICKED)
             self._staff_id = case.staff_id
             self._dialled_reason = f"không gọi được số {case.staff_phone}"
             self._ring_deadline = now + self.ring_s
             return [PlayPrompt(prompt_id="bridge_connecting", clear=True),
                     Dial(phone=case.staff_phone, staff_id=case.staff_id)]
-        if case.status in ("in_call", "picked"):
+        if case.status in (ES.IN_CALL, ES.PICKED):
             # picked live without a phone to ring, or in a call elsewhere: the doctor calls back
             return self._callback(M.CALLBACK, f"case {case.status} without a phone to bridge")
         self._move(M.WAITING)
@@ -332,7 +334,7 @@ class Hold:
         self._move(M.REASSURE)
         self._next_reassure = now + self.reassure_s
         actions: list[HoldAction] = [PlayPrompt(prompt_id="hold_reassure", clear=clear)]
-        if self.risk == "emergency":
+        if self.risk == RiskLevel.EMERGENCY:
             actions.append(PlayPrompt(prompt_id="hold_115"))
         return actions
 

@@ -13,7 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from ivr.vocabulary import CallOutcome, EscalationMode, RiskLevel
+from ivr.vocabulary import CallOutcome, EscalationMode, EscalationStatus, RiskLevel
 
 
 def utcnow() -> datetime:
@@ -40,17 +40,6 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
     DOCTOR = "doctor"
     VIEWER = "viewer"
-
-
-class EscalationStatus(str, enum.Enum):
-    WAITING = "waiting"
-    OFFERED = "offered"
-    PICKED = "picked"
-    IN_CALL = "in_call"
-    CALLBACK_SCHEDULED = "callback_scheduled"
-    RESOLVED = "resolved"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:

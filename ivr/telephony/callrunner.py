@@ -47,6 +47,7 @@ from ivr.telephony.decoding import (  # noqa: F401 - DecodePool, Transcribe: re-
     Utterance,
 )
 from ivr.telephony.ports import CallSink, Engine, Leg, Line, PromptAudio
+from ivr.vocabulary import CallOutcome, EscalationMode, RiskLevel
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ class CallRunner:
                                              flow_version_id=self.flow_version_id)
         rec_path = self.recordings_dir / f"{self.call_id}.wav"
         self.store.set_recording(self.call_id, str(rec_path))
-        outcome = "failed"
+        outcome = CallOutcome.FAILED
         with wave.open(str(rec_path), "wb") as rec:
             rec.setnchannels(1)
             rec.setsampwidth(2)
@@ -155,7 +156,7 @@ class CallRunner:
                 outcome = self._loop(line, rec)
             except Exception:
                 log.exception("call %s failed", self.call_id)
-                outcome = "escalated" if self._escalated else "failed"
+                outcome = CallOutcome.ESCALATED if self._escalated else CallOutcome.FAILED
                 raise
             finally:
                 self.store.sync_steps(self.call_id, self.engine.steps)
@@ -179,7 +180,7 @@ class CallRunner:
             if now - started > self.max_call_s:
                 log.warning("call %s reached the %.0f s limit", self.call_id, self.max_call_s)
                 self._carry_out(line, self.hold.handle(H.CallLimit(), now), now)
-                return self._finish_call(line, "escalated" if self._escalated else "failed")
+                return self._finish_call(line, CallOutcome.ESCALATED if self._escalated else CallOutcome.FAILED)
             self._take_audio(line, rec, now)
             self._take_digits(line, now)
             self._take_transcripts(line, now)
@@ -219,16 +220,21 @@ class CallRunner:
         if self._decoding:
             log.error("call %s: %d utterances still decoding after the hang-up: not heard",
                       self.call_id, len(self._decoding))
+
     def _finish_call(self, line: Line, outcome: str) -> str:
         line.hangup()
         return outcome
+
     def _outcome(self, *, caller_hung_up: bool) -> str:
         engine_outcome = self.engine.outcome
-        if self._escalated and engine_outcome in (None, "hung_up", "escalated"):
-            return "escalated"
-        if caller_hung_up and engine_outcome in (None, "hung_up"):
-            return "abandoned"
-        return {"hung_up": "abandoned", None: "completed"}.get(engine_outcome, engine_outcome or "completed")
+        if self._escalated and engine_outcome in (None, CallOutcome.HUNG_UP, CallOutcome.ESCALATED):
+            return CallOutcome.ESCALATED
+        if caller_hung_up and engine_outcome in (None, CallOutcome.HUNG_UP):
+            return CallOutcome.ABANDONED
+        if not engine_outcome:
+            return CallOutcome.COMPLETED
+        return CallOutcome.ABANDONED if engine_outcome == CallOutcome.HUNG_UP else CallOutcome(engine_outcome)
+
     def _busy_hearing(self) -> bool:
         """The caller is mid-utterance or being decoded, or recording: no no-input timer now."""
         return self._gate.in_utterance or bool(self._decoding) or self._recording is not None \
@@ -238,6 +244,7 @@ class CallRunner:
     def _new_gate(self) -> audio.VoiceGate:
         return audio.VoiceGate(RATE, start_ms=60, end_silence_ms=500, hangover_ms=300, pre_roll_ms=300,
                                max_utterance_ms=15000)
+
     def _hearing(self) -> bool:
         if self._playing is not None or self._play:
             return bool(self._playing and self._playing.barge_in)
@@ -282,10 +289,12 @@ class CallRunner:
                 self._utterance.feed(ev.audio)
         if ev.ended:
             self._end_utterance(now)
+
     def _drop_utterance(self) -> None:
         if self._utterance is not None:
             self._utterance.cancel()
             self._utterance = None
+
     def _end_utterance(self, now: float) -> None:
         if self._utterance_bytes < RATE * 2 * 0.2:  # under 200 ms: a click, not speech
             self._drop_utterance()
@@ -299,6 +308,7 @@ class CallRunner:
             self._apply_later.append(E.Speech(text=OVERLOAD_TRANSCRIPT, confidence=0.0))
             return
         self._decoding.append((self._turn, utterance.finish(), self.clock()))
+
     def _take_transcripts(self, line: Line, now: float) -> None:
         while self._apply_later:
             self._turn += 1
@@ -357,6 +367,7 @@ class CallRunner:
         assert self._recording is not None and self._record_max_s is not None
         if now - self._record_started >= self._record_max_s:
             self._end_recording(line, now)
+
     def _end_recording(self, line: Line, now: float) -> None:
         if self._recording is None:
             return
@@ -435,7 +446,7 @@ class CallRunner:
                 # The caller is handed to a doctor: a live escalation (if the flow did not escalate
                 # already), and the call is held until a doctor is bridged or a callback is promised.
                 if not self._escalated:
-                    self._escalate(A.Escalate(risk=self._risk(), reason="transfer", mode="live"))
+                    self._escalate(A.Escalate(risk=self._risk(), reason="transfer", mode=EscalationMode.LIVE))
                 if self.hold.state is H.HoldState.IDLE:
                     now = self.clock()
                     log.info("call %s holding for escalation %s", self.call_id, self.escalation_id)
@@ -447,7 +458,7 @@ class CallRunner:
 
     def _risk(self) -> str:
         assessment = self.engine.assessment
-        return (assessment.risk if assessment is not None else "") or "high"
+        return (assessment.risk if assessment is not None else "") or RiskLevel.HIGH
 
     def _escalate(self, action: A.Escalate) -> None:
         """Persist first (steps, assessment), then hand to the escalation queue."""

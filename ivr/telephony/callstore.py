@@ -21,10 +21,11 @@ from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient, ut
 from ivr.store.phonenumber import lookup_keys
 from ivr.store.database import Database
 from ivr.telephony.desk import EscalationDesk, HoldCase
+from ivr.vocabulary import STORED_CALL_OUTCOMES, CallOutcome, RiskLevel
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = ("completed", "escalated", "handed_off", "abandoned", "no_input", "failed", "in_progress")
+OUTCOMES = STORED_CALL_OUTCOMES
 
 
 class CallStore:
@@ -149,9 +150,9 @@ class CallStore:
     def close_stale(self, *, worker: str) -> int:
         """Calls this worker left ``in_progress`` when it died: mark them ``failed`` (at start-up)."""
         with self.db.session() as s:
-            rows = s.scalars(select(Call).where(Call.worker == worker, Call.outcome == "in_progress")).all()
+            rows = s.scalars(select(Call).where(Call.worker == worker, Call.outcome == CallOutcome.IN_PROGRESS)).all()
             for call in rows:
-                call.outcome = "failed"
+                call.outcome = CallOutcome.FAILED
                 call.ended_at = call.ended_at or utcnow()
             return len(rows)
 
@@ -228,6 +229,6 @@ def list_calls(db: Database, *, limit: int = 20) -> list[CallSummary]:
             out.append(CallSummary(
                 id=c.id, sip_call_id=c.sip_call_id, caller=c.caller, worker=c.worker, started_at=c.started_at,
                 duration_s=c.duration_s, outcome=c.outcome, recording_path=c.recording_path,
-                intent=intents[0] if intents else "", risk=risks.get(c.id, "none"),
+                intent=intents[0] if intents else "", risk=risks.get(c.id, RiskLevel.NONE),
                 digits="".join(st.digits for st in c.steps if st.digits), steps=steps))
         return out
