@@ -35,7 +35,7 @@ class LoginLimiter:
 
     def __init__(self) -> None:
         self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # waitress request threads share the counts; it guards _failures
 
     def _recent(self, key: tuple[str, str], now: float, window_s: float) -> deque[float]:
         q = self._failures.setdefault(key, deque())

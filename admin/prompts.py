@@ -29,7 +29,7 @@ from .web import admin_only, audit, cfg, dbs
 
 bp = Blueprint("prompts", __name__, url_prefix="/prompts")
 MAX_TEXT = 1000
-_renderer_lock = threading.Lock()
+_renderer_lock = threading.Lock()  # request threads share one PromptRenderer, created once under it
 
 
 def renderer() -> PromptRenderer:

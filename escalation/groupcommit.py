@@ -72,6 +72,7 @@ class Combiner(Generic[I]):
                         d.set()
 
 
+# One combiner per process and key, shared by every thread that creates cases; the lock guards the dict.
 _COMBINERS: dict[tuple[Any, ...], Combiner[Any]] = {}
 _COMBINERS_LOCK = threading.Lock()
 

@@ -48,6 +48,9 @@ MAX_BACKOFF_S = 300
 P = NotificationStatus.PENDING
 
 
+# Per process and database: any thread that writes cases (a SIP worker's call threads, the job
+# worker) takes the thread lock, then flock. Filled without a lock: a race opens a second descriptor,
+# and flock on two descriptors of one file still excludes, so it costs a descriptor, never safety.
 _WRITER_LOCKS: dict[tuple[int, str], tuple[threading.Lock, int]] = {}
 
 
@@ -187,6 +190,7 @@ def try_enqueue(redis: Redis | None, plans: Sequence[Planned], cfg: Config | Non
 
 # -- worker side ---------------------------------------------------------------------------------------------
 
+# The job worker process's configuration, set once by its main thread before any job runs.
 _BOUND: dict[str, object] = {}
 
 
@@ -301,7 +305,7 @@ def _load(db: Database, escalation_id: int, round_: int, my_id: str | None, cfg:
 
 
 #: When each webhook URL last failed in this process: healthy endpoints are tried first, so one that
-#: hangs delays only itself.
+#: hangs delays only itself. Only the job-running thread uses it (rq runs one job at a time here).
 _FAILED_AT: dict[str, float] = {}
 _RECENT_S = 300.0
 

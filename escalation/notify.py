@@ -130,6 +130,8 @@ def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
+# Kept-alive webhook connections, keyed by pid because rq may fork; only the job-running thread of
+# a process uses them (one job at a time).
 _CONNECTIONS: dict[tuple[int, str, str, int], http.client.HTTPConnection] = {}
 
 
