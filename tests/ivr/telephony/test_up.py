@@ -106,6 +106,32 @@ def test_a_port_in_use_is_refused_with_a_clear_message(tmp_path: Path) -> None:
         in out.stderr
 
 
+def test_a_port_held_only_by_closing_connections_is_not_in_use(tmp_path: Path) -> None:
+    """After Ctrl-C an open board's connections to the admin linger (FIN_WAIT/TIME_WAIT, up to a
+    minute): a start right away must not take them for another instance. Only a listener counts."""
+    sip, admin = free_base(), tcp_port()
+    with socket.socket() as server:  # the stopped admin: binds like waitress (SO_REUSEADDR), serves a board
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind((HOST, admin))
+        server.listen()
+        board = socket.create_connection((HOST, admin), timeout=5)
+        served, _ = server.accept()
+    served.close()  # the admin stops first; the board keeps its end open
+    with board:
+        again = subprocess.run(up_argv(tmp_path / "data", sip, admin, "--dry-run"), cwd=tmp_path, check=False,
+                               env=clean_env(), capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        with socket.socket() as other:  # a real listener on the port is still refused
+            other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            other.bind((HOST, admin))
+            other.listen()
+            busy = subprocess.run(up_argv(tmp_path / "data", sip, admin, "--dry-run"), cwd=tmp_path, check=False,
+                                  env=clean_env(), capture_output=True, text=True, timeout=120)
+    assert busy.returncode == 2
+    assert busy.stderr.splitlines()[-1] == \
+        f"ivr: ivr up: port {admin}/tcp for admin is in use: another instance? change --admin-port"
+
+
 def test_planned_ports_that_collide_are_refused(cfg: Config) -> None:
     clash = cfg.replace(sip_host=HOST, sip_port=free_base(), redis_port=0)
     clash = clash.replace(worker_sip_port_base=clash.sip_port)  # worker 0 on Kamailio's port
