@@ -418,3 +418,17 @@ def test_two_instances_come_up_restart_a_killed_worker_and_stop_cleanly(instance
         assert port_free(inst.sip_port, socket.SOCK_DGRAM)
         assert port_free(inst.sip_port + 100, socket.SOCK_DGRAM)
         assert port_free(inst.sip_port + 1330, socket.SOCK_STREAM)
+
+
+def test_a_worker_that_could_not_serve_refuses_to_start(tmp_path: Path) -> None:
+    """Run alone (or by supervisord after a model was removed): one line and exit 2 before it registers,
+    not decode processes that die while loading, every second, behind a RUNNING worker."""
+    missing = tmp_path / "no-such-model"
+    out = subprocess.run([sys.executable, "-m", "ivr.cli", "sip-worker", "--index", "0", "--data-dir",
+                          str(tmp_path / "data")], cwd=tmp_path, check=False, capture_output=True, text=True,
+                         env=clean_env(asr_engine="vosk", vosk_model=str(missing)), timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        f"ivr: config: key 'vosk_model': no Vosk model at {missing} (a folder with am/final.mdl and conf/): "
+        "run `ivr models fetch vosk-vn` (or set vosk_model to a Vosk model folder, "
+        "or asr_engine = \"vietasr\" for viet-asr)"]
