@@ -30,11 +30,12 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "tts_engine": ("espeak", "piper"),
     "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
 }
-_PORTS = ("sip_port", "admin_port", "redis_port", "worker_sip_port_base", "rtp_port_low", "rtp_port_high")
+_PORTS = ("sip_port", "admin_port", "redis_port", "worker_sip_port_base", "rtp_port_low", "rtp_port_high",
+          "pbx_port")
 _POSITIVE = ("workers", "worker_max_calls", "tts_rate", "hold_limit_s", "bridge_ring_s", "max_upload_bytes",
              "priority_gap_s", "tier_emergency_s", "tier_high_s", "tier_medium_s", "tier_low_s",
              "webhook_timeout_s", "webhook_attempts", "webhook_backoff_s", "sweep_interval_s",
-             "sip_flood_limit", "sip_failover_ms", "escalation_processes")
+             "sip_flood_limit", "sip_failover_ms", "escalation_processes", "session_minutes")
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,89 @@ def _validate(cfg: Config) -> None:
             shown = repr(entry.split(":", 1)[0] + ":...") if ":" in entry else "an entry without USER:"
             raise ConfigError("config: key 'sip_staff_ha1': expected USER:HA1 (USER doctor-<name> or 2-15 digits, "
                               f"HA1 32 lower-case hex digits), got {shown}")
+    _validate_database_url(cfg.database_url)
+    _validate_redis_url(cfg.redis_url)
+
+
+# --- URLs: checked at load, so a typo is one line naming the key, not a driver's traceback later ---------------
+
+DATABASE_URL_HINT = "expected sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+REDIS_URL_HINT = "expected redis://[:PASSWORD@]HOST[:PORT][/DB], rediss://... or unix:///PATH"
+
+
+def shown_url(url: str) -> str:
+    """``url`` for a message: a password in it replaced by ``***``."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return repr(url)
+    if password:
+        return repr(url.replace(":" + password + "@", ":***@", 1))
+    return repr(url)
+
+
+def _validate_database_url(url: str) -> None:
+    if not url:
+        return
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    dialect = scheme.split("+", 1)[0]
+    if dialect not in ("sqlite", "postgresql"):
+        what = f"unsupported database {dialect!r}" if dialect else "not a database URL"
+        raise ConfigError(f"config: key 'database_url': {what}: {DATABASE_URL_HINT}, got {shown_url(url)}")
+    if dialect == "sqlite" and not url.startswith("sqlite:///"):
+        raise ConfigError(f"config: key 'database_url': {DATABASE_URL_HINT}, got {shown_url(url)}")
+    if dialect == "postgresql":
+        try:
+            parts = urlsplit(url)
+            host, _port = parts.hostname, parts.port
+        except ValueError:
+            host = None
+        if not host or not parts.path.strip("/"):
+            raise ConfigError(f"config: key 'database_url': {DATABASE_URL_HINT}, got {shown_url(url)}")
+
+
+def _validate_redis_url(url: str) -> None:
+    if not url:
+        return
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise ConfigError(f"config: key 'redis_url': {REDIS_URL_HINT}, got {shown_url(url)}") from None
+    if parts.scheme == "unix":
+        ok = bool(parts.path)
+    else:
+        db = parts.path.strip("/")
+        ok = parts.scheme in ("redis", "rediss") and bool(host) and port != 0 and (db == "" or db.isdigit()) \
+            and not any(c.isspace() for c in url)
+    if not ok:
+        raise ConfigError(f"config: key 'redis_url': {REDIS_URL_HINT}, got {shown_url(url)}")
+
+
+# --- paths: checked when the hotline starts (`ivr up`, its --dry-run, `ivr sip-worker`) ------------------------
+
+def check_paths(cfg: Config, *, flow_published: bool = False) -> None:
+    """Raise ``ConfigError`` with one line naming the first configured path that does not exist.
+
+    ``flow_published``: the database holds a published version of ``cfg.flow`` (the admin's flow
+    editor), so the flow needs no file. Not part of ``load``: ``ivr calls list`` must work on a
+    machine without the call flows.
+    """
+    flow_file = cfg.flows_dir / f"{cfg.flow}.yaml"
+    checks = (
+        ("flows_dir", cfg.flows_dir, "dir", "the folder of call flows (callflows/ in the checkout)"),
+        ("flow", flow_file, "file", f"a flow named {cfg.flow!r} in flows_dir ({cfg.flows_dir}/<flow>.yaml)"),
+        ("prompts_catalog", cfg.prompts_catalog, "file", "the prompt catalog (prompts/vi.yaml in the checkout)"),
+        ("triage_rules_dir", cfg.triage_rules_dir, "dir", "the triage rule packs (escalation/rules/ in the checkout)"),
+    )
+    for key, path, kind, what in checks:
+        if key == "flow" and flow_published:
+            continue
+        exists = path.is_dir() if kind == "dir" else path.is_file()
+        if not exists:
+            noun = "folder" if kind == "dir" else "file"
+            raise ConfigError(f"config: key '{key}': {noun} {path} not found: set {key} to {what}")
 
 
 def load_mapping(raw: Mapping[str, Any], *, source: tuple[str, ...] = ()) -> Config:

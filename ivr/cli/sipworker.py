@@ -4,8 +4,11 @@ Worker N binds SIP on ``cfg.sip_advertise:cfg.worker_port_base + N``, takes its 
 of ``rtp_port_low..rtp_port_high``, registers to the SIP front (Kamailio on
 ``cfg.sip_port``) as ``workerN`` without a password, or to ``cfg.pbx_host`` with
 ``pbx_user``/``pbx_password`` when configured, and serves up to ``worker_max_calls``
-calls at once. It exits non-zero on a fatal error so that the supervisor restarts it,
-and 0 on SIGTERM/SIGINT after hanging up its calls.
+calls at once. It refuses to start (one line, exit 2) when it could not serve a call:
+a missing speech model, call flow or prompt catalog. Once registered to Kamailio it
+reports every second whether it can take a call (``CapacityReporter``), which Kamailio's
+readiness answer uses. It exits non-zero on a fatal error so that the supervisor
+restarts it, and 0 on SIGTERM/SIGINT after hanging up its calls.
 """
 from __future__ import annotations
 
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ivr.cli import plugins
-from ivr.config import Config
+from ivr.config import Config, check_paths
+from ivr.ops import sipprobe
 from ivr.errors import ConfigError, IvrError
 
 log = logging.getLogger("ivr.sipworker")
@@ -103,6 +107,67 @@ class Runtime:
         self.db.dispose()
 
 
+#: how often a worker tells Kamailio whether it can take a call; Kamailio keeps a report 5 s
+#: (route[READY] in ivr/ops/templates/kamailio.cfg), so one or two lost datagrams change nothing
+REPORT_EVERY_S = 1.0
+
+
+class CapacityReporter:
+    """Tells the SIP front, every ``every_s``, whether this worker can take a call.
+
+    An OPTIONS from the worker's address with ``X-Ivr-Worker: workerN``, ``X-Ivr-Free: <free
+    call slots>`` and ``X-Ivr-Health: ok`` (or what is wrong); route[READY] answers health
+    checks with 503 while no worker's report says it has room and is healthy. Owns one daemon
+    thread, "capacity-report"; ``free`` and ``health`` are called on it.
+    """
+
+    def __init__(self, host: str, port: int, name: str, *, free: Callable[[], int], health: Callable[[], str],
+                 every_s: float = REPORT_EVERY_S):
+        self.host, self.port, self.name = host, port, name
+        self._free, self._health = free, health
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="capacity-report", daemon=True)
+
+    def report(self) -> int | None:
+        """Send one report; Kamailio's status (200 noted), None when it did not answer."""
+        reply = sipprobe.request(self.host, self.port, "OPTIONS", f"sip:hotline@{self.host}:{self.port}",
+                                 from_user=self.name, timeout=min(1.0, self.every_s),
+                                 extra=(f"X-Ivr-Worker: {self.name}", f"X-Ivr-Free: {max(0, self._free())}",
+                                        f"X-Ivr-Health: {self._health()}"))
+        return reply.status if reply else None
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2 * self.every_s + 1)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                status = self.report()
+            except Exception:  # noqa: BLE001 - a report must never take the worker down
+                log.exception("%s: capacity report failed", self.name)
+                status = None
+            if status not in (200, None):
+                log.warning("%s: the SIP front refused the capacity report with %s", self.name, status)
+            self._stop.wait(self.every_s)
+
+
+def worker_health(phone: Any, decoder: Any) -> str:
+    """``ok``, or what keeps the worker from serving a call (for ``X-Ivr-Health``)."""
+    from ivr.telephony.phone import PhoneStatus
+
+    if phone.get_status() != PhoneStatus.REGISTERED:
+        return "unregistered"
+    if not getattr(decoder, "healthy", True):
+        return "decoder"
+    return "ok"
+
+
 def _ignore(_value: object) -> None:
     return None
 
@@ -142,6 +207,11 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
         raise ConfigError(f"sip-worker: --index must be 0 or more, got {index}")
     name = f"worker{index}"
     low, high = rtp_range(cfg, index)
+    # refuse to start rather than register and answer every call wrongly (or crash-loop decode processes)
+    from ivr.speech.recognizer import check_model
+
+    check_paths(cfg)
+    check_model(cfg)
     runtime = Runtime.build(cfg)
     stale = runtime.store.close_stale(worker=name)
     if stale:
@@ -164,8 +234,13 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
                         sip_port=cfg.worker_port_base + index, rtp_low=low, rtp_high=high,
                         max_calls=cfg.worker_max_calls,
                         on_call=lambda line: _ignore(runtime.run_call(line, worker=name)))
+    reporter: CapacityReporter | None = None
     try:
         phone.start_registered()
+        if not cfg.pbx_host:  # Kamailio's readiness (a PBX keeps its own)
+            reporter = CapacityReporter(server, port, name, free=lambda: cfg.worker_max_calls - phone.active_calls(),
+                                        health=lambda: worker_health(phone, runtime.decoder))
+            reporter.start()
         log.info("%s registered to %s:%d as %s; SIP on %s:%d, RTP %d-%d, up to %d calls", name, server, port,
                  user, cfg.sip_advertise, cfg.worker_port_base + index, low, high, cfg.worker_max_calls)
         print(f"{name} ready", flush=True)
@@ -181,10 +256,14 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
                 log.error("%s lost its registration: exiting so that the supervisor restarts it", name)
                 return 1
         log.info("%s stopping: hanging up %d calls", name, phone.active_calls())
+        if reporter is not None:
+            reporter.stop()
         phone.stop()
         time.sleep(0.2)
         return 0
     finally:
+        if reporter is not None:
+            reporter.stop()
         if runtime.stats.latencies_ms:
             lat = sorted(runtime.stats.latencies_ms)
             log.info("%s turn latency ms: n=%d p50=%.0f p95=%.0f", name, len(lat), lat[len(lat) // 2],

@@ -1,7 +1,8 @@
 """``ivr up``: start and supervise everything one hotline instance needs on this machine.
 
-Order: ``ivr db upgrade``; render and check the Kamailio config; check that no
-port is taken; then hand over to supervisord (exec, same pid), which starts
+Order: check that no port is taken; ``ivr db upgrade``; the pre-flight (every
+configured path, the speech model, the call flow: one line naming the key when
+something is missing); render and check the Kamailio config; then hand over to supervisord (exec, same pid), which starts
 Redis, Kamailio, the IVR workers, the job worker and the admin, restarts what
 crashes and stops everything on SIGTERM or Ctrl-C. supervisord also runs
 ``ivr up --wait-ready`` once: it prints one line to stdout, the SIP URI to call
@@ -12,11 +13,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from ivr.ops import kamailio
 from ivr.ops import supervisor
+from ivr import config as config_mod
 from ivr.config import Config
+from ivr.errors import ConfigError, StorageError
 from ivr.store.database import upgrade
 
 
@@ -46,11 +50,14 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         supervisor.wait_ready(cfg, [p.name for p in progs])
         return 0
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = preflight(cfg)
     progs, skipped = supervisor.programs(cfg, available_commands())
     supervisor.check_ports(supervisor.port_plan(cfg, progs))
     supervisor.check_other_instances(cfg)
-    upgrade(cfg.db_url)
-    print(f"ivr up: database at {cfg.db_url} is up to date", file=sys.stderr)
+    upgrade_database(cfg)
+    print(f"ivr up: database at {config_mod.shown_url(cfg.db_url)[1:-1]} is up to date", file=sys.stderr)
+    check_flow(cfg)
+    print(f"ivr up: flow {cfg.flow!r} and prompts load; speech recognition: {engine}", file=sys.stderr)
     kfiles = kamailio.write(cfg)
     print(f"ivr up: kamailio config {kfiles.config} passes 'kamailio -c'", file=sys.stderr)
     for name in skipped:
@@ -71,6 +78,65 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     argv = supervisor.supervisord_argv(files)
     os.execve(argv[0], argv, supervisor.child_environment(cfg, os.environ))
     return 0  # not reached
+
+
+def upgrade_database(cfg: Config) -> None:
+    """``ivr db upgrade``; a database that cannot be opened (no driver, unreachable) is one line, not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        upgrade(cfg.db_url)
+    except (SQLAlchemyError, ImportError, OSError) as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StorageError(f"config: key 'database_url': cannot open {config_mod.shown_url(cfg.db_url)}: "
+                           f"{detail}") from None
+
+
+def preflight(cfg: Config) -> str:
+    """What the workers need that the configuration names, checked before anything starts; returns
+    the speech engine they will load.
+
+    Every configured path, the speech model (``ivr.speech.recognizer.check_model``) and the Piper
+    voice when ``tts_engine = "piper"``. Raises an ``IvrError`` of one line naming the key and the fix.
+    (The call flow is checked by ``check_flow`` once the database is up to date.)
+    """
+    from ivr.speech.recognizer import check_model
+
+    config_mod.check_paths(cfg, flow_published=True)  # the flow may live in the database: check_flow
+    engine = check_model(cfg)
+    if cfg.tts_engine == "piper":
+        from ivr.tts.synthesizer import default_piper_voice
+
+        voice = Path(cfg.piper_voice) if cfg.piper_voice else default_piper_voice(cfg)
+        if not voice.is_file():
+            raise ConfigError(f"config: key 'piper_voice': no Piper voice at {voice}: run `ivr models fetch "
+                              "piper-vi` (or set piper_voice to a Piper .onnx file, or tts_engine = \"espeak\")")
+    return engine
+
+
+def check_flow(cfg: Config) -> None:
+    """The call flow: a file in flows_dir or a version published in the admin, loaded and validated
+    with the prompt catalog as a worker loads it."""
+    from ivr.store.database import Database
+    from ivr.telephony.flowsource import FlowSource
+
+    db = Database(cfg.db_url)
+    try:
+        config_mod.check_paths(cfg, flow_published=_published(db, cfg.flow))
+        FlowSource(cfg, db).current()
+    finally:
+        db.dispose()
+
+
+def _published(db: Any, flow: str) -> bool:
+    """Whether the admin's flow editor published a version of ``flow`` (then it needs no file)."""
+    from sqlalchemy import select
+
+    from ivr.store.models import FlowVersion
+
+    with db.session() as s:
+        return s.scalars(select(FlowVersion.id).where(FlowVersion.name == flow,
+                                                      FlowVersion.status == "published")).first() is not None
 
 
 def available_commands() -> set[str]:

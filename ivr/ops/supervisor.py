@@ -249,6 +249,11 @@ def check_ports(plan: list[PortUse]) -> None:
             problems.append(f"port {use.port} for {use.what} is out of range; change {use.option}")
             continue
         with socket.socket(socket.AF_INET, use.kind) as s:
+            if use.kind == socket.SOCK_STREAM:
+                # a listener, not the connections of one that just stopped: with SO_REUSEADDR (as the
+                # admin's waitress and Redis bind) Linux refuses only a port some socket listens on, not
+                # one held by closing connections (FIN_WAIT/TIME_WAIT, up to a minute after Ctrl-C)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind((use.host, use.port))
             except OSError as exc:

@@ -31,6 +31,7 @@ they are the only modules importing their libraries.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import threading
 import time
@@ -297,6 +298,40 @@ def find_vietnamese_vosk_model(cfg: Config) -> tuple[Path | None, str]:
             if _is_vosk_model(candidate):
                 return candidate, f"Vietnamese Vosk model found at {candidate}"
     return None, f"no Vietnamese Vosk model at {configured}"
+
+
+def _names_a_path(value: str) -> bool:
+    return Path(value).expanduser().is_absolute() or value.startswith((".", "~")) or "/" in value
+
+
+def check_model(cfg: Config) -> str:
+    """Before the hotline starts: the engine its workers will load (``vosk`` or ``vietasr``), or
+    ``ModelError`` with one line naming the key and how to get a model.
+
+    Without this a missing model is a silent outage: the decode processes die while loading,
+    again and again, and the worker never registers. ``auto`` with ``vosk_model`` set to a
+    path (not the default name) counts that path as wanted: a path that does not exist is a
+    mistake, not a reason to fall back to viet-asr.
+    """
+    if cfg.asr_engine in ("auto", "vosk"):
+        found, _why = find_vietnamese_vosk_model(cfg)
+        if found is not None:
+            if importlib.util.find_spec("vosk") is None:
+                raise ModelError("config: key 'asr_engine': the vosk package is not installed: "
+                                 "`pip install vosk`, or set asr_engine = \"vietasr\"")
+            return "vosk"
+        if cfg.asr_engine == "vosk" or _names_a_path(cfg.vosk_model):
+            raise ModelError(f"config: key 'vosk_model': no Vosk model at {vosk_model_path(cfg)} "
+                             "(a folder with am/final.mdl and conf/): run `ivr models fetch vosk-vn` "
+                             "(or set vosk_model to a Vosk model folder, or asr_engine = \"vietasr\" for viet-asr)")
+    from ivr.speech.vietasr.engine import library_path
+
+    try:
+        library_path()
+    except ModelError as exc:
+        raise ModelError(f"config: key 'asr_engine': {exc} (or install a Vosk model: "
+                         "`ivr models fetch vosk-vn`)") from None
+    return "vietasr"
 
 
 def open_recognizer(cfg: Config, engine: str = "auto") -> Recognizer:

@@ -147,6 +147,11 @@ class StreamPool:
         return all(c.backlog_s > self.max_backlog_s for c in self._children)
 
     @property
+    def healthy(self) -> bool:
+        """Every decode process is alive with its model loaded (read by the worker's capacity report)."""
+        return not self._closed and all(c.process.is_alive() and c.ready.is_set() for c in self._children)
+
+    @property
     def pending(self) -> int:
         return len(self._futures)
 

@@ -76,3 +76,44 @@ def test_cli_reports_one_line_and_exit_2(tmp_path: Path) -> None:
                          cwd=tmp_path, timeout=60)
     assert res.returncode == 2
     assert res.stderr == "ivr: config: key 'sip_port': expected an integer, got 'x'\n"
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6390/0", "redis://:s3cret@redis:6379/2", "rediss://r.example",
+                                 "redis://hotline:s3cret@10.0.0.9", "unix:///run/redis/redis.sock"])
+def test_redis_urls_that_are_accepted(url: str) -> None:
+    assert config_mod.load(env={"IVR_REDIS_URL": url}).redis == url
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"IVR_REDIS_URL": "localhost:6379"}, "config: key 'redis_url': expected redis://[:PASSWORD@]HOST[:PORT][/DB], "
+                                          "rediss://... or unix:///PATH, got 'localhost:6379'"),
+    ({"IVR_REDIS_URL": "redis://:s3cret@redis:99999/0"}, "config: key 'redis_url': expected redis://[:PASSWORD@]HOST"
+                                                         "[:PORT][/DB], rediss://... or unix:///PATH, "
+                                                         "got 'redis://:***@redis:99999/0'"),
+    ({"IVR_REDIS_URL": "redis://redis/zero"}, "config: key 'redis_url': expected redis://[:PASSWORD@]HOST[:PORT]"
+                                              "[/DB], rediss://... or unix:///PATH, got 'redis://redis/zero'"),
+    ({"IVR_DATABASE_URL": "mysql://u:pw@db/ivr"}, "config: key 'database_url': unsupported database 'mysql': "
+                                                  "expected sqlite:///PATH or postgresql+psycopg://USER@HOST/DB, "
+                                                  "got 'mysql://u:***@db/ivr'"),
+    ({"IVR_DATABASE_URL": "/srv/ivr.sqlite3"}, "config: key 'database_url': not a database URL: expected "
+                                               "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB, "
+                                               "got '/srv/ivr.sqlite3'"),
+    ({"IVR_DATABASE_URL": "postgresql+psycopg://ivr@/ivr"}, "config: key 'database_url': expected sqlite:///PATH or "
+                                                            "postgresql+psycopg://USER@HOST/DB, "
+                                                            "got 'postgresql+psycopg://ivr@/ivr'"),
+    ({"IVR_SESSION_MINUTES": "-5"}, "config: key 'session_minutes': expected a positive integer, got -5"),
+    ({"IVR_PBX_PORT": "0"}, "config: key 'pbx_port': expected a port from 1 to 65535, got 0"),
+])
+def test_bad_urls_and_values_name_the_key_and_hide_passwords(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        config_mod.load(env=env)
+    assert str(info.value) == message
+
+
+def test_start_up_paths_name_the_key(cfg: config_mod.Config, tmp_path: Path) -> None:
+    config_mod.check_paths(cfg)  # the checkout's flows, prompts and rules
+    with pytest.raises(ConfigError, match=r"^config: key 'flow': file .*/callflows/nope\.yaml not found: "):
+        config_mod.check_paths(cfg.replace(flow="nope"))
+    config_mod.check_paths(cfg.replace(flow="nope"), flow_published=True)  # published in the admin: no file needed
+    with pytest.raises(ConfigError, match=r"^config: key 'triage_rules_dir': folder .* not found: "):
+        config_mod.check_paths(cfg.replace(triage_rules_dir=tmp_path / "none"))

@@ -24,6 +24,8 @@ from ivr.ops import sipprobe
 from ivr.config import Config
 from ivr.errors import ConfigError
 
+from .conftest import Workers
+
 FRONT = Path(__file__).resolve().parent / "front"
 HOST = "127.0.0.1"
 
@@ -325,3 +327,76 @@ def test_workers_may_register_from_loopback_and_sip_advertise_only(cfg: Config) 
     with pytest.raises(kamailio.KamailioError,
                        match=r"^kamailio: sip_advertise must be an IPv4 address, got 'hotline.example'$"):
         kamailio.render(cfg.replace(sip_advertise="hotline.example"))
+
+
+# --- readiness tells the truth: a worker that cannot take a call does not count ---------------------------------
+
+def options_from(source: str, fcfg: Config, *, extra: tuple[str, ...] = (), timeout: float = 2.0) -> sipprobe.Reply:
+    """One OPTIONS to the front from ``source`` (a load balancer's health check on another host)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((source, 0))
+        s.settimeout(timeout)
+        msg = sipprobe.build_request("OPTIONS", f"sip:hotline@{HOST}:{fcfg.sip_port}", local=s.getsockname(),
+                                     extra=extra)
+        s.sendto(msg.encode(), (HOST, fcfg.sip_port))
+        return sipprobe.parse_reply(s.recvfrom(65535)[0])
+
+
+def report(fcfg: Config, worker: str, free: int, health: str = "ok", *, source: str = HOST) -> sipprobe.Reply:
+    """What ``ivr sip-worker`` sends every second (ivr.cli.sipworker.CapacityReporter)."""
+    return options_from(source, fcfg, extra=(f"X-Ivr-Worker: {worker}", f"X-Ivr-Free: {free}",
+                                             f"X-Ivr-Health: {health}"))
+
+
+@pytest.mark.slow
+def test_readiness_is_503_while_no_registered_worker_can_take_a_call(front: tuple[Config, Peers]) -> None:
+    """Both workers registered, Kamailio's own count says room, but each says it is full (486 to every
+    INVITE) or unhealthy: a health check from another host must hear 503, not 200."""
+    fcfg, peers = front
+    for name in ("worker0", "worker1"):
+        assert peers.register(name, udp_port()) == 200
+    assert options_from("127.0.0.2", fcfg).status == 200  # no reports yet: registration and Kamailio's count
+    assert (report(fcfg, "worker0", 0).status, report(fcfg, "worker1", 0).status) == (200, 200)
+    reply = options_from("127.0.0.2", fcfg)
+    assert (reply.status, reply.reason) == (503, "All Workers Busy")
+    assert report(fcfg, "worker1", 0, "decoder").status == 200
+    reply = options_from("127.0.0.2", fcfg)
+    assert (reply.status, reply.reason) == (503, "No Worker Ready")
+    assert report(fcfg, "worker0", 3).status == 200  # a call ended on worker0: room again
+    assert options_from("127.0.0.2", fcfg).status == 200
+    # a report from anywhere but a worker's address is only a health check: it cannot mark workers
+    assert report(fcfg, "worker0", 0, source="127.0.0.3").status == 200
+    assert options_from("127.0.0.2", fcfg).status == 200
+    # garbage in a worker's report is refused, and a worker index beyond `workers` too
+    assert report(fcfg, "worker0", -1).status == 400
+    assert report(fcfg, "worker7", 5).status == 403
+    # a worker that stops reporting (hung, killed) stops counting within the report lifetime (5 s)
+    started = time.monotonic()
+    while options_from("127.0.0.2", fcfg).status == 200:
+        assert time.monotonic() - started < 8, "a silent worker still counts as ready"
+        time.sleep(0.25)
+    reply = options_from("127.0.0.2", fcfg)
+    assert (reply.status, reply.reason) == (503, "No Worker Ready")
+
+
+@pytest.mark.slow
+def test_a_hung_real_worker_stops_counting_as_ready(workers: Workers) -> None:
+    """The real ``ivr sip-worker`` reports its capacity every second; frozen (SIGSTOP: still registered,
+    answers nothing) it is not ready within the report lifetime, and ready again when it resumes."""
+    worker = workers.start(0)
+    fcfg = workers.cfg
+    assert sipprobe.wait_for_status(HOST, fcfg.sip_port, 200, timeout=10) == 200
+    assert options_from("127.0.0.2", fcfg).status == 200
+    os.kill(worker.proc.pid, signal.SIGSTOP)
+    try:
+        frozen = time.monotonic()
+        while (reply := options_from("127.0.0.2", fcfg)).status == 200:
+            assert time.monotonic() - frozen < 8, "a frozen worker still counts as ready"
+            time.sleep(0.25)
+        assert (reply.status, reply.reason) == (503, "No Worker Ready")
+    finally:
+        os.kill(worker.proc.pid, signal.SIGCONT)
+    resumed = time.monotonic()
+    while options_from("127.0.0.2", fcfg).status != 200:
+        assert time.monotonic() - resumed < 5, "the resumed worker did not count as ready again"
+        time.sleep(0.25)

@@ -106,6 +106,90 @@ def test_a_port_in_use_is_refused_with_a_clear_message(tmp_path: Path) -> None:
         in out.stderr
 
 
+def test_a_port_held_only_by_closing_connections_is_not_in_use(tmp_path: Path) -> None:
+    """After Ctrl-C an open board's connections to the admin linger (FIN_WAIT/TIME_WAIT, up to a
+    minute): a start right away must not take them for another instance. Only a listener counts."""
+    sip, admin = free_base(), tcp_port()
+    with socket.socket() as server:  # the stopped admin: binds like waitress (SO_REUSEADDR), serves a board
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind((HOST, admin))
+        server.listen()
+        board = socket.create_connection((HOST, admin), timeout=5)
+        served, _ = server.accept()
+    served.close()  # the admin stops first; the board keeps its end open
+    with board:
+        again = subprocess.run(up_argv(tmp_path / "data", sip, admin, "--dry-run"), cwd=tmp_path, check=False,
+                               env=clean_env(), capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        with socket.socket() as other:  # a real listener on the port is still refused
+            other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            other.bind((HOST, admin))
+            other.listen()
+            busy = subprocess.run(up_argv(tmp_path / "data", sip, admin, "--dry-run"), cwd=tmp_path, check=False,
+                                  env=clean_env(), capture_output=True, text=True, timeout=120)
+    assert busy.returncode == 2
+    assert busy.stderr.splitlines()[-1] == \
+        f"ivr: ivr up: port {admin}/tcp for admin is in use: another instance? change --admin-port"
+
+
+def _refused(tmp_path: Path, **ivr: str) -> list[str]:
+    """``ivr up --dry-run`` with these IVR_* settings: it must fail; its lines that start with ``ivr:``."""
+    out = subprocess.run(up_argv(tmp_path / "data", free_base(), tcp_port(), "--dry-run"), cwd=tmp_path,
+                         check=False, env=clean_env(**ivr), capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr
+    return [line for line in out.stderr.splitlines() if line.startswith("ivr:")]
+
+
+def test_a_missing_vosk_model_stops_the_start_with_how_to_get_one(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-model"
+    expected = (f"ivr: config: key 'vosk_model': no Vosk model at {missing} (a folder with am/final.mdl and conf/): "
+                "run `ivr models fetch vosk-vn` (or set vosk_model to a Vosk model folder, "
+                "or asr_engine = \"vietasr\" for viet-asr)")
+    assert _refused(tmp_path, asr_engine="vosk", vosk_model=str(missing)) == [expected]
+    assert _refused(tmp_path, asr_engine="auto", vosk_model=str(missing)) == [expected]  # a path: wanted
+    (missing / "conf").mkdir(parents=True)  # a folder that is not a Vosk model
+    assert _refused(tmp_path, asr_engine="vosk", vosk_model=str(missing)) == [expected]
+    assert not (tmp_path / "data" / "run" / "supervisord.conf").exists()  # nothing was started or written
+
+
+def test_a_missing_flow_or_prompt_catalog_stops_the_start(tmp_path: Path) -> None:
+    from ivr import ROOT
+
+    assert _refused(tmp_path, flow="no_such_flow") == [
+        f"ivr: config: key 'flow': file {ROOT / 'callflows' / 'no_such_flow.yaml'} not found: set flow to a flow "
+        f"named 'no_such_flow' in flows_dir ({ROOT / 'callflows'}/<flow>.yaml)"]
+    assert _refused(tmp_path, prompts_catalog=str(tmp_path / "vi.yaml")) == [
+        f"ivr: config: key 'prompts_catalog': file {tmp_path / 'vi.yaml'} not found: set prompts_catalog to "
+        "the prompt catalog (prompts/vi.yaml in the checkout)"]
+    assert _refused(tmp_path, flows_dir=str(tmp_path / "flows")) == [
+        f"ivr: config: key 'flows_dir': folder {tmp_path / 'flows'} not found: set flows_dir to the folder of "
+        "call flows (callflows/ in the checkout)"]
+    assert _refused(tmp_path, triage_rules_dir=str(tmp_path / "rules")) == [
+        f"ivr: config: key 'triage_rules_dir': folder {tmp_path / 'rules'} not found: set triage_rules_dir to "
+        "the triage rule packs (escalation/rules/ in the checkout)"]
+    assert _refused(tmp_path, tts_engine="piper", piper_voice=str(tmp_path / "vi.onnx")) == [
+        f"ivr: config: key 'piper_voice': no Piper voice at {tmp_path / 'vi.onnx'}: run `ivr models fetch piper-vi` "
+        "(or set piper_voice to a Piper .onnx file, or tts_engine = \"espeak\")"]
+
+
+def test_bad_urls_and_values_stop_the_start_in_one_line(tmp_path: Path) -> None:
+    assert _refused(tmp_path, redis_url="bogus") == [
+        "ivr: config: key 'redis_url': expected redis://[:PASSWORD@]HOST[:PORT][/DB], rediss://... or "
+        "unix:///PATH, got 'bogus'"]
+    assert _refused(tmp_path, session_minutes="-5") == [
+        "ivr: config: key 'session_minutes': expected a positive integer, got -5"]
+    assert _refused(tmp_path, database_url="mysql://hotline@db/ivr") == [
+        "ivr: config: key 'database_url': unsupported database 'mysql': expected sqlite:///PATH or "
+        "postgresql+psycopg://USER@HOST/DB, got 'mysql://hotline@db/ivr'"]
+    # a URL that parses but cannot be opened (here: no such driver installed, or nothing listening): one line,
+    # and the password is not printed
+    lines = _refused(tmp_path, database_url="postgresql+nosuchdriver://hotline:s3cret@127.0.0.1:1/ivr")
+    assert len(lines) == 1 and lines[0].startswith(
+        "ivr: config: key 'database_url': cannot open 'postgresql+nosuchdriver://hotline:***@127.0.0.1:1/ivr': ")
+    assert "s3cret" not in lines[0]
+
+
 def test_planned_ports_that_collide_are_refused(cfg: Config) -> None:
     clash = cfg.replace(sip_host=HOST, sip_port=free_base(), redis_port=0)
     clash = clash.replace(worker_sip_port_base=clash.sip_port)  # worker 0 on Kamailio's port
@@ -334,3 +418,17 @@ def test_two_instances_come_up_restart_a_killed_worker_and_stop_cleanly(instance
         assert port_free(inst.sip_port, socket.SOCK_DGRAM)
         assert port_free(inst.sip_port + 100, socket.SOCK_DGRAM)
         assert port_free(inst.sip_port + 1330, socket.SOCK_STREAM)
+
+
+def test_a_worker_that_could_not_serve_refuses_to_start(tmp_path: Path) -> None:
+    """Run alone (or by supervisord after a model was removed): one line and exit 2 before it registers,
+    not decode processes that die while loading, every second, behind a RUNNING worker."""
+    missing = tmp_path / "no-such-model"
+    out = subprocess.run([sys.executable, "-m", "ivr.cli", "sip-worker", "--index", "0", "--data-dir",
+                          str(tmp_path / "data")], cwd=tmp_path, check=False, capture_output=True, text=True,
+                         env=clean_env(asr_engine="vosk", vosk_model=str(missing)), timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        f"ivr: config: key 'vosk_model': no Vosk model at {missing} (a folder with am/final.mdl and conf/): "
+        "run `ivr models fetch vosk-vn` (or set vosk_model to a Vosk model folder, "
+        "or asr_engine = \"vietasr\" for viet-asr)"]
