@@ -45,7 +45,12 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         progs, _ = supervisor.programs(cfg, available_commands())
         supervisor.wait_ready(cfg, [p.name for p in progs])
         return 0
+    os.umask(0o077)  # what `ivr up` writes (database, configs, secrets) is private
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    account = supervisor.service_account(cfg)
+    if account is not None:
+        supervisor.check_service_account(account)
+    cfg = supervisor.ensure_redis_password(cfg)
     progs, skipped = supervisor.programs(cfg, available_commands())
     supervisor.check_ports(supervisor.port_plan(cfg, progs))
     supervisor.check_other_instances(cfg)
@@ -56,7 +61,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     for name in skipped:
         print(f"ivr up: 'ivr {name}' is not available in this build: skipped", file=sys.stderr)
     progs.append(supervisor.ready_program(cfg))
-    files = supervisor.write_config(cfg, progs)
+    files = supervisor.write_config(cfg, progs, user=account.name if account else None)
+    supervisor.secure_files(cfg, account)
+    if account is not None:
+        print(f"ivr up: every process runs as the service user '{account.name}' (uid {account.uid}); "
+              f"{cfg.data_dir} is its own, mode 0700", file=sys.stderr)
     for p in progs:
         print(f"ivr up: {p.name}: {' '.join(p.argv)}", file=sys.stderr)
     print(f"ivr up: SIP on {cfg.sip_host}:{cfg.sip_port}/udp, admin on http://{cfg.admin_host}:{cfg.admin_port}/, "
@@ -68,6 +77,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     sys.stderr.flush()
     supervisor.record_instance(cfg)
     supervisor.write_instance_file(cfg)
+    supervisor.secure_files(cfg, account)  # the instance file too
     argv = supervisor.supervisord_argv(files)
     os.execve(argv[0], argv, supervisor.child_environment(cfg, os.environ))
     return 0  # not reached
