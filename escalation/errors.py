@@ -41,3 +41,7 @@ class InvalidWebhookUrl(WebhookError):
 
 class WebhookUnreachable(WebhookError):
     """The endpoint did not answer (timed out, refused, reset): a job does not try it again until a retry."""
+
+
+class JobRefused(EscalationError):
+    """An rq job that is not one of the hotline's own (another function, a method, callbacks, unreadable data)."""

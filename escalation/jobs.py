@@ -5,6 +5,10 @@ of one escalation (the board message and every webhook) and records each target'
 A retry (rq ``Retry`` with backoff, run by rq's scheduler) only re-sends the targets still
 pending. The Redis connection is the job's own (``get_current_job().connection``) or passed
 in; the worker process binds its configuration once with ``bind(cfg)``.
+
+Whoever reaches Redis can write jobs, so the worker trusts none: jobs are JSON (rq's default,
+pickle, runs code while loading), and ``HotlineJob`` resolves only the functions in
+``ALLOWED_FUNCTIONS``; anything else is refused, logged and recorded as a failed job, never run.
 """
 from __future__ import annotations
 
@@ -17,12 +21,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry
+from rq import Queue, Retry, SimpleWorker
+from rq.exceptions import DeserializationError
 from rq.job import Job, get_current_job
 from rq.queue import EnqueueData
+from rq.serializers import JSONSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -38,7 +45,7 @@ from ivr.store.database import Database
 from ivr.vocabulary import RiskLevel
 
 from . import groupcommit, keys, notify
-from .errors import EscalationError, InvalidWebhookUrl, WebhookError, WebhookUnreachable
+from .errors import EscalationError, InvalidWebhookUrl, JobRefused, WebhookError, WebhookUnreachable
 from .priority import rank
 from .transitions import UNPICKED
 
@@ -77,6 +84,86 @@ def writer(db: Database) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+#: How every rq job of the hotline is stored: plain data, so loading one never runs code.
+SERIALIZER = JSONSerializer
+UNREADABLE = "its data is not the hotline's JSON (a pickled or forged job)"
+
+
+class UnreadableJob(JobRefused, DeserializationError):
+    """A job whose data is not the hotline's JSON (rq handles it as a deserialisation failure)."""
+
+
+def refusal(job: Job) -> str:
+    """Why ``job`` is not one of the hotline's own ("" when it is)."""
+    unreadable = getattr(job, "_ivr_unreadable", "")
+    if unreadable:
+        return unreadable
+    try:
+        name = job.func_name
+        instance = job.instance
+    except (DeserializationError, JobRefused):
+        return UNREADABLE
+    if name not in ALLOWED_FUNCTIONS:
+        return f"function {name!r} is not one of the hotline's jobs"
+    if instance is not None:
+        return "a method call, not one of the hotline's jobs"
+    callbacks = [c for c in ("_success_callback_name", "_failure_callback_name", "_stopped_callback_name")
+                 if getattr(job, c, None)]
+    if callbacks:
+        return f"it names callbacks ({', '.join(c.strip('_') for c in callbacks)}), which the hotline never sets"
+    return ""
+
+
+class HotlineJob(Job):
+    """An rq job that resolves its function only from ``ALLOWED_FUNCTIONS``.
+
+    ``func`` is where rq turns a name into code, just before running it: a refused job raises
+    ``JobRefused`` there (or where its data is loaded), so rq records it as failed, with the reason,
+    without importing or unpickling anything.
+    """
+
+    def restore(self, raw_data: Any) -> Any:
+        try:
+            return super().restore(raw_data)
+        except ValueError:  # meta or result that is not JSON: a pickled or forged job, refused when it runs
+            self._ivr_unreadable = UNREADABLE
+            self.meta = {}
+            return None
+
+    def _deserialize_data(self) -> None:
+        try:
+            super()._deserialize_data()
+        except DeserializationError:
+            raise UnreadableJob(f"refused: {UNREADABLE}") from None
+
+    @property
+    def func(self) -> Any:
+        reason = refusal(self)
+        if reason:
+            raise JobRefused(f"refused: {reason}")
+        return super().func
+
+
+class HotlineWorker(SimpleWorker):
+    """An rq worker (jobs in the worker process) that runs only ``HotlineJob``s, JSON-serialised."""
+
+    def __init__(self, queues: Sequence[str] = keys.QUEUES, **kwargs: Any) -> None:
+        kwargs.setdefault("job_class", HotlineJob)
+        kwargs.setdefault("serializer", SERIALIZER)
+        super().__init__(list(queues), **kwargs)
+
+    def perform_job(self, job: Job, queue: Queue) -> bool:
+        reason = refusal(job)
+        if reason:  # rq records it as failed: HotlineJob raises JobRefused instead of running it
+            log.error("refused rq job %s from queue %s: %s; not run", job.id, job.origin or "?", reason)
+        return bool(super().perform_job(job, queue))
+
+
+def queue(name: str, redis: Redis) -> Queue:
+    """The rq queue ``name`` as the hotline uses it (JSON jobs, ``HotlineJob``)."""
+    return Queue(name, connection=redis, serializer=SERIALIZER, job_class=HotlineJob)
 
 
 def connect(url: str, *, timeout_s: float = 2.0) -> Redis:
@@ -147,7 +234,7 @@ def enqueue(redis: Redis, plans: Sequence[Planned], cfg: Config | None = None) -
             description=f"notify escalation {p.escalation_id} round {p.round}"))
     pipe = redis.pipeline()
     for name, datas in by_queue.items():
-        Queue(name, connection=redis).enqueue_many(datas, pipeline=pipe)
+        queue(name, redis).enqueue_many(datas, pipeline=pipe)
     pipe.execute()
     return len(plans)
 
@@ -440,6 +527,11 @@ def deliver_round(escalation_id: int, round_: int) -> str:
     return summary
 
 
+#: The only functions a worker runs (``refusal``): the hotline's own jobs.
+ALLOWED_FUNCTIONS: frozenset[str] = frozenset({f"{__name__}.{deliver_round.__name__}"})
+
+
 def fetch_jobs(redis: Redis, job_ids: Iterable[str]) -> dict[str, Job | None]:
+    """The jobs ``job_ids`` (None: gone). A job that cannot be read as the hotline's counts as gone."""
     ids = list(dict.fromkeys(job_ids))
-    return dict(zip(ids, Job.fetch_many(ids, connection=redis))) if ids else {}
+    return dict(zip(ids, HotlineJob.fetch_many(ids, connection=redis, serializer=SERIALIZER))) if ids else {}

@@ -22,12 +22,11 @@ import uuid
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, SimpleWorker
 from rq.scheduler import RQScheduler
 
 from escalation import jobs, keys, sweeper
 
-from ivr.config import Config
+from ivr.config import Config, redacted
 from ivr.store.database import Database, check_schema
 
 log = logging.getLogger("ivr.worker")
@@ -58,7 +57,8 @@ def _sweep_loop(db: Database, cfg: Config, stop: threading.Event) -> None:
     forked scheduler outlives a SIGKILLed worker and keeps its lock.
     """
     redis = jobs.connect(cfg.redis)
-    scheduler = RQScheduler(list(keys.QUEUES), connection=redis, name=f"ivr-scheduler-{os.getpid()}")
+    scheduler = RQScheduler(list(keys.QUEUES), connection=redis, name=f"ivr-scheduler-{os.getpid()}",
+                            serializer=jobs.SERIALIZER)
     last_sweep = 0.0
     try:
         while not stop.is_set():
@@ -147,13 +147,12 @@ def run_worker(args: argparse.Namespace, cfg: Config) -> int:
     elif not args.no_sweeper:
         threading.Thread(target=_sweep_loop, args=(db, cfg, stop), name="sweeper", daemon=True).start()
     name = f"ivr-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-    log.info("worker %s on %s, queues %s", name, cfg.redis, ", ".join(keys.QUEUES))
+    log.info("worker %s on %s, queues %s", name, redacted(cfg.redis), ", ".join(keys.QUEUES))
     try:
         while True:
             worker = None
             try:
-                worker = SimpleWorker([Queue(q, connection=redis) for q in keys.QUEUES], connection=redis,
-                                      name=f"{name}-{int(time.time())}")
+                worker = jobs.HotlineWorker(keys.QUEUES, connection=redis, name=f"{name}-{int(time.time())}")
                 worker.max_connection_wait_time = 2  # reconnect quickly once Redis is back
                 worker.work(burst=args.burst, with_scheduler=args.burst, logging_level=cfg.log_level)
             except RedisError as exc:

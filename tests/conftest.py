@@ -1,6 +1,7 @@
 """Fixtures shared by every test area: configuration, a fresh database, a real Redis."""
 from __future__ import annotations
 
+import secrets
 import shutil
 import socket
 import subprocess
@@ -40,9 +41,13 @@ def db(cfg: Config) -> Iterator[Database]:
     database.dispose()
 
 
+#: The test Redis's password: every test talks to Redis with authentication on, as the hotline does.
+REDIS_PASSWORD = "test-" + secrets.token_hex(16)
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real redis-server on a free loopback port; yields its URL (db 0)."""
+    """A real redis-server on a free loopback port, with a password; yields its URL (db 0, password in it)."""
     exe = shutil.which("redis-server")
     if exe is None:
         pytest.fail("redis-server is not installed: run the README's test command, which installs it")
@@ -50,7 +55,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen(
         [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir), "--protected-mode", "yes"],
+         "--dir", str(workdir), "--protected-mode", "yes", "--requirepass", REDIS_PASSWORD],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
@@ -63,7 +68,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         proc.kill()
         pytest.fail("redis-server did not start within 10 s")
-    yield f"redis://127.0.0.1:{port}/0"
+    yield f"redis://:{REDIS_PASSWORD}@127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(timeout=10)
 

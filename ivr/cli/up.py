@@ -20,7 +20,7 @@ from ivr.ops import kamailio
 from ivr.ops import supervisor
 from ivr import config as config_mod
 from ivr.config import Config
-from ivr.errors import ConfigError, StorageError
+from ivr.errors import ConfigError, StorageError, SupervisorError
 from ivr.store.database import upgrade
 
 
@@ -49,7 +49,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         progs, _ = supervisor.programs(cfg, available_commands())
         supervisor.wait_ready(cfg, [p.name for p in progs])
         return 0
+    os.umask(0o077)  # what `ivr up` writes (database, configs, secrets) is private
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    account = _service_account(cfg)
+    cfg = supervisor.ensure_redis_password(cfg)
     engine = preflight(cfg)
     progs, skipped = supervisor.programs(cfg, available_commands())
     supervisor.check_ports(supervisor.port_plan(cfg, progs))
@@ -63,7 +66,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     for name in skipped:
         print(f"ivr up: 'ivr {name}' is not available in this build: skipped", file=sys.stderr)
     progs.append(supervisor.ready_program(cfg))
-    files = supervisor.write_config(cfg, progs)
+    files = supervisor.write_config(cfg, progs, user=account.name if account else None)
+    supervisor.secure_files(cfg, account)
+    if account is not None:
+        print(f"ivr up: every process runs as the service user '{account.name}' (uid {account.uid}); "
+              f"{cfg.data_dir} is its own, mode 0700", file=sys.stderr)
     for p in progs:
         print(f"ivr up: {p.name}: {' '.join(p.argv)}", file=sys.stderr)
     print(f"ivr up: SIP on {cfg.sip_host}:{cfg.sip_port}/udp, admin on http://{cfg.admin_host}:{cfg.admin_port}/, "
@@ -75,6 +82,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     sys.stderr.flush()
     supervisor.record_instance(cfg)
     supervisor.write_instance_file(cfg)
+    supervisor.secure_files(cfg, account)  # the instance file too
     argv = supervisor.supervisord_argv(files)
     os.execve(argv[0], argv, supervisor.child_environment(cfg, os.environ))
     return 0  # not reached
@@ -165,3 +173,19 @@ def available_commands() -> set[str]:
                 if isinstance(action, argparse._SubParsersAction):
                     found.update(f"{cmd} {child}" for child in action.choices)
     return found & set(supervisor.OPTIONAL_COMMANDS)
+
+
+def _service_account(cfg: Config) -> supervisor.ServiceAccount | None:
+    """Who runs the processes when started as root. A ``service_user`` the operator set is used or the start
+    refused; unset, the default user is used where it can run the hotline, else every process stays root
+    with one warning (a newcomer's checkout under /root or in a private temporary folder)."""
+    try:
+        account = supervisor.service_account(cfg)
+        if account is not None:
+            supervisor.check_service_account(account)
+        return account
+    except SupervisorError as exc:
+        if cfg.service_user:
+            raise
+        print(f"ivr up: warning: every process runs as root: {exc}", file=sys.stderr)
+        return None

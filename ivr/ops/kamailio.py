@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import os
 import re
 import shutil
 import subprocess
@@ -175,10 +176,13 @@ def check(path: Path) -> None:
 def write(cfg: Config, *, debug: int = 2, verify: bool = True) -> KamailioFiles:
     """Render the configuration into ``<data_dir>/kamailio/kamailio.cfg`` and check it."""
     files = KamailioFiles.for_config(cfg)
-    files.folder.mkdir(parents=True, exist_ok=True)
+    files.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     text = render(cfg, files=files, debug=debug)
     tmp = files.config.with_suffix(".cfg.new")
-    tmp.write_text(text, encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds the staff phones' HA1
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
     if verify:
         check(tmp)
     tmp.replace(files.config)

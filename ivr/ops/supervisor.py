@@ -15,6 +15,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import pwd
+import secrets
 import shlex
 import shutil
 import socket
@@ -29,7 +31,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ivr.ops import kamailio, sipprobe
-from ivr.config import Config
+from ivr.config import REDIS_PASSWORD_FILE, Config
 from ivr.errors import SupervisorError
 
 # command name in the CLI -> how `ivr up` runs it
@@ -70,13 +72,139 @@ def ivr_argv(*args: str) -> tuple[str, ...]:
     return (sys.executable, "-m", "ivr.cli", *args)
 
 
+def redis_auth_file(cfg: Config) -> Path:
+    """The local Redis's ``requirepass`` line (mode 0600), included by redis-server: the password stays out of
+    its command line, which every local user can read in /proc."""
+    return cfg.data_dir / "redis" / "auth.conf"
+
+
 def redis_argv(cfg: Config) -> tuple[str, ...]:
     exe = shutil.which("redis-server")
     if exe is None:
         raise SupervisorError("redis-server is not installed: apt-get install redis-server")
     folder = cfg.data_dir / "redis"
-    return (exe, "--port", str(cfg.redis_listen_port), "--bind", "127.0.0.1", "--protected-mode", "yes",
+    argv = (exe, "--port", str(cfg.redis_listen_port), "--bind", "127.0.0.1", "--protected-mode", "yes",
             "--dir", str(folder), "--appendonly", "yes", "--save", "60", "1", "--daemonize", "no")
+    return argv + ("--include", str(redis_auth_file(cfg))) if cfg.redis_password else argv
+
+
+def ensure_redis_password(cfg: Config) -> Config:
+    """``cfg`` with the local Redis's password: the configured one, the data folder's, or a new one written
+    there (mode 0600) on the first start. An explicit ``redis_url`` carries its own (or none): unchanged."""
+    if cfg.redis_url or cfg.redis_password:
+        return cfg
+    path = cfg.data_dir / REDIS_PASSWORD_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        password = path.read_text(encoding="ascii").strip()
+    else:
+        password = secrets.token_hex(32)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(password + "\n")
+    if not password:
+        raise SupervisorError(f"ivr up: {path} is empty: delete it (a new Redis password is generated) "
+                              "or set redis_password (IVR_REDIS_PASSWORD)")
+    return cfg.replace(redis_password=password)
+
+
+def write_redis_auth(cfg: Config) -> Path | None:
+    """Write ``redis_auth_file`` for the local Redis (None: no password, nothing written)."""
+    if not cfg.redis_password:
+        return None
+    path = redis_auth_file(cfg)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_private(path, f'requirepass "{cfg.redis_password}"\n')
+    return path
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with mode 0600 (also when the file existed with another mode)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+# --- the service user and private files ---------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceAccount:
+    """The unprivileged user every process runs as when ``ivr up`` is started as root."""
+
+    name: str
+    uid: int
+    gid: int
+
+
+#: the service user when ``service_user`` is not set (scripts/bootstrap creates it)
+DEFAULT_SERVICE_USER = "f0hotline"
+
+
+def service_account(cfg: Config, *, euid: int | None = None) -> ServiceAccount | None:
+    """``cfg.service_user`` when ``ivr up`` runs as root; None when it does not (every process runs as the
+    user who started it) or when ``service_user`` is root. Raises SupervisorError for a missing user."""
+    if (os.geteuid() if euid is None else euid) != 0 or cfg.service_user == "root":
+        return None
+    name = cfg.service_user or DEFAULT_SERVICE_USER
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        raise SupervisorError(
+            f"ivr up: the service user '{name}' does not exist: create it with 'useradd --system --no-create-home "
+            f"--home-dir /nonexistent --shell /usr/sbin/nologin {name}' (scripts/bootstrap does), or set "
+            "service_user (IVR_SERVICE_USER)") from None
+    if entry.pw_uid == 0:
+        raise SupervisorError(f"ivr up: the service user '{name}' has uid 0: it must be an unprivileged user")
+    return ServiceAccount(name=name, uid=entry.pw_uid, gid=entry.pw_gid)
+
+
+def check_service_account(account: ServiceAccount) -> None:
+    """Refuse to start when ``account`` cannot run the hotline (this interpreter and the code must be readable
+    by it): every program would fail to start, over and over."""
+    why = ""
+    try:
+        proc = subprocess.run([sys.executable, "-c", "import ivr.cli"], user=account.uid, group=account.gid,
+                              extra_groups=[], cwd="/", env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                              check=False, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            why = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
+    except OSError as exc:
+        why = f"{exc.strerror or exc}: {exc.filename or sys.executable}"
+    if why:
+        raise SupervisorError(
+            f"ivr up: the service user '{account.name}' cannot run {sys.executable} ({why}): install the hotline "
+            "and its Python where that user can read them (e.g. under /opt), or set service_user = \"root\" "
+            "(IVR_SERVICE_USER=root) to run every process as root (not recommended)")
+
+
+def secure_files(cfg: Config, account: ServiceAccount | None) -> None:
+    """Make the data folder private: folders 0700, files without group or other bits (the database,
+    recordings, kamailio.cfg with the staff phones' HA1, the Redis password, the admin's secret key);
+    with a service account, everything in it (and the prompt cache outside it) is the account's."""
+    roots = [cfg.data_dir]
+    cache = Path(cfg.prompt_cache_dir)
+    if account is not None and not cache.is_relative_to(cfg.data_dir):
+        cache.mkdir(parents=True, exist_ok=True)  # the workers render prompts into it
+        roots.append(cache)
+    for root in roots:
+        root.mkdir(parents=True, exist_ok=True)
+        for folder, _dirs, names in os.walk(root):  # symbolic links are neither followed nor changed
+            _private(Path(folder), account, directory=True)
+            for name in names:
+                if not (Path(folder) / name).is_symlink():
+                    _private(Path(folder) / name, account, directory=False)
+
+
+def _private(path: Path, account: ServiceAccount | None, *, directory: bool) -> None:
+    st = path.lstat()
+    if directory:
+        os.chmod(path, 0o700)
+    elif (st.st_mode & 0o170000) == 0o100000 and st.st_mode & 0o077:  # regular files only (not sockets)
+        os.chmod(path, st.st_mode & 0o700)
+    if account is not None and (st.st_uid, st.st_gid) != (account.uid, account.gid):
+        os.chown(path, account.uid, account.gid, follow_symlinks=False)
 
 
 def programs(cfg: Config, available: Iterable[str]) -> tuple[list[Program], list[str]]:
@@ -136,7 +264,11 @@ def _ini_value(text: str) -> str:
     return text.replace("%", "%%")
 
 
-def render_config(cfg: Config, progs: list[Program], files: RunFiles) -> str:
+def render_config(cfg: Config, progs: list[Program], files: RunFiles, *, user: str | None = None) -> str:
+    """supervisord's configuration. With ``user`` (``ivr up`` started as root) supervisord drops to that user
+    before it opens anything, and every program runs as it: no process of the instance stays root (a root
+    supervisord would open logs and re-read its configuration in a folder the user owns). Every process
+    gets umask 077: what it creates is its user's alone."""
     lines = [
         "; generated by `ivr up` (ivr/ops/supervisor.py); rewritten at every start",
         "[supervisord]",
@@ -148,6 +280,8 @@ def render_config(cfg: Config, progs: list[Program], files: RunFiles) -> str:
         f"pidfile={_ini_value(str(files.pidfile))}",
         f"childlogdir={_ini_value(str(files.log_dir))}",
         f"directory={_ini_value(str(cfg.data_dir))}",
+        "umask=077",
+        *([f"user={_ini_value(user)}"] if user is not None else []),
         "",
         "[unix_http_server]",
         f"file={_ini_value(str(files.socket))}",
@@ -173,7 +307,11 @@ def render_config(cfg: Config, progs: list[Program], files: RunFiles) -> str:
             f"stopwaitsecs={p.stopwaitsecs}",
             "stopasgroup=true",
             "killasgroup=true",
+            "umask=077",
         ]
+        if user is not None:
+            home = _ini_value(str(cfg.data_dir)).replace('"', "")
+            lines += [f"user={_ini_value(user)}", f'environment=HOME="{home}",USER="{user}",LOGNAME="{user}"']
         if p.oneshot:  # supervisord's own stdout/stderr (reopened: unrotatable, so maxbytes=0)
             lines += ["redirect_stderr=false", "stdout_logfile=/dev/stdout", "stdout_logfile_maxbytes=0",
                       "stderr_logfile=/dev/stderr", "stderr_logfile_maxbytes=0", ""]
@@ -188,11 +326,13 @@ def render_config(cfg: Config, progs: list[Program], files: RunFiles) -> str:
     return "\n".join(lines)
 
 
-def write_config(cfg: Config, progs: list[Program]) -> RunFiles:
+def write_config(cfg: Config, progs: list[Program], *, user: str | None = None) -> RunFiles:
     files = RunFiles.for_config(cfg)
     for folder in (files.run_dir, files.log_dir, cfg.data_dir / "redis"):
-        folder.mkdir(parents=True, exist_ok=True)
-    files.config.write_text(render_config(cfg, progs, files), encoding="utf-8")
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if any(p.name == "redis" for p in progs):
+        write_redis_auth(cfg)
+    _write_private(files.config, render_config(cfg, progs, files, user=user))
     return files
 
 
@@ -329,7 +469,7 @@ def write_instance_file(cfg: Config) -> Path:
     for key in INSTANCE_KEYS:
         value = cfg.redis_listen_port if key == "redis_port" else getattr(cfg, key)
         lines.append(f"{key} = {value}" if isinstance(value, int) else f"{key} = {json.dumps(str(value))}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write_private(path, "\n".join(lines) + "\n")
     return path
 
 

@@ -1,6 +1,7 @@
 """Database engine and sessions; schema upgrades through Alembic."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -15,10 +16,32 @@ from ivr.errors import StorageError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a ``sqlite:///`` URL (None for other databases and in-memory SQLite)."""
+    if not url.startswith("sqlite:///") or url[len("sqlite:///"):] in ("", ":memory:"):
+        return None
+    return Path(url[len("sqlite:///"):])
+
+
+def make_private(url: str) -> None:
+    """A SQLite database holds patients' data: its file (and WAL/SHM files) mode 0600, created so if missing."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if file.stat().st_mode & 0o077:
+                os.chmod(file, 0o600)
+        except FileNotFoundError:
+            pass
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout, and a private file."""
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        make_private(url)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -43,8 +66,9 @@ def alembic_config(url: str) -> AlembicConfig:
 
 def upgrade(url: str) -> None:
     """Bring the schema at ``url`` to the newest migration."""
-    make_engine(url).dispose()  # creates the SQLite folder
+    make_engine(url).dispose()  # creates the SQLite folder and a private file
     command.upgrade(alembic_config(url), "head")
+    make_private(url)  # a file created before the hotline made it private
 
 
 def check_schema(engine: Engine) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import struct
 import time
 import wave
@@ -141,14 +142,16 @@ class CallRunner:
     # ------------------------------------------------------------------ loop
     def run(self, line: Line) -> str:
         """Run the call; returns the stored outcome."""
-        self.recordings_dir.mkdir(parents=True, exist_ok=True)
+        self.recordings_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.call_id = self.store.start_call(sip_call_id=line.sip_call_id, caller=line.caller,
                                              worker=self.worker, flow_name=self.flow_name,
                                              flow_version_id=self.flow_version_id)
         rec_path = self.recordings_dir / f"{self.call_id}.wav"
         self.store.set_recording(self.call_id, str(rec_path))
         outcome = CallOutcome.FAILED
-        with wave.open(str(rec_path), "wb") as rec:
+        # a caller's voice: readable by the hotline's user alone, whatever the process umask
+        with os.fdopen(os.open(rec_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw, \
+                wave.open(raw, "wb") as rec:
             rec.setnchannels(1)
             rec.setsampwidth(2)
             rec.setframerate(RATE)

@@ -110,10 +110,10 @@ def import_recording(cfg: Config, prompt_id: str, data: bytes, *, text: str) -> 
     }
     wav = folder / f"{prompt_id}.wav"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(wav, blob)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_atomic(wav, blob, mode=0o600)  # read by the hotline's own processes only
         write_atomic(folder / f"{prompt_id}.json",
-                      (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+                     (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), mode=0o600)
     except OSError as exc:
         raise AudioError(f"Không lưu được bản ghi âm vào thư mục {folder}: {exc.strerror or exc}") from None
     return RecordingInfo(prompt_id=prompt_id, path=wav, text=spoken, duration_s=duration,

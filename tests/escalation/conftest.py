@@ -23,6 +23,8 @@ from ivr.config import Config
 from ivr.store.models import AreaLevel, Patient, Role, StaffUser
 from ivr.store.database import Database
 
+from ..conftest import REDIS_PASSWORD
+
 IVR = ROOT / ".venv" / "bin" / "ivr"
 ARTIFACTS = ROOT / "test-artifacts" / "escalation"
 
@@ -213,13 +215,14 @@ class RedisProcess:
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"redis://:{REDIS_PASSWORD}@127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
         exe = shutil.which("redis-server")
         assert exe, "redis-server is not installed"
         self.proc = subprocess.Popen([exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no", "--dir", str(self.workdir)],
+                                      "--appendonly", "no", "--dir", str(self.workdir), "--requirepass",
+                                      REDIS_PASSWORD],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
         def up() -> bool:

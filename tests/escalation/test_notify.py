@@ -179,8 +179,6 @@ def test_a_hanging_endpoint_costs_one_timeout_per_job_and_goes_last(db, cfg, peo
 
 def test_rounds_a_job_has_no_time_left_for_are_given_back_and_sent_once(db, cfg, people, redis_url, receiver, conn,
                                                                         monkeypatch):
-    from rq import Queue, SimpleWorker
-
     from escalation import jobs
 
     cfg = cfg.replace(redis_url=redis_url, webhook_urls=(receiver.url(),))
@@ -189,7 +187,7 @@ def test_rounds_a_job_has_no_time_left_for_are_given_back_and_sent_once(db, cfg,
     monkeypatch.setattr(jobs, "_BOUND", {})
     monkeypatch.setattr(jobs, "STOLEN_SHARE", 0.0)  # as if a slow endpoint had used up the job's time
     jobs.bind(cfg)
-    worker = SimpleWorker([Queue(q, connection=conn) for q in keys.QUEUES], connection=conn)
+    worker = jobs.HotlineWorker(keys.QUEUES, connection=conn)
     worker.work(burst=True, max_jobs=1)
     # the first job sent its own round, took over the four others and, out of time, queued them again
     assert receiver.ids() == {ids[0]}
@@ -198,6 +196,6 @@ def test_rounds_a_job_has_no_time_left_for_are_given_back_and_sent_once(db, cfg,
     assert {(r.status.value, r.enqueues, r.attempts) for r in later} == {("pending", 2, 0)}
     assert {r.job_id for r in later} == {keys.round_job_id(eid, 0, 2) for eid in ids[1:]}
     monkeypatch.setattr(jobs, "STOLEN_SHARE", 0.5)
-    SimpleWorker([Queue(q, connection=conn) for q in keys.QUEUES], connection=conn).work(burst=True)
+    jobs.HotlineWorker(keys.QUEUES, connection=conn).work(burst=True)
     assert sorted(b["escalation_id"] for b in receiver.bodies()) == ids  # each exactly once
     assert all(r.status.value == "sent" for eid in ids for r in _rows(db, eid))

@@ -177,3 +177,13 @@ def test_last_words_before_a_hangup_are_still_heard(shared, cfg, db, redis_url) 
     spoken = [t for e, t in events if e == "speech"]
     assert spoken and spoken[0], events
     assert events[-1][0] == "hangup"
+
+
+def test_the_caller_s_recording_is_private(shared, cfg, db, redis_url) -> None:
+    clock = Clock(shared["decoder"])
+    assert _run(_runner(shared, cfg, db, redis_url, clock), ScriptedLine(clock, hangup_at=2.0)) == "abandoned"
+    with db.session() as s:
+        recording = Path(s.scalars(select(Call)).one().recording_path)
+    assert recording.stat().st_size > 44
+    assert recording.stat().st_mode & 0o777 == 0o600  # a caller's voice: the hotline's user alone
+    assert recording.parent.stat().st_mode & 0o777 == 0o700

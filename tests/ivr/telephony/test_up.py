@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -20,8 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis as redis_lib
 
 from ivr import config as config_mod
+from ivr.ops import kamailio
 from ivr.ops import sipprobe
 from ivr.ops import supervisor
 from ivr.config import Config
@@ -61,6 +66,9 @@ def tcp_port() -> int:
 
 
 def clean_env(**ivr: str) -> dict[str, str]:
+    # processes stay root unless a test is about the service user (this tree and its Python may not be
+    # readable by another user: see test_started_as_root_every_process_runs_as_the_service_user)
+    ivr.setdefault("service_user", "root")
     env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
     env.update({f"IVR_{k.upper()}": v for k, v in ivr.items()})
     return env
@@ -432,3 +440,162 @@ def test_a_worker_that_could_not_serve_refuses_to_start(tmp_path: Path) -> None:
         f"ivr: config: key 'vosk_model': no Vosk model at {missing} (a folder with am/final.mdl and conf/): "
         "run `ivr models fetch vosk-vn` (or set vosk_model to a Vosk model folder, "
         "or asr_engine = \"vietasr\" for viet-asr)"]
+
+
+# --- least privilege: the service user, the Redis password, private files -----------------------------------------
+
+SERVICE_USER = "f0hotline"  # created by scripts/bootstrap
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_dry_run_makes_the_data_folder_and_its_secrets_private(tmp_path: Path) -> None:
+    sip, admin = free_base(), tcp_port()
+    data = tmp_path / "data"
+    out = subprocess.run(up_argv(data, sip, admin, "--dry-run"), cwd=tmp_path, check=False, env=clean_env(),
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    password = (data / "redis_password").read_text().strip()
+    assert len(password) == 64
+    assert mode(data) == 0o700
+    for secret in ("redis_password", "ivr.sqlite3", "kamailio/kamailio.cfg", "redis/auth.conf",
+                   "run/supervisord.conf"):
+        assert mode(data / secret) == 0o600, secret
+    assert (data / "redis" / "auth.conf").read_text() == f'requirepass "{password}"\n'
+    assert f" --include {data / 'redis' / 'auth.conf'}" in out.stderr
+    assert password not in out.stderr and password not in (data / "run" / "supervisord.conf").read_text()
+    conf = (data / "run" / "supervisord.conf").read_text()
+    assert conf.count("umask=077") == 1 + conf.count("[program:")
+    # the other commands given the data folder use the same password
+    assert config_mod.load(env={}, data_dir=data, sip_port=sip).redis == \
+        f"redis://:{password}@127.0.0.1:{sip + 1330}/0"
+    again = subprocess.run(up_argv(data, sip, admin, "--dry-run"), cwd=tmp_path, check=False, env=clean_env(),
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert (data / "redis_password").read_text().strip() == password  # generated once
+    explicit = config_mod.load(env={}, data_dir=data, redis_url="redis://:own@10.0.0.9:6379/0")
+    assert explicit.redis == "redis://:own@10.0.0.9:6379/0" and explicit.redis_password == ""
+
+
+def test_started_as_root_the_plan_runs_everything_as_the_service_user(cfg: Config) -> None:
+    account = supervisor.service_account(cfg, euid=0)
+    assert account is not None and account.name == SERVICE_USER
+    assert account.uid == pwd.getpwnam(SERVICE_USER).pw_uid != 0
+    assert supervisor.service_account(cfg, euid=1000) is None  # not root: every process is its starter's
+    assert supervisor.service_account(cfg.replace(service_user="root"), euid=0) is None
+    with pytest.raises(supervisor.SupervisorError, match=r"^ivr up: the service user 'khong-co' does not exist: "
+                       r"create it with 'useradd --system"):
+        supervisor.service_account(cfg.replace(service_user="khong-co"), euid=0)
+    progs, _ = supervisor.programs(cfg, {"sip-worker", "worker", "admin serve"})
+    text = supervisor.render_config(cfg, progs, supervisor.RunFiles.for_config(cfg), user=account.name)
+    sections = text.split("\n\n")
+    assert f"user={SERVICE_USER}" in sections[0].splitlines()  # supervisord drops root before opening anything
+    for p in progs:
+        section = next(s for s in sections if s.startswith(f"[program:{p.name}]"))
+        assert f"user={SERVICE_USER}" in section.splitlines() and "umask=077" in section.splitlines()
+
+
+def _uid(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0, reason="the switch to the service user happens only when started as root")
+def test_started_as_root_every_process_runs_as_the_service_user(cfg: Config) -> None:
+    """What `ivr up` hands to supervisord, run for real as root: Redis and Kamailio (the programs that
+    listen) run as the service user, so does supervisord; Redis wants its password; the files are private.
+    Then the whole `ivr up` as root: as the service user where it can run this Python, else refused."""
+    account = supervisor.service_account(cfg, euid=0)
+    assert account is not None
+    top = Path(tempfile.mkdtemp(prefix="ivr-up-user-"))  # not under pytest's root-only folder
+    os.chmod(top, 0o711)
+    proc = None
+    try:
+        run = config_mod.load(env={}, data_dir=top / "data", sip_host=HOST, sip_port=free_base(),
+                              admin_port=tcp_port(), read_instance=False)
+        run.data_dir.mkdir()
+        run = supervisor.ensure_redis_password(run)
+        progs, _ = supervisor.programs(run, available=set())  # redis and kamailio: no Python program
+        kamailio.write(run)
+        files = supervisor.write_config(run, progs, user=account.name)
+        supervisor.secure_files(run, account)
+        proc = subprocess.Popen(supervisor.supervisord_argv(files), env=supervisor.child_environment(run, os.environ),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                                umask=0o077)  # as `ivr up` sets it before it becomes supervisord
+        ctl = lambda *a: subprocess.run(supervisor.supervisorctl_argv(files, *a), capture_output=True,  # noqa: E731
+                                        text=True, timeout=30).stdout
+        wait_for("redis and kamailio RUNNING", lambda: ctl("status").count("RUNNING") == 2, timeout=60)
+        pids = {name: int(ctl("pid", name).strip()) for name in ("redis", "kamailio")}
+        assert {name: _uid(pid) for name, pid in {**pids, "supervisord": proc.pid}.items()} == \
+            {"redis": account.uid, "kamailio": account.uid, "supervisord": account.uid}
+        assert run.redis_password not in Path(f"/proc/{pids['redis']}/cmdline").read_text()
+        with pytest.raises(redis_lib.AuthenticationError):
+            redis_lib.Redis(host="127.0.0.1", port=run.redis_listen_port, protocol=2).ping()
+        assert redis_lib.Redis.from_url(run.redis).ping()
+        assert sipprobe.options(HOST, run.sip_port, timeout=2) is not None  # Kamailio answers as that user
+        for path in [run.data_dir, *run.data_dir.rglob("*")]:
+            st = path.lstat()
+            assert (st.st_uid, st.st_gid) == (account.uid, account.gid), path
+            if path.is_file() and not path.is_symlink():
+                assert st.st_mode & 0o077 == 0, path
+        assert mode(run.data_dir) == 0o700 and mode(run.data_dir / "kamailio" / "kamailio.cfg") == 0o600
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=40)
+        shutil.rmtree(top, ignore_errors=True)
+
+    # the whole `ivr up` as root, with the service user
+    top = Path(tempfile.mkdtemp(prefix="ivr-up-user-"))
+    os.chmod(top, 0o711)
+    try:
+        try:
+            supervisor.check_service_account(account)
+        except supervisor.SupervisorError as exc:  # e.g. a Python installed under /root (mode 0700)
+            out = subprocess.run(up_argv(top / "data", free_base(), tcp_port(), "--dry-run"), cwd=top, check=False,
+                                 env=clean_env(service_user=SERVICE_USER), capture_output=True, text=True,
+                                 timeout=120)
+            assert out.returncode == 2
+            assert f"ivr: {exc}" in out.stderr and "cannot run" in out.stderr
+            return
+        sip, admin = free_base(), tcp_port()
+        out_file = top / "up.out"
+        with out_file.open("ab") as out:
+            up = subprocess.Popen(up_argv(top / "data", sip, admin, "--workers", "1"), cwd=top, stdout=out,
+                                  stderr=subprocess.STDOUT, env=clean_env(service_user=SERVICE_USER),
+                                  start_new_session=True)
+        try:
+            wait_for("the ready line", lambda: "ivr: ready" in out_file.read_text(errors="replace"), timeout=180)
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit() and str(top / "data") in (entry / "cmdline").read_bytes().decode(
+                        errors="replace"):
+                    assert _uid(int(entry.name)) == account.uid, (entry / "cmdline").read_bytes()
+        finally:
+            os.killpg(up.pid, signal.SIGTERM)
+            assert up.wait(timeout=40) == 0
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_an_unset_service_user_falls_back_to_root_with_a_warning_a_set_one_is_enforced(
+        cfg: Config, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`make run` from a checkout the service user cannot read (under /root, in a mktemp folder) still
+    starts, saying why it runs as root; an operator who named the user gets a refusal instead."""
+    from ivr.cli import up
+
+    def cannot_run(account: supervisor.ServiceAccount) -> None:
+        raise supervisor.SupervisorError(f"ivr up: the service user '{account.name}' cannot run /root/python")
+
+    monkeypatch.setattr(supervisor, "check_service_account", cannot_run)
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    assert up._service_account(cfg.replace(service_user="")) is None
+    assert capsys.readouterr().err == ("ivr up: warning: every process runs as root: ivr up: the service user "
+                                       "'f0hotline' cannot run /root/python\n")
+    with pytest.raises(supervisor.SupervisorError, match="cannot run /root/python"):
+        up._service_account(cfg.replace(service_user=SERVICE_USER))
+    monkeypatch.setattr(supervisor, "check_service_account", lambda account: None)
+    account = up._service_account(cfg.replace(service_user=""))
+    assert account is not None and account.name == SERVICE_USER

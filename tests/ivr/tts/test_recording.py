@@ -114,3 +114,9 @@ def test_unsafe_prompt_id_and_unwritable_folder(rcfg: Config, tmp_path: Path) ->
     blocker.write_text("")
     with pytest.raises(AudioError, match=r"^Không lưu được bản ghi âm vào thư mục .*file/rec: Not a directory$"):
         import_recording(rcfg.replace(recordings_dir=blocker / "rec"), "greeting", voice_like(1.0, 8000), text=TEXT)
+
+
+def test_a_stored_recording_is_private(rcfg: Config) -> None:
+    info = import_recording(rcfg, "greeting", voice_like(1.0, 8000), text=TEXT)
+    for path in (info.path, info.path.with_suffix(".json")):
+        assert path.stat().st_mode & 0o777 == 0o600, path
