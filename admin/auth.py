@@ -22,7 +22,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ivr.store.models import Role, StaffUser
 
-from .web import audit, dbs
+from . import sessions
+from .web import audit, cfg, dbs
 
 bp = Blueprint("auth", __name__)
 
@@ -102,9 +103,9 @@ def login():  # type: ignore[no-untyped-def]
             limiter().clear(key)
             session.clear()
             session.permanent = True
-            session["uid"] = user.id
+            session[sessions.SID] = sessions.start(dbs(), user, minutes=cfg().session_minutes,
+                                                   ip=request.remote_addr or "")
             session["login_at"] = time.time()
-            session["pw"] = user.password_hash[-12:]  # a password change ends other sessions
             g.user = user
             audit("login", username)
             dbs().commit()
@@ -119,9 +120,12 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 def logout():  # type: ignore[no-untyped-def]
+    token = session.get(sessions.SID)
+    if isinstance(token, str) and token:
+        sessions.end(dbs(), token)  # the cookie, wherever a copy of it is kept, stops working now
     if g.user is not None:
         audit("logout", g.user.username)
-        dbs().commit()
+    dbs().commit()
     session.clear()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))

@@ -102,17 +102,20 @@ def _load_user() -> None:
                 g.user = user
                 g.via_token = True
         return
-    user_id = session.get("uid")
-    if user_id is None:
+    from . import sessions
+
+    sid = session.get(sessions.SID)
+    if not isinstance(sid, str) or not sid:  # not signed in (a cookie from before server-side sessions too)
         return
     login_at = float(session.get("login_at", 0))
     if time.time() - login_at > cfg().session_minutes * 60:
         session.clear()
         g.session_expired = True
         return
-    user = dbs().get(StaffUser, int(user_id))
-    if user is None or not user.active or session.get("pw") != user.password_hash[-12:]:
+    user, expired = sessions.lookup(dbs(), sid)
+    if user is None:  # logged out, revoked (password change, deactivation) or expired server-side
         session.clear()
+        g.session_expired = expired
         return
     g.user = user
 
