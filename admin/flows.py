@@ -23,7 +23,7 @@ from ivr.store.models import FlowVersion
 from ivr.engine.simulator import simulate
 
 from . import content
-from .web import admin_only, audit, cfg, dbs
+from .web import admin_only, audit, cfg, dbs, id_arg
 
 bp = Blueprint("flows", __name__, url_prefix="/flows")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
@@ -164,7 +164,7 @@ def history(name: str):  # type: ignore[no-untyped-def]
 def diff(name: str):  # type: ignore[no-untyped-def]
     name = _name(name)
     s = dbs()
-    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    a, b = id_arg("a"), id_arg("b")
     va = s.query(FlowVersion).filter_by(name=name, version=a).one_or_none()
     vb = s.query(FlowVersion).filter_by(name=name, version=b).one_or_none()
     if va is None or vb is None:
