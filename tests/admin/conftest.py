@@ -142,20 +142,27 @@ def auth(client: FlaskClient) -> AuthActions:
 
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
-    """``app`` served over real HTTP by waitress on 127.0.0.1 in a thread; yields its base URL."""
+    """``app`` served over real HTTP by waitress on 127.0.0.1 in a thread, as ``ivr admin serve`` serves it;
+    yields its base URL."""
     import waitress
+    from waitress import wasyncore
+
+    from admin.cli import waitress_options
 
     from ..conftest import free_port
 
     port = free_port()
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4,
+                                    **waitress_options(app.extensions["ivr_cfg"]))
     thread = threading.Thread(target=server.run, name="admin-http", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.close()
+        # close every socket from the server's own loop thread (closing from here races its select())
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
 
 
 class HttpClient:
@@ -173,7 +180,7 @@ class HttpClient:
         self.base = base
         self.http = requests.Session()
         self.http.mount("http://", _FromAddress())
-        self.http.headers.update(headers or {})
+        self.http.headers.update({"Connection": "close", **(headers or {})})  # lets the test server stop at once
         self.token = ""
 
     def get(self, path: str, **kw: Any) -> Any:
