@@ -30,6 +30,7 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 MAX_FLOW_CHARS = 200_000
 MAX_TEST_INPUTS = 50
 _LINE_PREFIX = re.compile(r"^[^:]*: ")
+_FLOW_KEY = re.compile(r"^flow\s*:", re.MULTILINE)
 
 
 def _name(name: str) -> str:
@@ -47,6 +48,11 @@ def validate(name: str, text: str) -> tuple[Flow | None, list[dict[str, Any]]]:
     except FlowError as exc:
         lines = exc.lines if len(exc.lines) == len(exc.problems) else [None] * len(exc.problems)
         return None, [{"line": line, "text": problem} for problem, line in zip(exc.problems, lines)]
+    if flow.name != name:  # the file <name>.yaml is what calls load: its flow must carry that name
+        m = _FLOW_KEY.search(text)
+        return None, [{"line": text.count("\n", 0, m.start()) + 1 if m else None,
+                       "text": f"Tên kịch bản trong nội dung (flow: {flow.name}) khác với kịch bản đang sửa "
+                               f"({name}). Hãy giữ dòng “flow: {name}”."}]
     return flow, []
 
 
