@@ -145,6 +145,12 @@ class Config:
         """Where callers' audio is recorded, per call."""
         return self.data_dir / "recordings"
 
+    @property
+    def prompt_recordings_path(self) -> Path:
+        """Where prompt recordings uploaded in the admin go; they override those of ``recordings_dir``
+        (the recordings shipped with the code, read as defaults and never written)."""
+        return self.data_dir / "prompts" / "recordings"
+
     def replace(self, **changes: Any) -> "Config":
         return load_mapping({**_as_raw(self), **changes}, source=self.source + ("override",))
 
