@@ -62,7 +62,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, cfg: Config | None 
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (expiring) session
         WTF_CSRF_SSL_STRICT=cfg.admin_secure_cookies,
         JSON_AS_ASCII=False,
-        LOGIN_MAX_FAILURES=5,
+        LOGIN_MAX_FAILURES=5,  # per (client address, user name)
+        LOGIN_MAX_FAILURES_PER_ADDRESS=20,  # per client address, over every user name
         LOGIN_WINDOW_S=15 * 60,
         BOARD_POLL_MS=1000,
     )
@@ -73,6 +74,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, cfg: Config | None 
     app.extensions["ivr_cfg"] = cfg
     app.extensions["ivr_db"] = database
     csrf.init_app(app)
+    from .proxy import TrustedProxies
+
+    app.wsgi_app = TrustedProxies(app.wsgi_app, cfg.admin_trusted_proxies)  # type: ignore[method-assign]
 
     from . import (
         api,

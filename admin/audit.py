@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ivr.store.models import AuditLog
 
-from .web import admin_only, dbs
+from .web import admin_only, dbs, page_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE = 100
@@ -32,7 +32,7 @@ ACTION_LABELS = {
 @admin_only
 def index():  # type: ignore[no-untyped-def]
     q = request.args.get("q", "").strip()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg()
     stmt = select(AuditLog)
     if q:
         like = f"%{q}%"

@@ -11,7 +11,7 @@ from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient
 
 from .board import safe_audio_path
 from .scope import call_clause
-from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, dbs, login_required, visible
+from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, dbs, login_required, page_arg, visible
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 PAGE = 50
@@ -34,7 +34,7 @@ def index():  # type: ignore[no-untyped-def]
     a = request.args
     q, outcome = a.get("q", "").strip(), a.get("outcome", "")
     date_from, date_to = a.get("from", ""), a.get("to", "")
-    page = max(1, a.get("page", 1, type=int) or 1)
+    page = page_arg()
     stmt = select(Call).outerjoin(Patient, Call.patient_id == Patient.id).where(call_clause(g.user))
     if q:
         like = f"%{q}%"

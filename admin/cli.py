@@ -74,6 +74,17 @@ def run_create_user(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def waitress_options(cfg: Config) -> dict[str, Any]:
+    """How waitress serves the admin (the tests serve it the same way).
+
+    Forwarded headers pass through to the app, which believes them only from ``admin_trusted_proxies``
+    and removes them from everyone else (``admin.proxy``); waitress's own ``trusted_proxy`` takes a
+    single address.
+    """
+    return {"ident": "f0-admin", "max_request_body_size": cfg.max_upload_bytes + 64 * 1024,
+            "clear_untrusted_proxy_headers": False}
+
+
 def run_serve(args: argparse.Namespace, cfg: Config) -> int:
     import waitress
 
@@ -85,8 +96,8 @@ def run_serve(args: argparse.Namespace, cfg: Config) -> int:
     log.info("admin listening on http://%s:%d", cfg.admin_host, cfg.admin_port)
     print(f"admin: http://{cfg.admin_host}:{cfg.admin_port}/", flush=True)
     try:
-        waitress.serve(app, host=cfg.admin_host, port=cfg.admin_port, threads=args.threads, ident="f0-admin",
-                       max_request_body_size=cfg.max_upload_bytes + 64 * 1024, clear_untrusted_proxy_headers=True)
+        waitress.serve(app, host=cfg.admin_host, port=cfg.admin_port, threads=args.threads,
+                       **waitress_options(cfg))
     finally:
         renderer = app.extensions.get("ivr_renderer")
         if renderer is not None:

@@ -23,13 +23,14 @@ from ivr.store.models import FlowVersion
 from ivr.engine.simulator import simulate
 
 from . import content
-from .web import admin_only, audit, cfg, dbs
+from .web import admin_only, audit, cfg, dbs, id_arg
 
 bp = Blueprint("flows", __name__, url_prefix="/flows")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 MAX_FLOW_CHARS = 200_000
 MAX_TEST_INPUTS = 50
 _LINE_PREFIX = re.compile(r"^[^:]*: ")
+_FLOW_KEY = re.compile(r"^flow\s*:", re.MULTILINE)
 
 
 def _name(name: str) -> str:
@@ -47,6 +48,11 @@ def validate(name: str, text: str) -> tuple[Flow | None, list[dict[str, Any]]]:
     except FlowError as exc:
         lines = exc.lines if len(exc.lines) == len(exc.problems) else [None] * len(exc.problems)
         return None, [{"line": line, "text": problem} for problem, line in zip(exc.problems, lines)]
+    if flow.name != name:  # the file <name>.yaml is what calls load: its flow must carry that name
+        m = _FLOW_KEY.search(text)
+        return None, [{"line": text.count("\n", 0, m.start()) + 1 if m else None,
+                       "text": f"Tên kịch bản trong nội dung (flow: {flow.name}) khác với kịch bản đang sửa "
+                               f"({name}). Hãy giữ dòng “flow: {name}”."}]
     return flow, []
 
 
@@ -164,7 +170,7 @@ def history(name: str):  # type: ignore[no-untyped-def]
 def diff(name: str):  # type: ignore[no-untyped-def]
     name = _name(name)
     s = dbs()
-    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    a, b = id_arg("a"), id_arg("b")
     va = s.query(FlowVersion).filter_by(name=name, version=a).one_or_none()
     vb = s.query(FlowVersion).filter_by(name=name, version=b).one_or_none()
     if va is None or vb is None:

@@ -13,8 +13,10 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +28,11 @@ from ivr.store.phonenumber import normalize_phone
 
 from .scope import can_see
 
+#: Limits on an uploaded F0 list, each refused with its own Vietnamese message (the page states them).
+MAX_BYTES = 5_000_000  # 20,000 rows of ~100 bytes is ~2 MB
 MAX_ROWS = 20_000
+MAX_COLUMNS = 30  # seven known columns, plus room for a spreadsheet's empty ones
+MAX_FIELD = 1_000  # characters in one cell (the longest column, a name, may have 200)
 COLUMNS: dict[str, str] = {
     "so_dien_thoai": "phone", "ho_ten": "name", "nam_sinh": "birth_year", "tinh": "province",
     "huyen": "district", "xa": "commune", "benh_nen": "risk_factors",
@@ -101,10 +107,17 @@ def parse_csv(data: bytes) -> ImportReport:
     if not text.strip():
         report.errors.append((0, "Tệp trống."))
         return report
-    first = text.splitlines()[0]
+    first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    if first.count(delimiter) >= MAX_COLUMNS:  # counted before parsing: a million columns cost nothing
+        report.errors.append((1, f"Dòng tiêu đề có quá nhiều cột (tối đa {MAX_COLUMNS} cột)."))
+        return report
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        report.errors.append((1, _csv_problem(exc)))
+        return report
     columns: list[str | None] = []
     for name in header:
         key = unicodedata.normalize("NFC", name.strip().lower())
@@ -118,12 +131,18 @@ def parse_csv(data: bytes) -> ImportReport:
         return report
     seen: dict[str, int] = {}
     this_year = date.today().year
-    for line, values in enumerate(reader, start=2):
+    for line, values in enumerate(_rows(reader, report), start=2):
+        if len(values) > MAX_COLUMNS:
+            report.errors.append((line, f"Dòng có quá nhiều ô (tối đa {MAX_COLUMNS} cột)."))
+            continue
         if not any(v.strip() for v in values):
             continue
         if len(report.rows) + len(report.errors) >= MAX_ROWS:
             report.errors.append((line, f"Tệp có quá {MAX_ROWS} dòng."))
             break
+        if any(len(v) > MAX_FIELD for v in values):
+            report.errors.append((line, f"Ô quá dài (tối đa {MAX_FIELD} ký tự mỗi ô)."))
+            continue
         if len(values) != len(columns):
             report.errors.append((line, f"Có {len(values)} ô, cần đúng {len(columns)} ô như dòng tiêu đề."))
             continue
@@ -168,6 +187,25 @@ def parse_csv(data: bytes) -> ImportReport:
     if not report.rows and not report.errors:
         report.errors.append((0, "Tệp không có dòng dữ liệu nào."))
     return report
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):  # the csv module's own limit (128 KiB) on one cell
+        return f"Ô quá dài (tối đa {MAX_FIELD} ký tự mỗi ô)."
+    return "Tệp CSV bị lỗi định dạng từ dòng này (dấu ngoặc kép không khớp hoặc ký tự lạ). Hãy lưu lại tệp CSV."
+
+
+def _rows(reader: Any, report: ImportReport) -> Iterator[list[str]]:
+    """The reader's rows; a row the csv module cannot read ends the file with an error on its line."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            report.errors.append((reader.line_num, _csv_problem(exc)))
+            return
+        yield values
 
 
 def apply_import(s: Session, report: ImportReport, staff: StaffUser) -> ImportReport:

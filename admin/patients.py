@@ -1,6 +1,8 @@
 """Patients screen: list and search, CSV import of the F0 list, care status (transfer, discharge), history."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -17,9 +19,9 @@ from escalation import patients as care
 from escalation.errors import EscalationError
 from ivr.store.models import Assessment, Call, CareStatus, Escalation, Patient
 
-from .patient_import import apply_import, parse_csv
+from .patient_import import MAX_BYTES, MAX_COLUMNS, MAX_FIELD, MAX_ROWS, apply_import, parse_csv
 from .scope import patient_clause
-from .web import audit, can_act, cfg, database, dbs, login_required, visible
+from .web import audit, can_act, cfg, database, dbs, login_required, page_arg, visible
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
 PAGE = 50
@@ -30,7 +32,7 @@ PAGE = 50
 def index():  # type: ignore[no-untyped-def]
     a = request.args
     q, status = a.get("q", "").strip(), a.get("status", "")
-    page = max(1, a.get("page", 1, type=int) or 1)
+    page = page_arg()
     stmt = select(Patient).where(patient_clause(g.user))
     if q:
         like = f"%{q}%"
@@ -88,6 +90,13 @@ def change_care(patient_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("patients.detail", patient_id=p.id))
 
 
+@bp.context_processor
+def _import_limits() -> dict[str, Any]:
+    return {"import_limits": {"mb": f"{min(cfg().max_upload_bytes, MAX_BYTES) / 1_000_000:g}",
+                              "rows": f"{MAX_ROWS:,}".replace(",", "."), "columns": MAX_COLUMNS,
+                              "field": f"{MAX_FIELD:,}".replace(",", ".")}}
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @can_act
 def import_csv():  # type: ignore[no-untyped-def]
@@ -100,9 +109,10 @@ def import_csv():  # type: ignore[no-untyped-def]
     if not upload.filename.lower().endswith((".csv", ".txt")):
         flash("Chỉ nhận tệp .csv.", "error")
         return render_template("patients/import.html", report=None), 400
-    data = upload.read(cfg().max_upload_bytes + 1)
-    if len(data) > cfg().max_upload_bytes:
-        flash("Tệp quá lớn.", "error")
+    limit = min(cfg().max_upload_bytes, MAX_BYTES)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        flash(f"Tệp quá lớn (tối đa {limit / 1_000_000:g} MB). Hãy chia danh sách thành nhiều tệp.", "error")
         return render_template("patients/import.html", report=None), 413
     report = parse_csv(data)
     if report.ok:

@@ -21,7 +21,7 @@ from flask import (
 from ivr.errors import AudioError, IvrError
 from ivr.store.models import Prompt, utcnow
 from ivr.engine.prompts import PROMPT_ID, PromptCatalog
-from ivr.tts.recording import import_recording, recorded_text, revert_recording
+from ivr.tts.recording import find_recording, import_recording, recorded_text, revert_recording
 from ivr.tts.render import PromptRenderer
 
 from . import content
@@ -57,8 +57,8 @@ def _prompt_id(prompt_id: str, base: PromptCatalog) -> str:
 
 def recording_state(prompt_id: str, text: str) -> str:
     """'none', 'active' (plays for this text) or 'stale' (recorded for other words; synthesis plays)."""
-    rdir = cfg().recordings_dir
-    if not (rdir / f"{prompt_id}.wav").is_file():
+    rdir = find_recording(cfg(), prompt_id)  # the data dir's upload, else the one shipped with the code
+    if rdir is None:
         return "none"
     has_meta, recorded = recorded_text(rdir, prompt_id)
     if not has_meta:
@@ -160,7 +160,7 @@ def upload(prompt_id: str):  # type: ignore[no-untyped-def]
         flash(f"Tệp quá lớn (tối đa {cfg().max_upload_bytes / 1_000_000:g} MB).", "error")
         return redirect(url_for("prompts.edit", prompt_id=pid))
     try:
-        info = import_recording(cfg(), pid, data, text=eff.texts[pid])
+        info = import_recording(cfg(), pid, data, text=eff.texts[pid], folder=cfg().prompt_recordings_path)
     except (AudioError, IvrError) as exc:
         flash(f"Không nhận bản ghi âm: {exc}", "error")
         return redirect(url_for("prompts.edit", prompt_id=pid))
@@ -185,12 +185,17 @@ def revert(prompt_id: str):  # type: ignore[no-untyped-def]
     what = request.form.get("what", "recording")
     row = dbs().get(Prompt, pid)
     if what == "recording":
-        existed = revert_recording(cfg(), pid)
+        existed = revert_recording(cfg(), pid, folder=cfg().prompt_recordings_path)  # shipped ones stay
         if row is not None:
             row.recording_path, row.updated_by, row.updated_at = "", g.user.username, utcnow()
         audit("prompt_revert", f"prompt:{pid}", what="recording")
-        flash("Đã bỏ bản ghi âm; hệ thống dùng giọng tổng hợp." if existed else "Lời nhắc này chưa có bản ghi âm.",
-              "success" if existed else "info")
+        shipped = find_recording(cfg(), pid) is not None
+        if existed:
+            flash("Đã bỏ bản ghi âm tải lên; hệ thống dùng lại bản ghi âm có sẵn." if shipped
+                  else "Đã bỏ bản ghi âm; hệ thống dùng giọng tổng hợp.", "success")
+        else:
+            flash("Lời nhắc này chưa có bản ghi âm tải lên; bản ghi âm có sẵn vẫn được dùng." if shipped
+                  else "Lời nhắc này chưa có bản ghi âm.", "info")
     elif what == "text":
         if row is not None:
             dbs().delete(row)

@@ -1,5 +1,9 @@
 """Which patients, calls and escalations a staff user may see, by area.
 
+Statistics (``counts_for``) follow the board's rule, ``escalation.area.covers``, at the province tier:
+a staff member counts the calls and cases of their own area, and province-level staff also those of
+unknown area (unknown numbers, patients without an area), which the board shows them too.
+
 Admins see everything. Escalations follow ``escalation.area.covers`` (the case's
 tier decides who sees it). Patients and calls: a doctor or viewer sees rows of their
 own area at their level: a commune doctor one commune, a district doctor every
@@ -9,6 +13,7 @@ to every staff member, so nobody is lost.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import and_, false, or_, true
@@ -63,3 +68,22 @@ def can_see(staff: StaffUser, obj: Any) -> bool:
     if not staff.province.strip():
         return fields == ("province",)
     return all(getattr(obj, f) == getattr(staff, f) for f in fields)
+
+
+class _Area:
+    __slots__ = ("province", "district", "commune")
+
+    def __init__(self, province: str | None, district: str | None, commune: str | None):
+        self.province, self.district, self.commune = province or "", district or "", commune or ""
+
+
+def counts_for(staff: StaffUser) -> Callable[[str | None, str | None, str | None], bool]:
+    """Whether a call or case with this (province, district, commune) counts in ``staff``'s statistics.
+
+    ``area.covers`` once the case has reached the province tier: every case the staff member's area
+    holds, whatever its tier now; an unknown area (None or empty) only for province-level staff.
+    """
+    if staff.role == Role.ADMIN or (AreaLevel(staff.area_level) == AreaLevel.PROVINCE
+                                    and not staff.province.strip()):
+        return lambda _p, _d, _c: True
+    return lambda p, d, c: area.covers(staff, _Area(p, d, c), AreaLevel.PROVINCE)  # type: ignore[arg-type]

@@ -1,5 +1,5 @@
 """Statistics screen: calls per hour and day, outcomes, escalations by risk and area, time to pick,
-abandoned calls; CSV export. Limited to the staff member's area like every other screen."""
+abandoned calls; CSV export. Limited to the staff member's area by the board's rule (``scope.counts_for``)."""
 from __future__ import annotations
 
 import csv
@@ -16,7 +16,7 @@ from ivr.store.models import Call, Escalation, Patient, StaffUser, utcnow
 from ivr.vocabulary import CALLER_HUNG_UP, RISK_LEVELS, CallOutcome
 
 from . import charts
-from .scope import area_clause, call_clause
+from .scope import counts_for
 from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, RISK_LABELS, audit, dbs, login_required
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
@@ -67,10 +67,14 @@ def compute(staff: StaffUser, days: int, now: datetime | None = None) -> Stats:
             "calls": 0, "abandoned": 0, "escalated": 0, "escalations": 0,
             **{r: 0 for r in RISK_LEVELS}, "pick_s": []}
     s = dbs()
+    counts = counts_for(staff)
     call_rows = s.execute(
-        select(Call.started_at, Call.outcome).outerjoin(Patient, Call.patient_id == Patient.id)
-        .where(Call.started_at >= since, call_clause(staff)))
-    for started, outcome in call_rows:
+        select(Call.started_at, Call.outcome, Patient.province, Patient.district, Patient.commune)
+        .outerjoin(Patient, Call.patient_id == Patient.id)
+        .where(Call.started_at >= since))
+    for started, outcome, province, district, commune in call_rows:
+        if not counts(province, district, commune):
+            continue
         local = _local(started)
         st.calls += 1
         st.per_hour[local.hour] += 1
@@ -86,8 +90,10 @@ def compute(staff: StaffUser, days: int, now: datetime | None = None) -> Stats:
     esc_rows = s.execute(
         select(Escalation.created_at, Escalation.picked_at, Escalation.risk, Escalation.province,
                Escalation.district, Escalation.commune)
-        .where(Escalation.created_at >= since, area_clause(staff, Escalation)))
+        .where(Escalation.created_at >= since))
     for created, picked, risk, province, district, commune in esc_rows:
+        if not counts(province, district, commune):
+            continue
         st.escalations += 1
         st.by_risk[risk] += 1
         st.by_area[", ".join(x for x in (commune, district, province) if x) or "Chưa rõ địa bàn"] += 1

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ivr.store.models import AreaLevel, Role, StaffUser
 
+from . import sessions
 from .accounts import AccountError, check_area, create_user, new_api_token, set_password
 from .web import admin_only, audit, dbs
 
@@ -81,11 +82,13 @@ def edit(user_id: int):  # type: ignore[no-untyped-def]
                 user.active = active
                 if not active:
                     user.on_duty = False
+                    sessions.end_all(dbs(), user.id)
                 audit("user_update", user.username, role=role.value, area_level=level.value, province=province,
                       district=district, commune=commune, active=active)
                 flash("Đã lưu thay đổi.", "success")
             elif action == "password":
                 set_password(user, f.get("password", ""))
+                sessions.end_all(dbs(), user.id)  # a saved cookie must not outlive the old password
                 audit("user_password", user.username)
                 flash("Đã đặt mật khẩu mới.", "success")
             elif action == "token":

@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from escalation import queue, triage
 from ivr.config import Config
@@ -44,6 +45,31 @@ EVENT_LABELS = {
     "prompt": "máy nói", "speech": "người gọi nói", "dtmf": "bấm phím", "no_input": "im lặng", "no_match": "không hiểu",
     "escalate": "chuyển bác sĩ", "handoff": "chuyển máy", "hangup": "gác máy", "record": "ghi âm",
 }
+
+
+#: The largest id a database integer column holds (SQLite and PostgreSQL BIGINT): larger ids do not exist.
+MAX_DB_ID = 2**63 - 1
+#: Pages past this are empty anyway; the bound keeps ``OFFSET`` within a database integer.
+MAX_PAGE = 1_000_000
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:...>`` in the admin's routes: a non-negative id a database can hold; larger ones do not match (404)."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DB_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def page_arg() -> int:
+    """``?page=`` as a page number from 1 to ``MAX_PAGE``."""
+    return max(1, min(request.args.get("page", 1, type=int) or 1, MAX_PAGE))
+
+
+def id_arg(name: str) -> int | None:
+    """``?<name>=`` as a database id, or None when missing, malformed or out of range."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 <= value <= MAX_DB_ID else None
 
 
 def cfg() -> Config:
@@ -102,17 +128,20 @@ def _load_user() -> None:
                 g.user = user
                 g.via_token = True
         return
-    user_id = session.get("uid")
-    if user_id is None:
+    from . import sessions
+
+    sid = session.get(sessions.SID)
+    if not isinstance(sid, str) or not sid:  # not signed in (a cookie from before server-side sessions too)
         return
     login_at = float(session.get("login_at", 0))
     if time.time() - login_at > cfg().session_minutes * 60:
         session.clear()
         g.session_expired = True
         return
-    user = dbs().get(StaffUser, int(user_id))
-    if user is None or not user.active or session.get("pw") != user.password_hash[-12:]:
+    user, expired = sessions.lookup(dbs(), sid)
+    if user is None:  # logged out, revoked (password change, deactivation) or expired server-side
         session.clear()
+        g.session_expired = expired
         return
     g.user = user
 
@@ -210,6 +239,7 @@ def _error_page(code: int, title: str, text: str) -> Callable[[Any], Any]:
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseId  # before the blueprints' rules are added
     app.before_request(_load_user)
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)

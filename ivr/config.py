@@ -78,6 +78,8 @@ class Config:
     session_minutes: int = 480
     max_upload_bytes: int = 12_000_000  # a 60 s 44.1 kHz stereo WAV is ~10.6 MB
     admin_secure_cookies: bool = False  # set true behind HTTPS: cookies get the Secure flag
+    # reverse proxies (IP addresses) whose X-Forwarded-For/-Proto the admin believes; none by default
+    admin_trusted_proxies: tuple[str, ...] = ()
     # Call flows and prompts
     flows_dir: Path = ROOT / "callflows"
     flow: str = "covid_f0"
@@ -142,6 +144,12 @@ class Config:
     def recordings_path(self) -> Path:
         """Where callers' audio is recorded, per call."""
         return self.data_dir / "recordings"
+
+    @property
+    def prompt_recordings_path(self) -> Path:
+        """Where prompt recordings uploaded in the admin go; they override those of ``recordings_dir``
+        (the recordings shipped with the code, read as defaults and never written)."""
+        return self.data_dir / "prompts" / "recordings"
 
     def replace(self, **changes: Any) -> "Config":
         return load_mapping({**_as_raw(self), **changes}, source=self.source + ("override",))
@@ -250,6 +258,11 @@ def _validate(cfg: Config) -> None:
                 ipaddress.IPv4Address(host)
             except ValueError:
                 raise ConfigError(f"config: key '{name}': expected an IPv4 address, got {host!r}") from None
+    for host in cfg.admin_trusted_proxies:
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise ConfigError(f"config: key 'admin_trusted_proxies': expected an IP address, got {host!r}") from None
     if cfg.rtp_port_low >= cfg.rtp_port_high:
         raise ConfigError("config: key 'rtp_port_high': must be above rtp_port_low")
     for url in cfg.webhook_urls:

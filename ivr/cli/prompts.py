@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ivr.config import Config
 from ivr.engine.prompts import PromptCatalog, load_catalog
-from ivr.tts.recording import recorded_text
+from ivr.tts.recording import find_recording, recorded_text
 from ivr.tts.render import PromptRenderer, normalize_text
 from ivr.tts.synthesizer import ENGINES
 
@@ -66,10 +66,10 @@ def run_render(args: argparse.Namespace, cfg: Config) -> int:
 def run_list(args: argparse.Namespace, cfg: Config) -> int:
     catalog = _catalog(args, cfg)
     width = max((len(pid) for pid in catalog.texts), default=10)
-    folder = Path(cfg.recordings_dir)
     for pid, text in catalog.texts.items():
         source = "synthesis"
-        if (folder / f"{pid}.wav").is_file():
+        folder = find_recording(cfg, pid)  # the admin's upload in the data dir, else the shipped one
+        if folder is not None:
             has_meta, recorded = recorded_text(folder, pid)
             if not has_meta or (recorded is not None and normalize_text(recorded) == normalize_text(text)):
                 source = "recording"

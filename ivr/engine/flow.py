@@ -268,6 +268,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
             problems.add(shown, f"transition '{trigger}' points to unknown node '{target}'", line)
 
     # fallbacks must lead to a human, never end the call
+    human = _reaches_human(nodes)
     for node in nodes.values():
         if node.listens and node.fallback is None:
             problems.add(node.id, f"missing fallback (a '{node.kind}' node needs 'fallback' or defaults.fallback)",
@@ -275,6 +276,11 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         if node.fallback in nodes and nodes[node.fallback].kind is K.HANGUP:
             problems.add(node.id, f"fallback '{node.fallback}' hangs up: a failing caller must reach a human",
                          node.line)
+        elif node.listens and node.fallback in nodes and node.fallback not in human:
+            path, ending = _path_away_from_human(node.fallback, nodes, human)
+            problems.add(node.id, f"fallback '{node.fallback}' never reaches a human: {' -> '.join(path)} {ending} "
+                         "(a failing caller must reach an escalate or handoff node, or a question whose fallback "
+                         "does)", node.line)
 
     # reachability from start and from the global handlers
     reachable: set[str] = set()
@@ -293,6 +299,45 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
         prompts=roles, min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
     )
+
+
+def _failure_targets(node: Node) -> tuple[str | None, ...]:
+    """Where a caller who keeps failing at ``node`` goes next (None: the engine transfers to a doctor)."""
+    if node.listens:
+        return (node.fallback,)  # a question is a retry: what counts is where its own failures lead
+    if node.kind is K.BRANCH:
+        return tuple(c.next for c in node.cases) + (node.else_,)
+    return (node.next,)  # say, record: on to the next node
+
+
+def _reaches_human(nodes: Mapping[str, Node]) -> set[str]:
+    """The nodes from which every failure path reaches an escalate or handoff node (a least fixed point,
+    so a loop of questions whose fallbacks point at each other does not count)."""
+    human = {n.id for n in nodes.values() if n.kind in (K.ESCALATE, K.HANDOFF)}
+    changed = True
+    while changed:
+        changed = False
+        for node in nodes.values():
+            if node.id in human or node.kind is K.HANGUP:
+                continue
+            # a missing target is the engine's transfer to a doctor (or a dangling name, reported elsewhere)
+            if all(t is None or t in human or t not in nodes for t in _failure_targets(node)):
+                human.add(node.id)
+                changed = True
+    return human
+
+
+def _path_away_from_human(start: str, nodes: Mapping[str, Node], human: set[str]) -> tuple[list[str], str]:
+    """A failure path from ``start`` that never reaches a human, and how it ends ('hangs up' or 'loops')."""
+    path = [start]
+    while True:
+        node = nodes[path[-1]]
+        if node.kind is K.HANGUP:
+            return path, "hangs up"
+        step = next(t for t in _failure_targets(node) if t is not None and t in nodes and t not in human)
+        path.append(step)
+        if step in path[:-1]:
+            return path, "loops"
 
 
 def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:

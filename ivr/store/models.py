@@ -217,6 +217,21 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class AdminSession(Base):
+    """A signed-in admin session; the cookie carries only a random token whose SHA-256 is ``id``.
+
+    Checked on every request: logging out deletes the row; a password change or disabling the
+    user deletes all of that user's rows, so a saved cookie stops working at once.
+    """
+
+    __tablename__ = "admin_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
 class FlowVersion(Base):
     __tablename__ = "flow_versions"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -84,8 +84,23 @@ def validate(data: bytes) -> tuple[bytes, float, int, int]:
     return audio.resample(pcm, rate, RATE), level, info.rate, info.channels
 
 
-def import_recording(cfg: Config, prompt_id: str, data: bytes, *, text: str) -> RecordingInfo:
-    """Validate ``data`` (bytes of a WAV file) and store it as the recording of ``prompt_id`` for ``text``.
+def recording_dirs(cfg: Config) -> tuple[Path, ...]:
+    """Where a prompt's recording is looked for, the first found winning: the data dir's uploads,
+    then the recordings shipped with the code."""
+    dirs = (Path(cfg.prompt_recordings_path), Path(cfg.recordings_dir))
+    return dirs if dirs[0] != dirs[1] else dirs[:1]
+
+
+def find_recording(cfg: Config, prompt_id: str) -> Path | None:
+    """The folder whose ``<prompt_id>.wav`` is the prompt's recording, or None."""
+    _check_id(prompt_id)
+    return next((d for d in recording_dirs(cfg) if (d / f"{prompt_id}.wav").is_file()), None)
+
+
+def import_recording(cfg: Config, prompt_id: str, data: bytes, *, text: str,
+                     folder: Path | None = None) -> RecordingInfo:
+    """Validate ``data`` (bytes of a WAV file) and store it as the recording of ``prompt_id`` for ``text``
+    in ``folder`` (default ``cfg.recordings_dir``; the admin's uploads go to ``cfg.prompt_recordings_path``).
 
     Nothing on disk changes unless the upload is valid; the WAV and its ``.json``
     are each replaced atomically.
@@ -94,7 +109,7 @@ def import_recording(cfg: Config, prompt_id: str, data: bytes, *, text: str) -> 
     if not text.strip():
         raise PromptError(f"prompt '{prompt_id}': empty text")
     pcm, level, source_rate, channels = validate(data)
-    folder = Path(cfg.recordings_dir)
+    folder = Path(folder if folder is not None else cfg.recordings_dir)
     blob = audio.wav_bytes(pcm, RATE)
     spoken = " ".join(text.split())
     duration = round(len(pcm) / 2 / RATE, 3)
@@ -120,10 +135,11 @@ def import_recording(cfg: Config, prompt_id: str, data: bytes, *, text: str) -> 
                          level_dbfs=level, source_rate=source_rate, source_channels=channels)
 
 
-def revert_recording(cfg: Config, prompt_id: str) -> bool:
-    """Delete the recording of ``prompt_id`` (synthesis takes over). False when there was none."""
+def revert_recording(cfg: Config, prompt_id: str, *, folder: Path | None = None) -> bool:
+    """Delete the recording of ``prompt_id`` from ``folder`` (default ``cfg.recordings_dir``): a recording
+    in a later folder of ``recording_dirs``, else synthesis, takes over. False when there was none."""
     _check_id(prompt_id)
-    folder = Path(cfg.recordings_dir)
+    folder = Path(folder if folder is not None else cfg.recordings_dir)
     existed = False
     for path in (folder / f"{prompt_id}.wav", folder / f"{prompt_id}.json"):
         try:

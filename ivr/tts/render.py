@@ -2,7 +2,8 @@
 
 ``PromptRenderer.render(prompt_id, text)`` returns an 8 kHz mono 16-bit WAV:
 
-1. A human recording ``<recordings_dir>/<id>.wav`` when it was recorded for this
+1. A human recording ``<id>.wav`` (uploaded into ``<data_dir>/prompts/recordings``, else shipped in
+   ``recordings_dir``) when it was recorded for this
    exact text. ``ivr.tts.recording.import_recording`` stores the text and the WAV's
    hash beside it (``<id>.json``); a recording placed by hand without that file
    counts for the catalog text of its id. A text with slot values filled in ("SpO2 của bác là
@@ -32,7 +33,7 @@ from ivr import audio
 from ivr.config import Config
 from ivr.errors import AudioError, PromptError
 from ivr.engine.prompts import PROMPT_ID, PromptCatalog, load_catalog
-from ivr.tts.recording import recorded_text
+from ivr.tts.recording import find_recording, recorded_text
 from ivr.tts.synthesizer import Synthesizer, open_synthesizer
 from ivr.tts.verbalize import verbalize
 
@@ -174,10 +175,11 @@ class PromptRenderer:
     def recording_for(self, prompt_id: str, text: str) -> Path | None:
         """The human recording to play for this text, or None when it was recorded for other words."""
         self._check_id(prompt_id)
-        wav = self.recordings_dir / f"{prompt_id}.wav"
-        if not wav.is_file():
+        folder = find_recording(self.cfg, prompt_id)  # the data dir's upload, else the shipped one
+        if folder is None:
             return None
-        has_meta, recorded = recorded_text(self.recordings_dir, prompt_id)
+        wav = folder / f"{prompt_id}.wav"
+        has_meta, recorded = recorded_text(folder, prompt_id)
         if not has_meta:  # placed by hand: it says the catalog text of its id
             catalog = self.catalog()
             recorded = catalog.texts.get(prompt_id) if catalog is not None else None

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +138,61 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """``app`` served over real HTTP by waitress on 127.0.0.1 in a thread, as ``ivr admin serve`` serves it;
+    yields its base URL."""
+    import waitress
+    from waitress import wasyncore
+
+    from admin.cli import waitress_options
+
+    from ..conftest import free_port
+
+    port = free_port()
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4,
+                                    **waitress_options(app.extensions["ivr_cfg"]))
+    thread = threading.Thread(target=server.run, name="admin-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        # close every socket from the server's own loop thread (closing from here races its select())
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+
+
+class HttpClient:
+    """A real HTTP client (requests) whose connections leave from ``source`` (any 127.0.0.0/8 address)."""
+
+    def __init__(self, base: str, source: str = "127.0.0.2", headers: dict[str, str] | None = None):
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        class _FromAddress(HTTPAdapter):
+            def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+                kwargs["source_address"] = (source, 0)
+                super().init_poolmanager(*args, **kwargs)
+
+        self.base = base
+        self.http = requests.Session()
+        self.http.mount("http://", _FromAddress())
+        self.http.headers.update({"Connection": "close", **(headers or {})})  # lets the test server stop at once
+        self.token = ""
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.http.get(self.base + path, allow_redirects=False, timeout=10, **kw)
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+        return self.http.post(self.base + path, data={**(data or {}), "csrf_token": self.token},
+                              allow_redirects=False, timeout=10, **kw)
+
+    def login(self, username: str, password: str = PASSWORD, **kw: Any) -> Any:
+        self.token = csrf_from(self.get("/login", **kw).text)
+        resp = self.post("/login", {"username": username, "password": password}, **kw)
+        if resp.status_code == 302:
+            self.token = csrf_from(self.get("/board/", **kw).text)
+        return resp

@@ -190,7 +190,8 @@ def test_prompt_upload_recording(page, admin_cfg, tmp_path):
     page.wait_for_selector("text=Đã nhận bản ghi âm")
     assert page.inner_text("#audio-source") == "bản ghi âm giọng người"
     recorded = page.request.get("/prompts/goodbye/audio")
-    assert recorded.body() == (admin_cfg.recordings_dir / "goodbye.wav").read_bytes()
+    assert recorded.body() == (admin_cfg.prompt_recordings_path / "goodbye.wav").read_bytes()  # the data dir
+    assert not (admin_cfg.recordings_dir / "goodbye.wav").exists()  # never the code checkout
     shot(page, "prompt-recording")
     assert page.errors == []
 
@@ -225,4 +226,24 @@ def test_every_screen_renders(page, db, users, patients):
         assert expect in page.inner_text("h1"), path
         shot(page, name)
     page.goto("/login")
+    assert page.errors == []
+
+
+def test_saved_browser_cookie_is_dead_after_logout(browser, live, page):
+    """A doctor signs out in Chromium; cookies copied from that browser before (a shared ward computer,
+    a stolen profile) open nothing afterwards."""
+    login(page, "bs_a")
+    saved = page.context.cookies()
+    assert any(c["name"] == "f0_admin" for c in saved)
+    page.click("form[action='/logout'] button")
+    page.wait_for_url("**/login")
+    other = browser.new_context(base_url=live)
+    try:
+        other.add_cookies(saved)
+        replay = other.new_page()
+        replay.goto("/board/")
+        assert "/login" in replay.url
+        assert other.request.get("/api/me").status == 401
+    finally:
+        other.close()
     assert page.errors == []

@@ -115,3 +115,36 @@ def test_runtime_read_side(client, auth, db, admin_cfg):
     with db.session() as s:
         assert published_flow_text(s, "covid_f0") == edited and published(s, "covid_f0").version == 2
         assert effective_catalog(s, admin_cfg).text("goodbye") == "Tạm biệt ông bà."
+
+
+def test_flow_name_must_match_the_flow_being_edited(client, auth, db, admin_cfg):
+    """Publishing covid_f0 with 'flow: khac' inside would put another flow's name on every call of covid_f0."""
+    auth.login("admin")
+    original = flow_text(admin_cfg)
+    renamed = original.replace("flow: covid_f0", "flow: khac", 1)
+    line = renamed.splitlines().index("flow: khac") + 1
+    for action in ("publish", "draft"):
+        resp = auth.post("/flows/covid_f0/save", {"yaml": renamed, "action": action})
+        assert resp.status_code == 400
+        html = resp.get_data(as_text=True)
+        assert ("Tên kịch bản trong nội dung (flow: khac) khác với kịch bản đang sửa (covid_f0). "
+                "Hãy giữ dòng “flow: covid_f0”.") in html
+        assert f'data-line="{line}"' in html
+    assert flow_text(admin_cfg) == original
+    with db.session() as s:
+        assert s.query(FlowVersion).count() == 0
+
+
+def test_stored_version_with_another_name_is_not_published(client, auth, db, admin_cfg):
+    """A version saved before this check (or written to the database by hand) is refused at publish too."""
+    from admin import content
+
+    original = flow_text(admin_cfg)
+    with db.session() as s:
+        content.ensure_seeded(s, admin_cfg, "covid_f0")
+        content.add_version(s, "covid_f0", original.replace("flow: covid_f0", "flow: khac", 1), by="admin")
+    auth.login("admin")
+    resp = auth.post("/flows/covid_f0/publish/2")
+    assert resp.status_code == 400
+    assert "khác với kịch bản đang sửa (covid_f0)" in resp.get_data(as_text=True)
+    assert flow_text(admin_cfg) == original

@@ -6,7 +6,7 @@ import math
 import struct
 import wave
 
-from admin.content import effective_catalog
+from admin.content import base_catalog, effective_catalog
 from ivr.store.models import Prompt
 
 
@@ -61,9 +61,10 @@ def test_upload_recording_and_revert(client, auth, db, admin_cfg):
                      content_type="multipart/form-data", follow_redirects=True)
     html = resp.get_data(as_text=True)
     assert "Đã nhận bản ghi âm: 1,0 giây" in html and "bản ghi âm giọng người" in html
-    stored = admin_cfg.recordings_dir / "goodbye.wav"
+    stored = admin_cfg.data_dir / "prompts" / "recordings" / "goodbye.wav"  # the data dir, not the checkout
     with wave.open(str(stored)) as w:
         assert w.getframerate() == 8000
+    assert not (admin_cfg.recordings_dir / "goodbye.wav").exists()
     assert client.get("/prompts/goodbye/audio").data == stored.read_bytes()
     resp = auth.post("/prompts/goodbye/revert", {"what": "recording"}, follow_redirects=True)
     assert "dùng giọng tổng hợp" in resp.get_data(as_text=True) and not stored.exists()
@@ -82,6 +83,7 @@ def test_bad_recordings_are_refused(client, auth, admin_cfg):
                          content_type="multipart/form-data", follow_redirects=True)
         assert message in resp.get_data(as_text=True), name
     assert not (admin_cfg.recordings_dir / "goodbye.wav").exists()
+    assert not (admin_cfg.data_dir / "prompts" / "recordings" / "goodbye.wav").exists()
 
 
 def test_upload_size_limit(client, auth, admin_cfg):
@@ -91,3 +93,33 @@ def test_upload_size_limit(client, auth, admin_cfg):
                      content_type="multipart/form-data")
     assert resp.status_code == 413 and "Tệp quá lớn" in resp.get_data(as_text=True)
     assert not (admin_cfg.recordings_dir / "goodbye.wav").exists()
+    assert not (admin_cfg.data_dir / "prompts" / "recordings" / "goodbye.wav").exists()
+
+
+def test_uploads_go_to_the_data_dir_and_override_the_shipped_recording(client, auth, admin_cfg):
+    """The checkout's recordings (recordings_dir) are defaults, read only; an upload lands in
+    <data_dir>/prompts/recordings and wins, for the admin's preview and for the phone line; reverting
+    it brings the shipped recording back."""
+    from ivr.tts.render import PromptRenderer
+
+    shipped_dir = admin_cfg.recordings_dir
+    shipped_dir.mkdir(parents=True)
+    (shipped_dir / "goodbye.wav").write_bytes(tone_wav(seconds=1.5, rate=8000))  # placed by hand: catalog text
+    before = sorted((p.name, p.read_bytes()) for p in shipped_dir.iterdir())
+    auth.login("admin")
+    assert client.get("/prompts/goodbye/audio").data == (shipped_dir / "goodbye.wav").read_bytes()
+
+    resp = auth.post("/prompts/goodbye/recording", {"file": (io.BytesIO(tone_wav(seconds=1.0)), "moi.wav")},
+                     content_type="multipart/form-data", follow_redirects=True)
+    assert "Đã nhận bản ghi âm: 1,0 giây" in resp.get_data(as_text=True)
+    uploaded = admin_cfg.data_dir / "prompts" / "recordings" / "goodbye.wav"
+    assert sorted((p.name, p.read_bytes()) for p in shipped_dir.iterdir()) == before  # checkout untouched
+    assert client.get("/prompts/goodbye/audio").data == uploaded.read_bytes()
+    text = base_catalog(admin_cfg).texts["goodbye"]
+    with PromptRenderer(admin_cfg) as worker_side:  # what a SIP worker plays
+        assert worker_side.render("goodbye", text) == uploaded
+
+    resp = auth.post("/prompts/goodbye/revert", {"what": "recording"}, follow_redirects=True)
+    assert "dùng lại bản ghi âm có sẵn" in resp.get_data(as_text=True)
+    assert not uploaded.exists()
+    assert client.get("/prompts/goodbye/audio").data == (shipped_dir / "goodbye.wav").read_bytes()

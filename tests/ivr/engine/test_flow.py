@@ -100,6 +100,51 @@ def test_fallback_must_not_hang_up() -> None:
     """) == ["f.yaml: node 'menu': fallback 'bye' hangs up: a failing caller must reach a human"]
 
 
+def test_fallback_that_hangs_up_later_is_refused() -> None:
+    """A fallback to an apology that then hangs up leaves a failing caller without a human."""
+    assert problems("""\
+        menu: {kind: ask, prompt: menu, fallback: sorry, choices: [{dtmf: "1", next: human}]}
+        sorry: {kind: say, prompt: oops, next: bye}
+        human: {kind: handoff, prompt: human}
+        bye: {kind: hangup, prompt: bye}
+    """) == ["f.yaml: node 'menu': fallback 'sorry' never reaches a human: sorry -> bye hangs up "
+             "(a failing caller must reach an escalate or handoff node, or a question whose fallback does)"]
+
+
+def test_fallback_through_a_branch_must_reach_a_human_on_every_case() -> None:
+    assert problems("""\
+        menu: {kind: ask, prompt: menu, fallback: route, choices: [{dtmf: "1", next: human}]}
+        route: {kind: branch, cases: [{when: {risk: high}, next: human}], else: bye}
+        human: {kind: handoff, prompt: human}
+        bye: {kind: hangup, prompt: bye}
+    """) == ["f.yaml: node 'menu': fallback 'route' never reaches a human: route -> bye hangs up "
+             "(a failing caller must reach an escalate or handoff node, or a question whose fallback does)"]
+
+
+def test_retry_questions_whose_fallbacks_loop_never_reach_a_human() -> None:
+    assert problems("""\
+        menu: {kind: ask, prompt: menu, fallback: again, choices: [{dtmf: "1", next: human}]}
+        again: {kind: ask, prompt: menu, fallback: menu, choices: [{dtmf: "1", next: human}]}
+        human: {kind: handoff, prompt: human}
+    """) == [
+        "f.yaml: node 'menu': fallback 'again' never reaches a human: again -> menu -> again loops "
+        "(a failing caller must reach an escalate or handoff node, or a question whose fallback does)",
+        "f.yaml: node 'again': fallback 'menu' never reaches a human: menu -> again -> menu loops "
+        "(a failing caller must reach an escalate or handoff node, or a question whose fallback does)",
+    ]
+
+
+def test_fallback_to_a_retry_that_reaches_a_human_is_fine() -> None:
+    flow = load_flow_text(HEADER + textwrap.indent(textwrap.dedent("""\
+        menu: {kind: ask, prompt: menu, fallback: sorry, choices: [{dtmf: "9", next: bye}]}
+        sorry: {kind: say, prompt: oops, next: again}
+        again: {kind: menu, prompt: menu, fallback: escalate, choices: [{dtmf: "9", next: bye}]}
+        escalate: {kind: escalate, prompt: human, risk: medium, next: bye}
+        bye: {kind: hangup, prompt: bye}
+    """), "  "), "f.yaml", CATALOG)
+    assert flow.target("menu", "fallback") == "sorry"
+
+
 def test_bad_yaml_names_the_line() -> None:
     with pytest.raises(FlowError) as info:
         load_flow_text("flow: t\nnodes:\n  a: [unclosed\n  b: 1\n", "f.yaml", CATALOG)
