@@ -148,7 +148,7 @@ class CallRunner:
                                              flow_version_id=self.flow_version_id)
         rec_path = self.recordings_dir / f"{self.call_id}.wav"
         self.store.set_recording(self.call_id, str(rec_path))
-        outcome = CallOutcome.FAILED
+        outcome: str = CallOutcome.FAILED
         # a caller's voice: readable by the hotline's user alone, whatever the process umask
         with os.fdopen(os.open(rec_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw, \
                 wave.open(raw, "wb") as rec:
