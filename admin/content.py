@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ivr.store.atomicfile import write_atomic
 from ivr.config import Config
-from ivr.store.models import FlowVersion, Prompt, utcnow
 from ivr.engine.prompts import PromptCatalog, load_catalog
+from ivr.store.atomicfile import write_atomic
+from ivr.store.models import FlowVersion, Prompt, utcnow
 
 #: ``FlowVersion.created_by`` of the version seeded from the flow file on disk.
 FROM_FILE = "(tệp gốc)"

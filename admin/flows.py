@@ -17,10 +17,10 @@ from flask import (
     url_for,
 )
 
-from ivr.errors import FlowError, IvrError
 from ivr.engine.flow import PATIENT_STATUSES, Flow, load_flow_text
-from ivr.store.models import FlowVersion
 from ivr.engine.simulator import simulate
+from ivr.errors import FlowError, IvrError
+from ivr.store.models import FlowVersion
 
 from . import content
 from .web import admin_only, audit, cfg, dbs, id_arg

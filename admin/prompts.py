@@ -18,9 +18,9 @@ from flask import (
     url_for,
 )
 
+from ivr.engine.prompts import PROMPT_ID, PromptCatalog
 from ivr.errors import AudioError, IvrError
 from ivr.store.models import Prompt, utcnow
-from ivr.engine.prompts import PROMPT_ID, PromptCatalog
 from ivr.tts.recording import find_recording, import_recording, recorded_text, revert_recording
 from ivr.tts.render import PromptRenderer
 

@@ -26,8 +26,8 @@ from werkzeug.routing import IntegerConverter
 
 from escalation import queue, triage
 from ivr.config import Config
-from ivr.store.models import AuditLog, Role, StaffUser, utcnow
 from ivr.store.database import Database
+from ivr.store.models import AuditLog, Role, StaffUser, utcnow
 from ivr.vocabulary import CALL_OUTCOME_LABELS, MODE_LABELS, RISK_LABELS
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -34,6 +34,7 @@ from werkzeug.security import generate_password_hash
 from admin import create_app
 from escalation import queue
 from ivr import config as config_mod
+from ivr.store.database import Database, upgrade
 from ivr.store.models import (
     AreaLevel,
     Call,
@@ -45,7 +46,6 @@ from ivr.store.models import (
     StaffUser,
     utcnow,
 )
-from ivr.store.database import Database, upgrade
 
 PASSWORD = "mat-khau-bench-1"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",

@@ -36,8 +36,8 @@ import redis as redis_lib
 
 from escalation import queue
 from ivr import config as config_mod
-from ivr.store.models import Patient
 from ivr.store.database import Database, upgrade
+from ivr.store.models import Patient
 
 WARM_UP = 12
 

@@ -26,8 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ivr import config as config_mod
-from ivr.ops import kamailio
-from ivr.ops import sipprobe
+from ivr.ops import kamailio, sipprobe
 
 FRONT = ROOT / "tests" / "ivr" / "telephony" / "front"
 HOST = "127.0.0.1"

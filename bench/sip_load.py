@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ivr import config as config_mod
-from tests.ivr.telephony import pcap  # test-only helper: RTP pcaps for sipp
 from ivr.ops import kamailio
 from ivr.store.database import Database, upgrade
+from tests.ivr.telephony import pcap  # test-only helper: RTP pcaps for sipp
 
 IVR = str(Path(sys.executable).with_name("ivr"))
 SCENARIO = ROOT / "tests" / "ivr" / "telephony" / "scenarios" / "uac_load.xml"

@@ -31,8 +31,8 @@ from typing import Any
 from ivr import ROOT, audio
 from ivr import config as config_mod
 from ivr.config import Config
-from ivr.errors import IvrError
 from ivr.engine.prompts import PromptCatalog, load_catalog
+from ivr.errors import IvrError
 from ivr.speech.recognizer import Recognizer, open_recognizer
 from ivr.tts.render import PromptRenderer
 from ivr.tts.synthesizer import Synthesizer, default_piper_voice, open_synthesizer

@@ -9,10 +9,9 @@ from typing import Any
 from escalation import queue
 from escalation.area import TIER_LABELS
 from escalation.priority import RISK_LABELS, waiting_s
-
 from ivr.config import Config
-from ivr.store.models import Patient, utcnow
 from ivr.store.database import Database, check_schema
+from ivr.store.models import Patient, utcnow
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
+from ivr.store.database import Database
 from ivr.store.models import (
     Escalation,
     EscalationNotification,
@@ -41,7 +42,6 @@ from ivr.store.models import (
     Patient,
     utcnow,
 )
-from ivr.store.database import Database
 from ivr.vocabulary import RiskLevel
 
 from . import groupcommit, keys, notify

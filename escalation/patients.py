@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ivr.store.models import AuditLog, CareStatus, Patient, StaffUser
 from ivr.store.database import Database
+from ivr.store.models import AuditLog, CareStatus, Patient, StaffUser
 
 from . import queue
 from .errors import EscalationError, EscalationNotFound

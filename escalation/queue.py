@@ -16,6 +16,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
+from ivr.store.database import Database
 from ivr.store.models import (
     AreaLevel,
     AuditLog,
@@ -28,7 +29,6 @@ from ivr.store.models import (
     StaffUser,
     utcnow,
 )
-from ivr.store.database import Database
 from ivr.vocabulary import MODE_LABELS, RISK_LABELS, RISK_LEVELS, EscalationMode
 
 from . import area, groupcommit, jobs, notify, priority

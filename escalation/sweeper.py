@@ -29,8 +29,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ivr.config import Config
-from ivr.store.models import Escalation, EscalationNotification, NotificationStatus, StaffUser
 from ivr.store.database import Database
+from ivr.store.models import Escalation, EscalationNotification, NotificationStatus, StaffUser
 from ivr.vocabulary import EscalationMode, RiskLevel
 
 from . import area, jobs, keys, notify, queue

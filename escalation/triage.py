@@ -32,8 +32,8 @@ from typing import Any
 import yaml
 
 from ivr.engine.labels import RISK_FACTOR_LABELS, SYMPTOM_LABELS, VITAL_LABELS
-from ivr.nlu.lexicon import RISK_FACTORS
 from ivr.engine.understanding import INTENTS, SYMPTOMS, VITALS, Assessment
+from ivr.nlu.lexicon import RISK_FACTORS
 from ivr.vocabulary import RISK_LEVELS, RiskLevel, risk_rank
 
 from .errors import RulePackError

@@ -25,7 +25,6 @@ from redis.exceptions import RedisError
 from rq.scheduler import RQScheduler
 
 from escalation import jobs, keys, sweeper
-
 from ivr.config import Config, redacted
 from ivr.store.database import Database, check_schema
 

@@ -10,9 +10,10 @@ import ipaddress
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ivr import ROOT
@@ -151,7 +152,7 @@ class Config:
         (the recordings shipped with the code, read as defaults and never written)."""
         return self.data_dir / "prompts" / "recordings"
 
-    def replace(self, **changes: Any) -> "Config":
+    def replace(self, **changes: Any) -> Config:
         return load_mapping({**_as_raw(self), **changes}, source=self.source + ("override",))
 
 

@@ -16,7 +16,6 @@ import numpy as np
 from ivr.audio.pcm import samples as _samples
 
 
-
 def _build_ulaw_tables() -> tuple[np.ndarray, np.ndarray]:
     # Encoder, vectorised from ITU-T G.191 STL g711.c ulaw_compress, for every int16 value.
     lin = np.arange(-32768, 32768, dtype=np.int32)

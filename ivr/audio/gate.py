@@ -9,7 +9,6 @@ from ivr.audio.pcm import samples as _samples
 from ivr.errors import AudioError
 
 
-
 @dataclass(frozen=True, kw_only=True)
 class GateEvent:
     """What the gate decided about one frame.

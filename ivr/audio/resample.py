@@ -8,7 +8,6 @@ from ivr.audio.pcm import check_rate
 from ivr.audio.pcm import samples as _samples
 
 
-
 def resample(pcm16: bytes, src_rate: int, dst_rate: int) -> bytes:
     """Resample a whole pcm16 buffer with soxr (high quality). Same rate: returned unchanged."""
     check_rate(src_rate)

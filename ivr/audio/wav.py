@@ -22,7 +22,6 @@ from ivr.audio.pcm import samples as _samples
 from ivr.errors import AudioError
 from ivr.store.atomicfile import write_atomic
 
-
 WAVE_FORMAT_PCM = 1
 WAVE_FORMAT_IEEE_FLOAT = 3
 WAVE_FORMAT_ALAW = 6

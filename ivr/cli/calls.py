@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from ivr.telephony.callstore import CallSummary, list_calls
 from ivr.config import Config
 from ivr.errors import ConfigError
 from ivr.store.database import Database, check_schema
+from ivr.telephony.callstore import CallSummary, list_calls
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

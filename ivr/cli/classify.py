@@ -13,12 +13,11 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-
 from ivr.cli import plugins
 from ivr.config import Config
-from ivr.nlu.understander import Nlu, default_understander
 from ivr.engine.labels import SYMPTOM_LABELS
 from ivr.engine.understanding import VITALS, Triage
+from ivr.nlu.understander import Nlu, default_understander
 
 _RISK_VI = {"emergency": "CẤP CỨU", "high": "CAO", "medium": "TRUNG BÌNH", "low": "THẤP", "none": "KHÔNG"}
 

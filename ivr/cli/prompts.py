@@ -33,8 +33,8 @@ def _catalog(args: argparse.Namespace, cfg: Config) -> PromptCatalog:
     if getattr(args, "db", False):
         from sqlalchemy import select
 
-        from ivr.store.models import Prompt
         from ivr.store.database import Database, check_schema
+        from ivr.store.models import Prompt
 
         db = Database(cfg.db_url)
         try:

@@ -26,8 +26,8 @@ from typing import Any
 
 from ivr.cli import plugins
 from ivr.config import Config, check_paths
-from ivr.ops import sipprobe
 from ivr.errors import ConfigError, IvrError
+from ivr.ops import sipprobe
 
 log = logging.getLogger("ivr.sipworker")
 
@@ -65,12 +65,12 @@ class Runtime:
 
     @classmethod
     def build(cls, cfg: Config, *, transcribe: Callable[..., tuple[str, float]] | None = None) -> Runtime:
+        from ivr.nlu.understander import default_understander
+        from ivr.store.database import Database, check_schema
         from ivr.telephony.callrunner import DecodePool, TurnStats
         from ivr.telephony.callstore import CallStore
         from ivr.telephony.flowsource import FlowSource
-        from ivr.nlu.understander import default_understander
         from ivr.tts.render import PromptRenderer
-        from ivr.store.database import Database, check_schema
 
         db = Database(cfg.db_url)
         check_schema(db.engine)

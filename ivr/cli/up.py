@@ -16,11 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ivr.ops import kamailio
-from ivr.ops import supervisor
 from ivr import config as config_mod
 from ivr.config import Config
 from ivr.errors import ConfigError, StorageError, SupervisorError
+from ivr.ops import kamailio, supervisor
 from ivr.store.database import upgrade
 
 

@@ -9,17 +9,18 @@ The node kinds and their fields are documented in ``docs/callflows.md``.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
-from ivr.errors import FlowError
 from ivr.engine.events import DTMF_KEYS
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import INTENTS, RISK_LEVELS, VITALS
+from ivr.errors import FlowError
 from ivr.vocabulary import EscalationMode
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 
@@ -42,7 +42,7 @@ class PromptCatalog:
     def placeholders(self, prompt_id: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(self.texts[prompt_id]) if name}
 
-    def with_overrides(self, overrides: Mapping[str, str]) -> "PromptCatalog":
+    def with_overrides(self, overrides: Mapping[str, str]) -> PromptCatalog:
         return PromptCatalog({**self.texts, **overrides}, self.language, self.path)
 
 

@@ -8,8 +8,9 @@ caller, the result's outcome is ``no_input``.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from ivr.engine import actions as A
 from ivr.engine import events as E

@@ -6,8 +6,9 @@ implement them.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Protocol, Sequence
+from typing import Protocol
 
 from ivr.vocabulary import RISK_LEVELS, risk_rank
 

@@ -5,11 +5,21 @@ Schema changes go through Alembic migrations in ``ivr/store/migrations``.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -17,7 +27,7 @@ from ivr.vocabulary import CallOutcome, EscalationMode, EscalationStatus, RiskLe
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
@@ -61,8 +71,8 @@ class Patient(Base):
     care_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
-    calls: Mapped[list["Call"]] = relationship(back_populates="patient")
-    assessments: Mapped[list["Assessment"]] = relationship(back_populates="patient")
+    calls: Mapped[list[Call]] = relationship(back_populates="patient")
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="patient")
 
 
 class Call(Base):
@@ -80,7 +90,7 @@ class Call(Base):
     recording_path: Mapped[str] = mapped_column(String(500), default="")
     slots: Mapped[dict[str, Any]] = mapped_column(default=dict)
     patient: Mapped[Patient | None] = relationship(back_populates="calls")
-    steps: Mapped[list["CallStep"]] = relationship(back_populates="call", order_by="CallStep.seq",
+    steps: Mapped[list[CallStep]] = relationship(back_populates="call", order_by="CallStep.seq",
                                                    cascade="all, delete-orphan")
 
     @property

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from ivr import audio
-from ivr.store.atomicfile import write_atomic
 from ivr.config import Config
-from ivr.errors import AudioError, PromptError
 from ivr.engine.prompts import PROMPT_ID
+from ivr.errors import AudioError, PromptError
+from ivr.store.atomicfile import write_atomic
 
 RATE = audio.TELEPHONE_RATE
 MIN_SECONDS = 0.3

@@ -31,8 +31,8 @@ from typing import Self
 
 from ivr import audio
 from ivr.config import Config
-from ivr.errors import AudioError, PromptError
 from ivr.engine.prompts import PROMPT_ID, PromptCatalog, load_catalog
+from ivr.errors import AudioError, PromptError
 from ivr.tts.recording import find_recording, recorded_text
 from ivr.tts.synthesizer import Synthesizer, open_synthesizer
 from ivr.tts.verbalize import verbalize

@@ -17,8 +17,8 @@ from werkzeug.security import generate_password_hash
 from admin import create_app
 from ivr import ROOT
 from ivr.config import Config
-from ivr.store.models import AreaLevel, Patient, Role, StaffUser
 from ivr.store.database import Database, upgrade
+from ivr.store.models import AreaLevel, Patient, Role, StaffUser
 
 PASSWORD = "mat-khau-du-dai-1"
 # A real werkzeug hash with few iterations: the fixtures sign in dozens of times and scrypt is slow on

@@ -1,10 +1,10 @@
 """Call flows: validation at the line, drafts, publish (to the flow file), history, diff, rollback, test panel."""
 from __future__ import annotations
 
-from ivr.errors import FlowError
 from ivr.engine.flow import load_flow, load_flow_text
-from ivr.store.models import FlowVersion
 from ivr.engine.prompts import load_catalog
+from ivr.errors import FlowError
+from ivr.store.models import FlowVersion
 
 
 def flow_text(admin_cfg):

@@ -6,9 +6,9 @@ import io
 from sqlalchemy import func, select
 
 from admin.patient_import import parse_csv
-from ivr.store.phonenumber import normalize_phone
 from escalation import queue
 from ivr.store.models import CareStatus, EscalationStatus, Patient
+from ivr.store.phonenumber import normalize_phone
 
 HEADER = "so_dien_thoai,ho_ten,nam_sinh,tinh,huyen,xa,benh_nen\n"
 

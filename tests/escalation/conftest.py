@@ -20,8 +20,8 @@ import pytest
 
 from ivr import ROOT
 from ivr.config import Config
-from ivr.store.models import AreaLevel, Patient, Role, StaffUser
 from ivr.store.database import Database
+from ivr.store.models import AreaLevel, Patient, Role, StaffUser
 
 from ..conftest import REDIS_PASSWORD
 

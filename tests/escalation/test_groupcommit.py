@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from escalation import groupcommit, jobs
-from ivr.store.models import AuditLog
 from ivr.store.database import Database
+from ivr.store.models import AuditLog
 
 
 def _submit_together(db: Database, works, prepare) -> list:

@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from escalation import patients, queue
 from escalation.errors import EscalationConflict, EscalationError, EscalationNotFound
+from ivr.store.database import Database
 from ivr.store.models import (
     AuditLog,
     CareStatus,
     EscalationNotification,
     Patient,
 )
-from ivr.store.database import Database
 
 T0 = datetime(2026, 11, 22, 20, 0, 0)  # 03:00 in Vietnam
 

@@ -9,8 +9,8 @@ from sqlalchemy import update
 from escalation import queue
 from escalation.errors import EscalationConflict
 from escalation.transitions import CLOSED, OPEN, TRANSITIONS, UNPICKED, Action
-from ivr.store.models import Escalation, EscalationStatus
 from ivr.store.database import Database
+from ivr.store.models import Escalation, EscalationStatus
 
 S = EscalationStatus
 T0 = datetime(2026, 11, 22, 20, 0, 0)

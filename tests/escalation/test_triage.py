@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from escalation.errors import RulePackError
 from escalation.triage import (
     NONE_REASON,
     RULES_DIR,
@@ -17,10 +18,9 @@ from escalation.triage import (
     load_pack_text,
     load_packs,
 )
-from escalation.errors import RulePackError
+from ivr.engine.understanding import Assessment, Triage
 from ivr.errors import ConfigError
 from ivr.nlu.lexicon import EXTRA_SIGNS
-from ivr.engine.understanding import Assessment, Triage
 
 T261 = dt.date(2022, 2, 15)
 T4038 = dt.date(2021, 12, 1)

@@ -39,11 +39,11 @@ import onnx
 import onnxruntime as ort
 from onnx import numpy_helper
 
+from ivr.errors import ModelError
+from ivr.speech.recognizer import normalize_phrase, snap_to_grammar
 from ivr.speech.vietasr.ctc import GreedyDecoder, Vocabulary
 from ivr.speech.vietasr.elf import read_symbol
-from ivr.errors import ModelError
 from ivr.speech.vietasr.fbank import Fbank
-from ivr.speech.recognizer import normalize_phrase, snap_to_grammar
 
 SAMPLE_RATE = 16000
 PACKAGE = "viet-asr"

@@ -1,8 +1,8 @@
 """Alembic environment: runs migrations against the URL the hotline passes in."""
 from alembic import context
 
-from ivr.store.models import Base
 from ivr.store.database import make_engine
+from ivr.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

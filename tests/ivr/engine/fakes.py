@@ -6,7 +6,7 @@ The real understanding is tested in test_nlu.py and through `ivr simulate`.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from ivr.engine.understanding import Assessment, Understanding
 

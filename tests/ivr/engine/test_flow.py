@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ivr import ROOT
-from ivr.errors import FlowError
 from ivr.engine.flow import load_flow, load_flow_text
 from ivr.engine.prompts import PromptCatalog, load_catalog
+from ivr.errors import FlowError
 
 CATALOG = PromptCatalog({"hello": "Xin chào", "menu": "Bấm 1", "bye": "Tạm biệt", "oops": "Xin lỗi",
                          "human": "Chuyển máy", "num": "Đọc số", "confirm": "Số {value} đúng không"})

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ivr import ROOT
-from ivr.errors import PromptError
 from ivr.engine.prompts import load_catalog
+from ivr.errors import PromptError
 
 
 def test_catalog_is_vietnamese_nfc_text() -> None:

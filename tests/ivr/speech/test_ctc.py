@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ivr.speech.vietasr.ctc import GreedyDecoder, Vocabulary
 from ivr.errors import ModelError
+from ivr.speech.vietasr.ctc import GreedyDecoder, Vocabulary
 
 VOCAB = Vocabulary(["<blank>", "<unk>", "▁có", "▁khó", "▁th", "ở"])
 

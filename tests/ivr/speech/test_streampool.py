@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ivr.engine import actions as A
 from ivr import audio
 from ivr import config as config_mod
+from ivr.engine import actions as A
 from ivr.errors import AudioError
 from ivr.speech.streampool import StreamPool
 

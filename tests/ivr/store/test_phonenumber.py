@@ -1,10 +1,10 @@
 """A caller is recognised as a known patient however the trunk writes the number."""
 from __future__ import annotations
 
-from ivr.telephony.callstore import CallStore
+from ivr.store.database import Database
 from ivr.store.models import Call, CareStatus, Patient
 from ivr.store.phonenumber import lookup_keys, normalize_phone
-from ivr.store.database import Database
+from ivr.telephony.callstore import CallStore
 
 
 def test_normalize() -> None:

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
-from ivr.store.models import Base, Call, CallStep, CareStatus, Patient
 from ivr.store.database import Database, make_engine, upgrade
+from ivr.store.models import Base, Call, CallStep, CareStatus, Patient
 
 
 def test_fresh_database_migrates_to_the_models(tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ import pytest
 
 from ivr import audio
 from ivr.config import Config
+from ivr.engine.prompts import PromptCatalog
 from ivr.errors import PromptError
 from ivr.tts.espeak import EspeakSynthesizer
-from ivr.engine.prompts import PromptCatalog
 from ivr.tts.recording import import_recording
 from ivr.tts.render import PromptRenderer
 
