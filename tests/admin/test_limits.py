@@ -49,24 +49,13 @@ def test_csv_field_over_the_field_limit_names_the_line(client, auth):
     assert f"<td>2</td><td>Ô quá dài (tối đa {MAX_FIELD} ký tự mỗi ô).</td>" in html
 
 
-def test_csv_with_a_million_columns_is_refused_quickly(client, auth):
+@pytest.mark.parametrize("newline_after_header", [False, True], ids=["in-header", "in-data-row"])
+def test_csv_with_a_million_columns_is_refused_quickly(client, auth, newline_after_header):
     from admin.patient_import import MAX_COLUMNS
 
     auth.login("bs_a")
-    data = ("so_dien_thoai,ho_ten,tinh,huyen,xa" + ",x" * 1_000_000 + "\n").encode()
-    started = time.process_time()
-    resp = _upload(auth, data)
-    cpu = time.process_time() - started
-    assert resp.status_code == 400
-    assert f"tối đa {MAX_COLUMNS} cột" in resp.get_data(as_text=True)
-    assert cpu < 1.0, f"{cpu:.2f} s of CPU for a refused file"
-
-
-def test_csv_data_row_with_a_million_columns_is_refused_quickly(client, auth):
-    from admin.patient_import import MAX_COLUMNS
-
-    auth.login("bs_a")
-    data = ("so_dien_thoai,ho_ten,tinh,huyen,xa\n" + ",x" * 1_000_000 + "\n").encode()
+    header = "so_dien_thoai,ho_ten,tinh,huyen,xa" + ("\n" if newline_after_header else "")
+    data = (header + ",x" * 1_000_000 + "\n").encode()
     started = time.process_time()
     resp = _upload(auth, data)
     cpu = time.process_time() - started
