@@ -243,14 +243,16 @@ def init_app(app: Flask) -> None:
     app.before_request(_load_user)
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
-    app.register_error_handler(403, _error_page(403, "Không có quyền", "Tài khoản của bạn không có quyền làm việc này."))
+    app.register_error_handler(403, _error_page(403, "Không có quyền",
+                                                "Tài khoản của bạn không có quyền làm việc này."))
     app.register_error_handler(404, _error_page(404, "Không tìm thấy", "Trang hoặc hồ sơ này không tồn tại "
                                                 "hoặc không thuộc địa bàn của bạn."))
     app.register_error_handler(401, _error_page(401, "Chưa đăng nhập", "Vui lòng đăng nhập."))
     app.register_error_handler(413, _error_page(413, "Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."))
     from flask_wtf.csrf import CSRFError
     app.register_error_handler(CSRFError, _error_page(
-        400, "Phiên biểu mẫu không hợp lệ", "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang rồi thử lại."))
+        400, "Phiên biểu mẫu không hợp lệ",
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang rồi thử lại."))
     app.jinja_env.filters.update(
         vntime=local_time, duration=duration_vi, area=area_text,
         symptoms_vi=lambda xs: ", ".join(SYMPTOM_LABELS.get(x, x) for x in xs or ()),

@@ -75,7 +75,8 @@ def samples(wheel: Path | None) -> list[tuple[str, bytes, int, str]]:
             wheel = next(Path(tmp).glob("vieneu-*.whl"))
         out = []
         with zipfile.ZipFile(wheel) as z:
-            for name in sorted(n for n in z.namelist() if n.startswith("vieneu/assets/samples/") and n.endswith(".wav")):
+            for name in sorted(n for n in z.namelist()
+                               if n.startswith("vieneu/assets/samples/") and n.endswith(".wav")):
                 pcm, rate = audio.read_wav(z.read(name))
                 ref = z.read(name[:-4] + ".txt").decode("utf-8").strip()
                 out.append((Path(name).stem, pcm, rate, ref))

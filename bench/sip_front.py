@@ -81,14 +81,16 @@ def run(calls: int, rate: int, hold_ms: int, workers: int, max_calls: int, limit
                      "-mp", str(udp_port()), "-max_socket", "2000"],
                     cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
                 time.sleep(0.1)
-                assert sipprobe.register(HOST, cfg.sip_port, user=f"worker{i}", contact=f"sip:worker{i}@{HOST}:{port}") == 200
+                assert sipprobe.register(HOST, cfg.sip_port, user=f"worker{i}",
+                                         contact=f"sip:worker{i}@{HOST}:{port}") == 200
             assert sipprobe.options(HOST, cfg.sip_port) == 200
             cpu0, t0 = cpu_seconds(kam_pids), time.monotonic()
             stat = folder / "uac_stat.csv"
             uac = subprocess.run(
                 ["sipp", f"{HOST}:{cfg.sip_port}", "-sf", str(FRONT / "uac_call.xml"), "-s", "hotline", "-i", HOST,
                  "-p", str(udp_port()), "-mp", str(udp_port()), "-m", str(calls), "-r", str(rate), "-l", str(limit),
-                 "-d", str(hold_ms), "-nostdin", "-timeout", "300s", "-trace_stat", "-stf", str(stat), "-fd", "1", "-trace_err"],
+                 "-d", str(hold_ms), "-nostdin", "-timeout", "300s", "-trace_stat", "-stf", str(stat), "-fd", "1",
+                 "-trace_err"],
                 cwd=folder, capture_output=True, text=True, timeout=400, check=False)
             wall, cpu = time.monotonic() - t0, cpu_seconds(kam_pids) - cpu0
         finally:
@@ -101,7 +103,8 @@ def run(calls: int, rate: int, hold_ms: int, workers: int, max_calls: int, limit
     s = last_stats(stat)
     print(f"calls attempted {calls}, rate {rate}/s, hold {hold_ms} ms, concurrency limit {limit}, "
           f"{workers} workers x {max_calls} calls")
-    print(f"succeeded {s.get('SuccessfulCall(C)', '?')}, failed {s.get('FailedCall(C)', '?')}, sipp exit {uac.returncode}")
+    print(f"succeeded {s.get('SuccessfulCall(C)', '?')}, failed {s.get('FailedCall(C)', '?')}, "
+          f"sipp exit {uac.returncode}")
     print(f"INVITE->200 through the proxy: mean {s.get('ResponseTime1(C)', '?')} (hh:mm:ss:us)")
     print(f"calls per worker (INVITEs routed): {per_worker}; 503 All Workers Busy: {busy}")
     print(f"kamailio CPU {cpu:.2f} s over {wall:.1f} s wall = {100 * cpu / wall:.1f} % of one core "

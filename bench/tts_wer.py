@@ -101,7 +101,8 @@ def measure_wer(cfg: Config, synth: Synthesizer, rec: Recognizer, texts: dict[st
             ref = words(verbalize(text))
             dist = edit_distance(ref, words(hyp))
             edits, ref_total = edits + dist, ref_total + len(ref)
-            row: dict[str, Any] = {"id": pid, "audio_s": round(rendered.duration_s, 2), "synth_s": round(rendered.synth_s, 3),
+            row: dict[str, Any] = {"id": pid, "audio_s": round(rendered.duration_s, 2),
+                   "synth_s": round(rendered.synth_s, 3),
                    "asr_s": round(asr_s, 2), "ref_words": len(ref), "errors": dist,
                    "wer": round(dist / max(1, len(ref)), 3), "reference": " ".join(ref), "hypothesis": hyp}
             rows.append(row)

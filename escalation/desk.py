@@ -48,7 +48,8 @@ class QueueDesk:
                 staff = s.get(StaffUser, esc.picked_by_id)
                 phone = staff.phone if staff is not None else ""
         status = EscalationStatus(esc.status)
-        if status is EscalationStatus.PICKED and esc.mode == EscalationMode.LIVE and phone and not self.outside_numbers and normalize_phone(phone):
+        if (status is EscalationStatus.PICKED and esc.mode == EscalationMode.LIVE and phone
+                and not self.outside_numbers and normalize_phone(phone)):
             # nothing to dial it through: the doctor calls back, and the case's history says why
             esc = queue.no_bridge(self.db, escalation_id, reason=f"số {phone} nằm ngoài tổng đài và chưa cấu hình "
                                                                  "đường trunk gọi ra (sip_trunk_uri)")

@@ -31,7 +31,7 @@ from ivr.store.database import Database
 
 log = logging.getLogger(__name__)
 
-I = TypeVar("I")  # an item
+ItemT = TypeVar("ItemT")  # an item
 T = TypeVar("T")
 
 #: the most items one group takes (the rest wait for the next turn): bounds how long a group
@@ -39,7 +39,7 @@ T = TypeVar("T")
 MAX_GROUP = 16
 
 
-class Combiner(Generic[I]):
+class Combiner(Generic[ItemT]):
     """Items submitted at the same time by several threads, handled in groups by one of those threads.
 
     ``handle(items)`` must record each item's outcome on the item and should not raise; if it
@@ -47,14 +47,14 @@ class Combiner(Generic[I]):
     released (their outcomes then say they were not handled).
     """
 
-    def __init__(self, handle: Callable[[list[I]], None], *, max_group: int = MAX_GROUP) -> None:
+    def __init__(self, handle: Callable[[list[ItemT]], None], *, max_group: int = MAX_GROUP) -> None:
         self._handle = handle
         self._max = max_group
         self._mutex = threading.Lock()  # guards _pending
         self._turn = threading.Lock()  # held by the thread handling a group
-        self._pending: list[tuple[I, threading.Event]] = []
+        self._pending: list[tuple[ItemT, threading.Event]] = []
 
-    def submit(self, item: I) -> None:
+    def submit(self, item: ItemT) -> None:
         """Return once ``item`` was handled (alone or with others)."""
         done = threading.Event()
         with self._mutex:
@@ -77,7 +77,7 @@ _COMBINERS: dict[tuple[Any, ...], Combiner[Any]] = {}
 _COMBINERS_LOCK = threading.Lock()
 
 
-def combiner(key: tuple[Any, ...], handle: Callable[[list[I]], None]) -> Combiner[I]:
+def combiner(key: tuple[Any, ...], handle: Callable[[list[ItemT]], None]) -> Combiner[ItemT]:
     """This process's combiner for ``key`` (made with ``handle`` the first time); a forked child gets new ones."""
     full = (os.getpid(), *key)
     with _COMBINERS_LOCK:

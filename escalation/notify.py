@@ -69,7 +69,8 @@ def round_rows(escalation_id: int, round_: int, webhook_urls: Iterable[str], *, 
             for kind, target in [(BOARD, ""), *((WEBHOOK, url) for url in dict.fromkeys(webhook_urls))]]
 
 
-def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *, now: datetime) -> list[EscalationNotification]:
+def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *,
+              now: datetime) -> list[EscalationNotification]:
     """Pending rows for the next round of ``esc``, already named for their first rq job."""
     last = s.scalar(select(func.max(EscalationNotification.round))
                     .where(EscalationNotification.escalation_id == esc.id))

@@ -209,7 +209,8 @@ _INSERT_NOTIFICATIONS = insert(_table(EscalationNotification))
 
 def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, call_id: int | None,
             assessment_id: int | None, caller: str, risk: str, reasons: list[str], reason: str, mode: str,
-            area_row: Any, recording_path: str, webhooks: Sequence[str], now: datetime) -> tuple[int, list[jobs.Planned]]:
+            area_row: Any, recording_path: str, webhooks: Sequence[str],
+            now: datetime) -> tuple[int, list[jobs.Planned]]:
     """A new case, its first events and its first notification round: three INSERTs (Core, no unit of work)."""
     values: dict[str, Any] = {
         "patient_id": patient_id, "call_id": call_id, "assessment_id": assessment_id, "caller": caller, "risk": risk,

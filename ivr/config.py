@@ -112,7 +112,8 @@ class Config:
     tier_medium_s: int = 7200
     tier_low_s: int = 86400
     sweep_interval_s: int = 2  # how often `ivr worker` runs the escalation sweeper
-    escalation_processes: int = 2  # rq worker processes `ivr worker` runs (one job also delivers up to 32 queued rounds)
+    # rq worker processes `ivr worker` runs (one job also delivers up to 32 queued rounds)
+    escalation_processes: int = 2
     log_level: str = "INFO"
     # started as root, `ivr up` runs every process as this unprivileged user; "root" keeps root (not recommended).
     # Unset: "f0hotline" when that user can run the hotline, else root with a warning (a checkout under /root

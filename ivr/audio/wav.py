@@ -197,7 +197,7 @@ def read_wav(source: str | os.PathLike[str] | bytes, max_seconds: float | None =
     """
     chunks: list[bytes] = []
     rate = 0
-    for chunk, rate in iter_wav(source, chunk_seconds=60.0, max_seconds=max_seconds):
+    for chunk, rate in iter_wav(source, chunk_seconds=60.0, max_seconds=max_seconds):  # noqa: B007 - rate is returned
         chunks.append(chunk)
     if not chunks:
         rate = wav_info(source).rate

@@ -217,7 +217,8 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
     if stale:
         log.warning("%s: %d calls left in progress by a previous run marked failed", name, stale)
     try:
-        runtime.prompts.render_catalog(runtime.flows.current().catalog)  # synthesize missing prompts before the first call
+        # synthesize missing prompts before the first call
+        runtime.prompts.render_catalog(runtime.flows.current().catalog)
     except IvrError as exc:
         log.warning("prompt pre-rendering failed (%s); prompts will be rendered on first use", exc)
     server, port = (cfg.pbx_host, cfg.pbx_port) if cfg.pbx_host else (cfg.sip_advertise, cfg.sip_port)

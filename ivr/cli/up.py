@@ -2,7 +2,8 @@
 
 Order: check that no port is taken; ``ivr db upgrade``; the pre-flight (every
 configured path, the speech model, the call flow: one line naming the key when
-something is missing); render and check the Kamailio config; then hand over to supervisord (exec, same pid), which starts
+something is missing); render and check the Kamailio config; then hand over to
+supervisord (exec, same pid), which starts
 Redis, Kamailio, the IVR workers, the job worker and the admin, restarts what
 crashes and stops everything on SIGTERM or Ctrl-C. supervisord also runs
 ``ivr up --wait-ready`` once: it prints one line to stdout, the SIP URI to call

@@ -207,7 +207,7 @@ class Session:
         kind = node.kind
         if kind is NodeKind.BRANCH:
             target = node.else_
-            for i, case in enumerate(node.cases):
+            for _i, case in enumerate(node.cases):
                 if self._matches(case):
                     target = case.next
                     break

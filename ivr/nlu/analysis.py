@@ -56,7 +56,8 @@ def analyse(text: str, expect_vital: str | None) -> Analysis:
                 continue
             lo, hi = max(0, i - 3), min(len(toks), i + 4)
             for j in range(lo, hi):
-                if j != i and j not in covered_sym and word_in(toks[j], words) and BREAK not in toks[min(i, j):max(i, j)]:
+                if (j != i and j not in covered_sym and word_in(toks[j], words)
+                        and BREAK not in toks[min(i, j):max(i, j)]):
                     m = Match(min(i, j), max(i, j) + 1, label, f"{t} {toks[j]}")
                     inner_neg = any(word_in(x, lx.NEGATORS) for x in toks[m.start + 1:m.end - 1])
                     spans.append((m, inner_neg or negated(toks, m, spans)))

@@ -189,8 +189,9 @@ class _File:
             return value
         if kind == PATTERNS:
             return self.patterns(key, value)
-        what = {TABLE: "names to phrases", LINKS: "entries to the names they imply", NEAR: "names to parts and complaints",
-                RANGES: "names to [low, high]", VALUES: "words to digits", REWRITES: "words to their standard form"}[kind]
+        what = {TABLE: "names to phrases", LINKS: "entries to the names they imply",
+                NEAR: "names to parts and complaints", RANGES: "names to [low, high]", VALUES: "words to digits",
+                REWRITES: "words to their standard form"}[kind]
         raw = self.mapping(key, value, what)
         if raw is None:
             return None

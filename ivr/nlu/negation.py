@@ -35,7 +35,8 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             return False  # "nôn hết ra, không uống được": the phrase is itself an inability
         if word_in(tok, ("hết",)) and steps and not word_in(toks[j + 1], ("bị",)):
             return False  # "nôn hết ra": "hết" after a verb is "all", not "no more"
-        if word_in(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks) and word_in(toks[j + 1], ("sức",))):
+        if word_in(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks)
+                                               and word_in(toks[j + 1], ("sức",))):
             if tok in ("đâu", "dau") and not (j + 1 < len(toks) and word_in(toks[j + 1], ("có",))):
                 return False
             # "uống gì cho hết ho", "làm sao để khỏi sốt": a purpose, the symptom is there

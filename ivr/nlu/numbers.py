@@ -140,7 +140,8 @@ class _Parser:
         d = self.digit(i, initial=True)
         if d is not None and _is(self.at(i + 1), _HUNDRED):
             hundreds, j = d * 100, i + 2
-        elif _is(tok, _HUNDRED) and (self.digit(i + 1, initial=False) is not None or _is(self.at(i + 1), _ZERO_TENS + _HALF)):
+        elif _is(tok, _HUNDRED) and (self.digit(i + 1, initial=False) is not None
+                                     or _is(self.at(i + 1), _ZERO_TENS + _HALF)):
             hundreds, j = 100, i + 1
         if hundreds is None:
             return self.below_100(i)

@@ -105,7 +105,8 @@ def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
         after = [n for n in numbers if i + 2 <= n.start <= i + 7]
         for a, b in pairwise(after):
             between = toks[a.end:b.start]
-            if len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS) and 50 <= a.value <= 260 and 20 <= b.value <= 160:
+            if (len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)
+                    and 50 <= a.value <= 260 and 20 <= b.value <= 160):
                 return a.value < 90 or b.value < 60
     return False
 

@@ -120,7 +120,8 @@ def grammar_for(listen: Any) -> list[str] | None:
 
 
 #: Words callers wrap answers in ("dạ có ạ"); ignored when matching a grammar phrase.
-FILLERS = frozenset(["dạ", "ạ", "vâng", "ừ", "ừm", "ờ", "à", "ơi", "thì", "là", "này", "nhé", "nha", "đó", "ấy", "em", "con", "cháu"])
+FILLERS = frozenset(["dạ", "ạ", "vâng", "ừ", "ừm", "ờ", "à", "ơi", "thì", "là", "này", "nhé", "nha", "đó", "ấy",
+                     "em", "con", "cháu"])
 
 
 def snap_to_grammar(text: str, grammar: Sequence[str], *, threshold: float = 0.85) -> tuple[str, float]:

@@ -106,7 +106,8 @@ class StreamPool:
         self.max_backlog_s = max_backlog_s
         self._ctx = multiprocessing.get_context("spawn")
         self._results = self._ctx.Queue()  # every child -> the "decode-results" reader thread
-        self._lock = threading.Lock()  # guards _children, _futures, _next_uid and each child.open: call threads add, the reader resolves
+        # guards _children, _futures, _next_uid and each child.open: call threads add, the reader resolves
+        self._lock = threading.Lock()
         self._futures: dict[int, tuple[Future[tuple[str, float]], _Child]] = {}
         self._next_uid = 0
         self._closed = False

@@ -218,7 +218,8 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     workdir = tempfile.mkdtemp(prefix="ivr-espeak-")
     known: set[str] = set()
     for v in engine.getProperty("voices"):
-        known |= {v.id.lower(), v.id.lower().rsplit("/", 1)[-1], v.name.lower(), *(lang.lower() for lang in v.languages)}
+        known |= {v.id.lower(), v.id.lower().rsplit("/", 1)[-1], v.name.lower(),
+                  *(lang.lower() for lang in v.languages)}
     current: tuple[str, int] | None = None
 
     def reply(header: dict[str, Any], body: bytes = b"") -> None:

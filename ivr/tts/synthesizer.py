@@ -38,8 +38,11 @@ class Synthesizer(ABC):
     def synthesize(self, text: str) -> tuple[bytes, int]:
         """PCM16 mono bytes and their sample rate. Raises SynthesisError on failure."""
 
-    def close(self) -> None:
-        """Release workers and models. Safe to call twice."""
+    def close(self) -> None:  # noqa: B027 - an optional hook, not abstract
+        """Release workers and models. Safe to call twice.
+
+        A no-op by default: engines that hold workers or models override it.
+        """
 
     def __enter__(self) -> Self:
         return self

@@ -82,7 +82,8 @@ def users(db: Database) -> dict[str, int]:
 def patients(db: Database) -> dict[str, int]:
     """One patient in commune A, one in commune B."""
     with db.session() as s:
-        a = Patient(phone="+84912000001", name="Phạm Văn Hùng", birth_year=1950, risk_factors=["diabetes", "age_65_plus"], **AREA_A)
+        a = Patient(phone="+84912000001", name="Phạm Văn Hùng", birth_year=1950,
+                    risk_factors=["diabetes", "age_65_plus"], **AREA_A)
         b = Patient(phone="+84912000002", name="Đỗ Thị Lan", birth_year=1985, **AREA_B)
         s.add_all([a, b])
         s.flush()

@@ -49,7 +49,8 @@ def _patients(db, n: int) -> list[int]:
 def test_worker_killed_mid_job_the_notification_is_sent_by_the_next_worker(db, cfg, people, redis_url, receiver,
                                                                           workers):
     receiver.behaviour["/hook"] = "hang"
-    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1, webhook_urls=(receiver.url(),), sweep_interval_s=1, webhook_timeout_s=10)
+    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1, webhook_urls=(receiver.url(),), sweep_interval_s=1,
+                      webhook_timeout_s=10)
     conn = redis_lib.Redis.from_url(redis_url)
     first = workers.start(cfg)
     eid = queue.create(db, risk="emergency", reason="Tím tái", patient_id=people.patients["lan"], redis=conn, cfg=cfg)
@@ -69,7 +70,8 @@ def test_worker_killed_mid_job_the_notification_is_sent_by_the_next_worker(db, c
 
 @pytest.mark.slow
 def test_redis_stopped_while_calls_escalate_nothing_is_lost(db, cfg, people, private_redis, receiver, workers):
-    cfg = cfg.replace(redis_url=private_redis.url, escalation_processes=2, webhook_urls=(receiver.url(),), sweep_interval_s=1)
+    cfg = cfg.replace(redis_url=private_redis.url, escalation_processes=2, webhook_urls=(receiver.url(),),
+                      sweep_interval_s=1)
     conn = redis_lib.Redis.from_url(private_redis.url, socket_timeout=2, socket_connect_timeout=2)
     pids = _patients(db, len(RISKS))
     workers.start(cfg)
@@ -92,7 +94,8 @@ def test_redis_stopped_while_calls_escalate_nothing_is_lost(db, cfg, people, pri
 
 @pytest.mark.slow
 def test_restart_everything_with_cases_waiting(db, cfg, people, private_redis, receiver, workers):
-    cfg = cfg.replace(redis_url=private_redis.url, escalation_processes=2, webhook_urls=(receiver.url(),), sweep_interval_s=1)
+    cfg = cfg.replace(redis_url=private_redis.url, escalation_processes=2, webhook_urls=(receiver.url(),),
+                      sweep_interval_s=1)
     pids = _patients(db, len(RISKS))
     conn = redis_lib.Redis.from_url(private_redis.url, socket_timeout=2, socket_connect_timeout=2)
     first = workers.start(cfg)

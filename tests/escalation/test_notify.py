@@ -39,7 +39,8 @@ def conn(redis_url):
 
 
 def test_new_case_reaches_the_board_and_a_signed_webhook(db, cfg, people, redis_url, receiver, workers, conn):
-    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1, webhook_urls=(receiver.url(),), webhook_secret=SECRET, sweep_interval_s=1)
+    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1, webhook_urls=(receiver.url(),),
+                      webhook_secret=SECRET, sweep_interval_s=1)
     pubsub = conn.pubsub()
     pubsub.subscribe(keys.BOARD_CHANNEL)
     workers.start(cfg)
@@ -68,7 +69,8 @@ def test_new_case_reaches_the_board_and_a_signed_webhook(db, cfg, people, redis_
 
 def test_case_created_without_the_configuration_still_reaches_the_webhooks(db, cfg, people, redis_url, receiver,
                                                                            workers, conn):
-    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1, webhook_urls=(receiver.url("/a"), receiver.url("/b")), sweep_interval_s=1)
+    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1,
+                      webhook_urls=(receiver.url("/a"), receiver.url("/b")), sweep_interval_s=1)
     workers.start(cfg)
     eid = queue.create(db, risk="high", reason="Khó thở", patient_id=people.patients["hoa"], redis=conn)
     wait_until(lambda: receiver.ids("/a") == {eid} and receiver.ids("/b") == {eid}, 30, "both webhooks")
@@ -106,8 +108,8 @@ def test_failing_and_hanging_endpoints_get_bounded_retries_then_are_recorded(db,
                                                                               workers, conn):
     receiver.behaviour.update({"/500": "500", "/hang": "hang"})
     urls = (receiver.url("/ok"), receiver.url("/500"), receiver.url("/hang"))
-    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1, webhook_urls=urls, webhook_attempts=3, webhook_timeout_s=1,
-                      webhook_backoff_s=1, sweep_interval_s=1)
+    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1, webhook_urls=urls, webhook_attempts=3,
+                      webhook_timeout_s=1, webhook_backoff_s=1, sweep_interval_s=1)
     workers.start(cfg)
     eid = queue.create(db, risk="emergency", reason="Tím tái", patient_id=people.patients["lan"], redis=conn, cfg=cfg)
     rows = wait_until(lambda: _settled(db, eid), 60, "all deliveries settled")
@@ -126,7 +128,8 @@ def test_failing_and_hanging_endpoints_get_bounded_retries_then_are_recorded(db,
 
 def test_unpicked_case_is_renotified_when_it_moves_up_and_a_picked_one_is_not(db, cfg, people, redis_url, receiver,
                                                                             workers, conn):
-    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1, webhook_urls=(receiver.url(),), sweep_interval_s=1, tier_emergency_s=1)
+    cfg = cfg.replace(redis_url=redis_url, escalation_processes=1, webhook_urls=(receiver.url(),), sweep_interval_s=1,
+                      tier_emergency_s=1)
     workers.start(cfg)
     waiting = queue.create(db, risk="emergency", reason="Lơ mơ", patient_id=people.patients["lan"], redis=conn,
                            cfg=cfg)

@@ -51,7 +51,8 @@ def test_full_life_of_a_case_is_stamped_and_audited(db, people):
         ("in_call", "callback_scheduled", "system", T0 + timedelta(minutes=15)),
         ("callback_scheduled", "resolved", "an", T0 + timedelta(minutes=30)),
     ]
-    assert _audit(db) == [("an", "escalation.pick", f"escalation:{eid}"), ("an", "escalation.note", f"escalation:{eid}"),
+    assert _audit(db) == [("an", "escalation.pick", f"escalation:{eid}"),
+                          ("an", "escalation.note", f"escalation:{eid}"),
                           ("an", "escalation.resolve", f"escalation:{eid}")]
     assert queue.list_open(db, now=T0 + timedelta(hours=1)) == []
     with pytest.raises(EscalationConflict, match=rf"^Ca #{eid} đang ở trạng thái 'Đã xử lý xong', không thể hủy ca\.$"):

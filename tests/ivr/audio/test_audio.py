@@ -257,7 +257,7 @@ def test_eight_hour_file_streams_in_bounded_memory(tmp_path: Path) -> None:
     tracemalloc.start()
     try:
         seen = 0
-        for i, (chunk, rate) in enumerate(audio.iter_wav(path, chunk_seconds=1.0)):
+        for i, (chunk, rate) in enumerate(audio.iter_wav(path, chunk_seconds=1.0)):  # noqa: B007 - rate is read below
             seen += len(chunk)
             if i == 199:
                 break

@@ -96,7 +96,8 @@ def test_missing_and_broken_models(tmp_path: Path) -> None:
     (tmp_path / "fake" / "am").mkdir(parents=True)
     (tmp_path / "fake" / "conf").mkdir()
     (tmp_path / "fake" / "am" / "final.mdl").write_bytes(b"not a model")
-    with pytest.raises(ModelError, match=r"^Vosk could not load the model at .*fake .*: run `ivr models fetch vosk-vn`"):
+    with pytest.raises(ModelError, match=(r"^Vosk could not load the model at .*fake .*: "
+                                          r"run `ivr models fetch vosk-vn`")):
         VoskEngine(tmp_path / "fake")
     (tmp_path / "empty").mkdir()
     with pytest.raises(ModelError, match=r"^not a Vosk model folder \(no am/final.mdl or conf/\)"):

@@ -78,7 +78,8 @@ def test_real_speech_recording_is_accepted(rcfg: Config) -> None:
     (wav(np.zeros(16000), 16000), "Bản ghi âm gần như im lặng. Hãy kiểm tra micrô và ghi lại, nói gần micrô hơn."),
     (voice_like(0.1, 16000), "Bản ghi âm quá ngắn (0,1 giây); cần dài ít nhất 0,3 giây."),
     (voice_like(61.0, 8000), "Bản ghi âm dài 61,0 giây, vượt quá giới hạn 60 giây. Hãy ghi ngắn hơn."),
-    (voice_like(2.0, 16000, amplitude=60000.0), "Bản ghi âm bị méo tiếng vì quá to. Hãy ghi lại nhỏ hơn hoặc xa micrô hơn."),
+    (voice_like(2.0, 16000, amplitude=60000.0),
+     "Bản ghi âm bị méo tiếng vì quá to. Hãy ghi lại nhỏ hơn hoặc xa micrô hơn."),
 ], ids=["empty", "text", "truncated-data", "truncated-header", "bad-fmt", "silent", "too-short", "too-long",
         "clipped"])
 def test_bad_uploads_are_rejected_in_vietnamese_and_change_nothing(rcfg: Config, upload: bytes,
