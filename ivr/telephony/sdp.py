@@ -153,9 +153,9 @@ def _unicast_ipv4(text: str) -> str:
         address = ipaddress.ip_address(text)
     except ValueError:
         raise ValueError(f"SDP connection address must be an IP literal, got {_quote(text)}") from None
-    if not isinstance(address, ipaddress.IPv4Address):
+    if address.version != 4:
         raise ValueError(f"SDP connection address must be IPv4, got {_quote(text)}")
-    if address.is_multicast or address.is_unspecified or address == ipaddress.IPv4Address("255.255.255.255"):
+    if address.is_multicast or address.is_unspecified or str(address) == "255.255.255.255":
         raise ValueError(f"SDP connection address must be a unicast address, got {_quote(text)}")
     return str(address)
 
