@@ -27,7 +27,7 @@ from pyVoIP import RTP, SIP
 from pyVoIP.VoIP.status import PhoneStatus
 
 from ivr.audio.g711 import pcm16_to_u8, u8_to_pcm16
-from ivr.telephony import sipcompat
+from ivr.telephony import sdp, sipcompat
 from ivr.telephony.rtp import RtpHeader, parse_packet
 from ivr.errors import SipError
 from ivr.store.phonenumber import normalize_phone
@@ -75,6 +75,7 @@ class RtpPacer:
         self._clients: list[Any] = []  # added by call threads, read and pruned by the pacer thread
         self._lock = threading.Lock()  # guards _clients and _thread (call threads vs. the pacer thread)
         self._thread: threading.Thread | None = None  # the "rtp-pacer" thread: the only one that sends RTP
+        self.failures = 0  # calls dropped because sending their RTP raised (written by the pacer thread only)
 
     def add(self, client: Any) -> None:
         with self._lock:
@@ -96,7 +97,7 @@ class RtpPacer:
                 next_at = now
             with self._lock:
                 clients = list(self._clients)
-            gone = [c for c in clients if not c.send_next()]
+            gone = [c for c in clients if not self._send(c)]
             if gone:
                 with self._lock:
                     self._clients = [c for c in self._clients if c not in gone]
@@ -104,6 +105,25 @@ class RtpPacer:
                         self._thread = None
                         return
             next_at += self.PERIOD_S
+
+    def _send(self, client: Any) -> bool:
+        """One call's next packet; a call whose sending raises is dropped (logged once, counted): one bad
+        call must never stop the others' audio (a port of 65536 once killed this thread for every call)."""
+        try:
+            return bool(client.send_next())
+        except Exception as exc:  # noqa: BLE001 - any per-call error: that call loses its media, no other
+            self.failures += 1
+            _media_failed(client, "sending", exc)
+            return False
+
+
+def _media_failed(client: Any, what: str, exc: BaseException) -> None:
+    log.error("call %s: RTP %s failed, this call's media is dropped: %s: %s",
+              getattr(client, "call_id", "?") or "?", what, type(exc).__name__, exc)
+    try:
+        client.media_error = f"{what}: {type(exc).__name__}: {exc}"
+    except AttributeError:
+        pass
 
 
 #: Process-wide (one per worker). Owned by its "rtp-pacer" thread, which calls every client's ``send_next``;
@@ -120,6 +140,7 @@ class RtpReceiver:
         self._selector = selectors.DefaultSelector()  # sockets registered by call threads, polled by the receiver
         self._lock = threading.Lock()  # guards the selector's registrations and _thread
         self._thread: threading.Thread | None = None  # the "rtp-receiver" thread: the only one that reads RTP
+        self.failures = 0  # calls dropped because reading their RTP raised (written by the receiver thread only)
 
     def add(self, client: Any) -> None:
         with self._lock:
@@ -134,11 +155,11 @@ class RtpReceiver:
     def remove(self, client: Any) -> None:
         with self._lock:
             sock = getattr(client, "sin", None)
-            if sock is not None and sock.fileno() >= 0:
-                try:
+            try:
+                if sock is not None and sock.fileno() >= 0:
                     self._selector.unregister(sock)
-                except (KeyError, ValueError):
-                    pass
+            except (KeyError, ValueError, OSError, AttributeError):
+                pass
 
     def __len__(self) -> int:
         return len(self._selector.get_map())
@@ -155,7 +176,12 @@ class RtpReceiver:
                 time.sleep(0.001)
                 continue
             for key, _ in ready:
-                key.data.take_packets()
+                try:
+                    key.data.take_packets()
+                except Exception as exc:  # noqa: BLE001 - any per-call error: that call loses its media, no other
+                    self.failures += 1
+                    _media_failed(key.data, "receiving", exc)
+                    self.remove(key.data)
 
 
 #: Process-wide (one per worker). Owned by its "rtp-receiver" thread, which parses every packet into the
@@ -164,11 +190,20 @@ RECEIVER = RtpReceiver()
 
 
 class CompatRTPClient(RTP.RTPClient):
-    """pyVoIP's RTP client with correct PCMA, a bounded jitter buffer, a flushable send queue
-    and DTMF detection that does not depend on the marker bit."""
+    """pyVoIP's RTP client with correct PCMA, a bounded jitter buffer, a flushable send queue,
+    DTMF detection that does not depend on the marker bit, and media accepted only from the
+    address the peer's SDP negotiated (``outIP``): a stranger who sends RTP to the call's port
+    injects neither audio nor keys. Not latching to the first source (symmetric RTP): whoever
+    sends first would own the call (the worker's RTP ports are a small, known range); a NATed
+    phone needs the SIP front to put its public address in the SDP (docs/sip.md)."""
 
-    def __init__(self, assoc: dict[int, RTP.PayloadType], *args: Any, **kwargs: Any):
+    def __init__(self, assoc: dict[int, RTP.PayloadType], *args: Any, call_id: str = "", **kwargs: Any):
         super().__init__(assoc, *args, **kwargs)
+        self.call_id = call_id
+        self.media_error = ""  # why the pacer or the receiver dropped this call's media, if they did
+        self.foreign_packets = 0  # RTP packets dropped because they came from another address (receiver thread)
+        self.foreign_sources: set[tuple[str, int]] = set()  # a few of those addresses, for the log
+        self._reported = False
         names = [str(pt) for pt in assoc.values()]
         self.codec = sipcompat.pick_pcm(names) or "PCMU"
         self.preference = RTP.PayloadType.PCMA if self.codec == "PCMA" else RTP.PayloadType.PCMU
@@ -227,14 +262,20 @@ class CompatRTPClient(RTP.RTPClient):
         RECEIVER.add(self)
 
     def take_packets(self) -> None:
-        """Parse every packet waiting on this call's socket (called by ``RECEIVER``)."""
+        """Parse every packet waiting on this call's socket (called by ``RECEIVER``); a packet from any
+        address but the negotiated one is dropped and counted."""
         while self.NSD:
             try:
-                packet = self.sin.recv(8192)
+                packet, source = self.sin.recvfrom(8192)
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:
                 return
+            if source[0] != self.outIP:
+                self.foreign_packets += 1
+                if len(self.foreign_sources) < 8:
+                    self.foreign_sources.add((str(source[0]), int(source[1])))
+                continue
             try:
                 self.parse_packet(packet)
             except (RTP.RTPParseError, IndexError, ValueError, TypeError, KeyError) as exc:
@@ -246,6 +287,11 @@ class CompatRTPClient(RTP.RTPClient):
         for sock in (getattr(self, "sin", None), getattr(self, "sout", None)):
             if sock is not None:
                 sock.close()
+        if self.foreign_packets and not self._reported:
+            self._reported = True
+            log.warning("call %s: dropped %d RTP packets from addresses other than the negotiated %s (from %s)",
+                        self.call_id or "?", self.foreign_packets, self.outIP,
+                        ", ".join(f"{ip}:{port}" for ip, port in sorted(self.foreign_sources)))
 
 
 class CompatCall(VoIP.VoIPCall):
@@ -255,13 +301,18 @@ class CompatCall(VoIP.VoIPCall):
 
     def create_rtp_clients(self, codecs: dict[int, RTP.PayloadType], ip: str, port: int,
                            request: SIP.SIPMessage, baseport: int) -> None:
+        """One RTP client for the first audio stream of ``request``'s SDP (the caller's INVITE or the doctor's
+        200), read by ``ivr.telephony.sdp`` from the raw message, not from pyVoIP's parse: the address and
+        port to send to are then always a unicast IPv4 literal and 1-65535 (ValueError otherwise)."""
+        offer = sdp.AudioOffer.parse(sdp.body_of(request.raw))
+        assoc = {offer.codec_payload_type: RTP.PayloadType[offer.codec]}
+        if offer.dtmf_payload_type is not None:
+            assoc[offer.dtmf_payload_type] = RTP.PayloadType.EVENT
         # pyVoIP never recorded an answered call's port here, so its port clean-up could
         # hand an active call's port to a new call; record it.
         self.assignedPorts[port] = codecs
-        for ii in range(len(request.body["c"])):
-            self.RTPClients.append(CompatRTPClient(
-                codecs, ip, port, request.body["c"][ii]["address"], baseport + ii, self.sendmode,
-                dtmf=self.dtmf_callback))
+        self.RTPClients.append(CompatRTPClient(assoc, ip, port, offer.address, offer.port, self.sendmode,
+                                               dtmf=self.dtmf_callback, call_id=self.call_id))
 
 
 class DoctorLeg:
@@ -479,11 +530,30 @@ class PhoneLine:
         return self._phone.dial(target)
 
 
+def _pyvoip_body(offer: sdp.AudioOffer) -> dict[str, Any]:
+    """pyVoIP's parsed-SDP shape (``SIPMessage.body``) for one checked audio stream: its codec and telephone-event."""
+    used = [(offer.codec_payload_type, offer.codec)]
+    if offer.dtmf_payload_type is not None:
+        used.append((offer.dtmf_payload_type, "telephone-event"))
+    return {
+        "v": 0,
+        "c": [{"network_type": "IN", "address_type": "IP4", "address": offer.address, "ttl": None,
+               "address_count": 1}],
+        "m": [{"type": "audio", "port": offer.port, "port_count": 1, "protocol": RTP.RTPProtocol.AVP,
+               "methods": [str(pt) for pt, _ in used],
+               "attributes": {str(pt): {"rtpmap": {"id": str(pt), "name": name, "frequency": "8000",
+                                                   "encoding": None}} for pt, name in used}}],
+        "a": {"transmit_type": RTP.TransmitType.SENDRECV},
+    }
+
+
 class WorkerPhone(VoIP.VoIPPhone):
     """A registered pyVoIP phone that refuses what it cannot serve instead of answering it wrong.
 
     * more than ``max_calls`` calls at once: 486 Busy Here (Kamailio then tries another worker);
-    * an offer without PCMU/PCMA (G.729 only, or no SDP): 488 Not Acceptable Here;
+    * an offer it cannot serve (no SDP, G.729 only, a port outside 1-65535, a host name in ``c=``, a broken
+      ``a=rtpmap``, bytes that are not UTF-8...): 488 Not Acceptable Here, the reason in a ``Warning``
+      header (``ivr.telephony.sdp``); pyVoIP then builds the call from the checked offer only;
     * CANCEL while ringing: 487 Request Terminated for the INVITE, and the call is never answered.
     """
 
@@ -501,6 +571,8 @@ class WorkerPhone(VoIP.VoIPPhone):
         # pyVoIP's SIP client drops every reply but 200/404/503: the doctor legs see all of theirs
         self._sip_parse = self.sip.parse_message
         self.sip.parse_message = self._parse_sip  # type: ignore[method-assign]
+        # pyVoIP drops a message whose body it cannot parse: an INVITE would ring forever
+        self.sip.recv = self._sip_recv  # type: ignore[method-assign]
 
     # --- outbound calls (live bridge to a doctor) ---------------------------------------------
     def _parse_sip(self, message: SIP.SIPMessage) -> None:
@@ -551,23 +623,65 @@ class WorkerPhone(VoIP.VoIPPhone):
     def active_calls(self) -> int:
         return sum(1 for c in list(self.calls.values()) if c.state != VoIP.CallState.ENDED)
 
-    def _reply(self, request: SIP.SIPMessage, code: int, reason: str) -> None:
+    def _reply(self, request: SIP.SIPMessage, code: int, reason: str, *, warning: str = "") -> None:
         self.refused[code] = self.refused.get(code, 0) + 1
-        text = sipcompat.response_with_status(self.sip.gen_busy(request), code, reason)
+        try:
+            text = sipcompat.response_with_status(self.sip.gen_busy(request), code, reason)
+        except (KeyError, TypeError) as exc:  # a request without the headers a response copies (Contact...)
+            log.info("no %d sent for %s: the request lacks %s", code, request.headers.get("Call-ID", "?"), exc)
+            return
+        if warning:
+            text = sipcompat.with_warning(text, self.myIP, warning)
         self.sip.out.sendto(text.encode("utf8"), (self.server, self.port))
 
+    # --- the offer, checked at the edge ---------------------------------------------------
+    def _sip_recv(self) -> None:
+        """pyVoIP's ``SIPClient.recv`` (one datagram, parsed and handled; BlockingIOError goes to its loop), except
+        that an INVITE whose body pyVoIP cannot parse (not UTF-8, a line without '=', a blank line) is handled
+        from its headers alone: it then gets its 488 instead of no answer at all."""
+        raw = self.sip.s.recv(8192)
+        if raw == b"\x00\x00\x00\x00":
+            return
+        try:
+            message = SIP.SIPMessage(raw)
+        except Exception as exc:  # noqa: BLE001 - pyVoIP's parser raises anything on malformed input
+            head = raw.partition(b"\r\n\r\n")[0]
+            if not raw.startswith(b"INVITE "):
+                log.debug("SIP datagram dropped: %s: %s", type(exc).__name__, exc)
+                return
+            try:
+                message = SIP.SIPMessage(head + b"\r\n\r\n")
+            except Exception as exc2:  # noqa: BLE001 - the headers themselves are broken: nothing to answer
+                log.debug("INVITE dropped, unreadable headers: %s: %s", type(exc2).__name__, exc2)
+                return
+            message.raw = raw  # the offer is read from the raw body (ivr.telephony.sdp)
+        try:
+            self.sip.parse_message(message)
+        except Exception as exc:  # noqa: BLE001 - as pyVoIP's recv: one bad message never stops the SIP thread
+            log.debug("SIP message dropped: %s: %s", type(exc).__name__, exc)
+
+    def _accept_offer(self, request: SIP.SIPMessage) -> bool:
+        """Check an INVITE's SDP offer (``ivr.telephony.sdp``); refuse it 488 with the reason, or hand pyVoIP
+        the checked audio stream as its parsed body (so it never sees an address, port or codec we did not check)."""
+        call_id = request.headers.get("Call-ID", "?")
+        content_type = str(request.headers.get("Content-Type", "")).partition(";")[0].strip().lower()
+        try:
+            if content_type != "application/sdp":
+                raise ValueError(f"the INVITE carries no SDP offer (Content-Type {content_type or 'missing'!r})")
+            offer = sdp.AudioOffer.parse(sdp.body_of(request.raw))
+        except ValueError as exc:
+            log.info("call %s refused 488: %s", call_id, exc)
+            self._reply(request, 488, "Not Acceptable Here", warning=str(exc))
+            return False
+        request.body = _pyvoip_body(offer)
+        return True
+
     def _callback_MSG_Invite(self, request: SIP.SIPMessage) -> None:
+        if not self._accept_offer(request):
+            return
         call_id = request.headers["Call-ID"]
         if call_id in self.calls:
             return super()._callback_MSG_Invite(request)  # re-INVITE
-        try:
-            media = request.body.get("m", []) if isinstance(request.body, dict) else []
-        except AttributeError:
-            media = []
-        if sipcompat.negotiable_codec(media) is None:
-            log.info("call %s refused 488: no PCMU/PCMA in the offer", call_id)
-            self._reply(request, 488, "Not Acceptable Here")
-            return
         with self._lock:
             if self.active_calls() >= self.max_calls:
                 log.info("call %s refused 486: %d calls already", call_id, self.max_calls)

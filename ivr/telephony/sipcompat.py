@@ -13,6 +13,8 @@ has a regression test in ``tests/ivr/telephony/test_sipcompat.py``:
                               flushed, so barge-in had to wait for queued audio.
 * ``response_with_status``  - CANCEL during ringing was answered 200 but the INVITE
                               was still answered: we answer the INVITE 487 instead.
+* ``with_warning``          - pyVoIP's refusals said why in no header: a 488 carries the
+                              reason (``ivr.telephony.sdp``'s message) in a Warning.
 * ``negotiable_codec``      - a G.729-only offer (or no SDP) got a 200 with no media
                               and a dead RTP thread: we answer 488 instead.
 * ``DtmfDetector``          - a telephone-event without the marker bit was ignored.
@@ -167,6 +169,17 @@ def response_with_status(response: str, code: int, reason: str) -> str:
         raise ValueError(f"not a SIP response: {head[:40]!r}")
     lines = [ln for ln in rest.split("\r\n") if not ln.startswith("Warning:")]
     return f"SIP/2.0 {code} {reason}\r\n" + "\r\n".join(lines)
+
+
+def with_warning(response: str, agent: str, text: str) -> str:
+    """A SIP response with a ``Warning: 399 <agent> "<text>"`` header (RFC 3261 20.43) before Content-Length;
+    the text is cut to 200 characters, with quotes, backslashes and control characters replaced by '?'."""
+    clean = "".join("?" if ch in '"\\' or ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in text)[:200]
+    head, sep, body = response.partition("\r\n\r\n")
+    lines = head.split("\r\n")
+    at = next((i for i, ln in enumerate(lines) if ln.lower().startswith("content-length:")), len(lines))
+    lines.insert(at, f'Warning: 399 {agent} "{clean}"')
+    return "\r\n".join(lines) + sep + body
 
 
 # --- G.729-only offer: 200 with no media and a dead RTP thread ---------------------------------

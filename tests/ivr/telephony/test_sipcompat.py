@@ -232,3 +232,12 @@ def test_a_full_worker_answers_busy(in_process_phone, kamailio_front: Front) -> 
     assert busy.rc == 0, busy.out
     assert p.refused.get(486) == 1 and len(answered.calls) == 1
     assert first and first[0].rc == 0  # type: ignore[attr-defined]
+
+
+def test_a_refusal_says_why_in_a_warning_header() -> None:
+    response = "SIP/2.0 488 Not Acceptable Here\r\nCall-ID: x\r\nContent-Length: 0\r\n\r\n"
+    out = sipcompat.with_warning(response, "127.0.0.1", 'SDP c= line must be "IN IP4"\r\nX: \\injected')
+    assert out == ("SIP/2.0 488 Not Acceptable Here\r\nCall-ID: x\r\n"
+                   'Warning: 399 127.0.0.1 "SDP c= line must be ?IN IP4???X: ?injected"\r\n'
+                   "Content-Length: 0\r\n\r\n")
+    assert len(sipcompat.with_warning(response, "h", "x" * 5000).split("\r\n")[2]) == len('Warning: 399 h ""') + 200
