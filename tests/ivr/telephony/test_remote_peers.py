@@ -1,5 +1,5 @@
-"""Callers on another host: sipp bound to 127.0.0.2 calls through the project's Kamailio
-to real ``ivr sip-worker`` processes (issue 11, finding 1).
+"""Callers on another host: sipp bound to 127.0.0.2 / 127.0.0.3 calls through the project's Kamailio
+to real ``ivr sip-worker`` processes (issue 11, findings 1 and 6).
 
 A caller elsewhere follows the dialog's route set: its ACK and BYE must reach the worker through
 Kamailio (the worker's 200 echoes the Record-Route), and the worker's BYE must reach the caller
@@ -7,15 +7,19 @@ through Kamailio (it carries the route set), however long the call lasted.
 """
 from __future__ import annotations
 
+import re
+import secrets
+import socket
 import time
 
 import pytest
 from sqlalchemy import select
 
+from ivr.ops import sipprobe
 from ivr.store.database import Database
 from ivr.store.models import Call, Escalation
 
-from .conftest import Workers, run_sipp
+from .conftest import Front, Workers, run_sipp
 
 pytestmark = pytest.mark.slow
 
@@ -108,3 +112,85 @@ def test_a_re_invite_from_a_caller_on_another_host_is_answered(workers: Workers,
     assert [c.outcome for c in calls] == ["abandoned"]
     assert _escalations(db) == []
 
+
+class RawCaller:
+    """A caller at another address speaking SIP over a plain UDP socket (to time each reply)."""
+
+    def __init__(self, front_port: int, ip: str):
+        self.front = ("127.0.0.1", front_port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((ip, 0))
+        self.local = self.sock.getsockname()
+        self.invite = ""
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def send_invite(self, user: str = "hotline") -> None:
+        self.invite = sipprobe.build_request("INVITE", f"sip:{user}@127.0.0.1:{self.front[1]}", local=self.local,
+                                             from_user="0912345678", contact=f"sip:0912345678@{self.local[0]}:"
+                                             f"{self.local[1]}", sdp=True)
+        self.sock.sendto(self.invite.encode(), self.front)
+
+    def reply(self, timeout_s: float) -> sipprobe.Reply | None:
+        deadline = time.monotonic() + timeout_s
+        while (left := deadline - time.monotonic()) > 0:
+            self.sock.settimeout(left)
+            try:
+                data = self.sock.recvfrom(65535)[0]
+            except TimeoutError:
+                return None
+            try:
+                return sipprobe.parse_reply(data)
+            except ValueError:
+                continue  # a request (none expected here)
+        return None
+
+    def in_dialog(self, method: str, answer: sipprobe.Reply, cseq: int) -> None:
+        """ACK or BYE for the dialog ``answer`` (a 200) set up: to its Contact, through its route set."""
+        contact = re.search(r"<([^>]+)>", answer.header("Contact") or "")
+        assert contact, answer.text
+        head = self.invite.split("\r\n\r\n", 1)[0].split("\r\n")
+        keep = [h for h in head[1:] if h.split(":", 1)[0] in ("From", "Call-ID", "Max-Forwards")]
+        routes = [ln.split(":", 1)[1].strip() for ln in answer.text.split("\r\n\r\n", 1)[0].split("\r\n")
+                  if ln.lower().startswith("record-route:")]
+        lines = [f"{method} {contact.group(1)} SIP/2.0",
+                 f"Via: SIP/2.0/UDP {self.local[0]}:{self.local[1]};rport;branch=z9hG4bK{secrets.token_hex(8)}",
+                 *keep, f"To: {answer.header('To')}", f"CSeq: {cseq} {method}",
+                 *(f"Route: {r}" for r in reversed(routes)), "Content-Length: 0"]
+        self.sock.sendto(("\r\n".join(lines) + "\r\n\r\n").encode(), self.front)
+
+
+def test_a_worker_killed_while_the_call_rings_fails_over_within_3_s(workers: Workers, db: Database,
+                                                                     kamailio_front: Front) -> None:
+    started = {w.index: w for w in (workers.start(0), workers.start(1))}
+    caller = RawCaller(workers.cfg.sip_port, "127.0.0.3")
+    try:
+        caller.send_invite()
+        ringing = None
+        while ringing is None or ringing.status != 180:
+            ringing = caller.reply(5)
+            assert ringing is not None, "no 180 Ringing"
+        picked = re.findall(r"INVITE from 127\.0\.0\.3:\d+ to worker(\d+)", kamailio_front.log.read_text())
+        assert len(picked) == 1, kamailio_front.log.read_text()[-2000:]
+        dead = started[int(picked[0])]
+        workers.kill(dead)  # SIGKILL while the caller hears ringing (pyVoIP answers ~1 s after its 180)
+        killed = time.monotonic()
+        answer = caller.reply(10)
+        while answer is not None and answer.status < 200:
+            answer = caller.reply(10 - (time.monotonic() - killed))
+        failover_s = time.monotonic() - killed
+        print(f"worker killed while ringing -> 200 from the other worker: {failover_s:.2f} s")
+        assert answer is not None and answer.status == 200, f"no answer {failover_s:.1f} s after the kill"
+        other = 1 - dead.index
+        assert f"worker{other}@" in (answer.header("Contact") or ""), answer.text
+        assert failover_s < 3.0
+        caller.in_dialog("ACK", answer, 1)
+        time.sleep(1.0)
+        caller.in_dialog("BYE", answer, 2)
+        bye = caller.reply(5)
+        assert bye is not None and bye.status == 200, bye
+    finally:
+        caller.close()
+    calls = _wait_done(db, 1, timeout_s=20)
+    assert [(c.outcome, c.worker) for c in calls if c.outcome != "in_progress"] == [("abandoned", f"worker{other}")]
