@@ -34,6 +34,12 @@ MODULE_DIRS = (
 DOWN_S = 30  # a worker that did not reply at all is tried last this long (or until it registers again)
 CHILDREN = 4  # UDP receiver processes
 REALM = "f0-hotline"  # digest realm of doctors' phones (part of their HA1)
+# A worker answers ~1.0 s after its 180 Ringing (pyVoIP's fixed delay): no answer within this long after
+# a provisional reply means the worker died while the call rang, and the next worker takes the call
+# (kill -> answer by the other worker measured at ~2.5 s, tests/ivr/telephony/test_remote_peers.py).
+ANSWER_MS = 1500
+AUTH_FAIL_LIMIT = 5  # failed digest attempts from one address before its staff registrations are refused
+AUTH_BLOCK_S = 300  # ... until this long after its last failure
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_./+@:,=-]+$")
 
@@ -124,6 +130,9 @@ def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
         "FAILOVER_MS": str(int(cfg.sip_failover_ms)),
         "FLOOD_LIMIT": str(int(cfg.sip_flood_limit)),
         "DOWN_S": str(DOWN_S),
+        "ANSWER_MS": str(ANSWER_MS),
+        "AUTH_FAIL_LIMIT": str(AUTH_FAIL_LIMIT),
+        "AUTH_BLOCK_S": str(AUTH_BLOCK_S),
         "TRUSTED_SOURCE": _trusted_condition(tuple(dict.fromkeys((*cfg.sip_trusted_hosts, *workers)))),
         "WORKER_SOURCE": _trusted_condition(workers),
         # workers' own SIP ports: only they may call a doctor's phone through the front

@@ -299,6 +299,19 @@ class CompatCall(VoIP.VoIPCall):
         self.cancelled = False
         super().__init__(*args, **kwargs)
 
+    def renegotiate(self, request: SIP.SIPMessage) -> None:
+        """A re-INVITE in an answered call: answer with the media we already have. pyVoIP's own
+        ``renegotiate`` starts the RTP clients again (a second bind of the same port: OSError in the
+        SIP thread, no answer); the remote address moves only to an IPv4 literal and a valid port."""
+        media = {client.inPort: client.assoc for client in self.RTPClients}
+        answer = self.sip.gen_answer(request, str(self.session_id), media, self.sendmode)
+        self.sip.out.sendto(answer.encode("utf8"), (self.phone.server, self.phone.port))
+        target = sipcompat.audio_target(request.body if isinstance(request.body, dict) else {})
+        if target is not None:
+            for client in self.RTPClients:
+                client.outIP, client.outPort = target
+        log.info("call %s: re-INVITE answered 200", self.call_id)
+
     def create_rtp_clients(self, codecs: dict[int, RTP.PayloadType], ip: str, port: int,
                            request: SIP.SIPMessage, baseport: int) -> None:
         """One RTP client for the first audio stream of ``request``'s SDP (the caller's INVITE or the doctor's
@@ -340,6 +353,7 @@ class DoctorLeg:
         self._cseq = cseq
         self._remote_tag = ""
         self._contact = ""
+        self._routes: list[str] = []  # the dialog's route set: the 2xx's Record-Route, reversed (RFC 3261 12.1.2)
         self.final_status = 0  # the INVITE's final reply (200, 486, 487...)
         self.failure = ""  # a refused INVITE's status line and what it means ("480 No Outbound Trunk: ...")
         self._cancelled = False
@@ -393,7 +407,7 @@ class DoctorLeg:
                 self._stop_media()
                 self.call.state = VoIP.CallState.ENDED
                 self._send(self._request("BYE", self._contact, self._new_via(), to=self._to_tagged(),
-                                         cseq=self._cseq + 1))
+                                         cseq=self._cseq + 1, routes=self._routes))
                 log.info("doctor leg %s to %s: BYE", self.call_id, self.number)
             self._release()
 
@@ -405,8 +419,9 @@ class DoctorLeg:
     def _to_tagged(self) -> str:
         return f"{self._to};tag={self._remote_tag}" if self._remote_tag else self._to
 
-    def _request(self, method: str, ruri: str, via: str, *, to: str, cseq: int) -> str:
-        return (f"{method} {ruri} SIP/2.0\r\nVia: {via}\r\nMax-Forwards: 70\r\nFrom: {self._from}\r\n"
+    def _request(self, method: str, ruri: str, via: str, *, to: str, cseq: int, routes: list[str] | None = None) -> str:
+        route = "".join(f"Route: {r}\r\n" for r in routes or ())
+        return (f"{method} {ruri} SIP/2.0\r\nVia: {via}\r\n{route}Max-Forwards: 70\r\nFrom: {self._from}\r\n"
                 f"To: {to}\r\nCall-ID: {self.call_id}\r\nCSeq: {cseq} {method}\r\n"
                 f"User-Agent: f0-hotline\r\nContent-Length: 0\r\n\r\n")
 
@@ -448,6 +463,7 @@ class DoctorLeg:
                 self._contact = str(message.headers.get("Contact", "")).strip("<>") or self._invite_ruri
             if self.final_status == 0:
                 self.final_status = code
+                self._routes = list(reversed(sipcompat.record_routes(message.raw)))
             if self.call.state == VoIP.CallState.DIALING and not self._cancelled:
                 try:
                     self.call.answered(message)  # pyVoIP: RTP clients for the answer, state ANSWERED
@@ -455,13 +471,14 @@ class DoctorLeg:
                     log.error("doctor leg %s: unusable answer: %s", self.call_id, exc)
                     self._cancelled = True
                 log.info("doctor leg %s to %s: answered", self.call_id, self.number)
-            self._send(self._request("ACK", self._contact, self._new_via(), to=self._to_tagged(), cseq=self._cseq))
+            self._send(self._request("ACK", self._contact, self._new_via(), to=self._to_tagged(), cseq=self._cseq,
+                                     routes=self._routes))
             if self._cancelled and self.call.state != VoIP.CallState.ENDED:
                 # answered after we gave up (CANCEL crossed the 200): end it at once
                 self._stop_media()
                 self.call.state = VoIP.CallState.ENDED
                 self._send(self._request("BYE", self._contact, self._new_via(), to=self._to_tagged(),
-                                         cseq=self._cseq + 1))
+                                         cseq=self._cseq + 1, routes=self._routes))
                 self._release()
 
     def _stop_media(self) -> None:
@@ -573,10 +590,34 @@ class WorkerPhone(VoIP.VoIPPhone):
         self.sip.parse_message = self._parse_sip  # type: ignore[method-assign]
         # pyVoIP drops a message whose body it cannot parse: an INVITE would ring forever
         self.sip.recv = self._sip_recv  # type: ignore[method-assign]
+        # in-dialog routing through the SIP front (Record-Route in our 200, Route on our BYE)
+        self._gen_answer = self.sip.gen_answer
+        self.sip.gen_answer = self._gen_answer_routed  # type: ignore[method-assign]
+        self._gen_bye = self.sip.gen_bye
+        self.sip.gen_bye = self._gen_bye_routed  # type: ignore[method-assign]
+
+    # --- the dialog's route set (inbound calls) -----------------------------------------------
+    def _gen_answer_routed(self, request: SIP.SIPMessage, *args: Any, **kwargs: Any) -> str:
+        """pyVoIP's 200 to an INVITE, with the INVITE's Record-Route copied in: the caller's ACK,
+        BYE and re-INVITE then come through the SIP front (RFC 3261 12.1.1)."""
+        return sipcompat.with_record_route(self._gen_answer(request, *args, **kwargs),
+                                           sipcompat.record_routes(request.raw))
+
+    def _gen_bye_routed(self, request: SIP.SIPMessage) -> str:
+        """pyVoIP's BYE for an answered call, with our own Via and the INVITE's Record-Route as the
+        Route set, so that the SIP front relays it in the dialog however long the call lasted."""
+        via = f"SIP/2.0/UDP {self.myIP}:{self.sip.myPort};branch=z9hG4bK{uuid.uuid4().hex[:25]}"
+        return sipcompat.in_dialog_request(self._gen_bye(request), via=via,
+                                           routes=sipcompat.record_routes(request.raw))
 
     # --- outbound calls (live bridge to a doctor) ---------------------------------------------
     def _parse_sip(self, message: SIP.SIPMessage) -> None:
         if message.type != SIP.SIPMessageType.MESSAGE:
+            cseq = message.headers.get("CSeq", {})
+            if isinstance(cseq, dict) and cseq.get("method") == "BYE" and int(message.status.value) >= 200:
+                log.info("call %s: BYE answered %d", message.headers.get("Call-ID", ""), int(message.status.value))
+                if str(message.headers.get("Call-ID", "")) not in self._legs:
+                    return
             leg = self._legs.get(str(message.headers.get("Call-ID", "")))
             if leg is not None:
                 leg.on_response(message)

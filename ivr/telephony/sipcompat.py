@@ -18,9 +18,17 @@ has a regression test in ``tests/ivr/telephony/test_sipcompat.py``:
 * ``negotiable_codec``      - a G.729-only offer (or no SDP) got a 200 with no media
                               and a dead RTP thread: we answer 488 instead.
 * ``DtmfDetector``          - a telephone-event without the marker bit was ignored.
+* ``record_routes`` / ``with_record_route`` / ``in_dialog_request``
+                            - the 200 to an INVITE dropped the proxy's Record-Route, and the
+                              BYE carried no Route (and the INVITE's Via headers instead of its
+                              own): in-dialog requests of a caller on another host bypassed
+                              Kamailio (404), and Kamailio's dialog, never seeing the ACK, was
+                              dropped after ``noack_timeout`` (the hotline's BYE then got 404).
 """
 from __future__ import annotations
 
+import ipaddress
+import re
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
@@ -231,3 +239,87 @@ class DtmfDetector:
 def pick_pcm(payload_names: Sequence[str]) -> str | None:
     """The first G.711 codec in an answer's payload list."""
     return next((n for n in payload_names if n in AUDIO_CODECS), None)
+
+
+# --- Record-Route dropped from the 200, no Route on the BYE (RFC 3261 12.1.1, 12.2.1.1) ------------
+_RECORD_ROUTE = re.compile(r"^record-route[ \t]*:(.*)$", re.IGNORECASE)
+
+
+def record_routes(raw: bytes | str) -> list[str]:
+    """The Record-Route entries of a SIP message, in the order they appear (``<sip:...;lr>`` each)."""
+    text = raw.decode("utf8", "replace") if isinstance(raw, bytes) else raw
+    head = text.split("\r\n\r\n", 1)[0]
+    routes: list[str] = []
+    for line in head.split("\r\n")[1:]:
+        match = _RECORD_ROUTE.match(line)
+        if match:
+            routes.extend(_split_addresses(match.group(1)))
+    return routes
+
+
+def _split_addresses(value: str) -> list[str]:
+    """``<a>, <b;x=1>`` -> ``['<a>', '<b;x=1>']`` (commas inside angle brackets or quotes stay)."""
+    parts: list[str] = []
+    current = ""
+    angle = quoted = False
+    for ch in value:
+        if ch == '"' and not angle:
+            quoted = not quoted
+        elif ch == "<" and not quoted:
+            angle = True
+        elif ch == ">" and not quoted:
+            angle = False
+        if ch == "," and not angle and not quoted:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+def _insert_after_vias(text: str, lines: list[str]) -> str:
+    head, sep, body = text.partition("\r\n\r\n")
+    rows = head.split("\r\n")
+    at = max((i for i, row in enumerate(rows) if row.lower().startswith("via:")), default=0) + 1
+    return "\r\n".join(rows[:at] + lines + rows[at:]) + sep + body
+
+
+def with_record_route(response: str, routes: list[str]) -> str:
+    """A response to a dialog-creating request with the request's Record-Route copied in (same order)."""
+    if not routes:
+        return response
+    return _insert_after_vias(response, [f"Record-Route: {r}" for r in routes])
+
+
+def in_dialog_request(request: str, *, via: str, routes: list[str]) -> str:
+    """An in-dialog request (pyVoIP's BYE) with its own single ``Via`` and the dialog's route set
+    as ``Route`` headers. pyVoIP copies the INVITE's Via headers into its BYE, which made the
+    200 travel to the wrong hops; a UAS's route set is the INVITE's Record-Route in order,
+    a UAC's the 2xx's Record-Route reversed (the caller passes the right list)."""
+    head, sep, body = request.partition("\r\n\r\n")
+    rows = [row for row in head.split("\r\n") if not row.lower().startswith(("via:", "route:"))]
+    rows[1:1] = [f"Via: {via}", *(f"Route: {r}" for r in routes)]
+    return "\r\n".join(rows) + sep + body
+
+
+def audio_target(body: Mapping[str, object]) -> tuple[str, int] | None:
+    """Where a re-INVITE's offer wants our audio: its ``c=`` IPv4 literal and first audio port, or
+    None when either is missing or not usable (then the media stays where it was)."""
+    conns = body.get("c") or ()
+    media = body.get("m") or ()
+    if not isinstance(conns, (list, tuple)) or not isinstance(media, (list, tuple)) or not conns:
+        return None
+    first = conns[0]
+    address = first.get("address") if isinstance(first, dict) else None
+    try:
+        ip = str(ipaddress.IPv4Address(str(address)))
+    except ValueError:
+        return None
+    for m in media:
+        if isinstance(m, dict) and m.get("type") == "audio":
+            port = m.get("port")
+            if isinstance(port, int) and 1 <= port <= 65535:
+                return ip, port
+            return None
+    return None

@@ -194,19 +194,22 @@ def render_scenario(scenario: str, out_dir: Path, values: dict[str, str]) -> Pat
 
 def run_sipp(cfg: Config, scenario: str, *, calls: int = 1, rate: float = 1, limit: int | None = None,
              timeout_s: float = 60, values: dict[str, str] | None = None, inf: Path | None = None,
-             service: str = "hotline", port: int | None = None) -> SippResult:
-    """Run sipp as the caller against the SIP front; returns its exit code (0: every call passed)."""
+             service: str = "hotline", port: int | None = None, local_ip: str = "127.0.0.1",
+             extra: tuple[str, ...] = ()) -> SippResult:
+    """Run sipp as the caller against the SIP front; returns its exit code (0: every call passed).
+    ``local_ip``: the caller's address (127.0.0.2, ... for a caller on another host)."""
     local = port_block(4)
     log_dir = cfg.data_dir / f"sipp-{local}"
     log_dir.mkdir(parents=True, exist_ok=True)
     filled = {"SHARE": str(SIPP_SHARE), "PCAPS": str(cfg.data_dir / "pcaps"), **(values or {})}
     sf = render_scenario(scenario, log_dir, filled)
     args = ["sipp", f"127.0.0.1:{port or cfg.sip_port}", "-sf", str(sf), "-m", str(calls),
-            "-r", str(rate), "-l", str(limit or calls), "-i", "127.0.0.1", "-p", str(local),
+            "-r", str(rate), "-l", str(limit or calls), "-i", local_ip, "-p", str(local),
             "-mp", str(random.randrange(20000, 29000, 20)), "-s", service, "-nostdin", "-trace_err",
             "-trace_screen", "-timeout", f"{int(timeout_s)}s", "-timeout_error"]
     if inf is not None:
         args += ["-inf", str(inf)]
+    args += list(extra)
     proc = subprocess.run(args, check=False, cwd=log_dir, capture_output=True, timeout=timeout_s + 15)
     out = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
     for f in log_dir.glob("*"):
