@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from escalation.desk import QueueDesk
 from escalation.triage import default_triage
 from ivr import audio
-from ivr.telephony.callrunner import CallRunner, DecodePool, TurnStats
-from ivr.telephony.callstore import CallStore
-from escalation.desk import QueueDesk
 from ivr.config import Config
 from ivr.engine.flow import load_flow
-from ivr.store.models import Call, Escalation
-from ivr.nlu.understander import default_understander
 from ivr.engine.prompts import load_catalog
-from ivr.tts.render import PromptRenderer
 from ivr.engine.session import Session
+from ivr.nlu.understander import default_understander
 from ivr.store.database import Database
+from ivr.store.models import Call, Escalation
+from ivr.telephony.callrunner import CallRunner, DecodePool, TurnStats
+from ivr.telephony.callstore import CallStore
+from ivr.tts.render import PromptRenderer
 
 from .fakes import SILENCE, Clock, InlineExecutor, StuckExecutor, VirtualLine
 
@@ -143,8 +143,8 @@ def test_silence_fires_no_input_timers_and_never_ends_in_silence(shared, cfg, db
 
 def test_saturated_decode_pool_degrades_to_keys_only(shared, cfg, db, redis_url) -> None:
     from ivr import config as config_mod
-    from ivr.telephony.callrunner import OVERLOAD_TRANSCRIPT
     from ivr.speech.recognizer import open_recognizer
+    from ivr.telephony.callrunner import OVERLOAD_TRANSCRIPT
 
     busy = DecodePool(open_recognizer(config_mod.load(env={})).transcriber(), threads=1, backlog=0,
                       executor=StuckExecutor())
@@ -180,7 +180,7 @@ def test_last_words_before_a_hangup_are_still_heard(shared, cfg, db, redis_url) 
 
 
 def test_the_caller_s_recording_is_private(shared, cfg, db, redis_url) -> None:
-    clock = Clock(shared["decoder"])
+    clock = Clock()
     assert _run(_runner(shared, cfg, db, redis_url, clock), ScriptedLine(clock, hangup_at=2.0)) == "abandoned"
     with db.session() as s:
         recording = Path(s.scalars(select(Call)).one().recording_path)
