@@ -2,8 +2,9 @@
 
 The template (``ivr/ops/templates/kamailio.cfg``) holds ``{{NAME}}`` placeholders.
 Only numbers, validated IPv4 addresses, paths checked for safe characters and
-the trunk's host:port (``ivr.config.sip_trunk``: IPv4 or DNS name) are substituted, so no configuration text can inject Kamailio script. The
-``kamailio`` binary is always run with an argument list, never a shell string.
+the trunk's host:port (``ivr.config.sip_trunk``: IPv4 or DNS name) are substituted, so no
+configuration text can inject Kamailio script. The ``kamailio`` binary is always run with an argument
+list, never a shell string.
 """
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ivr.ops import sipprobe
 from ivr.config import STAFF_HA1, Config, sip_trunk
 from ivr.errors import SipError
+from ivr.ops import sipprobe
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "kamailio.cfg"
 MODULE_DIRS = (

@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from ivr.ops import kamailio, sipprobe
 from ivr.config import REDIS_PASSWORD_FILE, Config
 from ivr.errors import SupervisorError
+from ivr.ops import kamailio, sipprobe
 
 # command name in the CLI -> how `ivr up` runs it
 OPTIONAL_COMMANDS = ("sip-worker", "worker", "admin serve")

@@ -17,9 +17,9 @@ from sqlalchemy.orm import selectinload
 
 from ivr.engine import actions as A
 from ivr.errors import StorageError
+from ivr.store.database import Database
 from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient, utcnow
 from ivr.store.phonenumber import lookup_keys
-from ivr.store.database import Database
 from ivr.telephony.desk import EscalationDesk, HoldCase
 from ivr.vocabulary import STORED_CALL_OUTCOMES, CallOutcome, RiskLevel
 

@@ -15,11 +15,11 @@ from threading import Lock
 from sqlalchemy import func, select
 
 from ivr.config import Config
-from ivr.errors import FlowError, PromptError
 from ivr.engine.flow import Flow, load_flow, load_flow_text
-from ivr.store.models import FlowVersion, Prompt
 from ivr.engine.prompts import PromptCatalog, load_catalog
+from ivr.errors import FlowError, PromptError
 from ivr.store.database import Database
+from ivr.store.models import FlowVersion, Prompt
 
 log = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from pyVoIP import RTP, SIP
 from pyVoIP.VoIP.status import PhoneStatus
 
 from ivr.audio.g711 import pcm16_to_u8, u8_to_pcm16
-from ivr.telephony import sdp, sipcompat
-from ivr.telephony.rtp import RtpHeader, parse_packet
 from ivr.errors import SipError
 from ivr.store.phonenumber import normalize_phone
+from ivr.telephony import sdp, sipcompat
+from ivr.telephony.rtp import RtpHeader, parse_packet
 
 log = logging.getLogger(__name__)
 

@@ -20,12 +20,14 @@ import pytest
 from sqlalchemy import select
 
 from escalation import queue
-from escalation.triage import default_triage
-from ivr.telephony.callrunner import CallRunner, DecodePool, TurnStats
-from ivr.telephony.callstore import CallStore
 from escalation.desk import QueueDesk
+from escalation.triage import default_triage
 from ivr.config import Config
 from ivr.engine.flow import load_flow
+from ivr.engine.prompts import load_catalog
+from ivr.engine.session import Session
+from ivr.nlu.understander import default_understander
+from ivr.store.database import Database
 from ivr.store.models import (
     AreaLevel,
     AuditLog,
@@ -35,12 +37,18 @@ from ivr.store.models import (
     Role,
     StaffUser,
 )
-from ivr.nlu.understander import default_understander
-from ivr.engine.prompts import load_catalog
+from ivr.telephony.callrunner import CallRunner, DecodePool, TurnStats
+from ivr.telephony.callstore import CallStore
 from ivr.tts.render import PromptRenderer
-from ivr.engine.session import Session
-from ivr.store.database import Database
 
+from .conftest import (
+    SIPP_SHARE,
+    SippPeer,
+    Workers,
+    port_block,
+    render_scenario,
+    run_sipp,
+)
 from .fakes import SILENCE, Clock, InlineExecutor, VirtualLine
 
 pytestmark = pytest.mark.slow
@@ -343,15 +351,6 @@ def test_caller_hanging_up_during_the_bridge_ends_the_doctor_leg(shared, cfg, db
 # Part 2: real calls. sipp (caller) -> Kamailio -> `ivr sip-worker`; the worker dials the doctor's
 # phone (sipp, registered to Kamailio as doctor-an) through Kamailio and bridges the two.
 # ---------------------------------------------------------------------------------------------
-
-from .conftest import (
-    SIPP_SHARE,
-    SippPeer,
-    Workers,
-    port_block,
-    render_scenario,
-    run_sipp,
-)
 
 BRIDGE_LOG = re.compile(r"bridge ended by (\w+): to_doctor_frames=(\d+) to_caller_frames=(\d+)")
 

@@ -14,11 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from ivr import ROOT, audio
+from ivr.store.database import Database
+from ivr.store.models import Call, Escalation
 
 from . import pcap
-from ivr.store.models import Call, Escalation
-from ivr.store.database import Database
-
 from .conftest import IVR, Workers, run_sipp
 
 pytestmark = pytest.mark.slow
@@ -41,7 +40,8 @@ def _wait_calls(db: Database, n: int, timeout_s: float = 20) -> list[Call]:
 
 def _calls_list(workers: Workers) -> list[dict]:
     out = subprocess.run([IVR, "--config", str(workers.config_file), "--data-dir", str(workers.cfg.data_dir),
-                          "calls", "list", "--json"], check=False, capture_output=True, text=True, timeout=60, cwd=str(ROOT))
+                          "calls", "list", "--json"], check=False, capture_output=True, text=True, timeout=60,
+                         cwd=str(ROOT))
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 

@@ -6,13 +6,13 @@ from typing import ClassVar
 
 import pytest
 
-from ivr.engine import actions as A
-from ivr.telephony.callstore import CallStore
 from ivr.cli import main
 from ivr.config import Config
+from ivr.engine import actions as A
 from ivr.engine.session import Step
-from ivr.store.database import Database
 from ivr.engine.understanding import Assessment
+from ivr.store.database import Database
+from ivr.telephony.callstore import CallStore
 
 
 class Done:

@@ -9,9 +9,9 @@ import pytest
 from ivr import ROOT
 from ivr.config import Config
 from ivr.errors import FlowError
-from ivr.telephony.flowsource import FlowSource
-from ivr.store.models import FlowVersion, Prompt
 from ivr.store.database import Database
+from ivr.store.models import FlowVersion, Prompt
+from ivr.telephony.flowsource import FlowSource
 
 
 @pytest.fixture

@@ -19,10 +19,9 @@ from pathlib import Path
 import pytest
 
 from ivr import config as config_mod
-from ivr.ops import kamailio
-from ivr.ops import sipprobe
 from ivr.config import Config
 from ivr.errors import ConfigError
+from ivr.ops import kamailio, sipprobe
 
 from .conftest import Workers
 

@@ -40,7 +40,8 @@ class Sender:
         return self.NSD
 
 
-def test_a_call_whose_sending_raises_is_dropped_and_the_others_keep_their_rate(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_call_whose_sending_raises_is_dropped_and_the_others_keep_their_rate(
+        caplog: pytest.LogCaptureFixture) -> None:
     pacer = RtpPacer()
     good = Sender()
     bad = Sender(OverflowError("getsockaddrarg: port must be 0-65535."))

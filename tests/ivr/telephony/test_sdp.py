@@ -22,7 +22,8 @@ def offer(**replace: str) -> bytes:
 
 def test_a_sipp_offer_is_read() -> None:
     o = AudioOffer.parse(SIPP_OFFER)
-    assert (o.address, o.port, o.codec, o.codec_payload_type, o.dtmf_payload_type) == ("127.0.0.2", 6000, "PCMU", 0, 101)
+    assert (o.address, o.port, o.codec, o.codec_payload_type, o.dtmf_payload_type) == \
+        ("127.0.0.2", 6000, "PCMU", 0, 101)
     assert o.payload_types == (0, 8, 101)
     assert o.rtpmap == ((0, "PCMU"), (8, "PCMA"), (101, "telephone-event"))
     extra = AudioOffer.parse(offer(rtpmap="a=rtpmap:0 PCMU/8000\r\na=rtpmap:96 opus/48000/2"))
@@ -33,7 +34,8 @@ def test_media_level_c_wins_and_lf_only_and_pcma_by_dynamic_payload_type() -> No
     body = (b"v=0\no=- 1 1 IN IP4 10.0.0.1\ns=-\nc=IN IP4 10.0.0.1\nt=0 0\nm=video 7000 RTP/AVP 96\n"
             b"m=audio 6002 RTP/AVP 18 97\nc=IN IP4 192.0.2.7\na=rtpmap:97 pcma/8000\n")
     o = AudioOffer.parse(body)
-    assert (o.address, o.port, o.codec, o.codec_payload_type, o.dtmf_payload_type) == ("192.0.2.7", 6002, "PCMA", 97, None)
+    assert (o.address, o.port, o.codec, o.codec_payload_type, o.dtmf_payload_type) == \
+        ("192.0.2.7", 6002, "PCMA", 97, None)
 
 
 @pytest.mark.parametrize(("body", "message"), [

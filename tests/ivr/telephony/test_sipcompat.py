@@ -1,4 +1,5 @@
-"""One regression test per measured pyVoIP 1.6.8 bug and its work-around (ivr.telephony.sipcompat + ivr.telephony.phone).
+"""One regression test per measured pyVoIP 1.6.8 bug and its work-around
+(ivr.telephony.sipcompat + ivr.telephony.phone).
 
 Where possible the test also shows the bug in upstream pyVoIP (reached through ``ivr.telephony.phone``,
 the one module importing it), so that a pyVoIP upgrade that fixes it is noticed."""
@@ -14,12 +15,11 @@ from collections.abc import Iterator
 import pytest
 
 from ivr import audio
-from ivr.telephony import phone
-from ivr.telephony import sipcompat
 from ivr.config import Config
-from .pcap import rtp_header
+from ivr.telephony import phone, sipcompat
 
 from .conftest import Front, port_block, run_sipp
+from .pcap import rtp_header
 
 
 def _tone_u8(n: int = 160) -> bytes:

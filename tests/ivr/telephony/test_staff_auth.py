@@ -12,8 +12,8 @@ import subprocess
 
 import pytest
 
-from ivr.ops import sipprobe
 from ivr.config import Config
+from ivr.ops import sipprobe
 from ivr.ops.kamailio import REALM, staff_ha1
 
 from .conftest import SIPP_SHARE, Front, port_block, render_scenario
@@ -101,9 +101,9 @@ def test_a_phone_without_a_secret_is_still_refused_outside_the_trusted_hosts(kam
 
 
 def test_secrets_are_checked_and_rendered_as_ha1_only(tmp_path) -> None:
-    from ivr.ops import kamailio
     from ivr.config import load
     from ivr.errors import ConfigError
+    from ivr.ops import kamailio
 
     ha1 = staff_ha1("doctor-an", PASSWORD)
     cfg = load(env={"IVR_SIP_STAFF_HA1": f"doctor-an:{ha1},1001:{staff_ha1('1001', 'x')}"}, data_dir=tmp_path)

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from ivr import ROOT
 from ivr.ops import sipprobe
-from ivr.store.models import Call
 from ivr.store.database import Database
+from ivr.store.models import Call
 
 from .conftest import Front, Workers
 

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from escalation import queue
-from ivr.ops import sipprobe
 from ivr.config import Config
+from ivr.ops import sipprobe
+from ivr.store.database import Database
 from ivr.store.models import AuditLog, Call, EscalationEvent
 from ivr.telephony.phone import dial_user
-from ivr.store.database import Database
 
 from .conftest import (
     SIPP_SHARE,
@@ -110,9 +110,9 @@ def _kamailio_log(front: Front) -> str:
 # -- configuration -------------------------------------------------------------------------------------------
 
 def test_trunk_setting_is_checked_and_only_host_and_port_reach_kamailio(tmp_path: Path) -> None:
-    from ivr.ops import kamailio
     from ivr.config import load
     from ivr.errors import ConfigError
+    from ivr.ops import kamailio
 
     cfg = load(env={"IVR_SIP_TRUNK_URI": "sip:gateway.example:5080"}, data_dir=tmp_path)
     assert cfg.sip_trunk_uri == "sip:gateway.example:5080"

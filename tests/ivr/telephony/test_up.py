@@ -26,10 +26,8 @@ import pytest
 import redis as redis_lib
 
 from ivr import config as config_mod
-from ivr.ops import kamailio
-from ivr.ops import sipprobe
-from ivr.ops import supervisor
 from ivr.config import Config
+from ivr.ops import kamailio, sipprobe, supervisor
 
 from .conftest import run_sipp
 
@@ -204,7 +202,8 @@ def test_planned_ports_that_collide_are_refused(cfg: Config) -> None:
     progs = [supervisor.Program(name="sip-worker-0", argv=("x",), priority=1),
              supervisor.Program(name="kamailio", argv=("x",), priority=1)]
     with pytest.raises(supervisor.SupervisorError,
-                       match=rf"^ivr up: port {clash.sip_port}/udp is planned twice: SIP \(Kamailio\) and SIP worker 0"):
+                       match=rf"^ivr up: port {clash.sip_port}/udp is planned twice: "
+                             r"SIP \(Kamailio\) and SIP worker 0"):
         supervisor.check_ports(supervisor.port_plan(clash, progs))
 
 
