@@ -106,6 +106,15 @@ def _staff_ha1_table(entries: tuple[str, ...]) -> str:
     return "\n".join(lines) or "    $var(none) = 0;"
 
 
+def _advertise(cfg: Config) -> str:
+    """The listen line's ``advertise`` clause: bound to every address (0.0.0.0), Kamailio would put
+    0.0.0.0 into its Record-Route and Via, and a caller on another host could not send its ACK or BYE
+    back; it names ``sip_advertise`` (the address callers and workers reach this box at) instead."""
+    if ipaddress.IPv4Address(cfg.sip_host).is_unspecified:
+        return f" advertise {ipaddress.IPv4Address(cfg.sip_advertise)}:{int(cfg.sip_port)}"
+    return ""
+
+
 def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -> dict[str, str]:
     """The placeholder values for one instance."""
     files = files or KamailioFiles.for_config(cfg)
@@ -123,6 +132,7 @@ def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
         "DEBUG": str(int(debug)),
         "CHILDREN": str(CHILDREN),
         "SIP_HOST": str(ipaddress.IPv4Address(cfg.sip_host)),
+        "SIP_ADVERTISE": _advertise(cfg),
         "SIP_PORT": str(int(cfg.sip_port)),
         "MODULE_DIR": _safe_path(module_dir()) + "/",
         "CTL_SOCKET": _safe_path(files.ctl_socket),

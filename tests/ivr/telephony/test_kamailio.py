@@ -138,13 +138,22 @@ def test_rendered_config_passes_kamailio_check(cfg: Config) -> None:
                        sip_trusted_hosts=("127.0.0.1", "203.0.113.7"), sip_flood_limit=40)
     files = kamailio.write(fcfg)  # raises KamailioError when `kamailio -c` rejects it
     text = files.config.read_text()
-    assert "listen=udp:0.0.0.0:5070\n" in text
+    # bound to every address, it advertises sip_advertise: a Record-Route of 0.0.0.0 would leave a caller on
+    # another host no address to send its ACK and BYE to
+    assert "listen=udp:0.0.0.0:5070 advertise 127.0.0.1:5070\n" in text
     assert 'if (!($si == "127.0.0.1" || $si == "203.0.113.7")) {' in text
     assert 'modparam("pike", "reqs_density_per_unit", 40)' in text
     assert "while ($var(i) < 4) {" in text
     assert "$var(best) = 2 * 30;" in text
     assert "{{" not in text
     assert files.config.parent == fcfg.data_dir / "kamailio"
+
+
+def test_a_wildcard_listen_advertises_sip_advertise_and_a_bound_one_needs_nothing(cfg: Config) -> None:
+    public = kamailio.render(cfg.replace(sip_host="0.0.0.0", sip_advertise="198.51.100.4", sip_port=5070))
+    assert "\nlisten=udp:0.0.0.0:5070 advertise 198.51.100.4:5070\n" in public
+    bound = kamailio.render(cfg.replace(sip_host="198.51.100.4", sip_advertise="198.51.100.4", sip_port=5070))
+    assert "\nlisten=udp:198.51.100.4:5070\n" in bound
 
 
 def test_broken_config_is_reported_with_kamailio_message(cfg: Config, tmp_path: Path) -> None:
