@@ -47,6 +47,20 @@ def visible_escalation(obj_id: int) -> Escalation:
     return visible(Escalation, obj_id)
 
 
+def holding_case(esc: Escalation) -> Escalation | None:
+    """The case this case's caller holds on the line for now, if it is another one: a live case of the
+    same patient (or, without a patient, the same number) that no doctor has picked yet."""
+    if esc.patient_id is not None:
+        same = Escalation.patient_id == esc.patient_id
+    elif esc.caller:
+        same = (Escalation.patient_id.is_(None)) & (Escalation.caller == esc.caller)
+    else:
+        return None
+    return dbs().scalars(select(Escalation).where(
+        same, Escalation.id != esc.id, Escalation.mode == EscalationMode.LIVE,
+        Escalation.status.in_(queue.UNPICKED)).order_by(Escalation.id.desc()).limit(1)).first()
+
+
 @bp.route("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
@@ -79,6 +93,7 @@ def case(esc_id: int):  # type: ignore[no-untyped-def]
     s.commit()
     return render_template("board/case.html", esc=esc, row=row, patient=patient, call=call, steps=steps,
                            events=events, picker=picker, has_audio=_recording_path(esc) is not None,
+                           holding=holding_case(esc),
                            outcomes=list(queue.OUTCOMES), OUTCOME_LABELS=OUTCOME_LABELS)
 
 
@@ -102,6 +117,11 @@ def pick(esc_id: int):  # type: ignore[no-untyped-def]
     if mode not in queue.MODES:
         abort(400)
     esc = visible_escalation(esc_id)
+    if mode == EscalationMode.LIVE and esc.mode != EscalationMode.LIVE:
+        holding = holding_case(esc)
+        if holding is not None:  # "connect now" follows the case the caller is holding on
+            flash(f"Người bệnh đang giữ máy ở ca #{holding.id}. Bấm «Nối máy ngay» ở ca này.", "error")
+            return redirect(url_for("board.case", esc_id=holding.id))
     if mode == EscalationMode.LIVE and esc.mode != EscalationMode.LIVE and esc.status in queue.UNPICKED:
         flash("Người bệnh không còn giữ máy. Hãy chọn «Nhận – gọi lại» và gọi lại cho người bệnh.", "error")
         return redirect(url_for("board.case", esc_id=esc_id))

@@ -37,6 +37,8 @@ class QueueDesk:
                                 else outside_numbers)
 
     def create(self, **case: Any) -> int:
+        """The case this call holds on: a live call gets its own hold clock (``hold_started_at``), in the
+        patient's unpicked open case (re-triaged) or, when a doctor already picked every open one, in a new case."""
         return int(queue.create(self.db, redis=self.redis, cfg=self.cfg, **case))
 
     def hold_case(self, escalation_id: int) -> HoldCase:

@@ -148,7 +148,10 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
     The case (and its notification rows) is committed first; then its jobs are enqueued on
     ``redis``. With Redis down (or ``redis=None``) the case is still saved and the sweeper
     enqueues later. A patient (or, without a patient, a caller number) with an open case gets
-    that case re-triaged — risk raised, reasons merged — instead of a duplicate. Pass ``cfg``
+    that case re-triaged — risk raised, reasons merged — instead of a duplicate; a live call gets
+    its own hold clock (``hold_started_at``) whatever the open case's age, and when every open case
+    of the patient is already picked (a doctor will call back, or is in a call) a live call opens a
+    new case that the doctors on duty can connect at once. Pass ``cfg``
     so the configured webhooks are notified without waiting for the worker to expand them.
     A live case with nobody on duty anywhere in its area becomes a callback at once.
     """
@@ -166,20 +169,27 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
             area_row = s.connection().execute(_TOUCH_PATIENT, {"pid": patient_id, "now": now}).first()
             if area_row is None:
                 raise EscalationNotFound(f"Không tìm thấy bệnh nhân #{patient_id}.")
-            existing = s.connection().scalar(_OPEN_OF_PATIENT, {"pid": patient_id})
+            open_cases = s.connection().execute(_OPEN_OF_PATIENT, {"pid": patient_id}).all()
         elif caller:
-            existing = s.scalar(select(Escalation.id).where(Escalation.patient_id.is_(None),
-                                                            Escalation.caller == caller, Escalation.status.in_(OPEN))
-                                .order_by(Escalation.id).limit(1))
+            open_cases = s.execute(select(Escalation.id, Escalation.status).where(
+                Escalation.patient_id.is_(None), Escalation.caller == caller, Escalation.status.in_(OPEN))
+                .order_by(Escalation.id)).all()
         else:
-            existing = None
+            open_cases = []
+        existing = _merge_into(open_cases, mode)
+        if existing is None and open_cases and not _anyone_on_duty(staff, area_row):
+            existing = int(open_cases[0][0])  # nobody could connect a new live case: re-triage the open one
         if existing is not None:
             return existing, _retriage(s, _load(s, existing), risk=risk, reason=reason, reasons=reasons,
                                        call_id=call_id, assessment_id=assessment_id, mode=mode,
                                        recording_path=recording_path, webhooks=webhooks, now=now)
-        return _insert(s, staff, patient_id=patient_id, call_id=call_id, assessment_id=assessment_id, caller=caller,
+        made = _insert(s, staff, patient_id=patient_id, call_id=call_id, assessment_id=assessment_id, caller=caller,
                        risk=risk, reasons=reasons, reason=reason, mode=mode, area_row=area_row,
                        recording_path=recording_path, webhooks=webhooks, now=now)
+        for old_id, old_status in open_cases:  # the picked cases say where the caller holds now
+            _event(s, int(old_id), frm=_status(old_status), to=_status(old_status), actor="system", at=now,
+                   detail=f"Người bệnh gọi lại ({RISK_LABELS.get(risk, risk)}) và đang giữ máy: xem ca #{made[0]}")
+        return made
 
     # committed (with the cases of other calls escalating at the same moment) before anything is enqueued;
     # who is on duty is read before the write lock is taken
@@ -199,12 +209,34 @@ def _table(model: type[Any]) -> Table:
 _PATIENTS, _ESCALATIONS = _table(Patient), _table(Escalation)
 _TOUCH_PATIENT = (update(_PATIENTS).where(_PATIENTS.c.id == bindparam("pid")).values(updated_at=bindparam("now"))
                   .returning(_PATIENTS.c.province, _PATIENTS.c.district, _PATIENTS.c.commune))
-_OPEN_OF_PATIENT = (select(_ESCALATIONS.c.id).where(_ESCALATIONS.c.patient_id == bindparam("pid"),
-                                                    _ESCALATIONS.c.status.in_(OPEN))
-                    .order_by(_ESCALATIONS.c.id).limit(1))
+_OPEN_OF_PATIENT = (select(_ESCALATIONS.c.id, _ESCALATIONS.c.status)
+                    .where(_ESCALATIONS.c.patient_id == bindparam("pid"), _ESCALATIONS.c.status.in_(OPEN))
+                    .order_by(_ESCALATIONS.c.id))
 _INSERT_ESCALATION = insert(_ESCALATIONS).returning(_ESCALATIONS.c.id)
 _INSERT_EVENTS = insert(_table(EscalationEvent))
 _INSERT_NOTIFICATIONS = insert(_table(EscalationNotification))
+
+
+def _merge_into(open_cases: Sequence[Any], mode: str) -> int | None:
+    """The open case a new escalation is merged into (re-triaged), from (id, status) rows by id.
+
+    The oldest case nobody has picked yet, else the oldest open case; but a live call (the caller
+    holds on the line) never merges into a case a doctor already picked: that doctor calls back,
+    or is on another call, and nobody on duty could connect this caller. It gets a new case.
+    """
+    unpicked = [row[0] for row in open_cases if _status(row[1]) in {u.value for u in UNPICKED}]
+    if unpicked:
+        return int(unpicked[0])
+    if open_cases and mode != EscalationMode.LIVE:
+        return int(open_cases[0][0])
+    return None
+
+
+def _anyone_on_duty(staff: Sequence[StaffUser], area_row: Any) -> bool:
+    """Whether a doctor on duty anywhere in the province of ``area_row`` could pick a live case."""
+    probe = Escalation(province=area_row[0] if area_row else "", district=area_row[1] if area_row else "",
+                       commune=area_row[2] if area_row else "")
+    return any(area.covers(u, probe, AreaLevel.PROVINCE) for u in staff)
 
 
 def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, call_id: int | None,
@@ -225,6 +257,7 @@ def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, c
     if mode == EscalationMode.LIVE and not any(area.covers(u, probe, AreaLevel.PROVINCE) for u in staff):
         values["mode"] = EscalationMode.CALLBACK
         detail += " — không có bác sĩ trực: chuyển sang gọi lại"
+    values["hold_started_at"] = now if values["mode"] == EscalationMode.LIVE else None
     c = s.connection()  # Core on the tables: no ORM statement machinery
     esc_id = c.execute(_INSERT_ESCALATION, values).scalar_one()
     events = [{"escalation_id": esc_id, "at": now, "from_status": "", "to_status": S.WAITING.value,
@@ -258,7 +291,9 @@ def _retriage(s: Session, esc: Escalation, *, risk: str, reason: str, reasons: l
     if recording_path:
         values["recording_path"] = recording_path
     if mode == EscalationMode.LIVE and esc.status in UNPICKED:
-        values["mode"] = EscalationMode.LIVE  # the caller is on the line again
+        # the caller is on the line again: a new hold, counted from now, not from the case's creation
+        values["mode"] = EscalationMode.LIVE
+        values["hold_started_at"] = now
     detail = f"Gọi lại, phân loại lại: {RISK_LABELS.get(risk, risk)} — {reason}"
     if raised:
         detail += f" (nâng từ {RISK_LABELS.get(esc.risk, esc.risk)})"

@@ -7,7 +7,8 @@ Run every ``cfg.sweep_interval_s`` by ``ivr worker`` (and callable from tests wi
    for their risk level, or when nobody is on duty at their tier, and adds a notification round;
    at the province tier it adds a reminder round every tier period instead;
 2. turns live cases nobody picked well past the hold limit into callbacks (the SIP worker
-   normally does this itself at the hold limit);
+   normally does this itself at the hold limit), counted from ``hold_started_at``: each live call
+   holds on its own clock, however old the case it re-triaged;
 3. gives every notification round a row for each configured webhook;
 4. re-enqueues every pending notification whose rq job is gone (Redis flushed or restarted),
    failed, stuck behind a dead scheduler, or held by a dead worker (killed mid-job).
@@ -109,8 +110,7 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
                 esc = s.get(Escalation, esc_id)
                 if esc is None or esc.status not in queue.UNPICKED:
                     continue
-                if esc.mode == EscalationMode.LIVE and \
-                        (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
+                if esc.mode == EscalationMode.LIVE and held_s(esc, now) >= cfg.hold_limit_s + HOLD_GRACE_S:
                     queue._move(s, esc_id, Action.HOLD_EXPIRED, actor="system",
                                 detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now,
                                 mode=EscalationMode.CALLBACK)
@@ -152,9 +152,15 @@ def _tiers_and_rounds(db: Database, cfg: Config, now: datetime, report: SweepRep
     return planned
 
 
+def held_s(esc: Escalation, now: datetime) -> float:
+    """How long the caller of a live case has held: from when this hold started (a returning caller's
+    new call starts a new hold), not from the case's creation (cases from before 0003: creation)."""
+    return (now - (esc.hold_started_at or esc.created_at)).total_seconds()
+
+
 def _due(esc: Escalation, cfg: Config, now: datetime, staff: Sequence[StaffUser], last: datetime | None) -> bool:
     """Whether ``esc`` may need a move this sweep (decided again inside its own transaction)."""
-    if esc.mode == EscalationMode.LIVE and (now - esc.created_at).total_seconds() >= cfg.hold_limit_s + HOLD_GRACE_S:
+    if esc.mode == EscalationMode.LIVE and held_s(esc, now) >= cfg.hold_limit_s + HOLD_GRACE_S:
         return True
     limit = area.tier_after_s(cfg, esc.risk)
     if area.next_tier(esc.tier) is not None:

@@ -151,6 +151,8 @@ class Escalation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     tier_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # when the caller now on the line started holding for this (live) case: the hold limit counts from here
+    hold_started_at: Mapped[datetime | None] = mapped_column(DateTime)
     picked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     picked_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 import pytest
 from sqlalchemy import event, select
 
-from escalation import queue
+from escalation import queue, sweeper
 from ivr.store.models import (
     AreaLevel,
     AuditLog,
@@ -336,3 +336,49 @@ def test_board_row_links_resolve_from_the_board_page(client, auth, case_a):
     assert client.get(urljoin("http://localhost/board/", href)).status_code == 200
     auth.post(urljoin("http://localhost/board/", action), {"mode": "callback"})
     assert client.get("/api/escalations").get_json()["escalations"][0]["status"] == "picked"
+
+
+def test_connect_now_is_offered_while_a_returning_caller_holds(client, auth, db, cfg, users, patients):
+    """An old open case of 8 minutes, then a new emergency call: the board offers "connect now" while
+    she holds (sweeps included), and the doctor's live pick is taken."""
+    queue.set_on_duty(db, users["bs_a"], True)
+    now = utcnow()
+    old = queue.create(db, risk="medium", reason="Sốt", reasons=["Sốt"], patient_id=patients["a"],
+                       now=now - timedelta(minutes=8))
+    eid = queue.create(db, risk="emergency", reason="Gọi không dậy", reasons=["Gọi không tỉnh"],
+                       patient_id=patients["a"], mode="live", now=now)
+    assert eid == old
+    for s in (2, 30, 60):
+        sweeper.sweep(db, cfg, now=now + timedelta(seconds=s))
+    assert queue.get(db, eid).mode == "live"
+    auth.login("bs_a")
+    assert "Nối máy ngay" in client.get("/board/").get_data(as_text=True)
+    html = client.get(f"/board/{eid}").get_data(as_text=True)
+    assert "Nối máy ngay" in html and "đang giữ máy từ" in html
+    resp = auth.post(f"/board/{eid}/pick", {"mode": "live"}, follow_redirects=True)
+    assert "Hệ thống đang nối máy với người bệnh" in resp.get_data(as_text=True)
+    esc = queue.get(db, eid)
+    assert (esc.status, esc.mode, esc.picked_by_id) == (EscalationStatus.PICKED, "live", users["bs_a"])
+
+
+def test_connect_now_follows_the_case_the_caller_holds_on(client, auth, db, users, patients):
+    """Her older case was picked for a callback; her new emergency call holds on a new case: "connect now"
+    on the old case's page points to it and connects that one, never says she is no longer holding."""
+    queue.set_on_duty(db, users["bs_a"], True)
+    now = utcnow()
+    old = queue.create(db, risk="high", reason="Sốt cao", patient_id=patients["a"], now=now - timedelta(minutes=8))
+    queue.pick(db, old, staff_id=users["bs_a"], now=now - timedelta(minutes=6))
+    new = queue.create(db, risk="emergency", reason="Thở phải ngồi dậy", patient_id=patients["a"], mode="live",
+                       now=now)
+    assert new != old
+    auth.login("bs_a")
+    html = client.get(f"/board/{old}").get_data(as_text=True)
+    assert f"Người bệnh đang giữ máy ở ca #{new}" in html and "Nối máy ngay" in html
+    resp = auth.post(f"/board/{old}/pick", {"mode": "live"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/board/{new}")
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert f"Người bệnh đang giữ máy ở ca #{new}" in page and "không còn giữ máy" not in page
+    assert queue.get(db, old).status == EscalationStatus.PICKED
+    auth.post(f"/board/{new}/pick", {"mode": "live"})
+    esc = queue.get(db, new)
+    assert (esc.status, esc.mode, esc.picked_by_id) == (EscalationStatus.PICKED, "live", users["bs_a"])
