@@ -5,7 +5,10 @@ adapter feeds it events with the current time and carries out its actions.
 Speech understanding and triage are injected (``Understander``, ``Triage``).
 
 Safety rules built in: repeated no-input or no-match leads to the node's
-fallback (validated never to hang up); a rising risk level jumps to the flow's
+fallback (validated never to hang up); a spoken repeat request ("hả?", "không
+hiểu") counts as a failure too, so a confused caller hears a question at most
+three times before reaching a person, and even the deliberate repeat key ``*``
+is bounded (``MAX_KEY_REPEATS``); a rising risk level jumps to the flow's
 ``on_risk`` handler; low-confidence speech is treated as not understood, so
 the caller is asked again with the keys offered.
 """
@@ -25,6 +28,9 @@ from ivr.vocabulary import CallOutcome, RiskLevel
 
 INTER_DIGIT_S = 3.0
 MAX_HOPS = 50  # immediate transitions in a row (branch chains) before giving up to a human
+#: Replays a caller may ask for with the ``*`` key at one question before the node's fallback (a person).
+#: A spoken repeat request counts as a failure instead (``Node.max_failures``): that caller is confused.
+MAX_KEY_REPEATS = 5
 
 
 class Phase(StrEnum):
@@ -97,6 +103,7 @@ class Session:
         self.steps: list[Step] = []
         self._barge_in = True
         self._failures = 0
+        self._key_repeats = 0
         self._digits = ""
         self._pending: float | None = None
         self._risk_fired: set[str] = set()
@@ -198,7 +205,7 @@ class Session:
     def _enter(self, node_id: str, now: float, hops: int = 0) -> list[A.Action]:
         node = self.flow.nodes[node_id]
         self.node = node
-        self._failures, self._digits, self._pending = 0, "", None
+        self._failures, self._key_repeats, self._digits, self._pending = 0, 0, "", None
         self.listening, self.deadline = None, None
         self.slots.update(node.set)
         if hops > MAX_HOPS:
@@ -319,7 +326,7 @@ class Session:
         node = self.node
         assert node is not None
         if digit == "*" and not self._digits:
-            return self._repeat(digit)
+            return self._repeat(digit, now)
         if self.phase is Phase.CONFIRMING:
             self.steps.append(Step(node=node.id, event="dtmf", digits=digit,
                                    intent={"1": "yes", "2": "no"}.get(digit, "")))
@@ -449,7 +456,7 @@ class Session:
             return self._no_input(now)
         u = self._understand(event)
         if u.intent == "repeat":
-            return self._repeat(None)
+            return self._repeat(None, now)
         jump = self._urgent_jump(u, node)
         if jump is not None:
             return self._enter(jump, now)
@@ -486,10 +493,23 @@ class Session:
             return self._failure("no_match", now)
         return self._enter(target, now)
 
-    def _repeat(self, digit: str | None) -> list[A.Action]:
+    def _repeat(self, digit: str | None, now: float) -> list[A.Action]:
+        """Replay the question. A spoken request ("hả?", "không hiểu") is a failure to understand
+        each other and counts toward the node's fallback; the ``*`` key is a deliberate control,
+        bounded by ``MAX_KEY_REPEATS``. Either way no caller loops on one question forever."""
         node = self.node
         assert node is not None
         self.steps.append(Step(node=node.id, event="repeat", digits=digit or "", intent="repeat"))
+        if digit is None:
+            self._failures += 1
+            exhausted = self._failures >= node.max_failures
+        else:
+            self._key_repeats += 1
+            exhausted = self._key_repeats > MAX_KEY_REPEATS
+        if exhausted:
+            fallback = self.flow.target(node.id, "fallback")
+            assert fallback is not None
+            return self._enter(fallback, now)
         return self._ask(node, confirming=self.phase is Phase.CONFIRMING)
 
     def _no_input(self, now: float) -> list[A.Action]:

@@ -181,7 +181,7 @@ def test_low_confidence_speech_is_not_trusted() -> None:
     assert played(s.handle(E.Speech(text="có", confidence=0.2), 2.0)) == ["nomatch", "q"]
 
 
-def test_repeat_by_star_or_speech_does_not_count_as_failure() -> None:
+def test_repeat_by_star_or_speech_within_the_limit_does_not_end_the_question() -> None:
     s, _ = make()
     listen_then(s)
     for i in range(5):
@@ -190,6 +190,39 @@ def test_repeat_by_star_or_speech_does_not_count_as_failure() -> None:
     assert played(s.handle(E.Speech(text="nói lại"), 9.0)) == ["q"]
     listen_then(s)
     assert played(s.handle(E.Dtmf(digit="2"), 10.0)) == ["bye"]
+
+
+def test_spoken_repeat_requests_count_as_failures_and_reach_a_human() -> None:
+    s, _ = make()
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="nói lại"), 2.0)) == ["q"]  # a plain replay, no "not understood" lead
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="ờ ờ"), 3.0)) == ["nomatch", "q"]
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="nói lại"), 4.0)) == ["human"]  # third miss: a person
+    assert [st.event for st in s.steps].count("repeat") == 2
+
+
+def test_repeat_key_is_bounded_too() -> None:
+    s, _ = make()
+    listen_then(s)
+    for i in range(5):
+        assert played(s.handle(E.Dtmf(digit="*"), 2.0 + i)) == ["q"]
+        listen_then(s)
+    assert played(s.handle(E.Dtmf(digit="*"), 8.0)) == ["human"]
+
+
+def test_repeat_while_confirming_counts_as_a_failure() -> None:
+    s, _ = make()
+    listen_then(s)
+    s.handle(E.Dtmf(digit="3"), 2.0)
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="chín mươi tám"), 3.0)) == ["confirm"]
+    for now in (4.0, 5.0):
+        listen_then(s)
+        assert played(s.handle(E.Speech(text="nói lại"), now)) == ["confirm"]
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="nói lại"), 6.0)) == ["human"]
 
 
 def test_barge_in_stops_the_prompt() -> None:
