@@ -11,6 +11,12 @@ three times before reaching a person, and even the deliberate repeat key ``*``
 is bounded (``MAX_KEY_REPEATS``); a rising risk level jumps to the flow's
 ``on_risk`` handler; low-confidence speech is treated as not understood, so
 the caller is asked again with the keys offered.
+
+Warning signs are looked for in every utterance, whatever the session is doing:
+answering a question or a read-back, during a statement (even one that cannot
+be interrupted by keys) and during a recorded message. A risk more urgent than
+any escalation already made on the call escalates again (a callback case does
+not stop a later emergency from reaching a doctor live).
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ from ivr.engine import events as E
 from ivr.engine.flow import Condition, Flow, Node, NodeKind
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import Assessment, Triage, Understander, Understanding, risk_rank
-from ivr.vocabulary import CallOutcome, RiskLevel
+from ivr.vocabulary import RISK_LEVELS, CallOutcome, RiskLevel
 
 INTER_DIGIT_S = 3.0
 MAX_HOPS = 50  # immediate transitions in a row (branch chains) before giving up to a human
@@ -91,6 +97,7 @@ class Session:
         self.done = False
         self.outcome: CallOutcome | None = None
         self.escalated = False
+        self._escalated_rank = len(RISK_LEVELS)  # risk_rank of the most urgent escalation so far (none yet)
         self.call_id = ""
         self.caller = ""
         self.patient_status = "unknown"
@@ -125,6 +132,10 @@ class Session:
             return []
         if isinstance(event, E.PlaybackDone):
             return self._playback_done(now)
+        if isinstance(event, E.Speech) and self.phase is Phase.RECORDING and self.node is not None:
+            # a message being recorded is still listened to for warning signs
+            jump = self._urgent_jump(self._understand(event), self.node)
+            return self._enter(jump, now) if jump is not None else []
         if isinstance(event, E.RecordingDone):
             if self.phase is not Phase.RECORDING:
                 return []
@@ -271,6 +282,7 @@ class Session:
             risk = current  # never lower what triage already found
         reasons = self.assessment.reasons if self.assessment else ()
         self.escalated = True
+        self._escalated_rank = min(self._escalated_rank, risk_rank(risk))
         self.steps.append(Step(node=node.id, event="escalate", intent=risk))
         return A.Escalate(risk=risk, reason=node.reason or node.id, reasons=tuple(reasons), mode=node.mode)
 
@@ -304,10 +316,8 @@ class Session:
             return []
         out: list[A.Action] = []
         if self.phase is Phase.PLAYING:
-            if not self._barge_in:
-                return []  # barge-in not allowed on this prompt: the caller hears it to the end
-            if not isinstance(self._after_playback, Phase):
-                # a statement is playing: only an emergency may interrupt it
+            if not self._barge_in or not isinstance(self._after_playback, Phase):
+                # a statement, or a prompt the caller must hear to the end: only a warning sign interrupts it
                 if isinstance(event, E.Speech):
                     u = self._understand(event)
                     jump = self._urgent_jump(u, node)
@@ -430,11 +440,12 @@ class Session:
                                              risk_factors=sorted(self.risk_factors), intent=intent)
 
     def _risk_jump(self, node: Node) -> str | None:
-        """The on_risk handler to jump to, once per level, unless already escalated."""
-        if self.escalated or self.assessment is None:
+        """The on_risk handler to jump to, once per level, unless the call was already escalated at
+        that level or a more urgent one."""
+        if self.assessment is None:
             return None
         for level, target in sorted(self.flow.on_risk.items(), key=lambda kv: risk_rank(kv[0])):
-            if level in self._risk_fired or target == node.id:
+            if level in self._risk_fired or target == node.id or self._escalated_rank <= risk_rank(level):
                 continue
             if risk_rank(self.assessment.risk) <= risk_rank(level):
                 self._risk_fired.add(level)
@@ -445,7 +456,7 @@ class Session:
         jump = self._risk_jump(node)
         if jump is None and u.intent == "emergency":
             target = self.flow.global_intents.get("emergency")
-            if target and target != node.id and not self.escalated:
+            if target and target != node.id and self._escalated_rank > risk_rank(RiskLevel.EMERGENCY):
                 jump = target
         return jump
 

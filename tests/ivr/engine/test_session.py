@@ -252,6 +252,18 @@ def test_statement_prompt_can_only_be_interrupted_by_an_emergency() -> None:
     assert isinstance(out[1], A.Escalate) and out[1].risk == "emergency" and out[1].mode == "live"
 
 
+def test_a_prompt_that_cannot_be_interrupted_still_hears_a_warning_sign() -> None:
+    for key in ("4", "6"):  # a statement and a key-only menu, both without barge-in
+        s, _ = make()
+        listen_then(s)
+        s.handle(E.Dtmf(digit=key), 2.0)
+        assert s.handle(E.Dtmf(digit="1"), 2.5) == []
+        assert s.handle(E.Speech(text="có"), 2.6) == []
+        out = s.handle(E.Speech(text="cấp cứu"), 2.7)
+        assert out[0] == A.StopPlayback()
+        assert isinstance(out[1], A.Escalate) and out[1].risk == "emergency" and out[1].mode == "live"
+
+
 def test_collect_by_keys_with_confirmation_and_risk_jump() -> None:
     s, _ = make()
     listen_then(s)
@@ -349,6 +361,18 @@ def test_record_node() -> None:
     out = s.handle(E.RecordingDone(path="/tmp/m.wav", duration_s=4.0), 7.0)
     assert s.slots["recording"] == "/tmp/m.wav"
     assert played(out) == ["bye"]
+
+
+def test_a_warning_sign_said_while_recording_escalates() -> None:
+    s, _ = make()
+    listen_then(s)
+    s.handle(E.Dtmf(digit="8"), 2.0)
+    s.handle(E.PlaybackDone(), 3.0)
+    assert s.handle(E.Speech(text="tôi bị sốt"), 5.0) == []  # an ordinary message goes on recording
+    assert s.phase == "recording"
+    out = s.handle(E.Speech(text="cấp cứu"), 6.0)
+    assert isinstance(out[0], A.Escalate) and out[0].risk == "emergency"
+    assert s.symptoms == {"fever"}
 
 
 def test_record_without_result_moves_on_after_its_deadline() -> None:
