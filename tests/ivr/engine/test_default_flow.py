@@ -97,3 +97,67 @@ def test_a_warning_sign_after_a_callback_case_still_reaches_a_doctor_live(later:
     escalations = result.as_json()["escalations"]
     assert [(e["risk"], e["mode"]) for e in escalations] == [("medium", "callback"), (risk, "live")]
     assert result.outcome == "escalated" and result.steps[-1]["event"] == "handoff"
+
+
+# ------------------------------------------------------------------ every branch of the default flow
+NO_VITALS = (keys("2"), keys("2"), keys("2"))  # no oximeter, no thermometer, cannot count breaths
+BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] = [
+    # (name, inputs, outcome, escalations (risk, mode), last node)
+    ("emergency key", (keys("1"),), "escalated", [("emergency", "live")], "handoff_doctor"),
+    ("doctor key", (keys("0"),), "escalated", [("low", "live")], "handoff_doctor"),
+    ("silent line", (("silence", None),) * 3, "handed_off", [], "handoff_doctor"),
+    ("symptoms: warning sign key", (keys("2"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: warning sign key", (keys("3"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("symptoms: none, no vitals", (keys("2"), keys("2"), *NO_VITALS, keys("9")), "completed", [], "goodbye"),
+    ("symptoms: mild, low risk", (keys("2"), say("con bị ho khan"), *NO_VITALS, keys("9")), "completed", [],
+     "goodbye"),
+    ("symptoms: medium, callback and message",
+     (keys("2"), say("sốt cao ba ngày không hạ, ho nhiều"), *NO_VITALS, keys("9")),
+     "escalated", [("medium", "callback")], "goodbye"),
+    ("check-in: SpO2 emergency", (keys("3"), keys("2"), keys("1"), keys("91#"), keys("1")), "escalated",
+     [("emergency", "live")], "handoff_doctor"),
+    ("check-in: SpO2 high", (keys("3"), keys("2"), keys("1"), keys("95#"), keys("1")), "escalated",
+     [("high", "live")], "handoff_doctor"),
+    ("check-in: fever by keys, breaths high",
+     (keys("3"), keys("2"), keys("1"), keys("97#"), keys("1"), keys("1"), keys("385"), keys("1"), keys("1"),
+      keys("26"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: all normal", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("1"), keys("366"),
+                              keys("1"), keys("1"), keys("16"), keys("1"), keys("9")), "completed", [], "goodbye"),
+    ("positive test, no symptoms", (keys("4"), keys("2"), *NO_VITALS, keys("9")), "escalated",
+     [("low", "callback")], "goodbye"),
+    ("positive test, mild symptoms", (keys("4"), say("hơi đau họng"), *NO_VITALS, keys("9")), "escalated",
+     [("low", "callback")], "goodbye"),
+    ("positive test, warning sign", (keys("4"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("FAQ medication then goodbye", (keys("5"), keys("1"), keys("9")), "completed", [], "goodbye"),
+    ("FAQ isolation then the doctor", (keys("5"), keys("2"), keys("0")), "escalated", [("low", "live")],
+     "handoff_doctor"),
+    ("FAQ home care, main menu, emergency", (keys("5"), keys("3"), keys("1"), keys("1")), "escalated",
+     [("emergency", "live")], "handoff_doctor"),
+    ("FAQ by speech at the greeting", (say("cho hỏi cách ly mấy ngày"), keys("9")), "completed", [], "goodbye"),
+    ("goodbye at the greeting", (say("thôi chào nhé"),), "completed", [], "goodbye"),
+]
+
+
+@pytest.mark.parametrize(("inputs", "outcome", "escalations", "last"), [b[1:] for b in BRANCHES],
+                         ids=[b[0] for b in BRANCHES])
+def test_every_branch_of_the_default_flow(inputs: tuple[Input, ...], outcome: str,
+                                          escalations: list[tuple[str, str]], last: str) -> None:
+    result = call(*inputs)
+    assert result.outcome == outcome, result.steps
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == escalations
+    assert result.steps[-1]["node"] == last
+
+
+def test_the_positive_test_caller_gets_a_health_station_callback() -> None:
+    result = call(keys("4"), say("không có triệu chứng gì"), *NO_VITALS, keys("9"))
+    escalation = result.as_json()["escalations"]
+    assert [(e["risk"], e["mode"], e["reason"]) for e in escalation] == [
+        ("low", "callback", "F0 mới tự báo test nhanh dương tính")]
+    assert "escalated_new_f0" in [s["prompt_id"] for s in result.steps]
+
+
+def test_every_node_of_the_default_flow_is_visited_by_the_branch_table() -> None:
+    visited = {s["node"] for b in BRANCHES for s in call(*b[1]).steps}
+    flow = _setup()[0]
+    branches = {n.id for n in flow.nodes.values() if n.kind == "branch"}  # branches play nothing
+    assert set(flow.nodes) - branches - visited == set()
