@@ -136,6 +136,9 @@ class Flow:
     table: Mapping[tuple[str, str], str]
     global_intents: Mapping[str, str] = field(default_factory=dict)
     on_risk: Mapping[str, str] = field(default_factory=dict)
+    #: where a question's failures lead instead of its fallback when the caller spoke but was not
+    #: understood (worrying but unparsed: an escalation with 115 advice, not a routine transfer)
+    on_unclear: str | None = None
     prompts: Mapping[str, str] = field(default_factory=dict)  # role -> prompt id (no_input, no_match, invalid_number)
     min_confidence: float = 0.45
     source: str = ""
@@ -261,6 +264,14 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
             problems.add(FILE, f"on_risk: unknown risk level '{risk}'", data.get("__line__"))
         table[("*", f"risk:{risk}")] = target
 
+    on_unclear = data.get("on_unclear")
+    if on_unclear is not None:
+        if not isinstance(on_unclear, str):
+            problems.add(FILE, f"on_unclear must be a node id, got {on_unclear!r}", data.get("__line__"))
+            on_unclear = None
+        else:
+            table[("*", "unclear")] = on_unclear
+
     # dangling transitions
     for (node_id, trigger), target in table.items():
         if target not in nodes:
@@ -283,9 +294,14 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
                          "(a failing caller must reach an escalate or handoff node, or a question whose fallback "
                          "does)", node.line)
 
+    if on_unclear in nodes and nodes[on_unclear].kind is not K.ESCALATE:
+        problems.add(FILE, f"on_unclear '{on_unclear}' must be an 'escalate' node (a caller who spoke and was not "
+                     f"understood is escalated), got kind '{nodes[on_unclear].kind}'", data.get("__line__"))
+
     # reachability from start and from the global handlers
     reachable: set[str] = set()
     todo = [start] + list(global_intents.values()) + list(on_risk.values())
+    todo += [on_unclear] if on_unclear else []
     while todo:
         current = todo.pop()
         if current in reachable or current not in nodes:
@@ -298,7 +314,8 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
 
     return Flow(
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
-        prompts=roles, min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
+        on_unclear=on_unclear, prompts=roles, min_confidence=float(defaults.get("min_confidence", 0.45)),
+        source=source, text=text,
     )
 
 

@@ -111,6 +111,7 @@ class Session:
         self._barge_in = True
         self._failures = 0
         self._key_repeats = 0
+        self._unclear = 0  # failures at this node where the caller spoke and was not understood
         self._digits = ""
         self._pending: float | None = None
         self._risk_fired: set[str] = set()
@@ -216,7 +217,7 @@ class Session:
     def _enter(self, node_id: str, now: float, hops: int = 0) -> list[A.Action]:
         node = self.flow.nodes[node_id]
         self.node = node
-        self._failures, self._key_repeats, self._digits, self._pending = 0, 0, "", None
+        self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
         self.listening, self.deadline = None, None
         self.slots.update(node.set)
         if hops > MAX_HOPS:
@@ -472,7 +473,7 @@ class Session:
         if jump is not None:
             return self._enter(jump, now)
         if event.confidence < self.flow.min_confidence:
-            return self._failure("no_match", now)
+            return self._failure("no_match", now, spoken=True)
         if self.phase is Phase.CONFIRMING:
             if u.intent == "yes":
                 return self._confirmed(now)
@@ -481,11 +482,13 @@ class Session:
             value = self.understander.number(event.text, vital=node.vital)
             if value is not None:  # "không, chín mươi lăm": a corrected value
                 return self._accept_value(value, now)
-            return self._failure("no_match", now)
+            return self._failure("no_match", now, spoken=True)
         if node.kind is NodeKind.COLLECT:
             value = self.understander.number(event.text, vital=node.vital)
             if value is None and node.vital:
                 value = u.vitals.get(node.vital)
+            if value is None:  # words, not a number: perhaps what the caller sees rather than what he measured
+                return self._failure("invalid_number", now, spoken=True)
             return self._accept_value(value, now)
         target = self.flow.target(node.id, f"intent:{u.intent}")
         if target is None:
@@ -501,8 +504,19 @@ class Session:
         if target is None and node.capture and (u.intent != "unknown" or u.symptoms or u.vitals):
             target = self._next()
         if target is None:
-            return self._failure("no_match", now)
+            return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    def _unclear_target(self, node: Node) -> str | None:
+        """The flow's ``on_unclear`` escalation, when the caller spoke at this question and was not
+        understood, unless the call was already escalated at least as urgently."""
+        target = self.flow.on_unclear
+        if not self._unclear or target is None or target == node.id:
+            return None
+        risk = self.flow.nodes[target].risk
+        if risk is not None and self._escalated_rank <= risk_rank(risk):
+            return None
+        return target
 
     def _repeat(self, digit: str | None, now: float) -> list[A.Action]:
         """Replay the question. A spoken request ("hả?", "không hiểu") is a failure to understand
@@ -529,16 +543,19 @@ class Session:
         self.steps.append(Step(node=node.id, event="no_input"))
         return self._failure("no_input", now, record=False)
 
-    def _failure(self, kind: str, now: float, *, record: bool = True) -> list[A.Action]:
-        """A no-input, no-match or invalid value: reprompt, or fall back to a human after max_failures."""
+    def _failure(self, kind: str, now: float, *, record: bool = True, spoken: bool = False) -> list[A.Action]:
+        """A no-input, no-match or invalid value: reprompt, or fall back to a human after max_failures.
+        ``spoken``: the caller said words that were not understood; when any failure at this question was
+        spoken, its failures lead to the flow's ``on_unclear`` escalation instead of the routine fallback."""
         node = self.node
         assert node is not None
         if record and kind != "no_input":
             self.steps.append(Step(node=node.id, event="no_match"))
         self._failures += 1
+        self._unclear += spoken
         confirming = self.phase is Phase.CONFIRMING
         if self._failures >= node.max_failures:
-            fallback = self.flow.target(node.id, "fallback")
+            fallback = self._unclear_target(node) or self.flow.target(node.id, "fallback")
             assert fallback is not None
             return self._enter(fallback, now)
         if kind == "no_input":

@@ -99,6 +99,21 @@ def test_a_warning_sign_after_a_callback_case_still_reaches_a_doctor_live(later:
     assert result.outcome == "escalated" and result.steps[-1]["event"] == "handoff"
 
 
+# ------------------------------------------------------------------ worrying but unparsed: escalation with 115 advice
+@pytest.mark.parametrize("inputs", [
+    (say("bà tôi nằm im không nhúc nhích"), say("lay mãi không thấy phản ứng"), say("ôi trời ơi")),
+    (say("ông cứ ú ớ từ sáng"), ("silence", None), ("silence", None)),
+    (keys("3"), keys("2"), keys("1"), say("bà tôi nằm im không nhúc nhích"), say("lay mãi không thấy phản ứng"),
+     say("ôi trời ơi")),
+])
+def test_words_not_understood_escalate_with_115_advice(inputs: tuple[Input, ...]) -> None:
+    result = call(*inputs)
+    assert result.outcome == "escalated"
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("high", "live")]
+    assert "escalated_unclear" in [s["prompt_id"] for s in result.steps]
+    assert result.steps[-1]["event"] == "handoff"
+
+
 # ------------------------------------------------------------------ every branch of the default flow
 NO_VITALS = (keys("2"), keys("2"), keys("2"))  # no oximeter, no thermometer, cannot count breaths
 BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] = [
@@ -106,6 +121,10 @@ BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] =
     ("emergency key", (keys("1"),), "escalated", [("emergency", "live")], "handoff_doctor"),
     ("doctor key", (keys("0"),), "escalated", [("low", "live")], "handoff_doctor"),
     ("silent line", (("silence", None),) * 3, "handed_off", [], "handoff_doctor"),
+    ("unknown keys, then silence", (keys("7"), ("silence", None), ("silence", None)), "handed_off", [],
+     "handoff_doctor"),
+    ("words not understood", (say("ừ thì"), say("cũng không biết nữa"), say("ừ thì")), "escalated",
+     [("high", "live")], "handoff_doctor"),
     ("symptoms: warning sign key", (keys("2"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
     ("check-in: warning sign key", (keys("3"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
     ("symptoms: none, no vitals", (keys("2"), keys("2"), *NO_VITALS, keys("9")), "completed", [], "goodbye"),

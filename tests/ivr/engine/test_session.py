@@ -225,6 +225,47 @@ def test_repeat_while_confirming_counts_as_a_failure() -> None:
     assert played(s.handle(E.Speech(text="nói lại"), 6.0)) == ["human"]
 
 
+def make_unclear() -> tuple[Session, list[A.Action]]:
+    flow = load_flow_text(FLOW.replace("on_risk: {emergency: sos}\n", "on_risk: {emergency: sos}\non_unclear: sos\n"),
+                          "t.yaml", CATALOG)
+    s = Session(flow, catalog=CATALOG, understander=PhraseUnderstander(), triage=ThresholdTriage())
+    return s, s.handle(E.CallStarted(call_id="c1", caller="0901"), 0.0)
+
+
+def test_words_not_understood_fail_toward_the_on_unclear_escalation() -> None:
+    s, _ = make_unclear()
+    listen_then(s)
+    s.handle(E.Speech(text="ờ ờ"), 2.0)
+    listen_then(s)
+    s.handle(E.Silence(), 3.0)
+    listen_then(s)
+    out = s.handle(E.Silence(), 4.0)
+    assert isinstance(out[0], A.Escalate) and out[0].mode == "live" and played(out) == ["warn"]
+
+
+def test_a_number_question_answered_with_words_fails_toward_on_unclear() -> None:
+    s, _ = make_unclear()
+    listen_then(s)
+    s.handle(E.Dtmf(digit="3"), 2.0)
+    for now in (3.0, 4.0):
+        listen_then(s)
+        assert played(s.handle(E.Speech(text="ờ thì cũng vậy"), now)) == ["badnum", "num"]
+    listen_then(s)
+    out = s.handle(E.Speech(text="ờ thì cũng vậy"), 5.0)
+    assert isinstance(out[0], A.Escalate) and out[0].risk == "emergency"
+
+
+def test_silence_and_keys_only_still_fall_back_to_the_routine_handoff() -> None:
+    s, _ = make_unclear()
+    listen_then(s)
+    s.handle(E.Dtmf(digit="9"), 2.0)
+    listen_then(s)
+    s.handle(E.Silence(), 3.0)
+    listen_then(s)
+    assert played(s.handle(E.Silence(), 4.0)) == ["human"]
+    assert not s.escalated
+
+
 def test_barge_in_stops_the_prompt() -> None:
     s, _ = make()
     out = s.handle(E.Dtmf(digit="2"), 0.5)  # pressed while the question is still playing
