@@ -50,10 +50,11 @@ _COMMON = {"kind", "prompt", "barge_in", "next", "set", "__line__"}
 _FIELDS: dict[NodeKind, set[str]] = {
     K.SAY: _COMMON,
     K.ASK: _COMMON | {"choices", "capture", "fallback", "max_failures", "timeout_s", "no_input_prompt",
-                      "no_match_prompt"},
-    K.MENU: _COMMON | {"choices", "fallback", "max_failures", "timeout_s", "no_input_prompt", "no_match_prompt"},
+                      "no_match_prompt", "reprompt"},
+    K.MENU: _COMMON | {"choices", "fallback", "max_failures", "timeout_s", "no_input_prompt", "no_match_prompt",
+                       "reprompt"},
     K.COLLECT: _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
-                          "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down"},
+                          "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down", "reprompt"},
     K.BRANCH: {"kind", "cases", "else", "set", "__line__"},
     K.ESCALATE: _COMMON | {"risk", "reason", "mode"},
     K.RECORD: _COMMON | {"max_s"},
@@ -99,6 +100,7 @@ class Node:
     timeout_s: float = 7.0
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
+    reprompt: str | None = None  # the shorter question replayed after a miss or a repeat request
     # collect
     slot: str | None = None
     vital: str | None = None
@@ -430,6 +432,7 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             timeout_s=number("timeout_s", 7.0, 1.0),
             no_input_prompt=prompt_field("no_input_prompt"),
             no_match_prompt=prompt_field("no_match_prompt"),
+            reprompt=prompt_field("reprompt"),
             capture=bool(raw.get("capture", False)),
             choices=_choices(raw.get("choices") or [], kind, bad),
         )

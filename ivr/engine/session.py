@@ -191,12 +191,14 @@ class Session:
                         grammar=None if free or not phrases else phrases, max_digits=1,
                         dtmf_only=node.kind is NodeKind.MENU)
 
-    def _ask(self, node: Node, *, confirming: bool = False, lead: str | None = None) -> list[A.Action]:
-        """(Re)play the question and listen once it has been played."""
+    def _ask(self, node: Node, *, confirming: bool = False, lead: str | None = None,
+             again: bool = False) -> list[A.Action]:
+        """(Re)play the question and listen once it has been played; ``again``: after a miss or a repeat
+        request, when the node's shorter ``reprompt`` (if any) replaces the full question."""
         out: list[A.Action] = []
         if lead:
             out.append(self._play(lead))
-        prompt = node.confirm if confirming else node.prompt
+        prompt = node.confirm if confirming else (node.reprompt if again and node.reprompt else node.prompt)
         assert prompt is not None
         out.append(self._play(prompt))
         self.listening = self._listen(node, confirming=confirming)
@@ -414,7 +416,7 @@ class Session:
         self._failures += 1
         if self._failures >= node.max_failures:
             return self._enter(self.flow.target(node.id, "fallback") or "", now)
-        return self._ask(node)
+        return self._ask(node, again=True)
 
     def _understand(self, event: E.Speech) -> Understanding:
         node = self.node
@@ -535,7 +537,7 @@ class Session:
             fallback = self.flow.target(node.id, "fallback")
             assert fallback is not None
             return self._enter(fallback, now)
-        return self._ask(node, confirming=self.phase is Phase.CONFIRMING)
+        return self._ask(node, confirming=self.phase is Phase.CONFIRMING, again=True)
 
     def _no_input(self, now: float) -> list[A.Action]:
         node = self.node
@@ -564,4 +566,4 @@ class Session:
             lead = self.flow.prompts["invalid_number"]
         else:
             lead = node.no_match_prompt or self.flow.prompts["no_match"]
-        return self._ask(node, confirming=confirming, lead=lead)
+        return self._ask(node, confirming=confirming, lead=lead, again=True)

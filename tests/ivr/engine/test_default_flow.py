@@ -180,3 +180,22 @@ def test_every_node_of_the_default_flow_is_visited_by_the_branch_table() -> None
     flow = _setup()[0]
     branches = {n.id for n in flow.nodes.values() if n.kind == "branch"}  # branches play nothing
     assert set(flow.nodes) - branches - visited == set()
+
+
+# ------------------------------------------------------------------ a short greeting, the emergency option first
+def test_the_greeting_is_short_and_offers_the_emergency_first() -> None:
+    flow, catalog, _, _ = _setup()
+    greeting = catalog.text(flow.nodes[flow.start].prompt or "", {})
+    # about 3 syllables a second at the slow voice: 40 syllables stay under 15 s (measured 14.8 s)
+    assert len(greeting.split()) <= 40
+    offers = [key for key in "1234567890" if f"bấm {key}" in greeting]
+    assert offers and greeting.index("bấm 1") == min(greeting.index(f"bấm {k}") for k in offers)
+    assert "cấp cứu" in greeting[:greeting.index("bấm 1")].lower()
+
+
+def test_after_a_miss_only_the_short_menu_is_replayed() -> None:
+    result = call(("silence", None), say("ờ ờ"), keys("2"))
+    prompts = [s["prompt_id"] for s in result.steps if s["prompt_id"]]
+    assert prompts[:5] == ["greeting", "no_input", "main_menu", "no_match", "main_menu"]
+    assert prompts.count("greeting") == 1
+    assert result.steps[-1]["node"] == "symptoms"

@@ -81,6 +81,13 @@ def test_default_flow_escalates_what_it_cannot_understand() -> None:
     assert "115" in catalog.text(node.prompt or "", {})
 
 
+def test_unknown_reprompt_id() -> None:
+    assert problems("""\
+        menu: {kind: ask, prompt: menu, reprompt: nope, choices: [{dtmf: "1", next: human}]}
+        human: {kind: handoff, prompt: human}
+    """) == ["f.yaml: node 'menu': unknown prompt id 'nope'"]
+
+
 def test_unknown_prompt_id() -> None:
     assert problems("""\
         menu: {kind: ask, prompt: nope, choices: [{dtmf: "1", next: human}]}

@@ -266,6 +266,19 @@ def test_silence_and_keys_only_still_fall_back_to_the_routine_handoff() -> None:
     assert not s.escalated
 
 
+def test_a_miss_or_a_repeat_replays_the_shorter_reprompt() -> None:
+    flow = load_flow_text(FLOW.replace("  q:\n    kind: ask\n    prompt: q\n",
+                                       "  q:\n    kind: ask\n    prompt: q\n    reprompt: info\n"), "t.yaml", CATALOG)
+    s = Session(flow, catalog=CATALOG, understander=PhraseUnderstander(), triage=ThresholdTriage())
+    assert played(s.handle(E.CallStarted(call_id="c1"), 0.0)) == ["q"]
+    listen_then(s)
+    assert played(s.handle(E.Silence(), 2.0)) == ["oops", "info"]
+    listen_then(s)
+    assert played(s.handle(E.Dtmf(digit="*"), 3.0)) == ["info"]
+    listen_then(s)
+    assert played(s.handle(E.Dtmf(digit="1"), 4.0)) == ["info"]  # the answer still works
+
+
 def test_barge_in_stops_the_prompt() -> None:
     s, _ = make()
     out = s.handle(E.Dtmf(digit="2"), 0.5)  # pressed while the question is still playing
