@@ -475,7 +475,9 @@ class Session:
         if jump is not None:
             return self._enter(jump, now)
         if event.confidence < self.flow.min_confidence:
-            return self._failure("no_match", now, spoken=True)
+            # words the recognizer was unsure of count as unclear; confidence 0 is the runner's "could not
+            # decode" (an overloaded decoder), a failure of ours rather than something the caller said
+            return self._failure("no_match", now, spoken=event.confidence > 0.0)
         if self.phase is Phase.CONFIRMING:
             if u.intent == "yes":
                 return self._confirmed(now)

@@ -255,6 +255,19 @@ def test_a_number_question_answered_with_words_fails_toward_on_unclear() -> None
     assert isinstance(out[0], A.Escalate) and out[0].risk == "emergency"
 
 
+def test_undecoded_speech_is_not_counted_as_unclear_words() -> None:
+    s, _ = make_unclear()
+    for now in (2.0, 3.0, 4.0):
+        listen_then(s, now - 0.5)
+        out = s.handle(E.Speech(text="[quá tải]", confidence=0.0), now)
+    assert played(out) == ["human"] and not s.escalated
+    s, _ = make_unclear()
+    for now in (2.0, 3.0, 4.0):
+        listen_then(s, now - 0.5)
+        out = s.handle(E.Speech(text="ờ ờ", confidence=0.3), now)
+    assert isinstance(out[0], A.Escalate)
+
+
 def test_silence_and_keys_only_still_fall_back_to_the_routine_handoff() -> None:
     s, _ = make_unclear()
     listen_then(s)
