@@ -536,7 +536,7 @@ class Session:
             self._key_repeats += 1
             exhausted = self._key_repeats > MAX_KEY_REPEATS
         if exhausted:
-            fallback = self.flow.target(node.id, "fallback")
+            fallback = self._unclear_target(node) or self.flow.target(node.id, "fallback")
             assert fallback is not None
             return self._enter(fallback, now)
         return self._ask(node, confirming=self.phase is Phase.CONFIRMING, again=True)

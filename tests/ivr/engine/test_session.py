@@ -255,6 +255,15 @@ def test_a_number_question_answered_with_words_fails_toward_on_unclear() -> None
     assert isinstance(out[0], A.Escalate) and out[0].risk == "emergency"
 
 
+def test_unclear_words_then_repeat_requests_also_lead_to_on_unclear() -> None:
+    for texts in (["ờ ờ", "nói lại", "nói lại"], ["nói lại", "nói lại", "ờ ờ"]):
+        s, _ = make_unclear()
+        for i, text in enumerate(texts):
+            listen_then(s, 1.5 + i)
+            out = s.handle(E.Speech(text=text), 2.0 + i)
+        assert isinstance(out[0], A.Escalate), texts
+
+
 def test_undecoded_speech_is_not_counted_as_unclear_words() -> None:
     s, _ = make_unclear()
     for now in (2.0, 3.0, 4.0):
