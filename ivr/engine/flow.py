@@ -50,10 +50,11 @@ _COMMON = {"kind", "prompt", "barge_in", "next", "set", "__line__"}
 _FIELDS: dict[NodeKind, set[str]] = {
     K.SAY: _COMMON,
     K.ASK: _COMMON | {"choices", "capture", "fallback", "max_failures", "timeout_s", "no_input_prompt",
-                      "no_match_prompt"},
-    K.MENU: _COMMON | {"choices", "fallback", "max_failures", "timeout_s", "no_input_prompt", "no_match_prompt"},
+                      "no_match_prompt", "reprompt"},
+    K.MENU: _COMMON | {"choices", "fallback", "max_failures", "timeout_s", "no_input_prompt", "no_match_prompt",
+                       "reprompt"},
     K.COLLECT: _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
-                          "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down"},
+                          "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down", "reprompt"},
     K.BRANCH: {"kind", "cases", "else", "set", "__line__"},
     K.ESCALATE: _COMMON | {"risk", "reason", "mode"},
     K.RECORD: _COMMON | {"max_s"},
@@ -99,6 +100,7 @@ class Node:
     timeout_s: float = 7.0
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
+    reprompt: str | None = None  # the shorter question replayed after a miss or a repeat request
     # collect
     slot: str | None = None
     vital: str | None = None
@@ -136,6 +138,9 @@ class Flow:
     table: Mapping[tuple[str, str], str]
     global_intents: Mapping[str, str] = field(default_factory=dict)
     on_risk: Mapping[str, str] = field(default_factory=dict)
+    #: where a question's failures lead instead of its fallback when the caller spoke but was not
+    #: understood (worrying but unparsed: an escalation with 115 advice, not a routine transfer)
+    on_unclear: str | None = None
     prompts: Mapping[str, str] = field(default_factory=dict)  # role -> prompt id (no_input, no_match, invalid_number)
     min_confidence: float = 0.45
     source: str = ""
@@ -261,6 +266,14 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
             problems.add(FILE, f"on_risk: unknown risk level '{risk}'", data.get("__line__"))
         table[("*", f"risk:{risk}")] = target
 
+    on_unclear = data.get("on_unclear")
+    if on_unclear is not None:
+        if not isinstance(on_unclear, str):
+            problems.add(FILE, f"on_unclear must be a node id, got {on_unclear!r}", data.get("__line__"))
+            on_unclear = None
+        else:
+            table[("*", "unclear")] = on_unclear
+
     # dangling transitions
     for (node_id, trigger), target in table.items():
         if target not in nodes:
@@ -283,9 +296,14 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
                          "(a failing caller must reach an escalate or handoff node, or a question whose fallback "
                          "does)", node.line)
 
+    if on_unclear in nodes and nodes[on_unclear].kind is not K.ESCALATE:
+        problems.add(FILE, f"on_unclear '{on_unclear}' must be an 'escalate' node (a caller who spoke and was not "
+                     f"understood is escalated), got kind '{nodes[on_unclear].kind}'", data.get("__line__"))
+
     # reachability from start and from the global handlers
     reachable: set[str] = set()
     todo = [start] + list(global_intents.values()) + list(on_risk.values())
+    todo += [on_unclear] if on_unclear else []
     while todo:
         current = todo.pop()
         if current in reachable or current not in nodes:
@@ -298,7 +316,8 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
 
     return Flow(
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
-        prompts=roles, min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
+        on_unclear=on_unclear, prompts=roles, min_confidence=float(defaults.get("min_confidence", 0.45)),
+        source=source, text=text,
     )
 
 
@@ -413,6 +432,7 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             timeout_s=number("timeout_s", 7.0, 1.0),
             no_input_prompt=prompt_field("no_input_prompt"),
             no_match_prompt=prompt_field("no_match_prompt"),
+            reprompt=prompt_field("reprompt"),
             capture=bool(raw.get("capture", False)),
             choices=_choices(raw.get("choices") or [], kind, bad),
         )

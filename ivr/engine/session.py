@@ -5,9 +5,18 @@ adapter feeds it events with the current time and carries out its actions.
 Speech understanding and triage are injected (``Understander``, ``Triage``).
 
 Safety rules built in: repeated no-input or no-match leads to the node's
-fallback (validated never to hang up); a rising risk level jumps to the flow's
+fallback (validated never to hang up); a spoken repeat request ("hả?", "không
+hiểu") counts as a failure too, so a confused caller hears a question at most
+three times before reaching a person, and even the deliberate repeat key ``*``
+is bounded (``MAX_KEY_REPEATS``); a rising risk level jumps to the flow's
 ``on_risk`` handler; low-confidence speech is treated as not understood, so
 the caller is asked again with the keys offered.
+
+Warning signs are looked for in every utterance, whatever the session is doing:
+answering a question or a read-back, during a statement (even one that cannot
+be interrupted by keys) and during a recorded message. A risk more urgent than
+any escalation already made on the call escalates again (a callback case does
+not stop a later emergency from reaching a doctor live).
 """
 from __future__ import annotations
 
@@ -21,10 +30,13 @@ from ivr.engine import events as E
 from ivr.engine.flow import Condition, Flow, Node, NodeKind
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import Assessment, Triage, Understander, Understanding, risk_rank
-from ivr.vocabulary import CallOutcome, RiskLevel
+from ivr.vocabulary import RISK_LEVELS, CallOutcome, RiskLevel
 
 INTER_DIGIT_S = 3.0
 MAX_HOPS = 50  # immediate transitions in a row (branch chains) before giving up to a human
+#: Replays a caller may ask for with the ``*`` key at one question before the node's fallback (a person).
+#: A spoken repeat request counts as a failure instead (``Node.max_failures``): that caller is confused.
+MAX_KEY_REPEATS = 5
 
 
 class Phase(StrEnum):
@@ -85,6 +97,7 @@ class Session:
         self.done = False
         self.outcome: CallOutcome | None = None
         self.escalated = False
+        self._escalated_rank = len(RISK_LEVELS)  # risk_rank of the most urgent escalation so far (none yet)
         self.call_id = ""
         self.caller = ""
         self.patient_status = "unknown"
@@ -97,6 +110,8 @@ class Session:
         self.steps: list[Step] = []
         self._barge_in = True
         self._failures = 0
+        self._key_repeats = 0
+        self._unclear = 0  # failures at this node where the caller spoke and was not understood
         self._digits = ""
         self._pending: float | None = None
         self._risk_fired: set[str] = set()
@@ -118,6 +133,10 @@ class Session:
             return []
         if isinstance(event, E.PlaybackDone):
             return self._playback_done(now)
+        if isinstance(event, E.Speech) and self.phase is Phase.RECORDING and self.node is not None:
+            # a message being recorded is still listened to for warning signs
+            jump = self._urgent_jump(self._understand(event), self.node)
+            return self._enter(jump, now) if jump is not None else []
         if isinstance(event, E.RecordingDone):
             if self.phase is not Phase.RECORDING:
                 return []
@@ -172,12 +191,14 @@ class Session:
                         grammar=None if free or not phrases else phrases, max_digits=1,
                         dtmf_only=node.kind is NodeKind.MENU)
 
-    def _ask(self, node: Node, *, confirming: bool = False, lead: str | None = None) -> list[A.Action]:
-        """(Re)play the question and listen once it has been played."""
+    def _ask(self, node: Node, *, confirming: bool = False, lead: str | None = None,
+             again: bool = False) -> list[A.Action]:
+        """(Re)play the question and listen once it has been played; ``again``: after a miss or a repeat
+        request, when the node's shorter ``reprompt`` (if any) replaces the full question."""
         out: list[A.Action] = []
         if lead:
             out.append(self._play(lead))
-        prompt = node.confirm if confirming else node.prompt
+        prompt = node.confirm if confirming else (node.reprompt if again and node.reprompt else node.prompt)
         assert prompt is not None
         out.append(self._play(prompt))
         self.listening = self._listen(node, confirming=confirming)
@@ -198,7 +219,7 @@ class Session:
     def _enter(self, node_id: str, now: float, hops: int = 0) -> list[A.Action]:
         node = self.flow.nodes[node_id]
         self.node = node
-        self._failures, self._digits, self._pending = 0, "", None
+        self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
         self.listening, self.deadline = None, None
         self.slots.update(node.set)
         if hops > MAX_HOPS:
@@ -264,6 +285,7 @@ class Session:
             risk = current  # never lower what triage already found
         reasons = self.assessment.reasons if self.assessment else ()
         self.escalated = True
+        self._escalated_rank = min(self._escalated_rank, risk_rank(risk))
         self.steps.append(Step(node=node.id, event="escalate", intent=risk))
         return A.Escalate(risk=risk, reason=node.reason or node.id, reasons=tuple(reasons), mode=node.mode)
 
@@ -297,10 +319,8 @@ class Session:
             return []
         out: list[A.Action] = []
         if self.phase is Phase.PLAYING:
-            if not self._barge_in:
-                return []  # barge-in not allowed on this prompt: the caller hears it to the end
-            if not isinstance(self._after_playback, Phase):
-                # a statement is playing: only an emergency may interrupt it
+            if not self._barge_in or not isinstance(self._after_playback, Phase):
+                # a statement, or a prompt the caller must hear to the end: only a warning sign interrupts it
                 if isinstance(event, E.Speech):
                     u = self._understand(event)
                     jump = self._urgent_jump(u, node)
@@ -319,7 +339,7 @@ class Session:
         node = self.node
         assert node is not None
         if digit == "*" and not self._digits:
-            return self._repeat(digit)
+            return self._repeat(digit, now)
         if self.phase is Phase.CONFIRMING:
             self.steps.append(Step(node=node.id, event="dtmf", digits=digit,
                                    intent={"1": "yes", "2": "no"}.get(digit, "")))
@@ -396,7 +416,7 @@ class Session:
         self._failures += 1
         if self._failures >= node.max_failures:
             return self._enter(self.flow.target(node.id, "fallback") or "", now)
-        return self._ask(node)
+        return self._ask(node, again=True)
 
     def _understand(self, event: E.Speech) -> Understanding:
         node = self.node
@@ -423,11 +443,12 @@ class Session:
                                              risk_factors=sorted(self.risk_factors), intent=intent)
 
     def _risk_jump(self, node: Node) -> str | None:
-        """The on_risk handler to jump to, once per level, unless already escalated."""
-        if self.escalated or self.assessment is None:
+        """The on_risk handler to jump to, once per level, unless the call was already escalated at
+        that level or a more urgent one."""
+        if self.assessment is None:
             return None
         for level, target in sorted(self.flow.on_risk.items(), key=lambda kv: risk_rank(kv[0])):
-            if level in self._risk_fired or target == node.id:
+            if level in self._risk_fired or target == node.id or self._escalated_rank <= risk_rank(level):
                 continue
             if risk_rank(self.assessment.risk) <= risk_rank(level):
                 self._risk_fired.add(level)
@@ -438,7 +459,7 @@ class Session:
         jump = self._risk_jump(node)
         if jump is None and u.intent == "emergency":
             target = self.flow.global_intents.get("emergency")
-            if target and target != node.id and not self.escalated:
+            if target and target != node.id and self._escalated_rank > risk_rank(RiskLevel.EMERGENCY):
                 jump = target
         return jump
 
@@ -449,12 +470,14 @@ class Session:
             return self._no_input(now)
         u = self._understand(event)
         if u.intent == "repeat":
-            return self._repeat(None)
+            return self._repeat(None, now)
         jump = self._urgent_jump(u, node)
         if jump is not None:
             return self._enter(jump, now)
         if event.confidence < self.flow.min_confidence:
-            return self._failure("no_match", now)
+            # words the recognizer was unsure of count as unclear; confidence 0 is the runner's "could not
+            # decode" (an overloaded decoder), a failure of ours rather than something the caller said
+            return self._failure("no_match", now, spoken=event.confidence > 0.0)
         if self.phase is Phase.CONFIRMING:
             if u.intent == "yes":
                 return self._confirmed(now)
@@ -463,11 +486,13 @@ class Session:
             value = self.understander.number(event.text, vital=node.vital)
             if value is not None:  # "không, chín mươi lăm": a corrected value
                 return self._accept_value(value, now)
-            return self._failure("no_match", now)
+            return self._failure("no_match", now, spoken=True)
         if node.kind is NodeKind.COLLECT:
             value = self.understander.number(event.text, vital=node.vital)
             if value is None and node.vital:
                 value = u.vitals.get(node.vital)
+            if value is None:  # words, not a number: perhaps what the caller sees rather than what he measured
+                return self._failure("invalid_number", now, spoken=True)
             return self._accept_value(value, now)
         target = self.flow.target(node.id, f"intent:{u.intent}")
         if target is None:
@@ -483,14 +508,38 @@ class Session:
         if target is None and node.capture and (u.intent != "unknown" or u.symptoms or u.vitals):
             target = self._next()
         if target is None:
-            return self._failure("no_match", now)
+            return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
 
-    def _repeat(self, digit: str | None) -> list[A.Action]:
+    def _unclear_target(self, node: Node) -> str | None:
+        """The flow's ``on_unclear`` escalation, when the caller spoke at this question and was not
+        understood, unless the call was already escalated at least as urgently."""
+        target = self.flow.on_unclear
+        if not self._unclear or target is None or target == node.id:
+            return None
+        risk = self.flow.nodes[target].risk
+        if risk is not None and self._escalated_rank <= risk_rank(risk):
+            return None
+        return target
+
+    def _repeat(self, digit: str | None, now: float) -> list[A.Action]:
+        """Replay the question. A spoken request ("hả?", "không hiểu") is a failure to understand
+        each other and counts toward the node's fallback; the ``*`` key is a deliberate control,
+        bounded by ``MAX_KEY_REPEATS``. Either way no caller loops on one question forever."""
         node = self.node
         assert node is not None
         self.steps.append(Step(node=node.id, event="repeat", digits=digit or "", intent="repeat"))
-        return self._ask(node, confirming=self.phase is Phase.CONFIRMING)
+        if digit is None:
+            self._failures += 1
+            exhausted = self._failures >= node.max_failures
+        else:
+            self._key_repeats += 1
+            exhausted = self._key_repeats > MAX_KEY_REPEATS
+        if exhausted:
+            fallback = self._unclear_target(node) or self.flow.target(node.id, "fallback")
+            assert fallback is not None
+            return self._enter(fallback, now)
+        return self._ask(node, confirming=self.phase is Phase.CONFIRMING, again=True)
 
     def _no_input(self, now: float) -> list[A.Action]:
         node = self.node
@@ -498,16 +547,19 @@ class Session:
         self.steps.append(Step(node=node.id, event="no_input"))
         return self._failure("no_input", now, record=False)
 
-    def _failure(self, kind: str, now: float, *, record: bool = True) -> list[A.Action]:
-        """A no-input, no-match or invalid value: reprompt, or fall back to a human after max_failures."""
+    def _failure(self, kind: str, now: float, *, record: bool = True, spoken: bool = False) -> list[A.Action]:
+        """A no-input, no-match or invalid value: reprompt, or fall back to a human after max_failures.
+        ``spoken``: the caller said words that were not understood; when any failure at this question was
+        spoken, its failures lead to the flow's ``on_unclear`` escalation instead of the routine fallback."""
         node = self.node
         assert node is not None
         if record and kind != "no_input":
             self.steps.append(Step(node=node.id, event="no_match"))
         self._failures += 1
+        self._unclear += spoken
         confirming = self.phase is Phase.CONFIRMING
         if self._failures >= node.max_failures:
-            fallback = self.flow.target(node.id, "fallback")
+            fallback = self._unclear_target(node) or self.flow.target(node.id, "fallback")
             assert fallback is not None
             return self._enter(fallback, now)
         if kind == "no_input":
@@ -516,4 +568,4 @@ class Session:
             lead = self.flow.prompts["invalid_number"]
         else:
             lead = node.no_match_prompt or self.flow.prompts["no_match"]
-        return self._ask(node, confirming=confirming, lead=lead)
+        return self._ask(node, confirming=confirming, lead=lead, again=True)

@@ -62,6 +62,32 @@ def test_default_flow_and_catalog_are_valid() -> None:
             assert flow.nodes[node.fallback].kind in ("handoff", "escalate"), node.id
 
 
+def test_on_unclear_must_be_an_escalation() -> None:
+    header = HEADER.replace("nodes:\n", "on_unclear: human\nnodes:\n")
+    assert problems(GOOD_NODES, header) == [
+        "f.yaml: node '(file)': on_unclear 'human' must be an 'escalate' node (a caller who spoke and was not "
+        "understood is escalated), got kind 'handoff'"]
+    header = HEADER.replace("nodes:\n", "on_unclear: ghost\nnodes:\n")
+    assert problems(GOOD_NODES, header) == [
+        "f.yaml: node '(file)': transition 'unclear' points to unknown node 'ghost'"]
+
+
+def test_default_flow_escalates_what_it_cannot_understand() -> None:
+    catalog = load_catalog(ROOT / "prompts" / "vi.yaml")
+    flow = load_flow(ROOT / "callflows" / "covid_f0.yaml", catalog)
+    assert flow.on_unclear is not None
+    node = flow.nodes[flow.on_unclear]
+    assert (node.kind, node.mode) == ("escalate", "live")
+    assert "115" in catalog.text(node.prompt or "", {})
+
+
+def test_unknown_reprompt_id() -> None:
+    assert problems("""\
+        menu: {kind: ask, prompt: menu, reprompt: nope, choices: [{dtmf: "1", next: human}]}
+        human: {kind: handoff, prompt: human}
+    """) == ["f.yaml: node 'menu': unknown prompt id 'nope'"]
+
+
 def test_unknown_prompt_id() -> None:
     assert problems("""\
         menu: {kind: ask, prompt: nope, choices: [{dtmf: "1", next: human}]}

@@ -181,7 +181,7 @@ def test_low_confidence_speech_is_not_trusted() -> None:
     assert played(s.handle(E.Speech(text="có", confidence=0.2), 2.0)) == ["nomatch", "q"]
 
 
-def test_repeat_by_star_or_speech_does_not_count_as_failure() -> None:
+def test_repeat_by_star_or_speech_within_the_limit_does_not_end_the_question() -> None:
     s, _ = make()
     listen_then(s)
     for i in range(5):
@@ -190,6 +190,115 @@ def test_repeat_by_star_or_speech_does_not_count_as_failure() -> None:
     assert played(s.handle(E.Speech(text="nói lại"), 9.0)) == ["q"]
     listen_then(s)
     assert played(s.handle(E.Dtmf(digit="2"), 10.0)) == ["bye"]
+
+
+def test_spoken_repeat_requests_count_as_failures_and_reach_a_human() -> None:
+    s, _ = make()
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="nói lại"), 2.0)) == ["q"]  # a plain replay, no "not understood" lead
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="ờ ờ"), 3.0)) == ["nomatch", "q"]
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="nói lại"), 4.0)) == ["human"]  # third miss: a person
+    assert [st.event for st in s.steps].count("repeat") == 2
+
+
+def test_repeat_key_is_bounded_too() -> None:
+    s, _ = make()
+    listen_then(s)
+    for i in range(5):
+        assert played(s.handle(E.Dtmf(digit="*"), 2.0 + i)) == ["q"]
+        listen_then(s)
+    assert played(s.handle(E.Dtmf(digit="*"), 8.0)) == ["human"]
+
+
+def test_repeat_while_confirming_counts_as_a_failure() -> None:
+    s, _ = make()
+    listen_then(s)
+    s.handle(E.Dtmf(digit="3"), 2.0)
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="chín mươi tám"), 3.0)) == ["confirm"]
+    for now in (4.0, 5.0):
+        listen_then(s)
+        assert played(s.handle(E.Speech(text="nói lại"), now)) == ["confirm"]
+    listen_then(s)
+    assert played(s.handle(E.Speech(text="nói lại"), 6.0)) == ["human"]
+
+
+def make_unclear() -> tuple[Session, list[A.Action]]:
+    flow = load_flow_text(FLOW.replace("on_risk: {emergency: sos}\n", "on_risk: {emergency: sos}\non_unclear: sos\n"),
+                          "t.yaml", CATALOG)
+    s = Session(flow, catalog=CATALOG, understander=PhraseUnderstander(), triage=ThresholdTriage())
+    return s, s.handle(E.CallStarted(call_id="c1", caller="0901"), 0.0)
+
+
+def test_words_not_understood_fail_toward_the_on_unclear_escalation() -> None:
+    s, _ = make_unclear()
+    listen_then(s)
+    s.handle(E.Speech(text="ờ ờ"), 2.0)
+    listen_then(s)
+    s.handle(E.Silence(), 3.0)
+    listen_then(s)
+    out = s.handle(E.Silence(), 4.0)
+    assert isinstance(out[0], A.Escalate) and out[0].mode == "live" and played(out) == ["warn"]
+
+
+def test_a_number_question_answered_with_words_fails_toward_on_unclear() -> None:
+    s, _ = make_unclear()
+    listen_then(s)
+    s.handle(E.Dtmf(digit="3"), 2.0)
+    for now in (3.0, 4.0):
+        listen_then(s)
+        assert played(s.handle(E.Speech(text="ờ thì cũng vậy"), now)) == ["badnum", "num"]
+    listen_then(s)
+    out = s.handle(E.Speech(text="ờ thì cũng vậy"), 5.0)
+    assert isinstance(out[0], A.Escalate) and out[0].risk == "emergency"
+
+
+def test_unclear_words_then_repeat_requests_also_lead_to_on_unclear() -> None:
+    for texts in (["ờ ờ", "nói lại", "nói lại"], ["nói lại", "nói lại", "ờ ờ"]):
+        s, _ = make_unclear()
+        for i, text in enumerate(texts):
+            listen_then(s, 1.5 + i)
+            out = s.handle(E.Speech(text=text), 2.0 + i)
+        assert isinstance(out[0], A.Escalate), texts
+
+
+def test_undecoded_speech_is_not_counted_as_unclear_words() -> None:
+    s, _ = make_unclear()
+    for now in (2.0, 3.0, 4.0):
+        listen_then(s, now - 0.5)
+        out = s.handle(E.Speech(text="[quá tải]", confidence=0.0), now)
+    assert played(out) == ["human"] and not s.escalated
+    s, _ = make_unclear()
+    for now in (2.0, 3.0, 4.0):
+        listen_then(s, now - 0.5)
+        out = s.handle(E.Speech(text="ờ ờ", confidence=0.3), now)
+    assert isinstance(out[0], A.Escalate)
+
+
+def test_silence_and_keys_only_still_fall_back_to_the_routine_handoff() -> None:
+    s, _ = make_unclear()
+    listen_then(s)
+    s.handle(E.Dtmf(digit="9"), 2.0)
+    listen_then(s)
+    s.handle(E.Silence(), 3.0)
+    listen_then(s)
+    assert played(s.handle(E.Silence(), 4.0)) == ["human"]
+    assert not s.escalated
+
+
+def test_a_miss_or_a_repeat_replays_the_shorter_reprompt() -> None:
+    flow = load_flow_text(FLOW.replace("  q:\n    kind: ask\n    prompt: q\n",
+                                       "  q:\n    kind: ask\n    prompt: q\n    reprompt: info\n"), "t.yaml", CATALOG)
+    s = Session(flow, catalog=CATALOG, understander=PhraseUnderstander(), triage=ThresholdTriage())
+    assert played(s.handle(E.CallStarted(call_id="c1"), 0.0)) == ["q"]
+    listen_then(s)
+    assert played(s.handle(E.Silence(), 2.0)) == ["oops", "info"]
+    listen_then(s)
+    assert played(s.handle(E.Dtmf(digit="*"), 3.0)) == ["info"]
+    listen_then(s)
+    assert played(s.handle(E.Dtmf(digit="1"), 4.0)) == ["info"]  # the answer still works
 
 
 def test_barge_in_stops_the_prompt() -> None:
@@ -217,6 +326,18 @@ def test_statement_prompt_can_only_be_interrupted_by_an_emergency() -> None:
     out = s.handle(E.Speech(text="cấp cứu"), 2.6)
     assert out[0] == A.StopPlayback()
     assert isinstance(out[1], A.Escalate) and out[1].risk == "emergency" and out[1].mode == "live"
+
+
+def test_a_prompt_that_cannot_be_interrupted_still_hears_a_warning_sign() -> None:
+    for key in ("4", "6"):  # a statement and a key-only menu, both without barge-in
+        s, _ = make()
+        listen_then(s)
+        s.handle(E.Dtmf(digit=key), 2.0)
+        assert s.handle(E.Dtmf(digit="1"), 2.5) == []
+        assert s.handle(E.Speech(text="có"), 2.6) == []
+        out = s.handle(E.Speech(text="cấp cứu"), 2.7)
+        assert out[0] == A.StopPlayback()
+        assert isinstance(out[1], A.Escalate) and out[1].risk == "emergency" and out[1].mode == "live"
 
 
 def test_collect_by_keys_with_confirmation_and_risk_jump() -> None:
@@ -316,6 +437,18 @@ def test_record_node() -> None:
     out = s.handle(E.RecordingDone(path="/tmp/m.wav", duration_s=4.0), 7.0)
     assert s.slots["recording"] == "/tmp/m.wav"
     assert played(out) == ["bye"]
+
+
+def test_a_warning_sign_said_while_recording_escalates() -> None:
+    s, _ = make()
+    listen_then(s)
+    s.handle(E.Dtmf(digit="8"), 2.0)
+    s.handle(E.PlaybackDone(), 3.0)
+    assert s.handle(E.Speech(text="tôi bị sốt"), 5.0) == []  # an ordinary message goes on recording
+    assert s.phase == "recording"
+    out = s.handle(E.Speech(text="cấp cứu"), 6.0)
+    assert isinstance(out[0], A.Escalate) and out[0].risk == "emergency"
+    assert s.symptoms == {"fever"}
 
 
 def test_record_without_result_moves_on_after_its_deadline() -> None:

@@ -1,0 +1,201 @@
+"""Whole calls through the default flow (callflows/covid_f0.yaml) with the real engine, understanding and
+triage: the structural safety nets of the flow, and where every branch of it ends."""
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+
+from ivr import ROOT
+from ivr.engine.flow import Flow, load_flow
+from ivr.engine.prompts import PromptCatalog, load_catalog
+from ivr.engine.simulator import Input, SimulationResult, simulate
+
+
+@cache
+def _setup() -> tuple[Flow, PromptCatalog, Any, Any]:
+    from ivr.cli import plugins
+    from ivr.nlu.understander import default_understander
+
+    catalog = load_catalog(ROOT / "prompts" / "vi.yaml")
+    flow = load_flow(ROOT / "callflows" / "covid_f0.yaml", catalog)
+    return flow, catalog, default_understander(), plugins.triage(ROOT / "escalation" / "rules")
+
+
+def call(*inputs: Input, **kw: Any) -> SimulationResult:
+    flow, catalog, understander, triage = _setup()
+    return simulate(flow, list(inputs), catalog=catalog, understander=understander, triage=triage, **kw)
+
+
+def say(text: str) -> Input:
+    return ("say", text)
+
+
+def keys(digits: str) -> Input:
+    return ("dtmf", digits)
+
+
+def exchanges(result: SimulationResult) -> int:
+    """How many times the caller answered (spoke, pressed keys or stayed silent)."""
+    return sum(1 for s in result.steps if s.get("event") in ("speech", "dtmf", "no_input"))
+
+
+# ------------------------------------------------------------------ a confused caller reaches a person
+@pytest.mark.parametrize("confused", [
+    ["ơ gì cơ", "gì cơ", "ơ gì cơ", "gì cơ", "gì cơ"],
+    ["tôi không nghe rõ", "nói gì thế", "không hiểu", "tôi không nghe rõ"],
+    ["hả", "ờ ờ", "hả", "hả"],
+])
+def test_a_confused_caller_reaches_a_person_within_three_exchanges(confused: list[str]) -> None:
+    result = call(*[say(t) for t in confused])
+    assert result.outcome in ("handed_off", "escalated")
+    assert result.steps[-1]["event"] == "handoff"
+    assert exchanges(result) <= 3
+    assert [s["prompt_id"] for s in result.steps].count("greeting") <= 3
+
+
+def test_a_confused_caller_deep_in_the_check_in_reaches_a_person() -> None:
+    result = call(keys("3"), keys("2"), keys("1"), say("gì cơ"), say("tôi không nghe rõ"), say("gì cơ"),
+                  say("gì cơ"))
+    assert result.steps[-1]["event"] == "handoff"
+    assert [s["node"] for s in result.steps if s.get("event") == "speech"] == ["spo2"] * 3
+
+
+# ------------------------------------------------------------------ a warning sign at any question escalates
+CHECKIN_KEYS = (keys("3"), keys("2"))  # daily check-in, nothing to report at first
+
+
+@pytest.mark.parametrize(("before", "utterance", "risk"), [
+    # at a number question (collect): not an invalid number
+    ((*CHECKIN_KEYS, keys("1")), "cháu thấy môi bà tím tái cả rồi", "emergency"),
+    # at the read-back of a number (confirm)
+    ((*CHECKIN_KEYS, keys("1"), say("chín mươi sáu")), "không đúng, mà bà tôi thở không nổi nữa", "emergency"),
+    ((*CHECKIN_KEYS, keys("2"), keys("1"), keys("39")), "ông nhà tôi lơ mơ gọi không tỉnh", "emergency"),
+    # at a yes/no question (ask)
+    ((*CHECKIN_KEYS, keys("2")), "có nhưng mà tức ngực lắm", "high"),
+    # at the FAQ menu and at "anything else?"
+    ((keys("5"),), "bố tôi thở không nổi", "emergency"),
+    ((keys("5"), keys("2")), "mẹ tôi tức ngực lắm", "high"),
+])
+def test_a_warning_sign_at_any_question_escalates(before: tuple[Input, ...], utterance: str, risk: str) -> None:
+    result = call(*before, say(utterance))
+    assert result.outcome == "escalated"
+    escalations = result.as_json()["escalations"]
+    assert escalations[-1]["risk"] == risk and escalations[-1]["mode"] == "live"
+    assert result.steps[-1]["event"] == "handoff"
+    assert not any(s["prompt_id"] == "invalid_number" for s in result.steps)
+
+
+@pytest.mark.parametrize(("later", "risk"), [
+    ("mẹ tôi tức ngực lắm", "high"),  # a warning sign, not a request for help: on_risk must fire
+    ("bà tôi thở không nổi nữa rồi", "emergency"),
+])
+def test_a_warning_sign_after_a_callback_case_still_reaches_a_doctor_live(later: str, risk: str) -> None:
+    result = call(keys("2"), say("sốt cao ba ngày không hạ, ho nhiều"), keys("2"), keys("2"), keys("2"),
+                  say(later))
+    escalations = result.as_json()["escalations"]
+    assert [(e["risk"], e["mode"]) for e in escalations] == [("medium", "callback"), (risk, "live")]
+    assert result.outcome == "escalated" and result.steps[-1]["event"] == "handoff"
+
+
+# ------------------------------------------------------------------ worrying but unparsed: escalation with 115 advice
+@pytest.mark.parametrize("inputs", [
+    (say("bà tôi nằm im không nhúc nhích"), say("lay mãi không thấy phản ứng"), say("ôi trời ơi")),
+    (say("ông cứ ú ớ từ sáng"), ("silence", None), ("silence", None)),
+    (keys("3"), keys("2"), keys("1"), say("bà tôi nằm im không nhúc nhích"), say("lay mãi không thấy phản ứng"),
+     say("ôi trời ơi")),
+])
+def test_words_not_understood_escalate_with_115_advice(inputs: tuple[Input, ...]) -> None:
+    result = call(*inputs)
+    assert result.outcome == "escalated"
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("high", "live")]
+    assert "escalated_unclear" in [s["prompt_id"] for s in result.steps]
+    assert result.steps[-1]["event"] == "handoff"
+
+
+# ------------------------------------------------------------------ every branch of the default flow
+NO_VITALS = (keys("2"), keys("2"), keys("2"))  # no oximeter, no thermometer, cannot count breaths
+BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] = [
+    # (name, inputs, outcome, escalations (risk, mode), last node)
+    ("emergency key", (keys("1"),), "escalated", [("emergency", "live")], "handoff_doctor"),
+    ("doctor key", (keys("0"),), "escalated", [("low", "live")], "handoff_doctor"),
+    ("silent line", (("silence", None),) * 3, "handed_off", [], "handoff_doctor"),
+    ("unknown keys, then silence", (keys("7"), ("silence", None), ("silence", None)), "handed_off", [],
+     "handoff_doctor"),
+    ("words not understood", (say("ừ thì"), say("cũng không biết nữa"), say("ừ thì")), "escalated",
+     [("high", "live")], "handoff_doctor"),
+    ("symptoms: warning sign key", (keys("2"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: warning sign key", (keys("3"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("symptoms: none, no vitals", (keys("2"), keys("2"), *NO_VITALS, keys("9")), "completed", [], "goodbye"),
+    ("symptoms: mild, low risk", (keys("2"), say("con bị ho khan"), *NO_VITALS, keys("9")), "completed", [],
+     "goodbye"),
+    ("symptoms: medium, callback and message",
+     (keys("2"), say("sốt cao ba ngày không hạ, ho nhiều"), *NO_VITALS, keys("9")),
+     "escalated", [("medium", "callback")], "goodbye"),
+    ("check-in: SpO2 emergency", (keys("3"), keys("2"), keys("1"), keys("91#"), keys("1")), "escalated",
+     [("emergency", "live")], "handoff_doctor"),
+    ("check-in: SpO2 high", (keys("3"), keys("2"), keys("1"), keys("95#"), keys("1")), "escalated",
+     [("high", "live")], "handoff_doctor"),
+    ("check-in: fever by keys, breaths high",
+     (keys("3"), keys("2"), keys("1"), keys("97#"), keys("1"), keys("1"), keys("385"), keys("1"), keys("1"),
+      keys("26"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: all normal", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("1"), keys("366"),
+                              keys("1"), keys("1"), keys("16"), keys("1"), keys("9")), "completed", [], "goodbye"),
+    ("positive test, no symptoms", (keys("4"), keys("2"), *NO_VITALS, keys("9")), "escalated",
+     [("low", "callback")], "goodbye"),
+    ("positive test, mild symptoms", (keys("4"), say("hơi đau họng"), *NO_VITALS, keys("9")), "escalated",
+     [("low", "callback")], "goodbye"),
+    ("positive test, warning sign", (keys("4"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("FAQ medication then goodbye", (keys("5"), keys("1"), keys("9")), "completed", [], "goodbye"),
+    ("FAQ isolation then the doctor", (keys("5"), keys("2"), keys("0")), "escalated", [("low", "live")],
+     "handoff_doctor"),
+    ("FAQ home care, main menu, emergency", (keys("5"), keys("3"), keys("1"), keys("1")), "escalated",
+     [("emergency", "live")], "handoff_doctor"),
+    ("FAQ by speech at the greeting", (say("cho hỏi cách ly mấy ngày"), keys("9")), "completed", [], "goodbye"),
+    ("goodbye at the greeting", (say("thôi chào nhé"),), "completed", [], "goodbye"),
+]
+
+
+@pytest.mark.parametrize(("inputs", "outcome", "escalations", "last"), [b[1:] for b in BRANCHES],
+                         ids=[b[0] for b in BRANCHES])
+def test_every_branch_of_the_default_flow(inputs: tuple[Input, ...], outcome: str,
+                                          escalations: list[tuple[str, str]], last: str) -> None:
+    result = call(*inputs)
+    assert result.outcome == outcome, result.steps
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == escalations
+    assert result.steps[-1]["node"] == last
+
+
+def test_the_positive_test_caller_gets_a_health_station_callback() -> None:
+    result = call(keys("4"), say("không có triệu chứng gì"), *NO_VITALS, keys("9"))
+    escalation = result.as_json()["escalations"]
+    assert [(e["risk"], e["mode"], e["reason"]) for e in escalation] == [
+        ("low", "callback", "F0 mới tự báo test nhanh dương tính")]
+    assert "escalated_new_f0" in [s["prompt_id"] for s in result.steps]
+
+
+def test_every_node_of_the_default_flow_is_visited_by_the_branch_table() -> None:
+    visited = {s["node"] for b in BRANCHES for s in call(*b[1]).steps}
+    flow = _setup()[0]
+    branches = {n.id for n in flow.nodes.values() if n.kind == "branch"}  # branches play nothing
+    assert set(flow.nodes) - branches - visited == set()
+
+
+# ------------------------------------------------------------------ a short greeting, the emergency option first
+def test_the_greeting_is_short_and_offers_the_emergency_first() -> None:
+    flow, catalog, _, _ = _setup()
+    greeting = catalog.text(flow.nodes[flow.start].prompt or "", {})
+    # about 3 syllables a second at the slow voice: 40 syllables stay under 15 s (measured 14.8 s)
+    assert len(greeting.split()) <= 40
+    offers = [key for key in "1234567890" if f"bấm {key}" in greeting]
+    assert offers and greeting.index("bấm 1") == min(greeting.index(f"bấm {k}") for k in offers)
+    assert "cấp cứu" in greeting[:greeting.index("bấm 1")].lower()
+
+
+def test_after_a_miss_only_the_short_menu_is_replayed() -> None:
+    result = call(("silence", None), say("ờ ờ"), keys("2"))
+    prompts = [s["prompt_id"] for s in result.steps if s["prompt_id"]]
+    assert prompts[:5] == ["greeting", "no_input", "main_menu", "no_match", "main_menu"]
+    assert prompts.count("greeting") == 1
+    assert result.steps[-1]["node"] == "symptoms"
