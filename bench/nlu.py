@@ -1,6 +1,10 @@
 """NLU + triage benchmark on the labelled caller utterances (tests/data/utterances.jsonl).
 
-    .venv/bin/python bench/nlu.py [--errors] [--split dev|holdout] [--data PATH]
+    .venv/bin/python bench/nlu.py [--errors] [--split NAME] [--data PATH] [--slices]
+
+``--data tests/data/heldout/utterances_heldout1.jsonl --slices`` scores the held-out set written
+for issue 12 before the lexicon was read (never tune on it), per slice ("slice" field: dialect,
+relative, no_diacritics, asr_error, numbers, plain).
 
 Prints, per split and overall: intent accuracy, symptom micro-F1, vitals
 exact-match, risk accuracy, escalation recall (every emergency/high label
@@ -60,6 +64,7 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
     tp = fp = fn = 0
     intent_ok = vitals_ok = risk_ok = 0
     esc_total = esc_hit = calm_total = calm_escalated = 0
+    emerg_total = emerg_none = 0
     times: list[float] = []
     for r in rows:
         t0 = time.perf_counter()
@@ -79,6 +84,9 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
         if r["risk"] in ESCALATE:
             esc_total += 1
             esc_hit += a.risk in ESCALATE
+            if r["risk"] == "emergency":
+                emerg_total += 1
+                emerg_none += a.risk == "none"
         else:
             calm_total += 1
             calm_escalated += a.risk in ESCALATE
@@ -107,6 +115,8 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
         "escalation_n": esc_total,
         "false_escalation": calm_escalated / calm_total if calm_total else 0.0,
         "calm_n": calm_total,
+        "emergency_n": emerg_total,
+        "emergency_scored_none": emerg_none,
         "latency_mean_ms": statistics.fmean(times_ms),
         "latency_p95_ms": times_ms[int(0.95 * (n - 1))],
         "latency_max_ms": times_ms[-1],
@@ -132,6 +142,7 @@ def show(name: str, m: dict[str, float]) -> None:
     print(f"  vitals exact-match   {m['vitals_exact']:.3f}   (target 1.000)")
     print(f"  risk accuracy        {m['risk_accuracy']:.3f}")
     print(f"  escalation recall    {m['escalation_recall']:.3f}   ({m['escalation_n']} emergency/high; must be 1.000)")
+    print(f"  emergencies as none  {m['emergency_scored_none']} of {m['emergency_n']}   (must be 0)")
     print(f"  false escalation     {m['false_escalation']:.3f}   ({m['calm_n']} medium/low/none; target <= 0.05)")
     print(f"  latency per utt.     mean {m['latency_mean_ms']:.3f} ms, p95 {m['latency_p95_ms']:.3f} ms, "
           f"max {m['latency_max_ms']:.3f} ms (wall clock); CPU {m['cpu_ms']:.3f} ms")
@@ -140,7 +151,8 @@ def show(name: str, m: dict[str, float]) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "utterances.jsonl")
-    ap.add_argument("--split", choices=("dev", "holdout"), default=None)
+    ap.add_argument("--split", default=None, help="one split only (dev, holdout, heldout)")
+    ap.add_argument("--slices", action="store_true", help="also score each slice (the rows' \"slice\" field)")
     ap.add_argument("--errors", action="store_true", help="print every utterance with a wrong label")
     args = ap.parse_args()
     rows = load(args.data)
@@ -151,6 +163,9 @@ def main() -> int:
     for split in splits:
         part = [r for r in rows if r.get("split", "dev") == split]
         show(split, evaluate(part, nlu, triage, args.errors))
+        if args.slices:
+            for name in sorted({r["slice"] for r in part if r.get("slice")}):
+                show(f"{split}/{name}", evaluate([r for r in part if r.get("slice") == name], nlu, triage, False))
     if not args.split and len(splits) > 1:
         show("all", evaluate(rows, nlu, triage, False))
     return 0

@@ -14,7 +14,9 @@ from ivr.nlu.vitals import CUES, ages, find_vitals, low_blood_pressure
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
 GREETING = "_greeting"
 
-_SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True)
+_SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True, fuzzy=True)
+_WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
+_WAKE_OUTCOMES = Matcher(table(*lx.WAKE_OUTCOMES))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
 _INTENSE = Matcher(table(*lx.INTENSIFIERS))
 _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
@@ -63,6 +65,7 @@ def analyse(text: str, expect_vital: str | None) -> Analysis:
                     spans.append((m, inner_neg or negated(toks, m, spans)))
                     covered_sym.update(range(m.start, m.end))
                     break
+    spans.extend(_sequences(toks, spans))
     for m, is_neg in spans:
         names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()), *lx.PHRASE_IMPLIES.get(m.phrase, ()))
         if m.label == "shortness_of_breath" and m.end < len(toks) and _INTENSE.at(toks, m.end) is not None:
@@ -127,6 +130,54 @@ def analyse(text: str, expect_vital: str | None) -> Analysis:
         risk_factors=tuple(dict.fromkeys(risks)),
         intents=intents,
     )
+
+
+def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list[tuple[Match, bool]]:
+    """Signs said as a short sequence of words rather than one phrase (symptoms.yaml): a call that
+    gets no answer ("gọi mãi không dậy"), blood after a cough ("khạc ra đờm có lẫn máu"), a drink
+    that comes back up ("uống ngụm nào nôn ngụm đó")."""
+    out: list[tuple[Match, bool]] = []
+    have = {m.label for m, neg in spans if not neg}
+
+    def clause(i: int, j: int) -> bool:
+        return BREAK not in toks[i:j]
+
+    if "altered_consciousness" not in have:
+        for i in range(len(toks)):
+            call = _WAKE_CALLS.at(toks, i)
+            if call is None:
+                continue
+            for j in range(call.end, min(call.end + 6, len(toks) - 1)):
+                if toks[j] == BREAK:
+                    break
+                if word_in(toks[j], lx.PLAIN_NEGATORS) and _WAKE_OUTCOMES.at(toks, j + 1) is not None:
+                    m = Match(i, j + 2, "altered_consciousness", "gọi không dậy")
+                    out.append((m, negated(toks, m, spans)))
+                    break
+            if out:
+                break
+    if "coughing_blood" not in have:
+        for j, t in enumerate(toks):
+            if not word_in(t, lx.BLOOD_WORDS):
+                continue
+            src = [i for i in range(max(0, j - 4), j) if word_in(toks[i], lx.BLOOD_SOURCES) and clause(i, j)]
+            if src:
+                m = Match(src[0], j + 1, "coughing_blood", "ho ra máu")
+                out.append((m, negated(toks, m, spans)))
+                if any(word_in(toks[i], ("ho", "khạc", "đờm")) for i in src) and "cough" not in have:
+                    out.append((Match(src[0], src[0] + 1, "cough", "ho"), out[-1][1]))
+                break
+    if "cannot_eat_drink" not in have:
+        for i, t in enumerate(toks):
+            if not word_in(t, lx.DRINK_WORDS):
+                continue
+            vomit = [j for j in range(i + 1, min(i + 7, len(toks))) if word_in(toks[j], lx.VOMIT_WORDS)
+                     and clause(i, j)]
+            if vomit and not any(word_in(x, lx.PLAIN_NEGATORS) for x in toks[max(0, i - 2):i]):
+                m = Match(i, vomit[0] + 1, "cannot_eat_drink", "uống vào là nôn")
+                out.append((m, negated(toks, m, spans)))
+                break
+    return out
 
 
 def positive_any(spans: Sequence[tuple[Match, bool]]) -> bool:

@@ -30,6 +30,12 @@ NEAR = LEXICON.near("symptoms", "near")
 OTHER_COMPLAINTS = _w("symptoms", "other_complaints")
 LONG_FEVER = _w("symptoms", "long_fever")
 WEEK_QUANTIFIERS = _w("symptoms", "week_quantifiers")
+WAKE_CALLS = _w("symptoms", "wake_calls")
+WAKE_OUTCOMES = _w("symptoms", "wake_outcomes")
+BLOOD_WORDS = _w("symptoms", "blood_words")
+BLOOD_SOURCES = _w("symptoms", "blood_sources")
+DRINK_WORDS = _w("symptoms", "drink_words")
+VOMIT_WORDS = _w("symptoms", "vomit_words")
 
 # --- risk_factors.yaml
 RISK_FACTORS: tuple[str, ...] = _w("risk_factors", "names")
@@ -72,6 +78,7 @@ LOW_WORDS = _w("vitals", "low_words")
 BREATHING_WORDS = _w("vitals", "breathing_words")
 PULSE_WORDS = _w("vitals", "pulse_words")
 BLOOD_PRESSURE_SEPARATORS = _w("vitals", "blood_pressure_separators")
+DATE_BEFORE = _w("vitals", "date_before")
 
 # --- negation.yaml
 #: One-word negators before a symptom: "không sốt", "hết ho", "chưa bị khó thở", "đâu có ho".
@@ -84,10 +91,16 @@ LIST_JOINERS = _w("negation", "list_joiners")
 LIST_ENDS = _w("negation", "list_ends")
 PURPOSE_NEGATORS = _w("negation", "purpose_negators")
 PURPOSE_WORDS = _w("negation", "purpose_words")
+#: Signs that a trailing "hết rồi" makes worse ("tím hết rồi": all blue), not absent.
+INTENSIFIED_SIGNS = frozenset(_w("negation", "intensified_signs"))
+INTENSIFYING_AFTER = _w("negation", "intensifying_after")
 
 # --- matching.yaml
 STRICT_WORDS = frozenset(_w("matching", "strict_words"))
 GAP_WORDS = frozenset(_w("matching", "gap_words"))
+FUZZY_PROTECTED = frozenset(_w("matching", "fuzzy_protected"))
+CONFUSABLE_INITIALS: Mapping[str, str] = LEXICON.rewrites("matching", "confusable_initials")
+CONFUSABLE_FINALS: Mapping[str, str] = LEXICON.rewrites("matching", "confusable_finals")
 
 # --- grammar.yaml
 CLOSED_GRAMMARS: Mapping[str, tuple[str, ...]] = _t("grammar", "closed")
@@ -109,6 +122,7 @@ NOT_DECIMAL_AFTER = _w("numbers", "not_decimal_after")
 YEAR_AFTER = _w("numbers", "year_after")
 YEAR_OR_AGE_AFTER = (*YEAR_AFTER, *_w("numbers", "year_after_also"))
 YEAR_BEFORE = _w("numbers", "year_before")
+KINSHIP_AFTER = _w("numbers", "kinship_after")
 
 # --- normalize.yaml
 PHRASE_REWRITES = LEXICON.patterns("normalize", "phrase_rewrites")

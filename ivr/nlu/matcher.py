@@ -1,12 +1,15 @@
-"""Leftmost-longest phrase matching over tokens, and word tests that accept text without diacritics."""
+"""Leftmost-longest phrase matching over tokens, and word tests that accept text without diacritics.
+
+A ``fuzzy`` matcher also tolerates recognizer errors in one word of a phrase (see ``near_word``).
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.normalize import fold, token_matches, tokenize
+from ivr.nlu.normalize import BREAK, fold, has_diacritics, token_matches, tokenize
 
 #: Single words matched only with their exact diacritics (matching.yaml ``strict_words``).
 _STRICT = lx.STRICT_WORDS
@@ -24,11 +27,73 @@ class Match:
     phrase: str
 
 
+@lru_cache(maxsize=8192)
+def sound_key(word: str) -> str:
+    """``word`` folded, with the initial and final consonants that recognizers confuse merged
+    (matching.yaml ``confusable_initials``/``confusable_finals``): "xốt" and "sốt" -> "sot",
+    "tứt" and "tức" -> "tut"."""
+    f = fold(word)
+    for a in sorted(lx.CONFUSABLE_INITIALS, key=len, reverse=True):
+        if f.startswith(a) and len(f) > len(a):
+            f = lx.CONFUSABLE_INITIALS[a] + f[len(a):]
+            break
+    for a in sorted(lx.CONFUSABLE_FINALS, key=len, reverse=True):
+        if f.endswith(a) and len(f) > len(a):
+            f = f[: -len(a)] + lx.CONFUSABLE_FINALS[a]
+            break
+    return f
+
+
+def _initial_swap(tok: str, word: str) -> bool:
+    """Do ``tok`` and ``word`` differ only by a confusable initial consonant ("xốt"/"sốt")?"""
+    for a, b in lx.CONFUSABLE_INITIALS.items():
+        for x, y in ((a, b), (b, a)):
+            if tok.startswith(x) and word.startswith(y) and tok[len(x):] == word[len(y):] and tok[len(x):]:
+                return True
+    return False
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` one substitution, insertion or deletion apart?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+@lru_cache(maxsize=16384)
+def near_word(tok: str, word: str, *, single: bool) -> bool:
+    """Could ``tok`` be ``word`` misheard by a recognizer?
+
+    Only a token written with diacritics that is not itself a word the matcher knows and not a
+    common word whose variant is another common word (matching.yaml ``fuzzy_protected``: "là" is
+    never "lả"). Inside a longer phrase: the same letters with another tone ("thợ" for "thở"), a
+    confusable initial or final ("tứt" for "tức"), or one letter replaced ("đao" for "đau"). A
+    one-word phrase is riskier: only a confusable initial, the rest identical ("xốt" for "sốt",
+    never "sóc").
+    """
+    if tok == word or not has_diacritics(tok) or tok in lx.FUZZY_PROTECTED or tok in _STRICT:
+        return False
+    if word in _STRICT or len(fold(word)) < 3:
+        return False
+    if single:
+        return _initial_swap(tok, word)
+    ft, fw = fold(tok), fold(word)
+    if ft == fw or sound_key(tok) == sound_key(word):
+        return True
+    return ft[0] == fw[0] and len(ft) == len(fw) >= 3 and _one_edit(ft, fw)
+
+
 class Matcher:
     """Leftmost-longest phrase matching over tokens (see ``token_matches``)."""
 
-    def __init__(self, table: Mapping[str, Iterable[str]], *, gaps: bool = False):
+    def __init__(self, table: Mapping[str, Iterable[str]], *, gaps: bool = False, fuzzy: bool = False):
         self.gaps = gaps
+        self.fuzzy = fuzzy
         self.index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         for label, phrases in table.items():
             for phrase in phrases:
@@ -38,6 +103,9 @@ class Matcher:
                 self.index.setdefault(fold(words[0]), []).append((words, label, phrase))
         for entries in self.index.values():
             entries.sort(key=lambda e: -len(e[0]))
+        self.entries = sorted((e for es in self.index.values() for e in es), key=lambda e: -len(e[0]))
+        #: every word of every phrase, with and without diacritics: a known word is never bent
+        self.vocabulary = frozenset(w for words, _, _ in self.entries for w in words)
 
     @staticmethod
     def _eq(tok: str, word: str, single: bool) -> bool:
@@ -69,8 +137,8 @@ class Matcher:
         # one small word inside a phrase: "họng (tôi) rát", "đau (ở) ngực"
         for words, label, phrase in entries:
             n = len(words)
-            if n < 2:
-                continue
+            if n < 2 or not self._eq(toks[i], words[0], False):
+                continue  # the first word must match too: "là (người)" is not "lả người"
             j = i + 1
             gap_used = False
             for k in range(1, n):
@@ -110,7 +178,46 @@ class Matcher:
                 continue
             extra.append(m)
             i = m.end
-        return sorted(out + extra, key=lambda m: m.start) if extra else out
+        out = sorted(out + extra, key=lambda m: m.start) if extra else out
+        if self.fuzzy:
+            out = self._fuzzy(toks, out)
+        return out
+
+    def fuzzy_at(self, toks: Sequence[str], i: int) -> Match | None:
+        """The longest phrase at ``i`` with exactly one word misheard (``near_word``), the others exact."""
+        size = len(toks)
+        for words, label, phrase in self.entries:
+            n = len(words)
+            if i + n > size or BREAK in toks[i:i + n]:
+                continue
+            bent = 0
+            for k in range(n):
+                t, w = toks[i + k], words[k]
+                if self._eq(t, w, n == 1):
+                    continue
+                if bent or t in self.vocabulary or not near_word(t, w, single=n == 1):
+                    break
+                bent += 1
+            else:
+                if bent:
+                    return Match(i, i + n, label, phrase)
+        return None
+
+    def _fuzzy(self, toks: Sequence[str], found: list[Match]) -> list[Match]:
+        covered = {k for m in found for k in range(m.start, m.end)}
+        extra: list[Match] = []
+        i = 0
+        while i < len(toks):
+            if i in covered or toks[i] == BREAK:
+                i += 1
+                continue
+            m = self.fuzzy_at(toks, i)
+            if m is None or any(k in covered for k in range(m.start, m.end)):
+                i += 1
+                continue
+            extra.append(m)
+            i = m.end
+        return sorted(found + extra, key=lambda m: m.start) if extra else found
 
 
 def table(*phrases: str, label: str = "x") -> dict[str, tuple[str, ...]]:

@@ -12,8 +12,9 @@ _NEG_AFTER = Matcher(table(*lx.NEGATION_AFTER))
 
 def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) -> bool:
     """Is the symptom/risk phrase ``m`` negated by the words around it?"""
-    # after: "sốt thì hết rồi"
-    if m.end < len(toks) and _NEG_AFTER.at(toks, m.end) is not None:
+    # after: "sốt thì hết rồi"; but "môi tím hết rồi" is gone all blue (negation.yaml intensified_signs)
+    after = _NEG_AFTER.at(toks, m.end) if m.end < len(toks) else None
+    if after is not None and not (m.label in lx.INTENSIFIED_SIGNS and after.phrase in lx.INTENSIFYING_AFTER):
         return True
     j = m.start - 1
     steps = 0

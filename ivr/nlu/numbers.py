@@ -90,6 +90,8 @@ class _Parser:
             return None  # a leading "không" is "no", not zero
         if initial and v == 5 and self.is_year(i):
             return None
+        if initial and v == 3 and _is(self.at(i + 1), lx.KINSHIP_AFTER):
+            return None  # "ba tui", "ba em": a father, not three
         return v
 
     def is_year(self, i: int) -> bool:

@@ -38,13 +38,16 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
     skip = set(skip)
+    prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
     for k, n in enumerate(numbers):
         if k in skip:
             continue
         vital = None
         after = toks[n.end] if n.end < len(toks) else None
         if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None:
-            continue  # "sốt ba bốn ngày", "tiêm 2 mũi": a count, not a vital
+            continue  # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital
+        if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
+            continue  # "có bầu tháng tám": a date
         inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
         if after == "%":
             vital = "spo2"
@@ -52,7 +55,6 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             vital = "temperature"
         per_min = _PER_MIN.at(toks, n.end) if n.end < len(toks) else None
         if vital is None:
-            prev_end = numbers[k - 1].end if k > 0 else 0
             best = None
             for c in cues:
                 if prev_end <= c.start and c.end <= n.start and n.start - c.end <= 6:
@@ -80,6 +82,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 vital = "pulse"
         if vital is None and expect_vital is not None:
             vital = expect_vital
+        prev_end = n.end
         if vital is None:
             continue
         lo, hi = lx.VITAL_RANGES[vital]
