@@ -101,10 +101,9 @@ def test_a_warning_sign_after_a_callback_case_still_reaches_a_doctor_live(later:
 
 # ------------------------------------------------------------------ worrying but unparsed: escalation with 115 advice
 @pytest.mark.parametrize("inputs", [
-    (say("bà tôi nằm im không nhúc nhích"), say("lay mãi không thấy phản ứng"), say("ôi trời ơi")),
+    (say("ối giời ơi khổ quá"), say("thôi chết rồi"), say("ôi trời ơi")),
     (say("ông cứ ú ớ từ sáng"), ("silence", None), ("silence", None)),
-    (keys("3"), keys("2"), keys("1"), say("bà tôi nằm im không nhúc nhích"), say("lay mãi không thấy phản ứng"),
-     say("ôi trời ơi")),
+    (keys("3"), keys("2"), keys("1"), say("ối giời ơi khổ quá"), say("thôi chết rồi"), say("ôi trời ơi")),
 ])
 def test_words_not_understood_escalate_with_115_advice(inputs: tuple[Input, ...]) -> None:
     result = call(*inputs)
@@ -112,6 +111,14 @@ def test_words_not_understood_escalate_with_115_advice(inputs: tuple[Input, ...]
     assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("high", "live")]
     assert "escalated_unclear" in [s["prompt_id"] for s in result.steps]
     assert result.steps[-1]["event"] == "handoff"
+
+
+def test_a_relative_describing_someone_who_cannot_be_roused_escalates_at_once() -> None:
+    """Once understanding knows these words, the first utterance escalates (no need for the unclear net)."""
+    result = call(say("bà tôi nằm im không nhúc nhích"), say("lay mãi không thấy phản ứng"))
+    escalations = result.as_json()["escalations"]
+    assert escalations and escalations[0]["risk"] == "emergency" and escalations[0]["mode"] == "live"
+    assert result.outcome == "escalated"
 
 
 # ------------------------------------------------------------------ every branch of the default flow
