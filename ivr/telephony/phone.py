@@ -225,7 +225,7 @@ class CompatRTPClient(RTP.RTPClient):
         else:  # a static payload type the SDP did not list (ValueError: an unknown one, dropped)
             payload_type = RTP.PayloadType(header.payload_type)
         name = str(payload_type)
-        if name in sipcompat.AUDIO_CODECS:
+        if name in sdp.AUDIO_CODECS:
             self.pmin.write(header.timestamp, sipcompat.decode_frame(name, payload))
         elif payload_type == RTP.PayloadType.EVENT:
             digit = self.dtmf_detector.feed(timestamp=header.timestamp, payload=payload)
@@ -306,10 +306,13 @@ class CompatCall(VoIP.VoIPCall):
         media = {client.inPort: client.assoc for client in self.RTPClients}
         answer = self.sip.gen_answer(request, str(self.session_id), media, self.sendmode)
         self.sip.out.sendto(answer.encode("utf8"), (self.phone.server, self.phone.port))
-        target = sipcompat.audio_target(request.body if isinstance(request.body, dict) else {})
-        if target is not None:
+        try:  # the edge already answered 488 to an offer it could not serve (WorkerPhone)
+            offer = sdp.AudioOffer.parse(sdp.body_of(request.raw))
+        except ValueError:
+            offer = None
+        if offer is not None:
             for client in self.RTPClients:
-                client.outIP, client.outPort = target
+                client.outIP, client.outPort = offer.address, offer.port
         log.info("call %s: re-INVITE answered 200", self.call_id)
 
     def create_rtp_clients(self, codecs: dict[int, RTP.PayloadType], ip: str, port: int,

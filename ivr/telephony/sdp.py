@@ -21,7 +21,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-#: what the worker can encode and decode, in preference order (``ivr.telephony.sipcompat.AUDIO_CODECS``)
+#: what the worker can encode and decode, in preference order (the one list: sipcompat and phone use it)
 AUDIO_CODECS: tuple[str, ...] = ("PCMU", "PCMA")
 STATIC_PAYLOAD_TYPES = {0: "PCMU", 3: "GSM", 4: "G723", 8: "PCMA", 9: "G722", 18: "G729"}
 MAX_QUOTED = 40  # characters of an offending value quoted in a message

@@ -15,8 +15,6 @@ has a regression test in ``tests/ivr/telephony/test_sipcompat.py``:
                               was still answered: we answer the INVITE 487 instead.
 * ``with_warning``          - pyVoIP's refusals said why in no header: a 488 carries the
                               reason (``ivr.telephony.sdp``'s message) in a Warning.
-* ``negotiable_codec``      - a G.729-only offer (or no SDP) got a 200 with no media
-                              and a dead RTP thread: we answer 488 instead.
 * ``DtmfDetector``          - a telephone-event without the marker bit was ignored.
 * ``record_routes`` / ``with_record_route`` / ``in_dialog_request``
                             - the 200 to an INVITE dropped the proxy's Record-Route, and the
@@ -27,17 +25,16 @@ has a regression test in ``tests/ivr/telephony/test_sipcompat.py``:
 """
 from __future__ import annotations
 
-import ipaddress
 import re
 import threading
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 
 from ivr.audio import g711
+from ivr.telephony.sdp import AUDIO_CODECS
 
 FRAME_BYTES = 160  # 20 ms of 8 kHz 8-bit audio
 SILENCE_U8 = b"\x80" * FRAME_BYTES  # mid-scale: silence in unsigned 8-bit
-AUDIO_CODECS: tuple[str, ...] = ("PCMU", "PCMA")  # what we can encode and decode, in preference order
 DTMF_EVENTS = "0123456789*#ABCD"
 
 
@@ -190,35 +187,6 @@ def with_warning(response: str, agent: str, text: str) -> str:
     return "\r\n".join(lines) + sep + body
 
 
-# --- G.729-only offer: 200 with no media and a dead RTP thread ---------------------------------
-def negotiable_codec(media: Iterable[Mapping[str, object]]) -> str | None:
-    """The codec we would send for an SDP offer, or None when it has none we support.
-
-    ``media`` is pyVoIP's parsed ``body['m']``: dicts with ``type``, ``methods`` (payload
-    type numbers as strings) and ``attributes`` (``{pt: {'rtpmap': {'name': ...}}}``).
-    """
-    for m in media:
-        if m.get("type") != "audio":
-            continue
-        methods = m.get("methods") or ()
-        attributes = m.get("attributes") or {}
-        if not isinstance(methods, (list, tuple)) or not isinstance(attributes, dict):
-            continue
-        names = [_payload_name(str(pt), attributes) for pt in methods]
-        for name in names:
-            if name in AUDIO_CODECS:
-                return name
-    return None
-
-
-def _payload_name(pt: str, attributes: Mapping[str, object]) -> str:
-    static = {"0": "PCMU", "8": "PCMA", "18": "G729", "3": "GSM", "9": "G722"}
-    attr = attributes.get(pt)
-    if isinstance(attr, dict) and isinstance(attr.get("rtpmap"), dict):
-        return str(attr["rtpmap"].get("name", "")).upper() or static.get(pt, "")
-    return static.get(pt, "")
-
-
 # --- telephone-event without the marker bit was ignored ---------------------------------------
 class DtmfDetector:
     """RFC 4733 events to digits: one digit per event (new timestamp), marker bit or not."""
@@ -303,23 +271,3 @@ def in_dialog_request(request: str, *, via: str, routes: list[str]) -> str:
     return "\r\n".join(rows) + sep + body
 
 
-def audio_target(body: Mapping[str, object]) -> tuple[str, int] | None:
-    """Where a re-INVITE's offer wants our audio: its ``c=`` IPv4 literal and first audio port, or
-    None when either is missing or not usable (then the media stays where it was)."""
-    conns = body.get("c") or ()
-    media = body.get("m") or ()
-    if not isinstance(conns, (list, tuple)) or not isinstance(media, (list, tuple)) or not conns:
-        return None
-    first = conns[0]
-    address = first.get("address") if isinstance(first, dict) else None
-    try:
-        ip = str(ipaddress.IPv4Address(str(address)))
-    except ValueError:
-        return None
-    for m in media:
-        if isinstance(m, dict) and m.get("type") == "audio":
-            port = m.get("port")
-            if isinstance(port, int) and 1 <= port <= 65535:
-                return ip, port
-            return None
-    return None

@@ -1,7 +1,9 @@
 """The route-set pieces of ``ivr.telephony.sipcompat`` (pure: no sockets, no pyVoIP)."""
 from __future__ import annotations
 
-from ivr.telephony import sipcompat
+import pytest
+
+from ivr.telephony import sdp, sipcompat
 
 INVITE = (
     "INVITE sip:worker0@127.0.0.1:5062 SIP/2.0\r\n"
@@ -42,10 +44,15 @@ def test_an_in_dialog_request_gets_its_own_via_and_the_route_set() -> None:
 
 
 def test_a_re_invite_moves_media_only_to_an_ip_literal_and_a_valid_port() -> None:
-    def body(address: str, port: object) -> dict[str, object]:
-        return {"c": [{"address": address}], "m": [{"type": "audio", "port": port}]}
+    """CompatCall.renegotiate moves the media to what ivr.telephony.sdp reads, and nowhere on a ValueError."""
+    def body(address: str | None, port: object) -> bytes:
+        c = f"c=IN IP4 {address}\r\n" if address is not None else ""
+        return (f"v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\n{c}t=0 0\r\n"
+                f"m=audio {port} RTP/AVP 0\r\n").encode()
 
-    assert sipcompat.audio_target(body("127.0.0.2", 4000)) == ("127.0.0.2", 4000)
+    offer = sdp.AudioOffer.parse(body("127.0.0.2", 4000))
+    assert (offer.address, offer.port) == ("127.0.0.2", 4000)
     for bad in (body("phone.example", 4000), body("127.0.0.2", 0), body("127.0.0.2", 65536), body("", 4000),
-                {"m": [{"type": "audio", "port": 4000}]}, {}):
-        assert sipcompat.audio_target(bad) is None
+                body(None, 4000), b""):
+        with pytest.raises(ValueError):
+            sdp.AudioOffer.parse(bad)

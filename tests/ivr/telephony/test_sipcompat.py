@@ -16,7 +16,7 @@ import pytest
 
 from ivr import audio
 from ivr.config import Config
-from ivr.telephony import phone, sipcompat
+from ivr.telephony import phone, sdp, sipcompat
 
 from .conftest import Front, port_block, run_sipp
 from .pcap import rtp_header
@@ -139,12 +139,14 @@ def test_dtmf_without_marker_bit_is_detected_once() -> None:
 
 
 def test_codec_negotiation_refuses_offers_without_g711() -> None:
-    g729 = [{"type": "audio", "methods": ["18", "101"],
-             "attributes": {"18": {"rtpmap": {"name": "G729"}}, "101": {"rtpmap": {"name": "telephone-event"}}}}]
-    assert sipcompat.negotiable_codec(g729) is None
-    assert sipcompat.negotiable_codec([]) is None
-    pcma = [{"type": "audio", "methods": ["8", "0"], "attributes": {}}]
-    assert sipcompat.negotiable_codec(pcma) == "PCMA"
+    """The worker reads offers with ivr.telephony.sdp (the one SDP reader): no G.711, no call."""
+    head = b"v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n"
+    g729 = head + b"m=audio 6000 RTP/AVP 18 101\r\na=rtpmap:18 G729/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+    with pytest.raises(ValueError, match="offers no supported codec"):
+        sdp.AudioOffer.parse(g729)
+    with pytest.raises(ValueError, match="missing"):
+        sdp.AudioOffer.parse(b"")
+    assert sdp.AudioOffer.parse(head + b"m=audio 6000 RTP/AVP 8 0\r\n").codec == "PCMA"
 
 
 def test_response_with_status_rewrites_the_status_line() -> None:
