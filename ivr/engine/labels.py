@@ -12,7 +12,7 @@ SYMPTOM_LABELS: dict[str, str] = {
     "fatigue": "mệt mỏi", "headache": "đau đầu", "muscle_ache": "đau nhức cơ", "diarrhea": "tiêu chảy",
     "vomiting": "nôn", "altered_consciousness": "rối loạn ý thức", "cyanosis": "tím tái", "low_spo2": "SpO2 thấp",
     "severe_breathlessness": "khó thở nặng", "cannot_eat_drink": "không ăn uống được", "exhaustion": "kiệt sức",
-    "prolonged_fever": "sốt kéo dài", "low_blood_pressure": "huyết áp thấp",
+    "prolonged_fever": "sốt kéo dài", "low_blood_pressure": "huyết áp thấp", "coughing_blood": "ho ra máu",
 }
 RISK_FACTOR_LABELS: dict[str, str] = {
     "age_65_plus": "≥ 65 tuổi", "diabetes": "tiểu đường", "hypertension": "tăng huyết áp",
