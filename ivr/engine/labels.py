@@ -21,4 +21,5 @@ RISK_FACTOR_LABELS: dict[str, str] = {
     "immunosuppression": "suy giảm miễn dịch", "pregnancy": "mang thai", "unvaccinated": "chưa tiêm vắc xin",
 }
 VITAL_LABELS: dict[str, str] = {"spo2": "SpO2", "temperature": "nhiệt độ", "breathing_rate": "nhịp thở",
-                                "pulse": "mạch"}
+                                "pulse": "mạch", "systolic_bp": "huyết áp tâm thu",
+                                "diastolic_bp": "huyết áp tâm trương"}

@@ -356,7 +356,7 @@ def test_a_pair_must_be_another_vital_with_a_range() -> None:
     assert problems("""\
         q: {kind: collect, prompt: bp, vital: pulse, pair: pulse, pair_min: 100, pair_max: 10, next: bye}
     """) == [
-        "f.yaml: node 'q': 'pair' must be another vital (one of spo2, temperature, breathing_rate, pulse), "
-        "got 'pulse'",
+        "f.yaml: node 'q': 'pair' must be another vital (one of spo2, temperature, breathing_rate, pulse, "
+        "systolic_bp, diastolic_bp), got 'pulse'",
         "f.yaml: node 'q': 'pair_min' 100 must be below 'pair_max' 10",
     ]

@@ -63,8 +63,8 @@ def test_a_confused_caller_deep_in_the_check_in_reaches_a_person() -> None:
 
 
 # ------------------------------------------------------------------ a warning sign at any question escalates
-#: no oximeter, no thermometer, cannot count breaths
-NO_VITALS = (keys("2"), keys("2"), keys("2"))
+#: no oximeter, no thermometer, cannot count breaths, no blood pressure monitor
+NO_VITALS = (keys("2"), keys("2"), keys("2"), keys("2"))
 #: no to each of the six warning-sign questions
 NO_SIGNS = (keys("2"),) * 6
 CHECKIN_KEYS = (keys("3"), keys("2"))  # daily check-in, nothing to report at first
@@ -147,10 +147,11 @@ BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] =
     ("check-in: SpO2 high", (keys("3"), keys("2"), keys("1"), keys("95#"), keys("1")), "escalated",
      [("high", "live")], "handoff_doctor"),
     ("check-in: fever by keys, breaths high",
-     (keys("3"), keys("2"), keys("1"), keys("97#"), keys("1"), keys("1"), keys("385"), keys("1"), keys("1"),
-      keys("26"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
-    ("check-in: all normal", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("1"), keys("366"),
-                              keys("1"), keys("1"), keys("16"), keys("1"), keys("9")), "completed", [], "goodbye"),
+     (keys("3"), keys("2"), keys("1"), keys("97#"), keys("1"), keys("2"), keys("1"), keys("385"), keys("1"),
+      keys("1"), keys("26"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: all normal", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("1"), keys("78#"),
+                              keys("1"), keys("1"), keys("366"), keys("1"), keys("1"), keys("16"), keys("1"),
+                              keys("1"), keys("125*82#"), keys("1"), keys("9")), "completed", [], "goodbye"),
     ("positive test, no symptoms", (keys("4"), keys("2"), *NO_VITALS, keys("9")), "escalated",
      [("low", "callback")], "goodbye"),
     ("positive test, mild symptoms", (keys("4"), say("hơi đau họng"), *NO_VITALS, keys("9")), "escalated",
@@ -175,6 +176,22 @@ BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] =
      "escalated", [("high", "live")], "handoff_doctor"),
     ("warning signs: silence", (keys("3"), say("ờ thì cũng thế thôi"), ("silence", None), ("silence", None),
                                 ("silence", None)), "escalated", [("high", "live")], "handoff_doctor"),
+    # pulse (the oximeter shows it) and blood pressure: decision 261 sign 4 and 5
+    ("check-in: fast pulse said", (keys("3"), keys("2"), keys("1"), keys("97#"), keys("1"), keys("1"),
+                                   say("mạch một trăm ba mươi"), keys("1")), "escalated", [("high", "live")],
+     "handoff_doctor"),
+    ("check-in: slow pulse keyed", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("1"), keys("45#"),
+                                    keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: pulse not shown", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("2"),
+                                   *NO_VITALS[1:], keys("9")), "completed", [], "goodbye"),
+    ("check-in: low blood pressure said", (keys("3"), keys("2"), *NO_VITALS[:3], keys("1"),
+                                           say("huyết áp tám lăm trên năm lăm"), keys("1")), "escalated",
+     [("high", "live")], "handoff_doctor"),
+    ("check-in: low blood pressure keyed", (keys("3"), keys("2"), *NO_VITALS[:3], keys("1"), keys("120*55#"),
+                                            keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: blood pressure 90/60 is not low", (keys("3"), keys("2"), *NO_VITALS[:3], keys("1"),
+                                                   say("chín mươi trên sáu mươi"), say("đúng rồi"), keys("9")),
+     "completed", [], "goodbye"),
     ("FAQ medication then goodbye", (keys("5"), keys("1"), keys("9")), "completed", [], "goodbye"),
     ("FAQ isolation then the doctor", (keys("5"), keys("2"), keys("0")), "escalated", [("low", "live")],
      "handoff_doctor"),

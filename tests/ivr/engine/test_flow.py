@@ -205,7 +205,8 @@ def test_collect_and_branch_checks() -> None:
         route: {kind: branch, cases: [{when: {risk: dire}, next: human}]}
         human: {kind: handoff, prompt: human}
     """) == [
-        "f.yaml: node 'menu': unknown vital 'oxygen' (expected one of spo2, temperature, breathing_rate, pulse)",
+        "f.yaml: node 'menu': unknown vital 'oxygen' (expected one of spo2, temperature, breathing_rate, pulse, "
+        "systolic_bp, diastolic_bp)",
         "f.yaml: node 'menu': 'min' 100 must be below 'max' 50",
         "f.yaml: node 'route': missing 'else' (a branch must always lead somewhere)",
         "f.yaml: node 'route': case 1: unknown risk level 'dire'",
