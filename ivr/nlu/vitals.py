@@ -70,9 +70,9 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
     skip = set(skip)
     for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital):
         # several readings ("một trăm trên bảy mươi, đo lại tám lăm trên năm lăm"): keep the lowest
-        for k, vital in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
+        for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
             value = numbers[k].value
-            out[vital] = min(out[vital], value) if vital in out else value
+            out[name] = min(out[name], value) if name in out else value
             skip.add(k)
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
     for k, n in enumerate(numbers):
