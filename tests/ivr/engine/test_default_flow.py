@@ -174,6 +174,8 @@ BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] =
     ("warning signs: answers not understood",
      (keys("3"), say("ờ thì cũng thế thôi"), say("ừm để xem"), say("ai mà biết"), say("để tôi nghĩ đã")),
      "escalated", [("high", "live")], "handoff_doctor"),
+    ("warning signs: a confused caller", (keys("3"), say("ừm để xem"), say("hả"), say("gì cơ"), say("hả")),
+     "escalated", [("high", "live")], "handoff_doctor"),
     ("warning signs: silence", (keys("3"), say("ờ thì cũng thế thôi"), ("silence", None), ("silence", None),
                                 ("silence", None)), "escalated", [("high", "live")], "handoff_doctor"),
     # pulse (the oximeter shows it) and blood pressure: decision 261 sign 4 and 5
@@ -278,3 +280,24 @@ def test_each_warning_sign_question_offers_both_keys() -> None:
         text = catalog.text(item.prompt)
         assert text.endswith("Có bấm 1, không bấm 2."), text
         assert text.count("?") == 1
+
+
+@pytest.mark.parametrize(("position", "risk", "advice", "reason"), [
+    (0, "emergency", "emergency_115", "Rối loạn ý thức"),  # drowsy, hard to wake: sign 7
+    (1, "emergency", "emergency_115", "Tím môi"),  # blue lips or fingertips: sign 8
+    (2, "high", "escalated_high", "Khó thở"),  # sign 1
+    (3, "high", "escalated_high", "Đau, tức ngực"),  # sign 6
+    (4, "high", "escalated_high", "Không ăn uống được"),  # sign 9
+    (5, "high", "escalated_high", ""),  # the family is worried: signs 10 and 11, the escalation says why
+])
+def test_a_yes_to_any_warning_sign_escalates_live_at_its_level(position: int, risk: str, advice: str,
+                                                               reason: str) -> None:
+    for answer in (keys("1"), say("có")):
+        result = call(keys("2"), say("ừm để xem"), *NO_SIGNS[:position], answer)
+        escalation = result.as_json()["escalations"]
+        assert [(e["risk"], e["mode"]) for e in escalation] == [(risk, "live")]
+        assert reason in " ".join(escalation[0]["reasons"]) if reason else "dấu hiệu 11" in escalation[0]["reason"]
+        prompts = [s["prompt_id"] for s in result.steps if s["prompt_id"]]
+        assert prompts[-2:] == [advice, "transfer_doctor"]
+        assert "115" in next(s["text"] for s in result.steps if s["prompt_id"] == advice)
+        assert result.outcome == "escalated"
