@@ -32,12 +32,12 @@ class NodeKind(StrEnum):
     ASK = "ask"
     MENU = "menu"
     COLLECT = "collect"
+    CHECKLIST = "checklist"  # yes/no questions one after the other (the warning signs): a yes escalates
     BRANCH = "branch"
     ESCALATE = "escalate"
     RECORD = "record"
     HANDOFF = "handoff"
     HANGUP = "hangup"
-    CHECKLIST = "checklist"
 
 
 K = NodeKind
@@ -60,13 +60,13 @@ _FIELDS: dict[NodeKind, set[str]] = {
     K.COLLECT: _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
                           "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down", "reprompt", "pair",
                           "pair_min", "pair_max"},
+    K.CHECKLIST: _COMMON | {"items", "on_yes", "fallback", "max_failures", "timeout_s", "no_input_prompt",
+                            "no_match_prompt"},
     K.BRANCH: {"kind", "cases", "else", "set", "__line__"},
     K.ESCALATE: _COMMON | {"risk", "reason", "mode"},
     K.RECORD: _COMMON | {"max_s"},
     K.HANDOFF: _COMMON | {"target"},
     K.HANGUP: {"kind", "prompt", "barge_in", "set", "__line__"},
-    K.CHECKLIST: _COMMON | {"items", "on_yes", "fallback", "max_failures", "timeout_s", "no_input_prompt",
-                            "no_match_prompt"},
 }
 
 
@@ -408,13 +408,6 @@ def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:
         table[(node.id, "fallback")] = node.fallback
     if node.else_:
         table[(node.id, "else")] = node.else_
-    if node.unsure:
-        table[(node.id, "unsure")] = node.unsure
-    if node.on_yes:
-        table[(node.id, "yes")] = node.on_yes
-    for i, item in enumerate(node.items):
-        if item.on_yes:
-            table[(node.id, f"yes:{i + 1}")] = item.on_yes
     for choice in node.choices:
         if choice.dtmf:
             table[(node.id, f"dtmf:{choice.dtmf}")] = choice.next
@@ -424,6 +417,13 @@ def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:
             table[(node.id, f"phrase:{phrase}")] = choice.next
     for i, case in enumerate(node.cases):
         table[(node.id, f"case:{i}")] = case.next
+    if node.unsure:
+        table[(node.id, "unsure")] = node.unsure
+    if node.on_yes:
+        table[(node.id, "yes")] = node.on_yes
+    for i, item in enumerate(node.items):
+        if item.on_yes:
+            table[(node.id, f"yes:{i + 1}")] = item.on_yes
 
 
 def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], catalog: PromptCatalog,
@@ -459,7 +459,7 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             return default
         return float(value)
 
-    prompt_required = kind in (K.SAY, K.ASK, K.MENU, K.COLLECT, K.RECORD)  # a checklist's prompt is its intro
+    prompt_required = kind in (K.SAY, K.ASK, K.MENU, K.COLLECT, K.RECORD)
     fields: dict[str, Any] = dict(
         id=node_id, kind=kind, line=line,
         prompt=prompt_field("prompt", prompt_required),
@@ -467,7 +467,7 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         next=raw.get("next"),
         set={k: v for k, v in (raw.get("set") or {}).items() if k != "__line__"},
     )
-    if kind in (K.SAY, K.RECORD, K.ESCALATE, K.COLLECT, K.CHECKLIST) and not raw.get("next"):
+    if kind in (K.SAY, K.RECORD, K.ESCALATE, K.COLLECT) and not raw.get("next"):
         bad("missing 'next'")
     if kind in (K.ASK, K.MENU) and not raw.get("choices") and not raw.get("capture"):
         bad("needs 'choices' (or 'capture: true' for free speech)")
@@ -491,7 +491,9 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         if below > 1:
             bad(f"'unsure_below' must be a confidence from 0 to 1, got {below:g}")
         fields.update(unsure=str(raw["unsure"]), unsure_below=below)
-    if kind is K.CHECKLIST:
+    if kind is K.CHECKLIST:  # its prompt, optional, is the intro played before the first question
+        if not raw.get("next"):
+            bad("missing 'next'")
         if not raw.get("on_yes"):
             bad("missing 'on_yes' (the escalation a yes leads to)")
         fields.update(items=_items(raw.get("items"), catalog, bad), on_yes=raw.get("on_yes"))
