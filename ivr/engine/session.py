@@ -199,6 +199,8 @@ class Session:
         """(Re)play the question and listen once it has been played; ``again``: after a miss or a repeat
         request, when the node's shorter ``reprompt`` (if any) replaces the full question."""
         out: list[A.Action] = []
+        if lead is None and node.kind is NodeKind.CHECKLIST and self._item == 0 and not again:
+            lead = node.prompt  # a checklist's intro, before its first question
         if lead:
             out.append(self._play(lead))
         if confirming:
@@ -243,8 +245,6 @@ class Session:
                     break
             assert target is not None
             return self._enter(target, now, hops + 1)
-        if node.kind is NodeKind.CHECKLIST:
-            return self._ask(node, lead=node.prompt)  # the intro, then the first question
         if node.listens:
             return self._ask(node)
         out: list[A.Action] = []
@@ -555,35 +555,6 @@ class Session:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
 
-    def _checklist_yes(self, now: float) -> list[A.Action]:
-        """A yes to a warning-sign question: record the sign, then escalate, at the level the triage
-        gives it (the rule pack knows which signs are emergencies), at least the item's own ``risk``, and
-        through the item's or the checklist's ``on_yes`` escalation when no level handler applies: a yes
-        always escalates."""
-        node = self.node
-        assert node is not None and node.on_yes is not None
-        item: ChecklistItem = node.items[self._item]
-        if item.symptom:
-            self.symptoms.add(item.symptom)
-        self._reassess()
-        jump = self._risk_jump(node)
-        level = item.risk
-        if (jump is None and level is not None and level in self.flow.on_risk
-                and self._escalated_rank > risk_rank(level)):
-            self._risk_fired.add(level)
-            jump = self.flow.on_risk[level]
-        return self._enter(jump or item.on_yes or node.on_yes, now)
-
-    def _checklist_no(self, now: float) -> list[A.Action]:
-        """A no: the next question, each with its own count of misses; after the last, the node's ``next``."""
-        node = self.node
-        assert node is not None
-        self._item += 1
-        self._failures, self._key_repeats, self._unclear = 0, 0, 0
-        if self._item >= len(node.items):
-            return self._go(self._next(), now)
-        return self._ask(node)
-
     def _unclear_target(self, node: Node) -> str | None:
         """The flow's ``on_unclear`` escalation, when the caller spoke at this question and was not
         understood, unless the call was already escalated at least as urgently."""
@@ -646,3 +617,32 @@ class Session:
         else:
             lead = node.no_match_prompt or self.flow.prompts["no_match"]
         return self._ask(node, confirming=confirming, lead=lead, again=True)
+
+    def _checklist_yes(self, now: float) -> list[A.Action]:
+        """A yes to a warning-sign question: record the sign, then escalate, at the level the triage
+        gives it (the rule pack knows which signs are emergencies), at least the item's own ``risk``, and
+        through the item's or the checklist's ``on_yes`` escalation when no level handler applies: a yes
+        always escalates."""
+        node = self.node
+        assert node is not None and node.on_yes is not None
+        item: ChecklistItem = node.items[self._item]
+        if item.symptom:
+            self.symptoms.add(item.symptom)
+        self._reassess()
+        jump = self._risk_jump(node)
+        level = item.risk
+        if (jump is None and level is not None and level in self.flow.on_risk
+                and self._escalated_rank > risk_rank(level)):
+            self._risk_fired.add(level)
+            jump = self.flow.on_risk[level]
+        return self._enter(jump or item.on_yes or node.on_yes, now)
+
+    def _checklist_no(self, now: float) -> list[A.Action]:
+        """A no: the next question, each with its own count of misses; after the last, the node's ``next``."""
+        node = self.node
+        assert node is not None
+        self._item += 1
+        self._failures, self._key_repeats, self._unclear = 0, 0, 0
+        if self._item >= len(node.items):
+            return self._go(self._next(), now)
+        return self._ask(node)
