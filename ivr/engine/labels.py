@@ -11,8 +11,9 @@ SYMPTOM_LABELS: dict[str, str] = {
     "shortness_of_breath": "khó thở", "chest_pain": "đau tức ngực", "loss_of_taste_smell": "mất vị giác/khứu giác",
     "fatigue": "mệt mỏi", "headache": "đau đầu", "muscle_ache": "đau nhức cơ", "diarrhea": "tiêu chảy",
     "vomiting": "nôn", "altered_consciousness": "rối loạn ý thức", "cyanosis": "tím tái", "low_spo2": "SpO2 thấp",
+    "coughing_blood": "ho ra máu",
     "severe_breathlessness": "khó thở nặng", "cannot_eat_drink": "không ăn uống được", "exhaustion": "kiệt sức",
-    "prolonged_fever": "sốt kéo dài", "low_blood_pressure": "huyết áp thấp", "coughing_blood": "ho ra máu",
+    "prolonged_fever": "sốt kéo dài", "low_blood_pressure": "huyết áp thấp",
 }
 RISK_FACTOR_LABELS: dict[str, str] = {
     "age_65_plus": "≥ 65 tuổi", "diabetes": "tiểu đường", "hypertension": "tăng huyết áp",
@@ -21,5 +22,5 @@ RISK_FACTOR_LABELS: dict[str, str] = {
     "immunosuppression": "suy giảm miễn dịch", "pregnancy": "mang thai", "unvaccinated": "chưa tiêm vắc xin",
 }
 VITAL_LABELS: dict[str, str] = {"spo2": "SpO2", "temperature": "nhiệt độ", "breathing_rate": "nhịp thở",
-                                "pulse": "mạch", "systolic_bp": "huyết áp tâm thu",
-                                "diastolic_bp": "huyết áp tâm trương"}
+                                "systolic_bp": "huyết áp tâm thu", "diastolic_bp": "huyết áp tâm trương",
+                                "pulse": "mạch"}
