@@ -44,8 +44,6 @@ K = NodeKind
 KINDS: tuple[NodeKind, ...] = tuple(NodeKind)
 #: The kinds that ask the caller something and listen for the answer.
 LISTENING_KINDS: tuple[NodeKind, ...] = (K.ASK, K.MENU, K.COLLECT, K.CHECKLIST)
-#: The keys that answer a checklist's yes/no questions.
-YES_KEY, NO_KEY = "1", "2"
 PATIENT_STATUSES = ("home", "transferred", "discharged", "unknown")
 OPS = ("<", "<=", ">", ">=", "==", "!=")
 FILE = "(file)"
@@ -76,6 +74,10 @@ class Choice:
     dtmf: str | None = None
     intents: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+
+
+#: The keys that answer a checklist's yes/no questions.
+YES_KEY, NO_KEY = "1", "2"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -507,8 +509,6 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         low, high = number("min", 0.0, float("-inf")), number("max", 1000.0, float("-inf"))
         if low >= high:
             bad(f"'min' {low:g} must be below 'max' {high:g}")
-        fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
-                      confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)))
         pair = raw.get("pair")
         if pair is not None:
             if pair not in VITALS or pair in (vital, slot):
@@ -517,6 +517,8 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             if pair_low >= pair_high:
                 bad(f"'pair_min' {pair_low:g} must be below 'pair_max' {pair_high:g}")
             fields.update(pair=str(pair), pair_min=pair_low, pair_max=pair_high)
+        fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
+                      confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)))
     if kind is K.BRANCH:
         if "else" not in raw:
             bad("missing 'else' (a branch must always lead somewhere)")
