@@ -301,3 +301,24 @@ def test_a_yes_to_any_warning_sign_escalates_live_at_its_level(position: int, ri
         assert prompts[-2:] == [advice, "transfer_doctor"]
         assert "115" in next(s["text"] for s in result.steps if s["prompt_id"] == advice)
         assert result.outcome == "escalated"
+
+
+def test_pulse_and_blood_pressure_add_little_to_a_check_in(cfg: Any) -> None:
+    """The six prompts pulse and blood pressure add to a check-in, measured with the hotline's voice: a caller
+    without the devices hears one short question more (no blood pressure monitor), one with them under 40 s."""
+    from ivr.tts.espeak import EspeakSynthesizer
+    from ivr.tts.render import PromptRenderer
+
+    _, catalog, _, _ = _setup()
+    added = ["ask_pulse_shown", "ask_pulse", "confirm_pulse", "ask_has_bp_monitor", "ask_blood_pressure",
+             "confirm_blood_pressure"]
+    synth = EspeakSynthesizer(voice=cfg.tts_voice, rate=cfg.tts_rate)
+    try:
+        renderer = PromptRenderer(cfg.replace(recordings_dir=cfg.data_dir / "none"), synth, catalog=catalog)
+        spoken = {pid: renderer.render_info(pid, catalog.text(pid, {"value": 120, "pair": 80})).duration_s
+                  for pid in added}
+    finally:
+        synth.close()
+    print(f"pulse and blood pressure prompts: {sum(spoken.values()):.1f} s: {spoken}")
+    assert spoken["ask_has_bp_monitor"] < 6.0
+    assert sum(spoken.values()) < 40.0, spoken
