@@ -182,7 +182,8 @@ def _positions(sizes: list[int], total: int) -> list[tuple[int, int]]:
 def test_bad_settings_and_audio_are_clear_errors() -> None:
     with pytest.raises(AudioError, match=r"^frame_ms must be 10, 20, 30 or 40, got 25$"):
         LevelNormalizer(RATE, frame_ms=25)
-    with pytest.raises(AudioError, match=r"^gain limits must satisfy 0 <= min_gain_db <= max_gain_db, got 10.0 and 5.0$"):
+    with pytest.raises(AudioError,
+                       match=r"^gain limits must satisfy 0 <= min_gain_db <= max_gain_db, got 10.0 and 5.0$"):
         LevelNormalizer(RATE, min_gain_db=10.0, max_gain_db=5.0)
     with pytest.raises(AudioError, match=r"^levels must satisfy noise_ceiling_dbfs < target_dbfs < peak_dbfs <= 0, "
                                          r"got -10.0, -20.0 and -1.0$"):
