@@ -84,7 +84,8 @@ def measure_wer(cfg: Config, synth: Synthesizer, rec: Recognizer, texts: dict[st
                    "reference": heard.expected, "hypothesis": hyp}
             rows.append(row)
             print(f"  {pid:<24} {row['audio_s']:6.1f} s audio  synth {row['synth_s']:6.3f} s  "
-                  f"WER {100 * row['wer']:5.1f}%  | {hyp[:60]}", flush=True)
+                  f"WER {100 * row['wer']:5.1f}%{'  OFFENSIVE' if heard.offensive else ''}  | {hyp[:60]}",
+                  flush=True)
     synth_total = sum(r["synth_s"] for r in rows)
     audio_total = sum(r["audio_s"] for r in rows)
     return {"engine": synth.name, "voice": synth.voice_id, "prompts": len(rows), "ref_words": ref_total,
@@ -152,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         count = r.get("prompts", r.get("sentences"))
         per = r.get("synth_s_per_prompt", r.get("synth_s_per_sentence"))
         print(f"{r['engine']:<7} {r['voice']:<42} {count:>7} {wer}  {per:14.3f}  {r['real_time_factor']:16.4f}")
+    for r in results:
+        flagged = [f"{row['id']} ({', '.join(row['offensive'])})" for row in r.get("rows", []) if row["offensive"]]
+        print(f"{r['engine']}: offensive words heard in {len(flagged)} prompts" + (": " + "; ".join(flagged)
+                                                                                   if flagged else ""))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"details: {args.out}")
