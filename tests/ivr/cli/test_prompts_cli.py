@@ -163,5 +163,6 @@ def test_status_json_reports_recording_coverage(setup: dict[str, Path], ivr) -> 
     assert (after["recorded"], after["coverage"], after["missing"]) == (1, 0.5, ["greeting"])
     text = ivr(setup, "prompts", "status")
     assert text.returncode == 0 and text.stdout.splitlines() == [
-        "recorded 1 of 2 fixed prompts (50%); 0 recorded for older words; 1 filled in during calls (always synthesized)",
+        "recorded 1 of 2 fixed prompts (50%); 0 recorded for older words; "
+        "1 filled in during calls (always synthesized)",
         "  still synthesized: greeting"]
