@@ -261,6 +261,18 @@ class Recognizer:
         return Result(text=text, confidence=confidence, final=True, start_s=0.0,
                       end_s=len(pcm16) / (2 * sample_rate))
 
+    def transcribe_all(self, pcm16: bytes, sample_rate: int, *, end_silence_ms: int = 500) -> str:
+        """What a whole recording says, heard as a call hears it: the gated stream, utterances ended by
+        pauses, their final texts joined ("" when nothing was said)."""
+        stream = self.stream(sample_rate, end_silence_ms=end_silence_ms)
+        texts: list[str] = []
+        for frame in audio.iter_frames(pcm16, sample_rate, 100):
+            texts += [r.text for r in stream.accept(frame) if r.final and r.text]
+        last = stream.finish()
+        if last.text:
+            texts.append(last.text)
+        return " ".join(texts)
+
     def transcriber(self) -> Callable[[bytes, int, Any], tuple[str, float]]:
         """``f(pcm16, rate, listen) -> (text, confidence)`` for ``ivr.telephony.callrunner.DecodePool``."""
 
