@@ -94,9 +94,10 @@ def missing_targets(s: Session, escalation_id: int, round_: int, targets: Iterab
 
     ``targets``: webhook URLs, or (channel, target) pairs (``case_targets``).
     """
-    have = set(s.execute(select(EscalationNotification.kind, EscalationNotification.target).where(
+    have = {(kind, target) for kind, target in s.execute(select(
+        EscalationNotification.kind, EscalationNotification.target).where(
         EscalationNotification.escalation_id == escalation_id, EscalationNotification.round == round_,
-        EscalationNotification.kind != BOARD)).tuples())
+        EscalationNotification.kind != BOARD))}
     wanted = [(WEBHOOK, t) if isinstance(t, str) else t for t in targets]
     rows = [EscalationNotification(escalation_id=escalation_id, round=round_, kind=kind, target=target,
                                    idempotency_key=keys.idempotency_key(escalation_id, round_), created_at=now,

@@ -41,7 +41,7 @@ def latest(db: Database, cfg: Config, now: datetime, name: str | None = None) ->
     known = {w.name for w in windows.specs(cfg)}
     with db.session() as s:
         rows = s.execute(select(CheckinWindow.window_date, CheckinWindow.window).where(
-            CheckinWindow.starts_at <= now).order_by(CheckinWindow.starts_at.desc()).limit(5)).tuples().all()
+            CheckinWindow.starts_at <= now).order_by(CheckinWindow.starts_at.desc()).limit(5)).all()
     for day, window in rows:
         if window in known:
             return windows.occurrence(cfg, day, window)

@@ -84,7 +84,7 @@ def no_reading(db: Database, cfg: Config, *, now: datetime, redis: Redis | None 
     with db.session() as s:
         last = dict(s.execute(select(Assessment.patient_id, func.max(Assessment.at))
                               .where(Assessment.patient_id.is_not(None)).group_by(Assessment.patient_id))
-                    .tuples().all())
+                    .all())
         patients = [p for p in plan.eligible_patients(s) if p.created_at <= since]
     stale = [p for p in patients if (last.get(p.id) or datetime.min) < since]
     done = _flagged_since(db, [p.id for p in stale], since)

@@ -117,10 +117,10 @@ def _plan(s: Session, cfg: Config, occ: Occurrence, now: datetime) -> list[int]:
     window = ensure_window(s, occ, now=now)
     have = set(s.scalars(select(CheckinAttempt.phone).where(CheckinAttempt.window_date == occ.day,
                                                             CheckinAttempt.window == occ.name)))
-    day_counts: dict[str, int] = dict(s.execute(
+    day_counts: dict[str, int] = {phone: int(n) for phone, n in s.execute(
         select(CheckinAttempt.phone, func.count()).where(CheckinAttempt.window_date == occ.day,
                                                          CheckinAttempt.status.in_(DIALLED + WAITING))
-        .group_by(CheckinAttempt.phone)).tuples().all())
+        .group_by(CheckinAttempt.phone))}
     notice = notice_wanted(cfg)
     new: list[CheckinAttempt] = []
     for phone, members in households(eligible_patients(s)).items():

@@ -142,11 +142,11 @@ def reconcile(db: Database, cfg: Config, redis: Redis, *, now: datetime) -> Reco
         window_jobs(redis, cfg, occ)
     with db.session() as s:
         waiting = list(s.execute(select(CheckinAttempt.id, CheckinAttempt.not_before, CheckinAttempt.notice_status)
-                                 .where(CheckinAttempt.status == CS.PLANNED)).tuples())
+                                 .where(CheckinAttempt.status == CS.PLANNED)).all())
         stale = [int(i) for i in s.scalars(select(CheckinAttempt.id).where(
             CheckinAttempt.status == CS.DIALING, CheckinAttempt.claimed_at < now - STALE_DIALING))]
         unclosed = list(s.execute(select(CheckinWindow.window_date, CheckinWindow.window).where(
-            CheckinWindow.closed_at.is_(None), CheckinWindow.ends_at <= now)).tuples())
+            CheckinWindow.closed_at.is_(None), CheckinWindow.ends_at <= now)).all())
     dispatch_attempts(redis, [(int(i), nb) for i, nb, _ in waiting])
     report.dispatches = len(waiting)
     pending = [(int(i), nb) for i, nb, notice in waiting if notice == "pending"]

@@ -52,3 +52,17 @@ def conn(redis_url: str) -> Iterator[redis_lib.Redis]:
     c = redis_lib.Redis.from_url(redis_url)
     yield c
     c.close()
+
+
+def run_jobs(conn: redis_lib.Redis, cfg: Config) -> None:
+    """What `ivr worker` does, once: rq's scheduler moves the due jobs onto their queues, a burst worker runs them."""
+    from rq.scheduler import RQScheduler
+
+    from escalation import jobs, keys
+
+    jobs.bind(cfg)
+    scheduler = RQScheduler(list(keys.QUEUES), connection=conn, serializer=jobs.SERIALIZER)
+    scheduler.acquire_locks()
+    scheduler.enqueue_scheduled_jobs()
+    scheduler.release_locks()
+    jobs.HotlineWorker(keys.QUEUES, connection=conn).work(burst=True)
