@@ -121,12 +121,14 @@ def _plan(s: Session, cfg: Config, occ: Occurrence, now: datetime) -> list[int]:
         select(CheckinAttempt.phone, func.count()).where(CheckinAttempt.window_date == occ.day,
                                                          CheckinAttempt.status.in_(DIALLED + WAITING))
         .group_by(CheckinAttempt.phone))}
+    # phones with any attempt that day (a cancelled one too: its notice may have gone out)
+    called_today = set(s.scalars(select(CheckinAttempt.phone).where(CheckinAttempt.window_date == occ.day)))
     notice = notice_wanted(cfg)
     new: list[CheckinAttempt] = []
     for phone, members in households(eligible_patients(s)).items():
         if phone in have or day_counts.get(phone, 0) >= cfg.checkin_max_calls_per_day:
             continue
-        first_of_day = day_counts.get(phone, 0) == 0 and not _any_on_day(s, phone, occ.day)
+        first_of_day = phone not in called_today
         not_before = first_not_before(cfg, occ, now, notice=notice and first_of_day)
         if not_before >= occ.ends_at:
             continue
@@ -139,12 +141,6 @@ def _plan(s: Session, cfg: Config, occ: Occurrence, now: datetime) -> list[int]:
         window.planned_at = now
     s.flush()
     return [int(a.id) for a in new]
-
-
-def _any_on_day(s: Session, phone: str, day: date) -> bool:
-    """Whether ``phone`` had any attempt on ``day`` (a cancelled one too: its notice may have gone out)."""
-    return s.scalar(select(CheckinAttempt.id).where(CheckinAttempt.phone == phone,
-                                                   CheckinAttempt.window_date == day).limit(1)) is not None
 
 
 def attempts_of(s: Session, occ: Occurrence) -> list[CheckinAttempt]:
