@@ -59,6 +59,19 @@ def per_patient(attempts: Sequence[CheckinAttempt], escalated_calls: Iterable[in
     return out
 
 
+def dialled(attempts: Sequence[CheckinAttempt]) -> set[int]:
+    """Patients the attempts really called (an attempt claimed by a SIP worker), not merely planned."""
+    return {pid for a in attempts if a.claimed_at is not None or a.status in plan.DIALLED for pid in covered(a)}
+
+
+def called_and_missed(s: Session, occ: Occurrence) -> set[int]:
+    """Patients called in ``occ`` (at least once) and not reached: a window the dialler never got to (no SIP
+    worker running, the campaign paused or out of capacity) does not count against the patient."""
+    attempts = plan.attempts_of(s, occ)
+    states = per_patient(attempts, escalated_calls(s, attempts))
+    return {pid for pid in dialled(attempts) if states.get(pid) == NOT_REACHED}
+
+
 def escalated_calls(s: Session, attempts: Sequence[CheckinAttempt]) -> set[int]:
     calls = {a.call_id for a in attempts if a.call_id is not None and a.status == CS.REACHED}
     if not calls:

@@ -146,3 +146,21 @@ def test_a_reached_check_in_runs_the_trend_check_on_the_answering_patients_readi
     assert (case.patient_id, case.risk) == (lan, RiskLevel.MEDIUM)
     with db.session() as s:
         assert s.get(Call, call_id).patient_id == lan  # the call's reading is Lan's
+
+
+def test_windows_the_dialler_never_got_to_do_not_count_against_the_patient(db, cfg):
+    """No SIP worker claimed the calls (none running, paused, out of capacity): no not-reached case from it."""
+    lan = add(db, "+84901000001", "Lan")
+    sang = windows.occurrence(cfg, date(2026, 12, 5), "sang")
+    before = windows.previous(cfg, sang)
+    for occ in (before, sang):
+        _attempt(db, occ, "+84901000001", [lan], CS.CANCELLED)  # planned, never dialled, cancelled at the end
+    assert missed.consecutive(db, cfg, sang, now=sang.ends_at) == []
+    with db.session() as s:  # staff still see them as not reached in the window's counts
+        assert campaign_counts(s, sang)["not_reached"] == 1
+
+
+def campaign_counts(s, occ):
+    from escalation.checkins import results
+
+    return results.counts(s, occ)
