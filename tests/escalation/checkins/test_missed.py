@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from escalation import jobs, queue, trend
-from escalation.checkins import campaign, missed, outcome, windows
+from escalation.checkins import campaign, missed, outcome, results, windows
 from escalation.checkins.desk import QueueCheckinDesk
 from ivr.store.models import Assessment, Call, CheckinAttempt, Escalation, utcnow
 from ivr.vocabulary import CheckinStatus, EscalationKind, RiskLevel
@@ -157,10 +157,4 @@ def test_windows_the_dialler_never_got_to_do_not_count_against_the_patient(db, c
         _attempt(db, occ, "+84901000001", [lan], CS.CANCELLED)  # planned, never dialled, cancelled at the end
     assert missed.consecutive(db, cfg, sang, now=sang.ends_at) == []
     with db.session() as s:  # staff still see them as not reached in the window's counts
-        assert campaign_counts(s, sang)["not_reached"] == 1
-
-
-def campaign_counts(s, occ):
-    from escalation.checkins import results
-
-    return results.counts(s, occ)
+        assert results.counts(s, sang)["not_reached"] == 1
