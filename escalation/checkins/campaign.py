@@ -101,3 +101,10 @@ def set_opt_out(db: Database, patient_id: int, opted_out: bool, *, actor: str, s
         p.opted_out_at, p.opt_out_source = (now, source) if opted_out else (None, "")
         s.add(AuditLog(at=now, actor=actor, action="patient.opt_out" if opted_out else "patient.opt_in",
                        target=f"patient:{patient_id}", detail={"source": source}))
+
+
+def stats(db: Database, cfg: Config, occs: list[Occurrence]) -> dict[str, float | int]:
+    """Reach rate and calls per reached patient over the windows ``occs`` (per patient and window)."""
+    with db.session() as s:
+        attempts = [a for occ in occs for a in plan.attempts_of(s, occ)]
+    return results.reach_stats(attempts)

@@ -91,3 +91,20 @@ def counts(s: Session, occ: Occurrence) -> dict[str, int]:
     for state in window_states(s, occ).values():
         out[state] += 1
     return out
+
+
+def reach_stats(attempts: Sequence[CheckinAttempt]) -> dict[str, float | int]:
+    """Statistics of dialled attempts (one or more windows): patients called, patients reached, the reach
+    rate, and calls placed per patient reached (``None``-free: 0 when nobody was reached)."""
+    placed = [a for a in attempts if a.status in plan.DIALLED and a.status != CS.DIALING]
+    called: set[tuple[object, str, int]] = set()
+    reached: set[tuple[object, str, int]] = set()
+    for a in placed:
+        for pid in covered(a):
+            called.add((a.window_date, a.window, pid))
+        if a.status == CS.REACHED:
+            for pid in answered_for(a):
+                reached.add((a.window_date, a.window, pid))
+    return {"called": len(called), "reached": len(reached),
+            "reach_rate": round(len(reached) / len(called), 3) if called else 0.0,
+            "attempts_per_reached": round(len(placed) / len(reached), 2) if reached else 0.0}

@@ -158,3 +158,15 @@ def test_windows_the_dialler_never_got_to_do_not_count_against_the_patient(db, c
     assert missed.consecutive(db, cfg, sang, now=sang.ends_at) == []
     with db.session() as s:  # staff still see them as not reached in the window's counts
         assert results.counts(s, sang)["not_reached"] == 1
+
+
+def test_reach_statistics_count_patients_per_window_and_calls_per_reached_patient(db, cfg):
+    lan, minh, hoa = (add(db, f"+8490100000{i}", n) for i, n in enumerate(("Lan", "Minh", "Hoa")))
+    sang = windows.occurrence(cfg, date(2026, 12, 5), "sang")
+    _attempt(db, sang, "+84901000000", [lan], CS.NO_ANSWER)
+    _attempt(db, sang, "+84901000000", [lan], CS.REACHED, attempt=2)
+    _attempt(db, sang, "+84901000001", [minh], CS.REACHED)
+    _attempt(db, sang, "+84901000002", [hoa], CS.BUSY)
+    _attempt(db, sang, "+84901000002", [hoa], CS.PLANNED, attempt=2)  # not placed yet: not counted
+    assert campaign.stats(db, cfg, [sang]) == {"called": 3, "reached": 2, "reach_rate": 0.667,
+                                               "attempts_per_reached": 2.0}
