@@ -27,7 +27,6 @@ def client(db, cfg, redis_url, receiver, monkeypatch):
             s.add(StaffUser(username=name, password_hash=generate_password_hash(PASSWORD, "pbkdf2:sha256:1000"),
                             role=role, area_level=AreaLevel.PROVINCE, active=True))
     app = create_app({"TESTING": True}, cfg=acfg, db=db)
-    app.register_blueprint(screen.bp)
     c = app.test_client()
     c.acfg = acfg
     return c
