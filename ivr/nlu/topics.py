@@ -19,17 +19,28 @@ offers a doctor. Thresholds were set on the development set ``tests/data/questio
 """
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import math
+import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from ivr.engine.understanding import TopicAnswer
-from ivr.nlu.knowledge import Entry, Knowledge, load_knowledge
+from ivr.engine.understanding import TopicAnswer, Understanding
+from ivr.errors import KnowledgeError
+from ivr.nlu import lexicon as lx
+from ivr.nlu.knowledge import Entry, Knowledge, load_knowledge, parse_entry
 from ivr.nlu.matcher import sound_key
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, token_matches, tokenize
 
-__all__ = ["COVERAGE", "MARGIN", "THRESHOLD", "TopicFinder", "default_finder"]
+__all__ = ["COVERAGE", "MARGIN", "QUESTION_INTENTS", "THRESHOLD", "TopicFinder", "default_finder", "finder_for",
+           "is_question", "live_finder", "published_knowledge"]
+
+log = logging.getLogger(__name__)
 
 #: A confident answer needs at least this score...
 THRESHOLD = 0.30
@@ -182,7 +193,94 @@ def _answer(entry: Entry, score: float, confident: bool, alternatives: Iterable[
                        source=entry.source.cite(), alternatives=tuple(alternatives))
 
 
+def finder_for(directory: Path, day: dt.date | None = None) -> TopicFinder:
+    """A finder over the knowledge base in ``directory``, the entries in force on ``day`` (default: all)."""
+    return TopicFinder(load_knowledge(directory).in_force(day))
+
+
 @lru_cache(maxsize=1)
 def default_finder() -> TopicFinder:
     """The process-wide finder over ``callflows/knowledge`` (loaded and validated once)."""
     return TopicFinder(load_knowledge())
+
+
+#: Intents that are questions for the knowledge base.
+QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
+
+
+def is_question(u: Understanding) -> bool:
+    """Is the utterance a question (rather than a report, an answer or a request)? An ask_* intent, or
+    an unclassified utterance that reads as a question ("... thế nào", "... không", "... gì")."""
+    if u.intent in QUESTION_INTENTS:
+        return True
+    if u.intent not in ("unknown", "report_symptoms"):
+        return False
+    toks = _tokens(u.text)
+    folded = " ".join(fold(t) for t in toks)
+    if any(f" {fold(w)} " in f" {folded} " for w in lx.QUESTION_WORDS):
+        return True
+    return len(toks) >= 3 and any(token_matches(toks[-1], w) for w in lx.QUESTION_ENDINGS)
+
+
+def published_knowledge(directory: Path, session: Any) -> tuple[Knowledge, int]:
+    """The files' base with the admin's published versions applied (``KnowledgeVersion`` rows), and the id
+    of the newest published row (0: none). A published row that no longer validates is skipped (logged):
+    the file's entry keeps serving."""
+    from sqlalchemy import select
+
+    from ivr.store.models import KnowledgeVersion
+
+    base = load_knowledge(directory)
+    rows = list(session.scalars(select(KnowledgeVersion).where(KnowledgeVersion.status == "published")
+                                .order_by(KnowledgeVersion.id)))
+    for row in rows:
+        try:
+            entry = parse_entry(row.yaml_text, f"knowledge:{row.topic} v{row.version}", known=base.entries)
+            base = base.replaced(entry)
+        except KnowledgeError as exc:
+            log.error("published knowledge entry %s v%s skipped: %s", row.topic, row.version, exc)
+    return base, max((r.id for r in rows), default=0)
+
+
+class LiveAnswers:
+    """The knowledge base as published now, for the phone line (``ivr.engine.understanding.Answers``):
+    rebuilt when an admin publishes a new version (checked at most every ``refresh_s`` seconds)."""
+
+    def __init__(self, directory: Path, db: Any, *, refresh_s: float = 30.0):
+        self.directory, self.db, self.refresh_s = directory, db, refresh_s
+        self._lock = threading.Lock()  # guards _finder, _newest, _checked
+        with db.session() as s:
+            knowledge, self._newest = published_knowledge(directory, s)
+        self._finder = TopicFinder(knowledge)
+        self._checked = time.monotonic()
+
+    def _current(self) -> TopicFinder:
+        with self._lock:
+            if time.monotonic() - self._checked < self.refresh_s:
+                return self._finder
+            self._checked = time.monotonic()
+            try:
+                from sqlalchemy import func, select
+
+                from ivr.store.models import KnowledgeVersion
+
+                with self.db.session() as s:
+                    newest = s.scalar(select(func.max(KnowledgeVersion.id))
+                                      .where(KnowledgeVersion.status == "published")) or 0
+                    if newest != self._newest:
+                        knowledge, self._newest = published_knowledge(self.directory, s)
+                        self._finder = TopicFinder(knowledge)
+            except Exception:  # noqa: BLE001 - a database hiccup keeps the base already serving
+                log.exception("knowledge base refresh failed; the current base keeps serving")
+            return self._finder
+
+    def find(self, text: str) -> TopicAnswer:
+        return self._current().find(text)
+
+    def get(self, topic: str) -> TopicAnswer | None:
+        return self._current().get(topic)
+
+
+def live_finder(cfg: Any, db: Any) -> LiveAnswers:
+    """The phone line's answers: ``callflows/knowledge`` with the admin's published versions."""
+    return LiveAnswers(Path(cfg.flows_dir) / "knowledge", db)
