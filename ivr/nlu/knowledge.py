@@ -23,6 +23,7 @@ serving calls.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -147,6 +148,8 @@ class Knowledge:
     def replaced(self, entry: Entry) -> Knowledge:
         """A copy with ``entry`` added or replacing the entry of its topic (validated again)."""
         entries = dict(self.entries)
+        if not entry.group and entry.topic in entries:  # an edited entry stays in its file's group
+            entry = dataclasses.replace(entry, group=entries[entry.topic].group)
         entries[entry.topic] = entry
         problems: list[str] = []
         _check_base(entries, "(base)", problems, required=())
