@@ -294,6 +294,8 @@ class Session:
         if found is None or not found.confident or not found.topic:
             self.steps.append(Step(node=node.id, event="answer", transcript=question,
                                    confidence=found.score if found else 0.0))
+            if question:
+                self.slots["faq_question"] = question  # a callback doctor reads what was asked
             assert node.else_ is not None
             return self._enter(node.else_, now, hops + 1)
         self.answered = found.topic

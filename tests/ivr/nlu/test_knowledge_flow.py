@@ -84,6 +84,7 @@ def test_a_question_without_entry_is_declined_and_a_doctor_offered() -> None:
     assert "bác sĩ" in decline
     assert not any(p.startswith("kb_") for _, p in played(r))  # no answer read
     assert [(a["intent"], a["question"]) for a in answers_of(r)] == [("", "giá vàng hôm nay bao nhiêu")]
+    assert r.slots["faq_question"] == "giá vàng hôm nay bao nhiêu"  # for the doctor who calls back
     assert r.outcome == "escalated" and r.steps[-1]["event"] == "handoff"
 
 
