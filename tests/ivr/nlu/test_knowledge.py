@@ -183,3 +183,18 @@ def test_finder_on_a_tiny_base_declines_what_it_does_not_know(tmp_path):
     k = load_knowledge()
     f = TopicFinder(k.in_force(dt.date(2022, 2, 1)))
     assert f.get("pregnancy") is not None and f.get("nothing") is None
+
+
+def test_question_sets_are_well_formed() -> None:
+    """Both topic sets carry text, topic (an id of the base or null) and slice; several phrasings per topic."""
+    known = set(load_knowledge().entries)
+    for path in (DEV, ROOT / "tests/data/heldout/questions_heldout.jsonl"):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        assert len(rows) >= 100
+        per_topic: dict[str, int] = defaultdict(int)
+        for r in rows:
+            assert set(r) == {"text", "topic", "slice"}, r
+            assert r["topic"] is None or r["topic"] in known, r
+            per_topic[r["topic"]] += 1
+        assert all(per_topic[t] >= 3 for t in REQUIRED_TOPICS), path
+        assert per_topic[None] >= 5
