@@ -515,7 +515,9 @@ class Session:
         if not event.text.strip():
             return self._no_input(now)
         u = self._understand(event)
-        if u.intent == "repeat":
+        # a question may route a repeat request itself ("nghe lại" after an answer: the answer, not the menu)
+        if u.intent == "repeat" and (self.phase is Phase.CONFIRMING
+                                     or self.flow.target(node.id, "intent:repeat") is None):
             return self._repeat(None, now)
         jump = self._urgent_jump(u, node)
         if jump is not None:

@@ -76,6 +76,14 @@ def test_keys_repeat_and_related_topic() -> None:
     assert related.startswith("Chủ đề liên quan: Trẻ em mắc covid. ")
 
 
+def test_spoken_choices_after_an_answer() -> None:
+    r = call(keys("5"), say("đo SpO2 như thế nào"), say("cho tôi nghe lại"), say("nói lại đi"),
+             say("chủ đề liên quan"), say("tôi hỏi câu khác"), keys("0"))
+    assert [n for n, p in played(r) if p.startswith("kb_") or p.startswith("faq_")] == [
+        "faq_menu", "faq_answer", "faq_after", "faq_again", "faq_after", "faq_again", "faq_after", "faq_related",
+        "faq_after", "faq_menu"]
+
+
 def test_a_question_without_entry_is_declined_and_a_doctor_offered() -> None:
     r = call(keys("5"), say("giá vàng hôm nay bao nhiêu"), keys("0"))
     assert ("faq_decline", "faq_decline") in played(r)
