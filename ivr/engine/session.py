@@ -27,7 +27,7 @@ from typing import Any
 
 from ivr.engine import actions as A
 from ivr.engine import events as E
-from ivr.engine.flow import Condition, Flow, Node, NodeKind
+from ivr.engine.flow import KEYED_KINDS, MAX_OPTIONS, Condition, Flow, Node, NodeKind
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import Assessment, Triage, Understander, Understanding, risk_rank
 from ivr.vocabulary import RISK_LEVELS, CallOutcome, RiskLevel
@@ -126,6 +126,7 @@ class Session:
             self.call_id, self.caller = event.call_id, event.caller
             self.patient_status = event.patient_status
             self.risk_factors.update(event.risk_factors)
+            self.slots.update(event.slots)
             return self._enter(self.flow.start, now)
         if isinstance(event, E.Hangup):
             self.steps.append(Step(node=self._node_id, event="hangup"))
@@ -173,6 +174,8 @@ class Session:
 
     def _play(self, prompt_id: str, barge_in: bool | None = None) -> A.Play:
         values = {**self.slots, **({"value": self._pending} if self._pending is not None else {})}
+        if self.node is not None and self.node.kind is NodeKind.CHOOSE and self.node.option_prompt:
+            values["options"] = self._options_text(self.node)
         text = self.catalog.text(prompt_id, values)
         self.steps.append(Step(node=self._node_id, event="prompt", prompt_id=prompt_id, text=text))
         self._barge_in = self.node.barge_in if barge_in is None and self.node else bool(barge_in)
@@ -184,6 +187,11 @@ class Session:
         if node.kind is NodeKind.COLLECT:
             return A.Listen(timeout_s=node.timeout_s, expect=("repeat", node.vital or "number"),
                             max_digits=node.max_digits)
+        if node.kind is NodeKind.GATE:
+            return A.Listen(timeout_s=node.timeout_s, expect=("repeat",), max_digits=1)
+        if node.kind is NodeKind.CHOOSE:
+            return A.Listen(timeout_s=node.timeout_s, expect=("repeat",), grammar=self._options(node) or None,
+                            max_digits=1)
         expect = tuple(dict.fromkeys(i for c in node.choices for i in c.intents))
         phrases = tuple(p for c in node.choices for p in c.phrases)
         free = node.capture
@@ -234,6 +242,11 @@ class Session:
                     break
             assert target is not None
             return self._enter(target, now, hops + 1)
+        if node.kind is NodeKind.CHOOSE and len(self._options(node)) <= 1:
+            # nothing to choose (one patient on this phone): that one, without asking
+            if self._options(node):
+                self._chosen(node, 1)
+            return self._enter(node.next or "", now, hops + 1)
         if node.listens:
             return self._ask(node)
         out: list[A.Action] = []
@@ -359,9 +372,18 @@ class Session:
                 return []
             return self._failure("no_match", now)
         self.steps.append(Step(node=node.id, event="dtmf", digits=digit))
+        if node.kind is NodeKind.CHOOSE and digit.isdigit() and 1 <= int(digit) <= len(self._options(node)):
+            self._chosen(node, int(digit))
+            return self._enter(node.next or "", now)
         target = self.flow.target(node.id, f"dtmf:{digit}")
+        if node.kind is NodeKind.GATE and digit == node.key:
+            target = node.next
+        if target is None and node.kind in KEYED_KINDS:
+            target = self.flow.target("*", f"key:{digit}")
         if target is None:
             return self._failure("no_match", now)
+        if node.kind is NodeKind.GATE and node.slot:
+            self.slots[node.slot] = True  # somebody pressed a key: the call reached a person
         self._note_choice_intent(node, digit)
         return self._enter(target, now)
 
@@ -487,6 +509,11 @@ class Session:
             if value is not None:  # "không, chín mươi lăm": a corrected value
                 return self._accept_value(value, now)
             return self._failure("no_match", now, spoken=True)
+        if node.kind is NodeKind.CHOOSE:
+            picked = self._spoken_option(node, event.text)
+            if picked is not None:
+                self._chosen(node, picked)
+                return self._enter(node.next or "", now)
         if node.kind is NodeKind.COLLECT:
             value = self.understander.number(event.text, vital=node.vital)
             if value is None and node.vital:
@@ -510,6 +537,41 @@ class Session:
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    def _exhausted_target(self, node: Node) -> str:
+        """Where a caller who keeps failing at ``node`` goes: a gate's ``unanswered`` (nobody engaged),
+        the flow's ``on_unclear`` escalation when they spoke and were not understood, else the fallback."""
+        if node.kind is NodeKind.GATE:
+            target = node.unanswered
+        else:
+            target = self._unclear_target(node) or self.flow.target(node.id, "fallback")
+        assert target is not None  # validated flows always have one
+        return target
+
+    # ---------------------------------------------------------------- choose
+    def _options(self, node: Node) -> tuple[str, ...]:
+        """The names a choose node offers (from its ``options`` slot), at most ``MAX_OPTIONS``."""
+        raw = self.slots.get(node.options or "", ())
+        if isinstance(raw, str):
+            raw = (raw,)
+        return tuple(str(x) for x in (raw or ()) if str(x).strip())[:MAX_OPTIONS]
+
+    def _options_text(self, node: Node) -> str:
+        assert node.option_prompt is not None
+        return ", ".join(self.catalog.text(node.option_prompt, {"key": i, "option": name})
+                         for i, name in enumerate(self._options(node), start=1))
+
+    def _chosen(self, node: Node, index: int) -> None:
+        assert node.slot is not None
+        self.slots[node.slot] = index
+        self.slots[f"{node.slot}_name"] = self._options(node)[index - 1]
+
+    def _spoken_option(self, node: Node, text: str) -> int | None:
+        """The option whose name the caller said ("bác Lan", or just "Lan"), when exactly one matches."""
+        said = f" {_fold(text)} "
+        hits = {i for i, name in enumerate(self._options(node), start=1)
+                if f" {_fold(name)} " in said or f" {_fold(name).split()[-1]} " in said}
+        return hits.pop() if len(hits) == 1 else None
 
     def _unclear_target(self, node: Node) -> str | None:
         """The flow's ``on_unclear`` escalation, when the caller spoke at this question and was not
@@ -536,9 +598,7 @@ class Session:
             self._key_repeats += 1
             exhausted = self._key_repeats > MAX_KEY_REPEATS
         if exhausted:
-            fallback = self._unclear_target(node) or self.flow.target(node.id, "fallback")
-            assert fallback is not None
-            return self._enter(fallback, now)
+            return self._enter(self._exhausted_target(node), now)
         return self._ask(node, confirming=self.phase is Phase.CONFIRMING, again=True)
 
     def _no_input(self, now: float) -> list[A.Action]:
@@ -559,9 +619,7 @@ class Session:
         self._unclear += spoken
         confirming = self.phase is Phase.CONFIRMING
         if self._failures >= node.max_failures:
-            fallback = self._unclear_target(node) or self.flow.target(node.id, "fallback")
-            assert fallback is not None
-            return self._enter(fallback, now)
+            return self._enter(self._exhausted_target(node), now)
         if kind == "no_input":
             lead = node.no_input_prompt or self.flow.prompts["no_input"]
         elif kind == "invalid_number":
