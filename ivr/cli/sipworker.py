@@ -305,9 +305,8 @@ def start_dialer(cfg: Config, runtime: Runtime, phone: Any, name: str, *, desk: 
     desk = desk if desk is not None else load_desk(runtime.db, cfg)
     if desk is None:
         return None
-    # the check-in keys below are c1's (ivr/config.py); read with the contract's defaults until they exist
-    pacing = Pacing(max_calls=cfg.worker_max_calls, share=float(getattr(cfg, "checkin_capacity_share", 0.5)),
-                    cps=float(getattr(cfg, "checkin_cps", 1.0)), workers=cfg.workers)
+    pacing = Pacing(max_calls=cfg.worker_max_calls, share=cfg.checkin_capacity_share, cps=cfg.checkin_cps,
+                    workers=cfg.workers)
     dialer = Dialer(phone=phone, desk=desk, worker=name, pacing=pacing, ring_s=float(cfg.checkin_ring_s),
                     run_call=lambda leg, call: runtime.run_outbound(leg, call, worker=name))
     dialer.start()

@@ -27,21 +27,9 @@ from typing import Any, Protocol
 
 from ivr.errors import SipError
 from ivr.telephony.checkin import CheckinDesk, OutboundCall, OutboundResult
+from ivr.vocabulary import CheckinStatus
 
 log = logging.getLogger(__name__)
-
-
-
-class CheckinStatus:
-    """The ``CheckinStatus`` values (ivr/vocabulary.py, the check-in contract) a placed call ends in."""
-
-    REACHED = "reached"
-    NO_ANSWER = "no_answer"
-    BUSY = "busy"
-    FAILED = "failed"
-    NOT_REACHED = "not_reached"
-    OPTED_OUT = "opted_out"
-
 
 #: SIP finals that mean the phone was busy or declined the call (486 Busy Here, 600 Busy Everywhere)
 BUSY_CODES = frozenset({486, 600})

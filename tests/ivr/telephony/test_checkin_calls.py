@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -143,7 +144,8 @@ def trunk_port() -> int:
 @pytest.fixture
 def sip_cfg(sip_cfg: Config, trunk_port: int) -> Config:
     return sip_cfg.replace(sip_trunk_uri=f"sip:{PATIENT_HOST}:{trunk_port}", checkin_ring_s=4, workers=1,
-                           worker_max_calls=4, hold_limit_s=20)
+                           worker_max_calls=4, hold_limit_s=20, checkin_caller_id=CLI,
+                           checkin_windows=("ngay=00:00-23:59",))
 
 
 class InProcessWorker:
@@ -322,3 +324,90 @@ def test_inbound_calls_are_answered_at_once_while_a_campaign_runs(worker: tuple[
     assert w.inbound == ["abandoned"]
     assert [r.status for r in results] == ["not_reached"] * 4
     assert most[0] == 2, f"at most {most[0]} check-in calls at once (share: 2)"
+
+
+# ---------------------------------------------------------------------------------------- through c1's desk
+@pytest.fixture
+def queue_worker(kamailio_front: Front, db: Database, redis_url: str) -> Iterator[InProcessWorker]:
+    """worker0 with the installed check-in desk (``escalation.checkins.desk.QueueCheckinDesk``: the
+    ``ivr.checkin_desk`` entry point), the rq-less part of c1's campaign putting the window's calls on the
+    dial list (``campaign.run_now``, as ``ivr checkins run`` does)."""
+    from ivr.telephony.checkin import load_desk
+
+    cfg = kamailio_front.cfg.replace(redis_url=redis_url)
+    desk = load_desk(None, cfg)  # checked: the entry point is installed and loads
+    assert type(desk).__name__ == "QueueCheckinDesk"
+    w = InProcessWorker.__new__(InProcessWorker)
+    from ivr.cli.sipworker import Runtime, rtp_range, start_dialer
+    from ivr.telephony.phone import WorkerPhone
+
+    w.runtime = Runtime.build(cfg, transcribe=lambda *_a, **_k: ("", 0.0))
+    w.inbound = []
+    low, high = rtp_range(cfg, 0)
+    w.phone = WorkerPhone(server=cfg.sip_advertise, port=cfg.sip_port, username="worker0", password="",
+                          my_ip=cfg.sip_advertise, sip_port=cfg.worker_port_base, rtp_low=low, rtp_high=high,
+                          max_calls=cfg.worker_max_calls, on_call=w._inbound)
+    w.phone.start_registered()
+    w.dialer = start_dialer(cfg, w.runtime, w.phone, "worker0")  # loads the desk itself
+    try:
+        yield w
+    finally:
+        w.stop()
+
+
+def _attempts(db: Database) -> list[Any]:
+    from ivr.store.models import CheckinAttempt
+
+    with db.session() as s:
+        rows = list(s.scalars(select(CheckinAttempt).order_by(CheckinAttempt.id)))
+        s.expunge_all()
+        return rows
+
+
+def test_a_household_window_through_the_queue_desk(queue_worker: InProcessWorker, db: Database, redis_url: str,
+                                                    trunk_port: int) -> None:
+    """Two elderly patients on one phone: one attempt for the phone; the relative who answers picks bác Hùng
+    (2), says they answer for him (2), and the attempt is recorded reached, by a relative, for Hùng.
+    Merged from c1-checkin: the plan, the dial list and the result handling are c1's."""
+    import redis
+
+    from escalation.checkins import campaign
+    from ivr.store.models import utcnow
+
+    w = queue_worker
+    with db.session() as s:
+        for name in ("Nguyễn Thị Lan", "Trần Văn Hùng"):
+            s.add(Patient(name=name, phone=PHONE, birth_year=1940, commune="xã Tân Hòa"))
+    lan, hung = (p.id for p in _patients(db))
+    phone = Patient_(w.runtime.cfg, trunk_port, ending="hangup", actions=keys(
+        w.runtime.cfg.data_dir / "keys", (2500, "1"), (4000, "2"), (14000, "2"), (4000, "")))
+    conn = redis.Redis.from_url(redis_url)
+    try:
+        started = campaign.run_now(db, w.runtime.cfg, conn, now=utcnow())
+        assert started["queued"] == 1, started
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not (w.dialer.results if w.dialer else []):
+            time.sleep(0.2)
+        assert phone.wait(30) == 0, phone.text()
+    finally:
+        phone.stop()
+        conn.close()
+    attempts = _attempts(db)
+    assert len(attempts) == 2, [(x.attempt, x.status) for x in attempts]
+    a, retry = attempts
+    # c1's desk: bác Lan was not checked in by this call, so her retry is planned (on the same phone)
+    assert (retry.attempt, retry.status, retry.patient_ids) == (2, "planned", [lan]), retry.patient_ids
+    assert (a.status, a.answered_by, a.answered_patient_id, a.worker) == ("reached", "relative", hung, "worker0")
+    assert a.call_id is not None and a.sip_code == 200
+    with db.session() as s:
+        call = s.get(Call, a.call_id)
+        assert call is not None and call.patient_id == hung and call.slots["patient"] == 2
+        texts = " ".join(st.prompt_id for st in call.steps if st.prompt_id)
+        assert "checkin_household" in texts and "checkin_greet" in texts
+
+
+def _patients(db: Database) -> list[Any]:
+    with db.session() as s:
+        rows = list(s.scalars(select(Patient).order_by(Patient.id)))
+        s.expunge_all()
+        return rows
