@@ -78,10 +78,10 @@ class Patient_(SippPeer):
     tail_chars = 5000
 
     def __init__(self, cfg: Config, port: int, *, actions: str, ending: str = "wait_bye", scenario: str =
-                 "uas_patient.xml", calls: int = 1):
+                 "uas_patient.xml", calls: int = 1, user_re: str = r"\+" + PHONE[1:]):
         self.folder = cfg.data_dir / f"patient-{port}"
         self.folder.mkdir(parents=True, exist_ok=True)
-        ruri = rf"^INVITE sip:\+{PHONE[1:]}@{PATIENT_HOST.replace('.', chr(92) + '.')}:{port} SIP/2\.0"
+        ruri = rf"^INVITE sip:{user_re}@{PATIENT_HOST.replace('.', chr(92) + '.')}:{port} SIP/2\.0"
         sf = render_scenario(scenario, self.folder, {
             "SHARE": str(SIPP_SHARE), "RURI_RE": ruri, "CLI_RE": rf"sip:{CLI}@", "ACTIONS": actions,
             "ENDING": ENDINGS[ending]})
@@ -411,3 +411,95 @@ def _patients(db: Database) -> list[Any]:
         rows = list(s.scalars(select(Patient).order_by(Patient.id)))
         s.expunge_all()
         return rows
+
+
+# ---------------------------------------------------------------------------------------- the SIP front
+def _burst(cfg: Config, source: tuple[str, int], users: list[str], *, from_user: str, timeout_s: float = 15
+           ) -> dict[int, int]:
+    """Send one INVITE per user from ``source``, 100 a second; final status -> how many got it."""
+    import socket
+
+    from ivr.ops import sipprobe
+
+    finals: dict[str, int] = {}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(source)
+        for i, user in enumerate(users):
+            sock.sendto(sipprobe.build_request("INVITE", f"sip:{user}@127.0.0.1", local=source, from_user=from_user,
+                                               call_id=f"burst{i}", extra=(f"P-Asserted-Identity: <sip:{from_user}@"
+                                                                           "127.0.0.1>",), sdp=True).encode(),
+                        ("127.0.0.1", cfg.sip_port))
+            time.sleep(0.01)  # 100 a second: far above the flood limit, gentle on the loopback's buffers
+        deadline = time.monotonic() + timeout_s
+        while len(finals) < len(users) and (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            try:
+                data = sock.recvfrom(65535)[0]
+                reply = sipprobe.parse_reply(data)
+            except (TimeoutError, ValueError):
+                continue
+            call_id = next((line.split(":", 1)[1].strip() for line in data.decode(errors="replace").split("\r\n")
+                            if line.lower().startswith("call-id:")), "")
+            if reply.status >= 200:
+                finals[call_id] = reply.status
+    counts: dict[int, int] = {}
+    for status in finals.values():
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def test_a_campaign_burst_from_a_worker_passes_the_flood_check_with_its_caller_id(kamailio_front: Front,
+                                                                                   trunk_port: int) -> None:
+    """Three times the flood limit of check-in INVITEs within 2 s from a worker's address, From the published
+    number: every one reaches the trunk (which answers 486) - the flood and sanity checks do not stop a
+    campaign. The same burst from an address that is not a worker is cut by the flood check."""
+    cfg = kamailio_front.cfg
+    n = 3 * cfg.sip_flood_limit
+    users = [f"+8491{i:07d}" for i in range(n)]
+    trunk = Patient_(cfg, trunk_port, actions="", scenario="uas_trunk_busy.xml", calls=n, user_re=r"\+8491[0-9]{7}")
+    try:
+        counts = _burst(cfg, ("127.0.0.1", cfg.worker_port_base), users, from_user=CLI)
+    finally:
+        trunk.stop()
+    assert counts == {486: n}, counts
+    stranger = _burst(cfg, ("127.0.0.5", port_block(2)), [f"hotline{i}" for i in range(n)], from_user="x",
+                      timeout_s=5)
+    assert sum(stranger.values()) < n, stranger
+
+
+def test_nine_opts_out_through_the_queue_desk(queue_worker: InProcessWorker, db: Database, redis_url: str,
+                                              trunk_port: int) -> None:
+    """1 to start, 9 at the first question, 1 to confirm: the flow says so and hangs up, the attempt is
+    opted_out and c1's desk records the patient's opt-out (no more calls)."""
+    import redis
+
+    from escalation.checkins import campaign
+    from ivr.store.models import utcnow
+
+    w = queue_worker
+    pid = _patient(db)
+    with db.session() as s:
+        p = s.get(Patient, pid)
+        assert p is not None
+        p.commune = "xã Tân Hòa"
+    phone = Patient_(w.runtime.cfg, trunk_port, ending="wait_bye", actions=keys(
+        w.runtime.cfg.data_dir / "keys", (2500, "1"), (12000, "9"), (4000, "1")))
+    conn = redis.Redis.from_url(redis_url)
+    try:
+        assert campaign.run_now(db, w.runtime.cfg, conn, now=utcnow())["queued"] == 1
+        assert phone.wait(90) == 0, phone.text()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (w.dialer.results if w.dialer else []):
+            time.sleep(0.2)
+    finally:
+        phone.stop()
+        conn.close()
+    [a] = _attempts(db)
+    assert (a.status, a.answered_patient_id) == ("opted_out", pid)
+    [p] = _patients(db)
+    assert p.opted_out_at is not None
+    with db.session() as s:
+        call = s.get(Call, a.call_id)
+        assert call is not None
+        prompts = [st.prompt_id for st in call.steps if st.prompt_id]
+        assert prompts[-2:] == ["checkin_opt_out_confirm", "checkin_opted_out"], prompts
