@@ -225,6 +225,9 @@ class Session:
         return self._enter(target, now)
 
     def _enter(self, node_id: str, now: float, hops: int = 0) -> list[A.Action]:
+        left = self.node
+        if left is not None and left.kind is NodeKind.GATE and left.slot and node_id not in (left.id, left.unanswered):
+            self.slots[left.slot] = True  # past the gate (its key, 0, 9, words for a doctor): a person is there
         node = self.flow.nodes[node_id]
         self.node = node
         self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
@@ -382,8 +385,6 @@ class Session:
             target = self.flow.target("*", f"key:{digit}")
         if target is None:
             return self._failure("no_match", now)
-        if node.kind is NodeKind.GATE and node.slot:
-            self.slots[node.slot] = True  # somebody pressed a key: the call reached a person
         self._note_choice_intent(node, digit)
         return self._enter(target, now)
 

@@ -72,6 +72,18 @@ def test_words_but_no_key_at_the_gate_is_not_reached_either() -> None:
     assert status(result) == "not_reached"
 
 
+def test_asking_for_a_doctor_at_the_gate_counts_as_reached_and_escalates() -> None:
+    result = call(("say", "cho tôi gặp bác sĩ"))
+    assert [type(a).__name__ for a in result.actions if type(a).__name__ in ("Escalate", "Transfer")] == [
+        "Escalate", "Transfer"]
+    assert status(result) == "reached"
+
+
+def test_a_relative_can_say_so() -> None:
+    result = call(keys("1"), ("say", "tôi là con gái bác ấy"))
+    assert result.slots["answered_by"] == "relative"
+
+
 def test_a_patient_who_answers_and_is_well_is_reached_and_recorded_as_the_patient() -> None:
     result = call(keys("1"), keys("1"), keys("2"), keys("2"), keys("2"), keys("2"), keys("1"))
     assert "Xin chào bác Lan. Trạm y tế xã Tân Hòa gọi hỏi thăm" in texts(result)
