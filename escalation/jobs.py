@@ -52,6 +52,8 @@ from .transitions import UNPICKED
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 300
+#: room in a round's time limit for the area targets added at delivery (a webhook and an SMS number per tier)
+AREA_TARGETS = 6
 P = NotificationStatus.PENDING
 
 
@@ -230,7 +232,8 @@ def enqueue(redis: Redis, plans: Sequence[Planned], cfg: Config | None = None) -
     for p in plans:
         by_queue.setdefault(p.queue, []).append(Queue.prepare_data(
             deliver_round, (p.escalation_id, p.round), job_id=p.job_id, retry=retry,
-            timeout=job_timeout_s(cfg, p.targets + len(cfg.webhook_urls)), result_ttl=0, failure_ttl=7 * 86400,
+            timeout=job_timeout_s(cfg, p.targets + len(cfg.webhook_urls) + AREA_TARGETS), result_ttl=0,
+            failure_ttl=7 * 86400,
             description=f"notify escalation {p.escalation_id} round {p.round}"))
     pipe = redis.pipeline()
     for name, datas in by_queue.items():

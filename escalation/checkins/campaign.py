@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from ivr.config import Config
 from ivr.store.database import Database
-from ivr.store.models import AuditLog, CheckinAttempt, CheckinWindow
+from ivr.store.models import AuditLog, CheckinAttempt, CheckinWindow, Patient
 from ivr.vocabulary import CheckinStatus
 
 from .. import jobs as escalation_jobs
@@ -87,3 +87,24 @@ def set_paused(db: Database, occ: Occurrence, paused: bool, *, actor: str, now: 
 def resume(db: Database, cfg: Config, occ: Occurrence, redis: Redis, *, actor: str, now: datetime) -> None:
     set_paused(db, occ, False, actor=actor, now=now)
     schedule.reconcile(db, cfg, redis, now=now)
+
+
+def set_opt_out(db: Database, patient_id: int, opted_out: bool, *, actor: str, source: str = "staff",
+                now: datetime) -> None:
+    """Record (or withdraw) a patient's wish not to be called; planned calls skip them from now on."""
+    with escalation_jobs.writer(db), db.session() as s:
+        p = s.get(Patient, patient_id)
+        if p is None:
+            raise EscalationError(f"Không tìm thấy bệnh nhân #{patient_id}.")
+        if (p.opted_out_at is not None) == opted_out:
+            return
+        p.opted_out_at, p.opt_out_source = (now, source) if opted_out else (None, "")
+        s.add(AuditLog(at=now, actor=actor, action="patient.opt_out" if opted_out else "patient.opt_in",
+                       target=f"patient:{patient_id}", detail={"source": source}))
+
+
+def stats(db: Database, cfg: Config, occs: list[Occurrence]) -> dict[str, float | int]:
+    """Reach rate and calls per reached patient over the windows ``occs`` (per patient and window)."""
+    with db.session() as s:
+        attempts = [a for occ in occs for a in plan.attempts_of(s, occ)]
+    return results.reach_stats(attempts)

@@ -56,18 +56,19 @@ def _flag(db: Database, cfg: Config, patient_id: int, *, reason: str, reasons: l
 
 def consecutive(db: Database, cfg: Config, occ: Occurrence, patient_ids: Iterable[int] | None = None, *,
                 now: datetime, redis: Redis | None = None) -> list[int]:
-    """Flag the patients (default: all of ``occ``) not reached in ``occ`` and in the window before it.
+    """Flag the patients (default: all of ``occ``) called and not reached in ``occ`` and in the window before.
 
-    Returns the case ids. Only patients whose result in ``occ`` is final (not planned or in progress).
+    Returns the case ids. Only patients whose result in ``occ`` is final (not planned or in progress), and
+    who were really called in both windows (a window the dialler never got to is the hotline's miss, not
+    the patient's: the 24-hour rule, ``no_reading``, still catches them).
     """
     before = windows.previous(cfg, occ)
     with db.session() as s:
-        here = results.window_states(s, occ)
-        there = results.window_states(s, before)
+        here = results.called_and_missed(s, occ)
+        there = results.called_and_missed(s, before)
         eligible = {p.id for p in plan.eligible_patients(s)}
-    wanted = set(here) if patient_ids is None else set(patient_ids)
-    missed = [pid for pid in sorted(wanted) if here.get(pid) == results.NOT_REACHED
-              and there.get(pid) == results.NOT_REACHED and pid in eligible]
+    wanted = here if patient_ids is None else set(patient_ids)
+    missed = [pid for pid in sorted(wanted) if pid in here and pid in there and pid in eligible]
     done = _flagged_since(db, missed, occ.starts_at)
     cases = []
     for pid in missed:

@@ -59,6 +59,19 @@ def per_patient(attempts: Sequence[CheckinAttempt], escalated_calls: Iterable[in
     return out
 
 
+def dialled(attempts: Sequence[CheckinAttempt]) -> set[int]:
+    """Patients the attempts really called (an attempt claimed by a SIP worker), not merely planned."""
+    return {pid for a in attempts if a.claimed_at is not None or a.status in plan.DIALLED for pid in covered(a)}
+
+
+def called_and_missed(s: Session, occ: Occurrence) -> set[int]:
+    """Patients called in ``occ`` (at least once) and not reached: a window the dialler never got to (no SIP
+    worker running, the campaign paused or out of capacity) does not count against the patient."""
+    attempts = plan.attempts_of(s, occ)
+    states = per_patient(attempts, escalated_calls(s, attempts))
+    return {pid for pid in dialled(attempts) if states.get(pid) == NOT_REACHED}
+
+
 def escalated_calls(s: Session, attempts: Sequence[CheckinAttempt]) -> set[int]:
     calls = {a.call_id for a in attempts if a.call_id is not None and a.status == CS.REACHED}
     if not calls:
@@ -78,3 +91,20 @@ def counts(s: Session, occ: Occurrence) -> dict[str, int]:
     for state in window_states(s, occ).values():
         out[state] += 1
     return out
+
+
+def reach_stats(attempts: Sequence[CheckinAttempt]) -> dict[str, float | int]:
+    """Statistics of dialled attempts (one or more windows): patients called, patients reached, the reach
+    rate, and calls placed per patient reached (``None``-free: 0 when nobody was reached)."""
+    placed = [a for a in attempts if a.status in plan.DIALLED and a.status != CS.DIALING]
+    called: set[tuple[object, str, int]] = set()
+    reached: set[tuple[object, str, int]] = set()
+    for a in placed:
+        for pid in covered(a):
+            called.add((a.window_date, a.window, pid))
+        if a.status == CS.REACHED:
+            for pid in answered_for(a):
+                reached.add((a.window_date, a.window, pid))
+    return {"called": len(called), "reached": len(reached),
+            "reach_rate": round(len(reached) / len(called), 3) if called else 0.0,
+            "attempts_per_reached": round(len(placed) / len(reached), 2) if reached else 0.0}

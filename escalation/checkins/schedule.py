@@ -72,11 +72,29 @@ def notices(redis: Redis, cfg: Config, rows: list[tuple[int, datetime]]) -> None
     pipe.execute()
 
 
-def window_jobs(redis: Redis, cfg: Config, occ: Occurrence) -> None:
-    """The planning job before ``occ`` and its closing job at its end."""
+def window_jobs(redis: Redis, cfg: Config, occ: Occurrence, *, only_missing: bool = False) -> None:
+    """The planning job before ``occ`` and its closing job at its end (``only_missing``: those Redis lacks)."""
     day = occ.day.isoformat()
-    at(redis, plan_at(cfg, occ), PLAN, day, occ.name, job_id=keys.checkin_job_id("plan", day, occ.name))
-    at(redis, occ.ends_at, CLOSE, day, occ.name, job_id=keys.checkin_job_id("close", day, occ.name))
+    plan_id, close_id = keys.checkin_job_id("plan", day, occ.name), keys.checkin_job_id("close", day, occ.name)
+    have = set(_existing(redis, [plan_id, close_id])) if only_missing else set()
+    if plan_id not in have:
+        at(redis, plan_at(cfg, occ), PLAN, day, occ.name, job_id=plan_id)
+    if close_id not in have:
+        at(redis, occ.ends_at, CLOSE, day, occ.name, job_id=close_id)
+
+
+#: rq job statuses of a job that will still run (a failed or finished one will not)
+_ALIVE = {b"scheduled", b"queued", b"started", b"deferred"}
+
+
+def _existing(redis: Redis, job_ids: list[str]) -> list[str]:
+    """The ``job_ids`` Redis holds as still to run (scheduled, queued or running)."""
+    if not job_ids:
+        return []
+    pipe = redis.pipeline()
+    for job_id in job_ids:
+        pipe.hget(f"rq:job:{job_id}", "status")
+    return [j for j, status in zip(job_ids, pipe.execute()) if status in _ALIVE]
 
 
 def summary_at(cfg: Config, now: datetime) -> tuple[date, datetime] | None:
@@ -113,7 +131,8 @@ def lost_deliveries(db: Database, redis: Redis, *, now: datetime) -> list[int]:
     with db.session() as s:
         ids = [int(i) for i in s.scalars(select(AreaNotification.id).where(
             AreaNotification.status == NotificationStatus.PENDING, AreaNotification.created_at < now - LOST_AFTER))]
-    return [i for i in ids if not redis.exists(f"rq:job:{keys.checkin_job_id('deliver', i)}")]
+    alive = set(_existing(redis, [keys.checkin_job_id("deliver", i) for i in ids]))
+    return [i for i in ids if keys.checkin_job_id("deliver", i) not in alive]
 
 
 @dataclass
@@ -137,9 +156,9 @@ def reconcile(db: Database, cfg: Config, redis: Redis, *, now: datetime) -> Reco
     for nxt in windows.upcoming(cfg, now, count=2):
         if plan_at(cfg, nxt) <= now:  # inside the planning lead: plan it now
             report.planned += len(plan.plan_window(db, cfg, nxt, now=now))
-        window_jobs(redis, cfg, nxt)
+        window_jobs(redis, cfg, nxt, only_missing=True)
     if occ is not None:
-        window_jobs(redis, cfg, occ)
+        window_jobs(redis, cfg, occ, only_missing=True)
     with db.session() as s:
         waiting = list(s.execute(select(CheckinAttempt.id, CheckinAttempt.not_before, CheckinAttempt.notice_status)
                                  .where(CheckinAttempt.status == CS.PLANNED)).all())
@@ -147,9 +166,14 @@ def reconcile(db: Database, cfg: Config, redis: Redis, *, now: datetime) -> Reco
             CheckinAttempt.status == CS.DIALING, CheckinAttempt.claimed_at < now - STALE_DIALING))]
         unclosed = list(s.execute(select(CheckinWindow.window_date, CheckinWindow.window).where(
             CheckinWindow.closed_at.is_(None), CheckinWindow.ends_at <= now)).all())
-    dispatch_attempts(redis, [(int(i), nb) for i, nb, _ in waiting])
-    report.dispatches = len(waiting)
-    pending = [(int(i), nb) for i, nb, notice in waiting if notice == "pending"]
+    # only what Redis lost: a job scheduled again while it runs would be deleted with its result
+    have = set(_existing(redis, [keys.checkin_job_id(kind, int(i)) for i, _, notice in waiting
+                                 for kind in ("dispatch", "notice")]))
+    due = [(int(i), nb) for i, nb, _ in waiting if keys.checkin_job_id("dispatch", int(i)) not in have]
+    dispatch_attempts(redis, due)
+    report.dispatches = len(due)
+    pending = [(int(i), nb) for i, nb, notice in waiting
+               if notice == "pending" and keys.checkin_job_id("notice", int(i)) not in have]
     if plan.notice_wanted(cfg):
         notices(redis, cfg, pending)
         report.notices = len(pending)
@@ -165,6 +189,8 @@ def reconcile(db: Database, cfg: Config, redis: Redis, *, now: datetime) -> Reco
         if name in {w.name for w in windows.specs(cfg)}:
             at(redis, now, CLOSE, day.isoformat(), name, job_id=keys.checkin_job_id("close", day.isoformat(), name))
             report.closes.append(f"{day.isoformat()}/{name}")
-    summary_job(redis, cfg, now)
+    nxt_summary = summary_at(cfg, now)
+    if nxt_summary is not None and not _existing(redis, [keys.checkin_job_id("summary", nxt_summary[0].isoformat())]):
+        summary_job(redis, cfg, now)
     area_deliveries(redis, cfg, lost_deliveries(db, redis, now=now))
     return report

@@ -87,3 +87,20 @@ def test_checkins_run_refuses_outside_the_windows(db, cfg, redis_url):
     assert res.returncode == 2
     assert res.stdout.startswith("ivr checkins run: Bây giờ không nằm trong buổi gọi nào (toi ")
     assert res.stdout.rstrip().endswith("không gọi ngoài các buổi.")
+
+
+def test_escalations_list_says_which_cases_are_not_reached(db, cfg):
+    from escalation import queue
+    from ivr.vocabulary import EscalationKind
+
+    from .conftest import add
+
+    lan = add(db, "+84901000001", "Nguyễn Thị Lan")
+    queue.create(db, risk="low", reason="Không liên lạc được 2 buổi liên tiếp", patient_id=lan,
+                 kind=EscalationKind.NOT_REACHED)
+    res = _ivr(cfg, "escalations", "list", "--json")
+    assert res.returncode == 0, res.stderr
+    (row,) = json.loads(res.stdout)
+    assert (row["kind"], row["risk"]) == ("not_reached", "low")
+    table = _ivr(cfg, "escalations", "list").stdout.splitlines()
+    assert "Nguy cơ thấp (không liên lạc được)" in table[1]

@@ -193,3 +193,19 @@ def test_a_paused_window_holds_its_calls_until_resumed(db, ccfg, conn):
     campaign.resume(db, ccfg, occ, conn, actor="bs.an", now=now)
     run_jobs(conn, ccfg)
     assert desk.claim("w1", 1.0) is not None
+
+
+def test_reconcile_reschedules_only_what_redis_lost_or_failed(db, ccfg, conn):
+    add(db, "+84901000001", "Lan")
+    add(db, "+84901000002", "Minh")
+    now = utcnow()
+    first = schedule.reconcile(db, ccfg, conn, now=now)
+    assert (first.planned, first.dispatches) == (2, 2)
+    again = schedule.reconcile(db, ccfg, conn, now=now)
+    assert (again.planned, again.dispatches) == (0, 0)  # every job is still scheduled: nothing scheduled twice
+    a, b = _attempts(db)
+    conn.hset(f"rq:job:{keys.checkin_job_id('dispatch', a.id)}", "status", "failed")  # e.g. the database was locked
+    conn.delete(f"rq:job:{keys.checkin_job_id('dispatch', b.id)}")  # lost
+    assert schedule.reconcile(db, ccfg, conn, now=now).dispatches == 2
+    run_jobs(conn, ccfg)
+    assert {x.status for x in _attempts(db)} == {CS.QUEUED}

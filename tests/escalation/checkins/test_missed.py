@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from escalation import jobs, queue, trend
-from escalation.checkins import campaign, missed, outcome, windows
+from escalation.checkins import campaign, missed, outcome, results, windows
 from escalation.checkins.desk import QueueCheckinDesk
 from ivr.store.models import Assessment, Call, CheckinAttempt, Escalation, utcnow
 from ivr.vocabulary import CheckinStatus, EscalationKind, RiskLevel
@@ -146,3 +146,27 @@ def test_a_reached_check_in_runs_the_trend_check_on_the_answering_patients_readi
     assert (case.patient_id, case.risk) == (lan, RiskLevel.MEDIUM)
     with db.session() as s:
         assert s.get(Call, call_id).patient_id == lan  # the call's reading is Lan's
+
+
+def test_windows_the_dialler_never_got_to_do_not_count_against_the_patient(db, cfg):
+    """No SIP worker claimed the calls (none running, paused, out of capacity): no not-reached case from it."""
+    lan = add(db, "+84901000001", "Lan")
+    sang = windows.occurrence(cfg, date(2026, 12, 5), "sang")
+    before = windows.previous(cfg, sang)
+    for occ in (before, sang):
+        _attempt(db, occ, "+84901000001", [lan], CS.CANCELLED)  # planned, never dialled, cancelled at the end
+    assert missed.consecutive(db, cfg, sang, now=sang.ends_at) == []
+    with db.session() as s:  # staff still see them as not reached in the window's counts
+        assert results.counts(s, sang)["not_reached"] == 1
+
+
+def test_reach_statistics_count_patients_per_window_and_calls_per_reached_patient(db, cfg):
+    lan, minh, hoa = (add(db, f"+8490100000{i}", n) for i, n in enumerate(("Lan", "Minh", "Hoa")))
+    sang = windows.occurrence(cfg, date(2026, 12, 5), "sang")
+    _attempt(db, sang, "+84901000000", [lan], CS.NO_ANSWER)
+    _attempt(db, sang, "+84901000000", [lan], CS.REACHED, attempt=2)
+    _attempt(db, sang, "+84901000001", [minh], CS.REACHED)
+    _attempt(db, sang, "+84901000002", [hoa], CS.BUSY)
+    _attempt(db, sang, "+84901000002", [hoa], CS.PLANNED, attempt=2)  # not placed yet: not counted
+    assert campaign.stats(db, cfg, [sang]) == {"called": 3, "reached": 2, "reach_rate": 0.667,
+                                               "attempts_per_reached": 2.0}

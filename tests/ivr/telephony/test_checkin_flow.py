@@ -85,7 +85,8 @@ def test_a_relative_can_say_so() -> None:
 
 
 def test_a_patient_who_answers_and_is_well_is_reached_and_recorded_as_the_patient() -> None:
-    result = call(keys("1"), keys("1"), keys("2"), keys("2"), keys("2"), keys("2"), keys("1"))
+    # start, it is the patient, well, no oximeter, no thermometer, cannot count breaths, no BP monitor, goodbye
+    result = call(keys("1"), keys("1"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("1"))
     assert "Xin chào bác Lan. Trạm y tế xã Tân Hòa gọi hỏi thăm" in texts(result)
     assert "checkin_household" not in prompts(result)  # one patient: nobody is asked to choose
     assert result.slots["answered_by"] == "patient" and result.slots["started"] is True
@@ -95,7 +96,7 @@ def test_a_patient_who_answers_and_is_well_is_reached_and_recorded_as_the_patien
 
 
 def test_a_household_phone_asks_who_is_answering_and_a_relative_can_answer() -> None:
-    result = call(keys("1"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("1"),
+    result = call(keys("1"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("1"),
                   patients=(LAN, HUNG))
     assert "Số máy này có nhiều người đang được theo dõi. Xin cho biết tổng đài đang hỏi thăm ai. " \
            "là bác Lan thì bấm 1, là bác Hùng thì bấm 2." in texts(result)
@@ -120,6 +121,12 @@ def test_a_warning_sign_escalates_live_as_on_the_inbound_line() -> None:
     escalations = [a for a in result.actions if type(a).__name__ == "Escalate"]
     assert escalations and escalations[0].risk in ("high", "emergency") and escalations[0].mode == "live"
     assert result.steps[-1]["event"] == "handoff" and status(result) == "reached"
+
+
+def test_an_answer_not_understood_asks_the_warning_signs_one_by_one() -> None:
+    result = call(keys("1"), keys("1"), ("say", "ờ thì cũng bình bình thế nào ấy"), keys("2"), keys("2"), keys("1"))
+    assert "warning_signs_intro" in prompts(result)
+    assert [a.risk for a in result.actions if type(a).__name__ == "Escalate"][:1] == ["high"]
 
 
 def test_a_low_spo2_read_in_keys_escalates() -> None:
