@@ -504,3 +504,26 @@ def test_nine_opts_out_through_the_queue_desk(queue_worker: InProcessWorker, db:
         assert call is not None
         prompts = [st.prompt_id for st in call.steps if st.prompt_id]
         assert prompts[-2:] == ["checkin_opt_out_confirm", "checkin_opted_out"], prompts
+
+
+def test_a_worker_stopping_mid_call_hangs_up_and_still_reports(worker: tuple[InProcessWorker, ListDesk],
+                                                               trunk_port: int) -> None:
+    """SIGTERM's path (``Dialer.stop``): no new claims, the call in progress gets a BYE, and its result is
+    reported before the worker exits (a lost result is an attempt stuck in dialing)."""
+    w, desk = worker
+    phone = Patient_(w.runtime.cfg, trunk_port, actions=keys(w.runtime.cfg.data_dir / "keys", (2500, "1")),
+                     ending="wait_bye")
+    desk.add(_call(301, OutboundPatient(id=1, name="Lan")))
+    try:
+        deadline = time.monotonic() + 20
+        while w.phone.active_calls() < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(5)  # past the gate: the patient pressed 1
+        assert w.dialer is not None
+        w.dialer.stop()
+        desk.add(_call(302, OutboundPatient(id=1, name="Lan")))  # never claimed: the dialer has stopped
+        assert phone.wait(20) == 0, phone.text()  # the BYE came
+    finally:
+        phone.stop()
+    assert [(r.attempt_id, r.status) for r in desk.results] == [(301, "reached")]
+    assert [c for _, c in desk.claims] == [301]
