@@ -38,7 +38,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 _PORTS = ("sip_port", "admin_port", "redis_port", "worker_sip_port_base", "rtp_port_low", "rtp_port_high",
           "pbx_port")
 _POSITIVE = ("workers", "worker_max_calls", "tts_rate", "hold_limit_s", "bridge_ring_s", "max_upload_bytes",
-             "priority_gap_s", "tier_emergency_s", "tier_high_s", "tier_medium_s", "tier_low_s",
+             "checkin_ring_s", "priority_gap_s", "tier_emergency_s", "tier_high_s", "tier_medium_s", "tier_low_s",
              "webhook_timeout_s", "webhook_attempts", "webhook_backoff_s", "sweep_interval_s",
              "sip_flood_limit", "sip_failover_ms", "escalation_processes", "session_minutes",
              "checkin_attempts", "checkin_retry_minutes", "checkin_max_calls_per_day")
@@ -104,6 +104,7 @@ class Config:
     triage_rules_dir: Path = ROOT / "escalation" / "rules"  # versioned rule packs (*.yaml); the one in force by date
     hold_limit_s: int = 90
     bridge_ring_s: int = 30  # a doctor's phone rung for a live bridge this long without answer: back to hold
+    checkin_ring_s: int = 30  # a check-in call rung this long without answer: CANCEL, recorded as no_answer
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
     webhook_timeout_s: int = 5  # connect and read timeout of one POST

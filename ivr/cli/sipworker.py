@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ivr.cli import plugins
@@ -63,6 +63,7 @@ class Runtime:
     store: Any
     stats: Any
     answers: Any = None  # the knowledge base answering questions (ivr.nlu.topics)
+    outbound_flows: dict[str, Any] = field(default_factory=dict)  # check-in flows by name (FlowSource)
 
     @classmethod
     def build(cls, cfg: Config, *, transcribe: Callable[..., tuple[str, float]] | None = None) -> Runtime:
@@ -105,6 +106,23 @@ class Runtime:
                             flow_name=active.flow.name, flow_version_id=active.version_id, stats=self.stats,
                             hold_limit_s=float(self.cfg.hold_limit_s), ring_s=float(self.cfg.bridge_ring_s))
         return runner.run(line)
+
+    def run_outbound(self, leg: Any, call: Any, *, worker: str) -> tuple[int | None, dict[str, Any]]:
+        """Run a check-in call's flow (``call.flow``) on its answered ``leg``: (the stored call id, its slots)."""
+        from ivr.telephony.callrunner import CallRunner
+        from ivr.telephony.dialer import answered_patient, start_slots
+        from ivr.telephony.flowsource import FlowSource
+
+        if call.flow not in self.outbound_flows:
+            self.outbound_flows[call.flow] = FlowSource(self.cfg, self.db, name=call.flow)
+        active = self.outbound_flows[call.flow].current()
+        runner = CallRunner(engine=self.new_session(active), prompts=self.prompts, decoder=self.decoder,
+                            store=self.store, recordings_dir=self.cfg.recordings_path, worker=worker,
+                            flow_name=active.flow.name, flow_version_id=active.version_id, stats=self.stats,
+                            hold_limit_s=float(self.cfg.hold_limit_s), ring_s=float(self.cfg.bridge_ring_s),
+                            start_slots=start_slots(call), patient_of=lambda slots: answered_patient(call, slots))
+        runner.run(leg)
+        return (runner.call_id or None), dict(runner.engine.slots)
 
     def close(self) -> None:
         self.decoder.shutdown()
@@ -240,6 +258,7 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
                         max_calls=cfg.worker_max_calls,
                         on_call=lambda line: _ignore(runtime.run_call(line, worker=name)))
     reporter: CapacityReporter | None = None
+    dialer: Any = None
     try:
         phone.start_registered()
         if not cfg.pbx_host:  # Kamailio's readiness (a PBX keeps its own)
@@ -248,6 +267,7 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
             reporter.start()
         log.info("%s registered to %s:%d as %s; SIP on %s:%d, RTP %d-%d, up to %d calls", name, server, port,
                  user, cfg.sip_advertise, cfg.worker_port_base + index, low, high, cfg.worker_max_calls)
+        dialer = start_dialer(cfg, runtime, phone, name)
         print(f"{name} ready", flush=True)
         # Everything loaded so far lives as long as the worker: keep it out of full garbage
         # collections (each scanned it all: ~100-130 ms pauses of every call's RTP at 40 calls).
@@ -261,12 +281,16 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
                 log.error("%s lost its registration: exiting so that the supervisor restarts it", name)
                 return 1
         log.info("%s stopping: hanging up %d calls", name, phone.active_calls())
+        if dialer is not None:
+            dialer.stop()
         if reporter is not None:
             reporter.stop()
         phone.stop()
         time.sleep(0.2)
         return 0
     finally:
+        if dialer is not None:
+            dialer.stop()
         if reporter is not None:
             reporter.stop()
         if runtime.stats.latencies_ms:
@@ -274,6 +298,23 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
             log.info("%s turn latency ms: n=%d p50=%.0f p95=%.0f", name, len(lat), lat[len(lat) // 2],
                      lat[min(len(lat) - 1, int(len(lat) * 0.95))])
         runtime.close()
+
+
+def start_dialer(cfg: Config, runtime: Runtime, phone: Any, name: str, *, desk: Any = None) -> Any:
+    """The worker's check-in calls (``ivr.telephony.dialer``), started; None when no check-in desk is
+    installed (``ivr.checkin_desk`` entry point) or check-ins are disabled. ``desk``: one given directly."""
+    from ivr.telephony.checkin import load_desk
+    from ivr.telephony.dialer import Dialer, Pacing
+
+    desk = desk if desk is not None else load_desk(runtime.db, cfg)
+    if desk is None:
+        return None
+    pacing = Pacing(max_calls=cfg.worker_max_calls, share=cfg.checkin_capacity_share, cps=cfg.checkin_cps,
+                    workers=cfg.workers)
+    dialer = Dialer(phone=phone, desk=desk, worker=name, pacing=pacing, ring_s=float(cfg.checkin_ring_s),
+                    run_call=lambda leg, call: runtime.run_outbound(leg, call, worker=name))
+    dialer.start()
+    return dialer
 
 
 def _exit_when_threads_linger(code: int, grace_s: float = 12.0) -> None:

@@ -4,7 +4,9 @@ Frozen, keyword-only dataclasses that validate in their constructors.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 DTMF_KEYS = frozenset("0123456789*#ABCD")
 
@@ -15,6 +17,8 @@ class CallStarted:
     caller: str = ""
     patient_status: str = "home"  # home | transferred | discharged | unknown
     risk_factors: tuple[str, ...] = ()
+    #: what the call knows before it starts (an outbound call: who is called, by whom), as slots
+    slots: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -40,12 +40,20 @@ class NodeKind(StrEnum):
     HANDOFF = "handoff"
     HANGUP = "hangup"
     ANSWER = "answer"  # a knowledge-base answer (``ivr.engine.understanding.Answers``)
+    CHOOSE = "choose"  # pick one of a list the call brings (slot ``options``): key N or the spoken name
+    GATE = "gate"  # an outbound call's first question: one key starts, no key ends the call (nobody engaged)
 
 
 K = NodeKind
 KINDS: tuple[NodeKind, ...] = tuple(NodeKind)
 #: The kinds that ask the caller something and listen for the answer.
-LISTENING_KINDS: tuple[NodeKind, ...] = (K.ASK, K.MENU, K.COLLECT, K.CHECKLIST)
+LISTENING_KINDS: tuple[NodeKind, ...] = (K.ASK, K.MENU, K.COLLECT, K.CHECKLIST, K.CHOOSE, K.GATE)
+#: The listening kinds whose failures must lead to a human ('fallback'). A gate is the exception: it is
+#: asked before anybody has engaged (an answering machine, a phone left ringing in a pocket), so its
+#: failures end the call ('unanswered') and the call counts as not reached.
+FALLBACK_KINDS: tuple[NodeKind, ...] = (K.ASK, K.MENU, K.COLLECT, K.CHECKLIST, K.CHOOSE)
+#: The listening kinds at which the flow's global ``keys`` apply (a collect node takes digits as a value).
+KEYED_KINDS: tuple[NodeKind, ...] = (K.ASK, K.MENU, K.CHOOSE, K.GATE)
 PATIENT_STATUSES = ("home", "transferred", "discharged", "unknown")
 OPS = ("<", "<=", ">", ">=", "==", "!=")
 FILE = "(file)"
@@ -68,10 +76,16 @@ _FIELDS: dict[NodeKind, set[str]] = {
     K.HANDOFF: _COMMON | {"target"},
     K.HANGUP: {"kind", "prompt", "barge_in", "set", "__line__"},
     K.ANSWER: _COMMON | {"topic", "source", "else"},
+    K.CHOOSE: _COMMON | {"options", "option_prompt", "slot", "fallback", "max_failures", "timeout_s",
+                         "no_input_prompt", "no_match_prompt", "reprompt"},
+    K.GATE: _COMMON | {"key", "slot", "unanswered", "max_failures", "timeout_s", "no_input_prompt",
+                       "no_match_prompt", "reprompt"},
 }
 #: Where an ``answer`` node takes its topic from: the caller's last words, a fixed ``topic`` (a keypad
 #: choice), the topic answered last ("nghe lại"), or the first related topic of the one answered last.
 ANSWER_SOURCES = ("question", "topic", "last", "related")
+#: the most options a choose node offers (keys 1-8; 9 and 0 stay free for the flow's global keys)
+MAX_OPTIONS = 8
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,6 +173,12 @@ class Node:
     # answer
     topic: str | None = None
     source: str = "question"
+    # choose: the slot holding the list of spoken names, and how one is offered ({key}, {option})
+    options: str | None = None
+    option_prompt: str | None = None
+    # gate: the key that starts the call, and where no key leads
+    key: str = "1"
+    unanswered: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", NodeKind(self.kind))
@@ -182,6 +202,8 @@ class Flow:
     #: where a question's failures lead instead of its fallback when the caller spoke but was not
     #: understood (worrying but unparsed: an escalation with 115 advice, not a routine transfer)
     on_unclear: str | None = None
+    #: keys that work at every question but collect nodes (key -> node), e.g. 0: a doctor, 9: opt out
+    global_keys: Mapping[str, str] = field(default_factory=dict)
     prompts: Mapping[str, str] = field(default_factory=dict)  # role -> prompt id (no_input, no_match, invalid_number)
     min_confidence: float = 0.45
     source: str = ""
@@ -307,6 +329,12 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
             problems.add(FILE, f"on_risk: unknown risk level '{risk}'", data.get("__line__"))
         table[("*", f"risk:{risk}")] = target
 
+    global_keys = {str(k): v for k, v in (data.get("keys") or {}).items() if k != "__line__"}
+    for key, target in global_keys.items():
+        if len(key) != 1 or key not in DTMF_KEYS or key == "*":
+            problems.add(FILE, f"keys: {key!r} must be one key 0-9, # or A-D", data.get("__line__"))
+        table[("*", f"key:{key}")] = str(target)
+
     on_unclear = data.get("on_unclear")
     if on_unclear is not None:
         if not isinstance(on_unclear, str):
@@ -325,13 +353,13 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
     # fallbacks must lead to a human, never end the call
     human = _reaches_human(nodes)
     for node in nodes.values():
-        if node.listens and node.fallback is None:
+        if node.kind in FALLBACK_KINDS and node.fallback is None:
             problems.add(node.id, f"missing fallback (a '{node.kind}' node needs 'fallback' or defaults.fallback)",
                          node.line)
         if node.fallback in nodes and nodes[node.fallback].kind is K.HANGUP:
             problems.add(node.id, f"fallback '{node.fallback}' hangs up: a failing caller must reach a human",
                          node.line)
-        elif node.listens and node.fallback in nodes and node.fallback not in human:
+        elif node.kind in FALLBACK_KINDS and node.fallback in nodes and node.fallback not in human:
             path, ending = _path_away_from_human(node.fallback, nodes, human)
             problems.add(node.id, f"fallback '{node.fallback}' never reaches a human: {' -> '.join(path)} {ending} "
                          "(a failing caller must reach an escalate or handoff node, or a question whose fallback "
@@ -353,7 +381,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
 
     # reachability from start and from the global handlers
     reachable: set[str] = set()
-    todo = [start] + list(global_intents.values()) + list(on_risk.values())
+    todo = [start] + list(global_intents.values()) + list(on_risk.values()) + list(global_keys.values())
     todo += [on_unclear] if on_unclear else []
     while todo:
         current = todo.pop()
@@ -367,13 +395,15 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
 
     return Flow(
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
-        on_unclear=on_unclear, prompts=roles, min_confidence=float(defaults.get("min_confidence", 0.45)),
-        source=source, text=text,
+        on_unclear=on_unclear, global_keys=global_keys, prompts=roles,
+        min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
     )
 
 
 def _failure_targets(node: Node) -> tuple[str | None, ...]:
     """Where a caller who keeps failing at ``node`` goes next (None: the engine transfers to a doctor)."""
+    if node.kind is K.GATE:
+        return (node.next,)  # nobody engaged yet: what counts is where the call goes once somebody has
     if node.listens:
         # a question is a retry: what counts is where its own failures lead (an unsure answer leads on too)
         return (node.fallback, node.unsure) if node.unsure else (node.fallback,)
@@ -421,6 +451,8 @@ def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:
         table[(node.id, "fallback")] = node.fallback
     if node.else_:
         table[(node.id, "else")] = node.else_
+    if node.unanswered:
+        table[(node.id, "unanswered")] = node.unanswered
     for choice in node.choices:
         if choice.dtmf:
             table[(node.id, f"dtmf:{choice.dtmf}")] = choice.next
@@ -472,7 +504,7 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             return default
         return float(value)
 
-    prompt_required = kind in (K.SAY, K.ASK, K.MENU, K.COLLECT, K.RECORD)
+    prompt_required = kind in (K.SAY, K.ASK, K.MENU, K.COLLECT, K.RECORD, K.CHOOSE, K.GATE)
     fields: dict[str, Any] = dict(
         id=node_id, kind=kind, line=line,
         prompt=prompt_field("prompt", prompt_required),
@@ -480,7 +512,7 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         next=raw.get("next"),
         set={k: v for k, v in (raw.get("set") or {}).items() if k != "__line__"},
     )
-    if kind in (K.SAY, K.RECORD, K.ESCALATE, K.COLLECT) and not raw.get("next"):
+    if kind in (K.SAY, K.RECORD, K.ESCALATE, K.COLLECT, K.CHOOSE, K.GATE) and not raw.get("next"):
         bad("missing 'next'")
     if kind in (K.ASK, K.MENU) and not raw.get("choices") and not raw.get("capture"):
         bad("needs 'choices' (or 'capture: true' for free speech)")
@@ -488,7 +520,7 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         bad("'capture: true' needs 'next'")
     if kind in LISTENING_KINDS:
         fields.update(
-            fallback=raw.get("fallback", defaults.get("fallback")),
+            fallback=raw.get("fallback", defaults.get("fallback")) if kind in FALLBACK_KINDS else None,
             max_failures=int(number("max_failures", 3, 1)),
             timeout_s=number("timeout_s", 7.0, 1.0),
             no_input_prompt=prompt_field("no_input_prompt"),
@@ -530,6 +562,24 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             fields.update(pair=str(pair), pair_min=pair_low, pair_max=pair_high)
         fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
                       confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)))
+    if kind is K.CHOOSE:
+        options = raw.get("options")
+        if not isinstance(options, str) or not options:
+            bad("missing 'options' (the slot holding the list to choose from)")
+        slot = raw.get("slot", "choice")
+        if not isinstance(slot, str) or not slot:
+            bad(f"'slot' must be a slot name, got {slot!r}")
+        fields.update(options=options, slot=slot, option_prompt=prompt_field("option_prompt", True))
+    if kind is K.GATE:
+        key = str(raw.get("key", "1"))
+        if len(key) != 1 or key not in DTMF_KEYS or key == "*":
+            bad(f"'key' must be one key 0-9, # or A-D, got {key!r}")
+        if not raw.get("unanswered"):
+            bad("missing 'unanswered' (where the call goes when nobody presses the key)")
+        slot = raw.get("slot", "started")
+        if not isinstance(slot, str) or not slot:
+            bad(f"'slot' must be a slot name, got {slot!r}")
+        fields.update(key=key, unanswered=raw.get("unanswered"), slot=slot)
     if kind is K.BRANCH:
         if "else" not in raw:
             bad("missing 'else' (a branch must always lead somewhere)")

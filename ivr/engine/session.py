@@ -27,7 +27,7 @@ from typing import Any
 
 from ivr.engine import actions as A
 from ivr.engine import events as E
-from ivr.engine.flow import NO_KEY, YES_KEY, ChecklistItem, Condition, Flow, Node, NodeKind
+from ivr.engine.flow import KEYED_KINDS, MAX_OPTIONS, NO_KEY, YES_KEY, ChecklistItem, Condition, Flow, Node, NodeKind
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import Answers, Assessment, TopicAnswer, Triage, Understander, Understanding, risk_rank
 from ivr.vocabulary import RISK_LEVELS, CallOutcome, RiskLevel
@@ -133,6 +133,7 @@ class Session:
             self.call_id, self.caller = event.call_id, event.caller
             self.patient_status = event.patient_status
             self.risk_factors.update(event.risk_factors)
+            self.slots.update(event.slots)
             return self._enter(self.flow.start, now)
         if isinstance(event, E.Hangup):
             self.steps.append(Step(node=self._node_id, event="hangup"))
@@ -181,6 +182,8 @@ class Session:
     def _play(self, prompt_id: str, barge_in: bool | None = None) -> A.Play:
         values = {**self.slots, **({"value": self._pending} if self._pending is not None else {}),
                   **({"pair": self._pending_pair} if self._pending_pair is not None else {})}
+        if self.node is not None and self.node.kind is NodeKind.CHOOSE and self.node.option_prompt:
+            values["options"] = self._options_text(self.node)
         text = self.catalog.text(prompt_id, values)
         self.steps.append(Step(node=self._node_id, event="prompt", prompt_id=prompt_id, text=text))
         self._barge_in = self.node.barge_in if barge_in is None and self.node else bool(barge_in)
@@ -192,6 +195,11 @@ class Session:
         if node.kind is NodeKind.COLLECT:
             return A.Listen(timeout_s=node.timeout_s, expect=("repeat", node.vital or "number"),
                             max_digits=node.max_digits)
+        if node.kind is NodeKind.GATE:
+            return A.Listen(timeout_s=node.timeout_s, expect=("repeat",), max_digits=1)
+        if node.kind is NodeKind.CHOOSE:
+            return A.Listen(timeout_s=node.timeout_s, expect=("repeat",), grammar=self._options(node) or None,
+                            max_digits=1)
         expect = tuple(dict.fromkeys(i for c in node.choices for i in c.intents))
         phrases = tuple(p for c in node.choices for p in c.phrases)
         free = node.capture
@@ -232,6 +240,9 @@ class Session:
         return self._enter(target, now)
 
     def _enter(self, node_id: str, now: float, hops: int = 0) -> list[A.Action]:
+        left = self.node
+        if left is not None and left.kind is NodeKind.GATE and left.slot and node_id not in (left.id, left.unanswered):
+            self.slots[left.slot] = True  # past the gate (its key, 0, 9, words for a doctor): a person is there
         node = self.flow.nodes[node_id]
         self.node = node
         self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
@@ -252,6 +263,11 @@ class Session:
                     break
             assert target is not None
             return self._enter(target, now, hops + 1)
+        if node.kind is NodeKind.CHOOSE and len(self._options(node)) <= 1:
+            # nothing to choose (one patient on this phone): that one, without asking
+            if self._options(node):
+                self._chosen(node, 1)
+            return self._enter(node.next or "", now, hops + 1)
         if node.listens:
             return self._ask(node)
         out: list[A.Action] = []
@@ -427,7 +443,14 @@ class Session:
                 return []
             return self._failure("no_match", now)
         self.steps.append(Step(node=node.id, event="dtmf", digits=digit))
+        if node.kind is NodeKind.CHOOSE and digit.isdigit() and 1 <= int(digit) <= len(self._options(node)):
+            self._chosen(node, int(digit))
+            return self._enter(node.next or "", now)
         target = self.flow.target(node.id, f"dtmf:{digit}")
+        if node.kind is NodeKind.GATE and digit == node.key:
+            target = node.next
+        if target is None and node.kind in KEYED_KINDS:
+            target = self.flow.target("*", f"key:{digit}")
         if target is None:
             return self._failure("no_match", now)
         self._note_choice_intent(node, digit)
@@ -575,6 +598,11 @@ class Session:
             if u.intent == "no":
                 return self._checklist_no(now)
             return self._failure("no_match", now, spoken=True)
+        if node.kind is NodeKind.CHOOSE:
+            picked = self._spoken_option(node, event.text)
+            if picked is not None:
+                self._chosen(node, picked)
+                return self._enter(node.next or "", now)
         if node.kind is NodeKind.COLLECT:
             value = self.understander.number(event.text, vital=node.vital)
             if value is None and node.vital:
@@ -610,6 +638,41 @@ class Session:
         nxt = self.flow.nodes.get(self._next() or "")
         return nxt is not None and nxt.kind is NodeKind.ANSWER and nxt.source == "question"
 
+    def _exhausted_target(self, node: Node) -> str:
+        """Where a caller who keeps failing at ``node`` goes: a gate's ``unanswered`` (nobody engaged),
+        the flow's ``on_unclear`` escalation when they spoke and were not understood, else the fallback."""
+        if node.kind is NodeKind.GATE:
+            target = node.unanswered
+        else:
+            target = self._unclear_target(node) or self.flow.target(node.id, "fallback")
+        assert target is not None  # validated flows always have one
+        return target
+
+    # ---------------------------------------------------------------- choose
+    def _options(self, node: Node) -> tuple[str, ...]:
+        """The names a choose node offers (from its ``options`` slot), at most ``MAX_OPTIONS``."""
+        raw = self.slots.get(node.options or "", ())
+        if isinstance(raw, str):
+            raw = (raw,)
+        return tuple(str(x) for x in (raw or ()) if str(x).strip())[:MAX_OPTIONS]
+
+    def _options_text(self, node: Node) -> str:
+        assert node.option_prompt is not None
+        return ", ".join(self.catalog.text(node.option_prompt, {"key": i, "option": name})
+                         for i, name in enumerate(self._options(node), start=1))
+
+    def _chosen(self, node: Node, index: int) -> None:
+        assert node.slot is not None
+        self.slots[node.slot] = index
+        self.slots[f"{node.slot}_name"] = self._options(node)[index - 1]
+
+    def _spoken_option(self, node: Node, text: str) -> int | None:
+        """The option whose name the caller said ("bác Lan", or just "Lan"), when exactly one matches."""
+        said = f" {_fold(text)} "
+        hits = {i for i, name in enumerate(self._options(node), start=1)
+                if f" {_fold(name)} " in said or f" {_fold(name).split()[-1]} " in said}
+        return hits.pop() if len(hits) == 1 else None
+
     def _unclear_target(self, node: Node) -> str | None:
         """The flow's ``on_unclear`` escalation, when the caller spoke at this question and was not
         understood, unless the call was already escalated at least as urgently."""
@@ -635,9 +698,7 @@ class Session:
             self._key_repeats += 1
             exhausted = self._key_repeats > MAX_KEY_REPEATS
         if exhausted:
-            fallback = self._unclear_target(node) or self.flow.target(node.id, "fallback")
-            assert fallback is not None
-            return self._enter(fallback, now)
+            return self._enter(self._exhausted_target(node), now)
         return self._ask(node, confirming=self.phase is Phase.CONFIRMING, again=True)
 
     def _no_input(self, now: float) -> list[A.Action]:
@@ -662,9 +723,7 @@ class Session:
         self._failures += 1
         self._unclear += spoken
         if self._failures >= node.max_failures:
-            fallback = self._unclear_target(node) or self.flow.target(node.id, "fallback")
-            assert fallback is not None
-            return self._enter(fallback, now)
+            return self._enter(self._exhausted_target(node), now)
         if kind == "no_input":
             lead = node.no_input_prompt or self.flow.prompts["no_input"]
         elif kind == "invalid_number":

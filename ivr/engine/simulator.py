@@ -44,7 +44,8 @@ class SimulationResult:
 
 def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, understander: Understander,
              triage: Triage, caller: str = "0900000000", patient_status: str = "home",
-             risk_factors: Sequence[str] = (), answers: Answers | None = None) -> SimulationResult:
+             risk_factors: Sequence[str] = (), answers: Answers | None = None,
+             slots: dict[str, Any] | None = None) -> SimulationResult:
     for kind, _ in inputs:
         if kind not in INPUT_KINDS:
             raise ValueError(f"unknown simulated input {kind!r} (expected one of {', '.join(INPUT_KINDS)})")
@@ -57,7 +58,7 @@ def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, und
         done_actions.extend(session.handle(event, now))
 
     run(E.CallStarted(call_id="simulated", caller=caller, patient_status=patient_status,
-                      risk_factors=tuple(risk_factors)))
+                      risk_factors=tuple(risk_factors), slots=dict(slots or {})))
     for _ in range(10_000):  # bounded: a flow that loops forever still ends
         if session.done:
             break

@@ -31,10 +31,11 @@ import struct
 import time
 import wave
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ivr import audio
 from ivr.engine import actions as A
@@ -97,8 +98,14 @@ class CallRunner:
                  recordings_dir: Path, worker: str = "", flow_name: str = "", flow_version_id: int | None = None,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
                  stats: TurnStats | None = None, max_call_s: float = 3600.0, hold_limit_s: float = 90.0,
-                 reassure_s: float = 20.0, ring_s: float = 30.0):
-        """``clock`` and ``sleep``: the only time this loop knows (tests pass a virtual clock)."""
+                 reassure_s: float = 20.0, ring_s: float = 30.0, start_slots: Mapping[str, Any] | None = None,
+                 patient_of: Callable[[Mapping[str, Any]], int | None] | None = None):
+        """``clock`` and ``sleep``: the only time this loop knows (tests pass a virtual clock).
+        ``start_slots``: what the call knows before it starts (a check-in call: who is called, by whom);
+        ``patient_of``: the patient the call is about, from its slots (a check-in call to a household
+        phone: the one who answered), stored on the call before an escalation and at its end."""
+        self.start_slots = dict(start_slots or {})
+        self.patient_of = patient_of
         self.engine = engine
         self.prompts = prompts
         self.decoder = decoder
@@ -165,6 +172,7 @@ class CallRunner:
                 raise
             finally:
                 self.store.sync_steps(self.call_id, self.engine.steps)
+                self._note_patient()
                 self.store.finish(self.call_id, outcome=outcome, slots=dict(self.engine.slots))
         return outcome
 
@@ -173,7 +181,7 @@ class CallRunner:
         status, risks = self.store.caller_profile(line.caller)
         self._apply(line, self.engine.handle(
             E.CallStarted(call_id=str(self.call_id), caller=line.caller, patient_status=status,
-                          risk_factors=risks), started))
+                          risk_factors=risks, slots=self.start_slots), started))
         next_tick = started
         while True:
             now = self.clock()
@@ -468,10 +476,19 @@ class CallRunner:
     def _escalate(self, action: A.Escalate) -> None:
         """Persist first (steps, assessment), then hand to the escalation queue."""
         self.store.sync_steps(self.call_id, self.engine.steps)
+        self._note_patient()
         assessment_id = self.store.save_assessment(self.call_id, self.engine)
         self.escalation_id = self.store.escalate(self.call_id, action, self.engine, assessment_id)
         self._escalation_risk = action.risk
         self._escalated = True
+
+    def _note_patient(self) -> None:
+        """Store which patient the call is about, when the call says so (``patient_of``)."""
+        if self.patient_of is None:
+            return
+        patient_id = self.patient_of(self.engine.slots)
+        if patient_id is not None:
+            self.store.set_patient(self.call_id, patient_id)
 
     # ------------------------------------------------------------------ hold and bridge (I/O side)
     def _hold_tick(self, line: Line, now: float) -> None:

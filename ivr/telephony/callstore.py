@@ -163,6 +163,13 @@ class CallStore:
                 call.ended_at = call.ended_at or utcnow()
             return len(rows)
 
+    def set_patient(self, call_id: int, patient_id: int) -> None:
+        """The patient a call is about, when the call learnt it (a check-in call: who answered)."""
+        with self.db.session() as s:
+            call = s.get(Call, call_id)
+            if call is not None and s.get(Patient, patient_id) is not None:
+                call.patient_id = patient_id
+
     def finish(self, call_id: int, *, outcome: str, slots: dict[str, Any]) -> None:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown call outcome {outcome!r}")

@@ -32,8 +32,10 @@ class ActiveFlow:
 
 
 class FlowSource:
-    def __init__(self, cfg: Config, db: Database | None = None):
+    def __init__(self, cfg: Config, db: Database | None = None, *, name: str | None = None):
+        """``name``: the flow to serve (default: the inbound line's, ``cfg.flow``)."""
         self.cfg = cfg
+        self.name = name or cfg.flow
         self.db = db
         self._lock = Lock()  # one per worker, shared by its call threads: each new call may reload the flow
         self._stamp: tuple[object, ...] | None = None
@@ -43,7 +45,7 @@ class FlowSource:
         if self.db is None:
             return None, {}, ()
         with self.db.session() as s:
-            fv = s.scalars(select(FlowVersion).where(FlowVersion.name == self.cfg.flow,
+            fv = s.scalars(select(FlowVersion).where(FlowVersion.name == self.name,
                                                      FlowVersion.status == "published")
                            .order_by(FlowVersion.version.desc())).first()
             stamp = (fv.id if fv else None, s.scalar(select(func.max(Prompt.updated_at))),
@@ -54,7 +56,7 @@ class FlowSource:
 
     def current(self) -> ActiveFlow:
         """The flow for a call starting now (cheap when nothing changed)."""
-        path = self.cfg.flows_dir / f"{self.cfg.flow}.yaml"
+        path = self.cfg.flows_dir / f"{self.name}.yaml"
         with self._lock:
             try:
                 mtimes = (path.stat().st_mtime_ns, self.cfg.prompts_catalog.stat().st_mtime_ns)
@@ -67,7 +69,7 @@ class FlowSource:
             try:
                 catalog = load_catalog(self.cfg.prompts_catalog).with_overrides(overrides)
                 if fv is not None:
-                    flow = load_flow_text(fv.yaml_text, f"{self.cfg.flow}.yaml (v{fv.version})", catalog)
+                    flow = load_flow_text(fv.yaml_text, f"{self.name}.yaml (v{fv.version})", catalog)
                 else:
                     flow = load_flow(path, catalog)
             except (FlowError, PromptError) as exc:

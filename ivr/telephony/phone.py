@@ -6,7 +6,7 @@ in pyVoIP's per-call thread and hands the call to ``on_call(line)``, where ``lin
 on this machine are worked around here with the pure pieces of ``ivr.telephony.sipcompat``.
 
 Audio: pyVoIP's buffers hold unsigned 8-bit samples; they never leave this module. ``PhoneLine``
-and ``DoctorLeg`` hand the call loop 20 ms frames of 8 kHz PCM16 and take the same
+and ``OutboundLeg`` hand the call loop 20 ms frames of 8 kHz PCM16 and take the same
 (``ivr.audio.g711.u8_to_pcm16`` / ``pcm16_to_u8``, called only here).
 """
 from __future__ import annotations
@@ -331,8 +331,10 @@ class CompatCall(VoIP.VoIPCall):
                                                dtmf=self.dtmf_callback, call_id=self.call_id))
 
 
-class DoctorLeg:
-    """An outbound call placed by the worker to a doctor's phone, for a live bridge (``ivr.telephony.callrunner.Leg``).
+class OutboundLeg:
+    """An outbound call placed by the worker: to a doctor's phone for a live bridge (``ivr.telephony.ports.Leg``),
+    or to a patient's phone for a check-in call (``ivr.telephony.dialer``), where, once answered, it is the
+    ``Line`` the call loop runs the flow on (keys, frames, hang-up, and a doctor's leg of its own).
 
     pyVoIP 1.6.8's ``VoIPPhone.call`` blocks on the SIP socket until a provisional reply (a
     final error first makes it raise from the receive thread), offers PCMU only, ACKs a 200
@@ -344,14 +346,16 @@ class DoctorLeg:
     """
 
     def __init__(self, phone: WorkerPhone, call: CompatCall, *, invite: str, number: str, branch: str, cseq: int,
-                 tag: str):
+                 tag: str, from_uri: str = ""):
         self._phone = phone
         self.call = call
         self.number = number
         self.call_id = call.call_id
+        self.sip_call_id = call.call_id  # as a Line (a check-in call)
+        self.caller = number  # the party at the other end, as a Line calls it
         self._invite_ruri = f"sip:{number}@{phone.server}"
         self._invite_via = f"SIP/2.0/UDP {phone.myIP}:{phone.sip.myPort};branch={branch}"
-        self._from = f"<sip:{phone.username}@{phone.myIP}>;tag={tag}"
+        self._from = f"<{from_uri or f'sip:{phone.username}@{phone.myIP}'}>;tag={tag}"
         self._to = f"<sip:{number}@{phone.server}>"
         self._cseq = cseq
         self._remote_tag = ""
@@ -395,6 +399,23 @@ class DoctorLeg:
     def queued_frames(self) -> int:
         rtp = self._rtp
         return len(rtp.pmout) if rtp is not None else 0  # type: ignore[arg-type]
+
+    # --- as a Line (a check-in call the flow runs on) -------------------------------------------
+    def clear_output(self) -> None:
+        rtp = self._rtp
+        if rtp is not None:
+            rtp.pmout.clear()  # type: ignore[attr-defined]
+
+    def get_digit(self) -> str:
+        return str(self.call.get_dtmf(1))
+
+    @property
+    def active(self) -> bool:
+        return self.state == "answered"
+
+    def dial(self, target: str) -> OutboundLeg:
+        """A doctor's phone, for a live bridge of this call (an escalation during a check-in call)."""
+        return self._phone.dial(target)
 
     def hangup(self) -> None:
         """CANCEL while ringing, BYE once answered; idempotent."""
@@ -496,6 +517,10 @@ class DoctorLeg:
         self._phone.forget_leg(self)
 
 
+#: the leg a holding caller's live bridge rings (the same SIP code as a check-in call's)
+DoctorLeg = OutboundLeg
+
+
 class PhoneLine:
     """One answered call as ``ivr.telephony.callrunner`` sees it: frames in, frames out, keys, hang-up."""
 
@@ -543,7 +568,7 @@ class PhoneLine:
             except (VoIP.InvalidStateError, OSError) as exc:
                 log.warning("hang-up of %s failed: %s", self.sip_call_id, exc)
 
-    def dial(self, target: str) -> DoctorLeg:
+    def dial(self, target: str) -> OutboundLeg:
         """Call ``target`` (a doctor's extension) through the SIP front, for a live bridge."""
         if self._phone is None:
             raise SipError("this line cannot place calls")
@@ -587,7 +612,7 @@ class WorkerPhone(VoIP.VoIPPhone):
         self.on_call = on_call
         self.refused: dict[int, int] = {}  # status code -> count, for logs and the load bench
         self._lock = threading.Lock()  # guards calls/_legs: pyVoIP's SIP thread vs. call threads dialling
-        self._legs: dict[str, DoctorLeg] = {}  # outbound calls by Call-ID
+        self._legs: dict[str, OutboundLeg] = {}  # outbound calls by Call-ID
         # pyVoIP's SIP client drops every reply but 200/404/503: the doctor legs see all of theirs
         self._sip_parse = self.sip.parse_message
         self.sip.parse_message = self._parse_sip  # type: ignore[method-assign]
@@ -627,10 +652,13 @@ class WorkerPhone(VoIP.VoIPPhone):
                 return
         self._sip_parse(message)
 
-    def dial(self, target: str) -> DoctorLeg:
+    def dial(self, target: str, *, caller_id: str = "") -> OutboundLeg:
         """Place a call to ``target`` (an extension, ``doctor-<name>`` or a phone number, see ``dial_user``)
-        through the SIP front without blocking."""
+        through the SIP front without blocking. ``caller_id``: the number the called phone shows (a check-in
+        call's published number), in From and P-Asserted-Identity; by default the worker's own name."""
         number = dial_user(target)
+        if caller_id and not DIALLABLE.match(caller_id):
+            raise SipError(f"cannot call from {caller_id!r}: not a phone number or SIP user")
         if self.get_status() != PhoneStatus.REGISTERED:
             raise SipError(f"cannot dial {number}: the worker is not registered")
         port = self.request_port(blocking=False)
@@ -641,11 +669,16 @@ class WorkerPhone(VoIP.VoIPPhone):
         sess_id = self.sip.sessID.next()
         invite = self.sip.gen_invite(number, str(sess_id), medias,  # type: ignore[arg-type]  # pyVoIP's own call() passes int keys too
                                      RTP.TransmitType.SENDRECV, branch, call_id)
+        from_uri = ""
+        if caller_id:
+            from_uri = f"sip:{caller_id}@{self.server}"
+            invite = sipcompat.with_caller_id(invite, from_uri)
         request = SIP.SIPMessage(invite.encode("utf8"))
         call = CompatCall(self, VoIP.CallState.DIALING, request, sess_id, self.myIP, ms=medias,
                           sendmode=self.sendmode)
-        leg = DoctorLeg(self, call, invite=invite, number=number, branch=branch,
-                        cseq=int(request.headers["CSeq"]["check"]), tag=self.sip.tagLibrary[call_id])
+        leg = OutboundLeg(self, call, invite=invite, number=number, branch=branch,
+                          cseq=int(request.headers["CSeq"]["check"]), tag=self.sip.tagLibrary[call_id],
+                          from_uri=from_uri)
         with self._lock:
             self.calls[call_id] = call
             self._legs[call_id] = leg
@@ -653,7 +686,7 @@ class WorkerPhone(VoIP.VoIPPhone):
         log.info("dialling %s (call %s, RTP port %d)", number, call_id, port)
         return leg
 
-    def forget_leg(self, leg: DoctorLeg) -> None:
+    def forget_leg(self, leg: OutboundLeg) -> None:
         with self._lock:
             self._legs.pop(leg.call_id, None)
             self.calls.pop(leg.call_id, None)

@@ -271,3 +271,17 @@ def in_dialog_request(request: str, *, via: str, routes: list[str]) -> str:
     return "\r\n".join(rows) + sep + body
 
 
+
+
+def with_caller_id(request: str, from_uri: str) -> str:
+    """pyVoIP's INVITE shown as coming from ``from_uri`` (a check-in call's published number): its From
+    URI replaced (the tag kept) and a ``P-Asserted-Identity`` with the same URI added, which a trunk
+    trusting the SIP front passes on as the calling number."""
+    head, sep, body = request.partition("\r\n\r\n")
+    rows = head.split("\r\n")
+    for i, row in enumerate(rows):
+        if row.lower().startswith("from:"):
+            _, _, params = row.partition(">")
+            rows[i] = f"From: <{from_uri}>{params}"
+    text = "\r\n".join(rows) + sep + body
+    return _insert_after_vias(text, [f"P-Asserted-Identity: <{from_uri}>"])
