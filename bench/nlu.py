@@ -1,6 +1,13 @@
 """NLU + triage benchmark on the labelled caller utterances (tests/data/utterances.jsonl).
 
-    .venv/bin/python bench/nlu.py [--errors] [--split NAME] [--data PATH] [--slices]
+    .venv/bin/python bench/nlu.py [--errors] [--split NAME] [--data PATH ...] [--slices] [--rules-only]
+
+``--data`` may be given several times (``tests/data/utterances_s5.jsonl``: the issue-12 corpus of
+relatives, regional words, indirect signs, recognizer errors, colloquial numbers, kinship words,
+questions and worried talk, split dev/holdout by a hash of the text). ``--rules-only`` scores the
+lexicon rules without the statistical second opinion (``ivr.nlu.ngram``, trained by
+``bench/train_ngram.py`` on the "dev" rows only); the default scores rules + model, the model only
+raising risk. "model raised" counts the rows the model alone escalated (right / wrong).
 
 ``--data tests/data/heldout/utterances_heldout1.jsonl --slices`` scores the held-out set written
 for issue 12 before the lexicon was read (never tune on it), per slice ("slice" field: dialect,
@@ -31,6 +38,12 @@ wording expect about 0.95 intent accuracy, 0.97 symptom F1 and one missed
 escalation in twenty-odd. The first-run escalation misses were "ngực trái tôi
 đau tức" (words between body part and pain), "nhịp tim một trăm hai lăm" (read
 as 120) and "con tôi nôn hết ra không uống được nước" ("hết" read as "no more").
+
+Issue 12 (s5): ``tests/data/utterances_s5.jsonl`` (330 rows, written by the helper who then wrote the
+concern words and trained the model, so its concern slice is optimistic; its "holdout" half was never
+trained on). First scores of its holdout half (171 rows): main's rules escalation recall 0.759, 4 of
+36 emergencies scored none, false escalation 0.011; with the concern words and the n-gram model
+0.911 (triage) / 0.962 with the concern net, false escalation 0.022 / 0.033.
 """
 from __future__ import annotations
 
@@ -46,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from escalation.triage import default_triage
+from ivr.nlu.analysis import MODEL_SIGN
 from ivr.nlu.understander import Nlu
 
 ESCALATE = {"emergency", "high"}
@@ -65,13 +79,28 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
     intent_ok = vitals_ok = risk_ok = 0
     esc_total = esc_hit = calm_total = calm_escalated = 0
     emerg_total = emerg_none = 0
+    raised_ok = raised_wrong = concern_esc = concern_calm = net_hit = net_calm = 0
     times: list[float] = []
     for r in rows:
         t0 = time.perf_counter()
         u = nlu.understand(r["text"], expect=r.get("expect"))
         a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
         times.append(time.perf_counter() - t0)
-        gold_s, pred_s = set(r["symptoms"]), set(u.symptoms)
+        gold_s, pred_s = set(r["symptoms"]), set(u.symptoms) - {MODEL_SIGN}
+        if MODEL_SIGN in u.symptoms and a.risk in ESCALATE:
+            by_rules = triage.assess(symptoms=sorted(pred_s), vitals=u.vitals, risk_factors=u.risk_factors,
+                                     intent=u.intent).risk
+            if by_rules not in ESCALATE:
+                raised_ok += r["risk"] in ESCALATE
+                raised_wrong += r["risk"] not in ESCALATE
+        if u.concern:
+            concern_esc += r["risk"] in ESCALATE
+            concern_calm += r["risk"] not in ESCALATE
+        net = a.risk in ESCALATE or u.concern  # escalated by triage or by the flow's concern/unclear net
+        if r["risk"] in ESCALATE:
+            net_hit += net
+        else:
+            net_calm += net
         tp += len(gold_s & pred_s)
         fp += len(pred_s - gold_s)
         fn += len(gold_s - pred_s)
@@ -121,6 +150,10 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
         "latency_p95_ms": times_ms[int(0.95 * (n - 1))],
         "latency_max_ms": times_ms[-1],
         "cpu_ms": _cpu_ms(rows, nlu, triage),
+        "raised_ok": raised_ok, "raised_wrong": raised_wrong,
+        "concern_esc": concern_esc, "concern_calm": concern_calm,
+        "net_recall": net_hit / esc_total if esc_total else 1.0,
+        "net_false": net_calm / calm_total if calm_total else 0.0,
     }
 
 
@@ -144,19 +177,26 @@ def show(name: str, m: dict[str, float]) -> None:
     print(f"  escalation recall    {m['escalation_recall']:.3f}   ({m['escalation_n']} emergency/high; must be 1.000)")
     print(f"  emergencies as none  {m['emergency_scored_none']} of {m['emergency_n']}   (must be 0)")
     print(f"  false escalation     {m['false_escalation']:.3f}   ({m['calm_n']} medium/low/none; target <= 0.05)")
+    print(f"  model raised         {m['raised_ok']} right, {m['raised_wrong']} wrong   "
+          f"(escalated by the n-gram model alone)")
+    print(f"  concern flag         {m['concern_esc']} on emergency/high rows, {m['concern_calm']} on others")
+    print(f"  with the concern net recall {m['net_recall']:.3f}, false escalation {m['net_false']:.3f}   "
+          f"(a flow that escalates on the concern flag too)")
     print(f"  latency per utt.     mean {m['latency_mean_ms']:.3f} ms, p95 {m['latency_p95_ms']:.3f} ms, "
           f"max {m['latency_max_ms']:.3f} ms (wall clock); CPU {m['cpu_ms']:.3f} ms")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "utterances.jsonl")
+    ap.add_argument("--data", type=Path, action="append", help="a labelled JSONL file (repeatable; default "
+                    "tests/data/utterances.jsonl)")
+    ap.add_argument("--rules-only", action="store_true", help="the lexicon rules without the n-gram model")
     ap.add_argument("--split", default=None, help="one split only (dev, holdout, heldout)")
     ap.add_argument("--slices", action="store_true", help="also score each slice (the rows' \"slice\" field)")
     ap.add_argument("--errors", action="store_true", help="print every utterance with a wrong label")
     args = ap.parse_args()
-    rows = load(args.data)
-    nlu, triage = Nlu(), default_triage()
+    rows = [r for path in (args.data or [ROOT / "tests" / "data" / "utterances.jsonl"]) for r in load(path)]
+    nlu, triage = (Nlu(model=None) if args.rules_only else Nlu()), default_triage()
     print(f"rule pack {triage.pack.label} ({triage.pack.source})")
     nlu.understand("khởi động")  # warm caches
     splits = [args.split] if args.split else sorted({r.get("split", "dev") for r in rows})

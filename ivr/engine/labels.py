@@ -14,6 +14,7 @@ SYMPTOM_LABELS: dict[str, str] = {
     "coughing_blood": "ho ra máu",
     "severe_breathlessness": "khó thở nặng", "cannot_eat_drink": "không ăn uống được", "exhaustion": "kiệt sức",
     "prolonged_fever": "sốt kéo dài", "low_blood_pressure": "huyết áp thấp",
+    "caller_concern": "người nhà/người bệnh lo có bất thường", "model_warning": "mô hình nghi dấu hiệu cảnh báo",
 }
 RISK_FACTOR_LABELS: dict[str, str] = {
     "age_65_plus": "≥ 65 tuổi", "diabetes": "tiểu đường", "hypertension": "tăng huyết áp",

@@ -42,6 +42,13 @@ class Understanding:
     vitals: Mapping[str, float] = field(default_factory=dict)
     risk_factors: tuple[str, ...] = ()
     numbers: tuple[float, ...] = ()
+    #: Worrying talk (a relative alarmed, "không ổn", "khác thường", "trời ơi"), parsed or not: a flow
+    #: should fail toward escalation with 115 advice rather than toward a routine transfer.
+    concern: bool = False
+    #: Who found each symptom or sign ("rules": the lexicon; "model": the statistical second opinion's
+    #: ``model_warning``) and, under "concern", who raised the concern flag ("rules", "model" or
+    #: "rules+model"), so that staff can see which one raised the risk.
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.negation import negated
+from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, tokenize
 from ivr.nlu.numbers import Number, find_numbers
 from ivr.nlu.vitals import CUES, ages, find_vitals, low_blood_pressure
@@ -22,6 +23,10 @@ _INTENSE = Matcher(table(*lx.INTENSIFIERS))
 _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
 _OTHER = Matcher(table(*lx.OTHER_COMPLAINTS))
 _LONG = Matcher(table(*lx.LONG_FEVER))
+_DISTRESS = Matcher(table(*lx.DISTRESS))
+#: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
+MODEL_SIGN = "model_warning"
+CONCERN_SIGN = "caller_concern"
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,18 @@ class Analysis:
     vitals: dict[str, float]
     risk_factors: tuple[str, ...]
     intents: dict[str, list[Match]]
+    #: The n-gram model's score (0..1), or None without a model.
+    model_score: float | None = None
+    #: The model says high and the rules found no warning sign: ``model_warning`` is to be added.
+    model_high: bool = False
+    #: Worried talk: a concern phrase ("không ổn", "khác thường") or distress ("trời ơi", "sợ quá").
+    concern: bool = False
 
 
 
-def analyse(text: str, expect_vital: str | None) -> Analysis:
+def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None) -> Analysis:
+    """``model``: the statistical second opinion; ``model_high`` when it says high and the rules found no
+    warning sign (the understander then adds the sign ``model_warning``: the model only ever raises risk)."""
     toks = content_tokens(tokenize(text))
     numbers = tuple(find_numbers(toks))
     age_idx, age = ages(toks, numbers)
@@ -121,7 +134,12 @@ def analyse(text: str, expect_vital: str | None) -> Analysis:
         intents.setdefault(m.label, []).append(m)
     if not any(k != GREETING for k in intents) and not positive_any(spans) and _OTHER.find(toks):
         intents["_complaint"] = []
+    score, model_high = None, False
+    if model is not None:
+        score = model.score(text)
+        model_high = score >= model.threshold and not set(pos) & model.escalating_signs
     positive = tuple(dict.fromkeys(pos))
+    concern = CONCERN_SIGN in positive or bool(_DISTRESS.find(toks))
     return Analysis(
         tokens=toks, numbers=numbers,
         symptoms=positive,
@@ -129,6 +147,9 @@ def analyse(text: str, expect_vital: str | None) -> Analysis:
         vitals=vitals,
         risk_factors=tuple(dict.fromkeys(risks)),
         intents=intents,
+        model_score=score,
+        model_high=model_high,
+        concern=concern,
     )
 
 

@@ -36,6 +36,8 @@ BLOOD_WORDS = _w("symptoms", "blood_words")
 BLOOD_SOURCES = _w("symptoms", "blood_sources")
 DRINK_WORDS = _w("symptoms", "drink_words")
 VOMIT_WORDS = _w("symptoms", "vomit_words")
+#: Distress said without a sign ("trời ơi", "sợ quá"): the understanding's ``concern`` flag.
+DISTRESS = _w("symptoms", "distress")
 
 # --- risk_factors.yaml
 RISK_FACTORS: tuple[str, ...] = _w("risk_factors", "names")

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Literal
 
 from ivr.engine.understanding import SYMPTOMS, VITALS, Understanding
 from ivr.nlu import lexicon as lx
-from ivr.nlu.analysis import analyse
+from ivr.nlu.analysis import MODEL_SIGN, analyse
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
 from ivr.nlu.intents import decide_intent
+from ivr.nlu.ngram import NgramModel, default_model
 from ivr.nlu.normalize import content_tokens, tokenize
 from ivr.nlu.numbers import find_numbers
 from ivr.nlu.vitals import ages, find_vitals
@@ -39,20 +41,46 @@ class Nlu:
     nobody asked for, a care question recognised only by "thế nào"), 0.2 for
     unknown text and 0.0 for empty text. Symptoms may include the MoH warning
     signs the shared taxonomy lacks (``ivr.nlu.lexicon.EXTRA_SIGNS``).
+
+    The statistical second opinion (``ivr.nlu.ngram``) only raises risk: when it says high and the
+    rules found no warning sign, an understood utterance gets the sign ``model_warning`` (the triage
+    packs make it "high", with a reason naming the model) and an utterance the rules did not
+    understand at all (intent "unknown") gets the ``concern`` flag, like worried words ("không ổn",
+    "khác thường": also the sign ``caller_concern``) and distress ("trời ơi", "sợ quá"), so that the
+    flow fails toward an escalation with 115 advice. ``sources`` says who found what.
     """
+
+    def __init__(self, model: NgramModel | None | Literal["shipped"] = "shipped"):
+        """``model``: the statistical second opinion (``ivr.nlu.ngram``; the shipped one by default,
+        None for the rules alone)."""
+        self.model: NgramModel | None = default_model() if model == "shipped" else model
 
     def understand(self, text: str, *, expect: Sequence[str] | None = None) -> Understanding:
         text = "" if text is None else str(text)
         expect = tuple(expect or ())
         expect_vital = next((e for e in expect if e in VITALS), None)
-        a = analyse(text, expect_vital)
+        a = analyse(text, expect_vital, self.model)
         intent, conf = decide_intent(text, a, expect)
         if expect and intent in expect and intent != "unknown":
             conf = min(0.99, conf + 0.05)
         symptoms = tuple(s for s in a.symptoms if s in SYMPTOMS or s in lx.EXTRA_SIGNS)
+        sources = dict.fromkeys(symptoms, "rules")
+        concern = a.concern
+        if concern:
+            sources["concern"] = "rules"
+        if a.model_high and model_may_raise(intent, a.symptoms, a.negated):
+            if intent == "unknown":
+                # words the rules did not understand at all: the flow's unclear net (escalation with 115
+                # advice) is the place for them, told at once by the concern flag
+                concern = True
+                sources["concern"] = "rules+model" if a.concern else "model"
+            else:
+                # understood, but no warning sign found: the second opinion raises the risk itself
+                symptoms = (*symptoms, MODEL_SIGN)
+                sources[MODEL_SIGN] = "model"
         return Understanding(text=text, intent=intent, confidence=round(conf, 2), symptoms=symptoms,
                              vitals=dict(a.vitals), risk_factors=a.risk_factors,
-                             numbers=tuple(n.value for n in a.numbers))
+                             numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources)
 
     def number(self, text: str, *, vital: str | None = None) -> float | None:
         """The value in ``text`` for ``vital`` (range-checked), or the first number."""
@@ -73,6 +101,18 @@ class Nlu:
             if k not in age_idx and lo <= n.value <= hi:
                 return n.value
         return None
+
+
+#: Intents after which the second opinion may speak: the rules understood nothing, or a report of
+#: symptoms in which they found no warning sign. A question, an answer, a goodbye or a calm check-in
+#: the rules did understand is theirs (a bag of n-grams reads "môi không tím" like "môi tím").
+MODEL_MAY_RAISE = frozenset({"unknown", "report_symptoms"})
+
+
+def model_may_raise(intent: str, symptoms: Sequence[str], negated: Sequence[str]) -> bool:
+    """May the n-gram model raise the risk of an utterance the rules read as ``intent``? Not after a
+    question, answer or calm report, and not when the rules found only negated signs ("không khó thở")."""
+    return intent in MODEL_MAY_RAISE and not (negated and not symptoms)
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ def test_the_shipped_files_load_and_keep_the_names_other_packages_import() -> No
     )
     assert lx.RISK_AGE == 65
     assert lx.EXTRA_SIGNS == ("severe_breathlessness", "cannot_eat_drink", "exhaustion", "prolonged_fever",
-                              "low_blood_pressure", "coughing_blood")
+                              "low_blood_pressure", "coughing_blood", "caller_concern", "model_warning")
     assert lx.SYMPTOM_PHRASES["fever"][:3] == ("sốt", "sốt cao", "sốt nhẹ")
 
 

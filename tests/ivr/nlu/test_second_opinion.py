@@ -1,0 +1,165 @@
+"""The statistical second opinion (ivr.nlu.ngram) and the concern signal (issue 12).
+
+The model only raises risk, says so in ``sources`` and in the triage reason; worried words set the
+``concern`` flag (and the sign ``caller_concern``, decision 261 sign 11); the shipped weights are what
+``bench/train_ngram.py`` produces from the "dev" rows of the labelled corpus.
+"""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from escalation.triage import default_triage
+from ivr.nlu.ngram import MODEL_PATH, NgramModel, default_model, features, load_model
+from ivr.nlu.understander import Nlu, model_may_raise
+
+ROOT = Path(__file__).resolve().parents[3]
+ESCALATE = {"emergency", "high"}
+
+
+def _model(weights: dict[str, float], bias: float = -4.0, threshold: float = 0.5) -> NgramModel:
+    return NgramModel(weights=weights, bias=bias, threshold=threshold,
+                      escalating_signs=frozenset({"shortness_of_breath", "altered_consciousness", "cyanosis"}),
+                      info={})
+
+
+@pytest.fixture(scope="module")
+def triage():  # type: ignore[no-untyped-def]
+    return default_triage()
+
+
+def test_features_fold_diacritics_for_characters_and_keep_them_for_words() -> None:
+    f = features("Lả người 38")
+    assert "c:la n" in f and "c: 0 " in f  # folded characters, digits as one class
+    assert "w:lả" in f and "b:lả người" in f and "w:la" not in f
+    assert features("la nguoi") != features("là người") != features("lả người")
+
+
+def test_the_score_is_a_length_scaled_logistic_regression() -> None:
+    m = _model({"w:ngất": 6.0, "w:thôi": 0.0})
+    assert m.score("") == 0.0
+    assert m.score("không có từ nào đã biết") == pytest.approx(1 / (1 + math.exp(4)))
+    assert m.score("ngất") == pytest.approx(1 / (1 + math.exp(-2))) and m.says_high("ngất")
+    # the counts of the known features are scaled to unit length: "thôi" dilutes "ngất"
+    assert m.score("ngất thôi") == pytest.approx(1 / (1 + math.exp(4 - 6 / math.sqrt(2))))
+    assert m.score("ngất thôi") < m.score("ngất")
+
+
+def test_the_shipped_model_loads() -> None:
+    m = default_model()
+    info = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert 0.0 < m.threshold < 1.0 and len(m.weights) > 1000
+    assert info["trained_by"] == "bench/train_ngram.py" and info["split"] == "dev"
+    assert not any("heldout" in f for f in info["trained_on"])
+    assert "model_warning" not in m.escalating_signs and "cyanosis" in m.escalating_signs
+
+
+@pytest.mark.slow
+def test_the_shipped_model_is_what_the_training_script_makes() -> None:
+    res = subprocess.run([sys.executable, str(ROOT / "bench" / "train_ngram.py"), "--check"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=600)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_a_broken_model_file_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "m.json"
+    bad.write_text('{"weights": {}, "bias": 0, "threshold": 1.5, "escalating_signs": []}', encoding="utf-8")
+    with pytest.raises(ValueError, match="threshold 1.5 is not within 0..1"):
+        load_model(bad)
+    bad.write_text('{"weights": {}, "bias": 0}', encoding="utf-8")
+    with pytest.raises(ValueError, match="missing 'threshold'"):
+        load_model(bad)
+
+
+def test_the_model_raises_an_understood_report_and_says_so(triage) -> None:  # type: ignore[no-untyped-def]
+    text = "mẹ tôi nôn, giờ ngồi im thở phì phò"
+    rules = Nlu(model=None).understand(text)
+    both = Nlu(model=_model({"w:phì": 30.0})).understand(text)
+    assert "model_warning" not in rules.symptoms and rules.intent == "report_symptoms"
+    assert both.symptoms == (*rules.symptoms, "model_warning") and both.intent == rules.intent
+    assert both.sources["model_warning"] == "model" and both.sources["vomiting"] == "rules"
+    a = triage.assess(symptoms=both.symptoms, vitals=both.vitals, risk_factors=both.risk_factors, intent=both.intent)
+    assert a.risk == "high" and any("mô hình thống kê" in r for r in a.reasons)
+
+
+def test_the_model_never_lowers_and_stays_quiet_when_the_rules_already_escalate() -> None:
+    never = Nlu(model=_model({}, bias=-30.0))
+    for text in ("bà tôi môi tím tái", "khó thở quá", "bố tôi gọi không dậy"):
+        assert never.understand(text).symptoms == Nlu(model=None).understand(text).symptoms
+    always = Nlu(model=_model({}, bias=30.0))
+    u = always.understand("tôi khó thở")
+    assert "model_warning" not in u.symptoms and u.sources == {"shortness_of_breath": "rules"}
+
+
+@pytest.mark.parametrize("text", [
+    "cho hỏi cách ly bao lâu",  # a question
+    "có",  # an answer
+    "hôm nay tôi khỏe",  # a calm check-in
+    "tôi không khó thở, không tím môi",  # only negated signs
+    "thôi chào nhé",
+])
+def test_the_model_does_not_overrule_what_the_rules_understood_as_calm(text: str) -> None:
+    always = Nlu(model=_model({}, bias=30.0))
+    u = always.understand(text, expect=["yes", "no"] if text == "có" else None)
+    assert "model_warning" not in u.symptoms and not u.concern
+
+
+def test_unparsed_words_the_model_fears_raise_the_concern_flag_not_a_sign() -> None:
+    """Words the rules do not understand at all go to the flow's unclear net (escalation with 115 advice)."""
+    text = "ông cứ ú ớ từ sáng"
+    assert Nlu(model=None).understand(text).intent == "unknown"
+    u = Nlu(model=_model({"w:ú": 30.0})).understand(text)
+    assert u.concern and u.sources == {"concern": "model"} and u.symptoms == ()
+    assert not Nlu(model=_model({}, bias=-30.0)).understand(text).concern
+
+
+def test_model_may_raise() -> None:
+    assert model_may_raise("unknown", (), ())
+    assert model_may_raise("report_symptoms", ("vomiting",), ("fever",))
+    assert not model_may_raise("report_symptoms", (), ("shortness_of_breath",))
+    assert not model_may_raise("ask_isolation", (), ())
+    assert not model_may_raise("daily_checkin", (), ())
+
+
+# ------------------------------------------------------------------ the concern signal
+@pytest.mark.parametrize("text", [
+    "mẹ tôi hôm nay có vẻ không được ổn",
+    "ba tui coi bộ khác thường lắm",
+    "bà cháu yếu hẳn đi từ hôm qua",
+    "tình trạng ông nhà tôi xấu đi",
+    "chồng tôi nhìn sợ lắm, không như mọi ngày",
+])
+def test_worried_words_set_the_concern_flag_and_escalate(nlu_rules: Nlu, triage, text: str) -> None:  # type: ignore[no-untyped-def]
+    u = nlu_rules.understand(text)
+    assert u.concern and "caller_concern" in u.symptoms and u.sources["concern"] == "rules"
+    a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+    assert a.risk in ESCALATE and any("dấu hiệu 11" in r for r in a.reasons)
+
+
+@pytest.mark.parametrize("text", ["trời ơi tôi sợ quá", "ối giời ơi làm sao bây giờ"])
+def test_distress_alone_sets_the_flag_without_a_sign(nlu_rules: Nlu, text: str) -> None:
+    u = nlu_rules.understand(text)
+    assert u.concern and "caller_concern" not in u.symptoms
+
+
+@pytest.mark.parametrize("text", [
+    "không có gì bất thường cả",
+    "huyết áp ổn định",
+    "tôi vẫn ổn, cảm ơn",
+    "không thấy gì lạ",
+    "bé nhà tôi lạ nhà nên quấy khóc",
+    "tôi là người nhà bệnh nhân, hỏi về cách ly",
+])
+def test_calm_words_are_no_concern(nlu_rules: Nlu, text: str) -> None:
+    u = nlu_rules.understand(text)
+    assert not u.concern and "caller_concern" not in u.symptoms
+
+
+@pytest.fixture(scope="module")
+def nlu_rules() -> Nlu:
+    return Nlu(model=None)
