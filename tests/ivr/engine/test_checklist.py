@@ -303,7 +303,7 @@ def test_checklist_items_are_checked() -> None:
         "f.yaml: node 'q': item 1: unknown symptom or sign 'dizzy' (expected one of fever, cough, sore_throat, "
         "runny_nose, shortness_of_breath, chest_pain, loss_of_taste_smell, fatigue, headache, muscle_ache, diarrhea, "
         "vomiting, altered_consciousness, cyanosis, low_spo2, coughing_blood, severe_breathlessness, cannot_eat_drink, "
-        "exhaustion, prolonged_fever, low_blood_pressure)",
+        "exhaustion, prolonged_fever, low_blood_pressure, caller_concern, model_warning)",
         "f.yaml: node 'q': item 2: unknown prompt id 'nope'",
         "f.yaml: node 'q': item 2: unknown risk level 'dire'",
         "f.yaml: node 'q': item 3 needs 'prompt' (the yes/no question)",
