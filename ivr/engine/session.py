@@ -117,6 +117,7 @@ class Session:
         self._failures = 0
         self._key_repeats = 0
         self._unclear = 0  # failures at this node where the caller spoke and was not understood
+        self._concern = False  # the caller's last words were distress words (Understanding.concern, from rules)
         self._digits = ""
         self._pending: float | None = None
         self._pending_pair: float | None = None  # the second value of a pair ("90 trên 60") being read back
@@ -572,6 +573,10 @@ class Session:
         if not event.text.strip():
             return self._no_input(now)
         u = self._understand(event)
+        # the rules' distress words only: the statistical model's hunch on words nothing understood takes the
+        # slower nets (the warning-sign questions, then on_unclear), where a clearer second answer can still
+        # raise the call to an emergency
+        self._concern = u.concern and "rules" in u.sources.get("concern", "")
         # a question may route a repeat request itself ("nghe lại" after an answer: the answer, not the menu)
         if u.intent == "repeat" and (self.phase is Phase.CONFIRMING
                                      or self.flow.target(node.id, "intent:repeat") is None):
@@ -716,6 +721,13 @@ class Session:
         if record and kind != "no_input":
             self.steps.append(Step(node=node.id, event="no_match"))
         confirming = self.phase is Phase.CONFIRMING
+        if spoken and self._concern:
+            # worried or distressed words that were not understood ("trời ơi, sợ quá"): a doctor now, with
+            # the 115 advice, rather than more questions
+            self._unclear += 1
+            target = self._unclear_target(node)
+            if target is not None:
+                return self._enter(target, now)
         if node.unsure is not None and kind != "no_input" and not confirming:
             # an answer not understood (words, keys or a low-confidence guess): ask the short questions
             # instead (the warning-sign checklist), so safety does not rest on parsing free speech

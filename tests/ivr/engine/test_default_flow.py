@@ -119,6 +119,21 @@ def test_words_not_understood_escalate_with_115_advice(inputs: tuple[Input, ...]
     assert result.steps[-1]["event"] == "handoff"
 
 
+@pytest.mark.parametrize("inputs", [
+    (say("trời ơi sợ quá"),),  # at the greeting
+    (keys("3"), keys("2"), keys("1"), say("ôi giời ơi khổ quá")),  # at the symptom question
+    (keys("3"), say("bình thường"), keys("1"), say("trời ơi sợ quá")),  # at the SpO2 question
+])
+def test_distress_not_understood_goes_to_a_doctor_at_once_with_115_advice(inputs: tuple[Input, ...]) -> None:
+    """Words that sound distressed (understanding's concern flag) but name nothing: no second try, no
+    checklist first: a live doctor and the 115 advice, at the first such answer."""
+    result = call(*inputs)
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("high", "live")]
+    prompts = [s["prompt_id"] for s in result.steps]
+    assert "escalated_unclear" in prompts and prompts.count("no_match") == 0
+    assert result.outcome == "escalated" and result.steps[-1]["event"] == "handoff"
+
+
 def test_a_relative_describing_someone_who_cannot_be_roused_escalates_at_once() -> None:
     """Once understanding knows these words, the first utterance escalates (no need for the unclear net)."""
     result = call(say("bà tôi nằm im không nhúc nhích"), say("lay mãi không thấy phản ứng"))

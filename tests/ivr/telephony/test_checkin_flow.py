@@ -124,7 +124,7 @@ def test_a_warning_sign_escalates_live_as_on_the_inbound_line() -> None:
 
 
 def test_an_answer_not_understood_asks_the_warning_signs_one_by_one() -> None:
-    result = call(keys("1"), keys("1"), ("say", "ờ thì cũng bình bình thế nào ấy"), keys("2"), keys("2"), keys("1"))
+    result = call(keys("1"), keys("1"), ("say", "ờ thì cũng vậy vậy thôi"), keys("2"), keys("2"), keys("1"))
     assert "warning_signs_intro" in prompts(result)
     assert [a.risk for a in result.actions if type(a).__name__ == "Escalate"][:1] == ["high"]
 
