@@ -72,7 +72,7 @@ class Runtime:
         from ivr.telephony.flowsource import FlowSource
         from ivr.tts.render import PromptRenderer
 
-        db = Database(cfg.db_url)
+        db = Database.for_config(cfg)
         check_schema(db.engine)
         flows = FlowSource(cfg, db)
         prompts = PromptRenderer(cfg, catalog=flows.current().catalog)

@@ -128,7 +128,7 @@ def check_flow(cfg: Config) -> None:
     from ivr.store.database import Database
     from ivr.telephony.flowsource import FlowSource
 
-    db = Database(cfg.db_url)
+    db = Database.for_config(cfg)
     try:
         config_mod.check_paths(cfg, flow_published=_published(db, cfg.flow))
         FlowSource(cfg, db).current()
