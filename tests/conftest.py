@@ -115,7 +115,8 @@ class PgCluster:
         return f"postgresql+psycopg://{PG_USER}:{PG_PASSWORD}@127.0.0.1:{self.port}/{dbname}"
 
     def _run(self, *argv: str) -> None:
-        out = subprocess.run([*self.runas, *argv], capture_output=True, text=True, timeout=120)
+        # cwd: the server's user may not be able to enter the checkout's folder (a clone under /root)
+        out = subprocess.run([*self.runas, *argv], capture_output=True, text=True, timeout=120, cwd=self.root)
         if out.returncode != 0:
             pytest.fail(f"{' '.join(argv[:2])} failed: {out.stdout}{out.stderr}")
 
@@ -139,7 +140,7 @@ class PgCluster:
 
     def stop(self) -> None:
         subprocess.run([*self.runas, _pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, cwd=self.root)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def admin(self, sql: str) -> None:

@@ -84,6 +84,20 @@ def upgrade(url: str) -> None:
     make_private(url)  # a file created before the hotline made it private
 
 
+def is_current(url: str) -> bool:
+    """Whether the database at ``url`` is at the newest migration (without changing it)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads()) == heads
+    finally:
+        engine.dispose()
+
+
 def check_schema(engine: Engine) -> None:
     if "calls" not in inspect(engine).get_table_names():
         raise StorageError(f"database {engine.url!r} has no schema: run 'ivr db upgrade'")
