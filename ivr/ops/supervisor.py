@@ -224,13 +224,11 @@ def programs(cfg: Config, available: Iterable[str]) -> tuple[list[Program], list
         files = kamailio.KamailioFiles.for_config(cfg)
         progs.append(Program(name="kamailio", argv=tuple(kamailio.command(cfg, files)), priority=20))
     data = ("--data-dir", str(cfg.data_dir))
-    if not sip_workers:
-        pass
-    elif "sip-worker" in have:
+    if sip_workers and "sip-worker" in have:
         for i in worker_numbers(cfg):
             progs.append(Program(name=f"sip-worker-{i}", argv=ivr_argv("sip-worker", "--index", str(i), *data),
                                  priority=30, startsecs=10))
-    else:
+    elif sip_workers:
         skipped.append("sip-worker")
     if not front:
         return progs, skipped
