@@ -70,7 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, cfg: Config | None 
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    database = db if db is not None else Database(cfg.db_url)
+    database = db if db is not None else Database.for_config(cfg)
     app.extensions["ivr_cfg"] = cfg
     app.extensions["ivr_db"] = database
     csrf.init_app(app)

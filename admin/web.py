@@ -48,7 +48,7 @@ EVENT_LABELS = {
 
 
 #: The largest id a database integer column holds (SQLite and PostgreSQL BIGINT): larger ids do not exist.
-MAX_DB_ID = 2**63 - 1
+MAX_DB_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit on PostgreSQL (a larger one is a DataError there)
 #: Pages past this are empty anyway; the bound keeps ``OFFSET`` within a database integer.
 MAX_PAGE = 1_000_000
 

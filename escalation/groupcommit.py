@@ -8,12 +8,13 @@ hand-off, the transaction, the shared reads and Redis round trips, not the case'
 queue up, and the next of those threads handles all of them in one go. Each thread returns
 only once its own item was handled (its outcome is on the item).
 
-``run``: database work on SQLite, one transaction and one turn of the writer lock per group,
+``run``: database work, one transaction (and on SQLite one turn of the writer lock) per group,
 after one shared read (``prepare``). Every caller returns only once its own work is
 committed, so what it does next (enqueueing jobs) still happens after the commit. If any work
 of a group raises, the whole transaction is rolled back and each work runs again alone, so
-only the failing caller sees its error and nobody's result depends on another's. Other
-databases (PostgreSQL) have no single writer to queue for: every work runs alone.
+only the failing caller sees its error and nobody's result depends on another's. PostgreSQL has
+no single writer to queue for, but a group still costs one transaction and one commit (one WAL
+flush) instead of one per case, and one shared read.
 """
 from __future__ import annotations
 
@@ -110,8 +111,6 @@ def run(db: Database, work: Callable[[Session, Any], T], *, prepare: Prepare, wr
     ``prepare`` is a read done before the writer lock is taken (in its own session) and shared by
     every work of a group; ``work`` must only touch the database, through its session.
     """
-    if not db.url.startswith("sqlite:///"):
-        return _alone(db, work, prepare, writer)
     item: _Work[T] = _Work(db, work, prepare, writer)
     combiner(("db", db.url, prepare, writer), _commit).submit(item)
     if item.error is not None:

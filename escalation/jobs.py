@@ -297,7 +297,7 @@ def _context() -> tuple[Config, Database]:
     pid = os.getpid()
     db = _BOUND.get(f"db:{pid}")
     if not isinstance(db, Database):
-        db = Database(cfg.db_url)  # one engine per process: rq workers may fork
+        db = Database.for_config(cfg)  # one engine per process: rq workers may fork
         _BOUND[f"db:{pid}"] = db
     return cfg, db
 

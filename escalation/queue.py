@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar, cast
 
 from redis import Redis
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
@@ -139,6 +139,16 @@ def _move(s: Session, esc_id: int, action: Action, *, actor: str, detail: str, n
 
 # -- creating ------------------------------------------------------------------------------------------------
 
+def _lock_caller(s: Session, caller: str) -> None:
+    """Cases of one caller without a patient record, one transaction at a time across processes and boxes,
+    so the duplicate check in ``create`` cannot race. SQLite: the writer lock already orders them (and a
+    patient's case takes the patient's row first). PostgreSQL: a transaction-level advisory lock on the
+    number, released at commit or rollback."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                  {"key": f"f0-hotline:escalation-caller:{caller}"})
+
+
 def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (), caller: str = "",
            patient_id: int | None = None, call_id: int | None = None, assessment_id: int | None = None,
            mode: str = EscalationMode.CALLBACK, recording_path: str = "", redis: Redis | None = None,
@@ -174,6 +184,7 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
                 raise EscalationNotFound(f"Không tìm thấy bệnh nhân #{patient_id}.")
             open_cases = s.connection().execute(_OPEN_OF_PATIENT, {"pid": patient_id}).all()
         elif caller:
+            _lock_caller(s, caller)
             open_cases = s.execute(select(Escalation.id, Escalation.status).where(
                 Escalation.patient_id.is_(None), Escalation.caller == caller, Escalation.status.in_(OPEN))
                 .order_by(Escalation.id)).all()

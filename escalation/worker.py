@@ -143,7 +143,7 @@ class _Children:
 
 def run_worker(args: argparse.Namespace, cfg: Config) -> int:
     faulthandler.register(signal.SIGUSR2, all_threads=True)  # `kill -USR2 PID` dumps every thread's stack
-    db = Database(cfg.db_url)
+    db = Database.for_config(cfg)
     check_schema(db.engine)
     jobs.bind(cfg)
     # no socket timeout: the worker blocks on BLPOP; connection loss still raises at once

@@ -34,6 +34,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "asr_engine": ("auto", "vosk", "vietasr"),
     "tts_engine": ("espeak", "piper"),
     "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+    "role": ("all", "front", "worker"),
 }
 _PORTS = ("sip_port", "admin_port", "redis_port", "worker_sip_port_base", "rtp_port_low", "rtp_port_high",
           "pbx_port")
@@ -50,6 +51,17 @@ class Config:
 
     data_dir: Path = ROOT / "var"
     database_url: str = ""  # default: SQLite (WAL) at <data_dir>/ivr.sqlite3
+    # PostgreSQL: connections each process keeps open, and how many more it may open at a peak (SQLAlchemy's
+    # QueuePool); a box's total is processes x (pool_size + max_overflow), below the server's max_connections
+    database_pool_size: int = 5
+    database_max_overflow: int = 10
+    # what `ivr up` runs on this box: all (one box), front (Kamailio, admin, job worker, Redis when local) or
+    # worker (SIP workers only, registered to the front at sip_front); see docs/scaling.md
+    role: str = "all"
+    sip_front: str = ""  # role worker: the front's Kamailio, "HOST:PORT" (IPv4)
+    # role front/all: addresses of worker boxes allowed to register workers (besides this box's own)
+    sip_worker_hosts: tuple[str, ...] = ()
+    worker_index_base: int = 0  # this box's first worker number: boxes behind one front must not overlap
     redis_url: str = ""  # default: the local Redis that `ivr up` starts on redis_port (may carry its own password)
     # the local Redis's password: default generated once by `ivr up` into <data_dir>/redis_password (mode 0600)
     redis_password: str = ""
@@ -267,6 +279,14 @@ def sip_trunk(uri: str) -> tuple[str, int] | None:
     return host, port
 
 
+def sip_front(value: str) -> tuple[str, int]:
+    """``sip_front`` as (IPv4 address, port): where a worker box's SIP workers register. Raises ``ValueError``."""
+    m = re.fullmatch(r"([0-9.]+):([0-9]{1,5})", value)
+    if m is None or not _is_ipv4(m.group(1)) or not 1 <= int(m.group(2)) <= 65535:
+        raise ValueError(f"expected HOST:PORT (HOST an IPv4 address), got {value!r}")
+    return m.group(1), int(m.group(2))
+
+
 def _is_ipv4(host: str) -> bool:
     try:
         ipaddress.IPv4Address(host)
@@ -288,12 +308,27 @@ def _validate(cfg: Config) -> None:
     for name in _POSITIVE:
         if getattr(cfg, name) < 1:
             raise ConfigError(f"config: key '{name}': expected a positive integer, got {getattr(cfg, name)}")
+    if not 1 <= cfg.database_pool_size <= 1000:
+        raise ConfigError(f"config: key 'database_pool_size': expected 1 to 1000, got {cfg.database_pool_size}")
+    if not 0 <= cfg.database_max_overflow <= 1000:
+        raise ConfigError("config: key 'database_max_overflow': expected 0 to 1000, "
+                          f"got {cfg.database_max_overflow}")
+    if not 0 <= cfg.worker_index_base <= 100 - cfg.workers:
+        raise ConfigError(f"config: key 'worker_index_base': expected 0 to {100 - cfg.workers}, "
+                          f"got {cfg.worker_index_base}")
+    if cfg.sip_front:
+        try:
+            sip_front(cfg.sip_front)
+        except ValueError as exc:
+            raise ConfigError(f"config: key 'sip_front': {exc}") from None
+    elif cfg.role == "worker" and not cfg.pbx_host:
+        raise ConfigError("config: key 'sip_front': role 'worker' needs the front's Kamailio as HOST:PORT")
     for name, choices in _CHOICES.items():
         if getattr(cfg, name) not in choices:
             raise ConfigError(
                 f"config: key '{name}': expected one of {', '.join(choices)}, got {getattr(cfg, name)!r}"
             )
-    for name in ("sip_host", "sip_trusted_hosts"):
+    for name in ("sip_host", "sip_trusted_hosts", "sip_worker_hosts"):
         for host in (getattr(cfg, name),) if isinstance(getattr(cfg, name), str) else getattr(cfg, name):
             try:
                 ipaddress.IPv4Address(host)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ivr.cli import plugins
-from ivr.config import Config, check_paths
+from ivr.config import Config, check_paths, sip_front
 from ivr.errors import ConfigError, IvrError
 from ivr.ops import sipprobe
 
@@ -75,7 +75,7 @@ class Runtime:
         from ivr.telephony.flowsource import FlowSource
         from ivr.tts.render import PromptRenderer
 
-        db = Database(cfg.db_url)
+        db = Database.for_config(cfg)
         check_schema(db.engine)
         flows = FlowSource(cfg, db)
         prompts = PromptRenderer(cfg, catalog=flows.current().catalog)
@@ -228,7 +228,7 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
     if index < 0:
         raise ConfigError(f"sip-worker: --index must be 0 or more, got {index}")
     name = f"worker{index}"
-    low, high = rtp_range(cfg, index)
+    low, high = rtp_range(cfg, max(0, index - cfg.worker_index_base))  # this box's share of its RTP range
     # refuse to start rather than register and answer every call wrongly (or crash-loop decode processes)
     from ivr.speech.recognizer import check_model
 
@@ -243,7 +243,8 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
         runtime.prompts.render_catalog(runtime.flows.current().catalog)
     except IvrError as exc:
         log.warning("prompt pre-rendering failed (%s); prompts will be rendered on first use", exc)
-    server, port = (cfg.pbx_host, cfg.pbx_port) if cfg.pbx_host else (cfg.sip_advertise, cfg.sip_port)
+    server, port = (cfg.pbx_host, cfg.pbx_port) if cfg.pbx_host else (
+        sip_front(cfg.sip_front) if cfg.sip_front else (cfg.sip_advertise, cfg.sip_port))  # a front on another box
     user = cfg.pbx_user or name if cfg.pbx_host else name
     password = cfg.pbx_password if cfg.pbx_host else ""
     stop = threading.Event()

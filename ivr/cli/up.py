@@ -31,6 +31,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--sip-host", metavar="IP", help="address Kamailio listens on ($IVR_SIP_HOST, default 0.0.0.0)")
     p.add_argument("--admin-port", type=int, metavar="N", help="the admin web port ($IVR_ADMIN_PORT)")
     p.add_argument("--workers", type=int, metavar="N", help="number of IVR worker processes ($IVR_WORKERS)")
+    p.add_argument("--role", choices=("all", "front", "worker"),
+                   help="what this box runs: all (default), front (Kamailio, admin, job worker, local Redis) or "
+                        "worker (SIP workers registered to sip_front) ($IVR_ROLE; docs/scaling.md)")
     p.add_argument("--dry-run", action="store_true",
                    help="write the configs, check ports, print the process list and exit")
     # run by supervisord inside the instance: wait until it takes calls, print the ready line, exit
@@ -41,7 +44,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {"sip_port": args.sip_port, "sip_host": args.sip_host, "admin_port": args.admin_port,
-            "workers": args.workers}
+            "workers": args.workers, "role": args.role}
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
@@ -52,17 +55,22 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     os.umask(0o077)  # what `ivr up` writes (database, configs, secrets) is private
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     account = _service_account(cfg)
+    check_role(cfg)
     cfg = supervisor.ensure_redis_password(cfg)
     engine = preflight(cfg)
     progs, skipped = supervisor.programs(cfg, available_commands())
     supervisor.check_ports(supervisor.port_plan(cfg, progs))
     supervisor.check_other_instances(cfg)
-    upgrade_database(cfg)
+    if cfg.role == "worker":  # the front upgrades the shared database; a worker box only checks it
+        check_database(cfg)
+    else:
+        upgrade_database(cfg)
     print(f"ivr up: database at {config_mod.shown_url(cfg.db_url)[1:-1]} is up to date", file=sys.stderr)
     check_flow(cfg)
     print(f"ivr up: flow {cfg.flow!r} and prompts load; speech recognition: {engine}", file=sys.stderr)
-    kfiles = kamailio.write(cfg)
-    print(f"ivr up: kamailio config {kfiles.config} passes 'kamailio -c'", file=sys.stderr)
+    if cfg.role != "worker":
+        kfiles = kamailio.write(cfg)
+        print(f"ivr up: kamailio config {kfiles.config} passes 'kamailio -c'", file=sys.stderr)
     for name in skipped:
         print(f"ivr up: 'ivr {name}' is not available in this build: skipped", file=sys.stderr)
     progs.append(supervisor.ready_program(cfg))
@@ -73,9 +81,15 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
               f"{cfg.data_dir} is its own, mode 0700", file=sys.stderr)
     for p in progs:
         print(f"ivr up: {p.name}: {' '.join(p.argv)}", file=sys.stderr)
-    print(f"ivr up: SIP on {cfg.sip_host}:{cfg.sip_port}/udp, admin on http://{cfg.admin_host}:{cfg.admin_port}/, "
-          f"logs in {files.log_dir}; status: {' '.join(supervisor.supervisorctl_argv(files, 'status'))}",
-          file=sys.stderr)
+    if cfg.role == "worker":
+        nums = supervisor.worker_numbers(cfg)
+        where = (f"role worker: worker{nums.start}-worker{nums.stop - 1} register to the SIP front {cfg.sip_front}, "
+                 f"SIP and RTP on {cfg.sip_advertise} (RTP {cfg.rtp_port_low}-{cfg.rtp_port_high}/udp)")
+    else:
+        where = (f"role {cfg.role}: SIP on {cfg.sip_host}:{cfg.sip_port}/udp, "
+                 f"admin on http://{cfg.admin_host}:{cfg.admin_port}/")
+    print(f"ivr up: {where}, logs in {files.log_dir}; status: "
+          f"{' '.join(supervisor.supervisorctl_argv(files, 'status'))}", file=sys.stderr)
     if args.dry_run:
         return 0
     sys.stdout.flush()
@@ -86,6 +100,35 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     argv = supervisor.supervisord_argv(files)
     os.execve(argv[0], argv, supervisor.child_environment(cfg, os.environ))
     return 0  # not reached
+
+
+def check_role(cfg: Config) -> None:
+    """Boxes of one hotline share its database and Redis: a front or worker box needs them on the network."""
+    if cfg.role == "all":
+        return
+    if not cfg.db_url.startswith("postgresql"):
+        raise ConfigError(f"config: key 'database_url': role {cfg.role!r} shares the database with the other "
+                          "boxes: set a PostgreSQL URL (postgresql+psycopg://USER:PASSWORD@HOST/DB)")
+    if cfg.role == "worker" and not cfg.redis_url:
+        raise ConfigError("config: key 'redis_url': role 'worker' uses the front's Redis: set its URL "
+                          "(redis://:PASSWORD@HOST:PORT/0)")
+
+
+def check_database(cfg: Config) -> None:
+    """A worker box: the shared database must answer and be at the newest migration (the front upgrades it)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ivr.store.database import is_current
+
+    try:
+        current = is_current(cfg.db_url)
+    except (SQLAlchemyError, ImportError, OSError) as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StorageError(f"config: key 'database_url': cannot open {config_mod.shown_url(cfg.db_url)}: "
+                           f"{detail}") from None
+    if not current:
+        raise StorageError(f"database {config_mod.shown_url(cfg.db_url)} is not at the newest migration: start the "
+                           "front first (`ivr up --role front` upgrades it) or run 'ivr db upgrade'")
 
 
 def upgrade_database(cfg: Config) -> None:
@@ -128,7 +171,7 @@ def check_flow(cfg: Config) -> None:
     from ivr.store.database import Database
     from ivr.telephony.flowsource import FlowSource
 
-    db = Database(cfg.db_url)
+    db = Database.for_config(cfg)
     try:
         config_mod.check_paths(cfg, flow_published=_published(db, cfg.flow))
         FlowSource(cfg, db).current()

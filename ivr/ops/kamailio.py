@@ -119,11 +119,15 @@ def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
     """The placeholder values for one instance."""
     files = files or KamailioFiles.for_config(cfg)
     try:  # workers bind and register from sip_advertise (docs/sip.md)
-        workers = tuple(dict.fromkeys(("127.0.0.1", str(ipaddress.IPv4Address(cfg.sip_advertise)))))
+        workers = tuple(dict.fromkeys(("127.0.0.1", str(ipaddress.IPv4Address(cfg.sip_advertise)),
+                                       *(str(ipaddress.IPv4Address(h)) for h in cfg.sip_worker_hosts))))
     except ValueError:
         raise KamailioError(f"kamailio: sip_advertise must be an IPv4 address, got {cfg.sip_advertise!r}") from None
-    if cfg.workers > 30:
-        raise KamailioError(f"kamailio: at most 30 workers per machine, got {cfg.workers}")
+    # a front (role front) takes workers of other boxes: `workers` is their total there (worker0..N-1)
+    limit = 99 if cfg.role == "front" else 30
+    if cfg.workers > limit:
+        raise KamailioError(f"kamailio: at most {limit} workers {'in all' if limit == 99 else 'per machine'}, "
+                            f"got {cfg.workers}")
     try:
         trunk = sip_trunk(cfg.sip_trunk_uri)
     except ValueError as exc:

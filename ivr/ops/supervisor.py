@@ -208,21 +208,30 @@ def _private(path: Path, account: ServiceAccount | None, *, directory: bool) -> 
 
 
 def programs(cfg: Config, available: Iterable[str]) -> tuple[list[Program], list[str]]:
-    """The process list for ``cfg`` and the names of the programs skipped because their command is missing."""
+    """The process list for ``cfg`` and the names of the programs skipped because their command is missing.
+
+    ``cfg.role``: ``all`` runs everything on this box; ``front`` the SIP front (Kamailio), the job worker,
+    the admin and the embedded Redis (when no ``redis_url``); ``worker`` only the SIP workers, numbered
+    from ``worker_index_base``, which register to the front at ``sip_front`` (docs/scaling.md).
+    """
     have = set(available)
     progs: list[Program] = []
     skipped: list[str] = []
-    if not cfg.redis_url:
+    front, sip_workers = cfg.role in ("all", "front"), cfg.role in ("all", "worker")
+    if front and not cfg.redis_url:
         progs.append(Program(name="redis", argv=redis_argv(cfg), priority=10, startsecs=1))
-    files = kamailio.KamailioFiles.for_config(cfg)
-    progs.append(Program(name="kamailio", argv=tuple(kamailio.command(cfg, files)), priority=20))
+    if front:
+        files = kamailio.KamailioFiles.for_config(cfg)
+        progs.append(Program(name="kamailio", argv=tuple(kamailio.command(cfg, files)), priority=20))
     data = ("--data-dir", str(cfg.data_dir))
-    if "sip-worker" in have:
-        for i in range(cfg.workers):
+    if sip_workers and "sip-worker" in have:
+        for i in worker_numbers(cfg):
             progs.append(Program(name=f"sip-worker-{i}", argv=ivr_argv("sip-worker", "--index", str(i), *data),
                                  priority=30, startsecs=10))
-    else:
+    elif sip_workers:
         skipped.append("sip-worker")
+    if not front:
+        return progs, skipped
     if "worker" in have:
         progs.append(Program(name="job-worker", argv=ivr_argv("worker", *data), priority=30, startsecs=5))
     else:
@@ -232,6 +241,11 @@ def programs(cfg: Config, available: Iterable[str]) -> tuple[list[Program], list
     else:
         skipped.append("admin serve")
     return progs, skipped
+
+
+def worker_numbers(cfg: Config) -> range:
+    """The numbers of this box's SIP workers (worker<N> in Kamailio): unique over every box behind one front."""
+    return range(cfg.worker_index_base, cfg.worker_index_base + cfg.workers)
 
 
 def ready_program(cfg: Config) -> Program:
@@ -360,14 +374,17 @@ class PortUse:
 def port_plan(cfg: Config, progs: list[Program]) -> list[PortUse]:
     """Every port the instance will listen on."""
     names = {p.name for p in progs}
-    plan = [PortUse(port=cfg.sip_port, kind=socket.SOCK_DGRAM, host=cfg.sip_host, what="SIP (Kamailio)",
-                    option="--sip-port")]
+    plan = []
+    if "kamailio" in names:
+        plan.append(PortUse(port=cfg.sip_port, kind=socket.SOCK_DGRAM, host=cfg.sip_host, what="SIP (Kamailio)",
+                            option="--sip-port"))
     if "redis" in names:
         plan.append(PortUse(port=cfg.redis_listen_port, kind=socket.SOCK_STREAM, host="127.0.0.1", what="Redis",
                             option="redis_port (IVR_REDIS_PORT)"))
     if any(n.startswith("sip-worker-") for n in names):
-        for i in range(cfg.workers):
-            plan.append(PortUse(port=cfg.worker_port_base + i, kind=socket.SOCK_DGRAM, host="127.0.0.1",
+        host = "127.0.0.1" if cfg.role == "all" else cfg.sip_advertise  # where the workers bind (sip_advertise)
+        for i in worker_numbers(cfg):
+            plan.append(PortUse(port=cfg.worker_port_base + i, kind=socket.SOCK_DGRAM, host=host,
                                 what=f"SIP worker {i}", option="worker_sip_port_base (IVR_WORKER_SIP_PORT_BASE)"))
     if "admin" in names:
         plan.append(PortUse(port=cfg.admin_port, kind=socket.SOCK_STREAM, host=cfg.admin_host, what="admin",
@@ -491,7 +508,11 @@ def admin_url(cfg: Config) -> str:
 
 
 def ready_line(cfg: Config) -> str:
-    """The one line ``ivr up`` prints to stdout when the instance takes calls."""
+    """The one line ``ivr up`` prints to stdout when the instance takes calls (a worker box: when its
+    workers are registered to the front)."""
+    if cfg.role == "worker":
+        names = ", ".join(f"worker{i}" for i in worker_numbers(cfg))
+        return f"ivr: ready — {names} registered to the SIP front {cfg.sip_front or cfg.pbx_host}"
     return f"ivr: ready — call {sip_uri(cfg)} (admin: {admin_url(cfg)})"
 
 
@@ -513,6 +534,14 @@ def _registered(files: kamailio.KamailioFiles, user: str) -> bool:
     return True
 
 
+def _said_ready(log: Path, name: str) -> bool:
+    """Whether a SIP worker's log has its "<name> ready" line (printed once it registered)."""
+    try:
+        return f"{name} ready\n" in log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def not_ready(cfg: Config, names: Iterable[str]) -> list[str]:
     """What the instance still waits for, given its program names (empty: it takes calls).
 
@@ -521,8 +550,17 @@ def not_ready(cfg: Config, names: Iterable[str]) -> list[str]:
     """
     names = set(names)
     waiting: list[str] = []
+    if cfg.role == "worker":  # registered to a front on another box: each worker says so once it is
+        log_dir = RunFiles.for_config(cfg).log_dir
+        for n in sorted(names):
+            if n.startswith("sip-worker-") and not _said_ready(log_dir / f"{n}.log", f"worker{n.rsplit('-', 1)[1]}"):
+                waiting.append(f"worker{n.rsplit('-', 1)[1]} to register to {cfg.sip_front or cfg.pbx_host}")
+        return waiting
     status = sipprobe.options(_local(cfg.sip_host), cfg.sip_port, timeout=1.0)
-    if cfg.pbx_host:  # workers register at the PBX, which this instance cannot ask; Kamailio must still answer
+    if cfg.role == "front":  # its workers are on other boxes and may come later: Kamailio must answer
+        if status is None:
+            waiting.append(f"Kamailio to answer on {cfg.sip_host}:{cfg.sip_port}")
+    elif cfg.pbx_host:  # workers register at the PBX, which this instance cannot ask; Kamailio must still answer
         if status is None:
             waiting.append(f"Kamailio to answer on {cfg.sip_host}:{cfg.sip_port}")
     else:

@@ -20,6 +20,8 @@ from ivr.config import Config
 from ivr.store.database import Database, upgrade
 from ivr.store.models import AreaLevel, Patient, Role, StaffUser
 
+from ..conftest import parametrize_db
+
 PASSWORD = "mat-khau-du-dai-1"
 # A real werkzeug hash with few iterations: the fixtures sign in dozens of times and scrypt is slow on
 # purpose. Accounts created through the app or the CLI get werkzeug's default (scrypt).
@@ -36,6 +38,10 @@ USERS: dict[str, dict[str, Any]] = {
 _META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_db(metafunc)  # every admin test that uses the database: on SQLite and on PostgreSQL
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database migrated by the real Alembic migrations, copied for each test (faster than migrating)."""
@@ -46,7 +52,13 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(cfg: Config, migrated_template: Path) -> Iterator[Database]:
-    """Overrides the shared ``db``: a fresh copy of the migrated template at ``cfg.db_url``."""
+    """Overrides the shared ``db``: a fresh copy of the migrated template at ``cfg.db_url`` (PostgreSQL:
+    ``cfg.db_url`` is already a fresh copy of the cluster's migrated template)."""
+    if cfg.db_url.startswith("postgresql"):
+        pg = Database(cfg.db_url)
+        yield pg
+        pg.dispose()
+        return
     target = Path(cfg.db_url[len("sqlite:///"):])
     target.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal"):

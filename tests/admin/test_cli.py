@@ -19,8 +19,15 @@ IVR = [sys.executable, "-m", "ivr.cli"]
 pytestmark = pytest.mark.slow  # each test starts the real CLI (a few seconds of imports)
 
 
-def run(args, tmp_path, stdin=""):
+def clean_env(cfg=None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
+    if cfg is not None and cfg.database_url:  # the PostgreSQL run: the data folder does not say where it is
+        env["IVR_DATABASE_URL"] = cfg.database_url
+    return env
+
+
+def run(args, tmp_path, stdin="", cfg=None):
+    env = clean_env(cfg)
     return subprocess.run(IVR + args, input=stdin, capture_output=True, text=True, cwd=tmp_path, env=env,
                           timeout=60, check=False)
 
@@ -28,7 +35,7 @@ def run(args, tmp_path, stdin=""):
 def test_create_user_reads_password_from_stdin(db, cfg, tmp_path):
     out = run(["admin", "create-user", "bs_an", "--role", "doctor", "--area-level", "commune", "--province",
                "Hà Nội", "--district", "Cầu Giấy", "--commune", "Dịch Vọng", "--phone", "1001",
-               "--data-dir", str(cfg.data_dir)], tmp_path, stdin="mat-khau-bac-si-1\n")
+               "--data-dir", str(cfg.data_dir)], tmp_path, stdin="mat-khau-bac-si-1\n", cfg=cfg)
     assert out.returncode == 0, out.stderr
     assert "created doctor 'bs_an'" in out.stdout
     with db.session() as s:
@@ -38,10 +45,11 @@ def test_create_user_reads_password_from_stdin(db, cfg, tmp_path):
 
 
 def test_create_user_has_no_default_password(db, cfg, tmp_path):
-    out = run(["admin", "create-user", "quantri", "--role", "admin", "--data-dir", str(cfg.data_dir)], tmp_path)
+    out = run(["admin", "create-user", "quantri", "--role", "admin", "--data-dir", str(cfg.data_dir)], tmp_path,
+              cfg=cfg)
     assert out.returncode == 2 and "không có mật khẩu mặc định" in out.stderr
     short = run(["admin", "create-user", "quantri", "--role", "admin", "--data-dir", str(cfg.data_dir)], tmp_path,
-                stdin="ngan\n")
+                stdin="ngan\n", cfg=cfg)
     assert short.returncode == 2 and "ít nhất 8 ký tự" in short.stderr
     with db.session() as s:
         assert s.scalar(select(StaffUser)) is None
@@ -49,7 +57,7 @@ def test_create_user_has_no_default_password(db, cfg, tmp_path):
 
 def test_serve_answers_with_waitress(db, cfg, tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
+    env = clean_env(cfg)
     proc = subprocess.Popen(IVR + ["admin", "serve", "--admin-port", str(port), "--data-dir", str(cfg.data_dir)],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -23,6 +23,12 @@ def test_largest_database_id_still_routes(client, auth):
     assert client.get("/board/9223372036854775807").status_code == 404  # routed, then simply not there
 
 
+def test_largest_id_of_an_integer_column_routes_on_every_database(client, auth):
+    auth.login("admin")  # PostgreSQL's INTEGER is 32-bit: one more is not routed, never a DataError (500)
+    assert client.get("/board/2147483647").status_code == 404
+    assert client.get("/board/2147483648").status_code == 404
+
+
 def _upload(auth, data: bytes, name: str = "f0.csv"):
     return auth.post("/patients/import", {"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 

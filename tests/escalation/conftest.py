@@ -23,7 +23,7 @@ from ivr.config import Config
 from ivr.store.database import Database
 from ivr.store.models import AreaLevel, Patient, Role, StaffUser
 
-from ..conftest import REDIS_PASSWORD
+from ..conftest import REDIS_PASSWORD, parametrize_db
 
 IVR = ROOT / ".venv" / "bin" / "ivr"
 ARTIFACTS = ROOT / "test-artifacts" / "escalation"
@@ -33,6 +33,10 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_db(metafunc)  # every escalation test that uses the database: on SQLite and on PostgreSQL
 
 
 def wait_until(pred: Callable[[], Any], timeout: float, what: str, interval: float = 0.05) -> Any:

@@ -14,6 +14,8 @@ from .conftest import IVR
 
 def _run(cfg, *args: str, cwd) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
+    if cfg.database_url:  # the PostgreSQL run: the data folder does not say where the database is
+        env["IVR_DATABASE_URL"] = cfg.database_url
     return subprocess.run([str(IVR), "escalations", "list", "--data-dir", str(cfg.data_dir), *args], env=env,
                           cwd=cwd, capture_output=True, text=True, timeout=60)
 

@@ -41,6 +41,15 @@ def test_explicit_path_wins_over_env(tmp_path: Path) -> None:
     assert config_mod.load(a, env={"IVR_CONFIG": str(b)}).sip_port == 5001
 
 
+def test_postgresql_pool_sizes_and_roles_that_are_accepted() -> None:
+    cfg = config_mod.load(env={"IVR_DATABASE_URL": "postgresql+psycopg://ivr:pw@10.0.0.2:5432/ivr",
+                               "IVR_DATABASE_POOL_SIZE": "3", "IVR_DATABASE_MAX_OVERFLOW": "0",
+                               "IVR_ROLE": "worker", "IVR_SIP_FRONT": "10.0.0.2:5060", "IVR_WORKER_INDEX_BASE": "4"})
+    assert (cfg.database_pool_size, cfg.database_max_overflow, cfg.role, cfg.sip_front, cfg.worker_index_base) == (
+        3, 0, "worker", "10.0.0.2:5060", 4)
+    assert config_mod.load(env={}).role == "all"
+
+
 @pytest.mark.parametrize(("env", "message"), [
     ({"IVR_SIP_PORT": "abc"}, "config: key 'sip_port': expected an integer, got 'abc'"),
     ({"IVR_SIP_PORT": "70000"}, "config: key 'sip_port': expected a port from 1 to 65535, got 70000"),
@@ -103,6 +112,15 @@ def test_redis_urls_that_are_accepted(url: str) -> None:
                                                             "got 'postgresql+psycopg://ivr@/ivr'"),
     ({"IVR_SESSION_MINUTES": "-5"}, "config: key 'session_minutes': expected a positive integer, got -5"),
     ({"IVR_PBX_PORT": "0"}, "config: key 'pbx_port': expected a port from 1 to 65535, got 0"),
+    ({"IVR_DATABASE_POOL_SIZE": "0"}, "config: key 'database_pool_size': expected 1 to 1000, got 0"),
+    ({"IVR_DATABASE_MAX_OVERFLOW": "-1"}, "config: key 'database_max_overflow': expected 0 to 1000, got -1"),
+    ({"IVR_ROLE": "edge"}, "config: key 'role': expected one of all, front, worker, got 'edge'"),
+    ({"IVR_ROLE": "worker"}, "config: key 'sip_front': role 'worker' needs the front's Kamailio as HOST:PORT"),
+    ({"IVR_ROLE": "worker", "IVR_SIP_FRONT": "front.example:5060"},
+     "config: key 'sip_front': expected HOST:PORT (HOST an IPv4 address), got 'front.example:5060'"),
+    ({"IVR_SIP_WORKER_HOSTS": "10.0.0.3,box4"}, "config: key 'sip_worker_hosts': expected an IPv4 address, "
+                                                "got 'box4'"),
+    ({"IVR_WORKER_INDEX_BASE": "99"}, "config: key 'worker_index_base': expected 0 to 98, got 99"),
 ])
 def test_bad_urls_and_values_name_the_key_and_hide_passwords(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError) as info:

@@ -38,3 +38,24 @@ def test_call_with_steps_round_trip(db: Database) -> None:
         assert call.patient.risk_factors == ["diabetes"]
         assert [st.node for st in call.steps] == ["greeting"]
         assert call.outcome == "in_progress" and call.duration_s is None
+
+
+def test_fresh_postgresql_database_migrates_to_the_models(pg_cluster) -> None:  # type: ignore[no-untyped-def]
+    """The same migrations on an empty PostgreSQL database (not the cluster's template): idempotent, and the
+    schema they make is exactly the models'."""
+    name = f"fresh_{id(pg_cluster)}"
+    pg_cluster.admin(f"CREATE DATABASE {name}")
+    url = pg_cluster.url(name)
+    try:
+        upgrade(url)
+        upgrade(url)  # idempotent
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            assert diff == [], f"models and migrations differ on PostgreSQL: {diff}"
+            assert conn.execute(text("SELECT current_setting('server_version_num')::int")).scalar() >= 130000
+        assert {"patients", "calls", "call_steps", "assessments", "escalations", "staff_users", "flow_versions",
+                "prompts", "audit_log", "admin_sessions"} <= set(inspect(engine).get_table_names())
+        engine.dispose()
+    finally:
+        pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
