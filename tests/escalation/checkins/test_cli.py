@@ -22,6 +22,9 @@ def _ivr(cfg, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
     env.update({"IVR_TIMEZONE": cfg.timezone, "IVR_CHECKIN_WINDOWS": ",".join(cfg.checkin_windows),
                 "IVR_REDIS_URL": cfg.redis_url, "IVR_DAILY_SUMMARY_TIME": ""})
+    if cfg.database_url:  # the PostgreSQL run: the data folder does not say where the database is
+        env["IVR_DATABASE_URL"] = cfg.database_url
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
     return subprocess.run([str(IVR), *args, "--data-dir", str(cfg.data_dir)], env=env, capture_output=True,
                           text=True, timeout=120, cwd=cfg.data_dir)
 
