@@ -9,9 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient
 
+from . import content
 from .board import safe_audio_path
 from .scope import call_clause
-from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, dbs, login_required, page_arg, visible
+from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, cfg, dbs, login_required, page_arg, visible
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 PAGE = 50
@@ -69,8 +70,10 @@ def detail(call_id: int):  # type: ignore[no-untyped-def]
     escalations = s.scalars(select(Escalation).where(Escalation.call_id == call.id)).all()
     audit("call_view", f"call:{call.id}", patient_id=call.patient_id)
     s.commit()
+    catalog = content.effective_catalog(s, cfg())
     return render_template("calls/detail.html", call=call, steps=steps, assessments=assessments,
-                           escalations=escalations, has_audio=safe_audio_path(call.recording_path) is not None)
+                           escalations=escalations, has_audio=safe_audio_path(call.recording_path) is not None,
+                           prompt_text=lambda pid: catalog.text(pid) if pid and pid in catalog else "")
 
 
 @bp.route("/<int:call_id>/recording")

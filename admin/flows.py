@@ -17,12 +17,13 @@ from flask import (
     url_for,
 )
 
-from ivr.engine.flow import PATIENT_STATUSES, Flow, load_flow_text
+from ivr.engine.flow import PATIENT_STATUSES, Flow, FlowProblems, load_flow_text
 from ivr.engine.simulator import simulate
 from ivr.errors import FlowError, IvrError
 from ivr.store.models import FlowVersion
 
 from . import content
+from .flow_messages import vietnamese
 from .web import admin_only, audit, cfg, dbs, id_arg
 
 bp = Blueprint("flows", __name__, url_prefix="/flows")
@@ -45,6 +46,9 @@ def validate(name: str, text: str) -> tuple[Flow | None, list[dict[str, Any]]]:
         return None, [{"line": None, "text": f"Kịch bản quá dài (tối đa {MAX_FLOW_CHARS} ký tự)."}]
     try:
         flow = load_flow_text(text, f"{name}.yaml", content.effective_catalog(dbs(), cfg()))
+    except FlowProblems as exc:  # the validator's own problems: each in Vietnamese, by its kind
+        return None, [{"line": d.line, "text": vietnamese(d), "detail": english, "node": d.node}
+                      for d, english in zip(exc.details, exc.problems)]
     except FlowError as exc:
         lines = exc.lines if len(exc.lines) == len(exc.problems) else [None] * len(exc.problems)
         return None, [{"line": line, "text": problem} for problem, line in zip(exc.problems, lines)]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from escalation import queue
+from ivr.engine.labels import reason_label
 from ivr.store.models import CallStep, Escalation, Patient, StaffUser, utcnow
 
 from .web import MODE_LABELS, RISK_LABELS, STATUS_LABELS, duration_vi
@@ -97,8 +98,8 @@ def case_rows(s: Session, cases: Sequence[Any], now: datetime) -> list[dict[str,
             "position": position,
             "risk": risk,
             "risk_label": RISK_LABELS.get(risk, risk),
-            "reason": reason,
-            "reasons": [str(r) for r in (reasons or [])],
+            "reason": reason_label(reason),
+            "reasons": [reason_label(r) for r in (reasons or [])],
             "status": status,
             "status_label": STATUS_LABELS.get(status, status),
             "mode": mode,
