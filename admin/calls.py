@@ -8,9 +8,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient
+from ivr.vocabulary import risk_rank
 
 from . import content
 from .board import safe_audio_path
+from .findings import findings
 from .scope import call_clause
 from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, cfg, dbs, login_required, page_arg, visible
 
@@ -71,7 +73,9 @@ def detail(call_id: int):  # type: ignore[no-untyped-def]
     audit("call_view", f"call:{call.id}", patient_id=call.patient_id)
     s.commit()
     catalog = content.effective_catalog(s, cfg())
-    return render_template("calls/detail.html", call=call, steps=steps, assessments=assessments,
+    f = findings(call, steps, assessments[-1] if assessments else None,
+                 risk=max((e.risk for e in escalations), key=lambda r: -risk_rank(r), default=""))
+    return render_template("calls/detail.html", call=call, steps=steps, assessments=assessments, f=f,
                            escalations=escalations, has_audio=safe_audio_path(call.recording_path) is not None,
                            prompt_text=lambda pid: catalog.text(pid) if pid and pid in catalog else "")
 

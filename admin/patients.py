@@ -19,6 +19,7 @@ from escalation import patients as care
 from escalation.errors import EscalationError
 from ivr.store.models import Assessment, Call, CareStatus, Escalation, Patient
 
+from .findings import patient_readings, reading_charts
 from .patient_import import MAX_BYTES, MAX_COLUMNS, MAX_FIELD, MAX_ROWS, apply_import, parse_csv
 from .scope import patient_clause
 from .web import audit, can_act, cfg, database, dbs, login_required, page_arg, visible
@@ -58,15 +59,16 @@ def visible_patient(obj_id: int) -> Patient:
 def detail(patient_id: int):  # type: ignore[no-untyped-def]
     p = visible_patient(patient_id)
     s = dbs()
-    calls = s.scalars(select(Call).where(Call.patient_id == p.id).order_by(Call.started_at.desc()).limit(200)).all()
+    calls = s.scalars(select(Call).where(Call.patient_id == p.id).order_by(Call.started_at.desc())).all()
     assessments = s.scalars(select(Assessment).where(Assessment.patient_id == p.id)
-                            .order_by(Assessment.at.desc()).limit(200)).all()
+                            .order_by(Assessment.at.desc())).all()
     escalations = s.scalars(select(Escalation).where(Escalation.patient_id == p.id)
-                            .order_by(Escalation.created_at.desc()).limit(200)).all()
+                            .order_by(Escalation.created_at.desc())).all()
+    readings = patient_readings(assessments, calls)
     audit("patient_view", f"patient:{p.id}")
     s.commit()
     return render_template("patients/detail.html", p=p, calls=calls, assessments=assessments,
-                           escalations=escalations)
+                           escalations=escalations, readings=readings, charts=reading_charts(readings))
 
 
 @bp.route("/<int:patient_id>/care", methods=["POST"])
