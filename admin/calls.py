@@ -14,6 +14,7 @@ from . import content
 from .board import safe_audio_path
 from .findings import findings
 from .scope import call_clause
+from .search import name_matches, phone_matches
 from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, cfg, dbs, login_required, page_arg, visible
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -42,8 +43,8 @@ def index():  # type: ignore[no-untyped-def]
     if q:
         like = f"%{q}%"
         said = select(CallStep.call_id).where(CallStep.transcript.ilike(like))
-        stmt = stmt.where(or_(Call.caller.ilike(like), Patient.name.ilike(like), Patient.phone.ilike(like),
-                              Call.id.in_(said)))
+        stmt = stmt.where(or_(Call.caller.ilike(like), Patient.name.ilike(like), name_matches(q, Patient.name_folded),
+                              phone_matches(q, Call.caller, Patient.phone), Call.id.in_(said)))
     if outcome in CALL_OUTCOME_LABELS:
         stmt = stmt.where(Call.outcome == outcome)
     start, end = _day(date_from), _day(date_to, end=True)

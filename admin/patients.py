@@ -22,6 +22,7 @@ from ivr.store.models import Assessment, Call, CareStatus, Escalation, Patient
 from .findings import patient_readings, reading_charts
 from .patient_import import MAX_BYTES, MAX_COLUMNS, MAX_FIELD, MAX_ROWS, apply_import, parse_csv
 from .scope import patient_clause
+from .search import name_matches, phone_matches
 from .web import audit, can_act, cfg, database, dbs, login_required, page_arg, visible
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
@@ -37,8 +38,9 @@ def index():  # type: ignore[no-untyped-def]
     stmt = select(Patient).where(patient_clause(g.user))
     if q:
         like = f"%{q}%"
-        stmt = stmt.where(or_(Patient.name.ilike(like), Patient.phone.ilike(like), Patient.commune.ilike(like),
-                              Patient.district.ilike(like)))
+        stmt = stmt.where(or_(name_matches(q, Patient.name_folded), Patient.name.ilike(like),
+                              phone_matches(q, Patient.phone), Patient.phone.ilike(like),
+                              Patient.commune.ilike(like), Patient.district.ilike(like)))
     if status in {c.value for c in CareStatus}:
         stmt = stmt.where(Patient.care_status == CareStatus(status))
     total = dbs().scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -21,8 +21,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from ivr.store.folding import fold
 from ivr.vocabulary import CallOutcome, EscalationMode, EscalationStatus, RiskLevel
 
 
@@ -62,6 +63,8 @@ class Patient(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    #: ``name`` folded for search (``ivr.store.folding.fold``), kept in step by ``_fold_name``
+    name_folded: Mapped[str] = mapped_column(String(200), default="", server_default="")
     birth_year: Mapped[int | None] = mapped_column(Integer)
     risk_factors: Mapped[list[Any]] = mapped_column(default=list)
     province: Mapped[str] = mapped_column(String(100), default="", index=True)
@@ -73,6 +76,11 @@ class Patient(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     calls: Mapped[list[Call]] = relationship(back_populates="patient")
     assessments: Mapped[list[Assessment]] = relationship(back_populates="patient")
+
+    @validates("name")
+    def _fold_name(self, _key: str, value: str) -> str:
+        self.name_folded = fold(value or "")[:200]
+        return value
 
 
 class Call(Base):
