@@ -159,6 +159,8 @@ def test_flow_publish_and_validation(page, admin_cfg):
     page.locator("#sim-result").scroll_into_view_if_needed()
     shot(page, "flow-test-panel", full_page=False)
     page.click("button[value=publish]")
+    page.wait_for_selector("#change-summary")  # publishing asks first, with what changes
+    page.click("#confirm-publish")
     page.wait_for_selector("text=Đã xuất bản phiên bản 2")
     assert "timeout_s: 8" in (admin_cfg.flows_dir / "covid_f0.yaml").read_text(encoding="utf-8")
     page.goto("/flows/covid_f0/diff?a=1&b=2")
