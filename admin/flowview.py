@@ -59,7 +59,7 @@ def parse(text: str) -> Graph | None:
     g = Graph(start=str(data.get("start") or ""), settings={k: v for k, v in data.items() if k != "nodes"})
     for node_id, raw in data["nodes"].items():
         g.nodes[str(node_id)] = raw if isinstance(raw, dict) else {}
-    defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+    defaults = data["defaults"] if isinstance(data.get("defaults"), dict) else {}
     g.default_fallback = str(defaults.get("fallback") or "")
     for node_id, raw in g.nodes.items():
         for key, label in (("next", ""), ("fallback", "không được"), ("else", "còn lại")):
