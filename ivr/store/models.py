@@ -73,7 +73,8 @@ class Patient(Base):
     care_status: Mapped[CareStatus] = mapped_column(_enum(CareStatus), default=CareStatus.HOME)
     care_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # indexed: the newest change is part of the admin board's cheap "has the queue changed?" check
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
     calls: Mapped[list[Call]] = relationship(back_populates="patient")
     assessments: Mapped[list[Assessment]] = relationship(back_populates="patient")
 
@@ -157,7 +158,8 @@ class Escalation(Base):
     district: Mapped[str] = mapped_column(String(100), default="")
     commune: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # indexed: the newest change is the admin board's cheap "has the queue changed?" check
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
     tier_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # when the caller now on the line started holding for this (live) case: the hold limit counts from here
     hold_started_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,4 +1,5 @@
-"""patients.name_folded: the name without diacritics, lower case, for search ("nguyen" finds "Nguyễn")
+"""patients.name_folded: the name without diacritics, lower case, for search ("nguyen" finds "Nguyễn");
+indexes on escalations.updated_at and patients.updated_at: the admin board's cheap change check
 
 Revision ID: 0006
 Revises: 0003 (on main: 0004 and 0005 are other branches' migrations; merged, this revises 0005)
@@ -19,6 +20,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('patients', schema=None) as batch_op:
         batch_op.add_column(sa.Column('name_folded', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.create_index(batch_op.f('ix_patients_updated_at'), ['updated_at'], unique=False)
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_escalations_updated_at'), ['updated_at'], unique=False)
     bind = op.get_bind()
     patients = sa.table('patients', sa.column('id', sa.Integer), sa.column('name', sa.String),
                         sa.column('name_folded', sa.String))
@@ -28,5 +32,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_escalations_updated_at'))
     with op.batch_alter_table('patients', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_patients_updated_at'))
         batch_op.drop_column('name_folded')
