@@ -8,14 +8,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient
-from ivr.vocabulary import risk_rank
+from ivr.vocabulary import STORED_CALL_OUTCOMES, risk_rank
 
 from . import content
 from .board import safe_audio_path
 from .findings import findings
 from .scope import call_clause
 from .search import name_matches, phone_matches
-from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, cfg, dbs, login_required, page_arg, visible
+from .web import LOCAL_TZ, audit, cfg, dbs, login_required, page_arg, visible
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 PAGE = 50
@@ -45,7 +45,7 @@ def index():  # type: ignore[no-untyped-def]
         said = select(CallStep.call_id).where(CallStep.transcript.ilike(like))
         stmt = stmt.where(or_(Call.caller.ilike(like), Patient.name.ilike(like), name_matches(q, Patient.name_folded),
                               phone_matches(q, Call.caller, Patient.phone), Call.id.in_(said)))
-    if outcome in CALL_OUTCOME_LABELS:
+    if outcome in STORED_CALL_OUTCOMES:
         stmt = stmt.where(Call.outcome == outcome)
     start, end = _day(date_from), _day(date_to, end=True)
     if start is not None:
@@ -55,8 +55,8 @@ def index():  # type: ignore[no-untyped-def]
     total = dbs().scalar(select(func.count()).select_from(stmt.subquery())) or 0
     calls = dbs().scalars(stmt.options(selectinload(Call.patient)).order_by(Call.started_at.desc(), Call.id.desc())
                           .offset((page - 1) * PAGE).limit(PAGE)).all()
-    return render_template("calls/index.html", calls=calls, q=q, outcome=outcome, date_from=date_from,
-                           date_to=date_to, page=page, total=total, PAGE=PAGE)
+    return render_template("calls/index.html", STORED_CALL_OUTCOMES=STORED_CALL_OUTCOMES, calls=calls, q=q,
+                           outcome=outcome, date_from=date_from, date_to=date_to, page=page, total=total, PAGE=PAGE)
 
 
 def visible_call(obj_id: int) -> Call:
