@@ -80,7 +80,7 @@ Threshold = tuple[float, str, str]  # (value, label, risk level for the colour)
 def series(points: Sequence[Point], *, title: str, unit: str, thresholds: Sequence[Threshold] = (),
            width: int = 640, height: int = 170, css_id: str = "") -> Markup:
     """One vital over time: points joined by a line, each with its value; warning thresholds dashed."""
-    top, bottom, left, right = 30, 34, 46, 16
+    top, bottom, left, right = 30, 34, 46, 24
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [p[1] for p in points] + [t[0] for t in thresholds]
     lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
@@ -109,10 +109,14 @@ def series(points: Sequence[Point], *, title: str, unit: str, thresholds: Sequen
     if len(points) > 1:
         path = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v, _ in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{_COLOURS["primary"]}" stroke-width="2"/>')
-    for t, v, label in points:
+    for i, (t, v, label) in enumerate(points):
+        # the first and last dates are anchored inside the chart; between them, only every few are printed
+        anchor = "start" if i == 0 and len(points) > 1 else "end" if i == len(points) - 1 and i else "middle"
+        step = max(1, len(points) // 6)
         parts.append(f'<circle class="reading" cx="{x(t):.1f}" cy="{y(v):.1f}" r="4" fill="{_COLOURS["primary"]}">'
                      f'<title>{escape(label)}: {_fmt(v)} {escape(unit)}</title></circle>'
-                     f'<text x="{x(t):.1f}" y="{y(v) - 8:.1f}" text-anchor="middle">{_fmt(v)}</text>'
-                     f'<text x="{x(t):.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(label)}</text>')
+                     f'<text x="{x(t):.1f}" y="{y(v) - 8:.1f}" text-anchor="middle" font-weight="700">{_fmt(v)}</text>')
+        if i % step == 0 or i == len(points) - 1:
+            parts.append(f'<text x="{x(t):.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
