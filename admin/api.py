@@ -78,7 +78,8 @@ def escalations():  # type: ignore[no-untyped-def]
     Nothing is built while nothing changed: the queue's version (``present.queue_version``, one indexed
     query) is compared with the one the user's last answer was built from. Same version and scope, before
     the moment waiting could reorder the cases: ``304`` at once. Same version later: the cases already loaded
-    are re-ordered (no query); the same order is a ``304`` too, another order re-sends the rows kept.
+    are re-ordered (no query); the same order is a ``304`` too, another order re-sends the rows kept. After a
+    change, every open case's row is built once (``_shared``) and each board takes its own cases from it.
     """
     now_dt = utcnow()
     now = now_dt.replace(tzinfo=UTC).isoformat()
@@ -105,17 +106,44 @@ def escalations():  # type: ignore[no-untyped-def]
         if body is None and not request.if_none_match.contains(etag):
             body = _body(g.user.id, [last.rows[i] for i in order])[0]
         return _answer(body, etag, now)
-    cases = present.open_cases(s, g.user, gap_s=gap_s, now=now_dt)
-    rows = present.case_rows(s, cases, now_dt)
-    for r in rows:  # the rows are this request's own: drop the volatile keys in place
-        for k in _VOLATILE:
-            del r[k]
-    body, etag = _body(g.user.id, rows)
+    base = _shared(s, version, newest_step, now_dt, gap_s)
+    cases = queue.order_open(base.cases, staff=g.user, now=now_dt, gap_s=gap_s)
+    order = [c.id for c in cases]
+    body, etag = _body(g.user.id, [base.rows[i] for i in order])
     with lock:
         answered[g.user.id] = _Answered(etag=etag, version=version, steps_seen=newest_step, scope=scope, cases=cases,
-                                        rows={r["id"]: r for r in rows}, order=[r["id"] for r in rows],
+                                        rows=base.rows, order=order,
                                         stable_until=present.order_stable_until(cases, now_dt, gap_s))
     return _answer(body, etag, now)
+
+
+@dataclass
+class _Shared:
+    """Every open case and its board row at one version of the queue, shared by every user's answer: after
+    a change the first poll builds it, the other boards only pick their cases from it."""
+
+    version: tuple[Any, ...]
+    steps_seen: int
+    cases: list[Any]
+    rows: dict[int, dict[str, Any]]
+
+
+def _shared(s: Any, version: tuple[Any, ...], newest_step: int, now: datetime, gap_s: float) -> _Shared:
+    lock, holder = current_app.extensions.setdefault("board_shared", (threading.Lock(), {}))
+    with lock:
+        base = holder.get("base")
+    if base is not None and base.version == version and not present.queue_version(s, base.steps_seen)[2]:
+        base.steps_seen = max(base.steps_seen, newest_step)  # steps of other calls: not looked at again
+        return base  # type: ignore[no-any-return]
+    cases = present.open_cases(s, None, gap_s=gap_s, now=now)
+    rows = present.case_rows(s, cases, now)
+    for r in rows:  # the rows are this build's own: drop the volatile keys in place
+        for k in _VOLATILE:
+            del r[k]
+    base = _Shared(version=version, steps_seen=newest_step, cases=cases, rows={r["id"]: r for r in rows})
+    with lock:
+        holder["base"] = base
+    return base
 
 
 @bp.route("/escalations/<int:esc_id>")

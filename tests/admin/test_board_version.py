@@ -118,3 +118,24 @@ def test_order_cannot_change_before_stable_until(seed):
     changes = [t for t in later if [c.id for c in priority.order(cases, now=t, gap_s=gap)] != ids]
     if changes:  # the bound is not idle: the first real change comes at or after it
         assert changes[0] >= until - timedelta(seconds=1)
+
+
+def test_boards_share_one_build_but_each_sees_only_its_area(app, db, patients, users):
+    from .conftest import AuthActions
+
+    a = queue.create(db, risk="high", reason="Khó thở", patient_id=patients["a"])
+    b = queue.create(db, risk="emergency", reason="Tím tái", patient_id=patients["b"])
+    boards = {}
+    for name in ("admin", "bs_a", "bs_b"):
+        client = app.test_client()
+        AuthActions(client).login(name)
+        boards[name] = client
+    seen = {name: [e["id"] for e in c.get("/api/escalations").get_json()["escalations"]] for name, c in boards.items()}
+    assert seen == {"admin": [b, a], "bs_a": [a], "bs_b": [b]}
+    shared = app.extensions["board_shared"][1]["base"]
+    assert set(shared.rows) == {a, b}  # built once, for everyone
+    assert queue.create(db, risk="medium", reason="Sốt", reasons=["Sốt 38,6 °C"], patient_id=patients["a"]) == a
+    seen = {name: c.get("/api/escalations").get_json()["escalations"] for name, c in boards.items()}
+    assert [e["id"] for e in seen["bs_b"]] == [b] and [e["id"] for e in seen["bs_a"]] == [a]
+    assert "Sốt 38,6 °C" in seen["bs_a"][0]["reasons"]  # the case re-triaged: every board has it
+    assert app.extensions["board_shared"][1]["base"] is not shared  # rebuilt after the change
