@@ -51,10 +51,17 @@ def _scope(user: Any) -> tuple[Any, ...]:
 
 
 def _body(user_id: int, rows: list[dict[str, Any]]) -> tuple[str, str]:
-    """The JSON body of ``rows`` in this order (positions renumbered on copies: the kept rows are shared) and
-    its ETag."""
-    rows = [{**r, "position": position} for position, r in enumerate(rows, start=1)]
-    body = json.dumps({"count": len(rows), "escalations": rows}, ensure_ascii=False, separators=(",", ":"))
+    """The JSON body of ``rows`` in this order, each with its position, and its ETag. Each row's JSON is made
+    once and kept in the row (``_json``, rows are shared and immutable once built): a body is then joined,
+    not serialized, which is most of the cost of re-sending 1,000 rows."""
+    parts = []
+    for position, r in enumerate(rows, start=1):
+        text = r.get("_json")
+        if text is None:
+            text = r["_json"] = json.dumps({k: v for k, v in r.items() if k not in ("position", "_json")},
+                                           ensure_ascii=False, separators=(",", ":"))
+        parts.append(f'{{"position":{position},{text[1:]}' if len(text) > 2 else f'{{"position":{position}}}')
+    body = f'{{"count":{len(rows)},"escalations":[{",".join(parts)}]}}'
     return body, hashlib.sha256(f"{user_id}:{body}".encode()).hexdigest()[:32]
 
 

@@ -155,12 +155,18 @@ def order_stable_until(cases: Sequence[Any], now: datetime, gap_s: float) -> dat
     only when a growing case reaches the final score of another level, which it can while that final score
     is above its current score and not above its own final.
     """
-    finals = {priority.rank(c.risk): priority.score(c.risk, 2 * gap_s, gap_s=gap_s) for c in cases}
+    cap = 2 * gap_s - 1
+    base: dict[str, float] = {}  # each level's score at arrival (``priority.score`` with no waiting)
+    for c in cases:
+        if c.risk not in base:
+            base[c.risk] = priority.score(c.risk, 0.0, gap_s=gap_s)
+    finals = sorted({b + cap for b in base.values()})  # one per level: levels differ by whole gaps
     soonest = 24 * 3600.0
     for c in cases:
-        current = priority.score(c.risk, priority.waiting_s(c.created_at, now), gap_s=gap_s)
-        own = finals[priority.rank(c.risk)]
-        for level, final in finals.items():
-            if level != priority.rank(c.risk) and current < final <= own:
+        start = base[c.risk]
+        current = start + min(max(0.0, (now - c.created_at).total_seconds()), cap)
+        own = start + cap
+        for final in finals:
+            if current < final < own:  # another level's final score, still ahead of this growing case
                 soonest = min(soonest, final - current)
     return now + timedelta(seconds=soonest)
