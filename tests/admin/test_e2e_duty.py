@@ -12,10 +12,9 @@ from escalation import queue
 from ivr.store.models import Assessment, Call, CallStep, EscalationStatus, utcnow
 from ivr.vocabulary import EscalationMode
 
-from .test_e2e import browser, live, login, page, paste, shot
+from .test_e2e import login, paste, shot
 
 pytestmark = pytest.mark.slow
-FIXTURES = (browser, live, page)  # Chromium, the served admin and a page: test_e2e.py's, shared
 
 
 def escalated_call(db, patient_id, words, vitals, symptoms, risk, reasons):
