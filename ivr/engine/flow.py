@@ -163,6 +163,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+TEXT = "text"
 #: Every problem the validator reports, by kind: the English text (the CLI's, and ``FlowError.problems``).
 #: A program that shows problems in another language (the admin) reads ``FlowProblems.details`` and
 #: translates by kind, with the same parameters.
@@ -216,6 +217,7 @@ MESSAGES: dict[str, str] = {
     "case_unknown_intent": "case {i}: unknown intent '{intent}'",
     "case_unknown_op": "case {i}: unknown operator {op!r}",
     "case_empty_when": "case {i}: empty 'when'",
+    TEXT: "{text}",  # a problem given as its text, without a kind of its own yet
 }
 
 
@@ -250,6 +252,10 @@ class _Problems:
         self.details: list[FlowProblem] = []
 
     def add(self, node: str, code: str, line: int | None = None, **params: Any) -> None:
+        """One problem, by its kind (a ``MESSAGES`` key) and the values its message names; a text that is no
+        kind is kept as it is (kind ``text``)."""
+        if code not in MESSAGES:
+            code, params = TEXT, {"text": code}
         problem = FlowProblem(node=node, code=code, params=params, line=line)
         self.lines.append(f"{self.source}: node '{node}': {problem.text}")
         self.line_numbers.append(line)

@@ -186,3 +186,17 @@ def test_every_validator_problem_has_a_vietnamese_text():
     from admin.flow_messages import untranslated
 
     assert untranslated() == set()
+
+
+def test_a_problem_without_a_kind_is_still_shown():
+    from admin.flow_messages import vietnamese
+    from ivr.engine.flow import _Problems
+
+    problems = _Problems("x.yaml")
+    problems.add("greeting", "some new check failed", 3)
+    problems.add("greeting", "unknown_prompt", 4, pid="abc")
+    err = problems.error()
+    assert err.problems == ["x.yaml: node 'greeting': some new check failed",
+                            "x.yaml: node 'greeting': unknown prompt id 'abc'"]
+    assert vietnamese(err.details[0]) == "Bước “greeting”: (chưa dịch) some new check failed"
+    assert vietnamese(err.details[1]) == "Bước “greeting”: không có lời nhắc “abc”"
