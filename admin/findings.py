@@ -19,7 +19,8 @@ from ivr.engine.understanding import VITALS
 from ivr.store.models import Assessment, Call, CallStep
 from ivr.vocabulary import RISK_LABELS, RiskLevel, risk_rank
 
-UNITS = {"spo2": "%", "temperature": "°C", "breathing_rate": "lần/phút", "pulse": "lần/phút"}
+UNITS = {"spo2": "%", "temperature": "°C", "breathing_rate": "lần/phút", "pulse": "lần/phút", "systolic_bp": "mmHg",
+         "diastolic_bp": "mmHg"}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -58,6 +58,20 @@ VI: dict[str, str] = {
     "case_unknown_intent": "trường hợp {i}: không có ý định “{intent}”",
     "case_unknown_op": "trường hợp {i}: phép so sánh “{op}” không có",
     "case_empty_when": "trường hợp {i}: “when” đang trống",
+    "bad_pair": "“pair” phải là một chỉ số khác (một trong: {vitals}), đang là “{pair}”",
+    "pair_min_max": "“pair_min” {low:g} phải nhỏ hơn “pair_max” {high:g}",
+    "unsure_not_question": "“unsure” “{target}” phải là một câu hỏi (“checklist” hoặc “ask”), đang là loại “{kind}”",
+    "on_yes_not_escalate": "{where} “{target}” phải là bước chuyển bác sĩ (“escalate”): trả lời “có” với một dấu "
+                           "hiệu cảnh báo là chuyển bác sĩ; đang là loại “{kind}”",
+    "unsure_needs_capture": "“unsure” cần “capture: true” (đó là nơi câu trả lời tự do chưa hiểu chắc chắn đi tới)",
+    "unsure_below_range": "“unsure_below” phải là độ tin cậy từ 0 đến 1, đang là {below:g}",
+    "missing_on_yes": "thiếu “on_yes” (bước chuyển bác sĩ khi người gọi trả lời “có”)",
+    "items_not_list": "“items” phải là danh sách (không trống) các câu hỏi có/không",
+    "item_unknown_field": "câu hỏi {i}: trường “{key}” không dùng được",
+    "item_needs_prompt": "câu hỏi {i} cần “prompt” (câu hỏi có/không)",
+    "item_unknown_prompt": "câu hỏi {i}: không có lời nhắc “{pid}”",
+    "item_unknown_symptom": "câu hỏi {i}: không có triệu chứng hay dấu hiệu “{symptom}” (dùng một trong: {symptoms})",
+    "item_unknown_risk": "câu hỏi {i}: mức nguy cơ “{risk}” không có",
 }
 _ENDINGS = {"hangs up": "rồi gác máy", "loops": "rồi lặp vòng"}
 

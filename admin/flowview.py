@@ -19,6 +19,7 @@ from ivr.vocabulary import RISK_LABELS
 KIND_LABELS = {
     "say": "nói", "ask": "hỏi", "menu": "menu phím", "collect": "đo chỉ số", "branch": "rẽ nhánh",
     "escalate": "chuyển bác sĩ", "record": "ghi âm", "handoff": "nối máy", "hangup": "gác máy",
+    "checklist": "hỏi dấu hiệu có/không",
 }
 _KIND_COLOURS = {
     "escalate": "#fde2e1", "handoff": "#fde2e1", "hangup": "#e9ecef", "branch": "#fff4c2", "collect": "#e3f2e5",
@@ -62,7 +63,8 @@ def parse(text: str) -> Graph | None:
     defaults = data["defaults"] if isinstance(data.get("defaults"), dict) else {}
     g.default_fallback = str(defaults.get("fallback") or "")
     for node_id, raw in g.nodes.items():
-        for key, label in (("next", ""), ("fallback", "không được"), ("else", "còn lại")):
+        for key, label in (("next", ""), ("fallback", "không được"), ("else", "còn lại"), ("on_yes", "có"),
+                           ("unsure", "chưa chắc")):
             if isinstance(raw.get(key), str):
                 g.edges.append(Edge(src=node_id, dst=raw[key], label=label))
         for choice in raw.get("choices") or []:
@@ -70,6 +72,9 @@ def parse(text: str) -> Graph | None:
                 bits = ([f"phím {choice['dtmf']}"] if choice.get("dtmf") is not None else [])
                 bits += [INTENT_LABELS.get(i, i) for i in _listify(choice.get("intent"))]
                 g.edges.append(Edge(src=node_id, dst=choice["next"], label=" / ".join(bits)))
+        for n, item in enumerate(raw.get("items") or [], start=1):
+            if isinstance(item, dict) and isinstance(item.get("on_yes"), str):
+                g.edges.append(Edge(src=node_id, dst=item["on_yes"], label=f"có ở câu {n}"))
         for case in raw.get("cases") or []:
             if isinstance(case, dict) and isinstance(case.get("next"), str):
                 when = case["when"] if isinstance(case.get("when"), dict) else {}

@@ -20,8 +20,17 @@ from flask import (
 
 from ivr.engine.prompts import PROMPT_ID, PromptCatalog
 from ivr.errors import AudioError, IvrError
+from ivr.speech.recognizer import open_recognizer
 from ivr.store.models import Prompt, utcnow
-from ivr.tts.recording import find_recording, import_recording, recorded_text, revert_recording
+from ivr.tts.hearing import Listener
+from ivr.tts.recording import (
+    coverage,
+    coverage_summary,
+    find_recording,
+    import_recording,
+    prompt_source,
+    revert_recording,
+)
 from ivr.tts.render import PromptRenderer
 
 from . import content
@@ -57,15 +66,19 @@ def _prompt_id(prompt_id: str, base: PromptCatalog) -> str:
 
 def recording_state(prompt_id: str, text: str) -> str:
     """'none', 'active' (plays for this text) or 'stale' (recorded for other words; synthesis plays)."""
-    rdir = find_recording(cfg(), prompt_id)  # the data dir's upload, else the one shipped with the code
-    if rdir is None:
-        return "none"
-    has_meta, recorded = recorded_text(rdir, prompt_id)
-    if not has_meta:
-        recorded = content.base_catalog(cfg()).texts.get(prompt_id)
-    if recorded is not None and " ".join(recorded.split()) == " ".join(text.split()):
-        return "active"
-    return "stale"
+    source = prompt_source(cfg(), prompt_id, text, default_text=content.base_catalog(cfg()).texts.get(prompt_id))
+    return {"synthesis": "none", "recording": "active", "stale": "stale"}[source]
+
+
+def listener() -> Listener:
+    """What the hotline's recognizer hears in a recording (loaded once per process, shared)."""
+    return open_recognizer(cfg(), cfg().asr_engine).transcribe_all
+
+
+def recording_coverage() -> dict[str, object]:
+    """The dashboard's and the prompt list's count of prompts still read by the synthetic voice."""
+    base, eff = _catalogs()
+    return coverage_summary(coverage(cfg(), eff.texts.items(), defaults=dict(base.texts)))
 
 
 @bp.route("/")
@@ -73,13 +86,16 @@ def recording_state(prompt_id: str, text: str) -> str:
 def index():  # type: ignore[no-untyped-def]
     base, eff = _catalogs()
     q = request.args.get("q", "").strip().lower()
+    missing = request.args.get("missing") == "1"
     rows = []
     for pid, text in eff.texts.items():
         if q and q not in pid and q not in text.lower():
             continue
-        rows.append({"id": pid, "text": text, "edited": text != base.texts.get(pid),
-                     "recording": recording_state(pid, text)})
-    return render_template("prompts/index.html", rows=rows, q=q)
+        state = "dynamic" if _placeholders(text) else recording_state(pid, text)
+        if missing and state not in ("none", "stale"):
+            continue
+        rows.append({"id": pid, "text": text, "edited": text != base.texts.get(pid), "recording": state})
+    return render_template("prompts/index.html", rows=rows, q=q, missing=missing, voice=recording_coverage())
 
 
 @bp.route("/<prompt_id>", methods=["GET", "POST"])
@@ -160,7 +176,8 @@ def upload(prompt_id: str):  # type: ignore[no-untyped-def]
         flash(f"Tệp quá lớn (tối đa {cfg().max_upload_bytes / 1_000_000:g} MB).", "error")
         return redirect(url_for("prompts.edit", prompt_id=pid))
     try:
-        info = import_recording(cfg(), pid, data, text=eff.texts[pid], folder=cfg().prompt_recordings_path)
+        info = import_recording(cfg(), pid, data, text=eff.texts[pid], folder=cfg().prompt_recordings_path,
+                                listen=listener(), max_wer=cfg().prompt_recording_max_wer)
     except (AudioError, IvrError) as exc:
         flash(f"Không nhận bản ghi âm: {exc}", "error")
         return redirect(url_for("prompts.edit", prompt_id=pid))

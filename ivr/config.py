@@ -78,6 +78,8 @@ class Config:
     secret_key: str = ""  # default: generated once into <data_dir>/secret_key
     session_minutes: int = 480
     max_upload_bytes: int = 12_000_000  # a 60 s 44.1 kHz stereo WAV is ~10.6 MB
+    # a prompt recording must say the prompt: at most this share of its words heard wrong by the recognizer
+    prompt_recording_max_wer: float = 0.25
     admin_secure_cookies: bool = False  # set true behind HTTPS: cookies get the Secure flag
     # reverse proxies (IP addresses) whose X-Forwarded-For/-Proto the admin believes; none by default
     admin_trusted_proxies: tuple[str, ...] = ()
@@ -176,6 +178,13 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError
             return int(value)
+        if isinstance(default, float):
+            if isinstance(value, bool):
+                raise ValueError
+            number = float(value)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError
+            return number
         if isinstance(default, Path):
             if not isinstance(value, (str, Path)) or str(value) == "":
                 raise ValueError
@@ -190,7 +199,8 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
             raise ValueError
         return str(value)
     except (TypeError, ValueError):
-        want = {bool: "true or false", int: "an integer", Path: "a path", tuple: "a list of strings"}
+        want = {bool: "true or false", int: "an integer", float: "a number", Path: "a path",
+                tuple: "a list of strings"}
         kind_name = next((w for t, w in want.items() if isinstance(default, t)), "a string")
         raise ConfigError(f"config: key '{name}': expected {kind_name}, got {value!r}") from None
 
@@ -240,6 +250,9 @@ def _is_ipv4(host: str) -> bool:
 
 
 def _validate(cfg: Config) -> None:
+    if not 0.0 <= cfg.prompt_recording_max_wer < 1.0:
+        raise ConfigError("config: key 'prompt_recording_max_wer': expected a share from 0 to below 1, "
+                          f"got {cfg.prompt_recording_max_wer}")
     for name in _PORTS:
         value = getattr(cfg, name)
         if name in ("worker_sip_port_base", "redis_port") and value == 0:

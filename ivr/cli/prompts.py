@@ -1,13 +1,14 @@
-"""``ivr prompts render|list``: prompt audio for the phone line (recordings, cache, synthesis)."""
+"""``ivr prompts render|list|status``: prompt audio for the phone line (recordings, cache, synthesis)."""
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from ivr.config import Config
 from ivr.engine.prompts import PromptCatalog, load_catalog
-from ivr.tts.recording import find_recording, recorded_text
-from ivr.tts.render import PromptRenderer, normalize_text
+from ivr.tts.recording import coverage, coverage_summary
+from ivr.tts.render import PromptRenderer
 from ivr.tts.synthesizer import ENGINES
 
 
@@ -26,6 +27,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ls = psub.add_parser("list", parents=[common], help="list prompts and where their audio comes from")
     ls.add_argument("--catalog", type=Path, metavar="PATH", help="prompt catalog (default: prompts_catalog)")
     ls.set_defaults(run=run_list)
+    st = psub.add_parser("status", parents=[common],
+                         help="coverage of human recordings: which prompts are still synthesized")
+    st.add_argument("--catalog", type=Path, metavar="PATH", help="prompt catalog (default: prompts_catalog)")
+    st.add_argument("--db", action="store_true", help="with the texts admins edited (prompts table of the database)")
+    st.add_argument("--json", action="store_true", help="print one JSON object")
+    st.set_defaults(run=run_status)
 
 
 def _catalog(args: argparse.Namespace, cfg: Config) -> PromptCatalog:
@@ -63,20 +70,32 @@ def run_render(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+LABELS = {"recording": "recording", "synthesis": "synthesis", "stale": "stale rec."}
+
+
 def run_list(args: argparse.Namespace, cfg: Config) -> int:
     catalog = _catalog(args, cfg)
     width = max((len(pid) for pid in catalog.texts), default=10)
-    for pid, text in catalog.texts.items():
-        source = "synthesis"
-        folder = find_recording(cfg, pid)  # the admin's upload in the data dir, else the shipped one
-        if folder is not None:
-            has_meta, recorded = recorded_text(folder, pid)
-            if not has_meta or (recorded is not None and normalize_text(recorded) == normalize_text(text)):
-                source = "recording"
-            else:
-                source = "stale rec."  # recorded for another text: synthesis plays instead
-        if catalog.placeholders(pid):
-            source += "*"
-        print(f"{pid:<{width}}  {source:<11}  {text}")
+    for item in coverage(cfg, catalog.texts.items()):
+        source = LABELS[item.source] + ("*" if item.dynamic else "")  # stale: synthesis plays instead
+        print(f"{item.prompt_id:<{width}}  {source:<11}  {item.text}")
     print(f"{len(catalog.texts)} prompts in {catalog.path}; * = filled in during the call")
+    return 0
+
+
+def run_status(args: argparse.Namespace, cfg: Config) -> int:
+    """Exit 0 either way: missing recordings are a to-do for staff, not a failure."""
+    catalog = _catalog(args, cfg)
+    base = load_catalog(args.catalog or cfg.prompts_catalog)
+    items = coverage(cfg, catalog.texts.items(), defaults=dict(base.texts))
+    summary = coverage_summary(items)
+    if args.json:
+        summary["items"] = [{"id": i.prompt_id, "source": i.source, "dynamic": i.dynamic} for i in items]
+        print(json.dumps(summary, ensure_ascii=False))
+        return 0
+    print(f"recorded {summary['recorded']} of {summary['recordable']} fixed prompts "
+          f"({100 * float(summary['coverage']):.0f}%); {summary['stale']} recorded for older words; "
+          f"{summary['dynamic']} filled in during calls (always synthesized)")
+    for pid in summary["missing"]:  # type: ignore[attr-defined]
+        print(f"  still synthesized: {pid}")
     return 0

@@ -14,6 +14,7 @@ SYMPTOM_LABELS: dict[str, str] = {
     "shortness_of_breath": "khó thở", "chest_pain": "đau tức ngực", "loss_of_taste_smell": "mất vị giác/khứu giác",
     "fatigue": "mệt mỏi", "headache": "đau đầu", "muscle_ache": "đau nhức cơ", "diarrhea": "tiêu chảy",
     "vomiting": "nôn", "altered_consciousness": "rối loạn ý thức", "cyanosis": "tím tái", "low_spo2": "SpO2 thấp",
+    "coughing_blood": "ho ra máu",
     "severe_breathlessness": "khó thở nặng", "cannot_eat_drink": "không ăn uống được", "exhaustion": "kiệt sức",
     "prolonged_fever": "sốt kéo dài", "low_blood_pressure": "huyết áp thấp",
 }
@@ -24,6 +25,7 @@ RISK_FACTOR_LABELS: dict[str, str] = {
     "immunosuppression": "suy giảm miễn dịch", "pregnancy": "mang thai", "unvaccinated": "chưa tiêm vắc xin",
 }
 VITAL_LABELS: dict[str, str] = {"spo2": "SpO2", "temperature": "nhiệt độ", "breathing_rate": "nhịp thở",
+                                "systolic_bp": "huyết áp tâm thu", "diastolic_bp": "huyết áp tâm trương",
                                 "pulse": "mạch"}
 
 # --- What staff read for the engine's own identifiers (call-flow steps, intents, step events, actors) ---
@@ -44,6 +46,10 @@ NODE_LABELS: dict[str, str] = {
     "advice_no_symptoms": "Dặn dò khi không có triệu chứng", "faq_menu": "Hỏi đáp", "faq_medication": "Hỏi đáp: thuốc",
     "faq_isolation": "Hỏi đáp: cách ly", "faq_home_care": "Hỏi đáp: chăm sóc tại nhà",
     "anything_else": "Hỏi còn cần gì khác", "goodbye": "Chào kết thúc",
+    "warning_signs": "Hỏi các dấu hiệu cảnh báo (có/không)",
+    "escalate_worried": "Chuyển bác sĩ: người bệnh thấy bất ổn",
+    "ask_pulse_shown": "Hỏi máy đo có hiện mạch", "ask_has_bp_monitor": "Hỏi có máy đo huyết áp",
+    "blood_pressure": "Đo huyết áp",
 }
 NODE_GENERIC = "Bước khác của kịch bản"
 

@@ -11,7 +11,8 @@ gets its own ``RecognizerStream``::
             ...
     last = stream.finish()                     # the final result of the open utterance ("" if none)
 
-The stream gates its input with ``ivr.audio.VoiceGate``: silence is never sent to
+The stream normalises the level of its input (``ivr.audio.LevelNormalizer``: quiet speech is
+lifted, noise is not) and gates it with ``ivr.audio.VoiceGate``: silence is never sent to
 the decoder, and an utterance ends after ``end_silence_ms`` of silence
 (endpointing), which yields a final ``Result``. Audio is resampled to the
 engine's rate per utterance.
@@ -161,6 +162,8 @@ class RecognizerStream:
         self._gate = audio.VoiceGate(sample_rate, end_silence_ms=end_silence_ms, pre_roll_ms=300,
                                      hangover_ms=min(300, end_silence_ms), max_utterance_ms=max_utterance_ms,
                                      threshold_dbfs=threshold_dbfs)
+        # quiet speech is lifted before the gate (and the decoder hears it lifted too)
+        self._agc = audio.LevelNormalizer(sample_rate)
         self._decoder = recognizer.engine.decoder(self.grammar)
         self._resampler: audio.Resampler | None = None
         self._partial_every = partial_every_ms / 1000.0
@@ -176,7 +179,7 @@ class RecognizerStream:
         if self._closed:
             raise AudioError("recognizer stream is finished")
         results: list[Result] = []
-        for ev in self._gate.feed(pcm16):
+        for ev in self._gate.feed(self._agc.process(pcm16)):
             self._handle(ev, results)
         return results
 
@@ -257,6 +260,18 @@ class Recognizer:
             decoder.close()
         return Result(text=text, confidence=confidence, final=True, start_s=0.0,
                       end_s=len(pcm16) / (2 * sample_rate))
+
+    def transcribe_all(self, pcm16: bytes, sample_rate: int, *, end_silence_ms: int = 500) -> str:
+        """What a whole recording says, heard as a call hears it: the gated stream, utterances ended by
+        pauses, their final texts joined ("" when nothing was said)."""
+        stream = self.stream(sample_rate, end_silence_ms=end_silence_ms)
+        texts: list[str] = []
+        for frame in audio.iter_frames(pcm16, sample_rate, 100):
+            texts += [r.text for r in stream.accept(frame) if r.final and r.text]
+        last = stream.finish()
+        if last.text:
+            texts.append(last.text)
+        return " ".join(texts)
 
     def transcriber(self) -> Callable[[bytes, int, Any], tuple[str, float]]:
         """``f(pcm16, rate, listen) -> (text, confidence)`` for ``ivr.telephony.callrunner.DecodePool``."""

@@ -116,6 +116,8 @@ class CallRunner:
         self._playing: A.Play | None = None
         self._plays: deque[tuple[A.Play, int]] = deque()  # (play, frames) queued, for barge-in
         self._gate = self._new_gate()
+        # level normalisation before the gate, for the whole call: a quiet caller still opens it
+        self._agc = audio.LevelNormalizer(RATE)
         # (turn submitted in, result, when submitted)
         self._decoding: list[tuple[int, Future[tuple[str, float]], float]] = []
         self._turn = 0  # bumped by every event that moves the dialogue on: late transcripts are dropped
@@ -269,7 +271,7 @@ class CallRunner:
                     self._gate = self._new_gate()
                     self._drop_utterance()
                 continue
-            for ev in self._gate.feed(pcm):
+            for ev in self._gate.feed(self._agc.process(pcm)):
                 self._gate_event(ev, line, now)
         if self._recording is not None:
             self._check_recording(line, now)

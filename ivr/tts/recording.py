@@ -1,5 +1,10 @@
 """Human recordings of prompts: validate an admin's upload, store it for the phone line, revert it.
 
+An upload is checked for its words too when a listener (the recognizer) is given:
+a recording that does not say the prompt's text is refused with what was heard.
+The recording it replaces is kept under ``<folder>/history/<id>/`` with the text it
+was recorded for, so that every version stays findable.
+
 A recording is stored as ``<recordings_dir>/<id>.wav`` (8 kHz mono 16-bit) with
 ``<id>.json`` beside it naming the text it was recorded for and the SHA-256 of
 the WAV. The renderer plays the recording only for that exact text and only when
@@ -13,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +31,7 @@ from ivr.config import Config
 from ivr.engine.prompts import PROMPT_ID
 from ivr.errors import AudioError, PromptError
 from ivr.store.atomicfile import write_atomic
+from ivr.tts.hearing import Listener, compare
 
 RATE = audio.TELEPHONE_RATE
 MIN_SECONDS = 0.3
@@ -36,6 +44,8 @@ CLIP_LEVEL = 32700
 CLIP_FRACTION = 0.005
 
 CORRUPT = "Tệp ghi âm bị hỏng hoặc không phải WAV"
+#: Default share of the prompt's words a recording may get wrong (as heard by the recognizer).
+MAX_WER = 0.25
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,18 +107,38 @@ def find_recording(cfg: Config, prompt_id: str) -> Path | None:
     return next((d for d in recording_dirs(cfg) if (d / f"{prompt_id}.wav").is_file()), None)
 
 
+def check_words(pcm: bytes, text: str, listen: Listener, *, max_wer: float = MAX_WER) -> str:
+    """What ``listen`` hears in ``pcm`` (8 kHz); AudioError (Vietnamese, for staff) unless it says ``text``."""
+    heard = listen(pcm, RATE)
+    hearing = compare(text, heard)
+    shown = f"«{hearing.heard}»" if hearing.heard else "không nghe được lời nào"
+    if hearing.offensive:
+        raise AudioError(f"Bản ghi âm bị nghe thành từ không phù hợp ({', '.join(hearing.offensive)}): "
+                         f"hệ thống nghe được {shown}. Hãy đọc rõ hơn và ghi lại.")
+    if not hearing.matches(max_wer):
+        raise AudioError(f"Bản ghi âm không khớp với lời nhắc: hệ thống nghe được {shown}, sai "
+                         f"{hearing.errors} trên {hearing.ref_words} từ so với lời cần đọc «{hearing.expected}». "
+                         "Hãy đọc đúng lời nhắc và ghi lại.")
+    return hearing.heard
+
+
 def import_recording(cfg: Config, prompt_id: str, data: bytes, *, text: str,
-                     folder: Path | None = None) -> RecordingInfo:
+                     folder: Path | None = None, listen: Listener | None = None,
+                     max_wer: float = MAX_WER) -> RecordingInfo:
     """Validate ``data`` (bytes of a WAV file) and store it as the recording of ``prompt_id`` for ``text``
     in ``folder`` (default ``cfg.recordings_dir``; the admin's uploads go to ``cfg.prompt_recordings_path``).
 
-    Nothing on disk changes unless the upload is valid; the WAV and its ``.json``
-    are each replaced atomically.
+    With ``listen``, the recording must also say ``text`` (see ``check_words``).
+    Nothing on disk changes unless the upload is valid; the recording it replaces
+    moves to ``history/``; the WAV and its ``.json`` are each replaced atomically.
     """
     _check_id(prompt_id)
     if not text.strip():
         raise PromptError(f"prompt '{prompt_id}': empty text")
+    if "{" in text and "}" in text:
+        raise AudioError("Lời nhắc này có chỗ điền số liệu trong lúc gọi, nên không dùng bản ghi âm cố định được.")
     pcm, level, source_rate, channels = validate(data)
+    heard = check_words(pcm, text, listen, max_wer=max_wer) if listen is not None else None
     folder = Path(folder if folder is not None else cfg.recordings_dir)
     blob = audio.wav_bytes(pcm, RATE)
     spoken = " ".join(text.split())
@@ -123,9 +153,12 @@ def import_recording(cfg: Config, prompt_id: str, data: bytes, *, text: str,
         "source_channels": channels,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    if heard is not None:
+        meta["heard"] = heard
     wav = folder / f"{prompt_id}.wav"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _keep_previous(folder, prompt_id)
         write_atomic(wav, blob, mode=0o600)  # read by the hotline's own processes only
         write_atomic(folder / f"{prompt_id}.json",
                      (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), mode=0o600)
@@ -135,20 +168,45 @@ def import_recording(cfg: Config, prompt_id: str, data: bytes, *, text: str,
                          level_dbfs=level, source_rate=source_rate, source_channels=channels)
 
 
+def _keep_previous(folder: Path, prompt_id: str) -> None:
+    """Move the current ``<id>.wav``/``.json`` (if any) to ``history/<id>/<when>.*``, named by import time."""
+    wav = folder / f"{prompt_id}.wav"
+    if not wav.is_file():
+        return
+    stamp = datetime.fromtimestamp(wav.stat().st_mtime, UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    dest = folder / "history" / prompt_id
+    dest.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for suffix in (".json", ".wav"):  # the WAV last: a crash in between leaves a stale-text WAV, never a lie
+        src = folder / f"{prompt_id}{suffix}"
+        if src.exists():
+            src.replace(dest / f"{stamp}{suffix}")
+
+
+def history(folder: Path, prompt_id: str) -> list[dict[str, object]]:
+    """Earlier recordings of ``prompt_id`` in ``folder``, newest first: their metadata plus ``path``."""
+    _check_id(prompt_id)
+    out: list[dict[str, object]] = []
+    for wav in sorted((Path(folder) / "history" / prompt_id).glob("*.wav"), reverse=True):
+        try:
+            meta = json.loads(wav.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = {}
+        out.append({**(meta if isinstance(meta, dict) else {}), "path": str(wav)})
+    return out
+
+
 def revert_recording(cfg: Config, prompt_id: str, *, folder: Path | None = None) -> bool:
-    """Delete the recording of ``prompt_id`` from ``folder`` (default ``cfg.recordings_dir``): a recording
-    in a later folder of ``recording_dirs``, else synthesis, takes over. False when there was none."""
+    """Withdraw the recording of ``prompt_id`` from ``folder`` (default ``cfg.recordings_dir``) into its
+    ``history/``: a recording in a later folder of ``recording_dirs``, else synthesis, takes over.
+    False when there was none."""
     _check_id(prompt_id)
     folder = Path(folder if folder is not None else cfg.recordings_dir)
-    existed = False
-    for path in (folder / f"{prompt_id}.wav", folder / f"{prompt_id}.json"):
-        try:
-            path.unlink()
-            existed = existed or path.suffix == ".wav"
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise AudioError(f"Không xoá được bản ghi âm {path}: {exc.strerror or exc}") from None
+    existed = (folder / f"{prompt_id}.wav").is_file()
+    try:
+        _keep_previous(folder, prompt_id)
+        (folder / f"{prompt_id}.json").unlink(missing_ok=True)  # metadata without its WAV
+    except OSError as exc:
+        raise AudioError(f"Không gỡ được bản ghi âm {prompt_id} trong {folder}: {exc.strerror or exc}") from None
     return existed
 
 
@@ -194,3 +252,65 @@ def _file_sha256(path: Path) -> str | None:
     with _hash_lock:
         _hash_cache[str(path)] = (stamp, digest)
     return digest
+
+
+# ------------------------------------------------------------------ coverage
+
+@dataclass(frozen=True, kw_only=True)
+class PromptSource:
+    """Where a prompt's audio comes from: ``recording``, ``synthesis`` or ``stale`` (recorded for other
+    words, so synthesis plays); ``dynamic`` prompts are filled in during a call and always synthesized."""
+    prompt_id: str
+    source: str
+    dynamic: bool
+    text: str
+
+
+def prompt_source(cfg: Config, prompt_id: str, text: str, *, default_text: str | None = None) -> str:
+    """``recording``, ``synthesis`` or ``stale`` for ``prompt_id`` spoken as ``text``.
+
+    A recording placed by hand (no metadata) counts as recorded for ``default_text`` (the catalog's).
+    """
+    folder = find_recording(cfg, prompt_id)  # the data dir's upload, else the one shipped with the code
+    if folder is None:
+        return "synthesis"
+    has_meta, recorded = recorded_text(folder, prompt_id)
+    if not has_meta:
+        recorded = default_text if default_text is not None else text
+    if recorded is not None and _same_text(recorded, text):
+        return "recording"
+    return "stale"
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Compared as the renderer compares them (``ivr.tts.render.normalize_text``): NFC, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", a).split()) == " ".join(unicodedata.normalize("NFC", b).split())
+
+
+def coverage(cfg: Config, texts: Iterable[tuple[str, str]], *,
+             defaults: dict[str, str] | None = None) -> list[PromptSource]:
+    """The audio source of every ``(prompt_id, text)``; ``defaults``: the catalog's texts (see prompt_source)."""
+    out = []
+    for pid, text in texts:
+        dynamic = "{" in text and "}" in text
+        source = "synthesis" if dynamic else prompt_source(cfg, pid, text, default_text=(defaults or {}).get(pid))
+        out.append(PromptSource(prompt_id=pid, source=source, dynamic=dynamic, text=text))
+    return out
+
+
+def coverage_summary(items: list[PromptSource]) -> dict[str, object]:
+    """Counts for ``ivr prompts status --json`` and the admin's dashboard; dynamic prompts are not counted
+    as missing (they cannot be recorded whole)."""
+    fixed = [i for i in items if not i.dynamic]
+    recorded = sum(1 for i in fixed if i.source == "recording")
+    return {
+        "prompts": len(items),
+        "recordable": len(fixed),
+        "recorded": recorded,
+        "synthesized": sum(1 for i in fixed if i.source == "synthesis"),
+        "stale": sum(1 for i in fixed if i.source == "stale"),
+        "dynamic": len(items) - len(fixed),
+        "coverage": round(recorded / len(fixed), 3) if fixed else 1.0,
+        "complete": recorded == len(fixed),
+        "missing": [i.prompt_id for i in fixed if i.source != "recording"],
+    }

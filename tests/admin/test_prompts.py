@@ -7,7 +7,22 @@ import struct
 import wave
 
 from admin.content import base_catalog, effective_catalog
+from ivr import ROOT, audio
 from ivr.store.models import Prompt
+
+SPEECH = ROOT / "tests" / "data" / "audio" / "sentence_ly.wav"  # a real voice; its words:
+SAID = "Chúng ta có thể áp dụng logic tương tự với người khác."
+OTHER_SPEECH = ROOT / "tests" / "data" / "audio" / "sentence_doan.wav"
+
+
+def speech_seconds() -> str:
+    return f"{audio.wav_info(SPEECH.read_bytes()).duration_s:.1f}".replace(".", ",")
+
+
+def say(auth, prompt_id="goodbye", text=SAID):
+    """Give the prompt the words the test recording says (recordings are checked against the text)."""
+    resp = auth.post(f"/prompts/{prompt_id}", {"text": text}, follow_redirects=True)
+    assert resp.status_code == 200
 
 
 def tone_wav(seconds=1.0, rate=16000, amplitude=8000):
@@ -57,10 +72,11 @@ def test_preview_audio(client, auth):
 
 def test_upload_recording_and_revert(client, auth, db, admin_cfg):
     auth.login("admin")
-    resp = auth.post("/prompts/goodbye/recording", {"file": (io.BytesIO(tone_wav()), "tam-biet.wav")},
+    say(auth)
+    resp = auth.post("/prompts/goodbye/recording", {"file": (io.BytesIO(SPEECH.read_bytes()), "tam-biet.wav")},
                      content_type="multipart/form-data", follow_redirects=True)
     html = resp.get_data(as_text=True)
-    assert "Đã nhận bản ghi âm: 1,0 giây" in html and "bản ghi âm giọng người" in html
+    assert f"Đã nhận bản ghi âm: {speech_seconds()} giây" in html and "bản ghi âm giọng người" in html
     stored = admin_cfg.data_dir / "prompts" / "recordings" / "goodbye.wav"  # the data dir, not the checkout
     with wave.open(str(stored)) as w:
         assert w.getframerate() == 8000
@@ -100,26 +116,55 @@ def test_uploads_go_to_the_data_dir_and_override_the_shipped_recording(client, a
     """The checkout's recordings (recordings_dir) are defaults, read only; an upload lands in
     <data_dir>/prompts/recordings and wins, for the admin's preview and for the phone line; reverting
     it brings the shipped recording back."""
+    from ivr.tts.recording import import_recording
     from ivr.tts.render import PromptRenderer
 
     shipped_dir = admin_cfg.recordings_dir
     shipped_dir.mkdir(parents=True)
-    (shipped_dir / "goodbye.wav").write_bytes(tone_wav(seconds=1.5, rate=8000))  # placed by hand: catalog text
+    import_recording(admin_cfg, "goodbye", tone_wav(seconds=1.5, rate=8000), text=SAID)  # shipped with the code
     before = sorted((p.name, p.read_bytes()) for p in shipped_dir.iterdir())
     auth.login("admin")
+    say(auth)
     assert client.get("/prompts/goodbye/audio").data == (shipped_dir / "goodbye.wav").read_bytes()
 
-    resp = auth.post("/prompts/goodbye/recording", {"file": (io.BytesIO(tone_wav(seconds=1.0)), "moi.wav")},
+    resp = auth.post("/prompts/goodbye/recording", {"file": (io.BytesIO(SPEECH.read_bytes()), "moi.wav")},
                      content_type="multipart/form-data", follow_redirects=True)
-    assert "Đã nhận bản ghi âm: 1,0 giây" in resp.get_data(as_text=True)
+    assert f"Đã nhận bản ghi âm: {speech_seconds()} giây" in resp.get_data(as_text=True)
     uploaded = admin_cfg.data_dir / "prompts" / "recordings" / "goodbye.wav"
     assert sorted((p.name, p.read_bytes()) for p in shipped_dir.iterdir()) == before  # checkout untouched
     assert client.get("/prompts/goodbye/audio").data == uploaded.read_bytes()
-    text = base_catalog(admin_cfg).texts["goodbye"]
     with PromptRenderer(admin_cfg) as worker_side:  # what a SIP worker plays
-        assert worker_side.render("goodbye", text) == uploaded
+        assert worker_side.render("goodbye", SAID) == uploaded
 
     resp = auth.post("/prompts/goodbye/revert", {"what": "recording"}, follow_redirects=True)
     assert "dùng lại bản ghi âm có sẵn" in resp.get_data(as_text=True)
     assert not uploaded.exists()
     assert client.get("/prompts/goodbye/audio").data == (shipped_dir / "goodbye.wav").read_bytes()
+
+
+def test_a_recording_of_other_words_is_refused_showing_what_was_heard(client, auth, admin_cfg):
+    auth.login("admin")
+    say(auth)
+    resp = auth.post("/prompts/goodbye/recording", {"file": (io.BytesIO(OTHER_SPEECH.read_bytes()), "sai.wav")},
+                     content_type="multipart/form-data", follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert "Không nhận bản ghi âm: Bản ghi âm không khớp với lời nhắc: hệ thống nghe được «nuôi con" in html
+    assert not (admin_cfg.data_dir / "prompts" / "recordings" / "goodbye.wav").exists()
+    assert "giọng tổng hợp" in html
+
+
+def test_coverage_shows_on_the_dashboard_until_every_fixed_prompt_is_recorded(client, auth, admin_cfg):
+    auth.login("admin")
+    html = client.get("/stats/").get_data(as_text=True)
+    total = sum(1 for t in base_catalog(admin_cfg).texts.values() if "{" not in t)
+    assert f"Còn {total} trong {total} lời nhắc người gọi đang nghe bằng giọng máy đọc" in html
+    say(auth)
+    auth.post("/prompts/goodbye/recording", {"file": (io.BytesIO(SPEECH.read_bytes()), "a.wav")},
+              content_type="multipart/form-data")
+    html = client.get("/stats/").get_data(as_text=True)
+    assert f"Còn {total - 1} trong {total} lời nhắc" in html
+    listing = client.get("/prompts/?missing=1").get_data(as_text=True)
+    assert f"<strong>1/{total}</strong>" in listing and "/prompts/goodbye\"" not in listing
+    auth.logout()
+    auth.login("bs_a")
+    assert "voice-coverage" not in client.get("/stats/").get_data(as_text=True)  # a doctor has no prompts to record

@@ -117,3 +117,12 @@ def test_start_up_paths_name_the_key(cfg: config_mod.Config, tmp_path: Path) -> 
     config_mod.check_paths(cfg.replace(flow="nope"), flow_published=True)  # published in the admin: no file needed
     with pytest.raises(ConfigError, match=r"^config: key 'triage_rules_dir': folder .* not found: "):
         config_mod.check_paths(cfg.replace(triage_rules_dir=tmp_path / "none"))
+
+
+def test_a_number_setting_reads_numbers_and_refuses_the_rest() -> None:
+    assert config_mod.load(env={"IVR_PROMPT_RECORDING_MAX_WER": "0.3"}).prompt_recording_max_wer == 0.3
+    assert config_mod.load(env={}, prompt_recording_max_wer=0).prompt_recording_max_wer == 0.0
+    for bad, why in (("lots", "expected a number, got 'lots'"), ("nan", "expected a number, got 'nan'"),
+                     ("1.5", "expected a share from 0 to below 1, got 1.5")):
+        with pytest.raises(ConfigError, match=f"^config: key 'prompt_recording_max_wer': {why}"):
+            config_mod.load(env={"IVR_PROMPT_RECORDING_MAX_WER": bad})

@@ -146,3 +146,23 @@ def test_render_with_db_needs_a_schema(setup: dict[str, Path], ivr) -> None:  # 
     result = ivr(setup, "prompts", "render", "--db")
     assert result.returncode == 2
     assert result.stderr.startswith("ivr: database ") and "run 'ivr db upgrade'" in result.stderr
+
+
+def test_status_json_reports_recording_coverage(setup: dict[str, Path], ivr) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    first = json.loads(ivr(setup, "prompts", "status", "--json").stdout)
+    assert first == {"prompts": 3, "recordable": 2, "recorded": 0, "synthesized": 2, "stale": 0, "dynamic": 1,
+                     "coverage": 0.0, "complete": False, "missing": ["greeting", "goodbye"],
+                     "items": [{"id": "greeting", "source": "synthesis", "dynamic": False},
+                               {"id": "confirm_spo2", "source": "synthesis", "dynamic": True},
+                               {"id": "goodbye", "source": "synthesis", "dynamic": False}]}
+    setup["recordings"].mkdir()
+    (setup["recordings"] / "goodbye.wav").write_bytes(audio.wav_bytes(b"\x10\x00" * 8000, 8000))  # placed by hand
+    after = json.loads(ivr(setup, "prompts", "status", "--json").stdout)
+    assert (after["recorded"], after["coverage"], after["missing"]) == (1, 0.5, ["greeting"])
+    text = ivr(setup, "prompts", "status")
+    assert text.returncode == 0 and text.stdout.splitlines() == [
+        "recorded 1 of 2 fixed prompts (50%); 0 recorded for older words; "
+        "1 filled in during calls (always synthesized)",
+        "  still synthesized: greeting"]

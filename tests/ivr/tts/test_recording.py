@@ -16,6 +16,7 @@ from ivr.errors import AudioError, PromptError
 from ivr.tts.espeak import EspeakSynthesizer
 from ivr.tts.recording import (
     CORRUPT,
+    history,
     import_recording,
     recorded_text,
     revert_recording,
@@ -98,12 +99,14 @@ def test_validate_keeps_a_quiet_but_real_voice() -> None:
     assert -50 < level < -45 and (rate, channels) == (16000, 1) and len(pcm) == 16000
 
 
-def test_revert_deletes_the_recording(rcfg: Config) -> None:
+def test_revert_withdraws_the_recording_into_its_history(rcfg: Config) -> None:
     assert revert_recording(rcfg, "greeting") is False
     import_recording(rcfg, "greeting", voice_like(1.0, 8000), text=TEXT)
     assert revert_recording(rcfg, "greeting") is True
-    assert list(rcfg.recordings_dir.iterdir()) == []
+    assert sorted(p.name for p in rcfg.recordings_dir.iterdir()) == ["history"]  # nothing plays any more
     assert recorded_text(rcfg.recordings_dir, "greeting") == (False, None)
+    (old,) = history(rcfg.recordings_dir, "greeting")
+    assert old["text"] == TEXT and Path(str(old["path"])).is_file()
 
 
 def test_unsafe_prompt_id_and_unwritable_folder(rcfg: Config, tmp_path: Path) -> None:
