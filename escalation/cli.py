@@ -12,6 +12,7 @@ from escalation.priority import RISK_LABELS, waiting_s
 from ivr.config import Config
 from ivr.store.database import Database, check_schema
 from ivr.store.models import Patient, utcnow
+from ivr.vocabulary import ESCALATION_KIND_LABELS, EscalationKind
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -45,6 +46,7 @@ def run_list(args: argparse.Namespace, cfg: Config) -> int:
         rows.append({
             "id": c.id,
             "risk": c.risk,
+            "kind": c.kind,  # clinical | not_reached (the check-in calls could not reach the patient)
             "status": c.status.value,
             "mode": c.mode,
             "waiting_s": int(waiting_s(c.created_at, now)),
@@ -67,7 +69,10 @@ def run_list(args: argparse.Namespace, cfg: Config) -> int:
     table: list[tuple[str, ...]] = [header]
     for r in rows:
         area_text = ", ".join(v for v in (r["area"]["commune"], r["area"]["district"], r["area"]["province"]) if v)
-        table.append((str(r["id"]), RISK_LABELS.get(r["risk"], r["risk"]),
+        risk = RISK_LABELS.get(r["risk"], r["risk"])
+        if r["kind"] != EscalationKind.CLINICAL:
+            risk += f" ({ESCALATION_KIND_LABELS.get(r['kind'], r['kind']).lower()})"
+        table.append((str(r["id"]), risk,
                       queue.STATUS_LABELS.get(r["status"], r["status"]), _mmss(r["waiting_s"]), r["caller"] or "-",
                       r["patient"] or (f"#{r['patient_id']}" if r["patient_id"] else "-"), area_text or "-",
                       TIER_LABELS.get(r["tier"], r["tier"]), "; ".join(r["reasons"]) or r["reason"]))

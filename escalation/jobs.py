@@ -52,6 +52,8 @@ from .transitions import UNPICKED
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 300
+#: room in a round's time limit for the area targets added at delivery (a webhook and an SMS number per tier)
+AREA_TARGETS = 6
 P = NotificationStatus.PENDING
 
 
@@ -230,7 +232,8 @@ def enqueue(redis: Redis, plans: Sequence[Planned], cfg: Config | None = None) -
     for p in plans:
         by_queue.setdefault(p.queue, []).append(Queue.prepare_data(
             deliver_round, (p.escalation_id, p.round), job_id=p.job_id, retry=retry,
-            timeout=job_timeout_s(cfg, p.targets + len(cfg.webhook_urls)), result_ttl=0, failure_ttl=7 * 86400,
+            timeout=job_timeout_s(cfg, p.targets + len(cfg.webhook_urls) + AREA_TARGETS), result_ttl=0,
+            failure_ttl=7 * 86400,
             description=f"notify escalation {p.escalation_id} round {p.round}"))
     pipe = redis.pipeline()
     for name, datas in by_queue.items():
@@ -363,9 +366,10 @@ def _load(db: Database, escalation_id: int, round_: int, my_id: str | None, cfg:
         esc = s.get(Escalation, escalation_id)
         if esc is not None:
             rows = list(s.scalars(select(N).where(N.escalation_id == escalation_id, N.round == round_)))
-            have = {r.target for r in rows if r.kind == notify.WEBHOOK}
-            if rows and any(url not in have for url in cfg.webhook_urls):  # the round predates the configuration
-                notify.missing_targets(s, escalation_id, round_, cfg.webhook_urls, now=now, job_id=my_id or "")
+            have = {(r.kind, r.target) for r in rows if r.kind != notify.BOARD}
+            targets = notify.case_targets(s, cfg, esc)  # global webhooks and the area targets of the case's tier
+            if rows and any(t not in have for t in targets):  # the round predates the configuration
+                notify.missing_targets(s, escalation_id, round_, targets, now=now, job_id=my_id or "")
         mine = (N.job_id == my_id) if my_id is not None else ((N.escalation_id == escalation_id) & (N.round == round_))
         pending = list(s.scalars(select(N).where(mine, N.status == P).order_by(N.escalation_id, N.round, N.id)))
         # the cases and patients of every claimed round in two queries, not two per round
@@ -475,6 +479,9 @@ def deliver_round(escalation_id: int, round_: int) -> str:
                         b.deferred = out_of_time(b)
                     _publish(job, [b for b in board if not b.deferred])
                     board = []
+            elif t.kind == notify.SMS:  # an area's SMS number, through the SMS gateway
+                notify.send_sms(cfg, t.target, str(t.body.get("text", "")), idempotency_key=t.key,
+                                escalation_id=t.escalation_id)
             else:
                 notify.check_url(t.target)
                 body = encoded.setdefault(id(t.body), notify.encode(t.body))
@@ -512,7 +519,7 @@ def deliver_round(escalation_id: int, round_: int) -> str:
                 if final:
                     log.error("notification %d of escalation %d failed after %d attempt(s): %s", t.id,
                               t.escalation_id, t.attempts + 1, t.error)
-        reached = {t.escalation_id for t in tries if t.kind == notify.WEBHOOK and not t.error and not t.deferred}
+        reached = {t.escalation_id for t in tries if t.kind != notify.BOARD and not t.error and not t.deferred}
         if reached:
             s.execute(update(Escalation).where(Escalation.id.in_(reached), Escalation.notified_at.is_(None))
                       .values(notified_at=done).execution_options(synchronize_session=False))
@@ -528,7 +535,10 @@ def deliver_round(escalation_id: int, round_: int) -> str:
 
 
 #: The only functions a worker runs (``refusal``): the hotline's own jobs.
-ALLOWED_FUNCTIONS: frozenset[str] = frozenset({f"{__name__}.{deliver_round.__name__}"})
+ALLOWED_FUNCTIONS: frozenset[str] = frozenset({f"{__name__}.{deliver_round.__name__}", *(
+    # the check-in calls' timed jobs (escalation.checkins.jobs imports this module, so they are named here)
+    f"escalation.checkins.jobs.{name}" for name in ("plan_window", "dispatch", "close_window", "send_notice",
+                                                     "daily_summary", "deliver_area", "reconcile_job"))})
 
 
 def fetch_jobs(redis: Redis, job_ids: Iterable[str]) -> dict[str, Job | None]:

@@ -1,8 +1,12 @@
 """Notifications of an escalation: rows per round and target, the webhook payload, signing, sending.
 
 A *round* is one announcement of a case (0 when it is created; 1, 2... when it moves up a tier,
-its risk rises, or it still waits at the top tier) to the admin board and to every webhook URL.
-Receivers de-duplicate on the escalation id and the round's idempotency key.
+its risk rises, or it still waits at the top tier) to the admin board, to every global webhook URL
+(``webhook_urls``) and to the area targets of the case's tier: a case at the commune tier goes to its
+commune's targets, at the district tier to the commune's and the district's, at the province tier to
+all three (``case_targets``). Area targets (webhook URLs or SMS numbers) come from the configuration
+(``notify_targets``) and the ``notify_targets`` table (the admin). Receivers de-duplicate on the
+escalation id and the round's idempotency key.
 """
 from __future__ import annotations
 
@@ -20,9 +24,9 @@ from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ivr.config import is_http_url
-from ivr.store.models import Escalation, EscalationNotification, NotificationStatus, Patient
-from ivr.vocabulary import RISK_LABELS
+from ivr.config import AreaTarget, Config, is_http_url, parse_targets
+from ivr.store.models import AreaLevel, Escalation, EscalationNotification, NotificationStatus, NotifyTarget, Patient
+from ivr.vocabulary import ESCALATION_KIND_LABELS, RISK_LABELS, EscalationKind
 
 from . import keys
 from .area import TIER_LABELS
@@ -31,6 +35,10 @@ from .priority import waiting_s
 
 BOARD = "board"
 WEBHOOK = "webhook"
+SMS = "sms"
+CHANNELS: tuple[str, ...] = (WEBHOOK, SMS)
+#: the longest SMS text sent (a few concatenated SMS parts)
+SMS_MAX_CHARS = 320
 SIGNATURE_HEADER = "X-IVR-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 ESCALATION_HEADER = "X-IVR-Escalation-Id"
@@ -80,16 +88,21 @@ def add_round(s: Session, esc: Escalation, webhook_urls: Iterable[str], *,
     return rows
 
 
-def missing_targets(s: Session, escalation_id: int, round_: int, webhook_urls: Iterable[str],
+def missing_targets(s: Session, escalation_id: int, round_: int, targets: Iterable[str | tuple[str, str]],
                     *, now: datetime, job_id: str = "") -> list[EscalationNotification]:
-    """Rows for webhook URLs a round does not have yet (the round was created without the configuration)."""
-    have = set(s.scalars(select(EscalationNotification.target).where(
+    """Rows for targets a round does not have yet (the round was created without the configuration).
+
+    ``targets``: webhook URLs, or (channel, target) pairs (``case_targets``).
+    """
+    have = {(kind, target) for kind, target in s.execute(select(
+        EscalationNotification.kind, EscalationNotification.target).where(
         EscalationNotification.escalation_id == escalation_id, EscalationNotification.round == round_,
-        EscalationNotification.kind == WEBHOOK)))
-    rows = [EscalationNotification(escalation_id=escalation_id, round=round_, kind=WEBHOOK, target=url,
+        EscalationNotification.kind != BOARD))}
+    wanted = [(WEBHOOK, t) if isinstance(t, str) else t for t in targets]
+    rows = [EscalationNotification(escalation_id=escalation_id, round=round_, kind=kind, target=target,
                                    idempotency_key=keys.idempotency_key(escalation_id, round_), created_at=now,
                                    job_id=job_id, enqueues=1 if job_id else 0, enqueued_at=now if job_id else None)
-            for url in dict.fromkeys(webhook_urls) if url not in have]
+            for kind, target in dict.fromkeys(wanted) if (kind, target) not in have]
     s.add_all(rows)
     s.flush()
     return rows
@@ -103,6 +116,10 @@ def payload(esc: Escalation, patient: Patient | None, note: EscalationNotificati
     waited = int(waiting_s(esc.created_at, now))
     event = "escalation.created" if note.round == 0 else "escalation.reminder"
     headline = "Ca cần bác sĩ mới" if note.round == 0 else "Nhắc lại: ca chưa có bác sĩ nhận"
+    kind = str(getattr(esc, "kind", "") or EscalationKind.CLINICAL)
+    if kind == EscalationKind.NOT_REACHED:
+        headline = ("Không liên lạc được với người bệnh" if note.round == 0
+                    else "Nhắc lại: người bệnh chưa liên lạc được, chưa có ai nhận")
     text = (f"{headline} #{esc.id} — {risk_label}: {esc.reason or ', '.join(esc.reasons)}. "
             f"Người gọi: {who}; địa bàn: {area}; đã chờ {waited // 60} phút {waited % 60} giây.")
     return {
@@ -116,6 +133,8 @@ def payload(esc: Escalation, patient: Patient | None, note: EscalationNotificati
         "reasons": list(esc.reasons or []),
         "status": esc.status.value if hasattr(esc.status, "value") else str(esc.status),
         "mode": esc.mode,
+        "kind": kind,
+        "kind_label": ESCALATION_KIND_LABELS.get(kind, kind),
         "caller": esc.caller,
         "patient": None if patient is None else {"id": patient.id, "name": patient.name, "phone": patient.phone},
         "area": {"province": esc.province, "district": esc.district, "commune": esc.commune},
@@ -154,7 +173,8 @@ def _drop(scheme: str, host: str, port: int) -> None:
         conn.close()
 
 
-def post(url: str, body: bytes, *, secret: str, idempotency_key: str, escalation_id: int, timeout_s: float) -> int:
+def post(url: str, body: bytes, *, secret: str, idempotency_key: str, escalation_id: int | None,
+         timeout_s: float) -> int:
     """POST ``body`` to ``url``; the HTTP status on 2xx, else ``WebhookError`` saying what went wrong
     (``WebhookUnreachable`` when the endpoint did not answer, ``InvalidWebhookUrl`` for a bad URL).
 
@@ -171,8 +191,9 @@ def post(url: str, body: bytes, *, secret: str, idempotency_key: str, escalation
         "User-Agent": "f0-hotline-escalation/1",
         SIGNATURE_HEADER: sign(body, secret),
         IDEMPOTENCY_HEADER: idempotency_key,
-        ESCALATION_HEADER: str(escalation_id),
     }
+    if escalation_id is not None:
+        headers[ESCALATION_HEADER] = str(escalation_id)
     for _ in range(2):  # a kept-alive connection the server closed meanwhile gets one fresh retry
         conn, reused = _connection(parts.scheme, host, port, timeout_s)
         try:
@@ -216,3 +237,81 @@ def pending(s: Session, escalation_id: int) -> list[EscalationNotification]:
     return list(s.scalars(select(EscalationNotification).where(
         EscalationNotification.escalation_id == escalation_id,
         EscalationNotification.status == NotificationStatus.PENDING)))
+
+
+# -- area targets (issue 13 part 7) -----------------------------------------------------------------------------
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _serves(t: AreaTarget | NotifyTarget, level: str, province: str, district: str, commune: str) -> bool:
+    """Whether target ``t`` is the ``level`` target of the area (province, district, commune)."""
+    t_level = t.level.value if isinstance(t.level, AreaLevel) else str(t.level)
+    if t_level != level or not _same(t.province, province):
+        return False
+    if level == "province":
+        return True
+    if not _same(t.district, district):
+        return False
+    return level == "district" or _same(t.commune, commune)
+
+
+def area_targets(s: Session, cfg: Config, level: str, province: str, district: str,
+                 commune: str) -> list[tuple[str, str]]:
+    """(channel, target) of every active target of ``level`` for the area, configured ones first."""
+    found: list[tuple[str, str]] = [(t.channel, t.target) for t in parse_targets(cfg.notify_targets)
+                                    if _serves(t, level, province, district, commune)]
+    rows = s.scalars(select(NotifyTarget).where(NotifyTarget.active.is_(True),
+                                                NotifyTarget.level == AreaLevel(level)))
+    found += [(r.channel, r.target) for r in rows if _serves(r, level, province, district, commune)]
+    return list(dict.fromkeys(found))
+
+
+def case_targets(s: Session, cfg: Config, esc: Escalation) -> list[tuple[str, str]]:
+    """Where a round of ``esc`` goes besides the board: the global webhooks, then the area targets of every
+    tier from the commune up to the case's tier (a case follows its way up: the commune keeps hearing of it)."""
+    tier = esc.tier.value if isinstance(esc.tier, AreaLevel) else str(esc.tier or "commune")
+    found: list[tuple[str, str]] = [(WEBHOOK, url) for url in cfg.webhook_urls]
+    for level in ("commune", "district", "province"):
+        found += area_targets(s, cfg, level, esc.province, esc.district, esc.commune)
+        if level == tier:
+            break
+    return list(dict.fromkeys(found))
+
+
+def summary_targets(s: Session, cfg: Config, province: str, district: str, commune: str) -> list[tuple[str, str]]:
+    """Where a commune's daily summary goes: its commune targets, else the nearest tier above that has
+    targets, else the global webhooks."""
+    for level in ("commune", "district", "province"):
+        found = area_targets(s, cfg, level, province, district, commune)
+        if found:
+            return found
+    return [(WEBHOOK, url) for url in cfg.webhook_urls]
+
+
+def sms_body(to: str, text: str, idempotency_key: str) -> dict[str, Any]:
+    """What the SMS gateway receives (JSON, signed like the webhooks)."""
+    return {"to": to, "text": text[:SMS_MAX_CHARS], "idempotency_key": idempotency_key}
+
+
+def send_sms(cfg: Config, to: str, text: str, *, idempotency_key: str, escalation_id: int | None = None) -> int:
+    """Send ``text`` to the number ``to`` through ``sms_gateway_url`` (one signed POST; the caller retries).
+
+    ``InvalidWebhookUrl`` when no gateway is configured: no retry can fix that.
+    """
+    if not cfg.sms_gateway_url:
+        raise InvalidWebhookUrl("Chưa cấu hình cổng SMS (sms_gateway_url): không gửi được tin nhắn.")
+    return post(cfg.sms_gateway_url, encode(sms_body(to, text, idempotency_key)), secret=cfg.webhook_secret,
+                idempotency_key=idempotency_key, escalation_id=escalation_id, timeout_s=cfg.webhook_timeout_s)
+
+
+def deliver(cfg: Config, channel: str, target: str, body: dict[str, Any], *, idempotency_key: str,
+            escalation_id: int | None = None) -> int:
+    """One message to one area target: the JSON ``body`` to a webhook, or its ``text`` by SMS."""
+    if channel == SMS:
+        return send_sms(cfg, target, str(body.get("text", "")), idempotency_key=idempotency_key,
+                        escalation_id=escalation_id)
+    check_url(target)
+    return post(target, encode(body), secret=cfg.webhook_secret, idempotency_key=idempotency_key,
+                escalation_id=escalation_id, timeout_s=cfg.webhook_timeout_s)

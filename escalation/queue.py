@@ -29,7 +29,7 @@ from ivr.store.models import (
     StaffUser,
     utcnow,
 )
-from ivr.vocabulary import MODE_LABELS, RISK_LABELS, RISK_LEVELS, EscalationMode
+from ivr.vocabulary import MODE_LABELS, RISK_LABELS, RISK_LEVELS, EscalationKind, EscalationMode
 
 from . import area, groupcommit, jobs, notify, priority
 from .errors import EscalationConflict, EscalationError, EscalationNotFound
@@ -142,7 +142,7 @@ def _move(s: Session, esc_id: int, action: Action, *, actor: str, detail: str, n
 def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (), caller: str = "",
            patient_id: int | None = None, call_id: int | None = None, assessment_id: int | None = None,
            mode: str = EscalationMode.CALLBACK, recording_path: str = "", redis: Redis | None = None,
-           now: datetime | None = None, cfg: Config | None = None) -> int:
+           now: datetime | None = None, cfg: Config | None = None, kind: str = EscalationKind.CLINICAL) -> int:
     """Queue a case for a doctor and return its id.
 
     The case (and its notification rows) is committed first; then its jobs are enqueued on
@@ -151,13 +151,16 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
     that case re-triaged — risk raised, reasons merged — instead of a duplicate; a live call gets
     its own hold clock (``hold_started_at``) whatever the open case's age, and when every open case
     of the patient is already picked (a doctor will call back, or is in a call) a live call opens a
-    new case that the doctors on duty can connect at once. Pass ``cfg``
+    new case that the doctors on duty can connect at once. ``kind``: a clinical case, or a patient the
+    check-in calls could not reach (merged into an open case, a clinical escalation makes it clinical). Pass ``cfg``
     so the configured webhooks are notified without waiting for the worker to expand them.
     A live case with nobody on duty anywhere in its area becomes a callback at once.
     """
     if risk not in RISK_LEVELS:
         raise EscalationError(f"Mức nguy cơ không hợp lệ: {risk!r} (cần một trong: {', '.join(RISK_LEVELS)}).")
     _check_mode(mode)
+    if kind not in tuple(EscalationKind):
+        raise EscalationError(f"Loại ca không hợp lệ: {kind!r}.")
     reasons = [str(r) for r in reasons]
     now = _now(now)
     webhooks = cfg.webhook_urls if cfg is not None else ()
@@ -182,10 +185,10 @@ def create(db: Database, *, risk: str, reason: str, reasons: Sequence[str] = (),
         if existing is not None:
             return existing, _retriage(s, _load(s, existing), risk=risk, reason=reason, reasons=reasons,
                                        call_id=call_id, assessment_id=assessment_id, mode=mode,
-                                       recording_path=recording_path, webhooks=webhooks, now=now)
+                                       recording_path=recording_path, webhooks=webhooks, now=now, kind=kind)
         made = _insert(s, staff, patient_id=patient_id, call_id=call_id, assessment_id=assessment_id, caller=caller,
                        risk=risk, reasons=reasons, reason=reason, mode=mode, area_row=area_row,
-                       recording_path=recording_path, webhooks=webhooks, now=now)
+                       recording_path=recording_path, webhooks=webhooks, now=now, kind=kind)
         for old_id, old_status in open_cases:  # the picked cases say where the caller holds now
             _event(s, int(old_id), frm=_status(old_status), to=_status(old_status), actor="system", at=now,
                    detail=f"Người bệnh gọi lại ({RISK_LABELS.get(risk, risk)}) và đang giữ máy: xem ca #{made[0]}")
@@ -242,14 +245,14 @@ def _anyone_on_duty(staff: Sequence[StaffUser], area_row: Any) -> bool:
 def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, call_id: int | None,
             assessment_id: int | None, caller: str, risk: str, reasons: list[str], reason: str, mode: str,
             area_row: Any, recording_path: str, webhooks: Sequence[str],
-            now: datetime) -> tuple[int, list[jobs.Planned]]:
+            now: datetime, kind: str = EscalationKind.CLINICAL) -> tuple[int, list[jobs.Planned]]:
     """A new case, its first events and its first notification round: three INSERTs (Core, no unit of work)."""
     values: dict[str, Any] = {
         "patient_id": patient_id, "call_id": call_id, "assessment_id": assessment_id, "caller": caller, "risk": risk,
         "reasons": reasons, "reason": reason[:200], "status": S.WAITING, "mode": mode,
         "province": area_row[0] if area_row else "", "district": area_row[1] if area_row else "",
         "commune": area_row[2] if area_row else "", "created_at": now, "updated_at": now, "tier_changed_at": now,
-        "recording_path": recording_path, "version": 1, "outcome": "", "notes": "", "job_id": ""}
+        "recording_path": recording_path, "version": 1, "outcome": "", "notes": "", "job_id": "", "kind": kind}
     probe = Escalation(**values)  # not added: only for the area checks
     start = area.start_tier(probe)
     values["tier"] = area.first_staffed(staff, probe, start)
@@ -276,7 +279,7 @@ def _insert(s: Session, staff: Sequence[StaffUser], *, patient_id: int | None, c
 
 def _retriage(s: Session, esc: Escalation, *, risk: str, reason: str, reasons: list[str], call_id: int | None,
               assessment_id: int | None, mode: str, recording_path: str, webhooks: Sequence[str],
-              now: datetime) -> list[jobs.Planned]:
+              now: datetime, kind: str = EscalationKind.CLINICAL) -> list[jobs.Planned]:
     new_risk = priority.more_urgent(esc.risk, risk)
     raised = new_risk != esc.risk
     values: dict[str, Any] = {
@@ -290,6 +293,8 @@ def _retriage(s: Session, esc: Escalation, *, risk: str, reason: str, reasons: l
         values["assessment_id"] = assessment_id
     if recording_path:
         values["recording_path"] = recording_path
+    if kind == EscalationKind.CLINICAL and esc.kind != EscalationKind.CLINICAL:
+        values["kind"] = EscalationKind.CLINICAL  # a clinical reason outranks "not reached"
     if mode == EscalationMode.LIVE and esc.status in UNPICKED:
         # the caller is on the line again: a new hold, counted from now, not from the case's creation
         values["mode"] = EscalationMode.LIVE

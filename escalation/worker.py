@@ -1,5 +1,11 @@
 """``ivr worker``: rq workers on the escalation queues, rq's scheduler, and the sweeper.
 
+The check-in calls' jobs (``escalation.checkins.jobs``: planning windows, dispatching attempts, SMS
+notices, daily summaries) run on the ``ivr-checkin`` queue and are timed by the same rq scheduler
+(``Queue.enqueue_at``); the sweeper thread re-derives them from the database at start-up and every
+``CHECKIN_RECONCILE_S`` (``escalation.checkins.schedule.reconcile``), so nothing is lost when Redis
+restarts empty or a worker dies.
+
 The main process runs the sweeper (a thread) and one rq worker; it starts
 ``cfg.escalation_processes - 1`` more worker processes (``ivr worker --no-sweeper
 --processes 1``), restarts any that die, and stops them when it stops. Every worker
@@ -25,10 +31,14 @@ from redis.exceptions import RedisError
 from rq.scheduler import RQScheduler
 
 from escalation import jobs, keys, sweeper
+from escalation.checkins import schedule as checkin_schedule
 from ivr.config import Config, redacted
 from ivr.store.database import Database, check_schema
+from ivr.store.models import utcnow
 
 log = logging.getLogger("ivr.worker")
+#: How often the sweeper re-derives the check-in jobs from the database (also once at start-up).
+CHECKIN_RECONCILE_S = 60
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -59,8 +69,20 @@ def _sweep_loop(db: Database, cfg: Config, stop: threading.Event) -> None:
     scheduler = RQScheduler(list(keys.QUEUES), connection=redis, name=f"ivr-scheduler-{os.getpid()}",
                             serializer=jobs.SERIALIZER)
     last_sweep = 0.0
+    last_reconcile = -float(CHECKIN_RECONCILE_S)
     try:
         while not stop.is_set():
+            if cfg.checkin_enabled and time.monotonic() - last_reconcile >= CHECKIN_RECONCILE_S:
+                last_reconcile = time.monotonic()
+                try:
+                    done = checkin_schedule.reconcile(db, cfg, redis, now=utcnow())
+                    if done.planned or done.pushed or done.stale or done.closes:
+                        log.info("check-ins: planned %d, re-pushed %d, stale %d, closing %s", done.planned,
+                                 done.pushed, done.stale, done.closes)
+                except RedisError as exc:
+                    log.debug("check-ins: Redis unavailable (%s)", exc)
+                except Exception:  # never let the sweeper thread die
+                    log.exception("check-in reconcile failed; retrying")
             try:
                 scheduler.acquire_locks()  # acquire or refresh; another worker's scheduler may hold them
                 if scheduler.acquired_locks:

@@ -12,9 +12,11 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ivr import ROOT
 from ivr.errors import ConfigError
@@ -38,7 +40,8 @@ _PORTS = ("sip_port", "admin_port", "redis_port", "worker_sip_port_base", "rtp_p
 _POSITIVE = ("workers", "worker_max_calls", "tts_rate", "hold_limit_s", "bridge_ring_s", "max_upload_bytes",
              "priority_gap_s", "tier_emergency_s", "tier_high_s", "tier_medium_s", "tier_low_s",
              "webhook_timeout_s", "webhook_attempts", "webhook_backoff_s", "sweep_interval_s",
-             "sip_flood_limit", "sip_failover_ms", "escalation_processes", "session_minutes")
+             "sip_flood_limit", "sip_failover_ms", "escalation_processes", "session_minutes",
+             "checkin_attempts", "checkin_retry_minutes", "checkin_max_calls_per_day")
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,28 @@ class Config:
     sweep_interval_s: int = 2  # how often `ivr worker` runs the escalation sweeper
     # rq worker processes `ivr worker` runs (one job also delivers up to 32 queued rounds)
     escalation_processes: int = 2
+    # Check-in calls (issue 13): every home-care patient is called in each window, in the deployment's time zone
+    timezone: str = "Asia/Ho_Chi_Minh"  # an IANA time zone name
+    # "NAME=HH:MM-HH:MM" each (NAME lower-case letters, digits, _), inside one local day, not overlapping
+    checkin_windows: tuple[str, ...] = ("sang=08:00-11:00", "chieu=15:00-19:00")
+    checkin_attempts: int = 3  # calls to a number per window (the first and its retries)
+    checkin_retry_minutes: int = 20  # a retry waits this long after no answer / busy / failure / silence
+    checkin_max_calls_per_day: int = 4  # calls to one number per local day, all windows together
+    checkin_caller_id: str = ""  # the published number shown to patients ("" = the trunk's default)
+    checkin_capacity_share: float = 0.5  # share of a SIP worker's calls the campaign may use (inbound first)
+    checkin_cps: float = 1.0  # new check-in calls per second, per campaign
+    checkin_enabled: bool = True
+    # SMS gateway (HTTP POST, JSON {"to", "text", "idempotency_key"}, signed like the webhooks); "" = no SMS
+    sms_gateway_url: str = ""
+    sms_notice_minutes: int = 15  # the SMS notice goes this long before the day's first check-in call; 0 = none
+    # the SMS notice ({station}, {name}, {caller_id} are filled in); the admin's prompt "checkin.sms_notice"
+    # overrides it
+    checkin_sms_text: str = ("{station} sẽ gọi điện hỏi thăm sức khỏe {name} trong ít phút nữa{caller_id}. "
+                             "Xin vui lòng nghe máy.")
+    # notification targets per area: "PROVINCE[/DISTRICT[/COMMUNE]]=TARGET", TARGET an http(s) URL (webhook)
+    # or sms:+84... (a number through sms_gateway_url); the admin's targets (table notify_targets) add to these
+    notify_targets: tuple[str, ...] = ()
+    daily_summary_time: str = "20:00"  # local HH:MM of each commune's daily summary; "" = none
     log_level: str = "INFO"
     # started as root, `ivr up` runs every process as this unprivileged user; "root" keeps root (not recommended).
     # Unset: "f0hotline" when that user can run the hotline, else root with a warning (a checkout under /root
@@ -294,6 +319,122 @@ def _validate(cfg: Config) -> None:
                               f"HA1 32 lower-case hex digits), got {shown}")
     _validate_database_url(cfg.database_url)
     _validate_redis_url(cfg.redis_url)
+    _validate_checkins(cfg)
+
+
+# --- check-in calls and area notifications ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WindowSpec:
+    """One configured check-in window: local start and end times of each day."""
+
+    name: str
+    start: time
+    end: time
+
+
+_WINDOW = re.compile(r"([a-z0-9_]{1,32})=([0-9]{2}):([0-9]{2})-([0-9]{2}):([0-9]{2})")
+_HHMM = re.compile(r"([0-9]{2}):([0-9]{2})")
+_CALLER_ID = re.compile(r"\+?[0-9]{2,15}")
+
+
+def parse_windows(entries: tuple[str, ...]) -> tuple[WindowSpec, ...]:
+    """``checkin_windows`` as ``WindowSpec``s in order of their start; ``ValueError`` saying what is wrong."""
+    specs: list[WindowSpec] = []
+    for entry in entries:
+        m = _WINDOW.fullmatch(entry.strip())
+        if m is None:
+            raise ValueError(f"expected NAME=HH:MM-HH:MM, got {entry!r}")
+        h1, m1, h2, m2 = (int(g) for g in m.groups()[1:])
+        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2):
+            raise ValueError(f"not a time of day in {entry!r}")
+        start = time(h1, m1)
+        end = time(23, 59, 59) if h2 == 24 else time(h2, m2)
+        if end <= start:
+            raise ValueError(f"the window must end after it starts, within one day: {entry!r}")
+        if any(s.name == m.group(1) for s in specs):
+            raise ValueError(f"window name {m.group(1)!r} given twice")
+        specs.append(WindowSpec(m.group(1), start, end))
+    specs.sort(key=lambda w: w.start)
+    for a, b in zip(specs, specs[1:]):
+        if b.start < a.end:
+            raise ValueError(f"windows {a.name!r} and {b.name!r} overlap")
+    return tuple(specs)
+
+
+@dataclass(frozen=True)
+class AreaTarget:
+    """One configured notification target: the area it serves (empty parts above its level) and where to."""
+
+    province: str
+    district: str
+    commune: str
+    channel: str  # webhook | sms
+    target: str  # an http(s) URL, or an E.164 number
+
+    @property
+    def level(self) -> str:
+        return "commune" if self.commune else "district" if self.district else "province"
+
+
+def parse_targets(entries: tuple[str, ...]) -> tuple[AreaTarget, ...]:
+    """``notify_targets`` entries ``PROVINCE[/DISTRICT[/COMMUNE]]=TARGET``; ``ValueError`` saying what is wrong."""
+    out: list[AreaTarget] = []
+    for entry in entries:
+        area_text, sep, target = entry.partition("=")  # area names have no "="; a URL may
+        parts = [" ".join(p.split()) for p in area_text.split("/")] if sep else []
+        if not sep or not 1 <= len(parts) <= 3 or not all(parts):
+            raise ValueError(f"expected PROVINCE[/DISTRICT[/COMMUNE]]=TARGET, got {entry!r}")
+        target = target.strip()
+        if target.startswith("sms:"):
+            number = target[4:]
+            if not re.fullmatch(r"\+[0-9]{8,15}", number):
+                raise ValueError(f"expected sms:+<country code><number>, got {target!r}")
+            channel, target = "sms", number
+        elif is_http_url(target):
+            channel = "webhook"
+        else:
+            raise ValueError(f"expected an http(s) URL or sms:+84..., got {target!r}")
+        parts += [""] * (3 - len(parts))
+        out.append(AreaTarget(parts[0], parts[1], parts[2], channel, target))
+    return tuple(out)
+
+
+def _validate_checkins(cfg: Config) -> None:
+    try:
+        ZoneInfo(cfg.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"config: key 'timezone': not a known time zone (e.g. Asia/Ho_Chi_Minh), "
+                          f"got {cfg.timezone!r}") from None
+    try:
+        parse_windows(cfg.checkin_windows)
+    except ValueError as exc:
+        raise ConfigError(f"config: key 'checkin_windows': {exc}") from None
+    if not 0 < cfg.checkin_capacity_share <= 1:
+        raise ConfigError("config: key 'checkin_capacity_share': expected a number above 0 and at most 1, "
+                          f"got {cfg.checkin_capacity_share}")
+    if not 0 < cfg.checkin_cps <= 100:
+        raise ConfigError("config: key 'checkin_cps': expected a number above 0 and at most 100, "
+                          f"got {cfg.checkin_cps}")
+    if cfg.checkin_caller_id and not _CALLER_ID.fullmatch(cfg.checkin_caller_id):
+        raise ConfigError(f"config: key 'checkin_caller_id': expected a phone number (digits, optional +), "
+                          f"got {cfg.checkin_caller_id!r}")
+    if cfg.sms_gateway_url and not is_http_url(cfg.sms_gateway_url):
+        raise ConfigError(f"config: key 'sms_gateway_url': not an http(s) URL: {cfg.sms_gateway_url!r}")
+    if cfg.sms_notice_minutes < 0 or cfg.sms_notice_minutes > 120:
+        raise ConfigError(f"config: key 'sms_notice_minutes': expected 0 to 120, got {cfg.sms_notice_minutes}")
+    try:
+        cfg.checkin_sms_text.format(station="", name="", caller_id="")
+    except (KeyError, IndexError, ValueError):
+        raise ConfigError("config: key 'checkin_sms_text': only {station}, {name} and {caller_id} may be "
+                          "filled in") from None
+    try:
+        parse_targets(cfg.notify_targets)
+    except ValueError as exc:
+        raise ConfigError(f"config: key 'notify_targets': {exc}") from None
+    m = _HHMM.fullmatch(cfg.daily_summary_time)
+    if cfg.daily_summary_time and (m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59):
+        raise ConfigError(f"config: key 'daily_summary_time': expected HH:MM or \"\", got {cfg.daily_summary_time!r}")
 
 
 # --- URLs: checked at load, so a typo is one line naming the key, not a driver's traceback later ---------------

@@ -102,3 +102,62 @@ class EscalationStatus(str, Enum):
     RESOLVED = "resolved"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+
+
+class CheckinStatus(StrEnum):
+    """Where one check-in call attempt stands (``checkin_attempts.status``).
+
+    ``planned`` (waiting for its time) -> ``queued`` (on the dial list) -> ``dialing`` (a SIP worker
+    claimed it) -> a result: ``reached``, ``no_answer``, ``busy``, ``failed``, ``not_reached``
+    (answered, but no key pressed to start), ``opted_out``; ``cancelled``: never dialled (the window
+    ended, the patient left home care or opted out, the campaign was paused past the window).
+    """
+
+    PLANNED = "planned"
+    QUEUED = "queued"
+    DIALING = "dialing"
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    FAILED = "failed"
+    NOT_REACHED = "not_reached"
+    OPTED_OUT = "opted_out"
+    CANCELLED = "cancelled"
+
+
+#: Results a SIP worker may report for an attempt it dialled.
+CHECKIN_RESULTS: tuple[CheckinStatus, ...] = (CheckinStatus.REACHED, CheckinStatus.NO_ANSWER, CheckinStatus.BUSY,
+                                              CheckinStatus.FAILED, CheckinStatus.NOT_REACHED,
+                                              CheckinStatus.OPTED_OUT)
+#: Results after which the number is tried again (retry policy permitting).
+CHECKIN_RETRY: tuple[CheckinStatus, ...] = (CheckinStatus.NO_ANSWER, CheckinStatus.BUSY, CheckinStatus.FAILED,
+                                            CheckinStatus.NOT_REACHED)
+
+#: What staff read for each check-in attempt status.
+CHECKIN_LABELS: dict[str, str] = {
+    CheckinStatus.PLANNED: "Đã lên lịch",
+    CheckinStatus.QUEUED: "Chờ gọi",
+    CheckinStatus.DIALING: "Đang gọi",
+    CheckinStatus.REACHED: "Đã liên lạc",
+    CheckinStatus.NO_ANSWER: "Không nghe máy",
+    CheckinStatus.BUSY: "Máy bận",
+    CheckinStatus.FAILED: "Lỗi cuộc gọi",
+    CheckinStatus.NOT_REACHED: "Nghe máy nhưng không bấm phím",
+    CheckinStatus.OPTED_OUT: "Từ chối nhận cuộc gọi",
+    CheckinStatus.CANCELLED: "Đã hủy",
+}
+
+
+class EscalationKind(StrEnum):
+    """What an escalation case is about: a clinical risk, or a patient the check-in calls could not reach.
+
+    A not-reached case ranks below every clinical case (``escalations.kind``).
+    """
+
+    CLINICAL = "clinical"
+    NOT_REACHED = "not_reached"
+
+
+#: What staff read for each escalation kind.
+ESCALATION_KIND_LABELS: dict[str, str] = {EscalationKind.CLINICAL: "Lâm sàng",
+                                          EscalationKind.NOT_REACHED: "Không liên lạc được"}

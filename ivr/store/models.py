@@ -5,12 +5,13 @@ Schema changes go through Alembic migrations in ``ivr/store/migrations``.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Enum,
     Float,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from ivr.store.folding import fold
-from ivr.vocabulary import CallOutcome, EscalationMode, EscalationStatus, RiskLevel
+from ivr.vocabulary import CallOutcome, CheckinStatus, EscalationKind, EscalationMode, EscalationStatus, RiskLevel
 
 
 def utcnow() -> datetime:
@@ -61,7 +62,8 @@ def _enum(cls: type[enum.Enum]) -> Enum:
 class Patient(Base):
     __tablename__ = "patients"
     id: Mapped[int] = mapped_column(primary_key=True)
-    phone: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    # not unique: several patients of one household may share a phone (the check-in calls ask who answers)
+    phone: Mapped[str] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     #: ``name`` folded for search (``ivr.store.folding.fold``), kept in step by ``_fold_name``
     name_folded: Mapped[str] = mapped_column(String(200), default="", server_default="")
@@ -72,6 +74,9 @@ class Patient(Base):
     commune: Mapped[str] = mapped_column(String(100), default="", index=True)
     care_status: Mapped[CareStatus] = mapped_column(_enum(CareStatus), default=CareStatus.HOME)
     care_note: Mapped[str] = mapped_column(Text, default="")
+    # the patient asked not to be called for check-ins (pressed 9 in a call, or staff recorded it)
+    opted_out_at: Mapped[datetime | None] = mapped_column(DateTime)
+    opt_out_source: Mapped[str] = mapped_column(String(32), default="")  # "call" | "staff" | "sms" ...
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # indexed: the newest change is part of the admin board's cheap "has the queue changed?" check
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
@@ -153,6 +158,7 @@ class Escalation(Base):
     status: Mapped[EscalationStatus] = mapped_column(_enum(EscalationStatus), default=EscalationStatus.WAITING,
                                                      index=True)
     mode: Mapped[str] = mapped_column(String(16), default=EscalationMode.CALLBACK)  # an EscalationMode
+    kind: Mapped[str] = mapped_column(String(16), default=EscalationKind.CLINICAL)  # an EscalationKind
     tier: Mapped[AreaLevel] = mapped_column(_enum(AreaLevel), default=AreaLevel.COMMUNE)
     province: Mapped[str] = mapped_column(String(100), default="")
     district: Mapped[str] = mapped_column(String(100), default="")
@@ -287,3 +293,99 @@ class AuditLog(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class CheckinWindow(Base):
+    """One check-in window of one day (e.g. "sang" on 2026-12-05, 08:00-11:00 local): the campaign staff
+    pause and resume. Rows are made when the window is planned; times are naive UTC."""
+
+    __tablename__ = "checkin_windows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    window_date: Mapped[date] = mapped_column(Date, index=True)  # the local date (deployment time zone)
+    window: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    planned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the window's end was processed
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("window_date", "window"),)
+
+
+class CheckinAttempt(Base):
+    """One check-in call to one phone in one window: attempt 1, then retries 2..N.
+
+    A household phone has one attempt listing all its patients (``patient_ids``; ``patient_id`` is the
+    first of them). The status moves planned -> queued -> dialing -> a result (``CheckinStatus``).
+    """
+
+    __tablename__ = "checkin_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    patient_ids: Mapped[list[Any]] = mapped_column(default=list)
+    phone: Mapped[str] = mapped_column(String(32), index=True)  # E.164
+    window_date: Mapped[date] = mapped_column(Date, index=True)
+    window: Mapped[str] = mapped_column(String(32))
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    not_before: Mapped[datetime] = mapped_column(DateTime, index=True)  # UTC
+    status: Mapped[str] = mapped_column(String(16), default=CheckinStatus.PLANNED, index=True)  # a CheckinStatus
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    sip_code: Mapped[int | None] = mapped_column(Integer)
+    answered_by: Mapped[str] = mapped_column(String(16), default="")  # "patient" | "relative" | ""
+    answered_patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
+    worker: Mapped[str] = mapped_column(String(100), default="")
+    # the SMS notice before the day's first call: "" (none), pending, sent, failed
+    notice_status: Mapped[str] = mapped_column(String(16), default="")
+    notice_error: Mapped[str] = mapped_column(Text, default="")
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    __table_args__ = (UniqueConstraint("window_date", "window", "phone", "attempt"),
+                      Index("ix_checkin_attempts_window", "window_date", "window", "status"))
+
+
+class NotifyTarget(Base):
+    """Where one area's staff are told about cases, missed check-ins and the daily summary.
+
+    ``level`` commune needs province, district and commune; district needs province and district;
+    province needs the province. ``channel`` webhook (``target`` an http(s) URL) or sms (an E.164 number).
+    """
+
+    __tablename__ = "notify_targets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[AreaLevel] = mapped_column(_enum(AreaLevel), default=AreaLevel.COMMUNE)
+    province: Mapped[str] = mapped_column(String(100), default="")
+    district: Mapped[str] = mapped_column(String(100), default="")
+    commune: Mapped[str] = mapped_column(String(100), default="")
+    channel: Mapped[str] = mapped_column(String(16), default="webhook")  # webhook | sms
+    target: Mapped[str] = mapped_column(String(500))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("level", "province", "district", "commune", "channel", "target"),)
+
+
+class AreaNotification(Base):
+    """One message to one area target that is not an escalation round: a daily summary, an SMS notice of
+    a check-in call, a test send. The delivery history of the targets; retried like webhooks."""
+
+    __tablename__ = "area_notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)  # daily_summary | test
+    channel: Mapped[str] = mapped_column(String(16))  # webhook | sms
+    target: Mapped[str] = mapped_column(String(500))
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("notify_targets.id", ondelete="SET NULL"), index=True)
+    province: Mapped[str] = mapped_column(String(100), default="")
+    district: Mapped[str] = mapped_column(String(100), default="")
+    commune: Mapped[str] = mapped_column(String(100), default="")
+    idempotency_key: Mapped[str] = mapped_column(String(150), index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[NotificationStatus] = mapped_column(_enum(NotificationStatus), default=NotificationStatus.PENDING,
+                                                      index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("idempotency_key", "channel", "target"),)

@@ -35,9 +35,16 @@ class CallStore:
         self._synced: dict[int, int] = {}  # call id -> steps stored
 
     def _patient(self, s: Any, caller: str) -> Patient | None:
-        """The patient whose phone matches the caller id (stored as +84…, however the trunk sends it)."""
+        """The patient whose phone matches the caller id (stored as +84…, however the trunk sends it).
+
+        None when no patient or several have that phone (a household's shared phone: the call cannot tell
+        which of them is calling, so it is not attached to any of them).
+        """
         keys = lookup_keys(caller) if caller else ()
-        return s.scalars(select(Patient).where(Patient.phone.in_(keys))).first() if keys else None
+        if not keys:
+            return None
+        found = list(s.scalars(select(Patient).where(Patient.phone.in_(keys)).order_by(Patient.id).limit(2)))
+        return found[0] if len(found) == 1 else None
 
     def start_call(self, *, sip_call_id: str, caller: str, worker: str, flow_name: str,
                    flow_version_id: int | None = None) -> int:

@@ -30,7 +30,14 @@ from ivr.store.models import (
     EscalationStatus,
     Patient,
 )
-from ivr.vocabulary import STORED_CALL_OUTCOMES, CallOutcome, EscalationMode, RiskLevel
+from ivr.vocabulary import (
+    STORED_CALL_OUTCOMES,
+    CallOutcome,
+    CheckinStatus,
+    EscalationKind,
+    EscalationMode,
+    RiskLevel,
+)
 
 from .conftest import AREA_A
 
@@ -41,7 +48,8 @@ EVENTS = ("prompt", "speech", "dtmf", "no_input", "no_match", "repeat", "escalat
 def identifiers() -> set[str]:
     """Every name the engine, the flow and the store use internally."""
     names = {FLOW["flow"], *FLOW["nodes"], *INTENTS, *VITALS, *EVENTS, *REASON_LABELS, "system"}
-    names |= {str(v) for e in (CallOutcome, EscalationStatus, EscalationMode, RiskLevel, CareStatus, AreaLevel)
+    names |= {str(v) for e in (CallOutcome, EscalationStatus, EscalationMode, EscalationKind, CheckinStatus, RiskLevel,
+                                         CareStatus, AreaLevel)
               for v in (m.value for m in e)}
     names |= set(queue.OUTCOMES) | set(SYMPTOM_LABELS) | set(RISK_FACTOR_LABELS)
     names |= {p.label for p in load_packs()} | {r.id for p in load_packs() for r in p.rules}
