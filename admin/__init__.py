@@ -85,6 +85,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, cfg: Config | None 
         board,
         calls,
         flows,
+        knowledge,
         notify_targets,
         patients,
         prompts,
@@ -95,7 +96,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, cfg: Config | None 
     )
 
     web.init_app(app)
-    for module in (auth, board, calls, patients, flows, prompts, rules, stats, audit, users, notify_targets, api):
+    for module in (auth, board, calls, patients, flows, knowledge, prompts, rules, stats, audit, users,
+                   notify_targets, api):
         app.register_blueprint(module.bp)
     if not app.testing:
         # A full garbage collection walks every tracked object of the process: with the admin loaded that

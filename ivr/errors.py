@@ -52,3 +52,15 @@ class SipError(IvrError):
 
 class SupervisorError(IvrError):
     """``ivr up`` cannot start the instance: a port is taken or a program is missing."""
+
+
+class KnowledgeError(IvrError):
+    """The question-answer knowledge base (``callflows/knowledge/*.yaml``) failed to load or validate.
+
+    ``problems`` holds one line per problem, formatted ``PATH: topic 'ID': problem``
+    (``PATH: topic '(file)': problem`` for the file itself).
+    """
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))

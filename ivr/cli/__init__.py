@@ -30,6 +30,7 @@ OWN_COMMANDS: dict[str, str] = {
     "models": "ivr.cli.models",
     "transcribe": "ivr.cli.transcribe",
     "classify": "ivr.cli.classify",
+    "ask": "ivr.cli.ask",
     "up": "ivr.cli.up",
     "sip-worker": "ivr.cli.sipworker",
     "calls": "ivr.cli.calls",

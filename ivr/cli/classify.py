@@ -1,7 +1,9 @@
 """``ivr classify [--jsonl] [TEXT...]``: what the hotline understands from caller utterances.
 
 With ``--jsonl``, one utterance per line is read from standard input and one
-JSON object per line is printed (absent vitals omitted). Without it, each TEXT
+JSON object per line is printed (absent vitals omitted). ``topic`` is the knowledge-base
+topic id a question utterance asks about (``ivr.nlu.topics``), or null: not a question, a
+warning sign (triage comes first), or no entry found with confidence. Without it, each TEXT
 (or each line of standard input when no TEXT is given) gets a readable summary.
 """
 from __future__ import annotations
@@ -17,8 +19,11 @@ from ivr.cli import plugins
 from ivr.config import Config
 from ivr.engine.labels import SYMPTOM_LABELS
 from ivr.engine.understanding import VITALS, Triage
+from ivr.nlu.topics import TopicFinder, finder_for, is_question
 from ivr.nlu.understander import Nlu, default_understander
 
+#: Risk levels that go to triage (an escalation) before any question is answered.
+URGENT = ("emergency", "high")
 _RISK_VI = {"emergency": "CẤP CỨU", "high": "CAO", "medium": "TRUNG BÌNH", "low": "THẤP", "none": "KHÔNG"}
 
 
@@ -35,12 +40,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(run=run)
 
 
-def classify(text: str, nlu: Nlu, triage: Triage, expect: list[str] | None = None) -> dict[str, Any]:
+def classify(text: str, nlu: Nlu, triage: Triage, expect: list[str] | None = None,
+             finder: TopicFinder | None = None) -> dict[str, Any]:
     u = nlu.understand(text, expect=expect)
     a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
     vitals = {k: _num(u.vitals[k]) for k in VITALS if k in u.vitals}
+    topic = None
+    if finder is not None and a.risk not in URGENT and is_question(u):
+        found = finder.find(text)
+        topic = found.topic if found.confident else None
     return {"text": text, "intent": u.intent, "confidence": u.confidence, "symptoms": list(u.symptoms),
-            "vitals": vitals, "risk_factors": list(u.risk_factors), "risk": a.risk, "reasons": list(a.reasons)}
+            "vitals": vitals, "risk_factors": list(u.risk_factors), "risk": a.risk, "reasons": list(a.reasons),
+            "topic": topic}
 
 
 def _num(v: float) -> float | int:
@@ -57,6 +68,7 @@ def _summary(r: dict[str, Any], out: TextIO) -> None:
     out.write(f"  yếu tố nguy cơ / risk factors: {', '.join(r['risk_factors']) or '—'}\n")
     out.write(f"  mức nguy cơ / risk: {_RISK_VI[r['risk']]} ({r['risk']})\n")
     out.writelines(f"    - {reason}\n" for reason in r["reasons"])
+    out.write(f"  chủ đề hỏi đáp / topic: {r['topic'] or '—'}\n")
 
 
 def _stdin_lines() -> Iterator[str]:
@@ -68,11 +80,12 @@ def _stdin_lines() -> Iterator[str]:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     nlu = default_understander()
     triage = plugins.triage(cfg.triage_rules_dir, args.date)
+    finder = finder_for(cfg.flows_dir / "knowledge", args.date)
     if args.jsonl:
         source = list(args.text) if args.text else _stdin_lines()
         for raw in source:
             text = raw.rstrip("\r\n")
-            result = classify(text, nlu, triage, args.expect)
+            result = classify(text, nlu, triage, args.expect, finder)
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
             sys.stdout.flush()
         return 0
@@ -80,5 +93,5 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     for i, text in enumerate(texts):
         if i:
             sys.stdout.write("\n")
-        _summary(classify(text, nlu, triage, args.expect), sys.stdout)
+        _summary(classify(text, nlu, triage, args.expect, finder), sys.stdout)
     return 0

@@ -39,13 +39,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from ivr.nlu.topics import finder_for
     from ivr.nlu.understander import default_understander
 
     catalog = load_catalog(cfg.prompts_catalog)
     flow = load_flow(Path(args.flow) if args.flow else cfg.flows_dir / f"{cfg.flow}.yaml", catalog)
     result = simulate(flow, args.inputs, catalog=catalog, understander=default_understander(),
                       triage=plugins.triage(cfg.triage_rules_dir), caller=args.caller,
-                      patient_status=args.patient_status)
+                      patient_status=args.patient_status, answers=finder_for(cfg.flows_dir / "knowledge"))
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
         return 0

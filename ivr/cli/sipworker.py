@@ -62,9 +62,11 @@ class Runtime:
     decoder: Any
     store: Any
     stats: Any
+    answers: Any = None  # the knowledge base answering questions (ivr.nlu.topics)
 
     @classmethod
     def build(cls, cfg: Config, *, transcribe: Callable[..., tuple[str, float]] | None = None) -> Runtime:
+        from ivr.nlu.topics import live_finder
         from ivr.nlu.understander import default_understander
         from ivr.store.database import Database, check_schema
         from ivr.telephony.callrunner import DecodePool, TurnStats
@@ -83,14 +85,16 @@ class Runtime:
             decoder.wait_ready(timeout=300)  # children up, model loaded
         return cls(cfg=cfg, db=db, flows=flows, understander=default_understander(),
                    triage=plugins.triage(cfg.triage_rules_dir), prompts=prompts, decoder=decoder,
-                   store=CallStore(db, desk=plugins.escalation_desk(db, cfg)), stats=TurnStats())
+                   store=CallStore(db, desk=plugins.escalation_desk(db, cfg)), stats=TurnStats(),
+                   answers=live_finder(cfg, db))
 
     def new_session(self, active: Any = None) -> Any:
         """A session on the flow published now; the call keeps it to its end."""
         from ivr.engine.session import Session
 
         active = active or self.flows.current()
-        return Session(active.flow, catalog=active.catalog, understander=self.understander, triage=self.triage)
+        return Session(active.flow, catalog=active.catalog, understander=self.understander, triage=self.triage,
+                       answers=self.answers)
 
     def run_call(self, line: Any, *, worker: str) -> str:
         from ivr.telephony.callrunner import CallRunner

@@ -19,6 +19,7 @@ import yaml
 
 from ivr.engine.events import DTMF_KEYS
 from ivr.engine.labels import SYMPTOM_LABELS
+from ivr.engine.prompts import PROMPT_ID as PROMPT_ID_RE
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import INTENTS, RISK_LEVELS, VITALS
 from ivr.errors import FlowError
@@ -38,6 +39,7 @@ class NodeKind(StrEnum):
     RECORD = "record"
     HANDOFF = "handoff"
     HANGUP = "hangup"
+    ANSWER = "answer"  # a knowledge-base answer (``ivr.engine.understanding.Answers``)
 
 
 K = NodeKind
@@ -65,7 +67,11 @@ _FIELDS: dict[NodeKind, set[str]] = {
     K.RECORD: _COMMON | {"max_s"},
     K.HANDOFF: _COMMON | {"target"},
     K.HANGUP: {"kind", "prompt", "barge_in", "set", "__line__"},
+    K.ANSWER: _COMMON | {"topic", "source", "else"},
 }
+#: Where an ``answer`` node takes its topic from: the caller's last words, a fixed ``topic`` (a keypad
+#: choice), the topic answered last ("nghe lại"), or the first related topic of the one answered last.
+ANSWER_SOURCES = ("question", "topic", "last", "related")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,6 +156,9 @@ class Node:
     mode: EscalationMode = EscalationMode.CALLBACK
     target: str = "doctor"
     max_s: float = 60.0
+    # answer
+    topic: str | None = None
+    source: str = "question"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", NodeKind(self.kind))
@@ -473,6 +482,8 @@ def _failure_targets(node: Node) -> tuple[str | None, ...]:
         return (node.fallback, node.unsure) if node.unsure else (node.fallback,)
     if node.kind is K.BRANCH:
         return tuple(c.next for c in node.cases) + (node.else_,)
+    if node.kind is K.ANSWER:
+        return (node.next, node.else_)
     return (node.next,)  # say, record: on to the next node
 
 
@@ -640,6 +651,20 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         fields.update(max_s=number("max_s", 60.0, 1.0))
     if kind is K.HANDOFF:
         fields.update(target=str(raw.get("target", "doctor")))
+    if kind is K.ANSWER:
+        topic = raw.get("topic")
+        source = str(raw.get("source", "topic" if topic is not None else "question"))
+        if source not in ANSWER_SOURCES:
+            bad(f"'source' must be one of {', '.join(ANSWER_SOURCES)}, got {source!r}")
+        if (source == "topic") != (topic is not None):
+            bad("'topic' is needed exactly when 'source' is 'topic'")
+        if topic is not None and (not isinstance(topic, str) or not PROMPT_ID_RE.match(topic)):
+            bad(f"'topic' must be a lower_snake_case topic id, got {topic!r}")
+        if not raw.get("next"):
+            bad("missing 'next' (where the caller goes once answered)")
+        if "else" not in raw:
+            bad("missing 'else' (where the caller goes when no entry fits with confidence)")
+        fields.update(topic=topic, source=source, else_=raw.get("else"))
     return Node(**fields)
 
 

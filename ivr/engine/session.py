@@ -29,7 +29,7 @@ from ivr.engine import actions as A
 from ivr.engine import events as E
 from ivr.engine.flow import NO_KEY, YES_KEY, ChecklistItem, Condition, Flow, Node, NodeKind
 from ivr.engine.prompts import PromptCatalog
-from ivr.engine.understanding import Assessment, Triage, Understander, Understanding, risk_rank
+from ivr.engine.understanding import Answers, Assessment, TopicAnswer, Triage, Understander, Understanding, risk_rank
 from ivr.vocabulary import RISK_LEVELS, CallOutcome, RiskLevel
 
 INTER_DIGIT_S = 3.0
@@ -85,11 +85,16 @@ def _fold(text: str) -> str:
 
 
 class Session:
-    def __init__(self, flow: Flow, *, catalog: PromptCatalog, understander: Understander, triage: Triage):
+    def __init__(self, flow: Flow, *, catalog: PromptCatalog, understander: Understander, triage: Triage,
+                 answers: Answers | None = None):
         self.flow = flow
         self.catalog = catalog
         self.understander = understander
         self.triage = triage
+        #: the knowledge base for ``answer`` nodes; without one every answer node declines (its ``else``)
+        self.answers = answers
+        self.last_speech = ""  # the caller's last words (the question an ``answer`` node looks up)
+        self.answered: str | None = None  # the topic answered last (for "nghe lại" and related topics)
         self.node: Node | None = None
         self.phase = Phase.IDLE
         self.listening: A.Listen | None = None
@@ -237,6 +242,8 @@ class Session:
             self._finish(CallOutcome.ESCALATED if self.escalated else CallOutcome.HANDED_OFF)
             return [A.Transfer(target="doctor")]
         kind = node.kind
+        if kind is NodeKind.ANSWER:
+            return self._answer(node, now, hops)
         if kind is NodeKind.BRANCH:
             target = node.else_
             for _i, case in enumerate(node.cases):
@@ -260,7 +267,7 @@ class Session:
         """What a non-listening node does once its prompt (if any) has played."""
         node = self.node
         assert node is not None
-        if kind in (NodeKind.SAY, NodeKind.ESCALATE):
+        if kind in (NodeKind.SAY, NodeKind.ESCALATE, NodeKind.ANSWER):
             target = self._next()
             assert target is not None
             return self._enter(target, now, hops + 1)
@@ -288,6 +295,44 @@ class Session:
             return []
         assert after is not None
         return self._after(after, now)
+
+    def _answer(self, node: Node, now: float, hops: int) -> list[A.Action]:
+        """Answer from the knowledge base, or go to the node's ``else`` (an honest decline) when no entry
+        fits with confidence. The step records the question and the topic (empty when declined): the
+        admin lists unanswered questions and counts topics from these steps."""
+        question = self.last_speech if node.source == "question" else ""
+        found = self._find_answer(node, question)
+        if found is None or not found.confident or not found.topic:
+            self.steps.append(Step(node=node.id, event="answer", transcript=question,
+                                   confidence=found.score if found else 0.0))
+            if question:
+                self.slots["faq_question"] = question  # a callback doctor reads what was asked
+            assert node.else_ is not None
+            return self._enter(node.else_, now, hops + 1)
+        self.answered = found.topic
+        self.slots["faq_topic"] = found.topic
+        self.steps.append(Step(node=node.id, event="answer", transcript=question, intent=found.topic,
+                               confidence=found.score))
+        text = found.answer
+        if node.prompt:  # a lead-in ("Chủ đề liên quan: ...") before the entry's own answer
+            text = f"{self.catalog.text(node.prompt, {**self.slots, 'title': found.title})} {text}"
+        prompt_id = f"kb_{found.topic}" if not node.prompt else f"kb_{found.topic}_{node.prompt}"
+        self.steps.append(Step(node=node.id, event="prompt", prompt_id=prompt_id, text=text))
+        self._barge_in = node.barge_in
+        self.phase, self._after_playback = Phase.PLAYING, NodeKind.ANSWER
+        return [A.Play(prompt_id=prompt_id, text=text, barge_in=node.barge_in)]
+
+    def _find_answer(self, node: Node, question: str) -> TopicAnswer | None:
+        if self.answers is None:
+            return None
+        if node.source == "topic":
+            return self.answers.get(node.topic or "")
+        if node.source == "last":
+            return self.answers.get(self.answered) if self.answered else None
+        if node.source == "related":
+            last = self.answers.get(self.answered) if self.answered else None
+            return self.answers.get(last.related[0]) if last and last.related else None
+        return self.answers.find(question) if question.strip() else None
 
     def _escalate(self, node: Node) -> A.Escalate:
         current = self.assessment.risk if self.assessment else RiskLevel.NONE
@@ -456,6 +501,7 @@ class Session:
         node = self.node
         expect = list(self.listening.expect) if self.listening else None
         u = self.understander.understand(event.text, expect=expect or None)
+        self.last_speech = event.text
         self.steps.append(Step(node=node.id if node else "", event="speech", transcript=event.text,
                                intent=u.intent, confidence=round(min(event.confidence, u.confidence), 3)))
         self.intents.append(u.intent)
@@ -503,7 +549,9 @@ class Session:
         if not event.text.strip():
             return self._no_input(now)
         u = self._understand(event)
-        if u.intent == "repeat":
+        # a question may route a repeat request itself ("nghe lại" after an answer: the answer, not the menu)
+        if u.intent == "repeat" and (self.phase is Phase.CONFIRMING
+                                     or self.flow.target(node.id, "intent:repeat") is None):
             return self._repeat(None, now)
         jump = self._urgent_jump(u, node)
         if jump is not None:
@@ -545,15 +593,22 @@ class Session:
             candidate = self.flow.global_intents[u.intent]
             if candidate != node.id:
                 target = candidate
-        if target is None and node.capture and (u.intent != "unknown" or u.symptoms or u.vitals):
+        asks_question = self._asks_question(node)
+        if target is None and node.capture and (u.intent != "unknown" or u.symptoms or u.vitals or asks_question):
             # unsure: understood with little confidence, or with nothing the question asked for (no symptom, no
-            # value: "ờ thì cũng thế thôi" heard as a goodbye is not an answer to "how are you feeling?")
-            unsure = node.unsure is not None and (min(event.confidence, u.confidence) < node.unsure_below
-                                                  or not (u.symptoms or u.vitals))
+            # value: "ờ thì cũng thế thôi" heard as a goodbye is not an answer to "how are you feeling?"); a
+            # question for the knowledge base is its own answer
+            unsure = node.unsure is not None and not asks_question and (
+                min(event.confidence, u.confidence) < node.unsure_below or not (u.symptoms or u.vitals))
             target = node.unsure if unsure else self._next()
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    def _asks_question(self, node: Node) -> bool:
+        """A free-speech question whose words go to an ``answer`` node: any words are the question."""
+        nxt = self.flow.nodes.get(self._next() or "")
+        return nxt is not None and nxt.kind is NodeKind.ANSWER and nxt.source == "question"
 
     def _unclear_target(self, node: Node) -> str | None:
         """The flow's ``on_unclear`` escalation, when the caller spoke at this question and was not

@@ -17,7 +17,7 @@ from ivr.engine import events as E
 from ivr.engine.flow import Flow
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.session import LISTENING_PHASES, Phase, Session
-from ivr.engine.understanding import Triage, Understander
+from ivr.engine.understanding import Answers, Triage, Understander
 from ivr.vocabulary import CallOutcome, RiskLevel
 
 Input = tuple[str, str | None]
@@ -44,11 +44,11 @@ class SimulationResult:
 
 def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, understander: Understander,
              triage: Triage, caller: str = "0900000000", patient_status: str = "home",
-             risk_factors: Sequence[str] = ()) -> SimulationResult:
+             risk_factors: Sequence[str] = (), answers: Answers | None = None) -> SimulationResult:
     for kind, _ in inputs:
         if kind not in INPUT_KINDS:
             raise ValueError(f"unknown simulated input {kind!r} (expected one of {', '.join(INPUT_KINDS)})")
-    session = Session(flow, catalog=catalog, understander=understander, triage=triage)
+    session = Session(flow, catalog=catalog, understander=understander, triage=triage, answers=answers)
     now = 0.0
     done_actions: list[A.Action] = []
     pending = list(inputs)
@@ -109,6 +109,9 @@ def _steps(session: Session) -> list[dict[str, Any]]:
                 out[-1].update(entry)
             else:
                 out.append({"node": step.node, "prompt_id": None, "text": None, **entry})
+        elif step.event == "answer":  # a knowledge-base lookup: the question and the topic ("" = declined)
+            out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": "answer",
+                        "intent": step.intent, "question": step.transcript, "score": step.confidence})
         elif step.event in ("escalate", "handoff", "hangup", "record"):
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": step.event,
                         **({"risk": step.intent} if step.event == "escalate" else {})})

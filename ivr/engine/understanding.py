@@ -12,8 +12,8 @@ from typing import Protocol
 
 from ivr.vocabulary import RISK_LEVELS, risk_rank
 
-__all__ = ["INTENTS", "RISK_LEVELS", "SYMPTOMS", "VITALS", "Assessment", "Triage", "Understander", "Understanding",
-           "risk_rank"]
+__all__ = ["INTENTS", "RISK_LEVELS", "SYMPTOMS", "VITALS", "Answers", "Assessment", "TopicAnswer", "Triage",
+           "Understander", "Understanding", "risk_rank"]
 
 INTENTS: tuple[str, ...] = (
     "report_symptoms", "emergency", "daily_checkin", "report_positive_test",
@@ -71,3 +71,31 @@ class Triage(Protocol):
         intent: str | None = None,
     ) -> Assessment:
         """Risk level for what is known about the caller so far."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicAnswer:
+    """The knowledge-base entry found for a caller's question (``topic`` None: nothing found).
+
+    ``confident`` is False when the best entry's score is under the matcher's threshold or too
+    close to the next one: the hotline then declines honestly instead of reading a wrong answer.
+    """
+
+    topic: str | None
+    score: float
+    confident: bool
+    title: str = ""
+    answer: str = ""
+    follow_up: str = ""
+    related: tuple[str, ...] = ()
+    source: str = ""
+    #: the runner-up topics with their scores, best first (for operators and the benchmark)
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+
+class Answers(Protocol):
+    def find(self, text: str) -> TopicAnswer:
+        """The best entry for a free-speech question, with its score and whether it is confident."""
+
+    def get(self, topic: str) -> TopicAnswer | None:
+        """The entry of ``topic`` (a keypad choice, a related topic), or None when the base lacks it."""

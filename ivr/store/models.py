@@ -389,3 +389,25 @@ class AreaNotification(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("idempotency_key", "channel", "target"),)
+class KnowledgeVersion(Base):
+    """A version of one knowledge-base entry (``callflows/knowledge``) edited in the admin.
+
+    Lifecycle: ``draft`` (saved, validated) -> ``review`` (sent for review) -> ``published`` by a second
+    staff member (not ``created_by``); a published version replaces the file's entry of its topic for
+    new calls, the previous published one becomes ``archived``; a reviewer may send it back
+    (``rejected``). History is every row of a topic, newest first.
+    """
+
+    __tablename__ = "knowledge_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    yaml_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft|review|published|archived|rejected
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    reviewed_by: Mapped[str] = mapped_column(String(64), default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("topic", "version"),)

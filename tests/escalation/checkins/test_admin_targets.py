@@ -8,7 +8,6 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from admin import create_app
-from admin import notify_targets as screen
 from escalation import jobs
 from escalation.checkins.jobs import SMS_PROMPT
 from ivr.store.models import AreaLevel, AreaNotification, NotifyTarget, Prompt, Role, StaffUser

@@ -10,7 +10,7 @@ import pytest
 from ivr import ROOT
 
 IVR = ROOT / ".venv" / "bin" / "ivr"
-KEYS = ["text", "intent", "confidence", "symptoms", "vitals", "risk_factors", "risk", "reasons"]
+KEYS = ["text", "intent", "confidence", "symptoms", "vitals", "risk_factors", "risk", "reasons", "topic"]
 
 
 def run(args: list[str], stdin: bytes, tmp_path: Path, **extra_env: str) -> subprocess.CompletedProcess[bytes]:

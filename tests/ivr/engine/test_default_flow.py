@@ -24,7 +24,10 @@ def _setup() -> tuple[Flow, PromptCatalog, Any, Any]:
 
 
 def call(*inputs: Input, **kw: Any) -> SimulationResult:
+    from ivr.nlu.topics import default_finder
+
     flow, catalog, understander, triage = _setup()
+    kw.setdefault("answers", default_finder())  # the knowledge base (callflows/knowledge), as a worker has it
     return simulate(flow, list(inputs), catalog=catalog, understander=understander, triage=triage, **kw)
 
 
@@ -200,6 +203,15 @@ BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] =
     ("FAQ home care, main menu, emergency", (keys("5"), keys("3"), keys("1"), keys("1")), "escalated",
      [("emergency", "live")], "handoff_doctor"),
     ("FAQ by speech at the greeting", (say("cho hỏi cách ly mấy ngày"), keys("9")), "completed", [], "goodbye"),
+    ("FAQ spoken question, again, related", (keys("5"), say("bao giờ thì hết cách ly"), keys("2"), keys("3"),
+                                             keys("9")), "completed", [], "goodbye"),
+    ("FAQ keys: warning signs, children, medicine package", (keys("5"), keys("4"), keys("4"), keys("5"), keys("4"),
+                                                             keys("6"), keys("9")), "completed", [], "goodbye"),
+    ("FAQ question without an entry, callback", (keys("5"), say("giá vàng hôm nay bao nhiêu"), keys("1"), keys("9")),
+     "escalated", [("low", "callback")], "goodbye"),
+    ("FAQ medication by speech at the greeting", (say("sốt thì uống thuốc gì"), keys("9")), "completed", [],
+     "goodbye"),
+    ("FAQ home care by speech at the greeting", (say("đo SpO2 như thế nào"), keys("9")), "completed", [], "goodbye"),
     ("goodbye at the greeting", (say("thôi chào nhé"),), "completed", [], "goodbye"),
 ]
 

@@ -195,7 +195,7 @@ def test_unknown_kind_field_intent_and_key() -> None:
         "f.yaml: node 'menu': choice 1: dtmf must be one key 0-9, # or A-D ('*' means repeat), got '*'",
         "f.yaml: node 'menu': choice 2: unknown intent 'dance'",
         "f.yaml: node 'odd': unknown kind 'teleport' (expected one of say, ask, menu, collect, checklist, branch, "
-        "escalate, record, handoff, hangup)",
+        "escalate, record, handoff, hangup, answer)",
     ]
 
 
