@@ -2,7 +2,7 @@
 indexes on escalations.updated_at and patients.updated_at: the admin board's cheap change check
 
 Revision ID: 0006
-Revises: 0004 (0005 is another branch's: once it is merged, this revises 0005)
+Revises: 0005
 Create Date: 2026-12-05 15:20:00
 """
 from alembic import op
@@ -12,7 +12,7 @@ from ivr.store.folding import fold
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
