@@ -50,6 +50,13 @@ NODE_LABELS: dict[str, str] = {
     "escalate_worried": "Chuyển bác sĩ: người bệnh thấy bất ổn",
     "ask_pulse_shown": "Hỏi máy đo có hiện mạch", "ask_has_bp_monitor": "Hỏi có máy đo huyết áp",
     "blood_pressure": "Đo huyết áp",
+    "faq_answer": "Trả lời câu hỏi thường gặp", "faq_fever": "Hỏi đáp: thuốc hạ sốt",
+    "faq_isolation_end": "Hỏi đáp: khi nào hết cách ly", "faq_spo2": "Hỏi đáp: cách đo SpO2",
+    "faq_warning_signs": "Hỏi đáp: khi nào cần cấp cứu", "faq_children": "Hỏi đáp: trẻ em mắc COVID-19",
+    "faq_package": "Hỏi đáp: túi thuốc điều trị tại nhà", "faq_after": "Hỏi còn câu hỏi nào khác",
+    "faq_again": "Trả lời câu hỏi tiếp theo", "faq_related": "Gợi ý câu hỏi liên quan",
+    "faq_decline": "Chưa có câu trả lời: mời gặp bác sĩ",
+    "faq_callback": "Chuyển bác sĩ gọi lại: câu hỏi chưa có trả lời",
 }
 NODE_GENERIC = "Bước khác của kịch bản"
 

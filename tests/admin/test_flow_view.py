@@ -14,11 +14,16 @@ ADDED = "\n  hoi_them:\n    kind: say\n    prompt: goodbye\n    next: goodbye\n"
 
 
 def edited(text: str) -> str:
-    """One step added (reached from faq_menu), one removed (faq_isolation and its links), one changed."""
-    out = text.replace("timeout_s: 7", "timeout_s: 8", 1)  # defaults: a setting
-    out = out.replace("      - {dtmf: \"2\", intent: ask_isolation, next: faq_isolation}\n",
-                      "      - {dtmf: \"2\", intent: ask_isolation, next: hoi_them}\n")
-    out = out.replace("      - {intent: ask_isolation, next: faq_isolation}\n", "")
+    """One step added (a new key of faq_menu), one removed (faq_isolation and the greeting's way to it), a setting
+    changed."""
+    def replaced(out: str, old: str, new: str) -> str:
+        assert out.count(old) == 1, old
+        return out.replace(old, new)
+
+    out = replaced(text, "  timeout_s: 7\n", "  timeout_s: 8\n")  # defaults: a setting
+    out = replaced(out, "      - {intent: ask_isolation, next: faq_isolation}\n", "")
+    out = replaced(out, "      - {dtmf: \"6\", next: faq_package}\n",
+                   "      - {dtmf: \"6\", next: faq_package}\n      - {dtmf: \"7\", next: hoi_them}\n")
     start = out.index("  faq_isolation:\n")
     end = out.index("  faq_home_care:\n")
     return out[:start] + out[end:] + ADDED
@@ -30,7 +35,7 @@ def test_changes_by_step(admin_cfg):
     c = changes(old, new)
     assert c is not None and not c.empty
     assert c.added == ["hoi_them"] and c.removed == ["faq_isolation"]
-    assert set(c.changed) == {"greeting", "main_menu", "faq_menu"} and c.settings == ["defaults"]
+    assert set(c.changed) == {"greeting", "main_menu", "faq_menu"} and c.settings == ["defaults"]  # shared choices
     assert changes(old, old).empty and changes(old, "nodes: [") is None
 
 
