@@ -72,6 +72,16 @@ VI: dict[str, str] = {
     "item_unknown_prompt": "câu hỏi {i}: không có lời nhắc “{pid}”",
     "item_unknown_symptom": "câu hỏi {i}: không có triệu chứng hay dấu hiệu “{symptom}” (dùng một trong: {symptoms})",
     "item_unknown_risk": "câu hỏi {i}: mức nguy cơ “{risk}” không có",
+    "global_key_bad": "keys: “{key}” phải là một phím 0-9, # hoặc A-D",
+    "choose_missing_options": "thiếu “options” (biến chứa danh sách để chọn)",
+    "bad_slot": "“slot” phải là tên một biến, đang là “{slot}”",
+    "gate_bad_key": "“key” phải là một phím 0-9, # hoặc A-D, đang là “{key}”",
+    "gate_missing_unanswered": "thiếu “unanswered” (cuộc gọi đi đâu khi không ai bấm phím)",
+    "answer_bad_source": "“source” phải là một trong: {sources}; đang là “{source}”",
+    "answer_topic_source": "cần “topic” khi và chỉ khi “source” là “topic”",
+    "answer_bad_topic": "“topic” phải là mã chủ đề viết thường, nối bằng dấu gạch dưới; đang là “{topic}”",
+    "answer_missing_next": "thiếu “next” (bước tiếp theo sau khi trả lời)",
+    "answer_missing_else": "thiếu “else” (bước khi không có câu trả lời đủ chắc chắn)",
 }
 _ENDINGS = {"hangs up": "rồi gác máy", "loops": "rồi lặp vòng"}
 

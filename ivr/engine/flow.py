@@ -295,6 +295,16 @@ MESSAGES: dict[str, str] = {
     "item_unknown_prompt": "item {i}: unknown prompt id '{pid}'",
     "item_unknown_symptom": "item {i}: unknown symptom or sign '{symptom}' (expected one of {symptoms})",
     "item_unknown_risk": "item {i}: unknown risk level '{risk}'",
+    "global_key_bad": "keys: {key!r} must be one key 0-9, # or A-D",
+    "choose_missing_options": "missing 'options' (the slot holding the list to choose from)",
+    "bad_slot": "'slot' must be a slot name, got {slot!r}",
+    "gate_bad_key": "'key' must be one key 0-9, # or A-D, got {key!r}",
+    "gate_missing_unanswered": "missing 'unanswered' (where the call goes when nobody presses the key)",
+    "answer_bad_source": "'source' must be one of {sources}, got {source!r}",
+    "answer_topic_source": "'topic' is needed exactly when 'source' is 'topic'",
+    "answer_bad_topic": "'topic' must be a lower_snake_case topic id, got {topic!r}",
+    "answer_missing_next": "missing 'next' (where the caller goes once answered)",
+    "answer_missing_else": "missing 'else' (where the caller goes when no entry fits with confidence)",
     TEXT: "{text}",  # a problem given as its text, without a kind of its own yet
 }
 
@@ -438,7 +448,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
     global_keys = {str(k): v for k, v in (data.get("keys") or {}).items() if k != "__line__"}
     for key, target in global_keys.items():
         if len(key) != 1 or key not in DTMF_KEYS or key == "*":
-            problems.add(FILE, f"keys: {key!r} must be one key 0-9, # or A-D", data.get("__line__"))
+            problems.add(FILE, "global_key_bad", data.get("__line__"), key=key)
         table[("*", f"key:{key}")] = str(target)
 
     on_unclear = data.get("on_unclear")
@@ -668,20 +678,20 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
     if kind is K.CHOOSE:
         options = raw.get("options")
         if not isinstance(options, str) or not options:
-            bad("missing 'options' (the slot holding the list to choose from)")
+            bad("choose_missing_options")
         slot = raw.get("slot", "choice")
         if not isinstance(slot, str) or not slot:
-            bad(f"'slot' must be a slot name, got {slot!r}")
+            bad("bad_slot", slot=slot)
         fields.update(options=options, slot=slot, option_prompt=prompt_field("option_prompt", True))
     if kind is K.GATE:
         key = str(raw.get("key", "1"))
         if len(key) != 1 or key not in DTMF_KEYS or key == "*":
-            bad(f"'key' must be one key 0-9, # or A-D, got {key!r}")
+            bad("gate_bad_key", key=key)
         if not raw.get("unanswered"):
-            bad("missing 'unanswered' (where the call goes when nobody presses the key)")
+            bad("gate_missing_unanswered")
         slot = raw.get("slot", "started")
         if not isinstance(slot, str) or not slot:
-            bad(f"'slot' must be a slot name, got {slot!r}")
+            bad("bad_slot", slot=slot)
         fields.update(key=key, unanswered=raw.get("unanswered"), slot=slot)
     if kind is K.BRANCH:
         if "else" not in raw:
@@ -705,15 +715,15 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         topic = raw.get("topic")
         source = str(raw.get("source", "topic" if topic is not None else "question"))
         if source not in ANSWER_SOURCES:
-            bad(f"'source' must be one of {', '.join(ANSWER_SOURCES)}, got {source!r}")
+            bad("answer_bad_source", sources=", ".join(ANSWER_SOURCES), source=source)
         if (source == "topic") != (topic is not None):
-            bad("'topic' is needed exactly when 'source' is 'topic'")
+            bad("answer_topic_source")
         if topic is not None and (not isinstance(topic, str) or not PROMPT_ID_RE.match(topic)):
-            bad(f"'topic' must be a lower_snake_case topic id, got {topic!r}")
+            bad("answer_bad_topic", topic=topic)
         if not raw.get("next"):
-            bad("missing 'next' (where the caller goes once answered)")
+            bad("answer_missing_next")
         if "else" not in raw:
-            bad("missing 'else' (where the caller goes when no entry fits with confidence)")
+            bad("answer_missing_else")
         fields.update(topic=topic, source=source, else_=raw.get("else"))
     return Node(**fields)
 
