@@ -4,9 +4,6 @@ Screenshots go to test-artifacts/admin/ for a reviewer to look at.
 """
 from __future__ import annotations
 
-import math
-import struct
-import wave
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -120,24 +117,20 @@ def test_flow_publish_and_validation(page, admin_cfg):
     assert page.errors == []
 
 
-def _voice_like_wav(path: Path, seconds: float = 1.2, rate: int = 22050) -> None:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"".join(
-            struct.pack("<h", int(6000 * math.sin(2 * math.pi * 220 * i / rate) * (0.6 + 0.4 * math.sin(i / 900))))
-            for i in range(int(rate * seconds))))
-
-
 def test_prompt_upload_recording(page, admin_cfg, tmp_path):
+    from ivr import ROOT
+
     login(page, "admin")
     page.goto("/prompts/goodbye")
     assert page.inner_text("#audio-source") == "giọng tổng hợp"
     synthesized = page.request.get("/prompts/goodbye/audio")
     assert synthesized.ok and synthesized.body()[:4] == b"RIFF"
-    wav = tmp_path / "tam-biet.wav"
-    _voice_like_wav(wav)
+    # a recording must say the prompt's words (the recognizer checks it): give the prompt the words a real
+    # voice recording says, then upload that recording
+    page.fill("#prompt-text", "Chúng ta có thể áp dụng logic tương tự với người khác.")
+    page.click("text=Lưu lời nhắc")
+    page.wait_for_selector("text=Đã lưu")
+    wav = ROOT / "tests" / "data" / "audio" / "sentence_ly.wav"
     page.set_input_files("input[type=file]", str(wav))
     page.click("button:has-text('Tải lên')")
     page.wait_for_selector("text=Đã nhận bản ghi âm")
