@@ -23,7 +23,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -74,9 +74,11 @@ class StudioRunner:
 
     def __init__(self, *, cfg: Config, db: Database, prompts: PromptAudio, catalog: PromptCatalog,
                  listener: Callable[[], Listener], worker: str = "", machine: st.Studio | None = None,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 executor: Executor | None = None):
         """``listener()``: the recognizer's ``transcribe_all`` (called on the check thread, loaded on first use);
-        ``catalog``: the prompts as the hotline says them now (admin edits included)."""
+        ``catalog``: the prompts as the hotline says them now (admin edits included); ``executor``: where a
+        recording is checked (default: one thread of this call's own)."""
         self.cfg = cfg
         self.db = db
         self.prompts = prompts
@@ -97,7 +99,8 @@ class StudioRunner:
         self._voice_end: int | None = None
         self._take: bytes = b""  # the last recording kept for playback
         self._saving: Future[st.StudioEvent] | None = None
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: Executor | None = executor
+        self._own_pool = executor is None
 
     # ------------------------------------------------------------------ loop
     def run(self, line: Line) -> StudioOutcome:
@@ -106,7 +109,7 @@ class StudioRunner:
         try:
             self._loop(line)
         finally:
-            if self._pool is not None:
+            if self._pool is not None and self._own_pool:
                 self._pool.shutdown(wait=False, cancel_futures=True)
         m = self.machine
         outcome = StudioOutcome(user=m.user, saved=tuple(m.saved), skipped=tuple(m.skipped),
