@@ -94,8 +94,8 @@ def run_status(args: argparse.Namespace, cfg: Config) -> int:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
     print(f"recorded {summary['recorded']} of {summary['recordable']} fixed prompts "
-          f"({100 * float(summary['coverage']):.0f}%); {summary['stale']} recorded for older words; "
+          f"({100 * summary['coverage']:.0f}%); {summary['stale']} recorded for older words; "
           f"{summary['dynamic']} filled in during calls (always synthesized)")
-    for pid in summary["missing"]:  # type: ignore[attr-defined]
+    for pid in summary["missing"]:
         print(f"  still synthesized: {pid}")
     return 0

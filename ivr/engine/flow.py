@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from ivr.engine.events import DTMF_KEYS
+from ivr.engine.labels import SYMPTOM_LABELS
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import INTENTS, RISK_LEVELS, VITALS
 from ivr.errors import FlowError
@@ -31,6 +32,7 @@ class NodeKind(StrEnum):
     ASK = "ask"
     MENU = "menu"
     COLLECT = "collect"
+    CHECKLIST = "checklist"  # yes/no questions one after the other (the warning signs): a yes escalates
     BRANCH = "branch"
     ESCALATE = "escalate"
     RECORD = "record"
@@ -41,7 +43,7 @@ class NodeKind(StrEnum):
 K = NodeKind
 KINDS: tuple[NodeKind, ...] = tuple(NodeKind)
 #: The kinds that ask the caller something and listen for the answer.
-LISTENING_KINDS: tuple[NodeKind, ...] = (K.ASK, K.MENU, K.COLLECT)
+LISTENING_KINDS: tuple[NodeKind, ...] = (K.ASK, K.MENU, K.COLLECT, K.CHECKLIST)
 PATIENT_STATUSES = ("home", "transferred", "discharged", "unknown")
 OPS = ("<", "<=", ">", ">=", "==", "!=")
 FILE = "(file)"
@@ -50,11 +52,14 @@ _COMMON = {"kind", "prompt", "barge_in", "next", "set", "__line__"}
 _FIELDS: dict[NodeKind, set[str]] = {
     K.SAY: _COMMON,
     K.ASK: _COMMON | {"choices", "capture", "fallback", "max_failures", "timeout_s", "no_input_prompt",
-                      "no_match_prompt", "reprompt"},
+                      "no_match_prompt", "reprompt", "unsure", "unsure_below"},
     K.MENU: _COMMON | {"choices", "fallback", "max_failures", "timeout_s", "no_input_prompt", "no_match_prompt",
                        "reprompt"},
     K.COLLECT: _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
-                          "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down", "reprompt"},
+                          "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down", "reprompt", "pair",
+                          "pair_min", "pair_max"},
+    K.CHECKLIST: _COMMON | {"items", "on_yes", "fallback", "max_failures", "timeout_s", "no_input_prompt",
+                            "no_match_prompt"},
     K.BRANCH: {"kind", "cases", "else", "set", "__line__"},
     K.ESCALATE: _COMMON | {"risk", "reason", "mode"},
     K.RECORD: _COMMON | {"max_s"},
@@ -69,6 +74,23 @@ class Choice:
     dtmf: str | None = None
     intents: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+
+
+#: The keys that answer a checklist's yes/no questions.
+YES_KEY, NO_KEY = "1", "2"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChecklistItem:
+    """One yes/no question of a checklist: "Ông bà có khó thở không? Có bấm 1, không bấm 2."
+    A yes records ``symptom`` (a warning sign the triage reads) and escalates at ``risk`` or more, through
+    the item's own ``on_yes`` escalation (a sign without a symptom name carries its reason there) or the
+    checklist's."""
+
+    prompt: str
+    symptom: str | None = None
+    risk: str | None = None
+    on_yes: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +123,9 @@ class Node:
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
     reprompt: str | None = None  # the shorter question replayed after a miss or a repeat request
+    # ask: where an answer not understood with confidence goes instead of the question again (a checklist)
+    unsure: str | None = None
+    unsure_below: float = 0.7  # a captured answer understood with less confidence than this is unsure
     # collect
     slot: str | None = None
     vital: str | None = None
@@ -109,6 +134,13 @@ class Node:
     max_digits: int = 3
     confirm: str | None = None
     scale_down: bool = False  # DTMF "385" means 38.5 when 385 is out of range
+    # a second value said with the first ("chín mươi trên sáu mươi": blood pressure), keyed after "*"
+    pair: str | None = None
+    pair_min: float = 0.0
+    pair_max: float = 1000.0
+    # checklist
+    items: tuple[ChecklistItem, ...] = ()
+    on_yes: str | None = None
     # branch
     cases: tuple[Condition, ...] = ()
     else_: str | None = None
@@ -133,7 +165,7 @@ class Flow:
     name: str
     start: str
     nodes: Mapping[str, Node]
-    #: (node id, trigger) -> target node id; triggers: "next", "fallback", "else",
+    #: (node id, trigger) -> target node id; triggers: "next", "fallback", "else", "unsure", "yes",
     #: "dtmf:<key>", "intent:<name>", "phrase:<text>", "global:<intent>", "risk:<level>"
     table: Mapping[tuple[str, str], str]
     global_intents: Mapping[str, str] = field(default_factory=dict)
@@ -296,6 +328,16 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
                          "(a failing caller must reach an escalate or handoff node, or a question whose fallback "
                          "does)", node.line)
 
+    for node in nodes.values():
+        if node.unsure in nodes and not nodes[node.unsure].listens:
+            problems.add(node.id, f"unsure '{node.unsure}' must be a question (a 'checklist' or an 'ask'), got kind "
+                         f"'{nodes[node.unsure].kind}'", node.line)
+        for where, on_yes in [("on_yes", node.on_yes)] + [(f"item {i + 1}: on_yes", item.on_yes)
+                                                          for i, item in enumerate(node.items)]:
+            if on_yes in nodes and nodes[on_yes].kind is not K.ESCALATE:
+                problems.add(node.id, f"{where} '{on_yes}' must be an 'escalate' node (a yes to a warning sign "
+                             f"escalates), got kind '{nodes[on_yes].kind}'", node.line)
+
     if on_unclear in nodes and nodes[on_unclear].kind is not K.ESCALATE:
         problems.add(FILE, f"on_unclear '{on_unclear}' must be an 'escalate' node (a caller who spoke and was not "
                      f"understood is escalated), got kind '{nodes[on_unclear].kind}'", data.get("__line__"))
@@ -324,7 +366,8 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
 def _failure_targets(node: Node) -> tuple[str | None, ...]:
     """Where a caller who keeps failing at ``node`` goes next (None: the engine transfers to a doctor)."""
     if node.listens:
-        return (node.fallback,)  # a question is a retry: what counts is where its own failures lead
+        # a question is a retry: what counts is where its own failures lead (an unsure answer leads on too)
+        return (node.fallback, node.unsure) if node.unsure else (node.fallback,)
     if node.kind is K.BRANCH:
         return tuple(c.next for c in node.cases) + (node.else_,)
     return (node.next,)  # say, record: on to the next node
@@ -376,6 +419,13 @@ def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:
             table[(node.id, f"phrase:{phrase}")] = choice.next
     for i, case in enumerate(node.cases):
         table[(node.id, f"case:{i}")] = case.next
+    if node.unsure:
+        table[(node.id, "unsure")] = node.unsure
+    if node.on_yes:
+        table[(node.id, "yes")] = node.on_yes
+    for i, item in enumerate(node.items):
+        if item.on_yes:
+            table[(node.id, f"yes:{i + 1}")] = item.on_yes
 
 
 def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], catalog: PromptCatalog,
@@ -436,6 +486,19 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             capture=bool(raw.get("capture", False)),
             choices=_choices(raw.get("choices") or [], kind, bad),
         )
+    if kind is K.ASK and raw.get("unsure") is not None:
+        if not raw.get("capture"):
+            bad("'unsure' needs 'capture: true' (it is where a free answer not understood with confidence goes)")
+        below = number("unsure_below", 0.7)
+        if below > 1:
+            bad(f"'unsure_below' must be a confidence from 0 to 1, got {below:g}")
+        fields.update(unsure=str(raw["unsure"]), unsure_below=below)
+    if kind is K.CHECKLIST:  # its prompt, optional, is the intro played before the first question
+        if not raw.get("next"):
+            bad("missing 'next'")
+        if not raw.get("on_yes"):
+            bad("missing 'on_yes' (the escalation a yes leads to)")
+        fields.update(items=_items(raw.get("items"), catalog, bad), on_yes=raw.get("on_yes"))
     if kind is K.COLLECT:
         vital = raw.get("vital")
         if vital is not None and vital not in VITALS:
@@ -446,6 +509,14 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         low, high = number("min", 0.0, float("-inf")), number("max", 1000.0, float("-inf"))
         if low >= high:
             bad(f"'min' {low:g} must be below 'max' {high:g}")
+        pair = raw.get("pair")
+        if pair is not None:
+            if pair not in VITALS or pair in (vital, slot):
+                bad(f"'pair' must be another vital (one of {', '.join(VITALS)}), got {pair!r}")
+            pair_low, pair_high = number("pair_min", 0.0, float("-inf")), number("pair_max", 1000.0, float("-inf"))
+            if pair_low >= pair_high:
+                bad(f"'pair_min' {pair_low:g} must be below 'pair_max' {pair_high:g}")
+            fields.update(pair=str(pair), pair_min=pair_low, pair_max=pair_high)
         fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
                       confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)))
     if kind is K.BRANCH:
@@ -497,6 +568,31 @@ def _choices(raw: Any, kind: NodeKind, bad: Any) -> tuple[Choice, ...]:
         if dtmf is None and not intents and not phrases:
             bad(f"choice {i + 1} needs 'dtmf', 'intent' or 'phrases'")
         out.append(Choice(next=str(item["next"]), dtmf=dtmf, intents=intents, phrases=phrases))
+    return tuple(out)
+
+
+def _items(raw: Any, catalog: PromptCatalog, bad: Any) -> tuple[ChecklistItem, ...]:
+    if not isinstance(raw, list) or not raw:
+        bad("'items' must be a non-empty list of yes/no questions")
+        return ()
+    out: list[ChecklistItem] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            item = {}
+        for key in sorted(set(item) - {"prompt", "symptom", "risk", "on_yes", "__line__"}):
+            bad(f"item {i + 1}: unknown field '{key}'")
+        prompt, symptom, risk = item.get("prompt"), item.get("symptom"), item.get("risk")
+        if not prompt:
+            bad(f"item {i + 1} needs 'prompt' (the yes/no question)")  # kept, so later items keep their number
+        elif not isinstance(prompt, str) or prompt not in catalog:
+            bad(f"item {i + 1}: unknown prompt id '{prompt}'")
+        if symptom is not None and symptom not in SYMPTOM_LABELS:
+            bad(f"item {i + 1}: unknown symptom or sign '{symptom}' (expected one of {', '.join(SYMPTOM_LABELS)})")
+        if risk is not None and risk not in RISK_LEVELS:
+            bad(f"item {i + 1}: unknown risk level '{risk}'")
+        on_yes = item.get("on_yes")
+        out.append(ChecklistItem(prompt=str(prompt or ""), symptom=symptom, risk=risk,
+                                 on_yes=None if on_yes is None else str(on_yes)))
     return tuple(out)
 
 

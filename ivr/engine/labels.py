@@ -11,6 +11,7 @@ SYMPTOM_LABELS: dict[str, str] = {
     "shortness_of_breath": "khó thở", "chest_pain": "đau tức ngực", "loss_of_taste_smell": "mất vị giác/khứu giác",
     "fatigue": "mệt mỏi", "headache": "đau đầu", "muscle_ache": "đau nhức cơ", "diarrhea": "tiêu chảy",
     "vomiting": "nôn", "altered_consciousness": "rối loạn ý thức", "cyanosis": "tím tái", "low_spo2": "SpO2 thấp",
+    "coughing_blood": "ho ra máu",
     "severe_breathlessness": "khó thở nặng", "cannot_eat_drink": "không ăn uống được", "exhaustion": "kiệt sức",
     "prolonged_fever": "sốt kéo dài", "low_blood_pressure": "huyết áp thấp",
 }
@@ -21,4 +22,5 @@ RISK_FACTOR_LABELS: dict[str, str] = {
     "immunosuppression": "suy giảm miễn dịch", "pregnancy": "mang thai", "unvaccinated": "chưa tiêm vắc xin",
 }
 VITAL_LABELS: dict[str, str] = {"spo2": "SpO2", "temperature": "nhiệt độ", "breathing_rate": "nhịp thở",
+                                "systolic_bp": "huyết áp tâm thu", "diastolic_bp": "huyết áp tâm trương",
                                 "pulse": "mạch"}

@@ -27,7 +27,7 @@ from typing import Any
 
 from ivr.engine import actions as A
 from ivr.engine import events as E
-from ivr.engine.flow import Condition, Flow, Node, NodeKind
+from ivr.engine.flow import NO_KEY, YES_KEY, ChecklistItem, Condition, Flow, Node, NodeKind
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import Assessment, Triage, Understander, Understanding, risk_rank
 from ivr.vocabulary import RISK_LEVELS, CallOutcome, RiskLevel
@@ -114,6 +114,8 @@ class Session:
         self._unclear = 0  # failures at this node where the caller spoke and was not understood
         self._digits = ""
         self._pending: float | None = None
+        self._pending_pair: float | None = None  # the second value of a pair ("90 trên 60") being read back
+        self._item = 0  # the checklist question being asked
         self._risk_fired: set[str] = set()
         # what PlaybackDone leads to: listening (a phase) or the rest of a node (its kind)
         self._after_playback: Phase | NodeKind | None = None
@@ -172,14 +174,15 @@ class Session:
         self.deadline, self.listening = None, None
 
     def _play(self, prompt_id: str, barge_in: bool | None = None) -> A.Play:
-        values = {**self.slots, **({"value": self._pending} if self._pending is not None else {})}
+        values = {**self.slots, **({"value": self._pending} if self._pending is not None else {}),
+                  **({"pair": self._pending_pair} if self._pending_pair is not None else {})}
         text = self.catalog.text(prompt_id, values)
         self.steps.append(Step(node=self._node_id, event="prompt", prompt_id=prompt_id, text=text))
         self._barge_in = self.node.barge_in if barge_in is None and self.node else bool(barge_in)
         return A.Play(prompt_id=prompt_id, text=text, barge_in=self._barge_in)
 
     def _listen(self, node: Node, *, confirming: bool = False) -> A.Listen:
-        if confirming:
+        if confirming or node.kind is NodeKind.CHECKLIST:
             return A.Listen(timeout_s=node.timeout_s, expect=("yes", "no", "repeat"), max_digits=1)
         if node.kind is NodeKind.COLLECT:
             return A.Listen(timeout_s=node.timeout_s, expect=("repeat", node.vital or "number"),
@@ -196,9 +199,16 @@ class Session:
         """(Re)play the question and listen once it has been played; ``again``: after a miss or a repeat
         request, when the node's shorter ``reprompt`` (if any) replaces the full question."""
         out: list[A.Action] = []
+        if lead is None and node.kind is NodeKind.CHECKLIST and self._item == 0 and not again:
+            lead = node.prompt  # a checklist's intro, before its first question
         if lead:
             out.append(self._play(lead))
-        prompt = node.confirm if confirming else (node.reprompt if again and node.reprompt else node.prompt)
+        if confirming:
+            prompt = node.confirm
+        elif node.kind is NodeKind.CHECKLIST:
+            prompt = node.items[self._item].prompt
+        else:
+            prompt = node.reprompt if again and node.reprompt else node.prompt
         assert prompt is not None
         out.append(self._play(prompt))
         self.listening = self._listen(node, confirming=confirming)
@@ -220,6 +230,7 @@ class Session:
         node = self.flow.nodes[node_id]
         self.node = node
         self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
+        self._pending_pair, self._item = None, 0
         self.listening, self.deadline = None, None
         self.slots.update(node.set)
         if hops > MAX_HOPS:
@@ -348,12 +359,24 @@ class Session:
             if digit == "2":
                 return self._rejected(now)
             return self._failure("no_match", now)
+        if node.kind is NodeKind.CHECKLIST:
+            self.steps.append(Step(node=node.id, event="dtmf", digits=digit,
+                                   intent={YES_KEY: "yes", NO_KEY: "no"}.get(digit, "")))
+            if digit == YES_KEY:
+                return self._checklist_yes(now)
+            if digit == NO_KEY:
+                return self._checklist_no(now)
+            return self._failure("no_match", now)
         if node.kind is NodeKind.COLLECT:
+            if node.pair and digit == "*" and "*" not in self._digits:
+                self._digits += digit  # "9 0 * 6 0 #": the pair's second value follows
+                self.deadline = now + INTER_DIGIT_S
+                return []
             if digit == "#":
                 return self._finish_digits(now) if self._digits else self._failure("no_match", now)
             if digit.isdigit():
                 self._digits += digit
-                if len(self._digits) >= node.max_digits:
+                if len(self._digits.split("*")[-1]) >= node.max_digits and (not node.pair or "*" in self._digits):
                     return self._finish_digits(now)
                 self.deadline = now + INTER_DIGIT_S
                 return []
@@ -377,28 +400,39 @@ class Session:
         assert node is not None
         digits, self._digits = self._digits, ""
         self.steps.append(Step(node=node.id, event="dtmf", digits=digits))
-        return self._accept_value(float(int(digits)), now, from_keys=True)
+        first, _, second = digits.partition("*")
+        if not first:
+            return self._failure("invalid_number", now)
+        pair = float(int(second)) if second else None
+        return self._accept_value(float(int(first)), now, from_keys=True, pair=pair)
 
-    def _accept_value(self, value: float | None, now: float, *, from_keys: bool = False) -> list[A.Action]:
+    def _accept_value(self, value: float | None, now: float, *, from_keys: bool = False,
+                      pair: float | None = None) -> list[A.Action]:
         node = self.node
         assert node is not None
         if value is not None and from_keys and node.scale_down and value > node.max and node.min <= value / 10:
             value = value / 10
         if value is None or not node.min <= value <= node.max:
             return self._failure("invalid_number", now)
+        if node.pair and (pair is None or not node.pair_min <= pair <= node.pair_max):
+            return self._failure("invalid_number", now)  # both numbers of the pair, each in its range
         if node.confirm:
-            self._pending = value
+            self._pending, self._pending_pair = value, pair
             return self._ask(node, confirming=True)
-        return self._store_value(value, now)
+        return self._store_value(value, now, pair)
 
-    def _store_value(self, value: float, now: float) -> list[A.Action]:
+    def _store_value(self, value: float, now: float, pair: float | None = None) -> list[A.Action]:
         node = self.node
         assert node is not None and node.slot is not None
         value = int(value) if float(value).is_integer() and node.vital != "temperature" else value
         self.slots[node.slot] = value
-        self._pending = None
+        self._pending = self._pending_pair = None
+        if node.pair and pair is not None:
+            self.slots[node.pair] = int(pair) if float(pair).is_integer() else pair
+            self.vitals[node.pair] = float(pair)
         if node.vital:
             self.vitals[node.vital] = float(value)
+        if node.vital or (node.pair and pair is not None):
             self._reassess()
             jump = self._risk_jump(node)
             if jump is not None:
@@ -407,12 +441,12 @@ class Session:
 
     def _confirmed(self, now: float) -> list[A.Action]:
         assert self._pending is not None
-        return self._store_value(self._pending, now)
+        return self._store_value(self._pending, now, self._pending_pair)
 
     def _rejected(self, now: float) -> list[A.Action]:
         node = self.node
         assert node is not None
-        self._pending = None
+        self._pending = self._pending_pair = None
         self._failures += 1
         if self._failures >= node.max_failures:
             return self._enter(self.flow.target(node.id, "fallback") or "", now)
@@ -425,9 +459,9 @@ class Session:
         self.steps.append(Step(node=node.id if node else "", event="speech", transcript=event.text,
                                intent=u.intent, confidence=round(min(event.confidence, u.confidence), 3)))
         self.intents.append(u.intent)
-        # the value a collect node asks for counts once the caller has confirmed it
+        # the value a collect node asks for (and its pair) counts once the caller has confirmed it
         vitals = {k: float(v) for k, v in u.vitals.items()
-                  if not (node is not None and node.kind is NodeKind.COLLECT and k == node.vital)}
+                  if not (node is not None and node.kind is NodeKind.COLLECT and k in (node.vital, node.pair))}
         changed = bool(set(u.symptoms) - self.symptoms or set(u.risk_factors) - self.risk_factors
                        or any(self.vitals.get(k) != v for k, v in vitals.items()) or u.intent == "emergency")
         self.symptoms.update(u.symptoms)
@@ -485,7 +519,13 @@ class Session:
                 return self._rejected(now)
             value = self.understander.number(event.text, vital=node.vital)
             if value is not None:  # "không, chín mươi lăm": a corrected value
-                return self._accept_value(value, now)
+                return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
+            return self._failure("no_match", now, spoken=True)
+        if node.kind is NodeKind.CHECKLIST:
+            if u.intent == "yes":
+                return self._checklist_yes(now)
+            if u.intent == "no":
+                return self._checklist_no(now)
             return self._failure("no_match", now, spoken=True)
         if node.kind is NodeKind.COLLECT:
             value = self.understander.number(event.text, vital=node.vital)
@@ -493,7 +533,7 @@ class Session:
                 value = u.vitals.get(node.vital)
             if value is None:  # words, not a number: perhaps what the caller sees rather than what he measured
                 return self._failure("invalid_number", now, spoken=True)
-            return self._accept_value(value, now)
+            return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
         target = self.flow.target(node.id, f"intent:{u.intent}")
         if target is None:
             folded = _fold(event.text)
@@ -506,7 +546,11 @@ class Session:
             if candidate != node.id:
                 target = candidate
         if target is None and node.capture and (u.intent != "unknown" or u.symptoms or u.vitals):
-            target = self._next()
+            # unsure: understood with little confidence, or with nothing the question asked for (no symptom, no
+            # value: "ờ thì cũng thế thôi" heard as a goodbye is not an answer to "how are you feeling?")
+            unsure = node.unsure is not None and (min(event.confidence, u.confidence) < node.unsure_below
+                                                  or not (u.symptoms or u.vitals))
+            target = node.unsure if unsure else self._next()
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
@@ -555,9 +599,13 @@ class Session:
         assert node is not None
         if record and kind != "no_input":
             self.steps.append(Step(node=node.id, event="no_match"))
+        confirming = self.phase is Phase.CONFIRMING
+        if node.unsure is not None and kind != "no_input" and not confirming:
+            # an answer not understood (words, keys or a low-confidence guess): ask the short questions
+            # instead (the warning-sign checklist), so safety does not rest on parsing free speech
+            return self._enter(node.unsure, now)
         self._failures += 1
         self._unclear += spoken
-        confirming = self.phase is Phase.CONFIRMING
         if self._failures >= node.max_failures:
             fallback = self._unclear_target(node) or self.flow.target(node.id, "fallback")
             assert fallback is not None
@@ -569,3 +617,32 @@ class Session:
         else:
             lead = node.no_match_prompt or self.flow.prompts["no_match"]
         return self._ask(node, confirming=confirming, lead=lead, again=True)
+
+    def _checklist_yes(self, now: float) -> list[A.Action]:
+        """A yes to a warning-sign question: record the sign, then escalate, at the level the triage
+        gives it (the rule pack knows which signs are emergencies), at least the item's own ``risk``, and
+        through the item's or the checklist's ``on_yes`` escalation when no level handler applies: a yes
+        always escalates."""
+        node = self.node
+        assert node is not None and node.on_yes is not None
+        item: ChecklistItem = node.items[self._item]
+        if item.symptom:
+            self.symptoms.add(item.symptom)
+        self._reassess()
+        jump = self._risk_jump(node)
+        level = item.risk
+        if (jump is None and level is not None and level in self.flow.on_risk
+                and self._escalated_rank > risk_rank(level)):
+            self._risk_fired.add(level)
+            jump = self.flow.on_risk[level]
+        return self._enter(jump or item.on_yes or node.on_yes, now)
+
+    def _checklist_no(self, now: float) -> list[A.Action]:
+        """A no: the next question, each with its own count of misses; after the last, the node's ``next``."""
+        node = self.node
+        assert node is not None
+        self._item += 1
+        self._failures, self._key_repeats, self._unclear = 0, 0, 0
+        if self._item >= len(node.items):
+            return self._go(self._next(), now)
+        return self._ask(node)

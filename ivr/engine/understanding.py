@@ -27,7 +27,8 @@ SYMPTOMS: tuple[str, ...] = (
     "diarrhea", "vomiting", "altered_consciousness", "cyanosis", "low_spo2",
 )
 
-VITALS: tuple[str, ...] = ("spo2", "temperature", "breathing_rate", "pulse")
+#: Blood pressure is two vitals, systolic and diastolic (mmHg), read together ("chín mươi trên sáu mươi").
+VITALS: tuple[str, ...] = ("spo2", "temperature", "breathing_rate", "pulse", "systolic_bp", "diastolic_bp")
 
 
 @dataclass(frozen=True, kw_only=True)

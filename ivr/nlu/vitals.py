@@ -1,4 +1,9 @@
-"""Numbers as vital signs (by unit or by the closest cue word), ages, and low blood pressure."""
+"""Numbers as vital signs (by unit or by the closest cue word), ages, and blood pressure.
+
+Blood pressure is two numbers said as one reading ("huyết áp chín mươi trên sáu mươi", "120/80"): the
+systolic (``systolic_bp``) and diastolic (``diastolic_bp``) vitals, read as such when the question asked
+for blood pressure. Said anywhere else, a reading below 90/60 is the warning sign ``low_blood_pressure``
+(``low_blood_pressure`` below), whatever question was asked."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -10,6 +15,11 @@ from ivr.nlu.numbers import Number
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
+#: The two vitals of one blood pressure reading.
+SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
+BLOOD_PRESSURE_VITALS = (SYSTOLIC, DIASTOLIC)
+#: Plausible readings: a systolic value above its diastolic one, each in its own range.
+_SYSTOLIC_RANGE, _DIASTOLIC_RANGE = (50.0, 260.0), (20.0, 160.0)
 
 
 def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int | None]:
@@ -32,12 +42,38 @@ def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int 
     return idx, age
 
 
+def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
+                         expect_vital: str | None) -> list[tuple[int, int]]:
+    """Indexes (systolic, diastolic) of the numbers said as a blood pressure reading, "A trên B" or "A/B"
+    ("chín mươi trên sáu mươi", "huyết áp 120/80"), when the question asked for blood pressure."""
+    out: list[tuple[int, int]] = []
+    if expect_vital not in BLOOD_PRESSURE_VITALS:
+        return out
+    for k, (a, b) in enumerate(pairwise(numbers)):
+        if k in skip or k + 1 in skip or (out and out[-1][1] == k):
+            continue
+        between = toks[a.end:b.start]
+        if len(between) != 1 or not word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS):
+            continue
+        if not (_SYSTOLIC_RANGE[0] <= a.value <= _SYSTOLIC_RANGE[1]
+                and _DIASTOLIC_RANGE[0] <= b.value <= _DIASTOLIC_RANGE[1] and a.value > b.value):
+            continue
+        out.append((k, k + 1))
+    return out
+
+
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             expect_vital: str | None) -> dict[str, float]:
     cues = [m for m in CUES.find(toks) if m.label != BLOCK]
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
     skip = set(skip)
+    for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital):
+        # several readings ("một trăm trên bảy mươi, đo lại tám lăm trên năm lăm"): keep the lowest
+        for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
+            value = numbers[k].value
+            out[name] = min(out[name], value) if name in out else value
+            skip.add(k)
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
     for k, n in enumerate(numbers):
         if k in skip:

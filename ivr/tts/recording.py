@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -298,7 +299,7 @@ def coverage(cfg: Config, texts: Iterable[tuple[str, str]], *,
     return out
 
 
-def coverage_summary(items: list[PromptSource]) -> dict[str, object]:
+def coverage_summary(items: list[PromptSource]) -> dict[str, Any]:
     """Counts for ``ivr prompts status --json`` and the admin's dashboard; dynamic prompts are not counted
     as missing (they cannot be recorded whole)."""
     fixed = [i for i in items if not i.dynamic]

@@ -56,7 +56,7 @@ def test_the_pack_in_force_is_chosen_by_date() -> None:
 def test_rule_triage_implements_the_triage_protocol(triage: RuleTriage) -> None:
     t: Triage = triage
     a = t.assess(symptoms=[], vitals={})
-    assert a == Assessment(risk="none", reasons=(NONE_REASON,), rule_pack="moh-261-2022@1")
+    assert a == Assessment(risk="none", reasons=(NONE_REASON,), rule_pack="moh-261-2022@2")
 
 
 def test_reason_cites_the_decision_and_sign(triage: RuleTriage) -> None:
@@ -85,6 +85,8 @@ def test_reason_cites_the_decision_and_sign(triage: RuleTriage) -> None:
     ({"symptoms": [], "vitals": {"breathing_rate": 20}}, "high"),
     ({"symptoms": [], "vitals": {"pulse": 121}}, "high"),
     ({"symptoms": [], "vitals": {"pulse": 49}}, "high"),
+    ({"symptoms": [], "vitals": {"systolic_bp": 89, "diastolic_bp": 70}}, "high"),  # sign 5: below 90/60
+    ({"symptoms": [], "vitals": {"systolic_bp": 110, "diastolic_bp": 59}}, "high"),
     # medium
     ({"symptoms": ["fever"], "vitals": {"temperature": 38.5}}, "medium"),
     ({"symptoms": ["fever", "prolonged_fever"], "vitals": {}}, "medium"),
@@ -97,11 +99,22 @@ def test_reason_cites_the_decision_and_sign(triage: RuleTriage) -> None:
     # none
     ({"symptoms": [], "vitals": {"spo2": 97, "breathing_rate": 19, "pulse": 120, "temperature": 37.4}}, "none"),
     ({"symptoms": [], "vitals": {"pulse": 50}}, "none"),
+    ({"symptoms": [], "vitals": {"systolic_bp": 90, "diastolic_bp": 60}}, "none"),
     ({"symptoms": [], "vitals": {}, "risk_factors": ["diabetes", "age_65_plus"]}, "none"),
     ({"symptoms": [], "vitals": {}, "intent": "request_doctor"}, "none"),
 ])
 def test_risk_levels_follow_the_hotline_table(triage: RuleTriage, kwargs: dict, risk: str) -> None:
     assert triage.assess(**kwargs).risk == risk
+
+
+def test_blood_pressure_and_pulse_reasons_cite_decision_261(triage: RuleTriage) -> None:
+    a = triage.assess(symptoms=[], vitals={"systolic_bp": 85, "diastolic_bp": 55, "pulse": 130})
+    assert a.risk == "high"
+    assert a.reasons == (
+        "Mạch 130 lần/phút > 120: dấu hiệu 4, QĐ 261/QĐ-BYT",
+        "Huyết áp tâm thu 85 mmHg < 90: dấu hiệu 5, QĐ 261/QĐ-BYT (huyết áp dưới 90/60 mmHg)",
+        "Huyết áp tâm trương 55 mmHg < 60: dấu hiệu 5, QĐ 261/QĐ-BYT (huyết áp dưới 90/60 mmHg)",
+    )
 
 
 def test_most_urgent_reason_first_and_low_reasons_dropped_when_escalating(triage: RuleTriage) -> None:
@@ -176,7 +189,8 @@ rules:
     ("  - id: r1\n    risk: high\n    when: {vital: {name: spo2, op: '=<', value: 96}}\n    reason: x\n",
      "pack.yaml: rule 'r1': unknown operator '=<'; expected one of < <= > >= =="),
     ("  - id: r1\n    risk: high\n    when: {vital: {name: bp, op: '<', value: 90}}\n    reason: x\n",
-     "pack.yaml: rule 'r1': unknown vital 'bp'; expected one of spo2, temperature, breathing_rate, pulse"),
+     "pack.yaml: rule 'r1': unknown vital 'bp'; expected one of spo2, temperature, breathing_rate, pulse, "
+    "systolic_bp, diastolic_bp"),
     ("  - id: r1\n    risk: high\n    when: {vital: {name: spo2, op: '<', value: high}}\n    reason: x\n",
      "pack.yaml: rule 'r1': vital value must be a number, not 'high'"),
     ("  - id: r1\n    risk: high\n    when: {colour: blue}\n    reason: x\n",

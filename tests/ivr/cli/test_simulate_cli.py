@@ -50,8 +50,9 @@ def test_symptom_report_with_low_spo2_reaches_a_doctor() -> None:
 
 
 def test_daily_checkin_by_keys_ends_normally() -> None:
-    data = simulate("--dtmf", "3", "--dtmf", "2", "--dtmf", "1", "--dtmf", "98#", "--dtmf", "1", "--dtmf", "1",
-                    "--dtmf", "368", "--dtmf", "1", "--dtmf", "2", "--dtmf", "9")
+    # pulse shown on the oximeter? no (2); blood pressure monitor? no (2)
+    data = simulate("--dtmf", "3", "--dtmf", "2", "--dtmf", "1", "--dtmf", "98#", "--dtmf", "1", "--dtmf", "2",
+                    "--dtmf", "1", "--dtmf", "368", "--dtmf", "1", "--dtmf", "2", "--dtmf", "2", "--dtmf", "9")
     assert data["outcome"] == "completed"
     assert data["slots"]["spo2"] == 98 and data["slots"]["temperature"] == 36.8
     assert data["risk"] == "none"

@@ -63,6 +63,10 @@ def test_a_confused_caller_deep_in_the_check_in_reaches_a_person() -> None:
 
 
 # ------------------------------------------------------------------ a warning sign at any question escalates
+#: no oximeter, no thermometer, cannot count breaths, no blood pressure monitor
+NO_VITALS = (keys("2"), keys("2"), keys("2"), keys("2"))
+#: no to each of the six warning-sign questions
+NO_SIGNS = (keys("2"),) * 6
 CHECKIN_KEYS = (keys("3"), keys("2"))  # daily check-in, nothing to report at first
 
 
@@ -92,8 +96,7 @@ def test_a_warning_sign_at_any_question_escalates(before: tuple[Input, ...], utt
     ("bà tôi thở không nổi nữa rồi", "emergency"),
 ])
 def test_a_warning_sign_after_a_callback_case_still_reaches_a_doctor_live(later: str, risk: str) -> None:
-    result = call(keys("2"), say("sốt cao ba ngày không hạ, ho nhiều"), keys("2"), keys("2"), keys("2"),
-                  say(later))
+    result = call(keys("2"), say("sốt cao ba ngày không hạ, ho nhiều"), *NO_VITALS, say(later))
     escalations = result.as_json()["escalations"]
     assert [(e["risk"], e["mode"]) for e in escalations] == [("medium", "callback"), (risk, "live")]
     assert result.outcome == "escalated" and result.steps[-1]["event"] == "handoff"
@@ -122,7 +125,6 @@ def test_a_relative_describing_someone_who_cannot_be_roused_escalates_at_once() 
 
 
 # ------------------------------------------------------------------ every branch of the default flow
-NO_VITALS = (keys("2"), keys("2"), keys("2"))  # no oximeter, no thermometer, cannot count breaths
 BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] = [
     # (name, inputs, outcome, escalations (risk, mode), last node)
     ("emergency key", (keys("1"),), "escalated", [("emergency", "live")], "handoff_doctor"),
@@ -145,15 +147,53 @@ BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] =
     ("check-in: SpO2 high", (keys("3"), keys("2"), keys("1"), keys("95#"), keys("1")), "escalated",
      [("high", "live")], "handoff_doctor"),
     ("check-in: fever by keys, breaths high",
-     (keys("3"), keys("2"), keys("1"), keys("97#"), keys("1"), keys("1"), keys("385"), keys("1"), keys("1"),
-      keys("26"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
-    ("check-in: all normal", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("1"), keys("366"),
-                              keys("1"), keys("1"), keys("16"), keys("1"), keys("9")), "completed", [], "goodbye"),
+     (keys("3"), keys("2"), keys("1"), keys("97#"), keys("1"), keys("2"), keys("1"), keys("385"), keys("1"),
+      keys("1"), keys("26"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: all normal", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("1"), keys("78#"),
+                              keys("1"), keys("1"), keys("366"), keys("1"), keys("1"), keys("16"), keys("1"),
+                              keys("1"), keys("125*82#"), keys("1"), keys("9")), "completed", [], "goodbye"),
     ("positive test, no symptoms", (keys("4"), keys("2"), *NO_VITALS, keys("9")), "escalated",
      [("low", "callback")], "goodbye"),
     ("positive test, mild symptoms", (keys("4"), say("hơi đau họng"), *NO_VITALS, keys("9")), "escalated",
      [("low", "callback")], "goodbye"),
     ("positive test, warning sign", (keys("4"), keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    # an answer not understood with confidence: the decision-261 warning signs as yes/no questions
+    ("symptoms: not understood, every warning sign no",
+     (keys("2"), say("ờ thì cũng thế thôi"), *NO_SIGNS, *NO_VITALS, keys("9")), "completed", [], "goodbye"),
+    ("check-in: not understood, yes to blue lips", (keys("3"), say("ờ thì cũng thế thôi"), keys("2"), keys("1")),
+     "escalated", [("emergency", "live")], "handoff_doctor"),
+    ("symptoms: a key not offered, yes to chest pain",
+     (keys("2"), keys("5"), keys("2"), keys("2"), keys("2"), keys("1")), "escalated", [("high", "live")],
+     "handoff_doctor"),
+    ("check-in: a bare yes, then yes by voice to not drinking",
+     (keys("3"), say("có"), say("không"), say("không ạ"), say("dạ không"), say("không có"), say("có")),
+     "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: not understood, the family is worried", (keys("3"), say("ờ thì cũng thế thôi"), *NO_SIGNS[:5],
+                                                         keys("1")), "escalated", [("high", "live")],
+     "handoff_doctor"),
+    ("warning signs: answers not understood",
+     (keys("3"), say("ờ thì cũng thế thôi"), say("ừm để xem"), say("ai mà biết"), say("để tôi nghĩ đã")),
+     "escalated", [("high", "live")], "handoff_doctor"),
+    ("warning signs: a confused caller", (keys("3"), say("ừm để xem"), say("hả"), say("gì cơ"), say("hả")),
+     "escalated", [("high", "live")], "handoff_doctor"),
+    ("warning signs: silence", (keys("3"), say("ờ thì cũng thế thôi"), ("silence", None), ("silence", None),
+                                ("silence", None)), "escalated", [("high", "live")], "handoff_doctor"),
+    # pulse (the oximeter shows it) and blood pressure: decision 261 sign 4 and 5
+    ("check-in: fast pulse said", (keys("3"), keys("2"), keys("1"), keys("97#"), keys("1"), keys("1"),
+                                   say("mạch một trăm ba mươi"), keys("1")), "escalated", [("high", "live")],
+     "handoff_doctor"),
+    ("check-in: slow pulse keyed", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("1"), keys("45#"),
+                                    keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: pulse not shown", (keys("3"), keys("2"), keys("1"), keys("98#"), keys("1"), keys("2"),
+                                   *NO_VITALS[1:], keys("9")), "completed", [], "goodbye"),
+    ("check-in: low blood pressure said", (keys("3"), keys("2"), *NO_VITALS[:3], keys("1"),
+                                           say("huyết áp tám lăm trên năm lăm"), keys("1")), "escalated",
+     [("high", "live")], "handoff_doctor"),
+    ("check-in: low blood pressure keyed", (keys("3"), keys("2"), *NO_VITALS[:3], keys("1"), keys("120*55#"),
+                                            keys("1")), "escalated", [("high", "live")], "handoff_doctor"),
+    ("check-in: blood pressure 90/60 is not low", (keys("3"), keys("2"), *NO_VITALS[:3], keys("1"),
+                                                   say("chín mươi trên sáu mươi"), say("đúng rồi"), keys("9")),
+     "completed", [], "goodbye"),
     ("FAQ medication then goodbye", (keys("5"), keys("1"), keys("9")), "completed", [], "goodbye"),
     ("FAQ isolation then the doctor", (keys("5"), keys("2"), keys("0")), "escalated", [("low", "live")],
      "handoff_doctor"),
@@ -206,3 +246,79 @@ def test_after_a_miss_only_the_short_menu_is_replayed() -> None:
     assert prompts[:5] == ["greeting", "no_input", "main_menu", "no_match", "main_menu"]
     assert prompts.count("greeting") == 1
     assert result.steps[-1]["node"] == "symptoms"
+
+
+# ------------------------------------------------------------------ the warning-sign questions take under a minute
+ANSWER_S = 2.0  # a generous time to press a key or say "có"/"không" after each question
+
+
+def test_the_warning_sign_questions_take_under_a_minute(cfg: Any) -> None:
+    """Measured, not estimated: every prompt of the checklist synthesized with the hotline's voice (espeak-ng
+    at its default 130 words a minute), plus an answer to each question."""
+    from ivr.tts.espeak import EspeakSynthesizer
+    from ivr.tts.render import PromptRenderer
+
+    flow, catalog, _, _ = _setup()
+    node = flow.nodes["warning_signs"]
+    prompt_ids = [node.prompt or "", *(item.prompt for item in node.items)]
+    synth = EspeakSynthesizer(voice=cfg.tts_voice, rate=cfg.tts_rate)
+    try:
+        renderer = PromptRenderer(cfg.replace(recordings_dir=cfg.data_dir / "none"), synth, catalog=catalog)
+        spoken = {pid: renderer.render_info(pid, catalog.text(pid)).duration_s for pid in prompt_ids}
+    finally:
+        synth.close()
+    total = sum(spoken.values()) + ANSWER_S * len(node.items)
+    print(f"warning-sign checklist: prompts {sum(spoken.values()):.1f} s, with answers {total:.1f} s: {spoken}")
+    assert total < 60.0, spoken
+    assert max(spoken[item.prompt] for item in node.items) < 7.0  # each question short
+    assert len(node.items) >= 6  # decision 261 signs 1, 6, 7, 8, 9 and 10/11 (the measured ones come after)
+
+
+def test_each_warning_sign_question_offers_both_keys() -> None:
+    flow, catalog, _, _ = _setup()
+    for item in flow.nodes["warning_signs"].items:
+        text = catalog.text(item.prompt)
+        assert text.endswith("Có bấm 1, không bấm 2."), text
+        assert text.count("?") == 1
+
+
+@pytest.mark.parametrize(("position", "risk", "advice", "reason"), [
+    (0, "emergency", "emergency_115", "Rối loạn ý thức"),  # drowsy, hard to wake: sign 7
+    (1, "emergency", "emergency_115", "Tím môi"),  # blue lips or fingertips: sign 8
+    (2, "high", "escalated_high", "Khó thở"),  # sign 1
+    (3, "high", "escalated_high", "Đau, tức ngực"),  # sign 6
+    (4, "high", "escalated_high", "Không ăn uống được"),  # sign 9
+    (5, "high", "escalated_high", ""),  # the family is worried: signs 10 and 11, the escalation says why
+])
+def test_a_yes_to_any_warning_sign_escalates_live_at_its_level(position: int, risk: str, advice: str,
+                                                               reason: str) -> None:
+    for answer in (keys("1"), say("có")):
+        result = call(keys("2"), say("ừm để xem"), *NO_SIGNS[:position], answer)
+        escalation = result.as_json()["escalations"]
+        assert [(e["risk"], e["mode"]) for e in escalation] == [(risk, "live")]
+        assert reason in " ".join(escalation[0]["reasons"]) if reason else "dấu hiệu 11" in escalation[0]["reason"]
+        prompts = [s["prompt_id"] for s in result.steps if s["prompt_id"]]
+        assert prompts[-2:] == [advice, "transfer_doctor"]
+        assert "115" in next(s["text"] for s in result.steps if s["prompt_id"] == advice)
+        assert result.outcome == "escalated"
+
+
+def test_pulse_and_blood_pressure_add_little_to_a_check_in(cfg: Any) -> None:
+    """The six prompts pulse and blood pressure add to a check-in, measured with the hotline's voice: a caller
+    without the devices hears one short question more (no blood pressure monitor), one with them under 40 s."""
+    from ivr.tts.espeak import EspeakSynthesizer
+    from ivr.tts.render import PromptRenderer
+
+    _, catalog, _, _ = _setup()
+    added = ["ask_pulse_shown", "ask_pulse", "confirm_pulse", "ask_has_bp_monitor", "ask_blood_pressure",
+             "confirm_blood_pressure"]
+    synth = EspeakSynthesizer(voice=cfg.tts_voice, rate=cfg.tts_rate)
+    try:
+        renderer = PromptRenderer(cfg.replace(recordings_dir=cfg.data_dir / "none"), synth, catalog=catalog)
+        spoken = {pid: renderer.render_info(pid, catalog.text(pid, {"value": 120, "pair": 80})).duration_s
+                  for pid in added}
+    finally:
+        synth.close()
+    print(f"pulse and blood pressure prompts: {sum(spoken.values()):.1f} s: {spoken}")
+    assert spoken["ask_has_bp_monitor"] < 6.0
+    assert sum(spoken.values()) < 40.0, spoken

@@ -194,8 +194,8 @@ def test_unknown_kind_field_intent_and_key() -> None:
         "f.yaml: node 'menu': unknown field 'colour' for kind 'ask'",
         "f.yaml: node 'menu': choice 1: dtmf must be one key 0-9, # or A-D ('*' means repeat), got '*'",
         "f.yaml: node 'menu': choice 2: unknown intent 'dance'",
-        "f.yaml: node 'odd': unknown kind 'teleport' (expected one of say, ask, menu, collect, branch, escalate, "
-        "record, handoff, hangup)",
+        "f.yaml: node 'odd': unknown kind 'teleport' (expected one of say, ask, menu, collect, checklist, branch, "
+        "escalate, record, handoff, hangup)",
     ]
 
 
@@ -205,7 +205,8 @@ def test_collect_and_branch_checks() -> None:
         route: {kind: branch, cases: [{when: {risk: dire}, next: human}]}
         human: {kind: handoff, prompt: human}
     """) == [
-        "f.yaml: node 'menu': unknown vital 'oxygen' (expected one of spo2, temperature, breathing_rate, pulse)",
+        "f.yaml: node 'menu': unknown vital 'oxygen' (expected one of spo2, temperature, breathing_rate, pulse, "
+        "systolic_bp, diastolic_bp)",
         "f.yaml: node 'menu': 'min' 100 must be below 'max' 50",
         "f.yaml: node 'route': missing 'else' (a branch must always lead somewhere)",
         "f.yaml: node 'route': case 1: unknown risk level 'dire'",

@@ -298,8 +298,9 @@ def test_call_spoken_spo2_in_words_escalates(call) -> None:  # type: ignore[no-u
 
 
 def test_call_mild_symptoms_with_fever_in_words(call) -> None:  # type: ignore[no-untyped-def]
-    r = call("dạ tôi bị sốt với ho", "sốt với ho khan ạ", "có", "chín mươi tám", "đúng rồi", "có",
-             "ba mươi tám độ rưỡi", "đúng", "không", "không, cảm ơn")
+    # the check-in asks for the pulse after SpO2 and for blood pressure at the end: "không" to both
+    r = call("dạ tôi bị sốt với ho", "sốt với ho khan ạ", "có", "chín mươi tám", "đúng rồi", "không", "có",
+             "ba mươi tám độ rưỡi", "đúng", "không", "không", "không, cảm ơn")
     assert (r.risk, r.symptoms, r.vitals) == ("medium", ["cough", "fever"], {"spo2": 98.0, "temperature": 38.5})
 
 
