@@ -15,7 +15,7 @@ from flask import (
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from ivr.engine.studio import hash_pin
+from ivr.engine.studio import hash_pin, pin_matches
 from ivr.store.models import AreaLevel, Role, StaffUser
 
 from . import sessions
@@ -133,9 +133,15 @@ def _set_pin(user: StaffUser, pin: str) -> None:
         flash("Đã xoá mã PIN điện thoại.", "success")
         return
     try:
-        user.phone_pin_hash = hash_pin(pin)
+        stored = hash_pin(pin)
     except ValueError as exc:
         raise PinError(str(exc)) from None
+    # the PIN alone names the staff member on the phone: two users with one PIN would be confused
+    others = dbs().scalars(select(StaffUser.phone_pin_hash).where(StaffUser.id != user.id,
+                                                                  StaffUser.phone_pin_hash != ""))
+    if any(pin_matches(pin, other) for other in others):
+        raise PinError("Mã PIN này không dùng được. Hãy chọn mã khác.")
+    user.phone_pin_hash = stored
     audit("user_phone_pin", user.username)
     flash("Đã đặt mã PIN điện thoại.", "success")
 

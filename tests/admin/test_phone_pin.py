@@ -45,6 +45,15 @@ def test_a_user_sets_their_own_pin_with_their_password(client, auth, db):
     resp = auth.post("/users/me/pin", {"password": PASSWORD, "pin": "135790"}, follow_redirects=True)
     assert "Đã đặt mã PIN điện thoại." in resp.get_data(as_text=True)
     assert pin_matches("135790", _pin_hash(db, "bs_a"))
+    auth.logout()
+    auth.login("admin")  # the PIN alone names the staff member on the phone: no two users share one
+    resp = auth.post("/users/me/pin", {"password": PASSWORD, "pin": "135790"}, follow_redirects=True)
+    assert "Mã PIN này không dùng được. Hãy chọn mã khác." in resp.get_data(as_text=True)
+    assert _pin_hash(db, "admin") == ""
+    auth.logout()
+    auth.login("bs_a")
+    resp = auth.post("/users/me/pin", {"password": PASSWORD, "pin": "135790"}, follow_redirects=True)
+    assert "Đã đặt mã PIN điện thoại." in resp.get_data(as_text=True)  # one's own PIN again: fine
     assert client.get(f"/users/{1}").status_code == 403  # setting anyone else's stays admin-only
 
 
