@@ -87,6 +87,8 @@ class Config:
     sip_staff_ha1: tuple[str, ...] = ()
     sip_flood_limit: int = 60  # requests per 2 s from one untrusted source IP before Kamailio drops it
     sip_failover_ms: int = 3000  # no reply from a worker within this time: the call goes to another worker
+    # the staff extension (SIP user part, sip:studio@front) where admins record prompts by phone
+    studio_extension: str = "studio"
     # Admin
     admin_host: str = "127.0.0.1"
     admin_port: int = 8080
@@ -256,6 +258,8 @@ def is_http_url(url: str) -> bool:
 #: a staff phone's user (as Kamailio accepts it) and its digest HA1
 STAFF_USER = r"doctor-[a-z0-9_.-]+|[0-9]{2,15}"
 STAFF_HA1 = re.compile(rf"(?:{STAFF_USER}):[0-9a-f]{{32}}")
+#: the staff extension's SIP user part: safe to write into the generated Kamailio config
+STUDIO_EXTENSION = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
@@ -353,6 +357,9 @@ def _validate(cfg: Config) -> None:
             shown = repr(entry.split(":", 1)[0] + ":...") if ":" in entry else "an entry without USER:"
             raise ConfigError("config: key 'sip_staff_ha1': expected USER:HA1 (USER doctor-<name> or 2-15 digits, "
                               f"HA1 32 lower-case hex digits), got {shown}")
+    if not STUDIO_EXTENSION.fullmatch(cfg.studio_extension) or re.fullmatch(r"worker[0-9]+", cfg.studio_extension):
+        raise ConfigError("config: key 'studio_extension': expected 1-32 lower-case letters, digits, '_' or '-' "
+                          f"(not workerN), got {cfg.studio_extension!r}")
     _validate_database_url(cfg.database_url)
     _validate_redis_url(cfg.redis_url)
     _validate_checkins(cfg)

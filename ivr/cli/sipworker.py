@@ -99,7 +99,10 @@ class Runtime:
 
     def run_call(self, line: Any, *, worker: str) -> str:
         from ivr.telephony.callrunner import CallRunner
+        from ivr.telephony.studio import is_studio_call, run_studio_call
 
+        if is_studio_call(line, self.cfg):  # staff recording prompts by phone, not a caller
+            return f"studio:{run_studio_call(self, line, worker=worker).state}"
         active = self.flows.current()
         runner = CallRunner(engine=self.new_session(active), prompts=self.prompts, decoder=self.decoder,
                             store=self.store, recordings_dir=self.cfg.recordings_path, worker=worker,

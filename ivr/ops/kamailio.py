@@ -159,6 +159,7 @@ def values(cfg: Config, *, files: KamailioFiles | None = None, debug: int = 2) -
         # doctors' phones with a digest secret (user and HA1 checked by config.STAFF_HA1)
         "REALM": REALM,
         "STAFF_SECRETS": _staff_ha1_table(cfg.sip_staff_ha1),
+        "STUDIO_EXTENSION": cfg.studio_extension,  # checked by config.STUDIO_EXTENSION: [a-z0-9_-]
         "TRUNK_ENABLED": "1" if trunk else "0",
         "TRUNK_HOSTPORT": f"{trunk[0]}:{trunk[1]}" if trunk else "0.0.0.0:5060",
     }

@@ -242,6 +242,8 @@ class StaffUser(Base):
     on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     api_token_hash: Mapped[str] = mapped_column(String(255), default="")
+    # the PIN an admin keys in at the studio extension to record prompts by phone (ivr.engine.studio.hash_pin)
+    phone_pin_hash: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -530,6 +530,8 @@ class PhoneLine:
         self.sip_call_id: str = call.call_id
         from_h = call.request.headers.get("From", {})
         self.caller: str = str(from_h.get("number") or from_h.get("caller") or "")
+        # the user part the caller dialled (sip:studio@front -> "studio"); the R-URI names the worker
+        self.called: str = str(call.request.headers.get("To", {}).get("number") or "")
         first = call.RTPClients[0] if call.RTPClients else None
         self.codec = first.codec if isinstance(first, CompatRTPClient) else "PCMU"
 
