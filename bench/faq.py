@@ -99,6 +99,68 @@ def score(path: Path, finder: TopicFinder, errors: bool, split: str | None = Non
     return out
 
 
+def _features(rows: list[dict], finder: TopicFinder) -> list[tuple]:
+    """What the decision needs per row, computed once: the calibration replays it for each setting."""
+    out = []
+    for r in rows:
+        t = r["text"]
+        ranked = finder.scores(t)
+        (top, s1), s2 = ranked[0], ranked[1][1]
+        ok = {r["topic"], *r.get("also", ())} - {None}
+        out.append((top in ok, r["topic"] is None, s1, s1 - s2, finder.covered(top, t), finder.weighted_covered(top, t),
+                    finder.anchored(top, t), finder.out_of_domain(t)))
+    return out
+
+
+def _outcome(feats: list[tuple], th: float, mg: float, cov: float, wcov: float) -> tuple[int, int]:
+    """(answered right, confident wrong) of a setting."""
+    right = wrong = 0
+    for ok, _null, s1, lead, c, w, anchored, ood in feats:
+        if s1 >= th and lead >= mg and c >= cov and w >= wcov and anchored and not ood:
+            right += ok
+            wrong += not ok
+    return right, wrong
+
+
+GRID = [(th, mg, cov, wcov) for th in (0.25, 0.30, 0.35, 0.40) for mg in (0.02, 0.04, 0.06, 0.08, 0.10)
+        for cov in (0.0, 0.3, 0.4, 0.5, 0.6) for wcov in (0.0, 0.3, 0.4, 0.5, 0.6)]
+
+
+def _best(feats: list[tuple]) -> tuple[float, float, float, float]:
+    # the most right answers with confident wrong ≤ 1 %; ties: the stricter setting (higher values)
+    def key(p: tuple[float, float, float, float]) -> tuple[float, float, tuple]:
+        right, wrong = _outcome(feats, *p)
+        return (wrong / len(feats) <= 0.01, right - 3 * wrong, p)
+    return max(GRID, key=key)
+
+
+def calibrate(paths: list[Path], finder: TopicFinder, folds: int = 5) -> int:
+    """Choose THRESHOLD, MARGIN, COVERAGE, WEIGHTED_COVERAGE on development rows only, and estimate by
+    k-fold cross-validation how the choice does on rows it did not see."""
+    rows = []
+    for path in paths:
+        rows += [r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+                 if r.get("split", "dev") == "dev"]
+    feats = _features(rows, finder)
+    right = wrong = 0
+    for k in range(folds):
+        train = [f for i, f in enumerate(feats) if i % folds != k]
+        test = [f for i, f in enumerate(feats) if i % folds == k]
+        p = _best(train)
+        r, w = _outcome(test, *p)
+        right, wrong = right + r, wrong + w
+        print(f"  fold {k + 1}: threshold {p[0]:.2f} margin {p[1]:.2f} coverage {p[2]:.1f} weighted {p[3]:.1f} "
+              f"-> on the fold: {r} right, {w} confident wrong of {len(test)}")
+    on_topic = sum(1 for f in feats if not f[1])
+    print(f"cross-validated: answered correctly {right / on_topic:.3f}, confident wrong {wrong / len(feats):.3f} "
+          f"({wrong} of {len(feats)})")
+    p = _best(feats)
+    r, w = _outcome(feats, *p)
+    print(f"chosen on all {len(feats)} development rows: threshold {p[0]:.2f} margin {p[1]:.2f} coverage {p[2]:.1f} "
+          f"weighted {p[3]:.1f} ({r} right, {w} confident wrong)")
+    return 0
+
+
 def measure_tts() -> int:
     from ivr.tts.verbalize import verbalize
     if shutil.which("espeak-ng") is None:
@@ -122,12 +184,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, action="append", help="a JSONL set (repeatable)")
     ap.add_argument("--errors", action="store_true", help="print every miss and decline")
-    ap.add_argument("--split", choices=("dev", "holdout"), help="only the rows of this split (rows with a 'split' field)")
+    ap.add_argument("--split", choices=("dev", "holdout"),
+                    help="only the rows of this split (rows with a 'split' field)")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="choose the thresholds on the development rows (cross-validated); never the held-out set")
     ap.add_argument("--measure-tts", action="store_true", help="measure the spoken length of every answer")
     args = ap.parse_args()
     if args.measure_tts:
         return measure_tts()
     finder = TopicFinder(load_knowledge())
+    if args.calibrate:
+        return calibrate(args.data or [DEFAULT_SETS[0], ROOT / "tests/data/questions_f2.jsonl"], finder)
     for path in args.data or DEFAULT_SETS:
         score(path, finder, args.errors, args.split)
     return 0
