@@ -82,6 +82,8 @@ VI: dict[str, str] = {
     "answer_bad_topic": "“topic” phải là mã chủ đề viết thường, nối bằng dấu gạch dưới; đang là “{topic}”",
     "answer_missing_next": "thiếu “next” (bước tiếp theo sau khi trả lời)",
     "answer_missing_else": "thiếu “else” (bước khi không có câu trả lời đủ chắc chắn)",
+    "choose_key_is_option": "phím {dtmf} đã dùng để chọn người/chủ đề ở bước chọn (1-{most}); hãy dùng 0, 9 hoặc #",
+    "answer_bad_choose": "“choose” là tên một bước, và chỉ dùng khi trả lời câu hỏi của người gọi (source: question)",
 }
 _ENDINGS = {"hangs up": "rồi gác máy", "loops": "rồi lặp vòng"}
 

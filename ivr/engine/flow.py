@@ -75,15 +75,20 @@ _FIELDS: dict[NodeKind, set[str]] = {
     K.RECORD: _COMMON | {"max_s"},
     K.HANDOFF: _COMMON | {"target"},
     K.HANGUP: {"kind", "prompt", "barge_in", "set", "__line__"},
-    K.ANSWER: _COMMON | {"topic", "source", "else"},
-    K.CHOOSE: _COMMON | {"options", "option_prompt", "slot", "fallback", "max_failures", "timeout_s",
+    K.ANSWER: _COMMON | {"topic", "source", "else", "choose"},
+    K.CHOOSE: _COMMON | {"options", "option_prompt", "slot", "choices", "fallback", "max_failures", "timeout_s",
                          "no_input_prompt", "no_match_prompt", "reprompt"},
     K.GATE: _COMMON | {"key", "slot", "unanswered", "max_failures", "timeout_s", "no_input_prompt",
                        "no_match_prompt", "reprompt"},
 }
 #: Where an ``answer`` node takes its topic from: the caller's last words, a fixed ``topic`` (a keypad
-#: choice), the topic answered last ("nghe lại"), or the first related topic of the one answered last.
-ANSWER_SOURCES = ("question", "topic", "last", "related")
+#: choice), the topic answered last ("nghe lại"), the first related topic of the one answered last, or
+#: the topic the caller picked when the question fitted two (``chosen``: see ``choose``).
+ANSWER_SOURCES = ("question", "topic", "last", "related", "chosen")
+#: Slots an answer node with ``choose`` fills when the question fits two topics about equally well: the
+#: titles offered (a choose node's ``options``) and the topic ids behind them; the choose node's ``slot``
+#: must be ``CHOICE_SLOT`` (the key picked), which a ``source: chosen`` answer reads.
+CHOICE_TITLES_SLOT, CHOICE_TOPICS_SLOT, CHOICE_SLOT = "faq_choices", "faq_choice_topics", "faq_choice"
 #: the most options a choose node offers (keys 1-8; 9 and 0 stay free for the flow's global keys)
 MAX_OPTIONS = 8
 
@@ -173,6 +178,8 @@ class Node:
     # answer
     topic: str | None = None
     source: str = "question"
+    #: where a question that fits two topics goes to ask which one (a choose node); None: it is declined
+    choose: str | None = None
     # choose: the slot holding the list of spoken names, and how one is offered ({key}, {option})
     options: str | None = None
     option_prompt: str | None = None
@@ -305,6 +312,8 @@ MESSAGES: dict[str, str] = {
     "answer_bad_topic": "'topic' must be a lower_snake_case topic id, got {topic!r}",
     "answer_missing_next": "missing 'next' (where the caller goes once answered)",
     "answer_missing_else": "missing 'else' (where the caller goes when no entry fits with confidence)",
+    "choose_key_is_option": "choice key {dtmf} is an option key of a choose node (1-{most}); use 0, 9 or #",
+    "answer_bad_choose": "'choose' is a node id, and only for an answer to the caller's question (source: question)",
     TEXT: "{text}",  # a problem given as its text, without a kind of its own yet
 }
 
@@ -523,7 +532,7 @@ def _failure_targets(node: Node) -> tuple[str | None, ...]:
     if node.kind is K.BRANCH:
         return tuple(c.next for c in node.cases) + (node.else_,)
     if node.kind is K.ANSWER:
-        return (node.next, node.else_)
+        return (node.next, node.else_, node.choose) if node.choose else (node.next, node.else_)
     return (node.next,)  # say, record: on to the next node
 
 
@@ -564,6 +573,8 @@ def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:
         table[(node.id, "fallback")] = node.fallback
     if node.else_:
         table[(node.id, "else")] = node.else_
+    if node.choose:
+        table[(node.id, "choose")] = node.choose
     if node.unanswered:
         table[(node.id, "unanswered")] = node.unanswered
     for choice in node.choices:
@@ -642,6 +653,10 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             capture=bool(raw.get("capture", False)),
             choices=_choices(raw.get("choices") or [], kind, bad),
         )
+    if kind is K.CHOOSE:
+        for choice in fields.get("choices", ()):
+            if choice.dtmf is not None and choice.dtmf.isdigit() and 1 <= int(choice.dtmf) <= MAX_OPTIONS:
+                bad("choose_key_is_option", dtmf=choice.dtmf, most=MAX_OPTIONS)
     if kind is K.ASK and raw.get("unsure") is not None:
         if not raw.get("capture"):
             bad("unsure_needs_capture")
@@ -724,7 +739,11 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             bad("answer_missing_next")
         if "else" not in raw:
             bad("answer_missing_else")
-        fields.update(topic=topic, source=source, else_=raw.get("else"))
+        choose = raw.get("choose")
+        if choose is not None and (source != "question" or not isinstance(choose, str)):
+            bad("answer_bad_choose")
+            choose = None
+        fields.update(topic=topic, source=source, else_=raw.get("else"), choose=choose)
     return Node(**fields)
 
 

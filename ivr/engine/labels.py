@@ -58,6 +58,7 @@ NODE_LABELS: dict[str, str] = {
     "faq_again": "Trả lời câu hỏi tiếp theo", "faq_related": "Gợi ý câu hỏi liên quan",
     "faq_decline": "Chưa có câu trả lời: mời gặp bác sĩ",
     "faq_callback": "Chuyển bác sĩ gọi lại: câu hỏi chưa có trả lời",
+    "faq_which": "Hỏi người gọi muốn hỏi chủ đề nào", "faq_chosen": "Trả lời chủ đề người gọi chọn",
 }
 NODE_GENERIC = "Bước khác của kịch bản"
 

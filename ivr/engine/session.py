@@ -27,7 +27,20 @@ from typing import Any
 
 from ivr.engine import actions as A
 from ivr.engine import events as E
-from ivr.engine.flow import KEYED_KINDS, MAX_OPTIONS, NO_KEY, YES_KEY, ChecklistItem, Condition, Flow, Node, NodeKind
+from ivr.engine.flow import (
+    CHOICE_SLOT,
+    CHOICE_TITLES_SLOT,
+    CHOICE_TOPICS_SLOT,
+    KEYED_KINDS,
+    MAX_OPTIONS,
+    NO_KEY,
+    YES_KEY,
+    ChecklistItem,
+    Condition,
+    Flow,
+    Node,
+    NodeKind,
+)
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.understanding import Answers, Assessment, TopicAnswer, Triage, Understander, Understanding, risk_rank
 from ivr.vocabulary import RISK_LEVELS, CallOutcome, RiskLevel
@@ -319,6 +332,15 @@ class Session:
         admin lists unanswered questions and counts topics from these steps."""
         question = self.last_speech if node.source == "question" else ""
         found = self._find_answer(node, question)
+        if found is not None and not found.confident and node.choose and len(found.choices) >= 2:
+            # the question fits two topics about equally well: ask which one rather than guess or decline
+            entries = [e for e in (self.answers.get(c) if self.answers else None for c in found.choices) if e]
+            if len(entries) >= 2:
+                self.steps.append(Step(node=node.id, event="answer", transcript=question, confidence=found.score))
+                self.slots[CHOICE_TOPICS_SLOT] = tuple(str(e.topic) for e in entries)
+                self.slots[CHOICE_TITLES_SLOT] = tuple(e.title for e in entries)
+                self.slots["faq_question"] = question
+                return self._enter(node.choose, now, hops + 1)
         if found is None or not found.confident or not found.topic:
             self.steps.append(Step(node=node.id, event="answer", transcript=question,
                                    confidence=found.score if found else 0.0))
@@ -349,6 +371,11 @@ class Session:
         if node.source == "related":
             last = self.answers.get(self.answered) if self.answered else None
             return self.answers.get(last.related[0]) if last and last.related else None
+        if node.source == "chosen":
+            topics, picked = self.slots.get(CHOICE_TOPICS_SLOT) or (), self.slots.get(CHOICE_SLOT)
+            if isinstance(picked, int) and 1 <= picked <= len(topics):
+                return self.answers.get(str(topics[picked - 1]))
+            return None
         return self.answers.find(question) if question.strip() else None
 
     def _escalate(self, node: Node) -> A.Escalate:

@@ -98,6 +98,9 @@ class TopicAnswer:
     source: str = ""
     #: the runner-up topics with their scores, best first (for operators and the benchmark)
     alternatives: tuple[tuple[str, float], ...] = ()
+    #: when not confident because the question fits two topics about equally well: those topics, best
+    #: first, so that the hotline can ask which one the caller means instead of guessing (empty otherwise)
+    choices: tuple[str, ...] = ()
 
 
 class Answers(Protocol):

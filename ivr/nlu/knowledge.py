@@ -6,6 +6,7 @@ Each file holds a ``group`` name and a list of ``entries``; an entry answers one
     title: Khi nào hết cách ly           # what staff read in lists
     questions: [..]                      # at least 3 distinct question forms (the matcher learns from them)
     keywords: [..]                       # optional phrases that point at this topic
+    anchors: [..]                        # optional: a confident answer needs one of these in the question
     answer: ...                          # what the caller hears: ≤ MAX_ANSWER_S seconds spoken, short sentences
     follow_up: ...                       # optional longer part, ≤ MAX_FOLLOW_UP_S seconds
     related: [topic, ..]                 # optional; offered after the answer
@@ -63,7 +64,7 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "callflows" / "knowledge"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _REQUIRED_KEYS = ("topic", "title", "questions", "answer", "source", "effective_from")
-_OPTIONAL_KEYS = ("keywords", "follow_up", "related", "effective_to")
+_OPTIONAL_KEYS = ("keywords", "anchors", "follow_up", "related", "effective_to")
 _SOURCE_KEYS = ("document", "part", "basis")
 _NUMBER = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)?")  # not the 2 of SpO2 or the 0 of F0
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -96,6 +97,9 @@ class Entry:
     related: tuple[str, ...] = ()
     effective_to: dt.date | None = None
     group: str = ""
+    #: the words a question on this topic says (one of them at least): "đăng ký kết hôn" shares
+    #: "đăng ký" with register_f0 but says none of its anchors (f0, dương tính, ...), so it is declined
+    anchors: tuple[str, ...] = ()
 
     def in_force(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
@@ -109,6 +113,8 @@ class Entry:
         data: dict[str, Any] = {"topic": self.topic, "title": self.title, "questions": list(self.questions)}
         if self.keywords:
             data["keywords"] = list(self.keywords)
+        if self.anchors:
+            data["anchors"] = list(self.anchors)
         data["answer"] = self.answer
         if self.follow_up:
             data["follow_up"] = self.follow_up
@@ -296,6 +302,7 @@ def _entry(raw: Any, source: str, problems: list[str], where: str, group: str) -
         bad("'title' must be non-empty text")
     questions = _phrases(raw.get("questions"), "questions", bad, minimum=MIN_QUESTIONS) if "questions" in raw else ()
     keywords = _phrases(raw.get("keywords", []), "keywords", bad, minimum=0)
+    anchors = _phrases(raw.get("anchors", []), "anchors", bad, minimum=0)
     answer = _text(raw.get("answer"))
     if "answer" in raw:
         if answer is None:
@@ -334,7 +341,7 @@ def _entry(raw: Any, source: str, problems: list[str], where: str, group: str) -
     assert isinstance(topic, str) and title and answer and src and start_day
     return Entry(topic=topic, title=title, questions=questions, answer=answer, source=src,
                  effective_from=start_day, keywords=keywords, follow_up=follow_up, related=related,
-                 effective_to=end_day, group=group)
+                 effective_to=end_day, group=group, anchors=anchors)
 
 
 def _phrases(value: Any, key: str, bad: Any, *, minimum: int) -> tuple[str, ...]:

@@ -222,6 +222,8 @@ BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] =
                                              keys("9")), "completed", [], "goodbye"),
     ("FAQ keys: warning signs, children, medicine package", (keys("5"), keys("4"), keys("4"), keys("5"), keys("4"),
                                                              keys("6"), keys("9")), "completed", [], "goodbye"),
+    ("FAQ question on two topics, the second picked", (keys("5"), say("bà bầu bị ho uống thuốc gì"), keys("2"),
+                                                       keys("9")), "completed", [], "goodbye"),
     ("FAQ question without an entry, callback", (keys("5"), say("giá vàng hôm nay bao nhiêu"), keys("1"), keys("9")),
      "escalated", [("low", "callback")], "goodbye"),
     ("FAQ medication by speech at the greeting", (say("sốt thì uống thuốc gì"), keys("9")), "completed", [],
