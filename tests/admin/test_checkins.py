@@ -183,3 +183,51 @@ def test_unknown_window_or_day_is_404_and_signed_out_is_redirected(app, client, 
     assert client.get(f"/checkins/2026-13-45/{occ.name}").status_code == 404
     yesterday = occ.day - timedelta(days=1)
     assert client.get(f"/checkins/{yesterday.isoformat()}/{occ.name}").status_code == 200  # an empty window
+
+
+def test_patient_page_shows_check_in_history(app, client, auth, db, campaign_rows):
+    occ = window_of(app)
+    auth.login("bs_a")
+    html = client.get(f"/patients/{campaign_rows['retrying']}").get_data(as_text=True)
+    assert 'id="checkin-history"' in html
+    assert f'data-window="{occ.day.isoformat()}/{occ.name}"' in html
+    assert "Lần 1: Không nghe máy" in html and "Lần 2: Đã lên lịch" in html and "Đang gọi" in html
+    html = client.get(f"/patients/{campaign_rows['reached']}").get_data(as_text=True)
+    assert "Đã liên lạc" in html and "Người nhà" in html and "xem cuộc gọi" in html
+    html = client.get(f"/patients/{campaign_rows['escalated']}").get_data(as_text=True)
+    assert "Chuyển bác sĩ" in html and "Người bệnh" in html
+    # a household phone: the other patient's attempts are not shown as theirs
+    other = add_patient(db, "Phạm Văn Không Gọi", "+84913000099", AREA_A)
+    assert "Chưa có cuộc gọi hỏi thăm nào." in client.get(f"/patients/{other}").get_data(as_text=True)
+    assert client.get(f"/patients/{campaign_rows['missed']}").status_code == 404  # commune B
+
+
+def test_staff_opt_out_and_opt_in_audited(app, client, auth, db, campaign_rows):
+    pid = campaign_rows["planned"]
+    auth.login("bs_a")
+    assert client.post(f"/patients/{pid}/checkins", data={"action": "opt_out"}).status_code == 400  # no CSRF
+    with db.session() as s:
+        assert s.get(Patient, pid).opted_out_at is None
+    assert auth.post(f"/patients/{pid}/checkins", {"action": "opt_out"}).status_code == 302
+    with db.session() as s:
+        p = s.get(Patient, pid)
+        assert p.opted_out_at is not None and p.opt_out_source == "staff"
+    html = client.get(f"/patients/{pid}").get_data(as_text=True)
+    assert "Không nhận cuộc gọi hỏi thăm từ" in html and "nhân viên ghi nhận" in html
+    assert "Gọi hỏi thăm trở lại" in html
+    assert auth.post(f"/patients/{pid}/checkins", {"action": "opt_in"}).status_code == 302
+    with db.session() as s:
+        p = s.get(Patient, pid)
+        assert p.opted_out_at is None and p.opt_out_source == ""
+        rows = s.execute(select(AuditLog.actor, AuditLog.action, AuditLog.target).where(
+            AuditLog.action.in_(("patient.opt_out", "patient.opt_in"))).order_by(AuditLog.id)).all()
+    assert [tuple(r) for r in rows] == [("bs_a", "patient.opt_out", f"patient:{pid}"),
+                                        ("bs_a", "patient.opt_in", f"patient:{pid}")]
+    assert auth.post(f"/patients/{pid}/checkins", {"action": "other"}).status_code == 400
+    assert auth.post(f"/patients/{campaign_rows['missed']}/checkins", {"action": "opt_out"}).status_code == 404
+    auth.logout()
+    auth.login("xem_a")
+    assert auth.post(f"/patients/{pid}/checkins", {"action": "opt_out"}).status_code == 403
+    assert "Ngừng gọi hỏi thăm" not in client.get(f"/patients/{pid}").get_data(as_text=True)
+    with db.session() as s:
+        assert s.get(Patient, pid).opted_out_at is None
