@@ -7,7 +7,19 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
@@ -137,8 +149,8 @@ def index():  # type: ignore[no-untyped-def]
 def window(day: str, name: str):  # type: ignore[no-untyped-def]
     occ = _occurrence(day, name)
     view = window_view(occ)
-    return render_template("checkins/window.html", occ=occ, view=view, windows=window_list(),
-                           etag=version(occ), poll_ms=POLL_MS, CHECKIN_LABELS=CHECKIN_LABELS,
+    return render_template("checkins/window.html", occ=occ, view=view, windows=window_list(), etag=version(occ),
+                           poll_ms=current_app.config.get("CHECKINS_POLL_MS", POLL_MS), CHECKIN_LABELS=CHECKIN_LABELS,
                            BUCKETS=results.BUCKETS, is_admin=g.user.role == Role.ADMIN)
 
 
