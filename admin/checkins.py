@@ -31,7 +31,7 @@ from ivr.store.models import CheckinAttempt, CheckinWindow, Escalation, Patient,
 from ivr.vocabulary import CHECKIN_LABELS
 
 from .scope import patient_clause
-from .web import admin_only, cfg, database, dbs, login_required
+from .web import admin_only, can_act, cfg, database, dbs, login_required, visible
 
 bp = Blueprint("checkins", __name__, url_prefix="/checkins")
 #: What staff read for each of the window's counts (``results.BUCKETS``, the keys of ``ivr checkins status``).
@@ -41,6 +41,9 @@ BUCKET_LABELS: dict[str, str] = {
     results.OPTED_OUT: "Từ chối cuộc gọi",
 }
 ANSWERED_LABELS = {"patient": "Người bệnh", "relative": "Người nhà"}
+#: Who recorded a patient's wish not to be called (``patients.opt_out_source``).
+OPT_OUT_SOURCES = {"call": "người bệnh bấm phím 9 trong cuộc gọi", "staff": "nhân viên ghi nhận",
+                   "sms": "qua tin nhắn"}
 #: Results after which the window is over for the patient (the progress bar's "done").
 DONE: tuple[str, ...] = (results.REACHED, results.NOT_REACHED, results.ESCALATED, results.OPTED_OUT)
 RECENT_DAYS = 7
@@ -212,7 +215,8 @@ def patient_history(s: Any, p: Patient, limit: int = 30) -> list[dict[str, Any]]
         if p.id in results.covered(a):
             by_window.setdefault((a.window_date, a.window), []).append(a)
     out = []
-    for (day, name), mine in list(by_window.items())[:limit]:
+    newest_first = sorted(by_window.items(), key=lambda kv: min(a.not_before for a in kv[1]), reverse=True)
+    for (day, name), mine in newest_first[:limit]:
         state = results.per_patient(mine, results.escalated_calls(s, mine)).get(p.id, results.PLANNED)
         answered = next((ANSWERED_LABELS.get(a.answered_by, "") for a in mine
                          if a.answered_by and p.id in results.answered_for(a)), "")
@@ -223,3 +227,35 @@ def patient_history(s: Any, p: Patient, limit: int = 30) -> list[dict[str, Any]]
                                  for a in mine],
                     "answered": answered})
     return out
+
+
+# -- the patient page's check-in section (patients/_checkins.html): a template global and one form ------------
+
+
+@bp.app_template_global("checkin_history")
+def _checkin_history(p: Patient) -> list[dict[str, Any]]:
+    return patient_history(dbs(), p)
+
+
+@bp.app_template_global("checkin_opt_out_source")
+def _opt_out_source(p: Patient) -> str:
+    return OPT_OUT_SOURCES.get(p.opt_out_source, "")
+
+
+@bp.route("/patient/<int:patient_id>", methods=["POST"])
+@can_act
+def patient_opt(patient_id: int):  # type: ignore[no-untyped-def]
+    """Staff record (or withdraw) a patient's wish not to get check-in calls; ``campaign.set_opt_out`` audits it."""
+    p = visible(Patient, patient_id)
+    action = request.form.get("action", "")
+    if action not in ("opt_out", "opt_in"):
+        abort(400)
+    try:
+        campaign.set_opt_out(database(), p.id, action == "opt_out", actor=g.user.username, source="staff",
+                             now=utcnow())
+    except EscalationError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Đã ngừng gọi hỏi thăm bệnh nhân này." if action == "opt_out"
+              else "Bệnh nhân sẽ được gọi hỏi thăm trở lại từ buổi gọi tới.", "success")
+    return redirect(url_for("patients.detail", patient_id=p.id))

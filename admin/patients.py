@@ -16,18 +16,12 @@ from flask import (
 from sqlalchemy import func, or_, select
 
 from escalation import patients as care
-from escalation.checkins import campaign
 from escalation.errors import EscalationError
-from ivr.store.models import Assessment, Call, CareStatus, Escalation, Patient, utcnow
+from ivr.store.models import Assessment, Call, CareStatus, Escalation, Patient
 
-from .checkins import patient_history
 from .patient_import import MAX_BYTES, MAX_COLUMNS, MAX_FIELD, MAX_ROWS, apply_import, parse_csv
 from .scope import patient_clause
 from .web import audit, can_act, cfg, database, dbs, login_required, page_arg, visible
-
-#: Who recorded a patient's wish not to be called (``patients.opt_out_source``).
-OPT_OUT_SOURCES = {"call": "người bệnh bấm phím 9 trong cuộc gọi", "staff": "nhân viên ghi nhận",
-                   "sms": "qua tin nhắn"}
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
 PAGE = 50
@@ -69,31 +63,10 @@ def detail(patient_id: int):  # type: ignore[no-untyped-def]
                             .order_by(Assessment.at.desc()).limit(200)).all()
     escalations = s.scalars(select(Escalation).where(Escalation.patient_id == p.id)
                             .order_by(Escalation.created_at.desc()).limit(200)).all()
-    checkin_history = patient_history(s, p)
     audit("patient_view", f"patient:{p.id}")
     s.commit()
     return render_template("patients/detail.html", p=p, calls=calls, assessments=assessments,
-                           escalations=escalations, checkin_history=checkin_history,
-                           opt_out_source=OPT_OUT_SOURCES.get(p.opt_out_source, ""))
-
-
-@bp.route("/<int:patient_id>/checkins", methods=["POST"])
-@can_act
-def checkin_opt(patient_id: int):  # type: ignore[no-untyped-def]
-    """Staff record (or withdraw) a patient's wish not to get check-in calls; the check-in package audits it."""
-    p = visible_patient(patient_id)
-    action = request.form.get("action", "")
-    if action not in ("opt_out", "opt_in"):
-        abort(400)
-    try:
-        campaign.set_opt_out(database(), p.id, action == "opt_out", actor=g.user.username, source="staff",
-                             now=utcnow())
-    except EscalationError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("patients.detail", patient_id=p.id))
-    flash("Đã ngừng gọi hỏi thăm bệnh nhân này." if action == "opt_out"
-          else "Bệnh nhân sẽ được gọi hỏi thăm trở lại từ buổi gọi tới.", "success")
-    return redirect(url_for("patients.detail", patient_id=p.id))
+                           escalations=escalations)
 
 
 @bp.route("/<int:patient_id>/care", methods=["POST"])

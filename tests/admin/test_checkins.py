@@ -205,17 +205,17 @@ def test_patient_page_shows_check_in_history(app, client, auth, db, campaign_row
 def test_staff_opt_out_and_opt_in_audited(app, client, auth, db, campaign_rows):
     pid = campaign_rows["planned"]
     auth.login("bs_a")
-    assert client.post(f"/patients/{pid}/checkins", data={"action": "opt_out"}).status_code == 400  # no CSRF
+    assert client.post(f"/checkins/patient/{pid}", data={"action": "opt_out"}).status_code == 400  # no CSRF
     with db.session() as s:
         assert s.get(Patient, pid).opted_out_at is None
-    assert auth.post(f"/patients/{pid}/checkins", {"action": "opt_out"}).status_code == 302
+    assert auth.post(f"/checkins/patient/{pid}", {"action": "opt_out"}).status_code == 302
     with db.session() as s:
         p = s.get(Patient, pid)
         assert p.opted_out_at is not None and p.opt_out_source == "staff"
     html = client.get(f"/patients/{pid}").get_data(as_text=True)
     assert "Không nhận cuộc gọi hỏi thăm từ" in html and "nhân viên ghi nhận" in html
     assert "Gọi hỏi thăm trở lại" in html
-    assert auth.post(f"/patients/{pid}/checkins", {"action": "opt_in"}).status_code == 302
+    assert auth.post(f"/checkins/patient/{pid}", {"action": "opt_in"}).status_code == 302
     with db.session() as s:
         p = s.get(Patient, pid)
         assert p.opted_out_at is None and p.opt_out_source == ""
@@ -223,11 +223,11 @@ def test_staff_opt_out_and_opt_in_audited(app, client, auth, db, campaign_rows):
             AuditLog.action.in_(("patient.opt_out", "patient.opt_in"))).order_by(AuditLog.id)).all()
     assert [tuple(r) for r in rows] == [("bs_a", "patient.opt_out", f"patient:{pid}"),
                                         ("bs_a", "patient.opt_in", f"patient:{pid}")]
-    assert auth.post(f"/patients/{pid}/checkins", {"action": "other"}).status_code == 400
-    assert auth.post(f"/patients/{campaign_rows['missed']}/checkins", {"action": "opt_out"}).status_code == 404
+    assert auth.post(f"/checkins/patient/{pid}", {"action": "other"}).status_code == 400
+    assert auth.post(f"/checkins/patient/{campaign_rows['missed']}", {"action": "opt_out"}).status_code == 404
     auth.logout()
     auth.login("xem_a")
-    assert auth.post(f"/patients/{pid}/checkins", {"action": "opt_out"}).status_code == 403
+    assert auth.post(f"/checkins/patient/{pid}", {"action": "opt_out"}).status_code == 403
     assert "Ngừng gọi hỏi thăm" not in client.get(f"/patients/{pid}").get_data(as_text=True)
     with db.session() as s:
         assert s.get(Patient, pid).opted_out_at is None
