@@ -20,10 +20,11 @@ from sqlalchemy import select
 
 from escalation import queue
 from escalation.errors import EscalationError
-from ivr.store.models import Call, CallStep, Escalation, EscalationEvent, Patient, StaffUser
+from ivr.store.models import Assessment, Call, CallStep, Escalation, EscalationEvent, Patient, StaffUser
 from ivr.vocabulary import EscalationMode
 
 from . import present
+from .findings import findings
 from .present import escalation_rows
 from .web import (
     OUTCOME_LABELS,
@@ -89,9 +90,14 @@ def case(esc_id: int):  # type: ignore[no-untyped-def]
     events = list(s.scalars(select(EscalationEvent).where(EscalationEvent.escalation_id == esc.id)
                             .order_by(EscalationEvent.at, EscalationEvent.id)))
     picker = s.get(StaffUser, esc.picked_by_id) if esc.picked_by_id is not None else None
+    assessment = s.get(Assessment, esc.assessment_id) if esc.assessment_id is not None else None
+    if assessment is None and call is not None:
+        assessment = s.scalars(select(Assessment).where(Assessment.call_id == call.id)
+                               .order_by(Assessment.at.desc()).limit(1)).first()
+    f = findings(call, steps, assessment, risk=esc.risk, reasons=row["reasons"] or [row["reason"]])
     audit("escalation_view", f"escalation:{esc.id}", patient_id=esc.patient_id)
     s.commit()
-    return render_template("board/case.html", esc=esc, row=row, patient=patient, call=call, steps=steps,
+    return render_template("board/case.html", esc=esc, row=row, patient=patient, call=call, steps=steps, f=f,
                            events=events, picker=picker, has_audio=_recording_path(esc) is not None,
                            holding=holding_case(esc),
                            outcomes=list(queue.OUTCOMES), OUTCOME_LABELS=OUTCOME_LABELS)

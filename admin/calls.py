@@ -8,10 +8,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ivr.store.models import Assessment, Call, CallStep, Escalation, Patient
+from ivr.vocabulary import STORED_CALL_OUTCOMES, risk_rank
 
+from . import content
 from .board import safe_audio_path
+from .findings import findings
 from .scope import call_clause
-from .web import CALL_OUTCOME_LABELS, LOCAL_TZ, audit, dbs, login_required, page_arg, visible
+from .search import name_matches, phone_matches
+from .web import LOCAL_TZ, audit, cfg, dbs, login_required, page_arg, visible
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 PAGE = 50
@@ -39,9 +43,9 @@ def index():  # type: ignore[no-untyped-def]
     if q:
         like = f"%{q}%"
         said = select(CallStep.call_id).where(CallStep.transcript.ilike(like))
-        stmt = stmt.where(or_(Call.caller.ilike(like), Patient.name.ilike(like), Patient.phone.ilike(like),
-                              Call.id.in_(said)))
-    if outcome in CALL_OUTCOME_LABELS:
+        stmt = stmt.where(or_(Call.caller.ilike(like), Patient.name.ilike(like), name_matches(q, Patient.name_folded),
+                              phone_matches(q, Call.caller, Patient.phone), Call.id.in_(said)))
+    if outcome in STORED_CALL_OUTCOMES:
         stmt = stmt.where(Call.outcome == outcome)
     start, end = _day(date_from), _day(date_to, end=True)
     if start is not None:
@@ -51,8 +55,8 @@ def index():  # type: ignore[no-untyped-def]
     total = dbs().scalar(select(func.count()).select_from(stmt.subquery())) or 0
     calls = dbs().scalars(stmt.options(selectinload(Call.patient)).order_by(Call.started_at.desc(), Call.id.desc())
                           .offset((page - 1) * PAGE).limit(PAGE)).all()
-    return render_template("calls/index.html", calls=calls, q=q, outcome=outcome, date_from=date_from,
-                           date_to=date_to, page=page, total=total, PAGE=PAGE)
+    return render_template("calls/index.html", STORED_CALL_OUTCOMES=STORED_CALL_OUTCOMES, calls=calls, q=q,
+                           outcome=outcome, date_from=date_from, date_to=date_to, page=page, total=total, PAGE=PAGE)
 
 
 def visible_call(obj_id: int) -> Call:
@@ -69,8 +73,12 @@ def detail(call_id: int):  # type: ignore[no-untyped-def]
     escalations = s.scalars(select(Escalation).where(Escalation.call_id == call.id)).all()
     audit("call_view", f"call:{call.id}", patient_id=call.patient_id)
     s.commit()
-    return render_template("calls/detail.html", call=call, steps=steps, assessments=assessments,
-                           escalations=escalations, has_audio=safe_audio_path(call.recording_path) is not None)
+    catalog = content.effective_catalog(s, cfg())
+    f = findings(call, steps, assessments[-1] if assessments else None,
+                 risk=max((e.risk for e in escalations), key=lambda r: -risk_rank(r), default=""))
+    return render_template("calls/detail.html", call=call, steps=steps, assessments=assessments, f=f,
+                           escalations=escalations, has_audio=safe_audio_path(call.recording_path) is not None,
+                           prompt_text=lambda pid: catalog.text(pid) if pid and pid in catalog else "")
 
 
 @bp.route("/<int:call_id>/recording")

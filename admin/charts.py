@@ -71,3 +71,52 @@ def rows(bars: Sequence[Bar], *, title: str, width: int = 640, label_w: int = 26
                      f'</rect><text x="{label_w + w + 6:.1f}" y="{y + 19}">{_fmt(value)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+Point = tuple[float, float, str]  # (x: seconds since the first reading, value, label under the point)
+Threshold = tuple[float, str, str]  # (value, label, risk level for the colour)
+
+
+def series(points: Sequence[Point], *, title: str, unit: str, thresholds: Sequence[Threshold] = (),
+           width: int = 640, height: int = 170, css_id: str = "") -> Markup:
+    """One vital over time: points joined by a line, each with its value; warning thresholds dashed."""
+    top, bottom, left, right = 30, 34, 46, 24
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [p[1] for p in points] + [t[0] for t in thresholds]
+    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+    pad = max((hi - lo) * 0.15, 1.0)
+    lo, hi = lo - pad, hi + pad
+    xmax = max([p[0] for p in points] + [1.0])
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * (v - lo) / (hi - lo)
+
+    def x(t: float) -> float:
+        return left + (plot_w * t / xmax if len(points) > 1 else plot_w / 2)
+
+    ident = f' id="{escape(css_id)}"' if css_id else ""
+    parts = [_open(width, height, title).replace("<svg ", f"<svg{ident} ", 1),
+             f'<text class="title" x="0" y="18">{escape(title)} ({escape(unit)})</text>',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#999"/>']
+    for value, label, risk in thresholds:
+        parts.append(f'<line x1="{left}" y1="{y(value):.1f}" x2="{width - right}" y2="{y(value):.1f}" '
+                     f'stroke="{_COLOURS.get(risk, _COLOURS["muted"])}" stroke-dasharray="5 4">'
+                     f'<title>{escape(label)}</title></line>'
+                     f'<text x="{left - 4}" y="{y(value) + 4:.1f}" text-anchor="end" '
+                     f'fill="{_COLOURS.get(risk, _COLOURS["muted"])}">{_fmt(value)}</text>')
+    if not points:
+        parts.append(f'<text x="{left}" y="{top + plot_h / 2:.0f}">Chưa có số đo</text>')
+    if len(points) > 1:
+        path = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v, _ in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{_COLOURS["primary"]}" stroke-width="2"/>')
+    for i, (t, v, label) in enumerate(points):
+        # the first and last dates are anchored inside the chart; between them, only every few are printed
+        anchor = "start" if i == 0 and len(points) > 1 else "end" if i == len(points) - 1 and i else "middle"
+        step = max(1, len(points) // 6)
+        parts.append(f'<circle class="reading" cx="{x(t):.1f}" cy="{y(v):.1f}" r="4" fill="{_COLOURS["primary"]}">'
+                     f'<title>{escape(label)}: {_fmt(v)} {escape(unit)}</title></circle>'
+                     f'<text x="{x(t):.1f}" y="{y(v) - 8:.1f}" text-anchor="middle" font-weight="700">{_fmt(v)}</text>')
+        if i % step == 0 or i == len(points) - 1:
+            parts.append(f'<text x="{x(t):.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}">{escape(label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -17,12 +17,13 @@ from flask import (
     url_for,
 )
 
-from ivr.engine.flow import PATIENT_STATUSES, Flow, load_flow_text
+from ivr.engine.flow import PATIENT_STATUSES, Flow, FlowProblems, load_flow_text
 from ivr.engine.simulator import simulate
 from ivr.errors import FlowError, IvrError
 from ivr.store.models import FlowVersion
 
-from . import content
+from . import content, flowview
+from .flow_messages import vietnamese
 from .web import admin_only, audit, cfg, dbs, id_arg
 
 bp = Blueprint("flows", __name__, url_prefix="/flows")
@@ -45,6 +46,9 @@ def validate(name: str, text: str) -> tuple[Flow | None, list[dict[str, Any]]]:
         return None, [{"line": None, "text": f"Kịch bản quá dài (tối đa {MAX_FLOW_CHARS} ký tự)."}]
     try:
         flow = load_flow_text(text, f"{name}.yaml", content.effective_catalog(dbs(), cfg()))
+    except FlowProblems as exc:  # the validator's own problems: each in Vietnamese, by its kind
+        return None, [{"line": d.line, "text": vietnamese(d), "detail": english, "node": d.node}
+                      for d, english in zip(exc.details, exc.problems)]
     except FlowError as exc:
         lines = exc.lines if len(exc.lines) == len(exc.problems) else [None] * len(exc.problems)
         return None, [{"line": line, "text": problem} for problem, line in zip(exc.problems, lines)]
@@ -73,7 +77,24 @@ def _page(name: str, text: str, current: FlowVersion | None, *, problems: list[d
     bad_lines = sorted({p["line"] for p in problems or [] if p.get("line")})
     return render_template("flows/edit.html", name=name, text=text, current=current, published=pub,
                            problems=problems or [], bad_lines=bad_lines, line_count=max(1, text.count("\n") + 1),
-                           sim=sim, inputs=inputs), status
+                           sim=sim, inputs=inputs, diagram=flowview.diagram(text, problems or [])), status
+
+
+def _live_text(name: str) -> str:
+    """The text calls use now: the published version, else the flow file."""
+    text = content.published_flow_text(dbs(), name)
+    if text is not None:
+        return text
+    path = content.flow_path(cfg(), name)
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _confirm(name: str, text: str, *, action: str, title: str, version: int | None = None):  # type: ignore[no-untyped-def]
+    """The confirmation page: what publishing ``text`` changes against what calls use now."""
+    live = _live_text(name)
+    return render_template("flows/confirm.html", name=name, text=text, action=action, title=title, version=version,
+                           changes=flowview.changes(live, text), same=live == text,
+                           diagram=flowview.diagram(text)), 200
 
 
 @bp.route("/")
@@ -108,6 +129,8 @@ def save(name: str):  # type: ignore[no-untyped-def]
     if problems:
         flash(f"Chưa lưu: kịch bản có {len(problems)} lỗi. Sửa các dòng được đánh dấu rồi lưu lại.", "error")
         return _page(name, text, None, problems=problems, status=400)
+    if publish_now and request.form.get("confirm") != "1":
+        return _confirm(name, text, action=url_for("flows.save", name=name), title="Xuất bản bản đang sửa")
     s = dbs()
     content.ensure_seeded(s, cfg(), name)
     latest = content.versions(s, name)
@@ -143,6 +166,11 @@ def publish(name: str, version: int):  # type: ignore[no-untyped-def]
         flash(f"Không thể xuất bản phiên bản {version}: kịch bản có {len(problems)} lỗi.", "error")
         return _page(name, fv.yaml_text, fv, problems=problems, status=400)
     newest = content.versions(s, name)[0]
+    if request.form.get("confirm") != "1":
+        title = (f"Xuất bản phiên bản {version}" if fv.id == newest.id
+                 else f"Khôi phục phiên bản {version} (thành phiên bản mới {newest.version + 1})")
+        return _confirm(name, fv.yaml_text, action=url_for("flows.publish", name=name, version=version),
+                        title=title, version=version)
     if fv.id != newest.id:
         fv = content.add_version(s, name, fv.yaml_text, by=g.user.username)
         audit("flow_rollback", f"flow:{name}", from_version=version, version=fv.version)

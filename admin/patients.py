@@ -19,8 +19,10 @@ from escalation import patients as care
 from escalation.errors import EscalationError
 from ivr.store.models import Assessment, Call, CareStatus, Escalation, Patient
 
+from .findings import patient_readings, reading_charts
 from .patient_import import MAX_BYTES, MAX_COLUMNS, MAX_FIELD, MAX_ROWS, apply_import, parse_csv
 from .scope import patient_clause
+from .search import name_matches, phone_matches
 from .web import audit, can_act, cfg, database, dbs, login_required, page_arg, visible
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
@@ -36,8 +38,9 @@ def index():  # type: ignore[no-untyped-def]
     stmt = select(Patient).where(patient_clause(g.user))
     if q:
         like = f"%{q}%"
-        stmt = stmt.where(or_(Patient.name.ilike(like), Patient.phone.ilike(like), Patient.commune.ilike(like),
-                              Patient.district.ilike(like)))
+        stmt = stmt.where(or_(name_matches(q, Patient.name_folded), Patient.name.ilike(like),
+                              phone_matches(q, Patient.phone), Patient.phone.ilike(like),
+                              Patient.commune.ilike(like), Patient.district.ilike(like)))
     if status in {c.value for c in CareStatus}:
         stmt = stmt.where(Patient.care_status == CareStatus(status))
     total = dbs().scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -58,15 +61,16 @@ def visible_patient(obj_id: int) -> Patient:
 def detail(patient_id: int):  # type: ignore[no-untyped-def]
     p = visible_patient(patient_id)
     s = dbs()
-    calls = s.scalars(select(Call).where(Call.patient_id == p.id).order_by(Call.started_at.desc()).limit(200)).all()
+    calls = s.scalars(select(Call).where(Call.patient_id == p.id).order_by(Call.started_at.desc())).all()
     assessments = s.scalars(select(Assessment).where(Assessment.patient_id == p.id)
-                            .order_by(Assessment.at.desc()).limit(200)).all()
+                            .order_by(Assessment.at.desc())).all()
     escalations = s.scalars(select(Escalation).where(Escalation.patient_id == p.id)
-                            .order_by(Escalation.created_at.desc()).limit(200)).all()
+                            .order_by(Escalation.created_at.desc())).all()
+    readings = patient_readings(assessments, calls)
     audit("patient_view", f"patient:{p.id}")
     s.commit()
     return render_template("patients/detail.html", p=p, calls=calls, assessments=assessments,
-                           escalations=escalations)
+                           escalations=escalations, readings=readings, charts=reading_charts(readings))
 
 
 @bp.route("/<int:patient_id>/care", methods=["POST"])

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from escalation import queue
+from escalation import priority, queue
+from ivr.engine.labels import reason_label
 from ivr.store.models import CallStep, Escalation, Patient, StaffUser, utcnow
 
 from .web import MODE_LABELS, RISK_LABELS, STATUS_LABELS, duration_vi
@@ -97,8 +98,8 @@ def case_rows(s: Session, cases: Sequence[Any], now: datetime) -> list[dict[str,
             "position": position,
             "risk": risk,
             "risk_label": RISK_LABELS.get(risk, risk),
-            "reason": reason,
-            "reasons": [str(r) for r in (reasons or [])],
+            "reason": reason_label(reason),
+            "reasons": [reason_label(r) for r in (reasons or [])],
             "status": status,
             "status_label": STATUS_LABELS.get(status, status),
             "mode": mode,
@@ -119,3 +120,53 @@ def case_rows(s: Session, cases: Sequence[Any], now: datetime) -> list[dict[str,
             "picked_by_id": picked_by_id,
         })
     return rows
+
+
+# -- the board's change check ---------------------------------------------------------------------------------
+
+#: ``queue_version``'s query: plain SQL both SQLite and PostgreSQL run, built once from the model's names
+#: (building a Core statement each time costs ~100 times more than running it).
+_VERSION = text(
+    "SELECT (SELECT max(updated_at) FROM escalations), (SELECT max(updated_at) FROM patients), "
+    "(SELECT max(id) FROM call_steps), "
+    "(SELECT s.id FROM call_steps s WHERE s.id > :after AND EXISTS (SELECT 1 FROM escalations e "
+    "WHERE e.call_id = s.call_id AND e.status IN (" + ", ".join(f"'{st.value}'" for st in queue.OPEN) + ")) LIMIT 1)"
+).columns()
+
+
+def queue_version(s: Session, steps_after: int) -> tuple[tuple[Any, ...], int, bool]:
+    """Whether anything a board row shows may have changed, in one query on indexes (no rows loaded).
+
+    Returns the version of the cases and patients (their newest change: a case that opens, moves or closes,
+    a patient edited), the newest call step id, and whether a step newer than ``steps_after`` belongs to the
+    call of an open case (a caller's words after the case opened). Steps of other calls do not count, and
+    only the steps since ``steps_after`` are looked at, so the check costs the same however long the queue.
+    """
+    cases_at, patients_at, newest_step, relevant = s.connection().execute(_VERSION, {"after": steps_after}).one()
+    return (cases_at, patients_at), newest_step or 0, relevant is not None
+
+
+def order_stable_until(cases: Sequence[Any], now: datetime, gap_s: float) -> datetime:
+    """Until when the board's order of ``cases`` cannot change without a change in the database.
+
+    A case's score (``escalation.priority``) grows with its waiting time until it is capped at its level's
+    final score. Two growing scores keep their order, and a growing case that reaches the final score of
+    capped cases of its own level stays behind them (ties go to the earlier arrival); so the order changes
+    only when a growing case reaches the final score of another level, which it can while that final score
+    is above its current score and not above its own final.
+    """
+    cap = 2 * gap_s - 1
+    base: dict[str, float] = {}  # each level's score at arrival (``priority.score`` with no waiting)
+    for c in cases:
+        if c.risk not in base:
+            base[c.risk] = priority.score(c.risk, 0.0, gap_s=gap_s)
+    finals = sorted({b + cap for b in base.values()})  # one per level: levels differ by whole gaps
+    soonest = 24 * 3600.0
+    for c in cases:
+        start = base[c.risk]
+        current = start + min(max(0.0, (now - c.created_at).total_seconds()), cap)
+        own = start + cap
+        for final in finals:
+            if current < final < own:  # another level's final score, still ahead of this growing case
+                soonest = min(soonest, final - current)
+    return now + timedelta(seconds=soonest)

@@ -26,6 +26,7 @@ from werkzeug.routing import IntegerConverter
 
 from escalation import queue, triage
 from ivr.config import Config
+from ivr.engine import labels
 from ivr.store.database import Database
 from ivr.store.models import AuditLog, Role, StaffUser, utcnow
 from ivr.vocabulary import CALL_OUTCOME_LABELS, MODE_LABELS, RISK_LABELS
@@ -41,10 +42,7 @@ CARE_LABELS = {"home": "Điều trị tại nhà", "transferred": "Đã chuyển
 SYMPTOM_LABELS = triage.SYMPTOM_LABELS
 VITAL_LABELS = triage.VITAL_LABELS
 RISK_FACTOR_LABELS = triage.RISK_FACTOR_LABELS
-EVENT_LABELS = {
-    "prompt": "máy nói", "speech": "người gọi nói", "dtmf": "bấm phím", "no_input": "im lặng", "no_match": "không hiểu",
-    "escalate": "chuyển bác sĩ", "handoff": "chuyển máy", "hangup": "gác máy", "record": "ghi âm",
-}
+EVENT_LABELS = labels.EVENT_LABELS
 
 
 #: The largest id a database integer column holds (SQLite and PostgreSQL BIGINT): larger ids do not exist.
@@ -215,6 +213,20 @@ def area_text(obj: Any) -> str:
     return ", ".join(p for p in parts if p) or "Chưa rõ địa bàn"
 
 
+@functools.cache
+def _pack_titles() -> dict[str, str]:
+    try:
+        packs = triage.load_packs()
+    except Exception:  # noqa: BLE001 - a page must render even if the packs on disk are broken
+        return {}
+    return {p.label: f"{p.title} ({p.source})" for p in packs}
+
+
+def pack_title(label: str) -> str:
+    """A rule pack (``moh-261-2022@1``) as staff read it: its title and source decision."""
+    return _pack_titles().get(label, "Bộ quy tắc khác") if label else ""
+
+
 def _security_headers(response: Any) -> Any:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -260,10 +272,20 @@ def init_app(app: Flask) -> None:
         vitals_vi=lambda d: ", ".join(f"{VITAL_LABELS.get(k, k)} {v:g}" if isinstance(v, (int, float)) else
                                       f"{VITAL_LABELS.get(k, k)} {v}" for k, v in (d or {}).items()),
     )
+    app.jinja_env.filters.update(
+        node_vi=labels.node_label, intent_vi=labels.intent_label, event_vi=labels.event_label,
+        actor_vi=labels.actor_label, reason_vi=labels.reason_label, detail_vi=labels.event_detail_label,
+        flow_vi=labels.flow_label,
+        risk_vi=lambda r: RISK_LABELS.get(str(getattr(r, "value", r) or ""), "Chưa đánh giá"),
+        status_vi=lambda st: STATUS_LABELS.get(str(getattr(st, "value", st) or ""), "Trạng thái khác"),
+        outcome_vi=lambda o: OUTCOME_LABELS.get(str(o or ""), "Kết quả khác") if o else "",
+        call_outcome_vi=lambda o: CALL_OUTCOME_LABELS.get(str(o or ""), "Kết quả khác"),
+        mode_vi=lambda m: MODE_LABELS.get(str(getattr(m, "value", m) or ""), "Hình thức khác"),
+    )
     app.jinja_env.globals.update(
         RISK_LABELS=RISK_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,
         CALL_OUTCOME_LABELS=CALL_OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS, AREA_LEVEL_LABELS=AREA_LEVEL_LABELS,
         CARE_LABELS=CARE_LABELS, MODE_LABELS=MODE_LABELS, enum_value=lambda v: getattr(v, "value", v),
         SYMPTOM_LABELS=SYMPTOM_LABELS, VITAL_LABELS=VITAL_LABELS, RISK_FACTOR_LABELS=RISK_FACTOR_LABELS,
-        EVENT_LABELS=EVENT_LABELS,
+        EVENT_LABELS=EVENT_LABELS, pack_title=pack_title,
     )

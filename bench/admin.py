@@ -5,8 +5,12 @@
 2. Board page server time with 1,000 open cases (``GET /board/`` and ``GET /api/escalations``),
    p50/p95/max wall and CPU time, and where the board page's time goes (open cases: query, scope and
    order; rows; template). Target <= 300 ms (issue #6), aim p95 <= 200 ms.
+3. The board's poll (issue #16) with 1,000 open cases: server CPU per ``GET /api/escalations`` when the
+   queue has not changed (``If-None-Match`` -> 304 from the queue's version), and with 20 boards open
+   (20 doctors, each polling once a second): CPU per second of polling and per doctor, unchanged queue
+   and with a change (a new case) every second, the worst case.
 
-    .venv/bin/python bench/admin.py [--cases 20] [--open 1000] [--repeat 20] [--skip-latency]
+    .venv/bin/python bench/admin.py [--cases 20] [--open 1000] [--repeat 20] [--boards 20] [--skip-latency]
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 # This file is named like the ``admin`` package: keep bench/ off the import path so ``import admin`` finds it,
 # and put this checkout first (not whichever one the venv has installed).
@@ -175,6 +180,8 @@ def bench_board(cfg: config_mod.Config, db: Database, n_open: int, repeat: int) 
             assert first.get_json()["count"] >= n_open, first.get_json()["count"]
         wall, cpu = out.setdefault(path, []), out.setdefault(path + " cpu", [])
         for _ in range(repeat):
+            for kept in ("board_answers", "board_shared"):  # the API keeps its last answer: time the build
+                app.extensions.pop(kept, None)
             t, c = time.perf_counter(), time.process_time()
             r = client.get(path)
             wall.append(time.perf_counter() - t)
@@ -182,6 +189,68 @@ def bench_board(cfg: config_mod.Config, db: Database, n_open: int, repeat: int) 
             assert r.status_code == 200
     out.update(board_phases(app, repeat))
     return out
+
+
+def login(app: Flask, username: str) -> Any:
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    token = html.split('name="csrf-token" content="')[1].split('"')[0]
+    resp = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    assert resp.status_code == 302, resp.status_code
+    return client
+
+
+def bench_polls(cfg: config_mod.Config, db: Database, boards: int, rounds: int) -> dict[str, list[float]]:
+    """CPU time per board poll: one board with an unchanged queue; ``boards`` boards polling in turn (each
+    poll carries its board's last ETag, as board.js does), unchanged, then with a new case before each round."""
+    with db.session() as s:
+        for i in range(boards):
+            s.add(StaffUser(username=f"bs{i}", full_name=f"BS {i}", password_hash=generate_password_hash(
+                PASSWORD, method="pbkdf2:sha256:1000"), role=Role.DOCTOR, area_level=AreaLevel.PROVINCE,
+                province="", on_duty=True))
+    app = create_app(cfg=cfg, db=db)
+    clients = [login(app, f"bs{i}") for i in range(boards)]
+    etags: list[str | None] = [None] * boards
+    out: dict[str, list[float]] = {"full": [], "unchanged": [], "boards unchanged": [], "boards changing": [],
+                                   "codes": []}
+
+    def poll(i: int) -> tuple[float, int]:
+        headers = {"If-None-Match": etags[i]} if etags[i] else {}
+        c = time.process_time()
+        r = clients[i].get("/api/escalations", headers=headers)
+        spent = time.process_time() - c
+        if r.status_code == 200:
+            etags[i] = r.headers["ETag"]
+        return spent, r.status_code
+
+    for _ in range(rounds):  # a board's first poll, or after a change: the full body
+        etags[0] = None
+        for kept in ("board_answers", "board_shared"):
+            app.extensions.pop(kept, None)
+        out["full"].append(poll(0)[0])
+    for _ in range(rounds * 5):
+        spent, code = poll(0)
+        if code == 304:  # a 200 here is a re-order: waiting moved a case past another (counted below)
+            out["unchanged"].append(spent)
+    for i in range(boards):
+        poll(i)
+    for _ in range(rounds):
+        c = time.process_time()
+        for i in range(boards):
+            out["codes"].append(poll(i)[1])
+        out["boards unchanged"].append(time.process_time() - c)
+        time.sleep(max(0.0, 1.0 - (time.process_time() - c)))  # each board polls once a second
+    for r in range(rounds):
+        queue.create(db, risk="high", reason="Khó thở", caller=f"+8498{r:07d}")
+        c = time.process_time()
+        for i in range(boards):
+            poll(i)
+        out["boards changing"].append(time.process_time() - c)
+    return out
+
+
+def us(values: list[float]) -> str:
+    return f"p50 {statistics.median(values) * 1e6:.0f} µs, p95 {pct(values, 95) * 1e6:.0f} µs"
 
 
 def ms(values: list[float]) -> str:
@@ -194,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=int, default=20, help="escalations created for the latency test")
     ap.add_argument("--open", type=int, default=1000, help="open cases for the board page timing")
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--boards", type=int, default=20, help="boards polling at once")
     ap.add_argument("--skip-latency", action="store_true", help="only the board page timing (no Chromium)")
     args = ap.parse_args(argv)
     if not args.skip_latency:
@@ -212,6 +282,20 @@ def main(argv: list[str] | None = None) -> int:
         print("  board page parts: " + "; ".join(f"{k} {ms(times[k])}" for k in ("open cases", "rows", "template")))
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
               "(wall time grows with other processes' load; CPU time is this request's own work)")
+        polls = bench_polls(cfg, db, args.boards, args.repeat)
+        print(f"GET /api/escalations, {args.open} open cases, CPU per poll: full body {ms(polls['full'])}; "
+              f"unchanged queue (304 from the queue's version) {us(polls['unchanged'])}")
+        codes = Counter(polls["codes"])
+        per_s = polls["boards unchanged"]
+        print(f"{args.boards} boards open, each polling once a second, unchanged queue: CPU {ms(per_s)} per second "
+              f"of polling = {statistics.median(per_s) * 100:.1f}% of a core, "
+              f"{statistics.median(per_s) / args.boards * 1e6:.0f} µs per doctor per poll "
+              f"({codes[304]} answered 304, {codes[200]} re-sent because waiting reordered the cases)")
+        busy = polls["boards changing"]
+        print(f"{args.boards} boards, a new case every second (every poll rebuilds): CPU {ms(busy)} per second "
+              f"= {statistics.median(busy) * 100:.0f}% of a core, "
+              f"{statistics.median(busy) / args.boards * 1000:.0f} ms "
+              "per doctor per poll")
         db.dispose()
     return 0
 

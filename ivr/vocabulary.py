@@ -35,8 +35,8 @@ STORED_CALL_OUTCOMES: tuple[CallOutcome, ...] = tuple(o for o in CallOutcome if 
 #: What staff read for each call outcome (also the order of the calls screen's filter).
 CALL_OUTCOME_LABELS: dict[str, str] = {
     CallOutcome.COMPLETED: "Hoàn tất",
-    CallOutcome.ESCALATED: "Chuyển bác sĩ",
-    CallOutcome.HANDED_OFF: "Chuyển máy",
+    CallOutcome.ESCALATED: "Chuyển bác sĩ (tạo ca chờ bác sĩ)",
+    CallOutcome.HANDED_OFF: "Nối máy thẳng cho nhân viên (không tạo ca)",
     CallOutcome.ABANDONED: "Người gọi bỏ máy",
     CallOutcome.HUNG_UP: "Người gọi bỏ máy",
     CallOutcome.NO_INPUT: "Không nghe thấy",

@@ -35,9 +35,11 @@
   function pickButtons(r) {
     // buttons of the one hidden #pick-form (it carries the CSRF token), each posting to its case
     var frag = document.createDocumentFragment();
-    // "connect now" only while the caller is holding on the line (a live case)
-    var choices = [["btn primary", "Nhận – gọi lại", "callback"]];
-    if (r.mode === "live") { choices.push(["btn", "Nối máy ngay", "live"]); }
+    // the primary action fits the case: a caller holding the line (a live case) is connected now;
+    // otherwise the doctor takes the case to call back (same markup as board/index.html)
+    var choices = r.mode === "live" ?
+      [["btn primary", "Nối máy ngay", "live"], ["btn", "Nhận – gọi lại sau", "callback"]] :
+      [["btn primary", "Nhận – gọi lại", "callback"]];
     choices.forEach(function (b) {
       var btn = el("button", b[0], b[1]);
       btn.setAttribute("form", "pick-form");
@@ -70,7 +72,11 @@
     tr.appendChild(td);
     tr.appendChild(el("td", null, r.area));
     tr.appendChild(el("td", "said", r.said));
-    td = el("td", null, r.status_label);
+    td = el("td");
+    if (r.mode === "live" && (r.status === "waiting" || r.status === "offered")) {
+      td.appendChild(el("span", "pill holding", "Đang giữ máy")); td.appendChild(el("br"));
+    }
+    td.appendChild(document.createTextNode(r.status_label));
     if (r.picked_by) { td.appendChild(el("br")); td.appendChild(el("span", "muted", r.picked_by)); }
     tr.appendChild(td);
     td = el("td", "actions");

@@ -8,7 +8,9 @@ they plug in through entry points declared in setup.cfg, read from the installed
 - ``ivr.triage``: ``default = module:factory``; ``factory(directory=..., day=None)`` returns the
   rule pack in force (``ivr.engine.understanding.Triage``);
 - ``ivr.escalation_desk``: ``default = module:Class``; ``Class(db, cfg)`` is the escalation queue
-  as a call sees it (``ivr.telephony.desk.EscalationDesk``).
+  as a call sees it (``ivr.telephony.desk.EscalationDesk``);
+- ``ivr.checkin_desk``: ``default = module:Class``: the check-in calls a SIP worker's dialer claims
+  (``ivr.telephony.checkin.CheckinDesk``, loaded by ``ivr.telephony.checkin.load_desk``).
 """
 from __future__ import annotations
 

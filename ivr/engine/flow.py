@@ -226,15 +226,131 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+TEXT = "text"
+#: Every problem the validator reports, by kind: the English text (the CLI's, and ``FlowError.problems``).
+#: A program that shows problems in another language (the admin) reads ``FlowProblems.details`` and
+#: translates by kind, with the same parameters.
+MESSAGES: dict[str, str] = {
+    "invalid_yaml": "invalid YAML{where}: {what}",
+    "not_mapping": "expected a mapping with 'flow', 'start' and 'nodes'",
+    "missing_name": "missing 'flow' name",
+    "defaults_not_mapping": "'defaults' must be a mapping",
+    "missing_nodes": "missing 'nodes' mapping",
+    "prompt_role_missing": "prompts.{role} is required (the reprompt callers hear)",
+    "prompt_role_unknown": "prompts.{role}: unknown prompt id '{pid}'",
+    "node_not_mapping": "must be a mapping with a 'kind'",
+    "start_undefined": "start node {start!r} is not defined",
+    "global_unknown_intent": "global: unknown intent '{intent}'",
+    "on_risk_unknown": "on_risk: unknown risk level '{risk}'",
+    "on_unclear_not_id": "on_unclear must be a node id, got {value!r}",
+    "dangling": "transition '{trigger}' points to unknown node '{target}'",
+    "missing_fallback": "missing fallback (a '{kind}' node needs 'fallback' or defaults.fallback)",
+    "fallback_hangs_up": "fallback '{fallback}' hangs up: a failing caller must reach a human",
+    "fallback_no_human": "fallback '{fallback}' never reaches a human: {path} {ending} (a failing caller must reach "
+                         "an escalate or handoff node, or a question whose fallback does)",
+    "on_unclear_not_escalate": "on_unclear '{target}' must be an 'escalate' node (a caller who spoke and was not "
+                               "understood is escalated), got kind '{kind}'",
+    "unreachable": "unreachable from start node '{start}'",
+    "unknown_kind": "unknown kind {kind!r} (expected one of {kinds})",
+    "unknown_field": "unknown field '{key}' for kind '{kind}'",
+    "missing_field": "missing '{key}'",
+    "unknown_prompt": "unknown prompt id '{pid}'",
+    "not_number": "'{key}' must be a number ≥ {low:g}, got {value!r}",
+    "missing_next": "missing 'next'",
+    "needs_choices": "needs 'choices' (or 'capture: true' for free speech)",
+    "capture_needs_next": "'capture: true' needs 'next'",
+    "unknown_vital": "unknown vital '{vital}' (expected one of {vitals})",
+    "missing_slot": "missing 'slot' (or 'vital')",
+    "min_max": "'min' {low:g} must be below 'max' {high:g}",
+    "missing_else": "missing 'else' (a branch must always lead somewhere)",
+    "unknown_risk": "unknown risk level '{risk}'",
+    "bad_mode": "mode must be 'live' or 'callback', got {mode!r}",
+    "choices_not_list": "'choices' must be a list",
+    "choice_needs_next": "choice {i} needs 'next'",
+    "choice_bad_dtmf": "choice {i}: dtmf must be one key 0-9, # or A-D ('*' means repeat), got {dtmf!r}",
+    "choice_dtmf_twice": "choice {i}: key {dtmf} is used twice",
+    "choice_menu_needs_dtmf": "choice {i}: a menu choice needs a 'dtmf' key",
+    "choice_unknown_intent": "choice {i}: unknown intent '{intent}'",
+    "choice_needs_trigger": "choice {i} needs 'dtmf', 'intent' or 'phrases'",
+    "cases_not_list": "'cases' must be a list",
+    "case_needs_when": "case {i} needs 'when' (a mapping) and 'next'",
+    "case_unknown_condition": "case {i}: unknown condition {names}",
+    "case_unknown_risk": "case {i}: unknown risk level '{level}'",
+    "case_unknown_status": "case {i}: unknown patient status '{status}'",
+    "case_unknown_intent": "case {i}: unknown intent '{intent}'",
+    "case_unknown_op": "case {i}: unknown operator {op!r}",
+    "case_empty_when": "case {i}: empty 'when'",
+    "bad_pair": "'pair' must be another vital (one of {vitals}), got {pair!r}",
+    "pair_min_max": "'pair_min' {low:g} must be below 'pair_max' {high:g}",
+    "unsure_not_question": "unsure '{target}' must be a question (a 'checklist' or an 'ask'), got kind '{kind}'",
+    "on_yes_not_escalate": "{where} '{target}' must be an 'escalate' node (a yes to a warning sign escalates), "
+                           "got kind '{kind}'",
+    "unsure_needs_capture": "'unsure' needs 'capture: true' (it is where a free answer not understood with "
+                            "confidence goes)",
+    "unsure_below_range": "'unsure_below' must be a confidence from 0 to 1, got {below:g}",
+    "missing_on_yes": "missing 'on_yes' (the escalation a yes leads to)",
+    "items_not_list": "'items' must be a non-empty list of yes/no questions",
+    "item_unknown_field": "item {i}: unknown field '{key}'",
+    "item_needs_prompt": "item {i} needs 'prompt' (the yes/no question)",
+    "item_unknown_prompt": "item {i}: unknown prompt id '{pid}'",
+    "item_unknown_symptom": "item {i}: unknown symptom or sign '{symptom}' (expected one of {symptoms})",
+    "item_unknown_risk": "item {i}: unknown risk level '{risk}'",
+    "global_key_bad": "keys: {key!r} must be one key 0-9, # or A-D",
+    "choose_missing_options": "missing 'options' (the slot holding the list to choose from)",
+    "bad_slot": "'slot' must be a slot name, got {slot!r}",
+    "gate_bad_key": "'key' must be one key 0-9, # or A-D, got {key!r}",
+    "gate_missing_unanswered": "missing 'unanswered' (where the call goes when nobody presses the key)",
+    "answer_bad_source": "'source' must be one of {sources}, got {source!r}",
+    "answer_topic_source": "'topic' is needed exactly when 'source' is 'topic'",
+    "answer_bad_topic": "'topic' must be a lower_snake_case topic id, got {topic!r}",
+    "answer_missing_next": "missing 'next' (where the caller goes once answered)",
+    "answer_missing_else": "missing 'else' (where the caller goes when no entry fits with confidence)",
+    TEXT: "{text}",  # a problem given as its text, without a kind of its own yet
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowProblem:
+    """One validator problem as data: the node it is about (``FILE`` for the file), its kind (a ``MESSAGES``
+    key), the values its message names, and its YAML line where known."""
+
+    node: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    line: int | None = None
+
+    @property
+    def text(self) -> str:
+        return MESSAGES[self.code].format(**self.params)
+
+
+class FlowProblems(FlowError):
+    """``FlowError`` from the validator, with each problem also as a ``FlowProblem`` (same order)."""
+
+    def __init__(self, problems: list[str], lines: list[int | None], details: list[FlowProblem]):
+        super().__init__(problems, lines)
+        self.details = list(details)
+
+
 class _Problems:
     def __init__(self, source: str):
         self.source = source
         self.lines: list[str] = []
         self.line_numbers: list[int | None] = []
+        self.details: list[FlowProblem] = []
 
-    def add(self, node: str, problem: str, line: int | None = None) -> None:
-        self.lines.append(f"{self.source}: node '{node}': {problem}")
+    def add(self, node: str, code: str, line: int | None = None, **params: Any) -> None:
+        """One problem, by its kind (a ``MESSAGES`` key) and the values its message names; a text that is no
+        kind is kept as it is (kind ``text``)."""
+        if code not in MESSAGES:
+            code, params = TEXT, {"text": code}
+        problem = FlowProblem(node=node, code=code, params=params, line=line)
+        self.lines.append(f"{self.source}: node '{node}': {problem.text}")
         self.line_numbers.append(line)
+        self.details.append(problem)
+
+    def error(self) -> FlowProblems:
+        return FlowProblems(self.lines, self.line_numbers, self.details)
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:
@@ -266,14 +382,14 @@ def load_flow_text(text: str, source: str, catalog: PromptCatalog) -> Flow:
         line = mark.line + 1 if mark is not None else None
         where = f" at line {line}" if line else ""
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.add(FILE, f"invalid YAML{where}: {what}", line)
-        raise FlowError(problems.lines, problems.line_numbers) from None
+        problems.add(FILE, "invalid_yaml", line, where=where, what=what)
+        raise problems.error() from None
     if not isinstance(data, dict):
-        problems.add(FILE, "expected a mapping with 'flow', 'start' and 'nodes'", 1)
-        raise FlowError(problems.lines, problems.line_numbers)
+        problems.add(FILE, "not_mapping", 1)
+        raise problems.error()
     flow = _compile(data, source, text, catalog, problems)
     if problems.lines:
-        raise FlowError(problems.lines, problems.line_numbers)
+        raise problems.error()
     assert flow is not None
     return flow
 
@@ -282,23 +398,23 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
              problems: _Problems) -> Flow | None:
     name = data.get("flow")
     if not isinstance(name, str) or not name:
-        problems.add(FILE, "missing 'flow' name", 1)
+        problems.add(FILE, "missing_name", 1)
         name = Path(source).stem
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
-        problems.add(FILE, "'defaults' must be a mapping", 1)
+        problems.add(FILE, "defaults_not_mapping", 1)
         defaults = {}
     raw_nodes = data.get("nodes")
     if not isinstance(raw_nodes, dict) or not [k for k in raw_nodes if k != "__line__"]:
-        problems.add(FILE, "missing 'nodes' mapping", data.get("__line__"))
+        problems.add(FILE, "missing_nodes", data.get("__line__"))
         return None
     roles = {k: v for k, v in (data.get("prompts") or {}).items() if k != "__line__"}
     for role in ("no_input", "no_match", "invalid_number"):
         if role not in roles:
-            problems.add(FILE, f"prompts.{role} is required (the reprompt callers hear)", data.get("__line__"))
+            problems.add(FILE, "prompt_role_missing", data.get("__line__"), role=role)
     for role, pid in roles.items():
         if pid not in catalog:
-            problems.add(FILE, f"prompts.{role}: unknown prompt id '{pid}'", data.get("__line__"))
+            problems.add(FILE, "prompt_role_unknown", data.get("__line__"), role=role, pid=pid)
 
     nodes: dict[str, Node] = {}
     table: dict[tuple[str, str], str] = {}
@@ -306,7 +422,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         if node_id == "__line__":
             continue
         if not isinstance(raw, dict):
-            problems.add(str(node_id), "must be a mapping with a 'kind'", raw_nodes.get("__line__"))
+            problems.add(str(node_id), "node_not_mapping", raw_nodes.get("__line__"))
             continue
         node = _compile_node(str(node_id), raw, defaults, catalog, problems)
         if node is not None:
@@ -315,30 +431,30 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
 
     start = data.get("start")
     if not isinstance(start, str) or start not in raw_nodes:
-        problems.add(FILE, f"start node {start!r} is not defined", data.get("__line__"))
+        problems.add(FILE, "start_undefined", data.get("__line__"), start=start)
         start = next(iter(nodes), "")
 
     global_intents = {k: v for k, v in (data.get("global") or {}).items() if k != "__line__"}
     for intent, target in global_intents.items():
         if intent not in INTENTS:
-            problems.add(FILE, f"global: unknown intent '{intent}'", data.get("__line__"))
+            problems.add(FILE, "global_unknown_intent", data.get("__line__"), intent=intent)
         table[("*", f"global:{intent}")] = target
     on_risk = {k: v for k, v in (data.get("on_risk") or {}).items() if k != "__line__"}
     for risk, target in on_risk.items():
         if risk not in RISK_LEVELS:
-            problems.add(FILE, f"on_risk: unknown risk level '{risk}'", data.get("__line__"))
+            problems.add(FILE, "on_risk_unknown", data.get("__line__"), risk=risk)
         table[("*", f"risk:{risk}")] = target
 
     global_keys = {str(k): v for k, v in (data.get("keys") or {}).items() if k != "__line__"}
     for key, target in global_keys.items():
         if len(key) != 1 or key not in DTMF_KEYS or key == "*":
-            problems.add(FILE, f"keys: {key!r} must be one key 0-9, # or A-D", data.get("__line__"))
+            problems.add(FILE, "global_key_bad", data.get("__line__"), key=key)
         table[("*", f"key:{key}")] = str(target)
 
     on_unclear = data.get("on_unclear")
     if on_unclear is not None:
         if not isinstance(on_unclear, str):
-            problems.add(FILE, f"on_unclear must be a node id, got {on_unclear!r}", data.get("__line__"))
+            problems.add(FILE, "on_unclear_not_id", data.get("__line__"), value=on_unclear)
             on_unclear = None
         else:
             table[("*", "unclear")] = on_unclear
@@ -348,36 +464,33 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         if target not in nodes:
             line = nodes[node_id].line if node_id in nodes else data.get("__line__")
             shown = FILE if node_id == "*" else node_id
-            problems.add(shown, f"transition '{trigger}' points to unknown node '{target}'", line)
+            problems.add(shown, "dangling", line, trigger=trigger, target=target)
 
     # fallbacks must lead to a human, never end the call
     human = _reaches_human(nodes)
     for node in nodes.values():
         if node.kind in FALLBACK_KINDS and node.fallback is None:
-            problems.add(node.id, f"missing fallback (a '{node.kind}' node needs 'fallback' or defaults.fallback)",
-                         node.line)
+            problems.add(node.id, "missing_fallback", node.line, kind=str(node.kind))
         if node.fallback in nodes and nodes[node.fallback].kind is K.HANGUP:
-            problems.add(node.id, f"fallback '{node.fallback}' hangs up: a failing caller must reach a human",
-                         node.line)
+            problems.add(node.id, "fallback_hangs_up", node.line, fallback=node.fallback)
         elif node.kind in FALLBACK_KINDS and node.fallback in nodes and node.fallback not in human:
             path, ending = _path_away_from_human(node.fallback, nodes, human)
-            problems.add(node.id, f"fallback '{node.fallback}' never reaches a human: {' -> '.join(path)} {ending} "
-                         "(a failing caller must reach an escalate or handoff node, or a question whose fallback "
-                         "does)", node.line)
+            problems.add(node.id, "fallback_no_human", node.line, fallback=node.fallback, path=" -> ".join(path),
+                         ending=ending, nodes=tuple(path))
 
     for node in nodes.values():
         if node.unsure in nodes and not nodes[node.unsure].listens:
-            problems.add(node.id, f"unsure '{node.unsure}' must be a question (a 'checklist' or an 'ask'), got kind "
-                         f"'{nodes[node.unsure].kind}'", node.line)
+            problems.add(node.id, "unsure_not_question", node.line, target=node.unsure,
+                         kind=str(nodes[node.unsure].kind))
         for where, on_yes in [("on_yes", node.on_yes)] + [(f"item {i + 1}: on_yes", item.on_yes)
                                                           for i, item in enumerate(node.items)]:
             if on_yes in nodes and nodes[on_yes].kind is not K.ESCALATE:
-                problems.add(node.id, f"{where} '{on_yes}' must be an 'escalate' node (a yes to a warning sign "
-                             f"escalates), got kind '{nodes[on_yes].kind}'", node.line)
+                problems.add(node.id, "on_yes_not_escalate", node.line, where=where, target=on_yes,
+                             kind=str(nodes[on_yes].kind))
 
     if on_unclear in nodes and nodes[on_unclear].kind is not K.ESCALATE:
-        problems.add(FILE, f"on_unclear '{on_unclear}' must be an 'escalate' node (a caller who spoke and was not "
-                     f"understood is escalated), got kind '{nodes[on_unclear].kind}'", data.get("__line__"))
+        problems.add(FILE, "on_unclear_not_escalate", data.get("__line__"), target=on_unclear,
+                     kind=str(nodes[on_unclear].kind))
 
     # reachability from start and from the global handlers
     reachable: set[str] = set()
@@ -391,7 +504,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         todo.extend(t for (n, _), t in table.items() if n == current)
     for node in nodes.values():
         if node.id not in reachable:
-            problems.add(node.id, f"unreachable from start node '{start}'", node.line)
+            problems.add(node.id, "unreachable", node.line, start=start)
 
     return Flow(
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
@@ -476,31 +589,31 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
     line = raw.get("__line__")
     raw_kind = raw.get("kind")
 
-    def bad(problem: str) -> None:
-        problems.add(node_id, problem, line)
+    def bad(code: str, **params: Any) -> None:
+        problems.add(node_id, code, line, **params)
 
     if raw_kind not in KINDS:
-        bad(f"unknown kind {raw_kind!r} (expected one of {', '.join(KINDS)})")
+        bad("unknown_kind", kind=raw_kind, kinds=", ".join(KINDS))
         return None
     kind = NodeKind(raw_kind)
     for key in sorted(set(raw) - _FIELDS[kind]):
-        bad(f"unknown field '{key}' for kind '{kind}'")
+        bad("unknown_field", key=key, kind=str(kind))
 
     def prompt_field(key: str, required: bool = False) -> str | None:
         pid = raw.get(key)
         if pid is None:
             if required:
-                bad(f"missing '{key}'")
+                bad("missing_field", key=key)
             return None
         if not isinstance(pid, str) or pid not in catalog:
-            bad(f"unknown prompt id '{pid}'")
+            bad("unknown_prompt", pid=pid)
             return None
         return pid
 
     def number(key: str, default: float, low: float = 0.0) -> float:
         value = raw.get(key, defaults.get(key, default))
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
-            bad(f"'{key}' must be a number ≥ {low:g}, got {value!r}")
+            bad("not_number", key=key, low=low, value=value)
             return default
         return float(value)
 
@@ -513,11 +626,11 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         set={k: v for k, v in (raw.get("set") or {}).items() if k != "__line__"},
     )
     if kind in (K.SAY, K.RECORD, K.ESCALATE, K.COLLECT, K.CHOOSE, K.GATE) and not raw.get("next"):
-        bad("missing 'next'")
+        bad("missing_next")
     if kind in (K.ASK, K.MENU) and not raw.get("choices") and not raw.get("capture"):
-        bad("needs 'choices' (or 'capture: true' for free speech)")
+        bad("needs_choices")
     if kind is K.ASK and raw.get("capture") and not raw.get("next"):
-        bad("'capture: true' needs 'next'")
+        bad("capture_needs_next")
     if kind in LISTENING_KINDS:
         fields.update(
             fallback=raw.get("fallback", defaults.get("fallback")) if kind in FALLBACK_KINDS else None,
@@ -531,68 +644,68 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         )
     if kind is K.ASK and raw.get("unsure") is not None:
         if not raw.get("capture"):
-            bad("'unsure' needs 'capture: true' (it is where a free answer not understood with confidence goes)")
+            bad("unsure_needs_capture")
         below = number("unsure_below", 0.7)
         if below > 1:
-            bad(f"'unsure_below' must be a confidence from 0 to 1, got {below:g}")
+            bad("unsure_below_range", below=below)
         fields.update(unsure=str(raw["unsure"]), unsure_below=below)
     if kind is K.CHECKLIST:  # its prompt, optional, is the intro played before the first question
         if not raw.get("next"):
-            bad("missing 'next'")
+            bad("missing_next")
         if not raw.get("on_yes"):
-            bad("missing 'on_yes' (the escalation a yes leads to)")
+            bad("missing_on_yes")
         fields.update(items=_items(raw.get("items"), catalog, bad), on_yes=raw.get("on_yes"))
     if kind is K.COLLECT:
         vital = raw.get("vital")
         if vital is not None and vital not in VITALS:
-            bad(f"unknown vital '{vital}' (expected one of {', '.join(VITALS)})")
+            bad("unknown_vital", vital=vital, vitals=", ".join(VITALS))
         slot = raw.get("slot") or vital
         if not slot:
-            bad("missing 'slot' (or 'vital')")
+            bad("missing_slot")
         low, high = number("min", 0.0, float("-inf")), number("max", 1000.0, float("-inf"))
         if low >= high:
-            bad(f"'min' {low:g} must be below 'max' {high:g}")
+            bad("min_max", low=low, high=high)
         pair = raw.get("pair")
         if pair is not None:
             if pair not in VITALS or pair in (vital, slot):
-                bad(f"'pair' must be another vital (one of {', '.join(VITALS)}), got {pair!r}")
+                bad("bad_pair", vitals=", ".join(VITALS), pair=pair)
             pair_low, pair_high = number("pair_min", 0.0, float("-inf")), number("pair_max", 1000.0, float("-inf"))
             if pair_low >= pair_high:
-                bad(f"'pair_min' {pair_low:g} must be below 'pair_max' {pair_high:g}")
+                bad("pair_min_max", low=pair_low, high=pair_high)
             fields.update(pair=str(pair), pair_min=pair_low, pair_max=pair_high)
         fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
                       confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)))
     if kind is K.CHOOSE:
         options = raw.get("options")
         if not isinstance(options, str) or not options:
-            bad("missing 'options' (the slot holding the list to choose from)")
+            bad("choose_missing_options")
         slot = raw.get("slot", "choice")
         if not isinstance(slot, str) or not slot:
-            bad(f"'slot' must be a slot name, got {slot!r}")
+            bad("bad_slot", slot=slot)
         fields.update(options=options, slot=slot, option_prompt=prompt_field("option_prompt", True))
     if kind is K.GATE:
         key = str(raw.get("key", "1"))
         if len(key) != 1 or key not in DTMF_KEYS or key == "*":
-            bad(f"'key' must be one key 0-9, # or A-D, got {key!r}")
+            bad("gate_bad_key", key=key)
         if not raw.get("unanswered"):
-            bad("missing 'unanswered' (where the call goes when nobody presses the key)")
+            bad("gate_missing_unanswered")
         slot = raw.get("slot", "started")
         if not isinstance(slot, str) or not slot:
-            bad(f"'slot' must be a slot name, got {slot!r}")
+            bad("bad_slot", slot=slot)
         fields.update(key=key, unanswered=raw.get("unanswered"), slot=slot)
     if kind is K.BRANCH:
         if "else" not in raw:
-            bad("missing 'else' (a branch must always lead somewhere)")
+            bad("missing_else")
         fields.update(cases=_cases(raw.get("cases") or [], bad), else_=raw.get("else"))
     if kind is K.ESCALATE:
         risk = raw.get("risk")
         if risk is not None and risk not in RISK_LEVELS:
-            bad(f"unknown risk level '{risk}'")
+            bad("unknown_risk", risk=risk)
         mode = raw.get("mode", EscalationMode.CALLBACK.value)
         if mode in tuple(EscalationMode):
             fields.update(mode=EscalationMode(mode))
         else:
-            bad(f"mode must be 'live' or 'callback', got {mode!r}")
+            bad("bad_mode", mode=mode)
         fields.update(risk=risk, reason=str(raw.get("reason", "")))
     if kind is K.RECORD:
         fields.update(max_s=number("max_s", 60.0, 1.0))
@@ -602,69 +715,69 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
         topic = raw.get("topic")
         source = str(raw.get("source", "topic" if topic is not None else "question"))
         if source not in ANSWER_SOURCES:
-            bad(f"'source' must be one of {', '.join(ANSWER_SOURCES)}, got {source!r}")
+            bad("answer_bad_source", sources=", ".join(ANSWER_SOURCES), source=source)
         if (source == "topic") != (topic is not None):
-            bad("'topic' is needed exactly when 'source' is 'topic'")
+            bad("answer_topic_source")
         if topic is not None and (not isinstance(topic, str) or not PROMPT_ID_RE.match(topic)):
-            bad(f"'topic' must be a lower_snake_case topic id, got {topic!r}")
+            bad("answer_bad_topic", topic=topic)
         if not raw.get("next"):
-            bad("missing 'next' (where the caller goes once answered)")
+            bad("answer_missing_next")
         if "else" not in raw:
-            bad("missing 'else' (where the caller goes when no entry fits with confidence)")
+            bad("answer_missing_else")
         fields.update(topic=topic, source=source, else_=raw.get("else"))
     return Node(**fields)
 
 
 def _choices(raw: Any, kind: NodeKind, bad: Any) -> tuple[Choice, ...]:
     if not isinstance(raw, list):
-        bad("'choices' must be a list")
+        bad("choices_not_list")
         return ()
     out: list[Choice] = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or not item.get("next"):
-            bad(f"choice {i + 1} needs 'next'")
+            bad("choice_needs_next", i=i + 1)
             continue
         dtmf = item.get("dtmf")
         if dtmf is not None:
             dtmf = str(dtmf)
             if len(dtmf) != 1 or dtmf not in DTMF_KEYS or dtmf == "*":
-                bad(f"choice {i + 1}: dtmf must be one key 0-9, # or A-D ('*' means repeat), got {dtmf!r}")
+                bad("choice_bad_dtmf", i=i + 1, dtmf=dtmf)
             elif dtmf in seen:
-                bad(f"choice {i + 1}: key {dtmf} is used twice")
+                bad("choice_dtmf_twice", i=i + 1, dtmf=dtmf)
             seen.add(dtmf)
         elif kind is K.MENU:
-            bad(f"choice {i + 1}: a menu choice needs a 'dtmf' key")
+            bad("choice_menu_needs_dtmf", i=i + 1)
         intents = tuple(str(x) for x in _as_tuple(item.get("intent")))
         for intent in intents:
             if intent not in INTENTS:
-                bad(f"choice {i + 1}: unknown intent '{intent}'")
+                bad("choice_unknown_intent", i=i + 1, intent=intent)
         phrases = tuple(str(x) for x in _as_tuple(item.get("phrases")))
         if dtmf is None and not intents and not phrases:
-            bad(f"choice {i + 1} needs 'dtmf', 'intent' or 'phrases'")
+            bad("choice_needs_trigger", i=i + 1)
         out.append(Choice(next=str(item["next"]), dtmf=dtmf, intents=intents, phrases=phrases))
     return tuple(out)
 
 
 def _items(raw: Any, catalog: PromptCatalog, bad: Any) -> tuple[ChecklistItem, ...]:
     if not isinstance(raw, list) or not raw:
-        bad("'items' must be a non-empty list of yes/no questions")
+        bad("items_not_list")
         return ()
     out: list[ChecklistItem] = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             item = {}
         for key in sorted(set(item) - {"prompt", "symptom", "risk", "on_yes", "__line__"}):
-            bad(f"item {i + 1}: unknown field '{key}'")
+            bad("item_unknown_field", i=i + 1, key=key)
         prompt, symptom, risk = item.get("prompt"), item.get("symptom"), item.get("risk")
         if not prompt:
-            bad(f"item {i + 1} needs 'prompt' (the yes/no question)")  # kept, so later items keep their number
+            bad("item_needs_prompt", i=i + 1)  # kept, so later items keep their number
         elif not isinstance(prompt, str) or prompt not in catalog:
-            bad(f"item {i + 1}: unknown prompt id '{prompt}'")
+            bad("item_unknown_prompt", i=i + 1, pid=prompt)
         if symptom is not None and symptom not in SYMPTOM_LABELS:
-            bad(f"item {i + 1}: unknown symptom or sign '{symptom}' (expected one of {', '.join(SYMPTOM_LABELS)})")
+            bad("item_unknown_symptom", i=i + 1, symptom=symptom, symptoms=", ".join(SYMPTOM_LABELS))
         if risk is not None and risk not in RISK_LEVELS:
-            bad(f"item {i + 1}: unknown risk level '{risk}'")
+            bad("item_unknown_risk", i=i + 1, risk=risk)
         on_yes = item.get("on_yes")
         out.append(ChecklistItem(prompt=str(prompt or ""), symptom=symptom, risk=risk,
                                  on_yes=None if on_yes is None else str(on_yes)))
@@ -673,34 +786,34 @@ def _items(raw: Any, catalog: PromptCatalog, bad: Any) -> tuple[ChecklistItem, .
 
 def _cases(raw: Any, bad: Any) -> tuple[Condition, ...]:
     if not isinstance(raw, list):
-        bad("'cases' must be a list")
+        bad("cases_not_list")
         return ()
     out: list[Condition] = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or not item.get("next") or not isinstance(item.get("when"), dict):
-            bad(f"case {i + 1} needs 'when' (a mapping) and 'next'")
+            bad("case_needs_when", i=i + 1)
             continue
         when = {k: v for k, v in item["when"].items() if k != "__line__"}
         unknown = set(when) - {"intent", "risk", "patient_status", "symptom", "slot", "op", "value"}
         if unknown:
-            bad(f"case {i + 1}: unknown condition {', '.join(sorted(unknown))}")
+            bad("case_unknown_condition", i=i + 1, names=", ".join(sorted(unknown)))
         risk = tuple(str(x) for x in _as_tuple(when.get("risk")))
         for level in risk:
             if level not in RISK_LEVELS:
-                bad(f"case {i + 1}: unknown risk level '{level}'")
+                bad("case_unknown_risk", i=i + 1, level=level)
         status = tuple(str(x) for x in _as_tuple(when.get("patient_status")))
         for st in status:
             if st not in PATIENT_STATUSES:
-                bad(f"case {i + 1}: unknown patient status '{st}'")
+                bad("case_unknown_status", i=i + 1, status=st)
         intents = tuple(str(x) for x in _as_tuple(when.get("intent")))
         for intent in intents:
             if intent not in INTENTS:
-                bad(f"case {i + 1}: unknown intent '{intent}'")
+                bad("case_unknown_intent", i=i + 1, intent=intent)
         op = str(when.get("op", "==" if "slot" in when else "=="))
         if op not in OPS:
-            bad(f"case {i + 1}: unknown operator {op!r}")
+            bad("case_unknown_op", i=i + 1, op=op)
         if not when:
-            bad(f"case {i + 1}: empty 'when'")
+            bad("case_empty_when", i=i + 1)
         out.append(Condition(next=str(item["next"]), intent=intents, risk=risk, patient_status=status,
                              symptom=tuple(str(x) for x in _as_tuple(when.get("symptom"))),
                              slot=when.get("slot"), op=op, value=when.get("value")))

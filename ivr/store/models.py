@@ -22,8 +22,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from ivr.store.folding import fold
 from ivr.vocabulary import CallOutcome, CheckinStatus, EscalationKind, EscalationMode, EscalationStatus, RiskLevel
 
 
@@ -64,6 +65,8 @@ class Patient(Base):
     # not unique: several patients of one household may share a phone (the check-in calls ask who answers)
     phone: Mapped[str] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    #: ``name`` folded for search (``ivr.store.folding.fold``), kept in step by ``_fold_name``
+    name_folded: Mapped[str] = mapped_column(String(200), default="", server_default="")
     birth_year: Mapped[int | None] = mapped_column(Integer)
     risk_factors: Mapped[list[Any]] = mapped_column(default=list)
     province: Mapped[str] = mapped_column(String(100), default="", index=True)
@@ -75,9 +78,15 @@ class Patient(Base):
     opted_out_at: Mapped[datetime | None] = mapped_column(DateTime)
     opt_out_source: Mapped[str] = mapped_column(String(32), default="")  # "call" | "staff" | "sms" ...
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # indexed: the newest change is part of the admin board's cheap "has the queue changed?" check
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
     calls: Mapped[list[Call]] = relationship(back_populates="patient")
     assessments: Mapped[list[Assessment]] = relationship(back_populates="patient")
+
+    @validates("name")
+    def _fold_name(self, _key: str, value: str) -> str:
+        self.name_folded = fold(value or "")[:200]
+        return value
 
 
 class Call(Base):
@@ -155,7 +164,8 @@ class Escalation(Base):
     district: Mapped[str] = mapped_column(String(100), default="")
     commune: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # indexed: the newest change is the admin board's cheap "has the queue changed?" check
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
     tier_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # when the caller now on the line started holding for this (live) case: the hold limit counts from here
     hold_started_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -143,6 +143,7 @@ class CallRunner:
         # hold and bridge (after a Transfer): the policy is the machine, the I/O is here
         self.hold = H.Hold(hold_limit_s=hold_limit_s, reassure_s=reassure_s, ring_s=ring_s, poll_s=HOLD_POLL_S)
         self.escalation_id: int | None = None
+        self._saved_reading: tuple[Any, ...] | None = None  # the symptoms and vitals last saved as an Assessment
         self._escalation_risk = ""
         self._leg: Leg | None = None
         self.bridge = BridgeStats()
@@ -173,6 +174,7 @@ class CallRunner:
             finally:
                 self.store.sync_steps(self.call_id, self.engine.steps)
                 self._note_patient()
+                self._save_reading()
                 self.store.finish(self.call_id, outcome=outcome, slots=dict(self.engine.slots))
         return outcome
 
@@ -233,6 +235,22 @@ class CallRunner:
         if self._decoding:
             log.error("call %s: %d utterances still decoding after the hang-up: not heard",
                       self.call_id, len(self._decoding))
+
+    def _reading(self) -> tuple[Any, ...]:
+        return (tuple(sorted(getattr(self.engine, "symptoms", ()) or ())),
+                tuple(sorted((getattr(self.engine, "vitals", {}) or {}).items())))
+
+    def _save_reading(self) -> None:
+        """Every call that assessed the caller leaves an Assessment row (the patient's reading of the day,
+        which the missed-reading and worsening-trend checks read), also when it was not escalated; one
+        saved at the escalation is saved again only when the call learned more after it."""
+        if getattr(self.engine, "assessment", None) is None or self._reading() == self._saved_reading:
+            return
+        try:
+            self.store.save_assessment(self.call_id, self.engine)
+            self._saved_reading = self._reading()
+        except Exception:
+            log.exception("call %s: the assessment could not be saved", self.call_id)
 
     def _finish_call(self, line: Line, outcome: str) -> str:
         line.hangup()
@@ -478,6 +496,7 @@ class CallRunner:
         self.store.sync_steps(self.call_id, self.engine.steps)
         self._note_patient()
         assessment_id = self.store.save_assessment(self.call_id, self.engine)
+        self._saved_reading = self._reading()
         self.escalation_id = self.store.escalate(self.call_id, action, self.engine, assessment_id)
         self._escalation_risk = action.risk
         self._escalated = True

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import waitress
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
@@ -20,7 +21,7 @@ from ivr.config import Config
 from ivr.store.database import Database, upgrade
 from ivr.store.models import AreaLevel, Patient, Role, StaffUser
 
-from ..conftest import parametrize_db
+from ..conftest import ARTIFACTS, free_port, parametrize_db
 
 PASSWORD = "mat-khau-du-dai-1"
 # A real werkzeug hash with few iterations: the fixtures sign in dozens of times and scrypt is slow on
@@ -209,3 +210,51 @@ class HttpClient:
         if resp.status_code == 302:
             self.token = csrf_from(self.get("/board/", **kw).text)
         return resp
+
+
+# -- real Chromium (Debian's) driven by Playwright, for the end-to-end tests (test_e2e*.py) ---------------------
+
+SHOTS = ARTIFACTS / "admin"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
+                 "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def live(admin_cfg, db, users) -> Iterator[str]:
+    """The admin served over real HTTP by waitress in a thread; yields its base URL."""
+    app = create_app(cfg=admin_cfg, db=db)
+    port = free_port()
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, name="admin-e2e", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+    thread.join(timeout=10)
+    renderer = app.extensions.get("ivr_renderer")
+    if renderer is not None:
+        renderer.close()
+
+
+@pytest.fixture
+def page(browser, live) -> Iterator[Any]:
+    context = browser.new_context(base_url=live, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                  viewport={"width": 1366, "height": 900})
+    pg = context.new_page()
+    pg.errors = []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))  # type: ignore[attr-defined]
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()

@@ -4,72 +4,20 @@ Screenshots go to test-artifacts/admin/ for a reviewer to look at.
 """
 from __future__ import annotations
 
-import math
-import struct
-import threading
-import wave
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import waitress
 
-from admin import create_app
 from escalation import queue
 from ivr.store.models import Call, CallStep, EscalationStatus, utcnow
 
-from ..conftest import ARTIFACTS, free_port
-from .conftest import PASSWORD
+from .conftest import PASSWORD, SHOTS
 
 pytestmark = pytest.mark.slow
 
-SHOTS = ARTIFACTS / "admin"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
-                 "--no-first-run"]
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def live(admin_cfg, db, users) -> Iterator[str]:
-    """The admin served over real HTTP by waitress in a thread; yields its base URL."""
-    app = create_app(cfg=admin_cfg, db=db)
-    port = free_port()
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, name="admin-e2e", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
-    thread.join(timeout=10)
-    renderer = app.extensions.get("ivr_renderer")
-    if renderer is not None:
-        renderer.close()
-
-
-@pytest.fixture
-def page(browser, live) -> Iterator[Any]:
-    context = browser.new_context(base_url=live, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                  viewport={"width": 1366, "height": 900})
-    pg = context.new_page()
-    pg.errors = []  # type: ignore[attr-defined]
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))  # type: ignore[attr-defined]
-    pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
 
 
 def login(page: Any, username: str) -> None:
@@ -159,6 +107,8 @@ def test_flow_publish_and_validation(page, admin_cfg):
     page.locator("#sim-result").scroll_into_view_if_needed()
     shot(page, "flow-test-panel", full_page=False)
     page.click("button[value=publish]")
+    page.wait_for_selector("#change-summary")  # publishing asks first, with what changes
+    page.click("#confirm-publish")
     page.wait_for_selector("text=Đã xuất bản phiên bản 2")
     assert "timeout_s: 8" in (admin_cfg.flows_dir / "covid_f0.yaml").read_text(encoding="utf-8")
     page.goto("/flows/covid_f0/diff?a=1&b=2")
@@ -167,24 +117,20 @@ def test_flow_publish_and_validation(page, admin_cfg):
     assert page.errors == []
 
 
-def _voice_like_wav(path: Path, seconds: float = 1.2, rate: int = 22050) -> None:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"".join(
-            struct.pack("<h", int(6000 * math.sin(2 * math.pi * 220 * i / rate) * (0.6 + 0.4 * math.sin(i / 900))))
-            for i in range(int(rate * seconds))))
-
-
 def test_prompt_upload_recording(page, admin_cfg, tmp_path):
+    from ivr import ROOT
+
     login(page, "admin")
     page.goto("/prompts/goodbye")
     assert page.inner_text("#audio-source") == "giọng tổng hợp"
     synthesized = page.request.get("/prompts/goodbye/audio")
     assert synthesized.ok and synthesized.body()[:4] == b"RIFF"
-    wav = tmp_path / "tam-biet.wav"
-    _voice_like_wav(wav)
+    # a recording must say the prompt's words (the recognizer checks it): give the prompt the words a real
+    # voice recording says, then upload that recording
+    page.fill("#prompt-text", "Chúng ta có thể áp dụng logic tương tự với người khác.")
+    page.click("text=Lưu lời nhắc")
+    page.wait_for_selector("text=Đã lưu")
+    wav = ROOT / "tests" / "data" / "audio" / "sentence_ly.wav"
     page.set_input_files("input[type=file]", str(wav))
     page.click("button:has-text('Tải lên')")
     page.wait_for_selector("text=Đã nhận bản ghi âm")

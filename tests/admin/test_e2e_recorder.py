@@ -17,7 +17,8 @@ from ivr import ROOT, audio
 from ivr.tts.recording import recorded_text
 from ivr.tts.render import PromptRenderer
 
-from .test_e2e import CHROMIUM, CHROMIUM_ARGS, SHOTS, live, login, shot  # noqa: F401 (live: fixture)
+from .conftest import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from .test_e2e import login, shot
 
 pytestmark = pytest.mark.slow
 
@@ -37,24 +38,24 @@ def microphone_file(src: Path, dest: Path) -> tuple[Path, float]:
 
 
 @contextmanager
-def browser_with_microphone(path: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
+def browser_with_microphone(path: Path, browser: Any) -> Iterator[Any]:
+    """A second Chromium, whose microphone plays ``path``, from the session's Playwright (``browser``'s: a
+    second sync Playwright cannot start while the session's runs)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     args = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                             f"--use-file-for-fake-audio-capture={path}%noloop",
                             "--autoplay-policy=no-user-gesture-required"]
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+    b = browser.browser_type.launch(executable_path=CHROMIUM, args=args, headless=True)
+    try:
         yield b
+    finally:
         b.close()
 
 
 @pytest.fixture
-def mic_page(live: str,  # noqa: F811 (the fixture imported above)
-              tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Any, float]]:
+def mic_page(live: str, browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Any, float]]:
     wav, seconds = microphone_file(request.param, tmp_path / "mic.wav")
-    with browser_with_microphone(wav) as b:
+    with browser_with_microphone(wav, browser) as b:
         context = b.new_context(base_url=live, locale="vi-VN", viewport={"width": 1366, "height": 900})
         context.grant_permissions(["microphone"], origin=live)
         page = context.new_page()

@@ -57,7 +57,7 @@ def test_draft_publish_history_diff_rollback(client, auth, db, admin_cfg):
     with db.session() as s:
         assert [(v.version, v.status) for v in s.query(FlowVersion).order_by(FlowVersion.version)] == [
             (1, "published"), (2, "draft")]
-    resp = auth.post("/flows/covid_f0/publish/2", follow_redirects=True)
+    resp = auth.post("/flows/covid_f0/publish/2", {"confirm": "1"}, follow_redirects=True)
     assert "Đã xuất bản phiên bản 2" in resp.get_data(as_text=True)
     assert flow_text(admin_cfg) == edited
     catalog = load_catalog(admin_cfg.prompts_catalog)
@@ -66,7 +66,7 @@ def test_draft_publish_history_diff_rollback(client, auth, db, admin_cfg):
     assert '<span class="del">-  timeout_s: 7</span>' in diff and '<span class="add">+  timeout_s: 9</span>' in diff
     history = client.get("/flows/covid_f0/history").get_data(as_text=True)
     assert "Khôi phục phiên bản này" in history
-    resp = auth.post("/flows/covid_f0/publish/1", follow_redirects=True)
+    resp = auth.post("/flows/covid_f0/publish/1", {"confirm": "1"}, follow_redirects=True)
     assert "Đã xuất bản phiên bản 3 (nội dung của phiên bản 1)." in resp.get_data(as_text=True)
     assert flow_text(admin_cfg) == original
     with db.session() as s:
@@ -77,7 +77,8 @@ def test_draft_publish_history_diff_rollback(client, auth, db, admin_cfg):
 def test_save_and_publish_at_once(client, auth, admin_cfg):
     auth.login("admin")
     edited = flow_text(admin_cfg).replace("max_failures: 3", "max_failures: 2", 1)
-    resp = auth.post("/flows/covid_f0/save", {"yaml": edited, "action": "publish"}, follow_redirects=True)
+    resp = auth.post("/flows/covid_f0/save", {"yaml": edited, "action": "publish", "confirm": "1"},
+                     follow_redirects=True)
     assert "Đã xuất bản phiên bản 2" in resp.get_data(as_text=True)
     assert flow_text(admin_cfg) == edited
 
@@ -110,7 +111,7 @@ def test_runtime_read_side(client, auth, db, admin_cfg):
     auth.post("/flows/covid_f0/save", {"yaml": edited, "action": "draft"})
     with db.session() as s:
         assert published_flow_text(s, "covid_f0") == flow_text(admin_cfg)  # the seeded file, not the draft
-    auth.post("/flows/covid_f0/publish/2")
+    auth.post("/flows/covid_f0/publish/2", {"confirm": "1"})
     auth.post("/prompts/goodbye", {"text": "Tạm biệt ông bà."})
     with db.session() as s:
         assert published_flow_text(s, "covid_f0") == edited and published(s, "covid_f0").version == 2

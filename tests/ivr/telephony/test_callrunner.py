@@ -207,3 +207,25 @@ def test_the_caller_s_recording_is_private(shared, cfg, db, redis_url) -> None:
     assert recording.stat().st_size > 44
     assert recording.stat().st_mode & 0o777 == 0o600  # a caller's voice: the hotline's user alone
     assert recording.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_check_in_that_is_not_escalated_still_leaves_its_reading(shared, cfg, db, redis_url) -> None:
+    """The reading of the day (an Assessment row) is what the missed-reading and worsening-trend checks
+    read: a routine check-in must leave one, not only an escalated call."""
+    from ivr.store.models import Assessment
+
+    clock = Clock()
+    # check-in (3); a key the question does not know (5): the warning-sign questions, each answered no (2);
+    # an oximeter (1), SpO2 97#, confirmed (1); no pulse shown, no thermometer, no breath count, no monitor
+    presses = ["3", "5"] + ["2"] * 6 + ["1", "97#", "1", "2", "2", "2", "2"]
+    keys = []
+    for n, digits in enumerate(presses):
+        keys += [(1.0 + 16.0 * n + 0.3 * i, d) for i, d in enumerate(digits)]
+    line = ScriptedLine(clock, keys=tuple(keys), hangup_at=1.0 + 16.0 * len(presses) + 20.0)
+    _run(_runner(shared, cfg, db, redis_url, clock), line)
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        nodes = [st.node for st in call.steps]
+        assert "advice_no_symptoms" in nodes and not s.scalars(select(Escalation)).all(), nodes
+        (reading,) = s.scalars(select(Assessment).where(Assessment.call_id == call.id)).all()
+        assert reading.vitals == {"spo2": 97.0} and reading.risk == "none"
