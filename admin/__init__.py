@@ -84,6 +84,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, cfg: Config | None 
         auth,
         board,
         calls,
+        checkins,
         flows,
         knowledge,
         notify_targets,
@@ -96,7 +97,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, cfg: Config | None 
     )
 
     web.init_app(app)
-    for module in (auth, board, calls, patients, flows, knowledge, prompts, rules, stats, audit, users,
+    for module in (auth, board, calls, patients, checkins, flows, knowledge, prompts, rules, stats, audit, users,
                    notify_targets, api):
         app.register_blueprint(module.bp)
     if not app.testing:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, g, render_template, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ivr.store.models import Call, Escalation, Patient, Role, StaffUser, utcnow
-from ivr.vocabulary import CALLER_HUNG_UP, RISK_LEVELS, CallOutcome
+from escalation.checkins import results as checkin_results
+from ivr.store.models import Assessment, Call, CheckinAttempt, Escalation, Patient, Role, StaffUser, utcnow
+from ivr.vocabulary import CALLER_HUNG_UP, RISK_LEVELS, CallOutcome, EscalationKind
 
 from . import charts
 from .scope import counts_for
@@ -53,6 +55,11 @@ class Stats:
     pick_by_risk: dict[str, list[float]] = field(default_factory=dict)
     unpicked: int = 0
     daily: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: check-in calls of the period's windows: ``escalation.checkins.results.reach_stats``
+    checkin: dict[str, float | int] = field(default_factory=dict)
+    #: seconds from a worsening reading (a case raised by the trend check or a check-in call) to a doctor's pick
+    worsening_s: list[float] = field(default_factory=list)
+    worsening_unpicked: int = 0
 
 
 def compute(staff: StaffUser, days: int, now: datetime | None = None) -> Stats:
@@ -110,7 +117,39 @@ def compute(staff: StaffUser, days: int, now: datetime | None = None) -> Stats:
         st.pick_by_risk.setdefault(risk, []).append(wait)
         if day is not None:
             day["pick_s"].append(wait)
+    _checkins(st, first_day, counts)
     return st
+
+
+def _checkins(st: Stats, first_day: date, counts: Callable[[str | None, str | None, str | None], bool]) -> None:
+    """Reach rate and calls per reached patient (the check-in package's ``reach_stats`` over the attempts of
+    the period's windows that call a patient of the area), and the time from a worsening reading to a pick."""
+    s = dbs()
+    attempts = s.scalars(select(CheckinAttempt).where(CheckinAttempt.window_date >= first_day)).all()
+    pids = {pid for a in attempts for pid in checkin_results.covered(a)}
+    areas: dict[int, tuple[str, str, str]] = {}
+    ids = sorted(pids)
+    for i in range(0, len(ids), 500):
+        for pid, province, district, commune in s.execute(select(
+                Patient.id, Patient.province, Patient.district, Patient.commune).where(Patient.id.in_(ids[i:i + 500]))):
+            areas[int(pid)] = (province, district, commune)
+    mine = [a for a in attempts if any(pid in areas and counts(*areas[pid]) for pid in checkin_results.covered(a))]
+    st.checkin = checkin_results.reach_stats(mine)
+    checkin_calls = select(CheckinAttempt.call_id).where(CheckinAttempt.call_id.is_not(None))
+    rows = s.execute(
+        select(func.coalesce(Assessment.at, Escalation.created_at), Escalation.picked_at, Escalation.province,
+               Escalation.district, Escalation.commune)
+        .outerjoin(Assessment, Assessment.id == Escalation.assessment_id)
+        .where(Escalation.created_at >= st.since, Escalation.kind == EscalationKind.CLINICAL,
+               Escalation.call_id.in_(checkin_calls)
+               | (Escalation.call_id.is_(None) & Escalation.assessment_id.is_not(None))))
+    for reading_at, picked, province, district, commune in rows:
+        if not counts(province, district, commune):
+            continue
+        if picked is None:
+            st.worsening_unpicked += 1
+        else:
+            st.worsening_s.append(max(0.0, (picked - reading_at).total_seconds()))
 
 
 def _period() -> int:
@@ -143,7 +182,8 @@ def index():  # type: ignore[no-untyped-def]
 
     voice = recording_coverage() if g.user.role == Role.ADMIN else None
     return render_template("stats/index.html", st=st, days=days, periods=PERIODS, figs=figs,
-                           p50=percentile(st.pick_s, 50), p95=percentile(st.pick_s, 95), voice=voice)
+                           p50=percentile(st.pick_s, 50), p95=percentile(st.pick_s, 95), voice=voice,
+                           worsening_p50=percentile(st.worsening_s, 50), worsening_p95=percentile(st.worsening_s, 95))
 
 
 @bp.route("/export.csv")
