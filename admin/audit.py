@@ -26,6 +26,16 @@ ACTION_LABELS = {
     "flow_rollback": "Khôi phục kịch bản", "prompt_edit": "Sửa lời nhắc", "prompt_upload": "Tải ghi âm lời nhắc",
     "prompt_revert": "Dùng lại giọng tổng hợp", "user_create": "Tạo tài khoản", "user_update": "Sửa tài khoản",
     "user_password": "Đặt mật khẩu", "user_api_token": "Tạo mã API", "stats_export": "Xuất thống kê CSV",
+    "user_phone_pin": "Đặt mã PIN điện thoại", "studio_login": "Vào tổng đài ghi âm",
+    "studio_refused": "Bị từ chối vào tổng đài ghi âm", "studio_pin_failed": "Nhập sai mã PIN ghi âm",
+    "checkin.pause": "Tạm dừng gọi hỏi thăm", "checkin.resume": "Tiếp tục gọi hỏi thăm",
+    "patient.opt_out": "Ngừng nhận cuộc gọi hỏi thăm", "patient.opt_in": "Nhận lại cuộc gọi hỏi thăm",
+    "checkin_sms_text": "Sửa tin nhắn báo trước cuộc gọi", "checkin_sms_text_revert": "Dùng lại tin nhắn mặc định",
+    "notify_target_create": "Thêm nơi nhận thông báo", "notify_target_active": "Bật/tắt nơi nhận thông báo",
+    "notify_target_test": "Gửi thử thông báo", "knowledge_save": "Lưu nháp câu trả lời",
+    "knowledge_submit": "Gửi duyệt câu trả lời", "knowledge_reject": "Trả lại câu trả lời",
+    "knowledge_publish": "Xuất bản câu trả lời", "knowledge_publish_refused": "Từ chối xuất bản câu trả lời",
+    "knowledge_recording": "Tải ghi âm câu trả lời",
 }
 
 

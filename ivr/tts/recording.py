@@ -288,11 +288,18 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(unicodedata.normalize("NFC", a).split()) == " ".join(unicodedata.normalize("NFC", b).split())
 
 
+#: Prompts staff hear (the recording studio extension), not callers: synthesis is fine, never "missing".
+STAFF_PROMPT_PREFIX = "studio_"
+
+
 def coverage(cfg: Config, texts: Iterable[tuple[str, str]], *,
              defaults: dict[str, str] | None = None) -> list[PromptSource]:
-    """The audio source of every ``(prompt_id, text)``; ``defaults``: the catalog's texts (see prompt_source)."""
+    """The audio source of every ``(prompt_id, text)`` callers hear (staff prompts left out); ``defaults``: the
+    catalog's texts (see prompt_source)."""
     out = []
     for pid, text in texts:
+        if pid.startswith(STAFF_PROMPT_PREFIX):
+            continue
         dynamic = "{" in text and "}" in text
         source = "synthesis" if dynamic else prompt_source(cfg, pid, text, default_text=(defaults or {}).get(pid))
         out.append(PromptSource(prompt_id=pid, source=source, dynamic=dynamic, text=text))
