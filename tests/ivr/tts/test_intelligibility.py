@@ -1,5 +1,6 @@
-"""The fallback voice never says a vulgar word by mistake: every prompt of the catalog, synthesized by
-espeak-ng exactly as the phone line plays it, is heard by the real Vietnamese recognizer and checked.
+"""The fallback voice never says a vulgar word by mistake: every prompt of the catalog and every answer of
+the knowledge base, synthesized by espeak-ng exactly as the phone line plays it, is heard by the real
+Vietnamese recognizer and checked.
 
 (espeak-ng's "lần" was heard as a vulgar word in 5 prompts; they were rephrased. The overall word error
 rate of espeak-ng is measured by bench/tts_wer.py, not asserted here.)
@@ -21,13 +22,17 @@ pytestmark = pytest.mark.slow
 
 
 def test_no_prompt_is_heard_with_an_offensive_word(cfg: Config, tmp_path: Path) -> None:
+    from ivr.nlu.knowledge import load_knowledge
+
     catalog = load_catalog(cfg.prompts_catalog)
+    texts = {pid: catalog.text(pid, {name: 38 for name in catalog.placeholders(pid)}) for pid in catalog.texts}
+    for entry in load_knowledge().entries.values():
+        texts[f"kb_{entry.topic}"] = entry.answer
     rec = open_recognizer(cfg, "vietasr")
     rcfg = cfg.replace(prompt_cache_dir=tmp_path / "cache", recordings_dir=tmp_path / "none")
     flagged = {}
     with PromptRenderer(rcfg, engine="espeak") as renderer:
-        for pid in catalog.texts:
-            text = catalog.text(pid, {name: 38 for name in catalog.placeholders(pid)})
+        for pid, text in texts.items():
             heard = compare(text, rec.transcribe_all(renderer.pcm(pid, text), audio.TELEPHONE_RATE))
             if heard.offensive:
                 flagged[pid] = heard.heard
