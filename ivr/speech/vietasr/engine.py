@@ -293,5 +293,32 @@ class VietAsrEngine:
                 runs += 1
         return runs
 
+    def finish_ready(self, decoders: Sequence[VietAsrDecoder], max_batch: int = 16) -> int:
+        """Run the trailing partial chunk of every ending utterance in ``decoders`` (zero-padded), batched.
+
+        At an end-point each stream has less than a chunk left; ``final`` would run it alone, one
+        model run per stream. Run here, all of them share runs, and ``final`` then runs nothing
+        (the chunk is decoded once). Full chunks must be run first (``run_ready``). Returns the runs made.
+        """
+        context = CHUNK_FRAMES - STRIDE_FRAMES
+        group = [d for d in decoders if d._frames_seen and not d.chunk_ready and len(d._features) > context]
+        runs = 0
+        for start in range(0, len(group), max_batch):
+            part = group[start:start + max_batch]
+            chunks = np.stack([np.concatenate([d._features, np.zeros((CHUNK_FRAMES - len(d._features),
+                                                                      d._features.shape[1]), np.float32)])
+                               for d in part])
+            logprobs, att, cnn = self.session.run(None, {
+                "chunk": chunks,
+                "offset": np.array([[d._offset] for d in part], np.int64),
+                "att_cache": np.concatenate([d._state[0] for d in part]),
+                "cnn_cache": np.concatenate([d._state[1] for d in part]),
+            })
+            for i, d in enumerate(part):
+                d._take(logprobs[i], (att[i:i + 1], cnn[i:i + 1]))
+                d._features = d._features[:0]  # decoded: ``final`` does not run it again
+            runs += 1
+        return runs
+
     def decoder(self, grammar: Sequence[str] | None) -> VietAsrDecoder:
         return VietAsrDecoder(self, grammar)
