@@ -318,9 +318,7 @@ class CallRunner:
     def _gate_event(self, ev: audio.GateEvent, line: Line | None, now: float) -> None:
         if ev.started:
             if not self._turns.busy:
-                from ivr.speech.recognizer import grammar_for
-
-                self._turns.reset(grammar_for(self.engine.listening))
+                self._turns.reset(self._grammar())
             # during a question's prompt: held at once, dropped when the turn taker says the caller is
             # answering (long speech, or words that are not a backchannel such as "dạ"), resumed otherwise
             during_prompt = line is not None and self._interruptible()
@@ -338,6 +336,17 @@ class CallRunner:
                 self._utterance.feed(ev.audio)
         if ev.ended:
             self._end_utterance(now)
+
+    _grammar_of: tuple[A.Listen | None, list[str] | None] | None = None
+
+    def _grammar(self) -> list[str] | None:
+        """The closed grammar of the question being asked (computed once per ``Listen``)."""
+        listen = self.engine.listening
+        if self._grammar_of is None or self._grammar_of[0] is not listen:
+            from ivr.speech.recognizer import grammar_for
+
+            self._grammar_of = (listen, grammar_for(listen))
+        return self._grammar_of[1]
 
     def _drop_utterance(self) -> None:
         if self._utterance is not None:
