@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/asr.py [--wheel vieneu-3.8.3-py3-none-any.whl] [--streams 4] [--quick]
     .venv/bin/python bench/asr.py --slices [--wheel ...]   # WER and RTF per slice only (issue 12)
+    .venv/bin/python bench/asr.py --rewrite [--wheel ...]  # the int8 rewrite against the shipped model
 
 Prints, per engine:
 - WER on the recorded Vietnamese samples of the PyPI vieneu 3.8.3 wheel
@@ -292,6 +293,94 @@ def bench_slices(rec: Recognizer, sets: list[tuple[str, list[tuple[str, bytes, i
                   f"{err['raw'] / n_words:12.1%} {cpu / seconds:6.3f} {empty:6d}")
 
 
+def model_outputs(engine: object, pcm16k: bytes) -> np.ndarray:
+    """Every output frame's best token for one clip, run chunk by chunk through ``engine``."""
+    from ivr.speech.vietasr.engine import CHUNK_FRAMES, OUTPUTS_PER_CHUNK, SAMPLE_RATE, STRIDE_FRAMES
+    from ivr.speech.vietasr.fbank import Fbank
+
+    feats = Fbank(SAMPLE_RATE).accept(np.frombuffer(pcm16k, "<i2"))
+    state = engine.initial_state()  # type: ignore[attr-defined]
+    best = []
+    for i, start in enumerate(range(0, max(1, len(feats) - CHUNK_FRAMES + STRIDE_FRAMES), STRIDE_FRAMES)):
+        chunk = feats[start:start + CHUNK_FRAMES]
+        if len(chunk) < CHUNK_FRAMES:
+            chunk = np.concatenate([chunk, np.zeros((CHUNK_FRAMES - len(chunk), feats.shape[1]), np.float32)])
+        logprobs, state = engine.run(chunk, i * OUTPUTS_PER_CHUNK, state)  # type: ignore[attr-defined]
+        best.append(logprobs.argmax(1))
+    return np.concatenate(best) if best else np.zeros(0, np.int64)
+
+
+def bench_rewrite(sets: list[tuple[str, list[tuple[str, bytes, int, str]]]], repeats: int) -> None:
+    """The load-time int8 rewrite against the model as shipped, back to back in one process.
+
+    Per data set and slice: WER of the recognizer stream with each model, and the share of output
+    frames whose best token is the same; then RTF (CPU time / audio time, this pinned thread) of
+    continuous speech, medians of ``repeats`` alternating runs, single-stream and batched.
+    """
+    from ivr.speech.vietasr.engine import VietAsrEngine
+
+    shipped, rewritten = VietAsrEngine(rewrite=False), VietAsrEngine()
+    print(f"  rewrites: {rewritten.rewrites}")
+    recs = {"shipped": Recognizer(shipped), "rewritten": Recognizer(rewritten)}
+    for set_name, data in sets:
+        clips = [(name, pcm if rate == 8000 else audio.resample(pcm, rate, 8000), ref) for name, pcm, rate, ref in data]
+        n_words = sum(len(words(ref)) for _, _, ref in clips)
+        print(f"\n  {set_name}: {len(clips)} clips, {n_words} words")
+        print(f"  {'slice':26} {'WER shipped':>11} {'WER rewritten':>13} {'same token':>10}")
+        totals = {"shipped": 0, "rewritten": 0, "same": 0, "frames": 0, "words": 0}
+        for slice_name, make in SLICES.items():
+            err = {"shipped": 0, "rewritten": 0}
+            same = frames = 0
+            for i, (_, pcm, ref) in enumerate(clips):
+                x = make(pcm, 8000, i)
+                for key, rec in recs.items():
+                    err[key] += edit_distance(words(ref), words(decode(rec, x, 8000)))
+                wide = audio.resample(x, 8000, 16000)
+                a, b = model_outputs(shipped, wide), model_outputs(rewritten, wide)
+                same += int((a == b).sum())
+                frames += len(a)
+            for key in ("shipped", "rewritten"):
+                totals[key] += err[key]
+            totals["same"] += same
+            totals["frames"] += frames
+            totals["words"] += n_words
+            print(f"  {slice_name:26} {err['shipped'] / n_words:11.2%} {err['rewritten'] / n_words:13.2%} "
+                  f"{same / frames:10.2%}")
+        print(f"  {'all slices':26} {totals['shipped'] / totals['words']:11.2%} "
+              f"{totals['rewritten'] / totals['words']:13.2%} {totals['same'] / totals['frames']:10.2%}")
+    speech = [audio.resample(pcm, rate, 8000) for _, data in sets for _, pcm, rate, _ in data]
+    speech = [telephone(pcm, 8000) for pcm in speech]
+    rtf: dict[str, list[float]] = {"shipped": [], "rewritten": []}
+    for _ in range(repeats):
+        for key, rec in recs.items():
+            rtf[key].append(cpu_rtf(rec, speech, 8000)[0])
+    print(f"\n  RTF single stream, continuous speech ({sum(len(p) for p in speech) / 16000:.0f} s, median of "
+          f"{repeats}): shipped {np.median(rtf['shipped']):.4f} {[round(x, 4) for x in rtf['shipped']]}, "
+          f"rewritten {np.median(rtf['rewritten']):.4f} {[round(x, 4) for x in rtf['rewritten']]}")
+    for batch in (4, 8):
+        per = {key: [batched_rtf(engine, speech, batch) for _ in range(repeats)]
+               for key, engine in (("shipped", shipped), ("rewritten", rewritten))}
+        print(f"  RTF per stream, {batch} streams batched in one model run: shipped {np.median(per['shipped']):.4f}, "
+              f"rewritten {np.median(per['rewritten']):.4f}")
+
+
+def batched_rtf(engine: object, clips: list[bytes], streams: int) -> float:
+    """CPU time / audio time per stream when ``streams`` streams decode together (``run_ready`` batches)."""
+    decoders = [engine.decoder(None) for _ in range(streams)]  # type: ignore[attr-defined]
+    wide = [audio.resample(c, 8000, 16000) for c in clips]
+    audio_s = 0.0
+    start = time.thread_time()
+    for i, d in enumerate(decoders):  # each stream talks continuously: the clips in turn, shifted
+        pcm = b"".join(wide[(i + k) % len(wide)] for k in range(len(wide)))
+        audio_s += len(pcm) / 32000
+        d.push(pcm)
+    while engine.run_ready(decoders):  # type: ignore[attr-defined]
+        pass
+    for d in decoders:
+        d.final()
+    return (time.thread_time() - start) / audio_s
+
+
 def fixture_clips() -> list[tuple[str, bytes, int, str]]:
     out = []
     for line in (FIXTURES / "fixtures.tsv").read_text(encoding="utf-8").splitlines():
@@ -311,10 +400,21 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="skip the parallel runs")
     parser.add_argument("--engine", choices=["vietasr", "vosk", "all"], default="all")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--rewrite", action="store_true",
+                        help="only the load-time int8 rewrite against the shipped model: WER and same-token share "
+                             "per slice, RTF single-stream and batched (fixtures; vieneu samples with --wheel)")
+    parser.add_argument("--repeats", type=int, default=5, help="alternating RTF runs of --rewrite (medians)")
     parser.add_argument("--slices", action="store_true",
                         help="only WER and RTF of viet-asr per slice (fixtures; vieneu samples with --wheel)")
     args = parser.parse_args()
     os.sched_setaffinity(0, {args.cpu})
+    if args.rewrite:
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; pinned to core {args.cpu}")
+        sets = [("domain fixtures (tests/data/audio)", fixture_clips())]
+        if args.wheel:
+            sets.append(("vieneu 3.8.3 samples", samples(args.wheel)))
+        bench_rewrite(sets, args.repeats)
+        return 0
     if args.slices:
         from ivr.speech.vietasr.engine import VietAsrEngine
 

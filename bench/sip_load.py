@@ -4,7 +4,8 @@ Each call speaks over the greeting (a synthesized Vietnamese symptom report as a
 presses 2, speaks again and hangs up, with recognition on. Prints: calls attempted/succeeded,
 outcomes stored, RTP send jitter of the workers (max gap between packets per stream, from a
 tshark capture on lo), p50/p95 turn latency (end of caller speech -> first frame of the reply,
-logged by the workers), CPU and memory per call. Everything runs on 127.0.0.1 and is stopped
+logged by the workers) and where it goes (end-of-turn wait, last chunk decoded, reply start),
+CPU and memory per call. Everything runs on 127.0.0.1 and is stopped
 at the end.
 
     .venv/bin/python bench/sip_load.py [--calls 40] [--workers 2] [--max-calls 30]
@@ -159,9 +160,19 @@ def main() -> int:
         lat: list[float] = []
         stalls: list[tuple[float, float]] = []  # (ms late, process CPU ms meanwhile) from ivr.telephony.stall
         keys_only = 0
+        parts_ms: dict[str, list[float]] = defaultdict(list)  # where a turn's time goes
+        kinds: dict[str, int] = defaultdict(int)
+        backchannels = 0
         for i in range(args.workers):
             log_text = (tmp / f"worker{i}.log").read_text()
             lat += [float(m) for m in re.findall(r"turn_latency_ms=(\d+)", log_text)]
+            for wait, chunk, reply, kind in re.findall(
+                    r"eot_wait_ms=(-?\d+) last_chunk_ms=(-?\d+) reply_ms=(-?\d+) eot=(\w+)", log_text):
+                parts_ms["end-of-turn wait"].append(float(wait))
+                parts_ms["last chunk (segment end -> transcript)"].append(float(chunk))
+                parts_ms["reply start (end of turn -> first frame)"].append(float(reply))
+                kinds[kind] += 1
+            backchannels += log_text.count("backchannel")
             stalls += [(float(a), float(b)) for a, b in
                        re.findall(r"stall: (\d+) ms late \(process CPU (\d+) ms", log_text)]
             keys_only += log_text.count("keys only")
@@ -191,6 +202,12 @@ def main() -> int:
             lat.sort()
             print(f"turn latency: n={len(lat)} p50 {lat[len(lat) // 2]:.0f} ms  p95 "
                   f"{lat[min(len(lat) - 1, int(len(lat) * 0.95))]:.0f} ms  max {lat[-1]:.0f} ms")
+        for name, values in parts_ms.items():
+            values.sort()
+            print(f"  {name}: p50 {values[len(values) // 2]:.0f} ms  p95 "
+                  f"{values[min(len(values) - 1, int(len(values) * 0.95))]:.0f} ms")
+        if kinds:
+            print(f"  turns ended by: {dict(kinds)}; backchannels let pass: {backchannels}")
         print(f"utterances answered 'press the keys' because the decoders were saturated: {keys_only}")
         starved = [ms for ms, cpu in stalls if cpu < 0.5 * ms]
         print(f"worker stalls > 200 ms: {len(stalls)} (max {max((ms for ms, _ in stalls), default=0):.0f} ms); "

@@ -248,10 +248,18 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any)
                 finishing.append(message[1])  # after this round's audio, before other streams' chunks
             else:
                 pushed += _handle(message, streams, engine, batching, results, index)
+        flushed: set[int] = set()
         if batching and finishing:  # a caller is waiting for these: they go first, batched
-            engine.run_ready([streams[uid][0] for uid in finishing if uid in streams])
+            ending = [uid for uid in finishing if uid in streams]
+            for uid in ending:  # the resampler's tail first, so that no chunk is left for `final` to run alone
+                decoder, resampler = streams[uid]
+                decoder.push(resampler.flush())
+                flushed.add(uid)
+            engine.run_ready([streams[uid][0] for uid in ending])
+            if hasattr(engine, "finish_ready"):  # every trailing partial chunk in one batched run
+                engine.finish_ready([streams[uid][0] for uid in ending])
         for uid in finishing:
-            _handle(("finish", uid), streams, engine, batching, results, index)
+            _handle(("finish", uid), streams, engine, batching, results, index, flushed=uid in flushed)
         if batching and streams:
             # a bounded step (one batch), then back to the inbox for end-points
             engine.run_ready([decoder for decoder, _ in streams.values()], max_batch=8, max_runs=1)
@@ -275,7 +283,7 @@ def _drain(inbox: Any, *, block: bool, limit: int = 5000) -> list[Any]:
 
 
 def _handle(message: tuple[Any, ...], streams: dict[int, tuple[Any, Any]], engine: Any, batching: bool,
-            results: Any, index: int) -> int:
+            results: Any, index: int, *, flushed: bool = False) -> int:
     """One message from the worker; returns the audio bytes it added."""
     kind, uid = message[0], message[1]
     try:
@@ -292,7 +300,8 @@ def _handle(message: tuple[Any, ...], streams: dict[int, tuple[Any, Any]], engin
             return len(message[2])
         elif kind == "finish":
             decoder, resampler = streams.pop(uid)
-            decoder.accept(resampler.flush())
+            if not flushed:
+                decoder.accept(resampler.flush())
             text, confidence = decoder.final()
             decoder.close()
             results.put(("result", uid, text, confidence, None))

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ivr import audio
+from ivr.audio import endpoint as EP
 from ivr.engine import actions as A
 from ivr.engine import events as E
 from ivr.engine import hold as H
@@ -84,6 +85,7 @@ class TurnStats:
 
     latencies_ms: list[float] = field(default_factory=list)
     barge_in_ms: list[float] = field(default_factory=list)
+    backchannels: int = 0  # murmurs ("dạ", "vâng") heard during a prompt and let pass
 
 
 def beep_pcm16(ms: int = BEEP_MS, freq: float = 1000.0) -> bytes:
@@ -122,6 +124,10 @@ class CallRunner:
         self._play: deque[bytes] = deque()  # PCM16 frames not yet on the line
         self._playing: A.Play | None = None
         self._plays: deque[tuple[A.Play, int]] = deque()  # (play, frames) queued, for barge-in
+        # end of turn and barge-in (``ivr.audio.endpoint``): the gate cuts segments, this decides the turn
+        self._turns = EP.TurnTaker(policy=EP.EndpointPolicy())
+        self._eot: tuple[float, float, str] | None = None  # (end of turn at, last segment decoded in s, kind)
+        self._paused: deque[bytes] | None = None  # a prompt held while the caller speaks over it
         self._gate = self._new_gate()
         # level normalisation before the gate, for the whole call: a quiet caller still opens it
         self._agc = audio.LevelNormalizer(RATE)
@@ -211,6 +217,7 @@ class CallRunner:
             deadline = self.engine.deadline
             if deadline is not None and now >= deadline and not self._busy_hearing():
                 self._turn += 1
+                self._turns.reset()
                 self._apply(line, self.engine.handle(E.TimerFired(), now))
             self.store.sync_steps(self.call_id, self.engine.steps)
             next_tick += TICK_S
@@ -232,6 +239,7 @@ class CallRunner:
         if self._decoding:  # bounded in real time: the decoders are real threads or processes
             wait([fut for _, fut, _ in self._decoding], timeout=LAST_WORDS_WAIT_S)
             self._take_transcripts(line, self.clock())
+        self._turn_actions(line, self._turns.flush(self.clock()), self.clock())
         if self._decoding:
             log.error("call %s: %d utterances still decoding after the hang-up: not heard",
                       self.call_id, len(self._decoding))
@@ -269,12 +277,14 @@ class CallRunner:
     def _busy_hearing(self) -> bool:
         """The caller is mid-utterance or being decoded, or recording: no no-input timer now."""
         return self._gate.in_utterance or bool(self._decoding) or self._recording is not None \
-            or self._record_max_s is not None
+            or self._record_max_s is not None or self._turns.busy
 
     # ------------------------------------------------------------------ input
     def _new_gate(self) -> audio.VoiceGate:
-        return audio.VoiceGate(RATE, start_ms=60, end_silence_ms=500, hangover_ms=300, pre_roll_ms=300,
-                               max_utterance_ms=15000)
+        # segments end at short pauses and are decoded at once; the turn taker decides the end of turn
+        segment_ms = self._turns.policy.segment_ms
+        return audio.VoiceGate(RATE, start_ms=60, end_silence_ms=segment_ms, hangover_ms=min(300, segment_ms),
+                               pre_roll_ms=300, max_utterance_ms=15000)
 
     def _hearing(self) -> bool:
         if self._playing is not None or self._play:
@@ -307,8 +317,14 @@ class CallRunner:
 
     def _gate_event(self, ev: audio.GateEvent, line: Line | None, now: float) -> None:
         if ev.started:
-            if line is not None and self._interruptible():
-                self._barge_in(line, now, "speech")
+            if not self._turns.busy:
+                self._turns.reset(self._grammar())
+            # during a question's prompt: held at once, dropped when the turn taker says the caller is
+            # answering (long speech, or words that are not a backchannel such as "dạ"), resumed otherwise
+            during_prompt = line is not None and self._interruptible()
+            if during_prompt and line is not None:
+                self._pause_prompt(line)
+            self._turns.handle(EP.SegmentStarted(at=now, during_prompt=during_prompt))
             self._drop_utterance()
             # Overload: keys only. The engine will hear "not understood" and offer the keys (after
             # repeated failures it hands the caller to a human) instead of everyone waiting on ASR.
@@ -321,21 +337,36 @@ class CallRunner:
         if ev.ended:
             self._end_utterance(now)
 
+    _grammar_of: tuple[A.Listen | None, list[str] | None] | None = None
+
+    def _grammar(self) -> list[str] | None:
+        """The closed grammar of the question being asked (computed once per ``Listen``)."""
+        listen = self.engine.listening
+        if self._grammar_of is None or self._grammar_of[0] is not listen:
+            from ivr.speech.recognizer import grammar_for
+
+            self._grammar_of = (listen, grammar_for(listen))
+        return self._grammar_of[1]
+
     def _drop_utterance(self) -> None:
         if self._utterance is not None:
             self._utterance.cancel()
             self._utterance = None
 
     def _end_utterance(self, now: float) -> None:
+        speech_end = now - self._turns.policy.segment_ms / 1000.0 + TICK_S  # the gate waited segment_ms of silence
+        self._turns.handle(EP.SegmentEnded(at=now, speech_end=speech_end))
         if self._utterance_bytes < RATE * 2 * 0.2:  # under 200 ms: a click, not speech
             self._drop_utterance()
+            self._turns.handle(EP.Transcript(at=now, text="", confidence=0.0))
             return
-        self._speech_end = now - 0.5 + TICK_S  # the gate waited 500 ms of silence
         utterance, self._utterance = self._utterance, None
         if utterance is None:
             log.warning("call %s: decoders saturated (%d waiting): keys only", self.call_id,
                         self.decoder.pending)
             self.overloaded += 1
+            self._speech_end = speech_end
+            self._turns.reset()
             self._apply_later.append(E.Speech(text=OVERLOAD_TRANSCRIPT, confidence=0.0))
             return
         self._decoding.append((self._turn, utterance.finish(), self.clock()))
@@ -343,11 +374,13 @@ class CallRunner:
     def _take_transcripts(self, line: Line, now: float) -> None:
         while self._apply_later:
             self._turn += 1
+            self._turns.reset()
             self._apply(line, self.engine.handle(self._apply_later.pop(0), now))
         while self._decoding and not self._decoding[0][1].done() \
                 and self._decoding[0][2] + DECODE_GIVE_UP_S < now:
             log.error("call %s: no transcript after %.0f s: not heard", self.call_id, DECODE_GIVE_UP_S)
             self._decoding.pop(0)[1].cancel()
+            self._turn_actions(line, self._turns.handle(EP.Transcript(at=now, text="", confidence=0.0)), now)
         while self._decoding and self._decoding[0][1].done():
             turn, fut, _ = self._decoding.pop(0)
             try:
@@ -355,17 +388,35 @@ class CallRunner:
             except Exception as exc:  # noqa: BLE001 - a decoder failure must not drop the caller: not heard
                 log.error("call %s: decoding failed: %s", self.call_id, exc)
                 text, confidence = "", 0.0
-            if not text.strip():
-                continue
             if turn != self._turn:
-                # the caller pressed a key (or a timer fired) while this was decoded: the answer
-                # belongs to a question that is no longer asked
-                log.info("call %s: late transcript dropped: %r", self.call_id, text)
-                self.stale += 1
+                if text.strip():
+                    # the caller pressed a key (or a timer fired) while this was decoded: the answer
+                    # belongs to a question that is no longer asked
+                    log.info("call %s: late transcript dropped: %r", self.call_id, text)
+                    self.stale += 1
                 continue
-            event = E.Speech(text=text.strip(), confidence=max(0.0, min(1.0, confidence)))
-            self._turn += 1
-            self._apply(line, self.engine.handle(event, self.clock()))
+            self._turn_actions(line, self._turns.handle(
+                EP.Transcript(at=self.clock(), text=text.strip(), confidence=max(0.0, min(1.0, confidence)))),
+                self.clock())
+        self._turn_actions(line, self._turns.handle(EP.Tick(at=now)), now)
+
+    def _turn_actions(self, line: Line, actions: list[EP.Action], now: float) -> None:
+        for action in actions:
+            if isinstance(action, EP.BargeIn):
+                if self._interruptible():
+                    self._barge_in(line, now, action.why)
+            elif isinstance(action, EP.Backchannel):
+                if action.text:
+                    self.stats.backchannels += 1
+                    log.info("call %s: backchannel %r during the prompt: the prompt goes on", self.call_id,
+                             action.text)
+                self._resume_prompt()
+            else:
+                self._speech_end = action.speech_end
+                segment_s = self._turns.policy.segment_ms / 1000.0
+                self._eot = (now, max(0.0, action.decoded_at - action.speech_end - segment_s), action.kind)
+                self._turn += 1
+                self._apply(line, self.engine.handle(E.Speech(text=action.text, confidence=action.confidence), now))
 
     def _take_digits(self, line: Line, now: float) -> None:
         while digit := line.get_digit():
@@ -380,7 +431,9 @@ class CallRunner:
             if self._interruptible():
                 self._barge_in(line, now, "key")
             self._speech_end = now
+            self._eot = None
             self._turn += 1
+            self._turns.reset()
             self._apply(line, self.engine.handle(E.Dtmf(digit=digit), now))
 
     def _interruptible(self) -> bool:
@@ -416,8 +469,15 @@ class CallRunner:
             if self._speech_end is not None:
                 latency_ms = (now - self._speech_end) * 1000.0
                 self.stats.latencies_ms.append(latency_ms)
-                log.info("call %s turn_latency_ms=%.0f", self.call_id, latency_ms)
+                if self._eot is not None:  # where the turn's time went: end-of-turn wait, last chunk, reply start
+                    at, decode_s, kind = self._eot
+                    log.info("call %s turn_latency_ms=%.0f eot_wait_ms=%.0f last_chunk_ms=%.0f reply_ms=%.0f eot=%s",
+                             self.call_id, latency_ms, (at - self._speech_end) * 1000, decode_s * 1000,
+                             (now - at) * 1000, kind)
+                else:
+                    log.info("call %s turn_latency_ms=%.0f", self.call_id, latency_ms)
                 self._speech_end = None
+                self._eot = None
             line.write_frame(self._play.popleft())
             if self._plays:
                 play, left = self._plays[0]
@@ -426,7 +486,7 @@ class CallRunner:
                     self._plays.popleft()
                 else:
                     self._plays[0] = (play, left - 1)
-        if self._playing is not None and not self._play and line.queued_frames() == 0:
+        if self._playing is not None and not self._play and self._paused is None and line.queued_frames() == 0:
             self._playing = None
             if self._record_max_s is not None:
                 self._recording = bytearray()
@@ -446,15 +506,28 @@ class CallRunner:
         if self._playing is None:
             self._playing = play
 
+    def _pause_prompt(self, line: Line) -> None:
+        """Hold the prompt (the caller speaks over it): nothing more is sent until resumed or dropped."""
+        if self._paused is None:
+            self._paused = deque(self._play)
+            self._play.clear()
+            line.clear_output()  # at most LEAD_FRAMES (60 ms) of the prompt are lost
+
+    def _resume_prompt(self) -> None:
+        if self._paused is not None:
+            self._play.extendleft(reversed(self._paused))
+            self._paused = None
+
     def _stop_playback(self, line: Line) -> None:
         """Drop the prompt playing and everything queued, here and on the line."""
+        self._paused = None
         self._play.clear()
         self._plays.clear()
         self._playing = None
         line.clear_output()
 
     def _quiet(self, line: Line) -> bool:
-        return not self._play and line.queued_frames() == 0
+        return not self._play and self._paused is None and line.queued_frames() == 0
 
     # ------------------------------------------------------------------ actions
     def _apply(self, line: Line, actions: list[A.Action]) -> None:

@@ -229,3 +229,40 @@ def test_a_check_in_that_is_not_escalated_still_leaves_its_reading(shared, cfg, 
         assert "advice_no_symptoms" in nodes and not s.scalars(select(Escalation)).all(), nodes
         (reading,) = s.scalars(select(Assessment).where(Assessment.call_id == call.id)).all()
         assert reading.vitals == {"spo2": 97.0} and reading.risk == "none"
+
+
+def _real_u8(name: str) -> bytes:
+    pcm, rate = audio.read_wav(Path(__file__).resolve().parents[2] / "data" / "audio" / name)
+    return audio.pcm16_to_u8(audio.resample(pcm, rate, 8000))
+
+
+def test_a_backchannel_over_the_greeting_holds_it_and_it_goes_on(shared, cfg, db, redis_url) -> None:
+    # a real short utterance over the greeting; the decoder (scripted here: no recording of a murmur ships)
+    # hears a backchannel: the greeting is held while the caller speaks, then goes on where it was
+    heard: list[bytes] = []
+
+    def murmur(pcm16: bytes, rate: int, listen: object) -> tuple[str, float]:
+        heard.append(pcm16)
+        return "dạ", 0.9
+
+    decoder = DecodePool(murmur, threads=1, executor=InlineExecutor())
+    clock = Clock()
+    speech = _real_u8("co.wav")
+    line = ScriptedLine(clock, audio_at=(2.0, speech), hangup_at=25.0)
+    runner = _runner(shared, cfg, db, redis_url, clock, decoder=decoder)
+    _run(runner, line)
+    assert heard and runner.stats.backchannels == 1
+    times = [t for t, frame in line.out]
+    greeting_end = next(a for a, b in zip(times, times[1:]) if b - a > 1.0)  # then the question listens
+    gaps = [(a, b) for a, b in zip(times, times[1:]) if b - a > 0.1 and a < greeting_end]
+    assert len(gaps) == 1, "the greeting was held once, while the caller spoke"
+    held_from, resumed_at = gaps[0]
+    assert 2.0 < held_from < resumed_at < 2.0 + len(speech) / 8000 + 0.5
+    assert resumed_at - held_from < 0.4
+    # the whole greeting played but the frames already queued on the line when it was held (60 ms)
+    greeting = [t for t in times if t <= greeting_end]
+    expected = shared["prompts"].pcm("greeting", shared["catalog"].texts["greeting"])
+    assert len(greeting) >= len(expected) // 320 - 3
+    with db.session() as s:
+        call = s.scalars(select(Call)).one()
+        assert not [st for st in call.steps if st.event == "speech"]  # "dạ" was not an answer
