@@ -95,6 +95,22 @@ def test_a_patient_who_answers_and_is_well_is_reached_and_recorded_as_the_patien
     assert answered_patient(outbound(LAN), result.slots) == 11
 
 
+def test_silence_after_the_advice_ends_the_call_politely_without_a_case() -> None:
+    """The check-in is complete once the advice is given: a patient who says nothing more at the closing
+    question has finished, and is not handed to a doctor as a high-risk case."""
+    result = call(keys("1"), keys("1"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"),
+                  ("silence", None), ("silence", None), ("silence", None))
+    assert prompts(result)[-1] == "checkin_goodbye" and result.outcome == "completed"
+    assert not [a for a in result.actions if type(a).__name__ == "Escalate"]
+    assert status(result) == "reached"
+
+
+def test_a_doctor_can_still_be_asked_for_at_the_closing_question() -> None:
+    result = call(keys("1"), keys("1"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("0"))
+    assert [a.reason for a in result.actions if type(a).__name__ == "Escalate"] == [
+        "Người nghe máy muốn gặp bác sĩ (cuộc gọi hỏi thăm)"]
+
+
 def test_a_household_phone_asks_who_is_answering_and_a_relative_can_answer() -> None:
     result = call(keys("1"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("2"), keys("1"),
                   patients=(LAN, HUNG))
