@@ -132,13 +132,14 @@ def main() -> int:
     texts = [r["text"] for r, _ in train_rows]
     y = np.array([t for _, t in train_rows], dtype=float)
     rules = Nlu(model=None)
+    signs = escalating_signs(triage)
     ruled_l, may_l = [], []
     for r, _ in train_rows:
         u = rules.understand(r["text"], expect=r.get("expect"))
         ruled_l.append(triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors,
                                      intent=u.intent).risk in ESCALATE)
         a = analyse(r["text"], None)
-        may_l.append(model_may_raise(u.intent, a.symptoms, a.negated))
+        may_l.append(model_may_raise(u.intent, a.symptoms, a.negated, signs))
     ruled, may = np.array(ruled_l), np.array(may_l)
     # out-of-fold scores, 5 folds by position
     folds = np.arange(len(texts)) % 5
