@@ -1,6 +1,6 @@
 """Train the character n-gram second opinion (``ivr.nlu.ngram``) and write ``ivr/nlu/data/ngram_model.json``.
 
-    .venv/bin/python bench/train_ngram.py [--check] [--max-cv-false 0.03]
+    .venv/bin/python bench/train_ngram.py [--check] [--max-cv-false 0.02]
 
 Trains on the rows whose split is "dev" in every ``tests/data/utterances*.jsonl`` (never on
 ``tests/data/heldout/``, never on split "holdout"). The target is "the words describe a warning
@@ -121,7 +121,7 @@ def raw_scores(texts: list[str], vocab: dict[str, int], w: np.ndarray, b: float)
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--max-cv-false", type=float, default=0.03)
+    ap.add_argument("--max-cv-false", type=float, default=0.02)  # s7: 0.03 flagged "ổng mệt quá trời"
     ap.add_argument("--check", action="store_true", help="fail if the shipped model differs from a retrain")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     args = ap.parse_args()
