@@ -1,6 +1,6 @@
 """Train the character n-gram second opinion (``ivr.nlu.ngram``) and write ``ivr/nlu/data/ngram_model.json``.
 
-    .venv/bin/python bench/train_ngram.py [--check] [--max-cv-false 0.03]
+    .venv/bin/python bench/train_ngram.py [--check] [--max-cv-false 0.02]
 
 Trains on the rows whose split is "dev" in every ``tests/data/utterances*.jsonl`` (never on
 ``tests/data/heldout/``, never on split "holdout"). The target is "the words describe a warning
@@ -121,7 +121,7 @@ def raw_scores(texts: list[str], vocab: dict[str, int], w: np.ndarray, b: float)
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--max-cv-false", type=float, default=0.03)
+    ap.add_argument("--max-cv-false", type=float, default=0.02)  # s7: 0.03 flagged "ổng mệt quá trời"
     ap.add_argument("--check", action="store_true", help="fail if the shipped model differs from a retrain")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     args = ap.parse_args()
@@ -132,13 +132,14 @@ def main() -> int:
     texts = [r["text"] for r, _ in train_rows]
     y = np.array([t for _, t in train_rows], dtype=float)
     rules = Nlu(model=None)
+    signs = escalating_signs(triage)
     ruled_l, may_l = [], []
     for r, _ in train_rows:
         u = rules.understand(r["text"], expect=r.get("expect"))
         ruled_l.append(triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors,
                                      intent=u.intent).risk in ESCALATE)
         a = analyse(r["text"], None)
-        may_l.append(model_may_raise(u.intent, a.symptoms, a.negated))
+        may_l.append(model_may_raise(u.intent, a.symptoms, a.negated, signs))
     ruled, may = np.array(ruled_l), np.array(may_l)
     # out-of-fold scores, 5 folds by position
     folds = np.arange(len(texts)) % 5

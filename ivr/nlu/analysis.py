@@ -56,13 +56,18 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     # symptoms with negation
     spans: list[tuple[Match, bool]] = []
     blocked: set[int] = set()
+    blocker_neg: list[str] = []
     for m in _SYMPTOMS.find(toks):
         if m.label == BLOCK:
             blocked.update(range(m.start, m.end))
+            # "không khó thở" (a blocker so that no part of it matches): a sign said to be absent
+            if word_in(toks[m.start], lx.PLAIN_NEGATORS):
+                inner = [x for x in _SYMPTOMS.find(toks[m.start + 1:m.end]) if x.label != BLOCK]
+                blocker_neg.extend(x.label for x in inner)
             continue
         spans.append((m, negated(toks, m, spans)))
     pos: list[str] = []
-    neg: list[str] = []
+    neg: list[str] = list(blocker_neg)
     covered_sym = blocked | {i for m, _ in spans for i in range(m.start, m.end)}
     # body part and complaint a few words apart: "ngực trái tôi đau tức", "họng tôi hôm nay rát"
     for label, parts, words in lx.NEAR:

@@ -132,3 +132,4 @@ WORD_REWRITES: Mapping[str, str] = LEXICON.rewrites("normalize", "word_rewrites"
 FILLERS = frozenset(_w("normalize", "fillers"))
 YES_FILLERS = frozenset(_w("normalize", "yes_fillers"))
 FOLDED_FILLERS = frozenset(_w("normalize", "folded_fillers"))
+FILLERS_KEPT_AFTER = frozenset(_w("normalize", "fillers_kept_after"))

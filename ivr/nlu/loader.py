@@ -48,7 +48,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "list_joiners": WORDS, "list_ends": WORDS, "purpose_negators": WORDS, "purpose_words": WORDS,
                  "intensified_signs": NAMES, "intensifying_after": WORDS},
     "normalize": {"phrase_rewrites": PATTERNS, "word_rewrites": REWRITES, "fillers": WORDS, "yes_fillers": WORDS,
-                  "folded_fillers": WORDS},
+                  "folded_fillers": WORDS, "fillers_kept_after": WORDS},
     "numbers": {"digits": VALUES, "unit_only": VALUES, "ten": WORDS, "tens": WORDS, "hundred": WORDS,
                 "thousand": WORDS, "zero_tens": WORDS, "half": WORDS, "point": WORDS, "degree": WORDS,
                 "not_decimal_after": WORDS, "year_after": WORDS, "year_after_also": WORDS, "year_before": WORDS,

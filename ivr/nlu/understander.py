@@ -13,7 +13,7 @@ phút") or by the closest cue word before it ("spo2", "nhiệt độ", "nhịp t
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -68,7 +68,8 @@ class Nlu:
         concern = a.concern
         if concern:
             sources["concern"] = "rules"
-        if a.model_high and model_may_raise(intent, a.symptoms, a.negated):
+        denied_ok = self.model.escalating_signs if self.model is not None else frozenset()
+        if a.model_high and model_may_raise(intent, a.symptoms, a.negated, denied_ok):
             if intent == "unknown":
                 # words the rules did not understand at all: the flow's unclear net (escalation with 115
                 # advice) is the place for them, told at once by the concern flag
@@ -109,9 +110,14 @@ class Nlu:
 MODEL_MAY_RAISE = frozenset({"unknown", "report_symptoms"})
 
 
-def model_may_raise(intent: str, symptoms: Sequence[str], negated: Sequence[str]) -> bool:
+def model_may_raise(intent: str, symptoms: Sequence[str], negated: Sequence[str],
+                    escalating: Collection[str] = ()) -> bool:
     """May the n-gram model raise the risk of an utterance the rules read as ``intent``? Not after a
-    question, answer or calm report, and not when the rules found only negated signs ("không khó thở")."""
+    question, answer or calm report, not when the rules found only negated signs ("không khó thở"), and
+    not when the caller denied a warning sign (``escalating``, the model's ``escalating_signs``): "không
+    khó thở, chỉ hơi mệt" has the n-grams of "khó thở", which the rules read as denied."""
+    if escalating and set(negated) & set(escalating):
+        return False
     return intent in MODEL_MAY_RAISE and not (negated and not symptoms)
 
 

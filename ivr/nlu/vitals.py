@@ -141,8 +141,11 @@ def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
     for i in range(len(toks) - 1):
         if not (word_in(toks[i], ("huyết",)) and word_in(toks[i + 1], ("áp",))):
             continue
-        after = [n for n in numbers if i + 2 <= n.start <= i + 7]
+        # the reading starts within five words ("huyết áp của mẹ tôi tám mươi trên năm mươi")
+        after = [n for n in numbers if n.start >= i + 2]
         for a, b in pairwise(after):
+            if a.start > i + 7:
+                break
             between = toks[a.end:b.start]
             if (len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)
                     and 50 <= a.value <= 260 and 20 <= b.value <= 160):

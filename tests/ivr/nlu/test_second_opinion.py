@@ -77,9 +77,9 @@ def test_a_broken_model_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_model_raises_an_understood_report_and_says_so(triage) -> None:  # type: ignore[no-untyped-def]
-    text = "mẹ tôi nôn, giờ ngồi im thở phì phò"
+    text = "mẹ tôi nôn, giờ ngồi im nhìn xa xăm"  # (s7: "thở phì phò" is now the rules' breathlessness)
     rules = Nlu(model=None).understand(text)
-    both = Nlu(model=_model({"w:phì": 30.0})).understand(text)
+    both = Nlu(model=_model({"w:xăm": 30.0})).understand(text)
     assert "model_warning" not in rules.symptoms and rules.intent == "report_symptoms"
     assert both.symptoms == (*rules.symptoms, "model_warning") and both.intent == rules.intent
     assert both.sources["model_warning"] == "model" and both.sources["vomiting"] == "rules"
