@@ -2,17 +2,15 @@
 rule pack makes of its gold labels, and its "holdout" half (never trained on) meets the clinical floors."""
 from __future__ import annotations
 
-import importlib.util
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from escalation.triage import default_triage
-from ivr.engine.understanding import INTENTS, SYMPTOMS
-from ivr.nlu.lexicon import EXTRA_SIGNS, RISK_FACTORS
 from ivr.nlu.understander import Nlu
+
+from . import corpus
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "utterances_s5.jsonl"
@@ -21,7 +19,7 @@ SLICES = {"dialect", "relative", "no_diacritics", "asr_error", "numbers", "plain
 
 
 def _rows() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return corpus.rows(DATA)
 
 
 def test_the_corpus_is_well_formed_and_its_risk_follows_from_its_labels() -> None:
@@ -29,29 +27,14 @@ def test_the_corpus_is_well_formed_and_its_risk_follows_from_its_labels() -> Non
     assert len(rows) >= 300 and len({r["text"] for r in rows}) == len(rows)
     assert {r["slice"] for r in rows} == SLICES
     assert {r["split"] for r in rows} == {"dev", "holdout"}
-    triage = default_triage()
-    for r in rows:
-        assert r["intent"] in INTENTS, r
-        assert set(r["symptoms"]) <= (set(SYMPTOMS) | set(EXTRA_SIGNS)) - {"model_warning"}, r
-        assert set(r["risk_factors"]) <= set(RISK_FACTORS), r
-        a = triage.assess(symptoms=r["symptoms"], vitals=r["vitals"], risk_factors=r["risk_factors"],
-                          intent=r["intent"])
-        assert a.risk == r["risk"], r
-
-
-def _bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_nlu", ROOT / "bench" / "nlu.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return bench
+    corpus.assert_labels_follow_the_rule_pack(rows)
 
 
 @pytest.mark.parametrize("split", ["holdout"])
 def test_the_unseen_half_meets_the_clinical_floors(split: str) -> None:
     rows = [r for r in _rows() if r["split"] == split]
-    m = _bench().evaluate(rows, Nlu(), default_triage(), False)
-    rules = _bench().evaluate(rows, Nlu(model=None), default_triage(), False)
+    m = corpus.bench().evaluate(rows, Nlu(), default_triage(), False)
+    rules = corpus.bench().evaluate(rows, Nlu(model=None), default_triage(), False)
     assert m["false_escalation"] <= 0.08 and m["net_false"] <= 0.08
     assert m["escalation_recall"] >= rules["escalation_recall"]  # the model only raises
     assert m["net_recall"] >= 0.95

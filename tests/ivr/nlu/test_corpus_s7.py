@@ -3,7 +3,6 @@ relatives, without diacritics or with recognizer errors; calm relatives; negatio
 rules: signs described the way a relative sees them escalate, calm or negated talk does not."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,9 @@ from typing import Any
 import pytest
 
 from escalation.triage import default_triage
-from ivr.engine.understanding import INTENTS, SYMPTOMS
-from ivr.nlu.lexicon import EXTRA_SIGNS, RISK_FACTORS
 from ivr.nlu.understander import Nlu
+
+from . import corpus
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "utterances_s7.jsonl"
@@ -23,7 +22,7 @@ ESCALATE = {"emergency", "high"}
 
 
 def _rows() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return corpus.rows(DATA)
 
 
 def test_the_corpus_is_well_formed_and_its_risk_follows_from_its_labels() -> None:
@@ -36,27 +35,12 @@ def test_the_corpus_is_well_formed_and_its_risk_follows_from_its_labels() -> Non
     assert not others & {r["text"] for r in rows}
     assert {r["slice"] for r in rows} == SLICES
     assert {r["split"] for r in rows} == {"dev", "holdout"}
-    triage = default_triage()
-    for r in rows:
-        assert r["intent"] in INTENTS, r
-        assert set(r["symptoms"]) <= (set(SYMPTOMS) | set(EXTRA_SIGNS)) - {"model_warning"}, r
-        assert set(r["risk_factors"]) <= set(RISK_FACTORS), r
-        a = triage.assess(symptoms=r["symptoms"], vitals=r["vitals"], risk_factors=r["risk_factors"],
-                          intent=r["intent"])
-        assert a.risk == r["risk"], r
-
-
-def _bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_nlu", ROOT / "bench" / "nlu.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return bench
+    corpus.assert_labels_follow_the_rule_pack(rows)
 
 
 def test_the_holdout_half_meets_the_clinical_floors() -> None:
     rows = [r for r in _rows() if r["split"] == "holdout"]
-    m = _bench().evaluate(rows, Nlu(), default_triage(), False)
+    m = corpus.bench().evaluate(rows, Nlu(), default_triage(), False)
     assert m["escalation_recall"] >= 0.98 and m["net_recall"] >= 0.98
     assert m["emergency_scored_none"] <= 1
     assert m["false_escalation"] <= 0.08 and m["net_false"] <= 0.08
