@@ -66,6 +66,16 @@ def mic_page(live: str, browser: Any, tmp_path: Path, request: pytest.FixtureReq
         context.close()
 
 
+def open_goodbye_saying(page: Any, text: str) -> None:
+    """An admin on the prompt page of ``goodbye``, its words set to ``text`` (recordings are checked against
+    them)."""
+    login(page, "admin")
+    page.goto("/prompts/goodbye")
+    page.fill("#prompt-text", text)
+    page.click("text=Lưu lời nhắc")
+    page.wait_for_selector("text=Đã lưu")
+
+
 def record(page: Any, seconds: float) -> None:
     assert page.locator("#mic-keep").is_hidden() and page.locator("#mic-stop").is_hidden()
     page.click("#mic-start")
@@ -81,11 +91,7 @@ def record(page: Any, seconds: float) -> None:
 @pytest.mark.parametrize("mic_page", [SPEECH], indirect=True)
 def test_admin_records_a_prompt_in_the_browser_and_the_phone_line_plays_it(mic_page, admin_cfg) -> None:
     page, seconds = mic_page
-    login(page, "admin")
-    page.goto("/prompts/goodbye")
-    page.fill("#prompt-text", SAID)
-    page.click("text=Lưu lời nhắc")
-    page.wait_for_selector("text=Đã lưu")
+    open_goodbye_saying(page, SAID)
     record(page, seconds)
     shot(page, "prompt-recorded-in-browser")
     page.click("#mic-keep")
@@ -102,11 +108,7 @@ def test_admin_records_a_prompt_in_the_browser_and_the_phone_line_plays_it(mic_p
 @pytest.mark.parametrize("mic_page", [OTHER], indirect=True)
 def test_a_browser_recording_of_other_words_is_refused_with_what_was_heard(mic_page, admin_cfg) -> None:
     page, seconds = mic_page
-    login(page, "admin")
-    page.goto("/prompts/goodbye")
-    page.fill("#prompt-text", SAID)
-    page.click("text=Lưu lời nhắc")
-    page.wait_for_selector("text=Đã lưu")
+    open_goodbye_saying(page, SAID)
     record(page, seconds)
     page.click("#mic-keep")
     page.wait_for_selector("text=Bản ghi âm không khớp với lời nhắc")
