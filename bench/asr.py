@@ -34,14 +34,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -53,23 +51,16 @@ sys.path.insert(0, str(ROOT))
 
 from ivr import audio, config
 from ivr.speech.recognizer import Recognizer, find_vietnamese_vosk_model
+from ivr.tts import hearing
+from ivr.tts.hearing import edit_distance
 from ivr.tts.verbalize import verbalize
 
 FIXTURES = ROOT / "tests" / "data" / "audio"
 
 
 def words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFC", verbalize(text)).lower()
-    return re.sub(r"[^\w\s]", " ", text).split()
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[len(hyp)]
+    """The words of a transcript or reference as they are scored (digits verbalized as the voice reads them)."""
+    return hearing.words(verbalize(text))
 
 
 def rss_mb() -> float:
