@@ -73,7 +73,8 @@ class QueueCheckinDesk:
             people = dial.still_callable(s, a)
         today: date = windows.local_date(self.cfg, now)
         return OutboundCall(attempt_id=attempt_id, phone=a.phone,
-                            patients=tuple(OutboundPatient(id=p.id, name=p.name, address_as=plan.address_as(p, today))
+                            patients=tuple(OutboundPatient(id=p.id, name=p.name, address_as=plan.address_as(p, today),
+                                                           risk_factors=p.triage_factors(today.year))
                                            for p in people),
                             station=plan.station(people[0] if people else None),
                             caller_id=self.cfg.checkin_caller_id)

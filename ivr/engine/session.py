@@ -694,9 +694,16 @@ class Session:
                          for i, name in enumerate(self._options(node), start=1))
 
     def _chosen(self, node: Node, index: int) -> None:
+        """Option ``index`` (from 1) is the one: its name goes to the node's slot, and the risk factors the
+        call brought for it (slot ``<options>_risk_factors``, a list parallel to the options: a household
+        phone's patients) become the call's, so triage weighs the chosen patient's age and illnesses."""
         assert node.slot is not None
         self.slots[node.slot] = index
         self.slots[f"{node.slot}_name"] = self._options(node)[index - 1]
+        factors = self.slots.get(f"{node.options}_risk_factors")
+        if isinstance(factors, (list, tuple)) and len(factors) >= index and isinstance(factors[index - 1],
+                                                                                          (list, tuple)):
+            self.risk_factors.update(str(f) for f in factors[index - 1] if str(f).strip())
 
     def _spoken_option(self, node: Node, text: str) -> int | None:
         """The option whose name the caller said ("bác Lan", or just "Lan"), when exactly one matches."""

@@ -88,6 +88,14 @@ class Patient(Base):
         self.name_folded = fold(value or "")[:200]
         return value
 
+    def triage_factors(self, year: int) -> tuple[str, ...]:
+        """The risk factors triage weighs for this patient in ``year``: the recorded ones, and
+        ``age_65_plus`` when the birth year says so (staff rarely tick what the birth year already tells)."""
+        factors = [str(f) for f in self.risk_factors or () if str(f).strip()]
+        if self.birth_year and year - int(self.birth_year) >= 65 and "age_65_plus" not in factors:
+            factors.append("age_65_plus")
+        return tuple(factors)
+
 
 class Call(Base):
     __tablename__ = "calls"

@@ -67,7 +67,7 @@ class CallStore:
             patient = self._patient(s, caller)
             if patient is None:
                 return "unknown", ()
-            return patient.care_status.value, tuple(str(r) for r in patient.risk_factors or ())
+            return patient.care_status.value, patient.triage_factors(utcnow().year)
 
     def set_recording(self, call_id: int, path: str) -> None:
         with self.db.session() as s:

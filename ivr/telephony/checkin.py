@@ -27,6 +27,9 @@ class OutboundPatient:
     id: int
     name: str  # as staff typed it, e.g. "Nguyễn Thị Lan"
     address_as: str = ""  # how the call addresses them, e.g. "bác Lan" (falls back to name)
+    #: the patient's recorded risk factors (age >= 65, diabetes...): triage weighs them once this patient is
+    #: the one the call is about (on a household phone: once chosen)
+    risk_factors: tuple[str, ...] = ()
 
     @property
     def spoken(self) -> str:

@@ -98,7 +98,9 @@ def start_slots(call: OutboundCall) -> dict[str, Any]:
     """What the check-in flow knows when the phone is answered (``callflows/checkin_outbound.yaml``)."""
     names = [p.spoken for p in call.patients]
     slots: dict[str, Any] = {"direction": "outbound", "attempt_id": call.attempt_id, "station": call.station,
-                             "patients": names, "patient_ids": [p.id for p in call.patients]}
+                             "patients": names, "patient_ids": [p.id for p in call.patients],
+                             # parallel to "patients": the engine adds the chosen one's to the call's risk factors
+                             "patients_risk_factors": [list(p.risk_factors) for p in call.patients]}
     if len(names) == 1:
         slots["patient_name"] = names[0]
     return slots

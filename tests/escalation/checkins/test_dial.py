@@ -53,6 +53,9 @@ def test_a_window_is_planned_dispatched_by_rq_and_claimed_once_per_phone(db, ccf
         (lan, "Nguyễn Thị Lan", "bác Lan"), (hung, "Trần Văn Hùng", "bác Hùng")]
     assert house.station == "Trạm y tế xã Tân Hòa" and house.flow == "checkin_outbound"
     assert [(p.id, p.address_as) for p in by_phone["+84901000002"].patients] == [(minh, "")]
+    # each patient's risk factors travel with the call (born 1949/1950: over 65; 1990: none recorded)
+    assert [p.risk_factors for p in house.patients] == [("age_65_plus",), ("age_65_plus",)]
+    assert by_phone["+84901000002"].patients[0].risk_factors == ()
     assert {(a.status, a.worker) for a in _attempts(db)} == {(CS.DIALING, "w1"), (CS.DIALING, "w2")}
 
 

@@ -198,3 +198,23 @@ def test_pacing_leaves_inbound_its_slots_and_splits_the_rate_over_workers() -> N
     assert p.room(active=4) and not p.room(active=5)
     assert not p.due(now=10.0, last_start=9.0) and p.due(now=11.0, last_start=9.0)
     assert Pacing(max_calls=4, share=1.0).cap == 3  # one slot always stays free for a caller
+
+
+def test_on_a_household_phone_the_chosen_patients_risk_factors_reach_triage() -> None:
+    """A cough is mild for bác Lan, but medium for bác Hùng, who has diabetes and is over 65: once the
+    relative says the call is about bác Hùng, triage weighs his risk factors, not nobody's."""
+    hung = OutboundPatient(id=12, name="Trần Văn Hùng", address_as="bác Hùng",
+                           risk_factors=("age_65_plus", "diabetes"))
+    about_hung = call(keys("1"), keys("2"), keys("2"), ("say", "ông bị ho với sổ mũi"), patients=(LAN, hung))
+    assert about_hung.slots["patient"] == 2
+    assert about_hung.risk == "medium"
+    about_lan = call(keys("1"), keys("1"), keys("2"), ("say", "bà bị ho với sổ mũi"), patients=(LAN, hung))
+    assert about_lan.slots["patient"] == 1
+    assert about_lan.risk == "low"
+
+
+def test_the_only_patient_on_the_phone_brings_risk_factors_too() -> None:
+    lan = OutboundPatient(id=11, name="Nguyễn Thị Lan", address_as="bác Lan", risk_factors=("hypertension",))
+    result = call(keys("1"), keys("1"), ("say", "tôi hơi ho"), patients=(lan,))
+    assert result.risk == "medium"
+    assert call(keys("1"), keys("1"), ("say", "tôi hơi ho")).risk == "low"
