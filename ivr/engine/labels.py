@@ -76,6 +76,7 @@ EVENT_LABELS: dict[str, str] = {
     "prompt": "máy nói", "speech": "người gọi nói", "dtmf": "bấm phím", "no_input": "im lặng",
     "no_match": "không hiểu", "repeat": "xin nghe lại", "escalate": "chuyển bác sĩ (tạo ca)",
     "handoff": "nối máy trực tiếp", "hangup": "gác máy", "record": "ghi âm",
+    "volunteered": "trả lời luôn con số (coi như có)",
 }
 EVENT_GENERIC = "sự kiện khác"
 

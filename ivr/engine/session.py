@@ -72,7 +72,8 @@ class Step:
     """One thing that happened on the call, in order."""
 
     node: str
-    event: str  # prompt | speech | dtmf | no_input | no_match | repeat | escalate | handoff | record | hangup
+    # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | escalate | handoff | record | hangup
+    event: str
     prompt_id: str = ""
     text: str = ""
     transcript: str = ""
@@ -217,6 +218,9 @@ class Session:
         expect = tuple(dict.fromkeys(i for c in node.choices for i in c.intents))
         phrases = tuple(p for c in node.choices for p in c.phrases)
         free = node.capture
+        ahead = self._collect_after_yes(node)
+        if ahead is not None and ahead.vital and not free:  # "có máy đo không?": a bare number here is its reading
+            expect += (ahead.vital,)
         return A.Listen(timeout_s=node.timeout_s, expect=expect + ("repeat",) if not free else (),
                         grammar=None if free or not phrases else phrases, max_digits=1,
                         dtmf_only=node.kind is NodeKind.MENU)
@@ -258,11 +262,7 @@ class Session:
         if left is not None and left.kind is NodeKind.GATE and left.slot and node_id not in (left.id, left.unanswered):
             self.slots[left.slot] = True  # past the gate (its key, 0, 9, words for a doctor): a person is there
         node = self.flow.nodes[node_id]
-        self.node = node
-        self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
-        self._pending_pair, self._item = None, 0
-        self.listening, self.deadline = None, None
-        self.slots.update(node.set)
+        self._arrive(node)
         if hops > MAX_HOPS:
             self._finish(CallOutcome.ESCALATED if self.escalated else CallOutcome.HANDED_OFF)
             return [A.Transfer(target="doctor")]
@@ -292,6 +292,14 @@ class Session:
             self.phase, self._after_playback = Phase.PLAYING, kind
             return out
         return out + self._after(kind, now, hops)
+
+    def _arrive(self, node: Node) -> None:
+        """``node`` is now the current one, with nothing of the previous node's attempts carried over."""
+        self.node = node
+        self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
+        self._pending_pair, self._item = None, 0
+        self.listening, self.deadline = None, None
+        self.slots.update(node.set)
 
     def _after(self, kind: NodeKind, now: float, hops: int = 0) -> list[A.Action]:
         """What a non-listening node does once its prompt (if any) has played."""
@@ -653,6 +661,10 @@ class Session:
             candidate = self.flow.global_intents[u.intent]
             if candidate != node.id:
                 target = candidate
+        ahead = self._collect_after_yes(node)
+        if ahead is not None and ahead.vital in u.vitals and target in (None, ahead.id):
+            # "có máy đo không?" - "(có,) chín tám": a yes, with the reading the yes leads to
+            return self._volunteered(ahead, u, now)
         asks_question = self._asks_question(node)
         if target is None and node.capture and (u.intent != "unknown" or u.symptoms or u.vitals or asks_question):
             # unsure: understood with little confidence, or with nothing the question asked for (no symptom, no
@@ -664,6 +676,22 @@ class Session:
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    def _collect_after_yes(self, node: Node) -> Node | None:
+        """The vital's number question a yes to ``node`` leads to ("có máy đo không?" -> "SpO2 bao nhiêu?"),
+        whose value an elderly caller often reads out at once instead of saying yes."""
+        if node.kind is not NodeKind.ASK:
+            return None
+        ahead = self.flow.nodes.get(self.flow.target(node.id, "intent:yes") or "")
+        return ahead if ahead is not None and ahead.kind is NodeKind.COLLECT and ahead.vital else None
+
+    def _volunteered(self, ahead: Node, u: Understanding, now: float) -> list[A.Action]:
+        """Take the yes and the value said with it: arrive at ``ahead`` without asking its question and
+        handle the value as its answer (read back for confirmation when the node confirms)."""
+        assert ahead.vital is not None
+        self.steps.append(Step(node=self._node_id, event="volunteered", intent="yes"))
+        self._arrive(ahead)
+        return self._accept_value(u.vitals[ahead.vital], now, pair=u.vitals.get(ahead.pair) if ahead.pair else None)
 
     def _asks_question(self, node: Node) -> bool:
         """A free-speech question whose words go to an ``answer`` node: any words are the question."""
