@@ -279,7 +279,8 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
         # Hand the interpreter over every 1 ms (not 5): a call thread busy setting up a call
         # delays the other calls' RTP senders by at most that much per turn.
         sys.setswitchinterval(0.001)
-        StallWatch().start()
+        # a 30 ms stall is already an audible gap in every call's RTP (target: at most 40 ms between packets)
+        StallWatch(threshold_s=0.03).start()
         while not stop.wait(0.5):
             if phone.failed:
                 log.error("%s lost its registration: exiting so that the supervisor restarts it", name)

@@ -232,11 +232,12 @@ class StreamPool:
                 _, uid, text, confidence, error = message
                 self._resolve(uid, text, confidence, error)
             elif message[0] == "stats":
-                _, index, runs, chunks, max_batch, busy_s, span_s, speed = message
-                log.info("decode %d: %d model runs of %.1f chunks on average (max %d) in %.1f s, busy %.0f%%, "
-                         "speed %.3f s per audio s, backlog %.2f s, wait %.0f ms", index, runs,
-                         chunks / max(1, runs), max_batch, span_s, 100 * busy_s / max(1e-9, span_s), speed,
-                         self._children[index].backlog_s, 1000 * self._children[index].load().wait_s)
+                _, index, runs, chunks, max_batch, busy_s, cpu_s, span_s, speed = message
+                log.info("decode %d: %d model runs of %.1f chunks on average (max %d) in %.1f s, busy %.0f%% "
+                         "(CPU %.0f%%), speed %.3f s per audio s, backlog %.2f s, wait %.0f ms", index, runs,
+                         chunks / max(1, runs), max_batch, span_s, 100 * busy_s / max(1e-9, span_s),
+                         100 * cpu_s / max(1e-9, span_s), speed, self._children[index].backlog_s,
+                         1000 * self._children[index].load().wait_s)
 
     def _check_children(self) -> None:
         for i, child in enumerate(self._children):
@@ -326,7 +327,7 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any,
         if now - stats.since >= STATS_EVERY_S:
             if stats.runs:
                 results.put(("stats", index, stats.runs, stats.chunks, stats.max_batch, stats.busy_s,
-                             now - stats.since, speed.value))
+                             time.process_time() - stats.cpu, now - stats.since, speed.value))
             stats = _BatchStats(now)
 
 
@@ -345,6 +346,7 @@ class _BatchStats:
 
     def __init__(self, since: float):
         self.since = since
+        self.cpu = time.process_time()  # the child's CPU then: CPU well below busy time is a starved child
         self.runs = 0
         self.chunks = 0
         self.max_batch = 0
