@@ -10,7 +10,9 @@ Each utterance sticks to one child: the one with the smallest predicted wait whe
 (``ivr.speech.admission``). Children report the audio they have run through the model and
 their measured decode speed (wall seconds per second of audio, an EWMA); a child's
 predicted wait is its backlog (audio sent, not yet run: audio in a stream's partial chunk
-waits for the caller, not for the CPU, and is not counted) times that speed. When every
+waits for the caller, not for the CPU, and is not counted) times that speed, plus the growth
+of the backlog while the new utterance is spoken if its open streams need more than real
+time at that speed. When every
 child's wait is above ``asr_max_wait_ms`` the pool is *saturated*: new utterances then get
 the overload answer (keys only) instead of waiting. Every few seconds a busy child reports
 its batch sizes and speed, which the worker logs (``decode N: ...``).
@@ -41,7 +43,11 @@ SEND_EVERY_BYTES = BYTES_PER_S // 5  # audio goes to the child in 200 ms pieces
 #: children run this much nicer than their worker: the kernel lets the worker pace RTP first
 NICENESS = 10
 BYTES_PER_FRAME = BYTES_PER_S // 100  # one 10 ms feature frame of the model, in 8 kHz PCM16 bytes
-STATS_EVERY_S = 5.0  # a busy child reports its batching this often
+STATS_EVERY_S = 5.0  # a busy child's batching is logged this often
+COUNTERS = ("runs", "chunks", "max_batch", "busy_s", "cpu_s")
+#: an idle child measures its speed this often (one 400 ms chunk, ~10-15 ms on a free core), so that the
+#: first callers of a burst are admitted on the machine's speed of the moment, not on an old or assumed one
+PROBE_EVERY_S = 5.0
 #: feature frames a viet-asr chunk advances by (400 ms; ``ivr.speech.vietasr.engine.STRIDE_FRAMES``)
 STRIDE_FRAMES = 40
 
@@ -90,11 +96,17 @@ class _Child:
         self.inbox = ctx.Queue()
         self.decoded = ctx.RawValue("q", 0)  # bytes of audio the child has run through the model
         self.speed = ctx.RawValue("d", INITIAL_SPEED)  # its wall seconds of work per second of audio (EWMA)
+        # its batching so far (model runs, chunks, largest batch, busy s, CPU s), written by the child only:
+        # shared memory, not the results queue, which a child killed while writing would leave locked
+        self.counters = ctx.RawArray("d", len(COUNTERS))
+        self.reported = [0.0] * len(COUNTERS)
+        self.reported_at = time.monotonic()
         self.sent = 0
         self.open: set[int] = set()
         self.ready = threading.Event()  # set by the pool's result reader when the child has loaded its model
         self._lock = threading.Lock()  # guards `sent`, which every call thread adds to (the inbox queue is thread-safe)
-        self.process = ctx.Process(target=_child_main, args=(cfg, index, self.inbox, results, self.decoded, self.speed),
+        self.process = ctx.Process(target=_child_main, args=(cfg, index, self.inbox, results, self.decoded, self.speed,
+                                                                 self.counters),
                                    name=f"decode-{index}", daemon=True)
         self.process.start()
 
@@ -149,7 +161,7 @@ class StreamPool:
             chosen = self.admission().child
             # saturated meanwhile (the caller checked ``saturated`` first): the least loaded one still decodes it
             child = self._children[chosen] if chosen is not None else \
-                min(self._children, key=lambda c: (c.load().wait_s, len(c.open)))
+                min(self._children, key=lambda c: (c.load().predicted_wait_s(), len(c.open)))
             self._next_uid += 1
             uid = self._next_uid
             utt = Utterance(self, uid, child)
@@ -223,6 +235,7 @@ class StreamPool:
                 message = self._results.get(timeout=1.0)
             except queue.Empty:
                 self._check_children()
+                self._report()
                 continue
             except (OSError, EOFError, ValueError):
                 return
@@ -231,13 +244,26 @@ class StreamPool:
             elif message[0] == "result":
                 _, uid, text, confidence, error = message
                 self._resolve(uid, text, confidence, error)
-            elif message[0] == "stats":
-                _, index, runs, chunks, max_batch, busy_s, cpu_s, span_s, speed = message
+            self._report()
+
+    def _report(self) -> None:
+        """Log each busy child's batching since the last report (every STATS_EVERY_S)."""
+        now = time.monotonic()
+        for child in list(self._children):
+            span = now - child.reported_at
+            if span < STATS_EVERY_S:
+                continue
+            values = list(child.counters)
+            runs, chunks, _, busy_s, cpu_s = (v - r for v, r in zip(values, child.reported))
+            largest = values[2]
+            child.counters[2] = 0.0  # the largest batch since this report (a race with the child: benign)
+            child.reported, child.reported_at = values, now
+            if runs:
+                load = child.load()
                 log.info("decode %d: %d model runs of %.1f chunks on average (max %d) in %.1f s, busy %.0f%% "
-                         "(CPU %.0f%%), speed %.3f s per audio s, backlog %.2f s, wait %.0f ms", index, runs,
-                         chunks / max(1, runs), max_batch, span_s, 100 * busy_s / max(1e-9, span_s),
-                         100 * cpu_s / max(1e-9, span_s), speed, self._children[index].backlog_s,
-                         1000 * self._children[index].load().wait_s)
+                         "(CPU %.0f%%), speed %.3f s per audio s, backlog %.2f s, wait %.0f ms", child.index,
+                         runs, chunks / runs, largest, span, 100 * busy_s / span, 100 * cpu_s / span,
+                         load.speed, load.backlog_s, 1000 * load.predicted_wait_s())
 
     def _check_children(self) -> None:
         for i, child in enumerate(self._children):
@@ -258,7 +284,8 @@ class StreamPool:
 # ---------------------------------------------------------------------- child side
 
 
-def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any, speed: Any) -> None:
+def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any, speed: Any,
+                counters: Any) -> None:
     from ivr.speech.recognizer import open_recognizer
 
     _die_with_parent()
@@ -268,16 +295,20 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any,
     warm.accept(bytes(engine.sample_rate))  # first run allocates: do it before the first caller
     warm.final()
     warm.close()
+    speed.value = _probe(engine)
     results.put(("ready", index))
     batching = hasattr(engine, "run_ready")  # viet-asr: chunks of all streams in one model run
     streams: dict[int, tuple[Any, audio.Resampler]] = {}
     pushed = 0  # bytes of audio received
     meter = SpeedMeter(initial=speed.value)
-    stats = _BatchStats(time.perf_counter())
+    stats = _BatchStats(counters)
     while True:
         decoders = [decoder for decoder, _ in streams.values()]
         busy = batching and any(d.chunk_ready for d in decoders)
-        messages = _drain(inbox, block=not busy)
+        messages = _drain(inbox, block=not busy, timeout=PROBE_EVERY_S)
+        if not messages and not streams:  # idle for PROBE_EVERY_S: how fast is this machine now?
+            meter.speed = speed.value = meter.speed + meter.alpha * (_probe(engine) - meter.speed)
+            continue
         started = time.perf_counter()  # work from here on (the wait for the inbox is idle time)
         pushed_before = pushed
         chunks = 0  # chunks (400 ms of audio each, a trailing partial one counts whole) run this round
@@ -323,12 +354,7 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any,
         audio_s = chunks * STRIDE_FRAMES / 100 if batching else (pushed - pushed_before) / BYTES_PER_S
         now = time.perf_counter()
         speed.value = meter.observe(now - started, audio_s)
-        stats.busy_s += now - started
-        if now - stats.since >= STATS_EVERY_S:
-            if stats.runs:
-                results.put(("stats", index, stats.runs, stats.chunks, stats.max_batch, stats.busy_s,
-                             time.process_time() - stats.cpu, now - stats.since, speed.value))
-            stats = _BatchStats(now)
+        stats.worked(now - started)
 
 
 def _ready_frames(decoders: list[Any]) -> int:
@@ -342,29 +368,47 @@ def _has_tail(decoder: Any) -> bool:
 
 
 class _BatchStats:
-    """A child's model runs since ``since``: how well batching across streams batches."""
+    """A child's model runs, in the shared ``counters`` its pool reads (see ``COUNTERS``)."""
 
-    def __init__(self, since: float):
-        self.since = since
-        self.cpu = time.process_time()  # the child's CPU then: CPU well below busy time is a starved child
-        self.runs = 0
-        self.chunks = 0
-        self.max_batch = 0
-        self.busy_s = 0.0
+    def __init__(self, counters: Any):
+        self.counters = counters
+        self._cpu = time.process_time()
 
     def add(self, runs: int, chunks: int) -> None:
         """``runs`` model runs that decoded ``chunks`` chunks in all (the largest batch: their mean, rounded up)."""
-        self.runs += runs
-        self.chunks += chunks
         if runs:
-            self.max_batch = max(self.max_batch, -(-chunks // runs))
+            self.counters[0] += runs
+            self.counters[1] += chunks
+            self.counters[2] = max(self.counters[2], -(-chunks // runs))
+
+    def worked(self, busy_s: float) -> None:
+        cpu = time.process_time()
+        self.counters[3] += busy_s
+        self.counters[4] += cpu - self._cpu
+        self._cpu = cpu
 
 
-def _drain(inbox: Any, *, block: bool, limit: int = 5000) -> list[Any]:
-    """What the worker has sent so far (waiting for the first message only when ``block``)."""
+def _probe(engine: Any) -> float:
+    """Seconds of wall time per second of audio for one chunk of one stream, decoded now."""
+    decoder = engine.decoder(None)
+    pcm = bytes(engine.sample_rate * 2 * 2 // 5)  # 400 ms at the engine's rate: one viet-asr chunk
+    started = time.perf_counter()
+    decoder.accept(pcm)
+    decoder.final()
+    elapsed = time.perf_counter() - started
+    decoder.close()
+    return elapsed / 0.4
+
+
+def _drain(inbox: Any, *, block: bool, limit: int = 5000, timeout: float | None = None) -> list[Any]:
+    """What the worker has sent so far (waiting for the first message only when ``block``, at most
+    ``timeout`` seconds: then nothing)."""
     messages: list[Any] = []
     if block:
-        messages.append(inbox.get())
+        try:
+            messages.append(inbox.get(timeout=timeout))
+        except queue.Empty:
+            return messages
     while len(messages) < limit:
         try:
             messages.append(inbox.get_nowait())

@@ -18,9 +18,10 @@ def test_much_audio_queued_on_a_fast_child_is_admitted() -> None:
 
 
 def test_little_audio_queued_on_a_slow_child_is_saturated() -> None:
-    # 1 s of audio on a child starved of CPU (1.5 s per audio second): 1.5 s to wait
+    # 1 s of audio on a child starved of CPU (1.5 s per audio second): 1.5 s to wait, and the new
+    # utterance alone adds 0.5 s of work per second it is spoken (2 s: 1 s more)
     decision = admit([ChildLoad(backlog_s=1.0, speed=1.5)], max_wait_s=0.4)
-    assert decision.child is None and decision.wait_s == pytest.approx(1.5)
+    assert decision.child is None and decision.wait_s == pytest.approx(2.5)
 
 
 def test_the_child_with_the_smallest_predicted_wait_takes_the_utterance() -> None:
@@ -48,6 +49,19 @@ def test_an_optional_backlog_cap_also_saturates() -> None:
     load = ChildLoad(backlog_s=2.5, speed=0.01)
     assert admit([load], max_wait_s=0.4).child == 0
     assert admit([load], max_wait_s=0.4, max_backlog_s=2.0).child is None
+
+
+def test_a_child_that_cannot_keep_up_with_its_open_streams_is_saturated_without_backlog() -> None:
+    # 6 callers speaking on a child that decodes at 0.2 s per audio second: with a 7th it needs 1.4 s of
+    # work per second, so its backlog grows by 0.4 s every second of the new utterance (2 s: 0.8 s)
+    slow = ChildLoad(backlog_s=0.0, speed=0.2, open=6)
+    assert slow.predicted_wait_s(2.0) == pytest.approx(0.8)
+    assert admit([slow], max_wait_s=0.4).child is None
+    # the same callers on a child at 0.03 s per audio second: it keeps up, nothing to wait for
+    assert admit([ChildLoad(backlog_s=0.0, speed=0.03, open=6)], max_wait_s=0.4) == Admission(0, 0.0)
+    # a longer utterance gives the backlog more time to grow
+    assert ChildLoad(backlog_s=0.0, speed=0.2, open=5).predicted_wait_s(1.0) == pytest.approx(0.2)
+    assert ChildLoad(backlog_s=0.0, speed=0.2, open=5).predicted_wait_s(3.0) == pytest.approx(0.6)
 
 
 def test_admission_refuses_nonsense() -> None:
