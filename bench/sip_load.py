@@ -136,7 +136,8 @@ def attribute_gaps(tmp: Path, workers: int, gap_at: dict[str, list[tuple[float, 
         near = [line for at, line in stalls.get(w, []) if start - 0.05 <= at <= start + worst / 1000 + 0.3]
         scope = "all streams of the worker: its pacer was late" if len(event) >= max(2, live) else \
             f"{len(event)} of {live} streams of the worker"
-        print(f"  {start - t0:6.2f} s worker{w} {worst:.1f} ms, {scope}; {phase(event[0][2], start)}; "
+        clock = time.strftime("%H:%M:%S", time.localtime(start)) + f".{int(start * 1000) % 1000:03d}"
+        print(f"  {start - t0:6.2f} s ({clock}) worker{w} {worst:.1f} ms, {scope}; {phase(event[0][2], start)}; "
               f"stall watch: {near[0] if near else 'nothing logged'}")
 
 
