@@ -99,3 +99,11 @@ def test_a_starved_child_slows_down_in_the_meter() -> None:
 def test_the_speed_meter_refuses_a_bad_weight() -> None:
     with pytest.raises(AudioError, match=r"alpha must be in \(0, 1\], got 0"):
         SpeedMeter(alpha=0)
+
+
+def test_the_stream_pool_counts_backlog_in_the_engines_chunks() -> None:
+    from ivr.speech import streampool
+    from ivr.speech.vietasr import engine
+
+    assert streampool.STRIDE_FRAMES == engine.STRIDE_FRAMES
+    assert streampool.BYTES_PER_FRAME * 100 == streampool.BYTES_PER_S  # 10 ms feature frames
