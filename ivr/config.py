@@ -42,7 +42,7 @@ _POSITIVE = ("workers", "worker_max_calls", "tts_rate", "hold_limit_s", "bridge_
              "checkin_ring_s", "priority_gap_s", "tier_emergency_s", "tier_high_s", "tier_medium_s", "tier_low_s",
              "webhook_timeout_s", "webhook_attempts", "webhook_backoff_s", "sweep_interval_s",
              "sip_flood_limit", "sip_failover_ms", "escalation_processes", "session_minutes",
-             "checkin_attempts", "checkin_retry_minutes", "checkin_max_calls_per_day")
+             "checkin_attempts", "checkin_retry_minutes", "checkin_max_calls_per_day", "asr_max_wait_ms")
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,9 @@ class Config:
     asr_engine: str = "auto"
     asr_models_dir: Path = ROOT / "asr_models"
     vosk_model: str = "vosk-model-small-vn-0.4"  # a name in asr_models/ or a path
+    # a decode process whose queued audio takes longer than this to decode (its measured speed) takes no new
+    # utterance; when none can, the caller gets the keys-only answer at once (ivr.speech.admission)
+    asr_max_wait_ms: int = 400
     # Escalation
     triage_rules_dir: Path = ROOT / "escalation" / "rules"  # versioned rule packs (*.yaml); the one in force by date
     hold_limit_s: int = 90

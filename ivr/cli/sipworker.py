@@ -197,6 +197,21 @@ def _ignore(_value: object) -> None:
     return None
 
 
+def _gc_timer(threshold_s: float = 0.02,
+              clock: Callable[[], float] = time.perf_counter) -> Callable[[str, dict[str, Any]], None]:
+    """A ``gc.callbacks`` hook that logs collections longer than ``threshold_s`` (they pause every call's RTP)."""
+    started = [0.0]
+
+    def timer(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started[0] = clock()
+        elif (took := clock() - started[0]) > threshold_s:
+            log.warning("gc: generation %s collection took %.0f ms (%s objects collected)", info.get("generation"),
+                        took * 1000, info.get("collected"))
+
+    return timer
+
+
 def _decode_threads() -> int:
     return max(1, min(4, (os.cpu_count() or 2)))
 
@@ -276,10 +291,12 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
         # Everything loaded so far lives as long as the worker: keep it out of full garbage
         # collections (each scanned it all: ~100-130 ms pauses of every call's RTP at 40 calls).
         gc.freeze()
+        gc.callbacks.append(_gc_timer())
         # Hand the interpreter over every 1 ms (not 5): a call thread busy setting up a call
         # delays the other calls' RTP senders by at most that much per turn.
         sys.setswitchinterval(0.001)
-        StallWatch().start()
+        # a 30 ms stall is already an audible gap in every call's RTP (target: at most 40 ms between packets)
+        StallWatch(threshold_s=0.03).start()
         while not stop.wait(0.5):
             if phone.failed:
                 log.error("%s lost its registration: exiting so that the supervisor restarts it", name)

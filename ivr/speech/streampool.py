@@ -6,9 +6,16 @@ the result, which then costs the decoder one last chunk (~50 ms) instead of the 
 utterance. Decoding runs in ``processes`` child processes (spawned, niced, each with the
 recognizer loaded once), so it never holds the worker's GIL or CPU while RTP is paced.
 
-Each utterance sticks to one child (the least loaded when it opens). Children report the
-audio they have decoded; a child more than ``max_backlog_s`` of audio behind is
-*saturated*: new utterances then get the overload answer (keys only) instead of waiting.
+Each utterance sticks to one child: the one with the smallest predicted wait when it opens
+(``ivr.speech.admission``). Children report the audio they have run through the model and
+their measured decode speed (wall seconds per second of audio, an EWMA); a child's
+predicted wait is its backlog (audio sent, not yet run: audio in a stream's partial chunk
+waits for the caller, not for the CPU, and is not counted) times that speed, plus the growth
+of the backlog while the new utterance is spoken if its open streams need more than real
+time at that speed. When every
+child's wait is above ``asr_max_wait_ms`` the pool is *saturated*: new utterances then get
+the overload answer (keys only) instead of waiting. Every few seconds a busy child reports
+its batch sizes and speed, which the worker logs (``decode N: ...``).
 A child that dies fails its open utterances (the caller is asked again, never left in
 silence) and is replaced.
 """
@@ -26,6 +33,7 @@ from typing import Any
 from ivr import audio
 from ivr.config import Config
 from ivr.errors import AudioError
+from ivr.speech.admission import INITIAL_SPEED, Admission, ChildLoad, SpeedMeter, admit
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +42,14 @@ BYTES_PER_S = RATE * 2
 SEND_EVERY_BYTES = BYTES_PER_S // 5  # audio goes to the child in 200 ms pieces
 #: children run this much nicer than their worker: the kernel lets the worker pace RTP first
 NICENESS = 10
+BYTES_PER_FRAME = BYTES_PER_S // 100  # one 10 ms feature frame of the model, in 8 kHz PCM16 bytes
+STATS_EVERY_S = 5.0  # a busy child's batching is logged this often
+COUNTERS = ("runs", "chunks", "max_batch", "busy_s", "cpu_s")
+#: an idle child measures its speed this often (one 400 ms chunk, ~10-15 ms on a free core), so that the
+#: first callers of a burst are admitted on the machine's speed of the moment, not on an old or assumed one
+PROBE_EVERY_S = 5.0
+#: feature frames a viet-asr chunk advances by (400 ms; ``ivr.speech.vietasr.engine.STRIDE_FRAMES``)
+STRIDE_FRAMES = 40
 
 
 class Utterance:
@@ -78,12 +94,19 @@ class _Child:
     def __init__(self, ctx: Any, cfg: Config, index: int, results: Any):
         self.index = index
         self.inbox = ctx.Queue()
-        self.decoded = ctx.RawValue("q", 0)  # bytes of audio the child has decoded
+        self.decoded = ctx.RawValue("q", 0)  # bytes of audio the child has run through the model
+        self.speed = ctx.RawValue("d", INITIAL_SPEED)  # its wall seconds of work per second of audio (EWMA)
+        # its batching so far (model runs, chunks, largest batch, busy s, CPU s), written by the child only:
+        # shared memory, not the results queue, which a child killed while writing would leave locked
+        self.counters = ctx.RawArray("d", len(COUNTERS))
+        self.reported = [0.0] * len(COUNTERS)
+        self.reported_at = time.monotonic()
         self.sent = 0
         self.open: set[int] = set()
         self.ready = threading.Event()  # set by the pool's result reader when the child has loaded its model
         self._lock = threading.Lock()  # guards `sent`, which every call thread adds to (the inbox queue is thread-safe)
-        self.process = ctx.Process(target=_child_main, args=(cfg, index, self.inbox, results, self.decoded),
+        self.process = ctx.Process(target=_child_main, args=(cfg, index, self.inbox, results, self.decoded, self.speed,
+                                                                 self.counters),
                                    name=f"decode-{index}", daemon=True)
         self.process.start()
 
@@ -96,13 +119,20 @@ class _Child:
     def backlog_s(self) -> float:
         return max(0, self.sent - self.decoded.value) / BYTES_PER_S
 
+    def load(self) -> ChildLoad:
+        return ChildLoad(backlog_s=self.backlog_s, speed=self.speed.value, open=len(self.open))
+
 
 class StreamPool:
     """``processes`` decode children; thread-safe; ``open`` an utterance per caller turn."""
 
-    def __init__(self, cfg: Config, processes: int, *, max_backlog_s: float = 2.0):
+    def __init__(self, cfg: Config, processes: int, *, max_wait_s: float | None = None,
+                 max_backlog_s: float | None = None):
+        """``max_wait_s``: the latency budget of admission (default ``cfg.asr_max_wait_ms``);
+        ``max_backlog_s``: also saturated beyond this much undecoded audio per child (default: no cap)."""
         self.cfg = cfg
         self.threads = processes  # the call loop logs it like DecodePool's
+        self.max_wait_s = cfg.asr_max_wait_ms / 1000.0 if max_wait_s is None else max_wait_s
         self.max_backlog_s = max_backlog_s
         self._ctx = multiprocessing.get_context("spawn")
         self._results = self._ctx.Queue()  # every child -> the "decode-results" reader thread
@@ -128,7 +158,10 @@ class StreamPool:
 
         grammar = grammar_for(listen)
         with self._lock:
-            child = min(self._children, key=lambda c: (c.backlog_s, len(c.open)))
+            chosen = self.admission().child
+            # saturated meanwhile (the caller checked ``saturated`` first): the least loaded one still decodes it
+            child = self._children[chosen] if chosen is not None else \
+                min(self._children, key=lambda c: (c.load().predicted_wait_s(), len(c.open)))
             self._next_uid += 1
             uid = self._next_uid
             utt = Utterance(self, uid, child)
@@ -143,9 +176,17 @@ class StreamPool:
         utt.feed(pcm16)
         return utt.finish()
 
+    def admission(self) -> Admission:
+        """Which child would take an utterance now (``child`` None: saturated), and its predicted wait."""
+        return admit([c.load() for c in self._children], self.max_wait_s, self.max_backlog_s)
+
     @property
     def saturated(self) -> bool:
-        return all(c.backlog_s > self.max_backlog_s for c in self._children)
+        return self.admission().child is None
+
+    @property
+    def predicted_wait_s(self) -> float:
+        return self.admission().wait_s
 
     @property
     def healthy(self) -> bool:
@@ -194,6 +235,7 @@ class StreamPool:
                 message = self._results.get(timeout=1.0)
             except queue.Empty:
                 self._check_children()
+                self._report()
                 continue
             except (OSError, EOFError, ValueError):
                 return
@@ -202,6 +244,26 @@ class StreamPool:
             elif message[0] == "result":
                 _, uid, text, confidence, error = message
                 self._resolve(uid, text, confidence, error)
+            self._report()
+
+    def _report(self) -> None:
+        """Log each busy child's batching since the last report (every STATS_EVERY_S)."""
+        now = time.monotonic()
+        for child in list(self._children):
+            span = now - child.reported_at
+            if span < STATS_EVERY_S:
+                continue
+            values = list(child.counters)
+            runs, chunks, _, busy_s, cpu_s = (v - r for v, r in zip(values, child.reported))
+            largest = values[2]
+            child.counters[2] = 0.0  # the largest batch since this report (a race with the child: benign)
+            child.reported, child.reported_at = values, now
+            if runs:
+                load = child.load()
+                log.info("decode %d: %d model runs of %.1f chunks on average (max %d) in %.1f s, busy %.0f%% "
+                         "(CPU %.0f%%), speed %.3f s per audio s, backlog %.2f s, wait %.0f ms", child.index,
+                         runs, chunks / runs, largest, span, 100 * busy_s / span, 100 * cpu_s / span,
+                         load.speed, load.backlog_s, 1000 * load.predicted_wait_s())
 
     def _check_children(self) -> None:
         for i, child in enumerate(self._children):
@@ -222,7 +284,8 @@ class StreamPool:
 # ---------------------------------------------------------------------- child side
 
 
-def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any) -> None:
+def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any, speed: Any,
+                counters: Any) -> None:
     from ivr.speech.recognizer import open_recognizer
 
     _die_with_parent()
@@ -232,14 +295,23 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any)
     warm.accept(bytes(engine.sample_rate))  # first run allocates: do it before the first caller
     warm.final()
     warm.close()
+    speed.value = _probe(engine)
     results.put(("ready", index))
     batching = hasattr(engine, "run_ready")  # viet-asr: chunks of all streams in one model run
     streams: dict[int, tuple[Any, audio.Resampler]] = {}
     pushed = 0  # bytes of audio received
+    meter = SpeedMeter(initial=speed.value)
+    stats = _BatchStats(counters)
     while True:
         decoders = [decoder for decoder, _ in streams.values()]
         busy = batching and any(d.chunk_ready for d in decoders)
-        messages = _drain(inbox, block=not busy)
+        messages = _drain(inbox, block=not busy, timeout=PROBE_EVERY_S)
+        if not messages and not streams:  # idle for PROBE_EVERY_S: how fast is this machine now?
+            meter.speed = speed.value = meter.speed + meter.alpha * (_probe(engine) - meter.speed)
+            continue
+        started = time.perf_counter()  # work from here on (the wait for the inbox is idle time)
+        pushed_before = pushed
+        chunks = 0  # chunks (400 ms of audio each, a trailing partial one counts whole) run this round
         finishing: list[int] = []
         for message in messages:
             if message is None:
@@ -250,30 +322,93 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any)
                 pushed += _handle(message, streams, engine, batching, results, index)
         flushed: set[int] = set()
         if batching and finishing:  # a caller is waiting for these: they go first, batched
-            ending = [uid for uid in finishing if uid in streams]
-            for uid in ending:  # the resampler's tail first, so that no chunk is left for `final` to run alone
-                decoder, resampler = streams[uid]
-                decoder.push(resampler.flush())
-                flushed.add(uid)
-            engine.run_ready([streams[uid][0] for uid in ending])
+            ending = [streams[uid][0] for uid in finishing if uid in streams]
+            for uid in finishing:  # the resampler's tail first, so that no chunk is left for `final` to run alone
+                if uid in streams:
+                    decoder, resampler = streams[uid]
+                    decoder.push(resampler.flush())
+                    flushed.add(uid)
+            before = _ready_frames(ending)
+            runs = engine.run_ready(ending)
+            ran = (before - _ready_frames(ending)) // STRIDE_FRAMES
+            stats.add(runs, ran)
+            chunks += ran
             if hasattr(engine, "finish_ready"):  # every trailing partial chunk in one batched run
-                engine.finish_ready([streams[uid][0] for uid in ending])
+                tails = sum(1 for d in ending if _has_tail(d))
+                stats.add(engine.finish_ready(ending), tails)
+                chunks += tails
         for uid in finishing:
             _handle(("finish", uid), streams, engine, batching, results, index, flushed=uid in flushed)
         if batching and streams:
             # a bounded step (one batch), then back to the inbox for end-points
-            engine.run_ready([decoder for decoder, _ in streams.values()], max_batch=8, max_runs=1)
-            pending = sum(decoder.pending_frames for decoder, _ in streams.values()) * RATE * 2 // 100
-            decoded.value = max(0, pushed - pending)
+            live = [decoder for decoder, _ in streams.values()]
+            before = _ready_frames(live)
+            runs = engine.run_ready(live, max_batch=8, max_runs=1)
+            ran = (before - _ready_frames(live)) // STRIDE_FRAMES
+            stats.add(runs, ran)
+            chunks += ran
+            # what is left to decode is the full chunks waiting for a run; a partial chunk waits for audio
+            decoded.value = max(0, pushed - _ready_frames(live) * BYTES_PER_FRAME)
         else:
             decoded.value = pushed
+        audio_s = chunks * STRIDE_FRAMES / 100 if batching else (pushed - pushed_before) / BYTES_PER_S
+        now = time.perf_counter()
+        speed.value = meter.observe(now - started, audio_s)
+        stats.worked(now - started)
 
 
-def _drain(inbox: Any, *, block: bool, limit: int = 5000) -> list[Any]:
-    """What the worker has sent so far (waiting for the first message only when ``block``)."""
+def _ready_frames(decoders: list[Any]) -> int:
+    """Feature frames that model runs can take now (full chunks), over ``decoders``."""
+    return sum(getattr(d, "ready_frames", 0) for d in decoders)
+
+
+def _has_tail(decoder: Any) -> bool:
+    """A partial chunk that ``finish_ready`` will run."""
+    return bool(getattr(decoder, "has_tail", False))
+
+
+class _BatchStats:
+    """A child's model runs, in the shared ``counters`` its pool reads (see ``COUNTERS``)."""
+
+    def __init__(self, counters: Any):
+        self.counters = counters
+        self._cpu = time.process_time()
+
+    def add(self, runs: int, chunks: int) -> None:
+        """``runs`` model runs that decoded ``chunks`` chunks in all (the largest batch: their mean, rounded up)."""
+        if runs:
+            self.counters[0] += runs
+            self.counters[1] += chunks
+            self.counters[2] = max(self.counters[2], -(-chunks // runs))
+
+    def worked(self, busy_s: float) -> None:
+        cpu = time.process_time()
+        self.counters[3] += busy_s
+        self.counters[4] += cpu - self._cpu
+        self._cpu = cpu
+
+
+def _probe(engine: Any) -> float:
+    """Seconds of wall time per second of audio for one chunk of one stream, decoded now."""
+    decoder = engine.decoder(None)
+    pcm = bytes(engine.sample_rate * 2 * 2 // 5)  # 400 ms at the engine's rate: one viet-asr chunk
+    started = time.perf_counter()
+    decoder.accept(pcm)
+    decoder.final()
+    elapsed = time.perf_counter() - started
+    decoder.close()
+    return elapsed / 0.4
+
+
+def _drain(inbox: Any, *, block: bool, limit: int = 5000, timeout: float | None = None) -> list[Any]:
+    """What the worker has sent so far (waiting for the first message only when ``block``, at most
+    ``timeout`` seconds: then nothing)."""
     messages: list[Any] = []
     if block:
-        messages.append(inbox.get())
+        try:
+            messages.append(inbox.get(timeout=timeout))
+        except queue.Empty:
+            return messages
     while len(messages) < limit:
         try:
             messages.append(inbox.get_nowait())

@@ -161,6 +161,16 @@ class VietAsrDecoder:
         """Feature frames (10 ms each) pushed but not yet run through the model."""
         return max(0, len(self._features) - (CHUNK_FRAMES - STRIDE_FRAMES))
 
+    @property
+    def ready_frames(self) -> int:
+        """Pushed frames that model runs can take now: whole chunks (the rest waits for more audio)."""
+        return (self.pending_frames // STRIDE_FRAMES) * STRIDE_FRAMES if self.chunk_ready else 0
+
+    @property
+    def has_tail(self) -> bool:
+        """Less than a chunk is left with new frames in it: ``final`` (or ``finish_ready``) runs it padded."""
+        return bool(self._frames_seen) and not self.chunk_ready and len(self._features) > CHUNK_FRAMES - STRIDE_FRAMES
+
     def _next_chunk(self) -> np.ndarray:
         chunk = self._features[:CHUNK_FRAMES]
         self._features = self._features[STRIDE_FRAMES:]

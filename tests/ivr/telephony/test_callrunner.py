@@ -20,7 +20,7 @@ from ivr.engine.session import Session
 from ivr.nlu.understander import default_understander
 from ivr.store.database import Database
 from ivr.store.models import Call, Escalation
-from ivr.telephony.callrunner import CallRunner, DecodePool, TurnStats
+from ivr.telephony.callrunner import CallRunner, DecodePool, Decoding, TurnStats
 from ivr.telephony.callstore import CallStore
 from ivr.tts.render import PromptRenderer
 
@@ -64,7 +64,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 
 def _runner(shared: dict, cfg: Config, db: Database, redis_url: str, clock: Clock,
-            decoder: DecodePool | None = None) -> CallRunner:
+            decoder: Decoding | None = None) -> CallRunner:
     cfg = cfg.replace(redis_url=redis_url)
     session = Session(shared["flow"], catalog=shared["catalog"], understander=shared["understander"],
                       triage=shared["triage"])
@@ -182,6 +182,40 @@ def test_saturated_decode_pool_degrades_to_keys_only(shared, cfg, db, redis_url)
         steps = s.scalars(select(Call)).one().steps
         assert [st.transcript for st in steps if st.event == "speech"] == [OVERLOAD_TRANSCRIPT]
         # the engine answered "not understood" by offering the keys again
+        assert any(st.event == "no_match" for st in steps)
+
+
+def test_a_starved_stream_pool_answers_keys_only_never_silence(shared, cfg, db, redis_url) -> None:
+    """The decode process gets no CPU (stopped, as a child starved by other load): the audio queued for
+    it would take longer than asr_max_wait_ms at its speed, so the caller is answered at once with
+    the keys, and the call goes on."""
+    import os
+    import signal
+
+    from ivr.speech.streampool import StreamPool
+    from ivr.telephony.callrunner import OVERLOAD_TRANSCRIPT
+
+    pool = StreamPool(cfg, 1)
+    child = pool._children[0].process
+    assert child.pid is not None
+    os.kill(child.pid, signal.SIGSTOP)
+    try:
+        assert not pool.saturated  # nothing queued: nothing to wait for
+        long_speech = audio.u8_to_pcm16(_speech_u8(shared, "Tôi bị sốt và ho. " * 6))
+        queued = pool.submit(long_speech, None)  # seconds of audio for a child that does not run
+        assert pool.predicted_wait_s > cfg.asr_max_wait_ms / 1000 and pool.saturated
+        clock = Clock()
+        line = ScriptedLine(clock, audio_at=(1.0, _speech_u8(shared, "Tôi bị sốt và ho.")), hangup_at=8.0)
+        runner = _runner(shared, cfg, db, redis_url, clock, decoder=pool)
+        _run(runner, line)
+        assert not queued.done()
+    finally:
+        os.kill(child.pid, signal.SIGCONT)
+        pool.shutdown()
+    assert runner.overloaded == 1
+    with db.session() as s:
+        steps = s.scalars(select(Call)).one().steps
+        assert [st.transcript for st in steps if st.event == "speech"] == [OVERLOAD_TRANSCRIPT]
         assert any(st.event == "no_match" for st in steps)
 
 
