@@ -117,6 +117,9 @@ class Config:
     # a decode process whose queued audio takes longer than this to decode (its measured speed) takes no new
     # utterance; when none can, the caller gets the keys-only answer at once (ivr.speech.admission)
     asr_max_wait_ms: int = 400
+    # decode processes per SIP worker; 0: this box's cores shared among its workers (at least one each), so
+    # that decoders do not outnumber cores and each one batches more streams per model run
+    asr_decode_processes: int = 0
     # Escalation
     triage_rules_dir: Path = ROOT / "escalation" / "rules"  # versioned rule packs (*.yaml); the one in force by date
     hold_limit_s: int = 90
@@ -315,6 +318,9 @@ def _validate(cfg: Config) -> None:
     for name in _POSITIVE:
         if getattr(cfg, name) < 1:
             raise ConfigError(f"config: key '{name}': expected a positive integer, got {getattr(cfg, name)}")
+    if not 0 <= cfg.asr_decode_processes <= 64:
+        raise ConfigError(f"config: key 'asr_decode_processes': expected 0 (automatic) to 64, "
+                          f"got {cfg.asr_decode_processes}")
     if not 1 <= cfg.database_pool_size <= 1000:
         raise ConfigError(f"config: key 'database_pool_size': expected 1 to 1000, got {cfg.database_pool_size}")
     if not 0 <= cfg.database_max_overflow <= 1000:

@@ -80,9 +80,9 @@ class Runtime:
         flows = FlowSource(cfg, db)
         prompts = PromptRenderer(cfg, catalog=flows.current().catalog)
         if transcribe is not None:
-            decoder = DecodePool(transcribe, threads=_decode_threads())
+            decoder = DecodePool(transcribe, threads=max(1, min(4, os.cpu_count() or 2)))
         else:
-            decoder = decode_processes(cfg, _decode_threads())
+            decoder = decode_processes(cfg, _decode_threads(cfg))
             decoder.wait_ready(timeout=300)  # children up, model loaded
         return cls(cfg=cfg, db=db, flows=flows, understander=default_understander(),
                    triage=plugins.triage(cfg.triage_rules_dir), prompts=prompts, decoder=decoder,
@@ -212,8 +212,13 @@ def _gc_timer(threshold_s: float = 0.02,
     return timer
 
 
-def _decode_threads() -> int:
-    return max(1, min(4, (os.cpu_count() or 2)))
+def _decode_threads(cfg: Config) -> int:
+    """Decoders per worker: ``asr_decode_processes``, or this box's cores shared among its workers (at
+    least one each, at most 4): more decoders than cores only fight over them, and a decoder with more
+    streams batches more of them per model run."""
+    if cfg.asr_decode_processes:
+        return cfg.asr_decode_processes
+    return max(1, min(4, (os.cpu_count() or 2) // max(1, cfg.workers)))
 
 
 def speech_transcriber(cfg: Config) -> Callable[..., tuple[str, float]]:

@@ -144,3 +144,19 @@ def test_a_number_setting_reads_numbers_and_refuses_the_rest() -> None:
                      ("1.5", "expected a share from 0 to below 1, got 1.5")):
         with pytest.raises(ConfigError, match=f"^config: key 'prompt_recording_max_wer': {why}"):
             config_mod.load(env={"IVR_PROMPT_RECORDING_MAX_WER": bad})
+
+
+def test_decoders_per_worker_share_the_boxs_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More decode processes than cores only fight over them: by default a box's cores are shared among its
+    workers (one each at least, four at most); ``asr_decode_processes`` sets the number."""
+    from ivr.cli.sipworker import _decode_threads
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert _decode_threads(config_mod.Config(workers=2)) == 1
+    assert _decode_threads(config_mod.Config(workers=1)) == 2
+    assert _decode_threads(config_mod.Config(workers=4)) == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    assert _decode_threads(config_mod.Config(workers=2)) == 4
+    assert _decode_threads(config_mod.Config(workers=2, asr_decode_processes=3)) == 3
+    with pytest.raises(ConfigError, match="key 'asr_decode_processes': expected 0 \\(automatic\\) to 64, got 65"):
+        config_mod.load(env={"IVR_ASR_DECODE_PROCESSES": "65"}, path=None)
