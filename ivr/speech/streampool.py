@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import threading
@@ -91,9 +92,12 @@ class Utterance:
 
 
 class _Child:
-    def __init__(self, ctx: Any, cfg: Config, index: int, results: Any):
+    def __init__(self, ctx: Any, cfg: Config, index: int):
         self.index = index
         self.inbox = ctx.Queue()
+        # its own pipe for results, written by it alone: a queue shared by every child has a write lock, which a
+        # child killed while writing leaves held, and then no other child's result ever arrives
+        self.results, results_end = ctx.Pipe(duplex=False)
         self.decoded = ctx.RawValue("q", 0)  # bytes of audio the child has run through the model
         self.speed = ctx.RawValue("d", INITIAL_SPEED)  # its wall seconds of work per second of audio (EWMA)
         # its batching so far (model runs, chunks, largest batch, busy s, CPU s), written by the child only:
@@ -105,10 +109,12 @@ class _Child:
         self.open: set[int] = set()
         self.ready = threading.Event()  # set by the pool's result reader when the child has loaded its model
         self._lock = threading.Lock()  # guards `sent`, which every call thread adds to (the inbox queue is thread-safe)
-        self.process = ctx.Process(target=_child_main, args=(cfg, index, self.inbox, results, self.decoded, self.speed,
-                                                                 self.counters),
+        self.process = ctx.Process(target=_child_main, args=(cfg, index, self.inbox, results_end, self.decoded,
+                                                                 self.speed, self.counters),
                                    name=f"decode-{index}", daemon=True)
         self.process.start()
+        results_end.close()  # the child's end only: its death then reads as end of file here
+        self.gone = False  # its pipe reached end of file (it died)
 
     def send(self, message: tuple[Any, ...], audio_bytes: int) -> None:
         with self._lock:
@@ -135,13 +141,12 @@ class StreamPool:
         self.max_wait_s = cfg.asr_max_wait_ms / 1000.0 if max_wait_s is None else max_wait_s
         self.max_backlog_s = max_backlog_s
         self._ctx = multiprocessing.get_context("spawn")
-        self._results = self._ctx.Queue()  # every child -> the "decode-results" reader thread
         # guards _children, _futures, _next_uid and each child.open: call threads add, the reader resolves
         self._lock = threading.Lock()
         self._futures: dict[int, tuple[Future[tuple[str, float]], _Child]] = {}
         self._next_uid = 0
         self._closed = False
-        self._children = [_Child(self._ctx, cfg, i, self._results) for i in range(processes)]
+        self._children = [_Child(self._ctx, cfg, i) for i in range(processes)]
         self._reader = threading.Thread(target=self._read, name="decode-results", daemon=True)
         self._reader.start()
 
@@ -230,20 +235,29 @@ class StreamPool:
             future.set_result((text, confidence))
 
     def _read(self) -> None:
+        """The "decode-results" thread: every child's results pipe, the children's health, the reports."""
         while not self._closed:
+            by_pipe = {child.results: child for child in list(self._children) if not child.gone}
             try:
-                message = self._results.get(timeout=1.0)
-            except queue.Empty:
+                ready = multiprocessing.connection.wait(list(by_pipe), timeout=1.0) if by_pipe else []
+            except (OSError, ValueError):
+                ready = []
+            if not by_pipe:
+                time.sleep(0.2)
+            for pipe in ready:
+                child = by_pipe[pipe]  # type: ignore[index]
+                try:
+                    message: Any = child.results.recv()
+                except (EOFError, OSError):
+                    child.gone = True  # it died: _check_children fails its utterances and replaces it
+                    continue
+                if message[0] == "ready":
+                    child.ready.set()
+                elif message[0] == "result":
+                    _, uid, text, confidence, error = message
+                    self._resolve(uid, text, confidence, error)
+            if not ready or any(c.gone for c in self._children):
                 self._check_children()
-                self._report()
-                continue
-            except (OSError, EOFError, ValueError):
-                return
-            if message[0] == "ready":
-                self._children[message[1]].ready.set()
-            elif message[0] == "result":
-                _, uid, text, confidence, error = message
-                self._resolve(uid, text, confidence, error)
             self._report()
 
     def _report(self) -> None:
@@ -273,8 +287,9 @@ class StreamPool:
                       child.index, child.process.exitcode, len(child.open))
             for uid in list(child.open):
                 self._resolve(uid, "", 0.0, f"decode process {child.index} died")
+            child.results.close()
             with self._lock:
-                self._children[i] = _Child(self._ctx, self.cfg, child.index, self._results)
+                self._children[i] = _Child(self._ctx, self.cfg, child.index)
 
     def _fail_all(self, why: str) -> None:
         for uid in list(self._futures):
@@ -290,6 +305,7 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any,
 
     _die_with_parent()
     _lower_priority()
+    results = _Sender(results)
     engine: Any = open_recognizer(cfg, cfg.asr_engine).engine
     warm = engine.decoder(None)
     warm.accept(bytes(engine.sample_rate))  # first run allocates: do it before the first caller
@@ -337,6 +353,8 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any,
                 tails = sum(1 for d in ending if _has_tail(d))
                 stats.add(engine.finish_ready(ending), tails)
                 chunks += tails
+        if batching and finishing:  # decoded so far, before their results reach the pool (it reads both)
+            decoded.value = max(0, pushed - _ready_frames([d for d, _ in streams.values()]) * BYTES_PER_FRAME)
         for uid in finishing:
             _handle(("finish", uid), streams, engine, batching, results, index, flushed=uid in flushed)
         if batching and streams:
@@ -355,6 +373,16 @@ def _child_main(cfg: Config, index: int, inbox: Any, results: Any, decoded: Any,
         now = time.perf_counter()
         speed.value = meter.observe(now - started, audio_s)
         stats.worked(now - started)
+
+
+class _Sender:
+    """The child's end of its results pipe, with a queue's ``put``."""
+
+    def __init__(self, pipe: Any):
+        self._pipe = pipe
+
+    def put(self, message: tuple[Any, ...]) -> None:
+        self._pipe.send(message)
 
 
 def _ready_frames(decoders: list[Any]) -> int:
