@@ -13,10 +13,12 @@ what it was heard as and whether the tone, the vowel or the initial consonant di
 
 ``--search`` looks for respellings of the misheard syllables that espeak-ng reads so that the
 recognizer hears the intended syllable (other spellings of the same sound, and espeak-ng phoneme
-codes ``[[...]]`` with another tone code or vowel length). A candidate is tried in the carriers and
+codes ``[[...]]`` with a tone contour a checked syllable (final p, t, c, ch) can never carry, so that
+the respelling is never another real word; spellings that are, or sound exactly like, another word
+of the project's texts are refused too). A candidate is tried in the carriers and
 in up to ``--contexts`` real sentences of the catalog that contain the syllable; it is kept when
-it is heard right in at least two sentences where the plain spelling is not, and the sentences
-have fewer word errors in total. Kept candidates are printed as YAML for
+it is heard right in at least two more places (carriers or sentences, at least one a sentence)
+than the plain spelling, and the places have fewer word errors in total. Kept candidates are printed as YAML for
 prompts/espeak_pronunciations.yaml (the file is written by hand from them, with the reason).
 
 The pronunciation entries already in prompts/espeak_pronunciations.yaml are NOT applied here
@@ -44,7 +46,7 @@ from ivr import config as config_mod  # noqa: E402
 from ivr.engine.prompts import load_catalog  # noqa: E402
 from ivr.speech.recognizer import Recognizer, open_recognizer  # noqa: E402
 from ivr.tts.espeak import EspeakSynthesizer  # noqa: E402
-from ivr.tts.hearing import OFFENSIVE, words  # noqa: E402
+from ivr.tts.hearing import OFFENSIVE, edit_distance, words  # noqa: E402
 from ivr.tts.pronunciation import Entry, Pronunciations, load_pronunciations, split_tone  # noqa: E402
 from ivr.tts.verbalize import verbalize  # noqa: E402
 
@@ -225,8 +227,9 @@ def phonemes(word: str, voice: str = "vi") -> str:
 
 
 _TONE_DIGIT = re.compile(r"([1-7])")
-_SPELLING_SWAPS = (("gi", "d"), ("d", "gi"), ("r", "d"), ("qu", "kw"), ("y", "i"), ("i", "y"), ("c", "k"),
-                   ("k", "c"), ("s", "x"), ("x", "s"), ("tr", "ch"), ("ch", "tr"), ("oa", "wa"), ("uy", "wi"))
+#: Spellings of the same sound that Vietnamese orthography does not use, so never another real word
+#: (gi/d/r, s/x and tr/ch are left out: in the standard spelling those pairs are different words).
+_SPELLING_SWAPS = (("qu", "kw"), ("c", "k"), ("k", "c"), ("y", "i"), ("i", "y"), ("oa", "wa"), ("uy", "wi"))
 
 
 def candidates(word: str) -> list[str]:
@@ -240,23 +243,25 @@ def candidates(word: str) -> list[str]:
     base, tone = split_tone(word)
     init, rhyme = _initial(base)
     for a, b in _SPELLING_SWAPS:
-        if init == a and a in ("gi", "d", "r", "qu", "c", "k", "s", "x", "tr", "ch"):
+        if init == a and a in ("qu", "c", "k") and (a != "c" or rhyme[:1] in "aăâoôơuư") and (
+                a != "k" or rhyme[:1] in "ieêy"):
             out.append(_with_tone(b + rhyme, tone))
-        elif a in rhyme and a in ("y", "i", "oa", "uy"):
+        elif (a in ("y", "i") and rhyme == a) or (a in ("oa", "uy") and a in rhyme):  # sĩ/sỹ, not máy/mái
             out.append(_with_tone(init + rhyme.replace(a, b, 1), tone))
     code = phonemes(word)
-    if code and " " not in code and _TONE_DIGIT.search(code):
-        digit = _TONE_DIGIT.search(code).group(1)  # type: ignore[union-attr]
-        for t in "1234567":
-            if t != digit:
-                out.append(f"[[{code.replace(digit, t, 1)}]]")
-        if ":" in code:
-            out.append(f"[[{code.replace(':', '', 1)}]]")
-        else:
-            vowel = re.search(r"[aeiouyEO@]", code)
-            if vowel:
-                out.append(f"[[{code[:vowel.end()]}:{code[vowel.end():]}]]")
+    match = _TONE_DIGIT.search(code)
+    if code and " " not in code and match and checked(word):
+        # A checked syllable (final p, t, c, ch) only ever carries sắc or nặng: espeak-ng's level, falling,
+        # hỏi or ngã contour on it cannot be another real word, only another way of saying this one.
+        for t in "1245":
+            if t != match.group(1):
+                out.append(f"[[{code[:match.start()]}{t}{code[match.end():]}]]")
     return [c for c in dict.fromkeys(out) if c != word and c not in OFFENSIVE]
+
+
+def checked(word: str) -> bool:
+    """Ends in a stop (p, t, c, ch): Vietnamese allows only the sắc and nặng tones there."""
+    return split_tone(word)[0].endswith(("p", "t", "c", "ch"))
 
 
 def _with_tone(base: str, tone: str) -> str:
@@ -265,12 +270,65 @@ def _with_tone(base: str, tone: str) -> str:
     return add_tone(base, tone)
 
 
+def lexicon() -> set[str]:
+    """Vietnamese words the project writes or hears (catalog, knowledge, rules, labelled caller utterances).
+
+    No general Vietnamese lexicon is installed; this one covers the hotline's domain, so the real-word guard
+    below catches the likely confusions, not every word of the language.
+    """
+    found: set[str] = set()
+    files = [*(ROOT / "prompts").glob("*.yaml"), *(ROOT / "callflows").rglob("*.yaml"),
+             *(ROOT / "escalation" / "rules").glob("*.yaml"), *(ROOT / "tests" / "data").glob("*.jsonl"),
+             *(ROOT / "tests" / "data" / "heldout").rglob("*.jsonl")]
+    for f in files:
+        if f.name != "espeak_pronunciations.yaml":
+            found |= {w for w in words(f.read_text(encoding="utf-8")) if w.isalpha()}
+    return found
+
+
+def sound(code: str) -> str:
+    """A phoneme code compared by sound: stress marks dropped, clause-final level tone 7 as level tone 1."""
+    return code.replace("'", "").replace(",", "").replace("7", "1")
+
+
+class RealWordGuard:
+    """Refuses a respelling that is, or sounds exactly like (same espeak-ng phonemes), another known word."""
+
+    def __init__(self, known: set[str]):
+        self.known = known
+        ordered = sorted(known)
+        out = subprocess.run(["espeak-ng", "-v", "vi", "-q", "-x", "--stdin"], input="\n".join(ordered),
+                             capture_output=True, text=True, check=True).stdout
+        codes = [c.replace("_|", " ").replace("_", "").strip() for c in out.splitlines() if c.strip()]
+        self.by_sound: dict[str, set[str]] = {}
+        if len(codes) == len(ordered):
+            for w, c in zip(ordered, codes, strict=True):
+                self.by_sound.setdefault(sound(c), set()).add(w)
+        else:  # espeak-ng merged lines: one word at a time
+            for w in ordered:
+                self.by_sound.setdefault(sound(phonemes(w)), set()).add(w)
+
+    def other_word(self, word: str, spelling: str) -> str | None:
+        """The known word other than ``word`` that ``spelling`` is or sounds like, else None."""
+        from ivr.tts.pronunciation import move_tone_mark
+
+        same = {word, move_tone_mark(word)}
+        if not spelling.startswith("[["):
+            if spelling in self.known and spelling not in same:
+                return spelling
+            code = phonemes(spelling)
+        else:
+            code = spelling[2:-2]
+        others = self.by_sound.get(sound(code), set()) - same
+        return min(others) if others else None
+
+
 def contexts(word: str, all_sentences: list[str], n: int) -> list[str]:
     having = [s for s in all_sentences if word in words(s)]
     return sorted(having, key=lambda s: len(words(s)))[:n]
 
 
-def try_word(ear: Ear, word: str, ctx: list[str]) -> dict[str, Any]:
+def try_word(ear: Ear, word: str, ctx: list[str], guard: RealWordGuard | None = None) -> dict[str, Any]:
     """Each candidate spelling of ``word`` in the carriers and in the context sentences."""
     places = [c.format(w=word) for c in CARRIERS] + ctx
 
@@ -281,14 +339,17 @@ def try_word(ear: Ear, word: str, ctx: list[str]) -> dict[str, Any]:
             hyp = ear.hear(sentence, None if spelling == word else (word, spelling))
             aligned = alignment(ref, hyp)
             right.append(all(" ".join(aligned[i]) == word for i, w in enumerate(ref) if w == word))
-            from ivr.tts.hearing import edit_distance
-
             errors += edit_distance(ref, hyp)
         return right, errors
 
     base_right, base_errors = score(word)
-    tried = []
+    tried: list[dict[str, Any]] = []
+    refused = {}
     for cand in candidates(word):
+        other = guard.other_word(word, cand) if guard else None
+        if other:
+            refused[cand] = other
+            continue
         right, errors = score(cand)
         gained = [i for i, (r, b) in enumerate(zip(right, base_right, strict=True)) if r and not b]
         lost = [i for i, (r, b) in enumerate(zip(right, base_right, strict=True)) if b and not r]
@@ -298,10 +359,13 @@ def try_word(ear: Ear, word: str, ctx: list[str]) -> dict[str, Any]:
                       "lost": len(lost)})
     tried.sort(key=lambda t: (-t["right"], t["errors"]))
     best = tried[0] if tried else None
+    # kept: heard right in at least two more places than the plain spelling (places lost count against it),
+    # one of them a real sentence, and fewer word errors over all the places
     keep = bool(best and best["errors"] < base_errors and best["right"] > sum(base_right)
-                and best["gained_contexts"] + best["gained_carriers"] >= 2 and best["gained_contexts"] >= 1)
+                and best["gained_contexts"] + best["gained_carriers"] - best["lost"] >= 2
+                and best["gained_contexts"] >= 1)
     return {"word": word, "places": len(places), "base_right": sum(base_right), "base_errors": base_errors,
-            "best": best, "keep": keep, "tried": tried}
+            "best": best, "keep": keep, "tried": tried, "refused_real_words": refused}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -334,10 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.search:
             all_sentences = sentences(texts.values())
             found = []
+            guard = RealWordGuard(lexicon())
+            print(f"real-word guard: {len(guard.known)} known words", flush=True)
             targets = [r["word"] for r in sorted(rows, key=lambda r: -r["count"]) if r["right"] <= 1]
             print(f"\nsearching respellings for {len(targets)} syllables", flush=True)
             for w in targets:
-                res = try_word(ear, w, contexts(w, all_sentences, args.contexts))
+                res = try_word(ear, w, contexts(w, all_sentences, args.contexts), guard)
                 found.append(res)
                 b = res["best"]
                 print(f"  {w:<8} plain right {res['base_right']}/{res['places']} errors {res['base_errors']:>3}"

@@ -38,8 +38,9 @@ TONE_MARKS = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 _VOWELS = "aăâeêioôơuưy"
 _MARKED = "ăâêôơư"
 _WORD = re.compile(r"[^\W\d_]+")
-#: espeak-ng phoneme codes: ASCII letters, digits and its stress/length/separator marks; no brackets.
-_PHONEME_CODE = re.compile(r"\[\[[A-Za-z0-9'@:#,._|!\-\s]+\]\]")
+#: espeak-ng phoneme codes: ASCII letters, digits and its marks (stress ' , length : and the [ ^ # of
+#: phonemes such as t[ n^ o#); no closing bracket and no second "[[" inside.
+_PHONEME_CODE = re.compile(r"\[\[(?:(?!\[\[)[A-Za-z0-9'@:#,._|!^\[\-\s])+\]\]")
 _FIELDS = frozenset({"say", "why"})
 
 

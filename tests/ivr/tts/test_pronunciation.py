@@ -65,6 +65,14 @@ def test_bad_entries_are_refused_with_a_clear_error(doc: Any, message: str) -> N
     assert str(err.value).startswith("espeak pronunciations p.yaml: ")
 
 
+def test_phoneme_codes_keep_espeak_marks_but_not_nested_brackets() -> None:
+    prons = parse_pronunciations(_doc(một={"say": "[[m'o2t[]]", "why": "x"}, nhịp={"say": "[[n^'i1p]]", "why": "y"}),
+                                 "p.yaml")
+    assert prons.apply("bấm một") == "bấm [[m'o2t[]]"
+    with pytest.raises(PromptError, match="is not espeak-ng phoneme codes"):
+        parse_pronunciations(_doc(một={"say": "[[m'o2t[[x]]", "why": "x"}), "p.yaml")
+
+
 def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "p.yaml"
     bad.write_text("entries: {bác: [\n", encoding="utf-8")
