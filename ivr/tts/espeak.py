@@ -30,6 +30,7 @@ import wave
 from typing import IO, Any
 
 from ivr.errors import SynthesisError
+from ivr.tts.pronunciation import Pronunciations, load_pronunciations
 from ivr.tts.synthesizer import Synthesizer
 
 #: Attempts per text before giving up (empty WAV, worker crash, timeout).
@@ -44,9 +45,11 @@ class EspeakSynthesizer(Synthesizer):
     name = "espeak"
 
     def __init__(self, voice: str = "vi", rate: int = 130, *, attempts: int = ATTEMPTS,
-                 timeout_s: float = TIMEOUT_S):
+                 timeout_s: float = TIMEOUT_S, pronunciations: Pronunciations | None = None):
         if rate < 1:
             raise ValueError("rate must be positive")
+        #: respellings applied to the text given to espeak-ng only (prompts/espeak_pronunciations.yaml)
+        self.pronunciations = pronunciations if pronunciations is not None else load_pronunciations()
         self.voice = voice
         self.rate = rate
         self.attempts = attempts
@@ -59,14 +62,20 @@ class EspeakSynthesizer(Synthesizer):
     def voice_id(self) -> str:
         return f"{self.voice}@{self.rate}wpm"
 
+    @property
+    def pronunciation_id(self) -> str:
+        """Hash of the pronunciation entries in use ('' for none): the prompt cache key includes it."""
+        return self.pronunciations.digest
+
     def synthesize(self, text: str) -> tuple[bytes, int]:
         if not text.strip():
             raise SynthesisError("espeak: nothing to say (empty text)")
+        said = self.pronunciations.apply(text)
         problems: list[str] = []
         with self._lock:
             for attempt in range(self.attempts):
                 try:
-                    pcm, rate = self._request(text)
+                    pcm, rate = self._request(said)
                 except _Retry as exc:  # the worker answered; a second failure gets a fresh worker
                     problems.append(str(exc))
                     if attempt >= 1:
@@ -201,6 +210,7 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     from pyttsx3.drivers import _espeak
 
     engine = pyttsx3.init("espeak")
+    _accept_phonemes(_espeak)
     outcomes: list[bool] = []  # finished-utterance callbacks of the current run: completed or cancelled
 
     def on_finished(name: Any = None, completed: bool = True, **_: Any) -> None:
@@ -258,6 +268,23 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             os.rmdir(workdir)
         except OSError:
             pass
+
+
+def _accept_phonemes(espeak_lib: Any) -> None:
+    """Let ``[[...]]`` in a text be read as espeak-ng phoneme codes (pronunciation entries use them).
+
+    pyttsx3's driver calls ``Synth`` with fixed flags; phoneme input needs ``PHONEMES`` added. Text
+    without ``[[`` is read exactly as before.
+    """
+    synth = espeak_lib.Synth
+    if getattr(synth, "ivr_phonemes", False):
+        return
+
+    def with_phonemes(text: bytes, *args: Any, flags: int = 0, **kwargs: Any) -> Any:
+        return synth(text, *args, flags=flags | espeak_lib.PHONEMES, **kwargs)
+
+    with_phonemes.ivr_phonemes = True  # type: ignore[attr-defined]
+    espeak_lib.Synth = with_phonemes
 
 
 def _wait_completed(outcomes: list[bool]) -> None:

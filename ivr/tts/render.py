@@ -169,7 +169,11 @@ class PromptRenderer:
     def cache_key(self, spoken: str, synth: Synthesizer | None = None) -> str:
         """SHA-256 over pipeline version, engine, voice (with rate) and the verbalized text."""
         synth = synth or self.synthesizer()
-        material = "\0".join((PIPELINE_VERSION, synth.name, synth.voice_id, str(RATE), normalize_text(spoken)))
+        voice = synth.voice_id
+        lexicon = getattr(synth, "pronunciation_id", "")  # espeak's respellings (prompts/espeak_pronunciations.yaml)
+        if lexicon:
+            voice = f"{voice}+{lexicon}"
+        material = "\0".join((PIPELINE_VERSION, synth.name, voice, str(RATE), normalize_text(spoken)))
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
     def recording_for(self, prompt_id: str, text: str) -> Path | None:
