@@ -18,12 +18,14 @@ GREETING = "_greeting"
 _SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True, fuzzy=True)
 _WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
 _WAKE_OUTCOMES = Matcher(table(*lx.WAKE_OUTCOMES))
+_WAKE_RELAPSE = Matcher(table(*lx.WAKE_RELAPSE))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
 _INTENSE = Matcher(table(*lx.INTENSIFIERS))
 _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
 _OTHER = Matcher(table(*lx.OTHER_COMPLAINTS))
 _LONG = Matcher(table(*lx.LONG_FEVER))
 _DISTRESS = Matcher(table(*lx.DISTRESS))
+_CONDITIONAL = Matcher(table(*lx.CONDITIONAL_QUESTIONS))
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
 CONCERN_SIGN = "caller_concern"
@@ -124,6 +126,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         risks.append("age_65_plus")
     intents: dict[str, list[Match]] = {}
     covered = {i for m, _ in spans for i in range(m.start, m.end)}
+    conditionals = _CONDITIONAL.find(toks)
     for m in _INTENTS.find(toks):
         # "ăn gì cũng nôn" is a symptom, not "ăn gì?" (home care)
         if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
@@ -131,6 +134,10 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         # "tôi không cần cấp cứu", "chưa phải cấp cứu": not a request for help
         if m.label == "emergency" and m.start >= 2 and word_in(toks[m.start - 1], lx.HELP_VERBS) and word_in(
                 toks[m.start - 2], lx.PLAIN_NEGATORS):
+            continue
+        # "khi nào thì phải đi cấp cứu?", "nếu khó thở thì gọi 115 à?": a question about emergencies
+        if m.label == "emergency" and any(c.end <= m.start and BREAK not in toks[c.end:m.start]
+                                          for c in conditionals):
             continue
         # "không uống gì" is "did not drink anything", not "uống gì?" (what to take)
         if m.label in QUESTION_INTENTS and any(word_in(t, lx.WHAT_WORDS) for t in toks[m.start:m.end]) and any(
@@ -180,6 +187,16 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
                     m = Match(i, j + 2, "altered_consciousness", "gọi không dậy")
                     out.append((m, negated(toks, m, spans)))
                     break
+            if not out:
+                # wakes only briefly or barely answers: "gọi to mới hé mắt rồi lại ngủ", "lay mãi cũng chỉ ú ớ"
+                for j in range(call.end, min(call.end + 9, len(toks))):
+                    if toks[j] == BREAK:
+                        break
+                    relapse = _WAKE_RELAPSE.at(toks, j)
+                    if relapse is not None:
+                        m = Match(i, relapse.end, "altered_consciousness", "gọi mới tỉnh rồi lại ngủ")
+                        out.append((m, negated(toks, m, spans)))
+                        break
             if out:
                 break
     if "coughing_blood" not in have:

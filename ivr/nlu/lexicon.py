@@ -32,6 +32,7 @@ LONG_FEVER = _w("symptoms", "long_fever")
 WEEK_QUANTIFIERS = _w("symptoms", "week_quantifiers")
 WAKE_CALLS = _w("symptoms", "wake_calls")
 WAKE_OUTCOMES = _w("symptoms", "wake_outcomes")
+WAKE_RELAPSE = _w("symptoms", "wake_relapse")
 BLOOD_WORDS = _w("symptoms", "blood_words")
 BLOOD_SOURCES = _w("symptoms", "blood_sources")
 DRINK_WORDS = _w("symptoms", "drink_words")
@@ -58,6 +59,8 @@ QUESTION_WORDS = _w("intents", "question_words")
 QUESTION_ENDINGS = _w("intents", "question_endings")
 HELP_VERBS = _w("intents", "help_verbs")
 WHAT_WORDS = _w("intents", "what_words")
+#: "khi nào thì phải đi cấp cứu?": an emergency phrase inside a conditional question is no request.
+CONDITIONAL_QUESTIONS = _w("intents", "conditional_questions")
 
 # --- answers.yaml
 YES_WORDS = _w("answers", "yes_words")
@@ -81,6 +84,9 @@ BREATHING_WORDS = _w("vitals", "breathing_words")
 PULSE_WORDS = _w("vitals", "pulse_words")
 BLOOD_PRESSURE_SEPARATORS = _w("vitals", "blood_pressure_separators")
 DATE_BEFORE = _w("vitals", "date_before")
+UNNAMED_MEASURE_WORDS = _w("vitals", "unnamed_measure_words")
+UNNAMED_SPO2_MIN: int = LEXICON.number("vitals", "unnamed_spo2_min")
+UNNAMED_SPO2_MAX: int = LEXICON.number("vitals", "unnamed_spo2_max")
 
 # --- negation.yaml
 #: One-word negators before a symptom: "không sốt", "hết ho", "chưa bị khó thở", "đâu có ho".
@@ -96,6 +102,8 @@ PURPOSE_WORDS = _w("negation", "purpose_words")
 #: Signs that a trailing "hết rồi" makes worse ("tím hết rồi": all blue), not absent.
 INTENSIFIED_SIGNS = frozenset(_w("negation", "intensified_signs"))
 INTENSIFYING_AFTER = _w("negation", "intensifying_after")
+#: "nếu khó thở thì...": a supposition, not a report.
+HYPOTHETICAL = _w("negation", "hypothetical")
 
 # --- matching.yaml
 STRICT_WORDS = frozenset(_w("matching", "strict_words"))
@@ -125,6 +133,7 @@ YEAR_AFTER = _w("numbers", "year_after")
 YEAR_OR_AGE_AFTER = (*YEAR_AFTER, *_w("numbers", "year_after_also"))
 YEAR_BEFORE = _w("numbers", "year_before")
 KINSHIP_AFTER = _w("numbers", "kinship_after")
+NUMBER_UNITS = _w("numbers", "number_units")
 
 # --- normalize.yaml
 PHRASE_REWRITES = LEXICON.patterns("normalize", "phrase_rewrites")

@@ -8,10 +8,21 @@ from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK
 
 _NEG_AFTER = Matcher(table(*lx.NEGATION_AFTER))
+_HYPOTHETICAL = Matcher(table(*lx.HYPOTHETICAL))
+
+
+def hypothetical(toks: Sequence[str], m: Match) -> bool:
+    """Is ``m`` said as a supposition ("nếu khó thở thì gọi ai?"): a hypothetical word earlier in its clause?"""
+    i = m.start - 1
+    while i >= 0 and toks[i] != BREAK:
+        i -= 1
+    return any(h.end <= m.start for h in _HYPOTHETICAL.find(toks[i + 1:m.start]))
 
 
 def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) -> bool:
-    """Is the symptom/risk phrase ``m`` negated by the words around it?"""
+    """Is the symptom/risk phrase ``m`` negated by the words around it (or only supposed: ``hypothetical``)?"""
+    if hypothetical(toks, m):
+        return True
     # after: "sốt thì hết rồi"; but "môi tím hết rồi" is gone all blue (negation.yaml intensified_signs)
     after = _NEG_AFTER.at(toks, m.end) if m.end < len(toks) else None
     if after is not None and not (m.label in lx.INTENSIFIED_SIGNS and after.phrase in lx.INTENSIFYING_AFTER):

@@ -15,6 +15,8 @@ from ivr.nlu.numbers import Number
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
+#: An unnamed reading in this range after a measuring word is the SpO2 (vitals.yaml ``unnamed_measure_words``).
+_UNNAMED_SPO2 = (float(lx.UNNAMED_SPO2_MIN), float(lx.UNNAMED_SPO2_MAX))
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
 BLOOD_PRESSURE_VITALS = (SYSTOLIC, DIASTOLIC)
@@ -118,6 +120,12 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 vital = "pulse"
         if vital is None and expect_vital is not None:
             vital = expect_vital
+        if (vital is None and not cues and per_min is None and n.value == int(n.value)
+                and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
+                and any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[max(0, n.start - 6):n.start])):
+            # "con đo cho mạ được chín mươi lăm thôi": a reading with no vital named is the oximeter's,
+            # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
+            vital = "spo2"
         prev_end = n.end
         if vital is None:
             continue
