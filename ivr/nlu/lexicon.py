@@ -104,6 +104,15 @@ INTENSIFIED_SIGNS = frozenset(_w("negation", "intensified_signs"))
 INTENSIFYING_AFTER = _w("negation", "intensifying_after")
 #: "nếu khó thở thì...": a supposition, not a report.
 HYPOTHETICAL = _w("negation", "hypothetical")
+#: "tuần trước có khó thở, giờ hết rồi": a past sign said to be over.
+PAST_MARKERS = _w("negation", "past_markers")
+RESOLVED_WORDS = _w("negation", "resolved_words")
+STILL_WORDS = _w("negation", "still_words")
+#: "nghe tin hàng xóm đi cấp cứu": hearsay, not the patient.
+HEARSAY = _w("negation", "hearsay")
+#: "môi tím là dấu hiệu gì": a sign asked about, not reported.
+ASKED_ABOUT = _w("negation", "asked_about")
+PERSONS = _w("negation", "persons")
 
 # --- matching.yaml
 STRICT_WORDS = frozenset(_w("matching", "strict_words"))

@@ -70,6 +70,11 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
     skip = set(skip)
+    if expect_vital not in BLOOD_PRESSURE_VITALS:
+        # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
+        # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``
+        for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, SYSTOLIC):
+            skip.update((sys_k, dia_k))
     for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital):
         # several readings ("một trăm trên bảy mươi, đo lại tám lăm trên năm lăm"): keep the lowest
         for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):

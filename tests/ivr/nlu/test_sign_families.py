@@ -126,3 +126,52 @@ def test_number_slips_and_unnamed_readings(text: str, vitals: dict[str, float]) 
 ])
 def test_recognizer_and_regional_slips(text: str, sign: str) -> None:
     assert sign in _risk(text)[1]
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("bà tôi nói được dăm chữ là phải ngừng để thở", "severe_breathlessness"),
+    ("ông cứ hớp hơi từng chút", "severe_breathlessness"),
+    ("bố tôi té xỉu trong nhà tắm", "altered_consciousness"),
+    ("mẹ ngã vật ra giữa nhà", "altered_consciousness"),
+    ("tôi đứng lên không nổi, không còn chút sức", "exhaustion"),
+    ("vợ tôi đi cầu ra máu", "caller_concern"),
+    ("tôi bị tiu chảy", "diarrhea"),
+    ("bị tứcngực", "chest_pain"),
+])
+def test_more_families_and_merged_words(text: str, sign: str) -> None:
+    assert sign in _risk(text)[1]
+
+
+def test_cap_cuu_misheard_is_still_a_call_for_help() -> None:
+    assert _NLU.understand("cấp cưu, ông tôi xỉu rồi").intent == "emergency"
+    assert _NLU.understand("cập cứu").intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "tuần trước có tức ngực, nay hết rồi",
+    "hồi đầu bị khó thở, giờ bình thường",
+    "tím môi là dấu hiệu gì hả bác sĩ",
+    "nghe nói ngất xỉu là phải đi cấp cứu",
+    "khi nào thì khó thở là phải gọi",
+])
+def test_past_and_over_asked_about_or_hearsay_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "hôm qua khó thở, nay vẫn còn",
+    "tuần trước khó thở, nay lại khó thở hơn",
+    "mẹ tôi môi tím là sao vậy",
+    "hôm qua tôi ngất, giờ tỉnh lại bình thường",
+])
+def test_a_sign_still_there_or_seen_on_the_patient_escalates(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+def test_a_blood_pressure_reading_is_no_other_vital() -> None:
+    assert _risk("mạch tám mươi, huyết áp một trăm hai mươi trên tám mươi")[2] == {"pulse": 80}
+    assert _risk("hôm nay đo một trăm bốn mươi trên chín mươi")[2] == {}
+    risk, symptoms, _ = _risk("áp huyết của bà còn tám mươi trên năm mươi")
+    assert "low_blood_pressure" in symptoms and risk == "high"
