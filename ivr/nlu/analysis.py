@@ -26,6 +26,9 @@ _OTHER = Matcher(table(*lx.OTHER_COMPLAINTS))
 _LONG = Matcher(table(*lx.LONG_FEVER))
 _DISTRESS = Matcher(table(*lx.DISTRESS))
 _CONDITIONAL = Matcher(table(*lx.CONDITIONAL_QUESTIONS))
+_WORRY = Matcher(table(*lx.WORRY_WORDS))
+_QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
+_CALM = Matcher(table(*lx.CALM_WORDS))
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
 CONCERN_SIGN = "caller_concern"
@@ -151,7 +154,12 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         score = model.score(text)
         model_high = score >= model.threshold and not set(pos) & model.escalating_signs
     positive = tuple(dict.fromkeys(pos))
-    concern = CONCERN_SIGN in positive or bool(_DISTRESS.find(toks))
+    # distress words, but not "cứu" inside a question about emergencies ("khi nào thì phải gọi cấp cứu")
+    distress = [d for d in _DISTRESS.find(toks) if not any(
+        c.end <= d.start and BREAK not in toks[c.end:d.start] for c in conditionals)]
+    concern = CONCERN_SIGN in positive or bool(distress)
+    if not concern and not positive and not neg and not any(k in intents for k in QUESTION_INTENTS):
+        concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches)
     return Analysis(
         tokens=toks, numbers=numbers,
         symptoms=positive,
@@ -221,6 +229,29 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
                 out.append((m, negated(toks, m, spans)))
                 break
     return out
+
+
+def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match]) -> bool:
+    """A worry word (symptoms.yaml ``worry_words``) in a clause with no negator before it and no calm word,
+    in an utterance that asks nothing and reads no vital: "bà cứ thở khác khác", "môi ông nhìn lạ". Only
+    words written with their diacritics count ("tinh" may be "tính"), and not inside a vital cue ("nhịp thở")."""
+    if (any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) or _CONDITIONAL.find(toks)
+            or _QUESTION_WORDS.find(toks)):
+        return False
+    in_cue = {i for c in cues if c.end - c.start > 1 for i in range(c.start, c.end)}  # "nhịp thở", not "thở"
+    for w in _WORRY.find(toks):
+        if any(i in in_cue for i in range(w.start, w.end)) or " ".join(toks[w.start:w.end]) != w.phrase:
+            continue
+        lo = w.start
+        while lo > 0 and toks[lo - 1] != BREAK:
+            lo -= 1
+        hi = w.end
+        while hi < len(toks) and toks[hi] != BREAK:
+            hi += 1
+        if any(word_in(t, lx.NEGATORS) for t in toks[lo:w.start]) or _CALM.find(toks[lo:hi]):
+            continue
+        return True
+    return False
 
 
 def positive_any(spans: Sequence[tuple[Match, bool]]) -> bool:

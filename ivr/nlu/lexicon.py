@@ -39,6 +39,9 @@ DRINK_WORDS = _w("symptoms", "drink_words")
 VOMIT_WORDS = _w("symptoms", "vomit_words")
 #: Distress said without a sign ("trời ơi", "sợ quá"): the understanding's ``concern`` flag.
 DISTRESS = _w("symptoms", "distress")
+#: Half-understood worry ("bà cứ thở khác khác"): the ``concern`` flag when no sign was found.
+WORRY_WORDS = _w("symptoms", "worry_words")
+CALM_WORDS = _w("symptoms", "calm_words")
 
 # --- risk_factors.yaml
 RISK_FACTORS: tuple[str, ...] = _w("risk_factors", "names")
@@ -143,6 +146,8 @@ YEAR_OR_AGE_AFTER = (*YEAR_AFTER, *_w("numbers", "year_after_also"))
 YEAR_BEFORE = _w("numbers", "year_before")
 KINSHIP_AFTER = _w("numbers", "kinship_after")
 NUMBER_UNITS = _w("numbers", "number_units")
+SOME = _w("numbers", "some")
+SOME_MAX_TENS: int = LEXICON.number("numbers", "some_max_tens")
 
 # --- normalize.yaml
 PHRASE_REWRITES = LEXICON.patterns("normalize", "phrase_rewrites")

@@ -132,6 +132,11 @@ class _Parser:
         d = self.digit(i, initial=not after_hundred)
         if d is None:
             return None
+        # "tám mấy", "bảy mươi mấy": some value of those tens, read as its middle (85, 75); "chín mấy"
+        # (90-99) spans normal and low SpO2 alike, so it is left unread (numbers.yaml ``some``)
+        k = i + 2 if _is(self.at(i + 1), _TENS) else i + 1
+        if d >= 2 and not after_hundred and _is(self.at(k), lx.SOME):
+            return (d * 10 + 5, k + 1) if d <= lx.SOME_MAX_TENS else None
         # "chín mười tư": ASR often writes "mười" (ten) for "mươi" (-ty) after a digit
         if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)):
             u = self.unit(i + 2)

@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Matcher, table, word_in
+from ivr.nlu.normalize import BREAK
 from ivr.nlu.numbers import Number
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
@@ -100,7 +101,8 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         if vital is None:
             best = None
             for c in cues:
-                if prev_end <= c.start and c.end <= n.start and n.start - c.end <= 6:
+                if prev_end <= c.start and c.end <= n.start and (n.start - c.end <= 6 or (
+                        n.start - c.end <= 9 and BREAK not in toks[c.end:n.start])):
                     best = c
             if best is None:
                 # "99 % spo2" or "94 là spo2": a cue right after

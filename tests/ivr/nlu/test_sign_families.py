@@ -175,3 +175,39 @@ def test_a_blood_pressure_reading_is_no_other_vital() -> None:
     assert _risk("hôm nay đo một trăm bốn mươi trên chín mươi")[2] == {}
     risk, symptoms, _ = _risk("áp huyết của bà còn tám mươi trên năm mươi")
     assert "low_blood_pressure" in symptoms and risk == "high"
+
+
+@pytest.mark.parametrize("text", ["máy kẹp báo đỏ hoài", "chỉ số thấp lắm em ơi"])
+def test_an_oximeter_alarm_without_a_number_is_low_spo2(text: str) -> None:
+    assert "low_spo2" in _risk(text)[1]
+
+
+@pytest.mark.parametrize("text, value", [("spo2 tám mấy", 85), ("ô xy bảy mươi mấy thôi", 75)])
+def test_some_tens_read_as_their_middle(text: str, value: float) -> None:
+    assert _risk(text)[2] == {"spo2": value}
+
+
+def test_ninety_something_is_left_unread() -> None:
+    assert _risk("spo2 chín mấy")[2] == {}
+
+
+@pytest.mark.parametrize("text", [
+    "bà cứ thở khác khác",
+    "môi ông nhìn lạ",
+    "con bé bú chậm chậm sao đó",
+])
+def test_half_understood_worry_raises_the_concern_flag(text: str) -> None:
+    u = _NLU.understand(text)
+    assert u.concern, text
+
+
+@pytest.mark.parametrize("text", [
+    "nhịp thở mười tám",
+    "tôi thở được, môi hồng",
+    "không ngất, không tím",
+    "ket qua duong tinh",
+    "thở thế nào cho đúng hả bác sĩ",
+    "khi nào thì phải gọi cấp cứu",
+])
+def test_calm_or_asking_talk_raises_no_concern(text: str) -> None:
+    assert not _NLU.understand(text).concern, text
