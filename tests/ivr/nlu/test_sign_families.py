@@ -211,3 +211,19 @@ def test_half_understood_worry_raises_the_concern_flag(text: str) -> None:
 ])
 def test_calm_or_asking_talk_raises_no_concern(text: str) -> None:
     assert not _NLU.understand(text).concern, text
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("bà tôi đêm qua có lúc ngừng thở", "severe_breathlessness"),
+    ("ông thở thều thào", "severe_breathlessness"),
+    ("thằng nhỏ sốt cao rồi lên kinh phong", "altered_consciousness"),
+    ("lay hoài mà ông không động đậy", "altered_consciousness"),
+    ("môi ổng xanh mét", "cyanosis"),
+])
+def test_pauses_weak_breath_stillness_and_regional_colours(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+def test_stopping_the_oxygen_is_no_pause_in_breathing() -> None:
+    assert "severe_breathlessness" not in _risk("bác sĩ cho ngưng thở oxy rồi")[1]
