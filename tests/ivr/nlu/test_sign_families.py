@@ -227,3 +227,12 @@ def test_pauses_weak_breath_stillness_and_regional_colours(text: str, sign: str)
 
 def test_stopping_the_oxygen_is_no_pause_in_breathing() -> None:
     assert "severe_breathlessness" not in _risk("bác sĩ cho ngưng thở oxy rồi")[1]
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("má tui thở hết nổi rồi", "severe_breathlessness"),
+    ("ông đứng hết nổi, nằm luôn", "exhaustion"),
+    ("mẹ không đi được nữa rồi", "exhaustion"),
+])
+def test_no_longer_able(text: str, sign: str) -> None:
+    assert sign in _risk(text)[1]
