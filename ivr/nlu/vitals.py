@@ -133,10 +133,13 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             # "con đo cho mạ được chín mươi lăm thôi": a reading with no vital named is the oximeter's,
             # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
             vital = "spo2"
-        prev_end = n.end
         if vital is None:
+            prev_end = n.end
             continue
         lo, hi = lx.VITAL_RANGES[vital]
+        if lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None):
+            prev_end = n.end
+        # else "spo2 hăm… à không, chín mươi lăm": a value its cue cannot have, taken back, keeps the cue
         nxt = numbers[k + 1] if k + 1 < len(numbers) else None
         if (vital == "temperature" and n.value == int(n.value) and lo <= n.value <= hi and nxt is not None
                 and nxt.start == n.end and nxt.end == nxt.start + 1 and nxt.value < 10 and nxt.value == int(nxt.value)

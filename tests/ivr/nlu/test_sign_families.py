@@ -236,3 +236,7 @@ def test_stopping_the_oxygen_is_no_pause_in_breathing() -> None:
 ])
 def test_no_longer_able(text: str, sign: str) -> None:
     assert sign in _risk(text)[1]
+
+
+def test_a_value_taken_back_keeps_its_cue() -> None:
+    assert _risk("spo2 hăm… à không, chín mươi lăm")[2] == {"spo2": 95}
