@@ -19,6 +19,8 @@ _SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=Tru
 _WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
 _WAKE_OUTCOMES = Matcher(table(*lx.WAKE_OUTCOMES))
 _WAKE_RELAPSE = Matcher(table(*lx.WAKE_RELAPSE))
+_EFFORT = Matcher(table(*lx.EFFORT_WORDS))
+_UNABLE = Matcher(table(*lx.UNABLE_AFTER))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
 _INTENSE = Matcher(table(*lx.INTENSIFIERS))
 _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
@@ -227,6 +229,34 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
             if vomit and not any(word_in(x, lx.PLAIN_NEGATORS) for x in toks[max(0, i - 2):i]):
                 m = Match(i, vomit[0] + 1, "cannot_eat_drink", "uống vào là nôn")
                 out.append((m, negated(toks, m, spans)))
+                break
+    if "cannot_eat_drink" not in have and not any(m.label == "cannot_eat_drink" for m, _ in out):
+        # "ăn miếng nào nôn miếng ấy": whatever is eaten comes back
+        for i, t in enumerate(toks):
+            if not word_in(t, lx.EAT_WORDS):
+                continue
+            each = [j for j in range(i + 1, min(i + 4, len(toks))) if word_in(toks[j], lx.EACH_WORDS) and clause(i, j)]
+            vomit = [j for j in range(i + 1, min(i + 9, len(toks))) if word_in(toks[j], lx.VOMIT_WORDS)
+                     and clause(i, j)]
+            if each and vomit and each[0] < vomit[0]:
+                m = Match(i, vomit[0] + 1, "cannot_eat_drink", "ăn gì nôn nấy")
+                out.append((m, negated(toks, m, spans)))
+                break
+    if "exhaustion" not in have:
+        # "cầm bát cơm cũng không nổi": no strength for an everyday effort
+        for i in range(len(toks)):
+            effort = _EFFORT.at(toks, i)
+            if effort is None:
+                continue
+            for j in range(effort.end, min(effort.end + 6, len(toks))):
+                if toks[j] == BREAK:
+                    break
+                unable = _UNABLE.at(toks, j)
+                if unable is not None:
+                    m = Match(i, unable.end, "exhaustion", "cầm không nổi")
+                    out.append((m, negated(toks, m, spans)))
+                    break
+            if out and out[-1][0].label == "exhaustion":
                 break
     return out
 

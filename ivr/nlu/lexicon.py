@@ -37,6 +37,10 @@ BLOOD_WORDS = _w("symptoms", "blood_words")
 BLOOD_SOURCES = _w("symptoms", "blood_sources")
 DRINK_WORDS = _w("symptoms", "drink_words")
 VOMIT_WORDS = _w("symptoms", "vomit_words")
+EAT_WORDS = _w("symptoms", "eat_words")
+EACH_WORDS = _w("symptoms", "each_words")
+EFFORT_WORDS = _w("symptoms", "effort_words")
+UNABLE_AFTER = _w("symptoms", "unable_after")
 #: Distress said without a sign ("trời ơi", "sợ quá"): the understanding's ``concern`` flag.
 DISTRESS = _w("symptoms", "distress")
 #: Half-understood worry ("bà cứ thở khác khác"): the ``concern`` flag when no sign was found.

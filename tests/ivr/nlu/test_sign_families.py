@@ -240,3 +240,19 @@ def test_no_longer_able(text: str, sign: str) -> None:
 
 def test_a_value_taken_back_keeps_its_cue() -> None:
     assert _risk("spo2 hăm… à không, chín mươi lăm")[2] == {"spo2": 95}
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("bà ăn muỗng nào là ói ra muỗng đó", "cannot_eat_drink"),
+    ("con uốn sữa vào là trớ", "cannot_eat_drink"),
+    ("ông giơ tay lên cũng không nổi", "exhaustion"),
+    ("mẹ tôi trở mình còn không nổi", "exhaustion"),
+])
+def test_food_straight_back_and_no_strength_for_everyday_efforts(text: str, sign: str) -> None:
+    assert sign in _risk(text)[1]
+
+
+@pytest.mark.parametrize("text", ["ăn gì cũng được, không nôn", "tôi đi chợ không nổi vì mưa"])
+def test_eating_well_and_errands_stay_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
