@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.negation import negated
+from ivr.nlu.negation import hearsay, negated
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, tokenize
 from ivr.nlu.numbers import Number, find_numbers
@@ -18,12 +18,19 @@ GREETING = "_greeting"
 _SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True, fuzzy=True)
 _WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
 _WAKE_OUTCOMES = Matcher(table(*lx.WAKE_OUTCOMES))
+_WAKE_RELAPSE = Matcher(table(*lx.WAKE_RELAPSE))
+_EFFORT = Matcher(table(*lx.EFFORT_WORDS))
+_UNABLE = Matcher(table(*lx.UNABLE_AFTER))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
 _INTENSE = Matcher(table(*lx.INTENSIFIERS))
 _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
 _OTHER = Matcher(table(*lx.OTHER_COMPLAINTS))
 _LONG = Matcher(table(*lx.LONG_FEVER))
 _DISTRESS = Matcher(table(*lx.DISTRESS))
+_CONDITIONAL = Matcher(table(*lx.CONDITIONAL_QUESTIONS))
+_WORRY = Matcher(table(*lx.WORRY_WORDS))
+_QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
+_CALM = Matcher(table(*lx.CALM_WORDS))
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
 CONCERN_SIGN = "caller_concern"
@@ -124,6 +131,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         risks.append("age_65_plus")
     intents: dict[str, list[Match]] = {}
     covered = {i for m, _ in spans for i in range(m.start, m.end)}
+    conditionals = _CONDITIONAL.find(toks)
     for m in _INTENTS.find(toks):
         # "ăn gì cũng nôn" is a symptom, not "ăn gì?" (home care)
         if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
@@ -131,6 +139,10 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         # "tôi không cần cấp cứu", "chưa phải cấp cứu": not a request for help
         if m.label == "emergency" and m.start >= 2 and word_in(toks[m.start - 1], lx.HELP_VERBS) and word_in(
                 toks[m.start - 2], lx.PLAIN_NEGATORS):
+            continue
+        # "khi nào thì phải đi cấp cứu?", "nếu khó thở thì gọi 115 à?": a question about emergencies
+        if m.label == "emergency" and (hearsay(toks, m.start) or any(
+                c.end <= m.start and BREAK not in toks[c.end:m.start] for c in conditionals)):
             continue
         # "không uống gì" is "did not drink anything", not "uống gì?" (what to take)
         if m.label in QUESTION_INTENTS and any(word_in(t, lx.WHAT_WORDS) for t in toks[m.start:m.end]) and any(
@@ -144,7 +156,12 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         score = model.score(text)
         model_high = score >= model.threshold and not set(pos) & model.escalating_signs
     positive = tuple(dict.fromkeys(pos))
-    concern = CONCERN_SIGN in positive or bool(_DISTRESS.find(toks))
+    # distress words, but not "cứu" inside a question about emergencies ("khi nào thì phải gọi cấp cứu")
+    distress = [d for d in _DISTRESS.find(toks) if not any(
+        c.end <= d.start and BREAK not in toks[c.end:d.start] for c in conditionals)]
+    concern = CONCERN_SIGN in positive or bool(distress)
+    if not concern and not positive and not neg and not any(k in intents for k in QUESTION_INTENTS):
+        concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches)
     return Analysis(
         tokens=toks, numbers=numbers,
         symptoms=positive,
@@ -180,6 +197,16 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
                     m = Match(i, j + 2, "altered_consciousness", "gọi không dậy")
                     out.append((m, negated(toks, m, spans)))
                     break
+            if not out:
+                # wakes only briefly or barely answers: "gọi to mới hé mắt rồi lại ngủ", "lay mãi cũng chỉ ú ớ"
+                for j in range(call.end, min(call.end + 9, len(toks))):
+                    if toks[j] == BREAK:
+                        break
+                    relapse = _WAKE_RELAPSE.at(toks, j)
+                    if relapse is not None:
+                        m = Match(i, relapse.end, "altered_consciousness", "gọi mới tỉnh rồi lại ngủ")
+                        out.append((m, negated(toks, m, spans)))
+                        break
             if out:
                 break
     if "coughing_blood" not in have:
@@ -203,7 +230,58 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
                 m = Match(i, vomit[0] + 1, "cannot_eat_drink", "uống vào là nôn")
                 out.append((m, negated(toks, m, spans)))
                 break
+    if "cannot_eat_drink" not in have and not any(m.label == "cannot_eat_drink" for m, _ in out):
+        # "ăn miếng nào nôn miếng ấy": whatever is eaten comes back
+        for i, t in enumerate(toks):
+            if not word_in(t, lx.EAT_WORDS):
+                continue
+            each = [j for j in range(i + 1, min(i + 4, len(toks))) if word_in(toks[j], lx.EACH_WORDS) and clause(i, j)]
+            vomit = [j for j in range(i + 1, min(i + 9, len(toks))) if word_in(toks[j], lx.VOMIT_WORDS)
+                     and clause(i, j)]
+            if each and vomit and each[0] < vomit[0]:
+                m = Match(i, vomit[0] + 1, "cannot_eat_drink", "ăn gì nôn nấy")
+                out.append((m, negated(toks, m, spans)))
+                break
+    if "exhaustion" not in have:
+        # "cầm bát cơm cũng không nổi": no strength for an everyday effort
+        for i in range(len(toks)):
+            effort = _EFFORT.at(toks, i)
+            if effort is None:
+                continue
+            for j in range(effort.end, min(effort.end + 6, len(toks))):
+                if toks[j] == BREAK:
+                    break
+                unable = _UNABLE.at(toks, j)
+                if unable is not None:
+                    m = Match(i, unable.end, "exhaustion", "cầm không nổi")
+                    out.append((m, negated(toks, m, spans)))
+                    break
+            if out and out[-1][0].label == "exhaustion":
+                break
     return out
+
+
+def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match]) -> bool:
+    """A worry word (symptoms.yaml ``worry_words``) in a clause with no negator before it and no calm word,
+    in an utterance that asks nothing and reads no vital: "bà cứ thở khác khác", "môi ông nhìn lạ". Only
+    words written with their diacritics count ("tinh" may be "tính"), and not inside a vital cue ("nhịp thở")."""
+    if (any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) or _CONDITIONAL.find(toks)
+            or _QUESTION_WORDS.find(toks)):
+        return False
+    in_cue = {i for c in cues if c.end - c.start > 1 for i in range(c.start, c.end)}  # "nhịp thở", not "thở"
+    for w in _WORRY.find(toks):
+        if any(i in in_cue for i in range(w.start, w.end)) or " ".join(toks[w.start:w.end]) != w.phrase:
+            continue
+        lo = w.start
+        while lo > 0 and toks[lo - 1] != BREAK:
+            lo -= 1
+        hi = w.end
+        while hi < len(toks) and toks[hi] != BREAK:
+            hi += 1
+        if any(word_in(t, lx.NEGATORS) for t in toks[lo:w.start]) or _CALM.find(toks[lo:hi]):
+            continue
+        return True
+    return False
 
 
 def positive_any(spans: Sequence[tuple[Match, bool]]) -> bool:

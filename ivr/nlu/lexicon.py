@@ -32,12 +32,20 @@ LONG_FEVER = _w("symptoms", "long_fever")
 WEEK_QUANTIFIERS = _w("symptoms", "week_quantifiers")
 WAKE_CALLS = _w("symptoms", "wake_calls")
 WAKE_OUTCOMES = _w("symptoms", "wake_outcomes")
+WAKE_RELAPSE = _w("symptoms", "wake_relapse")
 BLOOD_WORDS = _w("symptoms", "blood_words")
 BLOOD_SOURCES = _w("symptoms", "blood_sources")
 DRINK_WORDS = _w("symptoms", "drink_words")
 VOMIT_WORDS = _w("symptoms", "vomit_words")
+EAT_WORDS = _w("symptoms", "eat_words")
+EACH_WORDS = _w("symptoms", "each_words")
+EFFORT_WORDS = _w("symptoms", "effort_words")
+UNABLE_AFTER = _w("symptoms", "unable_after")
 #: Distress said without a sign ("trời ơi", "sợ quá"): the understanding's ``concern`` flag.
 DISTRESS = _w("symptoms", "distress")
+#: Half-understood worry ("bà cứ thở khác khác"): the ``concern`` flag when no sign was found.
+WORRY_WORDS = _w("symptoms", "worry_words")
+CALM_WORDS = _w("symptoms", "calm_words")
 
 # --- risk_factors.yaml
 RISK_FACTORS: tuple[str, ...] = _w("risk_factors", "names")
@@ -58,6 +66,8 @@ QUESTION_WORDS = _w("intents", "question_words")
 QUESTION_ENDINGS = _w("intents", "question_endings")
 HELP_VERBS = _w("intents", "help_verbs")
 WHAT_WORDS = _w("intents", "what_words")
+#: "khi nào thì phải đi cấp cứu?": an emergency phrase inside a conditional question is no request.
+CONDITIONAL_QUESTIONS = _w("intents", "conditional_questions")
 
 # --- answers.yaml
 YES_WORDS = _w("answers", "yes_words")
@@ -81,6 +91,9 @@ BREATHING_WORDS = _w("vitals", "breathing_words")
 PULSE_WORDS = _w("vitals", "pulse_words")
 BLOOD_PRESSURE_SEPARATORS = _w("vitals", "blood_pressure_separators")
 DATE_BEFORE = _w("vitals", "date_before")
+UNNAMED_MEASURE_WORDS = _w("vitals", "unnamed_measure_words")
+UNNAMED_SPO2_MIN: int = LEXICON.number("vitals", "unnamed_spo2_min")
+UNNAMED_SPO2_MAX: int = LEXICON.number("vitals", "unnamed_spo2_max")
 
 # --- negation.yaml
 #: One-word negators before a symptom: "không sốt", "hết ho", "chưa bị khó thở", "đâu có ho".
@@ -96,6 +109,17 @@ PURPOSE_WORDS = _w("negation", "purpose_words")
 #: Signs that a trailing "hết rồi" makes worse ("tím hết rồi": all blue), not absent.
 INTENSIFIED_SIGNS = frozenset(_w("negation", "intensified_signs"))
 INTENSIFYING_AFTER = _w("negation", "intensifying_after")
+#: "nếu khó thở thì...": a supposition, not a report.
+HYPOTHETICAL = _w("negation", "hypothetical")
+#: "tuần trước có khó thở, giờ hết rồi": a past sign said to be over.
+PAST_MARKERS = _w("negation", "past_markers")
+RESOLVED_WORDS = _w("negation", "resolved_words")
+STILL_WORDS = _w("negation", "still_words")
+#: "nghe tin hàng xóm đi cấp cứu": hearsay, not the patient.
+HEARSAY = _w("negation", "hearsay")
+#: "môi tím là dấu hiệu gì": a sign asked about, not reported.
+ASKED_ABOUT = _w("negation", "asked_about")
+PERSONS = _w("negation", "persons")
 
 # --- matching.yaml
 STRICT_WORDS = frozenset(_w("matching", "strict_words"))
@@ -125,6 +149,9 @@ YEAR_AFTER = _w("numbers", "year_after")
 YEAR_OR_AGE_AFTER = (*YEAR_AFTER, *_w("numbers", "year_after_also"))
 YEAR_BEFORE = _w("numbers", "year_before")
 KINSHIP_AFTER = _w("numbers", "kinship_after")
+NUMBER_UNITS = _w("numbers", "number_units")
+SOME = _w("numbers", "some")
+SOME_MAX_TENS: int = LEXICON.number("numbers", "some_max_tens")
 
 # --- normalize.yaml
 PHRASE_REWRITES = LEXICON.patterns("normalize", "phrase_rewrites")

@@ -4,6 +4,7 @@ A ``fuzzy`` matcher also tolerates recognizer errors in one word of a phrase (se
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -53,6 +54,22 @@ def _initial_swap(tok: str, word: str) -> bool:
     return False
 
 
+#: The five tone marks (combining): a recognizer that drops one writes "sôt" for "sốt".
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+@lru_cache(maxsize=8192)
+def _toneless(word: str) -> str:
+    return unicodedata.normalize("NFC", "".join(
+        ch for ch in unicodedata.normalize("NFD", word) if ch not in _TONE_MARKS))
+
+
+def _tone_dropped(tok: str, word: str) -> bool:
+    """Is ``tok`` ``word`` with its tone mark dropped and its other marks kept ("sôt" for "sốt", "mêt" for
+    "mệt")? Such a toneless spelling is no Vietnamese word of its own when ``word`` has a tone."""
+    return tok != word and tok == _toneless(tok) and _toneless(word) == tok and has_diacritics(tok)
+
+
 def _one_edit(a: str, b: str) -> bool:
     """Are ``a`` and ``b`` one substitution, insertion or deletion apart?"""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -81,7 +98,7 @@ def near_word(tok: str, word: str, *, single: bool) -> bool:
     if word in _STRICT or len(fold(word)) < 3:
         return False
     if single:
-        return _initial_swap(tok, word)
+        return _initial_swap(tok, word) or _tone_dropped(tok, word)
     ft, fw = fold(tok), fold(word)
     if ft == fw or sound_key(tok) == sound_key(word):
         return True

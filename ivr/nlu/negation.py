@@ -8,10 +8,59 @@ from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK
 
 _NEG_AFTER = Matcher(table(*lx.NEGATION_AFTER))
+_HYPOTHETICAL = Matcher(table(*lx.HYPOTHETICAL))
+
+
+_PAST = Matcher(table(*lx.PAST_MARKERS))
+_RESOLVED = Matcher(table(*lx.RESOLVED_WORDS))
+_HEARSAY = Matcher(table(*lx.HEARSAY))
+_ASKED = Matcher(table(*lx.ASKED_ABOUT))
+_PERSONS = Matcher(table(*lx.PERSONS))
+
+
+def clause_start(toks: Sequence[str], i: int) -> int:
+    """The first token of the clause holding token ``i`` (clauses end at ``BREAK``)."""
+    while i > 0 and toks[i - 1] != BREAK:
+        i -= 1
+    return i
+
+
+def hypothetical(toks: Sequence[str], m: Match) -> bool:
+    """Is ``m`` said as a supposition ("nếu khó thở thì gọi ai?"): a hypothetical word earlier in its clause?"""
+    return bool(_HYPOTHETICAL.find(toks[clause_start(toks, m.start):m.start]))
+
+
+def hearsay(toks: Sequence[str], start: int) -> bool:
+    """Is what starts at ``start`` hearsay ("nghe tin hàng xóm đi cấp cứu"): a hearsay phrase earlier in its clause?"""
+    return bool(_HEARSAY.find(toks[clause_start(toks, start):start]))
+
+
+def not_now(toks: Sequence[str], m: Match) -> bool:
+    """Is ``m`` not a sign the patient has now? Supposed ("nếu khó thở thì..."), hearsay ("nghe nói môi tím
+    là..."), asked about ("môi tím là dấu hiệu gì?") or past and over ("tuần trước có khó thở, giờ hết rồi")."""
+    lo = clause_start(toks, m.start)
+    before = toks[lo:m.start]
+    if hypothetical(toks, m) or hearsay(toks, m.start):
+        return True
+    if m.end < len(toks) and _ASKED.at(toks, m.end) is not None and not _PERSONS.find(before):
+        return True
+    if _PAST.find(before):
+        # over: a later clause says it is gone, without "vẫn"/"còn"/"lại" (still, again)
+        k = m.end
+        while k < len(toks) and toks[k] != BREAK:
+            k += 1
+        later = toks[k:]
+        resolved = _RESOLVED.find(later)
+        inside = {i for r in resolved for i in range(r.start, r.end)}  # "hồng lại" is over, not "again"
+        if resolved and not any(word_in(t, lx.STILL_WORDS) for i, t in enumerate(later) if i not in inside):
+            return True
+    return False
 
 
 def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) -> bool:
-    """Is the symptom/risk phrase ``m`` negated by the words around it?"""
+    """Is the symptom/risk phrase ``m`` negated by the words around it (or only supposed: ``hypothetical``)?"""
+    if not_now(toks, m):
+        return True
     # after: "sốt thì hết rồi"; but "môi tím hết rồi" is gone all blue (negation.yaml intensified_signs)
     after = _NEG_AFTER.at(toks, m.end) if m.end < len(toks) else None
     if after is not None and not (m.label in lx.INTENSIFIED_SIGNS and after.phrase in lx.INTENSIFYING_AFTER):

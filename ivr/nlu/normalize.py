@@ -64,6 +64,32 @@ _BREAKS = frozenset(",.;!?…\n")
 def _word_rewrite(token: str) -> str:
     if token in _WORD_REWRITES:
         return _WORD_REWRITES[token]
+    return _split_merged(token)
+
+
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+
+@lru_cache(maxsize=1)
+def _phrase_words() -> frozenset[str]:
+    """Every word of a symptom phrase (the words a merged token is split into)."""
+    tables = (lx.SYMPTOM_PHRASES,)
+    return frozenset(w for t in tables for phrases in t.values() for p in phrases for w in p.lower().split())
+
+
+def _split_merged(token: str) -> str:
+    """Two phrase words a recognizer or a typist ran together ("khóthở" -> "khó thở"): split when the
+    token is no phrase word itself and both halves are (each two letters or more, the second starting
+    with a consonant, as a Vietnamese syllable after another one does)."""
+    if len(token) < 5 or not token.isalpha():
+        return token
+    words = _phrase_words()
+    if token in words:
+        return token
+    for k in range(2, len(token) - 1):
+        left, right = token[:k], token[k:]
+        if fold(right[0]) not in _VOWELS and left in words and right in words and len(fold(left)) >= 2:
+            return f"{left} {right}"
     return token
 
 

@@ -92,7 +92,17 @@ class _Parser:
             return None
         if initial and v == 3 and _is(self.at(i + 1), lx.KINSHIP_AFTER):
             return None  # "ba tui", "ba em": a father, not three
+        if initial and tok == "sau" and not self.number_follows(i + 1):
+            return None  # "hit khong duoc sau" (sâu, deep) or "sau do" (after): six only before a number word
         return v
+
+    def number_follows(self, i: int) -> bool:
+        """Does token ``i`` continue a number or give it a unit ("sau muoi", "sau lan", "sau do")?"""
+        nxt = self.at(i)
+        if nxt is None:
+            return False
+        return (_word(nxt, _DIGITS) is not None or _word(nxt, _UNIT_ONLY) is not None
+                or _is(nxt, (*_TEN, *_TENS, *_HUNDRED, *_THOUSAND, *_HALF, *_POINT, *lx.NUMBER_UNITS)) or nxt == "%")
 
     def is_year(self, i: int) -> bool:
         return _is(self.at(i + 1), _YEAR_OR_AGE_AFTER) or (
@@ -122,6 +132,11 @@ class _Parser:
         d = self.digit(i, initial=not after_hundred)
         if d is None:
             return None
+        # "tám mấy", "bảy mươi mấy": some value of those tens, read as its middle (85, 75); "chín mấy"
+        # (90-99) spans normal and low SpO2 alike, so it is left unread (numbers.yaml ``some``)
+        k = i + 2 if _is(self.at(i + 1), _TENS) else i + 1
+        if d >= 2 and not after_hundred and _is(self.at(k), lx.SOME):
+            return (d * 10 + 5, k + 1) if d <= lx.SOME_MAX_TENS else None
         # "chín mười tư": ASR often writes "mười" (ten) for "mươi" (-ty) after a digit
         if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)):
             u = self.unit(i + 2)

@@ -11,10 +11,13 @@ from itertools import pairwise
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Matcher, table, word_in
+from ivr.nlu.normalize import BREAK
 from ivr.nlu.numbers import Number
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
+#: An unnamed reading in this range after a measuring word is the SpO2 (vitals.yaml ``unnamed_measure_words``).
+_UNNAMED_SPO2 = (float(lx.UNNAMED_SPO2_MIN), float(lx.UNNAMED_SPO2_MAX))
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
 BLOOD_PRESSURE_VITALS = (SYSTOLIC, DIASTOLIC)
@@ -68,6 +71,11 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
     skip = set(skip)
+    if expect_vital not in BLOOD_PRESSURE_VITALS:
+        # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
+        # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``
+        for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, SYSTOLIC):
+            skip.update((sys_k, dia_k))
     for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital):
         # several readings ("một trăm trên bảy mươi, đo lại tám lăm trên năm lăm"): keep the lowest
         for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
@@ -93,7 +101,8 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         if vital is None:
             best = None
             for c in cues:
-                if prev_end <= c.start and c.end <= n.start and n.start - c.end <= 6:
+                if prev_end <= c.start and c.end <= n.start and (n.start - c.end <= 6 or (
+                        n.start - c.end <= 9 and BREAK not in toks[c.end:n.start])):
                     best = c
             if best is None:
                 # "99 % spo2" or "94 là spo2": a cue right after
@@ -118,10 +127,19 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 vital = "pulse"
         if vital is None and expect_vital is not None:
             vital = expect_vital
-        prev_end = n.end
+        if (vital is None and not cues and per_min is None and n.value == int(n.value)
+                and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
+                and any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[max(0, n.start - 6):n.start])):
+            # "con đo cho mạ được chín mươi lăm thôi": a reading with no vital named is the oximeter's,
+            # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
+            vital = "spo2"
         if vital is None:
+            prev_end = n.end
             continue
         lo, hi = lx.VITAL_RANGES[vital]
+        if lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None):
+            prev_end = n.end
+        # else "spo2 hăm… à không, chín mươi lăm": a value its cue cannot have, taken back, keeps the cue
         nxt = numbers[k + 1] if k + 1 < len(numbers) else None
         if (vital == "temperature" and n.value == int(n.value) and lo <= n.value <= hi and nxt is not None
                 and nxt.start == n.end and nxt.end == nxt.start + 1 and nxt.value < 10 and nxt.value == int(nxt.value)

@@ -1,0 +1,258 @@
+"""Warning signs said by kind (issue 12, session 5): each family of ways to say a sign, its recognizer
+slips, and the guards that keep denied, supposed and unrelated talk calm. The sentences are written
+for the families, not copied from any scored set."""
+from __future__ import annotations
+
+import pytest
+
+from escalation.triage import default_triage
+from ivr.nlu.understander import Nlu
+
+_NLU = Nlu(model=None)
+_TRIAGE = default_triage()
+
+
+def _risk(text: str, expect: list[str] | None = None) -> tuple[str, tuple[str, ...], dict[str, float]]:
+    u = _NLU.understand(text, expect=expect)
+    a = _TRIAGE.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+    return a.risk, u.symptoms, dict(u.vitals)
+
+
+@pytest.mark.parametrize("text, sign", [
+    # confused speech
+    ("ông nhà tôi cứ lẩm bẩm một mình từ trưa", "altered_consciousness"),
+    ("mẹ tôi hỏi gì cũng trả lời linh tinh", "altered_consciousness"),
+    ("bà nói chuyện không ra câu nữa", "altered_consciousness"),
+    ("ông không nhận ra con cháu trong nhà", "altered_consciousness"),
+    # wakes only briefly, or barely answers
+    ("lay bố mãi mới mở mắt rồi lại nhắm", "altered_consciousness"),
+    ("kêu bà thì bà chỉ rên", "altered_consciousness"),
+    ("ba tui ngủ miết, kêu mới tỉnh rồi lại thiếp", "altered_consciousness"),
+    # seizure and stroke signs
+    ("con tôi người cứng đờ, mắt trợn trắng", "altered_consciousness"),
+    ("ông bị động kinh, sùi bọt mép", "altered_consciousness"),
+    ("bà tự nhiên méo mồm, yếu nửa người", "altered_consciousness"),
+    ("bố tôi co giựt từng cơn", "altered_consciousness"),
+    # blue or grey in other colour words
+    ("đầu ngón tay bà bầm lại", "cyanosis"),
+    ("môi của ông xám lại rồi", "cyanosis"),
+    ("móng tay chuyển tím", "cyanosis"),
+    # breath too short to speak, sitting up to breathe
+    ("tôi nói không hết câu đã phải thở", "severe_breathlessness"),
+    ("mẹ tôi phải ngồi dựa mới thở được", "severe_breathlessness"),
+    ("nằm xuống thì ngộp nên bà thức ngồi cả đêm", "severe_breathlessness"),
+    ("cháu thở bằng bụng, lõm ngực", "severe_breathlessness"),
+])
+def test_emergency_families(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("thằng bé lười bú, bú ít hẳn", "cannot_eat_drink"),
+    ("ông chỉ uống được vài ngụm nước", "cannot_eat_drink"),
+    ("bà ăn được vài thìa cháo là thôi", "cannot_eat_drink"),
+    ("tôi ho có máu từ sáng", "coughing_blood"),
+])
+def test_high_families(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "cần người tới gấp, bố tôi nằm im",
+    "làm ơn cứu, mẹ tôi nằm một chỗ",
+    "cho xe tới ngay giùm tôi",
+])
+def test_asking_for_someone_now_is_an_emergency(text: str) -> None:
+    assert _NLU.understand(text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "khi nào thì phải gọi cấp cứu",
+    "nếu môi tím thì làm sao",
+    "lỡ như khó thở thì gọi ai",
+    "nếu mẹ tôi lơ mơ thì có phải đưa đi viện gấp không",
+])
+def test_questions_and_suppositions_do_not_escalate(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "cứu tôi với, nếu không con tôi chết mất",
+    "mẹ tôi khó thở lắm, nếu không đỡ thì sao",
+])
+def test_a_supposition_later_does_not_hide_a_real_sign(text: str) -> None:
+    risk, _, _ = _risk(text)
+    assert risk == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "không lẩm bẩm gì, vẫn tỉnh táo",
+    "môi không bầm, móng tay vẫn hồng",
+    "tối qua ngủ suốt đêm, sáng dậy khỏe",
+    "họ nhiều người quá, đông lắm",
+    "uống thuốc xong thì ngủ lại được",
+])
+def test_denied_and_everyday_talk_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, vitals", [
+    ("ô xy chín mưới ba", {"spo2": 93}),
+    ("spo2 chín mươi lâm", {"spo2": 95}),
+    ("sốt ba mươi chính độ", {"temperature": 39}),
+    ("nhiệt độ ba tám độ rưởi", {"temperature": 38.5}),
+    ("mười tám lần một phút", {"breathing_rate": 18}),
+    ("toi kho tho, hit khong duoc sau", {}),
+    ("con đo cho bà được tám mươi chín", {"spo2": 89}),
+    ("máy đo ghi chín mươi chín", {}),
+])
+def test_number_slips_and_unnamed_readings(text: str, vitals: dict[str, float]) -> None:
+    expect = ["breathing_rate"] if text.startswith("mười tám") else None
+    assert _risk(text, expect)[2] == vitals
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("tôi bị sôt từ hôm qua", "fever"),
+    ("tôi mêt quá", "fatigue"),
+    ("họ khan suốt đêm", "cough"),
+    ("tôi bị đâu ngực", "chest_pain"),
+    ("nhứt cơ khắp người", "muscle_ache"),
+    ("nhức trốc từ sáng", "headache"),
+    ("người nóng lạnh từ tối", "fever"),
+])
+def test_recognizer_and_regional_slips(text: str, sign: str) -> None:
+    assert sign in _risk(text)[1]
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("bà tôi nói được dăm chữ là phải ngừng để thở", "severe_breathlessness"),
+    ("ông cứ hớp hơi từng chút", "severe_breathlessness"),
+    ("bố tôi té xỉu trong nhà tắm", "altered_consciousness"),
+    ("mẹ ngã vật ra giữa nhà", "altered_consciousness"),
+    ("tôi đứng lên không nổi, không còn chút sức", "exhaustion"),
+    ("vợ tôi đi cầu ra máu", "caller_concern"),
+    ("tôi bị tiu chảy", "diarrhea"),
+    ("bị tứcngực", "chest_pain"),
+])
+def test_more_families_and_merged_words(text: str, sign: str) -> None:
+    assert sign in _risk(text)[1]
+
+
+def test_cap_cuu_misheard_is_still_a_call_for_help() -> None:
+    assert _NLU.understand("cấp cưu, ông tôi xỉu rồi").intent == "emergency"
+    assert _NLU.understand("cập cứu").intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "tuần trước có tức ngực, nay hết rồi",
+    "hồi đầu bị khó thở, giờ bình thường",
+    "tím môi là dấu hiệu gì hả bác sĩ",
+    "nghe nói ngất xỉu là phải đi cấp cứu",
+    "khi nào thì khó thở là phải gọi",
+])
+def test_past_and_over_asked_about_or_hearsay_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "hôm qua khó thở, nay vẫn còn",
+    "tuần trước khó thở, nay lại khó thở hơn",
+    "mẹ tôi môi tím là sao vậy",
+    "hôm qua tôi ngất, giờ tỉnh lại bình thường",
+])
+def test_a_sign_still_there_or_seen_on_the_patient_escalates(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+def test_a_blood_pressure_reading_is_no_other_vital() -> None:
+    assert _risk("mạch tám mươi, huyết áp một trăm hai mươi trên tám mươi")[2] == {"pulse": 80}
+    assert _risk("hôm nay đo một trăm bốn mươi trên chín mươi")[2] == {}
+    risk, symptoms, _ = _risk("áp huyết của bà còn tám mươi trên năm mươi")
+    assert "low_blood_pressure" in symptoms and risk == "high"
+
+
+@pytest.mark.parametrize("text", ["máy kẹp báo đỏ hoài", "chỉ số thấp lắm em ơi"])
+def test_an_oximeter_alarm_without_a_number_is_low_spo2(text: str) -> None:
+    assert "low_spo2" in _risk(text)[1]
+
+
+@pytest.mark.parametrize("text, value", [("spo2 tám mấy", 85), ("ô xy bảy mươi mấy thôi", 75)])
+def test_some_tens_read_as_their_middle(text: str, value: float) -> None:
+    assert _risk(text)[2] == {"spo2": value}
+
+
+def test_ninety_something_is_left_unread() -> None:
+    assert _risk("spo2 chín mấy")[2] == {}
+
+
+@pytest.mark.parametrize("text", [
+    "bà cứ thở khác khác",
+    "môi ông nhìn lạ",
+    "con bé bú chậm chậm sao đó",
+])
+def test_half_understood_worry_raises_the_concern_flag(text: str) -> None:
+    u = _NLU.understand(text)
+    assert u.concern, text
+
+
+@pytest.mark.parametrize("text", [
+    "nhịp thở mười tám",
+    "tôi thở được, môi hồng",
+    "không ngất, không tím",
+    "ket qua duong tinh",
+    "thở thế nào cho đúng hả bác sĩ",
+    "khi nào thì phải gọi cấp cứu",
+])
+def test_calm_or_asking_talk_raises_no_concern(text: str) -> None:
+    assert not _NLU.understand(text).concern, text
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("bà tôi đêm qua có lúc ngừng thở", "severe_breathlessness"),
+    ("ông thở thều thào", "severe_breathlessness"),
+    ("thằng nhỏ sốt cao rồi lên kinh phong", "altered_consciousness"),
+    ("lay hoài mà ông không động đậy", "altered_consciousness"),
+    ("môi ổng xanh mét", "cyanosis"),
+])
+def test_pauses_weak_breath_stillness_and_regional_colours(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+def test_stopping_the_oxygen_is_no_pause_in_breathing() -> None:
+    assert "severe_breathlessness" not in _risk("bác sĩ cho ngưng thở oxy rồi")[1]
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("má tui thở hết nổi rồi", "severe_breathlessness"),
+    ("ông đứng hết nổi, nằm luôn", "exhaustion"),
+    ("mẹ không đi được nữa rồi", "exhaustion"),
+])
+def test_no_longer_able(text: str, sign: str) -> None:
+    assert sign in _risk(text)[1]
+
+
+def test_a_value_taken_back_keeps_its_cue() -> None:
+    assert _risk("spo2 hăm… à không, chín mươi lăm")[2] == {"spo2": 95}
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("bà ăn muỗng nào là ói ra muỗng đó", "cannot_eat_drink"),
+    ("con uốn sữa vào là trớ", "cannot_eat_drink"),
+    ("ông giơ tay lên cũng không nổi", "exhaustion"),
+    ("mẹ tôi trở mình còn không nổi", "exhaustion"),
+])
+def test_food_straight_back_and_no_strength_for_everyday_efforts(text: str, sign: str) -> None:
+    assert sign in _risk(text)[1]
+
+
+@pytest.mark.parametrize("text", ["ăn gì cũng được, không nôn", "tôi đi chợ không nổi vì mưa"])
+def test_eating_well_and_errands_stay_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
