@@ -20,9 +20,11 @@ and a feature is kept when it occurs in ``MIN_COUNT`` source rows.
 Thresholds by 5-fold cross-validation on the training rows: the warning threshold is the lowest whose
 out-of-fold false alarms (where the understander lets the model speak, ``ivr.nlu.understander.model_may_raise``,
 on rows the rules do not already escalate) stay within ``--max-cv-false`` of the calm rows; the emergency
-head's within ``--max-cv-false-emergency`` after the same intents, and within ``--max-cv-false-emergency-calm``
-(0: none) after the calm-ish intents only it may speak after (a check-in). ``--check`` retrains and fails
-if the shipped file differs (the weights are deterministic: full-batch gradient descent from zero).
+head's within ``--max-cv-false-emergency`` (of the calm rows and of their augmented variants: a calm row must
+not sound like an emergency however it is mangled) after the same intents, and within
+``--max-cv-false-emergency-calm`` (0: none) after the calm-ish intents only it may speak after (a check-in).
+``--check`` retrains and fails if the shipped file differs (the weights are deterministic: full-batch gradient
+descent from zero).
 """
 from __future__ import annotations
 
@@ -316,8 +318,8 @@ def thresholds() -> list[float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--max-cv-false", type=float, default=0.02)  # s7: 0.03 flagged "ổng mệt quá trời"
-    ap.add_argument("--max-cv-false-emergency", type=float, default=0.0,
-                    help="the emergency head's out-of-fold false alarms on calm rows (it speaks after more intents)")
+    ap.add_argument("--max-cv-false-emergency", type=float, default=0.0005,
+                    help="the emergency head's out-of-fold false alarms on calm rows and their variants")
     ap.add_argument("--max-cv-false-emergency-calm", type=float, default=0.0,
                     help="the same after a check-in, a request for a doctor or a positive test the rules read as calm")
     ap.add_argument("--l2-emergency", type=float, default=L2_EMERGENCY,
@@ -353,12 +355,20 @@ def main() -> int:
     # out-of-fold scores of the original rows, 5 folds by position (a row's variants stay in its fold)
     folds = np.arange(len(texts)) % 5
     oof = {name: np.zeros(len(texts)) for name in targets}
+    # and of the held-out rows' variants (the emergency head's false alarms are counted on them too: a calm
+    # row must not sound like an emergency however the recognizer mangles it)
+    var_texts, var_src, var_original = expand(texts, args.variants)
+    var_src_a = np.array(var_src)
+    var_keep = ~np.array(var_original, dtype=bool)
+    oof_var = {name: np.zeros(len(var_texts)) for name in targets}
     for k in range(5):
         tr, te = folds != k, folds == k
         fold_targets = {n: (yy[tr], ww[tr], l2) for n, (yy, ww, l2) in targets.items()}
         vocab, heads = train([t for t, m in zip(texts, tr) if m], fold_targets, kinds, args.variants)
+        vte = var_keep & te[var_src_a]
         for name, (w, b) in heads.items():
             oof[name][te] = raw_scores([t for t, m in zip(texts, te) if m], vocab, w, b, kinds)
+            oof_var[name][vte] = raw_scores([t for t, m in zip(var_texts, vte) if m], vocab, w, b, kinds)
     # the statistics over the utterance corpus only (the calm questions train, they do not dilute the rates)
     corpus = np.array([not r["_file"].startswith("questions") for r, _ in train_rows])
     ruled, may, may_em = ruled | ~corpus, may & corpus, may_em & corpus
@@ -380,7 +390,12 @@ def main() -> int:
         for scope, where in (("", may), ("calm_", may_em & ~may)):
             # the warning head does not disagree: an emergency is a warning sign too
             fired = (oof["emergency"] >= th) & (oof["warning"] >= EMERGENCY_MIN_WARNING) & where
-            row[f"{scope}cv_false_alarm"] = round(float((fired & calm & ~ruled).sum() / max(1, calm.sum())), 4)
+            # the calm rows' variants, judged where their source row is (the rules' reading of the row)
+            vfired = ((oof_var["emergency"] >= th) & (oof_var["warning"] >= EMERGENCY_MIN_WARNING) & var_keep
+                      & (where & calm & ~ruled)[var_src_a])
+            probes = calm.sum() + (var_keep & calm[var_src_a]).sum()
+            row[f"{scope}cv_false_alarm"] = round(float(((fired & calm & ~ruled).sum() + vfired.sum())
+                                                        / max(1, probes)), 4)
             row[f"{scope}cv_emergency_recall"] = round(float((fired & em).sum() / max(1, em.sum())), 4)
             row[f"{scope}cv_escalating_hit"] = round(float((fired & (y == 1)).sum() / max(1, (y == 1).sum())), 4)
         table_em.append(row)
