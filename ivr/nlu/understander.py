@@ -47,7 +47,10 @@ class Nlu:
     packs make it "high", with a reason naming the model) and an utterance the rules did not
     understand at all (intent "unknown") gets the ``concern`` flag, like worried words ("không ổn",
     "khác thường": also the sign ``caller_concern``) and distress ("trời ơi", "sợ quá"), so that the
-    flow fails toward an escalation with 115 advice. ``sources`` says who found what.
+    flow fails toward an escalation with 115 advice. When its emergency head says "emergency" at its
+    high-confidence threshold, the utterance gets both the sign and the flag, also after a check-in the
+    rules read as calm (never after a question or an answer, nor when a warning sign was denied).
+    ``sources`` says who found what.
     """
 
     def __init__(self, model: NgramModel | None | Literal["shipped"] = "shipped"):
@@ -59,7 +62,7 @@ class Nlu:
         text = "" if text is None else str(text)
         expect = tuple(expect or ())
         expect_vital = next((e for e in expect if e in VITALS), None)
-        a = analyse(text, expect_vital, self.model)
+        a = analyse(text, expect_vital)
         intent, conf = decide_intent(text, a, expect)
         if expect and intent in expect and intent != "unknown":
             conf = min(0.99, conf + 0.05)
@@ -68,17 +71,28 @@ class Nlu:
         concern = a.concern
         if concern:
             sources["concern"] = "rules"
-        denied_ok = self.model.escalating_signs if self.model is not None else frozenset()
-        if a.model_high and model_may_raise(intent, a.symptoms, a.negated, denied_ok):
-            if intent == "unknown":
-                # words the rules did not understand at all: the flow's unclear net (escalation with 115
-                # advice) is the place for them, told at once by the concern flag
-                concern = True
-                sources["concern"] = "rules+model" if a.concern else "model"
-            else:
-                # understood, but no warning sign found: the second opinion raises the risk itself
+        m = self.model
+        if m is not None and not set(a.symptoms) & m.escalating_signs:  # the rules found no warning sign
+            warning, emergency = m.scores(text)
+            if m.says_emergency(warning, emergency, calm=intent not in MODEL_MAY_RAISE) and model_may_raise(
+                    intent, a.symptoms, a.negated, m.escalating_signs, emergency=True):
+                # words that sound like an emergency with high confidence (the heads agree), whatever
+                # calm-ish thing the rules understood (after a check-in at the stricter threshold): the sign
+                # (a doctor now) and the concern flag
                 symptoms = (*symptoms, MODEL_SIGN)
                 sources[MODEL_SIGN] = "model"
+                concern = True
+                sources["concern"] = "rules+model" if a.concern else "model"
+            elif warning >= m.threshold and model_may_raise(intent, a.symptoms, a.negated, m.escalating_signs):
+                if intent == "unknown":
+                    # words the rules did not understand at all: the flow's unclear net (escalation with 115
+                    # advice) is the place for them, told at once by the concern flag
+                    concern = True
+                    sources["concern"] = "rules+model" if a.concern else "model"
+                else:
+                    # understood, but no warning sign found: the second opinion raises the risk itself
+                    symptoms = (*symptoms, MODEL_SIGN)
+                    sources[MODEL_SIGN] = "model"
         return Understanding(text=text, intent=intent, confidence=round(conf, 2), symptoms=symptoms,
                              vitals=dict(a.vitals), risk_factors=a.risk_factors,
                              numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources)
@@ -108,17 +122,24 @@ class Nlu:
 #: symptoms in which they found no warning sign. A question, an answer, a goodbye or a calm check-in
 #: the rules did understand is theirs (a bag of n-grams reads "môi không tím" like "môi tím").
 MODEL_MAY_RAISE = frozenset({"unknown", "report_symptoms"})
+#: Intents after which the emergency head, at its high-confidence threshold, may speak too: a check-in,
+#: a request for a doctor or a positive test the rules read as calm may still describe an emergency in
+#: words they do not know. Never after an answer, a repeat request, a goodbye or a question ("nếu khó
+#: thở thì làm sao" has the n-grams of an emergency).
+MODEL_MAY_RAISE_EMERGENCY = MODEL_MAY_RAISE | {"daily_checkin", "request_doctor", "report_positive_test"}
 
 
 def model_may_raise(intent: str, symptoms: Sequence[str], negated: Sequence[str],
-                    escalating: Collection[str] = ()) -> bool:
+                    escalating: Collection[str] = (), *, emergency: bool = False) -> bool:
     """May the n-gram model raise the risk of an utterance the rules read as ``intent``? Not after a
-    question, answer or calm report, not when the rules found only negated signs ("không khó thở"), and
-    not when the caller denied a warning sign (``escalating``, the model's ``escalating_signs``): "không
-    khó thở, chỉ hơi mệt" has the n-grams of "khó thở", which the rules read as denied."""
+    question, answer or calm report (``emergency``: the emergency head at its threshold may speak after a
+    calm report, ``MODEL_MAY_RAISE_EMERGENCY``), not when the rules found only negated signs ("không khó
+    thở"), and not when the caller denied a warning sign (``escalating``, the model's ``escalating_signs``):
+    "không khó thở, chỉ hơi mệt" has the n-grams of "khó thở", which the rules read as denied."""
     if escalating and set(negated) & set(escalating):
         return False
-    return intent in MODEL_MAY_RAISE and not (negated and not symptoms)
+    allowed = MODEL_MAY_RAISE_EMERGENCY if emergency else MODEL_MAY_RAISE
+    return intent in allowed and not (negated and not symptoms)
 
 
 @lru_cache(maxsize=1)

@@ -163,3 +163,108 @@ def test_calm_words_are_no_concern(nlu_rules: Nlu, text: str) -> None:
 @pytest.fixture(scope="module")
 def nlu_rules() -> Nlu:
     return Nlu(model=None)
+
+
+# ------------------------------------------------------------------ the emergency head
+def _two_heads(warning: dict[str, float], emergency: dict[str, float], *, threshold: float = 0.9,
+               calm_threshold: float = 0.99) -> NgramModel:
+    return NgramModel(weights={**dict.fromkeys(emergency, 0.0), **warning}, bias=-4.0, threshold=0.5,
+                      escalating_signs=frozenset({"shortness_of_breath", "altered_consciousness", "cyanosis"}),
+                      info={}, emergency_weights=emergency, emergency_bias=-4.0, emergency_threshold=threshold,
+                      emergency_threshold_calm=calm_threshold)
+
+
+def test_both_heads_share_the_features_and_their_length_scaling() -> None:
+    m = _two_heads({"w:ngất": 6.0}, {"w:ngất": 10.0, "w:lịm": 10.0})
+    w, e = m.scores("ngất lịm")
+    assert w == pytest.approx(1 / (1 + math.exp(4 - 6 / math.sqrt(2))))
+    assert e == pytest.approx(1 / (1 + math.exp(4 - 20 / math.sqrt(2))))
+    assert m.scores("") == (0.0, 0.0) and _model({"w:ngất": 6.0}).scores("ngất")[1] == 0.0
+    assert m.has_emergency and not _model({}).has_emergency
+
+
+def test_an_emergency_the_rules_do_not_understand_gets_the_sign_and_the_flag(triage) -> None:  # type: ignore[no-untyped-def]
+    text = "ông cứ ú ớ từ sáng"
+    assert Nlu(model=None).understand(text).intent == "unknown"
+    u = Nlu(model=_two_heads({"w:ú": 30.0}, {"w:ú": 30.0})).understand(text)
+    assert u.concern and u.symptoms == ("model_warning",)
+    assert u.sources == {"model_warning": "model", "concern": "model"}
+    a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+    assert a.risk == "high"
+    # the heads must agree: the emergency head alone does not speak
+    u = Nlu(model=_two_heads({}, {"w:ú": 30.0})).understand(text)
+    assert not u.concern and u.symptoms == ()
+    u = Nlu(model=_two_heads({"w:ú": 3.9}, {"w:ú": 30.0})).understand(text)  # warning 0.475 < 0.5
+    assert not u.concern and u.symptoms == ()
+    # below the emergency threshold it is the warning head's concern flag only, as before
+    u = Nlu(model=_two_heads({"w:ú": 30.0}, {"w:ú": 5.0})).understand(text)
+    assert u.concern and u.symptoms == ()
+
+
+def test_after_a_calm_check_in_the_emergency_head_needs_its_stricter_threshold() -> None:
+    text = "hôm nay bà tôi ngủ li bì"
+    rules = Nlu(model=None).understand(text)
+    if rules.intent != "daily_checkin" or rules.symptoms:  # the rules may learn these words: then a stand-in
+        text = "hôm nay tôi khỏe, bà ú ớ"
+        rules = Nlu(model=None).understand(text)
+    assert rules.intent == "daily_checkin"
+    word = "w:" + text.split()[-1]
+    # 5.6 / sqrt(#features) is not enough for the calm threshold, 60 is
+    loud = Nlu(model=_two_heads({word: 60.0}, {word: 60.0}, threshold=0.5, calm_threshold=0.999)).understand(text)
+    assert "model_warning" in loud.symptoms and loud.concern
+    mild = Nlu(model=_two_heads({word: 60.0}, {word: 9.0}, threshold=0.5, calm_threshold=0.999)).understand(text)
+    assert "model_warning" not in mild.symptoms and not mild.concern  # nor the warning head after a check-in
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("cho hỏi nếu khó thở thì làm sao", None),  # a question
+    ("có", ["yes", "no"]),  # an answer
+    ("tôi không khó thở, không tím môi", None),  # denied signs
+    ("không khó thở, chỉ hơi mệt", None),
+    ("thôi chào nhé", None),
+])
+def test_the_emergency_head_never_speaks_after_a_question_an_answer_or_a_denial(text: str, expect) -> None:  # type: ignore[no-untyped-def]
+    always = Nlu(model=_two_heads({}, {}, threshold=0.01, calm_threshold=0.01))
+    always = Nlu(model=NgramModel(weights={}, bias=30.0, threshold=0.5, escalating_signs=always.model.escalating_signs,  # type: ignore[union-attr]
+                                  info={}, emergency_weights={"w:x": 0.0}, emergency_bias=30.0,
+                                  emergency_threshold=0.5, emergency_threshold_calm=0.5))
+    u = always.understand(text, expect=expect)
+    assert "model_warning" not in u.symptoms and not u.concern
+
+
+def test_model_may_raise_for_the_emergency_head() -> None:
+    assert model_may_raise("daily_checkin", (), (), emergency=True)
+    assert model_may_raise("request_doctor", (), (), emergency=True)
+    assert not model_may_raise("daily_checkin", (), ())
+    for intent in ("ask_isolation", "ask_medication", "yes", "no", "repeat", "goodbye"):
+        assert not model_may_raise(intent, (), (), emergency=True)
+    assert not model_may_raise("daily_checkin", (), ("cyanosis",), ("cyanosis",), emergency=True)
+
+
+def test_the_shipped_model_has_an_emergency_head_trained_with_augmentation() -> None:
+    m = default_model()
+    info = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert m.has_emergency and m.threshold <= 0.95 and m.emergency_threshold <= m.emergency_threshold_calm <= 1.0
+    assert info["augmentation"]["variants_per_row"] > 0 and info["augmentation"]["n_variants"] > info["n_train"]
+    assert info["emergency"]["max_cv_false"] <= 0.01 and info["emergency"]["max_cv_false_calm"] == 0.0
+    assert not any("heldout" in f for f in info["trained_on"])
+    # the model reads the words of an emergency the rules missed in the corpus (s5 holdout) as one
+    assert m.scores("chồng tôi nằm ngủ từ chiều, lay vai mấy lần mà anh không mở mắt")[1] >= m.emergency_threshold
+
+
+def test_a_model_file_with_a_broken_emergency_head_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "m.json"
+    bad.write_text('{"weights": {}, "bias": 0, "threshold": 0.5, "escalating_signs": [], '
+                   '"emergency": {"weights": {}, "bias": 0}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="missing 'emergency.threshold'"):
+        load_model(bad)
+    bad.write_text('{"weights": {}, "bias": 0, "threshold": 0.5, "escalating_signs": [], "features": ["c", "q"]}',
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match=r"unknown feature kinds \['q'\]"):
+        load_model(bad)
+
+
+def test_folded_pairs_and_skip_pairs() -> None:
+    f = features("Khó   thở quá", ("f", "s"))
+    assert f == ["f:kho tho", "f:tho qua", "s:kho _ qua"]
+    assert features("khó thở") == features("khó thở", ("c", "w", "b"))
