@@ -52,6 +52,13 @@ concern; split by the first byte of the text's SHA-256, odd = holdout). Written 
 s7 lexicon entries, so even its holdout half is optimistic. Main before s7 on its holdout half (132 rows):
 escalation recall 0.727, 14 of 49 emergencies scored none, false escalation 0.030 (0.121 with the concern net);
 after s7: 0.990, 1 of 49 none ("môi tiếm lại"), false escalation 0.000.
+
+Issue 12, session 5: ``tests/data/utterances_s8.jsonl`` (594 rows, written without reading the lexicon; its dev
+half trains the lexicon and the model, its holdout half is scored). Independent held-out sets
+``tests/data/heldout/utterances_heldout{3,4,5}.jsonl`` and ``vitals_heldout{3,4,5}.jsonl`` were written by three
+helpers who never read the lexicon, before the session's understanding work, and scored before and after
+(set 2 and later set 3 were retired to dev sets to guide fixes by kind; see tests/data/heldout/README.md).
+Score them with ``--data FILE --slices``; never with ``--errors`` for fixing.
 """
 from __future__ import annotations
 
