@@ -86,6 +86,8 @@ CUE_BLOCKERS = _w("vitals", "cue_blockers")
 VITAL_RANGES: Mapping[str, tuple[float, float]] = LEXICON.ranges("vitals", "ranges")
 PER_MINUTE = _w("vitals", "per_minute")
 COUNT_UNITS = _w("vitals", "count_units")
+#: "đo hai lần, lần nào cũng chín chín": a count of measurements before the value.
+REPEAT_COUNTS = _w("vitals", "repeat_counts")
 DAY_WORDS = _w("vitals", "day_words")
 NOT_TENTHS_BEFORE = (*DAY_WORDS, *_w("vitals", "not_tenths_before"))
 VALUE_JOINERS = _w("vitals", "value_joiners")

@@ -71,6 +71,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "unable_after": WORDS,
                  "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS},
     "vitals": {"cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
+               "repeat_counts": WORDS,
                "day_words": WORDS, "not_tenths_before": WORDS, "value_joiners": WORDS, "low_words": WORDS,
                "breathing_words": WORDS, "pulse_words": WORDS, "blood_pressure_separators": WORDS,
                "date_before": WORDS, "unnamed_measure_words": WORDS,

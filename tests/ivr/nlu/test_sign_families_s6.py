@@ -172,3 +172,19 @@ def test_no_answer_to_knocking(text: str) -> None:
 def test_cannot_stand_or_walk_about(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert "exhaustion" in symptoms and risk in _ESCALATE, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, vital, value", [
+    ("đo spo2 ba lần đều chín tư", "spo2", 94),
+    ("mạch đo hai bận một trăm hai lăm", "pulse", 125),
+    ("ê pê ô hai chín bảy", "spo2", 97),
+    ("e pê ô tám chín", "spo2", 89),
+])
+def test_a_count_of_measurements_and_spo2_spelled_with_a_bare_vowel(text: str, vital: str, value: float) -> None:
+    _, _, vitals = _risk(text)
+    assert vitals.get(vital) == value, (text, vitals)
+
+
+def test_a_small_count_per_minute_is_still_no_value() -> None:
+    _, _, vitals = _risk("nhịp thở hai lần một phút")
+    assert "breathing_rate" not in vitals
