@@ -32,6 +32,8 @@ _WORRY = Matcher(table(*lx.WORRY_WORDS))
 _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _CALM = Matcher(table(*lx.CALM_WORDS))
 _COLOUR_OBJECTS = Matcher(table(*lx.COLOUR_OBJECTS))
+_REASSURANCE = Matcher(table(*lx.REASSURANCE))
+_PAST = Matcher(table(*lx.PAST_MARKERS))
 _BODY_PARTS = tuple(dict.fromkeys(p for label, parts, _ in lx.NEAR if label == "cyanosis" for p in parts))
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
@@ -164,8 +166,16 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     # distress words, but not "cứu" inside a question about emergencies ("khi nào thì phải gọi cấp cứu")
     distress = [d for d in _DISTRESS.find(toks) if not any(
         c.end <= d.start and BREAK not in toks[c.end:d.start] for c in conditionals)]
-    concern = CONCERN_SIGN in positive or bool(distress)
-    if not concern and not positive and not neg and not any(k in intents for k in QUESTION_INTENTS):
+    if not distress:
+        # "trời ơi", "giời ơi": distress phrases whose filler word ("ơi") the content tokens drop
+        raw = tokenize(text)
+        raw_cond = _CONDITIONAL.find(raw)
+        distress = [d for d in _DISTRESS.find(raw) if not any(
+            c.end <= d.start and BREAK not in raw[c.end:d.start] for c in raw_cond)]
+    # the patient said to be fine ("... chứ mẹ tôi vẫn hồng hào"): distress or a worry word raises no concern
+    reassured = any(_fine_now(toks, r) for r in _REASSURANCE.find(toks))
+    concern = CONCERN_SIGN in positive or (bool(distress) and not reassured)
+    if not concern and not positive and not neg and not reassured and not any(k in intents for k in QUESTION_INTENTS):
         concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches)
     return Analysis(
         tokens=toks, numbers=numbers,
@@ -272,6 +282,15 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
             if out and out[-1][0].label == "exhaustion":
                 break
     return out
+
+
+def _fine_now(toks: Sequence[str], r: Match) -> bool:
+    """Is the reassurance ``r`` said of now: no negator right before ("không bình thường"), no past marker or
+    "còn" (was still) in the three words before ("hôm qua còn bình thường")?"""
+    if r.start > 0 and word_in(toks[r.start - 1], lx.NEGATORS):
+        return False
+    before = toks[max(0, r.start - 3):r.start]
+    return not (_PAST.find(before) or any(word_in(t, ("còn", "mới")) for t in before))
 
 
 def _thing_colour(toks: Sequence[str], m: Match) -> bool:

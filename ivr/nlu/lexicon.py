@@ -49,6 +49,8 @@ DISTRESS = _w("symptoms", "distress")
 #: Half-understood worry ("bà cứ thở khác khác"): the ``concern`` flag when no sign was found.
 WORRY_WORDS = _w("symptoms", "worry_words")
 CALM_WORDS = _w("symptoms", "calm_words")
+#: "... chứ mẹ tôi vẫn hồng hào": the patient said to be fine, so distress raises no concern.
+REASSURANCE = _w("symptoms", "reassurance")
 
 # --- risk_factors.yaml
 RISK_FACTORS: tuple[str, ...] = _w("risk_factors", "names")

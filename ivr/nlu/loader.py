@@ -69,7 +69,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "wake_relapse": WORDS, "blood_words": WORDS, "blood_sources": WORDS, "drink_words": WORDS,
                  "vomit_words": WORDS, "eat_words": WORDS, "each_words": WORDS, "effort_words": WORDS,
                  "unable_after": WORDS,
-                 "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS},
+                 "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS, "reassurance": WORDS},
     "vitals": {"cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
                "repeat_counts": WORDS,
                "day_words": WORDS, "not_tenths_before": WORDS, "value_joiners": WORDS, "low_words": WORDS,

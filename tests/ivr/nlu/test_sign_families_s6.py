@@ -188,3 +188,20 @@ def test_a_count_of_measurements_and_spo2_spelled_with_a_bare_vowel(text: str, v
 def test_a_small_count_per_minute_is_still_no_value() -> None:
     _, _, vitals = _risk("nhịp thở hai lần một phút")
     assert "breathing_rate" not in vitals
+
+
+@pytest.mark.parametrize("text", [
+    "trời ơi tôi lo quá nhưng mẹ tôi vẫn khỏe, ăn uống bình thường",
+    "sợ lắm chị ơi mà con đo thì ba vẫn hồng hào, chưa có triệu chứng gì",
+])
+def test_distress_with_the_patient_said_to_be_fine_raises_no_concern(text: str) -> None:
+    assert not _NLU.understand(text).concern, text
+
+
+@pytest.mark.parametrize("text", [
+    "trời ơi bà tôi nằm im không nói gì hôm qua còn bình thường",
+    "giời ơi ông cứ nằm im từ sáng",
+    "sợ quá ông thở không bình thường",
+])
+def test_distress_with_fine_only_in_the_past_or_denied_keeps_the_concern(text: str) -> None:
+    assert _NLU.understand(text).concern, text
