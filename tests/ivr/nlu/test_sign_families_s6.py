@@ -205,3 +205,9 @@ def test_distress_with_the_patient_said_to_be_fine_raises_no_concern(text: str) 
 ])
 def test_distress_with_fine_only_in_the_past_or_denied_keeps_the_concern(text: str) -> None:
     assert _NLU.understand(text).concern, text
+
+
+@pytest.mark.parametrize("text", ["bố tôi ho lẫn máu từ tối", "tôi ho ra tia máu", "bà khạc đờm máu"])
+def test_blood_brought_up_by_a_cough_is_a_cough_too(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert {"coughing_blood", "cough"} <= set(symptoms) and risk in _ESCALATE, (text, symptoms, risk)
