@@ -31,6 +31,10 @@ _CONDITIONAL = Matcher(table(*lx.CONDITIONAL_QUESTIONS))
 _WORRY = Matcher(table(*lx.WORRY_WORDS))
 _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _CALM = Matcher(table(*lx.CALM_WORDS))
+_COLOUR_OBJECTS = Matcher(table(*lx.COLOUR_OBJECTS))
+_REASSURANCE = Matcher(table(*lx.REASSURANCE))
+_PAST = Matcher(table(*lx.PAST_MARKERS))
+_BODY_PARTS = tuple(dict.fromkeys(p for label, parts, _ in lx.NEAR if label == "cyanosis" for p in parts))
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
 CONCERN_SIGN = "caller_concern"
@@ -71,6 +75,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             if word_in(toks[m.start], lx.PLAIN_NEGATORS):
                 inner = [x for x in _SYMPTOMS.find(toks[m.start + 1:m.end]) if x.label != BLOCK]
                 blocker_neg.extend(x.label for x in inner)
+            continue
+        if m.label == "cyanosis" and _thing_colour(toks, m):
+            blocked.update(range(m.start, m.end))
             continue
         spans.append((m, negated(toks, m, spans)))
     pos: list[str] = []
@@ -159,8 +166,16 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     # distress words, but not "cứu" inside a question about emergencies ("khi nào thì phải gọi cấp cứu")
     distress = [d for d in _DISTRESS.find(toks) if not any(
         c.end <= d.start and BREAK not in toks[c.end:d.start] for c in conditionals)]
-    concern = CONCERN_SIGN in positive or bool(distress)
-    if not concern and not positive and not neg and not any(k in intents for k in QUESTION_INTENTS):
+    if not distress:
+        # "trời ơi", "giời ơi": distress phrases whose filler word ("ơi") the content tokens drop
+        raw = tokenize(text)
+        raw_cond = _CONDITIONAL.find(raw)
+        distress = [d for d in _DISTRESS.find(raw) if not any(
+            c.end <= d.start and BREAK not in raw[c.end:d.start] for c in raw_cond)]
+    # the patient said to be fine ("... chứ mẹ tôi vẫn hồng hào"): distress or a worry word raises no concern
+    reassured = any(_fine_now(toks, r) for r in _REASSURANCE.find(toks))
+    concern = CONCERN_SIGN in positive or (bool(distress) and not reassured)
+    if not concern and not positive and not neg and not reassured and not any(k in intents for k in QUESTION_INTENTS):
         concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches)
     return Analysis(
         tokens=toks, numbers=numbers,
@@ -193,10 +208,16 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
             for j in range(call.end, min(call.end + 6, len(toks) - 1)):
                 if toks[j] == BREAK:
                     break
-                if word_in(toks[j], lx.PLAIN_NEGATORS) and _WAKE_OUTCOMES.at(toks, j + 1) is not None:
-                    m = Match(i, j + 2, "altered_consciousness", "gọi không dậy")
-                    out.append((m, negated(toks, m, spans)))
-                    break
+                if word_in(toks[j], lx.PLAIN_NEGATORS):
+                    # "gõ cửa mãi không thấy bà lên tiếng": "thấy"/"nghe" and a person may come between
+                    k = j + 1
+                    while k < min(j + 3, len(toks)) and (word_in(toks[k], lx.WAKE_GAP) or word_in(toks[k], lx.PERSONS)):
+                        k += 1
+                    outcome = _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
+                    if outcome is not None:
+                        m = Match(i, outcome.end, "altered_consciousness", "gọi không dậy")
+                        out.append((m, negated(toks, m, spans)))
+                        break
             if not out:
                 # wakes only briefly or barely answers: "gọi to mới hé mắt rồi lại ngủ", "lay mãi cũng chỉ ú ớ"
                 for j in range(call.end, min(call.end + 9, len(toks))):
@@ -226,6 +247,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
                 continue
             vomit = [j for j in range(i + 1, min(i + 7, len(toks))) if word_in(toks[j], lx.VOMIT_WORDS)
                      and clause(i, j)]
+            # "uống được bình thường, không nôn ói gì": the vomit word itself denied is no sign
+            vomit = [j for j in vomit if not any(word_in(x, lx.NEGATORS) for x in toks[max(i + 1, j - 2):j])]
             if vomit and not any(word_in(x, lx.PLAIN_NEGATORS) for x in toks[max(0, i - 2):i]):
                 m = Match(i, vomit[0] + 1, "cannot_eat_drink", "uống vào là nôn")
                 out.append((m, negated(toks, m, spans)))
@@ -259,6 +282,29 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
             if out and out[-1][0].label == "exhaustion":
                 break
     return out
+
+
+def _fine_now(toks: Sequence[str], r: Match) -> bool:
+    """Is the reassurance ``r`` said of now: no negator right before ("không bình thường"), no past marker or
+    "còn" (was still) in the three words before ("hôm qua còn bình thường")?"""
+    if r.start > 0 and word_in(toks[r.start - 1], lx.NEGATORS):
+        return False
+    before = toks[max(0, r.start - 3):r.start]
+    return not (_PAST.find(before) or any(word_in(t, ("còn", "mới")) for t in before))
+
+
+def _thing_colour(toks: Sequence[str], m: Match) -> bool:
+    """A colour said of a thing ("cái máy đo màu tím"): a colour phrase naming no body part, with an object word
+    (symptoms.yaml ``colour_objects``) within three words before it in its clause and no body part between."""
+    if any(word_in(t, _BODY_PARTS) for t in toks[m.start:m.end]):
+        return False
+    lo = max(0, m.start - 4)
+    while lo < m.start and BREAK in toks[lo:m.start]:
+        lo += 1
+    window = toks[lo:m.start]
+    objs = _COLOUR_OBJECTS.find(window)
+    return bool(objs) and not any(word_in(t, _BODY_PARTS) or word_in(t, lx.PERSONS)
+                                  for t in window[objs[-1].end:])
 
 
 def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match]) -> bool:

@@ -32,6 +32,9 @@ LONG_FEVER = _w("symptoms", "long_fever")
 WEEK_QUANTIFIERS = _w("symptoms", "week_quantifiers")
 WAKE_CALLS = _w("symptoms", "wake_calls")
 WAKE_OUTCOMES = _w("symptoms", "wake_outcomes")
+WAKE_GAP = _w("symptoms", "wake_gap")
+#: "cái máy đo màu tím": a colour said of a thing, not of the patient.
+COLOUR_OBJECTS = _w("symptoms", "colour_objects")
 WAKE_RELAPSE = _w("symptoms", "wake_relapse")
 BLOOD_WORDS = _w("symptoms", "blood_words")
 BLOOD_SOURCES = _w("symptoms", "blood_sources")
@@ -46,6 +49,8 @@ DISTRESS = _w("symptoms", "distress")
 #: Half-understood worry ("bà cứ thở khác khác"): the ``concern`` flag when no sign was found.
 WORRY_WORDS = _w("symptoms", "worry_words")
 CALM_WORDS = _w("symptoms", "calm_words")
+#: "... chứ mẹ tôi vẫn hồng hào": the patient said to be fine, so distress raises no concern.
+REASSURANCE = _w("symptoms", "reassurance")
 
 # --- risk_factors.yaml
 RISK_FACTORS: tuple[str, ...] = _w("risk_factors", "names")
@@ -83,6 +88,8 @@ CUE_BLOCKERS = _w("vitals", "cue_blockers")
 VITAL_RANGES: Mapping[str, tuple[float, float]] = LEXICON.ranges("vitals", "ranges")
 PER_MINUTE = _w("vitals", "per_minute")
 COUNT_UNITS = _w("vitals", "count_units")
+#: "đo hai lần, lần nào cũng chín chín": a count of measurements before the value.
+REPEAT_COUNTS = _w("vitals", "repeat_counts")
 DAY_WORDS = _w("vitals", "day_words")
 NOT_TENTHS_BEFORE = (*DAY_WORDS, *_w("vitals", "not_tenths_before"))
 VALUE_JOINERS = _w("vitals", "value_joiners")
@@ -120,6 +127,23 @@ HEARSAY = _w("negation", "hearsay")
 #: "môi tím là dấu hiệu gì": a sign asked about, not reported.
 ASKED_ABOUT = _w("negation", "asked_about")
 PERSONS = _w("negation", "persons")
+#: "tuần trước có khó thở giờ hết rồi": over, said in the same run of words (session 6).
+NOW_WORDS = _w("negation", "now_words")
+PAST_RESOLVED_WORDS = _w("negation", "past_resolved_words")
+#: "không ai trong nhà bị khó thở": nobody has the sign.
+NOBODY = _w("negation", "nobody")
+NOBODY_LINKS = _w("negation", "nobody_links")
+#: "xem ti vi thấy người ta bị tím tái": someone else, up to a contrast word ("chứ mẹ tôi...").
+OTHERS = _w("negation", "others")
+CONTRAST_WORDS = _w("negation", "contrast_words")
+#: "dặn là thấy khó thở thì gọi": advice, a condition.
+ADVICE = _w("negation", "advice")
+ADVICE_THEN = _w("negation", "advice_then")
+#: "có cần đi viện khi bị khó thở không": a sign asked about in general.
+GENERAL_QUESTION = _w("negation", "general_question")
+#: "con sợ bà trở nặng": a feared sign.
+FEARED = _w("negation", "feared")
+FEARED_GAP = _w("negation", "feared_gap")
 
 # --- matching.yaml
 STRICT_WORDS = frozenset(_w("matching", "strict_words"))
@@ -149,6 +173,7 @@ YEAR_AFTER = _w("numbers", "year_after")
 YEAR_OR_AGE_AFTER = (*YEAR_AFTER, *_w("numbers", "year_after_also"))
 YEAR_BEFORE = _w("numbers", "year_before")
 KINSHIP_AFTER = _w("numbers", "kinship_after")
+KINSHIP_BEFORE = _w("numbers", "kinship_before")
 NUMBER_UNITS = _w("numbers", "number_units")
 SOME = _w("numbers", "some")
 SOME_MAX_TENS: int = LEXICON.number("numbers", "some_max_tens")

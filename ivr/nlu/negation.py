@@ -16,6 +16,16 @@ _RESOLVED = Matcher(table(*lx.RESOLVED_WORDS))
 _HEARSAY = Matcher(table(*lx.HEARSAY))
 _ASKED = Matcher(table(*lx.ASKED_ABOUT))
 _PERSONS = Matcher(table(*lx.PERSONS))
+_NOW = Matcher(table(*lx.NOW_WORDS))
+_PAST_RESOLVED = Matcher(table(*lx.RESOLVED_WORDS, *lx.PAST_RESOLVED_WORDS))
+_NOBODY = Matcher(table(*lx.NOBODY))
+_OTHERS = Matcher(table(*lx.OTHERS))
+_CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
+_ADVICE = Matcher(table(*lx.ADVICE))
+_ADVICE_THEN = Matcher(table(*lx.ADVICE_THEN))
+_GENERAL_Q = Matcher(table(*lx.GENERAL_QUESTION))
+_QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
+_FEARED = Matcher(table(*lx.FEARED))
 
 
 def clause_start(toks: Sequence[str], i: int) -> int:
@@ -53,6 +63,71 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         resolved = _RESOLVED.find(later)
         inside = {i for r in resolved for i in range(r.start, r.end)}  # "hồng lại" is over, not "again"
         if resolved and not any(word_in(t, lx.STILL_WORDS) for i, t in enumerate(later) if i not in inside):
+            return True
+        if _over_now(toks[m.end:k]):
+            return True
+    return (_nobody(before) or _others(before) or _advice(toks, m, before) or _general_question(toks, before)
+            or _feared(before))
+
+
+def _over_now(rest: Sequence[str]) -> bool:
+    """After a past sign, in the same clause: "giờ hết rồi", "bây giờ bình thường", "giờ hạ sốt rồi" (a now word,
+    then within three words a resolved word), with no still word ("giờ vẫn còn") in between."""
+    for now in _NOW.find(rest):
+        for r in _PAST_RESOLVED.find(rest[now.end:now.end + 4]):
+            if r.start <= 3 and not any(word_in(t, lx.STILL_WORDS) for t in rest[now.end:now.end + r.start]):
+                return True
+    return False
+
+
+def _nobody(before: Sequence[str]) -> bool:
+    """"không ai trong nhà bị khó thở": nobody, then the sign within four words, linked by "bị"/"có"/"thấy"."""
+    for nb in _NOBODY.find(before):
+        gap = len(before) - nb.end
+        if gap == 0 or (gap <= 4 and word_in(before[-1], lx.NOBODY_LINKS)):
+            return True
+    return False
+
+
+def _others(before: Sequence[str]) -> bool:
+    """"xem ti vi thấy người ta bị tím tái": someone else's sign, unless a contrast word comes in between
+    ("... mà mẹ tôi cũng tím tái rồi")."""
+    found = _OTHERS.find(before)
+    return bool(found) and not _CONTRAST.find(before[found[-1].end:])
+
+
+def _advice(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
+    """"chị tôi dặn là thấy khó thở thì gọi": advice, the sign a condition followed by "thì" in its clause."""
+    advice = _ADVICE.find(before)
+    if not advice:
+        return False
+    between = before[advice[-1].end:]
+    if _CONTRAST.find(between) or any(word_in(t, lx.STILL_WORDS) for t in between):
+        return False  # "làm theo hướng dẫn mà vẫn khó thở thì...": a report after the advice
+    k = m.end
+    while k < len(toks) and toks[k] != BREAK and k < m.end + 4:
+        if _ADVICE_THEN.at(toks, k) is not None:
+            return True
+        k += 1
+    return False
+
+
+def _general_question(toks: Sequence[str], before: Sequence[str]) -> bool:
+    """"có cần đi viện khi bị khó thở không": a sign in general, in an utterance that asks."""
+    if not _GENERAL_Q.find(before):
+        return False
+    last = next((t for t in reversed(toks) if t != BREAK), None)
+    return word_in(last, lx.QUESTION_ENDINGS) or bool(_QUESTION_WORDS.find(toks))
+
+
+def _feared(before: Sequence[str]) -> bool:
+    """"con sợ bà trở nặng", "lo là ông bị khó thở": a fear word right before the sign, only persons and small
+    words (negation.yaml ``feared_gap``) between."""
+    tail = before[-6:]
+    for f in _FEARED.find(tail):
+        gap = tail[f.end:]
+        if len(gap) <= 3 and all(word_in(t, lx.FEARED_GAP) or word_in(t, lx.PERSONS)
+                                 or word_in(t, ("tôi", "nhà", "mình")) for t in gap):
             return True
     return False
 

@@ -92,6 +92,8 @@ class _Parser:
             return None
         if initial and v == 3 and _is(self.at(i + 1), lx.KINSHIP_AFTER):
             return None  # "ba tui", "ba em": a father, not three
+        if initial and v == 3 and _is(self.at(i - 1), lx.KINSHIP_BEFORE) and not self.number_follows(i + 1):
+            return None  # "nhịp thở của ba thì...", "đo giùm ba": a father, not three
         if initial and tok == "sau" and not self.number_follows(i + 1):
             return None  # "hit khong duoc sau" (sâu, deep) or "sau do" (after): six only before a number word
         return v

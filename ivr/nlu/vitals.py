@@ -18,6 +18,8 @@ CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
 #: An unnamed reading in this range after a measuring word is the SpO2 (vitals.yaml ``unnamed_measure_words``).
 _UNNAMED_SPO2 = (float(lx.UNNAMED_SPO2_MIN), float(lx.UNNAMED_SPO2_MAX))
+#: Below every vital's range: a number this small before "lần" counts measurements.
+_LOWEST = min(lo for lo, _ in lx.VITAL_RANGES.values())
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
 BLOOD_PRESSURE_VITALS = (SYSTOLIC, DIASTOLIC)
@@ -90,6 +92,8 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         after = toks[n.end] if n.end < len(toks) else None
         if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None:
             continue  # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital
+        if word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
+            continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
         if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
             continue  # "có bầu tháng tám": a date
         inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
@@ -152,6 +156,12 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             # several values for one vital ("chín lăm rồi chín bốn"): keep the worst
             out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+def _per_minute_len(toks: Sequence[str], i: int) -> int:
+    """Words of the per-minute phrase at token ``i`` ("lần một phút": 3, a bare "lần": 1, none: 0)."""
+    m = _PER_MIN.at(toks, i) if i < len(toks) else None
+    return 0 if m is None else m.end - m.start
 
 
 def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
