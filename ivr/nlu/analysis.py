@@ -220,14 +220,10 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
                         break
             if not out:
                 # wakes only briefly or barely answers: "gọi to mới hé mắt rồi lại ngủ", "lay mãi cũng chỉ ú ớ"
-                for j in range(call.end, min(call.end + 9, len(toks))):
-                    if toks[j] == BREAK:
-                        break
-                    relapse = _WAKE_RELAPSE.at(toks, j)
-                    if relapse is not None:
-                        m = Match(i, relapse.end, "altered_consciousness", "gọi mới tỉnh rồi lại ngủ")
-                        out.append((m, negated(toks, m, spans)))
-                        break
+                relapse = _within_clause(toks, _WAKE_RELAPSE, call.end, 9)
+                if relapse is not None:
+                    m = Match(i, relapse.end, "altered_consciousness", "gọi mới tỉnh rồi lại ngủ")
+                    out.append((m, negated(toks, m, spans)))
             if out:
                 break
     if "coughing_blood" not in have:
@@ -271,17 +267,23 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
             effort = _EFFORT.at(toks, i)
             if effort is None:
                 continue
-            for j in range(effort.end, min(effort.end + 6, len(toks))):
-                if toks[j] == BREAK:
-                    break
-                unable = _UNABLE.at(toks, j)
-                if unable is not None:
-                    m = Match(i, unable.end, "exhaustion", "cầm không nổi")
-                    out.append((m, negated(toks, m, spans)))
-                    break
-            if out and out[-1][0].label == "exhaustion":
+            unable = _within_clause(toks, _UNABLE, effort.end, 6)
+            if unable is not None:
+                m = Match(i, unable.end, "exhaustion", "cầm không nổi")
+                out.append((m, negated(toks, m, spans)))
                 break
     return out
+
+
+def _within_clause(toks: Sequence[str], matcher: Matcher, start: int, window: int) -> Match | None:
+    """The first phrase of ``matcher`` starting in the ``window`` words from ``start``, before a clause break."""
+    for j in range(start, min(start + window, len(toks))):
+        if toks[j] == BREAK:
+            return None
+        found = matcher.at(toks, j)
+        if found is not None:
+            return found
+    return None
 
 
 def _fine_now(toks: Sequence[str], r: Match) -> bool:
