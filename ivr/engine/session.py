@@ -607,6 +607,12 @@ class Session:
         assert node is not None
         if not event.text.strip():
             return self._no_input(now)
+        if event.confidence <= 0.0:
+            # the runner's "could not decode" (overloaded decoders): its text is ours, not the caller's words,
+            # so nothing is understood from it; the question is offered again with its keys
+            self.steps.append(Step(node=node.id, event="speech", transcript=event.text, intent="unknown",
+                                   confidence=0.0))
+            return self._failure("no_match", now, spoken=False)
         u = self._understand(event)
         # the rules' distress words only: the statistical model's hunch on words nothing understood takes the
         # slower nets (the warning-sign questions, then on_unclear), where a clearer second answer can still

@@ -277,6 +277,20 @@ def test_undecoded_speech_is_not_counted_as_unclear_words() -> None:
     assert isinstance(out[0], A.Escalate)
 
 
+def test_undecoded_speech_is_never_understood() -> None:
+    """Confidence 0 is the runner's "could not decode" (overloaded decoders): its text is the runner's own,
+    so whatever it says is not read as the caller's words; the caller is offered the keys again."""
+    s, _ = make()
+    listen_then(s)
+    out = s.handle(E.Speech(text="khó thở", confidence=0.0), 2.0)
+    assert not s.escalated and not any(isinstance(a, A.Escalate) for a in out) and not s.symptoms
+    i = max(k for k, st in enumerate(s.steps) if st.event == "speech")
+    assert s.steps[i].transcript == "khó thở" and s.steps[i + 1].event == "no_match"
+    listen_then(s, 3.0)
+    out = s.handle(E.Speech(text="khó thở", confidence=0.9), 4.0)  # the same words decoded: a warning sign
+    assert "shortness_of_breath" in s.symptoms
+
+
 def test_silence_and_keys_only_still_fall_back_to_the_routine_handoff() -> None:
     s, _ = make_unclear()
     listen_then(s)
