@@ -29,10 +29,15 @@ def assert_labels_follow_the_rule_pack(corpus: list[dict[str, Any]]) -> None:
         assert a.risk == r["risk"], r
 
 
-def bench() -> Any:
-    """bench/nlu.py as a module (it is a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("bench_nlu", ROOT / "bench" / "nlu.py")
+def script(name: str) -> Any:
+    """``bench/<name>.py`` as a module (the bench scripts are scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def bench() -> Any:
+    """bench/nlu.py as a module (the scorer the closing notes quote)."""
+    return script("nlu")

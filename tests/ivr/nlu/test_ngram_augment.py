@@ -2,25 +2,21 @@
 phone recognizer or a typist would produce, deterministic, never flipping a row's label."""
 from __future__ import annotations
 
-import importlib.util
 import unicodedata
 from typing import Any
 
 import numpy as np
 import pytest
 
-from ivr import ROOT
 from ivr.nlu.ngram import features
 from ivr.nlu.normalize import fold
+
+from . import corpus
 
 
 @pytest.fixture(scope="module")
 def tr() -> Any:
-    spec = importlib.util.spec_from_file_location("train_ngram", ROOT / "bench" / "train_ngram.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return corpus.script("train_ngram")
 
 
 TEXTS = ["bà tôi môi tím tái, gọi không dậy", "tôi không khó thở, chỉ hơi mệt",
