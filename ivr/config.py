@@ -120,6 +120,9 @@ class Config:
     # decode processes per SIP worker; 0: this box's cores shared among its workers (at least one each), so
     # that decoders do not outnumber cores and each one batches more streams per model run
     asr_decode_processes: int = 0
+    # a SIP worker lowers its nice value (and its session's autogroup's) to this at start, so that RTP pacing
+    # goes first at a burst (ivr.ops.priority); 0 leaves it; needs root, CAP_SYS_NICE or RLIMIT_NICE (ivr up sets it)
+    worker_nice: int = -10
     # Escalation
     triage_rules_dir: Path = ROOT / "escalation" / "rules"  # versioned rule packs (*.yaml); the one in force by date
     hold_limit_s: int = 90
@@ -321,6 +324,8 @@ def _validate(cfg: Config) -> None:
     if not 0 <= cfg.asr_decode_processes <= 64:
         raise ConfigError(f"config: key 'asr_decode_processes': expected 0 (automatic) to 64, "
                           f"got {cfg.asr_decode_processes}")
+    if not -20 <= cfg.worker_nice <= 0:
+        raise ConfigError(f"config: key 'worker_nice': expected -20 (first) to 0 (unchanged), got {cfg.worker_nice}")
     if not 1 <= cfg.database_pool_size <= 1000:
         raise ConfigError(f"config: key 'database_pool_size': expected 1 to 1000, got {cfg.database_pool_size}")
     if not 0 <= cfg.database_max_overflow <= 1000:

@@ -28,6 +28,7 @@ from ivr.cli import plugins
 from ivr.config import Config, check_paths, sip_front
 from ivr.errors import ConfigError, IvrError
 from ivr.ops import sipprobe
+from ivr.ops.priority import raise_priority
 
 log = logging.getLogger("ivr.sipworker")
 
@@ -67,6 +68,11 @@ class Runtime:
 
     @classmethod
     def build(cls, cfg: Config, *, transcribe: Callable[..., tuple[str, float]] | None = None) -> Runtime:
+        # what a call imports, imported now: an import during a worker's first calls (~40 ms each for the
+        # engine session and the studio) holds the interpreter while every call's RTP waits
+        import ivr.engine.session  # noqa: F401
+        import ivr.speech.recognizer  # noqa: F401
+        import ivr.telephony.studio  # noqa: F401
         from ivr.nlu.topics import live_finder
         from ivr.nlu.understander import default_understander
         from ivr.store.database import Database, check_schema
@@ -257,6 +263,9 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
 
     check_paths(cfg)
     check_model(cfg)
+    # before the first thread: every thread (RTP pacer, call threads) inherits it; decode processes nice themselves
+    priority = raise_priority(cfg.worker_nice)
+    (log.warning if priority.refused else log.info)("%s: scheduling priority %s", name, priority.describe())
     runtime = Runtime.build(cfg)
     stale = runtime.store.close_stale(worker=name)
     if stale:

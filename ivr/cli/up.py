@@ -21,6 +21,7 @@ from ivr import config as config_mod
 from ivr.config import Config
 from ivr.errors import ConfigError, StorageError, SupervisorError
 from ivr.ops import kamailio, supervisor
+from ivr.ops.priority import allow_nice
 from ivr.store.database import upgrade
 
 
@@ -97,6 +98,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     supervisor.record_instance(cfg)
     supervisor.write_instance_file(cfg)
     supervisor.secure_files(cfg, account)  # the instance file too
+    if cfg.worker_nice < 0 and allow_nice(cfg.worker_nice):  # root: the workers may raise their priority
+        print(f"ivr up: SIP workers may lower their nice value to {cfg.worker_nice} (RLIMIT_NICE)", file=sys.stderr)
     argv = supervisor.supervisord_argv(files)
     os.execve(argv[0], argv, supervisor.child_environment(cfg, os.environ))
     return 0  # not reached

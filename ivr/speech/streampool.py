@@ -494,7 +494,8 @@ def _lower_priority() -> None:
             f.write(str(NICENESS))
     except OSError:  # no autogroup (e.g. under systemd cgroups): plain niceness still applies
         pass
-    os.nice(NICENESS)
+    # at least NICENESS whatever the worker's own value (a worker raised to -10 must not make its decoders 0)
+    os.setpriority(os.PRIO_PROCESS, 0, max(NICENESS, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS))
 
 
 def _die_with_parent() -> None:

@@ -134,33 +134,35 @@ def _ts_delta(a: int, b: int) -> int:
 
 # --- The send buffer grew for the whole call and could not be flushed --------------------------
 class OutputQueue:
-    """Frames waiting for pyVoIP's transmit thread; ``clear()`` drops them (barge-in)."""
+    """Frames waiting for the pacer thread; ``clear()`` drops them (barge-in).
+
+    No lock: the call thread alone puts and clears (and owns ``_partial``), the pacer thread alone pops,
+    and a deque's append/popleft/clear are atomic. A lock here made the pacer wait, GIL released, behind a
+    call thread switched out while holding it: one late packet for every call of the worker.
+    """
 
     def __init__(self, *, max_frames: int = 500):
         self._frames: deque[bytes] = deque(maxlen=max_frames)
-        self._lock = threading.Lock()  # the call thread puts and clears, the pacer thread reads
-        self._partial = bytearray()
+        self._partial = bytearray()  # the call thread's alone
 
     def write(self, offset: int, data: bytes) -> None:  # pyVoIP's RTPPacketManager shape
         self.put(data)
 
     def put(self, data: bytes) -> None:
-        with self._lock:
-            self._partial += data
-            while len(self._partial) >= FRAME_BYTES:
-                self._frames.append(bytes(self._partial[:FRAME_BYTES]))
-                del self._partial[:FRAME_BYTES]
+        self._partial += data
+        while len(self._partial) >= FRAME_BYTES:
+            self._frames.append(bytes(self._partial[:FRAME_BYTES]))
+            del self._partial[:FRAME_BYTES]
 
     def read(self, length: int = FRAME_BYTES) -> bytes:
-        with self._lock:
-            if self._frames:
-                return self._frames.popleft()
+        try:
+            return self._frames.popleft()
+        except IndexError:
             return SILENCE_U8[:length]
 
     def clear(self) -> None:
-        with self._lock:
-            self._frames.clear()
-            self._partial.clear()
+        self._frames.clear()
+        self._partial.clear()
 
     def __len__(self) -> int:
         return len(self._frames)
