@@ -137,7 +137,7 @@ class OutputQueue:
     """Frames waiting for the pacer thread; ``clear()`` drops them (barge-in).
 
     No lock: the call thread alone puts and clears (and owns ``_partial``), the pacer thread alone pops,
-    and a deque's append/popleft/clear are atomic. A lock here made the pacer wait, GIL released, behind a
+    and a deque's append/popleft/clear are atomic. With a lock the pacer could wait, GIL released, behind a
     call thread switched out while holding it: one late packet for every call of the worker.
     """
 
