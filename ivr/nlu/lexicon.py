@@ -33,6 +33,13 @@ WEEK_QUANTIFIERS = _w("symptoms", "week_quantifiers")
 WAKE_CALLS = _w("symptoms", "wake_calls")
 WAKE_OUTCOMES = _w("symptoms", "wake_outcomes")
 WAKE_GAP = _w("symptoms", "wake_gap")
+#: "bà ơi bà ơi, bà không trả lời con": calling the patient by name is a wake call (session 6).
+VOCATIVE_PERSONS = _w("symptoms", "vocative_persons")
+VOCATIVE_SUBJECT_WORDS = _w("symptoms", "vocative_subject_words")
+FIRST_PERSONS = _w("symptoms", "first_persons")
+#: "lây mãi không dậy": a wake call with a slip of its vowel marks, the negator within this many words.
+WAKE_SLIP_WINDOW: int = LEXICON.number("symptoms", "wake_slip_window")
+WAKE_SLIP_CALLS = _w("symptoms", "wake_slip_calls")
 #: "cái máy đo màu tím": a colour said of a thing, not of the patient.
 COLOUR_OBJECTS = _w("symptoms", "colour_objects")
 WAKE_RELAPSE = _w("symptoms", "wake_relapse")

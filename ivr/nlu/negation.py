@@ -45,6 +45,19 @@ def hearsay(toks: Sequence[str], start: int) -> bool:
     return bool(_HEARSAY.find(toks[clause_start(toks, start):start]))
 
 
+def advised(toks: Sequence[str], start: int) -> bool:
+    """Is what starts at ``start`` what to do in a condition someone advised ("y tá dặn thấy môi tím thì gọi
+    115"): an advice word earlier in its clause, then "thì" (negation.yaml ``advice_then``), no contrast or still
+    word between ("... mà vẫn khó thở, gọi 115"; "bác sĩ dặn gọi cấp cứu ngay" is a request)?"""
+    before = toks[clause_start(toks, start):start]
+    advice = _ADVICE.find(before)
+    if not advice:
+        return False
+    between = before[advice[-1].end:]
+    return bool(_ADVICE_THEN.find(between)) and not (
+        _CONTRAST.find(between) or any(word_in(t, lx.STILL_WORDS) for t in between))
+
+
 def not_now(toks: Sequence[str], m: Match) -> bool:
     """Is ``m`` not a sign the patient has now? Supposed ("nếu khó thở thì..."), hearsay ("nghe nói môi tím
     là..."), asked about ("môi tím là dấu hiệu gì?") or past and over ("tuần trước có khó thở, giờ hết rồi")."""

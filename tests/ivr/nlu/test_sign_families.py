@@ -256,3 +256,90 @@ def test_food_straight_back_and_no_strength_for_everyday_efforts(text: str, sign
 def test_eating_well_and_errands_stay_calm(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+# --- session 6 (the s8 holdout half retired to dev), by kind. Own wordings, not the scored rows.
+
+@pytest.mark.parametrize("text", [
+    "cho xin hỏi cách ly mấy ngày",
+    "làm sao xin giấy khỏi bệnh",
+    "tôi muốn xin thuốc",
+    "cho xin số bác sĩ",
+    "bà nội xin nước uống",
+])
+def test_a_rewrite_never_reaches_inside_a_word(text: str) -> None:
+    """"ô xi" is oxygen only as whole words: "cho xin" is no "ch oxy n"."""
+    from ivr.nlu.normalize import tokenize
+    assert "oxy" not in tokenize(text), tokenize(text)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("đo ô xi được chín tám", 98), ("ôxy 97", 97), ("o xy chín sáu", 96), ("ô-xi chín lăm", 95), ("oxi 97", 97),
+])
+def test_oxygen_said_as_whole_words_is_still_spo2(text: str, value: float) -> None:
+    assert _NLU.understand(text).vitals.get("spo2") == value
+
+
+@pytest.mark.parametrize("text", [
+    "gọi giùm xe một một lăm",
+    "cho tôi xe một một lăm ngay",
+    "mot mot lam gap",
+    "nhà tôi cần một một lăm",
+    "gọi một một năm giúp tôi",
+])
+def test_115_said_with_lam_is_a_call_for_help(text: str) -> None:
+    assert _NLU.understand(text).intent == "emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    # a wake call with a slip of its vowel marks, or "dậy" heard as "dạy"/"giậy"
+    "lây mãi mà không dậy",
+    "kếu mãi không tỉnh",
+    "gội hoài không dạy",
+    "lay mấy lần bà chẳng giậy",
+    "lác mãi không tỉnh",
+    # the patient called by name does not answer
+    "bà ơi bà ơi, bà không trả lời con",
+    "mẹ ơi, mẹ không mở mắt ra",
+    "ông ơi ông, ông chẳng thưa gì cả",
+    "bố ơi bố, bố vẫn không tỉnh",
+    "ba ơi, ba không nhúc nhích luôn",
+])
+def test_no_answer_with_a_slip_or_to_a_call_by_name(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "sợ lây nên không dám nói với ai",
+    "hồi sáng bà không dậy sớm như mọi khi, giờ ăn sáng được rồi",
+    "bà ơi, tổng đài không trả lời",
+    "mẹ ơi, con không trả lời được câu này",
+    "mẹ ơi mẹ không sao chứ, mẹ vẫn trả lời tỉnh táo",
+    "cô giáo không dạy online nữa",
+])
+def test_calm_talk_with_a_call_or_a_slip_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "y tá dặn thấy môi tím thì gọi một một lăm",
+    "bác sĩ hướng dẫn khó thở thì gọi xe cấp cứu",
+    "chị tôi dặn là lơ mơ thì đi viện gấp",
+    "trạm y tế dặn dò sốt cao co giật thì gọi 115",
+    "người ta hướng dẫn là spo2 dưới chín tư thì gọi cấp cứu",
+])
+def test_advice_on_when_to_call_115_is_no_request(text: str) -> None:
+    assert _NLU.understand(text).intent != "emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    "bác sĩ dặn gọi cấp cứu ngay",
+    "làm theo hướng dẫn mà vẫn khó thở, gọi cấp cứu giùm",
+    "y tá dặn rồi nhưng giờ bà tím tái, cứu với",
+    "hướng dẫn xong mà ông vẫn lơ mơ, gọi 115 đi",
+    "cho xe cấp cứu tới ngay",
+])
+def test_a_request_after_advice_is_still_a_request(text: str) -> None:
+    assert _NLU.understand(text).intent == "emergency", text
