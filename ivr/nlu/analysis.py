@@ -215,7 +215,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                     break
                 if word_in(toks[j], lx.PLAIN_NEGATORS):
                     outcome = _wake_outcome(toks, j)
-                    if outcome is not None and not (slipped and " ".join(toks[outcome.start:outcome.end]) != outcome.phrase):
+                    exact = outcome is not None and " ".join(toks[outcome.start:outcome.end]) == outcome.phrase
+                    if outcome is not None and (exact or not slipped):
                         m = Match(i, outcome.end, "altered_consciousness", "gọi không dậy")
                         out.append((m, negated(toks, m, spans)))
                         break
