@@ -151,6 +151,10 @@ GENERAL_QUESTION = _w("negation", "general_question")
 #: "con sợ bà trở nặng": a feared sign.
 FEARED = _w("negation", "feared")
 FEARED_GAP = _w("negation", "feared_gap")
+#: "ông nói ngọng từ nhỏ": a sign had all along, not a new one (session 6).
+CHRONIC_SIGNS = frozenset(_w("negation", "chronic_signs"))
+CHRONIC_MARKERS = _w("negation", "chronic_markers")
+CHRONIC_CHANGES = _w("negation", "chronic_changes")
 
 # --- matching.yaml
 STRICT_WORDS = frozenset(_w("matching", "strict_words"))

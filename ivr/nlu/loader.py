@@ -52,7 +52,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "asked_about": WORDS, "persons": WORDS, "now_words": WORDS, "past_resolved_words": WORDS,
                  "nobody": WORDS, "nobody_links": WORDS, "others": WORDS, "contrast_words": WORDS,
                  "advice": WORDS, "advice_then": WORDS, "general_question": WORDS, "feared": WORDS,
-                 "feared_gap": WORDS},
+                 "feared_gap": WORDS, "chronic_signs": NAMES, "chronic_markers": WORDS, "chronic_changes": WORDS},
     "normalize": {"phrase_rewrites": PATTERNS, "word_rewrites": REWRITES, "fillers": WORDS, "yes_fillers": WORDS,
                   "folded_fillers": WORDS, "fillers_kept_after": WORDS},
     "numbers": {"digits": VALUES, "unit_only": VALUES, "ten": WORDS, "tens": WORDS, "hundred": WORDS,

@@ -26,6 +26,8 @@ _ADVICE_THEN = Matcher(table(*lx.ADVICE_THEN))
 _GENERAL_Q = Matcher(table(*lx.GENERAL_QUESTION))
 _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _FEARED = Matcher(table(*lx.FEARED))
+_CHRONIC = Matcher(table(*lx.CHRONIC_MARKERS))
+_CHANGES = Matcher(table(*lx.CHRONIC_CHANGES))
 
 
 def clause_start(toks: Sequence[str], i: int) -> int:
@@ -80,7 +82,19 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         if _over_now(toks[m.end:k]):
             return True
     return (_nobody(before) or _others(before) or _advice(toks, m, before) or _general_question(toks, before)
-            or _feared(before))
+            or _feared(before) or _chronic(toks, m))
+
+
+def _chronic(toks: Sequence[str], m: Match) -> bool:
+    """"ông nói ngọng từ nhỏ", "bà vốn lẫn lẫn": a sign (negation.yaml ``chronic_signs``) had all along, a chronic
+    marker in its clause and no word of a change ("tự nhiên", "nay lại") there."""
+    if m.label not in lx.CHRONIC_SIGNS:
+        return False
+    lo, hi = clause_start(toks, m.start), m.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    clause = toks[lo:hi]
+    return bool(_CHRONIC.find(clause)) and not _CHANGES.find(clause)
 
 
 def _over_now(rest: Sequence[str]) -> bool:

@@ -343,3 +343,95 @@ def test_advice_on_when_to_call_115_is_no_request(text: str) -> None:
 ])
 def test_a_request_after_advice_is_still_a_request(text: str) -> None:
     assert _NLU.understand(text).intent == "emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    # confusion by reduplication, recognition that comes and goes
+    "dạo này ông ngoại lẫn lẫn, hỏi con là ai",
+    "mẹ tôi lúc nhớ lúc quên, gọi nhầm tên con",
+    "bà lúc nhận ra người lúc không",
+    "ba tui khi tỉnh khi lẫn từ tối qua",
+    "cụ lúc biết lúc không, cứ đòi đi đâu",
+    # speech suddenly garbled (a stroke sign)
+    "chồng tôi tự nhiên nói líu lưỡi",
+    "ông nói lắp ba lắp bắp từ lúc ngủ dậy",
+    "bà nói gì không ai hiểu, miệng hơi lệch",
+    "bố nói lè nhè như say mà không uống rượu",
+    "mẹ nói không rõ lời từ chiều",
+])
+def test_confusion_and_garbled_speech_in_everyday_words(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "con tôi nói ngọng từ nhỏ, giờ chỉ bị sổ mũi",
+    "bà vốn lẫn lẫn mấy năm nay rồi, hôm qua hơi ho",
+    "ông nói lắp bẩm sinh, không sốt gì",
+    "bố tôi nói líu lưỡi từ hồi trẻ, xưa nay vẫn vậy",
+    "bà lẫn lẫn lâu rồi, nay chỉ hơi sổ mũi",
+])
+def test_speech_or_confusion_had_all_along_is_no_new_sign(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bà lẫn lẫn mấy năm nay, hôm nay tự nhiên không nhận ra ai",
+    "mấy năm nay ông lẫn lẫn, sáng nay lại lơ mơ gọi không dậy",
+    "ba tôi vốn nói lắp, sáng nay tự nhiên nói líu lưỡi",
+    "mẹ lẫn lâu rồi nhưng dạo này lúc nhận ra lúc không",
+    "bà nói ngọng từ lâu, nay bỗng nói không ai hiểu",
+])
+def test_a_change_in_a_longstanding_state_still_escalates(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi thở không đẫy, hít mãi không đủ",
+    "mẹ hít vào không đẫy hơi",
+    "ông bảo thở không đủ hơi",
+    "em thấy thiếu hơi, hít sâu cũng không đủ",
+    "hít không đầy phổi, nói vài câu là mệt",
+    "bà thở không hết hơi từ sáng",
+])
+def test_a_breath_that_is_not_full(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "shortness_of_breath" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi không thiếu hơi, chỉ hơi ho",
+    "hít thở sâu không thấy thiếu hơi",
+    "không khó thở, hít sâu vẫn đủ hơi",
+    "bác sĩ dặn tập hít thật sâu mỗi sáng",
+    "thở đẫy hơi rồi, đỡ nhiều",
+])
+def test_enough_breath_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bà đi vệ sinh cũng phải có người dìu",
+    "ông yếu lắm, phải đỡ mới ngồi được",
+    "mẹ tôi có người đỡ mới đi được vài bước",
+    "bố phải bế đi vệ sinh từ hôm qua",
+    "bà đứng lên phải có người đỡ",
+])
+def test_needing_someone_to_hold_them_up(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "exhaustion" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi dìu bà đi dạo cho khỏe",
+    "chiều nay con đỡ mẹ ra vườn hóng mát, mẹ vẫn đi lại được",
+    "bà tự đi vệ sinh được, không cần ai đỡ",
+    "ông khỏe, không phải dìu",
+    "mẹ đi lại bình thường, chỉ ho nhẹ",
+])
+def test_walking_with_company_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "exhaustion" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
