@@ -155,6 +155,11 @@ FEARED_GAP = _w("negation", "feared_gap")
 CHRONIC_SIGNS = frozenset(_w("negation", "chronic_signs"))
 CHRONIC_MARKERS = _w("negation", "chronic_markers")
 CHRONIC_CHANGES = _w("negation", "chronic_changes")
+#: "hàng xóm bị khó thở, nhà tôi thì không ai bị gì": a bystander's sign (session 6).
+BYSTANDERS = _w("negation", "bystanders")
+OWN_FINE = _w("negation", "own_fine")
+#: "làm sao biết người nhà bị lơ mơ": how to tell a sign, asked about (session 6).
+HOW_TO_TELL = _w("negation", "how_to_tell")
 
 # --- matching.yaml
 STRICT_WORDS = frozenset(_w("matching", "strict_words"))

@@ -28,6 +28,9 @@ _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _FEARED = Matcher(table(*lx.FEARED))
 _CHRONIC = Matcher(table(*lx.CHRONIC_MARKERS))
 _CHANGES = Matcher(table(*lx.CHRONIC_CHANGES))
+_BYSTANDERS = Matcher(table(*lx.BYSTANDERS))
+_OWN_FINE = Matcher(table(*lx.OWN_FINE))
+_HOW_TO_TELL = Matcher(table(*lx.HOW_TO_TELL))
 
 
 def clause_start(toks: Sequence[str], i: int) -> int:
@@ -82,7 +85,20 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         if _over_now(toks[m.end:k]):
             return True
     return (_nobody(before) or _others(before) or _advice(toks, m, before) or _general_question(toks, before)
-            or _feared(before) or _chronic(toks, m))
+            or _feared(before) or _chronic(toks, m) or _bystander(toks, m, before) or bool(_HOW_TO_TELL.find(before)))
+
+
+def _bystander(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
+    """"hàng xóm nhà tôi bị khó thở, nhà tôi thì không ai bị gì": a bystander earlier in the sign's clause (no
+    contrast word between), and a later clause saying the caller's household has nothing (``own_fine``)."""
+    found = _BYSTANDERS.find(before)
+    if not found or _CONTRAST.find(before[found[-1].end:]):
+        return False
+    k = m.end
+    while k < len(toks) and toks[k] != BREAK:
+        k += 1
+    later = toks[k:]
+    return bool(_OWN_FINE.find(later))
 
 
 def _chronic(toks: Sequence[str], m: Match) -> bool:

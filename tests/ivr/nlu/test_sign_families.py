@@ -435,3 +435,51 @@ def test_needing_someone_to_hold_them_up(text: str) -> None:
 def test_walking_with_company_stays_calm(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert "exhaustion" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "làm sao biết người già bị lơ mơ",
+    "thế nào là khó thở vậy bác sĩ",
+    "làm thế nào để biết con bị tím tái",
+    "cách nhận biết trẻ bị co giật",
+    "làm sao phân biệt mệt bình thường với kiệt sức",
+])
+def test_how_to_tell_a_sign_is_a_question(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "làm sao biết được, bà cứ lơ mơ suốt",
+    "không biết làm sao, mẹ tôi tím tái rồi",
+    "tôi không phân biệt được, ông thở khó lắm",
+    "thế nào cũng được, gọi giùm, bố tôi co giật",
+    "nhận biết sao nổi, con cứ li bì",
+])
+def test_a_sign_reported_next_to_a_how_question_escalates(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "hàng xóm nhà tôi bị khó thở, nhà tôi thì không ai bị gì",
+    "đồng nghiệp tôi sốt cao co giật phải đi viện, cả nhà tôi vẫn khỏe",
+    "nhà bên cạnh có người tím tái, nhà mình không sao",
+    "bạn cùng phòng bị khó thở, tôi không bị gì",
+    "người cùng xóm lơ mơ phải chở đi, nhà tôi vẫn ổn",
+])
+def test_a_bystanders_sign_with_the_household_fine_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bà hàng xóm sống một mình bị khó thở lắm, không ai ở nhà",
+    "ông hàng xóm khó thở, hôm qua còn bình thường",
+    "hàng xóm bị khó thở, còn mẹ tôi cũng tím tái",
+    "bà hàng xóm gọi không dậy, tôi gọi giúp",
+    "cô đồng nghiệp thở không nổi, nhờ tôi gọi tổng đài",
+])
+def test_a_call_for_a_neighbour_escalates(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in ("high", "emergency"), (text, symptoms, risk)
