@@ -167,6 +167,8 @@ GAP_WORDS = frozenset(_w("matching", "gap_words"))
 FUZZY_PROTECTED = frozenset(_w("matching", "fuzzy_protected"))
 CONFUSABLE_INITIALS: Mapping[str, str] = LEXICON.rewrites("matching", "confusable_initials")
 CONFUSABLE_FINALS: Mapping[str, str] = LEXICON.rewrites("matching", "confusable_finals")
+#: "khó thửa" for "khó thở": vowels a recognizer confuses in the last word of a phrase (session 6).
+CONFUSABLE_VOWELS: Mapping[str, str] = LEXICON.rewrites("matching", "confusable_vowels")
 
 # --- grammar.yaml
 CLOSED_GRAMMARS: Mapping[str, tuple[str, ...]] = _t("grammar", "closed")

@@ -44,7 +44,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS,
                 "conditional_questions": WORDS},
     "matching": {"strict_words": WORDS, "gap_words": WORDS, "fuzzy_protected": WORDS, "confusable_initials": REWRITES,
-                 "confusable_finals": REWRITES},
+                 "confusable_finals": REWRITES, "confusable_vowels": REWRITES},
     "negation": {"negators": WORDS, "plain_negators": WORDS, "skip": WORDS, "join": WORDS, "after": WORDS,
                  "list_joiners": WORDS, "list_ends": WORDS, "purpose_negators": WORDS, "purpose_words": WORDS,
                  "intensified_signs": NAMES, "intensifying_after": WORDS, "hypothetical": WORDS,

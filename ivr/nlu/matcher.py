@@ -70,6 +70,23 @@ def _tone_dropped(tok: str, word: str) -> bool:
     return tok != word and tok == _toneless(tok) and _toneless(word) == tok and has_diacritics(tok)
 
 
+@lru_cache(maxsize=8192)
+def _vowel_key(word: str) -> str:
+    """``word`` without its tone mark, the vowels recognizers confuse merged (matching.yaml ``confusable_vowels``)."""
+    key = _toneless(word)
+    for a in sorted(lx.CONFUSABLE_VOWELS, key=len, reverse=True):
+        key = key.replace(a, lx.CONFUSABLE_VOWELS[a])
+    return key
+
+
+def vowel_slip(tok: str, word: str) -> bool:
+    """Could ``tok`` be ``word`` with a vowel a recognizer confuses ("thửa" for "thở")? Only a token written with
+    diacritics that is no protected or strict word (the caller decides where: the last word of a phrase)."""
+    if tok == word or not has_diacritics(tok) or tok in lx.FUZZY_PROTECTED or tok in _STRICT or word in _STRICT:
+        return False
+    return _vowel_key(tok) == _vowel_key(word) and _toneless(tok) != _toneless(word)
+
+
 def _one_edit(a: str, b: str) -> bool:
     """Are ``a`` and ``b`` one substitution, insertion or deletion apart?"""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -212,7 +229,8 @@ class Matcher:
                 t, w = toks[i + k], words[k]
                 if self._eq(t, w, n == 1):
                     continue
-                if bent or t in self.vocabulary or not near_word(t, w, single=n == 1):
+                if bent or t in self.vocabulary or not (
+                        near_word(t, w, single=n == 1) or (n > 1 and k == n - 1 and vowel_slip(t, w))):
                     break
                 bent += 1
             else:

@@ -483,3 +483,27 @@ def test_a_bystanders_sign_with_the_household_fine_stays_calm(text: str) -> None
 def test_a_call_for_a_neighbour_escalates(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("mẹ tôi khó thửa từ sáng", "shortness_of_breath"),
+    ("ông khó thưở quá", "severe_breathlessness"),
+    ("nằm xuống là ngộp thửa", "severe_breathlessness"),
+    ("bà cứ lơ mưa cả ngày", "altered_consciousness"),
+    ("tôi tức thửa khi leo cầu thang", "shortness_of_breath"),
+])
+def test_a_recognizer_vowel_slip_in_the_last_word(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bác sĩ đưa ra lời khuyên rồi",
+    "con đi chợ về thì trời mưa",
+    "ông thích ăn dưa hấu",
+    "bà muốn mua thêm máy đo",
+    "tôi đưa người nhà đi xét nghiệm, ai cũng khỏe",
+])
+def test_words_with_those_vowels_stay_what_they_are(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert not symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
