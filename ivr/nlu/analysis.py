@@ -34,6 +34,8 @@ _CALM = Matcher(table(*lx.CALM_WORDS))
 _COLOUR_OBJECTS = Matcher(table(*lx.COLOUR_OBJECTS))
 _REASSURANCE = Matcher(table(*lx.REASSURANCE))
 _PAST = Matcher(table(*lx.PAST_MARKERS))
+_CHILD = Matcher(table(*lx.CHILD_WORDS))
+_INFLAMMATION = Matcher(lx.INFLAMMATION_SIGNS)
 _BODY_PARTS = tuple(dict.fromkeys(p for label, parts, _ in lx.NEAR if label == "cyanosis" for p in parts))
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
@@ -104,6 +106,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             names = (*names, "severe_breathlessness")  # "thở khó lắm", "khó thở quá trời"
         for name in names:
             (neg if is_neg else pos).append(name)
+    if "fever" in pos and CONCERN_SIGN not in pos and _child_inflammation(toks):
+        pos.append(CONCERN_SIGN)  # "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban"
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
     cue_matches = CUES.find(toks)
     for c in cue_matches:
@@ -324,6 +328,15 @@ def _patient_subject(toks: Sequence[str], j: int) -> bool:
         return False
     return all(word_in(t, lx.VOCATIVE_PERSONS) or word_in(t, lx.PERSONS) or word_in(t, lx.VOCATIVE_SUBJECT_WORDS)
                for t in before)
+
+
+def _child_inflammation(toks: Sequence[str]) -> bool:
+    """Signs of multisystem inflammation in a child (symptoms.yaml ``inflammation_signs``): a child word and two
+    kinds of signs said present ("cháu bé mắt đỏ, môi nứt nẻ"; the caller checks the fever)."""
+    if not _CHILD.find(toks):
+        return False
+    kinds = {m.label for m in _INFLAMMATION.find(toks) if not negated(toks, m, ())}
+    return len(kinds) >= 2
 
 
 def _within_clause(toks: Sequence[str], matcher: Matcher, start: int, window: int) -> Match | None:

@@ -40,6 +40,9 @@ FIRST_PERSONS = _w("symptoms", "first_persons")
 #: "lây mãi không dậy": a wake call with a slip of its vowel marks, the negator within this many words.
 WAKE_SLIP_WINDOW: int = LEXICON.number("symptoms", "wake_slip_window")
 WAKE_SLIP_CALLS = _w("symptoms", "wake_slip_calls")
+#: "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban": signs of multisystem inflammation in a child (session 6).
+CHILD_WORDS = _w("symptoms", "child_words")
+INFLAMMATION_SIGNS: Mapping[str, tuple[str, ...]] = _t("symptoms", "inflammation_signs")
 #: "cái máy đo màu tím": a colour said of a thing, not of the patient.
 COLOUR_OBJECTS = _w("symptoms", "colour_objects")
 WAKE_RELAPSE = _w("symptoms", "wake_relapse")

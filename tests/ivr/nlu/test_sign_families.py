@@ -507,3 +507,27 @@ def test_a_recognizer_vowel_slip_in_the_last_word(text: str, sign: str) -> None:
 def test_words_with_those_vowels_stay_what_they_are(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert not symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "thằng bé sốt cao ba ngày, hai mắt đỏ, môi nứt nẻ",
+    "bé con sốt, lưỡi đỏ như dâu, nổi ban khắp người",
+    "con nhỏ nhà tôi sốt, mắt đỏ hoe, tay chân sưng",
+    "cháu bé sốt, nổi mẩn đỏ, bong da đầu ngón",
+    "em bé sốt mấy hôm, môi đỏ au, nổi hạch cổ",
+])
+def test_signs_of_inflammation_in_a_child_with_fever(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "caller_concern" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bé sốt nhẹ, nổi ban",
+    "bé sốt, không đỏ mắt, không nổi ban",
+    "tôi sốt, mắt đỏ, môi nứt nẻ",
+    "bé mắt đỏ, nổi ban, không sốt",
+    "thằng bé sốt, mắt hơi đỏ vì dụi",
+])
+def test_one_sign_an_adult_or_no_fever_stays_as_it_is(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "caller_concern" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
