@@ -531,3 +531,29 @@ def test_signs_of_inflammation_in_a_child_with_fever(text: str) -> None:
 def test_one_sign_an_adult_or_no_fever_stays_as_it_is(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert "caller_concern" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "ha mẹ đo được tám chục trên năm chục",
+    "HA 80/50",
+    "ha của ông bảy mươi lăm trên bốn mươi",
+    "ha bà đo lại vẫn tám lăm trên năm lăm",
+    "ha ba tôi 85/50",
+])
+def test_ha_before_a_low_blood_pressure_reading(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "low_blood_pressure" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("hả", "repeat"),
+    ("ha? nói lại đi", "repeat"),
+    ("ha, con ở trên lầu", None),
+    ("ha bà nằm trên giường", None),
+    ("ha tôi 120/80", None),
+])
+def test_ha_elsewhere_is_no_low_blood_pressure(text: str, intent: str | None) -> None:
+    u = _NLU.understand(text)
+    risk, symptoms, _ = _risk(text)
+    assert "low_blood_pressure" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+    assert intent is None or u.intent == intent, (text, u.intent)
