@@ -36,6 +36,7 @@ _REASSURANCE = Matcher(table(*lx.REASSURANCE))
 _PAST = Matcher(table(*lx.PAST_MARKERS))
 _CHILD = Matcher(table(*lx.CHILD_WORDS))
 _INFLAMMATION = Matcher(lx.INFLAMMATION_SIGNS)
+_ABDOMEN = Matcher(lx.ACUTE_ABDOMEN)
 _BODY_PARTS = tuple(dict.fromkeys(p for label, parts, _ in lx.NEAR if label == "cyanosis" for p in parts))
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
@@ -108,6 +109,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             (neg if is_neg else pos).append(name)
     if "fever" in pos and CONCERN_SIGN not in pos and _child_inflammation(toks):
         pos.append(CONCERN_SIGN)  # "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban"
+    if "vomiting" in pos and CONCERN_SIGN not in pos and _kinds(_ABDOMEN, toks) >= len(lx.ACUTE_ABDOMEN):
+        pos.append(CONCERN_SIGN)  # "lên cơn đau bụng ói mửa, chướng bụng"
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
     cue_matches = CUES.find(toks)
     for c in cue_matches:
@@ -333,10 +336,12 @@ def _patient_subject(toks: Sequence[str], j: int) -> bool:
 def _child_inflammation(toks: Sequence[str]) -> bool:
     """Signs of multisystem inflammation in a child (symptoms.yaml ``inflammation_signs``): a child word and two
     kinds of signs said present ("cháu bé mắt đỏ, môi nứt nẻ"; the caller checks the fever)."""
-    if not _CHILD.find(toks):
-        return False
-    kinds = {m.label for m in _INFLAMMATION.find(toks) if not negated(toks, m, ())}
-    return len(kinds) >= 2
+    return bool(_CHILD.find(toks)) and _kinds(_INFLAMMATION, toks) >= 2
+
+
+def _kinds(matcher: Matcher, toks: Sequence[str]) -> int:
+    """How many kinds (labels) of ``matcher``'s phrases are said, and not denied, in ``toks``."""
+    return len({m.label for m in matcher.find(toks) if not negated(toks, m, ())})
 
 
 def _within_clause(toks: Sequence[str], matcher: Matcher, start: int, window: int) -> Match | None:

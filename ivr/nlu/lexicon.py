@@ -43,6 +43,8 @@ WAKE_SLIP_CALLS = _w("symptoms", "wake_slip_calls")
 #: "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban": signs of multisystem inflammation in a child (session 6).
 CHILD_WORDS = _w("symptoms", "child_words")
 INFLAMMATION_SIGNS: Mapping[str, tuple[str, ...]] = _t("symptoms", "inflammation_signs")
+#: "đau bụng, ói mửa, chướng bụng": an acute belly (session 6).
+ACUTE_ABDOMEN: Mapping[str, tuple[str, ...]] = _t("symptoms", "acute_abdomen")
 #: "cái máy đo màu tím": a colour said of a thing, not of the patient.
 COLOUR_OBJECTS = _w("symptoms", "colour_objects")
 WAKE_RELAPSE = _w("symptoms", "wake_relapse")

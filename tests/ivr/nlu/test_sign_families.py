@@ -557,3 +557,27 @@ def test_ha_elsewhere_is_no_low_blood_pressure(text: str, intent: str | None) ->
     risk, symptoms, _ = _risk(text)
     assert "low_blood_pressure" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
     assert intent is None or u.intent == intent, (text, u.intent)
+
+
+@pytest.mark.parametrize("text", [
+    "bà đau bụng từng cơn, nôn mấy lần, bụng chướng căng",
+    "con đau bụng, ói hết, bụng cứng",
+    "ông lên cơn đau bụng, buồn nôn, bụng phình to",
+    "mẹ bụng đau, nôn ra nước, trướng bụng",
+    "chồng tôi đau quặn bụng, mửa, bụng căng cứng",
+])
+def test_an_acute_belly(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "caller_concern" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "đau bụng, buồn nôn",
+    "bụng chướng, đầy hơi",
+    "đau bụng đi ngoài, nôn hai lần",
+    "đau bụng, nôn, không chướng bụng",
+    "ăn xong hơi chướng bụng, không đau",
+])
+def test_a_belly_ache_or_bloating_alone_stays_as_it_is(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "caller_concern" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
