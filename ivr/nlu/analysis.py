@@ -1,7 +1,7 @@
 """One utterance analysed: tokens, numbers, symptoms (with negation), vitals, risk factors and intent phrases."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
@@ -15,10 +15,23 @@ from ivr.nlu.vitals import CUES, ages, find_vitals, low_blood_pressure
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
 GREETING = "_greeting"
 
-_SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True, fuzzy=True)
+
+
+def _negator_variants(phrases_by_label: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Each phrase that starts with "không" also said with the other negators of symptoms.yaml ``negator_variants``
+    ("không nuốt nổi": "chẳng nuốt nổi", "chả nuốt nổi")."""
+    out = {}
+    for label, phrases in phrases_by_label.items():
+        extra = (f"{v} {p.split(' ', 1)[1]}" for p in phrases if p.startswith("không ") for v in lx.NEGATOR_VARIANTS)
+        out[label] = tuple(dict.fromkeys((*phrases, *extra)))
+    return out
+
+
+_SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **_negator_variants(lx.SYMPTOM_PHRASES)}, gaps=True, fuzzy=True)
 _WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
 _WAKE_OUTCOMES = Matcher(table(*lx.WAKE_OUTCOMES))
 _WAKE_RELAPSE = Matcher(table(*lx.WAKE_RELAPSE))
+_PHONE = Matcher(table(*lx.PHONE_WORDS))
 _EFFORT = Matcher(table(*lx.EFFORT_WORDS))
 _UNABLE = Matcher(table(*lx.UNABLE_AFTER))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
@@ -216,14 +229,13 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             if call is None and not slipped:
                 continue
             end = i + 1 if call is None else call.end
-            window = lx.WAKE_SLIP_WINDOW if slipped else 6
+            window = lx.WAKE_SLIP_WINDOW if slipped else lx.WAKE_WINDOW
             for j in range(end, min(end + window, len(toks) - 1)):
-                if toks[j] == BREAK:
-                    break
+                if toks[j] == BREAK or _said_exactly(_PHONE.at(toks, j), toks):
+                    break  # "gọi điện cho con mà nó không trả lời": a phone call nobody answered
                 if word_in(toks[j], lx.PLAIN_NEGATORS):
                     outcome = _wake_outcome(toks, j)
-                    exact = outcome is not None and " ".join(toks[outcome.start:outcome.end]) == outcome.phrase
-                    if outcome is not None and (exact or not slipped):
+                    if outcome is not None and (not slipped or _said_exactly(outcome, toks)):
                         m = Match(i, outcome.end, "altered_consciousness", "gọi không dậy")
                         out.append((m, negated(toks, m, spans)))
                         break
@@ -291,6 +303,11 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                 out.append((m, negated(toks, m, spans)))
                 break
     return out
+
+
+def _said_exactly(m: Match | None, toks: Sequence[str]) -> bool:
+    """Is ``m`` a phrase said with its own diacritics (not its letters alone: "may" may be "mấy", not "máy")?"""
+    return m is not None and " ".join(toks[m.start:m.end]) == m.phrase
 
 
 def _wake_outcome(toks: Sequence[str], j: int) -> Match | None:

@@ -40,6 +40,11 @@ FIRST_PERSONS = _w("symptoms", "first_persons")
 #: "lây mãi không dậy": a wake call with a slip of its vowel marks, the negator within this many words.
 WAKE_SLIP_WINDOW: int = LEXICON.number("symptoms", "wake_slip_window")
 WAKE_SLIP_CALLS = _w("symptoms", "wake_slip_calls")
+#: "gọi điện cho con mà nó không trả lời": a phone call, not a wake call (session 6).
+PHONE_WORDS = _w("symptoms", "phone_words")
+WAKE_WINDOW: int = LEXICON.number("symptoms", "wake_window")
+#: "chẳng nuốt nổi" as "không nuốt nổi": other negators for a phrase that starts with "không" (session 6).
+NEGATOR_VARIANTS = _w("symptoms", "negator_variants")
 #: "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban": signs of multisystem inflammation in a child (session 6).
 CHILD_WORDS = _w("symptoms", "child_words")
 INFLAMMATION_SIGNS: Mapping[str, tuple[str, ...]] = _t("symptoms", "inflammation_signs")

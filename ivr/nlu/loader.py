@@ -69,7 +69,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "wake_gap": WORDS, "colour_objects": WORDS, "vocative_persons": WORDS,
                  "vocative_subject_words": WORDS, "first_persons": WORDS, "wake_slip_window": NUMBER,
                  "wake_slip_calls": WORDS, "child_words": WORDS, "inflammation_signs": TABLE,
-                 "acute_abdomen": TABLE,
+                 "acute_abdomen": TABLE, "phone_words": WORDS, "wake_window": NUMBER, "negator_variants": WORDS,
                  "wake_relapse": WORDS, "blood_words": WORDS, "blood_sources": WORDS, "drink_words": WORDS,
                  "vomit_words": WORDS, "eat_words": WORDS, "each_words": WORDS, "effort_words": WORDS,
                  "unable_after": WORDS,

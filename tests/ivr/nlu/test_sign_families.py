@@ -581,3 +581,51 @@ def test_an_acute_belly(text: str) -> None:
 def test_a_belly_ache_or_bloating_alone_stays_as_it_is(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert "caller_concern" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "lay vai mấy lần liền mà ông ấy chẳng mở mắt",
+    "kêu bà mấy lần rồi mà bà vẫn không trả lời",
+    "gọi mãi không dậy",
+    "vo toi keu may cung khong day",
+    "đánh thức từ nãy tới giờ mà nó không tỉnh",
+])
+def test_no_answer_after_a_longer_call(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "gọi điện cho con mà nó không trả lời",
+    "gọi tổng đài không trả lời",
+    "tôi gọi số trạm y tế mãi không ai trả lời",
+    "gọi zalo cho bác sĩ mà bác sĩ không trả lời",
+    "kêu cấp cứu mà đường dây không trả lời",
+])
+def test_a_phone_call_nobody_answered_is_no_sign(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" not in symptoms, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("hai hôm nay bà chẳng nuốt nổi thứ gì", "cannot_eat_drink"),
+    ("ông chả ăn uống được gì", "cannot_eat_drink"),
+    ("mẹ chẳng đứng dậy nổi", "exhaustion"),
+    ("bố chẳng thở nổi", "severe_breathlessness"),
+    ("con chả uống được nước", "cannot_eat_drink"),
+])
+def test_an_inability_said_with_another_negator(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "chẳng khó thở gì",
+    "tôi chả sốt chả ho",
+    "bà ăn chả giò được",
+    "ông chẳng sao cả, ăn uống được",
+    "chẳng có triệu chứng gì",
+])
+def test_other_negators_still_deny(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
