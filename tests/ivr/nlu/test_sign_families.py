@@ -629,3 +629,27 @@ def test_an_inability_said_with_another_negator(text: str, sign: str) -> None:
 def test_other_negators_still_deny(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("bố tôi đau tứt ngựt từ sáng", "chest_pain"),
+    ("tôi thấy tứt thở khi đi lại", "shortness_of_breath"),
+    ("mẹ đau tứt ngựt bên trái", "chest_pain"),
+    ("bà bị tứt thở", "shortness_of_breath"),
+    ("ông kêu đau tức ngựt", "chest_pain"),
+])
+def test_consonant_slips_in_two_words_or_in_a_known_slip_word(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "người tôi ớn lạnh rồi sốt",
+    "tôi lạnh rồi, đắp thêm chăn",
+    "trời lạnh quá, bà hơi ho",
+    "tứt là con gái tôi, nó khỏe",
+    "tôi thấy lạnh người rồi hết",
+])
+def test_a_consonant_slip_needs_the_same_length_and_tone(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
