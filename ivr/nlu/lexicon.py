@@ -101,6 +101,12 @@ DATE_BEFORE = _w("vitals", "date_before")
 UNNAMED_MEASURE_WORDS = _w("vitals", "unnamed_measure_words")
 UNNAMED_SPO2_MIN: int = LEXICON.number("vitals", "unnamed_spo2_min")
 UNNAMED_SPO2_MAX: int = LEXICON.number("vitals", "unnamed_spo2_max")
+CORRECTIONS = _w("vitals", "corrections")
+RETRACTIONS = _w("vitals", "retractions")
+BP_QUESTION_SEPARATORS = _w("vitals", "bp_question_separators")
+OXIMETER_PAIR_JOINERS = _w("vitals", "oximeter_pair_joiners")
+CLOCK_BEFORE = _w("vitals", "clock_before")
+CLOCK_HOURS_MAX: int = LEXICON.number("vitals", "clock_hours_max")
 
 # --- negation.yaml
 #: One-word negators before a symptom: "không sốt", "hết ho", "chưa bị khó thở", "đâu có ho".
@@ -177,6 +183,14 @@ KINSHIP_BEFORE = _w("numbers", "kinship_before")
 NUMBER_UNITS = _w("numbers", "number_units")
 SOME = _w("numbers", "some")
 SOME_MAX_TENS: int = LEXICON.number("numbers", "some_max_tens")
+DIGIT_SLIPS: Mapping[str, int] = LEXICON.values("numbers", "digit_slips")
+DIGIT_SLIPS_BEFORE_UNIT: Mapping[str, int] = LEXICON.values("numbers", "digit_slips_before_unit")
+UNIT_SLIPS: Mapping[str, int] = LEXICON.values("numbers", "unit_slips")
+UNIT_SLIPS_NOT_AFTER = _w("numbers", "unit_slips_not_after")
+HUNDRED_AFTER_ONE = _w("numbers", "hundred_after_one")
+TONE_SLIPS_PROTECTED = _w("numbers", "tone_slips_protected")
+SOUTHERN_TENS_FOLDED: Mapping[str, int] = LEXICON.values("numbers", "southern_tens_folded")
+SOUTHERN_TENS_NOT_BEFORE = _w("numbers", "southern_tens_not_before")
 
 # --- normalize.yaml
 PHRASE_REWRITES = LEXICON.patterns("normalize", "phrase_rewrites")

@@ -16,6 +16,9 @@ from ivr.nlu.numbers import Number
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
+_CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
+_RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
+_BP_QUESTION_SEPARATORS = Matcher(table(*lx.BLOOD_PRESSURE_SEPARATORS, *lx.BP_QUESTION_SEPARATORS))
 #: An unnamed reading in this range after a measuring word is the SpO2 (vitals.yaml ``unnamed_measure_words``).
 _UNNAMED_SPO2 = (float(lx.UNNAMED_SPO2_MIN), float(lx.UNNAMED_SPO2_MAX))
 #: Below every vital's range: a number this small before "lần" counts measurements.
@@ -48,9 +51,11 @@ def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int 
 
 
 def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
-                         expect_vital: str | None) -> list[tuple[int, int]]:
+                         expect_vital: str | None, *, asked: bool = False) -> list[tuple[int, int]]:
     """Indexes (systolic, diastolic) of the numbers said as a blood pressure reading, "A trên B" or "A/B"
-    ("chín mươi trên sáu mươi", "huyết áp 120/80"), when the question asked for blood pressure."""
+    ("chín mươi trên sáu mươi", "huyết áp 120/80"), when the question asked for blood pressure. ``asked``:
+    read for the blood pressure question itself, where more ways of joining the two count ("chia", "với",
+    "số dưới": vitals.yaml ``bp_question_separators``) and none at all ("120 80", "trăm hai tám chục")."""
     out: list[tuple[int, int]] = []
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         return out
@@ -58,7 +63,12 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
         if k in skip or k + 1 in skip or (out and out[-1][1] == k):
             continue
         between = toks[a.end:b.start]
-        if len(between) != 1 or not word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS):
+        if asked:
+            sep = _BP_QUESTION_SEPARATORS.at(between, 0) if between else None
+            if between and (sep is None or sep.end != len(between)) and not (
+                    list(between) == [BREAK] and BREAK in lx.BP_QUESTION_SEPARATORS):
+                continue
+        elif len(between) != 1 or not word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS):
             continue
         if not (_SYSTOLIC_RANGE[0] <= a.value <= _SYSTOLIC_RANGE[1]
                 and _DIASTOLIC_RANGE[0] <= b.value <= _DIASTOLIC_RANGE[1] and a.value > b.value):
@@ -78,12 +88,14 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``
         for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, SYSTOLIC):
             skip.update((sys_k, dia_k))
-    for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital):
+    for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital, asked=True):
         # several readings ("một trăm trên bảy mươi, đo lại tám lăm trên năm lăm"): keep the lowest
         for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
             value = numbers[k].value
             out[name] = min(out[name], value) if name in out else value
             skip.add(k)
+    oximeter_pulses: set[int] = set()
+    last: dict[str, int] = {}  # end of each vital's last value (what lies between it and the next one)
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
     for k, n in enumerate(numbers):
         if k in skip:
@@ -96,6 +108,9 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
         if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
             continue  # "có bầu tháng tám": a date
+        if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (
+                n.value <= lx.CLOCK_HOURS_MAX or (n.value != int(n.value) and n.value < 24)):
+            continue  # "đo oxy lúc bảy rưỡi được chín hai": a clock time, which uses up no cue
         inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
         if after == "%":
             vital = "spo2"
@@ -118,6 +133,8 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 vital = best.label
                 if per_min is not None and vital == "temperature":
                     vital = None
+        if vital is None and k - 1 in oximeter_pulses:
+            vital = "spo2"  # "một trăm hai mươi với chín sáu": the pulse, then the SpO2 beside it
         if vital is None and k - 1 in assigned:
             between = toks[numbers[k - 1].end:n.start]
             if all(word_in(t, lx.VALUE_JOINERS) for t in between) or (
@@ -141,6 +158,12 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             prev_end = n.end
             continue
         lo, hi = lx.VITAL_RANGES[vital]
+        if vital == "spo2" and not lo <= n.value <= hi and "pulse" not in out and _oximeter_pulse(toks, numbers, k,
+                                                                                                assigned):
+            # "máy kẹp tay hiện chín bảy với một trăm ba mươi lăm": the second number an oximeter shows
+            vital = "pulse"
+            lo, hi = lx.VITAL_RANGES[vital]
+            oximeter_pulses.add(k)
         if lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None):
             prev_end = n.end
         # else "spo2 hăm… à không, chín mươi lăm": a value its cue cannot have, taken back, keeps the cue
@@ -153,9 +176,55 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             skip.add(k + 1)
         if lo <= n.value <= hi:
             assigned[k] = vital
-            # several values for one vital ("chín lăm rồi chín bốn"): keep the worst
+            said = last.get(vital)
+            between = toks[said:n.start] if said is not None else ()
+            last[vital] = n.end
+            if vital in out and _only(_RETRACTIONS, between):
+                continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
+            if vital in out and _only(_CORRECTIONS, between):
+                out[vital] = n.value  # "chín hai à không chín bốn": the caller corrects the value
+                continue
+            # several values for one vital ("chín lăm rồi chín bốn", "sáng chín tám, giờ chín tư"): keep the
+            # worst, for triage, whichever was measured last
             out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+def _only(matcher: Matcher, words: Sequence[str]) -> bool:
+    """Are ``words`` (clause breaks and the unit of the value before aside: "độ", "%", "lần một phút") nothing
+    but phrases of ``matcher``, one or more?"""
+    rest = [t for t in words if t != BREAK]
+    i, found = 0, False
+    while i < len(rest):
+        m = matcher.at(rest, i)
+        if m is not None:
+            i, found = m.end, True
+            continue
+        if found:
+            return False
+        unit = _PER_MIN.at(rest, i)
+        if unit is not None:
+            i = unit.end
+        elif word_in(rest[i], (*lx.DEGREE, "%")):
+            i += 1
+        else:
+            return False
+    return found
+
+
+def _oximeter_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str]) -> bool:
+    """Is number ``k``, read as SpO2 but outside its range, the pulse an oximeter shows beside the SpO2 value said
+    just before it (or just after it), with only a joiner between ("chín bảy với một trăm ba mươi lăm")?"""
+    lo, hi = lx.VITAL_RANGES["pulse"]
+    if not lo <= numbers[k].value <= hi:
+        return False
+    if assigned.get(k - 1) == "spo2":
+        between = toks[numbers[k - 1].end:numbers[k].start]
+    elif k + 1 < len(numbers) and lx.VITAL_RANGES["spo2"][0] <= numbers[k + 1].value <= lx.VITAL_RANGES["spo2"][1]:
+        between = toks[numbers[k].end:numbers[k + 1].start]  # "một trăm hai mươi với chín sáu": pulse first
+    else:
+        return False
+    return len(between) <= 2 and all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between)
 
 
 def _per_minute_len(toks: Sequence[str], i: int) -> int:
