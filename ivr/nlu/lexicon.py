@@ -107,6 +107,10 @@ BP_QUESTION_SEPARATORS = _w("vitals", "bp_question_separators")
 OXIMETER_PAIR_JOINERS = _w("vitals", "oximeter_pair_joiners")
 CLOCK_BEFORE = _w("vitals", "clock_before")
 CLOCK_HOURS_MAX: int = LEXICON.number("vitals", "clock_hours_max")
+UNNAMED_BLOCKERS = _w("vitals", "unnamed_blockers")
+CUE_REACH: int = LEXICON.number("vitals", "cue_reach")
+UNNAMED_REACH: int = LEXICON.number("vitals", "unnamed_reach")
+UNNAMED_DISPLAY_WORDS = _w("vitals", "unnamed_display_words")
 
 # --- negation.yaml
 #: One-word negators before a symptom: "không sốt", "hết ho", "chưa bị khó thở", "đâu có ho".

@@ -79,7 +79,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                "date_before": WORDS, "unnamed_measure_words": WORDS,
                "unnamed_spo2_min": NUMBER, "unnamed_spo2_max": NUMBER,
                "corrections": WORDS, "retractions": WORDS, "bp_question_separators": WORDS,
-               "oximeter_pair_joiners": WORDS, "clock_before": WORDS, "clock_hours_max": NUMBER},
+               "oximeter_pair_joiners": WORDS, "clock_before": WORDS, "clock_hours_max": NUMBER,
+               "unnamed_blockers": WORDS, "cue_reach": NUMBER, "unnamed_reach": NUMBER,
+               "unnamed_display_words": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

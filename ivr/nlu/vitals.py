@@ -16,6 +16,7 @@ from ivr.nlu.numbers import Number
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
+_UNNAMED_BLOCKERS = Matcher(table(*lx.UNNAMED_BLOCKERS))
 _CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
 _RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
 _BP_QUESTION_SEPARATORS = Matcher(table(*lx.BLOOD_PRESSURE_SEPARATORS, *lx.BP_QUESTION_SEPARATORS))
@@ -80,6 +81,7 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             expect_vital: str | None) -> dict[str, float]:
     cues = [m for m in CUES.find(toks) if m.label != BLOCK]
+    unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
     skip = set(skip)
@@ -121,7 +123,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             best = None
             for c in cues:
                 if prev_end <= c.start and c.end <= n.start and (n.start - c.end <= 6 or (
-                        n.start - c.end <= 9 and BREAK not in toks[c.end:n.start])):
+                        n.start - c.end <= lx.CUE_REACH and BREAK not in toks[c.end:n.start])):
                     best = c
             if best is None:
                 # "99 % spo2" or "94 là spo2": a cue right after
@@ -148,9 +150,9 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 vital = "pulse"
         if vital is None and expect_vital is not None:
             vital = expect_vital
-        if (vital is None and not cues and per_min is None and n.value == int(n.value)
+        if (vital is None and not cues and not unnamed_blocked and per_min is None and n.value == int(n.value)
                 and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
-                and any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[max(0, n.start - 6):n.start])):
+                and _measured(toks, n.start)):
             # "con đo cho mạ được chín mươi lăm thôi": a reading with no vital named is the oximeter's,
             # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
             vital = "spo2"
@@ -188,6 +190,18 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             # worst, for triage, whichever was measured last
             out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+def _measured(toks: Sequence[str], i: int) -> bool:
+    """A measuring word (vitals.yaml ``unnamed_measure_words``) in the six words before token ``i``, or one of them
+    or a display word (``unnamed_display_words``) up to ``unnamed_reach`` words before it in its clause ("con có
+    kẹp cái máy vô ngón tay cho ba thì nó hiện tám lăm")."""
+    if any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[max(0, i - 6):i]):
+        return True
+    lo = i
+    while lo > 0 and i - lo < lx.UNNAMED_REACH and toks[lo - 1] != BREAK:
+        lo -= 1
+    return any(word_in(t, (*lx.UNNAMED_MEASURE_WORDS, *lx.UNNAMED_DISPLAY_WORDS)) for t in toks[lo:i])
 
 
 def _only(matcher: Matcher, words: Sequence[str]) -> bool:

@@ -164,6 +164,21 @@ def test_joining_words_of_the_blood_pressure_question_join_nothing_elsewhere() -
     assert _at("máy đo hiện một trăm hai mươi với chín sáu", S) == {S: 96, P: 120}
 
 
+@pytest.mark.parametrize("text, vital, want", [
+    ("38°C", T, {T: 38}), ("sốt 38,5°", None, {T: 38.5}), ("sốt 39oC", None, {T: 39}), ("sốt 39 độ c", None, {T: 39}),
+    ("SpO2: 95%", None, {S: 95}), ("Sp02 93", None, {S: 93}), ("nhịp thở 22l/p", None, {B: 22}),
+    ("mạch 110 l/p", None, {P: 110}), ("mạch 110 bpm", None, {P: 110}), ("máy báo 110 bpm", None, {P: 110}),
+    ("nhịp thở 24 lần/ph", None, {B: 24}), ("HA 120/80", SYS, {SYS: 120, DIA: 80}),
+    ("đo nách được ba tám", None, {T: 38}),
+    ("spo2 chín lăm pulse một trăm", None, {S: 95, P: 100}), ("PR 110", None, {P: 110}),
+    ("huyết áp tối đa một trăm hai tối thiểu tám mươi", SYS, {SYS: 120, DIA: 80}),
+    ("sốt tối đa ba chín độ", None, {T: 39}), ("uống tối đa bốn viên một ngày", None, {}),
+    ("oxy từ chín lăm xuống chín mốt", None, {S: 91}), ("oxy tụt còn tám tám", None, {S: 88}),
+])
+def test_units_symbols_and_display_labels(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
 # --- a recognizer's slips on number words -------------------------------------------------------------------
 @pytest.mark.parametrize("text, vital, want", [
     ("chin lam", S, {S: 95}), ("chín lắm", S, {S: 95}), ("chín lằm", S, {S: 95}), ("chín lâm", S, {S: 95}),
@@ -225,6 +240,30 @@ def test_a_token_run_together_keeps_its_own_span() -> None:
 ])
 def test_a_time_date_or_device_before_the_value(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("spo2 của ông nội tôi hôm nay đo lại thì chỉ còn có tám mươi bảy", {S: 87}),
+    ("ô xy của bà nội nhà em sáng nay đo mấy lần mà chỉ được có chín mốt", {S: 91}),
+    ("cái máy đo ô xy con mua cho mẹ nó cứ nhảy nhảy rồi dừng ở tám tám", {S: 88}),
+    ("nồng độ oxy trong máu của mẹ tôi lúc nãy đo chỉ được tám chín", {S: 89}),
+    ("hồi nãy con có kẹp cái máy vô ngón tay cho ba thì nó ra tám lăm", {S: 85}),
+    ("kẹp máy vô tay thì thấy nó hiện tám bảy", {S: 87}), ("con gắn máy vô thì nó chỉ có tám mấy", {S: 85}),
+    ("thấy báo tám ba thôi", {S: 83}), ("con đo cho mạ, được chín mươi lăm", {S: 95}),
+])
+def test_a_low_spo2_far_from_its_cue_or_read_off_the_device_unnamed(text: str, want: dict[str, float]) -> None:
+    """An emergency SpO2 must not be lost to a long story between the cue and the value, or to a device
+    described instead of named (an unnamed low reading after a display word is the oximeter's)."""
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text", [
+    "máy đo huyết áp báo tám bảy", "máy đo đường huyết báo chín mươi", "máy cân báo bảy mươi hai ký",
+    "đo đường huyết được tám lăm", "báo hại cả nhà, bà tôi tám mươi rồi", "bà tôi ra giêng là tám mươi",
+    "máy nhà tôi hư rồi, ông tôi tám mươi mấy tuổi", "tôi ra chợ mua hai ký thịt",
+])
+def test_another_device_an_age_or_a_weight_is_no_spo2(text: str) -> None:
+    assert _at(text, None) == {}, text
 
 
 @pytest.mark.parametrize("text, vital, want", [
