@@ -12,7 +12,7 @@ from itertools import pairwise
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK
-from ivr.nlu.numbers import Number
+from ivr.nlu.numbers import Number, find_numbers
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
@@ -160,6 +160,12 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             prev_end = n.end
             continue
         lo, hi = lx.VITAL_RANGES[vital]
+        father = _without_kinship_word(toks, n, lo, hi)
+        if father is not None:
+            # "ba chín lăm" (dad: 95), "ba một trăm hai" (dad: 120): "ba" is the father, not the first digit
+            n = father
+            after = toks[n.end] if n.end < len(toks) else None
+            skip.update(j for j in range(k + 1, len(numbers)) if numbers[j].start < n.end)
         if vital == "spo2" and not lo <= n.value <= hi and "pulse" not in out and _oximeter_pulse(toks, numbers, k,
                                                                                                 assigned):
             # "máy kẹp tay hiện chín bảy với một trăm ba mươi lăm": the second number an oximeter shows
@@ -202,6 +208,21 @@ def _measured(toks: Sequence[str], i: int) -> bool:
     while lo > 0 and i - lo < lx.UNNAMED_REACH and toks[lo - 1] != BREAK:
         lo -= 1
     return any(word_in(t, (*lx.UNNAMED_MEASURE_WORDS, *lx.UNNAMED_DISPLAY_WORDS)) for t in toks[lo:i])
+
+
+def _without_kinship_word(toks: Sequence[str], n: Number, lo: float, hi: float) -> Number | None:
+    """The reading ``n`` read again without its first word when that word is "ba" said of the father
+    (vitals.yaml ``kinship_number_words``) and the rest is a longer number in the vital's range [lo, hi] that "ba"
+    had cut short ("ba một trăm hai": not 31 then 120) or the only reading in range ("ba chín lăm": not 39)."""
+    if n.end - n.start < 2 or not word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS):
+        return None
+    rest = find_numbers(toks[n.start + 1:])
+    if not rest or rest[0].start != 0 or not lo <= rest[0].value <= hi:
+        return None
+    again = Number(value=rest[0].value, start=n.start + 1, end=n.start + 1 + rest[0].end)
+    if again.end > n.end or not lo <= n.value <= hi:
+        return again
+    return None
 
 
 def _only(matcher: Matcher, words: Sequence[str]) -> bool:

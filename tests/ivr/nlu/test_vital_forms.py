@@ -267,6 +267,18 @@ def test_another_device_an_age_or_a_weight_is_no_spo2(text: str) -> None:
 
 
 @pytest.mark.parametrize("text, vital, want", [
+    ("ba chín lăm", S, {S: 95}), ("của ba chín hai", S, {S: 92}), ("dạ ba chín mốt", S, {S: 91}),
+    ("ba một trăm hai", P, {P: 120}), ("ba ba tám độ", T, {T: 38}), ("tôi chín hai còn ba chín lăm", S, {S: 92}),
+    ("má chín hai", S, {S: 92}), ("bà chín hai", S, {S: 92}), ("ba tui chín hai", S, {S: 92}),
+    # "ba" as the first digit still reads where it makes the vital's value
+    ("ba chín hai", T, {T: 39.2}), ("ba tám", T, {T: 38}), ("ba hai lần", B, {B: 32}), ("ba mốt", B, {B: 31}),
+])
+def test_a_relatives_reading_at_the_number_question(text: str, vital: str, want: dict[str, float]) -> None:
+    """A relative's reading is that reading (the flow asks about the patient); "ba" (dad) before it is no digit."""
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
     ("chín hai à không chín bốn", S, {S: 94}), ("chín hai, à nhầm, chín bốn", S, {S: 94}),
     ("chín sáu, không phải, chín ba", S, {S: 93}), ("spo2 chín hai à không chín bốn", None, {S: 94}),
     ("ba tám độ rưỡi à không ba chín độ", T, {T: 39}), ("ba chín độ, nhầm, ba tám độ", T, {T: 38}),
