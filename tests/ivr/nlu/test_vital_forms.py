@@ -207,6 +207,21 @@ def test_number_words_misheard_by_the_recognizer(text: str, vital: str | None, w
     _check(text, vital, want)
 
 
+@pytest.mark.parametrize("text, want", [
+    ("nhịp thợ hai mươi tư", {B: 24}), ("nhịp thờ hai mươi tư lần", {B: 24}), ("thỡ hai mươi tám lần", {B: 28}),
+    ("mạc một trăm hai", {P: 120}), ("nhịp tin một trăm ba", {P: 130}), ("tim đạp một trăm hai", {P: 120}),
+    ("xốt ba chín", {T: 39}), ("nhiệt đồ ba tám", {T: 38}), ("ô xì chín hai", {S: 92}), ("ốc xi chín hai", {S: 92}),
+    ("độ bảo hoà chín ba", {S: 93}), ("ô xi dên chín hai", {S: 92}),
+])
+def test_cue_words_misheard_by_the_recognizer(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text", ["môi tím tám giờ", "khai mạc lúc tám giờ", "thương ba lắm"])
+def test_misheard_cues_read_no_time(text: str) -> None:
+    assert _at(text, None) == {}, text
+
+
 @pytest.mark.parametrize("text, vital, want", [
     ("chínlăm", S, {S: 95}), ("chinlam", S, {S: 95}), ("chín mươilăm", S, {S: 95}), ("bamươi tám độ", T, {T: 38}),
     ("spo2 chínhai", None, {S: 92}), ("mạch mộttrăm hai", None, {P: 120}),
