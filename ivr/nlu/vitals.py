@@ -17,6 +17,9 @@ from ivr.nlu.numbers import Number, find_numbers
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
 _UNNAMED_BLOCKERS = Matcher(table(*lx.UNNAMED_BLOCKERS))
+#: A value supposed or asked about ("nếu spo2 dưới chín tư thì...", "khi nào ô xy dưới chín sáu thì gọi").
+_SUPPOSED = Matcher(table(*lx.HYPOTHETICAL, *lx.CONDITIONAL_QUESTIONS))
+_ASKED = Matcher(table(*lx.QUESTION_WORDS))
 _CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
 _RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
 _BP_QUESTION_SEPARATORS = Matcher(table(*lx.BLOOD_PRESSURE_SEPARATORS, *lx.BP_QUESTION_SEPARATORS))
@@ -110,6 +113,8 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
         if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
             continue  # "có bầu tháng tám": a date
+        if _supposed(toks, n):
+            continue  # "spo2 dưới chín lăm thì sao", "lỡ mà oxy xuống chín hai thì sao": no measurement
         if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (
                 n.value <= lx.CLOCK_HOURS_MAX or (n.value != int(n.value) and n.value < 24)):
             continue  # "đo oxy lúc bảy rưỡi được chín hai": a clock time, which uses up no cue
@@ -196,6 +201,26 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             # worst, for triage, whichever was measured last
             out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+def _supposed(toks: Sequence[str], n: Number) -> bool:
+    """Is ``n`` a value supposed or asked about rather than measured: after a hypothetical or conditional word in
+    its clause ("nếu spo2 dưới chín tư thì...", "lỡ mà oxy xuống chín hai thì sao"), or a threshold (vitals.yaml
+    ``threshold_words``) followed in its clause by "thì" and a question ("sốt trên ba tám độ rưỡi thì làm sao",
+    "nhịp thở trên hai mươi thì có nguy hiểm không")? "oxy của tôi dưới chín lăm" stays a reading."""
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    if _SUPPOSED.find(toks[lo:n.start]):
+        return True
+    if n.start == 0 or not word_in(toks[n.start - 1], lx.THRESHOLD_WORDS):
+        return False
+    hi = n.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    rest = toks[n.end:hi]
+    return any(word_in(t, lx.THEN_WORDS) for t in rest) and bool(
+        _ASKED.find(rest) or (rest and word_in(rest[-1], lx.QUESTION_ENDINGS)))
 
 
 def _measured(toks: Sequence[str], i: int) -> bool:

@@ -322,6 +322,24 @@ def test_some_tens_follow_the_existing_convention(text: str, vital: str | None, 
     _check(text, vital, want)
 
 
+@pytest.mark.parametrize("text", [
+    "nếu spo2 dưới chín tư thì có phải đi viện không", "spo2 dưới chín lăm thì sao",
+    "sốt trên ba chín độ thì uống thuốc gì", "khi nào ô xy dưới chín sáu thì gọi ạ",
+    "nhịp thở trên hai mươi thì có nguy hiểm không", "lỡ mà oxy xuống chín hai thì sao",
+    "giả sử mạch một trăm ba mươi thì phải làm gì",
+])
+def test_a_value_supposed_or_asked_about_is_no_reading(text: str) -> None:
+    assert _at(text, None) == {}, text
+
+
+@pytest.mark.parametrize("text, want", [
+    ("spo2 chín tư có sao không bác sĩ", {S: 94}), ("oxy của tôi dưới chín lăm", {S: 95}),
+    ("sốt trên ba chín độ từ sáng", {T: 39}), ("spo2 chín hai thì có sao không", {S: 92}),
+])
+def test_a_reading_with_a_question_is_still_a_reading(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
 # --- guards: ordinary words are no readings -----------------------------------------------------------------
 @pytest.mark.parametrize("text, vital", [
     ("ba tui khỏe", None), ("bà tui bị ho", None), ("năm nay bà bảy mươi tuổi", None), ("sáu ngày nay bị ho", None),
