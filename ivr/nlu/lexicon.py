@@ -114,6 +114,7 @@ UNNAMED_DISPLAY_WORDS = _w("vitals", "unnamed_display_words")
 KINSHIP_NUMBER_WORDS = _w("vitals", "kinship_number_words")
 THRESHOLD_WORDS = _w("vitals", "threshold_words")
 THEN_WORDS = _w("vitals", "then_words")
+VALUE_IS_WORDS = _w("vitals", "value_is_words")
 
 # --- negation.yaml
 #: One-word negators before a symptom: "không sốt", "hết ho", "chưa bị khó thở", "đâu có ho".

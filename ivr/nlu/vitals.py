@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.matcher import BLOCK, Matcher, table, word_in
+from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK
 from ivr.nlu.numbers import Number, find_numbers
 
@@ -126,15 +126,22 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         per_min = _PER_MIN.at(toks, n.end) if n.end < len(toks) else None
         if vital is None:
             best = None
+            # "tám tám là mạch": the value said to be the cue after it
+            said_is = next((c for c in cues if c.start == n.end + 1 and word_in(after, lx.VALUE_IS_WORDS)
+                            and not _names_next(toks, numbers[k + 1:], c)), None)
             for c in cues:
                 if prev_end <= c.start and c.end <= n.start and (n.start - c.end <= 6 or (
                         n.start - c.end <= lx.CUE_REACH and BREAK not in toks[c.end:n.start])):
                     best = c
+            if said_is is not None:
+                best = said_is
             if best is None:
-                # "99 % spo2" or "94 là spo2": a cue right after
+                # "99 % spo2": a cue right after, unless it names the next number ("chín lăm, mạch tám tám" at
+                # the SpO2 question is no pulse of 95)
                 for c in cues:
                     if c.start >= n.end and c.start - n.end <= 2:
-                        best = c
+                        if not _names_next(toks, numbers[k + 1:], c):
+                            best = c
                         break
             if best is not None:
                 vital = best.label
@@ -201,6 +208,13 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             # worst, for triage, whichever was measured last
             out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+def _names_next(toks: Sequence[str], later: Sequence[Number], c: Match) -> bool:
+    """Does the cue ``c`` name a number of ``later`` said right after it in its clause ("mạch tám tám", "mạch là
+    tám tám")?"""
+    return any(c.end <= m.start <= c.end + 2 and BREAK not in toks[c.end:m.start] and m.value >= _LOWEST
+               for m in later)  # not the "một" of "một phút"
 
 
 def _supposed(toks: Sequence[str], n: Number) -> bool:
