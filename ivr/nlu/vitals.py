@@ -160,6 +160,11 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 vital = "breathing_rate"
             elif any(word_in(t, lx.PULSE_WORDS) for t in window):
                 vital = "pulse"
+            elif expect_vital is None and (_per_minute_len(toks, n.end) >= 2
+                                           or word_in(per_min.phrase, lx.PULSE_WORDS)):
+                # a rate per minute with no vital named: the one whose range alone holds it ("hai mươi tư lần một
+                # phút" breathing, "một trăm hai mươi nhịp" pulse); a bare "lần" counts anything ("đi ngoài 20 lần")
+                vital = _only_range(n.value, "breathing_rate", "pulse")
         if vital is None and expect_vital is not None:
             vital = expect_vital
         if (vital is None and not cues and not unnamed_blocked and per_min is None and n.value == int(n.value)
@@ -299,6 +304,12 @@ def _oximeter_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, assi
     else:
         return False
     return len(between) <= 2 and all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between)
+
+
+def _only_range(value: float, *vitals: str) -> str | None:
+    """The one of ``vitals`` whose plausible range holds ``value``, or None (none or several)."""
+    holding = [v for v in vitals if lx.VITAL_RANGES[v][0] <= value <= lx.VITAL_RANGES[v][1]]
+    return holding[0] if len(holding) == 1 else None
 
 
 def _per_minute_len(toks: Sequence[str], i: int) -> int:

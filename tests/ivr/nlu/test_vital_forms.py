@@ -126,6 +126,17 @@ def test_pulse_named_by_a_cue_word(text: str, want: dict[str, float]) -> None:
     _check(text, None, want)
 
 
+@pytest.mark.parametrize("text, want", [
+    ("đếm được một trăm hai mươi nhịp", {P: 120}), ("một trăm hai mươi nhịp một phút", {P: 120}),
+    ("đập một trăm hai mươi cái một phút", {P: 120}), ("hai mươi tư lần một phút", {B: 24}),
+    ("đếm được hăm sáu lần một phút", {B: 26}),
+    ("đi ngoài hai mươi lần", {}), ("bốn mươi lần một phút", {}), ("ho hai mươi lần một ngày", {}),
+])
+def test_a_rate_per_minute_with_no_vital_named(text: str, want: dict[str, float]) -> None:
+    """The vital whose range alone holds the rate (40 a minute may be either: left unread)."""
+    _check(text, None, want)
+
+
 @pytest.mark.parametrize("text, vital, want", [
     ("máy kẹp tay hiện chín sáu với một trăm hai mươi", None, {S: 96, P: 120}),
     ("con đo bằng máy kẹp ngón, nó ra hai số là chín tư với một trăm hai mươi tám", None, {S: 94, P: 128}),
