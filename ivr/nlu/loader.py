@@ -60,7 +60,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "thousand": WORDS, "zero_tens": WORDS, "half": WORDS, "point": WORDS, "degree": WORDS,
                 "not_decimal_after": WORDS, "year_after": WORDS, "year_after_also": WORDS, "year_before": WORDS,
                 "kinship_after": WORDS, "kinship_before": WORDS, "number_units": WORDS, "some": WORDS,
-                "some_max_tens": NUMBER},
+                "some_max_tens": NUMBER, "digit_slips": VALUES, "digit_slips_before_unit": VALUES,
+                "unit_slips": VALUES, "unit_slips_not_after": WORDS, "hundred_after_one": WORDS,
+                "tone_slips_protected": WORDS, "southern_tens_folded": VALUES, "southern_tens_not_before": WORDS},
     "risk_factors": {"names": NAMES, "risk_age": NUMBER, "phrases": TABLE, "blockers": WORDS, "age_words": WORDS,
                      "age_approx": WORDS, "age_persons": WORDS},
     "symptoms": {"extra_signs": NAMES, "phrases": TABLE, "implies": LINKS, "phrase_implies": LINKS,
@@ -79,7 +81,12 @@ SCHEMA: dict[str, dict[str, str]] = {
                "day_words": WORDS, "not_tenths_before": WORDS, "value_joiners": WORDS, "low_words": WORDS,
                "breathing_words": WORDS, "pulse_words": WORDS, "blood_pressure_separators": WORDS,
                "date_before": WORDS, "unnamed_measure_words": WORDS,
-               "unnamed_spo2_min": NUMBER, "unnamed_spo2_max": NUMBER},
+               "unnamed_spo2_min": NUMBER, "unnamed_spo2_max": NUMBER,
+               "corrections": WORDS, "retractions": WORDS, "bp_question_separators": WORDS,
+               "oximeter_pair_joiners": WORDS, "clock_before": WORDS, "clock_hours_max": NUMBER,
+               "unnamed_blockers": WORDS, "cue_reach": NUMBER, "unnamed_reach": NUMBER,
+               "unnamed_display_words": WORDS, "kinship_number_words": WORDS,
+               "threshold_words": WORDS, "then_words": WORDS, "value_is_words": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

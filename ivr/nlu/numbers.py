@@ -4,15 +4,19 @@ Handles what callers say when reading a thermometer or a pulse oximeter:
 "chín mươi tư" 94, "chín tư" 94, "chín lăm" 95, "ba mươi tám độ rưỡi" 38.5,
 "ba chín độ năm" 39.5, "ba tám phẩy năm" 38.5, "một trăm hai mươi" 120,
 "một trăm linh năm" 105, "trăm mốt" 110, and digits as text "94", "38,5",
-"38.5", "38 độ 5".
+"38.5", "38 độ 5"; figures mixed with words ("1 trăm 2" 120, "9 lăm" 95, "chín mươi 5" 95); number words
+run together ("chínlăm" 95) and a recognizer's slips on them ("chín lắm" 95, "một chăm hai" 120:
+numbers.yaml ``digit_slips``, ``unit_slips``...), each only where the slip cannot be another word.
 
 Works on tokens from ``ivr.nlu.normalize.tokenize``; ``find_numbers`` returns the
 spans so the NLU can look at the words around each number.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.normalize import BREAK, content_tokens, fold, token_matches, tokenize
@@ -60,6 +64,76 @@ def _is(tok: str | None, words: Sequence[str]) -> bool:
     return tok is not None and any(token_matches(tok, w) for w in words)
 
 
+#: The five tone marks (combining): a recognizer often gets a number word's tone wrong ("chín bấy", "chỉn mươi").
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+@lru_cache(maxsize=4096)
+def _toneless(word: str) -> str:
+    return unicodedata.normalize("NFC", "".join(
+        ch for ch in unicodedata.normalize("NFD", word) if ch not in _TONE_MARKS))
+
+
+def _tone_slip(tok: str | None, table: Mapping[str, int], protected: Sequence[str], *,
+               marks: bool = False) -> int | None:
+    """The value of the number word ``tok`` is with another tone ("bấy" for "bẩy", "sàu" for "sáu"), or with
+    ``marks`` with any other diacritics ("bón mươi" for "bốn mươi"): only a token written with diacritics, none
+    of ``protected`` (numbers.yaml ``tone_slips_protected``: "bà", "nằm")."""
+    if tok is None or tok in protected or not tok.isalpha():
+        return None
+    key = fold if marks else _toneless
+    bare = key(tok)
+    if bare == tok:
+        return None
+    for w, v in table.items():
+        if w != tok and key(w) == bare:
+            return v
+    return None
+
+
+def _figure(tok: str | None) -> int | None:
+    """A one-figure digit token said inside spoken words ("1 trăm 2", "chín mươi 5"): 1-9, else None."""
+    if tok is not None and len(tok) == 1 and tok.isdigit() and tok != "0":
+        return int(tok)
+    return None
+
+
+def _unit_word(tok: str | None) -> bool:
+    """Is ``tok`` a units word that only follows another number word ("lăm", "mốt", "tư") or its slip ("lắm")?"""
+    return tok is not None and (_word(tok, _UNIT_ONLY) is not None or _word(tok, lx.UNIT_SLIPS) is not None)
+
+
+#: Every word that can be part of a spoken number (what a token run together from number words is split into).
+_PARTS: tuple[str, ...] = (*lx.DIGITS, *lx.UNIT_ONLY, *lx.TEN, *lx.TENS, *lx.HUNDRED, *lx.HALF, *lx.POINT,
+                           *lx.DEGREE, *lx.DIGIT_SLIPS, *lx.UNIT_SLIPS)
+
+
+@lru_cache(maxsize=4096)
+def split_run_together(tok: str) -> tuple[str, ...] | None:
+    """A token that is two or three number words run together by a recognizer or a typist ("chínlăm",
+    "bamươi", "chinlam"), as those words; None for any other token (a number word itself included). Only
+    whole number words of two letters or more count, so no ordinary word is split into a number."""
+    if len(tok) < 4 or not tok.isalpha() or any(token_matches(tok, w) for w in _PARTS):
+        return None
+
+    def parts(rest: str, left: int) -> tuple[str, ...] | None:
+        for w in _PARTS:
+            for k in range(2, len(rest) + 1):
+                head = rest[:k]
+                if not token_matches(head, w):
+                    continue
+                if k == len(rest):
+                    return (head,)
+                if left > 1:
+                    tail = parts(rest[k:], left - 1)
+                    if tail is not None:
+                        return (head, *tail)
+        return None
+
+    got = parts(tok, 3)
+    return got if got is not None and len(got) > 1 else None
+
+
 def _digit_token(tok: str) -> float | None:
     if tok and tok[0].isdigit():
         try:
@@ -82,8 +156,19 @@ class _Parser:
         if tok is None:
             return None
         v = _word(tok, _DIGITS)
+        if v is None:
+            v = _word(tok, lx.DIGIT_SLIPS)
+        if v is None and _unit_word(self.at(i + 1)):
+            v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # "chính lăm": 95
+        if v is None:
+            v = _figure(tok)
         if v is None and not initial:
             v = _word(tok, _UNIT_ONLY)
+        if v is None and not initial:
+            v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED)
+        if v is None and initial and _is(self.at(i + 1), (*_TENS, *_HUNDRED, *_DEGREE)):
+            # "chỉn mươi lăm", "bạ mươi tám độ", "bón mươi": at the start only before a tens, hundred or degree word
+            v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True)
         if v is None:
             return None
         if initial and v == 0:
@@ -118,8 +203,18 @@ class _Parser:
         v = _word(tok, _DIGITS)
         if v is None:
             v = _word(tok, _UNIT_ONLY)
+        if v is None:
+            v = _word(tok, lx.DIGIT_SLIPS)
+        if v is None:
+            v = _figure(tok)
+        if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
+            v = _word(tok, lx.UNIT_SLIPS)  # "chín lắm" 95, but "nhớ ba lắm" is no number
+        if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
+            v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TONE_SLIPS_PROTECTED)  # "chín bấy" 97
         if v is None or v == 0:
             return None
+        if _is(self.at(i + 1), _TENS):
+            return None  # "tám chục năm chục", "một trăm hai tám mươi": the tens of the next number, no unit
         if v == 5 and fold(tok) == "nam" and _is(self.at(i + 1), _YEAR_AFTER):
             return None
         return v, i + 1
@@ -131,6 +226,11 @@ class _Parser:
         if _is(tok, _TEN):
             u = self.unit(i + 1)
             return (10 + u[0], u[1]) if u else (10, i + 1)
+        south = _word(tok, lx.SOUTHERN_TENS_FOLDED) if tok == fold(tok) and not after_hundred else None
+        if south is not None and not _is(self.at(i + 1), lx.SOUTHERN_TENS_NOT_BEFORE):
+            u = self.unit(i + 1)
+            if u:
+                return south * 10 + u[0], u[1]  # "ham tu" 24, "bam tam" 38 (typed without diacritics)
         d = self.digit(i, initial=not after_hundred)
         if d is None:
             return None
@@ -157,11 +257,12 @@ class _Parser:
         hundreds = None
         j = i
         d = self.digit(i, initial=True)
-        if d is not None and _is(self.at(i + 1), _HUNDRED):
+        if d is not None and (_is(self.at(i + 1), _HUNDRED)
+                              or (d == 1 and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE))):
             hundreds, j = d * 100, i + 2
         elif _is(tok, _HUNDRED) and (self.digit(i + 1, initial=False) is not None
-                                     or _is(self.at(i + 1), _ZERO_TENS + _HALF)):
-            hundreds, j = 100, i + 1
+                                     or _is(self.at(i + 1), _ZERO_TENS + _HALF + _TEN) or self.at(i + 1) == "%"):
+            hundreds, j = 100, i + 1  # "trăm mốt" 110, "trăm mười" 110, "trăm phần trăm" 100
         if hundreds is None:
             return self.below_100(i)
         nxt = self.at(j)
@@ -172,6 +273,8 @@ class _Parser:
             return hundreds, j
         if _is(nxt, _HALF):
             return hundreds + 50, j + 1
+        if nxt is not None and len(nxt) == 2 and nxt.isdigit() and nxt[0] != "0":
+            return hundreds + int(nxt), j + 1  # "1 trăm 25"
         rest = self.below_100(j, after_hundred=True)
         if rest is None:
             return hundreds, j
@@ -223,6 +326,8 @@ class _Parser:
                 v = _word(nxt, _DIGITS)
                 if v is None:
                     v = _word(nxt, _UNIT_ONLY)
+                if v is None:
+                    v = _tone_slip(nxt, {**_DIGITS, **_UNIT_ONLY}, lx.TONE_SLIPS_PROTECTED)  # "ba tám độ bấy"
                 if v is not None and not (v == 5 and fold(nxt) == "nam" and _is(self.at(j + 2), _YEAR_AFTER)):
                     return value + v / 10, j + 2
         return value, j
@@ -230,8 +335,18 @@ class _Parser:
     def number_at(self, i: int) -> tuple[float, int] | None:
         tok = self.t[i]
         dv = _digit_token(tok)
+        nxt = self.at(i + 1)
+        if dv is not None and _figure(tok) is not None and (_is(nxt, (*_HUNDRED, *_TENS, *lx.SOME))
+                                                           or _unit_word(nxt)):
+            dv = None  # a figure inside spoken words: "1 trăm 2" 120, "9 mươi 5" 95, "9 lăm" 95
+        elif dv is not None and tok.isdigit() and len(tok) == 2 and tok[1] == "0" and tok[0] != "1":
+            if _is(nxt, lx.SOME):
+                # "80 mấy" like "tám mấy" (85); "90 mấy" left unread like "chín mấy"
+                return (dv + 5, i + 2) if dv // 10 <= lx.SOME_MAX_TENS else None
+            u = self.unit(i + 1) if _unit_word(nxt) else None
+            if u is not None:
+                return self.fraction(dv + u[0], u[1])  # "90 lăm" 95
         if dv is not None:
-            nxt = self.at(i + 1)
             if (len(tok) == 1 and nxt is not None and len(nxt) == 1 and nxt.isdigit() and tok != "0"
                     and not _is(self.at(i + 2), _NOT_DECIMAL_AFTER)):
                 # digits read one by one: "9 4" is 94
@@ -250,12 +365,19 @@ class _Parser:
 
 
 def find_numbers(tokens: Sequence[str]) -> list[Number]:
-    """Every number in ``tokens`` (from ``ivr.nlu.normalize.tokenize``), left to right."""
-    p = _Parser(tokens)
+    """Every number in ``tokens`` (from ``ivr.nlu.normalize.tokenize``), left to right. Spans are indexes of
+    ``tokens``: a token of number words run together ("chínlăm") is read as its words, within its own span."""
+    expanded: list[str] = []
+    origin: list[int] = []
+    for k, tok in enumerate(tokens):
+        parts = split_run_together(tok)
+        expanded.extend(parts or (tok,))
+        origin.extend([k] * (len(parts) if parts else 1))
+    p = _Parser(expanded)
     out: list[Number] = []
     i = 0
     while i < p.n:
-        if tokens[i] == BREAK:
+        if expanded[i] == BREAK:
             i += 1
             continue
         got = p.number_at(i)
@@ -263,7 +385,7 @@ def find_numbers(tokens: Sequence[str]) -> list[Number]:
             i += 1
             continue
         value, j = got
-        out.append(Number(value=round(value, 2), start=i, end=j))
+        out.append(Number(value=round(value, 2), start=origin[i], end=origin[j - 1] + 1))
         i = j
     return out
 

@@ -10,12 +10,19 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.matcher import BLOCK, Matcher, table, word_in
+from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK
-from ivr.nlu.numbers import Number
+from ivr.nlu.numbers import Number, find_numbers
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
+_UNNAMED_BLOCKERS = Matcher(table(*lx.UNNAMED_BLOCKERS))
+#: A value supposed or asked about ("nếu spo2 dưới chín tư thì...", "khi nào ô xy dưới chín sáu thì gọi").
+_SUPPOSED = Matcher(table(*lx.HYPOTHETICAL, *lx.CONDITIONAL_QUESTIONS))
+_ASKED = Matcher(table(*lx.QUESTION_WORDS))
+_CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
+_RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
+_BP_QUESTION_SEPARATORS = Matcher(table(*lx.BLOOD_PRESSURE_SEPARATORS, *lx.BP_QUESTION_SEPARATORS))
 #: An unnamed reading in this range after a measuring word is the SpO2 (vitals.yaml ``unnamed_measure_words``).
 _UNNAMED_SPO2 = (float(lx.UNNAMED_SPO2_MIN), float(lx.UNNAMED_SPO2_MAX))
 #: Below every vital's range: a number this small before "lần" counts measurements.
@@ -48,9 +55,11 @@ def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int 
 
 
 def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
-                         expect_vital: str | None) -> list[tuple[int, int]]:
+                         expect_vital: str | None, *, asked: bool = False) -> list[tuple[int, int]]:
     """Indexes (systolic, diastolic) of the numbers said as a blood pressure reading, "A trên B" or "A/B"
-    ("chín mươi trên sáu mươi", "huyết áp 120/80"), when the question asked for blood pressure."""
+    ("chín mươi trên sáu mươi", "huyết áp 120/80"), when the question asked for blood pressure. ``asked``:
+    read for the blood pressure question itself, where more ways of joining the two count ("chia", "với",
+    "số dưới": vitals.yaml ``bp_question_separators``) and none at all ("120 80", "trăm hai tám chục")."""
     out: list[tuple[int, int]] = []
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         return out
@@ -58,7 +67,12 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
         if k in skip or k + 1 in skip or (out and out[-1][1] == k):
             continue
         between = toks[a.end:b.start]
-        if len(between) != 1 or not word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS):
+        if asked:
+            sep = _BP_QUESTION_SEPARATORS.at(between, 0) if between else None
+            if between and (sep is None or sep.end != len(between)) and not (
+                    list(between) == [BREAK] and BREAK in lx.BP_QUESTION_SEPARATORS):
+                continue
+        elif len(between) != 1 or not word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS):
             continue
         if not (_SYSTOLIC_RANGE[0] <= a.value <= _SYSTOLIC_RANGE[1]
                 and _DIASTOLIC_RANGE[0] <= b.value <= _DIASTOLIC_RANGE[1] and a.value > b.value):
@@ -70,6 +84,7 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             expect_vital: str | None) -> dict[str, float]:
     cues = [m for m in CUES.find(toks) if m.label != BLOCK]
+    unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
     skip = set(skip)
@@ -78,12 +93,14 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``
         for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, SYSTOLIC):
             skip.update((sys_k, dia_k))
-    for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital):
+    for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital, asked=True):
         # several readings ("một trăm trên bảy mươi, đo lại tám lăm trên năm lăm"): keep the lowest
         for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
             value = numbers[k].value
             out[name] = min(out[name], value) if name in out else value
             skip.add(k)
+    oximeter_pulses: set[int] = set()
+    last: dict[str, int] = {}  # end of each vital's last value (what lies between it and the next one)
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
     for k, n in enumerate(numbers):
         if k in skip:
@@ -96,6 +113,11 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
         if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
             continue  # "có bầu tháng tám": a date
+        if _supposed(toks, n):
+            continue  # "spo2 dưới chín lăm thì sao", "lỡ mà oxy xuống chín hai thì sao": no measurement
+        if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (
+                n.value <= lx.CLOCK_HOURS_MAX or (n.value != int(n.value) and n.value < 24)):
+            continue  # "đo oxy lúc bảy rưỡi được chín hai": a clock time, which uses up no cue
         inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
         if after == "%":
             vital = "spo2"
@@ -104,20 +126,29 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         per_min = _PER_MIN.at(toks, n.end) if n.end < len(toks) else None
         if vital is None:
             best = None
+            # "tám tám là mạch": the value said to be the cue after it
+            said_is = next((c for c in cues if c.start == n.end + 1 and word_in(after, lx.VALUE_IS_WORDS)
+                            and not _names_next(toks, numbers[k + 1:], c)), None)
             for c in cues:
                 if prev_end <= c.start and c.end <= n.start and (n.start - c.end <= 6 or (
-                        n.start - c.end <= 9 and BREAK not in toks[c.end:n.start])):
+                        n.start - c.end <= lx.CUE_REACH and BREAK not in toks[c.end:n.start])):
                     best = c
+            if said_is is not None:
+                best = said_is
             if best is None:
-                # "99 % spo2" or "94 là spo2": a cue right after
+                # "99 % spo2": a cue right after, unless it names the next number ("chín lăm, mạch tám tám" at
+                # the SpO2 question is no pulse of 95)
                 for c in cues:
                     if c.start >= n.end and c.start - n.end <= 2:
-                        best = c
+                        if not _names_next(toks, numbers[k + 1:], c):
+                            best = c
                         break
             if best is not None:
                 vital = best.label
                 if per_min is not None and vital == "temperature":
                     vital = None
+        if vital is None and k - 1 in oximeter_pulses:
+            vital = "spo2"  # "một trăm hai mươi với chín sáu": the pulse, then the SpO2 beside it
         if vital is None and k - 1 in assigned:
             between = toks[numbers[k - 1].end:n.start]
             if all(word_in(t, lx.VALUE_JOINERS) for t in between) or (
@@ -129,11 +160,16 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 vital = "breathing_rate"
             elif any(word_in(t, lx.PULSE_WORDS) for t in window):
                 vital = "pulse"
+            elif expect_vital is None and (_per_minute_len(toks, n.end) >= 2
+                                           or word_in(per_min.phrase, lx.PULSE_WORDS)):
+                # a rate per minute with no vital named: the one whose range alone holds it ("hai mươi tư lần một
+                # phút" breathing, "một trăm hai mươi nhịp" pulse); a bare "lần" counts anything ("đi ngoài 20 lần")
+                vital = _only_range(n.value, "breathing_rate", "pulse")
         if vital is None and expect_vital is not None:
             vital = expect_vital
-        if (vital is None and not cues and per_min is None and n.value == int(n.value)
+        if (vital is None and not cues and not unnamed_blocked and per_min is None and n.value == int(n.value)
                 and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
-                and any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[max(0, n.start - 6):n.start])):
+                and _measured(toks, n.start)):
             # "con đo cho mạ được chín mươi lăm thôi": a reading with no vital named is the oximeter's,
             # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
             vital = "spo2"
@@ -141,6 +177,18 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             prev_end = n.end
             continue
         lo, hi = lx.VITAL_RANGES[vital]
+        father = _without_kinship_word(toks, n, lo, hi)
+        if father is not None:
+            # "ba chín lăm" (dad: 95), "ba một trăm hai" (dad: 120): "ba" is the father, not the first digit
+            n = father
+            after = toks[n.end] if n.end < len(toks) else None
+            skip.update(j for j in range(k + 1, len(numbers)) if numbers[j].start < n.end)
+        if vital == "spo2" and not lo <= n.value <= hi and "pulse" not in out and _oximeter_pulse(toks, numbers, k,
+                                                                                                assigned):
+            # "máy kẹp tay hiện chín bảy với một trăm ba mươi lăm": the second number an oximeter shows
+            vital = "pulse"
+            lo, hi = lx.VITAL_RANGES[vital]
+            oximeter_pulses.add(k)
         if lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None):
             prev_end = n.end
         # else "spo2 hăm… à không, chín mươi lăm": a value its cue cannot have, taken back, keeps the cue
@@ -153,9 +201,115 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             skip.add(k + 1)
         if lo <= n.value <= hi:
             assigned[k] = vital
-            # several values for one vital ("chín lăm rồi chín bốn"): keep the worst
+            said = last.get(vital)
+            between = toks[said:n.start] if said is not None else ()
+            last[vital] = n.end
+            if vital in out and _only(_RETRACTIONS, between):
+                continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
+            if vital in out and _only(_CORRECTIONS, between):
+                out[vital] = n.value  # "chín hai à không chín bốn": the caller corrects the value
+                continue
+            # several values for one vital ("chín lăm rồi chín bốn", "sáng chín tám, giờ chín tư"): keep the
+            # worst, for triage, whichever was measured last
             out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+def _names_next(toks: Sequence[str], later: Sequence[Number], c: Match) -> bool:
+    """Does the cue ``c`` name a number of ``later`` said right after it in its clause ("mạch tám tám", "mạch là
+    tám tám")?"""
+    return any(c.end <= m.start <= c.end + 2 and BREAK not in toks[c.end:m.start] and m.value >= _LOWEST
+               for m in later)  # not the "một" of "một phút"
+
+
+def _supposed(toks: Sequence[str], n: Number) -> bool:
+    """Is ``n`` a value supposed or asked about rather than measured: after a hypothetical or conditional word in
+    its clause ("nếu spo2 dưới chín tư thì...", "lỡ mà oxy xuống chín hai thì sao"), or a threshold (vitals.yaml
+    ``threshold_words``) followed in its clause by "thì" and a question ("sốt trên ba tám độ rưỡi thì làm sao",
+    "nhịp thở trên hai mươi thì có nguy hiểm không")? "oxy của tôi dưới chín lăm" stays a reading."""
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    if _SUPPOSED.find(toks[lo:n.start]):
+        return True
+    if n.start == 0 or not word_in(toks[n.start - 1], lx.THRESHOLD_WORDS):
+        return False
+    hi = n.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    rest = toks[n.end:hi]
+    return any(word_in(t, lx.THEN_WORDS) for t in rest) and bool(
+        _ASKED.find(rest) or (rest and word_in(rest[-1], lx.QUESTION_ENDINGS)))
+
+
+def _measured(toks: Sequence[str], i: int) -> bool:
+    """A measuring word (vitals.yaml ``unnamed_measure_words``) in the six words before token ``i``, or one of them
+    or a display word (``unnamed_display_words``) up to ``unnamed_reach`` words before it in its clause ("con có
+    kẹp cái máy vô ngón tay cho ba thì nó hiện tám lăm")."""
+    if any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[max(0, i - 6):i]):
+        return True
+    lo = i
+    while lo > 0 and i - lo < lx.UNNAMED_REACH and toks[lo - 1] != BREAK:
+        lo -= 1
+    return any(word_in(t, (*lx.UNNAMED_MEASURE_WORDS, *lx.UNNAMED_DISPLAY_WORDS)) for t in toks[lo:i])
+
+
+def _without_kinship_word(toks: Sequence[str], n: Number, lo: float, hi: float) -> Number | None:
+    """The reading ``n`` read again without its first word when that word is "ba" said of the father
+    (vitals.yaml ``kinship_number_words``) and the rest is a longer number in the vital's range [lo, hi] that "ba"
+    had cut short ("ba một trăm hai": not 31 then 120) or the only reading in range ("ba chín lăm": not 39)."""
+    if n.end - n.start < 2 or not word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS):
+        return None
+    rest = find_numbers(toks[n.start + 1:])
+    if not rest or rest[0].start != 0 or not lo <= rest[0].value <= hi:
+        return None
+    again = Number(value=rest[0].value, start=n.start + 1, end=n.start + 1 + rest[0].end)
+    if again.end > n.end or not lo <= n.value <= hi:
+        return again
+    return None
+
+
+def _only(matcher: Matcher, words: Sequence[str]) -> bool:
+    """Are ``words`` (clause breaks and the unit of the value before aside: "độ", "%", "lần một phút") nothing
+    but phrases of ``matcher``, one or more?"""
+    rest = [t for t in words if t != BREAK]
+    i, found = 0, False
+    while i < len(rest):
+        m = matcher.at(rest, i)
+        if m is not None:
+            i, found = m.end, True
+            continue
+        if found:
+            return False
+        unit = _PER_MIN.at(rest, i)
+        if unit is not None:
+            i = unit.end
+        elif word_in(rest[i], (*lx.DEGREE, "%")):
+            i += 1
+        else:
+            return False
+    return found
+
+
+def _oximeter_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str]) -> bool:
+    """Is number ``k``, read as SpO2 but outside its range, the pulse an oximeter shows beside the SpO2 value said
+    just before it (or just after it), with only a joiner between ("chín bảy với một trăm ba mươi lăm")?"""
+    lo, hi = lx.VITAL_RANGES["pulse"]
+    if not lo <= numbers[k].value <= hi:
+        return False
+    if assigned.get(k - 1) == "spo2":
+        between = toks[numbers[k - 1].end:numbers[k].start]
+    elif k + 1 < len(numbers) and lx.VITAL_RANGES["spo2"][0] <= numbers[k + 1].value <= lx.VITAL_RANGES["spo2"][1]:
+        between = toks[numbers[k].end:numbers[k + 1].start]  # "một trăm hai mươi với chín sáu": pulse first
+    else:
+        return False
+    return len(between) <= 2 and all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between)
+
+
+def _only_range(value: float, *vitals: str) -> str | None:
+    """The one of ``vitals`` whose plausible range holds ``value``, or None (none or several)."""
+    holding = [v for v in vitals if lx.VITAL_RANGES[v][0] <= value <= lx.VITAL_RANGES[v][1]]
+    return holding[0] if len(holding) == 1 else None
 
 
 def _per_minute_len(toks: Sequence[str], i: int) -> int:
