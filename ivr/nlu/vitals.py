@@ -81,6 +81,15 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
     return out
 
 
+_BP_NAMES = {("huyết", "áp"), ("áp", "huyết"), ("huyet", "ap"), ("ap", "huyet")}
+
+
+def _named_blood_pressure(toks: Sequence[str], start: int) -> bool:
+    """"huyết áp" (or "áp huyết") said before ``start`` ("ông tôi huyết áp cao, hôm nay đo một trăm bốn mươi
+    trên chín mươi": the pair is that blood pressure)."""
+    return any(pair in _BP_NAMES for pair in pairwise(toks[:start]))
+
+
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             expect_vital: str | None) -> dict[str, float]:
     cues = [m for m in CUES.find(toks) if m.label != BLOCK]
@@ -90,9 +99,14 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
     skip = set(skip)
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
-        # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``
+        # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``.
+        # Named as a blood pressure earlier in the utterance, the pair is also the reading (it reaches the
+        # doctor's case); a bare "một trăm bốn mươi trên chín mươi" is not.
         for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, SYSTOLIC):
             skip.update((sys_k, dia_k))
+            if _named_blood_pressure(toks, numbers[sys_k].start):
+                for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
+                    out[name] = min(out[name], numbers[k].value) if name in out else numbers[k].value
     for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital, asked=True):
         # several readings ("một trăm trên bảy mươi, đo lại tám lăm trên năm lăm"): keep the lowest
         for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):

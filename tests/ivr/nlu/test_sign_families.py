@@ -171,7 +171,8 @@ def test_a_sign_still_there_or_seen_on_the_patient_escalates(text: str) -> None:
 
 
 def test_a_blood_pressure_reading_is_no_other_vital() -> None:
-    assert _risk("mạch tám mươi, huyết áp một trăm hai mươi trên tám mươi")[2] == {"pulse": 80}
+    assert _risk("mạch tám mươi, huyết áp một trăm hai mươi trên tám mươi")[2] == {
+        "pulse": 80, "systolic_bp": 120, "diastolic_bp": 80}
     assert _risk("hôm nay đo một trăm bốn mươi trên chín mươi")[2] == {}
     risk, symptoms, _ = _risk("áp huyết của bà còn tám mươi trên năm mươi")
     assert "low_blood_pressure" in symptoms and risk == "high"
