@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.negation import hearsay, negated
+from ivr.nlu.mention import negated, not_a_call
+from ivr.nlu.negation import hearsay
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, tokenize
 from ivr.nlu.numbers import Number, find_numbers
@@ -148,7 +149,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 toks[m.start - 2], lx.PLAIN_NEGATORS):
             continue
         # "khi nào thì phải đi cấp cứu?", "nếu khó thở thì gọi 115 à?": a question about emergencies
-        if m.label == "emergency" and (hearsay(toks, m.start) or any(
+        if m.label == "emergency" and (hearsay(toks, m.start) or not_a_call(toks, m) or any(
                 c.end <= m.start and BREAK not in toks[c.end:m.start] for c in conditionals)):
             continue
         # "không uống gì" is "did not drink anything", not "uống gì?" (what to take)

@@ -42,7 +42,11 @@ def hypothetical(toks: Sequence[str], m: Match) -> bool:
 
 def hearsay(toks: Sequence[str], start: int) -> bool:
     """Is what starts at ``start`` hearsay ("nghe tin hàng xóm đi cấp cứu"): a hearsay phrase earlier in its clause?"""
-    return bool(_HEARSAY.find(toks[clause_start(toks, start):start]))
+    lo = clause_start(toks, start)
+    found = _HEARSAY.find(toks[lo:start])
+    # up to a contrast word: "nghe nói co giật là nặng mà con tôi cũng co giật" reports the second one
+    rest = toks[lo + found[-1].end:start] if found else ()
+    return bool(found) and not any(c.end - c.start > 1 or rest[c.start] == c.phrase for c in _CONTRAST.find(rest))
 
 
 def not_now(toks: Sequence[str], m: Match) -> bool:
