@@ -23,6 +23,8 @@ CALM = {
     "asked": [
         "tím môi thì có sao không bác sĩ",
         "khó thở thì có phải là nặng rồi không",
+        "ho ra máu thì có phải là nặng không, tôi hỏi trước để biết",
+        "bác sĩ dặn khi nào thở không nổi thì gọi ngay, giờ bà vẫn ổn",
         "ngất xỉu thì sơ cứu thế nào cho đúng",
         "thở nhanh tới mức nào thì phải đi viện",
         "người già lú lẫn thì khác với lẫn tuổi già sao",
@@ -66,6 +68,23 @@ CALM = {
         "mạ tui nỏ khó thở chi",
         "con hông có co giật",
         "tui chẳng có tức ngực gì đâu",
+        "có khó thở mô",
+        "ba tui khó thở có đâu",
+        "tím tái mô có",
+    ],
+    "medicine_not_taken": [
+        "sáng nay tôi quên không uống thuốc hạ sốt",
+        "bà không uống thuốc ngủ nữa",
+        "mẹ tôi hổng uống thuốc bắc",
+        "ông chưa uống thuốc tối",
+        "em không uống thuốc kháng sinh vì bác sĩ dặn",
+    ],
+    "heard_from_people": [
+        "nghe mấy bà trong xóm nói ai tím môi là phải đi viện",
+        "coi mấy ông trên mạng kể bị co giật vì covid",
+        "trong nhóm zalo có người nói bị lơ mơ thì phải đi viện",
+        "người ta đồn ho ra máu là nặng lắm",
+        "em gái tôi ở quê bị khó thở phải đi viện, tôi ở đây có sao không",
     ],
 }
 
@@ -78,6 +97,9 @@ TWINS = {
         "khó thở quá thì phải làm sao",
         "con tôi co giật thì sơ cứu thế nào",
         "đang khó thở thì làm gì bây giờ",
+        "môi tím tái là bị gì vậy, mẹ tôi bị từ sáng",
+        "khó thở thì có sao không, ba tui cũng vậy",
+        "ho ra máu thì có phải là nặng không, ông tôi ho ra máu",
     ],
     "how_to_know": [
         "không biết làm sao, bà tím tái hết rồi",
@@ -106,6 +128,7 @@ TWINS = {
         "từng bị hen, giờ khó thở quá",
         "năm ngoái ông bị đột quỵ, giờ nói năng lơ mơ",
         "ông từng bị ngất, hôm nay vẫn còn lơ mơ",
+        "hồi nhỏ tôi bị co giật, giờ thì không nhưng hôm nay lại bị",
     ],
     "regional_denial": [
         "bà tui hổng thở được",
@@ -113,6 +136,22 @@ TWINS = {
         "ông hông dậy nổi, kêu hoài hông trả lời",
         "bà thở hổng nổi",
         "tía tui khó thở, hổng nằm được",
+        "khó thở đâu có đỡ",
+        "ổng khó thở đâu có giảm chút nào",
+    ],
+    "medicine_not_taken": [
+        "ông không uống được thuốc, uống vào là nôn",
+        "bà không uống thuốc được, nuốt vô là sặc",
+        "mẹ quên uống thuốc mà giờ khó thở quá",
+        "con không uống nổi thuốc, uống gì cũng ói",
+        "chưa uống thuốc mà môi tím tái hết rồi",
+    ],
+    "heard_from_people": [
+        "nghe mẹ nói bà tím tái từ sáng",
+        "con nghe chị kể ba lơ mơ, gọi không dậy",
+        "mẹ tôi ở quê bị khó thở quá, tôi phải làm sao",
+        "nghe mấy bà trong xóm nói ai tím môi là nặng, mà bà tôi tím môi rồi",
+        "kho tho qua thi lam sao",
     ],
 }
 
