@@ -24,6 +24,7 @@ _READING = Matcher(table(*_w("mention", "reading")))
 _OUTSIDERS = Matcher(table(*_w("mention", "outsiders")))
 _CALL_FOR = Matcher(table(*_w("mention", "call_for")))
 _PRESENT = Matcher(table(*_w("mention", "present")))
+_PRESENT_EXACT = _w("mention", "present_exact")
 _LONG_PAST = Matcher(table(*_w("mention", "long_past")))
 _NOW_STILL = Matcher(table(*_w("mention", "now_still")))
 _NOW_DENIED = _w("mention", "now_denied")
@@ -91,10 +92,12 @@ def mentioned_only(toks: Sequence[str], m: Match) -> bool:
 
 
 def _present(words: Sequence[str], *, strict: bool) -> bool:
-    """A now or intensity word (mention.yaml ``present``) among ``words``; ``strict``: a one-word one only with its
-    diacritics ("lam sao" is "làm sao", not "lắm"; "tối qua" is not "quá"). Right after a sign the words are read
-    loosely ("kho tho qua" is "khó thở quá")."""
-    return bool(_PRESENT.find(words) if not strict else _strict(_PRESENT, words))
+    """A now or intensity word (mention.yaml ``present``) among ``words``; ``strict``: "lắm", "quá" only with
+    their diacritics (``present_exact``: "lam sao" is "làm sao", not "lắm"; "tối qua" is not "quá"). Right after
+    a sign the words are read loosely ("kho tho qua" is "khó thở quá")."""
+    if not strict:
+        return bool(_PRESENT.find(words))
+    return any(p.phrase not in _PRESENT_EXACT or words[p.start] == p.phrase for p in _PRESENT.find(words))
 
 
 def _strict(matcher: Matcher, words: Sequence[str]) -> list[Match]:

@@ -152,6 +152,10 @@ TWINS = {
         "mẹ tôi ở quê bị khó thở quá, tôi phải làm sao",
         "nghe mấy bà trong xóm nói ai tím môi là nặng, mà bà tôi tím môi rồi",
         "kho tho qua thi lam sao",
+        "dang kho tho thi lam gi bay gio",
+        "moi tim tai la bi gi vay, me toi bi tu sang",
+        "doc bao thay noi co giat nguy hiem ma con toi cung co giat",
+        "cho toi xin so cap cuu gap",
     ],
 }
 
