@@ -1,25 +1,38 @@
 """One utterance analysed: tokens, numbers, symptoms (with negation), vitals, risk factors and intent phrases."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import negated, not_a_call
-from ivr.nlu.negation import hearsay
+from ivr.nlu.negation import advised, hearsay
 from ivr.nlu.ngram import NgramModel
-from ivr.nlu.normalize import BREAK, content_tokens, tokenize
+from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, find_numbers
 from ivr.nlu.vitals import CUES, ages, find_vitals, low_blood_pressure
 
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
 GREETING = "_greeting"
 
-_SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **lx.SYMPTOM_PHRASES}, gaps=True, fuzzy=True)
+
+
+def _negator_variants(phrases_by_label: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Each phrase that starts with "không" also said with the other negators of symptoms.yaml ``negator_variants``
+    ("không nuốt nổi": "chẳng nuốt nổi", "chả nuốt nổi")."""
+    out = {}
+    for label, phrases in phrases_by_label.items():
+        extra = (f"{v} {p.split(' ', 1)[1]}" for p in phrases if p.startswith("không ") for v in lx.NEGATOR_VARIANTS)
+        out[label] = tuple(dict.fromkeys((*phrases, *extra)))
+    return out
+
+
+_SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **_negator_variants(lx.SYMPTOM_PHRASES)}, gaps=True, fuzzy=True)
 _WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
 _WAKE_OUTCOMES = Matcher(table(*lx.WAKE_OUTCOMES))
 _WAKE_RELAPSE = Matcher(table(*lx.WAKE_RELAPSE))
+_PHONE = Matcher(table(*lx.PHONE_WORDS))
 _EFFORT = Matcher(table(*lx.EFFORT_WORDS))
 _UNABLE = Matcher(table(*lx.UNABLE_AFTER))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
@@ -35,6 +48,9 @@ _CALM = Matcher(table(*lx.CALM_WORDS))
 _COLOUR_OBJECTS = Matcher(table(*lx.COLOUR_OBJECTS))
 _REASSURANCE = Matcher(table(*lx.REASSURANCE))
 _PAST = Matcher(table(*lx.PAST_MARKERS))
+_CHILD = Matcher(table(*lx.CHILD_WORDS))
+_INFLAMMATION = Matcher(lx.INFLAMMATION_SIGNS)
+_ABDOMEN = Matcher(lx.ACUTE_ABDOMEN)
 _BODY_PARTS = tuple(dict.fromkeys(p for label, parts, _ in lx.NEAR if label == "cyanosis" for p in parts))
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
@@ -98,13 +114,17 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                     spans.append((m, inner_neg or negated(toks, m, spans)))
                     covered_sym.update(range(m.start, m.end))
                     break
-    spans.extend(_sequences(toks, spans))
+    spans.extend(_sequences(toks, spans, _vocative(tokenize(text))))
     for m, is_neg in spans:
         names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()), *lx.PHRASE_IMPLIES.get(m.phrase, ()))
         if m.label == "shortness_of_breath" and m.end < len(toks) and _INTENSE.at(toks, m.end) is not None:
             names = (*names, "severe_breathlessness")  # "thở khó lắm", "khó thở quá trời"
         for name in names:
             (neg if is_neg else pos).append(name)
+    if "fever" in pos and CONCERN_SIGN not in pos and _child_inflammation(toks):
+        pos.append(CONCERN_SIGN)  # "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban"
+    if "vomiting" in pos and CONCERN_SIGN not in pos and _kinds(_ABDOMEN, toks) >= len(lx.ACUTE_ABDOMEN):
+        pos.append(CONCERN_SIGN)  # "lên cơn đau bụng ói mửa, chướng bụng"
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
     cue_matches = CUES.find(toks)
     for c in cue_matches:
@@ -148,9 +168,11 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         if m.label == "emergency" and m.start >= 2 and word_in(toks[m.start - 1], lx.HELP_VERBS) and word_in(
                 toks[m.start - 2], lx.PLAIN_NEGATORS):
             continue
-        # "khi nào thì phải đi cấp cứu?", "nếu khó thở thì gọi 115 à?": a question about emergencies
-        if m.label == "emergency" and (hearsay(toks, m.start) or not_a_call(toks, m) or any(
-                c.end <= m.start and BREAK not in toks[c.end:m.start] for c in conditionals)):
+        # "khi nào thì phải đi cấp cứu?", "nếu khó thở thì gọi 115 à?": a question about emergencies; "y tá dặn
+        # thấy môi tím thì gọi 115": advice; "sơ cứu", or what was read or someone else's (``ivr.nlu.mention``)
+        if m.label == "emergency" and (
+                hearsay(toks, m.start) or advised(toks, m.start) or not_a_call(toks, m)
+                or any(c.end <= m.start and BREAK not in toks[c.end:m.start] for c in conditionals)):
             continue
         # "không uống gì" is "did not drink anything", not "uống gì?" (what to take)
         if m.label in QUESTION_INTENTS and any(word_in(t, lx.WHAT_WORDS) for t in toks[m.start:m.end]) and any(
@@ -191,10 +213,11 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     )
 
 
-def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list[tuple[Match, bool]]:
+def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocative: int = 0) -> list[tuple[Match, bool]]:
     """Signs said as a short sequence of words rather than one phrase (symptoms.yaml): a call that
     gets no answer ("gọi mãi không dậy"), blood after a cough ("khạc ra đờm có lẫn máu"), a drink
-    that comes back up ("uống ngụm nào nôn ngụm đó")."""
+    that comes back up ("uống ngụm nào nôn ngụm đó"). ``vocative``: the patient was called by name ("bà ơi"),
+    before the content token ``vocative - 1`` (0: not called; ``_vocative``)."""
     out: list[tuple[Match, bool]] = []
     have = {m.label for m, neg in spans if not neg}
 
@@ -204,22 +227,21 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
     if "altered_consciousness" not in have:
         for i in range(len(toks)):
             call = _WAKE_CALLS.at(toks, i)
-            if call is None:
+            slipped = call is None and _slipped_call(toks[i])
+            if call is None and not slipped:
                 continue
-            for j in range(call.end, min(call.end + 6, len(toks) - 1)):
-                if toks[j] == BREAK:
-                    break
+            end = i + 1 if call is None else call.end
+            window = lx.WAKE_SLIP_WINDOW if slipped else lx.WAKE_WINDOW
+            for j in range(end, min(end + window, len(toks) - 1)):
+                if toks[j] == BREAK or _said_exactly(_PHONE.at(toks, j), toks):
+                    break  # "gọi điện cho con mà nó không trả lời": a phone call nobody answered
                 if word_in(toks[j], lx.PLAIN_NEGATORS):
-                    # "gõ cửa mãi không thấy bà lên tiếng": "thấy"/"nghe" and a person may come between
-                    k = j + 1
-                    while k < min(j + 3, len(toks)) and (word_in(toks[k], lx.WAKE_GAP) or word_in(toks[k], lx.PERSONS)):
-                        k += 1
-                    outcome = _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
-                    if outcome is not None:
+                    outcome = _wake_outcome(toks, j)
+                    if outcome is not None and (not slipped or _said_exactly(outcome, toks)):
                         m = Match(i, outcome.end, "altered_consciousness", "gọi không dậy")
                         out.append((m, negated(toks, m, spans)))
                         break
-            if not out:
+            if not out and call is not None:
                 # wakes only briefly or barely answers: "gọi to mới hé mắt rồi lại ngủ", "lay mãi cũng chỉ ú ớ"
                 relapse = _within_clause(toks, _WAKE_RELAPSE, call.end, 9)
                 if relapse is not None:
@@ -227,6 +249,15 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
                     out.append((m, negated(toks, m, spans)))
             if out:
                 break
+        if not out and vocative:
+            # "bà ơi bà ơi, bà không trả lời con": the patient called by name does not answer
+            for j, t in enumerate(toks[:-1]):
+                if j >= vocative and word_in(t, lx.PLAIN_NEGATORS) and _patient_subject(toks, j):
+                    outcome = _wake_outcome(toks, j)
+                    if outcome is not None:
+                        m = Match(j, outcome.end, "altered_consciousness", "gọi không trả lời")
+                        out.append((m, negated(toks, m, spans)))
+                        break
     if "coughing_blood" not in have:
         for j, t in enumerate(toks):
             if not word_in(t, lx.BLOOD_WORDS):
@@ -274,6 +305,62 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list
                 out.append((m, negated(toks, m, spans)))
                 break
     return out
+
+
+def _said_exactly(m: Match | None, toks: Sequence[str]) -> bool:
+    """Is ``m`` a phrase said with its own diacritics (not its letters alone: "may" may be "mấy", not "máy")?"""
+    return m is not None and " ".join(toks[m.start:m.end]) == m.phrase
+
+
+def _wake_outcome(toks: Sequence[str], j: int) -> Match | None:
+    """A wake outcome after the negator at ``j`` ("không dậy"); "thấy"/"nghe" and a person may come between
+    ("gõ cửa mãi không thấy bà lên tiếng")."""
+    k = j + 1
+    while k < min(j + 3, len(toks)) and (word_in(toks[k], lx.WAKE_GAP) or word_in(toks[k], lx.PERSONS)):
+        k += 1
+    return _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
+
+
+def _slipped_call(tok: str) -> bool:
+    """Is ``tok`` a wake call said with a slip of its vowel marks ("lây" for "lay")? (symptoms.yaml
+    ``wake_slip_calls``)"""
+    return has_diacritics(tok) and tok not in lx.WAKE_SLIP_CALLS and fold(tok) in {fold(c) for c in lx.WAKE_SLIP_CALLS}
+
+
+def _vocative(raw: Sequence[str]) -> int:
+    """One past the first call of the patient by name in the raw tokens ("bà ơi"), as a count of content tokens
+    before it (fillers dropped), or 0 when there is none."""
+    seen = 0
+    for k, t in enumerate(raw[:-1]):
+        if raw[k + 1] in ("ơi", "oi") and word_in(t, lx.VOCATIVE_PERSONS):
+            return seen + 1
+        if t not in lx.FILLERS and t not in lx.FOLDED_FILLERS:
+            seen += 1
+    return 0
+
+
+def _patient_subject(toks: Sequence[str], j: int) -> bool:
+    """Is what comes before the negator at ``j`` in its clause only the patient ("bà không", "mẹ vẫn không",
+    nothing), never a first person first ("con không") nor another subject ("tổng đài không")?"""
+    lo = j
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    before = toks[lo:j]
+    if before and word_in(before[0], lx.FIRST_PERSONS):
+        return False
+    return all(word_in(t, lx.VOCATIVE_PERSONS) or word_in(t, lx.PERSONS) or word_in(t, lx.VOCATIVE_SUBJECT_WORDS)
+               for t in before)
+
+
+def _child_inflammation(toks: Sequence[str]) -> bool:
+    """Signs of multisystem inflammation in a child (symptoms.yaml ``inflammation_signs``): a child word and two
+    kinds of signs said present ("cháu bé mắt đỏ, môi nứt nẻ"; the caller checks the fever)."""
+    return bool(_CHILD.find(toks)) and _kinds(_INFLAMMATION, toks) >= 2
+
+
+def _kinds(matcher: Matcher, toks: Sequence[str]) -> int:
+    """How many kinds (labels) of ``matcher``'s phrases are said, and not denied, in ``toks``."""
+    return len({m.label for m in matcher.find(toks) if not negated(toks, m, ())})
 
 
 def _within_clause(toks: Sequence[str], matcher: Matcher, start: int, window: int) -> Match | None:

@@ -33,6 +33,23 @@ WEEK_QUANTIFIERS = _w("symptoms", "week_quantifiers")
 WAKE_CALLS = _w("symptoms", "wake_calls")
 WAKE_OUTCOMES = _w("symptoms", "wake_outcomes")
 WAKE_GAP = _w("symptoms", "wake_gap")
+#: "bà ơi bà ơi, bà không trả lời con": calling the patient by name is a wake call (session 6).
+VOCATIVE_PERSONS = _w("symptoms", "vocative_persons")
+VOCATIVE_SUBJECT_WORDS = _w("symptoms", "vocative_subject_words")
+FIRST_PERSONS = _w("symptoms", "first_persons")
+#: "lây mãi không dậy": a wake call with a slip of its vowel marks, the negator within this many words.
+WAKE_SLIP_WINDOW: int = LEXICON.number("symptoms", "wake_slip_window")
+WAKE_SLIP_CALLS = _w("symptoms", "wake_slip_calls")
+#: "gọi điện cho con mà nó không trả lời": a phone call, not a wake call (session 6).
+PHONE_WORDS = _w("symptoms", "phone_words")
+WAKE_WINDOW: int = LEXICON.number("symptoms", "wake_window")
+#: "chẳng nuốt nổi" as "không nuốt nổi": other negators for a phrase that starts with "không" (session 6).
+NEGATOR_VARIANTS = _w("symptoms", "negator_variants")
+#: "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban": signs of multisystem inflammation in a child (session 6).
+CHILD_WORDS = _w("symptoms", "child_words")
+INFLAMMATION_SIGNS: Mapping[str, tuple[str, ...]] = _t("symptoms", "inflammation_signs")
+#: "đau bụng, ói mửa, chướng bụng": an acute belly (session 6).
+ACUTE_ABDOMEN: Mapping[str, tuple[str, ...]] = _t("symptoms", "acute_abdomen")
 #: "cái máy đo màu tím": a colour said of a thing, not of the patient.
 COLOUR_OBJECTS = _w("symptoms", "colour_objects")
 WAKE_RELAPSE = _w("symptoms", "wake_relapse")
@@ -144,6 +161,15 @@ GENERAL_QUESTION = _w("negation", "general_question")
 #: "con sợ bà trở nặng": a feared sign.
 FEARED = _w("negation", "feared")
 FEARED_GAP = _w("negation", "feared_gap")
+#: "ông nói ngọng từ nhỏ": a sign had all along, not a new one (session 6).
+CHRONIC_SIGNS = frozenset(_w("negation", "chronic_signs"))
+CHRONIC_MARKERS = _w("negation", "chronic_markers")
+CHRONIC_CHANGES = _w("negation", "chronic_changes")
+#: "hàng xóm bị khó thở, nhà tôi thì không ai bị gì": a bystander's sign (session 6).
+BYSTANDERS = _w("negation", "bystanders")
+OWN_FINE = _w("negation", "own_fine")
+#: "làm sao biết người nhà bị lơ mơ": how to tell a sign, asked about (session 6).
+HOW_TO_TELL = _w("negation", "how_to_tell")
 
 # --- matching.yaml
 STRICT_WORDS = frozenset(_w("matching", "strict_words"))
@@ -151,6 +177,8 @@ GAP_WORDS = frozenset(_w("matching", "gap_words"))
 FUZZY_PROTECTED = frozenset(_w("matching", "fuzzy_protected"))
 CONFUSABLE_INITIALS: Mapping[str, str] = LEXICON.rewrites("matching", "confusable_initials")
 CONFUSABLE_FINALS: Mapping[str, str] = LEXICON.rewrites("matching", "confusable_finals")
+#: "khó thửa" for "khó thở": vowels a recognizer confuses in the last word of a phrase (session 6).
+CONFUSABLE_VOWELS: Mapping[str, str] = LEXICON.rewrites("matching", "confusable_vowels")
 
 # --- grammar.yaml
 CLOSED_GRAMMARS: Mapping[str, tuple[str, ...]] = _t("grammar", "closed")

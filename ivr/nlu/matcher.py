@@ -70,6 +70,38 @@ def _tone_dropped(tok: str, word: str) -> bool:
     return tok != word and tok == _toneless(tok) and _toneless(word) == tok and has_diacritics(tok)
 
 
+@lru_cache(maxsize=8192)
+def _vowel_key(word: str) -> str:
+    """``word`` without its tone mark, the vowels recognizers confuse merged (matching.yaml ``confusable_vowels``)."""
+    key = _toneless(word)
+    for a in sorted(lx.CONFUSABLE_VOWELS, key=len, reverse=True):
+        key = key.replace(a, lx.CONFUSABLE_VOWELS[a])
+    return key
+
+
+def vowel_slip(tok: str, word: str) -> bool:
+    """Could ``tok`` be ``word`` with a vowel a recognizer confuses ("thửa" for "thở")? Only a token written with
+    diacritics that is no protected or strict word (the caller decides where: the last word of a phrase)."""
+    if tok == word or not has_diacritics(tok) or tok in lx.FUZZY_PROTECTED or tok in _STRICT or word in _STRICT:
+        return False
+    return _vowel_key(tok) == _vowel_key(word) and _toneless(tok) != _toneless(word)
+
+
+def consonant_slip(tok: str, word: str) -> bool:
+    """Is ``tok`` ``word`` with a confusable initial or final consonant of as many letters, its vowel and tone the
+    same ("tứt" for "tức", "ngựt" for "ngực"; never "lạnh" for "lẫn")? Only a token written with diacritics that is
+    no protected or strict word."""
+    if tok == word or not has_diacritics(tok) or tok in lx.FUZZY_PROTECTED or tok in _STRICT or word in _STRICT:
+        return False
+    return (len(fold(word)) >= 3 and len(tok) == len(word) and fold(tok) != fold(word)
+            and sound_key(tok) == sound_key(word) and _tone(tok) == _tone(word))
+
+
+def _tone(word: str) -> str:
+    """The tone mark of ``word`` ("" for the level tone)."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if ch in _TONE_MARKS)
+
+
 def _one_edit(a: str, b: str) -> bool:
     """Are ``a`` and ``b`` one substitution, insertion or deletion apart?"""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -201,20 +233,28 @@ class Matcher:
         return out
 
     def fuzzy_at(self, toks: Sequence[str], i: int) -> Match | None:
-        """The longest phrase at ``i`` with exactly one word misheard (``near_word``), the others exact."""
+        """The longest phrase at ``i`` with one word misheard (``near_word``), the others exact; or, in a phrase of
+        three words or more, two words misheard only by confusable consonants ("đau tứt ngựt" for "đau tức ngực",
+        ``consonant_slip``), one word exact. A word the matcher knows is bent only by such a consonant slip ("tứt",
+        listed in "tứt ngực", is "tức" in "tứt thở")."""
         size = len(toks)
         for words, label, phrase in self.entries:
             n = len(words)
             if i + n > size or BREAK in toks[i:i + n]:
                 continue
-            bent = 0
+            bent = consonant_only = 0
             for k in range(n):
                 t, w = toks[i + k], words[k]
                 if self._eq(t, w, n == 1):
                     continue
-                if bent or t in self.vocabulary or not near_word(t, w, single=n == 1):
+                consonant = n > 1 and consonant_slip(t, w)
+                if not consonant and (bent or t in self.vocabulary or not (
+                        near_word(t, w, single=n == 1) or (n > 1 and k == n - 1 and vowel_slip(t, w)))):
                     break
                 bent += 1
+                consonant_only += consonant
+                if bent > 1 and (consonant_only < bent or n < 3):
+                    break
             else:
                 if bent:
                     return Match(i, i + n, label, phrase)

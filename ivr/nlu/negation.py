@@ -26,6 +26,11 @@ _ADVICE_THEN = Matcher(table(*lx.ADVICE_THEN))
 _GENERAL_Q = Matcher(table(*lx.GENERAL_QUESTION))
 _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _FEARED = Matcher(table(*lx.FEARED))
+_CHRONIC = Matcher(table(*lx.CHRONIC_MARKERS))
+_CHANGES = Matcher(table(*lx.CHRONIC_CHANGES))
+_BYSTANDERS = Matcher(table(*lx.BYSTANDERS))
+_OWN_FINE = Matcher(table(*lx.OWN_FINE))
+_HOW_TO_TELL = Matcher(table(*lx.HOW_TO_TELL))
 
 
 def clause_start(toks: Sequence[str], i: int) -> int:
@@ -52,6 +57,19 @@ def hearsay(toks: Sequence[str], start: int) -> bool:
                                    for c in _CONTRAST.find(rest))
 
 
+def advised(toks: Sequence[str], start: int) -> bool:
+    """Is what starts at ``start`` what to do in a condition someone advised ("y tá dặn thấy môi tím thì gọi
+    115"): an advice word earlier in its clause, then "thì" (negation.yaml ``advice_then``), no contrast or still
+    word between ("... mà vẫn khó thở, gọi 115"; "bác sĩ dặn gọi cấp cứu ngay" is a request)?"""
+    before = toks[clause_start(toks, start):start]
+    advice = _ADVICE.find(before)
+    if not advice:
+        return False
+    between = before[advice[-1].end:]
+    return bool(_ADVICE_THEN.find(between)) and not (
+        _CONTRAST.find(between) or any(word_in(t, lx.STILL_WORDS) for t in between))
+
+
 def not_now(toks: Sequence[str], m: Match) -> bool:
     """Is ``m`` not a sign the patient has now? Supposed ("nếu khó thở thì..."), hearsay ("nghe nói môi tím
     là..."), asked about ("môi tím là dấu hiệu gì?") or past and over ("tuần trước có khó thở, giờ hết rồi")."""
@@ -74,7 +92,32 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         if _over_now(toks[m.end:k]):
             return True
     return (_nobody(before) or _others(before) or _advice(toks, m, before) or _general_question(toks, before)
-            or _feared(before))
+            or _feared(before) or _chronic(toks, m) or _bystander(toks, m, before) or bool(_HOW_TO_TELL.find(before)))
+
+
+def _bystander(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
+    """"hàng xóm nhà tôi bị khó thở, nhà tôi thì không ai bị gì": a bystander earlier in the sign's clause (no
+    contrast word between), and a later clause saying the caller's household has nothing (``own_fine``)."""
+    found = _BYSTANDERS.find(before)
+    if not found or _CONTRAST.find(before[found[-1].end:]):
+        return False
+    k = m.end
+    while k < len(toks) and toks[k] != BREAK:
+        k += 1
+    later = toks[k:]
+    return bool(_OWN_FINE.find(later))
+
+
+def _chronic(toks: Sequence[str], m: Match) -> bool:
+    """"ông nói ngọng từ nhỏ", "bà vốn lẫn lẫn": a sign (negation.yaml ``chronic_signs``) had all along, a chronic
+    marker in its clause and no word of a change ("tự nhiên", "nay lại") there."""
+    if m.label not in lx.CHRONIC_SIGNS:
+        return False
+    lo, hi = clause_start(toks, m.start), m.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    clause = toks[lo:hi]
+    return bool(_CHRONIC.find(clause)) and not _CHANGES.find(clause)
 
 
 def _over_now(rest: Sequence[str]) -> bool:

@@ -256,3 +256,400 @@ def test_food_straight_back_and_no_strength_for_everyday_efforts(text: str, sign
 def test_eating_well_and_errands_stay_calm(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+# --- session 6 (the s8 holdout half retired to dev), by kind. Own wordings, not the scored rows.
+
+@pytest.mark.parametrize("text", [
+    "cho xin hỏi cách ly mấy ngày",
+    "làm sao xin giấy khỏi bệnh",
+    "tôi muốn xin thuốc",
+    "cho xin số bác sĩ",
+    "bà nội xin nước uống",
+])
+def test_a_rewrite_never_reaches_inside_a_word(text: str) -> None:
+    """"ô xi" is oxygen only as whole words: "cho xin" is no "ch oxy n"."""
+    from ivr.nlu.normalize import tokenize
+    assert "oxy" not in tokenize(text), tokenize(text)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("đo ô xi được chín tám", 98), ("ôxy 97", 97), ("o xy chín sáu", 96), ("ô-xi chín lăm", 95), ("oxi 97", 97),
+])
+def test_oxygen_said_as_whole_words_is_still_spo2(text: str, value: float) -> None:
+    assert _NLU.understand(text).vitals.get("spo2") == value
+
+
+@pytest.mark.parametrize("text", [
+    "gọi giùm xe một một lăm",
+    "cho tôi xe một một lăm ngay",
+    "mot mot lam gap",
+    "nhà tôi cần một một lăm",
+    "gọi một một năm giúp tôi",
+])
+def test_115_said_with_lam_is_a_call_for_help(text: str) -> None:
+    assert _NLU.understand(text).intent == "emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    # a wake call with a slip of its vowel marks, or "dậy" heard as "dạy"/"giậy"
+    "lây mãi mà không dậy",
+    "kếu mãi không tỉnh",
+    "gội hoài không dạy",
+    "lay mấy lần bà chẳng giậy",
+    "lác mãi không tỉnh",
+    # the patient called by name does not answer
+    "bà ơi bà ơi, bà không trả lời con",
+    "mẹ ơi, mẹ không mở mắt ra",
+    "ông ơi ông, ông chẳng thưa gì cả",
+    "bố ơi bố, bố vẫn không tỉnh",
+    "ba ơi, ba không nhúc nhích luôn",
+])
+def test_no_answer_with_a_slip_or_to_a_call_by_name(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "sợ lây nên không dám nói với ai",
+    "hồi sáng bà không dậy sớm như mọi khi, giờ ăn sáng được rồi",
+    "bà ơi, tổng đài không trả lời",
+    "mẹ ơi, con không trả lời được câu này",
+    "mẹ ơi mẹ không sao chứ, mẹ vẫn trả lời tỉnh táo",
+    "cô giáo không dạy online nữa",
+])
+def test_calm_talk_with_a_call_or_a_slip_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "y tá dặn thấy môi tím thì gọi một một lăm",
+    "bác sĩ hướng dẫn khó thở thì gọi xe cấp cứu",
+    "chị tôi dặn là lơ mơ thì đi viện gấp",
+    "trạm y tế dặn dò sốt cao co giật thì gọi 115",
+    "người ta hướng dẫn là spo2 dưới chín tư thì gọi cấp cứu",
+])
+def test_advice_on_when_to_call_115_is_no_request(text: str) -> None:
+    assert _NLU.understand(text).intent != "emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    "bác sĩ dặn gọi cấp cứu ngay",
+    "làm theo hướng dẫn mà vẫn khó thở, gọi cấp cứu giùm",
+    "y tá dặn rồi nhưng giờ bà tím tái, cứu với",
+    "hướng dẫn xong mà ông vẫn lơ mơ, gọi 115 đi",
+    "cho xe cấp cứu tới ngay",
+])
+def test_a_request_after_advice_is_still_a_request(text: str) -> None:
+    assert _NLU.understand(text).intent == "emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    # confusion by reduplication, recognition that comes and goes
+    "dạo này ông ngoại lẫn lẫn, hỏi con là ai",
+    "mẹ tôi lúc nhớ lúc quên, gọi nhầm tên con",
+    "bà lúc nhận ra người lúc không",
+    "ba tui khi tỉnh khi lẫn từ tối qua",
+    "cụ lúc biết lúc không, cứ đòi đi đâu",
+    # speech suddenly garbled (a stroke sign)
+    "chồng tôi tự nhiên nói líu lưỡi",
+    "ông nói lắp ba lắp bắp từ lúc ngủ dậy",
+    "bà nói gì không ai hiểu, miệng hơi lệch",
+    "bố nói lè nhè như say mà không uống rượu",
+    "mẹ nói không rõ lời từ chiều",
+])
+def test_confusion_and_garbled_speech_in_everyday_words(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "con tôi nói ngọng từ nhỏ, giờ chỉ bị sổ mũi",
+    "bà vốn lẫn lẫn mấy năm nay rồi, hôm qua hơi ho",
+    "ông nói lắp bẩm sinh, không sốt gì",
+    "bố tôi nói líu lưỡi từ hồi trẻ, xưa nay vẫn vậy",
+    "bà lẫn lẫn lâu rồi, nay chỉ hơi sổ mũi",
+])
+def test_speech_or_confusion_had_all_along_is_no_new_sign(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bà lẫn lẫn mấy năm nay, hôm nay tự nhiên không nhận ra ai",
+    "mấy năm nay ông lẫn lẫn, sáng nay lại lơ mơ gọi không dậy",
+    "ba tôi vốn nói lắp, sáng nay tự nhiên nói líu lưỡi",
+    "mẹ lẫn lâu rồi nhưng dạo này lúc nhận ra lúc không",
+    "bà nói ngọng từ lâu, nay bỗng nói không ai hiểu",
+])
+def test_a_change_in_a_longstanding_state_still_escalates(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi thở không đẫy, hít mãi không đủ",
+    "mẹ hít vào không đẫy hơi",
+    "ông bảo thở không đủ hơi",
+    "em thấy thiếu hơi, hít sâu cũng không đủ",
+    "hít không đầy phổi, nói vài câu là mệt",
+    "bà thở không hết hơi từ sáng",
+])
+def test_a_breath_that_is_not_full(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "shortness_of_breath" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi không thiếu hơi, chỉ hơi ho",
+    "hít thở sâu không thấy thiếu hơi",
+    "không khó thở, hít sâu vẫn đủ hơi",
+    "bác sĩ dặn tập hít thật sâu mỗi sáng",
+    "thở đẫy hơi rồi, đỡ nhiều",
+])
+def test_enough_breath_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bà đi vệ sinh cũng phải có người dìu",
+    "ông yếu lắm, phải đỡ mới ngồi được",
+    "mẹ tôi có người đỡ mới đi được vài bước",
+    "bố phải bế đi vệ sinh từ hôm qua",
+    "bà đứng lên phải có người đỡ",
+])
+def test_needing_someone_to_hold_them_up(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "exhaustion" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi dìu bà đi dạo cho khỏe",
+    "chiều nay con đỡ mẹ ra vườn hóng mát, mẹ vẫn đi lại được",
+    "bà tự đi vệ sinh được, không cần ai đỡ",
+    "ông khỏe, không phải dìu",
+    "mẹ đi lại bình thường, chỉ ho nhẹ",
+])
+def test_walking_with_company_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "exhaustion" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "làm sao biết người già bị lơ mơ",
+    "thế nào là khó thở vậy bác sĩ",
+    "làm thế nào để biết con bị tím tái",
+    "cách nhận biết trẻ bị co giật",
+    "làm sao phân biệt mệt bình thường với kiệt sức",
+])
+def test_how_to_tell_a_sign_is_a_question(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "làm sao biết được, bà cứ lơ mơ suốt",
+    "không biết làm sao, mẹ tôi tím tái rồi",
+    "tôi không phân biệt được, ông thở khó lắm",
+    "thế nào cũng được, gọi giùm, bố tôi co giật",
+    "nhận biết sao nổi, con cứ li bì",
+])
+def test_a_sign_reported_next_to_a_how_question_escalates(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "hàng xóm nhà tôi bị khó thở, nhà tôi thì không ai bị gì",
+    "đồng nghiệp tôi sốt cao co giật phải đi viện, cả nhà tôi vẫn khỏe",
+    "nhà bên cạnh có người tím tái, nhà mình không sao",
+    "bạn cùng phòng bị khó thở, tôi không bị gì",
+    "người cùng xóm lơ mơ phải chở đi, nhà tôi vẫn ổn",
+])
+def test_a_bystanders_sign_with_the_household_fine_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bà hàng xóm sống một mình bị khó thở lắm, không ai ở nhà",
+    "ông hàng xóm khó thở, hôm qua còn bình thường",
+    "hàng xóm bị khó thở, còn mẹ tôi cũng tím tái",
+    "bà hàng xóm gọi không dậy, tôi gọi giúp",
+    "cô đồng nghiệp thở không nổi, nhờ tôi gọi tổng đài",
+])
+def test_a_call_for_a_neighbour_escalates(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("mẹ tôi khó thửa từ sáng", "shortness_of_breath"),
+    ("ông khó thưở quá", "severe_breathlessness"),
+    ("nằm xuống là ngộp thửa", "severe_breathlessness"),
+    ("bà cứ lơ mưa cả ngày", "altered_consciousness"),
+    ("tôi tức thửa khi leo cầu thang", "shortness_of_breath"),
+])
+def test_a_recognizer_vowel_slip_in_the_last_word(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bác sĩ đưa ra lời khuyên rồi",
+    "con đi chợ về thì trời mưa",
+    "ông thích ăn dưa hấu",
+    "bà muốn mua thêm máy đo",
+    "tôi đưa người nhà đi xét nghiệm, ai cũng khỏe",
+])
+def test_words_with_those_vowels_stay_what_they_are(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert not symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "thằng bé sốt cao ba ngày, hai mắt đỏ, môi nứt nẻ",
+    "bé con sốt, lưỡi đỏ như dâu, nổi ban khắp người",
+    "con nhỏ nhà tôi sốt, mắt đỏ hoe, tay chân sưng",
+    "cháu bé sốt, nổi mẩn đỏ, bong da đầu ngón",
+    "em bé sốt mấy hôm, môi đỏ au, nổi hạch cổ",
+])
+def test_signs_of_inflammation_in_a_child_with_fever(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "caller_concern" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bé sốt nhẹ, nổi ban",
+    "bé sốt, không đỏ mắt, không nổi ban",
+    "tôi sốt, mắt đỏ, môi nứt nẻ",
+    "bé mắt đỏ, nổi ban, không sốt",
+    "thằng bé sốt, mắt hơi đỏ vì dụi",
+])
+def test_one_sign_an_adult_or_no_fever_stays_as_it_is(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "caller_concern" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "ha mẹ đo được tám chục trên năm chục",
+    "HA 80/50",
+    "ha của ông bảy mươi lăm trên bốn mươi",
+    "ha bà đo lại vẫn tám lăm trên năm lăm",
+    "ha ba tôi 85/50",
+])
+def test_ha_before_a_low_blood_pressure_reading(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "low_blood_pressure" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("hả", "repeat"),
+    ("ha? nói lại đi", "repeat"),
+    ("ha, con ở trên lầu", None),
+    ("ha bà nằm trên giường", None),
+    ("ha tôi 120/80", None),
+])
+def test_ha_elsewhere_is_no_low_blood_pressure(text: str, intent: str | None) -> None:
+    u = _NLU.understand(text)
+    risk, symptoms, _ = _risk(text)
+    assert "low_blood_pressure" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+    assert intent is None or u.intent == intent, (text, u.intent)
+
+
+@pytest.mark.parametrize("text", [
+    "bà đau bụng từng cơn, nôn mấy lần, bụng chướng căng",
+    "con đau bụng, ói hết, bụng cứng",
+    "ông lên cơn đau bụng, buồn nôn, bụng phình to",
+    "mẹ bụng đau, nôn ra nước, trướng bụng",
+    "chồng tôi đau quặn bụng, mửa, bụng căng cứng",
+])
+def test_an_acute_belly(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "caller_concern" in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "đau bụng, buồn nôn",
+    "bụng chướng, đầy hơi",
+    "đau bụng đi ngoài, nôn hai lần",
+    "đau bụng, nôn, không chướng bụng",
+    "ăn xong hơi chướng bụng, không đau",
+])
+def test_a_belly_ache_or_bloating_alone_stays_as_it_is(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "caller_concern" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "lay vai mấy lần liền mà ông ấy chẳng mở mắt",
+    "kêu bà mấy lần rồi mà bà vẫn không trả lời",
+    "gọi mãi không dậy",
+    "vo toi keu may cung khong day",
+    "đánh thức từ nãy tới giờ mà nó không tỉnh",
+])
+def test_no_answer_after_a_longer_call(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "gọi điện cho con mà nó không trả lời",
+    "gọi tổng đài không trả lời",
+    "tôi gọi số trạm y tế mãi không ai trả lời",
+    "gọi zalo cho bác sĩ mà bác sĩ không trả lời",
+    "kêu cấp cứu mà đường dây không trả lời",
+])
+def test_a_phone_call_nobody_answered_is_no_sign(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" not in symptoms, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("hai hôm nay bà chẳng nuốt nổi thứ gì", "cannot_eat_drink"),
+    ("ông chả ăn uống được gì", "cannot_eat_drink"),
+    ("mẹ chẳng đứng dậy nổi", "exhaustion"),
+    ("bố chẳng thở nổi", "severe_breathlessness"),
+    ("con chả uống được nước", "cannot_eat_drink"),
+])
+def test_an_inability_said_with_another_negator(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "chẳng khó thở gì",
+    "tôi chả sốt chả ho",
+    "bà ăn chả giò được",
+    "ông chẳng sao cả, ăn uống được",
+    "chẳng có triệu chứng gì",
+])
+def test_other_negators_still_deny(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("bố tôi đau tứt ngựt từ sáng", "chest_pain"),
+    ("tôi thấy tứt thở khi đi lại", "shortness_of_breath"),
+    ("mẹ đau tứt ngựt bên trái", "chest_pain"),
+    ("bà bị tứt thở", "shortness_of_breath"),
+    ("ông kêu đau tức ngựt", "chest_pain"),
+])
+def test_consonant_slips_in_two_words_or_in_a_known_slip_word(text: str, sign: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert sign in symptoms and risk in ("high", "emergency"), (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "người tôi ớn lạnh rồi sốt",
+    "tôi lạnh rồi, đắp thêm chăn",
+    "trời lạnh quá, bà hơi ho",
+    "tứt là con gái tôi, nó khỏe",
+    "tôi thấy lạnh người rồi hết",
+])
+def test_a_consonant_slip_needs_the_same_length_and_tone(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert "altered_consciousness" not in symptoms and risk not in ("high", "emergency"), (text, symptoms, risk)
