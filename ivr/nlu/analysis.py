@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.negation import advised, hearsay, negated
+from ivr.nlu.mention import negated, not_a_call
+from ivr.nlu.negation import advised, hearsay
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, find_numbers
@@ -168,9 +169,10 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 toks[m.start - 2], lx.PLAIN_NEGATORS):
             continue
         # "khi nào thì phải đi cấp cứu?", "nếu khó thở thì gọi 115 à?": a question about emergencies; "y tá dặn
-        # thấy môi tím thì gọi 115": advice
-        if m.label == "emergency" and (hearsay(toks, m.start) or advised(toks, m.start) or any(
-                c.end <= m.start and BREAK not in toks[c.end:m.start] for c in conditionals)):
+        # thấy môi tím thì gọi 115": advice; "sơ cứu", or what was read or someone else's (``ivr.nlu.mention``)
+        if m.label == "emergency" and (
+                hearsay(toks, m.start) or advised(toks, m.start) or not_a_call(toks, m)
+                or any(c.end <= m.start and BREAK not in toks[c.end:m.start] for c in conditionals)):
             continue
         # "không uống gì" is "did not drink anything", not "uống gì?" (what to take)
         if m.label in QUESTION_INTENTS and any(word_in(t, lx.WHAT_WORDS) for t in toks[m.start:m.end]) and any(

@@ -47,7 +47,14 @@ def hypothetical(toks: Sequence[str], m: Match) -> bool:
 
 def hearsay(toks: Sequence[str], start: int) -> bool:
     """Is what starts at ``start`` hearsay ("nghe tin hàng xóm đi cấp cứu"): a hearsay phrase earlier in its clause?"""
-    return bool(_HEARSAY.find(toks[clause_start(toks, start):start]))
+    lo = clause_start(toks, start)
+    found = _HEARSAY.find(toks[lo:start])
+    # up to a contrast word: "nghe nói co giật là nặng mà con tôi cũng co giật" reports the second one (a one-word
+    # contrast written without diacritics, "ma", only before a person: "ma con toi")
+    rest = toks[lo + found[-1].end:start] if found else ()
+    return bool(found) and not any(c.end - c.start > 1 or rest[c.start] == c.phrase
+                                   or (c.end < len(rest) and _PERSONS.at(rest, c.end) is not None)
+                                   for c in _CONTRAST.find(rest))
 
 
 def advised(toks: Sequence[str], start: int) -> bool:

@@ -1,0 +1,223 @@
+"""A sign the caller only mentions, without anyone at home having it now (issue 12, mention.yaml).
+
+Kinds: a sign asked about ("ho ra máu thì có phải là nặng không"), how to know a sign ("làm sao biết con mình
+bị tím tái"), a sign read or heard about ("đọc tờ hướng dẫn thấy ghi khó thở, tím tái thì gọi ngay"), a sign of
+someone outside the household ("bạn tôi bị ho ra máu phải nhập viện, tôi hỏi ..."), a sign long past ("tôi
+từng bị co giật hồi nhỏ, giờ thì không"). Each guard keeps its twin a report: a person of the household before
+the sign, a now, still or intensity word, a contrast word, a call for help.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ivr.nlu import lexicon as lx
+from ivr.nlu import negation
+from ivr.nlu.matcher import Match, Matcher, table, word_in
+from ivr.nlu.normalize import BREAK
+
+_w = lx.LEXICON.words
+_ASKED_LINKS = _w("mention", "asked_links")
+_ASKED_AFTER = Matcher(table(*_w("mention", "asked_after")))
+_GENERIC = Matcher(table(*_w("mention", "generic_persons")))
+_HOW_TO_KNOW = Matcher(table(*_w("mention", "how_to_know")))
+_READING = Matcher(table(*_w("mention", "reading")))
+_OUTSIDERS = Matcher(table(*_w("mention", "outsiders")))
+_CALL_FOR = Matcher(table(*_w("mention", "call_for")))
+_PRESENT = Matcher(table(*_w("mention", "present")))
+_PRESENT_EXACT = _w("mention", "present_exact")
+_LONG_PAST = Matcher(table(*_w("mention", "long_past")))
+_NOW_STILL = Matcher(table(*_w("mention", "now_still")))
+_NOW_DENIED = _w("mention", "now_denied")
+_HELP_AFTER = Matcher(table(*_w("mention", "help_after")))
+_NOT_HELP = Matcher(table(*_w("mention", "not_help")))
+_HEAR = _w("mention", "hear_words")
+_SAY = _w("mention", "say_words")
+_DENIED_AFTER = Matcher(table(*_w("mention", "denied_after")))
+_DENIED_CLOSE = _w("mention", "denied_close")
+_MEDICINE = Matcher(table(*_w("mention", "medicine_after")))
+_INABILITY = _w("mention", "inability_words")
+_REPORTED_LATER = Matcher(table(*_w("mention", "reported_later")))
+_CALM = Matcher(table(*lx.REASSURANCE, *lx.CALM_WORDS))
+_PERSONS = Matcher(table(*lx.PERSONS))
+_CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
+
+
+def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) -> bool:
+    """``ivr.nlu.negation.negated``, or the sign only mentioned (``mentioned_only``); but a sign asked about and
+    then said of the household ("môi tím là bị gì vậy, mẹ tôi bị từ sáng") is a report."""
+    if negation.negated(toks, m, spans) or mentioned_only(toks, m):
+        return not (_asked_form(toks, m) and _reported_later(toks, m))
+    return False
+
+
+def _asked_form(toks: Sequence[str], m: Match) -> bool:
+    """The sign followed by a link word ("thì", "là") and not denied just before it ("không khó thở thì ...")."""
+    lo, hi = _clause(toks, m.start)
+    link = any(word_in(t, _ASKED_LINKS) for t in toks[m.end:min(m.end + 2, hi)])
+    return link and not any(word_in(t, lx.NEGATORS) for t in toks[max(lo, m.start - 3):m.start])
+
+
+def _reported_later(toks: Sequence[str], m: Match) -> bool:
+    """A later clause says a person of the household has it: "..., mẹ tôi bị từ sáng", "..., ba tui cũng vậy"."""
+    k = _clause(toks, m.start)[1]
+    while k < len(toks):
+        lo, hi = k + 1, k + 1
+        while hi < len(toks) and toks[hi] != BREAK:
+            hi += 1
+        clause = toks[lo:hi]
+        k = hi
+        if (not clause or any(word_in(t, lx.NEGATORS) for t in clause) or word_in(clause[-1], lx.QUESTION_ENDINGS)
+                or _CALM.find(clause)):
+            continue
+        generic = {i for g in _GENERIC.find(clause) for i in range(g.start, g.end)}
+        for p in _PERSONS.find(clause):
+            if p.start not in generic and any(r.start - p.end <= 3 for r in _REPORTED_LATER.find(clause)
+                                              if r.start >= p.end):
+                return True
+    return False
+
+
+def mentioned_only(toks: Sequence[str], m: Match) -> bool:
+    """Is the sign ``m`` only mentioned: asked about, how to know it, read or heard, someone else's, long past?"""
+    lo, hi = _clause(toks, m.start)
+    before, after = toks[lo:m.start], toks[m.end:hi]
+    if _denied_after(toks, m, hi) or _medicine(toks, m):
+        return True
+    if _long_past(before, after, toks[hi:]):
+        return True  # "hồi đó khó thở lắm, giờ hết rồi": intense then, over now
+    if _present(before, strict=True) or _present(toks[m.start:m.end], strict=False) or (
+            m.end < hi and _PRESENT.at(toks, m.end) is not None):
+        return False  # "đang khó thở", "khó thở quá", "tím hết rồi": said of now
+    return _asked_after(before, after) or _how_to_know(before) or _read(toks, m) or _outsider(toks, m, hi)
+
+
+def _present(words: Sequence[str], *, strict: bool) -> bool:
+    """A now or intensity word (mention.yaml ``present``) among ``words``; ``strict``: "lắm", "quá" only with
+    their diacritics (``present_exact``: "lam sao" is "làm sao", not "lắm"; "tối qua" is not "quá"). Right after
+    a sign the words are read loosely ("kho tho qua" is "khó thở quá")."""
+    if not strict:
+        return bool(_PRESENT.find(words))
+    return any(p.phrase not in _PRESENT_EXACT or words[p.start] == p.phrase for p in _PRESENT.find(words))
+
+
+def _strict(matcher: Matcher, words: Sequence[str]) -> list[Match]:
+    """``matcher``'s phrases in ``words``, a one-word phrase only with its diacritics ("con" is not "còn")."""
+    return [p for p in matcher.find(words) if p.end - p.start > 1 or words[p.start] == p.phrase]
+
+
+def not_a_call(toks: Sequence[str], m: Match) -> bool:
+    """Is the emergency phrase ``m`` no call for help: part of a word for what to do (mention.yaml ``not_help``:
+    "sơ cứu"), or said of what was read or of someone outside the household ("đồng nghiệp co giật phải đi cấp
+    cứu, chồng tôi có bị lây không")?"""
+    if any(n.start < m.end and m.start < n.end for n in _NOT_HELP.find(toks)):
+        return True
+    return _read(toks, m) or _outsider(toks, m, _clause(toks, m.start)[1])
+
+
+def _clause(toks: Sequence[str], i: int) -> tuple[int, int]:
+    lo = negation.clause_start(toks, i)
+    hi = i
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    return lo, hi
+
+
+def _household(words: Sequence[str], *, strict: bool = False) -> bool:
+    """A person of the household among ``words`` (not one inside a generic phrase: "trẻ con", "người già");
+    ``strict``: a one-word person only with its diacritics (between a reading and a sign, "co giật" holds no "cô")."""
+    generic = {i for g in _GENERIC.find(words) for i in range(g.start, g.end)}
+    persons = _strict(_PERSONS, words) if strict else _PERSONS.find(words)
+    return any(not any(i in generic for i in range(p.start, p.end)) for p in persons)
+
+
+def _asked_after(before: Sequence[str], after: Sequence[str]) -> bool:
+    """"ho ra máu thì có phải là nặng không", "khó thở mức nào thì phải gọi": a link word right after the sign,
+    then a question about it in its clause; no person of the household before it."""
+    if not after or _household(before):
+        return False
+    link = next((k for k in range(min(2, len(after))) if word_in(after[k], _ASKED_LINKS)), None)
+    return link is not None and bool(_ASKED_AFTER.find(after[link:]))
+
+
+def _how_to_know(before: Sequence[str]) -> bool:
+    """"làm sao biết con mình bị tím tái", "răng biết được là thở nhanh": how to know it, before it in its clause."""
+    return bool(_HOW_TO_KNOW.find(before))
+
+
+def _scope_open(toks: Sequence[str], start: int, end: int) -> bool:
+    """Does what is said from ``start`` still hold at ``end``: no contrast word, no clause opening with a person
+    of the household or a now word, no now or still word on the way ("..., mẹ em đang khó thở")?"""
+    between = toks[start:end]
+    if _strict(_CONTRAST, between) or _present(between, strict=True):
+        return False
+    for k, t in enumerate(between):
+        if t == BREAK and k + 1 < len(between):
+            opening = between[k + 1:k + 3]
+            if _household(opening) or _NOW_STILL.at(between, k + 1) is not None:
+                return False
+    return True
+
+
+def _read(toks: Sequence[str], m: Match) -> bool:
+    """"em đọc tờ hướng dẫn thấy ghi khó thở, đau ngực, tím tái thì gọi ngay": read or heard, across commas."""
+    found = [r.end for r in _READING.find(toks[:m.end]) if r.start < m.start]
+    lo = negation.clause_start(toks, m.start)
+    for i in range(lo, m.start):  # "nghe mấy bà trong xóm nói": a hear word, a say word within four words
+        if word_in(toks[i], _HEAR):
+            say = [j for j in range(i + 1, min(i + 6, m.start)) if toks[j] != BREAK and word_in(toks[j], _SAY)]
+            if say and not _household(toks[i + 1:say[0]]):
+                found.append(say[0] + 1)
+    if not found:
+        return False
+    start = min(max(found), m.start)
+    return _scope_open(toks, start, m.start) and not _household(toks[start:m.start], strict=True)
+
+
+def _outsider(toks: Sequence[str], m: Match, hi: int) -> bool:
+    """"bạn tôi bị ho ra máu phải nhập viện, tôi hỏi tôi có bị lây không": someone outside the household has it,
+    and a later clause turns to the caller's home without asking for help; never when the caller calls for them."""
+    # "công ty có người tím tái": the sign's phrase may begin inside the outsider's ("người tím")
+    found = [r for r in _OUTSIDERS.find(toks[:m.end]) if r.start < m.start]
+    if not found or _CALL_FOR.find(toks) or not _scope_open(toks, min(found[-1].end, m.start), m.start):
+        return False
+    later = toks[hi:]
+    return _household(later) and not _HELP_AFTER.find(later)
+
+
+def _long_past(before: Sequence[str], after: Sequence[str], later: Sequence[str]) -> bool:
+    """"tôi từng bị co giật hồi nhỏ, giờ thì không", "năm ngoái bị khó thở": long past in its clause, with no now or
+    still word between ("hồi nhỏ bị, giờ lại co giật") nor after it unless denied ("giờ thì không")."""
+    past = _LONG_PAST.find(before)
+    if past and _NOW_STILL.find(before[past[-1].end:]):
+        return False
+    if not past:
+        past_after = _LONG_PAST.find(after)
+        if not past_after or _NOW_STILL.find(after[:past_after[0].start]):
+            return False
+    # "..., giờ thì không nhưng hôm nay lại bị": a still word in a later clause, not denied ("không còn")
+    if any(word_in(t, lx.STILL_WORDS) and not any(word_in(x, lx.NEGATORS) for x in later[max(0, i - 2):i])
+           for i, t in enumerate(later)):
+        return False
+    inside = {i for p in _LONG_PAST.find(after) for i in range(p.start, p.end)}
+    for n in _NOW_STILL.find(after):
+        if n.start in inside:
+            continue
+        if not any(word_in(t, _NOW_DENIED) for t in after[n.end:n.end + 3]):
+            return False
+    return True
+
+
+def _denied_after(toks: Sequence[str], m: Match, hi: int) -> bool:
+    """"có khó thở mô", "khó thở mô có", "khó thở có đâu": denied right after, closing its clause."""
+    d = _DENIED_AFTER.at(toks, m.end) if m.end < hi else None
+    if d is None:
+        return False
+    rest = toks[d.end:hi]
+    return not rest or (len(rest) <= 2 and all(word_in(t, _DENIED_CLOSE) for t in rest))
+
+
+def _medicine(toks: Sequence[str], m: Match) -> bool:
+    """"quên không uống thuốc": a drink not taken that is a medicine, said with no inability word."""
+    if m.label != "cannot_eat_drink" or m.end >= len(toks) or _MEDICINE.at(toks, m.end) is None:
+        return False
+    return not any(word_in(t, _INABILITY) for t in toks[m.start:min(m.end + 4, len(toks))])
