@@ -79,6 +79,7 @@ def _vowel_key(word: str) -> str:
     return key
 
 
+@lru_cache(maxsize=65536)
 def vowel_slip(tok: str, word: str) -> bool:
     """Could ``tok`` be ``word`` with a vowel a recognizer confuses ("thửa" for "thở")? Only a token written with
     diacritics that is no protected or strict word (the caller decides where: the last word of a phrase)."""
@@ -87,6 +88,7 @@ def vowel_slip(tok: str, word: str) -> bool:
     return _vowel_key(tok) == _vowel_key(word) and _toneless(tok) != _toneless(word)
 
 
+@lru_cache(maxsize=65536)
 def consonant_slip(tok: str, word: str) -> bool:
     """Is ``tok`` ``word`` with a confusable initial or final consonant of as many letters, its vowel and tone the
     same ("tứt" for "tức", "ngựt" for "ngực"; never "lạnh" for "lẫn")? Only a token written with diacritics that is
