@@ -112,3 +112,27 @@ def test_high_kinds(text: str, sign: str) -> None:
 def test_high_kinds_look_alikes_stay_calm(text: str) -> None:
     risk, symptoms = _risk(text)
     assert risk not in _ESCALATED, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, vital, value", [
+    # a reading after a temperature said with its tenths is read too (the worst of the two kept)
+    ("nhiệt độ sáng ba sáu tám, chiều ba tám", "temperature", 38.0),
+    ("nhiệt độ ba sáu tám, sau đó ba tám rưỡi", "temperature", 38.5),
+    ("thân nhiệt trưa ba bảy hai, tối ba chín", "temperature", 39.0),
+    ("nhiệt độ sáng ba sáu năm, chiều ba bảy", "temperature", 37.0),
+    ("nhiệt độ ba sáu tám, mạch tám mươi", "temperature", 36.8),
+    # a past reading, then one now: the reading now
+    ("hôm kia sốt ba chín độ, nay hết sốt rồi, đo ba sáu độ bảy", "temperature", 36.7),
+    ("tuần trước oxy chín hai, nay khỏe lại rồi, oxy chín tám", "spo2", 98.0),
+    ("hôm qua nhiệt độ ba tám độ, bây giờ hạ sốt rồi, ba sáu độ rưỡi", "temperature", 36.5),
+    # ... not without a word that it is over
+    ("tuần trước oxy chín hai, nay chín tám", "spo2", 92.0),
+    ("hôm qua ba tám độ, nay ba sáu độ rưỡi", "temperature", 38.0),
+    # ... but a worse reading now is the reading, and two readings of today keep the worst
+    ("hôm qua spo2 chín tám, giờ còn chín hai", "spo2", 92.0),
+    ("sáng spo2 chín tám, giờ chín tư", "spo2", 94.0),
+    ("spo2 chín lăm rồi chín bốn", "spo2", 94.0),
+])
+def test_later_readings(text: str, vital: str, value: float) -> None:
+    u = _NLU.understand(text)
+    assert u.vitals.get(vital) == value, (text, dict(u.vitals))
