@@ -29,6 +29,7 @@ def _risk(text: str) -> tuple[str, tuple[str, ...]]:
     "thở hông có được",
     "bà thở hổng có nổi",
     "chong toi tho khong co duoc",
+    "ba tho hong ra hoi",
 ])
 def test_cannot_breathe_without_diacritics_or_with_co(text: str) -> None:
     risk, symptoms = _risk(text)
@@ -136,3 +137,21 @@ def test_high_kinds_look_alikes_stay_calm(text: str) -> None:
 def test_later_readings(text: str, vital: str, value: float) -> None:
     u = _NLU.understand(text)
     assert u.vitals.get(vital) == value, (text, dict(u.vitals))
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("ma tui dung hong vung", "exhaustion"),
+    ("bé hong chịu bú", "cannot_eat_drink"),
+    ("me toi tho hong deu", "shortness_of_breath"),
+    ("ba hem an duoc", "cannot_eat_drink"),
+    ("ong hong nhan ra ai", "altered_consciousness"),
+])
+def test_inabilities_with_hong_without_diacritics(text: str, sign: str) -> None:
+    risk, symptoms = _risk(text)
+    assert sign in symptoms and risk in _ESCALATED, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", ["moi hong deu", "da hồng đều", "hoa hong ra bong", "môi hong có tím"])
+def test_hong_pink_before_those_words_stays_calm(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert risk not in _ESCALATED, (text, symptoms, risk)
