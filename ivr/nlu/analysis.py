@@ -30,6 +30,7 @@ def _negator_variants(phrases_by_label: Mapping[str, Sequence[str]]) -> dict[str
 
 _SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **_negator_variants(lx.SYMPTOM_PHRASES)}, gaps=True, fuzzy=True)
 _WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
+_LYING_CALLS = Matcher(table(*lx.LYING_CALLS))
 _WAKE_OUTCOMES = Matcher(table(*lx.WAKE_OUTCOMES))
 _WAKE_RELAPSE = Matcher(table(*lx.WAKE_RELAPSE))
 _PHONE = Matcher(table(*lx.PHONE_WORDS))
@@ -227,6 +228,18 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
     if "altered_consciousness" not in have:
         for i in range(len(toks)):
             call = _WAKE_CALLS.at(toks, i)
+            lying = None if call is not None else _LYING_CALLS.at(toks, i)
+            if lying is not None:
+                # "bả nằm hoài hổng dậy": lies on and on and does not wake; "nằm suốt không dậy nổi" is no strength
+                j = lying.end
+                if j + 1 < len(toks) and word_in(toks[j], lx.PLAIN_NEGATORS):
+                    outcome = _wake_outcome(toks, j)
+                    if outcome is not None and not (outcome.end < len(toks)
+                                                    and word_in(toks[outcome.end], lx.LYING_UNABLE)):
+                        m = Match(i, outcome.end, "altered_consciousness", "nằm hoài không dậy")
+                        out.append((m, negated(toks, m, spans)))
+                        break
+                continue
             slipped = call is None and _slipped_call(toks[i])
             if call is None and not slipped:
                 continue

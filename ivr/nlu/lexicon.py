@@ -53,6 +53,9 @@ ACUTE_ABDOMEN: Mapping[str, tuple[str, ...]] = _t("symptoms", "acute_abdomen")
 #: "cái máy đo màu tím": a colour said of a thing, not of the patient.
 COLOUR_OBJECTS = _w("symptoms", "colour_objects")
 WAKE_RELAPSE = _w("symptoms", "wake_relapse")
+#: "bả nằm hoài hổng dậy": lying or sleeping on and on, then not waking (session 7); "không dậy nổi" is exhaustion.
+LYING_CALLS = _w("symptoms", "lying_calls")
+LYING_UNABLE = _w("symptoms", "lying_unable")
 BLOOD_WORDS = _w("symptoms", "blood_words")
 BLOOD_SOURCES = _w("symptoms", "blood_sources")
 DRINK_WORDS = _w("symptoms", "drink_words")

@@ -78,7 +78,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "acute_abdomen": TABLE, "phone_words": WORDS, "wake_window": NUMBER, "negator_variants": WORDS,
                  "wake_relapse": WORDS, "blood_words": WORDS, "blood_sources": WORDS, "drink_words": WORDS,
                  "vomit_words": WORDS, "eat_words": WORDS, "each_words": WORDS, "effort_words": WORDS,
-                 "unable_after": WORDS,
+                 "unable_after": WORDS, "lying_calls": WORDS, "lying_unable": WORDS,
                  "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS, "reassurance": WORDS},
     "vitals": {"cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
                "repeat_counts": WORDS,

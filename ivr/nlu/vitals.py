@@ -22,6 +22,9 @@ _SUPPOSED = Matcher(table(*lx.HYPOTHETICAL, *lx.CONDITIONAL_QUESTIONS))
 _ASKED = Matcher(table(*lx.QUESTION_WORDS))
 _CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
 _RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
+_PAST = Matcher(table(*lx.PAST_MARKERS))
+_NOW = Matcher(table(*lx.NOW_WORDS))
+_RESOLVED = Matcher(table(*lx.RESOLVED_WORDS, *lx.PAST_RESOLVED_WORDS))
 _BP_QUESTION_SEPARATORS = Matcher(table(*lx.BLOOD_PRESSURE_SEPARATORS, *lx.BP_QUESTION_SEPARATORS))
 #: An unnamed reading in this range after a measuring word is the SpO2 (vitals.yaml ``unnamed_measure_words``).
 _UNNAMED_SPO2 = (float(lx.UNNAMED_SPO2_MIN), float(lx.UNNAMED_SPO2_MAX))
@@ -213,6 +216,8 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             # "ba tám năm" / "38 5": the tenths spoken without "độ" or "phẩy"
             n = Number(value=n.value + nxt.value / 10, start=n.start, end=nxt.end)
             skip.add(k + 1)
+            # the next reading follows the tenths: "sáng ba sáu tám, chiều ba tám" is 36.8 then 38 (session 7)
+            assigned[k + 1] = vital
         if lo <= n.value <= hi:
             assigned[k] = vital
             said = last.get(vital)
@@ -222,6 +227,13 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
             if vital in out and _only(_CORRECTIONS, between):
                 out[vital] = n.value  # "chín hai à không chín bốn": the caller corrects the value
+                continue
+            if (vital in out and said is not None and _NOW.find(between) and _RESOLVED.find(between)
+                    and _PAST.find(toks[:said])):
+                # "hôm kia sốt ba chín độ, nay hết sốt rồi, đo ba sáu độ bảy": a past reading said to be over, then
+                # one now (negation.yaml past_markers, now_words, resolved_words; session 7): the reading now is the
+                # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ") the worst stays.
+                out[vital] = n.value
                 continue
             # several values for one vital ("chín lăm rồi chín bốn", "sáng chín tám, giờ chín tư"): keep the
             # worst, for triage, whichever was measured last
