@@ -29,7 +29,7 @@ from pyVoIP.VoIP.status import PhoneStatus
 from ivr.audio.g711 import pcm16_to_u8, u8_to_pcm16
 from ivr.errors import SipError
 from ivr.store.phonenumber import normalize_phone
-from ivr.telephony import sdp, sipcompat
+from ivr.telephony import datagram, sdp, sipcompat
 from ivr.telephony.rtp import RtpHeader, parse_packet
 
 log = logging.getLogger(__name__)
@@ -202,6 +202,7 @@ class CompatRTPClient(RTP.RTPClient):
         self.call_id = call_id
         self.media_error = ""  # why the pacer or the receiver dropped this call's media, if they did
         self.foreign_packets = 0  # RTP packets dropped because they came from another address (receiver thread)
+        self.dropped_packets = 0  # RTP packets not sent: the socket's buffer was full (pacer thread)
         self.foreign_sources: set[tuple[str, int]] = set()  # a few of those addresses, for the log
         self._reported = False
         names = [str(pt) for pt in assoc.values()]
@@ -250,7 +251,8 @@ class CompatRTPClient(RTP.RTPClient):
                            timestamp=self.outTimestamp, ssrc=self.outSSRC)
         packet = bytes(header) + payload
         try:
-            self.sout.sendto(packet, (self.outIP, self.outPort))
+            if not datagram.send(self.sout, packet, self.outIP, self.outPort):
+                self.dropped_packets += 1  # the kernel's buffer was full: lost, as on a network
         except OSError:
             return bool(self.NSD)
         self.outSequence = (self.outSequence + 1) & 0xFFFF
