@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import negated, not_a_call
-from ivr.nlu.negation import advised, hearsay
+from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, find_numbers
@@ -355,10 +355,7 @@ def _vocative(raw: Sequence[str]) -> int:
 def _patient_subject(toks: Sequence[str], j: int) -> bool:
     """Is what comes before the negator at ``j`` in its clause only the patient ("bà không", "mẹ vẫn không",
     nothing), never a first person first ("con không") nor another subject ("tổng đài không")?"""
-    lo = j
-    while lo > 0 and toks[lo - 1] != BREAK:
-        lo -= 1
-    before = toks[lo:j]
+    before = toks[clause_start(toks, j):j]
     if before and word_in(before[0], lx.FIRST_PERSONS):
         return False
     return all(word_in(t, lx.VOCATIVE_PERSONS) or word_in(t, lx.PERSONS) or word_in(t, lx.VOCATIVE_SUBJECT_WORDS)
@@ -421,12 +418,7 @@ def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match]) -> bool:
     for w in _WORRY.find(toks):
         if any(i in in_cue for i in range(w.start, w.end)) or " ".join(toks[w.start:w.end]) != w.phrase:
             continue
-        lo = w.start
-        while lo > 0 and toks[lo - 1] != BREAK:
-            lo -= 1
-        hi = w.end
-        while hi < len(toks) and toks[hi] != BREAK:
-            hi += 1
+        lo, hi = clause_start(toks, w.start), clause_end(toks, w.end)
         if any(word_in(t, lx.NEGATORS) for t in toks[lo:w.start]) or _CALM.find(toks[lo:hi]):
             continue
         return True

@@ -61,9 +61,7 @@ def _reported_later(toks: Sequence[str], m: Match) -> bool:
     """A later clause says a person of the household has it: "..., mẹ tôi bị từ sáng", "..., ba tui cũng vậy"."""
     k = _clause(toks, m.start)[1]
     while k < len(toks):
-        lo, hi = k + 1, k + 1
-        while hi < len(toks) and toks[hi] != BREAK:
-            hi += 1
+        lo, hi = k + 1, negation.clause_end(toks, k + 1)
         clause = toks[lo:hi]
         k = hi
         if (not clause or any(word_in(t, lx.NEGATORS) for t in clause) or word_in(clause[-1], lx.QUESTION_ENDINGS)
@@ -115,11 +113,7 @@ def not_a_call(toks: Sequence[str], m: Match) -> bool:
 
 
 def _clause(toks: Sequence[str], i: int) -> tuple[int, int]:
-    lo = negation.clause_start(toks, i)
-    hi = i
-    while hi < len(toks) and toks[hi] != BREAK:
-        hi += 1
-    return lo, hi
+    return negation.clause_start(toks, i), negation.clause_end(toks, i)
 
 
 def _household(words: Sequence[str], *, strict: bool = False) -> bool:

@@ -40,6 +40,13 @@ def clause_start(toks: Sequence[str], i: int) -> int:
     return i
 
 
+def clause_end(toks: Sequence[str], i: int) -> int:
+    """The end (the ``BREAK`` or ``len(toks)``) of the clause holding token ``i``."""
+    while i < len(toks) and toks[i] != BREAK:
+        i += 1
+    return i
+
+
 def hypothetical(toks: Sequence[str], m: Match) -> bool:
     """Is ``m`` said as a supposition ("nếu khó thở thì gọi ai?"): a hypothetical word earlier in its clause?"""
     return bool(_HYPOTHETICAL.find(toks[clause_start(toks, m.start):m.start]))
@@ -81,9 +88,7 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         return True
     if _PAST.find(before):
         # over: a later clause says it is gone, without "vẫn"/"còn"/"lại" (still, again)
-        k = m.end
-        while k < len(toks) and toks[k] != BREAK:
-            k += 1
+        k = clause_end(toks, m.end)
         later = toks[k:]
         resolved = _RESOLVED.find(later)
         inside = {i for r in resolved for i in range(r.start, r.end)}  # "hồng lại" is over, not "again"
@@ -101,10 +106,7 @@ def _bystander(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
     found = _BYSTANDERS.find(before)
     if not found or _CONTRAST.find(before[found[-1].end:]):
         return False
-    k = m.end
-    while k < len(toks) and toks[k] != BREAK:
-        k += 1
-    later = toks[k:]
+    later = toks[clause_end(toks, m.end):]
     return bool(_OWN_FINE.find(later))
 
 
@@ -113,10 +115,7 @@ def _chronic(toks: Sequence[str], m: Match) -> bool:
     marker in its clause and no word of a change ("tự nhiên", "nay lại") there."""
     if m.label not in lx.CHRONIC_SIGNS:
         return False
-    lo, hi = clause_start(toks, m.start), m.end
-    while hi < len(toks) and toks[hi] != BREAK:
-        hi += 1
-    clause = toks[lo:hi]
+    clause = toks[clause_start(toks, m.start):clause_end(toks, m.end)]
     return bool(_CHRONIC.find(clause)) and not _CHANGES.find(clause)
 
 
