@@ -84,13 +84,13 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
     return out
 
 
-_BP_NAMES = {("huyết", "áp"), ("áp", "huyết"), ("huyet", "ap"), ("ap", "huyet")}
+_BP_NAMES = Matcher(table(*lx.BLOOD_PRESSURE_NAMES))
 
 
 def _named_blood_pressure(toks: Sequence[str], start: int) -> bool:
-    """"huyết áp" (or "áp huyết") said before ``start`` ("ông tôi huyết áp cao, hôm nay đo một trăm bốn mươi
-    trên chín mươi": the pair is that blood pressure)."""
-    return any(pair in _BP_NAMES for pair in pairwise(toks[:start]))
+    """A blood pressure named before ``start`` ("ông tôi huyết áp cao, hôm nay đo một trăm bốn mươi trên chín
+    mươi", also "huyet ap"): the pair is that blood pressure."""
+    return bool(_BP_NAMES.find(toks[:start]))
 
 
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
