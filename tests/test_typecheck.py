@@ -10,6 +10,7 @@ from ivr import ROOT
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # its own subprocess limit is 600 s
 def test_mypy_is_clean() -> None:
     res = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(ROOT / ".mypy_cache"),
                           "ivr", "escalation", "admin"], capture_output=True, text=True, cwd=ROOT, timeout=600)

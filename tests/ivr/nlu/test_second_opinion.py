@@ -60,6 +60,7 @@ def test_the_shipped_model_loads() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # its own subprocess limit is 600 s
 def test_the_shipped_model_is_what_the_training_script_makes() -> None:
     res = subprocess.run([sys.executable, str(ROOT / "bench" / "train_ngram.py"), "--check"], capture_output=True,
                          text=True, cwd=ROOT, timeout=600)
