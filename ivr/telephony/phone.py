@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 import re
 import selectors
+import sys
 import threading
 import time
+import traceback
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -35,6 +37,8 @@ from ivr.telephony.rtp import RtpHeader, parse_packet
 log = logging.getLogger(__name__)
 
 PHONE_REGISTER_TIMEOUT_S = 5
+#: how long stopping may take before the SIP socket is closed without deregistering (WorkerPhone.stop)
+PHONE_STOP_TIMEOUT_S = 10.0
 #: what may be dialled for a live bridge: a SIP extension or number (it becomes the Request-URI's user)
 DIALLABLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")
 _URI_IN_ANGLES = re.compile(r"<([^>]+)>")
@@ -815,6 +819,34 @@ class WorkerPhone(VoIP.VoIPPhone):
             self.calls.pop(call.call_id, None)
 
     # --- life cycle -----------------------------------------------------------------------
+    def stop(self, failed: bool = False, *, timeout_s: float = PHONE_STOP_TIMEOUT_S) -> None:
+        """pyVoIP's stop (hang up every call, deregister, close the SIP socket), bounded by ``timeout_s``.
+        pyVoIP's deregistration can wait forever: it needs the SIP thread's lock, and it retries a 500 every
+        5 s without limit (pyVoIP issues 6, 125, 229). Past ``timeout_s`` the SIP socket is closed without
+        it (the registrar forgets this worker when its registration expires) and the stack of the stuck
+        stop is logged."""
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                VoIP.VoIPPhone.stop(self, failed)
+            except Exception:
+                log.exception("SIP worker %s: stopping failed", self.username)
+            finally:
+                done.set()
+
+        stopper = threading.Thread(target=run, name="sip-stop", daemon=True)
+        stopper.start()
+        if done.wait(timeout_s):
+            return
+        frame = sys._current_frames().get(stopper.ident or -1)
+        stack = "".join(traceback.format_stack(frame)) if frame is not None else "?"
+        log.error("SIP worker %s: stopping took over %.0f s (deregistration stuck), closing its socket "
+                  "without it; the stuck stop:\n%s", self.username, timeout_s, stack)
+        self.sip.NSD = False
+        self.sip._close_sockets()
+        self._status = PhoneStatus.FAILED if failed else PhoneStatus.INACTIVE
+
     def start_registered(self, timeout_s: float = 15.0) -> None:
         """Start and wait until registered; raise SipError otherwise."""
         try:
