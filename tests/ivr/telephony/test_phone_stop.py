@@ -7,11 +7,12 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
+from pyVoIP.VoIP.status import PhoneStatus
 
 from ivr.telephony import phone
-from pyVoIP.VoIP.status import PhoneStatus
 from tests.conftest import free_port
 
 
@@ -65,7 +66,7 @@ class Registrar:
 
 
 @pytest.fixture
-def registered() -> tuple[phone.WorkerPhone, Registrar]:
+def registered() -> Iterator[tuple[phone.WorkerPhone, Registrar]]:
     registrar = Registrar(dereg_status=500)
     rtp = free_port(socket.SOCK_DGRAM)
     p = phone.WorkerPhone(server="127.0.0.2", port=registrar.port, username="worker0", password="",
