@@ -36,6 +36,9 @@ _WAKE_RELAPSE = Matcher(table(*lx.WAKE_RELAPSE))
 _PHONE = Matcher(table(*lx.PHONE_WORDS))
 _EFFORT = Matcher(table(*lx.EFFORT_WORDS))
 _UNABLE = Matcher(table(*lx.UNABLE_AFTER))
+_SPEECH = Matcher(table(*lx.SPEECH_WORDS))
+_SPEECH_UNITS = Matcher(table(*lx.SPEECH_UNITS))
+_SPEECH_BREATH = Matcher(table(*lx.SPEECH_BREATH))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
 _INTENSE = Matcher(table(*lx.INTENSIFIERS))
 _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
@@ -304,6 +307,20 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                      and clause(i, j)]
             if each and vomit and each[0] < vomit[0]:
                 m = Match(i, vomit[0] + 1, "cannot_eat_drink", "ăn gì nôn nấy")
+                out.append((m, negated(toks, m, spans)))
+                break
+    if "severe_breathlessness" not in have:
+        # "nói được vài chữ là thở dốc", "nói một câu phải nghỉ mấy lần để thở": breath too short to talk
+        for i in range(len(toks)):
+            speech = _SPEECH.at(toks, i)
+            if speech is None:
+                continue
+            unit = _within_clause(toks, _SPEECH_UNITS, speech.end, 4)
+            if unit is None:
+                continue
+            breath = _within_clause(toks, _SPEECH_BREATH, unit.end, i + 10 - unit.end)
+            if breath is not None and not any(word_in(x, lx.NEGATORS) for x in toks[unit.end:breath.start]):
+                m = Match(i, breath.end, "severe_breathlessness", "nói vài chữ là thở dốc")
                 out.append((m, negated(toks, m, spans)))
                 break
     if "exhaustion" not in have:
