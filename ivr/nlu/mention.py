@@ -40,6 +40,7 @@ _REPORTED_LATER = Matcher(table(*_w("mention", "reported_later")))
 _YESNO_OPEN = Matcher(table(*_w("mention", "yesno_open")))
 _YESNO_CLOSE = _w("mention", "yesno_close")
 _YESNO_TAIL = _w("mention", "yesno_tail")
+_YESNO_OR = _w("mention", "yesno_or")
 _CALM = Matcher(table(*lx.REASSURANCE, *lx.CALM_WORDS))
 _PERSONS = Matcher(table(*lx.PERSONS))
 _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
@@ -208,9 +209,10 @@ def _yes_no_question(toks: Sequence[str], m: Match, lo: int, hi: int) -> bool:
     """"bà có khó thở không", "môi ông có tím không vậy", "mạ có bị co giật không hè": a yes/no question about the
     sign, "có" right before it (or before the complaint of a body-part match), "không" right after it closing its
     clause with only small words (mention.yaml ``yesno_tail``); "có khó thở không ngủ được" is a report."""
-    if m.end >= hi or not word_in(toks[m.end], _YESNO_CLOSE):
+    close = m.end + (m.end + 1 < hi and word_in(toks[m.end], _YESNO_OR))  # "có khó thở hay không"
+    if close >= hi or not word_in(toks[close], _YESNO_CLOSE):
         return False
-    if not all(word_in(t, _YESNO_TAIL) for t in toks[m.end + 1:hi]):
+    if not all(word_in(t, _YESNO_TAIL) for t in toks[close + 1:hi]):
         return False
     opens = [o for o in _YESNO_OPEN.find(toks[lo:m.end - 1]) if lo + o.end == m.start
              or (lo + o.start > m.start and lo + o.end == m.end - 1)]

@@ -29,6 +29,7 @@ def _risk(text: str) -> tuple[str, tuple[str, ...]]:
     "má tui đút cháo vô là ói ra",
     "hai ngày nay uống gì cũng trào ra",
     "ôn uống nước vô là ói ra",
+    "mạ tui chừ uống nước cũng không vô",
 ])
 def test_fluids_not_kept_down(text: str) -> None:
     risk, symptoms = _risk(text)
@@ -54,6 +55,7 @@ def test_bed_bound_and_not_eating(text: str) -> None:
     "đờm đỏ lòm từ sáng",
     "hắn ho khạc ra đàm có máu",
     "ho thấy có máu trong đờm",
+    "má tui ho ra đàm có lẫn máu đỏ",
 ])
 def test_blood_or_red_phlegm_brought_up(text: str) -> None:
     risk, symptoms = _risk(text)
@@ -81,6 +83,8 @@ def test_little_urine_and_cold_clammy_limbs(text: str) -> None:
     "bà ăn uống được, không nôn",
     "đờm trắng, không có máu",
     "ho có đờm màu vàng",
+    "ho ra đàm trắng, không có máu",
+    "bà ăn uống được, uống nước vô bình thường",
     "hồi trước bà bị ho ra máu, giờ hết rồi",
     "mạ ăn được, tiểu bình thường",
     "bà vẫn ăn, không nằm một chỗ",
@@ -111,6 +115,10 @@ def test_indirect_look_alikes_stay_calm(text: str) -> None:
     # not waking
     "gọi không thèm mở mắt",
     "mẹ tôi suốt ngày chỉ nằm ngủ, gọi không buồn trả lời",
+    "ông nội tui ngủ suốt từ trưa, véo không biết đau",
+    # collapse
+    "bả đang ăn cơm tự nhiên lăn đùng ra",
+    "ông ngã lăn quay ra sân",
 ])
 def test_confusion_and_not_waking(text: str) -> None:
     risk, symptoms = _risk(text)
@@ -220,6 +228,9 @@ def test_central_speech_high_signs(text: str) -> None:
     "môi ông có tím không vậy",
     "ba tui co ho ra mau khong",
     "ổng có ngủ li bì không ta",
+    "bà có khó thở hay không",
+    "ông có bị tím môi hay không vậy",
+    "dạo này bà có hay bị khó thở không",
     "có ho ra máu không",
     # central question words and negators
     "môi tím thì răng?",
@@ -245,6 +256,9 @@ def test_questions_and_regional_denials_stay_calm(text: str) -> None:
     ("bà có khó thở không, tui thấy bả thở dốc lắm", "shortness_of_breath"),
     ("bà có khó thở", "shortness_of_breath"),
     ("ông có khó thở không ngủ được", "shortness_of_breath"),
+    ("bà khó thở hay không ăn được", "shortness_of_breath"),
+    ("răng mà mạ thở dốc rứa", "shortness_of_breath"),
+    ("răng môi mạ tím rứa hè", "cyanosis"),
     ("ổng có bị ngất xỉu gì đâu, mà giờ lơ mơ lắm", "altered_consciousness"),
 ])
 def test_yes_no_question_twins_escalate(text: str, sign: str) -> None:
