@@ -348,7 +348,10 @@ def _wake_outcome(toks: Sequence[str], j: int) -> Match | None:
     k = j + 1
     while k < min(j + 3, len(toks)) and (word_in(toks[k], lx.WAKE_GAP) or word_in(toks[k], lx.PERSONS)):
         k += 1
-    return _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
+    outcome = _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
+    if outcome is not None and outcome.end < len(toks) and _said_exactly(_PHONE.at(toks, outcome.end), toks):
+        return None  # "gọi mãi nó không mở máy": a phone left off, not a patient who does not open their eyes
+    return outcome
 
 
 def _slipped_call(tok: str) -> bool:

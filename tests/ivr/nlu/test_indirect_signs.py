@@ -117,6 +117,7 @@ def test_indirect_look_alikes_stay_calm(text: str) -> None:
     "gọi không thèm mở mắt",
     "mẹ tôi suốt ngày chỉ nằm ngủ, gọi không buồn trả lời",
     "ông nội tui ngủ suốt từ trưa, véo không biết đau",
+    "má tui mắt cứ nhắm, lay hoài không mở",
     # collapse
     "bả đang ăn cơm tự nhiên lăn đùng ra",
     "ông ngã lăn quay ra sân",
@@ -181,6 +182,8 @@ def test_breath_too_short_to_talk_and_sitting_up(text: str) -> None:
     "mẹ tôi cứng đầu, nói không nổi",
     "bà cứ ngồi mà thở dài",
     "điện thoại không biết đang ở đâu",
+    "gọi cho con mãi mà nó không mở máy",
+    "gọi mãi không mở điện thoại",
     "làm ăn không ra đầu ra đũa",
     "bà không lẫn, vẫn nhận ra con cháu",
     "năm ngoái ông có lần ngất, giờ thì khỏe rồi",
