@@ -36,6 +36,9 @@ _WAKE_RELAPSE = Matcher(table(*lx.WAKE_RELAPSE))
 _PHONE = Matcher(table(*lx.PHONE_WORDS))
 _EFFORT = Matcher(table(*lx.EFFORT_WORDS))
 _UNABLE = Matcher(table(*lx.UNABLE_AFTER))
+_SPEECH = Matcher(table(*lx.SPEECH_WORDS))
+_SPEECH_UNITS = Matcher(table(*lx.SPEECH_UNITS))
+_SPEECH_BREATH = Matcher(table(*lx.SPEECH_BREATH))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
 _INTENSE = Matcher(table(*lx.INTENSIFIERS))
 _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
@@ -306,6 +309,20 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                 m = Match(i, vomit[0] + 1, "cannot_eat_drink", "ăn gì nôn nấy")
                 out.append((m, negated(toks, m, spans)))
                 break
+    if "severe_breathlessness" not in have:
+        # "nói được vài chữ là thở dốc", "nói một câu phải nghỉ mấy lần để thở": breath too short to talk
+        for i in range(len(toks)):
+            speech = _SPEECH.at(toks, i)
+            if speech is None:
+                continue
+            unit = _within_clause(toks, _SPEECH_UNITS, speech.end, 4)
+            if unit is None:
+                continue
+            breath = _within_clause(toks, _SPEECH_BREATH, unit.end, i + 10 - unit.end)
+            if breath is not None and not any(word_in(x, lx.NEGATORS) for x in toks[unit.end:breath.start]):
+                m = Match(i, breath.end, "severe_breathlessness", "nói vài chữ là thở dốc")
+                out.append((m, negated(toks, m, spans)))
+                break
     if "exhaustion" not in have:
         # "cầm bát cơm cũng không nổi": no strength for an everyday effort
         for i in range(len(toks)):
@@ -331,7 +348,10 @@ def _wake_outcome(toks: Sequence[str], j: int) -> Match | None:
     k = j + 1
     while k < min(j + 3, len(toks)) and (word_in(toks[k], lx.WAKE_GAP) or word_in(toks[k], lx.PERSONS)):
         k += 1
-    return _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
+    outcome = _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
+    if outcome is not None and outcome.end < len(toks) and _said_exactly(_PHONE.at(toks, outcome.end), toks):
+        return None  # "gọi mãi nó không mở máy": a phone left off, not a patient who does not open their eyes
+    return outcome
 
 
 def _slipped_call(tok: str) -> bool:

@@ -64,6 +64,10 @@ EAT_WORDS = _w("symptoms", "eat_words")
 EACH_WORDS = _w("symptoms", "each_words")
 EFFORT_WORDS = _w("symptoms", "effort_words")
 UNABLE_AFTER = _w("symptoms", "unable_after")
+#: "nói được vài chữ là thở dốc": breath too short to talk, said as a sequence (session 8).
+SPEECH_WORDS = _w("symptoms", "speech_words")
+SPEECH_UNITS = _w("symptoms", "speech_units")
+SPEECH_BREATH = _w("symptoms", "speech_breath")
 #: Distress said without a sign ("trời ơi", "sợ quá"): the understanding's ``concern`` flag.
 DISTRESS = _w("symptoms", "distress")
 #: Half-understood worry ("bà cứ thở khác khác"): the ``concern`` flag when no sign was found.

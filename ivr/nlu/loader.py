@@ -43,7 +43,8 @@ SCHEMA: dict[str, dict[str, str]] = {
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",
         "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words", "denied_after",
-        "denied_close", "medicine_after", "inability_words", "reported_later", "present_exact")},
+        "denied_close", "medicine_after", "inability_words", "reported_later", "present_exact",
+        "yesno_open", "yesno_close", "yesno_tail", "yesno_or")},
     "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,
                 "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS,
                 "conditional_questions": WORDS},
@@ -79,6 +80,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "wake_relapse": WORDS, "blood_words": WORDS, "blood_sources": WORDS, "drink_words": WORDS,
                  "vomit_words": WORDS, "eat_words": WORDS, "each_words": WORDS, "effort_words": WORDS,
                  "unable_after": WORDS, "lying_calls": WORDS, "lying_unable": WORDS,
+                 "speech_words": WORDS, "speech_units": WORDS, "speech_breath": WORDS,
                  "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS, "reassurance": WORDS},
     "vitals": {"cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
                "repeat_counts": WORDS,

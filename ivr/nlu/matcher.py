@@ -157,6 +157,17 @@ class Matcher:
         self.entries = sorted((e for es in self.index.values() for e in es), key=lambda e: -len(e[0]))
         #: every word of every phrase, with and without diacritics: a known word is never bent
         self.vocabulary = frozenset(w for words, _, _ in self.entries for w in words)
+        # the fuzzy pass bends at most one word of a phrase of two words or more, or only by consonant slips (same
+        # ``sound_key``), keeping the others exact: such a phrase is a candidate at a position only when one of its
+        # words has the ``sound_key`` of the caller's word at its place ((place, key) -> entry numbers, in entry
+        # order); one-word phrases always are. Same matches as trying every phrase, a few times faster.
+        self._fuzzy_singles: tuple[int, ...] = tuple(n for n, e in enumerate(self.entries) if len(e[0]) == 1)
+        self._fuzzy_index: dict[tuple[int, str], list[int]] = {}
+        for n, (words, _, _) in enumerate(self.entries):
+            if len(words) > 1:
+                for k, w in enumerate(words):
+                    self._fuzzy_index.setdefault((k, sound_key(w)), []).append(n)
+        self._longest = max((len(e[0]) for e in self.entries), default=0)
 
     @staticmethod
     def _eq(tok: str, word: str, single: bool) -> bool:
@@ -240,7 +251,11 @@ class Matcher:
         ``consonant_slip``), one word exact. A word the matcher knows is bent only by such a consonant slip ("tứt",
         listed in "tứt ngực", is "tức" in "tứt thở")."""
         size = len(toks)
-        for words, label, phrase in self.entries:
+        candidates = set(self._fuzzy_singles)
+        for k in range(min(self._longest, size - i)):
+            candidates.update(self._fuzzy_index.get((k, sound_key(toks[i + k])), ()))
+        for number in sorted(candidates):
+            words, label, phrase = self.entries[number]
             n = len(words)
             if i + n > size or BREAK in toks[i:i + n]:
                 continue

@@ -37,6 +37,10 @@ _DENIED_CLOSE = _w("mention", "denied_close")
 _MEDICINE = Matcher(table(*_w("mention", "medicine_after")))
 _INABILITY = _w("mention", "inability_words")
 _REPORTED_LATER = Matcher(table(*_w("mention", "reported_later")))
+_YESNO_OPEN = Matcher(table(*_w("mention", "yesno_open")))
+_YESNO_CLOSE = _w("mention", "yesno_close")
+_YESNO_TAIL = _w("mention", "yesno_tail")
+_YESNO_OR = _w("mention", "yesno_or")
 _CALM = Matcher(table(*lx.REASSURANCE, *lx.CALM_WORDS))
 _PERSONS = Matcher(table(*lx.PERSONS))
 _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
@@ -79,7 +83,7 @@ def mentioned_only(toks: Sequence[str], m: Match) -> bool:
     """Is the sign ``m`` only mentioned: asked about, how to know it, read or heard, someone else's, long past?"""
     lo, hi = _clause(toks, m.start)
     before, after = toks[lo:m.start], toks[m.end:hi]
-    if _denied_after(toks, m, hi) or _medicine(toks, m):
+    if _denied_after(toks, m, hi) or _medicine(toks, m) or _yes_no_question(toks, m, lo, hi):
         return True
     if _long_past(before, after, toks[hi:]):
         return True  # "hồi đó khó thở lắm, giờ hết rồi": intense then, over now
@@ -199,6 +203,20 @@ def _long_past(before: Sequence[str], after: Sequence[str], later: Sequence[str]
         if not any(word_in(t, _NOW_DENIED) for t in after[n.end:n.end + 3]):
             return False
     return True
+
+
+def _yes_no_question(toks: Sequence[str], m: Match, lo: int, hi: int) -> bool:
+    """"bà có khó thở không", "môi ông có tím không vậy", "mạ có bị co giật không hè": a yes/no question about the
+    sign, "có" right before it (or before the complaint of a body-part match), "không" right after it closing its
+    clause with only small words (mention.yaml ``yesno_tail``); "có khó thở không ngủ được" is a report."""
+    close = m.end + (m.end + 1 < hi and word_in(toks[m.end], _YESNO_OR))  # "có khó thở hay không"
+    if close >= hi or not word_in(toks[close], _YESNO_CLOSE):
+        return False
+    if not all(word_in(t, _YESNO_TAIL) for t in toks[close + 1:hi]):
+        return False
+    opens = [o for o in _YESNO_OPEN.find(toks[lo:m.end - 1]) if lo + o.end == m.start
+             or (lo + o.start > m.start and lo + o.end == m.end - 1)]
+    return bool(opens)
 
 
 def _denied_after(toks: Sequence[str], m: Match, hi: int) -> bool:
