@@ -99,7 +99,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
     unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
-    skip = set(skip)
+    numbers, skip = _outside_cues(toks, numbers, skip, cues)
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``.
@@ -119,6 +119,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
     oximeter_pulses: set[int] = set()
     last: dict[str, int] = {}  # end of each vital's last value (what lies between it and the next one)
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
+    timed = _time_tokens(toks, numbers)
     for k, n in enumerate(numbers):
         if k in skip:
             continue
@@ -147,8 +148,11 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             said_is = next((c for c in cues if c.start == n.end + 1 and word_in(after, lx.VALUE_IS_WORDS)
                             and not _names_next(toks, numbers[k + 1:], c)), None)
             for c in cues:
-                if prev_end <= c.start and c.end <= n.start and (n.start - c.end <= 6 or (
-                        n.start - c.end <= lx.CUE_REACH and BREAK not in toks[c.end:n.start])):
+                # a clock time or a count between does not take the cue's reach ("con đo ô xy cho mẹ, lúc chín giờ
+                # tối được chín hai")
+                gap = n.start - c.end - sum(1 for j in range(c.end, n.start) if j in timed)
+                if prev_end <= c.start and c.end <= n.start and (gap <= 6 or (
+                        gap <= lx.CUE_REACH and BREAK not in toks[c.end:n.start])):
                     best = c
             if said_is is not None:
                 best = said_is
@@ -169,7 +173,8 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         if vital is None and k - 1 in assigned:
             between = toks[numbers[k - 1].end:n.start]
             if all(word_in(t, lx.VALUE_JOINERS) for t in between) or (
-                    len(between) <= 5 and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
+                    _owner_free(between) <= 5
+                    and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
                 vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
@@ -239,6 +244,42 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             # worst, for triage, whichever was measured last
             out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+_TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
+
+
+def _time_tokens(toks: Sequence[str], numbers: Sequence[Number]) -> set[int]:
+    """Tokens that take none of a cue's reach: words of when (vitals.yaml ``time_words``), persons (negation.yaml
+    ``persons``) and the clock times and counts: a number after "lúc" (``clock_before``) up to ``clock_hours_max`` or
+    before a count unit ("giờ", "h", "ngày": ``count_units``), with those words ("lúc chín giờ", "7h")."""
+    out = {j for j, t in enumerate(toks) if word_in(t, _TIME_WORDS) or word_in(t, lx.PERSONS)}
+    for n in numbers:
+        after = toks[n.end] if n.end < len(toks) else None
+        clock = n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and n.value <= lx.CLOCK_HOURS_MAX
+        if clock or word_in(after, lx.COUNT_UNITS):
+            out.update(range(n.start - 1 if clock else n.start, n.end + (1 if word_in(after, lx.COUNT_UNITS) else 0)))
+    return out
+
+
+def _owner_free(words: Sequence[str]) -> int:
+    """How many of ``words`` are not persons (negation.yaml ``persons``): whose reading it is takes no room between
+    two readings ("oxy chín bảy, còn ba tui thì có chín mốt")."""
+    return sum(1 for t in words if not word_in(t, lx.PERSONS))
+
+
+def _outside_cues(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
+                  cues: Sequence[Match]) -> tuple[Sequence[Number], set[int]]:
+    """The numbers read again after a cue whose name ends in a number word ("so pe o hai chin hai": the "hai" of
+    SpO2 spelled out is no digit of the reading), with ``skip`` (indexes of ``numbers``) moved along."""
+    for c in cues:
+        if not any(n.start < c.end and c.start < n.end for n in numbers):
+            continue
+        skipped = {numbers[k] for k in skip}
+        rest = [Number(value=n.value, start=n.start + c.end, end=n.end + c.end) for n in find_numbers(toks[c.end:])]
+        numbers = [*(n for n in numbers if n.end <= c.start), *rest]
+        skip = {k for k, n in enumerate(numbers) if n in skipped}
+    return numbers, set(skip)
 
 
 def _names_next(toks: Sequence[str], later: Sequence[Number], c: Match) -> bool:
@@ -346,13 +387,11 @@ def _per_minute_len(toks: Sequence[str], i: int) -> int:
 
 def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
     """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55"."""
-    for i in range(len(toks) - 1):
-        if not (word_in(toks[i], ("huyết",)) and word_in(toks[i + 1], ("áp",))):
-            continue
+    for name in _BP_NAMES.find(toks):  # "huyết áp", "áp huyết", "ap huyet" (vitals.yaml blood_pressure_names)
         # the reading starts within five words ("huyết áp của mẹ tôi tám mươi trên năm mươi")
-        after = [n for n in numbers if n.start >= i + 2]
+        after = [n for n in numbers if n.start >= name.end]
         for a, b in pairwise(after):
-            if a.start > i + 7:
+            if a.start > name.end + 5:
                 break
             between = toks[a.end:b.start]
             if (len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)
