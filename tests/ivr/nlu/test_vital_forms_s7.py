@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from escalation.triage import default_triage
 from ivr.nlu.normalize import content_tokens, tokenize
 from ivr.nlu.numbers import find_numbers
 from ivr.nlu.understander import Nlu
@@ -137,3 +138,52 @@ def test_a_relatives_reading_after_the_callers_own(text: str, vital: str | None,
 ])
 def test_an_age_or_a_count_of_the_family_is_no_second_reading(text: str, want: dict[str, float]) -> None:
     _check(text, None, want)
+
+
+# --- recognizer slips of number words said only one way (each no other word) -------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("trín lăm", S, {S: 95}), ("oxy trín hai", None, {S: 92}), ("chín bón", S, {S: 94}), ("chín mươi bón", S, {S: 94}),
+    ("một trằm hai", P, {P: 120}), ("mạch một trằm ba mươi", None, {P: 130}),
+])
+def test_more_slips_of_number_words(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital", [
+    ("táo bón", None), ("bị táo bón ba ngày", T), ("một trằm", None), ("trín", None), ("ba bọn nó", S),
+])
+def test_slips_of_number_words_stay_words_elsewhere(text: str, vital: str | None) -> None:
+    assert _at(text, vital) == {}, text
+
+
+# --- a correction typed without diacritics ------------------------------------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("oxy chin muoi hai a khong chin muoi bon", None, {S: 94}), ("chin hai a nham chin bon", S, {S: 94}),
+    ("mot tram hai a lon mot tram muoi", P, {P: 110}), ("ba chin do a khong ba tam do", T, {T: 38}),
+    ("spo2 chin bay a khong chin hai", None, {S: 92}),
+])
+def test_a_correction_typed_without_diacritics(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("oxy chin lam, chin bon", None, {S: 94}), ("chin tam a, chin bon", S, {S: 94}),
+    ("chin hai khong sao a", S, {S: 92}),
+])
+def test_two_readings_without_a_correction_keep_the_worst(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- the risk follows the reading (triage.md: SpO2 < 94 emergency, <= 96 high; breathing >= 20 high, ...) ------
+@pytest.mark.parametrize("text, vital, risk", [
+    ("oxy 9 hai", None, "emergency"), ("so pe o hai chin tu", None, "high"),
+    ("con đo ô xy cho mẹ, lúc chín giờ tối được chín ba", None, "emergency"),
+    ("tui đo oxy chín bảy, còn ba tui thì có chín mốt", None, "emergency"),
+    ("ap huyet tam muoi tren nam muoi", None, "high"), ("trín lăm", S, "high"), ("9 tám", S, "none"),
+    ("oxy chin muoi hai a khong chin muoi tam", None, "none"), ("ba chín đô năm", T, "medium"),
+    ("đo oxy hai lần, lần đầu chín lăm, lần sau chín ba", None, "emergency"),
+])
+def test_the_risk_follows_the_reading(text: str, vital: str | None, risk: str) -> None:
+    u = NLU.understand(text, expect=["repeat", vital] if vital else None)
+    got = default_triage().assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+    assert got.risk == risk, (text, u.vitals, u.symptoms)
