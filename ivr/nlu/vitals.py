@@ -11,10 +11,15 @@ from itertools import pairwise
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.normalize import BREAK
+from ivr.nlu.normalize import BREAK, tokenize
 from ivr.nlu.numbers import Number, find_numbers
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
+#: The cues of two words or more, one of them misheard (``Matcher`` fuzzy pass: "nhiêt độ", "nhịp thớ"), and the
+#: blockers so that a misheard "bệnh tim" is no pulse cue either.
+_MULTI_WORD_CUES = Matcher({label: tuple(p for p in phrases if len(tokenize(p)) > 1)
+                            for label, phrases in {**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS}.items()},
+                           gaps=True, fuzzy=True)
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
 _UNNAMED_BLOCKERS = Matcher(table(*lx.UNNAMED_BLOCKERS))
 #: A value supposed or asked about ("nếu spo2 dưới chín tư thì...", "khi nào ô xy dưới chín sáu thì gọi").
@@ -84,7 +89,8 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
     return out
 
 
-_BP_NAMES = Matcher(table(*lx.BLOOD_PRESSURE_NAMES))
+#: fuzzy: a name misheard in one word ("huyêt áp") still names the blood pressure
+_BP_NAMES = Matcher(table(*lx.BLOOD_PRESSURE_NAMES), gaps=True, fuzzy=True)
 
 
 def _named_blood_pressure(toks: Sequence[str], start: int) -> bool:
@@ -95,7 +101,7 @@ def _named_blood_pressure(toks: Sequence[str], start: int) -> bool:
 
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             expect_vital: str | None) -> dict[str, float]:
-    cues = [m for m in CUES.find(toks) if m.label != BLOCK]
+    cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
     unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
@@ -247,6 +253,16 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
 
 
 _TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
+
+
+def find_cues(toks: Sequence[str]) -> list[Match]:
+    """The vital cues in ``toks``: exact (``CUES``), then a cue of two words or more with one word misheard by a
+    recognizer where no exact cue or blocker is ("nhiêt độ ba chín", "nhịp thớ hai tám")."""
+    exact = CUES.find(toks)
+    covered = {j for m in exact for j in range(m.start, m.end)}
+    bent = [m for m in _MULTI_WORD_CUES.find(toks)
+            if m.end - m.start > 1 and not covered.intersection(range(m.start, m.end))]
+    return sorted((m for m in (*exact, *bent) if m.label != BLOCK), key=lambda m: m.start)
 
 
 def _time_tokens(toks: Sequence[str], numbers: Sequence[Number]) -> set[int]:

@@ -187,3 +187,25 @@ def test_the_risk_follows_the_reading(text: str, vital: str | None, risk: str) -
     u = NLU.understand(text, expect=["repeat", vital] if vital else None)
     got = default_triage().assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
     assert got.risk == risk, (text, u.vitals, u.symptoms)
+
+
+# --- a vital's name of two words or more with one word misheard ---------------------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("nhiêt độ ba chín", {T: 39}), ("nhịp thớ hai tám", {B: 28}), ("nhịp thở hai tám lần", {B: 28}),
+    ("huyêt áp tám mươi trên năm mươi", {SYS: 80, DIA: 50}), ("huyết áp tám mươi chên năm mươi", {SYS: 80, DIA: 50}),
+    ("ốt xi chín hai", {S: 92}), ("nồng đọ oxy chín ba", {S: 93}), ("nhịp tìm một trăm ba", {P: 130}),
+])
+def test_a_vital_name_misheard_in_one_word(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text", [
+    "bệnh tìm mạch tám năm nay", "nhiệt tình lắm, ba người giúp", "hết áp lực rồi, hai đứa đi học",
+    "tim mạc ba năm rồi",
+])
+def test_words_near_a_vital_name_read_nothing(text: str) -> None:
+    assert _at(text, None) == {}, text
+
+
+def test_a_misheard_blood_pressure_name_makes_a_low_pair_the_warning_sign() -> None:
+    assert "low_blood_pressure" in NLU.understand("huyêt áp tám mươi trên năm mươi").symptoms
