@@ -93,7 +93,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                "oximeter_pair_joiners": WORDS, "clock_before": WORDS, "clock_hours_max": NUMBER,
                "unnamed_blockers": WORDS, "cue_reach": NUMBER, "unnamed_reach": NUMBER,
                "unnamed_display_words": WORDS, "kinship_number_words": WORDS,
-               "threshold_words": WORDS, "then_words": WORDS, "value_is_words": WORDS},
+               "threshold_words": WORDS, "then_words": WORDS, "value_is_words": WORDS,
+               "time_words": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -179,9 +179,17 @@ class _Parser:
             return None  # "ba tui", "ba em": a father, not three
         if initial and v == 3 and _is(self.at(i - 1), lx.KINSHIP_BEFORE) and not self.number_follows(i + 1):
             return None  # "nhịp thở của ba thì...", "đo giùm ba": a father, not three
-        if initial and tok == "sau" and not self.number_follows(i + 1):
-            return None  # "hit khong duoc sau" (sâu, deep) or "sau do" (after): six only before a number word
+        if initial and tok == "sau" and (not self.number_follows(i + 1) or self.accented_near(i)):
+            # "hit khong duoc sau" (sâu, deep) or "sau do" (after): six only before a number word, and only in text
+            # typed without diacritics ("lần sau chín ba" is "next time 93": "sáu" would carry its accent there)
+            return None
         return v
+
+    def accented_near(self, i: int) -> bool:
+        """Is token ``i`` followed by a digit word written with its diacritics ("lần sau chín ba", "một lát sau một
+        trăm hai": typed so, "sáu" would carry its accent too)? A tens word after it ("sau mươi") makes it six."""
+        nxt = self.at(i + 1)
+        return nxt is not None and nxt in _DIGITS and fold(nxt) != nxt
 
     def number_follows(self, i: int) -> bool:
         """Does token ``i`` continue a number or give it a unit ("sau muoi", "sau lan", "sau do")?"""
@@ -332,13 +340,22 @@ class _Parser:
                     return value + v / 10, j + 2
         return value, j
 
+    def digit_word_after(self, i: int) -> bool:
+        """Is the figure at ``i`` (2-9) followed by a digit word that makes the shorthand of its tens ("9 hai" 92,
+        "3 tám độ" 38, like "chín hai", "ba tám")? Not "không" (no), nor a digit word starting a number of its own
+        ("2 ba mươi", "5 một trăm")."""
+        tok, nxt = self.at(i), self.at(i + 1)
+        if tok is None or nxt is None or tok in ("0", "1") or _word(nxt, _DIGITS) in (None, 0):
+            return False
+        return not _is(self.at(i + 2), (*_TENS, *_TEN, *_HUNDRED))
+
     def number_at(self, i: int) -> tuple[float, int] | None:
         tok = self.t[i]
         dv = _digit_token(tok)
         nxt = self.at(i + 1)
         if dv is not None and _figure(tok) is not None and (_is(nxt, (*_HUNDRED, *_TENS, *lx.SOME))
-                                                           or _unit_word(nxt)):
-            dv = None  # a figure inside spoken words: "1 trăm 2" 120, "9 mươi 5" 95, "9 lăm" 95
+                                                           or _unit_word(nxt) or self.digit_word_after(i)):
+            dv = None  # a figure inside spoken words: "1 trăm 2" 120, "9 mươi 5" 95, "9 lăm" 95, "9 hai" 92
         elif dv is not None and tok.isdigit() and len(tok) == 2 and tok[1] == "0" and tok[0] != "1":
             if _is(nxt, lx.SOME):
                 # "80 mấy" like "tám mấy" (85); "90 mấy" left unread like "chín mấy"

@@ -11,10 +11,15 @@ from itertools import pairwise
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.normalize import BREAK
+from ivr.nlu.normalize import BREAK, tokenize
 from ivr.nlu.numbers import Number, find_numbers
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
+#: The cues of two words or more, one of them misheard (``Matcher`` fuzzy pass: "nhiêt độ", "nhịp thớ"), and the
+#: blockers so that a misheard "bệnh tim" is no pulse cue either.
+_MULTI_WORD_CUES = Matcher({label: tuple(p for p in phrases if len(tokenize(p)) > 1)
+                            for label, phrases in {**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS}.items()},
+                           gaps=True, fuzzy=True)
 _PER_MIN = Matcher(table(*lx.PER_MINUTE))
 _UNNAMED_BLOCKERS = Matcher(table(*lx.UNNAMED_BLOCKERS))
 #: A value supposed or asked about ("nếu spo2 dưới chín tư thì...", "khi nào ô xy dưới chín sáu thì gọi").
@@ -84,7 +89,8 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
     return out
 
 
-_BP_NAMES = Matcher(table(*lx.BLOOD_PRESSURE_NAMES))
+#: fuzzy: a name misheard in one word ("huyêt áp") still names the blood pressure
+_BP_NAMES = Matcher(table(*lx.BLOOD_PRESSURE_NAMES), gaps=True, fuzzy=True)
 
 
 def _named_blood_pressure(toks: Sequence[str], start: int) -> bool:
@@ -95,11 +101,11 @@ def _named_blood_pressure(toks: Sequence[str], start: int) -> bool:
 
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             expect_vital: str | None) -> dict[str, float]:
-    cues = [m for m in CUES.find(toks) if m.label != BLOCK]
+    cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
     unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
     assigned: dict[int, str] = {}
-    skip = set(skip)
+    numbers, skip = _outside_cues(toks, numbers, skip, cues)
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``.
@@ -119,6 +125,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
     oximeter_pulses: set[int] = set()
     last: dict[str, int] = {}  # end of each vital's last value (what lies between it and the next one)
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
+    timed = _time_tokens(toks, numbers)
     for k, n in enumerate(numbers):
         if k in skip:
             continue
@@ -147,8 +154,11 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             said_is = next((c for c in cues if c.start == n.end + 1 and word_in(after, lx.VALUE_IS_WORDS)
                             and not _names_next(toks, numbers[k + 1:], c)), None)
             for c in cues:
-                if prev_end <= c.start and c.end <= n.start and (n.start - c.end <= 6 or (
-                        n.start - c.end <= lx.CUE_REACH and BREAK not in toks[c.end:n.start])):
+                # a clock time or a count between does not take the cue's reach ("con đo ô xy cho mẹ, lúc chín giờ
+                # tối được chín hai")
+                gap = n.start - c.end - sum(1 for j in range(c.end, n.start) if j in timed)
+                if prev_end <= c.start and c.end <= n.start and (gap <= 6 or (
+                        gap <= lx.CUE_REACH and BREAK not in toks[c.end:n.start])):
                     best = c
             if said_is is not None:
                 best = said_is
@@ -169,7 +179,8 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         if vital is None and k - 1 in assigned:
             between = toks[numbers[k - 1].end:n.start]
             if all(word_in(t, lx.VALUE_JOINERS) for t in between) or (
-                    len(between) <= 5 and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
+                    _owner_free(between) <= 5
+                    and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
                 vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
@@ -239,6 +250,52 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             # worst, for triage, whichever was measured last
             out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
     return out
+
+
+_TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
+
+
+def find_cues(toks: Sequence[str]) -> list[Match]:
+    """The vital cues in ``toks``: exact (``CUES``), then a cue of two words or more with one word misheard by a
+    recognizer where no exact cue or blocker is ("nhiêt độ ba chín", "nhịp thớ hai tám")."""
+    exact = CUES.find(toks)
+    covered = {j for m in exact for j in range(m.start, m.end)}
+    bent = [m for m in _MULTI_WORD_CUES.find(toks)
+            if m.end - m.start > 1 and not covered.intersection(range(m.start, m.end))]
+    return sorted((m for m in (*exact, *bent) if m.label != BLOCK), key=lambda m: m.start)
+
+
+def _time_tokens(toks: Sequence[str], numbers: Sequence[Number]) -> set[int]:
+    """Tokens that take none of a cue's reach: words of when (vitals.yaml ``time_words``), persons (negation.yaml
+    ``persons``) and the clock times and counts: a number after "lúc" (``clock_before``) up to ``clock_hours_max`` or
+    before a count unit ("giờ", "h", "ngày": ``count_units``), with those words ("lúc chín giờ", "7h")."""
+    out = {j for j, t in enumerate(toks) if word_in(t, _TIME_WORDS) or word_in(t, lx.PERSONS)}
+    for n in numbers:
+        after = toks[n.end] if n.end < len(toks) else None
+        clock = n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and n.value <= lx.CLOCK_HOURS_MAX
+        if clock or word_in(after, lx.COUNT_UNITS):
+            out.update(range(n.start - 1 if clock else n.start, n.end + (1 if word_in(after, lx.COUNT_UNITS) else 0)))
+    return out
+
+
+def _owner_free(words: Sequence[str]) -> int:
+    """How many of ``words`` are not persons (negation.yaml ``persons``): whose reading it is takes no room between
+    two readings ("oxy chín bảy, còn ba tui thì có chín mốt")."""
+    return sum(1 for t in words if not word_in(t, lx.PERSONS))
+
+
+def _outside_cues(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
+                  cues: Sequence[Match]) -> tuple[Sequence[Number], set[int]]:
+    """The numbers read again after a cue whose name ends in a number word ("so pe o hai chin hai": the "hai" of
+    SpO2 spelled out is no digit of the reading), with ``skip`` (indexes of ``numbers``) moved along."""
+    for c in cues:
+        if not any(n.start < c.end and c.start < n.end for n in numbers):
+            continue
+        skipped = {numbers[k] for k in skip}
+        rest = [Number(value=n.value, start=n.start + c.end, end=n.end + c.end) for n in find_numbers(toks[c.end:])]
+        numbers = [*(n for n in numbers if n.end <= c.start), *rest]
+        skip = {k for k, n in enumerate(numbers) if n in skipped}
+    return numbers, set(skip)
 
 
 def _names_next(toks: Sequence[str], later: Sequence[Number], c: Match) -> bool:
@@ -346,13 +403,11 @@ def _per_minute_len(toks: Sequence[str], i: int) -> int:
 
 def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
     """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55"."""
-    for i in range(len(toks) - 1):
-        if not (word_in(toks[i], ("huyết",)) and word_in(toks[i + 1], ("áp",))):
-            continue
+    for name in _BP_NAMES.find(toks):  # "huyết áp", "áp huyết", "ap huyet" (vitals.yaml blood_pressure_names)
         # the reading starts within five words ("huyết áp của mẹ tôi tám mươi trên năm mươi")
-        after = [n for n in numbers if n.start >= i + 2]
+        after = [n for n in numbers if n.start >= name.end]
         for a, b in pairwise(after):
-            if a.start > i + 7:
+            if a.start > name.end + 5:
                 break
             between = toks[a.end:b.start]
             if (len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)
