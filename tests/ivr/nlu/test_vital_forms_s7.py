@@ -7,19 +7,7 @@ import pytest
 from escalation.triage import default_triage
 from ivr.nlu.normalize import content_tokens, tokenize
 from ivr.nlu.numbers import find_numbers
-from ivr.nlu.understander import Nlu
-
-NLU = Nlu()
-S, T, B, P, SYS, DIA = "spo2", "temperature", "breathing_rate", "pulse", "systolic_bp", "diastolic_bp"
-
-
-def _at(text: str, vital: str | None) -> dict[str, float]:
-    u = NLU.understand(text, expect=["repeat", vital] if vital else None)
-    return {k: float(v) for k, v in u.vitals.items()}
-
-
-def _check(text: str, vital: str | None, want: dict[str, float]) -> None:
-    assert _at(text, vital) == {k: float(v) for k, v in want.items()}, text
+from tests.ivr.nlu.test_vital_forms import DIA, NLU, SYS, B, P, S, T, _at, _check
 
 
 def _values(text: str) -> list[float]:
