@@ -828,11 +828,22 @@ class WorkerPhone(VoIP.VoIPPhone):
         done = threading.Event()
 
         def run() -> None:
+            # pyVoIP's VoIPPhone.stop, except that a call thread ending its own call meanwhile (and leaving
+            # ``calls``) or a hang-up that fails cannot skip the deregistration and the socket's close
+            self._status = PhoneStatus.DEREGISTERING
             try:
-                VoIP.VoIPPhone.stop(self, failed)
+                for call in list(self.calls.values()):
+                    try:
+                        call.hangup()
+                    except (VoIP.InvalidStateError, OSError, KeyError, ValueError) as exc:
+                        log.info("call %s: hang-up at stop: %s: %s", call.call_id, type(exc).__name__, exc)
+                self.sip.stop()
             except Exception:
                 log.exception("SIP worker %s: stopping failed", self.username)
             finally:
+                self.sip.NSD = False
+                self.sip._close_sockets()  # again after a normal stop: closing a closed socket is a no-op
+                self._status = PhoneStatus.FAILED if failed else PhoneStatus.INACTIVE
                 done.set()
 
         stopper = threading.Thread(target=run, name="sip-stop", daemon=True)

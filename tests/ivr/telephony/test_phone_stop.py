@@ -65,16 +65,47 @@ class Registrar:
         self.sock.close()
 
 
-@pytest.fixture
-def registered() -> Iterator[tuple[phone.WorkerPhone, Registrar]]:
-    registrar = Registrar(dereg_status=500)
+def _registered(dereg_status: int) -> tuple[phone.WorkerPhone, Registrar]:
+    registrar = Registrar(dereg_status=dereg_status)
     rtp = free_port(socket.SOCK_DGRAM)
     p = phone.WorkerPhone(server="127.0.0.2", port=registrar.port, username="worker0", password="",
                           my_ip="127.0.0.1", sip_port=free_port(socket.SOCK_DGRAM), rtp_low=rtp, rtp_high=rtp,
                           max_calls=1, on_call=lambda line: None)
     p.start_registered(timeout_s=10)
+    return p, registrar
+
+
+@pytest.fixture
+def registered() -> Iterator[tuple[phone.WorkerPhone, Registrar]]:
+    p, registrar = _registered(500)
     yield p, registrar
     registrar.close()
+
+
+class _EndedMeanwhile:
+    """A call whose thread ended it (and left ``calls``) while stop() went through them."""
+
+    call_id = "ended-meanwhile"
+
+    def __init__(self, calls: dict[str, object]) -> None:
+        self.calls = calls
+
+    def hangup(self) -> None:
+        del self.calls["gone"]
+        raise KeyError("gone")
+
+
+def test_a_call_ending_during_stop_does_not_skip_the_deregistration() -> None:
+    p, registrar = _registered(200)
+    try:
+        p.calls["ended-meanwhile"] = _EndedMeanwhile(p.calls)  # type: ignore[assignment]
+        p.calls["gone"] = _EndedMeanwhile(p.calls)  # type: ignore[assignment]
+        p.stop(timeout_s=5.0)
+        assert registrar.deregistrations == 1
+        assert p.get_status() == PhoneStatus.INACTIVE
+        assert p.sip.s.fileno() == -1
+    finally:
+        registrar.close()
 
 
 def test_a_registrar_that_refuses_deregistration_cannot_hold_the_worker(registered, caplog) -> None:
