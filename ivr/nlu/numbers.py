@@ -158,8 +158,8 @@ class _Parser:
         v = _word(tok, _DIGITS)
         if v is None:
             v = _word(tok, lx.DIGIT_SLIPS)
-        if v is None and _unit_word(self.at(i + 1)):
-            v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # "chính lăm": 95
+        if v is None and (_unit_word(self.at(i + 1)) or self.last_digit_follows(i + 1)):
+            v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # "chính lăm": 95, "được chính ba": 93
         if v is None:
             v = _figure(tok)
         if v is None and not initial:
@@ -184,6 +184,15 @@ class _Parser:
             # typed without diacritics ("lần sau chín ba" is "next time 93": "sáu" would carry its accent there)
             return None
         return v
+
+    def last_digit_follows(self, i: int) -> bool:
+        """Is token ``i`` a digit word (one to eight) that ends the number: the clause ends after it or a unit
+        follows ("được chính ba", "chính hai phần trăm")? Not after "là"/"của" ("người đo là chính ba": dad himself)
+        nor before a kinship word ("chính ba tôi đo")."""
+        v = _word(self.at(i) or "", _DIGITS)
+        after = self.at(i + 1)
+        return (v is not None and 1 <= v <= 8 and not _is(self.at(i - 2), lx.SLIP_NOT_AFTER)
+                and (after is None or after in (BREAK, "%") or _is(after, lx.NUMBER_UNITS)))
 
     def accented_near(self, i: int) -> bool:
         """Is token ``i`` followed by a digit word written with its diacritics ("lần sau chín ba", "một lát sau một
@@ -217,6 +226,8 @@ class _Parser:
             v = _figure(tok)
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
             v = _word(tok, lx.UNIT_SLIPS)  # "chín lắm" 95, but "nhớ ba lắm" is no number
+        if v is None and _is(self.at(i - 1), (*_TEN, *_TENS)) and not _is(self.at(i + 1), lx.SLIP_NOT_BEFORE):
+            v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # "mười chính" 19; "hai mươi chính xác" is 20
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
             v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TONE_SLIPS_PROTECTED)  # "chín bấy" 97
         if v is None or v == 0:

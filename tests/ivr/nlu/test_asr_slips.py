@@ -1,0 +1,196 @@
+"""Recognizer slips by kind (issue 12, session 9: recognizer-style text). Each test is a family of phrasings with its
+guard (calm look-alikes); the sentences are written for the families, not copied from any scored set."""
+from __future__ import annotations
+
+import pytest
+
+from escalation.triage import default_triage
+from ivr.nlu.matcher import final_slip
+from ivr.nlu.normalize import tokenize
+from ivr.nlu.understander import Nlu
+
+_NLU = Nlu(model=None)
+_TRIAGE = default_triage()
+_ESCALATE = ("high", "emergency")
+
+
+def _risk(text: str) -> tuple[str, tuple[str, ...], dict[str, float]]:
+    u = _NLU.understand(text)
+    a = _TRIAGE.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+    return a.risk, u.symptoms, dict(u.vitals)
+
+
+def _vital(text: str, vital: str) -> dict[str, float]:
+    return dict(_NLU.understand(text, expect=["repeat", vital]).vitals)
+
+
+# --- a slip the tables list in one phrase ("khó thỡ") is the same slip in every phrase ---------------------------
+
+@pytest.mark.parametrize("text", [
+    "mẹ tôi thỡ dốc từ chiều tới giờ",
+    "ông nhà tôi thỡ gấp lắm",
+    "bà thỡ hổn hển cả đêm",
+    "con tôi thở hụt hơi đau ngựt trái",
+    "ba em bị co dật hai tay",
+    "em ho ra mấu tươi",
+])
+def test_a_listed_slip_is_read_in_every_phrase(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "nhà đang gọi thợ gấp để sửa ống nước",
+    "thợ hồ tới làm từ sáng",
+    "mẹ tôi đi thăm bà ngoại về",
+    "tôi nằm mơ thấy ông nội",
+    "thớ thịt bò hơi dai",
+    "ông ấy lì lắm không chịu tắm",
+])
+def test_words_of_their_own_are_not_bent_into_a_listed_slip(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in _ESCALATE, (text, symptoms, risk)
+
+
+# --- a final nasal heard longer or shorter (n / ng / nh) --------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "mẹ em mê mang từ chiều",
+    "bà nằm mê mang gọi không được",
+    "ông tôi bất tỉn rồi",
+    "bố tôi thở hổn hểnh",
+    "con tôi li bì mê mang cả ngày",
+])
+def test_a_final_nasal_slip_in_a_sign(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi mang thuốc cho mẹ",
+    "ông mê bóng đá lắm",
+    "bà tỉnh táo mang cháo cho cháu",
+    "mẹ tôi tin lời bác sĩ",
+    "con mang cơm qua cho ông",
+])
+def test_a_final_nasal_slip_needs_the_phrase(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in _ESCALATE, (text, symptoms, risk)
+
+
+def test_final_slip_guards() -> None:
+    assert final_slip("mang", "man") and final_slip("hểnh", "hển") and final_slip("tỉn", "tỉnh")
+    assert not final_slip("mạng", "man")  # another tone
+    assert not final_slip("màng", "man")
+    assert not final_slip("con", "cong")  # protected
+    assert not final_slip("mang", "mang")
+
+
+# --- the SpO2 name "ô xi" heard with s -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("ô si máu có tám mươi tám", 88),
+    ("ô si máu của mẹ chín hai", 92),
+    ("nồng độ ô sy chín ba", 93),
+    ("đo ô si được chín mươi lăm", 95),
+    ("ô si chín tám ổn định", 98),
+])
+def test_oxygen_said_with_s(text: str, value: int) -> None:
+    _, _, vitals = _risk(text)
+    assert vitals == {"spo2": value}, (text, vitals)
+
+
+@pytest.mark.parametrize("text", [
+    "chị ô sin nhà tôi bị ho",
+    "ô sin về quê rồi",
+    "bé đang hát ô si la la",
+    "ô sy mua đồ cho ông",
+    "nhà có ô sin chăm bà",
+])
+def test_other_o_si_words_give_no_reading(text: str) -> None:
+    _, _, vitals = _risk(text)
+    assert "spo2" not in vitals, (text, vitals)
+
+
+# --- "tim" written "tym" -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("nhịp tym bốn lăm", 45),
+    ("nhịp tym một trăm ba mươi", 130),
+    ("nhịp tym của bà một chăm hai lăm", 125),
+    ("đo nhịp tym được tám mươi", 80),
+    ("nhịp tym chỉ có bốn mươi tám thôi", 48),
+])
+def test_heart_rate_spelled_with_y(text: str, value: int) -> None:
+    _, _, vitals = _risk(text)
+    assert vitals == {"pulse": value}, (text, vitals)
+
+
+# --- "chín" heard as "chính" before the last digit or after a tens word ------------------------------------------
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("đo được chính ba", "spo2", 93),
+    ("máy báo chính hai", "spo2", 92),
+    ("dạ chính một", "spo2", 91),
+    ("chính sáu phần trăm", "spo2", 96),
+    ("mười chính", "breathing_rate", 19),
+    ("mười chính lần", "breathing_rate", 19),
+])
+def test_nine_heard_as_chinh(text: str, vital: str, value: int) -> None:
+    assert _vital(text, vital) == {vital: value}, text
+
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("người đo là chính ba", "spo2", None),
+    ("chính ba tôi đo", "spo2", None),
+    ("hai mươi chính xác", "breathing_rate", 20),
+    ("mười lần chính xác", "breathing_rate", 10),
+    ("đo cho chính ba", "spo2", None),
+])
+def test_chinh_as_a_word_of_its_own(text: str, vital: str, value: int | None) -> None:
+    assert _vital(text, vital) == ({} if value is None else {vital: value}), text
+
+
+# --- "mươi" with its middle vowel dropped --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("ba mưi hai", "breathing_rate", 32),
+    ("hai mưi tám lần", "breathing_rate", 28),
+    ("chín mưi bốn", "spo2", 94),
+    ("tám mưi lăm", "spo2", 85),
+    ("ba mưi chín độ", "temperature", 39),
+])
+def test_tens_word_without_its_middle_vowel(text: str, vital: str, value: int) -> None:
+    assert _vital(text, vital) == {vital: value}, text
+
+
+# --- a syllable cut after its initial consonant -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("ch ín mươi tám", "spo2", 98),
+    ("ch ín tư", "spo2", 94),
+    ("m ột trăm hai mươi", "pulse", 120),
+    ("một tr ăm ba", "pulse", 130),
+    ("ba m ươi tám độ", "temperature", 38),
+])
+def test_a_cut_syllable_in_a_number(text: str, vital: str, value: int) -> None:
+    assert _vital(text, vital) == {vital: value}, text
+
+
+@pytest.mark.parametrize("text", [
+    "bà kh ó thở lắm",
+    "mẹ tôi đau ng ực",
+    "ông th ở dốc",
+    "môi bà t ím tái",
+    "bé co gi ật",
+])
+def test_a_cut_syllable_in_a_sign(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+def test_a_cut_onset_is_joined_only_into_a_known_word_with_its_marks() -> None:
+    assert tokenize("kh ăn được") == ("không", "ăn", "được")  # texted "không", no "khăn"
+    assert tokenize("b a mươi") == ("b", "a", "mươi")  # no marks on the rhyme
+    assert tokenize("ch ín") == ("chín",)
+    assert "th" not in tokenize("ông th ở dốc")
