@@ -91,6 +91,34 @@ def _tone_slip(tok: str | None, table: Mapping[str, int], protected: Sequence[st
     return None
 
 
+def _final_slip(tok: str | None, table: Mapping[str, int]) -> int | None:
+    """The value of the number word ``tok`` is with its final consonant misheard, its tone the same ("mộc" for
+    "một", "mốc" for "mốt", "bống" for "bốn", "năng" for "năm" is not: m is no confusable final): matching.yaml
+    ``confusable_finals`` (c/t, ng/nh/n). Only a token written with diacritics; the caller decides where (a units
+    place)."""
+    if tok is None or not tok.isalpha() or fold(tok) == tok:
+        return None
+    for w, v in table.items():
+        if w != tok and fold(w) != fold(tok) and _stem(tok) == _stem(w) and _toneless(tok) != tok \
+                and _tone_of(tok) == _tone_of(w):
+            return v
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    """``word`` folded without a final consonant a recognizer confuses (c, t, ch; n, ng, nh)."""
+    f = fold(word)
+    for final in ("ng", "nh", "ch", "n", "c", "t"):
+        if f.endswith(final) and len(f) > len(final):
+            return f[: -len(final)] + ("n" if "n" in final else "t")
+    return f
+
+
+def _tone_of(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if ch in _TONE_MARKS)
+
+
 def _figure(tok: str | None) -> int | None:
     """A one-figure digit token said inside spoken words ("1 trăm 2", "chín mươi 5"): 1-9, else None."""
     if tok is not None and len(tok) == 1 and tok.isdigit() and tok != "0":
@@ -228,6 +256,13 @@ class _Parser:
             v = _word(tok, lx.UNIT_SLIPS)  # "chín lắm" 95, but "nhớ ba lắm" is no number
         if v is None and _is(self.at(i - 1), (*_TEN, *_TENS)) and not _is(self.at(i + 1), lx.SLIP_NOT_BEFORE):
             v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # "mười chính" 19; "hai mươi chính xác" is 20
+        free = not _is(self.at(i + 1), lx.SLIP_NOT_BEFORE)  # "hai mươi chính xác" is 20
+        if v is None and free and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
+            v = _final_slip(tok, {**_DIGITS, **_UNIT_ONLY})  # "chín mươi mộc" 91, "chín mốc" 91, "chín bống" 94
+        if v is None and free and _is(self.at(i - 1), _TENS):
+            # right after a tens word a digit with other marks is a digit ("chín mươi sấu" 96, "chín mươi hải" 92),
+            # never a person there ("tám mươi bà" stays 80)
+            v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TENS_SLIPS_PROTECTED, marks=True)
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
             v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TONE_SLIPS_PROTECTED)  # "chín bấy" 97
         if v is None or v == 0:

@@ -194,3 +194,53 @@ def test_a_cut_onset_is_joined_only_into_a_known_word_with_its_marks() -> None:
     assert tokenize("b a mươi") == ("b", "a", "mươi")  # no marks on the rhyme
     assert tokenize("ch ín") == ("chín",)
     assert "th" not in tokenize("ông th ở dốc")
+
+
+# --- a number word with its final consonant misheard (c/t, n/ng) or other marks after a tens word -----------------
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("chín mươi mộc", "spo2", 91),
+    ("chín mốc", "spo2", 91),
+    ("chín mươi bống", "spo2", 94),
+    ("hai bống lần", "breathing_rate", 24),
+    ("một trăm hai mươi mộc", "pulse", 121),
+    ("chín mươi sấu", "spo2", 96),
+    ("chín mươi hải", "spo2", 92),
+])
+def test_a_units_word_misheard(text: str, vital: str, value: int) -> None:
+    assert _vital(text, vital) == {vital: value}, text
+
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("chín mươi từ sáng", "spo2", 90),
+    ("hai mươi tắm xong", "breathing_rate", 20),
+    ("tám mươi bà ạ", "pulse", 80),
+    ("nhớ ba lắm", "pulse", None),
+    ("chín mươi nằm nghỉ", "pulse", 90),
+])
+def test_words_of_their_own_after_a_tens_word(text: str, vital: str, value: int | None) -> None:
+    assert _vital(text, vital) == ({} if value is None else {vital: value}), text
+
+
+# --- "mươi" heard as "mơi"/"muơi" between number words -------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("chín mơi hai", "spo2", 92),
+    ("chín muơi hai", "spo2", 92),
+    ("ba mơi tám độ", "temperature", 38),
+    ("hai muơi bốn lần", "breathing_rate", 24),
+    ("chín mơi", "spo2", 90),
+])
+def test_tens_word_heard_as_moi(text: str, vital: str, value: int) -> None:
+    assert _vital(text, vital) == {vital: value}, text
+
+
+@pytest.mark.parametrize("text", [
+    "bữa mơi tôi đi khám",
+    "mơi mốt con về thăm",
+    "hai bữa mơi ông đỡ rồi",
+    "sáng mơi đo lại",
+    "để mơi tính",
+])
+def test_tomorrow_is_no_tens_word(text: str) -> None:
+    assert "mươi" not in tokenize(text), text
