@@ -194,6 +194,8 @@ class _Parser:
             v = _word(tok, _UNIT_ONLY)
         if v is None and not initial:
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED)
+        if v is None and _is(self.at(i - 1), _HUNDRED) and _is(self.at(i + 1), _TENS):
+            v = _tone_slip(tok, _DIGITS, (), marks=True)  # "một trăm bà mươi" 130: between hundred and tens, a digit
         if v is None and initial and _is(self.at(i + 1), (*_TENS, *_HUNDRED, *_DEGREE)):
             # "chỉn mươi lăm", "bạ mươi tám độ", "bón mươi": at the start only before a tens, hundred or degree word
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True)

@@ -244,3 +244,37 @@ def test_tens_word_heard_as_moi(text: str, vital: str, value: int) -> None:
 ])
 def test_tomorrow_is_no_tens_word(text: str) -> None:
     assert "mươi" not in tokenize(text), text
+
+
+# --- the small words of a number misheard: "rưỡi" with d/gi, "linh/lẻ" with n or another tone, a digit between a
+# hundred and a tens word with other marks ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("ba tám độ dưỡi", "temperature", 38.5),
+    ("ba mươi tám độ giưỡi", "temperature", 38.5),
+    ("ba chín dưỡi", "temperature", 39.5),
+    ("một trăm nẻ năm", "pulse", 105),
+    ("một trăm lình năm", "pulse", 105),
+    ("một trăm ninh tám", "pulse", 108),
+    ("một trăm bà mươi", "pulse", 130),
+    ("một trăm bốn mươi", "pulse", 140),
+])
+def test_small_number_words_misheard(text: str, vital: str, value: float) -> None:
+    assert _vital(text, vital) == {vital: value}, text
+
+
+@pytest.mark.parametrize("text", [
+    "mẹ tôi dưỡi lại",
+    "bà ngồi dưới gốc cây",
+    "ông trăm tuổi bà mới bảy mươi",
+    "nhà có trăm thứ lo",
+    "bà nằm dưới đất",
+])
+def test_small_number_words_need_a_number(text: str) -> None:
+    risk, symptoms, vitals = _risk(text)
+    assert not vitals and risk not in _ESCALATE, (text, symptoms, vitals, risk)
+
+
+def test_below_is_no_half() -> None:
+    assert "rưỡi" not in tokenize("trên một trăm hai dưới tám mươi")
+    assert "rưỡi" not in tokenize("ba người ở dưới nhà")
