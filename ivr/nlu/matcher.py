@@ -112,6 +112,23 @@ def final_slip(tok: str, word: str) -> bool:
             and _tone(tok) == _tone(word))
 
 
+@lru_cache(maxsize=65536)
+def folded_slip(tok: str, word: str) -> bool:
+    """In text without any diacritics (a recognizer that drops every mark), is ``tok`` ``word`` folded with a
+    confusable initial or final consonant ("nói xang" for "nói sảng", "bat tin" for "bất tỉnh", "me mang" for "mê
+    man")? The caller decides where: the last word of a phrase, the others exact. Never a protected or strict word
+    folded ("ho", "tim", "co" keep their sense)."""
+    if tok != fold(tok) or tok in _folded_guarded():
+        return False
+    ft, fw = tok, fold(word)
+    return len(fw) >= 3 and ft != fw and sound_key(ft) == sound_key(fw)
+
+
+@cache
+def _folded_guarded() -> frozenset[str]:
+    return frozenset(fold(w) for w in (*lx.FUZZY_PROTECTED, *_STRICT))
+
+
 def _nasal_stem(folded: str) -> str | None:
     """A folded syllable ending in n, ng or nh, as its letters before that final ("mang" -> "ma"); else None."""
     for final in ("ng", "nh", "n"):
@@ -313,7 +330,8 @@ class Matcher:
                 t, w = toks[i + k], words[k]
                 if self._eq(t, w, n == 1):
                     continue
-                consonant = n > 1 and (consonant_slip(t, w) or (accented and final_slip(t, w)))
+                consonant = n > 1 and (consonant_slip(t, w) or (accented and final_slip(t, w))
+                                       or (not accented and k == n - 1 and folded_slip(t, w)))
                 known = t in self.vocabulary and (t, w) not in self.listed_slips
                 if not consonant and (bent or known or not (
                         near_word(t, w, single=n == 1) or (n > 1 and k == n - 1 and vowel_slip(t, w)))):

@@ -278,3 +278,57 @@ def test_small_number_words_need_a_number(text: str) -> None:
 def test_below_is_no_half() -> None:
     assert "rưỡi" not in tokenize("trên một trăm hai dưới tám mươi")
     assert "rưỡi" not in tokenize("ba người ở dưới nhà")
+
+
+# --- text without any diacritics (a recognizer dropping every mark) with a consonant slip in a sign's last word ----
+
+@pytest.mark.parametrize("text", [
+    "me toi me mang tu chieu",
+    "ong noi noi xang",
+    "ba toi tut nguc",
+    "con bi co dat",
+    "ba toi lo mo",
+    "ba toi lo mo suot tu sang",
+])
+def test_a_slip_in_text_without_diacritics(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "toi di cho mua rau",
+    "ong noi chuyen binh thuong",
+    "nha toi o xa tram y te",
+    "me tui an com duoc",
+    "ba co kho tho mo",
+    "ba toi tin bac si lam",
+])
+def test_text_without_diacritics_stays_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in _ESCALATE, (text, symptoms, risk)
+
+
+# --- "trả lời" with its tr heard as ch -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "kêu hông chả lời",
+    "gọi mẹ không chả lời",
+    "goi khong cha loi",
+    "hỏi gì ông cũng không chả lời",
+    "lay bà mà bà không chả lời",
+])
+def test_no_answer_said_with_ch(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bà chả sao cả",
+    "ông chả mệt gì",
+    "con chả ho nữa",
+    "mẹ chả sốt",
+    "tôi chả lo",
+])
+def test_cha_as_not_stays(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in _ESCALATE, (text, symptoms, risk)
