@@ -84,7 +84,7 @@ def _split_merged(token: str) -> str:
     """Two phrase words a recognizer or a typist ran together ("khóthở" -> "khó thở"): split when the
     token is no phrase word itself and both halves are (each two letters or more, the second starting
     with a consonant, as a Vietnamese syllable after another one does)."""
-    if len(token) < 5 or not token.isalpha():
+    if len(token) < 4 or not token.isalpha():  # "lơmơ" (session 9) as "khóthở"
         return token
     words = _phrase_words()
     if token in words:
@@ -94,6 +94,11 @@ def _split_merged(token: str) -> str:
         if fold(right[0]) not in _VOWELS and left in words and right in words and len(fold(left)) >= 2:
             return f"{left} {right}"
     return token
+
+
+#: Number words a recognizer may write twice in a row for one ("chín mươi mươi hai" 92, "một trăm trăm hai" 120);
+#: never a digit ("chín chín" is 99).
+_DOUBLED_ONCE = frozenset((*lx.TENS, *lx.HUNDRED, *lx.DEGREE))
 
 
 #: Initial consonants a recognizer may cut off a syllable as a token of their own ("ch ín" for "chín").
@@ -145,7 +150,10 @@ def tokenize(text: str) -> tuple[str, ...]:
                 out.append(BREAK)
             continue
         rep = _word_rewrite(tok)
-        out.extend(rep.split(" "))
+        for part in rep.split(" "):
+            if out and part == out[-1] and part in _DOUBLED_ONCE:
+                continue  # "chín mươi mươi hai": a recognizer's doubled syllable (session 9)
+            out.append(part)
     while out and out[-1] == BREAK:
         out.pop()
     # "hôn"/"hông" closing a question means "không" (southern)

@@ -332,3 +332,36 @@ def test_no_answer_said_with_ch(text: str) -> None:
 def test_cha_as_not_stays(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert risk not in _ESCALATE, (text, symptoms, risk)
+
+
+# --- two short syllables run together; a number word written twice ------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "ông lơmơ từ sáng",
+    "bà libì cả ngày",
+    "mẹ tôi khóthở",
+    "con tôi cogiật",
+    "ba tôi bấttỉnh",
+])
+def test_short_syllables_run_together_in_a_sign(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", ["mẹ khỏe", "ông nhức đầu", "bà sáng nay khỏe", "tôi thấy bình thường",
+                                  "nhà mình ổn"])
+def test_words_of_four_letters_are_not_split(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in _ESCALATE, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("chín mươi mươi hai", "spo2", 92),
+    ("chín mươi mươi sáu", "spo2", 96),
+    ("một trăm trăm hai", "pulse", 120),
+    ("ba tám độ độ năm", "temperature", 38.5),
+    ("hai mươi mươi tư lần", "breathing_rate", 24),
+    ("chín chín", "spo2", 99),  # a doubled digit is a number
+])
+def test_a_number_word_written_twice(text: str, vital: str, value: float) -> None:
+    assert _vital(text, vital) == {vital: value}, text
