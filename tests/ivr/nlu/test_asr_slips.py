@@ -213,7 +213,7 @@ def test_a_units_word_misheard(text: str, vital: str, value: int) -> None:
 
 @pytest.mark.parametrize(("text", "vital", "value"), [
     ("chín mươi từ sáng", "spo2", 90),
-    ("hai mươi tắm xong", "breathing_rate", 20),
+    ("hai mươi tự đo lại", "breathing_rate", 20),
     ("tám mươi bà ạ", "pulse", 80),
     ("nhớ ba lắm", "pulse", None),
     ("chín mươi nằm nghỉ", "pulse", 90),
@@ -365,3 +365,30 @@ def test_words_of_four_letters_are_not_split(text: str) -> None:
 ])
 def test_a_number_word_written_twice(text: str, vital: str, value: float) -> None:
     assert _vital(text, vital) == {vital: value}, text
+
+
+# --- a digit or tens word with another vowel or final ("bải" for "bảy", "tắm" for "tám", "chụt", "mừi") -----------
+
+@pytest.mark.parametrize(("text", "vital", "value"), [
+    ("chín bải", "spo2", 97),
+    ("chín mươi bải", "spo2", 97),
+    ("chín tắm", "spo2", 98),
+    ("chín mươi tắm", "spo2", 98),
+    ("ba mươi tắm độ", "temperature", 38),
+    ("hai chụt lần", "breathing_rate", 20),
+    ("một trăm mừi", "pulse", 110),
+])
+def test_number_words_with_another_vowel_or_final(text: str, vital: str, value: float) -> None:
+    assert _vital(text, vital) == {vital: value}, text
+
+
+@pytest.mark.parametrize("text", [
+    "ba tắm rồi mới ngủ",
+    "nhớ ba tắm cho con",
+    "mẹ tắm xong thấy khỏe",
+    "hôn chụt một cái",
+    "ông bải hoải trong người",
+])
+def test_bathing_and_kisses_are_no_numbers(text: str) -> None:
+    _, _, vitals = _risk(text)
+    assert not vitals, (text, vitals)
