@@ -392,3 +392,31 @@ def test_number_words_with_another_vowel_or_final(text: str, vital: str, value: 
 def test_bathing_and_kisses_are_no_numbers(text: str) -> None:
     _, _, vitals = _risk(text)
     assert not vitals, (text, vitals)
+
+
+# --- l and n merged (northern speech, recognizers) ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "tay chân nạnh ngắt",
+    "ông nói nảm nhảm cả đêm",
+    "ông nói lẫn nộn",
+    "bà không luốt được gì",
+    "mẹ tôi nẫn rồi không nhận ra ai",
+    "thở không lổi",
+])
+def test_l_and_n_merged_in_a_sign(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bà ăn no rồi",
+    "tôi lo quá không biết hỏi ai",
+    "trời lạnh quá",
+    "nước nóng pha sữa",
+    "lâu rồi không sốt",
+    "tóc bà màu nâu",
+])
+def test_l_and_n_words_of_their_own_stay_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in _ESCALATE, (text, symptoms, risk)
