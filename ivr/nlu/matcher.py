@@ -142,6 +142,27 @@ def _tone(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", word) if ch in _TONE_MARKS)
 
 
+_HOI, _NGA = "\u0309", "\u0303"
+
+
+def _hoi_nga(tok: str, word: str) -> bool:
+    """Is ``tok`` ``word`` with its hỏi and ngã tones swapped ("xĩu" for "xỉu"), the tones southern speakers and
+    recognizers merge, the letters the same (an initial swap too: "sĩu")?"""
+    if {_tone(tok), _tone(word)} != {_HOI, _NGA}:
+        return False
+    a, b = _toneless(tok), _toneless(word)
+    return a == b or _initial_swap(a, b)
+
+
+@lru_cache(maxsize=65536)
+def short_tone_slip(tok: str, word: str) -> bool:
+    """Is ``tok`` the two-letter ``word`` with another tone ("hôn mề" for "hôn mê", "li bỉ" for "li bì")? The caller
+    decides where: the last word of a phrase, the others exact. Never a protected or strict word."""
+    if tok == word or tok in lx.FUZZY_PROTECTED or tok in _STRICT or word in _STRICT or not has_diacritics(tok):
+        return False
+    return len(fold(word)) == 2 and _toneless(tok) == _toneless(word)
+
+
 def _one_edit(a: str, b: str) -> bool:
     """Are ``a`` and ``b`` one substitution, insertion or deletion apart?"""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -170,7 +191,7 @@ def near_word(tok: str, word: str, *, single: bool) -> bool:
     if word in _STRICT or len(fold(word)) < 3:
         return False
     if single:
-        return _initial_swap(tok, word) or _tone_dropped(tok, word)
+        return _initial_swap(tok, word) or _tone_dropped(tok, word) or _hoi_nga(tok, word)
     ft, fw = fold(tok), fold(word)
     if ft == fw or sound_key(tok) == sound_key(word):
         return True
@@ -334,7 +355,8 @@ class Matcher:
                                        or (not accented and k == n - 1 and folded_slip(t, w)))
                 known = t in self.vocabulary and (t, w) not in self.listed_slips
                 if not consonant and (bent or known or not (
-                        near_word(t, w, single=n == 1) or (n > 1 and k == n - 1 and vowel_slip(t, w)))):
+                        near_word(t, w, single=n == 1)
+                        or (n > 1 and k == n - 1 and (vowel_slip(t, w) or short_tone_slip(t, w))))):
                     break
                 bent += 1
                 consonant_only += consonant

@@ -420,3 +420,30 @@ def test_l_and_n_merged_in_a_sign(text: str) -> None:
 def test_l_and_n_words_of_their_own_stay_calm(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert risk not in _ESCALATE, (text, symptoms, risk)
+
+
+# --- hỏi and ngã swapped in a one-word sign; a two-letter last word with another tone ----------------------------
+
+@pytest.mark.parametrize("text", [
+    "ông bị xĩu ngoài sân",
+    "ông bị sĩu",
+    "ông hôn mề",
+    "bà li bỉ cả ngày",
+    "bé bỏ bũ từ sáng",
+    "bé không chịu bụ",
+])
+def test_tone_slips_on_short_or_one_word_signs(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi nghĩ là không sao",
+    "còn nữa không bác sĩ",
+    "mẹ giữ ấm cho bé",
+    "ông vẫn khỏe",
+    "bà bị ho từ nửa đêm nay đỡ rồi",
+])
+def test_hoi_nga_words_of_their_own_stay_calm(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in _ESCALATE, (text, symptoms, risk)
