@@ -447,3 +447,27 @@ def test_tone_slips_on_short_or_one_word_signs(text: str) -> None:
 def test_hoi_nga_words_of_their_own_stay_calm(text: str) -> None:
     risk, symptoms, _ = _risk(text)
     assert risk not in _ESCALATE, (text, symptoms, risk)
+
+
+# --- "ba" (thirty) heard with a tone as the first word of a temperature answer ------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("bà bảy độ", 37),
+    ("bả tám độ", 38),
+    ("bá tám", 38),
+    ("bá tám độ rưỡi", 38.5),
+    ("bạ chín độ hai", 39.2),
+])
+def test_thirty_heard_with_a_tone_at_the_temperature_question(text: str, value: float) -> None:
+    assert _vital(text, "temperature") == {"temperature": value}, text
+
+
+@pytest.mark.parametrize(("text", "vital", "want"), [
+    ("bà ba tám độ", "temperature", {"temperature": 38}),  # grandma, 38
+    ("bà sáu mươi tuổi", "temperature", {}),
+    ("bà bảy độ", "spo2", {}),  # only at the temperature question
+    ("bà tám chục tuổi rồi", "temperature", {}),
+    ("bà bảy giờ đo", "temperature", {}),
+])
+def test_grandma_stays_outside_a_temperature(text: str, vital: str, want: dict[str, float]) -> None:
+    assert _vital(text, vital) == want, text
