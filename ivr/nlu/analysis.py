@@ -79,10 +79,23 @@ class Analysis:
 
 
 
+def _thirty_at_the_temperature_question(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """At the temperature question, "ba" (thirty) heard with a tone as the answer's first word before a digit of
+    thirty-five to thirty-nine and nothing but number words after ("bà bảy độ" 37, "bá tám độ rưỡi" 38.5): a
+    grandmother is never a temperature's first word there; "bà ba tám độ" (grandma, 38) keeps her."""
+    if len(toks) < 2 or toks[0] not in lx.THIRTY_SLIPS or toks[1] not in lx.THIRTY_SLIP_DIGITS:
+        return toks
+    if any(t not in lx.NUMBER_WORDS_FOR_SLIPS for t in toks[2:]):
+        return toks
+    return ("ba", *toks[1:])
+
+
 def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None) -> Analysis:
     """``model``: the statistical second opinion; ``model_high`` when it says high and the rules found no
     warning sign (the understander then adds the sign ``model_warning``: the model only ever raises risk)."""
     toks = content_tokens(tokenize(text))
+    if expect_vital == "temperature":
+        toks = _thirty_at_the_temperature_question(toks)
     numbers = tuple(find_numbers(toks))
     age_idx, age = ages(toks, numbers)
     # symptoms with negation

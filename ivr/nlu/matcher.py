@@ -99,9 +99,68 @@ def consonant_slip(tok: str, word: str) -> bool:
             and sound_key(tok) == sound_key(word) and _tone(tok) == _tone(word))
 
 
+@lru_cache(maxsize=65536)
+def final_slip(tok: str, word: str) -> bool:
+    """Is ``tok`` ``word`` with its final nasal heard longer or shorter ("mang" for "man", "hổn hểnh" for "hổn
+    hển"; matching.yaml ``confusable_finals``: ng/nh for n), the rest and the tone the same? Also a token without
+    diacritics for a phrase word without any (a level-tone syllable as a recognizer writes it); the caller decides
+    where (beside an exact word in text written with diacritics). Never a protected or strict word."""
+    if tok in lx.FUZZY_PROTECTED or tok in _STRICT or word in _STRICT or has_diacritics(word) != has_diacritics(tok):
+        return False
+    ft, fw = fold(tok), fold(word)
+    return (len(fw) >= 3 and ft != fw and _nasal_stem(ft) is not None and _nasal_stem(ft) == _nasal_stem(fw)
+            and _tone(tok) == _tone(word))
+
+
+@lru_cache(maxsize=65536)
+def folded_slip(tok: str, word: str) -> bool:
+    """In text without any diacritics (a recognizer that drops every mark), is ``tok`` ``word`` folded with a
+    confusable initial or final consonant ("nói xang" for "nói sảng", "bat tin" for "bất tỉnh", "me mang" for "mê
+    man")? The caller decides where: the last word of a phrase, the others exact. Never a protected or strict word
+    folded ("ho", "tim", "co" keep their sense)."""
+    if tok != fold(tok) or tok in _folded_guarded():
+        return False
+    ft, fw = tok, fold(word)
+    return len(fw) >= 3 and ft != fw and sound_key(ft) == sound_key(fw)
+
+
+@cache
+def _folded_guarded() -> frozenset[str]:
+    return frozenset(fold(w) for w in (*lx.FUZZY_PROTECTED, *_STRICT))
+
+
+def _nasal_stem(folded: str) -> str | None:
+    """A folded syllable ending in n, ng or nh, as its letters before that final ("mang" -> "ma"); else None."""
+    for final in ("ng", "nh", "n"):
+        if folded.endswith(final) and len(folded) > len(final):
+            return folded[: -len(final)]
+    return None
+
+
 def _tone(word: str) -> str:
     """The tone mark of ``word`` ("" for the level tone)."""
     return "".join(ch for ch in unicodedata.normalize("NFD", word) if ch in _TONE_MARKS)
+
+
+_HOI, _NGA = "\u0309", "\u0303"
+
+
+def _hoi_nga(tok: str, word: str) -> bool:
+    """Is ``tok`` ``word`` with its hỏi and ngã tones swapped ("xĩu" for "xỉu"), the tones southern speakers and
+    recognizers merge, the letters the same (an initial swap too: "sĩu")?"""
+    if {_tone(tok), _tone(word)} != {_HOI, _NGA}:
+        return False
+    a, b = _toneless(tok), _toneless(word)
+    return a == b or _initial_swap(a, b)
+
+
+@lru_cache(maxsize=65536)
+def short_tone_slip(tok: str, word: str) -> bool:
+    """Is ``tok`` the two-letter ``word`` with another tone ("hôn mề" for "hôn mê", "li bỉ" for "li bì")? The caller
+    decides where: the last word of a phrase, the others exact. Never a protected or strict word."""
+    if tok == word or tok in lx.FUZZY_PROTECTED or tok in _STRICT or word in _STRICT or not has_diacritics(tok):
+        return False
+    return len(fold(word)) == 2 and _toneless(tok) == _toneless(word)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -132,11 +191,37 @@ def near_word(tok: str, word: str, *, single: bool) -> bool:
     if word in _STRICT or len(fold(word)) < 3:
         return False
     if single:
-        return _initial_swap(tok, word) or _tone_dropped(tok, word)
+        return _initial_swap(tok, word) or _tone_dropped(tok, word) or _hoi_nga(tok, word)
     ft, fw = fold(tok), fold(word)
     if ft == fw or sound_key(tok) == sound_key(word):
         return True
     return ft[0] == fw[0] and len(ft) == len(fw) >= 3 and _one_edit(ft, fw)
+
+
+def _listed_slips(entries: Sequence[tuple[tuple[str, ...], str, str]]) -> frozenset[tuple[str, str]]:
+    """(slip, word) pairs the tables list as a recognizer's slip: two phrases of one label that differ only in one
+    word, the two words the same letters with other tones or a confusable consonant ("khó thỡ" beside "khó thở"),
+    the slip in at most a third as many phrases as the word. A slip listed once is the same slip in every phrase
+    ("thỡ dốc" is "thở dốc"), although the matcher knows it; two words both common in the tables ("lơ mơ", "mở
+    mắt") are two words, never bent, nor the words matching.yaml ``listed_slips_excluded`` names."""
+    uses: dict[str, int] = {}
+    groups: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
+    for words, label, _ in entries:
+        for w in words:
+            uses[w] = uses.get(w, 0) + 1
+        if len(words) < 2:
+            continue
+        for k, w in enumerate(words):
+            groups.setdefault((label, k, words[:k] + words[k + 1:]), set()).add(w)
+    pairs: set[tuple[str, str]] = set()
+    for found in groups.values():
+        for a in found:
+            for b in found:
+                if (a != b and has_diacritics(a) and a not in lx.FUZZY_PROTECTED and a not in _STRICT
+                        and a not in lx.LISTED_SLIPS_EXCLUDED
+                        and 3 * uses[a] <= uses[b] and (fold(a) == fold(b) or sound_key(a) == sound_key(b))):
+                    pairs.add((a, b))
+    return frozenset(pairs)
 
 
 class Matcher:
@@ -168,6 +253,7 @@ class Matcher:
                 for k, w in enumerate(words):
                     self._fuzzy_index.setdefault((k, sound_key(w)), []).append(n)
         self._longest = max((len(e[0]) for e in self.entries), default=0)
+        self.listed_slips = _listed_slips(self.entries)
 
     @staticmethod
     def _eq(tok: str, word: str, single: bool) -> bool:
@@ -251,6 +337,7 @@ class Matcher:
         ``consonant_slip``), one word exact. A word the matcher knows is bent only by such a consonant slip ("tứt",
         listed in "tứt ngực", is "tức" in "tứt thở")."""
         size = len(toks)
+        accented = any(has_diacritics(t) for t in toks)
         candidates = set(self._fuzzy_singles)
         for k in range(min(self._longest, size - i)):
             candidates.update(self._fuzzy_index.get((k, sound_key(toks[i + k])), ()))
@@ -264,9 +351,12 @@ class Matcher:
                 t, w = toks[i + k], words[k]
                 if self._eq(t, w, n == 1):
                     continue
-                consonant = n > 1 and consonant_slip(t, w)
-                if not consonant and (bent or t in self.vocabulary or not (
-                        near_word(t, w, single=n == 1) or (n > 1 and k == n - 1 and vowel_slip(t, w)))):
+                consonant = n > 1 and (consonant_slip(t, w) or (accented and final_slip(t, w))
+                                       or (not accented and k == n - 1 and folded_slip(t, w)))
+                known = t in self.vocabulary and (t, w) not in self.listed_slips
+                if not consonant and (bent or known or not (
+                        near_word(t, w, single=n == 1)
+                        or (n > 1 and k == n - 1 and (vowel_slip(t, w) or short_tone_slip(t, w))))):
                     break
                 bent += 1
                 consonant_only += consonant

@@ -68,6 +68,9 @@ def _word_rewrite(token: str) -> str:
 
 
 _VOWELS = frozenset("aăâeêioôơuưy")
+#: The first letter of a syllable without an initial consonant, with any marks ("ín", "ó", "ười").
+_VOWEL_LETTERS = frozenset(ch for ch in (
+    "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"))
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +84,7 @@ def _split_merged(token: str) -> str:
     """Two phrase words a recognizer or a typist ran together ("khóthở" -> "khó thở"): split when the
     token is no phrase word itself and both halves are (each two letters or more, the second starting
     with a consonant, as a Vietnamese syllable after another one does)."""
-    if len(token) < 5 or not token.isalpha():
+    if len(token) < 4 or not token.isalpha():  # "lơmơ" (session 9) as "khóthở"
         return token
     words = _phrase_words()
     if token in words:
@@ -91,6 +94,44 @@ def _split_merged(token: str) -> str:
         if fold(right[0]) not in _VOWELS and left in words and right in words and len(fold(left)) >= 2:
             return f"{left} {right}"
     return token
+
+
+#: Number words a recognizer may write twice in a row for one ("chín mươi mươi hai" 92, "một trăm trăm hai" 120);
+#: never a digit ("chín chín" is 99).
+_DOUBLED_ONCE = frozenset((*lx.TENS, *lx.HUNDRED, *lx.DEGREE))
+
+
+#: Initial consonants a recognizer may cut off a syllable as a token of their own ("ch ín" for "chín").
+_ONSETS = frozenset(("b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "kh", "l", "m", "n", "ng", "ngh", "nh", "ph",
+                     "qu", "r", "s", "t", "th", "tr", "v", "x"))
+
+
+@lru_cache(maxsize=1)
+def _joinable_words() -> frozenset[str]:
+    """The words a cut-off onset is joined back into: symptom phrase words and number words."""
+    numbers = (*lx.DIGITS, *lx.UNIT_ONLY, *lx.TEN, *lx.TENS, *lx.HUNDRED, *lx.HALF, *lx.DEGREE)
+    return _phrase_words() | frozenset(numbers)
+
+
+def _join_split_onsets(toks: list[str]) -> list[str]:
+    """A syllable a recognizer cut after its initial consonant ("ch ín mươi", "kh ó thở") joined back, only when the
+    rhyme is written with its diacritics and the join is a number word or a symptom phrase word ("kh ăn" stays
+    "không ăn" as texted; "k" alone is never an onset here)."""
+    if len(toks) < 2:
+        return toks
+    words = _joinable_words()
+    out: list[str] = []
+    k = 0
+    while k < len(toks):
+        tok = toks[k]
+        if (k + 1 < len(toks) and tok in _ONSETS
+                and toks[k + 1][:1] in _VOWEL_LETTERS and (tok + toks[k + 1]) in words and has_diacritics(toks[k + 1])):
+            out.append(tok + toks[k + 1])
+            k += 2
+            continue
+        out.append(tok)
+        k += 1
+    return out
 
 
 @lru_cache(maxsize=512)
@@ -103,14 +144,16 @@ def tokenize(text: str) -> tuple[str, ...]:
     for rx, repl in _PHRASE_RE:
         s = rx.sub(repl, s)
     out: list[str] = []
-    for m in _TOKEN_RE.finditer(s):
-        tok = m.group(0)
+    for tok in _join_split_onsets([m.group(0) for m in _TOKEN_RE.finditer(s)]):
         if tok in _BREAKS:
             if out and out[-1] != BREAK:
                 out.append(BREAK)
             continue
         rep = _word_rewrite(tok)
-        out.extend(rep.split(" "))
+        for part in rep.split(" "):
+            if out and part == out[-1] and part in _DOUBLED_ONCE:
+                continue  # "chín mươi mươi hai": a recognizer's doubled syllable (session 9)
+            out.append(part)
     while out and out[-1] == BREAK:
         out.pop()
     # "hôn"/"hông" closing a question means "không" (southern)

@@ -91,6 +91,34 @@ def _tone_slip(tok: str | None, table: Mapping[str, int], protected: Sequence[st
     return None
 
 
+def _final_slip(tok: str | None, table: Mapping[str, int]) -> int | None:
+    """The value of the number word ``tok`` is with its final consonant misheard, its tone the same ("mộc" for
+    "một", "mốc" for "mốt", "bống" for "bốn", "năng" for "năm" is not: m is no confusable final): matching.yaml
+    ``confusable_finals`` (c/t, ng/nh/n). Only a token written with diacritics; the caller decides where (a units
+    place)."""
+    if tok is None or not tok.isalpha() or fold(tok) == tok:
+        return None
+    for w, v in table.items():
+        if w != tok and fold(w) != fold(tok) and _stem(tok) == _stem(w) and _toneless(tok) != tok \
+                and _tone_of(tok) == _tone_of(w):
+            return v
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    """``word`` folded without a final consonant a recognizer confuses (c, t, ch; n, ng, nh)."""
+    f = fold(word)
+    for final in ("ng", "nh", "ch", "n", "c", "t"):
+        if f.endswith(final) and len(f) > len(final):
+            return f[: -len(final)] + ("n" if "n" in final else "t")
+    return f
+
+
+def _tone_of(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if ch in _TONE_MARKS)
+
+
 def _figure(tok: str | None) -> int | None:
     """A one-figure digit token said inside spoken words ("1 trăm 2", "chín mươi 5"): 1-9, else None."""
     if tok is not None and len(tok) == 1 and tok.isdigit() and tok != "0":
@@ -158,14 +186,16 @@ class _Parser:
         v = _word(tok, _DIGITS)
         if v is None:
             v = _word(tok, lx.DIGIT_SLIPS)
-        if v is None and _unit_word(self.at(i + 1)):
-            v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # "chính lăm": 95
+        if v is None and (_unit_word(self.at(i + 1)) or self.last_digit_follows(i + 1)):
+            v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # "chính lăm": 95, "được chính ba": 93
         if v is None:
             v = _figure(tok)
         if v is None and not initial:
             v = _word(tok, _UNIT_ONLY)
         if v is None and not initial:
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED)
+        if v is None and _is(self.at(i - 1), _HUNDRED) and _is(self.at(i + 1), _TENS):
+            v = _tone_slip(tok, _DIGITS, (), marks=True)  # "một trăm bà mươi" 130: between hundred and tens, a digit
         if v is None and initial and _is(self.at(i + 1), (*_TENS, *_HUNDRED, *_DEGREE)):
             # "chỉn mươi lăm", "bạ mươi tám độ", "bón mươi": at the start only before a tens, hundred or degree word
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True)
@@ -184,6 +214,15 @@ class _Parser:
             # typed without diacritics ("lần sau chín ba" is "next time 93": "sáu" would carry its accent there)
             return None
         return v
+
+    def last_digit_follows(self, i: int) -> bool:
+        """Is token ``i`` a digit word (one to eight) that ends the number: the clause ends after it or a unit
+        follows ("được chính ba", "chính hai phần trăm")? Not after "là"/"của" ("người đo là chính ba": dad himself)
+        nor before a kinship word ("chính ba tôi đo")."""
+        v = _word(self.at(i) or "", _DIGITS)
+        after = self.at(i + 1)
+        return (v is not None and 1 <= v <= 8 and not _is(self.at(i - 2), lx.SLIP_NOT_AFTER)
+                and (after is None or after in (BREAK, "%") or _is(after, lx.NUMBER_UNITS)))
 
     def accented_near(self, i: int) -> bool:
         """Is token ``i`` followed by a digit word written with its diacritics ("lần sau chín ba", "một lát sau một
@@ -217,6 +256,15 @@ class _Parser:
             v = _figure(tok)
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
             v = _word(tok, lx.UNIT_SLIPS)  # "chín lắm" 95, but "nhớ ba lắm" is no number
+        if v is None and _is(self.at(i - 1), (*_TEN, *_TENS)) and not _is(self.at(i + 1), lx.SLIP_NOT_BEFORE):
+            v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # "mười chính" 19; "hai mươi chính xác" is 20
+        free = not _is(self.at(i + 1), lx.SLIP_NOT_BEFORE)  # "hai mươi chính xác" is 20
+        if v is None and free and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
+            v = _final_slip(tok, {**_DIGITS, **_UNIT_ONLY})  # "chín mươi mộc" 91, "chín mốc" 91, "chín bống" 94
+        if v is None and free and _is(self.at(i - 1), _TENS):
+            # right after a tens word a digit with other marks is a digit ("chín mươi sấu" 96, "chín mươi hải" 92),
+            # never a person there ("tám mươi bà" stays 80)
+            v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TENS_SLIPS_PROTECTED, marks=True)
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
             v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TONE_SLIPS_PROTECTED)  # "chín bấy" 97
         if v is None or v == 0:
