@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from escalation.triage import default_triage
 from ivr.nlu.matcher import final_slip
 from ivr.nlu.normalize import tokenize
-from ivr.nlu.understander import Nlu
-
-_NLU = Nlu(model=None)
-_TRIAGE = default_triage()
-_ESCALATE = ("high", "emergency")
-
-
-def _risk(text: str) -> tuple[str, tuple[str, ...], dict[str, float]]:
-    u = _NLU.understand(text)
-    a = _TRIAGE.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
-    return a.risk, u.symptoms, dict(u.vitals)
+from tests.ivr.nlu.test_sign_families_s6 import _ESCALATE, _NLU, _risk
 
 
 def _vital(text: str, vital: str) -> dict[str, float]:
