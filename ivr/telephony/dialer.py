@@ -195,9 +195,11 @@ class Dialer:
             thread.start()
 
     def _unregistered(self) -> int:
-        """Check-in calls claimed whose leg the phone does not count yet (between claim and dial)."""
+        """Check-in calls in progress that the phone does not count: claimed but not dialled yet, or whose leg
+        has ended while its thread still reports (a new call must wait for that report: its share holds)."""
         with self._lock:
-            return sum(1 for t in self._threads if t.is_alive()) - len(self._legs)
+            counted = sum(1 for leg in self._legs.values() if leg.holds_slot)
+            return sum(1 for t in self._threads if t.is_alive()) - counted
 
     # ------------------------------------------------------------------ one call
     def _place(self, call: OutboundCall) -> None:

@@ -385,6 +385,12 @@ class OutboundLeg:
         return "ended"
 
     @property
+    def holds_slot(self) -> bool:
+        """Whether the phone still counts this leg in ``active_calls`` (known to it and not ENDED): a leg
+        that has ended leaves the count while its check-in call's thread may still be reporting."""
+        return self._phone.calls.get(self.call_id) is self.call and self.call.state != VoIP.CallState.ENDED
+
+    @property
     def _rtp(self) -> CompatRTPClient | None:
         clients = self.call.RTPClients
         client = clients[0] if clients else None
