@@ -5,19 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from escalation.triage import default_triage
-from ivr.nlu.understander import Nlu
-
-_NLU = Nlu(model=None)
-_TRIAGE = default_triage()
-_ESCALATE = ("high", "emergency")
-
-
-def _risk(text: str) -> tuple[str, tuple[str, ...]]:
-    u = _NLU.understand(text)
-    a = _TRIAGE.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
-    return a.risk, u.symptoms
-
+from tests.ivr.nlu.test_regional_negators import _ESCALATED as _ESCALATE
+from tests.ivr.nlu.test_regional_negators import _risk
 
 # --- 1. decision-261 signs 9 and 11 said indirectly: high ---------------------------------------------------------
 
