@@ -574,8 +574,20 @@ def not_ready(cfg: Config, names: Iterable[str]) -> list[str]:
     return waiting
 
 
+def write_line(line: str, fd: int = 1) -> None:
+    """Write ``line`` and its newline to ``fd`` in one write(2).
+
+    Children run with PYTHONUNBUFFERED, where ``print`` writes the text and the newline
+    separately; supervisord logs to the same stdout, and its line could land between them.
+    """
+    sys.stdout.flush()
+    data = (line + "\n").encode()
+    while data:
+        data = data[os.write(fd, data):]
+
+
 def wait_ready(cfg: Config, names: Iterable[str], *, hint_after_s: float = 120.0, poll_s: float = 0.5,
-               out: Callable[[str], None] = lambda line: print(line, flush=True),
+               out: Callable[[str], None] = write_line,
                err: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)) -> None:
     """Poll ``not_ready`` until it is empty, then write ``ready_line`` once to ``out``.
 

@@ -240,6 +240,25 @@ def test_the_ready_line_names_the_sip_uri_and_the_admin_url(cfg: Config) -> None
     assert supervisor.sip_uri(pbx) == "sip:f0@10.0.0.9:5080"
 
 
+def test_the_ready_line_is_one_write_so_supervisord_cannot_split_it(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    # children run unbuffered; print() would write the text and the newline apart, and a CI run saw
+    # supervisord's "INFO success: ..." land between them, glued to the ready line
+    writes: list[bytes] = []
+    real_write = os.write
+
+    def recording_write(fd: int, data: bytes) -> int:
+        writes.append(bytes(data))
+        return real_write(fd, data)
+
+    out = (tmp_path / "out").open("ab")
+    monkeypatch.setattr(os, "write", recording_write)
+    supervisor.write_line("ivr: ready — call sip:hotline@127.0.0.1:5070", out.fileno())
+    out.close()
+    assert writes == ["ivr: ready — call sip:hotline@127.0.0.1:5070\n".encode()]
+    assert (tmp_path / "out").read_text() == "ivr: ready — call sip:hotline@127.0.0.1:5070\n"
+
+
 def test_nothing_answering_is_not_ready(cfg: Config) -> None:
     quiet = cfg.replace(sip_host=HOST, sip_port=free_base(), admin_port=tcp_port())
     waiting = supervisor.not_ready(quiet, ["kamailio", "sip-worker-0", "admin"])
