@@ -19,6 +19,13 @@ predicted emergency or high; must be 100%), false-escalation rate (medium/low/
 none labels predicted emergency or high) and per-utterance latency.
 Targets: intent >= 0.95, symptom F1 >= 0.93, vitals 100%, false escalation <= 5%.
 
+Escalation recall, emergencies as none and false escalation are what the flow does with the
+utterance (since session 8): triage's risk, or a live doctor at risk "high" with the 115 advice when
+the flow's concern net takes it (``concern_net``: worried words of the rules or the n-gram model's
+fear, in words nothing else was understood in). The line under them gives triage alone, the measure
+of earlier sessions' notes (whose "with the concern net" counted every concern flag, also where the
+flow does not act on it).
+
 How the labelled set was built (so the numbers can be read honestly): 269 "dev"
 utterances were written while the rules were written. Then three held-out sets
 were written one after the other, each after the fixes prompted by the previous
@@ -78,6 +85,19 @@ from ivr.nlu.analysis import MODEL_SIGN
 from ivr.nlu.understander import Nlu
 
 ESCALATE = {"emergency", "high"}
+#: Intents after which the flow acts on the understanding's concern flag: words not understood (a failed
+#: answer) and a repeat request said with distress words; see ``concern_net``.
+CONCERN_NET_INTENTS = frozenset({"unknown", "repeat"})
+
+
+def concern_net(u: Any) -> bool:
+    """Does the flow escalate on this utterance's concern flag alone, at once, whatever the question?
+
+    ``ivr.engine.session``: worried or distressed words (the rules) or words the n-gram model fears,
+    when nothing in them was understood (no intent, sign or reading), fail toward ``on_unclear``: a live
+    doctor at risk "high" with the 115 advice. ``test_bench_concern_net`` checks this against the real
+    engine and the default flow."""
+    return bool(u.concern) and u.intent in CONCERN_NET_INTENTS and not u.symptoms and not u.vitals
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -94,7 +114,8 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
     intent_ok = vitals_ok = risk_ok = 0
     esc_total = esc_hit = calm_total = calm_escalated = 0
     emerg_total = emerg_none = 0
-    raised_ok = raised_wrong = concern_esc = concern_calm = net_hit = net_calm = 0
+    raised_ok = raised_wrong = concern_esc = concern_calm = 0
+    tri_hit = tri_calm = tri_none = 0
     times: list[float] = []
     for r in rows:
         t0 = time.perf_counter()
@@ -111,11 +132,8 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
         if u.concern:
             concern_esc += r["risk"] in ESCALATE
             concern_calm += r["risk"] not in ESCALATE
-        net = a.risk in ESCALATE or u.concern  # escalated by triage or by the flow's concern/unclear net
-        if r["risk"] in ESCALATE:
-            net_hit += net
-        else:
-            net_calm += net
+        # what the flow does: triage's risk, or a live doctor at "high" when its concern net takes the words
+        flow_risk = "high" if a.risk not in ESCALATE and concern_net(u) else a.risk
         tp += len(gold_s & pred_s)
         fp += len(pred_s - gold_s)
         fn += len(gold_s - pred_s)
@@ -127,13 +145,16 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
         risk_ok += ok_r
         if r["risk"] in ESCALATE:
             esc_total += 1
-            esc_hit += a.risk in ESCALATE
+            esc_hit += flow_risk in ESCALATE
+            tri_hit += a.risk in ESCALATE
             if r["risk"] == "emergency":
                 emerg_total += 1
-                emerg_none += a.risk == "none"
+                emerg_none += flow_risk == "none"
+                tri_none += a.risk == "none"
         else:
             calm_total += 1
-            calm_escalated += a.risk in ESCALATE
+            calm_escalated += flow_risk in ESCALATE
+            tri_calm += a.risk in ESCALATE
         if errors and not (ok_i and ok_v and ok_r and gold_s == pred_s):
             print(f"  [{r.get('split', '')}] {r['text']!r}")
             if not ok_i:
@@ -167,8 +188,13 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
         "cpu_ms": _cpu_ms(rows, nlu, triage),
         "raised_ok": raised_ok, "raised_wrong": raised_wrong,
         "concern_esc": concern_esc, "concern_calm": concern_calm,
-        "net_recall": net_hit / esc_total if esc_total else 1.0,
-        "net_false": net_calm / calm_total if calm_total else 0.0,
+        # the understanding and triage alone, without the flow's concern net
+        "triage_recall": tri_hit / esc_total if esc_total else 1.0,
+        "triage_false": tri_calm / calm_total if calm_total else 0.0,
+        "triage_emergency_none": tri_none,
+        # older names of the flow's numbers (escalation_recall, false_escalation)
+        "net_recall": esc_hit / esc_total if esc_total else 1.0,
+        "net_false": calm_escalated / calm_total if calm_total else 0.0,
     }
 
 
@@ -192,11 +218,12 @@ def show(name: str, m: dict[str, float]) -> None:
     print(f"  escalation recall    {m['escalation_recall']:.3f}   ({m['escalation_n']} emergency/high; must be 1.000)")
     print(f"  emergencies as none  {m['emergency_scored_none']} of {m['emergency_n']}   (must be 0)")
     print(f"  false escalation     {m['false_escalation']:.3f}   ({m['calm_n']} medium/low/none; target <= 0.05)")
+    print(f"  (the three above are the flow's: triage, or its concern net; triage alone: recall "
+          f"{m['triage_recall']:.3f}, {m['triage_emergency_none']} emergencies as none, false escalation "
+          f"{m['triage_false']:.3f})")
     print(f"  model raised         {m['raised_ok']} right, {m['raised_wrong']} wrong   "
           f"(escalated by the n-gram model alone)")
     print(f"  concern flag         {m['concern_esc']} on emergency/high rows, {m['concern_calm']} on others")
-    print(f"  with the concern net recall {m['net_recall']:.3f}, false escalation {m['net_false']:.3f}   "
-          f"(a flow that escalates on the concern flag too)")
     print(f"  latency per utt.     mean {m['latency_mean_ms']:.3f} ms, p95 {m['latency_p95_ms']:.3f} ms, "
           f"max {m['latency_max_ms']:.3f} ms (wall clock); CPU {m['cpu_ms']:.3f} ms")
 

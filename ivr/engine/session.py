@@ -131,7 +131,7 @@ class Session:
         self._failures = 0
         self._key_repeats = 0
         self._unclear = 0  # failures at this node where the caller spoke and was not understood
-        self._concern = False  # the caller's last words were distress words (Understanding.concern, from rules)
+        self._concern = False  # the caller's last words were worried or feared (Understanding.concern)
         self._digits = ""
         self._pending: float | None = None
         self._pending_pair: float | None = None  # the second value of a pair ("90 trên 60") being read back
@@ -614,10 +614,13 @@ class Session:
                                    confidence=0.0))
             return self._failure("no_match", now, spoken=False)
         u = self._understand(event)
-        # the rules' distress words only: the statistical model's hunch on words nothing understood takes the
-        # slower nets (the warning-sign questions, then on_unclear), where a clearer second answer can still
-        # raise the call to an emergency
-        self._concern = u.concern and "rules" in u.sources.get("concern", "")
+        # worried or distressed words (the rules) or words the statistical second opinion fears (the model),
+        # when nothing in them was understood: a doctor now with the 115 advice (on_unclear), not more
+        # questions; either opinion saying "high" is enough (clinical safety: fail toward a human)
+        self._concern = u.concern
+        if u.intent == "repeat" and self._concern:
+            # "hả? trời ơi sợ quá": distressed and not following, a doctor now rather than the question again
+            return self._failure("no_match", now, spoken=True)
         # a question may route a repeat request itself ("nghe lại" after an answer: the answer, not the menu)
         if u.intent == "repeat" and (self.phase is Phase.CONFIRMING
                                      or self.flow.target(node.id, "intent:repeat") is None):
