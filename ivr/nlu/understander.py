@@ -72,7 +72,8 @@ class Nlu:
         if concern:
             sources["concern"] = "rules"
         m = self.model
-        if m is not None and not set(a.symptoms) & m.escalating_signs:  # the rules found no warning sign
+        if m is not None and not set(a.symptoms) & m.escalating_signs and _model_has_words(text):
+            # the rules found no warning sign, and there are words for the model to weigh
             warning, emergency = m.scores(text)
             if m.says_emergency(warning, emergency, calm=intent not in MODEL_MAY_RAISE) and model_may_raise(
                     intent, a.symptoms, a.negated, m.escalating_signs, emergency=True):
@@ -140,6 +141,16 @@ def model_may_raise(intent: str, symptoms: Sequence[str], negated: Sequence[str]
         return False
     allowed = MODEL_MAY_RAISE_EMERGENCY if emergency else MODEL_MAY_RAISE
     return intent in allowed and not (negated and not symptoms)
+
+
+#: The fewest words (fillers left out) the n-gram model needs before its opinion counts: on one word
+#: ("mmm", a hum while thinking) its character n-grams carry no evidence, only chance likeness.
+MODEL_MIN_WORDS = 2
+
+
+def _model_has_words(text: str) -> bool:
+    words = [t for t in content_tokens(tokenize(text)) if any(c.isalpha() for c in t)]
+    return len(words) >= MODEL_MIN_WORDS
 
 
 @lru_cache(maxsize=1)

@@ -119,6 +119,16 @@ def test_unparsed_words_the_model_fears_raise_the_concern_flag_not_a_sign() -> N
     assert not Nlu(model=_model({}, bias=-30.0)).understand(text).concern
 
 
+@pytest.mark.parametrize("text", ["mmm", "ừm...", "dạ, mmm"])
+def test_one_word_gives_the_model_nothing_to_weigh(text: str) -> None:
+    """A hum or a single word while thinking: the model's character n-grams are chance likeness there, and
+    the flow would send the caller to a doctor at once on its concern."""
+    always = Nlu(model=_model({}, bias=30.0))
+    u = always.understand(text)
+    assert not u.concern and "model_warning" not in u.symptoms
+    assert always.understand("ông cứ ú ớ").concern  # two words: the model's opinion counts
+
+
 def test_model_may_raise() -> None:
     assert model_may_raise("unknown", (), ())
     assert model_may_raise("report_symptoms", ("vomiting",), ("fever",))
