@@ -39,6 +39,8 @@ _UNABLE = Matcher(table(*lx.UNABLE_AFTER))
 _SPEECH = Matcher(table(*lx.SPEECH_WORDS))
 _SPEECH_UNITS = Matcher(table(*lx.SPEECH_UNITS))
 _SPEECH_BREATH = Matcher(table(*lx.SPEECH_BREATH))
+_URINE = Matcher(table(*lx.URINE_WORDS))
+_SCANT = Matcher(table(*lx.SCANT_WORDS))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
 _INTENSE = Matcher(table(*lx.INTENSIFIERS))
 _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
@@ -332,8 +334,20 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             if unit is None:
                 continue
             breath = _within_clause(toks, _SPEECH_BREATH, unit.end, i + 10 - unit.end)
-            if breath is not None and not any(word_in(x, lx.NEGATORS) for x in toks[unit.end:breath.start]):
+            if breath is not None and not any(word_in(toks[k], lx.NEGATORS) and not _universal(toks, k)
+                                              for k in range(unit.end, breath.start)):
                 m = Match(i, breath.end, "severe_breathlessness", "nói vài chữ là thở dốc")
+                out.append((m, negated(toks, m, spans)))
+                break
+    if CONCERN_SIGN not in have:
+        # "đi tiểu chỉ được vài giọt", "nước tiểu ra có tí xíu": very little urine (a worry, decision 261 sign 11)
+        for i in range(len(toks)):
+            urine = _URINE.at(toks, i)
+            if urine is None:
+                continue
+            scant = _within_clause(toks, _SCANT, urine.end, 4)
+            if scant is not None and not any(word_in(x, lx.NEGATORS) for x in toks[urine.end:scant.start]):
+                m = Match(i, scant.end, CONCERN_SIGN, "tiểu vài giọt")
                 out.append((m, negated(toks, m, spans)))
                 break
     if "exhaustion" not in have:
@@ -348,6 +362,11 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                 out.append((m, negated(toks, m, spans)))
                 break
     return out
+
+
+def _universal(toks: Sequence[str], k: int) -> bool:
+    """Is the negator at ``k`` a universal ("câu đâu cũng đứt hơi", "câu nào cũng"): one of universal_after next?"""
+    return k + 1 < len(toks) and word_in(toks[k + 1], lx.UNIVERSAL_AFTER)
 
 
 def _said_exactly(m: Match | None, toks: Sequence[str]) -> bool:
