@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.mention import negated, not_a_call
+from ivr.nlu.mention import asked_whether, negated, not_a_call
 from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
@@ -179,6 +179,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     intents: dict[str, list[Match]] = {}
     covered = {i for m, _ in spans for i in range(m.start, m.end)}
     conditionals = _CONDITIONAL.find(toks)
+    asked: set[int] = set()
     for m in _INTENTS.find(toks):
         # "ăn gì cũng nôn" is a symptom, not "ăn gì?" (home care)
         if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
@@ -189,6 +190,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             continue
         # "khi nào thì phải đi cấp cứu?", "nếu khó thở thì gọi 115 à?": a question about emergencies; "y tá dặn
         # thấy môi tím thì gọi 115": advice; "sơ cứu", or what was read or someone else's (``ivr.nlu.mention``)
+        if m.label == "emergency" and asked_whether(toks, m):
+            asked.update(range(m.start, m.end))  # "có cần gọi cấp cứu ... không": asked about, its "cứu" no distress
+            continue
         if m.label == "emergency" and (
                 hearsay(toks, m.start) or advised(toks, m.start) or not_a_call(toks, m)
                 or any(c.end <= m.start and BREAK not in toks[c.end:m.start] for c in conditionals)):
@@ -206,9 +210,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         model_high = score >= model.threshold and not set(pos) & model.escalating_signs
     positive = tuple(dict.fromkeys(pos))
     # distress words, but not "cứu" inside a question about emergencies ("khi nào thì phải gọi cấp cứu")
-    distress = [d for d in _DISTRESS.find(toks) if not any(
+    distress = [d for d in _DISTRESS.find(toks) if d.start not in asked and not any(
         c.end <= d.start and BREAK not in toks[c.end:d.start] for c in conditionals)]
-    if not distress:
+    if not distress and not asked:
         # "trời ơi", "giời ơi": distress phrases whose filler word ("ơi") the content tokens drop
         raw = tokenize(text)
         raw_cond = _CONDITIONAL.find(raw)

@@ -47,7 +47,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "yesno_open", "yesno_close", "yesno_tail", "yesno_or")},
     "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,
                 "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS,
-                "conditional_questions": WORDS},
+                "conditional_questions": WORDS, "whether_words": WORDS},
     "matching": {"strict_words": WORDS, "gap_words": WORDS, "fuzzy_protected": WORDS, "listed_slips_excluded": WORDS,
                  "confusable_initials": REWRITES,
                  "confusable_finals": REWRITES, "confusable_vowels": REWRITES},

@@ -41,6 +41,7 @@ _YESNO_OPEN = Matcher(table(*_w("mention", "yesno_open")))
 _YESNO_CLOSE = _w("mention", "yesno_close")
 _YESNO_TAIL = _w("mention", "yesno_tail")
 _YESNO_OR = _w("mention", "yesno_or")
+_WHETHER = Matcher(table(*_w("intents", "whether_words")))
 _CALM = Matcher(table(*lx.REASSURANCE, *lx.CALM_WORDS))
 _PERSONS = Matcher(table(*lx.PERSONS))
 _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
@@ -105,6 +106,20 @@ def _present(words: Sequence[str], *, strict: bool) -> bool:
 def _strict(matcher: Matcher, words: Sequence[str]) -> list[Match]:
     """``matcher``'s phrases in ``words``, a one-word phrase only with its diacritics ("con" is not "còn")."""
     return [p for p in matcher.find(words) if p.end - p.start > 1 or words[p.start] == p.phrase]
+
+
+def asked_whether(toks: Sequence[str], m: Match) -> bool:
+    """Is the emergency phrase ``m`` asked about, not asked for ("có cần gọi cấp cứu khi bị khó thở không ạ"): one of
+    intents.yaml ``whether_words`` within three words before it in its clause, and its clause closed as a yes/no
+    question (``yesno_close``, then only ``yesno_tail`` words), no person of the household before it?"""
+    lo, hi = _clause(toks, m.start)
+    before = toks[lo:m.start]
+    # "bà tôi như vậy có cần gọi cấp cứu không": a person of the household before it keeps it a call for help
+    if _household(toks[:m.start]) or not any(len(before) - w.end <= 2 for w in _WHETHER.find(before)):
+        return False
+    after = toks[m.end:hi]
+    return any(word_in(t, _YESNO_CLOSE) and all(word_in(x, _YESNO_TAIL) for x in after[k + 1:])
+               for k, t in enumerate(after))
 
 
 def not_a_call(toks: Sequence[str], m: Match) -> bool:
@@ -179,6 +194,10 @@ def _outsider(toks: Sequence[str], m: Match, hi: int) -> bool:
     if not found or _CALL_FOR.find(toks) or not _scope_open(toks, min(found[-1].end, m.start), m.start):
         return False
     later = toks[hi:]
+    # "bà hàng xóm bị ngất nhưng nhà tôi không ai sao cả": a contrast word after the sign turns to the home too
+    turn = _strict(_CONTRAST, toks[m.end:hi])
+    if turn:
+        later = toks[m.end + turn[0].start:]
     return _household(later) and not _HELP_AFTER.find(later)
 
 

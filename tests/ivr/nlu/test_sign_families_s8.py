@@ -230,3 +230,59 @@ def test_phlegm_is_a_cough(text: str) -> None:
 def test_phlegm_with_blood_is_coughing_blood(text: str) -> None:
     risk, symptoms = _risk(text)
     assert "coughing_blood" in symptoms and risk == "high", (text, symptoms, risk)
+
+
+# --- someone outside the household, then a contrast word turning to the caller's home
+@pytest.mark.parametrize("text", [
+    "bà hàng xóm bị ngất nhưng nhà tôi không ai sao cả",
+    "bạn tôi bị ho ra máu nhưng tôi thì không sao",
+    "nhà bên có người co giật nhưng con tôi vẫn khỏe",
+    "đồng nghiệp tôi khó thở phải nhập viện còn nhà tôi vẫn khỏe",
+    "ông hàng xóm tím tái đi viện rồi nhưng cả nhà tôi vẫn ổn",
+])
+def test_an_outsiders_sign_then_a_turn_to_a_fine_home_is_calm(text: str) -> None:
+    _calm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "bà hàng xóm bị ngất nhưng tôi phải làm sao",
+    "hàng xóm khó thở mà mẹ tôi cũng khó thở",
+    "bạn tôi ho ra máu nhưng giờ chồng tôi cũng ho ra máu",
+    "nhà bên có người co giật, tôi chạy qua rồi, giúp với",
+    "hàng xóm tôi xỉu nhưng tôi gọi giùm, xin xe gấp",
+])
+def test_an_outsider_the_caller_helps_or_a_sign_at_home_escalates(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+# --- asked whether to call for emergency help, not a call
+@pytest.mark.parametrize("text", [
+    "có cần gọi cấp cứu khi bị khó thở không ạ",
+    "có nên đi cấp cứu chưa",
+    "có cần cấp cứu không vậy",
+    "có nên gọi một một năm không ạ",
+    "sốt bao nhiêu độ thì có cần đi cấp cứu không",
+])
+def test_asking_whether_to_call_is_no_call(text: str) -> None:
+    u = _NLU.understand(text)
+    risk, symptoms = _risk(text)
+    assert u.intent != "emergency" and risk not in _ESCALATE, (text, u.intent, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi cần gọi cấp cứu",
+    "bà tôi như vậy có cần gọi cấp cứu không",
+    "tôi có cần đi cấp cứu không",
+    "có cần gọi cấp cứu, bà thở không nổi",
+    "mẹ tôi tím tái rồi có cần gọi cấp cứu không",
+])
+def test_a_call_or_a_person_of_the_household_stays_an_emergency(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", ["chỉ kêu mỏi lưng", "lưng mỏi, hơi ho", "bà kêu nhức lưng"])
+def test_a_back_ache_is_a_mild_ache(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert "muscle_ache" in symptoms and risk == "low", (text, symptoms, risk)
