@@ -286,3 +286,74 @@ def test_a_call_or_a_person_of_the_household_stays_an_emergency(text: str) -> No
 def test_a_back_ache_is_a_mild_ache(text: str) -> None:
     risk, symptoms = _risk(text)
     assert "muscle_ache" in symptoms and risk == "low", (text, symptoms, risk)
+
+
+# --- pink or frothy phlegm is blood in it; gasping for air; a stranger's look; food or drink brought back up
+@pytest.mark.parametrize("text", [
+    "bà ho ra đờm màu hồng có bọt",
+    "ông khạc ra đàm hồng",
+    "chồng tôi ho ra bọt hồng",
+    "đờm của mẹ hồng hồng có bọt, đờm hồng có bọt",
+    "ba ho ra đờm hồng từ sáng",
+])
+def test_pink_phlegm_is_coughing_blood(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert "coughing_blood" in symptoms and risk == "high", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "ho có đờm trắng, không có máu",
+    "đờm màu vàng xanh",
+    "môi bé hồng hào, không ho",
+    "bà ho ra đờm trong",
+    "da dẻ hồng, ho ít đờm",
+])
+def test_plain_phlegm_or_pink_skin_is_no_blood(text: str) -> None:
+    _calm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi thở không kịp, phải há miệng ra hớp không khí",
+    "ông há miệng đớp không khí",
+    "bé há mồm đớp từng hơi",
+    "bà nằm hớp không khí như cá",
+    "mẹ há miệng hớp hớp, nói không được",
+])
+def test_gasping_for_air_is_severe(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "bà tự nhiên nói chuyện không ra đầu ra đuôi",
+    "ba nhìn con như người xa lạ",
+    "ông nhìn ai cũng như người lạ",
+    "mẹ nói không ra đầu ra đuôi từ sáng",
+    "bà nhìn tôi như người xa lạ, không gọi được tên",
+])
+def test_confused_talk_and_a_strangers_look_are_an_emergency(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert "altered_consciousness" in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "mẹ tôi ăn được vài muỗng là ọe ra hết",
+    "bà uống sữa vô là trào ngược ra hết",
+    "ông uống nước vào là trào ra",
+    "bé bú vô là ộc ra",
+    "từ hôm qua mẹ tôi đi tiểu được có một chút",
+])
+def test_brought_back_up_or_scant_urine_escalates(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert risk == "high", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", [
+    "uống thuốc xong bị trào ngược dạ dày",
+    "tôi uống nước nhiều, không ọe",
+    "ăn uống bình thường, không nôn ọe gì",
+    "bà đi tiểu một chút thì thấy rát",
+    "nước mắt trào ra vì thương con",
+])
+def test_reflux_or_no_vomiting_stays_calm(text: str) -> None:
+    _calm(text)
