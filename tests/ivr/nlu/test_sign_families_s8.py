@@ -357,3 +357,27 @@ def test_brought_back_up_or_scant_urine_escalates(text: str) -> None:
 ])
 def test_reflux_or_no_vomiting_stays_calm(text: str) -> None:
     _calm(text)
+
+
+# --- a sign echoed back as a question, then denied
+@pytest.mark.parametrize("text", [
+    "đau ngực hả chị? không, tôi chỉ đau đầu nhẹ",
+    "môi tím hả? không có, môi hồng",
+    "khó thở hả bác sĩ? không, chỉ ho thôi",
+    "co giật hả? hổng có",
+    "ho ra máu hả chị? không ạ",
+])
+def test_an_echoed_sign_then_denied_is_calm(text: str) -> None:
+    _calm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "đau ngực hả chị? có, đau lắm",
+    "khó thở hả, không thở được luôn",
+    "đau ngực hả chị",
+    "đau ngực hả? không, khó thở thôi",
+    "môi tím hả? dạ đúng rồi, tím lắm",
+])
+def test_an_echoed_sign_confirmed_or_not_denied_escalates(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert risk in _ESCALATE, (text, symptoms, risk)
