@@ -381,3 +381,27 @@ def test_an_echoed_sign_then_denied_is_calm(text: str) -> None:
 def test_an_echoed_sign_confirmed_or_not_denied_escalates(text: str) -> None:
     risk, symptoms = _risk(text)
     assert risk in _ESCALATE, (text, symptoms, risk)
+
+
+# --- a stain on the skin is no cyanosis; blue lips said of the body stay one
+@pytest.mark.parametrize("text", [
+    "ngón tay tôi dính mực tím thôi, không phải bị tím tái đâu",
+    "tay bé dính mực tím",
+    "móng tay mẹ sơn móng màu tím",
+    "bát canh mồng tơi màu tím",
+    "tay con dính thuốc tím bôi vết thương",
+])
+def test_a_stain_is_no_cyanosis(text: str) -> None:
+    _calm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "môi tím tái, tay dính mực",
+    "bé ăn nho tím nên môi tím",
+    "môi mẹ tím, không phải do ăn nho",
+    "ngón tay ông tím lại, không phải dính mực",
+    "đầu ngón tay bà tím tái",
+])
+def test_blue_lips_or_fingertips_stay_an_emergency(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert risk == "emergency", (text, symptoms, risk)
