@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.mention import negated, not_a_call
+from ivr.nlu.mention import asked_whether, negated, not_a_call
 from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
@@ -39,6 +39,8 @@ _UNABLE = Matcher(table(*lx.UNABLE_AFTER))
 _SPEECH = Matcher(table(*lx.SPEECH_WORDS))
 _SPEECH_UNITS = Matcher(table(*lx.SPEECH_UNITS))
 _SPEECH_BREATH = Matcher(table(*lx.SPEECH_BREATH))
+_URINE = Matcher(table(*lx.URINE_WORDS))
+_SCANT = Matcher(table(*lx.SCANT_WORDS))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
 _INTENSE = Matcher(table(*lx.INTENSIFIERS))
 _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
@@ -177,6 +179,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     intents: dict[str, list[Match]] = {}
     covered = {i for m, _ in spans for i in range(m.start, m.end)}
     conditionals = _CONDITIONAL.find(toks)
+    asked: set[int] = set()
     for m in _INTENTS.find(toks):
         # "ăn gì cũng nôn" is a symptom, not "ăn gì?" (home care)
         if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
@@ -187,6 +190,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             continue
         # "khi nào thì phải đi cấp cứu?", "nếu khó thở thì gọi 115 à?": a question about emergencies; "y tá dặn
         # thấy môi tím thì gọi 115": advice; "sơ cứu", or what was read or someone else's (``ivr.nlu.mention``)
+        if m.label == "emergency" and asked_whether(toks, m):
+            asked.update(range(m.start, m.end))  # "có cần gọi cấp cứu ... không": asked about, its "cứu" no distress
+            continue
         if m.label == "emergency" and (
                 hearsay(toks, m.start) or advised(toks, m.start) or not_a_call(toks, m)
                 or any(c.end <= m.start and BREAK not in toks[c.end:m.start] for c in conditionals)):
@@ -204,9 +210,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         model_high = score >= model.threshold and not set(pos) & model.escalating_signs
     positive = tuple(dict.fromkeys(pos))
     # distress words, but not "cứu" inside a question about emergencies ("khi nào thì phải gọi cấp cứu")
-    distress = [d for d in _DISTRESS.find(toks) if not any(
+    distress = [d for d in _DISTRESS.find(toks) if d.start not in asked and not any(
         c.end <= d.start and BREAK not in toks[c.end:d.start] for c in conditionals)]
-    if not distress:
+    if not distress and not asked:
         # "trời ơi", "giời ơi": distress phrases whose filler word ("ơi") the content tokens drop
         raw = tokenize(text)
         raw_cond = _CONDITIONAL.find(raw)
@@ -332,8 +338,20 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             if unit is None:
                 continue
             breath = _within_clause(toks, _SPEECH_BREATH, unit.end, i + 10 - unit.end)
-            if breath is not None and not any(word_in(x, lx.NEGATORS) for x in toks[unit.end:breath.start]):
+            if breath is not None and not any(word_in(toks[k], lx.NEGATORS) and not _universal(toks, k)
+                                              for k in range(unit.end, breath.start)):
                 m = Match(i, breath.end, "severe_breathlessness", "nói vài chữ là thở dốc")
+                out.append((m, negated(toks, m, spans)))
+                break
+    if CONCERN_SIGN not in have:
+        # "đi tiểu chỉ được vài giọt", "nước tiểu ra có tí xíu": very little urine (a worry, decision 261 sign 11)
+        for i in range(len(toks)):
+            urine = _URINE.at(toks, i)
+            if urine is None:
+                continue
+            scant = _within_clause(toks, _SCANT, urine.end, 4)
+            if scant is not None and not any(word_in(x, lx.NEGATORS) for x in toks[urine.end:scant.start]):
+                m = Match(i, scant.end, CONCERN_SIGN, "tiểu vài giọt")
                 out.append((m, negated(toks, m, spans)))
                 break
     if "exhaustion" not in have:
@@ -348,6 +366,11 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                 out.append((m, negated(toks, m, spans)))
                 break
     return out
+
+
+def _universal(toks: Sequence[str], k: int) -> bool:
+    """Is the negator at ``k`` a universal ("câu đâu cũng đứt hơi", "câu nào cũng"): one of universal_after next?"""
+    return k + 1 < len(toks) and word_in(toks[k + 1], lx.UNIVERSAL_AFTER)
 
 
 def _said_exactly(m: Match | None, toks: Sequence[str]) -> bool:

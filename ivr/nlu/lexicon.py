@@ -68,6 +68,11 @@ UNABLE_AFTER = _w("symptoms", "unable_after")
 SPEECH_WORDS = _w("symptoms", "speech_words")
 SPEECH_UNITS = _w("symptoms", "speech_units")
 SPEECH_BREATH = _w("symptoms", "speech_breath")
+#: A negator right before one of these is a universal ("câu đâu cũng đứt hơi"), no denial (session 10).
+UNIVERSAL_AFTER = _w("symptoms", "universal_after")
+#: "đi tiểu chỉ được vài giọt": very little urine said as a sequence (session 10).
+URINE_WORDS = _w("symptoms", "urine_words")
+SCANT_WORDS = _w("symptoms", "scant_words")
 #: Distress said without a sign ("trời ơi", "sợ quá"): the understanding's ``concern`` flag.
 DISTRESS = _w("symptoms", "distress")
 #: Half-understood worry ("bà cứ thở khác khác"): the ``concern`` flag when no sign was found.
@@ -159,6 +164,8 @@ INTENSIFYING_AFTER = _w("negation", "intensifying_after")
 HYPOTHETICAL = _w("negation", "hypothetical")
 #: "tuần trước có khó thở, giờ hết rồi": a past sign said to be over.
 PAST_MARKERS = _w("negation", "past_markers")
+#: "khó thở từ hôm qua": a past marker after one of these is a start, not a time the sign was over (session 10).
+SINCE_WORDS = _w("negation", "since_words")
 RESOLVED_WORDS = _w("negation", "resolved_words")
 STILL_WORDS = _w("negation", "still_words")
 #: "nghe tin hàng xóm đi cấp cứu": hearsay, not the patient.
@@ -250,3 +257,5 @@ FILLERS = frozenset(_w("normalize", "fillers"))
 YES_FILLERS = frozenset(_w("normalize", "yes_fillers"))
 FOLDED_FILLERS = frozenset(_w("normalize", "folded_fillers"))
 FILLERS_KEPT_AFTER = frozenset(_w("normalize", "fillers_kept_after"))
+#: "oi" typed without diacritics after one of these is "ói" (vomits), not the vocative (session 10).
+VOMIT_OI_AFTER = frozenset(_w("normalize", "vomit_oi_after"))

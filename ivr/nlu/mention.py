@@ -41,6 +41,10 @@ _YESNO_OPEN = Matcher(table(*_w("mention", "yesno_open")))
 _YESNO_CLOSE = _w("mention", "yesno_close")
 _YESNO_TAIL = _w("mention", "yesno_tail")
 _YESNO_OR = _w("mention", "yesno_or")
+_WHETHER = Matcher(table(*_w("intents", "whether_words")))
+_ECHO_MARKS = _w("mention", "echo_marks")
+_ECHO_WORDS = Matcher(table(*_w("mention", "echo_words")))
+_ECHO_DENIALS = Matcher(table(*_w("mention", "echo_denials")))
 _CALM = Matcher(table(*lx.REASSURANCE, *lx.CALM_WORDS))
 _PERSONS = Matcher(table(*lx.PERSONS))
 _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
@@ -59,6 +63,19 @@ def _asked_form(toks: Sequence[str], m: Match) -> bool:
     lo, hi = _clause(toks, m.start)
     link = any(word_in(t, _ASKED_LINKS) for t in toks[m.end:min(m.end + 2, hi)])
     return link and not any(word_in(t, lx.NEGATORS) for t in toks[max(lo, m.start - 3):m.start])
+
+
+def _echoed_then_denied(toks: Sequence[str], m: Match, lo: int, hi: int) -> bool:
+    """"đau ngực hả chị? không, tôi chỉ đau đầu": the sign opens its clause, only echo words follow it there (an
+    echo mark among them), and the next clause is a denial and nothing else."""
+    after = toks[m.end:hi]
+    covered = {i for e in _ECHO_WORDS.find(after) for i in range(e.start, e.end)}
+    if (lo != m.start or not any(word_in(t, _ECHO_MARKS) for t in after) or len(covered) < len(after)
+            or hi >= len(toks)):
+        return False
+    nxt = toks[hi + 1:negation.clause_end(toks, hi + 1)]
+    d = _ECHO_DENIALS.at(nxt, 0) if nxt else None
+    return d is not None and d.end == len(nxt)
 
 
 def _reported_later(toks: Sequence[str], m: Match) -> bool:
@@ -83,7 +100,8 @@ def mentioned_only(toks: Sequence[str], m: Match) -> bool:
     """Is the sign ``m`` only mentioned: asked about, how to know it, read or heard, someone else's, long past?"""
     lo, hi = _clause(toks, m.start)
     before, after = toks[lo:m.start], toks[m.end:hi]
-    if _denied_after(toks, m, hi) or _medicine(toks, m) or _yes_no_question(toks, m, lo, hi):
+    if (_denied_after(toks, m, hi) or _medicine(toks, m) or _yes_no_question(toks, m, lo, hi)
+            or _echoed_then_denied(toks, m, lo, hi)):
         return True
     if _long_past(before, after, toks[hi:]):
         return True  # "hồi đó khó thở lắm, giờ hết rồi": intense then, over now
@@ -105,6 +123,20 @@ def _present(words: Sequence[str], *, strict: bool) -> bool:
 def _strict(matcher: Matcher, words: Sequence[str]) -> list[Match]:
     """``matcher``'s phrases in ``words``, a one-word phrase only with its diacritics ("con" is not "còn")."""
     return [p for p in matcher.find(words) if p.end - p.start > 1 or words[p.start] == p.phrase]
+
+
+def asked_whether(toks: Sequence[str], m: Match) -> bool:
+    """Is the emergency phrase ``m`` asked about, not asked for ("có cần gọi cấp cứu khi bị khó thở không ạ"): one of
+    intents.yaml ``whether_words`` within three words before it in its clause, and its clause closed as a yes/no
+    question (``yesno_close``, then only ``yesno_tail`` words), no person of the household before it?"""
+    lo, hi = _clause(toks, m.start)
+    before = toks[lo:m.start]
+    # "bà tôi như vậy có cần gọi cấp cứu không": a person of the household before it keeps it a call for help
+    if _household(toks[:m.start]) or not any(len(before) - w.end <= 2 for w in _WHETHER.find(before)):
+        return False
+    after = toks[m.end:hi]
+    return any(word_in(t, _YESNO_CLOSE) and all(word_in(x, _YESNO_TAIL) for x in after[k + 1:])
+               for k, t in enumerate(after))
 
 
 def not_a_call(toks: Sequence[str], m: Match) -> bool:
@@ -179,6 +211,10 @@ def _outsider(toks: Sequence[str], m: Match, hi: int) -> bool:
     if not found or _CALL_FOR.find(toks) or not _scope_open(toks, min(found[-1].end, m.start), m.start):
         return False
     later = toks[hi:]
+    # "bà hàng xóm bị ngất nhưng nhà tôi không ai sao cả": a contrast word after the sign turns to the home too
+    turn = _strict(_CONTRAST, toks[m.end:hi])
+    if turn:
+        later = toks[m.end + turn[0].start:]
     return _household(later) and not _HELP_AFTER.find(later)
 
 

@@ -12,6 +12,7 @@ _HYPOTHETICAL = Matcher(table(*lx.HYPOTHETICAL))
 
 
 _PAST = Matcher(table(*lx.PAST_MARKERS))
+_SINCE = Matcher(table(*lx.SINCE_WORDS))
 _RESOLVED = Matcher(table(*lx.RESOLVED_WORDS))
 _HEARSAY = Matcher(table(*lx.HEARSAY))
 _ASKED = Matcher(table(*lx.ASKED_ABOUT))
@@ -86,11 +87,14 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         return True
     if m.end < len(toks) and _ASKED.at(toks, m.end) is not None and not _PERSONS.find(before):
         return True
-    if _PAST.find(before):
+    k = clause_end(toks, m.end)
+    past_after = _past_after(toks[m.end:k])
+    if _PAST.find(before) or past_after:
         # over: a later clause says it is gone, without "vẫn"/"còn"/"lại" (still, again)
-        k = clause_end(toks, m.end)
         later = toks[k:]
         resolved = _RESOLVED.find(later)
+        if past_after:  # "ngực tức hôm trước, giờ hết hẳn": never "..., giờ không hết"
+            resolved = [r for r in resolved if not (r.start > 0 and word_in(later[r.start - 1], lx.NEGATORS))]
         inside = {i for r in resolved for i in range(r.start, r.end)}  # "hồng lại" is over, not "again"
         if resolved and not any(word_in(t, lx.STILL_WORDS) for i, t in enumerate(later) if i not in inside):
             return True
@@ -117,6 +121,12 @@ def _chronic(toks: Sequence[str], m: Match) -> bool:
         return False
     clause = toks[clause_start(toks, m.start):clause_end(toks, m.end)]
     return bool(_CHRONIC.find(clause)) and not _CHANGES.find(clause)
+
+
+def _past_after(rest: Sequence[str]) -> bool:
+    """A past marker after the sign in its clause ("ngực tức nhẹ hôm trước"), not a start ("từ hôm qua")."""
+    return any(not (p.start > 0 and word_in(rest[p.start - 1], lx.SINCE_WORDS)) and not any(
+        s.end == p.start for s in _SINCE.find(rest)) for p in _PAST.find(rest))
 
 
 def _over_now(rest: Sequence[str]) -> bool:

@@ -171,7 +171,9 @@ def content_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """``tokens`` without fillers; "vâng ạ"/"dạ" prefixes are dropped too."""
     # "gọi không thưa" (no answer to a call) keeps its "thưa": a filler after a negator is a word
     out = [t for k, t in enumerate(tokens) if (t not in FILLERS and t not in _FOLDED_FILLERS)
-           or (k > 0 and tokens[k - 1] in lx.FILLERS_KEPT_AFTER)]
+           or (k > 0 and tokens[k - 1] in lx.FILLERS_KEPT_AFTER)
+           # "uong vo la oi": "oi" after "là", "thì", "cũng" (typed without diacritics) is "ói", no vocative
+           or (t == "oi" and k > 0 and tokens[k - 1] in lx.VOMIT_OI_AFTER)]
     # edge-only fillers written without diacritics
     while out and out[0] in ("da", "a", "vâng", "vang") and len(out) > 1 and out[1] in ("a", "ạ", BREAK):
         out = out[2:]
