@@ -196,6 +196,9 @@ class _Parser:
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED)
         if v is None and _is(self.at(i - 1), _HUNDRED) and _is(self.at(i + 1), _TENS):
             v = _tone_slip(tok, _DIGITS, (), marks=True)  # "một trăm bà mươi" 130: between hundred and tens, a digit
+        if v is None and initial and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE) and _tone_slip(
+                tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True) == 1:
+            v = 1  # "mọt chăm ba mươi" 130: "một" with other marks before a misheard "trăm" (session 10, n12)
         if v is None and initial and _is(self.at(i + 1), (*_TENS, *_HUNDRED, *_DEGREE)):
             # "chỉn mươi lăm", "bạ mươi tám độ", "bón mươi": at the start only before a tens, hundred or degree word
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True)
@@ -298,6 +301,10 @@ class _Parser:
         # "chín mười tư": ASR often writes "mười" (ten) for "mươi" (-ty) after a digit
         if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)):
             u = self.unit(i + 2)
+            if u and u[0] == d and _word(self.at(u[1]) or "", _UNIT_ONLY) is not None:
+                # "hai mươi hai lăm", "ba mươi ba lăm": a range said "twenty, twenty-five", the tens alone then the
+                # shorthand of the same tens (a units-only word never follows a whole "hai mươi hai") (session 10)
+                return d * 10, i + 2
             return (d * 10 + u[0], u[1]) if u else (d * 10, i + 2)
         if d >= 1:
             # spoken shorthand: "chín tư" 94, "ba tám" 38, "hai hai" 22, "một trăm hai lăm" 125

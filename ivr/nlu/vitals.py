@@ -26,6 +26,9 @@ _UNNAMED_BLOCKERS = Matcher(table(*lx.UNNAMED_BLOCKERS))
 _SUPPOSED = Matcher(table(*lx.HYPOTHETICAL, *lx.CONDITIONAL_QUESTIONS))
 _ASKED = Matcher(table(*lx.QUESTION_WORDS))
 _CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
+#: Words around two values that make them a range, not a value said again ("chín mươi, chín mốt gì đó").
+_RANGE_WORDS = Matcher(table(*lx.LEXICON.words("vitals", "range_words")))
+_HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
 _RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
 _PAST = Matcher(table(*lx.PAST_MARKERS))
 _NOW = Matcher(table(*lx.NOW_WORDS))
@@ -124,6 +127,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             skip.add(k)
     oximeter_pulses: set[int] = set()
     last: dict[str, int] = {}  # end of each vital's last value (what lies between it and the next one)
+    last_value: dict[str, Number] = {}  # each vital's last value itself
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
     timed = _time_tokens(toks, numbers)
     for k, n in enumerate(numbers):
@@ -178,7 +182,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             vital = "spo2"  # "một trăm hai mươi với chín sáu": the pulse, then the SpO2 beside it
         if vital is None and k - 1 in assigned:
             between = toks[numbers[k - 1].end:n.start]
-            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or (
+            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or _only(_CORRECTIONS, _not_persons(between)) or (
                     _owner_free(between) <= 5
                     and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
                 vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
@@ -234,9 +238,13 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             said = last.get(vital)
             between = toks[said:n.start] if said is not None else ()
             last[vital] = n.end
+            before, last_value[vital] = last_value.get(vital), n
+            if vital in out and before is not None and _restarted(toks, before, n):
+                out[vital] = n.value  # "chín mươi… chín mươi bảy", "chín mươi… à chín mốt": said again in full
+                continue
             if vital in out and _only(_RETRACTIONS, between):
                 continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
-            if vital in out and _only(_CORRECTIONS, between):
+            if vital in out and _only(_CORRECTIONS, _not_persons(between)):
                 out[vital] = n.value  # "chín hai à không chín bốn": the caller corrects the value
                 continue
             if (vital in out and said is not None and _NOW.find(between) and _RESOLVED.find(between)
@@ -296,6 +304,33 @@ def _outside_cues(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         numbers = [*(n for n in numbers if n.end <= c.start), *rest]
         skip = {k for k, n in enumerate(numbers) if n in skipped}
     return numbers, set(skip)
+
+
+def _not_persons(words: Sequence[str]) -> list[str]:
+    """``words`` without the persons (negation.yaml ``persons``): who misread a value takes no part in its correction
+    ("chín tám, à không, em nhìn lộn, chín tư")."""
+    return [t for t in words if not word_in(t, lx.PERSONS)]
+
+
+def _restarted(toks: Sequence[str], before: Number, n: Number) -> bool:
+    """Is ``n`` a value ``before`` cut short at its tens and said again in full, after a hesitation ("chín mươi…
+    chín mươi bảy", "chín mươi… à chín mốt": the filler "à" is gone before this is read)? Only a break and
+    hesitation sounds (vitals.yaml ``hesitations``: "chín mươi, ờ chín mươi lăm") between,
+    ``before`` a whole tens ending at its tens word, ``n`` starting with the same digit word and within those tens;
+    never a range (vitals.yaml ``range_words`` before ``before`` or after ``n`` in its clause: "khoảng chín mươi,
+    chín mốt", "chín mươi, chín mốt gì đó" keep the worst)."""
+    between = toks[before.end:n.start]
+    if not between or any(t != BREAK and not word_in(t, _HESITATIONS) for t in between) or BREAK not in between \
+            or not before.value < n.value < before.value + 10:
+        return False
+    if before.value % 10 or not word_in(toks[before.end - 1], (*lx.TEN, *lx.TENS)):
+        return False
+    if not word_in(toks[n.start], (toks[before.start],)):
+        return False
+    hi = n.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    return not _RANGE_WORDS.find([*toks[max(0, before.start - 2):before.start], *toks[n.end:hi]])
 
 
 def _names_next(toks: Sequence[str], later: Sequence[Number], c: Match) -> bool:
@@ -403,7 +438,17 @@ def _per_minute_len(toks: Sequence[str], i: int) -> int:
 
 def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
     """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55"."""
-    for name in _BP_NAMES.find(toks):  # "huyết áp", "áp huyết", "ap huyet" (vitals.yaml blood_pressure_names)
+    names = _BP_NAMES.find(toks)
+    if names:
+        # "huyết áp tối đa chín mươi lăm tối thiểu năm mươi lăm": each value after its own name (session 10)
+        limits = {SYSTOLIC: 90.0, DIASTOLIC: 60.0}
+        for c in find_cues(toks[names[0].end:]):
+            value = next((n for n in numbers if c.end + names[0].end <= n.start <= c.end + names[0].end + 2), None)
+            if c.label in limits and value is not None:
+                lo, hi = lx.VITAL_RANGES[c.label]
+                if lo <= value.value <= hi and value.value < limits[c.label]:
+                    return True
+    for name in names:  # "huyết áp", "áp huyết", "ap huyet" (vitals.yaml blood_pressure_names)
         # the reading starts within five words ("huyết áp của mẹ tôi tám mươi trên năm mươi")
         after = [n for n in numbers if n.start >= name.end]
         for a, b in pairwise(after):

@@ -1,0 +1,118 @@
+"""Vital readings by kind, session 10 (issue 12, helper n12-vitals, prompted by tests/data/vitals_s11.jsonl and
+utterances_s11_numbers.jsonl): a value cut short at its tens and said again in full, a correction that says who
+misread it, a range "twenty, twenty-five" said as one run, "một" and "trăm" both misheard, SpO2 read as "sờ pô hai",
+a low blood pressure said by its upper and lower names; each family with calm look-alikes (conventions:
+test_vital_forms.py)."""
+from __future__ import annotations
+
+import pytest
+
+from ivr.nlu.normalize import content_tokens, tokenize
+from ivr.nlu.numbers import find_numbers
+from tests.ivr.nlu.test_vital_forms import NLU, B, P, S, T, _check
+
+
+def _values(text: str) -> list[float]:
+    return [n.value for n in find_numbers(content_tokens(tokenize(text)))]
+
+
+# --- a value cut short at its tens, then said again in full after a hesitation: the full one ------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("chín mươi… chín mươi hai", S, {S: 92}), ("chín mươi… à chín mốt", S, {S: 91}),
+    ("oxy chín mươi… chín mươi… chín mươi sáu", None, {S: 96}), ("chin muoi, chin muoi ba", S, {S: 93}),
+    ("dạ em đo ô xi được chín mươi, ờ chín mươi lăm", None, {S: 95}), ("tám mươi… tám mươi chín", S, {S: 89}),
+    ("spo2 chín chục… chín mươi tư", None, {S: 94}),
+])
+def test_a_value_said_again_in_full_is_the_value(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a range or two readings keep the worst: words of a range around them, words between, another tens
+    ("chín mươi, chín mốt gì đó", S, {S: 90}), ("khoảng chín mươi, chín hai", S, {S: 90}),
+    ("chín mươi rồi chín bảy", S, {S: 90}), ("chín mươi, tám mươi chín", S, {S: 89}),
+    ("sáng chín mươi, giờ chín sáu", S, {S: 90}), ("chín mươi hay chín mốt chi đó", S, {S: 90}),
+    ("chín lăm, chín bảy", S, {S: 95}),
+])
+def test_a_range_or_two_readings_are_no_restart(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a correction that says who misread the value and how: the later value ------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("ô xi chín tám, à không, em nhìn lộn, chín tư", None, {S: 94}), ("chín tám, tui đọc nhầm, chín hai", S, {S: 92}),
+    ("nhiệt độ ba chín, à con coi lộn, ba tám độ rưỡi", None, {T: 38.5}),
+    ("mạch trăm hai, em đọc sai, trăm mốt", None, {P: 110}), ("chín bảy, để coi lại, chín ba", S, {S: 93}),
+    ("nhịp thở hai mươi, cháu nói lộn, hai mươi tám", None, {B: 28}),
+    ("chín sáu, ông nhìn kỹ lại, chín hai", S, {S: 92}),
+])
+def test_a_correction_naming_who_misread(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a new measure is no correction (two measures keep the worst), nor is a person alone between two readings
+    ("chín hai, em đo lại, chín sáu", S, {S: 92}), ("oxy chín hai, mẹ em chín tám", None, {S: 92}),
+    ("chín ba, em nhìn thấy chín bảy", S, {S: 93}), ("ba tám độ, con đo lại ba chín độ", T, {T: 39}),
+    ("mạch trăm ba, ông đếm lại trăm mốt", None, {P: 130}),
+])
+def test_a_new_measure_or_a_person_is_no_correction(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a range said as one run, "hai mươi hai lăm": twenty, twenty-five (the worse end kept) ---------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("khoảng hai mươi hai lăm", B, {B: 25}), ("nhịp thở ba mươi ba lăm lần một phút", None, {B: 35}),
+    ("chín mươi chín mốt gì đó", S, {S: 90}), ("hai mươi hai tư nhịp", B, {B: 24}),
+    ("mạch bốn mươi bốn lăm", None, {P: 40}), ("ba mươi ba nhăm", B, {B: 35}),
+])
+def test_a_range_said_as_one_run(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, values", [
+    ("hai mươi hai", [22]), ("ba mươi ba tuổi", [33]), ("hai mươi hai lần", [22]), ("chín mươi chín", [99]),
+    ("hai mươi ba lăm", [23]), ("hai mươi hai năm", [22, 5]),
+])
+def test_whole_numbers_are_no_range(text: str, values: list[float]) -> None:
+    """Only the same tens digit then a units-only word ("lăm", "mốt", "tư", "nhăm") is the shorthand of a range."""
+    assert _values(text) == values
+
+
+# --- "một" and "trăm" both misheard ("mọt chăm"), SpO2 read "sờ pô hai" ------------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("mọt chăm ba mươi", P, {P: 130}), ("mạch mọt chăm hai tám", None, {P: 128}), ("mọt chăm mốt", P, {P: 110}),
+    ("nhịp tim mọt chăm hai lăm", None, {P: 125}), ("mốt chăm hai", P, {P: 120}),
+    ("sờ pô hai chín mươi ba", None, {S: 93}), ("xờ pô chín lăm", None, {S: 95}), ("so po hai chin muoi ba", None,
+                                                                                   {S: 93}),
+    ("ét pô hai tám mươi tám", None, {S: 88}),
+])
+def test_one_hundred_and_spo2_said_other_ways(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, values", [
+    ("mọt sách", []), ("con mọt", []), ("hài chăm ba", []), ("mà chăm hai đứa", [2]), ("một chăm hai", [120]),
+])
+def test_look_alikes_of_one_hundred(text: str, values: list[float]) -> None:
+    """Only a misheard "một" (1) before a misheard "trăm" makes a hundred; "chăm" (to care) stays a word."""
+    assert _values(text) == values
+
+
+# --- a low blood pressure said by its upper and lower names --------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "tôi đo huyết áp tối đa chín mươi lăm tối thiểu năm mươi lăm", "huyết áp mẹ tối đa tám mươi, tối thiểu năm chục",
+    "huyết áp tâm thu tám lăm, tâm trương sáu mươi", "huyet ap toi da tam muoi toi thieu nam muoi",
+    "huyết áp tối thiểu năm mươi thôi",
+])
+def test_a_low_blood_pressure_by_its_names_is_the_sign(text: str) -> None:
+    assert "low_blood_pressure" in NLU.understand(text).symptoms, text
+
+
+@pytest.mark.parametrize("text", [
+    "huyết áp tối đa một trăm hai, tối thiểu tám mươi", "huyết áp tâm thu một trăm mười, tâm trương bảy mươi",
+    "liều tối đa tám mươi mi li gam một ngày", "uống tối thiểu năm mươi viên",
+    "huyết áp tối đa chín mươi, tối thiểu sáu mươi",
+])
+def test_a_normal_blood_pressure_or_no_blood_pressure_is_no_sign(text: str) -> None:
+    assert "low_blood_pressure" not in NLU.understand(text).symptoms, text
