@@ -98,7 +98,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                "unnamed_blockers": WORDS, "cue_reach": NUMBER, "unnamed_reach": NUMBER,
                "unnamed_display_words": WORDS, "kinship_number_words": WORDS,
                "threshold_words": WORDS, "then_words": WORDS, "value_is_words": WORDS,
-               "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS},
+               "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS,
+               "cmhg_ranges": RANGES, "after_correction": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -29,6 +29,10 @@ _CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
 #: Words around two values that make them a range, not a value said again ("chín mươi, chín mốt gì đó").
 _RANGE_WORDS = Matcher(table(*lx.LEXICON.words("vitals", "range_words")))
 _HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
+_AFTER_CORRECTION = Matcher(table(*lx.LEXICON.words("vitals", "after_correction")))
+#: A blood pressure said in cmHg: the plausible (systolic, diastolic) ranges of those numbers.
+_CMHG = (lx.LEXICON.ranges("vitals", "cmhg_ranges")["systolic_bp"],
+         lx.LEXICON.ranges("vitals", "cmhg_ranges")["diastolic_bp"])
 _RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
 _PAST = Matcher(table(*lx.PAST_MARKERS))
 _NOW = Matcher(table(*lx.NOW_WORDS))
@@ -79,6 +83,9 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
             continue
         between = toks[a.end:b.start]
         if asked:
+            # a break before the joining words is a pause ("trên một trăm mười, dưới bảy mươi") (session 10)
+            if len(between) > 1 and between[0] == BREAK:
+                between = between[1:]
             sep = _BP_QUESTION_SEPARATORS.at(between, 0) if between else None
             if between and (sep is None or sep.end != len(between)) and not (
                     list(between) == [BREAK] and BREAK in lx.BP_QUESTION_SEPARATORS):
@@ -104,6 +111,7 @@ def _named_blood_pressure(toks: Sequence[str], start: int) -> bool:
 
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             expect_vital: str | None) -> dict[str, float]:
+    numbers = _in_mmhg(toks, numbers, expect_vital)
     cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
     unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
@@ -182,7 +190,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             vital = "spo2"  # "một trăm hai mươi với chín sáu": the pulse, then the SpO2 beside it
         if vital is None and k - 1 in assigned:
             between = toks[numbers[k - 1].end:n.start]
-            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or _only(_CORRECTIONS, _not_persons(between)) or (
+            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or _corrected(between) or (
                     _owner_free(between) <= 5
                     and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
                 vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
@@ -221,7 +229,10 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             vital = "pulse"
             lo, hi = lx.VITAL_RANGES[vital]
             oximeter_pulses.add(k)
-        if lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None):
+        lone_father = n.end - n.start == 1 and word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS)
+        if (lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None)) and not (
+                lone_father and not lo <= n.value <= hi):
+            # a lone "ba" its vital cannot have is the father, and keeps the cue ("ô xi ba được chín bốn")
             prev_end = n.end
         # else "spo2 hăm… à không, chín mươi lăm": a value its cue cannot have, taken back, keeps the cue
         nxt = numbers[k + 1] if k + 1 < len(numbers) else None
@@ -244,7 +255,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                 continue
             if vital in out and _only(_RETRACTIONS, between):
                 continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
-            if vital in out and _only(_CORRECTIONS, _not_persons(between)):
+            if vital in out and _corrected(between):
                 out[vital] = n.value  # "chín hai à không chín bốn": the caller corrects the value
                 continue
             if (vital in out and said is not None and _NOW.find(between) and _RESOLVED.find(between)
@@ -310,6 +321,54 @@ def _not_persons(words: Sequence[str]) -> list[str]:
     """``words`` without the persons (negation.yaml ``persons``): who misread a value takes no part in its correction
     ("chín tám, à không, em nhìn lộn, chín tư")."""
     return [t for t in words if not word_in(t, lx.PERSONS)]
+
+
+def _in_mmhg(toks: Sequence[str], numbers: Sequence[Number], expect_vital: str | None) -> list[Number]:
+    """``numbers`` with a blood pressure said in centimetres of mercury, as older devices and many callers say it
+    ("mười hai trên tám", "huyết áp 12/8", "chín trên sáu": 120/80, 90/60), in millimetres: two whole numbers within
+    vitals.yaml ``cmhg_ranges``, the first the larger, joined by a blood pressure separator,
+    at the blood pressure question or after a blood pressure name ("ngày 12/8" is a date, "tháng mười hai trên tám
+    ngày" no reading)."""
+    out = list(numbers)
+    for k, (a, b) in enumerate(pairwise(numbers)):
+        between = toks[a.end:b.start]
+        if not (len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)):
+            continue
+        if a.value != int(a.value) or b.value != int(b.value) or not a.value > b.value:
+            continue
+        if not (_CMHG[0][0] <= a.value <= _CMHG[0][1] and _CMHG[1][0] <= b.value <= _CMHG[1][1]):
+            continue
+        if expect_vital not in BLOOD_PRESSURE_VITALS and not _named_blood_pressure(toks, a.start):
+            continue
+        if a.start > 0 and word_in(toks[a.start - 1], lx.DATE_BEFORE):
+            continue
+        out[k] = Number(value=a.value * 10, start=a.start, end=a.end)
+        out[k + 1] = Number(value=b.value * 10, start=b.start, end=b.end)
+    return out
+
+
+def _corrected(between: Sequence[str]) -> bool:
+    """Are the words between two values of one vital a correction (vitals.yaml ``corrections``: "à không", "nhầm",
+    "em nhìn lộn"), persons aside, and after it at most the words of a new look (``after_correction``: "à không,
+    đếm lại được hai mươi hai")? A new measure alone ("đo lại") is none: two measures keep the worst."""
+    words = _not_persons(between)
+    if _only(_CORRECTIONS, words):
+        return True
+    i = 0
+    rest = [t for t in words if t != BREAK and not word_in(t, (*lx.DEGREE, "%"))]  # the unit of the value before
+    while i < len(rest):
+        m = _CORRECTIONS.at(rest, i)
+        if m is None:
+            break
+        i = m.end
+    if i == 0 or i == len(rest):
+        return False
+    while i < len(rest):
+        m = _AFTER_CORRECTION.at(rest, i)
+        if m is None:
+            return False
+        i = m.end
+    return True
 
 
 def _restarted(toks: Sequence[str], before: Number, n: Number) -> bool:
@@ -437,7 +496,8 @@ def _per_minute_len(toks: Sequence[str], i: int) -> int:
 
 
 def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
-    """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55"."""
+    """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55", "huyết áp 8 trên 5"."""
+    numbers = _in_mmhg(toks, numbers, None)
     names = _BP_NAMES.find(toks)
     if names:
         # "huyết áp tối đa chín mươi lăm tối thiểu năm mươi lăm": each value after its own name (session 10)

@@ -116,3 +116,81 @@ def test_a_low_blood_pressure_by_its_names_is_the_sign(text: str) -> None:
 ])
 def test_a_normal_blood_pressure_or_no_blood_pressure_is_no_sign(text: str) -> None:
     assert "low_blood_pressure" not in NLU.understand(text).symptoms, text
+
+
+# --- a correction, then the words of a new look at the device: the later value -------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("nhịp thở mười tám, à không, đếm lại được hai mươi hai", None, {B: 22}),
+    ("chín hai, không, đo lại được chín sáu", S, {S: 96}), ("oxy chín tám, nhầm, nhìn lại thấy chín ba", None, {S: 93}),
+    ("mạch trăm mốt, à lộn, đếm lại thì trăm hai lăm", None, {P: 125}),
+    ("ba chín độ, em nhìn lộn, coi lại là ba tám độ rưỡi", T, {T: 38.5}),
+])
+def test_a_correction_then_a_new_look(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("chín hai, em đo lại được chín sáu", S, {S: 92}), ("chín hai, không sao, đo lại được chín sáu", S, {S: 92}),
+    ("mạch trăm ba, đếm lại thì trăm mốt", None, {P: 130}), ("ba chín độ, đo lại được ba tám độ", T, {T: 39}),
+    ("chín hai, không mệt, đo lại được chín bảy", S, {S: 92}),
+])
+def test_a_new_measure_without_a_correction_keeps_the_worst(text: str, vital: str | None,
+                                                            want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a lone "ba" (dad) between the vital's name and its value keeps the name ----------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("con đo cho ba, ô xi ba được chín bốn", None, {S: 94}), ("ô xi ba chín mươi mốt", None, {S: 91}),
+    ("nhịp thở ba hăm tám cái", None, {B: 28}), ("nhiệt độ ba ba chín độ", None, {T: 39}),
+    ("mạch ba được một trăm hai lăm", None, {P: 125}),
+])
+def test_a_father_between_the_name_and_the_value(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("ô xi ba lần đều chín bảy", None, {S: 97}), ("sốt ba ngày, ba tám độ", None, {T: 38}),
+    ("ba tui khỏe, không đo", None, {}), ("nhịp thở ba mươi hai", None, {B: 32}),
+    ("ô xi ba, mạch tám tám", None, {P: 88}),
+])
+def test_three_as_a_count_or_a_number_stays(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a blood pressure said in cmHg ("mười hai trên tám": 120/80) ---------------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("mười hai trên tám", "systolic_bp", {"systolic_bp": 120, "diastolic_bp": 80}),
+    ("huyết áp 12/8", None, {"systolic_bp": 120, "diastolic_bp": 80}),
+    ("huyết áp mẹ tui chín trên sáu", None, {"systolic_bp": 90, "diastolic_bp": 60}),
+    ("huyet ap muoi hai tren tam", None, {"systolic_bp": 120, "diastolic_bp": 80}),
+    ("huyết áp mười bốn trên chín", None, {"systolic_bp": 140, "diastolic_bp": 90}),
+    ("dạ tám trên năm", "systolic_bp", {"systolic_bp": 80, "diastolic_bp": 50}),
+])
+def test_a_blood_pressure_in_cmhg(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("ngày 12/8 em test dương tính", None, {}), ("mười hai trên tám", None, {}), ("tháng 12/8 ngày", None, {}),
+    ("huyết áp 120/80", None, {"systolic_bp": 120, "diastolic_bp": 80}), ("tám trên mười hai", "systolic_bp", {}),
+])
+def test_small_pairs_that_are_no_cmhg_reading(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+def test_a_low_blood_pressure_in_cmhg_is_the_sign() -> None:
+    assert "low_blood_pressure" in NLU.understand("huyết áp tụt còn tám trên năm").symptoms
+    assert "low_blood_pressure" not in NLU.understand("huyết áp mười hai trên tám").symptoms
+
+
+# --- at the blood pressure question, a pause before the joining words ----------------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("trên một trăm mười, dưới bảy mươi", {"systolic_bp": 110, "diastolic_bp": 70}),
+    ("số trên một trăm hai, số dưới tám mươi", {"systolic_bp": 120, "diastolic_bp": 80}),
+    ("một trăm, với sáu mươi lăm", {"systolic_bp": 100, "diastolic_bp": 65}),
+    ("tám lăm, chia năm mươi", {"systolic_bp": 85, "diastolic_bp": 50}),
+    ("một trăm ba mươi, tám mươi", {"systolic_bp": 130, "diastolic_bp": 80}),
+])
+def test_a_pause_before_the_joining_words(text: str, want: dict[str, float]) -> None:
+    _check(text, "systolic_bp", want)
