@@ -99,7 +99,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                "unnamed_display_words": WORDS, "kinship_number_words": WORDS,
                "threshold_words": WORDS, "then_words": WORDS, "value_is_words": WORDS,
                "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS,
-               "cmhg_ranges": RANGES, "after_correction": WORDS},
+               "cmhg_ranges": RANGES, "after_correction": WORDS,
+               "percent_of_other": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -381,7 +381,8 @@ class _Parser:
                 return value + d[0], d[1]
         if _is(tok, _DEGREE):
             nxt = self.at(j + 1)
-            if nxt is not None and not _is(self.at(j + 2), _NOT_DECIMAL_AFTER):
+            # "ba mươi chín độ hai mươi phút trước": a digit before a tens or hundred word starts a number of its own
+            if nxt is not None and not _is(self.at(j + 2), (*_NOT_DECIMAL_AFTER, *_TENS, *_TEN, *_HUNDRED)):
                 if _is(nxt, _HALF):
                     return value + 0.5, j + 2
                 if nxt.isdigit() and len(nxt) == 1:

@@ -29,6 +29,7 @@ _CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
 #: Words around two values that make them a range, not a value said again ("chín mươi, chín mốt gì đó").
 _RANGE_WORDS = Matcher(table(*lx.LEXICON.words("vitals", "range_words")))
 _HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
+_PERCENT_OF_OTHER = Matcher(table(*lx.LEXICON.words("vitals", "percent_of_other")))
 _AFTER_CORRECTION = Matcher(table(*lx.LEXICON.words("vitals", "after_correction")))
 #: A blood pressure said in cmHg: the plausible (systolic, diastolic) ranges of those numbers.
 _CMHG = (lx.LEXICON.ranges("vitals", "cmhg_ranges")["systolic_bp"],
@@ -154,6 +155,8 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (
                 n.value <= lx.CLOCK_HOURS_MAX or (n.value != int(n.value) and n.value < 24)):
             continue  # "đo oxy lúc bảy rưỡi được chín hai": a clock time, which uses up no cue
+        if after == "%" and _percent_of_other(toks, n, cues):
+            continue  # "điện thoại hết pin còn chín mươi hai phần trăm": a battery, no SpO2
         inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
         if after == "%":
             vital = "spo2"
@@ -345,6 +348,21 @@ def _in_mmhg(toks: Sequence[str], numbers: Sequence[Number], expect_vital: str |
         out[k] = Number(value=a.value * 10, start=a.start, end=a.end)
         out[k + 1] = Number(value=b.value * 10, start=b.start, end=b.end)
     return out
+
+
+def _percent_of_other(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
+    """Is the percentage ``n`` that of something else (vitals.yaml ``percent_of_other``: a battery, a discount: "pin
+    còn chín mươi hai phần trăm"), named in its clause before it with no vital named nor "đo" (measure) in between?"""
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    other = _PERCENT_OF_OTHER.find(toks[lo:n.start])
+    if not other:
+        return False
+    last = lo + other[-1].end
+    if any(word_in(toks[j], ("đo",)) and not word_in(toks[j - 1], ("máy",)) for j in range(last, n.start)):
+        return False  # "pin yếu mà đo vẫn được chín hai phần trăm": measured after all; "pin máy đo" is the device
+    return not any(last <= c.start and c.end <= n.start for c in cues)
 
 
 def _corrected(between: Sequence[str]) -> bool:

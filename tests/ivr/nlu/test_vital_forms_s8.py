@@ -194,3 +194,48 @@ def test_a_low_blood_pressure_in_cmhg_is_the_sign() -> None:
 ])
 def test_a_pause_before_the_joining_words(text: str, want: dict[str, float]) -> None:
     _check(text, "systolic_bp", want)
+
+
+# --- after "độ", a digit that starts a number of its own is no tenths ----------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("ba mươi chín độ hai mươi phút trước", T, {T: 39}), ("sốt ba tám độ hai mươi phút trước", None, {T: 38}),
+    ("ba chín độ, mười phút sau đo lại", T, {T: 39}), ("sốt ba tám độ ba mươi phút trước", None, {T: 38}),
+    ("ba tám độ một trăm lần", T, {T: 38}),
+])
+def test_a_number_after_the_degree_word_is_no_tenths(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("ba tám độ hai", T, {T: 38.2}), ("ba chín độ mốt", T, {T: 39.1}), ("sốt ba tám độ tư", None, {T: 38.4}),
+    ("ba bảy độ rưỡi", T, {T: 37.5}), ("38 độ 5", T, {T: 38.5}),
+])
+def test_tenths_after_the_degree_word_stay(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- the percentage of a battery or a discount is no SpO2 ----------------------------------------------------
+@pytest.mark.parametrize("text, vital", [
+    ("điện thoại em hết pin còn chín mươi hai phần trăm", None), ("pin máy đo còn chín mươi phần trăm", None),
+    ("pin máy đo còn chín mươi phần trăm", S), ("giảm giá chín mươi phần trăm", None),
+    ("sạc pin được tám mươi lăm phần trăm rồi", None), ("tỉ lệ khỏi bệnh chín mươi chín phần trăm", None),
+])
+def test_a_percentage_of_something_else_is_no_reading(text: str, vital: str | None) -> None:
+    _check(text, vital, {})
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("pin còn chín mươi hai phần trăm, ô xi chín lăm phần trăm", None, {S: 95}),
+    ("pin yếu mà đo vẫn được chín hai phần trăm", None, {S: 92}), ("ô xi giảm còn chín hai phần trăm", None, {S: 92}),
+    ("chắc chắn chín mươi hai phần trăm", S, {S: 92}), ("điện thoại hết pin, ô xi chín hai phần trăm", None, {S: 92}),
+])
+def test_a_percentage_measured_stays_the_spo2(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("mạch một trâm hai", None, {P: 120}), ("một trâm mốt", P, {P: 110}), ("nhịp tim một trâm ba mươi", None, {P: 130}),
+    ("chị trâm đo cho em", None, {}), ("trâm hai", P, {}),
+])
+def test_a_hundred_heard_as_tram(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
