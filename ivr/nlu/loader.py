@@ -100,7 +100,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "threshold_words": WORDS, "then_words": WORDS, "value_is_words": WORDS,
                "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS,
                "cmhg_ranges": RANGES, "after_correction": WORDS,
-               "percent_of_other": WORDS},
+               "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -30,6 +30,8 @@ _CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
 _RANGE_WORDS = Matcher(table(*lx.LEXICON.words("vitals", "range_words")))
 _HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
 _PERCENT_OF_OTHER = Matcher(table(*lx.LEXICON.words("vitals", "percent_of_other")))
+_CHANGE_FROM = lx.LEXICON.words("vitals", "change_from")
+_CHANGE_TO = Matcher(table(*lx.LEXICON.words("vitals", "change_to")))
 _AFTER_CORRECTION = Matcher(table(*lx.LEXICON.words("vitals", "after_correction")))
 #: A blood pressure said in cmHg: the plausible (systolic, diastolic) ranges of those numbers.
 _CMHG = (lx.LEXICON.ranges("vitals", "cmhg_ranges")["systolic_bp"],
@@ -163,6 +165,9 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         elif inside_degree or word_in(after, ("độ",)):
             vital = "temperature"
         per_min = _PER_MIN.at(toks, n.end) if n.end < len(toks) else None
+        if per_min is not None and any(c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):
+            # "nhiệt độ 37,8 nhịp thở 22": the "nhịp" that names the next reading is no unit of this one (session 10)
+            per_min = None
         if vital is None:
             best = None
             # "tám tám là mạch": the value said to be the cue after it
@@ -255,6 +260,9 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             before, last_value[vital] = last_value.get(vital), n
             if vital in out and before is not None and _restarted(toks, before, n):
                 out[vital] = n.value  # "chín mươi… chín mươi bảy", "chín mươi… à chín mốt": said again in full
+                continue
+            if vital in out and before is not None and _changed(toks, before, n):
+                out[vital] = n.value  # "ô xi tăng từ chín mốt lên chín sáu": the value it came to
                 continue
             if vital in out and _only(_RETRACTIONS, between):
                 continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
@@ -363,6 +371,22 @@ def _percent_of_other(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> 
     if any(word_in(toks[j], ("đo",)) and not word_in(toks[j - 1], ("máy",)) for j in range(last, n.start)):
         return False  # "pin yếu mà đo vẫn được chín hai phần trăm": measured after all; "pin máy đo" is the device
     return not any(last <= c.start and c.end <= n.start for c in cues)
+
+
+def _changed(toks: Sequence[str], before: Number, n: Number) -> bool:
+    """Is ``n`` the value ``before`` changed to, said as one change "from ``before`` to ``n``" ("ô xi tăng từ chín mốt
+    lên chín sáu", "nhiệt độ giảm từ ba chín xuống ba bảy rưỡi": vitals.yaml ``change_from`` before it and only
+    ``change_to`` words between, the unit of ``before`` aside)?"""
+    if before.start == 0 or not word_in(toks[before.start - 1], _CHANGE_FROM):
+        return False
+    rest = [t for t in toks[before.end:n.start] if not word_in(t, (*lx.DEGREE, "%"))]
+    i = 0
+    while i < len(rest):
+        m = _CHANGE_TO.at(rest, i)
+        if m is None:
+            return False
+        i = m.end
+    return i > 0
 
 
 def _corrected(between: Sequence[str]) -> bool:

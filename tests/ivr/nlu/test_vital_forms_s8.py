@@ -239,3 +239,42 @@ def test_a_percentage_measured_stays_the_spo2(text: str, vital: str | None, want
 ])
 def test_a_hundred_heard_as_tram(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- "nhịp" that names the next reading is no per-minute unit of the value before it --------------------------
+@pytest.mark.parametrize("text, want", [
+    ("ô xi 94 mạch 105 nhiệt độ 37,8 nhịp thở 22", {S: 94, P: 105, T: 37.8, B: 22}),
+    ("nhiệt độ ba tám độ hai nhịp tim chín mươi", {T: 38.2, P: 90}),
+    ("ba tám độ rưỡi nhịp thở hăm tư", {T: 38.5, B: 24}), ("mạch chín mươi nhịp, nhịp thở hai hai", {P: 90, B: 22}),
+    ("nhiệt độ ba bảy nhịp thở hai mươi", {T: 37, B: 20}),
+])
+def test_the_next_vitals_name_is_no_unit(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("hai mươi nhịp thở", {B: 20}), ("thở hai mươi nhịp", {B: 20}), ("nhịp thở hai mươi nhịp một phút", {B: 20}),
+    ("tim đập một trăm hai mươi nhịp", {P: 120}), ("một trăm hai mươi nhịp tim", {P: 120}),
+])
+def test_a_rate_and_its_own_name_stay(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+# --- one change "from X to Y": the value it came to ----------------------------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("ô xi tăng từ chín mốt lên chín sáu", None, {S: 96}),
+    ("nhiệt độ giảm từ ba chín xuống ba bảy rưỡi", None, {T: 37.5}),
+    ("ô xi của ông tụt từ chín lăm xuống chín mốt", None, {S: 91}), ("từ chín sáu xuống chín hai", S, {S: 92}),
+    ("sốt từ ba chín độ xuống ba bảy độ", None, {T: 37}), ("mạch từ trăm ba xuống còn chín chục", None, {P: 90}),
+])
+def test_a_change_from_one_value_to_another(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("ô xi chín mốt rồi lên chín sáu", None, {S: 91}), ("từ hôm qua chín mốt, nay lên chín sáu", S, {S: 91}),
+    ("chín mốt, chín sáu", S, {S: 91}), ("ô xi từ sáng chín hai, chiều chín bảy", None, {S: 92}),
+    ("sốt ba chín độ, giờ xuống ba bảy độ", None, {T: 39}),
+])
+def test_two_readings_without_one_change_keep_the_worst(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
