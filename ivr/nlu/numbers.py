@@ -39,6 +39,10 @@ _NOT_DECIMAL_AFTER = lx.NOT_DECIMAL_AFTER
 _YEAR_AFTER = lx.YEAR_AFTER
 _YEAR_OR_AGE_AFTER = lx.YEAR_OR_AGE_AFTER
 _YEAR_BEFORE = lx.YEAR_BEFORE
+# A digit word with its vowel misheard ("hay" 2, "sáo" 6), and "mươi" heard as "mưa": numbers.yaml (session 10).
+_VOWEL_SLIPS = lx.LEXICON.values("numbers", "vowel_slips")
+_TENS_SLIPS_BETWEEN = lx.LEXICON.words("numbers", "tens_slips_between")
+_VOWEL_SLIPS_NOT_BEFORE = lx.LEXICON.words("numbers", "vowel_slips_not_before")
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,8 @@ class _Parser:
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED)
         if v is None and _is(self.at(i - 1), _HUNDRED) and _is(self.at(i + 1), _TENS):
             v = _tone_slip(tok, _DIGITS, (), marks=True)  # "một trăm bà mươi" 130: between hundred and tens, a digit
+        if v is None and (_is(self.at(i + 1), _TENS) or self.tens_slip(i + 1)):
+            v = _word(tok, _VOWEL_SLIPS)  # "hay mươi tám" 28, "một trăm hay mươi" 120 (session 10)
         if v is None and initial and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE) and _tone_slip(
                 tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True) == 1:
             v = 1  # "mọt chăm ba mươi" 130: "một" with other marks before a misheard "trăm" (session 10, n12)
@@ -217,6 +223,19 @@ class _Parser:
             # typed without diacritics ("lần sau chín ba" is "next time 93": "sáu" would carry its accent there)
             return None
         return v
+
+    def number_word(self, i: int) -> bool:
+        """Is token ``i`` a digit, units-only, ten, tens or hundred word?"""
+        tok = self.at(i)
+        return tok is not None and (_word(tok, _DIGITS) is not None or _word(tok, _UNIT_ONLY) is not None
+                                    or _is(tok, (*_TEN, *_TENS, *_HUNDRED)))
+
+    def tens_slip(self, i: int) -> bool:
+        """Is token ``i`` "mươi" misheard (numbers.yaml ``tens_slips_between``: "mưa") between a digit word and a
+        units or digit word ("chín mưa hai" 92)?"""
+        nxt = self.at(i + 1)
+        return (_is(self.at(i), _TENS_SLIPS_BETWEEN) and nxt is not None
+                and (_word(nxt, _DIGITS) is not None or _word(nxt, _UNIT_ONLY) is not None))
 
     def last_digit_follows(self, i: int) -> bool:
         """Is token ``i`` a digit word (one to eight) that ends the number: the clause ends after it or a unit
@@ -270,6 +289,9 @@ class _Parser:
             v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TENS_SLIPS_PROTECTED, marks=True)
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
             v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TONE_SLIPS_PROTECTED)  # "chín bấy" 97
+        if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER) and not self.number_word(i + 1) \
+                and not _is(self.at(i + 1), _VOWEL_SLIPS_NOT_BEFORE):
+            v = _word(tok, _VOWEL_SLIPS)  # "chín mươi hay" 92, "chín sáo" 96; "chín mươi hay chín mốt" is "or"
         if v is None or v == 0:
             return None
         if _is(self.at(i + 1), _TENS):
@@ -299,7 +321,7 @@ class _Parser:
         if d >= 2 and not after_hundred and _is(self.at(k), lx.SOME):
             return (d * 10 + 5, k + 1) if d <= lx.SOME_MAX_TENS else None
         # "chín mười tư": ASR often writes "mười" (ten) for "mươi" (-ty) after a digit
-        if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)):
+        if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)) or (d >= 2 and self.tens_slip(i + 1)):
             u = self.unit(i + 2)
             if u and u[0] == d and _word(self.at(u[1]) or "", _UNIT_ONLY) is not None:
                 # "hai mươi hai lăm", "ba mươi ba lăm": a range said "twenty, twenty-five", the tens alone then the

@@ -278,3 +278,24 @@ def test_a_change_from_one_value_to_another(text: str, vital: str | None, want: 
 ])
 def test_two_readings_without_one_change_keep_the_worst(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- a digit word with its vowel misheard ("hay" 2, "sáo" 6, "bốm" 4), "mươi" heard as "mưa" ---------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("chín mươi hay", S, {S: 92}), ("chín hay", S, {S: 92}), ("chín mươi sáo", S, {S: 96}), ("chín sáo", S, {S: 96}),
+    ("chín mươi bốm", S, {S: 94}), ("hay mươi tám", B, {B: 28}), ("một trăm hay mươi", P, {P: 120}),
+    ("chín mưa hai", S, {S: 92}), ("ô xi chín mưa sáu phần trăm", None, {S: 96}), ("ba tám độ ruỡi", T, {T: 38.5}),
+])
+def test_number_words_with_a_vowel_misheard(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, values", [
+    ("ba hay ho", [3]), ("mẹ hay sốt", []), ("chín hay mười", [9, 10]), ("chín mươi hay chín mốt", [90, 91]),
+    ("hai hay ba ngày", [2, 3]), ("tám hay sao", [8]), ("chín hay không", [9]), ("trời mưa hai ngày", [2]),
+    ("ba mưa", [3]), ("năm mưa to", [5]), ("sáo trúc", []),
+])
+def test_look_alikes_of_misheard_vowels(text: str, values: list[float]) -> None:
+    """"hay" (or, often) before a number word, after "ba" or before a question word, and "mưa" (rain) without a
+    digit word on both sides, stay words."""
+    assert _values(text) == values
