@@ -459,15 +459,47 @@ class _Parser:
         return self.fraction(value, j)
 
 
+#: The number words a recognizer may cut in two inside the word ("chí n", "mươ i"): digits, tens and hundreds.
+_CUT_WORDS: tuple[str, ...] = (*lx.DIGITS, *lx.UNIT_ONLY, *lx.TEN, *lx.TENS, *lx.HUNDRED)
+
+
+def _cut_in_two(tok: str, nxt: str | None) -> str | None:
+    """The number word ``tok`` and ``nxt`` are once cut in two by a recognizer after its vowel ("chí n" chín, "mươ i"
+    mươi, "tră m" trăm), or None: ``nxt`` one or two letters that are no word here ("i", "n", "m", "ng"), ``tok``
+    itself no number word, the two together one (session 10, n12)."""
+    if nxt is None or not nxt.isalpha() or len(nxt) > 2 or nxt not in _CUT_TAILS or not tok.isalpha():
+        return None
+    if any(token_matches(tok, w) for w in _PARTS):
+        return None
+    whole = unicodedata.normalize("NFC", tok + nxt)
+    return whole if any(token_matches(whole, w) for w in _CUT_WORDS) else None
+
+
+#: What a cut leaves after the vowel: a final consonant or the last vowel of a number word.
+_CUT_TAILS = frozenset({"i", "m", "n", "t", "c", "u", "y", "o", "ng", "nh", "ch"})
+
+
 def find_numbers(tokens: Sequence[str]) -> list[Number]:
     """Every number in ``tokens`` (from ``ivr.nlu.normalize.tokenize``), left to right. Spans are indexes of
     ``tokens``: a token of number words run together ("chínlăm") is read as its words, within its own span."""
     expanded: list[str] = []
     origin: list[int] = []
-    for k, tok in enumerate(tokens):
+    last: list[int] = []  # the last token of each expanded word (a word cut in two spans both halves)
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        whole = _cut_in_two(tok, tokens[k + 1] if k + 1 < len(tokens) else None)
+        if whole is not None:
+            expanded.append(whole)
+            origin.append(k)
+            last.append(k + 1)
+            k += 2
+            continue
         parts = split_run_together(tok)
         expanded.extend(parts or (tok,))
         origin.extend([k] * (len(parts) if parts else 1))
+        last.extend([k] * (len(parts) if parts else 1))
+        k += 1
     p = _Parser(expanded)
     out: list[Number] = []
     i = 0
@@ -480,7 +512,7 @@ def find_numbers(tokens: Sequence[str]) -> list[Number]:
             i += 1
             continue
         value, j = got
-        out.append(Number(value=round(value, 2), start=origin[i], end=origin[j - 1] + 1))
+        out.append(Number(value=round(value, 2), start=origin[i], end=last[j - 1] + 1))
         i = j
     return out
 

@@ -299,3 +299,21 @@ def test_look_alikes_of_misheard_vowels(text: str, values: list[float]) -> None:
     """"hay" (or, often) before a number word, after "ba" or before a question word, and "mưa" (rain) without a
     digit word on both sides, stay words."""
     assert _values(text) == values
+
+
+# --- a number word cut in two inside the word by a recognizer ("chí n", "mươ i") ---------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("ô xi chín mươ i hai", None, {S: 92}), ("ô xi chí n mươi hai", None, {S: 92}), ("tră m hai", P, {P: 120}),
+    ("mạch một tră m ba mươi", None, {P: 130}), ("nhiệt độ ba mươ i tá m độ", None, {T: 38}),
+    ("nhịp thở hai mươ i bố n", None, {B: 24}),
+])
+def test_a_number_word_cut_in_two(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, values", [
+    ("ba i", [3]), ("mẹ i", []), ("ở nhà i", []), ("hai i", [2]), ("chín mươi hai", [92]), ("lă m", []),
+])
+def test_words_and_letters_that_are_no_cut_number_word(text: str, values: list[float]) -> None:
+    """A number word followed by a letter keeps its value alone; other words with a letter are no number."""
+    assert _values(text) == values
