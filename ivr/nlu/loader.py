@@ -102,7 +102,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                "threshold_words": WORDS, "then_words": WORDS, "value_is_words": WORDS,
                "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS,
                "cmhg_ranges": RANGES, "after_correction": WORDS,
-               "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS},
+               "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
+               "vague_normal": RANGES},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -305,6 +305,8 @@ class _Parser:
         if tok is None:
             return None
         if _is(tok, _TEN):
+            if not after_hundred and _is(self.at(i + 1), lx.SOME):
+                return 15, i + 2  # "mười mấy" (10-19), read as its middle like "tám mấy" (session 10)
             u = self.unit(i + 1)
             return (10 + u[0], u[1]) if u else (10, i + 1)
         south = _word(tok, lx.SOUTHERN_TENS_FOLDED) if tok == fold(tok) and not after_hundred else None

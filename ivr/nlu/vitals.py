@@ -31,6 +31,7 @@ _RANGE_WORDS = Matcher(table(*lx.LEXICON.words("vitals", "range_words")))
 _HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
 _PERCENT_OF_OTHER = Matcher(table(*lx.LEXICON.words("vitals", "percent_of_other")))
 _CHANGE_FROM = lx.LEXICON.words("vitals", "change_from")
+_VAGUE_NORMAL = lx.LEXICON.ranges("vitals", "vague_normal")
 _CHANGE_TO = Matcher(table(*lx.LEXICON.words("vitals", "change_to")))
 _AFTER_CORRECTION = Matcher(table(*lx.LEXICON.words("vitals", "after_correction")))
 #: A blood pressure said in cmHg: the plausible (systolic, diastolic) ranges of those numbers.
@@ -252,6 +253,11 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             skip.add(k + 1)
             # the next reading follows the tenths: "sáng ba sáu tám, chiều ba tám" is 36.8 then 38 (session 7)
             assigned[k + 1] = vital
+        if lo <= n.value <= hi and _vague_and_normal(toks, n, vital):
+            # "mạch tám mươi mấy", "nhịp thở mười mấy": some value of those tens, every one of them calm for
+            # its vital (vitals.yaml ``vague_normal``): no reading, as "chín mấy" at the SpO2 question
+            prev_end = n.end
+            continue
         if lo <= n.value <= hi:
             assigned[k] = vital
             said = last.get(vital)
@@ -371,6 +377,17 @@ def _percent_of_other(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> 
     if any(word_in(toks[j], ("đo",)) and not word_in(toks[j - 1], ("máy",)) for j in range(last, n.start)):
         return False  # "pin yếu mà đo vẫn được chín hai phần trăm": measured after all; "pin máy đo" is the device
     return not any(last <= c.start and c.end <= n.start for c in cues)
+
+
+def _vague_and_normal(toks: Sequence[str], n: Number, vital: str) -> bool:
+    """Is ``n`` a vague value of some tens ("tám mươi mấy" 80-89, read as 85; "mười mấy" 10-19) whose every value
+    lies in the ``vital``'s calm band (vitals.yaml ``vague_normal``)? A vague value that may be alarming ("tám mấy"
+    at the SpO2 question, "hai mươi mấy" breaths) stays read as its middle."""
+    if n.end <= n.start or not word_in(toks[n.end - 1], lx.SOME) or vital not in _VAGUE_NORMAL:
+        return False
+    low = n.value - 5
+    lo, hi = _VAGUE_NORMAL[vital]
+    return lo <= low and low + 9 <= hi
 
 
 def _changed(toks: Sequence[str], before: Number, n: Number) -> bool:

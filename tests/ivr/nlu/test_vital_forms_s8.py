@@ -317,3 +317,21 @@ def test_a_number_word_cut_in_two(text: str, vital: str | None, want: dict[str, 
 def test_words_and_letters_that_are_no_cut_number_word(text: str, values: list[float]) -> None:
     """A number word followed by a letter keeps its value alone; other words with a letter are no number."""
     assert _values(text) == values
+
+
+# --- a vague value of some tens, every one of them calm for its vital: no reading ------------------------------
+@pytest.mark.parametrize("text, vital", [
+    ("tám mươi mấy", P), ("mạch bảy mấy", None), ("sáu mươi mấy", P), ("nhịp thở mười mấy", None),
+    ("mười mấy lần", B), ("nhịp tim chín mươi mấy", None),
+])
+def test_a_vague_calm_value_is_no_reading(text: str, vital: str | None) -> None:
+    _check(text, vital, {})
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("tám mấy", S, {S: 85}), ("con gắn máy vô thì nó chỉ có tám mấy", None, {S: 85}),
+    ("hai mươi mấy", B, {B: 25}), ("bốn mươi mấy", P, {P: 45}), ("thở ba mươi mấy lần một phút", None, {B: 35}),
+    ("mạch tám mươi mấy, ô xi chín hai", None, {S: 92}),
+])
+def test_a_vague_value_that_may_be_alarming_stays(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
