@@ -343,13 +343,19 @@ def _not_persons(words: Sequence[str]) -> list[str]:
 def _in_mmhg(toks: Sequence[str], numbers: Sequence[Number], expect_vital: str | None) -> list[Number]:
     """``numbers`` with a blood pressure said in centimetres of mercury, as older devices and many callers say it
     ("mười hai trên tám", "huyết áp 12/8", "chín trên sáu": 120/80, 90/60), in millimetres: two whole numbers within
-    vitals.yaml ``cmhg_ranges``, the first the larger, joined by a blood pressure separator,
+    vitals.yaml ``cmhg_ranges``, the first the larger, joined by a blood pressure separator (at its question also
+    by nothing or ``bp_question_separators``: "mười hai tám"),
     at the blood pressure question or after a blood pressure name ("ngày 12/8" is a date, "tháng mười hai trên tám
     ngày" no reading)."""
     out = list(numbers)
     for k, (a, b) in enumerate(pairwise(numbers)):
         between = toks[a.end:b.start]
-        if not (len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)):
+        joined = len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)
+        if not joined and expect_vital in BLOOD_PRESSURE_VITALS:
+            # at the blood pressure question also "mười hai tám", "mười hai với tám" (bp_question_separators)
+            sep = _BP_QUESTION_SEPARATORS.at(between, 0) if between else None
+            joined = not between or list(between) == [BREAK] or (sep is not None and sep.end == len(between))
+        if not joined:
             continue
         if a.value != int(a.value) or b.value != int(b.value) or not a.value > b.value:
             continue

@@ -335,3 +335,23 @@ def test_a_vague_calm_value_is_no_reading(text: str, vital: str | None) -> None:
 ])
 def test_a_vague_value_that_may_be_alarming_stays(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("mười hai tám", {"systolic_bp": 120, "diastolic_bp": 80}),
+    ("mười hai với tám", {"systolic_bp": 120, "diastolic_bp": 80}),
+    ("dạ mười một bảy", {"systolic_bp": 110, "diastolic_bp": 70}),
+    ("chín, sáu", {"systolic_bp": 90, "diastolic_bp": 60}),
+    ("mười bốn chia chín", {"systolic_bp": 140, "diastolic_bp": 90}),
+])
+def test_a_blood_pressure_in_cmhg_at_its_question_without_a_separator(text: str, want: dict[str, float]) -> None:
+    _check(text, "systolic_bp", want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("mười hai tám", S, {}), ("huyết áp mười hai tám", None, {}), ("một trăm hai tám mươi", "systolic_bp",
+                                                                   {"systolic_bp": 120, "diastolic_bp": 80}),
+    ("chín sáu", "systolic_bp", {"systolic_bp": 96}), ("tám, mười hai", "systolic_bp", {}),
+])
+def test_small_pairs_elsewhere_stay_as_they_were(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
