@@ -73,7 +73,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "southern_tens_folded": VALUES, "southern_tens_not_before": WORDS, "thirty_slips": WORDS,
                 "thirty_slip_digits": WORDS, "number_words_for_slips": WORDS, "vowel_slips": VALUES,
                 "vowel_slips_not_before": WORDS,
-                "tens_slips_between": WORDS},
+                "tens_slips_between": WORDS, "ordinal_before": WORDS},
     "risk_factors": {"names": NAMES, "risk_age": NUMBER, "phrases": TABLE, "blockers": WORDS, "age_words": WORDS,
                      "age_approx": WORDS, "age_persons": WORDS},
     "symptoms": {"extra_signs": NAMES, "phrases": TABLE, "implies": LINKS, "phrase_implies": LINKS,
@@ -103,7 +103,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS,
                "cmhg_ranges": RANGES, "after_correction": WORDS,
                "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
-               "vague_normal": RANGES},
+               "vague_normal": RANGES, "continues_before": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -43,6 +43,7 @@ _YEAR_BEFORE = lx.YEAR_BEFORE
 _VOWEL_SLIPS = lx.LEXICON.values("numbers", "vowel_slips")
 _TENS_SLIPS_BETWEEN = lx.LEXICON.words("numbers", "tens_slips_between")
 _VOWEL_SLIPS_NOT_BEFORE = lx.LEXICON.words("numbers", "vowel_slips_not_before")
+_ORDINAL_BEFORE = lx.LEXICON.words("numbers", "ordinal_before")
 
 
 @dataclass(frozen=True)
@@ -431,6 +432,10 @@ class _Parser:
 
     def number_at(self, i: int) -> tuple[float, int] | None:
         tok = self.t[i]
+        if _is(self.at(i - 1), _ORDINAL_BEFORE) and _word(tok, _DIGITS) is not None and not _is(
+                self.at(i + 1), (*_TENS, *_TEN, *_HUNDRED)) and _word(self.at(i + 1) or "", _UNIT_ONLY) is None:
+            d = self.digit(i, initial=True)  # "lần sau chín ba" is "next time" ("sau" six only typed so)
+            return (float(d), i + 1) if d is not None else None  # "lần hai chín sáu": the second measure, then 96
         dv = _digit_token(tok)
         nxt = self.at(i + 1)
         if dv is not None and _figure(tok) is not None and (_is(nxt, (*_HUNDRED, *_TENS, *lx.SOME))

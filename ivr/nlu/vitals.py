@@ -32,6 +32,8 @@ _HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
 _PERCENT_OF_OTHER = Matcher(table(*lx.LEXICON.words("vitals", "percent_of_other")))
 _CHANGE_FROM = lx.LEXICON.words("vitals", "change_from")
 _VAGUE_NORMAL = lx.LEXICON.ranges("vitals", "vague_normal")
+_CONTINUES_BEFORE = lx.LEXICON.words("vitals", "continues_before")
+_ORDINAL_BEFORE = lx.LEXICON.words("numbers", "ordinal_before")
 _CHANGE_TO = Matcher(table(*lx.LEXICON.words("vitals", "change_to")))
 _AFTER_CORRECTION = Matcher(table(*lx.LEXICON.words("vitals", "after_correction")))
 #: A blood pressure said in cmHg: the plausible (systolic, diastolic) ranges of those numbers.
@@ -151,6 +153,12 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             continue  # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital
         if word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
             continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
+        if n.start > 0 and word_in(toks[n.start - 1], _ORDINAL_BEFORE) and n.value < _LOWEST:
+            # "lần một chín tư, lần hai chín sáu": which measure, no value; it uses up no cue and passes the vital
+            # of the value before it on to the value after it
+            if k - 1 in assigned:
+                assigned[k] = assigned[k - 1]
+            continue
         if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
             continue  # "có bầu tháng tám": a date
         if _supposed(toks, n):
@@ -203,6 +211,15 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                     _owner_free(between) <= 5
                     and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
                 vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
+        if vital is None and n.start > 0 and word_in(toks[n.start - 1], _CONTINUES_BEFORE):
+            # "ô xi lúc đầu chín tám, đi lại một chút thì còn chín tư": the same vital as the last value read, when
+            # no other vital is named between (vitals.yaml ``continues_before``)
+            j = max((a for a in assigned if a < k), default=None)
+            if j is not None and n.start - numbers[j].end <= lx.CUE_REACH and not any(
+                    numbers[j].end <= c.start and c.end <= n.start for c in cues):
+                lo_j, hi_j = lx.VITAL_RANGES[assigned[j]]
+                if lo_j <= n.value <= hi_j:
+                    vital = assigned[j]
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
             if any(word_in(t, lx.BREATHING_WORDS) for t in window):

@@ -355,3 +355,44 @@ def test_a_blood_pressure_in_cmhg_at_its_question_without_a_separator(text: str,
 ])
 def test_small_pairs_elsewhere_stay_as_they_were(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- which measure ("lần một", "lần thứ hai") is no value and no first digit of the value after it ---------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("ô xi đo hai lần, lần một chín tư, lần hai chín sáu", None, {S: 94}),
+    ("ô xi lần một chín bảy lần hai chín ba", None, {S: 93}), ("lần thứ hai chín sáu", S, {S: 96}),
+    ("đo lần thứ hai thì chín sáu", None, {S: 96}), ("thở hai mươi lần, lần hai hai mươi hai", None, {B: 22}),
+    ("ô xi lần thứ nhất chín tư lần thứ hai chín sáu", None, {S: 94}),
+])
+def test_which_measure_is_no_value(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    ("hai mươi lần một phút", B, {B: 20}), ("lần hai mươi lăm", B, {B: 25}), ("lần thở hai mươi", None, {B: 20}),
+    ("đếm lần thở được hai mươi hai", None, {B: 22}), ("đo lần hai mươi", S, {}),
+])
+def test_numbers_after_a_times_word_that_are_values(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a value after "còn/xuống/lên" with no vital named since the last value: that vital again ----------------------
+@pytest.mark.parametrize("text, want", [
+    ("ô xi của em lúc đầu chín tám, đi lại một chút thì còn chín tư", {S: 94}),
+    ("ô xi ngồi nghỉ chín bảy, đi vệ sinh về thì tụt chín hai", {S: 92}),
+    ("nhịp thở lúc nằm mười tám, ngồi dậy đi lại một hồi thì lên hai mươi tư", {B: 24}),
+    ("mạch lúc nghỉ tám mươi, leo cầu thang xong lên một trăm ba mươi", {P: 130}),
+    ("sốt ba tám độ, uống thuốc hạ sốt xong một tiếng thì xuống ba bảy độ rưỡi", {T: 38}),
+])
+def test_the_same_vital_after_what_was_done(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("ô xi chín tám, còn hai ngày nữa hết cách ly", {S: 98}),
+    ("ô xi chín bảy, mạch tám mươi, nay còn mệt", {S: 97, P: 80}),
+    ("ô xi chín tám, con còn ba tuổi", {S: 98}), ("nhiệt độ ba tám, lên chín giờ", {T: 38}),
+    ("ô xi chín bảy, giờ nhịp thở còn hai mươi hai", {S: 97, B: 22}),
+])
+def test_other_numbers_after_a_change_word(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
