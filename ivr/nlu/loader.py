@@ -74,7 +74,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "hundred_after_one": WORDS,
                 "tone_slips_protected": WORDS, "tens_slips_protected": WORDS,
                 "southern_tens_folded": VALUES, "southern_tens_not_before": WORDS, "thirty_slips": WORDS,
-                "thirty_slip_digits": WORDS, "number_words_for_slips": WORDS},
+                "thirty_slip_digits": WORDS, "number_words_for_slips": WORDS, "vowel_slips": VALUES,
+                "vowel_slips_not_before": WORDS,
+                "tens_slips_between": WORDS, "ordinal_before": WORDS},
     "risk_factors": {"names": NAMES, "risk_age": NUMBER, "phrases": TABLE, "blockers": WORDS, "age_words": WORDS,
                      "age_approx": WORDS, "age_persons": WORDS},
     "symptoms": {"extra_signs": NAMES, "phrases": TABLE, "implies": LINKS, "phrase_implies": LINKS,
@@ -102,7 +104,10 @@ SCHEMA: dict[str, dict[str, str]] = {
                "unnamed_blockers": WORDS, "cue_reach": NUMBER, "unnamed_reach": NUMBER,
                "unnamed_display_words": WORDS, "kinship_number_words": WORDS,
                "threshold_words": WORDS, "then_words": WORDS, "value_is_words": WORDS,
-               "time_words": WORDS},
+               "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS,
+               "cmhg_ranges": RANGES, "after_correction": WORDS,
+               "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
+               "vague_normal": RANGES, "continues_before": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -39,6 +39,11 @@ _NOT_DECIMAL_AFTER = lx.NOT_DECIMAL_AFTER
 _YEAR_AFTER = lx.YEAR_AFTER
 _YEAR_OR_AGE_AFTER = lx.YEAR_OR_AGE_AFTER
 _YEAR_BEFORE = lx.YEAR_BEFORE
+# A digit word with its vowel misheard ("hay" 2, "sáo" 6), and "mươi" heard as "mưa": numbers.yaml (session 10).
+_VOWEL_SLIPS = lx.LEXICON.values("numbers", "vowel_slips")
+_TENS_SLIPS_BETWEEN = lx.LEXICON.words("numbers", "tens_slips_between")
+_VOWEL_SLIPS_NOT_BEFORE = lx.LEXICON.words("numbers", "vowel_slips_not_before")
+_ORDINAL_BEFORE = lx.LEXICON.words("numbers", "ordinal_before")
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,11 @@ class _Parser:
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED)
         if v is None and _is(self.at(i - 1), _HUNDRED) and _is(self.at(i + 1), _TENS):
             v = _tone_slip(tok, _DIGITS, (), marks=True)  # "một trăm bà mươi" 130: between hundred and tens, a digit
+        if v is None and (_is(self.at(i + 1), _TENS) or self.tens_slip(i + 1)):
+            v = _word(tok, _VOWEL_SLIPS)  # "hay mươi tám" 28, "một trăm hay mươi" 120 (session 10)
+        if v is None and initial and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE) and _tone_slip(
+                tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True) == 1:
+            v = 1  # "mọt chăm ba mươi" 130: "một" with other marks before a misheard "trăm" (session 10, n12)
         if v is None and initial and _is(self.at(i + 1), (*_TENS, *_HUNDRED, *_DEGREE)):
             # "chỉn mươi lăm", "bạ mươi tám độ", "bón mươi": at the start only before a tens, hundred or degree word
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True)
@@ -214,6 +224,19 @@ class _Parser:
             # typed without diacritics ("lần sau chín ba" is "next time 93": "sáu" would carry its accent there)
             return None
         return v
+
+    def number_word(self, i: int) -> bool:
+        """Is token ``i`` a digit, units-only, ten, tens or hundred word?"""
+        tok = self.at(i)
+        return tok is not None and (_word(tok, _DIGITS) is not None or _word(tok, _UNIT_ONLY) is not None
+                                    or _is(tok, (*_TEN, *_TENS, *_HUNDRED)))
+
+    def tens_slip(self, i: int) -> bool:
+        """Is token ``i`` "mươi" misheard (numbers.yaml ``tens_slips_between``: "mưa") between a digit word and a
+        units or digit word ("chín mưa hai" 92)?"""
+        nxt = self.at(i + 1)
+        return (_is(self.at(i), _TENS_SLIPS_BETWEEN) and nxt is not None
+                and (_word(nxt, _DIGITS) is not None or _word(nxt, _UNIT_ONLY) is not None))
 
     def last_digit_follows(self, i: int) -> bool:
         """Is token ``i`` a digit word (one to eight) that ends the number: the clause ends after it or a unit
@@ -267,6 +290,9 @@ class _Parser:
             v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TENS_SLIPS_PROTECTED, marks=True)
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):
             v = _tone_slip(tok, {**_DIGITS, **_UNIT_ONLY}, lx.TONE_SLIPS_PROTECTED)  # "chín bấy" 97
+        if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER) and not self.number_word(i + 1) \
+                and not _is(self.at(i + 1), _VOWEL_SLIPS_NOT_BEFORE):
+            v = _word(tok, _VOWEL_SLIPS)  # "chín mươi hay" 92, "chín sáo" 96; "chín mươi hay chín mốt" is "or"
         if v is None or v == 0:
             return None
         if _is(self.at(i + 1), _TENS):
@@ -280,6 +306,8 @@ class _Parser:
         if tok is None:
             return None
         if _is(tok, _TEN):
+            if not after_hundred and _is(self.at(i + 1), lx.SOME):
+                return 15, i + 2  # "mười mấy" (10-19), read as its middle like "tám mấy" (session 10)
             u = self.unit(i + 1)
             return (10 + u[0], u[1]) if u else (10, i + 1)
         south = _word(tok, lx.SOUTHERN_TENS_FOLDED) if tok == fold(tok) and not after_hundred else None
@@ -296,8 +324,12 @@ class _Parser:
         if d >= 2 and not after_hundred and _is(self.at(k), lx.SOME):
             return (d * 10 + 5, k + 1) if d <= lx.SOME_MAX_TENS else None
         # "chín mười tư": ASR often writes "mười" (ten) for "mươi" (-ty) after a digit
-        if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)):
+        if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)) or (d >= 2 and self.tens_slip(i + 1)):
             u = self.unit(i + 2)
+            if u and u[0] == d and _word(self.at(u[1]) or "", _UNIT_ONLY) is not None:
+                # "hai mươi hai lăm", "ba mươi ba lăm": a range said "twenty, twenty-five", the tens alone then the
+                # shorthand of the same tens (a units-only word never follows a whole "hai mươi hai") (session 10)
+                return d * 10, i + 2
             return (d * 10 + u[0], u[1]) if u else (d * 10, i + 2)
         if d >= 1:
             # spoken shorthand: "chín tư" 94, "ba tám" 38, "hai hai" 22, "một trăm hai lăm" 125
@@ -374,7 +406,8 @@ class _Parser:
                 return value + d[0], d[1]
         if _is(tok, _DEGREE):
             nxt = self.at(j + 1)
-            if nxt is not None and not _is(self.at(j + 2), _NOT_DECIMAL_AFTER):
+            # "ba mươi chín độ hai mươi phút trước": a digit before a tens or hundred word starts a number of its own
+            if nxt is not None and not _is(self.at(j + 2), (*_NOT_DECIMAL_AFTER, *_TENS, *_TEN, *_HUNDRED)):
                 if _is(nxt, _HALF):
                     return value + 0.5, j + 2
                 if nxt.isdigit() and len(nxt) == 1:
@@ -399,6 +432,10 @@ class _Parser:
 
     def number_at(self, i: int) -> tuple[float, int] | None:
         tok = self.t[i]
+        if _is(self.at(i - 1), _ORDINAL_BEFORE) and _word(tok, _DIGITS) is not None and not _is(
+                self.at(i + 1), (*_TENS, *_TEN, *_HUNDRED)) and _word(self.at(i + 1) or "", _UNIT_ONLY) is None:
+            d = self.digit(i, initial=True)  # "lần sau chín ba" is "next time" ("sau" six only typed so)
+            return (float(d), i + 1) if d is not None else None  # "lần hai chín sáu": the second measure, then 96
         dv = _digit_token(tok)
         nxt = self.at(i + 1)
         if dv is not None and _figure(tok) is not None and (_is(nxt, (*_HUNDRED, *_TENS, *lx.SOME))
@@ -429,15 +466,47 @@ class _Parser:
         return self.fraction(value, j)
 
 
+#: The number words a recognizer may cut in two inside the word ("chí n", "mươ i"): digits, tens and hundreds.
+_CUT_WORDS: tuple[str, ...] = (*lx.DIGITS, *lx.UNIT_ONLY, *lx.TEN, *lx.TENS, *lx.HUNDRED)
+
+
+def _cut_in_two(tok: str, nxt: str | None) -> str | None:
+    """The number word ``tok`` and ``nxt`` are once cut in two by a recognizer after its vowel ("chí n" chín, "mươ i"
+    mươi, "tră m" trăm), or None: ``nxt`` one or two letters that are no word here ("i", "n", "m", "ng"), ``tok``
+    itself no number word, the two together one (session 10, n12)."""
+    if nxt is None or not nxt.isalpha() or len(nxt) > 2 or nxt not in _CUT_TAILS or not tok.isalpha():
+        return None
+    if any(token_matches(tok, w) for w in _PARTS):
+        return None
+    whole = unicodedata.normalize("NFC", tok + nxt)
+    return whole if any(token_matches(whole, w) for w in _CUT_WORDS) else None
+
+
+#: What a cut leaves after the vowel: a final consonant or the last vowel of a number word.
+_CUT_TAILS = frozenset({"i", "m", "n", "t", "c", "u", "y", "o", "ng", "nh", "ch"})
+
+
 def find_numbers(tokens: Sequence[str]) -> list[Number]:
     """Every number in ``tokens`` (from ``ivr.nlu.normalize.tokenize``), left to right. Spans are indexes of
     ``tokens``: a token of number words run together ("chínlăm") is read as its words, within its own span."""
     expanded: list[str] = []
     origin: list[int] = []
-    for k, tok in enumerate(tokens):
+    last: list[int] = []  # the last token of each expanded word (a word cut in two spans both halves)
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        whole = _cut_in_two(tok, tokens[k + 1] if k + 1 < len(tokens) else None)
+        if whole is not None:
+            expanded.append(whole)
+            origin.append(k)
+            last.append(k + 1)
+            k += 2
+            continue
         parts = split_run_together(tok)
         expanded.extend(parts or (tok,))
         origin.extend([k] * (len(parts) if parts else 1))
+        last.extend([k] * (len(parts) if parts else 1))
+        k += 1
     p = _Parser(expanded)
     out: list[Number] = []
     i = 0
@@ -450,7 +519,7 @@ def find_numbers(tokens: Sequence[str]) -> list[Number]:
             i += 1
             continue
         value, j = got
-        out.append(Number(value=round(value, 2), start=origin[i], end=origin[j - 1] + 1))
+        out.append(Number(value=round(value, 2), start=origin[i], end=last[j - 1] + 1))
         i = j
     return out
 

@@ -26,6 +26,19 @@ _UNNAMED_BLOCKERS = Matcher(table(*lx.UNNAMED_BLOCKERS))
 _SUPPOSED = Matcher(table(*lx.HYPOTHETICAL, *lx.CONDITIONAL_QUESTIONS))
 _ASKED = Matcher(table(*lx.QUESTION_WORDS))
 _CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
+#: Words around two values that make them a range, not a value said again ("chín mươi, chín mốt gì đó").
+_RANGE_WORDS = Matcher(table(*lx.LEXICON.words("vitals", "range_words")))
+_HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
+_PERCENT_OF_OTHER = Matcher(table(*lx.LEXICON.words("vitals", "percent_of_other")))
+_CHANGE_FROM = lx.LEXICON.words("vitals", "change_from")
+_VAGUE_NORMAL = lx.LEXICON.ranges("vitals", "vague_normal")
+_CONTINUES_BEFORE = lx.LEXICON.words("vitals", "continues_before")
+_ORDINAL_BEFORE = lx.LEXICON.words("numbers", "ordinal_before")
+_CHANGE_TO = Matcher(table(*lx.LEXICON.words("vitals", "change_to")))
+_AFTER_CORRECTION = Matcher(table(*lx.LEXICON.words("vitals", "after_correction")))
+#: A blood pressure said in cmHg: the plausible (systolic, diastolic) ranges of those numbers.
+_CMHG = (lx.LEXICON.ranges("vitals", "cmhg_ranges")["systolic_bp"],
+         lx.LEXICON.ranges("vitals", "cmhg_ranges")["diastolic_bp"])
 _RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
 _PAST = Matcher(table(*lx.PAST_MARKERS))
 _NOW = Matcher(table(*lx.NOW_WORDS))
@@ -76,6 +89,9 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
             continue
         between = toks[a.end:b.start]
         if asked:
+            # a break before the joining words is a pause ("trên một trăm mười, dưới bảy mươi") (session 10)
+            if len(between) > 1 and between[0] == BREAK:
+                between = between[1:]
             sep = _BP_QUESTION_SEPARATORS.at(between, 0) if between else None
             if between and (sep is None or sep.end != len(between)) and not (
                     list(between) == [BREAK] and BREAK in lx.BP_QUESTION_SEPARATORS):
@@ -101,6 +117,7 @@ def _named_blood_pressure(toks: Sequence[str], start: int) -> bool:
 
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             expect_vital: str | None) -> dict[str, float]:
+    numbers = _in_mmhg(toks, numbers, expect_vital)
     cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
     unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
@@ -124,6 +141,7 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             skip.add(k)
     oximeter_pulses: set[int] = set()
     last: dict[str, int] = {}  # end of each vital's last value (what lies between it and the next one)
+    last_value: dict[str, Number] = {}  # each vital's last value itself
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
     timed = _time_tokens(toks, numbers)
     for k, n in enumerate(numbers):
@@ -135,6 +153,12 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             continue  # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital
         if word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
             continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
+        if n.start > 0 and word_in(toks[n.start - 1], _ORDINAL_BEFORE) and n.value < _LOWEST:
+            # "lần một chín tư, lần hai chín sáu": which measure, no value; it uses up no cue and passes the vital
+            # of the value before it on to the value after it
+            if k - 1 in assigned:
+                assigned[k] = assigned[k - 1]
+            continue
         if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
             continue  # "có bầu tháng tám": a date
         if _supposed(toks, n):
@@ -142,12 +166,17 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
         if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (
                 n.value <= lx.CLOCK_HOURS_MAX or (n.value != int(n.value) and n.value < 24)):
             continue  # "đo oxy lúc bảy rưỡi được chín hai": a clock time, which uses up no cue
+        if after == "%" and _percent_of_other(toks, n, cues):
+            continue  # "điện thoại hết pin còn chín mươi hai phần trăm": a battery, no SpO2
         inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
         if after == "%":
             vital = "spo2"
         elif inside_degree or word_in(after, ("độ",)):
             vital = "temperature"
         per_min = _PER_MIN.at(toks, n.end) if n.end < len(toks) else None
+        if per_min is not None and any(c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):
+            # "nhiệt độ 37,8 nhịp thở 22": the "nhịp" that names the next reading is no unit of this one (session 10)
+            per_min = None
         if vital is None:
             best = None
             # "tám tám là mạch": the value said to be the cue after it
@@ -178,10 +207,19 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             vital = "spo2"  # "một trăm hai mươi với chín sáu": the pulse, then the SpO2 beside it
         if vital is None and k - 1 in assigned:
             between = toks[numbers[k - 1].end:n.start]
-            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or (
+            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or _corrected(between) or (
                     _owner_free(between) <= 5
                     and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
                 vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
+        if vital is None and n.start > 0 and word_in(toks[n.start - 1], _CONTINUES_BEFORE):
+            # "ô xi lúc đầu chín tám, đi lại một chút thì còn chín tư": the same vital as the last value read, when
+            # no other vital is named between (vitals.yaml ``continues_before``)
+            j = max((a for a in assigned if a < k), default=None)
+            if j is not None and n.start - numbers[j].end <= lx.CUE_REACH and not any(
+                    numbers[j].end <= c.start and c.end <= n.start for c in cues):
+                lo_j, hi_j = lx.VITAL_RANGES[assigned[j]]
+                if lo_j <= n.value <= hi_j:
+                    vital = assigned[j]
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
             if any(word_in(t, lx.BREATHING_WORDS) for t in window):
@@ -217,7 +255,10 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             vital = "pulse"
             lo, hi = lx.VITAL_RANGES[vital]
             oximeter_pulses.add(k)
-        if lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None):
+        lone_father = n.end - n.start == 1 and word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS)
+        if (lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None)) and not (
+                lone_father and not lo <= n.value <= hi):
+            # a lone "ba" its vital cannot have is the father, and keeps the cue ("ô xi ba được chín bốn")
             prev_end = n.end
         # else "spo2 hăm… à không, chín mươi lăm": a value its cue cannot have, taken back, keeps the cue
         nxt = numbers[k + 1] if k + 1 < len(numbers) else None
@@ -229,14 +270,26 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
             skip.add(k + 1)
             # the next reading follows the tenths: "sáng ba sáu tám, chiều ba tám" is 36.8 then 38 (session 7)
             assigned[k + 1] = vital
+        if lo <= n.value <= hi and _vague_and_normal(toks, n, vital):
+            # "mạch tám mươi mấy", "nhịp thở mười mấy": some value of those tens, every one of them calm for
+            # its vital (vitals.yaml ``vague_normal``): no reading, as "chín mấy" at the SpO2 question
+            prev_end = n.end
+            continue
         if lo <= n.value <= hi:
             assigned[k] = vital
             said = last.get(vital)
             between = toks[said:n.start] if said is not None else ()
             last[vital] = n.end
+            before, last_value[vital] = last_value.get(vital), n
+            if vital in out and before is not None and _restarted(toks, before, n):
+                out[vital] = n.value  # "chín mươi… chín mươi bảy", "chín mươi… à chín mốt": said again in full
+                continue
+            if vital in out and before is not None and _changed(toks, before, n):
+                out[vital] = n.value  # "ô xi tăng từ chín mốt lên chín sáu": the value it came to
+                continue
             if vital in out and _only(_RETRACTIONS, between):
                 continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
-            if vital in out and _only(_CORRECTIONS, between):
+            if vital in out and _corrected(between):
                 out[vital] = n.value  # "chín hai à không chín bốn": the caller corrects the value
                 continue
             if (vital in out and said is not None and _NOW.find(between) and _RESOLVED.find(between)
@@ -296,6 +349,129 @@ def _outside_cues(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         numbers = [*(n for n in numbers if n.end <= c.start), *rest]
         skip = {k for k, n in enumerate(numbers) if n in skipped}
     return numbers, set(skip)
+
+
+def _not_persons(words: Sequence[str]) -> list[str]:
+    """``words`` without the persons (negation.yaml ``persons``): who misread a value takes no part in its correction
+    ("chín tám, à không, em nhìn lộn, chín tư")."""
+    return [t for t in words if not word_in(t, lx.PERSONS)]
+
+
+def _in_mmhg(toks: Sequence[str], numbers: Sequence[Number], expect_vital: str | None) -> list[Number]:
+    """``numbers`` with a blood pressure said in centimetres of mercury, as older devices and many callers say it
+    ("mười hai trên tám", "huyết áp 12/8", "chín trên sáu": 120/80, 90/60), in millimetres: two whole numbers within
+    vitals.yaml ``cmhg_ranges``, the first the larger, joined by a blood pressure separator (at its question also
+    by nothing or ``bp_question_separators``: "mười hai tám"),
+    at the blood pressure question or after a blood pressure name ("ngày 12/8" is a date, "tháng mười hai trên tám
+    ngày" no reading)."""
+    out = list(numbers)
+    for k, (a, b) in enumerate(pairwise(numbers)):
+        between = toks[a.end:b.start]
+        joined = len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)
+        if not joined and expect_vital in BLOOD_PRESSURE_VITALS:
+            # at the blood pressure question also "mười hai tám", "mười hai với tám" (bp_question_separators)
+            sep = _BP_QUESTION_SEPARATORS.at(between, 0) if between else None
+            joined = not between or list(between) == [BREAK] or (sep is not None and sep.end == len(between))
+        if not joined:
+            continue
+        if a.value != int(a.value) or b.value != int(b.value) or not a.value > b.value:
+            continue
+        if not (_CMHG[0][0] <= a.value <= _CMHG[0][1] and _CMHG[1][0] <= b.value <= _CMHG[1][1]):
+            continue
+        if expect_vital not in BLOOD_PRESSURE_VITALS and not _named_blood_pressure(toks, a.start):
+            continue
+        if a.start > 0 and word_in(toks[a.start - 1], lx.DATE_BEFORE):
+            continue
+        out[k] = Number(value=a.value * 10, start=a.start, end=a.end)
+        out[k + 1] = Number(value=b.value * 10, start=b.start, end=b.end)
+    return out
+
+
+def _percent_of_other(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
+    """Is the percentage ``n`` that of something else (vitals.yaml ``percent_of_other``: a battery, a discount: "pin
+    còn chín mươi hai phần trăm"), named in its clause before it with no vital named nor "đo" (measure) in between?"""
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    other = _PERCENT_OF_OTHER.find(toks[lo:n.start])
+    if not other:
+        return False
+    last = lo + other[-1].end
+    if any(word_in(toks[j], ("đo",)) and not word_in(toks[j - 1], ("máy",)) for j in range(last, n.start)):
+        return False  # "pin yếu mà đo vẫn được chín hai phần trăm": measured after all; "pin máy đo" is the device
+    return not any(last <= c.start and c.end <= n.start for c in cues)
+
+
+def _vague_and_normal(toks: Sequence[str], n: Number, vital: str) -> bool:
+    """Is ``n`` a vague value of some tens ("tám mươi mấy" 80-89, read as 85; "mười mấy" 10-19) whose every value
+    lies in the ``vital``'s calm band (vitals.yaml ``vague_normal``)? A vague value that may be alarming ("tám mấy"
+    at the SpO2 question, "hai mươi mấy" breaths) stays read as its middle."""
+    if n.end <= n.start or not word_in(toks[n.end - 1], lx.SOME) or vital not in _VAGUE_NORMAL:
+        return False
+    low = n.value - 5
+    lo, hi = _VAGUE_NORMAL[vital]
+    return lo <= low and low + 9 <= hi
+
+
+def _changed(toks: Sequence[str], before: Number, n: Number) -> bool:
+    """Is ``n`` the value ``before`` changed to, said as one change "from ``before`` to ``n``" ("ô xi tăng từ chín mốt
+    lên chín sáu", "nhiệt độ giảm từ ba chín xuống ba bảy rưỡi": vitals.yaml ``change_from`` before it and only
+    ``change_to`` words between, the unit of ``before`` aside)?"""
+    if before.start == 0 or not word_in(toks[before.start - 1], _CHANGE_FROM):
+        return False
+    rest = [t for t in toks[before.end:n.start] if not word_in(t, (*lx.DEGREE, "%"))]
+    i = 0
+    while i < len(rest):
+        m = _CHANGE_TO.at(rest, i)
+        if m is None:
+            return False
+        i = m.end
+    return i > 0
+
+
+def _corrected(between: Sequence[str]) -> bool:
+    """Are the words between two values of one vital a correction (vitals.yaml ``corrections``: "à không", "nhầm",
+    "em nhìn lộn"), persons aside, and after it at most the words of a new look (``after_correction``: "à không,
+    đếm lại được hai mươi hai")? A new measure alone ("đo lại") is none: two measures keep the worst."""
+    words = _not_persons(between)
+    if _only(_CORRECTIONS, words):
+        return True
+    i = 0
+    rest = [t for t in words if t != BREAK and not word_in(t, (*lx.DEGREE, "%"))]  # the unit of the value before
+    while i < len(rest):
+        m = _CORRECTIONS.at(rest, i)
+        if m is None:
+            break
+        i = m.end
+    if i == 0 or i == len(rest):
+        return False
+    while i < len(rest):
+        m = _AFTER_CORRECTION.at(rest, i)
+        if m is None:
+            return False
+        i = m.end
+    return True
+
+
+def _restarted(toks: Sequence[str], before: Number, n: Number) -> bool:
+    """Is ``n`` a value ``before`` cut short at its tens and said again in full, after a hesitation ("chín mươi…
+    chín mươi bảy", "chín mươi… à chín mốt": the filler "à" is gone before this is read)? Only a break and
+    hesitation sounds (vitals.yaml ``hesitations``: "chín mươi, ờ chín mươi lăm") between,
+    ``before`` a whole tens ending at its tens word, ``n`` starting with the same digit word and within those tens;
+    never a range (vitals.yaml ``range_words`` before ``before`` or after ``n`` in its clause: "khoảng chín mươi,
+    chín mốt", "chín mươi, chín mốt gì đó" keep the worst)."""
+    between = toks[before.end:n.start]
+    if not between or any(t != BREAK and not word_in(t, _HESITATIONS) for t in between) or BREAK not in between \
+            or not before.value < n.value < before.value + 10:
+        return False
+    if before.value % 10 or not word_in(toks[before.end - 1], (*lx.TEN, *lx.TENS)):
+        return False
+    if not word_in(toks[n.start], (toks[before.start],)):
+        return False
+    hi = n.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    return not _RANGE_WORDS.find([*toks[max(0, before.start - 2):before.start], *toks[n.end:hi]])
 
 
 def _names_next(toks: Sequence[str], later: Sequence[Number], c: Match) -> bool:
@@ -402,8 +578,19 @@ def _per_minute_len(toks: Sequence[str], i: int) -> int:
 
 
 def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
-    """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55"."""
-    for name in _BP_NAMES.find(toks):  # "huyết áp", "áp huyết", "ap huyet" (vitals.yaml blood_pressure_names)
+    """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55", "huyết áp 8 trên 5"."""
+    numbers = _in_mmhg(toks, numbers, None)
+    names = _BP_NAMES.find(toks)
+    if names:
+        # "huyết áp tối đa chín mươi lăm tối thiểu năm mươi lăm": each value after its own name (session 10)
+        limits = {SYSTOLIC: 90.0, DIASTOLIC: 60.0}
+        for c in find_cues(toks[names[0].end:]):
+            value = next((n for n in numbers if c.end + names[0].end <= n.start <= c.end + names[0].end + 2), None)
+            if c.label in limits and value is not None:
+                lo, hi = lx.VITAL_RANGES[c.label]
+                if lo <= value.value <= hi and value.value < limits[c.label]:
+                    return True
+    for name in names:  # "huyết áp", "áp huyết", "ap huyet" (vitals.yaml blood_pressure_names)
         # the reading starts within five words ("huyết áp của mẹ tôi tám mươi trên năm mươi")
         after = [n for n in numbers if n.start >= name.end]
         for a, b in pairwise(after):
