@@ -66,6 +66,12 @@ half trains the lexicon and the model, its holdout half is scored). Independent 
 helpers who never read the lexicon, before the session's understanding work, and scored before and after
 (set 2 and later set 3 were retired to dev sets to guide fixes by kind; see tests/data/heldout/README.md).
 Score them with ``--data FILE --slices``; never with ``--errors`` for fixing.
+
+Issue 12, session 8: independent held-out set 8 (``utterances_heldout8.jsonl``, ``vitals_heldout8.jsonl``: check-in
+answers, households, simple Vietnamese; score only). Dev sets written before their writers read ``ivr/nlu/`` and then
+used to fix by kind: ``tests/data/utterances_s11_signs.jsonl`` (signs said indirectly, by relatives, regionally),
+``utterances_s11_numbers.jsonl`` and ``vitals_s11.jsonl`` (readings said every way; tests/data/README_s11.md); the
+n-gram model trains on every ``tests/data/utterances*.jsonl`` dev row, so their model numbers are optimistic.
 """
 from __future__ import annotations
 
