@@ -519,6 +519,8 @@ def _without_kinship_word(toks: Sequence[str], n: Number, lo: float, hi: float) 
     had cut short ("ba một trăm hai": not 31 then 120) or the only reading in range ("ba chín lăm": not 39)."""
     if n.end - n.start < 2 or not word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS):
         return None
+    if word_in(toks[n.start + 1], lx.TENS):
+        return None  # "ba mươi ba lăm": thirty; "mươi ba" alone would read as a misheard "mười ba" (13)
     rest = find_numbers(toks[n.start + 1:])
     if not rest or rest[0].start != 0 or not lo <= rest[0].value <= hi:
         return None

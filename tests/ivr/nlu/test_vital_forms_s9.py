@@ -1,0 +1,32 @@
+"""Vital readings by kind, session 11 (issue 12, helper n15-vitals, prompted by tests/data/vitals_s12.jsonl): "mười"
+(ten) misheard at the start of a value; each family with calm look-alikes (conventions: test_vital_forms.py)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.ivr.nlu.test_vital_forms import B, P, S, T, _check
+
+
+# --- "mười" heard as "mươi" or with another tone where it starts a value: ten -----------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("mươi chín", B, {B: 19}), ("mưới bảy lần", B, {B: 17}), ("dạ đếm được mượi lăm cái", B, {B: 15}),
+    ("nhịp thở mươi tám lần một phút", None, {B: 18}), ("mưởi sáu", B, {B: 16}), ("ờ… mưỡi tư ạ", B, {B: 14}),
+    # right after a hundred: "một trăm mười lăm" misheard
+    ("một trăm mươi lăm", P, {P: 115}), ("trăm mươi tám", P, {P: 118}), ("mạch một trăm mưới hai", None, {P: 112}),
+    ("một trăm mươi lăm trên bảy mươi", "systolic_bp", {"systolic_bp": 115, "diastolic_bp": 70}),
+])
+def test_ten_misheard_at_the_start_is_ten(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # after a digit word "mươi" stays the tens; alone, or after a word of quantity, it is no value
+    ("hai mươi tám", B, {B: 28}), ("ba mươi tám độ", T, {T: 38}), ("bảy mươi hai", P, {P: 72}),
+    ("mươi", B, {}), ("mấy mươi", B, {}), ("vài mươi lần", B, {}), ("hàng mươi cái", B, {}),
+    ("chín mươi bảy", S, {S: 97}), ("tám mươi mốt", P, {P: 81}),
+    # after a hundred with a digit before "mươi" it is the tens; "trăm mươi" with no digit after is no 110
+    ("một trăm hai mươi", P, {P: 120}), ("một trăm hai mươi lăm", P, {P: 125}), ("trăm mươi", P, {}),
+    ("trăm mốt", P, {P: 110}),
+])
+def test_ten_slips_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
