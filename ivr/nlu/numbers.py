@@ -209,6 +209,11 @@ class _Parser:
         if v is None and initial and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE) and _tone_slip(
                 tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True) == 1:
             v = 1  # "mọt chăm ba mươi" 130: "một" with other marks before a misheard "trăm" (session 10, n12)
+        if v is None and initial and not _is(self.at(i - 1), lx.SLIP_NOT_AFTER) and (
+                _word(self.at(i + 1) or "", _UNIT_ONLY) is not None or self.last_digit_follows(i + 1)):
+            # "chịn tám" 98, "chỉn lăm" 95, "bấy tám" 78: a first digit with another tone before the digit that ends
+            # the value (session 11, n15); never a word of its own there (tone_slips_protected: "bà tám", "nằm ba")
+            v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED)
         if v is None and initial and _is(self.at(i + 1), (*_TENS, *_HUNDRED, *_DEGREE)):
             # "chỉn mươi lăm", "bạ mươi tám độ", "bón mươi": at the start only before a tens, hundred or degree word
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True)

@@ -1,5 +1,6 @@
 """Vital readings by kind, session 11 (issue 12, helper n15-vitals, prompted by tests/data/vitals_s12.jsonl): "mười"
-(ten) misheard at the start of a value; each family with calm look-alikes (conventions: test_vital_forms.py)."""
+(ten) misheard at the start of a value, a first digit with another tone before the digit that ends the value; each
+family with calm look-alikes (conventions: test_vital_forms.py)."""
 from __future__ import annotations
 
 import pytest
@@ -29,4 +30,22 @@ def test_ten_misheard_at_the_start_is_ten(text: str, vital: str | None, want: di
     ("trăm mốt", P, {P: 110}),
 ])
 def test_ten_slips_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a first digit with another tone before the digit that ends the value: that digit ----------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("chịn tám", S, {S: 98}), ("dạ chỉn lăm", S, {S: 95}), ("chĩn bảy phần trăm", S, {S: 97}),
+    ("bấy tám", P, {P: 78}), ("hài hai lần", B, {B: 22}), ("chịn mốt ạ", S, {S: 91}),
+])
+def test_a_first_digit_with_another_tone_is_that_digit(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # words of their own there (a person, lying down), after "là" (dad himself); before a tens the slip is no digit
+    ("bà tám", S, {}), ("nằm ba", S, {}), ("là chịn ba", S, {}), ("hải hai", P, {}),
+    ("bà ba tám độ", T, {T: 38}), ("chịn tám mươi", S, {S: 80}),
+])
+def test_tone_slips_of_a_first_digit_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
