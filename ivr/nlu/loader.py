@@ -97,7 +97,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "repeat_counts": WORDS,
                "day_words": WORDS, "not_tenths_before": WORDS, "value_joiners": WORDS, "low_words": WORDS,
                "breathing_words": WORDS, "pulse_words": WORDS, "blood_pressure_separators": WORDS,
-               "blood_pressure_names": WORDS,
+               "blood_pressure_names": WORDS, "cmhg_alone_not_after": WORDS,
                "date_before": WORDS, "unnamed_measure_words": WORDS,
                "unnamed_spo2_min": NUMBER, "unnamed_spo2_max": NUMBER,
                "corrections": WORDS, "retractions": WORDS, "bp_question_separators": WORDS,

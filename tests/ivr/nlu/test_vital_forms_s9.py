@@ -1,6 +1,6 @@
 """Vital readings by kind, session 11 (issue 12, helper n15-vitals, prompted by tests/data/vitals_s12.jsonl): "mười"
-(ten) misheard at the start of a value, a first digit with another tone before the digit that ends the value; each
-family with calm look-alikes (conventions: test_vital_forms.py)."""
+(ten) misheard at the start of a value, a first digit with another tone before the digit that ends the value, a lone
+upper blood pressure in cmHg at its question; each family with calm look-alikes (conventions: test_vital_forms.py)."""
 from __future__ import annotations
 
 import pytest
@@ -48,4 +48,26 @@ def test_a_first_digit_with_another_tone_is_that_digit(text: str, vital: str | N
     ("bà ba tám độ", T, {T: 38}), ("chịn tám mươi", S, {S: 80}),
 ])
 def test_tone_slips_of_a_first_digit_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- at the blood pressure question the only value, in the cmHg range: the upper number in cmHg --------------------
+SYS, DIA = "systolic_bp", "diastolic_bp"
+
+
+@pytest.mark.parametrize("text, want", [
+    ("huyết áp cao mười sáu", {SYS: 160}), ("có chín thôi", {SYS: 90}), ("dạ mười bốn", {SYS: 140}),
+    ("máy báo mười hai à", {SYS: 120}), ("tám", {SYS: 80}), ("chừng mười lăm", {SYS: 150}),
+])
+def test_a_lone_upper_number_in_cmhg_at_the_question(text: str, want: dict[str, float]) -> None:
+    _check(text, SYS, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a person by birth order, a count or a clock time, a whole pair, a value in mmHg, another question
+    ("hỏi thằng sáu coi", SYS, {}), ("con bảy nó đo", SYS, {}), ("đo hai lần rồi", SYS, {}),
+    ("lúc chín giờ chưa đo", SYS, {}), ("chờ mười phút", SYS, {}), ("mười hai tám", SYS, {SYS: 120, DIA: 80}),
+    ("một trăm hai mươi", SYS, {SYS: 120}), ("mười sáu", P, {}), ("tui bảy mươi tuổi rồi", SYS, {}),
+])
+def test_a_lone_cmhg_value_calm_twins(text: str, vital: str, want: dict[str, float]) -> None:
     _check(text, vital, want)
