@@ -44,6 +44,9 @@ _VOWEL_SLIPS = lx.LEXICON.values("numbers", "vowel_slips")
 _TENS_SLIPS_BETWEEN = lx.LEXICON.words("numbers", "tens_slips_between")
 _VOWEL_SLIPS_NOT_BEFORE = lx.LEXICON.words("numbers", "vowel_slips_not_before")
 _ORDINAL_BEFORE = lx.LEXICON.words("numbers", "ordinal_before")
+# "mười" heard as "mươi" or with another tone at the start of a number ("mươi tám" 18): numbers.yaml (session 11).
+_TEN_SLIPS = lx.LEXICON.words("numbers", "ten_slips")
+_TEN_SLIPS_NOT_AFTER = lx.LEXICON.words("numbers", "ten_slips_not_after")
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,11 @@ class _Parser:
         if v is None and initial and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE) and _tone_slip(
                 tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True) == 1:
             v = 1  # "mọt chăm ba mươi" 130: "một" with other marks before a misheard "trăm" (session 10, n12)
+        if v is None and initial and not _is(self.at(i - 1), lx.SLIP_NOT_AFTER) and (
+                _word(self.at(i + 1) or "", _UNIT_ONLY) is not None or self.last_digit_follows(i + 1)):
+            # "chịn tám" 98, "chỉn lăm" 95, "bấy tám" 78: a first digit with another tone before the digit that ends
+            # the value (session 11, n15); never a word of its own there (tone_slips_protected: "bà tám", "nằm ba")
+            v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED)
         if v is None and initial and _is(self.at(i + 1), (*_TENS, *_HUNDRED, *_DEGREE)):
             # "chỉn mươi lăm", "bạ mươi tám độ", "bón mươi": at the start only before a tens, hundred or degree word
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True)
@@ -230,6 +238,13 @@ class _Parser:
         tok = self.at(i)
         return tok is not None and (_word(tok, _DIGITS) is not None or _word(tok, _UNIT_ONLY) is not None
                                     or _is(tok, (*_TEN, *_TENS, *_HUNDRED)))
+
+    def starts_number(self, i: int) -> bool:
+        """Does token ``i`` start a number: no number word, figure or ``ten_slips_not_after`` word before it ("hai
+        mươi tám" is 28, "mấy mươi" no number)?"""
+        prev = self.at(i - 1)
+        return prev is None or not (self.number_word(i - 1) or _figure(prev) is not None
+                                    or _digit_token(prev) is not None or _is(prev, _TEN_SLIPS_NOT_AFTER))
 
     def tens_slip(self, i: int) -> bool:
         """Is token ``i`` "mươi" misheard (numbers.yaml ``tens_slips_between``: "mưa") between a digit word and a
@@ -310,6 +325,11 @@ class _Parser:
                 return 15, i + 2  # "mười mấy" (10-19), read as its middle like "tám mấy" (session 10)
             u = self.unit(i + 1)
             return (10 + u[0], u[1]) if u else (10, i + 1)
+        if tok != fold(tok) and _is(tok, _TEN_SLIPS) and (after_hundred or self.starts_number(i)):
+            u = self.unit(i + 1)
+            if u:
+                # "mươi tám" 18, "mưới sáu" 16, "một trăm mươi lăm" 115: "mười" misheard (session 11, n15)
+                return 10 + u[0], u[1]
         south = _word(tok, lx.SOUTHERN_TENS_FOLDED) if tok == fold(tok) and not after_hundred else None
         if south is not None and not _is(self.at(i + 1), lx.SOUTHERN_TENS_NOT_BEFORE):
             u = self.unit(i + 1)
@@ -349,7 +369,8 @@ class _Parser:
                               or (d == 1 and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE))):
             hundreds, j = d * 100, i + 2
         elif _is(tok, _HUNDRED) and (self.digit(i + 1, initial=False) is not None
-                                     or _is(self.at(i + 1), _ZERO_TENS + _HALF + _TEN) or self.at(i + 1) == "%"):
+                                     or _is(self.at(i + 1), _ZERO_TENS + _HALF + _TEN) or self.at(i + 1) == "%"
+                                     or (_is(self.at(i + 1), _TEN_SLIPS) and self.unit(i + 2) is not None)):
             hundreds, j = 100, i + 1  # "trăm mốt" 110, "trăm mười" 110, "trăm phần trăm" 100
         if hundreds is None:
             return self.below_100(i)

@@ -39,6 +39,8 @@ _AFTER_CORRECTION = Matcher(table(*lx.LEXICON.words("vitals", "after_correction"
 #: A blood pressure said in cmHg: the plausible (systolic, diastolic) ranges of those numbers.
 _CMHG = (lx.LEXICON.ranges("vitals", "cmhg_ranges")["systolic_bp"],
          lx.LEXICON.ranges("vitals", "cmhg_ranges")["diastolic_bp"])
+# A lone upper number in cmHg at the blood pressure question, not after these (session 11, n15).
+_CMHG_ALONE_NOT_AFTER = lx.LEXICON.words("vitals", "cmhg_alone_not_after")
 _RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
 _PAST = Matcher(table(*lx.PAST_MARKERS))
 _NOW = Matcher(table(*lx.NOW_WORDS))
@@ -384,6 +386,16 @@ def _in_mmhg(toks: Sequence[str], numbers: Sequence[Number], expect_vital: str |
             continue
         out[k] = Number(value=a.value * 10, start=a.start, end=a.end)
         out[k + 1] = Number(value=b.value * 10, start=b.start, end=b.end)
+    if expect_vital in BLOOD_PRESSURE_VITALS and len(numbers) == 1:
+        # "huyết áp cao mười sáu", "có chín thôi": the only value said at the question, the upper number in cmHg;
+        # never with a count or time unit after it ("đo hai lần", "mười hai giờ") nor after a person named by birth
+        # order, a date or a clock time ("thằng sáu", "mùng mười", "lúc chín") (vitals.yaml cmhg_alone_not_after)
+        n = numbers[0]
+        nxt = toks[n.end] if n.end < len(toks) else None
+        if (n.value == int(n.value) and _CMHG[0][0] <= n.value <= _CMHG[0][1]
+                and not (nxt is not None and word_in(nxt, lx.NUMBER_UNITS))
+                and not (n.start > 0 and word_in(toks[n.start - 1], _CMHG_ALONE_NOT_AFTER))):
+            out[0] = Number(value=n.value * 10, start=n.start, end=n.end)
     return out
 
 
@@ -519,6 +531,8 @@ def _without_kinship_word(toks: Sequence[str], n: Number, lo: float, hi: float) 
     had cut short ("ba một trăm hai": not 31 then 120) or the only reading in range ("ba chín lăm": not 39)."""
     if n.end - n.start < 2 or not word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS):
         return None
+    if word_in(toks[n.start + 1], lx.TENS):
+        return None  # "ba mươi ba lăm": thirty; "mươi ba" alone would read as a misheard "mười ba" (13)
     rest = find_numbers(toks[n.start + 1:])
     if not rest or rest[0].start != 0 or not lo <= rest[0].value <= hi:
         return None
