@@ -112,6 +112,8 @@ HEDGES = _w("answers", "hedges")
 YES_OPENERS = _w("answers", "yes_openers")
 YES_ALONE = _w("answers", "yes_alone")
 CLAUSE_YES = _w("answers", "clause_yes")
+#: "chắc cũng có, tôi không rõ lắm": unsure, no request to repeat (session 11, n14).
+UNSURE_AFTER = _w("answers", "unsure_after")
 
 # --- vitals.yaml
 VITAL_CUES: Mapping[str, tuple[str, ...]] = _t("vitals", "cues")

@@ -38,14 +38,14 @@ PATTERNS = "patterns"    # list of [regular expression, replacement]
 
 SCHEMA: dict[str, dict[str, str]] = {
     "answers": {"yes_words": WORDS, "no_words": WORDS, "hedges": WORDS, "yes_openers": WORDS, "yes_alone": WORDS,
-                "clause_yes": WORDS},
+                "clause_yes": WORDS, "unsure_after": WORDS},
     "grammar": {"closed": TABLE, "number_extra": WORDS, "open_intents": NAMES},
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",
         "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words", "denied_after",
         "echo_marks", "echo_words", "echo_denials",
         "denied_close", "medicine_after", "inability_words", "reported_later", "present_exact",
-        "yesno_open", "yesno_close", "yesno_tail", "yesno_or")},
+        "yesno_open", "yesno_close", "yesno_tail", "yesno_or", "relayed_ask")},
     "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,
                 "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS,
                 "conditional_questions": WORDS, "whether_words": WORDS},

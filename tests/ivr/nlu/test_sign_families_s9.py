@@ -174,3 +174,65 @@ def test_speech_ending_on_the_breath_is_severe(text: str) -> None:
 ])
 def test_a_sigh_or_easy_speech_is_calm(text: str) -> None:
     _calm(text)
+
+
+# --- a question relayed by someone ('chú tôi hỏi ho ra máu thì có sao không'): the asker is no patient
+@pytest.mark.parametrize("text", [
+    "chú tư tôi hỏi ho ra máu thì có sao không, chứ chú không bị",
+    "mẹ tôi nhờ hỏi khó thở thì phải làm sao",
+    "bà ngoại muốn hỏi môi tím là bị gì",
+    "ba em thắc mắc co giật thì sơ cứu thế nào",
+    "anh tôi hỏi giùm ngất xỉu thì có cần đi viện không",
+])
+def test_a_question_relayed_by_someone_is_calm(text: str) -> None:
+    _calm(text)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("tôi hỏi bà ho ra máu thì có sao không", "coughing_blood"),
+    ("bà nội hỏi môi tím là bị gì, bà bị từ sáng", "cyanosis"),
+    ("ông hỏi khó thở quá thì làm sao", "severe_breathlessness"),
+    ("ba tôi ho ra máu thì có sao không", "coughing_blood"),
+    ("mẹ hỏi con: mẹ khó thở thì có sao không", "shortness_of_breath"),
+])
+def test_a_relayed_question_about_a_person_at_home_or_said_of_now_escalates(text: str, sign: str) -> None:
+    _escalates(text, sign)
+
+
+# --- answers at a yes/no warning-sign question: a little, unsure, or a yes of the past that is over now
+_YN = ["yes", "no", "repeat"]
+
+
+@pytest.mark.parametrize("text", [
+    "hơi hơi thôi, không nhiều",
+    "sơ sơ à",
+    "cũng chút chút",
+    "chắc cũng có, tôi không rõ lắm",
+    "có, mà không chắc lắm",
+    "cũng hơi hơi, chiều nay",
+    "lúc sáng thì có, giờ đỡ đỡ rồi",
+])
+def test_a_little_or_an_unsure_yes_is_yes(text: str) -> None:
+    assert _NLU.understand(text, expect=_YN).intent == "yes", text
+
+
+@pytest.mark.parametrize("text", [
+    "tuần trước thì có, mấy bữa nay hết hẳn rồi",
+    "hôm qua có, nay hết rồi",
+    "hồi mới bị thì có, giờ khỏi rồi",
+    "hôm kia có, giờ bình thường",
+    "tuần trước có, nay khỏe lại rồi",
+])
+def test_a_yes_of_the_past_over_now_is_no(text: str) -> None:
+    assert _NLU.understand(text, expect=_YN).intent == "no", text
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("hôm qua có, nay vẫn còn", "yes"),
+    ("từ hôm qua có, giờ chưa hết", "yes"),
+    ("hôm qua có, nay không hết", "yes"),
+    ("tôi không rõ", "repeat"),
+    ("chắc là cũng không", "no"),
+])
+def test_a_yes_still_there_stays_and_an_unheard_question_is_repeated(text: str, intent: str) -> None:
+    assert _NLU.understand(text, expect=_YN).intent == intent, text
