@@ -39,6 +39,7 @@ _UNABLE = Matcher(table(*lx.UNABLE_AFTER))
 _SPEECH = Matcher(table(*lx.SPEECH_WORDS))
 _SPEECH_UNITS = Matcher(table(*lx.SPEECH_UNITS))
 _SPEECH_BREATH = Matcher(table(*lx.SPEECH_BREATH))
+_SPEECH_BREATH_AT_END = Matcher(table(*lx.SPEECH_BREATH_AT_END))
 _URINE = Matcher(table(*lx.URINE_WORDS))
 _SCANT = Matcher(table(*lx.SCANT_WORDS))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
@@ -338,6 +339,10 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             if unit is None:
                 continue
             breath = _within_clause(toks, _SPEECH_BREATH, unit.end, i + 10 - unit.end)
+            if breath is None:  # "nói ít câu là thở": a bare breath only at the end of its clause
+                breath = _within_clause(toks, _SPEECH_BREATH_AT_END, unit.end, i + 10 - unit.end)
+                if breath is not None and breath.end < len(toks) and toks[breath.end] != BREAK:
+                    breath = None
             if breath is not None and not any(word_in(toks[k], lx.NEGATORS) and not _universal(toks, k)
                                               for k in range(unit.end, breath.start)):
                 m = Match(i, breath.end, "severe_breathlessness", "nói vài chữ là thở dốc")

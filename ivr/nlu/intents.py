@@ -17,6 +17,7 @@ from ivr.engine.understanding import INTENTS, VITALS
 from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import QUESTION_INTENTS, Analysis
 from ivr.nlu.matcher import Match, Matcher, table, word_in
+from ivr.nlu.negation import said_over
 from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
 
 #: Signs that make any utterance an emergency, whatever else it says.
@@ -32,6 +33,7 @@ QUESTION = "<question>"
 _QUESTION = Matcher(table(*lx.QUESTION_WORDS))
 _HEDGES = Matcher(table(*lx.HEDGES))
 _YES = Matcher({"yes": lx.YES_WORDS})
+_UNSURE = Matcher(table(*lx.UNSURE_AFTER))
 _NO = Matcher({"no": lx.NO_WORDS})
 
 
@@ -55,8 +57,9 @@ INTENT_RULES: tuple[Rule, ...] = (
     _rule("empty, yes_no_expected, yes_filler", "yes", 0.8),
     _rule("empty", "unknown", 0.0),
     _rule("emergency", "emergency", 0.95),
-    _rule("repeat_asked, not content, not symptoms, not bare_yes, short", "repeat", 0.9),
-    _rule("repeat_asked, not content, not symptoms, not bare_yes", "repeat", 0.75),
+    # "chắc cũng có, tôi không rõ lắm": unsure after the yes/no, no request to repeat (session 11, n14)
+    _rule("repeat_asked, not content, not symptoms, not bare_yes, not unsure_after_lead, short", "repeat", 0.9),
+    _rule("repeat_asked, not content, not symptoms, not bare_yes, not unsure_after_lead", "repeat", 0.75),
     # "có nhiệt kế" answers the question; "có được uống thuốc không?" asks one
     _rule("lead, yes_no_expected, lead_answers, bare", LEAD, 0.95),
     _rule("lead, yes_no_expected, lead_answers", LEAD, 0.85),
@@ -167,6 +170,20 @@ class _Facts:
         return self.lead_match is not None
 
     @_fact
+    def yes_said_over(self) -> bool:
+        """A yes said of the past, then over ("tuần trước thì có, mấy bữa nay hết hẳn rồi"; ``negation.said_over``)."""
+        toks = self.a.tokens
+        first = toks[:next((i for i, t in enumerate(toks) if t == BREAK), len(toks))]
+        said_yes = (self.lead_match[0] == "yes" if self.lead_match is not None
+                    else any(word_in(t, lx.CLAUSE_YES) for t in first))
+        return said_yes and said_over(toks)
+
+    @_fact
+    def unsure_after_lead(self) -> bool:
+        """After the opening yes/no, words of doubt (answers.yaml ``unsure_after``: "không rõ lắm")."""
+        return self.lead_match is not None and bool(_UNSURE.find(self.toks[self.lead_match[1].end:]))
+
+    @_fact
     def bare(self) -> bool:
         """The reply is only a yes/no (with hedges)."""
         return self.lead_match is not None and self.lead_match[1].end == len(self.toks)
@@ -212,7 +229,9 @@ class _Facts:
 
     @_fact
     def first_clause_no(self) -> bool:
-        return any(word_in(t, lx.PLAIN_NEGATORS) for t in self.first_clause)
+        """A negator in the first four words, or a yes of the past said over now ("tuần trước thì có, mấy bữa nay
+        hết hẳn rồi": session 11, n14)."""
+        return any(word_in(t, lx.PLAIN_NEGATORS) for t in self.first_clause) or self.yes_said_over
 
     @_fact
     def first_clause_yes(self) -> bool:

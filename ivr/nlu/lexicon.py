@@ -68,6 +68,8 @@ UNABLE_AFTER = _w("symptoms", "unable_after")
 SPEECH_WORDS = _w("symptoms", "speech_words")
 SPEECH_UNITS = _w("symptoms", "speech_units")
 SPEECH_BREATH = _w("symptoms", "speech_breath")
+#: "nói ít câu là thở": a bare breath ending its clause (session 11, n14).
+SPEECH_BREATH_AT_END = _w("symptoms", "speech_breath_at_end")
 #: A negator right before one of these is a universal ("câu đâu cũng đứt hơi"), no denial (session 10).
 UNIVERSAL_AFTER = _w("symptoms", "universal_after")
 #: "đi tiểu chỉ được vài giọt": very little urine said as a sequence (session 10).
@@ -110,6 +112,8 @@ HEDGES = _w("answers", "hedges")
 YES_OPENERS = _w("answers", "yes_openers")
 YES_ALONE = _w("answers", "yes_alone")
 CLAUSE_YES = _w("answers", "clause_yes")
+#: "chắc cũng có, tôi không rõ lắm": unsure, no request to repeat (session 11, n14).
+UNSURE_AFTER = _w("answers", "unsure_after")
 
 # --- vitals.yaml
 VITAL_CUES: Mapping[str, tuple[str, ...]] = _t("vitals", "cues")
@@ -168,6 +172,10 @@ PAST_MARKERS = _w("negation", "past_markers")
 SINCE_WORDS = _w("negation", "since_words")
 RESOLVED_WORDS = _w("negation", "resolved_words")
 STILL_WORDS = _w("negation", "still_words")
+#: "giờ đi lại bình thường", "nay ăn uống lại bình thường": no still word (session 11, n14).
+STILL_COMPOUNDS = _w("negation", "still_compounds")
+BACK_TO = _w("negation", "back_to")
+BACK_TO_KEPT = frozenset(_w("negation", "back_to_kept"))
 #: "nghe tin hàng xóm đi cấp cứu": hearsay, not the patient.
 HEARSAY = _w("negation", "hearsay")
 #: "môi tím là dấu hiệu gì": a sign asked about, not reported.

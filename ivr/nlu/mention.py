@@ -40,6 +40,7 @@ _REPORTED_LATER = Matcher(table(*_w("mention", "reported_later")))
 _YESNO_OPEN = Matcher(table(*_w("mention", "yesno_open")))
 _YESNO_CLOSE = _w("mention", "yesno_close")
 _YESNO_TAIL = _w("mention", "yesno_tail")
+_RELAYED_ASK = Matcher(table(*_w("mention", "relayed_ask")))
 _YESNO_OR = _w("mention", "yesno_or")
 _WHETHER = Matcher(table(*_w("intents", "whether_words")))
 _ECHO_MARKS = _w("mention", "echo_marks")
@@ -162,7 +163,11 @@ def _household(words: Sequence[str], *, strict: bool = False) -> bool:
 
 def _asked_after(before: Sequence[str], after: Sequence[str]) -> bool:
     """"ho ra máu thì có phải là nặng không", "khó thở mức nào thì phải gọi": a link word right after the sign,
-    then a question about it in its clause; no person of the household before it."""
+    then a question about it in its clause; no person of the household before it (after the last ask word: "chú tôi
+    hỏi ho ra máu thì có sao không" is a question relayed, mention.yaml ``relayed_ask``)."""
+    asks = _RELAYED_ASK.find(before)
+    if asks:
+        before = before[asks[-1].end:]
     if not after or _household(before):
         return False
     link = next((k for k in range(min(2, len(after))) if word_in(after[k], _ASKED_LINKS)), None)

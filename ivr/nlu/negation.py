@@ -32,6 +32,7 @@ _CHANGES = Matcher(table(*lx.CHRONIC_CHANGES))
 _BYSTANDERS = Matcher(table(*lx.BYSTANDERS))
 _OWN_FINE = Matcher(table(*lx.OWN_FINE))
 _HOW_TO_TELL = Matcher(table(*lx.HOW_TO_TELL))
+_BACK_TO = Matcher(table(*lx.BACK_TO))
 
 
 def clause_start(toks: Sequence[str], i: int) -> int:
@@ -95,8 +96,7 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         resolved = _RESOLVED.find(later)
         if past_after:  # "ngực tức hôm trước, giờ hết hẳn": never "..., giờ không hết"
             resolved = [r for r in resolved if not (r.start > 0 and word_in(later[r.start - 1], lx.NEGATORS))]
-        inside = {i for r in resolved for i in range(r.start, r.end)}  # "hồng lại" is over, not "again"
-        if resolved and not any(word_in(t, lx.STILL_WORDS) for i, t in enumerate(later) if i not in inside):
+        if resolved and not _still_said(later, resolved, m.label in lx.BACK_TO_KEPT):
             return True
         if _over_now(toks[m.end:k]):
             return True
@@ -121,6 +121,33 @@ def _chronic(toks: Sequence[str], m: Match) -> bool:
         return False
     clause = toks[clause_start(toks, m.start):clause_end(toks, m.end)]
     return bool(_CHRONIC.find(clause)) and not _CHANGES.find(clause)
+
+
+def said_over(toks: Sequence[str]) -> bool:
+    """"tuần trước thì có, mấy bữa nay hết hẳn rồi": a past marker in the first clause (not a start: "từ hôm qua"),
+    then a later clause with a resolved word (not right after a negator) and no still word ("giờ vẫn còn")."""
+    k = clause_end(toks, 0)
+    if k >= len(toks) or not _past_after(toks[:k]):
+        return False
+    later = toks[k:]
+    resolved = [r for r in _PAST_RESOLVED.find(later)
+                if not (r.start > 0 and word_in(later[r.start - 1], lx.NEGATORS))]
+    return bool(resolved) and not _still_said(later, resolved, False)
+
+
+def _still_said(later: Sequence[str], resolved: Sequence[Match], kept: bool) -> bool:
+    """A still word ("vẫn", "còn", "lại") in the clauses after a past sign, other than inside a resolved word ("hồng
+    lại"), in a compound ("đi lại", "trở lại"; negation.yaml ``still_compounds``) or a return ("ăn uống lại bình
+    thường": ``back_to`` right before a resolved word); ``kept`` (an emergency sign, ``back_to_kept``): only the first.
+    """
+    inside = {i for r in resolved for i in range(r.start, r.end)}
+    if kept:
+        return any(word_in(t, lx.STILL_WORDS) for i, t in enumerate(later) if i not in inside)
+    for b in _BACK_TO.find(later):
+        if any(r.start == b.end for r in resolved):
+            inside.update(range(b.start, b.end))
+    return any(word_in(t, lx.STILL_WORDS) and not (i > 0 and word_in(later[i - 1], lx.STILL_COMPOUNDS))
+               for i, t in enumerate(later) if i not in inside)
 
 
 def _past_after(rest: Sequence[str]) -> bool:
