@@ -17,7 +17,6 @@ from ivr.engine.understanding import INTENTS, VITALS
 from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import QUESTION_INTENTS, Analysis
 from ivr.nlu.matcher import Match, Matcher, table, word_in
-from ivr.nlu.negation import said_over
 from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
 
 #: Signs that make any utterance an emergency, whatever else it says.
@@ -170,15 +169,6 @@ class _Facts:
         return self.lead_match is not None
 
     @_fact
-    def yes_said_over(self) -> bool:
-        """A yes said of the past, then over ("tuần trước thì có, mấy bữa nay hết hẳn rồi"; ``negation.said_over``)."""
-        toks = self.a.tokens
-        first = toks[:next((i for i, t in enumerate(toks) if t == BREAK), len(toks))]
-        said_yes = (self.lead_match[0] == "yes" if self.lead_match is not None
-                    else any(word_in(t, lx.CLAUSE_YES) for t in first))
-        return said_yes and said_over(toks)
-
-    @_fact
     def unsure_after_lead(self) -> bool:
         """After the opening yes/no, words of doubt (answers.yaml ``unsure_after``: "không rõ lắm")."""
         return self.lead_match is not None and bool(_UNSURE.find(self.toks[self.lead_match[1].end:]))
@@ -229,9 +219,10 @@ class _Facts:
 
     @_fact
     def first_clause_no(self) -> bool:
-        """A negator in the first four words, or a yes of the past said over now ("tuần trước thì có, mấy bữa nay
-        hết hẳn rồi": session 11, n14)."""
-        return any(word_in(t, lx.PLAIN_NEGATORS) for t in self.first_clause) or self.yes_said_over
+        """A negator in the first four words. A yes of the past said over now ("tuần trước thì có, mấy bữa nay hết
+        hẳn rồi") stays a yes: at a warning-sign question the flow cannot tell how serious the past episode was, so
+        a doctor hears it (fail toward a human)."""
+        return any(word_in(t, lx.PLAIN_NEGATORS) for t in self.first_clause)
 
     @_fact
     def first_clause_yes(self) -> bool:

@@ -123,18 +123,6 @@ def _chronic(toks: Sequence[str], m: Match) -> bool:
     return bool(_CHRONIC.find(clause)) and not _CHANGES.find(clause)
 
 
-def said_over(toks: Sequence[str]) -> bool:
-    """"tuần trước thì có, mấy bữa nay hết hẳn rồi": a past marker in the first clause (not a start: "từ hôm qua"),
-    then a later clause with a resolved word (not right after a negator) and no still word ("giờ vẫn còn")."""
-    k = clause_end(toks, 0)
-    if k >= len(toks) or not _past_after(toks[:k]):
-        return False
-    later = toks[k:]
-    resolved = [r for r in _PAST_RESOLVED.find(later)
-                if not (r.start > 0 and word_in(later[r.start - 1], lx.NEGATORS))]
-    return bool(resolved) and not _still_said(later, resolved, False)
-
-
 def _still_said(later: Sequence[str], resolved: Sequence[Match], kept: bool) -> bool:
     """A still word ("vẫn", "còn", "lại") in the clauses after a past sign, other than inside a resolved word ("hồng
     lại"), in a compound ("đi lại", "trở lại"; negation.yaml ``still_compounds``) or a return ("ăn uống lại bình

@@ -223,8 +223,12 @@ def test_a_little_or_an_unsure_yes_is_yes(text: str) -> None:
     "hôm kia có, giờ bình thường",
     "tuần trước có, nay khỏe lại rồi",
 ])
-def test_a_yes_of_the_past_over_now_is_no(text: str) -> None:
-    assert _NLU.understand(text, expect=_YN).intent == "no", text
+def test_a_yes_of_the_past_over_now_is_never_a_no(text: str) -> None:
+    """At a warning-sign question the flow cannot weigh the past episode (a faint yesterday is not a cough last
+    week): a yes goes to a doctor, an answer not understood is asked again, never a no that moves the checklist
+    on (fail toward a human)."""
+    assert _NLU.understand(text, expect=_YN).intent in ("yes", "unknown"), text
+    assert _NLU.understand(text.replace("có", "có bị", 1), expect=_YN).intent != "no", text
 
 
 @pytest.mark.parametrize("text, intent", [
