@@ -220,3 +220,42 @@ def redis_url(redis_server: str) -> str:
     conn.flushall()
     conn.close()
     return redis_server
+
+
+# ------------------------------------------------------------------ threads left behind at the end of the run
+#: How long the run's end waits for threads the tests left running (pyVoIP's Timer threads, a call handler)
+#: before it names them and exits without joining them: a leaked thread must not hang CI after the summary.
+LEFTOVER_THREAD_WAIT_S = 15.0
+_EXIT_STATUS: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import sys
+    import threading
+    import traceback
+
+    def leftovers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate()
+                if t is not threading.main_thread() and t.is_alive() and not t.daemon]
+
+    deadline = time.monotonic() + LEFTOVER_THREAD_WAIT_S
+    while leftovers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    stuck = leftovers()
+    if not stuck or not _EXIT_STATUS:
+        return
+    frames = sys._current_frames()
+    lines = [f"tests: {len(stuck)} non-daemon thread(s) still running {LEFTOVER_THREAD_WAIT_S:.0f} s after the run; "
+             "exiting without joining them (a leak to fix):"]
+    for t in stuck:
+        stack = "".join(traceback.format_stack(frames[t.ident])) if t.ident in frames else "  (no frame)\n"
+        lines.append(f"--- thread {t.name!r}\n{stack}")
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_EXIT_STATUS[-1])
