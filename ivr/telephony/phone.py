@@ -848,6 +848,7 @@ class WorkerPhone(VoIP.VoIPPhone):
                 log.exception("SIP worker %s: stopping failed", self.username)
             finally:
                 self.sip.NSD = False
+                self._cancel_reregistration()
                 self.sip._close_sockets()  # again after a normal stop: closing a closed socket is a no-op
                 self._status = PhoneStatus.FAILED if failed else PhoneStatus.INACTIVE
                 done.set()
@@ -861,8 +862,17 @@ class WorkerPhone(VoIP.VoIPPhone):
         log.error("SIP worker %s: stopping took over %.0f s (deregistration stuck), closing its socket "
                   "without it; the stuck stop:\n%s", self.username, timeout_s, stack)
         self.sip.NSD = False
+        self._cancel_reregistration()
         self.sip._close_sockets()
         self._status = PhoneStatus.FAILED if failed else PhoneStatus.INACTIVE
+
+    def _cancel_reregistration(self) -> None:
+        """Cancel pyVoIP's re-registration timer: a non-daemon Timer that pyVoIP's own stop leaves running when
+        its SIP client was already marked stopped, and that would keep the process from exiting for up to
+        ``default_expires`` seconds (then fail on the closed socket)."""
+        timer = getattr(self.sip, "registerThread", None)
+        if timer is not None:
+            timer.cancel()
 
     def start_registered(self, timeout_s: float = 15.0) -> None:
         """Start and wait until registered; raise SipError otherwise."""

@@ -121,6 +121,10 @@ def test_a_registrar_that_refuses_deregistration_cannot_hold_the_worker(register
     assert any("stopping took over 2 s" in r.getMessage() and "deregist" in r.getMessage()
                for r in caplog.records)
     assert p.sip.s.fileno() == -1  # the SIP socket is closed: the port is free for a restarted worker
+    timer = p.sip.registerThread  # pyVoIP's non-daemon re-registration timer would hold the process ~115 s
+    assert timer is not None
+    timer.join(timeout=2.0)
+    assert not timer.is_alive()
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         sock.bind(("127.0.0.1", p.sip.myPort))
