@@ -7,23 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from escalation.triage import default_triage
-from ivr.nlu.understander import Nlu
-
-_NLU = Nlu(model=None)
-_TRIAGE = default_triage()
-_ESCALATE = ("high", "emergency")
-
-
-def _risk(text: str) -> tuple[str, tuple[str, ...]]:
-    u = _NLU.understand(text)
-    a = _TRIAGE.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
-    return a.risk, u.symptoms
-
-
-def _calm(text: str) -> None:
-    risk, symptoms = _risk(text)
-    assert risk not in _ESCALATE, (text, symptoms, risk)
+from .test_sign_families_s8 import _ESCALATE, _NLU, _calm, _risk  # the same rules-only helpers
 
 
 def _escalates(text: str, sign: str) -> None:
