@@ -37,8 +37,8 @@ _ORDINAL_BEFORE = lx.LEXICON.words("numbers", "ordinal_before")
 _CHANGE_TO = Matcher(table(*lx.LEXICON.words("vitals", "change_to")))
 _AFTER_CORRECTION = Matcher(table(*lx.LEXICON.words("vitals", "after_correction")))
 #: A blood pressure said in cmHg: the plausible (systolic, diastolic) ranges of those numbers.
-_CMHG = (lx.LEXICON.ranges("vitals", "cmhg_ranges")["systolic_bp"],
-         lx.LEXICON.ranges("vitals", "cmhg_ranges")["diastolic_bp"])
+_CMHG_RANGES = lx.LEXICON.ranges("vitals", "cmhg_ranges")
+_CMHG = (_CMHG_RANGES["systolic_bp"], _CMHG_RANGES["diastolic_bp"])
 # A lone upper number in cmHg at the blood pressure question, not after these (session 11, n15).
 _CMHG_ALONE_NOT_AFTER = lx.LEXICON.words("vitals", "cmhg_alone_not_after")
 _RETRACTIONS = Matcher(table(*lx.RETRACTIONS))
@@ -432,13 +432,7 @@ def _changed(toks: Sequence[str], before: Number, n: Number) -> bool:
     if before.start == 0 or not word_in(toks[before.start - 1], _CHANGE_FROM):
         return False
     rest = [t for t in toks[before.end:n.start] if not word_in(t, (*lx.DEGREE, "%"))]
-    i = 0
-    while i < len(rest):
-        m = _CHANGE_TO.at(rest, i)
-        if m is None:
-            return False
-        i = m.end
-    return i > 0
+    return bool(rest) and _run_end(_CHANGE_TO, rest) == len(rest)
 
 
 def _corrected(between: Sequence[str]) -> bool:
@@ -448,21 +442,16 @@ def _corrected(between: Sequence[str]) -> bool:
     words = _not_persons(between)
     if _only(_CORRECTIONS, words):
         return True
-    i = 0
     rest = [t for t in words if t != BREAK and not word_in(t, (*lx.DEGREE, "%"))]  # the unit of the value before
-    while i < len(rest):
-        m = _CORRECTIONS.at(rest, i)
-        if m is None:
-            break
+    i = _run_end(_CORRECTIONS, rest)
+    return 0 < i < len(rest) and _run_end(_AFTER_CORRECTION, rest, i) == len(rest)
+
+
+def _run_end(matcher: Matcher, words: Sequence[str], i: int = 0) -> int:
+    """Where the run of ``matcher``'s phrases one after the other from ``words[i]`` ends (``i``: none there)."""
+    while i < len(words) and (m := matcher.at(words, i)) is not None:
         i = m.end
-    if i == 0 or i == len(rest):
-        return False
-    while i < len(rest):
-        m = _AFTER_CORRECTION.at(rest, i)
-        if m is None:
-            return False
-        i = m.end
-    return True
+    return i
 
 
 def _restarted(toks: Sequence[str], before: Number, n: Number) -> bool:
