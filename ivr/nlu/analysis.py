@@ -350,27 +350,30 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                 break
     if CONCERN_SIGN not in have:
         # "đi tiểu chỉ được vài giọt", "nước tiểu ra có tí xíu": very little urine (a worry, decision 261 sign 11)
-        for i in range(len(toks)):
-            urine = _URINE.at(toks, i)
-            if urine is None:
-                continue
-            scant = _within_clause(toks, _SCANT, urine.end, 4)
-            if scant is not None and not any(word_in(x, lx.NEGATORS) for x in toks[urine.end:scant.start]):
-                m = Match(i, scant.end, CONCERN_SIGN, "tiểu vài giọt")
-                out.append((m, negated(toks, m, spans)))
-                break
+        scant = _head_then_tail(toks, _URINE, _SCANT, 4, CONCERN_SIGN, "tiểu vài giọt", negator_breaks=True)
+        if scant is not None:
+            out.append((scant, negated(toks, scant, spans)))
     if "exhaustion" not in have:
         # "cầm bát cơm cũng không nổi": no strength for an everyday effort
-        for i in range(len(toks)):
-            effort = _EFFORT.at(toks, i)
-            if effort is None:
-                continue
-            unable = _within_clause(toks, _UNABLE, effort.end, 6)
-            if unable is not None:
-                m = Match(i, unable.end, "exhaustion", "cầm không nổi")
-                out.append((m, negated(toks, m, spans)))
-                break
+        unable = _head_then_tail(toks, _EFFORT, _UNABLE, 6, "exhaustion", "cầm không nổi", negator_breaks=False)
+        if unable is not None:
+            out.append((unable, negated(toks, unable, spans)))
     return out
+
+
+def _head_then_tail(toks: Sequence[str], head: Matcher, tail: Matcher, reach: int, label: str, phrase: str, *,
+                    negator_breaks: bool) -> Match | None:
+    """The first phrase of ``head`` followed within ``reach`` words of its clause by one of ``tail``, as one match
+    of ``label`` ("cầm bát cơm cũng không nổi"); ``negator_breaks``: not with a negator between them."""
+    for i in range(len(toks)):
+        first = head.at(toks, i)
+        if first is None:
+            continue
+        last = _within_clause(toks, tail, first.end, reach)
+        if last is not None and not (negator_breaks and any(word_in(x, lx.NEGATORS)
+                                                            for x in toks[first.end:last.start])):
+            return Match(i, last.end, label, phrase)
+    return None
 
 
 def _universal(toks: Sequence[str], k: int) -> bool:
