@@ -126,11 +126,11 @@ def evaluate(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, errors: bool) ->
     for r in rows:
         t0 = time.perf_counter()
         u = nlu.understand(r["text"], expect=r.get("expect"))
-        a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+        a = triage.assess(symptoms=u.symptoms, vitals=u.triage_vitals(), risk_factors=u.risk_factors, intent=u.intent)
         times.append(time.perf_counter() - t0)
         gold_s, pred_s = set(r["symptoms"]), set(u.symptoms) - {MODEL_SIGN}
         if MODEL_SIGN in u.symptoms and a.risk in ESCALATE:
-            by_rules = triage.assess(symptoms=sorted(pred_s), vitals=u.vitals, risk_factors=u.risk_factors,
+            by_rules = triage.assess(symptoms=sorted(pred_s), vitals=u.triage_vitals(), risk_factors=u.risk_factors,
                                      intent=u.intent).risk
             if by_rules not in ESCALATE:
                 raised_ok += r["risk"] in ESCALATE
@@ -210,7 +210,7 @@ def _cpu_ms(rows: list[dict[str, Any]], nlu: Nlu, triage: Any, rounds: int = 5) 
     for _ in range(rounds):
         for r in rows:
             u = nlu.understand(r["text"], expect=r.get("expect"))
-            triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+            triage.assess(symptoms=u.symptoms, vitals=u.triage_vitals(), risk_factors=u.risk_factors, intent=u.intent)
     return (time.process_time() - t0) * 1000 / (rounds * len(rows))
 
 

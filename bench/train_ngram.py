@@ -346,7 +346,7 @@ def main() -> int:
     ruled_l, may_l, may_em_l = [], [], []
     for r, _ in train_rows:
         u = rules.understand(r["text"], expect=r.get("expect"))
-        ruled_l.append(triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors,
+        ruled_l.append(triage.assess(symptoms=u.symptoms, vitals=u.triage_vitals(), risk_factors=u.risk_factors,
                                      intent=u.intent).risk in ESCALATE)
         a = analyse(r["text"], None)
         may_l.append(model_may_raise(u.intent, a.symptoms, a.negated, signs))

@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def ask(text: str, finder: TopicFinder, triage: Any, decline_text: str) -> dict[str, Any]:
     u = default_understander().understand(text)
-    a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+    a = triage.assess(symptoms=u.symptoms, vitals=u.triage_vitals(), risk_factors=u.risk_factors, intent=u.intent)
     out: dict[str, Any] = {"text": text, "risk": a.risk, "reasons": list(a.reasons)}
     if a.risk in URGENT:
         return {**out, "action": "triage", "topic": None, "score": 0.0, "confident": False, "title": "",

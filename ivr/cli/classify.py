@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def classify(text: str, nlu: Nlu, triage: Triage, expect: list[str] | None = None,
              finder: TopicFinder | None = None) -> dict[str, Any]:
     u = nlu.understand(text, expect=expect)
-    a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
+    a = triage.assess(symptoms=u.symptoms, vitals=u.triage_vitals(), risk_factors=u.risk_factors, intent=u.intent)
     vitals = {k: _num(u.vitals[k]) for k in VITALS if k in u.vitals}
     topic = None
     if finder is not None and a.risk not in URGENT and is_question(u):

@@ -21,6 +21,7 @@ not stop a later emergency from reaching a doctor live).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -42,7 +43,16 @@ from ivr.engine.flow import (
     NodeKind,
 )
 from ivr.engine.prompts import PromptCatalog
-from ivr.engine.understanding import Answers, Assessment, TopicAnswer, Triage, Understander, Understanding, risk_rank
+from ivr.engine.understanding import (
+    Answers,
+    Assessment,
+    TopicAnswer,
+    Triage,
+    Understander,
+    Understanding,
+    risk_rank,
+    worse,
+)
 from ivr.vocabulary import RISK_LEVELS, CallOutcome, RiskLevel
 
 INTER_DIGIT_S = 3.0
@@ -123,6 +133,8 @@ class Session:
         self.slots: dict[str, Any] = {}
         self.symptoms: set[str] = set()
         self.vitals: dict[str, float] = {}
+        #: worse readings said before the ones in ``vitals`` (``Understanding.earlier_worse``): triage weighs them
+        self.earlier_worse: dict[str, float] = {}
         self.risk_factors: set[str] = set()
         self.intents: list[str] = []
         self.assessment: Assessment | None = None
@@ -135,6 +147,7 @@ class Session:
         self._digits = ""
         self._pending: float | None = None
         self._pending_pair: float | None = None  # the second value of a pair ("90 trên 60") being read back
+        self._pending_earlier: dict[str, float] = {}  # a worse reading said with the value being read back
         self._item = 0  # the checklist question being asked
         self._risk_fired: set[str] = set()
         # what PlaybackDone leads to: listening (a phase) or the rest of a node (its kind)
@@ -536,6 +549,7 @@ class Session:
             self.vitals[node.pair] = float(pair)
         if node.vital:
             self.vitals[node.vital] = float(value)
+        self.earlier_worse, self._pending_earlier = _worse_of(self.earlier_worse, self._pending_earlier), {}
         if node.vital or (node.pair and pair is not None):
             self._reassess()
             jump = self._risk_jump(node)
@@ -564,21 +578,28 @@ class Session:
         self.steps.append(Step(node=node.id if node else "", event="speech", transcript=event.text,
                                intent=u.intent, confidence=round(min(event.confidence, u.confidence), 3)))
         self.intents.append(u.intent)
-        # the value a collect node asks for (and its pair) counts once the caller has confirmed it
-        vitals = {k: float(v) for k, v in u.vitals.items()
-                  if not (node is not None and node.kind is NodeKind.COLLECT and k in (node.vital, node.pair))}
+        # the value a collect node asks for (and its pair) counts once the caller has confirmed it, and so does a
+        # worse reading said before it in the same answer ("sáng chín ba, giờ chín sáu")
+        asked = (node.vital, node.pair) if node is not None and node.kind is NodeKind.COLLECT else ()
+        vitals = {k: float(v) for k, v in u.vitals.items() if k not in asked}
+        self._pending_earlier = _worse_of(self._pending_earlier, {k: v for k, v in u.earlier_worse.items()
+                                                                  if k in asked})
+        earlier = _worse_of(self.earlier_worse, {k: v for k, v in u.earlier_worse.items() if k not in asked})
         changed = bool(set(u.symptoms) - self.symptoms or set(u.risk_factors) - self.risk_factors
-                       or any(self.vitals.get(k) != v for k, v in vitals.items()) or u.intent == "emergency")
+                       or any(self.vitals.get(k) != v for k, v in vitals.items()) or u.intent == "emergency"
+                       or any(self.earlier_worse.get(k) != v for k, v in earlier.items()))
         self.symptoms.update(u.symptoms)
         self.risk_factors.update(u.risk_factors)
         self.vitals.update(vitals)
+        self.earlier_worse = earlier
         if changed:
             self._reassess()
         return u
 
     def _reassess(self) -> None:
         intent = "emergency" if "emergency" in self.intents else (self.intents[-1] if self.intents else None)
-        self.assessment = self.triage.assess(symptoms=sorted(self.symptoms), vitals=dict(self.vitals),
+        vitals = _worse_of(self.vitals, self.earlier_worse)  # a dip said today counts, though the reading now is better
+        self.assessment = self.triage.assess(symptoms=sorted(self.symptoms), vitals=vitals,
                                              risk_factors=sorted(self.risk_factors), intent=intent)
 
     def _risk_jump(self, node: Node) -> str | None:
@@ -843,3 +864,11 @@ class Session:
         if self._item >= len(node.items):
             return self._go(self._next(), now)
         return self._ask(node)
+
+
+def _worse_of(a: dict[str, float], b: Mapping[str, float]) -> dict[str, float]:
+    """Each vital of ``a`` and ``b``, the worse reading where both have it (``understanding.worse``)."""
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = worse(k, out[k], float(v)) if k in out else float(v)
+    return out

@@ -13,7 +13,7 @@ from typing import Protocol
 from ivr.vocabulary import RISK_LEVELS, risk_rank
 
 __all__ = ["INTENTS", "RISK_LEVELS", "SYMPTOMS", "VITALS", "Answers", "Assessment", "TopicAnswer", "Triage",
-           "Understander", "Understanding", "risk_rank"]
+           "Understander", "Understanding", "risk_rank", "worse"]
 
 INTENTS: tuple[str, ...] = (
     "report_symptoms", "emergency", "daily_checkin", "report_positive_test",
@@ -49,6 +49,24 @@ class Understanding:
     #: ``model_warning``) and, under "concern", who raised the concern flag ("rules", "model" or
     #: "rules+model"), so that staff can see which one raised the risk.
     sources: Mapping[str, str] = field(default_factory=dict)
+    #: A worse reading of a vital said earlier in the utterance than the one in ``vitals`` ("sáng đo chín ba,
+    #: giờ đo lại chín sáu": ``vitals`` has the reading now, 96, this has 93). Records keep the reading now;
+    #: triage weighs the worse one too (``triage_vitals``), since a doctor must hear of a dip measured today.
+    earlier_worse: Mapping[str, float] = field(default_factory=dict)
+
+    def triage_vitals(self) -> dict[str, float]:
+        """The readings triage weighs: each vital's reading now, or a worse one said before it."""
+        return {**self.vitals, **self.earlier_worse}
+
+
+def worse(vital: str, a: float, b: float) -> float:
+    """The clinically worse of two readings of ``vital``: the lower SpO2 and blood pressure, the pulse farther
+    from 80, the higher temperature and breathing rate."""
+    if vital in ("spo2", "systolic_bp", "diastolic_bp"):
+        return min(a, b)
+    if vital == "pulse":
+        return max(a, b, key=lambda v: abs(v - 80))
+    return max(a, b)
 
 
 @dataclass(frozen=True, kw_only=True)

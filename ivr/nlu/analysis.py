@@ -11,7 +11,7 @@ from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, find_numbers
-from ivr.nlu.vitals import CUES, ages, find_vitals, low_blood_pressure
+from ivr.nlu.vitals import CUES, ages, find_readings, low_blood_pressure
 
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
 GREETING = "_greeting"
@@ -71,6 +71,8 @@ class Analysis:
     symptoms: tuple[str, ...]
     negated: tuple[str, ...]
     vitals: dict[str, float]
+    #: A worse reading said before the one in ``vitals`` (``Understanding.earlier_worse``).
+    earlier_worse: dict[str, float]
     risk_factors: tuple[str, ...]
     intents: dict[str, list[Match]]
     #: The n-gram model's score (0..1), or None without a model.
@@ -155,7 +157,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 if word_in(toks[j], lx.LOW_WORDS):
                     pos.append("low_spo2")
                     break
-    vitals = find_vitals(toks, numbers, age_idx, expect_vital)
+    vitals, earlier_worse = find_readings(toks, numbers, age_idx, expect_vital)
     if low_blood_pressure(toks, numbers):
         pos.append("low_blood_pressure")
     # fever for three days or more
@@ -229,6 +231,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         symptoms=positive,
         negated=tuple(s for s in dict.fromkeys(neg) if s not in positive),
         vitals=vitals,
+        earlier_worse=earlier_worse,
         risk_factors=tuple(dict.fromkeys(risks)),
         intents=intents,
         model_score=score,

@@ -95,7 +95,7 @@ class Nlu:
                     symptoms = (*symptoms, MODEL_SIGN)
                     sources[MODEL_SIGN] = "model"
         return Understanding(text=text, intent=intent, confidence=round(conf, 2), symptoms=symptoms,
-                             vitals=dict(a.vitals), risk_factors=a.risk_factors,
+                             vitals=dict(a.vitals), earlier_worse=dict(a.earlier_worse), risk_factors=a.risk_factors,
                              numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources)
 
     def number(self, text: str, *, vital: str | None = None) -> float | None:

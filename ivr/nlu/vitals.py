@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
+from ivr.engine.understanding import worse
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, tokenize
@@ -118,11 +119,20 @@ def _named_blood_pressure(toks: Sequence[str], start: int) -> bool:
 
 
 def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
-            expect_vital: str | None) -> dict[str, float]:
+                expect_vital: str | None) -> dict[str, float]:
+    """Each vital's reading in ``toks`` (the reading now when several are said; ``find_readings``)."""
+    return find_readings(toks, numbers, skip, expect_vital)[0]
+
+
+def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
+                  expect_vital: str | None) -> tuple[dict[str, float], dict[str, float]]:
+    """Each vital's reading in ``toks``, and a worse reading of a vital said before the one kept ("sáng chín ba,
+    giờ chín sáu": 96, and 93 for triage; ``Understanding.earlier_worse``)."""
     numbers = _in_mmhg(toks, numbers, expect_vital)
     cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
     unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
+    earlier: dict[str, float] = {}
     assigned: dict[int, str] = {}
     numbers, skip = _outside_cues(toks, numbers, skip, cues)
     if expect_vital not in BLOOD_PRESSURE_VITALS:
@@ -298,13 +308,19 @@ def find_vitals(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
                     and _PAST.find(toks[:said])):
                 # "hôm kia sốt ba chín độ, nay hết sốt rồi, đo ba sáu độ bảy": a past reading said to be over, then
                 # one now (negation.yaml past_markers, now_words, resolved_words; session 7): the reading now is the
-                # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ") the worst stays.
+                # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ") the worse stays for triage.
                 out[vital] = n.value
                 continue
-            # several values for one vital ("chín lăm rồi chín bốn", "sáng chín tám, giờ chín tư"): keep the
-            # worst, for triage, whichever was measured last
-            out[vital] = _worst(vital, out[vital], n.value) if vital in out else n.value
-    return out
+            if vital in out and _alternatives(between):
+                # "chín tư chín lăm", "chín mươi hay chín mốt gì đó": one reading given as a range, the worse end
+                out[vital] = worse(vital, out[vital], n.value)
+                continue
+            # several readings of one vital ("chín lăm rồi chín bốn", "sáng chín tám, giờ đo lại chín sáu"): the
+            # later is the reading now (the record's), a worse one before it is kept for triage (session 9)
+            if vital in out and worse(vital, out[vital], n.value) != n.value:
+                earlier[vital] = worse(vital, earlier.get(vital, out[vital]), out[vital])
+            out[vital] = n.value
+    return out, {k: v for k, v in earlier.items() if k in out and worse(k, v, out[k]) != out[k]}
 
 
 _TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
@@ -438,13 +454,22 @@ def _changed(toks: Sequence[str], before: Number, n: Number) -> bool:
 def _corrected(between: Sequence[str]) -> bool:
     """Are the words between two values of one vital a correction (vitals.yaml ``corrections``: "à không", "nhầm",
     "em nhìn lộn"), persons aside, and after it at most the words of a new look (``after_correction``: "à không,
-    đếm lại được hai mươi hai")? A new measure alone ("đo lại") is none: two measures keep the worst."""
+    đếm lại được hai mươi hai")? A new measure alone ("đo lại") is none: of two measures the later is the reading, a worse earlier one is
+    kept for triage."""
     words = _not_persons(between)
     if _only(_CORRECTIONS, words):
         return True
     rest = [t for t in words if t != BREAK and not word_in(t, (*lx.DEGREE, "%"))]  # the unit of the value before
     i = _run_end(_CORRECTIONS, rest)
     return 0 < i < len(rest) and _run_end(_AFTER_CORRECTION, rest, i) == len(rest)
+
+
+def _alternatives(between: Sequence[str]) -> bool:
+    """Are two values of one vital one reading given as a range: nothing between them but breaks, hesitations,
+    units and range words (vitals.yaml ``range_words``: "chín tư chín lăm", "chín tư hay chín lăm",
+    "ba tám tới ba chín độ")? Any other word ("rồi", "giờ", "đo lại", a person) makes two readings."""
+    rest = [t for t in between if t != BREAK and not word_in(t, (*_HESITATIONS, *lx.DEGREE, "%"))]
+    return _run_end(_RANGE_WORDS, rest) == len(rest)
 
 
 def _run_end(matcher: Matcher, words: Sequence[str], i: int = 0) -> int:
@@ -460,7 +485,7 @@ def _restarted(toks: Sequence[str], before: Number, n: Number) -> bool:
     hesitation sounds (vitals.yaml ``hesitations``: "chín mươi, ờ chín mươi lăm") between,
     ``before`` a whole tens ending at its tens word, ``n`` starting with the same digit word and within those tens;
     never a range (vitals.yaml ``range_words`` before ``before`` or after ``n`` in its clause: "khoảng chín mươi,
-    chín mốt", "chín mươi, chín mốt gì đó" keep the worst)."""
+    chín mốt", "chín mươi, chín mốt gì đó" are a range: its worse end)."""
     between = toks[before.end:n.start]
     if not between or any(t != BREAK and not word_in(t, _HESITATIONS) for t in between) or BREAK not in between \
             or not before.value < n.value < before.value + 10:
@@ -604,11 +629,3 @@ def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
                     and 50 <= a.value <= 260 and 20 <= b.value <= 160):
                 return a.value < 90 or b.value < 60
     return False
-
-
-def _worst(vital: str, a: float, b: float) -> float:
-    if vital == "spo2":
-        return min(a, b)
-    if vital == "pulse":
-        return max(a, b, key=lambda v: abs(v - 80))
-    return max(a, b)

@@ -136,7 +136,7 @@ def test_high_kinds_look_alikes_stay_calm(text: str) -> None:
 ])
 def test_later_readings(text: str, vital: str, value: float) -> None:
     u = _NLU.understand(text)
-    assert u.vitals.get(vital) == value, (text, dict(u.vitals))
+    assert u.triage_vitals().get(vital) == value, (text, dict(u.vitals), dict(u.earlier_worse))
 
 
 @pytest.mark.parametrize("text, sign", [

@@ -2,8 +2,10 @@
 
 Each family is said at the flow's number question for that vital (``expect``) and, where a cue word names the
 vital, without one. The guards at the end check that ordinary words (kinship "ba", the year "năm", "sau",
-clock times, dates, "lắm" after a verb) never become readings. Conventions (ivr/nlu/vitals.py): two readings of
-one vital keep the worst for triage, whichever was measured last; a correction ("à không", "nhầm") makes the
+clock times, dates, "lắm" after a verb) never become readings. Conventions (ivr/nlu/vitals.py): of two readings of
+one vital the later is the reading (the record's) and a worse one before it is kept for triage
+(``Understanding.earlier_worse``, ``_check_triage``); a range ("chín tư chín lăm", "hay", "gì đó") is one reading,
+its worse end; a correction ("à không", "nhầm") makes the
 later value win; "chứ không phải X" denies X; "chín mấy" (90-99 spans normal and low SpO2) is left unread,
 "tám mấy" is read as 85; a reading of a relative is that reading (the flow asks about the patient).
 """
@@ -26,6 +28,12 @@ def _at(text: str, vital: str | None) -> dict[str, float]:
 
 def _check(text: str, vital: str | None, want: dict[str, float]) -> None:
     assert _at(text, vital) == {k: float(v) for k, v in want.items()}, text
+
+
+def _check_triage(text: str, vital: str | None, want: dict[str, float]) -> None:
+    """The readings triage weighs: the later reading of each vital, or a worse one said before it."""
+    u = NLU.understand(text, expect=["repeat", vital] if vital else None)
+    assert {k: float(v) for k, v in u.triage_vitals().items()} == {k: float(v) for k, v in want.items()}, text
 
 
 # --- SpO2: northern, central and southern number words, figures, units --------------------------------------
@@ -316,7 +324,7 @@ def test_a_cue_after_a_value_that_names_the_next_value(text: str, vital: str | N
 ])
 def test_a_relatives_reading_at_the_number_question(text: str, vital: str, want: dict[str, float]) -> None:
     """A relative's reading is that reading (the flow asks about the patient); "ba" (dad) before it is no digit."""
-    _check(text, vital, want)
+    _check_triage(text, vital, want)
 
 
 @pytest.mark.parametrize("text, vital, want", [
@@ -337,7 +345,27 @@ def test_a_corrected_value_wins(text: str, vital: str | None, want: dict[str, fl
     ("hôm qua ba chín độ, không ho, nay ba tám độ", None, {T: 39}),
 ])
 def test_two_readings_keep_the_worst_for_triage(text: str, vital: str | None, want: dict[str, float]) -> None:
-    _check(text, vital, want)
+    _check_triage(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, now, earlier", [
+    ("sáng đo chín ba, giờ đo lại chín sáu", S, {S: 96}, {S: 93}), ("chín mươi rồi chín bảy", S, {S: 97}, {S: 90}),
+    ("hôm qua ba chín độ, không ho, nay ba tám độ", None, {T: 38}, {T: 39}),
+    ("chín hai, em đo lại được chín sáu", S, {S: 96}, {S: 92}), ("tôi chín hai còn ba chín lăm", S, {S: 95}, {S: 92}),
+    ("mạch trăm ba, đếm lại thì trăm mốt", None, {P: 110}, {P: 130}),
+    ("ô xi đo hai lần, lần một chín tư, lần hai chín sáu", None, {S: 96}, {S: 94}),
+    ("sốt ba chín độ, giờ xuống ba bảy độ", None, {T: 37}, {T: 39}),
+    ("hôm qua ba tám độ, nay ba sáu độ rưỡi", None, {T: 36.5}, {T: 38}),
+    # the later worse: nothing earlier to keep; a range is one reading, its worse end
+    ("sáng chín tám, giờ chín tư", S, {S: 94}, {}), ("sáng ba tám độ, chiều ba chín độ rưỡi", T, {T: 39.5}, {}),
+    ("chín tư chín lăm", S, {S: 94}, {}), ("chín mươi hay chín mốt chi đó", S, {S: 90}, {}),
+    ("ba tám tới ba chín độ", T, {T: 39}, {}),
+])
+def test_two_readings_record_the_later_and_keep_a_worse_earlier_one(
+        text: str, vital: str | None, now: dict[str, float], earlier: dict[str, float]) -> None:
+    """The record (and the blind sets' gold) is the later reading; triage still sees the dip said before it."""
+    u = NLU.understand(text, expect=["repeat", vital] if vital else None)
+    assert (dict(u.vitals), dict(u.earlier_worse)) == (now, earlier), text
 
 
 @pytest.mark.parametrize("text, vital, want", [

@@ -9,7 +9,7 @@ import pytest
 
 from ivr.nlu.normalize import content_tokens, tokenize
 from ivr.nlu.numbers import find_numbers
-from tests.ivr.nlu.test_vital_forms import NLU, B, P, S, T, _check
+from tests.ivr.nlu.test_vital_forms import NLU, B, P, S, T, _check, _check_triage
 
 
 def _values(text: str) -> list[float]:
@@ -35,7 +35,7 @@ def test_a_value_said_again_in_full_is_the_value(text: str, vital: str | None, w
     ("chín lăm, chín bảy", S, {S: 95}),
 ])
 def test_a_range_or_two_readings_are_no_restart(text: str, vital: str | None, want: dict[str, float]) -> None:
-    _check(text, vital, want)
+    _check_triage(text, vital, want)
 
 
 # --- a correction that says who misread the value and how: the later value ------------------------------------
@@ -57,7 +57,7 @@ def test_a_correction_naming_who_misread(text: str, vital: str | None, want: dic
     ("mạch trăm ba, ông đếm lại trăm mốt", None, {P: 130}),
 ])
 def test_a_new_measure_or_a_person_is_no_correction(text: str, vital: str | None, want: dict[str, float]) -> None:
-    _check(text, vital, want)
+    _check_triage(text, vital, want)
 
 
 # --- a range said as one run, "hai mươi hai lăm": twenty, twenty-five (the worse end kept) ---------------------
@@ -136,7 +136,7 @@ def test_a_correction_then_a_new_look(text: str, vital: str | None, want: dict[s
 ])
 def test_a_new_measure_without_a_correction_keeps_the_worst(text: str, vital: str | None,
                                                             want: dict[str, float]) -> None:
-    _check(text, vital, want)
+    _check_triage(text, vital, want)
 
 
 # --- a lone "ba" (dad) between the vital's name and its value keeps the name ----------------------------------
@@ -277,7 +277,7 @@ def test_a_change_from_one_value_to_another(text: str, vital: str | None, want: 
     ("sốt ba chín độ, giờ xuống ba bảy độ", None, {T: 39}),
 ])
 def test_two_readings_without_one_change_keep_the_worst(text: str, vital: str | None, want: dict[str, float]) -> None:
-    _check(text, vital, want)
+    _check_triage(text, vital, want)
 
 
 # --- a digit word with its vowel misheard ("hay" 2, "sáo" 6, "bốm" 4), "mươi" heard as "mưa" ---------------------
@@ -365,7 +365,7 @@ def test_small_pairs_elsewhere_stay_as_they_were(text: str, vital: str | None, w
     ("ô xi lần thứ nhất chín tư lần thứ hai chín sáu", None, {S: 94}),
 ])
 def test_which_measure_is_no_value(text: str, vital: str | None, want: dict[str, float]) -> None:
-    _check(text, vital, want)
+    _check_triage(text, vital, want)
 
 
 @pytest.mark.parametrize("text, vital, want", [
@@ -385,7 +385,7 @@ def test_numbers_after_a_times_word_that_are_values(text: str, vital: str | None
     ("sốt ba tám độ, uống thuốc hạ sốt xong một tiếng thì xuống ba bảy độ rưỡi", {T: 38}),
 ])
 def test_the_same_vital_after_what_was_done(text: str, want: dict[str, float]) -> None:
-    _check(text, None, want)
+    _check_triage(text, None, want)
 
 
 @pytest.mark.parametrize("text, want", [
