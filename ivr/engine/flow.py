@@ -67,7 +67,7 @@ _FIELDS: dict[NodeKind, set[str]] = {
                        "reprompt"},
     K.COLLECT: _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
                           "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down", "reprompt", "pair",
-                          "pair_min", "pair_max"},
+                          "pair_min", "pair_max", "no_reading"},
     K.CHECKLIST: _COMMON | {"items", "on_yes", "fallback", "max_failures", "timeout_s", "no_input_prompt",
                             "no_match_prompt"},
     K.BRANCH: {"kind", "cases", "else", "set", "__line__"},
@@ -158,6 +158,8 @@ class Node:
     max: float = 1000.0
     max_digits: int = 3
     confirm: str | None = None
+    #: where a caller who has no reading ("chưa đo", "không có máy", "không biết đo") goes (default: ``next``)
+    no_reading: str | None = None
     scale_down: bool = False  # DTMF "385" means 38.5 when 385 is out of range
     # a second value said with the first ("chín mươi trên sáu mươi": blood pressure), keyed after "*"
     pair: str | None = None
@@ -577,6 +579,8 @@ def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:
         table[(node.id, "choose")] = node.choose
     if node.unanswered:
         table[(node.id, "unanswered")] = node.unanswered
+    if node.no_reading:
+        table[(node.id, "no_reading")] = node.no_reading
     for choice in node.choices:
         if choice.dtmf:
             table[(node.id, f"dtmf:{choice.dtmf}")] = choice.next
@@ -689,7 +693,8 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
                 bad("pair_min_max", low=pair_low, high=pair_high)
             fields.update(pair=str(pair), pair_min=pair_low, pair_max=pair_high)
         fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
-                      confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)))
+                      confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)),
+                      no_reading=str(raw["no_reading"]) if raw.get("no_reading") is not None else None)
     if kind is K.CHOOSE:
         options = raw.get("options")
         if not isinstance(options, str) or not options:

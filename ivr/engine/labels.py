@@ -77,6 +77,7 @@ EVENT_LABELS: dict[str, str] = {
     "no_match": "không hiểu", "repeat": "xin nghe lại", "escalate": "chuyển bác sĩ (tạo ca)",
     "handoff": "nối máy trực tiếp", "hangup": "gác máy", "record": "ghi âm",
     "volunteered": "trả lời luôn con số (coi như có)",
+    "no_reading": "chưa có số đo (chưa đo, không có máy), hỏi tiếp câu sau",
 }
 EVENT_GENERIC = "sự kiện khác"
 

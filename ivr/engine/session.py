@@ -82,7 +82,8 @@ class Step:
     """One thing that happened on the call, in order."""
 
     node: str
-    # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | escalate | handoff | record | hangup
+    # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | escalate | handoff | record
+    # | hangup
     event: str
     prompt_id: str = ""
     text: str = ""
@@ -677,6 +678,11 @@ class Session:
             value = self.understander.number(event.text, vital=node.vital)
             if value is None and node.vital:
                 value = u.vitals.get(node.vital)
+            if value is None and not self._concern and self._no_reading(event.text):
+                # "chưa đo", "không có máy", "không biết đo": nothing to read, so the call moves on (no value
+                # stored, the caller's words kept in the step) rather than asking for a number that does not exist
+                self.steps.append(Step(node=node.id, event="no_reading", transcript=event.text, intent="no"))
+                return self._go(self.flow.target(node.id, "no_reading") or self._next(), now)
             if value is None:  # words, not a number: perhaps what the caller sees rather than what he measured
                 return self._failure("invalid_number", now, spoken=True)
             return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
@@ -706,6 +712,12 @@ class Session:
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    def _no_reading(self, text: str) -> bool:
+        """Do the caller's words at a number question say there is no reading ("chưa đo", "không có",
+        "không biết đo", "hổng có máy")? Read as the answer to a yes/no question (the number question
+        asks, in effect, "what does it show?"): a no with no number in it."""
+        return self.understander.understand(text, expect=("yes", "no")).intent == "no"
 
     def _collect_after_yes(self, node: Node) -> Node | None:
         """The vital's number question a yes to ``node`` leads to ("có máy đo không?" -> "SpO2 bao nhiêu?"),

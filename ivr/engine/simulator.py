@@ -113,6 +113,9 @@ def _steps(session: Session) -> list[dict[str, Any]]:
         elif step.event == "answer":  # a knowledge-base lookup: the question and the topic ("" = declined)
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": "answer",
                         "intent": step.intent, "question": step.transcript, "score": step.confidence})
+        elif step.event == "no_reading":  # no reading at a number question: the caller's words, the call went on
+            out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": "no_reading",
+                        "said": step.transcript})
         elif step.event in ("escalate", "handoff", "hangup", "record"):
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": step.event,
                         **({"risk": step.intent} if step.event == "escalate" else {})})

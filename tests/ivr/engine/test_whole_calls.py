@@ -1,0 +1,204 @@
+"""Whole calls by kind (issue 12): a caller is never stuck, never lost, never kept on the line for nothing.
+
+Each test runs a scripted call through the real engine, understanding and triage of the default flow
+(``call`` from test_default_flow) or of a small flow written here, and checks what the caller needs: a
+reading the caller does not have is not asked for again and again, "no symptoms" in regional words is taken
+as none, a new F0 gets the health station's callback case before the measurement questions.
+"""
+from __future__ import annotations
+
+import pytest
+
+from ivr.engine.flow import load_flow_text
+from ivr.engine.prompts import PromptCatalog
+from ivr.engine.simulator import Input, SimulationResult
+from ivr.errors import FlowError
+from tests.ivr.engine.test_default_flow import NO_VITALS, call, exchanges, keys, say
+
+CHECKIN = (keys("3"), keys("2"))  # daily check-in, nothing to report
+
+
+def _nodes(result: SimulationResult, event: str) -> list[str]:
+    return [s["node"] for s in result.steps if s.get("event") == event]
+
+
+def _prompts(result: SimulationResult) -> list[str]:
+    return [s["prompt_id"] for s in result.steps if s["prompt_id"]]
+
+
+# ------------------------------------------------------------------ (a) no reading at a number question
+@pytest.mark.parametrize("words", ["chưa đo", "không có", "không biết đo", "dạ không", "chưa có đo", "hổng có máy"])
+def test_a_caller_without_a_spo2_reading_is_moved_on_to_the_thermometer(words: str) -> None:
+    result = call(*CHECKIN, keys("1"), say(words), *NO_VITALS[1:], keys("9"))
+    assert result.outcome == "completed" and not result.as_json()["escalations"]
+    skipped = [(s["node"], s["said"]) for s in result.steps if s.get("event") == "no_reading"]
+    assert skipped == [("spo2", words)]
+    assert "invalid_number" not in _prompts(result)
+    # not measured: no pulse on the screen either, the thermometer question comes next
+    asked = [s["node"] for s in result.steps if s["prompt_id"]]
+    assert asked[asked.index("spo2") + 1] == "ask_has_thermometer"
+    assert "spo2" not in result.slots and "spo2" not in result.vitals
+
+
+@pytest.mark.parametrize(("before", "node", "words", "left"), [
+    ((*CHECKIN, keys("1"), keys("97#"), keys("1"), keys("1")), "pulse", "không đo được", 3),
+    ((*CHECKIN, keys("2"), keys("1")), "temperature", "không biết đo", 2),
+    ((*CHECKIN, keys("2"), keys("2"), keys("1")), "breathing_rate", "không biết", 1),
+    ((*CHECKIN, keys("2"), keys("2"), keys("2"), keys("1")), "blood_pressure", "chưa đo", 0),
+])
+def test_no_reading_at_any_number_question_moves_on_without_a_loop(before: tuple[Input, ...], node: str,
+                                                                   words: str, left: int) -> None:
+    result = call(*before, say(words), *([keys("2")] * left), keys("9"))
+    assert result.outcome == "completed", result.steps
+    assert not result.as_json()["escalations"]
+    assert _nodes(result, "no_reading") == [node]
+    assert _nodes(result, "speech").count(node) == 1  # asked once, not looped
+    assert "invalid_number" not in _prompts(result)
+
+
+def test_the_no_reading_step_keeps_the_callers_words() -> None:
+    result = call(*CHECKIN, keys("2"), keys("1"), say("nhà không có cặp nhiệt"), *NO_VITALS[2:], keys("9"))
+    step = next(s for s in result.steps if s.get("event") == "no_reading")
+    assert (step["node"], step["said"]) == ("temperature", "nhà không có cặp nhiệt")
+
+
+def test_a_warning_sign_said_with_no_reading_still_escalates() -> None:
+    result = call(*CHECKIN, keys("1"), say("không đo được, bà tôi tím tái hết môi rồi"))
+    assert result.outcome == "escalated"
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("emergency", "live")]
+    assert _nodes(result, "no_reading") == []
+
+
+def test_a_number_is_still_a_reading_after_a_no() -> None:
+    # "không, chín mươi bảy": the number is the answer, read back as usual
+    result = call(*CHECKIN, keys("1"), say("không, chín mươi bảy"), keys("1"), keys("2"), *NO_VITALS[1:], keys("9"))
+    assert result.outcome == "completed"
+    assert _nodes(result, "no_reading") == []
+    assert "confirm_spo2" in _prompts(result)
+
+
+def test_words_that_are_neither_a_number_nor_a_no_are_still_asked_again() -> None:
+    result = call(*CHECKIN, keys("1"), say("để tôi tìm cái máy đã"))
+    assert _nodes(result, "no_reading") == []
+    assert _prompts(result)[-2:] == ["invalid_number", "ask_spo2"]  # asked again (bounded by max_failures)
+
+
+CATALOG = PromptCatalog({"num": "Đọc số", "oops": "Xin lỗi", "human": "Chuyển máy", "bye": "Tạm biệt",
+                         "other": "Câu khác"})
+FLOW = """\
+flow: t
+start: spo2
+defaults: {fallback: human}
+prompts: {no_input: oops, no_match: oops, invalid_number: oops}
+nodes:
+  spo2:
+    kind: collect
+    prompt: num
+    vital: spo2
+    min: 50
+    max: 100
+    next: bye
+    no_reading: {target}
+  other:
+    kind: say
+    prompt: other
+    next: bye
+  human:
+    kind: handoff
+    prompt: human
+  bye:
+    kind: hangup
+    prompt: bye
+"""
+
+
+def test_no_reading_is_a_transition_of_the_flow() -> None:
+    flow = load_flow_text(FLOW.replace("{target}", "other"), "f.yaml", CATALOG)
+    assert flow.nodes["spo2"].no_reading == "other"
+    assert flow.target("spo2", "no_reading") == "other"
+
+
+def test_a_no_reading_target_that_does_not_exist_is_refused() -> None:
+    with pytest.raises(FlowError) as info:
+        load_flow_text(FLOW.replace("{target}", "nowhere"), "f.yaml", CATALOG)
+    assert any("no_reading" in p and "nowhere" in p for p in info.value.problems), info.value.problems
+
+
+def test_no_reading_is_only_for_number_questions() -> None:
+    text = FLOW.replace("{target}", "other").replace("    kind: say\n", "    kind: say\n    no_reading: bye\n")
+    with pytest.raises(FlowError) as info:
+        load_flow_text(text, "f.yaml", CATALOG)
+    assert info.value.problems == ["f.yaml: node 'other': unknown field 'no_reading' for kind 'say'"]
+
+
+# ------------------------------------------------------------------ (b) "no symptoms" in regional words
+@pytest.mark.parametrize("words", ["hổng có triệu chứng chi hết", "dạ hông có gì hết trơn", "không có chi hết",
+                                   "dạ không bị gì cả", "chả có gì đâu", "hổng thấy gì hết"])
+def test_no_symptoms_in_regional_words_skips_the_warning_sign_checklist(words: str) -> None:
+    result = call(keys("2"), say(words), *NO_VITALS, keys("9"))
+    assert result.outcome == "completed", result.steps
+    assert "warning_signs" not in [s["node"] for s in result.steps]
+    assert not result.as_json()["escalations"]
+
+
+@pytest.mark.parametrize("words", ["hổng có gì hết trơn", "dạ không có chi"])
+def test_nothing_to_report_in_regional_words_at_the_check_in(words: str) -> None:
+    result = call(keys("3"), say(words), *NO_VITALS, keys("9"))
+    assert result.outcome == "completed", result.steps
+    assert "warning_signs" not in [s["node"] for s in result.steps]
+
+
+def test_a_denial_with_a_warning_sign_beside_it_still_escalates() -> None:
+    result = call(keys("2"), say("hổng có gì hết, mà thở hổng nổi"))
+    assert result.outcome == "escalated"
+    assert result.as_json()["escalations"][0]["mode"] == "live"
+
+
+# ------------------------------------------------------------------ (d) a new F0 gets the callback case
+@pytest.mark.parametrize("inputs", [
+    (keys("4"), keys("2")),
+    (keys("4"), say("dạ không có triệu chứng gì hết")),
+    (say("tui mới test nhanh lên hai vạch"), say("hổng có triệu chứng chi hết")),
+    (keys("4"), say("ờ thì cũng thế thôi"), *([keys("2")] * 6)),  # not understood: every warning sign denied
+])
+def test_the_callback_case_is_made_before_the_measurement_questions(inputs: tuple[Input, ...]) -> None:
+    result = call(*inputs)  # the caller stops answering at the first measurement question
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("low", "callback")]
+    assert "escalated_new_f0" in _prompts(result)
+    assert _prompts(result)[-1] == "ask_has_oximeter"
+
+
+def test_a_new_f0_who_answers_everything_gets_one_callback_case_and_the_home_care_advice() -> None:
+    result = call(keys("4"), keys("2"), *NO_VITALS, keys("9"))
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("low", "callback")]
+    assert "advice_home_care" in _prompts(result) and "advice_no_symptoms" not in _prompts(result)
+    assert result.outcome == "escalated"
+
+
+def test_a_new_f0_with_a_warning_sign_is_escalated_live_without_waiting() -> None:
+    result = call(keys("4"), say("em khó thở lắm"))
+    assert [e["mode"] for e in result.as_json()["escalations"]] == ["live"]
+    assert exchanges(result) == 2
+
+
+def test_a_new_f0_whose_reading_is_low_is_escalated_live_after_the_callback_case() -> None:
+    result = call(keys("4"), keys("2"), keys("1"), keys("93#"), keys("1"))
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("low", "callback"),
+                                                                                 ("emergency", "live")]
+    assert result.steps[-1]["event"] == "handoff"
+
+
+def test_a_symptom_report_without_a_positive_test_makes_no_callback_case() -> None:
+    result = call(keys("2"), keys("2"), *NO_VITALS, keys("9"))
+    assert result.outcome == "completed" and not result.as_json()["escalations"]
+
+
+def test_the_flow_file_keeps_its_structure() -> None:
+    # the branch after the symptom question leads a caller who is not a new F0 straight on
+    from tests.ivr.engine.test_default_flow import _setup
+
+    flow = _setup()[0]
+    assert flow.target("symptoms", "next") == "after_symptoms"
+    assert flow.target("warning_signs", "next") == "after_symptoms"
+    assert flow.target("after_symptoms", "else") == "ask_has_oximeter"
+    assert flow.target("escalate_new_f0", "next") == "ask_has_oximeter"
