@@ -202,3 +202,27 @@ def test_the_flow_file_keeps_its_structure() -> None:
     assert flow.target("warning_signs", "next") == "after_symptoms"
     assert flow.target("after_symptoms", "else") == "ask_has_oximeter"
     assert flow.target("escalate_new_f0", "next") == "ask_has_oximeter"
+
+
+# ------------------------------------------------------------------ (c) a question that names a sign
+@pytest.mark.parametrize(("question", "answered"), [
+    ("nếu con tôi sốt cao thì sao", True), ("khi nào bị khó thở thì phải đi viện", True),
+    # looked up in the knowledge base; no entry fits with confidence: declined honestly (doctor or callback offered)
+    ("lỡ như bà bị khó thở thì làm sao", False), ("giả sử ông bị tím môi thì có gọi 115 không", False),
+])
+def test_a_question_about_a_supposed_sign_is_answered_not_escalated(question: str, answered: bool) -> None:
+    result = call(say(question), keys("9"))
+    assert not result.as_json()["escalations"], result.steps
+    answers = [s for s in result.steps if s.get("event") == "answer"]
+    assert [a["question"] for a in answers] == [question]
+    assert bool(answers[0]["intent"]) is answered  # the knowledge-base topic, empty when declined
+    assert result.outcome == "completed"
+
+
+@pytest.mark.parametrize("question", ["tôi đang khó thở thì có cần đi viện không",
+                                      "con tôi sốt cao co giật rồi thì phải làm sao"])
+def test_a_question_that_also_reports_the_sign_escalates(question: str) -> None:
+    result = call(say(question))
+    assert result.outcome == "escalated"
+    assert result.as_json()["escalations"][0]["mode"] == "live"
+    assert exchanges(result) == 1
