@@ -78,6 +78,7 @@ EVENT_LABELS: dict[str, str] = {
     "handoff": "nối máy trực tiếp", "hangup": "gác máy", "record": "ghi âm",
     "volunteered": "trả lời luôn con số (coi như có)",
     "no_reading": "chưa có số đo (chưa đo, không có máy), hỏi tiếp câu sau",
+    "other_reading": "đọc luôn số đo khác khi được hỏi lại số vừa đọc",
 }
 EVENT_GENERIC = "sự kiện khác"
 

@@ -82,8 +82,8 @@ class Step:
     """One thing that happened on the call, in order."""
 
     node: str
-    # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | escalate | handoff | record
-    # | hangup
+    # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | other_reading | escalate
+    # | handoff | record | hangup
     event: str
     prompt_id: str = ""
     text: str = ""
@@ -297,6 +297,14 @@ class Session:
                 self._chosen(node, 1)
             return self._enter(node.next or "", now, hops + 1)
         if node.listens:
+            known = self._known_reading(node) if kind is NodeKind.ASK else None
+            if known is not None:
+                # "nhiệt độ ba sáu độ rưỡi" said earlier: "ông bà vừa báo nhiệt độ là 36,5 độ, đúng không?"
+                assert known.vital is not None
+                self.steps.append(Step(node=node.id, event="volunteered", intent="yes"))
+                self._arrive(known)
+                return self._accept_value(self.vitals[known.vital], now,
+                                          pair=self.vitals.get(known.pair) if known.pair else None)
             return self._ask(node)
         out: list[A.Action] = []
         if kind is NodeKind.ESCALATE:
@@ -659,6 +667,15 @@ class Session:
                 return self._confirmed(now)
             if u.intent == "no":
                 return self._rejected(now)
+            if self._other_reading(u, node):
+                # "nhiệt độ ba sáu độ rưỡi", "mạch bảy lăm" at the SpO2 read-back: the caller went on to the next
+                # reading (kept and triaged by _understand) without answering this one. It is no correction (a pulse
+                # of 75 is no SpO2 of 75) and no misunderstanding: the read-back is asked again, bounded like *
+                self.steps.append(Step(node=node.id, event="other_reading", transcript=event.text))
+                self._key_repeats += 1
+                if self._key_repeats > MAX_KEY_REPEATS:
+                    return self._enter(self._exhausted_target(node), now)
+                return self._ask(node, confirming=True, again=True)
             value = self.understander.number(event.text, vital=node.vital)
             if value is not None:  # "không, chín mươi lăm": a corrected value
                 return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
@@ -712,6 +729,26 @@ class Session:
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    @staticmethod
+    def _other_reading(u: Understanding, node: Node) -> bool:
+        """Does ``u`` name another vital's reading (not this node's value nor its pair)?"""
+        mine = (node.vital, node.pair)
+        return node.vital not in u.vitals and any(k not in mine for k in u.vitals)
+
+    def _known_reading(self, node: Node) -> Node | None:
+        """The number question a yes to ``node`` leads to, when its value was already said on the call (at the
+        greeting, the check-in question or another read-back) and has not been confirmed at its own question:
+        the value is read back there instead of the device being asked about."""
+        ahead = self._collect_after_yes(node)
+        if ahead is None or ahead.vital is None or ahead.vital not in self.vitals or (ahead.slot or "") in self.slots:
+            return None
+        if not ahead.min <= self.vitals[ahead.vital] <= ahead.max:
+            return None
+        pair = self.vitals.get(ahead.pair) if ahead.pair else None
+        if ahead.pair and not (pair is not None and ahead.pair_min <= pair <= ahead.pair_max):
+            return None
+        return ahead
 
     def _no_reading(self, text: str) -> bool:
         """Do the caller's words at a number question say there is no reading ("chưa đo", "không có",

@@ -226,3 +226,44 @@ def test_a_question_that_also_reports_the_sign_escalates(question: str) -> None:
     assert result.outcome == "escalated"
     assert result.as_json()["escalations"][0]["mode"] == "live"
     assert exchanges(result) == 1
+
+
+# ------------------------------------------------------------------ (e) readings said out of turn
+def test_another_reading_at_a_read_back_is_no_correction_of_it() -> None:
+    # "mạch bảy lăm" at the SpO2 read-back is a pulse of 75, not an SpO2 of 75 (a false emergency)
+    result = call(*CHECKIN, keys("1"), say("chín tám"), say("mạch bảy lăm"), keys("1"))
+    assert [s["text"] for s in result.steps if s["prompt_id"] == "confirm_spo2"] == [
+        "Ông bà vừa báo SpO2 là 98 phần trăm. Đúng thì bấm phím 1 hoặc nói đúng. Sai thì bấm phím 2."] * 2
+    assert result.slots["spo2"] == 98 and result.vitals["pulse"] == 75.0
+    assert not result.as_json()["escalations"]
+    assert "no_match" not in _prompts(result)
+    assert [(s["node"], s["said"]) for s in result.steps if s.get("event") == "other_reading"] == [
+        ("spo2", "mạch bảy lăm")]
+
+
+def test_a_reading_said_earlier_is_read_back_at_its_question_instead_of_asking_for_the_device() -> None:
+    result = call(*CHECKIN, keys("1"), say("chín tám"), say("nhiệt độ ba sáu độ rưỡi"), keys("1"), keys("2"),
+                  keys("1"), keys("2"), keys("2"), keys("9"))
+    prompts = _prompts(result)
+    assert "ask_has_thermometer" not in prompts and "ask_temperature" not in prompts
+    assert prompts[prompts.index("confirm_temperature") - 1] == "ask_pulse_shown"
+    assert result.slots["temperature"] == 36.5 and result.outcome == "completed"
+
+
+def test_a_reading_said_earlier_and_rejected_is_asked_for() -> None:
+    result = call(*CHECKIN, keys("1"), say("chín tám"), say("nhiệt độ ba sáu độ rưỡi"), keys("1"), keys("2"),
+                  keys("2"), say("ba bảy độ"), keys("1"))
+    assert result.slots["temperature"] == 37.0
+    assert _prompts(result).count("ask_temperature") == 1
+
+
+def test_readings_said_out_of_turn_again_and_again_reach_a_person() -> None:
+    result = call(*CHECKIN, keys("1"), say("chín tám"), *[say("mạch bảy lăm")] * 6)
+    assert result.steps[-1]["event"] == "handoff"
+    assert _nodes(result, "speech").count("spo2") == 7  # bounded like the * key (MAX_KEY_REPEATS)
+
+
+def test_a_worrying_reading_said_at_another_read_back_escalates_at_once() -> None:
+    result = call(*CHECKIN, keys("1"), say("chín tám"), say("mạch một trăm ba mươi"))
+    assert result.outcome == "escalated"
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("high", "live")]
