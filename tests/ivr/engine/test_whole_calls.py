@@ -12,6 +12,7 @@ import pytest
 from ivr.engine.flow import load_flow_text
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.simulator import Input, SimulationResult
+from ivr.engine.understanding import risk_rank
 from ivr.errors import FlowError
 from tests.ivr.engine.test_default_flow import NO_VITALS, call, exchanges, keys, say
 
@@ -267,3 +268,60 @@ def test_a_worrying_reading_said_at_another_read_back_escalates_at_once() -> Non
     result = call(*CHECKIN, keys("1"), say("chín tám"), say("mạch một trăm ba mươi"))
     assert result.outcome == "escalated"
     assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("high", "live")]
+
+
+# ------------------------------------------------------------------ the outbound check-in call
+def outbound(*inputs: Input) -> SimulationResult:
+    from ivr import ROOT
+    from ivr.engine.flow import load_flow
+    from ivr.engine.simulator import simulate
+    from tests.ivr.engine.test_default_flow import _setup
+
+    _, catalog, understander, triage = _setup()
+    flow = load_flow(ROOT / "callflows" / "checkin_outbound.yaml", catalog)
+    return simulate(flow, list(inputs), catalog=catalog, understander=understander, triage=triage,
+                    slots={"station": "Trạm y tế phường 5", "patients": ["bác Lan"], "patient_name": "bác Lan",
+                           "direction": "outbound"})
+
+
+REACHED = (keys("1"), keys("1"))  # the key that starts the check-in, "is this the patient?" yes
+OUT_NO_VITALS = (keys("2"),) * 4
+
+
+@pytest.mark.parametrize(("before", "utterance", "risk"), [
+    ((keys("1"),), "tôi là con gái, mẹ tôi gọi mãi không dậy", "emergency"),            # who answers
+    (REACHED, "bà tím môi hết rồi", "emergency"),                                       # how are you
+    ((*REACHED, say("ờ thì cũng vậy")), "không, mà thở dốc lắm", "high"),               # a warning-sign question
+    ((*REACHED, keys("2")), "không có máy, mà tức ngực quá", "high"),                   # a device question
+    ((*REACHED, keys("2"), keys("1")), "khó thở quá đọc không nổi", "high"),            # a number question
+    ((*REACHED, keys("2"), keys("1"), say("chín bảy")), "đúng rồi mà môi tím tái", "emergency"),  # a read-back
+    ((*REACHED, keys("2"), keys("2"), keys("2"), keys("2"), keys("1")), "ông ngất xỉu rồi", "emergency"),  # BP
+])
+def test_a_warning_sign_at_any_question_of_the_check_in_call_escalates(before: tuple[Input, ...], utterance: str,
+                                                                       risk: str) -> None:
+    result = outbound(*before, say(utterance))
+    assert result.outcome == "escalated", result.steps
+    escalations = result.as_json()["escalations"]
+    assert escalations[-1]["mode"] == "live"
+    assert risk_rank(escalations[-1]["risk"]) <= risk_rank(risk)  # at least that urgent
+    assert result.steps[-1]["event"] == "handoff"
+
+
+@pytest.mark.parametrize("words", ["hổng có gì hết trơn", "dạ không có chi", "khỏe re"])
+def test_a_well_patient_on_the_check_in_call_takes_no_doctor_time(words: str) -> None:
+    result = outbound(*REACHED, say(words), *OUT_NO_VITALS, keys("1"))
+    assert not result.as_json()["escalations"], result.steps
+    assert "warning_signs" not in [s["node"] for s in result.steps]
+    assert result.outcome == "completed"
+
+
+def test_no_reading_on_the_check_in_call_moves_on() -> None:
+    result = outbound(*REACHED, keys("2"), keys("1"), say("chưa đo"), *OUT_NO_VITALS[1:], keys("1"))
+    assert _nodes(result, "no_reading") == ["spo2"]
+    assert not result.as_json()["escalations"] and result.outcome == "completed"
+
+
+def test_a_confused_patient_on_the_check_in_call_reaches_a_person() -> None:
+    result = outbound(*REACHED, say("hả"), say("nói gì vậy"), say("hả"))
+    assert result.steps[-1]["event"] == "handoff"
+    assert exchanges(result) <= 5
