@@ -215,6 +215,9 @@ class Flow:
     global_keys: Mapping[str, str] = field(default_factory=dict)
     prompts: Mapping[str, str] = field(default_factory=dict)  # role -> prompt id (no_input, no_match, invalid_number)
     min_confidence: float = 0.45
+    #: words of a caller who needs a moment at a number question ("đợi chút", "để tôi đo"): the prompt of the
+    #: role ``wait`` is played and the question listened for longer (``WAIT_S`` in the engine), not counted as a miss
+    wait_phrases: tuple[str, ...] = ()
     source: str = ""
     text: str = field(default="", repr=False, compare=False)
 
@@ -244,6 +247,8 @@ MESSAGES: dict[str, str] = {
     "not_mapping": "expected a mapping with 'flow', 'start' and 'nodes'",
     "missing_name": "missing 'flow' name",
     "defaults_not_mapping": "'defaults' must be a mapping",
+    "wait_phrases_not_list": "'wait_phrases' must be a list of words",
+    "wait_needs_prompt": "'wait_phrases' needs the prompt role 'wait' (what a caller who asked for a moment hears)",
     "missing_nodes": "missing 'nodes' mapping",
     "prompt_role_missing": "prompts.{role} is required (the reprompt callers hear)",
     "prompt_role_unknown": "prompts.{role}: unknown prompt id '{pid}'",
@@ -517,9 +522,17 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         if node.id not in reachable:
             problems.add(node.id, "unreachable", node.line, start=start)
 
+    wait_phrases = data.get("wait_phrases") or []
+    if not isinstance(wait_phrases, list) or not all(isinstance(p, str) and p.strip() for p in wait_phrases):
+        problems.add(FILE, "wait_phrases_not_list", data.get("__line__"))
+        wait_phrases = []
+    elif wait_phrases and "wait" not in roles:
+        problems.add(FILE, "wait_needs_prompt", data.get("__line__"))
+
     return Flow(
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
         on_unclear=on_unclear, global_keys=global_keys, prompts=roles,
+        wait_phrases=tuple(" ".join(p.split()) for p in wait_phrases),
         min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
     )
 

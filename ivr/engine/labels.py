@@ -79,6 +79,7 @@ EVENT_LABELS: dict[str, str] = {
     "volunteered": "trả lời luôn con số (coi như có)",
     "no_reading": "chưa có số đo (chưa đo, không có máy), hỏi tiếp câu sau",
     "other_reading": "đọc luôn số đo khác khi được hỏi lại số vừa đọc",
+    "wait": "xin chờ để đo, tổng đài đợi",
 }
 EVENT_GENERIC = "sự kiện khác"
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from enum import StrEnum
 from typing import Any
 
@@ -60,6 +61,10 @@ MAX_HOPS = 50  # immediate transitions in a row (branch chains) before giving up
 #: Replays a caller may ask for with the ``*`` key at one question before the node's fallback (a person).
 #: A spoken repeat request counts as a failure instead (``Node.max_failures``): that caller is confused.
 MAX_KEY_REPEATS = 5
+#: How long a number question listens after "đợi chút, để tôi đo" (the flow's ``wait_phrases``): time to put on
+#: the oximeter or the thermometer; at most ``MAX_WAITS`` such waits per question, then they count as misses.
+WAIT_S = 60.0
+MAX_WAITS = 2
 
 
 class Phase(StrEnum):
@@ -82,8 +87,8 @@ class Step:
     """One thing that happened on the call, in order."""
 
     node: str
-    # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | other_reading | escalate
-    # | handoff | record | hangup
+    # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | other_reading | wait
+    # | escalate | handoff | record | hangup
     event: str
     prompt_id: str = ""
     text: str = ""
@@ -150,6 +155,8 @@ class Session:
         self._pending_pair: float | None = None  # the second value of a pair ("90 trên 60") being read back
         self._pending_earlier: dict[str, float] = {}  # a worse reading said with the value being read back
         self._item = 0  # the checklist question being asked
+        self._waits = 0  # "đợi chút" at this number question
+        self._listen_s: float | None = None  # this question's listening time when not the node's (a wait)
         self._risk_fired: set[str] = set()
         # what PlaybackDone leads to: listening (a phase) or the rest of a node (its kind)
         self._after_playback: Phase | NodeKind | None = None
@@ -257,6 +264,7 @@ class Session:
         assert prompt is not None
         out.append(self._play(prompt))
         self.listening = self._listen(node, confirming=confirming)
+        self._listen_s = None
         out.append(self.listening)
         self.phase, self.deadline = Phase.PLAYING, None
         self._after_playback = Phase.CONFIRMING if confirming else Phase.LISTENING
@@ -319,7 +327,7 @@ class Session:
         """``node`` is now the current one, with nothing of the previous node's attempts carried over."""
         self.node = node
         self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
-        self._pending_pair, self._item = None, 0
+        self._pending_pair, self._item, self._waits = None, 0, 0
         self.listening, self.deadline = None, None
         self.slots.update(node.set)
 
@@ -351,7 +359,7 @@ class Session:
         after = self._after_playback
         if isinstance(after, Phase):  # the question has been played: listen
             self.phase = after
-            self.deadline = now + self.node.timeout_s
+            self.deadline = now + (self._listen_s or self.node.timeout_s)
             return []
         assert after is not None
         return self._after(after, now)
@@ -695,6 +703,11 @@ class Session:
             value = self.understander.number(event.text, vital=node.vital)
             if value is None and node.vital:
                 value = u.vitals.get(node.vital)
+            if value is None and not self._concern and self._waits < MAX_WAITS and self._asks_to_wait(event.text):
+                # "đợi chút, để tôi đo": time to measure, not a miss (the caller is doing what was asked)
+                self._waits += 1
+                self.steps.append(Step(node=node.id, event="wait", transcript=event.text))
+                return self._wait(node)
             if value is None and not self._concern and self._no_reading(event.text):
                 # "chưa đo", "không có máy", "không biết đo": nothing to read, so the call moves on (no value
                 # stored, the caller's words kept in the step) rather than asking for a number that does not exist
@@ -729,6 +742,19 @@ class Session:
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    def _asks_to_wait(self, text: str) -> bool:
+        """Does the caller ask for a moment (one of the flow's ``wait_phrases``, as whole words)?"""
+        said = f" {' '.join(unicodedata.normalize('NFC', text).casefold().replace(',', ' ').split())} "
+        return any(f" {unicodedata.normalize('NFC', p).casefold()} " in said for p in self.flow.wait_phrases)
+
+    def _wait(self, node: Node) -> list[A.Action]:
+        """Say "take your time" and listen to the same question for ``WAIT_S``."""
+        play = self._play(self.flow.prompts["wait"])
+        self.listening = dc_replace(self._listen(node), timeout_s=max(WAIT_S, node.timeout_s))
+        self._listen_s = self.listening.timeout_s
+        self.phase, self.deadline, self._after_playback = Phase.PLAYING, None, Phase.LISTENING
+        return [play, self.listening]
 
     @staticmethod
     def _other_reading(u: Understanding, node: Node) -> bool:

@@ -325,3 +325,60 @@ def test_a_confused_patient_on_the_check_in_call_reaches_a_person() -> None:
     result = outbound(*REACHED, say("hả"), say("nói gì vậy"), say("hả"))
     assert result.steps[-1]["event"] == "handoff"
     assert exchanges(result) <= 5
+
+
+# ------------------------------------------------------------------ a caller who needs a moment to measure
+@pytest.mark.parametrize("words", ["đợi chút để tui đo", "chờ xíu nha", "dạ để con đi lấy máy"])
+def test_a_caller_who_asks_for_a_moment_at_a_number_question_is_given_time(words: str) -> None:
+    result = call(*CHECKIN, keys("1"), say(words), say("chín bảy"), keys("1"), keys("2"), *NO_VITALS[1:], keys("9"))
+    assert result.outcome == "completed" and not result.as_json()["escalations"], result.steps
+    assert [(s["node"], s["said"]) for s in result.steps if s.get("event") == "wait"] == [("spo2", words)]
+    assert "invalid_number" not in _prompts(result) and "wait_measuring" in _prompts(result)
+    assert result.slots["spo2"] == 97
+
+
+def test_the_wait_listens_for_a_minute() -> None:
+    from ivr.engine import actions as A
+    from ivr.engine import events as E
+    from ivr.engine.session import WAIT_S, Session
+    from tests.ivr.engine.test_default_flow import _setup
+
+    flow, catalog, understander, triage = _setup()
+    s = Session(flow, catalog=catalog, understander=understander, triage=triage)
+    s.handle(E.CallStarted(call_id="c", caller="0900000000"), 0.0)
+    s.handle(E.PlaybackDone(), 1.0)
+    for digit in "321":
+        s.handle(E.Dtmf(digit=digit), 2.0)
+        s.handle(E.PlaybackDone(), 3.0)
+    assert s.node is not None and s.node.id == "spo2"
+    out = s.handle(E.Speech(text="đợi chút để tôi đo", confidence=0.9), 4.0)
+    listen = [a for a in out if isinstance(a, A.Listen)]
+    assert [a.prompt_id for a in out if isinstance(a, A.Play)] == ["wait_measuring"]
+    assert listen and listen[0].timeout_s == WAIT_S
+    s.handle(E.PlaybackDone(), 5.0)
+    assert s.deadline == 5.0 + WAIT_S
+    assert s.handle(E.TimerFired(), 30.0) == []  # still waiting after 25 s
+    s.handle(E.Speech(text="chín tám", confidence=0.9), 40.0)
+    assert s.phase.value == "playing" and s._pending == 98.0
+
+
+def test_waits_are_bounded_then_count_as_misses() -> None:
+    result = call(*CHECKIN, keys("1"), *[say("đợi chút")] * 5)
+    assert [s["node"] for s in result.steps if s.get("event") == "wait"] == ["spo2", "spo2"]
+    assert result.steps[-1]["event"] == "handoff"  # then three misses: a person
+
+
+def test_waiting_words_at_a_yes_no_question_are_not_a_wait() -> None:
+    result = call(say("đợi chút"))
+    assert [s for s in result.steps if s.get("event") == "wait"] == []
+
+
+def test_wait_phrases_need_the_wait_prompt() -> None:
+    text = FLOW.replace("{target}", "other").replace("prompts: {", "wait_phrases: [đợi]\nprompts: {")
+    with pytest.raises(FlowError) as info:
+        load_flow_text(text, "f.yaml", CATALOG)
+    assert info.value.problems == ["f.yaml: node '(file)': 'wait_phrases' needs the prompt role 'wait' (what a "
+                                   "caller who asked for a moment hears)"]
+    flow = load_flow_text(text.replace("invalid_number: oops}", "invalid_number: oops, wait: oops}"), "f.yaml",
+                          CATALOG)
+    assert flow.wait_phrases == ("đợi",)
