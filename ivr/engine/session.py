@@ -670,6 +670,12 @@ class Session:
             # words the recognizer was unsure of count as unclear; confidence 0 is the runner's "could not
             # decode" (an overloaded decoder), a failure of ours rather than something the caller said
             return self._failure("no_match", now, spoken=event.confidence > 0.0)
+        helper = self.flow.global_intents.get(u.intent) if u.intent not in ("emergency", "yes", "no") else None
+        if (helper is not None and helper != node.id and not u.numbers
+                and (self.phase is Phase.CONFIRMING or node.kind in (NodeKind.COLLECT, NodeKind.CHECKLIST))):
+            # "cho tôi gặp bác sĩ" at a number question, a read-back or a warning-sign question: the flow's global
+            # intents hold at every question, not only where choices are read (a caller is never kept from a doctor)
+            return self._enter(helper, now)
         if self.phase is Phase.CONFIRMING:
             if u.intent == "yes":
                 return self._confirmed(now)

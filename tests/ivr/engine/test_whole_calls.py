@@ -382,3 +382,23 @@ def test_wait_phrases_need_the_wait_prompt() -> None:
     flow = load_flow_text(text.replace("invalid_number: oops}", "invalid_number: oops, wait: oops}"), "f.yaml",
                           CATALOG)
     assert flow.wait_phrases == ("đợi",)
+
+
+# ------------------------------------------------------------------ a doctor asked for at any question
+@pytest.mark.parametrize("before", [
+    (*CHECKIN, keys("1")),                       # a number question
+    (*CHECKIN, keys("1"), say("chín bảy")),      # a read-back
+    (keys("3"), say("ờ thì cũng thế thôi")),     # a warning-sign question
+    (*CHECKIN, keys("2"), keys("2"), keys("2"), keys("1")),  # the blood-pressure question
+])
+def test_a_caller_who_asks_for_a_doctor_at_any_question_gets_one(before: tuple[Input, ...]) -> None:
+    result = call(*before, say("cho tôi gặp bác sĩ"))
+    assert result.outcome == "escalated", result.steps
+    assert [e["mode"] for e in result.as_json()["escalations"]] == ["live"]
+    assert result.steps[-1]["event"] == "handoff"
+    assert exchanges(result) == len(before) + 1
+
+
+def test_a_reading_said_with_the_word_doctor_is_still_a_reading() -> None:
+    result = call(*CHECKIN, keys("1"), say("bác sĩ ơi chín bảy"), keys("1"), keys("2"), *NO_VITALS[1:], keys("9"))
+    assert result.slots["spo2"] == 97 and result.outcome == "completed"
