@@ -67,7 +67,7 @@ _FIELDS: dict[NodeKind, set[str]] = {
                        "reprompt"},
     K.COLLECT: _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
                           "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down", "reprompt", "pair",
-                          "pair_min", "pair_max", "no_reading"},
+                          "pair_min", "pair_max", "no_reading", "pair_prompt"},
     K.CHECKLIST: _COMMON | {"items", "on_yes", "fallback", "max_failures", "timeout_s", "no_input_prompt",
                             "no_match_prompt"},
     K.BRANCH: {"kind", "cases", "else", "set", "__line__"},
@@ -165,6 +165,8 @@ class Node:
     pair: str | None = None
     pair_min: float = 0.0
     pair_max: float = 1000.0
+    #: asked when only the first value of a pair was said ("một trăm hai mươi"): "và số dưới?" ({value}: the first)
+    pair_prompt: str | None = None
     # checklist
     items: tuple[ChecklistItem, ...] = ()
     on_yes: str | None = None
@@ -247,6 +249,7 @@ MESSAGES: dict[str, str] = {
     "not_mapping": "expected a mapping with 'flow', 'start' and 'nodes'",
     "missing_name": "missing 'flow' name",
     "defaults_not_mapping": "'defaults' must be a mapping",
+    "pair_prompt_needs_pair": "'pair_prompt' needs 'pair' (it asks for the second value of a pair)",
     "wait_phrases_not_list": "'wait_phrases' must be a list of words",
     "wait_needs_prompt": "'wait_phrases' needs the prompt role 'wait' (what a caller who asked for a moment hears)",
     "missing_nodes": "missing 'nodes' mapping",
@@ -704,7 +707,10 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             pair_low, pair_high = number("pair_min", 0.0, float("-inf")), number("pair_max", 1000.0, float("-inf"))
             if pair_low >= pair_high:
                 bad("pair_min_max", low=pair_low, high=pair_high)
-            fields.update(pair=str(pair), pair_min=pair_low, pair_max=pair_high)
+            fields.update(pair=str(pair), pair_min=pair_low, pair_max=pair_high,
+                          pair_prompt=prompt_field("pair_prompt"))
+        elif raw.get("pair_prompt") is not None:
+            bad("pair_prompt_needs_pair")
         fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
                       confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)),
                       no_reading=str(raw["no_reading"]) if raw.get("no_reading") is not None else None)

@@ -80,6 +80,7 @@ EVENT_LABELS: dict[str, str] = {
     "no_reading": "chưa có số đo (chưa đo, không có máy), hỏi tiếp câu sau",
     "other_reading": "đọc luôn số đo khác khi được hỏi lại số vừa đọc",
     "wait": "xin chờ để đo, tổng đài đợi",
+    "partial": "mới đọc số trên, được hỏi số dưới",
 }
 EVENT_GENERIC = "sự kiện khác"
 

@@ -88,7 +88,7 @@ class Step:
 
     node: str
     # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | other_reading | wait
-    # | escalate | handoff | record | hangup
+    # | partial | escalate | handoff | record | hangup
     event: str
     prompt_id: str = ""
     text: str = ""
@@ -156,6 +156,7 @@ class Session:
         self._pending_earlier: dict[str, float] = {}  # a worse reading said with the value being read back
         self._item = 0  # the checklist question being asked
         self._waits = 0  # "đợi chút" at this number question
+        self._partial: float | None = None  # the first value of a pair said alone ("một trăm hai mươi")
         self._listen_s: float | None = None  # this question's listening time when not the node's (a wait)
         self._risk_fired: set[str] = set()
         # what PlaybackDone leads to: listening (a phase) or the rest of a node (its kind)
@@ -327,7 +328,7 @@ class Session:
         """``node`` is now the current one, with nothing of the previous node's attempts carried over."""
         self.node = node
         self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
-        self._pending_pair, self._item, self._waits = None, 0, 0
+        self._pending_pair, self._item, self._waits, self._partial = None, 0, 0, None
         self.listening, self.deadline = None, None
         self.slots.update(node.set)
 
@@ -546,6 +547,13 @@ class Session:
         assert node is not None
         if value is not None and from_keys and node.scale_down and value > node.max and node.min <= value / 10:
             value = value / 10
+        if node.pair and pair is None and value is not None:
+            if self._partial is not None and node.pair_min <= value <= node.pair_max:
+                # "một trăm hai mươi" ... "tám mươi": the second value of the pair, said after being asked for it
+                value, pair = self._partial, value
+            elif node.pair_prompt and node.min <= value <= node.max:
+                return self._ask_pair(node, value, now)
+        self._partial = None
         if value is None or not node.min <= value <= node.max:
             return self._failure("invalid_number", now)
         if node.pair and (pair is None or not node.pair_min <= pair <= node.pair_max):
@@ -554,6 +562,22 @@ class Session:
             self._pending, self._pending_pair = value, pair
             return self._ask(node, confirming=True)
         return self._store_value(value, now, pair)
+
+    def _ask_pair(self, node: Node, value: float, now: float) -> list[A.Action]:
+        """Only the first value of a pair was said: keep it and ask for the second ("số trên 120, còn số dưới?").
+        Counts as a miss of its own (bounded by ``max_failures``) but not as words not understood."""
+        self._failures += 1
+        if self._failures >= node.max_failures:
+            return self._enter(self._exhausted_target(node), now)
+        assert node.pair_prompt is not None
+        self.steps.append(Step(node=node.id, event="partial", transcript=str(value)))
+        self._partial, self._pending = value, value  # {value} in the prompt
+        play = self._play(node.pair_prompt)
+        self._pending = None
+        self.listening = self._listen(node)
+        self._listen_s = None
+        self.phase, self.deadline, self._after_playback = Phase.PLAYING, None, Phase.LISTENING
+        return [play, self.listening]
 
     def _store_value(self, value: float, now: float, pair: float | None = None) -> list[A.Action]:
         node = self.node

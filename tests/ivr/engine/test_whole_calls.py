@@ -402,3 +402,42 @@ def test_a_caller_who_asks_for_a_doctor_at_any_question_gets_one(before: tuple[I
 def test_a_reading_said_with_the_word_doctor_is_still_a_reading() -> None:
     result = call(*CHECKIN, keys("1"), say("bác sĩ ơi chín bảy"), keys("1"), keys("2"), *NO_VITALS[1:], keys("9"))
     assert result.slots["spo2"] == 97 and result.outcome == "completed"
+
+
+# ------------------------------------------------------------------ blood pressure said in two breaths
+BP = (*CHECKIN, keys("2"), keys("2"), keys("2"), keys("1"))
+
+
+def test_blood_pressure_said_one_number_at_a_time_is_one_reading() -> None:
+    result = call(*BP, say("một trăm hai mươi"), say("tám mươi"), keys("1"), keys("9"))
+    asked = ("ask_blood_pressure_lower", "confirm_blood_pressure")
+    texts = [s["text"] for s in result.steps if s["prompt_id"] in asked]
+    assert texts == ["Số trên là 120. Còn số dưới là bao nhiêu? Ông bà đọc số dưới, hoặc bấm số dưới rồi bấm "
+                     "phím thăng.", "Huyết áp 120 trên 80, đúng không? Đúng bấm 1, sai bấm 2."]
+    assert (result.slots["systolic_bp"], result.slots["diastolic_bp"]) == (120, 80)
+    assert result.outcome == "completed" and "invalid_number" not in _prompts(result)
+
+
+def test_blood_pressure_keyed_one_number_at_a_time_is_one_reading() -> None:
+    result = call(*BP, keys("125#"), keys("85#"), keys("1"), keys("9"))
+    assert (result.slots["systolic_bp"], result.slots["diastolic_bp"]) == (125, 85)
+    assert result.outcome == "completed"
+
+
+def test_a_low_blood_pressure_said_in_two_breaths_escalates() -> None:
+    result = call(*BP, say("tám lăm"), say("năm lăm"), keys("1"))
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("high", "live")]
+
+
+def test_a_first_number_then_confusion_reaches_a_person() -> None:
+    result = call(*BP, say("một trăm hai mươi"), say("hả"), say("hả"))
+    assert result.steps[-1].get("event") == "handoff"  # the partial answer counts as one of the three misses
+
+
+def test_pair_prompt_needs_a_pair() -> None:
+    text = FLOW.replace("{target}", "other").replace("    no_reading: other\n",
+                                                      "    no_reading: other\n    pair_prompt: num\n")
+    with pytest.raises(FlowError) as info:
+        load_flow_text(text, "f.yaml", CATALOG)
+    assert info.value.problems == ["f.yaml: node 'spo2': 'pair_prompt' needs 'pair' (it asks for the second value of "
+                                   "a pair)"]
