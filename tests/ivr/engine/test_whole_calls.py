@@ -441,3 +441,33 @@ def test_pair_prompt_needs_a_pair() -> None:
         load_flow_text(text, "f.yaml", CATALOG)
     assert info.value.problems == ["f.yaml: node 'spo2': 'pair_prompt' needs 'pair' (it asks for the second value of "
                                    "a pair)"]
+
+
+# ------------------------------------------------------------------ what the caller wants next, said at once
+WELL_REPORT = (*CHECKIN, *NO_VITALS)
+
+
+@pytest.mark.parametrize(("words", "topic"), [("còn, cho tôi hỏi sốt uống thuốc gì", "fever_medicine"),
+                                              ("cách ly mấy ngày thì được ra ngoài", "isolation_end")])
+def test_a_question_said_at_anything_else_is_answered(words: str, topic: str) -> None:
+    result = call(*WELL_REPORT, say(words), keys("9"))
+    answers = [s for s in result.steps if s.get("event") == "answer"]
+    assert [(a["question"], a["intent"]) for a in answers] == [(words, topic)]
+    assert result.outcome == "completed" and "no_match" not in _prompts(result)
+
+
+def test_a_symptom_said_at_anything_else_is_triaged_with_the_rest_of_the_call() -> None:
+    result = call(*WELL_REPORT, say("à mà tôi bị đau họng với sổ mũi"), keys("9"))
+    assert "sore_throat" in result.symptoms
+    assert _prompts(result)[-3:] == ["advice_home_care", "anything_else", "goodbye"]
+    assert result.outcome == "completed"
+
+
+def test_a_worse_symptom_said_at_anything_else_gets_the_callback() -> None:
+    result = call(*WELL_REPORT, say("à mà tôi sốt cao ba ngày nay không hạ, ho nhiều"), keys("9"))
+    assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("medium", "callback")]
+
+
+def test_a_second_question_after_an_answer_is_looked_up_too() -> None:
+    result = call(keys("5"), say("bao giờ thì hết cách ly"), say("thế sốt thì uống thuốc gì"), keys("9"))
+    assert [a["intent"] for a in result.steps if a.get("event") == "answer"] == ["isolation_end", "fever_medicine"]
