@@ -471,3 +471,86 @@ def test_a_worse_symptom_said_at_anything_else_gets_the_callback() -> None:
 def test_a_second_question_after_an_answer_is_looked_up_too() -> None:
     result = call(keys("5"), say("bao giờ thì hết cách ly"), say("thế sốt thì uống thuốc gì"), keys("9"))
     assert [a["intent"] for a in result.steps if a.get("event") == "answer"] == ["isolation_end", "fever_medicine"]
+
+
+# ------------------------------------------------------------------ a warning sign at every question of the flow
+UNSURE = (keys("3"), say("ờ thì cũng thế thôi"))  # the check-in answer not understood: the warning-sign questions
+BP_ASKED = (*CHECKIN, keys("2"), keys("2"), keys("2"), keys("1"))
+#: (the node, its phase, the inputs that lead there): every question of the default flow
+EVERY_QUESTION: list[tuple[str, str, tuple[Input, ...]]] = [
+    ("greeting", "ask", ()),
+    ("main_menu", "ask", (*CHECKIN, *NO_VITALS, keys("1"))),
+    ("symptoms", "ask", (keys("2"),)),
+    ("checkin", "ask", (keys("3"),)),
+    *[("warning_signs", f"item {i + 1}", (*UNSURE, *[keys("2")] * i)) for i in range(6)],
+    ("ask_has_oximeter", "ask", CHECKIN),
+    ("spo2", "number", (*CHECKIN, keys("1"))),
+    ("spo2", "read-back", (*CHECKIN, keys("1"), keys("97#"))),
+    ("ask_pulse_shown", "ask", (*CHECKIN, keys("1"), keys("97#"), keys("1"))),
+    ("pulse", "number", (*CHECKIN, keys("1"), keys("97#"), keys("1"), keys("1"))),
+    ("pulse", "read-back", (*CHECKIN, keys("1"), keys("97#"), keys("1"), keys("1"), keys("80#"))),
+    ("ask_has_thermometer", "ask", (*CHECKIN, keys("2"))),
+    ("temperature", "number", (*CHECKIN, keys("2"), keys("1"))),
+    ("temperature", "read-back", (*CHECKIN, keys("2"), keys("1"), keys("366"))),
+    ("ask_can_count_breath", "ask", (*CHECKIN, keys("2"), keys("2"))),
+    ("breathing_rate", "number", (*CHECKIN, keys("2"), keys("2"), keys("1"))),
+    ("breathing_rate", "read-back", (*CHECKIN, keys("2"), keys("2"), keys("1"), keys("16"))),
+    ("ask_has_bp_monitor", "ask", (*CHECKIN, keys("2"), keys("2"), keys("2"))),
+    ("blood_pressure", "number", BP_ASKED),
+    ("blood_pressure", "lower number", (*BP_ASKED, say("một trăm hai mươi"))),
+    ("blood_pressure", "read-back", (*BP_ASKED, keys("120*80#"))),
+    ("anything_else", "ask", (*CHECKIN, *NO_VITALS)),
+    ("faq_menu", "ask", (keys("5"),)),
+    ("faq_after", "ask", (keys("5"), keys("1"))),
+    ("faq_decline", "ask", (keys("5"), say("giá vàng hôm nay bao nhiêu"))),
+    ("faq_which", "choose", (keys("5"), say("bà bầu bị ho uống thuốc gì"))),
+]
+MEDIUM_REPORT = (keys("2"), say("sốt cao ba ngày không hạ, ho nhiều"), *NO_VITALS)  # a callback, then a message
+
+
+@pytest.mark.parametrize(("node", "phase", "before"), EVERY_QUESTION, ids=[f"{n} {p}" for n, p, _ in EVERY_QUESTION])
+def test_a_warning_sign_said_at_every_question_escalates_live(node: str, phase: str, before: tuple[Input, ...]) -> None:
+    reached = call(*before)
+    waiting = [s for s in reached.steps if s["prompt_id"]][-1]["node"]
+    assert waiting == node, (phase, reached.steps)
+    result = call(*before, say("bà tôi môi tím tái hết rồi"))
+    escalations = result.as_json()["escalations"]
+    assert escalations and (escalations[-1]["risk"], escalations[-1]["mode"]) == ("emergency", "live"), result.steps
+    assert "115" in [s for s in result.steps if s["prompt_id"]][-2]["text"]  # the 115 advice, then the transfer
+    assert result.steps[-1]["event"] == "handoff"
+
+
+def test_a_warning_sign_said_while_leaving_the_message_escalates_live() -> None:
+    # the simulator records a message at once (no words during it), so the session is driven here
+    from ivr.engine import actions as A
+    from ivr.engine import events as E
+    from ivr.engine.session import LISTENING_PHASES, Phase, Session
+    from tests.ivr.engine.test_default_flow import _setup
+
+    flow, catalog, understander, triage = _setup()
+    s = Session(flow, catalog=catalog, understander=understander, triage=triage)
+    out = s.handle(E.CallStarted(call_id="c", caller="0900000000"), 0.0)
+    pending, now = list(MEDIUM_REPORT), 0.0
+    while s.phase is not Phase.RECORDING:
+        now += 1.0
+        if s.phase is Phase.PLAYING:
+            out = s.handle(E.PlaybackDone(), now)
+            continue
+        assert s.phase in LISTENING_PHASES and pending, s.steps
+        kind, value = pending.pop(0)
+        for digit in (value if kind == "dtmf" else ()):
+            out = s.handle(E.Dtmf(digit=digit), now)
+        if kind == "say":
+            out = s.handle(E.Speech(text=value, confidence=0.9), now)
+    assert s.node is not None and s.node.id == "record_message" and isinstance(out[-1], A.Record)
+    out = s.handle(E.Speech(text="bà tôi môi tím tái hết rồi", confidence=0.9), now + 2)
+    escalations = [a for a in out if isinstance(a, A.Escalate)]
+    assert [(e.risk, e.mode) for e in escalations] == [("emergency", "live")]
+
+
+def test_the_table_above_covers_every_question_of_the_default_flow() -> None:
+    from tests.ivr.engine.test_default_flow import _setup
+
+    flow = _setup()[0]
+    questions = {n.id for n in flow.nodes.values() if n.listens}
+    assert questions == {node for node, _, _ in EVERY_QUESTION}
