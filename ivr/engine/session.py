@@ -156,6 +156,7 @@ class Session:
         self._pending_earlier: dict[str, float] = {}  # a worse reading said with the value being read back
         self._item = 0  # the checklist question being asked
         self._waits = 0  # "đợi chút" at this number question
+        self._routed_repeats = 0  # spoken repeat requests in a row that a choice routed (they leave the node)
         self._partial: float | None = None  # the first value of a pair said alone ("một trăm hai mươi")
         self._listen_s: float | None = None  # this question's listening time when not the node's (a wait)
         self._risk_fired: set[str] = set()
@@ -687,6 +688,15 @@ class Session:
         if u.intent == "repeat" and (self.phase is Phase.CONFIRMING
                                      or self.flow.target(node.id, "intent:repeat") is None):
             return self._repeat(None, now)
+        if u.intent == "repeat":
+            # routed by a choice (the answer again, then its question anew): spoken repeats in a row still count,
+            # so "hả", "không hiểu", "hả" after an answer reaches a person instead of replaying it forever
+            self._routed_repeats += 1
+            if self._routed_repeats >= node.max_failures:
+                self._routed_repeats = 0
+                return self._enter(self._exhausted_target(node), now)
+        else:
+            self._routed_repeats = 0
         jump = self._urgent_jump(u, node)
         if jump is not None:
             return self._enter(jump, now)

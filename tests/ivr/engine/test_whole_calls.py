@@ -554,3 +554,23 @@ def test_the_table_above_covers_every_question_of_the_default_flow() -> None:
     flow = _setup()[0]
     questions = {n.id for n in flow.nodes.values() if n.listens}
     assert questions == {node for node, _, _ in EVERY_QUESTION}
+
+
+@pytest.mark.parametrize(("node", "phase", "before"), EVERY_QUESTION, ids=[f"{n} {p}" for n, p, _ in EVERY_QUESTION])
+def test_a_confused_caller_at_every_question_reaches_a_person_within_three_exchanges(node: str, phase: str,
+                                                                                     before: tuple[Input, ...]) -> None:
+    result = call(*before, say("hả"), say("không hiểu"), say("hả"))
+    assert result.steps[-1].get("event") == "handoff", (node, phase, result.steps[-6:])
+    assert exchanges(result) <= len(before) + 3
+
+
+def test_repeat_requests_after_an_answer_do_not_replay_it_forever() -> None:
+    result = call(keys("5"), keys("1"), *[say("hả")] * 10)
+    assert result.steps[-1].get("event") == "handoff"
+    assert _prompts(result).count("kb_fever_medicine") == 3  # the answer, then two replays, then a person
+    assert exchanges(result) == 2 + 3
+
+
+def test_one_replay_of_an_answer_then_the_menu_works_as_before() -> None:
+    result = call(keys("5"), keys("1"), say("nghe lại"), keys("9"))
+    assert _prompts(result).count("kb_fever_medicine") == 2 and result.outcome == "completed"
