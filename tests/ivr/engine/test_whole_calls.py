@@ -574,3 +574,9 @@ def test_repeat_requests_after_an_answer_do_not_replay_it_forever() -> None:
 def test_one_replay_of_an_answer_then_the_menu_works_as_before() -> None:
     result = call(keys("5"), keys("1"), say("nghe lại"), keys("9"))
     assert _prompts(result).count("kb_fever_medicine") == 2 and result.outcome == "completed"
+
+
+@pytest.mark.parametrize(("node", "phase", "before"), EVERY_QUESTION, ids=[f"{n} {p}" for n, p, _ in EVERY_QUESTION])
+def test_a_silent_line_at_every_question_reaches_a_person(node: str, phase: str, before: tuple[Input, ...]) -> None:
+    result = call(*before, *[("silence", None)] * 3)
+    assert result.steps[-1].get("event") == "handoff", (node, phase, result.steps[-6:])
