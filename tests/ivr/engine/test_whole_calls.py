@@ -580,3 +580,48 @@ def test_one_replay_of_an_answer_then_the_menu_works_as_before() -> None:
 def test_a_silent_line_at_every_question_reaches_a_person(node: str, phase: str, before: tuple[Input, ...]) -> None:
     result = call(*before, *[("silence", None)] * 3)
     assert result.steps[-1].get("event") == "handoff", (node, phase, result.steps[-6:])
+
+
+OUT_UNSURE = (*REACHED, say("ờ thì cũng thế thôi"))
+OUT_CHECKIN = (*REACHED, keys("2"))
+OUT_BP = (*OUT_CHECKIN, keys("2"), keys("2"), keys("2"), keys("1"))
+#: every question of the check-in call past its first key (the gates: a sign at them is tested on their own)
+OUT_QUESTIONS: list[tuple[str, str, tuple[Input, ...]]] = [
+    ("who_answers", "ask", (keys("1"),)),
+    ("checkin", "ask", REACHED),
+    *[("warning_signs", f"item {i + 1}", (*OUT_UNSURE, *[keys("2")] * i)) for i in range(6)],
+    ("ask_has_oximeter", "ask", OUT_CHECKIN),
+    ("spo2", "number", (*OUT_CHECKIN, keys("1"))),
+    ("spo2", "read-back", (*OUT_CHECKIN, keys("1"), keys("97#"))),
+    ("ask_pulse_shown", "ask", (*OUT_CHECKIN, keys("1"), keys("97#"), keys("1"))),
+    ("pulse", "number", (*OUT_CHECKIN, keys("1"), keys("97#"), keys("1"), keys("1"))),
+    ("ask_has_thermometer", "ask", (*OUT_CHECKIN, keys("2"))),
+    ("temperature", "number", (*OUT_CHECKIN, keys("2"), keys("1"))),
+    ("ask_can_count_breath", "ask", (*OUT_CHECKIN, keys("2"), keys("2"))),
+    ("breathing_rate", "number", (*OUT_CHECKIN, keys("2"), keys("2"), keys("1"))),
+    ("ask_has_bp_monitor", "ask", (*OUT_CHECKIN, keys("2"), keys("2"), keys("2"))),
+    ("blood_pressure", "number", OUT_BP),
+    ("blood_pressure", "lower number", (*OUT_BP, say("một trăm hai mươi"))),
+    ("opt_out_confirm", "ask", (*REACHED, keys("9"))),
+]
+
+
+@pytest.mark.parametrize(("node", "phase", "before"), OUT_QUESTIONS, ids=[f"{n} {p}" for n, p, _ in OUT_QUESTIONS])
+def test_the_check_in_call_escalates_a_sign_and_hands_over_a_confused_patient_at_every_question(
+        node: str, phase: str, before: tuple[Input, ...]) -> None:
+    reached = outbound(*before)
+    assert [s for s in reached.steps if s["prompt_id"]][-1]["node"] == node, (phase, reached.steps)
+    sign = outbound(*before, say("ông tôi gọi mãi không dậy"))
+    assert [(e["risk"], e["mode"]) for e in sign.as_json()["escalations"]][-1:] == [("emergency", "live")]
+    confused = outbound(*before, say("hả"), say("không hiểu"), say("hả"))
+    assert confused.steps[-1].get("event") == "handoff", (node, phase, confused.steps[-6:])
+
+
+def test_the_check_in_table_covers_every_question_but_the_gates() -> None:
+    from ivr import ROOT
+    from ivr.engine.flow import load_flow
+    from tests.ivr.engine.test_default_flow import _setup
+
+    flow = load_flow(ROOT / "callflows" / "checkin_outbound.yaml", _setup()[1])
+    questions = {n.id for n in flow.nodes.values() if n.listens and n.kind.value not in ("gate", "choose")}
+    assert questions == {node for node, _, _ in OUT_QUESTIONS}
