@@ -19,13 +19,39 @@ GREETING = "_greeting"
 
 
 def _negator_variants(phrases_by_label: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
-    """Each phrase that starts with "không" also said with the other negators of symptoms.yaml ``negator_variants``
-    ("không nuốt nổi": "chẳng nuốt nổi", "chả nuốt nổi")."""
+    """Each phrase also said the other ways of its kind (symptoms.yaml), when no label lists that wording already:
+    one that starts with "không" with the other negators of ``negator_variants`` ("không nuốt nổi": "chẳng nuốt
+    nổi"), and, of three words or more, with a word of ``negator_inserts`` after its negator ("không còn nhận ra ai",
+    "chẳng còn nhận ra ai", "không thể nằm xuống được"); an inability of one of ``inability_verbs`` ending in one of
+    ``inability_ends`` in the other order ("thở không ra hơi": "không thở ra hơi"; "không ăn nổi": "ăn không
+    nổi"); one of three words or more that starts with "nói" also with "nói chuyện" ("nói chuyện không ra hơi")."""
+    listed = {p for phrases in phrases_by_label.values() for p in phrases}
     out = {}
     for label, phrases in phrases_by_label.items():
-        extra = (f"{v} {p.split(' ', 1)[1]}" for p in phrases if p.startswith("không ") for v in lx.NEGATOR_VARIANTS)
-        out[label] = tuple(dict.fromkeys((*phrases, *extra)))
+        extra: list[str] = []
+        for p in phrases:
+            words = p.split(" ")
+            if words[0] == "không":
+                rest = " ".join(words[1:])
+                negs = ("không", *lx.NEGATOR_VARIANTS)
+                extra.extend(f"{v} {rest}" for v in lx.NEGATOR_VARIANTS)
+                if len(words) >= 3:
+                    extra.extend(f"{v} {w} {rest}" for v in negs for w in lx.NEGATOR_INSERTS)
+                if len(words) >= 3 and words[1] in lx.INABILITY_VERBS and _ends_in(words[2:], lx.INABILITY_ENDS):
+                    extra.append(f"{words[1]} không {' '.join(words[2:])}")
+            elif (len(words) >= 3 and words[0] in lx.INABILITY_VERBS and words[1] == "không"
+                  and _ends_in(words[2:], lx.INABILITY_ENDS)):
+                extra.append(f"không {words[0]} {' '.join(words[2:])}")
+            if len(words) >= 3 and words[0] == "nói" and words[1] not in ("chuyện", "năng"):
+                extra.append(f"nói chuyện {' '.join(words[1:])}")
+        out[label] = tuple(dict.fromkeys((*phrases, *(e for e in extra if e not in listed))))
     return out
+
+
+def _ends_in(words: Sequence[str], ends: Sequence[str]) -> bool:
+    """Is ``words`` (a phrase's tail) one of ``ends``, or a word then one of them ("ra hơi", "xuống được")?"""
+    tail = " ".join(words)
+    return tail in ends or (len(words) >= 2 and " ".join(words[1:]) in ends)
 
 
 _SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **_negator_variants(lx.SYMPTOM_PHRASES)}, gaps=True, fuzzy=True)
@@ -40,6 +66,12 @@ _SPEECH = Matcher(table(*lx.SPEECH_WORDS))
 _SPEECH_UNITS = Matcher(table(*lx.SPEECH_UNITS))
 _SPEECH_BREATH = Matcher(table(*lx.SPEECH_BREATH))
 _SPEECH_BREATH_AT_END = Matcher(table(*lx.SPEECH_BREATH_AT_END))
+_MISNAME_CALLS = Matcher(table(*lx.MISNAME_CALLS))
+_MISNAME_AS = Matcher(table(*lx.MISNAME_AS))
+_SPEECH_EVERY = Matcher(table(*lx.SPEECH_EVERY))
+_BREATH = Matcher(table(*lx.BREATH_WORDS))
+_BREATH_IMAGES = Matcher(table(*lx.BREATH_IMAGES))
+_INDRAWING = Matcher(table(*lx.INDRAWING_WORDS))
 _URINE = Matcher(table(*lx.URINE_WORDS))
 _SCANT = Matcher(table(*lx.SCANT_WORDS))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
@@ -285,6 +317,12 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                     out.append((m, negated(toks, m, spans)))
             if out:
                 break
+        if not out:
+            # "ông gọi tên tôi thành tên bố tôi": the family called by another's name
+            misnamed = _head_then_tail(toks, _MISNAME_CALLS, _MISNAME_AS, 5, "altered_consciousness", "gọi thành tên",
+                                       negator_breaks=True)
+            if misnamed is not None:
+                out.append((misnamed, negated(toks, misnamed, spans)))
         if not out and vocative:
             # "bà ơi bà ơi, bà không trả lời con": the patient called by name does not answer
             for j, t in enumerate(toks[:-1]):
@@ -333,9 +371,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
         # "nói được vài chữ là thở dốc", "nói một câu phải nghỉ mấy lần để thở": breath too short to talk
         for i in range(len(toks)):
             speech = _SPEECH.at(toks, i)
-            if speech is None:
-                continue
-            unit = _within_clause(toks, _SPEECH_UNITS, speech.end, 4)
+            # "câu nào cũng đứt quãng", "mỗi câu phải dừng lấy hơi": every sentence, the speech word left unsaid
+            unit = _SPEECH_EVERY.at(toks, i) if speech is None else _within_clause(toks, _SPEECH_UNITS, speech.end, 4)
             if unit is None:
                 continue
             breath = _within_clause(toks, _SPEECH_BREATH, unit.end, i + 10 - unit.end)
@@ -348,6 +385,15 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                 m = Match(i, breath.end, "severe_breathlessness", "nói vài chữ là thở dốc")
                 out.append((m, negated(toks, m, spans)))
                 break
+    if "severe_breathlessness" not in have and not any(m.label == "severe_breathlessness" for m, _ in out):
+        # "thở như cá mắc cạn", "thở kéo như ống bễ": the breath likened to a dying one; "thở mà bụng hóp vào sâu
+        # dưới sườn", "mỗi lần thở là ngực lõm xuống": drawn in on each breath (no negator between)
+        image = _head_then_tail(toks, _BREATH, _BREATH_IMAGES, 4, "severe_breathlessness", "thở như cá mắc cạn",
+                                negator_breaks=True)
+        drawn = image or _head_then_tail(toks, _BREATH, _INDRAWING, 6, "severe_breathlessness", "thở hóp sườn",
+                                         negator_breaks=True)
+        if drawn is not None:
+            out.append((drawn, negated(toks, drawn, spans)))
     if CONCERN_SIGN not in have:
         # "đi tiểu chỉ được vài giọt", "nước tiểu ra có tí xíu": very little urine (a worry, decision 261 sign 11)
         scant = _head_then_tail(toks, _URINE, _SCANT, 4, CONCERN_SIGN, "tiểu vài giọt", negator_breaks=True)

@@ -45,6 +45,10 @@ PHONE_WORDS = _w("symptoms", "phone_words")
 WAKE_WINDOW: int = LEXICON.number("symptoms", "wake_window")
 #: "chẳng nuốt nổi" as "không nuốt nổi": other negators for a phrase that starts with "không" (session 6).
 NEGATOR_VARIANTS = _w("symptoms", "negator_variants")
+#: "không còn nhận ra ai", "không thở ra hơi": the other wordings of a phrase of inability (session 12, n16).
+NEGATOR_INSERTS = _w("symptoms", "negator_inserts")
+INABILITY_VERBS = frozenset(_w("symptoms", "inability_verbs"))
+INABILITY_ENDS = _w("symptoms", "inability_ends")
 #: "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban": signs of multisystem inflammation in a child (session 6).
 CHILD_WORDS = _w("symptoms", "child_words")
 INFLAMMATION_SIGNS: Mapping[str, tuple[str, ...]] = _t("symptoms", "inflammation_signs")
@@ -70,6 +74,15 @@ SPEECH_UNITS = _w("symptoms", "speech_units")
 SPEECH_BREATH = _w("symptoms", "speech_breath")
 #: "nói ít câu là thở": a bare breath ending its clause (session 11, n14).
 SPEECH_BREATH_AT_END = _w("symptoms", "speech_breath_at_end")
+#: "ông gọi tên tôi thành tên bố tôi": the family called by another's name (session 12, n16).
+MISNAME_CALLS = _w("symptoms", "misname_calls")
+MISNAME_AS = _w("symptoms", "misname_as")
+#: "câu nào cũng đứt quãng": every sentence, the speech word left unsaid (session 12, n16).
+SPEECH_EVERY = _w("symptoms", "speech_every")
+#: "thở như cá mắc cạn", "thở mà bụng hóp vào": the breath likened to a dying one or drawn in (session 12, n16).
+BREATH_WORDS = _w("symptoms", "breath_words")
+BREATH_IMAGES = _w("symptoms", "breath_images")
+INDRAWING_WORDS = _w("symptoms", "indrawing_words")
 #: A negator right before one of these is a universal ("câu đâu cũng đứt hơi"), no denial (session 10).
 UNIVERSAL_AFTER = _w("symptoms", "universal_after")
 #: "đi tiểu chỉ được vài giọt": very little urine said as a sequence (session 10).
@@ -265,5 +278,9 @@ FILLERS = frozenset(_w("normalize", "fillers"))
 YES_FILLERS = frozenset(_w("normalize", "yes_fillers"))
 FOLDED_FILLERS = frozenset(_w("normalize", "folded_fillers"))
 FILLERS_KEPT_AFTER = frozenset(_w("normalize", "fillers_kept_after"))
+#: "gọi chẳng buồn thưa": a filler kept after a negator and one of these (session 12, n16).
+FILLERS_KEPT_AFTER_GAP = frozenset(_w("normalize", "fillers_kept_after_gap"))
+#: "ú ớ": a filler kept after the word it makes a word with (session 12, n16).
+FILLERS_KEPT_IN: Mapping[str, str] = LEXICON.rewrites("normalize", "fillers_kept_in")
 #: "oi" typed without diacritics after one of these is "ói" (vomits), not the vocative (session 10).
 VOMIT_OI_AFTER = frozenset(_w("normalize", "vomit_oi_after"))

@@ -1,0 +1,200 @@
+"""Warning signs and false alarms by kind (issue 12, session 12: the s13 emergencies set, helper n16): emergencies
+that came out as nothing because their words were a filler, an inability said in the other order or with "còn", a
+likeness, a mumble, every sentence cut short, the family misnamed or looked at as strangers, a stare, a baby off the
+breast, a chest drawn in said "hóp". Each test is a family of phrasings with its guard (calm look-alikes that must not
+escalate, or escalating twins); the sentences are written for the families, not copied from any scored set."""
+from __future__ import annotations
+
+import pytest
+
+from ivr.nlu.normalize import content_tokens, tokenize
+
+from .test_sign_families_s8 import _ESCALATE, _calm, _risk  # the same rules-only helpers
+
+
+def _escalates(text: str, sign: str) -> None:
+    risk, symptoms = _risk(text)
+    assert sign in symptoms and risk in _ESCALATE, (text, symptoms, risk)
+
+
+def _emergency(text: str, sign: str) -> None:
+    risk, symptoms = _risk(text)
+    assert sign in symptoms and risk == "emergency", (text, symptoms, risk)
+
+
+# --- a filler that is the answer a call did not get: after a negator and a word of will ('chẳng buồn thưa'), or a
+# mumble that is one word with its filler ('ú ớ')
+@pytest.mark.parametrize("text", [
+    "ông tôi gọi chẳng buồn thưa",
+    "kêu mấy lần bà cũng không thèm dạ",
+    "lay vai mà mẹ không buồn thưa",
+    "hỏi gì bố cũng chỉ ú ớ",
+    "bà nằm ú ớ trong miệng, không rõ tiếng",
+    "gọi to thì ông chỉ ừ ừ trong cổ rồi nằm im",
+])
+def test_no_answer_said_with_a_filler_word_is_an_emergency(text: str) -> None:
+    _emergency(text, "altered_consciousness")
+
+
+@pytest.mark.parametrize("text", [
+    "dạ thưa bác sĩ, mẹ tôi khỏe",
+    "tôi buồn à, ở nhà cách ly lâu quá",
+    "bé ú quá, bú ngoan lắm",
+    "ông ơi, ông ăn cơm chưa ạ, dạ ông ăn rồi",
+    "ơ, à, tôi gọi hỏi lịch tiêm thôi",
+])
+def test_politeness_and_hesitation_fillers_stay_calm(text: str) -> None:
+    _calm(text)
+
+
+def test_the_kept_fillers_are_words_only_where_they_answer() -> None:
+    assert content_tokens(tokenize("gọi chẳng buồn thưa")) == ("gọi", "chẳng", "buồn", "thưa")
+    assert content_tokens(tokenize("dạ thưa bác sĩ")) == ("bác", "sĩ")
+    assert content_tokens(tokenize("bà ú ớ")) == ("bà", "ú", "ớ")
+    assert content_tokens(tokenize("ớ, tôi hỏi chút")) == ("tôi", "hỏi", "chút")
+
+
+# --- an inability said with "còn"/"thể"/"hề" after its negator, or in the other word order
+@pytest.mark.parametrize("text, sign", [
+    ("ông tôi chẳng còn nhận ra ai nữa", "altered_consciousness"),
+    ("mẹ không còn biết gì nữa rồi", "altered_consciousness"),
+    ("bà không thể nằm xuống được, cứ phải ngồi", "severe_breathlessness"),
+    ("ba tui không hề ăn uống gì từ hôm qua", "cannot_eat_drink"),
+    ("anh ấy không thở ra hơi", "severe_breathlessness"),
+    ("con bé không nuốt vô, đút gì cũng nhè", "cannot_eat_drink"),
+    ("ông đứng không dậy nổi", "exhaustion"),
+])
+def test_an_inability_said_another_way_escalates(text: str, sign: str) -> None:
+    _escalates(text, sign)
+
+
+@pytest.mark.parametrize("text", [
+    "bé không còn bú đêm nữa, ngủ ngon",
+    "mẹ tôi không còn khó thở nữa",
+    "tôi không còn ho, không còn sốt",
+    "ông không còn vào viện nữa, ở nhà theo dõi",
+    "không còn ai trong nhà bị sốt",
+])
+def test_no_longer_said_of_a_symptom_or_a_habit_stays_calm(text: str) -> None:
+    _calm(text)
+
+
+# --- breath too short for speech: "nói chuyện" for "nói", every sentence cut short without the speech word
+@pytest.mark.parametrize("text", [
+    "chồng tôi nói chuyện không ra hơi",
+    "bà nói chuyện đứt quãng, thở dốc",
+    "câu nào cũng đứt quãng",
+    "ông nói với tôi mà câu nào cũng hụt hơi",
+    "mỗi câu phải dừng lại lấy hơi",
+    "mạ tui câu mô cũng đứt hơi",
+])
+def test_speech_cut_short_said_another_way_is_severe(text: str) -> None:
+    _emergency(text, "severe_breathlessness")
+
+
+@pytest.mark.parametrize("text", [
+    "mỗi câu bà nói đều rõ ràng",
+    "câu nào ông nói cũng nghe rõ",
+    "nói chuyện bình thường, không hụt hơi",
+    "từng câu từng chữ bác sĩ dặn tôi nhớ hết",
+    "câu nào cũng hỏi về thuốc",
+])
+def test_whole_sentences_stay_calm(text: str) -> None:
+    _calm(text)
+
+
+# --- the breath likened to a dying one, or drawn in ('hóp', 'lõm') on each breath
+@pytest.mark.parametrize("text", [
+    "ông tôi thở kéo như ống bễ",
+    "con thở như cá mắc cạn",
+    "mẹ há miệng như cá lên bờ",
+    "bà thở như người sắp chết",
+    "thằng bé thở mà bụng hóp vào sâu",
+    "mỗi lần thở là ngực lõm xuống",
+    "bé thở hóp sườn",
+])
+def test_a_breath_likened_to_dying_or_drawn_in_is_severe(text: str) -> None:
+    _emergency(text, "severe_breathlessness")
+
+
+@pytest.mark.parametrize("text", [
+    "mẹ thở như bình thường",
+    "bé thở đều, bụng không hóp",
+    "thở không lõm ngực, chỉ sổ mũi",
+    "con gầy quá, bụng hóp lại",
+    "ông ăn như mèo, còn thở thì êm",
+])
+def test_a_calm_breath_or_a_thin_belly_stays_calm(text: str) -> None:
+    _calm(text)
+
+
+# --- propped on pillows, the neck stretched back, one short breath at a time
+@pytest.mark.parametrize("text", [
+    "ổng phải ngồi dậy dựa gối",
+    "bà phải chồng gối mới thở",
+    "ông cứ ngửa cổ ra mà hớp",
+    "mẹ rướn cổ lên thở",
+    "ba thở ngắn từng hơi một",
+    "ba tui thở cứ ngáp ngáp",
+])
+def test_propped_up_or_gasping_is_severe(text: str) -> None:
+    _emergency(text, "severe_breathlessness")
+
+
+@pytest.mark.parametrize("text", [
+    "tôi kê gối cho bà ngủ ngon",
+    "mẹ ngồi dựa gối xem ti vi, thở êm",
+    "ông ngửa cổ nhỏ thuốc mắt",
+    "con ngáp ngủ suốt buổi chiều",
+    "ba ngồi dựa lưng vào tường đọc báo",
+])
+def test_pillows_and_necks_of_everyday_life_stay_calm(text: str) -> None:
+    _calm(text)
+
+
+# --- confusion: the sentence just said forgotten, the family misnamed or looked at as strangers, a stare
+@pytest.mark.parametrize("text", [
+    "mẹ tôi nói câu trước quên câu sau",
+    "ông gọi tên tôi thành tên bố tôi",
+    "bà gọi tên lộn tùm lum",
+    "ba nhìn con cháu mà như nhìn người lạ",
+    "con tôi mắt nhìn trân trân một chỗ",
+    "gọi mà thằng bé không chớp mắt",
+    "ông nhận nhầm người, tưởng tôi là em ông",
+])
+def test_new_confusion_in_everyday_words_is_an_emergency(text: str) -> None:
+    _emergency(text, "altered_consciousness")
+
+
+@pytest.mark.parametrize("text", [
+    "tôi gọi nhầm số, xin lỗi",
+    "bà gọi đúng tên từng đứa cháu",
+    "mẹ tôi hay quên chìa khóa từ xưa nay, ho chút chút",
+    "con nhìn ti vi chăm chú, vẫn ăn ngoan",
+    "ông thức cả đêm không chợp mắt vì ho",
+])
+def test_everyday_forgetting_and_looking_stays_calm(text: str) -> None:
+    _calm(text)
+
+
+# --- a baby off the breast or the bottle ('ti', 'vú', 'bình')
+@pytest.mark.parametrize("text", [
+    "cháu nó không chịu ngậm ti mẹ từ sáng",
+    "bé nhả ti ra, khóc hoài",
+    "con không chịu bú bình cả ngày",
+    "em bé bỏ ti từ tối qua",
+    "thằng cu chẳng chịu bú mẹ",
+])
+def test_a_baby_off_the_breast_is_sign_9(text: str) -> None:
+    _escalates(text, "cannot_eat_drink")
+
+
+@pytest.mark.parametrize("text", [
+    "bé bú mẹ ngoan, ngủ tốt",
+    "con vẫn ngậm ti ngủ ngon",
+    "cháu bú bình hết sữa",
+    "bé cai ti được một tháng rồi, ăn cháo ngon",
+    "tôi đang cho con bú, hỏi uống thuốc được không",
+])
+def test_a_baby_feeding_well_stays_calm(text: str) -> None:
+    _calm(text)
