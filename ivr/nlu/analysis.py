@@ -66,6 +66,7 @@ _SPEECH = Matcher(table(*lx.SPEECH_WORDS))
 _SPEECH_UNITS = Matcher(table(*lx.SPEECH_UNITS))
 _SPEECH_BREATH = Matcher(table(*lx.SPEECH_BREATH))
 _SPEECH_BREATH_AT_END = Matcher(table(*lx.SPEECH_BREATH_AT_END))
+_EMOTION = Matcher(table(*lx.EMOTION_WORDS))
 _MISNAME_CALLS = Matcher(table(*lx.MISNAME_CALLS))
 _MISNAME_AS = Matcher(table(*lx.MISNAME_AS))
 _SPEECH_EVERY = Matcher(table(*lx.SPEECH_EVERY))
@@ -145,7 +146,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 inner = [x for x in _SYMPTOMS.find(toks[m.start + 1:m.end]) if x.label != BLOCK]
                 blocker_neg.extend(x.label for x in inner)
             continue
-        if m.label == "cyanosis" and _thing_colour(toks, m):
+        if m.label == "cyanosis" and (_thing_colour(toks, m) or _anger_colour(toks, m)):
             blocked.update(range(m.start, m.end))
             continue
         spans.append((m, negated(toks, m, spans)))
@@ -515,6 +516,14 @@ def _thing_colour(toks: Sequence[str], m: Match) -> bool:
     objs = _COLOUR_OBJECTS.find(window)
     return bool(objs) and not any(word_in(t, _BODY_PARTS) or word_in(t, lx.PERSONS)
                                   for t in window[objs[-1].end:])
+
+
+def _anger_colour(toks: Sequence[str], m: Match) -> bool:
+    """A face dark with anger or shame ("cay cú tới mức mặt tím lại", "giận tím mặt"): an emotion word (symptoms.yaml
+    ``emotion_words``) in the colour's clause before its end, and no lips, fingers or tongue in that clause."""
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    clause = toks[lo:hi]
+    return bool(_EMOTION.find(toks[lo:m.end])) and not any(word_in(t, lx.EMOTION_SPARED_PARTS) for t in clause)
 
 
 def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match]) -> bool:

@@ -76,6 +76,9 @@ SPEECH_BREATH = _w("symptoms", "speech_breath")
 SPEECH_BREATH_AT_END = _w("symptoms", "speech_breath_at_end")
 #: "ông gọi tên tôi thành tên bố tôi": the family called by another's name (session 12, n16).
 MISNAME_CALLS = _w("symptoms", "misname_calls")
+#: "giận tím mặt": a face dark with anger, no cyanosis (session 12, n16).
+EMOTION_WORDS = _w("symptoms", "emotion_words")
+EMOTION_SPARED_PARTS = _w("symptoms", "emotion_spared_parts")
 MISNAME_AS = _w("symptoms", "misname_as")
 #: "câu nào cũng đứt quãng": every sentence, the speech word left unsaid (session 12, n16).
 SPEECH_EVERY = _w("symptoms", "speech_every")
@@ -184,6 +187,8 @@ PAST_MARKERS = _w("negation", "past_markers")
 #: "khó thở từ hôm qua": a past marker after one of these is a start, not a time the sign was over (session 10).
 SINCE_WORDS = _w("negation", "since_words")
 RESOLVED_WORDS = _w("negation", "resolved_words")
+#: "giờ tỉnh như sáo": resolved words of a past altered consciousness only (session 12, n16).
+LUCID_WORDS = _w("negation", "lucid_words")
 STILL_WORDS = _w("negation", "still_words")
 #: "giờ đi lại bình thường", "nay ăn uống lại bình thường": no still word (session 11, n14).
 STILL_COMPOUNDS = _w("negation", "still_compounds")
@@ -203,6 +208,8 @@ NOBODY_LINKS = _w("negation", "nobody_links")
 #: "xem ti vi thấy người ta bị tím tái": someone else, up to a contrast word ("chứ mẹ tôi...").
 OTHERS = _w("negation", "others")
 CONTRAST_WORDS = _w("negation", "contrast_words")
+#: "... thấy mẹ môi tím": a member of the family after one of others is the sign's subject (session 12, n16).
+PATIENTS_AFTER_OTHERS = _w("negation", "patients_after_others")
 #: "dặn là thấy khó thở thì gọi": advice, a condition.
 ADVICE = _w("negation", "advice")
 ADVICE_THEN = _w("negation", "advice_then")

@@ -198,3 +198,75 @@ def test_a_baby_off_the_breast_is_sign_9(text: str) -> None:
 ])
 def test_a_baby_feeding_well_stays_calm(text: str) -> None:
     _calm(text)
+
+
+# --- whatever is said to the patient gets no answer ('nói gì cũng không đáp'); a bare 'nói' is no call
+@pytest.mark.parametrize("text", [
+    "bà cố nằm một chỗ, nói gì cũng không đáp",
+    "mẹ tôi nói chi cũng không thưa",
+    "ông nội bảo gì cũng không trả lời",
+    "nói mãi mà ba không mở mắt",
+    "con nói hoài bà không dạ",
+])
+def test_no_answer_to_whatever_is_said_is_an_emergency(text: str) -> None:
+    _emergency(text, "altered_consciousness")
+
+
+@pytest.mark.parametrize("text", [
+    "tôi nói gì mẹ cũng nghe, ăn uống được",
+    "nói gì bác sĩ cũng không trả lời điện thoại",
+    "mẹ nói không dậy sớm được vì mệt chút",
+    "ông bảo gì con cũng làm theo",
+    "tôi nói với con là không ra ngoài",
+])
+def test_talk_that_is_answered_or_about_something_else_stays_calm(text: str) -> None:
+    _calm(text)
+
+
+# --- a sign of an animal of the house
+@pytest.mark.parametrize("text", [
+    "con mèo nhà tôi thở khò khè, còn người thì không ai sao",
+    "con chó nhà tôi nôn mấy lần, người nhà vẫn khỏe",
+    "chó nhà tôi bỏ ăn hai hôm, hỏi có lây không",
+    "con gà đứng không vững, cả nhà tôi bình thường",
+    "mèo nhà bị ho, tôi có cần cách ly nó không",
+])
+def test_a_sign_of_an_animal_stays_calm(text: str) -> None:
+    _calm(text)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("con mèo cào con tôi, giờ nó khó thở", "shortness_of_breath"),
+    ("con chó sủa mà ông không tỉnh", "altered_consciousness"),
+    ("tôi đi cho con gà ăn về thì thấy mẹ môi tím", "cyanosis"),
+    ("con tôi thở khò khè, mèo nhà thì không sao", "shortness_of_breath"),
+    ("con vịt chạy ra đường, còn bà nội ngất xỉu", "altered_consciousness"),
+])
+def test_the_patients_sign_beside_an_animal_escalates(text: str, sign: str) -> None:
+    _escalates(text, sign)
+
+
+# --- a fear of what might come; lucid again after a past confusion; a face dark with anger
+@pytest.mark.parametrize("text", [
+    "tôi lo quá, sợ lỡ đâu ba tôi trở nặng, chứ giờ ổng vẫn bình thường",
+    "sợ nhỡ đâu mẹ bị khó thở nên tôi gọi hỏi trước",
+    "lo lỡ bà co giật thì làm sao, giờ bà vẫn khỏe",
+    "tuần trước bà tôi có lơ mơ một hôm, giờ tỉnh như sáo",
+    "hôm trước ông có nói lảm nhảm lúc sốt, nay tỉnh queo rồi",
+    "thằng con tôi chơi game thua cay cú tới mức mặt tím lại, nó khỏe re",
+    "ông cãi nhau với hàng xóm, giận tím mặt",
+])
+def test_a_fear_a_past_confusion_over_or_anger_stays_calm(text: str) -> None:
+    _calm(text)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("hôm qua tôi ngất, giờ tỉnh táo lại rồi", "altered_consciousness"),
+    ("hôm qua khó thở, giờ tỉnh táo", "shortness_of_breath"),
+    ("tôi sợ lắm, ba tôi môi tím rồi", "cyanosis"),
+    ("ông tức ngực mặt tím tái", "cyanosis"),
+    ("tôi bực quá, mẹ tôi môi tím ngắt mà không ai chở đi", "cyanosis"),
+    ("bé khóc tím tái cả mặt", "cyanosis"),
+])
+def test_a_present_sign_beside_fear_lucidity_or_anger_stays(text: str, sign: str) -> None:
+    _escalates(text, sign)
