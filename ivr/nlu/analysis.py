@@ -66,6 +66,9 @@ _SPEECH = Matcher(table(*lx.SPEECH_WORDS))
 _SPEECH_UNITS = Matcher(table(*lx.SPEECH_UNITS))
 _SPEECH_BREATH = Matcher(table(*lx.SPEECH_BREATH))
 _SPEECH_BREATH_AT_END = Matcher(table(*lx.SPEECH_BREATH_AT_END))
+_AREAS = Matcher(table(*lx.WARNING_AREAS))
+_WORSENING = Matcher(table(*lx.WORSENING_WORDS))
+_HYPO = Matcher(table(*lx.HYPOTHETICAL, *lx.CHRONIC_MARKERS))
 _EMOTION = Matcher(table(*lx.EMOTION_WORDS))
 _MISNAME_CALLS = Matcher(table(*lx.MISNAME_CALLS))
 _MISNAME_AS = Matcher(table(*lx.MISNAME_AS))
@@ -257,6 +260,11 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     concern = CONCERN_SIGN in positive or (bool(distress) and not reassured)
     if not concern and not positive and not neg and not reassured and not any(k in intents for k in QUESTION_INTENTS):
         concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches)
+    if not positive and not vitals and not any(k in intents for k in QUESTION_INTENTS) and _unclaimed_warning(
+            toks, {i for m, _ in spans for i in range(m.start, m.end)} | blocked, cue_matches):
+        # an area of decision 261 with a worsening word that no sign took, whatever the other clauses say ("bình
+        # thường cả, chỉ có điều môi ông đổi màu sậm lại"): the family's worry (decision 261, sign 11) and the flag
+        positive, concern = (CONCERN_SIGN,), True
     return Analysis(
         tokens=toks, numbers=numbers,
         symptoms=positive,
@@ -516,6 +524,31 @@ def _thing_colour(toks: Sequence[str], m: Match) -> bool:
     objs = _COLOUR_OBJECTS.find(window)
     return bool(objs) and not any(word_in(t, _BODY_PARTS) or word_in(t, lx.PERSONS)
                                   for t in window[objs[-1].end:])
+
+
+def _unclaimed_warning(toks: Sequence[str], claimed: set[int], cues: Sequence[Match]) -> bool:
+    """The structural guard of an emergency in words no rule knows (the caller then gets ``caller_concern`` and the
+    concern flag): a decision-261 area or function (symptoms.yaml ``warning_areas``: "hơi thở", "môi", "nuốt") said
+    with its diacritics and, within four words of its clause, a word of worsening or inability (``worsening_words``:
+    "yếu dần", "đổi màu", "không nổi"), in a clause where no sign phrase was found or denied (``claimed``), no vital cue
+    ("nhịp thở"), calm word or chronic marker ("từ lâu") was said and nothing is supposed ("nếu ... thì")."""
+    in_cue = {i for c in cues if c.end - c.start > 1 for i in range(c.start, c.end)}
+    for area in _AREAS.find(toks):
+        if " ".join(toks[area.start:area.end]) != area.phrase or any(i in in_cue for i in range(area.start, area.end)):
+            continue
+        lo, hi = clause_start(toks, area.start), clause_end(toks, area.end)
+        clause = toks[lo:hi]
+        if any(lo <= i < hi for i in claimed) or _HYPO.find(clause):
+            continue
+        worse = [w for w in _WORSENING.find(clause) if lo + w.end > area.start - 4 and lo + w.start < area.end + 4
+                 and not (area.start <= lo + w.start < area.end) and " ".join(clause[w.start:w.end]) == w.phrase]
+        if not worse:
+            continue
+        used = {lo + i for w in worse for i in range(w.start, w.end)}
+        if any(not any(lo + i in used for i in range(c.start, c.end)) for c in _CALM.find(clause)):
+            continue
+        return True
+    return False
 
 
 def _anger_colour(toks: Sequence[str], m: Match) -> bool:

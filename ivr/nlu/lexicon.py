@@ -96,6 +96,9 @@ DISTRESS = _w("symptoms", "distress")
 #: Half-understood worry ("bà cứ thở khác khác"): the ``concern`` flag when no sign was found.
 WORRY_WORDS = _w("symptoms", "worry_words")
 CALM_WORDS = _w("symptoms", "calm_words")
+#: "hơi thở ông nghe yếu dần": a decision-261 area with a worsening word no sign took (session 12, n16).
+WARNING_AREAS = _w("symptoms", "warning_areas")
+WORSENING_WORDS = _w("symptoms", "worsening_words")
 #: "... chứ mẹ tôi vẫn hồng hào": the patient said to be fine, so distress raises no concern.
 REASSURANCE = _w("symptoms", "reassurance")
 

@@ -9,7 +9,7 @@ import pytest
 
 from ivr.nlu.normalize import content_tokens, tokenize
 
-from .test_sign_families_s8 import _ESCALATE, _calm, _risk  # the same rules-only helpers
+from .test_sign_families_s8 import _ESCALATE, _NLU, _calm, _risk  # the same rules-only helpers
 
 
 def _escalates(text: str, sign: str) -> None:
@@ -270,3 +270,35 @@ def test_a_fear_a_past_confusion_over_or_anger_stays_calm(text: str) -> None:
 ])
 def test_a_present_sign_beside_fear_lucidity_or_anger_stays(text: str, sign: str) -> None:
     _escalates(text, sign)
+
+
+# --- the structural guard: an area of decision 261 with a worsening word that no sign took is the family's worry
+# (caller_concern, high, and the concern flag), whatever the other clauses say
+@pytest.mark.parametrize("text", [
+    "không sốt, không ho, mà hơi thở bà nghe yếu dần",
+    "nhà tôi bình thường cả, chỉ có điều môi ông đổi màu sậm lại",
+    "sao hơi thở ông yếu dần vậy?",
+    "tôi không ho, giọng nói ông càng lúc càng khó nghe",
+    "mẹ ăn cơm được, mà móng tay mẹ đổi màu",
+    "bé vẫn chơi, có điều hơi thở nghe nặng dần",
+    "ông nuốt nước bọt cũng khó khăn",
+])
+def test_an_area_of_decision_261_worsening_is_the_familys_worry(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert "caller_concern" in symptoms and risk in _ESCALATE, (text, symptoms, risk)
+    assert _NLU.understand(text).concern
+
+
+@pytest.mark.parametrize("text", [
+    "tôi hỏi thuốc ho, môi tôi khô",
+    "ông tôi hít vào yếu từ lâu rồi, nay vẫn vậy",
+    "nếu hơi thở yếu dần thì tôi phải làm sao",
+    "đi tiểu khó, tiểu buốt",
+    "ông tôi mắt kém, đọc báo không được",
+    "thở vẫn đều, môi hồng, chỉ sổ mũi",
+    "nước tiểu hơi vàng do tôi uống ít nước",
+    "bé không còn bú đêm nữa, ngủ ngon",
+])
+def test_everyday_words_of_those_areas_are_no_worry(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert "caller_concern" not in symptoms and risk not in _ESCALATE, (text, symptoms, risk)
