@@ -302,3 +302,59 @@ def test_an_area_of_decision_261_worsening_is_the_familys_worry(text: str) -> No
 def test_everyday_words_of_those_areas_are_no_worry(text: str) -> None:
     risk, symptoms = _risk(text)
     assert "caller_concern" not in symptoms and risk not in _ESCALATE, (text, symptoms, risk)
+
+
+# --- lost in time, answers that come and go, eyes that open and close again, 'nói xàm', speech gone, one side still
+@pytest.mark.parametrize("text", [
+    "bố hôm nay không biết hôm nay là ngày nào",
+    "bà lẫn lộn ngày đêm từ chiều",
+    "ông hỏi câu được câu mất",
+    "gọi thì mẹ mở mắt rồi nhắm lại",
+    "má tui tỉnh tỉnh mê mê",
+    "bà tui nói xàm xàm từ trưa",
+    "ông không cử động được tay chân bên phải",
+    "mẹ tôi không nói được nữa",
+])
+def test_confusion_and_stroke_in_more_everyday_words_is_an_emergency(text: str) -> None:
+    _emergency(text, "altered_consciousness")
+
+
+@pytest.mark.parametrize("text", [
+    "người nhà tôi có bị lây không",
+    "ba má tui ở quê có bị lây không",
+    "con không biết ai lây cho cả nhà",
+    "mẹ mở mắt ra là đòi ăn sáng",
+    "gọi mải mà ông không tĩnh",  # a recognizer's "tỉnh": still an emergency, see below
+])
+def test_look_alikes_of_the_new_confusion_words(text: str) -> None:
+    risk, symptoms = _risk(text)
+    if "tĩnh" in text:
+        assert "altered_consciousness" in symptoms, (text, symptoms)  # "động tĩnh" is never listed: "tĩnh" stays bent
+    else:
+        assert risk not in _ESCALATE, (text, symptoms, risk)
+
+
+# --- a heaving chest, a gurgle, a broken breath, a saw; spoon-fed and brought back; cannot sit steady
+@pytest.mark.parametrize("text, sign", [
+    ("mẹ tôi ngực phập phồng nhanh lắm", "shortness_of_breath"),
+    ("chồng tôi thở mà nghe khọt khẹt trong cổ", "shortness_of_breath"),
+    ("bà ngoại thở dồn dập", "shortness_of_breath"),
+    ("ông tôi hơi thở đứt quãng", "severe_breathlessness"),
+    ("mẹ tui thở như kéo cưa", "severe_breathlessness"),
+    ("con tôi đút sữa vào là trớ ra hết", "cannot_eat_drink"),
+    ("bà ngồi cũng không vững", "exhaustion"),
+    ("ba tôi không tự ngồi dậy được", "exhaustion"),
+])
+def test_more_breath_feeding_and_strength_words_escalate(text: str, sign: str) -> None:
+    _escalates(text, sign)
+
+
+@pytest.mark.parametrize("text", [
+    "bé thở đều, ngực không phập phồng",
+    "tôi đút cháo cho bà, bà ăn hết chén",
+    "ông tôi tám mươi tuổi, vẫn tự đi lại, ăn hết bát cháo",
+    "ba ngồi vững, đi lại bình thường",
+    "tiếng cưa gỗ nhà bên ồn quá, tôi ngủ không được",
+])
+def test_their_calm_twins_stay_calm(text: str) -> None:
+    _calm(text)
