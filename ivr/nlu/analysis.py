@@ -69,6 +69,7 @@ _SPEECH_BREATH_AT_END = Matcher(table(*lx.SPEECH_BREATH_AT_END))
 _AREAS = Matcher(table(*lx.WARNING_AREAS))
 _WORSENING = Matcher(table(*lx.WORSENING_WORDS))
 _HYPO = Matcher(table(*lx.HYPOTHETICAL, *lx.CHRONIC_MARKERS))
+_MOODS = Matcher(table(*lx.MOODS))
 _EMOTION = Matcher(table(*lx.EMOTION_WORDS))
 _MISNAME_CALLS = Matcher(table(*lx.MISNAME_CALLS))
 _MISNAME_AS = Matcher(table(*lx.MISNAME_AS))
@@ -259,7 +260,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     reassured = any(_fine_now(toks, r) for r in _REASSURANCE.find(toks))
     concern = CONCERN_SIGN in positive or (bool(distress) and not reassured)
     if not concern and not positive and not neg and not reassured and not any(k in intents for k in QUESTION_INTENTS):
-        concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches)
+        concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches, blocked)
     if not positive and not vitals and not any(k in intents for k in QUESTION_INTENTS) and _unclaimed_warning(
             toks, {i for m, _ in spans for i in range(m.start, m.end)} | blocked, cue_matches):
         # an area of decision 261 with a worsening word that no sign took, whatever the other clauses say ("bình
@@ -314,6 +315,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                     break  # "gọi điện cho con mà nó không trả lời": a phone call nobody answered
                 if word_in(toks[j], lx.PLAIN_NEGATORS):
                     outcome = _wake_outcome(toks, j)
+                    if outcome is not None and _wilful(toks, i, j):
+                        break  # "thằng bé giận dỗi, gọi không thèm thưa": a mood, no lost consciousness
                     if outcome is not None and (not slipped or _said_exactly(outcome, toks)):
                         m = Match(i, outcome.end, "altered_consciousness", "gọi không dậy")
                         out.append((m, negated(toks, m, spans)))
@@ -434,6 +437,18 @@ def _head_then_tail(toks: Sequence[str], head: Matcher, tail: Matcher, reach: in
 def _universal(toks: Sequence[str], k: int) -> bool:
     """Is the negator at ``k`` a universal ("câu đâu cũng đứt hơi", "câu nào cũng"): one of universal_after next?"""
     return k + 1 < len(toks) and word_in(toks[k + 1], lx.UNIVERSAL_AFTER)
+
+
+def _wilful(toks: Sequence[str], call: int, neg: int) -> bool:
+    """Is the no-answer after the negator at ``neg`` wilful: one of symptoms.yaml ``wilful_gap`` right after it ("không
+    thèm", "không buồn") and one of ``moods`` in the clause of the call at ``call`` or the clause before ("con mê game
+    quá, gọi không thèm trả lời")?"""
+    if neg + 1 >= len(toks) or not word_in(toks[neg + 1], lx.WILFUL_GAP):
+        return False
+    lo = clause_start(toks, call)
+    if lo > 0:
+        lo = clause_start(toks, lo - 1)
+    return bool(_MOODS.find(toks[lo:neg]))
 
 
 def _said_exactly(m: Match | None, toks: Sequence[str]) -> bool:
@@ -559,16 +574,19 @@ def _anger_colour(toks: Sequence[str], m: Match) -> bool:
     return bool(_EMOTION.find(toks[lo:m.end])) and not any(word_in(t, lx.EMOTION_SPARED_PARTS) for t in clause)
 
 
-def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match]) -> bool:
+def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match], blocked: set[int] | frozenset[int] = frozenset()
+                           ) -> bool:
     """A worry word (symptoms.yaml ``worry_words``) in a clause with no negator before it and no calm word,
     in an utterance that asks nothing and reads no vital: "bà cứ thở khác khác", "môi ông nhìn lạ". Only
-    words written with their diacritics count ("tinh" may be "tính"), and not inside a vital cue ("nhịp thở")."""
+    words written with their diacritics count ("tinh" may be "tính"), and not inside a vital cue ("nhịp thở") nor a
+    symptom blocker (``blocked``: "chưa tỉnh ngủ", "máy thở", "trận đấu nghẹt thở"; session 12, n16)."""
     if (any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) or _CONDITIONAL.find(toks)
             or _QUESTION_WORDS.find(toks)):
         return False
     in_cue = {i for c in cues if c.end - c.start > 1 for i in range(c.start, c.end)}  # "nhịp thở", not "thở"
     for w in _WORRY.find(toks):
-        if any(i in in_cue for i in range(w.start, w.end)) or " ".join(toks[w.start:w.end]) != w.phrase:
+        if (any(i in in_cue or i in blocked for i in range(w.start, w.end))
+                or " ".join(toks[w.start:w.end]) != w.phrase):
             continue
         lo, hi = clause_start(toks, w.start), clause_end(toks, w.end)
         if any(word_in(t, lx.NEGATORS) for t in toks[lo:w.start]) or _CALM.find(toks[lo:hi]):

@@ -33,6 +33,9 @@ WEEK_QUANTIFIERS = _w("symptoms", "week_quantifiers")
 WAKE_CALLS = _w("symptoms", "wake_calls")
 WAKE_OUTCOMES = _w("symptoms", "wake_outcomes")
 WAKE_GAP = _w("symptoms", "wake_gap")
+#: "con giận dỗi, gọi không thèm thưa": a wilful no-answer in a mood is no sign (session 12, n16).
+WILFUL_GAP = _w("symptoms", "wilful_gap")
+MOODS = _w("symptoms", "moods")
 #: "bà ơi bà ơi, bà không trả lời con": calling the patient by name is a wake call (session 6).
 VOCATIVE_PERSONS = _w("symptoms", "vocative_persons")
 VOCATIVE_SUBJECT_WORDS = _w("symptoms", "vocative_subject_words")

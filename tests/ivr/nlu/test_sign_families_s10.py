@@ -358,3 +358,53 @@ def test_more_breath_feeding_and_strength_words_escalate(text: str, sign: str) -
 ])
 def test_their_calm_twins_stay_calm(text: str) -> None:
     _calm(text)
+
+
+# --- not conscious yet, choking for breath, no breath for words, breathing as if out of breath
+@pytest.mark.parametrize("text, sign", [
+    ("mẹ tôi vẫn ổn, chỉ là từ sáng chưa tỉnh", "altered_consciousness"),
+    ("ông ngã xong tới giờ vẫn chưa tỉnh lại", "altered_consciousness"),
+    ("ông tôi nghẹt thở", "severe_breathlessness"),
+    ("bà nằm xuống là nghẹt", "severe_breathlessness"),
+    ("mạ tui thở dốc, nói không ra lời", "severe_breathlessness"),
+    ("ông tôi thở như người hết hơi", "severe_breathlessness"),
+])
+def test_not_conscious_yet_or_choking_is_an_emergency(text: str, sign: str) -> None:
+    _emergency(text, sign)
+
+
+@pytest.mark.parametrize("text", [
+    "con tôi mới dậy, chưa tỉnh ngủ nên hơi quấy",
+    "nghẹt mũi khó chịu, sổ mũi",
+    "tôi hỏi khi nào hết cách ly, cả nhà chưa ai bị gì",
+    "ba tôi hút thuốc nên môi thâm từ lâu",
+    "con bé môi thâm bẩm sinh, nay vẫn chơi bình thường",
+])
+def test_still_sleepy_a_stuffy_nose_or_lips_dark_for_years_stay_calm(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert risk not in _ESCALATE and "altered_consciousness" not in symptoms and "cyanosis" not in symptoms, (
+        text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("môi thâm từ sáng tới giờ", "cyanosis"),
+    ("môi tím từ nhỏ, nay tự nhiên tím hơn", "cyanosis"),
+    ("ông giận, gọi không dậy", "altered_consciousness"),
+    ("kêu không thèm mở mắt", "altered_consciousness"),
+    ("bà lẫn mấy năm nay, hôm nay tự nhiên không nhận ra ai", "altered_consciousness"),
+])
+def test_a_new_sign_or_a_no_answer_without_a_mood_stays(text: str, sign: str) -> None:
+    _emergency(text, sign)
+
+
+# --- a wilful no-answer in a mood ('không thèm', 'không buồn' after 'giận dỗi', 'mê game')
+@pytest.mark.parametrize("text", [
+    "thằng bé giận dỗi, gọi không thèm thưa",
+    "con bé hờn, kêu không thèm trả lời",
+    "thằng lớn mải chơi, gọi không buồn dạ",
+    "cháu bấm điện thoại suốt, hỏi không thèm đáp",
+    "nó dỗi mẹ, gọi không thèm nhúc nhích",
+])
+def test_a_wilful_no_answer_in_a_mood_is_no_sign(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert "altered_consciousness" not in symptoms and risk not in _ESCALATE, (text, symptoms, risk)
