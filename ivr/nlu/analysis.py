@@ -21,8 +21,9 @@ GREETING = "_greeting"
 def _negator_variants(phrases_by_label: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
     """Each phrase also said the other ways of its kind (symptoms.yaml), when no label lists that wording already:
     one that starts with "không" with the other negators of ``negator_variants`` ("không nuốt nổi": "chẳng nuốt
-    nổi"), and, of three words or more, with a word of ``negator_inserts`` after its negator ("không còn nhận ra ai",
-    "chẳng còn nhận ra ai", "không thể nằm xuống được"); an inability of one of ``inability_verbs`` ending in one of
+    nổi"), and, of three words or more of a sign of ``negator_insert_signs``, with a word of ``negator_inserts`` after
+    "không" or with "còn" after another negator ("không còn nhận ra ai", "chẳng còn nhận ra ai", "không thể nằm xuống
+    được"); an inability of one of ``inability_verbs`` ending in one of
     ``inability_ends`` in the other order ("thở không ra hơi": "không thở ra hơi"; "không ăn nổi": "ăn không
     nổi"); one of three words or more that starts with "nói" also with "nói chuyện" ("nói chuyện không ra hơi")."""
     listed = {p for phrases in phrases_by_label.values() for p in phrases}
@@ -35,8 +36,9 @@ def _negator_variants(phrases_by_label: Mapping[str, Sequence[str]]) -> dict[str
                 rest = " ".join(words[1:])
                 negs = ("không", *lx.NEGATOR_VARIANTS)
                 extra.extend(f"{v} {rest}" for v in lx.NEGATOR_VARIANTS)
-                if len(words) >= 3:
-                    extra.extend(f"{v} {w} {rest}" for v in negs for w in lx.NEGATOR_INSERTS)
+                if len(words) >= 3 and label in lx.NEGATOR_INSERT_SIGNS:
+                    extra.extend(f"{v} {w} {rest}" for v in negs for w in lx.NEGATOR_INSERTS
+                                 if v == "không" or w == "còn")
                 if len(words) >= 3 and words[1] in lx.INABILITY_VERBS and _ends_in(words[2:], lx.INABILITY_ENDS):
                     extra.append(f"{words[1]} không {' '.join(words[2:])}")
             elif (len(words) >= 3 and words[0] in lx.INABILITY_VERBS and words[1] == "không"

@@ -50,6 +50,7 @@ WAKE_WINDOW: int = LEXICON.number("symptoms", "wake_window")
 NEGATOR_VARIANTS = _w("symptoms", "negator_variants")
 #: "không còn nhận ra ai", "không thở ra hơi": the other wordings of a phrase of inability (session 12, n16).
 NEGATOR_INSERTS = _w("symptoms", "negator_inserts")
+NEGATOR_INSERT_SIGNS = frozenset(_w("symptoms", "negator_insert_signs"))
 INABILITY_VERBS = frozenset(_w("symptoms", "inability_verbs"))
 INABILITY_ENDS = _w("symptoms", "inability_ends")
 #: "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban": signs of multisystem inflammation in a child (session 6).

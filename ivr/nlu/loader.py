@@ -91,7 +91,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "vocative_subject_words": WORDS, "first_persons": WORDS, "wake_slip_window": NUMBER,
                  "wake_slip_calls": WORDS, "child_words": WORDS, "inflammation_signs": TABLE,
                  "acute_abdomen": TABLE, "phone_words": WORDS, "wake_window": NUMBER, "negator_variants": WORDS,
-                 "negator_inserts": WORDS, "inability_verbs": WORDS, "inability_ends": WORDS,
+                 "negator_inserts": WORDS, "negator_insert_signs": NAMES, "inability_verbs": WORDS,
+                 "inability_ends": WORDS,
                  "wake_relapse": WORDS, "blood_words": WORDS, "blood_sources": WORDS, "drink_words": WORDS,
                  "vomit_words": WORDS, "eat_words": WORDS, "each_words": WORDS, "effort_words": WORDS,
                  "unable_after": WORDS, "lying_calls": WORDS, "lying_unable": WORDS,
@@ -358,6 +359,7 @@ def _check_names(lex: dict[str, dict[str, Any]], directory: Path, problems: list
     check("symptoms", "phrases", sym.get("phrases"), signs, "symptom or sign")
     for key in ("implies", "near"):
         check("symptoms", key, [n[0] if key == "near" else n for n in sym.get(key) or ()], signs, "symptom or sign")
+    check("symptoms", "negator_insert_signs", sym.get("negator_insert_signs"), signs, "symptom or sign")
     for name, implied in (sym.get("implies") or {}).items():
         check("symptoms", f"implies.{name}", implied, signs, "symptom or sign")
     symptom_phrases = frozenset(p for ps in (sym.get("phrases") or {}).values() for p in ps or ())
