@@ -408,3 +408,35 @@ def test_a_new_sign_or_a_no_answer_without_a_mood_stays(text: str, sign: str) ->
 def test_a_wilful_no_answer_in_a_mood_is_no_sign(text: str) -> None:
     risk, symptoms = _risk(text)
     assert "altered_consciousness" not in symptoms and risk not in _ESCALATE, (text, symptoms, risk)
+
+
+# --- a child grunting or flaring the nostrils, indrawing anywhere, too weak to suck or cry; a stroke's sudden signs
+@pytest.mark.parametrize("text, sign", [
+    ("bé nhà tôi thở rên, mũi phập phồng", "severe_breathlessness"),
+    ("con thở hổn hển, rút lõm ở cổ", "severe_breathlessness"),
+    ("chồng tôi thở nghe rít rít như còi", "severe_breathlessness"),
+    ("bác tôi tự nhiên nói không được", "altered_consciousness"),
+    ("mẹ tôi tay phải yếu, miệng hơi lệch", "altered_consciousness"),
+])
+def test_grunting_indrawing_and_a_strokes_signs_are_an_emergency(text: str, sign: str) -> None:
+    _emergency(text, sign)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("con tôi khóc yếu ớt, bú không nổi", "cannot_eat_drink"),
+    ("em bé khóc không thành tiếng", "caller_concern"),
+    ("ho với sốt, thở nghe rít rít", "shortness_of_breath"),
+])
+def test_a_weak_cry_a_weak_suck_and_a_whistle_escalate(text: str, sign: str) -> None:
+    _escalates(text, sign)
+
+
+@pytest.mark.parametrize("text", [
+    "tay phải yếu do bị gãy tay năm ngoái, giờ ho nhẹ",
+    "bà nằm đờ ra xem ti vi",
+    "bé khóc to, bú ngon",
+    "con tôi bú no rồi ngủ, thở êm",
+    "tự nhiên tôi nói không được tiếng Kinh rõ, bác sĩ nói chậm giùm",
+])
+def test_their_calm_twins_stay_calm_too(text: str) -> None:
+    _calm(text)
