@@ -440,3 +440,28 @@ def test_a_weak_cry_a_weak_suck_and_a_whistle_escalate(text: str, sign: str) -> 
 ])
 def test_their_calm_twins_stay_calm_too(text: str) -> None:
     _calm(text)
+
+
+# --- a calm frame, then fluids that do not go down or a breath that breaks the talk
+@pytest.mark.parametrize("text, sign", [
+    ("không có gì nghiêm trọng, chỉ là ông tôi nói chuyện cứ ngắt quãng để thở", "severe_breathlessness"),
+    ("ba tôi ăn được hai muỗng là thôi", "cannot_eat_drink"),
+    ("nước thì mẹ chỉ nhấp môi", "cannot_eat_drink"),
+    ("mẹ tôi uống nước mà nuốt không xuống", "cannot_eat_drink"),
+    ("bé nôn hết sữa từ sáng", "cannot_eat_drink"),
+    ("hôm nay bé đi tè có một lần thôi", "caller_concern"),
+    ("ông tôi thở mà sao phải há miệng ra vậy?", "severe_breathlessness"),
+])
+def test_fluids_that_do_not_go_down_and_a_broken_breath_escalate(text: str, sign: str) -> None:
+    _escalates(text, sign)
+
+
+@pytest.mark.parametrize("text", [
+    "tôi ăn được ba chén cơm, uống nhiều nước",
+    "bé tè nhiều lắm, bú ngon",
+    "mẹ nuốt thuốc dễ, ăn hết tô cháo",
+    "bé ăn hai muỗng bột rồi đòi thêm",
+    "con há miệng cho bác sĩ xem họng, thở bình thường",
+])
+def test_fluids_going_down_stay_calm(text: str) -> None:
+    _calm(text)
