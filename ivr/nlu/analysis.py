@@ -72,6 +72,7 @@ _AREAS = Matcher(table(*lx.WARNING_AREAS))
 _WORSENING = Matcher(table(*lx.WORSENING_WORDS))
 _HYPO = Matcher(table(*lx.HYPOTHETICAL, *lx.CHRONIC_MARKERS))
 _MOODS = Matcher(table(*lx.MOODS))
+_HEARING_NOT_BEFORE = Matcher(table(*lx.HEARING_NOT_BEFORE))
 _EMOTION = Matcher(table(*lx.EMOTION_WORDS))
 _MISNAME_CALLS = Matcher(table(*lx.MISNAME_CALLS))
 _MISNAME_AS = Matcher(table(*lx.MISNAME_AS))
@@ -319,6 +320,9 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                     outcome = _wake_outcome(toks, j)
                     if outcome is not None and _wilful(toks, i, j):
                         break  # "thằng bé giận dỗi, gọi không thèm thưa": a mood, no lost consciousness
+                    if outcome is not None and outcome.phrase in lx.HEARING_OUTCOMES and not _call_unheard(
+                            toks, call, outcome):
+                        continue  # "cháu nói gì bà không nghe", "kêu mãi không nghe rõ": the caller's hearing
                     if outcome is not None and (not slipped or _said_exactly(outcome, toks)):
                         m = Match(i, outcome.end, "altered_consciousness", "gọi không dậy")
                         out.append((m, negated(toks, m, spans)))
@@ -441,6 +445,15 @@ def _universal(toks: Sequence[str], k: int) -> bool:
     return k + 1 < len(toks) and word_in(toks[k + 1], lx.UNIVERSAL_AFTER)
 
 
+def _call_unheard(toks: Sequence[str], call: Match | None, outcome: Match) -> bool:
+    """Is "không nghe" (``outcome``) a call to the patient unheard: the call one of symptoms.yaml ``hearing_calls``
+    ("kêu không nghe"), never a word said to the caller ("cháu nói gì bà không nghe"), and no word of
+    ``hearing_not_before`` after it ("kêu mãi không nghe rõ")?"""
+    if call is None or call.phrase not in lx.HEARING_CALLS:
+        return False
+    return outcome.end >= len(toks) or _HEARING_NOT_BEFORE.at(toks, outcome.end) is None
+
+
 def _wilful(toks: Sequence[str], call: int, neg: int) -> bool:
     """Is the no-answer after the negator at ``neg`` wilful: one of symptoms.yaml ``wilful_gap`` right after it ("không
     thèm", "không buồn") and one of ``moods`` in the clause of the call at ``call`` or the clause before ("con mê game
@@ -464,7 +477,9 @@ def _wake_outcome(toks: Sequence[str], j: int) -> Match | None:
     k = j + 1
     while k < min(j + 3, len(toks)) and (word_in(toks[k], lx.WAKE_GAP) or word_in(toks[k], lx.PERSONS)):
         k += 1
-    outcome = _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
+    # past the gap words first: "không nghe ông trả lời" answers nothing, whoever called ("nghe" is an outcome too)
+    later = _WAKE_OUTCOMES.at(toks, k) if j + 1 < k < len(toks) else None
+    outcome = later or _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
     if outcome is not None and outcome.end < len(toks) and _said_exactly(_PHONE.at(toks, outcome.end), toks):
         return None  # "gọi mãi nó không mở máy": a phone left off, not a patient who does not open their eyes
     return outcome

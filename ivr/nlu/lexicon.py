@@ -35,6 +35,10 @@ WAKE_OUTCOMES = _w("symptoms", "wake_outcomes")
 WAKE_GAP = _w("symptoms", "wake_gap")
 #: "con giận dỗi, gọi không thèm thưa": a wilful no-answer in a mood is no sign (session 12, n16).
 WILFUL_GAP = _w("symptoms", "wilful_gap")
+#: "kêu không nghe": not hearing a call to the patient, never the caller not hearing (session 12, n16).
+HEARING_OUTCOMES = _w("symptoms", "hearing_outcomes")
+HEARING_CALLS = _w("symptoms", "hearing_calls")
+HEARING_NOT_BEFORE = _w("symptoms", "hearing_not_before")
 MOODS = _w("symptoms", "moods")
 #: "bà ơi bà ơi, bà không trả lời con": calling the patient by name is a wake call (session 6).
 VOCATIVE_PERSONS = _w("symptoms", "vocative_persons")

@@ -102,6 +102,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "misname_calls": WORDS, "misname_as": WORDS,
                  "breath_words": WORDS, "breath_images": WORDS, "indrawing_words": WORDS,
                  "warning_areas": WORDS, "worsening_words": WORDS, "wilful_gap": WORDS, "moods": WORDS,
+                 "hearing_outcomes": WORDS, "hearing_calls": WORDS, "hearing_not_before": WORDS,
                  "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS, "reassurance": WORDS},
     "vitals": {"cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
                "repeat_counts": WORDS,

@@ -465,3 +465,31 @@ def test_fluids_that_do_not_go_down_and_a_broken_breath_escalate(text: str, sign
 ])
 def test_fluids_going_down_stay_calm(text: str) -> None:
     _calm(text)
+
+
+# --- simple speech: a call not heard, lying without a sound, growing cold with a faint breath
+@pytest.mark.parametrize("text, sign", [
+    ("cha tôi bệnh, nằm im, kêu không nghe", "altered_consciousness"),
+    ("gọi mãi bà không nghe, nằm im", "altered_consciousness"),
+    ("bà tôi hôm nay nằm im re, không rên không la", "altered_consciousness"),
+    ("ông tôi thở thì nhẹ hều", "severe_breathlessness"),
+    ("mẹ thở yếu xìu", "severe_breathlessness"),
+])
+def test_simple_speech_of_an_emergency_is_an_emergency(text: str, sign: str) -> None:
+    _emergency(text, sign)
+
+
+def test_growing_cold_is_a_worry() -> None:
+    _escalates("ông tôi người cứ lạnh dần", "caller_concern")
+
+
+@pytest.mark.parametrize("text", [
+    "cháu nói gì bà không nghe",
+    "kêu mãi không nghe rõ, chị nói to lên",
+    "tôi gọi cho con mấy lần không nghe máy",
+    "tôi không nghe rõ, chị nói lại đi",
+    "bé ngủ im re, thở đều",
+])
+def test_not_hearing_the_line_or_a_quiet_sleep_stays_calm(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert "altered_consciousness" not in symptoms and risk not in _ESCALATE, (text, symptoms, risk)
