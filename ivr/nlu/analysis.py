@@ -72,6 +72,7 @@ _AREAS = Matcher(table(*lx.WARNING_AREAS))
 _WORSENING = Matcher(table(*lx.WORSENING_WORDS))
 _HYPO = Matcher(table(*lx.HYPOTHETICAL, *lx.CHRONIC_MARKERS))
 _MOODS = Matcher(table(*lx.MOODS))
+_SLEEP = Matcher(table(*lx.SLEEP_WORDS))
 _HEARING_NOT_BEFORE = Matcher(table(*lx.HEARING_NOT_BEFORE))
 _EMOTION = Matcher(table(*lx.EMOTION_WORDS))
 _MISNAME_CALLS = Matcher(table(*lx.MISNAME_CALLS))
@@ -323,6 +324,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                     if outcome is not None and outcome.phrase in lx.HEARING_OUTCOMES and not _call_unheard(
                             toks, call, outcome):
                         continue  # "cháu nói gì bà không nghe", "kêu mãi không nghe rõ": the caller's hearing
+                    if outcome is None and not slipped and _sleeper_unwoken(toks, i, j):
+                        outcome = Match(j + 1, j + 2, "x", toks[j + 1])  # "ngủ hoài, gọi không được"
                     if outcome is not None and (not slipped or _said_exactly(outcome, toks)):
                         m = Match(i, outcome.end, "altered_consciousness", "gọi không dậy")
                         out.append((m, negated(toks, m, spans)))
@@ -452,6 +455,19 @@ def _call_unheard(toks: Sequence[str], call: Match | None, outcome: Match) -> bo
     if call is None or call.phrase not in lx.HEARING_CALLS:
         return False
     return outcome.end >= len(toks) or _HEARING_NOT_BEFORE.at(toks, outcome.end) is None
+
+
+def _sleeper_unwoken(toks: Sequence[str], call: int, neg: int) -> bool:
+    """"ngủ hoài, gọi không được": one of symptoms.yaml ``unable_ends`` right after the negator at ``neg`` ending its
+    clause, and one of ``sleep_words`` in the clause of the call at ``call`` or the clause before (a phone call that
+    does not get through names no sleep)."""
+    end = neg + 2
+    if end > len(toks) or not word_in(toks[neg + 1], lx.UNABLE_ENDS) or (end < len(toks) and toks[end] != BREAK):
+        return False
+    lo = clause_start(toks, call)
+    if lo > 0:
+        lo = clause_start(toks, lo - 1)
+    return bool(_SLEEP.find(toks[lo:call]))
 
 
 def _wilful(toks: Sequence[str], call: int, neg: int) -> bool:

@@ -37,6 +37,9 @@ WAKE_GAP = _w("symptoms", "wake_gap")
 WILFUL_GAP = _w("symptoms", "wilful_gap")
 #: "kêu không nghe": not hearing a call to the patient, never the caller not hearing (session 12, n16).
 HEARING_OUTCOMES = _w("symptoms", "hearing_outcomes")
+#: "ngủ hoài, gọi không được": a call that cannot wake a sleeper (session 12, n16).
+UNABLE_ENDS = _w("symptoms", "unable_ends")
+SLEEP_WORDS = _w("symptoms", "sleep_words")
 HEARING_CALLS = _w("symptoms", "hearing_calls")
 HEARING_NOT_BEFORE = _w("symptoms", "hearing_not_before")
 MOODS = _w("symptoms", "moods")

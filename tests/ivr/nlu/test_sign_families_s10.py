@@ -493,3 +493,27 @@ def test_growing_cold_is_a_worry() -> None:
 def test_not_hearing_the_line_or_a_quiet_sleep_stays_calm(text: str) -> None:
     risk, symptoms = _risk(text)
     assert "altered_consciousness" not in symptoms and risk not in _ESCALATE, (text, symptoms, risk)
+
+
+# --- a call that cannot wake a sleeper ('ngủ hoài, gọi không được'); a phone call that does not get through is calm
+@pytest.mark.parametrize("text", [
+    "ông tôi ngủ hoài, gọi không được",
+    "bà nằm li bì, kêu hổng nổi",
+    "mẹ ngủ suốt từ trưa, lay không được",
+    "ba nằm mê, réo không được",
+    "cụ ngủ mê mệt, gọi chẳng được",
+])
+def test_a_sleeper_a_call_cannot_wake_is_an_emergency(text: str) -> None:
+    _emergency(text, "altered_consciousness")
+
+
+@pytest.mark.parametrize("text", [
+    "tôi gọi tổng đài không được",
+    "ông ngủ ngon, tôi gọi điện cho con không được",
+    "tối qua tôi ngủ không được, ho nhiều",
+    "gọi trạm y tế mãi không được, cả nhà vẫn khỏe",
+    "bé ngủ rồi, gọi dậy ăn được nửa chén",
+])
+def test_a_call_that_does_not_get_through_stays_calm(text: str) -> None:
+    risk, symptoms = _risk(text)
+    assert "altered_consciousness" not in symptoms, (text, symptoms, risk)
