@@ -94,6 +94,7 @@ _WORRY = Matcher(table(*lx.WORRY_WORDS))
 _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _CALM = Matcher(table(*lx.CALM_WORDS))
 _COLOUR_OBJECTS = Matcher(table(*lx.COLOUR_OBJECTS))
+_DIM_OBJECTS = Matcher(table(*lx.DIM_OBJECTS))
 _REASSURANCE = Matcher(table(*lx.REASSURANCE))
 _PAST = Matcher(table(*lx.PAST_MARKERS))
 _CHILD = Matcher(table(*lx.CHILD_WORDS))
@@ -157,6 +158,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 blocker_neg.extend(x.label for x in inner)
             continue
         if m.label == "cyanosis" and (_thing_colour(toks, m) or _anger_colour(toks, m)):
+            blocked.update(range(m.start, m.end))
+            continue
+        if m.label == "altered_consciousness" and _dim_thing(toks, m):
             blocked.update(range(m.start, m.end))
             continue
         spans.append((m, negated(toks, m, spans)))
@@ -561,6 +565,18 @@ def _fine_now(toks: Sequence[str], r: Match) -> bool:
         return False
     before = toks[max(0, r.start - 3):r.start]
     return not (_PAST.find(before) or any(word_in(t, ("còn", "mới")) for t in before))
+
+
+def _dim_thing(toks: Sequence[str], m: Match) -> bool:
+    """A thing that is dim, not a drowsy patient ("màn hình lờ mờ", "số nó lờ mờ"): a dim word (symptoms.yaml
+    ``dim_words``) with a thing (``dim_objects``) before it in its clause, and between them no body part and no
+    person but "nó" (the thing itself)."""
+    if " ".join(toks[m.start:m.end]) not in lx.DIM_WORDS:
+        return False
+    window = toks[clause_start(toks, m.start):m.start]
+    objs = _DIM_OBJECTS.find(window)
+    return bool(objs) and not any(word_in(t, _BODY_PARTS) or (word_in(t, lx.PERSONS) and t != "nó")
+                                  for t in window[objs[-1].end:])
 
 
 def _thing_colour(toks: Sequence[str], m: Match) -> bool:

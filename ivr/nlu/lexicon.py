@@ -67,6 +67,8 @@ INFLAMMATION_SIGNS: Mapping[str, tuple[str, ...]] = _t("symptoms", "inflammation
 ACUTE_ABDOMEN: Mapping[str, tuple[str, ...]] = _t("symptoms", "acute_abdomen")
 #: "cái máy đo màu tím": a colour said of a thing, not of the patient.
 COLOUR_OBJECTS = _w("symptoms", "colour_objects")
+DIM_WORDS = _w("symptoms", "dim_words")
+DIM_OBJECTS = _w("symptoms", "dim_objects")
 WAKE_RELAPSE = _w("symptoms", "wake_relapse")
 #: "bả nằm hoài hổng dậy": lying or sleeping on and on, then not waking (session 7); "không dậy nổi" is exhaustion.
 LYING_CALLS = _w("symptoms", "lying_calls")

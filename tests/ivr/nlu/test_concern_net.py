@@ -20,7 +20,8 @@ from . import corpus
 
 ESCALATE = {"emergency", "high"}
 CORPORA = ("utterances.jsonl", "utterances_s5.jsonl", "utterances_s7.jsonl", "utterances_s8.jsonl",
-           "utterances_s9.jsonl", "utterances_s10_asr.jsonl")
+           "utterances_s9.jsonl", "utterances_s10_asr.jsonl", "utterances_s11_signs.jsonl", "utterances_s12.jsonl",
+           "utterances_s13_emerg.jsonl", "utterances_s14_lookalikes.jsonl")
 SYMPTOM_QUESTION: tuple[Input, ...] = (("dtmf", "2"),)  # the greeting's "symptoms" key: a capture question
 SPO2_QUESTION: tuple[Input, ...] = (("dtmf", "3"), ("say", "bình thường"), ("dtmf", "1"))  # a number question
 
@@ -61,8 +62,8 @@ def _after(text: str, lead: tuple[Input, ...]) -> tuple[Understanding, str | Non
 
 
 # distress or worry with nothing else understood (the concern net's side), and calm talk beside them
-OWN = ("trời ơi sợ quá", "ôi giời ơi khổ quá", "ông cứ ú ớ từ sáng", "hả, trời ơi sợ quá, nói lại đi",
-       "ờ thì cũng vậy vậy thôi", "hả, nói lại đi", "dạ", "để tôi nghĩ đã")
+OWN = ("trời ơi sợ quá", "ôi giời ơi khổ quá", "ông cứ ú ớ từ sáng", "ông cứ khật khừ từ sáng",
+       "hả, trời ơi sợ quá, nói lại đi", "ờ thì cũng vậy vậy thôi", "hả, nói lại đi", "dạ", "để tôi nghĩ đã")
 
 
 def _texts() -> list[str]:
