@@ -74,7 +74,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "unit_slips": VALUES, "unit_slips_not_after": WORDS, "slip_not_after": WORDS, "slip_not_before": WORDS,
                 "hundred_after_one": WORDS,
                 "tone_slips_protected": WORDS, "tens_slips_protected": WORDS,
-                "southern_tens_folded": VALUES, "southern_tens_not_before": WORDS, "thirty_slips": WORDS,
+                "southern_tens_folded": VALUES, "southern_tens_not_before": WORDS,
+                "southern_tens_guarded": WORDS, "thirty_slips": WORDS,
                 "thirty_slip_digits": WORDS, "number_words_for_slips": WORDS, "vowel_slips": VALUES,
                 "vowel_slips_not_before": WORDS,
                 "tens_slips_between": WORDS, "ordinal_before": WORDS, "ten_slips": WORDS,
@@ -109,7 +110,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS,
                "cmhg_ranges": RANGES, "after_correction": WORDS,
                "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
-               "vague_normal": RANGES, "continues_before": WORDS},
+               "vague_normal": RANGES, "continues_before": WORDS,
+               "remeasure_words": WORDS, "pulse_alone_before_value": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -51,6 +51,14 @@ _BP_QUESTION_SEPARATORS = Matcher(table(*lx.BLOOD_PRESSURE_SEPARATORS, *lx.BP_QU
 _UNNAMED_SPO2 = (float(lx.UNNAMED_SPO2_MIN), float(lx.UNNAMED_SPO2_MAX))
 #: Below every vital's range: a number this small before "lần" counts measurements.
 _LOWEST = min(lo for lo, _ in lx.VITAL_RANGES.values())
+#: Above every vital's range: a price, a dose, a house or phone number, never a reading.
+_HIGHEST = max(hi for _, hi in lx.VITAL_RANGES.values())
+#: The vitals counted per minute ("lần một phút", "nhịp").
+_RATE_VITALS = ("breathing_rate", "pulse")
+#: A new measure said between two values ("sáng nay sáu giờ đo lại chín bảy"): vitals.yaml remeasure_words.
+_REMEASURE = Matcher(table(*lx.LEXICON.words("vitals", "remeasure_words")))
+#: Said alone right before a value, a name of the pulse ("spo2 tám bảy, nhịp một trăm mười"): vitals.yaml.
+_PULSE_ALONE = lx.LEXICON.words("vitals", "pulse_alone_before_value")
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
 BLOOD_PRESSURE_VITALS = (SYSTOLIC, DIASTOLIC)
@@ -130,6 +138,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     giờ chín sáu": 96, and 93 for triage; ``Understanding.earlier_worse``)."""
     numbers = _in_mmhg(toks, numbers, expect_vital)
     cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
+    if numbers and expect_vital != "breathing_rate":
+        cues = _with_pulse_alone(toks, numbers, cues)
     unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
     earlier: dict[str, float] = {}
@@ -217,7 +227,11 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     vital = None
         if vital is None and k - 1 in oximeter_pulses:
             vital = "spo2"  # "một trăm hai mươi với chín sáu": the pulse, then the SpO2 beside it
-        if vital is None and k - 1 in assigned:
+        # "chín bảy phần trăm, bảy lăm nhịp một phút": a value with a unit of its own per minute is a rate, never
+        # the SpO2 or temperature said before it again (session 12, n17)
+        own_rate = per_min is not None and (_per_minute_len(toks, n.end) >= 2 or word_in(per_min.phrase,
+                                                                                         lx.PULSE_WORDS))
+        if vital is None and k - 1 in assigned and not (own_rate and assigned[k - 1] not in _RATE_VITALS):
             between = toks[numbers[k - 1].end:n.start]
             if all(word_in(t, lx.VALUE_JOINERS) for t in between) or _corrected(between) or (
                     _owner_free(between) <= 5
@@ -232,6 +246,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 lo_j, hi_j = lx.VITAL_RANGES[assigned[j]]
                 if lo_j <= n.value <= hi_j:
                     vital = assigned[j]
+        if vital is None and not own_rate:
+            vital = _measured_again(toks, numbers, k, assigned, cues, timed)
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
             if any(word_in(t, lx.BREATHING_WORDS) for t in window):
@@ -252,7 +268,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
             vital = "spo2"
         if vital is None:
-            prev_end = n.end
+            if _LOWEST <= n.value <= _HIGHEST:
+                prev_end = n.end
             continue
         lo, hi = lx.VITAL_RANGES[vital]
         father = _without_kinship_word(toks, n, lo, hi)
@@ -269,8 +286,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             oximeter_pulses.add(k)
         lone_father = n.end - n.start == 1 and word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS)
         if (lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None)) and not (
-                lone_father and not lo <= n.value <= hi):
-            # a lone "ba" its vital cannot have is the father, and keeps the cue ("ô xi ba được chín bốn")
+                lone_father and not lo <= n.value <= hi) and _LOWEST <= n.value <= _HIGHEST:
+            # a lone "ba" its vital cannot have is the father, and keeps the cue ("ô xi ba được chín bốn"); a number
+            # no vital can have (a count, a price, a dose: "ô xi hai máy, máy cũ ra chín tư", "máy đo ô xi mua 200
+            # nghìn, đo được 98", "pa ra năm trăm") keeps it too (session 12, n17)
             prev_end = n.end
         # else "spo2 hăm… à không, chín mươi lăm": a value its cue cannot have, taken back, keeps the cue
         nxt = numbers[k + 1] if k + 1 < len(numbers) else None
@@ -308,10 +327,11 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     and _PAST.find(toks[:said])):
                 # "hôm kia sốt ba chín độ, nay hết sốt rồi, đo ba sáu độ bảy": a past reading said to be over, then
                 # one now (negation.yaml past_markers, now_words, resolved_words; session 7): the reading now is the
-                # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ") the worse stays for triage.
+                # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ") the worse stays for
+                # triage.
                 out[vital] = n.value
                 continue
-            if vital in out and _alternatives(between):
+            if vital in out and _alternatives(between) and not _measures_counted(toks, numbers, before):
                 # "chín tư chín lăm", "chín mươi hay chín mốt gì đó": one reading given as a range, the worse end
                 out[vital] = worse(vital, out[vital], n.value)
                 continue
@@ -324,6 +344,37 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
 
 
 _TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
+
+
+def _with_pulse_alone(toks: Sequence[str], numbers: Sequence[Number], cues: Sequence[Match]) -> list[Match]:
+    """``cues`` and a pulse cue for each word of vitals.yaml ``pulse_alone_before_value`` ("nhịp") said alone right
+    before a value, or one word before it ("spo2 tám bảy, nhịp một trăm mười", "nhịp là tám tám", "ô xi chín sáu nhịp
+    một trăm hai lăm"), outside every cue ("nhịp thở", "nhịp tim"); after a value with none after it, it is that
+    value's unit ("bảy lăm nhịp một phút": "một" is no value) (session 12, n17)."""
+    covered = {j for c in cues for j in range(c.start, c.end)}
+    starts = {n.start for n in numbers if n.value >= _LOWEST}
+    extra = [Match(start=i, end=i + 1, label="pulse", phrase=t) for i, t in enumerate(toks)
+             if word_in(t, _PULSE_ALONE) and i not in covered
+             and (i + 1 in starts or (i + 2 in starts and toks[i + 1] != BREAK))]
+    return sorted((*cues, *extra), key=lambda m: m.start) if extra else list(cues)
+
+
+def _measured_again(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str],
+                    cues: Sequence[Match], timed: set[int]) -> str | None:
+    """The vital of the last value read when number ``k`` is that vital measured again: words of a new measure
+    between (vitals.yaml ``remeasure_words``: "chín giờ tối qua ô xi chín tư, sáng nay sáu giờ đo lại chín bảy",
+    "ô xi chín mươi, đo lại ngón khác thì chín ba"), no vital named between, at most ``cue_reach`` words apart
+    beside times and persons, ``k`` in that vital's range (session 12, n17)."""
+    j = max((a for a in assigned if a < k), default=None)
+    if j is None:
+        return None
+    lo_gap, hi_gap = numbers[j].end, numbers[k].start
+    if not _REMEASURE.find(toks[lo_gap:hi_gap]) or any(lo_gap <= c.start and c.end <= hi_gap for c in cues):
+        return None
+    if sum(1 for i in range(lo_gap, hi_gap) if i not in timed) > lx.CUE_REACH:
+        return None
+    lo, hi = lx.VITAL_RANGES[assigned[j]]
+    return assigned[j] if lo <= numbers[k].value <= hi else None
 
 
 def find_cues(toks: Sequence[str]) -> list[Match]:
@@ -339,13 +390,18 @@ def find_cues(toks: Sequence[str]) -> list[Match]:
 def _time_tokens(toks: Sequence[str], numbers: Sequence[Number]) -> set[int]:
     """Tokens that take none of a cue's reach: words of when (vitals.yaml ``time_words``), persons (negation.yaml
     ``persons``) and the clock times and counts: a number after "lúc" (``clock_before``) up to ``clock_hours_max`` or
-    before a count unit ("giờ", "h", "ngày": ``count_units``), with those words ("lúc chín giờ", "7h")."""
+    before a count unit ("giờ", "h", "ngày": ``count_units``), with those words ("lúc chín giờ", "7h"), a count of
+    measurements ("một lần") and a number no vital can have (a price, a dose: "hai trăm nghìn")."""
     out = {j for j, t in enumerate(toks) if word_in(t, _TIME_WORDS) or word_in(t, lx.PERSONS)}
     for n in numbers:
         after = toks[n.end] if n.end < len(toks) else None
         clock = n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and n.value <= lx.CLOCK_HOURS_MAX
         if clock or word_in(after, lx.COUNT_UNITS):
             out.update(range(n.start - 1 if clock else n.start, n.end + (1 if word_in(after, lx.COUNT_UNITS) else 0)))
+        elif word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
+            out.update(range(n.start, n.end + 1))  # "đo ô xi một lần, lần mới nhất được chín bảy" (session 12)
+        elif not _LOWEST <= n.value <= _HIGHEST:
+            out.update(range(n.start, n.end))  # "máy đo ô xi mua hai trăm nghìn, đo được chín tám" (session 12)
     return out
 
 
@@ -454,8 +510,8 @@ def _changed(toks: Sequence[str], before: Number, n: Number) -> bool:
 def _corrected(between: Sequence[str]) -> bool:
     """Are the words between two values of one vital a correction (vitals.yaml ``corrections``: "à không", "nhầm",
     "em nhìn lộn"), persons aside, and after it at most the words of a new look (``after_correction``: "à không,
-    đếm lại được hai mươi hai")? A new measure alone ("đo lại") is none: of two measures the later is the reading, a worse earlier one is
-    kept for triage."""
+    đếm lại được hai mươi hai")? A new measure alone ("đo lại") is none: of two measures the later is the reading, a
+    worse earlier one is kept for triage."""
     words = _not_persons(between)
     if _only(_CORRECTIONS, words):
         return True
@@ -470,6 +526,16 @@ def _alternatives(between: Sequence[str]) -> bool:
     "ba tám tới ba chín độ")? Any other word ("rồi", "giờ", "đo lại", a person) makes two readings."""
     rest = [t for t in between if t != BREAK and not word_in(t, (*_HESITATIONS, *lx.DEGREE, "%"))]
     return _run_end(_RANGE_WORDS, rest) == len(rest)
+
+
+def _measures_counted(toks: Sequence[str], numbers: Sequence[Number], first: Number | None) -> bool:
+    """Did the caller count two measures or more before the value ``first`` ("đo ô xi hai lần, chín bảy với chín
+    tám", "kẹp ba lần: chín sáu, chín bảy, chín tám")? Then the values after it are those measures one after the
+    other, no range: the later is the reading, a worse one before it goes to triage (session 12, n17)."""
+    if first is None:
+        return False
+    return any(2 <= m.value < _LOWEST and m.end <= first.start and m.end < len(toks)
+               and word_in(toks[m.end], lx.REPEAT_COUNTS) and _per_minute_len(toks, m.end) <= 1 for m in numbers)
 
 
 def _run_end(matcher: Matcher, words: Sequence[str], i: int = 0) -> int:

@@ -1,0 +1,186 @@
+"""Vital readings by kind, session 12 (issue 12, helper n17-vitals, prompted by tests/data/utterances_s13_numbers.jsonl
+and vitals_s13.jsonl: readings inside sentences, with times, devices, people, prices and counts around them): southern
+"hăm" typed without diacritics before "một/hai/ba", "sau" (six) as the lower blood pressure, numbers no vital can have
+(a price, a dose, a count of devices) that hide no cue, a rate per minute after a SpO2 or a temperature, "nhịp" alone
+before a value, a new measure after times and places, measures counted before their values, "sau" (after) in text with
+diacritics; each family with calm look-alikes (conventions: test_vital_forms.py)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.ivr.nlu.test_vital_forms import DIA, SYS, B, P, S, T, _check, _check_triage
+
+
+def _both(text: str, vital: str | None, now: dict[str, float], triage: dict[str, float]) -> None:
+    """The reading now (the record's) and the readings triage weighs (a worse one said before it)."""
+    _check(text, vital, now)
+    _check_triage(text, vital, triage)
+
+
+# --- southern "hăm" (20) typed without diacritics before "một", "hai", "ba": the tens where the value ends -------
+@pytest.mark.parametrize("text, vital, want", [
+    ("tho ham hai", None, {B: 22}), ("nhip tho ham ba lan mot phut", None, {B: 23}), ("ham mot", B, {B: 21}),
+    ("dem duoc ham hai cai", B, {B: 22}), ("o xi chin bay tho ham hai lan", None, {S: 97, B: 22}),
+    ("me tui tho ham ba", None, {B: 23}),
+])
+def test_southern_twenty_before_one_two_three(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # "bam" before them is a key pressed; "ham" with a word after the digit is no value (the jaw, greed, a count)
+    ("bam hai", B, {}), ("bam mot", B, {}), ("bấm hai", B, {}), ("dau ham hai ben", B, {}),
+    ("tôi ham ăn lắm", None, {}), ("ham hai ngay nay", B, {}), ("ham tu", B, {B: 24}),
+])
+def test_southern_twenty_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- "sau" (six, typed without diacritics) as the lower number of a blood pressure --------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("huyet ap chin tren sau", None, {SYS: 90, DIA: 60}), ("huyet ap muoi tren sau", None, {SYS: 100, DIA: 60}),
+    ("chin tren sau", SYS, {SYS: 90, DIA: 60}), ("ap huyet muoi mot tren sau", None, {SYS: 110, DIA: 60}),
+    ("huyet ap 9 tren sau", None, {SYS: 90, DIA: 60}),
+])
+def test_six_typed_bare_as_the_lower_blood_pressure(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # no number before the separator, no blood pressure named, a count after it
+    ("o tren sau nha", None, {}), ("mot tram tren sau muoi", None, {}), ("tren sau ngay", SYS, {}),
+    ("lan sau chin ba", S, {S: 93}), ("sau muoi", P, {P: 60}),
+])
+def test_six_typed_bare_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a number no vital can have (a count of devices, a price, a dose) hides no cue from the value after it ---------
+@pytest.mark.parametrize("text, want", [
+    ("đo ô xi hai máy, máy cũ ra chín tư, máy mới ra chín bảy", {S: 94}),
+    ("máy đo ô xi mua hai trăm nghìn, đo được chín tám", {S: 98}),
+    ("máy đo ô xi mới mua 200 nghìn đo được 98", {S: 98}),
+    ("ô xi ba cái máy đều báo chín hai", {S: 92}),
+    ("uống pa ra năm trăm, nhiệt độ lúc sau ba tám độ rưỡi", {T: 38.5}),
+    ("nhiệt độ đo hai chỗ, nách thì ba bảy độ năm", {T: 37.5}),
+    ("mạch hai trăm nghìn, ô xi chín bảy", {S: 97}),
+])
+def test_a_count_or_a_price_hides_no_cue(text: str, want: dict[str, float]) -> None:
+    _check_triage(text, None, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    # the count, the price or the dose is never the reading itself
+    ("ô xi hai máy", {}), ("mạch 300", {}), ("ô xi mua hai trăm nghìn", {}),
+    ("nhịp tim ba đứa nhỏ đều bình thường", {}),
+    ("vitamin C 1000 mg, mạch 72", {P: 72}),
+])
+def test_a_count_or_a_price_is_no_reading(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+# --- a value with a unit of its own per minute after a SpO2 or a temperature: a rate -------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("chín bảy phần trăm, bảy lăm nhịp một phút", {S: 97, P: 75}),
+    ("ba sáu độ tám, tám tám nhịp một phút", {T: 36.8, P: 88}),
+    ("ô xi chín tám, một trăm hai mươi lăm nhịp", {S: 98, P: 125}),
+    ("nhiệt độ ba bảy độ, hai mươi tư lần một phút", {T: 37, B: 24}),
+    ("ô xi chín sáu, hai mươi hai lần trong một phút", {S: 96, B: 22}),
+])
+def test_a_rate_per_minute_after_another_vital_is_a_rate(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    # no unit per minute: the same vital again (a range, its worse end); a bare "lần" counts anything
+    ("spo2 chín lăm, chín bảy", {S: 95}), ("ô xi chín bảy, chín tám", {S: 97}),
+    ("ô xi chín lăm, chín sáu lần", {S: 95}),
+    ("mạch chín mươi, một trăm nhịp một phút", {P: 100}),
+])
+def test_a_rate_per_minute_calm_twins(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+# --- "nhịp" alone right before a value: the pulse the oximeter shows ------------------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("spo2 tám bảy, nhịp một trăm mười", None, {S: 87, P: 110}),
+    ("nhịp là tám tám, ô xi chín chín", None, {P: 88, S: 99}),
+    ("ô xi chín sáu nhịp một trăm hai lăm", None, {S: 96, P: 125}), ("nhịp bảy hai", P, {P: 72}),
+    ("máy báo chín tám, nhịp sáu mươi", None, {P: 60}), ("kẹp tay ô xi chín bảy nhịp bốn tám", None, {S: 97, P: 48}),
+])
+def test_a_lone_beat_before_a_value_is_the_pulse(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # at the breathing question breaths may be counted as "nhịp"; "nhịp thở", "nhịp tim", the unit after a value
+    ("nhịp hai mươi hai", B, {B: 22}), ("nhịp thở hai hai", None, {B: 22}), ("nhịp tim tám tám", None, {P: 88}),
+    ("bảy lăm nhịp", None, {P: 75}), ("nhịp sống bình thường, ô xi chín tám", None, {S: 98}), ("hai nhịp", None, {}),
+])
+def test_a_lone_beat_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a new measure ("đo lại", "đếm lại", "kẹp lại") after times and places: the same vital, the later the reading ----
+@pytest.mark.parametrize("text, now, triage", [
+    ("chín giờ tối qua ô xi chín tư, sáng nay sáu giờ đo lại chín bảy", {S: 97}, {S: 94}),
+    ("ô xi chín mươi, đo lại ngón khác thì chín ba", {S: 93}, {S: 90}),
+    ("nhiệt độ hồi trưa ba tám độ rưỡi, tối nay tám giờ đo lại ba bảy độ", {T: 37}, {T: 38.5}),
+    ("mạch lúc nãy một trăm ba mươi, con ngồi nghỉ chừng mười phút rồi đếm lại được chín mươi", {P: 90}, {P: 130}),
+    ("spo2 chín hai, lau sạch ngón tay kẹp lại được chín lăm", {S: 95}, {S: 92}),
+])
+def test_a_new_measure_is_the_same_vital(text: str, now: dict[str, float], triage: dict[str, float]) -> None:
+    _both(text, None, now, triage)
+
+
+@pytest.mark.parametrize("text, want", [
+    # another vital named after the new measure, a count or a clock time after it, a value out of range
+    ("ô xi chín tư, đo lại mạch thì tám tám", {S: 94, P: 88}),
+    ("ô xi chín tư, đo lại nhiệt độ ba bảy độ", {S: 94, T: 37}),
+    ("ô xi chín bảy, đo lại ba lần", {S: 97}), ("mạch tám tám, đo lại bảy giờ tối", {P: 88}),
+    ("ô xi chín sáu, đo lại thì ba bảy độ rưỡi", {S: 96, T: 37.5}),
+])
+def test_a_new_measure_calm_twins(text: str, want: dict[str, float]) -> None:
+    _check_triage(text, None, want)
+
+
+# --- measures counted before their values ("đo hai lần, X với Y"): one after the other, no range -----------------
+@pytest.mark.parametrize("text, vital, now, triage", [
+    ("đo ô xi hai lần, chín bảy với chín tám", None, {S: 98}, {S: 97}),
+    ("kẹp ba lần: chín sáu, chín bảy, chín tám", S, {S: 98}, {S: 96}),
+    ("đo hai lần, chín lăm với chín bảy", S, {S: 97}, {S: 95}),
+    ("nhiệt độ đo hai lần ba tám độ với ba bảy độ rưỡi", None, {T: 37.5}, {T: 38}),
+    ("đo 2 lần chín sáu chín bảy", S, {S: 97}, {S: 96}),
+])
+def test_counted_measures_are_no_range(text: str, vital: str | None, now: dict[str, float],
+                                       triage: dict[str, float]) -> None:
+    _both(text, vital, now, triage)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # no count, one measure, which measure ("lần hai"), the same value each time: a range or one reading
+    ("ô xi chín tư chín lăm gì đó", None, {S: 94}), ("đo một lần thôi, chín tư chín lăm gì đó", S, {S: 94}),
+    ("chín tư hay chín lăm", S, {S: 94}), ("lần một chín tư, lần hai chín sáu", S, {S: 96}),
+    ("đo hai lần, lần nào cũng chín chín", S, {S: 99}), ("ô xi lần một chín bảy lần hai chín ba", None, {S: 93}),
+])
+def test_counted_measures_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- "sau" without diacritics in text with diacritics is "after", never six ----------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("nhiệt độ lúc sau ba tám độ rưỡi", None, {T: 38.5}), ("hồi sau ba chín độ", None, {T: 39}),
+    ("sau ba ngày ô xi chín tám", None, {S: 98}), ("nhịp tim sau ba tháng vẫn tám mươi", None, {P: 80}),
+    ("lúc sau ba mươi tám độ", T, {T: 38}),
+])
+def test_after_in_text_with_diacritics(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # typed without diacritics, or before a tens word, it is six
+    ("sau mươi", P, {P: 60}), ("mach sau lam", None, {P: 65}), ("nhiet do ba sau do", None, {T: 36}),
+    ("sau muoi hai", P, {P: 62}), ("sáu mươi", P, {P: 60}),
+])
+def test_after_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
