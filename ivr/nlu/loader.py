@@ -111,7 +111,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                "cmhg_ranges": RANGES, "after_correction": WORDS,
                "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
                "vague_normal": RANGES, "continues_before": WORDS,
-               "remeasure_words": WORDS, "pulse_alone_before_value": WORDS},
+               "remeasure_words": WORDS, "pulse_alone_before_value": WORDS, "display_rows": TABLE,
+               "displayed_pulse_gap": NUMBER},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -366,6 +367,7 @@ def _check_names(lex: dict[str, dict[str, Any]], directory: Path, problems: list
     check("intents", "weak_home_care", intent.get("weak_home_care"), tuple(phrases.get("ask_home_care") or ()),
           "ask_home_care phrase")
     vitals = lex.get("vitals", {})
+    check("vitals", "display_rows", vitals.get("display_rows"), VITALS, "vital")
     for key in ("cues", "ranges"):
         check("vitals", key, vitals.get(key), VITALS, "vital")
         missing = [v for v in VITALS if vitals.get(key) is not None and v not in vitals[key]]

@@ -59,6 +59,11 @@ _RATE_VITALS = ("breathing_rate", "pulse")
 _REMEASURE = Matcher(table(*lx.LEXICON.words("vitals", "remeasure_words")))
 #: Said alone right before a value, a name of the pulse ("spo2 tám bảy, nhịp một trăm mười"): vitals.yaml.
 _PULSE_ALONE = lx.LEXICON.words("vitals", "pulse_alone_before_value")
+#: The rows of an oximeter's display said by their place ("số trên", "số dưới"): vitals.yaml display_rows.
+_DISPLAY_ROWS = Matcher(lx.LEXICON.table("vitals", "display_rows"))
+#: How far below a SpO2 the second number an oximeter shows must be to be its pulse: vitals.yaml.
+_DISPLAYED_PULSE_GAP = lx.LEXICON.number("vitals", "displayed_pulse_gap")
+_DISPLAY_ROW_PHRASES = frozenset(p for phrases in lx.LEXICON.table("vitals", "display_rows").values() for p in phrases)
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
 BLOOD_PRESSURE_VITALS = (SYSTOLIC, DIASTOLIC)
@@ -140,6 +145,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
     if numbers and expect_vital != "breathing_rate":
         cues = _with_pulse_alone(toks, numbers, cues)
+    if numbers and expect_vital not in BLOOD_PRESSURE_VITALS and not _BP_NAMES.find(toks):
+        cues = _with_display_rows(toks, numbers, cues)
     unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
     earlier: dict[str, float] = {}
@@ -171,8 +178,11 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             continue
         vital = None
         after = toks[n.end] if n.end < len(toks) else None
-        if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None:
-            continue  # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital
+        if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None and not any(
+                c.start == n.end and c.phrase in _DISPLAY_ROW_PHRASES for c in cues):
+            # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital ("số trên chín hai số dưới
+            # một trăm": "số" starts the next row of the display, session 12)
+            continue
         if word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
             continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
         if n.start > 0 and word_in(toks[n.start - 1], _ORDINAL_BEFORE) and n.value < _LOWEST:
@@ -278,8 +288,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             n = father
             after = toks[n.end] if n.end < len(toks) else None
             skip.update(j for j in range(k + 1, len(numbers)) if numbers[j].start < n.end)
-        if vital == "spo2" and not lo <= n.value <= hi and "pulse" not in out and _oximeter_pulse(toks, numbers, k,
-                                                                                                assigned):
+        if vital == "spo2" and "pulse" not in out and (
+                (not lo <= n.value <= hi and _oximeter_pulse(toks, numbers, k, assigned))
+                or _displayed_pulse(toks, numbers, k, assigned)):
             # "máy kẹp tay hiện chín bảy với một trăm ba mươi lăm": the second number an oximeter shows
             vital = "pulse"
             lo, hi = lx.VITAL_RANGES[vital]
@@ -357,6 +368,18 @@ def _with_pulse_alone(toks: Sequence[str], numbers: Sequence[Number], cues: Sequ
              if word_in(t, _PULSE_ALONE) and i not in covered
              and (i + 1 in starts or (i + 2 in starts and toks[i + 1] != BREAK))]
     return sorted((*cues, *extra), key=lambda m: m.start) if extra else list(cues)
+
+
+def _with_display_rows(toks: Sequence[str], numbers: Sequence[Number], cues: Sequence[Match]) -> list[Match]:
+    """``cues`` and the rows of an oximeter's display said by their place right before a value, or one word before
+    it (vitals.yaml ``display_rows``: "số trên chín lăm, số dưới tám tư", "số dưới là tám hai"); the caller keeps them
+    off where a blood pressure is named or asked (session 12, n17)."""
+    starts = {n.start for n in numbers if n.value >= _LOWEST}
+    rows = [m for m in _DISPLAY_ROWS.find(toks) if m.end in starts or (m.end + 1 in starts and toks[m.end] != BREAK)]
+    if not rows:
+        return list(cues)
+    taken = {j for m in rows for j in range(m.start, m.end)}
+    return sorted((*(c for c in cues if not taken.intersection(range(c.start, c.end))), *rows), key=lambda m: m.start)
 
 
 def _measured_again(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str],
@@ -657,6 +680,25 @@ def _oximeter_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, assi
     else:
         return False
     return len(between) <= 2 and all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between)
+
+
+def _displayed_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str]) -> bool:
+    """Is number ``k``, in the SpO2 range, the pulse an oximeter shows beside the SpO2 value said just before it: the
+    device's display named before them (vitals.yaml ``unnamed_display_words``: "máy kẹp tay hiện chín bảy với tám
+    mươi"), only a joiner between (``oximeter_pair_joiners``), a whole value at least ``displayed_pulse_gap`` below a
+    SpO2 of 90 or more (no SpO2 falls so far in one breath; "ô xi chín bảy, tám mươi" with no device stays two SpO2
+    values, the worse kept) (session 12, n17)?"""
+    if k == 0 or assigned.get(k - 1) != "spo2":
+        return False
+    first, n = numbers[k - 1], numbers[k]
+    lo, hi = lx.VITAL_RANGES["pulse"]
+    if n.value != int(n.value) or not lo <= n.value <= hi or first.value < 90 \
+            or n.value > first.value - _DISPLAYED_PULSE_GAP:
+        return False
+    between = toks[first.end:n.start]
+    if len(between) > 2 or not all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between):
+        return False
+    return any(word_in(t, lx.UNNAMED_DISPLAY_WORDS) for t in toks[:first.start])
 
 
 def _only_range(value: float, *vitals: str) -> str | None:

@@ -184,3 +184,46 @@ def test_after_in_text_with_diacritics(text: str, vital: str | None, want: dict[
 ])
 def test_after_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- the rows of an oximeter's display said by their place: the upper the SpO2, the lower the pulse ----------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("máy hiện hai số, số trên chín lăm, số dưới tám tư", None, {S: 95, P: 84}),
+    ("dạ cái máy kẹp ngón số dưới là bảy sáu", P, {P: 76}),
+    ("máy kẹp tay số trên chín hai số dưới một trăm hai lăm", None, {S: 92, P: 125}),
+    ("số trên là chín tám", S, {S: 98}), ("hàng trên chín sáu hàng dưới bảy mươi", None, {S: 96, P: 70}),
+    ("dong tren chin bay dong duoi tam muoi", None, {S: 97, P: 80}),
+])
+def test_the_rows_of_the_oximeter_display(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a blood pressure named or asked: its upper and lower numbers; a house below the alley; a count of numbers
+    ("số trên một trăm hai số dưới tám mươi", SYS, {SYS: 120, DIA: 80}), ("số dưới sáu mươi", SYS, {SYS: 60}),
+    ("nhà số dưới hẻm, ô xi chín tám", None, {S: 98}), ("máy hiện hai số, số trên chín lăm", None, {S: 95}),
+    ("máy đo huyết áp số trên một trăm ba mươi trên tám mươi", None, {SYS: 130, DIA: 80}),
+])
+def test_the_rows_of_the_oximeter_display_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- the second number an oximeter shows, in the SpO2 range but far below it, with the display named: the pulse ------
+@pytest.mark.parametrize("text, want", [
+    ("máy đo ô xi có hai số chín tám với tám mươi", {S: 98, P: 80}),
+    ("máy kẹp tay hiện chín bảy với tám mươi", {S: 97, P: 80}), ("máy báo chín sáu, bảy lăm", {S: 96, P: 75}),
+    ("máy kẹp ngón hiện chín chín với sáu mươi tám", {S: 99, P: 68}),
+    ("máy kẹp tay hiện chín sáu với một trăm hai mươi", {S: 96, P: 120}),
+])
+def test_a_pulse_beside_the_spo2_on_the_display(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # close to the SpO2, no display named, a fall said, a low first value: two SpO2 values, the worse for triage
+    ("máy hiện chín tư với tám mươi tám", None, {S: 88}), ("ô xi chín bảy, tám mươi", None, {S: 80}),
+    ("máy kẹp tay hiện chín bảy với chín mươi", None, {S: 90}), ("chín bảy với tám mươi", S, {S: 80}),
+    ("máy báo chín bảy rồi tụt xuống tám mươi", None, {S: 80}), ("máy hiện tám lăm với bảy mươi", None, {S: 70}),
+])
+def test_a_pulse_beside_the_spo2_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check_triage(text, vital, want)
