@@ -193,6 +193,11 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             continue
         if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
             continue  # "có bầu tháng tám": a date
+        if n.start > 0 and word_in(toks[n.start - 1], lx.AGE_PERSONS) and any(
+                c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):
+            # "ông tám mươi ô xi chín tám, bà bảy lăm ô xi chín bảy": a person, a number, then the name of the next
+            # value: that person's age, no value of the vital before it (session 12, n17)
+            continue
         if _supposed(toks, n):
             continue  # "spo2 dưới chín lăm thì sao", "lỡ mà oxy xuống chín hai thì sao": no measurement
         if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (

@@ -227,3 +227,45 @@ def test_a_pulse_beside_the_spo2_on_the_display(text: str, want: dict[str, float
 ])
 def test_a_pulse_beside_the_spo2_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check_triage(text, vital, want)
+
+
+# --- the display's "PR"/"bpm" spelled out as letters: the pulse -----------------------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("ét pê ô hai chín tám, pê rờ bảy lăm", None, {S: 98, P: 75}),
+    ("spo2 chín bảy pi a tám mươi", None, {S: 97, P: 80}),
+    ("máy ghi ét pê ô hai chín sáu, bê pê em một trăm mười", None, {S: 96, P: 110}),
+    ("pờ rờ sáu mươi tám", None, {P: 68}), ("pê rờ là chín hai", S, {P: 92}),
+])
+def test_pr_spelled_out_is_the_pulse(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # SpO2 spelled out stays SpO2; a bare "pê" is no name
+    ("ét pê ô hai chín tám", None, {S: 98}), ("sờ pê ô hai chín lăm", None, {S: 95}), ("pê chín bảy", S, {S: 97}),
+    ("ét pê ô hai chín bảy, pê rờ", None, {S: 97}), ("pi a", P, {}),
+])
+def test_pr_spelled_out_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a person, a number, then the name of the next value: that person's age, no value of the vital before -----------
+@pytest.mark.parametrize("text, want", [
+    ("ông tám mươi ô xi chín tám, bà bảy lăm ô xi chín bảy", {S: 97}),
+    # (the worse of two people's readings is kept for triage, as in a household report)
+    ("ô xi chín bảy, mẹ bảy mươi ô xi chín tám", {S: 97}), ("mạch tám tám, bà chín mươi mạch tám hai", {P: 88}),
+    ("ô xi chín tám, ông tám lăm ô xi chín chín", {S: 98}),
+    ("nhà em ông tám mươi mốt ô xi chín tám, bà bảy mươi sáu ô xi chín bảy", {S: 97}),
+])
+def test_a_persons_age_before_a_vital_name_is_no_value(text: str, want: dict[str, float]) -> None:
+    _check_triage(text, None, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    # no person before it, the vital named before it, another vital after it: a value
+    ("ô xi chín hai, chín ba, mạch tám tám", {S: 92, P: 88}), ("mạch bà tám tám, ô xi chín bảy", {P: 88, S: 97}),
+    ("ô xi mẹ chín hai, bà chín bảy", {S: 92}), ("ô xi chín tư, bà chín hai", {S: 92}),
+    ("ô xi chín hai, mẹ bảy mươi mạch tám tám", {S: 92, P: 88}),
+])
+def test_a_persons_age_calm_twins(text: str, want: dict[str, float]) -> None:
+    _check_triage(text, None, want)
