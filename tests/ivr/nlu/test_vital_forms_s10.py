@@ -270,3 +270,24 @@ def test_a_persons_age_before_a_vital_name_is_no_value(text: str, want: dict[str
 ])
 def test_a_persons_age_calm_twins(text: str, want: dict[str, float]) -> None:
     _check_triage(text, None, want)
+
+
+# --- at the blood pressure question, the upper and lower numbers said as the high and the low -----------------------
+@pytest.mark.parametrize("text, want", [
+    ("cao một trăm sáu mươi, thấp chín mươi", {SYS: 160, DIA: 90}),
+    ("cao một trăm ba mươi thấp tám mươi", {SYS: 130, DIA: 80}),
+    ("số cao một trăm bốn, số thấp chín chục", {SYS: 140, DIA: 90}),
+    ("một trăm hai, thấp tám mươi", {SYS: 120, DIA: 80}),
+    ("dạ cao chín mươi, thấp năm lăm", {SYS: 90, DIA: 55}),
+])
+def test_blood_pressure_said_high_and_low(text: str, want: dict[str, float]) -> None:
+    _check(text, SYS, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # "thấp" said of the value, another question, no blood pressure asked
+    ("chín mươi, thấp quá", SYS, {SYS: 90}), ("thấp lắm, tám mươi thôi", SYS, {SYS: 80}),
+    ("cao một trăm sáu mươi, thấp chín mươi", None, {}), ("chín bảy, thấp chín hai", S, {S: 92}),
+])
+def test_blood_pressure_said_high_and_low_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check_triage(text, vital, want)
