@@ -63,6 +63,7 @@ _PULSE_ALONE = lx.LEXICON.words("vitals", "pulse_alone_before_value")
 _DISPLAY_ROWS = Matcher(lx.LEXICON.table("vitals", "display_rows"))
 #: How far below a SpO2 the second number an oximeter shows must be to be its pulse: vitals.yaml.
 _DISPLAYED_PULSE_GAP = lx.LEXICON.number("vitals", "displayed_pulse_gap")
+_NOW_AFTER_VALUE = lx.LEXICON.words("vitals", "now_after_value")
 _DISPLAY_ROW_PHRASES = frozenset(p for phrases in lx.LEXICON.table("vitals", "display_rows").values() for p in phrases)
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
@@ -152,6 +153,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     earlier: dict[str, float] = {}
     assigned: dict[int, str] = {}
     numbers, skip = _outside_cues(toks, numbers, skip, cues)
+    numbers, skip = _units_after_a_pause(toks, numbers, skip)
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``.
@@ -178,8 +180,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             continue
         vital = None
         after = toks[n.end] if n.end < len(toks) else None
-        if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None and not any(
-                c.start == n.end and c.phrase in _DISPLAY_ROW_PHRASES for c in cues):
+        if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None and not _now_after(
+                toks, n, numbers) and not any(c.start == n.end and c.phrase in _DISPLAY_ROW_PHRASES for c in cues):
             # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital ("số trên chín hai số dưới
             # một trăm": "số" starts the next row of the display, session 12)
             continue
@@ -424,13 +426,22 @@ def _time_tokens(toks: Sequence[str], numbers: Sequence[Number]) -> set[int]:
     for n in numbers:
         after = toks[n.end] if n.end < len(toks) else None
         clock = n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and n.value <= lx.CLOCK_HOURS_MAX
-        if clock or word_in(after, lx.COUNT_UNITS):
+        if clock or (word_in(after, lx.COUNT_UNITS) and not _now_after(toks, n, numbers)):
             out.update(range(n.start - 1 if clock else n.start, n.end + (1 if word_in(after, lx.COUNT_UNITS) else 0)))
         elif word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
             out.update(range(n.start, n.end + 1))  # "đo ô xi một lần, lần mới nhất được chín bảy" (session 12)
         elif not _LOWEST <= n.value <= _HIGHEST:
             out.update(range(n.start, n.end))  # "máy đo ô xi mua hai trăm nghìn, đo được chín tám" (session 12)
     return out
+
+
+def _now_after(toks: Sequence[str], n: Number, numbers: Sequence[Number]) -> bool:
+    """Is the count unit after ``n`` the word "now" between two values ("lúc nãy chín bốn giờ chín bảy": "giờ" is
+    "bây giờ")? Only a value above any clock hour (vitals.yaml ``now_after_value``: "giờ") with a value right after
+    the word; "sốt ba ngày", "lúc chín giờ chín hai", "mười hai giờ chín tư" stay a count or a time (session 12,
+    n17)."""
+    return (n.value > 24 and n.end < len(toks) and word_in(toks[n.end], _NOW_AFTER_VALUE)
+            and any(m.start == n.end + 1 and m.value >= _LOWEST for m in numbers))
 
 
 def _owner_free(words: Sequence[str]) -> int:
@@ -451,6 +462,42 @@ def _outside_cues(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         numbers = [*(n for n in numbers if n.end <= c.start), *rest]
         skip = {k for k, n in enumerate(numbers) if n in skipped}
     return numbers, set(skip)
+
+
+def _units_after_a_pause(toks: Sequence[str], numbers: Sequence[Number],
+                         skip: set[int]) -> tuple[Sequence[Number], set[int]]:
+    """``numbers`` with a value said in two goes read whole: its tens ("chín mươi", "ba mươi"), a pause (breaks and
+    hesitation sounds only), then its units digit alone ("chín… chín mươi… sáu" 96, "ba mươi, ờ, tám độ" 38), the
+    digit one word that ends its clause or has the value's unit after it (never a count, a time or an age: "chín mươi,
+    sáu giờ đo lại"); ``skip`` (indexes of ``numbers``) moved along (session 12, n17)."""
+    merged: list[Number] = []
+    kept_skip: set[int] = set()
+    k = 0
+    while k < len(numbers):
+        a = numbers[k]
+        b = numbers[k + 1] if k + 1 < len(numbers) else None
+        if b is not None and k not in skip and k + 1 not in skip and _units_of(toks, a, b):
+            merged.append(Number(value=a.value + b.value, start=a.start, end=b.end))
+            k += 2
+            continue
+        if k in skip:
+            kept_skip.add(len(merged))
+        merged.append(a)
+        k += 1
+    return merged, kept_skip
+
+
+def _units_of(toks: Sequence[str], a: Number, b: Number) -> bool:
+    """Is ``b`` the units digit of the whole tens ``a`` said after a pause (``_units_after_a_pause``)?"""
+    if a.value != int(a.value) or a.value % 10 or not 20 <= a.value <= 90 or not word_in(toks[a.end - 1], lx.TENS):
+        return False
+    if b.end != b.start + 1 or b.value != int(b.value) or not 1 <= b.value <= 9 or toks[b.start].isdigit():
+        return False
+    between = toks[a.end:b.start]
+    if BREAK not in between or any(t != BREAK and not word_in(t, _HESITATIONS) for t in between):
+        return False
+    after = toks[b.end] if b.end < len(toks) else None
+    return after is None or after in (BREAK, "%") or word_in(after, lx.DEGREE) or _per_minute_len(toks, b.end) >= 2
 
 
 def _not_persons(words: Sequence[str]) -> list[str]:

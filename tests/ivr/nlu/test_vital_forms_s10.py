@@ -291,3 +291,46 @@ def test_blood_pressure_said_high_and_low(text: str, want: dict[str, float]) -> 
 ])
 def test_blood_pressure_said_high_and_low_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check_triage(text, vital, want)
+
+
+# --- a value said in two goes: its tens, a pause, then its units digit alone ----------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("dạ để con đọc nha, chín… chín mươi… sáu", S, {S: 96}), ("chín mươi… ba", S, {S: 93}),
+    ("ô xi chín mươi, ờ, hai", None, {S: 92}), ("nhiệt độ ba mươi… tám độ", None, {T: 38}),
+    ("mạch tám mươi… bảy", None, {P: 87}), ("tám mươi… tám phần trăm", S, {S: 88}),
+])
+def test_units_said_after_a_pause(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a time, a count, a father, people after the pause; a value said again in full; a range
+    ("chín mươi, sáu giờ đo lại chín bảy", S, {S: 90}), ("ô xi chín mươi, hai lần đo đều vậy", None, {S: 90}),
+    ("chín mươi, ba tui đo", S, {S: 90}), ("mạch tám mươi, hai đứa nhỏ thì khỏe", None, {P: 80}),
+    ("chín mươi… chín mươi bảy", S, {S: 97}), ("chín mươi, chín mốt gì đó", S, {S: 90}),
+    ("nhịp thở hai mươi, ba ngày nay", None, {B: 20}),
+])
+def test_units_said_after_a_pause_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check_triage(text, vital, want)
+
+
+# --- "giờ" (now) between two values, after one above any clock hour: no count of hours ----------------------------
+@pytest.mark.parametrize("text, vital, now, triage", [
+    ("lúc nãy chín bốn giờ chín bảy", S, {S: 97}, {S: 94}),
+    ("ô xi hồi sáng chín hai giờ chín sáu", None, {S: 96}, {S: 92}),
+    ("nhiệt độ ba chín giờ ba tám", None, {T: 38}, {T: 39}),
+    ("mạch một trăm ba mươi giờ chín mươi", None, {P: 90}, {P: 130}),
+    ("nhịp thở ba hai giờ hai sáu", None, {B: 26}, {B: 32}),
+])
+def test_now_between_two_values(text: str, vital: str | None, now: dict[str, float], triage: dict[str, float]) -> None:
+    _both(text, vital, now, triage)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a clock time, a count of hours, no value after it
+    ("lúc chín giờ chín hai", S, {S: 92}), ("mười hai giờ chín tư", S, {S: 94}),
+    ("hai mươi bốn giờ chín hai", S, {S: 92}),
+    ("sốt bốn mươi tám giờ rồi, ba tám độ", None, {T: 38}), ("ô xi chín bảy giờ đo lại chín tám", None, {S: 98}),
+])
+def test_now_between_two_values_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check_triage(text, vital, want)
