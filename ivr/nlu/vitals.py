@@ -210,7 +210,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
         if after == "%":
             vital = "spo2"
-        elif inside_degree or word_in(after, ("độ",)):
+        elif inside_degree or (word_in(after, ("độ",)) and (
+                lx.VITAL_RANGES["temperature"][0] <= n.value <= lx.VITAL_RANGES["temperature"][1])):
+            # "độ" after a value no temperature can have is a loose unit ("ô xi chín bảy độ"): the value's name
+            # decides (session 12, n17)
             vital = "temperature"
         per_min = _PER_MIN.at(toks, n.end) if n.end < len(toks) else None
         if per_min is not None and any(c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):

@@ -334,3 +334,22 @@ def test_now_between_two_values(text: str, vital: str | None, now: dict[str, flo
 ])
 def test_now_between_two_values_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check_triage(text, vital, want)
+
+
+# --- "độ" after a value no temperature can have is a loose unit: the value's name decides --------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("ô xi chín bảy độ", None, {S: 97}), ("spo2 được chín sáu độ", None, {S: 96}),
+    ("ô xi chín tư độ thôi", None, {S: 94}),
+    ("nhịp tim chín mươi độ", None, {P: 90}), ("chín bảy độ", S, {S: 97}),
+])
+def test_a_loose_degree_after_another_vital(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # in the temperature range "độ" stays the temperature's, whatever was asked or named before
+    ("ba tám độ", S, {T: 38}), ("ô xi chín bảy, sốt ba tám độ", None, {S: 97, T: 38}), ("sốt một trăm độ", None, {}),
+    ("chín bảy độ", T, {}), ("ô xi ba chín độ", None, {T: 39}),
+])
+def test_a_loose_degree_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
