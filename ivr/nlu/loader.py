@@ -75,7 +75,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "hundred_after_one": WORDS,
                 "tone_slips_protected": WORDS, "tens_slips_protected": WORDS,
                 "southern_tens_folded": VALUES, "southern_tens_not_before": WORDS,
-                "southern_tens_guarded": WORDS, "thirty_slips": WORDS,
+                "southern_tens_guarded": WORDS, "southern_tens_slips": VALUES, "thirty_slips": WORDS,
                 "thirty_slip_digits": WORDS, "number_words_for_slips": WORDS, "vowel_slips": VALUES,
                 "vowel_slips_not_before": WORDS,
                 "tens_slips_between": WORDS, "ordinal_before": WORDS, "ten_slips": WORDS,

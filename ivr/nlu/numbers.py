@@ -49,6 +49,8 @@ _TEN_SLIPS = lx.LEXICON.words("numbers", "ten_slips")
 _TEN_SLIPS_NOT_AFTER = lx.LEXICON.words("numbers", "ten_slips_not_after")
 # Of the southern tens typed without diacritics, those that are also a key pressed ("bam hai"): session 12.
 _SOUTHERN_TENS_GUARDED = lx.LEXICON.words("numbers", "southern_tens_guarded")
+# "hăm" and "băm" with another tone from a recognizer ("hằm tư", "bằm tám"): session 12.
+_SOUTHERN_TENS_SLIPS = lx.LEXICON.values("numbers", "southern_tens_slips")
 
 
 @dataclass(frozen=True)
@@ -353,8 +355,11 @@ class _Parser:
                 # "mươi tám" 18, "mưới sáu" 16, "một trăm mươi lăm" 115: "mười" misheard (session 11, n15)
                 return 10 + u[0], u[1]
         south = _word(tok, lx.SOUTHERN_TENS_FOLDED) if tok == fold(tok) and not after_hundred else None
+        if south is None and not after_hundred:
+            # "hằm tư" 24, "bằm tám" 38: "hăm"/"băm" with another tone from a recognizer (session 12, n17)
+            south = _SOUTHERN_TENS_SLIPS.get(tok)
         if south is not None and _is(self.at(i + 1), lx.SOUTHERN_TENS_NOT_BEFORE) and (
-                _is(tok, _SOUTHERN_TENS_GUARDED) or not self.last_digit_follows(i + 1)):
+                fold(tok) in _SOUTHERN_TENS_GUARDED or not self.last_digit_follows(i + 1)):
             # "bam hai" is a key pressed; "ham hai" is 22 only where the value ends there ("tho ham hai", "ham ba lan";
             # "dau ham hai ben" is the jaw) (session 12, n17)
             south = None

@@ -353,3 +353,21 @@ def test_a_loose_degree_after_another_vital(text: str, vital: str | None, want: 
 ])
 def test_a_loose_degree_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- southern "hăm"/"băm" with another tone from a recognizer: the tens, read as the folded ones --------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("thở hằm tư lần", None, {B: 24}), ("thở hâm tư lần", None, {B: 24}), ("nhiệt độ bằm tám độ", None, {T: 38}),
+    ("nhiệt độ bâm tám", None, {T: 38}), ("sốt bằm chín độ rưỡi", None, {T: 39.5}), ("hâm hai", B, {B: 22}),
+])
+def test_southern_tens_with_another_tone(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a key pressed, minced meat, reheating, a count after the value
+    ("bâm hai", B, {}), ("bằm một", B, {}), ("hâm nóng lại thức ăn", None, {}), ("thịt bằm nhỏ", None, {}),
+    ("hâm hâm dở dở", None, {}), ("hâm hai ngày", B, {}),
+])
+def test_southern_tens_with_another_tone_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
