@@ -373,10 +373,19 @@ def _with_pulse_alone(toks: Sequence[str], numbers: Sequence[Number], cues: Sequ
     một trăm hai lăm"), outside every cue ("nhịp thở", "nhịp tim"); after a value with none after it, it is that
     value's unit ("bảy lăm nhịp một phút": "một" is no value) (session 12, n17)."""
     covered = {j for c in cues for j in range(c.start, c.end)}
-    starts = {n.start for n in numbers if n.value >= _LOWEST}
+    lo, hi = lx.VITAL_RANGES["pulse"]
+    starts = {n.start for n in numbers if lo <= n.value <= hi}
+
+    def after_breathing(i: int) -> bool:
+        # the last vital named before it, with no value between, is the breathing ("thở gấp nhịp ba mươi", "đếm nhịp
+        # thở, nhịp hai mươi hai"): "nhịp" counts the breaths
+        last = max((c for c in cues if c.end <= i), key=lambda c: c.end, default=None)
+        return last is not None and last.label == "breathing_rate" and not any(
+            last.end <= n.start and n.end <= i for n in numbers)
+
     extra = [Match(start=i, end=i + 1, label="pulse", phrase=t) for i, t in enumerate(toks)
              if word_in(t, _PULSE_ALONE) and i not in covered
-             and (i + 1 in starts or (i + 2 in starts and toks[i + 1] != BREAK))]
+             and (i + 1 in starts or (i + 2 in starts and toks[i + 1] != BREAK)) and not after_breathing(i)]
     return sorted((*cues, *extra), key=lambda m: m.start) if extra else list(cues)
 
 

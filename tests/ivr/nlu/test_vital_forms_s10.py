@@ -116,6 +116,10 @@ def test_a_lone_beat_before_a_value_is_the_pulse(text: str, vital: str | None, w
     # at the breathing question breaths may be counted as "nhịp"; "nhịp thở", "nhịp tim", the unit after a value
     ("nhịp hai mươi hai", B, {B: 22}), ("nhịp thở hai hai", None, {B: 22}), ("nhịp tim tám tám", None, {P: 88}),
     ("bảy lăm nhịp", None, {P: 75}), ("nhịp sống bình thường, ô xi chín tám", None, {S: 98}), ("hai nhịp", None, {}),
+    # after the breathing named with no value between, "nhịp" counts the breaths; a value no pulse can have
+    ("thở nhịp hai mươi hai", None, {B: 22}), ("em đếm nhịp thở, nhịp hai mươi hai", None, {B: 22}),
+    ("thở gấp nhịp ba mươi", None, {B: 30}), ("hơi thở nhịp hai tư", None, {B: 24}), ("nhịp hai mươi hai", None, {}),
+    ("thở hai sáu, nhịp một trăm mười", None, {B: 26, P: 110}),
 ])
 def test_a_lone_beat_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
