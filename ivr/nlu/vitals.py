@@ -349,8 +349,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 # "hôm kia sốt ba chín độ, nay hết sốt rồi, đo ba sáu độ bảy": a past reading said to be over, then
                 # one now (negation.yaml past_markers, now_words, resolved_words; session 7): the reading now is the
                 # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ") the worse stays for
-                # triage.
+                # triage. Every reading before it is over too ("hôm kia ba chín, hôm qua ba tám, hôm nay hết sốt ba sáu
+                # độ tám": no 39 for triage, session 12).
                 out[vital] = n.value
+                earlier.pop(vital, None)
                 continue
             if vital in out and _alternatives(between) and not _measures_counted(toks, numbers, before):
                 # "chín tư chín lăm", "chín mươi hay chín mốt gì đó": one reading given as a range, the worse end

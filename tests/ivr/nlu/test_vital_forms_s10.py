@@ -375,3 +375,26 @@ def test_southern_tens_with_another_tone(text: str, vital: str | None, want: dic
 ])
 def test_southern_tens_with_another_tone_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- several past readings, then one now said to be over: none of the past ones goes to triage ----------------------
+@pytest.mark.parametrize("text, want", [
+    ("hôm kia sốt ba chín, hôm qua ba tám, hôm nay hết sốt ba sáu độ tám", {T: 36.8}),
+    ("hôm kia ba chín độ, hôm qua ba tám rưỡi, nay hết sốt rồi, đo ba sáu độ bảy", {T: 36.7}),
+    ("tuần trước ô xi chín hai, hôm kia chín tư, giờ bình thường chín tám", {S: 98}),
+    ("hôm qua sốt ba tám, tối qua ba chín, nay khỏi rồi ba sáu rưỡi", {T: 36.5}),
+    ("hôm trước mạch một trăm ba mươi, hôm qua một trăm hai lăm, nay bình thường tám mươi", {P: 80}),
+])
+def test_past_readings_said_over_leave_no_earlier_worse(text: str, want: dict[str, float]) -> None:
+    _check_triage(text, None, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    # no word that it is over: the worse stays for triage
+    ("hôm kia sốt ba chín, hôm qua ba tám, hôm nay ba bảy rưỡi", {T: 39}),
+    ("hôm qua ba chín độ, nay ba tám độ", {T: 39}),
+    ("tuần trước ô xi chín hai, hôm kia chín tư, giờ chín tám", {S: 92}), ("ô xi sáng chín ba, giờ chín sáu", {S: 93}),
+    ("hôm qua mạch một trăm ba mươi, nay chín mươi", {P: 130}),
+])
+def test_past_readings_said_over_calm_twins(text: str, want: dict[str, float]) -> None:
+    _check_triage(text, None, want)
