@@ -82,7 +82,10 @@ def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int 
         is_age = word_in(after, lx.AGE_WORDS) or (n.start > 0 and word_in(toks[n.start - 1], lx.AGE_WORDS))
         if not is_age:
             for b in range(len(before) - 1):
-                if word_in(before[b], ("năm",)) and word_in(before[b + 1], ("nay",)):
+                rest = before[b + 2:]  # between "năm nay" and the number: no break nor vital named ("nằm một chỗ
+                # năm năm nay, ô xi chín hai" is SpO2 92, no age; session 12, n17)
+                if word_in(before[b], ("năm",)) and word_in(before[b + 1], ("nay",)) and BREAK not in rest and not [
+                        c for c in CUES.find(rest) if c.label != BLOCK]:
                     is_age = True
         if not is_age and n.start > 0 and word_in(toks[n.start - 1], lx.AGE_APPROX) and 40 <= n.value <= 110:
             is_age = any(word_in(t, lx.AGE_PERSONS) for t in before)

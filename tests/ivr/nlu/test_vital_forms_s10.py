@@ -398,3 +398,23 @@ def test_past_readings_said_over_leave_no_earlier_worse(text: str, want: dict[st
 ])
 def test_past_readings_said_over_calm_twins(text: str, want: dict[str, float]) -> None:
     _check_triage(text, None, want)
+
+
+# --- "năm nay" (this year) makes the number after it an age only in its clause with no vital named between ---------
+@pytest.mark.parametrize("text, want", [
+    ("ông nội nằm một chỗ năm năm nay, ô xi chín hai, nhịp thở hai tư", {S: 92, B: 24}),
+    ("nằm năm năm nay, ô xi chín hai", {S: 92}), ("năm nay ô xi chín hai", {S: 92}),
+    ("bị tiểu đường năm năm nay, mạch chín mươi", {P: 90}), ("năm nay nhiệt độ ba tám rưỡi", {T: 38.5}),
+])
+def test_this_year_before_a_named_reading_is_no_age(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    # the age said right after it, or with "tuổi"
+    ("bà nội năm nay chín hai rồi", {}), ("bà năm nay tám mươi hai, ô xi chín bảy", {S: 97}),
+    ("năm nay chín mươi tuổi, ô xi chín tám", {S: 98}), ("mẹ tôi năm nay bảy lăm, ô xi chín sáu", {S: 96}),
+    ("ông năm nay chín mốt, đo được chín tư", {S: 94}),
+])
+def test_this_year_age_calm_twins(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
