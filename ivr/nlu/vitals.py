@@ -76,6 +76,7 @@ def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int 
     """Indexes of numbers that are ages, and the largest age."""
     idx: set[int] = set()
     age: int | None = None
+    named = [c for c in CUES.find(toks) if c.label != BLOCK] if numbers else []
     for k, n in enumerate(numbers):
         after = toks[n.end] if n.end < len(toks) else None
         before = toks[max(0, n.start - 4):n.start]
@@ -88,11 +89,21 @@ def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int 
                         c for c in CUES.find(rest) if c.label != BLOCK]:
                     is_age = True
         if not is_age and n.start > 0 and word_in(toks[n.start - 1], lx.AGE_APPROX) and 40 <= n.value <= 110:
-            is_age = any(word_in(t, lx.AGE_PERSONS) for t in before)
+            # "bà ngoài tám mươi rồi"; but "ô xi của ông hơn chín mươi", "mạch bố hơn một trăm": a vital named before it
+            # in its clause, with no value between, makes it that reading said roughly (session 12, n17)
+            is_age = any(word_in(t, lx.AGE_PERSONS) for t in before) and not _named_before(toks, numbers, k, named)
         if is_age and 0 < n.value < 120:
             idx.add(k)
             age = max(age or 0, int(n.value))
     return idx, age
+
+
+def _named_before(toks: Sequence[str], numbers: Sequence[Number], k: int, cues: Sequence[Match]) -> bool:
+    """Is a vital named before number ``k`` in its clause with no other number between ("ô xi của ông hơn chín
+    mươi")?"""
+    n = numbers[k]
+    return any(c.end <= n.start and BREAK not in toks[c.end:n.start]
+               and not any(c.end <= m.start and m.end <= n.start for m in numbers[:k]) for c in cues)
 
 
 def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],

@@ -418,3 +418,23 @@ def test_this_year_before_a_named_reading_is_no_age(text: str, want: dict[str, f
 ])
 def test_this_year_age_calm_twins(text: str, want: dict[str, float]) -> None:
     _check(text, None, want)
+
+
+# --- a rough value ("hơn", "ngoài", "gần") after a person with the vital named before them: the reading, no age ------
+@pytest.mark.parametrize("text, want", [
+    ("ô xi của ông hơn chín mươi", {S: 90}), ("mẹ tôi ô xi gần chín lăm", {S: 95}),
+    ("ô xi ba tôi hơn chín hai", {S: 92}),
+    ("mạch bố hơn một trăm", {P: 100}), ("ô xi của ông nội tôi hơn chín mươi", {S: 90}),
+])
+def test_a_rough_reading_after_a_person_is_no_age(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    # the vital named after it, in another clause, or another value between: an age
+    ("bà ngoài tám mươi rồi, ô xi chín hai", {S: 92}), ("ông hơn chín mươi, ô xi chín ba", {S: 93}),
+    ("ô xi chín bảy ông hơn tám mươi rồi", {S: 97}), ("mạch của bà, bà ngoài tám mươi rồi", {}),
+    ("bố tôi thọ tám mươi, ô xi chín mốt", {S: 91}),
+])
+def test_a_rough_reading_after_a_person_calm_twins(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
