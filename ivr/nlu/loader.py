@@ -112,7 +112,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
                "vague_normal": RANGES, "continues_before": WORDS,
                "remeasure_words": WORDS, "pulse_alone_before_value": WORDS, "display_rows": TABLE,
-               "displayed_pulse_gap": NUMBER, "now_after_value": WORDS},
+               "displayed_pulse_gap": NUMBER, "now_after_value": WORDS, "birth_order_titles": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

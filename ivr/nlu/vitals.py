@@ -64,6 +64,8 @@ _DISPLAY_ROWS = Matcher(lx.LEXICON.table("vitals", "display_rows"))
 #: How far below a SpO2 the second number an oximeter shows must be to be its pulse: vitals.yaml.
 _DISPLAYED_PULSE_GAP = lx.LEXICON.number("vitals", "displayed_pulse_gap")
 _NOW_AFTER_VALUE = lx.LEXICON.words("vitals", "now_after_value")
+#: Before a digit word, a person named by birth order ("cô Bảy", "chú Tư"): vitals.yaml birth_order_titles.
+_BIRTH_ORDER_TITLES = lx.LEXICON.words("vitals", "birth_order_titles")
 _DISPLAY_ROW_PHRASES = frozenset(p for phrases in lx.LEXICON.table("vitals", "display_rows").values() for p in phrases)
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
@@ -712,7 +714,9 @@ def _without_kinship_word(toks: Sequence[str], n: Number, lo: float, hi: float) 
     """The reading ``n`` read again without its first word when that word is "ba" said of the father
     (vitals.yaml ``kinship_number_words``) and the rest is a longer number in the vital's range [lo, hi] that "ba"
     had cut short ("ba một trăm hai": not 31 then 120) or the only reading in range ("ba chín lăm": not 39)."""
-    if n.end - n.start < 2 or not word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS):
+    named = n.start > 0 and word_in(toks[n.start - 1], _BIRTH_ORDER_TITLES) and word_in(toks[n.start], lx.DIGITS)
+    if n.end - n.start < 2 or not (word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS) or named):
+        # "ô xi cô Bảy chín hai", "nhiệt độ ông Bảy ba chín độ": a person by birth order, no first digit (session 12)
         return None
     if word_in(toks[n.start + 1], lx.TENS):
         return None  # "ba mươi ba lăm": thirty; "mươi ba" alone would read as a misheard "mười ba" (13)

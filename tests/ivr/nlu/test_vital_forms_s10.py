@@ -438,3 +438,22 @@ def test_a_rough_reading_after_a_person_is_no_age(text: str, want: dict[str, flo
 ])
 def test_a_rough_reading_after_a_person_calm_twins(text: str, want: dict[str, float]) -> None:
     _check(text, None, want)
+
+
+# --- a person named by birth order between a vital's name and its value: the name, no first digit -------------------
+@pytest.mark.parametrize("text, want", [
+    ("ô xi cô Bảy chín hai", {S: 92}), ("ô xi chị Năm tám tám", {S: 88}), ("nhiệt độ ông Bảy ba chín độ", {T: 39}),
+    ("ô xi ông Hai chín tư", {S: 94}), ("mạch chú Sáu một trăm ba mươi", {P: 130}), ("ô xi dì Tư chín ba", {S: 93}),
+])
+def test_a_person_by_birth_order_before_the_value(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
+
+
+@pytest.mark.parametrize("text, want", [
+    # a title alone before the value: the whole value
+    ("ô xi bà chín hai", {S: 92}), ("ô xi bà tám chín", {S: 89}), ("mạch bà một trăm hai", {P: 120}),
+    ("ô xi ông chín mươi hai", {S: 92}), ("ô xi em chín bảy", {S: 97}), ("mạch ông tám tám", {P: 88}),
+    ("nhiệt độ bà ba tám độ", {T: 38}),
+])
+def test_a_person_by_birth_order_calm_twins(text: str, want: dict[str, float]) -> None:
+    _check(text, None, want)
