@@ -203,9 +203,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             continue
         if word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
             continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
-        if n.start > 0 and word_in(toks[n.start - 1], _ORDINAL_BEFORE) and n.value < _LOWEST:
+        if n.start > 0 and word_in(toks[n.start - 1], _ORDINAL_BEFORE) and (
+                n.value < _LOWEST or (n.end - n.start == 1 and n.value <= 9)):
             # "lần một chín tư, lần hai chín sáu": which measure, no value; it uses up no cue and passes the vital
-            # of the value before it on to the value after it
+            # of the value before it on to the value after it ("ô xi thứ bảy chín tám": Saturday, any digit; session 12)
             if k - 1 in assigned:
                 assigned[k] = assigned[k - 1]
             continue

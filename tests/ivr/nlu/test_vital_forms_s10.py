@@ -457,3 +457,23 @@ def test_a_person_by_birth_order_before_the_value(text: str, want: dict[str, flo
 ])
 def test_a_person_by_birth_order_calm_twins(text: str, want: dict[str, float]) -> None:
     _check(text, None, want)
+
+
+# --- an ordinal of any digit ("thứ bảy", "lần thứ tám") is no value and keeps the vital's name for the value after ---
+@pytest.mark.parametrize("text, vital, want", [
+    ("ô xi thứ bảy chín tám", None, {S: 98}), ("ô xi lần thứ tám chín ba", None, {S: 93}),
+    ("mạch thứ năm tám tám", None, {P: 88}), ("lần thứ sáu đo được chín tư", S, {S: 94}),
+    ("nhiệt độ thứ bảy ba tám độ rưỡi", None, {T: 38.5}),
+])
+def test_an_ordinal_of_any_digit_is_no_value(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # which measure, then its value; two measures keep the worse for triage
+    ("ô xi lần một chín tư, lần hai chín sáu", None, {S: 94}), ("ô xi lần một chín bảy lần hai chín ba", None, {S: 93}),
+    ("ngày thứ chín ô xi chín hai", None, {S: 92}), ("ô xi thứ bảy chín tám, chủ nhật chín lăm", None, {S: 95}),
+    ("lần thứ hai chín sáu", S, {S: 96}),
+])
+def test_an_ordinal_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
+    _check_triage(text, vital, want)
