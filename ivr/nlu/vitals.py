@@ -66,6 +66,7 @@ _DISPLAYED_PULSE_GAP = lx.LEXICON.number("vitals", "displayed_pulse_gap")
 _NOW_AFTER_VALUE = lx.LEXICON.words("vitals", "now_after_value")
 #: Before a digit word, a person named by birth order ("cô Bảy", "chú Tư"): vitals.yaml birth_order_titles.
 _BIRTH_ORDER_TITLES = lx.LEXICON.words("vitals", "birth_order_titles")
+_DIGIT_WORDS = tuple(lx.DIGITS)
 _DISPLAY_ROW_PHRASES = frozenset(p for phrases in lx.LEXICON.table("vitals", "display_rows").values() for p in phrases)
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
@@ -715,7 +716,7 @@ def _without_kinship_word(toks: Sequence[str], n: Number, lo: float, hi: float) 
     """The reading ``n`` read again without its first word when that word is "ba" said of the father
     (vitals.yaml ``kinship_number_words``) and the rest is a longer number in the vital's range [lo, hi] that "ba"
     had cut short ("ba một trăm hai": not 31 then 120) or the only reading in range ("ba chín lăm": not 39)."""
-    named = n.start > 0 and word_in(toks[n.start - 1], _BIRTH_ORDER_TITLES) and word_in(toks[n.start], lx.DIGITS)
+    named = n.start > 0 and word_in(toks[n.start - 1], _BIRTH_ORDER_TITLES) and word_in(toks[n.start], _DIGIT_WORDS)
     if n.end - n.start < 2 or not (word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS) or named):
         # "ô xi cô Bảy chín hai", "nhiệt độ ông Bảy ba chín độ": a person by birth order, no first digit (session 12)
         return None
