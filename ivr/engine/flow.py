@@ -67,7 +67,7 @@ _FIELDS: dict[NodeKind, set[str]] = {
                        "reprompt"},
     K.COLLECT: _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
                           "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down", "reprompt", "pair",
-                          "pair_min", "pair_max"},
+                          "pair_min", "pair_max", "no_reading", "pair_prompt"},
     K.CHECKLIST: _COMMON | {"items", "on_yes", "fallback", "max_failures", "timeout_s", "no_input_prompt",
                             "no_match_prompt"},
     K.BRANCH: {"kind", "cases", "else", "set", "__line__"},
@@ -158,11 +158,15 @@ class Node:
     max: float = 1000.0
     max_digits: int = 3
     confirm: str | None = None
+    #: where a caller who has no reading ("chưa đo", "không có máy", "không biết đo") goes (default: ``next``)
+    no_reading: str | None = None
     scale_down: bool = False  # DTMF "385" means 38.5 when 385 is out of range
     # a second value said with the first ("chín mươi trên sáu mươi": blood pressure), keyed after "*"
     pair: str | None = None
     pair_min: float = 0.0
     pair_max: float = 1000.0
+    #: asked when only the first value of a pair was said ("một trăm hai mươi"): "và số dưới?" ({value}: the first)
+    pair_prompt: str | None = None
     # checklist
     items: tuple[ChecklistItem, ...] = ()
     on_yes: str | None = None
@@ -213,6 +217,9 @@ class Flow:
     global_keys: Mapping[str, str] = field(default_factory=dict)
     prompts: Mapping[str, str] = field(default_factory=dict)  # role -> prompt id (no_input, no_match, invalid_number)
     min_confidence: float = 0.45
+    #: words of a caller who needs a moment at a number question ("đợi chút", "để tôi đo"): the prompt of the
+    #: role ``wait`` is played and the question listened for longer (``WAIT_S`` in the engine), not counted as a miss
+    wait_phrases: tuple[str, ...] = ()
     source: str = ""
     text: str = field(default="", repr=False, compare=False)
 
@@ -242,6 +249,9 @@ MESSAGES: dict[str, str] = {
     "not_mapping": "expected a mapping with 'flow', 'start' and 'nodes'",
     "missing_name": "missing 'flow' name",
     "defaults_not_mapping": "'defaults' must be a mapping",
+    "pair_prompt_needs_pair": "'pair_prompt' needs 'pair' (it asks for the second value of a pair)",
+    "wait_phrases_not_list": "'wait_phrases' must be a list of words",
+    "wait_needs_prompt": "'wait_phrases' needs the prompt role 'wait' (what a caller who asked for a moment hears)",
     "missing_nodes": "missing 'nodes' mapping",
     "prompt_role_missing": "prompts.{role} is required (the reprompt callers hear)",
     "prompt_role_unknown": "prompts.{role}: unknown prompt id '{pid}'",
@@ -515,9 +525,17 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         if node.id not in reachable:
             problems.add(node.id, "unreachable", node.line, start=start)
 
+    wait_phrases = data.get("wait_phrases") or []
+    if not isinstance(wait_phrases, list) or not all(isinstance(p, str) and p.strip() for p in wait_phrases):
+        problems.add(FILE, "wait_phrases_not_list", data.get("__line__"))
+        wait_phrases = []
+    elif wait_phrases and "wait" not in roles:
+        problems.add(FILE, "wait_needs_prompt", data.get("__line__"))
+
     return Flow(
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
         on_unclear=on_unclear, global_keys=global_keys, prompts=roles,
+        wait_phrases=tuple(" ".join(p.split()) for p in wait_phrases),
         min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
     )
 
@@ -577,6 +595,8 @@ def _add_transitions(node: Node, table: dict[tuple[str, str], str]) -> None:
         table[(node.id, "choose")] = node.choose
     if node.unanswered:
         table[(node.id, "unanswered")] = node.unanswered
+    if node.no_reading:
+        table[(node.id, "no_reading")] = node.no_reading
     for choice in node.choices:
         if choice.dtmf:
             table[(node.id, f"dtmf:{choice.dtmf}")] = choice.next
@@ -687,9 +707,13 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             pair_low, pair_high = number("pair_min", 0.0, float("-inf")), number("pair_max", 1000.0, float("-inf"))
             if pair_low >= pair_high:
                 bad("pair_min_max", low=pair_low, high=pair_high)
-            fields.update(pair=str(pair), pair_min=pair_low, pair_max=pair_high)
+            fields.update(pair=str(pair), pair_min=pair_low, pair_max=pair_high,
+                          pair_prompt=prompt_field("pair_prompt"))
+        elif raw.get("pair_prompt") is not None:
+            bad("pair_prompt_needs_pair")
         fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
-                      confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)))
+                      confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)),
+                      no_reading=str(raw["no_reading"]) if raw.get("no_reading") is not None else None)
     if kind is K.CHOOSE:
         options = raw.get("options")
         if not isinstance(options, str) or not options:

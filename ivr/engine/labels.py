@@ -77,6 +77,10 @@ EVENT_LABELS: dict[str, str] = {
     "no_match": "không hiểu", "repeat": "xin nghe lại", "escalate": "chuyển bác sĩ (tạo ca)",
     "handoff": "nối máy trực tiếp", "hangup": "gác máy", "record": "ghi âm",
     "volunteered": "trả lời luôn con số (coi như có)",
+    "no_reading": "chưa có số đo (chưa đo, không có máy), hỏi tiếp câu sau",
+    "other_reading": "đọc luôn số đo khác khi được hỏi lại số vừa đọc",
+    "wait": "xin chờ để đo, tổng đài đợi",
+    "partial": "mới đọc số trên, được hỏi số dưới",
 }
 EVENT_GENERIC = "sự kiện khác"
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from enum import StrEnum
 from typing import Any
 
@@ -60,6 +61,10 @@ MAX_HOPS = 50  # immediate transitions in a row (branch chains) before giving up
 #: Replays a caller may ask for with the ``*`` key at one question before the node's fallback (a person).
 #: A spoken repeat request counts as a failure instead (``Node.max_failures``): that caller is confused.
 MAX_KEY_REPEATS = 5
+#: How long a number question listens after "đợi chút, để tôi đo" (the flow's ``wait_phrases``): time to put on
+#: the oximeter or the thermometer; at most ``MAX_WAITS`` such waits per question, then they count as misses.
+WAIT_S = 60.0
+MAX_WAITS = 2
 
 
 class Phase(StrEnum):
@@ -82,7 +87,8 @@ class Step:
     """One thing that happened on the call, in order."""
 
     node: str
-    # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | escalate | handoff | record | hangup
+    # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | other_reading | wait
+    # | partial | escalate | handoff | record | hangup
     event: str
     prompt_id: str = ""
     text: str = ""
@@ -149,6 +155,10 @@ class Session:
         self._pending_pair: float | None = None  # the second value of a pair ("90 trên 60") being read back
         self._pending_earlier: dict[str, float] = {}  # a worse reading said with the value being read back
         self._item = 0  # the checklist question being asked
+        self._waits = 0  # "đợi chút" at this number question
+        self._routed_repeats = 0  # spoken repeat requests in a row that a choice routed (they leave the node)
+        self._partial: float | None = None  # the first value of a pair said alone ("một trăm hai mươi")
+        self._listen_s: float | None = None  # this question's listening time when not the node's (a wait)
         self._risk_fired: set[str] = set()
         # what PlaybackDone leads to: listening (a phase) or the rest of a node (its kind)
         self._after_playback: Phase | NodeKind | None = None
@@ -256,6 +266,7 @@ class Session:
         assert prompt is not None
         out.append(self._play(prompt))
         self.listening = self._listen(node, confirming=confirming)
+        self._listen_s = None
         out.append(self.listening)
         self.phase, self.deadline = Phase.PLAYING, None
         self._after_playback = Phase.CONFIRMING if confirming else Phase.LISTENING
@@ -296,6 +307,14 @@ class Session:
                 self._chosen(node, 1)
             return self._enter(node.next or "", now, hops + 1)
         if node.listens:
+            known = self._known_reading(node) if kind is NodeKind.ASK else None
+            if known is not None:
+                # "nhiệt độ ba sáu độ rưỡi" said earlier: "ông bà vừa báo nhiệt độ là 36,5 độ, đúng không?"
+                assert known.vital is not None
+                self.steps.append(Step(node=node.id, event="volunteered", intent="yes"))
+                self._arrive(known)
+                return self._accept_value(self.vitals[known.vital], now,
+                                          pair=self.vitals.get(known.pair) if known.pair else None)
             return self._ask(node)
         out: list[A.Action] = []
         if kind is NodeKind.ESCALATE:
@@ -310,7 +329,7 @@ class Session:
         """``node`` is now the current one, with nothing of the previous node's attempts carried over."""
         self.node = node
         self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
-        self._pending_pair, self._item = None, 0
+        self._pending_pair, self._item, self._waits, self._partial = None, 0, 0, None
         self.listening, self.deadline = None, None
         self.slots.update(node.set)
 
@@ -342,7 +361,7 @@ class Session:
         after = self._after_playback
         if isinstance(after, Phase):  # the question has been played: listen
             self.phase = after
-            self.deadline = now + self.node.timeout_s
+            self.deadline = now + (self._listen_s or self.node.timeout_s)
             return []
         assert after is not None
         return self._after(after, now)
@@ -529,6 +548,13 @@ class Session:
         assert node is not None
         if value is not None and from_keys and node.scale_down and value > node.max and node.min <= value / 10:
             value = value / 10
+        if node.pair and pair is None and value is not None:
+            if self._partial is not None and node.pair_min <= value <= node.pair_max:
+                # "một trăm hai mươi" ... "tám mươi": the second value of the pair, said after being asked for it
+                value, pair = self._partial, value
+            elif node.pair_prompt and node.min <= value <= node.max:
+                return self._ask_pair(node, value, now)
+        self._partial = None
         if value is None or not node.min <= value <= node.max:
             return self._failure("invalid_number", now)
         if node.pair and (pair is None or not node.pair_min <= pair <= node.pair_max):
@@ -537,6 +563,22 @@ class Session:
             self._pending, self._pending_pair = value, pair
             return self._ask(node, confirming=True)
         return self._store_value(value, now, pair)
+
+    def _ask_pair(self, node: Node, value: float, now: float) -> list[A.Action]:
+        """Only the first value of a pair was said: keep it and ask for the second ("số trên 120, còn số dưới?").
+        Counts as a miss of its own (bounded by ``max_failures``) but not as words not understood."""
+        self._failures += 1
+        if self._failures >= node.max_failures:
+            return self._enter(self._exhausted_target(node), now)
+        assert node.pair_prompt is not None
+        self.steps.append(Step(node=node.id, event="partial", transcript=str(value)))
+        self._partial, self._pending = value, value  # {value} in the prompt
+        play = self._play(node.pair_prompt)
+        self._pending = None
+        self.listening = self._listen(node)
+        self._listen_s = None
+        self.phase, self.deadline, self._after_playback = Phase.PLAYING, None, Phase.LISTENING
+        return [play, self.listening]
 
     def _store_value(self, value: float, now: float, pair: float | None = None) -> list[A.Action]:
         node = self.node
@@ -646,6 +688,15 @@ class Session:
         if u.intent == "repeat" and (self.phase is Phase.CONFIRMING
                                      or self.flow.target(node.id, "intent:repeat") is None):
             return self._repeat(None, now)
+        if u.intent == "repeat":
+            # routed by a choice (the answer again, then its question anew): spoken repeats in a row still count,
+            # so "hả", "không hiểu", "hả" after an answer reaches a person instead of replaying it forever
+            self._routed_repeats += 1
+            if self._routed_repeats >= node.max_failures:
+                self._routed_repeats = 0
+                return self._enter(self._exhausted_target(node), now)
+        else:
+            self._routed_repeats = 0
         jump = self._urgent_jump(u, node)
         if jump is not None:
             return self._enter(jump, now)
@@ -653,11 +704,26 @@ class Session:
             # words the recognizer was unsure of count as unclear; confidence 0 is the runner's "could not
             # decode" (an overloaded decoder), a failure of ours rather than something the caller said
             return self._failure("no_match", now, spoken=event.confidence > 0.0)
+        helper = self.flow.global_intents.get(u.intent) if u.intent not in ("emergency", "yes", "no") else None
+        if (helper is not None and helper != node.id and not u.numbers
+                and (self.phase is Phase.CONFIRMING or node.kind in (NodeKind.COLLECT, NodeKind.CHECKLIST))):
+            # "cho tôi gặp bác sĩ" at a number question, a read-back or a warning-sign question: the flow's global
+            # intents hold at every question, not only where choices are read (a caller is never kept from a doctor)
+            return self._enter(helper, now)
         if self.phase is Phase.CONFIRMING:
             if u.intent == "yes":
                 return self._confirmed(now)
             if u.intent == "no":
                 return self._rejected(now)
+            if self._other_reading(u, node):
+                # "nhiệt độ ba sáu độ rưỡi", "mạch bảy lăm" at the SpO2 read-back: the caller went on to the next
+                # reading (kept and triaged by _understand) without answering this one. It is no correction (a pulse
+                # of 75 is no SpO2 of 75) and no misunderstanding: the read-back is asked again, bounded like *
+                self.steps.append(Step(node=node.id, event="other_reading", transcript=event.text))
+                self._key_repeats += 1
+                if self._key_repeats > MAX_KEY_REPEATS:
+                    return self._enter(self._exhausted_target(node), now)
+                return self._ask(node, confirming=True, again=True)
             value = self.understander.number(event.text, vital=node.vital)
             if value is not None:  # "không, chín mươi lăm": a corrected value
                 return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
@@ -677,6 +743,16 @@ class Session:
             value = self.understander.number(event.text, vital=node.vital)
             if value is None and node.vital:
                 value = u.vitals.get(node.vital)
+            if value is None and not self._concern and self._waits < MAX_WAITS and self._asks_to_wait(event.text):
+                # "đợi chút, để tôi đo": time to measure, not a miss (the caller is doing what was asked)
+                self._waits += 1
+                self.steps.append(Step(node=node.id, event="wait", transcript=event.text))
+                return self._wait(node)
+            if value is None and not self._concern and self._no_reading(event.text):
+                # "chưa đo", "không có máy", "không biết đo": nothing to read, so the call moves on (no value
+                # stored, the caller's words kept in the step) rather than asking for a number that does not exist
+                self.steps.append(Step(node=node.id, event="no_reading", transcript=event.text, intent="no"))
+                return self._go(self.flow.target(node.id, "no_reading") or self._next(), now)
             if value is None:  # words, not a number: perhaps what the caller sees rather than what he measured
                 return self._failure("invalid_number", now, spoken=True)
             return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
@@ -706,6 +782,45 @@ class Session:
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    def _asks_to_wait(self, text: str) -> bool:
+        """Does the caller ask for a moment (one of the flow's ``wait_phrases``, as whole words)?"""
+        said = f" {' '.join(unicodedata.normalize('NFC', text).casefold().replace(',', ' ').split())} "
+        return any(f" {unicodedata.normalize('NFC', p).casefold()} " in said for p in self.flow.wait_phrases)
+
+    def _wait(self, node: Node) -> list[A.Action]:
+        """Say "take your time" and listen to the same question for ``WAIT_S``."""
+        play = self._play(self.flow.prompts["wait"])
+        self.listening = dc_replace(self._listen(node), timeout_s=max(WAIT_S, node.timeout_s))
+        self._listen_s = self.listening.timeout_s
+        self.phase, self.deadline, self._after_playback = Phase.PLAYING, None, Phase.LISTENING
+        return [play, self.listening]
+
+    @staticmethod
+    def _other_reading(u: Understanding, node: Node) -> bool:
+        """Does ``u`` name another vital's reading (not this node's value nor its pair)?"""
+        mine = (node.vital, node.pair)
+        return node.vital not in u.vitals and any(k not in mine for k in u.vitals)
+
+    def _known_reading(self, node: Node) -> Node | None:
+        """The number question a yes to ``node`` leads to, when its value was already said on the call (at the
+        greeting, the check-in question or another read-back) and has not been confirmed at its own question:
+        the value is read back there instead of the device being asked about."""
+        ahead = self._collect_after_yes(node)
+        if ahead is None or ahead.vital is None or ahead.vital not in self.vitals or (ahead.slot or "") in self.slots:
+            return None
+        if not ahead.min <= self.vitals[ahead.vital] <= ahead.max:
+            return None
+        pair = self.vitals.get(ahead.pair) if ahead.pair else None
+        if ahead.pair and not (pair is not None and ahead.pair_min <= pair <= ahead.pair_max):
+            return None
+        return ahead
+
+    def _no_reading(self, text: str) -> bool:
+        """Do the caller's words at a number question say there is no reading ("chưa đo", "không có",
+        "không biết đo", "hổng có máy")? Read as the answer to a yes/no question (the number question
+        asks, in effect, "what does it show?"): a no with no number in it."""
+        return self.understander.understand(text, expect=("yes", "no")).intent == "no"
 
     def _collect_after_yes(self, node: Node) -> Node | None:
         """The vital's number question a yes to ``node`` leads to ("có máy đo không?" -> "SpO2 bao nhiêu?"),

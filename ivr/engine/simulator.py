@@ -113,6 +113,11 @@ def _steps(session: Session) -> list[dict[str, Any]]:
         elif step.event == "answer":  # a knowledge-base lookup: the question and the topic ("" = declined)
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": "answer",
                         "intent": step.intent, "question": step.transcript, "score": step.confidence})
+        elif step.event in ("no_reading", "other_reading", "wait", "partial"):
+            # no reading at a number question (the call went on), another vital's reading at a read-back (asked
+            # again): the caller's words
+            out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": step.event,
+                        "said": step.transcript})
         elif step.event in ("escalate", "handoff", "hangup", "record"):
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": step.event,
                         **({"risk": step.intent} if step.event == "escalate" else {})})

@@ -19,13 +19,41 @@ GREETING = "_greeting"
 
 
 def _negator_variants(phrases_by_label: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
-    """Each phrase that starts with "không" also said with the other negators of symptoms.yaml ``negator_variants``
-    ("không nuốt nổi": "chẳng nuốt nổi", "chả nuốt nổi")."""
+    """Each phrase also said the other ways of its kind (symptoms.yaml), when no label lists that wording already:
+    one that starts with "không" with the other negators of ``negator_variants`` ("không nuốt nổi": "chẳng nuốt
+    nổi"), and, of three words or more of a sign of ``negator_insert_signs``, with a word of ``negator_inserts`` after
+    "không" or with "còn" after another negator ("không còn nhận ra ai", "chẳng còn nhận ra ai", "không thể nằm xuống
+    được"); an inability of one of ``inability_verbs`` ending in one of
+    ``inability_ends`` in the other order ("thở không ra hơi": "không thở ra hơi"; "không ăn nổi": "ăn không
+    nổi"); one of three words or more that starts with "nói" also with "nói chuyện" ("nói chuyện không ra hơi")."""
+    listed = {p for phrases in phrases_by_label.values() for p in phrases}
     out = {}
     for label, phrases in phrases_by_label.items():
-        extra = (f"{v} {p.split(' ', 1)[1]}" for p in phrases if p.startswith("không ") for v in lx.NEGATOR_VARIANTS)
-        out[label] = tuple(dict.fromkeys((*phrases, *extra)))
+        extra: list[str] = []
+        for p in phrases:
+            words = p.split(" ")
+            if words[0] == "không":
+                rest = " ".join(words[1:])
+                negs = ("không", *lx.NEGATOR_VARIANTS)
+                extra.extend(f"{v} {rest}" for v in lx.NEGATOR_VARIANTS)
+                if len(words) >= 3 and label in lx.NEGATOR_INSERT_SIGNS:
+                    extra.extend(f"{v} {w} {rest}" for v in negs for w in lx.NEGATOR_INSERTS
+                                 if v == "không" or w == "còn")
+                if len(words) >= 3 and words[1] in lx.INABILITY_VERBS and _ends_in(words[2:], lx.INABILITY_ENDS):
+                    extra.append(f"{words[1]} không {' '.join(words[2:])}")
+            elif (len(words) >= 3 and words[0] in lx.INABILITY_VERBS and words[1] == "không"
+                  and _ends_in(words[2:], lx.INABILITY_ENDS)):
+                extra.append(f"không {words[0]} {' '.join(words[2:])}")
+            if len(words) >= 3 and words[0] == "nói" and words[1] not in ("chuyện", "năng"):
+                extra.append(f"nói chuyện {' '.join(words[1:])}")
+        out[label] = tuple(dict.fromkeys((*phrases, *(e for e in extra if e not in listed))))
     return out
+
+
+def _ends_in(words: Sequence[str], ends: Sequence[str]) -> bool:
+    """Is ``words`` (a phrase's tail) one of ``ends``, or a word then one of them ("ra hơi", "xuống được")?"""
+    tail = " ".join(words)
+    return tail in ends or (len(words) >= 2 and " ".join(words[1:]) in ends)
 
 
 _SYMPTOMS = Matcher({BLOCK: lx.SYMPTOM_BLOCKERS, **_negator_variants(lx.SYMPTOM_PHRASES)}, gaps=True, fuzzy=True)
@@ -40,6 +68,19 @@ _SPEECH = Matcher(table(*lx.SPEECH_WORDS))
 _SPEECH_UNITS = Matcher(table(*lx.SPEECH_UNITS))
 _SPEECH_BREATH = Matcher(table(*lx.SPEECH_BREATH))
 _SPEECH_BREATH_AT_END = Matcher(table(*lx.SPEECH_BREATH_AT_END))
+_AREAS = Matcher(table(*lx.WARNING_AREAS))
+_WORSENING = Matcher(table(*lx.WORSENING_WORDS))
+_HYPO = Matcher(table(*lx.HYPOTHETICAL, *lx.CHRONIC_MARKERS))
+_MOODS = Matcher(table(*lx.MOODS))
+_SLEEP = Matcher(table(*lx.SLEEP_WORDS))
+_HEARING_NOT_BEFORE = Matcher(table(*lx.HEARING_NOT_BEFORE))
+_EMOTION = Matcher(table(*lx.EMOTION_WORDS))
+_MISNAME_CALLS = Matcher(table(*lx.MISNAME_CALLS))
+_MISNAME_AS = Matcher(table(*lx.MISNAME_AS))
+_SPEECH_EVERY = Matcher(table(*lx.SPEECH_EVERY))
+_BREATH = Matcher(table(*lx.BREATH_WORDS))
+_BREATH_IMAGES = Matcher(table(*lx.BREATH_IMAGES))
+_INDRAWING = Matcher(table(*lx.INDRAWING_WORDS))
 _URINE = Matcher(table(*lx.URINE_WORDS))
 _SCANT = Matcher(table(*lx.SCANT_WORDS))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
@@ -115,7 +156,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 inner = [x for x in _SYMPTOMS.find(toks[m.start + 1:m.end]) if x.label != BLOCK]
                 blocker_neg.extend(x.label for x in inner)
             continue
-        if m.label == "cyanosis" and _thing_colour(toks, m):
+        if m.label == "cyanosis" and (_thing_colour(toks, m) or _anger_colour(toks, m)):
             blocked.update(range(m.start, m.end))
             continue
         spans.append((m, negated(toks, m, spans)))
@@ -225,7 +266,12 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     reassured = any(_fine_now(toks, r) for r in _REASSURANCE.find(toks))
     concern = CONCERN_SIGN in positive or (bool(distress) and not reassured)
     if not concern and not positive and not neg and not reassured and not any(k in intents for k in QUESTION_INTENTS):
-        concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches)
+        concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches, blocked)
+    if not positive and not vitals and not any(k in intents for k in QUESTION_INTENTS) and _unclaimed_warning(
+            toks, {i for m, _ in spans for i in range(m.start, m.end)} | blocked, cue_matches):
+        # an area of decision 261 with a worsening word that no sign took, whatever the other clauses say ("bình
+        # thường cả, chỉ có điều môi ông đổi màu sậm lại"): the family's worry (decision 261, sign 11) and the flag
+        positive, concern = (CONCERN_SIGN,), True
     return Analysis(
         tokens=toks, numbers=numbers,
         symptoms=positive,
@@ -276,6 +322,13 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                     break  # "gọi điện cho con mà nó không trả lời": a phone call nobody answered
                 if word_in(toks[j], lx.PLAIN_NEGATORS):
                     outcome = _wake_outcome(toks, j)
+                    if outcome is not None and _wilful(toks, i, j):
+                        break  # "thằng bé giận dỗi, gọi không thèm thưa": a mood, no lost consciousness
+                    if outcome is not None and outcome.phrase in lx.HEARING_OUTCOMES and not _call_unheard(
+                            toks, call, outcome):
+                        continue  # "cháu nói gì bà không nghe", "kêu mãi không nghe rõ": the caller's hearing
+                    if outcome is None and not slipped and _sleeper_unwoken(toks, i, j):
+                        outcome = Match(j + 1, j + 2, "x", toks[j + 1])  # "ngủ hoài, gọi không được"
                     if outcome is not None and (not slipped or _said_exactly(outcome, toks)):
                         m = Match(i, outcome.end, "altered_consciousness", "gọi không dậy")
                         out.append((m, negated(toks, m, spans)))
@@ -288,6 +341,12 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                     out.append((m, negated(toks, m, spans)))
             if out:
                 break
+        if not out:
+            # "ông gọi tên tôi thành tên bố tôi": the family called by another's name
+            misnamed = _head_then_tail(toks, _MISNAME_CALLS, _MISNAME_AS, 5, "altered_consciousness", "gọi thành tên",
+                                       negator_breaks=True)
+            if misnamed is not None:
+                out.append((misnamed, negated(toks, misnamed, spans)))
         if not out and vocative:
             # "bà ơi bà ơi, bà không trả lời con": the patient called by name does not answer
             for j, t in enumerate(toks[:-1]):
@@ -336,9 +395,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
         # "nói được vài chữ là thở dốc", "nói một câu phải nghỉ mấy lần để thở": breath too short to talk
         for i in range(len(toks)):
             speech = _SPEECH.at(toks, i)
-            if speech is None:
-                continue
-            unit = _within_clause(toks, _SPEECH_UNITS, speech.end, 4)
+            # "câu nào cũng đứt quãng", "mỗi câu phải dừng lấy hơi": every sentence, the speech word left unsaid
+            unit = _SPEECH_EVERY.at(toks, i) if speech is None else _within_clause(toks, _SPEECH_UNITS, speech.end, 4)
             if unit is None:
                 continue
             breath = _within_clause(toks, _SPEECH_BREATH, unit.end, i + 10 - unit.end)
@@ -351,6 +409,15 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                 m = Match(i, breath.end, "severe_breathlessness", "nói vài chữ là thở dốc")
                 out.append((m, negated(toks, m, spans)))
                 break
+    if "severe_breathlessness" not in have and not any(m.label == "severe_breathlessness" for m, _ in out):
+        # "thở như cá mắc cạn", "thở kéo như ống bễ": the breath likened to a dying one; "thở mà bụng hóp vào sâu
+        # dưới sườn", "mỗi lần thở là ngực lõm xuống": drawn in on each breath (no negator between)
+        image = _head_then_tail(toks, _BREATH, _BREATH_IMAGES, 4, "severe_breathlessness", "thở như cá mắc cạn",
+                                negator_breaks=True)
+        drawn = image or _head_then_tail(toks, _BREATH, _INDRAWING, 6, "severe_breathlessness", "thở hóp sườn",
+                                         negator_breaks=True)
+        if drawn is not None:
+            out.append((drawn, negated(toks, drawn, spans)))
     if CONCERN_SIGN not in have:
         # "đi tiểu chỉ được vài giọt", "nước tiểu ra có tí xíu": very little urine (a worry, decision 261 sign 11)
         scant = _head_then_tail(toks, _URINE, _SCANT, 4, CONCERN_SIGN, "tiểu vài giọt", negator_breaks=True)
@@ -384,6 +451,40 @@ def _universal(toks: Sequence[str], k: int) -> bool:
     return k + 1 < len(toks) and word_in(toks[k + 1], lx.UNIVERSAL_AFTER)
 
 
+def _call_unheard(toks: Sequence[str], call: Match | None, outcome: Match) -> bool:
+    """Is "không nghe" (``outcome``) a call to the patient unheard: the call one of symptoms.yaml ``hearing_calls``
+    ("kêu không nghe"), never a word said to the caller ("cháu nói gì bà không nghe"), and no word of
+    ``hearing_not_before`` after it ("kêu mãi không nghe rõ")?"""
+    if call is None or call.phrase not in lx.HEARING_CALLS:
+        return False
+    return outcome.end >= len(toks) or _HEARING_NOT_BEFORE.at(toks, outcome.end) is None
+
+
+def _sleeper_unwoken(toks: Sequence[str], call: int, neg: int) -> bool:
+    """"ngủ hoài, gọi không được": one of symptoms.yaml ``unable_ends`` right after the negator at ``neg`` ending its
+    clause, and one of ``sleep_words`` in the clause of the call at ``call`` or the clause before (a phone call that
+    does not get through names no sleep)."""
+    end = neg + 2
+    if end > len(toks) or not word_in(toks[neg + 1], lx.UNABLE_ENDS) or (end < len(toks) and toks[end] != BREAK):
+        return False
+    lo = clause_start(toks, call)
+    if lo > 0:
+        lo = clause_start(toks, lo - 1)
+    return bool(_SLEEP.find(toks[lo:call]))
+
+
+def _wilful(toks: Sequence[str], call: int, neg: int) -> bool:
+    """Is the no-answer after the negator at ``neg`` wilful: one of symptoms.yaml ``wilful_gap`` right after it ("không
+    thèm", "không buồn") and one of ``moods`` in the clause of the call at ``call`` or the clause before ("con mê game
+    quá, gọi không thèm trả lời")?"""
+    if neg + 1 >= len(toks) or not word_in(toks[neg + 1], lx.WILFUL_GAP):
+        return False
+    lo = clause_start(toks, call)
+    if lo > 0:
+        lo = clause_start(toks, lo - 1)
+    return bool(_MOODS.find(toks[lo:neg]))
+
+
 def _said_exactly(m: Match | None, toks: Sequence[str]) -> bool:
     """Is ``m`` a phrase said with its own diacritics (not its letters alone: "may" may be "mấy", not "máy")?"""
     return m is not None and " ".join(toks[m.start:m.end]) == m.phrase
@@ -395,7 +496,9 @@ def _wake_outcome(toks: Sequence[str], j: int) -> Match | None:
     k = j + 1
     while k < min(j + 3, len(toks)) and (word_in(toks[k], lx.WAKE_GAP) or word_in(toks[k], lx.PERSONS)):
         k += 1
-    outcome = _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
+    # past the gap words first: "không nghe ông trả lời" answers nothing, whoever called ("nghe" is an outcome too)
+    later = _WAKE_OUTCOMES.at(toks, k) if j + 1 < k < len(toks) else None
+    outcome = later or _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
     if outcome is not None and outcome.end < len(toks) and _said_exactly(_PHONE.at(toks, outcome.end), toks):
         return None  # "gọi mãi nó không mở máy": a phone left off, not a patient who does not open their eyes
     return outcome
@@ -474,16 +577,52 @@ def _thing_colour(toks: Sequence[str], m: Match) -> bool:
                                   for t in window[objs[-1].end:])
 
 
-def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match]) -> bool:
+def _unclaimed_warning(toks: Sequence[str], claimed: set[int], cues: Sequence[Match]) -> bool:
+    """The structural guard of an emergency in words no rule knows (the caller then gets ``caller_concern`` and the
+    concern flag): a decision-261 area or function (symptoms.yaml ``warning_areas``: "hơi thở", "môi", "nuốt") said
+    with its diacritics and, within four words of its clause, a word of worsening or inability (``worsening_words``:
+    "yếu dần", "đổi màu", "không nổi"), in a clause where no sign phrase was found or denied (``claimed``), no vital cue
+    ("nhịp thở"), calm word or chronic marker ("từ lâu") was said and nothing is supposed ("nếu ... thì")."""
+    in_cue = {i for c in cues if c.end - c.start > 1 for i in range(c.start, c.end)}
+    for area in _AREAS.find(toks):
+        if " ".join(toks[area.start:area.end]) != area.phrase or any(i in in_cue for i in range(area.start, area.end)):
+            continue
+        lo, hi = clause_start(toks, area.start), clause_end(toks, area.end)
+        clause = toks[lo:hi]
+        if any(lo <= i < hi for i in claimed) or _HYPO.find(clause):
+            continue
+        worse = [w for w in _WORSENING.find(clause) if lo + w.end > area.start - 4 and lo + w.start < area.end + 4
+                 and not (area.start <= lo + w.start < area.end) and " ".join(clause[w.start:w.end]) == w.phrase]
+        if not worse:
+            continue
+        used = {lo + i for w in worse for i in range(w.start, w.end)}
+        if any(not any(lo + i in used for i in range(c.start, c.end)) for c in _CALM.find(clause)):
+            continue
+        return True
+    return False
+
+
+def _anger_colour(toks: Sequence[str], m: Match) -> bool:
+    """A face dark with anger or shame ("cay cú tới mức mặt tím lại", "giận tím mặt"): an emotion word (symptoms.yaml
+    ``emotion_words``) in the colour's clause before its end, and no lips, fingers or tongue in that clause."""
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    clause = toks[lo:hi]
+    return bool(_EMOTION.find(toks[lo:m.end])) and not any(word_in(t, lx.EMOTION_SPARED_PARTS) for t in clause)
+
+
+def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match], blocked: set[int] | frozenset[int] = frozenset()
+                           ) -> bool:
     """A worry word (symptoms.yaml ``worry_words``) in a clause with no negator before it and no calm word,
     in an utterance that asks nothing and reads no vital: "bà cứ thở khác khác", "môi ông nhìn lạ". Only
-    words written with their diacritics count ("tinh" may be "tính"), and not inside a vital cue ("nhịp thở")."""
+    words written with their diacritics count ("tinh" may be "tính"), and not inside a vital cue ("nhịp thở") nor a
+    symptom blocker (``blocked``: "chưa tỉnh ngủ", "máy thở", "trận đấu nghẹt thở"; session 12, n16)."""
     if (any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) or _CONDITIONAL.find(toks)
             or _QUESTION_WORDS.find(toks)):
         return False
     in_cue = {i for c in cues if c.end - c.start > 1 for i in range(c.start, c.end)}  # "nhịp thở", not "thở"
     for w in _WORRY.find(toks):
-        if any(i in in_cue for i in range(w.start, w.end)) or " ".join(toks[w.start:w.end]) != w.phrase:
+        if (any(i in in_cue or i in blocked for i in range(w.start, w.end))
+                or " ".join(toks[w.start:w.end]) != w.phrase):
             continue
         lo, hi = clause_start(toks, w.start), clause_end(toks, w.end)
         if any(word_in(t, lx.NEGATORS) for t in toks[lo:w.start]) or _CALM.find(toks[lo:hi]):

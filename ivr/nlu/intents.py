@@ -34,6 +34,8 @@ _HEDGES = Matcher(table(*lx.HEDGES))
 _YES = Matcher({"yes": lx.YES_WORDS})
 _UNSURE = Matcher(table(*lx.UNSURE_AFTER))
 _NO = Matcher({"no": lx.NO_WORDS})
+_CONDITIONAL = Matcher({"if": lx.CONDITIONAL_QUESTIONS})
+_HYPOTHETICAL = Matcher({"if": lx.HYPOTHETICAL})
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ INTENT_RULES: tuple[Rule, ...] = (
     _rule("lead, yes_no_expected", LEAD, 0.8),
     # "nằm nghỉ thế nào cho tốt?": a care question
     _rule("not symptoms, question_words", "ask_home_care", 0.6),
+    # "nếu con tôi sốt cao thì sao", "lỡ như bà bị khó thở thì làm sao": a sign only supposed, in a question
+    # (session 13, n18): the knowledge base answers it, it is no check-in
+    _rule("not symptoms, supposed_question", "ask_home_care", 0.7),
     _rule("symptoms, strong_goodbye, only_fatigue", "goodbye", 0.6),
     _rule("symptoms", "report_symptoms", 0.9),
     _rule("strong_goodbye", "goodbye", 0.9),
@@ -279,6 +284,13 @@ class _Facts:
     @_fact
     def negated_symptoms(self) -> bool:
         return bool(self.a.negated)
+
+    @_fact
+    def supposed_question(self) -> bool:
+        """A question about a sign only supposed: a conditional word ("nếu", "lỡ như", "khi nào", "giả sử"),
+        a sign the analysis read as not present (supposed or denied), and the utterance closed as a question."""
+        return (bool(self.a.negated) and _is_question(self.text, self.toks)
+                and bool(_CONDITIONAL.find(self.toks) or _HYPOTHETICAL.find(self.toks)))
 
     @_fact
     def goodbye(self) -> bool:

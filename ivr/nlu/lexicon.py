@@ -33,6 +33,16 @@ WEEK_QUANTIFIERS = _w("symptoms", "week_quantifiers")
 WAKE_CALLS = _w("symptoms", "wake_calls")
 WAKE_OUTCOMES = _w("symptoms", "wake_outcomes")
 WAKE_GAP = _w("symptoms", "wake_gap")
+#: "con giận dỗi, gọi không thèm thưa": a wilful no-answer in a mood is no sign (session 12, n16).
+WILFUL_GAP = _w("symptoms", "wilful_gap")
+#: "kêu không nghe": not hearing a call to the patient, never the caller not hearing (session 12, n16).
+HEARING_OUTCOMES = _w("symptoms", "hearing_outcomes")
+#: "ngủ hoài, gọi không được": a call that cannot wake a sleeper (session 12, n16).
+UNABLE_ENDS = _w("symptoms", "unable_ends")
+SLEEP_WORDS = _w("symptoms", "sleep_words")
+HEARING_CALLS = _w("symptoms", "hearing_calls")
+HEARING_NOT_BEFORE = _w("symptoms", "hearing_not_before")
+MOODS = _w("symptoms", "moods")
 #: "bà ơi bà ơi, bà không trả lời con": calling the patient by name is a wake call (session 6).
 VOCATIVE_PERSONS = _w("symptoms", "vocative_persons")
 VOCATIVE_SUBJECT_WORDS = _w("symptoms", "vocative_subject_words")
@@ -45,6 +55,11 @@ PHONE_WORDS = _w("symptoms", "phone_words")
 WAKE_WINDOW: int = LEXICON.number("symptoms", "wake_window")
 #: "chẳng nuốt nổi" as "không nuốt nổi": other negators for a phrase that starts with "không" (session 6).
 NEGATOR_VARIANTS = _w("symptoms", "negator_variants")
+#: "không còn nhận ra ai", "không thở ra hơi": the other wordings of a phrase of inability (session 12, n16).
+NEGATOR_INSERTS = _w("symptoms", "negator_inserts")
+NEGATOR_INSERT_SIGNS = frozenset(_w("symptoms", "negator_insert_signs"))
+INABILITY_VERBS = frozenset(_w("symptoms", "inability_verbs"))
+INABILITY_ENDS = _w("symptoms", "inability_ends")
 #: "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban": signs of multisystem inflammation in a child (session 6).
 CHILD_WORDS = _w("symptoms", "child_words")
 INFLAMMATION_SIGNS: Mapping[str, tuple[str, ...]] = _t("symptoms", "inflammation_signs")
@@ -70,6 +85,18 @@ SPEECH_UNITS = _w("symptoms", "speech_units")
 SPEECH_BREATH = _w("symptoms", "speech_breath")
 #: "nói ít câu là thở": a bare breath ending its clause (session 11, n14).
 SPEECH_BREATH_AT_END = _w("symptoms", "speech_breath_at_end")
+#: "ông gọi tên tôi thành tên bố tôi": the family called by another's name (session 12, n16).
+MISNAME_CALLS = _w("symptoms", "misname_calls")
+#: "giận tím mặt": a face dark with anger, no cyanosis (session 12, n16).
+EMOTION_WORDS = _w("symptoms", "emotion_words")
+EMOTION_SPARED_PARTS = _w("symptoms", "emotion_spared_parts")
+MISNAME_AS = _w("symptoms", "misname_as")
+#: "câu nào cũng đứt quãng": every sentence, the speech word left unsaid (session 12, n16).
+SPEECH_EVERY = _w("symptoms", "speech_every")
+#: "thở như cá mắc cạn", "thở mà bụng hóp vào": the breath likened to a dying one or drawn in (session 12, n16).
+BREATH_WORDS = _w("symptoms", "breath_words")
+BREATH_IMAGES = _w("symptoms", "breath_images")
+INDRAWING_WORDS = _w("symptoms", "indrawing_words")
 #: A negator right before one of these is a universal ("câu đâu cũng đứt hơi"), no denial (session 10).
 UNIVERSAL_AFTER = _w("symptoms", "universal_after")
 #: "đi tiểu chỉ được vài giọt": very little urine said as a sequence (session 10).
@@ -80,6 +107,9 @@ DISTRESS = _w("symptoms", "distress")
 #: Half-understood worry ("bà cứ thở khác khác"): the ``concern`` flag when no sign was found.
 WORRY_WORDS = _w("symptoms", "worry_words")
 CALM_WORDS = _w("symptoms", "calm_words")
+#: "hơi thở ông nghe yếu dần": a decision-261 area with a worsening word no sign took (session 12, n16).
+WARNING_AREAS = _w("symptoms", "warning_areas")
+WORSENING_WORDS = _w("symptoms", "worsening_words")
 #: "... chứ mẹ tôi vẫn hồng hào": the patient said to be fine, so distress raises no concern.
 REASSURANCE = _w("symptoms", "reassurance")
 
@@ -171,6 +201,8 @@ PAST_MARKERS = _w("negation", "past_markers")
 #: "khó thở từ hôm qua": a past marker after one of these is a start, not a time the sign was over (session 10).
 SINCE_WORDS = _w("negation", "since_words")
 RESOLVED_WORDS = _w("negation", "resolved_words")
+#: "giờ tỉnh như sáo": resolved words of a past altered consciousness only (session 12, n16).
+LUCID_WORDS = _w("negation", "lucid_words")
 STILL_WORDS = _w("negation", "still_words")
 #: "giờ đi lại bình thường", "nay ăn uống lại bình thường": no still word (session 11, n14).
 STILL_COMPOUNDS = _w("negation", "still_compounds")
@@ -190,6 +222,8 @@ NOBODY_LINKS = _w("negation", "nobody_links")
 #: "xem ti vi thấy người ta bị tím tái": someone else, up to a contrast word ("chứ mẹ tôi...").
 OTHERS = _w("negation", "others")
 CONTRAST_WORDS = _w("negation", "contrast_words")
+#: "... thấy mẹ môi tím": a member of the family after one of others is the sign's subject (session 12, n16).
+PATIENTS_AFTER_OTHERS = _w("negation", "patients_after_others")
 #: "dặn là thấy khó thở thì gọi": advice, a condition.
 ADVICE = _w("negation", "advice")
 ADVICE_THEN = _w("negation", "advice_then")
@@ -265,5 +299,9 @@ FILLERS = frozenset(_w("normalize", "fillers"))
 YES_FILLERS = frozenset(_w("normalize", "yes_fillers"))
 FOLDED_FILLERS = frozenset(_w("normalize", "folded_fillers"))
 FILLERS_KEPT_AFTER = frozenset(_w("normalize", "fillers_kept_after"))
+#: "gọi chẳng buồn thưa": a filler kept after a negator and one of these (session 12, n16).
+FILLERS_KEPT_AFTER_GAP = frozenset(_w("normalize", "fillers_kept_after_gap"))
+#: "ú ớ": a filler kept after the word it makes a word with (session 12, n16).
+FILLERS_KEPT_IN: Mapping[str, str] = LEXICON.rewrites("normalize", "fillers_kept_in")
 #: "oi" typed without diacritics after one of these is "ói" (vomits), not the vocative (session 10).
 VOMIT_OI_AFTER = frozenset(_w("normalize", "vomit_oi_after"))

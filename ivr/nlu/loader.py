@@ -56,15 +56,18 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "list_joiners": WORDS, "list_ends": WORDS, "purpose_negators": WORDS, "purpose_words": WORDS,
                  "intensified_signs": NAMES, "intensifying_after": WORDS, "hypothetical": WORDS,
                  "past_markers": WORDS, "since_words": WORDS,
-                 "resolved_words": WORDS, "still_words": WORDS, "still_compounds": WORDS, "back_to": WORDS,
+                 "resolved_words": WORDS, "lucid_words": WORDS, "still_words": WORDS, "still_compounds": WORDS,
+                 "back_to": WORDS,
                  "back_to_kept": NAMES, "hearsay": WORDS,
                  "asked_about": WORDS, "persons": WORDS, "now_words": WORDS, "past_resolved_words": WORDS,
                  "nobody": WORDS, "nobody_links": WORDS, "others": WORDS, "contrast_words": WORDS,
+                 "patients_after_others": WORDS,
                  "advice": WORDS, "advice_then": WORDS, "general_question": WORDS, "feared": WORDS,
                  "feared_gap": WORDS, "chronic_signs": NAMES, "chronic_markers": WORDS, "chronic_changes": WORDS,
                  "bystanders": WORDS, "own_fine": WORDS, "how_to_tell": WORDS},
     "normalize": {"phrase_rewrites": PATTERNS, "word_rewrites": REWRITES, "fillers": WORDS, "yes_fillers": WORDS,
                   "folded_fillers": WORDS, "fillers_kept_after": WORDS,
+                  "fillers_kept_after_gap": WORDS, "fillers_kept_in": REWRITES,
                   "vomit_oi_after": WORDS},
     "numbers": {"digits": VALUES, "unit_only": VALUES, "ten": WORDS, "tens": WORDS, "hundred": WORDS,
                 "thousand": WORDS, "zero_tens": WORDS, "half": WORDS, "point": WORDS, "degree": WORDS,
@@ -89,11 +92,19 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "vocative_subject_words": WORDS, "first_persons": WORDS, "wake_slip_window": NUMBER,
                  "wake_slip_calls": WORDS, "child_words": WORDS, "inflammation_signs": TABLE,
                  "acute_abdomen": TABLE, "phone_words": WORDS, "wake_window": NUMBER, "negator_variants": WORDS,
+                 "negator_inserts": WORDS, "negator_insert_signs": NAMES, "inability_verbs": WORDS,
+                 "inability_ends": WORDS,
                  "wake_relapse": WORDS, "blood_words": WORDS, "blood_sources": WORDS, "drink_words": WORDS,
                  "vomit_words": WORDS, "eat_words": WORDS, "each_words": WORDS, "effort_words": WORDS,
                  "unable_after": WORDS, "lying_calls": WORDS, "lying_unable": WORDS,
                  "speech_words": WORDS, "speech_units": WORDS, "speech_breath": WORDS, "speech_breath_at_end": WORDS,
                  "universal_after": WORDS, "urine_words": WORDS, "scant_words": WORDS,
+                 "speech_every": WORDS, "emotion_words": WORDS, "emotion_spared_parts": WORDS,
+                 "misname_calls": WORDS, "misname_as": WORDS,
+                 "breath_words": WORDS, "breath_images": WORDS, "indrawing_words": WORDS,
+                 "warning_areas": WORDS, "worsening_words": WORDS, "wilful_gap": WORDS, "moods": WORDS,
+                 "hearing_outcomes": WORDS, "unable_ends": WORDS, "sleep_words": WORDS,
+                 "hearing_calls": WORDS, "hearing_not_before": WORDS,
                  "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS, "reassurance": WORDS},
     "vitals": {"cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
                "repeat_counts": WORDS,
@@ -353,6 +364,7 @@ def _check_names(lex: dict[str, dict[str, Any]], directory: Path, problems: list
     check("symptoms", "phrases", sym.get("phrases"), signs, "symptom or sign")
     for key in ("implies", "near"):
         check("symptoms", key, [n[0] if key == "near" else n for n in sym.get(key) or ()], signs, "symptom or sign")
+    check("symptoms", "negator_insert_signs", sym.get("negator_insert_signs"), signs, "symptom or sign")
     for name, implied in (sym.get("implies") or {}).items():
         check("symptoms", f"implies.{name}", implied, signs, "symptom or sign")
     symptom_phrases = frozenset(p for ps in (sym.get("phrases") or {}).values() for p in ps or ())

@@ -14,6 +14,7 @@ _HYPOTHETICAL = Matcher(table(*lx.HYPOTHETICAL))
 _PAST = Matcher(table(*lx.PAST_MARKERS))
 _SINCE = Matcher(table(*lx.SINCE_WORDS))
 _RESOLVED = Matcher(table(*lx.RESOLVED_WORDS))
+_LUCID = Matcher(table(*lx.RESOLVED_WORDS, *lx.LUCID_WORDS))
 _HEARSAY = Matcher(table(*lx.HEARSAY))
 _ASKED = Matcher(table(*lx.ASKED_ABOUT))
 _PERSONS = Matcher(table(*lx.PERSONS))
@@ -33,6 +34,7 @@ _BYSTANDERS = Matcher(table(*lx.BYSTANDERS))
 _OWN_FINE = Matcher(table(*lx.OWN_FINE))
 _HOW_TO_TELL = Matcher(table(*lx.HOW_TO_TELL))
 _BACK_TO = Matcher(table(*lx.BACK_TO))
+_PATIENTS = lx.PATIENTS_AFTER_OTHERS
 
 
 def clause_start(toks: Sequence[str], i: int) -> int:
@@ -93,7 +95,7 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
     if _PAST.find(before) or past_after:
         # over: a later clause says it is gone, without "vẫn"/"còn"/"lại" (still, again)
         later = toks[k:]
-        resolved = _RESOLVED.find(later)
+        resolved = (_LUCID if m.label == "altered_consciousness" else _RESOLVED).find(later)
         if past_after:  # "ngực tức hôm trước, giờ hết hẳn": never "..., giờ không hết"
             resolved = [r for r in resolved if not (r.start > 0 and word_in(later[r.start - 1], lx.NEGATORS))]
         if resolved and not _still_said(later, resolved, m.label in lx.BACK_TO_KEPT):
@@ -164,10 +166,14 @@ def _nobody(before: Sequence[str]) -> bool:
 
 
 def _others(before: Sequence[str]) -> bool:
-    """"xem ti vi thấy người ta bị tím tái": someone else's sign, unless a contrast word comes in between
-    ("... mà mẹ tôi cũng tím tái rồi")."""
+    """"xem ti vi thấy người ta bị tím tái", "con mèo nhà tôi thở khò khè": someone else's sign, unless a contrast
+    word ("... mà mẹ tôi cũng tím tái rồi") or a member of the family (``patients_after_others``) comes in between."""
     found = _OTHERS.find(before)
-    return bool(found) and not _CONTRAST.find(before[found[-1].end:])
+    if not found:
+        return False
+    # a person after it is the subject of the sign ("đi cho con gà ăn về thì thấy mẹ môi tím"; session 12, n16)
+    rest = before[found[-1].end:]
+    return not _CONTRAST.find(rest) and not any(word_in(t, _PATIENTS) for t in rest)
 
 
 def _advice(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:

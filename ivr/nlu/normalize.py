@@ -172,6 +172,10 @@ def content_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
     # "gọi không thưa" (no answer to a call) keeps its "thưa": a filler after a negator is a word
     out = [t for k, t in enumerate(tokens) if (t not in FILLERS and t not in _FOLDED_FILLERS)
            or (k > 0 and tokens[k - 1] in lx.FILLERS_KEPT_AFTER)
+           # "gọi chẳng buồn thưa": after a negator and a word of will or perception, the answer not given
+           or (k > 1 and tokens[k - 1] in lx.FILLERS_KEPT_AFTER_GAP and tokens[k - 2] in lx.FILLERS_KEPT_AFTER)
+           # "ú ớ": a mumble, one word with the filler
+           or (k > 0 and lx.FILLERS_KEPT_IN.get(tokens[k - 1]) == t)
            # "uong vo la oi": "oi" after "là", "thì", "cũng" (typed without diacritics) is "ói", no vocative
            or (t == "oi" and k > 0 and tokens[k - 1] in lx.VOMIT_OI_AFTER)]
     # edge-only fillers written without diacritics

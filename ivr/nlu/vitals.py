@@ -366,9 +366,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     and _PAST.find(toks[:said])):
                 # "hôm kia sốt ba chín độ, nay hết sốt rồi, đo ba sáu độ bảy": a past reading said to be over, then
                 # one now (negation.yaml past_markers, now_words, resolved_words; session 7): the reading now is the
-                # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ") the worse stays for
-                # triage. Every reading before it is over too ("hôm kia ba chín, hôm qua ba tám, hôm nay hết sốt ba sáu
-                # độ tám": no 39 for triage, session 12).
+                # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ"), the worse one
+                # stays for triage. Every reading before it is over too ("hôm kia ba chín, hôm qua ba tám, hôm nay hết
+                # sốt ba sáu độ tám": no 39 for triage, session 12).
                 out[vital] = n.value
                 earlier.pop(vital, None)
                 continue
@@ -617,8 +617,8 @@ def _changed(toks: Sequence[str], before: Number, n: Number) -> bool:
 def _corrected(between: Sequence[str]) -> bool:
     """Are the words between two values of one vital a correction (vitals.yaml ``corrections``: "à không", "nhầm",
     "em nhìn lộn"), persons aside, and after it at most the words of a new look (``after_correction``: "à không,
-    đếm lại được hai mươi hai")? A new measure alone ("đo lại") is none: of two measures the later is the reading, a
-    worse earlier one is kept for triage."""
+    đếm lại được hai mươi hai")? A new measure alone ("đo lại") is none: of two measures the later is the reading,
+    a worse earlier one is kept for triage."""
     words = _not_persons(between)
     if _only(_CORRECTIONS, words):
         return True

@@ -112,9 +112,9 @@ def test_the_model_does_not_overrule_what_the_rules_understood_as_calm(text: str
 
 def test_unparsed_words_the_model_fears_raise_the_concern_flag_not_a_sign() -> None:
     """Words the rules do not understand at all go to the flow's unclear net (escalation with 115 advice)."""
-    text = "ông cứ ú ớ từ sáng"
+    text = "ông cứ khật khừ từ sáng"  # words the rules do not know ("ú ớ" they learnt)
     assert Nlu(model=None).understand(text).intent == "unknown"
-    u = Nlu(model=_model({"w:ú": 30.0})).understand(text)
+    u = Nlu(model=_model({"w:khật": 30.0})).understand(text)
     assert u.concern and u.sources == {"concern": "model"} and u.symptoms == ()
     assert not Nlu(model=_model({}, bias=-30.0)).understand(text).concern
 
@@ -126,7 +126,7 @@ def test_one_word_gives_the_model_nothing_to_weigh(text: str) -> None:
     always = Nlu(model=_model({}, bias=30.0))
     u = always.understand(text)
     assert not u.concern and "model_warning" not in u.symptoms
-    assert always.understand("ông cứ ú ớ").concern  # two words: the model's opinion counts
+    assert always.understand("ông cứ khật khừ").concern  # two words: the model's opinion counts
 
 
 def test_model_may_raise() -> None:
@@ -195,20 +195,20 @@ def test_both_heads_share_the_features_and_their_length_scaling() -> None:
 
 
 def test_an_emergency_the_rules_do_not_understand_gets_the_sign_and_the_flag(triage) -> None:  # type: ignore[no-untyped-def]
-    text = "ông cứ ú ớ từ sáng"
+    text = "ông cứ khật khừ từ sáng"  # words the rules do not know ("ú ớ" they learnt)
     assert Nlu(model=None).understand(text).intent == "unknown"
-    u = Nlu(model=_two_heads({"w:ú": 30.0}, {"w:ú": 30.0})).understand(text)
+    u = Nlu(model=_two_heads({"w:khật": 30.0}, {"w:khật": 30.0})).understand(text)
     assert u.concern and u.symptoms == ("model_warning",)
     assert u.sources == {"model_warning": "model", "concern": "model"}
     a = triage.assess(symptoms=u.symptoms, vitals=u.vitals, risk_factors=u.risk_factors, intent=u.intent)
     assert a.risk == "high"
     # the heads must agree: the emergency head alone does not speak
-    u = Nlu(model=_two_heads({}, {"w:ú": 30.0})).understand(text)
+    u = Nlu(model=_two_heads({}, {"w:khật": 30.0})).understand(text)
     assert not u.concern and u.symptoms == ()
-    u = Nlu(model=_two_heads({"w:ú": 3.9}, {"w:ú": 30.0})).understand(text)  # warning 0.475 < 0.5
+    u = Nlu(model=_two_heads({"w:khật": 3.9}, {"w:khật": 30.0})).understand(text)  # warning 0.475 < 0.5
     assert not u.concern and u.symptoms == ()
     # below the emergency threshold it is the warning head's concern flag only, as before
-    u = Nlu(model=_two_heads({"w:ú": 30.0}, {"w:ú": 5.0})).understand(text)
+    u = Nlu(model=_two_heads({"w:khật": 30.0}, {"w:khật": 5.0})).understand(text)
     assert u.concern and u.symptoms == ()
 
 
@@ -216,7 +216,7 @@ def test_after_a_calm_check_in_the_emergency_head_needs_its_stricter_threshold()
     text = "hôm nay bà tôi ngủ li bì"
     rules = Nlu(model=None).understand(text)
     if rules.intent != "daily_checkin" or rules.symptoms:  # the rules may learn these words: then a stand-in
-        text = "hôm nay tôi khỏe, bà ú ớ"
+        text = "hôm nay tôi khỏe, bà khật khừ"  # ("ú ớ" the rules learnt too)
         rules = Nlu(model=None).understand(text)
     assert rules.intent == "daily_checkin"
     word = "w:" + text.split()[-1]
