@@ -77,7 +77,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "unit_slips": VALUES, "unit_slips_not_after": WORDS, "slip_not_after": WORDS, "slip_not_before": WORDS,
                 "hundred_after_one": WORDS,
                 "tone_slips_protected": WORDS, "tens_slips_protected": WORDS,
-                "southern_tens_folded": VALUES, "southern_tens_not_before": WORDS, "thirty_slips": WORDS,
+                "southern_tens_folded": VALUES, "southern_tens_not_before": WORDS,
+                "southern_tens_guarded": WORDS, "southern_tens_slips": VALUES, "thirty_slips": WORDS,
                 "thirty_slip_digits": WORDS, "number_words_for_slips": WORDS, "vowel_slips": VALUES,
                 "vowel_slips_not_before": WORDS,
                 "tens_slips_between": WORDS, "ordinal_before": WORDS, "ten_slips": WORDS,
@@ -121,7 +122,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS,
                "cmhg_ranges": RANGES, "after_correction": WORDS,
                "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
-               "vague_normal": RANGES, "continues_before": WORDS},
+               "vague_normal": RANGES, "continues_before": WORDS,
+               "remeasure_words": WORDS, "pulse_alone_before_value": WORDS, "display_rows": TABLE,
+               "displayed_pulse_gap": NUMBER, "now_after_value": WORDS, "birth_order_titles": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -377,6 +380,7 @@ def _check_names(lex: dict[str, dict[str, Any]], directory: Path, problems: list
     check("intents", "weak_home_care", intent.get("weak_home_care"), tuple(phrases.get("ask_home_care") or ()),
           "ask_home_care phrase")
     vitals = lex.get("vitals", {})
+    check("vitals", "display_rows", vitals.get("display_rows"), VITALS, "vital")
     for key in ("cues", "ranges"):
         check("vitals", key, vitals.get(key), VITALS, "vital")
         missing = [v for v in VITALS if vitals.get(key) is not None and v not in vitals[key]]

@@ -47,6 +47,10 @@ _ORDINAL_BEFORE = lx.LEXICON.words("numbers", "ordinal_before")
 # "mười" heard as "mươi" or with another tone at the start of a number ("mươi tám" 18): numbers.yaml (session 11).
 _TEN_SLIPS = lx.LEXICON.words("numbers", "ten_slips")
 _TEN_SLIPS_NOT_AFTER = lx.LEXICON.words("numbers", "ten_slips_not_after")
+# Of the southern tens typed without diacritics, those that are also a key pressed ("bam hai"): session 12.
+_SOUTHERN_TENS_GUARDED = lx.LEXICON.words("numbers", "southern_tens_guarded")
+# "hăm" and "băm" with another tone from a recognizer ("hằm tư", "bằm tám"): session 12.
+_SOUTHERN_TENS_SLIPS = lx.LEXICON.values("numbers", "southern_tens_slips")
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,8 @@ class _Parser:
     def __init__(self, toks: Sequence[str]):
         self.t = list(toks)
         self.n = len(toks)
+        #: typed or recognized with diacritics: a "sau" without them there is "after", never six
+        self.marked = any(fold(t) != t for t in toks)
 
     def at(self, i: int) -> str | None:
         return self.t[i] if 0 <= i < self.n else None
@@ -227,11 +233,29 @@ class _Parser:
             return None  # "ba tui", "ba em": a father, not three
         if initial and v == 3 and _is(self.at(i - 1), lx.KINSHIP_BEFORE) and not self.number_follows(i + 1):
             return None  # "nhịp thở của ba thì...", "đo giùm ba": a father, not three
-        if initial and tok == "sau" and (not self.number_follows(i + 1) or self.accented_near(i)):
+        if initial and tok == "sau" and (
+                not self.number_follows(i + 1) or self.accented_near(i)
+                or (self.marked and not _is(self.at(i + 1), _TENS))) and not (
+                _is(self.at(i - 1), lx.BLOOD_PRESSURE_SEPARATORS) and self.number_ends_at(i - 1)):
             # "hit khong duoc sau" (sâu, deep) or "sau do" (after): six only before a number word, and only in text
-            # typed without diacritics ("lần sau chín ba" is "next time 93": "sáu" would carry its accent there)
+            # typed without diacritics ("lần sau chín ba" is "next time 93": "sáu" would carry its accent there, as in
+            # any text with diacritics but before a tens word: "nhiệt độ lúc sau ba tám độ rưỡi" is later 38.5, "sau
+            # mươi" 60, session 12);
+            # after a number and a blood pressure separator it is the lower number ("chin tren sau" 90/60, session 12)
             return None
         return v
+
+    def count_before(self, i: int) -> bool:
+        """Is token ``i`` right after a count, a lone digit word or figure two to five ("ba lần", "2 lần"; not the end
+        of a value: "chín bảy lần hai")?"""
+        prev = self.at(i - 1)
+        v = None if prev is None else (_word(prev, _DIGITS) if _figure(prev) is None else _figure(prev))
+        return v is not None and 2 <= v <= 5 and not self.number_ends_at(i - 1)
+
+    def number_ends_at(self, i: int) -> bool:
+        """Does a number end right before token ``i`` (a number word, a figure or digits)?"""
+        prev = self.at(i - 1)
+        return prev is not None and (self.number_word(i - 1) or _digit_token(prev) is not None)
 
     def number_word(self, i: int) -> bool:
         """Is token ``i`` a digit, units-only, ten, tens or hundred word?"""
@@ -331,7 +355,15 @@ class _Parser:
                 # "mươi tám" 18, "mưới sáu" 16, "một trăm mươi lăm" 115: "mười" misheard (session 11, n15)
                 return 10 + u[0], u[1]
         south = _word(tok, lx.SOUTHERN_TENS_FOLDED) if tok == fold(tok) and not after_hundred else None
-        if south is not None and not _is(self.at(i + 1), lx.SOUTHERN_TENS_NOT_BEFORE):
+        if south is None and not after_hundred:
+            # "hằm tư" 24, "bằm tám" 38: "hăm"/"băm" with another tone from a recognizer (session 12, n17)
+            south = _SOUTHERN_TENS_SLIPS.get(tok)
+        if south is not None and _is(self.at(i + 1), lx.SOUTHERN_TENS_NOT_BEFORE) and (
+                fold(tok) in _SOUTHERN_TENS_GUARDED or not self.last_digit_follows(i + 1)):
+            # "bam hai" is a key pressed; "ham hai" is 22 only where the value ends there ("tho ham hai", "ham ba lan";
+            # "dau ham hai ben" is the jaw) (session 12, n17)
+            south = None
+        if south is not None:
             u = self.unit(i + 1)
             if u:
                 return south * 10 + u[0], u[1]  # "ham tu" 24, "bam tam" 38 (typed without diacritics)
@@ -453,8 +485,10 @@ class _Parser:
 
     def number_at(self, i: int) -> tuple[float, int] | None:
         tok = self.t[i]
-        if _is(self.at(i - 1), _ORDINAL_BEFORE) and _word(tok, _DIGITS) is not None and not _is(
+        if _is(self.at(i - 1), _ORDINAL_BEFORE) and not self.count_before(i - 1) and _word(
+                tok, _DIGITS) is not None and not _is(
                 self.at(i + 1), (*_TENS, *_TEN, *_HUNDRED)) and _word(self.at(i + 1) or "", _UNIT_ONLY) is None:
+            # ("ba lần chín sáu": after a count "lần" is its unit, the value after it whole; session 12, n17)
             d = self.digit(i, initial=True)  # "lần sau chín ba" is "next time" ("sau" six only typed so)
             return (float(d), i + 1) if d is not None else None  # "lần hai chín sáu": the second measure, then 96
         dv = _digit_token(tok)
@@ -469,6 +503,8 @@ class _Parser:
             u = self.unit(i + 1) if _unit_word(nxt) else None
             if u is not None:
                 return self.fraction(dv + u[0], u[1])  # "90 lăm" 95
+        if dv is not None and _is(nxt, _THOUSAND) and dv == int(dv):
+            return dv * 1000, i + 2  # "200 nghìn", "1 ngàn": a price, as "hai trăm nghìn" (session 12, n17)
         if dv is not None:
             if (len(tok) == 1 and nxt is not None and len(nxt) == 1 and nxt.isdigit() and tok != "0"
                     and not _is(self.at(i + 2), _NOT_DECIMAL_AFTER)):

@@ -51,6 +51,23 @@ _BP_QUESTION_SEPARATORS = Matcher(table(*lx.BLOOD_PRESSURE_SEPARATORS, *lx.BP_QU
 _UNNAMED_SPO2 = (float(lx.UNNAMED_SPO2_MIN), float(lx.UNNAMED_SPO2_MAX))
 #: Below every vital's range: a number this small before "lần" counts measurements.
 _LOWEST = min(lo for lo, _ in lx.VITAL_RANGES.values())
+#: Above every vital's range: a price, a dose, a house or phone number, never a reading.
+_HIGHEST = max(hi for _, hi in lx.VITAL_RANGES.values())
+#: The vitals counted per minute ("lần một phút", "nhịp").
+_RATE_VITALS = ("breathing_rate", "pulse")
+#: A new measure said between two values ("sáng nay sáu giờ đo lại chín bảy"): vitals.yaml remeasure_words.
+_REMEASURE = Matcher(table(*lx.LEXICON.words("vitals", "remeasure_words")))
+#: Said alone right before a value, a name of the pulse ("spo2 tám bảy, nhịp một trăm mười"): vitals.yaml.
+_PULSE_ALONE = lx.LEXICON.words("vitals", "pulse_alone_before_value")
+#: The rows of an oximeter's display said by their place ("số trên", "số dưới"): vitals.yaml display_rows.
+_DISPLAY_ROWS = Matcher(lx.LEXICON.table("vitals", "display_rows"))
+#: How far below a SpO2 the second number an oximeter shows must be to be its pulse: vitals.yaml.
+_DISPLAYED_PULSE_GAP = lx.LEXICON.number("vitals", "displayed_pulse_gap")
+_NOW_AFTER_VALUE = lx.LEXICON.words("vitals", "now_after_value")
+#: Before a digit word, a person named by birth order ("cô Bảy", "chú Tư"): vitals.yaml birth_order_titles.
+_BIRTH_ORDER_TITLES = lx.LEXICON.words("vitals", "birth_order_titles")
+_DIGIT_WORDS = tuple(lx.DIGITS)
+_DISPLAY_ROW_PHRASES = frozenset(p for phrases in lx.LEXICON.table("vitals", "display_rows").values() for p in phrases)
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
 BLOOD_PRESSURE_VITALS = (SYSTOLIC, DIASTOLIC)
@@ -62,20 +79,34 @@ def ages(toks: Sequence[str], numbers: Sequence[Number]) -> tuple[set[int], int 
     """Indexes of numbers that are ages, and the largest age."""
     idx: set[int] = set()
     age: int | None = None
+    named = [c for c in CUES.find(toks) if c.label != BLOCK] if numbers else []
     for k, n in enumerate(numbers):
         after = toks[n.end] if n.end < len(toks) else None
         before = toks[max(0, n.start - 4):n.start]
         is_age = word_in(after, lx.AGE_WORDS) or (n.start > 0 and word_in(toks[n.start - 1], lx.AGE_WORDS))
         if not is_age:
             for b in range(len(before) - 1):
-                if word_in(before[b], ("năm",)) and word_in(before[b + 1], ("nay",)):
+                rest = before[b + 2:]  # between "năm nay" and the number: no break nor vital named ("nằm một chỗ
+                # năm năm nay, ô xi chín hai" is SpO2 92, no age; session 12, n17)
+                if word_in(before[b], ("năm",)) and word_in(before[b + 1], ("nay",)) and BREAK not in rest and not [
+                        c for c in CUES.find(rest) if c.label != BLOCK]:
                     is_age = True
         if not is_age and n.start > 0 and word_in(toks[n.start - 1], lx.AGE_APPROX) and 40 <= n.value <= 110:
-            is_age = any(word_in(t, lx.AGE_PERSONS) for t in before)
+            # "bà ngoài tám mươi rồi"; but "ô xi của ông hơn chín mươi", "mạch bố hơn một trăm": a vital named before it
+            # in its clause, with no value between, makes it that reading said roughly (session 12, n17)
+            is_age = any(word_in(t, lx.AGE_PERSONS) for t in before) and not _named_before(toks, numbers, k, named)
         if is_age and 0 < n.value < 120:
             idx.add(k)
             age = max(age or 0, int(n.value))
     return idx, age
+
+
+def _named_before(toks: Sequence[str], numbers: Sequence[Number], k: int, cues: Sequence[Match]) -> bool:
+    """Is a vital named before number ``k`` in its clause with no other number between ("ô xi của ông hơn chín
+    mươi")?"""
+    n = numbers[k]
+    return any(c.end <= n.start and BREAK not in toks[c.end:n.start]
+               and not any(c.end <= m.start and m.end <= n.start for m in numbers[:k]) for c in cues)
 
 
 def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
@@ -130,11 +161,16 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     giờ chín sáu": 96, and 93 for triage; ``Understanding.earlier_worse``)."""
     numbers = _in_mmhg(toks, numbers, expect_vital)
     cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
+    if numbers and expect_vital != "breathing_rate":
+        cues = _with_pulse_alone(toks, numbers, cues)
+    if numbers and expect_vital not in BLOOD_PRESSURE_VITALS and not _BP_NAMES.find(toks):
+        cues = _with_display_rows(toks, numbers, cues)
     unnamed_blocked = bool(_UNNAMED_BLOCKERS.find(toks))
     out: dict[str, float] = {}
     earlier: dict[str, float] = {}
     assigned: dict[int, str] = {}
     numbers, skip = _outside_cues(toks, numbers, skip, cues)
+    numbers, skip = _units_after_a_pause(toks, numbers, skip)
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``.
@@ -161,18 +197,27 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             continue
         vital = None
         after = toks[n.end] if n.end < len(toks) else None
-        if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None:
-            continue  # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital
+        if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None and not _now_after(
+                toks, n, numbers) and not any(c.start == n.end and c.phrase in _DISPLAY_ROW_PHRASES for c in cues):
+            # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital ("số trên chín hai số dưới
+            # một trăm": "số" starts the next row of the display, session 12)
+            continue
         if word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
             continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
-        if n.start > 0 and word_in(toks[n.start - 1], _ORDINAL_BEFORE) and n.value < _LOWEST:
+        if n.start > 0 and word_in(toks[n.start - 1], _ORDINAL_BEFORE) and (
+                n.value < _LOWEST or (n.end - n.start == 1 and n.value <= 9)):
             # "lần một chín tư, lần hai chín sáu": which measure, no value; it uses up no cue and passes the vital
-            # of the value before it on to the value after it
+            # of the value before it on to the value after it ("ô xi thứ bảy chín tám": Saturday, any digit; session 12)
             if k - 1 in assigned:
                 assigned[k] = assigned[k - 1]
             continue
         if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
             continue  # "có bầu tháng tám": a date
+        if n.start > 0 and word_in(toks[n.start - 1], lx.AGE_PERSONS) and any(
+                c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):
+            # "ông tám mươi ô xi chín tám, bà bảy lăm ô xi chín bảy": a person, a number, then the name of the next
+            # value: that person's age, no value of the vital before it (session 12, n17)
+            continue
         if _supposed(toks, n):
             continue  # "spo2 dưới chín lăm thì sao", "lỡ mà oxy xuống chín hai thì sao": no measurement
         if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (
@@ -183,7 +228,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         inside_degree = any(word_in(t, ("độ",)) for t in toks[n.start:n.end])
         if after == "%":
             vital = "spo2"
-        elif inside_degree or word_in(after, ("độ",)):
+        elif inside_degree or (word_in(after, ("độ",)) and (
+                lx.VITAL_RANGES["temperature"][0] <= n.value <= lx.VITAL_RANGES["temperature"][1])):
+            # "độ" after a value no temperature can have is a loose unit ("ô xi chín bảy độ"): the value's name
+            # decides (session 12, n17)
             vital = "temperature"
         per_min = _PER_MIN.at(toks, n.end) if n.end < len(toks) else None
         if per_min is not None and any(c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):
@@ -217,7 +265,11 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     vital = None
         if vital is None and k - 1 in oximeter_pulses:
             vital = "spo2"  # "một trăm hai mươi với chín sáu": the pulse, then the SpO2 beside it
-        if vital is None and k - 1 in assigned:
+        # "chín bảy phần trăm, bảy lăm nhịp một phút": a value with a unit of its own per minute is a rate, never
+        # the SpO2 or temperature said before it again (session 12, n17)
+        own_rate = per_min is not None and (_per_minute_len(toks, n.end) >= 2 or word_in(per_min.phrase,
+                                                                                         lx.PULSE_WORDS))
+        if vital is None and k - 1 in assigned and not (own_rate and assigned[k - 1] not in _RATE_VITALS):
             between = toks[numbers[k - 1].end:n.start]
             if all(word_in(t, lx.VALUE_JOINERS) for t in between) or _corrected(between) or (
                     _owner_free(between) <= 5
@@ -232,6 +284,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 lo_j, hi_j = lx.VITAL_RANGES[assigned[j]]
                 if lo_j <= n.value <= hi_j:
                     vital = assigned[j]
+        if vital is None and not own_rate:
+            vital = _measured_again(toks, numbers, k, assigned, cues, timed)
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
             if any(word_in(t, lx.BREATHING_WORDS) for t in window):
@@ -252,7 +306,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
             vital = "spo2"
         if vital is None:
-            prev_end = n.end
+            if _LOWEST <= n.value <= _HIGHEST:
+                prev_end = n.end
             continue
         lo, hi = lx.VITAL_RANGES[vital]
         father = _without_kinship_word(toks, n, lo, hi)
@@ -261,16 +316,19 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             n = father
             after = toks[n.end] if n.end < len(toks) else None
             skip.update(j for j in range(k + 1, len(numbers)) if numbers[j].start < n.end)
-        if vital == "spo2" and not lo <= n.value <= hi and "pulse" not in out and _oximeter_pulse(toks, numbers, k,
-                                                                                                assigned):
+        if vital == "spo2" and "pulse" not in out and (
+                (not lo <= n.value <= hi and _oximeter_pulse(toks, numbers, k, assigned))
+                or _displayed_pulse(toks, numbers, k, assigned)):
             # "máy kẹp tay hiện chín bảy với một trăm ba mươi lăm": the second number an oximeter shows
             vital = "pulse"
             lo, hi = lx.VITAL_RANGES[vital]
             oximeter_pulses.add(k)
         lone_father = n.end - n.start == 1 and word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS)
         if (lo <= n.value <= hi or not (word_in(after, (BREAK, "à", "không", "nhầm")) or after is None)) and not (
-                lone_father and not lo <= n.value <= hi):
-            # a lone "ba" its vital cannot have is the father, and keeps the cue ("ô xi ba được chín bốn")
+                lone_father and not lo <= n.value <= hi) and _LOWEST <= n.value <= _HIGHEST:
+            # a lone "ba" its vital cannot have is the father, and keeps the cue ("ô xi ba được chín bốn"); a number
+            # no vital can have (a count, a price, a dose: "ô xi hai máy, máy cũ ra chín tư", "máy đo ô xi mua 200
+            # nghìn, đo được 98", "pa ra năm trăm") keeps it too (session 12, n17)
             prev_end = n.end
         # else "spo2 hăm… à không, chín mươi lăm": a value its cue cannot have, taken back, keeps the cue
         nxt = numbers[k + 1] if k + 1 < len(numbers) else None
@@ -309,10 +367,12 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 # "hôm kia sốt ba chín độ, nay hết sốt rồi, đo ba sáu độ bảy": a past reading said to be over, then
                 # one now (negation.yaml past_markers, now_words, resolved_words; session 7): the reading now is the
                 # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ"), the worse one
-                # stays for triage.
+                # stays for triage. Every reading before it is over too ("hôm kia ba chín, hôm qua ba tám, hôm nay hết
+                # sốt ba sáu độ tám": no 39 for triage, session 12).
                 out[vital] = n.value
+                earlier.pop(vital, None)
                 continue
-            if vital in out and _alternatives(between):
+            if vital in out and _alternatives(between) and not _measures_counted(toks, numbers, before):
                 # "chín tư chín lăm", "chín mươi hay chín mốt gì đó": one reading given as a range, the worse end
                 out[vital] = worse(vital, out[vital], n.value)
                 continue
@@ -325,6 +385,58 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
 
 
 _TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
+
+
+def _with_pulse_alone(toks: Sequence[str], numbers: Sequence[Number], cues: Sequence[Match]) -> list[Match]:
+    """``cues`` and a pulse cue for each word of vitals.yaml ``pulse_alone_before_value`` ("nhịp") said alone right
+    before a value, or one word before it ("spo2 tám bảy, nhịp một trăm mười", "nhịp là tám tám", "ô xi chín sáu nhịp
+    một trăm hai lăm"), outside every cue ("nhịp thở", "nhịp tim"); after a value with none after it, it is that
+    value's unit ("bảy lăm nhịp một phút": "một" is no value) (session 12, n17)."""
+    covered = {j for c in cues for j in range(c.start, c.end)}
+    lo, hi = lx.VITAL_RANGES["pulse"]
+    starts = {n.start for n in numbers if lo <= n.value <= hi}
+
+    def after_breathing(i: int) -> bool:
+        # the last vital named before it, with no value between, is the breathing ("thở gấp nhịp ba mươi", "đếm nhịp
+        # thở, nhịp hai mươi hai"): "nhịp" counts the breaths
+        last = max((c for c in cues if c.end <= i), key=lambda c: c.end, default=None)
+        return last is not None and last.label == "breathing_rate" and not any(
+            last.end <= n.start and n.end <= i for n in numbers)
+
+    extra = [Match(start=i, end=i + 1, label="pulse", phrase=t) for i, t in enumerate(toks)
+             if word_in(t, _PULSE_ALONE) and i not in covered
+             and (i + 1 in starts or (i + 2 in starts and toks[i + 1] != BREAK)) and not after_breathing(i)]
+    return sorted((*cues, *extra), key=lambda m: m.start) if extra else list(cues)
+
+
+def _with_display_rows(toks: Sequence[str], numbers: Sequence[Number], cues: Sequence[Match]) -> list[Match]:
+    """``cues`` and the rows of an oximeter's display said by their place right before a value, or one word before
+    it (vitals.yaml ``display_rows``: "số trên chín lăm, số dưới tám tư", "số dưới là tám hai"); the caller keeps them
+    off where a blood pressure is named or asked (session 12, n17)."""
+    starts = {n.start for n in numbers if n.value >= _LOWEST}
+    rows = [m for m in _DISPLAY_ROWS.find(toks) if m.end in starts or (m.end + 1 in starts and toks[m.end] != BREAK)]
+    if not rows:
+        return list(cues)
+    taken = {j for m in rows for j in range(m.start, m.end)}
+    return sorted((*(c for c in cues if not taken.intersection(range(c.start, c.end))), *rows), key=lambda m: m.start)
+
+
+def _measured_again(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str],
+                    cues: Sequence[Match], timed: set[int]) -> str | None:
+    """The vital of the last value read when number ``k`` is that vital measured again: words of a new measure
+    between (vitals.yaml ``remeasure_words``: "chín giờ tối qua ô xi chín tư, sáng nay sáu giờ đo lại chín bảy",
+    "ô xi chín mươi, đo lại ngón khác thì chín ba"), no vital named between, at most ``cue_reach`` words apart
+    beside times and persons, ``k`` in that vital's range (session 12, n17)."""
+    j = max((a for a in assigned if a < k), default=None)
+    if j is None:
+        return None
+    lo_gap, hi_gap = numbers[j].end, numbers[k].start
+    if not _REMEASURE.find(toks[lo_gap:hi_gap]) or any(lo_gap <= c.start and c.end <= hi_gap for c in cues):
+        return None
+    if sum(1 for i in range(lo_gap, hi_gap) if i not in timed) > lx.CUE_REACH:
+        return None
+    lo, hi = lx.VITAL_RANGES[assigned[j]]
+    return assigned[j] if lo <= numbers[k].value <= hi else None
 
 
 def find_cues(toks: Sequence[str]) -> list[Match]:
@@ -340,14 +452,28 @@ def find_cues(toks: Sequence[str]) -> list[Match]:
 def _time_tokens(toks: Sequence[str], numbers: Sequence[Number]) -> set[int]:
     """Tokens that take none of a cue's reach: words of when (vitals.yaml ``time_words``), persons (negation.yaml
     ``persons``) and the clock times and counts: a number after "lúc" (``clock_before``) up to ``clock_hours_max`` or
-    before a count unit ("giờ", "h", "ngày": ``count_units``), with those words ("lúc chín giờ", "7h")."""
+    before a count unit ("giờ", "h", "ngày": ``count_units``), with those words ("lúc chín giờ", "7h"), a count of
+    measurements ("một lần") and a number no vital can have (a price, a dose: "hai trăm nghìn")."""
     out = {j for j, t in enumerate(toks) if word_in(t, _TIME_WORDS) or word_in(t, lx.PERSONS)}
     for n in numbers:
         after = toks[n.end] if n.end < len(toks) else None
         clock = n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and n.value <= lx.CLOCK_HOURS_MAX
-        if clock or word_in(after, lx.COUNT_UNITS):
+        if clock or (word_in(after, lx.COUNT_UNITS) and not _now_after(toks, n, numbers)):
             out.update(range(n.start - 1 if clock else n.start, n.end + (1 if word_in(after, lx.COUNT_UNITS) else 0)))
+        elif word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
+            out.update(range(n.start, n.end + 1))  # "đo ô xi một lần, lần mới nhất được chín bảy" (session 12)
+        elif not _LOWEST <= n.value <= _HIGHEST:
+            out.update(range(n.start, n.end))  # "máy đo ô xi mua hai trăm nghìn, đo được chín tám" (session 12)
     return out
+
+
+def _now_after(toks: Sequence[str], n: Number, numbers: Sequence[Number]) -> bool:
+    """Is the count unit after ``n`` the word "now" between two values ("lúc nãy chín bốn giờ chín bảy": "giờ" is
+    "bây giờ")? Only a value above any clock hour (vitals.yaml ``now_after_value``: "giờ") with a value right after
+    the word; "sốt ba ngày", "lúc chín giờ chín hai", "mười hai giờ chín tư" stay a count or a time (session 12,
+    n17)."""
+    return (n.value > 24 and n.end < len(toks) and word_in(toks[n.end], _NOW_AFTER_VALUE)
+            and any(m.start == n.end + 1 and m.value >= _LOWEST for m in numbers))
 
 
 def _owner_free(words: Sequence[str]) -> int:
@@ -368,6 +494,42 @@ def _outside_cues(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         numbers = [*(n for n in numbers if n.end <= c.start), *rest]
         skip = {k for k, n in enumerate(numbers) if n in skipped}
     return numbers, set(skip)
+
+
+def _units_after_a_pause(toks: Sequence[str], numbers: Sequence[Number],
+                         skip: set[int]) -> tuple[Sequence[Number], set[int]]:
+    """``numbers`` with a value said in two goes read whole: its tens ("chín mươi", "ba mươi"), a pause (breaks and
+    hesitation sounds only), then its units digit alone ("chín… chín mươi… sáu" 96, "ba mươi, ờ, tám độ" 38), the
+    digit one word that ends its clause or has the value's unit after it (never a count, a time or an age: "chín mươi,
+    sáu giờ đo lại"); ``skip`` (indexes of ``numbers``) moved along (session 12, n17)."""
+    merged: list[Number] = []
+    kept_skip: set[int] = set()
+    k = 0
+    while k < len(numbers):
+        a = numbers[k]
+        b = numbers[k + 1] if k + 1 < len(numbers) else None
+        if b is not None and k not in skip and k + 1 not in skip and _units_of(toks, a, b):
+            merged.append(Number(value=a.value + b.value, start=a.start, end=b.end))
+            k += 2
+            continue
+        if k in skip:
+            kept_skip.add(len(merged))
+        merged.append(a)
+        k += 1
+    return merged, kept_skip
+
+
+def _units_of(toks: Sequence[str], a: Number, b: Number) -> bool:
+    """Is ``b`` the units digit of the whole tens ``a`` said after a pause (``_units_after_a_pause``)?"""
+    if a.value != int(a.value) or a.value % 10 or not 20 <= a.value <= 90 or not word_in(toks[a.end - 1], lx.TENS):
+        return False
+    if b.end != b.start + 1 or b.value != int(b.value) or not 1 <= b.value <= 9 or toks[b.start].isdigit():
+        return False
+    between = toks[a.end:b.start]
+    if BREAK not in between or any(t != BREAK and not word_in(t, _HESITATIONS) for t in between):
+        return False
+    after = toks[b.end] if b.end < len(toks) else None
+    return after is None or after in (BREAK, "%") or word_in(after, lx.DEGREE) or _per_minute_len(toks, b.end) >= 2
 
 
 def _not_persons(words: Sequence[str]) -> list[str]:
@@ -473,6 +635,16 @@ def _alternatives(between: Sequence[str]) -> bool:
     return _run_end(_RANGE_WORDS, rest) == len(rest)
 
 
+def _measures_counted(toks: Sequence[str], numbers: Sequence[Number], first: Number | None) -> bool:
+    """Did the caller count two measures or more before the value ``first`` ("đo ô xi hai lần, chín bảy với chín
+    tám", "kẹp ba lần: chín sáu, chín bảy, chín tám")? Then the values after it are those measures one after the
+    other, no range: the later is the reading, a worse one before it goes to triage (session 12, n17)."""
+    if first is None:
+        return False
+    return any(2 <= m.value < _LOWEST and m.end <= first.start and m.end < len(toks)
+               and word_in(toks[m.end], lx.REPEAT_COUNTS) and _per_minute_len(toks, m.end) <= 1 for m in numbers)
+
+
 def _run_end(matcher: Matcher, words: Sequence[str], i: int = 0) -> int:
     """Where the run of ``matcher``'s phrases one after the other from ``words[i]`` ends (``i``: none there)."""
     while i < len(words) and (m := matcher.at(words, i)) is not None:
@@ -544,7 +716,9 @@ def _without_kinship_word(toks: Sequence[str], n: Number, lo: float, hi: float) 
     """The reading ``n`` read again without its first word when that word is "ba" said of the father
     (vitals.yaml ``kinship_number_words``) and the rest is a longer number in the vital's range [lo, hi] that "ba"
     had cut short ("ba một trăm hai": not 31 then 120) or the only reading in range ("ba chín lăm": not 39)."""
-    if n.end - n.start < 2 or not word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS):
+    named = n.start > 0 and word_in(toks[n.start - 1], _BIRTH_ORDER_TITLES) and word_in(toks[n.start], _DIGIT_WORDS)
+    if n.end - n.start < 2 or not (word_in(toks[n.start], lx.KINSHIP_NUMBER_WORDS) or named):
+        # "ô xi cô Bảy chín hai", "nhiệt độ ông Bảy ba chín độ": a person by birth order, no first digit (session 12)
         return None
     if word_in(toks[n.start + 1], lx.TENS):
         return None  # "ba mươi ba lăm": thirty; "mươi ba" alone would read as a misheard "mười ba" (13)
@@ -592,6 +766,25 @@ def _oximeter_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, assi
     else:
         return False
     return len(between) <= 2 and all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between)
+
+
+def _displayed_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str]) -> bool:
+    """Is number ``k``, in the SpO2 range, the pulse an oximeter shows beside the SpO2 value said just before it: the
+    device's display named before them (vitals.yaml ``unnamed_display_words``: "máy kẹp tay hiện chín bảy với tám
+    mươi"), only a joiner between (``oximeter_pair_joiners``), a whole value at least ``displayed_pulse_gap`` below a
+    SpO2 of 90 or more (no SpO2 falls so far in one breath; "ô xi chín bảy, tám mươi" with no device stays two SpO2
+    values, the worse kept) (session 12, n17)?"""
+    if k == 0 or assigned.get(k - 1) != "spo2":
+        return False
+    first, n = numbers[k - 1], numbers[k]
+    lo, hi = lx.VITAL_RANGES["pulse"]
+    if n.value != int(n.value) or not lo <= n.value <= hi or first.value < 90 \
+            or n.value > first.value - _DISPLAYED_PULSE_GAP:
+        return False
+    between = toks[first.end:n.start]
+    if len(between) > 2 or not all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between):
+        return False
+    return any(word_in(t, lx.UNNAMED_DISPLAY_WORDS) for t in toks[:first.start])
 
 
 def _only_range(value: float, *vitals: str) -> str | None:
