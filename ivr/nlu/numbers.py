@@ -47,6 +47,19 @@ _ORDINAL_BEFORE = lx.LEXICON.words("numbers", "ordinal_before")
 # "mười" heard as "mươi" or with another tone at the start of a number ("mươi tám" 18): numbers.yaml (session 11).
 _TEN_SLIPS = lx.LEXICON.words("numbers", "ten_slips")
 _TEN_SLIPS_NOT_AFTER = lx.LEXICON.words("numbers", "ten_slips_not_after")
+# A number answer as a poor line and a recognizer deliver it (session 12, n19): numbers.yaml.
+_HESITATIONS = frozenset(lx.LEXICON.words("numbers", "hesitations"))
+_GLUED_FILLERS = tuple(sorted(lx.LEXICON.words("numbers", "glued_fillers"), key=len, reverse=True))
+_TU_SLIPS = frozenset(lx.LEXICON.words("numbers", "tu_slips"))
+_VALUE_END_UNITS = lx.LEXICON.words("numbers", "value_end_units")
+_DOUBLED_DIGIT_NOT = lx.LEXICON.words("numbers", "doubled_digit_not")
+_POINT_SLIPS = frozenset(lx.LEXICON.words("numbers", "point_slips"))
+_POINT_SLIP_MIN = lx.LEXICON.number("numbers", "point_slip_min")
+_POINT_SLIP_MAX = lx.LEXICON.number("numbers", "point_slip_max")
+_TENTHS_SLIPS = lx.LEXICON.values("numbers", "tenths_slips")
+_FIRST_DIGIT_SLIPS = lx.LEXICON.values("numbers", "first_digit_slips")
+_SOUTHERN_TENS_SLIPS = lx.LEXICON.values("numbers", "southern_tens_slips")
+_CUT_SHORT = lx.LEXICON.rewrites("numbers", "cut_short")
 
 
 @dataclass(frozen=True)
@@ -206,6 +219,8 @@ class _Parser:
             v = _tone_slip(tok, _DIGITS, (), marks=True)  # "một trăm bà mươi" 130: between hundred and tens, a digit
         if v is None and (_is(self.at(i + 1), _TENS) or self.tens_slip(i + 1)):
             v = _word(tok, _VOWEL_SLIPS)  # "hay mươi tám" 28, "một trăm hay mươi" 120 (session 10)
+        if v is None and _is(self.at(i + 1), _TENS) and tok in _FIRST_DIGIT_SLIPS:
+            v = _FIRST_DIGIT_SLIPS[tok]  # "xáu mươi hai" 62, "bón mươi tám" 48 (session 12, n19)
         if v is None and initial and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE) and _tone_slip(
                 tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True) == 1:
             v = 1  # "mọt chăm ba mươi" 130: "một" with other marks before a misheard "trăm" (session 10, n12)
@@ -252,6 +267,54 @@ class _Parser:
         nxt = self.at(i + 1)
         return (_is(self.at(i), _TENS_SLIPS_BETWEEN) and nxt is not None
                 and (_word(nxt, _DIGITS) is not None or _word(nxt, _UNIT_ONLY) is not None))
+
+    def ends_value(self, j: int) -> bool:
+        """Does a value end before token ``j``: the clause ends or a unit of a reading follows (numbers.yaml
+        ``value_end_units``)?"""
+        tok = self.at(j)
+        return tok is None or tok == BREAK or _is(tok, _VALUE_END_UNITS)
+
+    def tens_slip_at_end(self, i: int) -> bool:
+        """Is token ``i`` "mươi" heard as "mưa" (``tens_slips_between``) where the value ends right after it ("hai
+        mưa lần" 20, "tám mưa" 80), never after "ba" ("ba mưa": dad, rain) (session 12, n19)?"""
+        return (_is(self.at(i), _TENS_SLIPS_BETWEEN) and self.ends_value(i + 1)
+                and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER))
+
+    def tu_slip(self, i: int) -> bool:
+        """Is token ``i`` "tư" (four) heard as "từ" (from) in the units place where the value ends: after a tens or
+        ten word, or after a digit word but "ba" (dad), and before the clause end or a unit ("hai mươi từ lần" 24,
+        "chín từ" 94; "tám mươi từ sáng" stays 80) (session 12, n19)?"""
+        prev = self.at(i - 1)
+        return (self.at(i) in _TU_SLIPS and self.ends_value(i + 1)
+                and (_is(prev, (*_TEN, *_TENS)) or (_word(prev or "", _DIGITS) not in (None, 0)
+                                                    and not _is(prev, lx.UNIT_SLIPS_NOT_AFTER))))
+
+    def point_slip(self, value: float, j: int) -> tuple[float, int] | None:
+        """A decimal point word bent into another word (numbers.yaml ``point_slips``: "ba tám phải hai" 38.2, "ba
+        tám trấm năm" 38.5) after a whole value in the body-temperature range, before one digit (one to nine, or a
+        ``tenths_slips`` word) that ends the value: the clause ends or "độ" follows (session 12, n19)."""
+        if self.at(j) not in _POINT_SLIPS or value != int(value) or not _POINT_SLIP_MIN <= value <= _POINT_SLIP_MAX:
+            return None
+        v = self.tenth(j + 1)
+        if v is None or not (self.clause_end(j + 2) or _is(self.at(j + 2), _DEGREE)):
+            return None
+        return value + v / 10, j + 2
+
+    def clause_end(self, j: int) -> bool:
+        return self.at(j) in (None, BREAK)
+
+    def tenth(self, i: int) -> int | None:
+        """A tenths digit at ``i``: a digit or units word (one to nine), or a ``tenths_slips`` word ("tắm" 8) where
+        the clause ends after it ("ba tám độ tắm nước ấm" is a bath)."""
+        tok = self.at(i)
+        if tok is None:
+            return None
+        v = _word(tok, _DIGITS)
+        if v is None:
+            v = _word(tok, _UNIT_ONLY)
+        if v is None and tok in _TENTHS_SLIPS and self.clause_end(i + 1):
+            v = _TENTHS_SLIPS[tok]
+        return v if v else None
 
     def last_digit_follows(self, i: int) -> bool:
         """Is token ``i`` a digit word (one to eight) that ends the number: the clause ends after it or a unit
@@ -308,6 +371,8 @@ class _Parser:
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER) and not self.number_word(i + 1) \
                 and not _is(self.at(i + 1), _VOWEL_SLIPS_NOT_BEFORE):
             v = _word(tok, _VOWEL_SLIPS)  # "chín mươi hay" 92, "chín sáo" 96; "chín mươi hay chín mốt" is "or"
+        if v is None and self.tu_slip(i):
+            v = 4  # "hai mươi từ lần" 24, "chín từ" 94 (session 12, n19)
         if v is None or v == 0:
             return None
         if _is(self.at(i + 1), _TENS):
@@ -335,6 +400,10 @@ class _Parser:
             u = self.unit(i + 1)
             if u:
                 return south * 10 + u[0], u[1]  # "ham tu" 24, "bam tam" 38 (typed without diacritics)
+        if not after_hundred and tok in _SOUTHERN_TENS_SLIPS:
+            u = self.unit(i + 1)
+            if u and self.ends_value(u[1]):
+                return _SOUTHERN_TENS_SLIPS[tok] * 10 + u[0], u[1]  # "hâm tư" 24, "bằm tám độ" 38 (session 12, n19)
         d = self.digit(i, initial=not after_hundred)
         if d is None:
             return None
@@ -344,8 +413,11 @@ class _Parser:
         if d >= 2 and not after_hundred and _is(self.at(k), lx.SOME):
             return (d * 10 + 5, k + 1) if d <= lx.SOME_MAX_TENS else None
         # "chín mười tư": ASR often writes "mười" (ten) for "mươi" (-ty) after a digit
-        if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)) or (d >= 2 and self.tens_slip(i + 1)):
+        if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)) or (d >= 2 and self.tens_slip(i + 1)) \
+                or (d >= 2 and self.tens_slip_at_end(i + 1)):
             u = self.unit(i + 2)
+            if u is None and _is(self.at(i + 1), _TENS) and _is(self.at(i + 2), _ZERO_TENS):
+                u = self.unit(i + 3)  # "hai chục lẻ hai" 22, "chín chục linh sáu" 96 (session 12, n19)
             if u and u[0] == d and _word(self.at(u[1]) or "", _UNIT_ONLY) is not None:
                 # "hai mươi hai lăm", "ba mươi ba lăm": a range said "twenty, twenty-five", the tens alone then the
                 # shorthand of the same tens (a units-only word never follows a whole "hai mươi hai") (session 10)
@@ -406,6 +478,8 @@ class _Parser:
             v = _word(self.t[j], _DIGITS)
             if v is None:
                 v = _word(self.t[j], _UNIT_ONLY)
+            if v is None and self.t[j] in _TENTHS_SLIPS and self.clause_end(j + 1):
+                v = _TENTHS_SLIPS[self.t[j]]  # "ba tám phẩy bải" 38.7 (session 12, n19)
             if v is None:
                 break
             digits.append(str(v))
@@ -425,6 +499,14 @@ class _Parser:
             d = self.decimals(j + 1)
             if d:
                 return value + d[0], d[1]
+        slip = self.point_slip(value, j)
+        if slip is not None:
+            return slip
+        if _is(tok, _DEGREE) and _is(self.at(j + 1), _ZERO_TENS) and _POINT_SLIP_MIN <= value <= _POINT_SLIP_MAX \
+                and not _is(self.at(j + 3), (*_NOT_DECIMAL_AFTER, *_TENS, *_TEN, *_HUNDRED)):
+            v = self.tenth(j + 2)
+            if v is not None:
+                return value + v / 10, j + 3  # "ba tám độ lẻ năm" 38.5 (session 12, n19)
         if _is(tok, _DEGREE):
             nxt = self.at(j + 1)
             # "ba mươi chín độ hai mươi phút trước": a digit before a tens or hundred word starts a number of its own
@@ -438,6 +520,8 @@ class _Parser:
                     v = _word(nxt, _UNIT_ONLY)
                 if v is None:
                     v = _tone_slip(nxt, {**_DIGITS, **_UNIT_ONLY}, lx.TONE_SLIPS_PROTECTED)  # "ba tám độ bấy"
+                if v is None and nxt in _TENTHS_SLIPS and self.clause_end(j + 2):
+                    v = _TENTHS_SLIPS[nxt]  # "ba sáu độ tắm" 36.8; "ba tám độ tắm nước ấm": a bath (session 12, n19)
                 if v is not None and not (v == 5 and fold(nxt) == "nam" and _is(self.at(j + 2), _YEAR_AFTER)):
                     return value + v / 10, j + 2
         return value, j
@@ -507,6 +591,67 @@ def _cut_in_two(tok: str, nxt: str | None) -> str | None:
 _CUT_TAILS = frozenset({"i", "m", "n", "t", "c", "u", "y", "o", "ng", "nh", "ch"})
 
 
+def _unglued(tok: str) -> tuple[str, ...] | None:
+    """A number word (or number words run together) with a filler glued before or after it by the recognizer
+    ("ờchín" chín, "dạchín" chín, "sáuạ" sáu: numbers.yaml ``glued_fillers``), as those number words; None for any
+    other token. The filler and the number word are two syllables, so no word of its own is taken apart."""
+    if not tok.isalpha() or len(tok) < 3:
+        return None
+    for f in _GLUED_FILLERS:
+        for rest in ((tok[len(f):],) if tok.startswith(f) else ()) + ((tok[: -len(f)],) if tok.endswith(f) else ()):
+            if len(rest) >= 2 and any(token_matches(rest, w) for w in _PARTS):
+                return (rest,)
+            parts = split_run_together(rest) if len(rest) >= 4 else None
+            if parts is not None:
+                return parts
+    return None
+
+
+def _poor_line_keep(words: list[str]) -> list[bool]:
+    """Which of ``words`` (number words run together already split) a number is read from, and ``words`` made whole
+    in place where the line cut a number word short ("ba mư tám độ": numbers.yaml ``cut_short``). Dropped: a
+    hesitation between two number words of one value ("chín ừ bảy" 97; ``hesitations``) and the first of a digit
+    word said twice before the digit that ends the value ("chín chín sáu" 96; ``doubled_digit_not``) (session 12,
+    n19)."""
+    n = len(words)
+    keep = [True] * n
+
+    def at(i: int) -> str | None:
+        return words[i] if 0 <= i < n else None
+
+    def digit(tok: str | None) -> int | None:
+        if tok is None:
+            return None
+        v = _word(tok, _DIGITS)
+        return v if v is not None else _word(tok, _UNIT_ONLY)
+
+    def number_word(tok: str | None) -> bool:
+        return tok is not None and (digit(tok) is not None or _is(tok, (*_TEN, *_TENS, *_HUNDRED, *_DEGREE, *_POINT)))
+
+    def ends(j: int) -> bool:
+        tok = at(j)
+        return tok is None or tok == BREAK or _is(tok, _VALUE_END_UNITS)
+
+    for i, tok in enumerate(words):
+        whole = _CUT_SHORT.get(tok)
+        nxt = at(i + 1)
+        if whole is not None and _word(at(i - 1) or "", _DIGITS) not in (None, 0) and (
+                digit(nxt) not in (None, 0) or (whole != "trăm" and ends(i + 1))):
+            words[i] = whole  # "ba mư tám độ" 38, "một tră hai mươi" 120, "hai chụ lần" 20
+    for i, tok in enumerate(words):
+        if tok in _HESITATIONS and number_word(at(i - 1)) and (
+                digit(at(i + 1)) not in (None, 0) or _is(at(i + 1), (*_TEN, *_TENS, *_HUNDRED, *_HALF))):
+            keep[i] = False  # "chín ừ bảy" 97, "một trăm ừ hai mươi" 120
+    live = [i for i in range(n) if keep[i]]
+    for a, b, c, d in zip(live, live[1:], live[2:], [*live[3:], n]):
+        v = _word(words[a], _DIGITS)
+        before = [k for k in live if k < a]
+        if (v is not None and v >= 2 and words[a] == words[b] and not _is(words[a], _DOUBLED_DIGIT_NOT)
+                and digit(words[c]) not in (None, 0) and ends(d) and not (before and number_word(words[before[-1]]))):
+            keep[a] = False  # "chín chín sáu" 96, "hai hai lăm lần" 25
+    return keep
+
+
 def find_numbers(tokens: Sequence[str]) -> list[Number]:
     """Every number in ``tokens`` (from ``ivr.nlu.normalize.tokenize``), left to right. Spans are indexes of
     ``tokens``: a token of number words run together ("chínlăm") is read as its words, within its own span."""
@@ -523,11 +668,16 @@ def find_numbers(tokens: Sequence[str]) -> list[Number]:
             last.append(k + 1)
             k += 2
             continue
-        parts = split_run_together(tok)
+        parts = split_run_together(tok) or _unglued(tok)
         expanded.extend(parts or (tok,))
         origin.extend([k] * (len(parts) if parts else 1))
         last.extend([k] * (len(parts) if parts else 1))
         k += 1
+    keep = _poor_line_keep(expanded)
+    if not all(keep):
+        expanded = [w for w, ok in zip(expanded, keep) if ok]
+        origin = [o for o, ok in zip(origin, keep) if ok]
+        last = [o for o, ok in zip(last, keep) if ok]
     p = _Parser(expanded)
     out: list[Number] = []
     i = 0
