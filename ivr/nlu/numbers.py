@@ -493,6 +493,8 @@ class _Parser:
         tok = self.at(j)
         if tok is None:
             return value, j
+        if _is(tok, _HALF) and 20 <= value < 100 and value % 10 == 0 and _is(self.at(j - 1), _TENS):
+            return value + 5, j + 1  # "hai chục rưỡi" 25, "tám chục rưỡi" 85: half a ten (session 12, n19)
         if _is(tok, _HALF) and value == int(value):
             return value + 0.5, j + 1
         if _is(tok, _POINT):
@@ -607,6 +609,62 @@ def _unglued(tok: str) -> tuple[str, ...] | None:
     return None
 
 
+def _pause_inside(before: str | None, prev: str | None, nxt: str | None, after: str | None, unit_after: bool) -> bool:
+    """Is a clause break between ``prev`` and ``nxt`` a pause inside one value (a recognizer writes a comma or "..."
+    where the caller paused): a lone first digit (two to nine, never "năm") and the digit the value's unit follows
+    ("chín, bảy phần trăm" 97, "ba, tám độ" 38; a bare "chín, sáu" is a blood pressure in cmHg at its question), but
+    not the next one or two ("hai, ba lần", "ba, năm lần": a count said as a range);
+    a hundred and its tens ("một trăm, hai mươi" 120); a value and its "độ" or "rưỡi" ("ba tám... độ rưỡi")
+    (session 12, n19)?"""
+    if prev is None or nxt is None:
+        return False
+
+    def digit(tok: str | None) -> int | None:
+        if tok is None:
+            return None
+        v = _word(tok, _DIGITS)
+        return v if v is not None else _word(tok, _UNIT_ONLY)
+
+    def number_word(tok: str | None) -> bool:
+        return tok is not None and (digit(tok) is not None or _is(tok, (*_TEN, *_TENS, *_HUNDRED)))
+
+    first, last = _word(prev, _DIGITS), digit(nxt)
+    if (first is not None and first >= 2 and not _is(prev, _DOUBLED_DIGIT_NOT) and not number_word(before)
+            and last not in (None, 0) and last - first not in (1, 2) and unit_after):
+        return True
+    if _is(prev, _HUNDRED) and _word(nxt, _DIGITS) not in (None, 0) and (
+            _is(after, (*_TENS, *_TEN)) or digit(after) not in (None, 0)):
+        return True
+    return number_word(prev) and _is(nxt, (*_DEGREE, *_HALF))
+
+
+def _unit_glued(tok: str, nxt: str | None) -> tuple[tuple[str, ...], bool] | None:
+    """Number words with the unit after them run together ("bảyphần" + "trăm", "sáuphầntrăm", "hailần", "támđộ"), as
+    those words and the unit ("%" for "phần trăm"), and whether ``nxt`` ("trăm" after "...phần") was part of it; None
+    for any other token (session 12, n19)."""
+    if len(tok) < 4 or not tok.isalpha():
+        return None
+    for unit in _GLUED_UNITS:
+        if not tok.endswith(unit) or len(tok) == len(unit):
+            continue
+        head = tok[: -len(unit)]
+        parts = (head,) if len(head) >= 2 and any(token_matches(head, w) for w in _PARTS) else (
+            split_run_together(head) if len(head) >= 4 else None)
+        if parts is None:
+            continue
+        if unit == "phầntrăm":
+            return (*parts, "%"), False
+        if unit == "phần" and nxt is not None and token_matches(nxt, "trăm"):
+            return (*parts, "%"), True
+        return (*parts, unit), False
+    return None
+
+
+#: The units a recognizer runs into the number before them (numbers.yaml ``value_end_units``, and "phần trăm").
+_GLUED_UNITS: tuple[str, ...] = tuple(sorted(("phầntrăm", *(u for u in _VALUE_END_UNITS if u.isalpha())),
+                                             key=len, reverse=True))
+
+
 def _poor_line_keep(words: list[str]) -> list[bool]:
     """Which of ``words`` (number words run together already split) a number is read from, and ``words`` made whole
     in place where the line cut a number word short ("ba mư tám độ": numbers.yaml ``cut_short``). Dropped: a
@@ -642,6 +700,9 @@ def _poor_line_keep(words: list[str]) -> list[bool]:
         if tok in _HESITATIONS and number_word(at(i - 1)) and (
                 digit(at(i + 1)) not in (None, 0) or _is(at(i + 1), (*_TEN, *_TENS, *_HUNDRED, *_HALF))):
             keep[i] = False  # "chín ừ bảy" 97, "một trăm ừ hai mươi" 120
+    for i, tok in enumerate(words):
+        if tok == BREAK and _pause_inside(at(i - 2), at(i - 1), at(i + 1), at(i + 2), _is(at(i + 2), _VALUE_END_UNITS)):
+            keep[i] = False  # "chín, bảy phần trăm" 97, "một trăm, hai mươi" 120, "ba tám... độ rưỡi" 38.5
     live = [i for i in range(n) if keep[i]]
     for a, b, c, d in zip(live, live[1:], live[2:], [*live[3:], n]):
         v = _word(words[a], _DIGITS)
@@ -667,6 +728,13 @@ def find_numbers(tokens: Sequence[str]) -> list[Number]:
             origin.append(k)
             last.append(k + 1)
             k += 2
+            continue
+        glued = _unit_glued(tok, tokens[k + 1] if k + 1 < len(tokens) else None)
+        if glued is not None:
+            expanded.extend(glued[0])
+            origin.extend([k] * len(glued[0]))
+            last.extend([k] * (len(glued[0]) - 1) + [k + 1 if glued[1] else k])
+            k += 2 if glued[1] else 1
             continue
         parts = split_run_together(tok) or _unglued(tok)
         expanded.extend(parts or (tok,))

@@ -175,3 +175,61 @@ def test_a_number_word_cut_short_is_whole(text: str, vital: str, want: dict[str,
 ])
 def test_cut_short_calm_twins(text: str, vital: str, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- a pause inside one value, written as a comma or "..." --------------------------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("chín, bảy phần trăm", S, {S: 97}), ("chín... sáu %", S, {S: 96}), ("ba, tám độ", T, {T: 38}),
+    ("hai, hai lần", B, {B: 22}), ("tám... hai nhịp", P, {P: 82}),
+    ("một trăm, hai mươi", P, {P: 120}), ("ba tám... độ rưỡi", T, {T: 38.5}), ("ba tám, rưỡi", T, {T: 38.5}),
+    ("một trăm... hai lăm", P, {P: 125}),
+])
+def test_a_pause_inside_a_value_is_no_break(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a count said as a range ("hai, ba lần"), two whole values (a range: its worse end), a father, a count of days
+    ("hai, ba lần", B, {}), ("ba, năm lần", B, {}), ("chín sáu, chín bảy", S, {S: 96}), ("ba, bốn ngày nay", T, {}),
+    ("chín, chín bảy", S, {S: 97}), ("ba, đo giùm ba", T, {}), ("một trăm, hai lần", P, {P: 100}),
+    # two lone digits without a unit: at the blood pressure question a pair in cmHg, elsewhere no reading
+    ("chín, sáu", "systolic_bp", {"systolic_bp": 90, "diastolic_bp": 60}), ("chín, bảy", S, {}),
+])
+def test_pause_calm_twins(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- a unit run into the number before it --------------------------------------------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("chín bảyphần trăm", S, {S: 97}), ("chín sáuphầntrăm", S, {S: 96}), ("hai hailần", B, {B: 22}),
+    ("ba támđộ", T, {T: 38}), ("tám mươinhịp", P, {P: 80}), ("chínlămphần trăm", S, {S: 95}),
+])
+def test_a_unit_run_into_the_number_is_split(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a unit alone or run into a word that is no number stays what it was ("nhiệtđộ" names the vital)
+    ("phầntrăm", S, {}), ("mấylần", B, {}), ("bảyphần trăm", S, {}), ("nhiệtđộ ba tám", T, {T: 38}),
+    ("támđộ", T, {}),
+])
+def test_unit_run_in_calm_twins(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- "rưỡi" right after a tens word is half a ten -------------------------------------------------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("hai chục rưỡi", B, {B: 25}), ("tám chục rưỡi", P, {P: 85}), ("chín chục rưỡi", S, {S: 95}),
+    ("hai chục rưỡi lần một phút", B, {B: 25}), ("bảy chục rưỡi nhịp", P, {P: 75}),
+])
+def test_half_after_a_tens_word_is_five(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # after a units digit or "độ" it is a half degree; after a hundred fifty
+    ("ba tám rưỡi", T, {T: 38.5}), ("ba mươi tám rưỡi", T, {T: 38.5}), ("ba tám độ rưỡi", T, {T: 38.5}),
+    ("trăm rưỡi", "systolic_bp", {"systolic_bp": 150}), ("ba bảy rưỡi", T, {T: 37.5}),
+])
+def test_half_calm_twins(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
