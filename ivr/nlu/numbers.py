@@ -6,7 +6,10 @@ Handles what callers say when reading a thermometer or a pulse oximeter:
 "một trăm linh năm" 105, "trăm mốt" 110, and digits as text "94", "38,5",
 "38.5", "38 độ 5"; figures mixed with words ("1 trăm 2" 120, "9 lăm" 95, "chín mươi 5" 95); number words
 run together ("chínlăm" 95) and a recognizer's slips on them ("chín lắm" 95, "một chăm hai" 120:
-numbers.yaml ``digit_slips``, ``unit_slips``...), each only where the slip cannot be another word.
+numbers.yaml ``digit_slips``, ``unit_slips``...), each only where the slip cannot be another word; and what a poor line
+leaves of a value (session 12): a hesitation or a pause inside it ("chín ừ bảy", "một trăm, hai mươi"), a filler or a
+unit glued to it ("ờchín tám", "chín bảyphần trăm"), a first digit said twice ("chín chín sáu" 96), a word cut short
+("ba mư tám độ"), "từ" for "tư" and "mưa" for "mươi" where the value ends, a point word bent ("ba tám phải hai").
 
 Works on tokens from ``ivr.nlu.normalize.tokenize``; ``find_numbers`` returns the
 spans so the NLU can look at the words around each number.
