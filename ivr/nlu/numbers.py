@@ -6,7 +6,10 @@ Handles what callers say when reading a thermometer or a pulse oximeter:
 "một trăm linh năm" 105, "trăm mốt" 110, and digits as text "94", "38,5",
 "38.5", "38 độ 5"; figures mixed with words ("1 trăm 2" 120, "9 lăm" 95, "chín mươi 5" 95); number words
 run together ("chínlăm" 95) and a recognizer's slips on them ("chín lắm" 95, "một chăm hai" 120:
-numbers.yaml ``digit_slips``, ``unit_slips``...), each only where the slip cannot be another word.
+numbers.yaml ``digit_slips``, ``unit_slips``...), each only where the slip cannot be another word; and what a poor line
+leaves of a value (session 12): a hesitation or a pause inside it ("chín ừ bảy", "một trăm, hai mươi"), a filler or a
+unit glued to it ("ờchín tám", "chín bảyphần trăm"), a first digit said twice ("chín chín sáu" 96), a word cut short
+("ba mư tám độ"), "từ" for "tư" and "mưa" for "mươi" where the value ends, a point word bent ("ba tám phải hai").
 
 Works on tokens from ``ivr.nlu.normalize.tokenize``; ``find_numbers`` returns the
 spans so the NLU can look at the words around each number.
@@ -51,6 +54,18 @@ _TEN_SLIPS_NOT_AFTER = lx.LEXICON.words("numbers", "ten_slips_not_after")
 _SOUTHERN_TENS_GUARDED = lx.LEXICON.words("numbers", "southern_tens_guarded")
 # "hăm" and "băm" with another tone from a recognizer ("hằm tư", "bằm tám"): session 12.
 _SOUTHERN_TENS_SLIPS = lx.LEXICON.values("numbers", "southern_tens_slips")
+# A number answer as a poor line and a recognizer deliver it (session 12, n19): numbers.yaml.
+_HESITATIONS = frozenset(lx.LEXICON.words("numbers", "hesitations"))
+_GLUED_FILLERS = tuple(sorted(lx.LEXICON.words("numbers", "glued_fillers"), key=len, reverse=True))
+_TU_SLIPS = frozenset(lx.LEXICON.words("numbers", "tu_slips"))
+_VALUE_END_UNITS = lx.LEXICON.words("numbers", "value_end_units")
+_DOUBLED_DIGIT_NOT = lx.LEXICON.words("numbers", "doubled_digit_not")
+_POINT_SLIPS = frozenset(lx.LEXICON.words("numbers", "point_slips"))
+_POINT_SLIP_MIN = lx.LEXICON.number("numbers", "point_slip_min")
+_POINT_SLIP_MAX = lx.LEXICON.number("numbers", "point_slip_max")
+_TENTHS_SLIPS = lx.LEXICON.values("numbers", "tenths_slips")
+_FIRST_DIGIT_SLIPS = lx.LEXICON.values("numbers", "first_digit_slips")
+_CUT_SHORT = lx.LEXICON.rewrites("numbers", "cut_short")
 
 
 @dataclass(frozen=True)
@@ -212,6 +227,8 @@ class _Parser:
             v = _tone_slip(tok, _DIGITS, (), marks=True)  # "một trăm bà mươi" 130: between hundred and tens, a digit
         if v is None and (_is(self.at(i + 1), _TENS) or self.tens_slip(i + 1)):
             v = _word(tok, _VOWEL_SLIPS)  # "hay mươi tám" 28, "một trăm hay mươi" 120 (session 10)
+        if v is None and _is(self.at(i + 1), _TENS) and tok in _FIRST_DIGIT_SLIPS:
+            v = _FIRST_DIGIT_SLIPS[tok]  # "xáu mươi hai" 62, "bón mươi tám" 48 (session 12, n19)
         if v is None and initial and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE) and _tone_slip(
                 tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True) == 1:
             v = 1  # "mọt chăm ba mươi" 130: "một" with other marks before a misheard "trăm" (session 10, n12)
@@ -277,6 +294,54 @@ class _Parser:
         return (_is(self.at(i), _TENS_SLIPS_BETWEEN) and nxt is not None
                 and (_word(nxt, _DIGITS) is not None or _word(nxt, _UNIT_ONLY) is not None))
 
+    def ends_value(self, j: int) -> bool:
+        """Does a value end before token ``j``: the clause ends or a unit of a reading follows (numbers.yaml
+        ``value_end_units``)?"""
+        tok = self.at(j)
+        return tok is None or tok == BREAK or _is(tok, _VALUE_END_UNITS)
+
+    def tens_slip_at_end(self, i: int) -> bool:
+        """Is token ``i`` "mươi" heard as "mưa" (``tens_slips_between``) where the value ends right after it ("hai
+        mưa lần" 20, "tám mưa" 80), never after "ba" ("ba mưa": dad, rain) (session 12, n19)?"""
+        return (_is(self.at(i), _TENS_SLIPS_BETWEEN) and self.ends_value(i + 1)
+                and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER))
+
+    def tu_slip(self, i: int) -> bool:
+        """Is token ``i`` "tư" (four) heard as "từ" (from) in the units place where the value ends: after a tens or
+        ten word, or after a digit word but "ba" (dad), and before the clause end or a unit ("hai mươi từ lần" 24,
+        "chín từ" 94; "tám mươi từ sáng" stays 80) (session 12, n19)?"""
+        prev = self.at(i - 1)
+        return (self.at(i) in _TU_SLIPS and self.ends_value(i + 1)
+                and (_is(prev, (*_TEN, *_TENS)) or (_word(prev or "", _DIGITS) not in (None, 0)
+                                                    and not _is(prev, lx.UNIT_SLIPS_NOT_AFTER))))
+
+    def point_slip(self, value: float, j: int) -> tuple[float, int] | None:
+        """A decimal point word bent into another word (numbers.yaml ``point_slips``: "ba tám phải hai" 38.2, "ba
+        tám trấm năm" 38.5) after a whole value in the body-temperature range, before one digit (one to nine, or a
+        ``tenths_slips`` word) that ends the value: the clause ends or "độ" follows (session 12, n19)."""
+        if self.at(j) not in _POINT_SLIPS or value != int(value) or not _POINT_SLIP_MIN <= value <= _POINT_SLIP_MAX:
+            return None
+        v = self.tenth(j + 1)
+        if v is None or not (self.clause_end(j + 2) or _is(self.at(j + 2), _DEGREE)):
+            return None
+        return value + v / 10, j + 2
+
+    def clause_end(self, j: int) -> bool:
+        return self.at(j) in (None, BREAK)
+
+    def tenth(self, i: int) -> int | None:
+        """A tenths digit at ``i``: a digit or units word (one to nine), or a ``tenths_slips`` word ("tắm" 8) where
+        the clause ends after it ("ba tám độ tắm nước ấm" is a bath)."""
+        tok = self.at(i)
+        if tok is None:
+            return None
+        v = _word(tok, _DIGITS)
+        if v is None:
+            v = _word(tok, _UNIT_ONLY)
+        if v is None and tok in _TENTHS_SLIPS and self.clause_end(i + 1):
+            v = _TENTHS_SLIPS[tok]
+        return v if v else None
+
     def last_digit_follows(self, i: int) -> bool:
         """Is token ``i`` a digit word (one to eight) that ends the number: the clause ends after it or a unit
         follows ("được chính ba", "chính hai phần trăm")? Not after "là"/"của" ("người đo là chính ba": dad himself)
@@ -332,6 +397,8 @@ class _Parser:
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER) and not self.number_word(i + 1) \
                 and not _is(self.at(i + 1), _VOWEL_SLIPS_NOT_BEFORE):
             v = _word(tok, _VOWEL_SLIPS)  # "chín mươi hay" 92, "chín sáo" 96; "chín mươi hay chín mốt" is "or"
+        if v is None and self.tu_slip(i):
+            v = 4  # "hai mươi từ lần" 24, "chín từ" 94 (session 12, n19)
         if v is None or v == 0:
             return None
         if _is(self.at(i + 1), _TENS):
@@ -376,8 +443,11 @@ class _Parser:
         if d >= 2 and not after_hundred and _is(self.at(k), lx.SOME):
             return (d * 10 + 5, k + 1) if d <= lx.SOME_MAX_TENS else None
         # "chín mười tư": ASR often writes "mười" (ten) for "mươi" (-ty) after a digit
-        if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)) or (d >= 2 and self.tens_slip(i + 1)):
+        if _is(self.at(i + 1), _TENS) or (d >= 2 and _is(self.at(i + 1), _TEN)) or (d >= 2 and self.tens_slip(i + 1)) \
+                or (d >= 2 and self.tens_slip_at_end(i + 1)):
             u = self.unit(i + 2)
+            if u is None and _is(self.at(i + 1), _TENS) and _is(self.at(i + 2), _ZERO_TENS):
+                u = self.unit(i + 3)  # "hai chục lẻ hai" 22, "chín chục linh sáu" 96 (session 12, n19)
             if u and u[0] == d and _word(self.at(u[1]) or "", _UNIT_ONLY) is not None:
                 # "hai mươi hai lăm", "ba mươi ba lăm": a range said "twenty, twenty-five", the tens alone then the
                 # shorthand of the same tens (a units-only word never follows a whole "hai mươi hai") (session 10)
@@ -438,6 +508,8 @@ class _Parser:
             v = _word(self.t[j], _DIGITS)
             if v is None:
                 v = _word(self.t[j], _UNIT_ONLY)
+            if v is None and self.t[j] in _TENTHS_SLIPS and self.clause_end(j + 1):
+                v = _TENTHS_SLIPS[self.t[j]]  # "ba tám phẩy bải" 38.7 (session 12, n19)
             if v is None:
                 break
             digits.append(str(v))
@@ -451,12 +523,22 @@ class _Parser:
         tok = self.at(j)
         if tok is None:
             return value, j
+        if _is(tok, _HALF) and 20 <= value < 100 and value % 10 == 0 and _is(self.at(j - 1), _TENS):
+            return value + 5, j + 1  # "hai chục rưỡi" 25, "tám chục rưỡi" 85: half a ten (session 12, n19)
         if _is(tok, _HALF) and value == int(value):
             return value + 0.5, j + 1
         if _is(tok, _POINT):
             d = self.decimals(j + 1)
             if d:
                 return value + d[0], d[1]
+        slip = self.point_slip(value, j)
+        if slip is not None:
+            return slip
+        if _is(tok, _DEGREE) and _is(self.at(j + 1), _ZERO_TENS) and _POINT_SLIP_MIN <= value <= _POINT_SLIP_MAX \
+                and not _is(self.at(j + 3), (*_NOT_DECIMAL_AFTER, *_TENS, *_TEN, *_HUNDRED)):
+            v = self.tenth(j + 2)
+            if v is not None:
+                return value + v / 10, j + 3  # "ba tám độ lẻ năm" 38.5 (session 12, n19)
         if _is(tok, _DEGREE):
             nxt = self.at(j + 1)
             # "ba mươi chín độ hai mươi phút trước": a digit before a tens or hundred word starts a number of its own
@@ -470,6 +552,8 @@ class _Parser:
                     v = _word(nxt, _UNIT_ONLY)
                 if v is None:
                     v = _tone_slip(nxt, {**_DIGITS, **_UNIT_ONLY}, lx.TONE_SLIPS_PROTECTED)  # "ba tám độ bấy"
+                if v is None and nxt in _TENTHS_SLIPS and self.clause_end(j + 2):
+                    v = _TENTHS_SLIPS[nxt]  # "ba sáu độ tắm" 36.8; "ba tám độ tắm nước ấm": a bath (session 12, n19)
                 if v is not None and not (v == 5 and fold(nxt) == "nam" and _is(self.at(j + 2), _YEAR_AFTER)):
                     return value + v / 10, j + 2
         return value, j
@@ -543,6 +627,126 @@ def _cut_in_two(tok: str, nxt: str | None) -> str | None:
 _CUT_TAILS = frozenset({"i", "m", "n", "t", "c", "u", "y", "o", "ng", "nh", "ch"})
 
 
+def _unglued(tok: str) -> tuple[str, ...] | None:
+    """A number word (or number words run together) with a filler glued before or after it by the recognizer
+    ("ờchín" chín, "dạchín" chín, "sáuạ" sáu: numbers.yaml ``glued_fillers``), as those number words; None for any
+    other token. The filler and the number word are two syllables, so no word of its own is taken apart."""
+    if not tok.isalpha() or len(tok) < 3:
+        return None
+    for f in _GLUED_FILLERS:
+        for rest in ((tok[len(f):],) if tok.startswith(f) else ()) + ((tok[: -len(f)],) if tok.endswith(f) else ()):
+            if len(rest) >= 2 and any(token_matches(rest, w) for w in _PARTS):
+                return (rest,)
+            parts = split_run_together(rest) if len(rest) >= 4 else None
+            if parts is not None:
+                return parts
+    return None
+
+
+def _pause_inside(before: str | None, prev: str | None, nxt: str | None, after: str | None, unit_after: bool) -> bool:
+    """Is a clause break between ``prev`` and ``nxt`` a pause inside one value (a recognizer writes a comma or "..."
+    where the caller paused): a lone first digit (two to nine, never "năm") and the digit the value's unit follows
+    ("chín, bảy phần trăm" 97, "ba, tám độ" 38; a bare "chín, sáu" is a blood pressure in cmHg at its question), but
+    not the next one or two ("hai, ba lần", "ba, năm lần": a count said as a range);
+    a hundred and its tens ("một trăm, hai mươi" 120); a value and its "độ" or "rưỡi" ("ba tám... độ rưỡi")
+    (session 12, n19)?"""
+    if prev is None or nxt is None:
+        return False
+
+    def digit(tok: str | None) -> int | None:
+        if tok is None:
+            return None
+        v = _word(tok, _DIGITS)
+        return v if v is not None else _word(tok, _UNIT_ONLY)
+
+    def number_word(tok: str | None) -> bool:
+        return tok is not None and (digit(tok) is not None or _is(tok, (*_TEN, *_TENS, *_HUNDRED)))
+
+    first, last = _word(prev, _DIGITS), digit(nxt)
+    if (first is not None and first >= 2 and not _is(prev, _DOUBLED_DIGIT_NOT) and not number_word(before)
+            and last not in (None, 0) and last - first not in (1, 2) and unit_after):
+        return True
+    if _is(prev, _HUNDRED) and _word(nxt, _DIGITS) not in (None, 0) and (
+            _is(after, (*_TENS, *_TEN)) or digit(after) not in (None, 0)):
+        return True
+    return number_word(prev) and _is(nxt, (*_DEGREE, *_HALF))
+
+
+def _unit_glued(tok: str, nxt: str | None) -> tuple[tuple[str, ...], bool] | None:
+    """Number words with the unit after them run together ("bảyphần" + "trăm", "sáuphầntrăm", "hailần", "támđộ"), as
+    those words and the unit ("%" for "phần trăm"), and whether ``nxt`` ("trăm" after "...phần") was part of it; None
+    for any other token (session 12, n19)."""
+    if len(tok) < 4 or not tok.isalpha():
+        return None
+    for unit in _GLUED_UNITS:
+        if not tok.endswith(unit) or len(tok) == len(unit):
+            continue
+        head = tok[: -len(unit)]
+        parts = (head,) if len(head) >= 2 and any(token_matches(head, w) for w in _PARTS) else (
+            split_run_together(head) if len(head) >= 4 else None)
+        if parts is None:
+            continue
+        if unit == "phầntrăm":
+            return (*parts, "%"), False
+        if unit == "phần" and nxt is not None and token_matches(nxt, "trăm"):
+            return (*parts, "%"), True
+        return (*parts, unit), False
+    return None
+
+
+#: The units a recognizer runs into the number before them (numbers.yaml ``value_end_units``, and "phần trăm").
+_GLUED_UNITS: tuple[str, ...] = tuple(sorted(("phầntrăm", *(u for u in _VALUE_END_UNITS if u.isalpha())),
+                                             key=len, reverse=True))
+
+
+def _poor_line_keep(words: list[str]) -> list[bool]:
+    """Which of ``words`` (number words run together already split) a number is read from, and ``words`` made whole
+    in place where the line cut a number word short ("ba mư tám độ": numbers.yaml ``cut_short``). Dropped: a
+    hesitation between two number words of one value ("chín ừ bảy" 97; ``hesitations``) and the first of a digit
+    word said twice before the digit that ends the value ("chín chín sáu" 96; ``doubled_digit_not``) (session 12,
+    n19)."""
+    n = len(words)
+    keep = [True] * n
+
+    def at(i: int) -> str | None:
+        return words[i] if 0 <= i < n else None
+
+    def digit(tok: str | None) -> int | None:
+        if tok is None:
+            return None
+        v = _word(tok, _DIGITS)
+        return v if v is not None else _word(tok, _UNIT_ONLY)
+
+    def number_word(tok: str | None) -> bool:
+        return tok is not None and (digit(tok) is not None or _is(tok, (*_TEN, *_TENS, *_HUNDRED, *_DEGREE, *_POINT)))
+
+    def ends(j: int) -> bool:
+        tok = at(j)
+        return tok is None or tok == BREAK or _is(tok, _VALUE_END_UNITS)
+
+    for i, tok in enumerate(words):
+        whole = _CUT_SHORT.get(tok)
+        nxt = at(i + 1)
+        if whole is not None and _word(at(i - 1) or "", _DIGITS) not in (None, 0) and (
+                digit(nxt) not in (None, 0) or (whole != "trăm" and ends(i + 1))):
+            words[i] = whole  # "ba mư tám độ" 38, "một tră hai mươi" 120, "hai chụ lần" 20
+    for i, tok in enumerate(words):
+        if tok in _HESITATIONS and number_word(at(i - 1)) and (
+                digit(at(i + 1)) not in (None, 0) or _is(at(i + 1), (*_TEN, *_TENS, *_HUNDRED, *_HALF))):
+            keep[i] = False  # "chín ừ bảy" 97, "một trăm ừ hai mươi" 120
+    for i, tok in enumerate(words):
+        if tok == BREAK and _pause_inside(at(i - 2), at(i - 1), at(i + 1), at(i + 2), _is(at(i + 2), _VALUE_END_UNITS)):
+            keep[i] = False  # "chín, bảy phần trăm" 97, "một trăm, hai mươi" 120, "ba tám... độ rưỡi" 38.5
+    live = [i for i in range(n) if keep[i]]
+    for a, b, c, d in zip(live, live[1:], live[2:], [*live[3:], n]):
+        v = _word(words[a], _DIGITS)
+        before = [k for k in live if k < a]
+        if (v is not None and v >= 2 and words[a] == words[b] and not _is(words[a], _DOUBLED_DIGIT_NOT)
+                and digit(words[c]) not in (None, 0) and ends(d) and not (before and number_word(words[before[-1]]))):
+            keep[a] = False  # "chín chín sáu" 96, "hai hai lăm lần" 25
+    return keep
+
+
 def find_numbers(tokens: Sequence[str]) -> list[Number]:
     """Every number in ``tokens`` (from ``ivr.nlu.normalize.tokenize``), left to right. Spans are indexes of
     ``tokens``: a token of number words run together ("chínlăm") is read as its words, within its own span."""
@@ -559,11 +763,23 @@ def find_numbers(tokens: Sequence[str]) -> list[Number]:
             last.append(k + 1)
             k += 2
             continue
-        parts = split_run_together(tok)
+        glued = _unit_glued(tok, tokens[k + 1] if k + 1 < len(tokens) else None)
+        if glued is not None:
+            expanded.extend(glued[0])
+            origin.extend([k] * len(glued[0]))
+            last.extend([k] * (len(glued[0]) - 1) + [k + 1 if glued[1] else k])
+            k += 2 if glued[1] else 1
+            continue
+        parts = split_run_together(tok) or _unglued(tok)
         expanded.extend(parts or (tok,))
         origin.extend([k] * (len(parts) if parts else 1))
         last.extend([k] * (len(parts) if parts else 1))
         k += 1
+    keep = _poor_line_keep(expanded)
+    if not all(keep):
+        expanded = [w for w, ok in zip(expanded, keep) if ok]
+        origin = [o for o, ok in zip(origin, keep) if ok]
+        last = [o for o, ok in zip(last, keep) if ok]
     p = _Parser(expanded)
     out: list[Number] = []
     i = 0
