@@ -362,9 +362,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 out[vital] = n.value  # "ô xi tăng từ chín mốt lên chín sáu": the value it came to
                 continue
             if vital in out and before is not None and _ends_with(_LIMIT, toks[said:n.start]):
-                continue  # "mười chín cái, chưa tới hai chục", "chín lăm, gần chín sáu": a limit, the reading said first
+                continue  # "mười chín cái, chưa tới hai chục": a limit, the reading said first
             if vital in out and before is not None and _swing(toks, before, n):
-                out[vital] = worse(vital, out[vital], n.value)  # "lúc chín sáu lúc chín bảy": one reading, its worse end
+                out[vital] = worse(vital, out[vital], n.value)  # "lúc chín sáu lúc chín bảy": its worse end
                 continue
             if vital in out and _only(_RETRACTIONS, between):
                 continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
