@@ -68,6 +68,9 @@ _FIRST_DIGIT_SLIPS = lx.LEXICON.values("numbers", "first_digit_slips")
 _CUT_SHORT = lx.LEXICON.rewrites("numbers", "cut_short")
 # Words of line noise a recognizer writes inside a value ("chín rè rè sáu"): numbers.yaml (session 13, n20).
 _LINE_NOISE = frozenset(lx.LEXICON.words("numbers", "line_noise"))
+# A digit word with its final sound lost ("chí" chín, "tá" tám), or its first ("ín" chín): numbers.yaml (session 13).
+_CLIPPED = lx.LEXICON.rewrites("numbers", "clipped")
+_CUT_START = lx.LEXICON.rewrites("numbers", "cut_start")
 
 
 @dataclass(frozen=True)
@@ -735,6 +738,15 @@ def _poor_line_keep(words: list[str]) -> list[bool]:
         if whole is not None and _word(at(i - 1) or "", _DIGITS) not in (None, 0) and (
                 digit(nxt) not in (None, 0) or (whole != "trăm" and ends(i + 1))):
             words[i] = whole  # "ba mư tám độ" 38, "một tră hai mươi" 120, "hai chụ lần" 20
+        clipped = _CLIPPED.get(tok)
+        if clipped is not None and digit(nxt) not in (None, 0) and ends(i + 2) and not number_word(at(i - 1)):
+            words[i] = clipped  # "chí tám" 98, "chí bảy phần trăm" 97: a first digit word's final lost (session 13)
+        elif clipped is not None and _word(at(i - 1) or "", _DIGITS) not in (None, 0) and at(i + 1) != BREAK \
+                and _is(nxt, _VALUE_END_UNITS) and not number_word(at(i - 2)):
+            words[i] = clipped  # "ba tá độ" 38, "ba chí độ tư" 39.4: the units digit's final lost, its unit after it
+        start = _CUT_START.get(tok)
+        if start is not None and at(i - 1) in (None, BREAK) and digit(nxt) not in (None, 0) and ends(i + 2):
+            words[i] = start  # "ín sáu" 96: the line cut the first sound of the value (session 13, n20)
     i = 0
     while i < n:
         j = i

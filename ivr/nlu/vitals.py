@@ -34,6 +34,8 @@ _HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
 _SWING = Matcher(table(*lx.LEXICON.words("vitals", "swing_words")))
 #: Said before a value after a reading of its vital, a limit of it ("chưa tới hai chục"): vitals.yaml limit_words.
 _LIMIT = Matcher(table(*lx.LEXICON.words("vitals", "limit_words")))
+#: The oximeter named only as the device: no SpO2 cue at the pulse question (vitals.yaml oximeter_device_cues).
+_OXIMETER_DEVICE_CUES = frozenset(lx.LEXICON.words("vitals", "oximeter_device_cues"))
 _PERCENT_OF_OTHER = Matcher(table(*lx.LEXICON.words("vitals", "percent_of_other")))
 _CHANGE_FROM = lx.LEXICON.words("vitals", "change_from")
 _VAGUE_NORMAL = lx.LEXICON.ranges("vitals", "vague_normal")
@@ -165,6 +167,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     giờ chín sáu": 96, and 93 for triage; ``Understanding.earlier_worse``)."""
     numbers = _in_mmhg(toks, numbers, expect_vital)
     cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
+    if expect_vital == "pulse" and len(numbers) == 1:
+        # "máy kẹp tay hiện tám hai" at the pulse question: the device shows the pulse too, the one value said is the
+        # one asked for; two values it shows stay its SpO2 and pulse (session 13, n20)
+        cues = [c for c in cues if not (c.label == "spo2" and c.phrase in _OXIMETER_DEVICE_CUES)]
     if numbers and expect_vital != "breathing_rate":
         cues = _with_pulse_alone(toks, numbers, cues)
     if numbers and expect_vital not in BLOOD_PRESSURE_VITALS and not _BP_NAMES.find(toks):

@@ -113,3 +113,42 @@ def test_a_temperature_said_again_after_its_unit(text: str, vital: str | None, w
 ])
 def test_said_again_look_alikes(text: str, vital: str, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- a digit word the line clipped: its final sound lost ("chí", "tá") or its first ("ín") --------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("chí sáu", S, {S: 96}), ("chí bảy phần trăm", S, {S: 97}), ("ba tá độ", T, {T: 38}),
+    ("ba chí độ", T, {T: 39}), ("ba tá độ rưỡi", T, {T: 38.5}), ("ín bảy", S, {S: 97}),
+    ("ín tám phần trăm", S, {S: 98}), ("chí hai", S, {S: 92}),
+])
+def test_a_clipped_digit_word_is_the_digit(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # words of their own stay words: a dozen, will, "at least"; a clipped word with nothing number-like after it
+    ("hai tá trứng", T, {}), ("mua ba tá", T, {}), ("ý chí", S, {}), ("chí ít chín sáu", S, {S: 96}),
+    ("một tá hai", S, {}), ("ín", S, {}), ("chí", S, {}), ("tin ín sáu", S, {}),
+])
+def test_clipped_look_alikes(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+# --- at the pulse question, the oximeter named only as the device gives the pulse asked for ---------------------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("máy kẹp tay hiện tám tư", P, {P: 84}), ("cái máy kẹp nó báo... chín mươi", P, {P: 90}),
+    ("kẹp ngón tay thì ra một trăm mười", P, {P: 110}), ("máy kẹp ngón được bảy sáu", P, {P: 76}),
+    ("coi máy kẹp tay thấy tám tám", P, {P: 88}),
+])
+def test_the_device_alone_at_the_pulse_question_gives_the_pulse(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # the SpO2 named, another question, or two values the device shows: as before
+    ("ô xi chín sáu", P, {S: 96}), ("máy kẹp tay hiện chín sáu", S, {S: 96}), ("máy đo oxy chín bảy", P, {S: 97}),
+    ("máy kẹp tay chín sáu, mạch tám hai", P, {S: 96, P: 82}),
+    ("máy kẹp tay hiện chín sáu với một trăm hai", P, {S: 96, P: 120}),
+])
+def test_device_look_alikes(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
