@@ -124,7 +124,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "unnamed_display_words": WORDS, "kinship_number_words": WORDS,
                "threshold_words": WORDS, "then_words": WORDS, "value_is_words": WORDS,
                "time_words": WORDS, "range_words": WORDS, "hesitations": WORDS,
-               "swing_words": WORDS, "limit_words": WORDS, "oximeter_device_cues": WORDS,
+               "swing_words": WORDS, "limit_words": WORDS, "limit_fillers": WORDS, "oximeter_device_cues": WORDS,
                "cmhg_ranges": RANGES, "after_correction": WORDS,
                "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
                "vague_normal": RANGES, "continues_before": WORDS,

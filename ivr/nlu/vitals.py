@@ -34,6 +34,7 @@ _HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
 _SWING = Matcher(table(*lx.LEXICON.words("vitals", "swing_words")))
 #: Said before a value after a reading of its vital, a limit of it ("chưa tới hai chục"): vitals.yaml limit_words.
 _LIMIT = Matcher(table(*lx.LEXICON.words("vitals", "limit_words")))
+_LIMIT_FILLERS = Matcher(table(*lx.LEXICON.words("vitals", "limit_fillers")))
 #: The oximeter named only as the device: no SpO2 cue at the pulse question (vitals.yaml oximeter_device_cues).
 _OXIMETER_DEVICE_CUES = frozenset(lx.LEXICON.words("vitals", "oximeter_device_cues"))
 _PERCENT_OF_OTHER = Matcher(table(*lx.LEXICON.words("vitals", "percent_of_other")))
@@ -367,7 +368,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             if vital in out and before is not None and _changed(toks, before, n):
                 out[vital] = n.value  # "ô xi tăng từ chín mốt lên chín sáu": the value it came to
                 continue
-            if vital in out and before is not None and _ends_with(_LIMIT, toks[said:n.start]):
+            if vital in out and before is not None and _limit(toks[said:n.start]):
                 continue  # "mười chín cái, chưa tới hai chục": a limit, the reading said first
             if vital in out and before is not None and _swing(toks, before, n):
                 out[vital] = worse(vital, out[vital], n.value)  # "lúc chín sáu lúc chín bảy": its worse end
@@ -652,6 +653,17 @@ def _corrected(between: Sequence[str]) -> bool:
 def _ends_with(matcher: Matcher, words: Sequence[str]) -> bool:
     """Do ``words`` end with one of ``matcher``'s phrases (the last three words looked at)?"""
     return any(_run_end(matcher, words, i) == len(words) for i in range(max(0, len(words) - 3), len(words)))
+
+
+def _limit(between: Sequence[str]) -> bool:
+    """Are the words between a reading and the next value of its vital only a limit of that reading (vitals.yaml
+    ``limit_words``: "mười chín cái, chưa tới hai chục", "chín lăm thôi, vẫn chưa tới chín sáu"), breaks, hesitations,
+    units and ``limit_fillers`` before it aside? (session 13, n20)"""
+    rest = [t for t in between if t != BREAK and not word_in(t, (*_HESITATIONS, *lx.DEGREE, "%"))]
+    i = 0
+    while i < len(rest) and _LIMIT.at(rest, i) is None and (m := _LIMIT_FILLERS.at(rest, i)) is not None:
+        i = m.end
+    return i < len(rest) and _run_end(_LIMIT, rest, i) == len(rest)
 
 
 def _swing(toks: Sequence[str], before: Number, n: Number) -> bool:

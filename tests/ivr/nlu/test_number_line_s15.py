@@ -170,3 +170,13 @@ def test_a_digit_word_cut_in_two_is_mended(text: str, vital: str, want: dict[str
 ])
 def test_cut_in_two_look_alikes(text: str, vital: str, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # a limit with more between it and the reading than fillers is a reading of its own (today's "nearly 39")
+    ("chín lăm thôi, vẫn chưa tới chín sáu", S, {S: 95}), ("hai mốt cái thôi, chưa tới hai hai", B, {B: 21}),
+    ("hôm qua ba tám, hôm nay gần ba chín", T, {T: 39}), ("sáng chín bảy, chiều gần chín tư", S, {S: 94}),
+    ("tám mươi, đo lại chưa tới tám lăm", P, {P: 85}),
+])
+def test_a_limit_only_right_after_its_reading(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
