@@ -9,7 +9,9 @@ run together ("chínlăm" 95) and a recognizer's slips on them ("chín lắm" 95
 numbers.yaml ``digit_slips``, ``unit_slips``...), each only where the slip cannot be another word; and what a poor line
 leaves of a value (session 12): a hesitation or a pause inside it ("chín ừ bảy", "một trăm, hai mươi"), a filler or a
 unit glued to it ("ờchín tám", "chín bảyphần trăm"), a first digit said twice ("chín chín sáu" 96), a word cut short
-("ba mư tám độ"), "từ" for "tư" and "mưa" for "mươi" where the value ends, a point word bent ("ba tám phải hai").
+("ba mư tám độ"), "từ" for "tư" and "mưa" for "mươi" where the value ends, a point word bent ("ba tám phải hai");
+and (session 13) line noise inside a value ("chín rè rè sáu"), a digit word clipped ("chí tám", "ba tá độ", "ín sáu"),
+a temperature said again after its unit ("ba tám độ ba tám độ" 38).
 
 Works on tokens from ``ivr.nlu.normalize.tokenize``; ``find_numbers`` returns the
 spans so the NLU can look at the words around each number.
