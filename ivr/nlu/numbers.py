@@ -9,7 +9,9 @@ run together ("chínlăm" 95) and a recognizer's slips on them ("chín lắm" 95
 numbers.yaml ``digit_slips``, ``unit_slips``...), each only where the slip cannot be another word; and what a poor line
 leaves of a value (session 12): a hesitation or a pause inside it ("chín ừ bảy", "một trăm, hai mươi"), a filler or a
 unit glued to it ("ờchín tám", "chín bảyphần trăm"), a first digit said twice ("chín chín sáu" 96), a word cut short
-("ba mư tám độ"), "từ" for "tư" and "mưa" for "mươi" where the value ends, a point word bent ("ba tám phải hai").
+("ba mư tám độ"), "từ" for "tư" and "mưa" for "mươi" where the value ends, a point word bent ("ba tám phải hai");
+and (session 13) line noise inside a value ("chín rè rè sáu"), a digit word clipped ("chí tám", "ba tá độ", "ín sáu"),
+a temperature said again after its unit ("ba tám độ ba tám độ" 38).
 
 Works on tokens from ``ivr.nlu.normalize.tokenize``; ``find_numbers`` returns the
 spans so the NLU can look at the words around each number.
@@ -66,6 +68,11 @@ _POINT_SLIP_MAX = lx.LEXICON.number("numbers", "point_slip_max")
 _TENTHS_SLIPS = lx.LEXICON.values("numbers", "tenths_slips")
 _FIRST_DIGIT_SLIPS = lx.LEXICON.values("numbers", "first_digit_slips")
 _CUT_SHORT = lx.LEXICON.rewrites("numbers", "cut_short")
+# Words of line noise a recognizer writes inside a value ("chín rè rè sáu"): numbers.yaml (session 13, n20).
+_LINE_NOISE = frozenset(lx.LEXICON.words("numbers", "line_noise"))
+# A digit word with its final sound lost ("chí" chín, "tá" tám), or its first ("ín" chín): numbers.yaml (session 13).
+_CLIPPED = lx.LEXICON.rewrites("numbers", "clipped")
+_CUT_START = lx.LEXICON.rewrites("numbers", "cut_start")
 
 
 @dataclass(frozen=True)
@@ -518,8 +525,8 @@ class _Parser:
             return None
         return float("0." + "".join(digits)), j
 
-    def fraction(self, value: float, j: int) -> tuple[float, int]:
-        """Optional fractional part after an integer at token j."""
+    def fraction(self, value: float, j: int, start: int | None = None) -> tuple[float, int]:
+        """Optional fractional part after an integer at token j (said from token ``start``)."""
         tok = self.at(j)
         if tok is None:
             return value, j
@@ -539,6 +546,9 @@ class _Parser:
             v = self.tenth(j + 2)
             if v is not None:
                 return value + v / 10, j + 3  # "ba tám độ lẻ năm" 38.5 (session 12, n19)
+        if _is(tok, _DEGREE) and start is not None and j - start >= 2 and self.t[j + 1:2 * j + 1 - start] == \
+                self.t[start:j]:
+            return value, j + 1  # "ba tám độ ba tám độ": the value said again after its unit, no tenths (session 13)
         if _is(tok, _DEGREE):
             nxt = self.at(j + 1)
             # "ba mươi chín độ hai mươi phút trước": a digit before a tens or hundred word starts a number of its own
@@ -604,7 +614,7 @@ class _Parser:
             if rest:
                 return value * 1000 + rest[0], rest[1]
             return value * 1000, j + 1
-        return self.fraction(value, j)
+        return self.fraction(value, j, i)
 
 
 #: The number words a recognizer may cut in two inside the word ("chí n", "mươ i"): digits, tens and hundreds.
@@ -730,10 +740,25 @@ def _poor_line_keep(words: list[str]) -> list[bool]:
         if whole is not None and _word(at(i - 1) or "", _DIGITS) not in (None, 0) and (
                 digit(nxt) not in (None, 0) or (whole != "trăm" and ends(i + 1))):
             words[i] = whole  # "ba mư tám độ" 38, "một tră hai mươi" 120, "hai chụ lần" 20
-    for i, tok in enumerate(words):
-        if tok in _HESITATIONS and number_word(at(i - 1)) and (
-                digit(at(i + 1)) not in (None, 0) or _is(at(i + 1), (*_TEN, *_TENS, *_HUNDRED, *_HALF))):
-            keep[i] = False  # "chín ừ bảy" 97, "một trăm ừ hai mươi" 120
+        clipped = _CLIPPED.get(tok)
+        if clipped is not None and digit(nxt) not in (None, 0) and ends(i + 2) and not number_word(at(i - 1)):
+            words[i] = clipped  # "chí tám" 98, "chí bảy phần trăm" 97: a first digit word's final lost (session 13)
+        elif clipped is not None and _word(at(i - 1) or "", _DIGITS) not in (None, 0) and at(i + 1) != BREAK \
+                and _is(nxt, _VALUE_END_UNITS) and not number_word(at(i - 2)):
+            words[i] = clipped  # "ba tá độ" 38, "ba chí độ tư" 39.4: the units digit's final lost, its unit after it
+        start = _CUT_START.get(tok)
+        if start is not None and at(i - 1) in (None, BREAK) and digit(nxt) not in (None, 0) and ends(i + 2):
+            words[i] = start  # "ín sáu" 96: the line cut the first sound of the value (session 13, n20)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and (words[j] in _HESITATIONS or words[j] in _LINE_NOISE):
+            j += 1  # a run of hesitations and line noise ("chín ờ rè rè sáu")
+        if j > i and number_word(at(i - 1)) and (
+                digit(at(j)) not in (None, 0) or _is(at(j), (*_TEN, *_TENS, *_HUNDRED, *_HALF))):
+            for k in range(i, j):
+                keep[k] = False  # "chín ừ bảy" 97, "một trăm ừ hai mươi" 120, "chín rè rè sáu" 96 (session 13, n20)
+        i = max(j, i + 1)
     for i, tok in enumerate(words):
         if tok == BREAK and _pause_inside(at(i - 2), at(i - 1), at(i + 1), at(i + 2), _is(at(i + 2), _VALUE_END_UNITS)):
             keep[i] = False  # "chín, bảy phần trăm" 97, "một trăm, hai mươi" 120, "ba tám... độ rưỡi" 38.5

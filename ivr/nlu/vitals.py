@@ -30,6 +30,13 @@ _CORRECTIONS = Matcher(table(*lx.CORRECTIONS))
 #: Words around two values that make them a range, not a value said again ("chín mươi, chín mốt gì đó").
 _RANGE_WORDS = Matcher(table(*lx.LEXICON.words("vitals", "range_words")))
 _HESITATIONS = lx.LEXICON.words("vitals", "hesitations")
+#: Said before each of two values of one vital, a swing between them ("lúc chín sáu lúc chín bảy"): vitals.yaml.
+_SWING = Matcher(table(*lx.LEXICON.words("vitals", "swing_words")))
+#: Said before a value after a reading of its vital, a limit of it ("chưa tới hai chục"): vitals.yaml limit_words.
+_LIMIT = Matcher(table(*lx.LEXICON.words("vitals", "limit_words")))
+_LIMIT_FILLERS = Matcher(table(*lx.LEXICON.words("vitals", "limit_fillers")))
+#: The oximeter named only as the device: no SpO2 cue at the pulse question (vitals.yaml oximeter_device_cues).
+_OXIMETER_DEVICE_CUES = frozenset(lx.LEXICON.words("vitals", "oximeter_device_cues"))
 _PERCENT_OF_OTHER = Matcher(table(*lx.LEXICON.words("vitals", "percent_of_other")))
 _CHANGE_FROM = lx.LEXICON.words("vitals", "change_from")
 _VAGUE_NORMAL = lx.LEXICON.ranges("vitals", "vague_normal")
@@ -161,6 +168,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     giờ chín sáu": 96, and 93 for triage; ``Understanding.earlier_worse``)."""
     numbers = _in_mmhg(toks, numbers, expect_vital)
     cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
+    if expect_vital == "pulse" and len(numbers) == 1:
+        # "máy kẹp tay hiện tám hai" at the pulse question: the device shows the pulse too, the one value said is the
+        # one asked for; two values it shows stay its SpO2 and pulse (session 13, n20)
+        cues = [c for c in cues if not (c.label == "spo2" and c.phrase in _OXIMETER_DEVICE_CUES)]
     if numbers and expect_vital != "breathing_rate":
         cues = _with_pulse_alone(toks, numbers, cues)
     if numbers and expect_vital not in BLOOD_PRESSURE_VITALS and not _BP_NAMES.find(toks):
@@ -356,6 +367,11 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 continue
             if vital in out and before is not None and _changed(toks, before, n):
                 out[vital] = n.value  # "ô xi tăng từ chín mốt lên chín sáu": the value it came to
+                continue
+            if vital in out and before is not None and _limit(toks[said:n.start]):
+                continue  # "mười chín cái, chưa tới hai chục": a limit, the reading said first
+            if vital in out and before is not None and _swing(toks, before, n):
+                out[vital] = worse(vital, out[vital], n.value)  # "lúc chín sáu lúc chín bảy": its worse end
                 continue
             if vital in out and _only(_RETRACTIONS, between):
                 continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
@@ -557,11 +573,18 @@ def _in_mmhg(toks: Sequence[str], numbers: Sequence[Number], expect_vital: str |
             continue
         if a.value != int(a.value) or b.value != int(b.value) or not a.value > b.value:
             continue
-        if not (_CMHG[0][0] <= a.value <= _CMHG[0][1] and _CMHG[1][0] <= b.value <= _CMHG[1][1]):
+        # "trăm bốn trên chín", "chín chục trên sáu": the upper number in millimetres, the lower one in centimetres
+        # (140/90, 90/60): the lower times ten below the upper and a diastolic value (session 13, n20)
+        mixed = (_CMHG[0][1] < a.value <= _SYSTOLIC_RANGE[1] and _CMHG[1][0] <= b.value <= _CMHG[1][1]
+                 and _DIASTOLIC_RANGE[0] <= b.value * 10 < a.value)
+        if not mixed and not (_CMHG[0][0] <= a.value <= _CMHG[0][1] and _CMHG[1][0] <= b.value <= _CMHG[1][1]):
             continue
         if expect_vital not in BLOOD_PRESSURE_VITALS and not _named_blood_pressure(toks, a.start):
             continue
         if a.start > 0 and word_in(toks[a.start - 1], lx.DATE_BEFORE):
+            continue
+        if mixed:
+            out[k + 1] = Number(value=b.value * 10, start=b.start, end=b.end)
             continue
         out[k] = Number(value=a.value * 10, start=a.start, end=a.end)
         out[k + 1] = Number(value=b.value * 10, start=b.start, end=b.end)
@@ -625,6 +648,31 @@ def _corrected(between: Sequence[str]) -> bool:
     rest = [t for t in words if t != BREAK and not word_in(t, (*lx.DEGREE, "%"))]  # the unit of the value before
     i = _run_end(_CORRECTIONS, rest)
     return 0 < i < len(rest) and _run_end(_AFTER_CORRECTION, rest, i) == len(rest)
+
+
+def _ends_with(matcher: Matcher, words: Sequence[str]) -> bool:
+    """Do ``words`` end with one of ``matcher``'s phrases (the last three words looked at)?"""
+    return any(_run_end(matcher, words, i) == len(words) for i in range(max(0, len(words) - 3), len(words)))
+
+
+def _limit(between: Sequence[str]) -> bool:
+    """Are the words between a reading and the next value of its vital only a limit of that reading (vitals.yaml
+    ``limit_words``: "mười chín cái, chưa tới hai chục", "chín lăm thôi, vẫn chưa tới chín sáu"), breaks, hesitations,
+    units and ``limit_fillers`` before it aside? (session 13, n20)"""
+    rest = [t for t in between if t != BREAK and not word_in(t, (*_HESITATIONS, *lx.DEGREE, "%"))]
+    i = 0
+    while i < len(rest) and _LIMIT.at(rest, i) is None and (m := _LIMIT_FILLERS.at(rest, i)) is not None:
+        i = m.end
+    return i < len(rest) and _run_end(_LIMIT, rest, i) == len(rest)
+
+
+def _swing(toks: Sequence[str], before: Number, n: Number) -> bool:
+    """Are ``before`` and ``n`` one vital swinging between two values, a swing word (vitals.yaml ``swing_words``:
+    "lúc", "khi", "có lúc") right before each and nothing else between them but breaks, hesitations and units
+    ("lúc chín sáu lúc chín bảy", "khi ba tám độ, khi ba tám rưỡi")? (session 13, n20)"""
+    rest = [t for t in toks[before.end:n.start] if t != BREAK and not word_in(t, (*_HESITATIONS, *lx.DEGREE, "%"))]
+    return bool(rest) and _run_end(_SWING, rest) == len(rest) and _ends_with(_SWING, toks[max(0, before.start - 3):
+                                                                                          before.start])
 
 
 def _alternatives(between: Sequence[str]) -> bool:
