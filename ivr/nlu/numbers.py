@@ -662,24 +662,28 @@ def _pause_inside(before: str | None, prev: str | None, nxt: str | None, after: 
     (session 12, n19)?"""
     if prev is None or nxt is None:
         return False
-
-    def digit(tok: str | None) -> int | None:
-        if tok is None:
-            return None
-        v = _word(tok, _DIGITS)
-        return v if v is not None else _word(tok, _UNIT_ONLY)
-
-    def number_word(tok: str | None) -> bool:
-        return tok is not None and (digit(tok) is not None or _is(tok, (*_TEN, *_TENS, *_HUNDRED)))
-
-    first, last = _word(prev, _DIGITS), digit(nxt)
-    if (first is not None and first >= 2 and not _is(prev, _DOUBLED_DIGIT_NOT) and not number_word(before)
+    first, last = _word(prev, _DIGITS), _digit_of(nxt)
+    if (first is not None and first >= 2 and not _is(prev, _DOUBLED_DIGIT_NOT) and not _number_word(before)
             and last not in (None, 0) and last - first not in (1, 2) and unit_after):
         return True
     if _is(prev, _HUNDRED) and _word(nxt, _DIGITS) not in (None, 0) and (
-            _is(after, (*_TENS, *_TEN)) or digit(after) not in (None, 0)):
+            _is(after, (*_TENS, *_TEN)) or _digit_of(after) not in (None, 0)):
         return True
-    return number_word(prev) and _is(nxt, (*_DEGREE, *_HALF))
+    return _number_word(prev) and _is(nxt, (*_DEGREE, *_HALF))
+
+
+def _digit_of(tok: str | None) -> int | None:
+    """The digit ``tok`` says (a digit word, or a units-only one: "mốt", "tư", "lăm"), or None."""
+    if tok is None:
+        return None
+    v = _word(tok, _DIGITS)
+    return v if v is not None else _word(tok, _UNIT_ONLY)
+
+
+def _number_word(tok: str | None, *more: tuple[str, ...]) -> bool:
+    """Is ``tok`` a digit word, "mười", a tens word or "trăm" (or a word of ``more``: "độ", "phẩy")?"""
+    return tok is not None and (_digit_of(tok) is not None
+                                or _is(tok, (*_TEN, *_TENS, *_HUNDRED, *(w for ws in more for w in ws))))
 
 
 def _unit_glued(tok: str, nxt: str | None) -> tuple[tuple[str, ...], bool] | None:
@@ -721,14 +725,10 @@ def _poor_line_keep(words: list[str]) -> list[bool]:
     def at(i: int) -> str | None:
         return words[i] if 0 <= i < n else None
 
-    def digit(tok: str | None) -> int | None:
-        if tok is None:
-            return None
-        v = _word(tok, _DIGITS)
-        return v if v is not None else _word(tok, _UNIT_ONLY)
+    digit = _digit_of
 
     def number_word(tok: str | None) -> bool:
-        return tok is not None and (digit(tok) is not None or _is(tok, (*_TEN, *_TENS, *_HUNDRED, *_DEGREE, *_POINT)))
+        return _number_word(tok, _DEGREE, _POINT)
 
     def ends(j: int) -> bool:
         tok = at(j)
