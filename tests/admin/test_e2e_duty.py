@@ -113,7 +113,9 @@ def test_admin_publishes_with_confirmation_and_rolls_back(page, admin_cfg):
     shot(page, "admin-flow-diagram")
     edited = original.replace("timeout_s: 7", "timeout_s: 9", 1) + (
         "\n  hoi_them:\n    kind: say\n    prompt: goodbye\n    next: goodbye\n")
-    edited = edited.replace("next: advice_home_care\n\n  advice_home_care", "next: hoi_them\n\n  advice_home_care", 1)
+    # the new F0's callback step now leads to hoi_them (so that it is reachable)
+    assert edited.count("next: ask_has_oximeter\n\n  advice_home_care") == 1
+    edited = edited.replace("next: ask_has_oximeter\n\n  advice_home_care", "next: hoi_them\n\n  advice_home_care", 1)
     paste(page, "#yaml", edited)
     page.click("button[value=publish]")
     page.wait_for_selector("#change-summary")

@@ -14,14 +14,14 @@ ADDED = "\n  hoi_them:\n    kind: say\n    prompt: goodbye\n    next: goodbye\n"
 
 
 def edited(text: str) -> str:
-    """One step added (a new key of faq_menu), one removed (faq_isolation and the greeting's way to it), a setting
-    changed."""
-    def replaced(out: str, old: str, new: str) -> str:
-        assert out.count(old) == 1, old
+    """One step added (a new key of faq_menu), one removed (faq_isolation and the ways to it from the greeting and
+    from "anything else?"), a setting changed."""
+    def replaced(out: str, old: str, new: str, count: int = 1) -> str:
+        assert out.count(old) == count, old
         return out.replace(old, new)
 
     out = replaced(text, "  timeout_s: 7\n", "  timeout_s: 8\n")  # defaults: a setting
-    out = replaced(out, "      - {intent: ask_isolation, next: faq_isolation}\n", "")
+    out = replaced(out, "      - {intent: ask_isolation, next: faq_isolation}\n", "", count=2)
     out = replaced(out, "      - {dtmf: \"6\", next: faq_package}\n",
                    "      - {dtmf: \"6\", next: faq_package}\n      - {dtmf: \"7\", next: hoi_them}\n")
     start = out.index("  faq_isolation:\n")
@@ -35,7 +35,8 @@ def test_changes_by_step(admin_cfg):
     c = changes(old, new)
     assert c is not None and not c.empty
     assert c.added == ["hoi_them"] and c.removed == ["faq_isolation"]
-    assert set(c.changed) == {"greeting", "main_menu", "faq_menu"} and c.settings == ["defaults"]  # shared choices
+    # the greeting and the main menu share their choices
+    assert set(c.changed) == {"greeting", "main_menu", "faq_menu", "anything_else"} and c.settings == ["defaults"]
     assert changes(old, old).empty and changes(old, "nodes: [") is None
 
 
@@ -74,7 +75,7 @@ def test_publish_asks_first_with_the_changes(client, auth, db, admin_cfg):
     summary = html[html.index('id="change-summary"'):html.index("</ul>", html.index('id="change-summary"'))]
     assert "Thêm 1 bước" in summary and "hoi_them" in summary
     assert "Bỏ 1 bước" in summary and "faq_isolation" in summary
-    assert "Sửa 3 bước" in summary and "Sửa thiết lập chung" in summary
+    assert "Sửa 4 bước" in summary and "Sửa thiết lập chung" in summary
     assert flow_text(admin_cfg) == original  # nothing published yet, nothing saved
     with db.session() as s:
         assert s.query(FlowVersion).count() == 0
