@@ -158,7 +158,6 @@ class Session:
         self._waits = 0  # "đợi chút" at this number question
         self._routed_repeats = 0  # spoken repeat requests in a row that a choice routed (they leave the node)
         self._partial: float | None = None  # the first value of a pair said alone ("một trăm hai mươi")
-        self._listen_s: float | None = None  # this question's listening time when not the node's (a wait)
         self._risk_fired: set[str] = set()
         # what PlaybackDone leads to: listening (a phase) or the rest of a node (its kind)
         self._after_playback: Phase | NodeKind | None = None
@@ -217,8 +216,10 @@ class Session:
         self.done, self.outcome, self.phase = True, outcome, Phase.DONE
         self.deadline, self.listening = None, None
 
-    def _play(self, prompt_id: str, barge_in: bool | None = None) -> A.Play:
-        values = {**self.slots, **({"value": self._pending} if self._pending is not None else {}),
+    def _play(self, prompt_id: str, barge_in: bool | None = None, *, value: float | None = None) -> A.Play:
+        """``value``: the prompt's {value} when it is not the value being read back (``_pending``)."""
+        value = self._pending if value is None else value
+        values = {**self.slots, **({"value": value} if value is not None else {}),
                   **({"pair": self._pending_pair} if self._pending_pair is not None else {})}
         if self.node is not None and self.node.kind is NodeKind.CHOOSE and self.node.option_prompt:
             values["options"] = self._options_text(self.node)
@@ -264,13 +265,14 @@ class Session:
         else:
             prompt = node.reprompt if again and node.reprompt else node.prompt
         assert prompt is not None
-        out.append(self._play(prompt))
-        self.listening = self._listen(node, confirming=confirming)
-        self._listen_s = None
-        out.append(self.listening)
-        self.phase, self.deadline = Phase.PLAYING, None
-        self._after_playback = Phase.CONFIRMING if confirming else Phase.LISTENING
-        return out
+        return [*out, *self._play_then_listen(self._play(prompt), self._listen(node, confirming=confirming),
+                                              Phase.CONFIRMING if confirming else Phase.LISTENING)]
+
+    def _play_then_listen(self, play: A.Play, listen: A.Listen, after: Phase = Phase.LISTENING) -> list[A.Action]:
+        """Play ``play``, then listen as ``listen`` says (its ``timeout_s`` runs once the prompt has been played)."""
+        self.listening = listen
+        self.phase, self.deadline, self._after_playback = Phase.PLAYING, None, after
+        return [play, listen]
 
     # ------------------------------------------------------------ transitions
     def _go(self, target: str | None, now: float) -> list[A.Action]:
@@ -361,7 +363,7 @@ class Session:
         after = self._after_playback
         if isinstance(after, Phase):  # the question has been played: listen
             self.phase = after
-            self.deadline = now + (self._listen_s or self.node.timeout_s)
+            self.deadline = now + (self.listening.timeout_s if self.listening else self.node.timeout_s)
             return []
         assert after is not None
         return self._after(after, now)
@@ -572,13 +574,8 @@ class Session:
             return self._enter(self._exhausted_target(node), now)
         assert node.pair_prompt is not None
         self.steps.append(Step(node=node.id, event="partial", transcript=str(value)))
-        self._partial, self._pending = value, value  # {value} in the prompt
-        play = self._play(node.pair_prompt)
-        self._pending = None
-        self.listening = self._listen(node)
-        self._listen_s = None
-        self.phase, self.deadline, self._after_playback = Phase.PLAYING, None, Phase.LISTENING
-        return [play, self.listening]
+        self._partial = value
+        return self._play_then_listen(self._play(node.pair_prompt, value=value), self._listen(node))
 
     def _store_value(self, value: float, now: float, pair: float | None = None) -> list[A.Action]:
         node = self.node
@@ -790,11 +787,8 @@ class Session:
 
     def _wait(self, node: Node) -> list[A.Action]:
         """Say "take your time" and listen to the same question for ``WAIT_S``."""
-        play = self._play(self.flow.prompts["wait"])
-        self.listening = dc_replace(self._listen(node), timeout_s=max(WAIT_S, node.timeout_s))
-        self._listen_s = self.listening.timeout_s
-        self.phase, self.deadline, self._after_playback = Phase.PLAYING, None, Phase.LISTENING
-        return [play, self.listening]
+        return self._play_then_listen(self._play(self.flow.prompts["wait"]),
+                                      dc_replace(self._listen(node), timeout_s=max(WAIT_S, node.timeout_s)))
 
     @staticmethod
     def _other_reading(u: Understanding, node: Node) -> bool:
