@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +34,27 @@ def _udp_free(port: int) -> bool:
     return True
 
 
+# Blocks handed out lately, by this process: a port a test was given but has not bound yet (a worker it
+# has not started, an RTP range not in use yet) looks free, and must not be handed out again.
+_HANDED: deque[tuple[int, int]] = deque(maxlen=32)  # more than any one test uses
+
+
+def _claim(base: int, size: int) -> int:
+    _HANDED.append((base, size))
+    return base
+
+
+def _handed(base: int, size: int) -> bool:
+    return any(base < b + n and b < base + size for b, n in _HANDED)
+
+
 def port_block(size: int = 8) -> int:
-    """A base port with ``size`` free UDP ports after it (random, to let tests run side by side)."""
+    """A base port with ``size`` free UDP ports after it (random, to let tests run side by side),
+    none of them in a block handed out before in this test session."""
     for _ in range(200):
         base = random.randrange(30000, 60000 - size)
-        if all(_udp_free(base + i) for i in range(size)):
-            return base
+        if not _handed(base, size) and all(_udp_free(base + i) for i in range(size)):
+            return _claim(base, size)
     raise RuntimeError("no free UDP port block on 127.0.0.1")
 
 
@@ -51,7 +67,7 @@ def shared_prompt_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def sip_cfg(cfg: Config, shared_prompt_cache: Path) -> Config:
     base = port_block(12)
-    rtp = random.randrange(40000, 59000, 200)
+    rtp = _claim(random.randrange(40000, 59000, 200), 200)
     return cfg.replace(sip_host="127.0.0.1", sip_port=base, worker_sip_port_base=base + 2, workers=2,
                        worker_max_calls=10, redis_port=base + 8, rtp_port_low=rtp, rtp_port_high=rtp + 199,
                        prompt_cache_dir=shared_prompt_cache)
