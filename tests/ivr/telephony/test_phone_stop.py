@@ -130,3 +130,19 @@ def test_a_registrar_that_refuses_deregistration_cannot_hold_the_worker(register
         sock.bind(("127.0.0.1", p.sip.myPort))
     finally:
         sock.close()
+
+
+def test_a_client_already_marked_stopped_leaves_no_reregistration_timer() -> None:
+    """pyVoIP's own stop returns at once when its SIP client is already marked stopped (NSD false, as after a
+    failure) and leaves the non-daemon re-registration timer running: the worker's stop cancels it."""
+    p, registrar = _registered(200)
+    try:
+        timer = p.sip.registerThread
+        assert timer is not None and timer.is_alive()
+        p.sip.NSD = False
+        p.stop(timeout_s=2.0)
+        timer.join(timeout=2.0)
+        assert not timer.is_alive()
+        assert p.sip.s.fileno() == -1
+    finally:
+        registrar.close()
