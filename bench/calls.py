@@ -16,7 +16,11 @@ checked against ``expect``:
 * ``max_exchanges_to_human`` (int): at most this many caller turns (speech, key, silence) before the
   first escalation or hand-off;
 * ``escalation_risk_at_least`` ("high"/"emergency"): the highest escalation's risk is at least this;
-* ``advice_115`` (bool): a prompt mentioning 115 is played (true) / never played (false);
+* ``advice_115`` (bool): true, the caller hears 115 named (told to call it now, or if a sign gets worse);
+  false, the caller is never told to call 115 now. A sentence that tells the caller to call 115 *if* a sign
+  appears ("Nếu thấy khó thở ..., hãy gọi ngay 115": the safety reminder of goodbyes, answers and callback
+  promises) is advice to an escalated caller and no alarm to a calm one; the output shows it as "115
+  reminder";
 * ``callback_case`` (bool): an escalation in callback mode is made (true) / none is (false).
 
 Prints one line per call (PASS/FAIL and the failed checks) and the totals. Exit status 0 whatever the
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +143,7 @@ def observe(result: dict[str, Any]) -> dict[str, Any]:
             exchanges += 1
         elif step.get("event") in HUMAN_EVENTS and exchanges_to_human is None:
             exchanges_to_human = exchanges
+    mentions = [conditional for step in result["steps"] for conditional in _mentions_115(step.get("text") or "")]
     escalations = result.get("escalations", [])
     top = min((e["risk"] for e in escalations), key=risk_rank, default=None)  # rank 0 = emergency
     reached = exchanges_to_human is not None or result["outcome"] in HUMAN_OUTCOMES or bool(escalations)
@@ -145,7 +151,8 @@ def observe(result: dict[str, Any]) -> dict[str, Any]:
         "reaches_human": reached,
         "exchanges_to_human": exchanges_to_human,
         "escalation_risk": top,
-        "advice_115": any("115" in (step.get("text") or "") for step in result["steps"]),
+        "advice_115": any(not conditional for conditional in mentions),
+        "reminder_115": any(mentions),
         "callback_case": any(e.get("mode") == "callback" for e in escalations),
         "outcome": result["outcome"],
         "risk": result["risk"],
@@ -153,12 +160,22 @@ def observe(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _mentions_115(text: str) -> list[bool]:
+    """For each sentence of a prompt that names 115: whether it is conditional ("Nếu ..., hãy gọi 115")."""
+    sentences = (s.strip() for s in re.split(r"(?<=[.!?])\s+", text))
+    return [s.lower().startswith("nếu ") for s in sentences if "115" in s]
+
+
 def check(expect: dict[str, Any], seen: dict[str, Any]) -> list[str]:
     """The failed expectations, each as a short explanation (empty: the call passed)."""
     failed = []
-    for key in ("reaches_human", "advice_115", "callback_case"):
+    for key in ("reaches_human", "callback_case"):
         if key in expect and seen[key] != expect[key]:
             failed.append(f"{key}: expected {expect[key]}, got {seen[key]}")
+    if expect.get("advice_115") is True and not (seen["advice_115"] or seen["reminder_115"]):
+        failed.append("advice_115: expected True, 115 never named")
+    if expect.get("advice_115") is False and seen["advice_115"]:
+        failed.append("advice_115: expected False, told to call 115 now")
     if "max_exchanges_to_human" in expect:
         n, got = expect["max_exchanges_to_human"], seen["exchanges_to_human"]
         if got is None or got > n:
@@ -217,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"{'PASS' if not failed else 'FAIL'}  {script.id}  (outcome {seen['outcome']}, risk {seen['risk']}, "
               f"to human after {seen['exchanges_to_human'] if seen['exchanges_to_human'] is not None else '-'}"
-              f" of {seen['exchanges']} turns, 115 {'yes' if seen['advice_115'] else 'no'})")
+              f" of {seen['exchanges']} turns, 115 "
+              f"{'yes' if seen['advice_115'] else 'reminder' if seen['reminder_115'] else 'no'})")
         for reason in failed:
             print(f"      {reason}")
         if args.verbose:

@@ -93,6 +93,23 @@ def test_observe_and_check_read_the_simulate_json() -> None:
         "max_exchanges_to_human: expected <= 5, got never"]
 
 
+def test_a_conditional_115_is_a_reminder_not_the_advice() -> None:
+    """"Nếu thấy khó thở, hãy gọi ngay 115" (a goodbye's safety reminder) names 115 to an escalated caller and
+    does not tell a calm one to call 115 now; "Ông bà hãy gọi ngay số 115" does."""
+    reminder = calls.observe(_result([{"node": "goodbye", "text": "Cảm ơn ông bà. Nếu thấy khó thở, hãy gọi "
+                                                                     "ngay 115. Chúc ông bà mau khỏe."}],
+                                     [], "completed"))
+    assert reminder["reminder_115"] and not reminder["advice_115"]
+    assert calls.check({"advice_115": False}, reminder) == []
+    assert calls.check({"advice_115": True}, reminder) == []
+    told = calls.observe(_result([{"node": "emergency", "text": "Ông bà hãy gọi ngay số 115 để được cấp cứu. "
+                                                                 "Xin giữ máy."}], [], "escalated"))
+    assert told["advice_115"]
+    assert calls.check({"advice_115": False}, told) == ["advice_115: expected False, told to call 115 now"]
+    silent = calls.observe(_result([{"node": "goodbye", "text": "Xin chào."}], [], "completed"))
+    assert calls.check({"advice_115": True}, silent) == ["advice_115: expected True, 115 never named"]
+
+
 def test_bench_runs_every_script_through_the_engine() -> None:
     proc = subprocess.run([sys.executable, str(BENCH), "--json"], cwd=ROOT, capture_output=True, text=True,
                           timeout=300, check=False)
