@@ -26,6 +26,7 @@ _DOOR = Matcher(table(*lx.DOOR_UNANSWERED))
 _KNOCK = Matcher(table(*lx.KNOCK_WORDS))
 _OWN_NEWS = Matcher(table(*lx.OWN_NEWS))
 _WEAK_THINGS = Matcher(table(*lx.WEAK_THINGS))
+_STAFF = Matcher(table(*lx.STAFF))
 #: How many words before "không ai mở" a knock may be said ("hàng xóm gõ cửa cũng không ai mở").
 KNOCK_REACH = 5
 
@@ -46,13 +47,15 @@ def worry_without_sign(toks: Sequence[str]) -> bool:
 def unreachable(toks: Sequence[str]) -> bool:
     """Does a person of the household not answer the phone or the door ("ba tôi không nghe máy từ tối qua", "gõ cửa
     cũng không ai mở")? The subject is the first person word of the clause before the phrase, and not the caller
-    ("em không bắt máy kịp")."""
+    ("em không bắt máy kịp") nor the staff ("bác sĩ cũng không trả lời điện thoại")."""
     for m in _UNANSWERED.find(toks):
         if m.end < len(toks) and word_in(toks[m.end], lx.MISSED_CALL):
             continue
         lo = m.start
         while lo > 0 and toks[lo - 1] != BREAK:  # the clause's start (``ivr.nlu.negation`` imports this module)
             lo -= 1
+        if _STAFF.find(toks[lo:m.start]):
+            continue  # "bác sĩ cũng không trả lời điện thoại": the staff, not the patient
         who = next((t for t in toks[lo:m.start]
                     if word_in(t, lx.PERSONS) or word_in(t, lx.VOCATIVE_PERSONS)), None)
         if who is not None and not word_in(who, lx.FIRST_PERSONS):

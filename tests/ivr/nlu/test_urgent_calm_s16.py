@@ -62,7 +62,7 @@ def test_a_loanword_pulse_is_the_pulse(text: str, vitals: dict[str, float]) -> N
 
 @pytest.mark.parametrize("text", [
     "alo, sóng yếu quá, em hỏi chỗ nhận túi thuốc", "tín hiệu yếu lắm, em nói lại nha, em cần giấy xác nhận",
-    "em không bắt máy kịp cuộc gọi của trạm sáng nay",
+    "em không bắt máy kịp cuộc gọi của trạm sáng nay", "gọi mãi mà trạm y tế không nghe máy, em muốn hỏi thuốc",
 ])
 def test_a_weak_line_or_a_missed_call_is_no_sign(text: str) -> None:
     assert not escalates(text), (text, NLU.understand(text).symptoms)
