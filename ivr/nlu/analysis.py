@@ -11,6 +11,7 @@ from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, find_numbers
+from ivr.nlu.urgency import haste_only, unreachable, weak_line, worry_without_sign
 from ivr.nlu.vitals import CUES, ages, find_readings, low_blood_pressure
 
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
@@ -163,6 +164,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         if m.label == "altered_consciousness" and _dim_thing(toks, m):
             blocked.update(range(m.start, m.end))
             continue
+        if m.label == CONCERN_SIGN and weak_line(toks, m):
+            blocked.update(range(m.start, m.end))  # "tín hiệu yếu quá" (session 16, ``ivr.nlu.urgency``)
+            continue
         spans.append((m, negated(toks, m, spans)))
     pos: list[str] = []
     neg: list[str] = list(blocker_neg)
@@ -192,6 +196,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         pos.append(CONCERN_SIGN)  # "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban"
     if "vomiting" in pos and CONCERN_SIGN not in pos and _kinds(_ABDOMEN, toks) >= len(lx.ACUTE_ABDOMEN):
         pos.append(CONCERN_SIGN)  # "lên cơn đau bụng ói mửa, chướng bụng"
+    if CONCERN_SIGN not in pos and unreachable(toks):
+        pos.append(CONCERN_SIGN)  # "mẹ em không bắt máy từ sáng" (session 16, ``ivr.nlu.urgency``)
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
     cue_matches = CUES.find(toks)
     for c in cue_matches:
@@ -250,6 +256,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 word_in(t, lx.PLAIN_NEGATORS) for t in toks[max(0, m.start - 3):m.start]):
             continue
         intents.setdefault(m.label, []).append(m)
+    if not pos and not vitals and haste_only(toks, intents.get("emergency", ())):
+        del intents["emergency"]  # "gấp lắm, giấy ra viện của mẹ em bao giờ có" (session 16, ``ivr.nlu.urgency``)
     if not any(k != GREETING for k in intents) and not positive_any(spans) and _OTHER.find(toks):
         intents["_complaint"] = []
     score, model_high = None, False
@@ -269,6 +277,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     # the patient said to be fine ("... chứ mẹ tôi vẫn hồng hào"): distress or a worry word raises no concern
     reassured = any(_fine_now(toks, r) for r in _REASSURANCE.find(toks))
     concern = CONCERN_SIGN in positive or (bool(distress) and not reassured)
+    if concern and not positive and not vitals and "emergency" not in intents and worry_without_sign(toks):
+        concern = False  # "con ở xa lo quá, không biết mẹ ở nhà sao" (session 16, ``ivr.nlu.urgency``)
     if not concern and not positive and not neg and not reassured and not any(k in intents for k in QUESTION_INTENTS):
         concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches, blocked)
     if not positive and not vitals and not any(k in intents for k in QUESTION_INTENTS) and _unclaimed_warning(

@@ -307,3 +307,15 @@ FILLERS_KEPT_AFTER_GAP = frozenset(_w("normalize", "fillers_kept_after_gap"))
 FILLERS_KEPT_IN: Mapping[str, str] = LEXICON.rewrites("normalize", "fillers_kept_in")
 #: "oi" typed without diacritics after one of these is "ói" (vomits), not the vocative (session 10).
 VOMIT_OI_AFTER = frozenset(_w("normalize", "vomit_oi_after"))
+
+# --- urgency.yaml (session 16, n24-urgent-calm): urgent-sounding talk that is calm
+HASTE = _w("urgency", "haste")
+CALM_MATTERS = _w("urgency", "calm_matters")
+FAR_AWAY = _w("urgency", "far_away")
+UNANSWERED = _w("urgency", "unanswered")
+DOOR_UNANSWERED = _w("urgency", "door_unanswered")
+KNOCK_WORDS = _w("urgency", "knock_words")
+MISSED_CALL = _w("urgency", "missed_call")
+OWN_NEWS = _w("urgency", "own_news")
+WEAK_THINGS = _w("urgency", "weak_things")
+STAFF = _w("urgency", "staff")

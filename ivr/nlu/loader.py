@@ -40,6 +40,10 @@ SCHEMA: dict[str, dict[str, str]] = {
     "answers": {"yes_words": WORDS, "no_words": WORDS, "hedges": WORDS, "yes_openers": WORDS, "yes_alone": WORDS,
                 "clause_yes": WORDS, "unsure_after": WORDS},
     "grammar": {"closed": TABLE, "number_extra": WORDS, "open_intents": NAMES},
+    # session 16 (n24-urgent-calm): urgent-sounding talk that is calm (ivr/nlu/urgency.py)
+    "urgency": {key: WORDS for key in ("haste", "calm_matters", "far_away", "unanswered", "door_unanswered",
+                                       "knock_words", "missed_call", "own_news", "weak_things",
+                                       "staff")},
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",
         "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words", "denied_after",

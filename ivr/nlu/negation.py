@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK
+from ivr.nlu.urgency import own_news
 
 _NEG_AFTER = Matcher(table(*lx.NEGATION_AFTER))
 _HYPOTHETICAL = Matcher(table(*lx.HYPOTHETICAL))
@@ -60,6 +61,7 @@ def hearsay(toks: Sequence[str], start: int) -> bool:
     """Is what starts at ``start`` hearsay ("nghe tin hàng xóm đi cấp cứu"): a hearsay phrase earlier in its clause?"""
     lo = clause_start(toks, start)
     found = _HEARSAY.find(toks[lo:start])
+    found = [f for f in found if not own_news(toks, lo + f.end)]  # "nghe tin dương tính, bà ngất" (session 16)
     # up to a contrast word: "nghe nói co giật là nặng mà con tôi cũng co giật" reports the second one (a one-word
     # contrast written without diacritics, "ma", only before a person: "ma con toi")
     rest = toks[lo + found[-1].end:start] if found else ()

@@ -1,0 +1,82 @@
+"""Urgent-sounding talk that is calm, kept apart from real alarm (session 16, n24-urgent-calm).
+
+Three kinds, each a small predicate over the content tokens (data: ``ivr/nlu/data/urgency.yaml``):
+
+- haste about a calm matter ("gấp lắm, giấy xác nhận khỏi bệnh của tôi đâu", "khẩn cấp, phường chưa gửi thuốc"):
+  ``haste_only`` says the utterance's emergency phrases are only haste said about papers, results, medicine,
+  food or an appointment, with no sign and no reading, so no request for help;
+- worry with nothing seen ("con ở xa lo quá, không biết mẹ ở nhà sao", "ối giời ơi, đợi mãi không thấy giấy"):
+  ``worry_without_sign`` says the distress words are the caller's feeling about distance or a calm matter;
+- the patient unreachable ("mẹ em không bắt máy từ sáng", "gõ cửa cũng không ai mở"): ``unreachable`` is the
+  family's worry of decision 261, sign 11 (``caller_concern``), never the caller missing the hotline's call.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ivr.nlu import lexicon as lx
+from ivr.nlu.matcher import Match, Matcher, table, word_in
+from ivr.nlu.normalize import BREAK
+
+_HASTE = frozenset(lx.HASTE)
+_MATTERS = Matcher(table(*lx.CALM_MATTERS))
+_FAR = Matcher(table(*lx.FAR_AWAY))
+_UNANSWERED = Matcher(table(*lx.UNANSWERED))
+_DOOR = Matcher(table(*lx.DOOR_UNANSWERED))
+_KNOCK = Matcher(table(*lx.KNOCK_WORDS))
+_OWN_NEWS = Matcher(table(*lx.OWN_NEWS))
+_WEAK_THINGS = Matcher(table(*lx.WEAK_THINGS))
+_STAFF = Matcher(table(*lx.STAFF))
+#: How many words before "không ai mở" a knock may be said ("hàng xóm gõ cửa cũng không ai mở").
+KNOCK_REACH = 5
+
+
+def haste_only(toks: Sequence[str], emergency: Sequence[Match]) -> bool:
+    """Are the emergency phrases ``emergency`` only haste (urgency.yaml ``haste``) in an utterance that names a calm
+    matter (``calm_matters``)? The caller checks that no sign and no reading was found."""
+    return bool(emergency) and all(m.phrase in _HASTE for m in emergency) and bool(_MATTERS.find(toks))
+
+
+def worry_without_sign(toks: Sequence[str]) -> bool:
+    """Is distress said beside distance ("ở xa", "không về được") or a calm matter, with the patient reachable? The
+    caller checks that no sign, reading or request for help was found; a half-understood worry word ("thở", "môi")
+    is looked for after it and still raises the concern flag."""
+    return bool(_FAR.find(toks) or _MATTERS.find(toks)) and not unreachable(toks)
+
+
+def unreachable(toks: Sequence[str]) -> bool:
+    """Does a person of the household not answer the phone or the door ("ba tôi không nghe máy từ tối qua", "gõ cửa
+    cũng không ai mở")? The subject is the first person word of the clause before the phrase, and not the caller
+    ("em không bắt máy kịp") nor the staff ("bác sĩ cũng không trả lời điện thoại")."""
+    for m in _UNANSWERED.find(toks):
+        if m.end < len(toks) and word_in(toks[m.end], lx.MISSED_CALL):
+            continue
+        lo = m.start
+        while lo > 0 and toks[lo - 1] != BREAK:  # the clause's start (``ivr.nlu.negation`` imports this module)
+            lo -= 1
+        if _STAFF.find(toks[lo:m.start]):
+            continue  # "bác sĩ cũng không trả lời điện thoại": the staff, not the patient
+        who = next((t for t in toks[lo:m.start]
+                    if word_in(t, lx.PERSONS) or word_in(t, lx.VOCATIVE_PERSONS)), None)
+        if who is not None and not word_in(who, lx.FIRST_PERSONS):
+            return True
+    return any(_KNOCK.find(toks[max(0, m.start - KNOCK_REACH):m.start]) for m in _DOOR.find(toks))
+
+
+def own_news(toks: Sequence[str], end: int) -> bool:
+    """Is what a hearsay phrase ending at ``end`` introduces the caller's own test result ("nghe tin dương tính, bà
+    ngất xỉu luôn"): news heard, not a sign heard about?"""
+    return _OWN_NEWS.at(toks, end) is not None
+
+
+def weak_line(toks: Sequence[str], m: Match) -> bool:
+    """Is the weakness ``m`` (a caller_concern phrase opening with "yếu") said of the line or a device ("tín hiệu yếu
+    quá", "sóng yếu lắm"): one of urgency.yaml ``weak_things`` within three words before it in its clause, and no
+    person between?"""
+    if not toks[m.start:m.end] or not word_in(toks[m.start], ("yếu",)):
+        return False
+    lo = max(0, m.start - 4)
+    while lo < m.start and BREAK in toks[lo:m.start]:
+        lo += 1
+    things = _WEAK_THINGS.find(toks[lo:m.start])
+    return bool(things) and not any(word_in(t, lx.PERSONS) for t in toks[lo + things[-1].end:m.start])
