@@ -210,6 +210,8 @@ HYPOTHETICAL = _w("negation", "hypothetical")
 SUPPOSED_THEN = _w("negation", "supposed_then")
 SUPPOSED_THEN_WORDS = _w("negation", "supposed_then_words")
 SUPPOSITION_CLOSERS = _w("negation", "supposition_closers")
+SUPPOSED_NOT_BETWEEN = _w("negation", "supposed_not_between")
+SUPPOSED_NOT_AFTER = _w("negation", "supposed_not_after")
 #: "tuần trước có khó thở, giờ hết rồi": a past sign said to be over.
 PAST_MARKERS = _w("negation", "past_markers")
 #: "khó thở từ hôm qua": a past marker after one of these is a start, not a time the sign was over (session 10).
@@ -257,6 +259,7 @@ BYSTANDERS = _w("negation", "bystanders")
 OWN_FINE = _w("negation", "own_fine")
 #: "..., đang nằm viện rồi, tôi ở nhà vẫn ổn": someone already in a hospital (session 16, n23).
 IN_HOSPITAL = _w("negation", "in_hospital")
+ONLY_ASKING = _w("negation", "only_asking")
 #: "làm sao biết người nhà bị lơ mơ": how to tell a sign, asked about (session 6).
 HOW_TO_TELL = _w("negation", "how_to_tell")
 

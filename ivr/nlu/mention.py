@@ -281,9 +281,10 @@ def _other_reason(toks: Sequence[str], m: Match, hi: int) -> bool:
     """"không ăn được đồ cứng vì mới niềng răng", "không uống được sữa bò vì dị ứng": an inability to eat or drink with
     a reason that is no illness (mention.yaml ``other_reasons``) after it in its clause or the next, and not said of
     everything ("không ăn được gì", "uống vào là nôn": one of ``everything_words`` right after the sign)."""
-    if m.label != "cannot_eat_drink":
-        return False
-    if m.end < len(toks) and word_in(toks[m.end], lx.EVERYTHING_WORDS):
+    if m.label != "cannot_eat_drink" or any(word_in(t, ("bú",)) for t in toks[m.start:m.end]):
+        return False  # a baby's feeding is decision-261 sign 9 whatever the reason
+    # a food or drink named right after it ("... đồ cứng", "... sữa bò"), not everything ("... gì") nor a bare reason
+    if m.end >= len(toks) or toks[m.end] == BREAK or word_in(toks[m.end], (*lx.EVERYTHING_WORDS, "vì", "do", "tại")):
         return False
     if any(word_in(t, lx.EVERYTHING_WORDS) for t in toks[m.start:m.end]):
         return False

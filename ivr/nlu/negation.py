@@ -12,6 +12,8 @@ _HYPOTHETICAL = Matcher(table(*lx.HYPOTHETICAL))
 _SUPPOSED = Matcher(table(*lx.SUPPOSED_THEN))
 _SUPPOSED_THEN = Matcher(table(*lx.SUPPOSED_THEN_WORDS))
 _IN_HOSPITAL = Matcher(table(*lx.IN_HOSPITAL))
+_HOSPITAL_FINE = Matcher(table(*lx.OWN_FINE, *lx.ONLY_ASKING))
+_SUPPOSED_NOT_BETWEEN = Matcher(table(*lx.SUPPOSED_NOT_BETWEEN))
 
 
 _PAST = Matcher(table(*lx.PAST_MARKERS))
@@ -30,6 +32,7 @@ _ADVICE = Matcher(table(*lx.ADVICE))
 _ADVICE_THEN = Matcher(table(*lx.ADVICE_THEN))
 _GENERAL_Q = Matcher(table(*lx.GENERAL_QUESTION))
 _GENERAL_BARE = Matcher(table(*lx.GENERAL_QUESTION_BARE))
+_ASK_WORDS = ("hỏi",)
 _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _FEARED = Matcher(table(*lx.FEARED))
 _CHRONIC = Matcher(table(*lx.CHRONIC_MARKERS))
@@ -62,8 +65,12 @@ def hypothetical(toks: Sequence[str], m: Match) -> bool:
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
     before = toks[lo:m.start]
     found = _HYPOTHETICAL.find(before)
+    then = _SUPPOSED_THEN.find(toks[m.end:hi])
     supposed = [s for s in _SUPPOSED.find(before)
-                if (s.end - s.start > 1 or before[s.start] in lx.SUPPOSED_THEN) and _SUPPOSED_THEN.find(toks[m.end:hi])]
+                if (s.end - s.start > 1 or before[s.start] in lx.SUPPOSED_THEN) and then
+                and not (s.end < len(before) and word_in(before[s.end], lx.SUPPOSED_NOT_AFTER))
+                and not _SUPPOSED_NOT_BETWEEN.find(before[s.end:])
+                and not _SUPPOSED_NOT_BETWEEN.find(toks[m.end:m.end + then[0].start])]
     last = max((*found, *supposed), key=lambda h: h.end, default=None)
     if last is None:
         return False
@@ -237,7 +244,11 @@ def _bare_general_question(toks: Sequence[str], before: Sequence[str]) -> bool:
     bare = [b for b in _GENERAL_BARE.find(before[:k]) if b.end == k]
     if not bare or (bare[-1].start > 0 and word_in(before[bare[-1].start - 1], lx.SINCE_WORDS)):
         return False
-    return _asks(toks)
+    # "bà tôi khi khó thở thì làm sao": a person before it (after the last ask word, "cho tôi hỏi ...") may have it
+    head = before[:bare[-1].start]
+    asks = [i for i, t in enumerate(head) if word_in(t, _ASK_WORDS)]
+    head = head[asks[-1] + 1:] if asks else head
+    return not _PERSONS.find(head) and _asks(toks)
 
 
 def _elsewhere_in_hospital(toks: Sequence[str], m: Match) -> bool:
@@ -245,7 +256,7 @@ def _elsewhere_in_hospital(toks: Sequence[str], m: Match) -> bool:
     ``in_hospital`` after the sign), then the caller's home said fine (``own_fine`` after that)."""
     rest = toks[m.end:]
     found = _IN_HOSPITAL.find(rest)
-    return bool(found) and bool(_OWN_FINE.find(rest[found[0].end:]))
+    return bool(found) and bool(_HOSPITAL_FINE.find(rest[found[0].end:]))
 
 
 def _feared(before: Sequence[str]) -> bool:

@@ -109,6 +109,18 @@ ESCALATE = {
     "lookalike_words": [
         "đang ở nhà thờ thì bà ngất xỉu",
         "môi bé tím lại rồi",
+        "người nóng như lò, nằm li bì",
+    ],
+    # the guards of the kinds above: "lỡ" by mistake with a now word, "rồi" before "thì", "trường hợp của", a person
+    # before "khi", a baby's feeding, a relative elsewhere with no word that the caller's home is fine
+    "guards": [
+        "tôi lỡ ăn hải sản giờ khó thở thì làm sao",
+        "lỡ bà tím môi rồi thì sao",
+        "trường hợp của mẹ tôi là khó thở thì phải làm sao",
+        "bà tôi khi khó thở thì có cần đi viện không",
+        "bé không bú được vì dị ứng",
+        "con không uống được vì dị ứng thuốc",
+        "mẹ tôi ở quê khó thở tôi hỏi vậy thôi",
     ],
 }
 
