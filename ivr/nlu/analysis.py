@@ -90,6 +90,7 @@ _INTENTS = Matcher({**lx.INTENT_PHRASES, GREETING: lx.GREETINGS}, gaps=True)
 _OTHER = Matcher(table(*lx.OTHER_COMPLAINTS))
 _LONG = Matcher(table(*lx.LONG_FEVER))
 _DISTRESS = Matcher(table(*lx.DISTRESS))
+_CALL_COMPLAINTS = Matcher(table(*lx.CALL_COMPLAINTS))
 _CONDITIONAL = Matcher(table(*lx.CONDITIONAL_QUESTIONS))
 _WORRY = Matcher(table(*lx.WORRY_WORDS))
 _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
@@ -274,6 +275,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         raw_cond = _CONDITIONAL.find(raw)
         distress = [d for d in _DISTRESS.find(raw) if not any(
             c.end <= d.start and BREAK not in raw[c.end:d.start] for c in raw_cond)]
+    if distress and all(d.phrase in lx.INTERJECTIONS for d in distress) and _annoyed_at_calls(toks):
+        distress = []  # "trời ơi gọi gì gọi hoài vậy": annoyance at the calls (session 16, n23)
     # the patient said to be fine ("... chứ mẹ tôi vẫn hồng hào"): distress or a worry word raises no concern
     reassured = any(_fine_now(toks, r) for r in _REASSURANCE.find(toks))
     concern = CONCERN_SIGN in positive or (bool(distress) and not reassured)
@@ -575,6 +578,12 @@ def _fine_now(toks: Sequence[str], r: Match) -> bool:
         return False
     before = toks[max(0, r.start - 3):r.start]
     return not (_PAST.find(before) or any(word_in(t, ("còn", "mới")) for t in before))
+
+
+def _annoyed_at_calls(toks: Sequence[str]) -> bool:
+    """A complaint about the hotline's calls (symptoms.yaml ``call_complaints``: "gọi hoài", "phiền quá"), not followed
+    by a negator ("gọi hoài không được": a caller who could not get through)."""
+    return any(not (c.end < len(toks) and word_in(toks[c.end], lx.NEGATORS)) for c in _CALL_COMPLAINTS.find(toks))
 
 
 def _dim_thing(toks: Sequence[str], m: Match) -> bool:

@@ -68,6 +68,14 @@ ACUTE_ABDOMEN: Mapping[str, tuple[str, ...]] = _t("symptoms", "acute_abdomen")
 #: "cái máy đo màu tím": a colour said of a thing, not of the patient.
 COLOUR_OBJECTS = _w("symptoms", "colour_objects")
 DIM_WORDS = _w("symptoms", "dim_words")
+#: Calm senses of sign-like words, masked from the n-gram model's text ("thờ cúng", "áo tím"; session 16, n23).
+MODEL_LOOKALIKES = _w("symptoms", "model_lookalikes")
+#: "trời ơi gọi gì gọi hoài vậy": annoyance at the calls, no distress (session 16, n23).
+INTERJECTIONS = _w("symptoms", "interjections")
+CALL_COMPLAINTS = _w("symptoms", "call_complaints")
+#: "không ăn được đồ cứng vì niềng răng": an inability with a reason that is no illness (session 16, n23).
+OTHER_REASONS = _w("mention", "other_reasons")
+EVERYTHING_WORDS = _w("mention", "everything_words")
 DIM_OBJECTS = _w("symptoms", "dim_objects")
 WAKE_RELAPSE = _w("symptoms", "wake_relapse")
 #: "bả nằm hoài hổng dậy": lying or sleeping on and on, then not waking (session 7); "không dậy nổi" is exhaustion.
@@ -198,6 +206,12 @@ INTENSIFIED_SIGNS = frozenset(_w("negation", "intensified_signs"))
 INTENSIFYING_AFTER = _w("negation", "intensifying_after")
 #: "nếu khó thở thì...": a supposition, not a report.
 HYPOTHETICAL = _w("negation", "hypothetical")
+#: "lỡ khó thở ban đêm thì gọi ai": a supposition said so by a "thì" after the sign (session 16, n23).
+SUPPOSED_THEN = _w("negation", "supposed_then")
+SUPPOSED_THEN_WORDS = _w("negation", "supposed_then_words")
+SUPPOSITION_CLOSERS = _w("negation", "supposition_closers")
+SUPPOSED_NOT_BETWEEN = _w("negation", "supposed_not_between")
+SUPPOSED_NOT_AFTER = _w("negation", "supposed_not_after")
 #: "tuần trước có khó thở, giờ hết rồi": a past sign said to be over.
 PAST_MARKERS = _w("negation", "past_markers")
 #: "khó thở từ hôm qua": a past marker after one of these is a start, not a time the sign was over (session 10).
@@ -231,6 +245,8 @@ ADVICE = _w("negation", "advice")
 ADVICE_THEN = _w("negation", "advice_then")
 #: "có cần đi viện khi bị khó thở không": a sign asked about in general.
 GENERAL_QUESTION = _w("negation", "general_question")
+#: "có cần đi viện khi khó thở không": "khi" right before the sign, in a question (session 16, n23).
+GENERAL_QUESTION_BARE = _w("negation", "general_question_bare")
 #: "con sợ bà trở nặng": a feared sign.
 FEARED = _w("negation", "feared")
 FEARED_GAP = _w("negation", "feared_gap")
@@ -241,6 +257,9 @@ CHRONIC_CHANGES = _w("negation", "chronic_changes")
 #: "hàng xóm bị khó thở, nhà tôi thì không ai bị gì": a bystander's sign (session 6).
 BYSTANDERS = _w("negation", "bystanders")
 OWN_FINE = _w("negation", "own_fine")
+#: "..., đang nằm viện rồi, tôi ở nhà vẫn ổn": someone already in a hospital (session 16, n23).
+IN_HOSPITAL = _w("negation", "in_hospital")
+ONLY_ASKING = _w("negation", "only_asking")
 #: "làm sao biết người nhà bị lơ mơ": how to tell a sign, asked about (session 6).
 HOW_TO_TELL = _w("negation", "how_to_tell")
 

@@ -36,6 +36,7 @@ _DENIED_AFTER = Matcher(table(*_w("mention", "denied_after")))
 _DENIED_CLOSE = _w("mention", "denied_close")
 _MEDICINE = Matcher(table(*_w("mention", "medicine_after")))
 _INABILITY = _w("mention", "inability_words")
+_OTHER_REASONS = Matcher(table(*lx.OTHER_REASONS))
 _REPORTED_LATER = Matcher(table(*_w("mention", "reported_later")))
 _YESNO_OPEN = Matcher(table(*_w("mention", "yesno_open")))
 _YESNO_CLOSE = _w("mention", "yesno_close")
@@ -102,7 +103,7 @@ def mentioned_only(toks: Sequence[str], m: Match) -> bool:
     lo, hi = _clause(toks, m.start)
     before, after = toks[lo:m.start], toks[m.end:hi]
     if (_denied_after(toks, m, hi) or _medicine(toks, m) or _yes_no_question(toks, m, lo, hi)
-            or _echoed_then_denied(toks, m, lo, hi)):
+            or _echoed_then_denied(toks, m, lo, hi) or _other_reason(toks, m, hi)):
         return True
     if _long_past(before, after, toks[hi:]):
         return True  # "hồi đó khó thở lắm, giờ hết rồi": intense then, over now
@@ -274,3 +275,18 @@ def _medicine(toks: Sequence[str], m: Match) -> bool:
     if m.label != "cannot_eat_drink" or m.end >= len(toks) or _MEDICINE.at(toks, m.end) is None:
         return False
     return not any(word_in(t, _INABILITY) for t in toks[m.start:min(m.end + 4, len(toks))])
+
+
+def _other_reason(toks: Sequence[str], m: Match, hi: int) -> bool:
+    """"không ăn được đồ cứng vì mới niềng răng", "không uống được sữa bò vì dị ứng": an inability to eat or drink with
+    a reason that is no illness (mention.yaml ``other_reasons``) after it in its clause or the next, and not said of
+    everything ("không ăn được gì", "uống vào là nôn": one of ``everything_words`` right after the sign)."""
+    if m.label != "cannot_eat_drink" or any(word_in(t, ("bú",)) for t in toks[m.start:m.end]):
+        return False  # a baby's feeding is decision-261 sign 9 whatever the reason
+    # a food or drink named right after it ("... đồ cứng", "... sữa bò"), not everything ("... gì") nor a bare reason
+    if m.end >= len(toks) or toks[m.end] == BREAK or word_in(toks[m.end], (*lx.EVERYTHING_WORDS, "vì", "do", "tại")):
+        return False
+    if any(word_in(t, lx.EVERYTHING_WORDS) for t in toks[m.start:m.end]):
+        return False
+    end = negation.clause_end(toks, hi + 1) if hi < len(toks) else hi
+    return bool(_OTHER_REASONS.find(toks[m.end:end]))

@@ -10,6 +10,11 @@ from ivr.nlu.urgency import own_news
 
 _NEG_AFTER = Matcher(table(*lx.NEGATION_AFTER))
 _HYPOTHETICAL = Matcher(table(*lx.HYPOTHETICAL))
+_SUPPOSED = Matcher(table(*lx.SUPPOSED_THEN))
+_SUPPOSED_THEN = Matcher(table(*lx.SUPPOSED_THEN_WORDS))
+_IN_HOSPITAL = Matcher(table(*lx.IN_HOSPITAL))
+_HOSPITAL_FINE = Matcher(table(*lx.OWN_FINE, *lx.ONLY_ASKING))
+_SUPPOSED_NOT_BETWEEN = Matcher(table(*lx.SUPPOSED_NOT_BETWEEN))
 
 
 _PAST = Matcher(table(*lx.PAST_MARKERS))
@@ -27,6 +32,8 @@ _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
 _ADVICE = Matcher(table(*lx.ADVICE))
 _ADVICE_THEN = Matcher(table(*lx.ADVICE_THEN))
 _GENERAL_Q = Matcher(table(*lx.GENERAL_QUESTION))
+_GENERAL_BARE = Matcher(table(*lx.GENERAL_QUESTION_BARE))
+_ASK_WORDS = ("hỏi",)
 _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _FEARED = Matcher(table(*lx.FEARED))
 _CHRONIC = Matcher(table(*lx.CHRONIC_MARKERS))
@@ -53,8 +60,32 @@ def clause_end(toks: Sequence[str], i: int) -> int:
 
 
 def hypothetical(toks: Sequence[str], m: Match) -> bool:
-    """Is ``m`` said as a supposition ("nếu khó thở thì gọi ai?"): a hypothetical word earlier in its clause?"""
-    return bool(_HYPOTHETICAL.find(toks[clause_start(toks, m.start):m.start]))
+    """Is ``m`` said as a supposition ("nếu khó thở thì gọi ai?"): a hypothetical word earlier in its clause, or one of
+    ``supposed_then`` with "thì" after the sign ("lỡ khó thở ban đêm thì gọi ai"); not past a question's closing word
+    with more said after it, nor a sign asked to end ("khi nào thì hết khó thở vậy, tôi khó thở ba hôm nay rồi")."""
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    before = toks[lo:m.start]
+    found = _HYPOTHETICAL.find(before)
+    then = _SUPPOSED_THEN.find(toks[m.end:hi])
+    supposed = [s for s in _SUPPOSED.find(before)
+                if (s.end - s.start > 1 or before[s.start] in lx.SUPPOSED_THEN) and then
+                and not (s.end < len(before) and word_in(before[s.end], lx.SUPPOSED_NOT_AFTER))
+                and not _SUPPOSED_NOT_BETWEEN.find(before[s.end:])
+                and not _SUPPOSED_NOT_BETWEEN.find(toks[m.end:m.end + then[0].start])]
+    last = max((*found, *supposed), key=lambda h: h.end, default=None)
+    if last is None:
+        return False
+    between = before[last.end:]
+    if between and word_in(between[-1], lx.PURPOSE_NEGATORS):
+        return False  # "khi nào thì hết khó thở", "bao giờ thì khỏi ho": asked to end, so it is there
+    return not any(word_in(t, lx.SUPPOSITION_CLOSERS) for t in between[:-1])
+
+
+def asked_to_end(toks: Sequence[str], j: int) -> bool:
+    """Is the negator at ``j`` a sign asked to end ("khi nào thì hết khó thở", "bao giờ thì khỏi ho"): a purpose
+    negator right after a hypothetical word of time ("khi nào thì", "bao giờ thì")?"""
+    return word_in(toks[j], lx.PURPOSE_NEGATORS) and any(h.end == j - clause_start(toks, j)
+                                                          for h in _HYPOTHETICAL.find(toks[clause_start(toks, j):j]))
 
 
 def hearsay(toks: Sequence[str], start: int) -> bool:
@@ -105,6 +136,7 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         if _over_now(toks[m.end:k]):
             return True
     return (_nobody(before) or _others(before) or _advice(toks, m, before) or _general_question(toks, before)
+            or _bare_general_question(toks, before) or _elsewhere_in_hospital(toks, m)
             or _feared(before) or _chronic(toks, m) or _bystander(toks, m, before) or bool(_HOW_TO_TELL.find(before)))
 
 
@@ -114,8 +146,8 @@ def _bystander(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
     found = _BYSTANDERS.find(before)
     if not found or _CONTRAST.find(before[found[-1].end:]):
         return False
-    later = toks[clause_end(toks, m.end):]
-    return bool(_OWN_FINE.find(later))
+    # session 16 (n23): also later in the same run of words, as a recognizer writes it ("... bên này nhà tôi ổn")
+    return bool(_OWN_FINE.find(toks[m.end:]))
 
 
 def _chronic(toks: Sequence[str], m: Match) -> bool:
@@ -196,10 +228,37 @@ def _advice(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
 
 def _general_question(toks: Sequence[str], before: Sequence[str]) -> bool:
     """"có cần đi viện khi bị khó thở không": a sign in general, in an utterance that asks."""
-    if not _GENERAL_Q.find(before):
-        return False
+    return bool(_GENERAL_Q.find(before)) and _asks(toks)
+
+
+def _asks(toks: Sequence[str]) -> bool:
+    """Does the utterance ask (a question ending, or question words)?"""
     last = next((t for t in reversed(toks) if t != BREAK), None)
     return word_in(last, lx.QUESTION_ENDINGS) or bool(_QUESTION_WORDS.find(toks))
+
+
+def _bare_general_question(toks: Sequence[str], before: Sequence[str]) -> bool:
+    """"có cần đi viện khi khó thở không": "khi" right before the sign (only ``skip`` words between), not "từ khi"
+    (since), in an utterance that asks."""
+    k = len(before)
+    while k > 0 and word_in(before[k - 1], lx.NEGATION_SKIP) and not word_in(before[k - 1], lx.PERSONS):
+        k -= 1
+    bare = [b for b in _GENERAL_BARE.find(before[:k]) if b.end == k]
+    if not bare or (bare[-1].start > 0 and word_in(before[bare[-1].start - 1], lx.SINCE_WORDS)):
+        return False
+    # "bà tôi khi khó thở thì làm sao": a person before it (after the last ask word, "cho tôi hỏi ...") may have it
+    head = before[:bare[-1].start]
+    asks = [i for i, t in enumerate(head) if word_in(t, _ASK_WORDS)]
+    head = head[asks[-1] + 1:] if asks else head
+    return not _PERSONS.find(head) and _asks(toks)
+
+
+def _elsewhere_in_hospital(toks: Sequence[str], m: Match) -> bool:
+    """"chị tôi ở Hà Nội bị tím tái, đang nằm viện rồi, tôi ở nhà vẫn ổn": someone already in a hospital (one of
+    ``in_hospital`` after the sign), then the caller's home said fine (``own_fine`` after that)."""
+    rest = toks[m.end:]
+    found = _IN_HOSPITAL.find(rest)
+    return bool(found) and bool(_HOSPITAL_FINE.find(rest[found[0].end:]))
 
 
 def _feared(before: Sequence[str]) -> bool:
@@ -248,7 +307,7 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
                 return False
             # "uống gì cho hết ho", "làm sao để khỏi sốt": a purpose, the symptom is there
             purpose = word_in(tok, lx.PURPOSE_NEGATORS) and j > 0 and word_in(toks[j - 1], lx.PURPOSE_WORDS)
-            return not purpose
+            return not (purpose or asked_to_end(toks, j))
         if word_in(tok, ("còn",)):
             return j > 0 and word_in(toks[j - 1], lx.NEGATORS)
         if word_in(tok, lx.NEGATION_SKIP) or word_in(tok, lx.NEGATION_JOIN):

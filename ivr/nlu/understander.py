@@ -22,8 +22,9 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import MODEL_SIGN, analyse
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
 from ivr.nlu.intents import decide_intent
+from ivr.nlu.matcher import Matcher, table
 from ivr.nlu.ngram import NgramModel, default_model
-from ivr.nlu.normalize import content_tokens, tokenize
+from ivr.nlu.normalize import BREAK, content_tokens, tokenize
 from ivr.nlu.numbers import find_numbers
 from ivr.nlu.vitals import ages, find_vitals
 
@@ -74,7 +75,7 @@ class Nlu:
         m = self.model
         if m is not None and not set(a.symptoms) & m.escalating_signs and _model_has_words(text):
             # the rules found no warning sign, and there are words for the model to weigh
-            warning, emergency = m.scores(text)
+            warning, emergency = m.scores(model_text(text))
             if m.says_emergency(warning, emergency, calm=intent not in MODEL_MAY_RAISE) and model_may_raise(
                     intent, a.symptoms, a.negated, m.escalating_signs, emergency=True):
                 # words that sound like an emergency with high confidence (the heads agree), whatever
@@ -146,6 +147,20 @@ def model_may_raise(intent: str, symptoms: Sequence[str], negated: Sequence[str]
 #: The fewest words (fillers left out) the n-gram model needs before its opinion counts: on one word
 #: ("mmm", a hum while thinking) its character n-grams carry no evidence, only chance likeness.
 MODEL_MIN_WORDS = 2
+
+
+_LOOKALIKES = Matcher(table(*lx.MODEL_LOOKALIKES))
+
+
+def model_text(text: str) -> str:
+    """``text`` for the n-gram model: without the calm senses of sign-like words (symptoms.yaml ``model_lookalikes``:
+    "thờ cúng", "áo tím", "tức cười", "trời nóng"), which the rules read; unchanged when there are none."""
+    toks = content_tokens(tokenize(text))
+    found = _LOOKALIKES.find(toks)
+    if not found:
+        return text
+    masked = {i for f in found for i in range(f.start, f.end)}
+    return " ".join("," if t == BREAK else t for i, t in enumerate(toks) if i not in masked)
 
 
 def _model_has_words(text: str) -> bool:
