@@ -47,7 +47,7 @@ from escalation.triage import default_triage
 from ivr.nlu.analysis import analyse
 from ivr.nlu.ngram import ALL_KINDS, CHAR_SIZES, KINDS, MODEL_PATH, features
 from ivr.nlu.normalize import fold, nfc
-from ivr.nlu.understander import Nlu, model_may_raise
+from ivr.nlu.understander import Nlu, model_may_raise, model_text
 
 ESCALATE = {"emergency", "high"}
 DATA = ROOT / "tests" / "data"
@@ -338,7 +338,7 @@ def main() -> int:
         rows += calm_questions(rules)
     labelled = [(r, target(r, triage)) for r in rows]
     train_rows = [(r, t) for r, t in labelled if t is not None]
-    texts = [r["text"] for r, _ in train_rows]
+    texts = [model_text(r["text"]) for r, _ in train_rows]  # what the model sees when it runs
     y = np.array([t for _, t in train_rows], dtype=float)
     y_em, sw_em = emergency_targets([r for r, _ in train_rows], triage)
     targets = {"warning": (y, np.ones(len(y)), L2), "emergency": (y_em, sw_em, args.l2_emergency)}
