@@ -3,7 +3,8 @@ that must stay calm. The sentences are written for the kinds, not copied from an
 across a trailing-off, a reading named by no vital in a sentence that also says "không", kinship words typed without
 diacritics, "no need to" before a sign, a supposed low SpO2, a pet's or a film's sign, the after-effects of an old
 stroke, a sign over since a holiday, a child's inflammation named by age, a watch's "heart rate", dazed speech,
-sitting up to breathe, a breath cut off, a squeezed chest said as a simile, calm breath and sleep."""
+sitting up to breathe, a breath cut off, a squeezed chest said as a simile, calm breath and sleep, recognizer slips of
+"spo2" and "co giật", and the loanwords "sat", "giảm oxy máu", "sốc phản vệ"."""
 from __future__ import annotations
 
 import pytest
@@ -55,6 +56,13 @@ ESCALATING = [
     # panic that stutters across a trailing-off
     ("stutter", "ông... ông tôi gọi không... không dậy", "emergency"),
     ("stutter", "bà tôi… bà tôi thở... thở không được", "emergency"),
+    # recognizer slips of a loanword and of a fit: "x" for the "s" of SpO2, "cô dật" for "co giật"
+    ("asr_slip", "xpo2 của ông chín mốt", "emergency"),
+    ("asr_slip", "thằng út cô dật", "emergency"),
+    # the saturation as "sat", what a clinic told the family, anaphylaxis as a loanword
+    ("loanword", "sat của ba còn tám chín", "emergency"),
+    ("loanword", "mẹ em bị giảm oxy máu, phòng khám nói vậy", "high"),
+    ("loanword", "ông bị sốc phản vệ sau khi tiêm thuốc", "high"),
 ]
 
 CALM = [
@@ -76,6 +84,10 @@ CALM = [
     ("breath_cut", "thằng nhỏ coi hài cười đứt hơi"),
     ("chest_simile", "tuần trước ngực ba như có ai bóp, giờ hết hẳn rồi"),
     ("stutter", "bà... bà tôi hỏi... hỏi khi nào hết cách ly"),
+    ("asr_slip", "xpo2 của ông chín tám"),
+    ("loanword", "sat của ba chín chín"),
+    ("loanword", "nghe tin dương tính cả nhà bị sốc, giờ bình tĩnh rồi"),
+    ("loanword", "nếu bị giảm oxy máu thì làm sao"),
 ]
 
 _RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "emergency": 4}
