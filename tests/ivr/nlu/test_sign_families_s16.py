@@ -63,6 +63,9 @@ ESCALATING = [
     ("loanword", "sat của ba còn tám chín", "emergency"),
     ("loanword", "mẹ em bị giảm oxy máu, phòng khám nói vậy", "high"),
     ("loanword", "ông bị sốc phản vệ sau khi tiêm thuốc", "high"),
+    # southern "hết" before the verb: no longer eating, drinking or feeding
+    ("no_longer", "tía tui bữa nay hết ăn luôn", "high"),
+    ("no_longer", "con bé hết chịu bú từ trưa", "high"),
 ]
 
 CALM = [
@@ -88,6 +91,8 @@ CALM = [
     ("loanword", "sat của ba chín chín"),
     ("loanword", "nghe tin dương tính cả nhà bị sốc, giờ bình tĩnh rồi"),
     ("loanword", "nếu bị giảm oxy máu thì làm sao"),
+    ("no_longer", "bé hết uống sữa bột rồi, giờ uống sữa tươi"),
+    ("no_longer", "ba hết ăn cháo, nay ăn cơm được"),
 ]
 
 _RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "emergency": 4}
