@@ -66,6 +66,8 @@ ESCALATING = [
     # southern "hết" before the verb: no longer eating, drinking or feeding
     ("no_longer", "tía tui bữa nay hết ăn luôn", "high"),
     ("no_longer", "con bé hết chịu bú từ trưa", "high"),
+    # the device's English name is the SpO2's, not a pulse
+    ("oximeter", "cái pulse oximeter của bà báo tám bảy", "emergency"),
 ]
 
 CALM = [
@@ -93,6 +95,7 @@ CALM = [
     ("loanword", "nếu bị giảm oxy máu thì làm sao"),
     ("no_longer", "bé hết uống sữa bột rồi, giờ uống sữa tươi"),
     ("no_longer", "ba hết ăn cháo, nay ăn cơm được"),
+    ("oximeter", "pulse oximeter của bà báo chín tám, pulse tám mươi"),
 ]
 
 _RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "emergency": 4}
