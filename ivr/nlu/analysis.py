@@ -177,7 +177,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         for i, t in enumerate(toks):
             if i in covered_sym or not word_in(t, parts):
                 continue
-            lo, hi = max(0, i - 3), min(len(toks), i + 4)
+            lo, hi = max(0, i - 3), min(len(toks), i + 4 + _simile_words(toks, i))
             for j in range(lo, hi):
                 if (j != i and j not in covered_sym and word_in(toks[j], words)
                         and BREAK not in toks[min(i, j):max(i, j)]):
@@ -193,7 +193,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             names = (*names, "severe_breathlessness")  # "thở khó lắm", "khó thở quá trời"
         for name in names:
             (neg if is_neg else pos).append(name)
-    if "fever" in pos and CONCERN_SIGN not in pos and _child_inflammation(toks):
+    if "fever" in pos and CONCERN_SIGN not in pos and _child_inflammation(toks, age):
         pos.append(CONCERN_SIGN)  # "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban"
     if "vomiting" in pos and CONCERN_SIGN not in pos and _kinds(_ABDOMEN, toks) >= len(lx.ACUTE_ABDOMEN):
         pos.append(CONCERN_SIGN)  # "lên cơn đau bụng ói mửa, chướng bụng"
@@ -207,7 +207,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 if toks[j] == BREAK or any(n.start <= j < n.end for n in numbers):
                     break
                 if word_in(toks[j], lx.LOW_WORDS):
-                    pos.append("low_spo2")
+                    # "nếu oxy tụt thì làm gì": supposed, no report (negation.yaml ``hypothetical``; session 16)
+                    low = Match(c.start, j + 1, "low_spo2", " ".join(toks[c.start:j + 1]))
+                    (neg if negated(toks, low, spans) else pos).append("low_spo2")
                     break
     vitals, earlier_worse = find_readings(toks, numbers, age_idx, expect_vital)
     if low_blood_pressure(toks, numbers):
@@ -549,10 +551,29 @@ def _patient_subject(toks: Sequence[str], j: int) -> bool:
                for t in before)
 
 
-def _child_inflammation(toks: Sequence[str]) -> bool:
-    """Signs of multisystem inflammation in a child (symptoms.yaml ``inflammation_signs``): a child word and two
-    kinds of signs said present ("cháu bé mắt đỏ, môi nứt nẻ"; the caller checks the fever)."""
-    return bool(_CHILD.find(toks)) and _kinds(_INFLAMMATION, toks) >= 2
+def _simile_words(toks: Sequence[str], i: int) -> int:
+    """How many words of a simile (symptoms.yaml ``near_simile``: "như", "có", "ai") follow the body part at ``i``,
+    whose person may come first ("ngực ba như có ai bóp"), in the next six words before a clause break: they take no
+    room of the near window ("ngực như có ai bóp chặt")."""
+    k = i + 1
+    if k < len(toks) and word_in(toks[k], lx.PERSONS):
+        k += 1
+    if k >= len(toks) or not word_in(toks[k], ("như",)):
+        return 0
+    n = 0
+    for t in toks[k:i + 7]:
+        if t == BREAK or not word_in(t, lx.NEAR_SIMILE):
+            break
+        n += 1
+    return n
+
+
+def _child_inflammation(toks: Sequence[str], age: float | None = None) -> bool:
+    """Signs of multisystem inflammation in a child (symptoms.yaml ``inflammation_signs``): a child word or a stated
+    ``age`` below ``child_age_below``, and two kinds of signs said present ("cháu bé mắt đỏ, môi nứt nẻ"; the caller
+    checks the fever)."""
+    child = bool(_CHILD.find(toks)) or (age is not None and age < lx.CHILD_AGE_BELOW)
+    return child and _kinds(_INFLAMMATION, toks) >= 2
 
 
 def _kinds(matcher: Matcher, toks: Sequence[str]) -> int:

@@ -316,7 +316,9 @@ class Matcher:
                 if j < len(toks) and self._eq(toks[j], words[k], False):
                     j += 1
                 elif (not gap_used and j + 1 < len(toks) and toks[j] in _GAP_WORDS
-                      and self._eq(toks[j + 1], words[k], False)):
+                      and self._eq(toks[j + 1], words[k], False)
+                      and not (j == i + 1 and toks[i] in lx.GAP_KIN and toks[j] in lx.GAP_POSSESSIVE)):
+                    # "me toi di" is "mẹ tôi đi", no "mê (tôi) đi" (matching.yaml ``gap_kin``)
                     gap_used = True
                     j += 2
                 else:

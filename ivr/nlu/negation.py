@@ -207,7 +207,9 @@ def _others(before: Sequence[str]) -> bool:
         return False
     # a person after it is the subject of the sign ("đi cho con gà ăn về thì thấy mẹ môi tím"; session 12, n16)
     rest = before[found[-1].end:]
-    return not _CONTRAST.find(rest) and not any(word_in(t, _PATIENTS) for t in rest)
+    # ... but not right after an owner word: "con chó nhà em nó thở hồng hộc" (session 16, n21)
+    return not _CONTRAST.find(rest) and not any(
+        word_in(t, _PATIENTS) and not (i > 0 and word_in(rest[i - 1], lx.OWNER_WORDS)) for i, t in enumerate(rest))
 
 
 def _advice(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
@@ -285,6 +287,8 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
     steps = 0
     joined = False
     prev = {s.end: (s, neg) for s, neg in spans}
+    if j >= 1 and word_in(toks[j], lx.NEED_WORDS) and word_in(toks[j - 1], lx.PLAIN_NEGATORS):
+        return True  # "không phải dừng lấy hơi": no need to (negation.yaml ``need_words``)
     while j >= 0 and steps < 5:
         tok = toks[j]
         if j + 1 in prev and prev[j + 1][0].end == j + 1:

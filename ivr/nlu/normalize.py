@@ -134,12 +134,18 @@ def _join_split_onsets(toks: list[str]) -> list[str]:
     return out
 
 
+#: A word or two said again after a trailing-off ("gọi không... không dậy", "bà tôi… bà tôi không thở được"): a
+#: stutter of panic, said once (session 16, n21). Only across an ellipsis: "không, không" stays an answer and a no.
+_STUTTER_RE = re.compile(r"\b(\w+(?: \w+)?) ?(?:\.{2,}|…) ?\1\b")
+
+
 @lru_cache(maxsize=512)
 def tokenize(text: str) -> tuple[str, ...]:
     """Standard tokens of ``text`` (fillers kept; see ``content_tokens``)."""
     if not text:
         return ()
     s = nfc(str(text)).lower().replace("\u00a0", " ")
+    s = _STUTTER_RE.sub(r"\1", s)
     s = s.replace("-", " ").replace("/", " / ")
     for rx, repl in _PHRASE_RE:
         s = rx.sub(repl, s)

@@ -21,7 +21,7 @@ from . import corpus
 ESCALATE = {"emergency", "high"}
 CORPORA = ("utterances.jsonl", "utterances_s5.jsonl", "utterances_s7.jsonl", "utterances_s8.jsonl",
            "utterances_s9.jsonl", "utterances_s10_asr.jsonl", "utterances_s11_signs.jsonl", "utterances_s12.jsonl",
-           "utterances_s13_emerg.jsonl", "utterances_s14_lookalikes.jsonl")
+           "utterances_s13_emerg.jsonl", "utterances_s14_lookalikes.jsonl", "utterances_s16_emerg.jsonl")
 SYMPTOM_QUESTION: tuple[Input, ...] = (("dtmf", "2"),)  # the greeting's "symptoms" key: a capture question
 SPO2_QUESTION: tuple[Input, ...] = (("dtmf", "3"), ("say", "bình thường"), ("dtmf", "1"))  # a number question
 
