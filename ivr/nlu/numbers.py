@@ -799,13 +799,22 @@ _FIRST_DIGIT_NAMES: Mapping[str, str] = {
     tok: next(w for w, v in _DIGITS.items() if v == value) for tok, value in _FIRST_DIGIT_SLIPS.items()}
 
 
+#: The vowel slips (numbers.yaml ``vowel_slips``: "sáo" sáu) as the digit words they are.
+_VOWEL_SLIP_NAMES: Mapping[str, str] = {
+    tok: next(w for w, v in _DIGITS.items() if v == value) for tok, value in _VOWEL_SLIPS.items()}
+
+
+#: What a first digit word may be written as in an answer said alone.
+_ALONE_FIRST: Mapping[str, str] = {**_ALONE_SLIPS, **_FIRST_DIGIT_NAMES, **_VOWEL_SLIP_NAMES}
+
+
 #: Every word a number is read from or a slip of one (numbers.yaml), folded: an answer said alone holds only these,
 #: units, a vital's name and alone_words.
 _NUMBERISH: frozenset[str] = frozenset(fold(w) for w in (
     *_PARTS, *lx.HUNDRED_AFTER_ONE, *lx.DIGIT_SLIPS_BEFORE_UNIT, *_ZERO_TENS, *_TEN_SLIPS, *_TENTHS_SLIPS,
     *_POINT_SLIPS, *_FIRST_DIGIT_SLIPS, *_VOWEL_SLIPS, *lx.SOUTHERN_TENS_FOLDED, *_SOUTHERN_TENS_SLIPS, *_HESITATIONS,
     *_LINE_NOISE, *_CLIPPED, *_CUT_SHORT, *_CUT_START, *_TU_SLIPS, *_TENS_SLIPS_BETWEEN, *lx.SOME, *_ALONE_SLIPS,
-    *_ALONE_FIRST_SLIPS, *_VALUE_END_UNITS, *lx.NUMBER_UNITS, *lx.BLOOD_PRESSURE_SEPARATORS))
+    *_ALONE_FIRST_SLIPS, *_VALUE_END_UNITS, *lx.BLOOD_PRESSURE_SEPARATORS))
 
 
 def answer_alone(toks: Sequence[str], named: Collection[int] = ()) -> tuple[str, ...]:
@@ -836,9 +845,12 @@ def answer_alone(toks: Sequence[str], named: Collection[int] = ()) -> tuple[str,
     def number_word(tok: str | None) -> bool:
         return tok is not None and (_number_word(tok) or _figure(tok) is not None)
 
+    def at(j: int) -> str | None:
+        return words[j] if j < len(words) else None
+
     def value_ends(j: int) -> bool:
-        tok = words[j] if j < len(words) else None
-        return tok is None or tok in (BREAK, "%") or _is(tok, (*_VALUE_END_UNITS, *_DEGREE, *lx.NUMBER_UNITS,
+        tok = at(j)
+        return tok is None or tok in (BREAK, "%") or _is(tok, (*_VALUE_END_UNITS, *_DEGREE, *_HALF, *_POINT,
                                                                 *lx.BLOOD_PRESSURE_SEPARATORS, *_ALONE_FILLERS))
 
     out: list[str] = []
@@ -851,12 +863,20 @@ def answer_alone(toks: Sequence[str], named: Collection[int] = ()) -> tuple[str,
         elif tok in _ALONE_FIRST_SLIPS and not number_word(prev) and _is(nxt, _TENS):
             new = _ALONE_FIRST_SLIPS[tok]  # "lăm mươi lăm" 55, "nhăm mươi" 50
         elif not number_word(tok):
-            if prev is not None and (_digit_of(prev) or _is(prev, (*_TEN, *_TENS, *_HUNDRED)) or _figure(prev)) \
-                    and value_ends(i + 1):
-                new = _slip_to(tok, _DIGITS_AND_UNITS, _ALONE_SLIPS)  # "chín bà" 93, "ba tắm" 38, "chín mộ" 91
+            if prev is not None and (_digit_of(prev) or _is(prev, (*_TEN, *_TENS, *_HUNDRED, *_DEGREE, *_POINT))
+                                     or _figure(prev)) and value_ends(i + 1):
+                # "chín bà" 93, "ba tắm" 38, "chín mộ" 91, "ba chín độ mộ" 39.1
+                new = _slip_to(tok, _DIGITS_AND_UNITS, _ALONE_SLIPS)
             elif not number_word(prev) and (_is(nxt, (*_TENS, *_HUNDRED)) or (
                     _is(nxt, _ALONE_FIRST_BEFORE) and value_ends(i + 2))):
-                new = _slip_to(tok, _DIGITS, {**_ALONE_SLIPS, **_FIRST_DIGIT_NAMES})  # "bà mươi hai" 32, "xáu lăm" 65
+                new = _slip_to(tok, _DIGITS, _ALONE_FIRST)  # "bà mươi hai" 32, "xáu lăm" 65
+            elif not number_word(prev) and not _is(prev, lx.SLIP_NOT_AFTER) and not _is(
+                    tok, (*lx.PERSONS, *lx.TONE_SLIPS_PROTECTED)) and _digit_of(nxt) and value_ends(i + 2) and (
+                    (_digit_of(nxt) or 0) > 5 or not _is(at(i + 2), _VALUE_END_UNITS)):
+                # "bổn chín" 49, "tắm chín" 89, "sáo lăm" 65: a first digit before the digit that ends the value, never
+                # a person or a word of its own there ("bà hai", "nằm ba", "là chịn ba": tone_slips_protected,
+                # slip_not_after) nor before a count ("tắm hai lần": bathed twice)
+                new = _slip_to(tok, _DIGITS, _ALONE_FIRST)
             if new is None and (not number_word(prev) or _digit_of(prev) == 1) and (
                     number_word(nxt) or _is(nxt, (*_ZERO_TENS, *_HALF))):
                 new = _slip_to(tok, hundreds, _ALONE_SLIPS)  # "chăm hai lăm" 125, "chăm mốt" 110

@@ -36,6 +36,25 @@ def test_first_digit_as_a_word_of_its_own(text: str, vital: str, want: dict[str,
     _check(text, vital, want)
 
 
+# --- ... as the first digit before the digit word that ends the value, and before a half or in the tenths ------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("bón chín", P, {P: 49}), ("hài chín lần", B, {B: 29}), ("tắm chín", S, {S: 89}), ("chính chín", S, {S: 99}),
+    ("sáo lăm", P, {P: 65}), ("ba tắm rưỡi", T, {T: 38.5}), ("ba chính rưỡi", T, {T: 39.5}),
+    ("ba chín độ mộ", T, {T: 39.1}),
+])
+def test_first_digit_before_the_last_and_tenths(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # persons by birth order, a count of days, a bath: no value
+    ("bà hai", B, {}), ("bà chín", S, {}), ("nằm ba ngày", P, {}), ("tắm hai lần", P, {}),
+    ("hay ba lần", B, {}), ("là chính chín", S, {}),
+])
+def test_first_digit_look_alikes(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
 # --- "trăm" misheard at the start of the value, and a bare hundred ---------------------------------------------------
 @pytest.mark.parametrize("text, vital, want", [
     ("chăm mốt", P, {P: 110}), ("chăm ba mươi lần", P, {P: 130}), ("chằm linh năm", P, {P: 105}),
