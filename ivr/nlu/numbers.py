@@ -817,13 +817,16 @@ _NUMBERISH: frozenset[str] = frozenset(fold(w) for w in (
     *_ALONE_FIRST_SLIPS, *_VALUE_END_UNITS, *lx.BLOOD_PRESSURE_SEPARATORS))
 
 
-def answer_alone(toks: Sequence[str], named: Collection[int] = ()) -> tuple[str, ...]:
+def answer_alone(toks: Sequence[str], named: Collection[int] = (), *, pair: bool = False) -> tuple[str, ...]:
     """``toks`` (fillers kept) of an answer said alone at a number question, with the slips a recognizer makes of its
     number words that are words of their own elsewhere written as those number words (numbers.yaml ``alone_slips``):
     "chín bà" 93, "ba tắm" 38, "bà mươi hai" 32, "chăm hai lăm" 125, "chín mộ" 91, "trăm sáu trên trăm" 160/100,
     "20 2" 22. Only when every token is a number word, a slip of one, a unit, a filler, a vital's name (``named``: the
     indexes of a vital cue's tokens) or one of ``alone_words``; otherwise ``toks`` as they are ("bà chín sáu", "chăm
-    bà", "để đo đã"); a person said to ("tám mươi bà ạ") is no digit (session 14, n22)."""
+    bà", "để đo đã"); a person said to ("tám mươi bà ạ") is no digit. Unless the answer is a pair (``pair``: the blood
+    pressure question), a value cut short by a pause is read whole ("tám... mươi lăm", "tám mươi... lăm" 85) and a tens
+    said again after a hesitation is a restart ("chín mươi ờ chín bảy", "chín mươi chín mươi bảy": 97) (session 14,
+    n22)."""
     def numberish(i: int, tok: str) -> bool:
         return (tok == BREAK or i in named or fold(tok) in _NUMBERISH or _digit_token(tok) is not None
                 or tok in ("%", "/") or _is(tok, _ALONE_WORDS) or split_run_together(tok) is not None
@@ -886,6 +889,38 @@ def answer_alone(toks: Sequence[str], named: Collection[int] = ()) -> tuple[str,
             # "trăm sáu trên trăm" 160/100, "trăm trên bẩy chục" 100/70, "mạch trăm" 100: a bare hundred
             out.append("một")
         out.append(tok)
+    return tuple(out) if pair else _restarts_and_pauses(out)
+
+
+def _restarts_and_pauses(words: list[str]) -> tuple[str, ...]:
+    """``words`` of an answer said alone (``answer_alone``) with a pause inside one value taken out before its tens
+    word or after it before a units-only word or a half ("tám... mươi lăm", "tám mươi... lăm" 85, "ba bảy độ... rưỡi"
+    37.5; two lone digits are left to ``_pause_inside``: "chín, bảy" alone is no reading) and a pause put where a
+    whole tens is said again after a hesitation or with its tens word ("chín mươi ờ chín bảy", "chín mươi chín mươi
+    bảy": a restart, 97; vitals.py ``_restarted``; "chín mươi chín bảy" stays as it is)."""
+    def at(j: int) -> str | None:
+        return words[j] if 0 <= j < len(words) else None
+
+    def ends(j: int) -> bool:
+        tok = at(j)
+        return tok is None or tok in (BREAK, "%") or _is(tok, (*_VALUE_END_UNITS, *_DEGREE, *_ALONE_FILLERS))
+
+    out: list[str] = []
+    for i, tok in enumerate(words):
+        prev, nxt = at(i - 1), at(i + 1)
+        if tok == BREAK and prev is not None and nxt is not None:
+            if (_digit_of(prev) not in (None, 0) and _is(nxt, _TENS)) or (
+                    _is(prev, (*_TEN, *_TENS, *_DEGREE)) and (_word(nxt, _UNIT_ONLY) is not None or _is(nxt, _HALF))):
+                continue  # "tám... mươi lăm", "tám mươi... lăm", "ba bảy độ... rưỡi"
+        out.append(tok)
+        if _digit_of(prev) not in (None, 0) and _is(tok, _TENS) and not _number_word(at(i - 2)):
+            j = i + 1
+            while at(j) in _HESITATIONS or at(j) in _GLUED_FILLERS:
+                j += 1
+            again = at(j) == prev and (_is(at(j + 1), _TENS) or (
+                j > i + 1 and _digit_of(at(j + 1)) not in (None, 0) and ends(j + 2)))
+            if again:
+                out.append(BREAK)  # "chín mươi ờ chín bảy", "chín mươi chín mươi bảy": said again in full
     return tuple(out)
 
 

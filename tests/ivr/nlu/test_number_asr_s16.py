@@ -98,3 +98,24 @@ def test_slips_read_anywhere(text: str, vital: str | None, want: dict[str, float
 ])
 def test_alone_look_alikes(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- a restart without punctuation, a pause inside one value, "linh"/"lẻ" and "trên" with other tones ---------------
+@pytest.mark.parametrize("text, vital, want", [
+    ("chín mươi ờ chín bảy", S, {S: 97}), ("chín mươi chín mươi tám", S, {S: 98}), ("ba mươi à ba chín độ", T, {T: 39}),
+    ("tám mươi... mốt", P, {P: 81}),
+    ("bảy... mươi hai", P, {P: 72}), ("ba tám độ... rưỡi", T, {T: 38.5}), ("một trăm lĩnh tám", P, {P: 108}),
+    ("trăm lẹ sáu", P, {P: 106}), ("một trăm ba tên chín mươi", SYS, {SYS: 130, DIA: 90}),
+])
+def test_restarts_pauses_and_tones(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
+
+
+@pytest.mark.parametrize("text, vital, want", [
+    # no hesitation: "chín mươi chín" is 99; a count said as a range; one digit said again on a cut line
+    ("chín mươi chín", S, {S: 99}), ("hai, ba lần", B, {}), ("chín... chín", S, {}), ("chín, bảy", S, {}),
+    # at the blood pressure question two numbers after a pause are the pair ("chín, sáu": 90/60 in cmHg)
+    ("chín, sáu", SYS, {SYS: 90, DIA: 60}), ("một trăm lễ", P, {P: 100}),
+])
+def test_restart_and_pause_look_alikes(text: str, vital: str, want: dict[str, float]) -> None:
+    _check(text, vital, want)
