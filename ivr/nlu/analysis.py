@@ -10,9 +10,9 @@ from ivr.nlu.mention import asked_whether, negated, not_a_call
 from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
-from ivr.nlu.numbers import Number, find_numbers
+from ivr.nlu.numbers import Number, answer_alone, find_numbers
 from ivr.nlu.urgency import haste_only, unreachable, weak_line, worry_without_sign
-from ivr.nlu.vitals import CUES, ages, find_readings, low_blood_pressure
+from ivr.nlu.vitals import BLOOD_PRESSURE_VITALS, CUES, ages, find_readings, low_blood_pressure
 
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
 GREETING = "_greeting"
@@ -142,7 +142,14 @@ def _thirty_at_the_temperature_question(toks: tuple[str, ...]) -> tuple[str, ...
 def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None) -> Analysis:
     """``model``: the statistical second opinion; ``model_high`` when it says high and the rules found no
     warning sign (the understander then adds the sign ``model_warning``: the model only ever raises risk)."""
-    toks = content_tokens(tokenize(text))
+    raw = tokenize(text)
+    if expect_vital is not None:
+        # an answer said alone at a number question: its number words a recognizer wrote as other words ("chín bà"
+        # 93, "chăm hai lăm" 125) are those number words; read with its fillers, a vocative "bà ạ" stays a person
+        # (session 14, n22)
+        raw = answer_alone(raw, {j for c in CUES.find(raw) if c.label != BLOCK for j in range(c.start, c.end)},
+                           pair=expect_vital in BLOOD_PRESSURE_VITALS)
+    toks = content_tokens(raw)
     if expect_vital == "temperature":
         toks = _thirty_at_the_temperature_question(toks)
     numbers = tuple(find_numbers(toks))

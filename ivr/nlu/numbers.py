@@ -19,7 +19,7 @@ spans so the NLU can look at the words around each number.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,6 +73,15 @@ _LINE_NOISE = frozenset(lx.LEXICON.words("numbers", "line_noise"))
 # A digit word with its final sound lost ("chí" chín, "tá" tám), or its first ("ín" chín): numbers.yaml (session 13).
 _CLIPPED = lx.LEXICON.rewrites("numbers", "clipped")
 _CUT_START = lx.LEXICON.rewrites("numbers", "cut_start")
+# An answer said alone at a number question (session 14, n22): numbers.yaml alone_slips and the words around them.
+_ALONE_SLIPS = lx.LEXICON.rewrites("numbers", "alone_slips")
+_ALONE_FIRST_SLIPS = lx.LEXICON.rewrites("numbers", "alone_first_slips")
+_ALONE_FIRST_BEFORE = lx.LEXICON.words("numbers", "alone_first_before")
+_ALONE_FILLERS = lx.LEXICON.words("numbers", "alone_fillers")
+_ALONE_FILLERS = (*_ALONE_FILLERS, *lx.FILLERS)
+_ALONE_WORDS = (*_ALONE_FILLERS, *lx.LEXICON.words("numbers", "alone_words"))
+_ALONE_VOCATIVES = lx.LEXICON.words("numbers", "alone_vocatives")
+_ALONE_NOT = frozenset(lx.LEXICON.words("numbers", "alone_not"))
 
 
 @dataclass(frozen=True)
@@ -770,6 +779,149 @@ def _poor_line_keep(words: list[str]) -> list[bool]:
                 and digit(words[c]) not in (None, 0) and ends(d) and not (before and number_word(words[before[-1]]))):
             keep[a] = False  # "chín chín sáu" 96, "hai hai lăm lần" 25
     return keep
+
+
+def _slip_to(tok: str, targets: Mapping[str, int], table: Mapping[str, str]) -> str | None:
+    """The number word of ``targets`` that ``tok`` is in an answer said alone: ``tok`` in ``table``
+    (numbers.yaml ``alone_slips``), or written with other diacritics than it ("bà" ba, "tấm" tám, "sấu" sáu); never
+    "không" (zero)."""
+    got = table.get(tok)
+    if got is not None:
+        return got if got in targets else None
+    if not tok.isalpha() or fold(tok) == tok or tok in targets:
+        return None
+    return next((w for w, v in targets.items() if v and fold(w) == fold(tok)), None)
+
+
+_DIGITS_AND_UNITS: Mapping[str, int] = {**_DIGITS, **_UNIT_ONLY}
+#: The first digit slips (numbers.yaml ``first_digit_slips``: "xáu" sáu) as the digit words they are.
+_FIRST_DIGIT_NAMES: Mapping[str, str] = {
+    tok: next(w for w, v in _DIGITS.items() if v == value) for tok, value in _FIRST_DIGIT_SLIPS.items()}
+
+
+#: The vowel slips (numbers.yaml ``vowel_slips``: "sáo" sáu) as the digit words they are.
+_VOWEL_SLIP_NAMES: Mapping[str, str] = {
+    tok: next(w for w, v in _DIGITS.items() if v == value) for tok, value in _VOWEL_SLIPS.items()}
+
+
+#: What a first digit word may be written as in an answer said alone.
+_ALONE_FIRST: Mapping[str, str] = {**_ALONE_SLIPS, **_FIRST_DIGIT_NAMES, **_VOWEL_SLIP_NAMES}
+
+
+#: Every word a number is read from or a slip of one (numbers.yaml), folded: an answer said alone holds only these,
+#: units, a vital's name and alone_words.
+_NUMBERISH: frozenset[str] = frozenset(fold(w) for w in (
+    *_PARTS, *lx.HUNDRED_AFTER_ONE, *lx.DIGIT_SLIPS_BEFORE_UNIT, *_ZERO_TENS, *_TEN_SLIPS, *_TENTHS_SLIPS,
+    *_POINT_SLIPS, *_FIRST_DIGIT_SLIPS, *_VOWEL_SLIPS, *lx.SOUTHERN_TENS_FOLDED, *_SOUTHERN_TENS_SLIPS, *_HESITATIONS,
+    *_LINE_NOISE, *_CLIPPED, *_CUT_SHORT, *_CUT_START, *_TU_SLIPS, *_TENS_SLIPS_BETWEEN, *lx.SOME, *_ALONE_SLIPS,
+    *_ALONE_FIRST_SLIPS, *_VALUE_END_UNITS, *lx.BLOOD_PRESSURE_SEPARATORS))
+
+
+def answer_alone(toks: Sequence[str], named: Collection[int] = (), *, pair: bool = False) -> tuple[str, ...]:
+    """``toks`` (fillers kept) of an answer said alone at a number question, with the slips a recognizer makes of its
+    number words that are words of their own elsewhere written as those number words (numbers.yaml ``alone_slips``):
+    "chín bà" 93, "ba tắm" 38, "bà mươi hai" 32, "chăm hai lăm" 125, "chín mộ" 91, "trăm sáu trên trăm" 160/100,
+    "20 2" 22. Only when every token is a number word, a slip of one, a unit, a filler, a vital's name (``named``: the
+    indexes of a vital cue's tokens) or one of ``alone_words``; otherwise ``toks`` as they are ("bà chín sáu", "chăm
+    bà", "để đo đã"); a person said to ("tám mươi bà ạ") is no digit. Unless the answer is a pair (``pair``: the blood
+    pressure question), a value cut short by a pause is read whole ("tám... mươi lăm", "tám mươi... lăm" 85) and a tens
+    said again after a hesitation is a restart ("chín mươi ờ chín bảy", "chín mươi chín mươi bảy": 97) (session 14,
+    n22)."""
+    def numberish(i: int, tok: str) -> bool:
+        return (tok == BREAK or i in named or fold(tok) in _NUMBERISH or _digit_token(tok) is not None
+                or tok in ("%", "/") or _is(tok, _ALONE_WORDS) or split_run_together(tok) is not None
+                or _unglued(tok) is not None or _slip_to(tok, _DIGITS_AND_UNITS, _ALONE_SLIPS) is not None)
+
+    if not toks or not all(numberish(i, t) for i, t in enumerate(toks)):
+        return tuple(toks)
+    words: list[str] = []
+    names: list[bool] = []  # a vital's name
+    for i, tok in enumerate(toks):
+        if words and words[-1].isdigit() and len(words[-1]) == 2 and words[-1][1] == "0" and words[-1][0] != "1" \
+                and _figure(tok) is not None:
+            words[-1] = str(int(words[-1]) + int(tok))  # "20 2" 22, "90 6" 96: a tens figure, then its units figure
+        else:
+            words.append(tok)
+            names.append(i in named)
+    hundreds = dict.fromkeys(_HUNDRED, 1)
+
+    def number_word(tok: str | None) -> bool:
+        return tok is not None and (_number_word(tok) or _figure(tok) is not None)
+
+    def at(j: int) -> str | None:
+        return words[j] if j < len(words) else None
+
+    def value_ends(j: int) -> bool:
+        tok = at(j)
+        return tok is None or tok in (BREAK, "%") or _is(tok, (*_VALUE_END_UNITS, *_DEGREE, *_HALF, *_POINT,
+                                                                *lx.BLOOD_PRESSURE_SEPARATORS, *_ALONE_FILLERS))
+
+    out: list[str] = []
+    for i, tok in enumerate(words):
+        prev = out[-1] if out else None
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        new = None
+        if (_is(tok, lx.PERSONS) and _is(nxt, _ALONE_VOCATIVES)) or tok in _ALONE_NOT:
+            pass  # "tám mươi bà ạ": said to a person, no digit; "chín tạm", "trâm hai": words (``alone_not``)
+        elif tok in _ALONE_FIRST_SLIPS and not number_word(prev) and _is(nxt, _TENS):
+            new = _ALONE_FIRST_SLIPS[tok]  # "lăm mươi lăm" 55, "nhăm mươi" 50
+        elif not number_word(tok):
+            if prev is not None and (_digit_of(prev) or _is(prev, (*_TEN, *_TENS, *_HUNDRED, *_DEGREE, *_POINT))
+                                     or _figure(prev)) and value_ends(i + 1):
+                # "chín bà" 93, "ba tắm" 38, "chín mộ" 91, "ba chín độ mộ" 39.1
+                new = _slip_to(tok, _DIGITS_AND_UNITS, _ALONE_SLIPS)
+            elif not number_word(prev) and (_is(nxt, (*_TENS, *_HUNDRED)) or (
+                    _is(nxt, _ALONE_FIRST_BEFORE) and value_ends(i + 2))):
+                new = _slip_to(tok, _DIGITS, _ALONE_FIRST)  # "bà mươi hai" 32, "xáu lăm" 65
+            elif not number_word(prev) and not _is(prev, lx.SLIP_NOT_AFTER) and not _is(
+                    tok, (*lx.PERSONS, *lx.TONE_SLIPS_PROTECTED)) and _digit_of(nxt) and value_ends(i + 2) and (
+                    (_digit_of(nxt) or 0) > 5 or not _is(at(i + 2), _VALUE_END_UNITS)):
+                # "bổn chín" 49, "tắm chín" 89, "sáo lăm" 65: a first digit before the digit that ends the value, never
+                # a person or a word of its own there ("bà hai", "nằm ba", "là chịn ba": tone_slips_protected,
+                # slip_not_after) nor before a count ("tắm hai lần": bathed twice)
+                new = _slip_to(tok, _DIGITS, _ALONE_FIRST)
+            if new is None and (not number_word(prev) or _digit_of(prev) == 1) and (
+                    number_word(nxt) or _is(nxt, (*_ZERO_TENS, *_HALF))):
+                new = _slip_to(tok, hundreds, _ALONE_SLIPS)  # "chăm hai lăm" 125, "chăm mốt" 110
+        tok = new or tok
+        starts = prev in (None, BREAK) or _is(prev, (*lx.BLOOD_PRESSURE_SEPARATORS, *_ALONE_FILLERS)) or names[i - 1]
+        if _is(tok, _HUNDRED) and starts and not (number_word(nxt) or _is(nxt, (*_ZERO_TENS, *_HALF)) or nxt == "%"):
+            # "trăm sáu trên trăm" 160/100, "trăm trên bẩy chục" 100/70, "mạch trăm" 100: a bare hundred
+            out.append("một")
+        out.append(tok)
+    return tuple(out) if pair else _restarts_and_pauses(out)
+
+
+def _restarts_and_pauses(words: list[str]) -> tuple[str, ...]:
+    """``words`` of an answer said alone (``answer_alone``) with a pause inside one value taken out before its tens
+    word or after it before a units-only word or a half ("tám... mươi lăm", "tám mươi... lăm" 85, "ba bảy độ... rưỡi"
+    37.5; two lone digits are left to ``_pause_inside``: "chín, bảy" alone is no reading) and a pause put where a
+    whole tens is said again after a hesitation or with its tens word ("chín mươi ờ chín bảy", "chín mươi chín mươi
+    bảy": a restart, 97; vitals.py ``_restarted``; "chín mươi chín bảy" stays as it is)."""
+    def at(j: int) -> str | None:
+        return words[j] if 0 <= j < len(words) else None
+
+    def ends(j: int) -> bool:
+        tok = at(j)
+        return tok is None or tok in (BREAK, "%") or _is(tok, (*_VALUE_END_UNITS, *_DEGREE, *_ALONE_FILLERS))
+
+    out: list[str] = []
+    for i, tok in enumerate(words):
+        prev, nxt = at(i - 1), at(i + 1)
+        if tok == BREAK and prev is not None and nxt is not None:
+            if (_digit_of(prev) not in (None, 0) and _is(nxt, _TENS)) or (
+                    _is(prev, (*_TEN, *_TENS, *_DEGREE)) and (_word(nxt, _UNIT_ONLY) is not None or _is(nxt, _HALF))):
+                continue  # "tám... mươi lăm", "tám mươi... lăm", "ba bảy độ... rưỡi"
+        out.append(tok)
+        if _digit_of(prev) not in (None, 0) and _is(tok, _TENS) and not _number_word(at(i - 2)):
+            j = i + 1
+            while at(j) in _HESITATIONS or at(j) in _GLUED_FILLERS:
+                j += 1
+            again = at(j) == prev and (_is(at(j + 1), _TENS) or (
+                j > i + 1 and _digit_of(at(j + 1)) not in (None, 0) and ends(j + 2)))
+            if again:
+                out.append(BREAK)  # "chín mươi ờ chín bảy", "chín mươi chín mươi bảy": said again in full
+    return tuple(out)
 
 
 def find_numbers(tokens: Sequence[str]) -> list[Number]:

@@ -400,7 +400,9 @@ def test_a_reading_with_a_question_is_still_a_reading(text: str, want: dict[str,
     ("sau đó thì đỡ", None), ("8 giờ sáng tôi uống thuốc", None), ("ngày 15 tôi xét nghiệm", None),
     ("má tôi ho", None), ("hai đứa nhỏ bị sốt", None), ("ba mẹ tôi khỏe", None),
     ("mấy năm nay tôi bị tiểu đường", None), ("thương ba lắm", None), ("con nhớ ba lắm", T),
-    ("con nhớ ba lắm", S), ("mệt lắm", S), ("tôi khó thở lắm", B), ("chín bà", S), ("hai bà cháu", None),
+    # "chín bà" said alone at the SpO2 question is 93 since session 14 (the recognizer's "ba" with a tone:
+    # test_number_asr_s16.py); "chín bà cháu", "chín bà ơi" stay no reading there
+    ("con nhớ ba lắm", S), ("mệt lắm", S), ("tôi khó thở lắm", B), ("chín bà ơi", S), ("hai bà cháu", None),
     ("ba mươi từ hôm qua", None), ("chính ba tôi đo", None), ("chính năm ngoái", None), ("chăm ba tôi", None),
     ("một chăm sóc", None), ("mua hai bó rau", None), ("tôi bó tay", None), ("hai mươi lần", P),
     ("bị tiểu đường 20 năm", None), ("tiêm 2 mũi rồi", None), ("chính xác thì không nhớ", S),
