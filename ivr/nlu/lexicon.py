@@ -220,6 +220,11 @@ PAST_MARKERS = _w("negation", "past_markers")
 #: "khó thở từ hôm qua": a past marker after one of these is a start, not a time the sign was over (session 10).
 SINCE_WORDS = _w("negation", "since_words")
 RESOLVED_WORDS = _w("negation", "resolved_words")
+#: "giờ đỡ hẳn rồi": over for a past warning sign, never for an emergency sign (session 17, n27).
+RELIEVED_WORDS = _w("negation", "relieved_words")
+#: "cho hỏi khi nào hết cách ly": a resolved word asked about, not said (session 17, n27).
+RESOLVED_ASKED = _w("negation", "resolved_asked")
+RESOLVED_OBJECTS = _w("negation", "resolved_objects")
 #: "giờ tỉnh như sáo": resolved words of a past altered consciousness only (session 12, n16).
 LUCID_WORDS = _w("negation", "lucid_words")
 STILL_WORDS = _w("negation", "still_words")

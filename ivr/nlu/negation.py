@@ -19,13 +19,17 @@ _SUPPOSED_NOT_BETWEEN = Matcher(table(*lx.SUPPOSED_NOT_BETWEEN))
 
 _PAST = Matcher(table(*lx.PAST_MARKERS))
 _SINCE = Matcher(table(*lx.SINCE_WORDS))
-_RESOLVED = Matcher(table(*lx.RESOLVED_WORDS))
+_RESOLVED = Matcher(table(*lx.RESOLVED_WORDS, *lx.RELIEVED_WORDS))
+_RESOLVED_KEPT = Matcher(table(*lx.RESOLVED_WORDS))
 _LUCID = Matcher(table(*lx.RESOLVED_WORDS, *lx.LUCID_WORDS))
 _HEARSAY = Matcher(table(*lx.HEARSAY))
 _ASKED = Matcher(table(*lx.ASKED_ABOUT))
 _PERSONS = Matcher(table(*lx.PERSONS))
 _NOW = Matcher(table(*lx.NOW_WORDS))
-_PAST_RESOLVED = Matcher(table(*lx.RESOLVED_WORDS, *lx.PAST_RESOLVED_WORDS))
+_PAST_RESOLVED = Matcher(table(*lx.RESOLVED_WORDS, *lx.PAST_RESOLVED_WORDS, *lx.RELIEVED_WORDS))
+_PAST_RESOLVED_KEPT = Matcher(table(*lx.RESOLVED_WORDS, *lx.PAST_RESOLVED_WORDS))
+_RESOLVED_ASKED = Matcher(table(*lx.RESOLVED_ASKED))
+_RESOLVED_OBJECTS = Matcher(table(*lx.RESOLVED_OBJECTS))
 _NOBODY = Matcher(table(*lx.NOBODY))
 _OTHERS = Matcher(table(*lx.OTHERS))
 _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
@@ -128,12 +132,14 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
     if _PAST.find(before) or past_after:
         # over: a later clause says it is gone, without "vẫn"/"còn"/"lại" (still, again)
         later = toks[k:]
-        resolved = (_LUCID if m.label == "altered_consciousness" else _RESOLVED).find(later)
-        if past_after:  # "ngực tức hôm trước, giờ hết hẳn": never "..., giờ không hết"
-            resolved = [r for r in resolved if not (r.start > 0 and word_in(later[r.start - 1], lx.NEGATORS))]
-        if resolved and not _still_said(later, resolved, m.label in lx.BACK_TO_KEPT):
+        kept = m.label in lx.BACK_TO_KEPT
+        resolved = (_LUCID if m.label == "altered_consciousness" else _RESOLVED_KEPT if kept else _RESOLVED).find(later)
+        # "ngực tức hôm trước, giờ hết hẳn": never "..., giờ không hết" (session 17: whatever the marker's place)
+        resolved = [r for r in resolved if not (r.start > 0 and word_in(later[r.start - 1], lx.NEGATORS))
+                    and not _asked_resolved(later, r)]
+        if resolved and not _still_said(later, resolved, kept):
             return True
-        if _over_now(toks[m.end:k]):
+        if _over_now(toks[m.end:k], kept or m.label == "altered_consciousness"):
             return True
     return (_nobody(before) or _others(before) or _advice(toks, m, before) or _general_question(toks, before)
             or _bare_general_question(toks, before) or _elsewhere_in_hospital(toks, m)
@@ -180,14 +186,25 @@ def _past_after(rest: Sequence[str]) -> bool:
         s.end == p.start for s in _SINCE.find(rest)) for p in _PAST.find(rest))
 
 
-def _over_now(rest: Sequence[str]) -> bool:
+def _over_now(rest: Sequence[str], kept: bool = False) -> bool:
     """After a past sign, in the same clause: "giờ hết rồi", "bây giờ bình thường", "giờ hạ sốt rồi" (a now word,
-    then within three words a resolved word), with no still word ("giờ vẫn còn") in between."""
+    then within three words a resolved word), with no still word ("giờ vẫn còn") or negator ("giờ chưa hết") between;
+    ``kept`` (an emergency sign): not "giờ đỡ hẳn" (``relieved_words``)."""
     for now in _NOW.find(rest):
-        for r in _PAST_RESOLVED.find(rest[now.end:now.end + 4]):
-            if r.start <= 3 and not any(word_in(t, lx.STILL_WORDS) for t in rest[now.end:now.end + r.start]):
+        for r in (_PAST_RESOLVED_KEPT if kept else _PAST_RESOLVED).find(rest[now.end:now.end + 4]):
+            between = rest[now.end:now.end + r.start]
+            # session 17 (n27): nor a negator ("hôm qua khó thở giờ không hết", "giờ chưa đỡ hẳn": not over)
+            if r.start <= 3 and not any(word_in(t, lx.STILL_WORDS) or word_in(t, lx.NEGATORS) for t in between) \
+                    and not _asked_resolved(rest[now.end:], r):
                 return True
     return False
+
+
+def _asked_resolved(toks: Sequence[str], r: Match) -> bool:
+    """"cho hỏi khi nào hết cách ly": the resolved word ``r`` asked about (``resolved_asked`` within three words
+    before it) or about something else (``resolved_objects`` right after it), not the sign said to be over."""
+    asked = _RESOLVED_ASKED.find(toks[max(0, r.start - 3):r.start])
+    return bool(asked) or (r.end < len(toks) and _RESOLVED_OBJECTS.at(toks, r.end) is not None)
 
 
 def _nobody(before: Sequence[str]) -> bool:
