@@ -46,8 +46,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                                        "staff")},
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",
-        "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words", "denied_after",
-        "echo_marks", "echo_words", "echo_denials",
+        "taken_away", "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words",
+        "denied_after", "echo_marks", "echo_words", "echo_denials",
         "denied_close", "medicine_after", "inability_words", "reported_later", "present_exact",
         "yesno_open", "yesno_close", "yesno_tail", "yesno_or", "relayed_ask", "other_reasons", "everything_words")},
     "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,

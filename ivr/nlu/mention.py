@@ -22,6 +22,8 @@ _GENERIC = Matcher(table(*_w("mention", "generic_persons")))
 _HOW_TO_KNOW = Matcher(table(*_w("mention", "how_to_know")))
 _READING = Matcher(table(*_w("mention", "reading")))
 _OUTSIDERS = Matcher(table(*_w("mention", "outsiders")))
+_TAKEN_AWAY = Matcher(table(*_w("mention", "taken_away")))
+_HOME_FINE = Matcher(table(*lx.REASSURANCE, *lx.OWN_FINE))
 _CALL_FOR = Matcher(table(*_w("mention", "call_for")))
 _PRESENT = Matcher(table(*_w("mention", "present")))
 _PRESENT_EXACT = _w("mention", "present_exact")
@@ -221,7 +223,27 @@ def _outsider(toks: Sequence[str], m: Match, hi: int) -> bool:
     turn = _strict(_CONTRAST, toks[m.end:hi])
     if turn:
         later = toks[m.end + turn[0].start:]
-    return _household(later) and not _HELP_AFTER.find(later)
+    elif not _household(later):
+        later = _home_fine_inside(toks[m.end:hi])
+    return _household(later) and not _help_asked(later)
+
+
+def _home_fine_inside(after: Sequence[str]) -> Sequence[str]:
+    """Session 17 (n25): in a run of words with no comma, as a recognizer writes it ("ban cung lop con em bi tim moi
+    phai nhap vien con em thi van khoe"), the words from a person of the household after the outsider's sign, when
+    a reassurance (symptoms.yaml ``reassurance``, negation.yaml ``own_fine``) follows that person; else nothing."""
+    for p in _PERSONS.find(after):
+        rest = after[p.start:]
+        if _HOME_FINE.find(rest[p.end - p.start:]):
+            return rest
+    return ()
+
+
+def _help_asked(later: Sequence[str]) -> bool:
+    """A help word (mention.yaml ``help_after``) in ``later`` that is not inside a transport already done (session 17,
+    n25: ``taken_away``, "xe cấp cứu chở đi rồi, nhà tôi không ai sao")."""
+    done = {i for t in _TAKEN_AWAY.find(later) for i in range(t.start, t.end)}
+    return any(not any(i in done for i in range(h.start, h.end)) for h in _HELP_AFTER.find(later))
 
 
 def _long_past(before: Sequence[str], after: Sequence[str], later: Sequence[str]) -> bool:

@@ -159,10 +159,35 @@ def _bystander(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
 def _chronic(toks: Sequence[str], m: Match) -> bool:
     """"ông nói ngọng từ nhỏ", "bà vốn lẫn lẫn": a sign (negation.yaml ``chronic_signs``) had all along, a chronic
     marker in its clause and no word of a change ("tự nhiên", "nay lại") there."""
-    if m.label not in lx.CHRONIC_SIGNS:
+    if m.label not in lx.CHRONIC_SIGNS or (m.label == "severe_breathlessness" and not _on_pillows(toks, m)):
         return False
-    clause = toks[clause_start(toks, m.start):clause_end(toks, m.end)]
-    return bool(_CHRONIC.find(clause)) and not _CHANGES.find(clause)
+    lo = clause_start(toks, m.start)
+    clause = toks[lo:clause_end(toks, m.end)]
+    markers = _CHRONIC.find(clause) + _since_year(clause)
+    if not markers and lo > 1 and not (_PERSONS.find(toks[lo:m.start]) or _NOW.find(clause) or _CONTRAST.find(clause)):
+        # session 17 (n25): the clause goes on from the one before ("bà bị lẫn mấy năm nay rồi, hay nói lung tung")
+        prev = toks[clause_start(toks, lo - 1):lo - 1]
+        if (_CHRONIC.find(prev) or _since_year(prev)) and not _CHANGES.find(prev):
+            return not _CHANGES.find(clause)
+    return bool(markers) and not _CHANGES.find(clause) and not _turned_since(clause, markers, m.start - lo)
+
+
+def _on_pillows(toks: Sequence[str], m: Match) -> bool:
+    """Session 17 (n25): the only breathlessness a relative knows as a baseline: sleeping propped on pillows."""
+    return any(word_in(t, ("gối", "goi")) for t in toks[m.start:m.end])
+
+
+def _since_year(clause: Sequence[str]) -> list[Match]:
+    """Session 17 (n25): "từ năm 2019", "năm 2018": a year before this one said as digits is a chronic marker."""
+    return [Match(i - 1, i + 1, "year", "năm") for i in range(1, len(clause))
+            if word_in(clause[i - 1], ("năm", "nam")) and clause[i].isdigit() and 1950 <= int(clause[i]) <= 2025]
+
+
+def _turned_since(clause: Sequence[str], markers: Sequence[Match], at: int) -> bool:
+    """Session 17 (n25): a contrast word between a chronic marker and the sign ("lãng tai từ lâu mà nay môi ông tím
+    tái lại", "lẫn từ lâu nhưng hôm nay li bì"): the sign is what changed, not the old state."""
+    first = min(c.start for c in markers)
+    return first < at and bool(_CONTRAST.find(clause[first:at]))
 
 
 def _still_said(later: Sequence[str], resolved: Sequence[Match], kept: bool) -> bool:

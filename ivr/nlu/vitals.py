@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from ivr.engine.understanding import worse
 from ivr.nlu import lexicon as lx
+from ivr.nlu import negation
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, tokenize
 from ivr.nlu.numbers import Number, find_numbers
@@ -736,7 +737,7 @@ def _supposed(toks: Sequence[str], n: Number) -> bool:
     lo = n.start
     while lo > 0 and toks[lo - 1] != BREAK:
         lo -= 1
-    if _SUPPOSED.find(toks[lo:n.start]):
+    if _SUPPOSED.find(toks[lo:n.start]) or _heard_of(toks, n):
         return True
     if n.start == 0 or not word_in(toks[n.start - 1], lx.THRESHOLD_WORDS):
         return False
@@ -746,6 +747,13 @@ def _supposed(toks: Sequence[str], n: Number) -> bool:
     rest = toks[n.end:hi]
     return any(word_in(t, lx.THEN_WORDS) for t in rest) and bool(
         _ASKED.find(rest) or (rest and word_in(rest[-1], lx.QUESTION_ENDINGS)))
+
+
+def _heard_of(toks: Sequence[str], n: Number) -> bool:
+    """Session 17 (n25): a value read or heard about, not measured ("trên facebook người ta nói spo2 dưới 94 là phải
+    đi viện", "đọc báo thấy có người SpO2 tụt xuống tám mươi"): a hearsay phrase earlier in its clause (negation.yaml
+    ``hearsay``, up to a contrast word: "... mà mẹ tôi đo được chín hai" stays a reading)."""
+    return negation.hearsay(toks, n.start)
 
 
 def _measured(toks: Sequence[str], i: int) -> bool:
