@@ -114,6 +114,31 @@ def _fold(text: str) -> str:
     return " ".join("".join(c for c in text if unicodedata.category(c) != "Mn").split())
 
 
+#: Words that turn a choice's phrase around when said just before it ("không được khỏe": unwell, not "khỏe"),
+#: folded like the phrases (``_fold``).
+_NEGATORS = frozenset({"khong", "ko", "k", "khg", "hong", "hem", "chang", "chua"})
+_CLAUSE_END = ",.;:!?…"
+
+
+def _phrase_said(text: str, phrase: str) -> bool:
+    """Is ``phrase`` said in ``text`` as whole words (diacritics and case aside), and not negated by one of the
+    two words before it in its clause? "không được khỏe lắm" does not say "khỏe"; "không, khỏe" does."""
+    toks = _fold(text).split()
+    words = [t.strip(_CLAUSE_END + "\"'") for t in toks]
+    want = _fold(phrase).split()
+    for i in range(len(words) - len(want) + 1):
+        if words[i:i + len(want)] != want:
+            continue
+        before = []
+        for j in range(i - 1, max(i - 3, -1), -1):
+            if toks[j][-1:] in _CLAUSE_END:
+                break
+            before.append(words[j])
+        if not _NEGATORS.intersection(before):
+            return True
+    return False
+
+
 class Session:
     def __init__(self, flow: Flow, *, catalog: PromptCatalog, understander: Understander, triage: Triage,
                  answers: Answers | None = None):
@@ -755,9 +780,8 @@ class Session:
             return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
         target = self.flow.target(node.id, f"intent:{u.intent}")
         if target is None:
-            folded = _fold(event.text)
             for choice in node.choices:
-                if any(_fold(p) in folded for p in choice.phrases):
+                if any(_phrase_said(event.text, p) for p in choice.phrases):
                     target = choice.next
                     break
         if target is None and u.intent in self.flow.global_intents:

@@ -315,6 +315,25 @@ def test_a_well_patient_on_the_check_in_call_takes_no_doctor_time(words: str) ->
     assert result.outcome == "completed"
 
 
+@pytest.mark.parametrize("words", ["không được khỏe lắm", "dạ hổng khỏe", "không bình thường lắm", "chưa khỏe hẳn"])
+@pytest.mark.parametrize("flow", ["inbound", "outbound"])
+def test_a_patient_who_says_he_is_unwell_is_asked_the_warning_signs(flow: str, words: str) -> None:
+    """"không được khỏe" holds the flow's "nothing to report" word "khỏe", negated: not well, with nothing named,
+    is an answer the flow is unsure of, so the decision-261 questions follow (not the measurements)."""
+    result = call(keys("3"), say(words)) if flow == "inbound" else outbound(*REACHED, say(words))
+    asked = [s["node"] for s in result.steps if s["prompt_id"]]
+    assert "warning_signs" in asked, result.steps
+    assert asked.index("warning_signs") < (asked.index("ask_has_oximeter") if "ask_has_oximeter" in asked
+                                           else len(asked))
+
+
+@pytest.mark.parametrize("words", ["khỏe", "dạ khỏe re", "không, khỏe lắm", "bình thường", "dạ không có gì"])
+def test_well_in_the_flows_words_still_skips_the_warning_signs(words: str) -> None:
+    result = call(keys("3"), say(words), *NO_VITALS, keys("9"))
+    assert "warning_signs" not in [s["node"] for s in result.steps], result.steps
+    assert not result.as_json()["escalations"]
+
+
 def test_no_reading_on_the_check_in_call_moves_on() -> None:
     result = outbound(*REACHED, keys("2"), keys("1"), say("chưa đo"), *OUT_NO_VITALS[1:], keys("1"))
     assert _nodes(result, "no_reading") == ["spo2"]
