@@ -47,7 +47,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     # session 17 (n26-neuro): stroke signs in everyday words (ivr/nlu/neuro.py)
     "neuro": {**{key: WORDS for key in ("speech_verbs", "unclear", "units", "content_after", "other_speakers",
                                         "line_words", "gait", "clumsy_contexts", "worst_headache",
-                                        "worst_ever")},
+                                        "worst_ever", "alone_after")},
               "speech_reach": NUMBER},
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",

@@ -27,6 +27,7 @@ _UNITS = Matcher(table(*lx.NEURO_UNITS))
 _CONTENT = Matcher(table(*lx.NEURO_CONTENT_AFTER))
 _SPEAKERS = Matcher(table(*lx.NEURO_OTHER_SPEAKERS))
 _LINE = Matcher(table(*lx.NEURO_LINE_WORDS))
+_ALONE_AFTER = frozenset(lx.NEURO_ALONE_AFTER)
 _GAIT = frozenset(lx.NEURO_GAIT)
 _CLUMSY = Matcher(table(*lx.NEURO_CLUMSY_CONTEXTS))
 _WORST = Matcher(table(*lx.NEURO_WORST_HEADACHE))
@@ -48,7 +49,7 @@ def unclear_speech(toks: Sequence[str]) -> list[Match]:
         verb = _speech_verb_before(toks, u)
         if verb is None:
             continue
-        if _said_by_another(toks, verb) or _statement_after(toks, u.end):
+        if _said_by_another(toks, verb) or _statement_after(toks, u.end) or _said_alone(toks, verb, u):
             continue
         out.append(Match(verb.start, u.end, SIGN, " ".join(toks[verb.start:u.end])))
     return out
@@ -78,6 +79,14 @@ def _said_by_another(toks: Sequence[str], verb: Match) -> bool:
         if s is not None and s.end == verb.start:
             return True
     return False
+
+
+def _said_alone(toks: Sequence[str], verb: Match, u: Match) -> bool:
+    """"nói không rõ (quá)" with nothing before the verb: said to the hotline (neuro.yaml ``alone_after``)."""
+    if verb.start > 0:
+        return False
+    rest = [t for t in toks[u.end:] if t != BREAK]
+    return all(t in _ALONE_AFTER for t in rest)
 
 
 def _statement_after(toks: Sequence[str], end: int) -> bool:

@@ -89,6 +89,17 @@ def test_not_hearing_stays_a_repeat_request(text: str, expect: tuple[str, ...]) 
     assert u.intent == "repeat" and not u.symptoms and not escalates(text, expect), (text, u.intent, u.symptoms)
 
 
+@pytest.mark.parametrize("text", ["nói không rõ gì hết", "nói không rõ quá", "anh nói không rõ hả"])
+def test_unclear_speech_said_to_the_hotline_is_a_repeat_request(text: str) -> None:
+    u = NLU.understand(text)
+    assert u.intent == "repeat" and not u.symptoms and not escalates(text), (text, u.intent, u.symptoms)
+
+
+def test_unclear_speech_with_a_time_is_a_report_even_without_a_subject() -> None:
+    u = NLU.understand("nói không rõ từ chiều hôm qua, đi cũng chao đảo")
+    assert "altered_consciousness" in u.symptoms and _risk(u) == "emergency", (u.intent, u.symptoms)
+
+
 @pytest.mark.parametrize("text", ["bà nói không rõ, méo miệng", "ông nói không rõ từ trưa, không đo được"])
 def test_unclear_speech_at_a_number_question_escalates(text: str) -> None:
     u = NLU.understand(text, expect=("repeat", "spo2"))
