@@ -8,6 +8,7 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import asked_whether, negated, not_a_call
 from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
+from ivr.nlu.neuro import clumsy_context, clumsy_gait, unclear_on_line, unclear_speech, worst_headache
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
@@ -172,6 +173,10 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         if m.label == "altered_consciousness" and _dim_thing(toks, m):
             blocked.update(range(m.start, m.end))
             continue
+        if m.label == "altered_consciousness" and (clumsy_gait(toks, m) or unclear_on_line(toks, m)):
+            # "bé đang tập đi nên đi loạng choạng", "máy nói không rõ chữ" (session 17, ``ivr.nlu.neuro``)
+            blocked.update(range(m.start, m.end))
+            continue
         if m.label == CONCERN_SIGN and weak_line(toks, m):
             blocked.update(range(m.start, m.end))  # "tín hiệu yếu quá" (session 16, ``ivr.nlu.urgency``)
             continue
@@ -193,6 +198,11 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                     spans.append((m, inner_neg or negated(toks, m, spans)))
                     covered_sym.update(range(m.start, m.end))
                     break
+    for m in unclear_speech(toks):
+        # "bố tôi đi đứng loạng choạng, nói không rõ": slurred speech (session 17, ``ivr.nlu.neuro``)
+        if not any(i in covered_sym for i in range(m.start, m.end)):
+            spans.append((m, negated(toks, m, spans)))
+            covered_sym.update(range(m.start, m.end))
     spans.extend(_sequences(toks, spans, _vocative(tokenize(text))))
     for m, is_neg in spans:
         names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()), *lx.PHRASE_IMPLIES.get(m.phrase, ()))
@@ -200,6 +210,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             names = (*names, "severe_breathlessness")  # "thở khó lắm", "khó thở quá trời"
         for name in names:
             (neg if is_neg else pos).append(name)
+    if "altered_consciousness" not in pos and worst_headache(toks, pos):
+        pos.append("altered_consciousness")  # "đau đầu như búa bổ, nôn ói liên tục" (session 17, ``ivr.nlu.neuro``)
     if "fever" in pos and CONCERN_SIGN not in pos and _child_inflammation(toks, age):
         pos.append(CONCERN_SIGN)  # "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban"
     if "vomiting" in pos and CONCERN_SIGN not in pos and _kinds(_ABDOMEN, toks) >= len(lx.ACUTE_ABDOMEN):
@@ -292,7 +304,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     if concern and not positive and not vitals and "emergency" not in intents and worry_without_sign(toks):
         concern = False  # "con ở xa lo quá, không biết mẹ ở nhà sao" (session 16, ``ivr.nlu.urgency``)
     if not concern and not positive and not neg and not reassured and not any(k in intents for k in QUESTION_INTENTS):
-        concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches, blocked)
+        concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches, blocked) and not (
+            clumsy_context(toks))  # "con bé đang tập đi, té hoài" (session 17, ``ivr.nlu.neuro``)
     if not positive and not vitals and not any(k in intents for k in QUESTION_INTENTS) and _unclaimed_warning(
             toks, {i for m, _ in spans for i in range(m.start, m.end)} | blocked, cue_matches):
         # an area of decision 261 with a worsening word that no sign took, whatever the other clauses say ("bình

@@ -44,6 +44,11 @@ SCHEMA: dict[str, dict[str, str]] = {
     "urgency": {key: WORDS for key in ("haste", "calm_matters", "far_away", "unanswered", "door_unanswered",
                                        "knock_words", "missed_call", "own_news", "weak_things",
                                        "staff")},
+    # session 17 (n26-neuro): stroke signs in everyday words (ivr/nlu/neuro.py)
+    "neuro": {**{key: WORDS for key in ("speech_verbs", "unclear", "units", "content_after", "other_speakers",
+                                        "line_words", "gait", "clumsy_contexts", "worst_headache",
+                                        "worst_ever", "alone_after")},
+              "speech_reach": NUMBER},
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",
         "taken_away", "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words",
