@@ -54,6 +54,10 @@ ESCALATE = {
         "ông lẫn từ lâu mà nay môi tím tái",
         "bà tôi nói ngọng từ năm 2019 nhưng sáng nay méo miệng, tay không nhấc lên được",
         "bà bị lẫn mấy năm nay rồi, hôm nay lơ mơ không nhận ra ai",
+        # an onset time in the clause after the marker (the lead's probes): the sign is new
+        "mẹ tôi bị lẫn mấy năm nay, từ chiều thì gọi không tỉnh",
+        "ông nói ngọng lâu rồi, nãy giờ ông lơ mơ gọi không thưa",
+        "bà lú lẫn mấy năm trời, từ tối qua mê man",
     ],
     "outside": [
         "bạn cùng lớp con bị sốt, giờ con tôi co giật",
