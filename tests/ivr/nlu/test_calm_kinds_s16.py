@@ -10,21 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from escalation.triage import default_triage
-from ivr.nlu.understander import Nlu, model_text
-
-_NLU = Nlu()
-_TRIAGE = default_triage()
-_ESCALATE = {"high", "emergency"}
-
-
-def _escalates(text: str) -> bool:
-    u = _NLU.understand(text)
-    risk = _TRIAGE.assess(symptoms=u.symptoms, vitals=u.triage_vitals(), risk_factors=u.risk_factors,
-                          intent=u.intent).risk
-    net = bool(u.concern) and u.intent in ("unknown", "repeat") and not u.symptoms and not u.vitals
-    return risk in _ESCALATE or net
-
+from ivr.nlu.understander import model_text
+from tests.ivr.nlu.flowrisk import escalates as _escalates
 
 CALM = {
     "supposed_then": [

@@ -10,21 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from escalation.triage import default_triage
-from ivr.nlu.understander import Nlu
-
-_NLU = Nlu()
-_TRIAGE = default_triage()
-_ESCALATE = {"high", "emergency"}
-
-
-def _risk(text: str) -> str:
-    u = _NLU.understand(text)
-    risk = str(_TRIAGE.assess(symptoms=u.symptoms, vitals=u.triage_vitals(), risk_factors=u.risk_factors,
-                              intent=u.intent).risk)
-    net = bool(u.concern) and u.intent in ("unknown", "repeat") and not u.symptoms and not u.vitals
-    return "high" if risk not in _ESCALATE and net else risk
-
+from tests.ivr.nlu.flowrisk import ESCALATE as _ESCALATE
+from tests.ivr.nlu.flowrisk import flow_risk as _risk
 
 CALM = {
     "long_standing": [

@@ -7,26 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from escalation.triage import default_triage
-from ivr.engine.understanding import Understanding
-from ivr.nlu.understander import Nlu
+from tests.ivr.nlu.flowrisk import NLU, escalates
+from tests.ivr.nlu.flowrisk import triage_risk as _risk
 
-NLU = Nlu()
-TRIAGE = default_triage()
-ESCALATE = {"emergency", "high"}
 YES_NO = ("yes", "no", "repeat")
-
-
-def _risk(u: Understanding) -> str:
-    return str(TRIAGE.assess(symptoms=u.symptoms, vitals=u.triage_vitals(), risk_factors=u.risk_factors,
-                             intent=u.intent).risk)
-
-
-def escalates(text: str, expect: tuple[str, ...] | None = None) -> bool:
-    """What the flow does (bench/nlu.py ``concern_net``): triage's risk, or the concern net."""
-    u = NLU.understand(text, expect=expect)
-    net = u.concern and u.intent in ("unknown", "repeat") and not u.symptoms and not u.vitals
-    return _risk(u) in ESCALATE or bool(net)
 
 
 @pytest.mark.parametrize("text", [

@@ -6,26 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from escalation.triage import default_triage
-from ivr.engine.understanding import Understanding
-from ivr.nlu.understander import Nlu
-
-NLU = Nlu()
-TRIAGE = default_triage()
-ESCALATE = {"emergency", "high"}
-
-
-def _risk(u: Understanding) -> str:
-    return str(TRIAGE.assess(symptoms=u.symptoms, vitals=u.triage_vitals(), risk_factors=u.risk_factors,
-                             intent=u.intent).risk)
-
-
-def escalates(text: str) -> bool:
-    """What the flow does (bench/nlu.py ``concern_net``): triage's risk, or the concern net on words nothing else
-    was understood in."""
-    u = NLU.understand(text)
-    net = u.concern and u.intent in ("unknown", "repeat") and not u.symptoms and not u.vitals
-    return _risk(u) in ESCALATE or bool(net)
+from tests.ivr.nlu.flowrisk import NLU, escalates
 
 
 @pytest.mark.parametrize("text", [
