@@ -12,7 +12,16 @@ from ivr.nlu.neuro import clumsy_context, clumsy_gait, unclear_on_line, unclear_
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
-from ivr.nlu.urgency import haste_only, unreachable, weak_line, worry_without_sign
+from ivr.nlu.urgency import (
+    exclaimed,
+    hassle_idiom,
+    haste_only,
+    nothing_odd,
+    thing_not_in,
+    unreachable,
+    weak_line,
+    worry_without_sign,
+)
 from ivr.nlu.vitals import BLOOD_PRESSURE_VITALS, CUES, ages, find_readings, low_blood_pressure
 
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
@@ -180,6 +189,12 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         if m.label == CONCERN_SIGN and weak_line(toks, m):
             blocked.update(range(m.start, m.end))  # "tín hiệu yếu quá" (session 16, ``ivr.nlu.urgency``)
             continue
+        if hassle_idiom(toks, m) or (m.label == "cannot_eat_drink" and thing_not_in(toks, m)) or (
+                m.label == CONCERN_SIGN and m.start > 0 and nothing_odd(toks, m.start - 1)):
+            # "nghẹt thở vì kẹt xe", "xe phát thuốc không vào được", "không thấy mẹ nói gì khác thường" (session 18,
+            # n28, ``ivr.nlu.urgency``)
+            blocked.update(range(m.start, m.end))
+            continue
         spans.append((m, negated(toks, m, spans)))
     pos: list[str] = []
     neg: list[str] = list(blocker_neg)
@@ -256,7 +271,11 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     covered = {i for m, _ in spans for i in range(m.start, m.end)}
     conditionals = _CONDITIONAL.find(toks)
     asked: set[int] = set()
+    exclamations: list[Match] = []
     for m in _INTENTS.find(toks):
+        if m.label == "emergency" and exclaimed(toks, m):
+            exclamations.append(m)  # "trời ơi chết mất thôi": panic, not a plea (session 18, n28)
+            continue
         # "ăn gì cũng nôn" is a symptom, not "ăn gì?" (home care)
         if m.label != "emergency" and any(i in covered for i in range(m.start, m.end)):
             continue
@@ -296,6 +315,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         raw_cond = _CONDITIONAL.find(raw)
         distress = [d for d in _DISTRESS.find(raw) if not any(
             c.end <= d.start and BREAK not in raw[c.end:d.start] for c in raw_cond)]
+    distress.extend(exclamations)
     if distress and all(d.phrase in lx.INTERJECTIONS for d in distress) and _annoyed_at_calls(toks):
         distress = []  # "trời ơi gọi gì gọi hoài vậy": annoyance at the calls (session 16, n23)
     # the patient said to be fine ("... chứ mẹ tôi vẫn hồng hào"): distress or a worry word raises no concern
@@ -540,6 +560,8 @@ def _wake_outcome(toks: Sequence[str], j: int) -> Match | None:
     outcome = later or _WAKE_OUTCOMES.at(toks, j + 1) or (_WAKE_OUTCOMES.at(toks, k) if k < len(toks) else None)
     if outcome is not None and outcome.end < len(toks) and _said_exactly(_PHONE.at(toks, outcome.end), toks):
         return None  # "gọi mãi nó không mở máy": a phone left off, not a patient who does not open their eyes
+    if outcome is not None and nothing_odd(toks, outcome.end):
+        return None  # "gọi cho bố không thấy bố nói gì lạ": nothing strange said (session 18, n28)
     return outcome
 
 

@@ -43,7 +43,11 @@ SCHEMA: dict[str, dict[str, str]] = {
     # session 16 (n24-urgent-calm): urgent-sounding talk that is calm (ivr/nlu/urgency.py)
     "urgency": {key: WORDS for key in ("haste", "calm_matters", "far_away", "unanswered", "door_unanswered",
                                        "knock_words", "missed_call", "own_news", "weak_things",
-                                       "staff")},
+                                       "staff",
+                                       # session 18 (n28-far-calm): calm callers who sound worried
+                                       "idiom_signs", "hassle_causes", "hassles", "exclamations", "entry_things",
+                                       "dose_matters", "panic_words", "panic_openers",
+                                       "nothing_odd", "perceive_words", "only_left", "now_reports")},
     # session 17 (n26-neuro): stroke signs in everyday words (ivr/nlu/neuro.py)
     "neuro": {**{key: WORDS for key in ("speech_verbs", "unclear", "units", "content_after", "other_speakers",
                                         "line_words", "gait", "clumsy_contexts", "worst_headache",

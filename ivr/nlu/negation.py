@@ -82,7 +82,22 @@ def hypothetical(toks: Sequence[str], m: Match) -> bool:
     between = before[last.end:]
     if between and word_in(between[-1], lx.PURPOSE_NEGATORS):
         return False  # "khi nào thì hết khó thở", "bao giờ thì khỏi ho": asked to end, so it is there
+    if _reported_after(before[last.start:last.end], between):
+        return False  # "bao giờ thì phải đi viện bố tôi đang tức ngực" (session 18, n28)
     return not any(word_in(t, lx.SUPPOSITION_CLOSERS) for t in between[:-1])
+
+
+def _reported_after(question: Sequence[str], between: Sequence[str]) -> bool:
+    """Session 18 (n28-far-calm): after a question of time ending in "thì" (``question``: "bao giờ thì"), a person and
+    then a word of now (urgency.yaml ``now_reports``, negation.yaml ``now_words``) before the sign: the sign is
+    reported now ("bao giờ thì phải đi viện bố tôi đang tức ngực"), not supposed."""
+    if not question or not word_in(question[-1], lx.SUPPOSED_THEN_WORDS):
+        return False
+    who = next((i for i, t in enumerate(between) if word_in(t, lx.PERSONS)), None)
+    if who is None:
+        return False
+    rest = between[who + 1:]
+    return any(word_in(t, lx.NOW_REPORTS) for t in rest) or bool(_NOW.find(rest))
 
 
 def asked_to_end(toks: Sequence[str], j: int) -> bool:
@@ -202,7 +217,13 @@ def _still_said(later: Sequence[str], resolved: Sequence[Match], kept: bool) -> 
         if any(r.start == b.end for r in resolved):
             inside.update(range(b.start, b.end))
     return any(word_in(t, lx.STILL_WORDS) and not (i > 0 and word_in(later[i - 1], lx.STILL_COMPOUNDS))
-               for i, t in enumerate(later) if i not in inside)
+               and not _left_over(later, i) for i, t in enumerate(later) if i not in inside)
+
+
+def _left_over(later: Sequence[str], i: int) -> bool:
+    """Session 18 (n28-far-calm): is the still word at ``i`` what is left of the illness ("giờ hết hẳn rồi, chỉ còn hơi
+    ho"): one of urgency.yaml ``only_left`` right before it?"""
+    return i > 0 and word_in(later[i - 1], lx.ONLY_LEFT)
 
 
 def _past_after(rest: Sequence[str]) -> bool:
@@ -347,6 +368,8 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             return False  # "nôn hết ra, không uống được": the phrase is itself an inability
         if word_in(tok, ("hết",)) and steps and not word_in(toks[j + 1], ("bị",)):
             return False  # "nôn hết ra": "hết" after a verb is "all", not "no more"
+        if word_in(tok, ("hết",)) and j in prev and prev[j][0].label == "vomiting" and not prev[j][1]:
+            return False  # "nôn hết, uống gì nôn nấy": vomits it all (session 18, n28)
         if word_in(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks)
                                                and word_in(toks[j + 1], ("sức",))):
             if tok in ("đâu", "dau") and not (j + 1 < len(toks) and word_in(toks[j + 1], ("có",))):

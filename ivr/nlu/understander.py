@@ -157,10 +157,21 @@ def model_text(text: str) -> str:
     "thờ cúng", "áo tím", "tức cười", "trời nóng"), which the rules read; unchanged when there are none."""
     toks = content_tokens(tokenize(text))
     found = _LOOKALIKES.find(toks)
-    if not found:
+    masked = {i for f in found for i in range(f.start, f.end)} | _panic(toks)
+    if not masked:
         return text
-    masked = {i for f in found for i in range(f.start, f.end)}
     return " ".join("," if t == BREAK else t for i, t in enumerate(toks) if i not in masked)
+
+
+_PANIC = Matcher(table(*lx.PANIC_WORDS))
+_PANIC_OPENERS = Matcher(table(*lx.PANIC_OPENERS))
+
+
+def _panic(toks: Sequence[str]) -> set[int]:
+    """Session 18 (n28-far-calm): the tokens of panic in the voice (urgency.yaml ``panic_words``; ``panic_openers`` at a
+    clause's start: "trời ơi" without its "ơi"), which the rules read as distress and the model should not weigh."""
+    spans = [*_PANIC.find(toks), *(o for o in _PANIC_OPENERS.find(toks) if o.start == 0 or toks[o.start - 1] == BREAK)]
+    return {i for f in spans for i in range(f.start, f.end)}
 
 
 def _model_has_words(text: str) -> bool:

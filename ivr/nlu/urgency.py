@@ -27,6 +27,17 @@ _KNOCK = Matcher(table(*lx.KNOCK_WORDS))
 _OWN_NEWS = Matcher(table(*lx.OWN_NEWS))
 _WEAK_THINGS = Matcher(table(*lx.WEAK_THINGS))
 _STAFF = Matcher(table(*lx.STAFF))
+_HASSLE_CAUSES = Matcher(table(*lx.HASSLE_CAUSES))
+_HASSLES = Matcher(table(*lx.HASSLES))
+_ENTRY_THINGS = Matcher(table(*lx.ENTRY_THINGS))
+_DOSES = Matcher(table(*lx.DOSE_MATTERS))
+_NOTHING_ODD = Matcher(table(*lx.NOTHING_ODD))
+_ODD_INTENSE = ("lắm", "quá", "ghê", "lắm lắm")
+_IDIOM_INTENSE = ("quá", "lắm", "luôn", "thật")
+#: How many words after a hassle cause ("vì", "với") its hassle may come ("với đống giấy tờ").
+HASSLE_REACH = 4
+#: How many words before a bare "không vào" a vehicle, lane or app may be said ("xe phát thuốc không vào được").
+ENTRY_REACH = 4
 #: How many words before "không ai mở" a knock may be said ("hàng xóm gõ cửa cũng không ai mở").
 KNOCK_REACH = 5
 
@@ -41,7 +52,7 @@ def worry_without_sign(toks: Sequence[str]) -> bool:
     """Is distress said beside distance ("ở xa", "không về được") or a calm matter, with the patient reachable? The
     caller checks that no sign, reading or request for help was found; a half-understood worry word ("thở", "môi")
     is looked for after it and still raises the concern flag."""
-    return bool(_FAR.find(toks) or _MATTERS.find(toks)) and not unreachable(toks)
+    return bool(_FAR.find(toks) or _MATTERS.find(toks) or _DOSES.find(toks)) and not unreachable(toks)
 
 
 def unreachable(toks: Sequence[str]) -> bool:
@@ -80,3 +91,59 @@ def weak_line(toks: Sequence[str], m: Match) -> bool:
         lo += 1
     things = _WEAK_THINGS.find(toks[lo:m.start])
     return bool(things) and not any(word_in(t, lx.PERSONS) for t in toks[lo + things[-1].end:m.start])
+
+
+def hassle_idiom(toks: Sequence[str], m: Match) -> bool:
+    """Session 18 (n28-far-calm): is the sign ``m`` an idiom of exasperation ("nghẹt thở vì kẹt xe", "thở không ra hơi
+    với đống giấy tờ", "đau đầu vì tiền"): a sign of urgency.yaml ``idiom_signs``, then (past at most two intensifiers)
+    a hassle cause ("vì", "với"), then a hassle (``hassles``) within ``HASSLE_REACH`` words, all in one clause?"""
+    if m.label not in lx.IDIOM_SIGNS:
+        return False
+    k = m.end
+    while k < len(toks) and k < m.end + 2 and word_in(toks[k], _IDIOM_INTENSE):
+        k += 1
+    cause = _HASSLE_CAUSES.at(toks, k) if k < len(toks) else None
+    if cause is None:
+        return False
+    hi = cause.end
+    while hi < len(toks) and hi < cause.end + HASSLE_REACH + 1 and toks[hi] != BREAK:
+        hi += 1
+    return any(h.start < HASSLE_REACH for h in _HASSLES.find(toks[cause.end:hi]))
+
+
+def exclaimed(toks: Sequence[str], m: Match) -> bool:
+    """Session 18 (n28-far-calm): is the emergency phrase ``m`` an exclamation of panic ("trời ơi chết mất thôi"): one
+    of urgency.yaml ``exclamations`` with no person before it in its clause ("ông tôi chết mất" is a plea)?"""
+    if m.phrase not in lx.EXCLAMATIONS:
+        return False
+    lo = m.start
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    return not any(word_in(t, lx.PERSONS) or word_in(t, lx.VOCATIVE_PERSONS) for t in toks[lo:m.start])
+
+
+def thing_not_in(toks: Sequence[str], m: Match) -> bool:
+    """Session 18 (n28-far-calm): is the bare inability phrase ``m`` ("không vào") said of a vehicle, a lane or an app
+    ("xe phát thuốc không vào được hẻm", "bấm mãi không vào"): one of urgency.yaml ``entry_things`` within
+    ``ENTRY_REACH`` words before it, in its clause?"""
+    if not toks[m.start:m.end] or not word_in(toks[m.start], lx.PLAIN_NEGATORS):
+        return False
+    lo = max(0, m.start - ENTRY_REACH)
+    while lo < m.start and BREAK in toks[lo:m.start]:
+        lo += 1
+    return bool(_ENTRY_THINGS.find(toks[lo:m.start]))
+
+
+def nothing_odd(toks: Sequence[str], at: int) -> bool:
+    """Session 18 (n28-far-calm): does "gì lạ"/"gì khác thường" (urgency.yaml ``nothing_odd``) start at ``at`` after a
+    negator and a word of perceiving within four words before it in its clause ("không thấy bố nói gì lạ", "không nghe
+    mẹ kêu gì khác thường"), with no intensifier after it: nothing strange noticed?"""
+    odd = _NOTHING_ODD.at(toks, at) if at < len(toks) else None
+    if odd is None or (odd.end < len(toks) and word_in(toks[odd.end], _ODD_INTENSE)):
+        return False
+    for j in range(at - 1, max(-1, at - 6), -1):
+        if toks[j] == BREAK:
+            return False
+        if j + 1 < at and word_in(toks[j], lx.PLAIN_NEGATORS) and word_in(toks[j + 1], lx.PERCEIVE_WORDS):
+            return True
+    return False
