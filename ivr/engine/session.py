@@ -740,7 +740,7 @@ class Session:
                 value = self._said_value(event.text, node)
                 if value is None:
                     return self._rejected(now)
-                return self._corrected(value, u, now)
+                return self._corrected(value, u, event.text, now)
             if self._other_reading(u, node):
                 # "nhiệt độ ba sáu độ rưỡi", "mạch bảy lăm" at the SpO2 read-back: the caller went on to the next
                 # reading (kept and triaged by _understand) without answering this one. It is no correction (a pulse
@@ -752,7 +752,7 @@ class Session:
                 return self._ask(node, confirming=True, again=True)
             value = self.understander.number(event.text, vital=node.vital)
             if value is not None:  # "à nhầm, tám mươi tám": a corrected value
-                return self._corrected(value, u, now)
+                return self._corrected(value, u, event.text, now)
             return self._failure("no_match", now, spoken=True)
         if node.kind is NodeKind.CHECKLIST:
             if u.intent == "yes":
@@ -814,7 +814,7 @@ class Session:
         value = self.understander.number(text, vital=node.vital)
         return value if value is not None and node.min <= value <= node.max else None
 
-    def _corrected(self, value: float, u: Understanding, now: float) -> list[A.Action]:
+    def _corrected(self, value: float, u: Understanding, text: str, now: float) -> list[A.Action]:
         """A value said at a read-back instead of "đúng" ("à nhầm, tám mươi tám", "không, đo lại thì chín mươi
         tư"): the caller has said it on purpose, after hearing the first one read back. When it is a warning
         sign (the flow's ``on_risk`` fires on it) it counts at once and the call escalates here, as a sign said
@@ -822,8 +822,12 @@ class Session:
         node = self.node
         assert node is not None
         pair = u.vitals.get(node.pair) if node.pair else None
-        if node.pair and pair is None and self._pending_pair is not None and value == self._pending:
-            pair = self._pending_pair
+        if node.pair and node.vital and pair is None:
+            # a read-back listens for yes/no: a pair ("không, tám mươi trên năm mươi") is read as the number question
+            # reads it
+            again = self.understander.understand(text, expect=["repeat", node.vital])
+            if again.vitals.get(node.vital) is not None and again.vitals.get(node.pair) is not None:
+                value, pair = float(again.vitals[node.vital]), float(again.vitals[node.pair])
         valid_pair = not node.pair or (pair is not None and node.pair_min <= pair <= node.pair_max)
         if node.min <= value <= node.max and valid_pair and self._would_escalate(node, value, pair):
             self.steps.append(Step(node=node.id, event="corrected", transcript=str(value)))
