@@ -203,3 +203,56 @@ def test_chest_pain_without_a_cold_sweat_stays_high(words: str) -> None:
 def test_a_sweat_with_no_chest_pain_now_is_no_emergency(words: str) -> None:
     result = call(keys("2"), say(words))
     assert all(e["risk"] != "emergency" for e in result.as_json()["escalations"]), result.steps
+
+
+# ------------------------------------------------------------------ the same signs during a recorded message
+def _recording() -> tuple[Any, float]:
+    """A session of the default flow at its recorded message (after a medium report's callback promise), and the
+    time. The simulator records a message at once (no words during it), so the session is driven here."""
+    from ivr.engine import actions as A
+    from ivr.engine import events as E
+    from ivr.engine.session import LISTENING_PHASES, Phase, Session
+    from tests.ivr.engine.test_whole_calls import MEDIUM_REPORT
+
+    flow, catalog, understander, triage = _setup()
+    s = Session(flow, catalog=catalog, understander=understander, triage=triage)
+    out = s.handle(E.CallStarted(call_id="c", caller="0900000000"), 0.0)
+    pending, now = list(MEDIUM_REPORT), 0.0
+    while s.phase is not Phase.RECORDING:
+        now += 1.0
+        if s.phase is Phase.PLAYING:
+            out = s.handle(E.PlaybackDone(), now)
+            continue
+        assert s.phase in LISTENING_PHASES and pending, s.steps
+        kind, value = pending.pop(0)
+        for digit in (value if kind == "dtmf" else ()):
+            out = s.handle(E.Dtmf(digit=digit), now)
+        if kind == "say":
+            out = s.handle(E.Speech(text=value, confidence=0.9), now)
+    assert s.node is not None and s.node.id == "record_message" and isinstance(out[-1], A.Record)
+    return s, now
+
+
+@pytest.mark.parametrize(("words", "risk"), [
+    ("bà tôi thở dốc không ra hơi", "emergency"),
+    ("ông nhà tôi đau thắt ngực vã mồ hôi lạnh", "emergency"),
+    ("máy đo ô xy chỉ còn tám mươi bảy", "emergency"),
+    ("tôi mới đo lại spo2 chín mươi lăm", "high"),
+])
+def test_a_sign_said_while_leaving_the_message_escalates_live(words: str, risk: str) -> None:
+    from ivr.engine import actions as A
+    from ivr.engine import events as E
+
+    s, now = _recording()
+    out = s.handle(E.Speech(text=words, confidence=0.9), now + 2)
+    assert [(e.risk, e.mode) for e in out if isinstance(e, A.Escalate)] == [(risk, "live")]
+
+
+def test_a_calm_message_goes_on_recording() -> None:
+    from ivr.engine import events as E
+    from ivr.engine.session import Phase
+
+    s, now = _recording()
+    words = "bác sĩ gọi lại giúp tôi, tôi không vã mồ hôi, không đau ngực"
+    assert s.handle(E.Speech(text=words, confidence=0.9), now + 2) == []
+    assert s.phase is Phase.RECORDING
