@@ -23,6 +23,10 @@ checked against ``expect``:
   reminder";
 * ``callback_case`` (bool): an escalation in callback mode is made (true) / none is (false).
 
+An optional ``"flow"`` field names the flow the call runs through (a YAML in the configured flows
+folder, e.g. ``"checkin_outbound"`` for the outbound check-in); without it the call runs through ``--flow``
+or the configured flow.
+
 Prints one line per call (PASS/FAIL and the failed checks) and the totals. Exit status 0 whatever the
 pass rate (it is a measurement); 2 when a script cannot be parsed.
 """
@@ -64,6 +68,7 @@ class Script:
     inputs: tuple[Input, ...]
     expect: dict[str, Any]
     note: str = ""
+    flow: str = ""
 
 
 def parse_turn(turn: Any, where: str) -> Input:
@@ -88,7 +93,7 @@ def parse_turn(turn: Any, where: str) -> Input:
 def parse_script(row: Any, where: str) -> Script:
     if not isinstance(row, dict):
         raise ScriptError(f"{where}: a call is a JSON object")
-    unknown = set(row) - {"id", "caller_turns", "expect", "note"}
+    unknown = set(row) - {"id", "caller_turns", "expect", "note", "flow"}
     if unknown:
         raise ScriptError(f"{where}: unknown fields {sorted(unknown)}")
     cid, turns, expect = row.get("id"), row.get("caller_turns"), row.get("expect")
@@ -112,7 +117,11 @@ def parse_script(row: Any, where: str) -> Script:
         raise ScriptError(f"{where} ({cid}): escalation_risk_at_least must be 'high' or 'emergency'")
     inputs = tuple(parse_turn(t, f"{where} ({cid}) turn {i + 1}") for i, t in enumerate(turns))
     note = row.get("note", "")
-    return Script(id=cid, inputs=inputs, expect=dict(expect), note=note if isinstance(note, str) else "")
+    flow = row.get("flow", "")
+    if not isinstance(flow, str) or not re.fullmatch(r"[a-z0-9_]*", flow):
+        raise ScriptError(f"{where} ({cid}): 'flow' must be a flow name such as 'checkin_outbound'")
+    return Script(id=cid, inputs=inputs, expect=dict(expect), note=note if isinstance(note, str) else "",
+                  flow=flow)
 
 
 def load_scripts(path: Path) -> list[Script]:
@@ -196,12 +205,19 @@ class Runner:
 
         self.catalog = load_catalog(cfg.prompts_catalog)
         self.flow = load_flow(flow_path or cfg.flows_dir / f"{cfg.flow}.yaml", self.catalog)
+        self.flows_dir = cfg.flows_dir
+        self.named_flows: dict[str, Any] = {}
         self.understander = default_understander()
         self.triage = plugins.triage(cfg.triage_rules_dir)
         self.answers = finder_for(cfg.flows_dir / "knowledge")
 
     def run(self, script: Script, caller: str = "0900000000") -> dict[str, Any]:
-        result = simulate(self.flow, list(script.inputs), catalog=self.catalog, understander=self.understander,
+        flow = self.flow
+        if script.flow:
+            if script.flow not in self.named_flows:
+                self.named_flows[script.flow] = load_flow(self.flows_dir / f"{script.flow}.yaml", self.catalog)
+            flow = self.named_flows[script.flow]
+        result = simulate(flow, list(script.inputs), catalog=self.catalog, understander=self.understander,
                           triage=self.triage, caller=caller, patient_status="home", answers=self.answers)
         data: dict[str, Any] = json.loads(json.dumps(result.as_json(), ensure_ascii=False))
         return data

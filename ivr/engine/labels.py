@@ -82,6 +82,7 @@ EVENT_LABELS: dict[str, str] = {
     "other_reading": "đọc luôn số đo khác khi được hỏi lại số vừa đọc",
     "wait": "xin chờ để đo, tổng đài đợi",
     "partial": "mới đọc số trên, được hỏi số dưới",
+    "corrected": "sửa lại số đo khi được hỏi lại, số mới là dấu hiệu nặng nên chuyển ngay",
 }
 EVENT_GENERIC = "sự kiện khác"
 

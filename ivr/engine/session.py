@@ -88,7 +88,7 @@ class Step:
 
     node: str
     # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | other_reading | wait
-    # | partial | escalate | handoff | record | hangup
+    # | partial | corrected | escalate | handoff | record | hangup
     event: str
     prompt_id: str = ""
     text: str = ""
@@ -736,7 +736,11 @@ class Session:
             if u.intent == "yes":
                 return self._confirmed(now)
             if u.intent == "no":
-                return self._rejected(now)
+                # "không, đo lại thì chín mươi tư": a no with the right value is a correction, not a bare no
+                value = self._said_value(event.text, node)
+                if value is None:
+                    return self._rejected(now)
+                return self._corrected(value, u, event.text, now)
             if self._other_reading(u, node):
                 # "nhiệt độ ba sáu độ rưỡi", "mạch bảy lăm" at the SpO2 read-back: the caller went on to the next
                 # reading (kept and triaged by _understand) without answering this one. It is no correction (a pulse
@@ -747,8 +751,8 @@ class Session:
                     return self._enter(self._exhausted_target(node), now)
                 return self._ask(node, confirming=True, again=True)
             value = self.understander.number(event.text, vital=node.vital)
-            if value is not None:  # "không, chín mươi lăm": a corrected value
-                return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
+            if value is not None:  # "à nhầm, tám mươi tám": a corrected value
+                return self._corrected(value, u, event.text, now)
             return self._failure("no_match", now, spoken=True)
         if node.kind is NodeKind.CHECKLIST:
             if u.intent == "yes":
@@ -803,6 +807,45 @@ class Session:
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    # session 18 (n29-node-signs): a reading corrected or re-measured at its read-back
+    def _said_value(self, text: str, node: Node) -> float | None:
+        """The value of ``node``'s vital said in ``text``, when in the node's range (None otherwise)."""
+        value = self.understander.number(text, vital=node.vital)
+        return value if value is not None and node.min <= value <= node.max else None
+
+    def _corrected(self, value: float, u: Understanding, text: str, now: float) -> list[A.Action]:
+        """A value said at a read-back instead of "đúng" ("à nhầm, tám mươi tám", "không, đo lại thì chín mươi
+        tư"): the caller has said it on purpose, after hearing the first one read back. When it is a warning
+        sign (the flow's ``on_risk`` fires on it) it counts at once and the call escalates here, as a sign said
+        at any question does; a calm correction is read back as usual."""
+        node = self.node
+        assert node is not None
+        pair = u.vitals.get(node.pair) if node.pair else None
+        if node.pair and node.vital and pair is None:
+            # a read-back listens for yes/no: a pair ("không, tám mươi trên năm mươi") is read as the number question
+            # reads it
+            again = self.understander.understand(text, expect=["repeat", node.vital])
+            if again.vitals.get(node.vital) is not None and again.vitals.get(node.pair) is not None:
+                value, pair = float(again.vitals[node.vital]), float(again.vitals[node.pair])
+        valid_pair = not node.pair or (pair is not None and node.pair_min <= pair <= node.pair_max)
+        if node.min <= value <= node.max and valid_pair and self._would_escalate(node, value, pair):
+            self.steps.append(Step(node=node.id, event="corrected", transcript=str(value)))
+            return self._store_value(value, now, pair)
+        return self._accept_value(value, now, pair=pair)
+
+    def _would_escalate(self, node: Node, value: float, pair: float | None) -> bool:
+        """Would the flow's ``on_risk`` fire if ``node``'s vital (and pair) had ``value`` (and ``pair``)?"""
+        vitals = _worse_of(dict(self.vitals), self.earlier_worse)
+        if node.vital:
+            vitals[node.vital] = float(value)
+        if node.pair and pair is not None:
+            vitals[node.pair] = float(pair)
+        intent = "emergency" if "emergency" in self.intents else (self.intents[-1] if self.intents else None)
+        risk = self.triage.assess(symptoms=sorted(self.symptoms), vitals=vitals,
+                                  risk_factors=sorted(self.risk_factors), intent=intent).risk
+        return any(level not in self._risk_fired and self._escalated_rank > risk_rank(level)
+                   and risk_rank(risk) <= risk_rank(level) for level in self.flow.on_risk)
 
     def _asks_to_wait(self, text: str) -> bool:
         """Does the caller ask for a moment (one of the flow's ``wait_phrases``, as whole words)?"""

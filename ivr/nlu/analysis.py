@@ -223,6 +223,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()), *lx.PHRASE_IMPLIES.get(m.phrase, ()))
         if m.label == "shortness_of_breath" and m.end < len(toks) and _INTENSE.at(toks, m.end) is not None:
             names = (*names, "severe_breathlessness")  # "thở khó lắm", "khó thở quá trời"
+        if m.label == "shortness_of_breath" and _breath_fails(toks, m.end):
+            names = (*names, "severe_breathlessness")  # "thở dốc không ra hơi" (session 18, n29)
         for name in names:
             (neg if is_neg else pos).append(name)
     if "altered_consciousness" not in pos and worst_headache(toks, pos):
@@ -299,6 +301,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         intents.setdefault(m.label, []).append(m)
     if not pos and not vitals and haste_only(toks, intents.get("emergency", ())):
         del intents["emergency"]  # "gấp lắm, giấy ra viện của mẹ em bao giờ có" (session 16, ``ivr.nlu.urgency``)
+    sweat = _cold_sweat_with_chest_pain(toks, pos, spans)
+    if sweat is not None:
+        intents.setdefault("emergency", []).append(sweat)  # "đau thắt ngực vã mồ hôi" (session 18, n29)
     if not any(k != GREETING for k in intents) and not positive_any(spans) and _OTHER.find(toks):
         intents["_complaint"] = []
     score, model_high = None, False
@@ -727,6 +732,29 @@ def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match], blocked: 
             continue
         return True
     return False
+
+
+# session 18 (n29-node-signs): an emergency sign at any question of a call
+_BREATH_FAIL_ENDS = Matcher(table(*lx.BREATH_FAIL_ENDS))
+_COLD_SWEAT = Matcher(table(*lx.COLD_SWEAT))
+
+
+def _breath_fails(toks: Sequence[str], j: int) -> bool:
+    """Does a negator then an inability end (symptoms.yaml ``breath_fail_ends``) follow a breathlessness phrase
+    ending at ``j`` ("thở dốc | không ra hơi", "thở hổn hển | chẳng nổi")? The breath fails: severe."""
+    return j + 1 < len(toks) and word_in(toks[j], lx.PLAIN_NEGATORS) and _BREATH_FAIL_ENDS.at(toks, j + 1) is not None
+
+
+def _cold_sweat_with_chest_pain(toks: Sequence[str], pos: Sequence[str],
+                                spans: Sequence[tuple[Match, bool]]) -> Match | None:
+    """A cold sweat (symptoms.yaml ``cold_sweat``), not denied, in an utterance that reports chest pain ("đau tức
+    ngực vã mồ hôi", "tức ngực, mồ hôi lạnh"): a heart attack's sign, an emergency."""
+    if "chest_pain" not in pos:
+        return None
+    for m in _COLD_SWEAT.find(toks):
+        if not negated(toks, m, spans):
+            return m
+    return None
 
 
 def positive_any(spans: Sequence[tuple[Match, bool]]) -> bool:

@@ -61,6 +61,9 @@ NEGATOR_INSERTS = _w("symptoms", "negator_inserts")
 NEGATOR_INSERT_SIGNS = frozenset(_w("symptoms", "negator_insert_signs"))
 INABILITY_VERBS = frozenset(_w("symptoms", "inability_verbs"))
 INABILITY_ENDS = _w("symptoms", "inability_ends")
+# session 18 (n29-node-signs): breathlessness then an inability; chest pain with a cold sweat
+BREATH_FAIL_ENDS = _w("symptoms", "breath_fail_ends")
+COLD_SWEAT = _w("symptoms", "cold_sweat")
 #: "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban": signs of multisystem inflammation in a child (session 6).
 CHILD_WORDS = _w("symptoms", "child_words")
 CHILD_AGE_BELOW: int = LEXICON.number("symptoms", "child_age_below")

@@ -124,6 +124,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "acute_abdomen": TABLE, "phone_words": WORDS, "wake_window": NUMBER, "negator_variants": WORDS,
                  "negator_inserts": WORDS, "negator_insert_signs": NAMES, "inability_verbs": WORDS,
                  "inability_ends": WORDS,
+                 "breath_fail_ends": WORDS, "cold_sweat": WORDS,  # session 18 (n29-node-signs)
                  "wake_relapse": WORDS, "blood_words": WORDS, "blood_sources": WORDS, "drink_words": WORDS,
                  "vomit_words": WORDS, "eat_words": WORDS, "each_words": WORDS, "effort_words": WORDS,
                  "unable_after": WORDS, "lying_calls": WORDS, "lying_unable": WORDS,

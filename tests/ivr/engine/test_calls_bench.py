@@ -121,3 +121,23 @@ def test_bench_runs_every_script_through_the_engine() -> None:
         assert row["seen"]["exchanges"] >= 1  # the engine consumed the caller's turns
         assert row["seen"]["outcome"]
         assert row["passed"] == (row["failed"] == [])
+
+
+def test_a_call_may_name_its_flow() -> None:
+    # session 18 (n29-node-signs): one file covers the inbound hotline and the outbound check-in
+    row = {"id": "x", "caller_turns": [{"dtmf": "1"}], "expect": {"reaches_human": True}, "flow": "checkin_outbound"}
+    assert calls.parse_script(row, "t").flow == "checkin_outbound"
+    assert calls.parse_script({**row, "flow": ""}, "t").flow == ""
+    with pytest.raises(calls.ScriptError, match="flow name"):
+        calls.parse_script({**row, "flow": "../etc/passwd"}, "t")
+
+
+def test_a_named_flow_runs_through_that_flow() -> None:
+    from ivr import config as config_mod
+
+    runner = calls.Runner(config_mod.load(None))
+    script = calls.parse_script({"id": "x", "caller_turns": [{"say": "alo, mẹ tôi đang co giật"}],
+                                 "expect": {"reaches_human": True}, "flow": "checkin_outbound"}, "t")
+    data = runner.run(script)
+    assert data["steps"][0]["node"] == "start_gate"  # the outbound call's first question, not the greeting
+    assert calls.observe(data)["escalation_risk"] == "emergency"
