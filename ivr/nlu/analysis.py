@@ -196,6 +196,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             blocked.update(range(m.start, m.end))
             continue
         spans.append((m, negated(toks, m, spans)))
+    spans.extend(_sign_from_last_word(toks, spans))
     pos: list[str] = []
     neg: list[str] = list(blocker_neg)
     covered_sym = blocked | {i for m, _ in spans for i in range(m.start, m.end)}
@@ -348,6 +349,23 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         model_high=model_high,
         concern=concern,
     )
+
+
+def _sign_from_last_word(toks: Sequence[str], spans: Sequence[tuple[Match, bool]]) -> list[tuple[Match, bool]]:
+    """A longer sign that starts at the last word of a phrase matched before it (session 18, n30-hedged-emerg).
+
+    Phrases match leftmost-longest, so "nằm thở" (lying there, exhaustion) took the "thở" of "ông nằm thở không nổi",
+    "nằm thở ngáp ngáp", "nằm thở phều phào" and hid the breath that cannot be drawn (an emergency scored high only).
+    The sign read again from that last word is kept too; "nằm thở" alone stays exhaustion."""
+    out: list[tuple[Match, bool]] = []
+    for m, _ in spans:
+        if m.end - m.start < 2:
+            continue
+        x = _SYMPTOMS.at(toks, m.end - 1) or _SYMPTOMS.fuzzy_at(toks, m.end - 1)
+        if x is None or x.label in (BLOCK, m.label) or x.end <= m.end:
+            continue
+        out.append((x, negated(toks, x, [*spans, *out])))
+    return out
 
 
 def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocative: int = 0) -> list[tuple[Match, bool]]:
@@ -663,7 +681,15 @@ def _dim_thing(toks: Sequence[str], m: Match) -> bool:
     window = toks[clause_start(toks, m.start):m.start]
     objs = _DIM_OBJECTS.find(window)
     return bool(objs) and not any(word_in(t, _BODY_PARTS) or (word_in(t, lx.PERSONS) and t != "nó")
-                                  for t in window[objs[-1].end:])
+                                  for t in window[objs[-1].end:]) and not _user_then_dim(window, objs[-1])
+
+
+def _user_then_dim(window: Sequence[str], obj: Match) -> bool:
+    """"bà ngồi xem ti vi rồi lịm đi": a person of the household before the thing (who uses it) and a then-word
+    (negation.yaml ``watching_then``) between the thing and the dim word: the person grew drowsy, not the screen
+    ("cái ti vi lịm đi", "màn hình lờ mờ" stay things). Session 18 (n30-hedged-emerg)."""
+    return (any(word_in(t, lx.PATIENTS_AFTER_OTHERS) for t in window[:obj.start])
+            and any(word_in(t, lx.WATCHING_THEN) for t in window[obj.end:]))
 
 
 def _thing_colour(toks: Sequence[str], m: Match) -> bool:

@@ -81,6 +81,9 @@ CALL_COMPLAINTS = _w("symptoms", "call_complaints")
 #: "không ăn được đồ cứng vì niềng răng": an inability with a reason that is no illness (session 16, n23).
 OTHER_REASONS = _w("mention", "other_reasons")
 EVERYTHING_WORDS = _w("mention", "everything_words")
+# session 18 (n30-hedged-emerg): worn out by a chore, no sign ("mệt xỉu vì dọn nhà cả ngày")
+CHORE_CAUSES = _w("mention", "chore_causes")
+CAUSE_LINKS = _w("mention", "cause_links")
 DIM_OBJECTS = _w("symptoms", "dim_objects")
 WAKE_RELAPSE = _w("symptoms", "wake_relapse")
 #: "bả nằm hoài hổng dậy": lying or sleeping on and on, then not waking (session 7); "không dậy nổi" is exhaustion.
@@ -252,6 +255,10 @@ CONTRAST_WORDS = _w("negation", "contrast_words")
 #: "... thấy mẹ môi tím": a member of the family after one of others is the sign's subject (session 12, n16).
 PATIENTS_AFTER_OTHERS = _w("negation", "patients_after_others")
 OWNER_WORDS = _w("negation", "owner_words")
+# session 18 (n30-hedged-emerg): a person of the household watching, then taken ill ("ông coi ti vi thì thở không nổi")
+WATCHING_WORDS = _w("negation", "watching_words")
+WATCHING_THEN = _w("negation", "watching_then")
+WATCHING_SEEN = _w("negation", "watching_seen")
 #: "dặn là thấy khó thở thì gọi": advice, a condition.
 ADVICE = _w("negation", "advice")
 ADVICE_THEN = _w("negation", "advice_then")

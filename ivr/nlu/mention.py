@@ -39,6 +39,8 @@ _DENIED_CLOSE = _w("mention", "denied_close")
 _MEDICINE = Matcher(table(*_w("mention", "medicine_after")))
 _INABILITY = _w("mention", "inability_words")
 _OTHER_REASONS = Matcher(table(*lx.OTHER_REASONS))
+_CAUSE_LINKS = Matcher(table(*lx.CAUSE_LINKS))
+_CHORE_CAUSES = Matcher(table(*lx.CHORE_CAUSES))
 _REPORTED_LATER = Matcher(table(*_w("mention", "reported_later")))
 _YESNO_OPEN = Matcher(table(*_w("mention", "yesno_open")))
 _YESNO_CLOSE = _w("mention", "yesno_close")
@@ -105,7 +107,7 @@ def mentioned_only(toks: Sequence[str], m: Match) -> bool:
     lo, hi = _clause(toks, m.start)
     before, after = toks[lo:m.start], toks[m.end:hi]
     if (_denied_after(toks, m, hi) or _medicine(toks, m) or _yes_no_question(toks, m, lo, hi)
-            or _echoed_then_denied(toks, m, lo, hi) or _other_reason(toks, m, hi)):
+            or _echoed_then_denied(toks, m, lo, hi) or _other_reason(toks, m, hi) or _worn_by_chore(toks, m, hi)):
         return True
     if _long_past(before, after, toks[hi:]):
         return True  # "hồi đó khó thở lắm, giờ hết rồi": intense then, over now
@@ -312,3 +314,17 @@ def _other_reason(toks: Sequence[str], m: Match, hi: int) -> bool:
         return False
     end = negation.clause_end(toks, hi + 1) if hi < len(toks) else hi
     return bool(_OTHER_REASONS.find(toks[m.end:end]))
+
+
+def _worn_by_chore(toks: Sequence[str], m: Match, hi: int) -> bool:
+    """"tôi mệt xỉu vì dọn nhà cả ngày": exhaustion with a chore or play as its reason right after it (mention.yaml
+    ``cause_links`` then ``chore_causes``), in its clause. Session 18 (n30-hedged-emerg)."""
+    if m.label != "exhaustion":
+        return False
+    link = _CAUSE_LINKS.at(toks, m.end) if m.end < hi else None
+    if link is not None and link.end < hi and _CHORE_CAUSES.at(toks, link.end) is not None:
+        return True
+    # "con bé chơi mệt xỉu", "đá bóng mệt lả": the chore right before it ("dọn nhà cũng mệt xỉu": an everyday effort
+    # that wears the patient out, a sign, has a word between)
+    lo = max(0, m.start - 4)
+    return any(lo + c.end == m.start for c in _CHORE_CAUSES.find(toks[lo:m.start]))

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import Match, Matcher, table, word_in
-from ivr.nlu.normalize import BREAK
+from ivr.nlu.normalize import BREAK, fold
 from ivr.nlu.urgency import own_news
 
 _NEG_AFTER = Matcher(table(*lx.NEGATION_AFTER))
@@ -32,6 +32,7 @@ _RESOLVED_ASKED = Matcher(table(*lx.RESOLVED_ASKED))
 _RESOLVED_OBJECTS = Matcher(table(*lx.RESOLVED_OBJECTS))
 _NOBODY = Matcher(table(*lx.NOBODY))
 _OTHERS = Matcher(table(*lx.OTHERS))
+_WATCHING_THEN = Matcher(table(*lx.WATCHING_THEN))
 _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
 _ADVICE = Matcher(table(*lx.ADVICE))
 _ADVICE_THEN = Matcher(table(*lx.ADVICE_THEN))
@@ -270,9 +271,27 @@ def _others(before: Sequence[str]) -> bool:
         return False
     # a person after it is the subject of the sign ("đi cho con gà ăn về thì thấy mẹ môi tím"; session 12, n16)
     rest = before[found[-1].end:]
+    if _watcher_taken_ill(before, found[-1]):
+        return False
     # ... but not right after an owner word: "con chó nhà em nó thở hồng hộc" (session 16, n21)
     return not _CONTRAST.find(rest) and not any(
         word_in(t, _PATIENTS) and not (i > 0 and word_in(rest[i - 1], lx.OWNER_WORDS)) for i, t in enumerate(rest))
+
+
+def _watcher_taken_ill(before: Sequence[str], found: Match) -> bool:
+    """"ông coi ti vi thì thở không nổi", "bà đang xem phim thì lịm đi": a person of the household watching the screen
+    (right before the watching words, ``watching_words`` between) is taken ill after it (a ``watching_then`` word
+    follows), unless what was seen follows ("mẹ tôi xem ti vi thấy người ta tím tái"). Session 18 (n30-hedged-emerg)."""
+    if fold(before[found.start]) not in ("xem", "coi"):
+        return False
+    i = found.start - 1
+    while i >= 0 and word_in(before[i], lx.WATCHING_WORDS) and i > found.start - 3:
+        i -= 1
+    if i < 0 or not word_in(before[i], _PATIENTS):
+        return False
+    rest = before[found.end:]
+    then = _WATCHING_THEN.find(rest)
+    return bool(then) and not any(word_in(t, lx.WATCHING_SEEN) for t in rest[:then[0].start])
 
 
 def _advice(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
