@@ -423,7 +423,8 @@ def _no_cue_before(cues: Sequence[Match], n: Number) -> bool:
 def _past_bound(toks: Sequence[str], n: Number, cues: Sequence[Match], vital: str) -> Number:
     """Session 18 (n31-approx-vitals): ``n`` read one step past a strict bound said right before it (vitals.yaml
     ``bound_under``/``bound_over``: "dưới chín mươi" 89, "chưa tới 90" 89, "hơn trăm hai" 121, "hơn ba mươi" breaths
-    31), the nearest value the words allow, on the ``vital``'s alarming side only ("hơn chín bảy" stays 97);
+    31), the nearest value the words allow, on the ``vital``'s alarming side only ("hơn chín bảy" stays 97) and when
+    that value leaves the calm band (vitals.yaml ``vague_normal``: "chưa tới tám lăm" pulse stays 85);
     "không lên quá 92" (``bound_inclusive_before``) stays 92, and so does a
     bound word inside a cue ("số dưới tám tư", a display row) or after a comparison ("đỡ hơn chín tám")."""
     if n.value != int(n.value):
@@ -441,6 +442,9 @@ def _past_bound(toks: Sequence[str], n: Number, cues: Sequence[Match], vital: st
             if any(word_in(t, _BOUND_INCLUSIVE_BEFORE) for t in before) or (
                     before and word_in(before[-1], _BOUND_NOT_AFTER)):
                 return n
+            lo, hi = _VAGUE_NORMAL.get(vital, (0.0, 0.0))
+            if lo <= n.value + step <= hi:
+                return n  # "chưa tới tám lăm" (pulse): every value it allows is calm, the value said
             return Number(value=n.value + step, start=n.start, end=n.end)
     return n
 
