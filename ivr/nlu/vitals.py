@@ -75,6 +75,13 @@ _NOW_AFTER_VALUE = lx.LEXICON.words("vitals", "now_after_value")
 #: Before a digit word, a person named by birth order ("cô Bảy", "chú Tư"): vitals.yaml birth_order_titles.
 _BIRTH_ORDER_TITLES = lx.LEXICON.words("vitals", "birth_order_titles")
 _DIGIT_WORDS = tuple(lx.DIGITS)
+# session 18 (n31-approx-vitals): strict bounds ("dưới chín mươi", "hơn trăm hai")
+_BOUND_UNDER = Matcher(table(*lx.LEXICON.words("vitals", "bound_under")))
+_BOUND_OVER = Matcher(table(*lx.LEXICON.words("vitals", "bound_over")))
+_BOUND_INCLUSIVE_BEFORE = lx.LEXICON.words("vitals", "bound_inclusive_before")
+_BOUND_NOT_AFTER = lx.LEXICON.words("vitals", "bound_not_after")
+_BOUND_SIDES = ((_BOUND_UNDER, -1, frozenset(lx.LEXICON.words("vitals", "bound_under_vitals"))),
+                (_BOUND_OVER, 1, frozenset(lx.LEXICON.words("vitals", "bound_over_vitals"))))
 _DISPLAY_ROW_PHRASES = frozenset(p for phrases in lx.LEXICON.table("vitals", "display_rows").values() for p in phrases)
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
@@ -311,8 +318,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 vital = _only_range(n.value, "breathing_rate", "pulse")
         if vital is None and expect_vital is not None:
             vital = expect_vital
-        if (vital is None and not cues and not unnamed_blocked and per_min is None and n.value == int(n.value)
-                and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
+        if (vital is None and _no_cue_before(cues, n) and not unnamed_blocked and per_min is None
+                and n.value == int(n.value) and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
                 and _measured(toks, n.start)):
             # "con đo cho mạ được chín mươi lăm thôi": a reading with no vital named is the oximeter's,
             # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
@@ -358,6 +365,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             prev_end = n.end
             continue
         if lo <= n.value <= hi:
+            n = _past_bound(toks, n, cues, vital)
+        if lo <= n.value <= hi:
             assigned[k] = vital
             said = last.get(vital)
             between = toks[said:n.start] if said is not None else ()
@@ -402,6 +411,42 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
 
 
 _TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
+
+
+def _no_cue_before(cues: Sequence[Match], n: Number) -> bool:
+    """Session 18 (n31-approx-vitals): is no vital named before ``n`` (a cue after it names a later value: "máy báo chín
+    mốt mạch trăm hai lăm" is the oximeter's SpO2 91, then its pulse)? The cue right after a value that it would name
+    took the value before this is asked."""
+    return not any(c.start < n.end for c in cues)
+
+
+def _past_bound(toks: Sequence[str], n: Number, cues: Sequence[Match], vital: str) -> Number:
+    """Session 18 (n31-approx-vitals): ``n`` read one step past a strict bound said right before it (vitals.yaml
+    ``bound_under``/``bound_over``: "dưới chín mươi" 89, "chưa tới 90" 89, "hơn trăm hai" 121, "hơn ba mươi" breaths
+    31), the nearest value the words allow, on the ``vital``'s alarming side only ("hơn chín bảy" stays 97) and when
+    that value leaves the calm band (vitals.yaml ``vague_normal``: "chưa tới tám lăm" pulse stays 85);
+    "không lên quá 92" (``bound_inclusive_before``) stays 92, and so does a
+    bound word inside a cue ("số dưới tám tư", a display row) or after a comparison ("đỡ hơn chín tám")."""
+    if n.value != int(n.value):
+        return n
+    for matcher, step, vitals in _BOUND_SIDES:
+        if vital not in vitals:
+            continue
+        for i in range(max(0, n.start - 3), n.start):
+            m = matcher.at(toks, i)
+            if m is None or m.end != n.start:
+                continue
+            if any(c.start < m.end and m.start < c.end for c in cues):
+                return n
+            before = toks[max(0, m.start - 2):m.start]
+            if any(word_in(t, _BOUND_INCLUSIVE_BEFORE) for t in before) or (
+                    before and word_in(before[-1], _BOUND_NOT_AFTER)):
+                return n
+            lo, hi = _VAGUE_NORMAL.get(vital, (0.0, 0.0))
+            if lo <= n.value + step <= hi:
+                return n  # "chưa tới tám lăm" (pulse): every value it allows is calm, the value said
+            return Number(value=n.value + step, start=n.start, end=n.end)
+    return n
 
 
 def _with_pulse_alone(toks: Sequence[str], numbers: Sequence[Number], cues: Sequence[Match]) -> list[Match]:
