@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK
-from ivr.nlu.timeline import appetite_back, kin_not_animal, only_left
+from ivr.nlu.timeline import appetite_back, earlier_today, kin_not_animal, only_left, other_sign_after
 from ivr.nlu.urgency import own_news
 
 _NEG_AFTER = Matcher(table(*lx.NEGATION_AFTER))
@@ -130,7 +130,7 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         return True
     k = clause_end(toks, m.end)
     past_after = _past_after(toks[m.end:k])
-    if _PAST.find(before) or past_after:
+    if _PAST.find(before) or past_after or earlier_today(before, toks[m.end:k], m.label):
         # over: a later clause says it is gone, without "vẫn"/"còn"/"lại" (still, again)
         later = toks[k:]
         kept = m.label in lx.BACK_TO_KEPT
@@ -139,7 +139,8 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
             resolved += appetite_back(later)  # "..., giờ ăn được hai chén cơm rồi" (session 18, ``ivr.nlu.timeline``)
         # "ngực tức hôm trước, giờ hết hẳn": never "..., giờ không hết" (session 17: whatever the marker's place)
         resolved = [r for r in resolved if not (r.start > 0 and word_in(later[r.start - 1], lx.NEGATORS))
-                    and not _asked_resolved(later, r)]
+                    and not _asked_resolved(later, r)
+                    and not other_sign_after(later, r, toks[m.start:m.end])]  # "giờ hết sốt" (session 18)
         if resolved and not _still_said(later, resolved, kept):
             return True
         if _over_now(toks[m.end:k], kept or m.label == "altered_consciousness"):

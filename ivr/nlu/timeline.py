@@ -8,6 +8,9 @@ Small predicates over the content tokens, each for one kind the general rules mi
   the words that say a past cannot-eat-or-drink is over (``ivr.nlu.negation`` reads them like its resolved words);
 - nausea after a medicine ("uống thuốc xong hơi buồn nôn"): ``nausea`` says a vomit word is only "buồn nôn", no
   drink brought back up;
+- earlier today ("sáng khó thở, giờ hết rồi"): ``earlier_today`` opens a past sign like the past markers of
+  ``ivr.nlu.negation``, never for an emergency sign; a resolved word said of another sign ("..., giờ hết sốt rồi")
+  resolves only that one (``other_sign_after``);
 - what is left ("..., giờ chỉ còn mất mùi"): ``only_left`` says a still word names another sign, not the past one;
 - a dose's or a shot's number ("tiêm mũi ba hôm qua"): ``dose_number`` says it counts no days of fever;
 - a household said without tones ("me thi met thoi con bo thi ho ra mau"): ``kin_not_animal`` says "con bo" is "còn
@@ -31,6 +34,8 @@ _NAUSEA = _w("timeline", "nausea_before")
 _KIN_CONTRAST = _w("timeline", "kin_contrast")
 _ONLY = _w("timeline", "only_before")
 _DOSE = _w("timeline", "dose_before")
+_EARLIER = Matcher(table(*_w("timeline", "earlier_today")))
+_OTHER_HEADS = _w("timeline", "other_sign_heads")
 #: The most gap words between a time word and its reading ("hôm qua đo lại chỉ còn chín hai").
 _GAP_REACH = 4
 
@@ -95,3 +100,23 @@ def only_left(words: Sequence[str], i: int) -> bool:
 def dose_number(toks: Sequence[str], n: Number) -> bool:
     """Is the number ``n`` a dose's or a shot's number ("mũi ba", "liều hai"): one of ``dose_before`` right before?"""
     return n.start > 0 and word_in(toks[n.start - 1], _DOSE)
+
+
+def earlier_today(before: Sequence[str], rest: Sequence[str], label: str) -> bool:
+    """Is the sign ``label`` said earlier today ("sáng khó thở", "tức ngực lúc nãy"): one of ``earlier_today`` in its
+    clause before it (``before``), or after it (``rest``) not as a start ("từ sáng": since then)? Never an emergency
+    sign (negation.yaml ``back_to_kept``, altered consciousness): over or not, it goes to a doctor."""
+    if label in lx.BACK_TO_KEPT or label == "altered_consciousness":
+        return False
+    if _EARLIER.find(before):
+        return True
+    return any(not (p.start > 0 and word_in(rest[p.start - 1], lx.SINCE_WORDS)) for p in _EARLIER.find(rest))
+
+
+def other_sign_after(later: Sequence[str], r: Match, own: Sequence[str]) -> bool:
+    """Is the resolved word ``r`` in ``later`` said of another sign ("hết sốt"): one of ``other_sign_heads`` right after
+    it that is no word of the past sign's own words ``own`` ("hết khó thở", "hết tím" stay its end)?"""
+    if r.end >= len(later):
+        return False
+    nxt = later[r.end]
+    return word_in(nxt, _OTHER_HEADS) and not any(word_in(nxt, (w,)) for w in own)

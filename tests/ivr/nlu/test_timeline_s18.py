@@ -3,7 +3,9 @@ the same words that must go the other way. Own wordings, written for the kinds, 
 
 - timelines: a SpO2 said day after day with no vital named, the last one low ("hôm kia chín bảy, hôm qua chín lăm,
   nay còn chín hai"); a sign earlier today or during the illness, over now ("lúc sáng hơi khó thở, giờ hết rồi",
-  "hồi bị covid thì khó thở dữ lắm, giờ khỏi rồi"); a meal back after days without; "chỉ còn" naming what is left;
+  "hồi bị covid thì khó thở dữ lắm, giờ khỏi rồi"), never an emergency sign earlier today, nor a sign whose "hết" is
+  said of another ("hôm qua bà lơ mơ, giờ hết sốt rồi"); a meal back after days without; "chỉ còn" naming what is
+  left;
 - households said without tones: "con bo" is "còn bố", so the father's sign is his;
 - medicine talk: "không ngừng" is no denial of the breath after it; nausea after a medicine is no drink brought back
   up; a home remedy asked about with a mild sign is a question; a vaccine shot's number counts no days of fever.
@@ -28,6 +30,13 @@ ESCALATE = {
         "mấy hôm trước ông bỏ ăn, giờ vẫn không ăn được gì",
         "hồi bị covid tôi khó thở, giờ lại khó thở",
         "hôm qua môi tím, giờ đỡ, chỉ còn ho",
+        # none before session 18: the resolved word is said of another sign
+        "hôm qua bà lơ mơ, giờ hết sốt rồi",
+        "hôm qua khó thở, giờ hết sốt rồi",
+        # earlier today never clears an emergency sign, over or not
+        "lúc trưa ông co giật, giờ hết rồi",
+        "chiều nay môi bé tím, giờ hết tím rồi",
+        "sáng khó thở, giờ hết sốt rồi",
     ],
     "household": [
         # low before session 18: "con bo" read as an animal
