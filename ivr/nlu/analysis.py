@@ -12,6 +12,7 @@ from ivr.nlu.neuro import clumsy_context, clumsy_gait, unclear_on_line, unclear_
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
+from ivr.nlu.timeline import day_series_spo2, dose_number, nausea
 from ivr.nlu.urgency import (
     exclaimed,
     hassle_idiom,
@@ -249,14 +250,18 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                     (neg if negated(toks, low, spans) else pos).append("low_spo2")
                     break
     vitals, earlier_worse = find_readings(toks, numbers, age_idx, expect_vital)
+    if not vitals and expect_vital is None:
+        series = day_series_spo2(toks, numbers, age_idx)  # "hôm kia chín sáu, hôm qua chín bốn, nay chín mốt"
+        if series is not None:
+            vitals = {"spo2": series}  # session 18 (``ivr.nlu.timeline``): the last of the days' readings
     if low_blood_pressure(toks, numbers):
         pos.append("low_blood_pressure")
     # fever for three days or more
     if "fever" in pos:
         long = bool(_LONG.find(toks))
         for n in numbers:
-            if n.end < len(toks) and word_in(toks[n.end], lx.DAY_WORDS) and n.value >= 3:
-                long = True
+            if n.end < len(toks) and word_in(toks[n.end], lx.DAY_WORDS) and n.value >= 3 and not dose_number(toks, n):
+                long = True  # not "tiêm mũi ba hôm qua" (session 18, ``ivr.nlu.timeline``)
         if any(word_in(t, ("tuần",)) for t in toks) and not long:
             long = any(word_in(toks[i], ("tuần",)) and i > 0 and word_in(toks[i - 1], lx.WEEK_QUANTIFIERS)
                        for i in range(len(toks)))
@@ -456,7 +461,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             vomit = [j for j in range(i + 1, min(i + 7, len(toks))) if word_in(toks[j], lx.VOMIT_WORDS)
                      and clause(i, j)]
             # "uống được bình thường, không nôn ói gì": the vomit word itself denied is no sign
-            vomit = [j for j in vomit if not any(word_in(x, lx.NEGATORS) for x in toks[max(i + 1, j - 2):j])]
+            vomit = [j for j in vomit if not any(word_in(x, lx.NEGATORS) for x in toks[max(i + 1, j - 2):j])
+                     and not nausea(toks, j)]  # "uống thuốc xong hơi buồn nôn" (session 18, ``ivr.nlu.timeline``)
             if vomit and not any(word_in(x, lx.PLAIN_NEGATORS) for x in toks[max(0, i - 2):i]):
                 m = Match(i, vomit[0] + 1, "cannot_eat_drink", "uống vào là nôn")
                 out.append((m, negated(toks, m, spans)))

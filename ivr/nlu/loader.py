@@ -53,6 +53,10 @@ SCHEMA: dict[str, dict[str, str]] = {
                                         "line_words", "gait", "clumsy_contexts", "worst_headache",
                                         "worst_ever", "alone_after")},
               "speech_reach": NUMBER},
+    # session 18 (n32-timeline): timelines, households and medicine talk (ivr/nlu/timeline.py)
+    "timeline": {"series_times": WORDS, "series_gap": WORDS, "series_min": NUMBER, "appetite_back": WORDS,
+                 "nausea_before": WORDS, "kin_contrast": WORDS, "only_before": WORDS, "dose_before": WORDS,
+                 "earlier_today": WORDS, "other_sign_heads": WORDS},
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",
         "taken_away", "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, fold
+from ivr.nlu.timeline import appetite_back, earlier_today, kin_not_animal, only_left, other_sign_after
 from ivr.nlu.urgency import own_news
 
 _NEG_AFTER = Matcher(table(*lx.NEGATION_AFTER))
@@ -145,14 +146,17 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
         return True
     k = clause_end(toks, m.end)
     past_after = _past_after(toks[m.end:k])
-    if _PAST.find(before) or past_after:
+    if _PAST.find(before) or past_after or earlier_today(before, toks[m.end:k], m.label):
         # over: a later clause says it is gone, without "vẫn"/"còn"/"lại" (still, again)
         later = toks[k:]
         kept = m.label in lx.BACK_TO_KEPT
         resolved = (_LUCID if m.label == "altered_consciousness" else _RESOLVED_KEPT if kept else _RESOLVED).find(later)
+        if m.label == "cannot_eat_drink":
+            resolved += appetite_back(later)  # "..., giờ ăn được hai chén cơm rồi" (session 18, ``ivr.nlu.timeline``)
         # "ngực tức hôm trước, giờ hết hẳn": never "..., giờ không hết" (session 17: whatever the marker's place)
         resolved = [r for r in resolved if not (r.start > 0 and word_in(later[r.start - 1], lx.NEGATORS))
-                    and not _asked_resolved(later, r)]
+                    and not _asked_resolved(later, r)
+                    and not other_sign_after(later, r, toks[m.start:m.end])]  # "giờ hết sốt" (session 18)
         if resolved and not _still_said(later, resolved, kept):
             return True
         if _over_now(toks[m.end:k], kept or m.label == "altered_consciousness"):
@@ -217,8 +221,10 @@ def _still_said(later: Sequence[str], resolved: Sequence[Match], kept: bool) -> 
     for b in _BACK_TO.find(later):
         if any(r.start == b.end for r in resolved):
             inside.update(range(b.start, b.end))
+    # "..., giờ chỉ còn mất mùi": what is left is another sign (session 18, ``ivr.nlu.timeline``)
     return any(word_in(t, lx.STILL_WORDS) and not (i > 0 and word_in(later[i - 1], lx.STILL_COMPOUNDS))
-               and not _left_over(later, i) for i, t in enumerate(later) if i not in inside)
+               and not _left_over(later, i) and not only_left(later, i)
+               for i, t in enumerate(later) if i not in inside)
 
 
 def _left_over(later: Sequence[str], i: int) -> bool:
@@ -266,7 +272,8 @@ def _nobody(before: Sequence[str]) -> bool:
 def _others(before: Sequence[str]) -> bool:
     """"xem ti vi thấy người ta bị tím tái", "con mèo nhà tôi thở khò khè": someone else's sign, unless a contrast
     word ("... mà mẹ tôi cũng tím tái rồi") or a member of the family (``patients_after_others``) comes in between."""
-    found = _OTHERS.find(before)
+    # "me thi met thoi con bo thi ho ra mau": "còn bố" without tones, no animal (session 18, ``ivr.nlu.timeline``)
+    found = [f for f in _OTHERS.find(before) if not kin_not_animal(before, f)]
     if not found:
         return False
     # a person after it is the subject of the sign ("đi cho con gà ăn về thì thấy mẹ môi tím"; session 12, n16)
