@@ -42,6 +42,7 @@ _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _FEARED = Matcher(table(*lx.FEARED))
 _CHRONIC = Matcher(table(*lx.CHRONIC_MARKERS))
 _CHANGES = Matcher(table(*lx.CHRONIC_CHANGES))
+_CHANGE_DENIALS = Matcher(table(*lx.CHANGE_DENIALS))
 _BYSTANDERS = Matcher(table(*lx.BYSTANDERS))
 _OWN_FINE = Matcher(table(*lx.OWN_FINE))
 _HOW_TO_TELL = Matcher(table(*lx.HOW_TO_TELL))
@@ -167,9 +168,15 @@ def _chronic(toks: Sequence[str], m: Match) -> bool:
     if not markers and lo > 1 and not (_PERSONS.find(toks[lo:m.start]) or _NOW.find(clause) or _CONTRAST.find(clause)):
         # session 17 (n25): the clause goes on from the one before ("bà bị lẫn mấy năm nay rồi, hay nói lung tung")
         prev = toks[clause_start(toks, lo - 1):lo - 1]
-        if (_CHRONIC.find(prev) or _since_year(prev)) and not _CHANGES.find(prev):
-            return not _CHANGES.find(clause)
-    return bool(markers) and not _CHANGES.find(clause) and not _turned_since(clause, markers, m.start - lo)
+        if (_CHRONIC.find(prev) or _since_year(prev)) and not _changed(prev):
+            return not _changed(clause)
+    return bool(markers) and not _changed(clause) and not _turned_since(clause, markers, m.start - lo)
+
+
+def _changed(clause: Sequence[str]) -> bool:
+    """Session 18 (n33-helpers): a word of a change in ``clause`` (``chronic_changes``), not one denied right before
+    it (``change_denials``: "chân yếu đi lại khó lâu rồi, không phải mới bị" is long-standing)."""
+    return any(not any(d.end == c.start for d in _CHANGE_DENIALS.find(clause[:c.start])) for c in _CHANGES.find(clause))
 
 
 def _on_pillows(toks: Sequence[str], m: Match) -> bool:
@@ -244,7 +251,7 @@ def _nobody(before: Sequence[str]) -> bool:
 def _others(before: Sequence[str]) -> bool:
     """"xem ti vi thấy người ta bị tím tái", "con mèo nhà tôi thở khò khè": someone else's sign, unless a contrast
     word ("... mà mẹ tôi cũng tím tái rồi") or a member of the family (``patients_after_others``) comes in between."""
-    found = _OTHERS.find(before)
+    found = [f for f in _OTHERS.find(before) if not _bare_lookalike(before, f)]
     if not found:
         return False
     # a person after it is the subject of the sign ("đi cho con gà ăn về thì thấy mẹ môi tím"; session 12, n16)
@@ -252,6 +259,12 @@ def _others(before: Sequence[str]) -> bool:
     # ... but not right after an owner word: "con chó nhà em nó thở hồng hộc" (session 16, n21)
     return not _CONTRAST.find(rest) and not any(
         word_in(t, _PATIENTS) and not (i > 0 and word_in(rest[i - 1], lx.OWNER_WORDS)) for i, t in enumerate(rest))
+
+
+def _bare_lookalike(words: Sequence[str], f: Match) -> bool:
+    """Session 18 (n33-helpers): one of ``others_with_diacritics`` written without its diacritics ("con tho": "còn
+    thở", no "con thỏ")."""
+    return f.phrase in lx.OTHERS_WITH_DIACRITICS and " ".join(words[f.start:f.end]) != f.phrase
 
 
 def _advice(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
