@@ -27,8 +27,9 @@ _KNOCK = Matcher(table(*lx.KNOCK_WORDS))
 _OWN_NEWS = Matcher(table(*lx.OWN_NEWS))
 _WEAK_THINGS = Matcher(table(*lx.WEAK_THINGS))
 _STAFF = Matcher(table(*lx.STAFF))
-#: How many words before "không ai mở" a knock may be said ("hàng xóm gõ cửa cũng không ai mở").
-KNOCK_REACH = 5
+#: How many words before "không ai mở" a knock may be said ("hàng xóm gõ cửa cũng không ai mở"); session 18
+#: (n33-helpers): a landlord names the room between ("gõ cửa phòng số 9 mãi không ai mở").
+KNOCK_REACH = 8
 
 
 def haste_only(toks: Sequence[str], emergency: Sequence[Match]) -> bool:

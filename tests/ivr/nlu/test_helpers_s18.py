@@ -4,8 +4,9 @@ helper n33-helpers), with calm twins in the same words: a person who cannot read
 khó") new or long-standing (a change denied, "không phải mới bị", is no change; "lâu rồi" is never bent into "lẫn
 rồi"), "còn thở thì ..." written without diacritics (no rabbit, "con thỏ"), a posture taken in order to breathe
 ("ngồi gục trên bàn để thở") seen by a neighbour or a landlord, boarding rooms said without diacritics ("chu tro",
-"phong tro": no baby's "trớ"). Own wordings, written for the kinds, not copied from a scored set. Scored as the flow
-does: triage's risk, or the concern net."""
+"phong tro": no baby's "trớ"), a door knocked on with the room named ("gõ cửa phòng 204 mấy lần rồi mà không ai
+mở"), poor eyesight alone ("mắt bà kém lắm", masked from the n-gram model). Own wordings, written for the kinds, not
+copied from a scored set. Scored as the flow does: triage's risk, or the concern net."""
 from __future__ import annotations
 
 import pytest
@@ -39,6 +40,11 @@ CALM = {
         "khu tro co 8 f0 deu khoe chu tro hoi thu tuc",
         "day tro nha toi het cach ly chua",
     ],
+    "poor_eyesight": [
+        "mắt bà kém lắm",
+        "mắt ông kém lắm chị ơi",
+        "kém mắt lắm",
+    ],
     "helpers_asking": [
         "tổ phản ứng nhanh hỏi thủ tục cấp giấy khỏi bệnh cho mười lăm hộ F0",
         "hả, nói to lên, tôi nghe không rõ",
@@ -52,6 +58,10 @@ ESCALATE = {
     ],
     "boarding_rooms": [
         "chu tro day phong so 4 co anh cong nhan tho hon hen moi tim",
+    ],
+    "door_unanswered": [
+        "chủ trọ gõ cửa phòng 204 mấy lần rồi mà không ai mở",
+        "tôi gõ cửa nhà số 15 cả buổi không ai mở",
     ],
     "helpers_reporting": [
         "trưởng thôn gọi giúp, bà cụ ở một mình gõ cửa mãi không thấy trả lời",
