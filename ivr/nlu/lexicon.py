@@ -247,6 +247,7 @@ NOBODY = _w("negation", "nobody")
 NOBODY_LINKS = _w("negation", "nobody_links")
 #: "xem ti vi thấy người ta bị tím tái": someone else, up to a contrast word ("chứ mẹ tôi...").
 OTHERS = _w("negation", "others")
+ALONE_WORDS = _w("negation", "alone_words")
 OTHERS_WITH_DIACRITICS = _w("negation", "others_with_diacritics")
 CONTRAST_WORDS = _w("negation", "contrast_words")
 #: "... thấy mẹ môi tím": a member of the family after one of others is the sign's subject (session 12, n16).

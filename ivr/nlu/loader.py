@@ -74,7 +74,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "back_to": WORDS,
                  "back_to_kept": NAMES, "hearsay": WORDS,
                  "asked_about": WORDS, "persons": WORDS, "now_words": WORDS, "past_resolved_words": WORDS,
-                 "nobody": WORDS, "nobody_links": WORDS, "others": WORDS, "contrast_words": WORDS,
+                 "nobody": WORDS, "nobody_links": WORDS, "alone_words": WORDS, "others": WORDS, "contrast_words": WORDS,
                  "others_with_diacritics": WORDS,  # session 18 (n33-helpers)
                  "patients_after_others": WORDS,
                  "advice": WORDS, "advice_then": WORDS, "general_question": WORDS, "feared": WORDS,

@@ -31,6 +31,7 @@ _PAST_RESOLVED_KEPT = Matcher(table(*lx.RESOLVED_WORDS, *lx.PAST_RESOLVED_WORDS)
 _RESOLVED_ASKED = Matcher(table(*lx.RESOLVED_ASKED))
 _RESOLVED_OBJECTS = Matcher(table(*lx.RESOLVED_OBJECTS))
 _NOBODY = Matcher(table(*lx.NOBODY))
+_ALONE = Matcher(table(*lx.ALONE_WORDS))
 _OTHERS = Matcher(table(*lx.OTHERS))
 _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
 _ADVICE = Matcher(table(*lx.ADVICE))
@@ -242,6 +243,8 @@ def _asked_resolved(toks: Sequence[str], r: Match) -> bool:
 def _nobody(before: Sequence[str]) -> bool:
     """"không ai trong nhà bị khó thở": nobody, then the sign within four words, linked by "bị"/"có"/"thấy"."""
     for nb in _NOBODY.find(before):
+        if _ALONE.find(before[:nb.start]):
+            continue  # "tôi ở một mình không có ai bị khó thở": nobody with the caller (session 18, n33-helpers)
         gap = len(before) - nb.end
         if gap == 0 or (gap <= 4 and word_in(before[-1], lx.NOBODY_LINKS)):
             return True
@@ -360,6 +363,8 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             return False  # "nôn hết ra, không uống được": the phrase is itself an inability
         if word_in(tok, ("hết",)) and steps and not word_in(toks[j + 1], ("bị",)):
             return False  # "nôn hết ra": "hết" after a verb is "all", not "no more"
+        if word_in(tok, lx.NEGATORS) and _alone_nobody(toks, j):
+            return False  # "tôi ở một mình không có ai khó thở quá" (session 18, n33-helpers)
         if word_in(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks)
                                                and word_in(toks[j + 1], ("sức",))):
             if tok in ("đâu", "dau") and not (j + 1 < len(toks) and word_in(toks[j + 1], ("có",))):
@@ -376,6 +381,12 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             continue
         return False
     return False
+
+
+def _alone_nobody(toks: Sequence[str], j: int) -> bool:
+    """Session 18 (n33-helpers): the negator at ``j`` opens "không có ai" said after one of ``alone_words`` in its
+    clause ("ở một mình không có ai ..."): the caller has nobody with them, no sign is denied."""
+    return _NOBODY.at(toks, j) is not None and bool(_ALONE.find(toks[clause_start(toks, j):j]))
 
 
 def _list_ends(toks: Sequence[str], i: int) -> bool:

@@ -5,8 +5,9 @@ khó") new or long-standing (a change denied, "không phải mới bị", is no 
 rồi"), "còn thở thì ..." written without diacritics (no rabbit, "con thỏ"), a posture taken in order to breathe
 ("ngồi gục trên bàn để thở") seen by a neighbour or a landlord, boarding rooms said without diacritics ("chu tro",
 "phong tro": no baby's "trớ"), a door knocked on with the room named ("gõ cửa phòng 204 mấy lần rồi mà không ai
-mở"), poor eyesight alone ("mắt bà kém lắm", masked from the n-gram model). Own wordings, written for the kinds, not
-copied from a scored set. Scored as the flow does: triage's risk, or the concern net."""
+mở"), poor eyesight alone ("mắt bà kém lắm", masked from the n-gram model), "ở một mình không có ai khó thở quá"
+(nobody with the caller, no sign denied; "nhà không có ai khó thở" stays denied). Own wordings, written for the
+kinds, not copied from a scored set. Scored as the flow does: triage's risk, or the concern net."""
 from __future__ import annotations
 
 import pytest
@@ -45,6 +46,10 @@ CALM = {
         "mắt ông kém lắm chị ơi",
         "kém mắt lắm",
     ],
+    "nobody_with_the_sign": [
+        "nhà tôi không có ai khó thở",
+        "khu trọ có 12 F0 không có ai khó thở cả",
+    ],
     "helpers_asking": [
         "tổ phản ứng nhanh hỏi thủ tục cấp giấy khỏi bệnh cho mười lăm hộ F0",
         "hả, nói to lên, tôi nghe không rõ",
@@ -77,6 +82,11 @@ EMERGENCY = {
         "không đọc được số trên máy, lúc tỉnh lúc mê",
         "chẳng đọc được máy, tím cả đầu ngón tay",
         "tôi ở một mình, không đọc được máy đo, môi tôi tím tái",
+    ],
+    "alone_nobody": [
+        "tôi neo đơn không có ai khó thở quá",
+        "o mot minh khong co ai tho khong duoc",
+        "bà ở một mình không có ai môi tím tái rồi",
     ],
     "no_rabbit": [
         "o mot minh con tho thi phai ngoi day moi tho duoc",
