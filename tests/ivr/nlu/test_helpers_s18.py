@@ -53,6 +53,7 @@ CALM = {
     "helpers_asking": [
         "tổ phản ứng nhanh hỏi thủ tục cấp giấy khỏi bệnh cho mười lăm hộ F0",
         "hả, nói to lên, tôi nghe không rõ",
+        "tổ covid báo thôn có 94 F0, hỏi xin thêm thuốc",
     ],
 }
 
@@ -69,6 +70,7 @@ ESCALATE = {
         "tôi gõ cửa nhà số 15 cả buổi không ai mở",
     ],
     "helpers_reporting": [
+        "anh F0 ở phòng 3 đo spo2 được 94",
         "trưởng thôn gọi giúp, bà cụ ở một mình gõ cửa mãi không thấy trả lời",
         "sư cô báo chú tiểu sốt cao, thở dốc, nói không ra hơi",
     ],
