@@ -93,6 +93,8 @@ _SPEECH_EVERY = Matcher(table(*lx.SPEECH_EVERY))
 _BREATH = Matcher(table(*lx.BREATH_WORDS))
 _BREATH_IMAGES = Matcher(table(*lx.BREATH_IMAGES))
 _INDRAWING = Matcher(table(*lx.INDRAWING_WORDS))
+_POSTURES = Matcher(table(*lx.POSTURE_WORDS))
+_POSTURE_BREATH = Matcher(table(*lx.POSTURE_BREATH))
 _URINE = Matcher(table(*lx.URINE_WORDS))
 _SCANT = Matcher(table(*lx.SCANT_WORDS))
 _RISKS = Matcher({**lx.RISK_FACTOR_PHRASES, BLOCK: lx.RISK_BLOCKERS})
@@ -504,6 +506,7 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                                 negator_breaks=True)
         drawn = image or _head_then_tail(toks, _BREATH, _INDRAWING, 6, "severe_breathlessness", "thở hóp sườn",
                                          negator_breaks=True)
+        drawn = drawn or _posture_to_breathe(toks)
         if drawn is not None:
             out.append((drawn, negated(toks, drawn, spans)))
     if CONCERN_SIGN not in have:
@@ -517,6 +520,13 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
         if unable is not None:
             out.append((unable, negated(toks, unable, spans)))
     return out
+
+
+def _posture_to_breathe(toks: Sequence[str]) -> Match | None:
+    """Session 18 (n33-helpers): "phải ngồi gục trên bàn để thở", "chống tay lên gối mới thở được": a posture taken in
+    order to breathe (symptoms.yaml ``posture_words`` then ``posture_breath``), severe breathlessness."""
+    return _head_then_tail(toks, _POSTURES, _POSTURE_BREATH, 5, "severe_breathlessness", "ngồi gục để thở",
+                           negator_breaks=True)
 
 
 def _head_then_tail(toks: Sequence[str], head: Matcher, tail: Matcher, reach: int, label: str, phrase: str, *,

@@ -115,6 +115,8 @@ SPEECH_EVERY = _w("symptoms", "speech_every")
 BREATH_WORDS = _w("symptoms", "breath_words")
 BREATH_IMAGES = _w("symptoms", "breath_images")
 INDRAWING_WORDS = _w("symptoms", "indrawing_words")
+POSTURE_WORDS = _w("symptoms", "posture_words")
+POSTURE_BREATH = _w("symptoms", "posture_breath")
 #: A negator right before one of these is a universal ("câu đâu cũng đứt hơi"), no denial (session 10).
 UNIVERSAL_AFTER = _w("symptoms", "universal_after")
 #: "đi tiểu chỉ được vài giọt": very little urine said as a sequence (session 10).
@@ -251,6 +253,8 @@ NOBODY = _w("negation", "nobody")
 NOBODY_LINKS = _w("negation", "nobody_links")
 #: "xem ti vi thấy người ta bị tím tái": someone else, up to a contrast word ("chứ mẹ tôi...").
 OTHERS = _w("negation", "others")
+ALONE_WORDS = _w("negation", "alone_words")
+OTHERS_WITH_DIACRITICS = _w("negation", "others_with_diacritics")
 CONTRAST_WORDS = _w("negation", "contrast_words")
 #: "... thấy mẹ môi tím": a member of the family after one of others is the sign's subject (session 12, n16).
 PATIENTS_AFTER_OTHERS = _w("negation", "patients_after_others")
@@ -273,6 +277,7 @@ FEARED_GAP = _w("negation", "feared_gap")
 CHRONIC_SIGNS = frozenset(_w("negation", "chronic_signs"))
 CHRONIC_MARKERS = _w("negation", "chronic_markers")
 CHRONIC_CHANGES = _w("negation", "chronic_changes")
+CHANGE_DENIALS = _w("negation", "change_denials")
 #: "hàng xóm bị khó thở, nhà tôi thì không ai bị gì": a bystander's sign (session 6).
 BYSTANDERS = _w("negation", "bystanders")
 OWN_FINE = _w("negation", "own_fine")

@@ -63,7 +63,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "denied_after", "echo_marks", "echo_words", "echo_denials",
         "denied_close", "medicine_after", "inability_words", "reported_later", "present_exact",
         "yesno_open", "yesno_close", "yesno_tail", "yesno_or", "relayed_ask", "other_reasons", "everything_words",
-        "chore_causes", "cause_links")},
+        "chore_causes", "cause_links",
+        "read_devices")},  # session 18 (n33-helpers)
     "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,
                 "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS,
                 "conditional_questions": WORDS, "whether_words": WORDS},
@@ -83,10 +84,12 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "back_to": WORDS,
                  "back_to_kept": NAMES, "hearsay": WORDS,
                  "asked_about": WORDS, "persons": WORDS, "now_words": WORDS, "past_resolved_words": WORDS,
-                 "nobody": WORDS, "nobody_links": WORDS, "others": WORDS, "contrast_words": WORDS,
+                 "nobody": WORDS, "nobody_links": WORDS, "alone_words": WORDS, "others": WORDS, "contrast_words": WORDS,
+                 "others_with_diacritics": WORDS,  # session 18 (n33-helpers)
                  "patients_after_others": WORDS,
                  "advice": WORDS, "advice_then": WORDS, "general_question": WORDS, "feared": WORDS,
                  "feared_gap": WORDS, "chronic_signs": NAMES, "chronic_markers": WORDS, "chronic_changes": WORDS,
+                 "change_denials": WORDS,  # session 18 (n33-helpers)
                  "bystanders": WORDS, "own_fine": WORDS, "how_to_tell": WORDS,
                  "supposed_then": WORDS, "supposed_then_words": WORDS, "general_question_bare": WORDS,
                  "in_hospital": WORDS, "supposition_closers": WORDS, "only_asking": WORDS,
@@ -139,6 +142,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "speech_every": WORDS, "emotion_words": WORDS, "emotion_spared_parts": WORDS,
                  "misname_calls": WORDS, "misname_as": WORDS,
                  "breath_words": WORDS, "breath_images": WORDS, "indrawing_words": WORDS,
+                 "posture_words": WORDS, "posture_breath": WORDS,  # session 18 (n33-helpers)
                  "warning_areas": WORDS, "worsening_words": WORDS, "wilful_gap": WORDS, "moods": WORDS,
                  "hearing_outcomes": WORDS, "unable_ends": WORDS, "sleep_words": WORDS,
                  "hearing_calls": WORDS, "hearing_not_before": WORDS,

@@ -51,6 +51,7 @@ _WHETHER = Matcher(table(*_w("intents", "whether_words")))
 _ECHO_MARKS = _w("mention", "echo_marks")
 _ECHO_WORDS = Matcher(table(*_w("mention", "echo_words")))
 _ECHO_DENIALS = Matcher(table(*_w("mention", "echo_denials")))
+_READ_DEVICES = Matcher(table(*_w("mention", "read_devices")))
 _CALM = Matcher(table(*lx.REASSURANCE, *lx.CALM_WORDS))
 _PERSONS = Matcher(table(*lx.PERSONS))
 _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
@@ -200,10 +201,10 @@ def _scope_open(toks: Sequence[str], start: int, end: int) -> bool:
 
 def _read(toks: Sequence[str], m: Match) -> bool:
     """"em đọc tờ hướng dẫn thấy ghi khó thở, đau ngực, tím tái thì gọi ngay": read or heard, across commas."""
-    found = [r.end for r in _READING.find(toks[:m.end]) if r.start < m.start]
+    found = [r.end for r in _READING.find(toks[:m.end]) if r.start < m.start and not _device_or_unread(toks, r)]
     lo = negation.clause_start(toks, m.start)
     for i in range(lo, m.start):  # "nghe mấy bà trong xóm nói": a hear word, a say word within four words
-        if word_in(toks[i], _HEAR):
+        if word_in(toks[i], _HEAR) and not _device_or_unread(toks, Match(i, i + 1, "x", toks[i])):
             say = [j for j in range(i + 1, min(i + 6, m.start)) if toks[j] != BREAK and word_in(toks[j], _SAY)]
             if say and not _household(toks[i + 1:say[0]]):
                 found.append(say[0] + 1)
@@ -211,6 +212,15 @@ def _read(toks: Sequence[str], m: Match) -> bool:
         return False
     start = min(max(found), m.start)
     return _scope_open(toks, start, m.start) and not _household(toks[start:m.start], strict=True)
+
+
+def _device_or_unread(toks: Sequence[str], r: Match) -> bool:
+    """Session 18 (n33-helpers): is the read phrase ``r`` no reading about a sign: denied (a negator within two words
+    before it: "tôi không đọc được máy", "không biết đọc") or said of the device (mention.yaml ``read_devices`` right
+    after it: "đọc được số", "đọc máy")?"""
+    if any(word_in(t, lx.NEGATORS) for t in toks[max(0, r.start - 2):r.start]):
+        return True
+    return r.end < len(toks) and _READ_DEVICES.at(toks, r.end) is not None
 
 
 def _outsider(toks: Sequence[str], m: Match, hi: int) -> bool:

@@ -32,6 +32,7 @@ _PAST_RESOLVED_KEPT = Matcher(table(*lx.RESOLVED_WORDS, *lx.PAST_RESOLVED_WORDS)
 _RESOLVED_ASKED = Matcher(table(*lx.RESOLVED_ASKED))
 _RESOLVED_OBJECTS = Matcher(table(*lx.RESOLVED_OBJECTS))
 _NOBODY = Matcher(table(*lx.NOBODY))
+_ALONE = Matcher(table(*lx.ALONE_WORDS))
 _OTHERS = Matcher(table(*lx.OTHERS))
 _WATCHING_THEN = Matcher(table(*lx.WATCHING_THEN))
 _CONTRAST = Matcher(table(*lx.CONTRAST_WORDS))
@@ -44,6 +45,7 @@ _QUESTION_WORDS = Matcher(table(*lx.QUESTION_WORDS))
 _FEARED = Matcher(table(*lx.FEARED))
 _CHRONIC = Matcher(table(*lx.CHRONIC_MARKERS))
 _CHANGES = Matcher(table(*lx.CHRONIC_CHANGES))
+_CHANGE_DENIALS = Matcher(table(*lx.CHANGE_DENIALS))
 _BYSTANDERS = Matcher(table(*lx.BYSTANDERS))
 _OWN_FINE = Matcher(table(*lx.OWN_FINE))
 _HOW_TO_TELL = Matcher(table(*lx.HOW_TO_TELL))
@@ -187,9 +189,15 @@ def _chronic(toks: Sequence[str], m: Match) -> bool:
     if not markers and lo > 1 and not (_PERSONS.find(toks[lo:m.start]) or _NOW.find(clause) or _CONTRAST.find(clause)):
         # session 17 (n25): the clause goes on from the one before ("bà bị lẫn mấy năm nay rồi, hay nói lung tung")
         prev = toks[clause_start(toks, lo - 1):lo - 1]
-        if (_CHRONIC.find(prev) or _since_year(prev)) and not _CHANGES.find(prev):
-            return not _CHANGES.find(clause)
-    return bool(markers) and not _CHANGES.find(clause) and not _turned_since(clause, markers, m.start - lo)
+        if (_CHRONIC.find(prev) or _since_year(prev)) and not _changed(prev):
+            return not _changed(clause)
+    return bool(markers) and not _changed(clause) and not _turned_since(clause, markers, m.start - lo)
+
+
+def _changed(clause: Sequence[str]) -> bool:
+    """Session 18 (n33-helpers): a word of a change in ``clause`` (``chronic_changes``), not one denied right before
+    it (``change_denials``: "chân yếu đi lại khó lâu rồi, không phải mới bị" is long-standing)."""
+    return any(not any(d.end == c.start for d in _CHANGE_DENIALS.find(clause[:c.start])) for c in _CHANGES.find(clause))
 
 
 def _on_pillows(toks: Sequence[str], m: Match) -> bool:
@@ -263,6 +271,8 @@ def _asked_resolved(toks: Sequence[str], r: Match) -> bool:
 def _nobody(before: Sequence[str]) -> bool:
     """"không ai trong nhà bị khó thở": nobody, then the sign within four words, linked by "bị"/"có"/"thấy"."""
     for nb in _NOBODY.find(before):
+        if _ALONE.find(before[:nb.start]):
+            continue  # "tôi ở một mình không có ai bị khó thở": nobody with the caller (session 18, n33-helpers)
         gap = len(before) - nb.end
         if gap == 0 or (gap <= 4 and word_in(before[-1], lx.NOBODY_LINKS)):
             return True
@@ -273,7 +283,7 @@ def _others(before: Sequence[str]) -> bool:
     """"xem ti vi thấy người ta bị tím tái", "con mèo nhà tôi thở khò khè": someone else's sign, unless a contrast
     word ("... mà mẹ tôi cũng tím tái rồi") or a member of the family (``patients_after_others``) comes in between."""
     # "me thi met thoi con bo thi ho ra mau": "còn bố" without tones, no animal (session 18, ``ivr.nlu.timeline``)
-    found = [f for f in _OTHERS.find(before) if not kin_not_animal(before, f)]
+    found = [f for f in _OTHERS.find(before) if not kin_not_animal(before, f) and not _bare_lookalike(before, f)]
     if not found:
         return False
     # a person after it is the subject of the sign ("đi cho con gà ăn về thì thấy mẹ môi tím"; session 12, n16)
@@ -299,6 +309,12 @@ def _watcher_taken_ill(before: Sequence[str], found: Match) -> bool:
     rest = before[found.end:]
     then = _WATCHING_THEN.find(rest)
     return bool(then) and not any(word_in(t, lx.WATCHING_SEEN) for t in rest[:then[0].start])
+
+
+def _bare_lookalike(words: Sequence[str], f: Match) -> bool:
+    """Session 18 (n33-helpers): one of ``others_with_diacritics`` written without its diacritics ("con tho": "còn
+    thở", no "con thỏ")."""
+    return f.phrase in lx.OTHERS_WITH_DIACRITICS and " ".join(words[f.start:f.end]) != f.phrase
 
 
 def _advice(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
@@ -396,6 +412,8 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             return False  # "nôn hết ra": "hết" after a verb is "all", not "no more"
         if word_in(tok, ("hết",)) and j in prev and prev[j][0].label == "vomiting" and not prev[j][1]:
             return False  # "nôn hết, uống gì nôn nấy": vomits it all (session 18, n28)
+        if word_in(tok, lx.NEGATORS) and _alone_nobody(toks, j):
+            return False  # "tôi ở một mình không có ai khó thở quá" (session 18, n33-helpers)
         if word_in(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks)
                                                and word_in(toks[j + 1], ("sức",))):
             if tok in ("đâu", "dau") and not (j + 1 < len(toks) and word_in(toks[j + 1], ("có",))):
@@ -412,6 +430,12 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             continue
         return False
     return False
+
+
+def _alone_nobody(toks: Sequence[str], j: int) -> bool:
+    """Session 18 (n33-helpers): the negator at ``j`` opens "không có ai" said after one of ``alone_words`` in its
+    clause ("ở một mình không có ai ..."): the caller has nobody with them, no sign is denied."""
+    return _NOBODY.at(toks, j) is not None and bool(_ALONE.find(toks[clause_start(toks, j):j]))
 
 
 def _list_ends(toks: Sequence[str], i: int) -> bool:

@@ -38,8 +38,9 @@ _IDIOM_INTENSE = ("quá", "lắm", "luôn", "thật")
 HASSLE_REACH = 4
 #: How many words before a bare "không vào" a vehicle, lane or app may be said ("xe phát thuốc không vào được").
 ENTRY_REACH = 4
-#: How many words before "không ai mở" a knock may be said ("hàng xóm gõ cửa cũng không ai mở").
-KNOCK_REACH = 5
+#: How many words before "không ai mở" a knock may be said ("hàng xóm gõ cửa cũng không ai mở"); session 18
+#: (n33-helpers): a landlord names the room between ("gõ cửa phòng số 9 mãi không ai mở").
+KNOCK_REACH = 8
 
 
 def haste_only(toks: Sequence[str], emergency: Sequence[Match]) -> bool:
