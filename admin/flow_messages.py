@@ -16,6 +16,7 @@ VI: dict[str, str] = {
     "defaults_not_mapping": "“defaults” phải là một bảng",
     "pair_prompt_needs_pair": "“pair_prompt” cần “pair” (nó hỏi số thứ hai của một cặp số)",
     "wait_phrases_not_list": "“wait_phrases” phải là một danh sách từ",
+    "correction_phrases_not_list": "“correction_phrases” phải là một danh sách từ",
     "wait_needs_prompt": "“wait_phrases” cần lời nhắc vai trò “wait” (điều người gọi xin đợi một chút sẽ nghe)",
     "missing_nodes": "thiếu bảng các bước (“nodes”)",
     "prompt_role_missing": "cần khai báo prompts.{role} (lời nhắc người gọi nghe lại khi chưa trả lời được)",

@@ -220,6 +220,9 @@ class Flow:
     #: words of a caller who needs a moment at a number question ("đợi chút", "để tôi đo"): the prompt of the
     #: role ``wait`` is played and the question listened for longer (``WAIT_S`` in the engine), not counted as a miss
     wait_phrases: tuple[str, ...] = ()
+    #: words of a caller correcting a reading at its read-back ("à nhầm, tám mươi tám", "đo lại thì chín mươi tư"): a
+    #: value said with one of them counts at once when it is a warning sign; a bare value is read back first
+    correction_phrases: tuple[str, ...] = ()
     source: str = ""
     text: str = field(default="", repr=False, compare=False)
 
@@ -251,6 +254,7 @@ MESSAGES: dict[str, str] = {
     "defaults_not_mapping": "'defaults' must be a mapping",
     "pair_prompt_needs_pair": "'pair_prompt' needs 'pair' (it asks for the second value of a pair)",
     "wait_phrases_not_list": "'wait_phrases' must be a list of words",
+    "correction_phrases_not_list": "'correction_phrases' must be a list of words",
     "wait_needs_prompt": "'wait_phrases' needs the prompt role 'wait' (what a caller who asked for a moment hears)",
     "missing_nodes": "missing 'nodes' mapping",
     "prompt_role_missing": "prompts.{role} is required (the reprompt callers hear)",
@@ -531,11 +535,17 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         wait_phrases = []
     elif wait_phrases and "wait" not in roles:
         problems.add(FILE, "wait_needs_prompt", data.get("__line__"))
+    correction_phrases = data.get("correction_phrases") or []
+    if not isinstance(correction_phrases, list) or not all(
+            isinstance(p, str) and p.strip() for p in correction_phrases):
+        problems.add(FILE, "correction_phrases_not_list", data.get("__line__"))
+        correction_phrases = []
 
     return Flow(
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
         on_unclear=on_unclear, global_keys=global_keys, prompts=roles,
         wait_phrases=tuple(" ".join(p.split()) for p in wait_phrases),
+        correction_phrases=tuple(" ".join(p.split()) for p in correction_phrases),
         min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
     )
 

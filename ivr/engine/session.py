@@ -751,8 +751,11 @@ class Session:
                     return self._enter(self._exhausted_target(node), now)
                 return self._ask(node, confirming=True, again=True)
             value = self.understander.number(event.text, vital=node.vital)
-            if value is not None:  # "à nhầm, tám mươi tám": a corrected value
-                return self._corrected(value, u, event.text, now)
+            if value is not None and self._said_phrase(event.text, self.flow.correction_phrases):
+                return self._corrected(value, u, event.text, now)  # "à nhầm, tám mươi tám": a corrected value
+            if value is not None:  # a bare value ("bảy hai"): read back before it counts
+                pair = u.vitals.get(node.pair) if node.pair else None
+                return self._accept_value(value, now, pair=pair)
             return self._failure("no_match", now, spoken=True)
         if node.kind is NodeKind.CHECKLIST:
             if u.intent == "yes":
@@ -847,10 +850,15 @@ class Session:
         return any(level not in self._risk_fired and self._escalated_rank > risk_rank(level)
                    and risk_rank(risk) <= risk_rank(level) for level in self.flow.on_risk)
 
+    @staticmethod
+    def _said_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+        """Is one of ``phrases`` said in ``text`` as whole words (with tones)?"""
+        said = f" {' '.join(unicodedata.normalize('NFC', text).casefold().replace(',', ' ').split())} "
+        return any(f" {unicodedata.normalize('NFC', p).casefold()} " in said for p in phrases)
+
     def _asks_to_wait(self, text: str) -> bool:
         """Does the caller ask for a moment (one of the flow's ``wait_phrases``, as whole words)?"""
-        said = f" {' '.join(unicodedata.normalize('NFC', text).casefold().replace(',', ' ').split())} "
-        return any(f" {unicodedata.normalize('NFC', p).casefold()} " in said for p in self.flow.wait_phrases)
+        return self._said_phrase(text, self.flow.wait_phrases)
 
     def _wait(self, node: Node) -> list[A.Action]:
         """Say "take your time" and listen to the same question for ``WAIT_S``."""

@@ -256,3 +256,19 @@ def test_a_calm_message_goes_on_recording() -> None:
     words = "bác sĩ gọi lại giúp tôi, tôi không vã mồ hôi, không đau ngực"
     assert s.handle(E.Speech(text=words, confidence=0.9), now + 2) == []
     assert s.phase is Phase.RECORDING
+
+
+# ------------------------------------------------------------------ a bare value at a read-back (lead, session 18)
+def test_a_bare_value_at_a_read_back_is_read_back_not_taken_as_a_correction() -> None:
+    """A caller reading out every number in turn ("bảy hai", the pulse, at the SpO2 read-back of 99) has not
+    corrected the SpO2 to 72: it is read back before it counts (calls_heldout4's h4-13 had become an emergency)."""
+    result = call(*SPO2, say("chín chín"), say("bảy hai"))
+    assert not result.as_json()["escalations"], result.steps
+    assert not any(s.get("event") == "corrected" for s in result.steps)
+    confirms = [s for s in result.steps if s.get("prompt_id") == "confirm_spo2"]
+    assert len(confirms) == 2 and "72" in (confirms[-1].get("text") or ""), result.steps
+
+
+def test_a_bare_low_value_read_back_and_confirmed_escalates() -> None:
+    result = call(*SPO2, say("chín chín"), say("tám tám"), say("đúng"))
+    _escalated_at(result, len(SPO2) + 3, "emergency")

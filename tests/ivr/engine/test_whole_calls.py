@@ -644,3 +644,13 @@ def test_the_check_in_table_covers_every_question_but_the_gates() -> None:
     flow = load_flow(ROOT / "callflows" / "checkin_outbound.yaml", _setup()[1])
     questions = {n.id for n in flow.nodes.values() if n.listens and n.kind.value not in ("gate", "choose")}
     assert questions == {node for node, _, _ in OUT_QUESTIONS}
+
+
+def test_correction_phrases_must_be_a_list_of_words() -> None:
+    text = FLOW.replace("{target}", "other").replace("prompts: {", "correction_phrases: nhầm\nprompts: {")
+    with pytest.raises(FlowError) as info:
+        load_flow_text(text, "f.yaml", CATALOG)
+    assert info.value.problems == ["f.yaml: node '(file)': 'correction_phrases' must be a list of words"]
+    flow = load_flow_text(text.replace("correction_phrases: nhầm", "correction_phrases: [nhầm,  đo   lại]"), "f.yaml",
+                          CATALOG)
+    assert flow.correction_phrases == ("nhầm", "đo lại")
