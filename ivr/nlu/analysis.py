@@ -452,7 +452,7 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             src = [i for i in range(max(0, j - 4), j) if word_in(toks[i], lx.BLOOD_SOURCES) and clause(i, j)]
             if src:
                 m = Match(src[0], j + 1, "coughing_blood", "ho ra máu")
-                out.append((m, negated(toks, m, spans)))
+                out.append((m, _blood_denied(toks, src[0], j) or negated(toks, m, spans)))
                 if any(word_in(toks[i], ("ho", "khạc", "đờm")) for i in src) and "cough" not in have:
                     out.append((Match(src[0], src[0] + 1, "cough", "ho"), out[-1][1]))
                 break
@@ -527,6 +527,12 @@ def _posture_to_breathe(toks: Sequence[str]) -> Match | None:
     order to breathe (symptoms.yaml ``posture_words`` then ``posture_breath``), severe breathlessness."""
     return _head_then_tail(toks, _POSTURES, _POSTURE_BREATH, 5, "severe_breathlessness", "ngồi gục để thở",
                            negator_breaks=True)
+
+
+def _blood_denied(toks: Sequence[str], src: int, j: int) -> bool:
+    """Session 18 (n35-indirect261): "đờm trắng không có máu", "đờm không lẫn máu": a negator between the phlegm
+    and the blood denies the blood."""
+    return any(word_in(t, lx.PLAIN_NEGATORS) for t in toks[src + 1:j])
 
 
 def _head_then_tail(toks: Sequence[str], head: Matcher, tail: Matcher, reach: int, label: str, phrase: str, *,

@@ -93,7 +93,11 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "bystanders": WORDS, "own_fine": WORDS, "how_to_tell": WORDS,
                  "supposed_then": WORDS, "supposed_then_words": WORDS, "general_question_bare": WORDS,
                  "in_hospital": WORDS, "supposition_closers": WORDS, "only_asking": WORDS,
-                 "supposed_not_between": WORDS, "supposed_not_after": WORDS},
+                 "supposed_not_between": WORDS, "supposed_not_after": WORDS,
+                 # session 18 (n35-indirect261)
+                 "exertion_words": WORDS, "usual_markers": WORDS, "rest_words": WORDS, "rest_over": WORDS,
+                 "bled_words": WORDS, "bleeding_stopped": WORDS, "bleeding_again": WORDS, "sweat_words": WORDS,
+                 "sweat_cold": WORDS, "fever_broke": WORDS, "drink_well_words": WORDS, "drink_well_ends": WORDS},
     "normalize": {"phrase_rewrites": PATTERNS, "word_rewrites": REWRITES, "fillers": WORDS, "yes_fillers": WORDS,
                   "folded_fillers": WORDS, "fillers_kept_after": WORDS,
                   "fillers_kept_after_gap": WORDS, "fillers_kept_in": REWRITES,

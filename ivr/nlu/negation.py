@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, fold
+from ivr.nlu.ordinary import ordinary
 from ivr.nlu.timeline import appetite_back, earlier_today, kin_not_animal, only_left, other_sign_after
 from ivr.nlu.urgency import own_news
 
@@ -165,7 +166,8 @@ def not_now(toks: Sequence[str], m: Match) -> bool:
             return True
     return (_nobody(before) or _others(before) or _advice(toks, m, before) or _general_question(toks, before)
             or _bare_general_question(toks, before) or _elsewhere_in_hospital(toks, m)
-            or _feared(before) or _chronic(toks, m) or _bystander(toks, m, before) or bool(_HOW_TO_TELL.find(before)))
+            or _feared(before) or _chronic(toks, m) or _bystander(toks, m, before) or bool(_HOW_TO_TELL.find(before))
+            or ordinary(toks, m))  # session 18 (n35-indirect261): the ordinary course of a day
 
 
 def _bystander(toks: Sequence[str], m: Match, before: Sequence[str]) -> bool:
