@@ -35,7 +35,7 @@ class Recording:
 
     def understand(self, text: str, *, expect: Any = None) -> Understanding:
         u = self.inner.understand(text, expect=expect)
-        self.seen[text] = u
+        self.seen.setdefault(text, u)  # the first: what the session decided on (later calls re-read it)
         return u
 
     def number(self, text: str, *, vital: str | None = None) -> float | None:
@@ -97,10 +97,13 @@ def test_at_a_menu_and_a_number_question_the_concern_net_escalates_too(lead: tup
     net = _setup()[3].concern_net
     texts = [t for t in _texts() if net(default_understander().understand(t))][:40]
     assert len(texts) >= 10
+    taken = 0
     for text in texts:
-        u, nxt, risk = _after(text, lead)
+        u, nxt, risk = _after(text, lead)  # u: what the session understood at that question (its expect)
         if risk not in ESCALATE and net(u):
+            taken += 1
             assert nxt == "escalated_unclear", (text, u)
+    assert taken >= 5  # the net is exercised at that question, not only at the symptom question
 
 
 def test_the_model_alone_fearing_unparsed_words_is_enough() -> None:
