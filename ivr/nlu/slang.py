@@ -35,6 +35,7 @@ _REST_OVER = Matcher(table(*_w("slang", "rest_over")))
 _OVER_NOT_BEFORE = _w("slang", "rest_over_not_before")
 _TRANSPORTS = Matcher(table(*_w("slang", "transports")))
 _DONE = _w("slang", "done_words")
+_WAITING = _w("slang", "waiting_words")
 _MEANING = Matcher(table(*_w("slang", "meaning_questions")))
 _MEANING_NOT_BEFORE = _w("slang", "meaning_not_before")
 _PERSONS = Matcher(table(*lx.PERSONS))
@@ -61,9 +62,7 @@ def slang_sign(toks: Sequence[str], m: Match) -> bool:
         head = before[:wishes[-1].start]
         triggers = _exact(head, _FEELINGS) + _exact(head, _CAUSES)
         if triggers:
-            last = max(t.end for t in triggers)
-            return not _BODY.find(head[last:]) and not any(
-                _BODY.find(head[t.start:t.end]) for t in triggers)
+            return not _BODY.find(head)  # "ông sốt nóng muốn xỉu" keeps the sign
     near = toks[max(lo, m.start - _CAUSE_REACH - 2):m.start]
     for c in _exact(near, _CAUSES):
         gap = near[c.end:]
@@ -109,8 +108,11 @@ def already_taken(toks: Sequence[str], m: Match) -> bool:
     done word in its clause ("xe cấp cứu đã chở bà đi rồi", "ông đã lên xe 115 rồi"), no plain negator?"""
     clause = toks[clause_start(toks, m.start):clause_end(toks, m.end)]
     # a question's closing "không" ("... có cần giặt riêng không") is no negator
-    return (bool(_TRANSPORTS.find(clause)) and any(word_in(t, _DONE) for t in clause)
-            and not any(word_in(t, lx.PLAIN_NEGATORS) for t in clause[:-1]))
+    done = [k for k, t in enumerate(clause) if word_in(t, _DONE)]
+    # waiting words count up to the last done word ("... rồi, giờ em lau dọn sao cho đúng": "cho" is no "chờ")
+    return (bool(_TRANSPORTS.find(clause)) and bool(done)
+            and not any(word_in(t, lx.PLAIN_NEGATORS) for t in clause[:-1])
+            and not any(word_in(t, _WAITING) for t in clause[:done[-1]]))
 
 
 def meaning_asked(toks: Sequence[str], m: Match) -> bool:

@@ -34,6 +34,7 @@ def test_slang_and_exaggeration_is_no_sign(text: str) -> None:
     "mệt muốn xỉu, vừa đứng lên là xỉu luôn",
     "chóng mặt muốn xỉu, nằm không dậy nổi",
     "bà tôi thở muốn đứt hơi",
+    "ông tôi sốt nóng muốn xỉu",
     "deadline thì kệ, từ trưa tới giờ tức ngực lắm",
 ])
 def test_a_sign_in_the_same_frame_still_escalates(text: str) -> None:
@@ -70,6 +71,8 @@ def test_a_patient_already_taken_away_is_no_request_for_help(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "đã gọi 115 rồi mà xe chưa tới chở, cứu với",
+    "tôi đã gọi xe cấp cứu để chở ông đi rồi",
+    "đang chờ xe 115 tới chở mẹ đi rồi",
     "xe cấp cứu chở ông đi rồi, giờ bà ở nhà cũng tím tái",
     "xe cấp cứu vừa đưa bố đi, mẹ em giờ lơ mơ gọi không dậy",
 ])
