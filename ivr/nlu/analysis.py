@@ -12,6 +12,7 @@ from ivr.nlu.neuro import clumsy_context, clumsy_gait, unclear_on_line, unclear_
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
+from ivr.nlu.slang import already_taken, may_be_calm, meaning_asked, rest_end, rested_off, slang_sign
 from ivr.nlu.timeline import day_series_spo2, dose_number, nausea
 from ivr.nlu.urgency import (
     exclaimed,
@@ -198,6 +199,11 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             # n28, ``ivr.nlu.urgency``)
             blocked.update(range(m.start, m.end))
             continue
+        if calm_look_alike(toks, m):
+            # "chán muốn xỉu", "chạy bộ về thở dốc, nghỉ chút là hết", "lơ mơ khác ngủ say như thế nào" (session 18,
+            # n36-calm-slang, ``ivr.nlu.slang``)
+            blocked.update(range(m.start, m.end))
+            continue
         spans.append((m, negated(toks, m, spans)))
     spans.extend(_sign_from_last_word(toks, spans))
     pos: list[str] = []
@@ -222,7 +228,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         if not any(i in covered_sym for i in range(m.start, m.end)):
             spans.append((m, negated(toks, m, spans)))
             covered_sym.update(range(m.start, m.end))
-    spans.extend(_sequences(toks, spans, _vocative(tokenize(text))))
+    # a sequence sign is calm talk like a phrase's (session 18, n36-calm-slang: "thở rút lõm lồng ngực là như thế nào")
+    spans.extend(s for s in _sequences(toks, spans, _vocative(tokenize(text))) if not calm_look_alike(toks, s[0]))
     for m, is_neg in spans:
         names = (m.label, *lx.SYMPTOM_IMPLIES.get(m.label, ()), *lx.PHRASE_IMPLIES.get(m.phrase, ()))
         if m.label == "shortness_of_breath" and m.end < len(toks) and _INTENSE.at(toks, m.end) is not None:
@@ -298,6 +305,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         if m.label == "emergency" and asked_whether(toks, m):
             asked.update(range(m.start, m.end))  # "có cần gọi cấp cứu ... không": asked about, its "cứu" no distress
             continue
+        if m.label == "emergency" and already_taken(toks, m):
+            continue  # "xe cấp cứu đã chở bà đi rồi, nhà tôi có cần test không" (session 18, n36-calm-slang)
         if m.label == "emergency" and (
                 hearsay(toks, m.start) or advised(toks, m.start) or not_a_call(toks, m)
                 or any(c.end <= m.start and BREAK not in toks[c.end:m.start] for c in conditionals)):
@@ -807,3 +816,21 @@ def _cold_sweat_with_chest_pain(toks: Sequence[str], pos: Sequence[str],
 
 def positive_any(spans: Sequence[tuple[Match, bool]]) -> bool:
     return any(not neg for _, neg in spans)
+
+
+def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
+    """Session 18 (n36-calm-slang): is the sign ``m`` calm talk that sounds like it: slang, an effort's breath that a
+    rest ended, or a sign asked about (``ivr.nlu.slang``)?"""
+    return slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m)
+
+
+def calm_senses(toks: Sequence[str]) -> set[int]:
+    """Session 18 (n36-calm-slang): the tokens of sign phrases ``calm_look_alike`` reads as calm ("chán muốn xỉu",
+    "thở dốc, nghỉ chút là hết"), masked from the n-gram model's text (``ivr.nlu.understander.model_text``)."""
+    masked: set[int] = set()
+    if not may_be_calm(toks):
+        return masked
+    for m in _SYMPTOMS.find(toks):
+        if m.label != BLOCK and calm_look_alike(toks, m):
+            masked.update(range(m.start, rest_end(toks, m) or m.end))
+    return masked

@@ -57,6 +57,12 @@ SCHEMA: dict[str, dict[str, str]] = {
     "timeline": {"series_times": WORDS, "series_gap": WORDS, "series_min": NUMBER, "appetite_back": WORDS,
                  "nausea_before": WORDS, "kin_contrast": WORDS, "only_before": WORDS, "dose_before": WORDS,
                  "earlier_today": WORDS, "other_sign_heads": WORDS},
+    # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
+    "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
+                                        "rest_words", "rest_links", "rest_over", "rest_over_not_before",
+                                        "transports", "done_words", "waiting_words", "meaning_questions",
+                                        "meaning_not_before")},
+              "cause_reach": NUMBER, "exertion_reach": NUMBER, "rest_reach": NUMBER},
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",
         "taken_away", "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words",
