@@ -158,7 +158,8 @@ def model_text(text: str) -> str:
     "thờ cúng", "áo tím", "tức cười", "trời nóng"), which the rules read; unchanged when there are none."""
     toks = content_tokens(tokenize(text))
     found = _LOOKALIKES.find(toks)
-    masked = {i for f in found for i in range(f.start, f.end)} | _panic(toks) | fond_tokens(toks)  # session 18 (n34): "mê phim"
+    # session 18 (n34): also a state word with an object ("mê phim", ``ivr.nlu.fragments.fond_tokens``)
+    masked = {i for f in found for i in range(f.start, f.end)} | _panic(toks) | fond_tokens(toks)
     if not masked:
         return text
     return " ".join("," if t == BREAK else t for i, t in enumerate(toks) if i not in masked)
