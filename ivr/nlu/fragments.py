@@ -120,7 +120,7 @@ def call_fails(toks: Sequence[str]) -> list[Match]:
 
 
 def shock(toks: Sequence[str]) -> list[Match]:
-    """"bị sốc" of a patient, not surprise at news nor the caller's own (see the module)."""
+    """"bị sốc" said of a patient named in its clause, not surprise at news nor the caller's own (see the module)."""
     if _NEWS.find(toks):
         return []
     out: list[Match] = []
@@ -129,8 +129,8 @@ def shock(toks: Sequence[str]) -> list[Match]:
             continue
         lo, _ = _clause(toks, m.start)
         who = next((x for x in toks[lo:m.start] if word_in(x, _PEOPLE)), None)
-        if who is not None and word_in(who, lx.FIRST_PERSONS):
-            continue
+        if who is None or word_in(who, lx.FIRST_PERSONS):
+            continue  # "sốc thiệt chứ", "tôi sốc quá": the caller's surprise
         out.append(Match(m.start, m.end, "caller_concern", m.phrase))
     return out
 

@@ -44,6 +44,11 @@ def _rules_risk(text: str) -> str:
     "nằm im trên giường, gọi không được",
     # delirium as talk with the dead
     "bà cụ nói chuyện với người chết cả đêm",
+    # a stroke named bare after the patient, a collapse
+    "mạ tui đột quỵ rồi",
+    "ông ngoại tai biến luôn",
+    "cụ bị trụy tim mạch",
+    "bà than chóng mặt rồi gục xuống",
 ])
 def test_short_emergency_reaches_emergency_with_rules_alone(text: str) -> None:
     assert _rules_risk(text) == "emergency"
@@ -75,15 +80,19 @@ def test_short_warning_sign_escalates(text: str) -> None:
     "cháu hay nói mê khi ngủ",
     "mẹ ngất ngây vì được quà",
     "không gọi được",
+    "sốc ghê luôn á",
 ])
 def test_calm_twin_stays_calm(text: str) -> None:
     assert _risk(text) not in ESCALATE
 
 
-def test_liking_is_no_sign_for_the_rules() -> None:
-    # the rules read "mê" with an object as a liking; the shipped n-gram model still fears "ông ... đá banh lắm"
-    # (left to the lead's retraining)
-    assert _rules_risk("ông mê đá banh lắm") == "none"
+@pytest.mark.parametrize("text", [
+    "ông mê đá banh lắm",                                    # a liking
+    "mẹ tôi tai biến từ hồi năm kia, giờ tập đi được rồi",   # an old stroke, not closing its clause
+])
+def test_no_sign_for_the_rules(text: str) -> None:
+    # the shipped n-gram model still fears these words (left to the lead's retraining); the rules read no sign
+    assert _rules_risk(text) == "none"
 
 
 @pytest.mark.parametrize("text, sign", [
