@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
+from ivr.nlu.fragments import fond_of, fragment_signs
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import asked_whether, negated, not_a_call
 from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
@@ -225,6 +226,12 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                     break
     for m in unclear_speech(toks):
         # "bố tôi đi đứng loạng choạng, nói không rõ": slurred speech (session 17, ``ivr.nlu.neuro``)
+        if not any(i in covered_sym for i in range(m.start, m.end)):
+            spans.append((m, negated(toks, m, spans)))
+            covered_sym.update(range(m.start, m.end))
+    for m in fragment_signs(toks):
+        # "bà mê rồi", "bé bị lên cơn", "bà nằm đó gọi không được", "ông bị sốc sau khi tiêm" (session 18, n34,
+        # ``ivr.nlu.fragments``)
         if not any(i in covered_sym for i in range(m.start, m.end)):
             spans.append((m, negated(toks, m, spans)))
             covered_sym.update(range(m.start, m.end))
@@ -787,6 +794,8 @@ def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match], blocked: 
         lo, hi = clause_start(toks, w.start), clause_end(toks, w.end)
         if any(word_in(t, lx.NEGATORS) for t in toks[lo:w.start]) or _CALM.find(toks[lo:hi]):
             continue
+        if fond_of(toks, w):
+            continue  # "ông mê phim chưởng", "thằng nhỏ giựt đồ chơi" (session 18, n34, ``ivr.nlu.fragments``)
         return True
     return False
 

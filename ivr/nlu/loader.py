@@ -51,7 +51,10 @@ SCHEMA: dict[str, dict[str, str]] = {
     # session 17 (n26-neuro): stroke signs in everyday words (ivr/nlu/neuro.py)
     "neuro": {**{key: WORDS for key in ("speech_verbs", "unclear", "units", "content_after", "other_speakers",
                                         "line_words", "gait", "clumsy_contexts", "worst_headache",
-                                        "worst_ever", "alone_after")},
+                                        "worst_ever", "alone_after",
+                                        # session 18 (n34-none-probes): states said in a word or two
+                                        "frag_between", "frag_closers", "frag_unconscious", "frag_exhausted",
+                                        "frag_parents", "frag_persons", "frag_things", "shock_words", "shock_news")},
               "speech_reach": NUMBER},
     # session 18 (n32-timeline): timelines, households and medicine talk (ivr/nlu/timeline.py)
     "timeline": {"series_times": WORDS, "series_gap": WORDS, "series_min": NUMBER, "appetite_back": WORDS,

@@ -20,6 +20,7 @@ from typing import Literal
 from ivr.engine.understanding import SYMPTOMS, VITALS, Understanding
 from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import MODEL_SIGN, analyse, calm_senses
+from ivr.nlu.fragments import fond_tokens
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
 from ivr.nlu.intents import decide_intent
 from ivr.nlu.matcher import Matcher, table
@@ -157,7 +158,9 @@ def model_text(text: str) -> str:
     "thờ cúng", "áo tím", "tức cười", "trời nóng"), which the rules read; unchanged when there are none."""
     toks = content_tokens(tokenize(text))
     found = _LOOKALIKES.find(toks)
-    masked = {i for f in found for i in range(f.start, f.end)} | _panic(toks) | calm_senses(toks)
+    # session 18 (n34): also a state word with an object ("mê phim", ``ivr.nlu.fragments.fond_tokens``)
+    masked = ({i for f in found for i in range(f.start, f.end)} | _panic(toks) | calm_senses(toks)
+              | fond_tokens(toks))
     if not masked:
         return text
     return " ".join("," if t == BREAK else t for i, t in enumerate(toks) if i not in masked)
