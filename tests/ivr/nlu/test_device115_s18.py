@@ -19,7 +19,7 @@ from tests.ivr.nlu.flowrisk import flow_risk as _risk
     ("ngon tay lanh do ra tam bay, u am roi do lai chin tam", 98),
     ("vợ tôi còn sơn móng tay nên máy chỉ tám tư, lau sơn rồi đo lại chín bảy", 97),
     ("lần đầu đo được chín hai do tay run, để yên tay đo lại thì chín tám", 98),
-    ("đo ngón cái ra tám tám, đổi sang ngón giữa ra chín chín", 99),
+    ("ngón cái có sơn móng nên máy ra tám tám, đổi sang ngón giữa ra chín chín", 99),
 ])
 def test_remeasured_after_an_artifact_is_calm(text: str, spo2: float) -> None:
     u = NLU.understand(text)
@@ -46,6 +46,7 @@ def test_watch_without_diacritics_is_calm(text: str) -> None:
     ("ủ ấm tay rồi đo lại vẫn chín hai", "emergency"),
     ("tay lạnh, ủ ấm đo lại cũng chỉ chín lăm", "high"),
     ("sáng đo chín hai, giờ đo lại chín bảy", "emergency"),
+    ("lúc nãy đo tám chín, ngồi nghỉ rồi đổi ngón khác đo lại chín bảy", "emergency"),  # a rest is no cause
     ("đồng hồ đeo tay báo oxy tám bảy", "emergency"),
     ("nguoi ong do ra khong noi gi", "emergency"),  # dazed ("đờ ra"), no number after it
     ("máy tạo oxy mở bốn lít mà đo vẫn chín mươi", "emergency"),
