@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ivr.nlu import lexicon as lx
 from ivr.nlu.fragments import fond_of, fragment_signs
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.mention import asked_whether, negated, not_a_call
+from ivr.nlu.mention import asked_whether, negated, not_a_call, ride_over_or_service
 from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
 from ivr.nlu.neuro import clumsy_context, clumsy_gait, unclear_on_line, unclear_speech, worst_headache
 from ivr.nlu.ngram import NgramModel
@@ -309,6 +309,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             continue
         # "khi nào thì phải đi cấp cứu?", "nếu khó thở thì gọi 115 à?": a question about emergencies; "y tá dặn
         # thấy môi tím thì gọi 115": advice; "sơ cứu", or what was read or someone else's (``ivr.nlu.mention``)
+        if m.label == "emergency" and ride_over_or_service(toks, m):
+            asked.update(range(m.start, m.end))  # "xe 115 chở bà đi rồi": a ride over, its "cứu" no distress (n37)
+            continue
         if m.label == "emergency" and asked_whether(toks, m):
             asked.update(range(m.start, m.end))  # "có cần gọi cấp cứu ... không": asked about, its "cứu" no distress
             continue

@@ -73,7 +73,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "denied_close", "medicine_after", "inability_words", "reported_later", "present_exact",
         "yesno_open", "yesno_close", "yesno_tail", "yesno_or", "relayed_ask", "other_reasons", "everything_words",
         "chore_causes", "cause_links",
-        "read_devices")},  # session 18 (n33-helpers)
+        "read_devices",  # session 18 (n33-helpers)
+        "ride_verbs", "ride_over", "ride_waiting", "service_asks")},  # session 18 (n37-device-115)
     "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,
                 "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS,
                 "conditional_questions": WORDS, "whether_words": WORDS},
@@ -181,7 +182,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                "displayed_pulse_gap": NUMBER, "now_after_value": WORDS, "birth_order_titles": WORDS,
                # session 18 (n31-approx-vitals): strict bounds
                "bound_under": WORDS, "bound_over": WORDS, "bound_inclusive_before": WORDS,
-               "bound_not_after": WORDS, "bound_under_vitals": WORDS, "bound_over_vitals": WORDS},
+               "bound_not_after": WORDS, "bound_under_vitals": WORDS, "bound_over_vitals": WORDS,
+               # session 18 (n37-device-115): calm device talk
+               "measure_artifacts": WORDS, "artifact_remeasures": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -47,6 +47,11 @@ _YESNO_CLOSE = _w("mention", "yesno_close")
 _YESNO_TAIL = _w("mention", "yesno_tail")
 _RELAYED_ASK = Matcher(table(*_w("mention", "relayed_ask")))
 _YESNO_OR = _w("mention", "yesno_or")
+# session 18 (n37-device-115): callers who already called 115
+_RIDE_VERBS = Matcher(table(*_w("mention", "ride_verbs")))
+_RIDE_OVER = Matcher(table(*_w("mention", "ride_over")))
+_RIDE_WAITING = Matcher(table(*_w("mention", "ride_waiting")))
+_SERVICE_ASKS = Matcher(table(*_w("mention", "service_asks")))
 _WHETHER = Matcher(table(*_w("intents", "whether_words")))
 _ECHO_MARKS = _w("mention", "echo_marks")
 _ECHO_WORDS = Matcher(table(*_w("mention", "echo_words")))
@@ -153,6 +158,18 @@ def not_a_call(toks: Sequence[str], m: Match) -> bool:
     if any(n.start < m.end and m.start < n.end for n in _NOT_HELP.find(toks)):
         return True
     return _read(toks, m) or _outsider(toks, m, _clause(toks, m.start)[1])
+
+
+def ride_over_or_service(toks: Sequence[str], m: Match) -> bool:
+    """Is the emergency phrase ``m`` ("115", "cấp cứu") a ride that is over ("xe 115 chở bà đi rồi", "được 115 đưa
+    đi cấp cứu tuần trước": mention.yaml ``ride_verbs`` and ``ride_over`` in its clause, no ``ride_waiting`` word:
+    "gọi 115 rồi mà chưa thấy xe" stays a call) or a question about the service ("số 115 gọi có mất tiền không":
+    ``service_asks``)? Signs said with it are still signs (session 18, n37-device-115)."""
+    lo, hi = _clause(toks, m.start)
+    clause = toks[lo:hi]
+    if _SERVICE_ASKS.find(clause):
+        return True
+    return bool(_RIDE_VERBS.find(clause)) and bool(_RIDE_OVER.find(clause)) and not _RIDE_WAITING.find(clause)
 
 
 def _clause(toks: Sequence[str], i: int) -> tuple[int, int]:

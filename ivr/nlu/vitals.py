@@ -82,6 +82,9 @@ _BOUND_INCLUSIVE_BEFORE = lx.LEXICON.words("vitals", "bound_inclusive_before")
 _BOUND_NOT_AFTER = lx.LEXICON.words("vitals", "bound_not_after")
 _BOUND_SIDES = ((_BOUND_UNDER, -1, frozenset(lx.LEXICON.words("vitals", "bound_under_vitals"))),
                 (_BOUND_OVER, 1, frozenset(lx.LEXICON.words("vitals", "bound_over_vitals"))))
+# session 18 (n37-device-115): calm device talk (a first reading blamed on how it was taken, then measured again)
+_ARTIFACTS = Matcher(table(*lx.LEXICON.words("vitals", "measure_artifacts")))
+_ARTIFACT_REMEASURES = Matcher(table(*lx.LEXICON.words("vitals", "artifact_remeasures")))
 _DISPLAY_ROW_PHRASES = frozenset(p for phrases in lx.LEXICON.table("vitals", "display_rows").values() for p in phrases)
 #: The two vitals of one blood pressure reading.
 SYSTOLIC, DIASTOLIC = "systolic_bp", "diastolic_bp"
@@ -320,7 +323,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             vital = expect_vital
         if (vital is None and _no_cue_before(cues, n) and not unnamed_blocked and per_min is None
                 and n.value == int(n.value) and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
-                and _measured(toks, n.start)):
+                and (_measured(toks, n.start) or _now_after_threshold(toks, numbers, k))):
             # "con đo cho mạ được chín mươi lăm thôi": a reading with no vital named is the oximeter's,
             # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
             vital = "spo2"
@@ -401,6 +404,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             if vital in out and _alternatives(between) and not _measures_counted(toks, numbers, before):
                 # "chín tư chín lăm", "chín mươi hay chín mốt gì đó": one reading given as a range, the worse end
                 out[vital] = worse(vital, out[vital], n.value)
+                continue
+            if vital in out and said is not None and _artifact_remeasured(toks, said, n.start):
+                out[vital] = n.value  # "lúc đầu tám tám, ủ ấm tay đo lại chín tám": the first was the finger's
+                earlier.pop(vital, None)
                 continue
             # several readings of one vital ("chín lăm rồi chín bốn", "sáng chín tám, giờ đo lại chín sáu"): the
             # later is the reading now (the record's), a worse one before it is kept for triage (session 9)
@@ -493,7 +500,10 @@ def _measured_again(toks: Sequence[str], numbers: Sequence[Number], k: int, assi
     if j is None:
         return None
     lo_gap, hi_gap = numbers[j].end, numbers[k].start
-    if not _REMEASURE.find(toks[lo_gap:hi_gap]) or any(lo_gap <= c.start and c.end <= hi_gap for c in cues):
+    gap = toks[lo_gap:hi_gap]
+    # a new measure on another finger or hand ("đổi sang ngón giữa ra chín chín": artifact_remeasures, n37)
+    if not (_REMEASURE.find(gap) or _ARTIFACT_REMEASURES.find(gap)) or any(
+            lo_gap <= c.start and c.end <= hi_gap for c in cues):
         return None
     if sum(1 for i in range(lo_gap, hi_gap) if i not in timed) > lx.CUE_REACH:
         return None
@@ -681,6 +691,30 @@ def _changed(toks: Sequence[str], before: Number, n: Number) -> bool:
         return False
     rest = [t for t in toks[before.end:n.start] if not word_in(t, (*lx.DEGREE, "%"))]
     return bool(rest) and _run_end(_CHANGE_TO, rest) == len(rest)
+
+
+def _artifact_remeasured(toks: Sequence[str], said: int, at: int) -> bool:
+    """Was the reading before ``said`` blamed on how it was taken (vitals.yaml ``measure_artifacts``: a cold finger,
+    nail polish, exercise, a weak battery) and measured again before ``at`` (``remeasure_words`` or
+    ``artifact_remeasures`` between: "ủ ấm tay đo lại", "đổi qua ngón giữa")? Then the later value is the reading and
+    the earlier one no dip for triage (session 18, n37-device-115)."""
+    between = toks[said:at]
+    return bool(_ARTIFACTS.find(toks[:at])) and bool(_REMEASURE.find(between) or _ARTIFACT_REMEASURES.find(between))
+
+
+def _now_after_threshold(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
+    """Is the unnamed number ``k`` the reading now after a threshold said before it ("bác sĩ dặn dưới 94 thì gọi
+    lại, giờ chín ba"): a now word (negation.yaml ``now_words``) right before it, and an earlier number after a
+    threshold word (``threshold_words``) in the SpO2's unnamed range? The threshold named the oximeter's value, so
+    the number said now is a reading of it (session 18, n37-device-115)."""
+    n = numbers[k]
+    window = toks[max(0, n.start - 3):n.start]
+    if BREAK in window:
+        window = window[len(window) - window[::-1].index(BREAK):]
+    if not any(len(window) - m.end <= 1 for m in _NOW.find(window)):
+        return False  # "giờ chín ba", "giờ còn chín ba"
+    return any(b.start > 0 and word_in(toks[b.start - 1], lx.THRESHOLD_WORDS)
+               and _UNNAMED_SPO2[0] <= b.value <= _UNNAMED_SPO2[1] for b in numbers[:k])
 
 
 def _corrected(between: Sequence[str]) -> bool:
