@@ -10,24 +10,13 @@ import pytest
 
 from ivr.engine.simulator import Input, SimulationResult
 from ivr.engine.understanding import risk_rank
-from tests.ivr.engine.test_default_flow import call, exchanges, keys, say
-
-
-def _first_human(result: SimulationResult) -> int | None:
-    """How many caller turns came before the first escalation or hand-off (None: never)."""
-    turns = 0
-    for step in result.steps:
-        if step.get("event") in ("speech", "dtmf", "no_input"):
-            turns += 1
-        elif step.get("event") in ("escalate", "handoff"):
-            return turns
-    return None
+from tests.ivr.engine.test_default_flow import call, exchanges, keys, say, turns_to_human
 
 
 def _calm(result: SimulationResult) -> None:
     assert not result.as_json()["escalations"], result.steps
     assert result.outcome not in ("escalated", "handed_off")
-    assert _first_human(result) is None
+    assert turns_to_human(result) is None
 
 
 # ------------------------------------------------------------------ relieved entirely after a past marker
@@ -66,7 +55,7 @@ def test_a_past_sign_relieved_entirely_at_the_check_in_is_not_escalated(words: s
 def test_a_past_sign_not_over_now_is_escalated_at_the_greeting(words: str) -> None:
     result = call(say(words))
     assert result.outcome in ("escalated", "handed_off"), result.steps
-    assert _first_human(result) == 1
+    assert turns_to_human(result) == 1
     assert risk_rank(result.risk) <= risk_rank("high")  # lower is more urgent
 
 
@@ -78,13 +67,13 @@ def test_a_past_sign_not_over_now_is_escalated_at_the_greeting(words: str) -> No
 def test_a_past_sign_not_over_is_escalated_at_whatever_question_it_is_said(before: tuple[Input, ...],
                                                                            words: str) -> None:
     result = call(*before, say(words))
-    assert _first_human(result) == len(before) + 1, result.steps
+    assert turns_to_human(result) == len(before) + 1, result.steps
     assert risk_rank(result.risk) <= risk_rank("high")  # lower is more urgent
 
 
 def test_a_past_emergency_sign_back_now_is_an_emergency_with_115() -> None:
     result = call(say("mẹ tôi hôm qua môi tím, giờ đỡ hẳn rồi mà nay lại tím tái"))
-    assert _first_human(result) == 1
+    assert turns_to_human(result) == 1
     assert result.risk == "emergency"
     assert any("115" in (s.get("text") or "") and not (s.get("text") or "").startswith("Nếu")
                for s in result.steps)
@@ -97,7 +86,7 @@ def test_a_past_emergency_sign_back_now_is_an_emergency_with_115() -> None:
 def test_relieved_is_not_over_for_a_past_emergency_sign(words: str) -> None:
     # "đỡ hẳn" clears a past warning sign, never a past emergency sign: a doctor hears of it
     result = call(say(words))
-    assert _first_human(result) == 1, result.steps
+    assert turns_to_human(result) == 1, result.steps
     assert risk_rank(result.risk) <= risk_rank("high")  # lower is more urgent
 
 

@@ -44,6 +44,17 @@ def exchanges(result: SimulationResult) -> int:
     return sum(1 for s in result.steps if s.get("event") in ("speech", "dtmf", "no_input"))
 
 
+def turns_to_human(result: SimulationResult) -> int | None:
+    """How many caller turns came before the first escalation or hand-off (None: never)."""
+    turns = 0
+    for step in result.steps:
+        if step.get("event") in ("speech", "dtmf", "no_input"):
+            turns += 1
+        elif step.get("event") in ("escalate", "handoff"):
+            return turns
+    return None
+
+
 # ------------------------------------------------------------------ a confused caller reaches a person
 @pytest.mark.parametrize("confused", [
     ["ơ gì cơ", "gì cơ", "ơ gì cơ", "gì cơ", "gì cơ"],

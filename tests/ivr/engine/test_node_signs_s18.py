@@ -23,7 +23,7 @@ from ivr import ROOT
 from ivr.engine.flow import Flow, load_flow
 from ivr.engine.simulator import Input, SimulationResult, simulate
 from ivr.engine.understanding import risk_rank
-from tests.ivr.engine.test_default_flow import _setup, call, keys, say
+from tests.ivr.engine.test_default_flow import _setup, call, keys, say, turns_to_human
 
 SYM = (keys("2"), say("tôi bị ho"))  # the symptom question, then the device questions
 SPO2 = (*SYM, say("có"))  # at the SpO2 question
@@ -44,21 +44,12 @@ def outbound(*inputs: Input, **kw: Any) -> SimulationResult:
     return simulate(_outbound_flow(), list(inputs), catalog=catalog, understander=understander, triage=triage, **kw)
 
 
-def _turns_to_human(result: SimulationResult) -> int | None:
-    turns = 0
-    for step in result.steps:
-        if step.get("event") in ("speech", "dtmf", "no_input"):
-            turns += 1
-        elif step.get("event") in ("escalate", "handoff"):
-            return turns
-    return None
-
 
 def _escalated_at(result: SimulationResult, turn: int, risk: str) -> None:
     """Escalated right after caller turn ``turn``, at ``risk`` or more urgent; 115 named for an emergency."""
     escalations = result.as_json()["escalations"]
     assert escalations, result.steps
-    assert _turns_to_human(result) == turn, result.steps
+    assert turns_to_human(result) == turn, result.steps
     worst = min((e["risk"] for e in escalations), key=risk_rank)
     assert risk_rank(worst) <= risk_rank(risk), escalations
     if risk == "emergency":
@@ -67,7 +58,7 @@ def _escalated_at(result: SimulationResult, turn: int, risk: str) -> None:
 
 def _calm(result: SimulationResult) -> None:
     assert not result.as_json()["escalations"], result.steps
-    assert _turns_to_human(result) is None
+    assert turns_to_human(result) is None
 
 
 # ------------------------------------------------------------------ a reading corrected at its read-back
@@ -207,30 +198,10 @@ def test_a_sweat_with_no_chest_pain_now_is_no_emergency(words: str) -> None:
 
 # ------------------------------------------------------------------ the same signs during a recorded message
 def _recording() -> tuple[Any, float]:
-    """A session of the default flow at its recorded message (after a medium report's callback promise), and the
-    time. The simulator records a message at once (no words during it), so the session is driven here."""
-    from ivr.engine import actions as A
-    from ivr.engine import events as E
-    from ivr.engine.session import LISTENING_PHASES, Phase, Session
-    from tests.ivr.engine.test_whole_calls import MEDIUM_REPORT
+    """A session of the default flow at its recorded message (test_whole_calls.session_at_recording)."""
+    from tests.ivr.engine.test_whole_calls import session_at_recording
 
-    flow, catalog, understander, triage = _setup()
-    s = Session(flow, catalog=catalog, understander=understander, triage=triage)
-    out = s.handle(E.CallStarted(call_id="c", caller="0900000000"), 0.0)
-    pending, now = list(MEDIUM_REPORT), 0.0
-    while s.phase is not Phase.RECORDING:
-        now += 1.0
-        if s.phase is Phase.PLAYING:
-            out = s.handle(E.PlaybackDone(), now)
-            continue
-        assert s.phase in LISTENING_PHASES and pending, s.steps
-        kind, value = pending.pop(0)
-        for digit in (value if kind == "dtmf" else ()):
-            out = s.handle(E.Dtmf(digit=digit), now)
-        if kind == "say":
-            out = s.handle(E.Speech(text=value, confidence=0.9), now)
-    assert s.node is not None and s.node.id == "record_message" and isinstance(out[-1], A.Record)
-    return s, now
+    return session_at_recording()
 
 
 @pytest.mark.parametrize(("words", "risk"), [

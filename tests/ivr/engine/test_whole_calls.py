@@ -7,6 +7,8 @@ as none, a new F0 gets the health station's callback case before the measurement
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ivr.engine.flow import load_flow_text
@@ -539,8 +541,9 @@ def test_a_warning_sign_said_at_every_question_escalates_live(node: str, phase: 
     assert result.steps[-1]["event"] == "handoff"
 
 
-def test_a_warning_sign_said_while_leaving_the_message_escalates_live() -> None:
-    # the simulator records a message at once (no words during it), so the session is driven here
+def session_at_recording() -> tuple[Any, float]:
+    """A session of the default flow at its recorded message (after a medium report's callback promise), and the
+    time. The simulator records a message at once (no words during it), so the session is driven here."""
     from ivr.engine import actions as A
     from ivr.engine import events as E
     from ivr.engine.session import LISTENING_PHASES, Phase, Session
@@ -562,6 +565,14 @@ def test_a_warning_sign_said_while_leaving_the_message_escalates_live() -> None:
         if kind == "say":
             out = s.handle(E.Speech(text=value, confidence=0.9), now)
     assert s.node is not None and s.node.id == "record_message" and isinstance(out[-1], A.Record)
+    return s, now
+
+
+def test_a_warning_sign_said_while_leaving_the_message_escalates_live() -> None:
+    from ivr.engine import actions as A
+    from ivr.engine import events as E
+
+    s, now = session_at_recording()
     out = s.handle(E.Speech(text="bà tôi môi tím tái hết rồi", confidence=0.9), now + 2)
     escalations = [a for a in out if isinstance(a, A.Escalate)]
     assert [(e.risk, e.mode) for e in escalations] == [("emergency", "live")]
