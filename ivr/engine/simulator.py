@@ -4,7 +4,9 @@ The simulated caller answers each question with the next input in order:
 ``("say", text)``, ``("dtmf", digits)`` or ``("silence", None)``. Prompts finish
 playing instantly and the clock jumps to each deadline, so a whole call takes
 milliseconds. When the inputs run out while the flow is still waiting for the
-caller, the result's outcome is ``no_input``.
+caller, the result's outcome is ``no_input``. Words still to say when the hotline plays its
+goodbye are said over it, as on a phone line (the call runner passes speech during a statement
+to the engine, where a warning sign interrupts it; anything else lets the goodbye end the call).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from typing import Any
 
 from ivr.engine import actions as A
 from ivr.engine import events as E
-from ivr.engine.flow import Flow
+from ivr.engine.flow import Flow, NodeKind
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.session import LISTENING_PHASES, Phase, Session
 from ivr.engine.understanding import Answers, Triage, Understander
@@ -63,6 +65,16 @@ def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, und
         if session.done:
             break
         if session.phase is Phase.PLAYING:
+            if _over_goodbye(session, pending):
+                # the script has more to say as the hotline says goodbye: said over the last prompt, as the call
+                # runner passes speech during a statement to the engine (a warning sign interrupts it)
+                _, value = pending.pop(0)
+                run(E.Speech(text=value or "", confidence=1.0))
+                if session.phase is Phase.PLAYING and session.node is not None \
+                        and session.node.kind is NodeKind.HANGUP:
+                    now += 1.0
+                    run(E.PlaybackDone())
+                continue
             now += 1.0
             run(E.PlaybackDone())
             continue
@@ -95,6 +107,12 @@ def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, und
         risk=session.assessment.risk if session.assessment else RiskLevel.NONE,
         symptoms=sorted(session.symptoms), vitals=dict(session.vitals), actions=done_actions,
     )
+
+
+def _over_goodbye(session: Session, pending: Sequence[Input]) -> bool:
+    """Whether the caller's next scripted words are said while the call's last prompt (a hangup node's) plays."""
+    return (bool(pending) and pending[0][0] == "say" and session.node is not None
+            and session.node.kind is NodeKind.HANGUP)
 
 
 def _steps(session: Session) -> list[dict[str, Any]]:

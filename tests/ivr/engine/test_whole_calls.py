@@ -578,6 +578,26 @@ def test_a_warning_sign_said_while_leaving_the_message_escalates_live() -> None:
     assert [(e.risk, e.mode) for e in escalations] == [("emergency", "live")]
 
 
+# ------------------------------------------------------------------ words said over the goodbye
+#: a calm check-in with no devices, to the goodbye ("không" at "anything else?")
+TO_GOODBYE = (*CHECKIN, *NO_VITALS, keys("9"))
+
+
+@pytest.mark.parametrize("words", ["khoan đã, bà tôi lịm đi rồi, gọi không thưa", "ơ ông tôi môi tím tái hết rồi"])
+def test_a_warning_sign_said_over_the_goodbye_escalates_instead_of_hanging_up(words: str) -> None:
+    result = call(*TO_GOODBYE, say(words))
+    assert result.outcome == "escalated", _prompts(result)
+    assert [e["risk"] for e in result.as_json()["escalations"]] == ["emergency"]
+    assert _prompts(result)[-3:-1] == ["goodbye", "emergency_115"]
+
+
+@pytest.mark.parametrize("words", ["vâng cảm ơn cô, chào cô", "dạ chào", "ờ"])
+def test_calm_words_over_the_goodbye_end_the_call_as_before(words: str) -> None:
+    result = call(*TO_GOODBYE, say(words))
+    assert result.outcome == "completed" and not result.as_json()["escalations"]
+    assert _prompts(result)[-1] == "goodbye"
+
+
 def test_the_table_above_covers_every_question_of_the_default_flow() -> None:
     from tests.ivr.engine.test_default_flow import _setup
 
