@@ -126,8 +126,9 @@ def _phrase_said(text: str, phrase: str) -> bool:
     toks = _fold(text).split()
     words = [t.strip(_CLAUSE_END + "\"'") for t in toks]
     want = _fold(phrase).split()
-    for i in range(len(words) - len(want) + 1):
-        if words[i:i + len(want)] != want:
+    merged = "".join(want) if len(want) > 1 else None  # "bìnhthường": the recognizer ran the syllables together
+    for i in range(len(words)):
+        if words[i:i + len(want)] != want and words[i] != merged:
             continue
         before = []
         for j in range(i - 1, max(i - 3, -1), -1):

@@ -16,7 +16,7 @@ from ivr.engine.prompts import PromptCatalog
 from ivr.engine.simulator import Input, SimulationResult
 from ivr.engine.understanding import risk_rank
 from ivr.errors import FlowError
-from tests.ivr.engine.test_default_flow import NO_VITALS, call, exchanges, keys, say
+from tests.ivr.engine.test_default_flow import NO_SIGNS, NO_VITALS, call, exchanges, keys, say
 
 CHECKIN = (keys("3"), keys("2"))  # daily check-in, nothing to report
 
@@ -144,11 +144,18 @@ def test_no_symptoms_in_regional_words_skips_the_warning_sign_checklist(words: s
     assert not result.as_json()["escalations"]
 
 
-@pytest.mark.parametrize("words", ["hổng có gì hết trơn", "dạ không có chi"])
+@pytest.mark.parametrize("words", ["hổng có gì hết trơn", "dạ không có chi",
+                                   # the recognizer ran the syllables together
+                                   "bìnhthường hết ho rồi", "dạ bìnhthường"])
 def test_nothing_to_report_in_regional_words_at_the_check_in(words: str) -> None:
     result = call(keys("3"), say(words), *NO_VITALS, keys("9"))
     assert result.outcome == "completed", result.steps
     assert "warning_signs" not in [s["node"] for s in result.steps]
+
+
+def test_merged_syllables_are_no_phrase_when_negated() -> None:
+    result = call(keys("3"), say("không bìnhthường"), *NO_SIGNS, *NO_VITALS, keys("9"))
+    assert "warning_signs" in [s["node"] for s in result.steps]
 
 
 def test_a_denial_with_a_warning_sign_beside_it_still_escalates() -> None:
