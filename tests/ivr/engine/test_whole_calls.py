@@ -427,6 +427,15 @@ def test_a_caller_who_asks_for_a_doctor_at_any_question_gets_one(before: tuple[I
     assert exchanges(result) == len(before) + 1
 
 
+@pytest.mark.parametrize("words", ["có ai trực không", "alo có ai ở đó không", "có người nghe máy không vậy",
+                                   "tui hổng muốn nói với máy", "không muốn nói chuyện với máy đâu"])
+def test_a_caller_who_asks_whether_a_person_is_there_gets_one_at_the_greeting(words: str) -> None:
+    result = call(say(words))
+    assert result.outcome == "escalated", _prompts(result)
+    assert [e["mode"] for e in result.as_json()["escalations"]] == ["live"]
+    assert exchanges(result) == 1
+
+
 def test_a_reading_said_with_the_word_doctor_is_still_a_reading() -> None:
     result = call(*CHECKIN, keys("1"), say("bác sĩ ơi chín bảy"), keys("1"), keys("2"), *NO_VITALS[1:], keys("9"))
     assert result.slots["spo2"] == 97 and result.outcome == "completed"
