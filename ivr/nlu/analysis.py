@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.everyday import calm_worry, everyday_calm, everyday_span, may_be_everyday
+from ivr.nlu.everyday import calm_worry, everyday_calm, everyday_span, may_be_everyday, rousable
 from ivr.nlu.fragments import fond_of, fragment_signs
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import asked_whether, negated, not_a_call, ride_over_or_service
@@ -846,7 +846,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     "thở dốc, nghỉ chút là hết"), masked from the n-gram model's text (``ivr.nlu.understander.model_text``)."""
     masked: set[int] = set()
     if not may_be_calm(toks) and not may_be_everyday(toks):
-        return masked
+        return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         if m.label != BLOCK and calm_look_alike(toks, m):
             masked.update(range(m.start, rest_end(toks, m) or m.end))
@@ -854,4 +854,4 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
                 masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes)
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
-    return masked
+    return masked | rousable(toks)

@@ -211,3 +211,25 @@ def everyday_span(toks: Sequence[str], m: Match) -> range:
     # a tantrum from its sulk word on ("con bé giận dỗi nằm lăn ra đất, gọi không thưa, ...")
     sulks = [x.start for x in _SULK.find(toks[:m.start])] if m.label == "altered_consciousness" else []
     return range(clause_start(toks, min([m.start, *sulks])), hi)
+
+
+_WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
+_WAKE_OUTCOMES = Matcher(table(*lx.WAKE_OUTCOMES))
+_SLEEP = Matcher(table(*lx.SLEEP_WORDS))
+_WAKE_LINKS = _w("everyday", "wake_links")
+
+
+def rousable(toks: Sequence[str]) -> set[int]:
+    """The tokens of a sleeper who wakes when called ("ông ngủ nhiều, gọi thì ông dậy ăn cơm"): a wake call, then a
+    link ("thì", "là"), at most a person, and a wake outcome, no negator or break between; with the sleep words of the
+    utterance. The rules read no sign there; the n-gram model should not weigh them (``calm_senses``). "gọi không dậy",
+    "gọi thì dậy nhưng lại ngủ ngay, nói lơ mơ" keep their signs (rules)."""
+    for c in _WAKE_CALLS.find(toks):
+        rest = toks[c.end:c.end + 4]
+        if not rest or not word_in(rest[0], _WAKE_LINKS) or any(word_in(t, lx.NEGATORS) or t == BREAK for t in rest):
+            continue
+        k = 2 if len(rest) > 1 and word_in(rest[1], lx.PERSONS) else 1
+        out = _WAKE_OUTCOMES.at(rest, k) if k < len(rest) else None
+        if out is not None:
+            return {*range(c.start, c.end + out.end), *(i for z in _SLEEP.find(toks) for i in range(z.start, z.end))}
+    return set()

@@ -104,3 +104,9 @@ def test_a_chest_muscle_sore_after_an_effort_is_no_sign_and_a_chest_pain_is() ->
 def test_brain_fog_is_no_sign_and_new_confusion_is() -> None:
     _calm("hậu covid đầu óc cứ lơ mơ như sương mù, hay quên")
     assert escalates("hậu covid hay quên, nay ông lơ mơ, không biết mình đang ở đâu")
+
+
+def test_a_sleeper_who_wakes_when_called_is_no_sign_and_one_who_does_not_is() -> None:
+    _calm("bà ngủ nhiều, gọi thì bà dậy")
+    assert escalates("bà ngủ li bì, gọi không dậy")
+    assert escalates("bà ngủ suốt, gọi thì dậy rồi lại ngủ ngay")
