@@ -35,9 +35,13 @@ _SINCE = Matcher(table(*_w("everyday", "since_markers"), *lx.CHRONIC_MARKERS))
 _CHANGES = Matcher(table(*lx.CHRONIC_CHANGES, *_w("everyday", "worse_words")))
 _DENIALS = Matcher(table(*lx.CHANGE_DENIALS))
 _AT_REST = _w("everyday", "at_rest")
+_NEVER_BASELINE = _m("never_baseline")
 _IDIOM_SIGNS = frozenset(_w("everyday", "idiom_signs"))
 _IDIOM_CAUSES = _m("idiom_causes")
 _FINE = _m("fine_words")
+_BODY_CAUSES = _m("body_causes")
+_FINE_ALL = _m("fine_all")
+_JOKES = _m("joke_words")
 _SOUND_SIGNS = frozenset(_w("everyday", "sound_signs"))
 _THINGS = _m("sound_things")
 _OWNERS = _m("owner_words")
@@ -55,8 +59,8 @@ _PERSONS = Matcher(table(*lx.PERSONS))
 _LINKS = ("vì", "do", "tại", "bởi")
 #: the first words of every construction's cue, folded (``may_be_everyday``: most utterances have none of them)
 _OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
-    "same_markers", "idiom_causes", "sound_things", "colour_causes", "sulk_words", "tender_words", "mind_words")
-    for p in _w("everyday", key))
+    "same_markers", "idiom_causes", "body_causes", "sound_things", "colour_causes", "sulk_words", "tender_words",
+    "mind_words") for p in _w("everyday", key))
 
 
 def everyday_calm(toks: Sequence[str], m: Match) -> bool:
@@ -106,7 +110,12 @@ def _changed(toks: Sequence[str], same: Sequence[Match]) -> bool:
 
 def unchanged_baseline(toks: Sequence[str], m: Match) -> bool:
     """A baseline sign said to be as usual, with a long-standing marker before it, and no word of change anywhere."""
-    if m.label not in _BASELINE_SIGNS:
+    if m.label not in _BASELINE_SIGNS or _NEVER_BASELINE.find(toks[m.start:m.end]):
+        return False
+    # nothing said of the sign after it in its clause but the same marker: "thở dốc không ra hơi", "khó thở quá"
+    # (severe) keep it
+    tail = toks[m.end:clause_end(toks, m.end)]
+    if any(word_in(t, lx.NEGATORS) or word_in(t, lx.INTENSIFIERS) for t in tail):
         return False
     same = _same_said(toks, clause_start(toks, m.start))
     if not same:
@@ -118,37 +127,45 @@ def unchanged_baseline(toks: Sequence[str], m: Match) -> bool:
     return bool(since) and not _changed(toks, same)
 
 
-def _fine_later(toks: Sequence[str], at: int) -> bool:
-    """A later clause that says someone is fine, no negator before the fine word in its clause."""
+def _fine_later(toks: Sequence[str], at: int, *, everyone: bool = False) -> bool:
+    """A later clause that says someone is fine (``everyone``: the whole household), no negator before the fine word
+    in its clause."""
     for f in _FINE.find(toks):
         later = BREAK in toks[at:f.start] or any(word_in(t, ("chứ",)) for t in toks[at:f.start])
         if f.start < at or not later:
             continue
-        if not any(word_in(t, lx.NEGATORS) for t in toks[clause_start(toks, f.start):f.start]):
-            return True
+        before = toks[clause_start(toks, f.start):f.start]
+        if any(word_in(t, lx.NEGATORS) for t in before) or (everyone and not _FINE_ALL.find(before)):
+            continue
+        return True
     return False
 
 
 def breath_idiom(toks: Sequence[str], m: Match) -> bool:
-    """A breath idiom: an everyday cause earlier in the sign's clause, no person between, and a later fine clause."""
+    """A breath idiom: an everyday cause earlier in the sign's clause, no person between, and a later fine clause (a
+    cause that can take a body's breath: the whole household fine, or a joke said before)."""
     if m.label not in _IDIOM_SIGNS:
         return False
     lo = clause_start(toks, m.start)
-    for c in _exact(toks[lo:m.start], _IDIOM_CAUSES):
-        if _negated_before(toks, lo + c.start) or _PERSONS.find(toks[lo + c.end:m.start]):
-            continue
-        return _fine_later(toks, m.end)
+    joke = any(not _negated_before(toks, j.start) for j in _exact(toks[:m.start], _JOKES))
+    for matcher, body in ((_IDIOM_CAUSES, False), (_BODY_CAUSES, True)):
+        for c in _exact(toks[lo:m.start], matcher):
+            if _negated_before(toks, lo + c.start) or _PERSONS.find(toks[lo + c.end:m.start]):
+                continue
+            if _fine_later(toks, m.end, everyone=body and not joke):
+                return True
     return False
 
 
 def thing_sound(toks: Sequence[str], m: Match) -> bool:
-    """A thing or an animal earlier in the sign's clause, no person of the household between (its owner aside)."""
+    """A thing or an animal opening the sign's clause (after at most one word: "cái"), no person of the household
+    between (its owner aside)."""
     if m.label not in _SOUND_SIGNS:
         return False
     lo = clause_start(toks, m.start)
     things = _exact(toks[lo:m.start], _THINGS)
-    if not things:
-        return False
+    if not things or things[0].start > 1:
+        return False  # the thing opens the clause ("ông coi ti vi thì thở không nổi": the man is the subject)
     gap = list(toks[lo + things[-1].end:m.start])
     if m.label == "altered_consciousness" and not any(word_in(t, ("như",)) for t in gap):
         return False  # a fit or a faint only likened ("máy giặt rung như lên cơn co giật"), never seen on a screen

@@ -110,3 +110,36 @@ def test_a_sleeper_who_wakes_when_called_is_no_sign_and_one_who_does_not_is() ->
     _calm("bà ngủ nhiều, gọi thì bà dậy")
     assert escalates("bà ngủ li bì, gọi không dậy")
     assert escalates("bà ngủ suốt, gọi thì dậy rồi lại ngủ ngay")
+
+
+@pytest.mark.parametrize("text", [
+    "ông coi ti vi thì thở không nổi",
+    "bà ngồi cạnh cái quạt mà thở khò khè, rít từng hơi",
+])
+def test_a_person_beside_the_thing_still_escalates(text: str) -> None:
+    assert escalates(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "nóng quá thở không nổi, con thì vẫn khỏe",
+    "ăn no quá thở không được, chứ mấy đứa nhỏ bình thường",
+])
+def test_heat_or_a_full_stomach_with_someone_else_fine_still_escalates(text: str) -> None:
+    assert escalates(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "bà lẫn mấy năm nay, li bì như mọi khi",
+    "ông hút thuốc lâu năm, môi tím tái",
+    "năm ngoái ông bị tai biến, môi tím tái",
+    "ông bị hen lâu năm, mệt lả không dậy nổi",
+    "bà bị copd lâu năm, thở dốc không ra hơi như mọi khi",
+    "ông bị hen lâu năm, khó thở quá như mọi khi",
+])
+def test_a_long_standing_condition_does_not_make_a_new_severe_sign_its_baseline(text: str) -> None:
+    assert escalates(text), text
+
+
+def test_confusion_going_on_from_a_long_standing_clause_stays_calm() -> None:
+    _calm("bà bị lẫn mấy năm nay rồi, hay nói lung tung")
+    _calm("ông bị đột quỵ năm ngoái nên nói hơi đớ, giờ vẫn vậy")
