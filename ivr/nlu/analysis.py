@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
+from ivr.nlu.everyday import calm_worry, everyday_calm, everyday_span, may_be_everyday, rousable
 from ivr.nlu.fragments import fond_of, fragment_signs
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import asked_whether, negated, not_a_call, ride_over_or_service
@@ -799,6 +800,8 @@ def _half_understood_worry(toks: Sequence[str], cues: Sequence[Match], blocked: 
             continue
         if fond_of(toks, w):
             continue  # "ông mê phim chưởng", "thằng nhỏ giựt đồ chơi" (session 18, n34, ``ivr.nlu.fragments``)
+        if may_be_everyday(toks) and calm_worry(toks, w):
+            continue  # "ống nước cứ rít lên như người thở" (session 19, n40-calm-lookalikes, ``ivr.nlu.everyday``)
         return True
     return False
 
@@ -833,16 +836,22 @@ def positive_any(spans: Sequence[tuple[Match, bool]]) -> bool:
 def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     """Session 18 (n36-calm-slang): is the sign ``m`` calm talk that sounds like it: slang, an effort's breath that a
     rest ended, or a sign asked about (``ivr.nlu.slang``)?"""
-    return slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m)
+    # session 19 (n40-calm-lookalikes): an unchanged baseline, a breath idiom, a thing's sound, a colour gone back, a
+    # tantrum, a sore muscle, brain fog (``ivr.nlu.everyday``)
+    return slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m) or everyday_calm(toks, m)
 
 
 def calm_senses(toks: Sequence[str]) -> set[int]:
     """Session 18 (n36-calm-slang): the tokens of sign phrases ``calm_look_alike`` reads as calm ("chán muốn xỉu",
     "thở dốc, nghỉ chút là hết"), masked from the n-gram model's text (``ivr.nlu.understander.model_text``)."""
     masked: set[int] = set()
-    if not may_be_calm(toks):
-        return masked
+    if not may_be_calm(toks) and not may_be_everyday(toks):
+        return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         if m.label != BLOCK and calm_look_alike(toks, m):
             masked.update(range(m.start, rest_end(toks, m) or m.end))
-    return masked
+            if everyday_calm(toks, m):
+                masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes)
+    if may_be_everyday(toks):
+        masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
+    return masked | rousable(toks)

@@ -60,6 +60,13 @@ SCHEMA: dict[str, dict[str, str]] = {
     "timeline": {"series_times": WORDS, "series_gap": WORDS, "series_min": NUMBER, "appetite_back": WORDS,
                  "nausea_before": WORDS, "kin_contrast": WORDS, "only_before": WORDS, "dose_before": WORDS,
                  "earlier_today": WORDS, "other_sign_heads": WORDS},
+    # session 19 (n40-calm-lookalikes): calm talk that sounds like a sign (ivr/nlu/everyday.py)
+    "everyday": {**{key: WORDS for key in ("same_markers", "since_markers", "worse_words", "idiom_causes", "fine_words",
+                                           "sound_things", "owner_words", "colour_causes", "colour_back", "sulk_words",
+                                           "sulk_over", "tender_words", "strain_words", "spread_words", "mind_words",
+                                           "mind_gap", "fog_words", "at_rest", "wake_links", "body_causes",
+                                           "fine_all", "joke_words", "never_baseline")},
+                 **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs")}},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
                                         "rest_words", "rest_links", "rest_over", "rest_over_not_before",

@@ -188,12 +188,26 @@ def _chronic(toks: Sequence[str], m: Match) -> bool:
     lo = clause_start(toks, m.start)
     clause = toks[lo:clause_end(toks, m.end)]
     markers = _CHRONIC.find(clause) + _since_year(clause)
-    if not markers and lo > 1 and not (_PERSONS.find(toks[lo:m.start]) or _NOW.find(clause) or _CONTRAST.find(clause)):
+    if not markers and lo > 1 and not (_PERSONS.find(toks[lo:m.start]) or _NOW.find(clause) or _CONTRAST.find(clause)
+                                       or _never_continued(toks, m)):
         # session 17 (n25): the clause goes on from the one before ("bà bị lẫn mấy năm nay rồi, hay nói lung tung")
         prev = toks[clause_start(toks, lo - 1):lo - 1]
         if (_CHRONIC.find(prev) or _since_year(prev)) and not _changed(prev):
             return not _changed(clause)
     return bool(markers) and not _changed(clause) and not _turned_since(clause, markers, m.start - lo)
+
+
+_NEVER_BASELINE = Matcher(table(*lx.LEXICON.words("everyday", "never_baseline")))
+
+
+def _never_continued(toks: Sequence[str], m: Match) -> bool:
+    """Session 19 (n40-calm-lookalikes): a sign no clause before can make long-standing by going on from it: anything
+    but confusion, speech and sleeping on pillows ("ông hút thuốc lâu năm, môi tím tái", "bị hen lâu năm, mệt lả không
+    dậy nổi"), or a drowsy, unrousable, fitting or fainting patient (everyday.yaml ``never_baseline``: "bà lẫn mấy năm
+    nay, li bì")."""
+    if m.label == "severe_breathlessness":
+        return False  # only on pillows gets here (``_chronic``: "suy tim mấy năm nay, phải kê gối cao")
+    return m.label != "altered_consciousness" or bool(_NEVER_BASELINE.find(toks[m.start:m.end]))
 
 
 def _changed(clause: Sequence[str]) -> bool:

@@ -1,0 +1,252 @@
+"""Calm talk that sounds like a warning sign (session 19, n40-calm-lookalikes; data: ``ivr/nlu/data/everyday.yaml``).
+
+Small predicates over the content tokens, each for one kind of calm talk the general rules read as a sign, each with
+urgent twins that keep the sign:
+
+- a chronic or post-COVID baseline said to be unchanged ("ông bị hen lâu năm, vẫn khò khè như mọi khi", "bà lẫn rồi,
+  mấy năm nay vẫn vậy"): ``unchanged_baseline``; a word of change anywhere ("nay khò khè nặng hơn mọi khi") keeps it;
+- breath idioms about money, work, heat, crowds or a full stomach, with the household said to be fine
+  ("nợ ngân hàng nhiều quá thở không nổi, may mà cả nhà vẫn khỏe"): ``breath_idiom``;
+- sounds of things and pets ("cái quạt trần kêu khò khè"): ``thing_sound``;
+- a colour from food, cold, anger or crying that went back ("khóc tím cả mặt, nín là hồng lại"): ``colour_went_back``;
+- a toddler's tantrum ("giận dỗi không chịu dậy, dỗ kẹo là dậy liền"): ``tantrum``;
+- a chest muscle sore after an effort, tender when pressed ("tập gym đau cơ ngực, ấn vào thấy ê"): ``sore_muscle``;
+- brain fog after COVID ("đầu óc cứ lơ mơ như có sương mù"): ``brain_fog``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ivr.nlu import lexicon as lx
+from ivr.nlu.matcher import Match, Matcher, table, word_in
+from ivr.nlu.negation import clause_end, clause_start
+from ivr.nlu.normalize import BREAK, fold
+
+_w = lx.LEXICON.words
+
+
+def _m(key: str) -> Matcher:
+    return Matcher(table(*_w("everyday", key)))
+
+
+_BASELINE_SIGNS = frozenset(_w("everyday", "baseline_signs"))
+_SAME = _m("same_markers")
+_SINCE = Matcher(table(*_w("everyday", "since_markers"), *lx.CHRONIC_MARKERS))
+_CHANGES = Matcher(table(*lx.CHRONIC_CHANGES, *_w("everyday", "worse_words")))
+_DENIALS = Matcher(table(*lx.CHANGE_DENIALS))
+_AT_REST = _w("everyday", "at_rest")
+_NEVER_BASELINE = _m("never_baseline")
+_IDIOM_SIGNS = frozenset(_w("everyday", "idiom_signs"))
+_IDIOM_CAUSES = _m("idiom_causes")
+_FINE = _m("fine_words")
+_BODY_CAUSES = _m("body_causes")
+_FINE_ALL = _m("fine_all")
+_JOKES = _m("joke_words")
+_SOUND_SIGNS = frozenset(_w("everyday", "sound_signs"))
+_THINGS = _m("sound_things")
+_OWNERS = _m("owner_words")
+_COLOUR_CAUSES = _m("colour_causes")
+_COLOUR_BACK = _m("colour_back")
+_SULK = _m("sulk_words")
+_SULK_OVER = _m("sulk_over")
+_TENDER = _m("tender_words")
+_STRAIN = _m("strain_words")
+_SPREAD = _m("spread_words")
+_MIND = _m("mind_words")
+_MIND_GAP = _w("everyday", "mind_gap")
+_FOG = _m("fog_words")
+_PERSONS = Matcher(table(*lx.PERSONS))
+_LINKS = ("vì", "do", "tại", "bởi")
+#: the first words of every construction's cue, folded (``may_be_everyday``: most utterances have none of them)
+_OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
+    "same_markers", "idiom_causes", "body_causes", "sound_things", "colour_causes", "sulk_words", "tender_words",
+    "mind_words") for p in _w("everyday", key))
+
+
+def everyday_calm(toks: Sequence[str], m: Match) -> bool:
+    """Is the sign ``m`` one of this module's kinds of calm talk?"""
+    return (unchanged_baseline(toks, m) or breath_idiom(toks, m) or thing_sound(toks, m) or colour_went_back(toks, m)
+            or tantrum(toks, m) or sore_muscle(toks, m) or brain_fog(toks, m))
+
+
+def may_be_everyday(toks: Sequence[str]) -> bool:
+    """Does any token open one of this module's cues (a cheap test before matching signs again)?"""
+    return any(fold(t) in _OPENERS for t in toks)
+
+
+def _exact(toks: Sequence[str], matcher: Matcher) -> list[Match]:
+    """``matcher``'s matches said with their diacritics (folded, "no" is "nó", "tap" "tạp")."""
+    return [f for f in matcher.find(toks) if " ".join(t.lower() for t in toks[f.start:f.end]) == f.phrase
+            or all(t == fold(t) for t in toks)]
+
+
+def _negated_before(toks: Sequence[str], i: int, reach: int = 2) -> bool:
+    return any(word_in(t, lx.NEGATORS) for t in toks[max(0, i - reach):i])
+
+
+def _same_said(toks: Sequence[str], at: int) -> list[Match]:
+    """The same-as-usual markers at or after ``at`` not said right after a negator ("không như mọi khi")."""
+    def denied(s: Match) -> bool:
+        # "không như mọi khi" is a change; "nằm yên cũng vậy" is even at rest
+        return s.start > 0 and ((word_in(toks[s.start - 1], lx.NEGATORS) and not word_in(toks[s.start], lx.NEGATORS))
+                                or word_in(toks[s.start - 1], _AT_REST))
+
+    return [s for s in _SAME.find(toks) if s.start >= at and not denied(s)]
+
+
+def _changed(toks: Sequence[str], same: Sequence[Match]) -> bool:
+    """A word of change or worsening anywhere, not denied ("không phải mới bị", "không nặng hơn") and not followed
+    within three words by a same-as-usual marker ("hôm nay vẫn vậy", "nay cũng vậy", "hôm nay không khác")."""
+    for c in _CHANGES.find(toks):
+        if any(d.end == c.start for d in _DENIALS.find(toks[:c.start])) or _negated_before(toks, c.start, 1):
+            continue
+        if any(c.end <= s.start <= c.end + 3 and BREAK not in toks[c.end:s.start] for s in same):
+            continue
+        if any(s.start <= c.start < s.end for s in same):
+            continue
+        return True
+    return False
+
+
+def unchanged_baseline(toks: Sequence[str], m: Match) -> bool:
+    """A baseline sign said to be as usual, with a long-standing marker before it, and no word of change anywhere."""
+    if m.label not in _BASELINE_SIGNS or _NEVER_BASELINE.find(toks[m.start:m.end]):
+        return False
+    # nothing said of the sign after it in its clause but the same marker: "thở dốc không ra hơi", "khó thở quá"
+    # (severe) keep it
+    tail = toks[m.end:clause_end(toks, m.end)]
+    if any(word_in(t, lx.NEGATORS) or word_in(t, lx.INTENSIFIERS) for t in tail):
+        return False
+    same = _same_said(toks, clause_start(toks, m.start))
+    if not same:
+        return False
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    # a long-standing marker before the sign, in its clause, or said with the same marker ("mấy năm nay vẫn vậy")
+    since = [s for s in _SINCE.find(toks) if s.start < m.start or lo <= s.start < hi
+             or any(0 <= x.start - s.end <= 1 for x in same)]
+    return bool(since) and not _changed(toks, same)
+
+
+def _fine_later(toks: Sequence[str], at: int, *, everyone: bool = False) -> bool:
+    """A later clause that says someone is fine (``everyone``: the whole household), no negator before the fine word
+    in its clause."""
+    for f in _FINE.find(toks):
+        later = BREAK in toks[at:f.start] or any(word_in(t, ("chứ",)) for t in toks[at:f.start])
+        if f.start < at or not later:
+            continue
+        before = toks[clause_start(toks, f.start):f.start]
+        if any(word_in(t, lx.NEGATORS) for t in before) or (everyone and not _FINE_ALL.find(before)):
+            continue
+        return True
+    return False
+
+
+def breath_idiom(toks: Sequence[str], m: Match) -> bool:
+    """A breath idiom: an everyday cause earlier in the sign's clause, no person between, and a later fine clause (a
+    cause that can take a body's breath: the whole household fine, or a joke said before)."""
+    if m.label not in _IDIOM_SIGNS:
+        return False
+    lo = clause_start(toks, m.start)
+    joke = any(not _negated_before(toks, j.start) for j in _exact(toks[:m.start], _JOKES))
+    for matcher, body in ((_IDIOM_CAUSES, False), (_BODY_CAUSES, True)):
+        for c in _exact(toks[lo:m.start], matcher):
+            if _negated_before(toks, lo + c.start) or _PERSONS.find(toks[lo + c.end:m.start]):
+                continue
+            if _fine_later(toks, m.end, everyone=body and not joke):
+                return True
+    return False
+
+
+def thing_sound(toks: Sequence[str], m: Match) -> bool:
+    """A thing or an animal opening the sign's clause (after at most one word: "cái"), no person of the household
+    between (its owner aside)."""
+    if m.label not in _SOUND_SIGNS:
+        return False
+    lo = clause_start(toks, m.start)
+    things = _exact(toks[lo:m.start], _THINGS)
+    if not things or things[0].start > 1:
+        return False  # the thing opens the clause ("ông coi ti vi thì thở không nổi": the man is the subject)
+    gap = list(toks[lo + things[-1].end:m.start])
+    if m.label == "altered_consciousness" and not any(word_in(t, ("như",)) for t in gap):
+        return False  # a fit or a faint only likened ("máy giặt rung như lên cơn co giật"), never seen on a screen
+    owned = {i for o in _OWNERS.find(gap) for i in range(o.start, o.end)}
+    return not _PERSONS.find([t for i, t in enumerate(gap) if i not in owned])
+
+
+def colour_went_back(toks: Sequence[str], m: Match) -> bool:
+    """A colour with a calm cause in its clause or after a link right after it, and later a word of it gone back."""
+    if m.label != "cyanosis":
+        return False
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    causes = [c for c in _exact(toks[lo:hi], _COLOUR_CAUSES) if not _negated_before(toks, lo + c.start)]
+    if not causes:
+        return False
+    return bool(_COLOUR_BACK.find(toks[m.end:]))
+
+
+def tantrum(toks: Sequence[str], m: Match) -> bool:
+    """A sulk word before the loss of consciousness sign (not denied) and a word of it over after it."""
+    if m.label != "altered_consciousness":
+        return False
+    sulks = [s for s in _SULK.find(toks[:m.start]) if not _negated_before(toks, s.start)]
+    return bool(sulks) and bool(_SULK_OVER.find(toks[m.end:]))
+
+
+def sore_muscle(toks: Sequence[str], m: Match) -> bool:
+    """A chest pain tender when pressed or of the muscle, after an effort or a knock not denied, nothing spreading."""
+    if m.label != "chest_pain":
+        return False
+    if not _TENDER.find(toks) or _SPREAD.find(toks):
+        return False
+    return any(not _negated_before(toks, s.start) for s in _exact(toks, _STRAIN))
+
+
+def brain_fog(toks: Sequence[str], m: Match) -> bool:
+    """A loss of consciousness sign said of the mind ("đầu óc cứ lơ mơ"), with a fog word in the utterance."""
+    if m.label != "altered_consciousness" or not _FOG.find(toks):
+        return False
+    i = m.start
+    while i > 0 and word_in(toks[i - 1], _MIND_GAP):
+        i -= 1
+    lo = max(0, i - 2)
+    return any(lo + x.end == i for x in _MIND.find(toks[lo:i]))
+
+
+def calm_worry(toks: Sequence[str], w: Match) -> bool:
+    """Is the worry word ``w`` ("thở", "môi", "tái": ``ivr.nlu.analysis._half_understood_worry``) a thing's sound or a
+    colour gone back ("ống nước cứ rít lên như người thở", "trời lạnh tay chân tái đi, hơ lửa là hồng lại")?"""
+    return (thing_sound(toks, Match(w.start, w.end, "shortness_of_breath", w.phrase))
+            or colour_went_back(toks, Match(w.start, w.end, "cyanosis", w.phrase)))
+
+
+def everyday_span(toks: Sequence[str], m: Match) -> range:
+    """The tokens the n-gram model should not weigh for a sign or worry word ``m`` read as calm here: its clause, and
+    on to the end of the clause of the last word that says it is over or fine ("..., nín là hồng hào lại ngay")."""
+    after = toks[m.end:]
+    cues = [c.start for matcher in (_COLOUR_BACK, _SULK_OVER, _FINE, _SAME) for c in matcher.find(after)]
+    hi = clause_end(toks, m.end + max(cues)) if cues else clause_end(toks, m.end)
+    # a tantrum from its sulk word on ("con bé giận dỗi nằm lăn ra đất, gọi không thưa, ...")
+    sulks = [x.start for x in _SULK.find(toks[:m.start])] if m.label == "altered_consciousness" else []
+    return range(clause_start(toks, min([m.start, *sulks])), hi)
+
+
+_WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
+_WAKE_OUTCOMES = Matcher(table(*lx.WAKE_OUTCOMES))
+_SLEEP = Matcher(table(*lx.SLEEP_WORDS))
+_WAKE_LINKS = _w("everyday", "wake_links")
+
+
+def rousable(toks: Sequence[str]) -> set[int]:
+    """The tokens of a sleeper who wakes when called ("ông ngủ nhiều, gọi thì ông dậy ăn cơm"): a wake call, then a
+    link ("thì", "là"), at most a person, and a wake outcome, no negator or break between; with the sleep words of the
+    utterance. The rules read no sign there; the n-gram model should not weigh them (``calm_senses``). "gọi không dậy",
+    "gọi thì dậy nhưng lại ngủ ngay, nói lơ mơ" keep their signs (rules)."""
+    for c in _WAKE_CALLS.find(toks):
+        rest = toks[c.end:c.end + 4]
+        if not rest or not word_in(rest[0], _WAKE_LINKS) or any(word_in(t, lx.NEGATORS) or t == BREAK for t in rest):
+            continue
+        k = 2 if len(rest) > 1 and word_in(rest[1], lx.PERSONS) else 1
+        out = _WAKE_OUTCOMES.at(rest, k) if k < len(rest) else None
+        if out is not None:
+            return {*range(c.start, c.end + out.end), *(i for z in _SLEEP.find(toks) for i in range(z.start, z.end))}
+    return set()
