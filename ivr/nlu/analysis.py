@@ -846,3 +846,9 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
         if m.label != BLOCK and calm_look_alike(toks, m):
             masked.update(range(m.start, rest_end(toks, m) or m.end))
     return masked
+
+
+def mild_spans(toks: Sequence[str]) -> set[int]:
+    """Session 19 (n38-mild-checkin): the tokens of the mild complaints the rules read (urgency.yaml
+    ``model_calm_signs``: "mệt", "ho", "đau họng"), for ``ivr.nlu.understander.calm_hedged``."""
+    return {i for m in _SYMPTOMS.find(toks) if m.label in lx.MODEL_CALM_SIGNS for i in range(m.start, m.end)}
