@@ -59,6 +59,7 @@ def test_a_tiny_bit_without_diacritics_is_no_faint(text: str) -> None:
     "cũng ho hen chút, mà ho ra máu", "mệt lả, không dậy nổi", "cũng mệt tí, mà thở không ra hơi",
     "cũng tạm, mà nhà tui thấy bả không ổn", "mệt lắm, khác hẳn mọi ngày", "ngất xỉu chút xíu rồi tỉnh",
     "met xiu luon", "cũng hơi mệt, tức ngực chút", "hơi mệt mà môi tái",
+    "ba cung met moi hoi tim", "met met moi hoi tai",
 ])
 def test_the_same_hedges_with_a_warning_sign_still_escalate(text: str) -> None:
     assert escalates(text), text
