@@ -855,3 +855,9 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
     return masked | rousable(toks)
+
+
+def mild_spans(toks: Sequence[str]) -> set[int]:
+    """Session 19 (n38-mild-checkin): the tokens of the mild complaints the rules read (urgency.yaml
+    ``model_calm_signs``: "mệt", "ho", "đau họng"), for ``ivr.nlu.understander.calm_hedged``."""
+    return {i for m in _SYMPTOMS.find(toks) if m.label in lx.MODEL_CALM_SIGNS for i in range(m.start, m.end)}

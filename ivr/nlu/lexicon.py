@@ -412,6 +412,10 @@ DOSE_MATTERS = _w("urgency", "dose_matters")
 PANIC_WORDS = _w("urgency", "panic_words")
 PANIC_OPENERS = _w("urgency", "panic_openers")
 NOTHING_ODD = _w("urgency", "nothing_odd")
+#: Session 19 (n38-mild-checkin): the words of a calm hedged answer and the mild signs whose phrases count with them
+#: (``ivr.nlu.understander.calm_hedged``).
+MODEL_CALM_WORDS = _w("urgency", "model_calm_words")
+MODEL_CALM_SIGNS = frozenset(_w("urgency", "model_calm_signs"))
 PERCEIVE_WORDS = _w("urgency", "perceive_words")
 ONLY_LEFT = _w("urgency", "only_left")
 NOW_REPORTS = _w("urgency", "now_reports")

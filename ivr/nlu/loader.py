@@ -47,7 +47,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                                        # session 18 (n28-far-calm): calm callers who sound worried
                                        "idiom_signs", "hassle_causes", "hassles", "exclamations", "entry_things",
                                        "dose_matters", "panic_words", "panic_openers",
-                                       "nothing_odd", "perceive_words", "only_left", "now_reports")},
+                                       "nothing_odd", "perceive_words", "only_left", "now_reports",
+                                       # session 19 (n38-mild-checkin): calm hedged check-in answers
+                                       "model_calm_words", "model_calm_signs")},
     # session 17 (n26-neuro): stroke signs in everyday words (ivr/nlu/neuro.py)
     "neuro": {**{key: WORDS for key in ("speech_verbs", "unclear", "units", "content_after", "other_speakers",
                                         "line_words", "gait", "clumsy_contexts", "worst_headache",

@@ -19,7 +19,7 @@ from typing import Literal
 
 from ivr.engine.understanding import SYMPTOMS, VITALS, Understanding
 from ivr.nlu import lexicon as lx
-from ivr.nlu.analysis import MODEL_SIGN, analyse, calm_senses
+from ivr.nlu.analysis import MODEL_SIGN, analyse, calm_senses, mild_spans
 from ivr.nlu.fragments import fond_tokens
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
 from ivr.nlu.intents import decide_intent
@@ -74,7 +74,8 @@ class Nlu:
         if concern:
             sources["concern"] = "rules"
         m = self.model
-        if m is not None and not set(a.symptoms) & m.escalating_signs and _model_has_words(text):
+        if (m is not None and not set(a.symptoms) & m.escalating_signs and _model_has_words(text)
+                and not calm_hedged(text, a.symptoms)):
             # the rules found no warning sign, and there are words for the model to weigh
             warning, emergency = m.scores(model_text(text))
             if m.says_emergency(warning, emergency, calm=intent not in MODEL_MAY_RAISE) and model_may_raise(
@@ -164,6 +165,21 @@ def model_text(text: str) -> str:
     if not masked:
         return text
     return " ".join("," if t == BREAK else t for i, t in enumerate(toks) if i not in masked)
+
+
+_CALM_WORDS = Matcher(table(*lx.MODEL_CALM_WORDS))
+
+
+def calm_hedged(text: str, symptoms: Collection[str]) -> bool:
+    """Session 19 (n38-mild-checkin): a calm hedged answer ("cũng hơi mệt", "dạ bà cũng mệt mệt thôi con ạ", "cũng tạm
+    được", "ho hen chút thôi nghen"): the rules read no sign but mild ones (urgency.yaml ``model_calm_signs``) and
+    every word is one of ``model_calm_words`` or part of such a complaint, so the n-gram model has no word of its own
+    to weigh. A word left over ("mà thở hơi khó", a misheard "lả") and the model weighs the whole text as before."""
+    if not set(symptoms) <= lx.MODEL_CALM_SIGNS:
+        return False
+    toks = content_tokens(tokenize(text))
+    covered = {i for f in _CALM_WORDS.find(toks) for i in range(f.start, f.end)} | mild_spans(toks)
+    return all(i in covered for i, t in enumerate(toks) if any(c.isalpha() for c in t))
 
 
 _PANIC = Matcher(table(*lx.PANIC_WORDS))
