@@ -279,6 +279,21 @@ def test_a_worrying_reading_said_at_another_read_back_escalates_at_once() -> Non
     assert [(e["risk"], e["mode"]) for e in result.as_json()["escalations"]] == [("high", "live")]
 
 
+@pytest.mark.parametrize("words", ["khoan khoan, nó mới nhảy xuống chín ba nè", "ơ nó tụt còn chín hai",
+                                   "bây giờ nó giảm xuống tám chín rồi"])
+def test_a_reading_that_drops_while_the_caller_watches_the_device_escalates_at_its_read_back(words: str) -> None:
+    result = call(*CHECKIN, keys("1"), say("chín sáu"), say(words))
+    assert result.outcome == "escalated", _prompts(result)
+    assert [e["risk"] for e in result.as_json()["escalations"]] == ["emergency"]
+
+
+def test_a_reading_that_rises_while_the_caller_watches_is_read_back_as_any_correction() -> None:
+    result = call(*CHECKIN, keys("1"), say("chín sáu"), say("à nó nhảy lên chín tám rồi"), keys("1"),
+                  *NO_VITALS, keys("9"))
+    assert result.outcome == "completed", _prompts(result)
+    assert result.vitals["spo2"] == 98 and not result.as_json()["escalations"]
+
+
 # ------------------------------------------------------------------ the outbound check-in call
 def outbound(*inputs: Input) -> SimulationResult:
     from ivr import ROOT
