@@ -44,6 +44,7 @@ from ivr.engine.flow import (
     NodeKind,
 )
 from ivr.engine.prompts import PromptCatalog
+from ivr.engine.sign_answer import as_answer
 from ivr.engine.understanding import (
     Answers,
     Assessment,
@@ -722,6 +723,7 @@ class Session:
         jump = self._urgent_jump(u, node)
         if jump is not None:
             return self._enter(jump, now)
+        u = as_answer(u, self._asked_sign(node))  # session 19 (n39): "vẫn tỉnh" answers the consciousness question
         if event.confidence < self.flow.min_confidence:
             # words the recognizer was unsure of count as unclear; confidence 0 is the runner's "could not
             # decode" (an overloaded decoder), a failure of ours rather than something the caller said
@@ -1019,6 +1021,13 @@ class Session:
         else:
             lead = node.no_match_prompt or self.flow.prompts["no_match"]
         return self._ask(node, confirming=confirming, lead=lead, again=True)
+
+    def _asked_sign(self, node: Node) -> str | None:
+        """The sign the question now asked is about (``ivr.engine.sign_answer``): the checklist item's symptom, ""
+        for an item about no one sign, None for any other question or a read-back."""
+        if node.kind is not NodeKind.CHECKLIST or self.phase is Phase.CONFIRMING or self._item >= len(node.items):
+            return None
+        return node.items[self._item].symptom or ""
 
     def _checklist_yes(self, now: float) -> list[A.Action]:
         """A yes to a warning-sign question: record the sign, then escalate, at the level the triage

@@ -18,6 +18,7 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import QUESTION_INTENTS, Analysis
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
+from ivr.nlu.yesno import hesitation, no_after_filler, now_and_then, state_families, unknowing_start
 
 #: Signs that make any utterance an emergency, whatever else it says.
 EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
@@ -61,6 +62,12 @@ INTENT_RULES: tuple[Rule, ...] = (
     # "chắc cũng có, tôi không rõ lắm": unsure after the yes/no, no request to repeat (session 11, n14)
     _rule("repeat_asked, not content, not symptoms, not bare_yes, not unsure_after_lead, short", "repeat", 0.9),
     _rule("repeat_asked, not content, not symptoms, not bare_yes, not unsure_after_lead", "repeat", 0.75),
+    # session 19 (n39-signs-yesno), at a yes/no question: presence that comes and goes is a yes ("lúc có lúc
+    # không", "thỉnh thoảng"); not knowing, a closing or a hesitation is no answer ("không biết nữa", "cảm ơn",
+    # "ừ thì"); a state the sign would change answers no ("vẫn tỉnh", "môi hồng", "bình thường")
+    _rule("yes_no_expected, now_and_then", "yes", 0.8),
+    _rule("yes_no_expected, no_answer", "unknown", 0.3),
+    _rule("yes_no_expected, state_no", "no", 0.8),
     # "có nhiệt kế" answers the question; "có được uống thuốc không?" asks one
     _rule("lead, yes_no_expected, lead_answers, bare", LEAD, 0.95),
     _rule("lead, yes_no_expected, lead_answers", LEAD, 0.85),
@@ -156,6 +163,9 @@ class _Facts:
     def lead_match(self) -> tuple[str, Match] | None:
         """The yes/no the reply opens with ("không có" vs "có": the longer opening wins)."""
         toks = self.toks
+        after_filler = no_after_filler(self.a.tokens)  # session 19 (n39): "ờ không", "vâng, không có"
+        if after_filler is not None:
+            return ("no", after_filler)
         yes = _lead(_YES, toks)
         if yes is not None and not self.yes_no_expected and all(t == "ừ" for t in toks):
             yes = None  # a bare "ừ"/"ờ" out of context is a hesitation
@@ -172,6 +182,45 @@ class _Facts:
     @_fact
     def lead(self) -> bool:
         return self.lead_match is not None
+
+    @_fact
+    def filler_lead(self) -> bool:
+        """Session 19 (n39): the reply opens with a hum or a polite word only ("ừ", "dạ", "vâng"), which
+        answers yes alone but not before words that are no answer ("vâng cảm ơn", "dạ bình thường")."""
+        lm = self.lead_match
+        return lm is not None and lm[0] == "yes" and (lm[1].end == 0 or word_in(lm[1].phrase, lx.FILLER_YES))
+
+    @_fact
+    def now_and_then(self) -> bool:
+        """Session 19 (n39): "lúc có lúc không", "thỉnh thoảng" with no symptom named or denied."""
+        return not self.pos and not self.a.negated and now_and_then(self.toks)
+
+    @_fact
+    def no_answer(self) -> bool:
+        """Session 19 (n39): no answer to the question: not knowing or not having looked ("không biết nữa",
+        "tôi cũng không biết", "để tôi xem"), a closing ("vâng cảm ơn thế thôi"), a hesitation ("ừ thì"),
+        with no symptom and no yes/no of its own before it ("không, tôi không biết gì" answers no)."""
+        if self.pos:
+            return False
+        lm = self.lead_match
+        start = unknowing_start(self.toks)
+        if lm is not None and not self.filler_lead:
+            return lm[0] == "no" and start is not None and start < lm[1].end
+        return start is not None or hesitation(self.toks) or "goodbye" in self.hits
+
+    @_fact
+    def states(self) -> tuple[str, ...]:
+        """Session 19 (n39): the sign families of the states the reply is ("vẫn tỉnh", "bình thường"):
+        none when it names a symptom, asks something or answers yes/no itself (a hum or "dạ" aside)."""
+        if self.pos or self.content or _is_question(self.text, self.toks):
+            return ()
+        if self.lead and not self.filler_lead:
+            return ()
+        return state_families(self.a.tokens)
+
+    @_fact
+    def state_no(self) -> bool:
+        return bool(self.states)
 
     @_fact
     def unsure_after_lead(self) -> bool:
@@ -357,6 +406,13 @@ def first_rule(text: str, a: Analysis, expect: Sequence[str]) -> Rule:
 
 def decide_intent(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, float]:
     """The intent and confidence of the first rule of ``INTENT_RULES`` whose facts all hold."""
+    intent, confidence, _ = decide_answer(text, a, expect)
+    return intent, confidence
+
+
+def decide_answer(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, float, tuple[str, ...]]:
+    """``decide_intent`` and, when a state said instead of a yes/no decided a "no" ("vẫn tỉnh"), the sign
+    families it answers for (``ivr.nlu.yesno.state_families``; session 19, n39)."""
     facts = _Facts(text, a, expect)
     rule = _first(facts)
-    return facts.intent(rule), rule.confidence
+    return facts.intent(rule), rule.confidence, facts.states if "state_no" in rule.when else ()
