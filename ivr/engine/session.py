@@ -890,8 +890,9 @@ class Session:
     def _no_reading(self, text: str) -> bool:
         """Do the caller's words at a number question say there is no reading ("chưa đo", "không có",
         "không biết đo", "hổng có máy")? Read as the answer to a yes/no question (the number question
-        asks, in effect, "what does it show?"): a no with no number in it."""
-        return self.understander.understand(text, expect=("yes", "no")).intent == "no"
+        asks, in effect, "what does it show?"): a no with no number in it, or not knowing ("không biết")."""
+        u = self.understander.understand(text, expect=("yes", "no"))
+        return u.intent == "no" or u.unsure
 
     def _collect_after_yes(self, node: Node) -> Node | None:
         """The vital's number question a yes to ``node`` leads to ("có máy đo không?" -> "SpO2 bao nhiêu?"),

@@ -63,10 +63,12 @@ INTENT_RULES: tuple[Rule, ...] = (
     _rule("repeat_asked, not content, not symptoms, not bare_yes, not unsure_after_lead, short", "repeat", 0.9),
     _rule("repeat_asked, not content, not symptoms, not bare_yes, not unsure_after_lead", "repeat", 0.75),
     # session 19 (n39-signs-yesno), at a yes/no question: presence that comes and goes is a yes ("lúc có lúc
-    # không", "thỉnh thoảng"); not knowing, a closing or a hesitation is no answer ("không biết nữa", "cảm ơn",
-    # "ừ thì"); a state the sign would change answers no ("vẫn tỉnh", "môi hồng", "bình thường")
+    # không", "thỉnh thoảng"); not knowing or a hesitation is no answer ("không biết nữa", "ừ thì"); a closing after
+    # a hum is a goodbye, not the hum's yes ("vâng cảm ơn thế thôi ạ"); a state the sign would change answers no
+    # ("vẫn tỉnh", "môi hồng", "bình thường")
     _rule("yes_no_expected, now_and_then", "yes", 0.8),
     _rule("yes_no_expected, no_answer", "unknown", 0.3),
+    _rule("yes_no_expected, closing_after_filler", "goodbye", 0.8),
     _rule("yes_no_expected, state_no", "no", 0.8),
     # "có nhiệt kế" answers the question; "có được uống thuốc không?" asks one
     _rule("lead, yes_no_expected, lead_answers, bare", LEAD, 0.95),
@@ -197,16 +199,28 @@ class _Facts:
 
     @_fact
     def no_answer(self) -> bool:
-        """Session 19 (n39): no answer to the question: not knowing or not having looked ("không biết nữa",
-        "tôi cũng không biết", "để tôi xem"), a closing ("vâng cảm ơn thế thôi"), a hesitation ("ừ thì"),
-        with no symptom and no yes/no of its own before it ("không, tôi không biết gì" answers no)."""
+        """Session 19 (n39): no answer to the question: not knowing or not having looked (``unsure``), or a
+        hesitation ("ừ thì")."""
+        return self.unsure or (not self.pos and (not self.lead or self.filler_lead) and hesitation(self.toks))
+
+    @_fact
+    def unsure(self) -> bool:
+        """Session 19 (n39): the caller does not know or has not looked ("không biết nữa", "tôi cũng không
+        biết", "để tôi xem"), with no symptom and no yes/no of its own before it ("không, để tôi xem lại máy"
+        answers no)."""
         if self.pos:
             return False
         lm = self.lead_match
         start = unknowing_start(self.toks)
         if lm is not None and not self.filler_lead:
             return lm[0] == "no" and start is not None and start < lm[1].end
-        return start is not None or hesitation(self.toks) or "goodbye" in self.hits
+        return start is not None
+
+    @_fact
+    def closing_after_filler(self) -> bool:
+        """Session 19 (n39): a closing after a hum or a polite word ("vâng cảm ơn thế thôi ạ"): the goodbye,
+        not the yes of its "vâng"."""
+        return self.filler_lead and not self.pos and "goodbye" in self.hits
 
     @_fact
     def states(self) -> tuple[str, ...]:
@@ -406,13 +420,26 @@ def first_rule(text: str, a: Analysis, expect: Sequence[str]) -> Rule:
 
 def decide_intent(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, float]:
     """The intent and confidence of the first rule of ``INTENT_RULES`` whose facts all hold."""
-    intent, confidence, _ = decide_answer(text, a, expect)
-    return intent, confidence
+    d = decide_answer(text, a, expect)
+    return d.intent, d.confidence
 
 
-def decide_answer(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, float, tuple[str, ...]]:
-    """``decide_intent`` and, when a state said instead of a yes/no decided a "no" ("vẫn tỉnh"), the sign
-    families it answers for (``ivr.nlu.yesno.state_families``; session 19, n39)."""
+@dataclass(frozen=True)
+class Decision:
+    """The intent decided, and what a yes/no question learns besides (session 19, n39)."""
+
+    intent: str
+    confidence: float
+    #: A "no" decided by a state said instead ("vẫn tỉnh"): the sign families it answers for
+    #: (``ivr.nlu.yesno.state_families``); empty otherwise.
+    states: tuple[str, ...] = ()
+    #: The caller said he does not know or has not looked ("không biết nữa"), at a yes/no question.
+    unsure: bool = False
+
+
+def decide_answer(text: str, a: Analysis, expect: Sequence[str]) -> Decision:
+    """``decide_intent`` with the yes/no question's extras (``Decision``)."""
     facts = _Facts(text, a, expect)
     rule = _first(facts)
-    return facts.intent(rule), rule.confidence, facts.states if "state_no" in rule.when else ()
+    return Decision(facts.intent(rule), rule.confidence, facts.states if "state_no" in rule.when else (),
+                    "no_answer" in rule.when and facts.unsure)

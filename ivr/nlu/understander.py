@@ -65,7 +65,8 @@ class Nlu:
         expect = tuple(expect or ())
         expect_vital = next((e for e in expect if e in VITALS), None)
         a = analyse(text, expect_vital)
-        intent, conf, states = decide_answer(text, a, expect)
+        decision = decide_answer(text, a, expect)
+        intent, conf = decision.intent, decision.confidence
         if expect and intent in expect and intent != "unknown":
             conf = min(0.99, conf + 0.05)
         symptoms = tuple(s for s in a.symptoms if s in SYMPTOMS or s in lx.EXTRA_SIGNS)
@@ -99,7 +100,7 @@ class Nlu:
         return Understanding(text=text, intent=intent, confidence=round(conf, 2), symptoms=symptoms,
                              vitals=dict(a.vitals), earlier_worse=dict(a.earlier_worse), risk_factors=a.risk_factors,
                              numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources,
-                             state_answer=states)
+                             state_answer=decision.states, unsure=decision.unsure)
 
     def number(self, text: str, *, vital: str | None = None) -> float | None:
         """The value in ``text`` for ``vital`` (range-checked), or the first number."""

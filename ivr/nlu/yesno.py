@@ -57,8 +57,9 @@ def no_after_filler(tokens: Sequence[str]) -> Match | None:
 
 def state_families(tokens: Sequence[str]) -> tuple[str, ...]:
     """The sign families of the states said ("vẫn tỉnh": altered_consciousness; "bình thường": ``ANY``), each
-    once, in order; a state with a negator or a blocker just before it ("không tỉnh", "gọi mãi mới tỉnh") or a
-    blocker just after it ("ăn được ít", "thở được không") is none."""
+    once, in order; a state with a negator or a blocker just before it ("không tỉnh", "gọi mãi mới tỉnh"), a
+    blocker just after it ("ăn được ít", "thở được không") or a yes anywhere before it ("hôm kia có, giờ bình
+    thường") is none."""
     found: list[str] = []
     for m in _STATES.find(tokens):
         before = list(tokens[max(0, m.start - 2):m.start])
@@ -68,6 +69,8 @@ def state_families(tokens: Sequence[str]) -> tuple[str, ...]:
             continue
         if m.end < len(tokens) and word_in(tokens[m.end], lx.STATE_BLOCKERS_AFTER):
             continue
+        if any(word_in(t, lx.CLAUSE_YES) for t in tokens[:m.start]):
+            continue  # "hôm kia có, giờ bình thường": a yes of the past over now stays a yes
         if m.label not in found:
             found.append(m.label)
     return tuple(found)

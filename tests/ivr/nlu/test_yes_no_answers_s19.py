@@ -44,7 +44,7 @@ def test_a_state_answers_no_for_its_sign(text: str, families: tuple[str, ...]) -
 
 
 @pytest.mark.parametrize("text", ["không tỉnh", "ăn được ít", "thở được nhưng mệt", "thở được không?",
-                                  "nửa tỉnh nửa mê", "có, nhưng vẫn tỉnh"])
+                                  "nửa tỉnh nửa mê", "có, nhưng vẫn tỉnh", "bà tỉnh lại rồi"])
 def test_a_state_negated_qualified_asked_or_after_a_yes_is_no_state_answer(text: str) -> None:
     assert NLU.understand(text, expect=YN).state_answer == ()
 
@@ -86,10 +86,22 @@ def test_now_and_then_needs_the_time_word_twice_close_together() -> None:
     assert not now_and_then(("lúc", "trước", "có"))
 
 
-@pytest.mark.parametrize("text", ["không biết nữa", "tôi cũng không biết", "để tôi xem", "chưa để ý", "cảm ơn",
-                                  "thế thôi", "vâng cảm ơn thế thôi ạ", "ừ thì", "khong biet nua", "hong biet"])
-def test_not_knowing_a_closing_or_a_hesitation_is_no_answer(text: str) -> None:
-    assert _intent(text) == "unknown"
+@pytest.mark.parametrize("text", ["không biết nữa", "tôi cũng không biết", "để tôi xem", "chưa để ý", "ừ thì",
+                                  "khong biet nua", "hong biet"])
+def test_not_knowing_or_a_hesitation_is_no_answer(text: str) -> None:
+    u = NLU.understand(text, expect=YN)
+    assert u.intent == "unknown"
+    assert u.unsure is (text != "ừ thì")  # at a number question, not knowing is no reading
+
+
+@pytest.mark.parametrize("text", ["cảm ơn", "thế thôi", "vâng cảm ơn thế thôi ạ", "dạ cảm ơn ạ", "cam on"])
+def test_a_closing_is_a_goodbye_never_the_yes_of_its_hum(text: str) -> None:
+    assert _intent(text) == "goodbye"
+
+
+def test_a_yes_of_the_past_before_a_state_stays_a_yes() -> None:
+    u = NLU.understand("hôm kia có, giờ bình thường", expect=YN)
+    assert (u.intent, u.state_answer) == ("yes", ())
 
 
 @pytest.mark.parametrize("text, intent", [("không có, để tôi xem lại máy đo", "no"), ("không biết đếm", "no"),
