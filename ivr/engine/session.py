@@ -44,6 +44,7 @@ from ivr.engine.flow import (
     NodeKind,
 )
 from ivr.engine.prompts import PromptCatalog
+from ivr.engine.sign_answer import as_answer
 from ivr.engine.understanding import (
     Answers,
     Assessment,
@@ -723,6 +724,7 @@ class Session:
         jump = self._urgent_jump(u, node)
         if jump is not None:
             return self._enter(jump, now)
+        u = as_answer(u, self._asked_sign(node))  # session 19 (n39): "vẫn tỉnh" answers the consciousness question
         if event.confidence < self.flow.min_confidence:
             # words the recognizer was unsure of count as unclear; confidence 0 is the runner's "could not
             # decode" (an overloaded decoder), a failure of ours rather than something the caller said
@@ -889,8 +891,9 @@ class Session:
     def _no_reading(self, text: str) -> bool:
         """Do the caller's words at a number question say there is no reading ("chưa đo", "không có",
         "không biết đo", "hổng có máy")? Read as the answer to a yes/no question (the number question
-        asks, in effect, "what does it show?"): a no with no number in it."""
-        return self.understander.understand(text, expect=("yes", "no")).intent == "no"
+        asks, in effect, "what does it show?"): a no with no number in it, or not knowing ("không biết")."""
+        u = self.understander.understand(text, expect=("yes", "no"))
+        return u.intent == "no" or u.unsure
 
     def _collect_after_yes(self, node: Node) -> Node | None:
         """The vital's number question a yes to ``node`` leads to ("có máy đo không?" -> "SpO2 bao nhiêu?"),
@@ -1020,6 +1023,13 @@ class Session:
         else:
             lead = node.no_match_prompt or self.flow.prompts["no_match"]
         return self._ask(node, confirming=confirming, lead=lead, again=True)
+
+    def _asked_sign(self, node: Node) -> str | None:
+        """The sign the question now asked is about (``ivr.engine.sign_answer``): the checklist item's symptom, ""
+        for an item about no one sign, None for any other question or a read-back."""
+        if node.kind is not NodeKind.CHECKLIST or self.phase is Phase.CONFIRMING or self._item >= len(node.items):
+            return None
+        return node.items[self._item].symptom or ""
 
     def _checklist_yes(self, now: float) -> list[A.Action]:
         """A yes to a warning-sign question: record the sign, then escalate, at the level the triage

@@ -53,6 +53,12 @@ class Understanding:
     #: giờ đo lại chín sáu": ``vitals`` has the reading now, 96, this has 93). Records keep the reading now;
     #: triage weighs the worse one too (``triage_vitals``), since a doctor must hear of a dip measured today.
     earlier_worse: Mapping[str, float] = field(default_factory=dict)
+    #: A "no" said as a state instead of a yes/no ("vẫn tỉnh", "môi hồng", "bình thường"): the warning signs it
+    #: says are absent ("any" for every sign). A flow counts it as the answer only to a question about one of them.
+    state_answer: tuple[str, ...] = ()
+    #: At a yes/no question, the caller said he does not know or has not looked ("không biết nữa", "chưa để ý"):
+    #: no answer (intent "unknown"); at a number question, no reading.
+    unsure: bool = False
 
     def triage_vitals(self) -> dict[str, float]:
         """The readings triage weighs: each vital's reading now, or a worse one said before it."""

@@ -18,6 +18,7 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import QUESTION_INTENTS, Analysis
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
+from ivr.nlu.yesno import hesitation, no_after_filler, now_and_then, state_families, unknowing_start
 
 #: Signs that make any utterance an emergency, whatever else it says.
 EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
@@ -61,6 +62,14 @@ INTENT_RULES: tuple[Rule, ...] = (
     # "chắc cũng có, tôi không rõ lắm": unsure after the yes/no, no request to repeat (session 11, n14)
     _rule("repeat_asked, not content, not symptoms, not bare_yes, not unsure_after_lead, short", "repeat", 0.9),
     _rule("repeat_asked, not content, not symptoms, not bare_yes, not unsure_after_lead", "repeat", 0.75),
+    # session 19 (n39-signs-yesno), at a yes/no question: presence that comes and goes is a yes ("lúc có lúc
+    # không", "thỉnh thoảng"); not knowing or a hesitation is no answer ("không biết nữa", "ừ thì"); a closing after
+    # a hum is a goodbye, not the hum's yes ("vâng cảm ơn thế thôi ạ"); a state the sign would change answers no
+    # ("vẫn tỉnh", "môi hồng", "bình thường")
+    _rule("yes_no_expected, now_and_then", "yes", 0.8),
+    _rule("yes_no_expected, no_answer", "unknown", 0.3),
+    _rule("yes_no_expected, closing_after_filler", "goodbye", 0.8),
+    _rule("yes_no_expected, state_no", "no", 0.8),
     # "có nhiệt kế" answers the question; "có được uống thuốc không?" asks one
     _rule("lead, yes_no_expected, lead_answers, bare", LEAD, 0.95),
     _rule("lead, yes_no_expected, lead_answers", LEAD, 0.85),
@@ -156,6 +165,9 @@ class _Facts:
     def lead_match(self) -> tuple[str, Match] | None:
         """The yes/no the reply opens with ("không có" vs "có": the longer opening wins)."""
         toks = self.toks
+        after_filler = no_after_filler(self.a.tokens)  # session 19 (n39): "ờ không", "vâng, không có"
+        if after_filler is not None:
+            return ("no", after_filler)
         yes = _lead(_YES, toks)
         if yes is not None and not self.yes_no_expected and all(t == "ừ" for t in toks):
             yes = None  # a bare "ừ"/"ờ" out of context is a hesitation
@@ -172,6 +184,57 @@ class _Facts:
     @_fact
     def lead(self) -> bool:
         return self.lead_match is not None
+
+    @_fact
+    def filler_lead(self) -> bool:
+        """Session 19 (n39): the reply opens with a hum or a polite word only ("ừ", "dạ", "vâng"), which
+        answers yes alone but not before words that are no answer ("vâng cảm ơn", "dạ bình thường")."""
+        lm = self.lead_match
+        return lm is not None and lm[0] == "yes" and (lm[1].end == 0 or word_in(lm[1].phrase, lx.FILLER_YES))
+
+    @_fact
+    def now_and_then(self) -> bool:
+        """Session 19 (n39): "lúc có lúc không", "thỉnh thoảng" with no symptom named or denied."""
+        return not self.pos and not self.a.negated and now_and_then(self.toks)
+
+    @_fact
+    def no_answer(self) -> bool:
+        """Session 19 (n39): no answer to the question: not knowing or not having looked (``unsure``), or a
+        hesitation ("ừ thì")."""
+        return self.unsure or (not self.pos and (not self.lead or self.filler_lead) and hesitation(self.toks))
+
+    @_fact
+    def unsure(self) -> bool:
+        """Session 19 (n39): the caller does not know or has not looked ("không biết nữa", "tôi cũng không
+        biết", "để tôi xem"), with no symptom and no yes/no of its own before it ("không, để tôi xem lại máy"
+        answers no)."""
+        if self.pos:
+            return False
+        lm = self.lead_match
+        start = unknowing_start(self.toks)
+        if lm is not None and not self.filler_lead:
+            return lm[0] == "no" and start is not None and start < lm[1].end
+        return start is not None
+
+    @_fact
+    def closing_after_filler(self) -> bool:
+        """Session 19 (n39): a closing after a hum or a polite word ("vâng cảm ơn thế thôi ạ"): the goodbye,
+        not the yes of its "vâng"."""
+        return self.filler_lead and not self.pos and "goodbye" in self.hits
+
+    @_fact
+    def states(self) -> tuple[str, ...]:
+        """Session 19 (n39): the sign families of the states the reply is ("vẫn tỉnh", "bình thường"):
+        none when it names a symptom, asks something or answers yes/no itself (a hum or "dạ" aside)."""
+        if self.pos or self.content or _is_question(self.text, self.toks):
+            return ()
+        if self.lead and not self.filler_lead:
+            return ()
+        return state_families(self.a.tokens)
+
+    @_fact
+    def state_no(self) -> bool:
+        return bool(self.states)
 
     @_fact
     def unsure_after_lead(self) -> bool:
@@ -357,6 +420,26 @@ def first_rule(text: str, a: Analysis, expect: Sequence[str]) -> Rule:
 
 def decide_intent(text: str, a: Analysis, expect: Sequence[str]) -> tuple[str, float]:
     """The intent and confidence of the first rule of ``INTENT_RULES`` whose facts all hold."""
+    d = decide_answer(text, a, expect)
+    return d.intent, d.confidence
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The intent decided, and what a yes/no question learns besides (session 19, n39)."""
+
+    intent: str
+    confidence: float
+    #: A "no" decided by a state said instead ("vẫn tỉnh"): the sign families it answers for
+    #: (``ivr.nlu.yesno.state_families``); empty otherwise.
+    states: tuple[str, ...] = ()
+    #: The caller said he does not know or has not looked ("không biết nữa"), at a yes/no question.
+    unsure: bool = False
+
+
+def decide_answer(text: str, a: Analysis, expect: Sequence[str]) -> Decision:
+    """``decide_intent`` with the yes/no question's extras (``Decision``)."""
     facts = _Facts(text, a, expect)
     rule = _first(facts)
-    return facts.intent(rule), rule.confidence
+    return Decision(facts.intent(rule), rule.confidence, facts.states if "state_no" in rule.when else (),
+                    "no_answer" in rule.when and facts.unsure)

@@ -164,6 +164,18 @@ YES_ALONE = _w("answers", "yes_alone")
 CLAUSE_YES = _w("answers", "clause_yes")
 #: "chắc cũng có, tôi không rõ lắm": unsure, no request to repeat (session 11, n14).
 UNSURE_AFTER = _w("answers", "unsure_after")
+# session 19 (n39-signs-yesno): answers at the warning-sign questions (``ivr.nlu.yesno``)
+FILLER_YES = _w("answers", "filler_yes")
+NO_CLOSERS = _w("answers", "no_closers")
+ANSWER_STATES: Mapping[str, tuple[str, ...]] = _t("answers", "answer_states")
+STATE_BLOCKERS_BEFORE = _w("answers", "state_blockers_before")
+STATE_BLOCKERS_AFTER = _w("answers", "state_blockers_after")
+NOW_AND_THEN = _w("answers", "now_and_then")
+NOW_AND_THEN_TWICE = _w("answers", "now_and_then_twice")
+UNKNOWING_VERBS = _w("answers", "unknowing_verbs")
+UNKNOWING_NOT_BEFORE = _w("answers", "unknowing_not_before")
+LOOK_VERBS = _w("answers", "look_verbs")
+HESITATION_WORDS = _w("answers", "hesitation_words")
 
 # --- vitals.yaml
 VITAL_CUES: Mapping[str, tuple[str, ...]] = _t("vitals", "cues")

@@ -38,7 +38,12 @@ PATTERNS = "patterns"    # list of [regular expression, replacement]
 
 SCHEMA: dict[str, dict[str, str]] = {
     "answers": {"yes_words": WORDS, "no_words": WORDS, "hedges": WORDS, "yes_openers": WORDS, "yes_alone": WORDS,
-                "clause_yes": WORDS, "unsure_after": WORDS},
+                "clause_yes": WORDS, "unsure_after": WORDS,
+                # session 19 (n39-signs-yesno): answers at the warning-sign questions (ivr/nlu/yesno.py)
+                **{key: WORDS for key in ("filler_yes", "no_closers", "state_blockers_before", "state_blockers_after",
+                                          "now_and_then", "now_and_then_twice", "unknowing_verbs",
+                                          "unknowing_not_before", "look_verbs", "hesitation_words")},
+                "answer_states": TABLE},
     "grammar": {"closed": TABLE, "number_extra": WORDS, "open_intents": NAMES},
     # session 16 (n24-urgent-calm): urgent-sounding talk that is calm (ivr/nlu/urgency.py)
     "urgency": {key: WORDS for key in ("haste", "calm_matters", "far_away", "unanswered", "door_unanswered",

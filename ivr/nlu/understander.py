@@ -22,7 +22,7 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import MODEL_SIGN, analyse, calm_senses, mild_spans
 from ivr.nlu.fragments import fond_tokens
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
-from ivr.nlu.intents import decide_intent
+from ivr.nlu.intents import decide_answer
 from ivr.nlu.matcher import Matcher, table
 from ivr.nlu.ngram import NgramModel, default_model
 from ivr.nlu.normalize import BREAK, content_tokens, tokenize
@@ -65,7 +65,8 @@ class Nlu:
         expect = tuple(expect or ())
         expect_vital = next((e for e in expect if e in VITALS), None)
         a = analyse(text, expect_vital)
-        intent, conf = decide_intent(text, a, expect)
+        decision = decide_answer(text, a, expect)
+        intent, conf = decision.intent, decision.confidence
         if expect and intent in expect and intent != "unknown":
             conf = min(0.99, conf + 0.05)
         symptoms = tuple(s for s in a.symptoms if s in SYMPTOMS or s in lx.EXTRA_SIGNS)
@@ -99,7 +100,8 @@ class Nlu:
                     sources[MODEL_SIGN] = "model"
         return Understanding(text=text, intent=intent, confidence=round(conf, 2), symptoms=symptoms,
                              vitals=dict(a.vitals), earlier_worse=dict(a.earlier_worse), risk_factors=a.risk_factors,
-                             numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources)
+                             numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources,
+                             state_answer=decision.states, unsure=decision.unsure)
 
     def number(self, text: str, *, vital: str | None = None) -> float | None:
         """The value in ``text`` for ``vital`` (range-checked), or the first number."""

@@ -1,0 +1,108 @@
+"""The answer to a yes/no question when it is no plain "có" or "không" (session 19, n39-signs-yesno).
+
+At the warning-sign questions ("Người bệnh có lơ mơ, khó gọi dậy không?") callers answer with a hum before
+the no ("ờ không"), with the state the sign would change ("vẫn tỉnh", "môi hồng", "thở được", "bình
+thường"), with presence that comes and goes ("lúc có lúc không", "thỉnh thoảng"), or with no answer at all
+("không biết nữa", "để tôi xem", "ừ thì"). Each reader below finds one of these in the tokens of
+``ivr.nlu.analysis`` (with their clause breaks, or ``toks`` without them); ``ivr.nlu.intents`` decides
+with them. The words are data (answers.yaml, "session 19" entries).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ivr.nlu import lexicon as lx
+from ivr.nlu.matcher import Match, Matcher, table, word_in
+from ivr.nlu.normalize import BREAK
+
+#: The family of a state that says every sign is absent ("bình thường", "ổn").
+ANY = "any"
+#: How far apart (in words) two "lúc"s of "lúc có lúc không" may stand.
+_TWICE_WITHIN = 4
+
+_NO = Matcher({"no": lx.NO_WORDS})
+_HEDGES = Matcher(table(*lx.HEDGES))
+_STATES = Matcher(dict(lx.ANSWER_STATES))
+_NOW_AND_THEN = Matcher(table(*lx.NOW_AND_THEN))
+_UNKNOWING = Matcher(table(*lx.UNKNOWING_VERBS))
+_LOOK = Matcher(table(*lx.LOOK_VERBS))
+_NOT_BEFORE = Matcher(table(*lx.UNKNOWING_NOT_BEFORE))
+_STATE_BLOCKERS_BEFORE = (*lx.PLAIN_NEGATORS, *lx.STATE_BLOCKERS_BEFORE)
+_QUIET = (*lx.FILLER_YES, *lx.HESITATION_WORDS, *lx.YES_OPENERS)
+
+
+def no_after_filler(tokens: Sequence[str]) -> Match | None:
+    """"ờ không", "vâng, không có", "ừ thì không": after a hum or a polite word (and hedges), a no that closes
+    its clause (the end, a clause break or answers.yaml ``no_closers``: "ờ không đâu"). The match spans the
+    opening, indexed in ``tokens`` without their clause breaks; None when there is no such no ("ừ, không biết"
+    goes on, "ừ có" is a yes)."""
+    i, fillers = 0, 0
+    while i < len(tokens):
+        if tokens[i] == BREAK:
+            i += 1
+        elif word_in(tokens[i], lx.FILLER_YES):
+            i, fillers = i + 1, fillers + 1
+        elif fillers and (h := _HEDGES.at(tokens, i)) is not None:
+            i = h.end
+        else:
+            break
+    m = _NO.at(tokens, i) if fillers and i < len(tokens) else None
+    if m is None:
+        return None
+    if m.end < len(tokens) and tokens[m.end] != BREAK and not word_in(tokens[m.end], lx.NO_CLOSERS):
+        return None
+    end = m.end - sum(1 for t in tokens[:m.end] if t == BREAK)
+    return Match(0, end, "no", m.phrase)
+
+
+def state_families(tokens: Sequence[str]) -> tuple[str, ...]:
+    """The sign families of the states said ("vẫn tỉnh": altered_consciousness; "bình thường": ``ANY``), each
+    once, in order; a state with a negator or a blocker just before it ("không tỉnh", "gọi mãi mới tỉnh"), a
+    blocker just after it ("ăn được ít", "thở được không") or a yes anywhere before it ("hôm kia có, giờ bình
+    thường") is none."""
+    found: list[str] = []
+    for m in _STATES.find(tokens):
+        before = list(tokens[max(0, m.start - 2):m.start])
+        if BREAK in before:
+            before = before[before.index(BREAK) + 1:]
+        if any(word_in(t, _STATE_BLOCKERS_BEFORE) for t in before):
+            continue
+        if m.end < len(tokens) and word_in(tokens[m.end], lx.STATE_BLOCKERS_AFTER):
+            continue
+        if any(word_in(t, lx.CLAUSE_YES) for t in tokens[:m.start]):
+            continue  # "hôm kia có, giờ bình thường": a yes of the past over now stays a yes
+        if m.label not in found:
+            found.append(m.label)
+    return tuple(found)
+
+
+def now_and_then(toks: Sequence[str]) -> bool:
+    """Presence that comes and goes: "thỉnh thoảng", "đôi lúc", or a time word twice close together ("lúc có
+    lúc không", "hôm có hôm không", "lúc được lúc không")."""
+    if _NOW_AND_THEN.find(toks):
+        return True
+    seen: dict[str, int] = {}
+    for i, t in enumerate(toks):
+        if word_in(t, lx.NOW_AND_THEN_TWICE):
+            if t in seen and i - seen[t] <= _TWICE_WITHIN:
+                return True
+            seen[t] = i
+    return False
+
+
+def unknowing_start(toks: Sequence[str]) -> int | None:
+    """Where the caller says he does not know or has not looked ("không biết nữa", "chưa để ý", "để tôi xem"):
+    the index of its negator or its "để", or None; never what he cannot do ("không biết đọc", "không biết đếm")."""
+    for i, t in enumerate(toks):
+        verb = _UNKNOWING.at(toks, i + 1) if i + 1 < len(toks) and word_in(t, lx.PLAIN_NEGATORS) else None
+        if verb is not None and (verb.end >= len(toks) or _NOT_BEFORE.at(toks, verb.end) is None):
+            return i
+        if word_in(t, ("để",)) and any(_LOOK.at(toks, j) is not None for j in range(i + 1, min(i + 4, len(toks)))):
+            return i
+    return None
+
+
+def hesitation(toks: Sequence[str]) -> bool:
+    """Only hums and hesitation words ("ừ thì", "ờ mà", "dạ thì"): no answer yet."""
+    return bool(toks) and all(word_in(t, _QUIET) for t in toks) and any(word_in(t, lx.HESITATION_WORDS)
+                                                                        for t in toks)
