@@ -789,6 +789,10 @@ class Session:
                 return self._failure("invalid_number", now, spoken=True)
             return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
         target = self.flow.target(node.id, f"intent:{u.intent}")
+        if target is None and u.intent == "unknown" and u.unsure and node.kind is NodeKind.ASK and not node.capture:
+            # "không biết nữa" to "có máy đo không?": a device the caller does not know of is none to read (the
+            # call moves on, as at a number question); at a warning-sign question not knowing is asked again
+            target = self.flow.target(node.id, "intent:no")
         if target is None:
             for choice in node.choices:
                 if any(_phrase_said(event.text, p) for p in choice.phrases):

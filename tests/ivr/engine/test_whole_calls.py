@@ -59,6 +59,15 @@ def test_no_reading_at_any_number_question_moves_on_without_a_loop(before: tuple
     assert "invalid_number" not in _prompts(result)
 
 
+@pytest.mark.parametrize("words", ["không biết nữa", "tôi cũng không biết", "hổng biết nữa"])
+def test_not_knowing_of_a_device_moves_on_to_the_next_device(words: str) -> None:
+    result = call(*CHECKIN, say(words), *NO_VITALS[1:], keys("9"))
+    assert result.outcome == "completed", _prompts(result)
+    assert not result.as_json()["escalations"]
+    asked = [s["node"] for s in result.steps if s["prompt_id"]]
+    assert asked[asked.index("ask_has_oximeter") + 1] == "ask_has_thermometer"
+
+
 def test_the_no_reading_step_keeps_the_callers_words() -> None:
     result = call(*CHECKIN, keys("2"), keys("1"), say("nhà không có cặp nhiệt"), *NO_VITALS[2:], keys("9"))
     step = next(s for s in result.steps if s.get("event") == "no_reading")
