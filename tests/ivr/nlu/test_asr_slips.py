@@ -460,3 +460,21 @@ def test_thirty_heard_with_a_tone_at_the_temperature_question(text: str, value: 
 ])
 def test_grandma_stays_outside_a_temperature(text: str, vital: str, want: dict[str, float]) -> None:
     assert _vital(text, vital) == want, text
+
+
+# --- session 19: a two-letter word with the initial northern speech merges (r, d, gi), inside a longer phrase -----
+
+@pytest.mark.parametrize("text", [
+    "đúng rồi mà giờ ông nhà tôi thở không da hơi nữa",
+    "bà nói không da hơi, mệt lắm",
+    "ông tôi nói không da hơi được nữa",
+])
+def test_a_short_word_with_a_merged_initial_is_read_inside_a_sign_phrase(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk == "emergency", (text, symptoms, risk)
+
+
+@pytest.mark.parametrize("text", ["đi da ngoài chơi với cháu", "da bà hơi khô", "nôn da hết"])
+def test_a_short_word_alone_is_not_bent(text: str) -> None:
+    risk, symptoms, _ = _risk(text)
+    assert risk not in _ESCALATE, (text, symptoms, risk)
