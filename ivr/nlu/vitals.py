@@ -278,7 +278,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 # the SpO2 question is no pulse of 95)
                 for c in cues:
                     if c.start >= n.end and c.start - n.end <= 2:
-                        if not _names_next(toks, numbers[k + 1:], c):
+                        if not _names_next(toks, numbers[k + 1:], c) and not _cue_after_cannot_hold(n, c):
                             best = c
                         break
             if best is not None:
@@ -418,6 +418,14 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
 
 
 _TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
+
+
+def _cue_after_cannot_hold(n: Number, c: Match) -> bool:
+    """Session 19 (n42-set11-miss): a cue after a value that its vital cannot have ("máy báo chín sáu, mẹ thở hơi
+    cạn": the breathing that follows is a sign, no rate of 96) does not name the value; the unnamed reading's rules
+    decide it."""
+    rng = lx.VITAL_RANGES.get(c.label)
+    return rng is not None and not rng[0] <= n.value <= rng[1]
 
 
 def _no_cue_before(cues: Sequence[Match], n: Number) -> bool:
@@ -839,12 +847,23 @@ def _measured(toks: Sequence[str], i: int) -> bool:
     """A measuring word (vitals.yaml ``unnamed_measure_words``) in the six words before token ``i``, or one of them
     or a display word (``unnamed_display_words``) up to ``unnamed_reach`` words before it in its clause ("con có
     kẹp cái máy vô ngón tay cho ba thì nó hiện tám lăm")."""
-    if any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[max(0, i - 6):i]):
+    if any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in _owner_window(toks, i)):
         return True
     lo = i
     while lo > 0 and i - lo < lx.UNNAMED_REACH and toks[lo - 1] != BREAK:
         lo -= 1
     return any(word_in(t, (*lx.UNNAMED_MEASURE_WORDS, *lx.UNNAMED_DISPLAY_WORDS)) for t in toks[lo:i])
+
+
+def _owner_window(toks: Sequence[str], i: int, size: int = 6) -> Sequence[str]:
+    """Session 19 (n42-set11-miss): the ``size`` words before token ``i``, not counting whom it was measured for ("em
+    đo cho chồng em mấy lần rồi, dưới chín mươi hết": "cho" and the persons take no room)."""
+    j, count = i, 0
+    while j > 0 and count < size:
+        j -= 1
+        if not (word_in(toks[j], lx.PERSONS) or toks[j] == "cho"):
+            count += 1
+    return toks[j:i]
 
 
 def _without_kinship_word(toks: Sequence[str], n: Number, lo: float, hi: float) -> Number | None:
