@@ -189,7 +189,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
                "vague_normal": RANGES, "continues_before": WORDS,
                "remeasure_words": WORDS, "pulse_alone_before_value": WORDS, "display_rows": TABLE,
-               "displayed_pulse_gap": NUMBER, "now_after_value": WORDS, "birth_order_titles": WORDS,
+               "displayed_pulse_gap": NUMBER, "two_rows_shown": WORDS, "beside_joiners": WORDS,
+               "now_after_value": WORDS, "birth_order_titles": WORDS,
                # session 18 (n31-approx-vitals): strict bounds
                "bound_under": WORDS, "bound_over": WORDS, "bound_inclusive_before": WORDS,
                "bound_not_after": WORDS, "bound_under_vitals": WORDS, "bound_over_vitals": WORDS,
