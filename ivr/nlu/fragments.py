@@ -108,6 +108,9 @@ def call_fails(toks: Sequence[str]) -> list[Match]:
         j, obj = k + 1, None
         if j < len(toks) and word_in(toks[j], _PEOPLE) and not word_in(toks[j], lx.FIRST_PERSONS):
             obj, j = j, j + 1
+        if _unaware(toks, k, j):
+            out.append(Match(k, j + 2, _UNCONSCIOUS, " ".join(toks[k:j + 2])))
+            continue
         if j + 1 >= len(toks) or not word_in(toks[j], lx.PLAIN_NEGATORS) or not word_in(toks[j + 1], _FAILS):
             continue
         if _PHONE.find(toks):
@@ -117,6 +120,18 @@ def call_fails(toks: Sequence[str]) -> list[Match]:
             continue  # "ờ có, không gọi được": no one named (the flow knows what was asked)
         out.append(Match(k, j + 2, _UNCONSCIOUS if lying else "caller_concern", " ".join(toks[k:j + 2])))
     return out
+
+
+def _unaware(toks: Sequence[str], k: int, j: int) -> bool:
+    """Session 19 (n42-set11-miss): a call the patient does not notice ("nằm thở ngáy to, gọi không biết", "gọi ông
+    không biết nữa"): a call verb at ``k`` (its person object before ``j``), a negator and "biết" closing the clause,
+    with someone lying there or the person called named. "gọi không biết có đúng số không" goes on: no sign. A phone
+    named elsewhere does not clear it (a call not noticed is no failed line)."""
+    if j + 1 >= len(toks) or not word_in(toks[j], lx.PLAIN_NEGATORS) or not word_in(toks[j + 1], ("biết",)):
+        return False
+    if not _closed(toks, j + 2):
+        return False
+    return j > k + 1 or any(word_in(x, _LYING) for x in toks)
 
 
 def shock(toks: Sequence[str]) -> list[Match]:

@@ -354,6 +354,8 @@ DIGIT_SLIPS_BEFORE_UNIT: Mapping[str, int] = LEXICON.values("numbers", "digit_sl
 UNIT_SLIPS: Mapping[str, int] = LEXICON.values("numbers", "unit_slips")
 UNIT_SLIPS_NOT_AFTER = _w("numbers", "unit_slips_not_after")
 SLIP_NOT_AFTER = _w("numbers", "slip_not_after")
+# session 19 (n42-set11-miss)
+SLIP_AFTER_MEASURE = _w("numbers", "slip_after_measure")
 SLIP_NOT_BEFORE = _w("numbers", "slip_not_before")
 TENS_SLIPS_PROTECTED = _w("numbers", "tens_slips_protected")
 THIRTY_SLIPS = frozenset(_w("numbers", "thirty_slips"))

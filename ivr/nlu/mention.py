@@ -254,7 +254,19 @@ def _outsider(toks: Sequence[str], m: Match, hi: int) -> bool:
         later = toks[m.end + turn[0].start:]
     elif not _household(later):
         later = _home_fine_inside(toks[m.end:hi])
-    return _household(later) and not _help_asked(later)
+    return _household(later) and not _help_asked(later) and not _alarmed_by(m, later)
+
+
+_ALARMED = Matcher(table(*lx.PANIC_WORDS))
+#: signs a caller who sees them in an outsider must hand to a human at once (session 19, n42-set11-miss)
+_GRAVE = ("altered_consciousness", "cyanosis", "severe_breathlessness")
+
+
+def _alarmed_by(m: Match, later: Sequence[str]) -> bool:
+    """Session 19 (n42-set11-miss): the later clause is the caller's own alarm at a grave sign just seen in the
+    outsider ("cậu phòng bên nằm dưới sàn, gọi cậu không biết, tôi sợ quá"), not a turn to the caller's own home;
+    "bạn tôi bị ho ra máu, tôi lo quá không biết có bị lây không" keeps the turn (no grave sign)."""
+    return m.label in _GRAVE and bool(_ALARMED.find(later))
 
 
 def _home_fine_inside(after: Sequence[str]) -> Sequence[str]:

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import Match, Matcher, table, word_in
-from ivr.nlu.normalize import BREAK, fold
+from ivr.nlu.normalize import BREAK, fold, has_diacritics
 from ivr.nlu.ordinary import ordinary
 from ivr.nlu.timeline import appetite_back, earlier_today, kin_not_animal, only_left, other_sign_after
 from ivr.nlu.urgency import own_news
@@ -428,6 +428,8 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             return False  # "nôn hết ra": "hết" after a verb is "all", not "no more"
         if word_in(tok, ("hết",)) and j in prev and prev[j][0].label == "vomiting" and not prev[j][1]:
             return False  # "nôn hết, uống gì nôn nấy": vomits it all (session 18, n28)
+        if _father_word(toks, j):
+            return False  # "cha tôi khó thở": the father, no "chả" (session 19, n42-set11-miss)
         if word_in(tok, lx.NEGATORS) and _alone_nobody(toks, j):
             return False  # "tôi ở một mình không có ai khó thở quá" (session 18, n33-helpers)
         if word_in(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks)
@@ -446,6 +448,13 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             continue
         return False
     return False
+
+
+def _father_word(toks: Sequence[str], j: int) -> bool:
+    """Session 19 (n42-set11-miss): is the token at ``j`` a bare "cha" in an utterance typed with diacritics ("cha tôi
+    khó thở", "cha tui lơ mơ")? There a "chả" (not) would carry its mark: "cha" is the father. Without any diacritics
+    ("cha ho cha sot") it stays the negator."""
+    return toks[j] == "cha" and any(has_diacritics(t) for t in toks)
 
 
 def _alone_nobody(toks: Sequence[str], j: int) -> bool:

@@ -231,7 +231,8 @@ class _Parser:
         v = _word(tok, _DIGITS)
         if v is None:
             v = _word(tok, lx.DIGIT_SLIPS)
-        if v is None and (_unit_word(self.at(i + 1)) or self.last_digit_follows(i + 1)):
+        if v is None and (_unit_word(self.at(i + 1)) or self.last_digit_follows(i + 1)
+                          or self.slip_after_measure(i)):
             v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # "chính lăm": 95, "được chính ba": 93
         if v is None:
             v = _figure(tok)
@@ -366,6 +367,15 @@ class _Parser:
         after = self.at(i + 1)
         return (v is not None and 1 <= v <= 8 and not _is(self.at(i - 2), lx.SLIP_NOT_AFTER)
                 and (after is None or after in (BREAK, "%") or _is(after, lx.NUMBER_UNITS)))
+
+    def slip_after_measure(self, i: int) -> bool:
+        """Session 19 (n42-set11-miss): is token ``i`` ("chính") right after a measuring word or the SpO2's name
+        (numbers.yaml ``slip_after_measure``) and before a digit word of one to eight that is not followed by a word
+        of slip_not_before or a first person ("đo được chính hai chị kêu" 92, "oxy chính tám hai mươi" 98)?"""
+        v = _word(self.at(i + 1) or "", _DIGITS)
+        after = self.at(i + 2)
+        return (_is(self.at(i - 1), lx.SLIP_AFTER_MEASURE) and v is not None and 1 <= v <= 8
+                and not _is(after, lx.SLIP_NOT_BEFORE) and not _is(after, lx.FIRST_PERSONS))
 
     def accented_near(self, i: int) -> bool:
         """Is token ``i`` followed by a digit word written with its diacritics ("lần sau chín ba", "một lát sau một

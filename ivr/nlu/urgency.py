@@ -40,7 +40,9 @@ HASSLE_REACH = 4
 ENTRY_REACH = 4
 #: How many words before "không ai mở" a knock may be said ("hàng xóm gõ cửa cũng không ai mở"); session 18
 #: (n33-helpers): a landlord names the room between ("gõ cửa phòng số 9 mãi không ai mở").
-KNOCK_REACH = 8
+#: Session 19 (n42-set11-miss): 12, the room and its tenant and how long between ("gõ cửa phòng cô bé thuê trọ hai ngày
+#: nay không ai mở").
+KNOCK_REACH = 12
 
 
 def haste_only(toks: Sequence[str], emergency: Sequence[Match]) -> bool:
@@ -72,7 +74,16 @@ def unreachable(toks: Sequence[str]) -> bool:
                     if word_in(t, lx.PERSONS) or word_in(t, lx.VOCATIVE_PERSONS)), None)
         if who is not None and not word_in(who, lx.FIRST_PERSONS):
             return True
-    return any(_KNOCK.find(toks[max(0, m.start - KNOCK_REACH):m.start]) for m in _DOOR.find(toks))
+    return any(_KNOCK.find(toks[min(max(0, m.start - KNOCK_REACH), _clause_start(toks, m.start)):m.start])
+               for m in _DOOR.find(toks))
+
+
+def _clause_start(toks: Sequence[str], i: int) -> int:
+    """Session 19 (n42-set11-miss): where the clause of token ``i`` starts: a knock anywhere before in the same clause
+    reaches "không ai mở" ("đập cửa nhà ông cụ ở một mình từ sáng tới giờ vẫn không ai mở")."""
+    while i > 0 and toks[i - 1] != BREAK:
+        i -= 1
+    return i
 
 
 def own_news(toks: Sequence[str], end: int) -> bool:

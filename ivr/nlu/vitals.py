@@ -71,6 +71,11 @@ _PULSE_ALONE = lx.LEXICON.words("vitals", "pulse_alone_before_value")
 _DISPLAY_ROWS = Matcher(lx.LEXICON.table("vitals", "display_rows"))
 #: How far below a SpO2 the second number an oximeter shows must be to be its pulse: vitals.yaml.
 _DISPLAYED_PULSE_GAP = lx.LEXICON.number("vitals", "displayed_pulse_gap")
+_TWO_ROWS = Matcher(table(*lx.LEXICON.words("vitals", "two_rows_shown")))
+_BARE_ROWS = {"trên": "spo2", "dưới": "pulse"}
+_FOR_WHOM = ("cho", "giùm", "hộ", "dùm")
+_BESIDE = Matcher(table(*lx.LEXICON.words("vitals", "beside_joiners")))
+_PAIR_JOINERS = Matcher(table(*lx.OXIMETER_PAIR_JOINERS))
 _NOW_AFTER_VALUE = lx.LEXICON.words("vitals", "now_after_value")
 #: Before a digit word, a person named by birth order ("cô Bảy", "chú Tư"): vitals.yaml birth_order_titles.
 _BIRTH_ORDER_TITLES = lx.LEXICON.words("vitals", "birth_order_titles")
@@ -273,12 +278,14 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     best = c
             if said_is is not None:
                 best = said_is
+            elif best is not None and _measured_after_cue(toks, n, best):
+                best = None
             if best is None:
                 # "99 % spo2": a cue right after, unless it names the next number ("chín lăm, mạch tám tám" at
                 # the SpO2 question is no pulse of 95)
                 for c in cues:
                     if c.start >= n.end and c.start - n.end <= 2:
-                        if not _names_next(toks, numbers[k + 1:], c):
+                        if not _names_next(toks, numbers[k + 1:], c) and not _cue_after_cannot_hold(n, c):
                             best = c
                         break
             if best is not None:
@@ -321,7 +328,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 vital = _only_range(n.value, "breathing_rate", "pulse")
         if vital is None and expect_vital is not None:
             vital = expect_vital
-        if (vital is None and _no_cue_before(cues, n) and not unnamed_blocked and per_min is None
+        if (vital is None and _no_cue_before(cues, n, toks) and not unnamed_blocked and per_min is None
                 and n.value == int(n.value) and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
                 and (_measured(toks, n.start) or _now_after_threshold(toks, numbers, k))):
             # "con đo cho mạ được chín mươi lăm thôi": a reading with no vital named is the oximeter's,
@@ -420,11 +427,26 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
 _TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
 
 
-def _no_cue_before(cues: Sequence[Match], n: Number) -> bool:
+def _cue_after_cannot_hold(n: Number, c: Match) -> bool:
+    """Session 19 (n42-set11-miss): a cue after a value that its vital cannot have ("máy báo chín sáu, mẹ thở hơi
+    cạn": the breathing that follows is a sign, no rate of 96) does not name the value; the unnamed reading's rules
+    decide it."""
+    rng = lx.VITAL_RANGES.get(c.label)
+    return rng is not None and not rng[0] <= n.value <= rng[1]
+
+
+def _measured_after_cue(toks: Sequence[str], n: Number, c: Match) -> bool:
+    """Session 19 (n42-set11-miss): a cue before a value its vital cannot have, with a measuring word between them
+    ("thở bình thường không có mệt, đo chín tám": the breathing was a state, the reading is the oximeter's): the
+    unnamed reading's rules decide the value."""
+    return _cue_after_cannot_hold(n, c) and any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[c.end:n.start])
+
+
+def _no_cue_before(cues: Sequence[Match], n: Number, toks: Sequence[str] = ()) -> bool:
     """Session 18 (n31-approx-vitals): is no vital named before ``n`` (a cue after it names a later value: "máy báo chín
     mốt mạch trăm hai lăm" is the oximeter's SpO2 91, then its pulse)? The cue right after a value that it would name
     took the value before this is asked."""
-    return not any(c.start < n.end for c in cues)
+    return not any(c.start < n.end and not (toks and _measured_after_cue(toks, n, c)) for c in cues)
 
 
 def _past_bound(toks: Sequence[str], n: Number, cues: Sequence[Match], vital: str) -> Number:
@@ -484,10 +506,22 @@ def _with_display_rows(toks: Sequence[str], numbers: Sequence[Number], cues: Seq
     off where a blood pressure is named or asked (session 12, n17)."""
     starts = {n.start for n in numbers if n.value >= _LOWEST}
     rows = [m for m in _DISPLAY_ROWS.find(toks) if m.end in starts or (m.end + 1 in starts and toks[m.end] != BREAK)]
+    rows += _bare_rows(toks, starts)
     if not rows:
         return list(cues)
     taken = {j for m in rows for j in range(m.start, m.end)}
     return sorted((*(c for c in cues if not taken.intersection(range(c.start, c.end))), *rows), key=lambda m: m.start)
+
+
+def _bare_rows(toks: Sequence[str], starts: set[int]) -> list[Match]:
+    """Session 19 (n42-set11-miss): a bare "trên"/"dưới" right before a value, after the display was said to show two
+    numbers (vitals.yaml ``two_rows_shown``): the SpO2's row and the pulse's ("hiện hai số, trên chín chín, dưới tám
+    mươi")."""
+    shown = _TWO_ROWS.find(toks)
+    if not shown:
+        return []
+    return [Match(i, i + 1, _BARE_ROWS[t], t) for i, t in enumerate(toks)
+            if i >= shown[0].end and t in _BARE_ROWS and i + 1 in starts]
 
 
 def _measured_again(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str],
@@ -839,12 +873,45 @@ def _measured(toks: Sequence[str], i: int) -> bool:
     """A measuring word (vitals.yaml ``unnamed_measure_words``) in the six words before token ``i``, or one of them
     or a display word (``unnamed_display_words``) up to ``unnamed_reach`` words before it in its clause ("con có
     kẹp cái máy vô ngón tay cho ba thì nó hiện tám lăm")."""
-    if any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[max(0, i - 6):i]):
+    if any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in _owner_window(toks, i)) or _measured_times_before(toks, i):
         return True
     lo = i
     while lo > 0 and i - lo < lx.UNNAMED_REACH and toks[lo - 1] != BREAK:
         lo -= 1
     return any(word_in(t, (*lx.UNNAMED_MEASURE_WORDS, *lx.UNNAMED_DISPLAY_WORDS)) for t in toks[lo:i])
+
+
+def _owner_window(toks: Sequence[str], i: int, size: int = 6) -> Sequence[str]:
+    """Session 19 (n42-set11-miss): the ``size`` words before token ``i``, not counting whom it was measured for ("em
+    đo cho chồng em mấy lần rồi, dưới chín mươi hết": "cho" and the persons after it take no room)."""
+    j, count = i, 0
+    while j > 0 and count < size:
+        j -= 1
+        if word_in(toks[j], lx.PERSONS):
+            k = j
+            while k > 0 and word_in(toks[k - 1], lx.PERSONS):
+                k -= 1
+            if k > 0 and word_in(toks[k - 1], _FOR_WHOM):
+                j = k - 1
+                continue
+        count += 1
+    return toks[j:i]
+
+
+def _measured_times_before(toks: Sequence[str], i: int) -> bool:
+    """Session 19 (n42-set11-miss): the clause before the reading's says the measuring and how many times ("tôi đo cho
+    bà ba lần trong sáng nay rồi, toàn tám tám"), and the reading comes within three words of its own clause's start."""
+    lo = i
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    if lo == 0 or i - lo > 3:
+        return False
+    prev = lo - 1
+    while prev > 0 and toks[prev - 1] != BREAK:
+        prev -= 1
+    before = toks[prev:lo - 1]
+    return any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in before) and any(
+        word_in(t, lx.REPEAT_COUNTS) for t in before)
 
 
 def _without_kinship_word(toks: Sequence[str], n: Number, lo: float, hi: float) -> Number | None:
@@ -900,7 +967,16 @@ def _oximeter_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, assi
         between = toks[numbers[k].end:numbers[k + 1].start]  # "một trăm hai mươi với chín sáu": pulse first
     else:
         return False
-    return len(between) <= 2 and all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between)
+    return len(between) <= 2 and _pair_joined(between)
+
+
+def _pair_joined(between: Sequence[str]) -> bool:
+    """Only joiners (vitals.yaml ``oximeter_pair_joiners``) between two values, word by word, or one joiner phrase of
+    several words ("với lại", "kế bên"; session 19, n42-set11-miss)."""
+    if all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between):
+        return True
+    m = _PAIR_JOINERS.at(between, 0) if between else None
+    return m is not None and m.end == len(between)
 
 
 def _displayed_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str]) -> bool:
@@ -917,8 +993,11 @@ def _displayed_pulse(toks: Sequence[str], numbers: Sequence[Number], k: int, ass
             or n.value > first.value - _DISPLAYED_PULSE_GAP:
         return False
     between = toks[first.end:n.start]
-    if len(between) > 2 or not all(word_in(t, lx.OXIMETER_PAIR_JOINERS) for t in between):
+    if len(between) > 2 or not _pair_joined(between):
         return False
+    beside = _BESIDE.at(between, 0) if between else None
+    if beside is not None and beside.end == len(between):
+        return True  # "chín tám kế bên tám tư": the display's neighbour (session 19, n42-set11-miss)
     return any(word_in(t, lx.UNNAMED_DISPLAY_WORDS) for t in toks[:first.start])
 
 

@@ -108,7 +108,8 @@ def test_denied_and_everyday_talk_stays_calm(text: str) -> None:
     ("mười tám lần một phút", {"breathing_rate": 18}),
     ("toi kho tho, hit khong duoc sau", {}),
     ("con đo cho bà được tám mươi chín", {"spo2": 89}),
-    ("máy đo ghi chín mươi chín", {}),
+    # session 19 (n42-set11-miss): a normal unnamed reading is the oximeter's too (vitals.yaml unnamed_spo2_max)
+    ("máy đo ghi chín mươi chín", {"spo2": 99}),
 ])
 def test_number_slips_and_unnamed_readings(text: str, vitals: dict[str, float]) -> None:
     expect = ["breathing_rate"] if text.startswith("mười tám") else None
