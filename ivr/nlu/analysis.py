@@ -5,7 +5,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.everyday import calm_worry, everyday_calm, everyday_span, may_be_everyday, rousable
+from ivr.nlu.everyday import (
+    calm_worry,
+    everyday_calm,
+    everyday_span,
+    kind_calm,
+    may_be_everyday,
+    may_be_kind,
+    past_episode_over,
+    rousable,
+)
 from ivr.nlu.fragments import fond_of, fragment_signs
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import asked_whether, negated, not_a_call, ride_over_or_service
@@ -838,20 +847,44 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     rest ended, or a sign asked about (``ivr.nlu.slang``)?"""
     # session 19 (n40-calm-lookalikes): an unchanged baseline, a breath idiom, a thing's sound, a colour gone back, a
     # tantrum, a sore muscle, brain fog (``ivr.nlu.everyday``)
-    return slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m) or everyday_calm(toks, m)
+    return (slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m) or everyday_calm(toks, m)
+            or set13_kind(toks, m))
+
+
+_OVER_DENIALS = ("hết", "khỏi")
+
+
+def set13_kind(toks: Sequence[str], m: Match) -> bool:
+    """Session 19 (n41-set13-calm): a mistaken belief, a sign put on a thing, an everyday cause after the sign, or a
+    past episode over now with no sign said after the now word but denied ("giờ hết tím rồi", "không sốt lại")
+    (``ivr.nlu.everyday``)."""
+    if not may_be_kind(toks):
+        return False
+    if kind_calm(toks, m):
+        return True
+    now = past_episode_over(toks, m)
+    if now is None:
+        return False
+    for later in _SYMPTOMS.find(toks[now:]):
+        if later.label == BLOCK:
+            continue
+        before = toks[max(0, now + later.start - 2):now + later.start]
+        if not any(word_in(t, lx.NEGATORS) or word_in(t, _OVER_DENIALS) for t in before):
+            return False
+    return True
 
 
 def calm_senses(toks: Sequence[str]) -> set[int]:
     """Session 18 (n36-calm-slang): the tokens of sign phrases ``calm_look_alike`` reads as calm ("chán muốn xỉu",
     "thở dốc, nghỉ chút là hết"), masked from the n-gram model's text (``ivr.nlu.understander.model_text``)."""
     masked: set[int] = set()
-    if not may_be_calm(toks) and not may_be_everyday(toks):
+    if not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks):
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         if m.label != BLOCK and calm_look_alike(toks, m):
             masked.update(range(m.start, rest_end(toks, m) or m.end))
-            if everyday_calm(toks, m):
-                masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes)
+            if everyday_calm(toks, m) or set13_kind(toks, m):
+                masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes, n41-set13-calm)
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
     return masked | rousable(toks)

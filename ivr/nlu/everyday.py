@@ -250,3 +250,134 @@ def rousable(toks: Sequence[str]) -> set[int]:
         if out is not None:
             return {*range(c.start, c.end + out.end), *(i for z in _SLEEP.find(toks) for i in range(z.start, z.end))}
     return set()
+
+
+# session 19 (n41-set13-calm): calm kinds of held-out set 13, read more generally than by phrase: a sign the caller
+# thought they saw, a sign put on a thing, an everyday cause after the sign, a past episode over now.
+_BELIEF = _m("belief_words")
+_REVEAL = _m("reveal_words")
+_NOT_IT = _m("not_it_words")
+_IT_IS = _m("it_is_words")
+_FILLERS = _w("everyday", "clause_fillers")
+_SOUND_LIKES = _m("sound_likes")
+_LIKENED = _w("everyday", "likened")
+_LINKS_AFTER = _m("links_after")
+_CAUSES_AFTER = _m("causes_after")
+_NOT_ILL = _m("not_ill")
+_EPISODE_PAST = _m("episode_past")
+_EPISODE_TURNS = _w("everyday", "episode_turns")
+_EPISODE_NOW = _m("episode_now")
+_EPISODE_OVER = _m("episode_over")
+_STILL = Matcher(table(*lx.STILL_WORDS))
+_KIND_OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
+    "belief_words", "not_it_words", "it_is_words", "clause_fillers", "sound_likes", "links_after", "episode_past")
+    for p in _w("everyday", key))
+
+
+def may_be_kind(toks: Sequence[str]) -> bool:
+    """Does any token open one of the session-19 (n41) cues?"""
+    return any(fold(t) in _KIND_OPENERS for t in toks)
+
+
+def kind_calm(toks: Sequence[str], m: Match) -> bool:
+    """Session 19 (n41-set13-calm): a mistaken belief, a sign put on a thing, an everyday cause said after the sign
+    (``past_episode_over`` needs the caller's sign matcher: ``ivr.nlu.analysis``)."""
+    return mistaken_belief(toks, m) or put_on_thing(toks, m) or cause_after(toks, m)
+
+
+def mistaken_belief(toks: Sequence[str], m: Match) -> bool:
+    """A belief word in the sign's clause (either side) and a reveal word after the sign, none between belief and
+    sign: "em tưởng con bé co giật, hóa ra nó nhảy theo nhạc"."""
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    beliefs = [b for b in _BELIEF.find(toks[lo:hi]) if not _negated_before(toks, lo + b.start)]
+    if not beliefs:
+        return False
+    first = lo + min(b.start for b in beliefs)
+    if any(first <= r.start < m.start for r in _REVEAL.find(toks)):
+        return False  # "tưởng bà ngủ, hóa ra bà lịm đi": the sign is what was found
+    return any(r.start >= m.end for r in _REVEAL.find(toks))
+
+
+def _opens_with_thing(toks: Sequence[str], lo: int) -> Match | None:
+    """A thing (``sound_things``) opening the clause at ``lo`` after fillers ("à cái tủ lạnh", "là cái tivi")."""
+    i = lo
+    while i < len(toks) and i - lo < 3 and word_in(toks[i], _FILLERS):
+        i += 1
+    for t in _exact(toks[i:clause_end(toks, i)], _THINGS):
+        if t.start <= 1:  # "cái" may come before
+            return Match(i + t.start, i + t.end, t.label, t.phrase)
+        break
+    return None
+
+
+def put_on_thing(toks: Sequence[str], m: Match) -> bool:
+    """A breath or fit sign said of a thing: the thing opens its clause after fillers with only a likened person
+    between ("à cái tủ lạnh nó kêu rè rè như người thở dốc"); the sign in a "không phải ..." clause and a later clause
+    "là <thing>"; or the sign right after "nghe như" in an utterance where a thing opens a clause."""
+    if m.label not in _SOUND_SIGNS:
+        return False
+    lo = clause_start(toks, m.start)
+    thing = _opens_with_thing(toks, lo)
+    if thing is not None and thing.end <= m.start and m.label != "altered_consciousness":
+        gap = [t for t in toks[thing.end:m.start] if t != "nó"]  # "nó" is the thing ("cái tivi nó kêu")
+        like = next((k for k, t in enumerate(gap) if word_in(t, _LIKENED)), len(gap))
+        if not _PERSONS.find(gap[:like]) and not any(word_in(t, lx.NEGATORS) for t in gap):
+            return True
+    starts = [i + 1 for i, t in enumerate(toks) if t == BREAK]
+    # "..., là cái máy lạnh nó kêu"; unpunctuated "... đâu chỉ là cái máy quạt nó kêu"
+    thing_clauses = [i.start for i in _IT_IS.find(toks[m.end:]) if _opens_with_thing(toks, m.end + i.start)]
+    if thing_clauses and any(n.start <= 1 for n in _NOT_IT.find(toks[lo:m.start])):
+        return True
+    if any(lo + s.end == m.start or lo + s.end + 1 == m.start for s in _SOUND_LIKES.find(toks[lo:m.start])):
+        return any(_opens_with_thing(toks, s) is not None for s in [0, *starts] if s < lo)
+    return False
+
+
+def _not_ill_later(toks: Sequence[str], at: int) -> bool:
+    """A later clause or "chứ" part saying the person is fine or not ill, no negator in that part before it."""
+    if any(n.start >= at for n in _NOT_ILL.find(toks)):
+        return True
+    for f in _FINE.find(toks[at:]):
+        cuts = [i for i in range(at, at + f.start) if toks[i] == BREAK or word_in(toks[i], ("chứ",))]
+        if cuts and not any(word_in(t, lx.NEGATORS) for t in toks[cuts[-1] + 1:at + f.start]):
+            return True
+    return False
+
+
+def cause_after(toks: Sequence[str], m: Match) -> bool:
+    """A colour or breath sign with an everyday cause after a link in its clause ("tím mặt vì cãi nhau", "thở không
+    nổi với tiền học"), or a colour with a calm cause before it, and later the person fine or not ill."""
+    if m.label not in ("cyanosis", *_IDIOM_SIGNS):
+        return False
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    cause = None
+    for link in _LINKS_AFTER.find(toks[m.end:hi]):
+        at = m.end + link.end
+        if link.start <= 4 and not any(word_in(t, lx.NEGATORS) for t in toks[m.end:m.end + link.start]):
+            cause = next((c for c in _exact(toks[at:hi], _CAUSES_AFTER) if c.start <= 2), None)
+            if cause is not None:
+                break
+    if cause is None and m.label == "cyanosis":
+        cause = next((c for c in _exact(toks[lo:hi], _COLOUR_CAUSES)
+                      if not _negated_before(toks, lo + c.start, 3)), None)
+    return cause is not None and _not_ill_later(toks, m.end)
+
+
+def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
+    """A sign with a past marker in its clause and a later clause (after a break or a contrast word) with a now word
+    and within five words a word of it over, no negator or still word between: the index after which the caller
+    must say no other sign for the episode to be over (``ivr.nlu.analysis``); None if not such an episode."""
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    if not _EPISODE_PAST.find(toks[lo:hi]):
+        return None
+    turns = [i for i in range(m.end, len(toks)) if toks[i] == BREAK or word_in(toks[i], _EPISODE_TURNS)]
+    if not turns:
+        return None
+    for now in _EPISODE_NOW.find(toks[turns[0]:]):
+        at = turns[0] + now.end
+        for over in _EPISODE_OVER.find(toks[at:at + 6]):
+            between = toks[at:at + over.start]
+            if any(word_in(t, lx.NEGATORS) or t == BREAK for t in between) or _STILL.find(between):
+                continue
+            return turns[0] + now.start
+    return None

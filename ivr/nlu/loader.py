@@ -67,7 +67,12 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "sound_things", "owner_words", "colour_causes", "colour_back", "sulk_words",
                                            "sulk_over", "tender_words", "strain_words", "spread_words", "mind_words",
                                            "mind_gap", "fog_words", "at_rest", "wake_links", "body_causes",
-                                           "fine_all", "joke_words", "never_baseline")},
+                                           "fine_all", "joke_words", "never_baseline",
+                                           # session 19 (n41-set13-calm)
+                                           "belief_words", "reveal_words", "not_it_words", "it_is_words",
+                                           "clause_fillers", "sound_likes", "likened", "links_after", "causes_after",
+                                           "not_ill", "episode_past", "episode_turns", "episode_now",
+                                           "episode_over")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs")}},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
