@@ -14,6 +14,7 @@ from ivr.nlu.everyday import (
     may_be_kind,
     past_episode_over,
     rousable,
+    woke_when_called,
 )
 from ivr.nlu.fragments import fond_of, fragment_signs
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
@@ -267,13 +268,16 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     cue_matches = CUES.find(toks)
     for c in cue_matches:
         if c.label == "spo2":
-            for j in range(c.end, min(c.end + 4, len(toks))):
+            # session 19 (n41-set13-calm): past a possessor ("ô xi của ba tôi chưa bao giờ thấp vậy")
+            reach = c.end + 4 + (_possessor(toks, c.end) or 0)
+            for j in range(c.end, min(reach, len(toks))):
                 if toks[j] == BREAK or any(n.start <= j < n.end for n in numbers):
                     break
                 if word_in(toks[j], lx.LOW_WORDS):
                     # "nếu oxy tụt thì làm gì": supposed, no report (negation.yaml ``hypothetical``; session 16)
                     low = Match(c.start, j + 1, "low_spo2", " ".join(toks[c.start:j + 1]))
-                    (neg if negated(toks, low, spans) else pos).append("low_spo2")
+                    denied = (negated(toks, low, spans) or _low_denied(toks[c.end:j])) and not _unprecedented(toks, j)
+                    (neg if denied else pos).append("low_spo2")
                     break
     vitals, earlier_worse = find_readings(toks, numbers, age_idx, expect_vital)
     if not vitals and expect_vital is None:
@@ -842,6 +846,35 @@ def positive_any(spans: Sequence[tuple[Match, bool]]) -> bool:
     return any(not neg for _, neg in spans)
 
 
+_NOT_DENIAL = ("hiểu", "biết", "rõ")  # "không hiểu sao tụt", "không biết sao xuống": a report
+
+
+def _low_denied(between: Sequence[str]) -> bool:
+    """Session 19 (n41-set13-calm): a negator between a SpO2 cue and its "low" word ("ô xi không xuống dưới chín bảy
+    bao giờ", "spo2 chưa bao giờ tụt"), not "không hiểu sao"."""
+    return any(word_in(t, lx.NEGATORS) for t in between) and not any(word_in(t, _NOT_DENIAL) for t in between)
+
+
+def _possessor(toks: Sequence[str], i: int) -> int:
+    """Session 19 (n41-set13-calm): the length of "của <person> [<person>]" at ``i`` ("của ba tôi"), else 0."""
+    if i >= len(toks) or not word_in(toks[i], ("của",)):
+        return 0
+    k = i + 1
+    while k < len(toks) and k - i <= 2 and word_in(toks[k], lx.PERSONS):
+        k += 1
+    return k - i if k > i + 1 else 0
+
+
+_SO_LOW = ("vậy", "thế", "vầy", "như vậy", "như thế", "đến vậy", "đến thế", "tới vậy", "cỡ này", "như này")
+
+
+def _unprecedented(toks: Sequence[str], j: int) -> bool:
+    """Session 19 (n41-set13-calm): "ô xi của ba tôi chưa bao giờ thấp vậy": never this low is low now (a word of
+    degree right after the low word ``j``); errs toward the sign."""
+    nxt = toks[j + 1:j + 3]
+    return bool(nxt) and (word_in(nxt[0], _SO_LOW) or " ".join(nxt) in _SO_LOW)
+
+
 def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     """Session 18 (n36-calm-slang): is the sign ``m`` calm talk that sounds like it: slang, an effort's breath that a
     rest ended, or a sign asked about (``ivr.nlu.slang``)?"""
@@ -863,6 +896,8 @@ def set13_kind(toks: Sequence[str], m: Match) -> bool:
     if kind_calm(toks, m):
         return True
     now = past_episode_over(toks, m)
+    if now is None:
+        now = woke_when_called(toks, m)
     if now is None:
         return False
     for later in _SYMPTOMS.find(toks[now:]):

@@ -243,12 +243,16 @@ def rousable(toks: Sequence[str]) -> set[int]:
     "gọi thì dậy nhưng lại ngủ ngay, nói lơ mơ" keep their signs (rules)."""
     for c in _WAKE_CALLS.find(toks):
         rest = toks[c.end:c.end + 4]
+        # session 19 (n41-set13-calm): "gọi một tiếng là dậy ngay" (at most two call fillers)
+        skip = next((k for k in range(3) if k >= len(rest) or not word_in(rest[k], _CALL_FILLERS)), 2)
+        rest = toks[c.end + skip:c.end + skip + 4]
         if not rest or not word_in(rest[0], _WAKE_LINKS) or any(word_in(t, lx.NEGATORS) or t == BREAK for t in rest):
             continue
         k = 2 if len(rest) > 1 and word_in(rest[1], lx.PERSONS) else 1
         out = _WAKE_OUTCOMES.at(rest, k) if k < len(rest) else None
         if out is not None:
-            return {*range(c.start, c.end + out.end), *(i for z in _SLEEP.find(toks) for i in range(z.start, z.end))}
+            sleep = (i for z in _SLEEP.find(toks) for i in range(z.start, z.end))
+            return {*range(c.start, c.end + skip + out.end), *sleep}
     return set()
 
 
@@ -269,9 +273,11 @@ _EPISODE_TURNS = _w("everyday", "episode_turns")
 _EPISODE_NOW = _m("episode_now")
 _EPISODE_OVER = _m("episode_over")
 _STILL = Matcher(table(*lx.STILL_WORDS))
+_CALL_FILLERS = _w("everyday", "call_fillers")
+_WOKE = _m("woke_outcomes")
 _KIND_OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
     "belief_words", "not_it_words", "it_is_words", "clause_fillers", "sound_likes", "links_after", "episode_past")
-    for p in _w("everyday", key))
+    for p in _w("everyday", key)) | frozenset(fold(p.split(" ")[0]) for p in lx.WAKE_CALLS)
 
 
 def may_be_kind(toks: Sequence[str]) -> bool:
@@ -380,4 +386,25 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
             if any(word_in(t, lx.NEGATORS) or t == BREAK for t in between) or _STILL.find(between):
                 continue
             return turns[0] + now.start
+    return None
+
+
+def woke_when_called(toks: Sequence[str], m: Match) -> int | None:
+    """A sleep sign ``m`` before a wake call that woke the sleeper at once ("gọi một cái là dậy"): the index after the
+    wake outcome, after which no other sign may be said (``ivr.nlu.analysis``); None otherwise."""
+    if m.label != "altered_consciousness" or not _SLEEP.find(toks[m.start:m.end]):
+        return None
+    for c in _WAKE_CALLS.find(toks[m.end:]):
+        i = m.end + c.end
+        k = 0
+        while k < 2 and i < len(toks) and word_in(toks[i], _CALL_FILLERS):
+            i, k = i + 1, k + 1
+        if i >= len(toks) or not word_in(toks[i], _WAKE_LINKS):
+            continue
+        i += 1
+        if i < len(toks) and word_in(toks[i], lx.PERSONS):
+            i += 1
+        out = _WOKE.at(toks, i) if i < len(toks) else None
+        if out is not None and not any(word_in(t, lx.NEGATORS) or t == BREAK for t in toks[m.end + c.start:i]):
+            return out.end
     return None

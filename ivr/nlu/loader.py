@@ -72,7 +72,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "belief_words", "reveal_words", "not_it_words", "it_is_words",
                                            "clause_fillers", "sound_likes", "likened", "links_after", "causes_after",
                                            "not_ill", "episode_past", "episode_turns", "episode_now",
-                                           "episode_over")},
+                                           "episode_over", "call_fillers", "woke_outcomes")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs")}},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
@@ -175,7 +175,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "hearing_outcomes": WORDS, "unable_ends": WORDS, "sleep_words": WORDS,
                  "hearing_calls": WORDS, "hearing_not_before": WORDS,
                  "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS, "reassurance": WORDS},
-    "vitals": {"cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
+    "vitals": {"floor_words": WORDS, "never_words": WORDS,  # session 19 (n41-set13-calm)
+               "cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
                "repeat_counts": WORDS,
                "day_words": WORDS, "not_tenths_before": WORDS, "value_joiners": WORDS, "low_words": WORDS,
                "breathing_words": WORDS, "pulse_words": WORDS, "blood_pressure_separators": WORDS,

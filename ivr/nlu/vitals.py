@@ -820,12 +820,31 @@ def _supposed(toks: Sequence[str], n: Number) -> bool:
         return True
     if n.start == 0 or not word_in(toks[n.start - 1], lx.THRESHOLD_WORDS):
         return False
+    if _floor_never_crossed(toks, n, lo):
+        return True
     hi = n.end
     while hi < len(toks) and toks[hi] != BREAK:
         hi += 1
     rest = toks[n.end:hi]
     return any(word_in(t, lx.THEN_WORDS) for t in rest) and bool(
         _ASKED.find(rest) or (rest and word_in(rest[-1], lx.QUESTION_ENDINGS)))
+
+
+_NEVER = Matcher(table(*lx.NEVER_WORDS))
+_NOT_DENIAL = ("hiểu", "biết")
+
+
+def _floor_never_crossed(toks: Sequence[str], n: Number, lo: int) -> bool:
+    """Session 19 (n41-set13-calm): "ô xi chưa bao giờ xuống dưới chín sáu": a floor word right before ``n``, a
+    negator before it in its clause (not "không hiểu sao") and a never word in its clause: no reading."""
+    if not word_in(toks[n.start - 1], lx.FLOOR_WORDS):
+        return False
+    hi = n.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    before = toks[lo:n.start - 1]
+    return (any(word_in(t, lx.NEGATORS) for t in before) and not any(word_in(t, _NOT_DENIAL) for t in before)
+            and bool(_NEVER.find(toks[lo:hi])))
 
 
 def _heard_of(toks: Sequence[str], n: Number) -> bool:
