@@ -14,6 +14,7 @@ from ivr.nlu.everyday import (
     may_be_kind,
     past_episode_over,
     rousable,
+    small_spit_up,
     woke_when_called,
 )
 from ivr.nlu.fragments import fond_of, fragment_signs
@@ -498,6 +499,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             # "uống được bình thường, không nôn ói gì": the vomit word itself denied is no sign
             vomit = [j for j in vomit if not any(word_in(x, lx.NEGATORS) for x in toks[max(i + 1, j - 2):j])
                      and not nausea(toks, j)]  # "uống thuốc xong hơi buồn nôn" (session 18, ``ivr.nlu.timeline``)
+            # session 19 (n41-set13-calm): "bú no rồi trớ ra một chút, sau đó lại bú tiếp" (``ivr.nlu.everyday``)
+            vomit = [j for j in vomit if not small_spit_up(toks, Match(j, j + 1, "vomiting", toks[j]))]
             if vomit and not any(word_in(x, lx.PLAIN_NEGATORS) for x in toks[max(0, i - 2):i]):
                 m = Match(i, vomit[0] + 1, "cannot_eat_drink", "uống vào là nôn")
                 out.append((m, negated(toks, m, spans)))

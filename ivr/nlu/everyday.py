@@ -104,6 +104,8 @@ def _changed(toks: Sequence[str], same: Sequence[Match]) -> bool:
             continue
         if any(s.start <= c.start < s.end for s in same):
             continue
+        if any(s.end == c.start for s in same):
+            continue  # session 19 (n41-set13-calm): "không phải mới hôm nay": the change word denied
         return True
     return False
 
@@ -115,7 +117,10 @@ def unchanged_baseline(toks: Sequence[str], m: Match) -> bool:
     # nothing said of the sign after it in its clause but the same marker: "thở dốc không ra hơi", "khó thở quá"
     # (severe) keep it
     tail = toks[m.end:clause_end(toks, m.end)]
-    if any(word_in(t, lx.NEGATORS) or word_in(t, lx.INTENSIFIERS) for t in tail):
+    # session 19 (n41-set13-calm): a negator opening a same marker ("lâu rồi không phải mới hôm nay") is no severity
+    own = {m.end + s.start for s in _SAME.find(tail)}
+    if any((word_in(t, lx.NEGATORS) and m.end + k not in own) or word_in(t, lx.INTENSIFIERS)
+           for k, t in enumerate(tail)):
         return False
     same = _same_said(toks, clause_start(toks, m.start))
     if not same:
@@ -275,8 +280,16 @@ _EPISODE_OVER = _m("episode_over")
 _STILL = Matcher(table(*lx.STILL_WORDS))
 _CALL_FILLERS = _w("everyday", "call_fillers")
 _WOKE = _m("woke_outcomes")
+_SPIT_UP = _m("spit_up")
+_SMALL = _m("small_amounts")
+_FEEDS_AGAIN = _m("feeds_again")
+_SPIT_MUCH = _m("spit_much")
+_USUAL_BEFORE = _m("usual_before")
+_DOCTOR_SAID = _m("doctor_said")
+_DOCTOR_CALM = _m("doctor_calm")
 _KIND_OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
-    "belief_words", "not_it_words", "it_is_words", "clause_fillers", "sound_likes", "links_after", "episode_past")
+    "spit_up", "doctor_said", "belief_words", "not_it_words", "it_is_words", "clause_fillers", "sound_likes",
+    "links_after", "episode_past")
     for p in _w("everyday", key)) | frozenset(fold(p.split(" ")[0]) for p in lx.WAKE_CALLS)
 
 
@@ -288,7 +301,31 @@ def may_be_kind(toks: Sequence[str]) -> bool:
 def kind_calm(toks: Sequence[str], m: Match) -> bool:
     """Session 19 (n41-set13-calm): a mistaken belief, a sign put on a thing, an everyday cause said after the sign
     (``past_episode_over`` needs the caller's sign matcher: ``ivr.nlu.analysis``)."""
-    return mistaken_belief(toks, m) or put_on_thing(toks, m) or cause_after(toks, m)
+    return (mistaken_belief(toks, m) or put_on_thing(toks, m) or cause_after(toks, m) or small_spit_up(toks, m)
+            or doctor_usual(toks, m))
+
+
+def small_spit_up(toks: Sequence[str], m: Match) -> bool:
+    """A baby's small spit-up ("trớ ra một chút") then feeding again ("lại bú tiếp"), nothing of much or often."""
+    if m.label != "vomiting" or not any(s.start == m.start for s in _SPIT_UP.find(toks)):
+        return False
+    small = [a for a in _SMALL.find(toks[m.end:m.end + 4]) if a.start <= 2]
+    return bool(small) and bool(_FEEDS_AGAIN.find(toks[m.end:])) and not _SPIT_MUCH.find(toks)
+
+
+def doctor_usual(toks: Sequence[str], m: Match) -> bool:
+    """A shortness of breath said usual in its clause ("bình thường cũng hơi khó thở") that a doctor called usual or
+    put on a known cause later ("bác sĩ sản nói vậy là bình thường")."""
+    if m.label != "shortness_of_breath":
+        return False
+    lo = clause_start(toks, m.start)
+    if not _USUAL_BEFORE.find(toks[lo:m.start]):
+        return False
+    for d in _DOCTOR_SAID.find(toks[m.end:]):
+        at = m.end + d.end
+        if any(c.start <= 6 for c in _DOCTOR_CALM.find(toks[at:at + 7])):
+            return True
+    return False
 
 
 def mistaken_belief(toks: Sequence[str], m: Match) -> bool:

@@ -72,7 +72,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "belief_words", "reveal_words", "not_it_words", "it_is_words",
                                            "clause_fillers", "sound_likes", "likened", "links_after", "causes_after",
                                            "not_ill", "episode_past", "episode_turns", "episode_now",
-                                           "episode_over", "call_fillers", "woke_outcomes")},
+                                           "episode_over", "call_fillers", "woke_outcomes", "spit_up",
+                                           "small_amounts", "feeds_again", "spit_much", "usual_before",
+                                           "doctor_said", "doctor_calm")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs")}},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
