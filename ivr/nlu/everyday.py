@@ -228,7 +228,8 @@ def everyday_span(toks: Sequence[str], m: Match) -> range:
     """The tokens the n-gram model should not weigh for a sign or worry word ``m`` read as calm here: its clause, and
     on to the end of the clause of the last word that says it is over or fine ("..., nín là hồng hào lại ngay")."""
     after = toks[m.end:]
-    cues = [c.start for matcher in (_COLOUR_BACK, _SULK_OVER, _FINE, _SAME) for c in matcher.find(after)]
+    # session 19 (n41-set13-calm): also the clause of what was found instead ("..., hóa ra ông cúi xuống nhặt đồ")
+    cues = [c.start for matcher in (_COLOUR_BACK, _SULK_OVER, _FINE, _SAME, _REVEAL) for c in matcher.find(after)]
     hi = clause_end(toks, m.end + max(cues)) if cues else clause_end(toks, m.end)
     # a tantrum from its sulk word on ("con bé giận dỗi nằm lăn ra đất, gọi không thưa, ...")
     sulks = [x.start for x in _SULK.find(toks[:m.start])] if m.label == "altered_consciousness" else []
