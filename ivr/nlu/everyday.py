@@ -279,6 +279,7 @@ _EPISODE_TURNS = _w("everyday", "episode_turns")
 _EPISODE_NOW = _m("episode_now")
 _EPISODE_OVER = _m("episode_over")
 _STILL = Matcher(table(*lx.STILL_WORDS))
+_ASKED_WHEN = Matcher(table("bao giờ", "khi nào", "lúc nào", "chừng nào", "bao lâu", "cho hỏi", "có sao không"))
 _CALL_FILLERS = _w("everyday", "call_fillers")
 _WOKE = _m("woke_outcomes")
 _SPIT_UP = _m("spit_up")
@@ -412,8 +413,12 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
     and within five words a word of it over, no negator or still word between: the index after which the caller
     must say no other sign for the episode to be over (``ivr.nlu.analysis``); None if not such an episode."""
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
-    if not _EPISODE_PAST.find(toks[lo:hi]):
+    # "từ hôm qua tức ngực": a start, not a past episode
+    if not [p for p in _EPISODE_PAST.find(toks[lo:hi]) if not _negated_before(toks, lo + p.start, 1)
+            and not (lo + p.start > 0 and word_in(toks[lo + p.start - 1], lx.SINCE_WORDS))]:
         return None
+    if any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) or _ASKED_WHEN.find(toks[m.end:]):
+        return None  # "cho hỏi bao giờ thì khỏi": over asked about, not said
     turns = [i for i in range(m.end, len(toks)) if toks[i] == BREAK or word_in(toks[i], _EPISODE_TURNS)]
     if not turns:
         return None
