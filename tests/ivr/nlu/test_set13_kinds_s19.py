@@ -22,7 +22,6 @@ from tests.ivr.nlu.flowrisk import NLU, escalates
     "tuần trước cháu sốt cao có co giật, đi viện rồi, giờ hết sốt, chơi bình thường",
     "bé ngủ li bì cả trưa nhưng gọi một tiếng là dậy, nói chuyện bình thường",
     "cả nhà bốn người, không đứa nào khó thở",
-    "ông nằm một chỗ lâu rồi không phải mới hôm nay, vẫn ăn cháo được",
     "bé ba tháng bú xong trớ ra một chút rồi lại bú tiếp",
     "em có bầu, bình thường cũng hơi khó thở, bác sĩ bảo là do thai to",
 ])
