@@ -5,7 +5,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.everyday import calm_worry, everyday_calm, everyday_span, may_be_everyday, rousable
+from ivr.nlu.everyday import (
+    calm_worry,
+    everyday_calm,
+    everyday_span,
+    kind_calm,
+    may_be_everyday,
+    may_be_kind,
+    past_episode_over,
+    rousable,
+    small_spit_up,
+    woke_when_called,
+)
 from ivr.nlu.fragments import fond_of, fragment_signs
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import asked_whether, negated, not_a_call, ride_over_or_service
@@ -258,13 +269,16 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     cue_matches = CUES.find(toks)
     for c in cue_matches:
         if c.label == "spo2":
-            for j in range(c.end, min(c.end + 4, len(toks))):
+            # session 19 (n41-set13-calm): past a possessor ("ô xi của ba tôi chưa bao giờ thấp vậy")
+            reach = c.end + 4 + (_possessor(toks, c.end) or 0)
+            for j in range(c.end, min(reach, len(toks))):
                 if toks[j] == BREAK or any(n.start <= j < n.end for n in numbers):
                     break
                 if word_in(toks[j], lx.LOW_WORDS):
                     # "nếu oxy tụt thì làm gì": supposed, no report (negation.yaml ``hypothetical``; session 16)
                     low = Match(c.start, j + 1, "low_spo2", " ".join(toks[c.start:j + 1]))
-                    (neg if negated(toks, low, spans) else pos).append("low_spo2")
+                    denied = (negated(toks, low, spans) or _low_denied(toks[c.end:j])) and not _unprecedented(toks, j)
+                    (neg if denied else pos).append("low_spo2")
                     break
     vitals, earlier_worse = find_readings(toks, numbers, age_idx, expect_vital)
     if not vitals and expect_vital is None:
@@ -485,6 +499,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             # "uống được bình thường, không nôn ói gì": the vomit word itself denied is no sign
             vomit = [j for j in vomit if not any(word_in(x, lx.NEGATORS) for x in toks[max(i + 1, j - 2):j])
                      and not nausea(toks, j)]  # "uống thuốc xong hơi buồn nôn" (session 18, ``ivr.nlu.timeline``)
+            # session 19 (n41-set13-calm): "bú no rồi trớ ra một chút, sau đó lại bú tiếp" (``ivr.nlu.everyday``)
+            vomit = [j for j in vomit if not small_spit_up(toks, Match(j, j + 1, "vomiting", toks[j]))]
             if vomit and not any(word_in(x, lx.PLAIN_NEGATORS) for x in toks[max(0, i - 2):i]):
                 m = Match(i, vomit[0] + 1, "cannot_eat_drink", "uống vào là nôn")
                 out.append((m, negated(toks, m, spans)))
@@ -833,25 +849,80 @@ def positive_any(spans: Sequence[tuple[Match, bool]]) -> bool:
     return any(not neg for _, neg in spans)
 
 
+_NOT_DENIAL = ("hiểu", "biết", "rõ")  # "không hiểu sao tụt", "không biết sao xuống": a report
+
+
+def _low_denied(between: Sequence[str]) -> bool:
+    """Session 19 (n41-set13-calm): a negator between a SpO2 cue and its "low" word ("ô xi không xuống dưới chín bảy
+    bao giờ", "spo2 chưa bao giờ tụt"), not "không hiểu sao"."""
+    return any(word_in(t, lx.NEGATORS) for t in between) and not any(word_in(t, _NOT_DENIAL) for t in between)
+
+
+def _possessor(toks: Sequence[str], i: int) -> int:
+    """Session 19 (n41-set13-calm): the length of "của <person> [<person>]" at ``i`` ("của ba tôi"), else 0."""
+    if i >= len(toks) or not word_in(toks[i], ("của",)):
+        return 0
+    k = i + 1
+    while k < len(toks) and k - i <= 2 and word_in(toks[k], lx.PERSONS):
+        k += 1
+    return k - i if k > i + 1 else 0
+
+
+_SO_LOW = ("vậy", "thế", "vầy", "như vậy", "như thế", "đến vậy", "đến thế", "tới vậy", "cỡ này", "như này")
+
+
+def _unprecedented(toks: Sequence[str], j: int) -> bool:
+    """Session 19 (n41-set13-calm): "ô xi của ba tôi chưa bao giờ thấp vậy": never this low is low now (a word of
+    degree right after the low word ``j``); errs toward the sign."""
+    nxt = toks[j + 1:j + 3]
+    return bool(nxt) and (word_in(nxt[0], _SO_LOW) or " ".join(nxt) in _SO_LOW)
+
+
 def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     """Session 18 (n36-calm-slang): is the sign ``m`` calm talk that sounds like it: slang, an effort's breath that a
     rest ended, or a sign asked about (``ivr.nlu.slang``)?"""
     # session 19 (n40-calm-lookalikes): an unchanged baseline, a breath idiom, a thing's sound, a colour gone back, a
     # tantrum, a sore muscle, brain fog (``ivr.nlu.everyday``)
-    return slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m) or everyday_calm(toks, m)
+    return (slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m) or everyday_calm(toks, m)
+            or set13_kind(toks, m))
+
+
+_OVER_DENIALS = ("hết", "khỏi")
+
+
+def set13_kind(toks: Sequence[str], m: Match) -> bool:
+    """Session 19 (n41-set13-calm): a mistaken belief, a sign put on a thing, an everyday cause after the sign, or a
+    past episode over now with no sign said after the now word but denied ("giờ hết tím rồi", "không sốt lại")
+    (``ivr.nlu.everyday``)."""
+    if not may_be_kind(toks):
+        return False
+    if kind_calm(toks, m):
+        return True
+    now = past_episode_over(toks, m)
+    if now is None:
+        now = woke_when_called(toks, m)
+    if now is None:
+        return False
+    for later in _SYMPTOMS.find(toks[now:]):
+        if later.label == BLOCK:
+            continue
+        before = toks[max(0, now + later.start - 2):now + later.start]
+        if not any(word_in(t, lx.NEGATORS) or word_in(t, _OVER_DENIALS) for t in before):
+            return False
+    return True
 
 
 def calm_senses(toks: Sequence[str]) -> set[int]:
     """Session 18 (n36-calm-slang): the tokens of sign phrases ``calm_look_alike`` reads as calm ("chán muốn xỉu",
     "thở dốc, nghỉ chút là hết"), masked from the n-gram model's text (``ivr.nlu.understander.model_text``)."""
     masked: set[int] = set()
-    if not may_be_calm(toks) and not may_be_everyday(toks):
+    if not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks):
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         if m.label != BLOCK and calm_look_alike(toks, m):
             masked.update(range(m.start, rest_end(toks, m) or m.end))
-            if everyday_calm(toks, m):
-                masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes)
+            if everyday_calm(toks, m) or set13_kind(toks, m):
+                masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes, n41-set13-calm)
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
     return masked | rousable(toks)

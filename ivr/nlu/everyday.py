@@ -104,6 +104,8 @@ def _changed(toks: Sequence[str], same: Sequence[Match]) -> bool:
             continue
         if any(s.start <= c.start < s.end for s in same):
             continue
+        if any(s.end == c.start for s in same):
+            continue  # session 19 (n41-set13-calm): "không phải mới hôm nay": the change word denied
         return True
     return False
 
@@ -115,7 +117,10 @@ def unchanged_baseline(toks: Sequence[str], m: Match) -> bool:
     # nothing said of the sign after it in its clause but the same marker: "thở dốc không ra hơi", "khó thở quá"
     # (severe) keep it
     tail = toks[m.end:clause_end(toks, m.end)]
-    if any(word_in(t, lx.NEGATORS) or word_in(t, lx.INTENSIFIERS) for t in tail):
+    # session 19 (n41-set13-calm): a negator opening a same marker ("lâu rồi không phải mới hôm nay") is no severity
+    own = {m.end + s.start for s in _SAME.find(tail)}
+    if any((word_in(t, lx.NEGATORS) and m.end + k not in own) or word_in(t, lx.INTENSIFIERS)
+           for k, t in enumerate(tail)):
         return False
     same = _same_said(toks, clause_start(toks, m.start))
     if not same:
@@ -223,7 +228,8 @@ def everyday_span(toks: Sequence[str], m: Match) -> range:
     """The tokens the n-gram model should not weigh for a sign or worry word ``m`` read as calm here: its clause, and
     on to the end of the clause of the last word that says it is over or fine ("..., nín là hồng hào lại ngay")."""
     after = toks[m.end:]
-    cues = [c.start for matcher in (_COLOUR_BACK, _SULK_OVER, _FINE, _SAME) for c in matcher.find(after)]
+    # session 19 (n41-set13-calm): also the clause of what was found instead ("..., hóa ra ông cúi xuống nhặt đồ")
+    cues = [c.start for matcher in (_COLOUR_BACK, _SULK_OVER, _FINE, _SAME, _REVEAL) for c in matcher.find(after)]
     hi = clause_end(toks, m.end + max(cues)) if cues else clause_end(toks, m.end)
     # a tantrum from its sulk word on ("con bé giận dỗi nằm lăn ra đất, gọi không thưa, ...")
     sulks = [x.start for x in _SULK.find(toks[:m.start])] if m.label == "altered_consciousness" else []
@@ -243,10 +249,205 @@ def rousable(toks: Sequence[str]) -> set[int]:
     "gọi thì dậy nhưng lại ngủ ngay, nói lơ mơ" keep their signs (rules)."""
     for c in _WAKE_CALLS.find(toks):
         rest = toks[c.end:c.end + 4]
+        # session 19 (n41-set13-calm): "gọi một tiếng là dậy ngay" (at most two call fillers)
+        skip = next((k for k in range(3) if k >= len(rest) or not word_in(rest[k], _CALL_FILLERS)), 2)
+        rest = toks[c.end + skip:c.end + skip + 4]
         if not rest or not word_in(rest[0], _WAKE_LINKS) or any(word_in(t, lx.NEGATORS) or t == BREAK for t in rest):
             continue
         k = 2 if len(rest) > 1 and word_in(rest[1], lx.PERSONS) else 1
         out = _WAKE_OUTCOMES.at(rest, k) if k < len(rest) else None
         if out is not None:
-            return {*range(c.start, c.end + out.end), *(i for z in _SLEEP.find(toks) for i in range(z.start, z.end))}
+            sleep = (i for z in _SLEEP.find(toks) for i in range(z.start, z.end))
+            return {*range(c.start, c.end + skip + out.end), *sleep}
     return set()
+
+
+# session 19 (n41-set13-calm): calm kinds of held-out set 13, read more generally than by phrase: a sign the caller
+# thought they saw, a sign put on a thing, an everyday cause after the sign, a past episode over now.
+_BELIEF = _m("belief_words")
+_REVEAL = _m("reveal_words")
+_NOT_IT = _m("not_it_words")
+_IT_IS = _m("it_is_words")
+_FILLERS = _w("everyday", "clause_fillers")
+_SOUND_LIKES = _m("sound_likes")
+_LIKENED = _w("everyday", "likened")
+_LINKS_AFTER = _m("links_after")
+_CAUSES_AFTER = _m("causes_after")
+_NOT_ILL = _m("not_ill")
+_EPISODE_PAST = _m("episode_past")
+_EPISODE_TURNS = _w("everyday", "episode_turns")
+_EPISODE_NOW = _m("episode_now")
+_EPISODE_OVER = _m("episode_over")
+_STILL = Matcher(table(*lx.STILL_WORDS))
+_ASKED_WHEN = Matcher(table("bao giờ", "khi nào", "lúc nào", "chừng nào", "bao lâu", "cho hỏi", "có sao không"))
+_CALL_FILLERS = _w("everyday", "call_fillers")
+_WOKE = _m("woke_outcomes")
+_SPIT_UP = _m("spit_up")
+_SMALL = _m("small_amounts")
+_FEEDS_AGAIN = _m("feeds_again")
+_SPIT_MUCH = _m("spit_much")
+_USUAL_BEFORE = _m("usual_before")
+_DOCTOR_SAID = _m("doctor_said")
+_DOCTOR_CALM = _m("doctor_calm")
+_KIND_OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
+    "spit_up", "doctor_said", "belief_words", "not_it_words", "it_is_words", "clause_fillers", "sound_likes",
+    "links_after", "episode_past")
+    for p in _w("everyday", key)) | frozenset(fold(p.split(" ")[0]) for p in lx.WAKE_CALLS)
+
+
+def may_be_kind(toks: Sequence[str]) -> bool:
+    """Does any token open one of the session-19 (n41) cues?"""
+    return any(fold(t) in _KIND_OPENERS for t in toks)
+
+
+def kind_calm(toks: Sequence[str], m: Match) -> bool:
+    """Session 19 (n41-set13-calm): a mistaken belief, a sign put on a thing, an everyday cause said after the sign
+    (``past_episode_over`` needs the caller's sign matcher: ``ivr.nlu.analysis``)."""
+    return (mistaken_belief(toks, m) or put_on_thing(toks, m) or cause_after(toks, m) or small_spit_up(toks, m)
+            or doctor_usual(toks, m))
+
+
+def small_spit_up(toks: Sequence[str], m: Match) -> bool:
+    """A baby's small spit-up ("trớ ra một chút") then feeding again ("lại bú tiếp"), nothing of much or often."""
+    if m.label != "vomiting" or not any(s.start == m.start for s in _SPIT_UP.find(toks)):
+        return False
+    small = [a for a in _SMALL.find(toks[m.end:m.end + 4]) if a.start <= 2]
+    return bool(small) and bool(_FEEDS_AGAIN.find(toks[m.end:])) and not _SPIT_MUCH.find(toks)
+
+
+def doctor_usual(toks: Sequence[str], m: Match) -> bool:
+    """A shortness of breath said usual in its clause ("bình thường cũng hơi khó thở") that a doctor called usual or
+    put on a known cause later ("bác sĩ sản nói vậy là bình thường")."""
+    if m.label != "shortness_of_breath":
+        return False
+    lo = clause_start(toks, m.start)
+    if not _USUAL_BEFORE.find(toks[lo:m.start]):
+        return False
+    for d in _DOCTOR_SAID.find(toks[m.end:]):
+        at = m.end + d.end
+        if any(c.start <= 6 for c in _DOCTOR_CALM.find(toks[at:at + 7])):
+            return True
+    return False
+
+
+def mistaken_belief(toks: Sequence[str], m: Match) -> bool:
+    """A belief word in the sign's clause (either side) and a reveal word after the sign, none between belief and
+    sign: "em tưởng con bé co giật, hóa ra nó nhảy theo nhạc"."""
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    beliefs = [b for b in _BELIEF.find(toks[lo:hi]) if not _negated_before(toks, lo + b.start)]
+    if not beliefs:
+        return False
+    first = lo + min(b.start for b in beliefs)
+    if any(first <= r.start < m.start for r in _REVEAL.find(toks)):
+        return False  # "tưởng bà ngủ, hóa ra bà lịm đi": the sign is what was found
+    return any(r.start >= m.end for r in _REVEAL.find(toks))
+
+
+def _opens_with_thing(toks: Sequence[str], lo: int) -> Match | None:
+    """A thing (``sound_things``) opening the clause at ``lo`` after fillers ("à cái tủ lạnh", "là cái tivi")."""
+    i = lo
+    while i < len(toks) and i - lo < 3 and word_in(toks[i], _FILLERS):
+        i += 1
+    for t in _exact(toks[i:clause_end(toks, i)], _THINGS):
+        if t.start <= 1:  # "cái" may come before
+            return Match(i + t.start, i + t.end, t.label, t.phrase)
+        break
+    return None
+
+
+def put_on_thing(toks: Sequence[str], m: Match) -> bool:
+    """A breath or fit sign said of a thing: the thing opens its clause after fillers with only a likened person
+    between ("à cái tủ lạnh nó kêu rè rè như người thở dốc"); the sign in a "không phải ..." clause and a later clause
+    "là <thing>"; or the sign right after "nghe như" in an utterance where a thing opens a clause."""
+    if m.label not in _SOUND_SIGNS:
+        return False
+    lo = clause_start(toks, m.start)
+    thing = _opens_with_thing(toks, lo)
+    if thing is not None and thing.end <= m.start and m.label != "altered_consciousness":
+        gap = [t for t in toks[thing.end:m.start] if t != "nó"]  # "nó" is the thing ("cái tivi nó kêu")
+        like = next((k for k, t in enumerate(gap) if word_in(t, _LIKENED)), len(gap))
+        if not _PERSONS.find(gap[:like]) and not any(word_in(t, lx.NEGATORS) for t in gap):
+            return True
+    starts = [i + 1 for i, t in enumerate(toks) if t == BREAK]
+    # "..., là cái máy lạnh nó kêu"; unpunctuated "... đâu chỉ là cái máy quạt nó kêu"
+    thing_clauses = [i.start for i in _IT_IS.find(toks[m.end:]) if _opens_with_thing(toks, m.end + i.start)]
+    if thing_clauses and any(n.start <= 1 for n in _NOT_IT.find(toks[lo:m.start])):
+        return True
+    if any(lo + s.end == m.start or lo + s.end + 1 == m.start for s in _SOUND_LIKES.find(toks[lo:m.start])):
+        return any(_opens_with_thing(toks, s) is not None for s in [0, *starts] if s < lo)
+    return False
+
+
+def _not_ill_later(toks: Sequence[str], at: int) -> bool:
+    """A later clause or "chứ" part saying the person is fine or not ill, no negator in that part before it."""
+    if any(n.start >= at for n in _NOT_ILL.find(toks)):
+        return True
+    for f in _FINE.find(toks[at:]):
+        cuts = [i for i in range(at, at + f.start) if toks[i] == BREAK or word_in(toks[i], ("chứ",))]
+        if cuts and not any(word_in(t, lx.NEGATORS) for t in toks[cuts[-1] + 1:at + f.start]):
+            return True
+    return False
+
+
+def cause_after(toks: Sequence[str], m: Match) -> bool:
+    """A colour or breath sign with an everyday cause after a link in its clause ("tím mặt vì cãi nhau", "thở không
+    nổi với tiền học"), or a colour with a calm cause before it, and later the person fine or not ill."""
+    if m.label not in ("cyanosis", *_IDIOM_SIGNS):
+        return False
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    cause = None
+    for link in _LINKS_AFTER.find(toks[m.end:hi]):
+        at = m.end + link.end
+        if link.start <= 4 and not any(word_in(t, lx.NEGATORS) for t in toks[m.end:m.end + link.start]):
+            cause = next((c for c in _exact(toks[at:hi], _CAUSES_AFTER) if c.start <= 2), None)
+            if cause is not None:
+                break
+    if cause is None and m.label == "cyanosis":
+        cause = next((c for c in _exact(toks[lo:hi], _COLOUR_CAUSES)
+                      if not _negated_before(toks, lo + c.start, 3)), None)
+    return cause is not None and _not_ill_later(toks, m.end)
+
+
+def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
+    """A sign with a past marker in its clause and a later clause (after a break or a contrast word) with a now word
+    and within five words a word of it over, no negator or still word between: the index after which the caller
+    must say no other sign for the episode to be over (``ivr.nlu.analysis``); None if not such an episode."""
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    # "từ hôm qua tức ngực": a start, not a past episode
+    if not [p for p in _EPISODE_PAST.find(toks[lo:hi]) if not _negated_before(toks, lo + p.start, 1)
+            and not (lo + p.start > 0 and word_in(toks[lo + p.start - 1], lx.SINCE_WORDS))]:
+        return None
+    if any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) or _ASKED_WHEN.find(toks[m.end:]):
+        return None  # "cho hỏi bao giờ thì khỏi": over asked about, not said
+    turns = [i for i in range(m.end, len(toks)) if toks[i] == BREAK or word_in(toks[i], _EPISODE_TURNS)]
+    if not turns:
+        return None
+    for now in _EPISODE_NOW.find(toks[turns[0]:]):
+        at = turns[0] + now.end
+        for over in _EPISODE_OVER.find(toks[at:at + 6]):
+            between = toks[at:at + over.start]
+            if any(word_in(t, lx.NEGATORS) or t == BREAK for t in between) or _STILL.find(between):
+                continue
+            return turns[0] + now.start
+    return None
+
+
+def woke_when_called(toks: Sequence[str], m: Match) -> int | None:
+    """A sleep sign ``m`` before a wake call that woke the sleeper at once ("gọi một cái là dậy"): the index after the
+    wake outcome, after which no other sign may be said (``ivr.nlu.analysis``); None otherwise."""
+    if m.label != "altered_consciousness" or not _SLEEP.find(toks[m.start:m.end]):
+        return None
+    for c in _WAKE_CALLS.find(toks[m.end:]):
+        i = m.end + c.end
+        k = 0
+        while k < 2 and i < len(toks) and word_in(toks[i], _CALL_FILLERS):
+            i, k = i + 1, k + 1
+        if i >= len(toks) or not word_in(toks[i], _WAKE_LINKS):
+            continue
+        i += 1
+        if i < len(toks) and word_in(toks[i], lx.PERSONS):
+            i += 1
+        out = _WOKE.at(toks, i) if i < len(toks) else None
+        if out is not None and not any(word_in(t, lx.NEGATORS) or t == BREAK for t in toks[m.end + c.start:i]):
+            return out.end
+    return None

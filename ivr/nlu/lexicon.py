@@ -209,6 +209,8 @@ UNNAMED_REACH: int = LEXICON.number("vitals", "unnamed_reach")
 UNNAMED_DISPLAY_WORDS = _w("vitals", "unnamed_display_words")
 KINSHIP_NUMBER_WORDS = _w("vitals", "kinship_number_words")
 THRESHOLD_WORDS = _w("vitals", "threshold_words")
+FLOOR_WORDS = _w("vitals", "floor_words")  # session 19 (n41-set13-calm)
+NEVER_WORDS = _w("vitals", "never_words")
 THEN_WORDS = _w("vitals", "then_words")
 VALUE_IS_WORDS = _w("vitals", "value_is_words")
 

@@ -72,7 +72,14 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "sound_things", "owner_words", "colour_causes", "colour_back", "sulk_words",
                                            "sulk_over", "tender_words", "strain_words", "spread_words", "mind_words",
                                            "mind_gap", "fog_words", "at_rest", "wake_links", "body_causes",
-                                           "fine_all", "joke_words", "never_baseline")},
+                                           "fine_all", "joke_words", "never_baseline",
+                                           # session 19 (n41-set13-calm)
+                                           "belief_words", "reveal_words", "not_it_words", "it_is_words",
+                                           "clause_fillers", "sound_likes", "likened", "links_after", "causes_after",
+                                           "not_ill", "episode_past", "episode_turns", "episode_now",
+                                           "episode_over", "call_fillers", "woke_outcomes", "spit_up",
+                                           "small_amounts", "feeds_again", "spit_much", "usual_before",
+                                           "doctor_said", "doctor_calm")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs")}},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
@@ -176,7 +183,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "hearing_outcomes": WORDS, "unable_ends": WORDS, "sleep_words": WORDS,
                  "hearing_calls": WORDS, "hearing_not_before": WORDS,
                  "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS, "reassurance": WORDS},
-    "vitals": {"cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
+    "vitals": {"floor_words": WORDS, "never_words": WORDS,  # session 19 (n41-set13-calm)
+               "cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
                "repeat_counts": WORDS,
                "day_words": WORDS, "not_tenths_before": WORDS, "value_joiners": WORDS, "low_words": WORDS,
                "breathing_words": WORDS, "pulse_words": WORDS, "blood_pressure_separators": WORDS,

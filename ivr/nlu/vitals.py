@@ -393,6 +393,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             if vital in out and before is not None and _swing(toks, before, n):
                 out[vital] = worse(vital, out[vital], n.value)  # "lúc chín sáu lúc chín bảy": its worse end
                 continue
+            if vital in out and before is not None and _floor_never_crossed(toks, before):
+                out[vital] = n.value  # session 19 (n41-set13-calm): "chưa bao giờ dưới chín sáu, nay chín tám"
+                earlier.pop(vital, None)
+                continue
             if vital in out and _only(_RETRACTIONS, between):
                 continue  # "chín bảy chứ không phải chín hai": the later value is the one denied
             if vital in out and _corrected(between):
@@ -860,6 +864,27 @@ def _supposed(toks: Sequence[str], n: Number) -> bool:
     rest = toks[n.end:hi]
     return any(word_in(t, lx.THEN_WORDS) for t in rest) and bool(
         _ASKED.find(rest) or (rest and word_in(rest[-1], lx.QUESTION_ENDINGS)))
+
+
+_NEVER = Matcher(table(*lx.NEVER_WORDS))
+_NOT_DENIAL = ("hiểu", "biết")
+
+
+def _floor_never_crossed(toks: Sequence[str], n: Number) -> bool:
+    """Session 19 (n41-set13-calm): "ô xi chưa bao giờ xuống dưới chín sáu": a floor word right before ``n``, a
+    negator before it in its clause (not "không hiểu sao") and a never word in its clause: a bound, not a reading to
+    keep for triage once a reading follows it."""
+    if n.start == 0 or not word_in(toks[n.start - 1], lx.FLOOR_WORDS):
+        return False
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    hi = n.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    before = toks[lo:n.start - 1]
+    return (any(word_in(t, lx.NEGATORS) for t in before) and not any(word_in(t, _NOT_DENIAL) for t in before)
+            and bool(_NEVER.find(toks[lo:hi])))
 
 
 def _heard_of(toks: Sequence[str], n: Number) -> bool:
