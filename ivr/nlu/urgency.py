@@ -123,6 +123,12 @@ def hassle_idiom(toks: Sequence[str], m: Match) -> bool:
     return any(h.start < HASSLE_REACH for h in _HASSLES.find(toks[cause.end:hi]))
 
 
+def may_be_hassle(toks: Sequence[str]) -> bool:
+    """Session 19 (lead): could a sign in ``toks`` be an idiom of exasperation (``hassle_idiom``): a hassle cause
+    and a hassle are both said? A cheap test before the signs are weighed one by one."""
+    return bool(_HASSLE_CAUSES.find(toks)) and bool(_HASSLES.find(toks))
+
+
 def exclaimed(toks: Sequence[str], m: Match) -> bool:
     """Session 18 (n28-far-calm): is the emergency phrase ``m`` an exclamation of panic ("trời ơi chết mất thôi"): one
     of urgency.yaml ``exclamations`` with no person before it in its clause ("ông tôi chết mất" is a plea)?"""
