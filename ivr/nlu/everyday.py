@@ -201,7 +201,8 @@ def sore_muscle(toks: Sequence[str], m: Match) -> bool:
     """A chest pain tender when pressed or of the muscle, after an effort or a knock not denied, nothing spreading."""
     if m.label != "chest_pain":
         return False
-    if not _TENDER.find(toks) or _SPREAD.find(toks):
+    # session 19 (n43-set14): a spread word denied ("ấn vô thì đau, không khó thở") is none
+    if not _TENDER.find(toks) or any(not _negated_before(toks, s.start) for s in _SPREAD.find(toks)):
         return False
     return any(not _negated_before(toks, s.start) for s in _exact(toks, _STRAIN))
 
