@@ -14,6 +14,7 @@ from ivr.nlu.everyday import (
     may_be_kind,
     past_episode_over,
     rousable,
+    set14_kind,
     small_spit_up,
     woke_when_called,
 )
@@ -885,10 +886,12 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # session 19 (n40-calm-lookalikes): an unchanged baseline, a breath idiom, a thing's sound, a colour gone back, a
     # tantrum, a sore muscle, brain fog (``ivr.nlu.everyday``)
     return (slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m) or everyday_calm(toks, m)
-            or set13_kind(toks, m))
+            or set13_kind(toks, m) or set14_kind(toks, m))
 
 
 _OVER_DENIALS = ("hết", "khỏi")
+#: session 19 (n43-set14): mild signs a caller may say are left now after a past episode (everyday.yaml)
+_MILD_NOW = frozenset(lx.LEXICON.words("everyday", "episode_mild_now"))
 
 
 def set13_kind(toks: Sequence[str], m: Match) -> bool:
@@ -905,7 +908,7 @@ def set13_kind(toks: Sequence[str], m: Match) -> bool:
     if now is None:
         return False
     for later in _SYMPTOMS.find(toks[now:]):
-        if later.label == BLOCK:
+        if later.label == BLOCK or later.label in _MILD_NOW:  # session 19 (n43-set14): "giờ chỉ ho lụ khụ"
             continue
         before = toks[max(0, now + later.start - 2):now + later.start]
         if not any(word_in(t, lx.NEGATORS) or word_in(t, _OVER_DENIALS) for t in before):
@@ -925,7 +928,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
         # the model too, as the other calm senses are
         if m.label != BLOCK and ((idioms and hassle_idiom(toks, m)) or calm_look_alike(toks, m)):
             masked.update(range(m.start, rest_end(toks, m) or m.end))
-            if everyday_calm(toks, m) or set13_kind(toks, m):
+            if everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m):
                 masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes, n41-set13-calm)
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))

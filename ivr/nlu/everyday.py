@@ -201,7 +201,8 @@ def sore_muscle(toks: Sequence[str], m: Match) -> bool:
     """A chest pain tender when pressed or of the muscle, after an effort or a knock not denied, nothing spreading."""
     if m.label != "chest_pain":
         return False
-    if not _TENDER.find(toks) or _SPREAD.find(toks):
+    # session 19 (n43-set14): a spread word denied ("ấn vô thì đau, không khó thở") is none
+    if not _TENDER.find(toks) or any(not _negated_before(toks, s.start) for s in _SPREAD.find(toks)):
         return False
     return any(not _negated_before(toks, s.start) for s in _exact(toks, _STRAIN))
 
@@ -413,6 +414,7 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
     and within five words a word of it over, no negator or still word between: the index after which the caller
     must say no other sign for the episode to be over (``ivr.nlu.analysis``); None if not such an episode."""
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    lo = _past_scope(toks, lo)  # session 19 (n43-set14)
     # "từ hôm qua tức ngực": a start, not a past episode
     if not [p for p in _EPISODE_PAST.find(toks[lo:hi]) if not _negated_before(toks, lo + p.start, 1)
             and not (lo + p.start > 0 and word_in(toks[lo + p.start - 1], lx.SINCE_WORDS))]:
@@ -420,6 +422,7 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
     if any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) or _ASKED_WHEN.find(toks[m.end:]):
         return None  # "cho hỏi bao giờ thì khỏi": over asked about, not said
     turns = [i for i in range(m.end, len(toks)) if toks[i] == BREAK or word_in(toks[i], _EPISODE_TURNS)]
+    turns = sorted({*turns, *(m.end + n.start for n in _EPISODE_NOW.find(toks[m.end:]))})  # session 19 (n43-set14)
     if not turns:
         return None
     for now in _EPISODE_NOW.find(toks[turns[0]:]):
@@ -451,3 +454,93 @@ def woke_when_called(toks: Sequence[str], m: Match) -> int | None:
         if out is not None and not any(word_in(t, lx.NEGATORS) or t == BREAK for t in toks[m.end + c.start:i]):
             return out.end
     return None
+
+
+# session 19 (n43-set14): a breath sign gone when the caller leaves a place; a sign of a thing or an animal
+_LEAVE = _m("leave_words")
+_LEAVE_OVER = _m("leave_over")
+_ANIMALS = _m("animals")
+_ANIMAL_PARTS = _w("everyday", "animal_parts")
+_THING_SIGNS = frozenset({*_SOUND_SIGNS, "cyanosis"})
+_N43_OPENERS = frozenset(fold(p.split(" ")[0]) for key in ("leave_words", "sound_things", "animals")
+                         for p in _w("everyday", key))
+
+
+def set14_kind(toks: Sequence[str], m: Match) -> bool:
+    """Session 19 (n43-set14): a breath sign gone on leaving a place, a sign said of a thing right before it or of an
+    animal opening an earlier clause."""
+    if not any(fold(t) in _N43_OPENERS for t in toks):
+        return False
+    return left_place(toks, m) or thing_before(toks, m) or animal_sign(toks, m)
+
+
+def left_place(toks: Sequence[str], m: Match) -> bool:
+    """A breath sign with later a leave word then within four words a word of it over, no negator or still word
+    between ("mùi sơn nồng ngạt thở, ra ngoài hít không khí là hết")."""
+    if m.label not in _IDIOM_SIGNS:
+        return False
+    for lv in _LEAVE.find(toks[m.end:]):
+        at = m.end + lv.end
+        for over in _LEAVE_OVER.find(toks[at:at + 6]):
+            between = [t for k, t in enumerate(toks[at:at + over.start])
+                       if not (k + 1 < over.start and word_in(toks[at + k + 1], ("khí",)))]  # "không khí": air
+            if over.start <= 4 and not any(word_in(t, lx.NEGATORS) for t in between) and not _STILL.find(between):
+                return True
+    return False
+
+
+def _persons_in(gap: Sequence[str]) -> bool:
+    """A person in ``gap`` other than an owner ("nhà tôi") or "nó" (the thing or animal itself)."""
+    owned = {i for o in _OWNERS.find(gap) for i in range(o.start, o.end)}
+    return bool(_PERSONS.find([t for i, t in enumerate(gap) if i not in owned and t != "nó"]))
+
+
+_THING_REACH = 6
+
+
+def thing_before(toks: Sequence[str], m: Match) -> bool:
+    """A breath, colour or fit sign after a thing in its clause, at most six words and no person (its owner aside)
+    between ("lên dốc xe hụt hơi", "cây lúa nhà tôi vàng úa tím tái"), and a later fine or not-ill clause ("chứ anh
+    ấy vẫn khỏe", "chứ người thì không ai sốt")."""
+    if m.label not in _THING_SIGNS or not _not_ill_later(toks, m.end):
+        return False
+    lo = clause_start(toks, m.start)
+    for t in _exact(toks[lo:m.start], _THINGS):
+        gap = toks[lo + t.end:m.start]
+        if len(gap) <= _THING_REACH and not _persons_in(gap) and not any(word_in(g, lx.NEGATORS) for g in gap):
+            return True
+    return False
+
+
+def animal_sign(toks: Sequence[str], m: Match) -> bool:
+    """A breath, colour or fit sign of an animal: an animal opens its clause, or an earlier clause when the sign's
+    clause opens with a body part ("con gà nó rù, mắt lờ đờ"), no person between."""
+    if m.label not in _THING_SIGNS:
+        return False
+    lo = clause_start(toks, m.start)
+    start = lo
+    if lo < len(toks) and word_in(toks[lo], _ANIMAL_PARTS) and lo > 0:
+        start = clause_start(toks, lo - 1)
+    a = next(iter(_exact(toks[start:m.start], _ANIMALS)), None)
+    if a is None or a.start > 2:
+        return False
+    gap = [t for t in toks[start + a.end:m.start] if t != BREAK]
+    return not _persons_in(gap) and not any(word_in(g, lx.NEGATORS) for g in gap)
+
+
+def _past_scope(toks: Sequence[str], lo: int) -> int:
+    """Session 19 (n43-set14): the start of a list of signs said after a past marker ("năm ngoái bố tôi nằm viện vì
+    khó thở, tím môi, còn năm nay..."): back over earlier clauses to the one with a past marker, no now or turn word
+    between (else ``lo``)."""
+    k = lo
+    for _ in range(3):
+        if k <= 1:
+            return lo
+        prev = clause_start(toks, k - 2)
+        part = toks[prev:k - 1]
+        if _EPISODE_NOW.find(part) or any(word_in(t, _EPISODE_TURNS) for t in part):
+            return lo
+        if _EPISODE_PAST.find(part):
+            return prev
+        k = prev
+    return lo

@@ -79,8 +79,10 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "not_ill", "episode_past", "episode_turns", "episode_now",
                                            "episode_over", "call_fillers", "woke_outcomes", "spit_up",
                                            "small_amounts", "feeds_again", "spit_much", "usual_before",
-                                           "doctor_said", "doctor_calm")},
-                 **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs")}},
+                                           "doctor_said", "doctor_calm",
+                                           # session 19 (n43-set14)
+                                           "leave_words", "leave_over", "animals", "animal_parts")},
+                 **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now")}},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
                                         "rest_words", "rest_links", "rest_over", "rest_over_not_before",
@@ -184,6 +186,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "hearing_calls": WORDS, "hearing_not_before": WORDS,
                  "distress": WORDS, "worry_words": WORDS, "calm_words": WORDS, "reassurance": WORDS},
     "vitals": {"floor_words": WORDS, "never_words": WORDS,  # session 19 (n41-set13-calm)
+               "rule_phrases": WORDS, "per_minute_said": WORDS,  # session 19 (n43-set14)
                "cues": TABLE, "cue_blockers": WORDS, "ranges": RANGES, "per_minute": WORDS, "count_units": WORDS,
                "repeat_counts": WORDS,
                "day_words": WORDS, "not_tenths_before": WORDS, "value_joiners": WORDS, "low_words": WORDS,

@@ -183,6 +183,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     """Each vital's reading in ``toks``, and a worse reading of a vital said before the one kept ("sáng chín ba,
     giờ chín sáu": 96, and 93 for triage; ``Understanding.earlier_worse``)."""
     numbers = _in_mmhg(toks, numbers, expect_vital)
+    original = numbers
+    numbers, skip = _counted_seconds(toks, numbers, skip)
+    counted = numbers
     cues = find_cues(toks) if numbers else []  # no number, no reading: the fuzzy pass is not worth its time
     if expect_vital == "pulse" and len(numbers) == 1:
         # "máy kẹp tay hiện tám hai" at the pulse question: the device shows the pulse too, the one value said is the
@@ -425,7 +428,24 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             if vital in out and worse(vital, out[vital], n.value) != n.value:
                 earlier[vital] = worse(vital, earlier.get(vital, out[vital]), out[vital])
             out[vital] = n.value
+    _counted_rate_named_before(counted, original, cues, out)
     return out, {k: v for k, v in earlier.items() if k in out and worse(k, v, out[k]) != out[k]}
+
+
+_RATE_VITALS = ("breathing_rate", "pulse")
+
+
+def _counted_rate_named_before(numbers: Sequence[Number], original: Sequence[Number], cues: Sequence[Match],
+                               out: dict[str, float]) -> None:
+    """Session 19 (n43-set14): a count scaled to a minute (``_counted_seconds``) with no vital of its own, after a
+    rate named earlier in the utterance across a break ("đếm nhịp thở theo đồng hồ, ba mươi giây được mười bảy
+    cái"): that rate's reading."""
+    for n, o in zip(numbers, original, strict=True):
+        if n is o:
+            continue
+        named = [c for c in cues if c.end <= n.start and c.label in _RATE_VITALS]
+        if named and named[-1].label not in out:
+            out[named[-1].label] = n.value
 
 
 _TIME_WORDS = lx.LEXICON.words("vitals", "time_words")
@@ -504,17 +524,32 @@ def _with_pulse_alone(toks: Sequence[str], numbers: Sequence[Number], cues: Sequ
     return sorted((*cues, *extra), key=lambda m: m.start) if extra else list(cues)
 
 
+_ROW_REACH = 6
+
+
 def _with_display_rows(toks: Sequence[str], numbers: Sequence[Number], cues: Sequence[Match]) -> list[Match]:
     """``cues`` and the rows of an oximeter's display said by their place right before a value, or one word before
     it (vitals.yaml ``display_rows``: "số trên chín lăm, số dưới tám tư", "số dưới là tám hai"); the caller keeps them
     off where a blood pressure is named or asked (session 12, n17)."""
     starts = {n.start for n in numbers if n.value >= _LOWEST}
-    rows = [m for m in _DISPLAY_ROWS.find(toks) if m.end in starts or (m.end + 1 in starts and toks[m.end] != BREAK)]
+    rows = [m for m in _DISPLAY_ROWS.find(toks) if m.end in starts or (m.end + 1 in starts and toks[m.end] != BREAK)
+            or _row_value_later(toks, numbers, m)]
     rows += _bare_rows(toks, starts)
     if not rows:
         return list(cues)
     taken = {j for m in rows for j in range(m.start, m.end)}
     return sorted((*(c for c in cues if not taken.intersection(range(c.start, c.end))), *rows), key=lambda m: m.start)
+
+
+def _row_value_later(toks: Sequence[str], numbers: Sequence[Number], m: Match) -> bool:
+    """Session 19 (n43-set14): a display row described before its value ("số dưới cạnh cái hình trái tim là một trăm
+    mười", "số nhỏ ở dưới là một trăm lẻ năm"): the next value within ``row_reach`` words, no break or other number
+    between, "là" right before it."""
+    nxt = next((n for n in numbers if n.start >= m.end), None)
+    if nxt is None or nxt.start - m.end > _ROW_REACH or nxt.start - m.end < 2:
+        return False
+    gap = toks[m.end:nxt.start]
+    return BREAK not in gap and nxt.value >= _LOWEST and word_in(gap[-1], ("là",))
 
 
 def _bare_rows(toks: Sequence[str], starts: set[int]) -> list[Match]:
@@ -846,6 +881,34 @@ def _names_next(toks: Sequence[str], later: Sequence[Number], c: Match) -> bool:
                for m in later)  # not the "một" of "một phút"
 
 
+_SECONDS = ("giây",)
+_PER_MINUTE_SAID = Matcher(table(*lx.LEXICON.words("vitals", "per_minute_said")))
+
+
+def _counted_seconds(toks: Sequence[str], numbers: Sequence[Number],
+                     skip: set[int]) -> tuple[list[Number], set[int]]:
+    """Session 19 (n43-set14): a count over part of a minute ("ba mươi giây được mười bảy cái": 34 a minute; "mười
+    lăm giây đếm được mười nhịp": 40). The seconds are never a value; the count right after them (within
+    ``count_after_seconds`` words: "được", "đếm được", "là") is scaled to a minute, unless the caller says the rate
+    a minute after it ("..., tức là mười sáu một phút": the count is no value, the rate said is)."""
+    out, skip = list(numbers), set(skip)
+    for k, n in enumerate(numbers):
+        if not (n.end < len(toks) and word_in(toks[n.end], _SECONDS)):
+            continue
+        skip.add(k)  # "trong ba mươi giây": a duration, never a value
+        if not 5 <= n.value < 60 or k + 1 >= len(numbers):
+            continue
+        c = numbers[k + 1]
+        gap = toks[n.end + 1:c.start]
+        if len(gap) > 3 or BREAK in gap or c.value >= n.value * 4:
+            continue
+        if _PER_MINUTE_SAID.find(toks[c.end:c.end + 6]) and k + 2 < len(numbers):
+            skip.add(k + 1)
+        else:
+            out[k + 1] = Number(value=round(c.value * 60 / n.value), start=c.start, end=c.end)
+    return out, skip
+
+
 def _supposed(toks: Sequence[str], n: Number) -> bool:
     """Is ``n`` a value supposed or asked about rather than measured: after a hypothetical or conditional word in
     its clause ("nếu spo2 dưới chín tư thì...", "lỡ mà oxy xuống chín hai thì sao"), or a threshold (vitals.yaml
@@ -854,7 +917,7 @@ def _supposed(toks: Sequence[str], n: Number) -> bool:
     lo = n.start
     while lo > 0 and toks[lo - 1] != BREAK:
         lo -= 1
-    if _SUPPOSED.find(toks[lo:n.start]) or _heard_of(toks, n):
+    if _SUPPOSED.find(toks[lo:n.start]) or _heard_of(toks, n) or _rule_value(toks, n):
         return True
     if n.start == 0 or not word_in(toks[n.start - 1], lx.THRESHOLD_WORDS):
         return False
@@ -867,6 +930,20 @@ def _supposed(toks: Sequence[str], n: Number) -> bool:
 
 
 _NEVER = Matcher(table(*lx.NEVER_WORDS))
+#: session 19 (n43-set14): a value in a rule or a danger asked about (vitals.yaml ``rule_phrases``)
+_RULE = Matcher(table(*lx.LEXICON.words("vitals", "rule_phrases")))
+
+
+def _rule_value(toks: Sequence[str], n: Number) -> bool:
+    """Session 19 (n43-set14): a value in a rule ("ô xy dưới chín sáu là phải báo") or a danger asked about ("có
+    phải ô xy chín bốn là nguy hiểm không"): a rule phrase within three words after ``n`` in its clause, and a
+    measuring word (vitals.yaml ``unnamed_measure_words``) later in the utterance, before the caller's own reading
+    ("..., tôi đo được chín tám"). "ô xy chín hai là nguy hiểm không chị" (no reading after) stays a reading."""
+    rules = [r for r in _RULE.find(toks[n.end:n.end + 5]) if r.start <= 2 and BREAK not in toks[n.end:n.end + r.start]]
+    if not rules:
+        return False
+    at = n.end + rules[0].end
+    return any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in toks[at:])
 _NOT_DENIAL = ("hiểu", "biết")
 
 
