@@ -27,6 +27,7 @@ from ivr.nlu.matcher import Matcher, table
 from ivr.nlu.ngram import NgramModel, default_model
 from ivr.nlu.normalize import BREAK, content_tokens, tokenize
 from ivr.nlu.numbers import find_numbers
+from ivr.nlu.urgency import missed_call
 from ivr.nlu.vitals import ages, find_vitals
 
 __all__ = ["OPEN_INTENTS", "Nlu", "default_understander", "expected_phrases"]
@@ -163,7 +164,7 @@ def model_text(text: str) -> str:
     found = _LOOKALIKES.find(toks)
     # session 18 (n34): also a state word with an object ("mê phim", ``ivr.nlu.fragments.fond_tokens``)
     masked = ({i for f in found for i in range(f.start, f.end)} | _panic(toks) | calm_senses(toks)
-              | fond_tokens(toks))
+              | fond_tokens(toks) | missed_call(toks))
     if not masked:
         return text
     return " ".join("," if t == BREAK else t for i, t in enumerate(toks) if i not in masked)

@@ -58,6 +58,13 @@ def worry_without_sign(toks: Sequence[str]) -> bool:
     return bool(_FAR.find(toks) or _MATTERS.find(toks) or _DOSES.find(toks)) and not unreachable(toks)
 
 
+def missed_call(toks: Sequence[str]) -> set[int]:
+    """Session 19 (lead): the tokens of a call the caller missed ("em không bắt máy kịp"): an unanswered-phone phrase
+    with a word of ``missed_call`` after it, which ``unreachable`` reads as calm; hidden from the n-gram model too."""
+    return {i for m in _UNANSWERED.find(toks) if m.end < len(toks) and word_in(toks[m.end], lx.MISSED_CALL)
+            for i in range(m.start, m.end + 1)}
+
+
 def unreachable(toks: Sequence[str]) -> bool:
     """Does a person of the household not answer the phone or the door ("ba tôi không nghe máy từ tối qua", "gõ cửa
     cũng không ai mở")? The subject is the first person word of the clause before the phrase, and not the caller
