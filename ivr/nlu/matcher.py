@@ -234,6 +234,11 @@ def _listed_slips(entries: Sequence[tuple[tuple[str, ...], str, str]]) -> frozen
     return frozenset(pairs)
 
 
+#: how many token sequences each matcher remembers its matches for (the readers of one utterance ask again; the
+#: memory is emptied when full)
+_FOUND_KEPT = 64
+
+
 class Matcher:
     """Leftmost-longest phrase matching over tokens (see ``token_matches``)."""
 
@@ -268,13 +273,23 @@ class Matcher:
         # ``sound_key``), keeping the others exact: such a phrase is a candidate at a position only when one of its
         # words has the ``sound_key`` of the caller's word at its place ((place, key) -> entry numbers, in entry
         # order); one-word phrases always are. Same matches as trying every phrase, a few times faster.
-        self._fuzzy_singles: tuple[int, ...] = tuple(n for n, e in enumerate(self.entries) if len(e[0]) == 1)
+        # a one-word phrase matches only a token ``near_word`` (single) to it: a confusable initial, a dropped tone or
+        # hỏi/ngã, each of which keeps the ``sound_key``, so only the one-word phrases of the caller's word's key are
+        # tried (same matches as trying every one, which cost most of the understanding's time; session 20, lead)
+        self._fuzzy_singles: dict[str, tuple[int, ...]] = {}
+        for n, (words, _, _) in enumerate(self.entries):
+            if len(words) == 1:
+                key = sound_key(words[0])
+                self._fuzzy_singles[key] = (*self._fuzzy_singles.get(key, ()), n)
         self._fuzzy_index: dict[tuple[int, str], list[int]] = {}
         for n, (words, _, _) in enumerate(self.entries):
             if len(words) > 1:
                 for k, w in enumerate(words):
                     self._fuzzy_index.setdefault((k, sound_key(w)), []).append(n)
         self._longest = max((len(e[0]) for e in self.entries), default=0)
+        self._sizes = tuple(len(e[0]) for e in self.entries)
+        # the same tokens are looked up again by several readers of one utterance: the last few answers are kept
+        self._found: dict[tuple[str, ...], tuple[Match, ...]] = {}
         self.listed_slips = _listed_slips(self.entries)
 
     @staticmethod
@@ -340,6 +355,16 @@ class Matcher:
     def find(self, toks: Sequence[str]) -> list[Match]:
         """Exact phrases leftmost-longest; then, if allowed, phrases with one small word inside
         ("đầu tôi đau") where no exact phrase is ("lúc đầu tôi đau họng" keeps "đau họng")."""
+        key = tuple(toks)
+        found = self._found.get(key)
+        if found is None:
+            found = tuple(self._find(key))
+            if len(self._found) >= _FOUND_KEPT:
+                self._found.clear()  # atomic: calls on several threads share a matcher
+            self._found[key] = found
+        return list(found)
+
+    def _find(self, toks: Sequence[str]) -> list[Match]:
         out: list[Match] = []
         i = 0
         while i < len(toks):
@@ -375,14 +400,16 @@ class Matcher:
         accented = any(has_diacritics(t) for t in toks)
         # a phrase of n words matches with at most one word whose ``sound_key`` is not the caller's (the others are
         # exact or consonant slips, which keep it): a candidate only when n - 1 of its places are hit (session 12, n16)
-        hits: dict[int, int] = dict.fromkeys(self._fuzzy_singles, 1)
+        hits: dict[int, int] = dict.fromkeys(self._fuzzy_singles.get(sound_key(toks[i]), ()), 1)
         for k in range(min(self._longest, size - i)):
             for number in self._fuzzy_index.get((k, sound_key(toks[i + k])), ()):
                 hits[number] = hits.get(number, 0) + 1
-        for number in sorted(hits):
+        sizes = self._sizes
+        for number in sorted(number for number, hit in hits.items()
+                             if hit >= sizes[number] - 1 and i + sizes[number] <= size):
             words, label, phrase = self.entries[number]
             n = len(words)
-            if i + n > size or hits[number] < n - 1 or BREAK in toks[i:i + n]:
+            if BREAK in toks[i:i + n]:
                 continue
             bent = consonant_only = 0
             for k in range(n):
