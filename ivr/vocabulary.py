@@ -161,3 +161,8 @@ class EscalationKind(StrEnum):
 #: What staff read for each escalation kind.
 ESCALATION_KIND_LABELS: dict[str, str] = {EscalationKind.CLINICAL: "Lâm sàng",
                                           EscalationKind.NOT_REACHED: "Không liên lạc được"}
+
+
+#: Who an outbound check-in call says is calling when the patient's commune is not known (the escalation queue's
+#: check-in planner names the commune's health station otherwise; the simulator uses this one).
+HOTLINE_STATION = "Đường dây hỗ trợ người bệnh COVID-19"

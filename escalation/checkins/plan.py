@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ivr.config import Config
 from ivr.store.database import Database
 from ivr.store.models import CareStatus, CheckinAttempt, CheckinWindow, Patient
-from ivr.vocabulary import CheckinStatus
+from ivr.vocabulary import HOTLINE_STATION, CheckinStatus
 
 from .. import jobs as escalation_jobs
 from .windows import Occurrence
@@ -63,7 +63,7 @@ def address_as(p: Patient, today: date) -> str:
 def station(p: Patient | None) -> str:
     """Who is calling, as the call says it: the patient's commune health station."""
     commune = " ".join((p.commune if p is not None else "").split())
-    return f"Trạm y tế {commune}" if commune else "Đường dây hỗ trợ người bệnh COVID-19"
+    return f"Trạm y tế {commune}" if commune else HOTLINE_STATION
 
 
 def calls_on_day(s: Session, phone: str, day: date) -> int:

@@ -20,7 +20,7 @@ from ivr.engine.flow import Flow, NodeKind
 from ivr.engine.prompts import PromptCatalog
 from ivr.engine.session import LISTENING_PHASES, Phase, Session
 from ivr.engine.understanding import Answers, Triage, Understander
-from ivr.vocabulary import CallOutcome, RiskLevel
+from ivr.vocabulary import HOTLINE_STATION, CallOutcome, RiskLevel
 
 Input = tuple[str, str | None]
 INPUT_KINDS = ("say", "dtmf", "silence")
@@ -44,6 +44,10 @@ class SimulationResult:
                                 for a in self.actions if isinstance(a, A.Escalate)]}
 
 
+#: how a simulated outbound call addresses its patient (there is no patient record to name)
+SIMULATED_PATIENT = "ông bà"
+
+
 def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, understander: Understander,
              triage: Triage, caller: str = "0900000000", patient_status: str = "home",
              risk_factors: Sequence[str] = (), answers: Answers | None = None,
@@ -59,6 +63,11 @@ def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, und
     def run(event: E.Event) -> None:
         done_actions.extend(session.handle(event, now))
 
+    if slots is None and flow.nodes[flow.start].kind is NodeKind.GATE:
+        # an outbound flow: what the dialer tells it when the phone is answered (``ivr.telephony.dialer.start_slots``)
+        # (with no patient record: the caller is addressed as "ông bà", as staff address an elderly stranger)
+        slots = {"direction": "outbound", "station": HOTLINE_STATION, "patients": [SIMULATED_PATIENT],
+                 "patient_name": SIMULATED_PATIENT}
     run(E.CallStarted(call_id="simulated", caller=caller, patient_status=patient_status,
                       risk_factors=tuple(risk_factors), slots=dict(slots or {})))
     for _ in range(10_000):  # bounded: a flow that loops forever still ends

@@ -83,3 +83,12 @@ def test_broken_flow_is_one_message_and_nonzero(tmp_path: Any) -> None:
     assert res.returncode == 2
     assert res.stderr.startswith(f"ivr: {broken}: node '(file)': invalid YAML at line 3")
     assert res.stdout == ""
+
+
+def test_outbound_checkin_says_who_is_calling() -> None:
+    # the dialer names the commune's station; the simulator, with no patient, names the hotline (never "của .")
+    data = simulate("--flow", "callflows/checkin_outbound.yaml", "--dtmf", "1")
+    first = data["steps"][0]["text"]
+    assert "của Đường dây hỗ trợ người bệnh COVID-19." in first and "của ." not in first
+    assert data["slots"]["direction"] == "outbound"
+    assert all(" ." not in s["text"] and "{" not in s["text"] for s in data["steps"] if s["text"])
