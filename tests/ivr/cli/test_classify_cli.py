@@ -60,7 +60,8 @@ def test_symptoms_vitals_and_risk(jsonl: list[dict]) -> None:
     assert first["reasons"][0] == "Khó thở, hụt hơi: dấu hiệu 1, QĐ 261/QĐ-BYT"
     assert jsonl[3]["vitals"] == {"spo2": 94} and jsonl[3]["risk"] == "high"
     assert jsonl[3]["reasons"] == ["SpO2 94% ≤ 96%: dấu hiệu 3, QĐ 261/QĐ-BYT"]
-    assert (jsonl[4]["intent"], jsonl[4]["risk"]) == ("emergency", "emergency")
+    # signs described: a report whose risk is an emergency (the intent "emergency" is a request for urgent help)
+    assert (jsonl[4]["intent"], jsonl[4]["risk"]) == ("report_symptoms", "emergency")
     assert (jsonl[5]["symptoms"], jsonl[5]["risk"]) == ([], "none")
     assert jsonl[6]["risk_factors"] == ["diabetes", "age_65_plus"] and jsonl[6]["risk"] == "medium"
 
