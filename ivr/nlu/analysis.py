@@ -26,6 +26,7 @@ from ivr.nlu.neuro import clumsy_context, clumsy_gait, unclear_on_line, unclear_
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
+from ivr.nlu.others import alone_unreachable, bystander_subject
 from ivr.nlu.slang import already_taken, may_be_calm, meaning_asked, rest_end, rested_off, slang_sign
 from ivr.nlu.timeline import day_series_spo2, dose_number, nausea
 from ivr.nlu.urgency import (
@@ -267,6 +268,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         pos.append(CONCERN_SIGN)  # "lên cơn đau bụng ói mửa, chướng bụng"
     if CONCERN_SIGN not in pos and unreachable(toks):
         pos.append(CONCERN_SIGN)  # "mẹ em không bắt máy từ sáng" (session 16, ``ivr.nlu.urgency``)
+    if CONCERN_SIGN not in pos and alone_unreachable(toks):
+        # session 20 (n46-others): "bà là F0 sống một mình, gọi điện không bắt máy" (``ivr.nlu.others``)
+        pos.append(CONCERN_SIGN)
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
     cue_matches = CUES.find(toks)
     for c in cue_matches:
@@ -885,8 +889,12 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     rest ended, or a sign asked about (``ivr.nlu.slang``)?"""
     # session 19 (n40-calm-lookalikes): an unchanged baseline, a breath idiom, a thing's sound, a colour gone back, a
     # tantrum, a sore muscle, brain fog (``ivr.nlu.everyday``)
-    return (slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m) or everyday_calm(toks, m)
-            or set13_kind(toks, m) or set14_kind(toks, m))
+    if slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m):
+        return True
+    # session 20 (n46-others): a bystander opening the sign's clause has the sign, not a thing named before ("xe khách
+    # dừng giữa đường vì có người trên xe lên cơn khó thở", ``ivr.nlu.others``)
+    return (not bystander_subject(toks, m)
+            and (everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m)))
 
 
 _OVER_DENIALS = ("hết", "khỏi")

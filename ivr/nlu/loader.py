@@ -89,6 +89,10 @@ SCHEMA: dict[str, dict[str, str]] = {
                                         "transports", "done_words", "waiting_words", "meaning_questions",
                                         "meaning_not_before")},
               "cause_reach": NUMBER, "exertion_reach": NUMBER, "rest_reach": NUMBER},
+    # session 20 (n46-others): people alone and unreachable, bystanders, routine changes, folk talk (ivr/nlu/others.py)
+    "others": {key: WORDS for key in ("alone_words", "unseen_words", "ordinary_reasons", "bystanders", "likened_words",
+                                      "routine_markers", "reason_links", "better_words", "worse_changes",
+                                      "folk_words")},
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",
         "taken_away", "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words",

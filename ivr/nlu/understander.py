@@ -27,6 +27,7 @@ from ivr.nlu.matcher import Matcher, table
 from ivr.nlu.ngram import NgramModel, default_model
 from ivr.nlu.normalize import BREAK, content_tokens, tokenize
 from ivr.nlu.numbers import find_numbers
+from ivr.nlu.others import folk_tokens, routine_calm
 from ivr.nlu.urgency import missed_call
 from ivr.nlu.vitals import ages, find_vitals
 
@@ -77,7 +78,7 @@ class Nlu:
             sources["concern"] = "rules"
         m = self.model
         if (m is not None and not set(a.symptoms) & m.escalating_signs and _model_has_words(text)
-                and not calm_hedged(text, a.symptoms)):
+                and not calm_hedged(text, a.symptoms) and not _routine_calm(text, a.symptoms)):
             # the rules found no warning sign, and there are words for the model to weigh
             warning, emergency = m.scores(model_text(text))
             if m.says_emergency(warning, emergency, calm=intent not in MODEL_MAY_RAISE) and model_may_raise(
@@ -164,7 +165,7 @@ def model_text(text: str) -> str:
     found = _LOOKALIKES.find(toks)
     # session 18 (n34): also a state word with an object ("mê phim", ``ivr.nlu.fragments.fond_tokens``)
     masked = ({i for f in found for i in range(f.start, f.end)} | _panic(toks) | calm_senses(toks)
-              | fond_tokens(toks) | missed_call(toks))
+              | fond_tokens(toks) | missed_call(toks) | folk_tokens(toks))  # session 20 (n46-others): folk words
     if not masked:
         return text
     return " ".join("," if t == BREAK else t for i, t in enumerate(toks) if i not in masked)
@@ -183,6 +184,13 @@ def calm_hedged(text: str, symptoms: Collection[str]) -> bool:
     toks = content_tokens(tokenize(text))
     covered = {i for f in _CALM_WORDS.find(toks) for i in range(f.start, f.end)} | mild_spans(toks)
     return all(i in covered for i, t in enumerate(toks) if any(c.isalpha() for c in t))
+
+
+def _routine_calm(text: str, symptoms: Collection[str]) -> bool:
+    """Session 20 (n46-others): a change of routine with an ordinary reason or for the better, no sign read ("mọi khi
+    mẹ gọi mỗi tối, hai tối nay không gọi vì mẹ đi ăn cưới"): nothing for the n-gram model to weigh
+    (``ivr.nlu.others.routine_calm``)."""
+    return routine_calm(content_tokens(tokenize(text)), symptoms)
 
 
 _PANIC = Matcher(table(*lx.PANIC_WORDS))
