@@ -13,6 +13,12 @@ the numbers compare procedures, they are not the shipped model's.
 model's by default; the cheaper models are calibrated a little differently), as ``bench/nlu.py`` scores the
 flow: the rows the model alone escalated (right / wrong), the flow's escalation recall and false escalation,
 and the rules alone for comparison.
+
+Session 20 (n47-model-groups; ``--by-session --steps 150 --variants 0``, 38 files, 20 writer groups): trained on the
+dev rows at the shipped thresholds (0.625; emergency 0.775, 0.85) the model alone raised 4 right / 53 wrong
+escalations on writers it never saw (flow recall 0.998, false escalation 0.045, rules alone 0.024); with the
+retired sets as training rows 4 / 45 (0.043); at 0.70 (emergency 0.85, 0.90) 4 / 20 (0.034, recall 0.998); at
+0.75 (0.90, 0.95) 4 / 15 (0.032) but one escalation of set 15 lost (recall 0.997).
 """
 from __future__ import annotations
 
