@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/train_ngram.py [--check] [--max-cv-false 0.02] [--variants 5] [--features cwb]
 
-Trains on the rows whose split is "dev" in every ``tests/data/utterances*.jsonl`` (never on
-``tests/data/heldout/``, never on split "holdout"), plus the dev questions of ``tests/data/questions*.jsonl``
+Trains on the rows whose split is "dev" in every ``tests/data/utterances*.jsonl`` (never on split "holdout")
+and on the retired held-out sets listed in ``RETIRED`` (no other file of ``tests/data/heldout/``), plus the dev
+questions of ``tests/data/questions*.jsonl``
 in which the rules find no symptom, as calm rows (care questions and off-topic requests). Two heads over one
 feature set: "warning" (the words describe a warning sign: a row whose gold risk is emergency/high and
 whose gold symptoms or intent alone make the triage pack escalate is positive; a row that escalates only
@@ -17,7 +18,9 @@ near-homophones s/x, tr/ch, d/gi/r, n/l, final n/ng and c/t, a function word dro
 a filler or kinship prefix), with the row's label; a row and its variants stay in one cross-validation fold,
 and a feature is kept when it occurs in ``MIN_COUNT`` source rows.
 
-Thresholds by 5-fold cross-validation on the training rows: the warning threshold is the lowest whose
+Thresholds by 5-fold cross-validation on the training rows, folds grouped by source file (``file_folds``: a
+threshold is chosen on writers the fold's model never saw; ``bench/ngram_lofo.py`` checks it file by file): the
+warning threshold is the lowest whose
 out-of-fold false alarms (where the understander lets the model speak, ``ivr.nlu.understander.model_may_raise``,
 on rows the rules do not already escalate) stay within ``--max-cv-false`` of the calm rows; the emergency
 head's within ``--max-cv-false-emergency`` (of the calm rows and of their augmented variants: a calm row must
@@ -62,15 +65,59 @@ EMERGENCY_MIN_WARNING = 0.5
 FEATURES = KINDS
 
 
-def load_rows() -> list[dict[str, Any]]:
+#: Session 20 (n47-model-groups): the RETIRED held-out sets (tests/data/heldout/README.md: their errors were read
+#: and fixed by kind, so they are dev sets now) train too: each is one more writer, and the model's false raises
+#: come from calm look-alikes one writer says and another does not. Only these files: every other file under
+#: tests/data/heldout/ stays blind (never read here). A row whose text is already in a dev file is skipped.
+RETIRED = ("heldout/utterances_heldout2.jsonl", "heldout/utterances_heldout3.jsonl",
+           "heldout/utterances_heldout11.jsonl", "heldout/utterances_heldout13.jsonl",
+           "heldout/utterances_heldout14.jsonl", "heldout/utterances_heldout15.jsonl")
+
+
+def _read(path: Path, name: str) -> list[dict[str, Any]]:
     rows = []
-    for path in sorted(DATA.glob("utterances*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                r = json.loads(line)
-                r["_file"] = path.name
-                rows.append(r)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            r["_file"] = name
+            rows.append(r)
     return rows
+
+
+def _key(text: str) -> str:
+    return " ".join(nfc(str(text)).lower().split())
+
+
+def load_rows(retired: bool = True) -> list[dict[str, Any]]:
+    """The training rows: the "dev" rows of every ``tests/data/utterances*.jsonl`` (whatever new dev files
+    appear), then the rows of the ``RETIRED`` held-out sets (``retired``) whose text no dev row has."""
+    rows = [r for path in sorted(DATA.glob("utterances*.jsonl")) for r in _read(path, path.name)
+            if r.get("split", "dev") == "dev"]
+    if retired:
+        seen = {_key(r["text"]) for r in rows}
+        for name in RETIRED:
+            for r in _read(DATA / name, name):
+                if _key(r["text"]) not in seen:
+                    seen.add(_key(r["text"]))
+                    rows.append(r)
+    return rows
+
+
+def file_folds(files: list[str], k: int = 5) -> np.ndarray:
+    """Cross-validation folds grouped by source file (``files``: each row's file): every file in one fold, so
+    a threshold is chosen on the rows of writers the fold's model never saw (folds by position put a writer's
+    rows in every fold, and promised fewer false raises than a new writer's set gets). Balanced: the largest
+    file first, each into the fold with the fewest rows so far (ties: the lower fold). Deterministic."""
+    sizes: dict[str, int] = {}
+    for f in files:
+        sizes[f] = sizes.get(f, 0) + 1
+    load = [0] * k
+    fold_of: dict[str, int] = {}
+    for f in sorted(sizes, key=lambda f: (-sizes[f], f)):
+        j = min(range(k), key=lambda i: (load[i], i))
+        fold_of[f] = j
+        load[j] += sizes[f]
+    return np.array([fold_of[f] for f in files])
 
 
 def calm_questions(rules: Nlu) -> list[dict[str, Any]]:
@@ -317,7 +364,11 @@ def thresholds() -> list[float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--max-cv-false", type=float, default=0.02)  # s7: 0.03 flagged "ổng mệt quá trời"
+    # s7: 0.03 flagged "ổng mệt quá trời". Session 20 (n47-model-groups): kept at 0.02 under the grouped folds,
+    # which alone move the threshold up (bench/ngram_lofo.py, cheap models, one session left out at a time: 0.02
+    # picks 0.675-0.70 instead of 0.625; at 0.70 a new writer's rows get 20 model-only false raises instead of
+    # 45 with the same 4 right ones; at 0.75 one escalation of set 15 is lost)
+    ap.add_argument("--max-cv-false", type=float, default=0.02)
     ap.add_argument("--max-cv-false-emergency", type=float, default=0.0005,
                     help="the emergency head's out-of-fold false alarms on calm rows and their variants")
     ap.add_argument("--max-cv-false-emergency-calm", type=float, default=0.0,
@@ -326,6 +377,7 @@ def main() -> int:
                     help="the emergency head's L2 (fewer positives)")
     ap.add_argument("--variants", type=int, default=VARIANTS, help="augmented variants per training row (0: none)")
     ap.add_argument("--no-questions", action="store_true", help="without the FAQ corpora's calm questions")
+    ap.add_argument("--no-retired", action="store_true", help="without the retired held-out sets (RETIRED)")
     ap.add_argument("--features", default="".join(FEATURES), help=f"feature kinds among {''.join(ALL_KINDS)}")
     ap.add_argument("--check", action="store_true", help="fail if the shipped model differs from a retrain")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
@@ -333,7 +385,7 @@ def main() -> int:
     kinds = tuple(k for k in ALL_KINDS if k in args.features)
     triage = default_triage()
     rules = Nlu(model=None)
-    rows = [r for r in load_rows() if r.get("split", "dev") == "dev"]
+    rows = load_rows(retired=not args.no_retired)
     if not args.no_questions:
         rows += calm_questions(rules)
     labelled = [(r, target(r, triage)) for r in rows]
@@ -352,8 +404,8 @@ def main() -> int:
         may_l.append(model_may_raise(u.intent, a.symptoms, a.negated, signs))
         may_em_l.append(model_may_raise(u.intent, a.symptoms, a.negated, signs, emergency=True))
     ruled, may, may_em = np.array(ruled_l), np.array(may_l), np.array(may_em_l)
-    # out-of-fold scores of the original rows, 5 folds by position (a row's variants stay in its fold)
-    folds = np.arange(len(texts)) % 5
+    # out-of-fold scores of the original rows, 5 folds grouped by source file (a row's variants stay in its fold)
+    folds = file_folds([r["_file"] for r, _ in train_rows])
     oof = {name: np.zeros(len(texts)) for name in targets}
     # and of the held-out rows' variants (the emergency head's false alarms are counted on them too: a calm
     # row must not sound like an emergency however the recognizer mangles it)
