@@ -530,10 +530,11 @@ def raise_on_hold(db: Database, escalation_id: int, *, risk: str, signs: Sequenc
                   f"lên {RISK_LABELS.get(risk, risk)}")
         if words.strip():
             detail += f" (người gọi nói: “{words.strip()[:120]}”)"
-        # the case's headline says it too (the queue, the notifications): the most urgent thing comes first
+        # the case's headline and first reason say it too (the doctors' board, the notifications): most urgent first
+        headline = f"Nặng lên khi đang giữ máy: {heard}"
         esc = _move(s, escalation_id, Action.RAISE_ON_HOLD, actor="system", detail=detail, now=now, risk=risk,
-                    reason=f"Nặng lên khi đang giữ máy: {heard}"[:200],
-                    reasons=priority.merge_reasons([str(r) for r in reasons], esc.reasons or []))
+                    reason=headline[:200],
+                    reasons=priority.merge_reasons([headline, *(str(r) for r in reasons)], esc.reasons or []))
         _audit(s, "system", "escalation.raise_on_hold", escalation_id, now, risk_from=old, risk=risk,
                signs=list(signs), words=words.strip()[:200])
         planned = jobs.planned(notify.add_round(s, esc, webhooks, now=now), risk) if esc.status in UNPICKED else []

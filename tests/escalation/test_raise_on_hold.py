@@ -34,7 +34,8 @@ def test_raise_on_hold_is_persisted_with_history_audit_and_a_new_round(db, peopl
     assert (esc.risk, esc.status.value, esc.mode) == ("emergency", "waiting", "live")
     again = queue.get(db, eid)  # read back from the database
     assert again.risk == "emergency" and again.reason == "Nặng lên khi đang giữ máy: rối loạn ý thức, xin cấp cứu"
-    assert again.reasons == ["Rối loạn ý thức: dấu hiệu 7", "Khó thở, hụt hơi"]  # the new sign first
+    # what the doctors' board lists: the raise first, then the new sign, then what was known
+    assert again.reasons == [again.reason, "Rối loạn ý thức: dấu hiệu 7", "Khó thở, hụt hơi"]
     last = queue.events(db, eid)[-1]
     assert (last.from_status, last.to_status, last.actor) == ("waiting", "waiting", "system")
     assert last.detail == ("Nặng lên khi đang giữ máy: rối loạn ý thức, xin cấp cứu — nâng từ Nguy cơ cao lên Cấp cứu "
