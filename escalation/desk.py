@@ -7,6 +7,7 @@ it enqueues it, so with Redis down the case is still saved and the sweeper enque
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from redis import Redis
@@ -71,6 +72,11 @@ class QueueDesk:
             queue.unpick(self.db, escalation_id, reason=reason)
         except EscalationError as exc:  # moved meanwhile (resolved, cancelled): nothing to give back
             log.warning("escalation %s: not put back after a failed bridge: %s", escalation_id, exc)
+
+    def raise_case(self, escalation_id: int, *, risk: str, signs: Sequence[str], reasons: Sequence[str],
+                   words: str) -> None:
+        queue.raise_on_hold(self.db, escalation_id, risk=risk, signs=signs, reasons=reasons, words=words,
+                            redis=self.redis, cfg=self.cfg)
 
     def caller_left(self, escalation_id: int) -> None:
         case = self.hold_expired(escalation_id)

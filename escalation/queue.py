@@ -16,6 +16,7 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ivr.config import Config
+from ivr.engine.labels import SYMPTOM_LABELS, intent_label
 from ivr.store.database import Database
 from ivr.store.models import (
     AreaLevel,
@@ -494,6 +495,51 @@ def hold_expired(db: Database, escalation_id: int, *, now: datetime | None = Non
                          detail="Hết thời gian giữ máy: bác sĩ sẽ gọi lại", now=now, mode=EscalationMode.CALLBACK)
         except EscalationConflict:
             return _load(s, escalation_id)  # picked meanwhile
+
+
+# session 20 (n48-hold-listen): a caller who gets worse while holding for a doctor
+def sign_labels(signs: Sequence[str]) -> str:
+    """The signs heard, as staff read them ("rối loạn ý thức, tím tái")."""
+    return ", ".join(SYMPTOM_LABELS.get(s) or HOLD_SIGN_LABELS.get(s) or intent_label(s) for s in signs)
+
+
+#: what a holding caller's words or keys can be besides a symptom
+HOLD_SIGN_LABELS: dict[str, str] = {"emergency": "xin cấp cứu", "emergency_key": "bấm phím cấp cứu"}
+
+
+def raise_on_hold(db: Database, escalation_id: int, *, risk: str, signs: Sequence[str], reasons: Sequence[str] = (),
+                  words: str = "", redis: Redis | None = None, cfg: Config | None = None,
+                  now: datetime | None = None) -> Escalation:
+    """The caller holding for this case got worse (a warning sign heard, or the emergency key): its risk is
+    raised to ``risk``, the new reasons merged, the history and the audit say what was heard. Committed first;
+    an unpicked case then gets a new notification round at the new level (enqueued on ``redis``, else by the
+    sweeper), as a re-triage does. A picked case keeps its doctor (the status and the doctor do not move).
+    Never lowers a risk: a case already at ``risk`` or above is returned unchanged. ``EscalationConflict``
+    for a closed case."""
+    if risk not in RISK_LEVELS:
+        raise EscalationError(f"Mức nguy cơ không hợp lệ: {risk!r} (cần một trong: {', '.join(RISK_LEVELS)}).")
+    now = _now(now)
+    webhooks = cfg.webhook_urls if cfg is not None else ()
+    with db.session() as s:
+        esc = _load(s, escalation_id)
+        old = str(esc.risk)
+        if priority.more_urgent(old, risk) == old and esc.status in OPEN:
+            return esc
+        heard = sign_labels(signs) or "dấu hiệu nặng"
+        detail = (f"Nặng lên khi đang giữ máy: {heard} — nâng từ {RISK_LABELS.get(old, old)} "
+                  f"lên {RISK_LABELS.get(risk, risk)}")
+        if words.strip():
+            detail += f" (người gọi nói: “{words.strip()[:120]}”)"
+        # the case's headline and first reason say it too (the doctors' board, the notifications): most urgent first
+        headline = f"Nặng lên khi đang giữ máy: {heard}"
+        esc = _move(s, escalation_id, Action.RAISE_ON_HOLD, actor="system", detail=detail, now=now, risk=risk,
+                    reason=headline[:200],
+                    reasons=priority.merge_reasons([headline, *(str(r) for r in reasons)], esc.reasons or []))
+        _audit(s, "system", "escalation.raise_on_hold", escalation_id, now, risk_from=old, risk=risk,
+               signs=list(signs), words=words.strip()[:200])
+        planned = jobs.planned(notify.add_round(s, esc, webhooks, now=now), risk) if esc.status in UNPICKED else []
+    jobs.try_enqueue(redis, planned, cfg)
+    return esc
 
 
 def unpick(db: Database, escalation_id: int, *, reason: str, now: datetime | None = None) -> Escalation:

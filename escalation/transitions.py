@@ -40,6 +40,7 @@ class Action(StrEnum):
     UNPICK = "unpick"  # the live bridge to the picking doctor failed: back to waiting
     NO_BRIDGE = "no_bridge"  # the picking doctor's phone cannot be dialled: they call back
     MOVE_TIER = "move_tier"  # nobody picked it at this tier: announced to the next one
+    RAISE_ON_HOLD = "raise_on_hold"  # the caller got worse while holding: risk raised, doctor kept
 
 
 class Move(NamedTuple):
@@ -62,4 +63,5 @@ TRANSITIONS: dict[Action, Move] = {
     Action.UNPICK: Move((S.PICKED,), S.WAITING, "trả ca về hàng chờ"),
     Action.NO_BRIDGE: Move((S.PICKED,), S.CALLBACK_SCHEDULED, "hẹn gọi lại"),
     Action.MOVE_TIER: Move(UNPICKED, None, "chuyển tuyến"),
+    Action.RAISE_ON_HOLD: Move(OPEN, None, "nâng mức nguy cơ"),
 }

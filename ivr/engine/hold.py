@@ -19,6 +19,12 @@ The policy:
   ``ring_s``: bridged; not answered, refused or not diallable: the case goes back to the other
   doctors and the caller back on hold;
 * bridged: the doctor hanging up ends the call ("bridge ended" prompt, then hang-up);
+* heard while holding or dialling (``Heard``: the caller's words as the call's understanding reads them;
+  ``EmergencyKey``: the flow's emergency key): a warning sign that makes the risk worse than the case's
+  raises the case (``RaiseCase``, persisted first), plays the advice with 115 at once and holds on with the
+  reassurance of the new level; other words (a question, "alo") get the reassurance, a request for a person
+  "a doctor is being found", at most once every ``reply_gap_s``. Bridged, the doctor hears the caller: never
+  listened to;
 * the caller hanging up (or the call's time limit) ends the doctor's leg; an unbridged case
   stays in the queue as a callback.
 """
@@ -28,7 +34,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ivr.errors import IvrError
-from ivr.vocabulary import EscalationMode, RiskLevel
+from ivr.vocabulary import RISK_LEVELS, EscalationMode, RiskLevel, risk_rank
 from ivr.vocabulary import EscalationStatus as ES
 
 
@@ -56,6 +62,8 @@ class HoldMove(str, Enum):
     CALLER_HUNG_UP = "caller_hung_up"
     CALL_LIMIT = "call_limit"  # the call reached its time limit
     IGNORED = "ignored"  # a key that means nothing in this state
+    WORSE = "worse"  # heard a warning sign (or the emergency key) worse than the case's risk: raise it
+    HEARD = "heard"  # heard words that raise nothing: answered (reassurance, "finding a doctor") or let pass
 
 
 S, M = HoldState, HoldMove
@@ -66,10 +74,12 @@ TRANSITIONS: dict[HoldState, dict[HoldMove, HoldState]] = {
     S.HOLDING: {
         M.POLL: S.HOLDING, M.WAITING: S.HOLDING, M.REASSURE: S.HOLDING, M.IGNORED: S.HOLDING,
         M.PICKED: S.DIALLING, M.CALLBACK: S.CLOSING, M.HOLD_LIMIT: S.CLOSING,
+        M.WORSE: S.HOLDING, M.HEARD: S.HOLDING,
         M.CALLER_HUNG_UP: S.ENDED, M.CALL_LIMIT: S.ENDED,
     },
     S.DIALLING: {
         M.ANSWERED: S.BRIDGED, M.NOT_ANSWERED: S.HOLDING, M.DIAL_FAILED: S.HOLDING, M.IGNORED: S.DIALLING,
+        M.WORSE: S.DIALLING, M.HEARD: S.DIALLING,
         M.CALLER_HUNG_UP: S.ENDED, M.CALL_LIMIT: S.ENDED,
     },
     S.BRIDGED: {M.DOCTOR_HUNG_UP: S.CLOSING, M.IGNORED: S.BRIDGED, M.CALLER_HUNG_UP: S.ENDED,
@@ -78,8 +88,22 @@ TRANSITIONS: dict[HoldState, dict[HoldMove, HoldState]] = {
     S.ENDED: {M.IGNORED: S.ENDED},
 }
 
+#: the states in which the caller is listened to (bridged: the doctor hears them)
+LISTENING: tuple[HoldState, ...] = (S.HOLDING, S.DIALLING)
+
+#: a raise to emergency plays this (the 115 advice at once); a raise to a lower level plays ``RAISED_PROMPT``
+EMERGENCY_PROMPT = "hold_emergency_115"
+RAISED_PROMPT = "hold_raised"
+#: a request for a person while holding ("cho tôi gặp bác sĩ")
+FINDING_PROMPT = "hold_finding_doctor"
+
 #: a case in one of these statuses is not waiting for a live doctor any more: a callback
 CALLBACK_STATUSES = (ES.CALLBACK_SCHEDULED, ES.RESOLVED, ES.EXPIRED, ES.CANCELLED)
+
+
+def _rank(risk: str) -> int:
+    """``risk_rank``, with no level (or an unknown one) ranked below every level."""
+    return risk_rank(risk) if risk in RISK_LEVELS else len(RISK_LEVELS)
 
 
 class HoldError(IvrError):
@@ -144,7 +168,30 @@ class CallLimit:
     pass
 
 
-HoldEvent = Start | CaseSeen | Key | DialFailed | LegAnswered | LegEnded | CallerHungUp | CallLimit
+@dataclass(frozen=True, kw_only=True)
+class Heard:
+    """The caller's words while holding, as the call's understanding reads them (the runner understands and
+    triages them with everything the call knows, so this machine stays pure).
+
+    ``risk``: the call's triage with these words; ``signs``: the warning signs and symptoms in these words
+    (an "emergency" intent counts as one); empty: nothing clinical was said (a question, "alo")."""
+
+    text: str
+    intent: str = "unknown"
+    risk: str = ""
+    signs: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmergencyKey:
+    """The flow's emergency key ("bấm phím 1 nếu cần cấp cứu") pressed while holding."""
+
+    digit: str
+
+
+HoldEvent = Start | CaseSeen | Key | DialFailed | LegAnswered | LegEnded | CallerHungUp | CallLimit | Heard \
+    | EmergencyKey
 
 
 # --------------------------------------------------------------------------------------- actions
@@ -207,7 +254,19 @@ class HangUpAfterPrompts:
     """Hang up once the queued prompts have played."""
 
 
-HoldAction = PlayPrompt | PollCase | Dial | Bridge | EndLeg | GiveBack | MakeCallback | CallerLeft | HangUpAfterPrompts
+@dataclass(frozen=True, kw_only=True)
+class RaiseCase:
+    """The caller got worse while holding: persist the case's new ``risk`` (with ``signs`` and ``reasons`` in its
+    history) before anything else is done about it."""
+
+    risk: str
+    signs: tuple[str, ...]
+    reasons: tuple[str, ...] = ()
+    words: str = ""
+
+
+HoldAction = PlayPrompt | PollCase | Dial | Bridge | EndLeg | GiveBack | MakeCallback | CallerLeft \
+    | HangUpAfterPrompts | RaiseCase
 
 
 # ------------------------------------------------------------------------------------- machine
@@ -215,8 +274,9 @@ class Hold:
     """One call's hold. ``handle(event, now)`` and ``handle_timer(now)`` return the actions to carry out."""
 
     def __init__(self, *, hold_limit_s: float = 90.0, reassure_s: float = 20.0, ring_s: float = 30.0,
-                 poll_s: float = 1.0):
+                 poll_s: float = 1.0, reply_gap_s: float = 8.0):
         self.hold_limit_s = hold_limit_s
+        self.reply_gap_s = reply_gap_s  # words are answered at most this often
         self.reassure_s = reassure_s
         self.ring_s = ring_s
         self.poll_s = poll_s
@@ -227,6 +287,8 @@ class Hold:
         self._next_poll = 0.0
         self._next_reassure = 0.0
         self._ring_deadline = 0.0
+        self._last_reply: float | None = None
+        self._raised: RaiseCase | None = None  # the last raise, sent again while the case reads less urgent
 
     def _move(self, move: HoldMove) -> None:
         try:
@@ -271,7 +333,10 @@ class Hold:
                 return self._callback(M.CALLBACK, "no escalation")
             return []
         if isinstance(event, CaseSeen):
-            return self._case(event, now)
+            retry: list[HoldAction] = []
+            if self._raised is not None and event.risk and _rank(self._raised.risk) < _rank(event.risk):
+                retry = [self._raised]  # the raise did not reach the database: persist it again, first
+            return retry + self._case(event, now)
         if isinstance(event, Key):
             if event.digit == "*" and self.state is HoldState.HOLDING:
                 return self._reassure(now, clear=True)
@@ -303,6 +368,11 @@ class Hold:
             if state is not HoldState.IDLE and not self.answered:
                 actions.append(CallerLeft())
             return actions
+        if isinstance(event, Heard):
+            return self._heard(event, now)
+        if isinstance(event, EmergencyKey):
+            return self._heard(Heard(text=f"phím {event.digit}", intent="emergency", risk=RiskLevel.EMERGENCY,
+                                     signs=("emergency_key",)), now)
         if isinstance(event, CallLimit):
             state = self.state
             self._move(M.CALL_LIMIT)
@@ -314,7 +384,9 @@ class Hold:
     _dialled_reason = ""
 
     def _case(self, case: CaseSeen, now: float) -> list[HoldAction]:
-        self.risk = case.risk or self.risk
+        # the more urgent of the two: a raise this call made stays, even if the database missed it
+        if _rank(case.risk) < _rank(self.risk):
+            self.risk = case.risk
         if case.mode == EscalationMode.CALLBACK or case.status in CALLBACK_STATUSES:
             return self._callback(M.CALLBACK, f"case {case.status}/{case.mode}")
         if case.status == ES.PICKED and case.staff_phone:
@@ -334,6 +406,34 @@ class Hold:
         self._move(M.REASSURE)
         self._next_reassure = now + self.reassure_s
         actions: list[HoldAction] = [PlayPrompt(prompt_id="hold_reassure", clear=clear)]
+        if self.risk == RiskLevel.EMERGENCY:
+            actions.append(PlayPrompt(prompt_id="hold_115"))
+        return actions
+
+    def _heard(self, heard: Heard, now: float) -> list[HoldAction]:
+        """Words (or the emergency key) while holding or dialling; anywhere else not listened to."""
+        if self.state not in LISTENING:
+            self._move(M.IGNORED)
+            return []
+        if heard.signs and _rank(heard.risk) < _rank(self.risk):
+            self._move(M.WORSE)
+            self.risk = heard.risk
+            self._last_reply = now
+            self._next_reassure = now + self.reassure_s
+            emergency = self.risk == RiskLevel.EMERGENCY
+            self._raised = RaiseCase(risk=heard.risk, signs=heard.signs, reasons=heard.reasons, words=heard.text)
+            return [self._raised, PlayPrompt(prompt_id=EMERGENCY_PROMPT if emergency else RAISED_PROMPT, clear=True)]
+        self._move(M.HEARD)
+        if self._last_reply is not None and now - self._last_reply < self.reply_gap_s:
+            return []  # answered a moment ago: a caller talking on is not talked over
+        self._last_reply = now
+        self._next_reassure = now + self.reassure_s
+        if heard.signs and self.risk == RiskLevel.EMERGENCY:
+            # an emergency says a sign again: the 115 advice again, at once
+            return [PlayPrompt(prompt_id=EMERGENCY_PROMPT)]
+        if heard.intent == "request_doctor":
+            return [PlayPrompt(prompt_id=FINDING_PROMPT)]
+        actions: list[HoldAction] = [PlayPrompt(prompt_id="hold_reassure")]
         if self.risk == RiskLevel.EMERGENCY:
             actions.append(PlayPrompt(prompt_id="hold_115"))
         return actions

@@ -231,6 +231,29 @@ class Session:
             return self._input(event, now)
         raise TypeError(f"unknown event {event!r}")
 
+    # ---------------------------------------------------------------- after the hand-off (the caller holds)
+    # session 20 (n48-hold-listen): a caller who gets worse while holding for a doctor is heard
+    def hear_on_hold(self, text: str, confidence: float = 1.0) -> tuple[Understanding, Assessment | None]:
+        """The caller's words while the call runner holds them for a doctor (the flow has ended): understood and
+        triaged with everything the call knows (a step of the call, its symptoms and assessment updated), with no
+        prompt and no move: what to do about them is the hold machine's (``ivr.engine.hold``)."""
+        u = self._understand(E.Speech(text=text, confidence=confidence))
+        return u, self.assessment
+
+    @property
+    def emergency_key(self) -> str | None:
+        """The key this flow gives callers for an emergency (a global key, or a menu choice for the emergency
+        intent or node), for a caller who presses it while holding; None when the flow has none."""
+        target = self.flow.global_intents.get("emergency")
+        for key, node_id in self.flow.global_keys.items():
+            if target and node_id == target:
+                return key
+        for node in self.flow.nodes.values():
+            for choice in node.choices:
+                if choice.dtmf and ("emergency" in choice.intents or (target and choice.next == target)):
+                    return choice.dtmf
+        return None
+
     # ---------------------------------------------------------------- helpers
     @property
     def _node_id(self) -> str:

@@ -17,7 +17,10 @@ thread). Every 20 ms tick it:
 After a ``Transfer`` (the engine hands the caller to a doctor) the call is *held*, never
 hung up: the hold / dial / bridge policy is ``ivr.engine.hold.Hold``, a sans-I/O state machine
 driven by this loop's clock; this loop carries out its actions (prompts, reading the case,
-ringing the doctor's phone, moving the bridge's frames both ways, hanging up).
+ringing the doctor's phone, moving the bridge's frames both ways, hanging up). While holding or
+ringing the doctor the caller is still heard (the voice gate and decoding stay on, but not over a hold
+prompt): their words are understood and triaged by the engine (``hear_on_hold``) and handed to the hold
+machine, which raises the case when the caller gets worse; bridged, the doctor hears them instead.
 
 Threads: ``run`` is on the call's own thread (pyVoIP's per-call thread) and owns everything in a
 ``CallRunner``; only decoding leaves it (``Decoding``: utterances go out, ``Future`` results come back).
@@ -289,6 +292,8 @@ class CallRunner:
     def _hearing(self) -> bool:
         if self._playing is not None or self._play:
             return bool(self._playing and self._playing.barge_in)
+        if self.hold.state in H.LISTENING:
+            return True  # held for a doctor: a caller who gets worse must be heard
         listen = self.engine.listening
         return listen is not None and not listen.dtmf_only and not self.engine.done
 
@@ -411,6 +416,8 @@ class CallRunner:
                     log.info("call %s: backchannel %r during the prompt: the prompt goes on", self.call_id,
                              action.text)
                 self._resume_prompt()
+            elif self.hold.state is not H.HoldState.IDLE:
+                self._hold_words(line, action.text, action.confidence, now)
             else:
                 self._speech_end = action.speech_end
                 segment_s = self._turns.policy.segment_ms / 1000.0
@@ -423,7 +430,9 @@ class CallRunner:
             if digit not in E.DTMF_KEYS:
                 continue
             if self.hold.state is not H.HoldState.IDLE:
-                self._carry_out(line, self.hold.handle(H.Key(digit=digit), now), now)
+                event: H.HoldEvent = H.EmergencyKey(digit=digit) if digit == self.engine.emergency_key \
+                    else H.Key(digit=digit)
+                self._carry_out(line, self.hold.handle(event, now), now)
                 continue
             if self._recording is not None and digit == "#":
                 self._end_recording(line, now)
@@ -607,7 +616,7 @@ class CallRunner:
                 self._carry_out(line, self.hold.handle(H.LegEnded(failure=self._leg.failure or ""), now), now)
                 return
         while (deadline := self.hold.get_timer()) is not None and now >= deadline:
-            actions = self.hold.handle_timer(now, quiet=self._quiet(line))
+            actions = self.hold.handle_timer(now, quiet=self._quiet(line) and not self._gate.in_utterance)
             if not actions:
                 break
             self._carry_out(line, actions, now)
@@ -654,6 +663,39 @@ class CallRunner:
                                   self.escalation_id, exc)
             elif isinstance(action, H.HangUpAfterPrompts):
                 self._hangup_after_playback = True
+            elif isinstance(action, H.RaiseCase):
+                self._raise_case(action)
+
+    def _hold_words(self, line: Line, text: str, confidence: float, now: float) -> None:
+        """The caller spoke while held: the engine understands and triages the words with what the call
+        knows, the hold machine decides (raise the case, advise, reassure)."""
+        if not text.strip() or confidence <= 0.0 or self.hold.state not in H.LISTENING:
+            return  # nothing heard, or the overload placeholder, or nobody listening now
+        try:
+            u, assessment = self.engine.hear_on_hold(text, confidence)
+        except Exception:  # noqa: BLE001 - the caller keeps holding; a doctor still comes
+            log.exception("call %s: words on hold not understood: %r", self.call_id, text)
+            heard = H.Heard(text=text)
+        else:
+            signs = tuple(u.symptoms) or (("emergency",) if u.intent == "emergency" else ())
+            heard = H.Heard(text=text, intent=u.intent, risk=assessment.risk if assessment is not None else "",
+                            signs=signs, reasons=tuple(assessment.reasons) if assessment is not None else ())
+        log.info("call %s: heard on hold %r: intent=%s risk=%s signs=%s", self.call_id, text, heard.intent,
+                 heard.risk, ",".join(heard.signs))
+        self._carry_out(line, self.hold.handle(heard, now), now)
+
+    def _raise_case(self, action: H.RaiseCase) -> None:
+        """Persist the raise (the caller got worse while holding) before the advice is played."""
+        log.warning("call %s: worse while holding (%s): escalation %s raised to %s", self.call_id,
+                    ",".join(action.signs), self.escalation_id, action.risk)
+        self._escalation_risk = action.risk
+        if self.escalation_id is None:
+            return
+        try:
+            self.store.raise_case(self.escalation_id, risk=action.risk, signs=action.signs, reasons=action.reasons,
+                                  words=action.words)
+        except Exception as exc:  # noqa: BLE001 - the advice still plays; the machine retries at the next poll
+            log.error("call %s: escalation %s not raised: %s", self.call_id, self.escalation_id, exc)
 
     def _prompt(self, line: Line, prompt_id: str, *, clear: bool = False) -> None:
         """Play one of the hold prompts (catalog text, admin edits included)."""

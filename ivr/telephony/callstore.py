@@ -154,6 +154,11 @@ class CallStore:
         """The caller hung up while holding: the case stays in the queue as a callback."""
         self._desk().caller_left(escalation_id)
 
+    def raise_case(self, escalation_id: int, *, risk: str, signs: Sequence[str], reasons: Sequence[str],
+                   words: str) -> None:
+        """The caller got worse while holding: the case's risk raised (persisted, then the doctors notified)."""
+        self._desk().raise_case(escalation_id, risk=risk, signs=signs, reasons=reasons, words=words)
+
     def close_stale(self, *, worker: str) -> int:
         """Calls this worker left ``in_progress`` when it died: mark them ``failed`` (at start-up)."""
         with self.db.session() as s:

@@ -6,6 +6,7 @@ and a holding caller follows the case the database holds.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -44,4 +45,10 @@ class EscalationDesk(Protocol):
 
     def caller_left(self, escalation_id: int) -> None:
         """The caller hung up while holding: the case stays in the queue as a callback."""
+        ...
+
+    def raise_case(self, escalation_id: int, *, risk: str, signs: Sequence[str], reasons: Sequence[str],
+                   words: str) -> None:
+        """The caller got worse while holding: raise the open case's risk (persisted first, then the doctors
+        are notified as for any raise); a doctor who picked it keeps it."""
         ...

@@ -52,6 +52,20 @@ class Risk(Protocol):
     def risk(self) -> str: ...
 
 
+class Heard(Protocol):
+    """What an utterance means, as far as a holding call reads it (``ivr.engine.understanding.Understanding``)."""
+
+    @property
+    def intent(self) -> str: ...
+    @property
+    def symptoms(self) -> tuple[str, ...]: ...
+
+
+class Assessed(Risk, Protocol):
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
+
+
 class Engine(Protocol):
     """The call-flow engine (``ivr.engine.session.Session``), as far as this loop reads it."""
 
@@ -65,6 +79,13 @@ class Engine(Protocol):
     assessment: Risk | None  # the caller's triage so far
 
     def handle(self, event: E.Event, now: float) -> list[A.Action]: ...
+
+    @property
+    def emergency_key(self) -> str | None: ...  # the flow's emergency key, also heard while holding
+
+    def hear_on_hold(self, text: str, confidence: float = 1.0) -> tuple[Heard, Assessed | None]:
+        """The caller's words while held for a doctor: understood and triaged with what the call knows."""
+        ...
 
 
 class PromptAudio(Protocol):
@@ -86,5 +107,7 @@ class CallSink(Protocol):
     def bridge_started(self, escalation_id: int, staff_id: int | None) -> None: ...
     def bridge_failed(self, escalation_id: int, reason: str) -> None: ...
     def caller_left(self, escalation_id: int) -> None: ...
+    def raise_case(self, escalation_id: int, *, risk: str, signs: Sequence[str], reasons: Sequence[str],
+                   words: str) -> None: ...
     def finish(self, call_id: int, *, outcome: str, slots: dict[str, Any]) -> None: ...
     def set_patient(self, call_id: int, patient_id: int) -> None: ...

@@ -212,3 +212,100 @@ def test_caller_hanging_up_while_told_callback_leaves_the_callback() -> None:
 def test_call_limit_ends_the_doctor_leg(setup, expected) -> None:  # type: ignore[no-untyped-def]
     m = setup()
     assert m.handle(H.CallLimit(), T0 + 3600) == expected and m.state is S.ENDED
+
+
+# ------------------------------------------------------------------ heard while holding (session 20, n48-hold-listen)
+# a caller whose patient gets worse on hold is heard: the case is raised (persisted first), the 115 advice plays at
+# once, the reassurance names 115 from then on; calm words are answered, at most once every reply_gap_s
+
+def _worse(text: str = "ơ bà lịm đi rồi", risk: str = "emergency",
+           signs: tuple[str, ...] = ("altered_consciousness",)) -> H.Heard:
+    return H.Heard(text=text, intent="emergency", risk=risk, signs=signs, reasons=("Rối loạn ý thức",))
+
+
+def test_a_warning_sign_worse_than_the_case_raises_it_first_then_advises_115_at_once() -> None:
+    m = _holding()
+    actions = m.handle(_worse(), T0 + 5)
+    assert actions == [H.RaiseCase(risk="emergency", signs=("altered_consciousness",), reasons=("Rối loạn ý thức",),
+                                   words="ơ bà lịm đi rồi"),
+                       H.PlayPrompt(prompt_id="hold_emergency_115", clear=True)]
+    assert m.state is S.HOLDING and m.risk == "emergency"
+    assert H.TRANSITIONS[S.HOLDING][M.WORSE] is S.HOLDING and H.TRANSITIONS[S.DIALLING][M.WORSE] is S.DIALLING
+    # from then on the reassurance is the emergency one (with 115), timed from the raise
+    assert m.handle_timer(T0 + 5 + 19.9) in ([], [H.PollCase()])
+    m._next_poll = T0 + 1000
+    assert m.handle_timer(T0 + 5 + 20) == [H.PlayPrompt(prompt_id="hold_reassure"), H.PlayPrompt(prompt_id="hold_115")]
+
+
+def test_a_raise_below_emergency_plays_the_raised_prompt() -> None:
+    m = H.Hold()
+    m.handle(H.Start(risk="low"), T0)
+    actions = m.handle(_worse("bà khó thở", risk="high", signs=("shortness_of_breath",)), T0 + 3)
+    assert [type(a) for a in actions] == [H.RaiseCase, H.PlayPrompt]
+    assert actions[1] == H.PlayPrompt(prompt_id="hold_raised", clear=True) and m.risk == "high"
+
+
+@pytest.mark.parametrize("words", [
+    H.Heard(text="còn lâu không"), H.Heard(text="alo", risk="high"),
+    # a sign, but not worse than the case: no raise
+    H.Heard(text="bà ho nhiều hơn", intent="report_symptoms", risk="high", signs=("cough",)),
+    # worse by what the call knew, but nothing clinical in these words: no raise
+    H.Heard(text="sao lâu vậy", risk="emergency"),
+])
+def test_calm_words_do_not_raise_and_are_reassured_once_per_gap(words: H.Heard) -> None:
+    m = _holding()
+    assert m.handle(words, T0 + 3) == [H.PlayPrompt(prompt_id="hold_reassure")]
+    assert m.state is S.HOLDING and m.risk == "high"
+    assert m.handle(words, T0 + 6) == []  # answered 3 s ago: not talked over
+    assert m.handle(words, T0 + 3 + 8) == [H.PlayPrompt(prompt_id="hold_reassure")]
+    assert m._next_reassure == T0 + 3 + 8 + 20  # the timed reassurance waits from the answer
+
+
+def test_a_request_for_a_person_is_told_a_doctor_is_being_found() -> None:
+    m = _holding()
+    assert m.handle(H.Heard(text="cho tôi gặp bác sĩ", intent="request_doctor"), T0 + 2) == [
+        H.PlayPrompt(prompt_id="hold_finding_doctor")]
+
+
+def test_an_emergency_stays_an_emergency_and_hears_115_again() -> None:
+    m = H.Hold()
+    m.handle(H.Start(risk="emergency"), T0)
+    # a sign again: no raise (already emergency), the 115 advice again
+    assert m.handle(_worse("môi tím rồi", signs=("cyanosis",)), T0 + 2) == [
+        H.PlayPrompt(prompt_id="hold_emergency_115")]
+    # calm words: the emergency reassurance
+    assert m.handle(H.Heard(text="alo"), T0 + 20) == [H.PlayPrompt(prompt_id="hold_reassure"),
+                                                    H.PlayPrompt(prompt_id="hold_115")]
+    # the case read from the database at a lower level never lowers what the call knows
+    m.handle(_case(risk="high"), T0 + 21)
+    assert m.risk == "emergency"
+
+
+def test_a_raise_the_database_missed_is_persisted_again_at_the_next_poll() -> None:
+    m = _holding()
+    raise_ = m.handle(_worse(), T0 + 5)[0]
+    m.handle_timer(T0 + 6)
+    assert m.handle(_case(risk="high"), T0 + 6) == [raise_]  # still high in the database: again, first
+    assert m.handle(_case(risk="emergency"), T0 + 7) == []  # persisted: nothing more
+
+
+def test_the_emergency_key_raises_like_an_emergency_sign() -> None:
+    m = _holding()
+    actions = m.handle(H.EmergencyKey(digit="1"), T0 + 4)
+    assert actions[0] == H.RaiseCase(risk="emergency", signs=("emergency_key",), words="phím 1")
+    assert actions[1] == H.PlayPrompt(prompt_id="hold_emergency_115", clear=True)
+
+
+def test_words_while_dialling_raise_without_touching_the_doctor_leg() -> None:
+    m = _dialling()
+    actions = m.handle(_worse(), T0 + 3)
+    assert [type(a) for a in actions] == [H.RaiseCase, H.PlayPrompt] and m.state is S.DIALLING
+    assert m.get_timer() == T0 + 30  # still ringing the same doctor
+
+
+@pytest.mark.parametrize("make", [_bridged, lambda: H.Hold()])
+def test_bridged_or_not_holding_never_listens(make) -> None:
+    m = make()
+    state = m.state
+    assert m.handle(_worse(), T0 + 5) == [] and m.handle(H.EmergencyKey(digit="1"), T0 + 5) == []
+    assert m.state is state and m.risk in ("high", "")
