@@ -152,6 +152,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "ten_slips_not_after": WORDS, "hesitations": WORDS, "glued_fillers": WORDS, "tu_slips": WORDS,
                 "value_end_units": WORDS, "doubled_digit_not": WORDS, "point_slips": WORDS, "point_slip_min": NUMBER,
                 "point_slip_max": NUMBER, "tenths_slips": VALUES, "first_digit_slips": VALUES,
+                "beside_digit_slips": VALUES,
                 "cut_short": REWRITES, "line_noise": WORDS,
                 "clipped": REWRITES, "cut_start": REWRITES, "alone_slips": REWRITES, "alone_first_slips": REWRITES,
                 "alone_first_before": WORDS, "alone_fillers": WORDS, "alone_words": WORDS,
@@ -204,7 +205,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                "cmhg_ranges": RANGES, "after_correction": WORDS,
                "percent_of_other": WORDS, "change_from": WORDS, "change_to": WORDS,
                "vague_normal": RANGES, "continues_before": WORDS,
-               "remeasure_words": WORDS, "pulse_alone_before_value": WORDS, "display_rows": TABLE,
+               "remeasure_words": WORDS, "record_words": WORDS, "bare_fillers": WORDS, "correction_negators": WORDS,
+               "correction_joiners": WORDS, "strong_corrections": WORDS, "relook_words": WORDS, "flicker_words": WORDS,
+               "series_joiners": WORDS, "pulse_alone_before_value": WORDS, "display_rows": TABLE,
                "displayed_pulse_gap": NUMBER, "two_rows_shown": WORDS, "beside_joiners": WORDS,
                "now_after_value": WORDS, "birth_order_titles": WORDS,
                # session 18 (n31-approx-vitals): strict bounds
