@@ -1038,7 +1038,8 @@ def _measured_times_before(toks: Sequence[str], i: int) -> bool:
     while prev > 0 and toks[prev - 1] != BREAK:
         prev -= 1
     before = toks[prev:lo - 1]
-    return any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in before) and any(
+    # "kẹp hai lần rồi, lần cuối chín tám": the clip said as the measuring (session 20, n44-numbers)
+    return any(word_in(t, (*lx.UNNAMED_MEASURE_WORDS, "kẹp")) for t in before) and any(
         word_in(t, lx.REPEAT_COUNTS) for t in before)
 
 
@@ -1205,6 +1206,7 @@ def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int)
 
 _RECORD = Matcher(table(*lx.LEXICON.words("vitals", "record_words")))
 _BARE_FILLERS = lx.LEXICON.words("vitals", "bare_fillers")
+_BARE_NOT_AFTER = Matcher(table(*lx.LEXICON.words("vitals", "bare_not_after")))
 _CORRECTION_NEGATORS = Matcher(table(*lx.LEXICON.words("vitals", "correction_negators")))
 _CORRECTION_JOINERS = lx.LEXICON.words("vitals", "correction_joiners")
 _STRONG_CORRECTIONS = Matcher(table(*lx.LEXICON.words("vitals", "strong_corrections")))
@@ -1294,8 +1296,10 @@ def _bare(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
     after a record word in its clause ("thôi ghi đi chín tám", "chỉ số hôm nay chín sáu thôi chị")."""
     n = numbers[k]
     lo, hi = _clause(toks, n.start)
-    if any(m.end <= n.start for m in _RECORD.find(toks[lo:n.start], ) if lo + m.end <= n.start):
-        return True
+    if lo > 1 and any(m.end == lo - 1 for m in _BARE_NOT_AFTER.find(toks[:lo - 1])):
+        return False  # "ông tôi năm nay, chín hai": his age
+    if _RECORD.find(toks[lo:n.start]):
+        return True  # "thôi ghi đi chín tám", "chỉ số hôm nay chín sáu"
     if any(m.value == n.value and (m.start == n.end or m.end == n.start) for m in numbers):
         return True  # "chín tám chín tám chín tám, rõ chưa": said again and again for the record
     same = {j for m in numbers if m.value == n.value and lo <= m.start and m.end <= hi for j in range(m.start, m.end)}
