@@ -1296,10 +1296,13 @@ def _bare(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
     after a record word in its clause ("thôi ghi đi chín tám", "chỉ số hôm nay chín sáu thôi chị")."""
     n = numbers[k]
     lo, hi = _clause(toks, n.start)
-    if lo > 1 and any(m.end == lo - 1 for m in _BARE_NOT_AFTER.find(toks[:lo - 1])):
-        return False  # "ông tôi năm nay, chín hai": his age
     if _RECORD.find(toks[lo:n.start]):
         return True  # "thôi ghi đi chín tám", "chỉ số hôm nay chín sáu"
+    said = {j for m in numbers if m.value == n.value for j in range(m.start, m.end)}
+    if all(t == BREAK or word_in(t, _BARE_FILLERS) for j, t in enumerate(toks) if j not in said):
+        return False  # "chín tư" said alone with no question asked: no reading (the flow's question gives ``expect``)
+    if lo > 1 and any(m.end == lo - 1 for m in _BARE_NOT_AFTER.find(toks[:lo - 1])):
+        return False  # "ông tôi năm nay, chín hai": his age
     if any(m.value == n.value and (m.start == n.end or m.end == n.start) for m in numbers):
         return True  # "chín tám chín tám chín tám, rõ chưa": said again and again for the record
     same = {j for m in numbers if m.value == n.value and lo <= m.start and m.end <= hi for j in range(m.start, m.end)}
