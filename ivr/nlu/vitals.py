@@ -1346,7 +1346,9 @@ def _flickers(toks: Sequence[str], last: Number) -> bool:
     if hi < len(toks):
         _, hi = _clause(toks, hi + 1)
     window = toks[last.end:hi]
-    return bool(_FLICKER.find(window)) or any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in window)
+    # "gì đó" typed without marks ("chin tu chin lam gi do") is no "đo"
+    return bool(_FLICKER.find(window)) or any(word_in(t, lx.UNNAMED_MEASURE_WORDS) and not (
+        j > 0 and word_in(window[j - 1], _RANGE_WORDS_FLAT)) for j, t in enumerate(window))
 
 
 def _settled(toks: Sequence[str], numbers: Sequence[Number], k: int, kept: float, vital: str) -> bool:
