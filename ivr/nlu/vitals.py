@@ -1286,8 +1286,9 @@ def _unnamed_by_place(toks: Sequence[str], numbers: Sequence[Number], k: int, ta
         return False
     if k in targets or _flicker_pair(toks, numbers, k):
         return True
-    if not _BARE_SPO2[0] <= n.value <= _BARE_SPO2[1]:
-        return False
+    lo, _ = _clause(toks, n.start)
+    if not _BARE_SPO2[0] <= n.value <= _BARE_SPO2[1] or _PAST.find(toks[lo:n.start]):
+        return False  # "hôm kia chín bốn, hôm qua chín sáu, nay chín tám": a past day's value is no reading now
     return _bare(toks, numbers, k) or _timed_series(toks, numbers, k, timed)
 
 
