@@ -307,10 +307,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             vital = "temperature"  # session 20 (n44-numbers): "chín tám, ba sáu tám": 36.8 said bare
         p = _previous_read(toks, numbers, k, assigned, timed)  # k - 1, or before the clock times said since
         if vital is None and p in assigned and not (own_rate and assigned[p] not in _RATE_VITALS):
-            between = [t for j, t in enumerate(toks[numbers[p].end:n.start], numbers[p].end) if p == k - 1
-                       or j not in timed]
-            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or _corrected(between) or (
-                    _owner_free(between) <= 5
+            gap_words = [t for j, t in enumerate(toks[numbers[p].end:n.start], numbers[p].end) if p == k - 1
+                         or j not in timed]
+            if all(word_in(t, lx.VALUE_JOINERS) for t in gap_words) or _corrected(gap_words) or (
+                    _owner_free(gap_words) <= 5
                     and not any(c.start >= numbers[p].end and c.end <= n.start for c in cues)):
                 vital = assigned[p]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
         if vital is None and n.start > 0 and word_in(toks[n.start - 1], _CONTINUES_BEFORE):
@@ -1194,6 +1194,11 @@ def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int)
     lo, hi = lx.VITAL_RANGES["temperature"]
     if n.end - n.start != 2 or not word_in(toks[n.start], _TEMPERATURE_FIRST_DIGITS) or not lo <= n.value <= hi:
         return False
+    rest = find_numbers(toks[n.start + 1:])
+    if rest and rest[0].start == 0 and _BARE_SPO2[0] <= rest[0].value <= _BARE_SPO2[1]:
+        return False  # "ô xi mẹ chín hai, ba chín bảy": dad's 97, no temperature of 39.7
+    if find_cues(toks[:n.start]):
+        return False  # a vital named before: its own rules read the value
     nxt = numbers[k + 1] if k + 1 < len(numbers) else None
     if nxt is not None and nxt.start == n.end and nxt.end == n.end + 1 and 0 < nxt.value < 10:
         end = nxt.end
