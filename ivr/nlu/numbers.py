@@ -67,6 +67,8 @@ _POINT_SLIP_MIN = lx.LEXICON.number("numbers", "point_slip_min")
 _POINT_SLIP_MAX = lx.LEXICON.number("numbers", "point_slip_max")
 _TENTHS_SLIPS = lx.LEXICON.values("numbers", "tenths_slips")
 _FIRST_DIGIT_SLIPS = lx.LEXICON.values("numbers", "first_digit_slips")
+#: session 20 (n44-numbers): a digit misheard beside another digit word ("ba tắm tư", "còn tắm tám"): numbers.yaml.
+_BESIDE_DIGIT_SLIPS = lx.LEXICON.values("numbers", "beside_digit_slips")
 _CUT_SHORT = lx.LEXICON.rewrites("numbers", "cut_short")
 # Words of line noise a recognizer writes inside a value ("chín rè rè sáu"): numbers.yaml (session 13, n20).
 _LINE_NOISE = frozenset(lx.LEXICON.words("numbers", "line_noise"))
@@ -244,6 +246,8 @@ class _Parser:
             v = _tone_slip(tok, _DIGITS, (), marks=True)  # "một trăm bà mươi" 130: between hundred and tens, a digit
         if v is None and (_is(self.at(i + 1), _TENS) or self.tens_slip(i + 1)):
             v = _word(tok, _VOWEL_SLIPS)  # "hay mươi tám" 28, "một trăm hay mươi" 120 (session 10)
+        if v is None and tok in _BESIDE_DIGIT_SLIPS and self.beside_digit(i, initial=initial):
+            v = _BESIDE_DIGIT_SLIPS[tok]  # session 20 (n44-numbers): "ba tắm tư" 38.4, "còn tắm tám" 88
         if v is None and _is(self.at(i + 1), _TENS) and tok in _FIRST_DIGIT_SLIPS:
             v = _FIRST_DIGIT_SLIPS[tok]  # "xáu mươi hai" 62, "bón mươi tám" 48 (session 12, n19)
         if v is None and initial and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE) and _tone_slip(
@@ -343,6 +347,20 @@ class _Parser:
             return None
         return value + v / 10, j + 2
 
+    def beside_digit(self, i: int, *, initial: bool) -> bool:
+        """Session 20 (n44-numbers): is the slip at ``i`` a digit of a reading: after a digit word inside the value
+        (``initial`` false: "ba tắm tư", "chín tắm"), or first before a digit word that ends the value (the clause
+        ends, or "độ"/"%"/"thôi" follows: "còn tắm tám thôi"; "tắm hai lần" is a bath counted)?"""
+        def ends(j: int) -> bool:
+            tok = self.at(j)
+            return tok is None or tok in (BREAK, "%") or _is(tok, (*_DEGREE, "thôi"))
+
+        nxt = self.at(i + 1)
+        if not initial:  # "ba tắm tư", "chín tắm"; "ba tắm rồi" is dad's bath
+            return _word(self.at(i - 1) or "", _DIGITS) is not None and (
+                ends(i + 1) or _word(nxt or "", _DIGITS) is not None or nxt in ("tư", *_TU_SLIPS))
+        return nxt is not None and _word(nxt, _DIGITS) is not None and ends(i + 2)
+
     def clause_end(self, j: int) -> bool:
         return self.at(j) in (None, BREAK)
 
@@ -405,6 +423,8 @@ class _Parser:
             v = _word(tok, _UNIT_ONLY)
         if v is None:
             v = _word(tok, lx.DIGIT_SLIPS)
+        if v is None and tok in _BESIDE_DIGIT_SLIPS and self.beside_digit(i, initial=False):
+            v = _BESIDE_DIGIT_SLIPS[tok]  # session 20 (n44-numbers): "ba tắm tư" 38.4, "chín tắm" 98
         if v is None:
             v = _figure(tok)
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER):

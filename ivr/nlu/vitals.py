@@ -201,6 +201,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     assigned: dict[int, str] = {}
     numbers, skip = _outside_cues(toks, numbers, skip, cues)
     numbers, skip = _units_after_a_pause(toks, numbers, skip)
+    numbers, skip = _hundreds_said_as_digit(toks, numbers, skip, expect_vital)  # session 20 (n44-numbers)
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``.
@@ -222,6 +223,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     last_value: dict[str, Number] = {}  # each vital's last value itself
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
     timed = _time_tokens(toks, numbers)
+    targets = _correction_targets(toks, numbers)  # session 20 (n44-numbers)
     for k, n in enumerate(numbers):
         if k in skip:
             continue
@@ -301,12 +303,16 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         # the SpO2 or temperature said before it again (session 12, n17)
         own_rate = per_min is not None and (_per_minute_len(toks, n.end) >= 2 or word_in(per_min.phrase,
                                                                                          lx.PULSE_WORDS))
-        if vital is None and k - 1 in assigned and not (own_rate and assigned[k - 1] not in _RATE_VITALS):
-            between = toks[numbers[k - 1].end:n.start]
-            if all(word_in(t, lx.VALUE_JOINERS) for t in between) or _corrected(between) or (
-                    _owner_free(between) <= 5
-                    and not any(c.start >= numbers[k - 1].end and c.end <= n.start for c in cues)):
-                vital = assigned[k - 1]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
+        if vital is None and expect_vital is None and _compact_temperature(toks, numbers, k):
+            vital = "temperature"  # session 20 (n44-numbers): "chín tám, ba sáu tám": 36.8 said bare
+        p = _previous_read(toks, numbers, k, assigned, timed)  # k - 1, or before the clock times said since
+        if vital is None and p in assigned and not (own_rate and assigned[p] not in _RATE_VITALS):
+            gap_words = [t for j, t in enumerate(toks[numbers[p].end:n.start], numbers[p].end) if p == k - 1
+                         or j not in timed]
+            if all(word_in(t, lx.VALUE_JOINERS) for t in gap_words) or _corrected(gap_words) or (
+                    _owner_free(gap_words) <= 5
+                    and not any(c.start >= numbers[p].end and c.end <= n.start for c in cues)):
+                vital = assigned[p]  # "spo2 chín lăm rồi chín bốn", "96, giờ đo lại 95"
         if vital is None and n.start > 0 and word_in(toks[n.start - 1], _CONTINUES_BEFORE):
             # "ô xi lúc đầu chín tám, đi lại một chút thì còn chín tư": the same vital as the last value read, when
             # no other vital is named between (vitals.yaml ``continues_before``)
@@ -331,6 +337,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 vital = _only_range(n.value, "breathing_rate", "pulse")
         if vital is None and expect_vital is not None:
             vital = expect_vital
+        if (vital is None and expect_vital is None and _no_cue_before(cues, n, toks) and not unnamed_blocked
+                and per_min is None and _unnamed_by_place(toks, numbers, k, targets, timed)):
+            vital = "spo2"  # session 20 (n44-numbers): corrected, flickering, over the day, or said bare
         if (vital is None and _no_cue_before(cues, n, toks) and not unnamed_blocked and per_min is None
                 and n.value == int(n.value) and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
                 and (_measured(toks, n.start) or _now_after_threshold(toks, numbers, k))):
@@ -372,6 +381,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             skip.add(k + 1)
             # the next reading follows the tenths: "sáng ba sáu tám, chiều ba tám" is 36.8 then 38 (session 7)
             assigned[k + 1] = vital
+        tenths = _tenths_word_after(toks, n) if vital == "temperature" and lo <= n.value <= hi else None
+        if tenths is not None:
+            n = Number(value=n.value + tenths / 10, start=n.start, end=n.end + 1)  # "sốt ba chín tư" 39.4 (n44)
         if lo <= n.value <= hi and _vague_and_normal(toks, n, vital):
             # "mạch tám mươi mấy", "nhịp thở mười mấy": some value of those tens, every one of them calm for
             # its vital (vitals.yaml ``vague_normal``): no reading, as "chín mấy" at the SpO2 question
@@ -385,6 +397,13 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             between = toks[said:n.start] if said is not None else ()
             last[vital] = n.end
             before, last_value[vital] = last_value.get(vital), n
+            if vital in out and k in targets:
+                out[vital] = n.value  # session 20 (n44-numbers): "không phải tám chín mà chín tám": the value kept
+                earlier.pop(vital, None)
+                continue
+            if vital in out and before is not None and _settled(toks, numbers, k, out[vital], vital):
+                out[vital] = n.value  # session 20 (n44-numbers): "chín lăm hay chín sáu gì đó, chín sáu"
+                continue
             if vital in out and before is not None and _restarted(toks, before, n):
                 out[vital] = n.value  # "chín mươi… chín mươi bảy", "chín mươi… à chín mốt": said again in full
                 continue
@@ -417,6 +436,13 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 continue
             if vital in out and _alternatives(between) and not _measures_counted(toks, numbers, before):
                 # "chín tư chín lăm", "chín mươi hay chín mốt gì đó": one reading given as a range, the worse end
+                if _flickers(toks, n):
+                    # session 20 (n44-numbers): a display flickering ("nó nhảy hoài") gives the last value said (the
+                    # set-10 convention); the worse end goes to triage
+                    if worse(vital, out[vital], n.value) != n.value:
+                        earlier[vital] = worse(vital, earlier.get(vital, out[vital]), out[vital])
+                    out[vital] = n.value
+                    continue
                 out[vital] = worse(vital, out[vital], n.value)
                 continue
             if vital in out and said is not None and _artifact_remeasured(toks, said, n.start):
@@ -1012,7 +1038,8 @@ def _measured_times_before(toks: Sequence[str], i: int) -> bool:
     while prev > 0 and toks[prev - 1] != BREAK:
         prev -= 1
     before = toks[prev:lo - 1]
-    return any(word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in before) and any(
+    # "kẹp hai lần rồi, lần cuối chín tám": the clip said as the measuring (session 20, n44-numbers)
+    return any(word_in(t, (*lx.UNNAMED_MEASURE_WORDS, "kẹp")) for t in before) and any(
         word_in(t, lx.REPEAT_COUNTS) for t in before)
 
 
@@ -1139,3 +1166,234 @@ def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
                     and 50 <= a.value <= 260 and 20 <= b.value <= 160):
                 return a.value < 90 or b.value < 60
     return False
+
+
+# session 20 (n44-numbers): readings said inside sentences
+
+#: The word "tư" (four) said as the tenths digit of a temperature ("sốt ba chín tư" 39.4, "ba tắm tư" 38.4): alone it
+#: is no number ("tư" is also "private", "fourth"), so it is read only right after a whole temperature, its clause
+#: ending after it.
+_TENTHS_WORDS = {"tư": 4, **{w: 4 for w in lx.LEXICON.words("numbers", "tu_slips")}}
+_TEMPERATURE_FIRST_DIGITS = ("ba", "bốn")
+
+
+def _tenths_word_after(toks: Sequence[str], n: Number) -> int | None:
+    """Session 20 (n44-numbers): the tenths digit said as "tư" right after the whole temperature ``n`` ("ba chín tư",
+    "ba bảy tư, hết sốt rồi"), the clause ending after it or "độ" following; "ba tám tư ngày" is no tenths."""
+    if n.value != int(n.value) or n.end >= len(toks) or toks[n.end] not in _TENTHS_WORDS:
+        return None
+    after = toks[n.end + 1] if n.end + 1 < len(toks) else None
+    return _TENTHS_WORDS[toks[n.end]] if after is None or after == BREAK or word_in(after, lx.DEGREE) else None
+
+
+def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
+    """Session 20 (n44-numbers): is number ``k`` a temperature said as three digit words with no name ("chín tám, ba
+    sáu tám, không có gì": 36.8; "ba bảy tư" 37.4): two digit words ("ba"/"bốn" first) in the body-temperature range,
+    then one digit word (or "tư") right after, and the clause ends there? A count ("ba sáu tám cái") is not one."""
+    n = numbers[k]
+    lo, hi = lx.VITAL_RANGES["temperature"]
+    if n.end - n.start != 2 or not word_in(toks[n.start], _TEMPERATURE_FIRST_DIGITS) or not lo <= n.value <= hi:
+        return False
+    rest = find_numbers(toks[n.start + 1:])
+    if rest and rest[0].start == 0 and _BARE_SPO2[0] <= rest[0].value <= _BARE_SPO2[1]:
+        return False  # "ô xi mẹ chín hai, ba chín bảy": dad's 97, no temperature of 39.7
+    if find_cues(toks[:n.start]):
+        return False  # a vital named before: its own rules read the value
+    nxt = numbers[k + 1] if k + 1 < len(numbers) else None
+    if nxt is not None and nxt.start == n.end and nxt.end == n.end + 1 and 0 < nxt.value < 10:
+        end = nxt.end
+    elif _tenths_word_after(toks, n) is not None:
+        end = n.end + 1
+    else:
+        return False
+    return end >= len(toks) or toks[end] == BREAK
+
+
+_RECORD = Matcher(table(*lx.LEXICON.words("vitals", "record_words")))
+_BARE_FILLERS = lx.LEXICON.words("vitals", "bare_fillers")
+_BARE_NOT_AFTER = Matcher(table(*lx.LEXICON.words("vitals", "bare_not_after")))
+_CORRECTION_NEGATORS = Matcher(table(*lx.LEXICON.words("vitals", "correction_negators")))
+_CORRECTION_JOINERS = lx.LEXICON.words("vitals", "correction_joiners")
+_STRONG_CORRECTIONS = Matcher(table(*lx.LEXICON.words("vitals", "strong_corrections")))
+_RELOOK = Matcher(table(*lx.LEXICON.words("vitals", "relook_words")))
+_FLICKER = Matcher(table(*lx.LEXICON.words("vitals", "flicker_words")))
+_SERIES_JOINERS = lx.LEXICON.words("vitals", "series_joiners")
+#: An unnamed value said bare, or in a series over the day, is the SpO2 in this range (the session-19 convention);
+#: a corrected or flickering pair of display readings in the wider unnamed range.
+_BARE_SPO2 = (90.0, 100.0)
+_FLICKER_GAP = 3
+
+
+def _clause(toks: Sequence[str], i: int) -> tuple[int, int]:
+    """The span of the clause of token ``i`` (between breaks)."""
+    lo, hi = i, i
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    return lo, hi
+
+
+def _previous_read(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str],
+                   timed: set[int]) -> int:
+    """Session 20 (n44-numbers): the number before ``k`` whose vital the value may continue: ``k - 1``, or, when that
+    one is a clock time said with its reading ("lúc bảy giờ sáng là chín bảy, lúc năm giờ chiều là chín tám"), the
+    value read before the clock times."""
+    j = k - 1
+    while j >= 0 and j not in assigned and all(t in timed for t in range(numbers[j].start, numbers[j].end)):
+        j -= 1
+    return j if j in assigned else k - 1
+
+
+def _correction_targets(toks: Sequence[str], numbers: Sequence[Number]) -> set[int]:
+    """Session 20 (n44-numbers): the numbers a caller corrects a reading to. "không phải X mà (là) Y", "X đâu phải Y,
+    Y" (vitals.yaml ``correction_negators`` before X, only ``correction_joiners`` and breaks up to Y), or a misreading
+    said between X and Y ("em bấm nhầm qua chế độ khác, coi lại đúng là Y", "X hả, không, Y", "nói lộn, Y mới đúng":
+    ``strong_corrections``, then only ``relook_words`` or nothing of substance): Y is the reading, X no dip."""
+    out: set[int] = set()
+    for k in range(len(numbers) - 1):
+        x, j = numbers[k], k + 1
+        end = x.end
+        while j < len(numbers) and numbers[j].start == end and numbers[j].end == end + 1 and numbers[j].value < 10:
+            end, j = numbers[j].end, j + 1  # the tenths of a temperature said after it ("ba tám năm")
+        if j >= len(numbers):
+            break
+        y = numbers[j]
+        between = [t for t in toks[end:y.start] if t != BREAK]
+        before = toks[max(0, x.start - 4):x.start]
+        negated = any(m.end == len(before) for m in _CORRECTION_NEGATORS.find(before))
+        if negated and (all(word_in(t, (*_CORRECTION_JOINERS, *_BARE_FILLERS, *lx.PERSONS)) for t in between)
+                        or _corrected(toks[end:y.start])):
+            out.add(j)
+            continue
+        if len(between) > 12 or any(c.start >= x.end and c.end <= y.start for c in find_cues(between)):
+            continue
+        strong = _STRONG_CORRECTIONS.find(between)
+        if not strong:
+            continue
+        rest = between[strong[-1].end:]
+        relook = _RELOOK.find(rest)
+        tail = rest[relook[-1].end:] if relook else rest
+        if all(word_in(t, (*_BARE_FILLERS, *lx.PERSONS, *_CORRECTION_JOINERS)) for t in tail) and (
+                relook or all(word_in(t, (*_BARE_FILLERS, *lx.PERSONS, *_CORRECTION_JOINERS, "hả", "ủa", "à"))
+                              for t in between[:strong[0].start])):
+            out.add(j)
+    return out
+
+
+def _unnamed_by_place(toks: Sequence[str], numbers: Sequence[Number], k: int, targets: set[int],
+                      timed: set[int]) -> bool:
+    """Session 20 (n44-numbers): is the unnamed number ``k`` the oximeter's reading by its place: a value of a
+    correction of display readings or one end of a flickering pair (70 to 100), or (90 to 100) one of a series said
+    with its times over the day, or said bare as a clause of its own, repeated, or after a word of writing it down?"""
+    n = numbers[k]
+    if n.value != int(n.value) or not _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]:
+        return False
+    if k in targets or _flicker_pair(toks, numbers, k):
+        return True
+    lo, _ = _clause(toks, n.start)
+    if not _BARE_SPO2[0] <= n.value <= _BARE_SPO2[1] or _PAST.find(toks[lo:n.start]):
+        return False  # "hôm kia chín bốn, hôm qua chín sáu, nay chín tám": a past day's value is no reading now
+    return _bare(toks, numbers, k) or _timed_series(toks, numbers, k, timed)
+
+
+def _bare(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
+    """A value alone in its clause but for fillers (and time words before it), the same value said again beside it, or
+    after a record word in its clause ("thôi ghi đi chín tám", "chỉ số hôm nay chín sáu thôi chị")."""
+    n = numbers[k]
+    lo, hi = _clause(toks, n.start)
+    if _RECORD.find(toks[lo:n.start]):
+        return True  # "thôi ghi đi chín tám", "chỉ số hôm nay chín sáu"
+    said = {j for m in numbers if m.value == n.value for j in range(m.start, m.end)}
+    if all(t == BREAK or word_in(t, _BARE_FILLERS) for j, t in enumerate(toks) if j not in said):
+        return False  # "chín tư" said alone with no question asked: no reading (the flow's question gives ``expect``)
+    if lo > 1 and any(m.end == lo - 1 for m in _BARE_NOT_AFTER.find(toks[:lo - 1])):
+        return False  # "ông tôi năm nay, chín hai": his age
+    if any(m.value == n.value and (m.start == n.end or m.end == n.start) for m in numbers):
+        return True  # "chín tám chín tám chín tám, rõ chưa": said again and again for the record
+    same = {j for m in numbers if m.value == n.value and lo <= m.start and m.end <= hi for j in range(m.start, m.end)}
+    before = [t for j, t in enumerate(toks[lo:n.start], lo) if j not in same]
+    after = [t for j, t in enumerate(toks[n.end:hi], n.end) if j not in same]
+    return (all(word_in(t, (*_BARE_FILLERS, *_TIME_WORDS)) for t in before)
+            and all(word_in(t, _BARE_FILLERS) for t in after))
+
+
+def _timed_series(toks: Sequence[str], numbers: Sequence[Number], k: int, timed: set[int]) -> bool:
+    """Readings over the day said with their times only ("sáng sáu giờ chín chín, trưa mười hai giờ chín tám"): the
+    clause before ``k`` holds a time and only times and ``series_joiners``; another value of 90 to 100 is said so."""
+    def timed_value(m: Number) -> bool:
+        lo, _ = _clause(toks, m.start)
+        words = range(lo, m.start)
+        return (m.value == int(m.value) and _BARE_SPO2[0] <= m.value <= _BARE_SPO2[1] and any(j in timed for j in words)
+                and all(j in timed or word_in(toks[j], _SERIES_JOINERS) for j in words))
+    return timed_value(numbers[k]) and any(timed_value(m) for j, m in enumerate(numbers) if j != k)
+
+
+def _flicker_pair(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
+    """Is ``k`` one end of two close values (at most ``_FLICKER_GAP`` apart, range words only between) with a
+    flicker or measuring word after them in their clause or the next ("chín lăm chín sáu gì đó em đo mấy lần nó nhảy
+    hoài", "nó cứ chín ba chín bốn nhảy qua nhảy lại")?"""
+    n = numbers[k]
+    for j in (k - 1, k + 1):
+        if not 0 <= j < len(numbers):
+            continue
+        m = numbers[j]
+        a, b = (m, n) if j < k else (n, m)
+        if abs(m.value - n.value) > _FLICKER_GAP or m.value != int(m.value) or not _alternatives(toks[a.end:b.start]):
+            continue
+        if _flickers(toks, b):
+            return True
+    return False
+
+
+def _flickers(toks: Sequence[str], last: Number) -> bool:
+    """A flicker word (vitals.yaml ``flicker_words``) or a measuring word in the clause after ``last`` or the next."""
+    _, hi = _clause(toks, last.end)
+    if hi < len(toks):
+        _, hi = _clause(toks, hi + 1)
+    window = toks[last.end:hi]
+    # "gì đó" typed without marks ("chin tu chin lam gi do") is no "đo"
+    return bool(_FLICKER.find(window)) or any(word_in(t, lx.UNNAMED_MEASURE_WORDS) and not (
+        j > 0 and word_in(window[j - 1], _RANGE_WORDS_FLAT)) for j, t in enumerate(window))
+
+
+def _settled(toks: Sequence[str], numbers: Sequence[Number], k: int, kept: float, vital: str) -> bool:
+    """Session 20 (n44-numbers): is ``k`` one end of the range said just before, said again after a break as the value
+    it settled on ("chín lăm hay chín sáu gì đó, chín sáu")?"""
+    if k < 2:
+        return False
+    a, b, n = numbers[k - 2], numbers[k - 1], numbers
+    if not _alternatives(toks[a.end:b.start]) or n[k].value not in (a.value, b.value) or n[k].value == kept:
+        return False
+    between = toks[b.end:n[k].start]
+    return BREAK in between and all(t == BREAK or word_in(t, (*_RANGE_WORDS_FLAT, *_BARE_FILLERS)) for t in between)
+
+
+_RANGE_WORDS_FLAT = lx.LEXICON.words("vitals", "range_words")
+
+
+def _hundreds_said_as_digit(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
+                            expect_vital: str | None) -> tuple[Sequence[Number], set[int]]:
+    """Session 20 (n44-numbers): a systolic pressure with its hundred said as the digit "một" ("huyết áp một ba mươi
+    trên tám mươi" 130/80, "một bốn mươi lăm trên chín mươi" at the blood-pressure question): "một", then a value of
+    20 to 99 right after it, then a blood-pressure separator ("trên", "/"), named as a blood pressure or asked for."""
+    if expect_vital not in BLOOD_PRESSURE_VITALS and not _BP_NAMES.find(toks):
+        return numbers, skip
+    out: list[Number] = []
+    kept: set[int] = set()
+    k = 0
+    while k < len(numbers):
+        a = numbers[k]
+        b = numbers[k + 1] if k + 1 < len(numbers) else None
+        if (b is not None and a.value == 1 and a.end - a.start == 1 and b.start == a.end and 20 <= b.value < 100
+                and b.value == int(b.value) and b.end < len(toks) and word_in(toks[b.end], lx.BLOOD_PRESSURE_SEPARATORS)
+                and k not in skip and k + 1 not in skip):
+            out.append(Number(value=100 + b.value, start=a.start, end=b.end))
+            k += 2
+            continue
+        if k in skip:
+            kept.add(len(out))
+        out.append(a)
+        k += 1
+    return out, kept
+
