@@ -544,3 +544,137 @@ def _past_scope(toks: Sequence[str], lo: int) -> int:
             return prev
         k = prev
     return lo
+
+
+# session 20 (n45-benign-cause): a mild sign whose ordinary cause the caller states, and which has passed
+# (everyday.yaml)
+_CAUSE_CLEAR = frozenset(_w("everyday", "cause_clear_signs"))
+_CAUSE_MASK = frozenset(_w("everyday", "cause_mask_signs"))
+_CAUSE_LINKS = _m("cause_links")
+_CAUSE_LINK_REACH: int = lx.LEXICON.number("everyday", "cause_link_reach")
+_CAUSE_BEFORE_REACH: int = lx.LEXICON.number("everyday", "cause_before_reach")
+_ORDINARY = _m("ordinary_causes")
+_PASSED = _m("passed_words")
+_PASSED_NOT_BEFORE = _w("everyday", "passed_not_before")
+_USUAL_CAUSES = _m("usual_causes")
+_CAUSE_NOT_ILL = _m("cause_not_ill")
+_PERSIST = _m("persist_words")
+_CAUSE_TURNS = _w("everyday", "cause_turns")
+_CAUSE_BODY = _w("everyday", "cause_body_before")
+_CAUSE_SEVERITY = _m("cause_severity")
+_ANGER_BEFORE = _w("everyday", "anger_before")
+_ANGER_WITH = _w("everyday", "anger_with")
+_DRAW = _m("draw_words")
+_DRAW_TOOLS = _m("draw_tools")
+_CAUSE_OPENERS = frozenset(fold(p.split(" ")[0]) for key in ("cause_links", "ordinary_causes", "draw_words")
+                           for p in _w("everyday", key)) | {fold(w) for w in _ANGER_BEFORE}
+
+
+def may_be_cause(toks: Sequence[str]) -> bool:
+    """Session 20 (n45-benign-cause): could a sign in ``toks`` have an ordinary cause (a cheap test)?"""
+    return any(fold(t) in _CAUSE_OPENERS for t in toks)
+
+
+def _ordinary_cause(toks: Sequence[str], m: Match) -> Match | None:
+    """An ordinary cause of the sign ``m``: after a link in its clause ("thở dốc vì mới đi chợ về", "hụt hơi lúc hát
+    karaoke"), or earlier in its clause with no turn word between ("trời nóng mất điện thở không nổi"); not denied,
+    and "nóng" not of the body ("người nóng quá")."""
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+
+    def calm(c: Match, at: int) -> bool:
+        return (not _negated_before(toks, at, 2)
+                and not (at > 0 and word_in(toks[at - 1], _CAUSE_BODY)))
+
+    for link in _CAUSE_LINKS.find(toks[m.end:hi]):
+        if link.start > _CAUSE_LINK_REACH or any(word_in(t, lx.NEGATORS) for t in toks[m.end:m.end + link.start]):
+            continue
+        at = m.end + link.end
+        for c in _exact(toks[at:min(hi, at + 5)], _ORDINARY):
+            if c.start <= 2 and calm(c, at + c.start):
+                return Match(at + c.start, at + c.end, c.label, c.phrase)
+    start = max(lo, m.start - _CAUSE_BEFORE_REACH - 3)
+    for c in _exact(toks[start:m.start], _ORDINARY):
+        gap = toks[start + c.end:m.start]
+        if len(gap) <= _CAUSE_BEFORE_REACH and not any(word_in(t, _CAUSE_TURNS) for t in gap) and calm(
+                c, start + c.start):
+            return Match(start + c.start, start + c.end, c.label, c.phrase)
+    return None
+
+
+def _persists(toks: Sequence[str], m: Match) -> bool:
+    """A persist or severity word after the sign ("mà giờ", "không đỡ", "vẫn còn", "ngồi yên cũng"), or a still word
+    not followed by a fine word ("vẫn thở dốc"; "vẫn khỏe" is fine)."""
+    after = toks[m.end:]
+    if _PERSIST.find(after) or _CAUSE_SEVERITY.find(after):
+        return True
+    fine = {f.start for f in _FINE.find(after)} | {f.start for f in _CAUSE_NOT_ILL.find(after)}
+    return any(word_in(t, ("vẫn", "còn")) and k + 1 not in fine for k, t in enumerate(after))
+
+
+def _passed_at(toks: Sequence[str], m: Match) -> Match | None:
+    """A word of the sign passed outside it ("..., ngồi một chút là êm"), not after a negator nor before "hơi"
+    ("là hết hơi"); a not-ill clause ("có bệnh gì đâu"); or an as-always marker ("ổng nói vậy hoài")."""
+    for matcher in (_PASSED, _CAUSE_NOT_ILL, _USUAL_CAUSES):
+        for p in matcher.find(toks):
+            if m.start <= p.start < m.end or _negated_before(toks, p.start, 2):
+                continue
+            if p.end < len(toks) and word_in(toks[p.end], _PASSED_NOT_BEFORE):
+                continue
+            return p
+    return None
+
+
+def cause_passed(toks: Sequence[str], m: Match, *, mask: bool = False) -> Match | None:
+    """Session 20 (n45-benign-cause): the passed-word match when the mild sign ``m`` has an ordinary cause and has
+    passed ("tức ngực vì áo chật, thay áo rộng là hết", "thở dốc vì mới đi chợ về, ngồi một chút là êm"); None when
+    it persists, is worse than its cause, or is a sign no cause clears. ``mask``: also the mild signs the rules keep
+    but the n-gram model should not weigh ("ho mấy tiếng do bụi rơm, ổng nói vậy hoài")."""
+    if m.label not in _CAUSE_CLEAR and not (mask and m.label in _CAUSE_MASK):
+        return None
+    if _ordinary_cause(toks, m) is None or _persists(toks, m):
+        return None
+    return _passed_at(toks, m)
+
+
+def angry_tightness(toks: Sequence[str], i: int) -> bool:
+    """Session 20 (n45-benign-cause): is the "tức" at ``i`` anger: after an anger word ("bực tức muốn nổ ngực"), or
+    its sign followed by "với" and a person ("tức thở với cái ông tổ trưởng"); "tức ngực với khó thở" keeps it."""
+    if not word_in(toks[i], ("tức",)):
+        return False
+    if i > 0 and word_in(toks[i - 1], _ANGER_BEFORE):
+        return True
+    for k in range(i + 1, min(i + 3, len(toks))):
+        if word_in(toks[k], _ANGER_WITH):
+            rest = [t for t in toks[k + 1:k + 4] if t not in ("cái", "mấy", "thằng", "con")]
+            return bool(rest) and bool(_PERSONS.find(rest[:2])) and not (rest and word_in(rest[0], ("lại", "cả")))
+    return False
+
+
+def drawn_colour(toks: Sequence[str], m: Match) -> bool:
+    """Session 20 (n45-benign-cause): a colour drawn or put on ("vẽ môi tím bằng bút sáp"): a drawing word at most
+    two words before it in its clause, or a drawing tool right after it, no negator."""
+    if m.label != "cyanosis":
+        return False
+    lo = max(clause_start(toks, m.start), m.start - 3)
+    if any(m.start - (lo + d.end) <= 2 for d in _exact(toks[lo:m.start], _DRAW)):
+        return True
+    return any(t.start <= 1 for t in _DRAW_TOOLS.find(toks[m.end:clause_end(toks, m.end)]))
+
+
+def cause_span(toks: Sequence[str], m: Match, passed: Match) -> range:
+    """The tokens the n-gram model should not weigh for a sign read as passed: from its clause (or its cause's, earlier)
+    to the end of the clause of the passed word."""
+    cause = _ordinary_cause(toks, m)
+    lo = clause_start(toks, min(m.start, passed.start, cause.start if cause else m.start))
+    return range(lo, clause_end(toks, max(m.end, passed.end)))
+
+
+def set20_kind(toks: Sequence[str], m: Match) -> bool:
+    """Session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, a "tức" of anger, a colour
+    drawn on."""
+    if not may_be_cause(toks):
+        return False
+    if cause_passed(toks, m) is not None or drawn_colour(toks, m):
+        return True
+    return m.label in ("chest_pain", "shortness_of_breath") and any(
+        angry_tightness(toks, i) for i in range(m.start, m.end))
