@@ -564,8 +564,11 @@ _CAUSE_BODY = _w("everyday", "cause_body_before")
 _CAUSE_SEVERITY = _m("cause_severity")
 _ANGER_BEFORE = _w("everyday", "anger_before")
 _ANGER_WITH = _w("everyday", "anger_with")
+_ANGER_TARGETS = _m("anger_targets")
 _DRAW = _m("draw_words")
 _DRAW_TOOLS = _m("draw_tools")
+_PASSED_PAST = _m("passed_past")
+_STILL_HEADS = _w("everyday", "still_sign_heads")
 _CAUSE_OPENERS = frozenset(fold(p.split(" ")[0]) for key in ("cause_links", "ordinary_causes", "draw_words")
                            for p in _w("everyday", key)) | {fold(w) for w in _ANGER_BEFORE}
 
@@ -580,6 +583,8 @@ def _ordinary_cause(toks: Sequence[str], m: Match) -> Match | None:
     karaoke"), or earlier in its clause with no turn word between ("trời nóng mất điện thở không nổi"); not denied,
     and "nóng" not of the body ("người nóng quá")."""
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    if lo > 0 and m.start - lo <= 3:
+        lo = clause_start(toks, lo - 1)  # "trời oi bức, ông ngồi trong nhà thở không nổi": the clause before too
 
     def calm(c: Match, at: int) -> bool:
         return (not _negated_before(toks, at, 2)
@@ -594,7 +599,7 @@ def _ordinary_cause(toks: Sequence[str], m: Match) -> Match | None:
                 return Match(at + c.start, at + c.end, c.label, c.phrase)
     start = max(lo, m.start - _CAUSE_BEFORE_REACH - 3)
     for c in _exact(toks[start:m.start], _ORDINARY):
-        gap = toks[start + c.end:m.start]
+        gap = [t for t in toks[start + c.end:m.start] if t != BREAK]
         if len(gap) <= _CAUSE_BEFORE_REACH and not any(word_in(t, _CAUSE_TURNS) for t in gap) and calm(
                 c, start + c.start):
             return Match(start + c.start, start + c.end, c.label, c.phrase)
@@ -605,19 +610,21 @@ def _persists(toks: Sequence[str], m: Match) -> bool:
     """A persist or severity word after the sign ("mà giờ", "không đỡ", "vẫn còn", "ngồi yên cũng"), or a still word
     not followed by a fine word ("vẫn thở dốc"; "vẫn khỏe" is fine)."""
     after = toks[m.end:]
-    if _PERSIST.find(after) or _CAUSE_SEVERITY.find(after):
+    if _exact(after, _PERSIST) or _exact(after, _CAUSE_SEVERITY):
         return True
-    fine = {f.start for f in _FINE.find(after)} | {f.start for f in _CAUSE_NOT_ILL.find(after)}
-    return any(word_in(t, ("vẫn", "còn")) and k + 1 not in fine for k, t in enumerate(after))
+    return any(word_in(t, lx.STILL_WORDS) and any(word_in(x, _STILL_HEADS) for x in after[k + 1:k + 3])
+               for k, t in enumerate(after))
 
 
 def _passed_at(toks: Sequence[str], m: Match) -> Match | None:
     """A word of the sign passed outside it ("..., ngồi một chút là êm"), not after a negator nor before "hơi"
     ("là hết hơi"); a not-ill clause ("có bệnh gì đâu"); or an as-always marker ("ổng nói vậy hoài")."""
-    for matcher in (_PASSED, _CAUSE_NOT_ILL, _USUAL_CAUSES):
+    for matcher in (_PASSED, _CAUSE_NOT_ILL, _NOT_ILL, _USUAL_CAUSES):
         for p in matcher.find(toks):
             if m.start <= p.start < m.end or _negated_before(toks, p.start, 2):
                 continue
+            if _PASSED_PAST.find(toks[clause_start(toks, p.start):p.start]):
+                continue  # "hồi trước leo năm tầng vẫn bình thường": the past, not the sign passed
             if p.end < len(toks) and word_in(toks[p.end], _PASSED_NOT_BEFORE):
                 continue
             return p
@@ -645,8 +652,10 @@ def angry_tightness(toks: Sequence[str], i: int) -> bool:
         return True
     for k in range(i + 1, min(i + 3, len(toks))):
         if word_in(toks[k], _ANGER_WITH):
-            rest = [t for t in toks[k + 1:k + 4] if t not in ("cái", "mấy", "thằng", "con")]
-            return bool(rest) and bool(_PERSONS.find(rest[:2])) and not (rest and word_in(rest[0], ("lại", "cả")))
+            rest = list(toks[k + 1:k + 5])
+            while rest and word_in(rest[0], ("cái", "mấy")):
+                rest.pop(0)
+            return bool(rest) and (_PERSONS.at(rest, 0) is not None or _ANGER_TARGETS.at(rest, 0) is not None)
     return False
 
 
