@@ -583,7 +583,7 @@ def _ordinary_cause(toks: Sequence[str], m: Match) -> Match | None:
     karaoke"), or earlier in its clause with no turn word between ("trời nóng mất điện thở không nổi"); not denied,
     and "nóng" not of the body ("người nóng quá")."""
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
-    if lo > 0 and m.start - lo <= 3:
+    if lo > 0:
         lo = clause_start(toks, lo - 1)  # "trời oi bức, ông ngồi trong nhà thở không nổi": the clause before too
 
     def calm(c: Match, at: int) -> bool:
