@@ -570,7 +570,7 @@ _DRAW_TOOLS = _m("draw_tools")
 _PASSED_PAST = _m("passed_past")
 _STILL_HEADS = _w("everyday", "still_sign_heads")
 _CAUSE_OPENERS = frozenset(fold(p.split(" ")[0]) for key in ("cause_links", "ordinary_causes", "draw_words")
-                           for p in _w("everyday", key)) | {fold(w) for w in _ANGER_BEFORE}
+                           for p in _w("everyday", key)) | {fold(w) for w in (*_ANGER_BEFORE, *_ANGER_WITH)}
 
 
 def may_be_cause(toks: Sequence[str]) -> bool:
@@ -653,7 +653,7 @@ def angry_tightness(toks: Sequence[str], i: int) -> bool:
     for k in range(i + 1, min(i + 3, len(toks))):
         if word_in(toks[k], _ANGER_WITH):
             rest = list(toks[k + 1:k + 5])
-            while rest and word_in(rest[0], ("cái", "mấy")):
+            while rest and word_in(rest[0], ("cái", "mấy", "đứa", "mấy đứa")):
                 rest.pop(0)
             return bool(rest) and (_PERSONS.at(rest, 0) is not None or _ANGER_TARGETS.at(rest, 0) is not None)
     return False
