@@ -56,6 +56,7 @@ _MIND = _m("mind_words")
 _MIND_GAP = _w("everyday", "mind_gap")
 _FOG = _m("fog_words")
 _PERSONS = Matcher(table(*lx.PERSONS))
+_GAP_PERSONS = _m("thing_gap_persons")  # session 20 (n45-benign-cause)
 _LINKS = ("vì", "do", "tại", "bởi")
 #: the first words of every construction's cue, folded (``may_be_everyday``: most utterances have none of them)
 _OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
@@ -175,7 +176,11 @@ def thing_sound(toks: Sequence[str], m: Match) -> bool:
     if m.label == "altered_consciousness" and not any(word_in(t, ("như",)) for t in gap):
         return False  # a fit or a faint only likened ("máy giặt rung như lên cơn co giật"), never seen on a screen
     owned = {i for o in _OWNERS.find(gap) for i in range(o.start, o.end)}
-    return not _PERSONS.find([t for i, t in enumerate(gap) if i not in owned])
+    if _PERSONS.find([t for i, t in enumerate(gap) if i not in owned]):
+        return False
+    # session 20 (n45-benign-cause): someone anywhere after the first thing ("xe khách dừng vì có người trên xe lên
+    # cơn khó thở") is the subject, not the thing
+    return not _GAP_PERSONS.find(toks[lo + things[0].end:m.start])
 
 
 def colour_went_back(toks: Sequence[str], m: Match) -> bool:
@@ -367,7 +372,9 @@ def put_on_thing(toks: Sequence[str], m: Match) -> bool:
     if thing is not None and thing.end <= m.start and m.label != "altered_consciousness":
         gap = [t for t in toks[thing.end:m.start] if t != "nó"]  # "nó" is the thing ("cái tivi nó kêu")
         like = next((k for k, t in enumerate(gap) if word_in(t, _LIKENED)), len(gap))
-        if not _PERSONS.find(gap[:like]) and not any(word_in(t, lx.NEGATORS) for t in gap):
+        # session 20 (n45-benign-cause): nor a person ("có người trên xe lên cơn khó thở")
+        if not _PERSONS.find(gap[:like]) and not _GAP_PERSONS.find(gap[:like]) and not any(
+                word_in(t, lx.NEGATORS) for t in gap):
             return True
     starts = [i + 1 for i, t in enumerate(toks) if t == BREAK]
     # "..., là cái máy lạnh nó kêu"; unpunctuated "... đâu chỉ là cái máy quạt nó kêu"

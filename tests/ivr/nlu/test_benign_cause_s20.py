@@ -23,6 +23,7 @@ from tests.ivr.nlu.flowrisk import NLU, escalates
     "ông tức thở với mấy đứa hàng xóm đốt rác, chứ ông khỏe",
     "bà bực tức muốn vỡ ngực vì thằng cháu phá, chứ không đau ốm gì",
     "con bé lấy son tô môi tím, chứ nó chạy nhảy bình thường",
+    "cái xe máy nhà tôi nổ máy kêu khò khè",
 ])
 def test_a_passed_sign_with_an_ordinary_cause_is_calm(text: str) -> None:
     u = NLU.understand(text)
@@ -40,6 +41,7 @@ def test_a_passed_sign_with_an_ordinary_cause_is_calm(text: str) -> None:
     "say xe ói xong bé co giật",
     "ba tôi tức ngực với khó thở từ sáng",
     "vẽ tranh một lúc thì môi cháu tím tái, thở mệt",
+    "xe buýt phải dừng lại vì có người trên xe lên cơn khó thở",
 ])
 def test_urgent_twins_stay_escalated(text: str) -> None:
     u = NLU.understand(text)
