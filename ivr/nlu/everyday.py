@@ -632,10 +632,19 @@ def _passed_at(toks: Sequence[str], m: Match) -> Match | None:
                 continue
             if _PASSED_PAST.find(toks[clause_start(toks, p.start):p.start]):
                 continue  # "hồi trước leo năm tầng vẫn bình thường": the past, not the sign passed
+            if matcher is not _PASSED and _someone_else(toks, m, p):
+                continue  # "nóng quá thở không nổi, con thì vẫn khỏe": another person is the one fine
             if p.end < len(toks) and word_in(toks[p.end], _PASSED_NOT_BEFORE):
                 continue
             return p
     return None
+
+
+def _someone_else(toks: Sequence[str], m: Match, p: Match) -> bool:
+    """A person before the not-ill phrase ``p`` in its clause whom the sign's clause does not name."""
+    named = {t.lower() for t in toks[clause_start(toks, m.start):clause_end(toks, m.end)]}
+    before = toks[clause_start(toks, p.start):p.start]
+    return any(" ".join(before[x.start:x.end]).lower() not in named for x in _PERSONS.find(before))
 
 
 def cause_passed(toks: Sequence[str], m: Match, *, mask: bool = False) -> Match | None:
