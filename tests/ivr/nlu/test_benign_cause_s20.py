@@ -42,6 +42,7 @@ def test_a_passed_sign_with_an_ordinary_cause_is_calm(text: str) -> None:
     "ba tôi tức ngực với khó thở từ sáng",
     "vẽ tranh một lúc thì môi cháu tím tái, thở mệt",
     "xe buýt phải dừng lại vì có người trên xe lên cơn khó thở",
+    "leo lên lầu hai đã phải dừng lại thở dốc, trước giờ leo tầng năm không sao",
 ])
 def test_urgent_twins_stay_escalated(text: str) -> None:
     u = NLU.understand(text)
