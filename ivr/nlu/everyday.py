@@ -576,13 +576,28 @@ _DRAW = _m("draw_words")
 _DRAW_TOOLS = _m("draw_tools")
 _PASSED_PAST = _m("passed_past")
 _STILL_HEADS = _w("everyday", "still_sign_heads")
-_CAUSE_OPENERS = frozenset(fold(p.split(" ")[0]) for key in ("cause_links", "ordinary_causes", "draw_words")
-                           for p in _w("everyday", key)) | {fold(w) for w in (*_ANGER_BEFORE, *_ANGER_WITH)}
+_CAUSE_OPENERS = frozenset(p.split(" ")[0] for key in ("cause_links", "ordinary_causes") for p in _w("everyday", key))
+_PASSED_HEADS = frozenset(_w("everyday", "passed_heads"))
+_ANGER_OPENERS = frozenset((*_ANGER_BEFORE, *_ANGER_WITH))
+_DRAW_OPENERS = frozenset(p.split(" ")[0] for p in _w("everyday", "draw_words"))
+_FOLDED_GATES = tuple(frozenset(fold(w) for w in g) for g in (_CAUSE_OPENERS, _PASSED_HEADS, _ANGER_OPENERS,
+                                                              _DRAW_OPENERS, ("tức", "tím")))
 
 
 def may_be_cause(toks: Sequence[str]) -> bool:
-    """Session 20 (n45-benign-cause): could a sign in ``toks`` have an ordinary cause (a cheap test)?"""
-    return any(fold(t) in _CAUSE_OPENERS for t in toks)
+    """Session 20 (n45-benign-cause): could a sign in ``toks`` have an ordinary cause that passed (a cause word and a
+    passed word), be a "tức" of anger, or a colour drawn on (a cheap test: most utterances have none of them)? Words
+    with their diacritics ("đỡ" is no "do"), unless the whole text came without them."""
+    words = {t.lower() for t in toks}
+    if all(w == fold(w) for w in words):
+        causes, heads, anger, draw, signs = _FOLDED_GATES
+        words = {fold(w) for w in words}
+    else:
+        causes, heads, anger, draw, signs = (_CAUSE_OPENERS, _PASSED_HEADS, _ANGER_OPENERS, _DRAW_OPENERS,
+                                             frozenset(("tức", "tím")))
+    if words & causes and words & heads:
+        return True
+    return bool(words & signs) and bool(words & anger or words & draw)
 
 
 def _ordinary_cause(toks: Sequence[str], m: Match) -> Match | None:

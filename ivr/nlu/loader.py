@@ -87,7 +87,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "usual_causes", "cause_not_ill", "persist_words", "cause_body_before",
                                            "cause_turns", "cause_severity", "anger_before", "anger_with",
                                            "draw_words", "draw_tools", "passed_past", "still_sign_heads",
-                                           "anger_targets", "thing_gap_persons")},
+                                           "anger_targets", "thing_gap_persons", "passed_heads")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
                                            "cause_clear_signs", "cause_mask_signs")},
                  "cause_link_reach": NUMBER, "cause_before_reach": NUMBER},
