@@ -575,6 +575,7 @@ _ANGER_TARGETS = _m("anger_targets")
 _DRAW = _m("draw_words")
 _DRAW_TOOLS = _m("draw_tools")
 _PASSED_PAST = _m("passed_past")
+_EFFORTS = frozenset(_w("everyday", "effort_causes"))
 _STILL_HEADS = _w("everyday", "still_sign_heads")
 _CAUSE_OPENERS = frozenset(p.split(" ")[0] for key in ("cause_links", "ordinary_causes") for p in _w("everyday", key))
 _PASSED_HEADS = frozenset(_w("everyday", "passed_heads"))
@@ -638,10 +639,11 @@ def _persists(toks: Sequence[str], m: Match) -> bool:
                for k, t in enumerate(after))
 
 
-def _passed_at(toks: Sequence[str], m: Match) -> Match | None:
+def _passed_at(toks: Sequence[str], m: Match, *, effort: bool = False) -> Match | None:
     """A word of the sign passed outside it ("..., ngồi một chút là êm"), not after a negator nor before "hơi"
-    ("là hết hơi"); a not-ill clause ("có bệnh gì đâu"); or an as-always marker ("ổng nói vậy hoài")."""
-    for matcher in (_PASSED, _CAUSE_NOT_ILL, _NOT_ILL, _USUAL_CAUSES):
+    ("là hết hơi"); a not-ill clause ("có bệnh gì đâu"), not after an effort (``effort``); or an as-always marker
+    ("ổng nói vậy hoài")."""
+    for matcher in (_PASSED, _USUAL_CAUSES) if effort else (_PASSED, _CAUSE_NOT_ILL, _NOT_ILL, _USUAL_CAUSES):
         for p in matcher.find(toks):
             if m.start <= p.start < m.end or _negated_before(toks, p.start, 2):
                 continue
@@ -669,9 +671,10 @@ def cause_passed(toks: Sequence[str], m: Match, *, mask: bool = False) -> Match 
     but the n-gram model should not weigh ("ho mấy tiếng do bụi rơm, ổng nói vậy hoài")."""
     if m.label not in _CAUSE_CLEAR and not (mask and m.label in _CAUSE_MASK):
         return None
-    if _ordinary_cause(toks, m) is None or _persists(toks, m):
+    cause = _ordinary_cause(toks, m)
+    if cause is None or _persists(toks, m):
         return None
-    return _passed_at(toks, m)
+    return _passed_at(toks, m, effort=cause.phrase in _EFFORTS)
 
 
 def angry_tightness(toks: Sequence[str], i: int) -> bool:
