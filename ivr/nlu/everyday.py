@@ -180,7 +180,9 @@ def thing_sound(toks: Sequence[str], m: Match) -> bool:
         return False
     # session 20 (n45-benign-cause): someone anywhere after the first thing ("xe khách dừng vì có người trên xe lên
     # cơn khó thở") is the subject, not the thing
-    return not _GAP_PERSONS.find(toks[lo + things[0].end:m.start])
+    span = toks[lo + things[0].end:m.start]
+    like = next((k for k, t in enumerate(span) if word_in(t, _LIKENED)), len(span))  # "rít lên như người thở"
+    return not _GAP_PERSONS.find(span[:like])
 
 
 def colour_went_back(toks: Sequence[str], m: Match) -> bool:
