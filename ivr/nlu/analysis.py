@@ -6,15 +6,20 @@ from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.everyday import (
+    angry_tightness,
     calm_worry,
+    cause_passed,
+    cause_span,
     everyday_calm,
     everyday_span,
     kind_calm,
+    may_be_cause,
     may_be_everyday,
     may_be_kind,
     past_episode_over,
     rousable,
     set14_kind,
+    set20_kind,
     small_spit_up,
     woke_when_called,
 )
@@ -187,6 +192,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     # symptoms with negation
     spans: list[tuple[Match, bool]] = []
     blocked: set[int] = set()
+    quiet: set[int] = set()  # session 20 (n45-benign-cause): the clauses of a sign read as passed, no worry there
     blocker_neg: list[str] = []
     for m in _SYMPTOMS.find(toks):
         if m.label == BLOCK:
@@ -219,6 +225,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             # "chán muốn xỉu", "chạy bộ về thở dốc, nghỉ chút là hết", "lơ mơ khác ngủ say như thế nào" (session 18,
             # n36-calm-slang, ``ivr.nlu.slang``)
             blocked.update(range(m.start, m.end))
+            quiet.update(_passed_span(toks, m))  # session 20 (n45-benign-cause)
             continue
         spans.append((m, negated(toks, m, spans)))
     spans.extend(_sign_from_last_word(toks, spans))
@@ -226,6 +233,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     neg: list[str] = list(blocker_neg)
     covered_sym = blocked | {i for m, _ in spans for i in range(m.start, m.end)}
     # body part and complaint a few words apart: "ngực trái tôi đau tức", "họng tôi hôm nay rát"
+    quiet.update(_angry_span(toks))  # session 20 (n45-benign-cause): "bực tức muốn nổ ngực"
     for label, parts, words in lx.NEAR:
         for i, t in enumerate(toks):
             if i in covered_sym or not word_in(t, parts):
@@ -233,7 +241,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             lo, hi = max(0, i - 3), min(len(toks), i + 4 + _simile_words(toks, i))
             for j in range(lo, hi):
                 if (j != i and j not in covered_sym and word_in(toks[j], words)
-                        and BREAK not in toks[min(i, j):max(i, j)]):
+                        and BREAK not in toks[min(i, j):max(i, j)]
+                        and not angry_tightness(toks, j)):  # session 20 (n45): "bực tức muốn nổ ngực"
                     m = Match(min(i, j), max(i, j) + 1, label, f"{t} {toks[j]}")
                     inner_neg = any(word_in(x, lx.NEGATORS) for x in toks[m.start + 1:m.end - 1])
                     spans.append((m, inner_neg or negated(toks, m, spans)))
@@ -377,8 +386,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     if concern and not positive and not vitals and "emergency" not in intents and worry_without_sign(toks):
         concern = False  # "con ở xa lo quá, không biết mẹ ở nhà sao" (session 16, ``ivr.nlu.urgency``)
     if not concern and not positive and not neg and not reassured and not any(k in intents for k in QUESTION_INTENTS):
-        concern = not vitals and "?" not in text and _half_understood_worry(toks, cue_matches, blocked) and not (
-            clumsy_context(toks))  # "con bé đang tập đi, té hoài" (session 17, ``ivr.nlu.neuro``)
+        # "con bé đang tập đi, té hoài" (session 17, ``ivr.nlu.neuro``)
+        concern = not vitals and "?" not in text and _half_understood_worry(
+            toks, cue_matches, blocked | quiet) and not clumsy_context(toks)
     if not positive and not vitals and not any(k in intents for k in QUESTION_INTENTS) and _unclaimed_warning(
             toks, {i for m, _ in spans for i in range(m.start, m.end)} | blocked, cue_matches):
         # an area of decision 261 with a worsening word that no sign took, whatever the other clauses say ("bình
@@ -892,9 +902,10 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     if slang_sign(toks, m) or rested_off(toks, m) or meaning_asked(toks, m):
         return True
     # session 20 (n46-others): a bystander opening the sign's clause has the sign, not a thing named before ("xe khách
-    # dừng giữa đường vì có người trên xe lên cơn khó thở", ``ivr.nlu.others``)
+    # dừng giữa đường vì có người trên xe lên cơn khó thở", ``ivr.nlu.others``); session 20 (n45-benign-cause): a mild
+    # sign with an ordinary cause that has passed (``set20_kind``)
     return (not bystander_subject(toks, m)
-            and (everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m)))
+            and (everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)))
 
 
 _OVER_DENIALS = ("hết", "khỏi")
@@ -924,12 +935,28 @@ def set13_kind(toks: Sequence[str], m: Match) -> bool:
     return True
 
 
+def _passed_span(toks: Sequence[str], m: Match) -> range:
+    """Session 20 (n45-benign-cause): the tokens of a sign read as passed after an ordinary cause, with its cause and
+    the clause that says it passed (no worry word there: "mệt lử, ngủ một giấc dậy tươi tỉnh")."""
+    passed = cause_passed(toks, m) if may_be_cause(toks) else None
+    return range(0) if passed is None else cause_span(toks, m, passed)
+
+
+def _angry_span(toks: Sequence[str]) -> set[int]:
+    """Session 20 (n45-benign-cause): the clauses of a "tức" of anger ("bực tức muốn nổ ngực luôn nè")."""
+    if not may_be_cause(toks):
+        return set()
+    return {k for i in range(len(toks)) if angry_tightness(toks, i)
+            for k in range(clause_start(toks, i), clause_end(toks, i + 1))}
+
+
 def calm_senses(toks: Sequence[str]) -> set[int]:
     """Session 18 (n36-calm-slang): the tokens of sign phrases ``calm_look_alike`` reads as calm ("chán muốn xỉu",
     "thở dốc, nghỉ chút là hết"), masked from the n-gram model's text (``ivr.nlu.understander.model_text``)."""
     masked: set[int] = set()
     idioms = may_be_hassle(toks)
-    if not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms:
+    causes = may_be_cause(toks)
+    if not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes:
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -938,6 +965,13 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
             masked.update(range(m.start, rest_end(toks, m) or m.end))
             if everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m):
                 masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes, n41-set13-calm)
+        if causes and m.label != BLOCK:
+            # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
+            # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")
+            passed = cause_passed(toks, m, mask=True)
+            if passed is not None:
+                masked.update(cause_span(toks, m, passed))
+    masked.update(_angry_span(toks))
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
     return masked | rousable(toks)

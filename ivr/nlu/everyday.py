@@ -56,6 +56,7 @@ _MIND = _m("mind_words")
 _MIND_GAP = _w("everyday", "mind_gap")
 _FOG = _m("fog_words")
 _PERSONS = Matcher(table(*lx.PERSONS))
+_GAP_PERSONS = _m("thing_gap_persons")  # session 20 (n45-benign-cause)
 _LINKS = ("vì", "do", "tại", "bởi")
 #: the first words of every construction's cue, folded (``may_be_everyday``: most utterances have none of them)
 _OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
@@ -175,7 +176,13 @@ def thing_sound(toks: Sequence[str], m: Match) -> bool:
     if m.label == "altered_consciousness" and not any(word_in(t, ("như",)) for t in gap):
         return False  # a fit or a faint only likened ("máy giặt rung như lên cơn co giật"), never seen on a screen
     owned = {i for o in _OWNERS.find(gap) for i in range(o.start, o.end)}
-    return not _PERSONS.find([t for i, t in enumerate(gap) if i not in owned])
+    if _PERSONS.find([t for i, t in enumerate(gap) if i not in owned]):
+        return False
+    # session 20 (n45-benign-cause): someone anywhere after the first thing ("xe khách dừng vì có người trên xe lên
+    # cơn khó thở") is the subject, not the thing
+    span = toks[lo + things[0].end:m.start]
+    like = next((k for k, t in enumerate(span) if word_in(t, _LIKENED)), len(span))  # "rít lên như người thở"
+    return not _GAP_PERSONS.find(span[:like])
 
 
 def colour_went_back(toks: Sequence[str], m: Match) -> bool:
@@ -367,7 +374,9 @@ def put_on_thing(toks: Sequence[str], m: Match) -> bool:
     if thing is not None and thing.end <= m.start and m.label != "altered_consciousness":
         gap = [t for t in toks[thing.end:m.start] if t != "nó"]  # "nó" is the thing ("cái tivi nó kêu")
         like = next((k for k, t in enumerate(gap) if word_in(t, _LIKENED)), len(gap))
-        if not _PERSONS.find(gap[:like]) and not any(word_in(t, lx.NEGATORS) for t in gap):
+        # session 20 (n45-benign-cause): nor a person ("có người trên xe lên cơn khó thở")
+        if not _PERSONS.find(gap[:like]) and not _GAP_PERSONS.find(gap[:like]) and not any(
+                word_in(t, lx.NEGATORS) for t in gap):
             return True
     starts = [i + 1 for i, t in enumerate(toks) if t == BREAK]
     # "..., là cái máy lạnh nó kêu"; unpunctuated "... đâu chỉ là cái máy quạt nó kêu"
@@ -544,3 +553,173 @@ def _past_scope(toks: Sequence[str], lo: int) -> int:
             return prev
         k = prev
     return lo
+
+
+# session 20 (n45-benign-cause): a mild sign whose ordinary cause the caller states, and which has passed
+# (everyday.yaml)
+_CAUSE_CLEAR = frozenset(_w("everyday", "cause_clear_signs"))
+_CAUSE_MASK = frozenset(_w("everyday", "cause_mask_signs"))
+_CAUSE_LINKS = _m("cause_links")
+_CAUSE_LINK_REACH: int = lx.LEXICON.number("everyday", "cause_link_reach")
+_CAUSE_BEFORE_REACH: int = lx.LEXICON.number("everyday", "cause_before_reach")
+_ORDINARY = _m("ordinary_causes")
+_PASSED = _m("passed_words")
+_PASSED_NOT_BEFORE = _w("everyday", "passed_not_before")
+_USUAL_CAUSES = _m("usual_causes")
+_CAUSE_NOT_ILL = _m("cause_not_ill")
+_PERSIST = _m("persist_words")
+_CAUSE_TURNS = _w("everyday", "cause_turns")
+_CAUSE_BODY = _w("everyday", "cause_body_before")
+_CAUSE_SEVERITY = _m("cause_severity")
+_ANGER_BEFORE = _w("everyday", "anger_before")
+_ANGER_WITH = _w("everyday", "anger_with")
+_ANGER_TARGETS = _m("anger_targets")
+_DRAW = _m("draw_words")
+_DRAW_TOOLS = _m("draw_tools")
+_PASSED_PAST = _m("passed_past")
+_EFFORTS = frozenset(_w("everyday", "effort_causes"))
+_STILL_HEADS = _w("everyday", "still_sign_heads")
+_CAUSE_OPENERS = frozenset(p.split(" ")[0] for key in ("cause_links", "ordinary_causes") for p in _w("everyday", key))
+_PASSED_HEADS = frozenset(_w("everyday", "passed_heads"))
+_ANGER_OPENERS = frozenset((*_ANGER_BEFORE, *_ANGER_WITH))
+_DRAW_OPENERS = frozenset(p.split(" ")[0] for p in _w("everyday", "draw_words"))
+_FOLDED_GATES = tuple(frozenset(fold(w) for w in g) for g in (_CAUSE_OPENERS, _PASSED_HEADS, _ANGER_OPENERS,
+                                                              _DRAW_OPENERS, ("tức", "tím")))
+
+
+def may_be_cause(toks: Sequence[str]) -> bool:
+    """Session 20 (n45-benign-cause): could a sign in ``toks`` have an ordinary cause that passed (a cause word and a
+    passed word), be a "tức" of anger, or a colour drawn on (a cheap test: most utterances have none of them)? Words
+    with their diacritics ("đỡ" is no "do"), unless the whole text came without them."""
+    words = {t.lower() for t in toks}
+    if all(w == fold(w) for w in words):
+        causes, heads, anger, draw, signs = _FOLDED_GATES
+        words = {fold(w) for w in words}
+    else:
+        causes, heads, anger, draw, signs = (_CAUSE_OPENERS, _PASSED_HEADS, _ANGER_OPENERS, _DRAW_OPENERS,
+                                             frozenset(("tức", "tím")))
+    if words & causes and words & heads:
+        return True
+    return bool(words & signs) and bool(words & anger or words & draw)
+
+
+def _ordinary_cause(toks: Sequence[str], m: Match) -> Match | None:
+    """An ordinary cause of the sign ``m``: after a link in its clause ("thở dốc vì mới đi chợ về", "hụt hơi lúc hát
+    karaoke"), or earlier in its clause with no turn word between ("trời nóng mất điện thở không nổi"); not denied,
+    and "nóng" not of the body ("người nóng quá")."""
+    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    if lo > 0:
+        lo = clause_start(toks, lo - 1)  # "trời oi bức, ông ngồi trong nhà thở không nổi": the clause before too
+
+    def calm(c: Match, at: int) -> bool:
+        return (not _negated_before(toks, at, 2)
+                and not (at > 0 and word_in(toks[at - 1], _CAUSE_BODY)))
+
+    for link in _CAUSE_LINKS.find(toks[m.end:hi]):
+        if link.start > _CAUSE_LINK_REACH or any(word_in(t, lx.NEGATORS) for t in toks[m.end:m.end + link.start]):
+            continue
+        at = m.end + link.end
+        for c in _exact(toks[at:min(hi, at + 5)], _ORDINARY):
+            if c.start <= 2 and calm(c, at + c.start):
+                return Match(at + c.start, at + c.end, c.label, c.phrase)
+    start = max(lo, m.start - _CAUSE_BEFORE_REACH - 3)
+    for c in _exact(toks[start:m.start], _ORDINARY):
+        gap = [t for t in toks[start + c.end:m.start] if t != BREAK]
+        if len(gap) <= _CAUSE_BEFORE_REACH and not any(word_in(t, _CAUSE_TURNS) for t in gap) and calm(
+                c, start + c.start):
+            return Match(start + c.start, start + c.end, c.label, c.phrase)
+    return None
+
+
+def _persists(toks: Sequence[str], m: Match) -> bool:
+    """A persist or severity word after the sign ("mà giờ", "không đỡ", "vẫn còn", "ngồi yên cũng"), or a still word
+    not followed by a fine word ("vẫn thở dốc"; "vẫn khỏe" is fine)."""
+    after = toks[m.end:]
+    if _exact(after, _PERSIST) or _exact(after, _CAUSE_SEVERITY):
+        return True
+    return any(word_in(t, lx.STILL_WORDS) and any(word_in(x, _STILL_HEADS) for x in after[k + 1:k + 3])
+               for k, t in enumerate(after))
+
+
+def _passed_at(toks: Sequence[str], m: Match, *, effort: bool = False) -> Match | None:
+    """A word of the sign passed outside it ("..., ngồi một chút là êm"), not after a negator nor before "hơi"
+    ("là hết hơi"); a not-ill clause ("có bệnh gì đâu"), not after an effort (``effort``); or an as-always marker
+    ("ổng nói vậy hoài")."""
+    for matcher in (_PASSED, _USUAL_CAUSES) if effort else (_PASSED, _CAUSE_NOT_ILL, _NOT_ILL, _USUAL_CAUSES):
+        for p in matcher.find(toks):
+            if m.start <= p.start < m.end or _negated_before(toks, p.start, 2):
+                continue
+            if _PASSED_PAST.find(toks[clause_start(toks, p.start):p.start]):
+                continue  # "hồi trước leo năm tầng vẫn bình thường": the past, not the sign passed
+            if matcher is not _PASSED and _someone_else(toks, m, p):
+                continue  # "nóng quá thở không nổi, con thì vẫn khỏe": another person is the one fine
+            if p.end < len(toks) and word_in(toks[p.end], _PASSED_NOT_BEFORE):
+                continue
+            return p
+    return None
+
+
+def _someone_else(toks: Sequence[str], m: Match, p: Match) -> bool:
+    """A person before the not-ill phrase ``p`` in its clause whom the sign's clause does not name."""
+    named = {t.lower() for t in toks[clause_start(toks, m.start):clause_end(toks, m.end)]}
+    before = toks[clause_start(toks, p.start):p.start]
+    return any(" ".join(before[x.start:x.end]).lower() not in named for x in _PERSONS.find(before))
+
+
+def cause_passed(toks: Sequence[str], m: Match, *, mask: bool = False) -> Match | None:
+    """Session 20 (n45-benign-cause): the passed-word match when the mild sign ``m`` has an ordinary cause and has
+    passed ("tức ngực vì áo chật, thay áo rộng là hết", "thở dốc vì mới đi chợ về, ngồi một chút là êm"); None when
+    it persists, is worse than its cause, or is a sign no cause clears. ``mask``: also the mild signs the rules keep
+    but the n-gram model should not weigh ("ho mấy tiếng do bụi rơm, ổng nói vậy hoài")."""
+    if m.label not in _CAUSE_CLEAR and not (mask and m.label in _CAUSE_MASK):
+        return None
+    cause = _ordinary_cause(toks, m)
+    if cause is None or _persists(toks, m):
+        return None
+    return _passed_at(toks, m, effort=cause.phrase in _EFFORTS)
+
+
+def angry_tightness(toks: Sequence[str], i: int) -> bool:
+    """Session 20 (n45-benign-cause): is the "tức" at ``i`` anger: after an anger word ("bực tức muốn nổ ngực"), or
+    its sign followed by "với" and a person ("tức thở với cái ông tổ trưởng"); "tức ngực với khó thở" keeps it."""
+    if not word_in(toks[i], ("tức",)):
+        return False
+    if i > 0 and word_in(toks[i - 1], _ANGER_BEFORE):
+        return True
+    for k in range(i + 1, min(i + 3, len(toks))):
+        if word_in(toks[k], _ANGER_WITH):
+            rest = list(toks[k + 1:k + 5])
+            while rest and word_in(rest[0], ("cái", "mấy", "đứa", "mấy đứa")):
+                rest.pop(0)
+            return bool(rest) and (_PERSONS.at(rest, 0) is not None or _ANGER_TARGETS.at(rest, 0) is not None)
+    return False
+
+
+def drawn_colour(toks: Sequence[str], m: Match) -> bool:
+    """Session 20 (n45-benign-cause): a colour drawn or put on ("vẽ môi tím bằng bút sáp"): a drawing word at most
+    two words before it in its clause, or a drawing tool right after it, no negator."""
+    if m.label != "cyanosis":
+        return False
+    lo = max(clause_start(toks, m.start), m.start - 3)
+    if any(m.start - (lo + d.end) <= 2 for d in _exact(toks[lo:m.start], _DRAW)):
+        return True
+    return any(t.start <= 1 for t in _DRAW_TOOLS.find(toks[m.end:clause_end(toks, m.end)]))
+
+
+def cause_span(toks: Sequence[str], m: Match, passed: Match) -> range:
+    """The tokens the n-gram model should not weigh for a sign read as passed: from its clause (or its cause's, earlier)
+    to the end of the clause of the passed word."""
+    cause = _ordinary_cause(toks, m)
+    lo = clause_start(toks, min(m.start, passed.start, cause.start if cause else m.start))
+    return range(lo, clause_end(toks, max(m.end, passed.end)))
+
+
+def set20_kind(toks: Sequence[str], m: Match) -> bool:
+    """Session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, a "tức" of anger, a colour
+    drawn on."""
+    if not may_be_cause(toks):
+        return False
+    if cause_passed(toks, m) is not None or drawn_colour(toks, m):
+        return True
+    return m.label in ("chest_pain", "shortness_of_breath") and any(
+        angry_tightness(toks, i) for i in range(m.start, m.end))

@@ -81,8 +81,17 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "small_amounts", "feeds_again", "spit_much", "usual_before",
                                            "doctor_said", "doctor_calm",
                                            # session 19 (n43-set14)
-                                           "leave_words", "leave_over", "animals", "animal_parts")},
-                 **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now")}},
+                                           "leave_words", "leave_over", "animals", "animal_parts",
+                                           # session 20 (n45-benign-cause)
+                                           "cause_links", "ordinary_causes", "passed_words", "passed_not_before",
+                                           "usual_causes", "cause_not_ill", "persist_words", "cause_body_before",
+                                           "cause_turns", "cause_severity", "anger_before", "anger_with",
+                                           "draw_words", "draw_tools", "passed_past", "still_sign_heads",
+                                           "anger_targets", "thing_gap_persons", "passed_heads",
+                                           "effort_causes")},
+                 **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
+                                           "cause_clear_signs", "cause_mask_signs")},
+                 "cause_link_reach": NUMBER, "cause_before_reach": NUMBER},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
                                         "rest_words", "rest_links", "rest_over", "rest_over_not_before",
