@@ -1,6 +1,6 @@
 """Train the character n-gram second opinion (``ivr.nlu.ngram``) and write ``ivr/nlu/data/ngram_model.json``.
 
-    .venv/bin/python bench/train_ngram.py [--check] [--max-cv-false 0.02] [--variants 5] [--features cwb]
+    .venv/bin/python bench/train_ngram.py [--check] [--max-cv-false 0.015] [--variants 5] [--features cwb]
 
 Trains on the rows whose split is "dev" in every ``tests/data/utterances*.jsonl`` (never on split "holdout")
 and on the retired held-out sets listed in ``RETIRED`` (no other file of ``tests/data/heldout/``), plus the dev
@@ -367,8 +367,9 @@ def main() -> int:
     # s7: 0.03 flagged "ổng mệt quá trời". Session 20 (n47-model-groups): kept at 0.02 under the grouped folds,
     # which alone move the threshold up (bench/ngram_lofo.py, cheap models, one session left out at a time: 0.02
     # picks 0.675-0.70 instead of 0.625; at 0.70 a new writer's rows get 20 model-only false raises instead of
-    # 45 with the same 4 right ones; at 0.75 one escalation of set 15 is lost)
-    ap.add_argument("--max-cv-false", type=float, default=0.02)
+    # 45 with the same 4 right ones; at 0.75 one escalation of set 15 is lost). The full model under grouped folds
+    # chose 0.65 at 0.02 (0.017); 0.015 picks 0.675, still rules-or-model recall 1.000 (session 20, lead)
+    ap.add_argument("--max-cv-false", type=float, default=0.015)
     ap.add_argument("--max-cv-false-emergency", type=float, default=0.0005,
                     help="the emergency head's out-of-fold false alarms on calm rows and their variants")
     ap.add_argument("--max-cv-false-emergency-calm", type=float, default=0.0,
