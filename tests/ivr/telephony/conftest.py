@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -257,3 +258,14 @@ class SippPeer:
     def text(self) -> str:
         return "\n".join(f.read_text(errors="replace")[-self.tail_chars:] for f in sorted(self.folder.glob("*"))
                          if f.is_file() and f.suffix in (".log", ".out", ".txt"))
+
+
+def run_call(runner: Any, line: Any) -> str:
+    """Run ``runner.run(line)`` (a ``CallRunner`` on a fake line) on its own thread, as a SIP worker does; its
+    outcome. Fails if the call loop does not end within five minutes."""
+    result: list[str] = []
+    t = threading.Thread(target=lambda: result.append(runner.run(line)))
+    t.start()
+    t.join(timeout=300)
+    assert not t.is_alive(), "the call loop did not end"
+    return result[0]

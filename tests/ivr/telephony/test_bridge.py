@@ -47,6 +47,7 @@ from .conftest import (
     Workers,
     port_block,
     render_scenario,
+    run_call,
     run_sipp,
 )
 from .fakes import SILENCE, Clock, InlineExecutor, VirtualLine
@@ -197,15 +198,6 @@ def _runner(shared: dict, cfg: Config, db: Database, redis_url: str, clock: Cloc
                       reassure_s=20, ring_s=ring_s)
 
 
-def _run(runner: CallRunner, line: Caller) -> str:
-    result: list[str] = []
-    t = threading.Thread(target=lambda: result.append(runner.run(line)))
-    t.start()
-    t.join(timeout=300)
-    assert not t.is_alive(), "the call loop did not end"
-    return result[0]
-
-
 def _prompt_seconds(shared: dict, *ids: str) -> float:
     return sum(len(shared["prompts"].pcm(i, shared["catalog"].text(i))) / 16000 for i in ids)
 
@@ -214,7 +206,7 @@ def test_no_doctor_on_duty_is_told_callback_at_once_then_hung_up(shared, cfg, db
     clock = Clock()
     line = Caller(clock, keys=((1.0, "1"),), hangup_at=300)
     runner = _runner(shared, cfg, db, redis_url, clock)
-    assert _run(runner, line) == "escalated"
+    assert run_call(runner, line) == "escalated"
     assert runner.hold_prompts == ["hold_callback"]
     esc = _escalation(db)
     assert esc is not None and esc.mode == "callback" and esc.status.value == "waiting" and esc.risk == "emergency"
@@ -231,7 +223,7 @@ def test_hold_reassures_repeats_115_on_star_then_callback_at_the_hold_limit(shar
     held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
     line = Caller(clock, keys=((1.0, "1"), (held_at + 5, "*")), hangup_at=600)
     runner = _runner(shared, cfg, db, redis_url, clock, hold_limit_s=50)
-    assert _run(runner, line) == "escalated"
+    assert run_call(runner, line) == "escalated"
     # "*" at +5 s, then every 20 s of quiet, then the callback at +50 s
     assert runner.hold_prompts[:2] == ["hold_reassure", "hold_115"], runner.hold_prompts
     assert runner.hold_prompts[-1] == "hold_callback"
@@ -254,7 +246,7 @@ def test_caller_hanging_up_on_hold_leaves_a_callback(shared, cfg, db, redis_url)
     held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
     line = Caller(clock, keys=((1.0, "1"),), hangup_at=held_at + 8)
     runner = _runner(shared, cfg, db, redis_url, clock)
-    assert _run(runner, line) == "escalated"
+    assert run_call(runner, line) == "escalated"
     assert line.hung_up_by_hotline_at is None
     esc = _escalation(db)
     assert esc is not None and esc.mode == "callback" and esc.status.value == "waiting"
@@ -269,7 +261,7 @@ def test_doctor_picking_live_is_bridged_both_ways_and_in_call(shared, cfg, db, r
     admin = _picks_live_at(db, staff_id, 4.0)  # the doctor picks the case in the admin 3 s after the key
     line = Caller(clock, keys=((1.0, "1"),), hangup_at=600, doctor=doctor, on_time=admin)
     runner = _runner(shared, cfg, db, redis_url, clock)
-    assert _run(runner, line) == "escalated"
+    assert run_call(runner, line) == "escalated"
     assert line.dialled == ["doctor-an"]
     assert runner.bridge.answered and runner.bridge.ended_by == "doctor"
     # 6 s of bridge: ~300 frames each way
@@ -292,7 +284,7 @@ def test_doctor_not_answering_puts_the_case_back_and_the_caller_back_on_hold(sha
     held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
     line = Caller(clock, keys=((1.0, "1"),), hangup_at=held_at + 25, doctor=doctor, on_time=admin)
     runner = _runner(shared, cfg, db, redis_url, clock, ring_s=10)
-    assert _run(runner, line) == "escalated"
+    assert run_call(runner, line) == "escalated"
     assert doctor.ended_by_hotline and not runner.bridge.answered
     assert runner.hold_prompts[:2] == ["bridge_connecting", "bridge_no_answer"]
     esc = _escalation(db)
@@ -322,7 +314,7 @@ def test_a_refused_doctor_leg_puts_the_case_back_with_the_sip_answer(shared, cfg
     held_at = 1.0 + _prompt_seconds(shared, "emergency_115", "transfer_doctor")
     line = Caller(clock, keys=((1.0, "1"),), hangup_at=held_at + 12, doctor=BusyPhone(clock), on_time=admin)
     runner = _runner(shared, cfg, db, redis_url, clock, ring_s=10)
-    assert _run(runner, line) == "escalated"
+    assert run_call(runner, line) == "escalated"
     assert runner.hold_prompts[:2] == ["bridge_connecting", "bridge_no_answer"]
     esc = _escalation(db)
     assert esc is not None
@@ -341,7 +333,7 @@ def test_caller_hanging_up_during_the_bridge_ends_the_doctor_leg(shared, cfg, db
     line = Caller(clock, keys=((1.0, "1"),), doctor=doctor, on_time=admin,
                   hangup_at=held_at + _prompt_seconds(shared, "bridge_connecting") + 8)
     runner = _runner(shared, cfg, db, redis_url, clock)
-    assert _run(runner, line) == "escalated"
+    assert run_call(runner, line) == "escalated"
     assert runner.bridge.answered and runner.bridge.ended_by == "caller" and doctor.ended_by_hotline
     esc = _escalation(db)
     assert esc is not None and esc.status.value == "in_call"

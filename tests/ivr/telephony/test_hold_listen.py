@@ -7,7 +7,6 @@ by the engine, handed to the hold machine; the case is raised in the database be
 from __future__ import annotations
 
 import struct
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -29,7 +28,7 @@ from ivr.telephony.callrunner import CallRunner, DecodePool, TurnStats
 from ivr.telephony.callstore import CallStore
 from ivr.tts.render import PromptRenderer
 
-from .conftest import Workers, run_sipp
+from .conftest import Workers, run_call, run_sipp
 from .fakes import SILENCE, Clock, InlineExecutor, VirtualLine
 
 pytestmark = pytest.mark.slow
@@ -129,15 +128,6 @@ def _runner(shared: dict, cfg: Config, db: Database, redis_url: str, clock: Cloc
                       sleep=clock.sleep, stats=TurnStats(), max_call_s=900, hold_limit_s=120, reassure_s=20)
 
 
-def _run(runner: CallRunner, line: Speaker) -> str:
-    result: list[str] = []
-    t = threading.Thread(target=lambda: result.append(runner.run(line)))
-    t.start()
-    t.join(timeout=300)
-    assert not t.is_alive(), "the call loop did not end"
-    return result[0]
-
-
 def _held_at(shared: dict) -> float:
     """When a caller who pressed 0 ("a doctor") at 1 s starts holding: the two prompts played."""
     return 1.0 + sum(len(shared["prompts"].pcm(i, shared["catalog"].text(i))) / 16000
@@ -156,7 +146,7 @@ def test_a_caller_who_gets_worse_on_hold_is_raised_to_emergency_and_told_115(sha
     script = Script(clock, {0.0: "ơ bà lịm đi rồi"})
     line = Speaker(clock, keys=((1.0, "0"),), talks=((held + 3, held + 4.5),), hangup_at=held + 40)
     runner = _runner(shared, cfg, db, redis_url, clock, script)
-    assert _run(runner, line) == "escalated"
+    assert run_call(runner, line) == "escalated"
     assert [t for t, _ in script.calls] and all(t > held for t, _ in script.calls)  # heard while holding
     # the advice with 115 at once (before the first timed reassurance), then the emergency reassurance
     assert runner.hold_prompts[0] == "hold_emergency_115", runner.hold_prompts
@@ -180,7 +170,7 @@ def test_calm_words_on_hold_are_reassured_and_raise_nothing(shared, cfg, db, red
     script = Script(clock, {0.0: "còn lâu không"})
     line = Speaker(clock, keys=((1.0, "0"),), talks=((held + 3, held + 4),), hangup_at=held + 12)
     runner = _runner(shared, cfg, db, redis_url, clock, script)
-    _run(runner, line)
+    run_call(runner, line)
     assert script.calls and runner.hold_prompts == ["hold_reassure"], runner.hold_prompts
     esc = _case(db)
     assert esc.risk == "low" and not any("Nặng lên" in e.detail for e in queue.events(db, esc.id))
@@ -192,7 +182,7 @@ def test_the_emergency_key_on_hold_raises_the_case(shared, cfg, db, redis_url) -
     held = _held_at(shared)
     line = Speaker(clock, keys=((1.0, "0"), (held + 2, "1")), hangup_at=held + 10)
     runner = _runner(shared, cfg, db, redis_url, clock, Script(clock, {}))
-    _run(runner, line)
+    run_call(runner, line)
     assert runner.hold_prompts[0] == "hold_emergency_115"
     assert _case(db).risk == "emergency"
 
@@ -214,7 +204,7 @@ def test_bridged_the_doctor_hears_the_caller_and_the_hotline_does_not(shared, cf
     line = Speaker(clock, keys=((1.0, "0"),), talks=((held + 8, held + 10),), doctor=doctor, on_time=admin,
                    hangup_at=held + 14)
     runner = _runner(shared, cfg, db, redis_url, clock, script)
-    _run(runner, line)
+    run_call(runner, line)
     assert runner.bridge.answered and doctor.heard >= 90  # the caller's words went to the doctor
     assert script.calls == [] and _case(db).risk == "low"
 
@@ -234,7 +224,8 @@ def test_a_real_call_on_hold_is_listened_to_and_the_emergency_key_raises_the_cas
     held_ms = int(sum(len(renderer.pcm(i, catalog.text(i))) / 16 for i in ("request_doctor", "transfer_doctor")))
     monkeypatch.setenv("IVR_HOLD_LIMIT_S", "30")
     worker = workers.start(0)
-    result = run_sipp(workers.cfg, "uac_hold_speech.xml", timeout_s=held_ms / 1000 + 120,
+    # the caller on another host, as a trunk's callers are (its BYE and RTP must reach the worker through Kamailio)
+    result = run_sipp(workers.cfg, "uac_hold_speech.xml", timeout_s=held_ms / 1000 + 120, local_ip="127.0.0.2",
                       values={"WAIT_MS": str(held_ms + 1000), "KEY_AFTER_MS": "9000", "BYE_TIMEOUT_MS": "90000"})
     assert result.rc == 0, result.out  # the hotline hung up (the hold limit), the caller was never dropped
     deadline = time.monotonic() + 20
