@@ -18,9 +18,10 @@ After a ``Transfer`` (the engine hands the caller to a doctor) the call is *held
 hung up: the hold / dial / bridge policy is ``ivr.engine.hold.Hold``, a sans-I/O state machine
 driven by this loop's clock; this loop carries out its actions (prompts, reading the case,
 ringing the doctor's phone, moving the bridge's frames both ways, hanging up). While holding or
-ringing the doctor the caller is still heard (the voice gate and decoding stay on, but not over a hold
-prompt): their words are understood and triaged by the engine (``hear_on_hold``) and handed to the hold
-machine, which raises the case when the caller gets worse; bridged, the doctor hears them instead.
+ringing the doctor the caller is still heard (the voice gate and decoding stay on, over the hold prompts
+too; a prompt's own words heard back as echo are dropped, ``ivr.telephony.echo``): their words are understood
+and triaged by the engine (``hear_on_hold``) and handed to the hold machine, which raises the case when the
+caller gets worse; bridged, the doctor hears them instead.
 
 Threads: ``run`` is on the call's own thread (pyVoIP's per-call thread) and owns everything in a
 ``CallRunner``; only decoding leaves it (``Decoding``: utterances go out, ``Future`` results come back).
@@ -52,6 +53,7 @@ from ivr.telephony.decoding import (  # noqa: F401 - DecodePool, Transcribe: re-
     Transcribe,
     Utterance,
 )
+from ivr.telephony.echo import is_echo
 from ivr.telephony.ports import CallSink, Engine, Leg, Line, PromptAudio
 from ivr.vocabulary import CallOutcome, EscalationMode, RiskLevel
 
@@ -127,6 +129,7 @@ class CallRunner:
         self._play: deque[bytes] = deque()  # PCM16 frames not yet on the line
         self._playing: A.Play | None = None
         self._plays: deque[tuple[A.Play, int]] = deque()  # (play, frames) queued, for barge-in
+        self._said: deque[str] = deque(maxlen=4)  # the last prompts' texts: their echo is not the caller
         # end of turn and barge-in (``ivr.audio.endpoint``): the gate cuts segments, this decides the turn
         self._turns = EP.TurnTaker(policy=EP.EndpointPolicy())
         self._eot: tuple[float, float, str] | None = None  # (end of turn at, last segment decoded in s, kind)
@@ -290,10 +293,12 @@ class CallRunner:
                                pre_roll_ms=300, max_utterance_ms=15000)
 
     def _hearing(self) -> bool:
+        if self.hold.state in H.LISTENING:
+            # held for a doctor: a caller who gets worse must be heard, over the hold prompts too (the
+            # prompt plays on; its own words heard back as echo are dropped in ``_hold_words``)
+            return True
         if self._playing is not None or self._play:
             return bool(self._playing and self._playing.barge_in)
-        if self.hold.state in H.LISTENING:
-            return True  # held for a doctor: a caller who gets worse must be heard
         listen = self.engine.listening
         return listen is not None and not listen.dtmf_only and not self.engine.done
 
@@ -512,6 +517,8 @@ class CallRunner:
             frames = [SILENCE]
         self._play.extend(frames)
         self._plays.append((play, len(frames)))
+        if play.text:
+            self._said.append(play.text)
         if self._playing is None:
             self._playing = play
 
@@ -671,6 +678,9 @@ class CallRunner:
         knows, the hold machine decides (raise the case, advise, reassure)."""
         if not text.strip() or confidence <= 0.0 or self.hold.state not in H.LISTENING:
             return  # nothing heard, or the overload placeholder, or nobody listening now
+        if is_echo(text, self._said):
+            log.info("call %s: heard on hold %r: the prompt's own words (echo), not the caller's", self.call_id, text)
+            return
         try:
             u, assessment = self.engine.hear_on_hold(text, confidence)
         except Exception:  # noqa: BLE001 - the caller keeps holding; a doctor still comes

@@ -163,6 +163,47 @@ def test_a_caller_who_gets_worse_on_hold_is_raised_to_emergency_and_told_115(sha
         assert any(st.transcript == "ơ bà lịm đi rồi" for st in call.steps)  # the words are in the call's record
 
 
+def _length_s(shared: dict, prompt_id: str) -> float:
+    return len(shared["prompts"].pcm(prompt_id, shared["catalog"].text(prompt_id))) / 16000
+
+
+def test_a_caller_who_speaks_over_a_hold_prompt_is_heard(shared, cfg, db, redis_url) -> None:
+    """The reassurance plays after 20 s of quiet; the caller says a warning sign in the middle of it: the
+    case is raised and the 115 advice cuts the reassurance short."""
+    _doctor_on_duty(db)
+    clock = Clock()
+    held = _held_at(shared)
+    reassure_at, reassure_s = held + 20, _length_s(shared, "hold_reassure")
+    talk = (reassure_at + 1.0, reassure_at + 2.5)
+    assert talk[1] + 1.0 < reassure_at + reassure_s  # the words and their end of turn fall inside the prompt
+    script = Script(clock, {0.0: "ơ bà lịm đi rồi"})
+    line = Speaker(clock, keys=((1.0, "0"),), talks=(talk,), hangup_at=reassure_at + 30)
+    runner = _runner(shared, cfg, db, redis_url, clock, script)
+    run_call(runner, line)
+    assert script.calls and all(talk[0] < t < reassure_at + reassure_s for t, _ in script.calls)
+    assert runner.hold_prompts[:2] == ["hold_reassure", "hold_emergency_115"], runner.hold_prompts
+    assert _case(db).risk == "emergency"
+
+
+def test_the_hold_prompt_heard_back_as_echo_is_not_the_caller(shared, cfg, db, redis_url) -> None:
+    """On a line that sends the prompt back, the decoded prompt raises nothing and is not the caller's words."""
+    _doctor_on_duty(db)
+    clock = Clock()
+    held = _held_at(shared)
+    reassure_at = held + 20
+    echo = "bác sĩ trực đã nhận được thông tin và sẽ nói chuyện với ông bà ngay"
+    script = Script(clock, {0.0: echo})
+    line = Speaker(clock, keys=((1.0, "0"),), talks=((reassure_at + 0.5, reassure_at + 3.0),),
+                   hangup_at=reassure_at + 12)
+    runner = _runner(shared, cfg, db, redis_url, clock, script)
+    run_call(runner, line)
+    assert script.calls  # decoded ...
+    assert runner.hold_prompts == ["hold_reassure"], runner.hold_prompts  # ... and not answered
+    assert _case(db).risk == "low"
+    with db.session() as s:
+        assert not any(st.transcript == echo for st in s.scalars(select(Call)).one().steps)
+
+
 def test_calm_words_on_hold_are_reassured_and_raise_nothing(shared, cfg, db, redis_url) -> None:
     _doctor_on_duty(db)
     clock = Clock()
