@@ -452,11 +452,14 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
     return False
 
 
+_INABILITY_VERBS = tuple(sorted(lx.INABILITY_VERBS))  # session 21 (n51-calls8)
+
+
 def _inability_closed(toks: Sequence[str], j: int) -> bool:
     """Session 21 (n51-calls8): does the negator at ``j`` close an inability of its own, "<verb> không được/nổi"
     (symptoms.yaml ``inability_verbs``, ``unable_ends``), said before the phrase without a pause ("ngồi dậy không
     được hỏi chi cũng không trả lời" from a recognizer without punctuation)? Then it denies nothing after it."""
-    return (j >= 1 and j + 1 < len(toks) and word_in(toks[j - 1], lx.INABILITY_VERBS)
+    return (j >= 1 and j + 1 < len(toks) and word_in(toks[j - 1], _INABILITY_VERBS)
             and word_in(toks[j + 1], lx.UNABLE_ENDS))
 
 
