@@ -67,7 +67,7 @@ _FIELDS: dict[NodeKind, set[str]] = {
                        "reprompt"},
     K.COLLECT: _COMMON | {"slot", "vital", "min", "max", "max_digits", "confirm", "fallback", "max_failures",
                           "timeout_s", "no_input_prompt", "no_match_prompt", "scale_down", "reprompt", "pair",
-                          "pair_min", "pair_max", "no_reading", "pair_prompt"},
+                          "pair_min", "pair_max", "no_reading", "pair_prompt", "shape_prompt"},
     K.CHECKLIST: _COMMON | {"items", "on_yes", "fallback", "max_failures", "timeout_s", "no_input_prompt",
                             "no_match_prompt"},
     K.BRANCH: {"kind", "cases", "else", "set", "__line__"},
@@ -167,6 +167,9 @@ class Node:
     pair_max: float = 1000.0
     #: asked when only the first value of a pair was said ("một trăm hai mươi"): "và số dưới?" ({value}: the first)
     pair_prompt: str | None = None
+    #: played before the question again when the value said is not shaped like the vital (session 21, n51-calls8:
+    #: "ba sáu rưỡi" at the breathing question is a temperature; ``ivr.engine.shapes``): the vital explained
+    shape_prompt: str | None = None
     # checklist
     items: tuple[ChecklistItem, ...] = ()
     on_yes: str | None = None
@@ -723,7 +726,8 @@ def _compile_node(node_id: str, raw: dict[str, Any], defaults: dict[str, Any], c
             bad("pair_prompt_needs_pair")
         fields.update(slot=slot, vital=vital, min=low, max=high, max_digits=int(number("max_digits", 3, 1)),
                       confirm=prompt_field("confirm"), scale_down=bool(raw.get("scale_down", False)),
-                      no_reading=str(raw["no_reading"]) if raw.get("no_reading") is not None else None)
+                      no_reading=str(raw["no_reading"]) if raw.get("no_reading") is not None else None,
+                      shape_prompt=prompt_field("shape_prompt"))
     if kind is K.CHOOSE:
         options = raw.get("options")
         if not isinstance(options, str) or not options:

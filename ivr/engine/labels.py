@@ -83,6 +83,8 @@ EVENT_LABELS: dict[str, str] = {
     "wait": "xin chờ để đo, tổng đài đợi",
     "partial": "mới đọc số trên, được hỏi số dưới",
     "corrected": "sửa lại số đo khi được hỏi lại, số mới là dấu hiệu nặng nên chuyển ngay",
+    "misshapen": "đọc con số không giống chỉ số được hỏi (như nhiệt độ khi hỏi nhịp thở), được giải thích và hỏi lại",
+    "reading_with_sign": "đọc số đo kèm dấu hiệu nặng, số đo được tính luôn khi chuyển bác sĩ",
 }
 EVENT_GENERIC = "sự kiện khác"
 

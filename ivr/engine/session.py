@@ -44,6 +44,7 @@ from ivr.engine.flow import (
     NodeKind,
 )
 from ivr.engine.prompts import PromptCatalog
+from ivr.engine.shapes import misshapen
 from ivr.engine.sign_answer import as_answer
 from ivr.engine.understanding import (
     Answers,
@@ -89,7 +90,7 @@ class Step:
 
     node: str
     # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | other_reading | wait
-    # | partial | corrected | escalate | handoff | record | hangup
+    # | partial | corrected | misshapen | reading_with_sign | escalate | handoff | record | hangup
     event: str
     prompt_id: str = ""
     text: str = ""
@@ -183,6 +184,7 @@ class Session:
         self._pending_earlier: dict[str, float] = {}  # a worse reading said with the value being read back
         self._item = 0  # the checklist question being asked
         self._waits = 0  # "đợi chút" at this number question
+        self._reshaped = False  # session 21 (n51-calls8): this number question was asked again after a misshapen value
         self._routed_repeats = 0  # spoken repeat requests in a row that a choice routed (they leave the node)
         self._partial: float | None = None  # the first value of a pair said alone ("một trăm hai mươi")
         self._risk_fired: set[str] = set()
@@ -382,6 +384,7 @@ class Session:
         self.node = node
         self._failures, self._key_repeats, self._unclear, self._digits, self._pending = 0, 0, 0, "", None
         self._pending_pair, self._item, self._waits, self._partial = None, 0, 0, None
+        self._reshaped = False
         self.listening, self.deadline = None, None
         self.slots.update(node.set)
 
@@ -671,6 +674,11 @@ class Session:
         # worse reading said before it in the same answer ("sáng chín ba, giờ chín sáu")
         asked = (node.vital, node.pair) if node is not None and node.kind is NodeKind.COLLECT else ()
         vitals = {k: float(v) for k, v in u.vitals.items() if k not in asked}
+        expected = next((e for e in expect or () if e in vitals), None)
+        if expected is not None and misshapen(expected, vitals[expected], u.text, said_as=u.vitals,
+                                              read_as=lambda text, vital: self.understander.number(text, vital=vital)):
+            # session 21 (n51-calls8): "có, ba sáu bảy" to "đếm được nhịp thở không?" is no breathing rate to triage
+            del vitals[expected]
         self._pending_earlier = _worse_of(self._pending_earlier, {k: v for k, v in u.earlier_worse.items()
                                                                   if k in asked})
         earlier = _worse_of(self.earlier_worse, {k: v for k, v in u.earlier_worse.items() if k not in asked})
@@ -703,6 +711,14 @@ class Session:
                 self._risk_fired.add(level)
                 return target
         return None
+
+    def _risk_would_fire(self, node: Node) -> bool:
+        """Would ``_risk_jump`` jump now (without marking a level fired)?"""
+        if self.assessment is None:
+            return False
+        risk = risk_rank(self.assessment.risk)
+        return any(level not in self._risk_fired and target != node.id and self._escalated_rank > risk_rank(level)
+                   and risk <= risk_rank(level) for level, target in self.flow.on_risk.items())
 
     def _urgent_jump(self, u: Understanding, node: Node) -> str | None:
         jump = self._risk_jump(node)
@@ -744,6 +760,8 @@ class Session:
                 return self._enter(self._exhausted_target(node), now)
         else:
             self._routed_repeats = 0
+        if self._risk_would_fire(node):
+            self._keep_reading_with_sign(node, u, event.text)  # the reading counts too: the worse of both
         jump = self._urgent_jump(u, node)
         if jump is not None:
             return self._enter(jump, now)
@@ -766,6 +784,8 @@ class Session:
                 value = self._said_value(event.text, node)
                 if value is None:
                     return self._rejected(now)
+                if self._misshapen(node, value, u):
+                    return self._reask_shape(node, now)
                 return self._corrected(value, u, event.text, now)
             if self._other_reading(u, node):
                 # "nhiệt độ ba sáu độ rưỡi", "mạch bảy lăm" at the SpO2 read-back: the caller went on to the next
@@ -777,6 +797,8 @@ class Session:
                     return self._enter(self._exhausted_target(node), now)
                 return self._ask(node, confirming=True, again=True)
             value = self.understander.number(event.text, vital=node.vital)
+            if value is not None and self._misshapen(node, value, u):
+                return self._reask_shape(node, now)  # "(không,) ba sáu rưỡi" at the breathing read-back
             if value is not None and self._said_phrase(event.text, self.flow.correction_phrases):
                 return self._corrected(value, u, event.text, now)  # "à nhầm, tám mươi tám": a corrected value
             if value is not None:  # a bare value ("bảy hai"): read back before it counts
@@ -803,6 +825,11 @@ class Session:
                 self._waits += 1
                 self.steps.append(Step(node=node.id, event="wait", transcript=event.text))
                 return self._wait(node)
+            if value is None and self._reshaped and u.intent in ("yes", "no") and not u.symptoms:
+                # "đúng" (the value said before) or "không" after the vital was explained: the caller has no reading
+                # of this vital (the thermometer's was read), so the call moves on without one, as for "chưa đo"
+                self.steps.append(Step(node=node.id, event="no_reading", transcript=event.text, intent=u.intent))
+                return self._go(self.flow.target(node.id, "no_reading") or self._next(), now)
             if value is None and not self._concern and self._no_reading(event.text):
                 # "chưa đo", "không có máy", "không biết đo": nothing to read, so the call moves on (no value
                 # stored, the caller's words kept in the step) rather than asking for a number that does not exist
@@ -810,6 +837,8 @@ class Session:
                 return self._go(self.flow.target(node.id, "no_reading") or self._next(), now)
             if value is None:  # words, not a number: perhaps what the caller sees rather than what he measured
                 return self._failure("invalid_number", now, spoken=True)
+            if self._misshapen(node, value, u):
+                return self._reask_shape(node, now)
             return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
         target = self.flow.target(node.id, f"intent:{u.intent}")
         if target is None and u.intent == "unknown" and u.unsure and node.kind is NodeKind.ASK and not node.capture:
@@ -840,6 +869,42 @@ class Session:
         if target is None:
             return self._failure("no_match", now, spoken=True)
         return self._enter(target, now)
+
+    # session 21 (n51-calls8): a value not shaped like the vital asked for; a reading said with a sign
+    def _misshapen(self, node: Node, value: float, u: Understanding) -> bool:
+        """Is ``value`` (said in ``u``'s words at ``node``'s question or read-back) no plausible reading of the
+        node's vital (``ivr.engine.shapes``: "ba sáu rưỡi" at the breathing question is a temperature)?"""
+        return misshapen(node.vital, value, u.text, said_as=u.vitals,
+                         read_as=lambda text, vital: self.understander.number(text, vital=vital)) is not None
+
+    def _reask_shape(self, node: Node, now: float) -> list[A.Action]:
+        """Ask ``node``'s number again, its vital explained first (its ``shape_prompt``), after a value shaped like
+        another vital: nothing stored nor triaged, a miss counted (bounded by ``max_failures``)."""
+        self._pending = self._pending_pair = None
+        self._partial = None
+        self.steps.append(Step(node=node.id, event="misshapen", transcript=self.last_speech))
+        self._reshaped = True
+        self._failures += 1
+        if self._failures >= node.max_failures:
+            return self._enter(self._exhausted_target(node), now)
+        return self._ask(node, lead=node.shape_prompt or self.flow.prompts["invalid_number"], again=True)
+
+    def _keep_reading_with_sign(self, node: Node, u: Understanding, text: str) -> bool:
+        """A warning sign said with the reading the number question asks for ("chín hai đây này, mà sao cứ tức
+        ngực"): the call escalates on the sign at once (called when it will), and the reading counts with it,
+        unconfirmed (it can only raise the risk: triage takes the worse of both). True when a plausible reading
+        was kept."""
+        if node.kind is not NodeKind.COLLECT or self.phase is Phase.CONFIRMING or not node.vital or node.pair:
+            return False
+        value = u.vitals.get(node.vital)
+        if value is None:
+            value = self.understander.number(text, vital=node.vital)
+        if value is None or not node.min <= value <= node.max or self._misshapen(node, value, u):
+            return False
+        self.vitals[node.vital] = float(value)
+        self.steps.append(Step(node=node.id, event="reading_with_sign", transcript=str(value)))
+        self._reassess()
+        return True
 
     # session 18 (n29-node-signs): a reading corrected or re-measured at its read-back
     def _said_value(self, text: str, node: Node) -> float | None:
@@ -936,6 +1001,8 @@ class Session:
         assert ahead.vital is not None
         self.steps.append(Step(node=self._node_id, event="volunteered", intent="yes"))
         self._arrive(ahead)
+        if self._misshapen(ahead, u.vitals[ahead.vital], u):
+            return self._reask_shape(ahead, now)  # "có, ba sáu bảy" to "đếm được nhịp thở không?"
         return self._accept_value(u.vitals[ahead.vital], now, pair=u.vitals.get(ahead.pair) if ahead.pair else None)
 
     def _asks_question(self, node: Node) -> bool:

@@ -140,7 +140,8 @@ def _steps(session: Session) -> list[dict[str, Any]]:
         elif step.event == "answer":  # a knowledge-base lookup: the question and the topic ("" = declined)
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": "answer",
                         "intent": step.intent, "question": step.transcript, "score": step.confidence})
-        elif step.event in ("no_reading", "other_reading", "wait", "partial", "corrected"):
+        elif step.event in ("no_reading", "other_reading", "wait", "partial", "corrected", "misshapen",
+                            "reading_with_sign"):
             # no reading at a number question (the call went on), another vital's reading at a read-back (asked
             # again): the caller's words
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": step.event,

@@ -269,6 +269,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             names = (*names, "severe_breathlessness")  # "thở dốc không ra hơi" (session 18, n29)
         for name in names:
             (neg if is_neg else pos).append(name)
+    if "severe_breathlessness" not in pos and _speech_cut(toks, breathless="shortness_of_breath" in pos):
+        pos.append("severe_breathlessness")  # "thở hụt hơi nói chẳng hết câu" (session 21, n51-calls8)
     if "altered_consciousness" not in pos and worst_headache(toks, pos):
         pos.append("altered_consciousness")  # "đau đầu như búa bổ, nôn ói liên tục" (session 17, ``ivr.nlu.neuro``)
     if "fever" in pos and CONCERN_SIGN not in pos and _child_inflammation(toks, age):
@@ -446,7 +448,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                 if j + 1 < len(toks) and word_in(toks[j], lx.PLAIN_NEGATORS):
                     outcome = _wake_outcome(toks, j)
                     if outcome is not None and not (outcome.end < len(toks)
-                                                    and word_in(toks[outcome.end], lx.LYING_UNABLE)):
+                                                    and word_in(toks[outcome.end], lx.LYING_UNABLE)) \
+                            and not _moody(toks, i, outcome.end):
                         m = Match(i, outcome.end, "altered_consciousness", "nằm hoài không dậy")
                         out.append((m, negated(toks, m, spans)))
                         break
@@ -639,6 +642,51 @@ def _wilful(toks: Sequence[str], call: int, neg: int) -> bool:
     if lo > 0:
         lo = clause_start(toks, lo - 1)
     return bool(_MOODS.find(toks[lo:neg]))
+
+
+# session 21 (n51-calls8): a lying patient's no-answer in a mood; breath too short to speak said with a negator
+_SPEECH_CUT_WORDS = Matcher(table(*lx.SPEECH_CUT_WORDS))
+_SPEECH_CUT_ENDS = Matcher(table(*lx.SPEECH_CUT_ENDS))
+_SPEECH_CUT_BARE = Matcher(table(*lx.SPEECH_CUT_BARE))
+
+
+def _moody(toks: Sequence[str], start: int, end: int) -> bool:
+    """Is one of symptoms.yaml ``moods`` said in the clause of ``start`` or the one before, up to ``end`` ("thằng bé
+    nằm lăn dưới sàn ăn vạ, không chịu dậy")? A tantrum, no lost consciousness."""
+    lo = clause_start(toks, start)
+    if lo > 0:
+        lo = clause_start(toks, lo - 1)
+    return bool(_MOODS.find(toks[lo:end]))
+
+
+def _speech_denied(toks: Sequence[str], i: int) -> bool:
+    """Is the speech word at ``i`` denied ("không nói ...") or said as a degree not reached ("chưa đến mức nói ...")?"""
+    window = toks[max(clause_start(toks, i), i - 3):i]
+    if i > 0 and word_in(toks[i - 1], lx.PLAIN_NEGATORS):
+        return True
+    return any(word_in(t, lx.PLAIN_NEGATORS) for t in window) and any(word_in(t, ("mức", "nỗi")) for t in window)
+
+
+def _speech_cut(toks: Sequence[str], *, breathless: bool) -> bool:
+    """Is speech cut short by a negator said ("nói chẳng hết câu", "nói chuyện không ra hơi", "nói không được câu
+    nào"; symptoms.yaml ``speech_cut_ends``), or, with a breathlessness sign said (``breathless``), a bare one ("thở
+    nhanh, nói không được hết"; ``speech_cut_bare``)? Not after a negator or a supposition before the speech word
+    ("chưa tới mức nói không hết câu")."""
+    for i in range(len(toks)):
+        word = _SPEECH_CUT_WORDS.at(toks, i)
+        if word is None or _speech_denied(toks, i):
+            continue
+        j = word.end
+        if j < len(toks) and word_in(toks[j], lx.SPEECH_CUT_FILLERS):
+            j += 1
+        if j + 1 >= len(toks) or not word_in(toks[j], lx.PLAIN_NEGATORS):
+            continue
+        if _SPEECH_CUT_ENDS.at(toks, j + 1) is not None:
+            return True
+        bare = _SPEECH_CUT_BARE.at(toks, j + 1)
+        if breathless and bare is not None and (bare.end >= len(toks) or toks[bare.end] == BREAK):
+            return True  # the bare end closes its clause: "nói không được hết." (not "nói không hết chuyện")
+    return False
 
 
 def _said_exactly(m: Match | None, toks: Sequence[str]) -> bool:

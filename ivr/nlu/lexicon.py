@@ -64,6 +64,11 @@ INABILITY_ENDS = _w("symptoms", "inability_ends")
 # session 18 (n29-node-signs): breathlessness then an inability; chest pain with a cold sweat
 BREATH_FAIL_ENDS = _w("symptoms", "breath_fail_ends")
 COLD_SWEAT = _w("symptoms", "cold_sweat")
+# session 21 (n51-calls8): breath too short to speak, said with a negator ("nói chẳng hết câu")
+SPEECH_CUT_FILLERS = _w("symptoms", "speech_cut_fillers")
+SPEECH_CUT_ENDS = _w("symptoms", "speech_cut_ends")
+SPEECH_CUT_BARE = _w("symptoms", "speech_cut_bare")
+SPEECH_CUT_WORDS = _w("symptoms", "speech_cut_words")
 #: "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban": signs of multisystem inflammation in a child (session 6).
 CHILD_WORDS = _w("symptoms", "child_words")
 CHILD_AGE_BELOW: int = LEXICON.number("symptoms", "child_age_below")

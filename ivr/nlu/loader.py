@@ -186,6 +186,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "negator_inserts": WORDS, "negator_insert_signs": NAMES, "inability_verbs": WORDS,
                  "inability_ends": WORDS,
                  "breath_fail_ends": WORDS, "cold_sweat": WORDS,  # session 18 (n29-node-signs)
+                 # session 21 (n51-calls8): breath too short to speak, said with a negator
+                 "speech_cut_fillers": WORDS, "speech_cut_ends": WORDS, "speech_cut_bare": WORDS,
+                 "speech_cut_words": WORDS,
                  "wake_relapse": WORDS, "blood_words": WORDS, "blood_sources": WORDS, "drink_words": WORDS,
                  "vomit_words": WORDS, "eat_words": WORDS, "each_words": WORDS, "effort_words": WORDS,
                  "unable_after": WORDS, "lying_calls": WORDS, "lying_unable": WORDS,

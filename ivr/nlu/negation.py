@@ -430,6 +430,8 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             return False  # "nôn hết, uống gì nôn nấy": vomits it all (session 18, n28)
         if _father_word(toks, j):
             return False  # "cha tôi khó thở": the father, no "chả" (session 19, n42-set11-miss)
+        if word_in(tok, lx.PLAIN_NEGATORS) and _inability_closed(toks, j):
+            return False  # "ngồi dậy không được hỏi chi cũng không trả lời" (session 21, n51-calls8)
         if word_in(tok, lx.NEGATORS) and _alone_nobody(toks, j):
             return False  # "tôi ở một mình không có ai khó thở quá" (session 18, n33-helpers)
         if word_in(tok, lx.NEGATORS) and not (toks[j] in ("hết", "het") and j + 1 < len(toks)
@@ -448,6 +450,17 @@ def negated(toks: Sequence[str], m: Match, spans: Sequence[tuple[Match, bool]]) 
             continue
         return False
     return False
+
+
+_INABILITY_VERBS = tuple(sorted(lx.INABILITY_VERBS))  # session 21 (n51-calls8)
+
+
+def _inability_closed(toks: Sequence[str], j: int) -> bool:
+    """Session 21 (n51-calls8): does the negator at ``j`` close an inability of its own, "<verb> không được/nổi"
+    (symptoms.yaml ``inability_verbs``, ``unable_ends``), said before the phrase without a pause ("ngồi dậy không
+    được hỏi chi cũng không trả lời" from a recognizer without punctuation)? Then it denies nothing after it."""
+    return (j >= 1 and j + 1 < len(toks) and word_in(toks[j - 1], _INABILITY_VERBS)
+            and word_in(toks[j + 1], lx.UNABLE_ENDS))
 
 
 def _father_word(toks: Sequence[str], j: int) -> bool:
