@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
+from ivr.nlu.context import context_calm, context_span, may_be_context
 from ivr.nlu.everyday import (
     angry_tightness,
     calm_worry,
@@ -904,8 +905,17 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # session 20 (n46-others): a bystander opening the sign's clause has the sign, not a thing named before ("xe khách
     # dừng giữa đường vì có người trên xe lên cơn khó thở", ``ivr.nlu.others``); session 20 (n45-benign-cause): a mild
     # sign with an ordinary cause that has passed (``set20_kind``)
+    # session 21 (n49-calm-context): a sign of no person now, read by its context (``ivr.nlu.context``)
     return (not bystander_subject(toks, m)
-            and (everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)))
+            and (everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)
+                 or set21_kind(toks, m)))
+
+
+def set21_kind(toks: Sequence[str], m: Match) -> bool:
+    """Session 21 (n49-calm-context): a word asked about, an animal's sign, a deep colour, a fever's li bì with the
+    patient awake, a habit and the person fine, a child's play over, cold hands warmed up, a breath word said to be no
+    breathlessness, a nap and up and well, fear after the news (``ivr.nlu.context``)."""
+    return may_be_context(toks) and context_calm(toks, m)
 
 
 _OVER_DENIALS = ("hết", "khỏi")
@@ -956,7 +966,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     masked: set[int] = set()
     idioms = may_be_hassle(toks)
     causes = may_be_cause(toks)
-    if not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes:
+    if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
+            and not may_be_context(toks)):
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -965,6 +976,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
             masked.update(range(m.start, rest_end(toks, m) or m.end))
             if everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m):
                 masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes, n41-set13-calm)
+            if set21_kind(toks, m):
+                masked.update(context_span(toks, m))  # session 21 (n49-calm-context)
         if causes and m.label != BLOCK:
             # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
             # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")

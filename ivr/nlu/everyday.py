@@ -58,6 +58,7 @@ _FOG = _m("fog_words")
 _PERSONS = Matcher(table(*lx.PERSONS))
 _GAP_PERSONS = _m("thing_gap_persons")  # session 20 (n45-benign-cause)
 _LINKS = ("vì", "do", "tại", "bởi")
+_PERSONS_NOW = Matcher(table("giờ", "bây giờ", "mà giờ", "giờ thì", "tự nhiên", "mà", "nhưng"))  # session 21 (n49)
 #: the first words of every construction's cue, folded (``may_be_everyday``: most utterances have none of them)
 _OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
     "same_markers", "idiom_causes", "body_causes", "sound_things", "colour_causes", "sulk_words", "tender_words",
@@ -190,6 +191,10 @@ def colour_went_back(toks: Sequence[str], m: Match) -> bool:
     if m.label != "cyanosis":
         return False
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    if lo >= 2 and not _PERSONS_NOW.find(toks[lo:m.start]):
+        # session 21 (n49-calm-context): a cause in the clause before ("trời lạnh, ông đi tắm về tím tái cả tay chân",
+        # "cháu ăn nho tím, môi tím lịm"), unless a now word opens the sign's clause ("..., giờ môi tím tái")
+        lo = clause_start(toks, lo - 2)
     causes = [c for c in _exact(toks[lo:hi], _COLOUR_CAUSES) if not _negated_before(toks, lo + c.start)]
     if not causes:
         return False
