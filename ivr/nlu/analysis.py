@@ -32,7 +32,7 @@ from ivr.nlu.neuro import clumsy_context, clumsy_gait, unclear_on_line, unclear_
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
-from ivr.nlu.others import alone_unreachable, bystander_subject
+from ivr.nlu.others import alone_unreachable, bystander_subject, reached_now
 from ivr.nlu.slang import already_taken, may_be_calm, meaning_asked, rest_end, rested_off, slang_sign
 from ivr.nlu.timeline import day_series_spo2, dose_number, nausea
 from ivr.nlu.urgency import (
@@ -142,6 +142,9 @@ _BODY_PARTS = tuple(dict.fromkeys(p for label, parts, _ in lx.NEAR if label == "
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
 CONCERN_SIGN = "caller_concern"
+#: session 21 (n49-calm-context): the phrases of a relative not answering or not seen (``reached_now``)
+_UNANSWERED = Matcher(table(*lx.UNANSWERED))
+_UNSEEN = Matcher(table(*lx.LEXICON.words("others", "unseen_words")))
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             # n36-calm-slang, ``ivr.nlu.slang``)
             blocked.update(range(m.start, m.end))
             quiet.update(_passed_span(toks, m))  # session 20 (n45-benign-cause)
+            if set21_kind(toks, m):
+                quiet.update(context_span(toks, m))  # session 21 (n49-calm-context): no worry word there either
             continue
         spans.append((m, negated(toks, m, spans)))
     spans.extend(_sign_from_last_word(toks, spans))
@@ -276,9 +281,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         pos.append(CONCERN_SIGN)  # "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban"
     if "vomiting" in pos and CONCERN_SIGN not in pos and _kinds(_ABDOMEN, toks) >= len(lx.ACUTE_ABDOMEN):
         pos.append(CONCERN_SIGN)  # "lên cơn đau bụng ói mửa, chướng bụng"
-    if CONCERN_SIGN not in pos and unreachable(toks):
+    if CONCERN_SIGN not in pos and unreachable(toks) and not reached_now(toks, _UNANSWERED):
         pos.append(CONCERN_SIGN)  # "mẹ em không bắt máy từ sáng" (session 16, ``ivr.nlu.urgency``)
-    if CONCERN_SIGN not in pos and alone_unreachable(toks):
+    if CONCERN_SIGN not in pos and alone_unreachable(toks) and not reached_now(toks, _UNSEEN):
         # session 20 (n46-others): "bà là F0 sống một mình, gọi điện không bắt máy" (``ivr.nlu.others``)
         pos.append(CONCERN_SIGN)
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between

@@ -72,13 +72,14 @@ _BASELINE = frozenset(_w("everyday", "baseline_signs"))
 _STILL = Matcher(table(*lx.STILL_WORDS))
 _TURNS = ("mà", "nhưng", "rồi", "giờ", "nhưng mà", "xong")
 _CONCERN = "caller_concern"
+_FOODS = _m("ctx_food_colours")
 
 
 def context_calm(toks: Sequence[str], m: Match) -> bool:
     """Is the sign ``m`` one of this module's calm kinds?"""
-    return (word_asked(toks, m) or carried_animal(toks, m) or deep_colour(toks, m) or fever_lingers(toks, m)
-            or habit_fine(toks, m) or play_over(toks, m) or warmed_up(toks, m) or said_not_breath(toks, m)
-            or up_and_well(toks, m) or news_fear(toks, m))
+    return (word_asked(toks, m) or food_colour(toks, m) or carried_animal(toks, m) or deep_colour(toks, m)
+            or fever_lingers(toks, m) or habit_fine(toks, m) or play_over(toks, m) or warmed_up(toks, m)
+            or said_not_breath(toks, m) or up_and_well(toks, m) or news_fear(toks, m))
 
 
 def word_asked(toks: Sequence[str], m: Match) -> bool:
@@ -87,6 +88,19 @@ def word_asked(toks: Sequence[str], m: Match) -> bool:
     if not any(lo + w.end == m.start for w in _WORD_MARKERS.find(toks[lo:m.start])):
         return False
     return any(q.start <= 3 for q in _MEANING.find(toks[m.end:clause_end(toks, m.end)]))
+
+
+def food_colour(toks: Sequence[str], m: Match) -> bool:
+    """A colour phrase of one word ("tím") right after a food, at most "màu" between ("khoai lang tím luộc", "lá cẩm màu
+    tím"); "ăn bánh xong tím tái cả người" keeps it (a word between)."""
+    if m.label != "cyanosis" or m.end - m.start != 1:
+        return False
+    lo = max(0, m.start - 4)
+    for f in _exact(toks[lo:m.start], _FOODS):
+        gap = toks[lo + f.end:m.start]
+        if len(gap) == 0 or (len(gap) == 1 and word_in(gap[0], ("màu",))):
+            return True
+    return False
 
 
 def carried_animal(toks: Sequence[str], m: Match) -> bool:
