@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.context import context_calm, context_span, may_be_context
+from ivr.nlu.context import context_calm, context_span, may_be_context, plea_not_now
 from ivr.nlu.everyday import (
     angry_tightness,
     calm_worry,
@@ -350,6 +350,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             continue
         if m.label == "emergency" and asked_whether(toks, m):
             asked.update(range(m.start, m.end))  # "có cần gọi cấp cứu ... không": asked about, its "cứu" no distress
+            continue
+        if m.label == "emergency" and may_be_context(toks) and plea_not_now(toks, m):
+            asked.update(range(m.start, m.end))  # session 21 (n49-calm-context): a film's plea, a past episode's
             continue
         if m.label == "emergency" and already_taken(toks, m):
             continue  # "xe cấp cứu đã chở bà đi rồi, nhà tôi có cần test không" (session 18, n36-calm-slang)

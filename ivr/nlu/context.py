@@ -30,6 +30,7 @@ from ivr.nlu.everyday import (
     _persists,
     _persons_in,
     _same_said,
+    past_episode_over,
 )
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.negation import clause_end, clause_start
@@ -261,8 +262,8 @@ def may_be_context(toks: Sequence[str]) -> bool:
 
 _OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
     "ctx_word_markers", "ctx_deep_words", "ctx_linger_words", "ctx_habits", "ctx_play_causes", "ctx_cold_causes",
-    "ctx_not_it_links", "ctx_up_words", "ctx_news") for p in _w("everyday", key)) | frozenset(
-    fold(p.split(" ")[0]) for p in _w("everyday", "animals"))
+    "ctx_not_it_links", "ctx_up_words", "ctx_news", "ctx_screens", "episode_past", "animals", "ctx_food_colours")
+    for p in _w("everyday", key))
 
 
 _CUES = (_PLAY_OVER, _WARM, _UP_FINE, _HABIT_FINE, _AWAKE, _MEANING)
@@ -276,3 +277,21 @@ def context_span(toks: Sequence[str], m: Match) -> range:
     lo = clause_start(toks, lo - 2) if lo >= 2 else lo
     cues = [c.start for matcher in _CUES for c in matcher.find(toks[m.end:])]
     return range(lo, clause_end(toks, m.end + max(cues)) if cues else clause_end(toks, m.end))
+
+
+_SCREENS = _m("ctx_screens")
+_SCREEN_PERSONS = _m("ctx_screen_persons")
+
+
+def plea_not_now(toks: Sequence[str], m: Match) -> bool:
+    """Is the plea for help ``m`` ("cứu", "cấp cứu") heard on a screen earlier in its clause, no person of the household
+    between ("là cái tivi đang chiếu phim người ta kêu cứu"), or part of a past episode over now ("lần nhiễm trước
+    con bé tím môi phải đi cấp cứu, lần này thì không")? The signs said with it are read as any sign."""
+    lo = clause_start(toks, m.start)
+    for sc in _exact(toks[lo:m.start], _SCREENS):
+        gap = toks[lo + sc.end:m.start]
+        film = {i for p in _SCREEN_PERSONS.find(gap) for i in range(p.start, p.end)}
+        rest = [t for i, t in enumerate(gap) if i not in film]
+        if not _PERSONS.find(rest) and not any(word_in(t, _TURNS) for t in rest):
+            return True  # "ti vi đang chiếu phim mà nhà em cần cấp cứu gấp" keeps the plea
+    return past_episode_over(toks, m) is not None
