@@ -63,6 +63,7 @@ _COLD_CAUSES = _m("ctx_cold_causes")
 _WARM = _m("ctx_warm_again")
 _NOT_IT = _w("everyday", "ctx_not_it_links")
 _BREATH_HEADS = _m("ctx_breath_heads")
+_BREATH_WORDS = ("thở", "hơi", "hụt")
 _UP = _m("ctx_up_words")
 _UP_FINE = _m("ctx_up_fine")
 _NEWS = _m("ctx_news")
@@ -208,10 +209,12 @@ def warmed_up(toks: Sequence[str], m: Match) -> bool:
 
 
 def said_not_breath(toks: Sequence[str], m: Match) -> bool:
-    """A breath word followed within three words by "chứ" and a negator then a breath word ("ngột ngạt chứ không có
-    khó thở gì", "ngột ngạt lắm chứ không phải khó thở đâu")."""
+    """A stuffy word with no breath word in it ("ngột ngạt", "bí bách") followed within three words by "chứ" and a
+    negator then a breath word ("ngột ngạt chứ không có khó thở gì", "ngột ngạt lắm chứ không phải khó thở đâu")."""
     if m.label not in ("shortness_of_breath", "severe_breathlessness"):
         return False
+    if any(word_in(t, _BREATH_WORDS) for t in toks[m.start:m.end]):
+        return False  # "khó thở chứ không phải mệt", "thở dốc chứ không phải hụt hơi": the breath word is said
     for k in range(m.end, min(m.end + 3, len(toks))):
         if toks[k] == BREAK:
             return False
