@@ -23,6 +23,7 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.everyday import (
     _ANIMALS,
     _CAUSE_SEVERITY,
+    _NEVER_BASELINE,
     _PERSIST,
     _changed,
     _exact,
@@ -161,8 +162,8 @@ def habit_fine(toks: Sequence[str], m: Match) -> bool:
     """A baseline sign with a habit said in its clause or the next one ("đêm nào cũng thế", "như mọi đêm", "bệnh phổi
     lâu rồi"), later a fine or same phrase ("sáng dậy tỉnh táo", "hôm nay không khác"), no intensifier or negator
     right after the sign and no word of change anywhere."""
-    if m.label not in _BASELINE:
-        return False
+    if m.label not in _BASELINE or _NEVER_BASELINE.find(toks[m.start:m.end]):
+        return False  # "li bì", "lịm", "gọi không dậy" are never a habit
     hi = clause_end(toks, m.end)
     nxt = clause_end(toks, hi + 1) if hi < len(toks) else hi
     habits = [h for h in _HABITS.find(toks[m.end:nxt]) if not _negated_before(toks, m.end + h.start, 1)]
