@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
+from ivr.nlu.context import context_calm, context_span, may_be_context, plea_not_now
 from ivr.nlu.everyday import (
     angry_tightness,
     calm_worry,
@@ -31,7 +32,7 @@ from ivr.nlu.neuro import clumsy_context, clumsy_gait, unclear_on_line, unclear_
 from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
-from ivr.nlu.others import alone_unreachable, bystander_subject
+from ivr.nlu.others import alone_unreachable, bystander_subject, reached_now
 from ivr.nlu.slang import already_taken, may_be_calm, meaning_asked, rest_end, rested_off, slang_sign
 from ivr.nlu.timeline import day_series_spo2, dose_number, nausea
 from ivr.nlu.urgency import (
@@ -141,6 +142,9 @@ _BODY_PARTS = tuple(dict.fromkeys(p for label, parts, _ in lx.NEAR if label == "
 #: The sign the statistical second opinion adds, and the sign of worried talk (symptoms.yaml).
 MODEL_SIGN = "model_warning"
 CONCERN_SIGN = "caller_concern"
+#: session 21 (n49-calm-context): the phrases of a relative not answering or not seen (``reached_now``)
+_UNANSWERED = Matcher(table(*lx.UNANSWERED))
+_UNSEEN = Matcher(table(*lx.LEXICON.words("others", "unseen_words")))
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             # n36-calm-slang, ``ivr.nlu.slang``)
             blocked.update(range(m.start, m.end))
             quiet.update(_passed_span(toks, m))  # session 20 (n45-benign-cause)
+            if set21_kind(toks, m):
+                quiet.update(context_span(toks, m))  # session 21 (n49-calm-context): no worry word there either
             continue
         spans.append((m, negated(toks, m, spans)))
     spans.extend(_sign_from_last_word(toks, spans))
@@ -277,9 +283,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         pos.append(CONCERN_SIGN)  # "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban"
     if "vomiting" in pos and CONCERN_SIGN not in pos and _kinds(_ABDOMEN, toks) >= len(lx.ACUTE_ABDOMEN):
         pos.append(CONCERN_SIGN)  # "lên cơn đau bụng ói mửa, chướng bụng"
-    if CONCERN_SIGN not in pos and unreachable(toks):
+    if CONCERN_SIGN not in pos and unreachable(toks) and not reached_now(toks, _UNANSWERED):
         pos.append(CONCERN_SIGN)  # "mẹ em không bắt máy từ sáng" (session 16, ``ivr.nlu.urgency``)
-    if CONCERN_SIGN not in pos and alone_unreachable(toks):
+    if CONCERN_SIGN not in pos and alone_unreachable(toks) and not reached_now(toks, _UNSEEN):
         # session 20 (n46-others): "bà là F0 sống một mình, gọi điện không bắt máy" (``ivr.nlu.others``)
         pos.append(CONCERN_SIGN)
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
@@ -346,6 +352,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             continue
         if m.label == "emergency" and asked_whether(toks, m):
             asked.update(range(m.start, m.end))  # "có cần gọi cấp cứu ... không": asked about, its "cứu" no distress
+            continue
+        if m.label == "emergency" and may_be_context(toks) and plea_not_now(toks, m):
+            asked.update(range(m.start, m.end))  # session 21 (n49-calm-context): a film's plea, a past episode's
             continue
         if m.label == "emergency" and already_taken(toks, m):
             continue  # "xe cấp cứu đã chở bà đi rồi, nhà tôi có cần test không" (session 18, n36-calm-slang)
@@ -952,8 +961,17 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # session 20 (n46-others): a bystander opening the sign's clause has the sign, not a thing named before ("xe khách
     # dừng giữa đường vì có người trên xe lên cơn khó thở", ``ivr.nlu.others``); session 20 (n45-benign-cause): a mild
     # sign with an ordinary cause that has passed (``set20_kind``)
-    return (not bystander_subject(toks, m)
-            and (everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)))
+    # session 21 (n49-calm-context): a sign of no person now, read by its context whoever has it ("chỉ có thằng cháu
+    # nội chạy dởn ngoài sân dìa thở như cá mắc cạn, uống miếng nước là hết": ``ivr.nlu.context``)
+    return set21_kind(toks, m) or (not bystander_subject(toks, m) and (
+        everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)))
+
+
+def set21_kind(toks: Sequence[str], m: Match) -> bool:
+    """Session 21 (n49-calm-context): a word asked about, an animal's sign, a deep colour, a fever's li bì with the
+    patient awake, a habit and the person fine, a child's play over, cold hands warmed up, a breath word said to be no
+    breathlessness, a nap and up and well, fear after the news (``ivr.nlu.context``)."""
+    return may_be_context(toks) and context_calm(toks, m)
 
 
 _OVER_DENIALS = ("hết", "khỏi")
@@ -1004,7 +1022,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     masked: set[int] = set()
     idioms = may_be_hassle(toks)
     causes = may_be_cause(toks)
-    if not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes:
+    if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
+            and not may_be_context(toks)):
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -1013,6 +1032,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
             masked.update(range(m.start, rest_end(toks, m) or m.end))
             if everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m):
                 masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes, n41-set13-calm)
+            if set21_kind(toks, m):
+                masked.update(context_span(toks, m))  # session 21 (n49-calm-context)
         if causes and m.label != BLOCK:
             # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
             # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")

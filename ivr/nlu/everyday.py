@@ -58,6 +58,7 @@ _FOG = _m("fog_words")
 _PERSONS = Matcher(table(*lx.PERSONS))
 _GAP_PERSONS = _m("thing_gap_persons")  # session 20 (n45-benign-cause)
 _LINKS = ("vì", "do", "tại", "bởi")
+_PERSONS_NOW = Matcher(table("giờ", "bây giờ", "mà giờ", "giờ thì", "tự nhiên", "mà", "nhưng"))  # session 21 (n49)
 #: the first words of every construction's cue, folded (``may_be_everyday``: most utterances have none of them)
 _OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
     "same_markers", "idiom_causes", "body_causes", "sound_things", "colour_causes", "sulk_words", "tender_words",
@@ -190,6 +191,10 @@ def colour_went_back(toks: Sequence[str], m: Match) -> bool:
     if m.label != "cyanosis":
         return False
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
+    if lo >= 2 and not _PERSONS_NOW.find(toks[lo:m.start]):
+        # session 21 (n49-calm-context): a cause in the clause before ("trời lạnh, ông đi tắm về tím tái cả tay chân",
+        # "cháu ăn nho tím, môi tím lịm"), unless a now word opens the sign's clause ("..., giờ môi tím tái")
+        lo = clause_start(toks, lo - 2)
     causes = [c for c in _exact(toks[lo:hi], _COLOUR_CAUSES) if not _negated_before(toks, lo + c.start)]
     if not causes:
         return False
@@ -581,7 +586,9 @@ _EFFORTS = frozenset(_w("everyday", "effort_causes"))
 _STILL_HEADS = _w("everyday", "still_sign_heads")
 _CAUSE_OPENERS = frozenset(p.split(" ")[0] for key in ("cause_links", "ordinary_causes") for p in _w("everyday", key))
 _PASSED_HEADS = frozenset(_w("everyday", "passed_heads"))
-_ANGER_OPENERS = frozenset((*_ANGER_BEFORE, *_ANGER_WITH))
+_ANGER_OPENERS = frozenset((*_ANGER_BEFORE, *_ANGER_WITH,
+                            # session 21 (n49-calm-context): "tức ... vì đội nhà thua" (``emotion_cause_after``)
+                            *(p.split(" ")[0] for p in _w("everyday", "ctx_emotion_links"))))
 _DRAW_OPENERS = frozenset(p.split(" ")[0] for p in _w("everyday", "draw_words"))
 _FOLDED_GATES = tuple(frozenset(fold(w) for w in g) for g in (_CAUSE_OPENERS, _PASSED_HEADS, _ANGER_OPENERS,
                                                               _DRAW_OPENERS, ("tức", "tím")))
@@ -686,12 +693,37 @@ def angry_tightness(toks: Sequence[str], i: int) -> bool:
         return False
     if i > 0 and word_in(toks[i - 1], _ANGER_BEFORE):
         return True
+    if emotion_cause_after(toks, i):
+        return True  # session 21 (n49-calm-context): "tức muốn vỡ ngực vì đội nhà thua"
     for k in range(i + 1, min(i + 3, len(toks))):
         if word_in(toks[k], _ANGER_WITH):
             rest = list(toks[k + 1:k + 5])
             while rest and word_in(rest[0], ("cái", "mấy", "đứa", "mấy đứa")):
                 rest.pop(0)
             return bool(rest) and (_PERSONS.at(rest, 0) is not None or _ANGER_TARGETS.at(rest, 0) is not None)
+    return False
+
+
+# session 21 (n49-calm-context): "tức" of an emotion with its cause said after a link
+_EMOTION_LINKS = _m("ctx_emotion_links")
+_EMOTION_CAUSES = _m("ctx_emotion_causes")
+_EMOTION_LINK_REACH = 6
+
+
+def emotion_cause_after(toks: Sequence[str], i: int) -> bool:
+    """Session 21 (n49-calm-context): is the "tức" at ``i`` an emotion whose cause follows a link within six words
+    ("ông xem bóng đá tức muốn vỡ ngực vì đội nhà thua", "ngực em tức anh ách vì nợ"), no negator or break between,
+    and no spread or persist word in the utterance ("tức ngực vì nợ, mà giờ đau lan ra tay trái")?"""
+    hi = min(len(toks), i + 1 + _EMOTION_LINK_REACH)
+    for link in _EMOTION_LINKS.find(toks[i + 1:hi]):
+        between = toks[i + 1:i + 1 + link.start]
+        if BREAK in between or any(word_in(t, lx.NEGATORS) for t in between):
+            continue
+        at = i + 1 + link.end
+        if not any(c.start <= 2 for c in _exact(toks[at:at + 5], _EMOTION_CAUSES)):
+            continue
+        spread = [s for s in _SPREAD.find(toks) if not _negated_before(toks, s.start)]
+        return not spread and not _exact(toks, _PERSIST) and not _exact(toks, _CAUSE_SEVERITY)
     return False
 
 

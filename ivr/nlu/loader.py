@@ -88,9 +88,19 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "cause_turns", "cause_severity", "anger_before", "anger_with",
                                            "draw_words", "draw_tools", "passed_past", "still_sign_heads",
                                            "anger_targets", "thing_gap_persons", "passed_heads",
-                                           "effort_causes")},
+                                           "effort_causes",
+                                           # session 21 (n49-calm-context)
+                                           "ctx_word_markers", "ctx_deep_colours", "ctx_deep_words",
+                                           "ctx_deep_not_before", "ctx_fever_words", "ctx_linger_words", "ctx_awake",
+                                           "ctx_awake_not_with", "ctx_habits", "ctx_habit_fine", "ctx_play_causes",
+                                           "ctx_play_over", "ctx_cold_words", "ctx_cold_causes", "ctx_warm_again",
+                                           "ctx_not_it_links", "ctx_breath_heads", "ctx_up_words", "ctx_up_fine",
+                                           "ctx_news", "ctx_news_others", "ctx_emotion_links",
+                                           "ctx_emotion_causes", "ctx_food_colours", "ctx_screens",
+                                           "ctx_screen_persons")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
-                                           "cause_clear_signs", "cause_mask_signs")},
+                                           "cause_clear_signs", "cause_mask_signs",
+                                           "ctx_animal_signs", "ctx_play_signs")},
                  "cause_link_reach": NUMBER, "cause_before_reach": NUMBER},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
@@ -101,7 +111,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     # session 20 (n46-others): people alone and unreachable, bystanders, routine changes, folk talk (ivr/nlu/others.py)
     "others": {key: WORDS for key in ("alone_words", "unseen_words", "ordinary_reasons", "bystanders", "likened_words",
                                       "routine_markers", "reason_links", "better_words", "worse_changes",
-                                      "folk_words")},
+                                      "folk_words", "reached_words")},
     "mention": {key: WORDS for key in (
         "asked_links", "asked_after", "generic_persons", "how_to_know", "reading", "outsiders", "call_for", "present",
         "taken_away", "long_past", "now_still", "now_denied", "help_after", "not_help", "hear_words", "say_words",

@@ -31,6 +31,7 @@ _BETTER = Matcher(table(*_w("others", "better_words")))
 _WORSE = Matcher(table(*_w("others", "worse_changes")))
 _FOLK = Matcher(table(*_w("others", "folk_words")))
 _LIKENED = _w("others", "likened_words")
+_REACHED = Matcher(table(*_w("others", "reached_words")))  # session 21 (n49-calm-context)
 #: How many words after a cause word ("vì", "do") its ordinary reason may start ("vì mẹ đi ăn cưới").
 REASON_REACH = 3
 
@@ -42,6 +43,17 @@ def alone_unreachable(toks: Sequence[str]) -> bool:
         return False
     # not a call the caller missed ("hồi chiều không bắt máy kịp", urgency.yaml ``missed_call``)
     return any(u.end >= len(toks) or not word_in(toks[u.end], lx.MISSED_CALL) for u in _UNSEEN.find(toks))
+
+
+def reached_now(toks: Sequence[str], unanswered: Matcher) -> bool:
+    """Session 21 (n49-calm-context): is a relative who did not answer (an ``unanswered`` phrase) said to be reached
+    now, a ``reached_words`` phrase after it not denied ("gọi hoài hông bắt máy vì đi đám cưới, giờ gọi lại được rồi")?
+    A sign said after it is read by the rules as any sign ("giờ gọi được thì bà nói lảm nhảm")."""
+    first = min((u.start for u in unanswered.find(toks)), default=None)
+    if first is None:
+        return False
+    return any(r.start > first and not (r.start > 0 and word_in(toks[r.start - 1], lx.NEGATORS))
+               for r in _REACHED.find(toks))
 
 
 def bystander_subject(toks: Sequence[str], m: Match) -> bool:
