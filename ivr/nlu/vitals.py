@@ -252,6 +252,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             continue
         if _supposed(toks, n):
             continue  # "spo2 dưới chín lăm thì sao", "lỡ mà oxy xuống chín hai thì sao": no measurement
+        # session 21 (n50-readings): weather degrees, an animal's reading, what everybody shows: read as a value (the
+        # next one may continue its vital), never the patient's
+        not_patients = _not_the_patients(toks, n, cues)
         if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (
                 n.value <= lx.CLOCK_HOURS_MAX or (n.value != int(n.value) and n.value < 24)):
             continue  # "đo oxy lúc bảy rưỡi được chín hai": a clock time, which uses up no cue
@@ -393,6 +396,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             n = _past_bound(toks, n, cues, vital)
         if lo <= n.value <= hi:
             assigned[k] = vital
+            if not_patients:
+                continue
             said = last.get(vital)
             between = toks[said:n.start] if said is not None else ()
             last[vital] = n.end
@@ -436,7 +441,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 continue
             if vital in out and _alternatives(between) and not _measures_counted(toks, numbers, before):
                 # "chín tư chín lăm", "chín mươi hay chín mốt gì đó": one reading given as a range, the worse end
-                if _flickers(toks, n):
+                if _flickers(toks, n) or _span_or_series(toks, before, n):
                     # session 20 (n44-numbers): a display flickering ("nó nhảy hoài") gives the last value said (the
                     # set-10 convention); the worse end goes to triage
                     if worse(vital, out[vital], n.value) != n.value:
@@ -444,6 +449,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     out[vital] = n.value
                     continue
                 out[vital] = worse(vital, out[vital], n.value)
+                continue
+            if vital in out and said is not None and _rechecked_at_once(toks[said:n.start]):
+                out[vital] = n.value  # session 21 (n50-readings): "tưởng thấp, đo lại thì chín bảy": 97, no dip
+                earlier.pop(vital, None)
                 continue
             if vital in out and said is not None and _artifact_remeasured(toks, said, n.start):
                 out[vital] = n.value  # "lúc đầu tám tám, ủ ấm tay đo lại chín tám": the first was the finger's
@@ -1197,8 +1206,10 @@ def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int)
     rest = find_numbers(toks[n.start + 1:])
     if rest and rest[0].start == 0 and _BARE_SPO2[0] <= rest[0].value <= _BARE_SPO2[1]:
         return False  # "ô xi mẹ chín hai, ba chín bảy": dad's 97, no temperature of 39.7
-    if find_cues(toks[:n.start]):
-        return False  # a vital named before: its own rules read the value
+    if any(c.label != "temperature" for c in find_cues(toks[:n.start])):
+        # a vital named before: its own rules read the value; a fever named before ("người nóng như hòn than, giờ hết
+        # rồi, ba sáu bảy") is the same vital (session 21, n50-readings)
+        return False
     nxt = numbers[k + 1] if k + 1 < len(numbers) else None
     if nxt is not None and nxt.start == n.end and nxt.end == n.end + 1 and 0 < nxt.value < 10:
         end = nxt.end
@@ -1397,3 +1408,62 @@ def _hundreds_said_as_digit(toks: Sequence[str], numbers: Sequence[Number], skip
         k += 1
     return out, kept
 
+
+
+# --- session 21 (n50-readings): readings inside sentences that are not the patient's, and rechecks (vitals.yaml) ---
+_WEATHER = Matcher(table(*lx.LEXICON.words("vitals", "weather_words")))
+_ANIMALS = Matcher(table(*lx.LEXICON.words("vitals", "animal_subjects")))
+_EVERYONE = Matcher(table(*lx.LEXICON.words("vitals", "everyone_said")))
+_OUTSIDE_PLACES = Matcher(table(*lx.LEXICON.words("vitals", "outside_places")))
+_RECHECK_AT_ONCE = Matcher(table(*lx.LEXICON.words("vitals", "recheck_at_once")))
+_READING_APART = Matcher(table(*lx.LEXICON.words("vitals", "reading_apart")))
+_SPAN_RANGE = lx.LEXICON.words("vitals", "span_range_words")
+_SERIES_ALL_BEFORE = lx.LEXICON.words("vitals", "series_all_before")
+_NOT_PATIENT_REACH = {"weather": 4, "animal": 5, "everyone": 5}
+_IT = ("nó",)  # an animal's pronoun, no person
+
+
+def _not_the_patients(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
+    """Is number ``n`` said of something other than the patient: the weather or a thermometer in the sun ("nắng bốn
+    mươi độ"), a device tried on an animal ("đo thử cho con mèo nó ra tám mươi"), or what everybody shows ("ai đo cũng
+    chín tám")? One of those words within reach before it in its clause, with no person and no vital named between."""
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK and n.start - lo < 6:
+        lo -= 1
+    window = toks[lo:n.start]
+    for kind, matcher in (("weather", _WEATHER), ("animal", _ANIMALS), ("everyone", _EVERYONE)):
+        found = matcher.find(window)
+        if not found:
+            continue
+        m = found[-1]
+        between = window[m.end:]
+        if len(between) > _NOT_PATIENT_REACH[kind]:
+            continue
+        if any(word_in(t, lx.PERSONS) and not word_in(t, _IT) for t in between):
+            continue  # "ai đo cũng chín tám, riêng bà tui chín hai": the person's own value
+        if kind == "everyone" and not _OUTSIDE_PLACES.find(toks[:lo + m.start]):
+            continue  # "cả nhà đo hết rồi, ai cũng chín tám": the household, the patient among them
+        if kind == "weather" and any(lo + m.end <= c.start and c.end <= n.start for c in cues):
+            continue  # "trời nắng mà con sốt ba chín độ": a fever named after the weather
+        return True
+    return False
+
+
+def _rechecked_at_once(between: Sequence[str]) -> bool:
+    """Was the value before measured again at once (a remeasure word between, and a word of doubt or haste or no time
+    apart: "tưởng thấp, đo lại sau một phút thì chín bảy", "chín lăm, đo lại thì chín bảy")?"""
+    if not _REMEASURE.find(between):
+        return False
+    if _RECHECK_AT_ONCE.find(between):
+        return True
+    return not (_NOW.find(between) or _PAST.find(between) or _READING_APART.find(between))
+
+
+def _span_or_series(toks: Sequence[str], before: Number | None, n: Number) -> bool:
+    """Are the two values a range said with its ends ("chín ba đến chín bốn") or one vital measured many times and
+    all the same ("nhiều lần đều chín tám chín chín")? Then the last value is the reading."""
+    if before is None:
+        return False
+    if any(word_in(t, _SPAN_RANGE) for t in toks[before.end:n.start]):
+        return True
+    return before.start > 0 and word_in(toks[before.start - 1], _SERIES_ALL_BEFORE)
