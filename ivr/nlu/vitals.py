@@ -308,6 +308,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                                                                                          lx.PULSE_WORDS))
         if vital is None and expect_vital is None and _compact_temperature(toks, numbers, k):
             vital = "temperature"  # session 20 (n44-numbers): "chín tám, ba sáu tám": 36.8 said bare
+        if vital is None and expect_vital in (None, "breathing_rate") and _bare_body_temperature(
+                toks, numbers, k, expect_vital):
+            vital = "temperature"  # session 21 (n50-readings): "ba sáu rưỡi" 36.5, "ba sáu bảy" at the breathing rate
         p = _previous_read(toks, numbers, k, assigned, timed)  # k - 1, or before the clock times said since
         if vital is None and p in assigned and not (own_rate and assigned[p] not in _RATE_VITALS):
             gap_words = [t for j, t in enumerate(toks[numbers[p].end:n.start], numbers[p].end) if p == k - 1
@@ -1467,3 +1470,22 @@ def _span_or_series(toks: Sequence[str], before: Number | None, n: Number) -> bo
     if any(word_in(t, _SPAN_RANGE) for t in toks[before.end:n.start]):
         return True
     return before.start > 0 and word_in(toks[before.start - 1], _SERIES_ALL_BEFORE)
+
+
+_BODY_TEMPERATURE = (35.0, 41.9)
+
+
+def _bare_body_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int, expect_vital: str | None) -> bool:
+    """Session 21 (n50-readings): is number ``k`` a body temperature said bare where no other vital can be meant: a
+    value with tenths ("ba sáu rưỡi" 36.5, "ba bảy phẩy hai") or three digit words ("ba sáu bảy" 36.7, also at the
+    breathing-rate question, where no count is said so), "ba"/"bốn" first, 35 to 41.9, and the clause ends there?"""
+    n = numbers[k]
+    if not word_in(toks[n.start], _TEMPERATURE_FIRST_DIGITS):
+        return False
+    if expect_vital is not None and _compact_temperature(toks, numbers, k):
+        return True
+    if n.value == int(n.value) or not _BODY_TEMPERATURE[0] <= n.value <= _BODY_TEMPERATURE[1]:
+        return False
+    if any(c.label != "temperature" for c in find_cues(toks[:n.start])):
+        return False
+    return n.end >= len(toks) or toks[n.end] == BREAK
