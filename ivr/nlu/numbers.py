@@ -19,7 +19,7 @@ spans so the NLU can look at the words around each number.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -838,7 +838,22 @@ def _poor_line_keep(words: list[str]) -> list[bool]:
         if (v is not None and v >= 2 and words[a] == words[b] and not _is(words[a], _DOUBLED_DIGIT_NOT)
                 and digit(words[c]) not in (None, 0) and ends(d) and not (before and number_word(words[before[-1]]))):
             keep[a] = False  # "chín chín sáu" 96, "hai hai lăm lần" 25
+    _said_twice(words, keep, number_word, ends)
     return keep
+
+
+def _said_twice(words: list[str], keep: list[bool], number_word: Callable[[str | None], bool],
+                ends: Callable[[int], bool]) -> None:
+    """Session 21 (n50-readings): a value of three digit words said twice back to back over a poor line ("ba bảy ba ba
+    bảy ba" 37.3): the second copy is dropped, where no number word comes before the first and the value ends after
+    the second."""
+    n = len(words)
+    for i in range(n - 5):
+        run = words[i:i + 3]
+        if (all(keep[i:i + 6]) and run == words[i + 3:i + 6] and all(_digit_of(w) is not None for w in run)
+                and ends(i + 6) and not (i > 0 and number_word(words[i - 1]))):
+            for k in range(i + 3, i + 6):
+                keep[k] = False
 
 
 def _slip_to(tok: str, targets: Mapping[str, int], table: Mapping[str, str]) -> str | None:
