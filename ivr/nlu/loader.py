@@ -227,7 +227,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                "correction_joiners": WORDS, "strong_corrections": WORDS, "relook_words": WORDS, "flicker_words": WORDS,
                "series_joiners": WORDS,
                # session 21 (n50-readings)
-               "weather_words": WORDS, "animal_subjects": WORDS, "everyone_said": WORDS, "outside_places": WORDS,
+               "weather_words": WORDS, "place_of_person": WORDS, "animal_subjects": WORDS, "everyone_said": WORDS,
+               "outside_places": WORDS,
                "recheck_at_once": WORDS, "reading_apart": WORDS, "span_range_words": WORDS, "series_all_before": WORDS,
                "pulse_alone_before_value": WORDS, "display_rows": TABLE,
                "displayed_pulse_gap": NUMBER, "two_rows_shown": WORDS, "beside_joiners": WORDS,

@@ -850,7 +850,8 @@ def _said_twice(words: list[str], keep: list[bool], number_word: Callable[[str |
     n = len(words)
     for i in range(n - 5):
         run = words[i:i + 3]
-        if (all(keep[i:i + 6]) and run == words[i + 3:i + 6] and all(_digit_of(w) is not None for w in run)
+        if (all(keep[i:i + 6]) and run == words[i + 3:i + 6] and all(_digit_of(w) is not None for w in run[:2])
+                and (_digit_of(run[2]) is not None or _word(run[2], _UNIT_ONLY) is not None)
                 and ends(i + 6) and not (i > 0 and number_word(words[i - 1]))):
             for k in range(i + 3, i + 6):
                 keep[k] = False

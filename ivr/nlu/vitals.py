@@ -13,7 +13,7 @@ from ivr.engine.understanding import worse
 from ivr.nlu import lexicon as lx
 from ivr.nlu import negation
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.normalize import BREAK, tokenize
+from ivr.nlu.normalize import BREAK, fold, tokenize
 from ivr.nlu.numbers import Number, find_numbers
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
@@ -243,7 +243,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             if k - 1 in assigned:
                 assigned[k] = assigned[k - 1]
             continue
-        if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
+        if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE) and not _at_once(toks, n.start - 1):
             continue  # "có bầu tháng tám": a date
         if n.start > 0 and word_in(toks[n.start - 1], lx.AGE_PERSONS) and any(
                 c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):
@@ -1195,7 +1195,10 @@ def _tenths_word_after(toks: Sequence[str], n: Number) -> int | None:
     if n.value != int(n.value) or n.end >= len(toks) or toks[n.end] not in _TENTHS_WORDS:
         return None
     after = toks[n.end + 1] if n.end + 1 < len(toks) else None
-    return _TENTHS_WORDS[toks[n.end]] if after is None or after == BREAK or word_in(after, lx.DEGREE) else None
+    # session 21 (n50-readings): or the value said again right after ("ba bảy tư ba bảy tư" 37.4)
+    said_twice = tuple(toks[n.end + 1:2 * n.end + 2 - n.start]) == tuple(toks[n.start:n.end + 1])
+    return _TENTHS_WORDS[toks[n.end]] if after is None or after == BREAK or word_in(after, lx.DEGREE) or (
+        said_twice) else None
 
 
 def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
@@ -1424,6 +1427,7 @@ _SPAN_RANGE = lx.LEXICON.words("vitals", "span_range_words")
 _SERIES_ALL_BEFORE = lx.LEXICON.words("vitals", "series_all_before")
 _NOT_PATIENT_REACH = {"weather": 4, "animal": 5, "everyone": 5}
 _IT = ("nó",)  # an animal's pronoun, no person
+_PLACE_OF = lx.LEXICON.words("vitals", "place_of_person")  # "bên em", "chỗ tui": a place, no person
 
 
 def _not_the_patients(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
@@ -1442,7 +1446,8 @@ def _not_the_patients(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> 
         between = window[m.end:]
         if len(between) > _NOT_PATIENT_REACH[kind]:
             continue
-        if any(word_in(t, lx.PERSONS) and not word_in(t, _IT) for t in between):
+        if any(word_in(t, lx.PERSONS) and not word_in(t, _IT) and not (j > 0 and word_in(between[j - 1], _PLACE_OF))
+               for j, t in enumerate(between)):
             continue  # "ai đo cũng chín tám, riêng bà tui chín hai": the person's own value
         if kind == "everyone" and not _OUTSIDE_PLACES.find(toks[:lo + m.start]):
             continue  # "cả nhà đo hết rồi, ai cũng chín tám": the household, the patient among them
@@ -1489,3 +1494,9 @@ def _bare_body_temperature(toks: Sequence[str], numbers: Sequence[Number], k: in
     if any(c.label != "temperature" for c in find_cues(toks[:n.start])):
         return False
     return n.end >= len(toks) or toks[n.end] == BREAK
+
+
+def _at_once(toks: Sequence[str], i: int) -> bool:
+    """Session 21 (n50-readings): is token ``i`` "ngay" (at once: "đo lại ngay chín sáu") in text written with its
+    marks, where it cannot be "ngày" (a day, typed without them) before a date?"""
+    return toks[i] == "ngay" and any(t != fold(t) for t in toks)
