@@ -229,7 +229,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                # session 21 (n50-readings)
                "weather_words": WORDS, "place_of_person": WORDS, "animal_subjects": WORDS, "everyone_said": WORDS,
                "outside_places": WORDS,
-               "recheck_at_once": WORDS, "reading_apart": WORDS, "span_range_words": WORDS, "series_all_before": WORDS,
+               "recheck_at_once": WORDS, "recheck_band": RANGES, "reading_apart": WORDS,
+               "span_range_words": WORDS, "series_all_before": WORDS,
                "pulse_alone_before_value": WORDS, "display_rows": TABLE,
                "displayed_pulse_gap": NUMBER, "two_rows_shown": WORDS, "beside_joiners": WORDS,
                "now_after_value": WORDS, "birth_order_titles": WORDS,

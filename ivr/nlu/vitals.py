@@ -453,7 +453,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     continue
                 out[vital] = worse(vital, out[vital], n.value)
                 continue
-            if vital in out and said is not None and _rechecked_at_once(toks[said:n.start]):
+            if vital in out and said is not None and _rechecked_at_once(vital, min(out[vital], earlier.get(
+                    vital, out[vital])), toks[said:n.start]):
                 out[vital] = n.value  # session 21 (n50-readings): "tưởng thấp, đo lại thì chín bảy": 97, no dip
                 earlier.pop(vital, None)
                 continue
@@ -1422,6 +1423,7 @@ _ANIMALS = Matcher(table(*lx.LEXICON.words("vitals", "animal_subjects")))
 _EVERYONE = Matcher(table(*lx.LEXICON.words("vitals", "everyone_said")))
 _OUTSIDE_PLACES = Matcher(table(*lx.LEXICON.words("vitals", "outside_places")))
 _RECHECK_AT_ONCE = Matcher(table(*lx.LEXICON.words("vitals", "recheck_at_once")))
+_RECHECK_BAND = lx.LEXICON.ranges("vitals", "recheck_band")
 _READING_APART = Matcher(table(*lx.LEXICON.words("vitals", "reading_apart")))
 _SPAN_RANGE = lx.LEXICON.words("vitals", "span_range_words")
 _SERIES_ALL_BEFORE = lx.LEXICON.words("vitals", "series_all_before")
@@ -1434,16 +1436,18 @@ def _not_the_patients(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> 
     """Is number ``n`` said of something other than the patient: the weather or a thermometer in the sun ("nắng bốn
     mươi độ"), a device tried on an animal ("đo thử cho con mèo nó ra tám mươi"), or what everybody shows ("ai đo cũng
     chín tám")? One of those words within reach before it in its clause, with no person and no vital named between."""
-    lo = n.start
-    while lo > 0 and toks[lo - 1] != BREAK and n.start - lo < 6:
-        lo -= 1
-    window = toks[lo:n.start]
+    clause = n.start
+    while clause > 0 and toks[clause - 1] != BREAK and n.start - clause < 6:
+        clause -= 1
     for kind, matcher in (("weather", _WEATHER), ("animal", _ANIMALS), ("everyone", _EVERYONE)):
+        # "đo thử cho con mèo, nó ra bảy mươi": the animal may be named in the clause before
+        lo = max(0, n.start - 7) if kind == "animal" else clause
+        window = toks[lo:n.start]
         found = matcher.find(window)
         if not found:
             continue
         m = found[-1]
-        between = window[m.end:]
+        between = [t for t in window[m.end:] if t != BREAK]
         if len(between) > _NOT_PATIENT_REACH[kind]:
             continue
         if any(word_in(t, lx.PERSONS) and not word_in(t, _IT) and not (j > 0 and word_in(between[j - 1], _PLACE_OF))
@@ -1457,10 +1461,12 @@ def _not_the_patients(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> 
     return False
 
 
-def _rechecked_at_once(between: Sequence[str]) -> bool:
+def _rechecked_at_once(vital: str, low: float, between: Sequence[str]) -> bool:
     """Was the value before measured again at once (a remeasure word between, and a word of doubt or haste or no time
-    apart: "tưởng thấp, đo lại sau một phút thì chín bảy", "chín lăm, đo lại thì chín bảy")?"""
-    if not _REMEASURE.find(between):
+    apart: "tưởng thấp, đo lại sau một phút thì chín bảy", "chín lăm, đo lại thì chín bảy"), the lowest value before
+    it in the band the re-measure confirms (vitals.yaml ``recheck_band``)?"""
+    band = _RECHECK_BAND.get(vital)
+    if band is None or not band[0] <= low <= band[1] or not _REMEASURE.find(between):
         return False
     if _RECHECK_AT_ONCE.find(between):
         return True
