@@ -176,6 +176,10 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "value_end_units": WORDS, "doubled_digit_not": WORDS, "point_slips": WORDS, "point_slip_min": NUMBER,
                 "point_slip_max": NUMBER, "tenths_slips": VALUES, "first_digit_slips": VALUES,
                 "beside_digit_slips": VALUES,
+                # session 21 (n50-readings)
+                "first_digit_slips_before_units": VALUES, "first_digit_units_after": WORDS,
+                "slip_units_before": WORDS, "hundred_slip_after": WORDS, "hundred_slip_units": WORDS,
+                "ripe_after": WORDS,
                 "cut_short": REWRITES, "line_noise": WORDS,
                 "clipped": REWRITES, "cut_start": REWRITES, "alone_slips": REWRITES, "alone_first_slips": REWRITES,
                 "alone_first_before": WORDS, "alone_fillers": WORDS, "alone_words": WORDS,
@@ -234,7 +238,13 @@ SCHEMA: dict[str, dict[str, str]] = {
                "remeasure_words": WORDS, "record_words": WORDS, "bare_fillers": WORDS, "bare_not_after": WORDS,
                "correction_negators": WORDS,
                "correction_joiners": WORDS, "strong_corrections": WORDS, "relook_words": WORDS, "flicker_words": WORDS,
-               "series_joiners": WORDS, "pulse_alone_before_value": WORDS, "display_rows": TABLE,
+               "series_joiners": WORDS,
+               # session 21 (n50-readings)
+               "weather_words": WORDS, "place_of_person": WORDS, "animal_subjects": WORDS, "everyone_said": WORDS,
+               "outside_places": WORDS,
+               "recheck_at_once": WORDS, "recheck_band": RANGES, "reading_apart": WORDS,
+               "span_range_words": WORDS, "series_all_before": WORDS,
+               "pulse_alone_before_value": WORDS, "display_rows": TABLE,
                "displayed_pulse_gap": NUMBER, "two_rows_shown": WORDS, "beside_joiners": WORDS,
                "now_after_value": WORDS, "birth_order_titles": WORDS,
                # session 18 (n31-approx-vitals): strict bounds

@@ -19,7 +19,7 @@ spans so the NLU can look at the words around each number.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,6 +70,13 @@ _FIRST_DIGIT_SLIPS = lx.LEXICON.values("numbers", "first_digit_slips")
 #: session 20 (n44-numbers): a digit misheard beside another digit word ("ba tắm tư", "còn tắm tám"): numbers.yaml.
 _BESIDE_DIGIT_SLIPS = lx.LEXICON.values("numbers", "beside_digit_slips")
 _CUT_SHORT = lx.LEXICON.rewrites("numbers", "cut_short")
+# session 21 (n50-readings): recognizer-spelled digits inside readings, and a ripe "chín": numbers.yaml.
+_FIRST_DIGIT_SLIPS_BEFORE_UNITS = lx.LEXICON.values("numbers", "first_digit_slips_before_units")
+_FIRST_DIGIT_UNITS_AFTER = lx.LEXICON.words("numbers", "first_digit_units_after")
+_SLIP_UNITS_BEFORE = lx.LEXICON.words("numbers", "slip_units_before")
+_HUNDRED_SLIP_AFTER = lx.LEXICON.words("numbers", "hundred_slip_after")
+_HUNDRED_SLIP_UNITS = lx.LEXICON.words("numbers", "hundred_slip_units")
+_RIPE_AFTER = lx.LEXICON.words("numbers", "ripe_after")
 # Words of line noise a recognizer writes inside a value ("chín rè rè sáu"): numbers.yaml (session 13, n20).
 _LINE_NOISE = frozenset(lx.LEXICON.words("numbers", "line_noise"))
 # A digit word with its final sound lost ("chí" chín, "tá" tám), or its first ("ín" chín): numbers.yaml (session 13).
@@ -248,6 +255,9 @@ class _Parser:
             v = _word(tok, _VOWEL_SLIPS)  # "hay mươi tám" 28, "một trăm hay mươi" 120 (session 10)
         if v is None and tok in _BESIDE_DIGIT_SLIPS and self.beside_digit(i, initial=initial):
             v = _BESIDE_DIGIT_SLIPS[tok]  # session 20 (n44-numbers): "ba tắm tư" 38.4, "còn tắm tám" 88
+        if v is None and initial and tok in _FIRST_DIGIT_SLIPS_BEFORE_UNITS and _is(
+                self.at(i + 1), _FIRST_DIGIT_UNITS_AFTER) and not _is(self.at(i + 2), lx.COUNT_UNITS):
+            v = _FIRST_DIGIT_SLIPS_BEFORE_UNITS[tok]  # session 21 (n50-readings): "tắm lăm" 85, "tắm mốt" 81
         if v is None and _is(self.at(i + 1), _TENS) and tok in _FIRST_DIGIT_SLIPS:
             v = _FIRST_DIGIT_SLIPS[tok]  # "xáu mươi hai" 62, "bón mươi tám" 48 (session 12, n19)
         if v is None and initial and _is(self.at(i + 1), lx.HUNDRED_AFTER_ONE) and _tone_slip(
@@ -263,6 +273,8 @@ class _Parser:
             v = _tone_slip(tok, _DIGITS, lx.TONE_SLIPS_PROTECTED, marks=True)
         if v is None:
             return None
+        if initial and v == 9 and self.ripe(i):
+            return None  # session 21 (n50-readings): "quả sim chín", "chuối chín": ripe, no nine
         if initial and v == 0:
             return None  # a leading "không" is "no", not zero
         if initial and v == 5 and self.is_year(i):
@@ -282,6 +294,19 @@ class _Parser:
             # after a number and a blood pressure separator it is the lower number ("chin tren sau" 90/60, session 12)
             return None
         return v
+
+    def ripe(self, i: int) -> bool:
+        """Session 21 (n50-readings): is the lone "chín" at ``i`` ripe or cooked (numbers.yaml ``ripe_after``: a fruit
+        or food word or a cooking verb right before it, no number word after it)?"""
+        return _is(self.at(i - 1), _RIPE_AFTER) and not self.number_word(i + 1) and _digit_token(
+            self.at(i + 1) or "") is None
+
+    def hundred_slip(self, i: int) -> bool:
+        """Session 21 (n50-readings): is ``i`` "trăm" heard as "chăm" with no "một" before it ("mạch chăm mốt" 110):
+        right after a pulse word and before a units word (numbers.yaml ``hundred_slip_after``,
+        ``hundred_slip_units``)?"""
+        return (_is(self.at(i), lx.HUNDRED_AFTER_ONE) and _is(self.at(i - 1), _HUNDRED_SLIP_AFTER)
+                and _is(self.at(i + 1), _HUNDRED_SLIP_UNITS))
 
     def count_before(self, i: int) -> bool:
         """Is token ``i`` right after a count, a lone digit word or figure two to five ("ba lần", "2 lần"; not the end
@@ -443,6 +468,9 @@ class _Parser:
         if v is None and not _is(self.at(i - 1), lx.UNIT_SLIPS_NOT_AFTER) and not self.number_word(i + 1) \
                 and not _is(self.at(i + 1), _VOWEL_SLIPS_NOT_BEFORE):
             v = _word(tok, _VOWEL_SLIPS)  # "chín mươi hay" 92, "chín sáo" 96; "chín mươi hay chín mốt" is "or"
+        if v is None and _word(self.at(i - 1) or "", _DIGITS) is not None and _is(self.at(i + 1), _SLIP_UNITS_BEFORE) \
+                and not _is(self.at(i - 2), lx.SLIP_NOT_AFTER):
+            v = _word(tok, lx.DIGIT_SLIPS_BEFORE_UNIT)  # session 21 (n50-readings): "ba chính rưỡi" 39.5
         if v is None and self.tu_slip(i):
             v = 4  # "hai mươi từ lần" 24, "chín từ" 94 (session 12, n19)
         if v is None or v == 0:
@@ -520,6 +548,8 @@ class _Parser:
                                      or _is(self.at(i + 1), _ZERO_TENS + _HALF + _TEN) or self.at(i + 1) == "%"
                                      or (_is(self.at(i + 1), _TEN_SLIPS) and self.unit(i + 2) is not None)):
             hundreds, j = 100, i + 1  # "trăm mốt" 110, "trăm mười" 110, "trăm phần trăm" 100
+        elif self.hundred_slip(i):
+            hundreds, j = 100, i + 1  # session 21 (n50-readings): "mạch chăm mốt" 110
         if hundreds is None:
             return self.below_100(i)
         nxt = self.at(j)
@@ -808,7 +838,23 @@ def _poor_line_keep(words: list[str]) -> list[bool]:
         if (v is not None and v >= 2 and words[a] == words[b] and not _is(words[a], _DOUBLED_DIGIT_NOT)
                 and digit(words[c]) not in (None, 0) and ends(d) and not (before and number_word(words[before[-1]]))):
             keep[a] = False  # "chín chín sáu" 96, "hai hai lăm lần" 25
+    _said_twice(words, keep, number_word, ends)
     return keep
+
+
+def _said_twice(words: list[str], keep: list[bool], number_word: Callable[[str | None], bool],
+                ends: Callable[[int], bool]) -> None:
+    """Session 21 (n50-readings): a value of three digit words said twice back to back over a poor line ("ba bảy ba ba
+    bảy ba" 37.3): the second copy is dropped, where no number word comes before the first and the value ends after
+    the second."""
+    n = len(words)
+    for i in range(n - 5):
+        run = words[i:i + 3]
+        if (all(keep[i:i + 6]) and run == words[i + 3:i + 6] and all(_digit_of(w) is not None for w in run[:2])
+                and (_digit_of(run[2]) is not None or _word(run[2], _UNIT_ONLY) is not None)
+                and ends(i + 6) and not (i > 0 and number_word(words[i - 1]))):
+            for k in range(i + 3, i + 6):
+                keep[k] = False
 
 
 def _slip_to(tok: str, targets: Mapping[str, int], table: Mapping[str, str]) -> str | None:

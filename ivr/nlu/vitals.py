@@ -13,7 +13,7 @@ from ivr.engine.understanding import worse
 from ivr.nlu import lexicon as lx
 from ivr.nlu import negation
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
-from ivr.nlu.normalize import BREAK, tokenize
+from ivr.nlu.normalize import BREAK, fold, tokenize
 from ivr.nlu.numbers import Number, find_numbers
 
 CUES = Matcher({**lx.VITAL_CUES, BLOCK: lx.CUE_BLOCKERS})
@@ -243,7 +243,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             if k - 1 in assigned:
                 assigned[k] = assigned[k - 1]
             continue
-        if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE):
+        if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE) and not _at_once(toks, n.start - 1):
             continue  # "có bầu tháng tám": a date
         if n.start > 0 and word_in(toks[n.start - 1], lx.AGE_PERSONS) and any(
                 c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):
@@ -252,6 +252,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             continue
         if _supposed(toks, n):
             continue  # "spo2 dưới chín lăm thì sao", "lỡ mà oxy xuống chín hai thì sao": no measurement
+        # session 21 (n50-readings): weather degrees, an animal's reading, what everybody shows: read as a value (the
+        # next one may continue its vital), never the patient's
+        not_patients = _not_the_patients(toks, n, cues)
         if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (
                 n.value <= lx.CLOCK_HOURS_MAX or (n.value != int(n.value) and n.value < 24)):
             continue  # "đo oxy lúc bảy rưỡi được chín hai": a clock time, which uses up no cue
@@ -305,6 +308,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                                                                                          lx.PULSE_WORDS))
         if vital is None and expect_vital is None and _compact_temperature(toks, numbers, k):
             vital = "temperature"  # session 20 (n44-numbers): "chín tám, ba sáu tám": 36.8 said bare
+        if vital is None and expect_vital in (None, "breathing_rate") and _bare_body_temperature(
+                toks, numbers, k, expect_vital):
+            vital = "temperature"  # session 21 (n50-readings): "ba sáu rưỡi" 36.5, "ba sáu bảy" at the breathing rate
         p = _previous_read(toks, numbers, k, assigned, timed)  # k - 1, or before the clock times said since
         if vital is None and p in assigned and not (own_rate and assigned[p] not in _RATE_VITALS):
             gap_words = [t for j, t in enumerate(toks[numbers[p].end:n.start], numbers[p].end) if p == k - 1
@@ -393,6 +399,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             n = _past_bound(toks, n, cues, vital)
         if lo <= n.value <= hi:
             assigned[k] = vital
+            if not_patients:
+                continue
             said = last.get(vital)
             between = toks[said:n.start] if said is not None else ()
             last[vital] = n.end
@@ -436,7 +444,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 continue
             if vital in out and _alternatives(between) and not _measures_counted(toks, numbers, before):
                 # "chín tư chín lăm", "chín mươi hay chín mốt gì đó": one reading given as a range, the worse end
-                if _flickers(toks, n):
+                if _flickers(toks, n) or _span_or_series(toks, before, n):
                     # session 20 (n44-numbers): a display flickering ("nó nhảy hoài") gives the last value said (the
                     # set-10 convention); the worse end goes to triage
                     if worse(vital, out[vital], n.value) != n.value:
@@ -444,6 +452,11 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     out[vital] = n.value
                     continue
                 out[vital] = worse(vital, out[vital], n.value)
+                continue
+            if vital in out and said is not None and _rechecked_at_once(vital, min(out[vital], earlier.get(
+                    vital, out[vital])), toks[said:n.start]):
+                out[vital] = n.value  # session 21 (n50-readings): "tưởng thấp, đo lại thì chín bảy": 97, no dip
+                earlier.pop(vital, None)
                 continue
             if vital in out and said is not None and _artifact_remeasured(toks, said, n.start):
                 out[vital] = n.value  # "lúc đầu tám tám, ủ ấm tay đo lại chín tám": the first was the finger's
@@ -1183,7 +1196,10 @@ def _tenths_word_after(toks: Sequence[str], n: Number) -> int | None:
     if n.value != int(n.value) or n.end >= len(toks) or toks[n.end] not in _TENTHS_WORDS:
         return None
     after = toks[n.end + 1] if n.end + 1 < len(toks) else None
-    return _TENTHS_WORDS[toks[n.end]] if after is None or after == BREAK or word_in(after, lx.DEGREE) else None
+    # session 21 (n50-readings): or the value said again right after ("ba bảy tư ba bảy tư" 37.4)
+    said_twice = tuple(toks[n.end + 1:2 * n.end + 2 - n.start]) == tuple(toks[n.start:n.end + 1])
+    return _TENTHS_WORDS[toks[n.end]] if after is None or after == BREAK or word_in(after, lx.DEGREE) or (
+        said_twice) else None
 
 
 def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
@@ -1197,8 +1213,10 @@ def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int)
     rest = find_numbers(toks[n.start + 1:])
     if rest and rest[0].start == 0 and _BARE_SPO2[0] <= rest[0].value <= _BARE_SPO2[1]:
         return False  # "ô xi mẹ chín hai, ba chín bảy": dad's 97, no temperature of 39.7
-    if find_cues(toks[:n.start]):
-        return False  # a vital named before: its own rules read the value
+    if any(c.label != "temperature" for c in find_cues(toks[:n.start])):
+        # a vital named before: its own rules read the value; a fever named before ("người nóng như hòn than, giờ hết
+        # rồi, ba sáu bảy") is the same vital (session 21, n50-readings)
+        return False
     nxt = numbers[k + 1] if k + 1 < len(numbers) else None
     if nxt is not None and nxt.start == n.end and nxt.end == n.end + 1 and 0 < nxt.value < 10:
         end = nxt.end
@@ -1397,3 +1415,94 @@ def _hundreds_said_as_digit(toks: Sequence[str], numbers: Sequence[Number], skip
         k += 1
     return out, kept
 
+
+
+# --- session 21 (n50-readings): readings inside sentences that are not the patient's, and rechecks (vitals.yaml) ---
+_WEATHER = Matcher(table(*lx.LEXICON.words("vitals", "weather_words")))
+_ANIMALS = Matcher(table(*lx.LEXICON.words("vitals", "animal_subjects")))
+_EVERYONE = Matcher(table(*lx.LEXICON.words("vitals", "everyone_said")))
+_OUTSIDE_PLACES = Matcher(table(*lx.LEXICON.words("vitals", "outside_places")))
+_RECHECK_AT_ONCE = Matcher(table(*lx.LEXICON.words("vitals", "recheck_at_once")))
+_RECHECK_BAND = lx.LEXICON.ranges("vitals", "recheck_band")
+_READING_APART = Matcher(table(*lx.LEXICON.words("vitals", "reading_apart")))
+_SPAN_RANGE = lx.LEXICON.words("vitals", "span_range_words")
+_SERIES_ALL_BEFORE = lx.LEXICON.words("vitals", "series_all_before")
+_NOT_PATIENT_REACH = {"weather": 4, "animal": 5, "everyone": 5}
+_IT = ("nó",)  # an animal's pronoun, no person
+_PLACE_OF = lx.LEXICON.words("vitals", "place_of_person")  # "bên em", "chỗ tui": a place, no person
+
+
+def _not_the_patients(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
+    """Is number ``n`` said of something other than the patient: the weather or a thermometer in the sun ("nắng bốn
+    mươi độ"), a device tried on an animal ("đo thử cho con mèo nó ra tám mươi"), or what everybody shows ("ai đo cũng
+    chín tám")? One of those words within reach before it in its clause, with no person and no vital named between."""
+    clause = n.start
+    while clause > 0 and toks[clause - 1] != BREAK and n.start - clause < 6:
+        clause -= 1
+    for kind, matcher in (("weather", _WEATHER), ("animal", _ANIMALS), ("everyone", _EVERYONE)):
+        # "đo thử cho con mèo, nó ra bảy mươi": the animal may be named in the clause before
+        lo = max(0, n.start - 7) if kind == "animal" else clause
+        window = toks[lo:n.start]
+        found = matcher.find(window)
+        if not found:
+            continue
+        m = found[-1]
+        between = [t for t in window[m.end:] if t != BREAK]
+        if len(between) > _NOT_PATIENT_REACH[kind]:
+            continue
+        if any(word_in(t, lx.PERSONS) and not word_in(t, _IT) and not (j > 0 and word_in(between[j - 1], _PLACE_OF))
+               for j, t in enumerate(between)):
+            continue  # "ai đo cũng chín tám, riêng bà tui chín hai": the person's own value
+        if kind == "everyone" and not _OUTSIDE_PLACES.find(toks[:lo + m.start]):
+            continue  # "cả nhà đo hết rồi, ai cũng chín tám": the household, the patient among them
+        if kind == "weather" and any(lo + m.end <= c.start and c.end <= n.start for c in cues):
+            continue  # "trời nắng mà con sốt ba chín độ": a fever named after the weather
+        return True
+    return False
+
+
+def _rechecked_at_once(vital: str, low: float, between: Sequence[str]) -> bool:
+    """Was the value before measured again at once (a remeasure word between, and a word of doubt or haste or no time
+    apart: "tưởng thấp, đo lại sau một phút thì chín bảy", "chín lăm, đo lại thì chín bảy"), the lowest value before
+    it in the band the re-measure confirms (vitals.yaml ``recheck_band``)?"""
+    band = _RECHECK_BAND.get(vital)
+    if band is None or not band[0] <= low <= band[1] or not _REMEASURE.find(between):
+        return False
+    if _RECHECK_AT_ONCE.find(between):
+        return True
+    return not (_NOW.find(between) or _PAST.find(between) or _READING_APART.find(between))
+
+
+def _span_or_series(toks: Sequence[str], before: Number | None, n: Number) -> bool:
+    """Are the two values a range said with its ends ("chín ba đến chín bốn") or one vital measured many times and
+    all the same ("nhiều lần đều chín tám chín chín")? Then the last value is the reading."""
+    if before is None:
+        return False
+    if any(word_in(t, _SPAN_RANGE) for t in toks[before.end:n.start]):
+        return True
+    return before.start > 0 and word_in(toks[before.start - 1], _SERIES_ALL_BEFORE)
+
+
+_BODY_TEMPERATURE = (35.0, 41.9)
+
+
+def _bare_body_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int, expect_vital: str | None) -> bool:
+    """Session 21 (n50-readings): is number ``k`` a body temperature said bare where no other vital can be meant: a
+    value with tenths ("ba sáu rưỡi" 36.5, "ba bảy phẩy hai") or three digit words ("ba sáu bảy" 36.7, also at the
+    breathing-rate question, where no count is said so), "ba"/"bốn" first, 35 to 41.9, and the clause ends there?"""
+    n = numbers[k]
+    if not word_in(toks[n.start], _TEMPERATURE_FIRST_DIGITS):
+        return False
+    if expect_vital is not None and _compact_temperature(toks, numbers, k):
+        return True
+    if n.value == int(n.value) or not _BODY_TEMPERATURE[0] <= n.value <= _BODY_TEMPERATURE[1]:
+        return False
+    if any(c.label != "temperature" for c in find_cues(toks[:n.start])):
+        return False
+    return n.end >= len(toks) or toks[n.end] == BREAK
+
+
+def _at_once(toks: Sequence[str], i: int) -> bool:
+    """Session 21 (n50-readings): is token ``i`` "ngay" (at once: "đo lại ngay chín sáu") in text written with its
+    marks, where it cannot be "ngày" (a day, typed without them) before a date?"""
+    return toks[i] == "ngay" and any(t != fold(t) for t in toks)
