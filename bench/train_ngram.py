@@ -71,7 +71,8 @@ FEATURES = KINDS
 #: tests/data/heldout/ stays blind (never read here). A row whose text is already in a dev file is skipped.
 RETIRED = ("heldout/utterances_heldout2.jsonl", "heldout/utterances_heldout3.jsonl",
            "heldout/utterances_heldout11.jsonl", "heldout/utterances_heldout13.jsonl",
-           "heldout/utterances_heldout14.jsonl", "heldout/utterances_heldout15.jsonl")
+           "heldout/utterances_heldout14.jsonl", "heldout/utterances_heldout15.jsonl",
+           "heldout/utterances_heldout16.jsonl")  # session 21
 
 
 def _read(path: Path, name: str) -> list[dict[str, Any]]:
