@@ -43,7 +43,10 @@ _DONE = ("rồi", "đã", "đang", "từ", "hôm", "bữa", "hồi", "mấy", "t
 _NOT_A_FACT = (("có", "phải"), ("phải", "không"), ("có", "nên"), ("nên", "không"), ("có", "cần"), ("muốn",),
                ("định",), ("sợ",), ("nếu",), ("có", "được"), ("được", "không"), ("khi", "nào"),
                ("bao", "giờ"), ("làm", "sao"), ("thì", "sao"), ("sao", "không"), ("chừng", "nào"), ("hay", "không"),
-               ("có", "khi"))
+               ("có", "khi"),
+               # not yet, nor for sure: about to, waiting for, needing it, a guess ("sắp không qua khỏi", "đang chờ
+               # nhập viện", "chắc phải nhập viện rồi"): the patient is at home, maybe gravely ill
+               ("sắp",), ("chờ",), ("đợi",), ("cần",), ("xin",), ("chắc",), ("có", "lẽ"), ("hình", "như"), ("e", "là"))
 #: a stay that is over: the patient is home again
 _BACK_HOME = (("xuất", "viện"), ("ra", "viện"), ("về", "nhà"), ("dìa", "nhà"), ("về", "rồi"), ("về", "lại"),
               ("lên", "lại"))
@@ -111,7 +114,7 @@ def _died(clause: Sequence[str]) -> bool:
     for words in _DIED:
         i = _find(clause, words)
         if i is not None and not _negated(clause, i) and not (
-                words == ("đã", "mất") and i + 2 < len(clause) and _word_in(clause[i + 2], _LOST_THING)):
+                words == ("đã", "mất") and i + 2 < len(clause) and not _word_in(clause[i + 2], _DIED_AFTER)):
             return True
     for i, t in enumerate(clause):
         if not token_matches(t, "mất") or i == 0 or i + 1 >= len(clause):
