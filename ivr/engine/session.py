@@ -72,9 +72,9 @@ MAX_WAITS = 2
 HOLD_S = 40.0
 #: Session 21b (n54-calls9): the vitals one device shows; a reading of a vital of another device said with a yes to
 #: "does the device show X?" is no yes to it ("có cặp nhiệt, ba sáu rưỡi" at "máy đo có hiện nhịp tim không?").
+#: (Breaths are counted, not read off a device: "có, ba sáu bảy" to "đếm được nhịp thở không?" is explained there.)
 DEVICE_VITALS: tuple[frozenset[str], ...] = (
-    frozenset({"spo2", "pulse"}), frozenset({"systolic_bp", "diastolic_bp", "pulse"}), frozenset({"temperature"}),
-    frozenset({"breathing_rate"}))
+    frozenset({"spo2", "pulse"}), frozenset({"systolic_bp", "diastolic_bp", "pulse"}), frozenset({"temperature"}))
 
 
 class Phase(StrEnum):
@@ -958,6 +958,8 @@ class Session:
     @staticmethod
     def _other_device_reading(u: Understanding, ahead: Node) -> bool:
         """Did the caller read out a vital another device shows (not ``ahead``'s) with his yes?"""
+        if not any(ahead.vital in group for group in DEVICE_VITALS):
+            return False
         return any(k != ahead.vital and not any({k, ahead.vital} <= group for group in DEVICE_VITALS)
                    for k in u.vitals)
 
