@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ivr.nlu.normalize import BREAK, token_matches, tokenize
+from ivr.nlu.normalize import BREAK, fold, token_matches, tokenize
 
 # session 21b (n54-calls9): patient already in hospital, moved away or died
 #: a stay in hospital: a verb then "viện" / "bệnh viện" ("nhập viện", "nằm viện", "vô viện", "chuyển viện")
@@ -125,8 +125,16 @@ def _died(clause: Sequence[str]) -> bool:
     return False
 
 
+#: a cheap first look (folded text): without one of these no pattern can match, so nothing is tokenised
+_AWAY_CUES = ("vien", "que", "mat", "doi", "tran", "khoi", "ra di", "chuyen", "don", " o day", " o nha")
+_READ_CUES = ("biet", "ranh", " ro")
+
+
 def patient_away(text: str) -> str:
     """"in_hospital", "moved" or "died" when the words say the patient is no longer at home, else ""."""
+    folded = f" {fold(text or '')}"
+    if not any(cue in folded for cue in _AWAY_CUES):
+        return ""
     toks = tokenize(text or "")
     if not toks or any(_find(toks, w) is not None for w in _NOT_A_FACT) or any(
             _find(toks, w) is not None for w in _BACK_HOME):
@@ -143,6 +151,9 @@ def patient_away(text: str) -> str:
 
 def cannot_read(text: str) -> bool:
     """Does the caller say he does not know where to look for a reading or how to read it?"""
+    folded = f" {fold(text or '')}"
+    if not any(cue in folded for cue in _READ_CUES):
+        return False
     toks = [t for t in tokenize(text or "") if t != BREAK]
     for i, t in enumerate(toks[:-1]):
         if not _word_in(t, _NEGATORS[:4]) or not _word_in(toks[i + 1], _KNOW):
