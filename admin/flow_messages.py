@@ -25,6 +25,8 @@ VI: dict[str, str] = {
     "start_undefined": "bước bắt đầu “{start}” chưa được định nghĩa",
     "global_unknown_intent": "global: không có ý định “{intent}”",
     "on_risk_unknown": "on_risk: không có mức nguy cơ “{risk}”",
+    # session 21b (n54-calls9)
+    "on_away_unknown": "on_away: không có tình trạng vắng nhà “{away}” (chỉ có {known})",
     "on_unclear_not_id": "on_unclear phải là tên một bước, đang là “{value}”",
     "dangling": "chuyển tiếp “{trigger}” trỏ tới bước “{target}” không tồn tại",
     "missing_fallback": "thiếu “fallback” (bước loại “{kind}” cần “fallback” hoặc defaults.fallback)",

@@ -226,6 +226,9 @@ class Flow:
     #: words of a caller correcting a reading at its read-back ("à nhầm, tám mươi tám", "đo lại thì chín mươi tư"): a
     #: value said with one of them counts at once when it is a warning sign; a bare value is read back first
     correction_phrases: tuple[str, ...] = ()
+    #: session 21b (n54-calls9): where the call goes when the one on the phone says the patient is no longer at home
+    #: ("in_hospital", "moved", "died": ``Understanding.away``), unless a warning sign was said (that escalates first)
+    on_away: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     text: str = field(default="", repr=False, compare=False)
 
@@ -266,6 +269,7 @@ MESSAGES: dict[str, str] = {
     "start_undefined": "start node {start!r} is not defined",
     "global_unknown_intent": "global: unknown intent '{intent}'",
     "on_risk_unknown": "on_risk: unknown risk level '{risk}'",
+    "on_away_unknown": "on_away: unknown whereabouts '{away}' (one of {known})",
     "on_unclear_not_id": "on_unclear must be a node id, got {value!r}",
     "dangling": "transition '{trigger}' points to unknown node '{target}'",
     "missing_fallback": "missing fallback (a '{kind}' node needs 'fallback' or defaults.fallback)",
@@ -471,6 +475,8 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
             problems.add(FILE, "on_risk_unknown", data.get("__line__"), risk=risk)
         table[("*", f"risk:{risk}")] = target
 
+    on_away = _on_away(data, table, problems)
+
     global_keys = {str(k): v for k, v in (data.get("keys") or {}).items() if k != "__line__"}
     for key, target in global_keys.items():
         if len(key) != 1 or key not in DTMF_KEYS or key == "*":
@@ -521,6 +527,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
     # reachability from start and from the global handlers
     reachable: set[str] = set()
     todo = [start] + list(global_intents.values()) + list(on_risk.values()) + list(global_keys.values())
+    todo += list(on_away.values())
     todo += [on_unclear] if on_unclear else []
     while todo:
         current = todo.pop()
@@ -548,9 +555,23 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
         on_unclear=on_unclear, global_keys=global_keys, prompts=roles,
         wait_phrases=tuple(" ".join(p.split()) for p in wait_phrases),
-        correction_phrases=tuple(" ".join(p.split()) for p in correction_phrases),
+        correction_phrases=tuple(" ".join(p.split()) for p in correction_phrases), on_away=on_away,
         min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
     )
+
+
+#: session 21b (n54-calls9): the whereabouts ``Understanding.away`` names
+AWAY_KINDS = ("in_hospital", "moved", "died")
+
+
+def _on_away(data: Mapping[str, Any], table: dict[tuple[str, str], str], problems: _Problems) -> dict[str, str]:
+    """Session 21b (n54-calls9): the flow's ``on_away`` handlers (whereabouts -> node), added to the table."""
+    on_away = {str(k): str(v) for k, v in (data.get("on_away") or {}).items() if k != "__line__"}
+    for away, target in on_away.items():
+        if away not in AWAY_KINDS:
+            problems.add(FILE, "on_away_unknown", data.get("__line__"), away=away, known=", ".join(AWAY_KINDS))
+        table[("*", f"away:{away}")] = target
+    return on_away
 
 
 def _failure_targets(node: Node) -> tuple[str | None, ...]:

@@ -67,6 +67,14 @@ MAX_KEY_REPEATS = 5
 #: the oximeter or the thermometer; at most ``MAX_WAITS`` such waits per question, then they count as misses.
 WAIT_S = 60.0
 MAX_WAITS = 2
+#: Session 21b (n54-calls9): how long any other question listens after "chờ tí, có người gọi cửa" (the flow's
+#: ``wait_phrases`` with its prompt role ``hold``); then the question is asked again (a silence counts as usual).
+HOLD_S = 40.0
+#: Session 21b (n54-calls9): the vitals one device shows; a reading of a vital of another device said with a yes to
+#: "does the device show X?" is no yes to it ("có cặp nhiệt, ba sáu rưỡi" at "máy đo có hiện nhịp tim không?").
+#: (Breaths are counted, not read off a device: "có, ba sáu bảy" to "đếm được nhịp thở không?" is explained there.)
+DEVICE_VITALS: tuple[frozenset[str], ...] = (
+    frozenset({"spo2", "pulse"}), frozenset({"systolic_bp", "diastolic_bp", "pulse"}), frozenset({"temperature"}))
 
 
 class Phase(StrEnum):
@@ -594,6 +602,10 @@ class Session:
         first, _, second = digits.partition("*")
         if not first:
             return self._failure("invalid_number", now)
+        if self._no_key_after_miss(node, digits):
+            self.steps[-1] = dc_replace(self.steps[-1], intent="no")
+            self.steps.append(Step(node=node.id, event="no_reading", digits=digits, intent="no"))
+            return self._go(self.flow.target(node.id, "no_reading") or self._next(), now)
         pair = float(int(second)) if second else None
         return self._accept_value(float(int(first)), now, from_keys=True, pair=pair)
 
@@ -747,6 +759,9 @@ class Session:
         if u.intent == "repeat" and self._concern:
             # "hả? trời ơi sợ quá": distressed and not following, a doctor now rather than the question again
             return self._failure("no_match", now, spoken=True)
+        if u.intent == "repeat" and u.cannot_read and not u.symptoms:
+            # session 21b (n54-calls9): "nhịp tim hả, cái đó tui hổng biết coi chỗ nào": no reading, not a repeat
+            u = dc_replace(u, intent="unknown", unsure=True)
         # a question may route a repeat request itself ("nghe lại" after an answer: the answer, not the menu)
         if u.intent == "repeat" and (self.phase is Phase.CONFIRMING
                                      or self.flow.target(node.id, "intent:repeat") is None):
@@ -765,6 +780,9 @@ class Session:
         jump = self._urgent_jump(u, node)
         if jump is not None:
             return self._enter(jump, now)
+        away = self._away_target(u, event.confidence)
+        if away is not None:
+            return self._enter(away, now)
         u = as_answer(u, self._asked_sign(node))  # session 19 (n39): "vẫn tỉnh" answers the consciousness question
         if event.confidence < self.flow.min_confidence:
             # words the recognizer was unsure of count as unclear; confidence 0 is the runner's "could not
@@ -810,6 +828,8 @@ class Session:
                 return self._checklist_yes(now)
             if u.intent == "no":
                 return self._checklist_no(now)
+            if self._holds(node, u, event.text):
+                return self._hold(node)
             return self._failure("no_match", now, spoken=True)
         if node.kind is NodeKind.CHOOSE:
             picked = self._spoken_option(node, event.text)
@@ -836,7 +856,9 @@ class Session:
                 self.steps.append(Step(node=node.id, event="no_reading", transcript=event.text, intent="no"))
                 return self._go(self.flow.target(node.id, "no_reading") or self._next(), now)
             if value is None:  # words, not a number: perhaps what the caller sees rather than what he measured
-                return self._failure("invalid_number", now, spoken=True)
+                # session 21b (n54-calls9): a bare "đúng rồi" is understood (no number to give), not unclear words
+                bare_yes = u.intent == "yes" and not (u.symptoms or self._concern)
+                return self._failure("invalid_number", now, spoken=not bare_yes)
             if self._misshapen(node, value, u):
                 return self._reask_shape(node, now)
             return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
@@ -858,6 +880,10 @@ class Session:
         if ahead is not None and ahead.vital in u.vitals and target in (None, ahead.id):
             # "có máy đo không?" - "(có,) chín tám": a yes, with the reading the yes leads to
             return self._volunteered(ahead, u, now)
+        if ahead is not None and target == ahead.id and self._other_device_reading(u, ahead):
+            return self._reading_noted(node, now)
+        if target is None and self._holds(node, u, event.text):
+            return self._hold(node)
         asks_question = self._asks_question(node)
         if target is None and node.capture and (u.intent != "unknown" or u.symptoms or u.vitals or asks_question):
             # unsure: understood with little confidence, or with nothing the question asked for (no symptom, no
@@ -905,6 +931,51 @@ class Session:
         self.steps.append(Step(node=node.id, event="reading_with_sign", transcript=str(value)))
         self._reassess()
         return True
+
+    # session 21b (n54-calls9): the patient no longer at home; a hold request; readings the caller cannot give
+    def _away_target(self, u: Understanding, confidence: float) -> str | None:
+        """The flow's ``on_away`` handler for the whereabouts the caller said ("mạ con nhập viện từ hôm kia rồi"),
+        when heard with confidence and once no warning sign has escalated (checked before: a sign goes first)."""
+        if not u.away or confidence < self.flow.min_confidence:
+            return None
+        target = self.flow.on_away.get(u.away)
+        return target if target is not None and target != self._node_id else None
+
+    def _holds(self, node: Node, u: Understanding, text: str) -> bool:
+        """Does the caller ask the line to hold ("chờ tí, có người gọi cửa") at a question other than a number one,
+        with nothing else understood in the words (no symptom, no reading, no worry)?"""
+        return (self.phase is not Phase.CONFIRMING and node.kind in (NodeKind.ASK, NodeKind.CHECKLIST)
+                and "hold" in self.flow.prompts and u.intent == "unknown" and not (u.symptoms or u.vitals)
+                and not self._concern and self._waits < MAX_WAITS and self._asks_to_wait(text))
+
+    def _hold(self, node: Node) -> list[A.Action]:
+        """Say "Dạ, tổng đài chờ ông bà" and listen for ``HOLD_S``, no miss counted; a silence then asks again."""
+        self._waits += 1
+        self.steps.append(Step(node=node.id, event="wait", transcript=self.last_speech))
+        return self._play_then_listen(self._play(self.flow.prompts["hold"]),
+                                      dc_replace(self._listen(node), timeout_s=max(HOLD_S, node.timeout_s)))
+
+    @staticmethod
+    def _other_device_reading(u: Understanding, ahead: Node) -> bool:
+        """Did the caller read out a vital another device shows (not ``ahead``'s) with his yes?"""
+        if not any(ahead.vital in group for group in DEVICE_VITALS):
+            return False
+        return any(k != ahead.vital and not any({k, ahead.vital} <= group for group in DEVICE_VITALS)
+                   for k in u.vitals)
+
+    def _reading_noted(self, node: Node, now: float) -> list[A.Action]:
+        """Another device's reading with a yes (kept by ``_understand``): said to be noted, the question asked
+        again, bounded like the ``*`` key."""
+        self.steps.append(Step(node=node.id, event="other_reading", transcript=self.last_speech))
+        self._key_repeats += 1
+        if self._key_repeats > MAX_KEY_REPEATS:
+            return self._enter(self._exhausted_target(node), now)
+        return self._ask(node, lead=self.flow.prompts.get("other_reading") or None, again=True)
+
+    def _no_key_after_miss(self, node: Node, digits: str) -> bool:
+        """The no key alone at a number question after a miss there (the value read back and not confirmed, a
+        word that was no number): the caller cannot give this reading, so the call moves on without it."""
+        return digits == NO_KEY and (self._failures > 0 or self._reshaped) and not node.min <= int(digits) <= node.max
 
     # session 18 (n29-node-signs): a reading corrected or re-measured at its read-back
     def _said_value(self, text: str, node: Node) -> float | None:
@@ -985,7 +1056,7 @@ class Session:
         "không biết đo", "hổng có máy")? Read as the answer to a yes/no question (the number question
         asks, in effect, "what does it show?"): a no with no number in it, or not knowing ("không biết")."""
         u = self.understander.understand(text, expect=("yes", "no"))
-        return u.intent == "no" or u.unsure
+        return u.intent == "no" or u.unsure or u.cannot_read  # session 21b (n54-calls9): "không biết coi chỗ nào"
 
     def _collect_after_yes(self, node: Node) -> Node | None:
         """The vital's number question a yes to ``node`` leads to ("có máy đo không?" -> "SpO2 bao nhiêu?"),

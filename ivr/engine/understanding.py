@@ -59,6 +59,12 @@ class Understanding:
     #: At a yes/no question, the caller said he does not know or has not looked ("không biết nữa", "chưa để ý"):
     #: no answer (intent "unknown"); at a number question, no reading.
     unsure: bool = False
+    #: Session 21b (n54-calls9): the patient is no longer at home ("in_hospital", "moved", "died";
+    #: ``ivr.nlu.whereabouts``), said as a fact by the one on the phone; "" otherwise.
+    away: str = ""
+    #: Session 21b (n54-calls9): the caller does not know where to look for a reading or how to read it ("hổng biết
+    #: coi chỗ nào"): at a question about an optional reading, no reading rather than a repeat request.
+    cannot_read: bool = False
 
     def triage_vitals(self) -> dict[str, float]:
         """The readings triage weighs: each vital's reading now, or a worse one said before it."""

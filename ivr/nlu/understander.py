@@ -30,6 +30,7 @@ from ivr.nlu.numbers import find_numbers
 from ivr.nlu.others import folk_tokens, routine_calm
 from ivr.nlu.urgency import missed_call
 from ivr.nlu.vitals import ages, find_vitals
+from ivr.nlu.whereabouts import cannot_read, patient_away
 
 __all__ = ["OPEN_INTENTS", "Nlu", "default_understander", "expected_phrases"]
 
@@ -103,7 +104,8 @@ class Nlu:
         return Understanding(text=text, intent=intent, confidence=round(conf, 2), symptoms=symptoms,
                              vitals=dict(a.vitals), earlier_worse=dict(a.earlier_worse), risk_factors=a.risk_factors,
                              numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources,
-                             state_answer=decision.states, unsure=decision.unsure)
+                             state_answer=decision.states, unsure=decision.unsure, away=patient_away(text),
+                             cannot_read=cannot_read(text))
 
     def number(self, text: str, *, vital: str | None = None) -> float | None:
         """The value in ``text`` for ``vital`` (range-checked), or the first number."""
