@@ -249,7 +249,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "dead_display": WORDS, "own_clause_measures": WORDS,
                "compact_temperature_end": WORDS, "chill_words": WORDS, "count_words": WORDS,
                "threshold_asked_before": WORDS, "question_frames": WORDS,
-               "still_before_value": WORDS, "household_all": WORDS,
+               "still_before_value": WORDS, "household_all": WORDS, "call_words": WORDS,
                "pulse_alone_before_value": WORDS, "display_rows": TABLE,
                "displayed_pulse_gap": NUMBER, "two_rows_shown": WORDS, "beside_joiners": WORDS,
                "now_after_value": WORDS, "birth_order_titles": WORDS,

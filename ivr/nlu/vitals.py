@@ -1223,7 +1223,7 @@ def _tenths_word_after(toks: Sequence[str], n: Number) -> int | None:
     # session 21 (n50-readings): or the value said again right after ("ba bảy tư ba bảy tư" 37.4)
     said_twice = tuple(toks[n.end + 1:2 * n.end + 2 - n.start]) == tuple(toks[n.start:n.end + 1])
     return _TENTHS_WORDS[toks[n.end]] if after is None or after == BREAK or word_in(after, lx.DEGREE) or (
-        said_twice) else None
+        said_twice) or word_in(after, _COMPACT_END) else None  # session 21b: "tối còn ba bảy tư rồi"
 
 
 def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
@@ -1543,14 +1543,14 @@ _BP_LATER = Matcher(table(*lx.LEXICON.words("vitals", "bp_later_words")))
 
 def _not_todays_dip(toks: Sequence[str], before: Number, n: Number, vital: str) -> bool:
     """Is the earlier value ``before`` of a vital no dip measured today, ``n`` being the reading now: said with another
-    day ("hôm qua", within four words before it or right after it) and a word of today between ("mạch hôm qua một
-    trăm hai lăm, nay còn tám tám"; "hai tư hôm qua, hôm nay mười tám"), or a device the caller trusts said between
-    ("đồng hồ báo mạch một trăm bốn mươi mà em sờ tay đếm thì chín mươi")?"""
+    day ("hôm qua", within six words before it in its clause or right after it) and a word of today between ("mạch
+    hôm qua một trăm hai lăm, nay còn tám tám"; "hai tư hôm qua, hôm nay mười tám"), or a device the caller trusts
+    said between ("đồng hồ báo mạch một trăm bốn mươi mà em sờ tay đếm thì chín mươi")?"""
     between = toks[before.end:n.start]
     if _TRUSTED_RECOUNT.find(between):
         # an oximeter's value in the emergency band stays for triage whatever device is trusted after it
         return not (vital == "spo2" and before.value < _RECHECK_BAND["spo2"][0])
-    lead = toks[max(0, before.start - 4):before.start]
+    lead = toks[max(0, before.start - 6):before.start]  # "bữa qua ô xi má tui chín ba": its clause, six words
     if BREAK in lead:
         lead = lead[len(lead) - lead[::-1].index(BREAK):]
     said_after = _ANOTHER_DAY.at(toks, before.end) if before.end < len(toks) else None
@@ -1687,7 +1687,35 @@ def _threshold_asked(toks: Sequence[str], n: Number) -> bool:
     lo = n.start
     while lo > 0 and toks[lo - 1] != BREAK and n.start - lo < 5:
         lo -= 1
-    return bool(_THRESHOLD_ASKED.find(toks[lo:n.start])) and bool(_QUESTION_FRAMES.find(toks))
+    if _threshold_rule(toks, n):
+        return True
+    window = toks[lo:n.start]
+    if not _QUESTION_FRAMES.find(toks):
+        return False
+    # "có cần báo trạm khi ông sốt ba tám rưỡi không": a call word, then "khi" / "lúc" before the value
+    when = [j for j, t in enumerate(window) if word_in(t, _WHEN)]
+    return bool(_THRESHOLD_ASKED.find(window)) or bool(when and any(word_in(t, _CALL_WORDS) for t in window[:when[-1]]))
+
+
+_WHEN = ("khi", "lúc")
+_CALL_WORDS = lx.LEXICON.words("vitals", "call_words")
+
+
+def _threshold_rule(toks: Sequence[str], n: Number) -> bool:
+    """Session 21b (n52-s17-readings): is ``n`` a threshold in a rule or a question about one ("trạm nhắn ô xi dưới
+    chín sáu thì báo liền"; "trên hai mươi là nhanh hả chị"): a threshold word right before it, and in the rest of
+    its clause a "thì" / "là" followed by a call word (vitals.yaml ``call_words``), or ending with a question word?
+    "ô xi dưới chín sáu rồi, gọi giúp em" stays a reading."""
+    if n.start == 0 or not word_in(toks[n.start - 1], lx.THRESHOLD_WORDS):
+        return False
+    hi = n.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    rest = toks[n.end:hi]
+    if not rest or not word_in(rest[0], (*lx.THEN_WORDS, *lx.VALUE_IS_WORDS, *lx.DEGREE, "%")):
+        return False
+    asked = [t for t in rest[1:] if not word_in(t, _BARE_FILLERS)]  # "... là nhanh hả chị": the address aside
+    return any(word_in(t, _CALL_WORDS) for t in rest[1:4]) or bool(asked and word_in(asked[-1], lx.QUESTION_ENDINGS))
 
 
 _STILL = Matcher(table(*lx.LEXICON.words("vitals", "still_before_value")))
