@@ -1631,17 +1631,19 @@ def _counted_rate_before(toks: Sequence[str], n: Number, cues: Sequence[Match], 
     """Session 21b (n52-s17-readings): the rate (breathing or pulse) counted in ``n``'s clause after it was named in
     an earlier clause or before another word ("Trường hợp nhịp thở trên hai mươi thì sao? Em đếm cho chồng em được
     mười sáu" 16; "thở nhanh do nóng ... mà đếm vẫn năm chục cái" 50): a counting word (vitals.yaml ``count_words``)
-    within six words before it in its clause, the last rate named before it, ``vital`` not a rate and the value not in
-    its range, and the value in the rate's range."""
+    within six words before it in its clause, the last rate named before it, ``vital`` not a rate (nor a value in its
+    range, unless "đếm" is written with its marks), and the value in the rate's range."""
     if vital in _RATE_VITALS:
-        return None
-    if vital is not None and lx.VITAL_RANGES[vital][0] <= n.value <= lx.VITAL_RANGES[vital][1]:
         return None
     lo = n.start
     while lo > 0 and toks[lo - 1] != BREAK and n.start - lo < 6:
         lo -= 1
-    if not _COUNT_WORDS.find(toks[lo:n.start]):
+    counted = _COUNT_WORDS.find(toks[lo:n.start])
+    if not counted:
         return None
+    if vital is not None and lx.VITAL_RANGES[vital][0] <= n.value <= lx.VITAL_RANGES[vital][1] and not any(
+            toks[lo + m.start] != fold(toks[lo + m.start]) for m in counted):
+        return None  # a count said with its marks ("đếm") is no temperature; typed without, "dem" may be "đêm"
     rates = [c for c in cues if c.end <= n.start and c.label in _RATE_VITALS]
     if not rates:
         return None
