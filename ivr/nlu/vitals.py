@@ -1639,8 +1639,8 @@ def _counted_rate_before(toks: Sequence[str], n: Number, cues: Sequence[Match], 
     while lo > 0 and toks[lo - 1] != BREAK and n.start - lo < 6:
         lo -= 1
     counted = _COUNT_WORDS.find(toks[lo:n.start])
-    if not counted:
-        return None
+    if not counted or any(lo + counted[0].end <= c.start and c.end <= n.start for c in cues):
+        return None  # "em đếm nhiệt độ ba tám": a vital named after the count word
     if vital is not None and lx.VITAL_RANGES[vital][0] <= n.value <= lx.VITAL_RANGES[vital][1] and not any(
             toks[lo + m.start] != fold(toks[lo + m.start]) for m in counted):
         return None  # a count said with its marks ("đếm") is no temperature; typed without, "dem" may be "đêm"

@@ -62,7 +62,8 @@ def test_a_low_reading_after_a_device_stays(text: str, want: dict[str, float]) -
 
 
 @pytest.mark.parametrize("text, want", [
-    ("huyết áp bố một trăm ba mươi trên tám mươi, mẹ một trăm mười trên bảy mươi hai vợ chồng khỏe", {SYS: 110, DIA: 70}),
+    ("huyết áp bố một trăm ba mươi trên tám mươi, mẹ một trăm mười trên bảy mươi hai vợ chồng khỏe",
+     {SYS: 110, DIA: 70}),
     ("huyết áp mẹ tám lăm trên năm mươi hai", {SYS: 85, DIA: 52}),
 ])
 def test_a_count_of_persons_is_no_units_digit(text: str, want: dict[str, float]) -> None:
@@ -94,6 +95,7 @@ def test_frozen_displays_summaries_and_thresholds(text: str, want: dict[str, flo
     ("máy ghi chín bốn với nhịp tim một hai tám", None, {S: 94, P: 128}),
     ("trường hợp nhịp thở trên hai mươi thì sao, em đếm cho vợ được hai mươi hai", None, {B: 22}),
     ("con thở nhanh tưởng do nóng mà đếm vẫn bốn chục cái", None, {B: 40}),
+    ("mạch nhanh, em đếm rồi, nhiệt độ ba tám", None, {T: 38}),
     ("trên hai mươi là nhanh hả chị, em đếm được mười chín", B, {B: 19}),
 ])
 def test_values_in_their_own_clause_and_fragments(text: str, vital: str | None, want: dict[str, float]) -> None:
