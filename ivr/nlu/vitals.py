@@ -454,9 +454,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     and _PAST.find(toks[:said])):
                 # "hôm kia sốt ba chín độ, nay hết sốt rồi, đo ba sáu độ bảy": a past reading said to be over, then
                 # one now (negation.yaml past_markers, now_words, resolved_words; session 7): the reading now is the
-                # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ"), the worse one
-                # stays for triage. Every reading before it is over too ("hôm kia ba chín, hôm qua ba tám, hôm nay hết
-                # sốt ba sáu độ tám": no 39 for triage, session 12).
+                # patient's. Without a word that it is over ("sáng nay ba chín độ, giờ ba tám độ"), the worse one
+                # stays for triage (one of another day is no dip today: ``_not_todays_dip``, session 21b). Every
+                # reading before it is over too ("hôm kia ba chín, hôm qua ba tám, hôm nay hết sốt ba sáu độ tám": no
+                # 39 for triage, session 12).
                 out[vital] = n.value
                 earlier.pop(vital, None)
                 continue
