@@ -120,7 +120,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "yesno_open", "yesno_close", "yesno_tail", "yesno_or", "relayed_ask", "other_reasons", "everything_words",
         "chore_causes", "cause_links",
         "read_devices",  # session 18 (n33-helpers)
-        "ride_verbs", "ride_over", "ride_waiting", "service_asks")},  # session 18 (n37-device-115)
+        "ride_verbs", "ride_over", "ride_waiting", "service_asks",  # session 18 (n37-device-115)
+        "number_places_before", "number_places_after")},  # session 21b (n52-s17-readings)
     "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,
                 "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS,
                 "conditional_questions": WORDS, "whether_words": WORDS},
