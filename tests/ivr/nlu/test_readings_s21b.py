@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ivr.nlu.test_vital_forms import B, P, S, T, _check, _check_triage
+from tests.ivr.nlu.test_vital_forms import NLU, B, P, S, T, _check, _check_triage
 
 SYS, DIA = "systolic_bp", "diastolic_bp"
 
@@ -100,3 +100,15 @@ def test_frozen_displays_summaries_and_thresholds(text: str, want: dict[str, flo
 ])
 def test_values_in_their_own_clause_and_fragments(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check(text, vital, want)
+
+
+# --- "115" as the number of a place -------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, emergency", [
+    ("giấy hẹn ghi khám ở phòng 115 lầu hai, phòng đó khám gì vậy chị", False),
+    ("nhà em ở hẻm 115, hỏi chị chỗ lấy thuốc", False),
+    ("nhà em số 115, mẹ em tím tái rồi", True),
+    ("gọi 115 giúp em với", True),
+])
+def test_115_of_a_place_is_no_call(text: str, emergency: bool) -> None:
+    u = NLU.understand(text)
+    assert (u.intent == "emergency" or "cyanosis" in u.symptoms) is emergency, (text, u.intent, u.symptoms)
