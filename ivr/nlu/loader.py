@@ -120,7 +120,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "yesno_open", "yesno_close", "yesno_tail", "yesno_or", "relayed_ask", "other_reasons", "everything_words",
         "chore_causes", "cause_links",
         "read_devices",  # session 18 (n33-helpers)
-        "ride_verbs", "ride_over", "ride_waiting", "service_asks")},  # session 18 (n37-device-115)
+        "ride_verbs", "ride_over", "ride_waiting", "service_asks",  # session 18 (n37-device-115)
+        "number_places_before", "number_places_after")},  # session 21b (n52-s17-readings)
     "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,
                 "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS,
                 "conditional_questions": WORDS, "whether_words": WORDS},
@@ -179,7 +180,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                 # session 21 (n50-readings)
                 "first_digit_slips_before_units": VALUES, "first_digit_units_after": WORDS,
                 "slip_units_before": WORDS, "hundred_slip_after": WORDS, "hundred_slip_units": WORDS,
-                "ripe_after": WORDS,
+                "ripe_after": WORDS, "persons_counted_after": WORDS,  # session 21b (n52)
                 "cut_short": REWRITES, "line_noise": WORDS,
                 "clipped": REWRITES, "cut_start": REWRITES, "alone_slips": REWRITES, "alone_first_slips": REWRITES,
                 "alone_first_before": WORDS, "alone_fillers": WORDS, "alone_words": WORDS,
@@ -244,6 +245,12 @@ SCHEMA: dict[str, dict[str, str]] = {
                "outside_places": WORDS,
                "recheck_at_once": WORDS, "recheck_band": RANGES, "reading_apart": WORDS,
                "span_range_words": WORDS, "series_all_before": WORDS,
+               # session 21b (n52-s17-readings)
+               "another_day_words": WORDS, "today_words": WORDS, "trusted_recount": WORDS, "bp_later_words": WORDS,
+               "dead_display": WORDS, "own_clause_measures": WORDS,
+               "compact_temperature_end": WORDS, "chill_words": WORDS, "count_words": WORDS,
+               "threshold_asked_before": WORDS, "question_frames": WORDS,
+               "still_before_value": WORDS, "household_all": WORDS, "call_words": WORDS,
                "pulse_alone_before_value": WORDS, "display_rows": TABLE,
                "displayed_pulse_gap": NUMBER, "two_rows_shown": WORDS, "beside_joiners": WORDS,
                "now_after_value": WORDS, "birth_order_titles": WORDS,

@@ -52,6 +52,9 @@ _RIDE_VERBS = Matcher(table(*_w("mention", "ride_verbs")))
 _RIDE_OVER = Matcher(table(*_w("mention", "ride_over")))
 _RIDE_WAITING = Matcher(table(*_w("mention", "ride_waiting")))
 _SERVICE_ASKS = Matcher(table(*_w("mention", "service_asks")))
+# session 21b (n52-s17-readings): "115" as an address or another number
+_NUMBER_PLACES_BEFORE = Matcher(table(*_w("mention", "number_places_before")))
+_NUMBER_PLACES_AFTER = Matcher(table(*_w("mention", "number_places_after")))
 _WHETHER = Matcher(table(*_w("intents", "whether_words")))
 _ECHO_MARKS = _w("mention", "echo_marks")
 _ECHO_WORDS = Matcher(table(*_w("mention", "echo_words")))
@@ -157,7 +160,18 @@ def not_a_call(toks: Sequence[str], m: Match) -> bool:
     cứu, chồng tôi có bị lây không")?"""
     if any(n.start < m.end and m.start < n.end for n in _NOT_HELP.find(toks)):
         return True
-    return _read(toks, m) or _outsider(toks, m, _clause(toks, m.start)[1])
+    return _read(toks, m) or _outsider(toks, m, _clause(toks, m.start)[1]) or _number_of_a_place(toks, m)
+
+
+def _number_of_a_place(toks: Sequence[str], m: Match) -> bool:
+    """Session 21b (n52-s17-readings): is the emergency phrase ``m`` the number "115" of a room, a house, a street, a
+    bus ("số phòng 115 tầng 2", "nhà số 115 đường ...")? ``number_places_before`` ends right before it or
+    ``number_places_after`` starts right after it (mention.yaml)."""
+    if tuple(toks[m.start:m.end]) != ("115",):
+        return False
+    before = toks[max(0, m.start - 2):m.start]
+    return any(len(before) - b.end == 0 for b in _NUMBER_PLACES_BEFORE.find(before)) or (
+        _NUMBER_PLACES_AFTER.at(toks, m.end) is not None if m.end < len(toks) else False)
 
 
 def ride_over_or_service(toks: Sequence[str], m: Match) -> bool:

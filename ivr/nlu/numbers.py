@@ -77,6 +77,7 @@ _SLIP_UNITS_BEFORE = lx.LEXICON.words("numbers", "slip_units_before")
 _HUNDRED_SLIP_AFTER = lx.LEXICON.words("numbers", "hundred_slip_after")
 _HUNDRED_SLIP_UNITS = lx.LEXICON.words("numbers", "hundred_slip_units")
 _RIPE_AFTER = lx.LEXICON.words("numbers", "ripe_after")
+_PERSONS_COUNTED_AFTER = lx.LEXICON.words("numbers", "persons_counted_after")  # session 21b (n52-s17-readings)
 # Words of line noise a recognizer writes inside a value ("chín rè rè sáu"): numbers.yaml (session 13, n20).
 _LINE_NOISE = frozenset(lx.LEXICON.words("numbers", "line_noise"))
 # A digit word with its final sound lost ("chí" chín, "tá" tám), or its first ("ín" chín): numbers.yaml (session 13).
@@ -438,10 +439,19 @@ class _Parser:
         return _is(self.at(i + 1), _YEAR_OR_AGE_AFTER) or (
             _is(self.at(i - 1), _YEAR_BEFORE) and not _is(self.at(i - 1), ("hai", "ba")))
 
+    def persons_counted(self, i: int) -> bool:
+        """Session 21b (n52-s17-readings): is the digit word at ``i``, after a tens word, a count of the persons named
+        right after it ("sáu mươi hai ông bà": 60, then the two of them; numbers.yaml ``persons_counted_after``)?"""
+        if not _is(self.at(i - 1), _TENS) or _word(self.t[i], _DIGITS) not in (2, 3, 4):
+            return False
+        two = " ".join(t for t in (self.at(i + 1), self.at(i + 2)) if t is not None)
+        return _is(self.at(i + 1), _PERSONS_COUNTED_AFTER) or any(
+            " " in w and (two == w or two.startswith(w + " ")) for w in _PERSONS_COUNTED_AFTER)
+
     def unit(self, i: int) -> tuple[int, int] | None:
         """A digit in the units place (after "mươi"/"mười"/a tens digit)."""
         tok = self.at(i)
-        if tok is None:
+        if tok is None or self.persons_counted(i):
             return None
         v = _word(tok, _DIGITS)
         if v is None:

@@ -202,22 +202,30 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     numbers, skip = _outside_cues(toks, numbers, skip, cues)
     numbers, skip = _units_after_a_pause(toks, numbers, skip)
     numbers, skip = _hundreds_said_as_digit(toks, numbers, skip, expect_vital)  # session 20 (n44-numbers)
+    numbers, skip = _pulse_said_digit_by_digit(toks, numbers, skip, cues)  # session 21b (n52-s17-readings)
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``.
         # Named as a blood pressure earlier in the utterance, the pair is also the reading (it reaches the
         # doctor's case); a bare "một trăm bốn mươi trên chín mươi" is not.
+        named_end: int | None = None
         for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, SYSTOLIC):
             skip.update((sys_k, dia_k))
             if _named_blood_pressure(toks, numbers[sys_k].start):
+                # session 21b (n52-s17-readings): "lần đầu ..., lần sau ...": the later pair
+                later = named_end is not None and _bp_later(toks[named_end:numbers[sys_k].start])
                 for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
-                    out[name] = min(out[name], numbers[k].value) if name in out else numbers[k].value
+                    out[name] = min(out[name], numbers[k].value) if name in out and not later else numbers[k].value
+                named_end = numbers[dia_k].end
+    pair_end: int | None = None
     for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, expect_vital, asked=True):
         # several readings ("một trăm trên bảy mươi, đo lại tám lăm trên năm lăm"): keep the lowest
+        later = pair_end is not None and _bp_later(toks[pair_end:numbers[sys_k].start])  # session 21b (n52)
         for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
             value = numbers[k].value
-            out[name] = min(out[name], value) if name in out else value
+            out[name] = min(out[name], value) if name in out and not later else value
             skip.add(k)
+        pair_end = numbers[dia_k].end
     oximeter_pulses: set[int] = set()
     last: dict[str, int] = {}  # end of each vital's last value (what lies between it and the next one)
     last_value: dict[str, Number] = {}  # each vital's last value itself
@@ -250,11 +258,12 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             # "ông tám mươi ô xi chín tám, bà bảy lăm ô xi chín bảy": a person, a number, then the name of the next
             # value: that person's age, no value of the vital before it (session 12, n17)
             continue
-        if _supposed(toks, n):
+        if _supposed(toks, n) or _threshold_asked(toks, n):  # session 21b (n52-s17-readings): the second
             continue  # "spo2 dưới chín lăm thì sao", "lỡ mà oxy xuống chín hai thì sao": no measurement
         # session 21 (n50-readings): weather degrees, an animal's reading, what everybody shows: read as a value (the
         # next one may continue its vital), never the patient's
-        not_patients = _not_the_patients(toks, n, cues)
+        # session 21b (n52-s17-readings): a frozen display, a calm summary over a household
+        not_patients = _not_the_patients(toks, n, cues) or _dead_display(toks, n) or _household_summary(toks, n)
         if n.start > 0 and word_in(toks[n.start - 1], lx.CLOCK_BEFORE) and (
                 n.value <= lx.CLOCK_HOURS_MAX or (n.value != int(n.value) and n.value < 24)):
             continue  # "đo oxy lúc bảy rưỡi được chín hai": a clock time, which uses up no cue
@@ -300,6 +309,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 vital = best.label
                 if per_min is not None and vital == "temperature":
                     vital = None
+            rate = _counted_rate_before(toks, n, cues, vital)  # session 21b (n52-s17-readings)
+            if rate is not None:
+                vital = rate  # "thở nhanh do nóng ... mà đếm vẫn năm chục cái": 50 breaths
         if vital is None and k - 1 in oximeter_pulses:
             vital = "spo2"  # "một trăm hai mươi với chín sáu": the pulse, then the SpO2 beside it
         # "chín bảy phần trăm, bảy lăm nhịp một phút": a value with a unit of its own per minute is a rate, never
@@ -308,6 +320,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                                                                                          lx.PULSE_WORDS))
         if vital is None and expect_vital is None and _compact_temperature(toks, numbers, k):
             vital = "temperature"  # session 20 (n44-numbers): "chín tám, ba sáu tám": 36.8 said bare
+        if vital is None and expect_vital is None and _chill_temperature(toks, numbers, k):
+            vital = "temperature"  # session 21b (n52-s17-readings): "lạnh... run... ba chín" 39
         if vital is None and expect_vital in (None, "breathing_rate") and _bare_body_temperature(
                 toks, numbers, k, expect_vital):
             vital = "temperature"  # session 21 (n50-readings): "ba sáu rưỡi" 36.5, "ba sáu bảy" at the breathing rate
@@ -352,6 +366,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             # "con đo cho mạ được chín mươi lăm thôi": a reading with no vital named is the oximeter's,
             # the one device a home-care F0 patient is given (a pulse is named: "mạch", "nhịp tim")
             vital = "spo2"
+        if (vital is None and expect_vital is None and not unnamed_blocked and per_min is None
+                and n.value == int(n.value) and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1]
+                and (_measured_in_own_clause(toks, n, cues) or _still_today(toks, n, cues))):
+            vital = "spo2"  # session 21b (n52-s17-readings): "'nếu SpO2 dưới 96 ...', mẹ vẫn đo chín tám"
         if vital is None:
             if _LOWEST <= n.value <= _HIGHEST:
                 prev_end = n.end
@@ -436,9 +454,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                     and _PAST.find(toks[:said])):
                 # "hôm kia sốt ba chín độ, nay hết sốt rồi, đo ba sáu độ bảy": a past reading said to be over, then
                 # one now (negation.yaml past_markers, now_words, resolved_words; session 7): the reading now is the
-                # patient's. Without a word that it is over ("hôm qua ba chín độ, nay ba tám độ"), the worse one
-                # stays for triage. Every reading before it is over too ("hôm kia ba chín, hôm qua ba tám, hôm nay hết
-                # sốt ba sáu độ tám": no 39 for triage, session 12).
+                # patient's. Without a word that it is over ("sáng nay ba chín độ, giờ ba tám độ"), the worse one
+                # stays for triage (one of another day is no dip today: ``_not_todays_dip``, session 21b). Every
+                # reading before it is over too ("hôm kia ba chín, hôm qua ba tám, hôm nay hết sốt ba sáu độ tám": no
+                # 39 for triage, session 12).
                 out[vital] = n.value
                 earlier.pop(vital, None)
                 continue
@@ -460,6 +479,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 continue
             if vital in out and said is not None and _artifact_remeasured(toks, said, n.start):
                 out[vital] = n.value  # "lúc đầu tám tám, ủ ấm tay đo lại chín tám": the first was the finger's
+                earlier.pop(vital, None)
+                continue
+            if vital in out and before is not None and _not_todays_dip(toks, before, n, vital):
+                out[vital] = n.value  # session 21b (n52-s17-readings): "mạch hôm qua 125, nay còn 88": 88, no dip
                 earlier.pop(vital, None)
                 continue
             # several readings of one vital ("chín lăm rồi chín bốn", "sáng chín tám, giờ đo lại chín sáu"): the
@@ -1177,7 +1200,9 @@ def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
             between = toks[a.end:b.start]
             if (len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)
                     and 50 <= a.value <= 260 and 20 <= b.value <= 160):
-                return a.value < 90 or b.value < 60
+                low = a.value < 90 or b.value < 60
+                later = _later_bp_pair(toks, numbers, b) if low else None  # session 21b (n52-s17-readings)
+                return low if later is None else later[0].value < 90 or later[1].value < 60
     return False
 
 
@@ -1199,7 +1224,7 @@ def _tenths_word_after(toks: Sequence[str], n: Number) -> int | None:
     # session 21 (n50-readings): or the value said again right after ("ba bảy tư ba bảy tư" 37.4)
     said_twice = tuple(toks[n.end + 1:2 * n.end + 2 - n.start]) == tuple(toks[n.start:n.end + 1])
     return _TENTHS_WORDS[toks[n.end]] if after is None or after == BREAK or word_in(after, lx.DEGREE) or (
-        said_twice) else None
+        said_twice) or word_in(after, _COMPACT_END) else None  # session 21b: "tối còn ba bảy tư rồi"
 
 
 def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
@@ -1224,7 +1249,9 @@ def _compact_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int)
         end = n.end + 1
     else:
         return False
-    return end >= len(toks) or toks[end] == BREAK
+    # session 21b (n52-s17-readings): or a time word or a change word follows ("sáng ba bảy hai chiều lên ba chín bốn
+    # rồi": 37.2 then 39.4)
+    return end >= len(toks) or toks[end] == BREAK or word_in(toks[end], _COMPACT_END)
 
 
 _RECORD = Matcher(table(*lx.LEXICON.words("vitals", "record_words")))
@@ -1506,3 +1533,222 @@ def _at_once(toks: Sequence[str], i: int) -> bool:
     """Session 21 (n50-readings): is token ``i`` "ngay" (at once: "đo lại ngay chín sáu") in text written with its
     marks, where it cannot be "ngày" (a day, typed without them) before a date?"""
     return toks[i] == "ngay" and any(t != fold(t) for t in toks)
+
+
+# --- session 21b (n52-s17-readings): readings over days, devices that disagree, a later blood pressure ---
+_ANOTHER_DAY = Matcher(table(*lx.LEXICON.words("vitals", "another_day_words")))
+_TODAY = Matcher(table(*lx.LEXICON.words("vitals", "today_words")))
+_TRUSTED_RECOUNT = Matcher(table(*lx.LEXICON.words("vitals", "trusted_recount")))
+_BP_LATER = Matcher(table(*lx.LEXICON.words("vitals", "bp_later_words")))
+
+
+def _not_todays_dip(toks: Sequence[str], before: Number, n: Number, vital: str) -> bool:
+    """Is the earlier value ``before`` of a vital no dip measured today, ``n`` being the reading now: said with another
+    day ("hôm qua", within six words before it in its clause or right after it) and a word of today between ("mạch
+    hôm qua một trăm hai lăm, nay còn tám tám"; "hai tư hôm qua, hôm nay mười tám"), or a device the caller trusts
+    said between ("đồng hồ báo mạch một trăm bốn mươi mà em sờ tay đếm thì chín mươi")?"""
+    between = toks[before.end:n.start]
+    if _TRUSTED_RECOUNT.find(between):
+        # an oximeter's value in the emergency band stays for triage whatever device is trusted after it
+        return not (vital == "spo2" and before.value < _RECHECK_BAND["spo2"][0])
+    lead = toks[max(0, before.start - 6):before.start]  # "bữa qua ô xi má tui chín ba": its clause, six words
+    if BREAK in lead:
+        lead = lead[len(lead) - lead[::-1].index(BREAK):]
+    said_after = _ANOTHER_DAY.at(toks, before.end) if before.end < len(toks) else None
+    if not (_ANOTHER_DAY.find(lead) or said_after is not None):
+        return False
+    rest = toks[said_after.end:n.start] if said_after is not None else between
+    return bool(_TODAY.find(rest)) and not _ANOTHER_DAY.find(rest)
+
+
+def _bp_later(between: Sequence[str]) -> bool:
+    """Is a blood pressure pair said after ``between`` the later measure ("lần đầu tám lăm trên năm lăm lần sau một
+    trăm mười trên bảy mươi")? Then it is the reading, not the lower of the two."""
+    return bool(_BP_LATER.find(between))
+
+
+def _later_bp_pair(toks: Sequence[str], numbers: Sequence[Number], b: Number) -> tuple[Number, Number] | None:
+    """The blood pressure pair said after the diastolic ``b`` as the later measure ("..., lần sau một trăm mười trên
+    bảy mươi"): a later word (vitals.yaml ``bp_later_words``) then a pair joined by a separator, or None."""
+    after = [n for n in numbers if n.start >= b.end]
+    for a, c in pairwise(after):
+        if not _bp_later(toks[b.end:a.start]) or a.start - b.end > 6:
+            continue
+        between = toks[a.end:c.start]
+        if len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS) and 50 <= a.value <= 260 \
+                and 20 <= c.value <= 160:
+            return a, c
+    return None
+
+
+_OWN_CLAUSE_MEASURES = Matcher(table(*lx.LEXICON.words("vitals", "own_clause_measures")))
+
+
+def _measured_in_own_clause(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
+    """Is ``n`` measured in a clause of its own after a vital named in an earlier clause (a threshold read from a
+    message, a symptom word, a device: "'Nếu SpO2 dưới 96% ...' nhà em thì mẹ vẫn đo chín tám", "lên cơn hoảng, tim
+    đập nhanh, ..., đo chín tám", "máy báo lỗi, thay pin xong đo được chín bảy"): a measuring word (vitals.yaml
+    ``own_clause_measures``) ending at most one word before it, and no vital named in its clause? Such a value is the
+    oximeter's (the unnamed-SpO2 convention)."""
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    if any(lo <= c.start < n.end for c in cues) or not any(c.end <= lo for c in cues):
+        return False
+    return any(n.start - (lo + m.end) <= 1 for m in _OWN_CLAUSE_MEASURES.find(toks[lo:n.start]))
+
+
+_DEAD_DISPLAY = Matcher(table(*lx.LEXICON.words("vitals", "dead_display")))
+
+
+def _dead_display(toks: Sequence[str], n: Number) -> bool:
+    """Session 21b (n52-s17-readings): is ``n`` what a frozen or dead display shows ("hết pin đứng hình ở số chín
+    chín", "máy bị treo ở chín tám"): one of vitals.yaml ``dead_display`` within five words before it in its clause?"""
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK and n.start - lo < 5:
+        lo -= 1
+    return bool(_DEAD_DISPLAY.find(toks[lo:n.start]))
+
+
+_COMPACT_END = lx.LEXICON.words("vitals", "compact_temperature_end")
+_CHILL = Matcher(table(*lx.LEXICON.words("vitals", "chill_words")))
+_COUNT_WORDS = Matcher(table(*lx.LEXICON.words("vitals", "count_words")))
+
+
+def _chill_temperature(toks: Sequence[str], numbers: Sequence[Number], k: int) -> bool:
+    """Session 21b (n52-s17-readings): is number ``k`` a temperature said in fragments after chills ("lạnh... run...
+    ba chín" 39, "ớn lạnh quá, bốn mươi"): two digit words, "ba"/"bốn" first, a whole 37 to 41, a clause of its own at
+    the end, a chill word (vitals.yaml ``chill_words``) in the six words before and no vital named?"""
+    n = numbers[k]
+    if n.end - n.start != 2 or not word_in(toks[n.start], _TEMPERATURE_FIRST_DIGITS) or not 37 <= n.value <= 41 \
+            or n.value != int(n.value):
+        return False
+    if n.end < len(toks) and toks[n.end] != BREAK or (n.start > 0 and toks[n.start - 1] != BREAK):
+        return False
+    return bool(_CHILL.find(toks[max(0, n.start - 6):n.start])) and not find_cues(toks[:n.start])
+
+
+def _counted_rate_before(toks: Sequence[str], n: Number, cues: Sequence[Match], vital: str | None) -> str | None:
+    """Session 21b (n52-s17-readings): the rate (breathing or pulse) counted in ``n``'s clause after it was named in
+    an earlier clause or before another word ("Trường hợp nhịp thở trên hai mươi thì sao? Em đếm cho chồng em được
+    mười sáu" 16; "thở nhanh do nóng ... mà đếm vẫn năm chục cái" 50): a counting word (vitals.yaml ``count_words``)
+    within six words before it in its clause, the last rate named before it, ``vital`` not a rate (nor a value in its
+    range, unless "đếm" is written with its marks), and the value in the rate's range."""
+    if vital in _RATE_VITALS:
+        return None
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK and n.start - lo < 6:
+        lo -= 1
+    counted = _COUNT_WORDS.find(toks[lo:n.start])
+    if not counted or any(lo + counted[0].end <= c.start and c.end <= n.start for c in cues):
+        return None  # "em đếm nhiệt độ ba tám": a vital named after the count word
+    if vital is not None and lx.VITAL_RANGES[vital][0] <= n.value <= lx.VITAL_RANGES[vital][1] and not any(
+            toks[lo + m.start] != fold(toks[lo + m.start]) for m in counted):
+        return None  # a count said with its marks ("đếm") is no temperature; typed without, "dem" may be "đêm"
+    rates = [c for c in cues if c.end <= n.start and c.label in _RATE_VITALS]
+    if not rates:
+        return None
+    label = rates[-1].label
+    lo_r, hi_r = lx.VITAL_RANGES[label]
+    return label if lo_r <= n.value <= hi_r else None
+
+
+def _pulse_said_digit_by_digit(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
+                               cues: Sequence[Match]) -> tuple[Sequence[Number], set[int]]:
+    """Session 21b (n52-s17-readings): a pulse over a hundred read off a screen digit by digit ("nhịp tim một hai năm"
+    125): a pulse named right before "một", then two digit words right after it, the
+    clause ending there. Only after a pulse's own name: "một hai năm" alone is no number."""
+    out: list[Number] = []
+    kept: set[int] = set()
+    k = 0
+    while k < len(numbers):
+        a = numbers[k]
+        b = numbers[k + 1] if k + 1 < len(numbers) else None
+        if (b is not None and a.value == 1 and a.end - a.start == 1 and b.start == a.end and b.end - b.start == 2
+                and 0 <= b.value <= 60 and b.value == int(b.value) and (b.end >= len(toks) or toks[b.end] == BREAK)
+                and any(c.label == "pulse" and 0 <= a.start - c.end <= 1 for c in cues)
+                and k not in skip and k + 1 not in skip):
+            out.append(Number(value=100 + b.value, start=a.start, end=b.end))
+            k += 2
+            continue
+        if k in skip:
+            kept.add(len(out))
+        out.append(a)
+        k += 1
+    return out, kept
+
+
+_THRESHOLD_ASKED = Matcher(table(*lx.LEXICON.words("vitals", "threshold_asked_before")))
+_QUESTION_FRAMES = Matcher(table(*lx.LEXICON.words("vitals", "question_frames")))
+
+
+def _threshold_asked(toks: Sequence[str], n: Number) -> bool:
+    """Session 21b (n52-s17-readings): is ``n`` a threshold the caller asks about ("Có cần báo khi bé sốt ba tám không
+    hay đợi ba tám rưỡi?", "đợi tới chín bốn mới gọi hả chị"): a word of when to call or of waiting (vitals.yaml
+    ``threshold_asked_before``) within five words before it in its clause, and the utterance a question about it
+    (``question_frames``)? "Con sốt ba chín rồi, có cần báo không hay đợi bốn mươi?" keeps 39."""
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK and n.start - lo < 5:
+        lo -= 1
+    if _threshold_rule(toks, n):
+        return True
+    window = toks[lo:n.start]
+    if not _QUESTION_FRAMES.find(toks):
+        return False
+    # "có cần báo trạm khi ông sốt ba tám rưỡi không": a call word, then "khi" / "lúc" before the value
+    when = [j for j, t in enumerate(window) if word_in(t, _WHEN)]
+    return bool(_THRESHOLD_ASKED.find(window)) or bool(when and any(word_in(t, _CALL_WORDS) for t in window[:when[-1]]))
+
+
+_WHEN = ("khi", "lúc")
+_CALL_WORDS = lx.LEXICON.words("vitals", "call_words")
+
+
+def _threshold_rule(toks: Sequence[str], n: Number) -> bool:
+    """Session 21b (n52-s17-readings): is ``n`` a threshold in a rule or a question about one ("trạm nhắn ô xi dưới
+    chín sáu thì báo liền"; "trên hai mươi là nhanh hả chị"): a threshold word right before it, and in the rest of
+    its clause a "thì" / "là" followed by a call word (vitals.yaml ``call_words``), or ending with a question word?
+    "ô xi dưới chín sáu rồi, gọi giúp em" stays a reading."""
+    if n.start == 0 or not word_in(toks[n.start - 1], lx.THRESHOLD_WORDS):
+        return False
+    hi = n.end
+    while hi < len(toks) and toks[hi] != BREAK:
+        hi += 1
+    rest = toks[n.end:hi]
+    if not rest or not word_in(rest[0], (*lx.THEN_WORDS, *lx.VALUE_IS_WORDS, *lx.DEGREE, "%")):
+        return False
+    asked = [t for t in rest[1:] if not word_in(t, _BARE_FILLERS)]  # "... là nhanh hả chị": the address aside
+    return any(word_in(t, _CALL_WORDS) for t in rest[1:4]) or bool(asked and word_in(asked[-1], lx.QUESTION_ENDINGS))
+
+
+_STILL = Matcher(table(*lx.LEXICON.words("vitals", "still_before_value")))
+_HOUSEHOLD_ALL = Matcher(table(*lx.LEXICON.words("vitals", "household_all")))
+_HOUSEHOLD_CALM_FROM = 96.0  # a summary from here up is calm for every vital it can be (SpO2)
+
+
+def _still_today(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
+    """Session 21b (n52-s17-readings): is ``n`` a reading said today to be unchanged, with no vital named ("Bác sĩ
+    nói chín lăm là mức của ông, hôm nay ông vẫn chín lăm": 95, the pack decides, never hidden): a word of still
+    (vitals.yaml ``still_before_value``) right before it, a word of today before that in its clause, the clause ending
+    after it and no vital named in the utterance?"""
+    at = max(0, n.start - 3)
+    if cues or not any(at + m.end == n.start for m in _STILL.find(toks[at:n.start])):
+        return False
+    lo = n.start
+    while lo > 0 and toks[lo - 1] != BREAK:
+        lo -= 1
+    return bool(_TODAY.find(toks[lo:n.start])) and (n.end >= len(toks) or toks[n.end] == BREAK)
+
+
+def _household_summary(toks: Sequence[str], n: Number) -> bool:
+    """Session 21b (n52-s17-readings): is ``n`` part of a calm summary over a household with no one patient ("Nhà em cả
+    tuần nay không ai sốt, ..., đo ngày hai lần đều chín tám chín chín"; the labelling convention: a summary over many
+    people gives no vital): "đều" (vitals.yaml ``series_all_before``) before the first value of the series, a word of
+    everybody (``household_all``) in the utterance, and the values calm (96 and up)? A low one is read."""
+    i = n.start
+    while i > 0 and toks[i - 1] not in (BREAK,) and not word_in(toks[i - 1], _SERIES_ALL_BEFORE) and n.start - i < 4:
+        i -= 1
+    if i == 0 or not word_in(toks[i - 1], _SERIES_ALL_BEFORE) or n.value < _HOUSEHOLD_CALM_FROM or n.value > 100:
+        return False
+    series = find_numbers(toks[i:n.end])
+    return all(_HOUSEHOLD_CALM_FROM <= m.value <= 100 for m in series) and bool(_HOUSEHOLD_ALL.find(toks))

@@ -272,9 +272,11 @@ def test_a_change_from_one_value_to_another(text: str, vital: str | None, want: 
 
 
 @pytest.mark.parametrize("text, vital, want", [
-    ("ô xi chín mốt rồi lên chín sáu", None, {S: 91}), ("từ hôm qua chín mốt, nay lên chín sáu", S, {S: 91}),
+    ("ô xi chín mốt rồi lên chín sáu", None, {S: 91}), ("từ sáng nay chín mốt, giờ lên chín sáu", S, {S: 91}),
     ("chín mốt, chín sáu", S, {S: 91}), ("ô xi từ sáng chín hai, chiều chín bảy", None, {S: 92}),
     ("sốt ba chín độ, giờ xuống ba bảy độ", None, {T: 39}),
+    # session 21b (n52-s17-readings): a worse reading of another day is no dip today (the lead's set-17 convention)
+    ("từ hôm qua chín mốt, nay lên chín sáu", S, {S: 96}),
 ])
 def test_two_readings_without_one_change_keep_the_worst(text: str, vital: str | None, want: dict[str, float]) -> None:
     _check_triage(text, vital, want)
