@@ -121,7 +121,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "chore_causes", "cause_links",
         "read_devices",  # session 18 (n33-helpers)
         "ride_verbs", "ride_over", "ride_waiting", "service_asks",  # session 18 (n37-device-115)
-        "number_places_before", "number_places_after")},  # session 21b (n52-s17-readings)
+        "number_places_before", "number_places_after",  # session 21b (n52-s17-readings)
+        "number_vitals_before", "number_vitals_after", "number_call_right_before")},  # session 21 (lead)
     "intents": {"phrases": TABLE, "greetings": WORDS, "strong_goodbye": WORDS, "weak_home_care": WORDS,
                 "question_words": WORDS, "question_endings": WORDS, "help_verbs": WORDS, "what_words": WORDS,
                 "conditional_questions": WORDS, "whether_words": WORDS},
@@ -245,6 +246,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "outside_places": WORDS,
                "recheck_at_once": WORDS, "recheck_band": RANGES, "reading_apart": WORDS,
                "span_range_words": WORDS, "series_all_before": WORDS,
+               "service_call_words": WORDS,  # session 21 (lead)
                # session 21b (n52-s17-readings)
                "another_day_words": WORDS, "today_words": WORDS, "trusted_recount": WORDS, "bp_later_words": WORDS,
                "dead_display": WORDS, "own_clause_measures": WORDS,

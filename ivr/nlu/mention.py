@@ -55,6 +55,9 @@ _SERVICE_ASKS = Matcher(table(*_w("mention", "service_asks")))
 # session 21b (n52-s17-readings): "115" as an address or another number
 _NUMBER_PLACES_BEFORE = Matcher(table(*_w("mention", "number_places_before")))
 _NUMBER_PLACES_AFTER = Matcher(table(*_w("mention", "number_places_after")))
+_NUMBER_VITALS_BEFORE = Matcher(table(*_w("mention", "number_vitals_before")))
+_NUMBER_VITALS_AFTER = Matcher(table(*_w("mention", "number_vitals_after")))
+_NUMBER_CALL_BEFORE = Matcher(table(*_w("mention", "number_call_right_before")))
 _WHETHER = Matcher(table(*_w("intents", "whether_words")))
 _ECHO_MARKS = _w("mention", "echo_marks")
 _ECHO_WORDS = Matcher(table(*_w("mention", "echo_words")))
@@ -160,7 +163,23 @@ def not_a_call(toks: Sequence[str], m: Match) -> bool:
     cứu, chồng tôi có bị lây không")?"""
     if any(n.start < m.end and m.start < n.end for n in _NOT_HELP.find(toks)):
         return True
-    return _read(toks, m) or _outsider(toks, m, _clause(toks, m.start)[1]) or _number_of_a_place(toks, m)
+    return (_read(toks, m) or _outsider(toks, m, _clause(toks, m.start)[1]) or _number_of_a_place(toks, m)
+            or _number_of_a_reading(toks, m))
+
+
+def _number_of_a_reading(toks: Sequence[str], m: Match) -> bool:
+    """Session 21 (lead): is the emergency phrase ``m`` the number "115" read off a device ("huyết áp 115/75", "mạch
+    115", "đo được 115 trên 70")? A vital's name or a measuring word (``number_vitals_before``) up to three words
+    before it with no call word right before it (``number_call_right_before``: "gọi 115", "xe 115"), or a blood
+    pressure's "trên" / "/" right after it (``number_vitals_after``)."""
+    if tuple(toks[m.start:m.end]) != ("115",):
+        return False
+    if m.end < len(toks) and _NUMBER_VITALS_AFTER.at(toks, m.end) is not None:
+        return True
+    before = toks[max(0, m.start - 3):m.start]
+    if any(c.end == len(before) for c in _NUMBER_CALL_BEFORE.find(before)):
+        return False
+    return bool(_NUMBER_VITALS_BEFORE.find(before))
 
 
 def _number_of_a_place(toks: Sequence[str], m: Match) -> bool:

@@ -203,6 +203,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     numbers, skip = _units_after_a_pause(toks, numbers, skip)
     numbers, skip = _hundreds_said_as_digit(toks, numbers, skip, expect_vital)  # session 20 (n44-numbers)
     numbers, skip = _pulse_said_digit_by_digit(toks, numbers, skip, cues)  # session 21b (n52-s17-readings)
+    skip |= {k for k, n in enumerate(numbers) if _service_number(toks, n)}  # session 21 (lead)
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``.
@@ -1447,6 +1448,7 @@ def _hundreds_said_as_digit(toks: Sequence[str], numbers: Sequence[Number], skip
 # --- session 21 (n50-readings): readings inside sentences that are not the patient's, and rechecks (vitals.yaml) ---
 _WEATHER = Matcher(table(*lx.LEXICON.words("vitals", "weather_words")))
 _ANIMALS = Matcher(table(*lx.LEXICON.words("vitals", "animal_subjects")))
+_SERVICE_CALL_WORDS = tuple(lx.LEXICON.words("vitals", "service_call_words"))
 _EVERYONE = Matcher(table(*lx.LEXICON.words("vitals", "everyone_said")))
 _OUTSIDE_PLACES = Matcher(table(*lx.LEXICON.words("vitals", "outside_places")))
 _RECHECK_AT_ONCE = Matcher(table(*lx.LEXICON.words("vitals", "recheck_at_once")))
@@ -1457,6 +1459,12 @@ _SERIES_ALL_BEFORE = lx.LEXICON.words("vitals", "series_all_before")
 _NOT_PATIENT_REACH = {"weather": 4, "animal": 5, "everyone": 5}
 _IT = ("nó",)  # an animal's pronoun, no person
 _PLACE_OF = lx.LEXICON.words("vitals", "place_of_person")  # "bên em", "chỗ tui": a place, no person
+
+
+def _service_number(toks: Sequence[str], n: Number) -> bool:
+    """Is number ``n`` the emergency service 115 called for ("mạch một trăm ba mươi, gọi 115 được không": the pulse
+    is 130, not 115)? A call word right before it (vitals.yaml ``service_call_words``). Session 21 (lead)."""
+    return n.value == 115 and n.start > 0 and word_in(toks[n.start - 1], _SERVICE_CALL_WORDS)
 
 
 def _not_the_patients(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
