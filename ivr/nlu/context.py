@@ -167,14 +167,30 @@ def habit_fine(toks: Sequence[str], m: Match) -> bool:
     hi = clause_end(toks, m.end)
     nxt = clause_end(toks, hi + 1) if hi < len(toks) else hi
     habits = [h for h in _HABITS.find(toks[m.end:nxt]) if not _negated_before(toks, m.end + h.start, 1)]
-    if not habits:
+    at = m.end + habits[0].end if habits else habit_before(toks, m)
+    if at is None:
         return False
     tail = toks[m.end:min(m.end + 2, hi)]
     if any(word_in(t, lx.NEGATORS) or word_in(t, lx.INTENSIFIERS) for t in tail):
         return False
-    at = m.end + habits[0].end
     fine = [f for f in _HABIT_FINE.find(toks[at:]) if not _negated_before(toks, at + f.start, 2)]
     return bool(fine) and not _changed(toks, _same_said(toks, clause_start(toks, m.start))) and not _persists(toks, m)
+
+
+_SLEEP_NOISES = ("khò", "khè", "ngáy", "khọt", "khò khè")
+
+
+def habit_before(toks: Sequence[str], m: Match) -> int | None:
+    """Session 21b (n53-s17-calm): the habit said in the clause before a sign opening its own clause ("chồng em ngáy
+    to như mọi đêm, khò khè vậy chứ ngủ ngon"): where to look for the fine phrase (the sign's end), or None."""
+    lo = clause_start(toks, m.start)
+    if lo < 2 or m.start - lo > 2 or _PERSONS.find(toks[lo:m.start]):
+        return None
+    if not any(word_in(t, _SLEEP_NOISES) for t in toks[m.start:m.end]):
+        return None  # only a noise of sleep goes on from the habit ("..., thở hổn hển" is a sign of its own)
+    prev = clause_start(toks, lo - 2)
+    found = [h for h in _HABITS.find(toks[prev:lo - 1]) if not _negated_before(toks, prev + h.start, 1)]
+    return m.end if found else None
 
 
 def play_over(toks: Sequence[str], m: Match) -> bool:

@@ -198,7 +198,8 @@ def colour_went_back(toks: Sequence[str], m: Match) -> bool:
     causes = [c for c in _exact(toks[lo:hi], _COLOUR_CAUSES) if not _negated_before(toks, lo + c.start)]
     if not causes:
         return False
-    return bool(_COLOUR_BACK.find(toks[m.end:]))
+    # session 21b (n53-s17-calm): a back word not denied ("lay mãi không khóc lại", "không hồng lại")
+    return any(not _negated_before(toks, m.end + b.start, 2) for b in _COLOUR_BACK.find(toks[m.end:]))
 
 
 def tantrum(toks: Sequence[str], m: Match) -> bool:
@@ -214,7 +215,9 @@ def sore_muscle(toks: Sequence[str], m: Match) -> bool:
     if m.label != "chest_pain":
         return False
     # session 19 (n43-set14): a spread word denied ("ấn vô thì đau, không khó thở") is none
-    if not _TENDER.find(toks) or any(not _negated_before(toks, s.start) for s in _SPREAD.find(toks)):
+    # session 21b (n53-s17-calm): "hít thở không sao" is breathing fine, no spread
+    if not _TENDER.find(toks) or any(not _negated_before(toks, s.start) and not (
+            s.end < len(toks) and word_in(toks[s.end], ("sao",))) for s in _SPREAD.find(toks)):
         return False
     return any(not _negated_before(toks, s.start) for s in _exact(toks, _STRAIN))
 
@@ -680,10 +683,21 @@ def cause_passed(toks: Sequence[str], m: Match, *, mask: bool = False) -> Match 
     but the n-gram model should not weigh ("ho mấy tiếng do bụi rơm, ổng nói vậy hoài")."""
     if m.label not in _CAUSE_CLEAR and not (mask and m.label in _CAUSE_MASK):
         return None
-    cause = _ordinary_cause(toks, m)
+    cause = _ordinary_cause(toks, m) or named_attack(toks, m)
     if cause is None or _persists(toks, m):
         return None
     return _passed_at(toks, m, effort=cause.phrase in _EFFORTS)
+
+
+# session 21b (n53-s17-calm): a known condition's attack named as the sign ("lên cơn hen", "lên cơn suyễn")
+_ATTACK_WORDS = _w("everyday", "attack_in_sign")
+
+
+def named_attack(toks: Sequence[str], m: Match) -> Match | None:
+    """Session 21b (n53-s17-calm): the sign ``m`` when it names a known condition's attack ("bố em lên cơn hen, xịt là
+    đỡ, giờ thở êm rồi"): its own ordinary cause, cleared only by a passed word and never with a persist or severity
+    word after it (``cause_passed``)."""
+    return m if any(word_in(t, _ATTACK_WORDS) for t in toks[m.start:m.end]) else None
 
 
 def angry_tightness(toks: Sequence[str], i: int) -> bool:
