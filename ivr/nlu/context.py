@@ -338,7 +338,26 @@ _CUES_21B = (_DENIALS, _NOW_FINE)
 def set21b_calm(toks: Sequence[str], m: Match) -> bool:
     """Session 21b (n53-s17-calm): is the sign ``m`` a mark of folk care, in a question the patient said no to, or
     feared for later with the patient fine now?"""
-    return folk_mark(toks, m) or relayed_denial(toks, m) or feared_fine_now(toks, m)
+    return folk_mark(toks, m) or relayed_denial(toks, m) or feared_fine_now(toks, m) or pale_not_blue(toks, m)
+
+
+_PALE_CONDITIONS = _m("ctx_pale_conditions")
+_BLUE = ("tím",)
+
+
+def pale_not_blue(toks: Sequence[str], m: Match) -> bool:
+    """A pale colour of a known pale condition, the blue denied right after it ("mẹ em thiếu máu nên da xanh xao sẵn,
+    môi nhợt nhạt chứ không tím"): a colour phrase with no "tím" in it, a negator then "tím" within four words after
+    it in its clause, and a pale condition (``ctx_pale_conditions``: "thiếu máu") said, not denied. "thiếu máu sẵn mà
+    hôm nay môi tím ngắt" keeps its own sign."""
+    if m.label != "cyanosis" or any(word_in(t, _BLUE) for t in toks[m.start:m.end]):
+        return False
+    hi = min(clause_end(toks, m.end), m.end + 5)
+    denied = any(word_in(toks[k], lx.NEGATORS) and k + 1 < hi and word_in(toks[k + 1], _BLUE)
+                 for k in range(m.end, hi))
+    if not denied:
+        return False
+    return any(not _negated_before(toks, c.start, 2) for c in _PALE_CONDITIONS.find(toks))
 
 
 def folk_mark(toks: Sequence[str], m: Match) -> bool:

@@ -681,12 +681,21 @@ def cause_passed(toks: Sequence[str], m: Match, *, mask: bool = False) -> Match 
     passed ("tức ngực vì áo chật, thay áo rộng là hết", "thở dốc vì mới đi chợ về, ngồi một chút là êm"); None when
     it persists, is worse than its cause, or is a sign no cause clears. ``mask``: also the mild signs the rules keep
     but the n-gram model should not weigh ("ho mấy tiếng do bụi rơm, ổng nói vậy hoài")."""
-    if m.label not in _CAUSE_CLEAR and not (mask and m.label in _CAUSE_MASK):
+    if m.label not in _CAUSE_CLEAR and not (mask and m.label in _CAUSE_MASK) and not _clearable_concern(m):
         return None
     cause = _ordinary_cause(toks, m) or named_attack(toks, m)
     if cause is None or _persists(toks, m):
         return None
     return _passed_at(toks, m, effort=cause.phrase in _EFFORTS)
+
+
+# session 21b (n53-s17-calm): a sweat or a tremor of a low sugar ("tụt đường huyết hay run tay vã mồ hôi, ăn miếng kẹo
+# là hết"): the only worry phrases an ordinary cause that passed clears
+_CONCERN_CLEAR = frozenset(_w("everyday", "cause_clear_concern"))
+
+
+def _clearable_concern(m: Match) -> bool:
+    return m.label == "caller_concern" and m.phrase in _CONCERN_CLEAR
 
 
 # session 21b (n53-s17-calm): a known condition's attack named as the sign ("lên cơn hen", "lên cơn suyễn")
