@@ -436,7 +436,8 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
     if not [p for p in _EPISODE_PAST.find(toks[lo:hi]) if not _negated_before(toks, lo + p.start, 1)
             and not (lo + p.start > 0 and word_in(toks[lo + p.start - 1], lx.SINCE_WORDS))]:
         return None
-    if any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) or _ASKED_WHEN.find(toks[m.end:]):
+    if (any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) and not _not_once(toks)) or _ASKED_WHEN.find(
+            toks[m.end:]):
         return None  # "cho hỏi bao giờ thì khỏi": over asked about, not said
     turns = [i for i in range(m.end, len(toks)) if toks[i] == BREAK or word_in(toks[i], _EPISODE_TURNS)]
     turns = sorted({*turns, *(m.end + n.start for n in _EPISODE_NOW.find(toks[m.end:]))})  # session 19 (n43-set14)
@@ -450,6 +451,17 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
                 continue
             return turns[0] + now.start
     return None
+
+
+_ONCE_HEADS = ("lần", "bữa", "hôm", "cái", "chút")
+
+
+def _not_once(toks: Sequence[str]) -> bool:
+    """Session 21b (n53-s17-calm): "... không đau lại lần nào": a closing "nào" after a count word with a negator in
+    its clause is "not once", no question."""
+    if len(toks) < 2 or not word_in(toks[-1], ("nào",)) or not word_in(toks[-2], _ONCE_HEADS):
+        return False
+    return any(word_in(t, lx.NEGATORS) for t in toks[clause_start(toks, len(toks) - 1):-2])
 
 
 def woke_when_called(toks: Sequence[str], m: Match) -> int | None:
