@@ -813,8 +813,13 @@ def _dim_thing(toks: Sequence[str], m: Match) -> bool:
         return False
     window = toks[clause_start(toks, m.start):m.start]
     objs = _DIM_OBJECTS.find(window)
+    # session 21b (n53-s17-calm): a contrast word between turns to the patient ("uống nước đường rồi mà vẫn lơ mơ")
     return bool(objs) and not any(word_in(t, _BODY_PARTS) or (word_in(t, lx.PERSONS) and t != "nó")
-                                  for t in window[objs[-1].end:]) and not _user_then_dim(window, objs[-1])
+                                  or word_in(t, _DIM_TURNS) for t in window[objs[-1].end:]) and not _user_then_dim(
+        window, objs[-1])
+
+
+_DIM_TURNS = ("mà", "nhưng", "chứ", "nhưng mà")
 
 
 def _user_then_dim(window: Sequence[str], obj: Match) -> bool:
