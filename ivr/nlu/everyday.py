@@ -663,11 +663,14 @@ def _persists(toks: Sequence[str], m: Match) -> bool:
                for k, t in enumerate(after))
 
 
-def _passed_at(toks: Sequence[str], m: Match, *, effort: bool = False) -> Match | None:
+def _passed_at(toks: Sequence[str], m: Match, *, effort: bool = False, relief: bool = False) -> Match | None:
     """A word of the sign passed outside it ("..., ngồi một chút là êm"), not after a negator nor before "hơi"
     ("là hết hơi"); a not-ill clause ("có bệnh gì đâu"), not after an effort (``effort``); or an as-always marker
     ("ổng nói vậy hoài")."""
-    for matcher in (_PASSED, _USUAL_CAUSES) if effort else (_PASSED, _CAUSE_NOT_ILL, _NOT_ILL, _USUAL_CAUSES):
+    # session 21b (n53-s17-calm): a known condition's cause ("hen", "có bầu") only by a word of relief (``relief``)
+    matchers = (_PASSED,) if relief else (_PASSED, _USUAL_CAUSES) if effort else (
+        _PASSED, _CAUSE_NOT_ILL, _NOT_ILL, _USUAL_CAUSES)
+    for matcher in matchers:
         for p in matcher.find(toks):
             if m.start <= p.start < m.end or _negated_before(toks, p.start, 2):
                 continue
@@ -698,7 +701,8 @@ def cause_passed(toks: Sequence[str], m: Match, *, mask: bool = False) -> Match 
     cause = _ordinary_cause(toks, m) or named_attack(toks, m)
     if cause is None or _persists(toks, m):
         return None
-    return _passed_at(toks, m, effort=cause.phrase in _EFFORTS)
+    return _passed_at(toks, m, effort=cause.phrase in _EFFORTS,
+                      relief=cause.phrase in _RELIEF_ONLY or cause is m)
 
 
 # session 21b (n53-s17-calm): a sweat or a tremor of a low sugar ("tụt đường huyết hay run tay vã mồ hôi, ăn miếng kẹo
@@ -709,6 +713,10 @@ _CONCERN_CLEAR = frozenset(_w("everyday", "cause_clear_concern"))
 def _clearable_concern(m: Match) -> bool:
     return m.label == "caller_concern" and m.phrase in _CONCERN_CLEAR
 
+
+# session 21b (n53-s17-calm): the causes that are a known condition, passed only by a word of relief ("hen lâu năm,
+# khó thở quá như mọi khi" is no attack over)
+_RELIEF_ONLY = frozenset(_w("everyday", "relief_only_causes"))
 
 # session 21b (n53-s17-calm): a known condition's attack named as the sign ("lên cơn hen", "lên cơn suyễn")
 _ATTACK_WORDS = _w("everyday", "attack_in_sign")

@@ -102,7 +102,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "ctx_folk_care", "ctx_folk_parts", "ctx_folk_not_parts", "ctx_ask_words",
                                            "ctx_relayed_denials", "ctx_denial_not_before", "ctx_now_links",
                                            "ctx_now_fine", "attack_in_sign", "ctx_pale_conditions",
-                                           "cause_clear_concern")},
+                                           "cause_clear_concern", "relief_only_causes")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
                                            "cause_clear_signs", "cause_mask_signs",
                                            "ctx_animal_signs", "ctx_play_signs")},
