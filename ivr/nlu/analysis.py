@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.context import context_calm, context_span, may_be_context, plea_not_now
+from ivr.nlu.context import answered_no, context_calm, context_span, may_be_context, plea_not_now
 from ivr.nlu.everyday import (
     angry_tightness,
     calm_worry,
@@ -472,6 +472,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                 if toks[j] == BREAK or _said_exactly(_PHONE.at(toks, j), toks):
                     break  # "gọi điện cho con mà nó không trả lời": a phone call nobody answered
                 if word_in(toks[j], lx.PLAIN_NEGATORS):
+                    if call is not None and answered_no(toks, j):
+                        continue  # session 21b (n53-s17-calm): "tui hỏi thở mệt hông ổng nói hông": a question's close
                     outcome = _wake_outcome(toks, j)
                     if outcome is not None and _wilful(toks, i, j):
                         break  # "thằng bé giận dỗi, gọi không thèm thưa": a mood, no lost consciousness
@@ -811,8 +813,13 @@ def _dim_thing(toks: Sequence[str], m: Match) -> bool:
         return False
     window = toks[clause_start(toks, m.start):m.start]
     objs = _DIM_OBJECTS.find(window)
+    # session 21b (n53-s17-calm): a contrast word between turns to the patient ("uống nước đường rồi mà vẫn lơ mơ")
     return bool(objs) and not any(word_in(t, _BODY_PARTS) or (word_in(t, lx.PERSONS) and t != "nó")
-                                  for t in window[objs[-1].end:]) and not _user_then_dim(window, objs[-1])
+                                  or word_in(t, _DIM_TURNS) for t in window[objs[-1].end:]) and not _user_then_dim(
+        window, objs[-1])
+
+
+_DIM_TURNS = ("mà", "nhưng", "chứ", "nhưng mà")
 
 
 def _user_then_dim(window: Sequence[str], obj: Match) -> bool:

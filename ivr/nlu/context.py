@@ -82,7 +82,7 @@ def context_calm(toks: Sequence[str], m: Match) -> bool:
     """Is the sign ``m`` one of this module's calm kinds?"""
     return (word_asked(toks, m) or food_colour(toks, m) or carried_animal(toks, m) or deep_colour(toks, m)
             or fever_lingers(toks, m) or habit_fine(toks, m) or play_over(toks, m) or warmed_up(toks, m)
-            or said_not_breath(toks, m) or up_and_well(toks, m) or news_fear(toks, m))
+            or said_not_breath(toks, m) or up_and_well(toks, m) or news_fear(toks, m) or set21b_calm(toks, m))
 
 
 def word_asked(toks: Sequence[str], m: Match) -> bool:
@@ -167,14 +167,30 @@ def habit_fine(toks: Sequence[str], m: Match) -> bool:
     hi = clause_end(toks, m.end)
     nxt = clause_end(toks, hi + 1) if hi < len(toks) else hi
     habits = [h for h in _HABITS.find(toks[m.end:nxt]) if not _negated_before(toks, m.end + h.start, 1)]
-    if not habits:
+    at = m.end + habits[0].end if habits else habit_before(toks, m)
+    if at is None:
         return False
     tail = toks[m.end:min(m.end + 2, hi)]
     if any(word_in(t, lx.NEGATORS) or word_in(t, lx.INTENSIFIERS) for t in tail):
         return False
-    at = m.end + habits[0].end
     fine = [f for f in _HABIT_FINE.find(toks[at:]) if not _negated_before(toks, at + f.start, 2)]
     return bool(fine) and not _changed(toks, _same_said(toks, clause_start(toks, m.start))) and not _persists(toks, m)
+
+
+_SLEEP_NOISES = ("khò", "khè", "ngáy", "khọt", "khò khè")
+
+
+def habit_before(toks: Sequence[str], m: Match) -> int | None:
+    """Session 21b (n53-s17-calm): the habit said in the clause before a sign opening its own clause ("chồng em ngáy
+    to như mọi đêm, khò khè vậy chứ ngủ ngon"): where to look for the fine phrase (the sign's end), or None."""
+    lo = clause_start(toks, m.start)
+    if lo < 2 or m.start - lo > 2 or _PERSONS.find(toks[lo:m.start]):
+        return None
+    if not any(word_in(t, _SLEEP_NOISES) for t in toks[m.start:m.end]):
+        return None  # only a noise of sleep goes on from the habit ("..., thở hổn hển" is a sign of its own)
+    prev = clause_start(toks, lo - 2)
+    found = [h for h in _HABITS.find(toks[prev:lo - 1]) if not _negated_before(toks, prev + h.start, 1)]
+    return m.end if found else None
 
 
 def play_over(toks: Sequence[str], m: Match) -> bool:
@@ -266,7 +282,9 @@ def may_be_context(toks: Sequence[str]) -> bool:
 
 _OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
     "ctx_word_markers", "ctx_deep_words", "ctx_linger_words", "ctx_habits", "ctx_play_causes", "ctx_cold_causes",
-    "ctx_not_it_links", "ctx_up_words", "ctx_news", "ctx_screens", "episode_past", "animals", "ctx_food_colours")
+    "ctx_not_it_links", "ctx_up_words", "ctx_news", "ctx_screens", "episode_past", "animals", "ctx_food_colours",
+    # session 21b (n53-s17-calm)
+    "ctx_folk_care", "ctx_ask_words", "ctx_now_links")
     for p in _w("everyday", key))
 
 
@@ -279,7 +297,7 @@ def context_span(toks: Sequence[str], m: Match) -> range:
     chuyện tỉnh rụi rồi")."""
     lo = clause_start(toks, m.start)
     lo = clause_start(toks, lo - 2) if lo >= 2 else lo
-    cues = [c.start for matcher in _CUES for c in matcher.find(toks[m.end:])]
+    cues = [c.start for matcher in (*_CUES, *_CUES_21B) for c in matcher.find(toks[m.end:])]
     return range(lo, clause_end(toks, m.end + max(cues)) if cues else clause_end(toks, m.end))
 
 
@@ -299,3 +317,116 @@ def plea_not_now(toks: Sequence[str], m: Match) -> bool:
         if not _PERSONS.find(rest) and not any(word_in(t, _TURNS) for t in rest):
             return True  # "ti vi đang chiếu phim mà nhà em cần cấp cứu gấp" keeps the plea
     return past_episode_over(toks, m) is not None
+
+
+# --- session 21b (n53-s17-calm): folk care's marks, a denial the patient gave, a sign feared for later
+_FOLK = _m("ctx_folk_care")
+_FOLK_PARTS = _m("ctx_folk_parts")
+_FOLK_NOT_PARTS = _m("ctx_folk_not_parts")
+_ASK = _m("ctx_ask_words")
+_YESNO = ("không", "hông", "hôn", "ko", "hem", "chưa", "khong", "hong")
+_DENIALS = _m("ctx_relayed_denials")
+_DENIAL_NOT_BEFORE = _w("everyday", "ctx_denial_not_before")
+_FEAR = Matcher(table(*lx.FEARED))
+_NOW_LINKS = _m("ctx_now_links")
+_NOW_FINE = _m("ctx_now_fine")
+_FEAR_TURNS = ("mà", "nhưng", "chứ", "giờ", "đang", "bây giờ")
+#: the cues after a sign of this session's kinds, to the end of whose clause the n-gram model is not to weigh
+_CUES_21B = (_DENIALS, _NOW_FINE)
+
+
+def set21b_calm(toks: Sequence[str], m: Match) -> bool:
+    """Session 21b (n53-s17-calm): is the sign ``m`` a mark of folk care, in a question the patient said no to, or
+    feared for later with the patient fine now?"""
+    return folk_mark(toks, m) or relayed_denial(toks, m) or feared_fine_now(toks, m) or pale_not_blue(toks, m)
+
+
+_PALE_CONDITIONS = _m("ctx_pale_conditions")
+_BLUE = ("tím",)
+
+
+def pale_not_blue(toks: Sequence[str], m: Match) -> bool:
+    """A pale colour of a known pale condition, the blue denied right after it ("mẹ em thiếu máu nên da xanh xao sẵn,
+    môi nhợt nhạt chứ không tím"): a colour phrase with no "tím" in it, a negator then "tím" within four words after
+    it in its clause, and a pale condition (``ctx_pale_conditions``: "thiếu máu") said, not denied. "thiếu máu sẵn mà
+    hôm nay môi tím ngắt" keeps its own sign."""
+    if m.label != "cyanosis" or any(word_in(t, _BLUE) for t in toks[m.start:m.end]):
+        return False
+    hi = min(clause_end(toks, m.end), m.end + 5)
+    denied = any(word_in(toks[k], lx.NEGATORS) and k + 1 < hi and word_in(toks[k + 1], _BLUE)
+                 for k in range(m.end, hi))
+    if not denied:
+        return False
+    return any(not _negated_before(toks, c.start, 2) for c in _PALE_CONDITIONS.find(toks))
+
+
+def folk_mark(toks: Sequence[str], m: Match) -> bool:
+    """A dark colour on the skin where folk care was done ("cạo gió cho ổng lưng tím bầm hết trơn", "giác hơi xong
+    lưng bầm tím từng vòng"): a folk-care word (``ctx_folk_care``) earlier in its clause or the clause before, not
+    denied; a skin part (``ctx_folk_parts``: "lưng", "vai", "gáy") at most three words before the sign in its clause;
+    no lips, face, nails or fingers in the sign or between; no severity word after. "cạo gió xong môi tím tái" and
+    "..., lưng bầm tím mà môi cũng tím" (a second sign) keep it."""
+    if m.label != "cyanosis":
+        return False
+    lo = clause_start(toks, m.start)
+    near = max(lo, m.start - 3)
+    if _FOLK_NOT_PARTS.find(toks[near:m.end]) or not _FOLK_PARTS.find(toks[near:m.start]):
+        return False
+    prev = clause_start(toks, lo - 2) if lo >= 2 else lo
+    folk = [f for f in _exact(toks[prev:m.start], _FOLK) if not _negated_before(toks, prev + f.start, 2)]
+    return bool(folk) and not _exact(toks[m.end:], _CAUSE_SEVERITY)
+
+
+def relayed_denial(toks: Sequence[str], m: Match) -> bool:
+    """A sign inside a yes/no question the caller put to the patient, and the patient's no after it ("tui hỏi thở mệt
+    hông ổng nói hông", "hỏi bả có tức ngực hông thì bả nói hổng có"): an ask word at most four words before the sign
+    in its clause, a question close ("không", "hông") within two words after it, then a denial (``ctx_relayed_denials``:
+    "nói không", "lắc đầu") within eight words, not of speech lost ("ổng nói không được", "nói không ra hơi"). A sign
+    said after the denial ("..., mà ổng thở hổn hển") is read on its own."""
+    lo = clause_start(toks, m.start)
+    if not any(m.start - (max(lo, m.start - 5) + a.end) <= 4 for a in _ASK.find(toks[max(lo, m.start - 5):m.start])):
+        return False
+    close = next((k for k in range(m.end, min(m.end + 3, len(toks))) if word_in(toks[k], _YESNO)), None)
+    if close is None:
+        return False
+    window = toks[close + 1:close + 9]
+    for d in _DENIALS.find(window):
+        at = close + 1 + d.end
+        if at < len(toks) and word_in(toks[at], _DENIAL_NOT_BEFORE):
+            continue
+        return True
+    return False
+
+
+def feared_fine_now(toks: Sequence[str], m: Match) -> bool:
+    """A sign feared for later ("sợ là sợ đêm nay ba em thở không nổi thôi", "chỉ lo tối nay bé sốt cao rồi co giật
+    thôi"): a fear word earlier in its clause with no turn word between, and later a contrast with a now word
+    (``ctx_now_links``: "chứ giờ", "mà giờ") followed within six words by the patient fine (``ctx_now_fine``: "thở đều",
+    "đang chơi"), with no negator, still-sign, persist or severity word after the now word. "sợ tối nay thở không nổi,
+    mà giờ đã thở dốc rồi" keeps it."""
+    lo = clause_start(toks, m.start)
+    fears = [f for f in _FEAR.find(toks[lo:m.start]) if not _negated_before(toks, lo + f.start, 2)]
+    if not fears or any(word_in(t, _FEAR_TURNS) or t == BREAK for t in toks[lo + fears[0].end:m.start]):
+        return False
+    for link in _NOW_LINKS.find(toks[m.end:]):
+        at = m.end + link.end
+        after = toks[at:]
+        fine = [f for f in _NOW_FINE.find(after[:8]) if f.start <= 5]
+        if not fine:
+            continue
+        inside = {i for f in _NOW_FINE.find(after) for i in range(f.start, f.end)}
+        if any(word_in(t, lx.NEGATORS) for i, t in enumerate(after) if i not in inside):
+            return False
+        return not _exact(after, _PERSIST) and not _exact(after, _CAUSE_SEVERITY)
+    return False
+
+
+def answered_no(toks: Sequence[str], j: int) -> bool:
+    """Session 21b (n53-s17-calm): is the negator at ``j`` the close of a yes/no question the caller asked, then the
+    patient's no ("tui hỏi thở mệt hông ổng nói hông": ``ivr.nlu.analysis`` reads no unanswered call there)? At most
+    two persons after it, then a denial (``ctx_relayed_denials``) not of speech lost ("ổng nói không được")."""
+    k = j + 1
+    while k < min(j + 3, len(toks)) and _PERSONS.at(list(toks[k:k + 2]), 0) is not None:
+        k += 1
+    d = _DENIALS.at(toks, k) if k < len(toks) else None
+    return d is not None and not (d.end < len(toks) and word_in(toks[d.end], _DENIAL_NOT_BEFORE))

@@ -198,7 +198,8 @@ def colour_went_back(toks: Sequence[str], m: Match) -> bool:
     causes = [c for c in _exact(toks[lo:hi], _COLOUR_CAUSES) if not _negated_before(toks, lo + c.start)]
     if not causes:
         return False
-    return bool(_COLOUR_BACK.find(toks[m.end:]))
+    # session 21b (n53-s17-calm): a back word not denied ("lay mãi không khóc lại", "không hồng lại")
+    return any(not _negated_before(toks, m.end + b.start, 2) for b in _COLOUR_BACK.find(toks[m.end:]))
 
 
 def tantrum(toks: Sequence[str], m: Match) -> bool:
@@ -214,7 +215,9 @@ def sore_muscle(toks: Sequence[str], m: Match) -> bool:
     if m.label != "chest_pain":
         return False
     # session 19 (n43-set14): a spread word denied ("ấn vô thì đau, không khó thở") is none
-    if not _TENDER.find(toks) or any(not _negated_before(toks, s.start) for s in _SPREAD.find(toks)):
+    # session 21b (n53-s17-calm): "hít thở không sao" is breathing fine, no spread
+    if not _TENDER.find(toks) or any(not _negated_before(toks, s.start) and not (
+            s.end < len(toks) and word_in(toks[s.end], ("sao",))) for s in _SPREAD.find(toks)):
         return False
     return any(not _negated_before(toks, s.start) for s in _exact(toks, _STRAIN))
 
@@ -433,7 +436,8 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
     if not [p for p in _EPISODE_PAST.find(toks[lo:hi]) if not _negated_before(toks, lo + p.start, 1)
             and not (lo + p.start > 0 and word_in(toks[lo + p.start - 1], lx.SINCE_WORDS))]:
         return None
-    if any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) or _ASKED_WHEN.find(toks[m.end:]):
+    if (any(word_in(t, lx.QUESTION_ENDINGS) for t in toks[-1:]) and not _not_once(toks)) or _ASKED_WHEN.find(
+            toks[m.end:]):
         return None  # "cho hỏi bao giờ thì khỏi": over asked about, not said
     turns = [i for i in range(m.end, len(toks)) if toks[i] == BREAK or word_in(toks[i], _EPISODE_TURNS)]
     turns = sorted({*turns, *(m.end + n.start for n in _EPISODE_NOW.find(toks[m.end:]))})  # session 19 (n43-set14)
@@ -447,6 +451,17 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
                 continue
             return turns[0] + now.start
     return None
+
+
+_ONCE_HEADS = ("lần", "bữa", "hôm", "cái", "chút")
+
+
+def _not_once(toks: Sequence[str]) -> bool:
+    """Session 21b (n53-s17-calm): "... không đau lại lần nào": a closing "nào" after a count word with a negator in
+    its clause is "not once", no question."""
+    if len(toks) < 2 or not word_in(toks[-1], ("nào",)) or not word_in(toks[-2], _ONCE_HEADS):
+        return False
+    return any(word_in(t, lx.NEGATORS) for t in toks[clause_start(toks, len(toks) - 1):-2])
 
 
 def woke_when_called(toks: Sequence[str], m: Match) -> int | None:
@@ -648,11 +663,14 @@ def _persists(toks: Sequence[str], m: Match) -> bool:
                for k, t in enumerate(after))
 
 
-def _passed_at(toks: Sequence[str], m: Match, *, effort: bool = False) -> Match | None:
+def _passed_at(toks: Sequence[str], m: Match, *, effort: bool = False, relief: bool = False) -> Match | None:
     """A word of the sign passed outside it ("..., ngồi một chút là êm"), not after a negator nor before "hơi"
     ("là hết hơi"); a not-ill clause ("có bệnh gì đâu"), not after an effort (``effort``); or an as-always marker
     ("ổng nói vậy hoài")."""
-    for matcher in (_PASSED, _USUAL_CAUSES) if effort else (_PASSED, _CAUSE_NOT_ILL, _NOT_ILL, _USUAL_CAUSES):
+    # session 21b (n53-s17-calm): a known condition's cause ("hen", "có bầu") only by a word of relief (``relief``)
+    matchers = (_PASSED,) if relief else (_PASSED, _USUAL_CAUSES) if effort else (
+        _PASSED, _CAUSE_NOT_ILL, _NOT_ILL, _USUAL_CAUSES)
+    for matcher in matchers:
         for p in matcher.find(toks):
             if m.start <= p.start < m.end or _negated_before(toks, p.start, 2):
                 continue
@@ -678,12 +696,37 @@ def cause_passed(toks: Sequence[str], m: Match, *, mask: bool = False) -> Match 
     passed ("tức ngực vì áo chật, thay áo rộng là hết", "thở dốc vì mới đi chợ về, ngồi một chút là êm"); None when
     it persists, is worse than its cause, or is a sign no cause clears. ``mask``: also the mild signs the rules keep
     but the n-gram model should not weigh ("ho mấy tiếng do bụi rơm, ổng nói vậy hoài")."""
-    if m.label not in _CAUSE_CLEAR and not (mask and m.label in _CAUSE_MASK):
+    if m.label not in _CAUSE_CLEAR and not (mask and m.label in _CAUSE_MASK) and not _clearable_concern(m):
         return None
-    cause = _ordinary_cause(toks, m)
+    cause = _ordinary_cause(toks, m) or named_attack(toks, m)
     if cause is None or _persists(toks, m):
         return None
-    return _passed_at(toks, m, effort=cause.phrase in _EFFORTS)
+    return _passed_at(toks, m, effort=cause.phrase in _EFFORTS,
+                      relief=cause.phrase in _RELIEF_ONLY or cause is m)
+
+
+# session 21b (n53-s17-calm): a sweat or a tremor of a low sugar ("tụt đường huyết hay run tay vã mồ hôi, ăn miếng kẹo
+# là hết"): the only worry phrases an ordinary cause that passed clears
+_CONCERN_CLEAR = frozenset(_w("everyday", "cause_clear_concern"))
+
+
+def _clearable_concern(m: Match) -> bool:
+    return m.label == "caller_concern" and m.phrase in _CONCERN_CLEAR
+
+
+# session 21b (n53-s17-calm): the causes that are a known condition, passed only by a word of relief ("hen lâu năm,
+# khó thở quá như mọi khi" is no attack over)
+_RELIEF_ONLY = frozenset(_w("everyday", "relief_only_causes"))
+
+# session 21b (n53-s17-calm): a known condition's attack named as the sign ("lên cơn hen", "lên cơn suyễn")
+_ATTACK_WORDS = _w("everyday", "attack_in_sign")
+
+
+def named_attack(toks: Sequence[str], m: Match) -> Match | None:
+    """Session 21b (n53-s17-calm): the sign ``m`` when it names a known condition's attack ("bố em lên cơn hen, xịt là
+    đỡ, giờ thở êm rồi"): its own ordinary cause, cleared only by a passed word and never with a persist or severity
+    word after it (``cause_passed``)."""
+    return m if any(word_in(t, _ATTACK_WORDS) for t in toks[m.start:m.end]) else None
 
 
 def angry_tightness(toks: Sequence[str], i: int) -> bool:

@@ -97,7 +97,12 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "ctx_not_it_links", "ctx_breath_heads", "ctx_up_words", "ctx_up_fine",
                                            "ctx_news", "ctx_news_others", "ctx_emotion_links",
                                            "ctx_emotion_causes", "ctx_food_colours", "ctx_screens",
-                                           "ctx_screen_persons")},
+                                           "ctx_screen_persons",
+                                           # session 21b (n53-s17-calm)
+                                           "ctx_folk_care", "ctx_folk_parts", "ctx_folk_not_parts", "ctx_ask_words",
+                                           "ctx_relayed_denials", "ctx_denial_not_before", "ctx_now_links",
+                                           "ctx_now_fine", "attack_in_sign", "ctx_pale_conditions",
+                                           "cause_clear_concern", "relief_only_causes")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
                                            "cause_clear_signs", "cause_mask_signs",
                                            "ctx_animal_signs", "ctx_play_signs")},

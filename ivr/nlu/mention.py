@@ -14,6 +14,7 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu import negation
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK
+from ivr.nlu.urgency import own_news
 
 _w = lx.LEXICON.words
 _ASKED_LINKS = _w("mention", "asked_links")
@@ -270,7 +271,14 @@ def _device_or_unread(toks: Sequence[str], r: Match) -> bool:
     after it: "đọc được số", "đọc máy")?"""
     if any(word_in(t, lx.NEGATORS) for t in toks[max(0, r.start - 2):r.start]):
         return True
-    return r.end < len(toks) and _READ_DEVICES.at(toks, r.end) is not None
+    return r.end < len(toks) and (_READ_DEVICES.at(toks, r.end) is not None or news_struck(toks, r))
+
+
+def news_struck(toks: Sequence[str], r: Match) -> bool:
+    """Session 21b (n53-s17-calm): is the hear phrase ``r`` news that struck the patient ("má nghe tin dữ xong gục
+    xuống", "nghe tin dương tính, bà ngất"): urgency.yaml ``own_news`` right after it? What follows is the patient's
+    own sign, not a sign read or heard about."""
+    return own_news(toks, r.end)
 
 
 def _outsider(toks: Sequence[str], m: Match, hi: int) -> bool:

@@ -231,7 +231,29 @@ def _turned_since(clause: Sequence[str], markers: Sequence[Match], at: int) -> b
     """Session 17 (n25): a contrast word between a chronic marker and the sign ("lãng tai từ lâu mà nay môi ông tím
     tái lại", "lẫn từ lâu nhưng hôm nay li bì"): the sign is what changed, not the old state."""
     first = min(c.start for c in markers)
-    return first < at and bool(_CONTRAST.find(clause[first:at]))
+    return first < at and (bool(_CONTRAST.find(clause[first:at])) or _now_onset(clause, markers, at))
+
+
+# session 21b (n53-s17-calm): a now word between an old condition and the sign ("tai biến năm kia nay méo miệng")
+_NOW_ONSET = ("nay", "giờ")
+_NOW_ONSET_NOT_AFTER = ("tới", "đến", "lâu", "xưa", "trước", "mấy", "năm", "từ", "bữa", "hồi")
+_NOW_ONSET_NOT_BEFORE = ("vẫn", "cũng", "vậy", "thế", "như", "còn", "y")
+
+
+def _now_onset(clause: Sequence[str], markers: Sequence[Match], at: int) -> bool:
+    """Session 21b (n53-s17-calm): a bare now word ("nay", "giờ") after the last chronic marker before the sign ``at``
+    and before it, not closing a span of time ("tới giờ", "lâu nay") nor opening a same-as-ever ("nay vẫn", "giờ cũng
+    vậy"): the sign is new today on top of the old condition ("ông tai biến năm kia tay yếu nay méo miệng")."""
+    ends = [c.end for c in markers if c.end <= at]
+    if not ends:
+        return False
+    for k in range(max(ends), at):
+        if not word_in(clause[k], _NOW_ONSET) or (k > 0 and word_in(clause[k - 1], _NOW_ONSET_NOT_AFTER)):
+            continue
+        if k + 1 < len(clause) and word_in(clause[k + 1], _NOW_ONSET_NOT_BEFORE):
+            continue
+        return True
+    return False
 
 
 def _still_said(later: Sequence[str], resolved: Sequence[Match], kept: bool) -> bool:
