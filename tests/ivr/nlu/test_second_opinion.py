@@ -69,10 +69,12 @@ def test_the_shipped_model_loads() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(900)  # its own subprocess limit is 600 s
+@pytest.mark.timeout(1800)  # its own subprocess limit is 1500 s
 def test_the_shipped_model_is_what_the_training_script_makes() -> None:
+    # a full retrain with grouped cross-validation: about 8-10 min on two cores for 6837 rows (session 21), more
+    # while other tests share the machine; the limit only catches a hang
     res = subprocess.run([sys.executable, str(ROOT / "bench" / "train_ngram.py"), "--check"], capture_output=True,
-                         text=True, cwd=ROOT, timeout=600)
+                         text=True, cwd=ROOT, timeout=1500)
     assert res.returncode == 0, res.stdout + res.stderr
 
 
