@@ -6,7 +6,7 @@ for blood pressure. Said anywhere else, a reading below 90/60 is the warning sig
 (``low_blood_pressure`` below), whatever question was asked."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from ivr.engine.understanding import worse
@@ -1425,14 +1425,22 @@ def _hundreds_said_as_digit(toks: Sequence[str], numbers: Sequence[Number], skip
     20 to 99 right after it, then a blood-pressure separator ("trên", "/"), named as a blood pressure or asked for."""
     if expect_vital not in BLOOD_PRESSURE_VITALS and not _BP_NAMES.find(toks):
         return numbers, skip
+    return _hundred_then(numbers, skip, lambda a, b: (
+        20 <= b.value < 100 and b.value == int(b.value) and b.end < len(toks)
+        and word_in(toks[b.end], lx.BLOOD_PRESSURE_SEPARATORS)))
+
+
+def _hundred_then(numbers: Sequence[Number], skip: set[int],
+                  fits: Callable[[Number, Number], bool]) -> tuple[Sequence[Number], set[int]]:
+    """``numbers`` with each "một" said alone (one word) right before a value ``b`` that ``fits`` read as 100 + b (a
+    hundred said as its digit); ``skip`` (indexes of ``numbers``) moved along."""
     out: list[Number] = []
     kept: set[int] = set()
     k = 0
     while k < len(numbers):
         a = numbers[k]
         b = numbers[k + 1] if k + 1 < len(numbers) else None
-        if (b is not None and a.value == 1 and a.end - a.start == 1 and b.start == a.end and 20 <= b.value < 100
-                and b.value == int(b.value) and b.end < len(toks) and word_in(toks[b.end], lx.BLOOD_PRESSURE_SEPARATORS)
+        if (b is not None and a.value == 1 and a.end - a.start == 1 and b.start == a.end and fits(a, b)
                 and k not in skip and k + 1 not in skip):
             out.append(Number(value=100 + b.value, start=a.start, end=b.end))
             k += 2
@@ -1666,24 +1674,10 @@ def _pulse_said_digit_by_digit(toks: Sequence[str], numbers: Sequence[Number], s
     """Session 21b (n52-s17-readings): a pulse over a hundred read off a screen digit by digit ("nhịp tim một hai năm"
     125): a pulse named right before "một", then two digit words right after it, the
     clause ending there. Only after a pulse's own name: "một hai năm" alone is no number."""
-    out: list[Number] = []
-    kept: set[int] = set()
-    k = 0
-    while k < len(numbers):
-        a = numbers[k]
-        b = numbers[k + 1] if k + 1 < len(numbers) else None
-        if (b is not None and a.value == 1 and a.end - a.start == 1 and b.start == a.end and b.end - b.start == 2
-                and 0 <= b.value <= 60 and b.value == int(b.value) and (b.end >= len(toks) or toks[b.end] == BREAK)
-                and any(c.label == "pulse" and 0 <= a.start - c.end <= 1 for c in cues)
-                and k not in skip and k + 1 not in skip):
-            out.append(Number(value=100 + b.value, start=a.start, end=b.end))
-            k += 2
-            continue
-        if k in skip:
-            kept.add(len(out))
-        out.append(a)
-        k += 1
-    return out, kept
+    return _hundred_then(numbers, skip, lambda a, b: (
+        b.end - b.start == 2 and 0 <= b.value <= 60 and b.value == int(b.value)
+        and (b.end >= len(toks) or toks[b.end] == BREAK)
+        and any(c.label == "pulse" and 0 <= a.start - c.end <= 1 for c in cues)))
 
 
 _THRESHOLD_ASKED = Matcher(table(*lx.LEXICON.words("vitals", "threshold_asked_before")))
