@@ -977,16 +977,11 @@ def _supposed(toks: Sequence[str], n: Number) -> bool:
     its clause ("nếu spo2 dưới chín tư thì...", "lỡ mà oxy xuống chín hai thì sao"), or a threshold (vitals.yaml
     ``threshold_words``) followed in its clause by "thì" and a question ("sốt trên ba tám độ rưỡi thì làm sao",
     "nhịp thở trên hai mươi thì có nguy hiểm không")? "oxy của tôi dưới chín lăm" stays a reading."""
-    lo = n.start
-    while lo > 0 and toks[lo - 1] != BREAK:
-        lo -= 1
+    lo, hi = _clause(toks, n.start)
     if _SUPPOSED.find(toks[lo:n.start]) or _heard_of(toks, n) or _rule_value(toks, n):
         return True
     if n.start == 0 or not word_in(toks[n.start - 1], lx.THRESHOLD_WORDS):
         return False
-    hi = n.end
-    while hi < len(toks) and toks[hi] != BREAK:
-        hi += 1
     rest = toks[n.end:hi]
     return any(word_in(t, lx.THEN_WORDS) for t in rest) and bool(
         _ASKED.find(rest) or (rest and word_in(rest[-1], lx.QUESTION_ENDINGS)))
@@ -1713,10 +1708,7 @@ def _threshold_rule(toks: Sequence[str], n: Number) -> bool:
     "ô xi dưới chín sáu rồi, gọi giúp em" stays a reading."""
     if n.start == 0 or not word_in(toks[n.start - 1], lx.THRESHOLD_WORDS):
         return False
-    hi = n.end
-    while hi < len(toks) and toks[hi] != BREAK:
-        hi += 1
-    rest = toks[n.end:hi]
+    rest = toks[n.end:_clause(toks, n.start)[1]]
     if not rest or not word_in(rest[0], (*lx.THEN_WORDS, *lx.VALUE_IS_WORDS, *lx.DEGREE, "%")):
         return False
     asked = [t for t in rest[1:] if not word_in(t, _BARE_FILLERS)]  # "... là nhanh hả chị": the address aside

@@ -23,27 +23,17 @@ from ivr.engine import events as E
 from ivr.engine.flow import load_flow
 from ivr.engine.prompts import load_catalog
 from ivr.engine.session import HOLD_S, Session
-from ivr.engine.simulator import Input, SimulationResult
+from ivr.engine.simulator import Input
 from ivr.engine.understanding import risk_rank
 from ivr.nlu.whereabouts import cannot_read, patient_away
 from tests.ivr.engine.test_default_flow import _setup, call, keys, say
 from tests.ivr.engine.test_node_signs_s18 import OUT_START, outbound
+from tests.ivr.engine.test_shapes_s21 import _events, _prompts, _worst
 
 RELATIVE = (keys("1"), keys("2"))  # outbound: start, a relative answers
 SILENCE: Input = ("silence", "")
 
 
-def _events(result: SimulationResult, event: str) -> list[str]:
-    return [s["node"] for s in result.steps if s.get("event") == event]
-
-
-def _prompts(result: SimulationResult) -> list[str]:
-    return [s["prompt_id"] for s in result.steps if s["prompt_id"]]
-
-
-def _worst(result: SimulationResult) -> str | None:
-    escalations = result.as_json()["escalations"]
-    return min((e["risk"] for e in escalations), key=risk_rank) if escalations else None
 
 
 # ------------------------------------------------------------------ kind 1: where the patient is (NLU)
