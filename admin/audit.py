@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "studio_refused": "Bị từ chối vào tổng đài ghi âm", "studio_pin_failed": "Nhập sai mã PIN ghi âm",
     "checkin.pause": "Tạm dừng gọi hỏi thăm", "checkin.resume": "Tiếp tục gọi hỏi thăm",
     "patient.opt_out": "Ngừng nhận cuộc gọi hỏi thăm", "patient.opt_in": "Nhận lại cuộc gọi hỏi thăm",
+    "patient.checkins_stopped": "Dừng gọi hỏi thăm vì người bệnh không còn ở nhà",
     "checkin_sms_text": "Sửa tin nhắn báo trước cuộc gọi", "checkin_sms_text_revert": "Dùng lại tin nhắn mặc định",
     "notify_target_create": "Thêm nơi nhận thông báo", "notify_target_active": "Bật/tắt nơi nhận thông báo",
     "notify_target_test": "Gửi thử thông báo", "knowledge_save": "Lưu nháp câu trả lời",

@@ -43,7 +43,11 @@ BUCKET_LABELS: dict[str, str] = {
 ANSWERED_LABELS = {"patient": "Người bệnh", "relative": "Người nhà"}
 #: Who recorded a patient's wish not to be called (``patients.opt_out_source``).
 OPT_OUT_SOURCES = {"call": "người bệnh bấm phím 9 trong cuộc gọi", "staff": "nhân viên ghi nhận",
-                   "sms": "qua tin nhắn"}
+                   "sms": "qua tin nhắn",
+                   # a check-in call heard that the patient is no longer at home (escalation.checkins.outcome)
+                   "away_in_hospital": "người nghe máy báo người bệnh đã nhập viện",
+                   "away_moved": "người nghe máy báo người bệnh đã chuyển đi nơi khác",
+                   "away_died": "người nghe máy báo người bệnh đã mất"}
 #: Results after which the window is over for the patient (the progress bar's "done").
 DONE: tuple[str, ...] = (results.REACHED, results.NOT_REACHED, results.ESCALATED, results.OPTED_OUT)
 RECENT_DAYS = 7

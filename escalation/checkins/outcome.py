@@ -4,7 +4,10 @@
 transaction it records the result (only for an attempt still ``dialing``: a second report of one call
 changes nothing), and plans the next attempt when the policy allows one: at most ``checkin_attempts``
 calls to a number per window, ``checkin_retry_minutes`` apart, starting before the window ends, and
-at most ``checkin_max_calls_per_day`` calls to the number per local day. Then, outside the
+at most ``checkin_max_calls_per_day`` calls to the number per local day. A reached call whose answerer said
+the patient is no longer at home (already in hospital, moved away, died: the flow's slot ``patient_away``)
+stops that patient's check-in calls the way a "9" does, with the reason as its source, until staff resume
+them on the patient's page. Then, outside the
 transaction: the retry is scheduled, a patient not reached for the second window in a row becomes a
 "not reached" case, and a reached patient's readings are checked for a worsening trend.
 """
@@ -31,6 +34,10 @@ from . import missed, plan, results, schedule, windows
 log = logging.getLogger(__name__)
 CS = CheckinStatus
 ANSWERED_BY = ("patient", "relative", "")
+#: The check-in flow's ``patient_away`` values that stop the patient's calls (``patients.opt_out_source``
+#: becomes ``away_<value>``): nobody is left at that number to check on, and a bereaved family is not rung
+#: twice a day by a robot.
+AWAY_STOPS: tuple[str, ...] = ("in_hospital", "moved", "died")
 
 
 @dataclass
@@ -43,6 +50,7 @@ class Finished:
     opted_out: list[int] = field(default_factory=list)
     reached: list[int] = field(default_factory=list)
     given_up: list[int] = field(default_factory=list)  # patients not reached in this window, no attempt left
+    away: list[int] = field(default_factory=list)  # reached patients said to be away; their calls stopped
     cases: list[int] = field(default_factory=list)
 
 
@@ -98,6 +106,7 @@ def finish(db: Database, cfg: Config, *, attempt_id: int, status: str, sip_code:
             remaining = [pid for pid in covered if pid not in who]
         elif status == CS.REACHED:
             done.reached = who
+            done.away = _stop_away(s, call_id, who, attempt_id=attempt_id, answered_by=answered_by, now=now)
             remaining = [pid for pid in covered if pid not in who]
         if remaining:
             people = [p for p in s.scalars(select(Patient).where(Patient.id.in_(remaining))) if plan.eligible(p)]
@@ -115,6 +124,29 @@ def finish(db: Database, cfg: Config, *, attempt_id: int, status: str, sip_code:
             log.warning("check-in attempt %d: retry not scheduled now (%s); reconcile will", done.retry[0], exc)
     _after(db, cfg, a, done, redis=redis, now=now)
     return done
+
+
+def _stop_away(s: Session, call_id: int | None, who: list[int], *, attempt_id: int, answered_by: str,
+               now: datetime) -> list[int]:
+    """Stop the check-in calls of ``who`` when the call recorded that the patient is no longer at home.
+
+    Only for a call that spoke for exactly one patient: a household call that could not tell who was
+    meant stops nobody (the station reads the call record and decides)."""
+    if call_id is None or len(who) != 1:
+        return []
+    call = s.get(Call, call_id)
+    away = str((call.slots or {}).get("patient_away") or "") if call is not None else ""
+    if away not in AWAY_STOPS:
+        return []
+    p = s.get(Patient, who[0])
+    if p is None or p.opted_out_at is not None:
+        return []
+    p.opted_out_at, p.opt_out_source = now, f"away_{away}"
+    s.add(AuditLog(at=now, actor="system", action="patient.checkins_stopped", target=f"patient:{p.id}",
+                   detail={"source": f"away_{away}", "attempt_id": attempt_id, "call_id": call_id,
+                           "answered_by": answered_by}))
+    log.info("patient %d: check-in calls stopped, the call said %s (attempt %d)", p.id, away, attempt_id)
+    return [int(p.id)]
 
 
 def _next_attempt(s: Session, cfg: Config, a: CheckinAttempt, patient_ids: list[int],

@@ -44,7 +44,7 @@ def day_states(s: Session, cfg: Config, day: date) -> dict[int, set[str]]:
 
 
 def figures(s: Session, cfg: Config, day: date) -> dict[Area, dict[str, int]]:
-    """Per commune (of every home-care patient): followed, reached, not_reached, escalated, opted_out."""
+    """Per commune (of every home-care patient): followed, reached, not_reached, escalated, opted_out, away."""
     start = windows.to_utc(cfg, day, datetime.min.time())
     end = windows.to_utc(cfg, day + timedelta(days=1), datetime.min.time())
     states = day_states(s, cfg, day)
@@ -55,7 +55,8 @@ def figures(s: Session, cfg: Config, day: date) -> dict[Area, dict[str, int]]:
     out: dict[Area, dict[str, int]] = {}
     for p in patients:
         area = (p.province, p.district, p.commune)
-        row = out.setdefault(area, {"followed": 0, "reached": 0, "not_reached": 0, "escalated": 0, "opted_out": 0})
+        row = out.setdefault(area, {"followed": 0, "reached": 0, "not_reached": 0, "escalated": 0, "opted_out": 0,
+                                    "away": 0})
         row["followed"] += 1
         mine = states.get(p.id, set())
         if mine & {results.REACHED, results.ESCALATED}:
@@ -65,7 +66,8 @@ def figures(s: Session, cfg: Config, day: date) -> dict[Area, dict[str, int]]:
         if p.id in cases:
             row["escalated"] += 1
         if p.opted_out_at is not None:
-            row["opted_out"] += 1
+            # calls stopped because a call heard the patient is in hospital, moved or died: not a refusal
+            row["away" if (p.opt_out_source or "").startswith("away_") else "opted_out"] += 1
     return out
 
 
@@ -73,7 +75,9 @@ def body(day: date, area: Area, row: dict[str, int]) -> dict[str, Any]:
     place = plan.station(Patient(commune=area[2])) if area[2] else "Chưa rõ xã/phường"
     text = (f"Tổng kết ngày {day:%d/%m/%Y} — {place}: theo dõi {row['followed']} người bệnh; "
             f"đã liên lạc {row['reached']}; không liên lạc được {row['not_reached']}; "
-            f"chuyển bác sĩ {row['escalated']}; từ chối nhận cuộc gọi {row['opted_out']}.")
+            f"chuyển bác sĩ {row['escalated']}; từ chối nhận cuộc gọi {row['opted_out']}"
+            + (f"; dừng gọi vì được báo đã nhập viện, chuyển đi hoặc mất {row['away']}" if row.get("away") else "")
+            + ".")
     return {"event": "checkin.daily_summary", "day": day.isoformat(),
             "area": {"province": area[0], "district": area[1], "commune": area[2]}, **row, "text": text}
 
