@@ -33,6 +33,7 @@ from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
 from ivr.nlu.others import alone_unreachable, bystander_subject, reached_now
+from ivr.nlu.relayed import kept_for_later, may_be_set22, set22_kind
 from ivr.nlu.slang import already_taken, may_be_calm, meaning_asked, rest_end, rested_off, slang_sign
 from ivr.nlu.timeline import day_series_spo2, dose_number, nausea
 from ivr.nlu.urgency import (
@@ -355,6 +356,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             continue
         if m.label == "emergency" and may_be_context(toks) and plea_not_now(toks, m):
             asked.update(range(m.start, m.end))  # session 21 (n49-calm-context): a film's plea, a past episode's
+            continue
+        if m.label == "emergency" and not pos and may_be_set22(toks) and kept_for_later(toks):
+            asked.update(range(m.start, m.end))  # session 22 (n57-s18-calm): "xin số xe cấp cứu để dành, giờ bà khỏe"
             continue
         if m.label == "emergency" and already_taken(toks, m):
             continue  # "xe cấp cứu đã chở bà đi rồi, nhà tôi có cần test không" (session 18, n36-calm-slang)
@@ -970,7 +974,9 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # sign with an ordinary cause that has passed (``set20_kind``)
     # session 21 (n49-calm-context): a sign of no person now, read by its context whoever has it ("chỉ có thằng cháu
     # nội chạy dởn ngoài sân dìa thở như cá mắc cạn, uống miếng nước là hết": ``ivr.nlu.context``)
-    return set21_kind(toks, m) or (not bystander_subject(toks, m) and (
+    # session 22 (n57-s18-calm): a relayed alarm checked, a bump's bruise, a dye, a deaf person's sounds, a care
+    # question (``ivr.nlu.relayed``)
+    return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or (not bystander_subject(toks, m) and (
         everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)))
 
 
