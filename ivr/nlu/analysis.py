@@ -33,7 +33,7 @@ from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
 from ivr.nlu.others import alone_unreachable, bystander_subject, reached_now
-from ivr.nlu.relayed import kept_for_later, may_be_set22, set22_kind
+from ivr.nlu.relayed import kept_for_later, may_be_set22, model_quiet, set22_kind, set22_span
 from ivr.nlu.slang import already_taken, may_be_calm, meaning_asked, rest_end, rested_off, slang_sign
 from ivr.nlu.timeline import day_series_spo2, dose_number, nausea
 from ivr.nlu.urgency import (
@@ -1036,7 +1036,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     idioms = may_be_hassle(toks)
     causes = may_be_cause(toks)
     if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
-            and not may_be_context(toks)):
+            and not may_be_context(toks) and not may_be_set22(toks)):
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -1047,6 +1047,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
                 masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes, n41-set13-calm)
             if set21_kind(toks, m):
                 masked.update(context_span(toks, m))  # session 21 (n49-calm-context)
+            if set22_kind(toks, m, _SYMPTOMS):
+                masked.update(set22_span(toks, m, _SYMPTOMS))  # session 22 (n57-s18-calm)
         if causes and m.label != BLOCK:
             # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
             # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")
@@ -1056,7 +1058,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     masked.update(_angry_span(toks))
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
-    return masked | rousable(toks)
+    return masked | rousable(toks) | model_quiet(toks)  # session 22 (n57-s18-calm): a broken device, a deaf sleeper
 
 
 def mild_spans(toks: Sequence[str]) -> set[int]:

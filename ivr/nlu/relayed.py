@@ -64,7 +64,7 @@ def may_be_set22(toks: Sequence[str]) -> bool:
 
 _OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
     "s22_check_words", "s22_turned_out", "s22_bump_words", "s22_dye_words", "s22_deaf_words", "s22_care_words",
-    "s22_later_words")
+    "s22_later_words", "s22_devices")
     for p in _w("everyday", key))
 
 
@@ -159,3 +159,46 @@ def kept_for_later(toks: Sequence[str]) -> bool:
     if not _LATER.find(toks):
         return False
     return any(not _negated_before(toks, w.start, 2) for w in _WELL_NOW.find(toks))
+
+
+def set22_span(toks: Sequence[str], m: Match, signs: Matcher) -> range:
+    """The tokens the n-gram model should not weigh for a sign this module reads as calm: from the sign's clause to
+    the end for a relayed alarm checked (the check and its fine words: "tôi về xem thì ông ngáy lúc ngủ trưa, giờ dậy
+    uống trà rồi"), else the sign's clause."""
+    lo = clause_start(toks, m.start)
+    if checked_calm(toks, m, signs):
+        return range(lo, len(toks))
+    return range(lo, clause_end(toks, m.end))
+
+
+_DEVICES = _m("s22_devices")
+_FAULTS = _m("s22_device_faults")
+_WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
+
+
+def model_quiet(toks: Sequence[str]) -> set[int]:
+    """The tokens of a broken device's clause ("máy đo oxy cứ nháy đỏ, pin cũng yếu", "máy tạo oxy kêu tít tít báo
+    lỗi") and of a hard-of-hearing sleeper woken late and lucid ("gọi hai tiếng mới dậy vì ông nặng tai, dậy rồi nói
+    chuyện tỉnh táo"), for ``ivr.nlu.understander.model_text``: the n-gram model reads them as grave calls. The rules
+    still read every sign said with them ("máy hư mà bà thở dốc")."""
+    out: set[int] = set()
+    if not may_be_set22(toks):
+        return out
+    for d in _DEVICES.find(toks):
+        lo = clause_start(toks, d.start)
+        hi = clause_end(toks, d.end)
+        fault_hi = max((d.end + f.end for f in _FAULTS.find(toks[d.end:hi])), default=None)
+        if fault_hi is not None:
+            out.update(range(lo, hi))
+            nxt = clause_end(toks, hi + 1) if hi < len(toks) else hi
+            if _FAULTS.find(toks[hi:nxt]):
+                out.update(range(hi, nxt))  # "..., pin cũng yếu": a second fault of the same device
+    deaf = [d for d in _DEAF.find(toks) if not _negated_before(toks, d.start, 1)]
+    calls = _WAKE_CALLS.find(toks)
+    if deaf and calls:
+        after = toks[deaf[0].end:]
+        fines = _FINE.find(after)
+        inside = {k for f in fines for k in range(f.start, f.end)}
+        if fines and not any(k not in inside and word_in(t, lx.NEGATORS) for k, t in enumerate(after)):
+            out.update(range(min(calls[0].start, deaf[0].start), deaf[0].end + fines[-1].end))
+    return out
