@@ -22,6 +22,7 @@ from ivr.nlu.everyday import (
     set14_kind,
     set20_kind,
     small_spit_up,
+    sore_muscle,
     woke_when_called,
 )
 from ivr.nlu.fragments import fond_of, fragment_signs
@@ -33,7 +34,7 @@ from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
 from ivr.nlu.others import alone_unreachable, bystander_subject, reached_now
-from ivr.nlu.relayed import kept_for_later, may_be_set22, model_quiet, set22_kind, set22_span
+from ivr.nlu.relayed import kept_for_later, may_be_set22, model_quiet, orthopnoea, set22_kind, set22_span
 from ivr.nlu.slang import already_taken, may_be_calm, meaning_asked, rest_end, rested_off, slang_sign
 from ivr.nlu.timeline import day_series_spo2, dose_number, nausea
 from ivr.nlu.urgency import (
@@ -198,6 +199,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     spans: list[tuple[Match, bool]] = []
     blocked: set[int] = set()
     quiet: set[int] = set()  # session 20 (n45-benign-cause): the clauses of a sign read as passed, no worry there
+    # session 22 (n57-s18-calm): a chest pain of the chest wall (tender when pressed, after a knock or an effort:
+    # ``ivr.nlu.everyday.sore_muscle``) is a muscle ache, low ("ấn vô chỗ xương sườn mới đau, hôm qua ông té")
+    chest_wall = False
     blocker_neg: list[str] = []
     for m in _SYMPTOMS.find(toks):
         if m.label == BLOCK:
@@ -227,12 +231,15 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             blocked.update(range(m.start, m.end))
             continue
         if calm_look_alike(toks, m):
+            chest_wall = chest_wall or (m.label == "chest_pain" and sore_muscle(toks, m))  # session 22 (n57)
             # "chán muốn xỉu", "chạy bộ về thở dốc, nghỉ chút là hết", "lơ mơ khác ngủ say như thế nào" (session 18,
             # n36-calm-slang, ``ivr.nlu.slang``)
             blocked.update(range(m.start, m.end))
             quiet.update(_passed_span(toks, m))  # session 20 (n45-benign-cause)
             if set21_kind(toks, m):
                 quiet.update(context_span(toks, m))  # session 21 (n49-calm-context): no worry word there either
+            if set22_kind(toks, m, _SYMPTOMS):
+                quiet.update(set22_span(toks, m, _SYMPTOMS))  # session 22 (n57-s18-calm): nor after a check
             continue
         spans.append((m, negated(toks, m, spans)))
     spans.extend(_sign_from_last_word(toks, spans))
@@ -251,6 +258,10 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                         and BREAK not in toks[min(i, j):max(i, j)]
                         and not angry_tightness(toks, j)):  # session 20 (n45): "bực tức muốn nổ ngực"
                     m = Match(min(i, j), max(i, j) + 1, label, f"{t} {toks[j]}")
+                    if label == "chest_pain" and sore_muscle(toks, m):
+                        chest_wall = True  # session 22 (n57-s18-calm): "đau bên ngực, ấn vào xương sườn mới đau"
+                        covered_sym.update(range(m.start, m.end))
+                        break
                     inner_neg = any(word_in(x, lx.NEGATORS) for x in toks[m.start + 1:m.end - 1])
                     spans.append((m, inner_neg or negated(toks, m, spans)))
                     covered_sym.update(range(m.start, m.end))
@@ -276,6 +287,10 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             names = (*names, "severe_breathlessness")  # "thở dốc không ra hơi" (session 18, n29)
         for name in names:
             (neg if is_neg else pos).append(name)
+    if "shortness_of_breath" not in pos and orthopnoea(toks, _SYMPTOMS):
+        pos.append("shortness_of_breath")  # session 22 (n57-s18-calm): "hễ nằm thẳng ra là khó thở, kê cao thì đỡ"
+    if chest_wall and "muscle_ache" not in pos and "chest_pain" not in pos:
+        pos.append("muscle_ache")  # session 22 (n57-s18-calm): the chest wall's pain, a muscle ache
     if "severe_breathlessness" not in pos and _speech_cut(toks, breathless="shortness_of_breath" in pos):
         pos.append("severe_breathlessness")  # "thở hụt hơi nói chẳng hết câu" (session 21, n51-calls8)
     if "altered_consciousness" not in pos and worst_headache(toks, pos):

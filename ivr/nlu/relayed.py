@@ -7,6 +7,8 @@
 - a colour of a dye ("ngón tay bà tím là do bà nhuộm vải chàm"): ``dyed_colour``;
 - the sounds a deaf person makes to call ("con gái tôi điếc, nó kêu ú ớ là nó gọi tôi"): ``deaf_sound``;
 - an ambulance asked for later, everyone well now ("xin số xe cấp cứu để dành, chứ giờ bà khỏe"): ``kept_for_later``;
+- and a miss: breathlessness only when lying flat, relieved by sitting up or pillows, said as a habit ("tôi hễ nằm
+  thẳng ra là tức ngực khó thở, kê cao đầu thì dễ chịu hơn") is orthopnoea, never a supposition: ``orthopnoea``;
 - a bedridden patient named in a question of care ("người bệnh nằm một chỗ thì mấy tiếng phải trở mình"):
   ``care_question``.
 
@@ -202,3 +204,28 @@ def model_quiet(toks: Sequence[str]) -> set[int]:
         if fines and not any(k not in inside and word_in(t, lx.NEGATORS) for k, t in enumerate(after)):
             out.update(range(min(calls[0].start, deaf[0].start), deaf[0].end + fines[-1].end))
     return out
+
+
+_LYING = _m("s22_lying_flat")
+_PROPPED = _m("s22_propped_up")
+_PREGNANT = _m("lying_flat_needs")
+_BREATH_SIGNS = ("shortness_of_breath", "severe_breathlessness")
+
+
+def orthopnoea(toks: Sequence[str], signs: Matcher) -> bool:
+    """A lying-flat word (``s22_lying_flat``: "nằm thẳng ra", "nằm xuống") then within six words in its clause a breath
+    sign with no negator right before it, and after the sign a relief by posture (``s22_propped_up``: "kê cao đầu",
+    "ngồi dậy", "nằm nghiêng"); no pregnancy said (``ivr.nlu.everyday.lying_flat``). Read even after "hễ" (a habit
+    here, no supposition)."""
+    if _PREGNANT.find(toks):
+        return False
+    for lie in _LYING.find(toks):
+        hi = clause_end(toks, lie.end)
+        window = toks[lie.end:min(hi, lie.end + 6)]
+        for s in signs.find(window):
+            at = lie.end + s.start
+            if s.label not in _BREATH_SIGNS or _negated_before(toks, at, 1):
+                continue
+            if _PROPPED.find(toks[lie.end + s.end:]):
+                return True
+    return False
