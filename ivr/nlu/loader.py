@@ -110,7 +110,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "s22_bump_words", "s22_dye_words", "s22_dye_not_parts", "s22_deaf_words",
                                            "s22_deaf_sounds", "s22_care_words", "s22_later_words", "s22_well_now",
                                            "s22_devices", "s22_device_faults", "s22_lying_flat",
-                                           "s22_propped_up")},
+                                           "s22_propped_up", "s22_grave_after", "s22_bedridden")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
                                            "cause_clear_signs", "cause_mask_signs",
                                            "ctx_animal_signs", "ctx_play_signs",

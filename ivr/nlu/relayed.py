@@ -47,6 +47,8 @@ _DEAF_SOUNDS = _w("everyday", "s22_deaf_sounds")
 _DEAF_CALLS = ("kêu", "gọi", "la", "nói")
 _CARE = _m("s22_care_words")
 _CARE_SIGNS = frozenset(_w("everyday", "s22_care_signs"))
+_BEDRIDDEN = _m("s22_bedridden")
+_GRAVE = _m("s22_grave_after")
 _CHECK_SIGNS = frozenset(_w("everyday", "s22_check_signs"))
 
 
@@ -75,7 +77,8 @@ def checked_calm(toks: Sequence[str], m: Match, signs: Matcher) -> bool:
     ("về xem thì", "xuống coi thì"), or a sign that turned out otherwise ("hóa ra", "thì ra"), with, after the cue, a
     fine word (``s22_fine_words``: "bình thường", "hồng lại", "là hết"), no confirm word ("thật", "đúng là"), no
     negator but of "không sao"/"không phải", no persist word, and every sign said after the cue passed by a fine word
-    after it. "về xem thì môi tím thật", "hóa ra nó sốt cao, co giật từng cơn, giờ vẫn chưa tỉnh" keep it."""
+    after it, and no grave cause found (``s22_grave_after``: "hóa ra bị viêm phổi"). "về xem thì môi tím thật", "hóa ra
+    nó sốt cao, co giật từng cơn, giờ vẫn chưa tỉnh" keep it."""
     if m.label not in _CHECK_SIGNS:
         return False
     lo = clause_start(toks, m.start)
@@ -87,7 +90,7 @@ def checked_calm(toks: Sequence[str], m: Match, signs: Matcher) -> bool:
     if cue is None:
         return False
     after = toks[cue:]
-    if _CONFIRM.find(after) or _persists(toks, m):
+    if _CONFIRM.find(after) or _GRAVE.find(after) or _persists(toks, m):
         return False
     fines = [f for f in _FINE.find(after) if not _negated_before(toks, cue + f.start, 2)]
     if not fines:
@@ -145,9 +148,9 @@ def deaf_sound(toks: Sequence[str], m: Match) -> bool:
 def care_question(toks: Sequence[str], m: Match) -> bool:
     """A bedridden patient ("nằm một chỗ", "nằm liệt giường") named in a question of care ("trở mình", "xoay người",
     "loét") said in the utterance: a standing state asked about, no exhaustion now; another sign is read on its own."""
-    if m.label not in _CARE_SIGNS:
-        return False
-    return bool(_CARE.find(toks)) and not _persists(toks, m)
+    if m.label not in _CARE_SIGNS or not any(b.start == 0 for b in _BEDRIDDEN.find(toks[m.start:m.end])):
+        return False  # "mẹ tôi trở mình còn không nổi" is no strength, the care word inside the sign
+    return any(not m.start <= c.start < m.end for c in _CARE.find(toks)) and not _persists(toks, m)
 
 
 _LATER = _m("s22_later_words")

@@ -44,6 +44,7 @@ def test_a_calm_look_alike_is_calm(text: str) -> None:
     "thằng út nhắn bảo bà tím môi, tôi về coi thì môi bà tím thiệt, bà thở dốc",
     "tụi nhỏ la lên là ông thở dốc, tôi ra xem thì hóa ra ông lên cơn khó thở, nói không ra hơi",
     "con bé nói không thở được, hóa ra nó bị co giật, giờ vẫn chưa tỉnh",
+    "ba khó thở, hóa ra bị viêm phổi, giờ nói chuyện được",
     # logistics with a sign now, a broken device and a breathless patient
     "đường vô xóm bị sạt lở, mà giờ ba tôi thở không nổi, môi tím, gọi xe cấp cứu giùm",
     "máy tạo ô xy hư tắt luôn, ông không có ô xy là thở không nổi, tím tái",
@@ -53,6 +54,7 @@ def test_a_calm_look_alike_is_calm(text: str) -> None:
     "thằng con tôi câm điếc, nó kêu ú ớ, lay không dậy",
     "ông nặng tai, mà nay gọi to lay mạnh cũng không dậy",
     "bà nằm liệt giường mấy hôm nay, giờ gọi không trả lời",
+    "mẹ tôi trở mình còn không nổi, tôi hỏi cách chống loét",
     # the match, the garden work: the sign going on
     "xem đá banh xong tự nhiên đau thắt ngực, khó thở, vã mồ hôi",
     "ba em cuốc đất xong thở hồng hộc, nghỉ cả tiếng rồi mà vẫn thở dốc",
