@@ -22,6 +22,7 @@ from ivr.nlu.everyday import (
     set14_kind,
     set20_kind,
     small_spit_up,
+    sore_muscle,
     woke_when_called,
 )
 from ivr.nlu.fragments import fond_of, fragment_signs
@@ -33,6 +34,7 @@ from ivr.nlu.ngram import NgramModel
 from ivr.nlu.normalize import BREAK, content_tokens, fold, has_diacritics, tokenize
 from ivr.nlu.numbers import Number, answer_alone, find_numbers
 from ivr.nlu.others import alone_unreachable, bystander_subject, reached_now
+from ivr.nlu.relayed import kept_for_later, may_be_set22, model_quiet, orthopnoea, set22_kind, set22_span
 from ivr.nlu.slang import already_taken, may_be_calm, meaning_asked, rest_end, rested_off, slang_sign
 from ivr.nlu.timeline import day_series_spo2, dose_number, nausea
 from ivr.nlu.urgency import (
@@ -197,6 +199,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     spans: list[tuple[Match, bool]] = []
     blocked: set[int] = set()
     quiet: set[int] = set()  # session 20 (n45-benign-cause): the clauses of a sign read as passed, no worry there
+    # session 22 (n57-s18-calm): a chest pain of the chest wall (tender when pressed, after a knock or an effort:
+    # ``ivr.nlu.everyday.sore_muscle``) is a muscle ache, low ("ấn vô chỗ xương sườn mới đau, hôm qua ông té")
+    chest_wall = False
     blocker_neg: list[str] = []
     for m in _SYMPTOMS.find(toks):
         if m.label == BLOCK:
@@ -226,12 +231,15 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             blocked.update(range(m.start, m.end))
             continue
         if calm_look_alike(toks, m):
+            chest_wall = chest_wall or (m.label == "chest_pain" and sore_muscle(toks, m))  # session 22 (n57)
             # "chán muốn xỉu", "chạy bộ về thở dốc, nghỉ chút là hết", "lơ mơ khác ngủ say như thế nào" (session 18,
             # n36-calm-slang, ``ivr.nlu.slang``)
             blocked.update(range(m.start, m.end))
             quiet.update(_passed_span(toks, m))  # session 20 (n45-benign-cause)
             if set21_kind(toks, m):
                 quiet.update(context_span(toks, m))  # session 21 (n49-calm-context): no worry word there either
+            if set22_kind(toks, m, _SYMPTOMS):
+                quiet.update(set22_span(toks, m, _SYMPTOMS))  # session 22 (n57-s18-calm): nor after a check
             continue
         spans.append((m, negated(toks, m, spans)))
     spans.extend(_sign_from_last_word(toks, spans))
@@ -250,6 +258,10 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                         and BREAK not in toks[min(i, j):max(i, j)]
                         and not angry_tightness(toks, j)):  # session 20 (n45): "bực tức muốn nổ ngực"
                     m = Match(min(i, j), max(i, j) + 1, label, f"{t} {toks[j]}")
+                    if label == "chest_pain" and sore_muscle(toks, m):
+                        chest_wall = True  # session 22 (n57-s18-calm): "đau bên ngực, ấn vào xương sườn mới đau"
+                        covered_sym.update(range(m.start, m.end))
+                        break
                     inner_neg = any(word_in(x, lx.NEGATORS) for x in toks[m.start + 1:m.end - 1])
                     spans.append((m, inner_neg or negated(toks, m, spans)))
                     covered_sym.update(range(m.start, m.end))
@@ -275,6 +287,10 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             names = (*names, "severe_breathlessness")  # "thở dốc không ra hơi" (session 18, n29)
         for name in names:
             (neg if is_neg else pos).append(name)
+    if "shortness_of_breath" not in pos and orthopnoea(toks, _SYMPTOMS):
+        pos.append("shortness_of_breath")  # session 22 (n57-s18-calm): "hễ nằm thẳng ra là khó thở, kê cao thì đỡ"
+    if chest_wall and "muscle_ache" not in pos and "chest_pain" not in pos:
+        pos.append("muscle_ache")  # session 22 (n57-s18-calm): the chest wall's pain, a muscle ache
     if "severe_breathlessness" not in pos and _speech_cut(toks, breathless="shortness_of_breath" in pos):
         pos.append("severe_breathlessness")  # "thở hụt hơi nói chẳng hết câu" (session 21, n51-calls8)
     if "altered_consciousness" not in pos and worst_headache(toks, pos):
@@ -355,6 +371,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             continue
         if m.label == "emergency" and may_be_context(toks) and plea_not_now(toks, m):
             asked.update(range(m.start, m.end))  # session 21 (n49-calm-context): a film's plea, a past episode's
+            continue
+        if m.label == "emergency" and not pos and may_be_set22(toks) and kept_for_later(toks):
+            asked.update(range(m.start, m.end))  # session 22 (n57-s18-calm): "xin số xe cấp cứu để dành, giờ bà khỏe"
             continue
         if m.label == "emergency" and already_taken(toks, m):
             continue  # "xe cấp cứu đã chở bà đi rồi, nhà tôi có cần test không" (session 18, n36-calm-slang)
@@ -970,7 +989,9 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # sign with an ordinary cause that has passed (``set20_kind``)
     # session 21 (n49-calm-context): a sign of no person now, read by its context whoever has it ("chỉ có thằng cháu
     # nội chạy dởn ngoài sân dìa thở như cá mắc cạn, uống miếng nước là hết": ``ivr.nlu.context``)
-    return set21_kind(toks, m) or (not bystander_subject(toks, m) and (
+    # session 22 (n57-s18-calm): a relayed alarm checked, a bump's bruise, a dye, a deaf person's sounds, a care
+    # question (``ivr.nlu.relayed``)
+    return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or (not bystander_subject(toks, m) and (
         everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)))
 
 
@@ -1030,7 +1051,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     idioms = may_be_hassle(toks)
     causes = may_be_cause(toks)
     if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
-            and not may_be_context(toks)):
+            and not may_be_context(toks) and not may_be_set22(toks)):
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -1041,6 +1062,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
                 masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes, n41-set13-calm)
             if set21_kind(toks, m):
                 masked.update(context_span(toks, m))  # session 21 (n49-calm-context)
+            if set22_kind(toks, m, _SYMPTOMS):
+                masked.update(set22_span(toks, m, _SYMPTOMS))  # session 22 (n57-s18-calm)
         if causes and m.label != BLOCK:
             # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
             # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")
@@ -1050,7 +1073,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     masked.update(_angry_span(toks))
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
-    return masked | rousable(toks)
+    return masked | rousable(toks) | model_quiet(toks)  # session 22 (n57-s18-calm): a broken device, a deaf sleeper
 
 
 def mild_spans(toks: Sequence[str]) -> set[int]:

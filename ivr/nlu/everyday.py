@@ -699,10 +699,22 @@ def cause_passed(toks: Sequence[str], m: Match, *, mask: bool = False) -> Match 
     if m.label not in _CAUSE_CLEAR and not (mask and m.label in _CAUSE_MASK) and not _clearable_concern(m):
         return None
     cause = _ordinary_cause(toks, m) or named_attack(toks, m)
-    if cause is None or _persists(toks, m):
+    if cause is None or _persists(toks, m) or lying_flat(toks, cause):
         return None
     return _passed_at(toks, m, effort=cause.phrase in _EFFORTS,
                       relief=cause.phrase in _RELIEF_ONLY or cause is m)
+
+
+# session 22 (n57-s18-calm): orthopnoea: lying flat is an ordinary cause of a breath sign only in a pregnancy
+_LYING_FLAT = frozenset(_w("everyday", "lying_flat_causes"))
+_PREGNANT = _m("lying_flat_needs")
+
+
+def lying_flat(toks: Sequence[str], cause: Match) -> bool:
+    """Session 22 (n57-s18-calm): is the cause lying flat ("nằm ngửa", "nằm thẳng") with no pregnancy said? Then the
+    breath sign is orthopnoea (decision 261, sign 1: "chỉ khi nằm ngửa mới khó thở, nằm nghiêng thì đỡ"), never
+    passed by a word of relief; "bầu tháng tám, nằm ngửa thì hơi khó thở, nghiêng trái là dễ thở" stays calm."""
+    return cause.phrase in _LYING_FLAT and not _PREGNANT.find(toks)
 
 
 # session 21b (n53-s17-calm): a sweat or a tremor of a low sugar ("tụt đường huyết hay run tay vã mồ hôi, ăn miếng kẹo

@@ -102,10 +102,20 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "ctx_folk_care", "ctx_folk_parts", "ctx_folk_not_parts", "ctx_ask_words",
                                            "ctx_relayed_denials", "ctx_denial_not_before", "ctx_now_links",
                                            "ctx_now_fine", "attack_in_sign", "ctx_pale_conditions",
-                                           "cause_clear_concern", "relief_only_causes")},
+                                           "cause_clear_concern", "relief_only_causes",
+                                           # session 22 (n57-s18-calm)
+                                           "lying_flat_causes", "lying_flat_needs", "s22_relay_words",
+                                           "s22_check_words", "s22_turned_out", "s22_confirm_words",
+                                           "s22_fine_words", "s22_negator_ok_after", "s22_bruise_words",
+                                           "s22_bump_words", "s22_dye_words", "s22_dye_not_parts", "s22_deaf_words",
+                                           "s22_deaf_sounds", "s22_care_words", "s22_later_words", "s22_well_now",
+                                           "s22_devices", "s22_device_faults", "s22_lying_flat",
+                                           "s22_propped_up", "s22_grave_after", "s22_bedridden")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
                                            "cause_clear_signs", "cause_mask_signs",
-                                           "ctx_animal_signs", "ctx_play_signs")},
+                                           "ctx_animal_signs", "ctx_play_signs",
+                                           # session 22 (n57-s18-calm)
+                                           "s22_check_signs", "s22_care_signs")},
                  "cause_link_reach": NUMBER, "cause_before_reach": NUMBER},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
