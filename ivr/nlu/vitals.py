@@ -210,14 +210,15 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     skip |= {k for k, n in enumerate(numbers) if _service_number(toks, n)}  # session 21 (lead)
     # session 22 (n56-s18-readings): a blood-pressure machine's rows, a pressure said digit by digit, an oximeter's
     # two values told apart by a label
-    numbers, skip, compact = _compact_blood_pressure(toks, numbers, skip, expect_vital)
+    bp_said = bool(numbers) and (expect_vital in BLOOD_PRESSURE_VITALS or bool(_BP_NAMES.find(toks)))
+    numbers, skip, compact = _compact_blood_pressure(numbers, skip, bp_said, toks)
     for sys_k, dia_k in compact:
         out[SYSTOLIC], out[DIASTOLIC] = numbers[sys_k].value, numbers[dia_k].value
         skip.update((sys_k, dia_k))
-    for k, name in _bp_machine_rows(toks, numbers, skip, expect_vital).items():
+    for k, name in _bp_machine_rows(toks, numbers, skip, bp_said).items():
         out[name] = numbers[k].value
         skip.add(k)
-    for k in _systolic_before_vague(toks, numbers, skip, expect_vital):
+    for k in _systolic_before_vague(toks, numbers, skip, bp_said):
         out[SYSTOLIC] = numbers[k].value
         skip.add(k)
     labelled, said_again = _labelled_pair(toks, numbers, skip)
@@ -1823,13 +1824,12 @@ def _in_fahrenheit(toks: Sequence[str], numbers: Sequence[Number]) -> Sequence[N
             if k in chosen and lo <= n.value <= hi else n for k, n in enumerate(numbers)]
 
 
-def _bp_machine_rows(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
-                     expect_vital: str | None) -> dict[int, str]:
+def _bp_machine_rows(toks: Sequence[str], numbers: Sequence[Number], skip: set[int], bp_said: bool) -> dict[int, str]:
     """Session 22 (n56-s18-readings): the rows of a blood-pressure machine's display, by index of their value ("máy
     huyết áp hiện ba số, số trên tám hai, số giữa năm mươi, số dưới một trăm mười tám": 82/50, pulse 118): named as a
-    blood pressure or at its question, and two rows said (vitals.yaml ``bp_machine_rows``); with a middle row the
-    bottom row is the pulse, without one it is the diastolic pressure."""
-    if expect_vital not in BLOOD_PRESSURE_VITALS and not _BP_NAMES.find(toks):
+    blood pressure or at its question (``bp_said``), and two rows said (vitals.yaml ``bp_machine_rows``); with a middle
+    row the bottom row is the pulse, without one it is the diastolic pressure."""
+    if not bp_said:
         return {}
     rows = _BP_MACHINE_ROWS.find(toks)
     if len({r.label for r in rows}) < 2:
@@ -1845,13 +1845,13 @@ def _bp_machine_rows(toks: Sequence[str], numbers: Sequence[Number], skip: set[i
     return out if len(out) >= 2 else {}
 
 
-def _compact_blood_pressure(toks: Sequence[str], numbers: Sequence[Number], skip: set[int], expect_vital: str | None,
+def _compact_blood_pressure(numbers: Sequence[Number], skip: set[int], bp_said: bool, toks: Sequence[str],
                             ) -> tuple[Sequence[Number], set[int], list[tuple[int, int]]]:
     """Session 22 (n56-s18-readings): a blood pressure said digit by digit with no separator, its hundred as "một"
     ("máy huyết áp hiện một hai tám bảy tám" 128/78, "mm hg là một ba lăm tám lăm" 135/85 at the question): "một",
-    a value of 20 to 99 and a diastolic value right after, named as a blood pressure or asked for. Returns the numbers
-    with the hundred merged, ``skip`` moved along and the (systolic, diastolic) index pairs."""
-    if expect_vital not in BLOOD_PRESSURE_VITALS and not _BP_NAMES.find(toks):
+    a value of 20 to 99 and a diastolic value right after, named as a blood pressure or asked for (``bp_said``).
+    Returns the numbers with the hundred merged, ``skip`` moved along and the (systolic, diastolic) index pairs."""
+    if not bp_said:
         return numbers, skip, []
     out: list[Number] = []
     kept: set[int] = set()
@@ -1981,13 +1981,12 @@ def _vague_value(toks: Sequence[str], n: Number) -> bool:
     return word_in(toks[n.end - 1], _VAGUE_AFTER) or (n.end < len(toks) and word_in(toks[n.end], _VAGUE_AFTER))
 
 
-def _systolic_before_vague(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
-                           expect_vital: str | None) -> list[int]:
+def _systolic_before_vague(toks: Sequence[str], numbers: Sequence[Number], skip: set[int], bp_said: bool) -> list[int]:
     """Session 22 (n56-s18-readings): a systolic pressure whose diastolic is said only approximately ("huyết áp bà một
     trăm bốn mươi trên chín mươi mấy": 140, no diastolic; the README's convention for "mấy"): named as a blood
     pressure or asked for, a value then a separator ("trên", "/") and a vague value (no number read) ending in "mấy"
-    within three words. The index of that systolic value, if any."""
-    if expect_vital not in BLOOD_PRESSURE_VITALS and not _BP_NAMES.find(toks):
+    within three words (``bp_said``: named or asked for). The index of that systolic value, if any."""
+    if not bp_said:
         return []
     for k, n in enumerate(numbers):
         if k in skip or not _SYSTOLIC_RANGE[0] <= n.value <= _SYSTOLIC_RANGE[1] or n.end >= len(toks):
@@ -2004,7 +2003,7 @@ def _systolic_before_vague(toks: Sequence[str], numbers: Sequence[Number], skip:
 def _low_machine_rows(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
     """Session 22 (n56-s18-readings): a blood-pressure machine's rows (``_bp_machine_rows``) with the systolic below 90
     or the diastolic below 60 (decision 261 sign 5)."""
-    rows = _bp_machine_rows(toks, numbers, set(), None)
+    rows = _bp_machine_rows(toks, numbers, set(), True)  # the caller found the blood pressure named
     limits = {SYSTOLIC: 90.0, DIASTOLIC: 60.0}
     return any(name in limits and numbers[k].value < limits[name] for k, name in rows.items())
 
