@@ -48,7 +48,7 @@ from ivr.nlu.urgency import (
     weak_line,
     worry_without_sign,
 )
-from ivr.nlu.vitals import BLOOD_PRESSURE_VITALS, CUES, ages, find_readings, low_blood_pressure
+from ivr.nlu.vitals import BLOOD_PRESSURE_VITALS, CUES, ages, cold_hand_remeasured, find_readings, low_blood_pressure
 
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
 GREETING = "_greeting"
@@ -220,6 +220,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         if m.label == "altered_consciousness" and (clumsy_gait(toks, m) or unclear_on_line(toks, m)):
             # "bé đang tập đi nên đi loạng choạng", "máy nói không rõ chữ" (session 17, ``ivr.nlu.neuro``)
             blocked.update(range(m.start, m.end))
+            continue
+        if m.label == CONCERN_SIGN and cold_hand_remeasured(toks, m.start, m.end):
+            blocked.update(range(m.start, m.end))  # session 22 (n56-s18-readings): a cold hand warmed and re-measured
             continue
         if m.label == CONCERN_SIGN and weak_line(toks, m):
             blocked.update(range(m.start, m.end))  # "tín hiệu yếu quá" (session 16, ``ivr.nlu.urgency``)

@@ -275,7 +275,12 @@ SCHEMA: dict[str, dict[str, str]] = {
                "bound_under": WORDS, "bound_over": WORDS, "bound_inclusive_before": WORDS,
                "bound_not_after": WORDS, "bound_under_vitals": WORDS, "bound_over_vitals": WORDS,
                # session 18 (n37-device-115): calm device talk
-               "measure_artifacts": WORDS, "artifact_remeasures": WORDS},
+               "measure_artifacts": WORDS, "artifact_remeasures": WORDS,
+               # session 22 (n56-s18-readings): readings by kind in retired set 18
+               "fahrenheit_marks": WORDS, "fahrenheit_range": RANGES, "bp_machine_rows": TABLE,
+               "oximeter_labels": TABLE, "object_classifiers": WORDS, "object_nouns": WORDS, "room_before": WORDS,
+               "room_not_after": WORDS, "fever_over_words": WORDS, "round_after": WORDS,
+               "illness_day_before": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -183,6 +183,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     """Each vital's reading in ``toks``, and a worse reading of a vital said before the one kept ("sáng chín ba,
     giờ chín sáu": 96, and 93 for triage; ``Understanding.earlier_worse``)."""
     numbers = _in_mmhg(toks, numbers, expect_vital)
+    # session 22 (n56-s18-readings): a thermometer in Fahrenheit (the values converted are temperatures), a restart
+    converted = _in_fahrenheit(toks, numbers)
+    fahrenheit = {(n.start, n.end) for n, m in zip(converted, numbers) if n.value != m.value}
+    numbers = _round_restart(toks, converted)
     original = numbers
     numbers, skip = _counted_seconds(toks, numbers, skip)
     counted = numbers
@@ -204,6 +208,23 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     numbers, skip = _hundreds_said_as_digit(toks, numbers, skip, expect_vital)  # session 20 (n44-numbers)
     numbers, skip = _pulse_said_digit_by_digit(toks, numbers, skip, cues)  # session 21b (n52-s17-readings)
     skip |= {k for k, n in enumerate(numbers) if _service_number(toks, n)}  # session 21 (lead)
+    # session 22 (n56-s18-readings): a blood-pressure machine's rows, a pressure said digit by digit, an oximeter's
+    # two values told apart by a label
+    bp_said = bool(numbers) and (expect_vital in BLOOD_PRESSURE_VITALS or bool(_BP_NAMES.find(toks)))
+    numbers, skip, compact = _compact_blood_pressure(numbers, skip, bp_said, toks)
+    for sys_k, dia_k in compact:
+        out[SYSTOLIC], out[DIASTOLIC] = numbers[sys_k].value, numbers[dia_k].value
+        skip.update((sys_k, dia_k))
+    for k, name in _bp_machine_rows(toks, numbers, skip, bp_said).items():
+        out[name] = numbers[k].value
+        skip.add(k)
+    for k in _systolic_before_vague(toks, numbers, skip, bp_said):
+        out[SYSTOLIC] = numbers[k].value
+        skip.add(k)
+    labelled, said_again = _labelled_pair(toks, numbers, skip)
+    for k, name in labelled.items():
+        out[name] = numbers[k].value
+    skip |= set(labelled) | said_again
     if expect_vital not in BLOOD_PRESSURE_VITALS:
         # "huyết áp một trăm bốn mươi trên chín mươi" when no blood pressure was asked: neither number is
         # another vital (not a pulse of 140, not a SpO2 of 90); a low reading is ``low_blood_pressure``.
@@ -216,6 +237,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 # session 21b (n52-s17-readings): "lần đầu ..., lần sau ...": the later pair
                 later = named_end is not None and _bp_later(toks[named_end:numbers[sys_k].start])
                 for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
+                    if name == DIASTOLIC and _vague_value(toks, numbers[k]):
+                        continue  # session 22 (n56-s18-readings): "năm mươi mấy"
                     out[name] = min(out[name], numbers[k].value) if name in out and not later else numbers[k].value
                 named_end = numbers[dia_k].end
     pair_end: int | None = None
@@ -224,6 +247,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         later = pair_end is not None and _bp_later(toks[pair_end:numbers[sys_k].start])  # session 21b (n52)
         for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
             value = numbers[k].value
+            if name == DIASTOLIC and _vague_value(toks, numbers[k]):
+                skip.add(k)
+                continue  # session 22 (n56-s18-readings): "tám mươi trên năm mươi mấy": the systolic 80 only
             out[name] = min(out[name], value) if name in out and not later else value
             skip.add(k)
         pair_end = numbers[dia_k].end
@@ -243,6 +269,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital ("số trên chín hai số dưới
             # một trăm": "số" starts the next row of the display, session 12)
             continue
+        if _counted_object_or_room(toks, n):
+            continue  # session 22 (n56-s18-readings): "kê ba bốn cái gối", "phòng 12"
         if word_in(after, lx.REPEAT_COUNTS) and n.value < _LOWEST and _per_minute_len(toks, n.end) <= 1:
             continue  # "đo ô xy hai lần, lần nào cũng chín chín": a count of measurements
         if n.start > 0 and word_in(toks[n.start - 1], _ORDINAL_BEFORE) and (
@@ -282,6 +310,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         if per_min is not None and any(c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):
             # "nhiệt độ 37,8 nhịp thở 22": the "nhịp" that names the next reading is no unit of this one (session 10)
             per_min = None
+        if vital is None and expect_vital is None:
+            # session 22 (n56-s18-readings): a Fahrenheit value converted; a check-in after the day of the illness
+            vital = "temperature" if (n.start, n.end) in fahrenheit else _after_illness_day(toks, numbers, k)
         if vital is None:
             best = None
             # "tám tám là mạch": the value said to be the cue after it
@@ -418,7 +449,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             n = _past_bound(toks, n, cues, vital)
         if lo <= n.value <= hi:
             assigned[k] = vital
-            if not_patients:
+            if not_patients or (vital == "temperature" and _fever_over_since(toks, n)):  # session 22 (n56)
                 continue
             said = last.get(vital)
             between = toks[said:n.start] if said is not None else ()
@@ -835,6 +866,8 @@ def _artifact_remeasured(toks: Sequence[str], said: int, at: int) -> bool:
     ``artifact_remeasures`` between: "ủ ấm tay đo lại", "đổi qua ngón giữa")? Then the later value is the reading and
     the earlier one no dip for triage (session 18, n37-device-115)."""
     between = toks[said:at]
+    if _cold_with_shock(toks):
+        return False  # session 22 (n56-s18-readings)
     return bool(_ARTIFACTS.find(toks[:at])) and bool(_REMEASURE.find(between) or _ARTIFACT_REMEASURES.find(between))
 
 
@@ -1178,6 +1211,8 @@ def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
     """Blood pressure below 90/60 (MoH 261 sign 5): "huyết áp 85 trên 50", "huyết áp 85/55", "huyết áp 8 trên 5"."""
     numbers = _in_mmhg(toks, numbers, None)
     names = _BP_NAMES.find(toks)
+    if names and _low_machine_rows(toks, numbers):
+        return True  # session 22 (n56-s18-readings): "số trên tám hai, số giữa năm mươi, số dưới một trăm mười tám"
     if names:
         # "huyết áp tối đa chín mươi lăm tối thiểu năm mươi lăm": each value after its own name (session 10)
         limits = {SYSTOLIC: 90.0, DIASTOLIC: 60.0}
@@ -1746,3 +1781,257 @@ def _household_summary(toks: Sequence[str], n: Number) -> bool:
         return False
     series = find_numbers(toks[i:n.end])
     return all(_HOUSEHOLD_CALM_FROM <= m.value <= 100 for m in series) and bool(_HOUSEHOLD_ALL.find(toks))
+
+
+# --- session 22 (n56-s18-readings): readings by kind in retired set 18 (vitals.yaml) ---
+_FAHRENHEIT = Matcher(table(*lx.LEXICON.words("vitals", "fahrenheit_marks")))
+_FAHRENHEIT_RANGE = lx.LEXICON.ranges("vitals", "fahrenheit_range")["temperature"]
+_FAHRENHEIT_REACH = 8
+_BP_MACHINE_ROWS = Matcher(lx.LEXICON.table("vitals", "bp_machine_rows"))
+_BP_ROW_REACH = 2  # words between a row's name and its value ("số trên là tám hai")
+_OXIMETER_LABELS = Matcher(lx.LEXICON.table("vitals", "oximeter_labels"))
+_LABEL_REACH = 6
+_OBJECT_CLASSIFIERS = lx.LEXICON.words("vitals", "object_classifiers")
+_OBJECT_NOUNS = lx.LEXICON.words("vitals", "object_nouns")
+_ROOM_BEFORE = Matcher(table(*lx.LEXICON.words("vitals", "room_before")))
+_ROOM_NOT_AFTER = lx.LEXICON.words("vitals", "room_not_after")
+_FEVER_OVER = Matcher(table(*lx.LEXICON.words("vitals", "fever_over_words")))
+_ROUND_AFTER = lx.LEXICON.words("vitals", "round_after")
+_ILLNESS_DAY_BEFORE = Matcher(table(*lx.LEXICON.words("vitals", "illness_day_before")))
+_ILLNESS_DAY_MAX = 30
+_DAY_GAP = 3  # "ngày thứ ba rồi chị, chín tám": fillers and a pause between the day and the first value
+_DAY_FILLERS = (*_BARE_FILLERS, "rồi")
+_VAGUE_AFTER = ("mấy",)
+_COMPACT_SYSTOLIC = (100.0, 260.0)  # a systolic said with its hundred, right before the diastolic
+
+
+def _in_fahrenheit(toks: Sequence[str], numbers: Sequence[Number]) -> Sequence[Number]:
+    """Session 22 (n56-s18-readings): ``numbers`` with a thermometer's Fahrenheit value converted to Celsius, rounded to
+    a tenth ("nhiệt kế loại độ F ... chỉ một trăm lẻ hai phẩy hai độ F" 39.0, "đơn vị độ ép hiện một trăm phẩy bốn"
+    38.0): the first value after a Fahrenheit mark within a few words, or the value right before one, in the range a
+    body temperature has in Fahrenheit (vitals.yaml ``fahrenheit_marks``, ``fahrenheit_range``)."""
+    marks = _FAHRENHEIT.find(toks) if numbers else []
+    if not marks:
+        return numbers
+    lo, hi = _FAHRENHEIT_RANGE
+    chosen: set[int] = set()
+    for m in marks:
+        after = next((k for k, n in enumerate(numbers) if n.start >= m.end), None)
+        if after is not None and numbers[after].start - m.end <= _FAHRENHEIT_REACH:
+            chosen.add(after)
+        chosen.update(k for k, n in enumerate(numbers) if 0 <= m.start - n.end <= 1)
+    return [Number(value=round((n.value - 32) * 5 / 9, 1), start=n.start, end=n.end)
+            if k in chosen and lo <= n.value <= hi else n for k, n in enumerate(numbers)]
+
+
+def _bp_machine_rows(toks: Sequence[str], numbers: Sequence[Number], skip: set[int], bp_said: bool) -> dict[int, str]:
+    """Session 22 (n56-s18-readings): the rows of a blood-pressure machine's display, by index of their value ("máy
+    huyết áp hiện ba số, số trên tám hai, số giữa năm mươi, số dưới một trăm mười tám": 82/50, pulse 118): named as a
+    blood pressure or at its question (``bp_said``), and two rows said (vitals.yaml ``bp_machine_rows``); with a middle
+    row the bottom row is the pulse, without one it is the diastolic pressure."""
+    if not bp_said:
+        return {}
+    rows = _BP_MACHINE_ROWS.find(toks)
+    if len({r.label for r in rows}) < 2:
+        return {}
+    middle = any(r.label == DIASTOLIC for r in rows)
+    out: dict[int, str] = {}
+    for r in rows:
+        k = next((k for k, n in enumerate(numbers) if k not in skip and r.end <= n.start <= r.end + _BP_ROW_REACH),
+                 None)
+        name = r.label if middle or r.label == SYSTOLIC else DIASTOLIC
+        if k is not None and k not in out and lx.VITAL_RANGES[name][0] <= numbers[k].value <= lx.VITAL_RANGES[name][1]:
+            out[k] = name
+    return out if len(out) >= 2 else {}
+
+
+def _compact_blood_pressure(numbers: Sequence[Number], skip: set[int], bp_said: bool, toks: Sequence[str],
+                            ) -> tuple[Sequence[Number], set[int], list[tuple[int, int]]]:
+    """Session 22 (n56-s18-readings): a blood pressure said digit by digit with no separator, its hundred as "một"
+    ("máy huyết áp hiện một hai tám bảy tám" 128/78, "mm hg là một ba lăm tám lăm" 135/85 at the question): "một",
+    a value of 20 to 99 and a diastolic value right after, named as a blood pressure or asked for (``bp_said``).
+    Returns the numbers with the hundred merged, ``skip`` moved along and the (systolic, diastolic) index pairs."""
+    if not bp_said:
+        return numbers, skip, []
+    out: list[Number] = []
+    kept: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    k = 0
+    while k < len(numbers):
+        a = numbers[k]
+        b = numbers[k + 1] if k + 1 < len(numbers) else None
+        c = numbers[k + 2] if k + 2 < len(numbers) else None
+        if (b is not None and c is not None and not {k, k + 1, k + 2} & skip and a.value == 1 and a.end - a.start == 1
+                and b.start == a.end and c.start == b.end and 20 <= b.value < 100 and b.value == int(b.value)
+                and _DIASTOLIC_RANGE[0] <= c.value <= _DIASTOLIC_RANGE[1] and c.value < 100 + b.value):
+            pairs.append((len(out), len(out) + 1))
+            out.extend((Number(value=100 + b.value, start=a.start, end=b.end), c))
+            k += 3
+            continue
+        if (b is not None and not {k, k + 1} & skip and b.start == a.end and a.value == int(a.value)
+                and _COMPACT_SYSTOLIC[0] <= a.value <= _COMPACT_SYSTOLIC[1]
+                and _DIASTOLIC_RANGE[0] <= b.value <= _DIASTOLIC_RANGE[1] and b.value < a.value
+                and _per_minute_len(toks, b.end) == 0):
+            # "máy huyết áp hiện 115 bảy lăm": a systolic the recognizer wrote as digits, the diastolic right after it
+            pairs.append((len(out), len(out) + 1))
+            out.extend((a, b))
+            k += 2
+            continue
+        if k in skip:
+            kept.add(len(out))
+        out.append(a)
+        k += 1
+    return out, kept, pairs
+
+
+def _labelled_pair(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]) -> tuple[dict[int, str], set[int]]:
+    """Session 22 (n56-s18-readings): an oximeter's two values told apart by the label or symbol beside one of them,
+    said again ("chín sáu với chín mươi, số chín sáu là cái có chữ SpO2": SpO2 96, pulse 90; "máy hiện 99 với 96, cái
+    96 là cạnh hình trái tim": SpO2 99, pulse 96): the vital of each value of the pair by index, and the index of the
+    value said again (no reading of its own). Labels: vitals.yaml ``oximeter_labels``."""
+    labels = _OXIMETER_LABELS.find(toks) if len(numbers) >= 3 else []
+    for j, m in enumerate(numbers):
+        lab = next((c for c in labels if 0 <= c.start - m.end <= _LABEL_REACH), None)
+        if lab is None or j in skip:
+            continue
+        for i in range(j - 1):
+            a, b = numbers[i], numbers[i + 1]
+            if {i, i + 1} & skip or a.value == b.value or m.value not in (a.value, b.value) or not _pair_joined(
+                    toks[a.end:b.start]):
+                continue
+            named, other = (i, i + 1) if a.value == m.value else (i + 1, i)
+            other_vital = "pulse" if lab.label == "spo2" else "spo2"
+            if all(lx.VITAL_RANGES[v][0] <= numbers[x].value <= lx.VITAL_RANGES[v][1]
+                   for x, v in ((named, lab.label), (other, other_vital))):
+                return {named: lab.label, other: other_vital}, {j}
+    return {}, set()
+
+
+def _counted_object_or_room(toks: Sequence[str], n: Number) -> bool:
+    """Session 22 (n56-s18-readings): is ``n`` a count of objects ("kê ba bốn cái gối": no breathing rate 34) or a
+    room or bed number ("thằng nhỏ phòng 12 nó thở dốc": no breathing rate 12)? An object classifier and an object
+    noun right after it (vitals.yaml ``object_classifiers``, ``object_nouns``), or a room word right before it
+    (``room_before``, not "đề phòng", "dự phòng")."""
+    if n.end + 1 < len(toks) and word_in(toks[n.end], _OBJECT_CLASSIFIERS) and word_in(toks[n.end + 1], _OBJECT_NOUNS):
+        return True
+    at = max(0, n.start - 3)
+    for m in _ROOM_BEFORE.find(toks[at:n.start]):
+        s = at + m.start
+        if at + m.end == n.start and not (s > 0 and word_in(toks[s - 1], _ROOM_NOT_AFTER)):
+            return True
+    return False
+
+
+def _fever_over_since(toks: Sequence[str], n: Number) -> bool:
+    """Session 22 (n56-s18-readings): is the temperature ``n`` a fever of another day said again and over today ("hôm
+    qua tôi gọi báo bố sốt ba chín, nay bố hết sốt rồi": no reading)? A word of another day (vitals.yaml
+    ``another_day_words``) before it in its clause, and after it a word of today then a word that the fever is over
+    (``fever_over_words``)."""
+    lo, _ = _clause(toks, n.start)
+    if not _ANOTHER_DAY.find(toks[lo:n.start]):
+        return False
+    rest = toks[n.end:]
+    today = _TODAY.find(rest)
+    return bool(today) and any(m.start >= today[0].end for m in _FEVER_OVER.find(rest))
+
+
+def _round_restart(toks: Sequence[str], numbers: Sequence[Number]) -> Sequence[Number]:
+    """Session 22 (n56-s18-readings): a round value said again after a restart ("hai mươi hai mười chẵn" 20, not 22
+    then 10): a value ending with its unit digit right before a tens word and "chẵn" (vitals.yaml ``round_after``) is
+    the value without that digit, then that digit's tens."""
+    out = list(numbers)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        if not (b.start == a.end and b.end - b.start == 1 and b.value == 10 and a.end - a.start >= 2
+                and b.end < len(toks) and word_in(toks[b.end], _ROUND_AFTER)):
+            continue
+        d = lx.DIGITS.get(toks[a.end - 1])
+        if d is not None and d >= 2 and a.value == int(a.value) and a.value % 10 == d:
+            out[k] = Number(value=a.value - d, start=a.start, end=a.end - 1)
+            out[k + 1] = Number(value=d * 10, start=a.end - 1, end=b.end)
+    return out
+
+
+def _after_illness_day(toks: Sequence[str], numbers: Sequence[Number], k: int) -> str | None:
+    """Session 22 (n56-s18-readings): the vital of a bare value in a check-in that starts with the day of the illness
+    ("hôm nay ngày thứ sáu chín bảy với ba bảy hai": day 6, SpO2 97, 37.2 °C): a whole value of 90 to 100 right after
+    the day's number (vitals.yaml ``illness_day_before`` before it) is the SpO2, and a value of 35 to 42 joined to that
+    one (``oximeter_pair_joiners``) the temperature."""
+    def spo2_after_day(i: int) -> bool:
+        if i < 1:
+            return False
+        d, n = numbers[i - 1], numbers[i]
+        at = max(0, d.start - 2)
+        gap = toks[d.end:n.start]
+        return (len(gap) <= _DAY_GAP and all(t == BREAK or word_in(t, _DAY_FILLERS) for t in gap)
+                and d.end - d.start == 1 and 1 <= d.value <= _ILLNESS_DAY_MAX
+                and n.value == int(n.value) and 90 <= n.value <= 100
+                and any(at + m.end == d.start for m in _ILLNESS_DAY_BEFORE.find(toks[at:d.start])))
+    if spo2_after_day(k):
+        return "spo2"
+    n = numbers[k]
+    if k >= 2 and spo2_after_day(k - 1) and 35 <= n.value <= 42 and _pair_joined(toks[numbers[k - 1].end:n.start]):
+        return "temperature"
+    return None
+
+
+def _vague_value(toks: Sequence[str], n: Number) -> bool:
+    """Session 22 (n56-s18-readings): is ``n`` said with "mấy" after it ("tám mươi trên năm mươi mấy": the systolic
+    80 only, the README's convention for an approximate value)?"""
+    return word_in(toks[n.end - 1], _VAGUE_AFTER) or (n.end < len(toks) and word_in(toks[n.end], _VAGUE_AFTER))
+
+
+def _systolic_before_vague(toks: Sequence[str], numbers: Sequence[Number], skip: set[int], bp_said: bool) -> list[int]:
+    """Session 22 (n56-s18-readings): a systolic pressure whose diastolic is said only approximately ("huyết áp bà một
+    trăm bốn mươi trên chín mươi mấy": 140, no diastolic; the README's convention for "mấy"): named as a blood
+    pressure or asked for, a value then a separator ("trên", "/") and a vague value (no number read) ending in "mấy"
+    within three words (``bp_said``: named or asked for). The index of that systolic value, if any."""
+    if not bp_said:
+        return []
+    for k, n in enumerate(numbers):
+        if k in skip or not _SYSTOLIC_RANGE[0] <= n.value <= _SYSTOLIC_RANGE[1] or n.end >= len(toks):
+            continue
+        if not word_in(toks[n.end], lx.BLOOD_PRESSURE_SEPARATORS):
+            continue
+        rest = toks[n.end + 1:n.end + 4]
+        nxt = numbers[k + 1].start if k + 1 < len(numbers) else len(toks)
+        if any(word_in(t, _VAGUE_AFTER) for t in rest) and nxt > n.end + len(rest):
+            return [k]
+    return []
+
+
+def _low_machine_rows(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
+    """Session 22 (n56-s18-readings): a blood-pressure machine's rows (``_bp_machine_rows``) with the systolic below 90
+    or the diastolic below 60 (decision 261 sign 5)."""
+    rows = _bp_machine_rows(toks, numbers, set(), True)  # the caller found the blood pressure named
+    limits = {SYSTOLIC: 90.0, DIASTOLIC: 60.0}
+    return any(name in limits and numbers[k].value < limits[name] for k, name in rows.items())
+
+
+_COLD_WORDS = ("lạnh",)
+_COLD_SIGNS_WITH = ("mồ hôi", "vã", "xám", "tím", "tái", "lơ mơ", "li bì")  # a cold body with one of these stays a sign
+
+
+def cold_hand_remeasured(toks: Sequence[str], start: int, end: int) -> bool:
+    """Session 22 (n56-s18-readings): is the cold of ``toks[start:end]`` a hand too cold for the oximeter, measured then
+    warmed and measured again ("tay mẹ lạnh ngắt đo ra tám tám, em ủ ấm rồi đo lại được chín bảy"), no sign of shock
+    (the README's convention: a cold finger re-measured after warming gives the warm value; cold limbs with cold sweat
+    or a grey face stay ``caller_concern``)? A value within six words after it and a new measure after that."""
+    if not any(word_in(t, _COLD_WORDS) for t in toks[start:end]) or any(
+            word_in(t, ("chân",)) for t in toks[start:end]):
+        return False
+    text = " ".join(toks)
+    if any(w in text for w in _COLD_SIGNS_WITH):
+        return False
+    ahead = find_numbers(toks[end:end + 6])
+    if not ahead and not find_numbers(toks[max(0, start - 6):start]):
+        return False  # "tay lạnh ngắt đo ra tám tám", "đo lần đầu chín sáu do tay lạnh ngắt"
+    rest = toks[end + ahead[0].end:] if ahead else toks[end:]
+    return bool(_REMEASURE.find(rest) or _ARTIFACT_REMEASURES.find(rest))
+
+
+def _cold_with_shock(toks: Sequence[str]) -> bool:
+    """Session 22 (n56-s18-readings): a cold body said with a sign of shock ("tay chân lạnh ngắt vã mồ hôi"): the cold
+    is no measuring artifact, a low value before a re-measure stays for triage."""
+    text = " ".join(toks)
+    return any(word_in(t, _COLD_WORDS) for t in toks) and any(w in text for w in _COLD_SIGNS_WITH)
