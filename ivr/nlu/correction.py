@@ -180,14 +180,16 @@ def _clause(toks: list[str], xs: int, s: int, e: int) -> list[str] | None:
     if find_numbers(taken) and not find_numbers(rest):
         return None  # "chín tám em đọc nhầm số mạch": a reading with no other said in its place stays
     kept = [*toks[:xs], *rest]
-    if not _warns(taken):
-        return kept
     negators = [t for t in toks[s:e] if word_in(t, _NEGATORS)]
-    if _warns(kept) or (negators and _warns([*toks[:xs], *negators, *rest])):
+    negated = negators and _warns([*toks[:xs], *negators, *rest])
+    if not _warns(taken):
+        # nothing grave taken back; a sign made by the marker's negator stays ("bà tỉnh, à không nói được")
+        return [*toks[:xs], *negators, *rest] if negated and not _warns(kept) else kept
+    if _warns(kept):
         # the replacement is itself a sign: the sign stays, and the marker's negator reads no sign after it away
         # ("thở dốc à không thở không nổi luôn")
         return [*toks[:s], BREAK, *toks[e:]] if negators else None
-    return kept
+    return None if negated else kept
 
 
 def _warns(toks: Sequence[str]) -> bool:
