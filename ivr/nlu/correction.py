@@ -23,9 +23,10 @@ import re
 from collections.abc import Sequence
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.matcher import Matcher, table, word_in
+from ivr.nlu.matcher import BLOCK, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, fold, tokenize
 from ivr.nlu.numbers import find_numbers
+from ivr.nlu.vitals import CUES
 
 _w = lx.LEXICON.words
 _MARKERS = Matcher(table(*_w("correction", "markers")))
@@ -39,6 +40,7 @@ _KEYS = frozenset({fold(p.split()[-1]) for p in (*_w("correction", "markers"), *
                   - {"la", "roi"} | {"y"})
 _WARNING_SIGNS = frozenset(_w("correction", "warning_signs"))
 _BACK_FILLERS = ("à", "ờ", "á", "ừ", "ủa", "mà")
+_TRAILING = ("à", "á", "ạ", "ha", "hả", "nha", "đó", "đấy")
 _NEGATORS = ("không", "hông", "hổng", "khum", "phải")
 #: How many corrections one utterance may have undone.
 MAX_CORRECTIONS = 3
@@ -65,13 +67,15 @@ def _undo_one(toks: list[str]) -> list[str] | None:
     """The tokens after undoing the first correction that clearly takes something back, or None."""
     for s, e in _markers(toks):
         k = s
-        while k > 0 and toks[k - 1] == BREAK:
-            k -= 1
+        while k > 0 and (toks[k - 1] == BREAK or word_in(toks[k - 1], _TRAILING)):
+            k -= 1  # "chín chín á, ủa không": the reading ends before its particle
         xs = k
         while xs > 0 and toks[xs - 1] != BREAK:
             xs -= 1
         if not any(any(c.isalpha() or c.isdigit() for c in t) for t in toks[xs:k]):
             continue  # "à không, ..." first: a cry, nothing taken back
+        if _bare_reading(toks, xs, k):
+            continue  # bare display readings corrected ("chín chín á, ủa không, tám chín"): the vitals read the pair
         rest = toks[e:]
         reading = _reading(toks, xs, k, e)
         if reading is not None:
@@ -132,6 +136,12 @@ def _fillers_on(toks: Sequence[str], e: int, *, breaks: bool = True) -> int:
     return e
 
 
+def _bare_reading(toks: Sequence[str], xs: int, k: int) -> bool:
+    """Is a number said last before the marker with no vital named before it?"""
+    before = [n for n in find_numbers(toks) if xs <= n.start and n.end == k]
+    return bool(before) and not any(c.label != BLOCK and c.end <= before[-1].start for c in CUES.find(toks))
+
+
 def _same_words(a: Sequence[str], b: Sequence[str]) -> bool:
     return len(a) == len(b) and all(fold(x) == fold(y) for x, y in zip(a, b, strict=True))
 
@@ -177,8 +187,10 @@ def _clause(toks: list[str], xs: int, s: int, e: int) -> list[str] | None:
             rest = rest[j:]  # "tức ngực, à không phải tức ngực, ...": the sign restated with its denial goes too
     if not any(any(c.isalpha() for c in t) for t in rest):
         return None  # nothing said in its place
-    if find_numbers(taken) and not find_numbers(rest):
-        return None  # "chín tám em đọc nhầm số mạch": a reading with no other said in its place stays
+    if find_numbers(taken) and (not find_numbers(rest) or not any(c.label != BLOCK for c in CUES.find(toks))):
+        # "chín tám em đọc nhầm số mạch": a reading with no other said in its place stays; bare display readings
+        # ("em nói chín bốn đó hả, nói lộn, chín chín mới đúng") are the vitals' pair to read
+        return None
     kept = [*toks[:xs], *rest]
     negators = [t for t in toks[s:e] if word_in(t, _NEGATORS)]
     negated = negators and _warns([*toks[:xs], *negators, *rest])
