@@ -38,6 +38,7 @@ _RESULTS = Matcher(table(*_w("correction", "result_words")))
 #: "phải"), or "ý" for "ý tôi là" ("là" and "rồi" would let every text through)
 _KEYS = frozenset({fold(p.split()[-1]) for p in (*_w("correction", "markers"), *_w("correction", "clause_markers"))}
                   - {"la", "roi"} | {"y"})
+_PARTICLES = _w("correction", "particles")
 _WARNING_SIGNS = frozenset(_w("correction", "warning_signs"))
 _BACK_FILLERS = ("à", "ờ", "á", "ừ", "ủa", "mà")
 _TRAILING = ("à", "á", "ạ", "ha", "hả", "nha", "đó", "đấy")
@@ -185,7 +186,7 @@ def _clause(toks: list[str], xs: int, s: int, e: int) -> list[str] | None:
             j += 1
         if j and (j == len(rest) or rest[j] == BREAK):
             rest = rest[j:]  # "tức ngực, à không phải tức ngực, ...": the sign restated with its denial goes too
-    if not any(any(c.isalpha() for c in t) for t in rest):
+    if not any(any(c.isalpha() for c in t) and not word_in(t, (*_PARTICLES, *lx.PERSONS)) for t in rest):
         return None  # nothing said in its place
     if find_numbers(taken) and (not find_numbers(rest) or not any(c.label != BLOCK for c in CUES.find(toks))):
         # "chín tám em đọc nhầm số mạch": a reading with no other said in its place stays; bare display readings

@@ -86,7 +86,11 @@ def test_a_corrected_reading_is_the_later_one(nlu: Nlu, text: str, vital: str, v
 
 def test_words_without_a_correction_are_left_as_said() -> None:
     for text in ("Bà tôi khó thở quá, không nói được.", "Ho sốt nhẹ thôi, không phải lo đâu chị.",
-                 "Dạ không, không có khó thở.", "chín tám em đọc nhầm số mạch"):
+                 "Dạ không, không có khó thở.", "chín tám em đọc nhầm số mạch",
+                 # a request to repeat, or a marker with nothing said in its place, takes nothing back
+                 "hả, trời ơi sợ quá, nói lại đi", "bà khó thở, à không, nói lại nha chị",
+                 # bare display readings are the vitals' corrected pair
+                 "chín chín á, ủa không, tám chín, em đọc ngược rồi"):
         assert standing(text) == text
 
 
