@@ -123,6 +123,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                                         "transports", "done_words", "waiting_words", "meaning_questions",
                                         "meaning_not_before")},
               "cause_reach": NUMBER, "exertion_reach": NUMBER, "rest_reach": NUMBER},
+    # session 22 (n55-correction): callers who correct themselves (ivr/nlu/correction.py)
+    "correction": {key: WORDS for key in ("markers", "clause_markers", "marker_fillers", "not_before", "result_words",
+                                           "particles", "warning_signs")},
     # session 20 (n46-others): people alone and unreachable, bystanders, routine changes, folk talk (ivr/nlu/others.py)
     "others": {key: WORDS for key in ("alone_words", "unseen_words", "ordinary_reasons", "bystanders", "likened_words",
                                       "routine_markers", "reason_links", "better_words", "worse_changes",

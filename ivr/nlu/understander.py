@@ -20,6 +20,7 @@ from typing import Literal
 from ivr.engine.understanding import SYMPTOMS, VITALS, Understanding
 from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import MODEL_SIGN, analyse, calm_senses, mild_spans
+from ivr.nlu.correction import standing
 from ivr.nlu.fragments import fond_tokens
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
 from ivr.nlu.intents import decide_answer
@@ -67,6 +68,8 @@ class Nlu:
         text = "" if text is None else str(text)
         expect = tuple(expect or ())
         expect_vital = next((e for e in expect if e in VITALS), None)
+        said = text  # what is understood: without what the caller took back (session 22, ``ivr.nlu.correction``)
+        text = standing(text)
         a = analyse(text, expect_vital)
         decision = decide_answer(text, a, expect)
         intent, conf = decision.intent, decision.confidence
@@ -101,7 +104,7 @@ class Nlu:
                     # understood, but no warning sign found: the second opinion raises the risk itself
                     symptoms = (*symptoms, MODEL_SIGN)
                     sources[MODEL_SIGN] = "model"
-        return Understanding(text=text, intent=intent, confidence=round(conf, 2), symptoms=symptoms,
+        return Understanding(text=said, intent=intent, confidence=round(conf, 2), symptoms=symptoms,
                              vitals=dict(a.vitals), earlier_worse=dict(a.earlier_worse), risk_factors=a.risk_factors,
                              numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources,
                              state_answer=decision.states, unsure=decision.unsure, away=patient_away(text),
