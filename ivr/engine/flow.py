@@ -79,7 +79,7 @@ _FIELDS: dict[NodeKind, set[str]] = {
     K.CHOOSE: _COMMON | {"options", "option_prompt", "slot", "choices", "fallback", "max_failures", "timeout_s",
                          "no_input_prompt", "no_match_prompt", "reprompt"},
     K.GATE: _COMMON | {"key", "slot", "unanswered", "max_failures", "timeout_s", "no_input_prompt",
-                       "no_match_prompt", "reprompt"},
+                       "no_match_prompt", "reprompt", "choices"},  # session 22 (n58-calls10): spoken choices
 }
 #: Where an ``answer`` node takes its topic from: the caller's last words, a fixed ``topic`` (a keypad
 #: choice), the topic answered last ("nghe lại"), the first related topic of the one answered last, or

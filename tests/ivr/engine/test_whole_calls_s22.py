@@ -85,6 +85,13 @@ def test_calm_words_at_the_closing_menu_end_without_a_case(text: str) -> None:
     assert result.outcome == "completed"
 
 
+@pytest.mark.parametrize("text", ["dạ cảm ơn cô nhiều, chào cô", "không, vậy thôi"])
+def test_a_goodbye_at_the_closing_menu_ends_the_call_at_once(text: str) -> None:
+    result = outbound(*TO_CLOSING, say(text))
+    assert result.outcome == "completed" and result.as_json()["escalations"] == []
+    assert _prompts(result)[-2:] == ["checkin_closing", "checkin_goodbye"]
+
+
 def test_a_sign_said_at_the_closing_menu_escalates() -> None:
     result = outbound(*TO_CLOSING, say("à mà quên, từ tối qua tôi hơi tức ngực, thở hụt hơi"))
     assert risk_rank(_worst(result) or "none") <= risk_rank("high")
