@@ -164,7 +164,7 @@ def test_a_doctor_asked_for_now_at_the_decline_is_put_through(turn: Input) -> No
 # ------------------------------------------------------------------ kind 3: when to call a doctor
 @pytest.mark.parametrize(("text", "intent"), [
     ("Cho tôi hỏi SpO2 bao nhiêu thì phải gọi bác sĩ? Mẹ tôi đo chín tám, sốt nhẹ ba bảy độ rưỡi", "ask_home_care"),
-    ("sốt mấy độ thì phải gọi bác sĩ", "ask_home_care"),
+    ("sốt mấy độ thì phải gọi bác sĩ?", "ask_home_care"),
     ("khi nào thì cần gặp bác sĩ?", "ask_home_care"),
     ("có cần gặp bác sĩ không ạ?", "ask_home_care"),
     # twins: a request, a request with a sign, a whether question with a sign
