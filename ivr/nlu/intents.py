@@ -258,8 +258,9 @@ class _Facts:
     def settling_close(self) -> bool:
         """Session 22 (n58-calls10): the reply opens with "thôi" (after a hum: "dạ thôi", "vậy thôi"), then a yes or a
         no, or a thanks or a goodbye ("thôi được rồi, cảm ơn chị", "thôi không cần đâu", "thôi cảm ơn"): the caller
-        settles the matter, with no symptom and no request of his own in the words."""
-        if self.pos or self.doctor_asked or self.content:
+        settles the matter, with no symptom and no request of his own in the words. Only where a goodbye is one of the
+        answers (a menu, not a warning-sign question, where "thôi không có đâu" answers no)."""
+        if "goodbye" not in self.expect or self.pos or self.doctor_asked or self.content:
             return False
         toks = [t for t in self.toks if t not in lx.FILLER_YES]
         i = next((k for k, t in enumerate(toks[:3]) if word_in(t, ("thôi",))), None)

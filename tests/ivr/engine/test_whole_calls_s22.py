@@ -136,6 +136,11 @@ def test_a_polite_close_is_no_yes(text: str, intent: str) -> None:
     assert default_understander().understand(text, expect=["yes", "goodbye", "repeat"]).intent == intent
 
 
+def test_at_a_warning_sign_question_thoi_still_answers() -> None:
+    understand = default_understander().understand
+    assert understand("thôi không có đâu", expect=["yes", "no", "repeat"]).intent == "no"
+
+
 @pytest.mark.parametrize("turn", [say("thôi được rồi, cảm ơn em"), say("không, cảm ơn chị"),
                                   say("thôi không cần đâu, để mai tôi hỏi trạm")])
 def test_a_polite_close_at_the_decline_makes_no_case(turn: Input) -> None:
