@@ -27,6 +27,8 @@ VI: dict[str, str] = {
     "on_risk_unknown": "on_risk: không có mức nguy cơ “{risk}”",
     # session 21b (n54-calls9)
     "on_away_unknown": "on_away: không có tình trạng vắng nhà “{away}” (chỉ có {known})",
+    # session 22 (n58-calls10)
+    "on_need_unknown": "on_need: không có nhu cầu cần người xử lý ngay “{need}” (chỉ có {known})",
     "on_unclear_not_id": "on_unclear phải là tên một bước, đang là “{value}”",
     "dangling": "chuyển tiếp “{trigger}” trỏ tới bước “{target}” không tồn tại",
     "missing_fallback": "thiếu “fallback” (bước loại “{kind}” cần “fallback” hoặc defaults.fallback)",

@@ -79,7 +79,7 @@ _FIELDS: dict[NodeKind, set[str]] = {
     K.CHOOSE: _COMMON | {"options", "option_prompt", "slot", "choices", "fallback", "max_failures", "timeout_s",
                          "no_input_prompt", "no_match_prompt", "reprompt"},
     K.GATE: _COMMON | {"key", "slot", "unanswered", "max_failures", "timeout_s", "no_input_prompt",
-                       "no_match_prompt", "reprompt"},
+                       "no_match_prompt", "reprompt", "choices"},  # session 22 (n58-calls10): spoken choices
 }
 #: Where an ``answer`` node takes its topic from: the caller's last words, a fixed ``topic`` (a keypad
 #: choice), the topic answered last ("nghe lại"), the first related topic of the one answered last, or
@@ -229,6 +229,9 @@ class Flow:
     #: session 21b (n54-calls9): where the call goes when the one on the phone says the patient is no longer at home
     #: ("in_hospital", "moved", "died": ``Understanding.away``), unless a warning sign was said (that escalates first)
     on_away: Mapping[str, str] = field(default_factory=dict)
+    #: session 22 (n58-calls10): where the call goes when the caller says of a need a person must handle now
+    #: ("oxygen_supply": ``Understanding.need``), unless a warning sign was said (that escalates first)
+    on_need: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     text: str = field(default="", repr=False, compare=False)
 
@@ -270,6 +273,7 @@ MESSAGES: dict[str, str] = {
     "global_unknown_intent": "global: unknown intent '{intent}'",
     "on_risk_unknown": "on_risk: unknown risk level '{risk}'",
     "on_away_unknown": "on_away: unknown whereabouts '{away}' (one of {known})",
+    "on_need_unknown": "on_need: unknown need '{need}' (one of {known})",
     "on_unclear_not_id": "on_unclear must be a node id, got {value!r}",
     "dangling": "transition '{trigger}' points to unknown node '{target}'",
     "missing_fallback": "missing fallback (a '{kind}' node needs 'fallback' or defaults.fallback)",
@@ -476,6 +480,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         table[("*", f"risk:{risk}")] = target
 
     on_away = _on_away(data, table, problems)
+    on_need = _on_need(data, table, problems)
 
     global_keys = {str(k): v for k, v in (data.get("keys") or {}).items() if k != "__line__"}
     for key, target in global_keys.items():
@@ -527,7 +532,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
     # reachability from start and from the global handlers
     reachable: set[str] = set()
     todo = [start] + list(global_intents.values()) + list(on_risk.values()) + list(global_keys.values())
-    todo += list(on_away.values())
+    todo += list(on_away.values()) + list(on_need.values())
     todo += [on_unclear] if on_unclear else []
     while todo:
         current = todo.pop()
@@ -556,6 +561,7 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         on_unclear=on_unclear, global_keys=global_keys, prompts=roles,
         wait_phrases=tuple(" ".join(p.split()) for p in wait_phrases),
         correction_phrases=tuple(" ".join(p.split()) for p in correction_phrases), on_away=on_away,
+        on_need=on_need,
         min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
     )
 
@@ -572,6 +578,20 @@ def _on_away(data: Mapping[str, Any], table: dict[tuple[str, str], str], problem
             problems.add(FILE, "on_away_unknown", data.get("__line__"), away=away, known=", ".join(AWAY_KINDS))
         table[("*", f"away:{away}")] = target
     return on_away
+
+
+#: session 22 (n58-calls10): the needs ``Understanding.need`` names
+NEED_KINDS = ("oxygen_supply",)
+
+
+def _on_need(data: Mapping[str, Any], table: dict[tuple[str, str], str], problems: _Problems) -> dict[str, str]:
+    """Session 22 (n58-calls10): the flow's ``on_need`` handlers (need -> node), added to the table."""
+    on_need = {str(k): str(v) for k, v in (data.get("on_need") or {}).items() if k != "__line__"}
+    for need, target in on_need.items():
+        if need not in NEED_KINDS:
+            problems.add(FILE, "on_need_unknown", data.get("__line__"), need=need, known=", ".join(NEED_KINDS))
+        table[("*", f"need:{need}")] = target
+    return on_need
 
 
 def _failure_targets(node: Node) -> tuple[str | None, ...]:

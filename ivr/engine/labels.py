@@ -37,6 +37,8 @@ VITAL_LABELS: dict[str, str] = {"spo2": "SpO2", "temperature": "nhiệt độ", 
 NODE_LABELS: dict[str, str] = {
     "greeting": "Lời chào, hỏi nhu cầu", "main_menu": "Menu chính", "emergency": "Chuyển cấp cứu",
     "escalate_high": "Chuyển bác sĩ: có dấu hiệu cảnh báo", "escalate_unclear": "Chuyển bác sĩ: tổng đài không hiểu",
+    # session 22 (n58-calls10): on_need oxygen_supply
+    "escalate_oxygen": "Chuyển bác sĩ: người bệnh thở ô xy sắp hết ô xy",
     "escalate_medium": "Chuyển bác sĩ gọi lại", "record_message": "Ghi âm lời nhắn",
     "request_doctor": "Người gọi xin gặp bác sĩ", "handoff_doctor": "Chuyển máy cho bác sĩ",
     "symptoms": "Hỏi triệu chứng", "checkin": "Báo cáo sức khỏe hằng ngày", "positive_test": "Báo test dương tính",

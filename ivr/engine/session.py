@@ -20,6 +20,7 @@ not stop a later emergency from reaching a doctor live).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -128,6 +129,14 @@ def _fold(text: str) -> str:
 #: folded like the phrases (``_fold``).
 _NEGATORS = frozenset({"khong", "ko", "k", "khg", "hong", "hem", "chang", "chua"})
 _CLAUSE_END = ",.;:!?…"
+
+
+def _asked_part(text: str) -> str:
+    """Session 22 (n58-calls10): the sentences of ``text`` closed by a question mark, when there are other sentences
+    beside them ("" otherwise)."""
+    sentences = [x.strip() for x in re.findall(r"[^.?!…]+[.?!…]*", text) if x.strip(" .?!…")]
+    asked = [x for x in sentences if x.endswith("?")]
+    return " ".join(asked) if asked and len(asked) < len(sentences) else ""
 
 
 def _phrase_said(text: str, phrase: str) -> bool:
@@ -479,7 +488,17 @@ class Session:
             if isinstance(picked, int) and 1 <= picked <= len(topics):
                 return self.answers.get(str(topics[picked - 1]))
             return None
-        return self.answers.find(question) if question.strip() else None
+        if not question.strip():
+            return None
+        found = self.answers.find(question)
+        asked = _asked_part(question)
+        if not found.confident and asked:
+            # session 22 (n58-calls10): "SpO2 bao nhiêu thì phải gọi bác sĩ? Mẹ tôi đo chín tám, sốt nhẹ": the
+            # readings told with it (kept and triaged) drown the question; the question said alone is looked up
+            alone = self.answers.find(asked)
+            if alone.confident:
+                return alone
+        return found
 
     def _escalate(self, node: Node) -> A.Escalate:
         current = self.assessment.risk if self.assessment else RiskLevel.NONE
@@ -783,6 +802,9 @@ class Session:
         away = self._away_target(u, event.confidence)
         if away is not None:
             return self._enter(away, now)
+        need = self._need_target(u, event.confidence)
+        if need is not None:
+            return self._enter(need, now)
         u = as_answer(u, self._asked_sign(node))  # session 19 (n39): "vẫn tỉnh" answers the consciousness question
         if event.confidence < self.flow.min_confidence:
             # words the recognizer was unsure of count as unclear; confidence 0 is the runner's "could not
@@ -940,6 +962,17 @@ class Session:
             return None
         target = self.flow.on_away.get(u.away)
         return target if target is not None and target != self._node_id else None
+
+    def _need_target(self, u: Understanding, confidence: float) -> str | None:
+        """Session 22 (n58-calls10): the flow's ``on_need`` handler for a need a person must handle now ("bình ô xy
+        mẹ tôi đang thở sắp hết"), heard with confidence at any question, once no warning sign has escalated
+        (checked before), and once per call (the escalation it makes is not made again)."""
+        if not u.need or confidence < self.flow.min_confidence:
+            return None
+        target = self.flow.on_need.get(u.need)
+        if target is None or target == self._node_id or any(s.node == target for s in self.steps):
+            return None
+        return target
 
     def _holds(self, node: Node, u: Understanding, text: str) -> bool:
         """Does the caller ask the line to hold ("chờ tí, có người gọi cửa") at a question other than a number one,

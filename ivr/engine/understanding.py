@@ -65,6 +65,9 @@ class Understanding:
     #: Session 21b (n54-calls9): the caller does not know where to look for a reading or how to read it ("hổng biết
     #: coi chỗ nào"): at a question about an optional reading, no reading rather than a repeat request.
     cannot_read: bool = False
+    #: Session 22 (n58-calls10): a need a person must handle now, said in any answer ("oxygen_supply": the patient
+    #: breathes from home oxygen and is losing it; ``ivr.nlu.needs``); "" otherwise.
+    need: str = ""
 
     def triage_vitals(self) -> dict[str, float]:
         """The readings triage weighs: each vital's reading now, or a worse one said before it."""

@@ -37,6 +37,11 @@ _UNSURE = Matcher(table(*lx.UNSURE_AFTER))
 _NO = Matcher({"no": lx.NO_WORDS})
 _CONDITIONAL = Matcher({"if": lx.CONDITIONAL_QUESTIONS})
 _HYPOTHETICAL = Matcher({"if": lx.HYPOTHETICAL})
+_WHETHER = Matcher({"whether": lx.WHETHER_WORDS})
+#: session 22 (n58-calls10): the symptoms a when-to-call-a-doctor question may mention and stay a question
+_MILD = frozenset({"fever", "cough", "sore_throat", "runny_nose", "loss_of_taste_smell", "headache", "muscle_ache"})
+#: session 22 (n58-calls10): words that may stand before the "thôi" of a polite close ("vậy thôi", "thế thôi")
+_SETTLING_LEAD = ("vậy", "thế", "dạ", "vâng", "ừ", "à", "ờ", "rứa")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,9 @@ INTENT_RULES: tuple[Rule, ...] = (
     # không", "thỉnh thoảng"); not knowing or a hesitation is no answer ("không biết nữa", "ừ thì"); a closing after
     # a hum is a goodbye, not the hum's yes ("vâng cảm ơn thế thôi ạ"); a state the sign would change answers no
     # ("vẫn tỉnh", "môi hồng", "bình thường")
+    # session 22 (n58-calls10): polite close: "thôi được rồi, cảm ơn chị", "thôi không cần đâu" settles the matter, its
+    # "được rồi" no yes to the offer just made
+    _rule("yes_no_expected, settling_close", "goodbye", 0.8),
     _rule("yes_no_expected, now_and_then", "yes", 0.8),
     _rule("yes_no_expected, no_answer", "unknown", 0.3),
     _rule("yes_no_expected, closing_after_filler", "goodbye", 0.8),
@@ -76,6 +84,10 @@ INTENT_RULES: tuple[Rule, ...] = (
     # "tiêm rồi, ba mũi" / "đo rồi" / "uống chưa có"
     _rule("not lead, yes_no_expected, not content, not symptoms, first_clause_no", "no", 0.7),
     _rule("not lead, yes_no_expected, not content, not symptoms, first_clause_yes", "yes", 0.7),
+    # session 22 (n58-calls10): "SpO2 bao nhiêu thì phải gọi bác sĩ?", "có cần gặp bác sĩ không?": a question about
+    # when to call a doctor, answered (a warning sign said in it still escalates through the risk)
+    _rule("doctor_question, question", QUESTION, 0.8),
+    _rule("doctor_question", "ask_home_care", 0.75),
     _rule("doctor_asked", "request_doctor", 0.9),
     _rule("question, one_question", QUESTION, 0.85),
     _rule("question", QUESTION, 0.7),
@@ -221,6 +233,41 @@ class _Facts:
         """Session 19 (n39): a closing after a hum or a polite word ("vâng cảm ơn thế thôi ạ"): the goodbye,
         not the yes of its "vâng"."""
         return self.filler_lead and not self.pos and "goodbye" in self.hits
+
+    @_fact
+    def doctor_question(self) -> bool:
+        """Session 22 (n58-calls10): every doctor phrase is asked about, not asked for: the utterance is a question and
+        each doctor phrase follows, in its clause, a conditional word ("SpO2 bao nhiêu thì phải gọi bác sĩ?", "khi nào
+        thì cần gặp bác sĩ?"; mild symptoms only may be said with it) or a whether word up to three words before it
+        ("có cần gặp bác sĩ không?"; no symptom said with it: "mẹ mệt quá, có cần gặp bác sĩ không" stays a request)."""
+        if not self.doctor_asked or self.pos - _MILD or not _is_question(self.text, self.toks):
+            return False
+        toks = self.a.tokens
+        conditionals = _CONDITIONAL.find(toks)
+        whethers = _WHETHER.find(toks)
+        for m in self.hits["request_doctor"]:
+            start = max((k + 1 for k in range(m.start) if toks[k] == BREAK), default=0)
+            if any(start <= c.start and c.end <= m.start for c in conditionals):
+                continue
+            if not self.pos and any(start <= w.start and m.start - w.end <= 3 and w.end <= m.start for w in whethers):
+                continue
+            return False
+        return True
+
+    @_fact
+    def settling_close(self) -> bool:
+        """Session 22 (n58-calls10): the reply opens with "thôi" (after a hum: "dạ thôi", "vậy thôi"), then a yes or a
+        no, or a thanks or a goodbye ("thôi được rồi, cảm ơn chị", "thôi không cần đâu", "thôi cảm ơn"): the caller
+        settles the matter, with no symptom and no request of his own in the words. Only where a goodbye is one of the
+        answers (a menu, not a warning-sign question, where "thôi không có đâu" answers no)."""
+        if "goodbye" not in self.expect or self.pos or self.doctor_asked or self.content:
+            return False
+        toks = [t for t in self.toks if t not in lx.FILLER_YES]
+        i = next((k for k, t in enumerate(toks[:3]) if word_in(t, ("thôi",))), None)
+        if i is None or not all(word_in(t, _SETTLING_LEAD) for t in toks[:i]) or i + 1 >= len(toks):
+            return False
+        rest = toks[i + 1:]
+        return ("goodbye" in self.hits or _YES.at(rest, 0) is not None or _NO.at(rest, 0) is not None)
 
     @_fact
     def states(self) -> tuple[str, ...]:

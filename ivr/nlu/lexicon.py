@@ -159,6 +159,8 @@ HELP_VERBS = _w("intents", "help_verbs")
 WHAT_WORDS = _w("intents", "what_words")
 #: "khi nào thì phải đi cấp cứu?": an emergency phrase inside a conditional question is no request.
 CONDITIONAL_QUESTIONS = _w("intents", "conditional_questions")
+#: session 22 (n58-calls10): "có cần gặp bác sĩ không": asked whether, not asked for (also ``ivr.nlu.mention``)
+WHETHER_WORDS = _w("intents", "whether_words")
 
 # --- answers.yaml
 YES_WORDS = _w("answers", "yes_words")

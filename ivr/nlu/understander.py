@@ -25,6 +25,7 @@ from ivr.nlu.fragments import fond_tokens
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
 from ivr.nlu.intents import decide_answer
 from ivr.nlu.matcher import Matcher, table
+from ivr.nlu.needs import urgent_need
 from ivr.nlu.ngram import NgramModel, default_model
 from ivr.nlu.normalize import BREAK, content_tokens, tokenize
 from ivr.nlu.numbers import find_numbers
@@ -108,7 +109,7 @@ class Nlu:
                              vitals=dict(a.vitals), earlier_worse=dict(a.earlier_worse), risk_factors=a.risk_factors,
                              numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources,
                              state_answer=decision.states, unsure=decision.unsure, away=patient_away(text),
-                             cannot_read=cannot_read(text))
+                             cannot_read=cannot_read(text), need=urgent_need(text))
 
     def number(self, text: str, *, vital: str | None = None) -> float | None:
         """The value in ``text`` for ``vital`` (range-checked), or the first number."""

@@ -250,6 +250,14 @@ BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] =
      "goodbye"),
     ("FAQ home care by speech at the greeting", (say("đo SpO2 như thế nào"), keys("9")), "completed", [], "goodbye"),
     ("goodbye at the greeting", (say("thôi chào nhé"),), "completed", [], "goodbye"),
+    # session 22 (n58-calls10): home oxygen running out (on_need); a polite close and a spoken callback at the decline
+    ("home oxygen running out", (say("bình ô xy mẹ tôi đang thở sắp hết rồi"),), "escalated", [("high", "live")],
+     "handoff_doctor"),
+    ("FAQ without an entry, no thanks", (keys("5"), say("giá vàng hôm nay bao nhiêu"), say("không, cảm ơn"),
+                                         keys("9")), "completed", [], "goodbye"),
+    ("FAQ without an entry, callback said", (keys("5"), say("giá vàng hôm nay bao nhiêu"),
+                                             say("nhờ bác sĩ gọi lại giúp tôi"), keys("9")),
+     "escalated", [("low", "callback")], "goodbye"),
 ]
 
 
