@@ -1,0 +1,54 @@
+"""Session 22b (n59-s19-elderly): an old person's fall with a faint (data: ``ivr/nlu/data/elderly.yaml``).
+
+"Tôi chín mươi hai tuổi, sáng nay ngã trong nhà tắm, nằm đó một lúc mới tỉnh", "ông té cái rầm, một hồi mới hoàn
+hồn": a fall, then a while before coming to, is a loss of consciousness (``altered_consciousness``, decision 261 sign
+7), even when the caller never says "xỉu". ``fall_faint(toks)``: one of ``fall_words``, then in its clause or the
+next one of ``fall_waits`` ("một lúc", "mấy phút") followed within three words by "mới" and one of ``came_to``. Calm
+twins: "trượt chân ngã, đứng dậy được ngay", "ngủ một giấc mới tỉnh" (no fall).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ivr.nlu import lexicon as lx
+from ivr.nlu.matcher import Match, Matcher, table
+from ivr.nlu.normalize import BREAK
+
+SIGN = "altered_consciousness"
+_w = lx.LEXICON.words
+_FALLS = Matcher(table(*_w("elderly", "fall_words")))
+_WAITS = Matcher(table(*_w("elderly", "fall_waits")))
+_CAME_TO = Matcher(table(*_w("elderly", "came_to")))
+#: how many words may stand between the while and "mới" ("một lúc lâu sau mới tỉnh")
+_REACH = 3
+
+
+def fall_faint(toks: Sequence[str]) -> Match | None:
+    """The fall, then a while before the patient came to (see the module), as a match of the sign, or None."""
+    falls = _FALLS.find(toks)
+    if not falls:
+        return None
+    for f in falls:
+        breaks = 0
+        for k in range(f.end, len(toks)):
+            if toks[k] == BREAK:
+                breaks += 1
+                if breaks > 1:
+                    break
+                continue
+            w = _WAITS.at(toks, k)
+            end = _came_to_after(toks, w.end) if w is not None else 0
+            if end:
+                return Match(f.start, end, SIGN, " ".join(toks[f.start:end]))
+    return None
+
+
+def _came_to_after(toks: Sequence[str], i: int) -> int:
+    """The end of "mới" and a came-to word within reach after ``i``, or 0."""
+    for k in range(i, min(i + _REACH + 1, len(toks) - 1)):
+        if toks[k] == BREAK:
+            return 0
+        c = _CAME_TO.at(toks, k + 1) if toks[k] == "mới" else None
+        if c is not None:
+            return c.end
+    return 0
