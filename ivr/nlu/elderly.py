@@ -19,6 +19,11 @@ _w = lx.LEXICON.words
 _FALLS = Matcher(table(*_w("elderly", "fall_words")))
 _WAITS = Matcher(table(*_w("elderly", "fall_waits")))
 _CAME_TO = Matcher(table(*_w("elderly", "came_to")))
+_RELIEVERS = Matcher(table(*_w("elderly", "relievers")))
+_FAILED = Matcher(table(*_w("elderly", "reliever_failed")))
+_LUNG = Matcher(table(*_w("elderly", "lung_words")))
+#: how many words may stand between a reliever and its failure ("xịt thuốc năm sáu lần rồi mà vẫn không đỡ")
+_RELIEVER_REACH = 7
 #: how many words may stand between the while and "mới" ("một lúc lâu sau mới tỉnh")
 _REACH = 3
 
@@ -52,3 +57,23 @@ def _came_to_after(toks: Sequence[str], i: int) -> int:
         if c is not None:
             return c.end
     return 0
+
+
+def reliever_failed(toks: Sequence[str]) -> Match | None:
+    """A lung patient's reliever said not to help ("xịt thuốc năm sáu lần không đỡ", "xịt mãi không ăn thua"), as a
+    match of ``shortness_of_breath`` from the reliever to the failure, or None (elderly.yaml ``relievers``)."""
+    relievers = _RELIEVERS.find(toks)
+    if not relievers or not _LUNG.find(toks):
+        return None
+    for r in relievers:
+        breaks = 0
+        for k in range(r.end, min(r.end + _RELIEVER_REACH + 1, len(toks))):
+            if toks[k] == BREAK:
+                breaks += 1
+                if breaks > 1:
+                    break
+                continue
+            f = _FAILED.at(toks, k)
+            if f is not None:
+                return Match(r.start, f.end, "shortness_of_breath", " ".join(toks[r.start:f.end]))
+    return None
