@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.context import answered_no, context_calm, context_span, may_be_context, plea_not_now
-from ivr.nlu.elderly import fall_faint, reliever_failed
+from ivr.nlu.elderly import breath_fine, fall_faint, reliever_failed
 from ivr.nlu.everyday import (
     angry_tightness,
     calm_worry,
@@ -302,6 +302,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     relief = reliever_failed(toks) if "shortness_of_breath" not in pos else None
     if relief is not None:  # session 22b (n59-s19-elderly): "bị phổi tắc nghẽn, xịt thuốc năm sáu lần không đỡ"
         (neg if negated(toks, relief, spans) else pos).append(relief.label)
+    fine = breath_fine(toks) if "shortness_of_breath" not in pos and "shortness_of_breath" not in neg else None
+    if fine is not None:  # session 22b (n59-s19-elderly): "mà thở thì được con nờ", a denial
+        neg.append(fine.label)
     faint = fall_faint(toks) if "altered_consciousness" not in pos else None
     if faint is not None:  # session 22b (n59-s19-elderly): "ngã, nằm đó một lúc mới tỉnh" (``ivr.nlu.elderly``)
         (neg if negated(toks, faint, spans) else pos).append(faint.label)

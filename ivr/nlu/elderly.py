@@ -22,6 +22,14 @@ _CAME_TO = Matcher(table(*_w("elderly", "came_to")))
 _RELIEVERS = Matcher(table(*_w("elderly", "relievers")))
 _FAILED = Matcher(table(*_w("elderly", "reliever_failed")))
 _LUNG = Matcher(table(*_w("elderly", "lung_words")))
+_BREATH_LINKS = Matcher(table(*_w("elderly", "breath_links")))
+_BREATH_FINE = Matcher(table(*_w("elderly", "breath_fine")))
+_BREATH_FINE_BARE = Matcher(table(*_w("elderly", "breath_fine_bare")))
+_BREATH_NOT_BEFORE = frozenset(_w("elderly", "breath_not_before"))
+_SOMEONE = Matcher(table(*_w("elderly", "someone_openers")))
+_HOUSEHOLD = Matcher(table(*_w("elderly", "someone_household"), *lx.PERSONS))
+_SOMEONE_ASKS = Matcher(table(*_w("elderly", "someone_asks")))
+_SOMEONE_NOW = Matcher(table(*_w("elderly", "someone_now")))
 #: how many words may stand between a reliever and its failure ("xịt thuốc năm sáu lần rồi mà vẫn không đỡ")
 _RELIEVER_REACH = 7
 #: how many words may stand between the while and "mới" ("một lúc lâu sau mới tỉnh")
@@ -77,3 +85,28 @@ def reliever_failed(toks: Sequence[str]) -> Match | None:
             if f is not None:
                 return Match(r.start, f.end, "shortness_of_breath", " ".join(toks[r.start:f.end]))
     return None
+
+
+def breath_fine(toks: Sequence[str]) -> Match | None:
+    """Breathing said to be fine ("thở thì được", "thở vẫn được", "thở thì bình thường", "thở êm"), as a match of
+    ``shortness_of_breath`` to be read as denied, or None (elderly.yaml ``breath_fine``)."""
+    for i, t in enumerate(toks):
+        if t != "thở" or (i > 0 and toks[i - 1] in _BREATH_NOT_BEFORE) or (
+                i > 1 and f"{toks[i - 2]} {toks[i - 1]}" in _BREATH_NOT_BEFORE):
+            continue
+        link = _BREATH_LINKS.at(toks, i + 1) if i + 1 < len(toks) else None
+        k = link.end if link is not None else i + 1
+        fine = (_BREATH_FINE if link is not None else _BREATH_FINE_BARE).at(toks, k) if k < len(toks) else None
+        if fine is not None and (fine.end >= len(toks) or toks[fine.end] not in ("nhưng", "mà", "chút", "tí")):
+            return Match(i, fine.end, "shortness_of_breath", " ".join(toks[i:fine.end]))
+    return None
+
+
+def someone_supposed(before: Sequence[str], sign: Sequence[str], after: Sequence[str]) -> bool:
+    """A question about anyone with the sign, not about the household ("ở rẫy xa, có người bệnh thở mệt thì gọi số
+    nào"): ``before`` the sign's clause words before it, ``sign`` its words, ``after`` those after it (elderly.yaml ``someone_openers``)."""
+    opener = next(iter(_SOMEONE.find(before)), None)
+    if opener is None or _HOUSEHOLD.find(before[:opener.start]) or _SOMEONE_NOW.find([*before[opener.end:], *sign, *after]):
+        return False
+    then = next((k for k, t in enumerate(after) if t == "thì"), None)
+    return then is not None and bool(_SOMEONE_ASKS.find(after[then + 1:]))

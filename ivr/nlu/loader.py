@@ -130,7 +130,9 @@ SCHEMA: dict[str, dict[str, str]] = {
     # session 22b (n59-s19-elderly): an echoed question, a fall with a faint (ivr/nlu/echo_question.py, elderly.py)
     "elderly": {key: WORDS for key in ("echo_leads", "echo_particles", "echo_marks", "echo_fillers", "echo_denials",
                                        "echo_unsure", "fall_words", "fall_waits", "came_to",
-                                       "relievers", "reliever_failed", "lung_words")},
+                                       "relievers", "reliever_failed", "lung_words",
+                                       "breath_links", "breath_fine", "breath_fine_bare", "breath_not_before",
+                                       "someone_openers", "someone_household", "someone_asks", "someone_now")},
     "others": {key: WORDS for key in ("alone_words", "unseen_words", "ordinary_reasons", "bystanders", "likened_words",
                                       "routine_markers", "reason_links", "better_words", "worse_changes",
                                       "folk_words", "reached_words")},
