@@ -30,6 +30,8 @@ _MARKS = Matcher(table(*_w("elderly", "echo_marks")))
 _FILLERS = Matcher(table(*_w("elderly", "echo_fillers")))
 _DENIALS = Matcher(table(*_w("elderly", "echo_denials")))
 _UNSURE = Matcher(table(*_w("elderly", "echo_unsure")))
+_KEEP = Matcher(table(*_w("elderly", "echo_keep")))
+_PERSONS = frozenset(lx.PERSONS) | {"tui", "tao", "ôn", "mệ", "o"}
 _SIGNS = Matcher(dict(lx.SYMPTOM_PHRASES))
 _KEYS = frozenset(w for p in _w("elderly", "echo_particles") for w in p.split())
 #: a clause and the punctuation after it
@@ -50,9 +52,12 @@ def unechoed(text: str) -> str:
         while j < len(parts) and _echo_clause(toks[j], "?" in parts[j][1]):
             j += 1
         if j > i and j < len(parts) and _denial_opens(toks[j]):
-            for k in range(i, j):
-                keep[k] = False
-            changed = True
+            if not _corrects(toks[j:]):
+                for k in range(i, j):
+                    keep[k] = False
+                changed = True
+            elif _only_denial(toks[j]):
+                keep[j], changed = False, True  # "Tức ngực hả? Không, đau dữ lắm chứ không phải tức": the sign stays
             i = j
             continue
         cut = _echo_inside(toks[i])
@@ -101,8 +106,24 @@ def _denial_opens(toks: Sequence[str]) -> bool:
         if m is None:
             break
         i = m.end
+    if i < len(toks) - 1 and toks[i] in _PERSONS:
+        i += 1  # "Bà không bị gì hết": the answer's subject before its denial
     d = _at(_DENIALS, toks, i)
     return d is not None and _at(_UNSURE, toks, d.end) is None
+
+
+def _only_denial(toks: Sequence[str]) -> bool:
+    """Is the clause only fillers and a denial ("Không", "Dạ không")?"""
+    i = 0
+    while (m := _at(_FILLERS, toks, i)) is not None:
+        i = m.end
+    d = _at(_DENIALS, toks, i)
+    return d is not None and d.end == len(toks)
+
+
+def _corrects(clauses: Sequence[Sequence[str]]) -> bool:
+    """Does the answer correct the word rather than deny the sign ("chứ không phải tức, đau như dao đâm")?"""
+    return any(_KEEP.find(c) for c in clauses)
 
 
 def _echo_inside(toks: Sequence[str]) -> int:
@@ -113,6 +134,6 @@ def _echo_inside(toks: Sequence[str]) -> int:
     if sign is None or sign.end >= len(toks):
         return 0
     mark = _at(_MARKS, toks, sign.end)
-    if mark is None or not _denial_opens(toks[mark.end:]):
+    if mark is None or not _denial_opens(toks[mark.end:]) or _corrects([toks[mark.end:]]):
         return 0
     return mark.end

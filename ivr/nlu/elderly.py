@@ -28,6 +28,7 @@ _BREATH_FINE_BARE = Matcher(table(*_w("elderly", "breath_fine_bare")))
 _BREATH_NOT_BEFORE = frozenset(_w("elderly", "breath_not_before"))
 _SOMEONE = Matcher(table(*_w("elderly", "someone_openers")))
 _HOUSEHOLD = Matcher(table(*_w("elderly", "someone_household"), *lx.PERSONS))
+_ASKING = ("hỏi", "muốn", "xin", "định")
 _SOMEONE_ASKS = Matcher(table(*_w("elderly", "someone_asks")))
 _SOMEONE_NOW = Matcher(table(*_w("elderly", "someone_now")))
 #: how many words may stand between a reliever and its failure ("xịt thuốc năm sáu lần rồi mà vẫn không đỡ")
@@ -106,7 +107,10 @@ def someone_supposed(before: Sequence[str], sign: Sequence[str], after: Sequence
     """A question about anyone with the sign, not about the household ("ở rẫy xa, có người bệnh thở mệt thì gọi số
     nào"): ``before`` the sign's clause words before it, ``sign`` its words, ``after`` those after it (elderly.yaml ``someone_openers``)."""
     opener = next(iter(_SOMEONE.find(before)), None)
-    if opener is None or _HOUSEHOLD.find(before[:opener.start]) or _SOMEONE_NOW.find([*before[opener.end:], *sign, *after]):
+    pre = before[:opener.start] if opener is not None else ()
+    # the caller who asks is no patient ("tôi hỏi trước ngoài đảo có người ...")
+    household = [h for h in _HOUSEHOLD.find(pre) if not (h.end < len(pre) and pre[h.end] in _ASKING)]
+    if opener is None or household or _SOMEONE_NOW.find([*before[opener.end:], *sign, *after]):
         return False
     then = next((k for k, t in enumerate(after) if t == "thì"), None)
     return then is not None and bool(_SOMEONE_ASKS.find(after[then + 1:]))

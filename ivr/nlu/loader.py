@@ -129,7 +129,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     # session 20 (n46-others): people alone and unreachable, bystanders, routine changes, folk talk (ivr/nlu/others.py)
     # session 22b (n59-s19-elderly): an echoed question, a fall with a faint (ivr/nlu/echo_question.py, elderly.py)
     "elderly": {key: WORDS for key in ("echo_leads", "echo_particles", "echo_marks", "echo_fillers", "echo_denials",
-                                       "echo_unsure", "fall_words", "fall_waits", "came_to",
+                                       "echo_unsure", "echo_keep", "fall_words", "fall_waits", "came_to",
                                        "relievers", "reliever_failed", "lung_words",
                                        "breath_links", "breath_fine", "breath_fine_bare", "breath_not_before",
                                        "someone_openers", "someone_household", "someone_asks", "someone_now")},
