@@ -105,7 +105,8 @@ def breath_fine(toks: Sequence[str]) -> Match | None:
 
 def someone_supposed(before: Sequence[str], sign: Sequence[str], after: Sequence[str]) -> bool:
     """A question about anyone with the sign, not about the household ("ở rẫy xa, có người bệnh thở mệt thì gọi số
-    nào"): ``before`` the sign's clause words before it, ``sign`` its words, ``after`` those after it (elderly.yaml ``someone_openers``)."""
+    nào"): ``before`` the sign's clause words before it, ``sign`` its words, ``after`` those after it (elderly.yaml
+    ``someone_openers``)."""
     opener = next(iter(_SOMEONE.find(before)), None)
     pre = before[:opener.start] if opener is not None else ()
     # the caller who asks is no patient ("tôi hỏi trước ngoài đảo có người ...")
