@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.context import answered_no, context_calm, context_span, may_be_context, plea_not_now
+from ivr.nlu.elderly import breath_fine, fall_faint, reliever_failed
 from ivr.nlu.everyday import (
     angry_tightness,
     calm_worry,
@@ -298,6 +299,15 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         pos.append("severe_breathlessness")  # "thở hụt hơi nói chẳng hết câu" (session 21, n51-calls8)
     if "altered_consciousness" not in pos and worst_headache(toks, pos):
         pos.append("altered_consciousness")  # "đau đầu như búa bổ, nôn ói liên tục" (session 17, ``ivr.nlu.neuro``)
+    relief = reliever_failed(toks) if "shortness_of_breath" not in pos else None
+    if relief is not None:  # session 22b (n59-s19-elderly): "bị phổi tắc nghẽn, xịt thuốc năm sáu lần không đỡ"
+        (neg if negated(toks, relief, spans) else pos).append(relief.label)
+    fine = breath_fine(toks) if "shortness_of_breath" not in pos and "shortness_of_breath" not in neg else None
+    if fine is not None:  # session 22b (n59-s19-elderly): "mà thở thì được con nờ", a denial
+        neg.append(fine.label)
+    faint = fall_faint(toks) if "altered_consciousness" not in pos else None
+    if faint is not None:  # session 22b (n59-s19-elderly): "ngã, nằm đó một lúc mới tỉnh" (``ivr.nlu.elderly``)
+        (neg if negated(toks, faint, spans) else pos).append(faint.label)
     if "fever" in pos and CONCERN_SIGN not in pos and _child_inflammation(toks, age):
         pos.append(CONCERN_SIGN)  # "bé sốt cao, mắt đỏ, môi nứt nẻ, nổi ban"
     if "vomiting" in pos and CONCERN_SIGN not in pos and _kinds(_ABDOMEN, toks) >= len(lx.ACUTE_ABDOMEN):

@@ -127,6 +127,12 @@ SCHEMA: dict[str, dict[str, str]] = {
     "correction": {key: WORDS for key in ("markers", "clause_markers", "marker_fillers", "not_before", "result_words",
                                            "particles", "warning_signs")},
     # session 20 (n46-others): people alone and unreachable, bystanders, routine changes, folk talk (ivr/nlu/others.py)
+    # session 22b (n59-s19-elderly): an echoed question, a fall with a faint (ivr/nlu/echo_question.py, elderly.py)
+    "elderly": {key: WORDS for key in ("echo_leads", "echo_particles", "echo_marks", "echo_fillers", "echo_denials",
+                                       "echo_unsure", "echo_keep", "fall_words", "fall_waits", "came_to",
+                                       "relievers", "reliever_failed", "lung_words",
+                                       "breath_links", "breath_fine", "breath_fine_bare", "breath_not_before",
+                                       "someone_openers", "someone_household", "someone_asks", "someone_now")},
     "others": {key: WORDS for key in ("alone_words", "unseen_words", "ordinary_reasons", "bystanders", "likened_words",
                                       "routine_markers", "reason_links", "better_words", "worse_changes",
                                       "folk_words", "reached_words")},

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ivr.nlu import lexicon as lx
+from ivr.nlu.elderly import someone_supposed
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, fold, has_diacritics
 from ivr.nlu.ordinary import ordinary
@@ -83,7 +84,8 @@ def hypothetical(toks: Sequence[str], m: Match) -> bool:
                 and not _SUPPOSED_NOT_BETWEEN.find(toks[m.end:m.end + then[0].start])]
     last = max((*found, *supposed), key=lambda h: h.end, default=None)
     if last is None:
-        return False
+        # session 22b (n59-s19-elderly): "ở rẫy xa, có người bệnh thở mệt thì gọi số nào" (``ivr.nlu.elderly``)
+        return someone_supposed(before, toks[m.start:m.end], toks[m.end:hi])
     between = before[last.end:]
     if between and word_in(between[-1], lx.PURPOSE_NEGATORS):
         return False  # "khi nào thì hết khó thở", "bao giờ thì khỏi ho": asked to end, so it is there

@@ -21,6 +21,7 @@ from ivr.engine.understanding import SYMPTOMS, VITALS, Understanding
 from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import MODEL_SIGN, analyse, calm_senses, mild_spans
 from ivr.nlu.correction import standing
+from ivr.nlu.echo_question import unechoed
 from ivr.nlu.fragments import fond_tokens
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
 from ivr.nlu.intents import decide_answer
@@ -70,7 +71,7 @@ class Nlu:
         expect = tuple(expect or ())
         expect_vital = next((e for e in expect if e in VITALS), None)
         said = text  # what is understood: without what the caller took back (session 22, ``ivr.nlu.correction``)
-        text = standing(text)
+        text = unechoed(standing(text))  # session 22b (n59-s19-elderly): an echoed question answered no
         a = analyse(text, expect_vital)
         decision = decide_answer(text, a, expect)
         intent, conf = decision.intent, decision.confidence
