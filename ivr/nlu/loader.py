@@ -289,7 +289,10 @@ SCHEMA: dict[str, dict[str, str]] = {
                "fahrenheit_marks": WORDS, "fahrenheit_range": RANGES, "bp_machine_rows": TABLE,
                "oximeter_labels": TABLE, "object_classifiers": WORDS, "object_nouns": WORDS, "room_before": WORDS,
                "room_not_after": WORDS, "fever_over_words": WORDS, "round_after": WORDS,
-               "illness_day_before": WORDS},
+               "illness_day_before": WORDS,
+               # session 22b (n60-s19-readings)
+               "digit_first": WORDS, "digit_next": WORDS, "digit_third": WORDS, "borrowed_devices": WORDS,
+               "own_devices": WORDS, "range_risk_bands": RANGES},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -187,6 +187,9 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     converted = _in_fahrenheit(toks, numbers)
     fahrenheit = {(n.start, n.end) for n, m in zip(converted, numbers) if n.value != m.value}
     numbers = _round_restart(toks, converted)
+    joined = _digits_by_position(toks, numbers)  # session 22b (n60-s19-readings): "số đầu là chín, số sau là hai"
+    positional = {(n.start, n.end) for n in joined} - {(n.start, n.end) for n in numbers}
+    numbers = joined
     original = numbers
     numbers, skip = _counted_seconds(toks, numbers, skip)
     counted = numbers
@@ -283,7 +286,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         if n.start > 0 and word_in(toks[n.start - 1], lx.DATE_BEFORE) and not _at_once(toks, n.start - 1):
             continue  # "có bầu tháng tám": a date
         if n.start > 0 and word_in(toks[n.start - 1], lx.AGE_PERSONS) and any(
-                c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues):
+                c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues) and not (
+                expect_vital is None and _person_then_bare(toks, n, cues)):  # session 22b: "mẹ chín sáu mạch tám tám"
             # "ông tám mươi ô xi chín tám, bà bảy lăm ô xi chín bảy": a person, a number, then the name of the next
             # value: that person's age, no value of the vital before it (session 12, n17)
             continue
@@ -387,6 +391,11 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 # a rate per minute with no vital named: the one whose range alone holds it ("hai mươi tư lần một
                 # phút" breathing, "một trăm hai mươi nhịp" pulse); a bare "lần" counts anything ("đi ngoài 20 lần")
                 vital = _only_range(n.value, "breathing_rate", "pulse")
+        if vital is None and expect_vital is None and (n.start, n.end) in positional:
+            vital = _positional_vital(n.value)  # session 22b (n60-s19-readings): a display read digit by digit
+        if (vital is None and expect_vital is None and not unnamed_blocked and per_min is None
+                and _person_then_bare(toks, n, cues)):
+            vital = "spo2"  # session 22b (n60-s19-readings): "hôm nay mẹ em chín tám nhiệt ba sáu rưỡi"
         if vital is None and expect_vital is not None:
             vital = expect_vital
         if (vital is None and expect_vital is None and _no_cue_before(cues, n, toks) and not unnamed_blocked
@@ -502,6 +511,13 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                         earlier[vital] = worse(vital, earlier.get(vital, out[vital]), out[vital])
                     out[vital] = n.value
                     continue
+                if _same_risk(vital, out[vital], n.value):
+                    # session 22b (n60-s19-readings): both ends in one risk band ("chín mốt chín hai gì đó"): the last
+                    # value said (the README convention), the worse end for triage
+                    if worse(vital, out[vital], n.value) != n.value:
+                        earlier[vital] = worse(vital, earlier.get(vital, out[vital]), out[vital])
+                    out[vital] = n.value
+                    continue
                 out[vital] = worse(vital, out[vital], n.value)
                 continue
             if vital in out and said is not None and _rechecked_at_once(vital, min(out[vital], earlier.get(
@@ -511,6 +527,10 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 continue
             if vital in out and said is not None and _artifact_remeasured(toks, said, n.start):
                 out[vital] = n.value  # "lúc đầu tám tám, ủ ấm tay đo lại chín tám": the first was the finger's
+                earlier.pop(vital, None)
+                continue
+            if vital in out and before is not None and _borrowed_device_remeasured(toks, before, n):
+                out[vital] = n.value  # session 22b (n60-s19-readings): a neighbour's device, then one's own
                 earlier.pop(vital, None)
                 continue
             if vital in out and before is not None and _not_todays_dip(toks, before, n, vital):
@@ -2035,3 +2055,114 @@ def _cold_with_shock(toks: Sequence[str]) -> bool:
     is no measuring artifact, a low value before a re-measure stays for triage."""
     text = " ".join(toks)
     return any(word_in(t, _COLD_WORDS) for t in toks) and any(w in text for w in _COLD_SIGNS_WITH)
+
+
+# --- session 22b (n60-s19-readings): readings in retired set 19 by kind (vitals.yaml) ---
+_DIGIT_FIRST = Matcher(table(*lx.LEXICON.words("vitals", "digit_first")))
+_DIGIT_NEXT = Matcher(table(*lx.LEXICON.words("vitals", "digit_next")))
+_DIGIT_THIRD = Matcher(table(*lx.LEXICON.words("vitals", "digit_third")))
+_DIGIT_REACH = 2  # words between a position's name and its digit ("số đầu là chín", "số sau: hai")
+_POSITION_GAP = 3  # words between one digit and the next position's name ("chín, rồi số sau là hai")
+_BORROWED_DEVICES = Matcher(table(*lx.LEXICON.words("vitals", "borrowed_devices")))
+_OWN_DEVICES = Matcher(table(*lx.LEXICON.words("vitals", "own_devices")))
+_TEMPERATURE_TENS = (34, 42)  # two digits read so, then a third: a temperature with its tenth ("ba, bảy, năm" 37.5)
+
+
+def _digit_after(toks: Sequence[str], numbers: Sequence[Number], at: int, reach: int) -> tuple[int, Number] | None:
+    """The index of a one-word digit (0 to 9) said within ``reach`` words after token ``at``, and the digit; a digit
+    the position's own number word took in ("số thứ hai tư" read 24: the digit is 4) is split off it."""
+    for k, n in enumerate(numbers):
+        if n.start < at and n.end == at + 1 and n.value == int(n.value) and 10 < n.value < 100:
+            return k, Number(value=n.value % 10, start=at, end=at + 1)
+        if at <= n.start <= at + reach:
+            ok = n.end - n.start == 1 and n.value == int(n.value) and 0 <= n.value <= 9
+            return (k, n) if ok else None
+    return None
+
+
+def _digits_by_position(toks: Sequence[str], numbers: Sequence[Number]) -> Sequence[Number]:
+    """Session 22b (n60-s19-readings): ``numbers`` with a reading read off a display digit by digit with each digit's
+    position joined into one value ("tôi không biết đọc số cái máy, số đầu là chín, số sau là hai": 92; "chữ số đầu
+    ba, sau là tám": 38; a third digit after two that make a temperature's degrees: "số đầu ba, số thứ hai bảy, số thứ
+    ba năm" 37.5). A name of the first position (vitals.yaml ``digit_first``), its digit, then a name of the next
+    (``digit_next``) and its digit, each within a few words; digits alone ("chín, hai") are not joined."""
+    firsts = _DIGIT_FIRST.find(toks) if len(numbers) >= 2 else []
+    if not firsts:
+        return numbers
+    out = list(numbers)
+    for m in firsts:
+        a = _digit_after(toks, out, m.end, _DIGIT_REACH)
+        if a is None:
+            continue
+        nxt = [x for x in _DIGIT_NEXT.find(toks[a[1].end:a[1].end + _POSITION_GAP + 4]) if x.start <= _POSITION_GAP]
+        b = _digit_after(toks, out, a[1].end + nxt[0].end, _DIGIT_REACH) if nxt else None
+        if b is None:
+            continue
+        value = a[1].value * 10 + b[1].value
+        end, last = b[1].end, b[0]
+        third = [x for x in _DIGIT_THIRD.find(toks[end:end + _POSITION_GAP + 4]) if x.start <= _POSITION_GAP]
+        c = _digit_after(toks, out, end + third[0].end, _DIGIT_REACH) if third else None
+        if c is not None and _TEMPERATURE_TENS[0] <= value <= _TEMPERATURE_TENS[1]:
+            value, end, last = value + c[1].value / 10, c[1].end, c[0]
+        out[a[0]:last + 1] = [Number(value=value, start=a[1].start, end=end)]
+    return out
+
+
+def _borrowed_device_remeasured(toks: Sequence[str], before: Number, n: Number) -> bool:
+    """Session 22b (n60-s19-readings): was the reading ``before`` shown by a neighbour's or a borrowed device
+    (vitals.yaml ``borrowed_devices`` before it, in its clause or the one before) and ``n`` measured on the patient's
+    own device (``own_devices`` between them: "máy của hàng xóm báo tám tám, em đo lại bằng máy nhà mình ba lần đều
+    chín tám": 98, no dip)? The own device's value counts; a borrowed device's value after the own device's low one
+    does not clear it ("máy nhà báo tám tám, đo bằng máy hàng xóm chín tám": 88 stays for triage)."""
+    lo = max(0, before.start - 10)
+    between = toks[before.end:n.start]
+    return (bool(_BORROWED_DEVICES.find(toks[lo:before.start])) and bool(_OWN_DEVICES.find(between))
+            and not _BORROWED_DEVICES.find(between))
+
+
+def _positional_vital(value: float) -> str | None:
+    """Session 22b (n60-s19-readings): the vital of a display read digit by digit with no vital named: a temperature's
+    degrees (34 to 42, with or without its tenth), else a whole value an oximeter shows (the one device a home-care
+    patient is given, as for an unnamed reading)."""
+    if _TEMPERATURE_TENS[0] <= value <= _TEMPERATURE_TENS[1]:
+        return "temperature"
+    if value == int(value) and _UNNAMED_SPO2[0] <= value <= _UNNAMED_SPO2[1]:
+        return "spo2"
+    return None
+
+
+_TENS_WORDS = ("mươi", "chục", "mấy")
+_KIN_SIDES = ("nội", "ngoại", "nhà", "ruột")
+_PERSON_BARE_NOT_AFTER = ("tuổi", "rồi", "năm", "cân", "ký", "kí", "kg", "tháng", "ngày", "lần", "người")
+
+
+def _person_then_bare(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
+    """Session 22b (n60-s19-readings): is ``n`` a bare oximeter value said right after the person it is of ("dạ hôm nay
+    mẹ em chín tám nhiệt ba sáu rưỡi": SpO2 98; "bố chín sáu" while the oximeter is talked of): a whole 90 to 100 with
+    a person word right before it, no vital named before it, and either another vital named right after it (the
+    caller's list of readings) or the oximeter named somewhere in the utterance. An age is not: a word of age or time
+    after it ("bà chín hai tuổi", "bà chín hai rồi") or no other reading or oximeter talk ("ông chín mươi")."""
+    if n.value != int(n.value) or not _BARE_SPO2[0] <= n.value <= _BARE_SPO2[1] or n.start == 0:
+        return False
+    person = n.start - 1 - (n.start > 1 and word_in(toks[n.start - 1], _KIN_SIDES))  # "bà nội chín hai"
+    if not word_in(toks[person], lx.PERSONS) or (n.end < len(toks) and word_in(toks[n.end], _PERSON_BARE_NOT_AFTER)):
+        return False
+    if any(c.end <= n.start and n.start - c.end <= lx.CUE_REACH and c.label != BLOCK for c in cues):
+        return False
+    if any(word_in(t, _TENS_WORDS) for t in toks[n.start:n.end]):
+        return False  # "ông chín mươi, nhiệt độ ba bảy": a round age, not the compact way a display is read
+    if any(c.label == "spo2" and c.start >= n.end for c in cues):
+        return False  # "ông chín hai ô xi chín tám": the SpO2 is named after it, this is his age (session 12)
+    after = n.end + (n.end < len(toks) and toks[n.end] == BREAK)
+    return any(c.label not in (BLOCK, "spo2") and c.start == after for c in cues) or any(
+        c.label == "spo2" and c.end <= n.start for c in cues)
+
+
+_RISK_BANDS = lx.LEXICON.ranges("vitals", "range_risk_bands")
+
+
+def _same_risk(vital: str, a: float, b: float) -> bool:
+    """Session 22b (n60-s19-readings): do two values of ``vital`` fall in the same risk band (below, inside or above
+    its middle band, vitals.yaml ``range_risk_bands``: SpO2 93 and 94 do not, 91 and 92 do)?"""
+    lo, hi = _RISK_BANDS.get(vital, (float("-inf"), float("inf")))
+    return (a < lo, a > hi) == (b < lo, b > hi)

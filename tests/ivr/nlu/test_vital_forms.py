@@ -5,7 +5,8 @@ vital, without one. The guards at the end check that ordinary words (kinship "ba
 clock times, dates, "lắm" after a verb) never become readings. Conventions (ivr/nlu/vitals.py): of two readings of
 one vital the later is the reading (the record's) and a worse one before it is kept for triage
 (``Understanding.earlier_worse``, ``_check_triage``); a range ("chín tư chín lăm", "hay", "gì đó") is one reading,
-its worse end; a correction ("à không", "nhầm") makes the
+its last value where both ends carry one risk (the worse end for triage) and its worse end where they do not
+(session 22b, n60-s19-readings); a correction ("à không", "nhầm") makes the
 later value win; "chứ không phải X" denies X; "chín mấy" (90-99 spans normal and low SpO2) is left unread,
 "tám mấy" is read as 85; a reading of a relative is that reading (the flow asks about the patient).
 """
@@ -359,9 +360,11 @@ def test_two_readings_keep_the_worst_for_triage(text: str, vital: str | None, wa
     ("ô xi đo hai lần, lần một chín tư, lần hai chín sáu", None, {S: 96}, {S: 94}),
     ("sốt ba chín độ, giờ xuống ba bảy độ", None, {T: 37}, {T: 39}),
     ("hôm qua ba tám độ, nay ba sáu độ rưỡi", None, {T: 36.5}, {}),  # session 21b: another day
-    # the later worse: nothing earlier to keep; a range is one reading, its worse end
+    # the later worse: nothing earlier to keep; a range is one reading: its last value where both ends carry one
+    # risk, the worse end kept for triage (session 22b, n60-s19-readings), its worse end where they do not
     ("sáng chín tám, giờ chín tư", S, {S: 94}, {}), ("sáng ba tám độ, chiều ba chín độ rưỡi", T, {T: 39.5}, {}),
-    ("chín tư chín lăm", S, {S: 94}, {}), ("chín mươi hay chín mốt chi đó", S, {S: 90}, {}),
+    ("chín tư chín lăm", S, {S: 95}, {S: 94}), ("chín mươi hay chín mốt chi đó", S, {S: 91}, {S: 90}),
+    ("chín sáu chín bảy", S, {S: 96}, {}),
     ("ba tám tới ba chín độ", T, {T: 39}, {}),
 ])
 def test_two_readings_record_the_later_and_keep_a_worse_earlier_one(

@@ -92,9 +92,10 @@ def test_a_rate_per_minute_after_another_vital_is_a_rate(text: str, want: dict[s
 
 
 @pytest.mark.parametrize("text, want", [
-    # no unit per minute: the same vital again (a range, its worse end); a bare "lần" counts anything
-    ("spo2 chín lăm, chín bảy", {S: 95}), ("ô xi chín bảy, chín tám", {S: 97}),
-    ("ô xi chín lăm, chín sáu lần", {S: 95}),
+    # no unit per minute: the same vital again (a range: its worse end where the ends differ in risk, else its last
+    # value, session 22b); a bare "lần" counts anything
+    ("spo2 chín lăm, chín bảy", {S: 95}), ("ô xi chín bảy, chín tám", {S: 98}),
+    ("ô xi chín lăm, chín sáu lần", {S: 96}),
     ("mạch chín mươi, một trăm nhịp một phút", {P: 100}),
 ])
 def test_a_rate_per_minute_calm_twins(text: str, want: dict[str, float]) -> None:
@@ -165,8 +166,9 @@ def test_counted_measures_are_no_range(text: str, vital: str | None, now: dict[s
 
 @pytest.mark.parametrize("text, vital, want", [
     # no count, one measure, which measure ("lần hai"), the same value each time: a range or one reading
-    ("ô xi chín tư chín lăm gì đó", None, {S: 94}), ("đo một lần thôi, chín tư chín lăm gì đó", S, {S: 94}),
-    ("chín tư hay chín lăm", S, {S: 94}), ("lần một chín tư, lần hai chín sáu", S, {S: 96}),
+    # (session 22b: a range with both ends in one risk band records its last value)
+    ("ô xi chín tư chín lăm gì đó", None, {S: 95}), ("đo một lần thôi, chín tư chín lăm gì đó", S, {S: 95}),
+    ("chín tư hay chín lăm", S, {S: 95}), ("lần một chín tư, lần hai chín sáu", S, {S: 96}),
     ("đo hai lần, lần nào cũng chín chín", S, {S: 99}), ("ô xi lần một chín bảy lần hai chín ba", None, {S: 93}),
 ])
 def test_counted_measures_calm_twins(text: str, vital: str | None, want: dict[str, float]) -> None:
