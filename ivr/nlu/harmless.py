@@ -41,6 +41,7 @@ _BABY_GRAVE = _m("s22b_baby_grave")
 _SLEEP = Matcher(table(*lx.SLEEP_WORDS))
 _SAID_LINKS = _w("everyday", "s22b_said_links")
 _SAID_SIGNS = frozenset(_w("everyday", "s22b_said_signs"))
+_SAID_NOT_AFTER = _w("everyday", "s22b_said_not_after")
 _CONCERN = "caller_concern"
 _STARTLES = _m("s22b_startles")
 _WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
@@ -69,11 +70,12 @@ _OPENERS = frozenset(fold(p.split(" ")[0]) for key in (
 
 def said_because(toks: Sequence[str], m: Match) -> bool:
     """A slurred-speech match whose last token is the plain link "do" right after a word written with diacritics,
-    with a word after it (the cause): "mẹ nói do bé bú vội"."""
+    with a word after it (the cause) that is no degree or time word: "mẹ nói do bé bú vội"; "ông nói do lắm" stays."""
     if m.label not in _SAID_SIGNS or m.end - m.start < 2 or m.end >= len(toks):
         return False
     last, before = toks[m.end - 1], toks[m.end - 2]
-    return last in _SAID_LINKS and has_diacritics(before) and toks[m.end] != BREAK
+    return (last in _SAID_LINKS and has_diacritics(before) and toks[m.end] != BREAK
+            and not word_in(toks[m.end], _SAID_NOT_AFTER))
 
 
 def over_now(toks: Sequence[str], m: Match, signs: Matcher) -> bool:

@@ -54,6 +54,8 @@ def test_a_calm_look_alike_does_not_escalate(text: str) -> None:
     # slurred speech said plainly
     "ông nói đớ từ sáng",
     "ong noi do tu sang",
+    "ông nói do lắm",
+    "ông nói do từ sáng",
 ])
 def test_its_urgent_twin_escalates(text: str) -> None:
     u = NLU.understand(text)
