@@ -27,6 +27,7 @@ from ivr.nlu.everyday import (
     woke_when_called,
 )
 from ivr.nlu.fragments import fond_of, fragment_signs
+from ivr.nlu.harmless import bleed_quiet, harmless_span, may_be_set22b, set22b_kind
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import asked_whether, negated, not_a_call, ride_over_or_service
 from ivr.nlu.negation import advised, clause_end, clause_start, hearsay
@@ -244,6 +245,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 quiet.update(context_span(toks, m))  # session 21 (n49-calm-context): no worry word there either
             if set22_kind(toks, m, _SYMPTOMS):
                 quiet.update(set22_span(toks, m, _SYMPTOMS))  # session 22 (n57-s18-calm): nor after a check
+            if set22b_kind(toks, m, _SYMPTOMS):
+                quiet.update(harmless_span(toks, m))  # session 22b (n61-s19-calm)
             continue
         spans.append((m, negated(toks, m, spans)))
     spans.extend(_sign_from_last_word(toks, spans))
@@ -252,6 +255,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     covered_sym = blocked | {i for m, _ in spans for i in range(m.start, m.end)}
     # body part and complaint a few words apart: "ngực trái tôi đau tức", "họng tôi hôm nay rát"
     quiet.update(_angry_span(toks))  # session 20 (n45-benign-cause): "bực tức muốn nổ ngực"
+    quiet.update(bleed_quiet(toks))  # session 22b (n61-s19-calm): "môi nẻ nên rớm máu, bôi son dưỡng là đỡ"
     for label, parts, words in lx.NEAR:
         for i, t in enumerate(toks):
             if i in covered_sym or not word_in(t, parts):
@@ -1004,7 +1008,10 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # nội chạy dởn ngoài sân dìa thở như cá mắc cạn, uống miếng nước là hết": ``ivr.nlu.context``)
     # session 22 (n57-s18-calm): a relayed alarm checked, a bump's bruise, a dye, a deaf person's sounds, a care
     # question (``ivr.nlu.relayed``)
-    return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or (not bystander_subject(toks, m) and (
+    # session 22b (n61-s19-calm): a sign over now, cramps while drinking well, a baby's noises asleep, "nói do"
+    # (``ivr.nlu.harmless``)
+    return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or set22b_kind(toks, m, _SYMPTOMS) or (
+        not bystander_subject(toks, m) and (
         everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)))
 
 
@@ -1064,7 +1071,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     idioms = may_be_hassle(toks)
     causes = may_be_cause(toks)
     if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
-            and not may_be_context(toks) and not may_be_set22(toks)):
+            and not may_be_context(toks) and not may_be_set22(toks)
+            and not may_be_set22b(toks)):
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -1077,6 +1085,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
                 masked.update(context_span(toks, m))  # session 21 (n49-calm-context)
             if set22_kind(toks, m, _SYMPTOMS):
                 masked.update(set22_span(toks, m, _SYMPTOMS))  # session 22 (n57-s18-calm)
+            if set22b_kind(toks, m, _SYMPTOMS):
+                masked.update(harmless_span(toks, m))  # session 22b (n61-s19-calm)
         if causes and m.label != BLOCK:
             # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
             # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")
@@ -1086,7 +1096,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     masked.update(_angry_span(toks))
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
-    return masked | rousable(toks) | model_quiet(toks)  # session 22 (n57-s18-calm): a broken device, a deaf sleeper
+    # session 22 (n57-s18-calm): a broken device, a deaf sleeper; session 22b (n61-s19-calm): a small bleed explained
+    return masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks)
 
 
 def mild_spans(toks: Sequence[str]) -> set[int]:

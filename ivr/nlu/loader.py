@@ -110,12 +110,21 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "s22_bump_words", "s22_dye_words", "s22_dye_not_parts", "s22_deaf_words",
                                            "s22_deaf_sounds", "s22_care_words", "s22_later_words", "s22_well_now",
                                            "s22_devices", "s22_device_faults", "s22_lying_flat",
-                                           "s22_propped_up", "s22_grave_after", "s22_bedridden")},
+                                           "s22_propped_up", "s22_grave_after", "s22_bedridden",
+                                           # session 22b (n61-s19-calm)
+                                           "s22b_over_words", "s22b_now_words", "s22b_start_words",
+                                           "s22b_worse_words", "s22b_cramps", "s22b_loose", "s22b_drinks_well",
+                                           "s22b_gut_grave", "s22b_nose_noises", "s22b_baby_words",
+                                           "s22b_feeds_well", "s22b_baby_grave", "s22b_said_links",
+                                           "s22b_startles", "s22b_bleeds", "s22b_bleed_causes", "s22b_bleed_grave",
+                                           "s22b_said_not_after")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
                                            "cause_clear_signs", "cause_mask_signs",
                                            "ctx_animal_signs", "ctx_play_signs",
                                            # session 22 (n57-s18-calm)
-                                           "s22_check_signs", "s22_care_signs")},
+                                           "s22_check_signs", "s22_care_signs",
+                                           # session 22b (n61-s19-calm)
+                                           "s22b_over_signs", "s22b_said_signs")},
                  "cause_link_reach": NUMBER, "cause_before_reach": NUMBER},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
