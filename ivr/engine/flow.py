@@ -232,6 +232,10 @@ class Flow:
     #: session 22 (n58-calls10): where the call goes when the caller says of a need a person must handle now
     #: ("oxygen_supply": ``Understanding.need``), unless a warning sign was said (that escalates first)
     on_need: Mapping[str, str] = field(default_factory=dict)
+    #: session 22b (n62-calls11): the spoken exchanges in one call, at any of its questions, that may fail to reach
+    #: an understanding (a request to repeat, words that answer no option) before the caller goes to a person (the
+    #: node's exhausted target: ``on_unclear`` for words); 0: only each question's own ``max_failures`` count
+    max_confused: int = 0
     source: str = ""
     text: str = field(default="", repr=False, compare=False)
 
@@ -563,11 +567,14 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
         correction_phrases=tuple(" ".join(p.split()) for p in correction_phrases), on_away=on_away,
         on_need=on_need,
         min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
+        max_confused=int(defaults.get("max_confused", 0) or 0),
     )
 
 
 #: session 21b (n54-calls9): the whereabouts ``Understanding.away`` names
-AWAY_KINDS = ("in_hospital", "moved", "died")
+AWAY_KINDS = ("in_hospital", "moved", "died",
+              # session 22b (n62-calls11): not at home right now (at the market, at work), back later today
+              "out_now")
 
 
 def _on_away(data: Mapping[str, Any], table: dict[tuple[str, str], str], problems: _Problems) -> dict[str, str]:

@@ -62,6 +62,8 @@ NODE_LABELS: dict[str, str] = {
     "faq_decline": "Chưa có câu trả lời: mời gặp bác sĩ",
     "faq_callback": "Chuyển bác sĩ gọi lại: câu hỏi chưa có trả lời",
     "faq_which": "Hỏi người gọi muốn hỏi chủ đề nào", "faq_chosen": "Trả lời chủ đề người gọi chọn",
+    # session 22b (n62-calls11)
+    "slow_menu": "Người gọi ít biết tiếng Việt: mời bấm phím hoặc nói chậm",
 }
 NODE_GENERIC = "Bước khác của kịch bản"
 
@@ -87,6 +89,8 @@ EVENT_LABELS: dict[str, str] = {
     "corrected": "sửa lại số đo khi được hỏi lại, số mới là dấu hiệu nặng nên chuyển ngay",
     "misshapen": "đọc con số không giống chỉ số được hỏi (như nhiệt độ khi hỏi nhịp thở), được giải thích và hỏi lại",
     "reading_with_sign": "đọc số đo kèm dấu hiệu nặng, số đo được tính luôn khi chuyển bác sĩ",
+    # session 22b (n62-calls11)
+    "confused": "nhiều lần trong cuộc gọi không nghe rõ hoặc trả lời không đúng câu hỏi, chuyển người thật",
 }
 EVENT_GENERIC = "sự kiện khác"
 

@@ -99,7 +99,7 @@ class Step:
 
     node: str
     # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | other_reading | wait
-    # | partial | corrected | misshapen | reading_with_sign | escalate | handoff | record | hangup
+    # | partial | corrected | misshapen | reading_with_sign | confused | escalate | handoff | record | hangup
     event: str
     prompt_id: str = ""
     text: str = ""
@@ -203,6 +203,7 @@ class Session:
         self._waits = 0  # "đợi chút" at this number question
         self._reshaped = False  # session 21 (n51-calls8): this number question was asked again after a misshapen value
         self._routed_repeats = 0  # spoken repeat requests in a row that a choice routed (they leave the node)
+        self._confused = 0  # session 22b (n62-calls11): spoken exchanges of the whole call that were not understood
         self._partial: float | None = None  # the first value of a pair said alone ("một trăm hai mươi")
         self._risk_fired: set[str] = set()
         # what PlaybackDone leads to: listening (a phase) or the rest of a node (its kind)
@@ -789,6 +790,9 @@ class Session:
             # routed by a choice (the answer again, then its question anew): spoken repeats in a row still count,
             # so "hả", "không hiểu", "hả" after an answer reaches a person instead of replaying it forever
             self._routed_repeats += 1
+            confused = self._confused_out(node, now)
+            if confused is not None:
+                return confused
             if self._routed_repeats >= node.max_failures:
                 self._routed_repeats = 0
                 return self._enter(self._exhausted_target(node), now)
@@ -913,6 +917,10 @@ class Session:
             # question for the knowledge base is its own answer
             unsure = node.unsure is not None and not asks_question and (
                 min(event.confidence, u.confidence) < node.unsure_below or not (u.symptoms or u.vitals))
+            if unsure and self._off_the_question(u):
+                confused = self._confused_out(node, now)  # session 22b (n62-calls11): "lúa gặt xong rồi"
+                if confused is not None:
+                    return confused
             target = node.unsure if unsure else self._next()
         if target is None:
             return self._failure("no_match", now, spoken=True)
@@ -959,6 +967,12 @@ class Session:
         """The flow's ``on_away`` handler for the whereabouts the caller said ("mạ con nhập viện từ hôm kia rồi"),
         when heard with confidence and once no warning sign has escalated (checked before: a sign goes first)."""
         if not u.away or confidence < self.flow.min_confidence:
+            return None
+        if u.away == "out_now" and (self.slots.get("answered_by") or self._confused):
+            # session 22b (n62-calls11): out for now is news only from the one who picked up for the patient; once
+            # the patient (or a relative for him) is answering, "con tui đi làm rồi" is about somebody else, and a
+            # caller who has not been following the questions (a hard-of-hearing patient) reports nothing of where
+            # the patient is
             return None
         target = self.flow.on_away.get(u.away)
         return target if target is not None and target != self._node_id else None
@@ -1175,6 +1189,9 @@ class Session:
         assert node is not None
         self.steps.append(Step(node=node.id, event="repeat", digits=digit or "", intent="repeat"))
         if digit is None:
+            confused = self._confused_out(node, now)
+            if confused is not None:
+                return confused
             self._failures += 1
             exhausted = self._failures >= node.max_failures
         else:
@@ -1206,6 +1223,10 @@ class Session:
             target = self._unclear_target(node)
             if target is not None:
                 return self._enter(target, now)
+        if spoken and kind != "no_input":
+            confused = self._confused_out(node, now)
+            if confused is not None:
+                return confused
         if node.unsure is not None and kind != "no_input" and not confirming:
             # an answer not understood (words, keys or a low-confidence guess): ask the short questions
             # instead (the warning-sign checklist), so safety does not rest on parsing free speech
@@ -1221,6 +1242,30 @@ class Session:
         else:
             lead = node.no_match_prompt or self.flow.prompts["no_match"]
         return self._ask(node, confirming=confirming, lead=lead, again=True)
+
+    # session 22b (n62-calls11): a caller who is not understood, counted over the whole call
+    @staticmethod
+    def _off_the_question(u: Understanding) -> bool:
+        """Words at a how-are-you question that say nothing of health: no symptom, no reading, no check-in words,
+        no yes/no and no worry ("lúa ngoài đồng gặt xong rồi": a hard-of-hearing caller answering another one)."""
+        return (not (u.symptoms or u.vitals or u.concern)
+                and u.intent not in ("daily_checkin", "report_symptoms", "yes", "no", "goodbye", "emergency"))
+
+    def _confused_out(self, node: Node, now: float) -> list[A.Action] | None:
+        """Count one spoken exchange that was not understood (a request to repeat, words that answer no option) for
+        the whole call, not only at ``node``: a hard-of-hearing caller who answers another question at each question
+        ("hả? nói to lên", "cơm tui ăn rồi", "con tui đi làm rồi") reaches a person at the flow's ``max_confused``-th
+        such exchange (the flow's ``on_unclear`` escalation, else the node's fallback), wherever it falls. None when
+        the call goes on (no limit set, not reached yet, or a gate: nobody engaged is no confused caller)."""
+        if node.kind is NodeKind.GATE:
+            return None
+        self._confused += 1
+        if not self.flow.max_confused or self._confused < self.flow.max_confused:
+            return None
+        self.steps.append(Step(node=node.id, event="confused", transcript=self.last_speech))
+        self._unclear = max(self._unclear, 1)
+        return self._enter(self._unclear_target(node) or self.flow.target(node.id, "fallback")
+                           or self._exhausted_target(node), now)
 
     def _asked_sign(self, node: Node) -> str | None:
         """The sign the question now asked is about (``ivr.engine.sign_answer``): the checklist item's symptom, ""

@@ -141,7 +141,7 @@ def _steps(session: Session) -> list[dict[str, Any]]:
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": "answer",
                         "intent": step.intent, "question": step.transcript, "score": step.confidence})
         elif step.event in ("no_reading", "other_reading", "wait", "partial", "corrected", "misshapen",
-                            "reading_with_sign"):
+                            "reading_with_sign", "confused"):
             # no reading at a number question (the call went on), another vital's reading at a read-back (asked
             # again): the caller's words
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": step.event,

@@ -344,7 +344,8 @@ class _Facts:
 
     @_fact
     def first_clause_yes(self) -> bool:
-        return any(word_in(t, lx.CLAUSE_YES) for t in self.first_clause)
+        clause = self.first_clause
+        return any(word_in(t, lx.CLAUSE_YES) and not _done_of_another_topic(clause, i) for i, t in enumerate(clause))
 
     @_fact
     def doctor_asked(self) -> bool:
@@ -425,6 +426,22 @@ class _Facts:
         if rule.intent == QUESTION:
             return self.best_question
         return rule.intent
+
+
+# session 22b (n62-calls11): an answer about something else at a yes/no question
+#: the most words (hums aside) a "rồi" of the answer may follow in its clause ("đo rồi", "tui đo rồi")
+_MAX_BEFORE_DONE = 2
+
+
+def _done_of_another_topic(clause: Sequence[str], i: int) -> bool:
+    """Session 22b (n62-calls11): is the "rồi" at ``i`` the end of a sentence of its own rather than an answer? A
+    "rồi" that answers follows the verb alone, or a yes word ("đo rồi", "tui đo rồi", "dạ rồi", "phải rồi"); after a
+    longer clause with no yes word it closes a statement about something else ("cơm tui ăn rồi", "con tui đi làm
+    rồi": a hard-of-hearing caller answering another question), which is no yes to the question asked."""
+    if not word_in(clause[i], ("rồi",)):
+        return False
+    before = [t for t in clause[:i] if not word_in(t, lx.FILLER_YES)]
+    return len(before) > _MAX_BEFORE_DONE and not any(word_in(t, lx.YES_WORDS) for t in before)
 
 
 #: The facts a rule may name: the yes/no properties of ``_Facts``.

@@ -128,13 +128,15 @@ def _died(clause: Sequence[str]) -> bool:
 #: a cheap first look (folded text): without one of these no pattern can match, so nothing is tokenised
 _AWAY_CUES = ("vien", "que", "mat", "doi", "tran", "khoi", "ra di", "chuyen", "don", " o day", " o nha")
 _READ_CUES = ("biet", "ranh", " ro")
+_OUT_CUES = (" nha", "vang", " ve", " dia", " di ", " ra ", " len ", " xuong ", " dau")
 
 
 def patient_away(text: str) -> str:
-    """"in_hospital", "moved" or "died" when the words say the patient is no longer at home, else ""."""
+    """"in_hospital", "moved" or "died" when the words say the patient is no longer at home, "out_now" when out
+    only for now (``out_now``), else ""."""
     folded = f" {fold(text or '')}"
     if not any(cue in folded for cue in _AWAY_CUES):
-        return ""
+        return "out_now" if any(cue in folded for cue in _OUT_CUES) and out_now(text) else ""
     toks = tokenize(text or "")
     if not toks or any(_find(toks, w) is not None for w in _NOT_A_FACT) or any(
             _find(toks, w) is not None for w in _BACK_HOME):
@@ -146,7 +148,53 @@ def patient_away(text: str) -> str:
         return "in_hospital"
     if any(_moved(c) for c in clauses):
         return "moved"
-    return ""
+    return "out_now" if out_now(text) else ""
+
+
+# session 22b (n62-calls11): the patient is out right now (at the market, at work), back later today
+#: not at home now: "không có ở nhà", "không ở nhà", "đi vắng", "vắng nhà", "chưa về" (a denial that is the fact)
+_OUT_ABSENT = (("không", "có", "ở", "nhà"), ("không", "có", "nhà"), ("không", "ở", "nhà"), ("không", "có", "đây"),
+               ("đi", "vắng"), ("vắng", "nhà"), ("chưa", "về"), ("chưa", "dìa"), ("đi", "đâu", "rồi"))
+#: gone on an errand of the day: "đi" then where ("đi chợ rồi", "đang đi làm", "ra đồng rồi")
+_OUT_GO = ("đi", "ra", "lên", "xuống")
+_ERRANDS = ("chợ", "làm", "rẫy", "ruộng", "đồng", "nương", "học", "câu", "chùa", "đám", "công", "buôn", "bán", "biển",
+            "ghe", "xưởng", "ca", "lễ", "thăm", "chơi", "hàng", "vườn", "núi")
+_OUT_NOW = ("rồi", "đang", "mới", "vừa", "từ")
+#: back home already: "đi chợ về rồi", "mới đi làm về" (not "chưa về", nor later today: "tối mới về")
+_OUT_BACK = ("về", "dìa")
+_LATER = ("tối", "chiều", "trưa", "sáng", "mai", "lát", "chút", "xíu", "tí")
+
+
+def _out_now_clause(clause: Sequence[str]) -> bool:
+    if any(_at(clause, i, words) for words in _OUT_ABSENT for i in range(len(clause))):
+        return True
+    for i, t in enumerate(clause[:-1]):
+        able = i + 2 < len(clause) and _word_in(clause[i + 2], ("được",))  # "đi chợ được rồi": able to, not gone
+        if (_word_in(t, _OUT_GO) and _word_in(clause[i + 1], _ERRANDS) and not _negated(clause, i) and not able
+                and any(_word_in(x, _OUT_NOW) for x in clause)):
+            return True
+    return False
+
+
+def _back_later(toks: Sequence[str], i: int) -> bool:
+    """Is the "về" at ``i`` a return still to come ("chưa về", "tối mới về", "lát về")?"""
+    before = toks[max(0, i - 2):i]
+    return bool(before) and (_word_in(before[-1], ("chưa", *_LATER))
+                             or (len(before) == 2 and _word_in(before[-1], ("mới",)) and _word_in(before[0], _LATER)))
+
+
+def out_now(text: str) -> bool:
+    """Session 22b (n62-calls11): does the one on the phone say the patient is out right now, back later ("mạ con
+    không có ở nhà, đi chợ rồi", "ổng đi làm chưa về")? Not "away" (hospital, moved, died: the calls stop): the
+    patient is at home today, so the call can be placed again later. A question, a wish or a condition ("có đi chợ
+    được không", "muốn đi làm"), a denial of going ("không đi làm, ở nhà suốt") and a return ("đi chợ về rồi") say
+    nothing of the kind."""
+    toks = tokenize(text or "")
+    if not toks or any(_find(toks, w) is not None for w in _NOT_A_FACT):
+        return False
+    if any(_word_in(t, _OUT_BACK) and not _back_later(toks, i) for i, t in enumerate(toks)):
+        return False
+    return any(_out_now_clause(c) for c in _clauses(toks))
 
 
 def cannot_read(text: str) -> bool:

@@ -82,6 +82,10 @@ def result_status(*, answered: bool, sip_code: int | None, rang_out: bool, slots
     if answered:
         if slots.get("opted_out"):
             return CheckinStatus.OPTED_OUT
+        if slots.get("patient_out"):
+            # session 22b (n62-calls11): a relative said the patient is out right now and nobody answered for him:
+            # not reached, so the attempt is tried again later in the window
+            return CheckinStatus.NOT_REACHED
         if slots.get("started"):
             return CheckinStatus.REACHED
         return CheckinStatus.NOT_REACHED  # answered, but nobody pressed the key to start

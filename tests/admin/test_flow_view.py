@@ -14,14 +14,15 @@ ADDED = "\n  hoi_them:\n    kind: say\n    prompt: goodbye\n    next: goodbye\n"
 
 
 def edited(text: str) -> str:
-    """One step added (a new key of faq_menu), one removed (faq_isolation and the ways to it from the greeting and
-    from "anything else?"), a setting changed."""
+    """One step added (a new key of faq_menu), one removed (faq_isolation and the ways to it from the greeting, the
+    slow menu and "anything else?"), a setting changed."""
     def replaced(out: str, old: str, new: str, count: int = 1) -> str:
         assert out.count(old) == count, old
         return out.replace(old, new)
 
     out = replaced(text, "  timeout_s: 7\n", "  timeout_s: 8\n")  # defaults: a setting
-    out = replaced(out, "      - {intent: ask_isolation, next: faq_isolation}\n", "", count=2)
+    # the greeting's choices (shared with the main menu), slow_menu's (session 22b) and "anything else?"
+    out = replaced(out, "      - {intent: ask_isolation, next: faq_isolation}\n", "", count=3)
     out = replaced(out, "      - {dtmf: \"6\", next: faq_package}\n",
                    "      - {dtmf: \"6\", next: faq_package}\n      - {dtmf: \"7\", next: hoi_them}\n")
     start = out.index("  faq_isolation:\n")
@@ -36,7 +37,8 @@ def test_changes_by_step(admin_cfg):
     assert c is not None and not c.empty
     assert c.added == ["hoi_them"] and c.removed == ["faq_isolation"]
     # the greeting and the main menu share their choices
-    assert set(c.changed) == {"greeting", "main_menu", "faq_menu", "anything_else"} and c.settings == ["defaults"]
+    assert set(c.changed) == {"greeting", "main_menu", "slow_menu", "faq_menu", "anything_else"}
+    assert c.settings == ["defaults"]
     assert changes(old, old).empty and changes(old, "nodes: [") is None
 
 
@@ -75,7 +77,7 @@ def test_publish_asks_first_with_the_changes(client, auth, db, admin_cfg):
     summary = html[html.index('id="change-summary"'):html.index("</ul>", html.index('id="change-summary"'))]
     assert "Thêm 1 bước" in summary and "hoi_them" in summary
     assert "Bỏ 1 bước" in summary and "faq_isolation" in summary
-    assert "Sửa 4 bước" in summary and "Sửa thiết lập chung" in summary
+    assert "Sửa 5 bước" in summary and "Sửa thiết lập chung" in summary  # with slow_menu (session 22b)
     assert flow_text(admin_cfg) == original  # nothing published yet, nothing saved
     with db.session() as s:
         assert s.query(FlowVersion).count() == 0

@@ -258,6 +258,9 @@ BRANCHES: list[tuple[str, tuple[Input, ...], str, list[tuple[str, str]], str]] =
     ("FAQ without an entry, callback said", (keys("5"), say("giá vàng hôm nay bao nhiêu"),
                                              say("nhờ bác sĩ gọi lại giúp tôi"), keys("9")),
      "escalated", [("low", "callback")], "goodbye"),
+    # session 22b (n62-calls11): a caller who speaks little Vietnamese: the keys first (slow_menu)
+    ("little Vietnamese, then the emergency key", (say("dạ em nói tiếng Việt không giỏi"), keys("1")), "escalated",
+     [("emergency", "live")], "handoff_doctor"),
 ]
 
 

@@ -567,6 +567,7 @@ EVERY_QUESTION: list[tuple[str, str, tuple[Input, ...]]] = [
     ("faq_after", "ask", (keys("5"), keys("1"))),
     ("faq_decline", "ask", (keys("5"), say("giá vàng hôm nay bao nhiêu"))),
     ("faq_which", "choose", (keys("5"), say("bà bầu bị ho uống thuốc gì"))),
+    ("slow_menu", "ask", (say("tui nói tiếng Việt không rành"),)),  # session 22b (n62-calls11)
 ]
 MEDIUM_REPORT = (keys("2"), say("sốt cao ba ngày không hạ, ho nhiều"), *NO_VITALS)  # a callback, then a message
 
@@ -695,6 +696,7 @@ OUT_QUESTIONS: list[tuple[str, str, tuple[Input, ...]]] = [
     ("blood_pressure", "number", OUT_BP),
     ("blood_pressure", "lower number", (*OUT_BP, say("một trăm hai mươi"))),
     ("opt_out_confirm", "ask", (*REACHED, keys("9"))),
+    ("away_out_now", "ask", (keys("1"), say("ổng đi làm chưa về"))),  # session 22b (n62-calls11)
 ]
 
 

@@ -264,7 +264,7 @@ def test_both_flows_name_the_roles_and_the_away_nodes() -> None:
     outbound_flow = load_flow(ROOT / "callflows" / "checkin_outbound.yaml", catalog)
     inbound_flow = load_flow(ROOT / "callflows" / "covid_f0.yaml", catalog)
     assert dict(outbound_flow.on_away) == {"in_hospital": "away_in_hospital", "moved": "away_moved",
-                                           "died": "away_died"}
+                                           "died": "away_died", "out_now": "away_out_now"}  # session 22b
     for flow in (outbound_flow, inbound_flow):
         assert flow.prompts["hold"] == "hold_on" and flow.prompts["other_reading"] == "other_reading_noted"
 
@@ -278,6 +278,6 @@ def test_on_away_is_validated_and_makes_its_nodes_reachable() -> None:
                           CATALOG)
     assert flow.on_away == {"in_hospital": "away"}  # reachable through on_away alone
     assert problems(GOOD_NODES, HEADER.replace("nodes:\n", "on_away: {abroad: bye}\nnodes:\n")) == [
-        "f.yaml: node '(file)': on_away: unknown whereabouts 'abroad' (one of in_hospital, moved, died)"]
+        "f.yaml: node '(file)': on_away: unknown whereabouts 'abroad' (one of in_hospital, moved, died, out_now)"]
     assert problems(GOOD_NODES, HEADER.replace("nodes:\n", "on_away: {died: ghost}\nnodes:\n")) == [
         "f.yaml: node '(file)': transition 'away:died' points to unknown node 'ghost'"]
