@@ -92,6 +92,11 @@ def breath_fine(toks: Sequence[str]) -> Match | None:
     """Breathing said to be fine ("thở thì được", "thở vẫn được", "thở thì bình thường", "thở êm"), as a match of
     ``shortness_of_breath`` to be read as denied, or None (elderly.yaml ``breath_fine``)."""
     for i, t in enumerate(toks):
+        if t == "thở" and i > 0 and toks[i - 1] == "dễ" and not (i > 1 and toks[i - 2] in _BREATH_NOT_BEFORE) and (
+                i + 1 >= len(toks) or toks[i + 1] not in ("hơn", "nhưng", "mà", "chút", "tí")):
+            # session 22b (lead): the ease said first ("tháo khẩu trang ra là dễ thở ngay"), never "không dễ thở",
+            # nor "dễ thở hơn" (better than before: the sign may remain)
+            return Match(i - 1, i + 1, "shortness_of_breath", f"dễ {t}")
         if t != "thở" or (i > 0 and toks[i - 1] in _BREATH_NOT_BEFORE) or (
                 i > 1 and f"{toks[i - 2]} {toks[i - 1]}" in _BREATH_NOT_BEFORE):
             continue

@@ -74,3 +74,16 @@ def test_an_echo_goes_only_before_a_denial() -> None:
 def test_no_meal_refused_in_of_no_use() -> None:
     u = NLU.understand("uống thuốc ho mấy bữa không ăn thua, vẫn ho")
     assert "cannot_eat_drink" not in u.symptoms
+
+
+@pytest.mark.parametrize(("text", "calm"), [
+    # session 22b (lead): the ease said first is breathing said to be fine; the model no longer weighs "thở" there
+    ("đeo khẩu trang y tế hai lớp cả buổi thấy bí hơi, tháo ra là dễ thở ngay", True),
+    ("nay thấy dễ thở rồi, không còn mệt", True),
+    # never negated ease, nor easier-than-before, nor ease that needs sitting up
+    ("tháo khẩu trang ra vẫn không dễ thở chút nào, môi tím tái", False),
+    ("ngồi dậy thì dễ thở hơn, nằm xuống là khó thở lắm", False),
+    ("bà khó thở lắm, phải ngồi dậy mới dễ thở", False),
+])
+def test_ease_said_first(text: str, calm: bool) -> None:
+    assert escalates(text) is not calm, (text, flow_risk(text), NLU.understand(text).sources)
