@@ -112,7 +112,20 @@ def bump_bruise(toks: Sequence[str], m: Match) -> bool:
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
     if _DYE_NOT.find(toks[lo:hi]):
         return False
-    return any(not _negated_before(toks, lo + b.start, 1) for b in _BUMPS.find(toks[lo:hi]))
+    return any(not _negated_before(toks, lo + b.start, 1) and not _likened(toks, lo + b.start)
+               for b in _BUMPS.find(toks[lo:hi]))
+
+
+#: session 22b (lead): a bump said as a likeness or denied with "đâu" is no cause ("tím bầm như bị kẹp cửa mà có
+#: kẹp gì đâu", "đâu có va vào đâu")
+_LIKE = frozenset({"như", "giống", "tựa"})
+
+
+def _likened(toks: Sequence[str], i: int) -> bool:
+    """Whether the bump word at ``i`` is a likeness ("như bị kẹp cửa", "giống bị đập vào") or denied ("có kẹp gì
+    đâu", "đâu có va"), not what happened."""
+    return (any(toks[k] in _LIKE for k in range(max(0, i - 3), i))
+            or "đâu" in toks[i + 1:i + 4] or "đâu" in toks[max(0, i - 2):i])
 
 
 def dyed_colour(toks: Sequence[str], m: Match) -> bool:

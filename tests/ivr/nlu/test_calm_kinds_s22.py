@@ -79,3 +79,15 @@ def test_lying_on_the_back_in_pregnancy_stays_calm() -> None:
 def test_the_chest_walls_pain_is_a_muscle_ache(text: str) -> None:
     u = NLU.understand(text)
     assert flow_risk(text) == "low" and "muscle_ache" in u.symptoms, (text, u.intent, u.symptoms, u.concern)
+
+
+@pytest.mark.parametrize(("text", "calm"), [
+    # session 22b (lead): a bump said as a likeness or denied is no cause (retired set 16 had it as an emergency
+    # scored none after session 22's bump guard)
+    ("móng tay ông tím bầm như bị kẹp cửa mà có kẹp gì đâu", False),
+    ("chân bà bầm tím một mảng mà bà đâu có va vào đâu", False),
+    ("ngón tay cái bầm tím do bị kẹp cửa hôm qua", True),
+    ("chân bầm tím do va vào giường chứ đâu có gì", True),
+])
+def test_a_likened_or_denied_bump_is_no_cause(text: str, calm: bool) -> None:
+    assert escalates(text) is not calm, text
