@@ -8,7 +8,7 @@ twins: "trượt chân ngã, đứng dậy được ngay", "ngủ một giấc m
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ivr.nlu import lexicon as lx
 from ivr.nlu.matcher import Match, Matcher, table
@@ -43,18 +43,24 @@ def fall_faint(toks: Sequence[str]) -> Match | None:
     if not falls:
         return None
     for f in falls:
-        breaks = 0
-        for k in range(f.end, len(toks)):
-            if toks[k] == BREAK:
-                breaks += 1
-                if breaks > 1:
-                    break
-                continue
+        for k in _ahead(toks, f.end, len(toks)):
             w = _WAITS.at(toks, k)
             end = _came_to_after(toks, w.end) if w is not None else 0
             if end:
                 return Match(f.start, end, SIGN, " ".join(toks[f.start:end]))
     return None
+
+
+def _ahead(toks: Sequence[str], start: int, stop: int) -> Iterator[int]:
+    """The word positions from ``start`` to ``stop`` in the clause and the next one (a second break ends them)."""
+    breaks = 0
+    for k in range(start, stop):
+        if toks[k] == BREAK:
+            breaks += 1
+            if breaks > 1:
+                return
+            continue
+        yield k
 
 
 def _came_to_after(toks: Sequence[str], i: int) -> int:
@@ -75,13 +81,7 @@ def reliever_failed(toks: Sequence[str]) -> Match | None:
     if not relievers or not _LUNG.find(toks):
         return None
     for r in relievers:
-        breaks = 0
-        for k in range(r.end, min(r.end + _RELIEVER_REACH + 1, len(toks))):
-            if toks[k] == BREAK:
-                breaks += 1
-                if breaks > 1:
-                    break
-                continue
+        for k in _ahead(toks, r.end, min(r.end + _RELIEVER_REACH + 1, len(toks))):
             f = _FAILED.at(toks, k)
             if f is not None:
                 return Match(r.start, f.end, "shortness_of_breath", " ".join(toks[r.start:f.end]))
