@@ -105,7 +105,21 @@ def test_staff_resume_the_calls_and_the_summary_counts_them_apart_from_refusals(
         assert p.opted_out_at is None and p.opt_out_source == "" and plan.eligible(p)
 
 
-def test_every_away_value_of_the_flow_stops_calls():
-    """The flow's ``on_away`` handlers and the values that stop calls are the same set."""
+def test_every_away_value_of_the_flow_stops_calls_or_is_retried():
+    """Each of the flow's ``on_away`` handlers either stops the calls (``AWAY_STOPS``) or is "out right now"
+    (session 22b, n62: the attempt is not reached and the dialler retries it in the window)."""
     flow = load_flow(ROOT / "callflows" / "checkin_outbound.yaml", load_catalog(ROOT / "prompts" / "vi.yaml"))
-    assert set(flow.on_away) == set(outcome.AWAY_STOPS)
+    assert set(outcome.AWAY_STOPS) <= set(flow.on_away)
+    assert set(flow.on_away) - set(outcome.AWAY_STOPS) == {"out_now"}
+
+
+def test_out_right_now_is_retried_not_stopped(db, ccfg, conn):
+    """The relative said the patient is out right now: the worker reports the attempt not reached (retried) and
+    nobody's calls stop, even if such a result came back as reached."""
+    from ivr.telephony.dialer import result_status
+    assert result_status(answered=True, sip_code=200, rang_out=False,
+                         slots={"started": True, "patient_out": True}) == CS.NOT_REACHED
+    (lan,), done = _finish_one(db, ccfg, conn, {"started": True, "patient_out": True})
+    assert done.away == []
+    with db.session() as s:
+        assert s.get(Patient, lan).opted_out_at is None
