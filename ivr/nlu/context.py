@@ -31,6 +31,7 @@ from ivr.nlu.everyday import (
     _persists,
     _persons_in,
     _same_said,
+    everyday_matcher,
     past_episode_over,
 )
 from ivr.nlu.matcher import Match, Matcher, table, word_in
@@ -40,8 +41,7 @@ from ivr.nlu.normalize import BREAK, fold
 _w = lx.LEXICON.words
 
 
-def _m(key: str) -> Matcher:
-    return Matcher(table(*_w("everyday", key)))
+_m = everyday_matcher
 
 
 _WORD_MARKERS = _m("ctx_word_markers")

@@ -25,8 +25,13 @@ from ivr.nlu.normalize import BREAK, fold
 _w = lx.LEXICON.words
 
 
-def _m(key: str) -> Matcher:
+def everyday_matcher(key: str) -> Matcher:
+    """A matcher of the word list ``key`` of everyday.yaml (shared by the calm-guard modules that keep their lists
+    there: context, relayed, harmless)."""
     return Matcher(table(*_w("everyday", key)))
+
+
+_m = everyday_matcher
 
 
 _BASELINE_SIGNS = frozenset(_w("everyday", "baseline_signs"))

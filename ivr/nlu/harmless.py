@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ivr.nlu import lexicon as lx
+from ivr.nlu.everyday import everyday_matcher
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.negation import clause_end, clause_start
 from ivr.nlu.normalize import BREAK, fold, has_diacritics
@@ -21,8 +22,7 @@ from ivr.nlu.normalize import BREAK, fold, has_diacritics
 _w = lx.LEXICON.words
 
 
-def _m(key: str) -> Matcher:
-    return Matcher(table(*_w("everyday", key)))
+_m = everyday_matcher
 
 
 _OVER = _m("s22b_over_words")

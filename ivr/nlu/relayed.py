@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.everyday import _negated_before, _persists
+from ivr.nlu.everyday import _negated_before, _persists, everyday_matcher
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.negation import clause_end, clause_start
 from ivr.nlu.normalize import fold
@@ -28,8 +28,7 @@ from ivr.nlu.normalize import fold
 _w = lx.LEXICON.words
 
 
-def _m(key: str) -> Matcher:
-    return Matcher(table(*_w("everyday", key)))
+_m = everyday_matcher
 
 
 _RELAYS = _m("s22_relay_words")
