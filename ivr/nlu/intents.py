@@ -41,6 +41,9 @@ _WHETHER = Matcher({"whether": lx.WHETHER_WORDS})
 #: session 22 (n58-calls10): the symptoms a when-to-call-a-doctor question may mention and stay a question
 _MILD = frozenset({"fever", "cough", "sore_throat", "runny_nose", "loss_of_taste_smell", "headache", "muscle_ache"})
 #: session 22 (n58-calls10): words that may stand before the "thôi" of a polite close ("vậy thôi", "thế thôi")
+#: session 23 (lead): conditional words that suppose rather than ask ("nếu", "giả sử", "lỡ như")
+_SUPPOSING = ("nếu", "giả", "lỡ")
+_MODALS = ("phải", "cần", "nên", "mới")
 _SETTLING_LEAD = ("vậy", "thế", "dạ", "vâng", "ừ", "à", "ờ", "rứa")
 
 
@@ -240,14 +243,23 @@ class _Facts:
         each doctor phrase follows, in its clause, a conditional word ("SpO2 bao nhiêu thì phải gọi bác sĩ?", "khi nào
         thì cần gặp bác sĩ?"; mild symptoms only may be said with it) or a whether word up to three words before it
         ("có cần gặp bác sĩ không?"; no symptom said with it: "mẹ mệt quá, có cần gặp bác sĩ không" stays a request)."""
-        if not self.doctor_asked or self.pos - _MILD or not _is_question(self.text, self.toks):
+        if not self.doctor_asked or self.pos - _MILD:
             return False
+        question = _is_question(self.text, self.toks)
         toks = self.a.tokens
         conditionals = _CONDITIONAL.find(toks)
-        whethers = _WHETHER.find(toks)
+        if not question:
+            # session 23 (lead): the recognizer writes no "?": a "when" or "how much" word asks by itself ("sốt mấy độ
+            # thì phải gọi bác sĩ"), with a "must" before the doctor ("khi nào bác sĩ gọi lại" asks for the doctor); an
+            # "if" does not ("nếu không đỡ thì phải gọi bác sĩ" is a plan)
+            conditionals = [c for c in conditionals if not word_in(toks[c.start], _SUPPOSING)]
+        whethers = _WHETHER.find(toks) if question else []
+        if not conditionals and not whethers:
+            return False
         for m in self.hits["request_doctor"]:
             start = max((k + 1 for k in range(m.start) if toks[k] == BREAK), default=0)
-            if any(start <= c.start and c.end <= m.start for c in conditionals):
+            if any(start <= c.start and c.end <= m.start and (question or any(
+                    word_in(t, _MODALS) for t in toks[c.start:m.start])) for c in conditionals):
                 continue
             if not self.pos and any(start <= w.start and m.start - w.end <= 3 and w.end <= m.start for w in whethers):
                 continue
