@@ -57,6 +57,7 @@ from ivr.nlu.usual import (
     may_be_usual,
     past_low,
     past_readings,
+    usual_baseline,
     usual_quiet,
 )
 from ivr.nlu.vitals import BLOOD_PRESSURE_VITALS, CUES, ages, cold_hand_remeasured, find_readings, low_blood_pressure
@@ -353,8 +354,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     # session 23 (n64-s20-usual): the readings and the low SpO2 of a past episode, today's reading said after
     # ("lần trước bị thì ô xi có lúc xuống chín ba, giờ khỏi rồi đo lại chín tám": ``ivr.nlu.usual``)
     earlier_worse, turn = past_readings(toks, numbers, vitals, earlier_worse)
-    if past_low(turn, low_at, vitals):
-        pos.remove("low_spo2")
+    lows = [m.start for m, negd in spans if m.label == "low_spo2" and not negd] + ([low_at] if low_at >= 0 else [])
+    if "low_spo2" in pos and past_low(turn, lows, vitals):
+        pos[:] = [s for s in pos if s != "low_spo2"]
     if not vitals and expect_vital is None:
         series = day_series_spo2(toks, numbers, age_idx)  # "hôm kia chín sáu, hôm qua chín bốn, nay chín mốt"
         if series is not None:
@@ -1030,7 +1032,7 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # session 22b (n61-s19-calm): a sign over now, cramps while drinking well, a baby's noises asleep, "nói do"
     # (``ivr.nlu.harmless``)
     # session 23 (n64-s20-usual): breathlessness only on an effort, plain activity fine (``ivr.nlu.usual``)
-    if may_be_usual(toks) and effort_only(toks, m):
+    if (may_be_usual(toks) and effort_only(toks, m)) or (may_be_everyday(toks) and usual_baseline(toks, m, _SYMPTOMS)):
         return True
     return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or set22b_kind(toks, m, _SYMPTOMS) or (
         not bystander_subject(toks, m) and (

@@ -19,7 +19,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.everyday import _EPISODE_NOW, _EPISODE_PAST, _changed, _same_said, everyday_matcher
+from ivr.nlu.everyday import (
+    _EPISODE_NOW,
+    _EPISODE_PAST,
+    _changed,
+    _same_said,
+    everyday_matcher,
+    unchanged_baseline,
+)
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.negation import clause_end, clause_start
 from ivr.nlu.normalize import BREAK, fold, has_diacritics
@@ -35,7 +42,7 @@ _SLEEP_LINKS = _w("everyday", "s23_sleep_links")
 _BACK_TO_SLEEP = _m("s23_back_to_sleep")
 _WAKE_CALLS = Matcher(table(*lx.WAKE_CALLS))
 _EFFORTS = Matcher(table(*_w("slang", "exertions")))
-_EFFORT_LINKS = _w("everyday", "s23_effort_links")
+_EFFORT_LINKS = _m("s23_effort_links")
 _PLAIN = _m("s23_plain_activities")
 _ACTIVITY_FINE = _m("s23_activity_fine")
 _BOUGHT = _w("everyday", "s23_bought")
@@ -92,10 +99,10 @@ def past_readings(toks: Sequence[str], numbers: Sequence[Number], vitals: dict[s
 _SPO2_WELL = 96.0
 
 
-def past_low(turn: int | None, low_at: int, vitals: dict[str, float]) -> bool:
-    """Was a low SpO2 said in words (at ``low_at``) before the turn to today, with today's reading well ("lần trước
+def past_low(turn: int | None, lows: Sequence[int], vitals: dict[str, float]) -> bool:
+    """Was every low SpO2 said in words (at ``lows``) before the turn to today, with today's reading well ("lần trước
     ô xi có lúc xuống ..., giờ đo lại chín tám")?"""
-    return turn is not None and 0 <= low_at < turn and vitals.get("spo2", 0.0) > _SPO2_WELL
+    return turn is not None and bool(lows) and all(k < turn for k in lows) and vitals.get("spo2", 0.0) > _SPO2_WELL
 
 
 def bought(toks: Sequence[str], j: int) -> bool:
@@ -146,7 +153,7 @@ def effort_only(toks: Sequence[str], m: Match) -> bool:
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
     before = _EFFORTS.find(toks[max(lo, m.start - 8):m.start])
     after = [e for e in _EFFORTS.find(toks[m.end:hi])
-             if e.start <= 3 and any(word_in(t, _EFFORT_LINKS) for t in toks[m.end:m.end + e.start])]
+             if e.start <= 3 and _EFFORT_LINKS.find(toks[m.end:m.end + e.start])]
     if not before and not after:
         return False
     own = toks[m.end:hi]
@@ -154,7 +161,7 @@ def effort_only(toks: Sequence[str], m: Match) -> bool:
         return False
     for p in _PLAIN.find(toks[hi:]):
         at = hi + p.end
-        fine = next((f for f in _ACTIVITY_FINE.find(toks[at:at + 4])), None)
+        fine = next((f for f in _ACTIVITY_FINE.find(toks[at:at + 7]) if f.start <= 3), None)
         if fine is None or BREAK in toks[at:at + fine.start]:
             continue
         gap = toks[at:at + fine.start]
@@ -190,3 +197,19 @@ def _without_days(toks: Sequence[str]) -> list[str]:
         for k in range(d.start, d.end):
             out[k] = "_"
     return out
+
+
+def usual_baseline(toks: Sequence[str], m: Match, signs: Matcher) -> bool:
+    """A baseline sign said as usual (``ivr.nlu.everyday.unchanged_baseline``) where the only word of change is a plain
+    day word opening a later clause of mild new signs ("hen suyễn lâu năm, khò khè nhẹ như mọi khi, hôm nay hắt hơi sổ
+    mũi"): that day is the new cold's, not the usual sign's. "..., hôm nay khó thở" or "hôm nay khò khè nặng hơn"
+    keep it."""
+    blanked = list(toks)
+    for d in _NOW.find(toks):
+        if d.start <= m.end or BREAK not in toks[m.end:d.start]:
+            continue
+        hi = clause_end(toks, d.end)
+        found = [x for x in signs.find(toks[d.end:hi]) if not x.label.startswith("_")]
+        if found and all(x.label in lx.MODEL_CALM_SIGNS for x in found):
+            blanked[d.start:d.end] = ["_"] * (d.end - d.start)
+    return blanked != list(toks) and unchanged_baseline(blanked, m)
