@@ -1125,7 +1125,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
     # session 22 (n57-s18-calm): a broken device, a deaf sleeper; session 22b (n61-s19-calm): a small bleed explained
     # session 23 (n64-s20-usual): a chronic disease's name when its sign is said as usual
-    usual = usual_quiet(toks, [r for r in _RISKS.find(toks) if r.label != BLOCK], effort_calm=effort_calm) if (
+    usual = usual_quiet(toks, [r for r in _RISKS.find(toks) if r.label != BLOCK], _SYMPTOMS,
+                                effort_calm=effort_calm) if (
         effort_calm or may_be_everyday(toks)) else set()
     return masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks) | usual
 

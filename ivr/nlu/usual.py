@@ -156,7 +156,7 @@ def effort_only(toks: Sequence[str], m: Match) -> bool:
              if e.start <= 3 and _EFFORT_LINKS.find(toks[m.end:m.end + e.start])]
     if not before and not after:
         return False
-    own = toks[m.end:hi]
+    own = toks[m.end:m.end + after[0].start] if after else toks[m.end:hi]  # not the effort's own words ("đồ nặng")
     if _STILL.find(own) or any(word_in(t, lx.INTENSIFIERS) for t in own):
         return False
     for p in _PLAIN.find(toks[hi:]):
@@ -171,21 +171,28 @@ def effort_only(toks: Sequence[str], m: Match) -> bool:
     return False
 
 
-def usual_quiet(toks: Sequence[str], risks: Sequence[Match], *, effort_calm: bool = False) -> set[int]:
+def usual_quiet(toks: Sequence[str], risks: Sequence[Match], signs: Matcher, *, effort_calm: bool = False) -> set[int]:
     """The tokens of the chronic diseases named (``risks``) when a sign is said as usual (a same-as-usual marker, not
     denied: "lọc thận, chân phù như mọi khi, hôm nay sổ mũi"; or ``effort_calm``: a sign the rules read as only on an
     effort, "suy tim, hay tức ngực mỗi khi leo cầu thang, ngồi nghỉ là hết"), and no word of change but a plain day
     word ("hôm nay" opens the new mild sign) nor one of ``s23_usual_worse`` ("phù lên tới đùi", "bỏ lọc hai buổi"):
     for the n-gram model's text, since a disease's name alone is no emergency word. The rules still read the risk
-    factor (medium with any sign)."""
+    factor (medium with any sign). The disease's whole clause is hidden when no sign is said in it: its person and
+    "lâu năm" sound grave to the model too."""
     if not risks or _USUAL_WORSE.find(toks):
         return set()
     same = _same_said(toks, 0)
-    if not same and not effort_calm:
-        return set()
+    if not effort_calm and (not same or not [x for x in signs.find(toks) if not x.label.startswith("_")]):
+        return set()  # "bị hen, xịt một nhát như mọi ngày là êm": no sign said, nothing to hide
     if _changed(_without_days(toks), same):
         return set()
-    return {i for r in risks for i in range(r.start, r.end)}
+    out: set[int] = set()
+    for r in risks:
+        # the clause that names the disease ("ba em bị phổi tắc nghẽn lâu năm"), or only the name if a sign is there
+        lo, hi = clause_start(toks, r.start), clause_end(toks, r.end)
+        bare = not [x for x in signs.find(toks[lo:hi]) if not x.label.startswith("_")]
+        out.update(range(lo, hi) if bare else range(r.start, r.end))
+    return out
 
 
 def _without_days(toks: Sequence[str]) -> list[str]:
