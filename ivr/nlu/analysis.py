@@ -57,6 +57,7 @@ from ivr.nlu.usual import (
     may_be_usual,
     past_low,
     past_readings,
+    up_and_well_later,
     usual_baseline,
     usual_quiet,
 )
@@ -545,7 +546,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             if not out and call is not None:
                 # wakes only briefly or barely answers: "gọi to mới hé mắt rồi lại ngủ", "lay mãi cũng chỉ ú ớ"
                 relapse = _within_clause(toks, _WAKE_RELAPSE, call.end, 9)
-                if relapse is not None:
+                # session 23 (n64-s20-usual): not a nap's sleeper said up and well later ("..., tới chiều dậy chơi")
+                if relapse is not None and not up_and_well_later(toks, relapse.end):
                     m = Match(i, relapse.end, "altered_consciousness", "gọi mới tỉnh rồi lại ngủ")
                     out.append((m, negated(toks, m, spans)))
             if out:

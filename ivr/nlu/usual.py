@@ -128,14 +128,15 @@ def barely_rousable(toks: Sequence[str]) -> Match | None:
                     continue
                 if any(word_in(t, lx.NEGATORS) for t in gap):
                     continue
-                if _up_later(toks, at + s.end):
+                if up_and_well_later(toks, at + s.end):
                     return None
                 return Match(c.start, at + s.end, "altered_consciousness", " ".join(toks[c.start:at + s.end]))
     return None
 
 
-def _up_later(toks: Sequence[str], at: int) -> bool:
-    """After ``at``, "dậy" then within four words a fine word or play, eating ("dậy chơi bình thường", "dậy ăn")."""
+def up_and_well_later(toks: Sequence[str], at: int) -> bool:
+    """After ``at``, "dậy" then within four words a fine word or play, eating ("dậy chơi bình thường", "dậy ăn"): a
+    nap's sleeper up and well (also for ``ivr.nlu.analysis``'s "gọi mới tỉnh rồi lại ngủ")."""
     for k in range(at, len(toks)):
         if word_in(toks[k], ("dậy",)) and not any(word_in(t, lx.NEGATORS) for t in toks[max(at, k - 2):k]):
             tail = toks[k + 1:k + 5]

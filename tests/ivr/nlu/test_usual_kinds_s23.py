@@ -83,3 +83,10 @@ def test_a_past_reading_is_not_weighed_but_a_dip_today_is() -> None:
     assert past.vitals == {"spo2": 98} and past.triage_vitals() == {"spo2": 98}
     today = NLU.understand("sáng nay đo ô xi chín ba, giờ đo lại chín tám")
     assert today.triage_vitals() == {"spo2": 93}
+
+
+def test_a_nap_up_and_well_later_is_no_relapse_but_a_sleeper_still_down_is() -> None:
+    nap = "con ngủ trưa, kêu thì ừ ử rồi ngủ lại, xế chiều dậy ăn bánh bình thường"
+    assert "altered_consciousness" not in NLU.understand(nap).symptoms
+    down = "kêu thì ừ ử rồi ngủ lại, tới chiều vẫn nằm li bì"
+    assert escalates(down), NLU.understand(down).symptoms
