@@ -50,6 +50,17 @@ from ivr.nlu.urgency import (
     weak_line,
     worry_without_sign,
 )
+from ivr.nlu.usual import (
+    barely_rousable,
+    bought,
+    effort_only,
+    may_be_usual,
+    past_low,
+    past_readings,
+    up_and_well_later,
+    usual_baseline,
+    usual_quiet,
+)
 from ivr.nlu.vitals import BLOOD_PRESSURE_VITALS, CUES, ages, cold_hand_remeasured, find_readings, low_blood_pressure
 
 QUESTION_INTENTS = ("ask_medication", "ask_isolation", "ask_home_care")
@@ -309,6 +320,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     fine = breath_fine(toks) if "shortness_of_breath" not in pos and "shortness_of_breath" not in neg else None
     if fine is not None:  # session 22b (n59-s19-elderly): "mà thở thì được con nờ", a denial
         neg.append(fine.label)
+    if "altered_consciousness" not in pos and barely_rousable(toks) is not None:
+        pos.append("altered_consciousness")  # session 23 (n64-s20-usual): "gọi dạ nhỏ xíu rồi ngủ tiếp"
     faint = fall_faint(toks) if "altered_consciousness" not in pos else None
     if faint is not None:  # session 22b (n59-s19-elderly): "ngã, nằm đó một lúc mới tỉnh" (``ivr.nlu.elderly``)
         (neg if negated(toks, faint, spans) else pos).append(faint.label)
@@ -323,6 +336,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         pos.append(CONCERN_SIGN)
     # "spo2 của tôi thấp": a spo2 cue followed by a "low" word, no number between
     cue_matches = CUES.find(toks)
+    low_at = -1  # session 23 (n64-s20-usual): where a low SpO2 was said in words
     for c in cue_matches:
         if c.label == "spo2":
             # session 19 (n41-set13-calm): past a possessor ("ô xi của ba tôi chưa bao giờ thấp vậy")
@@ -335,8 +349,15 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                     low = Match(c.start, j + 1, "low_spo2", " ".join(toks[c.start:j + 1]))
                     denied = (negated(toks, low, spans) or _low_denied(toks[c.end:j])) and not _unprecedented(toks, j)
                     (neg if denied else pos).append("low_spo2")
+                    low_at = j if not denied else low_at
                     break
     vitals, earlier_worse = find_readings(toks, numbers, age_idx, expect_vital)
+    # session 23 (n64-s20-usual): the readings and the low SpO2 of a past episode, today's reading said after
+    # ("lần trước bị thì ô xi có lúc xuống chín ba, giờ khỏi rồi đo lại chín tám": ``ivr.nlu.usual``)
+    earlier_worse, turn = past_readings(toks, numbers, vitals, earlier_worse)
+    lows = [m.start for m, negd in spans if m.label == "low_spo2" and not negd] + ([low_at] if low_at >= 0 else [])
+    if "low_spo2" in pos and past_low(turn, lows, vitals):
+        pos[:] = [s for s in pos if s != "low_spo2"]
     if not vitals and expect_vital is None:
         series = day_series_spo2(toks, numbers, age_idx)  # "hôm kia chín sáu, hôm qua chín bốn, nay chín mốt"
         if series is not None:
@@ -525,7 +546,8 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
             if not out and call is not None:
                 # wakes only briefly or barely answers: "gọi to mới hé mắt rồi lại ngủ", "lay mãi cũng chỉ ú ớ"
                 relapse = _within_clause(toks, _WAKE_RELAPSE, call.end, 9)
-                if relapse is not None:
+                # session 23 (n64-s20-usual): not a nap's sleeper said up and well later ("..., tới chiều dậy chơi")
+                if relapse is not None and not up_and_well_later(toks, relapse.end):
                     m = Match(i, relapse.end, "altered_consciousness", "gọi mới tỉnh rồi lại ngủ")
                     out.append((m, negated(toks, m, spans)))
             if out:
@@ -567,6 +589,7 @@ def _sequences(toks: Sequence[str], spans: Sequence[tuple[Match, bool]], vocativ
                      and not nausea(toks, j)]  # "uống thuốc xong hơi buồn nôn" (session 18, ``ivr.nlu.timeline``)
             # session 19 (n41-set13-calm): "bú no rồi trớ ra một chút, sau đó lại bú tiếp" (``ivr.nlu.everyday``)
             vomit = [j for j in vomit if not small_spit_up(toks, Match(j, j + 1, "vomiting", toks[j]))]
+            vomit = [j for j in vomit if not bought(toks, j)]  # session 23 (n64-s20-usual): "làm sao mua thuốc"
             if vomit and not any(word_in(x, lx.PLAIN_NEGATORS) for x in toks[max(0, i - 2):i]):
                 m = Match(i, vomit[0] + 1, "cannot_eat_drink", "uống vào là nôn")
                 out.append((m, negated(toks, m, spans)))
@@ -1010,6 +1033,9 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # question (``ivr.nlu.relayed``)
     # session 22b (n61-s19-calm): a sign over now, cramps while drinking well, a baby's noises asleep, "nói do"
     # (``ivr.nlu.harmless``)
+    # session 23 (n64-s20-usual): breathlessness only on an effort, plain activity fine (``ivr.nlu.usual``)
+    if (may_be_usual(toks) and effort_only(toks, m)) or (may_be_everyday(toks) and usual_baseline(toks, m, _SYMPTOMS)):
+        return True
     return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or set22b_kind(toks, m, _SYMPTOMS) or (
         not bystander_subject(toks, m) and (
         everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)))
@@ -1068,6 +1094,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     """Session 18 (n36-calm-slang): the tokens of sign phrases ``calm_look_alike`` reads as calm ("chán muốn xỉu",
     "thở dốc, nghỉ chút là hết"), masked from the n-gram model's text (``ivr.nlu.understander.model_text``)."""
     masked: set[int] = set()
+    effort_calm = False
     idioms = may_be_hassle(toks)
     causes = may_be_cause(toks)
     if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
@@ -1079,6 +1106,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
         # the model too, as the other calm senses are
         if m.label != BLOCK and ((idioms and hassle_idiom(toks, m)) or calm_look_alike(toks, m)):
             masked.update(range(m.start, rest_end(toks, m) or m.end))
+            # session 23 (n64-s20-usual): a sign only on an effort
+            effort_calm = effort_calm or rest_end(toks, m) is not None or (may_be_usual(toks) and effort_only(toks, m))
             if everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m):
                 masked.update(everyday_span(toks, m))  # session 19 (n40-calm-lookalikes, n41-set13-calm)
             if set21_kind(toks, m):
@@ -1097,7 +1126,11 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     if may_be_everyday(toks):
         masked.update(i for w in _WORRY.find(toks) if calm_worry(toks, w) for i in everyday_span(toks, w))
     # session 22 (n57-s18-calm): a broken device, a deaf sleeper; session 22b (n61-s19-calm): a small bleed explained
-    return masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks)
+    # session 23 (n64-s20-usual): a chronic disease's name when its sign is said as usual
+    usual = usual_quiet(toks, [r for r in _RISKS.find(toks) if r.label != BLOCK], _SYMPTOMS,
+                                effort_calm=effort_calm) if (
+        effort_calm or may_be_everyday(toks)) else set()
+    return masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks) | usual
 
 
 def mild_spans(toks: Sequence[str]) -> set[int]:

@@ -451,7 +451,7 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
     for now in _EPISODE_NOW.find(toks[turns[0]:]):
         at = turns[0] + now.end
         for over in _EPISODE_OVER.find(toks[at:at + 6]):
-            between = toks[at:at + over.start]
+            between = _without_again(toks[at:at + over.start])
             if any(word_in(t, lx.NEGATORS) or t == BREAK for t in between) or _STILL.find(between):
                 continue
             return turns[0] + now.start
@@ -459,6 +459,17 @@ def past_episode_over(toks: Sequence[str], m: Match) -> int | None:
 
 
 _ONCE_HEADS = ("lần", "bữa", "hôm", "cái", "chút")
+_AGAIN = _m("episode_again")  # session 23 (n64-s20-usual)
+
+
+def _without_again(between: Sequence[str]) -> list[str]:
+    """Session 23 (n64-s20-usual): the words between a now word and a word of the episode over, without a
+    reinfection said ("lần này mắc lại chỉ hắt hơi": its "lại" is caught again, no sign still there)."""
+    out = list(between)
+    for a in reversed(_AGAIN.find(out)):
+        del out[a.start:a.end]
+    return out
+
 
 
 def _not_once(toks: Sequence[str]) -> bool:

@@ -117,7 +117,11 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "s22b_gut_grave", "s22b_nose_noises", "s22b_baby_words",
                                            "s22b_feeds_well", "s22b_baby_grave", "s22b_said_links",
                                            "s22b_startles", "s22b_bleeds", "s22b_bleed_causes", "s22b_bleed_grave",
-                                           "s22b_said_not_after")},
+                                           "s22b_said_not_after",
+                                           # session 23 (n64-s20-usual)
+                                           "episode_again", "s23_long_past", "s23_now_words", "s23_faint_answers",
+                                           "s23_back_to_sleep", "s23_sleep_links", "s23_plain_activities",
+                                           "s23_activity_fine", "s23_effort_links", "s23_bought", "s23_usual_worse")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
                                            "cause_clear_signs", "cause_mask_signs",
                                            "ctx_animal_signs", "ctx_play_signs",
