@@ -124,10 +124,10 @@ def anger_idiom(toks: Sequence[str], m: Match) -> bool:
 
 
 def feared_asked(toks: Sequence[str], m: Match, signs: Matcher) -> bool:
-    """A sign right after a fear word ("sợ nhất là", "lo bị"; at most a person and "bị" between) or a condition word
-    ("nếu", "lỡ") in its clause, in an utterance that asks (a question word or ending), no real word right after it
-    ("thật rồi"), and no sign said elsewhere that is neither feared nor supposed."""
-    if not _feared_or_supposed(toks, m) or not _asks(toks):
+    """A sign right after a fear word ("sợ nhất là", "lo bị"; at most a person and "bị" between) in its clause, in an
+    utterance that asks (a question word or ending), no real word right after it ("thật rồi"), and no sign said
+    elsewhere that is neither feared nor supposed ("nếu", "lỡ": those are read by ``ivr.nlu.negation``)."""
+    if not _feared_or_supposed(toks, m, conditions=False) or not _asks(toks):
         return False
     if m.end < len(toks) and word_in(toks[m.end], _REAL_AFTER):
         return False
@@ -135,9 +135,12 @@ def feared_asked(toks: Sequence[str], m: Match, signs: Matcher) -> bool:
                for s in signs.find(toks))
 
 
-def _feared_or_supposed(toks: Sequence[str], m: Match) -> bool:
+def _feared_or_supposed(toks: Sequence[str], m: Match, *, conditions: bool = True) -> bool:
+    """A fear word (or, with ``conditions``, a condition word) before the sign in its clause, at most two persons
+    and "bị", "mà", "có" between. A supposed sign ("nếu con tôi sốt cao thì sao") is read by ``ivr.nlu.negation``."""
     lo = clause_start(toks, m.start)
-    for f in [*_exact(toks[lo:m.start], _FEARS), *_exact(toks[lo:m.start], _CONDITIONS)]:
+    cues = _exact(toks[lo:m.start], _FEARS) + (_exact(toks[lo:m.start], _CONDITIONS) if conditions else [])
+    for f in cues:
         gap = [t for t in toks[lo + f.end:m.start] if not word_in(t, ("bị", "mà", "có"))]
         if len(gap) <= 2 and all(_PERSONS.at([t], 0) is not None for t in gap):
             return True
