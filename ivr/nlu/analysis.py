@@ -7,6 +7,15 @@ from dataclasses import dataclass
 from ivr.nlu import lexicon as lx
 from ivr.nlu.context import answered_no, context_calm, context_span, may_be_context, plea_not_now
 from ivr.nlu.elderly import breath_fine, fall_faint, reliever_failed
+from ivr.nlu.emotion import (
+    anger_quiet,
+    anger_speech,
+    may_be_set23,
+    relayed_yes,
+    set23_kind,
+    set23_span,
+    wish_tightness,
+)
 from ivr.nlu.everyday import (
     angry_tightness,
     calm_worry,
@@ -226,6 +235,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             continue
         if m.label == "cyanosis" and (_thing_colour(toks, m) or _anger_colour(toks, m)):
             blocked.update(range(m.start, m.end))
+            if set23_kind(toks, m, _SYMPTOMS):
+                quiet.update(set23_span(toks, m))  # session 23 (n63-s20-emotion): "môi cu Tí dính mực tím"
             continue
         if m.label == "altered_consciousness" and _dim_thing(toks, m):
             blocked.update(range(m.start, m.end))
@@ -258,8 +269,11 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 quiet.update(set22_span(toks, m, _SYMPTOMS))  # session 22 (n57-s18-calm): nor after a check
             if set22b_kind(toks, m, _SYMPTOMS):
                 quiet.update(harmless_span(toks, m))  # session 22b (n61-s19-calm)
+            if set23_kind(toks, m, _SYMPTOMS):
+                quiet.update(set23_span(toks, m))  # session 23 (n63-s20-emotion)
             continue
-        spans.append((m, negated(toks, m, spans)))
+        # session 23 (n63-s20-emotion): a question put to the patient, then the patient's yes ("ba nói tức lắm")
+        spans.append((m, negated(toks, m, spans) and not relayed_yes(toks, m)))
     spans.extend(_sign_from_last_word(toks, spans))
     pos: list[str] = []
     neg: list[str] = list(blocker_neg)
@@ -267,6 +281,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     # body part and complaint a few words apart: "ngực trái tôi đau tức", "họng tôi hôm nay rát"
     quiet.update(_angry_span(toks))  # session 20 (n45-benign-cause): "bực tức muốn nổ ngực"
     quiet.update(bleed_quiet(toks))  # session 22b (n61-s19-calm): "môi nẻ nên rớm máu, bôi son dưỡng là đỡ"
+    quiet.update(anger_quiet(toks))  # session 23 (n63-s20-emotion): "bực thằng chồng quá muốn nổ cả ngực"
     for label, parts, words in lx.NEAR:
         for i, t in enumerate(toks):
             if i in covered_sym or not word_in(t, parts):
@@ -275,7 +290,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
             for j in range(lo, hi):
                 if (j != i and j not in covered_sym and word_in(toks[j], words)
                         and BREAK not in toks[min(i, j):max(i, j)]
-                        and not angry_tightness(toks, j)):  # session 20 (n45): "bực tức muốn nổ ngực"
+                        and not angry_tightness(toks, j)  # session 20 (n45): "bực tức muốn nổ ngực"
+                        and not wish_tightness(toks, j)):  # session 23 (n63-s20-emotion): "tức muốn nổ ngực"
                     m = Match(min(i, j), max(i, j) + 1, label, f"{t} {toks[j]}")
                     if label == "chest_pain" and sore_muscle(toks, m):
                         chest_wall = True  # session 22 (n57-s18-calm): "đau bên ngực, ấn vào xương sườn mới đau"
@@ -310,7 +326,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
         pos.append("shortness_of_breath")  # session 22 (n57-s18-calm): "hễ nằm thẳng ra là khó thở, kê cao thì đỡ"
     if chest_wall and "muscle_ache" not in pos and "chest_pain" not in pos:
         pos.append("muscle_ache")  # session 22 (n57-s18-calm): the chest wall's pain, a muscle ache
-    if "severe_breathlessness" not in pos and _speech_cut(toks, breathless="shortness_of_breath" in pos):
+    if ("severe_breathlessness" not in pos and _speech_cut(toks, breathless="shortness_of_breath" in pos)
+            and not anger_speech(toks)):  # session 23 (n63-s20-emotion): "giận quá nói hông ra hơi" is an idiom
         pos.append("severe_breathlessness")  # "thở hụt hơi nói chẳng hết câu" (session 21, n51-calls8)
     if "altered_consciousness" not in pos and worst_headache(toks, pos):
         pos.append("altered_consciousness")  # "đau đầu như búa bổ, nôn ói liên tục" (session 17, ``ivr.nlu.neuro``)
@@ -1036,7 +1053,10 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # session 23 (n64-s20-usual): breathlessness only on an effort, plain activity fine (``ivr.nlu.usual``)
     if (may_be_usual(toks) and effort_only(toks, m)) or (may_be_everyday(toks) and usual_baseline(toks, m, _SYMPTOMS)):
         return True
+    # session 23 (n63-s20-emotion): an anger idiom, a feared sign asked about, a figure of speech, a panic attack or a
+    # crying spell over, a story on a screen, a stain, low mood while drinking, a relayed no (``ivr.nlu.emotion``)
     return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or set22b_kind(toks, m, _SYMPTOMS) or (
+        set23_kind(toks, m, _SYMPTOMS)) or (
         not bystander_subject(toks, m) and (
         everyday_calm(toks, m) or set13_kind(toks, m) or set14_kind(toks, m) or set20_kind(toks, m)))
 
@@ -1099,7 +1119,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     causes = may_be_cause(toks)
     if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
             and not may_be_context(toks) and not may_be_set22(toks)
-            and not may_be_set22b(toks)):
+            and not may_be_set22b(toks) and not may_be_set23(toks)):
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -1116,6 +1136,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
                 masked.update(set22_span(toks, m, _SYMPTOMS))  # session 22 (n57-s18-calm)
             if set22b_kind(toks, m, _SYMPTOMS):
                 masked.update(harmless_span(toks, m))  # session 22b (n61-s19-calm)
+            if set23_kind(toks, m, _SYMPTOMS):
+                masked.update(set23_span(toks, m))  # session 23 (n63-s20-emotion)
         if causes and m.label != BLOCK:
             # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
             # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")
@@ -1130,7 +1152,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     usual = usual_quiet(toks, [r for r in _RISKS.find(toks) if r.label != BLOCK], _SYMPTOMS,
                                 effort_calm=effort_calm) if (
         effort_calm or may_be_everyday(toks)) else set()
-    return masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks) | usual
+    # session 23 (n63-s20-emotion): an anger idiom
+    return masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks) | usual | anger_quiet(toks)
 
 
 def mild_spans(toks: Sequence[str]) -> set[int]:

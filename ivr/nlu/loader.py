@@ -121,14 +121,22 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            # session 23 (n64-s20-usual)
                                            "episode_again", "s23_long_past", "s23_now_words", "s23_faint_answers",
                                            "s23_back_to_sleep", "s23_sleep_links", "s23_plain_activities",
-                                           "s23_activity_fine", "s23_effort_links", "s23_bought", "s23_usual_worse")},
+                                           "s23_activity_fine", "s23_effort_links", "s23_bought", "s23_usual_worse",
+                                           # session 23 (n63-s20-emotion)
+                                           "s23_anger", "s23_idiom_marks", "s23_bursts", "s23_fears", "s23_conditions",
+                                           "s23_questions", "s23_real_after", "s23_emotion_cues", "s23_wish",
+                                           "s23_fine_after", "s23_panic", "s23_over", "s23_unlike", "s23_cries",
+                                           "s23_cry_over", "s23_cry_grave", "s23_media", "s23_home_fine", "s23_also",
+                                           "s23_stains", "s23_stain_links", "s23_mood_drink_words", "s23_relay_yes")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
                                            "cause_clear_signs", "cause_mask_signs",
                                            "ctx_animal_signs", "ctx_play_signs",
                                            # session 22 (n57-s18-calm)
                                            "s22_check_signs", "s22_care_signs",
                                            # session 22b (n61-s19-calm)
-                                           "s22b_over_signs", "s22b_said_signs")},
+                                           "s22b_over_signs", "s22b_said_signs",
+                                           # session 23 (n63-s20-emotion)
+                                           "s23_idiom_signs", "s23_panic_signs")},
                  "cause_link_reach": NUMBER, "cause_before_reach": NUMBER},
     # session 18 (n36-calm-slang): calm callers whose words sound like signs (ivr/nlu/slang.py)
     "slang": {**{key: WORDS for key in ("wish_words", "feelings", "causes", "body_words", "slang_tails", "exertions",
