@@ -2215,16 +2215,16 @@ def _usual_then_now(toks: Sequence[str], numbers: Sequence[Number], skip: set[in
     no reading either ("cân nặng thường bảy mươi ký mà giờ còn sáu lăm")."""
     usual: set[int] = set()
     now: dict[int, str] = {}
+    words = _USUAL.find(toks) if len(numbers) > 1 else []  # one pass over the utterance: most say no usual word
     k = 0
-    while k < len(numbers):
+    while words and k < len(numbers):
         n = numbers[k]
-        lo = max(0, n.start - _USUAL_REACH - 3)
-        said = [m for m in _USUAL.find(toks[lo:n.start]) if n.start - (lo + m.end) <= _USUAL_REACH
-                and BREAK not in toks[lo + m.end:n.start]]
+        said = [m for m in words if m.end <= n.start and n.start - m.end <= _USUAL_REACH
+                and BREAK not in toks[m.end:n.start]]
         if k in skip or k in usual or not said:
             k += 1
             continue
-        word_at = lo + said[-1].start
+        word_at = said[-1].start
         j = k  # the run of usual values ("chín hai chín ba")
         while j + 1 < len(numbers) and j + 1 not in skip and all(
                 word_in(t, _USUAL_RUN_JOINERS) for t in toks[numbers[j].end:numbers[j + 1].start]) and (
