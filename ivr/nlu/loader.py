@@ -313,7 +313,9 @@ SCHEMA: dict[str, dict[str, str]] = {
                "illness_day_before": WORDS,
                # session 22b (n60-s19-readings)
                "digit_first": WORDS, "digit_next": WORDS, "digit_third": WORDS, "borrowed_devices": WORDS,
-               "own_devices": WORDS, "range_risk_bands": RANGES},
+               "own_devices": WORDS, "range_risk_bands": RANGES,
+               # session 23 (n65-s20-readings): a usual value before today's, several people's bare values
+               "usual_value_words": WORDS, "elder_persons": WORDS},
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

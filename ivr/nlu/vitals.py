@@ -145,6 +145,9 @@ def blood_pressure_pairs(toks: Sequence[str], numbers: Sequence[Number], skip: s
         if k in skip or k + 1 in skip or (out and out[-1][1] == k):
             continue
         between = toks[a.end:b.start]
+        if BREAK in between and _paused_separator(between) and (asked or _BP_NAMES.find(toks)):
+            # session 23 (n65-s20-readings): "tám mươi... trên... năm mươi"
+            between = [t for t in between if t != BREAK]
         if asked:
             # a break before the joining words is a pause ("trên một trăm mười, dưới bảy mươi") (session 10)
             if len(between) > 1 and between[0] == BREAK:
@@ -234,11 +237,13 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         # Named as a blood pressure earlier in the utterance, the pair is also the reading (it reaches the
         # doctor's case); a bare "một trăm bốn mươi trên chín mươi" is not.
         named_end: int | None = None
+        usual_pair = False  # session 23 (n65-s20-readings): the pair before was a usual one ("thường ..., mà nay ...")
         for sys_k, dia_k in blood_pressure_pairs(toks, numbers, skip, SYSTOLIC):
             skip.update((sys_k, dia_k))
             if _named_blood_pressure(toks, numbers[sys_k].start):
                 # session 21b (n52-s17-readings): "lần đầu ..., lần sau ...": the later pair
-                later = named_end is not None and _bp_later(toks[named_end:numbers[sys_k].start])
+                later = named_end is not None and (usual_pair or _bp_later(toks[named_end:numbers[sys_k].start]))
+                usual_pair = _usual_before(toks, numbers[sys_k].start)
                 for k, name in ((sys_k, SYSTOLIC), (dia_k, DIASTOLIC)):
                     if name == DIASTOLIC and _vague_value(toks, numbers[k]):
                         continue  # session 22 (n56-s18-readings): "năm mươi mấy"
@@ -262,13 +267,19 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
     prev_end = 0  # end of the last number that could be a value (counts and dates do not hide a cue)
     timed = _time_tokens(toks, numbers)
     targets = _correction_targets(toks, numbers)  # session 20 (n44-numbers)
+    # session 23 (n65-s20-readings): a usual value before today's, a stuttered digit, several people's bare values
+    usual, now_of = _usual_then_now(toks, numbers, skip, cues)
+    stutters = _stutter_digits(toks, numbers)
+    skip |= usual | stutters
+    series = _person_series(toks, numbers, skip, cues) if expect_vital is None and not unnamed_blocked else set()
     for k, n in enumerate(numbers):
         if k in skip:
             continue
         vital = None
         after = toks[n.end] if n.end < len(toks) else None
         if word_in(after, lx.COUNT_UNITS) and _PER_MIN.at(toks, n.end) is None and not _now_after(
-                toks, n, numbers) and not any(c.start == n.end and c.phrase in _DISPLAY_ROW_PHRASES for c in cues):
+                toks, n, numbers) and not _measured_now_after(toks, n) and not any(  # session 23: "đo chín bảy giờ"
+                c.start == n.end and c.phrase in _DISPLAY_ROW_PHRASES for c in cues):
             # "sốt ba bốn ngày", "tiêm 2 mũi", "lúc tám giờ": a count or a time, not a vital ("số trên chín hai số dưới
             # một trăm": "số" starts the next row of the display, session 12)
             continue
@@ -287,7 +298,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             continue  # "có bầu tháng tám": a date
         if n.start > 0 and word_in(toks[n.start - 1], lx.AGE_PERSONS) and any(
                 c.start == n.end and _names_next(toks, numbers[k + 1:], c) for c in cues) and not (
-                expect_vital is None and _person_then_bare(toks, n, cues)):  # session 22b: "mẹ chín sáu mạch tám tám"
+                expect_vital is None and _person_then_bare(toks, n, cues)) and not _cue_then_owner(
+                toks, n, cues):  # session 22b: "mẹ chín sáu mạch tám tám"; session 23: "sp o2 của bố 89 mạch 110"
             # "ông tám mươi ô xi chín tám, bà bảy lăm ô xi chín bảy": a person, a number, then the name of the next
             # value: that person's age, no value of the vital before it (session 12, n17)
             continue
@@ -317,6 +329,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         if vital is None and expect_vital is None:
             # session 22 (n56-s18-readings): a Fahrenheit value converted; a check-in after the day of the illness
             vital = "temperature" if (n.start, n.end) in fahrenheit else _after_illness_day(toks, numbers, k)
+        if vital is None and k in now_of:
+            vital = now_of[k]  # session 23 (n65-s20-readings): today's value after the usual one
         if vital is None:
             best = None
             # "tám tám là mạch": the value said to be the cue after it
@@ -379,7 +393,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
                 if lo_j <= n.value <= hi_j:
                     vital = assigned[j]
         if vital is None and not own_rate:
-            vital = _measured_again(toks, numbers, k, assigned, cues, timed)
+            vital = _measured_again(toks, numbers, k, assigned, cues, timed) or _measured_today_again(
+                toks, numbers, k, assigned, cues)  # session 23 (n65-s20-readings)
         if vital is None and per_min is not None:
             window = toks[max(0, n.start - 6):n.start]
             if any(word_in(t, lx.BREATHING_WORDS) for t in window):
@@ -394,7 +409,7 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
         if vital is None and expect_vital is None and (n.start, n.end) in positional:
             vital = _positional_vital(n.value)  # session 22b (n60-s19-readings): a display read digit by digit
         if (vital is None and expect_vital is None and not unnamed_blocked and per_min is None
-                and _person_then_bare(toks, n, cues)):
+                and (_person_then_bare(toks, n, cues) or k in series)):
             vital = "spo2"  # session 22b (n60-s19-readings): "hôm nay mẹ em chín tám nhiệt ba sáu rưỡi"
         if vital is None and expect_vital is not None:
             vital = expect_vital
@@ -471,7 +486,8 @@ def find_readings(toks: Sequence[str], numbers: Sequence[Number], skip: set[int]
             if vital in out and before is not None and _settled(toks, numbers, k, out[vital], vital):
                 out[vital] = n.value  # session 20 (n44-numbers): "chín lăm hay chín sáu gì đó, chín sáu"
                 continue
-            if vital in out and before is not None and _restarted(toks, before, n):
+            if vital in out and before is not None and (_restarted(toks, before, n) or _restarted_after_stutter(
+                    toks, numbers, stutters, before, n)):
                 out[vital] = n.value  # "chín mươi… chín mươi bảy", "chín mươi… à chín mốt": said again in full
                 continue
             if vital in out and before is not None and _changed(toks, before, n):
@@ -1245,12 +1261,20 @@ def low_blood_pressure(toks: Sequence[str], numbers: Sequence[Number]) -> bool:
     for name in names:  # "huyết áp", "áp huyết", "ap huyet" (vitals.yaml blood_pressure_names)
         # the reading starts within five words ("huyết áp của mẹ tôi tám mươi trên năm mươi")
         after = [n for n in numbers if n.start >= name.end]
+        reach = name.end + 5
         for a, b in pairwise(after):
-            if a.start > name.end + 5:
+            if a.start > reach:
                 break
+            if _usual_before(toks, a.start):
+                # session 23 (n65-s20-readings): "huyết áp thường trăm năm chục trên chín chục, mà nay ...": the usual
+                # pair is no reading; today's may follow
+                reach = max(reach, b.end + _USUAL_NOW_GAP)
+                continue
+
             between = toks[a.end:b.start]
-            if (len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)
-                    and 50 <= a.value <= 260 and 20 <= b.value <= 160):
+            joined = (len(between) == 1 and word_in(between[0], lx.BLOOD_PRESSURE_SEPARATORS)) or _paused_separator(
+                between)  # session 23 (n65-s20-readings): "huyết áp... tám mươi... trên... năm mươi"
+            if joined and 50 <= a.value <= 260 and 20 <= b.value <= 160:
                 low = a.value < 90 or b.value < 60
                 later = _later_bp_pair(toks, numbers, b) if low else None  # session 21b (n52-s17-readings)
                 return low if later is None else later[0].value < 90 or later[1].value < 60
@@ -1781,11 +1805,13 @@ def _still_today(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
     (vitals.yaml ``still_before_value``) right before it, a word of today before that in its clause, the clause ending
     after it and no vital named in the utterance?"""
     at = max(0, n.start - 3)
-    if cues or not any(at + m.end == n.start for m in _STILL.find(toks[at:n.start])):
+    if not any(at + m.end == n.start for m in _STILL.find(toks[at:n.start])):
         return False
     lo = n.start
     while lo > 0 and toks[lo - 1] != BREAK:
         lo -= 1
+    if any(c.end > lo for c in cues):
+        return False  # session 23 (n65-s20-readings): a vital named only in an earlier clause ("bình ô xi giá ...")
     return bool(_TODAY.find(toks[lo:n.start])) and (n.end >= len(toks) or toks[n.end] == BREAK)
 
 
@@ -2166,3 +2192,163 @@ def _same_risk(vital: str, a: float, b: float) -> bool:
     its middle band, vitals.yaml ``range_risk_bands``: SpO2 93 and 94 do not, 91 and 92 do)?"""
     lo, hi = _RISK_BANDS.get(vital, (float("-inf"), float("inf")))
     return (a < lo, a > hi) == (b < lo, b > hi)
+
+
+# --- session 23 (n65-s20-readings): readings of retired set 20 by kind (vitals.yaml) ---
+_USUAL = Matcher(table(*lx.LEXICON.words("vitals", "usual_value_words")))
+_USUAL_REACH = 3  # words between the usual word and the usual value ("thường là", "mọi khi ô xi")
+_USUAL_NOW_GAP = 12  # words between the usual value and today's
+_USUAL_NAMED_REACH = 6  # words between a vital named and the usual word after it ("mạch ổng hay chậm, thường ...")
+_USUAL_RUN_JOINERS = ("hay", "tới", "đến", "với", "-")  # "mọi khi chín hai chín ba", "thường chín hai tới chín ba"
+_ELDERS = lx.LEXICON.words("vitals", "elder_persons")
+_SERIES_PERSON_GAP = 4  # words between one person's bare value and the next person's ("vợ tôi")
+
+
+def _usual_then_now(toks: Sequence[str], numbers: Sequence[Number], skip: set[int],
+                    cues: Sequence[Match]) -> tuple[set[int], dict[int, str]]:
+    """The usual values said before today's (vitals.yaml ``usual_value_words``: "phổi tắc nghẽn mọi khi chín hai chín
+    ba mà nay còn tám lăm"; "mạch thường năm mấy vì uống thuốc, hôm nay năm lăm"), and today's value of each with its
+    vital: the one named before the usual word (or between it and the usual value), else a bare 90-100 is the
+    oximeter's. Today's value comes after a word of today (``today_words``), with no other vital named between and no
+    usual word again. The usual values are no reading; today's is, whatever the usual one was. Today's value of a thing
+    that is no vital (a weight, a clock time: a count unit after the usual value, or a blocker named before it) is
+    no reading either ("cân nặng thường bảy mươi ký mà giờ còn sáu lăm")."""
+    usual: set[int] = set()
+    now: dict[int, str] = {}
+    words = _USUAL.find(toks) if len(numbers) > 1 else []  # one pass over the utterance: most say no usual word
+    k = 0
+    while words and k < len(numbers):
+        n = numbers[k]
+        said = [m for m in words if m.end <= n.start and n.start - m.end <= _USUAL_REACH
+                and BREAK not in toks[m.end:n.start]]
+        if k in skip or k in usual or not said:
+            k += 1
+            continue
+        word_at = said[-1].start
+        j = k  # the run of usual values ("chín hai chín ba")
+        while j + 1 < len(numbers) and j + 1 not in skip and all(
+                word_in(t, _USUAL_RUN_JOINERS) for t in toks[numbers[j].end:numbers[j + 1].start]) and (
+                numbers[j + 1].start - numbers[j].end <= 1):
+            j += 1
+        w = j + 1
+        if w >= len(numbers) or w in skip:
+            k = j + 1
+            continue
+        between = toks[numbers[j].end:numbers[w].start]
+        named = [c for c in cues if c.label != BLOCK and word_at - _USUAL_NAMED_REACH <= c.end <= n.start
+                 and c.start < n.start]
+        run = numbers[k:j + 1]
+        unit = toks[numbers[j].end] if numbers[j].end < len(toks) else None
+        if _TODAY.find(between) and not named and ((word_in(unit, lx.COUNT_UNITS) and _TODAY.at(toks, numbers[j].end)
+                                                    is None) or _UNNAMED_BLOCKERS.find(
+                toks[max(0, word_at - _USUAL_NAMED_REACH):n.start])):
+            usual.update(range(k, w + 1))  # "cân nặng thường bảy mươi ký mà giờ còn sáu lăm": today's weight, no vital
+            k = w + 1
+            continue
+        vital = named[-1].label if named else (
+            "spo2" if all(m.value == int(m.value) and _UNNAMED_SPO2[0] <= m.value <= _UNNAMED_SPO2[1] for m in run)
+            else None)
+        if (numbers[w].start - numbers[j].end > _USUAL_NOW_GAP or not _TODAY.find(between) or _USUAL.find(between)
+                or any(numbers[j].end <= c.start and c.end <= numbers[w].start and c.label not in (BLOCK, vital)
+                       for c in cues)):  # "mạch thường bốn tám vì uống thuốc tim, bữa nay bảy hai": the same vital
+            k = j + 1
+            continue
+        if vital is not None and vital in lx.VITAL_RANGES:
+            lo_v, hi_v = lx.VITAL_RANGES[vital]
+            if lo_v <= numbers[w].value <= hi_v and all(lo_v <= m.value <= hi_v for m in run):
+                usual.update(range(k, j + 1))
+                now[w] = vital
+        k = j + 1
+    return usual, now
+
+
+def _person_series(toks: Sequence[str], numbers: Sequence[Number], skip: set[int], cues: Sequence[Match]) -> set[int]:
+    """Several people's bare oximeter values in one breath ("tôi chín chín vợ tôi chín tám đứa con chín sáu"): two or
+    more whole values of 90-100, each right after a person word, no vital named before them, no word of age or count
+    after them, close to each other, and not all of elders (``elder_persons``: "ông chín hai bà chín sáu" are ages)."""
+    found: list[tuple[int, str]] = []
+    for k, n in enumerate(numbers):
+        if k in skip or n.start == 0 or n.value != int(n.value) or not _BARE_SPO2[0] <= n.value <= _BARE_SPO2[1]:
+            continue
+        # the person right before, or a person and one word ("con gái", "thằng út" after "con", "bà nội")
+        person = next((i for i in (n.start - 1, n.start - 2) if i >= 0 and word_in(toks[i], lx.PERSONS)), None)
+        if person is None or any(word_in(t, _TENS_WORDS) for t in toks[n.start:n.end]) or (
+                n.end < len(toks) and word_in(toks[n.end], _PERSON_BARE_NOT_AFTER)):
+            continue
+        if any(c.label != BLOCK and c.end <= n.start for c in cues):
+            continue
+        found.append((k, toks[person]))
+    series = [found[0]] if found else []
+    for (a, _), (b, who) in pairwise(found):
+        if numbers[b].start - numbers[a].end <= _SERIES_PERSON_GAP:
+            series.append((b, who))
+    if len(series) < 2 or all(word_in(who, _ELDERS) for _, who in series):
+        return set()
+    return {k for k, _ in series}
+
+
+def _cue_then_owner(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> bool:
+    """Is ``n`` the value of a vital named right before the person it is of ("sp o2 của bố 89 mạch 110": 89 is the
+    father's SpO2, never his age): a cue, then "của"/"cho", then the person word right before the value?"""
+    j = n.start - 2 - (n.start > 2 and word_in(toks[n.start - 1], _KIN_SIDES))
+    return j > 0 and word_in(toks[j], ("của", "cho")) and any(c.label != BLOCK and c.end == j for c in cues)
+
+
+def _stutter_digits(toks: Sequence[str], numbers: Sequence[Number]) -> set[int]:
+    """A lone digit said again at once as the tens of the next value ("mạch tám tám mươi tám mươi hai": a stutter, then
+    80 restarted as 82): the digit is no value and uses up no cue."""
+    return {k for k, (a, b) in enumerate(pairwise(numbers)) if a.end - a.start == 1 and a.value < 10
+            and b.start == a.end and toks[b.start] == toks[a.start] and b.end - b.start >= 2
+            and word_in(toks[b.start + 1], _TENS_WORDS)}
+
+
+def _paused_separator(between: Sequence[str]) -> bool:
+    """A blood pressure's "trên" with pauses around it ("huyết áp... tám mươi... trên... năm mươi")."""
+    core = [t for t in between if t != BREAK]
+    return len(between) <= 3 and len(core) == 1 and word_in(core[0], lx.BLOOD_PRESSURE_SEPARATORS)
+
+
+def _measured_now_after(toks: Sequence[str], n: Number) -> bool:
+    """Is the "giờ" after ``n`` "now", ``n`` a bare oximeter value right after a measuring word ("tự hết, đo chín bảy
+    giờ ngủ được": 97, then "now")? A value of 90-100 is no clock hour, and no count of hours is measured."""
+    return (n.start > 0 and word_in(toks[n.start - 1], ("đo", "được")) and n.value == int(n.value)
+            and _UNNAMED_SPO2[0] <= n.value <= _UNNAMED_SPO2[1] and n.end < len(toks)
+            and word_in(toks[n.end], _NOW_AFTER_VALUE))
+
+
+def _restarted_after_stutter(toks: Sequence[str], numbers: Sequence[Number], stutters: set[int], before: Number,
+                             n: Number) -> bool:
+    """Is ``n`` the value restarted after a stutter ("chín chín mươi chín mươi lăm": the digit, its tens, then 95 in
+    full): a stuttered digit right before ``before``, ``before`` a whole tens ending at its tens word, ``n`` right after
+    it starting with the same digit word and within those tens?"""
+    return (any(numbers[s].end == before.start for s in stutters) and n.start == before.end
+            and before.value % 10 == 0 and before.value < n.value < before.value + 10
+            and word_in(toks[before.end - 1], lx.TENS) and word_in(toks[n.start], (toks[before.start],)))
+
+
+def _measured_today_again(toks: Sequence[str], numbers: Sequence[Number], k: int, assigned: dict[int, str],
+                          cues: Sequence[Match]) -> str | None:
+    """The vital of the last value read when number ``k`` is measured again today in a later clause ("ô xi chín bảy,
+    bữa nay đo chỉ được chín mốt": 91): a word of today and a measuring word between, no vital named between, at most
+    ``cue_reach`` words apart, ``k`` in that vital's range; a bare 90-100 after another vital than the SpO2 is left to
+    the unnamed-SpO2 convention."""
+    j = max((a for a in assigned if a < k), default=None)
+    if j is None:
+        return None
+    gap = toks[numbers[j].end:numbers[k].start]
+    if len(gap) > lx.CUE_REACH or BREAK not in gap or not _TODAY.find(gap) or not any(
+            word_in(t, lx.UNNAMED_MEASURE_WORDS) for t in gap) or any(
+            numbers[j].end <= c.start and c.end <= numbers[k].start and c.label != BLOCK for c in cues):
+        return None
+    vital, value = assigned[j], numbers[k].value
+    lo, hi = lx.VITAL_RANGES[vital]
+    if vital != "spo2" and value == int(value) and _UNNAMED_SPO2[0] <= value <= _UNNAMED_SPO2[1]:
+        return None
+    return vital if lo <= value <= hi else None
+
+
+def _usual_before(toks: Sequence[str], i: int) -> bool:
+    """Is the value at token ``i`` a usual one: a usual word (vitals.yaml ``usual_value_words``) ending at most
+    ``_USUAL_REACH`` words before it in its clause ("huyết áp thường trăm năm chục trên chín chục")?"""
+    lo = max(0, i - _USUAL_REACH - 3)
+    return any(i - (lo + m.end) <= _USUAL_REACH and BREAK not in toks[lo + m.end:i] for m in _USUAL.find(toks[lo:i]))
