@@ -74,7 +74,7 @@ RETIRED = ("heldout/utterances_heldout2.jsonl", "heldout/utterances_heldout3.jso
            "heldout/utterances_heldout14.jsonl", "heldout/utterances_heldout15.jsonl",
            "heldout/utterances_heldout16.jsonl", "heldout/utterances_heldout17.jsonl",  # session 21
            "heldout/utterances_heldout18.jsonl", "heldout/utterances_heldout19.jsonl",  # session 22
-           "heldout/utterances_heldout20.jsonl")  # session 23
+           "heldout/utterances_heldout20.jsonl", "heldout/utterances_heldout21.jsonl")  # session 23
 
 
 def _read(path: Path, name: str) -> list[dict[str, Any]]:
