@@ -65,7 +65,9 @@ SIMULATED_PATIENT = "ông bà"
 def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, understander: Understander,
              triage: Triage, caller: str = "0900000000", patient_status: str = "home",
              risk_factors: Sequence[str] = (), answers: Answers | None = None,
-             slots: dict[str, Any] | None = None) -> SimulationResult:
+             slots: dict[str, Any] | None = None, on_hold: bool = False) -> SimulationResult:
+    """``on_hold`` (session 23, n66-calls12): the caller's inputs left once the flow has handed him to a doctor are
+    heard while he holds (``_hold``), as the call runner hears them; off, the call ends at the hand-off."""
     for kind, _ in inputs:
         if kind not in INPUT_KINDS:
             raise ValueError(f"unknown simulated input {kind!r} (expected one of {', '.join(INPUT_KINDS)})")
@@ -124,7 +126,7 @@ def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, und
                 now = max(now, session.deadline)
                 run(E.TimerFired())
         now += 0.5
-    raised = _hold(session, done_actions, pending, now, catalog) if pending else []
+    raised = _hold(session, done_actions, pending, now, catalog) if pending and on_hold else []
     outcome = session.outcome or CallOutcome.NO_INPUT
     return SimulationResult(
         steps=_steps(session), outcome=outcome, slots=dict(session.slots),

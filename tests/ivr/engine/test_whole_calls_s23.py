@@ -116,7 +116,7 @@ def test_a_line_check_at_who_answers_is_asked_again_not_taken_as_a_relative() ->
 
 
 def test_the_breathless_key_then_words_on_hold_raise_the_case_to_an_emergency() -> None:
-    result = outbound(*PATIENT, keys("1"), say("khó thở quá thở hông được nói hông ra hơi"))
+    result = outbound(*PATIENT, keys("1"), say("khó thở quá thở hông được nói hông ra hơi"), on_hold=True)
     assert turns_to_human(result) == 3  # the hand-off comes at once, as before
     escalations = result.as_json()["escalations"]
     assert [e["risk"] for e in escalations] == ["high", "emergency"]
@@ -125,13 +125,18 @@ def test_the_breathless_key_then_words_on_hold_raise_the_case_to_an_emergency() 
 
 @pytest.mark.parametrize("then", [say("dạ tui chờ"), ("silence", None)])
 def test_the_breathless_key_then_quiet_stays_high_and_handed_off_at_once(then: Input) -> None:
-    result = outbound(*PATIENT, keys("1"), then)
+    result = outbound(*PATIENT, keys("1"), then, on_hold=True)
     assert turns_to_human(result) == 3 and _worst(result) == "high"
     assert result.outcome == "escalated"
 
 
+def test_without_on_hold_the_call_ends_at_the_hand_off() -> None:
+    result = outbound(*PATIENT, keys("1"), say("khó thở quá thở hông được nói hông ra hơi"))
+    assert result.steps[-1].get("event") == "handoff" and _worst(result) == "high"
+
+
 def test_a_calm_hand_off_hears_a_question_on_hold_with_the_reassurance() -> None:
-    result = call(keys("0"), say("alo"))
+    result = call(keys("0"), say("alo"), on_hold=True)
     assert _worst(result) != "emergency"
     assert any(s["node"] == HOLD_NODE and s.get("prompt_id") == "hold_reassure" for s in result.steps)
 
