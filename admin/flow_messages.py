@@ -18,6 +18,10 @@ VI: dict[str, str] = {
     "wait_phrases_not_list": "“wait_phrases” phải là một danh sách từ",
     "correction_phrases_not_list": "“correction_phrases” phải là một danh sách từ",
     "wait_needs_prompt": "“wait_phrases” cần lời nhắc vai trò “wait” (điều người gọi xin đợi một chút sẽ nghe)",
+    # session 23 (n66-calls12)
+    "complaint_phrases_not_list": "“complaint_phrases” phải là một danh sách từ",
+    "complaint_needs_prompt": "“complaint_phrases” cần lời nhắc vai trò “complaint” (lời xin lỗi người gọi đang phàn "
+                              "nàn về tổng đài nghe trước khi được hỏi lại)",
     "missing_nodes": "thiếu bảng các bước (“nodes”)",
     "prompt_role_missing": "cần khai báo prompts.{role} (lời nhắc người gọi nghe lại khi chưa trả lời được)",
     "prompt_role_unknown": "prompts.{role}: không có lời nhắc “{pid}”",

@@ -218,7 +218,8 @@ class Runner:
                 self.named_flows[script.flow] = load_flow(self.flows_dir / f"{script.flow}.yaml", self.catalog)
             flow = self.named_flows[script.flow]
         result = simulate(flow, list(script.inputs), catalog=self.catalog, understander=self.understander,
-                          triage=self.triage, caller=caller, patient_status="home", answers=self.answers)
+                          triage=self.triage, caller=caller, patient_status="home", answers=self.answers,
+                          on_hold=True)
         data: dict[str, Any] = json.loads(json.dumps(result.as_json(), ensure_ascii=False))
         return data
 

@@ -226,6 +226,10 @@ class Flow:
     #: words of a caller correcting a reading at its read-back ("à nhầm, tám mươi tám", "đo lại thì chín mươi tư"): a
     #: value said with one of them counts at once when it is a warning sign; a bare value is read back first
     correction_phrases: tuple[str, ...] = ()
+    #: session 23 (n66-calls12): words of a caller complaining of the service ("gọi ba bốn lần không ai nghe", "bấm phím
+    #: với máy móc bực cả mình"), with nothing else understood in them: the prompt of the role ``complaint`` (an
+    #: apology) is played and the question asked again, counted as one exchange not understood (``max_confused``)
+    complaint_phrases: tuple[str, ...] = ()
     #: session 21b (n54-calls9): where the call goes when the one on the phone says the patient is no longer at home
     #: ("in_hospital", "moved", "died": ``Understanding.away``), unless a warning sign was said (that escalates first)
     on_away: Mapping[str, str] = field(default_factory=dict)
@@ -269,6 +273,10 @@ MESSAGES: dict[str, str] = {
     "wait_phrases_not_list": "'wait_phrases' must be a list of words",
     "correction_phrases_not_list": "'correction_phrases' must be a list of words",
     "wait_needs_prompt": "'wait_phrases' needs the prompt role 'wait' (what a caller who asked for a moment hears)",
+    # session 23 (n66-calls12)
+    "complaint_phrases_not_list": "'complaint_phrases' must be a list of words",
+    "complaint_needs_prompt": "'complaint_phrases' needs the prompt role 'complaint' (what a caller complaining of "
+                              "the service hears before the question again)",
     "missing_nodes": "missing 'nodes' mapping",
     "prompt_role_missing": "prompts.{role} is required (the reprompt callers hear)",
     "prompt_role_unknown": "prompts.{role}: unknown prompt id '{pid}'",
@@ -559,12 +567,14 @@ def _compile(data: dict[str, Any], source: str, text: str, catalog: PromptCatalo
             isinstance(p, str) and p.strip() for p in correction_phrases):
         problems.add(FILE, "correction_phrases_not_list", data.get("__line__"))
         correction_phrases = []
+    complaint_phrases = _complaint_phrases(data, roles, problems)
 
     return Flow(
         name=name, start=start, nodes=nodes, table=table, global_intents=global_intents, on_risk=on_risk,
         on_unclear=on_unclear, global_keys=global_keys, prompts=roles,
         wait_phrases=tuple(" ".join(p.split()) for p in wait_phrases),
         correction_phrases=tuple(" ".join(p.split()) for p in correction_phrases), on_away=on_away,
+        complaint_phrases=complaint_phrases,
         on_need=on_need,
         min_confidence=float(defaults.get("min_confidence", 0.45)), source=source, text=text,
         max_confused=int(defaults.get("max_confused", 0) or 0),
@@ -589,6 +599,17 @@ def _on_away(data: Mapping[str, Any], table: dict[tuple[str, str], str], problem
 
 #: session 22 (n58-calls10): the needs ``Understanding.need`` names
 NEED_KINDS = ("oxygen_supply",)
+
+
+def _complaint_phrases(data: Mapping[str, Any], roles: Mapping[str, str], problems: _Problems) -> tuple[str, ...]:
+    """Session 23 (n66-calls12): the flow's ``complaint_phrases`` (with the prompt role they need)."""
+    phrases = data.get("complaint_phrases") or []
+    if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+        problems.add(FILE, "complaint_phrases_not_list", data.get("__line__"))
+        return ()
+    if phrases and "complaint" not in roles:
+        problems.add(FILE, "complaint_needs_prompt", data.get("__line__"))
+    return tuple(" ".join(p.split()) for p in phrases)
 
 
 def _on_need(data: Mapping[str, Any], table: dict[tuple[str, str], str], problems: _Problems) -> dict[str, str]:

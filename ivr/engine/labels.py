@@ -91,6 +91,8 @@ EVENT_LABELS: dict[str, str] = {
     "reading_with_sign": "đọc số đo kèm dấu hiệu nặng, số đo được tính luôn khi chuyển bác sĩ",
     # session 22b (n62-calls11)
     "confused": "nhiều lần trong cuộc gọi không nghe rõ hoặc trả lời không đúng câu hỏi, chuyển người thật",
+    # session 23 (n66-calls12)
+    "complaint": "phàn nàn về tổng đài, được xin lỗi và hỏi lại",
 }
 EVENT_GENERIC = "sự kiện khác"
 

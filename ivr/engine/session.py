@@ -45,7 +45,7 @@ from ivr.engine.flow import (
     NodeKind,
 )
 from ivr.engine.prompts import PromptCatalog
-from ivr.engine.shapes import misshapen
+from ivr.engine.shapes import misshapen, other_measure
 from ivr.engine.sign_answer import as_answer
 from ivr.engine.understanding import (
     Answers,
@@ -99,7 +99,8 @@ class Step:
 
     node: str
     # prompt | speech | dtmf | no_input | no_match | repeat | volunteered | no_reading | other_reading | wait
-    # | partial | corrected | misshapen | reading_with_sign | confused | escalate | handoff | record | hangup
+    # | partial | corrected | misshapen | reading_with_sign | confused | complaint | escalate | handoff | record
+    # | hangup
     event: str
     prompt_id: str = ""
     text: str = ""
@@ -782,6 +783,10 @@ class Session:
         if u.intent == "repeat" and u.cannot_read and not u.symptoms:
             # session 21b (n54-calls9): "nhịp tim hả, cái đó tui hổng biết coi chỗ nào": no reading, not a repeat
             u = dc_replace(u, intent="unknown", unsure=True)
+        if u.intent == "repeat" and self._reading_after_doubt(node, u):
+            # session 23 (n66-calls12): "à không phải cái đó hả, để tui kẹp cái máy vô... chín mươi bảy": the caller's
+            # doubt about what was asked, then the reading it asks for; the reading (read back first), not a repeat
+            u = dc_replace(u, intent="daily_checkin")
         # a question may route a repeat request itself ("nghe lại" after an answer: the answer, not the menu)
         if u.intent == "repeat" and (self.phase is Phase.CONFIRMING
                                      or self.flow.target(node.id, "intent:repeat") is None):
@@ -809,6 +814,8 @@ class Session:
         need = self._need_target(u, event.confidence)
         if need is not None:
             return self._enter(need, now)
+        if self._complains(u, event):
+            return self._complaint(node, now)
         u = as_answer(u, self._asked_sign(node))  # session 19 (n39): "vẫn tỉnh" answers the consciousness question
         if event.confidence < self.flow.min_confidence:
             # words the recognizer was unsure of count as unclear; confidence 0 is the runner's "could not
@@ -866,6 +873,8 @@ class Session:
             value = self.understander.number(event.text, vital=node.vital)
             if value is None and node.vital:
                 value = u.vitals.get(node.vital)
+            if node.vital and not u.symptoms and other_measure(node.vital, event.text):
+                return self._reask_shape(node, now)  # session 23 (n66-calls12): "đường huyết được bảy phẩy tám"
             if value is None and not self._concern and self._waits < MAX_WAITS and self._asks_to_wait(event.text):
                 # "đợi chút, để tôi đo": time to measure, not a miss (the caller is doing what was asked)
                 self._waits += 1
@@ -916,7 +925,8 @@ class Session:
             # value: "ờ thì cũng thế thôi" heard as a goodbye is not an answer to "how are you feeling?"); a
             # question for the knowledge base is its own answer
             unsure = node.unsure is not None and not asks_question and (
-                min(event.confidence, u.confidence) < node.unsure_below or not (u.symptoms or u.vitals))
+                min(event.confidence, u.confidence) < node.unsure_below
+                or not (u.symptoms or u.vitals or self._calm_answer(u)))
             if unsure and self._off_the_question(u):
                 confused = self._confused_out(node, now)  # session 22b (n62-calls11): "lúa gặt xong rồi"
                 if confused is not None:
@@ -943,7 +953,10 @@ class Session:
         self._failures += 1
         if self._failures >= node.max_failures:
             return self._enter(self._exhausted_target(node), now)
-        return self._ask(node, lead=node.shape_prompt or self.flow.prompts["invalid_number"], again=True)
+        lead = node.shape_prompt or self.flow.prompts["invalid_number"]
+        if "other_measure" in self.flow.prompts and other_measure(node.vital or "", self.last_speech):
+            lead = self.flow.prompts["other_measure"]  # session 23 (n66-calls12): a blood sugar, not the vital
+        return self._ask(node, lead=lead, again=True)
 
     def _keep_reading_with_sign(self, node: Node, u: Understanding, text: str) -> bool:
         """A warning sign said with the reading the number question asks for ("chín hai đây này, mà sao cứ tức
@@ -987,6 +1000,31 @@ class Session:
         if target is None or target == self._node_id or any(s.node == target for s in self.steps):
             return None
         return target
+
+    # session 23 (n66-calls12): a caller who complains of the service first
+    def _complains(self, u: Understanding, event: E.Speech) -> bool:
+        """Does the caller complain of the service ("gọi ba bốn lần không ai nghe, bấm phím với máy móc bực cả mình":
+        the flow's ``complaint_phrases``), heard with confidence, with nothing else understood in the words (no
+        intent, no symptom, no reading) and no worry of the rules' (distress, "không ổn")? The second opinion's
+        concern alone is no sign here: an angry man's words sound alarming to it. Not at a read-back (a yes/no)."""
+        if not self.flow.complaint_phrases or "complaint" not in self.flow.prompts or self.phase is Phase.CONFIRMING:
+            return False
+        if u.intent != "unknown" or u.symptoms or u.vitals or event.confidence < self.flow.min_confidence:
+            return False
+        if u.concern and u.sources.get("concern") != "model":
+            return False
+        return any(_phrase_said(event.text, p) for p in self.flow.complaint_phrases)
+
+    def _complaint(self, node: Node, now: float) -> list[A.Action]:
+        """An apology ("Xin lỗi ông bà đã phải chờ.") and the question again, so that the caller's next words are
+        heard; one exchange not understood for the whole call (``_confused_out``): a complaint that goes on reaches a
+        person (``on_unclear``) at the flow's ``max_confused``-th such exchange, and a sign said any time escalates."""
+        self.steps.append(Step(node=node.id, event="complaint", transcript=self.last_speech))
+        self._concern = False
+        confused = self._confused_out(node, now)
+        if confused is not None:
+            return confused
+        return self._ask(node, lead=self.flow.prompts["complaint"], again=True)
 
     def _holds(self, node: Node, u: Understanding, text: str) -> bool:
         """Does the caller ask the line to hold ("chờ tí, có người gọi cửa") at a question other than a number one,
@@ -1242,6 +1280,25 @@ class Session:
         else:
             lead = node.no_match_prompt or self.flow.prompts["no_match"]
         return self._ask(node, confirming=confirming, lead=lead, again=True)
+
+    def _reading_after_doubt(self, node: Node, u: Understanding) -> bool:
+        """Session 23 (n66-calls12): a request to repeat at a number question whose words also give a reading of the
+        vital asked for, in its range ("hả, chín bảy"), and no symptom: the reading answers the question."""
+        if node.kind is not NodeKind.COLLECT or self.phase is Phase.CONFIRMING or not node.vital or u.symptoms:
+            return False
+        value = u.vitals.get(node.vital)
+        return value is not None and node.min <= value <= node.max
+
+    @staticmethod
+    def _calm_answer(u: Understanding) -> bool:
+        """Session 23 (n66-calls12): a how-are-you answer that is calm with confidence: a check-in or a no that says
+        symptoms are absent ("dạ cũng thường thôi, ... không ho không sốt chi nữa") or that all is well ("bình
+        thường"), with no symptom named, no worry and nothing unsure in it. It goes on to the readings (which catch a
+        silent low SpO2) instead of the warning-sign round, kept for answers that say nothing of health ("ờ thì cũng
+        vậy") or unsure ones; a yes there to a question the caller did not expect ("có" meant for the oximeter
+        question) would make a calm patient an emergency."""
+        return (u.intent in ("daily_checkin", "no") and not (u.symptoms or u.concern or u.unsure)
+                and bool(u.denied or "any" in u.state_answer))
 
     # session 22b (n62-calls11): a caller who is not understood, counted over the whole call
     @staticmethod

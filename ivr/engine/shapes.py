@@ -10,6 +10,8 @@ Pure: the caller's words are read by the understander the session already has (`
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -33,6 +35,32 @@ SHAPES: Mapping[str, Shape] = {
 }
 
 
+#: Session 23 (n66-calls12): measures the hotline does not ask for, whose numbers a caller with a chronic illness
+#: reads out at a question for a vital ("sáng ni tui đo đường huyết được bảy phẩy tám", "đường huyết chín mươi" at
+#: the SpO2 question), folded without diacritics, as whole words
+OTHER_MEASURES: tuple[str, ...] = ("duong huyet", "duong trong mau", "thu duong", "do duong", "chi so duong",
+                                   "tieu duong do duoc")
+#: the vitals' own names, which keep a number said with them the vital's ("SpO2 chín bảy, đường huyết bảy phẩy tám")
+OWN_NAMES: Mapping[str, tuple[str, ...]] = {
+    "spo2": ("spo2", "sp o2", "o xy", "oxy", "oxi", "o xi", "nong do"),
+    "pulse": ("nhip tim", "mach", "pr"),
+    "breathing_rate": ("nhip tho", "lan tho", "hoi tho"),
+}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return f" {' '.join(re.sub(r'[^a-z0-9 ]', ' ', text).split())} "
+
+
+def other_measure(vital: str, text: str) -> bool:
+    """Does ``text`` give a measure the hotline does not ask for (blood sugar) and not name ``vital`` itself?"""
+    said = _fold(text)
+    return (any(f" {m} " in said for m in OTHER_MEASURES)
+            and not any(f" {n} " in said for n in OWN_NAMES.get(vital, ())))
+
+
 def misshapen(vital: str | None, value: float, text: str, *, said_as: Mapping[str, float],
               read_as: Callable[[str, str], float | None]) -> str | None:
     """The reason ``value`` (read from ``text`` at the question for ``vital``) is no plausible reading of it,
@@ -41,6 +69,8 @@ def misshapen(vital: str | None, value: float, text: str, *, said_as: Mapping[st
     shape = SHAPES.get(vital or "")
     if shape is None:
         return None
+    if other_measure(vital or "", text):
+        return "other_measure"  # session 23 (n66-calls12): "đường huyết chín mươi" at the SpO2 question
     if vital not in said_as and any(k in said_as for k in shape.not_like):
         return "other_vital"  # "ba bảy độ" at the breathing question: its unit names the temperature
     if shape.whole and not float(value).is_integer():

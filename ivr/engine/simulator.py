@@ -16,10 +16,11 @@ from typing import Any
 
 from ivr.engine import actions as A
 from ivr.engine import events as E
+from ivr.engine import hold as H
 from ivr.engine.flow import Flow, NodeKind
 from ivr.engine.prompts import PromptCatalog
-from ivr.engine.session import LISTENING_PHASES, Phase, Session
-from ivr.engine.understanding import Answers, Triage, Understander
+from ivr.engine.session import LISTENING_PHASES, Phase, Session, Step
+from ivr.engine.understanding import Answers, Triage, Understander, risk_rank
 from ivr.vocabulary import HOTLINE_STATION, CallOutcome, RiskLevel
 
 Input = tuple[str, str | None]
@@ -36,13 +37,26 @@ class SimulationResult:
     symptoms: list[str] = field(default_factory=list)
     vitals: dict[str, float] = field(default_factory=dict)
     actions: list[A.Action] = field(default_factory=list)
+    #: session 23 (n66-calls12): the case raised while the caller held for a doctor (``ivr.engine.hold``)
+    raised: list[H.RaiseCase] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
+        escalations = [{"risk": a.risk, "reason": a.reason, "reasons": list(a.reasons), "mode": a.mode}
+                       for a in self.actions if isinstance(a, A.Escalate)]
+        escalations += [{"risk": r.risk, "reason": HOLD_RAISE_REASON, "reasons": list(r.reasons), "mode": "live"}
+                        for r in self.raised]
         return {"steps": self.steps, "outcome": self.outcome, "slots": self.slots, "risk": self.risk,
-                "symptoms": self.symptoms, "vitals": self.vitals,
-                "escalations": [{"risk": a.risk, "reason": a.reason, "reasons": list(a.reasons), "mode": a.mode}
-                                for a in self.actions if isinstance(a, A.Escalate)]}
+                "symptoms": self.symptoms, "vitals": self.vitals, "escalations": escalations}
 
+
+#: session 23 (n66-calls12): the reason shown for a case raised while the caller held (the call runner persists the
+#: signs and words with it)
+HOLD_RAISE_REASON = "Người bệnh nặng hơn khi đang chờ bác sĩ"
+#: the step node of what is heard and played while the caller holds for a doctor
+HOLD_NODE = "hold"
+#: seconds of the hold between two of the caller's turns (the hold's own clock does not run in a simulation: no
+#: doctor picks the case and it never becomes a callback)
+HOLD_TURN_S = 5.0
 
 #: how a simulated outbound call addresses its patient (there is no patient record to name)
 SIMULATED_PATIENT = "ông bà"
@@ -51,7 +65,9 @@ SIMULATED_PATIENT = "ông bà"
 def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, understander: Understander,
              triage: Triage, caller: str = "0900000000", patient_status: str = "home",
              risk_factors: Sequence[str] = (), answers: Answers | None = None,
-             slots: dict[str, Any] | None = None) -> SimulationResult:
+             slots: dict[str, Any] | None = None, on_hold: bool = False) -> SimulationResult:
+    """``on_hold`` (session 23, n66-calls12): the caller's inputs left once the flow has handed him to a doctor are
+    heard while he holds (``_hold``), as the call runner hears them; off, the call ends at the hand-off."""
     for kind, _ in inputs:
         if kind not in INPUT_KINDS:
             raise ValueError(f"unknown simulated input {kind!r} (expected one of {', '.join(INPUT_KINDS)})")
@@ -110,12 +126,54 @@ def simulate(flow: Flow, inputs: Sequence[Input], *, catalog: PromptCatalog, und
                 now = max(now, session.deadline)
                 run(E.TimerFired())
         now += 0.5
+    raised = _hold(session, done_actions, pending, now, catalog) if pending and on_hold else []
     outcome = session.outcome or CallOutcome.NO_INPUT
     return SimulationResult(
         steps=_steps(session), outcome=outcome, slots=dict(session.slots),
         risk=session.assessment.risk if session.assessment else RiskLevel.NONE,
-        symptoms=sorted(session.symptoms), vitals=dict(session.vitals), actions=done_actions,
+        symptoms=sorted(session.symptoms), vitals=dict(session.vitals), actions=done_actions, raised=raised,
     )
+
+
+def _hold(session: Session, done: Sequence[A.Action], pending: list[Input], now: float,
+          catalog: PromptCatalog) -> list[H.RaiseCase]:
+    """Session 23 (n66-calls12): the caller's words still to say once the flow handed him to a doctor, heard while
+    he holds, as the call runner hears them (``CallRunner._hold_words``): understood and triaged by the session
+    with all the call knows, then the hold machine decides (a worse sign raises the case and plays the advice, 115
+    for an emergency; other words get the reassurance). The hold prompts played and the raises are recorded as
+    steps of the call (node ``hold``). Nothing when the call did not end in a hand-off."""
+    transfers = [a for a in done if isinstance(a, A.Transfer)]
+    if not transfers or not session.done or session.outcome not in (CallOutcome.ESCALATED, CallOutcome.HANDED_OFF):
+        return []
+    escalations = [a.risk for a in done if isinstance(a, A.Escalate)]
+    # a hand-off the flow did not escalate is escalated by the call runner at the call's risk (a case always exists)
+    risk = min(escalations, key=risk_rank) if escalations else (
+        session.assessment.risk if session.assessment else RiskLevel.NONE)
+    machine = H.Hold()
+    machine.handle(H.Start(risk=risk), now)
+    raised: list[H.RaiseCase] = []
+    key = session.emergency_key
+    for kind, value in pending:
+        now += HOLD_TURN_S
+        if kind == "say" and (value or "").strip():
+            u, assessment = session.hear_on_hold(value or "")
+            signs = tuple(u.symptoms) or (("emergency",) if u.intent == "emergency" else ())
+            event: H.HoldEvent = H.Heard(text=value or "", intent=u.intent,
+                                         risk=assessment.risk if assessment is not None else "", signs=signs,
+                                         reasons=tuple(assessment.reasons) if assessment is not None else ())
+        elif kind == "dtmf" and value:
+            session.steps.append(Step(node=HOLD_NODE, event="dtmf", digits=value))
+            event = H.EmergencyKey(digit=value[0]) if key is not None and value[0] == key else H.Key(digit=value[0])
+        else:
+            continue
+        for action in machine.handle(event, now):
+            if isinstance(action, H.RaiseCase):
+                raised.append(action)
+                session.steps.append(Step(node=HOLD_NODE, event="escalate", intent=action.risk))
+            elif isinstance(action, H.PlayPrompt):
+                session.steps.append(Step(node=HOLD_NODE, event="prompt", prompt_id=action.prompt_id,
+                                          text=catalog.text(action.prompt_id)))
+    return raised
 
 
 def _over_goodbye(session: Session, pending: Sequence[Input]) -> bool:
@@ -133,7 +191,7 @@ def _steps(session: Session) -> list[dict[str, Any]]:
             continue
         if step.event in ("speech", "dtmf", "no_input"):
             entry = {"input": step.input, "event": step.event, "intent": step.intent or None}
-            if out and out[-1]["input"] is None and out[-1]["node"] == step.node:
+            if out and out[-1]["input"] is None and out[-1]["node"] == step.node and "event" not in out[-1]:
                 out[-1].update(entry)
             else:
                 out.append({"node": step.node, "prompt_id": None, "text": None, **entry})
@@ -141,7 +199,7 @@ def _steps(session: Session) -> list[dict[str, Any]]:
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": "answer",
                         "intent": step.intent, "question": step.transcript, "score": step.confidence})
         elif step.event in ("no_reading", "other_reading", "wait", "partial", "corrected", "misshapen",
-                            "reading_with_sign", "confused"):
+                            "reading_with_sign", "confused", "complaint"):
             # no reading at a number question (the call went on), another vital's reading at a read-back (asked
             # again): the caller's words
             out.append({"node": step.node, "prompt_id": None, "text": None, "input": None, "event": step.event,

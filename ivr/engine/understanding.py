@@ -68,6 +68,9 @@ class Understanding:
     #: Session 22 (n58-calls10): a need a person must handle now, said in any answer ("oxygen_supply": the patient
     #: breathes from home oxygen and is losing it; ``ivr.nlu.needs``); "" otherwise.
     need: str = ""
+    #: Session 23 (n66-calls12): the symptoms the caller said are absent ("không ho không sốt chi nữa"); a how-are-you
+    #: answer that denies some and names none is a confident calm answer, not an unsure one.
+    denied: tuple[str, ...] = ()
 
     def triage_vitals(self) -> dict[str, float]:
         """The readings triage weighs: each vital's reading now, or a worse one said before it."""

@@ -18,7 +18,7 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import QUESTION_INTENTS, Analysis
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
-from ivr.nlu.yesno import hesitation, no_after_filler, now_and_then, state_families, unknowing_start
+from ivr.nlu.yesno import asked_back, hesitation, no_after_filler, now_and_then, state_families, unknowing_start
 
 #: Signs that make an answer to a yes/no question an emergency, whatever else it says.
 EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
@@ -77,6 +77,9 @@ INTENT_RULES: tuple[Rule, ...] = (
     # session 22 (n58-calls10): polite close: "thôi được rồi, cảm ơn chị", "thôi không cần đâu" settles the matter, its
     # "được rồi" no yes to the offer just made
     _rule("yes_no_expected, settling_close", "goodbye", 0.8),
+    # session 23 (n66-calls12): a line check or the question's tag asked back ("a lô a lô nghe nghe hông", "phải
+    # hông?"): no answer, a request to hear the question again (counted as one)
+    _rule("yes_no_expected, asked_back, not symptoms, not content", "repeat", 0.85),
     _rule("yes_no_expected, now_and_then", "yes", 0.8),
     _rule("yes_no_expected, no_answer", "unknown", 0.3),
     _rule("yes_no_expected, closing_after_filler", "goodbye", 0.8),
@@ -206,6 +209,11 @@ class _Facts:
         answers yes alone but not before words that are no answer ("vâng cảm ơn", "dạ bình thường")."""
         lm = self.lead_match
         return lm is not None and lm[0] == "yes" and (lm[1].end == 0 or word_in(lm[1].phrase, lx.FILLER_YES))
+
+    @_fact
+    def asked_back(self) -> bool:
+        """Session 23 (n66-calls12): the whole reply asks back (``ivr.nlu.yesno.asked_back``)."""
+        return asked_back(self.a.tokens)
 
     @_fact
     def now_and_then(self) -> bool:

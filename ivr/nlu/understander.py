@@ -112,7 +112,8 @@ class Nlu:
                              vitals=dict(a.vitals), earlier_worse=dict(a.earlier_worse), risk_factors=a.risk_factors,
                              numbers=tuple(n.value for n in a.numbers), concern=concern, sources=sources,
                              state_answer=decision.states, unsure=decision.unsure, away=patient_away(text),
-                             cannot_read=cannot_read(text), need=urgent_need(text))
+                             cannot_read=cannot_read(text), need=urgent_need(text),
+                             denied=tuple(s for s in a.negated if s in SYMPTOMS or s in lx.EXTRA_SIGNS))
 
     def number(self, text: str, *, vital: str | None = None) -> float | None:
         """The value in ``text`` for ``vital`` (range-checked), or the first number."""

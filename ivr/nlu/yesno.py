@@ -106,3 +106,42 @@ def hesitation(toks: Sequence[str]) -> bool:
     """Only hums and hesitation words ("ừ thì", "ờ mà", "dạ thì"): no answer yet."""
     return bool(toks) and all(word_in(t, _QUIET) for t in toks) and any(word_in(t, lx.HESITATION_WORDS)
                                                                         for t in toks)
+
+
+# session 23 (n66-calls12): a reply that asks instead of answering (a line check, the question's tag asked back)
+#: "nghe" checked by the caller ("a lô, nghe hông?", "nghe rõ không"), with what he checks it by
+_HEAR = ("nghe",)
+_HEAR_HOW = ("được", "rõ", "thấy", "kịp")
+#: the question's tag asked back ("phải hông?", "đúng không?")
+_TAG = ("phải", "đúng")
+#: the word that makes it a question (the normalizer folds "hông", "hem", "ko" into "không")
+_ASKING = ("không", "chưa")
+#: what may follow the question word ("nghe không ta", "phải không vậy")
+_ASK_TAIL = ("ta", "vậy", "hả", "à", "ạ", "đó", "đấy", "nè", "nhỉ", "chị", "anh", "em", "cô", "chú")
+
+
+def asked_back(tokens: Sequence[str]) -> bool:
+    """The whole reply is a question asked back, no answer: a check of the line on a bad connection ("a lô a lô nghe
+    nghe hông", "có nghe không", "nghe rõ không?") or the question's own tag ("phải hông?", "có phải không", "đúng
+    không?"). One clause (the analysis' tokens, fillers such as "a lô" gone, clause breaks kept); the question word
+    closes it. Never a no: "hông phải", "dạ hông", "không nghe được gì hết" open with the negator."""
+    toks = list(tokens)
+    while toks and toks[0] == BREAK:
+        toks.pop(0)
+    while toks and toks[-1] == BREAK:
+        toks.pop()
+    if BREAK in toks:
+        return False
+    while toks and word_in(toks[-1], _ASK_TAIL) and len(toks) > 2:
+        toks.pop()
+    if len(toks) < 2 or not word_in(toks[-1], _ASKING):
+        return False
+    body = toks[:-1]
+    if body and word_in(body[0], ("có",)):
+        body = body[1:]
+    if len(body) == 1 and word_in(body[0], _TAG):
+        return True
+    heard = 0
+    while heard < len(body) and word_in(body[heard], _HEAR):
+        heard += 1
+    return 1 <= heard <= 3 and all(word_in(t, _HEAR_HOW) for t in body[heard:]) and len(body) - heard <= 1
