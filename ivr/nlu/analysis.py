@@ -7,6 +7,16 @@ from dataclasses import dataclass
 from ivr.nlu import lexicon as lx
 from ivr.nlu.context import answered_no, context_calm, context_span, may_be_context, plea_not_now
 from ivr.nlu.elderly import breath_fine, fall_faint, reliever_failed
+from ivr.nlu.elderly23b import (
+    dementia_usual,
+    may_be_23b,
+    past_one_off,
+    past_one_off_span,
+    picky_eater,
+    poor_intake_alert,
+    roused_action,
+    urine_with_fluids,
+)
 from ivr.nlu.emotion import (
     anger_quiet,
     anger_speech,
@@ -1055,6 +1065,12 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
         return True
     # session 23 (n63-s20-emotion): an anger idiom, a feared sign asked about, a figure of speech, a panic attack or a
     # crying spell over, a story on a screen, a stain, low mood while drinking, a relayed no (``ivr.nlu.emotion``)
+    # session 23b (n68-s21-elderly): dementia at its usual state, a drunk sleeper roused who acts, one food refused
+    # while another is eaten, a sign once weeks ago and not since, urine passed while drinking, a poor appetite of a
+    # patient still alert (``ivr.nlu.elderly23b``)
+    if (dementia_usual(toks, m) or roused_action(toks, m) or picky_eater(toks, m) or past_one_off(toks, m)
+            or urine_with_fluids(toks, m) or poor_intake_alert(toks, m)):
+        return True
     return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or set22b_kind(toks, m, _SYMPTOMS) or (
         set23_kind(toks, m, _SYMPTOMS)) or (
         not bystander_subject(toks, m) and (
@@ -1119,7 +1135,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     causes = may_be_cause(toks)
     if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
             and not may_be_context(toks) and not may_be_set22(toks)
-            and not may_be_set22b(toks) and not may_be_set23(toks)):
+            and not may_be_set22b(toks) and not may_be_set23(toks)
+            and not may_be_23b(toks)):  # session 23b (n68-s21-elderly)
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -1138,6 +1155,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
                 masked.update(harmless_span(toks, m))  # session 22b (n61-s19-calm)
             if set23_kind(toks, m, _SYMPTOMS):
                 masked.update(set23_span(toks, m))  # session 23 (n63-s20-emotion)
+            masked.update(past_one_off_span(toks, m))  # session 23b (n68-s21-elderly): a one-off story weeks ago
         if causes and m.label != BLOCK:
             # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
             # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")

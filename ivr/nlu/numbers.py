@@ -38,6 +38,9 @@ _ZERO_TENS = lx.ZERO_TENS
 _HALF = lx.HALF
 _POINT = lx.POINT
 _DEGREE = lx.DEGREE
+# session 23b (n68-s21-elderly): a state a father said again after "độ" is in ("ba chín độ ba lạnh run": 39.0)
+_FATHER_STATES = ("lạnh", "run", "rét", "mệt", "nóng", "ho", "khó", "thở", "đau", "kêu", "than", "nằm", "ngủ", "vã",
+                  "co", "lừ", "li", "yếu", "ói", "nôn", "mửa", "lơ", "rên", "nhức")
 # After "độ N": these words mean N counts something else ("39 độ 3 ngày").
 _NOT_DECIMAL_AFTER = lx.NOT_DECIMAL_AFTER
 # "năm" is the year in "năm nay", "năm ngoái"...
@@ -609,6 +612,8 @@ class _Parser:
         tok = self.at(j)
         if tok is None:
             return value, j
+        if (_is(tok, _DEGREE) or tok == "do") and self.father_after_degree(j + 1):
+            return value, j  # session 23b (n68-s21-elderly): "ba con sốt ba chín độ ba lạnh run" 39.0
         if _is(tok, _HALF) and 20 <= value < 100 and value % 10 == 0 and _is(self.at(j - 1), _TENS):
             return value + 5, j + 1  # "hai chục rưỡi" 25, "tám chục rưỡi" 85: half a ten (session 12, n19)
         if _is(tok, _HALF) and value == int(value):
@@ -646,6 +651,16 @@ class _Parser:
                 if v is not None and not (v == 5 and fold(nxt) == "nam" and _is(self.at(j + 2), _YEAR_AFTER)):
                     return value + v / 10, j + 2
         return value, j
+
+    def father_after_degree(self, i: int) -> bool:
+        """Session 23b (n68-s21-elderly): is the "ba" at ``i`` (right after "độ") the father said again as the subject
+        of a state ("ba con sốt ba chín độ ba lạnh run": 39.0, the father shivers)? A state word of ``_FATHER_STATES``
+        right after it, and "ba" said earlier as a person (one of numbers.yaml ``kinship_after`` after it: "ba con",
+        "ba tôi"). "ba chín độ ba" alone, or "..., ba chín độ ba, lạnh run" (a pause) keep the tenths: 39.3."""
+        if not _is(self.at(i), lx.KINSHIP_NUMBER_WORDS) or not _is(self.at(i + 1), _FATHER_STATES):
+            return False
+        return any(_is(self.t[k], lx.KINSHIP_NUMBER_WORDS) and _is(self.at(k + 1), lx.KINSHIP_AFTER)
+                   for k in range(i - 1))
 
     def digit_word_after(self, i: int) -> bool:
         """Is the figure at ``i`` (2-9) followed by a digit word that makes the shorthand of its tens ("9 hai" 92,

@@ -22,6 +22,7 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import MODEL_SIGN, analyse, calm_senses, mild_spans
 from ivr.nlu.correction import standing
 from ivr.nlu.echo_question import unechoed
+from ivr.nlu.elderly23b import fluids_kept
 from ivr.nlu.fragments import fond_tokens
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
 from ivr.nlu.intents import decide_answer
@@ -86,6 +87,7 @@ class Nlu:
         said_to_model = model_text(text) if m is not None else text
         if (m is not None and not set(a.symptoms) & m.escalating_signs and _model_has_words(text)
                 and not calm_hedged(text, a.symptoms) and not _routine_calm(text, a.symptoms)
+                and not fluids_kept(a.tokens, a.symptoms)  # session 23b (n68-s21-elderly): "ói mà uống vẫn giữ được"
                 and _words_left(text, said_to_model)):
             # the rules found no warning sign, and there are words for the model to weigh
             warning, emergency = m.scores(said_to_model)

@@ -1570,12 +1570,19 @@ def _not_the_patients(toks: Sequence[str], n: Number, cues: Sequence[Match]) -> 
         if any(word_in(t, lx.PERSONS) and not word_in(t, _IT) and not (j > 0 and word_in(between[j - 1], _PLACE_OF))
                for j, t in enumerate(between)):
             continue  # "ai đo cũng chín tám, riêng bà tui chín hai": the person's own value
-        if kind == "everyone" and not _OUTSIDE_PLACES.find(toks[:lo + m.start]):
+        if kind == "everyone" and not _OUTSIDE_PLACES.find(toks[:lo + m.start]) and not _everyone_over(between):
             continue  # "cả nhà đo hết rồi, ai cũng chín tám": the household, the patient among them
         if kind == "weather" and any(lo + m.end <= c.start and c.end <= n.start for c in cues):
             continue  # "trời nắng mà con sốt ba chín độ": a fever named after the weather
         return True
     return False
+
+
+def _everyone_over(between: Sequence[str]) -> bool:
+    """Session 23b (n68-s21-elderly): a floor said of everyone in the household ("ô xi ai cũng trên chín bảy"): one
+    of vitals.yaml ``bound_over`` right before the value, no one's exact reading; "ai cũng chín tám" is the patient's
+    value, and an alarming value under a bound ("ai cũng dưới chín hai") is never a floor (``bound_over`` only)."""
+    return any(b.end == len(between) for b in _BOUND_OVER.find(between))
 
 
 def _rechecked_at_once(vital: str, low: float, between: Sequence[str]) -> bool:
