@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
+from ivr.nlu.child import after_covid_inflammation, child_quiet, may_be_set23b, set23b_kind, set23b_span
 from ivr.nlu.context import answered_no, context_calm, context_span, may_be_context, plea_not_now
 from ivr.nlu.elderly import breath_fine, fall_faint, reliever_failed
 from ivr.nlu.emotion import (
@@ -271,6 +272,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 quiet.update(harmless_span(toks, m))  # session 22b (n61-s19-calm)
             if set23_kind(toks, m, _SYMPTOMS):
                 quiet.update(set23_span(toks, m))  # session 23 (n63-s20-emotion)
+            if set23b_kind(toks, m):
+                quiet.update(set23b_span(toks, m))  # session 23b (n67-s21-child)
             continue
         # session 23 (n63-s20-emotion): a question put to the patient, then the patient's yes ("ba nói tức lắm")
         spans.append((m, negated(toks, m, spans) and not relayed_yes(toks, m)))
@@ -282,6 +285,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     quiet.update(_angry_span(toks))  # session 20 (n45-benign-cause): "bực tức muốn nổ ngực"
     quiet.update(bleed_quiet(toks))  # session 22b (n61-s19-calm): "môi nẻ nên rớm máu, bôi son dưỡng là đỡ"
     quiet.update(anger_quiet(toks))  # session 23 (n63-s20-emotion): "bực thằng chồng quá muốn nổ cả ngực"
+    quiet.update(child_quiet(toks))  # session 23b (n67-s21-child): "nín thở khi ăn vạ, rồi thở lại ngay"
     for label, parts, words in lx.NEAR:
         for i, t in enumerate(toks):
             if i in covered_sym or not word_in(t, parts):
@@ -392,6 +396,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                        for i in range(len(toks)))
         if long:
             pos.append("prolonged_fever")
+    if CONCERN_SIGN not in pos and after_covid_inflammation(toks, pos, age):
+        pos.append(CONCERN_SIGN)  # session 23b (n67-s21-child): MIS-C, weeks after COVID ("hết covid được bốn tuần")
     # risk factors
     rspans: list[tuple[Match, bool]] = []
     for m in _RISKS.find(toks):
@@ -1055,6 +1061,10 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
         return True
     # session 23 (n63-s20-emotion): an anger idiom, a feared sign asked about, a figure of speech, a panic attack or a
     # crying spell over, a story on a screen, a stain, low mood while drinking, a relayed no (``ivr.nlu.emotion``)
+    # session 23b (n67-s21-child): milk coming in, a baby's purr, a picky eater, a fit long ago, a relative far away
+    # in hospital (``ivr.nlu.child``)
+    if set23b_kind(toks, m):
+        return True
     return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or set22b_kind(toks, m, _SYMPTOMS) or (
         set23_kind(toks, m, _SYMPTOMS)) or (
         not bystander_subject(toks, m) and (
@@ -1119,7 +1129,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     causes = may_be_cause(toks)
     if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
             and not may_be_context(toks) and not may_be_set22(toks)
-            and not may_be_set22b(toks) and not may_be_set23(toks)):
+            and not may_be_set22b(toks) and not may_be_set23(toks) and not may_be_set23b(toks)):
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -1138,6 +1148,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
                 masked.update(harmless_span(toks, m))  # session 22b (n61-s19-calm)
             if set23_kind(toks, m, _SYMPTOMS):
                 masked.update(set23_span(toks, m))  # session 23 (n63-s20-emotion)
+            if set23b_kind(toks, m):
+                masked.update(set23b_span(toks, m))  # session 23b (n67-s21-child)
         if causes and m.label != BLOCK:
             # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
             # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")
@@ -1153,7 +1165,9 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
                                 effort_calm=effort_calm) if (
         effort_calm or may_be_everyday(toks)) else set()
     # session 23 (n63-s20-emotion): an anger idiom
-    return masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks) | usual | anger_quiet(toks)
+    # session 23b (n67-s21-child): a croup cough that settled, a breath held in a tantrum let go at once
+    return (masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks) | usual | anger_quiet(toks)
+            | child_quiet(toks))
 
 
 def mild_spans(toks: Sequence[str]) -> set[int]:
