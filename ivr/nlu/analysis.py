@@ -5,7 +5,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
-from ivr.nlu.child import after_covid_inflammation, child_quiet, may_be_set23b, set23b_kind, set23b_span
+from ivr.nlu.child import (
+    after_covid_inflammation,
+    child_quiet,
+    far_clause,
+    may_be_set23b,
+    milk_in,
+    set23b_kind,
+    set23b_span,
+)
 from ivr.nlu.context import answered_no, context_calm, context_span, may_be_context, plea_not_now
 from ivr.nlu.elderly import breath_fine, fall_faint, reliever_failed
 from ivr.nlu.emotion import (
@@ -297,6 +305,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                         and not angry_tightness(toks, j)  # session 20 (n45): "bực tức muốn nổ ngực"
                         and not wish_tightness(toks, j)):  # session 23 (n63-s20-emotion): "tức muốn nổ ngực"
                     m = Match(min(i, j), max(i, j) + 1, label, f"{t} {toks[j]}")
+                    if label == "chest_pain" and milk_in(toks, m):
+                        covered_sym.update(range(m.start, m.end))  # session 23b (n67-s21-child): "sữa về căng tức ngực"
+                        break
                     if label == "chest_pain" and sore_muscle(toks, m):
                         chest_wall = True  # session 22 (n57-s18-calm): "đau bên ngực, ấn vào xương sườn mới đau"
                         covered_sym.update(range(m.start, m.end))
@@ -369,6 +380,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                     # "nếu oxy tụt thì làm gì": supposed, no report (negation.yaml ``hypothetical``; session 16)
                     low = Match(c.start, j + 1, "low_spo2", " ".join(toks[c.start:j + 1]))
                     denied = (negated(toks, low, spans) or _low_denied(toks[c.end:j])) and not _unprecedented(toks, j)
+                    if far_clause(toks, c.start, j + 1):
+                        break  # session 23b (n67-s21-child): "chị gái em bên mỹ phải nhập viện, ô xi tụt"
                     (neg if denied else pos).append("low_spo2")
                     low_at = j if not denied else low_at
                     break

@@ -138,23 +138,43 @@ def fit_long_ago(toks: Sequence[str], m: Match) -> bool:
         return False
     lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
     clause = toks[lo:hi]
-    if not _LONG_AGO.find(clause) or not any(word_in(t, ("co", "giật", "kinh")) for t in clause):
+    if not (_LONG_AGO.find(clause) or _at_age(clause)) or not any(word_in(t, ("co", "giật", "kinh")) for t in clause):
         return False
-    if not _FIT_NOW.find(toks[hi:]) or _FIT_AGAIN.find(toks):
+    if not _FIT_NOW.find(toks[hi:]) or any(not _denied(toks, a.start) for a in _FIT_AGAIN.find(toks)):
         return False
     # a fit said in a later clause is today's
     return not any(word_in(t, ("giật",)) for t in toks[hi:])
 
 
+_AGE_OPENERS = ("hồi", "lúc", "khi", "năm")
+_AGE_UNITS = ("tuổi", "tháng")
+
+
+def _at_age(clause: Sequence[str]) -> bool:
+    """An age said as a time: "hồi 2 tuổi", "hồi mười tám tháng", "năm nó lên ba tuổi"."""
+    return any(word_in(t, _AGE_OPENERS) and any(word_in(u, _AGE_UNITS) for u in clause[i + 1:i + 5])
+               for i, t in enumerate(clause))
+
+
 def far_relative(toks: Sequence[str], m: Match) -> bool:
     """A sign in a clause that places its person far away and in care ("bà con ở quê bị khó thở nằm viện"), with the
     caller's household said fine in another clause ("còn nhà tôi ai cũng khỏe")."""
-    if m.label not in _FAR_SIGNS:
+    return m.label in _FAR_SIGNS and far_clause(toks, m.start, m.end)
+
+
+def far_clause(toks: Sequence[str], start: int, end: int) -> bool:
+    """Is the clause of the tokens ``start:end`` about a person far away and in care: a far place and a care word in
+    it, or in the clause before when it opens with no person ("chị gái em bên mỹ phải nhập viện, ô xi tụt"), with
+    the caller's household said fine in another clause ("còn nhà tôi ai cũng khỏe")?"""
+    if not may_be_set23b(toks):
         return False
-    lo, hi = clause_start(toks, m.start), clause_end(toks, m.end)
-    clause = toks[lo:hi]
-    if not _FAR.find(clause) or not _FAR_CARED.find(clause):
-        return False
+    lo, hi = clause_start(toks, start), clause_end(toks, end)
+    if not (_FAR.find(toks[lo:hi]) and _FAR_CARED.find(toks[lo:hi])):
+        if lo < 2 or any(word_in(t, lx.PERSONS) for t in toks[lo:start]):
+            return False
+        lo = clause_start(toks, lo - 2)
+        if not (_FAR.find(toks[lo:hi]) and _FAR_CARED.find(toks[lo:hi])):
+            return False
     return any(not lo <= h.start < hi for h in _HOME_FINE.find(toks))
 
 
