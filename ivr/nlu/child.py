@@ -105,15 +105,16 @@ def milk_in(toks: Sequence[str], m: Match) -> bool:
 
 def baby_purr(toks: Sequence[str], m: Match) -> bool:
     """A breath sign said as a purr or nose noise with a nose or purr likeness after it in its clause ("khò khè như
-    mèo kêu"), a baby word, feeding and sleeping well both said (not denied), and no grave baby word."""
+    mèo kêu"), a baby word, feeding and sleeping well both said (not denied), and no grave baby word (a fever among
+    them) said and not denied."""
     if m.label != "shortness_of_breath" or not _PURR.find(toks[m.start:m.end]):
         return False
     if not _PURR_LIKES.find(toks[m.end:clause_end(toks, m.end) + 1]):
         return False
     if not (_BABIES.find(toks) or _CHILDREN.find(toks)):
         return False
-    if _PURR_GRAVE.find(toks):
-        return False
+    if any(not _denied(toks, g.start) for g in _PURR_GRAVE.find(toks)):
+        return False  # a fever said is grave here ("mà sốt ba tám rưỡi"), "không sốt" is not
     return (any(not _denied(toks, f.start) for f in _FEEDS.find(toks))
             and any(not _denied(toks, s.start) for s in _SLEEPS.find(toks)))
 
