@@ -143,8 +143,10 @@ def fit_long_ago(toks: Sequence[str], m: Match) -> bool:
         return False
     if not _FIT_NOW.find(toks[hi:]) or any(not _denied(toks, a.start) for a in _FIT_AGAIN.find(toks)):
         return False
-    # a fit said in a later clause is today's
-    return not any(word_in(t, ("giật",)) for t in toks[hi:])
+    # a fit said in a later clause is today's, and so is an "again" not denied ("hôm nay lại bị"; "không bị lại" is
+    # no again)
+    return not any(word_in(t, ("giật",)) or (word_in(t, ("lại",)) and not _denied(toks, hi + k))
+                   for k, t in enumerate(toks[hi:]))
 
 
 _AGE_OPENERS = ("hồi", "lúc", "khi", "năm")

@@ -56,6 +56,7 @@ def test_a_calm_child_or_mother_kind_does_not_escalate(text: str) -> None:
     # a fit today
     "con em hồi nhỏ có bị co giật, hôm nay sốt cao lại co giật nữa",
     "thằng bé hồi hai tuổi bị co giật một lần, sáng nay lại lên cơn, mắt trợn",
+    "con tôi hồi lên ba bị sốt co giật, mấy năm nay không sao, mà hôm nay lại bị",
     # the caller's own household has the sign
     "bà ngoại ở quê nằm viện vì khó thở, nhà tôi tưởng ai cũng khỏe mà nay mẹ tôi cũng thở dốc",
     "mẹ tôi ở quê khó thở quá, chưa đi viện được",
