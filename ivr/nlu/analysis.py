@@ -5,6 +5,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.nlu import lexicon as lx
+from ivr.nlu.child import (
+    after_covid_inflammation,
+    child_quiet,
+    far_clause,
+    may_be_set23b,
+    milk_in,
+    set23b_kind,
+    set23b_span,
+)
 from ivr.nlu.context import answered_no, context_calm, context_span, may_be_context, plea_not_now
 from ivr.nlu.elderly import breath_fine, fall_faint, reliever_failed
 from ivr.nlu.elderly23b import (
@@ -281,6 +290,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                 quiet.update(harmless_span(toks, m))  # session 22b (n61-s19-calm)
             if set23_kind(toks, m, _SYMPTOMS):
                 quiet.update(set23_span(toks, m))  # session 23 (n63-s20-emotion)
+            if set23b_kind(toks, m):
+                quiet.update(set23b_span(toks, m))  # session 23b (n67-s21-child)
             continue
         # session 23 (n63-s20-emotion): a question put to the patient, then the patient's yes ("ba nói tức lắm")
         spans.append((m, negated(toks, m, spans) and not relayed_yes(toks, m)))
@@ -292,6 +303,7 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
     quiet.update(_angry_span(toks))  # session 20 (n45-benign-cause): "bực tức muốn nổ ngực"
     quiet.update(bleed_quiet(toks))  # session 22b (n61-s19-calm): "môi nẻ nên rớm máu, bôi son dưỡng là đỡ"
     quiet.update(anger_quiet(toks))  # session 23 (n63-s20-emotion): "bực thằng chồng quá muốn nổ cả ngực"
+    quiet.update(child_quiet(toks))  # session 23b (n67-s21-child): "nín thở khi ăn vạ, rồi thở lại ngay"
     for label, parts, words in lx.NEAR:
         for i, t in enumerate(toks):
             if i in covered_sym or not word_in(t, parts):
@@ -303,6 +315,9 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                         and not angry_tightness(toks, j)  # session 20 (n45): "bực tức muốn nổ ngực"
                         and not wish_tightness(toks, j)):  # session 23 (n63-s20-emotion): "tức muốn nổ ngực"
                     m = Match(min(i, j), max(i, j) + 1, label, f"{t} {toks[j]}")
+                    if label == "chest_pain" and milk_in(toks, m):
+                        covered_sym.update(range(m.start, m.end))  # session 23b (n67-s21-child): "sữa về căng tức ngực"
+                        break
                     if label == "chest_pain" and sore_muscle(toks, m):
                         chest_wall = True  # session 22 (n57-s18-calm): "đau bên ngực, ấn vào xương sườn mới đau"
                         covered_sym.update(range(m.start, m.end))
@@ -375,6 +390,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                     # "nếu oxy tụt thì làm gì": supposed, no report (negation.yaml ``hypothetical``; session 16)
                     low = Match(c.start, j + 1, "low_spo2", " ".join(toks[c.start:j + 1]))
                     denied = (negated(toks, low, spans) or _low_denied(toks[c.end:j])) and not _unprecedented(toks, j)
+                    if far_clause(toks, c.start, j + 1):
+                        break  # session 23b (n67-s21-child): "chị gái em bên mỹ phải nhập viện, ô xi tụt"
                     (neg if denied else pos).append("low_spo2")
                     low_at = j if not denied else low_at
                     break
@@ -402,6 +419,8 @@ def analyse(text: str, expect_vital: str | None, model: NgramModel | None = None
                        for i in range(len(toks)))
         if long:
             pos.append("prolonged_fever")
+    if CONCERN_SIGN not in pos and after_covid_inflammation(toks, pos, age):
+        pos.append(CONCERN_SIGN)  # session 23b (n67-s21-child): MIS-C, weeks after COVID ("hết covid được bốn tuần")
     # risk factors
     rspans: list[tuple[Match, bool]] = []
     for m in _RISKS.find(toks):
@@ -1068,8 +1087,10 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # session 23b (n68-s21-elderly): dementia at its usual state, a drunk sleeper roused who acts, one food refused
     # while another is eaten, a sign once weeks ago and not since, urine passed while drinking, a poor appetite of a
     # patient still alert (``ivr.nlu.elderly23b``)
+    # session 23b (n67-s21-child): milk coming in, a baby's purr, a picky eater, a fit long ago, a relative far away
+    # in hospital (``ivr.nlu.child``)
     if (dementia_usual(toks, m) or roused_action(toks, m) or picky_eater(toks, m) or past_one_off(toks, m)
-            or urine_with_fluids(toks, m) or poor_intake_alert(toks, m)):
+            or urine_with_fluids(toks, m) or poor_intake_alert(toks, m) or set23b_kind(toks, m)):
         return True
     return set21_kind(toks, m) or set22_kind(toks, m, _SYMPTOMS) or set22b_kind(toks, m, _SYMPTOMS) or (
         set23_kind(toks, m, _SYMPTOMS)) or (
@@ -1135,8 +1156,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     causes = may_be_cause(toks)
     if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
             and not may_be_context(toks) and not may_be_set22(toks)
-            and not may_be_set22b(toks) and not may_be_set23(toks)
-            and not may_be_23b(toks)):  # session 23b (n68-s21-elderly)
+            and not may_be_set22b(toks) and not may_be_set23(toks) and not may_be_set23b(toks)
+            and not may_be_23b(toks)):  # session 23b (n67-s21-child, n68-s21-elderly)
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from
@@ -1156,6 +1177,8 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
             if set23_kind(toks, m, _SYMPTOMS):
                 masked.update(set23_span(toks, m))  # session 23 (n63-s20-emotion)
             masked.update(past_one_off_span(toks, m))  # session 23b (n68-s21-elderly): a one-off story weeks ago
+            if set23b_kind(toks, m):
+                masked.update(set23b_span(toks, m))  # session 23b (n67-s21-child)
         if causes and m.label != BLOCK:
             # session 20 (n45-benign-cause): a mild sign with an ordinary cause that has passed, with its cause and
             # the clause that says it passed ("..., ngồi một chút là êm"; "ho mấy tiếng do bụi rơm, ổng nói vậy hoài")
@@ -1171,7 +1194,9 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
                                 effort_calm=effort_calm) if (
         effort_calm or may_be_everyday(toks)) else set()
     # session 23 (n63-s20-emotion): an anger idiom
-    return masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks) | usual | anger_quiet(toks)
+    # session 23b (n67-s21-child): a croup cough that settled, a breath held in a tantrum let go at once
+    return (masked | rousable(toks) | model_quiet(toks) | bleed_quiet(toks) | usual | anger_quiet(toks)
+            | child_quiet(toks))
 
 
 def mild_spans(toks: Sequence[str]) -> set[int]:

@@ -127,9 +127,18 @@ SCHEMA: dict[str, dict[str, str]] = {
                                            "s23_questions", "s23_real_after", "s23_emotion_cues", "s23_wish",
                                            "s23_fine_after", "s23_panic", "s23_over", "s23_unlike", "s23_cries",
                                            "s23_cry_over", "s23_cry_grave", "s23_media", "s23_home_fine", "s23_also",
-                                           "s23_stains", "s23_stain_links", "s23_mood_drink_words", "s23_relay_yes")},
+                                           "s23_stains", "s23_stain_links", "s23_mood_drink_words", "s23_relay_yes",
+                                           # session 23b (n67-s21-child)
+                                           "s23b_milk", "s23b_milk_grave", "s23b_purr_noises", "s23b_purr_likes",
+                                           "s23b_sleeps_well", "s23b_purr_grave", "s23b_picky_foods",
+                                           "s23b_child_words", "s23b_dry_grave", "s23b_croup", "s23b_settled",
+                                           "s23b_croup_grave", "s23b_fit_signs", "s23b_long_ago", "s23b_fit_now",
+                                           "s23b_fit_again", "s23b_far", "s23b_far_cared", "s23b_home_fine",
+                                           "s23b_hold", "s23b_tantrum", "s23b_hold_over", "s23b_hold_grave",
+                                           "s23b_after_covid", "s23b_misc_signs")},
                  **{key: NAMES for key in ("baseline_signs", "idiom_signs", "sound_signs", "episode_mild_now",
                                            "cause_clear_signs", "cause_mask_signs",
+                                           "s23b_far_signs",  # session 23b (n67-s21-child)
                                            "ctx_animal_signs", "ctx_play_signs",
                                            # session 22 (n57-s18-calm)
                                            "s22_check_signs", "s22_care_signs",
