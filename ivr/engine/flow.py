@@ -99,6 +99,9 @@ class Choice:
     dtmf: str | None = None
     intents: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+    #: session 23 (n69-calls13): the warning sign a key says ("khó thở thì bấm phím 1"): pressing it records the sign
+    #: for triage and the case, as a yes to its checklist question does, so the doctor is told what the caller has
+    symptom: str | None = None
 
 
 #: The keys that answer a checklist's yes/no questions.
@@ -315,6 +318,7 @@ MESSAGES: dict[str, str] = {
     "choice_dtmf_twice": "choice {i}: key {dtmf} is used twice",
     "choice_menu_needs_dtmf": "choice {i}: a menu choice needs a 'dtmf' key",
     "choice_unknown_intent": "choice {i}: unknown intent '{intent}'",
+    "choice_unknown_symptom": "choice {i}: unknown symptom or sign '{symptom}' (expected one of {symptoms})",
     "choice_needs_trigger": "choice {i} needs 'dtmf', 'intent' or 'phrases'",
     "cases_not_list": "'cases' must be a list",
     "case_needs_when": "case {i} needs 'when' (a mapping) and 'next'",
@@ -881,7 +885,12 @@ def _choices(raw: Any, kind: NodeKind, bad: Any) -> tuple[Choice, ...]:
         phrases = tuple(str(x) for x in _as_tuple(item.get("phrases")))
         if dtmf is None and not intents and not phrases:
             bad("choice_needs_trigger", i=i + 1)
-        out.append(Choice(next=str(item["next"]), dtmf=dtmf, intents=intents, phrases=phrases))
+        symptom = item.get("symptom")
+        if symptom is not None and (symptom not in SYMPTOM_LABELS or dtmf is None):
+            bad("choice_unknown_symptom", i=i + 1, symptom=symptom, symptoms=", ".join(SYMPTOM_LABELS))
+            symptom = None
+        out.append(Choice(next=str(item["next"]), dtmf=dtmf, intents=intents, phrases=phrases,
+                          symptom=None if symptom is None else str(symptom)))
     return tuple(out)
 
 
