@@ -119,6 +119,9 @@ class ChecklistItem:
     symptom: str | None = None
     risk: str | None = None
     on_yes: str | None = None
+    #: session 23 (n69-calls13): the question worded for the patient herself, asked instead of ``prompt`` when the
+    #: patient answers the phone (slot ``answered_by``: patient): "Người bệnh có lơ mơ không?" is asked of a relative
+    self_prompt: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -902,7 +905,7 @@ def _items(raw: Any, catalog: PromptCatalog, bad: Any) -> tuple[ChecklistItem, .
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             item = {}
-        for key in sorted(set(item) - {"prompt", "symptom", "risk", "on_yes", "__line__"}):
+        for key in sorted(set(item) - {"prompt", "symptom", "risk", "on_yes", "self_prompt", "__line__"}):
             bad("item_unknown_field", i=i + 1, key=key)
         prompt, symptom, risk = item.get("prompt"), item.get("symptom"), item.get("risk")
         if not prompt:
@@ -913,9 +916,12 @@ def _items(raw: Any, catalog: PromptCatalog, bad: Any) -> tuple[ChecklistItem, .
             bad("item_unknown_symptom", i=i + 1, symptom=symptom, symptoms=", ".join(SYMPTOM_LABELS))
         if risk is not None and risk not in RISK_LEVELS:
             bad("item_unknown_risk", i=i + 1, risk=risk)
-        on_yes = item.get("on_yes")
+        on_yes, self_prompt = item.get("on_yes"), item.get("self_prompt")
+        if self_prompt is not None and (not isinstance(self_prompt, str) or self_prompt not in catalog):
+            bad("item_unknown_prompt", i=i + 1, pid=self_prompt)
         out.append(ChecklistItem(prompt=str(prompt or ""), symptom=symptom, risk=risk,
-                                 on_yes=None if on_yes is None else str(on_yes)))
+                                 on_yes=None if on_yes is None else str(on_yes),
+                                 self_prompt=None if self_prompt is None else str(self_prompt)))
     return tuple(out)
 
 

@@ -332,12 +332,19 @@ class Session:
         if confirming:
             prompt = node.confirm
         elif node.kind is NodeKind.CHECKLIST:
-            prompt = node.items[self._item].prompt
+            prompt = self._item_prompt(node.items[self._item])
         else:
             prompt = node.reprompt if again and node.reprompt else node.prompt
         assert prompt is not None
         return [*out, *self._play_then_listen(self._play(prompt), self._listen(node, confirming=confirming),
                                               Phase.CONFIRMING if confirming else Phase.LISTENING)]
+
+    def _item_prompt(self, item: ChecklistItem) -> str:
+        """Session 23 (n69-calls13): a warning-sign question as the one on the phone hears it: worded for the patient
+        herself when she answered (a lucid patient asked "is the patient drowsy?" may say yes to something else)."""
+        if item.self_prompt and self.slots.get("answered_by") == "patient":
+            return item.self_prompt
+        return item.prompt
 
     def _play_then_listen(self, play: A.Play, listen: A.Listen, after: Phase = Phase.LISTENING) -> list[A.Action]:
         """Play ``play``, then listen as ``listen`` says (its ``timeout_s`` runs once the prompt has been played)."""

@@ -161,3 +161,47 @@ def test_not_knowing_at_the_checkin_leads_to_the_warning_signs() -> None:
 def test_a_question_said_with_not_knowing_is_still_a_question() -> None:
     u = default_understander().understand("alo, tôi lo quá, không biết có sao không")
     assert u.intent != "no"
+
+
+# ------------------------------------------------------------------ the patient herself is asked of herself
+def test_the_patient_herself_hears_the_sign_asked_of_herself() -> None:
+    result = outbound(keys("1"), keys("1"), say("không biết nữa"), say("có"))
+    assert "sign_consciousness_self" in _prompts(result) and "sign_consciousness" not in _prompts(result)
+    assert turns_to_human(result) == 4 and "altered_consciousness" in result.as_json()["symptoms"]  # a yes escalates
+
+
+def test_a_relative_hears_the_sign_asked_of_the_patient() -> None:
+    result = outbound(keys("1"), keys("2"), say("không biết nữa"), say("không"))
+    assert "sign_consciousness" in _prompts(result) and "sign_consciousness_self" not in _prompts(result)
+
+
+def test_an_unknown_self_prompt_is_refused() -> None:
+    text = textwrap.dedent("""\
+        flow: t
+        start: c
+        defaults: {fallback: human}
+        prompts: {no_input: oops, no_match: oops, invalid_number: oops}
+        nodes:
+          c:
+            kind: checklist
+            items:
+              - {prompt: ask, self_prompt: %s, symptom: altered_consciousness}
+            on_yes: human_now
+            next: bye
+          human_now:
+            kind: escalate
+            prompt: bye
+            risk: high
+            next: human
+          human:
+            kind: handoff
+            prompt: bye
+          bye:
+            kind: hangup
+            prompt: bye
+    """)
+    catalog = PromptCatalog({"ask": "Có lơ mơ không?", "self": "Ông bà có lơ mơ không?", "bye": "Tạm biệt",
+                             "oops": "Xin lỗi"})
+    assert load_flow_text(text % "self", "f.yaml", catalog).nodes["c"].items[0].self_prompt == "self"
+    with pytest.raises(FlowError, match="unknown prompt"):
+        load_flow_text(text % "nope", "f.yaml", catalog)
