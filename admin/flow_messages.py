@@ -61,6 +61,7 @@ VI: dict[str, str] = {
     "choice_dtmf_twice": "lựa chọn {i}: phím {dtmf} bị dùng hai lần",
     "choice_menu_needs_dtmf": "lựa chọn {i}: lựa chọn của menu cần một phím (“dtmf”)",
     "choice_unknown_intent": "lựa chọn {i}: không có ý định “{intent}”",
+    "choice_unknown_symptom": "lựa chọn {i}: không có triệu chứng, dấu hiệu “{symptom}” (dùng một trong: {symptoms})",
     "choice_needs_trigger": "lựa chọn {i} cần “dtmf”, “intent” hoặc “phrases”",
     "cases_not_list": "“cases” phải là một danh sách",
     "case_needs_when": "trường hợp {i} cần “when” (một bảng) và “next”",

@@ -99,6 +99,9 @@ class Choice:
     dtmf: str | None = None
     intents: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+    #: session 23 (n69-calls13): the warning sign a key says ("khó thở thì bấm phím 1"): pressing it records the sign
+    #: for triage and the case, as a yes to its checklist question does, so the doctor is told what the caller has
+    symptom: str | None = None
 
 
 #: The keys that answer a checklist's yes/no questions.
@@ -116,6 +119,9 @@ class ChecklistItem:
     symptom: str | None = None
     risk: str | None = None
     on_yes: str | None = None
+    #: session 23 (n69-calls13): the question worded for the patient herself, asked instead of ``prompt`` when the
+    #: patient answers the phone (slot ``answered_by``: patient): "Người bệnh có lơ mơ không?" is asked of a relative
+    self_prompt: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -315,6 +321,7 @@ MESSAGES: dict[str, str] = {
     "choice_dtmf_twice": "choice {i}: key {dtmf} is used twice",
     "choice_menu_needs_dtmf": "choice {i}: a menu choice needs a 'dtmf' key",
     "choice_unknown_intent": "choice {i}: unknown intent '{intent}'",
+    "choice_unknown_symptom": "choice {i}: unknown symptom or sign '{symptom}' (expected one of {symptoms})",
     "choice_needs_trigger": "choice {i} needs 'dtmf', 'intent' or 'phrases'",
     "cases_not_list": "'cases' must be a list",
     "case_needs_when": "case {i} needs 'when' (a mapping) and 'next'",
@@ -881,7 +888,12 @@ def _choices(raw: Any, kind: NodeKind, bad: Any) -> tuple[Choice, ...]:
         phrases = tuple(str(x) for x in _as_tuple(item.get("phrases")))
         if dtmf is None and not intents and not phrases:
             bad("choice_needs_trigger", i=i + 1)
-        out.append(Choice(next=str(item["next"]), dtmf=dtmf, intents=intents, phrases=phrases))
+        symptom = item.get("symptom")
+        if symptom is not None and (symptom not in SYMPTOM_LABELS or dtmf is None):
+            bad("choice_unknown_symptom", i=i + 1, symptom=symptom, symptoms=", ".join(SYMPTOM_LABELS))
+            symptom = None
+        out.append(Choice(next=str(item["next"]), dtmf=dtmf, intents=intents, phrases=phrases,
+                          symptom=None if symptom is None else str(symptom)))
     return tuple(out)
 
 
@@ -893,7 +905,7 @@ def _items(raw: Any, catalog: PromptCatalog, bad: Any) -> tuple[ChecklistItem, .
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             item = {}
-        for key in sorted(set(item) - {"prompt", "symptom", "risk", "on_yes", "__line__"}):
+        for key in sorted(set(item) - {"prompt", "symptom", "risk", "on_yes", "self_prompt", "__line__"}):
             bad("item_unknown_field", i=i + 1, key=key)
         prompt, symptom, risk = item.get("prompt"), item.get("symptom"), item.get("risk")
         if not prompt:
@@ -904,9 +916,12 @@ def _items(raw: Any, catalog: PromptCatalog, bad: Any) -> tuple[ChecklistItem, .
             bad("item_unknown_symptom", i=i + 1, symptom=symptom, symptoms=", ".join(SYMPTOM_LABELS))
         if risk is not None and risk not in RISK_LEVELS:
             bad("item_unknown_risk", i=i + 1, risk=risk)
-        on_yes = item.get("on_yes")
+        on_yes, self_prompt = item.get("on_yes"), item.get("self_prompt")
+        if self_prompt is not None and (not isinstance(self_prompt, str) or self_prompt not in catalog):
+            bad("item_unknown_prompt", i=i + 1, pid=self_prompt)
         out.append(ChecklistItem(prompt=str(prompt or ""), symptom=symptom, risk=risk,
-                                 on_yes=None if on_yes is None else str(on_yes)))
+                                 on_yes=None if on_yes is None else str(on_yes),
+                                 self_prompt=None if self_prompt is None else str(self_prompt)))
     return tuple(out)
 
 

@@ -332,12 +332,19 @@ class Session:
         if confirming:
             prompt = node.confirm
         elif node.kind is NodeKind.CHECKLIST:
-            prompt = node.items[self._item].prompt
+            prompt = self._item_prompt(node.items[self._item])
         else:
             prompt = node.reprompt if again and node.reprompt else node.prompt
         assert prompt is not None
         return [*out, *self._play_then_listen(self._play(prompt), self._listen(node, confirming=confirming),
                                               Phase.CONFIRMING if confirming else Phase.LISTENING)]
+
+    def _item_prompt(self, item: ChecklistItem) -> str:
+        """Session 23 (n69-calls13): a warning-sign question as the one on the phone hears it: worded for the patient
+        herself when she answered (a lucid patient asked "is the patient drowsy?" may say yes to something else)."""
+        if item.self_prompt and self.slots.get("answered_by") == "patient":
+            return item.self_prompt
+        return item.prompt
 
     def _play_then_listen(self, play: A.Play, listen: A.Listen, after: Phase = Phase.LISTENING) -> list[A.Action]:
         """Play ``play``, then listen as ``listen`` says (its ``timeout_s`` runs once the prompt has been played)."""
@@ -610,6 +617,11 @@ class Session:
 
     def _note_choice_intent(self, node: Node, digit: str) -> None:
         for choice in node.choices:
+            if choice.dtmf == digit and choice.symptom:
+                # session 23 (n69-calls13): "khó thở thì bấm phím 1": the key says the sign; it is recorded and
+                # triaged (the case reads it and its risk), as a yes to the sign's checklist question is
+                self.symptoms.add(choice.symptom)
+                self._reassess()
             if choice.dtmf == digit and choice.intents:
                 self.intents.append(choice.intents[0])
                 if choice.intents[0] == "emergency":
@@ -898,9 +910,12 @@ class Session:
                 return self._reask_shape(node, now)
             return self._accept_value(value, now, pair=u.vitals.get(node.pair) if node.pair else None)
         target = self.flow.target(node.id, f"intent:{u.intent}")
-        if target is None and u.intent == "unknown" and u.unsure and node.kind is NodeKind.ASK and not node.capture:
+        if (target is None and u.intent == "unknown" and u.unsure and node.kind is NodeKind.ASK and not node.capture
+                and self._collect_after_yes(node) is not None):
             # "không biết nữa" to "có máy đo không?": a device the caller does not know of is none to read (the
-            # call moves on, as at a number question); at a warning-sign question not knowing is asked again
+            # call moves on, as at a number question); at a warning-sign question not knowing is asked again, and
+            # (session 23, n69-calls13) at any other question ("is this the patient?": "bà hông biết, hỏi con Lan")
+            # it is no answer: not understood, counted toward the whole call's confusion
             target = self.flow.target(node.id, "intent:no")
         if target is None:
             for choice in node.choices:
@@ -1261,7 +1276,7 @@ class Session:
             target = self._unclear_target(node)
             if target is not None:
                 return self._enter(target, now)
-        if spoken and kind != "no_input":
+        if (spoken and kind != "no_input") or self._silent_after_confusion(kind):
             confused = self._confused_out(node, now)
             if confused is not None:
                 return confused
@@ -1307,6 +1322,12 @@ class Session:
         no yes/no and no worry ("lúa ngoài đồng gặt xong rồi": a hard-of-hearing caller answering another one)."""
         return (not (u.symptoms or u.vitals or u.concern)
                 and u.intent not in ("daily_checkin", "report_symptoms", "yes", "no", "goodbye", "emergency"))
+
+    def _silent_after_confusion(self, kind: str) -> bool:
+        """Session 23 (n69-calls13): silence from a caller who has already not followed the call (an exchange not
+        understood counted before: a confused grandmother who asks back, then says nothing) counts as one more such
+        exchange; silence alone (a caller gone to fetch the oximeter) does not."""
+        return kind == "no_input" and self._confused > 0
 
     def _confused_out(self, node: Node, now: float) -> list[A.Action] | None:
         """Count one spoken exchange that was not understood (a request to repeat, words that answer no option) for

@@ -18,7 +18,15 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import QUESTION_INTENTS, Analysis
 from ivr.nlu.matcher import Match, Matcher, table, word_in
 from ivr.nlu.normalize import BREAK, YES_FILLERS, tokenize
-from ivr.nlu.yesno import asked_back, hesitation, no_after_filler, now_and_then, state_families, unknowing_start
+from ivr.nlu.yesno import (
+    asked_back,
+    asks_caller_back,
+    hesitation,
+    no_after_filler,
+    now_and_then,
+    state_families,
+    unknowing_start,
+)
 
 #: Signs that make an answer to a yes/no question an emergency, whatever else it says.
 EMERGENCY_SIGNS = frozenset({"altered_consciousness", "cyanosis", "severe_breathlessness"})
@@ -79,7 +87,7 @@ INTENT_RULES: tuple[Rule, ...] = (
     _rule("yes_no_expected, settling_close", "goodbye", 0.8),
     # session 23 (n66-calls12): a line check or the question's tag asked back ("a lô a lô nghe nghe hông", "phải
     # hông?"): no answer, a request to hear the question again (counted as one)
-    _rule("yes_no_expected, asked_back, not symptoms, not content", "repeat", 0.85),
+    _rule("yes_no_expected, asked_back, not symptoms, not content, not now_and_then", "repeat", 0.85),
     _rule("yes_no_expected, now_and_then", "yes", 0.8),
     _rule("yes_no_expected, no_answer", "unknown", 0.3),
     _rule("yes_no_expected, closing_after_filler", "goodbye", 0.8),
@@ -110,6 +118,9 @@ INTENT_RULES: tuple[Rule, ...] = (
     _rule("vitals_or_checkin", "daily_checkin", 0.85),
     _rule("negated_symptoms", "daily_checkin", 0.7),
     _rule("goodbye", "goodbye", 0.8),
+    # session 23 (n69-calls13): "không biết nữa" to "how are you today?": no answer (unsure), not the "no" of its
+    # negator (a question said with it, "không biết có sao không", was answered above)
+    _rule("not yes_no_expected, unsure, not content", "unknown", 0.3),
     _rule("bare", LEAD, 0.6),
     _rule("risk_or_complaint", "report_symptoms", 0.6),
     _rule("number_given", "daily_checkin", 0.6),
@@ -213,7 +224,7 @@ class _Facts:
     @_fact
     def asked_back(self) -> bool:
         """Session 23 (n66-calls12): the whole reply asks back (``ivr.nlu.yesno.asked_back``)."""
-        return asked_back(self.a.tokens)
+        return asked_back(self.a.tokens) or asks_caller_back(self.a.tokens)  # session 23 (n69-calls13)
 
     @_fact
     def now_and_then(self) -> bool:
@@ -374,7 +385,9 @@ class _Facts:
     @_fact
     def asks(self) -> list[tuple[int, int, int, str]]:
         """Question intents ranked: most matches, then most words, then QUESTION_INTENTS order."""
-        hits = self.hits
+        asked = "?" in self.text or bool(self.toks) and word_in(self.toks[-1], lx.QUESTION_ENDINGS)
+        hits = {k: [m for m in v if asked or not _whatever(self.a.tokens, m)] for k, v in self.hits.items()}
+        hits = {k: v for k, v in hits.items() if v}
         return [(len(hits[k]), sum(m.end - m.start for m in hits[k]), -i, k)
                 for i, k in enumerate(QUESTION_INTENTS) if k in hits]
 
@@ -401,7 +414,8 @@ class _Facts:
 
     @_fact
     def question_words(self) -> bool:
-        return bool(_QUESTION.find(self.toks))
+        # session 23 (n69-calls13): within a clause: "uống sữa được, không có khó thở" is no "được không?"
+        return bool(_QUESTION.find(self.a.tokens))
 
     @_fact
     def strong_goodbye(self) -> bool:
@@ -451,6 +465,24 @@ class _Facts:
 # session 22b (n62-calls11): an answer about something else at a yes/no question
 #: the most words (hums aside) a "rồi" of the answer may follow in its clause ("đo rồi", "tui đo rồi")
 _MAX_BEFORE_DONE = 2
+
+
+# session 23 (n69-calls13): "ăn chi cũng không ngon", "uống gì cũng được": the question word of "ăn gì" with "cũng"
+# right after it is an indefinite ("whatever I eat"), a statement about eating, not a question ("ăn chi cho mau
+# khỏe?" still asks)
+_WH_WORDS = ("gì", "chi", "nào", "đâu")
+_WHATEVER_AFTER = ("cũng",)
+
+
+def _whatever(tokens: Sequence[str], m: Match) -> bool:
+    """Is the question phrase ``m`` (over ``tokens``, clause breaks kept) an indefinite: its last word a question
+    word, "cũng" right after it or one word later in the same clause ("ăn gì vô cũng ói")?"""
+    if m.end < 1 or not word_in(tokens[m.end - 1], _WH_WORDS):
+        return False
+    after = [t for t in tokens[m.end:m.end + 2]]
+    if BREAK in after:
+        after = after[:after.index(BREAK)]
+    return any(word_in(t, _WHATEVER_AFTER) for t in after)
 
 
 def _done_of_another_topic(clause: Sequence[str], i: int) -> bool:
@@ -529,4 +561,4 @@ def decide_answer(text: str, a: Analysis, expect: Sequence[str]) -> Decision:
     facts = _Facts(text, a, expect)
     rule = _first(facts)
     return Decision(facts.intent(rule), rule.confidence, facts.states if "state_no" in rule.when else (),
-                    "no_answer" in rule.when and facts.unsure)
+                    ("no_answer" in rule.when or "unsure" in rule.when) and facts.unsure)

@@ -145,3 +145,30 @@ def asked_back(tokens: Sequence[str]) -> bool:
     while heard < len(body) and word_in(body[heard], _HEAR):
         heard += 1
     return 1 <= heard <= 3 and all(word_in(t, _HEAR_HOW) for t in body[heard:]) and len(body) - heard <= 1
+
+
+# session 23 (n69-calls13): a question asked back to the caller instead of an answer ("ờ bà ăn cơm rồi, con về chưa?")
+#: who the caller is to the one who answers, named in the question asked back ("con về chưa", "hả cháu")
+_CALLER = ("con", "cháu", "cô", "chú", "anh", "chị", "em", "bây", "mày")
+#: the words that make the reply a question when they close it (the normalizer folds "hông" into "không", "chi" into
+#: "gì"); "hả", "à" may also stand before the one addressed ("ai đó hả con")
+_ASK_BACK = ("chưa", "không", "hả", "à", "hở", "gì", "sao", "nào", "đâu")
+
+
+def asks_caller_back(tokens: Sequence[str]) -> bool:
+    """The whole reply, after an opening hum ("ờ", "dạ"), is a question of the answerer's own put to the caller, whom
+    it names ("ờ bà ăn cơm dồi con dề chưa", "ừ con ăn cơm chưa con"): one clause of three words or more that a question
+    word closes (the one addressed may follow it). No answer to the question asked (a confused elderly patient), so
+    never a yes; an answer said first ("bà khỏe, con hỏi chi": its own clause) or a bare "dạ rồi" stays an answer."""
+    toks = [t for t in tokens]
+    while toks and (toks[0] == BREAK or word_in(toks[0], lx.FILLER_YES)):
+        toks.pop(0)
+    while toks and toks[-1] == BREAK:
+        toks.pop()
+    if BREAK in toks or len(toks) < 3:
+        return False
+    if toks[-1] in _CALLER:  # with its tones: "co" (có said without them) is no "cô"
+        toks.pop()
+    if len(toks) < 3 or not word_in(toks[-1], _ASK_BACK):
+        return False
+    return any(t in _CALLER for t in toks[:-1])

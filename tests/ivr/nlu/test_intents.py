@@ -46,11 +46,12 @@ EXAMPLES = [
     (28, "spo2 98", (), "daily_checkin", 0.85),
     (29, "không sốt", (), "daily_checkin", 0.7),
     (30, "cảm ơn", (), "goodbye", 0.8),
-    (31, "không", (), "no", 0.6),
-    (32, "tôi bị tiểu đường", (), "report_symptoms", 0.6),
-    (33, "ba", ("spo2",), "daily_checkin", 0.6),
-    (34, "có, hôm qua", (), "yes", 0.5),
-    (35, "con mèo đi đâu mất rồi", (), "unknown", 0.2),
+    (31, "không biết nữa", (), "unknown", 0.3),  # session 23 (n69-calls13): unsure at an open question
+    (32, "không", (), "no", 0.6),
+    (33, "tôi bị tiểu đường", (), "report_symptoms", 0.6),
+    (34, "ba", ("spo2",), "daily_checkin", 0.6),
+    (35, "có, hôm qua", (), "yes", 0.5),
+    (36, "con mèo đi đâu mất rồi", (), "unknown", 0.2),
 ]
 
 
