@@ -16,16 +16,6 @@ from ivr.nlu.child import (
 )
 from ivr.nlu.context import answered_no, context_calm, context_span, may_be_context, plea_not_now
 from ivr.nlu.elderly import breath_fine, fall_faint, reliever_failed
-from ivr.nlu.elderly23b import (
-    dementia_usual,
-    may_be_23b,
-    past_one_off,
-    past_one_off_span,
-    picky_eater,
-    poor_intake_alert,
-    roused_action,
-    urine_with_fluids,
-)
 from ivr.nlu.emotion import (
     anger_quiet,
     anger_speech,
@@ -55,6 +45,16 @@ from ivr.nlu.everyday import (
     woke_when_called,
 )
 from ivr.nlu.fragments import fond_of, fragment_signs
+from ivr.nlu.habit import (
+    dementia_usual,
+    may_be_habit,
+    past_one_off,
+    past_one_off_span,
+    picky_eater,
+    poor_intake_alert,
+    roused_action,
+    urine_with_fluids,
+)
 from ivr.nlu.harmless import bleed_quiet, harmless_span, may_be_set22b, set22b_kind
 from ivr.nlu.matcher import BLOCK, Match, Matcher, table, word_in
 from ivr.nlu.mention import asked_whether, negated, not_a_call, ride_over_or_service
@@ -1086,7 +1086,7 @@ def calm_look_alike(toks: Sequence[str], m: Match) -> bool:
     # crying spell over, a story on a screen, a stain, low mood while drinking, a relayed no (``ivr.nlu.emotion``)
     # session 23b (n68-s21-elderly): dementia at its usual state, a drunk sleeper roused who acts, one food refused
     # while another is eaten, a sign once weeks ago and not since, urine passed while drinking, a poor appetite of a
-    # patient still alert (``ivr.nlu.elderly23b``)
+    # patient still alert (``ivr.nlu.habit``)
     # session 23b (n67-s21-child): milk coming in, a baby's purr, a picky eater, a fit long ago, a relative far away
     # in hospital (``ivr.nlu.child``)
     if (dementia_usual(toks, m) or roused_action(toks, m) or picky_eater(toks, m) or past_one_off(toks, m)
@@ -1157,7 +1157,7 @@ def calm_senses(toks: Sequence[str]) -> set[int]:
     if (not may_be_calm(toks) and not may_be_everyday(toks) and not may_be_kind(toks) and not idioms and not causes
             and not may_be_context(toks) and not may_be_set22(toks)
             and not may_be_set22b(toks) and not may_be_set23(toks) and not may_be_set23b(toks)
-            and not may_be_23b(toks)):  # session 23b (n67-s21-child, n68-s21-elderly)
+            and not may_be_habit(toks)):  # session 23b (n67-s21-child, n68-s21-elderly)
         return rousable(toks)
     for m in _SYMPTOMS.find(toks):
         # session 19 (lead): an idiom of exasperation the rules clear ("thở không ra hơi vì tiền nhà") is hidden from

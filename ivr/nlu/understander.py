@@ -22,9 +22,9 @@ from ivr.nlu import lexicon as lx
 from ivr.nlu.analysis import MODEL_SIGN, analyse, calm_senses, mild_spans
 from ivr.nlu.correction import standing
 from ivr.nlu.echo_question import unechoed
-from ivr.nlu.elderly23b import fluids_kept
 from ivr.nlu.fragments import fond_tokens
 from ivr.nlu.grammar import OPEN_INTENTS, expected_phrases
+from ivr.nlu.habit import fluids_kept
 from ivr.nlu.intents import decide_answer
 from ivr.nlu.matcher import Matcher, table, word_in
 from ivr.nlu.needs import urgent_need

@@ -1,5 +1,5 @@
 """The elderly kinds of retired held-out set 21, fixed by kind (issue 12, session 23b, n68-s21-elderly, with
-tests/data/utterances_s23b_elderly.jsonl; ``ivr.nlu.elderly23b``): confusion of a known dementia at its usual state; a
+tests/data/utterances_s23b_elderly.jsonl; ``ivr.nlu.habit``): confusion of a known dementia at its usual state; a
 drunk sleeper roused who acts; vomiting while drinks stay down; one food refused while another is eaten; a poor appetite
 of a patient still alert; a sign had once weeks ago and not since; a denied sweat during a fever (no breath sign for
 the n-gram model). And the other way: a stare that sees no one is unresponsive (emergency). Two readings: "ba" after

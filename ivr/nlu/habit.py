@@ -1,5 +1,5 @@
-"""Session 23b (n68-s21-elderly): an elder's usual state, a drunk relative roused, food and drink kept down, a past
-one-off sign.
+"""Habits and usual states (session 23b, n68-s21-elderly): an elder's usual state, a drunk relative roused, food and
+drink kept down, a past one-off sign.
 
 Each predicate reads one way a sign is no sign now, with urgent twins that keep the sign:
 
@@ -228,7 +228,7 @@ _OPENERS = frozenset(fold(p.split(" ")[0]) for words in (_DEMENTIA_WORDS, _ROUSE
                      for p in words)
 
 
-def may_be_23b(toks: Sequence[str]) -> bool:
+def may_be_habit(toks: Sequence[str]) -> bool:
     """Does any token open one of this module's calm cues (a cheap test before the predicates, for
     ``ivr.nlu.analysis.calm_senses``)?"""
     return any(fold(t) in _OPENERS for t in toks)
